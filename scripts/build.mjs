@@ -1,0 +1,39 @@
+// Bundles the CLI (and, when present, the language server and the VS Code client) with esbuild and
+// copies the tree-sitter wasm files beside the bundles, which load them at run time.
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const dist = join(root, 'dist');
+mkdirSync(dist, { recursive: true });
+
+const entries = [
+  { in: 'server/src/cli/main.ts', out: 'cli.js' },
+  { in: 'server/src/lsp/main.ts', out: 'server.js' },
+  { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
+].filter((e) => existsSync(join(root, e.in)));
+
+await Promise.all(
+  entries.map((e) =>
+    build({
+      entryPoints: [join(root, e.in)],
+      outfile: join(dist, e.out),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: true,
+      external: e.external ?? [],
+      logLevel: 'warning',
+    }),
+  ),
+);
+
+for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
+  const from = require.resolve(wasm);
+  copyFileSync(from, join(dist, wasm.split('/')[1]));
+}

@@ -1,0 +1,211 @@
+import type { Parser, Tree } from 'web-tree-sitter';
+import { DEFAULT_CONFIG, FkGuardConfig } from './config';
+import { SchemaIndex } from './schemaIndex';
+import { SchemaSnapshot } from './schemaSnapshot';
+import { extractPython } from './python/extract';
+import { isPythonCandidate } from './python/prefilter';
+import { checkFile } from './rules';
+import { FileFacts, Finding } from './types';
+
+/** What the host hands the engine: a tree-sitter parser with the Python language set. */
+export interface PythonSupport {
+  parser: Parser;
+}
+
+export interface EngineStats {
+  files: number;
+  parsedFiles: number;
+  tables: number;
+  references: number;
+  unresolved: number;
+}
+
+/** An edit to a document as tree-sitter wants it, for incremental re-parsing of open documents. */
+export interface DocumentEdit {
+  /** Offsets (UTF-16) in the text as it was before this edit. */
+  startIndex: number;
+  oldEndIndex: number;
+  newText: string;
+}
+
+/**
+ * The FK Guard engine: files in, findings out. It holds each file's facts and derives the schema index from
+ * them; `updateFile` replaces one file's share and says which files' findings may have changed, so an editor
+ * re-checks only those. It never touches the file system: the host reads files and passes their text.
+ */
+export class Engine {
+  private readonly facts = new Map<string, FileFacts>();
+  private readonly seen = new Set<string>();
+  private readonly findingsCache = new Map<string, Finding[]>();
+  private readonly trees = new Map<string, { tree: Tree; text: string }>();
+  private index: SchemaIndex;
+
+  constructor(
+    private readonly python: PythonSupport,
+    private config: FkGuardConfig = DEFAULT_CONFIG,
+  ) {
+    this.index = new SchemaIndex(config);
+  }
+
+  /** Cheap test on the text: only files that can define or reference a table are parsed. */
+  static isCandidate(file: string, text: string): boolean {
+    return file.endsWith('.py') || file.endsWith('.pyi') ? isPythonCandidate(text) : false;
+  }
+
+  getConfig(): FkGuardConfig {
+    return this.config;
+  }
+
+  /** A new configuration can change every finding; facts stay (they depend on the text alone). */
+  setConfig(config: FkGuardConfig): string[] {
+    this.config = config;
+    this.index = new SchemaIndex(config);
+    for (const f of this.facts.values()) this.index.setFacts(f);
+    this.findingsCache.clear();
+    return [...this.facts.keys()];
+  }
+
+  /**
+   * Parses `text` as the new content of `file` and returns the files whose findings may change (always
+   * including `file` itself). With `keepTree`, the syntax tree is kept so the next update can re-parse
+   * incrementally from `edits` (open documents in an editor); without it, the tree is freed at once.
+   */
+  updateFile(file: string, text: string, opts: { keepTree?: boolean; edits?: DocumentEdit[] } = {}): string[] {
+    this.seen.add(file);
+    if (!Engine.isCandidate(file, text)) {
+      this.dropTree(file);
+      return this.removeFacts(file);
+    }
+    // Edits arrive in order, each against the text the previous one produced; tree-sitter wants the same.
+    let old: Tree | undefined;
+    const kept = this.trees.get(file);
+    if (kept && opts.edits && opts.edits.length > 0) {
+      old = kept.tree;
+      let before = kept.text;
+      for (const e of opts.edits) {
+        const newEndIndex = e.startIndex + e.newText.length;
+        const after = before.slice(0, e.startIndex) + e.newText + before.slice(e.oldEndIndex);
+        old.edit({
+          startIndex: e.startIndex,
+          oldEndIndex: e.oldEndIndex,
+          newEndIndex,
+          startPosition: pointAt(before, e.startIndex),
+          oldEndPosition: pointAt(before, e.oldEndIndex),
+          newEndPosition: pointAt(after, newEndIndex),
+        });
+        before = after;
+      }
+      // A host that sent edits which do not lead to `text` gets a full parse rather than a wrong tree.
+      if (before !== text) old = undefined;
+    }
+    const tree = this.python.parser.parse(text, old ?? null);
+    if (!tree) return this.removeFacts(file);
+    let facts: FileFacts;
+    try {
+      facts = extractPython(file, text, tree);
+    } finally {
+      this.dropTree(file);
+      if (opts.keepTree) this.trees.set(file, { tree, text });
+      else tree.delete();
+    }
+    return this.setFacts(facts);
+  }
+
+  /** Replaces one file's facts (also used to restore cached facts without parsing). */
+  setFacts(facts: FileFacts): string[] {
+    this.seen.add(facts.file);
+    this.facts.set(facts.file, facts);
+    const affected = this.index.setFacts(facts);
+    for (const f of affected) this.findingsCache.delete(f);
+    this.findingsCache.delete(facts.file);
+    return [...new Set([facts.file, ...affected])];
+  }
+
+  removeFile(file: string): string[] {
+    this.seen.delete(file);
+    this.dropTree(file);
+    return this.removeFacts(file);
+  }
+
+  /** Frees the kept syntax tree of a document closed in the editor; its facts stay. */
+  releaseTree(file: string): void {
+    this.dropTree(file);
+  }
+
+  getFacts(file: string): FileFacts | undefined {
+    return this.facts.get(file);
+  }
+
+  /** Files with facts, i.e. the parsed candidates. */
+  parsedFiles(): string[] {
+    return [...this.facts.keys()];
+  }
+
+  findings(file: string): Finding[] {
+    let cached = this.findingsCache.get(file);
+    if (!cached) {
+      const facts = this.facts.get(file);
+      cached = facts ? checkFile(facts, this.index, this.config) : [];
+      this.findingsCache.set(file, cached);
+    }
+    return cached;
+  }
+
+  allFindings(): Finding[] {
+    const out: Finding[] = [];
+    for (const file of [...this.facts.keys()].sort()) out.push(...this.findings(file));
+    return out;
+  }
+
+  schema(): SchemaSnapshot {
+    return this.index.snapshot();
+  }
+
+  stats(): EngineStats {
+    let references = 0;
+    let unresolved = 0;
+    for (const file of this.facts.keys()) {
+      for (const f of this.findings(file)) if (f.rule === 'unresolved-reference') unresolved++;
+      references += this.index.referenceCount(file);
+    }
+    return {
+      files: this.seen.size,
+      parsedFiles: this.facts.size,
+      tables: this.index.tableCount(),
+      references,
+      unresolved,
+    };
+  }
+
+  dispose(): void {
+    for (const t of this.trees.values()) t.tree.delete();
+    this.trees.clear();
+  }
+
+  private removeFacts(file: string): string[] {
+    if (!this.facts.has(file)) return [file];
+    this.facts.delete(file);
+    this.findingsCache.delete(file);
+    const affected = this.index.removeFile(file);
+    for (const f of affected) this.findingsCache.delete(f);
+    return [...new Set([file, ...affected])];
+  }
+
+  private dropTree(file: string): void {
+    const t = this.trees.get(file);
+    if (t) {
+      t.tree.delete();
+      this.trees.delete(file);
+    }
+  }
+}
+
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}

@@ -1,0 +1,252 @@
+import type { Dialect } from './config';
+import { TypeFamily } from './types';
+
+/**
+ * What FK Guard knows of a SQLAlchemy (or SQL) type name: its family and a PostgreSQL spelling. The spelling
+ * takes the call's arguments (`String(255)` → `varchar(255)`).
+ */
+interface KnownType {
+  family: TypeFamily;
+  sql: (args: string[], kwargs: Record<string, string>) => string;
+}
+
+const len = (base: string) => (args: string[], kw: Record<string, string>) => {
+  const n = kw.length ?? args[0];
+  return n && /^\d+$/.test(n) ? `${base}(${n})` : base;
+};
+const fixed = (sql: string) => () => sql;
+const numeric = (args: string[], kw: Record<string, string>) => {
+  const p = kw.precision ?? args[0];
+  const s = kw.scale ?? args[1];
+  if (p && /^\d+$/.test(p)) return s && /^\d+$/.test(s) ? `numeric(${p},${s})` : `numeric(${p})`;
+  return 'numeric';
+};
+const timestamp = (args: string[], kw: Record<string, string>) =>
+  (kw.timezone ?? args[0]) === 'True' ? 'timestamptz' : 'timestamp';
+
+/** SQLAlchemy generic, uppercase SQL, dialect-specific and common third-party type names. */
+const KNOWN: Record<string, KnownType> = {
+  Integer: { family: 'integer', sql: fixed('integer') },
+  INTEGER: { family: 'integer', sql: fixed('integer') },
+  INT: { family: 'integer', sql: fixed('integer') },
+  SmallInteger: { family: 'integer', sql: fixed('smallint') },
+  SMALLINT: { family: 'integer', sql: fixed('smallint') },
+  BigInteger: { family: 'integer', sql: fixed('bigint') },
+  BIGINT: { family: 'integer', sql: fixed('bigint') },
+  Numeric: { family: 'numeric', sql: numeric },
+  NUMERIC: { family: 'numeric', sql: numeric },
+  DECIMAL: { family: 'numeric', sql: numeric },
+  Float: { family: 'float', sql: fixed('double precision') },
+  FLOAT: { family: 'float', sql: fixed('double precision') },
+  Double: { family: 'float', sql: fixed('double precision') },
+  DOUBLE: { family: 'float', sql: fixed('double precision') },
+  DOUBLE_PRECISION: { family: 'float', sql: fixed('double precision') },
+  REAL: { family: 'float', sql: fixed('real') },
+  String: { family: 'string', sql: len('varchar') },
+  Unicode: { family: 'string', sql: len('varchar') },
+  VARCHAR: { family: 'string', sql: len('varchar') },
+  NVARCHAR: { family: 'string', sql: len('varchar') },
+  CHAR: { family: 'string', sql: len('char') },
+  NCHAR: { family: 'string', sql: len('char') },
+  Text: { family: 'string', sql: fixed('text') },
+  UnicodeText: { family: 'string', sql: fixed('text') },
+  TEXT: { family: 'string', sql: fixed('text') },
+  CITEXT: { family: 'string', sql: fixed('text') },
+  AutoString: { family: 'string', sql: len('varchar') },
+  UUID: { family: 'uuid', sql: fixed('uuid') },
+  Uuid: { family: 'uuid', sql: fixed('uuid') },
+  UUIDType: { family: 'uuid', sql: fixed('uuid') },
+  Boolean: { family: 'boolean', sql: fixed('boolean') },
+  BOOLEAN: { family: 'boolean', sql: fixed('boolean') },
+  Date: { family: 'date', sql: fixed('date') },
+  DATE: { family: 'date', sql: fixed('date') },
+  DateTime: { family: 'datetime', sql: timestamp },
+  DATETIME: { family: 'datetime', sql: timestamp },
+  TIMESTAMP: { family: 'datetime', sql: timestamp },
+  Time: { family: 'time', sql: fixed('time') },
+  TIME: { family: 'time', sql: fixed('time') },
+  Interval: { family: 'interval', sql: fixed('interval') },
+  INTERVAL: { family: 'interval', sql: fixed('interval') },
+  LargeBinary: { family: 'binary', sql: fixed('bytea') },
+  BYTEA: { family: 'binary', sql: fixed('bytea') },
+  BLOB: { family: 'binary', sql: fixed('bytea') },
+  JSON: { family: 'json', sql: fixed('json') },
+  JSONB: { family: 'json', sql: fixed('jsonb') },
+  Enum: { family: 'enum', sql: fixed('enum') },
+  ENUM: { family: 'enum', sql: fixed('enum') },
+  INET: { family: 'other', sql: fixed('inet') },
+};
+
+/** Module paths whose names are SQLAlchemy types (or aliases of them). */
+export const TYPE_MODULES = [
+  'sqlalchemy',
+  'sqlalchemy.types',
+  'sqlalchemy.sql.sqltypes',
+  'sqlalchemy.dialects.postgresql',
+  'sqlalchemy.dialects.mysql',
+  'sqlalchemy.dialects.sqlite',
+  'sqlalchemy_utils',
+  'sqlalchemy_utils.types',
+  'sqlmodel',
+  'sqlmodel.sql.sqltypes',
+];
+
+export function knownType(
+  name: string,
+  args: string[] = [],
+  kwargs: Record<string, string> = {},
+): { family: TypeFamily; sqlType: string } | undefined {
+  const k = Object.prototype.hasOwnProperty.call(KNOWN, name) ? KNOWN[name] : undefined;
+  return k ? { family: k.family, sqlType: k.sql(args, kwargs) } : undefined;
+}
+
+/** Python annotation types (`Mapped[int]`, SQLModel fields) as SQLAlchemy's default type map reads them. */
+const ANNOTATION: Record<string, { family: TypeFamily; sqlType: string }> = {
+  int: { family: 'integer', sqlType: 'integer' },
+  str: { family: 'string', sqlType: 'varchar' },
+  'uuid.UUID': { family: 'uuid', sqlType: 'uuid' },
+  UUID: { family: 'uuid', sqlType: 'uuid' },
+  float: { family: 'float', sqlType: 'double precision' },
+  Decimal: { family: 'numeric', sqlType: 'numeric' },
+  'decimal.Decimal': { family: 'numeric', sqlType: 'numeric' },
+  bool: { family: 'boolean', sqlType: 'boolean' },
+  datetime: { family: 'datetime', sqlType: 'timestamp' },
+  'datetime.datetime': { family: 'datetime', sqlType: 'timestamp' },
+  date: { family: 'date', sqlType: 'date' },
+  'datetime.date': { family: 'date', sqlType: 'date' },
+  time: { family: 'time', sqlType: 'time' },
+  'datetime.time': { family: 'time', sqlType: 'time' },
+  timedelta: { family: 'interval', sqlType: 'interval' },
+  'datetime.timedelta': { family: 'interval', sqlType: 'interval' },
+  bytes: { family: 'binary', sqlType: 'bytea' },
+};
+
+export function annotationType(text: string): { family: TypeFamily; sqlType: string } | undefined {
+  return Object.prototype.hasOwnProperty.call(ANNOTATION, text) ? ANNOTATION[text] : undefined;
+}
+
+/** The Python annotation that matches a family, for rewriting `Mapped[...]`; the import it needs, if any. */
+export function pythonTypeFor(family: TypeFamily): { text: string; importModule?: string } | undefined {
+  switch (family) {
+    case 'integer':
+      return { text: 'int' };
+    case 'string':
+      return { text: 'str' };
+    case 'uuid':
+      return { text: 'uuid.UUID', importModule: 'uuid' };
+    case 'float':
+      return { text: 'float' };
+    case 'numeric':
+      return { text: 'decimal.Decimal', importModule: 'decimal' };
+    case 'boolean':
+      return { text: 'bool' };
+    case 'datetime':
+      return { text: 'datetime.datetime', importModule: 'datetime' };
+    case 'date':
+      return { text: 'datetime.date', importModule: 'datetime' };
+    case 'time':
+      return { text: 'datetime.time', importModule: 'datetime' };
+    case 'interval':
+      return { text: 'datetime.timedelta', importModule: 'datetime' };
+    case 'binary':
+      return { text: 'bytes' };
+    default:
+      return undefined;
+  }
+}
+
+/** The PostgreSQL type class of a spelling, as its btree operator families group them. */
+type PgClass = 'int' | 'numeric' | 'float' | 'string' | 'datetime' | 'time' | 'interval' | string;
+
+function pgClass(sqlType: string): PgClass {
+  const base = sqlType.replace(/\(.*\)$/, '');
+  switch (base) {
+    case 'smallint':
+    case 'integer':
+    case 'bigint':
+      return 'int';
+    case 'numeric':
+      return 'numeric';
+    case 'real':
+    case 'double precision':
+      return 'float';
+    case 'varchar':
+    case 'char':
+    case 'text':
+      return 'string';
+    case 'date':
+    case 'timestamp':
+    case 'timestamptz':
+      return 'datetime';
+    default:
+      return base;
+  }
+}
+
+/**
+ * Which FK column types PostgreSQL accepts for a key of the given class: the FK type must be coercible to
+ * the key's type within one btree operator family. Measured against a real PostgreSQL (see the pglite test).
+ */
+const PG_ACCEPTS: Record<string, PgClass[]> = {
+  int: ['int'],
+  numeric: ['int', 'numeric'],
+  float: ['int', 'numeric', 'float'],
+  string: ['string'],
+  datetime: ['datetime'],
+  time: ['time'],
+  interval: ['time', 'interval'],
+};
+
+/** PostgreSQL types that have no btree equality at all, so they cannot be keys. */
+const PG_NO_EQUALITY = new Set(['json']);
+
+export type Verdict = 'same' | 'accepted' | 'refused';
+
+/**
+ * Would `dialect` create a foreign key from a column of type `fk` to a key of type `target`?
+ * `same`: identical types; `accepted`: the database creates it, but the types differ (a warning at most);
+ * `refused`: the database rejects the constraint (an error).
+ */
+export function compareTypes(dialect: Dialect, fk: string, target: string): Verdict {
+  if (fk === target && !(dialect === 'postgresql' && PG_NO_EQUALITY.has(fk))) return 'same';
+  const f = pgClass(fk);
+  const t = pgClass(target);
+  switch (dialect) {
+    case 'postgresql': {
+      if (PG_NO_EQUALITY.has(pgClass(target))) return 'refused';
+      const accepts = PG_ACCEPTS[t] ?? [t];
+      return accepts.includes(f) ? 'accepted' : 'refused';
+    }
+    case 'mysql': {
+      // MySQL: integer and decimal types must match in size and sign; string lengths may differ.
+      if (f === 'string' && t === 'string') return 'accepted';
+      return 'refused';
+    }
+    case 'sqlite':
+      // SQLite does not enforce column types on foreign keys; a difference is worth a warning only.
+      return 'accepted';
+  }
+}
+
+/** Family-level comparison, for types known only from annotations (`Mapped[int]`), whose width is not written. */
+export function compareFamilies(dialect: Dialect, fk: TypeFamily, target: TypeFamily): Verdict {
+  if (fk === target) return 'same';
+  const rep: Partial<Record<TypeFamily, string>> = {
+    integer: 'integer',
+    numeric: 'numeric',
+    float: 'double precision',
+    string: 'varchar',
+    uuid: 'uuid',
+    boolean: 'boolean',
+    date: 'date',
+    datetime: 'timestamp',
+    time: 'time',
+    interval: 'interval',
+    binary: 'bytea',
+    json: 'jsonb',
+  };
+  const a = rep[fk];
+  const b = rep[target];
+  if (!a || !b) return 'same';
+  return compareTypes(dialect, a, b);
+}

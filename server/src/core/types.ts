@@ -1,0 +1,269 @@
+// Plain data shared by every layer. Everything here is serialisable (JSON round-trips it), so facts can be
+// cached, sent over LSP in `Diagnostic.data`, and compared in tests.
+
+/** A 0-based position; `character` counts UTF-16 code units, as LSP does. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Offsets into the file text in UTF-16 code units (JavaScript string indices). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type RuleId =
+  | 'unknown-table'
+  | 'unknown-column'
+  | 'type-mismatch'
+  | 'not-unique-target'
+  | 'ambiguous-table'
+  | 'cross-metadata'
+  | 'unresolved-reference'
+  | 'parse-error';
+
+export const ALL_RULES: readonly RuleId[] = [
+  'unknown-table',
+  'unknown-column',
+  'type-mismatch',
+  'not-unique-target',
+  'ambiguous-table',
+  'cross-metadata',
+  'unresolved-reference',
+  'parse-error',
+];
+
+/** The broad kind of a column type. Two columns of one family compare by `sqlType`. */
+export type TypeFamily =
+  | 'integer'
+  | 'numeric'
+  | 'float'
+  | 'string'
+  | 'uuid'
+  | 'boolean'
+  | 'date'
+  | 'datetime'
+  | 'time'
+  | 'interval'
+  | 'binary'
+  | 'json'
+  | 'enum'
+  | 'other';
+
+/** A column type as written in the source, with what FK Guard understood of it. */
+export interface TypeFact {
+  /** The source text of the type expression, e.g. `sa.String(255)` or `UUID(as_uuid=True)`. */
+  text: string;
+  /** The name as written without qualifier, e.g. `String`, `PGUUID`, `GUID`. */
+  name: string;
+  /** The qualifier as written (`sa`, `db`, `postgresql`), if any. */
+  qualifier?: string;
+  family: TypeFamily;
+  /** A PostgreSQL spelling of the type (`integer`, `varchar(255)`, `uuid`), used to compare and to explain. */
+  sqlType: string;
+  /** Where the type expression is; absent for a type that comes from an annotation only. */
+  span?: Span;
+  /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
+  source: 'explicit' | 'annotation' | 'field';
+}
+
+/** The `X` of a `Mapped[X]` (or a SQLModel field annotation), with its span, so a fix can rewrite it. */
+export interface AnnotationFact {
+  text: string;
+  span: Span;
+  optional: boolean;
+}
+
+export interface ColumnFact {
+  /** The database name of the column. */
+  name: string;
+  /** The Python attribute name, when it differs or matters (class attribute references). */
+  attr?: string;
+  type?: TypeFact;
+  annotation?: AnnotationFact;
+  primaryKey: boolean;
+  unique: boolean;
+  nullable?: boolean;
+  /** Where the column's name is written. */
+  span: Span;
+  /** Set for columns that carry a foreign key in their own definition. */
+  hasForeignKey?: boolean;
+}
+
+/**
+ * A string that may come from a constant: a literal, a module constant, or an f-string whose parts are
+ * literals and constants. The index resolves constants across files through imports.
+ */
+export type NameExpr =
+  | { kind: 'literal'; value: string }
+  | { kind: 'const'; name: string }
+  | { kind: 'template'; parts: Array<{ literal: string } | { const: string }> }
+  | { kind: 'dynamic'; text: string };
+
+/** How a table's name was decided for a class without a literal `__tablename__`. */
+export type TableNaming = 'explicit' | 'flask' | 'sqlmodel' | 'declared-attr' | 'none';
+
+export interface ClassFact {
+  name: string;
+  /** Base classes as written (`Base`, `db.Model`, `TimestampMixin`, `models.Base`). */
+  bases: string[];
+  /** `SQLModel` classes with `table=True`. */
+  sqlmodelTable: boolean;
+  tablename?: NameExpr;
+  tablenameSpan?: Span;
+  /** `@declared_attr def __tablename__` on this class: a project convention FK Guard cannot read. */
+  declaredTablename: boolean;
+  abstract: boolean;
+  schema?: string;
+  columns: ColumnFact[];
+  constraints: ConstraintFact[];
+  span: Span;
+  nameSpan: Span;
+}
+
+/** `ForeignKeyConstraint([...local], [...remote])`: pairs resolved by the index. */
+export interface ConstraintFact {
+  localColumns: string[];
+  references: ReferenceFact[];
+}
+
+/** A table defined outside classes: Core `Table(...)` or an Alembic operation. */
+export interface CoreTableFact {
+  name: NameExpr;
+  schema?: string;
+  /** The Python variable the table is assigned to, for `users_table.c.id` references. */
+  variable?: string;
+  /** The metadata expression as written (`metadata`, `Base.metadata`, `db.metadata`). */
+  metadata?: string;
+  columns: ColumnFact[];
+  span: Span;
+  nameSpan: Span;
+  origin: 'core' | 'migration';
+}
+
+/** Alembic operations other than create_table, in source order within `upgrade()`. */
+export type MigrationOp =
+  | { op: 'add_column'; table: string; schema?: string; column: ColumnFact }
+  | { op: 'drop_column'; table: string; schema?: string; column: string }
+  | { op: 'drop_table'; table: string; schema?: string }
+  | { op: 'rename_table'; from: string; to: string; schema?: string }
+  | { op: 'alter_column'; table: string; schema?: string; column: string; type?: TypeFact; newName?: string };
+
+/** Where the foreign key's own column is, so the type can be compared and fixed. */
+export interface ReferenceSource {
+  /** The class the column belongs to (declarative), or the table (Core, migrations). */
+  className?: string;
+  table?: NameExpr;
+  schema?: string;
+  /** The column name in the database. */
+  column?: string;
+}
+
+export interface ReferenceFact {
+  /**
+   * `string`: `"table.column"` or `"schema.table.column"`;
+   * `attribute`: `User.id`; `table-c`: `users_table.c.id`;
+   * `pair`: table and column given separately (Alembic `create_foreign_key`).
+   */
+  form: 'string' | 'attribute' | 'table-c' | 'pair';
+  /** The target as an expression (string forms). */
+  target?: NameExpr;
+  /** For `attribute` and `table-c`: the class or variable, and the attribute. */
+  owner?: string;
+  attr?: string;
+  /** For `pair`: table and column names with their own spans. */
+  table?: NameExpr;
+  tableSchema?: string;
+  tableSpan?: Span;
+  column?: string;
+  columnSpan?: Span;
+  /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
+  span: Span;
+  /** The span of the string's content, without quotes and prefix, when it is a plain literal. */
+  contentSpan?: Span;
+  source: ReferenceSource;
+  /** Where the reference sits: a model class, Core table, or migration. */
+  context: 'model' | 'core' | 'migration';
+}
+
+/** `import a.b as c` / `from a.b import c as d`: local name → dotted origin. */
+export interface ImportFact {
+  local: string;
+  module: string;
+  /** The imported name, for `from` imports. */
+  name?: string;
+  span: Span;
+  /** The whole statement's span, so a fix can extend it. */
+  statementSpan: Span;
+  /** Whether the statement is a `from x import (a, b)` with parentheses. */
+  parenthesized?: boolean;
+}
+
+/** A base whose metadata object is separate (`Base = declarative_base()`, `class Base(DeclarativeBase)`). */
+export interface MetadataRootFact {
+  name: string;
+  span: Span;
+}
+
+export interface ParseError {
+  message: string;
+  span: Span;
+}
+
+/** Everything FK Guard knows about one file. Derived from its text alone. */
+export interface FileFacts {
+  file: string;
+  language: 'python';
+  /** The Python module path guessed from the file path, for resolving imports. */
+  module: string;
+  constants: Record<string, string>;
+  imports: ImportFact[];
+  classes: ClassFact[];
+  tables: CoreTableFact[];
+  references: ReferenceFact[];
+  migration?: { revision?: string; downRevision?: string[]; ops: MigrationOp[] };
+  metadataRoots: MetadataRootFact[];
+  /** Type aliases and TypeDecorators defined here: name → the family their `impl` gives. */
+  typeDecorators: Record<string, { family: TypeFamily; sqlType: string }>;
+  errors: ParseError[];
+  /** Offsets of line starts, for turning spans into ranges. */
+  lineStarts: number[];
+}
+
+export interface TextEdit {
+  file: string;
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  isPreferred: boolean;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  file: string;
+  range: Range;
+  /** The reference as written (`user.id`), when the finding is about one. */
+  reference?: string;
+  related: RelatedLocation[];
+  fixes: Fix[];
+}

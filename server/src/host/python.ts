@@ -1,0 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Language, Parser } from 'web-tree-sitter';
+import { FkGuardConfig } from '../core/config';
+import { Engine, PythonSupport } from '../core/engine';
+
+let ready: Promise<Language> | undefined;
+
+/**
+ * Finds a wasm file: beside the bundle in `dist/` (the packaged extension and the CLI), or in
+ * node_modules when running from compiled sources (tests).
+ */
+function wasmPath(file: string, pkg: string): string {
+  const candidates = [join(__dirname, file), join(__dirname, '..', file)];
+  for (const c of candidates) if (existsSync(c)) return c;
+  return require.resolve(`${pkg}/${file}`);
+}
+
+/** Loads tree-sitter and the Python grammar once per process; every engine shares the language. */
+export function loadPythonLanguage(): Promise<Language> {
+  ready ??= (async () => {
+    const runtime = wasmPath('web-tree-sitter.wasm', 'web-tree-sitter');
+    await Parser.init({ locateFile: () => runtime });
+    return Language.load(readFileSync(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python')));
+  })();
+  return ready;
+}
+
+export async function loadPython(): Promise<PythonSupport> {
+  const language = await loadPythonLanguage();
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return { parser };
+}
+
+export async function createEngine(config?: FkGuardConfig): Promise<Engine> {
+  return new Engine(await loadPython(), config);
+}
