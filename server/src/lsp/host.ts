@@ -1,0 +1,38 @@
+import type { FkGuardConfig } from '../core/config';
+import type { Engine } from '../core/engine';
+
+export interface IndexProgress {
+  done: number;
+  total?: number;
+}
+
+export interface IndexResult {
+  engine: Engine;
+  /** Files left out, with the reason (binary, too large, unreadable, a symlink loop). */
+  skipped: Array<{ file: string; reason: string }>;
+  cancelled: boolean;
+}
+
+/**
+ * What the server needs from the machine it runs on. `main.ts` wires it to the shared host module (the same
+ * walk, file reader and config loader the CLI uses), so the editor and `fkguard scan` see the same files.
+ */
+export interface ServerHost {
+  /** The project's config file (`fkguard.toml`, `.fkguard.json`, `pyproject.toml [tool.fkguard]`), parsed. */
+  loadConfig(root: string): Promise<{ config: FkGuardConfig; errors: string[] }>;
+  /** Whether a file name is one `loadConfig` reads, so a change to it reloads the configuration. */
+  isConfigFile(fileName: string): boolean;
+  /** Builds a fresh engine holding every analysed file of `root`; yields to the event loop as it goes. */
+  index(
+    root: string,
+    config: FkGuardConfig,
+    token: { readonly isCancellationRequested: boolean },
+    onProgress: (p: IndexProgress) => void,
+  ): Promise<IndexResult>;
+  /** An engine with no files, for documents opened from outside every folder. */
+  createEngine(config: FkGuardConfig): Promise<Engine>;
+  /** Whether one file (root-relative POSIX id) is analysed under `config`, for files created later. */
+  isIncluded(id: string, config: FkGuardConfig): boolean;
+  /** A file's text, or undefined when it is gone, binary, too large or unreadable. */
+  readFile(path: string, config: FkGuardConfig): Promise<string | undefined>;
+}

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
+import type { Engine } from '../core/engine';
+import { EditorSettings, readSettings } from './settings';
+import { idUnder, pathToUri } from './paths';
+
+/**
+ * One workspace folder: its own engine, configuration and settings. A file belongs to the folder with the
+ * longest path prefix, so nested folders of a multi-root workspace each keep their own files.
+ * A "loose" project holds files opened from outside every folder; it is never indexed from disk.
+ */
+export class Project {
+  engine: Engine | undefined;
+  config: FkGuardConfig = DEFAULT_CONFIG;
+  settings: EditorSettings = readSettings(undefined);
+  /** Grows with every (re)index; an index that sees a newer number stops, since its result would be thrown away. */
+  indexGeneration = 0;
+  indexing: Promise<void> | undefined;
+  state: 'indexing' | 'ready' | 'error' = 'indexing';
+  stateMessage: string | undefined;
+  /** Files whose diagnostics the client currently shows (non-empty), so they can be cleared later. */
+  readonly published = new Set<string>();
+  /** Files that changed on disk while an index ran; applied to the new engine once it is in place. */
+  readonly diskChangesDuringIndex = new Set<string>();
+  /** Per file, the latest disk read started, so an older read that finishes late is dropped. */
+  readonly diskReads = new Map<string, number>();
+  /** URIs as the client spelled them, which may differ in encoding from Node's `pathToFileURL`. */
+  private readonly clientUris = new Map<string, string>();
+
+  constructor(
+    readonly uri: string,
+    readonly root: string,
+    readonly name: string,
+    readonly loose = false,
+  ) {}
+
+  idOf(path: string): string | undefined {
+    return idUnder(this.root, path);
+  }
+
+  pathOf(id: string): string {
+    return join(this.root, ...id.split('/'));
+  }
+
+  rememberUri(id: string, uri: string): void {
+    this.clientUris.set(id, uri);
+  }
+
+  uriOf(id: string): string {
+    return this.clientUris.get(id) ?? pathToUri(this.pathOf(id));
+  }
+}
+
+/** The project owning `path`: the longest folder prefix wins. */
+export function projectFor(projects: Iterable<Project>, path: string): Project | undefined {
+  let best: Project | undefined;
+  for (const p of projects) {
+    if (p.loose) continue;
+    if (p.idOf(path) !== undefined && (!best || p.root.length > best.root.length)) best = p;
+  }
+  return best;
+}

@@ -1,0 +1,66 @@
+// The custom messages between the FK Guard server and its clients. Plain types only, so the VS Code client can
+// import this file without pulling in the server.
+
+/** `fkguard/scanWorkspace`: re-reads every folder from disk and answers with counts. */
+export const ScanWorkspaceMethod = 'fkguard/scanWorkspace';
+
+export interface ScanWorkspaceResult {
+  folders: number;
+  files: number;
+  parsedFiles: number;
+  tables: number;
+  references: number;
+  unresolved: number;
+  problems: { error: number; warning: number; info: number };
+  ms: number;
+}
+
+/** `fkguard/schemaIndex`: the schema index of every folder, with file ids turned into URIs. */
+export const SchemaIndexMethod = 'fkguard/schemaIndex';
+
+export interface SchemaIndexResult {
+  folders: Array<{ uri: string; name: string; tables: SchemaIndexTable[] }>;
+}
+
+export interface SchemaIndexTable {
+  key: string;
+  name: string;
+  schema?: string;
+  definitions: Array<{ uri: string; range: RangeLike; origin: string; className?: string }>;
+  columns: Array<{
+    name: string;
+    type?: string;
+    sqlType?: string;
+    primaryKey: boolean;
+    unique: boolean;
+    nullable?: boolean;
+    uri: string;
+    range: RangeLike;
+  }>;
+}
+
+/** `fkguard/status` (server → client notification): the index state, for a status item. */
+export const StatusNotificationMethod = 'fkguard/status';
+
+export interface StatusParams {
+  state: 'indexing' | 'ready' | 'error';
+  message?: string;
+  tables: number;
+  references: number;
+  problems: number;
+}
+
+/** What the server accepts in `initializationOptions`; all optional. */
+export interface InitializationOptions {
+  /** Overrides the `fkguard.debounce` setting for every document (tests set 0). */
+  debounce?: number;
+  /** Registers `fkguard/test/fail`, whose handler throws, so tests can prove a fault is contained. */
+  testRequests?: boolean;
+}
+
+export const TestFailMethod = 'fkguard/test/fail';
+
+interface RangeLike {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}

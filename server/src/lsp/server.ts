@@ -1,0 +1,588 @@
+import { basename, dirname } from 'node:path';
+import {
+  CancellationToken,
+  CodeActionKind,
+  CodeActionParams,
+  Connection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DidChangeWatchedFilesParams,
+  DidChangeTextDocumentParams,
+  DidCloseTextDocumentParams,
+  DidOpenTextDocumentParams,
+  Diagnostic,
+  LSPErrorCodes,
+  FileChangeType,
+  InitializeError,
+  InitializeParams,
+  InitializeResult,
+  ResponseError,
+  TextDocumentSyncKind,
+  WorkspaceFolder,
+  WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver/node';
+import type { Engine } from '../core/engine';
+import type { Severity } from '../core/types';
+import { DiagnosticContext, toDiagnostic } from './diagnostics';
+import { OpenDocument } from './documents';
+import { guardNotification, guardRequest, Logger } from './guard';
+import { codeActions, FixAllKind } from './handlers/codeAction';
+import type { ServerHost } from './host';
+import { normaliseRoot, pathToUri, uriToPath } from './paths';
+import { Project, projectFor } from './project';
+import {
+  InitializationOptions,
+  ScanWorkspaceMethod,
+  ScanWorkspaceResult,
+  SchemaIndexMethod,
+  SchemaIndexResult,
+  StatusNotificationMethod,
+  StatusParams,
+  TestFailMethod,
+} from './protocol';
+import { combineConfig, readSettings } from './settings';
+
+export interface ServerOptions {
+  host: ServerHost;
+  /** The documentation link of a rule, shown as the diagnostic's `codeDescription`. */
+  ruleDocs?: (rule: string) => string | undefined;
+}
+
+/**
+ * Creates an FK Guard language server on `connection`. All state lives in the returned closure's objects, so
+ * two servers can run in one process (tests do). The caller calls `connection.listen()`.
+ */
+export function createServer(connection: Connection, options: ServerOptions): { dispose(): void } {
+  const server = new FkGuardServer(connection, options);
+  server.register();
+  return { dispose: () => server.dispose() };
+}
+
+class FkGuardServer {
+  private readonly log: Logger;
+  private readonly projects = new Map<string, Project>();
+  private readonly documents = new Map<string, OpenDocument>();
+  private readonly lastPublished = new Map<string, Diagnostic[]>();
+  private readonly pendingPublish = new Map<Project, Set<string>>();
+  private flushScheduled = false;
+  private loose: Project | undefined;
+  private initOptions: InitializationOptions = {};
+  private capabilities: InitializeParams['capabilities'] = {};
+  private disposed = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: ServerOptions,
+  ) {
+    this.log = {
+      info: (m) => connection.console.log(m),
+      error: (m) => connection.console.error(m),
+    };
+  }
+
+  register(): void {
+    const c = this.connection;
+    const log = this.log;
+    c.onInitialize(guardRequest<[InitializeParams], InitializeResult, InitializeError>(log, 'initialize', (p) => this.initialize(p)));
+    c.onInitialized(guardNotification(log, 'initialized', () => this.initialized()));
+    c.onDidOpenTextDocument(guardNotification(log, 'didOpen', (p: DidOpenTextDocumentParams) => this.didOpen(p)));
+    c.onDidChangeTextDocument(guardNotification(log, 'didChange', (p: DidChangeTextDocumentParams) => this.didChange(p)));
+    c.onDidCloseTextDocument(guardNotification(log, 'didClose', (p: DidCloseTextDocumentParams) => this.didClose(p)));
+    c.onDidChangeWatchedFiles(guardNotification(log, 'didChangeWatchedFiles', (p: DidChangeWatchedFilesParams) => this.watchedFiles(p)));
+    c.onDidChangeConfiguration(guardNotification(log, 'didChangeConfiguration', () => this.reindexAll('settings changed')));
+    c.onCodeAction(guardRequest(log, 'codeAction', (p: CodeActionParams) => this.codeAction(p)));
+    c.onRequest(ScanWorkspaceMethod, guardRequest(log, 'scanWorkspace', (_p: unknown, token: CancellationToken) => this.scanWorkspace(token)));
+    c.onRequest(SchemaIndexMethod, guardRequest(log, 'schemaIndex', () => this.schemaIndex()));
+    c.onShutdown(guardRequest(log, 'shutdown', () => this.dispose()));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const doc of this.documents.values()) clearTimeout(doc.timer);
+    for (const p of this.allProjects()) {
+      p.indexGeneration++;
+      p.engine?.dispose();
+      p.engine = undefined;
+    }
+  }
+
+  // ---- lifecycle ----
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.capabilities = params.capabilities;
+    const init = params.initializationOptions;
+    if (init && typeof init === 'object') this.initOptions = init as InitializationOptions;
+    if (this.initOptions.testRequests) {
+      this.connection.onRequest(
+        TestFailMethod,
+        guardRequest(this.log, TestFailMethod, () => {
+          throw new Error('a deliberate fault, requested by a test');
+        }),
+      );
+    }
+    const folders: WorkspaceFolder[] =
+      params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: basename(params.rootUri) }] : []);
+    for (const f of folders) this.addFolder(f);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FixAllKind], resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'fkguard-language-server' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    const ws = this.capabilities.workspace;
+    if (ws?.didChangeConfiguration?.dynamicRegistration) {
+      await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'fkguard' });
+    }
+    if (ws?.didChangeWatchedFiles?.dynamicRegistration) {
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{py,pyi}' }, { globPattern: '**/{pyproject.toml,fkguard.toml,.fkguard.json}' }],
+      });
+    }
+    if (ws?.workspaceFolders) {
+      this.connection.workspace.onDidChangeWorkspaceFolders(
+        guardNotification(this.log, 'didChangeWorkspaceFolders', (e: WorkspaceFoldersChangeEvent) => this.foldersChanged(e)),
+      );
+    }
+    await this.reindexAll('start');
+  }
+
+  private addFolder(folder: WorkspaceFolder): Project | undefined {
+    const path = uriToPath(folder.uri);
+    if (!path) return undefined;
+    const project = new Project(folder.uri, normaliseRoot(path), folder.name);
+    this.projects.set(folder.uri, project);
+    return project;
+  }
+
+  private foldersChanged(e: WorkspaceFoldersChangeEvent): void {
+    for (const f of e.removed) {
+      const p = this.projects.get(f.uri);
+      if (!p) continue;
+      this.projects.delete(f.uri);
+      p.indexGeneration++;
+      for (const id of p.published) this.sendDiagnostics(p.uriOf(id), undefined, []);
+      p.engine?.dispose();
+    }
+    for (const f of e.added) {
+      const p = this.addFolder(f);
+      if (p) void this.index(p, 'folder added');
+    }
+  }
+
+  private allProjects(): Project[] {
+    return this.loose ? [...this.projects.values(), this.loose] : [...this.projects.values()];
+  }
+
+  // ---- the workspace index ----
+
+  private reindexAll(reason: string): Promise<void> {
+    return Promise.all(this.allProjects().map((p) => this.index(p, reason))).then(() => undefined);
+  }
+
+  private async settingsFor(project: Project): Promise<ReturnType<typeof readSettings>> {
+    if (!this.capabilities.workspace?.configuration) return readSettings(undefined);
+    const [raw] = await this.connection.workspace.getConfiguration([{ scopeUri: project.uri, section: 'fkguard' }]);
+    return readSettings(raw);
+  }
+
+  /**
+   * Builds a new engine for a project from disk and swaps it in when complete (open documents then enter it
+   * with the editor's text), so diagnostics never flicker through a half-built index. A newer index stops an older one.
+   */
+  private index(project: Project, reason: string): Promise<void> {
+    const generation = ++project.indexGeneration;
+    const run = this.runIndex(project, generation, reason).catch((err: unknown) => {
+      if (generation !== project.indexGeneration) return;
+      project.state = 'error';
+      project.stateMessage = err instanceof Error ? err.message : String(err);
+      this.log.error(`FK Guard: indexing ${project.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      this.sendStatus();
+    });
+    project.indexing = run;
+    return run.finally(() => {
+      if (project.indexing === run) project.indexing = undefined;
+    });
+  }
+
+  private async runIndex(project: Project, generation: number, reason: string): Promise<void> {
+    const started = Date.now();
+    const host = this.options.host;
+    const stale = () => this.disposed || generation !== project.indexGeneration;
+    project.state = 'indexing';
+    this.sendStatus();
+    const settings = await this.settingsFor(project);
+    const fileConfig = project.loose ? { config: project.config, errors: [] } : await host.loadConfig(project.root);
+    const { config, errors } = combineConfig(fileConfig.config, settings);
+    for (const e of [...fileConfig.errors, ...errors]) this.log.error(`FK Guard (${project.name}): ${e}`);
+    if (stale()) return;
+    project.settings = settings;
+    project.config = config;
+    project.diskChangesDuringIndex.clear();
+
+    let engine: Engine;
+    const progress = await this.connection.window.createWorkDoneProgress();
+    try {
+      progress.begin(`FK Guard: indexing ${project.name}`, 0, undefined, false);
+      if (!settings.enable || project.loose) {
+        engine = await host.createEngine(config);
+      } else {
+        const result = await host.index(project.root, config, { get isCancellationRequested() { return stale(); } }, (p) => {
+          if (p.total) progress.report(Math.round((p.done * 100) / Math.max(p.total, 1)), `${p.done}/${p.total} files`);
+          else progress.report(`${p.done} files found`);
+        });
+        engine = result.engine;
+        for (const s of result.skipped) this.log.info(`FK Guard: skipped ${s.file}: ${s.reason}`);
+      }
+    } finally {
+      progress.done();
+    }
+    if (stale()) return engine.dispose();
+
+    // Swap in the new engine; open documents enter it with their editor text and a kept tree.
+    project.engine?.dispose();
+    project.engine = engine;
+    if (settings.enable) {
+      for (const doc of this.documents.values()) {
+        const id = this.idFor(doc.uri, project);
+        if (id === undefined) continue;
+        doc.resetEdits();
+        this.analyze(project, id, doc, false);
+      }
+    }
+    const changedOnDisk = [...project.diskChangesDuringIndex];
+    project.diskChangesDuringIndex.clear();
+    for (const id of changedOnDisk) void this.refreshFromDisk(project, id);
+
+    const toPublish = new Set<string>([...project.published, ...(settings.enable ? engine.parsedFiles() : [])]);
+    for (const id of toPublish) this.publish(project, id);
+    project.state = 'ready';
+    project.stateMessage = undefined;
+    const stats = engine.stats();
+    this.log.info(
+      `FK Guard: indexed ${project.name} (${reason}): ${stats.parsedFiles}/${stats.files} files parsed, ${stats.tables} tables, ${stats.references} references, ${Date.now() - started} ms`,
+    );
+    this.sendStatus();
+  }
+
+  // ---- documents ----
+
+  private openDocument(project: Project, id: string): OpenDocument | undefined {
+    const uri = project.uriOf(id);
+    const doc = this.documents.get(uri);
+    return doc && this.idFor(uri, project) === id ? doc : undefined;
+  }
+
+  /** The project and id of a URI: the folder with the longest prefix, or the loose project. */
+  private locate(uri: string): { project: Project; id: string } | undefined {
+    const path = uriToPath(uri);
+    if (!path) return undefined;
+    const owner = projectFor(this.projects.values(), path);
+    if (owner) {
+      const id = owner.idOf(path)!;
+      owner.rememberUri(id, uri);
+      return { project: owner, id };
+    }
+    if (!this.loose) {
+      this.loose = new Project(pathToUri('/'), '/', 'files outside the workspace', true);
+      void this.index(this.loose, 'a file outside the workspace was opened');
+    }
+    const id = this.loose.idOf(path);
+    if (id === undefined) return undefined;
+    this.loose.rememberUri(id, uri);
+    return { project: this.loose, id };
+  }
+
+  private idFor(uri: string, project: Project): string | undefined {
+    const found = this.locate(uri);
+    return found && found.project === project ? found.id : undefined;
+  }
+
+  private didOpen(p: DidOpenTextDocumentParams): void {
+    const { uri, languageId, version, text } = p.textDocument;
+    const doc = OpenDocument.open(uri, languageId, version, text);
+    this.documents.set(uri, doc);
+    const found = this.locate(uri);
+    if (found) this.analyze(found.project, found.id, doc, true);
+  }
+
+  private didChange(p: DidChangeTextDocumentParams): void {
+    const doc = this.documents.get(p.textDocument.uri);
+    if (!doc) return;
+    doc.applyChanges(p.contentChanges, p.textDocument.version);
+    this.schedule(doc);
+  }
+
+  /** Per-document debounce: a newer change cancels the pending run, which would be thrown away anyway. */
+  private schedule(doc: OpenDocument): void {
+    clearTimeout(doc.timer);
+    const found = this.locate(doc.uri);
+    if (!found) return;
+    const delay = this.initOptions.debounce ?? found.project.settings.debounce;
+    const generation = doc.generation;
+    doc.timer = setTimeout(
+      guardNotification(this.log, 'analysis', () => {
+        doc.timer = undefined;
+        if (this.documents.get(doc.uri) !== doc || doc.generation !== generation) return;
+        const again = this.locate(doc.uri);
+        if (again) this.analyze(again.project, again.id, doc, true);
+      }),
+      delay,
+    );
+  }
+
+  private didClose(p: DidCloseTextDocumentParams): void {
+    const uri = p.textDocument.uri;
+    const doc = this.documents.get(uri);
+    if (doc) clearTimeout(doc.timer);
+    this.documents.delete(uri);
+    const found = this.locate(uri);
+    if (!found) return;
+    const { project, id } = found;
+    project.engine?.releaseTree(id);
+    if (project.loose) {
+      project.engine?.removeFile(id);
+      this.sendDiagnostics(uri, undefined, []);
+      project.published.delete(id);
+      return;
+    }
+    // The editor may close without saving: the file on disk is the truth again.
+    void this.refreshFromDisk(project, id);
+  }
+
+  /**
+   * Runs the engine on an open document's current text and publishes the result. Files whose findings the
+   * change may affect (through the reverse index) are re-published right after, in one batch.
+   */
+  private analyze(project: Project, id: string, doc: OpenDocument, publishOthers: boolean): void {
+    // While the first index runs there is no engine yet; the index analyses open documents at its end.
+    const engine = project.engine;
+    if (!engine || !project.settings.enable) return;
+    if (!project.loose && !this.options.host.isIncluded(id, project.config)) {
+      if (engine.getFacts(id)) for (const other of engine.removeFile(id)) this.queuePublish(project, other);
+      doc.markAnalyzed();
+      this.sendDiagnostics(doc.uri, doc.version, []);
+      return;
+    }
+    const edits = doc.takeEdits();
+    const affected = engine.updateFile(id, doc.text, { keepTree: true, edits });
+    doc.markAnalyzed();
+    this.publish(project, id);
+    if (publishOthers) for (const other of affected) if (other !== id) this.queuePublish(project, other);
+  }
+
+  // ---- files on disk ----
+
+  private async watchedFiles(p: DidChangeWatchedFilesParams): Promise<void> {
+    const reindex = new Set<Project>();
+    for (const change of p.changes) {
+      const path = uriToPath(change.uri);
+      if (!path) continue;
+      const project = projectFor(this.projects.values(), path);
+      if (!project) continue;
+      const id = project.idOf(path)!;
+      if (this.options.host.isConfigFile(basename(path)) && dirname(path) === project.root) {
+        reindex.add(project);
+        continue;
+      }
+      if (reindex.has(project)) continue;
+      if (project.indexing) {
+        project.diskChangesDuringIndex.add(id);
+        continue;
+      }
+      if (change.type === FileChangeType.Deleted) this.removeUnder(project, id);
+      else void this.refreshFromDisk(project, id);
+    }
+    for (const project of reindex) void this.index(project, 'config file changed');
+  }
+
+  /** A deleted file, or a deleted folder: every parsed file under it goes. */
+  private removeUnder(project: Project, id: string): void {
+    const engine = project.engine;
+    if (!engine) return;
+    const gone = engine.parsedFiles().filter((f) => f === id || f.startsWith(`${id}/`));
+    if (!gone.includes(id)) gone.push(id);
+    for (const f of gone) {
+      if (this.openDocument(project, f)) continue;
+      project.diskReads.set(f, (project.diskReads.get(f) ?? 0) + 1);
+      for (const other of engine.removeFile(f)) this.queuePublish(project, other);
+    }
+  }
+
+  /** Re-reads one file from disk, unless the editor owns its text; a late read of an older version is dropped. */
+  private async refreshFromDisk(project: Project, id: string): Promise<void> {
+    if (this.openDocument(project, id)) return;
+    const read = (project.diskReads.get(id) ?? 0) + 1;
+    project.diskReads.set(id, read);
+    const included = project.settings.enable && this.options.host.isIncluded(id, project.config);
+    const text = included ? await this.options.host.readFile(project.pathOf(id), project.config) : undefined;
+    const engine = project.engine;
+    if (!engine || project.diskReads.get(id) !== read || this.openDocument(project, id)) return;
+    const affected = text === undefined ? engine.removeFile(id) : engine.updateFile(id, text);
+    for (const f of new Set([id, ...affected])) this.queuePublish(project, f);
+  }
+
+  // ---- publishing ----
+
+  private queuePublish(project: Project, id: string): void {
+    let set = this.pendingPublish.get(project);
+    if (!set) this.pendingPublish.set(project, (set = new Set()));
+    set.add(id);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(
+      guardNotification(this.log, 'publish', () => {
+        this.flushScheduled = false;
+        const batches = [...this.pendingPublish];
+        this.pendingPublish.clear();
+        for (const [p, ids] of batches) for (const f of ids) this.publish(p, f);
+        this.sendStatus();
+      }),
+    );
+  }
+
+  private publish(project: Project, id: string): void {
+    const engine = project.engine;
+    if (!engine || this.disposed) return;
+    const uri = project.uriOf(id);
+    const doc = this.openDocument(project, id);
+    // Findings for a document with unanalysed edits describe an older text: its own run will publish.
+    if (doc?.dirty) return;
+    const findings = project.settings.enable ? engine.findings(id) : [];
+    const ctx = this.diagnosticContext(project);
+    const diagnostics = findings.map((f) => toDiagnostic(f, ctx));
+    if (diagnostics.length === 0 && !project.published.has(id) && !doc) return;
+    if (diagnostics.length > 0) project.published.add(id);
+    else project.published.delete(id);
+    this.sendDiagnostics(uri, doc ? doc.version : undefined, diagnostics);
+  }
+
+  private sendDiagnostics(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void {
+    if (diagnostics.length > 0) this.lastPublished.set(uri, diagnostics);
+    else this.lastPublished.delete(uri);
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  private diagnosticContext(project: Project): DiagnosticContext {
+    return {
+      uriOf: (file) => project.uriOf(file),
+      versionOf: (uri) => {
+        const doc = this.documents.get(uri);
+        return doc ? doc.analyzedVersion : null;
+      },
+      ruleDocs: (rule) => this.options.ruleDocs?.(rule),
+    };
+  }
+
+  private sendStatus(): void {
+    if (this.disposed) return;
+    const projects = this.allProjects().filter((p) => !p.loose);
+    let tables = 0;
+    let references = 0;
+    for (const p of projects) {
+      if (!p.engine) continue;
+      const s = p.engine.stats();
+      tables += s.tables;
+      references += s.references;
+    }
+    let problems = 0;
+    for (const d of this.lastPublished.values()) problems += d.length;
+    const error = projects.find((p) => p.state === 'error');
+    const status: StatusParams = {
+      state: error ? 'error' : projects.some((p) => p.state === 'indexing') ? 'indexing' : 'ready',
+      message: error?.stateMessage,
+      tables,
+      references,
+      problems,
+    };
+    void this.connection.sendNotification(StatusNotificationMethod, status);
+  }
+
+  // ---- requests ----
+
+  private codeAction(params: CodeActionParams) {
+    return codeActions(params, {
+      versionOf: (uri) => this.documents.get(uri)?.version ?? null,
+      currentDiagnostics: (uri) => {
+        const doc = this.documents.get(uri);
+        const found = this.locate(uri);
+        // Fix-all runs on save: bring a document with pending edits up to date first, so no fix is missed.
+        if (doc && found && doc.dirty) {
+          clearTimeout(doc.timer);
+          this.analyze(found.project, found.id, doc, true);
+        }
+        return this.lastPublished.get(uri) ?? [];
+      },
+      documentChanges: this.capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    });
+  }
+
+  private async scanWorkspace(token: CancellationToken): Promise<ScanWorkspaceResult> {
+    const started = Date.now();
+    await this.reindexAll('scan requested');
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'scan cancelled');
+    const result: ScanWorkspaceResult = {
+      folders: this.projects.size,
+      files: 0,
+      parsedFiles: 0,
+      tables: 0,
+      references: 0,
+      unresolved: 0,
+      problems: { error: 0, warning: 0, info: 0 },
+      ms: 0,
+    };
+    for (const p of this.projects.values()) {
+      if (!p.engine) continue;
+      if (p.state === 'error') throw new Error(`indexing ${p.name} failed: ${p.stateMessage}`);
+      const s = p.engine.stats();
+      result.files += s.files;
+      result.parsedFiles += s.parsedFiles;
+      result.tables += s.tables;
+      result.references += s.references;
+      result.unresolved += s.unresolved;
+      if (!p.settings.enable) continue;
+      for (const f of p.engine.allFindings()) result.problems[f.severity as Severity]++;
+    }
+    result.ms = Date.now() - started;
+    return result;
+  }
+
+  private schemaIndex(): SchemaIndexResult {
+    const folders: SchemaIndexResult['folders'] = [];
+    for (const p of this.projects.values()) {
+      if (!p.engine) continue;
+      const snapshot = p.engine.schema();
+      folders.push({
+        uri: p.uri,
+        name: p.name,
+        tables: snapshot.tables.map((t) => ({
+          key: t.key,
+          name: t.name,
+          schema: t.schema,
+          definitions: t.definitions.map((d) => ({
+            uri: d.origin === 'external' ? '' : p.uriOf(d.file),
+            range: d.range,
+            origin: d.origin,
+            className: d.className,
+          })),
+          columns: t.columns.map((c) => ({
+            name: c.name,
+            type: c.type,
+            sqlType: c.sqlType,
+            primaryKey: c.primaryKey,
+            unique: c.unique,
+            nullable: c.nullable,
+            uri: p.uriOf(c.file),
+            range: c.range,
+          })),
+        })),
+      });
+    }
+    return { folders };
+  }
+}

@@ -1,0 +1,52 @@
+import { ConfigResult, FkGuardConfig, parseConfig } from '../core/config';
+
+/** The `fkguard.*` editor settings as the server uses them. */
+export interface EditorSettings {
+  enable: boolean;
+  /** Milliseconds between the last keystroke and the re-check of a document. */
+  debounce: number;
+  /** What the settings say about the engine's configuration, in the shape `parseConfig` reads. */
+  engine: Record<string, unknown>;
+}
+
+export const DEFAULT_DEBOUNCE_MS = 150;
+
+const ENGINE_KEYS = ['include', 'exclude', 'externalTables', 'rules', 'dialect', 'naming', 'maxFileSize'] as const;
+
+/**
+ * Reads the raw `fkguard` section a client returned for one folder. A setting left at its default (`null`, an
+ * empty list or table) says nothing, so the project's config file keeps its say; a setting the user wrote wins.
+ */
+export function readSettings(raw: unknown): EditorSettings {
+  const section = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const engine: Record<string, unknown> = {};
+  for (const key of ENGINE_KEYS) {
+    const value = section[key];
+    if (saysSomething(value)) engine[key] = key === 'naming' ? dropEmpty(value as Record<string, unknown>) : value;
+  }
+  if (engine.naming && Object.keys(engine.naming as object).length === 0) delete engine.naming;
+  const debounce = section.debounce;
+  return {
+    enable: section.enable !== false,
+    debounce: typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0 ? debounce : DEFAULT_DEBOUNCE_MS,
+    engine,
+  };
+}
+
+/** Settings layered over the config file's result: settings win where both speak. */
+export function combineConfig(fileConfig: FkGuardConfig, settings: EditorSettings): ConfigResult {
+  return parseConfig(settings.engine, 'settings (fkguard.*)', fileConfig);
+}
+
+function saysSomething(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.values(value as object).some(saysSomething);
+  return true;
+}
+
+function dropEmpty(obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (saysSomething(v)) out[k] = v;
+  return out;
+}
