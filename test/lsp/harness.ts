@@ -1,0 +1,281 @@
+// Drives the real FK Guard language server (dist/server.js) over stdio, as an editor would. Every wait is a
+// poll against a deadline that re-checks on each message from the server; nothing sleeps.
+import { ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeAction,
+  CodeActionParams,
+  createProtocolConnection,
+  Diagnostic,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  InitializeRequest,
+  LogMessageParams,
+  ProtocolConnection,
+  PublishDiagnosticsParams,
+  StreamMessageReader,
+  StreamMessageWriter,
+  TextDocumentEdit,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+
+export const repoRoot = join(__dirname, '..', '..', '..');
+export const serverPath = join(repoRoot, 'dist', 'server.js');
+export const fixturesRoot = join(repoRoot, 'test', 'fixtures', 'lsp');
+
+export interface Settings {
+  [key: string]: unknown;
+}
+
+export interface StartOptions {
+  /** A folder under test/fixtures/lsp, copied to a temporary folder the test may change. */
+  fixture: string;
+  /** The `fkguard` settings section the client answers `workspace/configuration` with. */
+  settings?: Settings;
+  initializationOptions?: Record<string, unknown>;
+}
+
+export class LspClient {
+  readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  readonly logs: LogMessageParams[] = [];
+  readonly progress: Array<{ token: unknown; value: { kind: string; title?: string; message?: string } }> = [];
+  readonly statuses: Array<{ state: string; tables: number; references: number; problems: number }> = [];
+  readonly registrations: string[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly docs = new Map<string, TextDocument>();
+  settings: Settings;
+
+  private constructor(
+    readonly root: string,
+    readonly rootUri: string,
+    private readonly proc: ChildProcess,
+    readonly connection: ProtocolConnection,
+    settings: Settings,
+  ) {
+    this.settings = settings;
+  }
+
+  static async start(options: StartOptions): Promise<LspClient> {
+    const root = mkdtempSync(join(tmpdir(), 'fkguard-lsp-'));
+    cpSync(join(fixturesRoot, options.fixture), root, { recursive: true });
+    const proc = spawn(process.execPath, [serverPath, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const client = new LspClient(root, pathToFileURL(root).href, proc, connection, options.settings ?? {});
+    proc.on('exit', (code) => {
+      if (code !== 0 && code !== null) client.logs.push({ type: 1, message: `server exited with ${code}: ${stderr}` });
+      client.wake();
+    });
+    connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      client.diagnostics.set(p.uri, p);
+      client.wake();
+    });
+    connection.onNotification('window/logMessage', (p: LogMessageParams) => {
+      client.logs.push(p);
+      client.wake();
+    });
+    connection.onNotification('fkguard/status', (p: LspClient['statuses'][number]) => {
+      client.statuses.push(p);
+      client.wake();
+    });
+    connection.onNotification('$/progress', (p: LspClient['progress'][number]) => {
+      client.progress.push(p);
+      client.wake();
+    });
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('client/registerCapability', (p: { registrations: Array<{ method: string }> }) => {
+      client.registrations.push(...p.registrations.map((r) => r.method));
+      client.wake();
+      return null;
+    });
+    connection.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) =>
+      p.items.map((item) => (item.section === 'fkguard' ? client.settings : null)),
+    );
+    connection.listen();
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: client.rootUri,
+      workspaceFolders: [{ uri: client.rootUri, name: 'fixture' }],
+      capabilities: {
+        workspace: {
+          configuration: true,
+          workspaceFolders: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          workspaceEdit: { documentChanges: true },
+        },
+        window: { workDoneProgress: true },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+          codeAction: { dataSupport: true, isPreferredSupport: true },
+        },
+      },
+      initializationOptions: { debounce: 0, testRequests: true, ...options.initializationOptions },
+    });
+    await connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  uri(rel: string): string {
+    return pathToFileURL(join(this.root, rel)).href;
+  }
+
+  path(rel: string): string {
+    return join(this.root, rel);
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** Resolves with the first truthy value of `check`, re-checked on every server message; fails at the deadline. */
+  waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(poll);
+      };
+      const poll = () => {
+        let value: T | undefined | false;
+        try {
+          value = check();
+        } catch (err) {
+          done();
+          reject(err);
+          return;
+        }
+        if (value) {
+          done();
+          resolve(value);
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        const errors = this.logs.filter((l) => l.type === 1).map((l) => l.message);
+        reject(new Error(`timed out waiting for ${what}${errors.length ? `; server errors: ${errors.join('\n')}` : ''}`));
+      }, timeoutMs);
+      this.waiters.add(poll);
+      poll();
+    });
+  }
+
+  /** The diagnostics published for `rel`, once a publication satisfies `check` (and the version, if given). */
+  diagnosticsFor(rel: string, check: (d: Diagnostic[]) => boolean, version?: number): Promise<Diagnostic[]> {
+    const uri = this.uri(rel);
+    return this.waitFor(`diagnostics for ${rel}${version !== undefined ? ` v${version}` : ''}`, () => {
+      const p = this.diagnostics.get(uri);
+      if (!p || (version !== undefined && p.version !== version)) return undefined;
+      return check(p.diagnostics) ? p.diagnostics : undefined;
+    });
+  }
+
+  /** Waits until the first workspace index is done (a `ready` status). */
+  ready(): Promise<unknown> {
+    return this.waitFor('the workspace index', () => this.statuses.find((s) => s.state === 'ready'));
+  }
+
+  open(rel: string, text: string): TextDocument {
+    const uri = this.uri(rel);
+    const doc = TextDocument.create(uri, 'python', 1, text);
+    this.docs.set(uri, doc);
+    void this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'python', version: 1, text },
+    });
+    return doc;
+  }
+
+  close(rel: string): void {
+    const uri = this.uri(rel);
+    this.docs.delete(uri);
+    void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  doc(rel: string): TextDocument {
+    const doc = this.docs.get(this.uri(rel));
+    if (!doc) throw new Error(`${rel} is not open`);
+    return doc;
+  }
+
+  /** Sends incremental changes, as an editor does, and returns the new version. */
+  change(rel: string, edits: TextEdit[]): number {
+    const doc = this.doc(rel);
+    const version = doc.version + 1;
+    // Each change is sent against the text the previous change produced, so apply them one at a time.
+    const changes = edits.map((e) => ({ range: e.range, text: e.newText }));
+    TextDocument.update(doc, changes, version);
+    void this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: doc.uri, version },
+      contentChanges: changes,
+    });
+    return version;
+  }
+
+  /** Inserts `text` at the end of the line that contains `marker`. */
+  appendAfter(rel: string, marker: string, text: string): number {
+    const doc = this.doc(rel);
+    const offset = doc.getText().indexOf(marker);
+    if (offset < 0) throw new Error(`${marker} not in ${rel}`);
+    const lineEnd = doc.getText().indexOf('\n', offset);
+    const pos = doc.positionAt(lineEnd < 0 ? doc.getText().length : lineEnd);
+    return this.change(rel, [{ range: { start: pos, end: pos }, newText: text }]);
+  }
+
+  /**
+   * Applies a workspace edit the way an editor does: every versioned edit must be for the document's current
+   * version, else the whole edit is refused. Returns the versions of the changed documents.
+   */
+  applyWorkspaceEdit(edit: WorkspaceEdit): number {
+    const changes = edit.documentChanges as TextDocumentEdit[] | undefined;
+    if (!changes) throw new Error('expected versioned documentChanges');
+    for (const c of changes) {
+      const doc = this.docs.get(c.textDocument.uri);
+      if (!doc) throw new Error(`edit for a document that is not open: ${c.textDocument.uri}`);
+      if (c.textDocument.version !== doc.version) {
+        throw new Error(`edit made for version ${c.textDocument.version}, document is at ${doc.version}`);
+      }
+    }
+    let version = 0;
+    for (const c of changes) {
+      const rel = c.textDocument.uri.slice(this.rootUri.length + 1);
+      const doc = this.docs.get(c.textDocument.uri)!;
+      // An editor sends the edits of one workspace edit as one change, with all ranges in the old text:
+      // send the whole new text, which is what VS Code does for multi-edit applies as well.
+      const text = TextDocument.applyEdits(doc, c.edits as TextEdit[]);
+      const end = doc.positionAt(doc.getText().length);
+      version = this.change(decodeURIComponent(rel), [{ range: { start: { line: 0, character: 0 }, end }, newText: text }]);
+    }
+    return version;
+  }
+
+  codeActions(rel: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+    const uri = this.uri(rel);
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const params: CodeActionParams = { textDocument: { uri }, range, context: { diagnostics, only } };
+    return this.connection.sendRequest('textDocument/codeAction', params) as Promise<CodeAction[]>;
+  }
+
+  fileChanged(rel: string, type: FileChangeType): void {
+    void this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: this.uri(rel), type }] });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      if (this.proc.exitCode === null) {
+        await Promise.race([
+          this.connection.sendRequest('shutdown').then(() => this.connection.sendNotification('exit')),
+          new Promise((resolve) => setTimeout(resolve, 2000)),
+        ]);
+      }
+    } finally {
+      this.connection.dispose();
+      if (this.proc.exitCode === null) this.proc.kill();
+      rmSync(this.root, { recursive: true, force: true });
+    }
+  }
+}
