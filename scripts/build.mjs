@@ -28,6 +28,10 @@ await Promise.all(
       format: 'cjs',
       sourcemap: true,
       external: e.external ?? [],
+      // web-tree-sitter is an ES module that finds itself through `import.meta.url`, which a CommonJS bundle
+      // lacks (esbuild leaves it undefined and Parser.init fails); give it this bundle's own URL.
+      define: { 'import.meta.url': '__bundleUrl' },
+      banner: { js: "const __bundleUrl = require('url').pathToFileURL(__filename).href;" },
       logLevel: 'warning',
     }),
   ),
