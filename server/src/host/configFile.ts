@@ -1,0 +1,123 @@
+// Finding and reading FK Guard's configuration file. The settings themselves are checked by the core's
+// `parseConfig`; this module only turns a file into a raw object, and a broken file into one clear sentence.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
+import { ConfigResult, DEFAULT_CONFIG, FkGuardConfig, parseConfig } from '../core/config';
+
+// smol-toml is an ES module with a CommonJS build; the type-only import above gives the types, this the code.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const toml: typeof SmolToml = require('smol-toml');
+
+/** The files looked for in a root, in this order; the first that holds FK Guard settings wins. */
+export const CONFIG_FILE_NAMES: readonly string[] = ['fkguard.toml', '.fkguard.json', 'pyproject.toml'];
+
+export type ConfigLoad =
+  | {
+      ok: true;
+      config: FkGuardConfig;
+      /** The file the settings came from; absent when none was found and the defaults apply. */
+      file?: string;
+      /** Problems with single settings (unknown key, bad value); the rest of the file still applies. */
+      errors: string[];
+    }
+  | {
+      ok: false;
+      file: string;
+      /** One sentence naming the file (and line, for syntax errors). */
+      error: string;
+    };
+
+/**
+ * Loads the configuration for `root`: the `explicitFile` when given (TOML or JSON by extension; a
+ * `pyproject.toml` contributes its `[tool.fkguard]` table), else the first of `CONFIG_FILE_NAMES` in `root`
+ * that holds settings. A `pyproject.toml` without `[tool.fkguard]` is not FK Guard's file and is passed over.
+ * Never throws: an unreadable or malformed file is `{ ok: false }`.
+ */
+export async function loadConfig(root: string, explicitFile?: string): Promise<ConfigLoad> {
+  if (explicitFile !== undefined) {
+    const file = path.resolve(explicitFile);
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      return { ok: false, file, error: `${file}: cannot read the configuration file (${errnoText(err)}).` };
+    }
+    return configFromText(file, text, true);
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = path.join(root, name);
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+      return { ok: false, file, error: `${file}: cannot read the configuration file (${errnoText(err)}).` };
+    }
+    const loaded = configFromText(file, text, false);
+    if (loaded.ok && loaded.file === undefined) continue;
+    return loaded;
+  }
+  return { ok: true, config: DEFAULT_CONFIG, errors: [] };
+}
+
+/**
+ * Turns one configuration file's text into settings. `explicit` says the user named the file: then a
+ * `pyproject.toml` without a `[tool.fkguard]` table is worth a message rather than silence.
+ */
+export function configFromText(file: string, text: string, explicit = true): ConfigLoad {
+  const name = path.basename(file);
+  const parsed = parseRaw(file, text);
+  if (!parsed.ok) {
+    // A broken pyproject.toml that never mentions FK Guard belongs to other tools; they will complain.
+    if (name === 'pyproject.toml' && !explicit && !/^\s*\[\s*tool\s*\.\s*fkguard\b/m.test(text)) {
+      return { ok: true, config: DEFAULT_CONFIG, errors: [] };
+    }
+    return { ok: false, file, error: parsed.error };
+  }
+  let raw: unknown = parsed.value;
+  let source = file;
+  if (name === 'pyproject.toml') {
+    const tool = (raw as { tool?: unknown }).tool;
+    const section = tool && typeof tool === 'object' ? (tool as Record<string, unknown>).fkguard : undefined;
+    if (section === undefined) {
+      return explicit
+        ? { ok: true, config: DEFAULT_CONFIG, file, errors: [`${file}: no [tool.fkguard] table; using the defaults.`] }
+        : { ok: true, config: DEFAULT_CONFIG, errors: [] };
+    }
+    raw = section;
+    source = `${file} [tool.fkguard]`;
+  }
+  const result: ConfigResult = parseConfig(raw, source);
+  return { ok: true, config: result.config, file, errors: result.errors };
+}
+
+function parseRaw(file: string, text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (file.toLowerCase().endsWith('.json')) {
+    try {
+      return { ok: true, value: JSON.parse(text.replace(/^\uFEFF/, '')) };
+    } catch (err) {
+      return { ok: false, error: `${file}: invalid JSON: ${(err as Error).message}` };
+    }
+  }
+  try {
+    return { ok: true, value: toml.parse(text.replace(/^\uFEFF/, '')) };
+  } catch (err) {
+    if (err instanceof toml.TomlError) {
+      // smol-toml's message repeats the offending lines after a blank line; the first line is the sentence.
+      const reason = err.message.replace(/^Invalid TOML document:\s*/, '').split('\n')[0];
+      return { ok: false, error: `${file}:${err.line}:${err.column}: invalid TOML: ${reason}` };
+    }
+    return { ok: false, error: `${file}: invalid TOML: ${(err as Error).message}` };
+  }
+}
+
+function errnoText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return 'no such file';
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'permission denied';
+  if (e?.code === 'EISDIR') return 'it is a folder';
+  return e?.message ?? String(err);
+}

@@ -1,0 +1,192 @@
+// One scan of a workspace: walk, read, feed the engine. The CLI runs it once; the language server runs it at
+// start-up and after configuration changes, on the same engine it then keeps up to date while the user types.
+
+import * as path from 'node:path';
+import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
+import type { Engine } from '../core/engine';
+import { loadConfig } from './configFile';
+import { createEngine } from './python';
+import {
+  CancellationToken,
+  commonBase,
+  PYTHON_EXTENSIONS,
+  readSourceFile,
+  realFs,
+  SkippedFile,
+  walkWorkspace,
+  WalkFs,
+  yieldToEventLoop,
+} from './workspace';
+
+export interface ScanProgress {
+  phase: 'walk' | 'read';
+  /** Files read so far (`read`), or candidate files found so far (`walk`). */
+  done: number;
+  /** Files to read; known once the walk is over. */
+  total?: number;
+}
+
+export interface ScanOptions {
+  /** Folders or files to scan (absolute, or relative to the current directory). */
+  roots: readonly string[];
+  /**
+   * The configuration to use. When absent it is loaded from the base folder (`fkguard.toml`, `.fkguard.json`,
+   * `pyproject.toml`); a broken file then lands in `configErrors` and the defaults apply.
+   */
+  config?: FkGuardConfig;
+  /** An engine to fill (the language server keeps one); a fresh one is made when absent. */
+  engine?: Engine;
+  /** Extensions of files to read; defaults to the Python ones. */
+  extensions?: readonly string[];
+  /** Keep each analysed file's text in the result, for `--fix` and for showing fixes next to findings. */
+  retainText?: boolean;
+  onProgress?: (progress: ScanProgress) => void;
+  token?: CancellationToken;
+  /** A file system to use instead of the real one (tests make calls fail through it). */
+  fs?: WalkFs;
+}
+
+export interface ScannedFile {
+  /** The engine's file id: relative to `base`, `/`-separated. */
+  id: string;
+  absPath: string;
+  /** The file began with a UTF-8 byte-order mark (stripped from the text the engine saw). */
+  bom: boolean;
+  /** The text the engine saw, when `retainText` was set and the file is one the engine analyses. */
+  text?: string;
+}
+
+export interface ScanResult {
+  engine: Engine;
+  /**
+   * The folder every file id is relative to: the deepest folder containing all roots (a file root counts by
+   * its folder). With one folder root, that folder itself.
+   */
+  base: string;
+  config: FkGuardConfig;
+  /** Files handed to the engine, sorted by id. */
+  files: ScannedFile[];
+  /** Files and folders left out, with the reason; the scan went on without them. */
+  skipped: SkippedFile[];
+  configErrors: string[];
+  /** The configuration file used, if any. */
+  configFile?: string;
+  ms: number;
+  /** The token asked to stop; the engine holds what was read until then. */
+  cancelled: boolean;
+}
+
+/**
+ * The folder a scan of `roots` reports file ids against (see `ScanResult.base`). Exported so a caller can
+ * look for the configuration file there before scanning.
+ */
+export async function scanBase(roots: readonly string[], fs: WalkFs = realFs): Promise<string> {
+  const abs = roots.map((r) => path.resolve(r));
+  const isFile = new Set<string>();
+  for (const r of abs) {
+    try {
+      if ((await fs.stat(r)).isFile()) isFile.add(r);
+    } catch {
+      // walkWorkspace reports a missing root.
+    }
+  }
+  return commonBase(abs, (r) => isFile.has(r));
+}
+
+/** How many files are read at once: enough to keep the disk busy while the engine parses. */
+const READ_CONCURRENCY = 16;
+
+/**
+ * Walks the roots, reads every candidate file and hands it to the engine. Never throws for what it finds on
+ * disk (see `walkWorkspace` and `readSourceFile`); a root that does not exist is reported in `skipped`.
+ * On an engine that already holds files, files that are gone from the workspace are removed from it.
+ */
+export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const fs = options.fs ?? realFs;
+  const roots = options.roots.map((r) => path.resolve(r));
+  const base = await scanBase(roots, fs);
+
+  let config = options.config;
+  const configErrors: string[] = [];
+  let configFile: string | undefined;
+  if (!config) {
+    const loaded = await loadConfig(base);
+    if (loaded.ok) {
+      config = loaded.config;
+      configFile = loaded.file;
+      configErrors.push(...loaded.errors);
+    } else {
+      config = DEFAULT_CONFIG;
+      configFile = loaded.file;
+      configErrors.push(`${loaded.error} Using the default settings.`);
+    }
+  }
+
+  let engine = options.engine;
+  if (!engine) engine = await createEngine(config);
+  else if (engine.getConfig() !== config) engine.setConfig(config);
+
+  const walk = await walkWorkspace({
+    roots,
+    base,
+    extensions: options.extensions ?? PYTHON_EXTENSIONS,
+    include: config.include,
+    exclude: config.exclude,
+    token: options.token,
+    fs,
+    onProgress: (p) => options.onProgress?.({ phase: 'walk', done: p.files }),
+  });
+  const skipped = [...walk.skipped];
+  const files: ScannedFile[] = [];
+  let cancelled = walk.cancelled;
+
+  let next = 0;
+  let done = 0;
+  const total = walk.files.length;
+  const target = engine;
+  const maxBytes = config.maxFileSize;
+  const worker = async () => {
+    while (next < total && !cancelled) {
+      if (options.token?.isCancellationRequested) {
+        cancelled = true;
+        return;
+      }
+      const f = walk.files[next++];
+      const read = await readSourceFile(f.absPath, maxBytes, fs);
+      done++;
+      if ('skipped' in read) {
+        skipped.push({ file: f.id, reason: read.skipped });
+        continue;
+      }
+      target.updateFile(f.id, read.text);
+      const keep = options.retainText && target.getFacts(f.id) !== undefined;
+      files.push({ id: f.id, absPath: f.absPath, bom: read.bom, ...(keep ? { text: read.text } : {}) });
+      if (done % 32 === 0) {
+        options.onProgress?.({ phase: 'read', done, total });
+        // Reads resolve through the event loop already; this turn also lets queued requests in.
+        await yieldToEventLoop();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, Math.max(total, 1)) }, worker));
+  options.onProgress?.({ phase: 'read', done, total });
+
+  if (!cancelled) {
+    const present = new Set(files.map((f) => f.id));
+    for (const id of engine.parsedFiles()) if (!present.has(id)) engine.removeFile(id);
+  }
+  files.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return {
+    engine,
+    base,
+    config,
+    files,
+    skipped,
+    configErrors,
+    ...(configFile ? { configFile } : {}),
+    ms: Math.round(performance.now() - started),
+    cancelled,
+  };
+}

@@ -1,0 +1,449 @@
+// Walking a workspace and reading its source files: the one place where FK Guard touches the file system to
+// find files. The CLI and the language server both use it, so an editor and CI see the same set of files.
+
+import { Dirent, promises as nodeFs, Stats } from 'node:fs';
+import * as path from 'node:path';
+import ignore, { Ignore } from 'ignore';
+import picomatch from 'picomatch';
+
+/** The extensions of files the Python engine reads. Other languages add their own list. */
+export const PYTHON_EXTENSIONS: readonly string[] = ['.py', '.pyi'];
+
+/**
+ * Folder names that never hold a project's own models: dependencies, virtual environments, caches and build
+ * output. Walking them costs time and reports other people's code. A root given explicitly is walked anyway.
+ */
+const SKIPPED_DIR_NAMES: ReadonlySet<string> = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '__pycache__',
+  '.venv',
+  'venv',
+  'env',
+  'site-packages',
+  'build',
+  'dist',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+]);
+
+/** Whether a folder is skipped by name alone (before looking inside it for `pyvenv.cfg`). */
+export function isSkippedDirName(name: string): boolean {
+  return SKIPPED_DIR_NAMES.has(name) || name.endsWith('.egg-info');
+}
+
+/** The subset of `fs.promises` the walker and reader use, so tests can make any call fail. */
+export interface WalkFs {
+  readdir(dir: string): Promise<Dirent[]>;
+  stat(file: string): Promise<Stats>;
+  realpath(file: string): Promise<string>;
+  readFile(file: string): Promise<Buffer>;
+}
+
+export const realFs: WalkFs = {
+  readdir: (dir) => nodeFs.readdir(dir, { withFileTypes: true }),
+  stat: (file) => nodeFs.stat(file),
+  realpath: (file) => nodeFs.realpath(file),
+  readFile: (file) => nodeFs.readFile(file),
+};
+
+/** The shape of LSP's `CancellationToken`, so the language server can pass its own. */
+export interface CancellationToken {
+  readonly isCancellationRequested: boolean;
+}
+
+export interface SkippedFile {
+  /** Workspace-relative POSIX path, or the absolute path when it lies outside the base. */
+  file: string;
+  reason: string;
+}
+
+export interface WorkspaceFile {
+  /** The file id the engine sees: relative to the base, `/`-separated. */
+  id: string;
+  absPath: string;
+}
+
+export interface WalkProgress {
+  phase: 'walk';
+  /** Folders read so far. */
+  folders: number;
+  /** Candidate files found so far. */
+  files: number;
+}
+
+export interface WalkOptions {
+  /** Absolute folders or files to walk. A file root is listed as is (no ignore rules, any extension). */
+  roots: readonly string[];
+  /** The folder file ids are relative to; defaults to `commonBase(roots)`. */
+  base?: string;
+  /** Extensions to list, with the dot. Defaults to `PYTHON_EXTENSIONS`. */
+  extensions?: readonly string[];
+  /** Globs relative to the base (picomatch); when non-empty only matching files are listed. */
+  include?: readonly string[];
+  /** Globs relative to the base; matching files and folders are skipped. */
+  exclude?: readonly string[];
+  /** Honour `.gitignore` files (default true). */
+  gitignore?: boolean;
+  onProgress?: (progress: WalkProgress) => void;
+  token?: CancellationToken;
+  fs?: WalkFs;
+}
+
+export interface WalkResult {
+  /** Sorted by id. */
+  files: WorkspaceFile[];
+  skipped: SkippedFile[];
+  cancelled: boolean;
+}
+
+/**
+ * The deepest folder that contains every root (a file root counts by its folder). File ids are relative to
+ * it, so `fkguard scan app/ lib/` reports `app/models.py` and `lib/models.py`, and a reference in one can
+ * name a table in the other without ambiguity about which root a path belongs to.
+ */
+export function commonBase(roots: readonly string[], isFile: (p: string) => boolean = () => false): string {
+  if (roots.length === 0) throw new Error('commonBase needs at least one root');
+  const dirs = roots.map((r) => path.resolve(isFile(r) ? path.dirname(r) : r));
+  let parts = dirs[0].split(path.sep);
+  for (const d of dirs.slice(1)) {
+    const other = d.split(path.sep);
+    let i = 0;
+    while (i < parts.length && i < other.length && parts[i] === other[i]) i++;
+    parts = parts.slice(0, i);
+  }
+  const joined = parts.join(path.sep);
+  return joined === '' ? path.parse(dirs[0]).root : joined;
+}
+
+/** `abs` relative to `base` with `/` separators; the absolute path (with `/`) when it is outside `base`. */
+export function toFileId(base: string, abs: string): string {
+  const rel = path.relative(base, abs);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return abs.split(path.sep).join('/');
+  return rel.split(path.sep).join('/');
+}
+
+/** One folder's `.gitignore`, with the folder it applies to (relative to the base, '' for the base itself). */
+interface IgnoreLayer {
+  dir: string;
+  ig: Ignore;
+}
+
+/** Git decides with the deepest `.gitignore` that has an opinion; a `!pattern` there re-includes a path. */
+function isGitIgnored(layers: readonly IgnoreLayer[], rel: string, isDir: boolean): boolean {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const { dir, ig } = layers[i];
+    let sub = dir === '' ? rel : rel.startsWith(dir + '/') ? rel.slice(dir.length + 1) : undefined;
+    if (sub === undefined || sub === '') continue;
+    if (isDir) sub += '/';
+    const r = ig.test(sub);
+    if (r.ignored) return true;
+    if (r.unignored) return false;
+  }
+  return false;
+}
+
+/** Hands the event loop a turn, so a language server stays responsive during a large walk. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function describeError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'does not exist (a broken symlink?)';
+    case 'ELOOP':
+      return 'symlink loop';
+    case 'ENOTDIR':
+      return 'not a folder';
+    case 'EISDIR':
+      return 'is a folder';
+    default:
+      return e?.message ?? String(err);
+  }
+}
+
+/**
+ * Lists the candidate files under the roots. Never throws for what it finds on disk: an unreadable folder,
+ * a broken symlink or a symlink loop becomes an entry in `skipped` and the walk goes on. Folders are tracked
+ * by real path, so a symlink back to an ancestor (or two links to one folder) is walked once.
+ */
+export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
+  const fs = options.fs ?? realFs;
+  const extensions = options.extensions ?? PYTHON_EXTENSIONS;
+  const useGitignore = options.gitignore ?? true;
+  const roots = options.roots.map((r) => path.resolve(r));
+  const rootStats = new Map<string, Stats | undefined>();
+  const skipped: SkippedFile[] = [];
+  for (const r of roots) {
+    try {
+      rootStats.set(r, await fs.stat(r));
+    } catch (err) {
+      rootStats.set(r, undefined);
+    }
+  }
+  const base = path.resolve(options.base ?? commonBase(roots, (r) => rootStats.get(r)?.isFile() ?? false));
+  const globOptions = { dot: true, basename: true };
+  const include = options.include?.length ? picomatch([...options.include], globOptions) : undefined;
+  const exclude = options.exclude?.length ? picomatch([...options.exclude], globOptions) : undefined;
+  const isExcluded = (rel: string, isDir: boolean) =>
+    exclude !== undefined && (exclude(rel) || (isDir && exclude(rel + '/')));
+
+  const files = new Map<string, WorkspaceFile>();
+  const seenFiles = new Set<string>();
+  const seenDirs = new Set<string>();
+  let folders = 0;
+  let cancelled = false;
+  const report = () => options.onProgress?.({ phase: 'walk', folders, files: files.size });
+
+  const addFile = (abs: string, real: string) => {
+    // Two paths to one file (a symlink beside its target) would define every table twice.
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    const id = toFileId(base, abs);
+    files.set(id, { id, absPath: abs });
+  };
+
+  const readGitignore = async (dirAbs: string, dirRel: string): Promise<IgnoreLayer | undefined> => {
+    let text: string;
+    try {
+      text = (await fs.readFile(path.join(dirAbs, '.gitignore'))).toString('utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        skipped.push({ file: toFileId(base, path.join(dirAbs, '.gitignore')), reason: `not read: ${describeError(err)}` });
+      }
+      return undefined;
+    }
+    return { dir: dirRel, ig: ignore().add(text) };
+  };
+
+  const walkDir = async (dirAbs: string, dirReal: string, layers: IgnoreLayer[], isRoot: boolean): Promise<void> => {
+    if (options.token?.isCancellationRequested) {
+      cancelled = true;
+      return;
+    }
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(dirAbs);
+    } catch (err) {
+      skipped.push({ file: toFileId(base, dirAbs), reason: `folder not read: ${describeError(err)}` });
+      return;
+    }
+    folders++;
+    if (folders % 64 === 0) {
+      report();
+      await yieldToEventLoop();
+    }
+    const dirRel = toFileId(base, dirAbs);
+    const relOf = (name: string) => (dirAbs === base ? name : `${dirRel}/${name}`);
+    // A virtual environment can have any name; `pyvenv.cfg` at its top gives it away.
+    if (!isRoot && entries.some((e) => e.name === 'pyvenv.cfg' && !e.isDirectory())) return;
+    if (useGitignore && entries.some((e) => e.name === '.gitignore')) {
+      const layer = await readGitignore(dirAbs, dirAbs === base ? '' : dirRel);
+      if (layer) layers = [...layers, layer];
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const abs = path.join(dirAbs, entry.name);
+      const rel = relOf(entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      let real = path.join(dirReal, entry.name);
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = await fs.stat(abs);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+          real = await fs.realpath(abs);
+        } catch (err) {
+          // Only links that would have been listed are worth a message; a dangling `foo.txt` link is not.
+          if (hasExtension(entry.name, extensions) || !path.extname(entry.name)) {
+            skipped.push({ file: rel, reason: `symlink not followed: ${describeError(err)}` });
+          }
+          continue;
+        }
+      }
+      if (isDir) {
+        if (isSkippedDirName(entry.name)) continue;
+        if (useGitignore && isGitIgnored(layers, rel, true)) continue;
+        if (isExcluded(rel, true)) continue;
+        // A link to the folder it sits in, or to any ancestor, would repeat the walk forever.
+        if (entry.isSymbolicLink() && (dirReal === real || dirReal.startsWith(real + path.sep))) {
+          skipped.push({ file: rel, reason: 'symlink loop (points to a parent folder); not followed' });
+          continue;
+        }
+        if (seenDirs.has(real)) {
+          if (entry.isSymbolicLink()) skipped.push({ file: rel, reason: 'symlink to a folder already scanned; not followed' });
+          continue;
+        }
+        seenDirs.add(real);
+        await walkDir(abs, real, layers, false);
+        if (cancelled) return;
+      } else if (isFile) {
+        if (!hasExtension(entry.name, extensions)) continue;
+        if (useGitignore && isGitIgnored(layers, rel, false)) continue;
+        if (isExcluded(rel, false)) continue;
+        if (include && !include(rel)) continue;
+        addFile(abs, real);
+      }
+    }
+  };
+
+  for (const root of roots) {
+    const st = rootStats.get(root);
+    if (!st) {
+      skipped.push({ file: toFileId(base, root), reason: 'does not exist' });
+      continue;
+    }
+    if (st.isFile()) {
+      let real = root;
+      try {
+        real = await fs.realpath(root);
+      } catch {
+        // The stat above succeeded; a failing realpath only loses symlink de-duplication.
+      }
+      addFile(root, real);
+      continue;
+    }
+    if (!st.isDirectory()) {
+      skipped.push({ file: toFileId(base, root), reason: 'neither a file nor a folder' });
+      continue;
+    }
+    let real: string;
+    try {
+      real = await fs.realpath(root);
+    } catch (err) {
+      skipped.push({ file: toFileId(base, root), reason: `folder not read: ${describeError(err)}` });
+      continue;
+    }
+    if (seenDirs.has(real)) continue;
+    seenDirs.add(real);
+    const layers = useGitignore ? await ancestorIgnoreLayers(fs, root, base) : [];
+    await walkDir(root, real, layers, true);
+    if (cancelled) break;
+  }
+  report();
+  const sorted = [...files.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { files: sorted, skipped, cancelled };
+}
+
+function hasExtension(name: string, extensions: readonly string[]): boolean {
+  for (const ext of extensions) if (name.endsWith(ext) && name.length > ext.length) return true;
+  return false;
+}
+
+/**
+ * `.gitignore` files above a root still apply inside it, as they do for git. Folders between the base and the
+ * root (multi-root scans) always count, like the root's own file; folders above the base count only inside a
+ * repository (up to the folder holding `.git`), so scanning `app/` in a repository whose top `.gitignore` says
+ * `generated/` skips `app/generated/`, while a stray `.gitignore` in a home folder is never read.
+ */
+async function ancestorIgnoreLayers(fs: WalkFs, root: string, base: string): Promise<IgnoreLayer[]> {
+  const chain: string[] = [];
+  let repoTop: string | undefined;
+  for (let dir = path.dirname(root); ; ) {
+    chain.push(dir);
+    if (await exists(fs, path.join(dir, '.git'))) {
+      repoTop = dir;
+      break;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const insideBase = (d: string) => d === base || d.startsWith(base.endsWith(path.sep) ? base : base + path.sep);
+  const layers: IgnoreLayer[] = [];
+  for (const d of chain.reverse()) {
+    const inner = insideBase(d);
+    if (!inner && repoTop === undefined) continue;
+    let text: string;
+    try {
+      text = (await fs.readFile(path.join(d, '.gitignore'))).toString('utf8');
+    } catch {
+      continue;
+    }
+    if (inner) {
+      layers.push({ dir: d === base ? '' : toFileId(base, d), ig: ignore().add(text) });
+    } else {
+      // An ancestor's rules are relative to the ancestor: test `prefix/rel` for each base-relative `rel`.
+      const prefix = path.relative(d, base).split(path.sep).join('/');
+      layers.push({ dir: '', ig: prefixed(ignore().add(text), prefix) });
+    }
+  }
+  return layers;
+}
+
+/** Wraps an ignore set so that it tests `prefix/rel` for each base-relative `rel`. */
+function prefixed(ig: Ignore, prefix: string): Ignore {
+  if (prefix === '') return ig;
+  const wrapped = Object.create(ig) as Ignore;
+  wrapped.test = (p: string) => ig.test(`${prefix}/${p}`);
+  return wrapped;
+}
+
+async function exists(fs: WalkFs, p: string): Promise<boolean> {
+  try {
+    await fs.stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type ReadResult = { text: string; bom: boolean } | { skipped: string };
+
+const BINARY_SNIFF_BYTES = 8 * 1024;
+
+/**
+ * Reads one source file as UTF-8 text. Returns a reason instead of text for a file FK Guard should not
+ * analyse: larger than `maxBytes`, binary (a NUL byte in the first 8 KB), not valid UTF-8, or unreadable.
+ * A UTF-8 byte-order mark is removed (and reported, so a writer can put it back); offsets then agree with
+ * what editors show.
+ */
+export async function readSourceFile(absPath: string, maxBytes: number, fs: WalkFs = realFs): Promise<ReadResult> {
+  let size: number;
+  try {
+    const st = await fs.stat(absPath);
+    if (!st.isFile()) return { skipped: 'not a regular file' };
+    size = st.size;
+  } catch (err) {
+    return { skipped: `not read: ${describeError(err)}` };
+  }
+  if (size > maxBytes) return { skipped: `larger than ${formatBytes(maxBytes)} (${formatBytes(size)}); raise maxFileSize to analyse it` };
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(absPath);
+  } catch (err) {
+    return { skipped: `not read: ${describeError(err)}` };
+  }
+  // The file may have grown between stat and read.
+  if (bytes.length > maxBytes) return { skipped: `larger than ${formatBytes(maxBytes)}; raise maxFileSize to analyse it` };
+  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
+  if (sniff.includes(0)) return { skipped: 'binary file (contains NUL bytes)' };
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  let text: string;
+  try {
+    // `ignoreBOM: true` keeps the mark in the text so we can tell it was there and strip it ourselves.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return { skipped: 'not valid UTF-8' };
+  }
+  if (bom) text = text.slice(1);
+  return { text, bom };
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${+(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
