@@ -1,0 +1,142 @@
+// The command line, turned into a typed command before anything runs. Every mistake is a `UsageError` with one
+// sentence, which `main` prints with the usage and exit code 2.
+
+import { parseArgs, ParseArgsConfig } from 'node:util';
+
+export type ScanFormat = 'text' | 'json' | 'sarif' | 'github';
+export type IndexFormat = 'text' | 'json';
+
+export type Command =
+  | { kind: 'help'; topic?: 'scan' | 'index' }
+  | { kind: 'version' }
+  | { kind: 'scan'; paths: string[]; format: ScanFormat; fix: boolean; config?: string; quiet: boolean }
+  | { kind: 'index'; path: string; format: IndexFormat; config?: string; quiet: boolean };
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly topic?: 'scan' | 'index',
+  ) {
+    super(message);
+  }
+}
+
+export const USAGE = `Usage: fkguard <command> [options]
+
+Finds SQLAlchemy foreign keys that point nowhere: unknown tables, unknown columns, type mismatches.
+
+Commands:
+  scan [PATH...]     Check the Python files under PATH (default: the current folder)
+  index [PATH]       Print the schema FK Guard built: tables, columns, types, where defined
+
+Options:
+  -h, --help         Show help (also: fkguard <command> --help)
+  -V, --version      Show the version
+
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or a failure.
+`;
+
+export const SCAN_USAGE = `Usage: fkguard scan [PATH...] [options]
+
+Checks every foreign key in the Python files under each PATH (default: .). Honours .gitignore and skips
+node_modules, virtual environments, site-packages and build output. File paths in reports are relative to
+the deepest folder containing all PATHs, where the configuration file is also looked for.
+
+Options:
+  -f, --format FORMAT  text (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)
+      --fix            Apply each finding's preferred fix, then scan again and report what remains
+  -c, --config FILE    Read settings from FILE (.toml, .json, or a pyproject.toml with [tool.fkguard])
+                       instead of fkguard.toml, .fkguard.json or pyproject.toml in the scanned folder
+  -q, --quiet          Print findings only: no summary, no notes about skipped files
+  -h, --help           Show this help
+
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or a failure.
+`;
+
+export const INDEX_USAGE = `Usage: fkguard index [PATH] [options]
+
+Prints the schema index FK Guard builds from the Python files under PATH (default: .): every table, its
+columns with their types, and where each is defined.
+
+Options:
+  -f, --format FORMAT  text (default) or json
+  -c, --config FILE    Read settings from FILE instead of the scanned folder's configuration
+  -q, --quiet          No notes about skipped files
+  -h, --help           Show this help
+`;
+
+const SCAN_FORMATS: readonly ScanFormat[] = ['text', 'json', 'sarif', 'github'];
+const INDEX_FORMATS: readonly IndexFormat[] = ['text', 'json'];
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, topic?: 'scan' | 'index') {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    // Node's messages are full sentences already ("Unknown option '--frob'..."); keep the first one.
+    const message = (err as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '.');
+    throw new UsageError(message, topic);
+  }
+}
+
+export function parseCommandLine(argv: readonly string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('No command given.');
+  if (first === '-h' || first === '--help' || first === 'help') {
+    const topic = rest[0] === 'scan' || rest[0] === 'index' ? rest[0] : undefined;
+    return { kind: 'help', topic };
+  }
+  if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
+  if (first === 'scan') {
+    const { values, positionals } = parse(
+      rest,
+      {
+        format: { type: 'string', short: 'f' },
+        fix: { type: 'boolean' },
+        config: { type: 'string', short: 'c' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      'scan',
+    );
+    if (values.help) return { kind: 'help', topic: 'scan' };
+    const format = (values.format ?? 'text') as string;
+    if (!(SCAN_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`Unknown format '${format}' (use ${SCAN_FORMATS.join(', ')}).`, 'scan');
+    }
+    return {
+      kind: 'scan',
+      paths: positionals.length > 0 ? positionals : ['.'],
+      format: format as ScanFormat,
+      fix: values.fix === true,
+      ...(typeof values.config === 'string' ? { config: values.config } : {}),
+      quiet: values.quiet === true,
+    };
+  }
+  if (first === 'index') {
+    const { values, positionals } = parse(
+      rest,
+      {
+        format: { type: 'string', short: 'f' },
+        config: { type: 'string', short: 'c' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      'index',
+    );
+    if (values.help) return { kind: 'help', topic: 'index' };
+    const format = (values.format ?? 'text') as string;
+    if (!(INDEX_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`Unknown format '${format}' (use ${INDEX_FORMATS.join(', ')}).`, 'index');
+    }
+    if (positionals.length > 1) throw new UsageError('index takes one PATH.', 'index');
+    return {
+      kind: 'index',
+      path: positionals[0] ?? '.',
+      format: format as IndexFormat,
+      ...(typeof values.config === 'string' ? { config: values.config } : {}),
+      quiet: values.quiet === true,
+    };
+  }
+  if (first.startsWith('-')) throw new UsageError(`Unknown option '${first}'.`);
+  throw new UsageError(`Unknown command '${first}' (use scan or index).`);
+}

@@ -1,0 +1,50 @@
+// The JSON report. Its shape is a promise to CI scripts and later tools: every key is always present (a
+// finding without a reference has `"reference": null`), positions are 0-based in UTF-16 code units, and
+// nothing else is added. Keys are written in a fixed order so diffs of two reports stay readable.
+
+import { Finding, Range } from '../../core/types';
+import { ScanReport } from './report';
+
+export const JSON_REPORT_VERSION = 1;
+
+function range(r: Range) {
+  return {
+    start: { line: r.start.line, character: r.start.character },
+    end: { line: r.end.line, character: r.end.character },
+  };
+}
+
+export function findingToJson(f: Finding) {
+  return {
+    file: f.file,
+    range: range(f.range),
+    severity: f.severity,
+    rule: f.rule,
+    message: f.message,
+    reference: f.reference ?? null,
+    related: f.related.map((r) => ({ file: r.file, range: range(r.range), message: r.message })),
+    fixes: f.fixes.map((x) => ({
+      title: x.title,
+      isPreferred: x.isPreferred,
+      edits: x.edits.map((e) => ({ file: e.file, range: range(e.range), newText: e.newText })),
+    })),
+  };
+}
+
+export function formatJson(report: ScanReport): string {
+  const s = report.stats;
+  const out = {
+    version: JSON_REPORT_VERSION,
+    root: report.root,
+    stats: {
+      files: s.files,
+      parsedFiles: s.parsedFiles,
+      tables: s.tables,
+      references: s.references,
+      unresolved: s.unresolved,
+      ms: s.ms,
+    },
+    findings: report.findings.map(findingToJson),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}

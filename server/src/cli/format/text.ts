@@ -1,0 +1,59 @@
+// Compiler-style output: one `path:line:col: severity rule: message` line per finding, the fix a `--fix` run
+// would apply under it, and a summary. Lines and columns are 1-based here because people read them.
+
+import { Finding, Fix } from '../../core/types';
+import { countBySeverity, displayPath, plural, preferredFix, ScanReport, textInRange } from './report';
+
+const MAX_SHOWN = 60;
+
+function quoted(s: string): string {
+  // A Python string literal already shows its quotes; anything else gets a pair so spaces stay visible.
+  if (/^[rRbBuUfF]{0,2}(["'])[^\n]*\1$/.test(s)) return s;
+  return s.includes('"') ? `'${s}'` : `"${s}"`;
+}
+
+/**
+ * One line that says what a fix does: the replacement itself when it is short and on one line
+ * (`replace "user.id" with "users.id"`), the fix's title otherwise.
+ */
+export function describeFix(fix: Fix, textOf: (file: string) => string | undefined): string {
+  const parts: string[] = [];
+  for (const e of fix.edits) {
+    const text = textOf(e.file);
+    const old = text === undefined ? undefined : textInRange(text, e.range);
+    const simple =
+      old !== undefined && !/[\r\n]/.test(old + e.newText) && old.length <= MAX_SHOWN && e.newText.length <= MAX_SHOWN;
+    if (!simple) {
+      parts.length = 0;
+      break;
+    }
+    if (old === '') parts.push(`insert ${quoted(e.newText)}`);
+    else if (e.newText === '') parts.push(`delete ${quoted(old)}`);
+    else parts.push(`replace ${quoted(old)} with ${quoted(e.newText)}`);
+  }
+  if (parts.length > 0 && parts.length <= 2) return parts.join('; ');
+  return fix.edits.length > 1 ? `${fix.title} (${fix.edits.length} edits)` : fix.title;
+}
+
+export function formatFinding(report: ScanReport, f: Finding): string {
+  const line = `${displayPath(report, f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${f.message}`;
+  const fix = preferredFix(f);
+  return fix ? `${line}\n  fix: ${describeFix(fix, (file) => report.textOf(file))}` : line;
+}
+
+export function summaryLine(report: ScanReport): string {
+  const c = countBySeverity(report.findings);
+  const s = report.stats;
+  const infos = c.infos > 0 ? `, ${plural(c.infos, 'note')}` : '';
+  return (
+    `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}${infos} in ${plural(c.files, 'file')}; ` +
+    `${plural(s.tables, 'table')}, ${plural(s.references, 'reference')} ` +
+    `(${plural(s.files, 'file')} scanned in ${s.ms} ms)`
+  );
+}
+
+export function formatText(report: ScanReport, opts: { quiet?: boolean } = {}): string {
+  const lines = report.findings.map((f) => formatFinding(report, f));
+  if (!opts.quiet) lines.push(summaryLine(report));
+  return lines.length > 0 ? lines.join('\n') + '\n' : '';
+}

@@ -1,0 +1,62 @@
+// The CLI as a function: arguments and I/O in, exit code out. `main.ts` binds it to the process.
+
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { README_URL } from './format/ruleDocs';
+import { INDEX_USAGE, parseCommandLine, SCAN_USAGE, USAGE, UsageError } from './args';
+import { indexCommand } from './indexCommand';
+import { CliFailure, CliIo, EXIT_FAILURE, EXIT_OK } from './io';
+import { scanCommand } from './scanCommand';
+
+export interface PackageInfo {
+  version: string;
+  /** Where the README is published: package.json's `homepage`, else the fallback. */
+  docsUrl: string;
+}
+
+/** Version and homepage from the package.json above this file (dist/cli.js or the compiled sources). */
+export function packageInfo(): PackageInfo {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string; homepage?: string };
+        if (pkg.name === 'fkguard' && pkg.version) return { version: pkg.version, docsUrl: pkg.homepage ?? README_URL };
+      } catch {
+        // Not ours or not readable; keep looking upward.
+      }
+    }
+    if (path.dirname(dir) === dir) return { version: '0.0.0', docsUrl: README_URL };
+  }
+}
+
+export async function run(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = {}): Promise<number> {
+  const usageFor = (topic?: 'scan' | 'index') => (topic === 'scan' ? SCAN_USAGE : topic === 'index' ? INDEX_USAGE : USAGE);
+  try {
+    const command = parseCommandLine(argv);
+    switch (command.kind) {
+      case 'help':
+        io.stdout(usageFor(command.topic));
+        return EXIT_OK;
+      case 'version':
+        io.stdout(`${packageInfo().version}\n`);
+        return EXIT_OK;
+      case 'scan':
+        return await scanCommand(io, { ...command, ...packageInfo() });
+      case 'index':
+        return await indexCommand(io, command);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`fkguard: ${err.message}\n\n${usageFor(err.topic)}`);
+    } else if (err instanceof CliFailure) {
+      io.stderr(`fkguard: ${err.message}\n`);
+    } else {
+      const e = err as Error;
+      io.stderr(`fkguard: internal error: ${e?.message ?? String(err)}\n`);
+      if (env.FKGUARD_DEBUG === '1') io.stderr(`${e?.stack ?? ''}\n`);
+      else io.stderr('fkguard: set FKGUARD_DEBUG=1 to see where it happened.\n');
+    }
+    return EXIT_FAILURE;
+  }
+}

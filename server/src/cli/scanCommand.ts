@@ -1,0 +1,95 @@
+// `fkguard scan`: scan, optionally fix, print in the chosen format, and say by the exit code whether errors
+// remain.
+
+import { Finding } from '../core/types';
+import { planFixes, writeFixes } from '../host/applyFixes';
+import { scanWorkspace, ScanResult } from '../host/scan';
+import { ScanFormat } from './args';
+import { formatGithub } from './format/github';
+import { formatJson } from './format/json';
+import { displayPath, plural, ScanReport } from './format/report';
+import { formatSarif } from './format/sarif';
+import { formatText } from './format/text';
+import { CliFailure, CliIo, EXIT_FINDINGS, EXIT_OK } from './io';
+import { prepare, reportSkipped } from './shared';
+
+export interface ScanCommandOptions {
+  paths: string[];
+  format: ScanFormat;
+  fix: boolean;
+  config?: string;
+  quiet: boolean;
+  version: string;
+  docsUrl: string;
+}
+
+function toReport(io: CliIo, scan: ScanResult, opts: ScanCommandOptions): ScanReport {
+  const texts = new Map(scan.files.map((f) => [f.id, f.text]));
+  return {
+    root: scan.base,
+    cwd: io.cwd,
+    findings: scan.engine.allFindings(),
+    stats: { ...scan.engine.stats(), ms: scan.ms },
+    version: opts.version,
+    docsUrl: opts.docsUrl,
+    textOf: (file) => texts.get(file),
+  };
+}
+
+function render(report: ScanReport, format: ScanFormat, quiet: boolean): string {
+  switch (format) {
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report);
+    case 'github':
+      return formatGithub(report, { quiet });
+    case 'text':
+      return formatText(report, { quiet });
+  }
+}
+
+function where(io: CliIo, base: string, f: Finding): string {
+  return `${displayPath({ root: base, cwd: io.cwd }, f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+}
+
+export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<number> {
+  const { roots, config } = await prepare(io, opts.paths, opts.config, opts.quiet);
+  // Texts are kept when a fix must be checked against them or shown next to its finding.
+  const retainText = opts.fix || opts.format === 'text' || opts.format === 'github';
+  let scan = await scanWorkspace({ roots, config, retainText });
+  reportSkipped(io, scan.base, scan.skipped, opts.quiet);
+
+  if (opts.fix) {
+    const before = scan.engine.allFindings();
+    const plan = planFixes(before);
+    const files = new Map(scan.files.map((f) => [f.id, f]));
+    const result = await writeFixes(plan, (id) => {
+      const f = files.get(id);
+      return f?.text === undefined ? undefined : { absPath: f.absPath, text: f.text, bom: f.bom };
+    });
+    // The scan after the fixes is the truth about what remains; the engine re-reads every file.
+    scan = await scanWorkspace({ roots, config, retainText, engine: scan.engine });
+    const after = scan.engine.allFindings();
+    // Progress notes go to stderr for machine formats, so stdout stays one valid document.
+    const note = opts.format === 'text' ? io.stdout : io.stderr;
+    const lines: string[] = [];
+    const edits = result.written.reduce((n, w) => n + w.edits, 0);
+    lines.push(
+      result.written.length > 0
+        ? `fixed: ${plural(edits, 'edit')} in ${plural(result.written.length, 'file')}; ${plural(before.length, 'finding')} before, ${after.length} now`
+        : `fixed: nothing was changed; ${plural(before.length, 'finding')} before, ${after.length} now`,
+    );
+    for (const w of result.written) lines.push(`  changed ${displayPath({ root: scan.base, cwd: io.cwd }, w.file)} (${plural(w.edits, 'edit')})`);
+    for (const f of result.failed) lines.push(`  not changed ${displayPath({ root: scan.base, cwd: io.cwd }, f.file)}: ${f.reason}`);
+    for (const c of plan.conflicts) {
+      lines.push(`  not fixed yet ${where(io, scan.base, c.finding)} ${c.finding.rule}: overlaps another fix; run --fix again`);
+    }
+    if (!opts.quiet || opts.format === 'text') note(lines.join('\n') + '\n');
+  }
+
+  const report = toReport(io, scan, opts);
+  io.stdout(render(report, opts.format, opts.quiet));
+  if (scan.cancelled) throw new CliFailure('the scan was interrupted.');
+  return report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+}
