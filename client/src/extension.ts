@@ -1,0 +1,116 @@
+// The VS Code face of FK Guard: starts the bundled language server and adds the commands and the status item.
+// All analysis happens in the server; this file only forwards requests and shows answers.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import {
+  ScanWorkspaceMethod,
+  ScanWorkspaceResult,
+  SchemaIndexMethod,
+  SchemaIndexResult,
+  StatusNotificationMethod,
+  StatusParams,
+} from '../../server/src/lsp/protocol';
+import { renderSchemaIndex } from './schemaIndexView';
+
+/** What `activate` returns: used by the in-editor tests, harmless for everyone else. */
+export interface FkGuardApi {
+  client(): LanguageClient | undefined;
+  lastStatus(): StatusParams | undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<FkGuardApi> {
+  const output = vscode.window.createOutputChannel('FK Guard');
+  const status = vscode.languages.createLanguageStatusItem('fkguard.status', { language: 'python' });
+  status.name = 'FK Guard';
+  status.text = '$(sync~spin) FK Guard: indexing…';
+  status.busy = true;
+  status.command = { title: 'Show Schema Index', command: 'fkguard.showSchemaIndex' };
+  context.subscriptions.push(output, status);
+
+  let client: LanguageClient | undefined;
+  let lastStatus: StatusParams | undefined;
+
+  const showStatus = (s: StatusParams) => {
+    lastStatus = s;
+    status.busy = s.state === 'indexing';
+    status.severity = s.state === 'error' ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+    if (s.state === 'indexing') status.text = '$(sync~spin) FK Guard: indexing…';
+    else if (s.state === 'error') status.text = '$(error) FK Guard: index error';
+    else status.text = `FK Guard: ${plural(s.tables, 'table')}, ${plural(s.references, 'reference')}`;
+    status.detail = s.state === 'error' ? s.message : s.state === 'ready' ? plural(s.problems, 'problem') : undefined;
+  };
+
+  const start = async () => {
+    const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file', language: 'python' }],
+      outputChannel: output,
+      synchronize: { configurationSection: 'fkguard' },
+    };
+    client = new LanguageClient('fkguard', 'FK Guard', serverOptions, clientOptions);
+    context.subscriptions.push(client.onNotification(StatusNotificationMethod, showStatus));
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) showStatus({ state: 'error', message: 'The server stopped.', tables: 0, references: 0, problems: 0 });
+    });
+    await client.start();
+  };
+
+  const requireClient = (): LanguageClient => {
+    if (!client || !client.isRunning()) throw new Error('The FK Guard server is not running; try "FK Guard: Restart Server".');
+    return client;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('fkguard.scanWorkspace', async (options?: { quiet?: boolean }) => {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'FK Guard: scanning the workspace…', cancellable: true },
+        (_progress, token) => requireClient().sendRequest<ScanWorkspaceResult>(ScanWorkspaceMethod, {}, token),
+      );
+      const problems = result.problems.error + result.problems.warning + result.problems.info;
+      const summary = `FK Guard: ${plural(result.tables, 'table')}, ${plural(result.references, 'reference')}, ${plural(problems, 'problem')} (${result.ms} ms).`;
+      output.appendLine(summary);
+      if (!options?.quiet) {
+        void vscode.window.showInformationMessage(summary, 'Open Problems').then((choice) => {
+          if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+        });
+      }
+      return result;
+    }),
+    vscode.commands.registerCommand('fkguard.showSchemaIndex', async () => {
+      const index = await requireClient().sendRequest<SchemaIndexResult>(SchemaIndexMethod, {});
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderSchemaIndex(index, vscode.workspace.asRelativePath) });
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return index;
+    }),
+    vscode.commands.registerCommand('fkguard.restartServer', async () => {
+      output.appendLine('Restarting the FK Guard server.');
+      if (client) {
+        await client.restart();
+      } else {
+        await start();
+      }
+    }),
+    vscode.commands.registerCommand('fkguard.showOutput', () => output.show(true)),
+  );
+
+  try {
+    await start();
+  } catch (err) {
+    output.appendLine(`FK Guard: the server did not start: ${err instanceof Error ? err.message : String(err)}`);
+    showStatus({ state: 'error', message: 'The server did not start; see the output.', tables: 0, references: 0, problems: 0 });
+  }
+  return { client: () => client, lastStatus: () => lastStatus };
+}
+
+export async function deactivate(): Promise<void> {
+  // The client registered in `context.subscriptions` is disposed by VS Code, which stops the server.
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
