@@ -1,4 +1,4 @@
-import type { Parser, Tree } from 'web-tree-sitter';
+import { Edit, type Parser, type Tree } from 'web-tree-sitter';
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
@@ -85,14 +85,14 @@ export class Engine {
       for (const e of opts.edits) {
         const newEndIndex = e.startIndex + e.newText.length;
         const after = before.slice(0, e.startIndex) + e.newText + before.slice(e.oldEndIndex);
-        old.edit({
+        old.edit(new Edit({
           startIndex: e.startIndex,
           oldEndIndex: e.oldEndIndex,
           newEndIndex,
           startPosition: pointAt(before, e.startIndex),
           oldEndPosition: pointAt(before, e.oldEndIndex),
           newEndPosition: pointAt(after, newEndIndex),
-        });
+        }));
         before = after;
       }
       // A host that sent edits which do not lead to `text` gets a full parse rather than a wrong tree.
@@ -142,13 +142,12 @@ export class Engine {
   }
 
   findings(file: string): Finding[] {
-    let cached = this.findingsCache.get(file);
-    if (!cached) {
-      const facts = this.facts.get(file);
-      cached = facts ? checkFile(facts, this.index, this.config) : [];
-      this.findingsCache.set(file, cached);
-    }
-    return cached;
+    const cached = this.findingsCache.get(file);
+    if (cached) return cached;
+    const facts = this.facts.get(file);
+    const computed = facts ? checkFile(facts, this.index, this.config) : [];
+    this.findingsCache.set(file, computed);
+    return computed;
   }
 
   allFindings(): Finding[] {

@@ -47,7 +47,9 @@ export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'range' 
       end: offsetAt(lineStarts, e.range.end, text.length),
       newText: e.newText,
     }))
-    .sort((a, b) => a.start - b.start || a.end - b.end);
+    .sort((a, b) => a.start - b.start || a.end - b.end)
+    // Two fixes may each add the same import: the same edit twice is applied once.
+    .filter((e, i, all) => i === 0 || !(e.start === all[i - 1].start && e.end === all[i - 1].end && e.newText === all[i - 1].newText));
   for (let i = 1; i < spans.length; i++) {
     if (spans[i].start < spans[i - 1].end) throw new Error('overlapping edits');
   }

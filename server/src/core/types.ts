@@ -27,8 +27,7 @@ export type RuleId =
   | 'not-unique-target'
   | 'ambiguous-table'
   | 'cross-metadata'
-  | 'unresolved-reference'
-  | 'parse-error';
+  | 'unresolved-reference';
 
 export const ALL_RULES: readonly RuleId[] = [
   'unknown-table',
@@ -38,7 +37,6 @@ export const ALL_RULES: readonly RuleId[] = [
   'ambiguous-table',
   'cross-metadata',
   'unresolved-reference',
-  'parse-error',
 ];
 
 /** The broad kind of a column type. Two columns of one family compare by `sqlType`. */
@@ -125,6 +123,8 @@ export interface ClassFact {
   schema?: string;
   columns: ColumnFact[];
   constraints: ConstraintFact[];
+  /** Composite unique and primary keys declared in `__table_args__`, as column lists. */
+  keys: string[][];
   span: Span;
   nameSpan: Span;
 }
@@ -144,6 +144,8 @@ export interface CoreTableFact {
   /** The metadata expression as written (`metadata`, `Base.metadata`, `db.metadata`). */
   metadata?: string;
   columns: ColumnFact[];
+  /** Composite unique and primary keys, as column lists. */
+  keys: string[][];
   span: Span;
   nameSpan: Span;
   origin: 'core' | 'migration';
@@ -151,6 +153,7 @@ export interface CoreTableFact {
 
 /** Alembic operations other than create_table, in source order within `upgrade()`. */
 export type MigrationOp =
+  | { op: 'create_table'; tableIndex: number }
   | { op: 'add_column'; table: string; schema?: string; column: ColumnFact }
   | { op: 'drop_column'; table: string; schema?: string; column: string }
   | { op: 'drop_table'; table: string; schema?: string }
@@ -190,6 +193,8 @@ export interface ReferenceFact {
   /** The span of the string's content, without quotes and prefix, when it is a plain literal. */
   contentSpan?: Span;
   source: ReferenceSource;
+  /** For one pair of a composite `ForeignKeyConstraint`: every referenced column of the constraint. */
+  composite?: string[];
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';
 }

@@ -1,0 +1,205 @@
+import { IndexedColumn, SchemaIndex } from './schemaIndex';
+import { rangeOf } from './text';
+import { pythonTypeFor } from './typeFamilies';
+import { ColumnFact, FileFacts, ReferenceFact, Span, TextEdit, TypeFact, TypeFamily } from './types';
+
+/** Module paths under which SQLAlchemy's generic types live; one import of any of them serves. */
+const SA_GENERIC = new Set(['sqlalchemy', 'sqlalchemy.types', 'sqlalchemy.sql.sqltypes', 'sqlalchemy.sql']);
+
+/** SQLAlchemy types to write when the referenced column's type comes from its annotation only. */
+const CANONICAL: Partial<Record<TypeFamily, string>> = {
+  integer: 'Integer',
+  string: 'String',
+  uuid: 'Uuid',
+  numeric: 'Numeric',
+  float: 'Float',
+  boolean: 'Boolean',
+  datetime: 'DateTime',
+  date: 'Date',
+  time: 'Time',
+  interval: 'Interval',
+  binary: 'LargeBinary',
+};
+
+function edit(facts: FileFacts, span: Span, newText: string): TextEdit {
+  return { file: facts.file, range: rangeOf(facts.lineStarts, span), newText };
+}
+
+/**
+ * Rewrites a string reference to a new target, keeping its quotes and prefix: only the content changes,
+ * and a schema is written only where the new target has one.
+ */
+export function renameReferenceEdit(
+  facts: FileFacts,
+  ref: ReferenceFact,
+  target: { schema?: string; table: string; column: string },
+): TextEdit | undefined {
+  if (ref.form === 'string' && ref.target?.kind === 'literal' && ref.contentSpan) {
+    const value = [target.schema, target.table, target.column].filter(Boolean).join('.');
+    return edit(facts, ref.contentSpan, value);
+  }
+  if (ref.form === 'pair' && ref.table?.kind === 'literal' && ref.tableSpan && (ref.tableSchema ?? '') === (target.schema ?? '')) {
+    // `op.create_foreign_key(..., "tenant", ["tenant_id"], ["id"])`: the referent argument.
+    if (target.table === ref.table.value) {
+      if (ref.column && ref.columnSpan && target.column !== ref.column) return edit(facts, ref.columnSpan, target.column);
+      return undefined;
+    }
+    return edit(facts, ref.tableSpan, target.table);
+  }
+  if ((ref.form === 'attribute' || ref.form === 'table-c') && ref.attr && target.column !== ref.attr) {
+    // `User.uid` → `User.id`, `users.c.uid` → `users.c.id`: the attribute ends the expression.
+    return edit(facts, { start: ref.span.end - ref.attr.length, end: ref.span.end }, target.column);
+  }
+  return undefined;
+}
+
+/** Where a type's name comes from in the file that writes it: `{module, name}`. */
+function typeOrigin(facts: FileFacts | undefined, type: TypeFact): { module: string; name: string } {
+  if (!facts) return { module: 'sqlalchemy', name: type.name };
+  if (type.qualifier) {
+    const head = type.qualifier.split('.')[0];
+    const imp = facts.imports.find((i) => i.local === head);
+    if (imp) {
+      const base = imp.name ? `${imp.module}.${imp.name}` : imp.module;
+      const rest = type.qualifier.split('.').slice(1);
+      return { module: [base, ...rest].join('.'), name: type.name };
+    }
+    // `db.String`: Flask-SQLAlchemy re-exports SQLAlchemy's types.
+    return { module: 'sqlalchemy', name: type.name };
+  }
+  const imp = facts.imports.find((i) => i.local === type.name);
+  if (imp) return { module: imp.module, name: imp.name ?? type.name };
+  if (facts.typeDecorators[type.name]) return { module: facts.module, name: type.name };
+  return { module: 'sqlalchemy', name: type.name };
+}
+
+function sameModule(a: string, b: string): boolean {
+  return a === b || (SA_GENERIC.has(a) && SA_GENERIC.has(b));
+}
+
+/** Every name a file binds at module level (imports, classes, constants, type aliases). */
+function boundNames(facts: FileFacts): Set<string> {
+  return new Set([
+    ...facts.imports.map((i) => i.local),
+    ...facts.classes.map((c) => c.name),
+    ...Object.keys(facts.constants),
+    ...Object.keys(facts.typeDecorators),
+  ]);
+}
+
+/**
+ * How `facts` can name `module.name`: an existing import (`PGUUID`, `sa.String`, `postgresql.UUID`), or a
+ * new one, returned as edits that add or extend an import statement.
+ */
+export function bindName(
+  facts: FileFacts,
+  origin: { module: string; name: string },
+  preferQualifier?: string,
+): { expr: string; edits: TextEdit[] } {
+  const direct = facts.imports.find((i) => i.name === origin.name && sameModule(i.module, origin.module));
+  if (direct) return { expr: direct.local, edits: [] };
+  // A qualifier the column already uses (`sa.Integer` → `sa.String`, `db.Integer` → `db.String`).
+  if (preferQualifier) {
+    const q = facts.imports.find((i) => i.local === preferQualifier);
+    const qModule = q ? (q.name ? `${q.module}.${q.name}` : q.module) : preferQualifier === 'db' ? 'sqlalchemy' : undefined;
+    if (qModule && sameModule(qModule, origin.module)) return { expr: `${preferQualifier}.${origin.name}`, edits: [] };
+  }
+  const viaModule = facts.imports.find((i) => sameModule(i.name ? `${i.module}.${i.name}` : i.module, origin.module) && (i.name !== undefined || i.local !== i.module || !i.module.includes('.')));
+  if (viaModule && !(viaModule.name && viaModule.name === origin.name)) {
+    const prefix = viaModule.name ? viaModule.local : viaModule.local === viaModule.module.split('.')[0] ? viaModule.module : viaModule.local;
+    return { expr: `${prefix}.${origin.name}`, edits: [] };
+  }
+  let local = origin.name;
+  if (boundNames(facts).has(local)) local = `${origin.module.includes('postgresql') ? 'PG' : 'Sa'}${origin.name}`;
+  const alias = local === origin.name ? origin.name : `${origin.name} as ${local}`;
+  return { expr: local, edits: [importEdit(facts, origin.module, alias)] };
+}
+
+/** Adds `name` to an existing `from module import ...` or a new import line after the last top-level import. */
+export function importEdit(facts: FileFacts, module: string, alias: string): TextEdit {
+  const topLevel = facts.imports.filter((i) => isLineStart(facts, i.statementSpan.start));
+  const sameFrom = topLevel.filter((i) => i.name !== undefined && sameModule(i.module, module) && i.module === module);
+  if (sameFrom.length > 0) {
+    const last = sameFrom.reduce((a, b) => (b.span.end > a.span.end ? b : a));
+    return edit(facts, { start: last.span.end, end: last.span.end }, `, ${alias}`);
+  }
+  const line = module === alias ? `import ${module}` : `from ${module} import ${alias}`;
+  if (topLevel.length > 0) {
+    const end = Math.max(...topLevel.map((i) => i.statementSpan.end));
+    return edit(facts, { start: end, end }, `\n${line}`);
+  }
+  return edit(facts, { start: 0, end: 0 }, `${line}\n`);
+}
+
+function isLineStart(facts: FileFacts, offset: number): boolean {
+  return facts.lineStarts.includes(offset);
+}
+
+/**
+ * Edits that give the FK column the referenced column's type, written as the target writes it and named as
+ * the FK file can (an existing alias, its `sa.`/`db.` qualifier, or a new import), plus the `Mapped[...]`
+ * annotation when it disagrees. Returns no edits when nothing can be written safely.
+ */
+export function typeFixEdits(
+  index: SchemaIndex,
+  facts: FileFacts,
+  source: ColumnFact,
+  sourceType: TypeFact | undefined,
+  target: IndexedColumn,
+): { edits: TextEdit[]; written?: string } {
+  const edits: TextEdit[] = [];
+  const targetType = target.type;
+  if (!targetType) return { edits };
+  let written: string | undefined;
+  if (sourceType?.source === 'explicit' && sourceType.span) {
+    let expr: string;
+    let importEdits: TextEdit[];
+    if (targetType.source === 'explicit') {
+      const origin = typeOrigin(index.facts(target.file), targetType);
+      const callee = targetType.qualifier ? `${targetType.qualifier}.${targetType.name}` : targetType.name;
+      const args = targetType.text.startsWith(callee) ? targetType.text.slice(callee.length) : '';
+      const bound = bindName(facts, origin, sourceType.qualifier);
+      expr = `${bound.expr}${args}`;
+      importEdits = bound.edits;
+    } else {
+      const canonical = CANONICAL[targetType.family];
+      if (!canonical) return { edits };
+      const bound = bindName(facts, { module: 'sqlalchemy', name: canonical }, sourceType.qualifier);
+      expr = bound.expr;
+      importEdits = bound.edits;
+    }
+    edits.push(edit(facts, sourceType.span, expr), ...importEdits);
+    written = expr;
+  }
+  const annotationFamily = source.annotation ? annotationFamilyOf(source.annotation.text) : undefined;
+  if (source.annotation && annotationFamily !== undefined && annotationFamily !== targetType.family) {
+    const py = pythonTypeFor(targetType.family);
+    if (py) {
+      edits.push(edit(facts, source.annotation.span, py.text));
+      if (py.importModule && !facts.imports.some((i) => !i.name && i.module === py.importModule && i.local === py.importModule)) {
+        edits.push(importEdit(facts, py.importModule, py.importModule));
+      }
+      written ??= `Mapped[${py.text}]`;
+    }
+  }
+  return { edits, written };
+}
+
+function annotationFamilyOf(text: string): TypeFamily | undefined {
+  const map: Record<string, TypeFamily> = {
+    int: 'integer',
+    str: 'string',
+    'uuid.UUID': 'uuid',
+    UUID: 'uuid',
+    float: 'float',
+    Decimal: 'numeric',
+    'decimal.Decimal': 'numeric',
+    bool: 'boolean',
+    datetime: 'datetime',
+    'datetime.datetime': 'datetime',
+    date: 'date',
+    'datetime.date': 'date',
+    bytes: 'binary',
+  };
+  return map[text];
+}

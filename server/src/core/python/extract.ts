@@ -1,0 +1,1022 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { computeLineStarts } from '../text';
+import { annotationType, knownType } from '../typeFamilies';
+import {
+  AnnotationFact,
+  ClassFact,
+  ColumnFact,
+  ConstraintFact,
+  CoreTableFact,
+  FileFacts,
+  ImportFact,
+  MetadataRootFact,
+  MigrationOp,
+  NameExpr,
+  ParseError,
+  ReferenceFact,
+  ReferenceSource,
+  Span,
+  TypeFact,
+  TypeFamily,
+} from '../types';
+
+/**
+ * Reads the facts of one Python file from its syntax tree: imports, constants, declarative classes, Core
+ * tables, Alembic operations, and every foreign-key reference with its exact span. It never throws on broken
+ * code: what tree-sitter could not parse is reported in `errors`, and what it could parse still yields facts.
+ */
+export function extractPython(file: string, text: string, tree: Tree): FileFacts {
+  const x = new Extractor(file, text);
+  x.module(tree.rootNode);
+  return x.facts;
+}
+
+/** Calls that may appear as positional arguments of `Column(...)` but are not its type. */
+const NOT_A_TYPE = new Set([
+  'ForeignKey',
+  'Sequence',
+  'Identity',
+  'Computed',
+  'CheckConstraint',
+  'FetchedValue',
+  'DefaultClause',
+  'text',
+  'Index',
+]);
+
+const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
+
+function moduleFromPath(file: string): string {
+  let p = file.replace(/\\/g, '/').replace(/\.pyi?$/, '');
+  p = p.replace(/\/__init__$/, '');
+  return p.split('/').filter(Boolean).join('.');
+}
+
+/** The last segment of a dotted expression (`sa.orm.Column` → `Column`) and what stands before it. */
+function splitDotted(text: string): { name: string; qualifier?: string } {
+  const i = text.lastIndexOf('.');
+  return i < 0 ? { name: text } : { name: text.slice(i + 1), qualifier: text.slice(0, i) };
+}
+
+interface CallInfo {
+  name: string;
+  qualifier?: string;
+  positional: Node[];
+  keywords: Map<string, Node>;
+}
+
+class Extractor {
+  readonly facts: FileFacts;
+  /** Class-level constants seen so far, only for `__tablename__ = NAME` inside the same class. */
+  private readonly lineStarts: number[];
+
+  constructor(
+    file: string,
+    private readonly text: string,
+  ) {
+    this.lineStarts = computeLineStarts(text);
+    this.facts = {
+      file,
+      language: 'python',
+      module: moduleFromPath(file),
+      constants: {},
+      imports: [],
+      classes: [],
+      tables: [],
+      references: [],
+      metadataRoots: [],
+      typeDecorators: {},
+      errors: [],
+      lineStarts: this.lineStarts,
+    };
+  }
+
+  // ---- module level ----
+
+  module(root: Node): void {
+    this.collectErrors(root);
+    this.block(root.namedChildren);
+  }
+
+  private block(statements: (Node | null)[]): void {
+    for (const s of statements) if (s) this.statement(s);
+  }
+
+  private statement(s: Node): void {
+    switch (s.type) {
+      case 'import_statement':
+      case 'import_from_statement':
+        this.importStatement(s);
+        break;
+      case 'expression_statement':
+        for (const c of s.namedChildren) if (c) this.moduleExpression(c);
+        break;
+      case 'class_definition':
+        this.classDefinition(s, []);
+        break;
+      case 'decorated_definition': {
+        const def = s.childForFieldName('definition');
+        if (def?.type === 'class_definition') this.classDefinition(def, this.decorators(s));
+        else if (def?.type === 'function_definition') this.functionDefinition(def);
+        break;
+      }
+      case 'function_definition':
+        this.functionDefinition(s);
+        break;
+      case 'if_statement':
+      case 'try_statement':
+      case 'with_statement':
+      case 'else_clause':
+      case 'elif_clause':
+      case 'except_clause':
+      case 'finally_clause':
+      case 'block':
+        // Imports and definitions under `if TYPE_CHECKING:` or `try: ... except ImportError:` still count.
+        for (const c of s.namedChildren) if (c && c.type !== 'comment') this.statement(c);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private moduleExpression(e: Node): void {
+    if (e.type === 'assignment') {
+      const left = e.childForFieldName('left');
+      const right = e.childForFieldName('right');
+      if (!left || !right) return;
+      if (left.type === 'identifier') {
+        const name = left.text;
+        const lit = this.literal(right);
+        if (lit !== undefined) {
+          this.facts.constants[name] = lit.value;
+          if (name === 'revision') this.migration().revision = lit.value;
+          if (name === 'down_revision') this.migration().downRevision = [lit.value];
+          return;
+        }
+        if (name === 'down_revision' && (right.type === 'tuple' || right.type === 'list')) {
+          this.migration().downRevision = right.namedChildren
+            .map((c) => (c ? this.literal(c)?.value : undefined))
+            .filter((v): v is string => v !== undefined);
+          return;
+        }
+        if (right.type === 'call') {
+          const call = this.call(right);
+          if (call.name === 'Table') {
+            this.coreTable(right, call, name, 'core');
+            return;
+          }
+          if (['declarative_base', 'MetaData', 'SQLAlchemy', 'generate_base', 'registry'].includes(call.name)) {
+            this.facts.metadataRoots.push({ name, span: this.span(left) });
+            return;
+          }
+          // `PGUUID = postgresql.UUID(as_uuid=True)`: an alias that carries a type.
+          const t = this.typeOf(right);
+          if (t && t.family !== 'other') this.facts.typeDecorators[name] = { family: t.family, sqlType: t.sqlType };
+          return;
+        }
+        if (right.type === 'identifier' || right.type === 'attribute') {
+          const t = this.typeOf(right);
+          if (t && t.family !== 'other') this.facts.typeDecorators[name] = { family: t.family, sqlType: t.sqlType };
+        }
+      }
+    } else if (e.type === 'call') {
+      const call = this.call(e);
+      if (call.name === 'Table') this.coreTable(e, call, undefined, 'core');
+    }
+  }
+
+  private migration(): NonNullable<FileFacts['migration']> {
+    this.facts.migration ??= { ops: [] };
+    return this.facts.migration;
+  }
+
+  // ---- imports ----
+
+  private importStatement(s: Node): void {
+    const statementSpan = this.span(s);
+    const parenthesized = s.type === 'import_from_statement' && s.children.some((c) => c?.type === '(');
+    if (s.type === 'import_statement') {
+      for (const c of s.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'dotted_name') {
+          const module = c.text;
+          this.facts.imports.push({ local: module.split('.')[0], module, span: this.span(c), statementSpan });
+        } else if (c.type === 'aliased_import') {
+          const name = c.childForFieldName('name');
+          const alias = c.childForFieldName('alias');
+          if (name && alias) this.facts.imports.push({ local: alias.text, module: name.text, span: this.span(c), statementSpan });
+        }
+      }
+      return;
+    }
+    const moduleNode = s.childForFieldName('module_name');
+    if (!moduleNode) return;
+    const module = this.resolveRelative(moduleNode.text);
+    for (const c of s.namedChildren) {
+      if (!c || c.id === moduleNode.id) continue;
+      if (c.type === 'dotted_name') {
+        this.facts.imports.push({ local: c.text, module, name: c.text, span: this.span(c), statementSpan, parenthesized });
+      } else if (c.type === 'aliased_import') {
+        const name = c.childForFieldName('name');
+        const alias = c.childForFieldName('alias');
+        if (name && alias) {
+          this.facts.imports.push({ local: alias.text, module, name: name.text, span: this.span(c), statementSpan, parenthesized });
+        }
+      }
+    }
+  }
+
+  private resolveRelative(module: string): string {
+    const m = /^(\.+)(.*)$/.exec(module);
+    if (!m) return module;
+    const parts = this.facts.module.split('.');
+    // A module's package is its path without the last part; each extra dot goes one package up.
+    const isInit = /(^|\/)__init__\.pyi?$/.test(this.facts.file);
+    const up = m[1].length - (isInit ? 1 : 0);
+    const base = parts.slice(0, Math.max(0, parts.length - up));
+    return [...base, ...(m[2] ? [m[2]] : [])].join('.');
+  }
+
+  /** Where a local name comes from: `{module, name}` for `from m import name [as local]`. */
+  private importOf(local: string): ImportFact | undefined {
+    return this.facts.imports.find((i) => i.local === local);
+  }
+
+  // ---- classes ----
+
+  private decorators(s: Node): string[] {
+    return s.namedChildren
+      .filter((c): c is Node => !!c && c.type === 'decorator')
+      .map((d) => d.text.replace(/^@/, '').trim());
+  }
+
+  private classDefinition(c: Node, _decorators: string[]): void {
+    const nameNode = c.childForFieldName('name');
+    if (!nameNode) return;
+    const bases: string[] = [];
+    let sqlmodelTable = false;
+    const supers = c.childForFieldName('superclasses');
+    for (const a of supers?.namedChildren ?? []) {
+      if (!a) continue;
+      if (a.type === 'keyword_argument') {
+        const k = a.childForFieldName('name')?.text;
+        const v = a.childForFieldName('value')?.text;
+        if (k === 'table' && v === 'True') sqlmodelTable = true;
+      } else if (a.type === 'identifier' || a.type === 'attribute') {
+        bases.push(a.text);
+      } else if (a.type === 'subscript' || a.type === 'generic_type') {
+        // `Generic[T]`, `Base[Model]`: keep the unsubscripted name.
+        const v = a.childForFieldName('value') ?? a.namedChildren[0];
+        if (v) bases.push(v.text);
+      }
+    }
+    const cls: ClassFact = {
+      name: nameNode.text,
+      bases,
+      sqlmodelTable,
+      declaredTablename: false,
+      abstract: false,
+      columns: [],
+      constraints: [],
+      keys: [],
+      span: this.span(c),
+      nameSpan: this.span(nameNode),
+    };
+    if (bases.some((b) => /(^|\.)(DeclarativeBase|DeclarativeBaseNoMeta)$/.test(b))) {
+      this.facts.metadataRoots.push({ name: cls.name, span: cls.nameSpan });
+    }
+    const body = c.childForFieldName('body');
+    const isTypeDecorator = bases.some((b) => /(^|\.)(TypeDecorator|UserDefinedType)$/.test(b));
+    const isSqlModel = sqlmodelTable || bases.some((b) => /(^|\.)SQLModel$/.test(b));
+    const classConstants: Record<string, string> = {};
+    for (const s of body?.namedChildren ?? []) {
+      if (!s) continue;
+      if (s.type === 'expression_statement') {
+        const e = s.namedChildren[0];
+        if (e?.type === 'assignment') this.classAssignment(cls, e, isSqlModel, classConstants, isTypeDecorator);
+      } else if (s.type === 'decorated_definition') {
+        this.classDecoratedMember(cls, s);
+      }
+    }
+    if (isTypeDecorator) {
+      // The classic GUID recipe: `impl = CHAR`, but `load_dialect_impl` answers PostgreSQL with a real UUID.
+      const dialectUuid = /load_dialect_impl[\s\S]*UUID\s*\(/.test(c.text);
+      const impl = this.facts.typeDecorators[`${cls.name}.impl`];
+      delete this.facts.typeDecorators[`${cls.name}.impl`];
+      if (dialectUuid) this.facts.typeDecorators[cls.name] = { family: 'uuid', sqlType: 'uuid' };
+      else if (impl) this.facts.typeDecorators[cls.name] = impl;
+      return;
+    }
+    this.facts.classes.push(cls);
+  }
+
+  private classAssignment(
+    cls: ClassFact,
+    e: Node,
+    isSqlModel: boolean,
+    classConstants: Record<string, string>,
+    isTypeDecorator: boolean,
+  ): void {
+    const left = e.childForFieldName('left');
+    const right = e.childForFieldName('right');
+    const type = e.childForFieldName('type');
+    if (!left || left.type !== 'identifier') return;
+    const name = left.text;
+    if (isTypeDecorator) {
+      if (name === 'impl' && right) {
+        const t = this.typeOf(right);
+        if (t) this.facts.typeDecorators[`${cls.name}.impl`] = { family: t.family, sqlType: t.sqlType };
+      }
+      return;
+    }
+    if (name === '__tablename__' && right) {
+      cls.tablename = this.nameExpr(right, classConstants);
+      cls.tablenameSpan = this.span(right);
+      return;
+    }
+    if (name === '__abstract__') {
+      cls.abstract = right?.text === 'True';
+      return;
+    }
+    if (name === '__table_args__' && right) {
+      this.tableArgs(cls, right);
+      return;
+    }
+    if (right) {
+      const lit = this.literal(right);
+      if (lit !== undefined) {
+        classConstants[name] = lit.value;
+        return;
+      }
+    }
+    const annotation = type ? this.mappedAnnotation(type, isSqlModel) : undefined;
+    if (right?.type === 'call') {
+      const call = this.call(right);
+      if (COLUMN_CALLS.has(call.name)) {
+        this.columnCall(right, call, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
+        return;
+      }
+      if (call.name === 'Field' && isSqlModel) {
+        this.sqlModelField(right, call, name, annotation?.fact, cls);
+        return;
+      }
+      if (call.name === 'relationship' || call.name === 'Relationship' || call.name === 'column_property') return;
+      if (call.name === 'synonym' || call.name === 'association_proxy' || call.name === 'hybrid_property') return;
+      return;
+    }
+    // `name: Mapped[str]` with no value declares a column (SQLAlchemy 2.0); so does `name: str` in SQLModel.
+    if (!right && annotation && annotation.isColumn) {
+      cls.columns.push({
+        name,
+        annotation: annotation.fact,
+        type: annotation.type,
+        primaryKey: false,
+        unique: false,
+        nullable: annotation.fact.optional ? true : undefined,
+        span: this.span(left),
+      });
+    } else if (right && isSqlModel && annotation?.isColumn && right.type !== 'call') {
+      // `name: str | None = None` in a SQLModel table is a column with a default.
+      cls.columns.push({
+        name,
+        annotation: annotation.fact,
+        type: annotation.type,
+        primaryKey: false,
+        unique: false,
+        nullable: annotation.fact.optional ? true : undefined,
+        span: this.span(left),
+      });
+    }
+  }
+
+  /** `@declared_attr def __tablename__(cls)` and `@declared_attr def tenant_id(cls): return Column(...)`. */
+  private classDecoratedMember(cls: ClassFact, s: Node): void {
+    const decorators = this.decorators(s);
+    if (!decorators.some((d) => /(^|\.)declared_attr(\.directive|\.cascading)?$/.test(d))) return;
+    const def = s.childForFieldName('definition');
+    const nameNode = def?.childForFieldName('name');
+    if (!def || !nameNode) return;
+    if (nameNode.text === '__tablename__') {
+      cls.declaredTablename = true;
+      return;
+    }
+    if (nameNode.text === '__table_args__') return;
+    const ret = def.descendantsOfType('return_statement')[0];
+    const value = ret?.namedChildren[0];
+    if (value?.type !== 'call') return;
+    const call = this.call(value);
+    if (!COLUMN_CALLS.has(call.name)) return;
+    const rt = def.childForFieldName('return_type');
+    const annotation = rt ? this.mappedAnnotation(rt, false) : undefined;
+    this.columnCall(value, call, nameNode.text, annotation?.fact, { className: cls.name }, 'model', cls.columns);
+  }
+
+  private tableArgs(cls: ClassFact, right: Node): void {
+    const items = right.type === 'tuple' || right.type === 'list' || right.type === 'parenthesized_expression' ? right.namedChildren : [right];
+    for (const item of items) {
+      if (!item) continue;
+      if (item.type === 'dictionary') {
+        const schema = this.dictString(item, 'schema');
+        if (schema !== undefined) cls.schema = schema;
+      } else if (item.type === 'call') {
+        const call = this.call(item);
+        if (call.name === 'ForeignKeyConstraint') {
+          const c = this.foreignKeyConstraint(call, { className: cls.name }, 'model');
+          if (c) cls.constraints.push(c);
+        } else if (call.name === 'UniqueConstraint' || call.name === 'PrimaryKeyConstraint') {
+          this.markKeys(cls, call, call.name === 'PrimaryKeyConstraint');
+        }
+      }
+    }
+  }
+
+  /**
+   * `UniqueConstraint("slug")` and `PrimaryKeyConstraint("a", "b")`: a single column becomes a valid FK
+   * target; a composite key is kept as a column list, which a composite foreign key may target.
+   */
+  private markKeys(owner: { columns: ColumnFact[]; keys: string[][] }, call: CallInfo, primary: boolean): void {
+    const names = call.positional.map((p) => this.literal(p)?.value).filter((v): v is string => v !== undefined);
+    if (names.length === 0) return;
+    if (primary) {
+      for (const n of names) {
+        const col = owner.columns.find((c) => c.name === n || c.attr === n);
+        if (col) col.primaryKey = true;
+      }
+    }
+    if (names.length === 1 && !primary) {
+      const col = owner.columns.find((c) => c.name === names[0] || c.attr === names[0]);
+      if (col) {
+        col.unique = true;
+        return;
+      }
+    }
+    owner.keys.push(names);
+  }
+
+  private dictString(d: Node, key: string): string | undefined {
+    for (const pair of d.namedChildren) {
+      if (pair?.type !== 'pair') continue;
+      const k = pair.childForFieldName('key');
+      const v = pair.childForFieldName('value');
+      if (k && v && this.literal(k)?.value === key) return this.literal(v)?.value;
+    }
+    return undefined;
+  }
+
+  // ---- columns ----
+
+  /**
+   * `Column("name", Type, ForeignKey(...), primary_key=True)` and `mapped_column(...)`. Pushes the column
+   * and any foreign-key references; returns the column.
+   */
+  private columnCall(
+    node: Node,
+    call: CallInfo,
+    attr: string | undefined,
+    annotation: AnnotationFact | undefined,
+    source: ReferenceSource,
+    context: ReferenceFact['context'],
+    into: ColumnFact[],
+  ): ColumnFact | undefined {
+    let name = attr;
+    let nameSpan: Span | undefined;
+    let type: TypeFact | undefined;
+    const fkCalls: Node[] = [];
+    for (const [i, p] of call.positional.entries()) {
+      const lit = i === 0 ? this.literal(p) : undefined;
+      if (lit !== undefined) {
+        name = lit.value;
+        nameSpan = this.span(p);
+        continue;
+      }
+      if (p.type === 'call') {
+        const inner = this.call(p);
+        if (inner.name === 'ForeignKey') {
+          fkCalls.push(p);
+          continue;
+        }
+        if (NOT_A_TYPE.has(inner.name)) continue;
+      }
+      if (!type && (p.type === 'call' || p.type === 'identifier' || p.type === 'attribute')) type = this.typeOf(p);
+    }
+    const kwName = call.keywords.get('name');
+    if (kwName) {
+      const lit = this.literal(kwName);
+      if (lit) {
+        name = lit.value;
+        nameSpan = this.span(kwName);
+      }
+    }
+    const typeKw = call.keywords.get('type_');
+    if (typeKw && !type) type = this.typeOf(typeKw);
+    if (!type && annotation) {
+      const at = this.annotationTypeFact(annotation);
+      if (at) type = at;
+    }
+    if (!name) return undefined;
+    const column: ColumnFact = {
+      name,
+      attr: attr && attr !== name ? attr : undefined,
+      type,
+      annotation,
+      primaryKey: call.keywords.get('primary_key')?.text === 'True',
+      unique: call.keywords.get('unique')?.text === 'True',
+      nullable: this.bool(call.keywords.get('nullable')),
+      span: nameSpan ?? this.span(node),
+      hasForeignKey: fkCalls.length > 0 || undefined,
+    };
+    if (attr && !nameSpan) column.span = this.attrSpan(node) ?? column.span;
+    into.push(column);
+    for (const fk of fkCalls) {
+      const ref = this.foreignKeyCall(this.call(fk), { ...source, column: name }, context);
+      if (ref) this.facts.references.push(ref);
+    }
+    return column;
+  }
+
+  /** The span of the attribute name a column is assigned to (`tenant_id = Column(...)`). */
+  private attrSpan(valueNode: Node): Span | undefined {
+    const assignment = valueNode.parent;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+    return left ? this.span(left) : undefined;
+  }
+
+  private bool(n: Node | undefined): boolean | undefined {
+    if (!n) return undefined;
+    if (n.text === 'True') return true;
+    if (n.text === 'False') return false;
+    return undefined;
+  }
+
+  /** SQLModel: `user_id: uuid.UUID | None = Field(default=None, foreign_key="users.id")`. */
+  private sqlModelField(node: Node, call: CallInfo, attr: string, annotation: AnnotationFact | undefined, cls: ClassFact): void {
+    const saColumn = call.keywords.get('sa_column');
+    if (saColumn?.type === 'call') {
+      const inner = this.call(saColumn);
+      if (COLUMN_CALLS.has(inner.name)) {
+        this.columnCall(saColumn, inner, attr, annotation, { className: cls.name }, 'model', cls.columns);
+        return;
+      }
+    }
+    let type: TypeFact | undefined;
+    const saType = call.keywords.get('sa_type');
+    if (saType) type = this.typeOf(saType);
+    if (!type && annotation) {
+      type = this.annotationTypeFact(annotation);
+      const maxLength = call.keywords.get('max_length');
+      if (type && type.family === 'string' && maxLength && /^\d+$/.test(maxLength.text)) {
+        type = { ...type, sqlType: `varchar(${maxLength.text})` };
+      }
+    }
+    const fk = call.keywords.get('foreign_key');
+    const column: ColumnFact = {
+      name: attr,
+      type,
+      annotation,
+      primaryKey: call.keywords.get('primary_key')?.text === 'True',
+      unique: call.keywords.get('unique')?.text === 'True',
+      nullable: this.bool(call.keywords.get('nullable')),
+      span: this.attrSpan(node) ?? this.span(node),
+      hasForeignKey: fk ? true : undefined,
+    };
+    cls.columns.push(column);
+    if (fk) {
+      const ref = this.referenceFromExpression(fk, { className: cls.name, column: attr }, 'model');
+      if (ref) this.facts.references.push(ref);
+    }
+  }
+
+  /**
+   * `Mapped[X]`, `Mapped[Optional[X]]`, `Mapped[X | None]`, or (SQLModel) a bare annotation. Returns the X
+   * with its span, and whether the annotation declares a column at all (`Mapped[List[...]]` and SQLModel
+   * relationship lists do not).
+   */
+  private mappedAnnotation(type: Node, isSqlModel: boolean): { fact: AnnotationFact; type?: TypeFact; isColumn: boolean } | undefined {
+    let node: Node | null = type.type === 'type' ? type.namedChildren[0] : type;
+    if (!node) return undefined;
+    const generic = (n: Node): { name: string; arg: Node | null } | undefined => {
+      if (n.type === 'generic_type') {
+        const name = n.namedChildren[0];
+        const params = n.namedChildren.find((c) => c?.type === 'type_parameter');
+        const arg = params?.namedChildren[0] ?? null;
+        return name ? { name: name.text, arg: arg?.type === 'type' ? arg.namedChildren[0] : arg } : undefined;
+      }
+      if (n.type === 'subscript') {
+        const v = n.childForFieldName('value');
+        const s = n.childForFieldName('subscript');
+        return v ? { name: v.text, arg: s } : undefined;
+      }
+      return undefined;
+    };
+    let g = generic(node);
+    if (g && /(^|\.)Mapped$/.test(g.name)) {
+      node = g.arg;
+    } else if (!isSqlModel) {
+      return undefined;
+    }
+    if (!node) return undefined;
+    let optional = false;
+    // Unwrap Optional[X] and X | None.
+    for (;;) {
+      g = generic(node);
+      if (g && /(^|\.)Optional$/.test(g.name) && g.arg) {
+        optional = true;
+        node = g.arg;
+        continue;
+      }
+      if (node.type === 'binary_operator' || node.type === 'union_type') {
+        const l = node.childForFieldName('left') ?? node.namedChildren[0];
+        const r = node.childForFieldName('right') ?? node.namedChildren[1];
+        const unwrap = (n: Node | null) => (n?.type === 'type' ? n.namedChildren[0] : n);
+        const lu = unwrap(l);
+        const ru = unwrap(r);
+        if (ru && lu && ru.text === 'None') {
+          optional = true;
+          node = lu;
+          continue;
+        }
+        if (lu && ru && lu.text === 'None') {
+          optional = true;
+          node = ru;
+          continue;
+        }
+      }
+      if (node.type === 'type' && node.namedChildren[0]) {
+        node = node.namedChildren[0];
+        continue;
+      }
+      break;
+    }
+    g = generic(node);
+    const isColumn = !(g && /(^|\.)(List|list|Set|set|Dict|dict|Sequence)$/.test(g.name)) && !/^["']/.test(node.text);
+    const fact: AnnotationFact = { text: node.text, span: this.span(node), optional };
+    return { fact, type: isColumn ? this.annotationTypeFact(fact) : undefined, isColumn };
+  }
+
+  private annotationTypeFact(a: AnnotationFact): TypeFact | undefined {
+    let text = a.text;
+    const imp = this.importOf(text);
+    if (imp?.name && imp.module === 'uuid' && imp.name === 'UUID') text = 'uuid.UUID';
+    if (imp?.name && imp.module === 'decimal') text = 'Decimal';
+    const t = annotationType(text);
+    if (!t) return undefined;
+    return { text: a.text, name: a.text, family: t.family, sqlType: t.sqlType, source: 'annotation' };
+  }
+
+  /** A type expression: `Integer`, `sa.String(255)`, `UUID(as_uuid=True)`, `PGUUID`, `GUID()`. */
+  private typeOf(n: Node): TypeFact | undefined {
+    let fn = n;
+    let args: string[] = [];
+    const kwargs: Record<string, string> = {};
+    if (n.type === 'call') {
+      const f = n.childForFieldName('function');
+      if (!f) return undefined;
+      fn = f;
+      const call = this.call(n);
+      args = call.positional.map((p) => p.text);
+      for (const [k, v] of call.keywords) kwargs[k] = v.text;
+    }
+    if (fn.type !== 'identifier' && fn.type !== 'attribute') return undefined;
+    const { name, qualifier } = splitDotted(fn.text);
+    if (NOT_A_TYPE.has(name) || COLUMN_CALLS.has(name)) return undefined;
+    // An imported alias (`UUID as PGUUID`) means the original name.
+    let canonical = name;
+    if (!qualifier) {
+      const imp = this.importOf(name);
+      if (imp?.name) canonical = imp.name;
+    }
+    const known = knownType(canonical, args, kwargs);
+    const local = !qualifier ? this.facts.typeDecorators[name] : undefined;
+    const resolved = local ?? known;
+    return {
+      text: n.text,
+      name,
+      qualifier,
+      family: resolved ? resolved.family : 'other',
+      sqlType: resolved ? resolved.sqlType : '',
+      span: this.span(n),
+      source: 'explicit',
+    };
+  }
+
+  // ---- references ----
+
+  /** `ForeignKey("users.id")`, `ForeignKey(column="users.id")`, `ForeignKey(User.id)`, `ForeignKey(t.c.id)`. */
+  private foreignKeyCall(call: CallInfo, source: ReferenceSource, context: ReferenceFact['context']): ReferenceFact | undefined {
+    const target = call.positional[0] ?? call.keywords.get('column');
+    if (!target) return undefined;
+    return this.referenceFromExpression(target, source, context);
+  }
+
+  private referenceFromExpression(target: Node, source: ReferenceSource, context: ReferenceFact['context']): ReferenceFact | undefined {
+    const span = this.span(target);
+    if (target.type === 'string' || target.type === 'concatenated_string' || target.type === 'identifier') {
+      const expr = this.nameExpr(target, {});
+      const lit = target.type === 'string' ? this.literal(target) : undefined;
+      return { form: 'string', target: expr, span, contentSpan: lit?.contentSpan, source, context };
+    }
+    if (target.type === 'attribute') {
+      // `users_table.c.id`, `User.__table__.c.id`, `User.id`.
+      const parts = target.text.replace(/\s+/g, '').split('.');
+      const attr = parts[parts.length - 1];
+      if (parts.length === 3 && parts[1] === 'c') return { form: 'table-c', owner: parts[0], attr, span, source, context };
+      if (parts.length === 4 && parts[1] === '__table__' && parts[2] === 'c') {
+        return { form: 'attribute', owner: parts[0], attr, span, source, context };
+      }
+      if (parts.length === 2) return { form: 'attribute', owner: parts[0], attr, span, source, context };
+      return { form: 'string', target: { kind: 'dynamic', text: target.text }, span, source, context };
+    }
+    if (target.type === 'subscript') {
+      // `users_table.c["id"]`
+      const v = target.childForFieldName('value');
+      const s = target.childForFieldName('subscript');
+      const parts = v?.text.split('.') ?? [];
+      const key = s ? this.literal(s)?.value : undefined;
+      if (parts.length === 2 && parts[1] === 'c' && key) return { form: 'table-c', owner: parts[0], attr: key, span, source, context };
+    }
+    return { form: 'string', target: { kind: 'dynamic', text: target.text }, span, source, context };
+  }
+
+  private foreignKeyConstraint(call: CallInfo, source: ReferenceSource, context: ReferenceFact['context']): ConstraintFact | undefined {
+    const localNode = call.positional[0] ?? call.keywords.get('columns');
+    const remoteNode = call.positional[1] ?? call.keywords.get('refcolumns');
+    if (!localNode || !remoteNode) return undefined;
+    const list = (n: Node) => (n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n]);
+    const locals = list(localNode).map((n) => this.literal(n)?.value ?? (n.type === 'attribute' ? n.text.split('.').pop()! : n.text));
+    const remotes = list(remoteNode);
+    const refs: ReferenceFact[] = [];
+    const remoteNames = remotes.map((r) => {
+      const v = this.literal(r)?.value ?? r.text;
+      return v.split('.').pop()!;
+    });
+    remotes.forEach((r, i) => {
+      const ref = this.referenceFromExpression(r, { ...source, column: locals[i] }, context);
+      if (ref) {
+        if (remotes.length > 1) ref.composite = remoteNames;
+        refs.push(ref);
+        this.facts.references.push(ref);
+      }
+    });
+    return { localColumns: locals, references: refs };
+  }
+
+  // ---- Core tables and Alembic ----
+
+  /** `Table("name", metadata, Column(...), ForeignKeyConstraint(...), schema="x")` and `op.create_table(...)`. */
+  private coreTable(node: Node, call: CallInfo, variable: string | undefined, origin: CoreTableFact['origin']): CoreTableFact | undefined {
+    const nameNode = call.positional[0] ?? call.keywords.get('name') ?? call.keywords.get('table_name');
+    if (!nameNode) return undefined;
+    const name = this.nameExpr(nameNode, {});
+    const schemaNode = call.keywords.get('schema');
+    const schema = schemaNode ? this.literal(schemaNode)?.value : undefined;
+    const table: CoreTableFact = {
+      name,
+      schema,
+      variable,
+      columns: [],
+      keys: [],
+      span: this.span(node),
+      nameSpan: this.span(nameNode),
+      origin,
+    };
+    const source: ReferenceSource = { table: name, schema };
+    const context = origin === 'core' ? 'core' : 'migration';
+    const rest = call.positional.slice(1);
+    if (origin === 'core' && rest[0] && rest[0].type !== 'call') table.metadata = rest[0].text;
+    const constraints: CallInfo[] = [];
+    for (const p of rest) {
+      if (p.type !== 'call') continue;
+      const inner = this.call(p);
+      if (COLUMN_CALLS.has(inner.name)) this.columnCall(p, inner, undefined, undefined, source, context, table.columns);
+      else constraints.push(inner);
+    }
+    for (const inner of constraints) {
+      if (inner.name === 'ForeignKeyConstraint') this.foreignKeyConstraint(inner, source, context);
+      else if (inner.name === 'PrimaryKeyConstraint' || inner.name === 'UniqueConstraint') {
+        this.markKeys(table, inner, inner.name === 'PrimaryKeyConstraint');
+      }
+    }
+    this.facts.tables.push(table);
+    return table;
+  }
+
+  private functionDefinition(def: Node): void {
+    const name = def.childForFieldName('name')?.text;
+    if (name !== 'upgrade') return;
+    const body = def.childForFieldName('body');
+    if (body) this.migrationBlock(body, new Map());
+  }
+
+  /** Alembic operations inside `upgrade()`, including `with op.batch_alter_table("t") as batch_op:`. */
+  private migrationBlock(block: Node, batches: Map<string, string>): void {
+    for (const s of block.namedChildren) {
+      if (!s) continue;
+      if (s.type === 'with_statement') {
+        const inner = new Map(batches);
+        for (const item of s.descendantsOfType('with_item')) {
+          if (!item) continue;
+          const value = item.childForFieldName('value');
+          const call = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
+          const alias = value?.type === 'as_pattern' ? value.descendantsOfType('identifier').pop() : undefined;
+          if (call?.type === 'call' && alias) {
+            const c = this.call(call);
+            const t = c.positional[0] ? this.literal(c.positional[0])?.value : undefined;
+            if (c.name === 'batch_alter_table' && t) inner.set(alias.text, t);
+          }
+        }
+        const body = s.childForFieldName('body');
+        if (body) this.migrationBlock(body, inner);
+        continue;
+      }
+      if (s.type === 'if_statement' || s.type === 'for_statement' || s.type === 'block') {
+        for (const c of s.namedChildren) if (c && (c.type === 'block' || c.type === 'else_clause')) this.migrationBlock(c, batches);
+        continue;
+      }
+      if (s.type !== 'expression_statement') continue;
+      const e = s.namedChildren[0];
+      if (e?.type === 'call') this.migrationCall(e, batches);
+      else if (e?.type === 'assignment') {
+        const r = e.childForFieldName('right');
+        if (r?.type === 'call') this.migrationCall(r, batches);
+      }
+    }
+  }
+
+  private migrationCall(node: Node, batches: Map<string, string>): void {
+    const call = this.call(node);
+    const batchTable = call.qualifier ? batches.get(call.qualifier) : undefined;
+    if (call.qualifier !== 'op' && batchTable === undefined) return;
+    const ops = this.migration().ops;
+    const lit = (n: Node | undefined) => (n ? this.literal(n)?.value : undefined);
+    const schema = lit(call.keywords.get('schema'));
+    switch (call.name) {
+      case 'create_table': {
+        const t = this.coreTable(node, call, undefined, 'migration');
+        if (t) ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1 });
+        break;
+      }
+      case 'add_column': {
+        const args = batchTable !== undefined ? [undefined, ...call.positional] : call.positional;
+        const table = batchTable ?? lit(args[0]);
+        const colNode = args[1];
+        if (!table || colNode?.type !== 'call') break;
+        const inner = this.call(colNode);
+        if (!COLUMN_CALLS.has(inner.name)) break;
+        const cols: ColumnFact[] = [];
+        const col = this.columnCall(colNode, inner, undefined, undefined, { table: { kind: 'literal', value: table }, schema }, 'migration', cols);
+        if (col) ops.push({ op: 'add_column', table, schema, column: col });
+        break;
+      }
+      case 'drop_column': {
+        const args = batchTable !== undefined ? [undefined, ...call.positional] : call.positional;
+        const table = batchTable ?? lit(args[0]);
+        const column = lit(args[1]);
+        if (table && column) ops.push({ op: 'drop_column', table, schema, column });
+        break;
+      }
+      case 'drop_table': {
+        const table = lit(call.positional[0]);
+        if (table) ops.push({ op: 'drop_table', table, schema });
+        break;
+      }
+      case 'rename_table': {
+        const from = lit(call.positional[0]);
+        const to = lit(call.positional[1]);
+        if (from && to) ops.push({ op: 'rename_table', from, to, schema });
+        break;
+      }
+      case 'alter_column': {
+        const args = batchTable !== undefined ? [undefined, ...call.positional] : call.positional;
+        const table = batchTable ?? lit(args[0]);
+        const column = lit(args[1]);
+        const typeNode = call.keywords.get('type_');
+        const newName = lit(call.keywords.get('new_column_name'));
+        if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? this.typeOf(typeNode) : undefined, newName });
+        break;
+      }
+      case 'create_foreign_key': {
+        // op.create_foreign_key(name, source, referent, local_cols, remote_cols, source_schema=, referent_schema=)
+        // batch_op.create_foreign_key(name, referent, local_cols, remote_cols)
+        const names = batchTable !== undefined
+          ? ['constraint_name', 'referent_table', 'local_cols', 'remote_cols']
+          : ['constraint_name', 'source_table', 'referent_table', 'local_cols', 'remote_cols'];
+        const arg = (i: number) => call.positional[i] ?? call.keywords.get(names[i]);
+        const srcNode = batchTable !== undefined ? undefined : arg(1);
+        const refNode = arg(batchTable !== undefined ? 1 : 2);
+        const localNode = arg(batchTable !== undefined ? 2 : 3);
+        const remoteNode = arg(batchTable !== undefined ? 3 : 4);
+        const sourceTable = batchTable ?? lit(srcNode);
+        if (!refNode || !localNode || !remoteNode || !sourceTable) break;
+        const refLit = this.literal(refNode);
+        const listOf = (n: Node) => (n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n]);
+        const locals = listOf(localNode);
+        const remotes = listOf(remoteNode);
+        const sourceSchema = lit(call.keywords.get('source_schema'));
+        const referentSchema = lit(call.keywords.get('referent_schema'));
+        remotes.forEach((r, i) => {
+          const col = this.literal(r);
+          const local = locals[i] ? lit(locals[i]) : undefined;
+          this.facts.references.push({
+            form: 'pair',
+            table: refLit ? { kind: 'literal', value: refLit.value } : this.nameExpr(refNode, {}),
+            tableSchema: referentSchema,
+            tableSpan: refLit?.contentSpan ?? this.span(refNode),
+            column: col?.value,
+            columnSpan: col?.contentSpan ?? this.span(r),
+            span: this.span(refNode),
+            source: { table: { kind: 'literal', value: sourceTable }, schema: sourceSchema, column: local },
+            context: 'migration',
+          });
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // ---- small helpers ----
+
+  private call(n: Node): CallInfo {
+    const f = n.childForFieldName('function');
+    const { name, qualifier } = splitDotted(f ? f.text.replace(/\s+/g, '') : '');
+    const positional: Node[] = [];
+    const keywords = new Map<string, Node>();
+    const args = n.childForFieldName('arguments');
+    for (const a of args?.namedChildren ?? []) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const k = a.childForFieldName('name');
+        const v = a.childForFieldName('value');
+        if (k && v) keywords.set(k.text, v);
+      } else if (a.type !== 'list_splat' && a.type !== 'dictionary_splat') {
+        positional.push(a);
+      }
+    }
+    return { name, qualifier, positional, keywords };
+  }
+
+  /** A plain string literal's value and the span of its content (no prefix, no quotes). */
+  private literal(n: Node): { value: string; contentSpan: Span } | undefined {
+    if (n.type === 'concatenated_string') {
+      const parts = n.namedChildren.map((c) => (c ? this.literal(c) : undefined));
+      if (parts.some((p) => !p)) return undefined;
+      return { value: parts.map((p) => p!.value).join(''), contentSpan: this.span(n) };
+    }
+    if (n.type !== 'string') return undefined;
+    const start = n.children.find((c) => c?.type === 'string_start');
+    const end = n.children.find((c) => c?.type === 'string_end');
+    if (!start || !end) return undefined;
+    if (/f/i.test(start.text) || n.children.some((c) => c?.type === 'interpolation')) return undefined;
+    const raw = this.text.slice(start.endIndex, end.startIndex);
+    const value = /r/i.test(start.text) ? raw : raw.replace(/\\(.)/g, '$1');
+    return { value, contentSpan: { start: start.endIndex, end: end.startIndex } };
+  }
+
+  /** A name that may come from a constant or an f-string of constants. */
+  private nameExpr(n: Node, classConstants: Record<string, string>): NameExpr {
+    const lit = this.literal(n);
+    if (lit) return { kind: 'literal', value: lit.value };
+    if (n.type === 'identifier') {
+      if (classConstants[n.text] !== undefined) return { kind: 'literal', value: classConstants[n.text] };
+      return { kind: 'const', name: n.text };
+    }
+    if (n.type === 'string' && n.children.some((c) => c?.type === 'interpolation')) {
+      const parts: Array<{ literal: string } | { const: string }> = [];
+      for (const c of n.children) {
+        if (!c) continue;
+        if (c.type === 'string_content' || c.type === 'escape_sequence') parts.push({ literal: c.text });
+        else if (c.type === 'interpolation') {
+          const e = c.childForFieldName('expression') ?? c.namedChildren[0];
+          const hasFormat = c.namedChildren.some((x) => x && (x.type === 'format_specifier' || x.type === 'type_conversion'));
+          if (e?.type === 'identifier' && !hasFormat) parts.push({ const: e.text });
+          else return { kind: 'dynamic', text: n.text };
+        }
+      }
+      return { kind: 'template', parts };
+    }
+    return { kind: 'dynamic', text: n.text };
+  }
+
+  private span(n: Node): Span {
+    return { start: n.startIndex, end: n.endIndex };
+  }
+
+  private collectErrors(root: Node): void {
+    if (!root.hasError) return;
+    const errors: ParseError[] = [];
+    const visit = (n: Node) => {
+      if (errors.length >= 20) return;
+      if (n.type === 'ERROR' || n.isMissing) {
+        errors.push({ message: n.isMissing ? `missing ${n.type}` : 'syntax error', span: this.span(n) });
+        return;
+      }
+      if (!n.hasError) return;
+      for (const c of n.children) if (c) visit(c);
+    };
+    visit(root);
+    this.facts.errors = errors;
+  }
+}
+
+export type { TypeFamily, MetadataRootFact, MigrationOp };

@@ -1,0 +1,37 @@
+import { Finding, RelatedLocation } from '../types';
+import { RefCheck, tableLocation } from './resolve';
+
+/**
+ * `ambiguous-table`: two definitions of the referenced table (two models, or a model and a Core table)
+ * disagree about the referenced column: one lacks it, or their types differ. Which one the database has
+ * depends on which code created it; the reference is checked against the first, and this warns.
+ * Migrations are a history, not a second definition, so they are not compared here.
+ */
+export function ambiguousTable(c: RefCheck): Finding | undefined {
+  const r = c.resolution;
+  if (r.kind !== 'ok') return undefined;
+  const defs = r.defs.filter((d) => d.origin === 'model' || d.origin === 'core');
+  if (defs.length < 2) return undefined;
+  const name = r.column.column.name;
+  const describe = (d: (typeof defs)[number]) => {
+    const col = d.columns.get(name);
+    return col ? (col.type?.sqlType || col.column.type?.text || 'untyped') : 'missing';
+  };
+  const seen = new Set(defs.map(describe));
+  if (seen.size < 2) return undefined;
+  const related: RelatedLocation[] = [];
+  for (const d of defs) {
+    const loc = tableLocation(c.index, d);
+    if (loc) related.push({ ...loc, message: `\`${d.key}\` defined here${d.className ? ` by \`${d.className}\`` : ''}: \`${name}\` is ${describe(d)}` });
+  }
+  return {
+    rule: 'ambiguous-table',
+    severity: 'warning',
+    message: `\`${r.def.key}\` is defined ${defs.length} times and the definitions disagree on \`${name}\` (${[...seen].join(' vs ')})`,
+    file: c.facts.file,
+    range: c.range,
+    reference: c.display,
+    related,
+    fixes: [],
+  };
+}

@@ -1,0 +1,35 @@
+import { Finding } from '../types';
+import { RefCheck, tableLocation } from './resolve';
+
+/**
+ * `cross-metadata`: the reference points from a table of one declarative base (or `MetaData`) to a table
+ * of another. The table exists, yet SQLAlchemy raises `NoReferencedTableError` at run time, because a
+ * string foreign key resolves only within its own metadata. Reported only where both bases are known.
+ */
+export function crossMetadata(c: RefCheck): Finding | undefined {
+  const r = c.resolution;
+  if (r.kind !== 'ok' || c.ref.form !== 'string' || c.ref.context === 'migration') return undefined;
+  const target = r.def.metadataId;
+  if (!target) return undefined;
+  let source: string | undefined;
+  if (c.ref.source.className) source = c.index.classTable(c.facts.file, c.ref.source.className)?.table?.metadataId;
+  else {
+    const name = c.index.resolveName(c.facts.file, c.ref.source.table);
+    source = name ? c.index.definitions(name).find((d) => d.file === c.facts.file)?.metadataId : undefined;
+  }
+  if (!source || source === target) return undefined;
+  // Another definition of the target in the reference's own metadata makes the reference fine.
+  if (r.defs.some((d) => d.metadataId === source)) return undefined;
+  const label = (id: string) => (id === 'sqlmodel' ? '`SQLModel.metadata`' : `\`${id.split('#')[1]}\` (${id.split('#')[0]})`);
+  const loc = tableLocation(c.index, r.def);
+  return {
+    rule: 'cross-metadata',
+    severity: 'info',
+    message: `\`${r.def.key}\` belongs to the metadata of ${label(target)}, but this table belongs to ${label(source)}: SQLAlchemy raises NoReferencedTableError for a string foreign key across metadata objects`,
+    file: c.facts.file,
+    range: c.range,
+    reference: c.display,
+    related: loc ? [loc] : [],
+    fixes: [],
+  };
+}

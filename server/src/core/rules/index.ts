@@ -1,0 +1,39 @@
+import type { FkGuardConfig } from '../config';
+import { SchemaIndex } from '../schemaIndex';
+import { FileFacts, Finding } from '../types';
+import { ambiguousTable } from './ambiguous-table';
+import { crossMetadata } from './cross-metadata';
+import { notUniqueTarget } from './not-unique-target';
+import { RefCheck, rangeOfRef, resolveReference } from './resolve';
+import { typeMismatch } from './type-mismatch';
+import { unknownColumn } from './unknown-column';
+import { unknownTable } from './unknown-table';
+import { unresolvedReference } from './unresolved-reference';
+
+const RULES: Array<(c: RefCheck) => Finding | undefined> = [
+  unknownTable,
+  unknownColumn,
+  typeMismatch,
+  notUniqueTarget,
+  ambiguousTable,
+  crossMetadata,
+  unresolvedReference,
+];
+
+/** Every finding of one file: each reference is resolved once, then every rule looks at the result. */
+export function checkFile(facts: FileFacts, index: SchemaIndex, config: FkGuardConfig): Finding[] {
+  const out: Finding[] = [];
+  for (const ref of facts.references) {
+    const { display, resolution } = resolveReference(facts, ref, index);
+    const check: RefCheck = { facts, ref, index, config, display, range: rangeOfRef(facts, ref), resolution };
+    for (const rule of RULES) {
+      const f = rule(check);
+      if (!f) continue;
+      const override = config.rules[f.rule];
+      if (override === 'off') continue;
+      if (override) f.severity = override;
+      out.push(f);
+    }
+  }
+  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}

@@ -1,0 +1,40 @@
+import { Finding } from '../types';
+import { columnLocation, RefCheck } from './resolve';
+
+/**
+ * `not-unique-target`: the referenced column is neither a primary key nor unique (alone, or as the whole
+ * composite key a `ForeignKeyConstraint` targets). PostgreSQL refuses the constraint ("there is no unique
+ * constraint matching given keys for referenced table"); MySQL accepts an indexed column, so it warns there.
+ */
+export function notUniqueTarget(c: RefCheck): Finding | undefined {
+  const r = c.resolution;
+  if (r.kind !== 'ok' || r.def.origin === 'external' || r.def.incomplete) return undefined;
+  const def = r.def;
+  const pk = [...def.columns.values()].filter((x) => x.column.primaryKey).map((x) => x.column.name);
+  const keys = [...def.keys.map((k) => [...k].sort().join(',')), [...pk].sort().join(',')];
+  const col = r.column.column;
+  if (c.ref.composite) {
+    const wanted = [...c.ref.composite].sort().join(',');
+    if (keys.includes(wanted)) return undefined;
+    if (c.ref.composite.length > 1 && c.ref.composite.every((n) => def.columns.get(n)?.column.unique)) return undefined;
+    // A composite key whose parts are not all known is left alone: the constraint may be declared elsewhere.
+    if (!c.ref.composite.every((n) => def.columns.has(n))) return undefined;
+  } else {
+    if (col.unique || (col.primaryKey && pk.length === 1) || keys.includes(col.name)) return undefined;
+    // No primary key at all means the table is not fully known (a reflected or partial definition).
+    if (pk.length === 0) return undefined;
+  }
+  const what = c.ref.composite ? `(${c.ref.composite.join(', ')})` : `\`${col.name}\``;
+  const loc = columnLocation(c.index, def, r.column);
+  const partOf = !c.ref.composite && col.primaryKey ? `, only part of the composite primary key (${pk.join(', ')})` : '';
+  return {
+    rule: 'not-unique-target',
+    severity: c.config.dialect === 'mysql' ? 'warning' : 'error',
+    message: `${what} of \`${def.key}\` is neither a primary key nor unique${partOf}; ${c.config.dialect === 'mysql' ? 'MySQL accepts it only with an index, and the key may match several rows' : 'the database refuses a foreign key to it'}`,
+    file: c.facts.file,
+    range: c.range,
+    reference: c.display,
+    related: loc ? [loc] : [],
+    fixes: [],
+  };
+}

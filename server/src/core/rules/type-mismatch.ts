@@ -1,0 +1,74 @@
+import { typeFixEdits } from '../fixes';
+import { IndexedColumn, TableDef } from '../schemaIndex';
+import { rangeOf } from '../text';
+import { compareFamilies, compareTypes, Verdict } from '../typeFamilies';
+import { Finding, TextEdit, TypeFact } from '../types';
+import { columnLocation, RefCheck, sourceColumn, SourceColumn } from './resolve';
+
+const DIALECT_NAMES = { postgresql: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite' } as const;
+
+/** How the FK column's type compares with the referenced column's, and the edits that make them agree. */
+export interface TypeComparison {
+  verdict: Exclude<Verdict, 'same'>;
+  source: SourceColumn & { type: TypeFact };
+  target: IndexedColumn & { type: TypeFact };
+  edits: TextEdit[];
+  written?: string;
+}
+
+/**
+ * Compares types the way the database will. Both written explicitly: by their SQL spelling, so
+ * `String(36)` → `String(255)` is a difference. Either known only from an annotation (`Mapped[int]`): by
+ * family, since the width is not written. A FK column with no type takes the target's and never differs.
+ */
+export function typeMismatchFor(c: RefCheck, _def: TableDef, target: IndexedColumn): TypeComparison | undefined {
+  const source = sourceColumn(c.facts, c.ref, c.index);
+  if (!source?.type || !target.type) return undefined;
+  if (source.type.family === 'other' || target.type.family === 'other' || source.type.family === 'enum') return undefined;
+  const bothExplicit = source.type.source === 'explicit' && target.type.source === 'explicit';
+  const verdict = bothExplicit
+    ? compareTypes(c.config.dialect, source.type.sqlType, target.type.sqlType)
+    : compareFamilies(c.config.dialect, source.type.family, target.type.family);
+  if (verdict === 'same') return undefined;
+  const sourceFacts = c.index.facts(source.file) ?? c.facts;
+  const { edits, written } = typeFixEdits(c.index, sourceFacts, source.column, source.type, target);
+  return { verdict, source: { ...source, type: source.type }, target: { ...target, type: target.type }, edits, written };
+}
+
+/**
+ * `type-mismatch`: the FK column's type differs from the referenced column's (`Integer` pointing at a
+ * `UUID` key, `String(255)` at a `uuid`). Where the database refuses the constraint it is an error; where
+ * it accepts it but the types differ (`Integer` → `BigInteger`, `String(36)` → `String(255)`), a warning.
+ * The fix writes the referenced column's type as its own file writes it, importing what is needed.
+ */
+export function typeMismatch(c: RefCheck): Finding | undefined {
+  const r = c.resolution;
+  if (r.kind !== 'ok') return undefined;
+  const cmp = typeMismatchFor(c, r.def, r.column);
+  if (!cmp) return undefined;
+  const db = DIALECT_NAMES[c.config.dialect];
+  const here = cmp.source.column.type?.source === 'explicit' ? cmp.source.column.type.text : `Mapped[${cmp.source.column.annotation?.text ?? cmp.source.type.text}]`;
+  const there = cmp.target.column.type?.source === 'explicit' ? cmp.target.column.type.text : cmp.target.column.annotation ? `Mapped[${cmp.target.column.annotation.text}]` : cmp.target.type.text;
+  const sqlPair = `${cmp.source.type.sqlType || cmp.source.type.family} vs ${cmp.target.type.sqlType || cmp.target.type.family}`;
+  const consequence =
+    cmp.verdict === 'refused'
+      ? `${db} refuses this foreign key (${sqlPair})`
+      : `${db} accepts the key, but the types differ (${sqlPair})`;
+  const srcFacts = c.index.facts(cmp.source.file) ?? c.facts;
+  const onType = cmp.source.file === c.facts.file && cmp.source.column.type?.source === 'explicit' && cmp.source.column.type.span;
+  const range = onType ? rangeOf(srcFacts.lineStarts, cmp.source.column.type!.span!) : c.range;
+  const loc = columnLocation(c.index, r.def, r.column);
+  return {
+    rule: 'type-mismatch',
+    severity: cmp.verdict === 'refused' ? 'error' : 'warning',
+    message: `\`${here}\` here, but \`${r.def.key}.${r.column.column.name}\` is \`${there}\`: ${consequence}`,
+    file: c.facts.file,
+    range,
+    reference: c.display,
+    related: loc ? [loc] : [],
+    fixes:
+      cmp.edits.length > 0
+        ? [{ title: `Change the column type to \`${cmp.written}\` (as \`${r.def.key}.${r.column.column.name}\`)`, isPreferred: true, edits: cmp.edits }]
+        : [],
+  };
+}

@@ -1,0 +1,47 @@
+import { renameReferenceEdit } from '../fixes';
+import { isClearWinner, suggestNames } from '../suggest';
+import { Finding, Fix, RelatedLocation } from '../types';
+import { columnLocation, RefCheck, tableLocation, where } from './resolve';
+
+/**
+ * `unknown-column`: the table exists but has no such column (`ForeignKey("users.uid")`). The database
+ * refuses the constraint (`column "uid" referenced in foreign key constraint does not exist`). Suggests
+ * the closest column of the table, its primary key first when nothing is close.
+ */
+export function unknownColumn(c: RefCheck): Finding | undefined {
+  const r = c.resolution;
+  if (r.kind !== 'no-column') return undefined;
+  const def = r.defs[0];
+  const names = [...new Set(r.defs.flatMap((d) => [...d.columns.keys(), ...d.attrs.keys()]))];
+  let suggestions = suggestNames(r.column, names);
+  if (suggestions.length === 0) {
+    const pk = [...def.columns.values()].filter((col) => col.column.primaryKey);
+    if (pk.length === 1) suggestions = [{ value: pk[0].column.name, score: 10 }];
+  }
+  const related: RelatedLocation[] = [];
+  const fixes: Fix[] = [];
+  const clear = isClearWinner(suggestions);
+  let hint = '';
+  for (const [i, s] of suggestions.entries()) {
+    const col = def.columns.get(s.value) ?? def.attrs.get(s.value);
+    const loc = col ? columnLocation(c.index, def, col) : undefined;
+    if (loc) related.push(loc);
+    if (i === 0) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}?`;
+    const renamed = renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: s.value });
+    if (renamed) fixes.push({ title: `Change to \`${def.key}.${s.value}\``, isPreferred: i === 0 && clear, edits: [renamed] });
+  }
+  if (related.length === 0) {
+    const loc = tableLocation(c.index, def);
+    if (loc) related.push(loc);
+  }
+  return {
+    rule: 'unknown-column',
+    severity: 'error',
+    message: `\`${def.key}\` has no column \`${r.column}\`${hint}`,
+    file: c.facts.file,
+    range: c.range,
+    reference: c.display,
+    related,
+    fixes,
+  };
+}

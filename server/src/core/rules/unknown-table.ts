@@ -1,0 +1,57 @@
+import { renameReferenceEdit } from '../fixes';
+import { isClearWinner, suggestTables } from '../suggest';
+import { Finding, Fix } from '../types';
+import { RefCheck, tableLocation, where } from './resolve';
+import { typeMismatchFor } from './type-mismatch';
+
+/**
+ * `unknown-table`: the reference names a table no file defines (`ForeignKey("user.id")` where the table is
+ * `users`). SQLAlchemy raises `NoReferencedTableError` when the mapper configures, and the database
+ * answers `relation "user" does not exist`. Suggests the closest tables; the preferred fix rewrites the
+ * reference and, when the suggested key's type differs from the FK column's, the column type too.
+ */
+export function unknownTable(c: RefCheck): Finding | undefined {
+  const r = c.resolution;
+  if (r.kind !== 'no-table') return undefined;
+  const written = r.schema ? `${r.schema}.${r.table}` : r.table;
+  const suggestions = suggestTables(r.schema, r.table, c.index.allTableKeys());
+  const fixes: Fix[] = [];
+  const related = [];
+  const clear = isClearWinner(suggestions);
+  let hint = '';
+  for (const [i, s] of suggestions.entries()) {
+    const defs = c.index.definitions(s.value);
+    const def = defs[0];
+    const loc = tableLocation(c.index, def);
+    if (loc) related.push(loc);
+    if (i === 0) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}?`;
+    const renamed = renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: r.column });
+    if (!renamed) continue;
+    const target = `${s.value}.${r.column}`;
+    // One keystroke fixes both halves of the seed's bug: the table name and the type that goes with it.
+    const col = defs.map((d) => d.columns.get(r.column)).find((x) => x);
+    const typeFix = col ? typeMismatchFor(c, def, col) : undefined;
+    const preferred = i === 0 && clear;
+    if (typeFix && typeFix.edits.length > 0) {
+      fixes.push({
+        title: `Change to \`${target}\` and the column type to \`${typeFix.written}\``,
+        isPreferred: preferred,
+        edits: [renamed, ...typeFix.edits],
+      });
+      fixes.push({ title: `Change to \`${target}\` only`, isPreferred: false, edits: [renamed] });
+    } else {
+      fixes.push({ title: `Change to \`${target}\``, isPreferred: preferred, edits: [renamed] });
+    }
+  }
+  const external = suggestions.length === 0 ? ' (if it lives outside this workspace, list it in `external-tables`)' : '';
+  return {
+    rule: 'unknown-table',
+    severity: 'error',
+    message: `\`${written}\` is not a table${hint || ` in this workspace${external}`}`,
+    file: c.facts.file,
+    range: c.range,
+    reference: c.display,
+    related,
+    fixes,
+  };
+}

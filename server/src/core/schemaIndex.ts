@@ -1,0 +1,836 @@
+import { FkGuardConfig, NamingConvention } from './config';
+import { SchemaSnapshot } from './schemaSnapshot';
+import { knownType } from './typeFamilies';
+import { rangeOf } from './text';
+import { ClassFact, ColumnFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact, TypeFamily } from './types';
+
+/** A column as the index knows it: the fact, and the file whose text its spans point into. */
+export interface IndexedColumn {
+  column: ColumnFact;
+  file: string;
+  /** The type with project aliases and TypeDecorators resolved; undefined when nothing is known. */
+  type?: TypeFact;
+}
+
+export type TableOrigin = 'model' | 'core' | 'migration' | 'external';
+
+/** One definition of a table: a mapped class, a Core `Table`, the state migrations leave, or the config. */
+export interface TableDef {
+  key: string;
+  name: string;
+  schema?: string;
+  origin: TableOrigin;
+  file: string;
+  span: Span;
+  className?: string;
+  columns: Map<string, IndexedColumn>;
+  /** Columns by Python attribute name, for `ForeignKey(User.id)`. */
+  attrs: Map<string, IndexedColumn>;
+  keys: string[][];
+  /** Columns may come from bases FK Guard cannot see: an unknown column is not reported then. */
+  incomplete: boolean;
+  /** The metadata object the table belongs to, where the code makes that determinable. */
+  metadataId?: string;
+}
+
+/** How a class maps: to a table, to nothing (a mixin or abstract base), or to a table whose name is unknown. */
+type ClassMapping = { table: TableDef } | { table: undefined; unknownName: boolean };
+
+const WELL_KNOWN_BASES = /(^|\.)(object|Base|Model|DeclarativeBase|DeclarativeBaseNoMeta|SQLModel|AsyncAttrs|MappedAsDataclass|Generic|Protocol|ABC|Enum|str|int|TypeDecorator)$/;
+
+/**
+ * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
+ * the derived tables are rebuilt lazily, and only when what the file provides (tables, columns, classes,
+ * constants, types) changed — editing a reference inside a model file leaves them as they are.
+ */
+export class SchemaIndex {
+  private readonly files = new Map<string, FileFacts>();
+  private readonly provided = new Map<string, { signature: string; names: Set<string> }>();
+  private readonly uses = new Map<string, Set<string>>();
+  private readonly users = new Map<string, Set<string>>();
+  private dirty = true;
+
+  // Derived state.
+  private tables = new Map<string, TableDef[]>();
+  private migrationTables = new Map<string, TableDef>();
+  private classMap = new Map<string, ClassMapping>();
+  private classesByName = new Map<string, Array<{ file: string; cls: ClassFact }>>();
+  private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
+  private modules = new Map<string, string[]>();
+  private externals = new Map<string, TableDef>();
+
+  constructor(private readonly config: FkGuardConfig) {
+    for (const spec of config.externalTables) this.addExternal(spec);
+  }
+
+  // ---- updates ----
+
+  /** Replaces one file's facts; returns the other files whose findings may change. */
+  setFacts(facts: FileFacts): string[] {
+    const file = facts.file;
+    const before = this.provided.get(file);
+    const after = provision(facts);
+    this.files.set(file, facts);
+    this.provided.set(file, after);
+    this.setUses(file, usesOf(facts));
+    if (before && before.signature === after.signature) return [];
+    this.dirty = true;
+    return this.usersOf(new Set([...(before?.names ?? []), ...after.names]), file);
+  }
+
+  removeFile(file: string): string[] {
+    const before = this.provided.get(file);
+    this.files.delete(file);
+    this.provided.delete(file);
+    this.setUses(file, new Set());
+    if (!before) return [];
+    this.dirty = true;
+    return this.usersOf(before.names, file);
+  }
+
+  private setUses(file: string, uses: Set<string>): void {
+    for (const n of this.uses.get(file) ?? []) this.users.get(n)?.delete(file);
+    this.uses.set(file, uses);
+    for (const n of uses) {
+      let s = this.users.get(n);
+      if (!s) this.users.set(n, (s = new Set()));
+      s.add(file);
+    }
+  }
+
+  /**
+   * Files that use any of `names`, and, transitively, files that use the tables those files provide (a
+   * mixin's change reaches every table built on it, and every reference to those tables).
+   */
+  private usersOf(names: Set<string>, origin: string): string[] {
+    const out = new Set<string>();
+    const queue = [...names];
+    const seenNames = new Set(queue);
+    while (queue.length > 0) {
+      const n = queue.pop()!;
+      for (const f of this.users.get(n) ?? []) {
+        if (f === origin || out.has(f)) continue;
+        out.add(f);
+        for (const p of this.provided.get(f)?.names ?? []) {
+          if (!seenNames.has(p)) {
+            seenNames.add(p);
+            queue.push(p);
+          }
+        }
+      }
+    }
+    return [...out];
+  }
+
+  // ---- queries ----
+
+  tableCount(): number {
+    this.ensure();
+    const keys = new Set([...this.tables.keys(), ...this.migrationTables.keys()]);
+    return keys.size;
+  }
+
+  referenceCount(file: string): number {
+    return this.files.get(file)?.references.length ?? 0;
+  }
+
+  facts(file: string): FileFacts | undefined {
+    return this.files.get(file);
+  }
+
+  /** All definitions of a table key: models and Core tables first, then what migrations leave, then the config. */
+  definitions(key: string): TableDef[] {
+    this.ensure();
+    const out = [...(this.tables.get(key) ?? [])];
+    const m = this.migrationTables.get(key);
+    if (m) out.push(m);
+    const e = this.externals.get(key);
+    if (e) out.push(e);
+    return out;
+  }
+
+  allTableKeys(): string[] {
+    this.ensure();
+    return [...new Set([...this.tables.keys(), ...this.migrationTables.keys(), ...this.externals.keys()])];
+  }
+
+  /** The table a declarative class maps to, resolved from `file`'s point of view. */
+  classTable(file: string, className: string): ClassMapping | undefined {
+    this.ensure();
+    const found = this.findClass(file, className);
+    if (!found) return undefined;
+    return this.classMap.get(classId(found.file, found.cls.name));
+  }
+
+  /** The Core table a variable holds (`users_table`), from `file`'s point of view. */
+  tableVariable(file: string, variable: string): TableDef | undefined {
+    this.ensure();
+    const candidates = this.coreByVar.get(variable) ?? [];
+    const local = candidates.find((c) => c.file === file);
+    if (local) return local.table;
+    const target = this.importedFile(file, variable);
+    const imported = candidates.find((c) => c.file === target);
+    if (imported) return imported.table;
+    return candidates.length === 1 ? candidates[0].table : undefined;
+  }
+
+  /** The value of a constant as `file` sees it: its own, an imported one, or the only one of that name. */
+  resolveConst(file: string, name: string): string | undefined {
+    const own = this.files.get(file)?.constants[name];
+    if (own !== undefined) return own;
+    const facts = this.files.get(file);
+    const imp = facts?.imports.find((i) => i.local === name);
+    if (imp?.name) {
+      for (const f of this.moduleFiles(imp.module)) {
+        const v = this.files.get(f)?.constants[imp.name];
+        if (v !== undefined) return v;
+      }
+    }
+    let found: string | undefined;
+    let count = 0;
+    for (const f of this.files.values()) {
+      const v = f.constants[name];
+      if (v !== undefined && v !== found) {
+        found = v;
+        count++;
+      }
+    }
+    return count === 1 ? found : undefined;
+  }
+
+  resolveName(file: string, expr: NameExpr | undefined): string | undefined {
+    if (!expr) return undefined;
+    switch (expr.kind) {
+      case 'literal':
+        return expr.value;
+      case 'const':
+        return this.resolveConst(file, expr.name);
+      case 'template': {
+        let out = '';
+        for (const p of expr.parts) {
+          if ('literal' in p) out += p.literal;
+          else {
+            const v = this.resolveConst(file, p.const);
+            if (v === undefined) return undefined;
+            out += v;
+          }
+        }
+        return out;
+      }
+      case 'dynamic':
+        return undefined;
+    }
+  }
+
+  /**
+   * A column's type with project types resolved: an alias or TypeDecorator imported from another file gets
+   * the family of its `impl`. Undefined when the type is unknown (then nothing is compared).
+   */
+  resolveType(file: string, type: TypeFact | undefined): TypeFact | undefined {
+    if (!type) return undefined;
+    if (type.family !== 'other' || type.sqlType !== '') return type;
+    const facts = this.files.get(file);
+    const imp = type.qualifier ? undefined : facts?.imports.find((i) => i.local === type.name);
+    const lookups: Array<{ files: string[]; name: string }> = [];
+    if (imp?.name) lookups.push({ files: this.moduleFiles(imp.module), name: imp.name });
+    if (type.qualifier) {
+      const modImp = facts?.imports.find((i) => i.local === type.qualifier);
+      if (modImp) lookups.push({ files: this.moduleFiles(modImp.name ? `${modImp.module}.${modImp.name}` : modImp.module), name: type.name });
+    }
+    for (const l of lookups) {
+      for (const f of l.files) {
+        const d = this.files.get(f)?.typeDecorators[l.name];
+        if (d) return { ...type, family: d.family, sqlType: d.sqlType };
+      }
+    }
+    // A unique definition anywhere in the workspace is the one meant.
+    let found: { family: TypeFamily; sqlType: string } | undefined;
+    let count = 0;
+    for (const f of this.files.values()) {
+      const d = f.typeDecorators[imp?.name ?? type.name];
+      if (d) {
+        found = d;
+        count++;
+      }
+    }
+    return found && count === 1 ? { ...type, family: found.family, sqlType: found.sqlType } : undefined;
+  }
+
+  /** Files whose module path is `module` (or ends with it: `src/app/models.py` is `app.models` too). */
+  moduleFiles(module: string): string[] {
+    this.ensureModules();
+    return this.modules.get(module) ?? [];
+  }
+
+  private importedFile(file: string, local: string): string | undefined {
+    const imp = this.files.get(file)?.imports.find((i) => i.local === local);
+    if (!imp) return undefined;
+    return this.moduleFiles(imp.name ? imp.module : imp.module)[0];
+  }
+
+  /** A class as `file` sees the name: its own, an imported one, or the only class of that name. */
+  findClass(file: string, dotted: string): { file: string; cls: ClassFact } | undefined {
+    this.ensureClasses();
+    const name = dotted.split('.').pop()!;
+    const candidates = this.classesByName.get(name);
+    if (!candidates || candidates.length === 0) return undefined;
+    const local = candidates.find((c) => c.file === file);
+    if (local && !dotted.includes('.')) return local;
+    const facts = this.files.get(file);
+    const head = dotted.split('.')[0];
+    const imp = facts?.imports.find((i) => i.local === (dotted.includes('.') ? head : name));
+    if (imp) {
+      const module = dotted.includes('.')
+        ? [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...dotted.split('.').slice(1, -1)].join('.')
+        : imp.module;
+      const targets = new Set(this.moduleFiles(module));
+      // `from app.models import User` may name a package whose __init__ re-exports the class.
+      const hit = candidates.find((c) => targets.has(c.file)) ?? candidates.find((c) => this.files.get(c.file)?.module.startsWith(module));
+      if (hit) return hit;
+    }
+    return local ?? candidates[0];
+  }
+
+  // ---- derivation ----
+
+  private ensureModules(): void {
+    this.ensure();
+  }
+
+  private buildModules(): void {
+    this.modules = new Map();
+    for (const f of this.files.values()) {
+      const parts = f.module.split('.');
+      for (let i = 0; i < parts.length; i++) {
+        const m = parts.slice(i).join('.');
+        let list = this.modules.get(m);
+        if (!list) this.modules.set(m, (list = []));
+        list.push(f.file);
+      }
+    }
+  }
+
+  private ensureClasses(): void {
+    this.ensure();
+  }
+
+  private buildClasses(): void {
+    this.classesByName = new Map();
+    for (const f of this.files.values()) {
+      for (const cls of f.classes) {
+        let list = this.classesByName.get(cls.name);
+        if (!list) this.classesByName.set(cls.name, (list = []));
+        list.push({ file: f.file, cls });
+      }
+    }
+  }
+
+  private ensure(): void {
+    if (!this.dirty) return;
+    // Cleared first: deriving the tables calls back into the lookups below, which must not rebuild again.
+    this.dirty = false;
+    this.buildModules();
+    this.buildClasses();
+    this.tables = new Map();
+    this.classMap = new Map();
+    this.coreByVar = new Map();
+    for (const f of this.files.values()) {
+      for (const cls of f.classes) this.mapClass(f.file, cls, new Set());
+      for (const t of f.tables) if (t.origin === 'core') this.addCoreTable(f, t);
+    }
+    this.migrationTables = this.replayMigrations();
+  }
+
+  private addTable(def: TableDef): void {
+    let list = this.tables.get(def.key);
+    if (!list) this.tables.set(def.key, (list = []));
+    list.push(def);
+  }
+
+  private addCoreTable(f: FileFacts, t: CoreTableFact): void {
+    const name = this.resolveName(f.file, t.name);
+    if (!name) return;
+    const def = newTable(name, t.schema, 'core', f.file, t.nameSpan);
+    for (const c of t.columns) addColumn(def, c, f.file, this.resolveType(f.file, c.type));
+    def.keys = t.keys;
+    def.metadataId = t.metadata ? this.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
+    this.addTable(def);
+    if (t.variable) {
+      let list = this.coreByVar.get(t.variable);
+      if (!list) this.coreByVar.set(t.variable, (list = []));
+      list.push({ file: f.file, table: def });
+    }
+  }
+
+  /**
+   * Decides what a class maps to. A class with a table name gets its own table, with the columns of its
+   * mixins and abstract bases; a class without one that inherits a mapped class adds its columns to that
+   * table (single-table inheritance); Flask-SQLAlchemy and SQLModel classes get their derived names.
+   */
+  private mapClass(file: string, cls: ClassFact, visiting: Set<string>): ClassMapping {
+    const id = classId(file, cls.name);
+    const done = this.classMap.get(id);
+    if (done) return done;
+    if (visiting.has(id)) return { table: undefined, unknownName: false };
+    visiting.add(id);
+
+    const bases = cls.bases.map((b) => ({ text: b, found: this.findClass(file, b) }));
+    let incomplete = false;
+    let parentTable: TableDef | undefined;
+    let declaredAttr = cls.declaredTablename;
+    let unknownParent = false;
+    for (const b of bases) {
+      if (!b.found) {
+        if (!WELL_KNOWN_BASES.test(b.text) && !this.isMetadataRoot(file, b.text)) incomplete = true;
+        continue;
+      }
+      const m = this.mapClass(b.found.file, b.found.cls, visiting);
+      if (m.table && !parentTable) parentTable = m.table;
+      if (!m.table && m.unknownName) unknownParent = true;
+      if (this.inheritsDeclaredTablename(b.found.file, b.found.cls, new Set())) declaredAttr = true;
+    }
+
+    let name: string | undefined;
+    let unknownName = false;
+    if (cls.tablename) {
+      name = this.resolveName(file, cls.tablename);
+      if (name === undefined) unknownName = true;
+    } else if (cls.abstract) {
+      name = undefined;
+    } else if (parentTable || unknownParent) {
+      // Single-table inheritance: the subclass's columns live in the parent's table.
+      const mapping: ClassMapping = parentTable ? { table: parentTable } : { table: undefined, unknownName: true };
+      if (parentTable) this.addClassColumns(parentTable, file, cls, new Set());
+      this.classMap.set(id, mapping);
+      return mapping;
+    } else if (declaredAttr) {
+      const convention = this.config.naming.declaredAttr;
+      if (convention) name = applyConvention(convention, cls.name);
+      else unknownName = true;
+    } else if (cls.sqlmodelTable) {
+      name = cls.name.toLowerCase();
+    } else if (this.isFlaskModel(file, cls, new Set())) {
+      name = camelToSnake(cls.name);
+    }
+
+    if (cls.abstract || (!name && !unknownName)) {
+      const mapping: ClassMapping = { table: undefined, unknownName: false };
+      this.classMap.set(id, mapping);
+      return mapping;
+    }
+    if (!name) {
+      const mapping: ClassMapping = { table: undefined, unknownName: true };
+      this.classMap.set(id, mapping);
+      return mapping;
+    }
+    const schema = cls.schema ?? this.inheritedSchema(file, cls, new Set());
+    const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
+    def.className = cls.name;
+    def.incomplete = incomplete;
+    def.metadataId = this.classMetadata(file, cls, new Set());
+    this.addClassColumns(def, file, cls, new Set());
+    const mapping: ClassMapping = { table: def };
+    this.classMap.set(id, mapping);
+    this.addTable(def);
+    return mapping;
+  }
+
+  /** Own columns first, then those of unmapped bases (mixins, abstract classes), nearest first. */
+  private addClassColumns(def: TableDef, file: string, cls: ClassFact, seen: Set<string>): void {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return;
+    seen.add(id);
+    for (const c of cls.columns) addColumn(def, c, file, this.resolveType(file, c.type));
+    for (const k of cls.keys) def.keys.push(k);
+    for (const b of cls.bases) {
+      const found = this.findClass(file, b);
+      if (!found) continue;
+      const m = this.classMap.get(classId(found.file, found.cls.name));
+      if (m?.table && m.table !== def) continue;
+      this.addClassColumns(def, found.file, found.cls, seen);
+    }
+  }
+
+  private inheritsDeclaredTablename(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (cls.declaredTablename) return true;
+    return cls.bases.some((b) => {
+      const f = this.findClass(file, b);
+      return f ? this.inheritsDeclaredTablename(f.file, f.cls, seen) : false;
+    });
+  }
+
+  private inheritedSchema(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+    for (const b of cls.bases) {
+      const f = this.findClass(file, b);
+      if (!f) continue;
+      const m = this.classMap.get(classId(f.file, f.cls.name));
+      if (m?.table) continue;
+      const s = f.cls.schema ?? this.inheritedSchema(f.file, f.cls, seen);
+      if (s) return s;
+    }
+    return undefined;
+  }
+
+  /** Flask-SQLAlchemy: a class deriving from `db.Model` (directly or through unmapped bases). */
+  private isFlaskModel(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    for (const b of cls.bases) {
+      if (/(^|\.)Model$/.test(b) && b !== 'SQLModel' && !this.findClass(file, b)) return true;
+      const f = this.findClass(file, b);
+      if (f && this.isFlaskModel(f.file, f.cls, seen)) return true;
+    }
+    return false;
+  }
+
+  private isMetadataRoot(file: string, name: string): boolean {
+    return this.metadataOf(file, name) !== undefined;
+  }
+
+  /** The identity of a metadata root (`Base`, `metadata`, `db`) as `file` sees it, or undefined. */
+  metadataOf(file: string, name: string): string | undefined {
+    const head = name.split('.')[0];
+    if (head === 'SQLModel') return 'sqlmodel';
+    const own = this.files.get(file)?.metadataRoots.find((r) => r.name === head);
+    if (own) return `${file}#${head}`;
+    const imp = this.files.get(file)?.imports.find((i) => i.local === head);
+    if (imp?.name) {
+      for (const f of this.moduleFiles(imp.module)) {
+        if (this.files.get(f)?.metadataRoots.some((r) => r.name === imp.name)) return `${f}#${imp.name}`;
+      }
+    }
+    const all: string[] = [];
+    for (const f of this.files.values()) if (f.metadataRoots.some((r) => r.name === head)) all.push(`${f.file}#${head}`);
+    return all.length === 1 ? all[0] : undefined;
+  }
+
+  private classMetadata(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+    for (const b of cls.bases) {
+      const found = this.findClass(file, b);
+      if (found) {
+        const own = this.files.get(found.file)?.metadataRoots.find((r) => r.name === found.cls.name);
+        if (own) return `${found.file}#${found.cls.name}`;
+        const m = this.classMetadata(found.file, found.cls, seen);
+        if (m) return m;
+      } else {
+        const m = this.metadataOf(file, b);
+        if (m) return m;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Replays Alembic migrations in revision order (by `down_revision`, then by path) and returns the tables
+   * they leave. A table that exists only through migrations is still a table.
+   */
+  private replayMigrations(): Map<string, TableDef> {
+    const migrations = [...this.files.values()].filter((f) => f.migration && f.migration.ops.length > 0);
+    const byRevision = new Map<string, FileFacts>();
+    for (const m of migrations) if (m.migration?.revision) byRevision.set(m.migration.revision, m);
+    const ordered: FileFacts[] = [];
+    const placed = new Set<string>();
+    const place = (m: FileFacts, depth: number) => {
+      if (placed.has(m.file) || depth > 10000) return;
+      placed.add(m.file);
+      for (const down of m.migration?.downRevision ?? []) {
+        const parent = byRevision.get(down);
+        if (parent) place(parent, depth + 1);
+      }
+      ordered.push(m);
+    };
+    for (const m of [...migrations].sort((a, b) => a.file.localeCompare(b.file))) place(m, 0);
+
+    const state = new Map<string, TableDef>();
+    for (const m of ordered) {
+      for (const op of m.migration!.ops) {
+        switch (op.op) {
+          case 'create_table': {
+            const t = m.tables[op.tableIndex];
+            const name = t ? this.resolveName(m.file, t.name) : undefined;
+            if (!t || !name) break;
+            const def = newTable(name, t.schema, 'migration', m.file, t.nameSpan);
+            for (const c of t.columns) addColumn(def, c, m.file, this.resolveType(m.file, c.type));
+            def.keys = t.keys;
+            state.set(def.key, def);
+            break;
+          }
+          case 'add_column': {
+            const def = state.get(tableKey(op.table, op.schema));
+            if (def) addColumn(def, op.column, m.file, this.resolveType(m.file, op.column.type));
+            break;
+          }
+          case 'drop_column': {
+            state.get(tableKey(op.table, op.schema))?.columns.delete(op.column);
+            break;
+          }
+          case 'drop_table':
+            state.delete(tableKey(op.table, op.schema));
+            break;
+          case 'rename_table': {
+            const def = state.get(tableKey(op.from, op.schema));
+            if (def) {
+              state.delete(def.key);
+              def.name = op.to;
+              def.key = tableKey(op.to, op.schema);
+              state.set(def.key, def);
+            }
+            break;
+          }
+          case 'alter_column': {
+            const def = state.get(tableKey(op.table, op.schema));
+            const col = def?.columns.get(op.column);
+            if (!def || !col) break;
+            const type = this.resolveType(m.file, op.type);
+            const updated: IndexedColumn = type ? { ...col, type } : col;
+            if (op.newName) {
+              def.columns.delete(op.column);
+              def.columns.set(op.newName, { ...updated, column: { ...updated.column, name: op.newName } });
+            } else def.columns.set(op.column, updated);
+            break;
+          }
+        }
+      }
+    }
+    return state;
+  }
+
+  private addExternal(spec: string): void {
+    // `users`, `auth.users`, `users.id:uuid`, `auth.users.id:uuid`
+    const [path, typeName] = spec.split(':');
+    const parts = path.split('.').filter(Boolean);
+    if (parts.length === 0) return;
+    let schema: string | undefined;
+    let table: string;
+    let column: string | undefined;
+    if (typeName !== undefined) {
+      column = parts.pop();
+      table = parts.pop()!;
+      schema = parts.pop();
+    } else if (parts.length >= 2) {
+      table = parts.pop()!;
+      schema = parts.pop();
+    } else table = parts[0];
+    if (!table) return;
+    const key = tableKey(table, schema);
+    const def = this.externals.get(key) ?? newTable(table, schema, 'external', '', { start: 0, end: 0 });
+    def.incomplete = true;
+    if (column) {
+      const known = typeName ? knownType(typeName) : undefined;
+      const t: TypeFact | undefined = known
+        ? { text: typeName, name: typeName, family: known.family, sqlType: known.sqlType, source: 'explicit' }
+        : typeName
+          ? sqlTypeFact(typeName)
+          : undefined;
+      const col: ColumnFact = { name: column, type: t, primaryKey: true, unique: true, span: { start: 0, end: 0 } };
+      addColumn(def, col, '', t);
+    }
+    this.externals.set(key, def);
+  }
+
+  // ---- snapshot ----
+
+  snapshot(): SchemaSnapshot {
+    this.ensure();
+    const tables: SchemaSnapshot['tables'] = [];
+    for (const key of this.allTableKeys().sort()) {
+      const defs = this.definitions(key);
+      const columns = new Map<string, SchemaSnapshot['tables'][number]['columns'][number]>();
+      for (const d of defs) {
+        for (const c of d.columns.values()) {
+          if (columns.has(c.column.name)) continue;
+          columns.set(c.column.name, {
+            name: c.column.name,
+            type: c.column.type?.source === 'explicit' ? c.column.type.text : c.column.annotation ? `Mapped[${c.column.annotation.text}]` : undefined,
+            family: c.type?.family,
+            sqlType: c.type?.sqlType || undefined,
+            primaryKey: c.column.primaryKey,
+            unique: c.column.unique,
+            nullable: c.column.nullable,
+            file: c.file,
+            range: this.rangeIn(c.file, c.column.span),
+          });
+        }
+      }
+      tables.push({
+        key,
+        name: defs[0].name,
+        schema: defs[0].schema,
+        definitions: defs.map((d) => ({ file: d.file, range: this.rangeIn(d.file, d.span), origin: d.origin, className: d.className })),
+        columns: [...columns.values()],
+      });
+    }
+    return { tables };
+  }
+
+  rangeIn(file: string, span: Span) {
+    const f = this.files.get(file);
+    return f ? rangeOf(f.lineStarts, span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  }
+}
+
+function sqlTypeFact(sqlType: string): TypeFact {
+  const lower = sqlType.toLowerCase();
+  const family: TypeFamily = /int|serial/.test(lower)
+    ? 'integer'
+    : /char|text/.test(lower)
+      ? 'string'
+      : lower === 'uuid'
+        ? 'uuid'
+        : /numeric|decimal/.test(lower)
+          ? 'numeric'
+          : 'other';
+  return { text: sqlType, name: sqlType, family, sqlType: lower, source: 'explicit' };
+}
+
+export function tableKey(name: string, schema?: string): string {
+  return schema ? `${schema}.${name}` : name;
+}
+
+function classId(file: string, name: string): string {
+  return `${file}#${name}`;
+}
+
+function newTable(name: string, schema: string | undefined, origin: TableOrigin, file: string, span: Span): TableDef {
+  return {
+    key: tableKey(name, schema),
+    name,
+    schema,
+    origin,
+    file,
+    span,
+    columns: new Map(),
+    attrs: new Map(),
+    keys: [],
+    incomplete: false,
+  };
+}
+
+function addColumn(def: TableDef, column: ColumnFact, file: string, type: TypeFact | undefined): void {
+  if (def.columns.has(column.name)) return;
+  const c: IndexedColumn = { column, file, type };
+  def.columns.set(column.name, c);
+  def.attrs.set(column.attr ?? column.name, c);
+}
+
+/** Flask-SQLAlchemy's `camel_to_snake_case`: `DynamicChallenge` → `dynamic_challenge`, `HTTPLog` → `http_log`. */
+export function camelToSnake(name: string): string {
+  return name
+    .replace(/((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))/g, '_$1')
+    .toLowerCase()
+    .replace(/^_+/, '');
+}
+
+function applyConvention(convention: NamingConvention, className: string): string {
+  switch (convention) {
+    case 'snake_case':
+      return camelToSnake(className);
+    case 'lowercase':
+      return className.toLowerCase();
+    case 'plural_snake_case': {
+      const s = camelToSnake(className);
+      return /(s|x|z|ch|sh)$/.test(s) ? `${s}es` : /[^aeiou]y$/.test(s) ? `${s.slice(0, -1)}ies` : `${s}s`;
+    }
+    case 'class_name':
+      return className;
+  }
+}
+
+/**
+ * What a file provides to others, with a signature that ignores everything but the names, types and lines
+ * of definitions: the derived tables need rebuilding only when it changes.
+ */
+function provision(f: FileFacts): { signature: string; names: Set<string> } {
+  const names = new Set<string>();
+  for (const c of f.classes) {
+    names.add(`c:${c.name}`);
+    if (c.tablename?.kind === 'literal') names.add(`t:${c.tablename.value}`);
+  }
+  for (const t of f.tables) {
+    if (t.name.kind === 'literal') names.add(`t:${t.name.value}`);
+    if (t.variable) names.add(`v:${t.variable}`);
+  }
+  for (const op of f.migration?.ops ?? []) {
+    if ('table' in op) names.add(`t:${op.table}`);
+    if (op.op === 'rename_table') {
+      names.add(`t:${op.from}`);
+      names.add(`t:${op.to}`);
+    }
+  }
+  for (const k of Object.keys(f.constants)) names.add(`k:${k}`);
+  for (const k of Object.keys(f.typeDecorators)) names.add(`y:${k}`);
+  for (const r of f.metadataRoots) names.add(`m:${r.name}`);
+  if (f.migration) names.add('migrations');
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = f.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (f.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const signature = JSON.stringify(
+    [f.module, f.constants, f.imports, f.classes, f.tables, f.migration, f.metadataRoots, f.typeDecorators],
+    (key, value) => {
+      if (key === 'statementSpan' || key === 'contentSpan' || key === 'references' || key === 'text') return undefined;
+      if (value && typeof value === 'object' && typeof value.start === 'number' && typeof value.end === 'number' && Object.keys(value).length === 2) {
+        return lineOf(value.start);
+      }
+      return value;
+    },
+  );
+  return { signature, names };
+}
+
+/** The names a file's findings depend on: tables it references, classes and types it uses, constants. */
+function usesOf(f: FileFacts): Set<string> {
+  const uses = new Set<string>();
+  const addExpr = (e: NameExpr | undefined) => {
+    if (!e) return;
+    if (e.kind === 'literal') {
+      const parts = e.value.split('.');
+      if (parts.length >= 2) uses.add(`t:${parts[parts.length - 2]}`);
+      else uses.add(`t:${e.value}`);
+    } else if (e.kind === 'const') uses.add(`k:${e.name}`);
+    else if (e.kind === 'template') for (const p of e.parts) if ('const' in p) uses.add(`k:${p.const}`);
+  };
+  for (const r of f.references) {
+    addExpr(r.target);
+    if (r.table) {
+      if (r.table.kind === 'literal') uses.add(`t:${r.table.value}`);
+      else addExpr(r.table);
+    }
+    if (r.owner) {
+      uses.add(`c:${r.owner}`);
+      uses.add(`v:${r.owner}`);
+    }
+  }
+  const addType = (t: TypeFact | undefined) => {
+    if (t && t.family === 'other') uses.add(`y:${t.name}`);
+  };
+  for (const c of f.classes) {
+    for (const b of c.bases) {
+      uses.add(`c:${b.split('.').pop()}`);
+      uses.add(`m:${b.split('.')[0]}`);
+    }
+    if (c.tablename?.kind === 'const') uses.add(`k:${c.tablename.name}`);
+    for (const col of c.columns) addType(col.type);
+  }
+  for (const t of f.tables) {
+    for (const col of t.columns) addType(col.type);
+    if (t.name.kind === 'const') uses.add(`k:${t.name.name}`);
+  }
+  return uses;
+}
