@@ -1,0 +1,232 @@
+// FK Guard bench: `npm run bench [-- options]`.
+//
+// Generates synthetic workspaces into .bench/ and measures, on this machine and in this run:
+//  - the whole CLI process (`node dist/cli.js scan <dir> --format json`) against a floor (a plain Node process
+//    that reads every .py file and runs the prefilter regex): min/median/max wall time and the ratio;
+//  - the CLI's peak RSS (via bench/rss.cjs, preloaded into the CLI process);
+//  - single-file re-analysis of a 2,000-line model file after a one-character edit (bench/incremental.mjs).
+// Prints a table and writes .bench/results.json. Figures are reported, never asserted: a slow run is news, not a
+// failed build.
+//
+// Options: --runs N (default 5), --only real,1k,10k (workspaces to scan), --no-incremental, --pairs N (edit
+// pairs per kind, default 50, i.e. 400 timed edits).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { generateWorkspace, BIG_FILE } from './generate.mjs';
+
+const repo = join(fileURLToPath(import.meta.url), '..', '..');
+const out = join(repo, '.bench');
+const cli = join(repo, 'dist/cli.js');
+
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : def;
+};
+const RUNS = Math.max(1, Number(opt('runs', 5)));
+const ONLY = opt('only', 'real,1k,10k').split(',');
+const PAIRS = Number(opt('pairs', 50));
+const INCREMENTAL = !args.includes('--no-incremental');
+
+/**
+ * The workspaces. `real` mimics the target code base (1,650 files, 600k lines, most of them not model files);
+ * `1k` and `10k` are all model files, to show how the scan grows with the number of tables and references.
+ */
+const WORKSPACES = {
+  real: { modelFiles: 420, plainFiles: 1120, migrations: 100, avgLines: 340, brokenRate: 0.03, seed: 11 },
+  '1k': { modelFiles: 1000, avgLines: 290, brokenRate: 0.03, seed: 21 },
+  '10k': { modelFiles: 10000, avgLines: 290, brokenRate: 0.03, seed: 31 },
+};
+const INCREMENTAL_WS = { modelFiles: 300, plainFiles: 100, avgLines: 360, brokenRate: 0.03, seed: 41, bigFileLines: 2000 };
+
+mkdirSync(out, { recursive: true });
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const summarize = (xs) => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs), runs: xs });
+const fmt = (ms) => (ms === undefined || Number.isNaN(ms) ? '-' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
+const mb = (kb) => (kb === undefined ? '-' : `${(kb / 1024).toFixed(0)} MB`);
+
+/** Runs `node [--require rss.cjs] script args`, timing the whole process from spawn to exit. */
+function timed(script, scriptArgs, { rss = false } = {}) {
+  const rssFile = join(out, `rss-${process.pid}.txt`);
+  rmSync(rssFile, { force: true });
+  const nodeArgs = rss ? ['--require', join(repo, 'bench/rss.cjs'), script, ...scriptArgs] : [script, ...scriptArgs];
+  const t = performance.now();
+  const r = spawnSync(process.execPath, nodeArgs, {
+    cwd: repo,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, FKGUARD_BENCH_RSS_FILE: rss ? rssFile : '' },
+  });
+  const ms = performance.now() - t;
+  const maxRssKb = rss && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : undefined;
+  rmSync(rssFile, { force: true });
+  return { ms, status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error, maxRssKb };
+}
+
+function describeFailure(what, r) {
+  const lines = [`${what} failed: exit ${r.status}${r.signal ? ` (signal ${r.signal})` : ''}${r.error ? ` (${r.error.message})` : ''}`];
+  const err = r.stderr.trim() || r.stdout.trim().slice(0, 2000);
+  if (err) lines.push(...err.split('\n').slice(0, 25).map((l) => `    ${l}`));
+  return lines.join('\n');
+}
+
+function benchScan(name, dir) {
+  const result = { name, dir: dir.replace(`${repo}/`, '') };
+  // One unmeasured run of each warms the page cache, so both sides read from memory: "cold" here means a
+  // fresh process, not a cold disk.
+  const floorWarm = timed(join(repo, 'bench/floor.mjs'), [dir]);
+  if (floorWarm.status !== 0) return { ...result, error: describeFailure('floor', floorWarm) };
+  result.floorSaw = JSON.parse(floorWarm.stdout);
+  const scanArgs = ['scan', dir, '--format', 'json'];
+  // Exit 1 means "errors found", which the generated workspaces have on purpose.
+  const warm = existsSync(cli) ? timed(cli, scanArgs, { rss: true }) : undefined;
+  if (!warm) result.error = 'dist/cli.js is missing: run `npm run build` first.';
+  else if (warm.status !== 0 && warm.status !== 1) result.error = describeFailure('fkguard scan', warm);
+  else try {
+    const report = JSON.parse(warm.stdout);
+    const bySeverity = {};
+    const byRule = {};
+    for (const f of report.findings ?? []) {
+      bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+      byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+    }
+    result.report = { stats: report.stats, findings: (report.findings ?? []).length, bySeverity, byRule };
+  } catch (e) {
+    result.reportError = `could not read the JSON report: ${e.message}`;
+  }
+  const floor = [];
+  const scan = [];
+  const rss = [];
+  // Interleaved, so drift in the machine's load affects both sides alike.
+  for (let i = 0; i < RUNS; i++) {
+    floor.push(timed(join(repo, 'bench/floor.mjs'), [dir]).ms);
+    if (result.error) continue;
+    const s = timed(cli, scanArgs, { rss: true });
+    if (s.status !== 0 && s.status !== 1) {
+      result.error = describeFailure(`fkguard scan (run ${i + 1})`, s);
+      continue;
+    }
+    scan.push(s.ms);
+    if (s.maxRssKb !== undefined) rss.push(s.maxRssKb);
+  }
+  result.floorMs = summarize(floor);
+  if (scan.length === RUNS) {
+    result.scanMs = summarize(scan);
+    result.ratio = result.scanMs.median / result.floorMs.median;
+    result.peakRssKb = rss.length ? Math.max(...rss) : undefined;
+  }
+  return result;
+}
+
+function benchIncremental() {
+  const dir = join(out, 'incremental');
+  const ws = generateWorkspace(dir, INCREMENTAL_WS);
+  const r = timed(join(repo, 'bench/incremental.mjs'), [dir, BIG_FILE, String(PAIRS)]);
+  if (r.status !== 0) return { error: describeFailure('incremental re-analysis', r), workspace: ws };
+  try {
+    return { workspace: ws, ...JSON.parse(r.stdout) };
+  } catch (e) {
+    return { error: `could not read the incremental result: ${e.message}\n${r.stdout.slice(0, 500)}`, workspace: ws };
+  }
+}
+
+function git(...a) {
+  const r = spawnSync('git', a, { cwd: repo, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+const results = {
+  date: new Date().toISOString(),
+  commit: git('rev-parse', '--short', 'HEAD'),
+  dirty: Boolean(git('status', '--porcelain', '--', 'server', 'scripts', 'package.json')),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  runs: RUNS,
+  workspaces: {},
+  scans: [],
+};
+
+for (const name of ONLY) {
+  const spec = WORKSPACES[name];
+  if (!spec) {
+    console.error(`unknown workspace ${name} (known: ${Object.keys(WORKSPACES).join(', ')})`);
+    process.exit(2);
+  }
+  const dir = join(out, `ws-${name}`);
+  const t = performance.now();
+  const ws = generateWorkspace(dir, spec);
+  results.workspaces[name] = { ...ws, generateMs: performance.now() - t };
+  console.error(
+    `${name}: ${ws.files} files, ${ws.lines} lines, ${(ws.bytes / 1048576).toFixed(1)} MB, ${ws.tables} tables` +
+      `${ws.cached ? ' (cached)' : ''}; scanning ${RUNS}×…`,
+  );
+  results.scans.push(benchScan(name, dir));
+}
+if (INCREMENTAL) {
+  console.error('incremental: one-character edits in a 2,000-line model file…');
+  results.incremental = benchIncremental();
+}
+
+// The table.
+const rows = [['workspace', 'files', 'lines', 'floor (min/med/max)', 'fkguard scan (min/med/max)', 'ratio', 'peak RSS', 'findings']];
+for (const s of results.scans) {
+  const ws = results.workspaces[s.name];
+  const range = (m) => (m ? `${fmt(m.min)} / ${fmt(m.median)} / ${fmt(m.max)}` : '-');
+  rows.push([
+    s.name,
+    String(ws.files),
+    ws.lines.toLocaleString('en-US'),
+    range(s.floorMs),
+    s.error ? 'FAILED (see below)' : range(s.scanMs),
+    s.ratio ? `${s.ratio.toFixed(2)}×` : '-',
+    mb(s.peakRssKb),
+    s.report ? `${s.report.findings} (${Object.entries(s.report.bySeverity).map(([k, v]) => `${v} ${k}`).join(', ')})` : '-',
+  ]);
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
+console.log();
+console.log(`FK Guard bench — ${results.machine.cpus} × ${results.machine.cpu}, node ${results.machine.node}, commit ${results.commit}${results.dirty ? ' (+ local changes)' : ''}, ${RUNS} runs`);
+console.log();
+console.log(line(rows[0]));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const r of rows.slice(1)) console.log(line(r));
+for (const s of results.scans) {
+  if (s.error) console.log(`\n${s.name}: ${s.error}`);
+  if (s.reportError) console.log(`\n${s.name}: ${s.reportError}`);
+}
+
+const inc = results.incremental;
+if (inc) {
+  console.log();
+  if (inc.error) console.log(inc.error);
+  else {
+    console.log(
+      `Re-analysis of ${inc.bigFile.path} (${inc.bigFile.lines} lines) after a one-character edit, in a workspace of ` +
+        `${inc.workspace.parsedFiles} parsed files (loaded in ${fmt(inc.workspace.loadMs)}; engine from ${inc.engineFrom}):`,
+    );
+    const irows = [['edit', 'n', 'p50', 'p95', 'max', 'files re-checked (max)']];
+    for (const [k, v] of Object.entries(inc.edits.byKind)) irows.push([k, String(v.n), fmt(v.p50), fmt(v.p95), fmt(v.max), String(v.affectedMax)]);
+    irows.push(['all edits', String(inc.edits.n), fmt(inc.edits.p50), fmt(inc.edits.p95), fmt(inc.edits.max), '']);
+    irows.push(['full re-parse', String(inc.fullReparse.n), fmt(inc.fullReparse.p50), fmt(inc.fullReparse.p95), fmt(inc.fullReparse.max), '']);
+    const w = irows[0].map((_, i) => Math.max(...irows.map((r) => r[i].length)));
+    for (const [i, r] of irows.entries()) {
+      console.log(r.map((c, j) => c.padEnd(w[j])).join('  '));
+      if (i === 0) console.log(w.map((x) => '-'.repeat(x)).join('  '));
+    }
+  }
+}
+console.log();
+console.log('Targets (issue #2, 2-core machine): real-like scan ≈ 1 s and ≤ 3× the floor; re-analysis p95 ≤ 10 ms; peak RSS ≤ 150 MB.');
+
+writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('Wrote .bench/results.json');
+const failed = results.scans.some((s) => s.error) || results.incremental?.error;
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,534 @@
+// Generates synthetic but realistic SQLAlchemy workspaces for the bench. Output is deterministic for a given
+// spec (seeded PRNG), so runs on different days and machines scan the same code.
+//
+// A workspace is a `src/app/` package tree: model files (classic `Column` and 2.0 `mapped_column` models,
+// mixins, enums, relationships, methods, cross-file foreign keys, a few broken ones), optionally Alembic
+// migrations and plain Python files (services, schemas, API routes) that the prefilter should reject, as in a
+// real codebase where most files define no table.
+import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+/** A workspace is regenerated when this file changes, so a cached one never lags behind the generator. */
+const GENERATOR_HASH = createHash('sha1').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 12);
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NOUNS = [
+  'account', 'address', 'alert', 'asset', 'audit_entry', 'batch', 'bundle', 'campaign', 'carrier', 'catalog',
+  'certificate', 'channel', 'charge', 'circuit', 'contact', 'contract', 'coupon', 'credit_note', 'customer',
+  'device', 'discount', 'dispatch', 'document', 'domain', 'endpoint', 'escalation', 'event', 'feature', 'fiber_link',
+  'gateway', 'incident', 'interface', 'inventory_item', 'invoice', 'ip_pool', 'job', 'ledger', 'lead', 'license',
+  'mailbox', 'maintenance', 'meter', 'network', 'notification', 'offer', 'outage', 'partner', 'payment', 'payout',
+  'plan', 'policy', 'port', 'price', 'probe', 'product', 'profile', 'quota', 'receipt', 'refund', 'region', 'reseller',
+  'rule', 'schedule', 'segment', 'session', 'shipment', 'site', 'sla', 'snapshot', 'subscriber', 'subscription',
+  'survey', 'task', 'team', 'technician', 'template', 'ticket', 'token', 'topology', 'transaction', 'usage_record',
+  'vendor', 'voucher', 'warehouse', 'webhook', 'work_order', 'zone',
+];
+const PACKAGES = [
+  'billing', 'crm', 'network', 'provisioning', 'support', 'inventory', 'analytics', 'auth', 'notifications',
+  'partners', 'field_ops', 'monitoring', 'catalog', 'payments', 'compliance', 'integrations',
+];
+const STATUSES = ['pending', 'active', 'suspended', 'cancelled', 'failed', 'archived', 'draft', 'expired'];
+const KEY_TYPES = ['int', 'int', 'int', 'uuid', 'uuid', 'str36', 'str255'];
+
+const camel = (s) => s.replace(/(^|_)([a-z])/g, (_, __, c) => c.toUpperCase());
+const plural = (s) => (s.endsWith('y') && !/[aeiou]y$/.test(s) ? `${s.slice(0, -1)}ies` : s.endsWith('s') ? `${s}es` : `${s}s`);
+
+/** How each key type is written, in the two styles. */
+const KEY_SPELLING = {
+  int: { col: 'Integer', ann: 'int', pk: 'Integer, primary_key=True, autoincrement=True' },
+  uuid: { col: 'UUID(as_uuid=True)', ann: 'uuid.UUID', pk: 'UUID(as_uuid=True), primary_key=True, default=uuid.uuid4' },
+  str36: { col: 'String(36)', ann: 'str', pk: 'String(36), primary_key=True, default=lambda: str(uuid.uuid4())' },
+  str255: { col: 'String(255)', ann: 'str', pk: 'String(255), primary_key=True, default=lambda: str(uuid.uuid4())' },
+};
+/** A type that PostgreSQL refuses as a FK onto each key type, for the planted type mismatches. */
+const WRONG_TYPE = { int: 'String(255)', uuid: 'String(255)', str36: 'Integer', str255: 'Integer' };
+
+const PLAIN_COLUMNS = [
+  ['name', 'String(255)', 'str', 'nullable=False'],
+  ['code', 'String(50)', 'str', 'nullable=False, unique=True'],
+  ['description', 'Text', 'str | None', ''],
+  ['notes', 'Text', 'str | None', ''],
+  ['is_active', 'Boolean', 'bool', 'nullable=False, default=True'],
+  ['is_deleted', 'Boolean', 'bool', 'nullable=False, default=False'],
+  ['priority', 'Integer', 'int', 'nullable=False, default=0'],
+  ['sort_order', 'Integer', 'int', 'nullable=False, default=0'],
+  ['amount', 'Numeric(12, 2)', 'Decimal', 'nullable=False, default=0'],
+  ['tax_amount', 'Numeric(12, 2)', 'Decimal', 'nullable=False, default=0'],
+  ['currency', 'String(3)', 'str', 'nullable=False, default="USD"'],
+  ['metadata_json', 'JSONB', 'dict', 'nullable=False, default=dict'],
+  ['external_id', 'String(255)', 'str | None', 'index=True'],
+  ['email', 'String(255)', 'str | None', ''],
+  ['phone', 'String(50)', 'str | None', ''],
+  ['starts_at', 'DateTime(timezone=True)', 'datetime | None', ''],
+  ['ends_at', 'DateTime(timezone=True)', 'datetime | None', ''],
+  ['last_synced_at', 'DateTime(timezone=True)', 'datetime | None', ''],
+  ['retry_count', 'Integer', 'int', 'nullable=False, default=0'],
+  ['version', 'Integer', 'int', 'nullable=False, default=1'],
+  ['region_code', 'String(20)', 'str | None', ''],
+  ['source', 'String(50)', 'str', 'nullable=False, default="api"'],
+];
+
+/**
+ * Plans every table of the workspace first, so a foreign key can point at a table in any file (forward and
+ * backward), as in a real code base.
+ */
+function planTables(rand, modelFiles) {
+  const files = [];
+  const tables = [];
+  for (let i = 0; i < modelFiles; i++) {
+    const pkg = PACKAGES[i % PACKAGES.length];
+    const module = `models_${String(Math.floor(i / PACKAGES.length)).padStart(3, '0')}`;
+    const path = `src/app/${pkg}/${module}.py`;
+    const count = 3 + Math.floor(rand() * 4);
+    const fileTables = [];
+    for (let k = 0; k < count; k++) {
+      const noun = NOUNS[Math.floor(rand() * NOUNS.length)];
+      const n = i * 10 + k;
+      const t = {
+        name: `${pkg}_${plural(noun)}_${n}`,
+        singular: `${pkg}_${noun}_${n}`,
+        cls: `${camel(noun)}${n}`,
+        noun,
+        key: KEY_TYPES[Math.floor(rand() * KEY_TYPES.length)],
+        mapped: rand() < 0.4,
+        tenant: rand() < 0.5,
+        fileIndex: i,
+        pkg,
+        module,
+      };
+      tables.push(t);
+      fileTables.push(t);
+    }
+    files.push({ path, pkg, module, tables: fileTables });
+  }
+  return { files, tables };
+}
+
+const METHOD_BODIES = [
+  (t) => [
+    `    def __repr__(self) -> str:`,
+    `        return f"<${t.cls} {self.id}>"`,
+  ],
+  (t) => [
+    `    @property`,
+    `    def is_current(self) -> bool:`,
+    `        """True while the record is active and not past its end date."""`,
+    `        if not getattr(self, "is_active", True):`,
+    `            return False`,
+    `        ends_at = getattr(self, "ends_at", None)`,
+    `        return ends_at is None or ends_at > datetime.utcnow()`,
+  ],
+  (t) => [
+    `    def to_dict(self) -> dict:`,
+    `        """A JSON-ready view used by the ${t.pkg} API."""`,
+    `        data = {}`,
+    `        for column in self.__table__.columns:`,
+    `            value = getattr(self, column.key)`,
+    `            if isinstance(value, (datetime,)):`,
+    `                value = value.isoformat()`,
+    `            elif isinstance(value, Decimal):`,
+    `                value = str(value)`,
+    `            elif isinstance(value, uuid.UUID):`,
+    `                value = str(value)`,
+    `            data[column.key] = value`,
+    `        return data`,
+  ],
+  (t) => [
+    `    @classmethod`,
+    `    def status_choices(cls) -> list[tuple[str, str]]:`,
+    `        return [(s.value, s.name.replace("_", " ").title()) for s in ${t.cls}Status]`,
+  ],
+  (t) => [
+    `    def mark_failed(self, reason: str) -> None:`,
+    `        """Record a failure; the worker retries until the retry budget is spent."""`,
+    `        self.status = ${t.cls}Status.FAILED`,
+    `        self.notes = (self.notes or "") + f"\\n{datetime.utcnow():%Y-%m-%d %H:%M} {reason}"`,
+    `        if hasattr(self, "retry_count"):`,
+    `            self.retry_count = (self.retry_count or 0) + 1`,
+  ],
+  (t) => [
+    `    def validate(self) -> list[str]:`,
+    `        """Business rules the API checks before saving."""`,
+    `        errors: list[str] = []`,
+    `        name = getattr(self, "name", None)`,
+    `        if name is not None and not name.strip():`,
+    `            errors.append("name must not be blank")`,
+    `        amount = getattr(self, "amount", None)`,
+    `        if amount is not None and amount < 0:`,
+    `            errors.append("amount must not be negative")`,
+    `        starts_at = getattr(self, "starts_at", None)`,
+    `        ends_at = getattr(self, "ends_at", None)`,
+    `        if starts_at and ends_at and ends_at < starts_at:`,
+    `            errors.append("ends_at must be after starts_at")`,
+    `        return errors`,
+  ],
+];
+
+/** Writes one FK column onto `target`; `broken` plants a problem of the given kind. */
+function fkColumn(rand, t, target, name, broken, imported) {
+  let refTable = target.name;
+  let refCol = 'id';
+  let type = KEY_SPELLING[target.key];
+  let colType = type.col;
+  if (broken === 'unknown-table') refTable = target.singular;
+  if (broken === 'unknown-column') refCol = `${target.singular}_id`;
+  if (broken === 'type-mismatch') colType = WRONG_TYPE[target.key];
+  const ref = imported && !broken ? `${target.cls}.id` : `"${refTable}.${refCol}"`;
+  const ondelete = rand() < 0.3 ? ', ondelete="CASCADE"' : '';
+  const nullable = rand() < 0.5 ? 'nullable=False' : 'nullable=True';
+  if (t.mapped) {
+    const ann = type.ann + (nullable === 'nullable=True' ? ' | None' : '');
+    // Without a type argument the column takes the key's type; only planted mismatches write one.
+    if (!broken || broken !== 'type-mismatch') {
+      if (rand() < 0.5) return [`    ${name}: Mapped[${ann}] = mapped_column(ForeignKey(${ref}${ondelete}), index=True)`];
+      return [
+        `    ${name}: Mapped[${ann}] = mapped_column(`,
+        `        ${colType},`,
+        `        ForeignKey(${ref}${ondelete}),`,
+        `        ${nullable},`,
+        `    )`,
+      ];
+    }
+    return [`    ${name}: Mapped[${ann}] = mapped_column(${colType}, ForeignKey(${ref}${ondelete}), ${nullable})`];
+  }
+  if (rand() < 0.25) {
+    return [
+      `    ${name} = Column(`,
+      `        ${colType},`,
+      `        # Owned by the ${target.pkg} service; see its ${target.module} module.`,
+      `        ForeignKey(${ref}${ondelete}),`,
+      `        ${nullable},`,
+      `        index=True,`,
+      `    )`,
+    ];
+  }
+  return [`    ${name} = Column(${colType}, ForeignKey(${ref}${ondelete}), ${nullable}, index=True)`];
+}
+
+function modelFile(rand, file, plan, opts) {
+  const lines = [];
+  const imports = new Map();
+  const body = [];
+  for (const t of file.tables) {
+    body.push('', '', `class ${t.cls}Status(str, enum.Enum):`);
+    for (const s of STATUSES.slice(0, 4 + Math.floor(rand() * 4))) body.push(`    ${s.toUpperCase()} = "${s}"`);
+    const bases = [t.tenant ? 'TenantMixin' : null, rand() < 0.5 ? 'TimestampMixin' : null, 'Base'].filter(Boolean);
+    body.push('', '', `class ${t.cls}(${bases.join(', ')}):`);
+    body.push(`    """`, `    ${camel(t.noun).replace(/([a-z])([A-Z])/g, '$1 $2')} records for the ${t.pkg} service.`, '');
+    body.push(`    Created by the ${t.pkg} API and updated by background workers. Rows are`);
+    body.push(`    soft-deleted (\`is_deleted\`) so that reports keep their history.`, `    """`, '');
+    body.push(`    __tablename__ = "${t.name}"`);
+    if (rand() < 0.5) body.push(`    __table_args__ = (Index("ix_${t.name}_status_created", "status", "id"),)`);
+    body.push('');
+    body.push(t.mapped ? `    id: Mapped[${KEY_SPELLING[t.key].ann}] = mapped_column(${KEY_SPELLING[t.key].pk})` : `    id = Column(${KEY_SPELLING[t.key].pk})`);
+    body.push(
+      t.mapped
+        ? `    status: Mapped[${t.cls}Status] = mapped_column(Enum(${t.cls}Status), default=${t.cls}Status.PENDING, index=True)`
+        : `    status = Column(Enum(${t.cls}Status), nullable=False, default=${t.cls}Status.PENDING, index=True)`,
+    );
+    const plainCount = 6 + Math.floor(rand() * 12);
+    const start = Math.floor(rand() * PLAIN_COLUMNS.length);
+    for (let c = 0; c < plainCount; c++) {
+      const [name, type, ann, kw] = PLAIN_COLUMNS[(start + c) % PLAIN_COLUMNS.length];
+      if (c % 5 === 0) body.push('', `    # ${['Identity', 'Lifecycle', 'Money', 'Integration', 'Bookkeeping'][c / 5 % 5]}`);
+      body.push(
+        t.mapped
+          ? `    ${name}: Mapped[${ann}] = mapped_column(${type}${kw ? `, ${kw}` : ''})`
+          : `    ${name} = Column(${type}${kw ? `, ${kw}` : ''})`,
+      );
+    }
+    // Foreign keys: mostly into other files and packages.
+    const fkCount = 1 + Math.floor(rand() * 4);
+    body.push('', '    # References');
+    const rels = [];
+    for (let f = 0; f < fkCount; f++) {
+      const target = plan.tables[Math.floor(rand() * plan.tables.length)];
+      if (target === t) continue;
+      const name = `${target.noun}_${f}_id`;
+      const r = rand();
+      const broken = r < opts.brokenRate / 3 ? 'unknown-table' : r < (2 * opts.brokenRate) / 3 ? 'unknown-column' : r < opts.brokenRate ? 'type-mismatch' : null;
+      // A few references use the class attribute form, which needs the class imported.
+      const sameFile = target.fileIndex === t.fileIndex;
+      const imported = !sameFile && rand() < 0.1;
+      if (imported) {
+        const mod = `app.${target.pkg}.${target.module}`;
+        if (!imports.has(mod)) imports.set(mod, new Set());
+        imports.get(mod).add(target.cls);
+      }
+      body.push(...fkColumn(rand, t, target, name, broken, imported));
+      rels.push(`    ${name.replace(/_id$/, '')} = relationship("${target.cls}", foreign_keys=[${name}])`);
+    }
+    if (!t.mapped) body.push('', ...rels);
+    // Methods fill the file to a realistic size.
+    body.push('');
+    const methods = 1 + Math.floor(rand() * 3);
+    for (let m = 0; m < methods; m++) body.push(...METHOD_BODIES[Math.floor(rand() * METHOD_BODIES.length)](t), '');
+  }
+  lines.push(`"""${camel(file.pkg)} models (${file.module}).`, '', `Generated for the FK Guard bench.`, `"""`, '');
+  lines.push('from __future__ import annotations', '', 'import enum', 'import uuid', 'from datetime import datetime', 'from decimal import Decimal', '');
+  lines.push('from sqlalchemy import Boolean, Column, DateTime, Enum, ForeignKey, Index, Integer, Numeric, String, Text');
+  lines.push('from sqlalchemy.dialects.postgresql import JSONB, UUID');
+  lines.push('from sqlalchemy.orm import Mapped, mapped_column, relationship', '');
+  lines.push('from app.core.mixins import TenantMixin, TimestampMixin');
+  lines.push('from app.db import Base');
+  for (const [mod, names] of [...imports].sort()) lines.push(`from ${mod} import ${[...names].sort().join(', ')}`);
+  lines.push(...body);
+  return lines;
+}
+
+/** Helper functions that look like service code; used to pad files to their target size. */
+function serviceFunction(rand, n) {
+  const noun = NOUNS[Math.floor(rand() * NOUNS.length)];
+  return [
+    '',
+    '',
+    `async def process_${noun}_${n}(session, payload: dict, *, dry_run: bool = False) -> dict:`,
+    `    """Validate and apply a ${noun.replace(/_/g, ' ')} change coming from the public API."""`,
+    `    errors = []`,
+    `    if not payload.get("${noun}_id"):`,
+    `        errors.append("${noun}_id is required")`,
+    `    amount = payload.get("amount")`,
+    `    if amount is not None and Decimal(str(amount)) < 0:`,
+    `        errors.append("amount must not be negative")`,
+    `    if errors:`,
+    `        logger.warning("rejected ${noun} change: %s", errors)`,
+    `        return {"ok": False, "errors": errors}`,
+    `    if dry_run:`,
+    `        return {"ok": True, "dry_run": True}`,
+    `    result = await session.execute(`,
+    `        select_${noun}_query(payload["${noun}_id"]).limit(1)`,
+    `    )`,
+    `    record = result.scalar_one_or_none()`,
+    `    if record is None:`,
+    `        return {"ok": False, "errors": ["not found"]}`,
+    `    for key, value in payload.items():`,
+    `        if key in ALLOWED_FIELDS and getattr(record, key, None) != value:`,
+    `            setattr(record, key, value)`,
+    `    await session.flush()`,
+    `    return {"ok": True, "id": str(record.id)}`,
+  ];
+}
+
+function plainFile(rand, kind, i, target) {
+  const lines = [
+    `"""${kind} module ${i}: request handling for the platform API."""`,
+    '',
+    'import logging',
+    'from decimal import Decimal',
+    '',
+    `from app.${kind}.queries import *  # noqa: F401,F403`,
+    '',
+    'logger = logging.getLogger(__name__)',
+    'ALLOWED_FIELDS = {"name", "description", "amount", "status", "notes"}',
+  ];
+  let n = 0;
+  while (lines.length < target) lines.push(...serviceFunction(rand, n++));
+  return lines;
+}
+
+function migrationFile(rand, i, plan, prevRev) {
+  const rev = (0x1000000000 + i * 7919).toString(16).slice(-12);
+  const tables = [];
+  for (let k = 0; k < 3; k++) tables.push(plan.tables[Math.floor(rand() * plan.tables.length)]);
+  const key = { int: 'sa.Integer()', uuid: 'postgresql.UUID(as_uuid=True)', str36: 'sa.String(length=36)', str255: 'sa.String(length=255)' };
+  const lines = [
+    `"""add audit tables ${i}`,
+    '',
+    `Revision ID: ${rev}`,
+    `Revises: ${prevRev ?? ''}`,
+    '',
+    '"""',
+    'from alembic import op',
+    'import sqlalchemy as sa',
+    'from sqlalchemy.dialects import postgresql',
+    '',
+    `revision = "${rev}"`,
+    `down_revision = ${prevRev ? `"${prevRev}"` : 'None'}`,
+    'branch_labels = None',
+    'depends_on = None',
+    '',
+    '',
+    'def upgrade() -> None:',
+  ];
+  for (const [k, t] of tables.entries()) {
+    const name = `audit_${i}_${k}`;
+    lines.push(
+      '    op.create_table(',
+      `        "${name}",`,
+      '        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),',
+      `        sa.Column("subject_id", ${key[t.key]}, nullable=False),`,
+      '        sa.Column("action", sa.String(length=50), nullable=False),',
+      '        sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=True),',
+      '        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),',
+      `        sa.ForeignKeyConstraint(["subject_id"], ["${t.name}.id"], name=op.f("fk_${name}_subject_id")),`,
+      `        sa.PrimaryKeyConstraint("id", name=op.f("pk_${name}")),`,
+      '    )',
+      `    op.create_index(op.f("ix_${name}_subject_id"), "${name}", ["subject_id"])`,
+    );
+  }
+  const t = tables[0];
+  lines.push(
+    `    op.add_column("audit_${i}_1", sa.Column("owner_id", ${key[t.key]}, nullable=True))`,
+    `    op.create_foreign_key("fk_audit_${i}_1_owner_id", "audit_${i}_1", "${t.name}", ["owner_id"], ["id"])`,
+    '',
+    '',
+    'def downgrade() -> None:',
+  );
+  for (let k = 2; k >= 0; k--) lines.push(`    op.drop_table("audit_${i}_${k}")`);
+  return { lines, rev };
+}
+
+const MIXINS = `"""Column mixins shared by the models."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+
+
+class TenantMixin:
+    tenant_id: Mapped[str] = mapped_column(String(255), ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+`;
+
+const DB = `"""Declarative base."""
+
+import uuid
+
+from sqlalchemy import Column, String
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id = Column(String(255), primary_key=True, default=lambda: str(uuid.uuid4()))
+    slug = Column(String(255), nullable=False, unique=True)
+`;
+
+/**
+ * Spec: `{ modelFiles, plainFiles, migrations, avgLines, brokenRate, seed, bigFileLines? }`. Every file is padded
+ * with service-like functions to a size drawn around `avgLines`, so the line count matches the target.
+ */
+export function generateWorkspace(dir, spec) {
+  const metaFile = join(dir, '.bench-meta.json');
+  const meta = JSON.stringify({ GENERATOR_HASH, ...spec });
+  if (existsSync(metaFile) && readFileSync(metaFile, 'utf8') === meta) return { cached: true, ...summary(dir) };
+  rmSync(dir, { recursive: true, force: true });
+  const rand = mulberry32(spec.seed ?? 1);
+  const plan = planTables(rand, spec.modelFiles);
+  const big = spec.bigFileLines ? bigFilePlan(rand) : undefined;
+  if (big) plan.tables.push(...big.tables);
+  let files = 0;
+  let lines = 0;
+  let bytes = 0;
+  const write = (rel, content) => {
+    const p = join(dir, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, content);
+    files++;
+    lines += content.split('\n').length - 1;
+    bytes += Buffer.byteLength(content);
+  };
+  // Sizes vary from a third to nearly twice the average, as real files do.
+  const size = () => Math.round(spec.avgLines * (0.35 + rand() * 1.3));
+  write('src/app/__init__.py', '');
+  write('src/app/db.py', DB);
+  write('src/app/core/mixins.py', MIXINS);
+  for (const pkg of PACKAGES) write(`src/app/${pkg}/__init__.py`, '');
+  for (const f of plan.files) {
+    const l = modelFile(rand, f, plan, spec);
+    let n = 0;
+    const target = size();
+    if (l.length < target) l.push('', 'import logging', 'logger = logging.getLogger(__name__)', 'ALLOWED_FIELDS = {"name", "status"}');
+    while (l.length < target) l.push(...serviceFunction(rand, n++));
+    write(f.path, `${l.join('\n')}\n`);
+  }
+  if (big) {
+    write('src/app/big/__init__.py', '');
+    const l = modelFile(rand, big, plan, spec);
+    let n = 0;
+    while (l.length < spec.bigFileLines) l.push(...serviceFunction(rand, n++));
+    write(big.path, `${l.join('\n')}\n`);
+  }
+  for (let i = 0; i < (spec.plainFiles ?? 0); i++) {
+    const kind = PACKAGES[i % PACKAGES.length];
+    const sub = ['services', 'api', 'schemas', 'tasks', 'tests'][i % 5];
+    write(`src/app/${kind}/${sub}/module_${i}.py`, `${plainFile(rand, kind, i, size()).join('\n')}\n`);
+  }
+  let prev = null;
+  for (let i = 0; i < (spec.migrations ?? 0); i++) {
+    const { lines: l, rev } = migrationFile(rand, i, plan, prev);
+    prev = rev;
+    const target = size();
+    // Autogenerated migrations are long; pad with the column changes they carry, not with service code.
+    const body = l.indexOf('def downgrade() -> None:') - 2;
+    const pad = [];
+    for (let n = 0; l.length + pad.length < target; n++) {
+      pad.push(
+        `    op.alter_column("audit_${i}_${n % 3}", "action", existing_type=sa.String(length=50), comment="step ${n}")`,
+      );
+    }
+    l.splice(body, 0, ...pad);
+    write(`alembic/versions/${String(i).padStart(4, '0')}_${rev}_audit.py`, `${l.join('\n')}\n`);
+  }
+  writeFileSync(join(dir, '.gitignore'), '.bench-meta.json\n');
+  const s = { files, lines, bytes, tables: plan.tables.length + 1 };
+  writeFileSync(join(dir, '.bench-summary.json'), JSON.stringify(s));
+  writeFileSync(metaFile, meta);
+  return { cached: false, ...s };
+}
+
+function summary(dir) {
+  try {
+    return JSON.parse(readFileSync(join(dir, '.bench-summary.json'), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The tables of one big `models.py` (28 tables, about 2,000 lines, as in the large model files of older code bases), which the
+ * other files of the workspace reference like any other table.
+ */
+function bigFilePlan(rand) {
+  const tables = [];
+  for (let k = 0; k < 28; k++) {
+    const noun = NOUNS[Math.floor(rand() * NOUNS.length)];
+    tables.push({
+      name: `legacy_${plural(noun)}_${k}`,
+      singular: `legacy_${noun}_${k}`,
+      cls: `Legacy${camel(noun)}${k}`,
+      noun,
+      key: KEY_TYPES[Math.floor(rand() * KEY_TYPES.length)],
+      mapped: rand() < 0.4,
+      tenant: rand() < 0.5,
+      fileIndex: -1,
+      pkg: 'big',
+      module: 'models',
+    });
+  }
+  return { path: 'src/app/big/models.py', pkg: 'big', module: 'models', tables };
+}
+
+export const BIG_FILE = 'src/app/big/models.py';
