@@ -128,6 +128,41 @@ export function toFileId(base: string, abs: string): string {
   return rel.split(path.sep).join('/');
 }
 
+/**
+ * A matcher for config globs against base-relative POSIX paths. A glob with a `/` matches the whole path
+ * (`migrations/**`, `app/*.py`); one without matches the last segment at any depth (`tests`, `*_pb2.py`), as
+ * in `.gitignore`. (picomatch's own `basename` option also applies to globs with a `/` and then never
+ * matches them, so the two kinds are split here.) Dot files match like any other.
+ */
+export function globMatcher(globs: readonly string[]): (relPath: string) => boolean {
+  const withSlash = globs.filter((g) => g.includes('/')).map((g) => g.replace(/^\.\//, ''));
+  const bare = globs.filter((g) => !g.includes('/'));
+  const full = withSlash.length > 0 ? picomatch(withSlash, { dot: true }) : undefined;
+  const last = bare.length > 0 ? picomatch(bare, { dot: true }) : undefined;
+  return (rel) => (full?.(rel) ?? false) || (last?.(rel.slice(rel.lastIndexOf('/') + 1)) ?? false);
+}
+
+/**
+ * Whether one file (base-relative POSIX id) passes the walk's rules other than `.gitignore`: extension,
+ * built-in folder skips, include and exclude. For files that appear after a walk (an editor's watcher).
+ */
+export function isWalkedPath(
+  id: string,
+  opts: { extensions?: readonly string[]; include?: readonly string[]; exclude?: readonly string[] },
+): boolean {
+  if (!hasExtension(id.slice(id.lastIndexOf('/') + 1), opts.extensions ?? PYTHON_EXTENSIONS)) return false;
+  const parts = id.split('/');
+  if (parts.slice(0, -1).some(isSkippedDirName)) return false;
+  if (opts.exclude?.length) {
+    const excluded = globMatcher(opts.exclude);
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join('/');
+      if (excluded(prefix) || (i < parts.length && excluded(`${prefix}/`))) return false;
+    }
+  }
+  return !opts.include?.length || globMatcher(opts.include)(id);
+}
+
 /** One folder's `.gitignore`, with the folder it applies to (relative to the base, '' for the base itself). */
 interface IgnoreLayer {
   dir: string;
@@ -192,9 +227,8 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
     }
   }
   const base = path.resolve(options.base ?? commonBase(roots, (r) => rootStats.get(r)?.isFile() ?? false));
-  const globOptions = { dot: true, basename: true };
-  const include = options.include?.length ? picomatch([...options.include], globOptions) : undefined;
-  const exclude = options.exclude?.length ? picomatch([...options.exclude], globOptions) : undefined;
+  const include = options.include?.length ? globMatcher(options.include) : undefined;
+  const exclude = options.exclude?.length ? globMatcher(options.exclude) : undefined;
   const isExcluded = (rel: string, isDir: boolean) =>
     exclude !== undefined && (exclude(rel) || (isDir && exclude(rel + '/')));
 
