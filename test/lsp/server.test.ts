@@ -105,10 +105,12 @@ describe('language server over stdio', function () {
     // Type a new column keystroke by keystroke; some of these states do not parse.
     const line = '\n    refund_id = Column(Integer, ForeignKey("payment.id"))';
     let version = 1;
-    let anchor = 'ForeignKey("users.id"))';
+    const doc = client.doc('app/payments.py');
+    let offset = doc.getText().indexOf('ForeignKey("users.id"))') + 'ForeignKey("users.id"))'.length;
     for (const piece of ['\n    refund_id = Column(', 'Integer, ForeignKey(', '"payment.i', 'd"))']) {
-      version = client.appendAfter('app/payments.py', anchor, piece);
-      anchor = piece;
+      const at = doc.positionAt(offset);
+      version = client.change('app/payments.py', [{ range: { start: at, end: at }, newText: piece }]);
+      offset += piece.length;
       await client.diagnosticsFor('app/payments.py', () => true, version);
     }
     assert.ok(client.doc('app/payments.py').getText().includes(line));

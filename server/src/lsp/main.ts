@@ -3,13 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import picomatch from 'picomatch';
 import { createConnection } from 'vscode-languageserver/node';
-import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
+import { DEFAULT_CONFIG } from '../core/config';
 import { CONFIG_FILE_NAMES, loadConfig } from '../host/configFile';
 import { createEngine } from '../host/python';
 import { scanWorkspace } from '../host/scan';
-import { isSkippedDirName, PYTHON_EXTENSIONS, readSourceFile } from '../host/workspace';
+import { isWalkedPath, readSourceFile } from '../host/workspace';
 import type { ServerHost } from './host';
 import { createServer } from './server';
 
@@ -29,28 +28,13 @@ const host: ServerHost = {
     return { engine: result.engine, skipped: result.skipped, cancelled: result.cancelled };
   },
   createEngine: (config) => createEngine(config),
-  isIncluded: (id, config) => isIncluded(id, config),
+  // The walk's rules for one file that appeared after the walk; `.gitignore` applies at the next index.
+  isIncluded: (id, config) => isWalkedPath(id, { include: config.include, exclude: config.exclude }),
   async readFile(path, config) {
     const read = await readSourceFile(path, config.maxFileSize);
     return 'text' in read ? read.text : undefined;
   },
 };
-
-/** The walk's rules for one file that appeared after the walk (no `.gitignore` here: the next index applies it). */
-function isIncluded(id: string, config: FkGuardConfig): boolean {
-  if (!PYTHON_EXTENSIONS.some((ext) => id.endsWith(ext))) return false;
-  const parts = id.split('/');
-  if (parts.slice(0, -1).some(isSkippedDirName)) return false;
-  const opts = { dot: true, basename: true };
-  if (config.exclude.length > 0) {
-    const excluded = picomatch(config.exclude, opts);
-    for (let i = 1; i <= parts.length; i++) {
-      const prefix = parts.slice(0, i).join('/');
-      if (excluded(prefix) || (i < parts.length && excluded(`${prefix}/`))) return false;
-    }
-  }
-  return config.include.length === 0 || picomatch(config.include, opts)(id);
-}
 
 /** Rule links: the published homepage when the manifest names one, else the README shipped beside the bundle. */
 function ruleDocs(): (rule: string) => string | undefined {
@@ -58,8 +42,8 @@ function ruleDocs(): (rule: string) => string | undefined {
     const manifest = join(dir, 'package.json');
     if (!existsSync(manifest)) continue;
     const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { homepage?: string };
-    const readme = pkg.homepage ?? (existsSync(join(dir, 'README.md')) ? pathToFileURL(join(dir, 'README.md')).href : undefined);
-    if (readme) return (rule) => `${readme.split('#')[0]}#rule-${rule}`;
+    const readme = pkg.homepage ?? pathToFileURL(join(dir, 'README.md')).href;
+    return (rule) => `${readme.split('#')[0]}#rule-${rule}`;
   }
   return () => undefined;
 }

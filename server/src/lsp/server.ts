@@ -91,7 +91,8 @@ class FkGuardServer {
     c.onDidChangeWatchedFiles(guardNotification(log, 'didChangeWatchedFiles', (p: DidChangeWatchedFilesParams) => this.watchedFiles(p)));
     c.onDidChangeConfiguration(guardNotification(log, 'didChangeConfiguration', () => this.reindexAll('settings changed')));
     c.onCodeAction(guardRequest(log, 'codeAction', (p: CodeActionParams) => this.codeAction(p)));
-    c.onRequest(ScanWorkspaceMethod, guardRequest(log, 'scanWorkspace', (_p: unknown, token: CancellationToken) => this.scanWorkspace(token)));
+    // A request sent without params reaches its handler with the token alone; take it from wherever it is.
+    c.onRequest(ScanWorkspaceMethod, guardRequest(log, 'scanWorkspace', (...args: unknown[]) => this.scanWorkspace(args.find(CancellationToken.is))));
     c.onRequest(SchemaIndexMethod, guardRequest(log, 'schemaIndex', () => this.schemaIndex()));
     c.onShutdown(guardRequest(log, 'shutdown', () => this.dispose()));
   }
@@ -522,10 +523,10 @@ class FkGuardServer {
     });
   }
 
-  private async scanWorkspace(token: CancellationToken): Promise<ScanWorkspaceResult> {
+  private async scanWorkspace(token: CancellationToken | undefined): Promise<ScanWorkspaceResult> {
     const started = Date.now();
     await this.reindexAll('scan requested');
-    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'scan cancelled');
+    if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'scan cancelled');
     const result: ScanWorkspaceResult = {
       folders: this.projects.size,
       files: 0,
