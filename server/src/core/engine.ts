@@ -3,7 +3,9 @@ import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { extractPython } from './python/extract';
-import { isPythonCandidate } from './python/prefilter';
+import { isPythonCandidate, scanConstants } from './python/prefilter';
+import { computeLineStarts } from './text';
+import { moduleFromPath } from './python/extract';
 import { checkFile } from './rules';
 import { FileFacts, Finding } from './types';
 
@@ -36,6 +38,8 @@ export interface DocumentEdit {
 export class Engine {
   private readonly facts = new Map<string, FileFacts>();
   private readonly seen = new Set<string>();
+  /** Files that were parsed (the rest of `facts` are constants-only files). */
+  private readonly parsed = new Set<string>();
   private readonly findingsCache = new Map<string, Finding[]>();
   private readonly trees = new Map<string, { tree: Tree; text: string }>();
   private index: SchemaIndex;
@@ -74,8 +78,12 @@ export class Engine {
     this.seen.add(file);
     if (!Engine.isCandidate(file, text)) {
       this.dropTree(file);
-      return this.removeFacts(file);
+      this.parsed.delete(file);
+      const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
+      if (Object.keys(constants).length === 0) return this.removeFacts(file);
+      return this.setFacts(constantsOnly(file, text, constants));
     }
+    this.parsed.add(file);
     // Edits arrive in order, each against the text the previous one produced; tree-sitter wants the same.
     let old: Tree | undefined;
     const kept = this.trees.get(file);
@@ -123,6 +131,7 @@ export class Engine {
 
   removeFile(file: string): string[] {
     this.seen.delete(file);
+    this.parsed.delete(file);
     this.dropTree(file);
     return this.removeFacts(file);
   }
@@ -169,7 +178,7 @@ export class Engine {
     }
     return {
       files: this.seen.size,
-      parsedFiles: this.facts.size,
+      parsedFiles: this.parsed.size,
       tables: this.index.tableCount(),
       references,
       unresolved,
@@ -207,4 +216,22 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
     lineStart = i + 1;
   }
   return { row, column: offset - lineStart };
+}
+
+/** The facts of a file that defines only string constants (a `constants.py`), without parsing it. */
+function constantsOnly(file: string, text: string, constants: Record<string, string>): FileFacts {
+  return {
+    file,
+    language: 'python',
+    module: moduleFromPath(file),
+    constants,
+    imports: [],
+    classes: [],
+    tables: [],
+    references: [],
+    metadataRoots: [],
+    typeDecorators: {},
+    errors: [],
+    lineStarts: computeLineStarts(text),
+  };
 }

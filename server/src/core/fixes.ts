@@ -179,7 +179,7 @@ export function typeFixEdits(
       if (py.importModule && !facts.imports.some((i) => !i.name && i.module === py.importModule && i.local === py.importModule)) {
         edits.push(importEdit(facts, py.importModule, py.importModule));
       }
-      written ??= `Mapped[${py.text}]`;
+      written ??= sourceType?.source === 'field' ? py.text : `Mapped[${py.text}]`;
     }
   }
   return { edits, written };

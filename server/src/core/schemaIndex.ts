@@ -53,6 +53,9 @@ export class SchemaIndex {
   // Derived state.
   private tables = new Map<string, TableDef[]>();
   private migrationTables = new Map<string, TableDef>();
+  /** Every table migrations ever made, with the span of positions (file order, operation) it lived. */
+  private migrationHistory = new Map<string, Array<{ from: number; to: number; def: TableDef }>>();
+  private migrationOrder = new Map<string, number>();
   private classMap = new Map<string, ClassMapping>();
   private classesByName = new Map<string, Array<{ file: string; cls: ClassFact }>>();
   private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
@@ -138,12 +141,22 @@ export class SchemaIndex {
     return this.files.get(file);
   }
 
-  /** All definitions of a table key: models and Core tables first, then what migrations leave, then the config. */
-  definitions(key: string): TableDef[] {
+  /**
+   * All definitions of a table key: models and Core tables first, then what migrations leave, then the
+   * config. Asked from inside a migration (`at`), the migration part is the state at that point of history.
+   */
+  definitions(key: string, at?: { file: string; op: number }): TableDef[] {
     this.ensure();
     const out = [...(this.tables.get(key) ?? [])];
-    const m = this.migrationTables.get(key);
-    if (m) out.push(m);
+    const order = at ? this.migrationOrder.get(at.file) : undefined;
+    if (at && order !== undefined) {
+      const pos = order * MIGRATION_STRIDE + at.op;
+      const lived = this.migrationHistory.get(key)?.find((h) => h.from <= pos && pos < h.to);
+      if (lived) out.push(lived.def);
+    } else {
+      const m = this.migrationTables.get(key);
+      if (m) out.push(m);
+    }
     const e = this.externals.get(key);
     if (e) out.push(e);
     return out;
@@ -552,8 +565,21 @@ export class SchemaIndex {
     for (const m of [...migrations].sort((a, b) => a.file.localeCompare(b.file))) place(m, 0);
 
     const state = new Map<string, TableDef>();
-    for (const m of ordered) {
-      for (const op of m.migration!.ops) {
+    const history = new Map<string, Array<{ from: number; to: number; def: TableDef }>>();
+    this.migrationHistory = history;
+    this.migrationOrder = new Map(ordered.map((m, i) => [m.file, i]));
+    const begin = (def: TableDef, pos: number) => {
+      let list = history.get(def.key);
+      if (!list) history.set(def.key, (list = []));
+      list.push({ from: pos, to: Infinity, def });
+    };
+    const end = (key: string, pos: number) => {
+      const open = history.get(key)?.find((h) => h.to === Infinity);
+      if (open) open.to = pos;
+    };
+    for (const [order, m] of ordered.entries()) {
+      for (const [i, op] of m.migration!.ops.entries()) {
+        const pos = order * MIGRATION_STRIDE + i;
         switch (op.op) {
           case 'create_table': {
             const t = m.tables[op.tableIndex];
@@ -562,7 +588,9 @@ export class SchemaIndex {
             const def = newTable(name, t.schema, 'migration', m.file, t.nameSpan);
             for (const c of t.columns) addColumn(def, c, m.file, this.resolveType(m.file, c.type));
             def.keys = t.keys;
+            end(def.key, pos);
             state.set(def.key, def);
+            begin(def, pos);
             break;
           }
           case 'add_column': {
@@ -576,14 +604,16 @@ export class SchemaIndex {
           }
           case 'drop_table':
             state.delete(tableKey(op.table, op.schema));
+            end(tableKey(op.table, op.schema), pos);
             break;
           case 'rename_table': {
             const def = state.get(tableKey(op.from, op.schema));
             if (def) {
               state.delete(def.key);
-              def.name = op.to;
-              def.key = tableKey(op.to, op.schema);
-              state.set(def.key, def);
+              end(def.key, pos);
+              const renamed: TableDef = { ...def, name: op.to, key: tableKey(op.to, op.schema) };
+              state.set(renamed.key, renamed);
+              begin(renamed, pos);
             }
             break;
           }
@@ -692,6 +722,9 @@ function sqlTypeFact(sqlType: string): TypeFact {
           : 'other';
   return { text: sqlType, name: sqlType, family, sqlType: lower, source: 'explicit' };
 }
+
+/** Positions in migration history: a file's place in revision order times this, plus the operation's index. */
+const MIGRATION_STRIDE = 1_000_000;
 
 export function tableKey(name: string, schema?: string): string {
   return schema ? `${schema}.${name}` : name;

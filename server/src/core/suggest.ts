@@ -55,7 +55,7 @@ function nameScore(written: string, candidate: string): number | undefined {
   const cs = c.replace(/[_-]/g, '');
   if (ws === cs || pluralForms(ws).includes(cs)) return 1.5;
   const d = editDistance(w, c);
-  const limit = Math.max(1, Math.floor(Math.max(w.length, c.length) / 3));
+  const limit = Math.max(1, Math.ceil(Math.max(w.length, c.length) / 3));
   return d <= limit ? 2 + d : undefined;
 }
 

@@ -195,6 +195,8 @@ export interface ReferenceFact {
   source: ReferenceSource;
   /** For one pair of a composite `ForeignKeyConstraint`: every referenced column of the constraint. */
   composite?: string[];
+  /** In a migration: how many operations of `upgrade()` come before it, to check it against that state. */
+  migrationOp?: number;
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';
 }

@@ -46,7 +46,7 @@ const NOT_A_TYPE = new Set([
 
 const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
 
-function moduleFromPath(file: string): string {
+export function moduleFromPath(file: string): string {
   let p = file.replace(/\\/g, '/').replace(/\.pyi?$/, '');
   p = p.replace(/\/__init__$/, '');
   return p.split('/').filter(Boolean).join('.');
@@ -562,7 +562,8 @@ class Extractor {
     const saType = call.keywords.get('sa_type');
     if (saType) type = this.typeOf(saType);
     if (!type && annotation) {
-      type = this.annotationTypeFact(annotation);
+      const fromAnnotation = this.annotationTypeFact(annotation);
+      type = fromAnnotation ? { ...fromAnnotation, source: 'field' } : undefined;
       const maxLength = call.keywords.get('max_length');
       if (type && type.family === 'string' && maxLength && /^\d+$/.test(maxLength.text)) {
         type = { ...type, sqlType: `varchar(${maxLength.text})` };
@@ -847,6 +848,16 @@ class Extractor {
     const batchTable = call.qualifier ? batches.get(call.qualifier) : undefined;
     if (call.qualifier !== 'op' && batchTable === undefined) return;
     const ops = this.migration().ops;
+    const firstRef = this.facts.references.length;
+    const position = ops.length;
+    try {
+      this.migrationOp(node, call, batchTable, ops);
+    } finally {
+      for (const r of this.facts.references.slice(firstRef)) r.migrationOp = position;
+    }
+  }
+
+  private migrationOp(node: Node, call: CallInfo, batchTable: string | undefined, ops: MigrationOp[]): void {
     const lit = (n: Node | undefined) => (n ? this.literal(n)?.value : undefined);
     const schema = lit(call.keywords.get('schema'));
     switch (call.name) {
@@ -913,10 +924,12 @@ class Extractor {
         const remotes = listOf(remoteNode);
         const sourceSchema = lit(call.keywords.get('source_schema'));
         const referentSchema = lit(call.keywords.get('referent_schema'));
+        const remoteNames = remotes.map((r) => this.literal(r)?.value ?? r.text);
         remotes.forEach((r, i) => {
           const col = this.literal(r);
           const local = locals[i] ? lit(locals[i]) : undefined;
           this.facts.references.push({
+            composite: remotes.length > 1 ? remoteNames : undefined,
             form: 'pair',
             table: refLit ? { kind: 'literal', value: refLit.value } : this.nameExpr(refNode, {}),
             tableSchema: referentSchema,

@@ -8,3 +8,16 @@ const CANDIDATE =
 export function isPythonCandidate(text: string): boolean {
   return CANDIDATE.test(text);
 }
+
+const CONSTANT = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[A-Za-z_.[\]]+\s*)?=\s*(?:"([^"\\\n]*)"|'([^'\\\n]*)')\s*(?:#.*)?$/gm;
+
+/**
+ * Module-level string constants of a file that is not otherwise parsed (`USERS_TABLE = "users"` in a
+ * `constants.py`), so `__tablename__ = USERS_TABLE` elsewhere still resolves. A regex is enough: only
+ * top-level, single-line, plain string assignments count.
+ */
+export function scanConstants(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(CONSTANT)) out[m[1]] = m[2] ?? m[3];
+  return out;
+}

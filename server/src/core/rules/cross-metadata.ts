@@ -1,5 +1,5 @@
 import { Finding } from '../types';
-import { RefCheck, tableLocation } from './resolve';
+import { RefCheck, sourceMetadata, tableLocation } from './resolve';
 
 /**
  * `cross-metadata`: the reference points from a table of one declarative base (or `MetaData`) to a table
@@ -11,12 +11,7 @@ export function crossMetadata(c: RefCheck): Finding | undefined {
   if (r.kind !== 'ok' || c.ref.form !== 'string' || c.ref.context === 'migration') return undefined;
   const target = r.def.metadataId;
   if (!target) return undefined;
-  let source: string | undefined;
-  if (c.ref.source.className) source = c.index.classTable(c.facts.file, c.ref.source.className)?.table?.metadataId;
-  else {
-    const name = c.index.resolveName(c.facts.file, c.ref.source.table);
-    source = name ? c.index.definitions(name).find((d) => d.file === c.facts.file)?.metadataId : undefined;
-  }
+  const source = sourceMetadata(c.index, c.facts.file, c.ref);
   if (!source || source === target) return undefined;
   // Another definition of the target in the reference's own metadata makes the reference fine.
   if (r.defs.some((d) => d.metadataId === source)) return undefined;

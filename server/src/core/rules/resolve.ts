@@ -49,13 +49,13 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const column = parts.pop()!;
     const table = parts.pop()!;
     const schema = parts.length > 0 ? parts.join('.') : undefined;
-    return { display: value, resolution: lookup(index, ref, schema, table, column) };
+    return { display: value, resolution: lookup(index, file, ref, schema, table, column) };
   }
   if (ref.form === 'pair') {
     const table = index.resolveName(file, ref.table);
     const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? '?'}.${ref.column ?? '?'}`;
     if (table === undefined || ref.column === undefined) return { display, resolution: { kind: 'dynamic' } };
-    return { display, resolution: lookup(index, ref, ref.tableSchema, table, ref.column) };
+    return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
   const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : `${ref.owner}.${ref.attr}`;
   if (!ref.owner || !ref.attr) return { display, resolution: { kind: 'dynamic' } };
@@ -82,14 +82,28 @@ function firstMissing(index: SchemaIndex, file: string, ref: ReferenceFact): str
 }
 
 /** The definitions a reference should be checked against, in order of trust for where it is written. */
-function lookup(index: SchemaIndex, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
-  const defs = orderDefs(index.definitions(tableKey(table, schema)), ref);
+function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
+  const defs = orderDefs(index.definitions(tableKey(table, schema), migrationPoint(ref, file)), ref, sourceMetadata(index, file, ref));
   if (defs.length === 0) return { kind: 'no-table', schema, table, column };
   return columnOf(defs, column, false);
 }
 
-function orderDefs(defs: TableDef[], ref: ReferenceFact): TableDef[] {
-  if (ref.context !== 'migration') return defs;
+/** The metadata the reference's own table belongs to, where the code makes it determinable. */
+export function sourceMetadata(index: SchemaIndex, file: string, ref: ReferenceFact): string | undefined {
+  if (ref.source.className) return index.classTable(file, ref.source.className)?.table?.metadataId;
+  const name = index.resolveName(file, ref.source.table);
+  return name ? index.definitions(tableKey(name, ref.source.schema)).find((d) => d.file === file)?.metadataId : undefined;
+}
+
+function migrationPoint(ref: ReferenceFact, file: string): { file: string; op: number } | undefined {
+  return ref.context === 'migration' && ref.migrationOp !== undefined ? { file, op: ref.migrationOp } : undefined;
+}
+
+function orderDefs(defs: TableDef[], ref: ReferenceFact, metadataId?: string): TableDef[] {
+  if (ref.context !== 'migration') {
+    // SQLAlchemy resolves a string key within the referencing table's own metadata: that definition first.
+    return metadataId ? [...defs.filter((d) => d.metadataId === metadataId), ...defs.filter((d) => d.metadataId !== metadataId)] : defs;
+  }
   return [...defs.filter((d) => d.origin === 'migration'), ...defs.filter((d) => d.origin !== 'migration')];
 }
 
@@ -127,7 +141,7 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   for (const op of facts.migration?.ops ?? []) {
     if (op.op === 'add_column' && op.table === tableName && op.column.name === name) return withType(op.column, file);
   }
-  const defs = orderDefs(index.definitions(tableKey(tableName, ref.source.schema)), ref);
+  const defs = orderDefs(index.definitions(tableKey(tableName, ref.source.schema), migrationPoint(ref, file)), ref);
   for (const d of defs) {
     const c = d.columns.get(name);
     if (c && d.origin !== 'external') return { column: c.column, file: c.file, type: c.type };
@@ -152,5 +166,5 @@ export function columnLocation(index: SchemaIndex, def: TableDef, c: IndexedColu
 }
 
 export function rangeOfRef(facts: FileFacts, ref: ReferenceFact): Range {
-  return rangeOf(facts.lineStarts, ref.form === 'pair' && ref.tableSpan ? ref.tableSpan : ref.span);
+  return rangeOf(facts.lineStarts, ref.span);
 }

@@ -47,8 +47,8 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   const cmp = typeMismatchFor(c, r.def, r.column);
   if (!cmp) return undefined;
   const db = DIALECT_NAMES[c.config.dialect];
-  const here = cmp.source.column.type?.source === 'explicit' ? cmp.source.column.type.text : `Mapped[${cmp.source.column.annotation?.text ?? cmp.source.type.text}]`;
-  const there = cmp.target.column.type?.source === 'explicit' ? cmp.target.column.type.text : cmp.target.column.annotation ? `Mapped[${cmp.target.column.annotation.text}]` : cmp.target.type.text;
+  const here = written(cmp.source.column.type ?? cmp.source.type, cmp.source.column.annotation?.text);
+  const there = written(cmp.target.column.type ?? cmp.target.type, cmp.target.column.annotation?.text);
   const sqlPair = `${cmp.source.type.sqlType || cmp.source.type.family} vs ${cmp.target.type.sqlType || cmp.target.type.family}`;
   const consequence =
     cmp.verdict === 'refused'
@@ -71,4 +71,11 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
         ? [{ title: `Change the column type to \`${cmp.written}\` (as \`${r.def.key}.${r.column.column.name}\`)`, isPreferred: true, edits: cmp.edits }]
         : [],
   };
+}
+
+/** A type as the code writes it: `Integer`, `Mapped[int]`, or a SQLModel field's `Optional[int]` inner type. */
+function written(type: TypeFact, annotation: string | undefined): string {
+  if (type.source === 'explicit') return type.text;
+  if (type.source === 'field') return annotation ?? type.text;
+  return `Mapped[${annotation ?? type.text}]`;
 }

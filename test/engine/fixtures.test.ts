@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseConfig } from '../../server/src/core/config';
+import { applyEdits } from '../../server/src/core/text';
+import { Finding } from '../../server/src/core/types';
+import { createEngine } from '../../server/src/host/python';
+import { describeExpectation, describeFinding, expectationsOf, FIXTURES, loadWorkspace } from './harness';
+
+/**
+ * Fixture-driven tests. Each folder under test/fixtures/engine is a small workspace (`ws/`) whose files
+ * carry caret markers for the findings they must produce; `findings.txt` is the snapshot of every message
+ * and fix title; `fixed/` holds each file as it must look after all its preferred fixes. Run with
+ * FKGUARD_UPDATE=1 to rewrite the snapshots after a deliberate change (then read the diff).
+ */
+const UPDATE = process.env.FKGUARD_UPDATE === '1';
+
+function snapshot(findings: Finding[]): string {
+  return (
+    findings
+      .map((f) => {
+        const fixes = f.fixes.map((x) => `    fix${x.isPreferred ? '*' : ''}: ${x.title}`).join('\n');
+        const related = f.related.map((r) => `    related: ${r.file}:${r.range.start.line + 1} ${r.message}`).join('\n');
+        return [`${describeFinding(f)}: ${f.message}`, related, fixes].filter(Boolean).join('\n');
+      })
+      .join('\n') + '\n'
+  );
+}
+
+/** Applies every preferred fix of a file, again and again until none is left (at most 5 rounds). */
+async function fixAll(root: string, configRaw: unknown, file: string): Promise<{ text: string; rounds: number }> {
+  const { engine, texts } = await loadWorkspace(root, parseConfig(configRaw, 'config.json').config);
+  let text = texts.get(file)!;
+  let rounds = 0;
+  for (; rounds < 5; rounds++) {
+    const edits = engine
+      .findings(file)
+      .flatMap((f) => f.fixes.filter((x) => x.isPreferred).slice(0, 1))
+      .flatMap((x) => x.edits.filter((e) => e.file === file));
+    if (edits.length === 0) break;
+    // Like the CLI: keep edits that do not overlap one already taken; the next round picks up the rest.
+    const taken: typeof edits = [];
+    for (const e of edits) {
+      const overlaps = taken.some(
+        (t) =>
+          !(e.range.end.line < t.range.start.line || (e.range.end.line === t.range.start.line && e.range.end.character <= t.range.start.character)) &&
+          !(t.range.end.line < e.range.start.line || (t.range.end.line === e.range.start.line && t.range.end.character <= e.range.start.character)) &&
+          !(e.range.start.line === t.range.start.line && e.range.start.character === t.range.start.character && e.newText === t.newText),
+      );
+      if (!overlaps) taken.push(e);
+    }
+    const next = applyEdits(text, taken);
+    if (next === text) break;
+    text = next;
+    engine.updateFile(file, text);
+  }
+  engine.dispose();
+  return { text, rounds };
+}
+
+describe('engine fixtures', () => {
+  const cases = existsSync(FIXTURES) ? readdirSync(FIXTURES).sort() : [];
+  it('has fixture cases', () => assert.ok(cases.length >= 8, `only ${cases.length} cases`));
+  for (const name of cases) {
+    describe(name, () => {
+      const dir = join(FIXTURES, name);
+      const ws = join(dir, 'ws');
+      const configPath = join(dir, 'config.json');
+      const configRaw = existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : undefined;
+
+      it('reports exactly the marked findings', async () => {
+        const parsed = parseConfig(configRaw, 'config.json');
+        assert.deepEqual(parsed.errors, []);
+        const { engine, texts } = await loadWorkspace(ws, parsed.config);
+        const expected = [...texts].flatMap(([file, text]) => expectationsOf(file, text)).map(describeExpectation).sort();
+        const findings = engine.allFindings();
+        const actual = findings.map(describeFinding).sort();
+        assert.deepEqual(actual, expected);
+        const snapPath = join(dir, 'findings.txt');
+        const snap = snapshot(findings);
+        if (UPDATE || !existsSync(snapPath)) writeFileSync(snapPath, snap);
+        assert.equal(snap, readFileSync(snapPath, 'utf8'), 'messages differ from findings.txt (FKGUARD_UPDATE=1 to accept)');
+        engine.dispose();
+      });
+
+      it('fixes every file into its expected form, idempotently, leaving code that parses', async () => {
+        const { engine, texts } = await loadWorkspace(ws, parseConfig(configRaw, 'config.json').config);
+        const withFixes = [...texts.keys()].filter((f) => engine.findings(f).some((x) => x.fixes.some((y) => y.isPreferred)));
+        engine.dispose();
+        for (const file of withFixes) {
+          const { text } = await fixAll(ws, configRaw, file);
+          const expectedPath = join(dir, 'fixed', file);
+          if (UPDATE || !existsSync(expectedPath)) {
+            mkdirSync(dirname(expectedPath), { recursive: true });
+            writeFileSync(expectedPath, text);
+          }
+          assert.equal(text, readFileSync(expectedPath, 'utf8'), `${file} after fixes differs from fixed/${file}`);
+          // Applying the fixes again changes nothing, and the result parses.
+          const check = await createEngine(parseConfig(configRaw, 'config.json').config);
+          for (const [f, t] of texts) check.updateFile(f, f === file ? text : t);
+          const errorsBefore = (await loadWorkspace(ws)).engine.getFacts(file)?.errors.length ?? 0;
+          if (errorsBefore === 0) assert.deepEqual(check.getFacts(file)?.errors ?? [], [], `${file} does not parse after fixes`);
+          const again = check.findings(file).flatMap((f) => f.fixes.filter((x) => x.isPreferred));
+          assert.deepEqual(again.map((x) => x.title), [], `${file}: fixes left after fixing`);
+          check.dispose();
+        }
+      });
+    });
+  }
+});

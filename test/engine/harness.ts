@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { FkGuardConfig, DEFAULT_CONFIG } from '../../server/src/core/config';
+import { Engine } from '../../server/src/core/engine';
+import { Finding } from '../../server/src/core/types';
+import { createEngine } from '../../server/src/host/python';
+
+/** The repository root, from the compiled test's place in `out/test/engine`. */
+export const REPO = join(__dirname, '..', '..', '..');
+export const FIXTURES = join(REPO, 'test', 'fixtures', 'engine');
+
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+export function rel(root: string, p: string): string {
+  return relative(root, p).split(sep).join('/');
+}
+
+/** Loads every .py file of a fixture workspace into a fresh engine. */
+export async function loadWorkspace(root: string, config: FkGuardConfig = DEFAULT_CONFIG): Promise<{ engine: Engine; texts: Map<string, string> }> {
+  const engine = await createEngine(config);
+  const texts = new Map<string, string>();
+  for (const p of listFiles(root)) {
+    if (!p.endsWith('.py')) continue;
+    const file = rel(root, p);
+    const text = readFileSync(p, 'utf8');
+    texts.set(file, text);
+    engine.updateFile(file, text);
+  }
+  return { engine, texts };
+}
+
+export interface Expectation {
+  file: string;
+  line: number;
+  start: number;
+  end: number;
+  severity: string;
+  rule: string;
+}
+
+/**
+ * Markers in fixture comments: a comment line of carets under a code line marks a finding on that line,
+ * from the first caret to the last, e.g. `#                 ^^^^^^^^^ error unknown-table`.
+ * Several markers may follow one line; they all refer to the nearest line above that is not a marker.
+ */
+export function expectationsOf(file: string, text: string): Expectation[] {
+  const out: Expectation[] = [];
+  const lines = text.split(/\r?\n/);
+  let target = -1;
+  for (const [i, line] of lines.entries()) {
+    const m = /^(\s*#\s*)(\^+)\s+(error|warning|info)\s+([a-z-]+)\s*$/.exec(line);
+    if (!m) {
+      target = i;
+      continue;
+    }
+    const start = line.indexOf('^');
+    out.push({ file, line: target, start, end: start + m[2].length, severity: m[3], rule: m[4] });
+  }
+  return out;
+}
+
+export function describeFinding(f: Finding): string {
+  return `${f.file}:${f.range.start.line + 1}:${f.range.start.character}-${f.range.end.character} ${f.severity} ${f.rule}`;
+}
+
+export function describeExpectation(e: Expectation): string {
+  return `${e.file}:${e.line + 1}:${e.start}-${e.end} ${e.severity} ${e.rule}`;
+}
