@@ -34,7 +34,9 @@ export interface Settings {
 
 export interface StartOptions {
   /** A folder under test/fixtures/lsp, copied to a temporary folder the test may change. */
-  fixture: string;
+  fixture?: string;
+  /** Or a folder to use as it is (the benchmark's generated workspace); it is left in place. */
+  root?: string;
   /** The `fkguard` settings section the client answers `workspace/configuration` with. */
   settings?: Settings;
   initializationOptions?: Record<string, unknown>;
@@ -49,6 +51,8 @@ export class LspClient {
   private readonly waiters = new Set<() => void>();
   private readonly docs = new Map<string, TextDocument>();
   settings: Settings;
+  /** When `initialized` was sent (performance.now()), for timing the workspace index. */
+  initializedAt = 0;
 
   private constructor(
     readonly root: string,
@@ -56,18 +60,22 @@ export class LspClient {
     private readonly proc: ChildProcess,
     readonly connection: ProtocolConnection,
     settings: Settings,
+    private readonly ownsRoot: boolean,
   ) {
     this.settings = settings;
   }
 
   static async start(options: StartOptions): Promise<LspClient> {
-    const root = mkdtempSync(join(tmpdir(), 'fkguard-lsp-'));
-    cpSync(join(fixturesRoot, options.fixture), root, { recursive: true });
+    let root = options.root;
+    if (!root) {
+      root = mkdtempSync(join(tmpdir(), 'fkguard-lsp-'));
+      cpSync(join(fixturesRoot, options.fixture ?? 'basic'), root, { recursive: true });
+    }
     const proc = spawn(process.execPath, [serverPath, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-    const client = new LspClient(root, pathToFileURL(root).href, proc, connection, options.settings ?? {});
+    const client = new LspClient(root, pathToFileURL(root).href, proc, connection, options.settings ?? {}, !options.root);
     proc.on('exit', (code) => {
       if (code !== 0 && code !== null) client.logs.push({ type: 1, message: `server exited with ${code}: ${stderr}` });
       client.wake();
@@ -118,6 +126,7 @@ export class LspClient {
       },
       initializationOptions: { debounce: 0, testRequests: true, ...options.initializationOptions },
     });
+    client.initializedAt = performance.now();
     await connection.sendNotification('initialized', {});
     return client;
   }
@@ -275,7 +284,7 @@ export class LspClient {
     } finally {
       this.connection.dispose();
       if (this.proc.exitCode === null) this.proc.kill();
-      rmSync(this.root, { recursive: true, force: true });
+      if (this.ownsRoot) rmSync(this.root, { recursive: true, force: true });
     }
   }
 }

@@ -1,0 +1,95 @@
+// `npm run bench:lsp`: the language server over stdio on a generated workspace. Prints the time from
+// `initialized` to a finished workspace index, and didChange -> publishDiagnostics on a 2,000-line model file
+// (p50/p95, debounce 0). Figures are printed, never asserted.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LspClient } from './harness';
+
+const FILES = Number(process.env.FKGUARD_BENCH_FILES ?? 1650);
+const EDITS = Number(process.env.FKGUARD_BENCH_EDITS ?? 200);
+
+function modelFile(i: number, tables: number): string {
+  const lines = ['from sqlalchemy import Column, ForeignKey, Integer, String', 'from app.base import Base', ''];
+  for (let t = 0; t < tables; t++) {
+    const n = i * 10 + t;
+    lines.push(`class Model${n}(Base):`, `    __tablename__ = "table_${n}"`, '', '    id = Column(Integer, primary_key=True)');
+    lines.push(`    name = Column(String(255), nullable=False)`);
+    // References into earlier files; one in fifty names a table that does not exist, as in a real codebase.
+    if (i > 0) lines.push(`    parent_id = Column(Integer, ForeignKey("table_${10 * ((n * 7) % i)}.id"))`);
+    if (i > 1) lines.push(`    other_id = Column(Integer, ForeignKey("table_${n % 50 === 0 ? 'missing_' : ''}${10 * ((n * 13) % (i - 1)) + 1}.id"), nullable=True)`);
+    lines.push('', '');
+  }
+  return lines.join('\n');
+}
+
+/** A model file of about 2,000 lines: many classes, each with a few FKs into the workspace. */
+function bigFile(): string {
+  const lines = ['from sqlalchemy import Column, ForeignKey, Integer, String', 'from app.base import Base', ''];
+  for (let c = 0; lines.length < 2000; c++) {
+    lines.push(`class Big${c}(Base):`, `    __tablename__ = "big_${c}"`, '');
+    lines.push('    id = Column(Integer, primary_key=True)');
+    for (let k = 0; k < 6; k++) {
+      const target = `${(c * 6 + k) % 50 === 7 ? 'tabel_' : 'table_'}${10 * ((c * 31 + k * 17) % FILES) + (k % 2)}`;
+      lines.push(`    ref_${k}_id = Column(Integer, ForeignKey("${target}.id"))`);
+    }
+    lines.push('    label = Column(String(64))', '', '');
+  }
+  return lines.join('\n');
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  // FKGUARD_BENCH_ROOT keeps the generated workspace there, for profiling the engine on it.
+  const keep = process.env.FKGUARD_BENCH_ROOT;
+  const root = keep ?? mkdtempSync(join(tmpdir(), 'fkguard-bench-lsp-'));
+  mkdirSync(join(root, 'app'), { recursive: true });
+  writeFileSync(join(root, 'app', 'base.py'), 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n');
+  let lines = 0;
+  for (let i = 0; i < FILES; i++) {
+    const text = modelFile(i, 2);
+    lines += text.split('\n').length;
+    writeFileSync(join(root, 'app', `models_${i}.py`), text);
+  }
+  const big = bigFile();
+  writeFileSync(join(root, 'app', 'big.py'), big);
+  const client = await LspClient.start({ root });
+  try {
+    await client.ready();
+    const indexMs = performance.now() - client.initializedAt;
+    const status = client.statuses.find((s) => s.state === 'ready')!;
+    console.log(`workspace: ${FILES + 2} files, ${lines + big.split('\n').length} lines; ${status.tables} tables, ${status.references} references`);
+    console.log(`initialized -> index ready: ${indexMs.toFixed(0)} ms`);
+
+    client.open('app/big.py', big);
+    await client.diagnosticsFor('app/big.py', () => true, 1);
+    const times: number[] = [];
+    const doc = client.doc('app/big.py');
+    const at = doc.positionAt(doc.getText().indexOf('label = Column(String(64))') + 'label'.length);
+    for (let i = 0; i < EDITS; i++) {
+      // Type one character, then delete it: each is one didChange with one incremental edit.
+      const insert = i % 2 === 0;
+      const started = performance.now();
+      const version = client.change('app/big.py', [
+        insert ? { range: { start: at, end: at }, newText: 'x' } : { range: { start: at, end: { line: at.line, character: at.character + 1 } }, newText: '' },
+      ]);
+      await client.diagnosticsFor('app/big.py', () => true, version);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `didChange -> publishDiagnostics on a ${big.split('\n').length}-line file (${EDITS} edits, debounce 0): p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms`,
+    );
+  } finally {
+    await client.stop();
+    if (!keep) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
