@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { Engine } from '../../server/src/core/engine';
+import { createEngine } from '../../server/src/host/python';
+
+const USERS = `from sqlalchemy import Column, Integer, String
+from app.db import Base
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    email = Column(String(255), unique=True)
+`;
+
+const ORDERS = `from sqlalchemy import Column, ForeignKey, Integer
+from app.db import Base
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"))
+`;
+
+const UNRELATED = `from sqlalchemy import Column, ForeignKey, Integer
+from app.db import Base
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(Integer, ForeignKey("tags.id"))
+`;
+
+const DB = `from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n`;
+
+async function workspace(): Promise<Engine> {
+  const e = await createEngine();
+  e.updateFile('app/db.py', DB);
+  e.updateFile('app/users.py', USERS);
+  e.updateFile('app/orders.py', ORDERS);
+  e.updateFile('app/tags.py', UNRELATED);
+  return e;
+}
+
+function rules(e: Engine, file: string): string[] {
+  return e.findings(file).map((f) => `${f.rule}@${f.range.start.line + 1}`);
+}
+
+describe('incremental updates', () => {
+  it('editing a reference affects only its own file', async () => {
+    const e = await workspace();
+    const affected = e.updateFile('app/orders.py', ORDERS.replace('"users.id"', '"user.id"'));
+    assert.deepEqual(affected, ['app/orders.py']);
+    assert.deepEqual(rules(e, 'app/orders.py'), ['unknown-table@8']);
+    e.dispose();
+  });
+
+  it('changing a table reaches the files that reference it, and only those', async () => {
+    const e = await workspace();
+    const affected = e.updateFile('app/users.py', USERS.replace('"users"', '"accounts"'));
+    assert.deepEqual([...affected].sort(), ['app/orders.py', 'app/users.py']);
+    assert.deepEqual(rules(e, 'app/orders.py'), ['unknown-table@8']);
+    assert.deepEqual(rules(e, 'app/tags.py'), []);
+    e.dispose();
+  });
+
+  it('changing a column type re-checks the referencing file', async () => {
+    const e = await workspace();
+    e.updateFile('app/users.py', USERS.replace('id = Column(Integer', 'id = Column(String(36)'));
+    assert.deepEqual(rules(e, 'app/orders.py'), ['type-mismatch@8']);
+    e.dispose();
+  });
+
+  it('removing a file removes its tables', async () => {
+    const e = await workspace();
+    const affected = e.removeFile('app/users.py');
+    assert.ok(affected.includes('app/orders.py'));
+    assert.deepEqual(rules(e, 'app/orders.py'), ['unknown-table@8']);
+    e.dispose();
+  });
+
+  it('an incremental re-parse from edits gives the same facts as a full parse', async () => {
+    const e = await workspace();
+    e.updateFile('app/orders.py', ORDERS, { keepTree: true });
+    let text = ORDERS;
+    // Type a character at a time into the reference, as an editor sends it.
+    const at = text.indexOf('users.id');
+    for (const [i, ch] of [...'x_'].entries()) {
+      const start = at + i;
+      text = text.slice(0, start) + ch + text.slice(start);
+      e.updateFile('app/orders.py', text, { keepTree: true, edits: [{ startIndex: start, oldEndIndex: start, newText: ch }] });
+    }
+    const incremental = JSON.stringify(e.getFacts('app/orders.py'));
+    const fresh = await createEngine();
+    fresh.updateFile('app/orders.py', text);
+    assert.equal(incremental, JSON.stringify(fresh.getFacts('app/orders.py')));
+    assert.deepEqual(rules(e, 'app/orders.py'), ['unknown-table@8']);
+    e.dispose();
+    fresh.dispose();
+  });
+
+  it('a file that stops being a model file leaves the index', async () => {
+    const e = await workspace();
+    e.updateFile('app/users.py', '# emptied\n');
+    assert.equal(e.getFacts('app/users.py'), undefined);
+    assert.deepEqual(rules(e, 'app/orders.py'), ['unknown-table@8']);
+    assert.equal(e.stats().parsedFiles, 3);
+    e.dispose();
+  });
+
+  it('a half-typed file keeps the facts it can and never throws', async () => {
+    const e = await workspace();
+    const half = ORDERS + '    other_id = Column(Integer, ForeignKey("users.\n    def broken(:\n';
+    e.updateFile('app/orders.py', half);
+    const facts = e.getFacts('app/orders.py')!;
+    assert.ok(facts.errors.length > 0);
+    assert.ok(facts.classes.some((c) => c.name === 'Order'));
+    assert.ok(facts.references.some((r) => r.target?.kind === 'literal' && r.target.value === 'users.id'));
+    e.dispose();
+  });
+
+  it('two engines in one process do not share state', async () => {
+    const a = await workspace();
+    const b = await createEngine();
+    b.updateFile('app/orders.py', ORDERS);
+    assert.deepEqual(rules(a, 'app/orders.py'), []);
+    assert.deepEqual(rules(b, 'app/orders.py'), ['unknown-table@8']);
+    a.dispose();
+    b.dispose();
+  });
+});
