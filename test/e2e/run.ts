@@ -1,0 +1,237 @@
+// `npm run test:e2e`: FK Guard in a real VS Code (code-server from the npm registry), installed from the packaged
+// .vsix. (1) The mocha suite in suite/ runs inside the extension host through the workbench `payload`; (2) a
+// Playwright-driven Chromium does what a person does: sees the squiggle, Ctrl+. and Enter, Ctrl+S.
+// Needs `bash test/e2e/install.sh` first (code-server, playwright-core, Debian's chromium). Polls, never sleeps.
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const repo = join(__dirname, '..', '..', '..');
+const tools = join(repo, 'test', 'e2e', 'node_modules');
+const codeServer = join(tools, '.bin', 'code-server');
+const artifacts = join(repo, 'out', 'e2e');
+
+// playwright-core lives in test/e2e/node_modules, which only install.sh creates; typing the little we use keeps
+// `tsc -b` working on a clone where it is absent.
+interface Page {
+  goto(url: string): Promise<unknown>;
+  waitForSelector(selector: string, options?: { timeout?: number; state?: string }): Promise<unknown>;
+  keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void> };
+  locator(selector: string): { count(): Promise<number>; first(): { getAttribute(name: string): Promise<string | null>; textContent(): Promise<string | null> }; allTextContents(): Promise<string[]> };
+  screenshot(options: { path: string }): Promise<unknown>;
+  exposeFunction(name: string, fn: (...args: unknown[]) => unknown): Promise<void>;
+  on(event: 'console', fn: (msg: { text(): string }) => void): void;
+}
+interface Context {
+  newPage(): Promise<Page>;
+  pages(): Page[];
+  close(): Promise<void>;
+}
+const { chromium } = require(join(tools, 'playwright-core')) as {
+  chromium: { launchPersistentContext(dir: string, options: Record<string, unknown>): Promise<Context> };
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+interface Editor {
+  port: number;
+  proc: ChildProcess;
+  workspace: string;
+  stop(): void;
+}
+
+function vsixPath(): string {
+  const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { name: string; version: string };
+  const file = join(repo, `${pkg.name}-${pkg.version}.vsix`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run package first`);
+  return file;
+}
+
+async function startEditor(scratch: string): Promise<Editor> {
+  const home = join(scratch, 'home');
+  const userData = join(scratch, 'user-data');
+  const extensions = join(scratch, 'extensions');
+  const workspace = join(scratch, 'workspace');
+  for (const d of [home, join(userData, 'User'), extensions]) mkdirSync(d, { recursive: true });
+  cpSync(join(repo, 'test', 'fixtures', 'lsp', 'basic'), workspace, { recursive: true });
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'update.mode': 'none', 'extensions.autoUpdate': false, 'security.workspace.trust.enabled': false }),
+  );
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share') };
+  const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
+  execFileSync(codeServer, [...common, '--install-extension', vsixPath()], { env, stdio: 'pipe' });
+  const port = await freePort();
+  const proc = spawn(
+    codeServer,
+    [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace],
+    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  proc.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const stop = () => {
+    // code-server leaves extension hosts behind unless its whole process group goes.
+    try {
+      if (proc.pid) process.kill(-proc.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  };
+  try {
+    await until(
+      'code-server /healthz',
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`code-server exited: ${log}`);
+        try {
+          return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+        } catch {
+          return false;
+        }
+      },
+      30000,
+    );
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  return { port, proc, workspace, stop };
+}
+
+async function browser(scratch: string): Promise<Context> {
+  return chromium.launchPersistentContext(join(scratch, 'chromium-profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** (1) The in-host mocha suite, loaded through the workbench payload; resolves with mocha's exit code. */
+async function inHostSuite(editor: Editor, scratch: string): Promise<number> {
+  const installed = readdirSync(join(scratch, 'extensions')).find((d) => d.startsWith('fkguard.fkguard-'));
+  if (!installed) throw new Error('the .vsix did not install');
+  const ext = join(scratch, 'extensions', installed);
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${editor.port}${p}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(ext)],
+    ['extensionTestsPath', remote(join(repo, 'out', 'test', 'e2e', 'suite', 'index.js'))],
+  ]);
+  const context = await browser(join(scratch, 'in-host'));
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    let exitCode: number | undefined;
+    await page.exposeFunction('codeAutomationExit', (code: unknown) => {
+      exitCode = Number(code);
+    });
+    page.on('console', (msg) => {
+      const text = msg.text();
+      if (!/^\[(Extension Host|LocalProcess)\]|%c/.test(text) || /passing|failing|✔|\d+\)/.test(text)) console.log(`  [host] ${text}`);
+    });
+    await page.goto(`http://127.0.0.1:${editor.port}/?folder=${encodeURIComponent(editor.workspace)}&payload=${encodeURIComponent(payload)}`);
+    return await until('the in-host suite to finish', () => (exitCode === undefined ? undefined : { code: exitCode }), 180000).then((r) => r.code);
+  } finally {
+    await context.close();
+  }
+}
+
+/** (2) As a person: open orders.py, see the squiggle, Ctrl+. Enter, Ctrl+S, and check the file on disk. */
+async function browserQuickFix(editor: Editor, scratch: string): Promise<void> {
+  const context = await browser(join(scratch, 'person'));
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`http://127.0.0.1:${editor.port}/?folder=${encodeURIComponent(editor.workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
+    await page.keyboard.type('orders.py', { delay: 20 });
+    await until('orders.py in quick open', async () => (await page.locator('.quick-input-list .monaco-list-row').count()) > 0, 20000);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60000 });
+    // F8 puts the cursor on the first problem; Escape closes its peek; Ctrl+. opens the quick fixes there.
+    await page.keyboard.press('F8');
+    await page.keyboard.press('Escape');
+    let title = '';
+    await until(
+      'the quick fix menu',
+      async () => {
+        await page.keyboard.press('Control+.');
+        try {
+          await page.waitForSelector('.action-widget .monaco-list-row', { timeout: 3000 });
+        } catch {
+          return false;
+        }
+        const labels = await page.locator('.action-widget .monaco-list-row').allTextContents();
+        title = labels.find((l) => /users\.id/.test(l)) ?? '';
+        if (!title) await page.keyboard.press('Escape');
+        return !!title;
+      },
+      30000,
+    );
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'quick-fix.png') });
+    // The preferred fix is the first row and selected; Enter applies it.
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+S');
+    const file = join(editor.workspace, 'app', 'orders.py');
+    await until('the fixed file on disk', () => /ForeignKey\("users\.id"\)/.test(readFileSync(file, 'utf8')), 20000);
+    await until('the squiggle to go', async () => (await page.locator('.monaco-editor .squiggly-error').count()) === 0, 20000);
+    console.log(`  browser: applied "${title.trim()}", saved; screenshot in out/e2e/quick-fix.png`);
+  } finally {
+    await context.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(codeServer)) throw new Error('code-server is not installed: run bash test/e2e/install.sh');
+  let failures = 0;
+  let passed = 0;
+  for (const [name, test] of [
+    ['in-host suite (vscode API)', inHostSuite],
+    ['browser quick fix (Ctrl+. Enter, Ctrl+S)', browserQuickFix],
+  ] as const) {
+    const scratch = mkdtempSync(join(tmpdir(), 'fkguard-e2e-'));
+    const started = Date.now();
+    const editor = await startEditor(scratch);
+    try {
+      const code = await test(editor, scratch);
+      if (typeof code === 'number' && code !== 0) throw new Error(`mocha exit code ${code}`);
+      passed++;
+      console.log(`ok   ${name} (${Date.now() - started} ms)`);
+    } catch (err) {
+      failures++;
+      console.log(`FAIL ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      editor.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  console.log(`${passed} passed, ${failures} failed`);
+  process.exitCode = failures > 0 ? 1 : 0;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 2;
+});
