@@ -43,7 +43,11 @@ const WORKSPACES = {
 };
 const INCREMENTAL_WS = { modelFiles: 300, plainFiles: 100, avgLines: 360, brokenRate: 0.03, seed: 41, bigFileLines: 2000 };
 
-mkdirSync(out, { recursive: true });
+// The generated workspaces stand for separate repositories. The `.git` folder above them is the boundary that
+// says so: without it the scan would apply this repository's `.gitignore`, which lists `.bench/`, and find
+// nothing, exactly as git would.
+const workspaces = join(out, 'workspaces');
+mkdirSync(join(workspaces, '.git'), { recursive: true });
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -127,7 +131,7 @@ function benchScan(name, dir) {
 }
 
 function benchIncremental() {
-  const dir = join(out, 'incremental');
+  const dir = join(workspaces, 'incremental');
   const ws = generateWorkspace(dir, INCREMENTAL_WS);
   const r = timed(join(repo, 'bench/incremental.mjs'), [dir, BIG_FILE, String(PAIRS)]);
   if (r.status !== 0) return { error: describeFailure('incremental re-analysis', r), workspace: ws };
@@ -159,7 +163,7 @@ for (const name of ONLY) {
     console.error(`unknown workspace ${name} (known: ${Object.keys(WORKSPACES).join(', ')})`);
     process.exit(2);
   }
-  const dir = join(out, `ws-${name}`);
+  const dir = join(workspaces, name);
   const t = performance.now();
   const ws = generateWorkspace(dir, spec);
   results.workspaces[name] = { ...ws, generateMs: performance.now() - t };

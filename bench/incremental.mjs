@@ -4,7 +4,7 @@
 //
 // Usage: node bench/incremental.mjs <workspace> <big-file (relative)> [pairs-per-kind]
 // Prints one JSON object on stdout.
-import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -15,19 +15,12 @@ const require = createRequire(import.meta.url);
 const [root, bigFile, pairsArg] = process.argv.slice(2);
 const PAIRS = Number(pairsArg ?? 50);
 
-/** The compiled host module (`npx tsc -b`); if it is missing or older than its sources, an esbuild bundle of them. */
+/**
+ * The engine API (`server/src/host/python.ts` → `createEngine()`), bundled from source with esbuild as the CLI
+ * bundle is, so the bench always measures the current code: `out/` from `tsc -b` can be stale or absent while
+ * the core is being edited.
+ */
 async function loadHost() {
-  const compiled = join(repo, 'out/server/src/host/python.js');
-  const newest = (dir) => {
-    let t = 0;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      t = Math.max(t, e.isDirectory() ? newest(p) : e.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
-    }
-    return t;
-  };
-  const sources = Math.max(newest(join(repo, 'server/src/core')), newest(join(repo, 'server/src/host')));
-  if (existsSync(compiled) && statSync(compiled).mtimeMs >= sources) return { host: require(compiled), from: 'out/' };
   const { build } = await import('esbuild');
   const outfile = join(repo, '.bench/engine.cjs');
   await build({
@@ -40,7 +33,7 @@ async function loadHost() {
     external: ['web-tree-sitter', 'tree-sitter-python'],
     logLevel: 'error',
   });
-  return { host: require(outfile), from: 'esbuild bundle of server/src (out/ missing or stale)' };
+  return { host: require(outfile), from: 'server/src via esbuild' };
 }
 
 function pyFiles(dir, out = []) {
