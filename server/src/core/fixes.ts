@@ -154,7 +154,8 @@ export function typeFixEdits(
   if (sourceType?.source === 'explicit' && sourceType.span) {
     let expr: string;
     let importEdits: TextEdit[];
-    if (targetType.source === 'explicit') {
+    // A key type from the config (`users.id:uuid`) is SQL, not Python: it is written as SQLAlchemy's own type.
+    if (targetType.source === 'explicit' && target.file) {
       const origin = typeOrigin(index.facts(target.file), targetType);
       const callee = targetType.qualifier ? `${targetType.qualifier}.${targetType.name}` : targetType.name;
       const args = targetType.text.startsWith(callee) ? targetType.text.slice(callee.length) : '';

@@ -416,7 +416,9 @@ export class SchemaIndex {
       if (parentTable) this.addClassColumns(parentTable, file, cls, new Set());
       this.classMap.set(id, mapping);
       return mapping;
-    } else if (declaredAttr) {
+    } else if (this.isDeclarativeRoot(file, cls)) {
+      name = undefined;
+    } else if (declaredAttr && this.descendsFromDeclarative(file, cls, new Set())) {
       const convention = this.config.naming.declaredAttr;
       if (convention) name = applyConvention(convention, cls.name);
       else unknownName = true;
@@ -488,6 +490,27 @@ export class SchemaIndex {
       if (s) return s;
     }
     return undefined;
+  }
+
+  /** `class Base(DeclarativeBase)`: the base itself maps to no table. */
+  private isDeclarativeRoot(file: string, cls: ClassFact): boolean {
+    return this.files.get(file)?.metadataRoots.some((r) => r.name === cls.name && r.span.start === cls.nameSpan.start) ?? false;
+  }
+
+  /** Whether a class is mapped at all: it descends from a declarative base (a mixin does not). */
+  private descendsFromDeclarative(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    for (const b of cls.bases) {
+      const f = this.findClass(file, b);
+      if (f) {
+        if (this.isDeclarativeRoot(f.file, f.cls) || this.descendsFromDeclarative(f.file, f.cls, seen)) return true;
+      } else if (this.isMetadataRoot(file, b) || /(^|\.)(Base|Model|DeclarativeBase|SQLModel)$/.test(b)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Flask-SQLAlchemy: a class deriving from `db.Model` (directly or through unmapped bases). */
