@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   writeFileSync(join(root, 'app', 'big.py'), big);
   const client = await LspClient.start({ root });
   try {
-    await client.ready();
+    await client.ready(120000);
     const indexMs = performance.now() - client.initializedAt;
     const status = client.statuses.find((s) => s.state === 'ready')!;
     console.log(`workspace: ${FILES + 2} files, ${lines + big.split('\n').length} lines; ${status.tables} tables, ${status.references} references`);

@@ -185,8 +185,8 @@ export class LspClient {
   }
 
   /** Waits until the first workspace index is done (a `ready` status). */
-  ready(): Promise<unknown> {
-    return this.waitFor('the workspace index', () => this.statuses.find((s) => s.state === 'ready'));
+  ready(timeoutMs?: number): Promise<unknown> {
+    return this.waitFor('the workspace index', () => this.statuses.find((s) => s.state === 'ready'), timeoutMs);
   }
 
   open(rel: string, text: string): TextDocument {
