@@ -46,8 +46,11 @@ const WELL_KNOWN_BASES = /(^|\.)(object|Base|Model|DeclarativeBase|DeclarativeBa
 export class SchemaIndex {
   private readonly files = new Map<string, FileFacts>();
   private readonly provided = new Map<string, { signature: string; names: Set<string> }>();
-  private readonly uses = new Map<string, Set<string>>();
-  private readonly users = new Map<string, Set<string>>();
+  private readonly uses = new Map<string, Uses>();
+  /** name → files whose findings use it (references) and files whose definitions use it (bases, types). */
+  private readonly refUsers = new Map<string, Set<string>>();
+  private readonly defUsers = new Map<string, Set<string>>();
+  private tableKeysCache: string[] | undefined;
   private dirty = true;
 
   // Derived state.
@@ -85,35 +88,43 @@ export class SchemaIndex {
     const before = this.provided.get(file);
     this.files.delete(file);
     this.provided.delete(file);
-    this.setUses(file, new Set());
+    this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
     this.dirty = true;
     return this.usersOf(before.names, file);
   }
 
-  private setUses(file: string, uses: Set<string>): void {
-    for (const n of this.uses.get(file) ?? []) this.users.get(n)?.delete(file);
+  private setUses(file: string, uses: Uses): void {
+    const old = this.uses.get(file);
+    for (const n of old?.refs ?? []) this.refUsers.get(n)?.delete(file);
+    for (const n of old?.defs ?? []) this.defUsers.get(n)?.delete(file);
     this.uses.set(file, uses);
-    for (const n of uses) {
-      let s = this.users.get(n);
-      if (!s) this.users.set(n, (s = new Set()));
+    const add = (map: Map<string, Set<string>>, n: string) => {
+      let s = map.get(n);
+      if (!s) map.set(n, (s = new Set()));
       s.add(file);
-    }
+    };
+    for (const n of uses.refs) add(this.refUsers, n);
+    for (const n of uses.defs) add(this.defUsers, n);
   }
 
   /**
-   * Files that use any of `names`, and, transitively, files that use the tables those files provide (a
-   * mixin's change reaches every table built on it, and every reference to those tables).
+   * Files that use any of `names`. A file whose definitions use a changed name (a mixin, a base class, a
+   * column type, a table-name constant) may itself provide changed tables, so the names it provides are
+   * followed too; a file that only references a changed table is affected, but changes nothing further.
    */
   private usersOf(names: Set<string>, origin: string): string[] {
     const out = new Set<string>();
     const queue = [...names];
     const seenNames = new Set(queue);
+    const expanded = new Set<string>();
     while (queue.length > 0) {
       const n = queue.pop()!;
-      for (const f of this.users.get(n) ?? []) {
-        if (f === origin || out.has(f)) continue;
+      for (const f of this.refUsers.get(n) ?? []) if (f !== origin) out.add(f);
+      for (const f of this.defUsers.get(n) ?? []) {
+        if (f === origin || expanded.has(f)) continue;
         out.add(f);
+        expanded.add(f);
         for (const p of this.provided.get(f)?.names ?? []) {
           if (!seenNames.has(p)) {
             seenNames.add(p);
@@ -164,7 +175,8 @@ export class SchemaIndex {
 
   allTableKeys(): string[] {
     this.ensure();
-    return [...new Set([...this.tables.keys(), ...this.migrationTables.keys(), ...this.externals.keys()])];
+    this.tableKeysCache ??= [...new Set([...this.tables.keys(), ...this.migrationTables.keys(), ...this.externals.keys()])];
+    return this.tableKeysCache;
   }
 
   /** The table a declarative class maps to, resolved from `file`'s point of view. */
@@ -342,6 +354,7 @@ export class SchemaIndex {
     if (!this.dirty) return;
     // Cleared first: deriving the tables calls back into the lookups below, which must not rebuild again.
     this.dirty = false;
+    this.tableKeysCache = undefined;
     this.buildModules();
     this.buildClasses();
     this.tables = new Map();
@@ -850,9 +863,17 @@ function provision(f: FileFacts): { signature: string; names: Set<string> } {
   return { signature, names };
 }
 
-/** The names a file's findings depend on: tables it references, classes and types it uses, constants. */
-function usesOf(f: FileFacts): Set<string> {
+interface Uses {
+  /** Names the file's references use: its findings change with them. */
+  refs: Set<string>;
+  /** Names the file's definitions use: the tables it provides change with them. */
+  defs: Set<string>;
+}
+
+/** The names a file depends on: tables it references, and the classes, types and constants it builds on. */
+function usesOf(f: FileFacts): Uses {
   const uses = new Set<string>();
+  const defs = new Set<string>();
   const addExpr = (e: NameExpr | undefined) => {
     if (!e) return;
     if (e.kind === 'literal') {
@@ -874,19 +895,23 @@ function usesOf(f: FileFacts): Set<string> {
     }
   }
   const addType = (t: TypeFact | undefined) => {
-    if (t && t.family === 'other') uses.add(`y:${t.name}`);
+    if (t && t.family === 'other') defs.add(`y:${t.name}`);
   };
   for (const c of f.classes) {
     for (const b of c.bases) {
-      uses.add(`c:${b.split('.').pop()}`);
-      uses.add(`m:${b.split('.')[0]}`);
+      defs.add(`c:${b.split('.').pop()}`);
+      defs.add(`m:${b.split('.')[0]}`);
     }
-    if (c.tablename?.kind === 'const') uses.add(`k:${c.tablename.name}`);
+    if (c.tablename?.kind === 'const') defs.add(`k:${c.tablename.name}`);
     for (const col of c.columns) addType(col.type);
   }
   for (const t of f.tables) {
     for (const col of t.columns) addType(col.type);
-    if (t.name.kind === 'const') uses.add(`k:${t.name.name}`);
+    if (t.name.kind === 'const') defs.add(`k:${t.name.name}`);
+    if (t.metadata) defs.add(`m:${t.metadata.split('.')[0]}`);
   }
-  return uses;
+  for (const op of f.migration?.ops ?? []) if (op.op === 'add_column' || op.op === 'alter_column') addType(op.op === 'add_column' ? op.column.type : op.type);
+  // A migration's tables depend on every earlier migration.
+  if (f.migration) defs.add('migrations');
+  return { refs: uses, defs };
 }

@@ -7,26 +7,36 @@ export interface Suggestion {
   score: number;
 }
 
-export function editDistance(a: string, b: string): number {
-  // Optimal string alignment (Damerau–Levenshtein with adjacent transpositions).
+export function editDistance(a: string, b: string, max = Infinity): number {
+  // Optimal string alignment (Damerau–Levenshtein with adjacent transpositions) on three rolling rows;
+  // with `max`, it stops as soon as every cell of a row exceeds it and answers `max + 1`.
   const m = a.length;
   const n = b.length;
+  if (Math.abs(m - n) > max) return max + 1;
   if (m === 0) return n;
   if (n === 0) return m;
-  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => {
-    const row = new Array<number>(n + 1).fill(0);
-    row[0] = i;
-    return row;
-  });
-  for (let j = 0; j <= n; j++) d[0][j] = j;
+  let prev2 = new Int32Array(n + 1);
+  let prev = new Int32Array(n + 1);
+  let cur = new Int32Array(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
   for (let i = 1; i <= m; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
+    if (rowMin > max) return max + 1;
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
   }
-  return d[m][n];
+  return prev[n];
 }
 
 /** English plural forms table names use: `user`/`users`, `category`/`categories`, `address`/`addresses`. */
@@ -44,18 +54,52 @@ export function pluralForms(word: string): string[] {
   return [...out];
 }
 
-function nameScore(written: string, candidate: string): number | undefined {
-  if (written === candidate) return 0;
-  const w = written.toLowerCase();
+/** Names further than this many edits apart are never suggested. */
+const MAX_EDITS = 3;
+
+/** What is written, prepared once so that ranking thousands of candidates stays cheap. */
+interface Written {
+  raw: string;
+  lower: string;
+  /**
+   * Disjoint pieces of `lower`: a name within k edits of it contains at least one of k+1 such pieces
+   * unchanged (each edit can break one piece), so a name containing none is rejected without the
+   * distance computation.
+   */
+  pieces: string[];
+  plurals: Set<string>;
+  bare: string;
+  barePlurals: Set<string>;
+}
+
+function prepare(written: string): Written {
+  const lower = written.toLowerCase();
+  const bare = lower.replace(/[_-]/g, '');
+  const k = MAX_EDITS + 1;
+  const pieces: string[] = [];
+  if (lower.length >= k * 2) {
+    const size = Math.floor(lower.length / k);
+    for (let i = 0; i < k; i++) pieces.push(lower.slice(i * size, i === k - 1 ? lower.length : (i + 1) * size));
+  }
+  return { raw: written, lower, pieces, plurals: new Set(pluralForms(lower)), bare, barePlurals: new Set(pluralForms(bare)) };
+}
+
+function nameScore(w: Written, candidate: string): number | undefined {
+  if (w.raw === candidate) return 0;
+  // Nothing within reach differs in length by more than a plural ending or the edit-distance limit.
+  const reach = 3;
+  if (Math.abs(w.lower.length - candidate.length) > reach) return undefined;
   const c = candidate.toLowerCase();
-  if (w === c) return 0;
-  if (pluralForms(w).includes(c)) return 1;
+  if (w.lower === c) return 0;
+  if (w.plurals.has(c)) return 1;
   // `user_role` vs `user_roles`, `userrole` vs `user_roles`: compare without separators too.
-  const ws = w.replace(/[_-]/g, '');
-  const cs = c.replace(/[_-]/g, '');
-  if (ws === cs || pluralForms(ws).includes(cs)) return 1.5;
-  const d = editDistance(w, c);
-  const limit = Math.max(1, Math.ceil(Math.max(w.length, c.length) / 3));
+  const cs = c.includes('_') || c.includes('-') ? c.replace(/[_-]/g, '') : c;
+  if (w.bare === cs || w.barePlurals.has(cs)) return 1.5;
+  const limit = Math.min(MAX_EDITS, Math.max(1, Math.ceil(Math.max(w.lower.length, c.length) / 3)));
+  if (w.pieces.length > 0 && !w.pieces.some((p) => c.includes(p))) return undefined;
+  // The distance is at least the difference in length: most candidates are rejected before it is computed.
+  if (Math.abs(w.lower.length - c.length) > limit) return undefined;
+  const d = editDistance(w.lower, c, limit);
   return d <= limit ? 2 + d : undefined;
 }
 
@@ -65,26 +109,33 @@ function nameScore(written: string, candidate: string): number | undefined {
  */
 export function suggestTables(schema: string | undefined, table: string, keys: readonly string[]): Suggestion[] {
   const out: Suggestion[] = [];
+  const w = prepare(table);
   for (const key of keys) {
     const i = key.lastIndexOf('.');
     const kSchema = i < 0 ? undefined : key.slice(0, i);
     const kName = i < 0 ? key : key.slice(i + 1);
-    const s = nameScore(table, kName);
+    const s = nameScore(w, kName);
     if (s === undefined) continue;
     const schemaPenalty = (kSchema ?? '') === (schema ?? '') ? 0 : 1;
     if (s === 0 && schemaPenalty === 0) continue;
     out.push({ value: key, score: s + schemaPenalty });
   }
-  return out.sort((a, b) => a.score - b.score || a.value.localeCompare(b.value)).slice(0, 3);
+  return best(out);
+}
+
+/** The three best, by score then name; a plain comparison, since `localeCompare` is slow on long lists. */
+function best(list: Suggestion[]): Suggestion[] {
+  return list.sort((a, b) => a.score - b.score || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).slice(0, 3);
 }
 
 export function suggestNames(written: string, candidates: readonly string[]): Suggestion[] {
   const out: Suggestion[] = [];
+  const w = prepare(written);
   for (const c of candidates) {
-    const s = nameScore(written, c);
+    const s = nameScore(w, c);
     if (s !== undefined && c !== written) out.push({ value: c, score: s });
   }
-  return out.sort((a, b) => a.score - b.score || a.value.localeCompare(b.value)).slice(0, 3);
+  return best(out);
 }
 
 /** The first suggestion is the one to apply when it is strictly better than the next. */
