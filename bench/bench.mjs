@@ -35,6 +35,8 @@ const INCREMENTAL = !args.includes('--no-incremental');
 /**
  * The workspaces. `real` mimics the target code base (1,650 files, 600k lines, most of them not model files);
  * `1k` and `10k` are all model files, to show how the scan grows with the number of tables and references.
+ * `avgLines` is the size files are padded to; model files often outgrow it, so the values below are tuned to
+ * give the sizes measured: real ≈ 600k lines in 1,659 files, 1k and 10k ≈ 365 lines a file.
  */
 const WORKSPACES = {
   real: { modelFiles: 420, plainFiles: 1120, migrations: 100, avgLines: 340, brokenRate: 0.03, seed: 11 },
