@@ -13,6 +13,7 @@ mkdirSync(dist, { recursive: true });
 
 const entries = [
   { in: 'server/src/cli/main.ts', out: 'cli.js' },
+  { in: 'server/src/host/factsWorker.ts', out: 'facts-worker.js' },
   { in: 'server/src/lsp/main.ts', out: 'server.js' },
   { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
 ].filter((e) => existsSync(join(root, e.in)));

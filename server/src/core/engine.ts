@@ -78,12 +78,8 @@ export class Engine {
     this.seen.add(file);
     if (!Engine.isCandidate(file, text)) {
       this.dropTree(file);
-      this.parsed.delete(file);
-      const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
-      if (Object.keys(constants).length === 0) return this.removeFacts(file);
-      return this.setFacts(constantsOnly(file, text, constants));
+      return this.acceptFacts(file, analyzeText(this.python, file, text));
     }
-    this.parsed.add(file);
     // Edits arrive in order, each against the text the previous one produced; tree-sitter wants the same.
     let old: Tree | undefined;
     const kept = this.trees.get(file);
@@ -119,9 +115,20 @@ export class Engine {
     return this.setFacts(facts);
   }
 
+  /**
+   * Takes facts computed elsewhere (by `analyzeText` in a worker thread, or from a cache) for `file`;
+   * `undefined` means the file defines nothing FK Guard reads.
+   */
+  acceptFacts(file: string, facts: FileFacts | undefined): string[] {
+    this.seen.add(file);
+    return facts ? this.setFacts(facts) : this.removeFacts(file);
+  }
+
   /** Replaces one file's facts (also used to restore cached facts without parsing). */
   setFacts(facts: FileFacts): string[] {
     this.seen.add(facts.file);
+    if (facts.constantsOnly) this.parsed.delete(facts.file);
+    else this.parsed.add(facts.file);
     this.facts.set(facts.file, facts);
     const affected = this.index.setFacts(facts);
     for (const f of affected) this.findingsCache.delete(f);
@@ -191,6 +198,7 @@ export class Engine {
   }
 
   private removeFacts(file: string): string[] {
+    this.parsed.delete(file);
     if (!this.facts.has(file)) return [file];
     this.facts.delete(file);
     this.findingsCache.delete(file);
@@ -218,6 +226,24 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
   return { row, column: offset - lineStart };
 }
 
+/**
+ * The facts of one file from its text alone, without any engine: what a worker thread computes. Files that
+ * cannot define or reference a table give `undefined`, or only their string constants.
+ */
+export function analyzeText(python: PythonSupport, file: string, text: string): FileFacts | undefined {
+  if (!Engine.isCandidate(file, text)) {
+    const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
+    return Object.keys(constants).length > 0 ? constantsOnly(file, text, constants) : undefined;
+  }
+  const tree = python.parser.parse(text);
+  if (!tree) return undefined;
+  try {
+    return extractPython(file, text, tree);
+  } finally {
+    tree.delete();
+  }
+}
+
 /** The facts of a file that defines only string constants (a `constants.py`), without parsing it. */
 function constantsOnly(file: string, text: string, constants: Record<string, string>): FileFacts {
   return {
@@ -233,5 +259,6 @@ function constantsOnly(file: string, text: string, constants: Record<string, str
     typeDecorators: {},
     errors: [],
     lineStarts: computeLineStarts(text),
+    constantsOnly: true,
   };
 }

@@ -243,6 +243,8 @@ export interface FileFacts {
   errors: ParseError[];
   /** Offsets of line starts, for turning spans into ranges. */
   lineStarts: number[];
+  /** The file was not parsed: only its module-level string constants were read. */
+  constantsOnly?: true;
 }
 
 export interface TextEdit {

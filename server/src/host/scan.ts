@@ -3,8 +3,9 @@
 
 import * as path from 'node:path';
 import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
-import type { Engine } from '../core/engine';
+import { Engine } from '../core/engine';
 import { loadConfig } from './configFile';
+import { FactsPool } from './factsPool';
 import { createEngine } from './python';
 import {
   CancellationToken,
@@ -93,6 +94,9 @@ export async function scanBase(roots: readonly string[], fs: WalkFs = realFs): P
   return commonBase(abs, (r) => isFile.has(r));
 }
 
+/** From this many files on, parsing runs on worker threads. */
+const PARALLEL_FROM = 64;
+
 /** How many files are read at once: enough to keep the disk busy while the engine parses. */
 const READ_CONCURRENCY = 16;
 
@@ -146,6 +150,9 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const total = walk.files.length;
   const target = engine;
   const maxBytes = config.maxFileSize;
+  // Parsing is most of a cold scan: a large one goes to worker threads, a small one is not worth starting them.
+  const pool = total >= PARALLEL_FROM ? FactsPool.create() : undefined;
+  const analyses: Promise<void>[] = [];
   const worker = async () => {
     while (next < total && !cancelled) {
       if (options.token?.isCancellationRequested) {
@@ -159,9 +166,29 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
         skipped.push({ file: f.id, reason: read.skipped });
         continue;
       }
-      target.updateFile(f.id, read.text);
-      const keep = options.retainText && target.getFacts(f.id) !== undefined;
-      files.push({ id: f.id, absPath: f.absPath, bom: read.bom, ...(keep ? { text: read.text } : {}) });
+      const entry: ScannedFile = { id: f.id, absPath: f.absPath, bom: read.bom };
+      files.push(entry);
+      const retain = () => {
+        if (options.retainText && target.getFacts(f.id) !== undefined) entry.text = read.text;
+      };
+      if (pool && Engine.isCandidate(f.id, read.text)) {
+        analyses.push(
+          pool.analyze(f.id, read.text).then(
+            (facts) => {
+              target.acceptFacts(f.id, facts);
+              retain();
+            },
+            // A worker that fails on one file must not lose it: parse it here instead.
+            () => {
+              target.updateFile(f.id, read.text);
+              retain();
+            },
+          ),
+        );
+      } else {
+        target.updateFile(f.id, read.text);
+        retain();
+      }
       if (done % 32 === 0) {
         options.onProgress?.({ phase: 'read', done, total });
         // Reads resolve through the event loop already; this turn also lets queued requests in.
@@ -169,7 +196,13 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, Math.max(total, 1)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, Math.max(total, 1)) }, worker));
+    pool?.flushAll();
+    await Promise.all(analyses);
+  } finally {
+    await pool?.close();
+  }
   options.onProgress?.({ phase: 'read', done, total });
 
   if (!cancelled) {

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { FactsPool } from '../../server/src/host/factsPool';
+import { createEngine } from '../../server/src/host/python';
+import { scanWorkspace } from '../../server/src/host/scan';
+import { makeTree, removeTree } from './tmp';
+
+/** A workspace large enough for the scan to parse on worker threads, with cross-file references. */
+function workspace(files: number): Record<string, string> {
+  const out: Record<string, string> = {
+    'app/db.py': 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n',
+    'app/constants.py': 'PARENT_TABLE = "parents"\n',
+  };
+  for (let i = 0; i < files; i++) {
+    out[`app/m${i}.py`] = [
+      'from sqlalchemy import Column, ForeignKey, Integer, String',
+      'from app.db import Base',
+      i === 0 ? 'from app.constants import PARENT_TABLE' : '',
+      '',
+      `class Thing${i}(Base):`,
+      i === 0 ? '    __tablename__ = PARENT_TABLE' : `    __tablename__ = "things_${i}"`,
+      '    id = Column(Integer, primary_key=True)',
+      `    parent_id = Column(${i % 3 === 0 ? 'String(36)' : 'Integer'}, ForeignKey("${i % 5 === 0 ? 'parent' : 'parents'}.id"))`,
+      '',
+    ].join('\n');
+  }
+  return out;
+}
+
+describe('parsing on worker threads', () => {
+  it('gives the same facts as parsing in the engine', async () => {
+    const pool = FactsPool.create(2);
+    assert.ok(pool, 'worker threads are available');
+    const text = workspace(1)['app/m0.py'];
+    const inline = await createEngine();
+    inline.updateFile('app/m0.py', text);
+    const fromWorker = await Promise.all([pool.analyze('app/m0.py', text), Promise.resolve(pool.flushAll())]);
+    assert.deepEqual(fromWorker[0], inline.getFacts('app/m0.py'));
+    await pool.close();
+    inline.dispose();
+  });
+
+  it('a large scan finds exactly what an engine fed file by file finds', async () => {
+    const files = workspace(120);
+    const root = makeTree(files);
+    try {
+      const scan = await scanWorkspace({ roots: [root] });
+      const inline = await createEngine();
+      for (const [file, text] of Object.entries(files)) inline.updateFile(file, text);
+      const describe = (e: typeof inline) => e.allFindings().map((f) => `${f.file}:${f.range.start.line} ${f.rule} ${f.message}`);
+      assert.equal(scan.files.length, 122);
+      assert.equal(scan.engine.stats().parsedFiles, 121);
+      assert.deepEqual(describe(scan.engine), describe(inline));
+      // Every fifth file points at `parent` (24 unknown tables); every third other one has a String(36) key
+      // column pointing at an integer (40 - 8 = 32 type mismatches).
+      const rules = inline.allFindings().map((f) => f.rule);
+      assert.equal(rules.filter((r) => r === 'unknown-table').length, 24);
+      assert.equal(rules.filter((r) => r === 'type-mismatch').length, 32);
+      inline.dispose();
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  it('refuses work after it is closed', async () => {
+    const pool = FactsPool.create(2)!;
+    await pool.close();
+    await assert.rejects(pool.analyze('a.py', 'x = 1\n'), /closed/);
+  });
+});
