@@ -1,5 +1,6 @@
 import { FkGuardConfig, NamingConvention } from './config';
 import { SchemaSnapshot } from './schemaSnapshot';
+import { Suggestion, TableNames } from './suggest';
 import { knownType } from './typeFamilies';
 import { rangeOf } from './text';
 import { ClassFact, ColumnFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact, TypeFamily } from './types';
@@ -51,6 +52,7 @@ export class SchemaIndex {
   private readonly refUsers = new Map<string, Set<string>>();
   private readonly defUsers = new Map<string, Set<string>>();
   private tableKeysCache: string[] | undefined;
+  private tableNames: TableNames | undefined;
   private dirty = true;
 
   // Derived state.
@@ -177,6 +179,13 @@ export class SchemaIndex {
     this.ensure();
     this.tableKeysCache ??= [...new Set([...this.tables.keys(), ...this.migrationTables.keys(), ...this.externals.keys()])];
     return this.tableKeysCache;
+  }
+
+  /** "Did you mean" for a table name no definition has, ranked among every table key. */
+  suggestTables(schema: string | undefined, table: string): Suggestion[] {
+    this.ensure();
+    this.tableNames ??= new TableNames(this.allTableKeys());
+    return this.tableNames.suggest(schema, table);
   }
 
   /** The table a declarative class maps to, resolved from `file`'s point of view. */
@@ -355,6 +364,7 @@ export class SchemaIndex {
     // Cleared first: deriving the tables calls back into the lookups below, which must not rebuild again.
     this.dirty = false;
     this.tableKeysCache = undefined;
+    this.tableNames = undefined;
     this.buildModules();
     this.buildClasses();
     this.tables = new Map();
@@ -850,7 +860,7 @@ function provision(f: FileFacts): { signature: string; names: Set<string> } {
     }
     return lo;
   };
-  const signature = JSON.stringify(
+  const signature = hash(JSON.stringify(
     [f.module, f.constants, f.imports, f.classes, f.tables, f.migration, f.metadataRoots, f.typeDecorators],
     (key, value) => {
       if (key === 'statementSpan' || key === 'contentSpan' || key === 'references' || key === 'text') return undefined;
@@ -859,8 +869,20 @@ function provision(f: FileFacts): { signature: string; names: Set<string> } {
       }
       return value;
     },
-  );
+  ));
   return { signature, names };
+}
+
+/** Two 32-bit FNV-1a hashes with different seeds: a signature is compared, never read, so 64 bits do. */
+function hash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${text.length}`;
 }
 
 interface Uses {

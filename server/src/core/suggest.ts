@@ -104,23 +104,78 @@ function nameScore(w: Written, candidate: string): number | undefined {
 }
 
 /**
- * Ranks table keys (`name` or `schema.name`) for a written `schema?.table`. A table in another schema with
- * the same name ranks as a plural does: SQLAlchemy needs the schema in the reference.
+ * Table keys (`name` or `schema.name`) prepared for "did you mean": exact maps for case, plural and
+ * separator variants, and a trigram index so that a workspace of tens of thousands of tables is not
+ * scanned in full for every unknown name. A name within k edits of the written one shares all but at most
+ * 3k of its trigrams, so it must contain one of the 3k+1 rarest (the prefix-filter principle); only those
+ * trigrams' postings are read.
  */
-export function suggestTables(schema: string | undefined, table: string, keys: readonly string[]): Suggestion[] {
-  const out: Suggestion[] = [];
-  const w = prepare(table);
-  for (const key of keys) {
-    const i = key.lastIndexOf('.');
-    const kSchema = i < 0 ? undefined : key.slice(0, i);
-    const kName = i < 0 ? key : key.slice(i + 1);
-    const s = nameScore(w, kName);
-    if (s === undefined) continue;
-    const schemaPenalty = (kSchema ?? '') === (schema ?? '') ? 0 : 1;
-    if (s === 0 && schemaPenalty === 0) continue;
-    out.push({ value: key, score: s + schemaPenalty });
+export class TableNames {
+  private readonly entries: Array<{ key: string; schema?: string; name: string; lower: string }> = [];
+  private readonly exact = new Map<string, number[]>();
+  private readonly byLength = new Map<number, number[]>();
+  private readonly grams = new Map<string, number[]>();
+
+  constructor(keys: readonly string[]) {
+    for (const key of keys) {
+      const i = key.lastIndexOf('.');
+      const name = i < 0 ? key : key.slice(i + 1);
+      const lower = name.toLowerCase();
+      const id = this.entries.push({ key, schema: i < 0 ? undefined : key.slice(0, i), name, lower }) - 1;
+      push(this.exact, lower, id);
+      const bare = lower.replace(/[_-]/g, '');
+      if (bare !== lower) push(this.exact, bare, id);
+      push(this.byLength, lower.length, id);
+      for (const g of trigrams(lower)) push(this.grams, g, id);
+    }
   }
-  return best(out);
+
+  /** The best keys for a written `schema?.table`; the same table in another schema ranks as a plural does. */
+  suggest(schema: string | undefined, table: string): Suggestion[] {
+    const w = prepare(table);
+    const out: Suggestion[] = [];
+    for (const id of this.candidates(w)) {
+      const e = this.entries[id];
+      const s = nameScore(w, e.name);
+      if (s === undefined) continue;
+      const schemaPenalty = (e.schema ?? '') === (schema ?? '') ? 0 : 1;
+      if (s === 0 && schemaPenalty === 0) continue;
+      out.push({ value: e.key, score: s + schemaPenalty });
+    }
+    return best(out);
+  }
+
+  private candidates(w: Written): Set<number> {
+    const out = new Set<number>();
+    const addAll = (ids: number[] | undefined) => {
+      for (const id of ids ?? []) out.add(id);
+    };
+    for (const form of [w.lower, w.bare, ...w.plurals, ...w.barePlurals]) addAll(this.exact.get(form));
+    const grams = [...new Set(trigrams(w.lower))];
+    const mustShare = grams.length - 3 * MAX_EDITS;
+    if (mustShare <= 0) {
+      // A short name: every name of a length within reach is a candidate.
+      for (let len = w.lower.length - MAX_EDITS; len <= w.lower.length + MAX_EDITS; len++) addAll(this.byLength.get(len));
+      return out;
+    }
+    const postings = grams.map((g) => this.grams.get(g) ?? []).sort((a, b) => a.length - b.length);
+    for (const list of postings.slice(0, grams.length - mustShare + 1)) addAll(list);
+    return out;
+  }
+}
+
+function push<K>(map: Map<K, number[]>, key: K, id: number): void {
+  const list = map.get(key);
+  if (list) list.push(id);
+  else map.set(key, [id]);
+}
+
+/** Trigrams of a name padded at both ends, so that short names and their ends count too. */
+function trigrams(name: string): string[] {
+  const padded = `\u0001${name}\u0002`;
+  const out: string[] = [];
+  for (let i = 0; i + 3 <= padded.length; i++) out.push(padded.slice(i, i + 3));
+  return out;
 }
 
 /** The three best, by score then name; a plain comparison, since `localeCompare` is slow on long lists. */

@@ -487,7 +487,7 @@ class FkGuardServer {
     let references = 0;
     for (const p of projects) {
       if (!p.engine) continue;
-      const s = p.engine.stats();
+      const s = p.engine.counts();
       tables += s.tables;
       references += s.references;
     }

@@ -1,5 +1,5 @@
 import { renameReferenceEdit } from '../fixes';
-import { isClearWinner, suggestTables } from '../suggest';
+import { isClearWinner } from '../suggest';
 import { Finding, Fix } from '../types';
 import { RefCheck, tableLocation, where } from './resolve';
 import { typeMismatchFor } from './type-mismatch';
@@ -14,7 +14,7 @@ export function unknownTable(c: RefCheck): Finding | undefined {
   const r = c.resolution;
   if (r.kind !== 'no-table') return undefined;
   const written = r.schema ? `${r.schema}.${r.table}` : r.table;
-  const suggestions = suggestTables(r.schema, r.table, c.index.allTableKeys());
+  const suggestions = c.index.suggestTables(r.schema, r.table);
   const fixes: Fix[] = [];
   const related = [];
   const clear = isClearWinner(suggestions);
