@@ -68,6 +68,13 @@ describe('walkWorkspace', () => {
     assert.deepEqual((await ids(join(root, 'svc', 'app'))).ids, ['models.py']);
   });
 
+  it('stops at a root that is a repository of its own, as git does', async () => {
+    const root = tree({ '.gitignore': 'vendored/\n', 'vendored/lib/models.py': MODEL });
+    mkdirSync(join(root, '.git'));
+    mkdirSync(join(root, 'vendored', 'lib', '.git'));
+    assert.deepEqual((await ids(join(root, 'vendored', 'lib'))).ids, ['models.py']);
+  });
+
   it('ignores .gitignore files above the root outside a repository', async () => {
     const root = tree({ '.gitignore': 'generated/\n', 'app/generated/m.py': MODEL });
     assert.deepEqual((await ids(join(root, 'app'))).ids, ['generated/m.py']);

@@ -383,6 +383,8 @@ function hasExtension(name: string, extensions: readonly string[]): boolean {
  * `generated/` skips `app/generated/`, while a stray `.gitignore` in a home folder is never read.
  */
 async function ancestorIgnoreLayers(fs: WalkFs, root: string, base: string): Promise<IgnoreLayer[]> {
+  // A root that is a repository of its own is where git stops looking: nothing above it applies.
+  if (await exists(fs, path.join(root, '.git'))) return [];
   const chain: string[] = [];
   let repoTop: string | undefined;
   for (let dir = path.dirname(root); ; ) {
