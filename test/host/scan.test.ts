@@ -15,6 +15,9 @@ class RecordingEngine {
   getConfig() {
     return this.config;
   }
+  extensions() {
+    return ['.py', '.pyi'];
+  }
   setConfig(c: FkGuardConfig) {
     this.config = c;
     return [];

@@ -7,12 +7,29 @@ import { isPythonCandidate, scanConstants } from './python/prefilter';
 import { computeLineStarts } from './text';
 import { moduleFromPath } from './python/extract';
 import { checkFile } from './rules';
-import { FileFacts, Finding } from './types';
+import { FileFacts, Finding, SourceLanguage } from './types';
 
 /** What the host hands the engine: a tree-sitter parser with the Python language set. */
 export interface PythonSupport {
   parser: Parser;
 }
+
+/**
+ * A source of schema in another language (TypeScript ORMs, Prisma, SQL DDL): it turns one file's text into
+ * the same facts Python files give, so the index and the rules treat every language alike. The host makes
+ * the dialects (and may load their parsers lazily, on the first candidate file).
+ */
+export interface SourceDialect {
+  language: SourceLanguage;
+  /** File name endings it reads (`.ts`, `.prisma`). */
+  extensions: readonly string[];
+  /** A cheap test on the text: only files that can define or reference a table are extracted. */
+  isCandidate(file: string, text: string): boolean;
+  /** Never throws on broken input: what cannot be read is reported in `errors`. */
+  extract(file: string, text: string): FileFacts;
+}
+
+export const PYTHON_EXTENSIONS: readonly string[] = ['.py', '.pyi'];
 
 export interface EngineStats {
   files: number;
@@ -47,8 +64,25 @@ export class Engine {
   constructor(
     private readonly python: PythonSupport,
     private config: FkGuardConfig = DEFAULT_CONFIG,
+    private readonly dialects: readonly SourceDialect[] = [],
   ) {
     this.index = new SchemaIndex(config);
+  }
+
+  /** Every file name ending the engine reads: Python's and its dialects'. */
+  extensions(): string[] {
+    return [...PYTHON_EXTENSIONS, ...this.dialects.flatMap((d) => d.extensions)];
+  }
+
+  private dialectFor(file: string): SourceDialect | undefined {
+    if (file.endsWith('.d.ts')) return undefined;
+    return this.dialects.find((d) => d.extensions.some((e) => file.endsWith(e)));
+  }
+
+  /** Whether `file` with this text is one the engine analyses (Python or any dialect's). */
+  accepts(file: string, text: string): boolean {
+    const d = this.dialectFor(file);
+    return d ? d.isCandidate(file, text) : Engine.isCandidate(file, text);
   }
 
   /** Cheap test on the text: only files that can define or reference a table are parsed. */
@@ -76,6 +110,18 @@ export class Engine {
    */
   updateFile(file: string, text: string, opts: { keepTree?: boolean; edits?: DocumentEdit[] } = {}): string[] {
     this.seen.add(file);
+    const dialect = this.dialectFor(file);
+    if (dialect) {
+      if (!dialect.isCandidate(file, text)) return this.removeFacts(file);
+      let facts: FileFacts;
+      try {
+        facts = dialect.extract(file, text);
+      } catch (e) {
+        // A dialect must not throw; if one does, the file yields no facts and says why.
+        facts = { ...emptyFacts(file, text, dialect.language), errors: [{ message: `FK Guard could not read this file: ${e instanceof Error ? e.message : String(e)}`, span: { start: 0, end: 0 } }] };
+      }
+      return this.setFacts(facts);
+    }
     if (!Engine.isCandidate(file, text)) {
       this.dropTree(file);
       return this.acceptFacts(file, analyzeText(this.python, file, text));
@@ -252,6 +298,24 @@ export function analyzeText(python: PythonSupport, file: string, text: string): 
   } finally {
     tree.delete();
   }
+}
+
+/** Facts with nothing in them, for a file of `language`; dialects start from this. */
+export function emptyFacts(file: string, text: string, language: SourceLanguage): FileFacts {
+  return {
+    file,
+    language,
+    module: moduleFromPath(file),
+    constants: {},
+    imports: [],
+    classes: [],
+    tables: [],
+    references: [],
+    metadataRoots: [],
+    typeDecorators: {},
+    errors: [],
+    lineStarts: computeLineStarts(text),
+  };
 }
 
 /** The facts of a file that defines only string constants (a `constants.py`), without parsing it. */

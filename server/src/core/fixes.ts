@@ -1,6 +1,7 @@
 import { IndexedColumn, SchemaIndex } from './schemaIndex';
 import { rangeOf } from './text';
 import { pythonTypeFor } from './typeFamilies';
+import { sqlalchemyTypeFor, TYPE_WRITERS } from './typeWriters';
 import { ColumnFact, FileFacts, ReferenceFact, Span, TextEdit, TypeFact, TypeFamily } from './types';
 
 /** Module paths under which SQLAlchemy's generic types live; one import of any of them serves. */
@@ -46,7 +47,7 @@ export function renameReferenceEdit(
     }
     return edit(facts, ref.tableSpan, target.table);
   }
-  if ((ref.form === 'attribute' || ref.form === 'table-c') && ref.attr && target.column !== ref.attr) {
+  if ((ref.form === 'attribute' || ref.form === 'table-c' || ref.form === 'variable') && ref.attr && target.column !== ref.attr) {
     // `User.uid` → `User.id`, `users.c.uid` → `users.c.id`: the attribute ends the expression.
     return edit(facts, { start: ref.span.end - ref.attr.length, end: ref.span.end }, target.column);
   }
@@ -150,13 +151,29 @@ export function typeFixEdits(
   const edits: TextEdit[] = [];
   const targetType = target.type;
   if (!targetType) return { edits };
+  if (facts.language !== 'python') {
+    // Another language's column: its dialect's writer knows the idiom.
+    const writer = sourceType?.style ? TYPE_WRITERS[sourceType.style] : undefined;
+    const out = writer && sourceType ? writer(facts, source, sourceType, { family: targetType.family, sqlType: targetType.sqlType }) : undefined;
+    return out ?? { edits };
+  }
   let written: string | undefined;
+  const targetFacts = target.file ? index.facts(target.file) : undefined;
   if (sourceType?.source === 'explicit' && sourceType.span) {
     let expr: string;
     let importEdits: TextEdit[];
-    // A key type from the config (`users.id:uuid`) is SQL, not Python: it is written as SQLAlchemy's own type.
-    if (targetType.source === 'explicit' && target.file) {
-      const origin = typeOrigin(index.facts(target.file), targetType);
+    const crossLanguage = targetFacts !== undefined && targetFacts.language !== 'python';
+    // A key type from the config (`users.id:uuid`) is SQL, not Python: it is written as SQLAlchemy's own type;
+    // so is a key defined in another language (a Prisma model, a SQL file).
+    if (crossLanguage || !target.file) {
+      const spelled = sqlalchemyTypeFor({ family: targetType.family, sqlType: targetType.sqlType });
+      const m = spelled ? /^(\w+)(.*)$/.exec(spelled) : null;
+      if (!m) return { edits };
+      const bound = bindName(facts, { module: 'sqlalchemy', name: m[1] }, sourceType.qualifier);
+      expr = `${bound.expr}${m[2]}`;
+      importEdits = bound.edits;
+    } else if (targetType.source === 'explicit') {
+      const origin = typeOrigin(targetFacts, targetType);
       const callee = targetType.qualifier ? `${targetType.qualifier}.${targetType.name}` : targetType.name;
       const args = targetType.text.startsWith(callee) ? targetType.text.slice(callee.length) : '';
       const bound = bindName(facts, origin, sourceType.qualifier);

@@ -431,7 +431,8 @@ export class SchemaIndex {
     if (cls.tablename) {
       name = this.resolveName(file, cls.tablename);
       if (name === undefined) unknownName = true;
-    } else if (cls.abstract) {
+    } else if (cls.abstract || cls.framework) {
+      // Another ORM's dialect names its entities itself; a class it left unnamed is a base, not a table.
       name = undefined;
     } else if (parentTable || unknownParent) {
       // Single-table inheritance: the subclass's columns live in the parent's table.

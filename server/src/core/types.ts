@@ -71,6 +71,11 @@ export interface TypeFact {
   span?: Span;
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
   source: 'explicit' | 'annotation' | 'field';
+  /**
+   * For languages other than Python: how the type is written, naming the type writer that can rewrite it
+   * (`typeorm`, `drizzle`, `knex`, `sequelize`, `prisma`, `sql`); see `typeWriters.ts`.
+   */
+  style?: string;
 }
 
 /** The `X` of a `Mapped[X]` (or a SQLModel field annotation), with its span, so a fix can rewrite it. */
@@ -111,6 +116,11 @@ export type TableNaming = 'explicit' | 'flask' | 'sqlmodel' | 'declared-attr' | 
 
 export interface ClassFact {
   name: string;
+  /**
+   * Set for entity classes of other ORMs (TypeORM, Sequelize, Prisma models): their table name is decided
+   * by the dialect that read them, so no Python naming rule (Flask, SQLModel, declared_attr) applies.
+   */
+  framework?: string;
   /** Base classes as written (`Base`, `db.Model`, `TimestampMixin`, `models.Base`). */
   bases: string[];
   /** `SQLModel` classes with `table=True`. */
@@ -173,10 +183,12 @@ export interface ReferenceSource {
 export interface ReferenceFact {
   /**
    * `string`: `"table.column"` or `"schema.table.column"`;
-   * `attribute`: `User.id`; `table-c`: `users_table.c.id`;
-   * `pair`: table and column given separately (Alembic `create_foreign_key`).
+   * `attribute`: `User.id` (a class and its attribute; without `attr`, the class's primary key);
+   * `table-c`: `users_table.c.id` (a variable holding a table, and a column's database name);
+   * `variable`: `users.id` in Drizzle (a variable holding a table, and a column's property name);
+   * `pair`: table and column given separately (Alembic `create_foreign_key`, Knex `inTable`).
    */
-  form: 'string' | 'attribute' | 'table-c' | 'pair';
+  form: 'string' | 'attribute' | 'table-c' | 'variable' | 'pair';
   /** The target as an expression (string forms). */
   target?: NameExpr;
   /** For `attribute` and `table-c`: the class or variable, and the attribute. */
@@ -225,10 +237,12 @@ export interface ParseError {
   span: Span;
 }
 
+export type SourceLanguage = 'python' | 'typescript' | 'prisma' | 'sql';
+
 /** Everything FK Guard knows about one file. Derived from its text alone. */
 export interface FileFacts {
   file: string;
-  language: 'python';
+  language: SourceLanguage;
   /** The Python module path guessed from the file path, for resolving imports. */
   module: string;
   constants: Record<string, string>;

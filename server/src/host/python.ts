@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import { FkGuardConfig } from '../core/config';
 import { Engine, PythonSupport } from '../core/engine';
+import { sourceDialects } from './dialects';
 
 let ready: Promise<Language> | undefined;
 
@@ -33,6 +34,10 @@ export async function loadPython(): Promise<PythonSupport> {
   return { parser };
 }
 
+/**
+ * An engine with every source of schema this build knows: Python always, and the dialects of
+ * `sourceDialects()` (whose parsers load on their first candidate file).
+ */
 export async function createEngine(config?: FkGuardConfig): Promise<Engine> {
-  return new Engine(await loadPython(), config);
+  return new Engine(await loadPython(), config, sourceDialects());
 }

@@ -10,7 +10,6 @@ import { createEngine } from './python';
 import {
   CancellationToken,
   commonBase,
-  PYTHON_EXTENSIONS,
   readSourceFile,
   realFs,
   SkippedFile,
@@ -134,7 +133,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const walk = await walkWorkspace({
     roots,
     base,
-    extensions: options.extensions ?? PYTHON_EXTENSIONS,
+    extensions: options.extensions ?? engine.extensions(),
     include: config.include,
     exclude: config.exclude,
     token: options.token,
@@ -171,6 +170,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       const retain = () => {
         if (options.retainText && target.getFacts(f.id) !== undefined) entry.text = read.text;
       };
+      // Worker threads parse Python (`isCandidate` is Python's test); other languages' dialects run here.
       if (pool && Engine.isCandidate(f.id, read.text)) {
         analyses.push(
           pool.analyze(f.id, read.text).then(

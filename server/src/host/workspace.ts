@@ -1,13 +1,14 @@
 // Walking a workspace and reading its source files: the one place where FK Guard touches the file system to
 // find files. The CLI and the language server both use it, so an editor and CI see the same set of files.
 
+import { PYTHON_EXTENSIONS } from '../core/engine';
 import { Dirent, promises as nodeFs, Stats } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { Ignore } from 'ignore';
 import picomatch from 'picomatch';
 
 /** The extensions of files the Python engine reads. Other languages add their own list. */
-export const PYTHON_EXTENSIONS: readonly string[] = ['.py', '.pyi'];
+export { PYTHON_EXTENSIONS } from '../core/engine';
 
 /**
  * Folder names that never hold a project's own models: dependencies, virtual environments, caches and build

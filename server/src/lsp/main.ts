@@ -8,7 +8,10 @@ import { DEFAULT_CONFIG } from '../core/config';
 import { CONFIG_FILE_NAMES, loadConfig } from '../host/configFile';
 import { createEngine } from '../host/python';
 import { scanWorkspace } from '../host/scan';
+import { sourceExtensions } from '../host/dialects';
 import { isWalkedPath, readSourceFile } from '../host/workspace';
+
+const extensions = sourceExtensions();
 import type { ServerHost } from './host';
 import { createServer } from './server';
 
@@ -29,7 +32,7 @@ const host: ServerHost = {
   },
   createEngine: (config) => createEngine(config),
   // The walk's rules for one file that appeared after the walk; `.gitignore` applies at the next index.
-  isIncluded: (id, config) => isWalkedPath(id, { include: config.include, exclude: config.exclude }),
+  isIncluded: (id, config) => isWalkedPath(id, { extensions, include: config.include, exclude: config.exclude }),
   async readFile(path, config) {
     const read = await readSourceFile(path, config.maxFileSize);
     return 'text' in read ? read.text : undefined;

@@ -46,9 +46,12 @@ const NOT_A_TYPE = new Set([
 
 const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
 
+/** A file's module path: `src/app/models.py` → `src.app.models`; `src/db/schema.ts` → `src.db.schema`. */
 export function moduleFromPath(file: string): string {
-  let p = file.replace(/\\/g, '/').replace(/\.pyi?$/, '');
-  p = p.replace(/\/__init__$/, '');
+  const script = /\.[cm]?[jt]sx?$/.test(file);
+  let p = file.replace(/\\/g, '/').replace(/\.(pyi?|[cm]?[jt]sx?|prisma|sql)$/, '');
+  // A package's module is its folder: `__init__.py` in Python, `index.ts` in TypeScript.
+  p = p.replace(script ? /\/index$/ : /\/__init__$/, '');
   return p.split('/').filter(Boolean).join('.');
 }
 

@@ -57,16 +57,23 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     if (table === undefined || ref.column === undefined) return { display, resolution: { kind: 'dynamic' } };
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
-  const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : `${ref.owner}.${ref.attr}`;
-  if (!ref.owner || !ref.attr) return { display, resolution: { kind: 'dynamic' } };
-  if (ref.form === 'table-c') {
+  const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : ref.attr ? `${ref.owner}.${ref.attr}` : `${ref.owner}`;
+  if (!ref.owner || (!ref.attr && ref.form !== 'attribute')) return { display, resolution: { kind: 'dynamic' } };
+  if (ref.form === 'table-c' || ref.form === 'variable') {
     const def = index.tableVariable(file, ref.owner);
     if (!def) return { display, resolution: { kind: 'unseen' } };
-    return { display, resolution: columnOf([def], ref.attr, false) };
+    return { display, resolution: columnOf([def], ref.attr!, ref.form === 'variable') };
   }
   const mapping = index.classTable(file, ref.owner);
   if (!mapping || !mapping.table) return { display, resolution: { kind: 'unseen' } };
+  if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
   return { display, resolution: columnOf([mapping.table], ref.attr, true) };
+}
+
+/** `@ManyToOne(() => User)` with no referenced column names the primary key; a composite one is not judged. */
+function primaryKeyOf(def: TableDef): Resolution {
+  const pk = [...def.columns.values()].filter((c) => c.column.primaryKey);
+  return pk.length === 1 ? { kind: 'ok', defs: [def], def, column: pk[0] } : { kind: 'unseen' };
 }
 
 function displayExpr(ref: ReferenceFact): string {
