@@ -2,7 +2,7 @@ import { Edit, type Parser, type Tree } from 'web-tree-sitter';
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
-import { extractPython } from './python/extract';
+import { extractPython, extractPythonAfterEdit } from './python/extract';
 import { isPythonCandidate, scanConstants } from './python/prefilter';
 import { computeLineStarts } from './text';
 import { moduleFromPath } from './python/extract';
@@ -152,7 +152,17 @@ export class Engine {
     if (!tree) return this.removeFacts(file);
     let facts: FileFacts;
     try {
-      facts = extractPython(file, text, tree);
+      const previous = this.facts.get(file);
+      const single = opts.edits?.length === 1 ? opts.edits[0] : undefined;
+      const quick =
+        old && single && previous && !previous.constantsOnly
+          ? extractPythonAfterEdit(previous, text, tree, old, {
+              start: single.startIndex,
+              oldEnd: single.oldEndIndex,
+              newEnd: single.startIndex + single.newText.length,
+            })
+          : undefined;
+      facts = quick ?? extractPython(file, text, tree);
     } finally {
       this.dropTree(file);
       if (opts.keepTree) this.trees.set(file, { tree, text });

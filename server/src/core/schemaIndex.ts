@@ -63,6 +63,7 @@ export class SchemaIndex {
   private migrationOrder = new Map<string, number>();
   private classMap = new Map<string, ClassMapping>();
   private classesByName = new Map<string, Array<{ file: string; cls: ClassFact }>>();
+  private classLookups = new Map<string, { file: string; cls: ClassFact } | undefined>();
   private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
   private modules = new Map<string, string[]>();
   private externals = new Map<string, TableDef>();
@@ -305,6 +306,15 @@ export class SchemaIndex {
   /** A class as `file` sees the name: its own, an imported one, or the only class of that name. */
   findClass(file: string, dotted: string): { file: string; cls: ClassFact } | undefined {
     this.ensureClasses();
+    // Deriving the tables asks the same question many times per class (bases, mixins, schema, metadata).
+    const key = `${file}\u0000${dotted}`;
+    if (this.classLookups.has(key)) return this.classLookups.get(key);
+    const found = this.lookupClass(file, dotted);
+    this.classLookups.set(key, found);
+    return found;
+  }
+
+  private lookupClass(file: string, dotted: string): { file: string; cls: ClassFact } | undefined {
     const name = dotted.split('.').pop()!;
     const candidates = this.classesByName.get(name);
     if (!candidates || candidates.length === 0) return undefined;
@@ -323,6 +333,12 @@ export class SchemaIndex {
       if (hit) return hit;
     }
     return local ?? candidates[0];
+  }
+
+  /** The classes one dialect read (`prisma` models), with their files: what an unknown model name may mean. */
+  classesOf(framework: string): Array<{ file: string; cls: ClassFact }> {
+    this.ensureClasses();
+    return [...this.classesByName.values()].flat().filter((c) => c.cls.framework === framework);
   }
 
   // ---- derivation ----
@@ -350,6 +366,7 @@ export class SchemaIndex {
 
   private buildClasses(): void {
     this.classesByName = new Map();
+    this.classLookups = new Map();
     for (const f of this.files.values()) {
       for (const cls of f.classes) {
         let list = this.classesByName.get(cls.name);

@@ -69,6 +69,11 @@ export interface TypeFact {
   sqlType: string;
   /** Where the type expression is; absent for a type that comes from an annotation only. */
   span?: Span;
+  /**
+   * Prisma: the native type attribute (`@db.VarChar(255)`) that refines the type token in `span`; a rewrite of
+   * the type replaces or removes it, since the two are written apart (`String @unique @db.VarChar(255)`).
+   */
+  nativeSpan?: Span;
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
   source: 'explicit' | 'annotation' | 'field';
   /**
@@ -194,6 +199,11 @@ export interface ReferenceFact {
   /** For `attribute` and `table-c`: the class or variable, and the attribute. */
   owner?: string;
   attr?: string;
+  /**
+   * For `attribute`: where the class name is written, set when the class must be in the workspace (a Prisma
+   * relation names a model of the schema), so an unknown one is reported and renamed instead of trusted.
+   */
+  ownerSpan?: Span;
   /** For `pair`: table and column names with their own spans. */
   table?: NameExpr;
   tableSchema?: string;

@@ -24,6 +24,8 @@ export type Resolution =
   | { kind: 'unseen' }
   | { kind: 'malformed'; text: string }
   | { kind: 'no-table'; schema?: string; table: string; column: string }
+  /** A class that must exist (a Prisma relation's model, see `ReferenceFact.ownerSpan`) is nowhere. */
+  | { kind: 'no-class'; owner: string }
   | { kind: 'no-column'; defs: TableDef[]; column: string }
   | { kind: 'ok'; defs: TableDef[]; def: TableDef; column: IndexedColumn };
 
@@ -65,6 +67,7 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     return { display, resolution: columnOf([def], ref.attr!, ref.form === 'variable') };
   }
   const mapping = index.classTable(file, ref.owner);
+  if (!mapping && ref.ownerSpan) return { display: ref.owner, resolution: { kind: 'no-class', owner: ref.owner } };
   if (!mapping || !mapping.table) return { display, resolution: { kind: 'unseen' } };
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
   return { display, resolution: columnOf([mapping.table], ref.attr, true) };

@@ -1,6 +1,7 @@
 import { renameReferenceEdit } from '../fixes';
-import { isClearWinner } from '../suggest';
-import { Finding, Fix } from '../types';
+import { isClearWinner, suggestNames } from '../suggest';
+import { rangeOf } from '../text';
+import { Finding, Fix, RelatedLocation } from '../types';
 import { RefCheck, tableLocation, where } from './resolve';
 import { typeMismatchFor } from './type-mismatch';
 
@@ -12,6 +13,7 @@ import { typeMismatchFor } from './type-mismatch';
  */
 export function unknownTable(c: RefCheck): Finding | undefined {
   const r = c.resolution;
+  if (r.kind === 'no-class') return unknownModel(c, r.owner);
   if (r.kind !== 'no-table') return undefined;
   const written = r.schema ? `${r.schema}.${r.table}` : r.table;
   const suggestions = c.index.suggestTables(r.schema, r.table);
@@ -50,6 +52,43 @@ export function unknownTable(c: RefCheck): Finding | undefined {
     message: `\`${written}\` is not a table${hint || ` in this workspace${external}`}`,
     file: c.facts.file,
     range: c.range,
+    reference: c.display,
+    related,
+    fixes,
+  };
+}
+
+/**
+ * A relation that names a model no schema file defines (`author Usr @relation(...)`): Prisma refuses the
+ * schema. The suggestions are the models of the same dialect; the fix renames the type where it is written.
+ */
+function unknownModel(c: RefCheck, owner: string): Finding | undefined {
+  const ownerSpan = c.ref.ownerSpan;
+  if (!ownerSpan) return undefined;
+  const framework = c.facts.classes.find((k) => k.name === c.ref.source.className)?.framework;
+  const models = framework ? c.index.classesOf(framework) : [];
+  const suggestions = suggestNames(owner, [...new Set(models.map((m) => m.cls.name))]);
+  const clear = isClearWinner(suggestions);
+  const related: RelatedLocation[] = [];
+  const fixes: Fix[] = [];
+  let hint = '';
+  for (const [i, s] of suggestions.entries()) {
+    const m = models.find((x) => x.cls.name === s.value)!;
+    const loc = { file: m.file, range: c.index.rangeIn(m.file, m.cls.nameSpan), message: `\`${s.value}\` is defined here` };
+    related.push(loc);
+    if (i === 0) hint = `; did you mean \`${s.value}\` (${where(loc.file, loc.range)})?`;
+    fixes.push({
+      title: `Change to \`${s.value}\``,
+      isPreferred: i === 0 && clear,
+      edits: [{ file: c.facts.file, range: rangeOf(c.facts.lineStarts, ownerSpan), newText: s.value }],
+    });
+  }
+  return {
+    rule: 'unknown-table',
+    severity: 'error',
+    message: `\`${owner}\` is not a model${hint || ' in this workspace'}`,
+    file: c.facts.file,
+    range: rangeOf(c.facts.lineStarts, ownerSpan),
     reference: c.display,
     related,
     fixes,
