@@ -1,4 +1,4 @@
--- FK Guard in a real Neovim (0.7+), driven headless by run.ts. Neovim is configured by nothing but the README's
+-- FK Guard in a real Neovim (0.7+), driven headless by ../run.ts. Neovim is configured by nothing but the README's
 -- snippet (passed as -u init.lua), so this proves that snippet: the file type comes from Neovim's own detection,
 -- the server from the PATH. Loaded with --cmd, before init.lua, so the recorder below sees every notification;
 -- run.ts then calls FkguardQuickFix.run() with -c once the model file is loaded.
