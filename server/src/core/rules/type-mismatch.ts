@@ -55,8 +55,11 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
       ? `${db} refuses this foreign key (${sqlPair})`
       : `${db} accepts the key, but the types differ (${sqlPair})`;
   const srcFacts = c.index.facts(cmp.source.file) ?? c.facts;
-  const onType = cmp.source.file === c.facts.file && cmp.source.column.type?.source === 'explicit' && cmp.source.column.type.span;
-  const range = onType ? rangeOf(srcFacts.lineStarts, cmp.source.column.type!.span!) : c.range;
+  // An inferred type (TypeORM's `@Column()` on `userId: number`) has an empty span, where a type would be
+  // inserted: the property's own type is what is wrong there.
+  const typeSpan = cmp.source.column.type?.source === 'explicit' ? cmp.source.column.type.span : undefined;
+  const at = typeSpan && typeSpan.end > typeSpan.start ? typeSpan : typeSpan ? cmp.source.column.annotation?.span : undefined;
+  const range = cmp.source.file === c.facts.file && at ? rangeOf(srcFacts.lineStarts, at) : c.range;
   const loc = columnLocation(c.index, r.def, r.column);
   return {
     rule: 'type-mismatch',

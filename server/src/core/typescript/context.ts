@@ -1,0 +1,221 @@
+import type * as TsMorph from 'ts-morph';
+import type { Node, ObjectLiteralExpression, SourceFile } from 'ts-morph';
+import { emptyFacts } from '../engine';
+import { FileFacts, ImportFact, Span } from '../types';
+
+/** The ts-morph module, handed in by the host so the core never loads the compiler itself. */
+export type TsMorphModule = typeof TsMorph;
+
+/** A string literal as written: its value, the span with quotes, and the span of its content. */
+export interface Literal {
+  value: string;
+  span: Span;
+  contentSpan: Span;
+}
+
+/** One call of a chain such as `t.integer('user_id').references('id').inTable('users')`, root first. */
+export interface ChainCall {
+  name: string;
+  args: Node[];
+  node: Node;
+  /** Where the method name is written. */
+  nameSpan: Span;
+}
+
+/**
+ * What every ORM reader shares for one file: its facts, the syntax helpers, and the imports, collected
+ * before any reader runs so each can ask where a name comes from.
+ */
+export class TsFile {
+  readonly facts: FileFacts;
+
+  constructor(
+    readonly tm: TsMorphModule,
+    readonly sf: SourceFile,
+    file: string,
+    text: string,
+  ) {
+    this.facts = emptyFacts(file, text, 'typescript');
+    this.collectImports();
+  }
+
+  span(n: Node): Span {
+    return { start: n.getStart(), end: n.getEnd() };
+  }
+
+  /** A plain string: `'users'`, `"users"` or a template without substitutions. */
+  literal(n: Node | undefined): Literal | undefined {
+    if (!n) return undefined;
+    const { Node: N } = this.tm;
+    if (!N.isStringLiteral(n) && !N.isNoSubstitutionTemplateLiteral(n)) return undefined;
+    const start = n.getStart();
+    const end = n.getEnd();
+    return { value: n.getLiteralValue(), span: { start, end }, contentSpan: { start: start + 1, end: end - 1 } };
+  }
+
+  /** A number literal's value as text (`255`). */
+  numberText(n: Node | undefined): string | undefined {
+    return n && this.tm.Node.isNumericLiteral(n) ? n.getLiteralValue().toString() : undefined;
+  }
+
+  /** The properties of an object literal by key: `{ name: 'x', type }` → name → `'x'`, type → `type`. */
+  props(n: Node | undefined): Map<string, Node> {
+    const out = new Map<string, Node>();
+    const { Node: N } = this.tm;
+    if (!n || !N.isObjectLiteralExpression(n)) return out;
+    for (const p of (n as ObjectLiteralExpression).getProperties()) {
+      if (N.isPropertyAssignment(p)) {
+        const init = p.getInitializer();
+        if (init) out.set(this.propertyName(p.getNameNode()), init);
+      } else if (N.isShorthandPropertyAssignment(p)) {
+        out.set(p.getName(), p.getNameNode());
+      } else if (N.isMethodDeclaration(p)) {
+        out.set(p.getName(), p);
+      }
+    }
+    return out;
+  }
+
+  /** A property key as a string: `name`, `'name'`, `"user-id"`. */
+  propertyName(n: Node): string {
+    const lit = this.literal(n);
+    if (lit) return lit.value;
+    return n.getText();
+  }
+
+  /** `true` / `false` literals. */
+  bool(n: Node | undefined): boolean | undefined {
+    if (!n) return undefined;
+    const k = n.getKind();
+    if (k === this.tm.SyntaxKind.TrueKeyword) return true;
+    if (k === this.tm.SyntaxKind.FalseKeyword) return false;
+    return undefined;
+  }
+
+  /** Skips `(x)`, `x as T`, `x!` and `x satisfies T` around an expression. */
+  unwrap(n: Node | undefined): Node | undefined {
+    const { Node: N } = this.tm;
+    let cur = n;
+    while (cur && (N.isParenthesizedExpression(cur) || N.isAsExpression(cur) || N.isNonNullExpression(cur) || N.isSatisfiesExpression(cur))) {
+      cur = cur.getExpression();
+    }
+    return cur;
+  }
+
+  /**
+   * The calls of a method chain from its root: `t.integer('a').references('id')` gives `integer`, then
+   * `references`, and the root's receiver (`t`). A chain whose root is not a property call gives nothing.
+   */
+  chain(n: Node): { receiver: Node; calls: ChainCall[] } | undefined {
+    const { Node: N } = this.tm;
+    const calls: ChainCall[] = [];
+    let cur: Node | undefined = this.unwrap(n);
+    while (cur && N.isCallExpression(cur)) {
+      const callee = cur.getExpression();
+      if (!N.isPropertyAccessExpression(callee)) {
+        if (N.isIdentifier(callee)) {
+          calls.unshift({ name: callee.getText(), args: cur.getArguments(), node: cur, nameSpan: this.span(callee) });
+          return { receiver: callee, calls };
+        }
+        return undefined;
+      }
+      const nameNode = callee.getNameNode();
+      calls.unshift({ name: nameNode.getText(), args: cur.getArguments(), node: cur, nameSpan: this.span(nameNode) });
+      cur = this.unwrap(callee.getExpression());
+    }
+    return cur ? { receiver: cur, calls } : undefined;
+  }
+
+  /** The name a function-valued argument returns: `() => User` → `User`, `(): AnyPgColumn => users.id` → that. */
+  arrowResult(n: Node | undefined): Node | undefined {
+    const { Node: N } = this.tm;
+    const f = this.unwrap(n);
+    if (!f) return undefined;
+    if (N.isArrowFunction(f) || N.isFunctionExpression(f)) {
+      const body = f.getBody();
+      if (N.isBlock(body)) {
+        const ret = body.getStatements().find((s) => N.isReturnStatement(s));
+        return ret && N.isReturnStatement(ret) ? this.unwrap(ret.getExpression()) : undefined;
+      }
+      return this.unwrap(body);
+    }
+    return undefined;
+  }
+
+  /** The module a local name is imported from (`typeorm`, `src.entities.user`), if it is imported. */
+  importOf(local: string): ImportFact | undefined {
+    return this.facts.imports.find((i) => i.local === local);
+  }
+
+  /** Whether the file imports anything from one of these packages (or a subpath of one). */
+  importsFrom(...packages: string[]): boolean {
+    return this.facts.imports.some((i) => packages.some((p) => i.module === p || i.module.startsWith(`${p}/`)));
+  }
+
+  // ---- imports ----
+
+  private collectImports(): void {
+    const { Node: N } = this.tm;
+    for (const d of this.sf.getImportDeclarations()) {
+      const module = this.resolveSpecifier(d.getModuleSpecifierValue());
+      const statementSpan = this.span(d);
+      const def = d.getDefaultImport();
+      if (def) this.facts.imports.push({ local: def.getText(), module, name: 'default', span: this.span(def), statementSpan });
+      const ns = d.getNamespaceImport();
+      if (ns) this.facts.imports.push({ local: ns.getText(), module, span: this.span(ns), statementSpan });
+      for (const s of d.getNamedImports()) {
+        const name = s.getName();
+        const alias = s.getAliasNode()?.getText();
+        this.facts.imports.push({ local: alias ?? name, module, name, span: this.span(s), statementSpan });
+      }
+    }
+    // CommonJS: `const { User } = require('./user')`, `const User = require('./user')`.
+    for (const st of this.sf.getVariableStatements()) {
+      for (const decl of st.getDeclarations()) {
+        const init = this.unwrap(decl.getInitializer());
+        if (!init || !N.isCallExpression(init) || init.getExpression().getText() !== 'require') continue;
+        const spec = this.literal(init.getArguments()[0]);
+        if (!spec) continue;
+        const module = this.resolveSpecifier(spec.value);
+        const nameNode = decl.getNameNode();
+        const statementSpan = this.span(st);
+        if (N.isIdentifier(nameNode)) {
+          this.facts.imports.push({ local: nameNode.getText(), module, span: this.span(nameNode), statementSpan });
+        } else if (N.isObjectBindingPattern(nameNode)) {
+          for (const el of nameNode.getElements()) {
+            const local = el.getNameNode().getText();
+            const name = el.getPropertyNameNode()?.getText() ?? local;
+            this.facts.imports.push({ local, module, name, span: this.span(el), statementSpan });
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A module specifier as a dotted module path, so the index finds the file: `./user` in
+   * `src/entities/post.ts` is `src.entities.user`; a package (`typeorm`, `drizzle-orm/pg-core`) stays as is.
+   */
+  resolveSpecifier(spec: string): string {
+    if (!spec.startsWith('.')) return spec;
+    const dir = this.facts.file.replace(/\\/g, '/').split('/').slice(0, -1);
+    for (const part of spec.replace(/\.[cm]?[jt]sx?$/, '').split('/')) {
+      if (part === '.' || part === '') continue;
+      if (part === '..') dir.pop();
+      else dir.push(part);
+    }
+    // `./models/index` is the folder's module, as `moduleFromPath` names `models/index.ts`.
+    if (dir[dir.length - 1] === 'index') dir.pop();
+    return dir.join('.');
+  }
+}
+
+/** TypeORM's `camelCase` (util/StringUtils): `user_id` → `userId`, as its default join column names are made. */
+export function typeormCamelCase(text: string): string {
+  return text.replace(/^([A-Z])|[\s\-_](\w)/g, (_m, p1: string | undefined, p2: string | undefined) => (p2 ? p2.toUpperCase() : p1!.toLowerCase()));
+}
+
+/** TypeORM's `snakeCase`: `UserProfile` → `user_profile`, `HTTPLog` → `http_log`: its default table names. */
+export function typeormSnakeCase(text: string): string {
+  return text.replace(/([A-Z])([A-Z])([a-z])/g, '$1_$2$3').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}

@@ -1,0 +1,64 @@
+import type { Project } from 'ts-morph';
+import type { SourceDialect } from '../engine';
+import { FileFacts } from '../types';
+import { TsFile, TsMorphModule } from './context';
+import { readTypeorm } from './typeorm';
+
+export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+
+/**
+ * Whether a TypeScript or JavaScript file can define or reference a table: it imports an ORM, or it is a
+ * migration that creates tables without importing anything (Knex's `exports.up`, sequelize-cli's
+ * `queryInterface`). Everything else is never parsed, so the compiler loads only when such a file exists.
+ */
+export function isTypeScriptCandidate(text: string): boolean {
+  return /(?:from\s*|require\s*\(\s*)['"](?:typeorm|sequelize|sequelize-typescript|@sequelize\/core|drizzle-orm(?:\/[\w-]+)?|knex)['"]/.test(text)
+    || /\b(?:createTable|queryInterface|sequelize\.define)\b/.test(text);
+}
+
+/** One file's syntax tree kept for a single extraction: the project holds at most one file at a time. */
+const SCRATCH = '/fkguard/scratch';
+
+/**
+ * The TypeScript dialect: TypeORM, Drizzle, Knex and Sequelize files through ts-morph. `load` returns
+ * the ts-morph module; it is called on the first candidate file, never before.
+ */
+export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialect {
+  let tm: TsMorphModule | undefined;
+  let project: Project | undefined;
+  return {
+    language: 'typescript',
+    extensions: TYPESCRIPT_EXTENSIONS,
+    isCandidate: (_file, text) => isTypeScriptCandidate(text),
+    extract(file: string, text: string): FileFacts {
+      tm ??= load();
+      project ??= new tm.Project({
+        useInMemoryFileSystem: true,
+        skipLoadingLibFiles: true,
+        skipAddingFilesFromTsConfig: true,
+        compilerOptions: { allowJs: true, experimentalDecorators: true, noResolve: true },
+      });
+      // The extension decides how the text is parsed (JSX aside, `.js` allows what `.ts` does not).
+      const ext = /\.[cm]?[jt]s$/.exec(file)?.[0] ?? '.ts';
+      const sf = project.createSourceFile(`${SCRATCH}${ext}`, text, { overwrite: true });
+      try {
+        const f = new TsFile(tm, sf, file, text);
+        parseErrors(f);
+        readTypeorm(f);
+        return f.facts;
+      } finally {
+        project.removeSourceFile(sf);
+      }
+    },
+  };
+}
+
+/** The parser's own diagnostics: a half-typed file still yields what it can, and says what it could not read. */
+function parseErrors(f: TsFile): void {
+  const diagnostics = (f.sf.compilerNode as unknown as { parseDiagnostics?: Array<{ start?: number; length?: number; messageText: unknown }> }).parseDiagnostics ?? [];
+  for (const d of diagnostics) {
+    const start = d.start ?? 0;
+    const message = typeof d.messageText === 'string' ? d.messageText : 'syntax error';
+    f.facts.errors.push({ message, span: { start, end: start + (d.length ?? 0) } });
+  }
+}
