@@ -186,7 +186,7 @@ export class Engine {
     if (facts.constantsOnly) this.parsed.delete(facts.file);
     else this.parsed.add(facts.file);
     this.facts.set(facts.file, facts);
-    const affected = this.index.setFacts(facts);
+    const affected = this.withSuggestionUsers(this.index.setFacts(facts));
     for (const f of affected) this.findingsCache.delete(f);
     this.findingsCache.delete(facts.file);
     return [...new Set([facts.file, ...affected])];
@@ -263,12 +263,20 @@ export class Engine {
     this.trees.clear();
   }
 
+  /** When a table name appears or goes, files with an unknown table get new suggestions too. */
+  private withSuggestionUsers(affected: string[]): string[] {
+    if (!this.index.tableSetChanged) return affected;
+    const out = new Set(affected);
+    for (const [file, findings] of this.findingsCache) if (findings.some((f) => f.rule === 'unknown-table')) out.add(file);
+    return [...out];
+  }
+
   private removeFacts(file: string): string[] {
     this.parsed.delete(file);
     if (!this.facts.has(file)) return [file];
     this.facts.delete(file);
     this.findingsCache.delete(file);
-    const affected = this.index.removeFile(file);
+    const affected = this.withSuggestionUsers(this.index.removeFile(file));
     for (const f of affected) this.findingsCache.delete(f);
     return [...new Set([file, ...affected])];
   }

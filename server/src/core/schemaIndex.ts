@@ -52,8 +52,19 @@ export class SchemaIndex {
   private readonly refUsers = new Map<string, Set<string>>();
   private readonly defUsers = new Map<string, Set<string>>();
   private tableKeysCache: string[] | undefined;
+  /**
+   * Whether the last `setFacts`/`removeFile` changed a file that defines tables. "Did you mean" (and the
+   * type its fix would write) in any file with an unknown table may then change, which the reverse index
+   * alone does not see: those files name a table that does not exist.
+   */
+  tableSetChanged = false;
   private tableNames: TableNames | undefined;
   private dirty = true;
+  /** What changed since the tables were last derived: a few files are re-derived, not the workspace. */
+  private fullRebuild = true;
+  private readonly pendingFiles = new Set<string>();
+  private readonly pendingNames = new Set<string>();
+  private defsByFile = new Map<string, TableDef[]>();
 
   // Derived state.
   private tables = new Map<string, TableDef[]>();
@@ -83,8 +94,17 @@ export class SchemaIndex {
     this.provided.set(file, after);
     this.setUses(file, usesOf(facts));
     if (before && before.signature === after.signature) return [];
-    this.dirty = true;
+    this.tableSetChanged = providesTables(before?.names) || providesTables(after.names);
+    this.markChanged(file, [...(before?.names ?? []), ...after.names]);
     return this.usersOf(new Set([...(before?.names ?? []), ...after.names]), file);
+  }
+
+  private markChanged(file: string, names: readonly string[]): void {
+    this.dirty = true;
+    this.pendingFiles.add(file);
+    for (const n of names) this.pendingNames.add(n);
+    // Migrations are one history: a change anywhere in it replays all of it.
+    if (names.includes('migrations')) this.fullRebuild = true;
   }
 
   removeFile(file: string): string[] {
@@ -93,7 +113,8 @@ export class SchemaIndex {
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
-    this.dirty = true;
+    this.tableSetChanged = providesTables(before.names);
+    this.markChanged(file, [...before.names]);
     return this.usersOf(before.names, file);
   }
 
@@ -384,7 +405,16 @@ export class SchemaIndex {
     this.tableNames = undefined;
     this.buildModules();
     this.buildClasses();
+    const affected = this.fullRebuild ? undefined : this.affectedDefinitions();
+    this.pendingFiles.clear();
+    this.pendingNames.clear();
+    this.fullRebuild = false;
+    if (affected) {
+      this.rederive(affected);
+      return;
+    }
     this.tables = new Map();
+    this.defsByFile = new Map();
     this.classMap = new Map();
     this.coreByVar = new Map();
     for (const f of this.files.values()) {
@@ -394,10 +424,94 @@ export class SchemaIndex {
     this.migrationTables = this.replayMigrations();
   }
 
+  /**
+   * The files whose derived tables may differ after the pending changes: the changed files, the files
+   * whose definitions build on what they provide (mixins, bases, types, constants), the files whose tables
+   * hold columns from them (single-table inheritance, mixins), and so on until nothing new is added.
+   * Undefined when so much changed that deriving everything again is simpler.
+   */
+  private affectedDefinitions(): Set<string> | undefined {
+    const out = new Set<string>(this.pendingFiles);
+    const queue = [...this.pendingFiles];
+    const names = new Set(this.pendingNames);
+    const add = (f: string) => {
+      if (!out.has(f)) {
+        out.add(f);
+        queue.push(f);
+      }
+    };
+    for (const n of names) for (const f of this.defUsers.get(n) ?? []) add(f);
+    while (queue.length > 0) {
+      if (out.size > PARTIAL_REBUILD_LIMIT) return undefined;
+      const f = queue.pop()!;
+      for (const n of this.provided.get(f)?.names ?? []) {
+        if (names.has(n)) continue;
+        names.add(n);
+        for (const g of this.defUsers.get(n) ?? []) add(g);
+      }
+      // Tables of other files that took columns from this one (as they were derived last time).
+      for (const defs of this.tables.values()) {
+        for (const d of defs) {
+          if (d.file === f || out.has(d.file)) continue;
+          for (const c of d.columns.values()) {
+            if (c.file === f) {
+              add(d.file);
+              break;
+            }
+          }
+        }
+      }
+      // Mapped classes this file's classes derive from (their tables may now take its columns).
+      for (const cls of this.files.get(f)?.classes ?? []) {
+        if (cls.tablename) continue;
+        for (const b of cls.bases) {
+          const found = this.findClass(f, b);
+          if (found) add(found.file);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Derives again only the tables of `files`, keeping every other table as it is. */
+  private rederive(files: Set<string>): void {
+    for (const f of files) {
+      for (const d of this.defsByFile.get(f) ?? []) {
+        const list = this.tables.get(d.key);
+        if (!list) continue;
+        const kept = list.filter((x) => x !== d);
+        if (kept.length > 0) this.tables.set(d.key, kept);
+        else this.tables.delete(d.key);
+      }
+      this.defsByFile.delete(f);
+      for (const [v, list] of this.coreByVar) {
+        const kept = list.filter((x) => x.file !== f);
+        if (kept.length > 0) this.coreByVar.set(v, kept);
+        else this.coreByVar.delete(v);
+      }
+    }
+    for (const id of [...this.classMap.keys()]) {
+      if (files.has(id.slice(0, id.lastIndexOf('#')))) this.classMap.delete(id);
+    }
+    for (const f of files) {
+      const facts = this.files.get(f);
+      if (!facts) continue;
+      for (const cls of facts.classes) this.mapClass(f, cls, new Set());
+      for (const t of facts.tables) if (t.origin === 'core') this.addCoreTable(facts, t);
+    }
+  }
+
   private addTable(def: TableDef): void {
     let list = this.tables.get(def.key);
     if (!list) this.tables.set(def.key, (list = []));
-    list.push(def);
+    // Definitions of one key stay in (file, position) order however they were derived, so the first one,
+    // which messages name, never depends on the order of edits.
+    let i = list.length;
+    while (i > 0 && (list[i - 1].file > def.file || (list[i - 1].file === def.file && list[i - 1].span.start > def.span.start))) i--;
+    list.splice(i, 0, def);
+    let mine = this.defsByFile.get(def.file);
+    if (!mine) this.defsByFile.set(def.file, (mine = []));
+    mine.push(def);
   }
 
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {
@@ -786,6 +900,14 @@ function sqlTypeFact(sqlType: string): TypeFact {
           : 'other';
   return { text: sqlType, name: sqlType, family, sqlType: lower, source: 'explicit' };
 }
+
+function providesTables(names: Set<string> | undefined): boolean {
+  for (const n of names ?? []) if (n.startsWith('t:') || n === 'migrations') return true;
+  return false;
+}
+
+/** Beyond this many files to derive again, everything is derived again. */
+const PARTIAL_REBUILD_LIMIT = 200;
 
 /** Positions in migration history: a file's place in revision order times this, plus the operation's index. */
 const MIGRATION_STRIDE = 1_000_000;

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig } from '../../server/src/core/config';
+import { Engine } from '../../server/src/core/engine';
+import { createEngine } from '../../server/src/host/python';
+import { FIXTURES, listFiles, rel } from './harness';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Edits that change what a file provides to others: table names, column types, columns, bases, classes. */
+const MUTATIONS: Array<(text: string, pick: () => number) => string | undefined> = [
+  (t, pick) => replaceNth(t, /__tablename__ = "([a-z_]+)"/g, pick, (m) => m.replace(/"$/, 'x"')),
+  (t, pick) => replaceNth(t, /\bInteger\b/g, pick, () => 'String(36)'),
+  (t, pick) => replaceNth(t, /String\(\d+\)/g, pick, () => 'Integer'),
+  (t, pick) => replaceNth(t, /\n    [a-z_]+ = (?:db\.)?Column\([^\n]*/g, pick, () => '\n    pass'),
+  (t, pick) => replaceNth(t, /class ([A-Za-z]+)\(/g, pick, (m) => m.replace(/\($/, 'Renamed(')),
+  (t, pick) => replaceNth(t, /\(([A-Za-z]+Mixin), /g, pick, () => '('),
+  (t, pick) => replaceNth(t, /primary_key=True/g, pick, () => 'unique=True'),
+  (t) => `${t}\n\nclass Extra(Base):\n    __tablename__ = "users"\n    id = Column(Integer, primary_key=True)\n`,
+];
+
+function replaceNth(text: string, re: RegExp, pick: () => number, f: (m: string) => string): string | undefined {
+  const all = [...text.matchAll(re)];
+  if (all.length === 0) return undefined;
+  const m = all[Math.floor(pick() * all.length)];
+  return text.slice(0, m.index) + f(m[0]) + text.slice(m.index! + m[0].length);
+}
+
+function state(e: Engine): string {
+  return JSON.stringify({ schema: e.schema(), findings: e.allFindings() });
+}
+
+/**
+ * After a change to what a file provides, the index derives again only the tables that can depend on it.
+ * Whatever it keeps, the schema and every finding must equal those of an engine that read the whole
+ * workspace afresh: this replays random definition-changing edits on every fixture workspace.
+ */
+describe('incremental index equals a fresh one', () => {
+  for (const name of readdirSync(FIXTURES).sort().filter((n) => listFiles(join(FIXTURES, n, 'ws')).some((p) => p.endsWith('.py')))) {
+    it(name, async () => {
+      const ws = join(FIXTURES, name, 'ws');
+      const configPath = join(FIXTURES, name, 'config.json');
+      const config = parseConfig(existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : undefined, 'config').config;
+      const texts = new Map<string, string>();
+      for (const p of listFiles(ws)) if (p.endsWith('.py')) texts.set(rel(ws, p), readFileSync(p, 'utf8'));
+      const kept = await createEngine(config);
+      for (const [f, t] of texts) kept.updateFile(f, t);
+      kept.allFindings();
+      const random = rng(name.length * 7919);
+      const files = [...texts.keys()];
+      for (let step = 0; step < 25; step++) {
+        const file = files[Math.floor(random() * files.length)];
+        const mutate = MUTATIONS[Math.floor(random() * MUTATIONS.length)];
+        const next = mutate(texts.get(file)!, random);
+        if (next === undefined) continue;
+        texts.set(file, next);
+        kept.updateFile(file, next);
+        const fresh = await createEngine(config);
+        for (const [f, t] of texts) fresh.updateFile(f, t);
+        const k = state(kept);
+        const f = state(fresh);
+        if (k !== f) {
+          let i = 0;
+          while (k[i] === f[i]) i++;
+          assert.fail(`step ${step}: ${mutate.toString().slice(0, 50)} on ${file}: differs at ...${k.slice(Math.max(0, i - 300), i + 200)}\n--- fresh: ...${f.slice(Math.max(0, i - 300), i + 200)}`);
+        }
+        fresh.dispose();
+      }
+      kept.dispose();
+    });
+  }
+});
