@@ -23,12 +23,13 @@ export function rel(root: string, p: string): string {
   return relative(root, p).split(sep).join('/');
 }
 
-/** Loads every .py file of a fixture workspace into a fresh engine. */
+/** Loads every file of a fixture workspace the engine reads (Python, TypeScript, ...) into a fresh engine. */
 export async function loadWorkspace(root: string, config: FkGuardConfig = DEFAULT_CONFIG): Promise<{ engine: Engine; texts: Map<string, string> }> {
   const engine = await createEngine(config);
   const texts = new Map<string, string>();
+  const extensions = engine.extensions();
   for (const p of listFiles(root)) {
-    if (!p.endsWith('.py')) continue;
+    if (!extensions.some((e) => p.endsWith(e)) || p.endsWith('.d.ts')) continue;
     const file = rel(root, p);
     const text = readFileSync(p, 'utf8');
     texts.set(file, text);
@@ -48,7 +49,8 @@ export interface Expectation {
 
 /**
  * Markers in fixture comments: a comment line of carets under a code line marks a finding on that line,
- * from the first caret to the last, e.g. `#                 ^^^^^^^^^ error unknown-table`.
+ * from the first caret to the last, e.g. `#                 ^^^^^^^^^ error unknown-table` (`//` in TypeScript
+ * and Prisma, `--` in SQL).
  * Several markers may follow one line; they all refer to the nearest line above that is not a marker.
  */
 export function expectationsOf(file: string, text: string): Expectation[] {
@@ -56,7 +58,7 @@ export function expectationsOf(file: string, text: string): Expectation[] {
   const lines = text.split(/\r?\n/);
   let target = -1;
   for (const [i, line] of lines.entries()) {
-    const m = /^(\s*#\s*)(\^+)\s+(error|warning|info)\s+([a-z-]+)\s*$/.exec(line);
+    const m = /^(\s*(?:#|\/\/|--)\s*)(\^+)\s+(error|warning|info)\s+([a-z-]+)\s*$/.exec(line);
     if (!m) {
       target = i;
       continue;

@@ -1,3 +1,6 @@
+import { writePrismaType } from './prisma/typeWriter';
+import { writeSqlType } from './sql/typeWriter';
+import { TYPESCRIPT_WRITERS } from './typescript/writers';
 import { ColumnFact, FileFacts, TextEdit, TypeFact, TypeFamily } from './types';
 
 /** The type a FK column should have: the referenced column's, as a family and a PostgreSQL spelling. */
@@ -17,7 +20,7 @@ export type TypeWriter = (facts: FileFacts, column: ColumnFact, type: TypeFact, 
  * The writers, by `TypeFact.style`. Each dialect that reads a language other than Python adds its writer
  * here, so the fix of a type mismatch reads only the finding's facts, never the dialect's parser.
  */
-export const TYPE_WRITERS: Record<string, TypeWriter> = {};
+export const TYPE_WRITERS: Record<string, TypeWriter> = { ...TYPESCRIPT_WRITERS, prisma: writePrismaType, sql: writeSqlType };
 
 /** SQLAlchemy's spelling of a PostgreSQL type, for a Python column whose target is written in another language. */
 export function sqlalchemyTypeFor(target: TargetType): string | undefined {

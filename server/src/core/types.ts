@@ -70,8 +70,9 @@ export interface TypeFact {
   /** Where the type expression is; absent for a type that comes from an annotation only. */
   span?: Span;
   /**
-   * Prisma: the native type attribute (`@db.VarChar(255)`) that refines the type token in `span`; a rewrite of
-   * the type replaces or removes it, since the two are written apart (`String @unique @db.VarChar(255)`).
+   * Prisma: the native type attribute (`@db.VarChar(255)`, with the blanks before it) that refines the type
+   * token in `span`, or the empty place after the field's attributes where one goes; a rewrite of the type
+   * replaces, adds or removes it, since the two are written apart (`String @unique @db.VarChar(255)`).
    */
   nativeSpan?: Span;
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */

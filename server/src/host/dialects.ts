@@ -1,4 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PYTHON_EXTENSIONS, type SourceDialect } from '../core/engine';
+import type { TsMorphModule } from '../core/typescript/context';
+import { createTypeScriptDialect } from '../core/typescript/dialect';
+import { prismaDialect } from '../core/prisma/dialect';
+import { sqlDialect } from '../core/sql/dialect';
 
 /**
  * The sources of schema besides Python, in the order they are tried for a file. Each is cheap to create:
@@ -6,10 +12,21 @@ import { PYTHON_EXTENSIONS, type SourceDialect } from '../core/engine';
  * so a workspace without such files never pays for it.
  */
 export function sourceDialects(): SourceDialect[] {
-  return [];
+  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect];
 }
 
 /** Every file name ending FK Guard reads: Python's and the dialects'. */
 export function sourceExtensions(): string[] {
   return [...PYTHON_EXTENSIONS, ...sourceDialects().flatMap((d) => d.extensions)];
+}
+
+/**
+ * ts-morph and the TypeScript compiler it carries (about 10 MB): in the bundles it ships as its own file
+ * beside them (`dist/ts-morph.js`), so loading the server or the CLI never reads it; from compiled sources
+ * (tests) it is the package.
+ */
+export function loadTsMorph(): TsMorphModule {
+  const bundled = join(__dirname, 'ts-morph.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return existsSync(bundled) ? require(bundled) : require('ts-morph');
 }

@@ -1,0 +1,351 @@
+import {
+  parse,
+  type AlterTableStatement,
+  type CreateColumnDef,
+  type CreateIndexStatement,
+  type CreateTableStatement,
+  type DataTypeDef,
+  type DropStatement,
+  type Name,
+  type NodeLocation,
+  type QName,
+  type Statement,
+  type TableReference,
+} from 'pgsql-ast-parser';
+import { emptyFacts } from '../engine';
+import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, Span, TypeFact } from '../types';
+import { splitStatements, SqlStatement } from './split';
+import { sqlTypeOf } from './types';
+
+/**
+ * A file in a migrations folder (`migrations/0002_posts.sql`, Prisma's `migrations/2024_init/migration.sql`)
+ * or named like a versioned migration (`V2__posts.sql`, `0002_posts.sql`): its statements are a step of
+ * history, replayed in path order with the other migrations. Any other SQL file defines tables as they are.
+ */
+export function isSqlMigration(file: string): boolean {
+  const base = file.split('/').pop() ?? file;
+  return /(^|\/)(migrations?|migrate)\//i.test(file) || /^(V\d+(_\d+)*__|\d+[_.-])/.test(base);
+}
+
+/**
+ * The facts of a SQL file, statement by statement, through pgsql-ast-parser (PostgreSQL's grammar). A
+ * statement it cannot read (another dialect, syntax it lacks) is skipped and listed in `errors`; the rest of
+ * the file is still read. `CREATE TABLE` gives a table with its columns, keys and foreign keys; `ALTER TABLE`
+ * adds columns, keys and foreign keys; in a migration they are operations of history instead.
+ */
+export function extractSql(file: string, text: string): FileFacts {
+  const x = new SqlExtractor(file, text);
+  for (const s of splitStatements(text)) x.statement(s);
+  return x.facts;
+}
+
+/** `public` is PostgreSQL's default schema: `public.users` is the `users` every other source names. */
+function schemaOf(q: QName): string | undefined {
+  return q.schema && q.schema !== 'public' ? q.schema : undefined;
+}
+
+class SqlExtractor {
+  readonly facts: FileFacts;
+  private readonly migration: boolean;
+  private ops: MigrationOp[] = [];
+  /** Where the statement being read starts, since the parser's locations are relative to it. */
+  private base = 0;
+  private inserted: Array<{ at: number; length: number }> = [];
+
+  constructor(file: string, private readonly text: string) {
+    this.facts = emptyFacts(file, text, 'sql');
+    this.migration = isSqlMigration(file);
+    if (this.migration) this.facts.migration = { ops: this.ops };
+  }
+
+  statement(s: SqlStatement): void {
+    const parsed = this.parse(s);
+    if (!parsed) return;
+    const position = this.ops.length;
+    const firstRef = this.facts.references.length;
+    for (const st of parsed) {
+      switch (st.type) {
+        case 'create table':
+          this.createTable(st);
+          break;
+        case 'alter table':
+          this.alterTable(st);
+          break;
+        case 'create index':
+          this.createIndex(st);
+          break;
+        case 'drop table':
+          this.dropTable(st);
+          break;
+        default:
+          break;
+      }
+    }
+    if (this.migration) for (const r of this.facts.references.slice(firstRef)) r.migrationOp = position;
+  }
+
+  /**
+   * Parses one statement. PostgreSQL lets `REFERENCES users` name no column (the primary key is meant), which
+   * the parser does not accept: such a statement is read again with `(id)`-like placeholders inserted, whose
+   * references are then left out, so the table still counts.
+   */
+  private parse(s: SqlStatement): Statement[] | undefined {
+    this.base = s.start;
+    this.inserted = [];
+    try {
+      return parse(s.text, { locationTracking: true });
+    } catch (e) {
+      const patched = this.withPlaceholders(s.text);
+      if (patched) {
+        try {
+          this.inserted = patched.inserted;
+          return parse(patched.text, { locationTracking: true });
+        } catch {
+          // Reported below with the parser's first message.
+        }
+      }
+      this.inserted = [];
+      const lead = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(s.text)![0].length;
+      // The parser's own line and column count from the statement, not the file: the span says where.
+      const lines = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim());
+      const unexpected = lines.find((l) => /^Unexpected/.test(l))?.replace(/\s*Instead, I was expecting.*$/, '');
+      const why = unexpected || lines[0]?.replace(/\s*at line \d+ col \d+:?$/, '') || 'syntax error';
+      this.facts.errors.push({
+        message: `FK Guard skipped this statement, which its SQL parser (PostgreSQL) cannot read: ${why}`,
+        span: { start: s.start + lead, end: s.start + s.text.length },
+      });
+      return undefined;
+    }
+  }
+
+  private withPlaceholders(text: string): { text: string; inserted: Array<{ at: number; length: number }> } | undefined {
+    const re = /\breferences\s+((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)(?![\w$"])(?!\s*[.(])/gi;
+    const inserted: Array<{ at: number; length: number }> = [];
+    let out = '';
+    let last = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const at = m.index + m[0].length;
+      out += `${text.slice(last, at)}${PLACEHOLDER}`;
+      inserted.push({ at, length: PLACEHOLDER.length });
+      last = at;
+    }
+    return inserted.length > 0 ? { text: out + text.slice(last), inserted } : undefined;
+  }
+
+  /** A parser offset (in the possibly patched statement) as an offset in the file. */
+  private off(o: number): number {
+    let shift = 0;
+    for (const ins of this.inserted) if (o - shift > ins.at) shift += ins.length;
+    return this.base + o - shift;
+  }
+
+  private span(loc: NodeLocation | undefined): Span {
+    return loc ? { start: this.off(loc.start), end: this.off(loc.end) } : { start: this.base, end: this.base };
+  }
+
+  /** The span of a name's last part without quotes: `users` in `public."users"`. */
+  private nameSpan(n: Name): Span {
+    const s = this.span(n._location);
+    const written = this.text.slice(s.start, s.end);
+    if (written.endsWith('"')) {
+      let i = written.length - 2;
+      while (i >= 0 && !(written[i] === '"' && written[i - 1] !== '"')) i--;
+      return { start: s.start + i + 1, end: s.end - 1 };
+    }
+    const dot = written.lastIndexOf('.');
+    return { start: s.start + dot + 1 + (/^\s*/.exec(written.slice(dot + 1))![0].length), end: s.end };
+  }
+
+  /** A data type's span from `start`; the parser's location of `varchar(255)` stops before the `)`. */
+  private typeSpan(dt: DataTypeDef, start: number): Span {
+    let end = this.span(dt._location).end;
+    const written = this.text.slice(start, end);
+    if ((written.match(/\(/g) ?? []).length > (written.match(/\)/g) ?? []).length) {
+      const close = this.text.indexOf(')', end);
+      if (close !== -1 && /^[\s\d,]*$/.test(this.text.slice(end, close))) end = close + 1;
+    }
+    return { start, end };
+  }
+
+  private columnType(col: CreateColumnDef, nameEnd: number): TypeFact {
+    const dt: DataTypeDef = col.dataType;
+    const basic = dt.kind === 'array' ? undefined : dt;
+    const { family, sqlType } = sqlTypeOf(basic?.name ?? (dt.kind === 'array' ? typeName(dt) : ''), basic?.config, dt.kind === 'array');
+    // Multi-word types (`character varying(20)`) are located by their last words only: the type starts at
+    // the first word after the column name.
+    let start = nameEnd;
+    while (start < this.span(dt._location).end && /\s/.test(this.text[start])) start++;
+    const { end } = this.typeSpan(dt, start);
+    return {
+      text: this.text.slice(start, end),
+      name: basic?.name ?? typeName(dt),
+      family,
+      sqlType,
+      span: { start, end },
+      source: 'explicit',
+      style: 'sql',
+    };
+  }
+
+  private column(col: CreateColumnDef): ColumnFact {
+    const span = this.nameSpan(col.name);
+    const written = this.span(col.name._location);
+    const constraints = col.constraints ?? [];
+    return {
+      name: col.name.name,
+      type: this.columnType(col, written.end),
+      primaryKey: constraints.some((c) => c.type === 'primary key'),
+      unique: constraints.some((c) => c.type === 'unique'),
+      nullable: !constraints.some((c) => c.type === 'not null' || c.type === 'primary key'),
+      span,
+      hasForeignKey: constraints.some((c) => c.type === 'reference') || undefined,
+    };
+  }
+
+  private reference(
+    source: { table: string; schema?: string },
+    local: Name | undefined,
+    ref: TableReference & { _location?: NodeLocation },
+    index: number,
+    composite: string[] | undefined,
+  ): void {
+    const remote = ref.foreignColumns[index];
+    // A placeholder column (`REFERENCES users` with no column) is the primary key: not checked yet.
+    if (!remote || remote.name === PLACEHOLDER_NAME || !local) return;
+    const tableSpan = this.nameSpan(ref.foreignTable);
+    const lastColumn = this.span(ref.foreignColumns[ref.foreignColumns.length - 1]._location);
+    const close = this.text.indexOf(')', lastColumn.end);
+    const end = close !== -1 && /^\s*$/.test(this.text.slice(lastColumn.end, close)) ? close + 1 : lastColumn.end;
+    this.facts.references.push({
+      form: 'pair',
+      table: { kind: 'literal', value: ref.foreignTable.name },
+      tableSchema: schemaOf(ref.foreignTable),
+      tableSpan,
+      column: remote.name,
+      columnSpan: this.nameSpan(remote),
+      span: { start: this.span(ref.foreignTable._location).start, end },
+      source: { table: { kind: 'literal', value: source.table }, schema: source.schema, column: local.name },
+      composite,
+      context: this.migration ? 'migration' : 'core',
+    });
+  }
+
+  private tableConstraint(table: { table: string; schema?: string }, columns: ColumnFact[], keys: string[][], c: NonNullable<CreateTableStatement['constraints']>[number]): void {
+    if (c.type === 'foreign key') {
+      const composite = c.foreignColumns.length > 1 ? c.foreignColumns.map((f) => f.name) : undefined;
+      for (let i = 0; i < c.localColumns.length; i++) this.reference(table, c.localColumns[i], c, i, composite);
+      for (const l of c.localColumns) {
+        const col = columns.find((x) => x.name === l.name);
+        if (col) col.hasForeignKey = true;
+      }
+    } else if (c.type === 'primary key' || c.type === 'unique') {
+      const names = c.columns.map((x) => x.name);
+      if (c.type === 'primary key') for (const col of columns) if (names.includes(col.name)) col.primaryKey = true;
+      if (names.length === 1 && c.type === 'unique') {
+        const col = columns.find((x) => x.name === names[0]);
+        if (col) col.unique = true;
+      } else if (names.length > 1) keys.push(names);
+    }
+  }
+
+  private createTable(st: CreateTableStatement): void {
+    const name = st.name.name;
+    const schema = schemaOf(st.name);
+    const table: CoreTableFact = {
+      name: { kind: 'literal', value: name },
+      schema,
+      columns: [],
+      keys: [],
+      span: this.span(st._location),
+      nameSpan: this.nameSpan(st.name),
+      origin: this.migration ? 'migration' : 'core',
+    };
+    const source = { table: name, schema };
+    for (const col of st.columns) {
+      if (col.kind !== 'column') continue;
+      table.columns.push(this.column(col));
+      for (const c of col.constraints ?? []) if (c.type === 'reference') this.reference(source, col.name, c, 0, undefined);
+    }
+    for (const c of st.constraints ?? []) this.tableConstraint(source, table.columns, table.keys, c);
+    this.facts.tables.push(table);
+    if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1 });
+  }
+
+  /** The table of this file a statement names, if it creates one. */
+  private ownTable(q: QName): CoreTableFact | undefined {
+    const schema = schemaOf(q);
+    return this.facts.tables.find((t) => t.name.kind === 'literal' && t.name.value === q.name && t.schema === schema);
+  }
+
+  private alterTable(st: AlterTableStatement): void {
+    const name = st.table.name;
+    const schema = schemaOf(st.table);
+    const own = this.ownTable(st.table);
+    const source = { table: name, schema };
+    for (const ch of st.changes) {
+      switch (ch.type) {
+        case 'add column': {
+          const col = this.column(ch.column);
+          if (this.migration) this.ops.push({ op: 'add_column', table: name, schema, column: col });
+          else own?.columns.push(col);
+          for (const c of ch.column.constraints ?? []) if (c.type === 'reference') this.reference(source, ch.column.name, c, 0, undefined);
+          break;
+        }
+        case 'add constraint':
+          this.tableConstraint(source, own?.columns ?? [], own?.keys ?? [], ch.constraint);
+          break;
+        case 'drop column':
+          if (this.migration) this.ops.push({ op: 'drop_column', table: name, schema, column: ch.column.name });
+          break;
+        case 'rename':
+          if (this.migration) this.ops.push({ op: 'rename_table', from: name, to: ch.to.name, schema });
+          break;
+        case 'rename column':
+          if (this.migration) this.ops.push({ op: 'alter_column', table: name, schema, column: ch.column.name, newName: ch.to.name });
+          break;
+        case 'alter column':
+          if (this.migration && ch.alter.type === 'set type') {
+            const dt = ch.alter.dataType;
+            const basic = dt.kind === 'array' ? undefined : dt;
+            const t = sqlTypeOf(basic?.name ?? typeName(dt), basic?.config, dt.kind === 'array');
+            const span = this.typeSpan(dt, this.span(dt._location).start);
+            this.ops.push({
+              op: 'alter_column',
+              table: name,
+              schema,
+              column: ch.column.name,
+              type: { text: this.text.slice(span.start, span.end), name: basic?.name ?? typeName(dt), family: t.family, sqlType: t.sqlType, source: 'explicit', style: 'sql' },
+            });
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** `CREATE UNIQUE INDEX ... ON users (email)` makes `email` a key a foreign key may target. */
+  private createIndex(st: CreateIndexStatement): void {
+    if (!st.unique || st.where) return;
+    const own = this.ownTable(st.table);
+    if (!own) return;
+    const names = st.expressions.map((e) => (e.expression.type === 'ref' ? e.expression.name : undefined));
+    if (names.length === 0 || names.some((n) => n === undefined)) return;
+    if (names.length === 1) {
+      const col = own.columns.find((c) => c.name === names[0]);
+      if (col) col.unique = true;
+    } else own.keys.push(names as string[]);
+  }
+
+  private dropTable(st: DropStatement): void {
+    if (!this.migration) return;
+    for (const n of st.names) this.ops.push({ op: 'drop_table', table: n.name, schema: schemaOf(n) });
+  }
+}
+
+const PLACEHOLDER_NAME = 'fkguard_primary_key';
+const PLACEHOLDER = `(${PLACEHOLDER_NAME})`;
+
+function typeName(dt: DataTypeDef): string {
+  return dt.kind === 'array' ? `${typeName(dt.arrayOf)}[]` : dt.name;
+}

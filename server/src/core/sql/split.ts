@@ -1,0 +1,75 @@
+/** One statement of a SQL file: its text (without the `;`) and where it starts in the file. */
+export interface SqlStatement {
+  text: string;
+  start: number;
+}
+
+/**
+ * Splits a SQL file into statements at the semicolons outside quotes, dollar quotes and comments, so one
+ * statement the parser cannot read costs only itself. Quoting that never closes runs to the end of the file
+ * (that statement is then unreadable, and reported as such). A psql meta-command (`\connect db`) ends at
+ * the end of its line and is left out. Statements holding only blanks and comments are left out.
+ */
+export function splitStatements(text: string): SqlStatement[] {
+  const out: SqlStatement[] = [];
+  const n = text.length;
+  let start = 0;
+  let i = 0;
+  let meaningful = false;
+  const flush = (end: number, next: number) => {
+    if (meaningful) out.push({ text: text.slice(start, end), start });
+    start = next;
+    meaningful = false;
+  };
+  while (i < n) {
+    const c = text[i];
+    if (c === '-' && text[i + 1] === '-') {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      // PostgreSQL block comments nest.
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (text[i] === '/' && text[i + 1] === '*') {
+          depth++;
+          i += 2;
+        } else if (text[i] === '*' && text[i + 1] === '/') {
+          depth--;
+          i += 2;
+        } else i++;
+      }
+    } else if (c === "'" || c === '"' || c === '`') {
+      meaningful = true;
+      // `E'...'` strings take backslash escapes; every quote doubles to escape itself.
+      const backslash = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '');
+      i++;
+      while (i < n) {
+        if (backslash && text[i] === '\\') i += 2;
+        else if (text[i] === c && text[i + 1] === c) i += 2;
+        else if (text[i] === c) {
+          i++;
+          break;
+        } else i++;
+      }
+    } else if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '')) {
+      const tag = /^\$([A-Za-z_][\w]*)?\$/.exec(text.slice(i, i + 64));
+      if (tag) {
+        meaningful = true;
+        const close = text.indexOf(tag[0], i + tag[0].length);
+        i = close === -1 ? n : close + tag[0].length;
+      } else i++;
+    } else if (c === ';') {
+      flush(i, i + 1);
+      i++;
+    } else if (c === '\\' && !meaningful) {
+      // A psql meta-command ends at the end of its line.
+      while (i < n && text[i] !== '\n') i++;
+      start = i;
+    } else {
+      if (!/\s/.test(c)) meaningful = true;
+      i++;
+    }
+  }
+  flush(n, n);
+  return out;
+}

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { extractPrisma } from '../../server/src/core/prisma/extract';
+import { extractSql } from '../../server/src/core/sql/extract';
+import { splitStatements } from '../../server/src/core/sql/split';
+
+/** The Prisma and SQL readers on their own: tolerance of broken input, statement splitting, type mapping. */
+describe('SQL files', () => {
+  it('splits at semicolons outside quotes, dollar quotes and comments', () => {
+    const text = [
+      "INSERT INTO t VALUES ('a;b', E'c\\';d', \"x;y\");",
+      '-- a comment; with a semicolon',
+      '/* a block; /* nested; */ still; */',
+      'CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;',
+      '\\connect other',
+      'CREATE TABLE a (id int)',
+    ].join('\n');
+    const parts = splitStatements(text).map((s) => s.text.trim().split('\n').pop()!.slice(0, 12));
+    assert.deepEqual(parts, ['INSERT INTO ', 'CREATE FUNCT', 'CREATE TABLE']);
+  });
+
+  it('skips a statement the parser cannot read, and reads the rest of the file', () => {
+    const text = [
+      'CREATE TABLE users (id uuid PRIMARY KEY);',
+      'CREATE TABLE `audit` (`id` INT AUTO_INCREMENT) ENGINE=InnoDB;',
+      'CREATE TABLE posts (id serial PRIMARY KEY, author_id uuid REFERENCES users (id));',
+    ].join('\n');
+    const facts = extractSql('schema.sql', text);
+    assert.deepEqual(facts.tables.map((t) => (t.name.kind === 'literal' ? t.name.value : '?')), ['users', 'posts']);
+    assert.equal(facts.errors.length, 1);
+    assert.equal(text.slice(facts.errors[0].span.start, facts.errors[0].span.end), 'CREATE TABLE `audit` (`id` INT AUTO_INCREMENT) ENGINE=InnoDB');
+    assert.equal(facts.references.length, 1);
+    const ref = facts.references[0];
+    assert.equal(text.slice(ref.tableSpan!.start, ref.tableSpan!.end), 'users');
+    assert.equal(text.slice(ref.columnSpan!.start, ref.columnSpan!.end), 'id');
+  });
+
+  it('keeps a table whose foreign key names no column (the primary key is meant)', () => {
+    const facts = extractSql('schema.sql', 'CREATE TABLE posts (id int, org_id int REFERENCES orgs ON DELETE CASCADE, b text);');
+    assert.deepEqual(facts.errors, []);
+    assert.deepEqual(facts.tables[0].columns.map((c) => c.name), ['id', 'org_id', 'b']);
+    const b = facts.tables[0].columns[2];
+    assert.equal(b.span.start, 'CREATE TABLE posts (id int, org_id int REFERENCES orgs ON DELETE CASCADE, '.length);
+  });
+
+  it('reads types as PostgreSQL spells them, with spans that cover the whole type', () => {
+    const text = 'CREATE TABLE t (a character varying(20), b timestamp with time zone, c numeric(10, 2), d int4, e bigserial);';
+    const cols = extractSql('t.sql', text).tables[0].columns;
+    assert.deepEqual(cols.map((c) => c.type?.sqlType), ['varchar(20)', 'timestamptz', 'numeric(10,2)', 'integer', 'bigint']);
+    assert.deepEqual(cols.map((c) => c.type?.text), ['character varying(20)', 'timestamp with time zone', 'numeric(10, 2)', 'int4', 'bigserial']);
+  });
+
+  it('treats numbered files and migrations folders as history', () => {
+    assert.ok(extractSql('db/migrations/001_init.sql', 'CREATE TABLE a (id int);').migration);
+    assert.ok(extractSql('sql/V2__posts.sql', 'CREATE TABLE a (id int);').migration);
+    assert.equal(extractSql('db/schema.sql', 'CREATE TABLE a (id int);').migration, undefined);
+  });
+});
+
+describe('Prisma schemas', () => {
+  it('maps scalar and native types to PostgreSQL as Prisma migrate does', () => {
+    const facts = extractPrisma('schema.prisma', [
+      'model T {',
+      '  a Int @id',
+      '  b String',
+      '  c String @db.Uuid',
+      '  d String? @db.VarChar(36)',
+      '  e Decimal',
+      '  f DateTime',
+      '  g BigInt',
+      '  h Float',
+      '  i Decimal @db.Decimal(10, 2)',
+      '}',
+    ].join('\n'));
+    assert.deepEqual(facts.classes[0].columns.map((c) => c.type?.sqlType), ['integer', 'text', 'uuid', 'varchar(36)', 'numeric(65,30)', 'timestamp(3)', 'bigint', 'double precision', 'numeric(10,2)']);
+  });
+
+  it('reads what it can of a half-typed schema and reports the rest', () => {
+    const text = [
+      'model User {',
+      '  id String @id @db.Uuid',
+      '  email String @unique @@@',
+      '  ???',
+      'model Post {',
+      '  id Int @id',
+      '  authorId String @db.Uuid',
+      '  author User @relation(fields: [authorId], references: [id]',
+      '}',
+    ].join('\n');
+    const facts = extractPrisma('schema.prisma', text);
+    assert.deepEqual(facts.classes.map((c) => c.name), ['User', 'Post']);
+    assert.deepEqual(facts.classes[0].columns.map((c) => c.name), ['id', 'email']);
+    assert.ok(facts.errors.length >= 2);
+    assert.equal(facts.references.length, 1);
+  });
+});
