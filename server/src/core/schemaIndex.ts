@@ -401,8 +401,6 @@ export class SchemaIndex {
     if (!this.dirty) return;
     // Cleared first: deriving the tables calls back into the lookups below, which must not rebuild again.
     this.dirty = false;
-    this.tableKeysCache = undefined;
-    this.tableNames = undefined;
     this.buildModules();
     this.buildClasses();
     const affected = this.fullRebuild ? undefined : this.affectedDefinitions();
@@ -410,9 +408,17 @@ export class SchemaIndex {
     this.pendingNames.clear();
     this.fullRebuild = false;
     if (affected) {
+      const keys = new Set(this.tables.keys());
       this.rederive(affected);
+      // The suggestion index depends on the set of keys only; most edits keep it.
+      if (keys.size !== this.tables.size || [...this.tables.keys()].some((k) => !keys.has(k))) {
+        this.tableKeysCache = undefined;
+        this.tableNames = undefined;
+      }
       return;
     }
+    this.tableKeysCache = undefined;
+    this.tableNames = undefined;
     this.tables = new Map();
     this.defsByFile = new Map();
     this.classMap = new Map();
