@@ -2,6 +2,7 @@ import type { Project } from 'ts-morph';
 import type { SourceDialect } from '../engine';
 import { FileFacts } from '../types';
 import { TsFile, TsMorphModule } from './context';
+import { readDrizzle } from './drizzle';
 import { readTypeorm } from './typeorm';
 
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -45,6 +46,7 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
         const f = new TsFile(tm, sf, file, text);
         parseErrors(f);
         readTypeorm(f);
+        readDrizzle(f);
         return f.facts;
       } finally {
         project.removeSourceFile(sf);

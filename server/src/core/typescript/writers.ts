@@ -50,9 +50,107 @@ function typeormWriter(mode: 'literal' | 'argument' | 'option'): TypeWriter {
   };
 }
 
+/** Drizzle's builder (and its options) for a PostgreSQL type, per flavour of `drizzle-orm/*-core`. */
+function drizzleBuilder(flavour: string, target: TargetType): { builder: string; options?: string } | undefined {
+  const m = /^([a-z ]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(target.sqlType);
+  if (!m) return undefined;
+  const [, base, n, scale] = m;
+  const sized = n ? `{ length: ${n} }` : undefined;
+  if (flavour === 'sqlite') {
+    if (target.family === 'integer') return { builder: 'integer' };
+    if (target.family === 'string') return { builder: 'text' };
+    if (base === 'real' || base === 'double precision') return { builder: 'real' };
+    return undefined;
+  }
+  const mysql = flavour === 'mysql';
+  switch (base) {
+    case 'integer':
+      return { builder: mysql ? 'int' : 'integer' };
+    case 'smallint':
+      return { builder: 'smallint' };
+    case 'bigint':
+      return { builder: 'bigint', options: "{ mode: 'number' }" };
+    case 'uuid':
+      return mysql ? undefined : { builder: 'uuid' };
+    case 'text':
+      return { builder: 'text' };
+    case 'varchar':
+      return mysql && !sized ? undefined : { builder: 'varchar', options: sized };
+    case 'char':
+      return { builder: 'char', options: sized };
+    case 'boolean':
+      return { builder: 'boolean' };
+    case 'date':
+      return { builder: 'date' };
+    case 'timestamp':
+      return { builder: 'timestamp' };
+    case 'timestamptz':
+      return mysql ? undefined : { builder: 'timestamp', options: '{ withTimezone: true }' };
+    case 'numeric':
+      return { builder: 'numeric', options: n ? `{ precision: ${n}${scale ? `, scale: ${scale}` : ''} }` : undefined };
+    case 'real':
+      return { builder: 'real' };
+    case 'double precision':
+      return { builder: mysql ? 'double' : 'doublePrecision' };
+    default:
+      return undefined;
+  }
+}
+
+/** The first argument of a builder call as written, when it is the column's name: `'user_id'` of `integer('user_id')`. */
+function nameArgument(callText: string): string {
+  const open = callText.indexOf('(');
+  const rest = callText.slice(open + 1).trimStart();
+  const q = rest[0];
+  if (q !== "'" && q !== '"' && q !== '`') return '';
+  for (let i = 1; i < rest.length; i++) {
+    if (rest[i] === '\\') i++;
+    else if (rest[i] === q) return rest.slice(0, i + 1);
+  }
+  return '';
+}
+
+/**
+ * Drizzle: `integer('user_id')` → `uuid('user_id')`, keeping the name argument and the rest of the chain,
+ * adding the builder to the file's existing `drizzle-orm/pg-core` import (or using the namespace the
+ * column already uses: `pg.integer` → `pg.uuid`).
+ */
+function drizzleWriter(flavour: string): TypeWriter {
+  return (facts, _column, type, target) => {
+    const spelled = drizzleBuilder(flavour, target);
+    if (!spelled || !type.span) return undefined;
+    let expr: string;
+    const edits: TextEdit[] = [];
+    if (type.qualifier) expr = `${type.qualifier}.${spelled.builder}`;
+    else {
+      const from = facts.imports.find((i) => i.local === type.name);
+      if (!from) return undefined;
+      const direct = facts.imports.find((i) => i.module === from.module && i.name === spelled.builder);
+      if (direct) expr = direct.local;
+      else {
+        const bound = new Set([...facts.imports.map((i) => i.local), ...facts.tables.map((t) => t.variable), ...facts.classes.map((c) => c.name)]);
+        expr = bound.has(spelled.builder) ? `${flavour}${spelled.builder[0].toUpperCase()}${spelled.builder.slice(1)}` : spelled.builder;
+        const specifier = expr === spelled.builder ? expr : `${spelled.builder} as ${expr}`;
+        const last = facts.imports
+          .filter((i) => i.statementSpan.start === from.statementSpan.start)
+          .reduce((a, b) => (b.span.end > a.span.end ? b : a));
+        edits.push(edit(facts, { start: last.span.end, end: last.span.end }, `, ${specifier}`));
+      }
+    }
+    const nameArg = nameArgument(type.text);
+    const args = [nameArg, spelled.options].filter(Boolean).join(', ');
+    const written = `${expr}(${args})`;
+    edits.unshift(edit(facts, type.span, written));
+    return { edits, written };
+  };
+}
+
 /** The writers of the TypeScript ORMs, by `TypeFact.style`. */
 export const TYPESCRIPT_WRITERS: Record<string, TypeWriter> = {
   typeorm: typeormWriter('literal'),
   'typeorm-argument': typeormWriter('argument'),
   'typeorm-option': typeormWriter('option'),
+  'drizzle-pg': drizzleWriter('pg'),
+  'drizzle-mysql': drizzleWriter('mysql'),
+  'drizzle-sqlite': drizzleWriter('sqlite'),
 };
