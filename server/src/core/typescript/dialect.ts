@@ -3,6 +3,7 @@ import type { SourceDialect } from '../engine';
 import { FileFacts } from '../types';
 import { TsFile, TsMorphModule } from './context';
 import { readDrizzle } from './drizzle';
+import { readKnex } from './knex';
 import { readTypeorm } from './typeorm';
 
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -47,6 +48,7 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
         parseErrors(f);
         readTypeorm(f);
         readDrizzle(f);
+        readKnex(f);
         return f.facts;
       } finally {
         project.removeSourceFile(sf);

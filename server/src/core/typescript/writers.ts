@@ -145,6 +145,51 @@ function drizzleWriter(flavour: string): TypeWriter {
   };
 }
 
+/** Knex's builder and its arguments after the name for a PostgreSQL type. */
+function knexBuilder(target: TargetType): { builder: string; extra?: string } | undefined {
+  const m = /^([a-z ]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(target.sqlType);
+  if (!m) return undefined;
+  const [, base, n, scale] = m;
+  switch (base) {
+    case 'integer':
+    case 'smallint':
+    case 'uuid':
+    case 'text':
+    case 'boolean':
+    case 'date':
+    case 'time':
+    case 'json':
+    case 'jsonb':
+      return { builder: base };
+    case 'bigint':
+      return { builder: 'bigInteger' };
+    case 'varchar':
+      // Knex's `string` is varchar(255) unless given a length.
+      return { builder: 'string', extra: n && n !== '255' ? n : undefined };
+    case 'timestamptz':
+      return { builder: 'timestamp' };
+    case 'timestamp':
+      return { builder: 'timestamp', extra: '{ useTz: false }' };
+    case 'numeric':
+      return n ? { builder: 'decimal', extra: scale ? `${n}, ${scale}` : n } : undefined;
+    case 'real':
+      return { builder: 'float' };
+    case 'double precision':
+      return { builder: 'double' };
+    default:
+      return undefined;
+  }
+}
+
+/** Knex: `t.integer('user_id')` → `t.uuid('user_id')`, the rest of the chain (`.references(...)`) kept. */
+const knexWriter: TypeWriter = (facts, _column, type, target) => {
+  const spelled = knexBuilder(target);
+  const nameArg = nameArgument(type.text);
+  if (!spelled || !type.span || !nameArg) return undefined;
+  const written = `${spelled.builder}(${[nameArg, spelled.extra].filter(Boolean).join(', ')})`;
+  return { edits: [edit(facts, type.span, written)], written };
+};
+
 /** The writers of the TypeScript ORMs, by `TypeFact.style`. */
 export const TYPESCRIPT_WRITERS: Record<string, TypeWriter> = {
   typeorm: typeormWriter('literal'),
@@ -153,4 +198,5 @@ export const TYPESCRIPT_WRITERS: Record<string, TypeWriter> = {
   'drizzle-pg': drizzleWriter('pg'),
   'drizzle-mysql': drizzleWriter('mysql'),
   'drizzle-sqlite': drizzleWriter('sqlite'),
+  knex: knexWriter,
 };
