@@ -4,6 +4,7 @@ import { FileFacts } from '../types';
 import { TsFile, TsMorphModule } from './context';
 import { readDrizzle } from './drizzle';
 import { readKnex } from './knex';
+import { readSequelize } from './sequelize';
 import { readTypeorm } from './typeorm';
 
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -49,6 +50,7 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
         readTypeorm(f);
         readDrizzle(f);
         readKnex(f);
+        readSequelize(f);
         return f.facts;
       } finally {
         project.removeSourceFile(sf);

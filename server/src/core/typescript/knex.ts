@@ -46,8 +46,8 @@ function isDown(f: TsFile, d: Node): boolean {
   return false;
 }
 
-/** The body of `up`, however the migration exports it. */
-function upFunction(f: TsFile): Node | undefined {
+/** The body of `up`, however the migration exports it (Knex and sequelize-cli alike). */
+export function upFunction(f: TsFile): Node | undefined {
   const { Node: N } = f.tm;
   let found: Node | undefined;
   f.sf.forEachDescendant((d, traversal) => {

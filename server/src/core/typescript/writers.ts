@@ -190,6 +190,39 @@ const knexWriter: TypeWriter = (facts, _column, type, target) => {
   return { edits: [edit(facts, type.span, written)], written };
 };
 
+/** Sequelize's `DataTypes` member for a PostgreSQL type. */
+function sequelizeType(target: TargetType): string | undefined {
+  const m = /^([a-z ]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(target.sqlType);
+  if (!m) return undefined;
+  const [, base, n, scale] = m;
+  const names: Record<string, string> = {
+    integer: 'INTEGER',
+    bigint: 'BIGINT',
+    smallint: 'SMALLINT',
+    uuid: 'UUID',
+    text: 'TEXT',
+    boolean: 'BOOLEAN',
+    date: 'DATEONLY',
+    timestamptz: 'DATE',
+    time: 'TIME',
+    real: 'REAL',
+    'double precision': 'DOUBLE',
+    json: 'JSON',
+    jsonb: 'JSONB',
+  };
+  if (base === 'varchar') return n && n !== '255' ? `STRING(${n})` : 'STRING';
+  if (base === 'char' && n) return `CHAR(${n})`;
+  if (base === 'numeric' && n) return `DECIMAL(${n}${scale ? `, ${scale}` : ''})`;
+  return Object.prototype.hasOwnProperty.call(names, base) && !n ? names[base] : undefined;
+}
+
+/** Sequelize: `DataTypes.INTEGER` → `DataTypes.UUID` (the qualifier as written: `Sequelize.`, `DataType.`). */
+const sequelizeWriter: TypeWriter = (facts, _column, type, target) => {
+  const name = sequelizeType(target);
+  if (!name || !type.span) return undefined;
+  return { edits: [edit(facts, type.span, name)], written: type.qualifier ? `${type.qualifier}.${name}` : name };
+};
+
 /** The writers of the TypeScript ORMs, by `TypeFact.style`. */
 export const TYPESCRIPT_WRITERS: Record<string, TypeWriter> = {
   typeorm: typeormWriter('literal'),
@@ -199,4 +232,5 @@ export const TYPESCRIPT_WRITERS: Record<string, TypeWriter> = {
   'drizzle-mysql': drizzleWriter('mysql'),
   'drizzle-sqlite': drizzleWriter('sqlite'),
   knex: knexWriter,
+  sequelize: sequelizeWriter,
 };
