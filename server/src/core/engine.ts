@@ -186,7 +186,7 @@ export class Engine {
     if (facts.constantsOnly) this.parsed.delete(facts.file);
     else this.parsed.add(facts.file);
     this.facts.set(facts.file, facts);
-    const affected = this.withSuggestionUsers(this.index.setFacts(facts));
+    const affected = this.withSuggestionUsers(this.index.setFacts(facts), facts.file);
     for (const f of affected) this.findingsCache.delete(f);
     this.findingsCache.delete(facts.file);
     return [...new Set([facts.file, ...affected])];
@@ -263,11 +263,18 @@ export class Engine {
     this.trees.clear();
   }
 
-  /** When a table name appears or goes, files with an unknown table get new suggestions too. */
-  private withSuggestionUsers(affected: string[]): string[] {
-    if (!this.index.tableSetChanged) return affected;
+  /**
+   * Files with an unknown table whose suggestions may change: all of them when a table name appeared or
+   * went, else those whose suggestions point into the changed file (the type a combined fix would write
+   * comes from there).
+   */
+  private withSuggestionUsers(affected: string[], changed: string): string[] {
     const out = new Set(affected);
-    for (const [file, findings] of this.findingsCache) if (findings.some((f) => f.rule === 'unknown-table')) out.add(file);
+    const all = this.index.tableSetChanged;
+    for (const [file, findings] of this.findingsCache) {
+      if (out.has(file)) continue;
+      if (findings.some((f) => f.rule === 'unknown-table' && (all || f.related.some((r) => r.file === changed)))) out.add(file);
+    }
     return [...out];
   }
 
@@ -276,7 +283,7 @@ export class Engine {
     if (!this.facts.has(file)) return [file];
     this.facts.delete(file);
     this.findingsCache.delete(file);
-    const affected = this.withSuggestionUsers(this.index.removeFile(file));
+    const affected = this.withSuggestionUsers(this.index.removeFile(file), file);
     for (const f of affected) this.findingsCache.delete(f);
     return [...new Set([file, ...affected])];
   }

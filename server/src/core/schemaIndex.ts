@@ -53,9 +53,9 @@ export class SchemaIndex {
   private readonly defUsers = new Map<string, Set<string>>();
   private tableKeysCache: string[] | undefined;
   /**
-   * Whether the last `setFacts`/`removeFile` changed a file that defines tables. "Did you mean" (and the
-   * type its fix would write) in any file with an unknown table may then change, which the reverse index
-   * alone does not see: those files name a table that does not exist.
+   * Whether the last `setFacts`/`removeFile` added or removed a table name (or touched migrations). "Did
+   * you mean" in any file with an unknown table may then change, which the reverse index alone does not
+   * see: those files name a table that does not exist.
    */
   tableSetChanged = false;
   private tableNames: TableNames | undefined;
@@ -94,7 +94,7 @@ export class SchemaIndex {
     this.provided.set(file, after);
     this.setUses(file, usesOf(facts));
     if (before && before.signature === after.signature) return [];
-    this.tableSetChanged = providesTables(before?.names) || providesTables(after.names);
+    this.tableSetChanged = !sameTableNames(before?.names, after.names);
     this.markChanged(file, [...(before?.names ?? []), ...after.names]);
     return this.usersOf(new Set([...(before?.names ?? []), ...after.names]), file);
   }
@@ -113,7 +113,7 @@ export class SchemaIndex {
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
-    this.tableSetChanged = providesTables(before.names);
+    this.tableSetChanged = !sameTableNames(before.names, new Set());
     this.markChanged(file, [...before.names]);
     return this.usersOf(before.names, file);
   }
@@ -368,41 +368,59 @@ export class SchemaIndex {
     this.ensure();
   }
 
-  private buildModules(): void {
-    this.modules = new Map();
-    for (const f of this.files.values()) {
+  private ensureClasses(): void {
+    this.ensure();
+  }
+
+  /**
+   * Module paths and class names, by file. With `only`, just those files' entries are replaced; lists stay
+   * sorted by file, so lookups that fall back to "the first one" answer the same however they were built.
+   */
+  private buildModules(only?: ReadonlySet<string>): void {
+    if (!only) this.modules = new Map();
+    else for (const [m, list] of this.modules) {
+      const kept = list.filter((f) => !only.has(f));
+      if (kept.length === list.length) continue;
+      if (kept.length > 0) this.modules.set(m, kept);
+      else this.modules.delete(m);
+    }
+    for (const f of only ? [...only].map((x) => this.files.get(x)).filter((x): x is FileFacts => !!x) : this.files.values()) {
       const parts = f.module.split('.');
       for (let i = 0; i < parts.length; i++) {
         const m = parts.slice(i).join('.');
         let list = this.modules.get(m);
         if (!list) this.modules.set(m, (list = []));
-        list.push(f.file);
+        insertSorted(list, f.file, (x) => x);
       }
     }
   }
 
-  private ensureClasses(): void {
-    this.ensure();
-  }
-
-  private buildClasses(): void {
-    this.classesByName = new Map();
+  private buildClasses(only?: ReadonlySet<string>): void {
     this.classLookups = new Map();
-    for (const f of this.files.values()) {
+    if (!only) this.classesByName = new Map();
+    else for (const [n, list] of this.classesByName) {
+      const kept = list.filter((c) => !only.has(c.file));
+      if (kept.length === list.length) continue;
+      if (kept.length > 0) this.classesByName.set(n, kept);
+      else this.classesByName.delete(n);
+    }
+    for (const f of only ? [...only].map((x) => this.files.get(x)).filter((x): x is FileFacts => !!x) : this.files.values()) {
       for (const cls of f.classes) {
         let list = this.classesByName.get(cls.name);
         if (!list) this.classesByName.set(cls.name, (list = []));
-        list.push({ file: f.file, cls });
+        insertSorted(list, { file: f.file, cls }, (x) => x.file);
       }
     }
   }
+
 
   private ensure(): void {
     if (!this.dirty) return;
     // Cleared first: deriving the tables calls back into the lookups below, which must not rebuild again.
     this.dirty = false;
-    this.buildModules();
-    this.buildClasses();
+    const changed = this.fullRebuild ? undefined : new Set(this.pendingFiles);
+    this.buildModules(changed);
+    this.buildClasses(changed);
     const affected = this.fullRebuild ? undefined : this.affectedDefinitions();
     this.pendingFiles.clear();
     this.pendingNames.clear();
@@ -907,9 +925,17 @@ function sqlTypeFact(sqlType: string): TypeFact {
   return { text: sqlType, name: sqlType, family, sqlType: lower, source: 'explicit' };
 }
 
-function providesTables(names: Set<string> | undefined): boolean {
-  for (const n of names ?? []) if (n.startsWith('t:') || n === 'migrations') return true;
-  return false;
+function sameTableNames(a: Set<string> | undefined, b: Set<string>): boolean {
+  const tables = (s: Set<string> | undefined) => [...(s ?? [])].filter((n) => n.startsWith('t:') || n === 'migrations').sort().join('\n');
+  return tables(a) === tables(b);
+}
+
+/** Inserts keeping `list` sorted by `key` (stable: equal keys keep their order of arrival). */
+function insertSorted<T>(list: T[], item: T, key: (x: T) => string): void {
+  const k = key(item);
+  let i = list.length;
+  while (i > 0 && key(list[i - 1]) > k) i--;
+  list.splice(i, 0, item);
 }
 
 /** Beyond this many files to derive again, everything is derived again. */

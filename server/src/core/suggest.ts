@@ -115,6 +115,8 @@ export class TableNames {
   private readonly exact = new Map<string, number[]>();
   private readonly byLength = new Map<number, number[]>();
   private readonly grams = new Map<string, number[]>();
+  /** Answers already given: files are re-checked on every keystroke, their unknown names rarely change. */
+  private readonly answers = new Map<string, Suggestion[]>();
 
   constructor(keys: readonly string[]) {
     for (const key of keys) {
@@ -132,6 +134,16 @@ export class TableNames {
 
   /** The best keys for a written `schema?.table`; the same table in another schema ranks as a plural does. */
   suggest(schema: string | undefined, table: string): Suggestion[] {
+    const key = `${schema ?? ''}\u0000${table}`;
+    let answer = this.answers.get(key);
+    if (!answer) {
+      answer = this.rank(schema, table);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private rank(schema: string | undefined, table: string): Suggestion[] {
     const w = prepare(table);
     const out: Suggestion[] = [];
     for (const id of this.candidates(w)) {

@@ -69,7 +69,10 @@ export function extractPythonAfterEdit(
   const firstRef = refIndexes.length > 0 ? refIndexes[0] : previous.references.findIndex((r) => r.span.start >= oldEnd);
   if (refIndexes.some((i, k) => i !== refIndexes[0] + k)) return undefined;
 
-  const shifted = shiftSpans(previous, edit.oldEnd, delta) as FileFacts;
+  // The previous facts are done with once this returns: moving their spans in place (rather than copying)
+  // also keeps the index's references to them pointing at the right text.
+  shiftSpansInPlace(previous, edit.oldEnd, delta, new WeakSet());
+  const shifted = previous;
   const x = new Extractor(previous.file, text);
   x.facts.imports = shifted.imports;
   x.facts.constants = shifted.constants;
@@ -87,19 +90,24 @@ export function extractPythonAfterEdit(
   return { ...shifted, classes, references, errors, lineStarts: computeLineStarts(text) };
 }
 
-/** A deep copy of `value` in which every span at or after `from` moves by `delta`. */
-function shiftSpans(value: unknown, from: number, delta: number): unknown {
-  if (Array.isArray(value)) return value.map((v) => shiftSpans(v, from, delta));
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
-      return { start: o.start >= from ? o.start + delta : o.start, end: o.end >= from ? o.end + delta : o.end };
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) out[k] = k === 'lineStarts' ? v : shiftSpans(v, from, delta);
-    return out;
+/** Moves every span at or after `from` by `delta`, in place; each object is visited once. */
+function shiftSpansInPlace(value: unknown, from: number, delta: number, seen: WeakSet<object>): void {
+  if (!value || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) if (v && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
+    return;
   }
-  return value;
+  const o = value as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
+    if (o.start >= from) o.start += delta;
+    if ((o.end as number) >= from) o.end = (o.end as number) + delta;
+    return;
+  }
+  for (const k in o) {
+    const v = o[k];
+    if (k !== 'lineStarts' && v && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
+  }
 }
 
 /** Calls that may appear as positional arguments of `Column(...)` but are not its type. */
