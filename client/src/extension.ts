@@ -21,7 +21,11 @@ export interface FkGuardApi {
 
 export async function activate(context: vscode.ExtensionContext): Promise<FkGuardApi> {
   const output = vscode.window.createOutputChannel('FK Guard');
-  const status = vscode.languages.createLanguageStatusItem('fkguard.status', { language: 'python' });
+  const status = vscode.languages.createLanguageStatusItem('fkguard.status', [
+    { language: 'python' },
+    { language: 'typescript' },
+    { language: 'javascript' },
+  ]);
   status.name = 'FK Guard';
   status.text = '$(sync~spin) FK Guard: indexing…';
   status.busy = true;
@@ -48,7 +52,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ scheme: 'file', language: 'python' }],
+      // TypeScript and JavaScript files are sent too; the server reads only those that use a TypeScript ORM.
+      documentSelector: [
+        { scheme: 'file', language: 'python' },
+        { scheme: 'file', language: 'typescript' },
+        { scheme: 'file', language: 'javascript' },
+      ],
       outputChannel: output,
       synchronize: { configurationSection: 'fkguard' },
     };
