@@ -71,7 +71,7 @@ export function extractPythonAfterEdit(
 
   // The previous facts are done with once this returns: moving their spans in place (rather than copying)
   // also keeps the index's references to them pointing at the right text.
-  shiftSpansInPlace(previous, edit.oldEnd, delta, new WeakSet());
+  shiftSpansInPlace(previous, edit.oldEnd, delta);
   const shifted = previous;
   const x = new Extractor(previous.file, text);
   x.facts.imports = shifted.imports;
@@ -90,23 +90,25 @@ export function extractPythonAfterEdit(
   return { ...shifted, classes, references, errors, lineStarts: computeLineStarts(text) };
 }
 
-/** Moves every span at or after `from` by `delta`, in place; each object is visited once. */
-function shiftSpansInPlace(value: unknown, from: number, delta: number, seen: WeakSet<object>): void {
-  if (!value || typeof value !== 'object' || seen.has(value)) return;
-  seen.add(value);
+/**
+ * Moves every span at or after `from` by `delta`, in place. In facts, the only objects with a numeric
+ * `start` are spans, and no span object is shared between two facts (the property test would see a span
+ * moved twice).
+ */
+function shiftSpansInPlace(value: object, from: number, delta: number): void {
   if (Array.isArray(value)) {
-    for (const v of value) if (v && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
+    for (const v of value) if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta);
     return;
   }
   const o = value as Record<string, unknown>;
-  if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
+  if (typeof o.start === 'number' && typeof o.end === 'number') {
     if (o.start >= from) o.start += delta;
-    if ((o.end as number) >= from) o.end = (o.end as number) + delta;
+    if (o.end >= from) o.end += delta;
     return;
   }
   for (const k in o) {
     const v = o[k];
-    if (k !== 'lineStarts' && v && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
+    if (v !== null && typeof v === 'object' && k !== 'lineStarts') shiftSpansInPlace(v, from, delta);
   }
 }
 
