@@ -71,7 +71,7 @@ export class LspClient {
       root = mkdtempSync(join(tmpdir(), 'fkguard-lsp-'));
       cpSync(join(fixturesRoot, options.fixture ?? 'basic'), root, { recursive: true });
     }
-    const proc = spawn(process.execPath, [serverPath, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...(process.env.FKGUARD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), serverPath, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
