@@ -9,7 +9,6 @@ import {
   CoreTableFact,
   FileFacts,
   ImportFact,
-  MetadataRootFact,
   MigrationOp,
   NameExpr,
   ParseError,
@@ -17,7 +16,6 @@ import {
   ReferenceSource,
   Span,
   TypeFact,
-  TypeFamily,
 } from '../types';
 
 /**
@@ -196,11 +194,11 @@ class Extractor {
         for (const c of s.namedChildren) if (c) this.moduleExpression(c);
         break;
       case 'class_definition':
-        this.classDefinition(s, []);
+        this.classDefinition(s);
         break;
       case 'decorated_definition': {
         const def = s.childForFieldName('definition');
-        if (def?.type === 'class_definition') this.classDefinition(def, this.decorators(s));
+        if (def?.type === 'class_definition') this.classDefinition(def);
         else if (def?.type === 'function_definition') this.functionDefinition(def);
         break;
       }
@@ -334,7 +332,7 @@ class Extractor {
       .map((d) => d.text.replace(/^@/, '').trim());
   }
 
-  private classDefinition(c: Node, _decorators: string[]): void {
+  private classDefinition(c: Node): void {
     const nameNode = c.childForFieldName('name');
     if (!nameNode) return;
     const bases: string[] = [];
@@ -1120,4 +1118,3 @@ class Extractor {
   }
 }
 
-export type { TypeFamily, MetadataRootFact, MigrationOp };
