@@ -13,6 +13,20 @@ import {
 } from '../../server/src/lsp/protocol';
 import { renderSchemaIndex } from './schemaIndexView';
 
+/**
+ * The documents the server checks. TypeScript and JavaScript files are sent too; the server reads only those that
+ * use a TypeScript ORM. `prisma` is the language id of Prisma's own extension; without it a `.prisma` file is plain
+ * text, so the pattern sends it all the same (a file both filters match is still sent once).
+ */
+const DOCUMENT_SELECTOR: Array<{ language: string } | { pattern: string }> = [
+  { language: 'python' },
+  { language: 'typescript' },
+  { language: 'javascript' },
+  { language: 'prisma' },
+  { pattern: '**/*.prisma' },
+  { language: 'sql' },
+];
+
 /** What `activate` returns: used by the in-editor tests, harmless for everyone else. */
 export interface FkGuardApi {
   client(): LanguageClient | undefined;
@@ -21,11 +35,7 @@ export interface FkGuardApi {
 
 export async function activate(context: vscode.ExtensionContext): Promise<FkGuardApi> {
   const output = vscode.window.createOutputChannel('FK Guard');
-  const status = vscode.languages.createLanguageStatusItem('fkguard.status', [
-    { language: 'python' },
-    { language: 'typescript' },
-    { language: 'javascript' },
-  ]);
+  const status = vscode.languages.createLanguageStatusItem('fkguard.status', DOCUMENT_SELECTOR);
   status.name = 'FK Guard';
   status.text = '$(sync~spin) FK Guard: indexing…';
   status.busy = true;
@@ -52,12 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
     };
     const clientOptions: LanguageClientOptions = {
-      // TypeScript and JavaScript files are sent too; the server reads only those that use a TypeScript ORM.
-      documentSelector: [
-        { scheme: 'file', language: 'python' },
-        { scheme: 'file', language: 'typescript' },
-        { scheme: 'file', language: 'javascript' },
-      ],
+      documentSelector: DOCUMENT_SELECTOR.map((filter) => ({ scheme: 'file', ...filter })),
       outputChannel: output,
       synchronize: { configurationSection: 'fkguard' },
     };

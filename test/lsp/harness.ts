@@ -189,12 +189,13 @@ export class LspClient {
     return this.waitFor('the workspace index', () => this.statuses.find((s) => s.state === 'ready'), timeoutMs);
   }
 
-  open(rel: string, text: string): TextDocument {
+  /** Opens a document as the editor would; the server goes by the file name, so `languageId` is only for realism. */
+  open(rel: string, text: string, languageId = 'python'): TextDocument {
     const uri = this.uri(rel);
-    const doc = TextDocument.create(uri, 'python', 1, text);
+    const doc = TextDocument.create(uri, languageId, 1, text);
     this.docs.set(uri, doc);
     void this.connection.sendNotification('textDocument/didOpen', {
-      textDocument: { uri, languageId: 'python', version: 1, text },
+      textDocument: { uri, languageId, version: 1, text },
     });
     return doc;
   }
