@@ -4,10 +4,11 @@ import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { extractPython, extractPythonAfterEdit } from './python/extract';
 import { isPythonCandidate, scanConstants } from './python/prefilter';
-import { computeLineStarts } from './text';
-import { moduleFromPath } from './python/extract';
+import { emptyFacts } from './facts';
 import { checkFile } from './rules';
 import { FileFacts, Finding, SourceLanguage } from './types';
+
+export { emptyFacts } from './facts';
 
 /** What the host hands the engine: a tree-sitter parser with the Python language set. */
 export interface PythonSupport {
@@ -325,39 +326,7 @@ export function analyzeText(python: PythonSupport, file: string, text: string): 
   }
 }
 
-/** Facts with nothing in them, for a file of `language`; dialects start from this. */
-export function emptyFacts(file: string, text: string, language: SourceLanguage): FileFacts {
-  return {
-    file,
-    language,
-    module: moduleFromPath(file),
-    constants: {},
-    imports: [],
-    classes: [],
-    tables: [],
-    references: [],
-    metadataRoots: [],
-    typeDecorators: {},
-    errors: [],
-    lineStarts: computeLineStarts(text),
-  };
-}
-
 /** The facts of a file that defines only string constants (a `constants.py`), without parsing it. */
 function constantsOnly(file: string, text: string, constants: Record<string, string>): FileFacts {
-  return {
-    file,
-    language: 'python',
-    module: moduleFromPath(file),
-    constants,
-    imports: [],
-    classes: [],
-    tables: [],
-    references: [],
-    metadataRoots: [],
-    typeDecorators: {},
-    errors: [],
-    lineStarts: computeLineStarts(text),
-    constantsOnly: true,
-  };
+  return { ...emptyFacts(file, text, 'python'), constants, constantsOnly: true };
 }

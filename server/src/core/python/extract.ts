@@ -1,4 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import { emptyFacts } from '../facts';
 import { computeLineStarts } from '../text';
 import { annotationType, knownType } from '../typeFamilies';
 import {
@@ -125,15 +126,6 @@ const NOT_A_TYPE = new Set([
 
 const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
 
-/** A file's module path: `src/app/models.py` → `src.app.models`; `src/db/schema.ts` → `src.db.schema`. */
-export function moduleFromPath(file: string): string {
-  const script = /\.[cm]?[jt]sx?$/.test(file);
-  let p = file.replace(/\\/g, '/').replace(/\.(pyi?|[cm]?[jt]sx?|prisma|sql)$/, '');
-  // A package's module is its folder: `__init__.py` in Python, `index.ts` in TypeScript.
-  p = p.replace(script ? /\/index$/ : /\/__init__$/, '');
-  return p.split('/').filter(Boolean).join('.');
-}
-
 /** The last segment of a dotted expression (`sa.orm.Column` → `Column`) and what stands before it. */
 function splitDotted(text: string): { name: string; qualifier?: string } {
   const i = text.lastIndexOf('.');
@@ -149,28 +141,12 @@ interface CallInfo {
 
 class Extractor {
   readonly facts: FileFacts;
-  /** Class-level constants seen so far, only for `__tablename__ = NAME` inside the same class. */
-  private readonly lineStarts: number[];
 
   constructor(
     file: string,
     private readonly text: string,
   ) {
-    this.lineStarts = computeLineStarts(text);
-    this.facts = {
-      file,
-      language: 'python',
-      module: moduleFromPath(file),
-      constants: {},
-      imports: [],
-      classes: [],
-      tables: [],
-      references: [],
-      metadataRoots: [],
-      typeDecorators: {},
-      errors: [],
-      lineStarts: this.lineStarts,
-    };
+    this.facts = emptyFacts(file, text, 'python');
   }
 
   // ---- module level ----
@@ -446,19 +422,9 @@ class Extractor {
       if (call.name === 'synonym' || call.name === 'association_proxy' || call.name === 'hybrid_property') return;
       return;
     }
-    // `name: Mapped[str]` with no value declares a column (SQLAlchemy 2.0); so does `name: str` in SQLModel.
-    if (!right && annotation && annotation.isColumn) {
-      cls.columns.push({
-        name,
-        annotation: annotation.fact,
-        type: annotation.type,
-        primaryKey: false,
-        unique: false,
-        nullable: annotation.fact.optional ? true : undefined,
-        span: this.span(left),
-      });
-    } else if (right && isSqlModel && annotation?.isColumn && right.type !== 'call') {
-      // `name: str | None = None` in a SQLModel table is a column with a default.
+    // `name: Mapped[str]` with no value declares a column (SQLAlchemy 2.0); so does `name: str` in SQLModel,
+    // and `name: str | None = None` there is a column with a default.
+    if (annotation?.isColumn && (!right || (isSqlModel && right.type !== 'call'))) {
       cls.columns.push({
         name,
         annotation: annotation.fact,
