@@ -31,6 +31,8 @@ export interface ServerHost {
   ): Promise<IndexResult>;
   /** An engine with no files, for documents opened from outside every folder. */
   createEngine(config: FkGuardConfig): Promise<Engine>;
+  /** File name endings the engine reads (`.py`, `.ts`, `.prisma`, …), for the file watcher. */
+  readonly extensions: readonly string[];
   /** Whether one file (root-relative POSIX id) is analysed under `config`, for files created later. */
   isIncluded(id: string, config: FkGuardConfig): boolean;
   /** A file's text, or undefined when it is gone, binary, too large or unreadable. */

@@ -31,6 +31,7 @@ const host: ServerHost = {
     return { engine: result.engine, skipped: result.skipped, cancelled: result.cancelled };
   },
   createEngine: (config) => createEngine(config),
+  extensions,
   // The walk's rules for one file that appeared after the walk; `.gitignore` applies at the next index.
   isIncluded: (id, config) => isWalkedPath(id, { extensions, include: config.include, exclude: config.exclude }),
   async readFile(path, config) {

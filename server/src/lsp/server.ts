@@ -142,7 +142,11 @@ class FkGuardServer {
     }
     if (ws?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{py,pyi}' }, { globPattern: '**/{pyproject.toml,fkguard.toml,.fkguard.json}' }],
+        watchers: [
+          // Every source the engine reads: Python, and the dialects' (TypeScript, Prisma, SQL).
+          { globPattern: `**/*.{${this.options.host.extensions.map((e) => e.replace(/^\./, '')).join(',')}}` },
+          { globPattern: '**/{pyproject.toml,fkguard.toml,.fkguard.json}' },
+        ],
       });
     }
     if (ws?.workspaceFolders) {
