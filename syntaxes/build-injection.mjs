@@ -1,5 +1,7 @@
-// Writes foreign-key.injection.tmLanguage.json. The grammar repeats one "schema.table.column" regex with
-// shifted group numbers (TextMate has no named sub-patterns), so it is generated rather than written by hand.
+// Writes the injection grammars: foreign-key.injection.tmLanguage.json for Python, and one each for TypeScript and
+// JavaScript (foreign-key.typescript.injection / foreign-key.javascript.injection). The Python grammar repeats one
+// "schema.table.column" regex with shifted group numbers (TextMate has no named sub-patterns), and the other two
+// differ only in their scope suffixes, so they are generated rather than written by hand.
 // Run: node syntaxes/build-injection.mjs
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,7 +46,7 @@ const call = (name, id) => ({
   patterns: [{ include: '#target' }, { include: '#target-sequence' }, { include: 'source.python#expression' }],
 });
 
-const grammar = {
+const python = {
   $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
   name: 'FK Guard foreign-key targets',
   scopeName: 'fkguard.foreign-key.injection',
@@ -92,5 +94,135 @@ const grammar = {
   },
 };
 
+/**
+ * The injection for TypeScript or JavaScript (`lang` is the base grammar's scope suffix, `ts` or `js`). It scopes the
+ * string literals the TypeScript dialects read as table names and foreign-key targets: Knex `.inTable('users')` and
+ * `.references('users.id')`, Sequelize `references: { model: 'users', key: 'id' }` and `tableName: 'users'`,
+ * TypeORM `@Entity('users')` / `@Entity({ name, schema })`, Drizzle `pgTable('users', …)`, and the tables that
+ * `createTable('users', …)` makes.
+ *
+ * A call's first argument is found by looking behind it for `name(`, never by consuming the call: the base grammar
+ * parses a call chain such as `knex.schema.createTable(` as one region that waits for its `(`, and a rule that took
+ * the parenthesis away would leave it open to the end of the file.
+ */
+function typescript(lang, displayName) {
+  const base = `source.${lang}`;
+  // Table names in TypeScript ORMs are plain strings, hyphens included (Drizzle allows `pgTable('user-profiles')`).
+  const table = '[A-Za-z_][A-Za-z0-9_$-]*';
+  const keyScopes = [`meta.object-literal.key.${lang}`, `punctuation.separator.key-value.${lang}`];
+  const schema = [`(?:(${ident})`, 'entity.name.namespace.schema.fkguard'];
+  const schemaDot = ['(\\.))?', 'punctuation.separator.period.fkguard'];
+  const tableName = [`(${table})`, 'entity.name.type.table.fkguard'];
+  const period = ['(\\.)', 'punctuation.separator.period.fkguard'];
+  const column = [`(${ident})`, 'variable.other.property.column.fkguard'];
+  /** The kinds of literal: a scope for the whole string, and [regex with one group, scope] pairs between the quotes. */
+  const kinds = {
+    table: ['meta.table-name.fkguard', [schema, schemaDot, tableName]],
+    target: ['meta.foreign-key-target.fkguard', [schema, schemaDot, tableName, period, column]],
+    column: ['meta.foreign-key-target.fkguard', [column]],
+    schema: ['meta.schema-name.fkguard', [[`(${ident})`, 'entity.name.namespace.schema.fkguard']]],
+  };
+
+  /**
+   * One rule per kind and quote: `lead` (no groups) and `prefix` ([regex with one group, scope] pairs) come before
+   * the literal. A string that is none of the kinds matches no rule and stays the base grammar's. The literal is
+   * matched in full here rather than captured and retokenized: a retokenized capture would meet the look-behind
+   * rules again at the same place.
+   */
+  const literal = (names, lead = '', prefix = []) => ({
+    patterns: names.flatMap((kind) => {
+      const [meta, parts] = kinds[kind];
+      return [
+        ["'", 'single'],
+        ['"', 'double'],
+      ].map(([q, quote]) => {
+        const groups = [...prefix, [`(${q})`, `punctuation.definition.string.begin.${lang}`], ...parts, [`(${q})`, `punctuation.definition.string.end.${lang}`]];
+        return {
+          match: lead + groups.map(([re]) => re).join(''),
+          captures: Object.fromEntries(groups.map(([, name], i) => [String(i + 1), { name: i >= prefix.length ? `string.quoted.${quote}.${lang} ${meta} ${name}` : name }])),
+        };
+      });
+    }),
+  });
+  /** The string literal right after `name(` for any of `names` (a look-behind takes only fixed-length alternatives). */
+  const firstArgument = (names, comment, ...kindsOf) => ({
+    comment,
+    ...literal(kindsOf, `(?<=${names.map((n) => `\\b${n}\\(`).join('|')})\\s*`),
+  });
+  /** `name: '…'` inside an object literal. */
+  const option = (name, ...kindsOf) => literal(kindsOf, '', [[`\\b(${name})`, keyScopes[0]], ['\\s*(:)\\s*', keyScopes[1]]]);
+  /** `{ … }` whose members are `members` or else the base grammar's. */
+  const object = (members) => ({
+    begin: '\\{',
+    beginCaptures: { 0: { name: `punctuation.definition.block.${lang}` } },
+    end: '\\}',
+    endCaptures: { 0: { name: `punctuation.definition.block.${lang}` } },
+    name: `meta.objectliteral.${lang}`,
+    patterns: [...members, { include: `${base}#comment` }, { include: `${base}#object-member` }, { include: `${base}#punctuation-comma` }],
+  });
+
+  return {
+    $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
+    name: `FK Guard table names and foreign-key targets in ${displayName}`,
+    scopeName: `fkguard.foreign-key.${displayName.toLowerCase()}.injection`,
+    comment: `Generated by build-injection.mjs. Injected into ${displayName}: gives the table names and "table.column" strings that FK Guard reads from TypeORM, Drizzle, Knex and Sequelize code their own scopes for the schema, table and column parts.`,
+    injectionSelector: `L:${base} -string -comment`,
+    patterns: [
+      firstArgument(['inTable'], "Knex: .references('id').inTable('users').", 'table'),
+      firstArgument(['references'], "Knex: .references('users.id'), or .references('id') with the table in .inTable(...).", 'target', 'column'),
+      firstArgument(
+        ['pgTable', 'mysqlTable', 'sqliteTable', 'createTable', 'createTableIfNotExists', 'alterTable'],
+        "Drizzle: pgTable('users', { … }) and its MySQL and SQLite twins; Knex and Sequelize migrations: createTable('users', …), alterTable('users', …).",
+        'table',
+      ),
+      {
+        comment: "Sequelize: references: { model: 'users' | { tableName, schema }, key: 'id' }.",
+        begin: '\\b(references)\\s*(:)\\s*(\\{)',
+        beginCaptures: { 1: { name: keyScopes[0] }, 2: { name: keyScopes[1] }, 3: { name: `punctuation.definition.block.${lang}` } },
+        end: '\\}',
+        endCaptures: { 0: { name: `punctuation.definition.block.${lang}` } },
+        name: `meta.objectliteral.${lang} meta.references.fkguard`,
+        patterns: [
+          option('model', 'table'),
+          option('key', 'column'),
+          {
+            begin: '\\b(model)\\s*(:)\\s*(?=\\{)',
+            beginCaptures: { 1: { name: keyScopes[0] }, 2: { name: keyScopes[1] } },
+            end: '(?<=\\})',
+            patterns: [object([option('schema', 'schema')])],
+          },
+          { include: `${base}#comment` },
+          { include: `${base}#object-member` },
+          { include: `${base}#punctuation-comma` },
+        ],
+      },
+      {
+        // A decorator is not part of a call chain, so this rule may take the whole call: the base grammar's own
+        // decorator rule, which starts at the same `@`, never opens. The only string among its arguments is the name.
+        comment: "TypeORM: @Entity('users'), @Entity('users', { schema }), @Entity({ name: 'users', schema: 'billing' }).",
+        begin: '(@)\\s*(Entity)\\s*(\\()',
+        beginCaptures: {
+          1: { name: `punctuation.decorator.${lang}` },
+          2: { name: `entity.name.function.${lang} support.function.entity.fkguard` },
+          3: { name: `meta.brace.round.${lang}` },
+        },
+        end: '\\)',
+        endCaptures: { 0: { name: `meta.brace.round.${lang}` } },
+        name: `meta.decorator.${lang} meta.entity.fkguard`,
+        patterns: [
+          literal(['table']),
+          { include: `${base}#comment` },
+          object([option('name', 'table'), option('schema', 'schema')]),
+          { include: `${base}#expression` },
+        ],
+      },
+      { comment: "Sequelize: Model.init({ … }, { tableName: 'users' }), @Table({ tableName: 'users' }), references: { model: { tableName } }.", ...option('tableName', 'table') },
+    ],
+  };
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
-writeFileSync(join(here, 'foreign-key.injection.tmLanguage.json'), JSON.stringify(grammar, null, 2) + '\n');
+const write = (file, grammar) => writeFileSync(join(here, file), JSON.stringify(grammar, null, 2) + '\n');
+write('foreign-key.injection.tmLanguage.json', python);
+write('foreign-key.typescript.injection.tmLanguage.json', typescript('ts', 'TypeScript'));
+write('foreign-key.javascript.injection.tmLanguage.json', typescript('js', 'JavaScript'));
