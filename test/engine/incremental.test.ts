@@ -120,6 +120,52 @@ describe('incremental updates', () => {
     e.dispose();
   });
 
+  it('a half-typed document keeps the last good facts of the region that does not parse', async () => {
+    const e = await workspace();
+    const MODELS = `from sqlalchemy import Column, ForeignKey, Integer
+from app.db import Base
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    id = Column(Integer, primary_key=True)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id = Column(Integer, primary_key=True)
+    invoice_id = Column(Integer, ForeignKey("invoices.id"))
+`;
+    const REFUND = 'from sqlalchemy import Column, ForeignKey, Integer\nfrom app.db import Base\n\n\nclass Refund(Base):\n    __tablename__ = "refunds"\n    id = Column(Integer, primary_key=True)\n    payment_id = Column(Integer, ForeignKey("payments.id"))\n';
+    e.updateFile('app/refunds.py', REFUND);
+    e.updateFile('app/billing.py', MODELS, { keepTree: true });
+    assert.deepEqual(rules(e, 'app/refunds.py'), []);
+    // Type an unclosed call into Invoice, one character at a time: the parser loses what follows.
+    let text = MODELS;
+    const at = text.indexOf('    id = Column(Integer, primary_key=True)\n\n\nclass Payment');
+    const typed = '    total = Column(Integer, ForeignKey("payments.\n';
+    let offset = at;
+    for (const ch of typed) {
+      text = text.slice(0, offset) + ch + text.slice(offset);
+      e.updateFile('app/billing.py', text, { keepTree: true, edits: [{ startIndex: offset, oldEndIndex: offset, newText: ch }] });
+      offset++;
+      // Whatever the parser makes of the half-typed line, payments stays a table for the other file.
+      assert.deepEqual(rules(e, 'app/refunds.py'), [], `after typing ${JSON.stringify(typed.slice(0, offset - at))}`);
+    }
+    assert.ok(e.getFacts('app/billing.py')!.errors.length > 0, 'the typed line does not parse');
+    // Finishing the line gives exactly what a fresh read gives.
+    const finish = 'id"))';
+    const end = offset - 1;
+    text = text.slice(0, end) + finish + text.slice(end);
+    e.updateFile('app/billing.py', text, { keepTree: true, edits: [{ startIndex: end, oldEndIndex: end, newText: finish }] });
+    const fresh = await createEngine();
+    fresh.updateFile('app/billing.py', text);
+    assert.deepEqual(fresh.getFacts('app/billing.py')!.errors, []);
+    assert.deepEqual(e.getFacts('app/billing.py'), fresh.getFacts('app/billing.py'));
+    e.dispose();
+    fresh.dispose();
+  });
+
   it('two engines in one process do not share state', async () => {
     const a = await workspace();
     const b = await createEngine();

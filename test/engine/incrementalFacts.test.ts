@@ -40,7 +40,15 @@ describe('incremental facts equal a full read', () => {
         const next = text.slice(0, start) + insert + text.slice(start + remove);
         kept.updateFile('m.py', next, { keepTree: true, edits: [{ startIndex: start, oldEndIndex: start + remove, newText: insert }] });
         fresh.updateFile('m.py', next);
-        assert.deepEqual(kept.getFacts('m.py'), fresh.getFacts('m.py'), `step ${step}: insert ${JSON.stringify(insert)} at ${start}, removing ${remove}`);
+        const k = kept.getFacts('m.py');
+        const f = fresh.getFacts('m.py');
+        const what = `step ${step}: insert ${JSON.stringify(insert)} at ${start}, removing ${remove}`;
+        if (!f || f.errors.length === 0) assert.deepEqual(k, f, what);
+        else {
+          // Half-typed: the kept document may hold more (its last good classes), never less.
+          const names = new Set(k?.classes.map((c) => c.name));
+          for (const c of f.classes) assert.ok(names.has(c.name), `${what}: class ${c.name} lost`);
+        }
         text = next;
       }
       kept.dispose();

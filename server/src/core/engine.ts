@@ -2,7 +2,7 @@ import { Edit, type Parser, type Tree } from 'web-tree-sitter';
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
-import { extractPython, extractPythonAfterEdit } from './python/extract';
+import { extractPython, extractPythonAfterEdit, shiftSpansInPlace } from './python/extract';
 import { isPythonCandidate, scanConstants } from './python/prefilter';
 import { emptyFacts } from './facts';
 import { checkFile } from './rules';
@@ -60,6 +60,8 @@ export class Engine {
   private readonly parsed = new Set<string>();
   private readonly findingsCache = new Map<string, Finding[]>();
   private readonly trees = new Map<string, { tree: Tree; text: string }>();
+  /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
+  private readonly lastGood = new Map<string, FileFacts>();
   private index: SchemaIndex;
 
   constructor(
@@ -155,8 +157,9 @@ export class Engine {
     try {
       const previous = this.facts.get(file);
       const single = opts.edits?.length === 1 ? opts.edits[0] : undefined;
+      // Facts with restored regions (see `keepLastGood`) are not a base for the shortcut: read everything.
       const quick =
-        old && single && previous && !previous.constantsOnly
+        old && single && previous && !previous.constantsOnly && previous.errors.length === 0
           ? extractPythonAfterEdit(previous, text, tree, old, {
               start: single.startIndex,
               oldEnd: single.oldEndIndex,
@@ -164,12 +167,50 @@ export class Engine {
             })
           : undefined;
       facts = quick ?? extractPython(file, text, tree);
+      if (opts.keepTree) facts = this.keepLastGood(file, facts, old ? opts.edits : undefined, quick !== undefined ? previous : undefined);
+      else this.lastGood.delete(file);
     } finally {
       this.dropTree(file);
       if (opts.keepTree) this.trees.set(file, { tree, text });
       else tree.delete();
     }
     return this.setFacts(facts);
+  }
+
+  /**
+   * While a document is half-typed, the region that does not parse keeps its last good facts: the classes
+   * and tables tree-sitter lost in the error (and their references) come back from the last text that
+   * parsed, moved along with the edits since. Without this, one unclosed bracket near the top of a model
+   * file would drop every table below it, and every file referencing them would light up.
+   */
+  private keepLastGood(file: string, facts: FileFacts, edits: DocumentEdit[] | undefined, alreadyMoved: FileFacts | undefined): FileFacts {
+    let good = this.lastGood.get(file);
+    if (good && good !== alreadyMoved) {
+      if (!edits) good = undefined;
+      else for (const e of edits) shiftSpansInPlace(good, e.oldEndIndex, e.newText.length - (e.oldEndIndex - e.startIndex));
+    }
+    if (facts.errors.length === 0 || !good) {
+      if (facts.errors.length === 0) this.lastGood.set(file, facts);
+      else this.lastGood.delete(file);
+      return facts;
+    }
+    this.lastGood.set(file, good);
+    const firstError = Math.min(...facts.errors.map((e) => e.span.start));
+    const classNames = new Set(facts.classes.map((c) => c.name));
+    const lostClasses = good.classes.filter((c) => !classNames.has(c.name) && c.span.end > firstError);
+    const tableKey = (t: FileFacts['tables'][number]) => JSON.stringify([t.name, t.schema, t.variable]);
+    const tableKeys = new Set(facts.tables.map(tableKey));
+    const lostTables = good.tables.filter((t) => !tableKeys.has(tableKey(t)) && t.span.end > firstError && t.origin === 'core');
+    if (lostClasses.length === 0 && lostTables.length === 0) return facts;
+    const regions = [...lostClasses, ...lostTables].map((x) => x.span);
+    const within = (sp: { start: number; end: number }) => regions.some((r) => sp.start >= r.start && sp.end <= r.end);
+    const bySpan = <T extends { span: { start: number } }>(a: T, b: T) => a.span.start - b.span.start;
+    return {
+      ...facts,
+      classes: [...facts.classes, ...lostClasses].sort(bySpan),
+      tables: [...facts.tables, ...lostTables].sort(bySpan),
+      references: [...facts.references, ...good.references.filter((r) => within(r.span))].sort(bySpan),
+    };
   }
 
   /**
@@ -195,6 +236,7 @@ export class Engine {
 
   removeFile(file: string): string[] {
     this.seen.delete(file);
+    this.lastGood.delete(file);
     this.parsed.delete(file);
     this.dropTree(file);
     return this.removeFacts(file);
@@ -203,6 +245,7 @@ export class Engine {
   /** Frees the kept syntax tree of a document closed in the editor; its facts stay. */
   releaseTree(file: string): void {
     this.dropTree(file);
+    this.lastGood.delete(file);
   }
 
   getFacts(file: string): FileFacts | undefined {

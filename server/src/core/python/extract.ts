@@ -1,6 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { emptyFacts } from '../facts';
-import { computeLineStarts } from '../text';
 import { annotationType, knownType } from '../typeFamilies';
 import {
   AnnotationFact,
@@ -68,25 +67,26 @@ export function extractPythonAfterEdit(
   const firstRef = refIndexes.length > 0 ? refIndexes[0] : previous.references.findIndex((r) => r.span.start >= oldEnd);
   if (refIndexes.some((i, k) => i !== refIndexes[0] + k)) return undefined;
 
+  // The class is read first, with the previous facts' imports and types (only their names matter here),
+  // so that a shortcut given up leaves `previous` untouched.
+  const x = new Extractor(previous.file, text);
+  x.facts.imports = previous.imports;
+  x.facts.constants = previous.constants;
+  x.facts.typeDecorators = { ...previous.typeDecorators };
+  x.statement(top);
+  if (x.facts.classes.length !== 1 || Object.keys(x.facts.typeDecorators).length !== Object.keys(previous.typeDecorators).length) return undefined;
+  if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration) return undefined;
   // The previous facts are done with once this returns: moving their spans in place (rather than copying)
   // also keeps the index's references to them pointing at the right text.
   shiftSpansInPlace(previous, edit.oldEnd, delta);
   const shifted = previous;
-  const x = new Extractor(previous.file, text);
-  x.facts.imports = shifted.imports;
-  x.facts.constants = shifted.constants;
-  x.facts.typeDecorators = { ...shifted.typeDecorators };
-  x.statement(top);
-  if (x.facts.classes.length !== 1 || Object.keys(x.facts.typeDecorators).length !== Object.keys(shifted.typeDecorators).length) return undefined;
-  if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration) return undefined;
   const classes = [...shifted.classes];
   classes.splice(classIndex, 1, x.facts.classes[0]);
   const references = [...shifted.references];
   references.splice(firstRef < 0 ? references.length : firstRef, refIndexes.length, ...x.facts.references);
   const errors: ParseError[] = [];
-  const full = new Extractor(previous.file, text);
-  full.collectErrorsInto(root, errors);
-  return { ...shifted, classes, references, errors, lineStarts: computeLineStarts(text) };
+  x.collectErrorsInto(root, errors);
+  return { ...shifted, classes, references, errors, lineStarts: x.facts.lineStarts };
 }
 
 /**
@@ -94,7 +94,7 @@ export function extractPythonAfterEdit(
  * `start` are spans, and no span object is shared between two facts (the property test would see a span
  * moved twice).
  */
-function shiftSpansInPlace(value: object, from: number, delta: number): void {
+export function shiftSpansInPlace(value: object, from: number, delta: number): void {
   if (Array.isArray(value)) {
     for (const v of value) if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta);
     return;
