@@ -4,11 +4,15 @@
 //  - the whole CLI process (`node dist/cli.js scan <dir> --format json`) against a floor (a plain Node process
 //    that reads every .py file and runs the prefilter regex): min/median/max wall time and the ratio;
 //  - the CLI's peak RSS (via bench/rss.cjs, preloaded into the CLI process);
+//  - whether the CLI loaded the TypeScript compiler (dist/ts-morph.js) and how long that require took inside it
+//    (via bench/compiler-watch.cjs, preloaded too): a Python-only workspace must never load it;
+//  - the compiler's load on its own, in fresh processes (bench/compiler-load.cjs), when a TypeScript workspace
+//    is benched;
 //  - single-file re-analysis of a 2,000-line model file after a one-character edit (bench/incremental.mjs).
 // Prints a table and writes .bench/results.json. Figures are reported, never asserted: a slow run is news, not a
 // failed build.
 //
-// Options: --runs N (default 5), --only real,1k,10k (workspaces to scan), --no-incremental, --pairs N (edit
+// Options: --runs N (default 5), --only real,1k,10k,ts1k (workspaces to scan), --no-incremental, --pairs N (edit
 // pairs per kind, default 50, i.e. 400 timed edits).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +20,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { generateWorkspace, BIG_FILE } from './generate.mjs';
+import { generateTypeScriptWorkspace, generateWorkspace, BIG_FILE } from './generate.mjs';
 
 const repo = join(fileURLToPath(import.meta.url), '..', '..');
 const out = join(repo, '.bench');
@@ -28,7 +32,7 @@ const opt = (name, def) => {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : def;
 };
 const RUNS = Math.max(1, Number(opt('runs', 5)));
-const ONLY = opt('only', 'real,1k,10k').split(',');
+const ONLY = opt('only', 'real,1k,10k,ts1k').split(',');
 const PAIRS = Number(opt('pairs', 50));
 const INCREMENTAL = !args.includes('--no-incremental');
 
@@ -42,6 +46,9 @@ const WORKSPACES = {
   real: { modelFiles: 420, plainFiles: 1120, migrations: 100, avgLines: 340, brokenRate: 0.03, seed: 11 },
   '1k': { modelFiles: 1000, avgLines: 290, brokenRate: 0.03, seed: 21 },
   '10k': { modelFiles: 10000, avgLines: 290, brokenRate: 0.03, seed: 31 },
+  // A Node service: 600 TypeORM entities and 400 Knex migrations, ≈ 110 lines a file, with cross-file foreign keys
+  // (entity to entity through imports, migration to entity and to earlier migrations).
+  ts1k: { kind: 'typescript', entityFiles: 600, migrationFiles: 400, avgLines: 110, brokenRate: 0.03, seed: 51 },
 };
 const INCREMENTAL_WS = { modelFiles: 300, plainFiles: 100, avgLines: 360, brokenRate: 0.03, seed: 41, bigFileLines: 2000 };
 
@@ -59,22 +66,33 @@ const summarize = (xs) => ({ min: Math.min(...xs), median: median(xs), max: Math
 const fmt = (ms) => (ms === undefined || Number.isNaN(ms) ? '-' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
 const mb = (kb) => (kb === undefined ? '-' : `${(kb / 1024).toFixed(0)} MB`);
 
-/** Runs `node [--require rss.cjs] script args`, timing the whole process from spawn to exit. */
-function timed(script, scriptArgs, { rss = false } = {}) {
+/**
+ * Runs `node [--require rss.cjs --require compiler-watch.cjs] script args`, timing the whole process from spawn to
+ * exit. With `watch`, also says whether the process required the TypeScript compiler, and how long that took.
+ */
+function timed(script, scriptArgs, { watch = false } = {}) {
   const rssFile = join(out, `rss-${process.pid}.txt`);
+  const compilerFile = join(out, `compiler-${process.pid}.jsonl`);
   rmSync(rssFile, { force: true });
-  const nodeArgs = rss ? ['--require', join(repo, 'bench/rss.cjs'), script, ...scriptArgs] : [script, ...scriptArgs];
+  rmSync(compilerFile, { force: true });
+  const preload = watch ? ['--require', join(repo, 'bench/rss.cjs'), '--require', join(repo, 'bench/compiler-watch.cjs')] : [];
   const t = performance.now();
-  const r = spawnSync(process.execPath, nodeArgs, {
+  const r = spawnSync(process.execPath, [...preload, script, ...scriptArgs], {
     cwd: repo,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    env: { ...process.env, FKGUARD_BENCH_RSS_FILE: rss ? rssFile : '' },
+    env: { ...process.env, FKGUARD_BENCH_RSS_FILE: watch ? rssFile : '', FKGUARD_BENCH_COMPILER_FILE: watch ? compilerFile : '' },
   });
   const ms = performance.now() - t;
-  const maxRssKb = rss && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : undefined;
+  const maxRssKb = watch && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : undefined;
+  const compilerLoads = watch
+    ? existsSync(compilerFile)
+      ? readFileSync(compilerFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+      : []
+    : undefined;
   rmSync(rssFile, { force: true });
-  return { ms, status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error, maxRssKb };
+  rmSync(compilerFile, { force: true });
+  return { ms, status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error, maxRssKb, compilerLoads };
 }
 
 function describeFailure(what, r) {
@@ -93,7 +111,7 @@ function benchScan(name, dir) {
   result.floorSaw = JSON.parse(floorWarm.stdout);
   const scanArgs = ['scan', dir, '--format', 'json'];
   // Exit 1 means "errors found", which the generated workspaces have on purpose.
-  const warm = existsSync(cli) ? timed(cli, scanArgs, { rss: true }) : undefined;
+  const warm = existsSync(cli) ? timed(cli, scanArgs, { watch: true }) : undefined;
   if (!warm) result.error = 'dist/cli.js is missing: run `npm run build` first.';
   else if (warm.status !== 0 && warm.status !== 1) result.error = describeFailure('fkguard scan', warm);
   else try {
@@ -111,18 +129,24 @@ function benchScan(name, dir) {
   const floor = [];
   const scan = [];
   const rss = [];
+  const compilerLoads = warm?.compilerLoads ? [...warm.compilerLoads] : [];
   // Interleaved, so drift in the machine's load affects both sides alike.
   for (let i = 0; i < RUNS; i++) {
     floor.push(timed(join(repo, 'bench/floor.mjs'), [dir]).ms);
     if (result.error) continue;
-    const s = timed(cli, scanArgs, { rss: true });
+    const s = timed(cli, scanArgs, { watch: true });
     if (s.status !== 0 && s.status !== 1) {
       result.error = describeFailure(`fkguard scan (run ${i + 1})`, s);
       continue;
     }
     scan.push(s.ms);
     if (s.maxRssKb !== undefined) rss.push(s.maxRssKb);
+    compilerLoads.push(...(s.compilerLoads ?? []));
   }
+  // Every process, the unmeasured one included: a single load anywhere is a load.
+  result.compiler = compilerLoads.length
+    ? { loaded: true, loads: compilerLoads.length, requireMs: summarize(compilerLoads.map((l) => l.ms)) }
+    : { loaded: false };
   result.floorMs = summarize(floor);
   if (scan.length === RUNS) {
     result.scanMs = summarize(scan);
@@ -142,6 +166,21 @@ function benchIncremental() {
   } catch (e) {
     return { error: `could not read the incremental result: ${e.message}\n${r.stdout.slice(0, 500)}`, workspace: ws };
   }
+}
+
+/** The compiler's load on its own: `RUNS` fresh processes, each requiring dist/ts-morph.js and parsing one entity. */
+function benchCompilerLoad() {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = timed(join(repo, 'bench/compiler-load.cjs'), []);
+    if (r.status !== 0) return { error: describeFailure('loading dist/ts-morph.js', r) };
+    runs.push(JSON.parse(r.stdout));
+  }
+  return {
+    requireMs: summarize(runs.map((r) => r.requireMs)),
+    firstParseMs: summarize(runs.map((r) => r.firstParseMs)),
+    rssAddedKb: median(runs.map((r) => r.rssAfterParseKb - r.rssBeforeKb)),
+  };
 }
 
 function git(...a) {
@@ -167,7 +206,7 @@ for (const name of ONLY) {
   }
   const dir = join(workspaces, name);
   const t = performance.now();
-  const ws = generateWorkspace(dir, spec);
+  const ws = spec.kind === 'typescript' ? generateTypeScriptWorkspace(dir, spec) : generateWorkspace(dir, spec);
   results.workspaces[name] = { ...ws, generateMs: performance.now() - t };
   console.error(
     `${name}: ${ws.files} files, ${ws.lines} lines, ${(ws.bytes / 1048576).toFixed(1)} MB, ${ws.tables} tables` +
@@ -175,13 +214,17 @@ for (const name of ONLY) {
   );
   results.scans.push(benchScan(name, dir));
 }
+if (ONLY.some((name) => WORKSPACES[name]?.kind === 'typescript')) {
+  console.error(`compiler: requiring dist/ts-morph.js in ${RUNS} fresh processes…`);
+  results.compilerLoad = benchCompilerLoad();
+}
 if (INCREMENTAL) {
   console.error('incremental: one-character edits in a 2,000-line model file…');
   results.incremental = benchIncremental();
 }
 
 // The table.
-const rows = [['workspace', 'files', 'lines', 'floor (min/med/max)', 'fkguard scan (min/med/max)', 'ratio', 'peak RSS', 'findings']];
+const rows = [['workspace', 'files', 'lines', 'floor (min/med/max)', 'fkguard scan (min/med/max)', 'ratio', 'peak RSS', 'TS compiler', 'findings']];
 for (const s of results.scans) {
   const ws = results.workspaces[s.name];
   const range = (m) => (m ? `${fmt(m.min)} / ${fmt(m.median)} / ${fmt(m.max)}` : '-');
@@ -193,6 +236,7 @@ for (const s of results.scans) {
     s.error ? 'FAILED (see below)' : range(s.scanMs),
     s.ratio ? `${s.ratio.toFixed(2)}×` : '-',
     mb(s.peakRssKb),
+    !s.compiler ? '-' : s.compiler.loaded ? `loaded (${fmt(s.compiler.requireMs.median)})` : 'never loaded',
     s.report ? `${s.report.findings} (${Object.entries(s.report.bySeverity).map(([k, v]) => `${v} ${k}`).join(', ')})` : '-',
   ]);
 }
@@ -207,6 +251,28 @@ for (const r of rows.slice(1)) console.log(line(r));
 for (const s of results.scans) {
   if (s.error) console.log(`\n${s.name}: ${s.error}`);
   if (s.reportError) console.log(`\n${s.name}: ${s.reportError}`);
+}
+
+const load = results.compilerLoad;
+if (load) {
+  console.log();
+  if (load.error) console.log(load.error);
+  else {
+    const range = (m) => `${fmt(m.min)} / ${fmt(m.median)} / ${fmt(m.max)}`;
+    console.log(
+      `TypeScript compiler (dist/ts-morph.js) on its own, ${RUNS} fresh processes (min/med/max): require ${range(load.requireMs)}, ` +
+        `first parse of an entity ${range(load.firstParseMs)}, resident set +${mb(load.rssAddedKb)}.`,
+    );
+  }
+}
+const python = results.scans.filter((s) => WORKSPACES[s.name]?.kind !== 'typescript' && s.compiler);
+if (python.length) {
+  const loaded = python.filter((s) => s.compiler.loaded).map((s) => s.name);
+  console.log(
+    loaded.length
+      ? `Python-only workspaces that loaded the TypeScript compiler: ${loaded.join(', ')} (it should never load there).`
+      : `Python-only workspaces (${python.map((s) => s.name).join(', ')}): the TypeScript compiler was never loaded, in any run.`,
+  );
 }
 
 const inc = results.incremental;
@@ -231,8 +297,9 @@ if (inc) {
 }
 console.log();
 console.log('Targets (issue #2, 2-core machine): real-like scan ≈ 1 s and ≤ 3× the floor; re-analysis p95 ≤ 10 ms; peak RSS ≤ 150 MB.');
+console.log('Target (issue #4): a workspace with no TypeScript ORM files never loads the TypeScript compiler.');
 
 writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('Wrote .bench/results.json');
-const failed = results.scans.some((s) => s.error) || results.incremental?.error;
+const failed = results.scans.some((s) => s.error) || results.incremental?.error || results.compilerLoad?.error;
 process.exitCode = failed ? 1 : 0;

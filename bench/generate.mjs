@@ -532,3 +532,197 @@ function bigFilePlan(rand) {
 }
 
 export const BIG_FILE = 'src/app/big/models.py';
+
+// ---------------------------------------------------------------------------------------------------------------
+// TypeScript workspaces: a Node service with TypeORM entities (one class a file, relations to entities in other
+// files through their imports) and Knex migrations (tables that reference the entities' tables and earlier
+// migrations' tables), about 3% of the references broken in the ways FK Guard reports.
+
+/** The TypeORM column types of plain columns, with the property type each maps to. */
+const TS_COLUMNS = [
+  ['varchar', 'string', "{ length: 255 }"],
+  ['text', 'string', '{ nullable: true }'],
+  ['int', 'number', "{ default: 0 }"],
+  ['boolean', 'boolean', '{ default: false }'],
+  ['timestamptz', 'Date', '{ nullable: true }'],
+  ['decimal', 'string', '{ precision: 12, scale: 2 }'],
+  ['jsonb', 'Record<string, unknown>', "{ default: () => \"'{}'\" }"],
+];
+
+/** The entities: each a class in its own file, with a table name written in one of TypeORM's three ways. */
+function planEntities(rand, count) {
+  const entities = [];
+  for (let i = 0; i < count; i++) {
+    const noun = NOUNS[i % NOUNS.length];
+    const pkg = PACKAGES[Math.floor(rand() * PACKAGES.length)];
+    const cls = `${camel(noun)}${i}`;
+    const style = rand();
+    // `@Entity()` takes the class name through the default naming strategy: `AuditEntry12` → `audit_entry12`.
+    const table = style < 0.2 ? cls.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase() : `${plural(noun)}_${i}`;
+    entities.push({
+      i,
+      cls,
+      table,
+      decorator: style < 0.2 ? '@Entity()' : style < 0.6 ? `@Entity('${table}')` : `@Entity({ name: '${table}' })`,
+      key: rand() < 0.5 ? 'uuid' : 'int',
+      file: `src/${pkg}/entities/${noun.replace(/_/g, '-')}-${i}.entity.ts`,
+    });
+  }
+  return entities;
+}
+
+/** `from`'s import path of `to` (both workspace-relative .ts paths). */
+function importPath(from, to) {
+  const a = from.split('/').slice(0, -1);
+  const b = to.replace(/\.ts$/, '').split('/');
+  let k = 0;
+  while (k < a.length && a[k] === b[k]) k++;
+  const up = a.length - k;
+  return `${up === 0 ? './' : '../'.repeat(up)}${b.slice(k).join('/')}`;
+}
+
+function entityFile(rand, e, entities, spec, count) {
+  const targets = [];
+  const n = 1 + Math.floor(rand() * 3);
+  for (let k = 0; k < n && e.i > 0; k++) {
+    const t = entities[Math.floor(rand() * e.i)];
+    if (!targets.includes(t)) targets.push(t);
+  }
+  const body = [];
+  const imports = new Set(['Column', 'Entity', 'PrimaryGeneratedColumn']);
+  body.push(e.key === 'uuid' ? "  @PrimaryGeneratedColumn('uuid')" : '  @PrimaryGeneratedColumn()', `  id: ${e.key === 'uuid' ? 'string' : 'number'};`, '');
+  for (let c = 0; c < 3 + Math.floor(rand() * 5); c++) {
+    const [type, tsType, options] = TS_COLUMNS[Math.floor(rand() * TS_COLUMNS.length)];
+    body.push(`  @Column('${type}', ${options})`, `  field${c}: ${tsType};`, '');
+  }
+  for (const t of targets) {
+    const prop = `${t.cls[0].toLowerCase()}${t.cls.slice(1)}`;
+    const column = `${t.cls.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()}_id`;
+    const roll = rand();
+    // Broken: the key column typed int onto a uuid key (or the other way round), or an unknown referenced column.
+    const mismatch = roll < spec.brokenRate / 2;
+    const unknownColumn = !mismatch && roll < spec.brokenRate;
+    if (mismatch) count.typeMismatch++;
+    if (unknownColumn) count.unknownColumn++;
+    const keyType = (t.key === 'uuid') !== mismatch ? 'uuid' : 'int';
+    imports.add('ManyToOne').add('JoinColumn');
+    body.push(
+      `  @Column('${keyType}', { name: '${column}', nullable: true })`,
+      `  ${prop}Id: ${keyType === 'uuid' ? 'string' : 'number'} | null;`,
+      '',
+      `  @ManyToOne(() => ${t.cls}, { onDelete: 'SET NULL' })`,
+      `  @JoinColumn({ name: '${column}', referencedColumnName: '${unknownColumn ? 'uid' : 'id'}' })`,
+      `  ${prop}: ${t.cls} | null;`,
+      '',
+    );
+  }
+  const lines = [
+    `import { ${[...imports].sort().join(', ')} } from 'typeorm';`,
+    ...targets.map((t) => `import { ${t.cls} } from '${importPath(e.file, t.file)}';`),
+    '',
+    `/** ${e.cls}: the ${e.table} table. */`,
+    e.decorator,
+    `export class ${e.cls} {`,
+    ...body,
+  ];
+  return lines;
+}
+
+/** Business logic that entities carry (and that the reader must step over): getters and small methods. */
+function entityMethod(rand, n) {
+  const status = STATUSES[Math.floor(rand() * STATUSES.length)];
+  return [
+    `  get isReady${n}(): boolean {`,
+    `    return this.field0 !== undefined && '${status}'.length > ${n % 7};`,
+    '  }',
+    '',
+    `  describe${n}(prefix = '${status}'): string {`,
+    `    const parts = [prefix, String(this.id), '${status}'];`,
+    '    return parts.filter(Boolean).join(\':\');',
+    '  }',
+    '',
+  ];
+}
+
+/** A Knex migration: creates one table whose foreign keys reference entities and earlier migrations' tables. */
+function knexMigration(rand, i, entities, created, spec, count) {
+  const noun = NOUNS[Math.floor(rand() * NOUNS.length)];
+  const table = `${noun}_events_${i}`;
+  const key = rand() < 0.5 ? 'uuid' : 'int';
+  const lines = ["import type { Knex } from 'knex';", '', 'export async function up(knex: Knex): Promise<void> {', `  await knex.schema.createTable('${table}', (t) => {`];
+  lines.push(key === 'uuid' ? "    t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'));" : "    t.increments('id');");
+  const refs = 1 + Math.floor(rand() * 3);
+  for (let k = 0; k < refs; k++) {
+    const pool = created.length && rand() < 0.4 ? created : entities.map((e) => ({ table: e.table, key: e.key }));
+    const target = pool[Math.floor(rand() * pool.length)];
+    const roll = rand();
+    const mismatch = roll < spec.brokenRate / 2;
+    const unknownTable = !mismatch && roll < spec.brokenRate;
+    if (mismatch) count.typeMismatch++;
+    if (unknownTable) count.unknownTable++;
+    const col = `ref${k}_id`;
+    const builder = (target.key === 'uuid') !== mismatch ? `t.uuid('${col}')` : `t.integer('${col}').unsigned()`;
+    // The misspelling people make: the singular of a plural name, or the plural of a singular one.
+    const name = !unknownTable ? target.table : /s_\d+$/.test(target.table) ? target.table.replace(/s_(\d+)$/, '_$1') : `${target.table}s`;
+    const form = k % 3;
+    if (form === 0) lines.push(`    ${builder}.references('id').inTable('${name}').onDelete('CASCADE');`);
+    else if (form === 1) lines.push(`    ${builder}.references('${name}.id');`);
+    else lines.push(`    ${builder};`, `    t.foreign('${col}').references('${name}.id');`);
+  }
+  created.push({ table, key });
+  return { lines, table };
+}
+
+/**
+ * A TypeScript service of `spec.entityFiles` TypeORM entities and `spec.migrationFiles` Knex migrations, padded to
+ * about `spec.avgLines` lines a file. Returns the same summary as `generateWorkspace`, plus the planted problems.
+ */
+export function generateTypeScriptWorkspace(dir, spec) {
+  const metaFile = join(dir, '.bench-meta.json');
+  const meta = JSON.stringify({ GENERATOR_HASH, kind: 'typescript', ...spec });
+  if (existsSync(metaFile) && readFileSync(metaFile, 'utf8') === meta) return { cached: true, ...summary(dir) };
+  rmSync(dir, { recursive: true, force: true });
+  const rand = mulberry32(spec.seed ?? 1);
+  const count = { typeMismatch: 0, unknownColumn: 0, unknownTable: 0 };
+  let files = 0;
+  let lines = 0;
+  let bytes = 0;
+  const write = (rel, content) => {
+    const p = join(dir, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, content);
+    files++;
+    lines += content.split('\n').length - 1;
+    bytes += Buffer.byteLength(content);
+  };
+  const size = () => Math.round(spec.avgLines * (0.35 + rand() * 1.3));
+  mkdirSync(dir, { recursive: true });
+  // Declared, as in a real service; nothing is installed, and FK Guard needs nothing installed.
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'bench-service', private: true, dependencies: { knex: '^3.1.0', pg: '^8.13.1', typeorm: '^0.3.20' } }, null, 2)}\n`,
+  );
+  const entities = planEntities(rand, spec.entityFiles);
+  for (const e of entities) {
+    const l = entityFile(rand, e, entities, spec, count);
+    const target = size();
+    for (let n = 0; l.length < target; n++) l.push(...entityMethod(rand, n));
+    write(e.file, `${l.join('\n').trimEnd()}\n}\n`);
+  }
+  const created = [];
+  for (let i = 0; i < spec.migrationFiles; i++) {
+    const { lines: l, table } = knexMigration(rand, i, entities, created, spec, count);
+    const target = size();
+    for (let n = 0; l.length < target - 8; n++) {
+      l.push(n % 4 === 0 ? `    t.string('label_${n}', ${32 * (1 + (n % 8))}).nullable();` : n % 4 === 1 ? `    t.decimal('amount_${n}', 12, 2).defaultTo(0);` : n % 4 === 2 ? `    t.timestamp('at_${n}', { useTz: true });` : `    t.index(['id'], 'ix_${table}_${n}');`);
+    }
+    l.push('  });', '}', '', 'export async function down(knex: Knex): Promise<void> {', `  await knex.schema.dropTable('${table}');`, '}');
+    const stamp = 20240101000000 + i * 100;
+    write(`db/migrations/${stamp}_${table}.ts`, `${l.join('\n')}\n`);
+  }
+  writeFileSync(join(dir, '.gitignore'), '.bench-meta.json\n');
+  const s = { files, lines, bytes, tables: entities.length + created.length, planted: count };
+  writeFileSync(join(dir, '.bench-summary.json'), JSON.stringify(s));
+  writeFileSync(metaFile, meta);
+  return { cached: false, ...s };
+}
