@@ -86,10 +86,12 @@ describe('output formats', () => {
 
 describe('parseCommandLine', () => {
   it('defaults scan to the current folder in text format', () => {
-    assert.deepEqual(parseCommandLine(['scan']), { kind: 'scan', paths: ['.'], format: 'text', fix: false, quiet: false });
+    assert.deepEqual(parseCommandLine(['scan']), { kind: 'scan', paths: ['.'], format: 'text', fix: false, quiet: false, cache: true });
     assert.deepEqual(parseCommandLine(['scan', 'a', 'b', '-f', 'sarif', '--fix', '-c', 'x.toml', '-q']), {
-      kind: 'scan', paths: ['a', 'b'], format: 'sarif', fix: true, config: 'x.toml', quiet: true,
+      kind: 'scan', paths: ['a', 'b'], format: 'sarif', fix: true, config: 'x.toml', quiet: true, cache: true,
     });
+    assert.equal((parseCommandLine(['scan', '--no-cache']) as { cache: unknown }).cache, false);
+    assert.equal((parseCommandLine(['scan', '--cache-dir', '/tmp/c']) as { cache: unknown }).cache, '/tmp/c');
   });
 
   it('refuses unknown flags, formats and a second index path', () => {

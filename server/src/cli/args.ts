@@ -9,7 +9,7 @@ export type IndexFormat = 'text' | 'json';
 export type Command =
   | { kind: 'help'; topic?: 'scan' | 'index' }
   | { kind: 'version' }
-  | { kind: 'scan'; paths: string[]; format: ScanFormat; fix: boolean; config?: string; quiet: boolean }
+  | { kind: 'scan'; paths: string[]; format: ScanFormat; fix: boolean; config?: string; quiet: boolean; cache: boolean | string }
   | { kind: 'index'; path: string; format: IndexFormat; config?: string; quiet: boolean };
 
 export class UsageError extends Error {
@@ -38,9 +38,10 @@ Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or a fai
 
 export const SCAN_USAGE = `Usage: fkguard scan [PATH...] [options]
 
-Checks every foreign key in the Python files under each PATH (default: .). Honours .gitignore and skips
-node_modules, virtual environments, site-packages and build output. File paths in reports are relative to
-the deepest folder containing all PATHs, where the configuration file is also looked for.
+Checks every foreign key in the Python, TypeScript/JavaScript, Prisma and SQL files under each PATH (default:
+.). Honours .gitignore and skips node_modules, virtual environments, site-packages and build output. File
+paths in reports are relative to the deepest folder containing all PATHs, where the configuration file is
+also looked for. What files define is cached in .fkguard_cache there, so unchanged files are not parsed again.
 
 Options:
   -f, --format FORMAT  text (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)
@@ -48,6 +49,8 @@ Options:
   -c, --config FILE    Read settings from FILE (.toml, .json, or a pyproject.toml with [tool.fkguard])
                        instead of fkguard.toml, .fkguard.json or pyproject.toml in the scanned folder
   -q, --quiet          Print findings only: no summary, no notes about skipped files
+      --no-cache       Parse every file; neither read nor write the cache
+      --cache-dir DIR  Keep the cache in DIR instead of .fkguard_cache
   -h, --help           Show this help
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or a failure.
@@ -94,6 +97,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
         fix: { type: 'boolean' },
         config: { type: 'string', short: 'c' },
         quiet: { type: 'boolean', short: 'q' },
+        'no-cache': { type: 'boolean' },
+        'cache-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       'scan',
@@ -110,6 +115,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       fix: values.fix === true,
       ...(typeof values.config === 'string' ? { config: values.config } : {}),
       quiet: values.quiet === true,
+      cache: values['no-cache'] === true ? false : typeof values['cache-dir'] === 'string' ? values['cache-dir'] : true,
     };
   }
   if (first === 'index') {

@@ -1,6 +1,7 @@
 // `fkguard scan`: scan, optionally fix, print in the chosen format, and say by the exit code whether errors
 // remain.
 
+import { resolve } from 'node:path';
 import { Finding } from '../core/types';
 import { planFixes, writeFixes } from '../host/applyFixes';
 import { scanWorkspace, ScanResult } from '../host/scan';
@@ -19,6 +20,8 @@ export interface ScanCommandOptions {
   fix: boolean;
   config?: string;
   quiet: boolean;
+  /** Keep parsed facts between runs: `true` in `.fkguard_cache`, a folder, or `false` for none. */
+  cache: boolean | string;
   version: string;
   docsUrl: string;
 }
@@ -57,7 +60,8 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
   const { roots, config } = await prepare(io, opts.paths, opts.config, opts.quiet);
   // Texts are kept when a fix must be checked against them or shown next to its finding.
   const retainText = opts.fix || opts.format === 'text' || opts.format === 'github';
-  let scan = await scanWorkspace({ roots, config, retainText });
+  const cache = typeof opts.cache === 'string' ? resolve(io.cwd, opts.cache) : opts.cache;
+  let scan = await scanWorkspace({ roots, config, retainText, cache });
   reportSkipped(io, scan.base, scan.skipped, opts.quiet);
 
   if (opts.fix) {
@@ -69,7 +73,7 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
       return f?.text === undefined ? undefined : { absPath: f.absPath, text: f.text, bom: f.bom };
     });
     // The scan after the fixes is the truth about what remains; the engine re-reads every file.
-    scan = await scanWorkspace({ roots, config, retainText, engine: scan.engine });
+    scan = await scanWorkspace({ roots, config, retainText, engine: scan.engine, cache });
     const after = scan.engine.allFindings();
     // Progress notes go to stderr for machine formats, so stdout stays one valid document.
     const note = opts.format === 'text' ? io.stdout : io.stderr;

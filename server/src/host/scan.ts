@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
 import { Engine } from '../core/engine';
 import { loadConfig } from './configFile';
+import { CACHE_DIR_NAME, codeKey, contentHash, FactsCache } from './factsCache';
 import { FactsPool } from './factsPool';
 import { createEngine } from './python';
 import {
@@ -44,6 +45,11 @@ export interface ScanOptions {
   token?: CancellationToken;
   /** A file system to use instead of the real one (tests make calls fail through it). */
   fs?: WalkFs;
+  /**
+   * Keep the facts of parsed files in this folder between runs (`true`: `.fkguard_cache` in the base
+   * folder), so unchanged files are not parsed again. Off unless asked for.
+   */
+  cache?: boolean | string;
 }
 
 export interface ScannedFile {
@@ -74,6 +80,8 @@ export interface ScanResult {
   ms: number;
   /** The token asked to stop; the engine holds what was read until then. */
   cancelled: boolean;
+  /** Files whose facts came from the cache, unparsed. */
+  cachedFiles: number;
 }
 
 /**
@@ -150,6 +158,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const target = engine;
   const maxBytes = config.maxFileSize;
   // Parsing is most of a cold scan: a large one goes to worker threads, a small one is not worth starting them.
+  const cache = options.cache ? FactsCache.open(typeof options.cache === 'string' ? options.cache : path.join(base, CACHE_DIR_NAME), codeKey()) : undefined;
   const pool = total >= PARALLEL_FROM ? FactsPool.create() : undefined;
   const analyses: Promise<void>[] = [];
   const worker = async () => {
@@ -167,11 +176,17 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       }
       const entry: ScannedFile = { id: f.id, absPath: f.absPath, bom: read.bom };
       files.push(entry);
+      const hash = cache ? contentHash(read.text) : '';
       const retain = () => {
         if (options.retainText && target.getFacts(f.id) !== undefined) entry.text = read.text;
+        cache?.set(f.id, hash, target.getFacts(f.id));
       };
-      // Worker threads parse Python (`isCandidate` is Python's test); other languages' dialects run here.
-      if (pool && Engine.isCandidate(f.id, read.text)) {
+      const cached = cache?.get(f.id, hash);
+      if (cached !== undefined) {
+        target.acceptFacts(f.id, cached ?? undefined);
+        retain();
+      } else if (pool && Engine.isCandidate(f.id, read.text)) {
+        // Worker threads parse Python (`isCandidate` is Python's test); other languages' dialects run here.
         analyses.push(
           pool.analyze(f.id, read.text).then(
             (facts) => {
@@ -208,6 +223,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   if (!cancelled) {
     const present = new Set(files.map((f) => f.id));
     for (const id of engine.parsedFiles()) if (!present.has(id)) engine.removeFile(id);
+    cache?.retain(present);
+    cache?.save();
   }
   files.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -221,5 +238,6 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     ...(configFile ? { configFile } : {}),
     ms: Math.round(performance.now() - started),
     cancelled,
+    cachedFiles: cache?.hits ?? 0,
   };
 }
