@@ -109,7 +109,8 @@ function benchScan(name, dir) {
   const floorWarm = timed(join(repo, 'bench/floor.mjs'), [dir]);
   if (floorWarm.status !== 0) return { ...result, error: describeFailure('floor', floorWarm) };
   result.floorSaw = JSON.parse(floorWarm.stdout);
-  const scanArgs = ['scan', dir, '--format', 'json'];
+  // --no-cache: every run is a cold scan (the cache would answer runs 2..N from run 1).
+  const scanArgs = ['scan', dir, '--format', 'json', '--no-cache'];
   // Exit 1 means "errors found", which the generated workspaces have on purpose.
   const warm = existsSync(cli) ? timed(cli, scanArgs, { watch: true }) : undefined;
   if (!warm) result.error = 'dist/cli.js is missing: run `npm run build` first.';
