@@ -26,7 +26,8 @@ interface JsonFinding {
 }
 
 function scan(root: string, ...args: string[]): { code: number | null; found: string[]; out: string } {
-  const r = runCli(['scan', root, '--format', 'json', ...args], repoRoot);
+  // --no-cache: every scan here is cold, and none writes a cache into the repository's example.
+  const r = runCli(['scan', root, '--format', 'json', '--no-cache', ...args], repoRoot);
   const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
   return { code: r.code, found: findings.map((f) => `${f.file}:${f.range.start.line + 1} ${f.rule}`).sort(), out: show(r) };
 }
@@ -44,7 +45,7 @@ describe('the example workspace', () => {
     const copy = mkdtempSync(join(tmpdir(), 'fkguard-example-'));
     try {
       cpSync(example, copy, { recursive: true });
-      const fix = runCli(['scan', copy, '--fix'], repoRoot);
+      const fix = runCli(['scan', copy, '--fix', '--no-cache'], repoRoot);
       assert.equal(fix.code, 0, show(fix));
       assert.match(fix.stdout, /fixed: 19 edits in 3 files; 10 findings before, 0 now/);
       const charges = readFileSync(join(copy, 'services/billing-node/src/db/migrations/20251021100000_charges.ts'), 'utf8');
