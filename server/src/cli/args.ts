@@ -23,10 +23,11 @@ export class UsageError extends Error {
 
 export const USAGE = `Usage: fkguard <command> [options]
 
-Finds SQLAlchemy foreign keys that point nowhere: unknown tables, unknown columns, type mismatches.
+Finds foreign keys that point nowhere (SQLAlchemy, Alembic, TypeORM, Drizzle, Knex, Sequelize, Prisma, SQL):
+unknown tables, unknown columns, type mismatches.
 
 Commands:
-  scan [PATH...]     Check the Python files under PATH (default: the current folder)
+  scan [PATH...]     Check the model, migration and schema files under PATH (default: the current folder)
   index [PATH]       Print the schema FK Guard built: tables, columns, types, where defined
 
 Options:
@@ -58,7 +59,7 @@ Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or a fai
 
 export const INDEX_USAGE = `Usage: fkguard index [PATH] [options]
 
-Prints the schema index FK Guard builds from the Python files under PATH (default: .): every table, its
+Prints the schema index FK Guard builds from the files under PATH (default: .): every table, its
 columns with their types, and where each is defined.
 
 Options:
