@@ -36,6 +36,11 @@ function replaceNth(text: string, re: RegExp, pick: () => number, f: (m: string)
   return text.slice(0, m.index) + f(m[0]) + text.slice(m.index! + m[0].length);
 }
 
+/** FKGUARD_STRESS=N replays N times more steps, from another seed each run, for a longer search by hand. */
+const STRESS = Number(process.env.FKGUARD_STRESS ?? 0);
+const STEPS = 25 * Math.max(1, STRESS);
+const SEED = process.env.FKGUARD_SEED ? Number(process.env.FKGUARD_SEED) : STRESS > 0 ? Date.now() % 100000 : 0;
+
 function state(e: Engine): string {
   return JSON.stringify({ schema: e.schema(), findings: e.allFindings() });
 }
@@ -56,9 +61,9 @@ describe('incremental index equals a fresh one', () => {
       const kept = await createEngine(config);
       for (const [f, t] of texts) kept.updateFile(f, t);
       kept.allFindings();
-      const random = rng(name.length * 7919);
+      const random = rng(name.length * 7919 + SEED);
       const files = [...texts.keys()];
-      for (let step = 0; step < 25; step++) {
+      for (let step = 0; step < STEPS; step++) {
         const file = files[Math.floor(random() * files.length)];
         const mutate = MUTATIONS[Math.floor(random() * MUTATIONS.length)];
         const next = mutate(texts.get(file)!, random);
@@ -72,7 +77,7 @@ describe('incremental index equals a fresh one', () => {
         if (k !== f) {
           let i = 0;
           while (k[i] === f[i]) i++;
-          assert.fail(`step ${step}: ${mutate.toString().slice(0, 50)} on ${file}: differs at ...${k.slice(Math.max(0, i - 300), i + 200)}\n--- fresh: ...${f.slice(Math.max(0, i - 300), i + 200)}`);
+          assert.fail(`seed ${SEED} step ${step}: ${mutate.toString().slice(0, 50)} on ${file}: differs at ...${k.slice(Math.max(0, i - 300), i + 200)}\n--- fresh: ...${f.slice(Math.max(0, i - 300), i + 200)}`);
         }
         fresh.dispose();
       }

@@ -60,6 +60,8 @@ export class Engine {
   private readonly parsed = new Set<string>();
   private readonly findingsCache = new Map<string, Finding[]>();
   private readonly trees = new Map<string, { tree: Tree; text: string }>();
+  /** For each file whose findings are cached: the tables "did you mean" offered it. */
+  private readonly suggested = new Map<string, Set<string>>();
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
   private readonly lastGood = new Map<string, FileFacts>();
   private index: SchemaIndex;
@@ -154,6 +156,7 @@ export class Engine {
     const tree = this.python.parser.parse(text, old ?? null);
     if (!tree) return this.removeFacts(file);
     let facts: FileFacts;
+    let movedInPlace = false;
     try {
       const previous = this.facts.get(file);
       const single = opts.edits?.length === 1 ? opts.edits[0] : undefined;
@@ -169,12 +172,13 @@ export class Engine {
       facts = quick ?? extractPython(file, text, tree);
       if (opts.keepTree) facts = this.keepLastGood(file, facts, old ? opts.edits : undefined, quick !== undefined ? previous : undefined);
       else this.lastGood.delete(file);
+      movedInPlace = quick !== undefined && facts.errors.length === 0;
     } finally {
       this.dropTree(file);
       if (opts.keepTree) this.trees.set(file, { tree, text });
       else tree.delete();
     }
-    return this.setFacts(facts);
+    return this.setFacts(facts, movedInPlace);
   }
 
   /**
@@ -223,12 +227,12 @@ export class Engine {
   }
 
   /** Replaces one file's facts (also used to restore cached facts without parsing). */
-  setFacts(facts: FileFacts): string[] {
+  setFacts(facts: FileFacts, movedInPlace = false): string[] {
     this.seen.add(facts.file);
     if (facts.constantsOnly) this.parsed.delete(facts.file);
     else this.parsed.add(facts.file);
     this.facts.set(facts.file, facts);
-    const affected = this.withSuggestionUsers(this.index.setFacts(facts), facts.file);
+    const affected = this.withSuggestionUsers(this.index.setFacts(facts, movedInPlace), facts.file);
     for (const f of affected) this.findingsCache.delete(f);
     this.findingsCache.delete(facts.file);
     return [...new Set([facts.file, ...affected])];
@@ -261,7 +265,9 @@ export class Engine {
     const cached = this.findingsCache.get(file);
     if (cached) return cached;
     const facts = this.facts.get(file);
-    const computed = facts ? checkFile(facts, this.index, this.config) : [];
+    const suggested = new Set<string>();
+    const computed = facts ? checkFile(facts, this.index, this.config, suggested) : [];
+    this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
     return computed;
   }
@@ -308,22 +314,31 @@ export class Engine {
   }
 
   /**
-   * Files with an unknown table whose suggestions may change: all of them when a table name appeared or
-   * went, else those whose suggestions point into the changed file (the type a combined fix would write
-   * comes from there).
+   * Files with an unknown table whose findings may change although they reference nothing that changed:
+   * all of them when a table name appeared or went (new suggestions), else those that were offered a
+   * changed table, or whose suggestions point into the changed file.
    */
   private withSuggestionUsers(affected: string[], changed: string): string[] {
     const out = new Set(affected);
-    const all = this.index.tableSetChanged;
+    const all = this.index.tableKeysChanged;
+    const tables = this.index.changedTables;
     for (const [file, findings] of this.findingsCache) {
-      if (out.has(file)) continue;
-      if (findings.some((f) => f.rule === 'unknown-table' && (all || f.related.some((r) => r.file === changed)))) out.add(file);
+      if (out.has(file) || !findings.some((f) => f.rule === 'unknown-table')) continue;
+      const offered = this.suggested.get(file);
+      if (
+        all ||
+        (offered && [...offered].some((t) => tables.has(t))) ||
+        findings.some((f) => f.rule === 'unknown-table' && f.related.some((r) => r.file === changed))
+      ) {
+        out.add(file);
+      }
     }
     return [...out];
   }
 
   private removeFacts(file: string): string[] {
     this.parsed.delete(file);
+    this.suggested.delete(file);
     if (!this.facts.has(file)) return [file];
     this.facts.delete(file);
     this.findingsCache.delete(file);

@@ -46,18 +46,20 @@ const WELL_KNOWN_BASES = /(^|\.)(object|Base|Model|DeclarativeBase|DeclarativeBa
  */
 export class SchemaIndex {
   private readonly files = new Map<string, FileFacts>();
-  private readonly provided = new Map<string, { signature: string; names: Set<string> }>();
+  private readonly provided = new Map<string, Provision>();
   private readonly uses = new Map<string, Uses>();
   /** name → files whose findings use it (references) and files whose definitions use it (bases, types). */
   private readonly refUsers = new Map<string, Set<string>>();
   private readonly defUsers = new Map<string, Set<string>>();
   private tableKeysCache: string[] | undefined;
   /**
-   * Whether the last `setFacts`/`removeFile` added or removed a table name (or touched migrations). "Did
-   * you mean" in any file with an unknown table may then change, which the reverse index alone does not
-   * see: those files name a table that does not exist.
+   * The tables whose definitions the last `setFacts`/`removeFile` changed, directly or through what they
+   * build on. A file with an unknown table depends on the tables "did you mean" offered it (where they are
+   * defined, the type its fix would write), which the reverse index alone does not see.
    */
-  tableSetChanged = false;
+  changedTables = new Set<string>();
+  /** Whether the last change added or removed a table name: every "did you mean" may change then. */
+  tableKeysChanged = false;
   private tableNames: TableNames | undefined;
   private dirty = true;
   /** What changed since the tables were last derived: a few files are re-derived, not the workspace. */
@@ -86,17 +88,79 @@ export class SchemaIndex {
   // ---- updates ----
 
   /** Replaces one file's facts; returns the other files whose findings may change. */
-  setFacts(facts: FileFacts): string[] {
+  /**
+   * Replaces one file's facts; returns the other files whose findings may change. `movedInPlace` says the
+   * previous facts' objects were kept with their spans moved (an edit inside one class of an open
+   * document): the derived tables that point at them are still right.
+   */
+  setFacts(facts: FileFacts, movedInPlace = false): string[] {
     const file = facts.file;
     const before = this.provided.get(file);
+    const previous = this.files.get(file);
     const after = provision(facts);
     this.files.set(file, facts);
     this.provided.set(file, after);
     this.setUses(file, usesOf(facts));
-    if (before && before.signature === after.signature) return [];
-    this.tableSetChanged = !sameTableNames(before?.names, after.names);
-    this.markChanged(file, [...(before?.names ?? []), ...after.names]);
-    return this.usersOf(new Set([...(before?.names ?? []), ...after.names]), file);
+    this.changedTables = new Set();
+    this.tableKeysChanged = false;
+    if (before && before.signature === after.signature) {
+      if (movedInPlace || previous === facts) return [];
+      // The same definitions read again into new objects (characters moved within lines): the derived
+      // tables are rebound to them, and findings elsewhere that point into this file are computed again.
+      this.markChanged(file, []);
+      return this.usersOf(new Set(after.names.keys()), file);
+    }
+    const changed = [...new Set([...changedNames(before, after), ...this.tablesFedBy(file, changedNames(before, after), [previous, facts])])];
+    for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
+    this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
+    this.markChanged(file, changed);
+    return this.usersOf(new Set(changed), file);
+  }
+
+  /**
+   * The tables behind changed class and variable names, which the names alone do not say: a table named
+   * by a constant (`__tablename__ = USERS_TABLE`, `Table(USERS_TABLE, ...)`), and a class without a table
+   * name of its own (a single-table-inheritance subclass, a mixin) that puts its columns into tables named
+   * elsewhere. Read from both versions of the file and from the tables as last derived.
+   */
+  private tablesFedBy(file: string, changed: readonly string[], versions: Array<FileFacts | undefined>): string[] {
+    const out = new Set<string>();
+    const tableOf = (f: string, name: string) => {
+      const m = this.classMap.get(classId(f, name));
+      if (m?.table) out.add(`t:${m.table.name}`);
+    };
+    const named = (expr: NameExpr | undefined) => {
+      const name = this.resolveName(file, expr);
+      if (name !== undefined) out.add(`t:${name}`);
+    };
+    let mixins = false;
+    for (const n of changed) {
+      if (n.startsWith('v:')) {
+        const variable = n.slice(2);
+        for (const v of versions) for (const t of v?.tables ?? []) if (t.variable === variable) named(t.name);
+        continue;
+      }
+      if (!n.startsWith('c:')) continue;
+      const name = n.slice(2);
+      for (const v of versions) {
+        const cls = v?.classes.find((c) => c.name === name);
+        if (!cls) continue;
+        if (cls.tablename) {
+          named(cls.tablename);
+          continue;
+        }
+        tableOf(file, name);
+        for (const b of cls.bases) for (const c of this.classesByName.get(b.split('.').pop()!) ?? []) tableOf(c.file, c.cls.name);
+        mixins = true;
+      }
+    }
+    // A mixin's columns live in the tables of the classes built on it, wherever they are.
+    if (mixins) {
+      for (const defs of this.tables.values()) {
+        for (const d of defs) for (const c of d.columns.values()) if (c.file === file && d.file !== file) out.add(`t:${d.name}`);
+      }
+    }
+    return [...out];
   }
 
   private markChanged(file: string, names: readonly string[]): void {
@@ -113,9 +177,10 @@ export class SchemaIndex {
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
-    this.tableSetChanged = !sameTableNames(before.names, new Set());
-    this.markChanged(file, [...before.names]);
-    return this.usersOf(before.names, file);
+    this.changedTables = new Set([...before.names.keys()].filter((n) => n.startsWith('t:')).map((n) => n.slice(2)));
+    this.tableKeysChanged = this.changedTables.size > 0 || before.names.has('migrations');
+    this.markChanged(file, [...before.names.keys()]);
+    return this.usersOf(new Set(before.names.keys()), file);
   }
 
   private setUses(file: string, uses: Uses): void {
@@ -145,14 +210,17 @@ export class SchemaIndex {
     while (queue.length > 0) {
       const n = queue.pop()!;
       for (const f of this.refUsers.get(n) ?? []) if (f !== origin) out.add(f);
+      if (n.startsWith('t:')) for (const f of this.refUsers.get('t:*') ?? []) if (f !== origin) out.add(f);
       for (const f of this.defUsers.get(n) ?? []) {
         if (f === origin || expanded.has(f)) continue;
         out.add(f);
         expanded.add(f);
-        for (const p of this.provided.get(f)?.names ?? []) {
+        for (const p of this.provided.get(f)?.names.keys() ?? []) {
           if (!seenNames.has(p)) {
             seenNames.add(p);
             queue.push(p);
+            // A table derived again elsewhere may be one that "did you mean" names.
+            if (p.startsWith('t:')) this.changedTables.add(p.slice(2));
           }
         }
       }
@@ -468,7 +536,7 @@ export class SchemaIndex {
     while (queue.length > 0) {
       if (out.size > PARTIAL_REBUILD_LIMIT) return undefined;
       const f = queue.pop()!;
-      for (const n of this.provided.get(f)?.names ?? []) {
+      for (const n of this.provided.get(f)?.names.keys() ?? []) {
         if (names.has(n)) continue;
         names.add(n);
         for (const g of this.defUsers.get(n) ?? []) add(g);
@@ -925,10 +993,6 @@ function sqlTypeFact(sqlType: string): TypeFact {
   return { text: sqlType, name: sqlType, family, sqlType: lower, source: 'explicit' };
 }
 
-function sameTableNames(a: Set<string> | undefined, b: Set<string>): boolean {
-  const tables = (s: Set<string> | undefined) => [...(s ?? [])].filter((n) => n.startsWith('t:') || n === 'migrations').sort().join('\n');
-  return tables(a) === tables(b);
-}
 
 /** Inserts keeping `list` sorted by `key` (stable: equal keys keep their order of arrival). */
 function insertSorted<T>(list: T[], item: T, key: (x: T) => string): void {
@@ -998,30 +1062,18 @@ function applyConvention(convention: NamingConvention, className: string): strin
 }
 
 /**
- * What a file provides to others, with a signature that ignores everything but the names, types and lines
- * of definitions: the derived tables need rebuilding only when it changes.
+ * What a file provides to others: each name (`t:users`, `c:User`, `k:USERS_TABLE`, …) with a hash of the
+ * definitions behind it, so a change can be traced to the names it really touched; `base` hashes what
+ * every definition of the file depends on (its module path and imports). Only names, types, text and the
+ * lines of definitions count: editing a reference inside a model file changes nothing here.
  */
-function provision(f: FileFacts): { signature: string; names: Set<string> } {
-  const names = new Set<string>();
-  for (const c of f.classes) {
-    names.add(`c:${c.name}`);
-    if (c.tablename?.kind === 'literal') names.add(`t:${c.tablename.value}`);
-  }
-  for (const t of f.tables) {
-    if (t.name.kind === 'literal') names.add(`t:${t.name.value}`);
-    if (t.variable) names.add(`v:${t.variable}`);
-  }
-  for (const op of f.migration?.ops ?? []) {
-    if ('table' in op) names.add(`t:${op.table}`);
-    if (op.op === 'rename_table') {
-      names.add(`t:${op.from}`);
-      names.add(`t:${op.to}`);
-    }
-  }
-  for (const k of Object.keys(f.constants)) names.add(`k:${k}`);
-  for (const k of Object.keys(f.typeDecorators)) names.add(`y:${k}`);
-  for (const r of f.metadataRoots) names.add(`m:${r.name}`);
-  if (f.migration) names.add('migrations');
+interface Provision {
+  signature: string;
+  base: string;
+  names: Map<string, string>;
+}
+
+function provision(f: FileFacts): Provision {
   const lineOf = (offset: number) => {
     let lo = 0;
     let hi = f.lineStarts.length - 1;
@@ -1032,17 +1084,58 @@ function provision(f: FileFacts): { signature: string; names: Set<string> } {
     }
     return lo;
   };
-  const signature = hash(JSON.stringify(
-    [f.module, f.constants, f.imports, f.classes, f.tables, f.migration, f.metadataRoots, f.typeDecorators],
-    (key, value) => {
-      if (key === 'statementSpan' || key === 'contentSpan' || key === 'references' || key === 'text') return undefined;
-      if (value && typeof value === 'object' && typeof value.start === 'number' && typeof value.end === 'number' && Object.keys(value).length === 2) {
-        return lineOf(value.start);
+  const sig = (value: unknown) =>
+    hash(
+      JSON.stringify(value, (key, v) => {
+        if (key === 'statementSpan' || key === 'contentSpan' || key === 'references') return undefined;
+        if (v && typeof v === 'object' && typeof v.start === 'number' && typeof v.end === 'number' && Object.keys(v).length === 2) {
+          return lineOf(v.start);
+        }
+        return v;
+      }),
+    );
+  const names = new Map<string, string>();
+  const add = (name: string, h: string) => names.set(name, names.has(name) ? `${names.get(name)}+${h}` : h);
+  for (const c of f.classes) {
+    const h = sig(c);
+    add(`c:${c.name}`, h);
+    if (c.tablename?.kind === 'literal') add(`t:${c.tablename.value}`, h);
+  }
+  for (const t of f.tables) {
+    if (t.origin === 'migration') continue;
+    const h = sig(t);
+    if (t.name.kind === 'literal') add(`t:${t.name.value}`, h);
+    if (t.variable) add(`v:${t.variable}`, h);
+  }
+  if (f.migration) {
+    // A migration is one step of a history: any change to it may change every table it touches.
+    const h = sig([f.migration, f.tables.filter((t) => t.origin === 'migration')]);
+    add('migrations', h);
+    for (const op of f.migration.ops) {
+      if ('table' in op) add(`t:${op.table}`, h);
+      if (op.op === 'rename_table') {
+        add(`t:${op.from}`, h);
+        add(`t:${op.to}`, h);
       }
-      return value;
-    },
-  ));
-  return { signature, names };
+      if (op.op === 'create_table') {
+        const t = f.tables[op.tableIndex];
+        if (t?.name.kind === 'literal') add(`t:${t.name.value}`, h);
+      }
+    }
+  }
+  for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
+  for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
+  for (const r of f.metadataRoots) add(`m:${r.name}`, String(lineOf(r.span.start)));
+  const base = sig([f.module, f.imports]);
+  const signature = hash([base, ...[...names].map(([n, h]) => `${n}=${h}`).sort()].join('\n'));
+  return { signature, base, names };
+}
+
+/** The names whose definitions differ between two provisions of one file (all of them if its imports moved). */
+function changedNames(before: Provision | undefined, after: Provision): string[] {
+  const all = new Set([...(before?.names.keys() ?? []), ...after.names.keys()]);
+  if (!before || before.base !== after.base) return [...all];
+  return [...all].filter((n) => before.names.get(n) !== after.names.get(n));
 }
 
 /** Two 32-bit FNV-1a hashes with different seeds: a signature is compared, never read, so 64 bits do. */
@@ -1074,7 +1167,12 @@ function usesOf(f: FileFacts): Uses {
       const parts = e.value.split('.');
       if (parts.length >= 2) uses.add(`t:${parts[parts.length - 2]}`);
       else uses.add(`t:${e.value}`);
-    } else if (e.kind === 'const') uses.add(`k:${e.name}`);
+      return;
+    }
+    // A name from constants names a table only once the constants are read: such a reference depends on
+    // every table (`t:*`), and on the constants themselves.
+    uses.add('t:*');
+    if (e.kind === 'const') uses.add(`k:${e.name}`);
     else if (e.kind === 'template') for (const p of e.parts) if ('const' in p) uses.add(`k:${p.const}`);
   };
   for (const r of f.references) {

@@ -20,12 +20,16 @@ const RULES: Array<(c: RefCheck) => Finding | undefined> = [
   unresolvedReference,
 ];
 
-/** Every finding of one file: each reference is resolved once, then every rule looks at the result. */
-export function checkFile(facts: FileFacts, index: SchemaIndex, config: FkGuardConfig): Finding[] {
+/**
+ * Every finding of one file: each reference is resolved once, then every rule looks at the result.
+ * `suggested` collects the names of the tables "did you mean" offered, which the file's findings then
+ * depend on although it does not reference them.
+ */
+export function checkFile(facts: FileFacts, index: SchemaIndex, config: FkGuardConfig, suggested: Set<string> = new Set()): Finding[] {
   const out: Finding[] = [];
   for (const ref of facts.references) {
     const { display, resolution } = resolveReference(facts, ref, index);
-    const check: RefCheck = { facts, ref, index, config, display, range: rangeOfRef(facts, ref), resolution };
+    const check: RefCheck = { facts, ref, index, config, display, range: rangeOfRef(facts, ref), resolution, suggested };
     for (const rule of RULES) {
       const f = rule(check);
       if (!f) continue;

@@ -13,6 +13,8 @@ export interface RefCheck {
   display: string;
   range: Range;
   resolution: Resolution;
+  /** Names of the tables suggested for this file's unknown tables (see `checkFile`). */
+  suggested?: Set<string>;
 }
 
 export type Resolution =

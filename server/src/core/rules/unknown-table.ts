@@ -24,6 +24,7 @@ export function unknownTable(c: RefCheck): Finding | undefined {
   for (const [i, s] of suggestions.entries()) {
     const defs = c.index.definitions(s.value);
     const def = defs[0];
+    c.suggested?.add(def.name);
     const loc = tableLocation(c.index, def);
     if (loc) related.push(loc);
     if (i === 0) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}?`;
