@@ -166,6 +166,37 @@ class Payment(Base):
     fresh.dispose();
   });
 
+  it('typing above a ForeignKeyConstraint moves its references once', async () => {
+    // A constraint's references are held twice in the facts (by the class and by the file's list).
+    const text = `from sqlalchemy import Column, ForeignKeyConstraint, Integer
+from app.db import Base
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True)
+
+
+class Grant(Base):
+    __tablename__ = "grants"
+    __table_args__ = (ForeignKeyConstraint(["user_id"], ["user.id"]),)
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer)
+`;
+    const e = await workspace();
+    e.updateFile('app/grants.py', text, { keepTree: true });
+    // The edit is in the class above: the constraint's class is not read again, only moved.
+    const at = text.indexOf('"notes"') + 1;
+    const next = `${text.slice(0, at)}x${text.slice(at)}`;
+    e.updateFile('app/grants.py', next, { keepTree: true, edits: [{ startIndex: at, oldEndIndex: at, newText: 'x' }] });
+    const fresh = await createEngine();
+    fresh.updateFile('app/grants.py', next);
+    assert.deepEqual(e.getFacts('app/grants.py'), fresh.getFacts('app/grants.py'));
+    assert.equal(e.findings('app/grants.py')[0]?.range.start.character, fresh.findings('app/grants.py')[0]?.range.start.character);
+    e.dispose();
+    fresh.dispose();
+  });
+
   it('two engines in one process do not share state', async () => {
     const a = await workspace();
     const b = await createEngine();

@@ -17,8 +17,15 @@ function rng(seed: number): () => number {
   };
 }
 
+/** A replacement in a file's text: what an editor would send as one edit. */
+interface Replacement {
+  start: number;
+  end: number;
+  text: string;
+}
+
 /** Edits that change what a file provides to others: table names, column types, columns, bases, classes. */
-const MUTATIONS: Array<(text: string, pick: () => number) => string | undefined> = [
+const MUTATIONS: Array<(text: string, pick: () => number) => Replacement | undefined> = [
   (t, pick) => replaceNth(t, /__tablename__ = "([a-z_]+)"/g, pick, (m) => m.replace(/"$/, 'x"')),
   (t, pick) => replaceNth(t, /\bInteger\b/g, pick, () => 'String(36)'),
   (t, pick) => replaceNth(t, /String\(\d+\)/g, pick, () => 'Integer'),
@@ -26,17 +33,17 @@ const MUTATIONS: Array<(text: string, pick: () => number) => string | undefined>
   (t, pick) => replaceNth(t, /class ([A-Za-z]+)\(/g, pick, (m) => m.replace(/\($/, 'Renamed(')),
   (t, pick) => replaceNth(t, /\(([A-Za-z]+Mixin), /g, pick, () => '('),
   (t, pick) => replaceNth(t, /primary_key=True/g, pick, () => 'unique=True'),
-  (t) => `${t}\n\nclass Extra(Base):\n    __tablename__ = "users"\n    id = Column(Integer, primary_key=True)\n`,
+  (t) => ({ start: t.length, end: t.length, text: '\n\nclass Extra(Base):\n    __tablename__ = "users"\n    id = Column(Integer, primary_key=True)\n' }),
 ];
 
-function replaceNth(text: string, re: RegExp, pick: () => number, f: (m: string) => string): string | undefined {
+function replaceNth(text: string, re: RegExp, pick: () => number, f: (m: string) => string): Replacement | undefined {
   const all = [...text.matchAll(re)];
   if (all.length === 0) return undefined;
   const m = all[Math.floor(pick() * all.length)];
-  return text.slice(0, m.index) + f(m[0]) + text.slice(m.index! + m[0].length);
+  return { start: m.index!, end: m.index! + m[0].length, text: f(m[0]) };
 }
 
-/** FKGUARD_STRESS=N replays N times more steps, from another seed each run, for a longer search by hand. */
+/** FKGUARD_STRESS=N replays N times more steps (FKGUARD_SEED picks the seed), for a longer search by hand. */
 const STRESS = Number(process.env.FKGUARD_STRESS ?? 0);
 const STEPS = 25 * Math.max(1, STRESS);
 const SEED = process.env.FKGUARD_SEED ? Number(process.env.FKGUARD_SEED) : STRESS > 0 ? Date.now() % 100000 : 0;
@@ -50,38 +57,44 @@ function state(e: Engine): string {
  * Whatever it keeps, the schema and every finding must equal those of an engine that read the whole
  * workspace afresh: this replays random definition-changing edits on every fixture workspace.
  */
-describe('incremental index equals a fresh one', () => {
-  for (const name of readdirSync(FIXTURES).sort().filter((n) => listFiles(join(FIXTURES, n, 'ws')).some((p) => p.endsWith('.py')))) {
-    it(name, async () => {
-      const ws = join(FIXTURES, name, 'ws');
-      const configPath = join(FIXTURES, name, 'config.json');
-      const config = parseConfig(existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : undefined, 'config').config;
-      const texts = new Map<string, string>();
-      for (const p of listFiles(ws)) if (p.endsWith('.py')) texts.set(rel(ws, p), readFileSync(p, 'utf8'));
-      const kept = await createEngine(config);
-      for (const [f, t] of texts) kept.updateFile(f, t);
-      kept.allFindings();
-      const random = rng(name.length * 7919 + SEED);
-      const files = [...texts.keys()];
-      for (let step = 0; step < STEPS; step++) {
-        const file = files[Math.floor(random() * files.length)];
-        const mutate = MUTATIONS[Math.floor(random() * MUTATIONS.length)];
-        const next = mutate(texts.get(file)!, random);
-        if (next === undefined) continue;
-        texts.set(file, next);
-        kept.updateFile(file, next);
-        const fresh = await createEngine(config);
-        for (const [f, t] of texts) fresh.updateFile(f, t);
-        const k = state(kept);
-        const f = state(fresh);
-        if (k !== f) {
-          let i = 0;
-          while (k[i] === f[i]) i++;
-          assert.fail(`seed ${SEED} step ${step}: ${mutate.toString().slice(0, 50)} on ${file}: differs at ...${k.slice(Math.max(0, i - 300), i + 200)}\n--- fresh: ...${f.slice(Math.max(0, i - 300), i + 200)}`);
+for (const kept of [false, true]) {
+  describe(`incremental index equals a fresh one${kept ? ', typing into open documents' : ''}`, () => {
+    for (const name of readdirSync(FIXTURES).sort().filter((n) => listFiles(join(FIXTURES, n, 'ws')).some((p) => p.endsWith('.py')))) {
+      it(name, async () => {
+        const ws = join(FIXTURES, name, 'ws');
+        const configPath = join(FIXTURES, name, 'config.json');
+        const config = parseConfig(existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : undefined, 'config').config;
+        const texts = new Map<string, string>();
+        for (const p of listFiles(ws)) if (p.endsWith('.py')) texts.set(rel(ws, p), readFileSync(p, 'utf8'));
+        const engine = await createEngine(config);
+        // Open documents keep their trees and get one edit at a time (the class-level shortcut, spans moved
+        // in place); the others are read again whole, as from disk.
+        for (const [f, t] of texts) engine.updateFile(f, t, { keepTree: kept });
+        engine.allFindings();
+        const random = rng(name.length * 7919 + SEED + (kept ? 1 : 0));
+        const files = [...texts.keys()];
+        for (let step = 0; step < STEPS; step++) {
+          const file = files[Math.floor(random() * files.length)];
+          const mutate = MUTATIONS[Math.floor(random() * MUTATIONS.length)];
+          const old = texts.get(file)!;
+          const r = mutate(old, random);
+          if (r === undefined) continue;
+          const next = old.slice(0, r.start) + r.text + old.slice(r.end);
+          texts.set(file, next);
+          engine.updateFile(file, next, kept ? { keepTree: true, edits: [{ startIndex: r.start, oldEndIndex: r.end, newText: r.text }] } : {});
+          const fresh = await createEngine(config);
+          for (const [f, t] of texts) fresh.updateFile(f, t);
+          const k = state(engine);
+          const f = state(fresh);
+          if (k !== f) {
+            let i = 0;
+            while (k[i] === f[i]) i++;
+            assert.fail(`seed ${SEED} step ${step}: ${mutate.toString().slice(0, 50)} on ${file}: differs at ...${k.slice(Math.max(0, i - 300), i + 200)}\n--- fresh: ...${f.slice(Math.max(0, i - 300), i + 200)}`);
+          }
+          fresh.dispose();
         }
-        fresh.dispose();
-      }
-      kept.dispose();
-    });
-  }
-});
+        engine.dispose();
+      });
+    }
+  });
+}

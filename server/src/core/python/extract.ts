@@ -91,8 +91,9 @@ export function extractPythonAfterEdit(
 
 /**
  * Moves every span at or after `from` by `delta`, in place. In facts, the only objects with a numeric
- * `start` are spans, and no span object is shared between two facts (the property test would see a span
- * moved twice).
+ * `start` are spans. One kind of object is held twice: a `ForeignKeyConstraint`'s references are also in
+ * the file's `references`, so they are moved from there only (the kept-document property test catches a
+ * span moved twice).
  */
 export function shiftSpansInPlace(value: object, from: number, delta: number): void {
   if (Array.isArray(value)) {
@@ -107,7 +108,8 @@ export function shiftSpansInPlace(value: object, from: number, delta: number): v
   }
   for (const k in o) {
     const v = o[k];
-    if (v !== null && typeof v === 'object' && k !== 'lineStarts') shiftSpansInPlace(v, from, delta);
+    if (k === 'lineStarts' || (k === 'references' && 'localColumns' in o)) continue;
+    if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta);
   }
 }
 
