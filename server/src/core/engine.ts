@@ -80,8 +80,7 @@ export class Engine {
   }
 
   private dialectFor(file: string): SourceDialect | undefined {
-    if (file.endsWith('.d.ts')) return undefined;
-    return this.dialects.find((d) => d.extensions.some((e) => file.endsWith(e)));
+    return dialectFor(this.dialects, file);
   }
 
   /** Whether `file` with this text is one the engine analyses (Python or any dialect's). */
@@ -115,18 +114,7 @@ export class Engine {
    */
   updateFile(file: string, text: string, opts: { keepTree?: boolean; edits?: DocumentEdit[] } = {}): string[] {
     this.seen.add(file);
-    const dialect = this.dialectFor(file);
-    if (dialect) {
-      if (!dialect.isCandidate(file, text)) return this.removeFacts(file);
-      let facts: FileFacts;
-      try {
-        facts = dialect.extract(file, text);
-      } catch (e) {
-        // A dialect must not throw; if one does, the file yields no facts and says why.
-        facts = { ...emptyFacts(file, text, dialect.language), errors: [{ message: `FK Guard could not read this file: ${e instanceof Error ? e.message : String(e)}`, span: { start: 0, end: 0 } }] };
-      }
-      return this.setFacts(facts);
-    }
+    if (this.dialectFor(file)) return this.acceptFacts(file, analyzeSource(this.python, this.dialects, file, text));
     if (!Engine.isCandidate(file, text)) {
       this.dropTree(file);
       return this.acceptFacts(file, analyzeText(this.python, file, text));
@@ -366,8 +354,29 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
   return { row, column: offset - lineStart };
 }
 
+function dialectFor(dialects: readonly SourceDialect[], file: string): SourceDialect | undefined {
+  if (file.endsWith('.d.ts')) return undefined;
+  return dialects.find((d) => d.extensions.some((e) => file.endsWith(e)));
+}
+
 /**
- * The facts of one file from its text alone, without any engine: what a worker thread computes. Files that
+ * The facts of one file of any language from its text alone, without an engine: what a worker thread
+ * computes. A dialect must not throw; if one does, the file yields no facts but the reason.
+ */
+export function analyzeSource(python: PythonSupport, dialects: readonly SourceDialect[], file: string, text: string): FileFacts | undefined {
+  const dialect = dialectFor(dialects, file);
+  if (!dialect) return analyzeText(python, file, text);
+  if (!dialect.isCandidate(file, text)) return undefined;
+  try {
+    return dialect.extract(file, text);
+  } catch (e) {
+    const message = `FK Guard could not read this file: ${e instanceof Error ? e.message : String(e)}`;
+    return { ...emptyFacts(file, text, dialect.language), errors: [{ message, span: { start: 0, end: 0 } }] };
+  }
+}
+
+/**
+ * The facts of one Python file from its text alone, without any engine. Files that
  * cannot define or reference a table give `undefined`, or only their string constants.
  */
 export function analyzeText(python: PythonSupport, file: string, text: string): FileFacts | undefined {
