@@ -281,19 +281,9 @@ export class Engine {
   }
 
   stats(): EngineStats {
-    let references = 0;
     let unresolved = 0;
-    for (const file of this.facts.keys()) {
-      for (const f of this.findings(file)) if (f.rule === 'unresolved-reference') unresolved++;
-      references += this.index.referenceCount(file);
-    }
-    return {
-      files: this.seen.size,
-      parsedFiles: this.parsed.size,
-      tables: this.index.tableCount(),
-      references,
-      unresolved,
-    };
+    for (const file of this.facts.keys()) for (const f of this.findings(file)) if (f.rule === 'unresolved-reference') unresolved++;
+    return { ...this.counts(), unresolved };
   }
 
   dispose(): void {

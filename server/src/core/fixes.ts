@@ -1,6 +1,6 @@
 import { IndexedColumn, SchemaIndex } from './schemaIndex';
 import { rangeOf } from './text';
-import { pythonTypeFor } from './typeFamilies';
+import { annotationType, pythonTypeFor } from './typeFamilies';
 import { sqlalchemyTypeFor, TYPE_WRITERS } from './typeWriters';
 import { ColumnFact, FileFacts, ReferenceFact, Span, TextEdit, TypeFact, TypeFamily } from './types';
 
@@ -189,7 +189,7 @@ export function typeFixEdits(
     edits.push(edit(facts, sourceType.span, expr), ...importEdits);
     written = expr;
   }
-  const annotationFamily = source.annotation ? annotationFamilyOf(source.annotation.text) : undefined;
+  const annotationFamily = source.annotation ? annotationType(source.annotation.text)?.family : undefined;
   if (source.annotation && annotationFamily !== undefined && annotationFamily !== targetType.family) {
     const py = pythonTypeFor(targetType.family);
     if (py) {
@@ -203,21 +203,3 @@ export function typeFixEdits(
   return { edits, written };
 }
 
-function annotationFamilyOf(text: string): TypeFamily | undefined {
-  const map: Record<string, TypeFamily> = {
-    int: 'integer',
-    str: 'string',
-    'uuid.UUID': 'uuid',
-    UUID: 'uuid',
-    float: 'float',
-    Decimal: 'numeric',
-    'decimal.Decimal': 'numeric',
-    bool: 'boolean',
-    datetime: 'datetime',
-    'datetime.datetime': 'datetime',
-    date: 'date',
-    'datetime.date': 'date',
-    bytes: 'binary',
-  };
-  return map[text];
-}

@@ -155,12 +155,25 @@ export class SchemaIndex {
       }
     }
     // A mixin's columns live in the tables of the classes built on it, wherever they are.
-    if (mixins) {
-      for (const defs of this.tables.values()) {
-        for (const d of defs) for (const c of d.columns.values()) if (c.file === file && d.file !== file) out.add(`t:${d.name}`);
+    if (mixins) for (const d of this.tablesFedFrom(file)) out.add(`t:${d.name}`);
+    return [...out];
+  }
+
+  /** Tables of other files that took columns from `file` (mixins, single-table inheritance), as last derived. */
+  private tablesFedFrom(file: string): TableDef[] {
+    const out: TableDef[] = [];
+    for (const defs of this.tables.values()) {
+      for (const d of defs) {
+        if (d.file === file) continue;
+        for (const c of d.columns.values()) {
+          if (c.file === file) {
+            out.push(d);
+            break;
+          }
+        }
       }
     }
-    return [...out];
+    return out;
   }
 
   private markChanged(file: string, names: readonly string[]): void {
@@ -382,7 +395,7 @@ export class SchemaIndex {
 
   /** Files whose module path is `module` (or ends with it: `src/app/models.py` is `app.models` too). */
   moduleFiles(module: string): string[] {
-    this.ensureModules();
+    this.ensure();
     return this.modules.get(module) ?? [];
   }
 
@@ -394,7 +407,7 @@ export class SchemaIndex {
 
   /** A class as `file` sees the name: its own, an imported one, or the only class of that name. */
   findClass(file: string, dotted: string): { file: string; cls: ClassFact } | undefined {
-    this.ensureClasses();
+    this.ensure();
     // Deriving the tables asks the same question many times per class (bases, mixins, schema, metadata).
     const key = `${file}\u0000${dotted}`;
     if (this.classLookups.has(key)) return this.classLookups.get(key);
@@ -426,19 +439,11 @@ export class SchemaIndex {
 
   /** The classes one dialect read (`prisma` models), with their files: what an unknown model name may mean. */
   classesOf(framework: string): Array<{ file: string; cls: ClassFact }> {
-    this.ensureClasses();
+    this.ensure();
     return [...this.classesByName.values()].flat().filter((c) => c.cls.framework === framework);
   }
 
   // ---- derivation ----
-
-  private ensureModules(): void {
-    this.ensure();
-  }
-
-  private ensureClasses(): void {
-    this.ensure();
-  }
 
   /**
    * Module paths and class names, by file. With `only`, just those files' entries are replaced; lists stay
@@ -541,18 +546,7 @@ export class SchemaIndex {
         names.add(n);
         for (const g of this.defUsers.get(n) ?? []) add(g);
       }
-      // Tables of other files that took columns from this one (as they were derived last time).
-      for (const defs of this.tables.values()) {
-        for (const d of defs) {
-          if (d.file === f || out.has(d.file)) continue;
-          for (const c of d.columns.values()) {
-            if (c.file === f) {
-              add(d.file);
-              break;
-            }
-          }
-        }
-      }
+      for (const d of this.tablesFedFrom(f)) add(d.file);
       // Mapped classes this file's classes derive from (their tables may now take its columns).
       for (const cls of this.files.get(f)?.classes ?? []) {
         if (cls.tablename) continue;
