@@ -662,7 +662,11 @@ export class SchemaIndex {
     const id = classId(file, cls.name);
     if (seen.has(id)) return;
     seen.add(id);
-    for (const c of cls.columns) addColumn(def, c, file, this.resolveType(file, c.type));
+    for (const c of cls.columns) {
+      // An ORM's implicit key on a base yields to a primary key the subclass declares.
+      if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
+      addColumn(def, c, file, this.resolveType(file, c.type));
+    }
     for (const k of cls.keys) def.keys.push(k);
     for (const b of cls.bases) {
       const found = this.findClass(file, b);

@@ -105,6 +105,11 @@ export interface ColumnFact {
   span: Span;
   /** Set for columns that carry a foreign key in their own definition. */
   hasForeignKey?: boolean;
+  /**
+   * Added by the ORM, not written: Sequelize's `id INTEGER` on a model (or a model base) that declares no
+   * primary key. A primary key declared on a subclass replaces it.
+   */
+  implicit?: true;
 }
 
 /**
