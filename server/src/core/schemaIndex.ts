@@ -826,8 +826,19 @@ export class SchemaIndex {
    */
   private unresolvedBase(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
     const id = classId(file, cls.name);
-    if (seen.has(id) || cls.framework) return undefined;
+    if (seen.has(id)) return undefined;
     seen.add(id);
+    if (this.files.get(file)?.language !== 'python') {
+      // Other readers keep only the bases a project can define (TypeORM's `BaseEntity`, sequelize's `Model`
+      // are dropped), so any base not found among the workspace's classes adds columns FK Guard cannot see.
+      for (const text of cls.bases) {
+        const f = this.findClass(file, text);
+        if (!f) return text;
+        const deeper = this.unresolvedBase(f.file, f.cls, seen);
+        if (deeper !== undefined) return deeper;
+      }
+      return undefined;
+    }
     for (const text of cls.bases) {
       const b = this.names.resolve(file, text);
       if (b?.kind === 'class') {
