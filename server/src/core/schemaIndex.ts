@@ -1,43 +1,15 @@
 import { FkGuardConfig, NamingConvention } from './config';
+import { HistoryPoint, MigrationHistory } from './history';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { Suggestion, TableNames } from './suggest';
 import { knownType } from './typeFamilies';
 import { rangeOf } from './text';
 import { Binding, PythonNames } from './python/names';
+import { addColumn, newTable, TableDef, tableKey } from './tables';
 import { ClassFact, ColumnFact, CoreTableFact, Derivation, FileFacts, NameExpr, Span, TypeFact, TypeFamily } from './types';
 
-/** A column as the index knows it: the fact, and the file whose text its spans point into. */
-export interface IndexedColumn {
-  column: ColumnFact;
-  file: string;
-  /** The type with project aliases and TypeDecorators resolved; undefined when nothing is known. */
-  type?: TypeFact;
-}
-
-export type TableOrigin = 'model' | 'core' | 'migration' | 'external';
-
-/** One definition of a table: a mapped class, a Core `Table`, the state migrations leave, or the config. */
-export interface TableDef {
-  key: string;
-  name: string;
-  schema?: string;
-  origin: TableOrigin;
-  file: string;
-  span: Span;
-  className?: string;
-  columns: Map<string, IndexedColumn>;
-  /** Columns by Python attribute name, for `ForeignKey(User.id)`. */
-  attrs: Map<string, IndexedColumn>;
-  keys: string[][];
-  /** Columns may come from bases FK Guard cannot see: an unknown column is not reported then. */
-  incomplete: boolean;
-  /** The metadata object the table belongs to, where the code makes that determinable. */
-  metadataId?: string;
-  /** Why `incomplete`: the base class (as written) FK Guard could not resolve. */
-  unresolvedBase?: string;
-  /** A Core table built only where the main definition is missing (see `CoreTableFact.fallback`). */
-  fallback?: boolean;
-}
+export { tableKey } from './tables';
+export type { IndexedColumn, TableDef, TableOrigin } from './tables';
 
 /**
  * A class whose table name FK Guard cannot know: a `@declared_attr` `__tablename__` it cannot evaluate, or a
@@ -94,10 +66,7 @@ export class SchemaIndex {
 
   // Derived state.
   private tables = new Map<string, TableDef[]>();
-  private migrationTables = new Map<string, TableDef>();
-  /** Every table migrations ever made, with the span of positions (file order, operation) it lived. */
-  private migrationHistory = new Map<string, Array<{ from: number; to: number; def: TableDef }>>();
-  private migrationOrder = new Map<string, number>();
+  private history = MigrationHistory.empty();
   private classMap = new Map<string, ClassMapping>();
   private classesByName = new Map<string, Array<{ file: string; cls: ClassFact }>>();
   private classLookups = new Map<string, { file: string; cls: ClassFact } | undefined>();
@@ -278,7 +247,7 @@ export class SchemaIndex {
 
   tableCount(): number {
     this.ensure();
-    const keys = new Set([...this.tables.keys(), ...this.migrationTables.keys()]);
+    const keys = new Set([...this.tables.keys(), ...this.history.tables.keys()]);
     return keys.size;
   }
 
@@ -294,18 +263,11 @@ export class SchemaIndex {
    * All definitions of a table key: models and Core tables first, then what migrations leave, then the
    * config. Asked from inside a migration (`at`), the migration part is the state at that point of history.
    */
-  definitions(key: string, at?: { file: string; op: number }): TableDef[] {
+  definitions(key: string, at?: HistoryPoint): TableDef[] {
     this.ensure();
     const out = [...(this.tables.get(key) ?? [])];
-    const order = at ? this.migrationOrder.get(at.file) : undefined;
-    if (at && order !== undefined) {
-      const pos = order * MIGRATION_STRIDE + at.op;
-      const lived = this.migrationHistory.get(key)?.find((h) => h.from <= pos && pos < h.to);
-      if (lived) out.push(lived.def);
-    } else {
-      const m = this.migrationTables.get(key);
-      if (m) out.push(m);
-    }
+    const m = this.history.definition(key, at);
+    if (m) out.push(m);
     const e = this.externals.get(key);
     if (e) out.push(e);
     return out;
@@ -313,7 +275,7 @@ export class SchemaIndex {
 
   allTableKeys(): string[] {
     this.ensure();
-    this.tableKeysCache ??= [...new Set([...this.tables.keys(), ...this.migrationTables.keys(), ...this.externals.keys()])];
+    this.tableKeysCache ??= [...new Set([...this.tables.keys(), ...this.history.tables.keys(), ...this.externals.keys()])];
     return this.tableKeysCache;
   }
 
@@ -612,7 +574,7 @@ export class SchemaIndex {
       for (const cls of f.classes) this.mapClass(f.file, cls, new Set());
       for (const t of f.tables) if (t.origin === 'core') this.addCoreTable(f, t);
     }
-    this.migrationTables = this.replayMigrations();
+    this.history = MigrationHistory.replay(this.files.values(), this);
   }
 
   /**
@@ -808,7 +770,11 @@ export class SchemaIndex {
     const id = classId(file, cls.name);
     if (seen.has(id)) return;
     seen.add(id);
-    for (const c of cls.columns) addColumn(def, c, file, this.resolveType(file, c.type));
+    for (const c of cls.columns) {
+      // An ORM's implicit key on a base yields to a primary key the subclass declares.
+      if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
+      addColumn(def, c, file, this.resolveType(file, c.type));
+    }
     for (const k of cls.keys) def.keys.push(k);
     for (const b of cls.bases) {
       const found = this.findClass(file, b);
@@ -969,98 +935,6 @@ export class SchemaIndex {
     return undefined;
   }
 
-  /**
-   * Replays Alembic migrations in revision order (by `down_revision`, then by path) and returns the tables
-   * they leave. A table that exists only through migrations is still a table.
-   */
-  private replayMigrations(): Map<string, TableDef> {
-    const migrations = [...this.files.values()].filter((f) => f.migration && f.migration.ops.length > 0);
-    const byRevision = new Map<string, FileFacts>();
-    for (const m of migrations) if (m.migration?.revision) byRevision.set(m.migration.revision, m);
-    const ordered: FileFacts[] = [];
-    const placed = new Set<string>();
-    const place = (m: FileFacts, depth: number) => {
-      if (placed.has(m.file) || depth > 10000) return;
-      placed.add(m.file);
-      for (const down of m.migration?.downRevision ?? []) {
-        const parent = byRevision.get(down);
-        if (parent) place(parent, depth + 1);
-      }
-      ordered.push(m);
-    };
-    for (const m of [...migrations].sort((a, b) => a.file.localeCompare(b.file))) place(m, 0);
-
-    const state = new Map<string, TableDef>();
-    const history = new Map<string, Array<{ from: number; to: number; def: TableDef }>>();
-    this.migrationHistory = history;
-    this.migrationOrder = new Map(ordered.map((m, i) => [m.file, i]));
-    const begin = (def: TableDef, pos: number) => {
-      let list = history.get(def.key);
-      if (!list) history.set(def.key, (list = []));
-      list.push({ from: pos, to: Infinity, def });
-    };
-    const end = (key: string, pos: number) => {
-      const open = history.get(key)?.find((h) => h.to === Infinity);
-      if (open) open.to = pos;
-    };
-    for (const [order, m] of ordered.entries()) {
-      for (const [i, op] of m.migration!.ops.entries()) {
-        const pos = order * MIGRATION_STRIDE + i;
-        switch (op.op) {
-          case 'create_table': {
-            const t = m.tables[op.tableIndex];
-            const name = t ? this.resolveName(m.file, t.name) : undefined;
-            if (!t || !name) break;
-            const def = newTable(name, t.schema, 'migration', m.file, t.nameSpan);
-            for (const c of t.columns) addColumn(def, c, m.file, this.resolveType(m.file, c.type));
-            def.keys = t.keys;
-            end(def.key, pos);
-            state.set(def.key, def);
-            begin(def, pos);
-            break;
-          }
-          case 'add_column': {
-            const def = state.get(tableKey(op.table, op.schema));
-            if (def) addColumn(def, op.column, m.file, this.resolveType(m.file, op.column.type));
-            break;
-          }
-          case 'drop_column': {
-            state.get(tableKey(op.table, op.schema))?.columns.delete(op.column);
-            break;
-          }
-          case 'drop_table':
-            state.delete(tableKey(op.table, op.schema));
-            end(tableKey(op.table, op.schema), pos);
-            break;
-          case 'rename_table': {
-            const def = state.get(tableKey(op.from, op.schema));
-            if (def) {
-              state.delete(def.key);
-              end(def.key, pos);
-              const renamed: TableDef = { ...def, name: op.to, key: tableKey(op.to, op.schema) };
-              state.set(renamed.key, renamed);
-              begin(renamed, pos);
-            }
-            break;
-          }
-          case 'alter_column': {
-            const def = state.get(tableKey(op.table, op.schema));
-            const col = def?.columns.get(op.column);
-            if (!def || !col) break;
-            const type = this.resolveType(m.file, op.type);
-            const updated: IndexedColumn = type ? { ...col, type } : col;
-            if (op.newName) {
-              def.columns.delete(op.column);
-              def.columns.set(op.newName, { ...updated, column: { ...updated.column, name: op.newName } });
-            } else def.columns.set(op.column, updated);
-            break;
-          }
-        }
-      }
-    }
-    return state;
-  }
-
   private addExternal(spec: string): void {
     // `users`, `auth.users`, `users.id:uuid`, `auth.users.id:uuid`
     const [path, typeName] = spec.split(':');
@@ -1161,38 +1035,12 @@ function insertSorted<T>(list: T[], item: T, key: (x: T) => string): void {
 /** Beyond this many files to derive again, everything is derived again. */
 const PARTIAL_REBUILD_LIMIT = 200;
 
-/** Positions in migration history: a file's place in revision order times this, plus the operation's index. */
-const MIGRATION_STRIDE = 1_000_000;
-
-export function tableKey(name: string, schema?: string): string {
-  return schema ? `${schema}.${name}` : name;
-}
 
 function classId(file: string, name: string): string {
   return `${file}#${name}`;
 }
 
-function newTable(name: string, schema: string | undefined, origin: TableOrigin, file: string, span: Span): TableDef {
-  return {
-    key: tableKey(name, schema),
-    name,
-    schema,
-    origin,
-    file,
-    span,
-    columns: new Map(),
-    attrs: new Map(),
-    keys: [],
-    incomplete: false,
-  };
-}
 
-function addColumn(def: TableDef, column: ColumnFact, file: string, type: TypeFact | undefined): void {
-  if (def.columns.has(column.name)) return;
-  const c: IndexedColumn = { column, file, type };
-  def.columns.set(column.name, c);
-  def.attrs.set(column.attr ?? column.name, c);
-}
 
 /** Flask-SQLAlchemy's `camel_to_snake_case`: `DynamicChallenge` → `dynamic_challenge`, `HTTPLog` → `http_log`. */
 export function camelToSnake(name: string): string {

@@ -1,7 +1,7 @@
 import type * as TsMorph from 'ts-morph';
-import type { Node, ObjectLiteralExpression, SourceFile } from 'ts-morph';
+import type { Node, ObjectLiteralExpression, PropertyDeclaration, SourceFile } from 'ts-morph';
 import { emptyFacts } from '../engine';
-import { FileFacts, ImportFact, Span } from '../types';
+import { AnnotationFact, FileFacts, ImportFact, Span } from '../types';
 
 /** The ts-morph module, handed in by the host so the core never loads the compiler itself. */
 export type TsMorphModule = typeof TsMorph;
@@ -140,6 +140,17 @@ export class TsFile {
       return this.unwrap(body);
     }
     return undefined;
+  }
+
+  /** The property's TypeScript type when it is a plain one (`number`, `string | null`): the primitive's span. */
+  annotation(p: PropertyDeclaration): AnnotationFact | undefined {
+    const node = p.getTypeNode();
+    if (!node) return undefined;
+    const { Node: N } = this.tm;
+    const parts = N.isUnionTypeNode(node) ? node.getTypeNodes() : [node];
+    const plain = parts.filter((t) => !['null', 'undefined'].includes(t.getText()));
+    if (plain.length !== 1) return undefined;
+    return { text: plain[0].getText(), span: this.span(plain[0]), optional: plain.length !== parts.length || p.hasQuestionToken() };
   }
 
   /** The module a local name is imported from (`typeorm`, `src.entities.user`), if it is imported. */

@@ -110,7 +110,7 @@ function readColumn(f: TsFile, p: PropertyDeclaration, decos: Map<string, Decora
   const firstLit = f.literal(args[0]);
   const options = f.props(firstLit ? args[1] : args[0]);
   const nameLit = f.literal(options.get('name'));
-  const annotation = tsAnnotation(f, p);
+  const annotation = f.annotation(p);
   let type: TypeFact | undefined;
   if (kind === 'PrimaryGeneratedColumn') {
     // `('increment' | 'identity' | 'rowid' | 'uuid', { type? })`: the strategy decides the type.
@@ -180,17 +180,6 @@ function columnType(
     style = 'typeorm-option';
   }
   return { text: annotation.text, name: annotation.text, family: inferred.family, sqlType, source: 'explicit', span, style };
-}
-
-/** The property's TypeScript type when it is a plain one (`number`, `string | null`): the primitive's span. */
-function tsAnnotation(f: TsFile, p: PropertyDeclaration): AnnotationFact | undefined {
-  const node = p.getTypeNode();
-  if (!node) return undefined;
-  const { Node: N } = f.tm;
-  const parts = N.isUnionTypeNode(node) ? node.getTypeNodes() : [node];
-  const plain = parts.filter((t) => !['null', 'undefined'].includes(t.getText()));
-  if (plain.length !== 1) return undefined;
-  return { text: plain[0].getText(), span: f.span(plain[0]), optional: plain.length !== parts.length || p.hasQuestionToken() };
 }
 
 /**
