@@ -141,6 +141,11 @@ export interface ClassFact {
   /** `@declared_attr def __tablename__` on this class: a project convention FK Guard cannot read. */
   declaredTablename: boolean;
   abstract: boolean;
+  /**
+   * Project decorators on the class or its members that FK Guard could not follow (defined in another file,
+   * or too indirect): they may add columns, so the class's columns are not all known.
+   */
+  opaqueDecorators?: string[];
   schema?: string;
   columns: ColumnFact[];
   constraints: ConstraintFact[];
