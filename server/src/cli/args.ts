@@ -42,7 +42,8 @@ export const SCAN_USAGE = `Usage: fkguard scan [PATH...] [options]
 Checks every foreign key in the Python, TypeScript/JavaScript, Prisma and SQL files under each PATH (default:
 .). Honours .gitignore and skips node_modules, virtual environments, site-packages and build output. File
 paths in reports are relative to the deepest folder containing all PATHs, where the configuration file is
-also looked for. What files define is cached in .fkguard_cache there, so unchanged files are not parsed again.
+also looked for. What files define is cached in your user cache folder ($XDG_CACHE_HOME/fkguard, else
+~/.cache/fkguard), signed with a secret that never leaves this machine, so unchanged files are not parsed again.
 
 Options:
   -f, --format FORMAT  text (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)
@@ -51,7 +52,7 @@ Options:
                        instead of fkguard.toml, .fkguard.json or pyproject.toml in the scanned folder
   -q, --quiet          Print findings only: no summary, no notes about skipped files
       --no-cache       Parse every file; neither read nor write the cache
-      --cache-dir DIR  Keep the cache in DIR instead of .fkguard_cache
+      --cache-dir DIR  Keep the cache in DIR instead of the user cache folder
   -h, --help           Show this help
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or a failure.
@@ -105,6 +106,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
       'scan',
     );
     if (values.help) return { kind: 'help', topic: 'scan' };
+    if (values['no-cache'] === true && typeof values['cache-dir'] === 'string') {
+      throw new UsageError('--no-cache and --cache-dir contradict each other; give one of them.', 'scan');
+    }
     const format = (values.format ?? 'text') as string;
     if (!(SCAN_FORMATS as readonly string[]).includes(format)) {
       throw new UsageError(`Unknown format '${format}' (use ${SCAN_FORMATS.join(', ')}).`, 'scan');

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { Finding } from '../core/types';
 import { planFixes, writeFixes } from '../host/applyFixes';
+import { makeDirectory } from '../host/factsCache';
 import { scanWorkspace, ScanResult } from '../host/scan';
 import { ScanFormat } from './args';
 import { formatGithub } from './format/github';
@@ -20,7 +21,7 @@ export interface ScanCommandOptions {
   fix: boolean;
   config?: string;
   quiet: boolean;
-  /** Keep parsed facts between runs: `true` in `.fkguard_cache`, a folder, or `false` for none. */
+  /** Keep parsed facts between runs: `true` in the user cache folder, a folder, or `false` for none. */
   cache: boolean | string;
   version: string;
   docsUrl: string;
@@ -61,7 +62,16 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
   // Texts are kept when a fix must be checked against them or shown next to its finding.
   const retainText = opts.fix || opts.format === 'text' || opts.format === 'github';
   const cache = typeof opts.cache === 'string' ? resolve(io.cwd, opts.cache) : opts.cache;
-  let scan = await scanWorkspace({ roots, config, retainText, cache });
+  if (typeof cache === 'string') {
+    // A folder the user named must work; the default one only ever costs speed when it does not.
+    try {
+      makeDirectory(cache);
+    } catch (err) {
+      throw new CliFailure(`cannot use the cache folder ${opts.cache}: ${(err as Error).message}.`);
+    }
+  }
+  // The scan whose fixes are written parses every file: no edit's text may come from a cache.
+  let scan = await scanWorkspace({ roots, config, retainText, cache, cacheMode: opts.fix ? 'fresh' : 'read-write' });
   reportSkipped(io, scan.base, scan.skipped, opts.quiet);
 
   if (opts.fix) {

@@ -182,9 +182,16 @@ export type MigrationOp =
   | { op: 'create_table'; tableIndex: number }
   | { op: 'add_column'; table: string; schema?: string; column: ColumnFact }
   | { op: 'drop_column'; table: string; schema?: string; column: string }
+  /**
+   * A statement that adds foreign keys and changes no table (`op.create_foreign_key`, `ALTER TABLE … ADD
+   * CONSTRAINT … FOREIGN KEY`): its own place in history, so its references see the operations before it
+   * and none after it.
+   */
+  | { op: 'foreign_key' }
   | { op: 'drop_table'; table: string; schema?: string }
   | { op: 'rename_table'; from: string; to: string; schema?: string }
-  | { op: 'alter_column'; table: string; schema?: string; column: string; type?: TypeFact; newName?: string };
+  /** `span`: where the new name or type is written, which later references name as the column's definition. */
+  | { op: 'alter_column'; table: string; schema?: string; column: string; type?: TypeFact; newName?: string; span?: Span };
 
 /** Where the foreign key's own column is, so the type can be compared and fixed. */
 export interface ReferenceSource {
@@ -228,7 +235,10 @@ export interface ReferenceFact {
   source: ReferenceSource;
   /** For one pair of a composite `ForeignKeyConstraint`: every referenced column of the constraint. */
   composite?: string[];
-  /** In a migration: how many operations of `upgrade()` come before it, to check it against that state. */
+  /**
+   * In a migration: the index of the operation the reference belongs to; it is checked against the schema
+   * as that operation leaves it (a `CREATE TABLE` may reference itself).
+   */
   migrationOp?: number;
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';

@@ -903,6 +903,7 @@ class Extractor {
     try {
       this.migrationOp(node, call, batchTable, ops);
     } finally {
+      if (this.facts.references.length > firstRef && ops.length === position) ops.push({ op: 'foreign_key' });
       for (const r of this.facts.references.slice(firstRef)) r.migrationOp = position;
     }
   }
@@ -952,7 +953,8 @@ class Extractor {
         const column = lit(args[1]);
         const typeNode = call.keywords.get('type_');
         const newName = lit(call.keywords.get('new_column_name'));
-        if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? this.typeOf(typeNode) : undefined, newName });
+        const span = typeNode || newName ? this.span(args[1]!) : undefined;
+        if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? this.typeOf(typeNode) : undefined, newName, span });
         break;
       }
       case 'create_foreign_key': {
