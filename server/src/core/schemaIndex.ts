@@ -770,6 +770,8 @@ export class SchemaIndex {
     const id = classId(file, cls.name);
     if (seen.has(id)) return;
     seen.add(id);
+    // Columns added by decorators FK Guard cannot follow are unknown: none is reported missing.
+    if (cls.opaqueDecorators) def.incomplete = true;
     for (const c of cls.columns) {
       // An ORM's implicit key on a base yields to a primary key the subclass declares.
       if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;

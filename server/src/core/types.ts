@@ -146,6 +146,11 @@ export interface ClassFact {
    */
   tablenameDerivation?: Derivation;
   abstract: boolean;
+  /**
+   * Project decorators on the class or its members that FK Guard could not follow (defined in another file,
+   * or too indirect): they may add columns, so the class's columns are not all known.
+   */
+  opaqueDecorators?: string[];
   schema?: string;
   columns: ColumnFact[];
   constraints: ConstraintFact[];
