@@ -29,7 +29,7 @@ const report = (findings: Finding[]): ScanReport => ({
   root: '/ws',
   cwd: '/ws',
   findings,
-  stats: { files: 3, parsedFiles: 2, tables: 2, references: 1, unresolved: 0, ms: 5 },
+  stats: { files: 3, parsedFiles: 2, tables: 2, references: 1, unresolved: 0, checked: 1, unchecked: { total: 0, byReason: {} }, ms: 5 },
   version: '9.9.9',
   docsUrl: 'https://example.test/fkguard#readme',
   textOf: (f) => (f === 'app/m.py' ? TEXT : undefined),
@@ -41,7 +41,7 @@ describe('output formats', () => {
       formatText(report([finding])),
       'app/m.py:1:16: error unknown-table: `user` is not a table; did you mean `users` (a, b: c)?\n' +
         '  fix: replace "user.id" with "users.id"\n' +
-        '1 error, 0 warnings in 1 file; 2 tables, 1 reference (3 files scanned in 5 ms)\n',
+        '1 error, 0 warnings in 1 file; 2 tables, 1 reference checked, 0 unchecked (3 files scanned in 5 ms)\n',
     );
   });
 

@@ -1,5 +1,5 @@
 import { addColumn, IndexedColumn, newTable, TableDef, tableKey } from './tables';
-import { FileFacts, NameExpr, TypeFact } from './types';
+import { ColumnFact, FileFacts, NameExpr, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
 export interface HistoryResolver {
@@ -11,6 +11,13 @@ export interface HistoryResolver {
 export interface HistoryPoint {
   file: string;
   op: number;
+}
+
+/** One version of a table: the positions from which (inclusive) to which (exclusive) it stood. */
+interface Life {
+  from: number;
+  to: number;
+  def: TableDef;
 }
 
 /** Positions in migration history: a file's place in revision order times this, plus the operation's index. */
@@ -25,7 +32,7 @@ export class MigrationHistory {
     /** The tables the last migration leaves. A table that exists only through migrations is still a table. */
     readonly tables: Map<string, TableDef>,
     /** Every table migrations ever made, with the span of positions (file order, operation) it lived. */
-    private readonly lives: Map<string, Array<{ from: number; to: number; def: TableDef }>>,
+    private readonly lives: Map<string, Life[]>,
     private readonly order: Map<string, number>,
   ) {}
 
@@ -40,7 +47,18 @@ export class MigrationHistory {
     const order = at ? this.order.get(at.file) : undefined;
     if (at && order !== undefined) {
       const pos = order * MIGRATION_STRIDE + at.op;
-      return this.lives.get(key)?.find((h) => h.from <= pos && pos < h.to)?.def;
+      const lives = this.lives.get(key);
+      if (!lives) return undefined;
+      // Lives are in order of their start: the last one begun at or before `pos` is the candidate.
+      let lo = 0;
+      let hi = lives.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (lives[mid].from <= pos) lo = mid + 1;
+        else hi = mid;
+      }
+      const life = lives[lo - 1];
+      return life && pos < life.to ? life.def : undefined;
     }
     return this.tables.get(key);
   }
@@ -67,15 +85,29 @@ export class MigrationHistory {
     for (const m of [...migrations].sort((a, b) => a.file.localeCompare(b.file))) place(m, 0);
 
     const state = new Map<string, TableDef>();
-    const history = new Map<string, Array<{ from: number; to: number; def: TableDef }>>();
+    const history = new Map<string, Life[]>();
     const begin = (def: TableDef, pos: number) => {
       let list = history.get(def.key);
       if (!list) history.set(def.key, (list = []));
       list.push({ from: pos, to: Infinity, def });
     };
     const end = (key: string, pos: number) => {
-      const open = history.get(key)?.find((h) => h.to === Infinity);
-      if (open) open.to = pos;
+      const list = history.get(key);
+      const open = list?.[list.length - 1];
+      if (open && open.to === Infinity) open.to = pos;
+    };
+    /**
+     * Copy on write: an operation that changes a table ends the table's current version and begins a new
+     * one, so a reference earlier in history keeps seeing the columns and types of its own time.
+     */
+    const revise = (key: string, pos: number, change: (def: TableDef) => void) => {
+      const current = state.get(key);
+      if (!current) return;
+      const next: TableDef = { ...current, columns: new Map(current.columns), attrs: new Map(current.attrs), keys: [...current.keys] };
+      change(next);
+      end(key, pos);
+      state.set(key, next);
+      begin(next, pos);
     };
     for (const [order, m] of ordered.entries()) {
       for (const [i, op] of m.migration!.ops.entries()) {
@@ -93,15 +125,12 @@ export class MigrationHistory {
             begin(def, pos);
             break;
           }
-          case 'add_column': {
-            const def = state.get(tableKey(op.table, op.schema));
-            if (def) addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type));
+          case 'add_column':
+            revise(tableKey(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)));
             break;
-          }
-          case 'drop_column': {
-            state.get(tableKey(op.table, op.schema))?.columns.delete(op.column);
+          case 'drop_column':
+            revise(tableKey(op.table, op.schema), pos, (def) => dropColumn(def, op.column));
             break;
-          }
           case 'drop_table':
             state.delete(tableKey(op.table, op.schema));
             end(tableKey(op.table, op.schema), pos);
@@ -112,21 +141,27 @@ export class MigrationHistory {
               state.delete(def.key);
               end(def.key, pos);
               const renamed: TableDef = { ...def, name: op.to, key: tableKey(op.to, op.schema) };
+              end(renamed.key, pos);
               state.set(renamed.key, renamed);
               begin(renamed, pos);
             }
             break;
           }
           case 'alter_column': {
-            const def = state.get(tableKey(op.table, op.schema));
-            const col = def?.columns.get(op.column);
-            if (!def || !col) break;
+            const col = state.get(tableKey(op.table, op.schema))?.columns.get(op.column);
+            if (!col) break;
             const type = resolver.resolveType(m.file, op.type);
-            const updated: IndexedColumn = type ? { ...col, type } : col;
-            if (op.newName) {
-              def.columns.delete(op.column);
-              def.columns.set(op.newName, { ...updated, column: { ...updated.column, name: op.newName } });
-            } else def.columns.set(op.column, updated);
+            // The column as this operation leaves it: its new type as written here (messages show the type
+            // at that point of history), and, when the operation says where, this place as its definition.
+            const fact: ColumnFact = { ...col.column, name: op.newName ?? col.column.name };
+            if (type && op.type) fact.type = op.type;
+            if (op.span) fact.span = op.span;
+            const updated: IndexedColumn = { column: fact, file: op.span ? m.file : col.file, type: type ?? col.type };
+            revise(tableKey(op.table, op.schema), pos, (def) => {
+              dropColumn(def, op.column);
+              def.columns.set(fact.name, updated);
+              def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
+            });
             break;
           }
         }
@@ -134,4 +169,12 @@ export class MigrationHistory {
     }
     return new MigrationHistory(state, history, new Map(ordered.map((m, i) => [m.file, i])));
   }
+}
+
+/** Removes a column by its database name, and the attribute that pointed at it. */
+function dropColumn(def: TableDef, name: string): void {
+  const col = def.columns.get(name);
+  if (!col) return;
+  def.columns.delete(name);
+  for (const [attr, c] of def.attrs) if (c === col) def.attrs.delete(attr);
 }

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { EngineStats } from '../../core/engine';
 import { computeLineStarts, offsetAt } from '../../core/text';
-import { Finding, Fix, Range } from '../../core/types';
+import { Finding, Fix, Range, UncheckedReference } from '../../core/types';
 
 export interface ScanReport {
   /** The folder file ids are relative to (absolute). */
@@ -12,6 +12,8 @@ export interface ScanReport {
   /** The current directory, for paths a terminal or a CI log can open. */
   cwd: string;
   findings: readonly Finding[];
+  /** The references that could not be checked with certainty (for `--explain unchecked` and JSON). */
+  unchecked?: readonly UncheckedReference[];
   stats: EngineStats & { ms: number };
   /** FK Guard's version, for SARIF's tool description. */
   version: string;

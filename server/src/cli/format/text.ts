@@ -49,15 +49,37 @@ export function formatFinding(
   return fix ? `${line}\n  fix: ${printable(describeFix(fix, (file) => report.textOf(file), startsOf))}` : line;
 }
 
+/**
+ * The last line: what was found, and what was looked at, including what could not be checked with
+ * certainty and why, so a clean run is never a silent pass over references FK Guard could not judge.
+ */
 export function summaryLine(report: ScanReport): string {
   const c = countBySeverity(report.findings);
   const s = report.stats;
   const infos = c.infos > 0 ? `, ${plural(c.infos, 'note')}` : '';
   return (
     `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}${infos} in ${plural(c.files, 'file')}; ` +
-    `${plural(s.tables, 'table')}, ${plural(s.references, 'reference')} ` +
+    `${plural(s.tables, 'table')}, ${plural(s.checked, 'reference')} checked, ${uncheckedSummary(s.unchecked)} ` +
     `(${plural(s.files, 'file')} scanned in ${s.ms} ms)`
   );
+}
+
+/** `12 unchecked (why: declared-attr 9, dynamic-name 3)`, reasons by count, then by name. */
+export function uncheckedSummary(u: ScanReport['stats']['unchecked']): string {
+  const reasons = Object.entries(u.byReason)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0) || a[0].localeCompare(b[0]))
+    .map(([r, n]) => `${r} ${n}`);
+  return reasons.length > 0 ? `${u.total} unchecked (why: ${reasons.join(', ')})` : `${u.total} unchecked`;
+}
+
+/** `fkguard scan --explain unchecked`: one line per reference FK Guard could not check, and why. */
+export function formatUnchecked(report: ScanReport): string {
+  const lines = (report.unchecked ?? []).map(
+    (u) => `${displayPath(report, u.file)}:${u.range.start.line + 1}:${u.range.start.character + 1}: unchecked ${u.reason}: ${u.reference ? `\`${u.reference}\`: ` : ''}${u.detail}`,
+  );
+  lines.push(`${plural(report.stats.checked, 'reference')} checked, ${uncheckedSummary(report.stats.unchecked)}`);
+  return lines.join('\n') + '\n';
 }
 
 export function formatText(report: ScanReport, opts: { quiet?: boolean } = {}): string {
