@@ -32,6 +32,10 @@ export interface TableDef {
   incomplete: boolean;
   /** The metadata object the table belongs to, where the code makes that determinable. */
   metadataId?: string;
+  /** Why `incomplete`: the base class (as written) FK Guard could not resolve. */
+  unresolvedBase?: string;
+  /** A Core table built only where the main definition is missing (see `CoreTableFact.fallback`). */
+  fallback?: boolean;
 }
 
 export function tableKey(name: string, schema?: string): string {

@@ -28,6 +28,8 @@ export interface ChainCall {
  */
 export class TsFile {
   readonly facts: FileFacts;
+  /** Local names imported from relative paths: ImportFact.module cannot tell `./b` from a package `b`. */
+  private readonly relativeLocals = new Set<string>();
 
   constructor(
     readonly tm: TsMorphModule,
@@ -158,6 +160,11 @@ export class TsFile {
     return this.facts.imports.find((i) => i.local === local);
   }
 
+  /** Whether a local name is imported from a relative path (`./decorators`): the project's own code. */
+  isRelativeImport(local: string): boolean {
+    return this.relativeLocals.has(local);
+  }
+
   /** Whether the file imports anything from one of these packages (or a subpath of one). */
   importsFrom(...packages: string[]): boolean {
     return this.facts.imports.some((i) => packages.some((p) => i.module === p || i.module.startsWith(`${p}/`)));
@@ -168,7 +175,9 @@ export class TsFile {
   private collectImports(): void {
     const { Node: N } = this.tm;
     for (const d of this.sf.getImportDeclarations()) {
-      const module = this.resolveSpecifier(d.getModuleSpecifierValue());
+      const spec = d.getModuleSpecifierValue();
+      const module = this.resolveSpecifier(spec);
+      const before = this.facts.imports.length;
       const statementSpan = this.span(d);
       const def = d.getDefaultImport();
       if (def) this.facts.imports.push({ local: def.getText(), module, name: 'default', span: this.span(def), statementSpan });
@@ -179,6 +188,7 @@ export class TsFile {
         const alias = s.getAliasNode()?.getText();
         this.facts.imports.push({ local: alias ?? name, module, name, span: this.span(s), statementSpan });
       }
+      if (spec.startsWith('.')) for (const i of this.facts.imports.slice(before)) this.relativeLocals.add(i.local);
     }
     // CommonJS: `const { User } = require('./user')`, `const User = require('./user')`.
     for (const st of this.sf.getVariableStatements()) {
