@@ -21,13 +21,16 @@ export type Absence =
    * a table made later is no error.
    */
   | { kind: 'later'; def: TableDef; sameFile: boolean; deferred: boolean }
-  | { kind: 'dropped'; def: TableDef };
+  /** `renamedTo`: the operation that ended it renamed the table rather than dropping it. */
+  | { kind: 'gone'; def: TableDef; renamedTo?: { name: string; schema?: string } };
 
 /** One version of a table: the positions from which (inclusive) to which (exclusive) it stood. */
 interface Life {
   from: number;
   to: number;
   def: TableDef;
+  /** Set when a rename ended this version (not a new version of the same table). */
+  renamedTo?: { name: string; schema?: string };
 }
 
 /** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
@@ -78,7 +81,7 @@ export class MigrationHistory {
       const sameFile = Math.floor(after.from / MIGRATION_STRIDE) === Math.floor(found.pos / MIGRATION_STRIDE);
       return { kind: 'later', def: after.def, sameFile, deferred: this.placeOf.get(at.file)!.sqlite };
     }
-    return before ? { kind: 'dropped', def: before.def } : undefined;
+    return before ? { kind: 'gone', def: before.def, renamedTo: before.renamedTo } : undefined;
   }
 
   /** The Alembic configuration that leaves `file` out of history, when it is a revision Alembic never runs. */
@@ -250,6 +253,8 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { stat
           if (def) {
             state.delete(def.key);
             end(def.key, pos);
+            const ended = history.get(def.key);
+            if (ended) ended[ended.length - 1].renamedTo = { name: op.to, schema: op.schema };
             const renamed: TableDef = { ...def, name: op.to, key: tableKey(op.to, op.schema) };
             end(renamed.key, pos);
             state.set(renamed.key, renamed);

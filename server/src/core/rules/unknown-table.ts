@@ -112,7 +112,21 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
       ? absence.sameFile
         ? `\`${written}\` is created later in this migration${at}: ${db} refuses a foreign key to a table that does not exist yet; create \`${written}\` first`
         : `\`${written}\` is created by a later migration${at}: at this point of history it does not exist, and ${db} refuses the foreign key`
-      : `\`${written}\` was dropped earlier in migration history (it was created at ${loc ? where(loc.file, loc.range) : 'an earlier migration'}): at this point it does not exist`;
+      : absence.renamedTo
+        ? `\`${written}\` was renamed to \`${absence.renamedTo.name}\` earlier in migration history: at this point it does not exist under its old name`
+        : `\`${written}\` was dropped earlier in migration history (it was created at ${loc ? where(loc.file, loc.range) : 'an earlier migration'}): at this point it does not exist`;
+  const fixes: Fix[] = [];
+  const r = c.resolution;
+  if (absence.kind === 'gone' && absence.renamedTo && r.kind === 'no-table') {
+    // The table under its new name, at this same point: offered only when the column is there and its type
+    // agrees, so the rename leaves nothing to report.
+    const key = absence.renamedTo.schema ? `${absence.renamedTo.schema}.${absence.renamedTo.name}` : absence.renamedTo.name;
+    const point = c.ref.migrationOp !== undefined ? { file: c.facts.file, op: c.ref.migrationOp } : undefined;
+    const def = c.index.definitions(key, point).find((d) => d.origin === 'migration');
+    const col = def?.columns.get(r.column);
+    const renamed = def && col && !typeMismatchFor(c, def, col) ? renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: r.column }) : undefined;
+    if (renamed) fixes.push({ title: `Change to \`${key}.${r.column}\``, isPreferred: true, edits: [renamed] });
+  }
   return {
     rule: 'unknown-table',
     severity: 'error',
@@ -121,6 +135,6 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
     range: c.range,
     reference: c.display,
     related: loc ? [{ ...loc, message: absence.kind === 'later' ? `\`${written}\` is created here` : `\`${written}\` was created here` }] : [],
-    fixes: [],
+    fixes,
   };
 }
