@@ -4,6 +4,7 @@ import { FileFacts, Finding } from '../types';
 import { ambiguousTable } from './ambiguous-table';
 import { crossMetadata } from './cross-metadata';
 import { notUniqueTarget } from './not-unique-target';
+import { parseErrors } from './parse-error';
 import { RefCheck, rangeOfRef, resolveReference } from './resolve';
 import { typeMismatch } from './type-mismatch';
 import { unknownColumn } from './unknown-column';
@@ -27,16 +28,19 @@ const RULES: Array<(c: RefCheck) => Finding | undefined> = [
  */
 export function checkFile(facts: FileFacts, index: SchemaIndex, config: FkGuardConfig, suggested: Set<string> = new Set()): Finding[] {
   const out: Finding[] = [];
+  const add = (f: Finding) => {
+    const override = config.rules[f.rule];
+    if (override === 'off') return;
+    if (override) f.severity = override;
+    out.push(f);
+  };
+  for (const f of parseErrors(facts)) add(f);
   for (const ref of facts.references) {
     const { display, resolution } = resolveReference(facts, ref, index);
     const check: RefCheck = { facts, ref, index, config, display, range: rangeOfRef(facts, ref), resolution, suggested };
     for (const rule of RULES) {
       const f = rule(check);
-      if (!f) continue;
-      const override = config.rules[f.rule];
-      if (override === 'off') continue;
-      if (override) f.severity = override;
-      out.push(f);
+      if (f) add(f);
     }
   }
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
