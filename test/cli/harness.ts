@@ -14,12 +14,19 @@ export interface CliRun {
   stderr: string;
 }
 
+/** One user cache folder for every CLI run of this test process, so tests never touch the real one. */
+let cacheHome: string | undefined;
+process.on('exit', () => {
+  if (cacheHome) rmSync(cacheHome, { recursive: true, force: true });
+});
+
 export function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
+  cacheHome ??= mkdtempSync(join(tmpdir(), 'fkguard-cli-cachehome-'));
   if (!existsSync(join(repoRoot, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `node scripts/build.mjs` first');
   const r = spawnSync(process.execPath, [binPath, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, FKGUARD_DEBUG: '', ...env },
+    env: { ...process.env, FKGUARD_DEBUG: '', XDG_CACHE_HOME: cacheHome, ...env },
   });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

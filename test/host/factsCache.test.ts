@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CACHE_DIR_NAME } from '../../server/src/host/factsCache';
+import { defaultCacheDir } from '../../server/src/host/factsCache';
 import { scanWorkspace } from '../../server/src/host/scan';
+import { privateCacheHome } from '../reliability/env';
 import { makeTree, removeTree } from './tmp';
 
 const USERS = 'from sqlalchemy import Column, Integer\nfrom app.db import Base\n\nclass User(Base):\n    __tablename__ = "users"\n    id = Column(Integer, primary_key=True)\n';
@@ -13,12 +14,14 @@ function describeFindings(scan: Awaited<ReturnType<typeof scanWorkspace>>): stri
 }
 
 describe('the facts cache', () => {
+  privateCacheHome();
+
   it('gives the second scan of unchanged files the same findings without parsing them', async () => {
     const root = makeTree({ 'app/users.py': USERS, 'app/orders.py': ORDERS, 'app/util.py': 'x = 1\n' });
     try {
       const first = await scanWorkspace({ roots: [root], cache: true });
       assert.equal(first.cachedFiles, 0);
-      assert.ok(existsSync(join(root, CACHE_DIR_NAME, '.gitignore')), 'the cache folder ignores itself');
+      assert.ok(existsSync(defaultCacheDir(root)), 'the cache is in the user cache folder');
       const second = await scanWorkspace({ roots: [root], cache: true });
       assert.equal(second.cachedFiles, 3);
       assert.deepEqual(describeFindings(second), describeFindings(first));
@@ -37,9 +40,13 @@ describe('the facts cache', () => {
     const root = makeTree({ 'app/orders.py': ORDERS });
     try {
       await scanWorkspace({ roots: [root], cache: true });
-      const file = join(root, CACHE_DIR_NAME, 'facts-v1.json');
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { key: string };
+      const file = join(defaultCacheDir(root), 'facts-v2.json');
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { key: string; payload: string };
       writeFileSync(file, JSON.stringify({ ...data, key: 'another build' }));
+      assert.equal((await scanWorkspace({ roots: [root], cache: true })).cachedFiles, 0);
+      // A payload changed after signing does not authenticate.
+      const signed = JSON.parse(readFileSync(file, 'utf8')) as { key: string; payload: string };
+      writeFileSync(file, JSON.stringify({ ...signed, payload: signed.payload.replace('"orders"', '"orderz"') }));
       assert.equal((await scanWorkspace({ roots: [root], cache: true })).cachedFiles, 0);
       writeFileSync(file, '{ not json');
       const scan = await scanWorkspace({ roots: [root], cache: true });
@@ -54,7 +61,7 @@ describe('the facts cache', () => {
     const root = makeTree({ 'app/orders.py': ORDERS });
     try {
       await scanWorkspace({ roots: [root] });
-      assert.ok(!existsSync(join(root, CACHE_DIR_NAME)));
+      assert.ok(!existsSync(defaultCacheDir(root)));
     } finally {
       removeTree(root);
     }

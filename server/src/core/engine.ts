@@ -3,11 +3,11 @@ import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { extractPython, extractPythonAfterEdit, shiftSpansInPlace } from './python/extract';
-import { isPythonCandidate, scanConstants } from './python/prefilter';
+import { isPythonCandidate, scanConstants, scanImports } from './python/prefilter';
 import { ParserInput, parserInput } from './python/unreadable';
-import { emptyFacts } from './facts';
+import { emptyFacts, moduleFromPath } from './facts';
 import { checkFile } from './rules';
-import { FileFacts, Finding, SourceLanguage } from './types';
+import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
 
 export { emptyFacts } from './facts';
 
@@ -44,6 +44,10 @@ export interface EngineStats {
   tables: number;
   references: number;
   unresolved: number;
+  /** References checked with certainty: `references` minus the unchecked ones. */
+  checked: number;
+  /** References FK Guard could not check with certainty, by reason (see `UncheckedReason`). */
+  unchecked: { total: number; byReason: Partial<Record<UncheckedReason, number>> };
 }
 
 /** An edit to a document as tree-sitter wants it, for incremental re-parsing of open documents. */
@@ -65,6 +69,8 @@ export class Engine {
   /** Files that were parsed (the rest of `facts` are constants-only files). */
   private readonly parsed = new Set<string>();
   private readonly findingsCache = new Map<string, Finding[]>();
+  /** For each file whose findings are cached: the references it could not check with certainty. */
+  private readonly uncheckedCache = new Map<string, UncheckedReference[]>();
   private readonly trees = new Map<string, { tree: Tree; text: string; rewritten: boolean }>();
   /** For each file whose findings are cached: the tables "did you mean" offered it. */
   private readonly suggested = new Map<string, Set<string>>();
@@ -272,10 +278,24 @@ export class Engine {
     if (cached) return cached;
     const facts = this.facts.get(file);
     const suggested = new Set<string>();
-    const computed = facts ? checkFile(facts, this.index, this.config, suggested) : [];
+    const unchecked: UncheckedReference[] = [];
+    const computed = facts ? checkFile(facts, this.index, this.config, suggested, unchecked) : [];
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
+    this.uncheckedCache.set(file, unchecked);
     return computed;
+  }
+
+  /** The references of `file` that FK Guard could not check with certainty, computed with its findings. */
+  unchecked(file: string): UncheckedReference[] {
+    if (!this.findingsCache.has(file)) this.findings(file);
+    return this.uncheckedCache.get(file) ?? [];
+  }
+
+  allUnchecked(): UncheckedReference[] {
+    const out: UncheckedReference[] = [];
+    for (const file of [...this.facts.keys()].sort()) out.push(...this.unchecked(file));
+    return out;
   }
 
   allFindings(): Finding[] {
@@ -292,7 +312,7 @@ export class Engine {
    * The cheap part of `stats()`, for an editor's status line on every change: it computes no findings
    * (`stats()` checks every file to count the references it could not resolve).
    */
-  counts(): Omit<EngineStats, 'unresolved'> {
+  counts(): Omit<EngineStats, 'unresolved' | 'checked' | 'unchecked'> {
     let references = 0;
     for (const file of this.facts.keys()) references += this.index.referenceCount(file);
     return { files: this.seen.size, parsedFiles: this.parsed.size, tables: this.index.tableCount(), references };
@@ -300,8 +320,17 @@ export class Engine {
 
   stats(): EngineStats {
     let unresolved = 0;
-    for (const file of this.facts.keys()) for (const f of this.findings(file)) if (f.rule === 'unresolved-reference') unresolved++;
-    return { ...this.counts(), unresolved };
+    const byReason: Partial<Record<UncheckedReason, number>> = {};
+    let total = 0;
+    for (const file of this.facts.keys()) {
+      for (const f of this.findings(file)) if (f.rule === 'unresolved-reference') unresolved++;
+      for (const u of this.unchecked(file)) {
+        byReason[u.reason] = (byReason[u.reason] ?? 0) + 1;
+        total++;
+      }
+    }
+    const counts = this.counts();
+    return { ...counts, unresolved, checked: counts.references - total, unchecked: { total, byReason } };
   }
 
   dispose(): void {
@@ -390,7 +419,11 @@ export function analyzeSource(python: PythonSupport, dialects: readonly SourceDi
 export function analyzeText(python: PythonSupport, file: string, text: string): FileFacts | undefined {
   if (!Engine.isCandidate(file, text)) {
     const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
-    return Object.keys(constants).length > 0 ? constantsOnly(file, text, constants) : undefined;
+    // A package's `__init__.py` re-exports names (`from .base import Base`): its imports are kept so that
+    // `from package import Base` elsewhere finds the class really meant.
+    const imports = /(^|\/)__init__\.pyi?$/.test(file) ? scanImports(text, moduleFromPath(file)) : [];
+    if (Object.keys(constants).length === 0 && imports.length === 0) return undefined;
+    return { ...constantsOnly(file, text, constants), imports };
   }
   const input = parserInput(text);
   const tree = parseGuarded(python, file, input);

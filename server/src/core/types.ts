@@ -109,6 +109,11 @@ export interface ColumnFact {
   span: Span;
   /** Set for columns that carry a foreign key in their own definition. */
   hasForeignKey?: boolean;
+  /**
+   * Added by the ORM, not written: Sequelize's `id INTEGER` on a model (or a model base) that declares no
+   * primary key. A primary key declared on a subclass replaces it.
+   */
+  implicit?: true;
 }
 
 /**
@@ -137,16 +142,51 @@ export interface ClassFact {
   sqlmodelTable: boolean;
   tablename?: NameExpr;
   tablenameSpan?: Span;
-  /** `@declared_attr def __tablename__` on this class: a project convention FK Guard cannot read. */
+  /** `@declared_attr def __tablename__` on this class: a project convention, derived from its body if readable. */
   declaredTablename: boolean;
+  /**
+   * What the `@declared_attr` `__tablename__` body computes from the class name, when FK Guard could read
+   * it (`cls.__name__.lower() + "s"`, a regex snake_case, a helper function); absent when it could not.
+   */
+  tablenameDerivation?: Derivation;
   abstract: boolean;
+  /**
+   * Project decorators on the class or its members that FK Guard could not follow (defined in another file,
+   * or too indirect): they may add columns, so the class's columns are not all known.
+   */
+  opaqueDecorators?: string[];
   schema?: string;
   columns: ColumnFact[];
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */
   keys: string[][];
+  /**
+   * Attributes assigned from a call FK Guard does not know (`id = pk()`), which may build a column: the
+   * index follows a column helper of the workspace, and otherwise counts the class's columns as incomplete.
+   */
+  opaque?: Array<{ attr: string; callee: string; span: Span }>;
   span: Span;
   nameSpan: Span;
+}
+
+/**
+ * A string computation over a class name that FK Guard can evaluate exactly as Python would: the name
+ * itself (`cls.__name__`), a function parameter, literals, `+` and f-string concatenation, `.lower()`,
+ * `.upper()`, `re.sub(pattern, repl, x)` with literal arguments, and calls of functions of the workspace.
+ */
+export type Derivation =
+  | { k: 'name' }
+  | { k: 'param'; i: number }
+  | { k: 'lit'; v: string }
+  | { k: 'lower' | 'upper'; of: Derivation }
+  | { k: 'sub'; pattern: string; repl: string; of: Derivation }
+  | { k: 'concat'; parts: Derivation[] }
+  | { k: 'call'; fn: string; args: Derivation[] };
+
+/** A module-level function whose body FK Guard can evaluate (a table-name helper): its body as a derivation. */
+export interface FunctionFact {
+  params: number;
+  body: Derivation;
 }
 
 /** `ForeignKeyConstraint([...local], [...remote])`: pairs resolved by the index. */
@@ -169,6 +209,11 @@ export interface CoreTableFact {
   span: Span;
   nameSpan: Span;
   origin: 'core' | 'migration';
+  /**
+   * Built only as a fallback (`except ImportError:`, `if "t" not in metadata.tables:`): the same table as
+   * the one defined elsewhere, not a second definition.
+   */
+  fallback?: true;
 }
 
 /** Alembic operations other than create_table, in source order within `upgrade()`. */
@@ -176,9 +221,16 @@ export type MigrationOp =
   | { op: 'create_table'; tableIndex: number }
   | { op: 'add_column'; table: string; schema?: string; column: ColumnFact }
   | { op: 'drop_column'; table: string; schema?: string; column: string }
+  /**
+   * A statement that adds foreign keys and changes no table (`op.create_foreign_key`, `ALTER TABLE … ADD
+   * CONSTRAINT … FOREIGN KEY`): its own place in history, so its references see the operations before it
+   * and none after it.
+   */
+  | { op: 'foreign_key' }
   | { op: 'drop_table'; table: string; schema?: string }
   | { op: 'rename_table'; from: string; to: string; schema?: string }
-  | { op: 'alter_column'; table: string; schema?: string; column: string; type?: TypeFact; newName?: string };
+  /** `span`: where the new name or type is written, which later references name as the column's definition. */
+  | { op: 'alter_column'; table: string; schema?: string; column: string; type?: TypeFact; newName?: string; span?: Span };
 
 /** Where the foreign key's own column is, so the type can be compared and fixed. */
 export interface ReferenceSource {
@@ -222,7 +274,10 @@ export interface ReferenceFact {
   source: ReferenceSource;
   /** For one pair of a composite `ForeignKeyConstraint`: every referenced column of the constraint. */
   composite?: string[];
-  /** In a migration: how many operations of `upgrade()` come before it, to check it against that state. */
+  /**
+   * In a migration: the index of the operation the reference belongs to; it is checked against the schema
+   * as that operation leaves it (a `CREATE TABLE` may reference itself).
+   */
   migrationOp?: number;
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';
@@ -272,6 +327,20 @@ export interface FileFacts {
   references: ReferenceFact[];
   migration?: { revision?: string; downRevision?: string[]; ops: MigrationOp[] };
   metadataRoots: MetadataRootFact[];
+  /**
+   * Module-level names bound by an assignment that is recorded nowhere else: the right-hand side as written
+   * when it is a dotted name (`Model = db.Model`), the empty string for anything else (`Base = make_base()`).
+   * An assignment shadows every import and every other file's class of that name.
+   */
+  aliases?: Record<string, string>;
+  /** Modules imported with `from m import *`. */
+  starImports?: string[];
+  /** Module-level functions FK Guard can evaluate (table-name helpers). */
+  functions?: Record<string, FunctionFact>;
+  /** Names bound to `functools.partial(Column, ...)`: calling them builds a column. */
+  columnPartials?: string[];
+  /** Module-level functions that return a column (`def pk(): return Column(Integer, primary_key=True)`). */
+  columnHelpers?: Record<string, ColumnFact>;
   /** Type aliases and TypeDecorators defined here: name → the family their `impl` gives. */
   typeDecorators: Record<string, { family: TypeFamily; sqlType: string }>;
   errors: ParseError[];
@@ -279,6 +348,52 @@ export interface FileFacts {
   lineStarts: number[];
   /** The file was not parsed: only its module-level string constants were read. */
   constantsOnly?: true;
+}
+
+/**
+ * Why a reference was not checked. FK Guard reports an error only when it can prove it; a reference it
+ * cannot resolve with certainty is counted under one of these reasons instead of being reported.
+ */
+export type UncheckedReason =
+  /** The target is computed at run time (a call, a constant or f-string FK Guard cannot read). */
+  | 'dynamic-name'
+  /** The table name comes from a `@declared_attr` `__tablename__` whose body FK Guard cannot evaluate. */
+  | 'declared-attr'
+  /** The table's columns come partly from a base class FK Guard cannot resolve. */
+  | 'unresolved-base'
+  /** The referenced column's type is unknown (a type from outside the workspace), so types are not compared. */
+  | 'unknown-key-type'
+  /** The reference sits in a migration folder that Alembic does not run. */
+  | 'outside-history'
+  /** A class attribute is built by a call FK Guard cannot read, which may make the referenced column. */
+  | 'unresolved-column'
+  /** The class or table variable is defined outside the workspace (an installed package). */
+  | 'outside-workspace'
+  /** The table is listed in `external-tables`: its columns are not known. */
+  | 'external-table'
+  /** Several definitions of the table disagree and none belongs to the reference's own metadata or package. */
+  | 'ambiguous-table';
+
+export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
+  'dynamic-name',
+  'declared-attr',
+  'unresolved-base',
+  'unknown-key-type',
+  'outside-history',
+  'unresolved-column',
+  'outside-workspace',
+  'external-table',
+  'ambiguous-table',
+];
+
+export interface UncheckedReference {
+  file: string;
+  range: Range;
+  /** The reference as written (`user.id`). */
+  reference?: string;
+  reason: UncheckedReason;
+  /** One sentence on what FK Guard could not know. */
+  detail: string;
 }
 
 export interface TextEdit {

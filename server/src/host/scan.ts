@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
 import { Engine } from '../core/engine';
 import { loadConfig } from './configFile';
-import { CACHE_DIR_NAME, codeKey, contentHash, FactsCache } from './factsCache';
+import { codeKey, contentHash, defaultCacheDir, FactsCache } from './factsCache';
 import { FactsPool } from './factsPool';
 import { createEngine } from './python';
 import {
@@ -46,10 +46,18 @@ export interface ScanOptions {
   /** A file system to use instead of the real one (tests make calls fail through it). */
   fs?: WalkFs;
   /**
-   * Keep the facts of parsed files in this folder between runs (`true`: `.fkguard_cache` in the base
-   * folder), so unchanged files are not parsed again. Off unless asked for.
+   * Keep the facts of parsed files in this folder between runs (`true`: the user's cache folder, under a name
+   * made from the base folder's path; see `defaultCacheDir`), so unchanged files are not parsed again. Off
+   * unless asked for.
    */
   cache?: boolean | string;
+  /**
+   * `fresh`: parse every file and only write the cache. `--fix` scans this way, so the text of every edit it
+   * writes comes from files read and parsed now, whatever a cache holds.
+   */
+  cacheMode?: 'read-write' | 'fresh';
+  /** Follow symlinks that stay inside the roots (default true); see `WalkOptions.followSymlinks`. */
+  followSymlinks?: boolean;
 }
 
 export interface ScannedFile {
@@ -146,6 +154,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     exclude: config.exclude,
     token: options.token,
     fs,
+    followSymlinks: options.followSymlinks,
     onProgress: (p) => options.onProgress?.({ phase: 'walk', done: p.files }),
   });
   const skipped = [...walk.skipped];
@@ -158,7 +167,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const target = engine;
   const maxBytes = config.maxFileSize;
   // Parsing is most of a cold scan: a large one goes to worker threads, a small one is not worth starting them.
-  const cache = options.cache ? FactsCache.open(typeof options.cache === 'string' ? options.cache : path.join(base, CACHE_DIR_NAME), codeKey()) : undefined;
+  const cache = options.cache ? FactsCache.open(typeof options.cache === 'string' ? options.cache : defaultCacheDir(base), codeKey()) : undefined;
+  const readCache = options.cacheMode !== 'fresh';
   const pool = total >= PARALLEL_FROM ? FactsPool.create() : undefined;
   const analyses: Promise<void>[] = [];
   const worker = async () => {
@@ -181,7 +191,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
         if (options.retainText && target.getFacts(f.id) !== undefined) entry.text = read.text;
         cache?.set(f.id, hash, target.getFacts(f.id));
       };
-      const cached = cache?.get(f.id, hash);
+      const cached = readCache ? cache?.get(f.id, hash) : undefined;
       if (cached !== undefined) {
         target.acceptFacts(f.id, cached ?? undefined);
         retain();

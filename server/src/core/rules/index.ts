@@ -1,11 +1,12 @@
 import type { FkGuardConfig } from '../config';
 import { SchemaIndex } from '../schemaIndex';
-import { FileFacts, Finding } from '../types';
+import { FileFacts, Finding, UncheckedReference } from '../types';
 import { ambiguousTable } from './ambiguous-table';
 import { crossMetadata } from './cross-metadata';
 import { notUniqueTarget } from './not-unique-target';
+import { declaredAttrNotes } from './declared-attr-note';
 import { parseErrors } from './parse-error';
-import { RefCheck, rangeOfRef, resolveReference } from './resolve';
+import { RefCheck, rangeOfRef, resolveReference, uncheckedOf } from './resolve';
 import { typeMismatch } from './type-mismatch';
 import { unknownColumn } from './unknown-column';
 import { unknownTable } from './unknown-table';
@@ -24,9 +25,16 @@ const RULES: Array<(c: RefCheck) => Finding | undefined> = [
 /**
  * Every finding of one file: each reference is resolved once, then every rule looks at the result.
  * `suggested` collects the names of the tables "did you mean" offered, which the file's findings then
- * depend on although it does not reference them.
+ * depend on although it does not reference them. `unchecked` collects the references that could not be
+ * checked with certainty, with the reason (see `uncheckedOf`).
  */
-export function checkFile(facts: FileFacts, index: SchemaIndex, config: FkGuardConfig, suggested: Set<string> = new Set()): Finding[] {
+export function checkFile(
+  facts: FileFacts,
+  index: SchemaIndex,
+  config: FkGuardConfig,
+  suggested: Set<string> = new Set(),
+  unchecked: UncheckedReference[] = [],
+): Finding[] {
   const out: Finding[] = [];
   const add = (f: Finding) => {
     const override = config.rules[f.rule];
@@ -42,6 +50,9 @@ export function checkFile(facts: FileFacts, index: SchemaIndex, config: FkGuardC
       const f = rule(check);
       if (f) add(f);
     }
+    const u = uncheckedOf(check);
+    if (u) unchecked.push({ file: facts.file, range: check.range, reference: display || undefined, reason: u.reason, detail: u.detail });
   }
+  for (const f of declaredAttrNotes(facts, index, config)) add(f);
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

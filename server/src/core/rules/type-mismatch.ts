@@ -31,7 +31,10 @@ export function typeMismatchFor(c: RefCheck, _def: TableDef, target: IndexedColu
     : compareFamilies(c.config.dialect, source.type.family, target.type.family);
   if (verdict === 'same') return undefined;
   const sourceFacts = c.index.facts(source.file) ?? c.facts;
-  const { edits, written } = typeFixEdits(c.index, sourceFacts, source.column, source.type, target);
+  // A migration's FK column defined by an earlier migration: retyping it there rewrites every point of history
+  // since, where other references to and from it were checked against the old type. No fix is safe to offer.
+  const rewritesHistory = c.ref.context === 'migration' && source.file !== c.facts.file;
+  const { edits, written } = rewritesHistory ? { edits: [], written: undefined } : typeFixEdits(c.index, sourceFacts, source.column, source.type, target);
   return { verdict, source: { ...source, type: source.type }, target: { ...target, type: target.type }, edits, written };
 }
 
@@ -43,7 +46,8 @@ export function typeMismatchFor(c: RefCheck, _def: TableDef, target: IndexedColu
  */
 export function typeMismatch(c: RefCheck): Finding | undefined {
   const r = c.resolution;
-  if (r.kind !== 'ok') return undefined;
+  // Definitions that disagree leave the key's type open: `ambiguous-table` says so, and no verdict is given.
+  if (r.kind !== 'ok' || r.ambiguous) return undefined;
   const cmp = typeMismatchFor(c, r.def, r.column);
   if (!cmp) return undefined;
   const db = DIALECT_NAMES[c.config.dialect];

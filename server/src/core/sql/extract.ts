@@ -81,7 +81,9 @@ class SqlExtractor {
           break;
       }
     }
-    if (this.migration) for (const r of this.facts.references.slice(firstRef)) r.migrationOp = position;
+    if (!this.migration) return;
+    if (this.facts.references.length > firstRef && this.ops.length === position) this.ops.push({ op: 'foreign_key' });
+    for (const r of this.facts.references.slice(firstRef)) r.migrationOp = position;
   }
 
   /**
@@ -301,7 +303,7 @@ class SqlExtractor {
           if (this.migration) this.ops.push({ op: 'rename_table', from: name, to: ch.to.name, schema });
           break;
         case 'rename column':
-          if (this.migration) this.ops.push({ op: 'alter_column', table: name, schema, column: ch.column.name, newName: ch.to.name });
+          if (this.migration) this.ops.push({ op: 'alter_column', table: name, schema, column: ch.column.name, newName: ch.to.name, span: this.nameSpan(ch.to) });
           break;
         case 'alter column':
           if (this.migration && ch.alter.type === 'set type') {
@@ -315,6 +317,7 @@ class SqlExtractor {
               schema,
               column: ch.column.name,
               type: { text: this.text.slice(span.start, span.end), name: basic?.name ?? typeName(dt), family: t.family, sqlType: t.sqlType, source: 'explicit', style: 'sql' },
+              span: this.nameSpan(ch.column),
             });
           }
           break;

@@ -1,7 +1,7 @@
 import type * as TsMorph from 'ts-morph';
-import type { Node, ObjectLiteralExpression, SourceFile } from 'ts-morph';
+import type { Node, ObjectLiteralExpression, PropertyDeclaration, SourceFile } from 'ts-morph';
 import { emptyFacts } from '../engine';
-import { FileFacts, ImportFact, Span } from '../types';
+import { AnnotationFact, FileFacts, ImportFact, Span } from '../types';
 
 /** The ts-morph module, handed in by the host so the core never loads the compiler itself. */
 export type TsMorphModule = typeof TsMorph;
@@ -28,6 +28,8 @@ export interface ChainCall {
  */
 export class TsFile {
   readonly facts: FileFacts;
+  /** Local names imported from relative paths: ImportFact.module cannot tell `./b` from a package `b`. */
+  private readonly relativeLocals = new Set<string>();
 
   constructor(
     readonly tm: TsMorphModule,
@@ -142,9 +144,25 @@ export class TsFile {
     return undefined;
   }
 
+  /** The property's TypeScript type when it is a plain one (`number`, `string | null`): the primitive's span. */
+  annotation(p: PropertyDeclaration): AnnotationFact | undefined {
+    const node = p.getTypeNode();
+    if (!node) return undefined;
+    const { Node: N } = this.tm;
+    const parts = N.isUnionTypeNode(node) ? node.getTypeNodes() : [node];
+    const plain = parts.filter((t) => !['null', 'undefined'].includes(t.getText()));
+    if (plain.length !== 1) return undefined;
+    return { text: plain[0].getText(), span: this.span(plain[0]), optional: plain.length !== parts.length || p.hasQuestionToken() };
+  }
+
   /** The module a local name is imported from (`typeorm`, `src.entities.user`), if it is imported. */
   importOf(local: string): ImportFact | undefined {
     return this.facts.imports.find((i) => i.local === local);
+  }
+
+  /** Whether a local name is imported from a relative path (`./decorators`): the project's own code. */
+  isRelativeImport(local: string): boolean {
+    return this.relativeLocals.has(local);
   }
 
   /** Whether the file imports anything from one of these packages (or a subpath of one). */
@@ -157,7 +175,9 @@ export class TsFile {
   private collectImports(): void {
     const { Node: N } = this.tm;
     for (const d of this.sf.getImportDeclarations()) {
-      const module = this.resolveSpecifier(d.getModuleSpecifierValue());
+      const spec = d.getModuleSpecifierValue();
+      const module = this.resolveSpecifier(spec);
+      const before = this.facts.imports.length;
       const statementSpan = this.span(d);
       const def = d.getDefaultImport();
       if (def) this.facts.imports.push({ local: def.getText(), module, name: 'default', span: this.span(def), statementSpan });
@@ -168,6 +188,7 @@ export class TsFile {
         const alias = s.getAliasNode()?.getText();
         this.facts.imports.push({ local: alias ?? name, module, name, span: this.span(s), statementSpan });
       }
+      if (spec.startsWith('.')) for (const i of this.facts.imports.slice(before)) this.relativeLocals.add(i.local);
     }
     // CommonJS: `const { User } = require('./user')`, `const User = require('./user')`.
     for (const st of this.sf.getVariableStatements()) {

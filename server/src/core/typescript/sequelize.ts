@@ -15,7 +15,7 @@ export function readSequelize(f: TsFile): void {
   const { Node: N } = f.tm;
   if (f.importsFrom('drizzle-orm', 'typeorm')) return;
   const classes = new Map(f.sf.getClasses().map((c) => [c.getName() ?? '', c]));
-  for (const cls of classes.values()) decoratedModel(f, cls);
+  if (f.importsFrom('sequelize-typescript')) for (const cls of classes.values()) decoratedModel(f, cls);
   f.sf.forEachDescendant((d) => {
     if (!N.isCallExpression(d)) return;
     const callee = d.getExpression();
@@ -114,11 +114,16 @@ function newModel(name: string, table: { name: string; span?: Span }, schema: st
   };
 }
 
-/** Sequelize adds `id INTEGER` as the primary key of a model that declares none. */
+/**
+ * Sequelize adds `id INTEGER` as the primary key of a model that declares none. Only a class that derives
+ * from `Model` itself knows it declares none: a class with a project base leaves the key to its ancestors
+ * (the index merges their columns), and one whose ancestor FK Guard cannot read has a key of unknown type,
+ * never a guessed INTEGER. On a base, the implicit key yields to one a subclass declares.
+ */
 function finishModel(cls: ClassFact): void {
-  if (cls.columns.some((c) => c.primaryKey)) return;
+  if (cls.bases.length > 0 || cls.columns.some((c) => c.primaryKey)) return;
   const type: TypeFact = { text: 'INTEGER', name: 'INTEGER', ...sqlNamedType('integer'), source: 'explicit' };
-  cls.columns.unshift({ name: 'id', attr: 'id', type, primaryKey: true, unique: false, span: cls.nameSpan });
+  cls.columns.unshift({ name: 'id', attr: 'id', type, primaryKey: true, unique: false, span: cls.nameSpan, implicit: true });
 }
 
 /**
@@ -217,11 +222,20 @@ const DATA_TYPES: Record<string, (args: string[]) => SqlType> = {
   BLOB: () => sqlNamedType('bytea'),
 };
 
-/** `DataTypes.INTEGER`, `Sequelize.STRING(64)`, `DataType.UUID` (sequelize-typescript). */
+/**
+ * `DataTypes.INTEGER`, `Sequelize.STRING(64)`, `DataType.UUID` (sequelize-typescript), `Sequelize.DataTypes.UUID`,
+ * or a SQL type name as a string (`type: 'UUID'`), which Sequelize passes to the database as written.
+ */
 function dataType(f: TsFile, n: Node | undefined): TypeFact | undefined {
   const { Node: N } = f.tm;
   const e = f.unwrap(n);
   if (!e) return undefined;
+  const lit = f.literal(e);
+  if (lit) {
+    const named = sqlNamedType(lit.value);
+    if (named.family === 'other') return undefined;
+    return { text: lit.value, name: lit.value, ...named, source: 'explicit', span: lit.contentSpan, style: 'sequelize-string' };
+  }
   const call = N.isCallExpression(e) ? e : undefined;
   const access = f.unwrap(call ? call.getExpression() : e);
   if (!access || !N.isPropertyAccessExpression(access)) return undefined;
@@ -241,7 +255,11 @@ function dataType(f: TsFile, n: Node | undefined): TypeFact | undefined {
   };
 }
 
-/** sequelize-typescript: `@Table({ tableName }) class User extends Model { @Column(DataType.UUID) ... }`. */
+/**
+ * sequelize-typescript: `@Table({ tableName }) class User extends Model { @Column(DataType.UUID) ... }`. A
+ * class without `@Table` that derives from anything (`Model`, or a project base) is read as a base whose
+ * columns its models inherit, so a key declared on a shared base class is seen.
+ */
 function decoratedModel(f: TsFile, cls: ClassDeclaration): void {
   const { Node: N } = f.tm;
   const fromLib = (name: string) => {
@@ -250,10 +268,17 @@ function decoratedModel(f: TsFile, cls: ClassDeclaration): void {
   };
   const table = cls.getDecorators().find((d) => fromLib(d.getName()) === 'Table');
   const nameNode = cls.getNameNode();
-  if (!table || !nameNode) return;
-  const options = f.props(table.getArguments()[0]);
+  const ext = cls.getExtends()?.getExpression();
+  if (!nameNode || (!table && !ext)) return;
+  const options = f.props(table?.getArguments()[0]);
   const underscored = f.bool(options.get('underscored')) === true;
   const model = newModel(nameNode.getText(), tableNameOf(f, nameNode.getText(), options), f.literal(options.get('schema'))?.value, f.span(cls), f.span(nameNode));
+  // `Model` itself adds nothing but the implicit key; any other base is followed by the index.
+  if (ext && fromLib(ext.getText().split('.')[0]) !== 'Model') model.bases = [ext.getText()];
+  if (!table) {
+    model.abstract = true;
+    model.tablename = undefined;
+  }
   for (const p of cls.getProperties()) {
     const decos = new Map(p.getDecorators().map((d) => [fromLib(d.getName()), d] as const));
     const col = decos.get('Column');
@@ -274,6 +299,8 @@ function decoratedModel(f: TsFile, cls: ClassDeclaration): void {
         span: f.span(p.getNameNode()),
       };
     }
+    const annotation = f.annotation(p);
+    if (annotation) column.annotation = annotation;
     if (decos.has('PrimaryKey')) column.primaryKey = true;
     if (decos.has('Unique')) column.unique = true;
     const fk = decos.get('ForeignKey');

@@ -1,4 +1,4 @@
-import type { ClassDeclaration, Decorator, Node, PropertyDeclaration } from 'ts-morph';
+import type { CallExpression, ClassDeclaration, Node, PropertyDeclaration } from 'ts-morph';
 import { AnnotationFact, ClassFact, ColumnFact, ReferenceFact, Span, TypeFact } from '../types';
 import { Literal, TsFile, typeormCamelCase, typeormSnakeCase } from './context';
 import { sqlNamedType, typeormInferred } from './types';
@@ -24,39 +24,115 @@ export function readTypeorm(f: TsFile): void {
   for (const cls of f.sf.getClasses()) readClass(f, cls);
 }
 
-/** A decorator's name, when it comes from TypeORM (imported from `typeorm`, or the file imports nothing). */
-function decoratorName(f: TsFile, d: Decorator): string | undefined {
-  const name = d.getName();
-  const imp = f.importOf(name);
-  if (imp) return imp.module === 'typeorm' ? (imp.name ?? name) : undefined;
-  return name;
+/**
+ * A TypeORM decorator applied to a class or member: written there (`@Column('int')`), or returned by a
+ * project decorator factory defined in the file (`const PrimaryId = () => PrimaryGeneratedColumn()`).
+ */
+interface Applied {
+  /** TypeORM's name for it (`Column`, `PrimaryGeneratedColumn`). */
+  name: string;
+  /** The arguments of TypeORM's call, where they are written. */
+  args: Node[];
+  /**
+   * TypeORM's call when it is written on the member itself; undefined through a factory, whose arguments
+   * serve every member it decorates, so no fix may rewrite them.
+   */
+  call?: CallExpression;
 }
 
-function decorators(f: TsFile, node: ClassDeclaration | PropertyDeclaration): Map<string, Decorator> {
-  const out = new Map<string, Decorator>();
+/** What a class's or member's decorators say: TypeORM's by name, and project decorators FK Guard cannot follow. */
+interface Decorations {
+  typeorm: Map<string, Applied>;
+  opaque: string[];
+}
+
+/** How deep factories may call factories before FK Guard stops following (a cycle, or code too clever to read). */
+const FACTORY_DEPTH = 4;
+
+/**
+ * Reads the decorators of a class or member. A decorator imported from `typeorm` (or not imported at all,
+ * in a file that declares TypeORM's names globally) is TypeORM's; a function of this file is followed to
+ * what it returns (several through `applyDecorators`); one imported from a relative path is a project
+ * decorator FK Guard cannot follow, which may add columns: the class's columns are then not all known.
+ * Decorators from other packages (validation, serialisation, API docs) say nothing about columns.
+ */
+function decorators(f: TsFile, node: ClassDeclaration | PropertyDeclaration): Decorations {
+  const out: Decorations = { typeorm: new Map(), opaque: [] };
   for (const d of node.getDecorators()) {
-    const n = decoratorName(f, d);
-    if (n) out.set(n, d);
+    const call = d.getCallExpression();
+    follow(f, d.getName(), call?.getArguments() ?? [], call, out, 0);
   }
   return out;
+}
+
+function follow(f: TsFile, name: string, args: Node[], call: CallExpression | undefined, out: Decorations, depth: number): void {
+  const { Node: N } = f.tm;
+  const imp = f.importOf(name);
+  if (imp) {
+    if (imp.module === 'typeorm') out.typeorm.set(imp.name ?? name, { name: imp.name ?? name, args, call });
+    else if (f.isRelativeImport(name)) out.opaque.push(name);
+    return;
+  }
+  const factory = localFunction(f, name);
+  if (!factory) {
+    out.typeorm.set(name, { name, args, call });
+    return;
+  }
+  if (depth >= FACTORY_DEPTH) {
+    out.opaque.push(name);
+    return;
+  }
+  const result = f.unwrap(factory);
+  const calls = result && N.isCallExpression(result) && result.getExpression().getText() === 'applyDecorators' ? result.getArguments() : [result];
+  for (const c of calls) {
+    const e = f.unwrap(c);
+    if (e && N.isCallExpression(e) && N.isIdentifier(e.getExpression())) follow(f, e.getExpression().getText(), e.getArguments(), undefined, out, depth + 1);
+    // `const Id = PrimaryGeneratedColumn`: the alias takes the arguments written where it is used.
+    else if (e && N.isIdentifier(e)) follow(f, e.getText(), args, undefined, out, depth + 1);
+    else out.opaque.push(name);
+  }
+}
+
+/**
+ * What a function of this file returns, when it is a decorator factory FK Guard can read: `function X() {
+ * return Column() }`, `const X = () => Column()`, `const X = Column`. Undefined for a name that is no such
+ * function here.
+ */
+function localFunction(f: TsFile, name: string): Node | undefined {
+  const { Node: N } = f.tm;
+  const fn = f.sf.getFunction(name);
+  if (fn) {
+    const ret = fn.getBody() && N.isBlock(fn.getBody()!) ? fn.getStatements().find((s) => N.isReturnStatement(s)) : undefined;
+    return ret && N.isReturnStatement(ret) ? (ret.getExpression() ?? fn) : fn;
+  }
+  const v = f.sf.getVariableDeclaration(name);
+  const init = f.unwrap(v?.getInitializer());
+  if (!init) return undefined;
+  if (N.isArrowFunction(init) || N.isFunctionExpression(init)) return f.arrowResult(init) ?? init;
+  return init;
 }
 
 function readClass(f: TsFile, cls: ClassDeclaration): void {
   const nameNode = cls.getNameNode();
   if (!nameNode) return;
   const classDecorators = decorators(f, cls);
-  const entity = classDecorators.get('Entity');
+  const entity = classDecorators.typeorm.get('Entity');
   const props = cls.getProperties().map((p) => ({ p, decos: decorators(f, p) }));
-  const mapped = props.filter(({ decos }) => [...decos.keys()].some((k) => COLUMN_DECORATORS.has(k) || RELATION_DECORATORS.has(k)));
-  if (!entity && mapped.length === 0) return;
+  const mapped = props.filter(({ decos }) => [...decos.typeorm.keys()].some((k) => COLUMN_DECORATORS.has(k) || RELATION_DECORATORS.has(k)));
+  const opaque = [...classDecorators.opaque, ...props.flatMap(({ decos }) => decos.opaque)];
+  const classBases = bases(f, cls);
+  // A class that maps nothing itself still matters when it derives from a project class (an intermediate
+  // base) or carries decorators FK Guard cannot follow: its entities' columns pass through it.
+  if (!entity && mapped.length === 0 && classBases.length === 0 && opaque.length === 0) return;
 
   const fact: ClassFact = {
     name: nameNode.getText(),
     framework: 'typeorm',
-    bases: bases(f, cls),
+    bases: classBases,
     sqlmodelTable: false,
     declaredTablename: false,
     abstract: !entity,
+    ...(opaque.length > 0 ? { opaqueDecorators: opaque } : {}),
     columns: [],
     constraints: [],
     keys: [],
@@ -65,7 +141,7 @@ function readClass(f: TsFile, cls: ClassDeclaration): void {
   };
   if (entity) {
     // `@Entity('users')`, `@Entity('users', { schema })`, `@Entity({ name, schema })`, `@Entity()`.
-    const args = entity.getArguments();
+    const args = entity.args;
     const first = f.literal(args[0]);
     const options = f.props(first ? args[1] : args[0]);
     const named = first ?? f.literal(options.get('name'));
@@ -79,7 +155,8 @@ function readClass(f: TsFile, cls: ClassDeclaration): void {
   for (const { p, decos } of props) readRelation(f, p, decos, fact);
   // `@Unique(['email'])`, `@Unique('uq_name', ['a', 'b'])` on the class.
   for (const d of cls.getDecorators()) {
-    if (decoratorName(f, d) !== 'Unique') continue;
+    const imp = f.importOf(d.getName());
+    if ((imp ? imp.module === 'typeorm' && (imp.name ?? d.getName()) : d.getName()) !== 'Unique') continue;
     const args = d.getArguments();
     const list = args.find((a) => f.tm.Node.isArrayLiteralExpression(a));
     if (!list || !f.tm.Node.isArrayLiteralExpression(list)) continue;
@@ -91,39 +168,49 @@ function readClass(f: TsFile, cls: ClassDeclaration): void {
   f.facts.classes.push(fact);
 }
 
-/** Base classes the index can follow: ones defined in the project, not TypeORM's own `BaseEntity`. */
+/**
+ * Base classes the index can follow: ones named in the project, not TypeORM's own `BaseEntity`, nor a call
+ * (`extends PartialType(User)`, a mixin) whose result FK Guard cannot know.
+ */
 function bases(f: TsFile, cls: ClassDeclaration): string[] {
-  const ext = cls.getExtends();
-  if (!ext) return [];
-  const text = ext.getExpression().getText();
-  const imp = f.importOf(text.split('.')[0]);
-  if (imp && !imp.module.includes('.') && imp.module === 'typeorm') return [];
+  const ext = cls.getExtends()?.getExpression();
+  const { Node: N } = f.tm;
+  if (!ext || !(N.isIdentifier(ext) || N.isPropertyAccessExpression(ext))) return [];
+  const text = ext.getText();
+  if (f.importOf(text.split('.')[0])?.module === 'typeorm') return [];
   return [text];
 }
 
-function readColumn(f: TsFile, p: PropertyDeclaration, decos: Map<string, Decorator>, cls: ClassFact): void {
+function readColumn(f: TsFile, p: PropertyDeclaration, decorations: Decorations, cls: ClassFact): void {
+  const decos = decorations.typeorm;
   const kind = [...decos.keys()].find((k) => COLUMN_DECORATORS.has(k));
   if (!kind) return;
   const d = decos.get(kind)!;
-  const args = d.getArguments();
+  const args = d.args;
   const attr = p.getName();
   const firstLit = f.literal(args[0]);
   const options = f.props(firstLit ? args[1] : args[0]);
   const nameLit = f.literal(options.get('name'));
-  const annotation = tsAnnotation(f, p);
+  const annotation = f.annotation(p);
   let type: TypeFact | undefined;
   if (kind === 'PrimaryGeneratedColumn') {
     // `('increment' | 'identity' | 'rowid' | 'uuid', { type? })`: the strategy decides the type.
     const typeLit = f.literal(options.get('type'));
     const strategy = firstLit?.value ?? 'increment';
     const named = typeLit ? sqlNamedType(typeLit.value) : strategy === 'uuid' ? sqlNamedType('uuid') : sqlNamedType('integer');
-    type = { text: typeLit?.value ?? strategy, name: typeLit?.value ?? strategy, ...named, source: 'explicit' };
+    // Messages show the column's type (`integer`), not the strategy that fills it (`increment`).
+    type = { text: typeLit?.value ?? named.sqlType, name: typeLit?.value ?? named.sqlType, ...named, source: 'explicit' };
   } else if (kind === 'CreateDateColumn' || kind === 'UpdateDateColumn' || kind === 'DeleteDateColumn') {
     type = { text: kind, name: kind, ...sqlNamedType('timestamp'), source: 'explicit' };
   } else if (kind === 'VersionColumn') {
     type = { text: kind, name: kind, ...sqlNamedType('integer'), source: 'explicit' };
   } else {
     type = columnType(f, d, firstLit, options, annotation);
+    // Through a factory, the type is written once for every member it decorates: rewriting it is no fix.
+    if (type && !d.call) {
+      delete type.span;
+      delete type.style;
+    }
   }
   const column: ColumnFact = {
     name: nameLit?.value ?? attr,
@@ -145,7 +232,7 @@ function readColumn(f: TsFile, p: PropertyDeclaration, decos: Map<string, Decora
  */
 function columnType(
   f: TsFile,
-  d: Decorator,
+  d: Applied,
   firstLit: Literal | undefined,
   options: Map<string, Node>,
   annotation: AnnotationFact | undefined,
@@ -164,8 +251,8 @@ function columnType(
   const inferred = annotation ? typeormInferred(annotation.text) : undefined;
   if (!inferred || !annotation) return undefined;
   const sqlType = inferred.family === 'string' && sizes.length ? `varchar(${sizes.length})` : inferred.sqlType;
-  const call = d.getCallExpression();
-  const args = call?.getArguments() ?? [];
+  const call = d.call;
+  const args = d.args;
   const { Node: N } = f.tm;
   let span: Span | undefined;
   let style: string | undefined;
@@ -182,32 +269,22 @@ function columnType(
   return { text: annotation.text, name: annotation.text, family: inferred.family, sqlType, source: 'explicit', span, style };
 }
 
-/** The property's TypeScript type when it is a plain one (`number`, `string | null`): the primitive's span. */
-function tsAnnotation(f: TsFile, p: PropertyDeclaration): AnnotationFact | undefined {
-  const node = p.getTypeNode();
-  if (!node) return undefined;
-  const { Node: N } = f.tm;
-  const parts = N.isUnionTypeNode(node) ? node.getTypeNodes() : [node];
-  const plain = parts.filter((t) => !['null', 'undefined'].includes(t.getText()));
-  if (plain.length !== 1) return undefined;
-  return { text: plain[0].getText(), span: f.span(plain[0]), optional: plain.length !== parts.length || p.hasQuestionToken() };
-}
-
 /**
  * `@ManyToOne(() => User)` / `@OneToOne(...)` with `@JoinColumn({ name, referencedColumnName })` (the
  * foreign key is on this side), `@ManyToMany(...)` with `@JoinTable({ joinColumn, inverseJoinColumn })`.
  */
-function readRelation(f: TsFile, p: PropertyDeclaration, decos: Map<string, Decorator>, cls: ClassFact): void {
+function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decorations, cls: ClassFact): void {
+  const decos = decorations.typeorm;
   const kind = [...decos.keys()].find((k) => RELATION_DECORATORS.has(k));
   if (!kind || kind === 'OneToMany') return;
-  const target = relationTarget(f, decos.get(kind)!.getArguments()[0]);
+  const target = relationTarget(f, decos.get(kind)!.args[0]);
   if (!target) return;
   const { Node: N } = f.tm;
   const relation = p.getName();
   if (kind === 'ManyToMany') {
     const jt = decos.get('JoinTable');
     if (!jt) return;
-    const opts = f.props(jt.getArguments()[0]);
+    const opts = f.props(jt.args[0]);
     const own = f.literal(f.props(opts.get('joinColumn')).get('referencedColumnName'));
     const inverse = f.literal(f.props(opts.get('inverseJoinColumn')).get('referencedColumnName'));
     // The join table's columns are made by TypeORM with the right types: only the names can be wrong.
@@ -218,7 +295,7 @@ function readRelation(f: TsFile, p: PropertyDeclaration, decos: Map<string, Deco
   const jc = decos.get('JoinColumn');
   // A `@OneToOne` without `@JoinColumn` is the inverse side: the key lives in the other table.
   if (kind === 'OneToOne' && !jc) return;
-  const arg = jc?.getArguments()[0];
+  const arg = jc?.args[0];
   const joins = arg && N.isArrayLiteralExpression(arg) ? arg.getElements() : [arg];
   for (const j of joins) {
     const opts = f.props(j);

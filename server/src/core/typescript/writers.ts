@@ -216,11 +216,21 @@ function sequelizeType(target: TargetType): string | undefined {
   return Object.prototype.hasOwnProperty.call(names, base) && !n ? names[base] : undefined;
 }
 
-/** Sequelize: `DataTypes.INTEGER` → `DataTypes.UUID` (the qualifier as written: `Sequelize.`, `DataType.`). */
-const sequelizeWriter: TypeWriter = (facts, _column, type, target) => {
+/**
+ * Sequelize: `DataTypes.INTEGER` → `DataTypes.UUID` (the qualifier as written: `Sequelize.`, `DataType.`); a
+ * sequelize-typescript property's TypeScript type follows.
+ */
+const sequelizeWriter: TypeWriter = (facts, column, type, target) => {
   const name = sequelizeType(target);
   if (!name || !type.span) return undefined;
-  return { edits: [edit(facts, type.span, name)], written: type.qualifier ? `${type.qualifier}.${name}` : name };
+  return { edits: [edit(facts, type.span, name), ...annotationEdit(facts, column, target)], written: type.qualifier ? `${type.qualifier}.${name}` : name };
+};
+
+/** Sequelize's SQL type as a string (`type: 'INTEGER'` → `'UUID'`), in the case it was written in. */
+const sequelizeStringWriter: TypeWriter = (facts, _column, type, target) => {
+  if (!type.span) return undefined;
+  const written = type.text === type.text.toLowerCase() ? target.sqlType : target.sqlType.toUpperCase();
+  return { edits: [edit(facts, type.span, written)], written: `'${written}'` };
 };
 
 /** The writers of the TypeScript ORMs, by `TypeFact.style`. */
@@ -233,4 +243,5 @@ export const TYPESCRIPT_WRITERS: Record<string, TypeWriter> = {
   'drizzle-sqlite': drizzleWriter('sqlite'),
   knex: knexWriter,
   sequelize: sequelizeWriter,
+  'sequelize-string': sequelizeStringWriter,
 };

@@ -1,0 +1,68 @@
+import { ColumnFact, Span, TypeFact } from './types';
+
+/*
+ * The table definitions the schema index derives and the migration history replays: one module both build
+ * on, so neither imports the other.
+ */
+
+/** A column as the index knows it: the fact, and the file whose text its spans point into. */
+export interface IndexedColumn {
+  column: ColumnFact;
+  file: string;
+  /** The type with project aliases and TypeDecorators resolved; undefined when nothing is known. */
+  type?: TypeFact;
+}
+
+export type TableOrigin = 'model' | 'core' | 'migration' | 'external';
+
+/** One definition of a table: a mapped class, a Core `Table`, the state migrations leave, or the config. */
+export interface TableDef {
+  key: string;
+  name: string;
+  schema?: string;
+  origin: TableOrigin;
+  file: string;
+  span: Span;
+  className?: string;
+  columns: Map<string, IndexedColumn>;
+  /** Columns by Python attribute name, for `ForeignKey(User.id)`. */
+  attrs: Map<string, IndexedColumn>;
+  keys: string[][];
+  /** Columns may come from bases FK Guard cannot see: an unknown column is not reported then. */
+  incomplete: boolean;
+  /** The metadata object the table belongs to, where the code makes that determinable. */
+  metadataId?: string;
+  /** Why `incomplete`: the base class (as written) FK Guard could not resolve. */
+  unresolvedBase?: string;
+  /** Why `incomplete`: a class attribute built by a call FK Guard cannot read (`id = pk()`). */
+  unresolvedColumn?: string;
+  /** A Core table built only where the main definition is missing (see `CoreTableFact.fallback`). */
+  fallback?: boolean;
+}
+
+export function tableKey(name: string, schema?: string): string {
+  return schema ? `${schema}.${name}` : name;
+}
+
+export function newTable(name: string, schema: string | undefined, origin: TableOrigin, file: string, span: Span): TableDef {
+  return {
+    key: tableKey(name, schema),
+    name,
+    schema,
+    origin,
+    file,
+    span,
+    columns: new Map(),
+    attrs: new Map(),
+    keys: [],
+    incomplete: false,
+  };
+}
+
+/** Adds a column unless the table already has one of that name (the first definition wins). */
+export function addColumn(def: TableDef, column: ColumnFact, file: string, type: TypeFact | undefined): void {
+  if (def.columns.has(column.name)) return;
+  const c: IndexedColumn = { column, file, type };
+  def.columns.set(column.name, c);
+  def.attrs.set(column.attr ?? column.name, c);
+}
