@@ -27,7 +27,9 @@ export type RuleId =
   | 'not-unique-target'
   | 'ambiguous-table'
   | 'cross-metadata'
-  | 'unresolved-reference';
+  | 'unresolved-reference'
+  | 'parse-error'
+  | 'unused-suppression';
 
 export const ALL_RULES: readonly RuleId[] = [
   'unknown-table',
@@ -37,6 +39,8 @@ export const ALL_RULES: readonly RuleId[] = [
   'ambiguous-table',
   'cross-metadata',
   'unresolved-reference',
+  'parse-error',
+  'unused-suppression',
 ];
 
 /** The broad kind of a column type. Two columns of one family compare by `sqlType`. */
@@ -152,10 +156,17 @@ export interface ClassFact {
    */
   opaqueDecorators?: string[];
   schema?: string;
+  /** `__table_args__` is computed (`@declared_attr`, a call, a constant) and no literal schema was found. */
+  schemaUnknown?: true;
   columns: ColumnFact[];
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */
   keys: string[][];
+  /**
+   * Attributes assigned from a call FK Guard does not know (`id = pk()`), which may build a column: the
+   * index follows a column helper of the workspace, and otherwise counts the class's columns as incomplete.
+   */
+  opaque?: Array<{ attr: string; callee: string; span: Span }>;
   span: Span;
   nameSpan: Span;
 }
@@ -296,6 +307,11 @@ export interface MetadataRootFact {
 export interface ParseError {
   message: string;
   span: Span;
+  /**
+   * What went unread because of this error (`the foreign key in it`, `the whole file`), when a table, a
+   * column or a reference did; the `parse-error` rule reports these. Unset for errors that cost nothing.
+   */
+  lost?: string;
 }
 
 export type SourceLanguage = 'python' | 'typescript' | 'prisma' | 'sql';
@@ -323,6 +339,10 @@ export interface FileFacts {
   starImports?: string[];
   /** Module-level functions FK Guard can evaluate (table-name helpers). */
   functions?: Record<string, FunctionFact>;
+  /** Names bound to `functools.partial(Column, ...)`: calling them builds a column. */
+  columnPartials?: string[];
+  /** Module-level functions that return a column (`def pk(): return Column(Integer, primary_key=True)`). */
+  columnHelpers?: Record<string, ColumnFact>;
   /** Type aliases and TypeDecorators defined here: name → the family their `impl` gives. */
   typeDecorators: Record<string, { family: TypeFamily; sqlType: string }>;
   errors: ParseError[];
@@ -347,6 +367,8 @@ export type UncheckedReason =
   | 'unknown-key-type'
   /** The reference sits in a migration folder that Alembic does not run. */
   | 'outside-history'
+  /** A class attribute is built by a call FK Guard cannot read, which may make the referenced column. */
+  | 'unresolved-column'
   /** The class or table variable is defined outside the workspace (an installed package). */
   | 'outside-workspace'
   /** The table is listed in `external-tables`: its columns are not known. */
@@ -360,6 +382,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'unresolved-base',
   'unknown-key-type',
   'outside-history',
+  'unresolved-column',
   'outside-workspace',
   'external-table',
   'ambiguous-table',

@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { emptyFacts } from '../facts';
 import { annotationType, knownType } from '../typeFamilies';
+import { pythonSyntaxError } from './unreadable';
 import {
   AnnotationFact,
   ClassFact,
@@ -75,6 +76,7 @@ export function extractPythonAfterEdit(
   x.facts.imports = previous.imports;
   x.facts.constants = previous.constants;
   x.facts.typeDecorators = { ...previous.typeDecorators };
+  x.facts.columnPartials = previous.columnPartials;
   x.statement(top);
   if (x.facts.classes.length !== 1 || Object.keys(x.facts.typeDecorators).length !== Object.keys(previous.typeDecorators).length) return undefined;
   if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration) return undefined;
@@ -132,6 +134,27 @@ const NOT_A_TYPE = new Set([
 ]);
 
 const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
+
+/** Calls assigned to class attributes that never make a column. */
+const NOT_A_COLUMN = new Set([
+  'relationship',
+  'Relationship',
+  'backref',
+  'dynamic_loader',
+  'synonym',
+  'association_proxy',
+  'hybrid_property',
+  'composite',
+  'query_property',
+  'query_expression',
+  'property',
+  'staticmethod',
+  'classmethod',
+  'Field',
+  'Index',
+  'UniqueConstraint',
+  'CheckConstraint',
+]);
 
 /** The last segment of a dotted expression (`sa.orm.Column` → `Column`) and what stands before it. */
 function splitDotted(text: string): { name: string; qualifier?: string } {
@@ -262,6 +285,11 @@ class Extractor {
         }
         if (right.type === 'call') {
           const call = this.call(right);
+          if (call.name === 'partial' && call.positional[0] && COLUMN_CALLS.has(splitDotted(call.positional[0].text).name)) {
+            // `NotNull = functools.partial(Column, nullable=False)`: calls of `NotNull` build columns.
+            (this.facts.columnPartials ??= []).push(name);
+            return;
+          }
           if (call.name === 'Table') {
             this.coreTable(right, call, name, 'core');
             return;
@@ -406,7 +434,9 @@ class Extractor {
     }
     if (isTypeDecorator) {
       // The classic GUID recipe: `impl = CHAR`, but `load_dialect_impl` answers PostgreSQL with a real UUID.
-      const dialectUuid = /load_dialect_impl[\s\S]*UUID\s*\(/.test(c.text);
+      // One search from the first mention, not a `[\s\S]*` regex, which retried from every mention (quadratic).
+      const at = c.text.indexOf('load_dialect_impl');
+      const dialectUuid = at >= 0 && /UUID\s*\(/.test(c.text.slice(at));
       const impl = this.facts.typeDecorators[`${cls.name}.impl`];
       delete this.facts.typeDecorators[`${cls.name}.impl`];
       if (dialectUuid) this.facts.typeDecorators[cls.name] = { family: 'uuid', sqlType: 'uuid' };
@@ -458,7 +488,7 @@ class Extractor {
     const annotation = type ? this.mappedAnnotation(type, isSqlModel) : undefined;
     if (right?.type === 'call') {
       const call = this.call(right);
-      if (COLUMN_CALLS.has(call.name)) {
+      if (this.isColumnCall(call.name)) {
         this.columnCall(right, call, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
         return;
       }
@@ -466,8 +496,18 @@ class Extractor {
         this.sqlModelField(right, call, name, annotation?.fact, cls);
         return;
       }
-      if (call.name === 'relationship' || call.name === 'Relationship' || call.name === 'column_property') return;
-      if (call.name === 'synonym' || call.name === 'association_proxy' || call.name === 'hybrid_property') return;
+      if (NOT_A_COLUMN.has(call.name) || name.startsWith('__')) return;
+      // `deferred(Column(...))`, `column_property(mapped_column(...))`: the wrapped column is a column.
+      if ((call.name === 'deferred' || call.name === 'column_property') && call.positional[0]?.type === 'call') {
+        const inner = this.call(call.positional[0]);
+        if (this.isColumnCall(inner.name)) this.columnCall(call.positional[0], inner, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
+        return;
+      }
+      if (call.name === 'column_property' || call.name === 'deferred') return;
+      // `id = pk()`: a call FK Guard does not know may build a column; the index follows a helper of the
+      // workspace, and otherwise counts the table's columns as incomplete.
+      const callee = this.calleeText(right);
+      if (callee) (cls.opaque ??= []).push({ attr: name, callee, span: this.span(left) });
       return;
     }
     // `name: Mapped[str]` with no value declares a column (SQLAlchemy 2.0); so does `name: str` in SQLModel,
@@ -498,7 +538,10 @@ class Extractor {
       if (fn && fn.params >= 1) cls.tablenameDerivation = substitute(fn.body, [{ k: 'name' }]);
       return;
     }
-    if (nameNode.text === '__table_args__') return;
+    if (nameNode.text === '__table_args__') {
+      this.declaredTableArgs(cls, s);
+      return;
+    }
     const ret = def.descendantsOfType('return_statement')[0];
     const value = ret?.namedChildren[0];
     if (value?.type !== 'call') return;
@@ -509,13 +552,58 @@ class Extractor {
     this.columnCall(value, call, nameNode.text, annotation?.fact, { className: cls.name }, 'model', cls.columns);
   }
 
+  /**
+   * `@declared_attr def __table_args__(cls)`: its value is computed, so the table's schema is unknown unless
+   * a literal says it: a `{"schema": "x"}` in this body or in a method of the class whose name holds
+   * `table_args` (`__auto_table_args`), or a `schema="x"` argument of a call there.
+   */
+  private declaredTableArgs(cls: ClassFact, decorated: Node): void {
+    const body = decorated.parent;
+    const places: Node[] = [decorated];
+    for (const m of body?.namedChildren ?? []) {
+      const def = m?.type === 'decorated_definition' ? m.childForFieldName('definition') : m;
+      if (m && m !== decorated && def?.type === 'function_definition' && /table_args/.test(def.childForFieldName('name')?.text ?? '')) places.push(m);
+    }
+    for (const place of places) {
+      for (const d of place.descendantsOfType('dictionary')) {
+        const schema = d ? this.dictString(d, 'schema') : undefined;
+        if (schema !== undefined) {
+          cls.schema = schema;
+          return;
+        }
+      }
+      for (const k of place.descendantsOfType('keyword_argument')) {
+        const v = k?.childForFieldName('value');
+        const lit = v ? this.literal(v) : undefined;
+        if (k?.childForFieldName('name')?.text === 'schema' && lit) {
+          cls.schema = lit.value;
+          return;
+        }
+      }
+    }
+    cls.schemaUnknown = true;
+  }
+
   private tableArgs(cls: ClassFact, right: Node): void {
+    if (right.type === 'identifier' || right.type === 'attribute' || right.type === 'call') {
+      // `__table_args__ = COMMON_ARGS` or `= table_args(schema="x")`: computed, so the schema is known only if written.
+      const schema = right.type === 'call' ? this.call(right).keywords.get('schema') : undefined;
+      const lit = schema ? this.literal(schema) : undefined;
+      if (lit) cls.schema = lit.value;
+      else if (right.type !== 'call' || !['UniqueConstraint', 'PrimaryKeyConstraint', 'ForeignKeyConstraint', 'Index', 'CheckConstraint'].includes(this.call(right).name)) {
+        cls.schemaUnknown = true;
+        return;
+      }
+    }
     const items = right.type === 'tuple' || right.type === 'list' || right.type === 'parenthesized_expression' ? right.namedChildren : [right];
     for (const item of items) {
       if (!item) continue;
       if (item.type === 'dictionary') {
         const schema = this.dictString(item, 'schema');
         if (schema !== undefined) cls.schema = schema;
+        else if (this.dictHasKey(item, 'schema') || item.namedChildren.some((c) => c?.type === 'dictionary_splat')) cls.schemaUnknown = true;
+      } else if (item.type === 'list_splat' || item.type === 'identifier') {
+        cls.schemaUnknown = true;
       } else if (item.type === 'call') {
         const call = this.call(item);
         if (call.name === 'ForeignKeyConstraint') {
@@ -549,6 +637,10 @@ class Extractor {
       }
     }
     owner.keys.push(names);
+  }
+
+  private dictHasKey(d: Node, key: string): boolean {
+    return d.namedChildren.some((pair) => pair?.type === 'pair' && this.literal(pair.childForFieldName('key')!)?.value === key);
   }
 
   private dictString(d: Node, key: string): string | undefined {
@@ -607,7 +699,9 @@ class Extractor {
     }
     const typeKw = call.keywords.get('type_');
     if (typeKw && !type) type = this.typeOf(typeKw);
-    if (!type && annotation) {
+    // A column with a foreign key and no type of its own takes the referenced column's type (SQLAlchemy copies
+    // it when the table is created, whatever `Mapped[...]` says): it can never mismatch, so it has no type here.
+    if (!type && annotation && fkCalls.length === 0) {
       const at = this.annotationTypeFact(annotation);
       if (at) type = at;
     }
@@ -891,7 +985,7 @@ class Extractor {
     for (const p of rest) {
       if (p.type !== 'call') continue;
       const inner = this.call(p);
-      if (COLUMN_CALLS.has(inner.name)) this.columnCall(p, inner, undefined, undefined, source, context, table.columns);
+      if (this.isColumnCall(inner.name)) this.columnCall(p, inner, undefined, undefined, source, context, table.columns);
       else constraints.push(inner);
     }
     for (const inner of constraints) {
@@ -909,6 +1003,8 @@ class Extractor {
     if (name && name !== 'upgrade' && name !== 'downgrade') {
       const fn = this.functionFact(def);
       if (fn) (this.facts.functions ??= {})[name] = fn;
+      const helper = fn ? undefined : this.columnHelper(def);
+      if (helper) (this.facts.columnHelpers ??= {})[name] = helper;
       return;
     }
     if (name !== 'upgrade') return;
@@ -1056,6 +1152,37 @@ class Extractor {
       default:
         break;
     }
+  }
+
+  /** `Column`, `mapped_column`, or a name this module binds to `functools.partial(Column, ...)`. */
+  private isColumnCall(name: string): boolean {
+    return COLUMN_CALLS.has(name) || (this.facts.columnPartials?.includes(name) ?? false);
+  }
+
+  private calleeText(call: Node): string | undefined {
+    const f = call.childForFieldName('function');
+    return f && (f.type === 'identifier' || f.type === 'attribute') ? f.text.replace(/\s+/g, '') : undefined;
+  }
+
+  /**
+   * A module-level function whose single `return` builds a column (`def pk(): return Column(Integer,
+   * primary_key=True)`): what it returns, so `id = pk()` in a class is that column.
+   */
+  private columnHelper(def: Node): ColumnFact | undefined {
+    const body = def.childForFieldName('body');
+    const returns = def.descendantsOfType('return_statement');
+    if (!body || returns.length !== 1) return undefined;
+    const value = returns[0]?.namedChildren[0];
+    if (value?.type !== 'call') return undefined;
+    const call = this.call(value);
+    if (!this.isColumnCall(call.name)) return undefined;
+    const before = this.facts.references.length;
+    const into: ColumnFact[] = [];
+    this.columnCall(value, call, '_', undefined, {}, 'model', into);
+    // A helper with a foreign key of its own is not followed: its target belongs to each use, not to it.
+    const hasFk = this.facts.references.length > before;
+    this.facts.references.length = before;
+    return hasFk || !into[0] ? undefined : into[0];
   }
 
   // ---- table-name derivations ----
@@ -1252,7 +1379,7 @@ class Extractor {
     const visit = (n: Node) => {
       if (errors.length >= 20) return;
       if (n.type === 'ERROR' || n.isMissing) {
-        errors.push({ message: n.isMissing ? `missing ${n.type}` : 'syntax error', span: this.span(n) });
+        errors.push(pythonSyntaxError(n.isMissing, n.type, n.isMissing ? '' : n.text, this.span(n)));
         return;
       }
       if (!n.hasError) return;

@@ -101,10 +101,15 @@ function primaryKeyOf(def: TableDef): Resolution {
 
 function incompleteOf(def: TableDef): Resolution {
   if (def.origin === 'external') return { kind: 'unseen', reason: 'external-table', detail: `\`${def.key}\` is listed in \`external-tables\` without this column` };
+  if (def.unresolvedBase === undefined && def.unresolvedColumn !== undefined) {
+    return { kind: 'unseen', reason: 'unresolved-column', detail: `\`${def.key}\` has \`${def.unresolvedColumn}\`, a column FK Guard cannot read` };
+  }
   return {
     kind: 'unseen',
     reason: 'unresolved-base',
-    detail: `\`${def.key}\` takes columns from \`${def.unresolvedBase ?? '?'}\`, which FK Guard cannot resolve`,
+    detail: def.unresolvedBase
+      ? `\`${def.key}\` takes columns from \`${def.unresolvedBase}\`, which FK Guard cannot resolve`
+      : `\`${def.key}\` has columns FK Guard cannot see`,
   };
 }
 
@@ -123,7 +128,18 @@ function firstMissing(index: SchemaIndex, file: string, ref: ReferenceFact): str
 /** The definitions a reference should be checked against, in order of trust for where it is written. */
 function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
   const metadataId = sourceMetadata(index, file, ref);
-  const defs = decidingDefs(index.definitions(tableKey(table, schema), migrationPoint(ref, file)), ref, metadataId, file);
+  const key = tableKey(table, schema);
+  const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, migrationPoint(ref, file))], ref, metadataId, file);
+  // A table whose schema comes from a computed `__table_args__` may or may not be this one.
+  const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
+  const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
+  if (unknownSchema) {
+    return {
+      kind: 'unseen',
+      reason: 'declared-attr',
+      detail: `the schema of \`${unknownSchema.name}\` comes from a \`__table_args__\` FK Guard cannot evaluate (\`${unknownSchema.className ?? unknownSchema.name}\`)`,
+    };
+  }
   if (defs.length === 0) {
     // A class whose table name FK Guard cannot know may define this table: nothing is proven.
     const n = ref.context === 'migration' ? undefined : index.namelessCandidate(table, metadataId);
