@@ -136,8 +136,19 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     return { kind: 'unseen', reason: 'outside-history', detail: `this revision is in no folder that \`${outside}\` lets Alembic run, so it is not part of migration history` };
   }
   const metadataId = sourceMetadata(index, file, ref);
-  const defs = decidingDefs(index.definitions(tableKey(table, schema), point), ref, metadataId, file);
-  const absence = point && history && defs.length === 0 ? history.absence(tableKey(table, schema), point) : undefined;
+  const key = tableKey(table, schema);
+  const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, point)], ref, metadataId, file);
+  // A table whose schema comes from a computed `__table_args__` may or may not be this one.
+  const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
+  const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
+  if (unknownSchema) {
+    return {
+      kind: 'unseen',
+      reason: 'declared-attr',
+      detail: `the schema of \`${unknownSchema.name}\` comes from a \`__table_args__\` FK Guard cannot evaluate (\`${unknownSchema.className ?? unknownSchema.name}\`)`,
+    };
+  }
+  const absence = point && history && defs.length === 0 ? history.absence(key, point) : undefined;
   // SQLite checks a foreign key's table only when rows are written, not when the constraint is made: a table
   // this history makes later is there by then.
   if (absence?.kind === 'later' && absence.deferred) return columnOf([absence.def], column, false);
