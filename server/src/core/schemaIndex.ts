@@ -777,6 +777,15 @@ export class SchemaIndex {
       if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
       addColumn(def, c, file, this.resolveType(file, c.type));
     }
+    for (const o of cls.opaque ?? []) {
+      const b = this.names.resolve(file, o.callee);
+      if (b?.kind === 'column-helper') {
+        addColumn(def, { ...b.column, name: o.attr, span: o.span }, file, this.resolveType(b.file, b.column.type));
+      } else if (!def.columns.has(o.attr)) {
+        def.incomplete = true;
+        def.unresolvedColumn ??= `${o.attr} = ${o.callee}(...)`;
+      }
+    }
     for (const k of cls.keys) def.keys.push(k);
     for (const b of cls.bases) {
       const found = this.findClass(file, b);
@@ -1135,6 +1144,7 @@ function provision(f: FileFacts): Provision {
     if (!c.tablename) add('t:?', sig([c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract]));
   }
   for (const [k, v] of Object.entries(f.functions ?? {})) add(`f:${k}`, sig(v));
+  for (const [k, v] of Object.entries(f.columnHelpers ?? {})) add(`f:${k}`, sig(v));
   for (const [k, v] of Object.entries(f.aliases ?? {})) add(`a:${k}`, v);
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
@@ -1212,6 +1222,7 @@ function usesOf(f: FileFacts): Uses {
       for (const i of f.imports) if (i.local === b.split('.')[0] && i.name) defs.add(`c:${i.name}`);
     }
     if (c.tablename?.kind === 'const') defs.add(`k:${c.tablename.name}`);
+    for (const o of c.opaque ?? []) defs.add(`f:${o.callee.split('.').pop()}`);
     for (const fn of derivationCalls(c.tablenameDerivation)) defs.add(`f:${fn.split('.').pop()}`);
     for (const col of c.columns) addType(col.type);
   }

@@ -156,6 +156,11 @@ export interface ClassFact {
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */
   keys: string[][];
+  /**
+   * Attributes assigned from a call FK Guard does not know (`id = pk()`), which may build a column: the
+   * index follows a column helper of the workspace, and otherwise counts the class's columns as incomplete.
+   */
+  opaque?: Array<{ attr: string; callee: string; span: Span }>;
   span: Span;
   nameSpan: Span;
 }
@@ -323,6 +328,10 @@ export interface FileFacts {
   starImports?: string[];
   /** Module-level functions FK Guard can evaluate (table-name helpers). */
   functions?: Record<string, FunctionFact>;
+  /** Names bound to `functools.partial(Column, ...)`: calling them builds a column. */
+  columnPartials?: string[];
+  /** Module-level functions that return a column (`def pk(): return Column(Integer, primary_key=True)`). */
+  columnHelpers?: Record<string, ColumnFact>;
   /** Type aliases and TypeDecorators defined here: name → the family their `impl` gives. */
   typeDecorators: Record<string, { family: TypeFamily; sqlType: string }>;
   errors: ParseError[];
@@ -347,6 +356,8 @@ export type UncheckedReason =
   | 'unknown-key-type'
   /** The reference sits in a migration folder that Alembic does not run. */
   | 'outside-history'
+  /** A class attribute is built by a call FK Guard cannot read, which may make the referenced column. */
+  | 'unresolved-column'
   /** The class or table variable is defined outside the workspace (an installed package). */
   | 'outside-workspace'
   /** The table is listed in `external-tables`: its columns are not known. */
@@ -360,6 +371,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'unresolved-base',
   'unknown-key-type',
   'outside-history',
+  'unresolved-column',
   'outside-workspace',
   'external-table',
   'ambiguous-table',

@@ -75,6 +75,7 @@ export function extractPythonAfterEdit(
   x.facts.imports = previous.imports;
   x.facts.constants = previous.constants;
   x.facts.typeDecorators = { ...previous.typeDecorators };
+  x.facts.columnPartials = previous.columnPartials;
   x.statement(top);
   if (x.facts.classes.length !== 1 || Object.keys(x.facts.typeDecorators).length !== Object.keys(previous.typeDecorators).length) return undefined;
   if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration) return undefined;
@@ -129,6 +130,27 @@ const NOT_A_TYPE = new Set([
 ]);
 
 const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
+
+/** Calls assigned to class attributes that never make a column. */
+const NOT_A_COLUMN = new Set([
+  'relationship',
+  'Relationship',
+  'backref',
+  'dynamic_loader',
+  'synonym',
+  'association_proxy',
+  'hybrid_property',
+  'composite',
+  'query_property',
+  'query_expression',
+  'property',
+  'staticmethod',
+  'classmethod',
+  'Field',
+  'Index',
+  'UniqueConstraint',
+  'CheckConstraint',
+]);
 
 /** The last segment of a dotted expression (`sa.orm.Column` → `Column`) and what stands before it. */
 function splitDotted(text: string): { name: string; qualifier?: string } {
@@ -259,6 +281,11 @@ class Extractor {
         }
         if (right.type === 'call') {
           const call = this.call(right);
+          if (call.name === 'partial' && call.positional[0] && COLUMN_CALLS.has(splitDotted(call.positional[0].text).name)) {
+            // `NotNull = functools.partial(Column, nullable=False)`: calls of `NotNull` build columns.
+            (this.facts.columnPartials ??= []).push(name);
+            return;
+          }
           if (call.name === 'Table') {
             this.coreTable(right, call, name, 'core');
             return;
@@ -455,7 +482,7 @@ class Extractor {
     const annotation = type ? this.mappedAnnotation(type, isSqlModel) : undefined;
     if (right?.type === 'call') {
       const call = this.call(right);
-      if (COLUMN_CALLS.has(call.name)) {
+      if (this.isColumnCall(call.name)) {
         this.columnCall(right, call, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
         return;
       }
@@ -463,8 +490,18 @@ class Extractor {
         this.sqlModelField(right, call, name, annotation?.fact, cls);
         return;
       }
-      if (call.name === 'relationship' || call.name === 'Relationship' || call.name === 'column_property') return;
-      if (call.name === 'synonym' || call.name === 'association_proxy' || call.name === 'hybrid_property') return;
+      if (NOT_A_COLUMN.has(call.name) || name.startsWith('__')) return;
+      // `deferred(Column(...))`, `column_property(mapped_column(...))`: the wrapped column is a column.
+      if ((call.name === 'deferred' || call.name === 'column_property') && call.positional[0]?.type === 'call') {
+        const inner = this.call(call.positional[0]);
+        if (this.isColumnCall(inner.name)) this.columnCall(call.positional[0], inner, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
+        return;
+      }
+      if (call.name === 'column_property' || call.name === 'deferred') return;
+      // `id = pk()`: a call FK Guard does not know may build a column; the index follows a helper of the
+      // workspace, and otherwise counts the table's columns as incomplete.
+      const callee = this.calleeText(right);
+      if (callee) (cls.opaque ??= []).push({ attr: name, callee, span: this.span(left) });
       return;
     }
     // `name: Mapped[str]` with no value declares a column (SQLAlchemy 2.0); so does `name: str` in SQLModel,
@@ -604,7 +641,9 @@ class Extractor {
     }
     const typeKw = call.keywords.get('type_');
     if (typeKw && !type) type = this.typeOf(typeKw);
-    if (!type && annotation) {
+    // A column with a foreign key and no type of its own takes the referenced column's type (SQLAlchemy copies
+    // it when the table is created, whatever `Mapped[...]` says): it can never mismatch, so it has no type here.
+    if (!type && annotation && fkCalls.length === 0) {
       const at = this.annotationTypeFact(annotation);
       if (at) type = at;
     }
@@ -888,7 +927,7 @@ class Extractor {
     for (const p of rest) {
       if (p.type !== 'call') continue;
       const inner = this.call(p);
-      if (COLUMN_CALLS.has(inner.name)) this.columnCall(p, inner, undefined, undefined, source, context, table.columns);
+      if (this.isColumnCall(inner.name)) this.columnCall(p, inner, undefined, undefined, source, context, table.columns);
       else constraints.push(inner);
     }
     for (const inner of constraints) {
@@ -906,6 +945,8 @@ class Extractor {
     if (name && name !== 'upgrade' && name !== 'downgrade') {
       const fn = this.functionFact(def);
       if (fn) (this.facts.functions ??= {})[name] = fn;
+      const helper = fn ? undefined : this.columnHelper(def);
+      if (helper) (this.facts.columnHelpers ??= {})[name] = helper;
       return;
     }
     if (name !== 'upgrade') return;
@@ -1053,6 +1094,37 @@ class Extractor {
       default:
         break;
     }
+  }
+
+  /** `Column`, `mapped_column`, or a name this module binds to `functools.partial(Column, ...)`. */
+  private isColumnCall(name: string): boolean {
+    return COLUMN_CALLS.has(name) || (this.facts.columnPartials?.includes(name) ?? false);
+  }
+
+  private calleeText(call: Node): string | undefined {
+    const f = call.childForFieldName('function');
+    return f && (f.type === 'identifier' || f.type === 'attribute') ? f.text.replace(/\s+/g, '') : undefined;
+  }
+
+  /**
+   * A module-level function whose single `return` builds a column (`def pk(): return Column(Integer,
+   * primary_key=True)`): what it returns, so `id = pk()` in a class is that column.
+   */
+  private columnHelper(def: Node): ColumnFact | undefined {
+    const body = def.childForFieldName('body');
+    const returns = def.descendantsOfType('return_statement');
+    if (!body || returns.length !== 1) return undefined;
+    const value = returns[0]?.namedChildren[0];
+    if (value?.type !== 'call') return undefined;
+    const call = this.call(value);
+    if (!this.isColumnCall(call.name)) return undefined;
+    const before = this.facts.references.length;
+    const into: ColumnFact[] = [];
+    this.columnCall(value, call, '_', undefined, {}, 'model', into);
+    // A helper with a foreign key of its own is not followed: its target belongs to each use, not to it.
+    const hasFk = this.facts.references.length > before;
+    this.facts.references.length = before;
+    return hasFk || !into[0] ? undefined : into[0];
   }
 
   // ---- table-name derivations ----

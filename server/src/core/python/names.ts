@@ -1,4 +1,4 @@
-import { ClassFact, Derivation, FileFacts, FunctionFact } from '../types';
+import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact } from '../types';
 
 /**
  * What a Python name means in one module, found the way Python finds it: a module-level assignment or
@@ -11,6 +11,8 @@ export type Binding =
   /** A metadata object or declarative base made by a call (`Base = declarative_base()`, `db = SQLAlchemy()`). */
   | { kind: 'metadata'; id: string }
   | { kind: 'function'; file: string; name: string; fn: FunctionFact }
+  /** A function that returns a column (`def pk(): return Column(Integer, primary_key=True)`). */
+  | { kind: 'column-helper'; file: string; column: ColumnFact }
   /** A module of the workspace (`import app.models as m`, `from app import models`). */
   | { kind: 'module'; module: string; from: string }
   /** A name from a module outside the workspace (`sqlalchemy.orm.DeclarativeBase`). */
@@ -105,6 +107,8 @@ export class PythonNames {
     if (root) return { kind: 'metadata', id: `${file}#${name}` };
     const fn = facts.functions?.[name];
     if (fn) return { kind: 'function', file, name, fn };
+    const helper = facts.columnHelpers?.[name];
+    if (helper) return { kind: 'column-helper', file, column: helper };
     const alias = facts.aliases?.[name];
     if (alias !== undefined) {
       if (alias === '' || alias === name) return { kind: 'unresolved', why: `\`${name}\` is assigned a value FK Guard cannot follow` };

@@ -101,10 +101,15 @@ function primaryKeyOf(def: TableDef): Resolution {
 
 function incompleteOf(def: TableDef): Resolution {
   if (def.origin === 'external') return { kind: 'unseen', reason: 'external-table', detail: `\`${def.key}\` is listed in \`external-tables\` without this column` };
+  if (def.unresolvedBase === undefined && def.unresolvedColumn !== undefined) {
+    return { kind: 'unseen', reason: 'unresolved-column', detail: `\`${def.key}\` has \`${def.unresolvedColumn}\`, a column FK Guard cannot read` };
+  }
   return {
     kind: 'unseen',
     reason: 'unresolved-base',
-    detail: `\`${def.key}\` takes columns from \`${def.unresolvedBase ?? '?'}\`, which FK Guard cannot resolve`,
+    detail: def.unresolvedBase
+      ? `\`${def.key}\` takes columns from \`${def.unresolvedBase}\`, which FK Guard cannot resolve`
+      : `\`${def.key}\` has columns FK Guard cannot see`,
   };
 }
 
