@@ -27,7 +27,9 @@ export type RuleId =
   | 'not-unique-target'
   | 'ambiguous-table'
   | 'cross-metadata'
-  | 'unresolved-reference';
+  | 'unresolved-reference'
+  | 'parse-error'
+  | 'unused-suppression';
 
 export const ALL_RULES: readonly RuleId[] = [
   'unknown-table',
@@ -37,6 +39,8 @@ export const ALL_RULES: readonly RuleId[] = [
   'ambiguous-table',
   'cross-metadata',
   'unresolved-reference',
+  'parse-error',
+  'unused-suppression',
 ];
 
 /** The broad kind of a column type. Two columns of one family compare by `sqlType`. */
@@ -152,6 +156,8 @@ export interface ClassFact {
    */
   opaqueDecorators?: string[];
   schema?: string;
+  /** `__table_args__` is computed (`@declared_attr`, a call, a constant) and no literal schema was found. */
+  schemaUnknown?: true;
   columns: ColumnFact[];
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */
@@ -301,6 +307,11 @@ export interface MetadataRootFact {
 export interface ParseError {
   message: string;
   span: Span;
+  /**
+   * What went unread because of this error (`the foreign key in it`, `the whole file`), when a table, a
+   * column or a reference did; the `parse-error` rule reports these. Unset for errors that cost nothing.
+   */
+  lost?: string;
 }
 
 export type SourceLanguage = 'python' | 'typescript' | 'prisma' | 'sql';
