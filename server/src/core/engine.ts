@@ -4,6 +4,7 @@ import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { extractPython, extractPythonAfterEdit, shiftSpansInPlace } from './python/extract';
 import { isPythonCandidate, scanConstants, scanImports } from './python/prefilter';
+import { ParserInput, parserInput } from './python/unreadable';
 import { emptyFacts, moduleFromPath } from './facts';
 import { checkFile } from './rules';
 import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
@@ -13,6 +14,11 @@ export { emptyFacts } from './facts';
 /** What the host hands the engine: a tree-sitter parser with the Python language set. */
 export interface PythonSupport {
   parser: Parser;
+  /**
+   * Called after the parser failed (a WebAssembly fault leaves it unusable): the host puts a fresh parser in
+   * `parser`, so one bad file never breaks the files after it.
+   */
+  recover?(): void;
 }
 
 /**
@@ -65,7 +71,7 @@ export class Engine {
   private readonly findingsCache = new Map<string, Finding[]>();
   /** For each file whose findings are cached: the references it could not check with certainty. */
   private readonly uncheckedCache = new Map<string, UncheckedReference[]>();
-  private readonly trees = new Map<string, { tree: Tree; text: string }>();
+  private readonly trees = new Map<string, { tree: Tree; text: string; rewritten: boolean }>();
   /** For each file whose findings are cached: the tables "did you mean" offered it. */
   private readonly suggested = new Map<string, Set<string>>();
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
@@ -125,10 +131,12 @@ export class Engine {
       this.dropTree(file);
       return this.acceptFacts(file, analyzeText(this.python, file, text));
     }
+    const input = parserInput(text);
     // Edits arrive in order, each against the text the previous one produced; tree-sitter wants the same.
+    // A text the parser gets rewritten (see `parserInput`) changes beyond the edits: it is parsed afresh.
     let old: Tree | undefined;
     const kept = this.trees.get(file);
-    if (kept && opts.edits && opts.edits.length > 0) {
+    if (kept && !kept.rewritten && !input.rewritten && opts.edits && opts.edits.length > 0) {
       old = kept.tree;
       let before = kept.text;
       for (const e of opts.edits) {
@@ -147,8 +155,12 @@ export class Engine {
       // A host that sent edits which do not lead to `text` gets a full parse rather than a wrong tree.
       if (before !== text) old = undefined;
     }
-    const tree = this.python.parser.parse(text, old ?? null);
-    if (!tree) return this.removeFacts(file);
+    const tree = parseGuarded(this.python, file, input, old);
+    if (!('rootNode' in tree)) {
+      this.dropTree(file);
+      this.lastGood.delete(file);
+      return this.setFacts(tree);
+    }
     let facts: FileFacts;
     let movedInPlace = false;
     try {
@@ -163,13 +175,19 @@ export class Engine {
               newEnd: single.startIndex + single.newText.length,
             })
           : undefined;
-      facts = quick ?? extractPython(file, text, tree);
-      if (opts.keepTree) facts = this.keepLastGood(file, facts, old ? opts.edits : undefined, quick !== undefined ? previous : undefined);
+      facts = quick ?? extractGuarded(this.python, file, input.text, tree);
+      if (opts.keepTree) {
+        // A document that parsed a moment ago and no longer does is being typed: the editor's Python support
+        // underlines the error already, so `parse-error` waits for the file to be read cold (the CLI, a reopen).
+        const typing = this.lastGood.has(file);
+        facts = this.keepLastGood(file, facts, old ? opts.edits : undefined, quick !== undefined ? previous : undefined);
+        if (typing && facts.errors.some((e) => e.lost)) facts = { ...facts, errors: facts.errors.map((e) => ({ message: e.message, span: e.span })) };
+      }
       else this.lastGood.delete(file);
       movedInPlace = quick !== undefined && facts.errors.length === 0;
     } finally {
       this.dropTree(file);
-      if (opts.keepTree) this.trees.set(file, { tree, text });
+      if (opts.keepTree) this.trees.set(file, { tree, text, rewritten: input.rewritten });
       else tree.delete();
     }
     return this.setFacts(facts, movedInPlace);
@@ -407,13 +425,48 @@ export function analyzeText(python: PythonSupport, file: string, text: string): 
     if (Object.keys(constants).length === 0 && imports.length === 0) return undefined;
     return { ...constantsOnly(file, text, constants), imports };
   }
-  const tree = python.parser.parse(text);
-  if (!tree) return undefined;
+  const input = parserInput(text);
+  const tree = parseGuarded(python, file, input);
+  if (!('rootNode' in tree)) return tree;
   try {
-    return extractPython(file, text, tree);
+    return extractGuarded(python, file, input.text, tree);
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * The syntax tree of a file, or, when the parser must not or could not read it, facts that say why (the
+ * `parse-error` rule reports them) and hold nothing else. A file nested deeper than Python allows is never
+ * handed to the parser (see `parserInput`); any failure inside the parser gets the host a fresh one.
+ */
+function parseGuarded(python: PythonSupport, file: string, input: ParserInput, old?: Tree): Tree | FileFacts {
+  if (input.problem) return { ...emptyFacts(file, input.text, 'python'), errors: [input.problem] };
+  const text = input.text;
+  let reason = 'it gave no syntax tree';
+  try {
+    const tree = python.parser.parse(text, old ?? null);
+    if (tree) return tree;
+  } catch (e) {
+    python.recover?.();
+    reason = e instanceof Error ? e.message : String(e);
+  }
+  return unreadableFile(file, text, `its Python parser failed on it (${reason})`);
+}
+
+/** The facts of a parsed file; a failure while reading the tree costs this file only. */
+function extractGuarded(python: PythonSupport, file: string, text: string, tree: Tree): FileFacts {
+  try {
+    return extractPython(file, text, tree);
+  } catch (e) {
+    python.recover?.();
+    return unreadableFile(file, text, `reading it failed (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+function unreadableFile(file: string, text: string, why: string): FileFacts {
+  const message = `FK Guard skipped this file: ${why}.`;
+  return { ...emptyFacts(file, text, 'python'), errors: [{ message, span: { start: 0, end: 0 }, lost: 'the whole file' }] };
 }
 
 /** The facts of a file that defines only string constants (a `constants.py`), without parsing it. */

@@ -27,7 +27,9 @@ export type RuleId =
   | 'not-unique-target'
   | 'ambiguous-table'
   | 'cross-metadata'
-  | 'unresolved-reference';
+  | 'unresolved-reference'
+  | 'parse-error'
+  | 'unused-suppression';
 
 export const ALL_RULES: readonly RuleId[] = [
   'unknown-table',
@@ -37,6 +39,8 @@ export const ALL_RULES: readonly RuleId[] = [
   'ambiguous-table',
   'cross-metadata',
   'unresolved-reference',
+  'parse-error',
+  'unused-suppression',
 ];
 
 /** The broad kind of a column type. Two columns of one family compare by `sqlType`. */
@@ -301,6 +305,11 @@ export interface MetadataRootFact {
 export interface ParseError {
   message: string;
   span: Span;
+  /**
+   * What went unread because of this error (`the foreign key in it`, `the whole file`), when a table, a
+   * column or a reference did; the `parse-error` rule reports these. Unset for errors that cost nothing.
+   */
+  lost?: string;
 }
 
 export type SourceLanguage = 'python' | 'typescript' | 'prisma' | 'sql';

@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { emptyFacts } from '../facts';
 import { annotationType, knownType } from '../typeFamilies';
+import { pythonSyntaxError } from './unreadable';
 import {
   AnnotationFact,
   ClassFact,
@@ -430,7 +431,9 @@ class Extractor {
     }
     if (isTypeDecorator) {
       // The classic GUID recipe: `impl = CHAR`, but `load_dialect_impl` answers PostgreSQL with a real UUID.
-      const dialectUuid = /load_dialect_impl[\s\S]*UUID\s*\(/.test(c.text);
+      // One search from the first mention, not a `[\s\S]*` regex, which retried from every mention (quadratic).
+      const at = c.text.indexOf('load_dialect_impl');
+      const dialectUuid = at >= 0 && /UUID\s*\(/.test(c.text.slice(at));
       const impl = this.facts.typeDecorators[`${cls.name}.impl`];
       delete this.facts.typeDecorators[`${cls.name}.impl`];
       if (dialectUuid) this.facts.typeDecorators[cls.name] = { family: 'uuid', sqlType: 'uuid' };
@@ -1321,7 +1324,7 @@ class Extractor {
     const visit = (n: Node) => {
       if (errors.length >= 20) return;
       if (n.type === 'ERROR' || n.isMissing) {
-        errors.push({ message: n.isMissing ? `missing ${n.type}` : 'syntax error', span: this.span(n) });
+        errors.push(pythonSyntaxError(n.isMissing, n.type, n.isMissing ? '' : n.text, this.span(n)));
         return;
       }
       if (!n.hasError) return;

@@ -5,6 +5,7 @@ import { ambiguousTable } from './ambiguous-table';
 import { crossMetadata } from './cross-metadata';
 import { notUniqueTarget } from './not-unique-target';
 import { declaredAttrNotes } from './declared-attr-note';
+import { parseErrors } from './parse-error';
 import { RefCheck, rangeOfRef, resolveReference, uncheckedOf } from './resolve';
 import { typeMismatch } from './type-mismatch';
 import { unknownColumn } from './unknown-column';
@@ -35,25 +36,23 @@ export function checkFile(
   unchecked: UncheckedReference[] = [],
 ): Finding[] {
   const out: Finding[] = [];
+  const add = (f: Finding) => {
+    const override = config.rules[f.rule];
+    if (override === 'off') return;
+    if (override) f.severity = override;
+    out.push(f);
+  };
+  for (const f of parseErrors(facts)) add(f);
   for (const ref of facts.references) {
     const { display, resolution } = resolveReference(facts, ref, index);
     const check: RefCheck = { facts, ref, index, config, display, range: rangeOfRef(facts, ref), resolution, suggested };
     for (const rule of RULES) {
       const f = rule(check);
-      if (!f) continue;
-      const override = config.rules[f.rule];
-      if (override === 'off') continue;
-      if (override) f.severity = override;
-      out.push(f);
+      if (f) add(f);
     }
     const u = uncheckedOf(check);
     if (u) unchecked.push({ file: facts.file, range: check.range, reference: display || undefined, reason: u.reason, detail: u.detail });
   }
-  for (const f of declaredAttrNotes(facts, index, config)) {
-    const override = config.rules[f.rule];
-    if (override === 'off') continue;
-    if (override) f.severity = override;
-    out.push(f);
-  }
+  for (const f of declaredAttrNotes(facts, index, config)) add(f);
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
