@@ -77,6 +77,8 @@ export class SchemaIndex {
     hasPackage: (m) => this.packagePaths().has(m),
   });
   private packages: Set<string> | undefined;
+  /** Tables declared by classes and Core `Table`s inside migration files, by file (see `addTable`). */
+  private migrationLocal = new Map<string, TableDef[]>();
   /** Classes whose table names FK Guard cannot know, by file. */
   private nameless = new Map<string, NamelessClass[]>();
   private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
@@ -570,6 +572,7 @@ export class SchemaIndex {
     this.classMap = new Map();
     this.coreByVar = new Map();
     this.nameless = new Map();
+    this.migrationLocal = new Map();
     for (const f of this.files.values()) {
       for (const cls of f.classes) this.mapClass(f.file, cls, new Set());
       for (const t of f.tables) if (t.origin === 'core') this.addCoreTable(f, t);
@@ -627,6 +630,7 @@ export class SchemaIndex {
       }
       this.defsByFile.delete(f);
       this.nameless.delete(f);
+      this.migrationLocal.delete(f);
       for (const [v, list] of this.coreByVar) {
         const kept = list.filter((x) => x.file !== f);
         if (kept.length > 0) this.coreByVar.set(v, kept);
@@ -645,6 +649,14 @@ export class SchemaIndex {
   }
 
   private addTable(def: TableDef): void {
+    if (this.files.get(def.file)?.migration) {
+      // Classes and Tables a migration declares for its own queries are never part of the application's
+      // metadata: only references written in that migration see them.
+      let local = this.migrationLocal.get(def.file);
+      if (!local) this.migrationLocal.set(def.file, (local = []));
+      local.push(def);
+      return;
+    }
     let list = this.tables.get(def.key);
     if (!list) this.tables.set(def.key, (list = []));
     // Definitions of one key stay in (file, position) order however they were derived, so the first one,
@@ -756,6 +768,7 @@ export class SchemaIndex {
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
     def.incomplete = incomplete;
+    if (!schema && this.inheritsUnknownSchema(file, cls, new Set())) def.schemaUnknown = true;
     def.unresolvedBase = unresolvedBase;
     def.metadataId = this.classMetadata(file, cls, new Set());
     this.addClassColumns(def, file, cls, new Set());
@@ -868,6 +881,35 @@ export class SchemaIndex {
       const s = f.cls.schema ?? this.inheritedSchema(f.file, f.cls, seen);
       if (s) return s;
     }
+    return undefined;
+  }
+
+  /** Whether a computed `__table_args__` on the class or an unmapped base may set its schema. */
+  private inheritsUnknownSchema(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (cls.schemaUnknown) return true;
+    for (const b of cls.bases) {
+      const f = this.findClass(file, b);
+      if (!f || f.cls.schema) continue;
+      const m = this.classMap.get(classId(f.file, f.cls.name));
+      if (m?.table) continue;
+      if (this.inheritsUnknownSchema(f.file, f.cls, seen)) return true;
+    }
+    return false;
+  }
+
+  /** The tables a migration file declares for itself under `key` (see `addTable`). */
+  localDefinitions(file: string, key: string): TableDef[] {
+    this.ensure();
+    return this.migrationLocal.get(file)?.filter((d) => d.key === key) ?? [];
+  }
+
+  /** A table named `name` (in any schema) whose schema comes from a computed `__table_args__`. */
+  unknownSchemaTable(name: string): TableDef | undefined {
+    this.ensure();
+    for (const defs of this.tables.values()) for (const d of defs) if (d.schemaUnknown && d.name === name) return d;
     return undefined;
   }
 

@@ -156,6 +156,8 @@ export interface ClassFact {
    */
   opaqueDecorators?: string[];
   schema?: string;
+  /** `__table_args__` is computed (`@declared_attr`, a call, a constant) and no literal schema was found. */
+  schemaUnknown?: true;
   columns: ColumnFact[];
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */

@@ -128,7 +128,18 @@ function firstMissing(index: SchemaIndex, file: string, ref: ReferenceFact): str
 /** The definitions a reference should be checked against, in order of trust for where it is written. */
 function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
   const metadataId = sourceMetadata(index, file, ref);
-  const defs = decidingDefs(index.definitions(tableKey(table, schema), migrationPoint(ref, file)), ref, metadataId, file);
+  const key = tableKey(table, schema);
+  const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, migrationPoint(ref, file))], ref, metadataId, file);
+  // A table whose schema comes from a computed `__table_args__` may or may not be this one.
+  const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
+  const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
+  if (unknownSchema) {
+    return {
+      kind: 'unseen',
+      reason: 'declared-attr',
+      detail: `the schema of \`${unknownSchema.name}\` comes from a \`__table_args__\` FK Guard cannot evaluate (\`${unknownSchema.className ?? unknownSchema.name}\`)`,
+    };
+  }
   if (defs.length === 0) {
     // A class whose table name FK Guard cannot know may define this table: nothing is proven.
     const n = ref.context === 'migration' ? undefined : index.namelessCandidate(table, metadataId);
