@@ -99,9 +99,12 @@ export function extractPythonAfterEdit(
  * the file's `references`, so they are moved from there only (the kept-document property test catches a
  * span moved twice).
  */
-export function shiftSpansInPlace(value: object, from: number, delta: number): void {
+export function shiftSpansInPlace(value: object, from: number, delta: number, seen = new Set<object>()): void {
+  // Objects can be shared too (the imports of one statement hold one `statementSpan`): move each once.
+  if (seen.has(value)) return;
+  seen.add(value);
   if (Array.isArray(value)) {
-    for (const v of value) if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta);
+    for (const v of value) if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
     return;
   }
   const o = value as Record<string, unknown>;
@@ -113,7 +116,7 @@ export function shiftSpansInPlace(value: object, from: number, delta: number): v
   for (const k in o) {
     const v = o[k];
     if (k === 'lineStarts' || (k === 'references' && 'localColumns' in o)) continue;
-    if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta);
+    if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
   }
 }
 
