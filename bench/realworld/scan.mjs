@@ -17,7 +17,7 @@ const srcRoot = join(outside, 'src');
 const resultsRoot = join(outside, 'results');
 
 function parseArgs(argv) {
-  const args = { only: null, lang: null, build: true, help: false };
+  const args = { only: null, lang: null, build: true, help: false, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -29,6 +29,7 @@ function parseArgs(argv) {
     else if (a.startsWith('--only')) args.only = new Set(value().split(',').map((s) => s.trim()).filter(Boolean));
     else if (a.startsWith('--lang')) args.lang = value();
     else if (a === '--no-build') args.build = false;
+    else if (a === '--verbose') args.verbose = true;
     else {
       console.error(`unknown option ${a}`);
       process.exit(2);
@@ -39,7 +40,7 @@ function parseArgs(argv) {
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
-  console.log(`Usage: node bench/realworld/scan.mjs [--only name,name] [--lang python|node] [--no-build]
+  console.log(`Usage: node bench/realworld/scan.mjs [--only name,name] [--lang python|node] [--no-build] [--verbose]
 Lays out every repository of bench/realworld/repos-*.json under ${srcRoot} from its mirror in ${mirrors},
 scans it with bin/fkguard.js, saves the JSON in ${resultsRoot}, and checks every error against TRIAGE*.md.`);
   process.exit(0);
@@ -238,6 +239,10 @@ for (const r of repos) {
   console.error(`${r.name}: ${count('error')} errors, ${seconds.toFixed(1)} s`);
 }
 
+// One summary per selection, so that scans of different languages (often run by different people) don't overwrite
+// each other's.
+const summaryName = `summary-${args.lang ?? 'all'}${args.only ? '-only' : ''}.json`;
+const listMax = args.verbose ? Infinity : 40;
 const header = ['repo', 'files', 'refs', 'errors', 'real', 'false', 'warnings', 'infos', 'unchecked', 's', 'no verdict'];
 const table = [header];
 for (const r of rows) {
@@ -266,11 +271,13 @@ if (reasons.length) {
 }
 if (missing.length) {
   console.log(`\n${missing.length} errors without a verdict (repo|file|line|rule):`);
-  for (const m of missing) console.log('  ' + m);
+  for (const m of missing.slice(0, listMax)) console.log('  ' + m);
+  if (missing.length > listMax) console.log(`  … ${missing.length - listMax} more in ${join(resultsRoot, summaryName)}`);
 }
 if (falseErrors.length) {
   console.log(`\n${falseErrors.length} errors judged false are still reported:`);
-  for (const m of falseErrors) console.log('  ' + m);
+  for (const m of falseErrors.slice(0, listMax)) console.log('  ' + m);
+  if (falseErrors.length > listMax) console.log(`  … ${falseErrors.length - listMax} more in ${join(resultsRoot, summaryName)}`);
 }
-writeFileSync(join(resultsRoot, 'summary.json'), JSON.stringify({ commit: head, rows, missing, falseErrors }, null, 2));
+writeFileSync(join(resultsRoot, summaryName), JSON.stringify({ commit: head, rows, missing, falseErrors }, null, 2));
 process.exit(failed ? 1 : 0);

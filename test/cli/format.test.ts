@@ -29,7 +29,7 @@ const report = (findings: Finding[]): ScanReport => ({
   root: '/ws',
   cwd: '/ws',
   findings,
-  stats: { files: 3, parsedFiles: 2, tables: 2, references: 1, unresolved: 0, ms: 5 },
+  stats: { files: 3, parsedFiles: 2, tables: 2, references: 1, unresolved: 0, checked: 1, unchecked: { total: 0, byReason: {} }, ms: 5 },
   version: '9.9.9',
   docsUrl: 'https://example.test/fkguard#readme',
   textOf: (f) => (f === 'app/m.py' ? TEXT : undefined),
@@ -41,7 +41,7 @@ describe('output formats', () => {
       formatText(report([finding])),
       'app/m.py:1:16: error unknown-table: `user` is not a table; did you mean `users` (a, b: c)?\n' +
         '  fix: replace "user.id" with "users.id"\n' +
-        '1 error, 0 warnings in 1 file; 2 tables, 1 reference (3 files scanned in 5 ms)\n',
+        '1 error, 0 warnings in 1 file; 2 tables, 1 reference checked, 0 unchecked (3 files scanned in 5 ms)\n',
     );
   });
 
@@ -86,10 +86,14 @@ describe('output formats', () => {
 
 describe('parseCommandLine', () => {
   it('defaults scan to the current folder in text format', () => {
-    assert.deepEqual(parseCommandLine(['scan']), { kind: 'scan', paths: ['.'], format: 'text', fix: false, quiet: false, cache: true });
-    assert.deepEqual(parseCommandLine(['scan', 'a', 'b', '-f', 'sarif', '--fix', '-c', 'x.toml', '-q']), {
-      kind: 'scan', paths: ['a', 'b'], format: 'sarif', fix: true, config: 'x.toml', quiet: true, cache: true,
+    assert.deepEqual(parseCommandLine(['scan']), {
+      kind: 'scan', paths: ['.'], format: 'text', fix: false, quiet: false, cache: true, allowEmpty: false, followSymlinks: true,
     });
+    assert.deepEqual(parseCommandLine(['scan', 'a', 'b', '-f', 'sarif', '--fix', '-c', 'x.toml', '-q']), {
+      kind: 'scan', paths: ['a', 'b'], format: 'sarif', fix: true, config: 'x.toml', quiet: true, cache: true, allowEmpty: false, followSymlinks: true,
+    });
+    assert.equal((parseCommandLine(['scan', '--allow-empty']) as { allowEmpty: unknown }).allowEmpty, true);
+    assert.equal((parseCommandLine(['scan', '--no-follow-symlinks']) as { followSymlinks: unknown }).followSymlinks, false);
     assert.equal((parseCommandLine(['scan', '--no-cache']) as { cache: unknown }).cache, false);
     assert.equal((parseCommandLine(['scan', '--cache-dir', '/tmp/c']) as { cache: unknown }).cache, '/tmp/c');
   });

@@ -37,14 +37,14 @@ describe('fkguard scan', () => {
       const col = Number(lines[head].split(':')[2]);
       assert.ok(col >= pos.character + 1 && col <= pos.character + 2, `column ${col} should point at the string`);
       assert.match(lines[head + 1], /^ {2}fix: .*users\.id/);
-      assert.match(lines.at(-1)!, /^1 error, 0 warnings in 1 file; 2 tables, 1 reference \(1 file scanned in \d+ ms\)$/);
+      assert.match(lines.at(-1)!, /^1 error, 0 warnings in 1 file; 2 tables, 1 reference checked, 0 unchecked \(1 file scanned in \d+ ms\)$/);
       assert.equal(r.stderr, '');
     });
 
     it('exits 0 on a clean workspace and says so in the summary', () => {
       const r = runCli(['scan', '.'], workspace('clean'));
       assert.equal(r.code, 0, show(r));
-      assert.match(r.stdout, /^0 errors, 0 warnings in 0 files; 2 tables, 1 reference /m);
+      assert.match(r.stdout, /^0 errors, 0 warnings in 0 files; 2 tables, 1 reference checked, 0 unchecked /m);
     });
 
     it('prints findings only with --quiet', () => {
@@ -73,8 +73,8 @@ describe('fkguard scan', () => {
       assert.deepEqual(Object.keys(report), ['version', 'root', 'stats', 'findings']);
       assert.equal(report.version, 1);
       assert.equal(report.root, ws);
-      assert.deepEqual(Object.keys(report.stats), ['files', 'parsedFiles', 'tables', 'references', 'unresolved', 'ms']);
-      assert.deepEqual({ ...report.stats, ms: 0 }, { files: 1, parsedFiles: 1, tables: 2, references: 1, unresolved: 0, ms: 0 });
+      assert.deepEqual(Object.keys(report.stats), ['files', 'parsedFiles', 'tables', 'references', 'unresolved', 'checked', 'unchecked', 'ms']);
+      assert.deepEqual({ ...report.stats, ms: 0 }, { files: 1, parsedFiles: 1, tables: 2, references: 1, unresolved: 0, checked: 1, unchecked: { total: 0, byReason: {} }, ms: 0 });
       assert.equal(report.findings.length, 1);
       const f = report.findings[0];
       assert.deepEqual(Object.keys(f), ['file', 'range', 'severity', 'rule', 'message', 'reference', 'related', 'fixes']);
@@ -180,7 +180,7 @@ describe('fkguard scan', () => {
       writeFileSync(join(ws, 'fkguard.toml'), 'max-file-size = 2048\n');
       const r = runCli(['scan'], ws);
       assert.equal(r.code, 0, show(r));
-      assert.match(r.stdout, /^0 errors, 0 warnings in 0 files; 2 tables, 1 reference \(1 file scanned/m);
+      assert.match(r.stdout, /^0 errors, 0 warnings in 0 files; 2 tables, 1 reference checked, 0 unchecked \(1 file scanned/m);
       assert.match(r.stderr, /^fkguard: skipped big\.py: larger than 2 KB/m);
       assert.match(r.stderr, /^fkguard: skipped blob\.py: binary file/m);
       assert.match(r.stderr, /^fkguard: skipped latin1\.py: not valid UTF-8/m);

@@ -83,6 +83,20 @@ describe('engine fixtures', () => {
         engine.dispose();
       });
 
+      it('counts every reference it could not check, with the reason', async () => {
+        const { engine } = await loadWorkspace(ws, parseConfig(configRaw, 'config.json').config);
+        const unchecked = engine.allUnchecked();
+        const stats = engine.stats();
+        assert.equal(stats.unchecked.total, unchecked.length);
+        assert.equal(stats.checked + stats.unchecked.total, stats.references);
+        const lines = unchecked.map((u) => `${u.file}:${u.range.start.line + 1}:${u.range.start.character} ${u.reason} ${u.reference ?? '-'}: ${u.detail}`);
+        const snap = `${stats.checked} checked, ${stats.unchecked.total} unchecked\n${lines.map((l) => `${l}\n`).join('')}`;
+        const snapPath = join(dir, 'unchecked.txt');
+        if (UPDATE || !existsSync(snapPath)) writeFileSync(snapPath, snap);
+        assert.equal(snap, readFileSync(snapPath, 'utf8'), 'unchecked references differ from unchecked.txt (FKGUARD_UPDATE=1 to accept)');
+        engine.dispose();
+      });
+
       it('fixes every file into its expected form, idempotently, leaving code that parses', async () => {
         const { engine, texts } = await loadWorkspace(ws, parseConfig(configRaw, 'config.json').config);
         const withFixes = [...texts.keys()].filter((f) => engine.findings(f).some((x) => x.fixes.some((y) => y.isPreferred)));

@@ -9,7 +9,17 @@ export type IndexFormat = 'text' | 'json';
 export type Command =
   | { kind: 'help'; topic?: 'scan' | 'index' }
   | { kind: 'version' }
-  | { kind: 'scan'; paths: string[]; format: ScanFormat; fix: boolean; config?: string; quiet: boolean; cache: boolean | string }
+  | {
+      kind: 'scan';
+      paths: string[];
+      format: ScanFormat;
+      fix: boolean;
+      config?: string;
+      quiet: boolean;
+      cache: boolean | string;
+      allowEmpty: boolean;
+      followSymlinks: boolean;
+    }
   | { kind: 'index'; path: string; format: IndexFormat; config?: string; quiet: boolean };
 
 export class UsageError extends Error {
@@ -40,7 +50,8 @@ Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or a fai
 export const SCAN_USAGE = `Usage: fkguard scan [PATH...] [options]
 
 Checks every foreign key in the Python, TypeScript/JavaScript, Prisma and SQL files under each PATH (default:
-.). Honours .gitignore and skips node_modules, virtual environments, site-packages and build output. File
+.). Honours .gitignore (a PATH named here is scanned even if ignored) and skips node_modules, virtual
+environments, site-packages and build output. A scan that reads no file fails (exit 2). File
 paths in reports are relative to the deepest folder containing all PATHs, where the configuration file is
 also looked for. What files define is cached in your user cache folder ($XDG_CACHE_HOME/fkguard, else
 ~/.cache/fkguard), signed with a secret that never leaves this machine, so unchanged files are not parsed again.
@@ -53,6 +64,9 @@ Options:
   -q, --quiet          Print findings only: no summary, no notes about skipped files
       --no-cache       Parse every file; neither read nor write the cache
       --cache-dir DIR  Keep the cache in DIR instead of the user cache folder
+      --allow-empty    Exit 0 when no file was read (by default an empty scan is a failure, exit 2)
+      --no-follow-symlinks
+                       Do not follow symlinks (links that lead out of the scanned folders never are)
   -h, --help           Show this help
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or a failure.
@@ -101,6 +115,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
         quiet: { type: 'boolean', short: 'q' },
         'no-cache': { type: 'boolean' },
         'cache-dir': { type: 'string' },
+        'allow-empty': { type: 'boolean' },
+        'no-follow-symlinks': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       'scan',
@@ -121,6 +137,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       ...(typeof values.config === 'string' ? { config: values.config } : {}),
       quiet: values.quiet === true,
       cache: values['no-cache'] === true ? false : typeof values['cache-dir'] === 'string' ? values['cache-dir'] : true,
+      allowEmpty: values['allow-empty'] === true,
+      followSymlinks: values['no-follow-symlinks'] !== true,
     };
   }
   if (first === 'index') {

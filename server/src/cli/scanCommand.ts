@@ -1,7 +1,8 @@
 // `fkguard scan`: scan, optionally fix, print in the chosen format, and say by the exit code whether errors
 // remain.
 
-import { resolve } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Finding } from '../core/types';
 import { planFixes, writeFixes } from '../host/applyFixes';
 import { makeDirectory } from '../host/factsCache';
@@ -23,6 +24,10 @@ export interface ScanCommandOptions {
   quiet: boolean;
   /** Keep parsed facts between runs: `true` in the user cache folder, a folder, or `false` for none. */
   cache: boolean | string;
+  /** A scan that reads no file exits 0 instead of 2. */
+  allowEmpty?: boolean;
+  /** Follow symlinks that stay inside the scanned folders (default true). */
+  followSymlinks?: boolean;
   version: string;
   docsUrl: string;
 }
@@ -71,19 +76,26 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
     }
   }
   // The scan whose fixes are written parses every file: no edit's text may come from a cache.
-  let scan = await scanWorkspace({ roots, config, retainText, cache, cacheMode: opts.fix ? 'fresh' : 'read-write' });
+  const followSymlinks = opts.followSymlinks ?? true;
+  let scan = await scanWorkspace({ roots, config, retainText, cache, cacheMode: opts.fix ? 'fresh' : 'read-write', followSymlinks });
   reportSkipped(io, scan.base, scan.skipped, opts.quiet);
 
   if (opts.fix) {
     const before = scan.engine.allFindings();
     const plan = planFixes(before);
     const files = new Map(scan.files.map((f) => [f.id, f]));
-    const result = await writeFixes(plan, (id) => {
-      const f = files.get(id);
-      return f?.text === undefined ? undefined : { absPath: f.absPath, text: f.text, bom: f.bom };
-    });
+    // Nothing is written outside the folders (or next to the files) named on the command line.
+    const within = await Promise.all(roots.map(async (r) => realpath((await stat(r)).isFile() ? dirname(r) : r)));
+    const result = await writeFixes(
+      plan,
+      (id) => {
+        const f = files.get(id);
+        return f?.text === undefined ? undefined : { absPath: f.absPath, text: f.text, bom: f.bom };
+      },
+      { within },
+    );
     // The scan after the fixes is the truth about what remains; the engine re-reads every file.
-    scan = await scanWorkspace({ roots, config, retainText, engine: scan.engine, cache });
+    scan = await scanWorkspace({ roots, config, retainText, engine: scan.engine, cache, followSymlinks });
     const after = scan.engine.allFindings();
     // Progress notes go to stderr for machine formats, so stdout stays one valid document.
     const note = opts.format === 'text' ? io.stdout : io.stderr;
@@ -105,5 +117,12 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
   const report = toReport(io, scan, opts);
   io.stdout(render(report, opts.format, opts.quiet));
   if (scan.cancelled) throw new CliFailure('the scan was interrupted.');
+  if (scan.files.length === 0 && !opts.allowEmpty) {
+    // A CI job must not pass on nothing: a wrong path, an ignore rule or an include glob that matches no file.
+    const skipped = scan.skipped.length > 0 ? ` (${plural(scan.skipped.length, 'file or folder', 'files or folders')} skipped${opts.quiet ? '' : ', listed above'})` : '';
+    throw new CliFailure(
+      `no files to check under ${opts.paths.join(', ')}${skipped}: nothing was checked. Pass --allow-empty if that is expected.`,
+    );
+  }
   return report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
 }

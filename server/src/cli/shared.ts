@@ -21,11 +21,11 @@ export async function prepare(io: CliIo, paths: readonly string[], configFile: s
     try {
       const st = await fs.stat(roots[i]);
       if (!st.isDirectory() && !st.isFile()) throw new CliFailure(`${paths[i]}: not a file or folder.`);
+      // A folder that cannot be listed would otherwise surface later as a failure to read its config file.
+      if (st.isDirectory()) await (await fs.opendir(roots[i])).close();
     } catch (err) {
       if (err instanceof CliFailure) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-      throw new CliFailure(`cannot read ${paths[i]}: ${why}.`);
+      throw new CliFailure(`cannot read ${paths[i]}: ${describeRootError(err)}.`);
     }
   }
   const base = await scanBase(roots);
@@ -33,6 +33,24 @@ export async function prepare(io: CliIo, paths: readonly string[], configFile: s
   if (!loaded.ok) throw new CliFailure(loaded.error);
   if (!quiet) for (const e of loaded.errors) io.stderr(`fkguard: warning: ${e}\n`);
   return { roots, base, config: loaded.config };
+}
+
+function describeRootError(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'a symlink loop (the link leads back to itself)';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    default:
+      return (err as Error).message;
+  }
 }
 
 export function reportSkipped(io: CliIo, base: string, skipped: readonly SkippedFile[], quiet: boolean): void {

@@ -3,16 +3,22 @@ import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { extractPython, extractPythonAfterEdit, shiftSpansInPlace } from './python/extract';
-import { isPythonCandidate, scanConstants } from './python/prefilter';
-import { emptyFacts } from './facts';
+import { isPythonCandidate, scanConstants, scanImports } from './python/prefilter';
+import { ParserInput, parserInput } from './python/unreadable';
+import { emptyFacts, moduleFromPath } from './facts';
 import { checkFile } from './rules';
-import { FileFacts, Finding, SourceLanguage } from './types';
+import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
 
 export { emptyFacts } from './facts';
 
 /** What the host hands the engine: a tree-sitter parser with the Python language set. */
 export interface PythonSupport {
   parser: Parser;
+  /**
+   * Called after the parser failed (a WebAssembly fault leaves it unusable): the host puts a fresh parser in
+   * `parser`, so one bad file never breaks the files after it.
+   */
+  recover?(): void;
 }
 
 /**
@@ -38,6 +44,10 @@ export interface EngineStats {
   tables: number;
   references: number;
   unresolved: number;
+  /** References checked with certainty: `references` minus the unchecked ones. */
+  checked: number;
+  /** References FK Guard could not check with certainty, by reason (see `UncheckedReason`). */
+  unchecked: { total: number; byReason: Partial<Record<UncheckedReason, number>> };
 }
 
 /** An edit to a document as tree-sitter wants it, for incremental re-parsing of open documents. */
@@ -59,7 +69,9 @@ export class Engine {
   /** Files that were parsed (the rest of `facts` are constants-only files). */
   private readonly parsed = new Set<string>();
   private readonly findingsCache = new Map<string, Finding[]>();
-  private readonly trees = new Map<string, { tree: Tree; text: string }>();
+  /** For each file whose findings are cached: the references it could not check with certainty. */
+  private readonly uncheckedCache = new Map<string, UncheckedReference[]>();
+  private readonly trees = new Map<string, { tree: Tree; text: string; rewritten: boolean }>();
   /** For each file whose findings are cached: the tables "did you mean" offered it. */
   private readonly suggested = new Map<string, Set<string>>();
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
@@ -119,10 +131,12 @@ export class Engine {
       this.dropTree(file);
       return this.acceptFacts(file, analyzeText(this.python, file, text));
     }
+    const input = parserInput(text);
     // Edits arrive in order, each against the text the previous one produced; tree-sitter wants the same.
+    // A text the parser gets rewritten (see `parserInput`) changes beyond the edits: it is parsed afresh.
     let old: Tree | undefined;
     const kept = this.trees.get(file);
-    if (kept && opts.edits && opts.edits.length > 0) {
+    if (kept && !kept.rewritten && !input.rewritten && opts.edits && opts.edits.length > 0) {
       old = kept.tree;
       let before = kept.text;
       for (const e of opts.edits) {
@@ -141,8 +155,12 @@ export class Engine {
       // A host that sent edits which do not lead to `text` gets a full parse rather than a wrong tree.
       if (before !== text) old = undefined;
     }
-    const tree = this.python.parser.parse(text, old ?? null);
-    if (!tree) return this.removeFacts(file);
+    const tree = parseGuarded(this.python, file, input, old);
+    if (!('rootNode' in tree)) {
+      this.dropTree(file);
+      this.lastGood.delete(file);
+      return this.setFacts(tree);
+    }
     let facts: FileFacts;
     let movedInPlace = false;
     try {
@@ -157,13 +175,19 @@ export class Engine {
               newEnd: single.startIndex + single.newText.length,
             })
           : undefined;
-      facts = quick ?? extractPython(file, text, tree);
-      if (opts.keepTree) facts = this.keepLastGood(file, facts, old ? opts.edits : undefined, quick !== undefined ? previous : undefined);
+      facts = quick ?? extractGuarded(this.python, file, input.text, tree);
+      if (opts.keepTree) {
+        // A document that parsed a moment ago and no longer does is being typed: the editor's Python support
+        // underlines the error already, so `parse-error` waits for the file to be read cold (the CLI, a reopen).
+        const typing = this.lastGood.has(file);
+        facts = this.keepLastGood(file, facts, old ? opts.edits : undefined, quick !== undefined ? previous : undefined);
+        if (typing && facts.errors.some((e) => e.lost)) facts = { ...facts, errors: facts.errors.map((e) => ({ message: e.message, span: e.span })) };
+      }
       else this.lastGood.delete(file);
       movedInPlace = quick !== undefined && facts.errors.length === 0;
     } finally {
       this.dropTree(file);
-      if (opts.keepTree) this.trees.set(file, { tree, text });
+      if (opts.keepTree) this.trees.set(file, { tree, text, rewritten: input.rewritten });
       else tree.delete();
     }
     return this.setFacts(facts, movedInPlace);
@@ -254,10 +278,24 @@ export class Engine {
     if (cached) return cached;
     const facts = this.facts.get(file);
     const suggested = new Set<string>();
-    const computed = facts ? checkFile(facts, this.index, this.config, suggested) : [];
+    const unchecked: UncheckedReference[] = [];
+    const computed = facts ? checkFile(facts, this.index, this.config, suggested, unchecked) : [];
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
+    this.uncheckedCache.set(file, unchecked);
     return computed;
+  }
+
+  /** The references of `file` that FK Guard could not check with certainty, computed with its findings. */
+  unchecked(file: string): UncheckedReference[] {
+    if (!this.findingsCache.has(file)) this.findings(file);
+    return this.uncheckedCache.get(file) ?? [];
+  }
+
+  allUnchecked(): UncheckedReference[] {
+    const out: UncheckedReference[] = [];
+    for (const file of [...this.facts.keys()].sort()) out.push(...this.unchecked(file));
+    return out;
   }
 
   allFindings(): Finding[] {
@@ -274,7 +312,7 @@ export class Engine {
    * The cheap part of `stats()`, for an editor's status line on every change: it computes no findings
    * (`stats()` checks every file to count the references it could not resolve).
    */
-  counts(): Omit<EngineStats, 'unresolved'> {
+  counts(): Omit<EngineStats, 'unresolved' | 'checked' | 'unchecked'> {
     let references = 0;
     for (const file of this.facts.keys()) references += this.index.referenceCount(file);
     return { files: this.seen.size, parsedFiles: this.parsed.size, tables: this.index.tableCount(), references };
@@ -282,8 +320,17 @@ export class Engine {
 
   stats(): EngineStats {
     let unresolved = 0;
-    for (const file of this.facts.keys()) for (const f of this.findings(file)) if (f.rule === 'unresolved-reference') unresolved++;
-    return { ...this.counts(), unresolved };
+    const byReason: Partial<Record<UncheckedReason, number>> = {};
+    let total = 0;
+    for (const file of this.facts.keys()) {
+      for (const f of this.findings(file)) if (f.rule === 'unresolved-reference') unresolved++;
+      for (const u of this.unchecked(file)) {
+        byReason[u.reason] = (byReason[u.reason] ?? 0) + 1;
+        total++;
+      }
+    }
+    const counts = this.counts();
+    return { ...counts, unresolved, checked: counts.references - total, unchecked: { total, byReason } };
   }
 
   dispose(): void {
@@ -372,15 +419,54 @@ export function analyzeSource(python: PythonSupport, dialects: readonly SourceDi
 export function analyzeText(python: PythonSupport, file: string, text: string): FileFacts | undefined {
   if (!Engine.isCandidate(file, text)) {
     const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
-    return Object.keys(constants).length > 0 ? constantsOnly(file, text, constants) : undefined;
+    // A package's `__init__.py` re-exports names (`from .base import Base`): its imports are kept so that
+    // `from package import Base` elsewhere finds the class really meant.
+    const imports = /(^|\/)__init__\.pyi?$/.test(file) ? scanImports(text, moduleFromPath(file)) : [];
+    if (Object.keys(constants).length === 0 && imports.length === 0) return undefined;
+    return { ...constantsOnly(file, text, constants), imports };
   }
-  const tree = python.parser.parse(text);
-  if (!tree) return undefined;
+  const input = parserInput(text);
+  const tree = parseGuarded(python, file, input);
+  if (!('rootNode' in tree)) return tree;
   try {
-    return extractPython(file, text, tree);
+    return extractGuarded(python, file, input.text, tree);
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * The syntax tree of a file, or, when the parser must not or could not read it, facts that say why (the
+ * `parse-error` rule reports them) and hold nothing else. A file nested deeper than Python allows is never
+ * handed to the parser (see `parserInput`); any failure inside the parser gets the host a fresh one.
+ */
+function parseGuarded(python: PythonSupport, file: string, input: ParserInput, old?: Tree): Tree | FileFacts {
+  if (input.problem) return { ...emptyFacts(file, input.text, 'python'), errors: [input.problem] };
+  const text = input.text;
+  let reason = 'it gave no syntax tree';
+  try {
+    const tree = python.parser.parse(text, old ?? null);
+    if (tree) return tree;
+  } catch (e) {
+    python.recover?.();
+    reason = e instanceof Error ? e.message : String(e);
+  }
+  return unreadableFile(file, text, `its Python parser failed on it (${reason})`);
+}
+
+/** The facts of a parsed file; a failure while reading the tree costs this file only. */
+function extractGuarded(python: PythonSupport, file: string, text: string, tree: Tree): FileFacts {
+  try {
+    return extractPython(file, text, tree);
+  } catch (e) {
+    python.recover?.();
+    return unreadableFile(file, text, `reading it failed (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+function unreadableFile(file: string, text: string, why: string): FileFacts {
+  const message = `FK Guard skipped this file: ${why}.`;
+  return { ...emptyFacts(file, text, 'python'), errors: [{ message, span: { start: 0, end: 0 }, lost: 'the whole file' }] };
 }
 
 /** The facts of a file that defines only string constants (a `constants.py`), without parsing it. */

@@ -68,7 +68,8 @@ export class MigrationHistory {
    * they leave, with their history.
    */
   static replay(files: Iterable<FileFacts>, resolver: HistoryResolver): MigrationHistory {
-    const migrations = [...files].filter((f) => f.migration && f.migration.ops.length > 0);
+    // Every migration file has its place, also one that changes no table: its references are checked then.
+    const migrations = [...files].filter((f) => f.migration);
     const byRevision = new Map<string, FileFacts>();
     for (const m of migrations) if (m.migration?.revision) byRevision.set(m.migration.revision, m);
     const ordered: FileFacts[] = [];
@@ -82,7 +83,7 @@ export class MigrationHistory {
       }
       ordered.push(m);
     };
-    for (const m of [...migrations].sort((a, b) => a.file.localeCompare(b.file))) place(m, 0);
+    for (const m of [...migrations].sort((a, b) => naturalCompare(a.file, b.file))) place(m, 0);
 
     const state = new Map<string, TableDef>();
     const history = new Map<string, Life[]>();
@@ -177,4 +178,30 @@ function dropColumn(def: TableDef, name: string): void {
   if (!col) return;
   def.columns.delete(name);
   for (const [attr, c] of def.attrs) if (c === col) def.attrs.delete(attr);
+}
+
+/**
+ * Path order as migration tools run files: runs of digits compare as numbers (`V2__` before `V10__`,
+ * `9_x.sql` before `10_x.sql`), the rest by code unit, so the order never depends on a locale.
+ */
+export function naturalCompare(a: string, b: string): number {
+  const chunk = /(\d+)|(\D+)/g;
+  const xs = a.match(chunk) ?? [];
+  const ys = b.match(chunk) ?? [];
+  for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
+    const x = xs[i];
+    const y = ys[i];
+    if (x === y) continue;
+    const dx = /^\d/.test(x);
+    const dy = /^\d/.test(y);
+    if (dx && dy) {
+      // Leading zeros aside, a longer run of digits is a larger number; equal values fall back to the text.
+      const nx = x.replace(/^0+(?=\d)/, '');
+      const ny = y.replace(/^0+(?=\d)/, '');
+      if (nx.length !== ny.length) return nx.length - ny.length;
+      if (nx !== ny) return nx < ny ? -1 : 1;
+    }
+    return x < y ? -1 : 1;
+  }
+  return xs.length - ys.length;
 }

@@ -4,16 +4,36 @@ import { SchemaSnapshot } from './schemaSnapshot';
 import { Suggestion, TableNames } from './suggest';
 import { knownType } from './typeFamilies';
 import { rangeOf } from './text';
+import { Binding, PythonNames } from './python/names';
 import { addColumn, newTable, TableDef, tableKey } from './tables';
-import { ClassFact, ColumnFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact, TypeFamily } from './types';
+import { ClassFact, ColumnFact, CoreTableFact, Derivation, FileFacts, NameExpr, Span, TypeFact, TypeFamily } from './types';
 
 export { tableKey } from './tables';
 export type { IndexedColumn, TableDef, TableOrigin } from './tables';
 
-/** How a class maps: to a table, to nothing (a mixin or abstract base), or to a table whose name is unknown. */
-type ClassMapping = { table: TableDef } | { table: undefined; unknownName: boolean };
+/**
+ * A class whose table name FK Guard cannot know: a `@declared_attr` `__tablename__` it cannot evaluate, or a
+ * base it cannot resolve (which may name the table). A reference to a table such a class could define is
+ * not an error, but unchecked.
+ */
+export interface NamelessClass {
+  file: string;
+  cls: ClassFact;
+  reason: 'declared-attr' | 'unresolved-base';
+  /** The base that decides the name (`Base`), or the unresolved base. */
+  base: string;
+  /** Where the unreadable `__tablename__` is, for the one note that explains it. */
+  baseFile?: string;
+  baseClass?: ClassFact;
+}
 
-const WELL_KNOWN_BASES = /(^|\.)(object|Base|Model|DeclarativeBase|DeclarativeBaseNoMeta|SQLModel|AsyncAttrs|MappedAsDataclass|Generic|Protocol|ABC|Enum|str|int|TypeDecorator)$/;
+/** How a class maps: to a table, to nothing (a mixin or abstract base), or to a table whose name is unknown. */
+export type ClassMapping = { table: TableDef } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+
+/** Bases from outside the workspace that add no columns: SQLAlchemy's own, typing's, the standard library's. */
+const KNOWN_EXTERNAL_BASES = /^(DeclarativeBase|DeclarativeBaseNoMeta|SQLModel|AsyncAttrs|MappedAsDataclass|Generic|Protocol|ABC|Enum|IntEnum|StrEnum|TypeDecorator|UserDefinedType|NamedTuple|TypedDict|object)$/;
+/** Builtins a class may derive from without importing them. */
+const BUILTIN_BASES = /^(object|str|int|float|dict|list|tuple|Exception|type)$/;
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -50,6 +70,17 @@ export class SchemaIndex {
   private classMap = new Map<string, ClassMapping>();
   private classesByName = new Map<string, Array<{ file: string; cls: ClassFact }>>();
   private classLookups = new Map<string, { file: string; cls: ClassFact } | undefined>();
+  /** Python name resolution over the files' facts (see `python/names.ts`). */
+  private readonly names = new PythonNames({
+    facts: (f) => this.files.get(f),
+    moduleFiles: (m) => this.modules.get(m) ?? [],
+    hasPackage: (m) => this.packagePaths().has(m),
+  });
+  private packages: Set<string> | undefined;
+  /** Tables declared by classes and Core `Table`s inside migration files, by file (see `addTable`). */
+  private migrationLocal = new Map<string, TableDef[]>();
+  /** Classes whose table names FK Guard cannot know, by file. */
+  private nameless = new Map<string, NamelessClass[]>();
   private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
   private modules = new Map<string, string[]>();
   private externals = new Map<string, TableDef>();
@@ -371,9 +402,17 @@ export class SchemaIndex {
     return this.moduleFiles(imp.name ? imp.module : imp.module)[0];
   }
 
-  /** A class as `file` sees the name: its own, an imported one, or the only class of that name. */
+  /**
+   * A class as `file` sees the name. In Python, by Python's scoping (see `python/names.ts`): a name the file
+   * does not bind is no class, whatever other files define. Other languages name their entity classes
+   * across files by name alone, so for them the old lookup stands.
+   */
   findClass(file: string, dotted: string): { file: string; cls: ClassFact } | undefined {
     this.ensure();
+    if (this.files.get(file)?.language === 'python') {
+      const b = this.names.resolve(file, dotted);
+      return b?.kind === 'class' ? { file: b.file, cls: b.cls } : undefined;
+    }
     // Deriving the tables asks the same question many times per class (bases, mixins, schema, metadata).
     const key = `${file}\u0000${dotted}`;
     if (this.classLookups.has(key)) return this.classLookups.get(key);
@@ -401,6 +440,56 @@ export class SchemaIndex {
       if (hit) return hit;
     }
     return local ?? candidates[0];
+  }
+
+  /** What a Python name means in `file`. */
+  binding(file: string, dotted: string): Binding | undefined {
+    this.ensure();
+    return this.names.resolve(file, dotted);
+  }
+
+  /**
+   * Classes whose table name FK Guard cannot know and that could define `table`: their name, lowered and
+   * without underscores, is part of the table's (`ShoppingCart` → `app_shopping_carts`).
+   */
+  namelessCandidate(table: string, metadataId?: string): NamelessClass | undefined {
+    this.ensure();
+    const flat = table.toLowerCase().replace(/_/g, '');
+    for (const list of this.nameless.values()) {
+      for (const n of list) {
+        const name = n.cls.name.toLowerCase();
+        if (!flat.includes(name) && !(name.endsWith('y') && flat.includes(name.slice(0, -1)))) continue;
+        if (metadataId && n.reason === 'declared-attr') {
+          const m = this.classMetadata(n.file, n.cls, new Set());
+          if (m && m !== metadataId) continue;
+        }
+        return n;
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether the `@declared_attr` `__tablename__` of `cls` can be evaluated (its body and the helpers it calls). */
+  evaluatesTablename(file: string, cls: ClassFact): boolean {
+    this.ensure();
+    return cls.tablenameDerivation !== undefined && this.names.evaluate(file, cls.tablenameDerivation, 'Probe') !== undefined;
+  }
+
+  /** Every class whose table name FK Guard cannot know, by file order. */
+  namelessClasses(): NamelessClass[] {
+    this.ensure();
+    return [...this.nameless.keys()].sort().flatMap((f) => this.nameless.get(f)!);
+  }
+
+  private packagePaths(): Set<string> {
+    if (this.packages) return this.packages;
+    const out = new Set<string>();
+    for (const m of this.modules.keys()) {
+      const parts = m.split('.');
+      for (let i = 1; i < parts.length; i++) out.add(parts.slice(0, i).join('.'));
+    }
+    this.packages = out;
+    return out;
   }
 
   /** The classes one dialect read (`prisma` models), with their files: what an unknown model name may mean. */
@@ -436,6 +525,8 @@ export class SchemaIndex {
 
   private buildClasses(only?: ReadonlySet<string>): void {
     this.classLookups = new Map();
+    this.names.clear();
+    this.packages = undefined;
     if (!only) this.classesByName = new Map();
     else for (const [n, list] of this.classesByName) {
       const kept = list.filter((c) => !only.has(c.file));
@@ -480,6 +571,8 @@ export class SchemaIndex {
     this.defsByFile = new Map();
     this.classMap = new Map();
     this.coreByVar = new Map();
+    this.nameless = new Map();
+    this.migrationLocal = new Map();
     for (const f of this.files.values()) {
       for (const cls of f.classes) this.mapClass(f.file, cls, new Set());
       for (const t of f.tables) if (t.origin === 'core') this.addCoreTable(f, t);
@@ -536,6 +629,8 @@ export class SchemaIndex {
         else this.tables.delete(d.key);
       }
       this.defsByFile.delete(f);
+      this.nameless.delete(f);
+      this.migrationLocal.delete(f);
       for (const [v, list] of this.coreByVar) {
         const kept = list.filter((x) => x.file !== f);
         if (kept.length > 0) this.coreByVar.set(v, kept);
@@ -554,6 +649,14 @@ export class SchemaIndex {
   }
 
   private addTable(def: TableDef): void {
+    if (this.files.get(def.file)?.migration) {
+      // Classes and Tables a migration declares for its own queries are never part of the application's
+      // metadata: only references written in that migration see them.
+      let local = this.migrationLocal.get(def.file);
+      if (!local) this.migrationLocal.set(def.file, (local = []));
+      local.push(def);
+      return;
+    }
     let list = this.tables.get(def.key);
     if (!list) this.tables.set(def.key, (list = []));
     // Definitions of one key stay in (file, position) order however they were derived, so the first one,
@@ -572,6 +675,7 @@ export class SchemaIndex {
     const def = newTable(name, t.schema, 'core', f.file, t.nameSpan);
     for (const c of t.columns) addColumn(def, c, f.file, this.resolveType(f.file, c.type));
     def.keys = t.keys;
+    if (t.fallback) def.fallback = true;
     def.metadataId = t.metadata ? this.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
     this.addTable(def);
     if (t.variable) {
@@ -594,20 +698,19 @@ export class SchemaIndex {
     visiting.add(id);
 
     const bases = cls.bases.map((b) => ({ text: b, found: this.findClass(file, b) }));
-    let incomplete = false;
+    const unresolvedBase = this.unresolvedBase(file, cls, new Set());
+    const incomplete = unresolvedBase !== undefined;
     let parentTable: TableDef | undefined;
     let declaredAttr = cls.declaredTablename;
     let unknownParent = false;
     for (const b of bases) {
-      if (!b.found) {
-        if (!WELL_KNOWN_BASES.test(b.text) && !this.isMetadataRoot(file, b.text)) incomplete = true;
-        continue;
-      }
+      if (!b.found) continue;
       const m = this.mapClass(b.found.file, b.found.cls, visiting);
       if (m.table && !parentTable) parentTable = m.table;
       if (!m.table && m.unknownName) unknownParent = true;
       if (this.inheritsDeclaredTablename(b.found.file, b.found.cls, new Set())) declaredAttr = true;
     }
+    let nameless: NamelessClass | undefined;
 
     let name: string | undefined;
     let unknownName = false;
@@ -626,22 +729,38 @@ export class SchemaIndex {
     } else if (this.isDeclarativeRoot(file, cls)) {
       name = undefined;
     } else if (declaredAttr && this.descendsFromDeclarative(file, cls, new Set())) {
+      // The body of `__tablename__`, when FK Guard can evaluate it, says what Python computes; the
+      // `naming.declared-attr` setting stands in for a body it cannot read.
+      const owner = this.declaredTablenameOwner(file, cls, new Set());
+      const derived = owner?.cls.tablenameDerivation ? this.names.evaluate(owner.file, owner.cls.tablenameDerivation, cls.name) : undefined;
       const convention = this.config.naming.declaredAttr;
-      if (convention) name = applyConvention(convention, cls.name);
-      else unknownName = true;
+      if (derived) name = derived;
+      else if (convention) name = applyConvention(convention, cls.name);
+      else {
+        unknownName = true;
+        nameless = { file, cls, reason: 'declared-attr', base: owner?.cls.name ?? cls.name, baseFile: owner?.file, baseClass: owner?.cls };
+      }
     } else if (cls.sqlmodelTable) {
       name = cls.name.toLowerCase();
     } else if (this.isFlaskModel(file, cls, new Set())) {
       name = camelToSnake(cls.name);
+    } else if (unresolvedBase !== undefined && !cls.framework) {
+      // A base FK Guard cannot see may name the table (its own `__tablename__` rule) or map nothing.
+      nameless = { file, cls, reason: 'unresolved-base', base: unresolvedBase };
+    }
+    if (nameless) {
+      let list = this.nameless.get(file);
+      if (!list) this.nameless.set(file, (list = []));
+      list.push(nameless);
     }
 
     if (cls.abstract || (!name && !unknownName)) {
-      const mapping: ClassMapping = { table: undefined, unknownName: false };
+      const mapping: ClassMapping = { table: undefined, unknownName: false, nameless };
       this.classMap.set(id, mapping);
       return mapping;
     }
     if (!name) {
-      const mapping: ClassMapping = { table: undefined, unknownName: true };
+      const mapping: ClassMapping = { table: undefined, unknownName: true, nameless };
       this.classMap.set(id, mapping);
       return mapping;
     }
@@ -649,6 +768,8 @@ export class SchemaIndex {
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
     def.incomplete = incomplete;
+    if (!schema && this.inheritsUnknownSchema(file, cls, new Set())) def.schemaUnknown = true;
+    def.unresolvedBase = unresolvedBase;
     def.metadataId = this.classMetadata(file, cls, new Set());
     this.addClassColumns(def, file, cls, new Set());
     const mapping: ClassMapping = { table: def };
@@ -669,6 +790,15 @@ export class SchemaIndex {
       if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
       addColumn(def, c, file, this.resolveType(file, c.type));
     }
+    for (const o of cls.opaque ?? []) {
+      const b = this.names.resolve(file, o.callee);
+      if (b?.kind === 'column-helper') {
+        addColumn(def, { ...b.column, name: o.attr, span: o.span }, file, this.resolveType(b.file, b.column.type));
+      } else if (!def.columns.has(o.attr)) {
+        def.incomplete = true;
+        def.unresolvedColumn ??= `${o.attr} = ${o.callee}(...)`;
+      }
+    }
     for (const k of cls.keys) def.keys.push(k);
     for (const b of cls.bases) {
       const found = this.findClass(file, b);
@@ -677,6 +807,55 @@ export class SchemaIndex {
       if (m?.table && m.table !== def) continue;
       this.addClassColumns(def, found.file, found.cls, seen);
     }
+  }
+
+  /**
+   * The first base in the ancestry of a Python class that FK Guard cannot resolve to something whose
+   * columns it knows (a class of the workspace, a metadata object, SQLAlchemy's own bases), as written;
+   * undefined when every ancestor is known. The class's columns are incomplete then.
+   */
+  private unresolvedBase(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+    if (this.files.get(file)?.language !== 'python') {
+      // Other readers keep only the bases a project can define (TypeORM's `BaseEntity`, sequelize's `Model`
+      // are dropped), so any base not found among the workspace's classes adds columns FK Guard cannot see.
+      for (const text of cls.bases) {
+        const f = this.findClass(file, text);
+        if (!f) return text;
+        const deeper = this.unresolvedBase(f.file, f.cls, seen);
+        if (deeper !== undefined) return deeper;
+      }
+      return undefined;
+    }
+    for (const text of cls.bases) {
+      const b = this.names.resolve(file, text);
+      if (b?.kind === 'class') {
+        const deeper = this.unresolvedBase(b.file, b.cls, seen);
+        if (deeper !== undefined) return deeper;
+        continue;
+      }
+      if (b?.kind === 'metadata') continue;
+      if (b?.kind === 'external' && KNOWN_EXTERNAL_BASES.test(b.name)) continue;
+      if (!b && BUILTIN_BASES.test(text)) continue;
+      return text;
+    }
+    return undefined;
+  }
+
+  /** The nearest class in the ancestry (itself first) that declares `__tablename__` with `@declared_attr`. */
+  private declaredTablenameOwner(file: string, cls: ClassFact, seen: Set<string>): { file: string; cls: ClassFact } | undefined {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+    if (cls.declaredTablename) return { file, cls };
+    for (const b of cls.bases) {
+      const f = this.findClass(file, b);
+      const owner = f ? this.declaredTablenameOwner(f.file, f.cls, seen) : undefined;
+      if (owner) return owner;
+    }
+    return undefined;
   }
 
   private inheritsDeclaredTablename(file: string, cls: ClassFact, seen: Set<string>): boolean {
@@ -702,6 +881,35 @@ export class SchemaIndex {
       const s = f.cls.schema ?? this.inheritedSchema(f.file, f.cls, seen);
       if (s) return s;
     }
+    return undefined;
+  }
+
+  /** Whether a computed `__table_args__` on the class or an unmapped base may set its schema. */
+  private inheritsUnknownSchema(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (cls.schemaUnknown) return true;
+    for (const b of cls.bases) {
+      const f = this.findClass(file, b);
+      if (!f || f.cls.schema) continue;
+      const m = this.classMap.get(classId(f.file, f.cls.name));
+      if (m?.table) continue;
+      if (this.inheritsUnknownSchema(f.file, f.cls, seen)) return true;
+    }
+    return false;
+  }
+
+  /** The tables a migration file declares for itself under `key` (see `addTable`). */
+  localDefinitions(file: string, key: string): TableDef[] {
+    this.ensure();
+    return this.migrationLocal.get(file)?.filter((d) => d.key === key) ?? [];
+  }
+
+  /** A table named `name` (in any schema) whose schema comes from a computed `__table_args__`. */
+  unknownSchemaTable(name: string): TableDef | undefined {
+    this.ensure();
+    for (const defs of this.tables.values()) for (const d of defs) if (d.schemaUnknown && d.name === name) return d;
     return undefined;
   }
 
@@ -732,7 +940,8 @@ export class SchemaIndex {
     if (seen.has(id)) return false;
     seen.add(id);
     for (const b of cls.bases) {
-      if (/(^|\.)Model$/.test(b) && b !== 'SQLModel' && !this.findClass(file, b)) return true;
+      // `db.Model` of `db = SQLAlchemy()`: a metadata object's model class, which names tables itself.
+      if (/(^|\.)Model$/.test(b) && b !== 'SQLModel' && this.names.resolve(file, b)?.kind === 'metadata') return true;
       const f = this.findClass(file, b);
       if (f && this.isFlaskModel(f.file, f.cls, seen)) return true;
     }
@@ -745,19 +954,19 @@ export class SchemaIndex {
 
   /** The identity of a metadata root (`Base`, `metadata`, `db`) as `file` sees it, or undefined. */
   metadataOf(file: string, name: string): string | undefined {
-    const head = name.split('.')[0];
-    if (head === 'SQLModel') return 'sqlmodel';
-    const own = this.files.get(file)?.metadataRoots.find((r) => r.name === head);
-    if (own) return `${file}#${head}`;
-    const imp = this.files.get(file)?.imports.find((i) => i.local === head);
-    if (imp?.name) {
-      for (const f of this.moduleFiles(imp.module)) {
-        if (this.files.get(f)?.metadataRoots.some((r) => r.name === imp.name)) return `${f}#${imp.name}`;
-      }
+    const head = name.replace(/\.(metadata|Model)$/, '');
+    const b = this.names.resolve(file, head);
+    if (!b) return head === 'SQLModel' ? 'sqlmodel' : undefined;
+    switch (b.kind) {
+      case 'metadata':
+        return b.id;
+      case 'external':
+        return b.name === 'SQLModel' ? 'sqlmodel' : undefined;
+      case 'class':
+        return this.files.get(b.file)?.metadataRoots.some((r) => r.name === b.cls.name) ? `${b.file}#${b.cls.name}` : this.classMetadata(b.file, b.cls, new Set());
+      default:
+        return undefined;
     }
-    const all: string[] = [];
-    for (const f of this.files.values()) if (f.metadataRoots.some((r) => r.name === head)) all.push(`${f.file}#${head}`);
-    return all.length === 1 ? all[0] : undefined;
   }
 
   private classMetadata(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
@@ -971,6 +1180,14 @@ function provision(f: FileFacts): Provision {
       }
     }
   }
+  for (const c of f.classes) {
+    // A class without a table name of its own may name one FK Guard cannot know (see `namelessCandidate`):
+    // every string reference depends on such classes' headers.
+    if (!c.tablename) add('t:?', sig([c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract]));
+  }
+  for (const [k, v] of Object.entries(f.functions ?? {})) add(`f:${k}`, sig(v));
+  for (const [k, v] of Object.entries(f.columnHelpers ?? {})) add(`f:${k}`, sig(v));
+  for (const [k, v] of Object.entries(f.aliases ?? {})) add(`a:${k}`, v);
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
   for (const r of f.metadataRoots) add(`m:${r.name}`, String(lineOf(r.span.start)));
@@ -1024,13 +1241,14 @@ function usesOf(f: FileFacts): Uses {
     else if (e.kind === 'template') for (const p of e.parts) if ('const' in p) uses.add(`k:${p.const}`);
   };
   for (const r of f.references) {
+    if (r.form === 'string' || r.form === 'pair') uses.add('t:?');
     addExpr(r.target);
     if (r.table) {
       if (r.table.kind === 'literal') uses.add(`t:${r.table.value}`);
       else addExpr(r.table);
     }
     if (r.owner) {
-      uses.add(`c:${r.owner}`);
+      uses.add(`c:${r.owner.split('.').pop()}`);
       uses.add(`v:${r.owner}`);
     }
   }
@@ -1041,8 +1259,13 @@ function usesOf(f: FileFacts): Uses {
     for (const b of c.bases) {
       defs.add(`c:${b.split('.').pop()}`);
       defs.add(`m:${b.split('.')[0]}`);
+      defs.add(`a:${b.split('.')[0]}`);
+      // `from pkg.base import IdModel as Model`: the class the alias names.
+      for (const i of f.imports) if (i.local === b.split('.')[0] && i.name) defs.add(`c:${i.name}`);
     }
     if (c.tablename?.kind === 'const') defs.add(`k:${c.tablename.name}`);
+    for (const o of c.opaque ?? []) defs.add(`f:${o.callee.split('.').pop()}`);
+    for (const fn of derivationCalls(c.tablenameDerivation)) defs.add(`f:${fn.split('.').pop()}`);
     for (const col of c.columns) addType(col.type);
   }
   for (const t of f.tables) {
@@ -1054,4 +1277,21 @@ function usesOf(f: FileFacts): Uses {
   // A migration's tables depend on every earlier migration.
   if (f.migration) defs.add('migrations');
   return { refs: uses, defs };
+}
+
+/** The functions a table-name derivation calls, as written. */
+function derivationCalls(d: Derivation | undefined): string[] {
+  if (!d) return [];
+  switch (d.k) {
+    case 'call':
+      return [d.fn, ...d.args.flatMap(derivationCalls)];
+    case 'lower':
+    case 'upper':
+    case 'sub':
+      return derivationCalls(d.of);
+    case 'concat':
+      return d.parts.flatMap(derivationCalls);
+    default:
+      return [];
+  }
 }

@@ -27,7 +27,9 @@ export type RuleId =
   | 'not-unique-target'
   | 'ambiguous-table'
   | 'cross-metadata'
-  | 'unresolved-reference';
+  | 'unresolved-reference'
+  | 'parse-error'
+  | 'unused-suppression';
 
 export const ALL_RULES: readonly RuleId[] = [
   'unknown-table',
@@ -37,6 +39,8 @@ export const ALL_RULES: readonly RuleId[] = [
   'ambiguous-table',
   'cross-metadata',
   'unresolved-reference',
+  'parse-error',
+  'unused-suppression',
 ];
 
 /** The broad kind of a column type. Two columns of one family compare by `sqlType`. */
@@ -138,8 +142,13 @@ export interface ClassFact {
   sqlmodelTable: boolean;
   tablename?: NameExpr;
   tablenameSpan?: Span;
-  /** `@declared_attr def __tablename__` on this class: a project convention FK Guard cannot read. */
+  /** `@declared_attr def __tablename__` on this class: a project convention, derived from its body if readable. */
   declaredTablename: boolean;
+  /**
+   * What the `@declared_attr` `__tablename__` body computes from the class name, when FK Guard could read
+   * it (`cls.__name__.lower() + "s"`, a regex snake_case, a helper function); absent when it could not.
+   */
+  tablenameDerivation?: Derivation;
   abstract: boolean;
   /**
    * Project decorators on the class or its members that FK Guard could not follow (defined in another file,
@@ -147,12 +156,39 @@ export interface ClassFact {
    */
   opaqueDecorators?: string[];
   schema?: string;
+  /** `__table_args__` is computed (`@declared_attr`, a call, a constant) and no literal schema was found. */
+  schemaUnknown?: true;
   columns: ColumnFact[];
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */
   keys: string[][];
+  /**
+   * Attributes assigned from a call FK Guard does not know (`id = pk()`), which may build a column: the
+   * index follows a column helper of the workspace, and otherwise counts the class's columns as incomplete.
+   */
+  opaque?: Array<{ attr: string; callee: string; span: Span }>;
   span: Span;
   nameSpan: Span;
+}
+
+/**
+ * A string computation over a class name that FK Guard can evaluate exactly as Python would: the name
+ * itself (`cls.__name__`), a function parameter, literals, `+` and f-string concatenation, `.lower()`,
+ * `.upper()`, `re.sub(pattern, repl, x)` with literal arguments, and calls of functions of the workspace.
+ */
+export type Derivation =
+  | { k: 'name' }
+  | { k: 'param'; i: number }
+  | { k: 'lit'; v: string }
+  | { k: 'lower' | 'upper'; of: Derivation }
+  | { k: 'sub'; pattern: string; repl: string; of: Derivation }
+  | { k: 'concat'; parts: Derivation[] }
+  | { k: 'call'; fn: string; args: Derivation[] };
+
+/** A module-level function whose body FK Guard can evaluate (a table-name helper): its body as a derivation. */
+export interface FunctionFact {
+  params: number;
+  body: Derivation;
 }
 
 /** `ForeignKeyConstraint([...local], [...remote])`: pairs resolved by the index. */
@@ -175,6 +211,11 @@ export interface CoreTableFact {
   span: Span;
   nameSpan: Span;
   origin: 'core' | 'migration';
+  /**
+   * Built only as a fallback (`except ImportError:`, `if "t" not in metadata.tables:`): the same table as
+   * the one defined elsewhere, not a second definition.
+   */
+  fallback?: true;
 }
 
 /** Alembic operations other than create_table, in source order within `upgrade()`. */
@@ -266,6 +307,11 @@ export interface MetadataRootFact {
 export interface ParseError {
   message: string;
   span: Span;
+  /**
+   * What went unread because of this error (`the foreign key in it`, `the whole file`), when a table, a
+   * column or a reference did; the `parse-error` rule reports these. Unset for errors that cost nothing.
+   */
+  lost?: string;
 }
 
 export type SourceLanguage = 'python' | 'typescript' | 'prisma' | 'sql';
@@ -283,6 +329,20 @@ export interface FileFacts {
   references: ReferenceFact[];
   migration?: { revision?: string; downRevision?: string[]; ops: MigrationOp[] };
   metadataRoots: MetadataRootFact[];
+  /**
+   * Module-level names bound by an assignment that is recorded nowhere else: the right-hand side as written
+   * when it is a dotted name (`Model = db.Model`), the empty string for anything else (`Base = make_base()`).
+   * An assignment shadows every import and every other file's class of that name.
+   */
+  aliases?: Record<string, string>;
+  /** Modules imported with `from m import *`. */
+  starImports?: string[];
+  /** Module-level functions FK Guard can evaluate (table-name helpers). */
+  functions?: Record<string, FunctionFact>;
+  /** Names bound to `functools.partial(Column, ...)`: calling them builds a column. */
+  columnPartials?: string[];
+  /** Module-level functions that return a column (`def pk(): return Column(Integer, primary_key=True)`). */
+  columnHelpers?: Record<string, ColumnFact>;
   /** Type aliases and TypeDecorators defined here: name → the family their `impl` gives. */
   typeDecorators: Record<string, { family: TypeFamily; sqlType: string }>;
   errors: ParseError[];
@@ -290,6 +350,52 @@ export interface FileFacts {
   lineStarts: number[];
   /** The file was not parsed: only its module-level string constants were read. */
   constantsOnly?: true;
+}
+
+/**
+ * Why a reference was not checked. FK Guard reports an error only when it can prove it; a reference it
+ * cannot resolve with certainty is counted under one of these reasons instead of being reported.
+ */
+export type UncheckedReason =
+  /** The target is computed at run time (a call, a constant or f-string FK Guard cannot read). */
+  | 'dynamic-name'
+  /** The table name comes from a `@declared_attr` `__tablename__` whose body FK Guard cannot evaluate. */
+  | 'declared-attr'
+  /** The table's columns come partly from a base class FK Guard cannot resolve. */
+  | 'unresolved-base'
+  /** The referenced column's type is unknown (a type from outside the workspace), so types are not compared. */
+  | 'unknown-key-type'
+  /** The reference sits in a migration folder that Alembic does not run. */
+  | 'outside-history'
+  /** A class attribute is built by a call FK Guard cannot read, which may make the referenced column. */
+  | 'unresolved-column'
+  /** The class or table variable is defined outside the workspace (an installed package). */
+  | 'outside-workspace'
+  /** The table is listed in `external-tables`: its columns are not known. */
+  | 'external-table'
+  /** Several definitions of the table disagree and none belongs to the reference's own metadata or package. */
+  | 'ambiguous-table';
+
+export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
+  'dynamic-name',
+  'declared-attr',
+  'unresolved-base',
+  'unknown-key-type',
+  'outside-history',
+  'unresolved-column',
+  'outside-workspace',
+  'external-table',
+  'ambiguous-table',
+];
+
+export interface UncheckedReference {
+  file: string;
+  range: Range;
+  /** The reference as written (`user.id`). */
+  reference?: string;
+  reason: UncheckedReason;
+  /** One sentence on what FK Guard could not know. */
+  detail: string;
 }
 
 export interface TextEdit {

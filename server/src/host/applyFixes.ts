@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits } from '../core/text';
 import { Finding, Fix, Position, TextEdit } from '../core/types';
-import { readSourceFile } from './workspace';
+import { isWithin, readSourceFile } from './workspace';
 
 export interface ChosenFix {
   finding: Finding;
@@ -92,14 +92,40 @@ export interface FixWriteResult {
   failed: Array<{ file: string; reason: string }>;
 }
 
+export interface FixWriteOptions {
+  /** Real paths of the scanned roots: a file whose real path is in none of them is never written. */
+  within?: readonly string[];
+  /** Called after the new text is staged and before it replaces the file; tests write to the file here. */
+  beforeReplace?: (absPath: string) => void | Promise<void>;
+}
+
+/** The line ending a text uses most: the one an inserted line must use too. */
+export function dominantEol(text: string): '\n' | '\r\n' | '\r' {
+  let crlf = 0;
+  let lf = 0;
+  let cr = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) {
+        crlf++;
+        i++;
+      } else cr++;
+    } else if (c === 10) lf++;
+  }
+  return crlf > lf && crlf >= cr ? '\r\n' : cr > lf && cr > crlf ? '\r' : '\n';
+}
+
 /**
  * Applies planned edits file by file. Before writing, each file is read again and compared with the text the
  * fixes were computed on; if it changed, it is left alone (the offsets would land in the wrong places).
- * `lookup` gives, for a file id, where it is and the text the scan saw.
+ * `lookup` gives, for a file id, where it is and the text the scan saw. Line breaks in the edits' text take the
+ * file's own line ending; a file outside `within`, or read-only, is not written.
  */
 export async function writeFixes(
   plan: FixPlan,
   lookup: (file: string) => FileToFix | undefined,
+  options: FixWriteOptions = {},
 ): Promise<FixWriteResult> {
   const written: FixWriteResult['written'] = [];
   const failed: FixWriteResult['failed'] = [];
@@ -108,6 +134,19 @@ export async function writeFixes(
     if (!target) {
       failed.push({ file, reason: 'not part of the scan; not fixed' });
       continue;
+    }
+    if (options.within) {
+      let real: string;
+      try {
+        real = await fs.realpath(target.absPath);
+      } catch (err) {
+        failed.push({ file, reason: `cannot be read again (${(err as Error).message}); not fixed` });
+        continue;
+      }
+      if (!options.within.some((root) => isWithin(root, real))) {
+        failed.push({ file, reason: `is a link to ${real}, outside the scanned folder; not fixed` });
+        continue;
+      }
     }
     const now = await readSourceFile(target.absPath, Number.MAX_SAFE_INTEGER);
     if ('skipped' in now) {
@@ -118,37 +157,102 @@ export async function writeFixes(
       failed.push({ file, reason: 'changed since the scan; not fixed (run again)' });
       continue;
     }
+    const eol = dominantEol(target.text);
+    const local = eol === '\n' ? edits : edits.map((e) => ({ ...e, newText: e.newText.replace(/\r\n|\r|\n/g, eol) }));
     let next: string;
     try {
-      next = applyEdits(target.text, edits);
+      next = applyEdits(target.text, local);
     } catch (err) {
       failed.push({ file, reason: `the fixes do not apply (${(err as Error).message}); not fixed` });
       continue;
     }
     if (next === target.text) continue;
+    const bom = now.bom ? '\uFEFF' : '';
     try {
-      await writeFileAtomic(target.absPath, (now.bom ? '\uFEFF' : '') + next);
+      await writeFileSafely(target.absPath, bom + next, bom + target.text, options.beforeReplace);
       written.push({ file, edits: edits.length });
     } catch (err) {
-      failed.push({ file, reason: `not written (${(err as Error).message})` });
+      failed.push({ file, reason: err instanceof FixRefused ? err.message : `not written (${(err as Error).message})` });
     }
   }
   return { written, failed };
 }
 
-/**
- * Writes through a temporary file in the same folder and a rename, so readers see the old file or the new
- * one, never a mix. The file keeps its permission bits; a symlink keeps pointing at the file it pointed at,
- * which is the one rewritten.
- */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const real = await fs.realpath(file);
-  const { mode } = await fs.stat(real);
-  const tmp = path.join(path.dirname(real), `.${path.basename(real)}.fkguard-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+/** A reason not to write a file that is not a failure of the write itself. */
+class FixRefused extends Error {}
+
+/** `.NAME.fkguard-PID-HEX.tmp`: the temporary files `writeFileSafely` makes. */
+const TEMP_NAME = /^\.(.+)\.fkguard-(\d+)-[0-9a-f]{8}\.tmp$/;
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
   try {
-    await fs.writeFile(tmp, text, { encoding: 'utf8', mode: mode & 0o7777, flag: 'wx' });
-    // The umask may have narrowed the mode given to writeFile.
-    await fs.chmod(tmp, mode & 0o7777);
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files of our own naming left in `dir` by a run that was killed mid-write. */
+async function removeStaleTemps(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (m && !isAlive(Number(m[2]))) await fs.rm(path.join(dir, name), { force: true });
+  }
+}
+
+/**
+ * Writes `text` over `file`, which must still hold `expected`. Normally through a temporary file in the same
+ * folder and a rename, so readers see the old file or the new one, never a mix; the new file gets the old
+ * one's permission bits, owner and group. A file with several hard links is written in place instead (a
+ * rename would leave the other names with the old text), and so is one whose owner cannot be given back. A
+ * read-only file is refused. The file is compared with `expected` once more just before it is replaced, so a
+ * write by another program in the meantime is not lost.
+ */
+export async function writeFileSafely(
+  file: string,
+  text: string,
+  expected: string,
+  beforeReplace?: (file: string) => void | Promise<void>,
+): Promise<void> {
+  const real = await fs.realpath(file);
+  const st = await fs.stat(real);
+  if ((st.mode & 0o222) === 0) throw new FixRefused(`is read-only (mode ${(st.mode & 0o777).toString(8)}); not fixed`);
+  const dir = path.dirname(real);
+  await removeStaleTemps(dir);
+  const unchanged = async () => (await fs.readFile(real, 'utf8')) === expected;
+  const changed = () => new FixRefused('changed while the fix was being written; not fixed (run again)');
+
+  const inPlace = async () => {
+    await beforeReplace?.(file);
+    if (!(await unchanged())) throw changed();
+    await fs.writeFile(real, text, { encoding: 'utf8', flag: 'r+' }).then(() => fs.truncate(real, Buffer.byteLength(text)));
+  };
+  if (st.nlink > 1) return inPlace();
+
+  const tmp = path.join(dir, `.${path.basename(real)}.fkguard-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await fs.writeFile(tmp, text, { encoding: 'utf8', mode: st.mode & 0o7777, flag: 'wx' });
+    if (typeof process.getuid === 'function' && (st.uid !== process.getuid() || st.gid !== process.getgid?.())) {
+      try {
+        await fs.chown(tmp, st.uid, st.gid);
+      } catch {
+        // Only root may give a file away: write in place, which keeps the file (and its owner) as it is.
+        await fs.rm(tmp, { force: true });
+        return inPlace();
+      }
+    }
+    // The umask may have narrowed the mode given to writeFile, and chown clears set-id bits.
+    await fs.chmod(tmp, st.mode & 0o7777);
+    await beforeReplace?.(file);
+    if (!(await unchanged())) throw changed();
     await fs.rename(tmp, real);
   } catch (err) {
     await fs.rm(tmp, { force: true });

@@ -23,31 +23,46 @@ function workerScript(): string | undefined {
 /**
  * Parses files on worker threads, one per core, so a cold scan is not bound to one core. Requests are sent
  * in small batches to keep messages few; each answer is a file's facts, ready for `Engine.acceptFacts`.
+ * A worker that dies (a fault the parser's own recovery did not catch) fails only the requests it held, and
+ * a fresh worker takes its place: the caller parses those files itself, every other file goes on here.
  */
 export class FactsPool {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (f: FileFacts | undefined) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { worker: number; resolve: (f: FileFacts | undefined) => void; reject: (e: Error) => void }>();
   private readonly queues: FactsRequest[][] = [];
   private nextId = 0;
   private turn = 0;
   private closed = false;
+  /** Workers started to replace dead ones; a pool whose workers keep dying stops replacing them. */
+  private restarts = 0;
 
-  private constructor(script: string, size: number) {
+  private constructor(private readonly script: string, size: number) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(script);
-      w.on('message', (answers: FactsResponse[]) => {
-        for (const a of answers) {
-          const p = this.pending.get(a.id);
-          if (!p) continue;
-          this.pending.delete(a.id);
-          if ('error' in a) p.reject(new Error(a.error));
-          else p.resolve(a.facts);
-        }
-      });
-      w.on('error', (e) => this.failAll(e));
-      this.workers.push(w);
+      this.workers.push(this.start(i));
       this.queues.push([]);
     }
+  }
+
+  private start(slot: number): Worker {
+    const w = new Worker(this.script);
+    w.on('message', (answers: FactsResponse[]) => {
+      for (const a of answers) {
+        const p = this.pending.get(a.id);
+        if (!p) continue;
+        this.pending.delete(a.id);
+        if ('error' in a) p.reject(new Error(a.error));
+        else p.resolve(a.facts);
+      }
+    });
+    const died = (e: Error) => {
+      if (this.workers[slot] !== w || this.closed) return;
+      this.failWorker(slot, e);
+      if (this.restarts++ < MAX_RESTARTS) this.workers[slot] = this.start(slot);
+      else this.workers[slot] = undefined as unknown as Worker;
+    };
+    w.on('error', (e) => died(e));
+    w.on('exit', (code) => died(new Error(`a parser thread stopped (exit code ${code})`)));
+    return w;
   }
 
   /** A pool, or undefined when workers cannot be started here (then the caller parses inline). */
@@ -63,9 +78,11 @@ export class FactsPool {
 
   analyze(file: string, text: string): Promise<FileFacts | undefined> {
     if (this.closed) return Promise.reject(new Error('the parser pool is closed'));
+    const live = this.workers.map((w, i) => (w ? i : -1)).filter((i) => i >= 0);
+    if (live.length === 0) return Promise.reject(new Error('no parser thread is left'));
     const id = this.nextId++;
-    const promise = new Promise<FileFacts | undefined>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    const i = this.turn++ % this.workers.length;
+    const i = live[this.turn++ % live.length];
+    const promise = new Promise<FileFacts | undefined>((resolve, reject) => this.pending.set(id, { worker: i, resolve, reject }));
     this.queues[i].push({ id, file, text });
     if (this.queues[i].length >= BATCH) this.flush(i);
     return promise;
@@ -78,21 +95,34 @@ export class FactsPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.failAll(new Error('the parser pool was closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    for (const p of this.pending.values()) p.reject(new Error('the parser pool was closed'));
+    this.pending.clear();
+    await Promise.all(this.workers.filter(Boolean).map((w) => w.terminate()));
+  }
+
+  /** Stops thread `slot` as a fault that escaped every guard would (for tests of the recovery). */
+  killWorker(slot: number): Promise<number> | undefined {
+    return this.workers[slot]?.terminate();
   }
 
   private flush(i: number): void {
     const batch = this.queues[i];
-    if (batch.length === 0) return;
+    if (batch.length === 0 || !this.workers[i]) return;
     this.queues[i] = [];
     this.workers[i].postMessage(batch);
   }
 
-  private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+  /** Rejects what worker `slot` held: the requests it was sent and those still queued for it. */
+  private failWorker(slot: number, e: Error): void {
+    this.queues[slot] = [];
+    for (const [id, p] of this.pending) {
+      if (p.worker !== slot) continue;
+      this.pending.delete(id);
+      p.reject(e);
+    }
   }
 }
 
+/** A pool whose threads die this often has a problem no restart fixes; the caller parses inline then. */
+const MAX_RESTARTS = 8;
 const BATCH = 8;

@@ -29,9 +29,26 @@ export function loadPythonLanguage(): Promise<Language> {
 
 export async function loadPython(): Promise<PythonSupport> {
   const language = await loadPythonLanguage();
-  const parser = new Parser();
-  parser.setLanguage(language);
-  return { parser };
+  const fresh = () => {
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return parser;
+  };
+  const support: PythonSupport = {
+    parser: fresh(),
+    recover() {
+      const broken = support.parser;
+      support.parser = fresh();
+      // `delete` first takes the parser off web-tree-sitter's finalization registry: left there, the garbage
+      // collector would later free the broken parser and fault again, outside any try, killing the process.
+      try {
+        broken.delete();
+      } catch {
+        // Its memory is lost; the process lives on.
+      }
+    },
+  };
+  return support;
 }
 
 /**

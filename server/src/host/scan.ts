@@ -56,6 +56,8 @@ export interface ScanOptions {
    * writes comes from files read and parsed now, whatever a cache holds.
    */
   cacheMode?: 'read-write' | 'fresh';
+  /** Follow symlinks that stay inside the roots (default true); see `WalkOptions.followSymlinks`. */
+  followSymlinks?: boolean;
 }
 
 export interface ScannedFile {
@@ -152,6 +154,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     exclude: config.exclude,
     token: options.token,
     fs,
+    followSymlinks: options.followSymlinks,
     onProgress: (p) => options.onProgress?.({ phase: 'walk', done: p.files }),
   });
   const skipped = [...walk.skipped];

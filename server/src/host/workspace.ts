@@ -91,6 +91,11 @@ export interface WalkOptions {
   exclude?: readonly string[];
   /** Honour `.gitignore` files (default true). */
   gitignore?: boolean;
+  /**
+   * Follow symlinks whose target lies inside one of the roots (default true). Links that lead out of every
+   * root are never followed, so a scan (and a `--fix`) stays inside the folders it was given.
+   */
+  followSymlinks?: boolean;
   onProgress?: (progress: WalkProgress) => void;
   token?: CancellationToken;
   fs?: WalkFs;
@@ -184,6 +189,12 @@ function isGitIgnored(layers: readonly IgnoreLayer[], rel: string, isDir: boolea
   return false;
 }
 
+/** Whether `child` is `parent` or lies under it (`/` contains every absolute path). */
+export function isWithin(parent: string, child: string): boolean {
+  if (child === parent) return true;
+  return child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+}
+
 /** Hands the event loop a turn, so a language server stays responsive during a large walk. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -217,7 +228,10 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
   const fs = options.fs ?? realFs;
   const extensions = options.extensions ?? PYTHON_EXTENSIONS;
   const useGitignore = options.gitignore ?? true;
+  const followSymlinks = options.followSymlinks ?? true;
   const roots = options.roots.map((r) => path.resolve(r));
+  // Real paths of the folder roots (file roots by their folder): the only places a symlink may lead to.
+  const realRoots: string[] = [];
   const rootStats = new Map<string, Stats | undefined>();
   const skipped: SkippedFile[] = [];
   for (const r of roots) {
@@ -295,6 +309,11 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
       let isFile = entry.isFile();
       let real = path.join(dirReal, entry.name);
       if (entry.isSymbolicLink()) {
+        const listed = hasExtension(entry.name, extensions) || !path.extname(entry.name);
+        if (!followSymlinks) {
+          if (listed) skipped.push({ file: rel, reason: 'symlink not followed (following symlinks is off)' });
+          continue;
+        }
         try {
           const st = await fs.stat(abs);
           isDir = st.isDirectory();
@@ -302,9 +321,16 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
           real = await fs.realpath(abs);
         } catch (err) {
           // Only links that would have been listed are worth a message; a dangling `foo.txt` link is not.
-          if (hasExtension(entry.name, extensions) || !path.extname(entry.name)) {
-            skipped.push({ file: rel, reason: `symlink not followed: ${describeError(err)}` });
-          }
+          if (listed) skipped.push({ file: rel, reason: `symlink not followed: ${describeError(err)}` });
+          continue;
+        }
+        // A link to the folder it sits in, or to any ancestor (`/` included), would repeat the walk forever.
+        if (isDir && isWithin(real, dirReal)) {
+          skipped.push({ file: rel, reason: 'symlink loop (points to a parent folder); not followed' });
+          continue;
+        }
+        if (!realRoots.some((r) => isWithin(r, real))) {
+          if (listed || isDir) skipped.push({ file: rel, reason: `symlink points outside the scanned folder (to ${real}); not followed` });
           continue;
         }
       }
@@ -312,11 +338,6 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
         if (isSkippedDirName(entry.name)) continue;
         if (useGitignore && isGitIgnored(layers, rel, true)) continue;
         if (isExcluded(rel, true)) continue;
-        // A link to the folder it sits in, or to any ancestor, would repeat the walk forever.
-        if (entry.isSymbolicLink() && (dirReal === real || dirReal.startsWith(real + path.sep))) {
-          skipped.push({ file: rel, reason: 'symlink loop (points to a parent folder); not followed' });
-          continue;
-        }
         if (seenDirs.has(real)) {
           if (entry.isSymbolicLink()) skipped.push({ file: rel, reason: 'symlink to a folder already scanned; not followed' });
           continue;
@@ -333,6 +354,16 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
       }
     }
   };
+
+  for (const root of roots) {
+    const st = rootStats.get(root);
+    if (!st) continue;
+    try {
+      realRoots.push(await fs.realpath(st.isFile() ? path.dirname(root) : root));
+    } catch {
+      // Reported below, where the root is walked.
+    }
+  }
 
   for (const root of roots) {
     const st = rootStats.get(root);
@@ -398,7 +429,7 @@ async function ancestorIgnoreLayers(fs: WalkFs, root: string, base: string): Pro
     if (parent === dir) break;
     dir = parent;
   }
-  const insideBase = (d: string) => d === base || d.startsWith(base.endsWith(path.sep) ? base : base + path.sep);
+  const insideBase = (d: string) => isWithin(base, d);
   const layers: IgnoreLayer[] = [];
   for (const d of chain.reverse()) {
     const inner = insideBase(d);
@@ -407,6 +438,14 @@ async function ancestorIgnoreLayers(fs: WalkFs, root: string, base: string): Pro
     try {
       text = (await fs.readFile(path.join(d, '.gitignore'))).toString('utf8');
     } catch {
+      continue;
+    }
+    // A folder named on the command line is scanned even when this file ignores it (as Ruff does): its rules
+    // then apply inside the root as if they were written there, so `generated/` still skips a nested
+    // `generated/`, but no longer the root itself.
+    const rootFromHere = path.relative(d, root).split(path.sep).join('/');
+    if (rootFromHere !== '' && ignore().add(text).ignores(`${rootFromHere}/`)) {
+      layers.push({ dir: root === base ? '' : toFileId(base, root), ig: ignore().add(text) });
       continue;
     }
     if (inner) {

@@ -4,7 +4,7 @@
 
 import { Finding, Severity } from '../../core/types';
 import { describeFix } from './text';
-import { displayPath, preferredFix, ScanReport } from './report';
+import { displayPath, lineStartsCache, preferredFix, printable, ScanReport } from './report';
 import { summaryLine } from './text';
 
 export function escapeData(s: string): string {
@@ -17,7 +17,11 @@ export function escapeProperty(s: string): string {
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
-export function formatGithubAnnotation(report: ScanReport, f: Finding): string {
+export function formatGithubAnnotation(
+  report: ScanReport,
+  f: Finding,
+  startsOf: (file: string) => number[] | undefined = lineStartsCache((file) => report.textOf(file)),
+): string {
   const props = [
     `file=${escapeProperty(displayPath(report, f.file))}`,
     `line=${f.range.start.line + 1}`,
@@ -27,12 +31,14 @@ export function formatGithubAnnotation(report: ScanReport, f: Finding): string {
     `title=${escapeProperty(`fkguard ${f.rule}`)}`,
   ].join(',');
   const fix = preferredFix(f);
-  const message = fix ? `${f.message}\nfix: ${describeFix(fix, (file) => report.textOf(file))}` : f.message;
+  // Runners render ANSI codes in logs too; the escapes keep the message's own line break.
+  const message = fix ? `${printable(f.message)}\nfix: ${printable(describeFix(fix, (file) => report.textOf(file), startsOf))}` : printable(f.message);
   return `::${COMMAND[f.severity]} ${props}::${escapeData(message)}`;
 }
 
 export function formatGithub(report: ScanReport, opts: { quiet?: boolean } = {}): string {
-  const lines = report.findings.map((f) => formatGithubAnnotation(report, f));
+  const startsOf = lineStartsCache((file) => report.textOf(file));
+  const lines = report.findings.map((f) => formatGithubAnnotation(report, f, startsOf));
   if (!opts.quiet) lines.push(summaryLine(report));
   return lines.join('\n') + (lines.length > 0 ? '\n' : '');
 }

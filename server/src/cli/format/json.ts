@@ -31,6 +31,12 @@ export function findingToJson(f: Finding) {
   };
 }
 
+function sortedReasons(byReason: Record<string, number | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(byReason).sort()) if (byReason[k]) out[k] = byReason[k]!;
+  return out;
+}
+
 export function formatJson(report: ScanReport): string {
   const s = report.stats;
   const out = {
@@ -42,6 +48,8 @@ export function formatJson(report: ScanReport): string {
       tables: s.tables,
       references: s.references,
       unresolved: s.unresolved,
+      checked: s.checked,
+      unchecked: { total: s.unchecked.total, byReason: sortedReasons(s.unchecked.byReason) },
       ms: s.ms,
     },
     findings: report.findings.map(findingToJson),

@@ -11,6 +11,8 @@ export const RULE_SUMMARIES: Readonly<Record<RuleId, string>> = {
   'ambiguous-table': 'Two definitions of the referenced table disagree about the referenced column.',
   'cross-metadata': 'A foreign key crosses separate declarative bases or MetaData objects, so SQLAlchemy cannot resolve it.',
   'unresolved-reference': 'A foreign key target is built at run time, so FK Guard cannot check it.',
+  'parse-error': 'FK Guard could not read a statement or a file (a syntax error, or code nested too deeply), so what it defines is not checked.',
+  'unused-suppression': 'A `fkguard: ignore` comment suppresses nothing any more.',
 };
 
 /**

@@ -2,7 +2,7 @@
 // would apply under it, and a summary. Lines and columns are 1-based here because people read them.
 
 import { Finding, Fix } from '../../core/types';
-import { countBySeverity, displayPath, plural, preferredFix, ScanReport, textInRange } from './report';
+import { countBySeverity, displayPath, lineStartsCache, plural, preferredFix, printable, ScanReport, textInRange } from './report';
 
 const MAX_SHOWN = 60;
 
@@ -16,11 +16,15 @@ function quoted(s: string): string {
  * One line that says what a fix does: the replacement itself when it is short and on one line
  * (`replace "user.id" with "users.id"`), the fix's title otherwise.
  */
-export function describeFix(fix: Fix, textOf: (file: string) => string | undefined): string {
+export function describeFix(
+  fix: Fix,
+  textOf: (file: string) => string | undefined,
+  startsOf: (file: string) => number[] | undefined = lineStartsCache(textOf),
+): string {
   const parts: string[] = [];
   for (const e of fix.edits) {
     const text = textOf(e.file);
-    const old = text === undefined ? undefined : textInRange(text, e.range);
+    const old = text === undefined ? undefined : textInRange(text, e.range, startsOf(e.file));
     const simple =
       old !== undefined && !/[\r\n]/.test(old + e.newText) && old.length <= MAX_SHOWN && e.newText.length <= MAX_SHOWN;
     if (!simple) {
@@ -35,25 +39,52 @@ export function describeFix(fix: Fix, textOf: (file: string) => string | undefin
   return fix.edits.length > 1 ? `${fix.title} (${fix.edits.length} edits)` : fix.title;
 }
 
-export function formatFinding(report: ScanReport, f: Finding): string {
-  const line = `${displayPath(report, f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${f.message}`;
+export function formatFinding(
+  report: ScanReport,
+  f: Finding,
+  startsOf: (file: string) => number[] | undefined = lineStartsCache((file) => report.textOf(file)),
+): string {
+  const line = printable(`${displayPath(report, f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${f.message}`);
   const fix = preferredFix(f);
-  return fix ? `${line}\n  fix: ${describeFix(fix, (file) => report.textOf(file))}` : line;
+  return fix ? `${line}\n  fix: ${printable(describeFix(fix, (file) => report.textOf(file), startsOf))}` : line;
 }
 
+/**
+ * The last line: what was found, and what was looked at, including what could not be checked with
+ * certainty and why, so a clean run is never a silent pass over references FK Guard could not judge.
+ */
 export function summaryLine(report: ScanReport): string {
   const c = countBySeverity(report.findings);
   const s = report.stats;
   const infos = c.infos > 0 ? `, ${plural(c.infos, 'note')}` : '';
   return (
     `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}${infos} in ${plural(c.files, 'file')}; ` +
-    `${plural(s.tables, 'table')}, ${plural(s.references, 'reference')} ` +
+    `${plural(s.tables, 'table')}, ${plural(s.checked, 'reference')} checked, ${uncheckedSummary(s.unchecked)} ` +
     `(${plural(s.files, 'file')} scanned in ${s.ms} ms)`
   );
 }
 
+/** `12 unchecked (why: declared-attr 9, dynamic-name 3)`, reasons by count, then by name. */
+export function uncheckedSummary(u: ScanReport['stats']['unchecked']): string {
+  const reasons = Object.entries(u.byReason)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0) || a[0].localeCompare(b[0]))
+    .map(([r, n]) => `${r} ${n}`);
+  return reasons.length > 0 ? `${u.total} unchecked (why: ${reasons.join(', ')})` : `${u.total} unchecked`;
+}
+
+/** `fkguard scan --explain unchecked`: one line per reference FK Guard could not check, and why. */
+export function formatUnchecked(report: ScanReport): string {
+  const lines = (report.unchecked ?? []).map(
+    (u) => `${displayPath(report, u.file)}:${u.range.start.line + 1}:${u.range.start.character + 1}: unchecked ${u.reason}: ${u.reference ? `\`${u.reference}\`: ` : ''}${u.detail}`,
+  );
+  lines.push(`${plural(report.stats.checked, 'reference')} checked, ${uncheckedSummary(report.stats.unchecked)}`);
+  return lines.join('\n') + '\n';
+}
+
 export function formatText(report: ScanReport, opts: { quiet?: boolean } = {}): string {
-  const lines = report.findings.map((f) => formatFinding(report, f));
+  const startsOf = lineStartsCache((file) => report.textOf(file));
+  const lines = report.findings.map((f) => formatFinding(report, f, startsOf));
   if (!opts.quiet) lines.push(summaryLine(report));
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }

@@ -1,13 +1,16 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { emptyFacts } from '../facts';
 import { annotationType, knownType } from '../typeFamilies';
+import { pythonSyntaxError } from './unreadable';
 import {
   AnnotationFact,
   ClassFact,
   ColumnFact,
   ConstraintFact,
   CoreTableFact,
+  Derivation,
   FileFacts,
+  FunctionFact,
   ImportFact,
   MigrationOp,
   NameExpr,
@@ -73,6 +76,7 @@ export function extractPythonAfterEdit(
   x.facts.imports = previous.imports;
   x.facts.constants = previous.constants;
   x.facts.typeDecorators = { ...previous.typeDecorators };
+  x.facts.columnPartials = previous.columnPartials;
   x.statement(top);
   if (x.facts.classes.length !== 1 || Object.keys(x.facts.typeDecorators).length !== Object.keys(previous.typeDecorators).length) return undefined;
   if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration) return undefined;
@@ -95,9 +99,12 @@ export function extractPythonAfterEdit(
  * the file's `references`, so they are moved from there only (the kept-document property test catches a
  * span moved twice).
  */
-export function shiftSpansInPlace(value: object, from: number, delta: number): void {
+export function shiftSpansInPlace(value: object, from: number, delta: number, seen = new Set<object>()): void {
+  // Objects can be shared too (the imports of one statement hold one `statementSpan`): move each once.
+  if (seen.has(value)) return;
+  seen.add(value);
   if (Array.isArray(value)) {
-    for (const v of value) if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta);
+    for (const v of value) if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
     return;
   }
   const o = value as Record<string, unknown>;
@@ -109,7 +116,7 @@ export function shiftSpansInPlace(value: object, from: number, delta: number): v
   for (const k in o) {
     const v = o[k];
     if (k === 'lineStarts' || (k === 'references' && 'localColumns' in o)) continue;
-    if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta);
+    if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
   }
 }
 
@@ -128,6 +135,27 @@ const NOT_A_TYPE = new Set([
 
 const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
 
+/** Calls assigned to class attributes that never make a column. */
+const NOT_A_COLUMN = new Set([
+  'relationship',
+  'Relationship',
+  'backref',
+  'dynamic_loader',
+  'synonym',
+  'association_proxy',
+  'hybrid_property',
+  'composite',
+  'query_property',
+  'query_expression',
+  'property',
+  'staticmethod',
+  'classmethod',
+  'Field',
+  'Index',
+  'UniqueConstraint',
+  'CheckConstraint',
+]);
+
 /** The last segment of a dotted expression (`sa.orm.Column` → `Column`) and what stands before it. */
 function splitDotted(text: string): { name: string; qualifier?: string } {
   const i = text.lastIndexOf('.');
@@ -143,6 +171,11 @@ interface CallInfo {
 
 class Extractor {
   readonly facts: FileFacts;
+  /**
+   * Set while reading a block that runs only when the main definition is missing (`except ImportError:`,
+   * `if "t" not in metadata.tables:`): tables built there are fallbacks, not second definitions.
+   */
+  private fallback = false;
 
   constructor(
     file: string,
@@ -176,19 +209,34 @@ class Extractor {
         break;
       case 'decorated_definition': {
         const def = s.childForFieldName('definition');
-        if (def?.type === 'class_definition') this.classDefinition(def);
+        if (def?.type === 'class_definition') this.classDefinition(def, this.decorators(s));
         else if (def?.type === 'function_definition') this.functionDefinition(def);
+        break;
+      }
+      case 'if_statement': {
+        // `if "contacts" not in metadata.tables:` builds a table only when no other code did.
+        const condition = s.childForFieldName('condition');
+        const guard = condition !== null && /\bnot\s+in\s+[\w.]*\btables\b/.test(condition.text);
+        for (const c of s.namedChildren) {
+          if (!c || c.type === 'comment' || c.id === condition?.id) continue;
+          this.withFallback(guard && c.type === 'block', () => this.statement(c));
+        }
+        break;
+      }
+      case 'except_clause': {
+        // `try: from .generated import contacts` / `except ImportError: contacts = Table(...)`.
+        const caught = s.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
+        const guard = caught !== undefined && caught !== null && /\b(ImportError|ModuleNotFoundError)\b/.test(caught.text);
+        for (const c of s.namedChildren) if (c && c.type !== 'comment') this.withFallback(guard, () => this.statement(c));
         break;
       }
       case 'function_definition':
         this.functionDefinition(s);
         break;
-      case 'if_statement':
       case 'try_statement':
       case 'with_statement':
       case 'else_clause':
       case 'elif_clause':
-      case 'except_clause':
       case 'finally_clause':
       case 'block':
         // Imports and definitions under `if TYPE_CHECKING:` or `try: ... except ImportError:` still count.
@@ -197,6 +245,22 @@ class Extractor {
       default:
         break;
     }
+  }
+
+  private withFallback(on: boolean, f: () => void): void {
+    const was = this.fallback;
+    this.fallback = was || on;
+    try {
+      f();
+    } finally {
+      this.fallback = was;
+    }
+  }
+
+  /** Records a module-level name bound by an assignment that no other fact records. */
+  private alias(name: string, right: Node): void {
+    this.facts.aliases ??= {};
+    this.facts.aliases[name] = right.type === 'identifier' || right.type === 'attribute' ? right.text.replace(/\s+/g, '') : '';
   }
 
   private moduleExpression(e: Node): void {
@@ -221,6 +285,11 @@ class Extractor {
         }
         if (right.type === 'call') {
           const call = this.call(right);
+          if (call.name === 'partial' && call.positional[0] && COLUMN_CALLS.has(splitDotted(call.positional[0].text).name)) {
+            // `NotNull = functools.partial(Column, nullable=False)`: calls of `NotNull` build columns.
+            (this.facts.columnPartials ??= []).push(name);
+            return;
+          }
           if (call.name === 'Table') {
             this.coreTable(right, call, name, 'core');
             return;
@@ -232,12 +301,14 @@ class Extractor {
           // `PGUUID = postgresql.UUID(as_uuid=True)`: an alias that carries a type.
           const t = this.typeOf(right);
           if (t && t.family !== 'other') this.facts.typeDecorators[name] = { family: t.family, sqlType: t.sqlType };
+          this.alias(name, right);
           return;
         }
         if (right.type === 'identifier' || right.type === 'attribute') {
           const t = this.typeOf(right);
           if (t && t.family !== 'other') this.facts.typeDecorators[name] = { family: t.family, sqlType: t.sqlType };
         }
+        this.alias(name, right);
       }
     } else if (e.type === 'call') {
       const call = this.call(e);
@@ -274,6 +345,7 @@ class Extractor {
     const module = this.resolveRelative(moduleNode.text);
     for (const c of s.namedChildren) {
       if (!c || c.id === moduleNode.id) continue;
+      if (c.type === 'wildcard_import') (this.facts.starImports ??= []).push(module);
       if (c.type === 'dotted_name') {
         this.facts.imports.push({ local: c.text, module, name: c.text, span: this.span(c), statementSpan, parenthesized });
       } else if (c.type === 'aliased_import') {
@@ -310,7 +382,7 @@ class Extractor {
       .map((d) => d.text.replace(/^@/, '').trim());
   }
 
-  private classDefinition(c: Node): void {
+  private classDefinition(c: Node, decorators: string[] = []): void {
     const nameNode = c.childForFieldName('name');
     if (!nameNode) return;
     const bases: string[] = [];
@@ -342,7 +414,9 @@ class Extractor {
       span: this.span(c),
       nameSpan: this.span(nameNode),
     };
-    if (bases.some((b) => /(^|\.)(DeclarativeBase|DeclarativeBaseNoMeta)$/.test(b))) {
+    // `@as_declarative()` and `@registry.as_declarative_base()` make the class a declarative base too.
+    const declarativeDecorator = decorators.some((d) => /(^|\.)as_declarative(_base)?\s*(\(|$)/.test(d));
+    if (declarativeDecorator || bases.some((b) => /(^|\.)(DeclarativeBase|DeclarativeBaseNoMeta)$/.test(b))) {
       this.facts.metadataRoots.push({ name: cls.name, span: cls.nameSpan });
     }
     const body = c.childForFieldName('body');
@@ -360,7 +434,9 @@ class Extractor {
     }
     if (isTypeDecorator) {
       // The classic GUID recipe: `impl = CHAR`, but `load_dialect_impl` answers PostgreSQL with a real UUID.
-      const dialectUuid = /load_dialect_impl[\s\S]*UUID\s*\(/.test(c.text);
+      // One search from the first mention, not a `[\s\S]*` regex, which retried from every mention (quadratic).
+      const at = c.text.indexOf('load_dialect_impl');
+      const dialectUuid = at >= 0 && /UUID\s*\(/.test(c.text.slice(at));
       const impl = this.facts.typeDecorators[`${cls.name}.impl`];
       delete this.facts.typeDecorators[`${cls.name}.impl`];
       if (dialectUuid) this.facts.typeDecorators[cls.name] = { family: 'uuid', sqlType: 'uuid' };
@@ -412,7 +488,7 @@ class Extractor {
     const annotation = type ? this.mappedAnnotation(type, isSqlModel) : undefined;
     if (right?.type === 'call') {
       const call = this.call(right);
-      if (COLUMN_CALLS.has(call.name)) {
+      if (this.isColumnCall(call.name)) {
         this.columnCall(right, call, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
         return;
       }
@@ -420,8 +496,18 @@ class Extractor {
         this.sqlModelField(right, call, name, annotation?.fact, cls);
         return;
       }
-      if (call.name === 'relationship' || call.name === 'Relationship' || call.name === 'column_property') return;
-      if (call.name === 'synonym' || call.name === 'association_proxy' || call.name === 'hybrid_property') return;
+      if (NOT_A_COLUMN.has(call.name) || name.startsWith('__')) return;
+      // `deferred(Column(...))`, `column_property(mapped_column(...))`: the wrapped column is a column.
+      if ((call.name === 'deferred' || call.name === 'column_property') && call.positional[0]?.type === 'call') {
+        const inner = this.call(call.positional[0]);
+        if (this.isColumnCall(inner.name)) this.columnCall(call.positional[0], inner, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
+        return;
+      }
+      if (call.name === 'column_property' || call.name === 'deferred') return;
+      // `id = pk()`: a call FK Guard does not know may build a column; the index follows a helper of the
+      // workspace, and otherwise counts the table's columns as incomplete.
+      const callee = this.calleeText(right);
+      if (callee) (cls.opaque ??= []).push({ attr: name, callee, span: this.span(left) });
       return;
     }
     // `name: Mapped[str]` with no value declares a column (SQLAlchemy 2.0); so does `name: str` in SQLModel,
@@ -448,9 +534,14 @@ class Extractor {
     if (!def || !nameNode) return;
     if (nameNode.text === '__tablename__') {
       cls.declaredTablename = true;
+      const fn = this.functionFact(def);
+      if (fn && fn.params >= 1) cls.tablenameDerivation = substitute(fn.body, [{ k: 'name' }]);
       return;
     }
-    if (nameNode.text === '__table_args__') return;
+    if (nameNode.text === '__table_args__') {
+      this.declaredTableArgs(cls, s);
+      return;
+    }
     const ret = def.descendantsOfType('return_statement')[0];
     const value = ret?.namedChildren[0];
     if (value?.type !== 'call') return;
@@ -461,13 +552,58 @@ class Extractor {
     this.columnCall(value, call, nameNode.text, annotation?.fact, { className: cls.name }, 'model', cls.columns);
   }
 
+  /**
+   * `@declared_attr def __table_args__(cls)`: its value is computed, so the table's schema is unknown unless
+   * a literal says it: a `{"schema": "x"}` in this body or in a method of the class whose name holds
+   * `table_args` (`__auto_table_args`), or a `schema="x"` argument of a call there.
+   */
+  private declaredTableArgs(cls: ClassFact, decorated: Node): void {
+    const body = decorated.parent;
+    const places: Node[] = [decorated];
+    for (const m of body?.namedChildren ?? []) {
+      const def = m?.type === 'decorated_definition' ? m.childForFieldName('definition') : m;
+      if (m && m !== decorated && def?.type === 'function_definition' && /table_args/.test(def.childForFieldName('name')?.text ?? '')) places.push(m);
+    }
+    for (const place of places) {
+      for (const d of place.descendantsOfType('dictionary')) {
+        const schema = d ? this.dictString(d, 'schema') : undefined;
+        if (schema !== undefined) {
+          cls.schema = schema;
+          return;
+        }
+      }
+      for (const k of place.descendantsOfType('keyword_argument')) {
+        const v = k?.childForFieldName('value');
+        const lit = v ? this.literal(v) : undefined;
+        if (k?.childForFieldName('name')?.text === 'schema' && lit) {
+          cls.schema = lit.value;
+          return;
+        }
+      }
+    }
+    cls.schemaUnknown = true;
+  }
+
   private tableArgs(cls: ClassFact, right: Node): void {
+    if (right.type === 'identifier' || right.type === 'attribute' || right.type === 'call') {
+      // `__table_args__ = COMMON_ARGS` or `= table_args(schema="x")`: computed, so the schema is known only if written.
+      const schema = right.type === 'call' ? this.call(right).keywords.get('schema') : undefined;
+      const lit = schema ? this.literal(schema) : undefined;
+      if (lit) cls.schema = lit.value;
+      else if (right.type !== 'call' || !['UniqueConstraint', 'PrimaryKeyConstraint', 'ForeignKeyConstraint', 'Index', 'CheckConstraint'].includes(this.call(right).name)) {
+        cls.schemaUnknown = true;
+        return;
+      }
+    }
     const items = right.type === 'tuple' || right.type === 'list' || right.type === 'parenthesized_expression' ? right.namedChildren : [right];
     for (const item of items) {
       if (!item) continue;
       if (item.type === 'dictionary') {
         const schema = this.dictString(item, 'schema');
         if (schema !== undefined) cls.schema = schema;
+        else if (this.dictHasKey(item, 'schema') || item.namedChildren.some((c) => c?.type === 'dictionary_splat')) cls.schemaUnknown = true;
+      } else if (item.type === 'list_splat' || item.type === 'identifier') {
+        cls.schemaUnknown = true;
       } else if (item.type === 'call') {
         const call = this.call(item);
         if (call.name === 'ForeignKeyConstraint') {
@@ -501,6 +637,10 @@ class Extractor {
       }
     }
     owner.keys.push(names);
+  }
+
+  private dictHasKey(d: Node, key: string): boolean {
+    return d.namedChildren.some((pair) => pair?.type === 'pair' && this.literal(pair.childForFieldName('key')!)?.value === key);
   }
 
   private dictString(d: Node, key: string): string | undefined {
@@ -559,7 +699,9 @@ class Extractor {
     }
     const typeKw = call.keywords.get('type_');
     if (typeKw && !type) type = this.typeOf(typeKw);
-    if (!type && annotation) {
+    // A column with a foreign key and no type of its own takes the referenced column's type (SQLAlchemy copies
+    // it when the table is created, whatever `Mapped[...]` says): it can never mismatch, so it has no type here.
+    if (!type && annotation && fkCalls.length === 0) {
       const at = this.annotationTypeFact(annotation);
       if (at) type = at;
     }
@@ -775,6 +917,10 @@ class Extractor {
         return { form: 'attribute', owner: parts[0], attr, span, source, context };
       }
       if (parts.length === 2) return { form: 'attribute', owner: parts[0], attr, span, source, context };
+      // `models.User.id`: a class reached through a module, resolved by the index's name lookup.
+      if (parts.length > 2 && !parts.includes('c') && !parts.includes('__table__')) {
+        return { form: 'attribute', owner: parts.slice(0, -1).join('.'), attr, span, source, context };
+      }
       return { form: 'string', target: { kind: 'dynamic', text: target.text }, span, source, context };
     }
     if (target.type === 'subscript') {
@@ -830,6 +976,7 @@ class Extractor {
       nameSpan: this.span(nameNode),
       origin,
     };
+    if (this.fallback && origin === 'core') table.fallback = true;
     const source: ReferenceSource = { table: name, schema };
     const context = origin === 'core' ? 'core' : 'migration';
     const rest = call.positional.slice(1);
@@ -838,7 +985,7 @@ class Extractor {
     for (const p of rest) {
       if (p.type !== 'call') continue;
       const inner = this.call(p);
-      if (COLUMN_CALLS.has(inner.name)) this.columnCall(p, inner, undefined, undefined, source, context, table.columns);
+      if (this.isColumnCall(inner.name)) this.columnCall(p, inner, undefined, undefined, source, context, table.columns);
       else constraints.push(inner);
     }
     for (const inner of constraints) {
@@ -853,6 +1000,13 @@ class Extractor {
 
   private functionDefinition(def: Node): void {
     const name = def.childForFieldName('name')?.text;
+    if (name && name !== 'upgrade' && name !== 'downgrade') {
+      const fn = this.functionFact(def);
+      if (fn) (this.facts.functions ??= {})[name] = fn;
+      const helper = fn ? undefined : this.columnHelper(def);
+      if (helper) (this.facts.columnHelpers ??= {})[name] = helper;
+      return;
+    }
     if (name !== 'upgrade') return;
     const body = def.childForFieldName('body');
     if (body) this.migrationBlock(body, new Map());
@@ -1000,6 +1154,153 @@ class Extractor {
     }
   }
 
+  /** `Column`, `mapped_column`, or a name this module binds to `functools.partial(Column, ...)`. */
+  private isColumnCall(name: string): boolean {
+    return COLUMN_CALLS.has(name) || (this.facts.columnPartials?.includes(name) ?? false);
+  }
+
+  private calleeText(call: Node): string | undefined {
+    const f = call.childForFieldName('function');
+    return f && (f.type === 'identifier' || f.type === 'attribute') ? f.text.replace(/\s+/g, '') : undefined;
+  }
+
+  /**
+   * A module-level function whose single `return` builds a column (`def pk(): return Column(Integer,
+   * primary_key=True)`): what it returns, so `id = pk()` in a class is that column.
+   */
+  private columnHelper(def: Node): ColumnFact | undefined {
+    const body = def.childForFieldName('body');
+    const returns = def.descendantsOfType('return_statement');
+    if (!body || returns.length !== 1) return undefined;
+    const value = returns[0]?.namedChildren[0];
+    if (value?.type !== 'call') return undefined;
+    const call = this.call(value);
+    if (!this.isColumnCall(call.name)) return undefined;
+    const before = this.facts.references.length;
+    const into: ColumnFact[] = [];
+    this.columnCall(value, call, '_', undefined, {}, 'model', into);
+    // A helper with a foreign key of its own is not followed: its target belongs to each use, not to it.
+    const hasFk = this.facts.references.length > before;
+    this.facts.references.length = before;
+    return hasFk || !into[0] ? undefined : into[0];
+  }
+
+  // ---- table-name derivations ----
+
+  /**
+   * A function whose body FK Guard can evaluate as a string computation: assignments to local names, then
+   * one `return`. Parameters become `param` nodes (a class passed as `cls` stands for its name, since
+   * `cls.__name__` is all such helpers read of it). Anything else (a branch, a loop) gives undefined.
+   */
+  private functionFact(def: Node): FunctionFact | undefined {
+    const params = def.childForFieldName('parameters');
+    const body = def.childForFieldName('body');
+    if (!params || !body) return undefined;
+    const names: string[] = [];
+    for (const p of params.namedChildren) {
+      if (!p) continue;
+      const id = p.type === 'identifier' ? p : p.type === 'typed_parameter' ? p.namedChildren[0] : p.type === 'default_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('name') : null;
+      if (id?.type !== 'identifier') return undefined;
+      names.push(id.text);
+    }
+    const env = new Map<string, Derivation>(names.map((n, i) => [n, { k: 'param', i }]));
+    const statements = body.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    if (statements.length > 12) return undefined;
+    for (const [i, st] of statements.entries()) {
+      const last = i === statements.length - 1;
+      if (st.type === 'return_statement') {
+        const value = st.namedChildren[0];
+        const d = last && value ? this.derivation(value, env) : undefined;
+        return d ? { params: names.length, body: d } : undefined;
+      }
+      if (st.type !== 'expression_statement') return undefined;
+      const e = st.namedChildren[0];
+      if (e?.type === 'string' && i === 0) continue;
+      if (e?.type !== 'assignment') return undefined;
+      const left = e.childForFieldName('left');
+      const right = e.childForFieldName('right');
+      const d = right ? this.derivation(right, env) : undefined;
+      if (left?.type !== 'identifier' || !d) return undefined;
+      env.set(left.text, d);
+    }
+    return undefined;
+  }
+
+  private derivation(n: Node, env: Map<string, Derivation>): Derivation | undefined {
+    switch (n.type) {
+      case 'parenthesized_expression':
+        return n.namedChildren[0] ? this.derivation(n.namedChildren[0], env) : undefined;
+      case 'identifier':
+        return env.get(n.text);
+      case 'attribute': {
+        // `cls.__name__`: the class stands for its name (see `functionFact`).
+        const obj = n.childForFieldName('object');
+        const attr = n.childForFieldName('attribute')?.text;
+        return obj?.type === 'identifier' && attr === '__name__' ? env.get(obj.text) : undefined;
+      }
+      case 'binary_operator': {
+        const op = n.childForFieldName('operator')?.text;
+        const l = n.childForFieldName('left');
+        const r = n.childForFieldName('right');
+        const dl = l ? this.derivation(l, env) : undefined;
+        const dr = r ? this.derivation(r, env) : undefined;
+        return op === '+' && dl && dr ? { k: 'concat', parts: [dl, dr] } : undefined;
+      }
+      case 'concatenated_string':
+      case 'string': {
+        const lit = this.literal(n);
+        if (lit) return { k: 'lit', v: lit.value };
+        if (n.type === 'concatenated_string') return undefined;
+        const start = n.children.find((c) => c?.type === 'string_start')?.text ?? '';
+        if (!/f/i.test(start) || /r/i.test(start)) return undefined;
+        const parts: Derivation[] = [];
+        for (const c of n.children) {
+          if (!c) continue;
+          if (c.type === 'string_content') parts.push({ k: 'lit', v: c.text });
+          else if (c.type === 'escape_sequence') return undefined;
+          else if (c.type === 'interpolation') {
+            const e = c.childForFieldName('expression') ?? c.namedChildren[0];
+            if (c.namedChildren.some((x) => x && (x.type === 'format_specifier' || x.type === 'type_conversion'))) return undefined;
+            const d = e ? this.derivation(e, env) : undefined;
+            if (!d) return undefined;
+            parts.push(d);
+          }
+        }
+        return { k: 'concat', parts };
+      }
+      case 'call': {
+        const f = n.childForFieldName('function');
+        const args = n.childForFieldName('arguments');
+        if (!f || !args || args.type !== 'argument_list') return undefined;
+        const argNodes = args.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+        if (argNodes.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return undefined;
+        if (f.type === 'attribute') {
+          const obj = f.childForFieldName('object');
+          const method = f.childForFieldName('attribute')?.text;
+          if ((method === 'lower' || method === 'upper') && argNodes.length === 0 && obj) {
+            const of = this.derivation(obj, env);
+            return of ? { k: method, of } : undefined;
+          }
+        }
+        const callee = f.text.replace(/\s+/g, '');
+        const imp = this.importOf(callee);
+        if (callee === 're.sub' || (imp?.module === 're' && imp.name === 'sub')) {
+          if (argNodes.length !== 3) return undefined;
+          const pattern = this.literal(argNodes[0])?.value;
+          const repl = this.literal(argNodes[1])?.value;
+          const of = this.derivation(argNodes[2], env);
+          return pattern !== undefined && repl !== undefined && of ? { k: 'sub', pattern, repl, of } : undefined;
+        }
+        if (f.type !== 'identifier' && f.type !== 'attribute') return undefined;
+        const derived = argNodes.map((a) => this.derivation(a, env));
+        if (derived.some((d) => !d)) return undefined;
+        return { k: 'call', fn: callee, args: derived as Derivation[] };
+      }
+      default:
+        return undefined;
+    }
+  }
+
   // ---- small helpers ----
 
   private call(n: Node): CallInfo {
@@ -1078,7 +1379,7 @@ class Extractor {
     const visit = (n: Node) => {
       if (errors.length >= 20) return;
       if (n.type === 'ERROR' || n.isMissing) {
-        errors.push({ message: n.isMissing ? `missing ${n.type}` : 'syntax error', span: this.span(n) });
+        errors.push(pythonSyntaxError(n.isMissing, n.type, n.isMissing ? '' : n.text, this.span(n)));
         return;
       }
       if (!n.hasError) return;
@@ -1088,3 +1389,23 @@ class Extractor {
   }
 }
 
+
+/** A derivation with its parameters replaced by the given arguments. */
+export function substitute(d: Derivation, args: Derivation[]): Derivation {
+  switch (d.k) {
+    case 'param':
+      return args[d.i] ?? d;
+    case 'name':
+    case 'lit':
+      return d;
+    case 'lower':
+    case 'upper':
+      return { k: d.k, of: substitute(d.of, args) };
+    case 'sub':
+      return { ...d, of: substitute(d.of, args) };
+    case 'concat':
+      return { k: 'concat', parts: d.parts.map((p) => substitute(p, args)) };
+    case 'call':
+      return { k: 'call', fn: d.fn, args: d.args.map((a) => substitute(a, args)) };
+  }
+}

@@ -1,9 +1,12 @@
+import type { ImportFact } from '../types';
+
 /**
  * A cheap test on the raw text: a Python file that can define a table, a column type, a metadata object or
- * a foreign key mentions one of these words. Everything else is not parsed at all.
+ * a foreign key mentions one of these words. Everything else is not parsed at all, except Alembic revisions
+ * (`down_revision`): each one, even a merge or an `op.execute`, is a node of the revision graph.
  */
 const CANDIDATE =
-  /ForeignKey|__tablename__|Table\(|foreign_key|create_table|create_foreign_key|ForeignKeyConstraint|mapped_column|Column\(|TypeDecorator|declarative_base|DeclarativeBase|SQLModel|add_column|rename_table|drop_table|MetaData\(|db\.Model/;
+  /down_revision|ForeignKey|__tablename__|Table\(|foreign_key|create_table|create_foreign_key|ForeignKeyConstraint|mapped_column|Column\(|TypeDecorator|declarative_base|DeclarativeBase|SQLModel|add_column|rename_table|drop_table|MetaData\(|db\.Model|SQLAlchemy\(|as_declarative|\bre\.sub\(/;
 
 export function isPythonCandidate(text: string): boolean {
   return CANDIDATE.test(text);
@@ -19,5 +22,50 @@ const CONSTANT = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[A-Za-z_.[\]]+\s*)?=\s*(?:"
 export function scanConstants(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of text.matchAll(CONSTANT)) out[m[1]] = m[2] ?? m[3];
+  return out;
+}
+
+const FROM_IMPORT = /^from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)/gm;
+const PLAIN_IMPORT = /^import[ \t]+([^\n#;]+)/gm;
+
+/**
+ * The top-level imports of a package's `__init__.py` that is not otherwise parsed, read with a regex: they
+ * are the package's re-exports (`from .base import Base`), which `from package import Base` elsewhere
+ * follows. Only statements at the start of a line count; `module` is the file's own module path.
+ */
+export function scanImports(text: string, module: string): ImportFact[] {
+  const out: ImportFact[] = [];
+  const resolve = (m: string) => {
+    const dots = /^\.*/.exec(m)![0].length;
+    if (dots === 0) return m;
+    // In `__init__.py` the module is the package itself: one dot is the package.
+    const parts = module.split('.').filter(Boolean);
+    const base = parts.slice(0, Math.max(0, parts.length - (dots - 1)));
+    const rest = m.slice(dots);
+    return [...base, ...(rest ? [rest] : [])].join('.');
+  };
+  for (const m of text.matchAll(FROM_IMPORT)) {
+    const statementSpan = { start: m.index, end: m.index + m[0].length };
+    const from = resolve(m[1]);
+    const list = m[2].replace(/^\(|\)$/g, '');
+    for (const item of list.split(',')) {
+      const parts = item.trim().split(/\s+as\s+/);
+      const name = parts[0]?.trim();
+      if (!name || name === '*' || !/^\w+$/.test(name)) continue;
+      const local = (parts[1] ?? name).trim();
+      if (!/^\w+$/.test(local)) continue;
+      out.push({ local, module: from, name, span: statementSpan, statementSpan });
+    }
+  }
+  for (const m of text.matchAll(PLAIN_IMPORT)) {
+    const statementSpan = { start: m.index, end: m.index + m[0].length };
+    for (const item of m[1].split(',')) {
+      const parts = item.trim().split(/\s+as\s+/);
+      const name = parts[0]?.trim();
+      if (!name || !/^[\w.]+$/.test(name)) continue;
+      const local = parts[1]?.trim() ?? name.split('.')[0];
+      out.push({ local, module: name, span: statementSpan, statementSpan });
+    }
+  }
   return out;
 }

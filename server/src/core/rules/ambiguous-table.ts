@@ -4,12 +4,14 @@ import { RefCheck, tableLocation } from './resolve';
 /**
  * `ambiguous-table`: two definitions of the referenced table (two models, or a model and a Core table)
  * disagree about the referenced column: one lacks it, or their types differ. Which one the database has
- * depends on which code created it; the reference is checked against the first, and this warns.
- * Migrations are a history, not a second definition, so they are not compared here.
+ * depends on which code created it, so the reference is not checked further (it counts as unchecked) and
+ * this warns. Only definitions that decide for the reference compete: one in the reference's own metadata
+ * (or, without one, its own package) settles the question, as SQLAlchemy does. Migrations are a history,
+ * and fallback tables (`except ImportError:`) the same table, not second definitions.
  */
 export function ambiguousTable(c: RefCheck): Finding | undefined {
   const r = c.resolution;
-  if (r.kind !== 'ok') return undefined;
+  if (r.kind !== 'ok' || !r.ambiguous) return undefined;
   const defs = r.defs.filter((d) => d.origin === 'model' || d.origin === 'core');
   if (defs.length < 2) return undefined;
   const name = r.column.column.name;

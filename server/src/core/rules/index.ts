@@ -1,10 +1,12 @@
 import type { FkGuardConfig } from '../config';
 import { SchemaIndex } from '../schemaIndex';
-import { FileFacts, Finding } from '../types';
+import { FileFacts, Finding, UncheckedReference } from '../types';
 import { ambiguousTable } from './ambiguous-table';
 import { crossMetadata } from './cross-metadata';
 import { notUniqueTarget } from './not-unique-target';
-import { RefCheck, rangeOfRef, resolveReference } from './resolve';
+import { declaredAttrNotes } from './declared-attr-note';
+import { parseErrors } from './parse-error';
+import { RefCheck, rangeOfRef, resolveReference, uncheckedOf } from './resolve';
 import { typeMismatch } from './type-mismatch';
 import { unknownColumn } from './unknown-column';
 import { unknownTable } from './unknown-table';
@@ -23,21 +25,34 @@ const RULES: Array<(c: RefCheck) => Finding | undefined> = [
 /**
  * Every finding of one file: each reference is resolved once, then every rule looks at the result.
  * `suggested` collects the names of the tables "did you mean" offered, which the file's findings then
- * depend on although it does not reference them.
+ * depend on although it does not reference them. `unchecked` collects the references that could not be
+ * checked with certainty, with the reason (see `uncheckedOf`).
  */
-export function checkFile(facts: FileFacts, index: SchemaIndex, config: FkGuardConfig, suggested: Set<string> = new Set()): Finding[] {
+export function checkFile(
+  facts: FileFacts,
+  index: SchemaIndex,
+  config: FkGuardConfig,
+  suggested: Set<string> = new Set(),
+  unchecked: UncheckedReference[] = [],
+): Finding[] {
   const out: Finding[] = [];
+  const add = (f: Finding) => {
+    const override = config.rules[f.rule];
+    if (override === 'off') return;
+    if (override) f.severity = override;
+    out.push(f);
+  };
+  for (const f of parseErrors(facts)) add(f);
   for (const ref of facts.references) {
     const { display, resolution } = resolveReference(facts, ref, index);
     const check: RefCheck = { facts, ref, index, config, display, range: rangeOfRef(facts, ref), resolution, suggested };
     for (const rule of RULES) {
       const f = rule(check);
-      if (!f) continue;
-      const override = config.rules[f.rule];
-      if (override === 'off') continue;
-      if (override) f.severity = override;
-      out.push(f);
+      if (f) add(f);
     }
+    const u = uncheckedOf(check);
+    if (u) unchecked.push({ file: facts.file, range: check.range, reference: display || undefined, reason: u.reason, detail: u.detail });
   }
+  for (const f of declaredAttrNotes(facts, index, config)) add(f);
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

@@ -8,7 +8,7 @@ import { columnLocation, RefCheck } from './resolve';
  */
 export function notUniqueTarget(c: RefCheck): Finding | undefined {
   const r = c.resolution;
-  if (r.kind !== 'ok' || r.def.origin === 'external' || r.def.incomplete) return undefined;
+  if (r.kind !== 'ok' || r.ambiguous || r.def.origin === 'external' || r.def.incomplete) return undefined;
   const def = r.def;
   const pk = [...def.columns.values()].filter((x) => x.column.primaryKey).map((x) => x.column.name);
   const keys = [...def.keys.map((k) => [...k].sort().join(',')), [...pk].sort().join(',')];

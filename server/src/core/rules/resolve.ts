@@ -1,7 +1,7 @@
 import type { FkGuardConfig } from '../config';
 import { IndexedColumn, SchemaIndex, TableDef, tableKey } from '../schemaIndex';
 import { rangeOf } from '../text';
-import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact } from '../types';
+import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
 export interface RefCheck {
@@ -22,14 +22,21 @@ export type Resolution =
   | { kind: 'dynamic' }
   /** A constant or f-string whose value FK Guard could not find; reported as info. */
   | { kind: 'unresolved'; missing: string }
-  /** The target is a class or variable FK Guard does not see (imported from a package); nothing is reported. */
-  | { kind: 'unseen' }
+  /**
+   * FK Guard cannot be certain what the target is (a class from a package, a table a `@declared_attr` base
+   * may name, columns from an unresolved base): nothing is reported, and the reference counts as unchecked.
+   */
+  | { kind: 'unseen'; reason: UncheckedReason; detail: string }
   | { kind: 'malformed'; text: string }
   | { kind: 'no-table'; schema?: string; table: string; column: string }
   /** A class that must exist (a Prisma relation's model, see `ReferenceFact.ownerSpan`) is nowhere. */
   | { kind: 'no-class'; owner: string }
   | { kind: 'no-column'; defs: TableDef[]; column: string }
-  | { kind: 'ok'; defs: TableDef[]; def: TableDef; column: IndexedColumn };
+  /**
+   * The target resolved. `defs` are the definitions that decide (the reference's own metadata's, else its
+   * own package's, else all); `ambiguous` when they disagree on the column, so no single one is the truth.
+   */
+  | { kind: 'ok'; defs: TableDef[]; def: TableDef; column: IndexedColumn; ambiguous?: boolean };
 
 /** The FK column: its fact, the file it is written in, and its type with project types resolved. */
 export interface SourceColumn {
@@ -65,12 +72,21 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
   if (!ref.owner || (!ref.attr && ref.form !== 'attribute')) return { display, resolution: { kind: 'dynamic' } };
   if (ref.form === 'table-c' || ref.form === 'variable') {
     const def = index.tableVariable(file, ref.owner);
-    if (!def) return { display, resolution: { kind: 'unseen' } };
+    if (!def) return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail: `\`${ref.owner}\` is not a table FK Guard can see` } };
     return { display, resolution: columnOf([def], ref.attr!, ref.form === 'variable') };
   }
   const mapping = index.classTable(file, ref.owner);
   if (!mapping && ref.ownerSpan) return { display: ref.owner, resolution: { kind: 'no-class', owner: ref.owner } };
-  if (!mapping || !mapping.table) return { display, resolution: { kind: 'unseen' } };
+  if (!mapping) return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail: `\`${ref.owner}\` is not a class of this workspace` } };
+  if (!mapping.table) {
+    const n = mapping.nameless;
+    const detail = !n
+      ? `\`${ref.owner}\` maps to no table FK Guard knows`
+      : n.reason === 'declared-attr'
+        ? `the table name of \`${ref.owner}\` comes from \`${n.base}.__tablename__\`, which FK Guard cannot evaluate`
+        : `\`${ref.owner}\` derives from \`${n.base}\`, which FK Guard cannot resolve`;
+    return { display, resolution: { kind: 'unseen', reason: n?.reason ?? 'dynamic-name', detail } };
+  }
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
   return { display, resolution: columnOf([mapping.table], ref.attr, true) };
 }
@@ -78,7 +94,23 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
 /** `@ManyToOne(() => User)` with no referenced column names the primary key; a composite one is not judged. */
 function primaryKeyOf(def: TableDef): Resolution {
   const pk = [...def.columns.values()].filter((c) => c.column.primaryKey);
-  return pk.length === 1 ? { kind: 'ok', defs: [def], def, column: pk[0] } : { kind: 'unseen' };
+  if (pk.length === 1 && !def.incomplete) return { kind: 'ok', defs: [def], def, column: pk[0] };
+  if (def.incomplete) return incompleteOf(def);
+  return { kind: 'unseen', reason: 'unknown-key-type', detail: `\`${def.key}\` has ${pk.length === 0 ? 'no primary key FK Guard can see' : 'a composite primary key'}` };
+}
+
+function incompleteOf(def: TableDef): Resolution {
+  if (def.origin === 'external') return { kind: 'unseen', reason: 'external-table', detail: `\`${def.key}\` is listed in \`external-tables\` without this column` };
+  if (def.unresolvedBase === undefined && def.unresolvedColumn !== undefined) {
+    return { kind: 'unseen', reason: 'unresolved-column', detail: `\`${def.key}\` has \`${def.unresolvedColumn}\`, a column FK Guard cannot read` };
+  }
+  return {
+    kind: 'unseen',
+    reason: 'unresolved-base',
+    detail: def.unresolvedBase
+      ? `\`${def.key}\` takes columns from \`${def.unresolvedBase}\`, which FK Guard cannot resolve`
+      : `\`${def.key}\` has columns FK Guard cannot see`,
+  };
 }
 
 function displayExpr(ref: ReferenceFact): string {
@@ -95,9 +127,61 @@ function firstMissing(index: SchemaIndex, file: string, ref: ReferenceFact): str
 
 /** The definitions a reference should be checked against, in order of trust for where it is written. */
 function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
-  const defs = orderDefs(index.definitions(tableKey(table, schema), migrationPoint(ref, file)), ref, sourceMetadata(index, file, ref));
-  if (defs.length === 0) return { kind: 'no-table', schema, table, column };
+  const metadataId = sourceMetadata(index, file, ref);
+  const key = tableKey(table, schema);
+  const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, migrationPoint(ref, file))], ref, metadataId, file);
+  // A table whose schema comes from a computed `__table_args__` may or may not be this one.
+  const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
+  const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
+  if (unknownSchema) {
+    return {
+      kind: 'unseen',
+      reason: 'declared-attr',
+      detail: `the schema of \`${unknownSchema.name}\` comes from a \`__table_args__\` FK Guard cannot evaluate (\`${unknownSchema.className ?? unknownSchema.name}\`)`,
+    };
+  }
+  if (defs.length === 0) {
+    // A class whose table name FK Guard cannot know may define this table: nothing is proven.
+    const n = ref.context === 'migration' ? undefined : index.namelessCandidate(table, metadataId);
+    if (n) {
+      const detail =
+        n.reason === 'declared-attr'
+          ? `\`${table}\` may be the table of \`${n.cls.name}\`, named by \`${n.base}.__tablename__\`, which FK Guard cannot evaluate`
+          : `\`${table}\` may be the table of \`${n.cls.name}\`, whose base \`${n.base}\` FK Guard cannot resolve`;
+      return { kind: 'unseen', reason: n.reason, detail };
+    }
+    return { kind: 'no-table', schema, table, column };
+  }
   return columnOf(defs, column, false);
+}
+
+/**
+ * The definitions that decide for a reference, none chosen by path order. In a migration: the state of
+ * history at that point, then the models. Elsewhere SQLAlchemy resolves a string key within the
+ * referencing table's own metadata, so the definitions there decide alone; without one, the definitions
+ * in the reference's own package (the longest shared folder) do; else every definition counts, and when
+ * they disagree the reference is ambiguous. A fallback definition never competes with a real one.
+ */
+function decidingDefs(all: TableDef[], ref: ReferenceFact, metadataId: string | undefined, file: string): TableDef[] {
+  const real = all.filter((d) => !d.fallback);
+  const defs = real.length > 0 ? real : all;
+  if (ref.context === 'migration') return orderDefs(defs, ref);
+  if (metadataId) {
+    const own = defs.filter((d) => d.metadataId === metadataId);
+    if (own.length > 0) return own;
+  }
+  const nonExternal = defs.filter((d) => d.origin !== 'external');
+  if (nonExternal.length < 2) return defs;
+  const dir = file.split('/').slice(0, -1);
+  const shared = (d: TableDef) => {
+    const p = d.file.split('/').slice(0, -1);
+    let i = 0;
+    while (i < p.length && i < dir.length && p[i] === dir[i]) i++;
+    return i;
+  };
+  const best = Math.max(...nonExternal.map(shared));
+  const near = nonExternal.filter((d) => shared(d) === best);
+  return best > 0 && near.length < nonExternal.length ? near : defs;
 }
 
 /** The metadata the reference's own table belongs to, where the code makes it determinable. */
@@ -120,13 +204,57 @@ function orderDefs(defs: TableDef[], ref: ReferenceFact, metadataId?: string): T
 }
 
 function columnOf(defs: TableDef[], column: string, byAttr: boolean): Resolution {
+  const found: Array<{ def: TableDef; column: IndexedColumn }> = [];
   for (const def of defs) {
     const c = (byAttr ? def.attrs.get(column) : undefined) ?? def.columns.get(column);
-    if (c) return { kind: 'ok', defs, def, column: c };
+    if (c) found.push({ def, column: c });
+  }
+  if (found.length > 0) {
+    // Definitions that lack the column, or type it differently, leave the truth open (see `decidingDefs`).
+    const models = defs.filter((d) => d.origin === 'model' || d.origin === 'core');
+    const describe = (d: TableDef) => {
+      const c = (byAttr ? d.attrs.get(column) : undefined) ?? d.columns.get(column);
+      return c ? (c.type?.sqlType || c.column.type?.text || 'untyped') : d.incomplete ? 'unknown' : 'missing';
+    };
+    const ambiguous = new Set(models.map(describe)).size > 1;
+    return { kind: 'ok', defs, def: found[0].def, column: found[0].column, ...(ambiguous ? { ambiguous } : {}) };
   }
   // An external table, or one whose columns partly come from code FK Guard cannot see, is trusted.
-  if (defs.some((d) => d.incomplete)) return { kind: 'unseen' };
+  const incomplete = defs.find((d) => d.incomplete);
+  if (incomplete) return incompleteOf(incomplete);
   return { kind: 'no-column', defs, column };
+}
+
+/**
+ * Whether, and why, a reference is not checked with certainty: its target is unknown or open, or the
+ * key's type is unknown while the FK column's is known (so no type verdict is possible).
+ */
+export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: string } | undefined {
+  const r = c.resolution;
+  switch (r.kind) {
+    case 'dynamic':
+      return { reason: 'dynamic-name', detail: 'the target is computed at run time' };
+    case 'unresolved':
+      return { reason: 'dynamic-name', detail: r.missing ? `\`${r.missing}\` is not a constant FK Guard can read` : 'the target is computed at run time' };
+    case 'unseen':
+      return { reason: r.reason, detail: r.detail };
+    case 'ok': {
+      if (r.ambiguous) {
+        return { reason: 'ambiguous-table', detail: `\`${r.def.key}\` has definitions that disagree on \`${r.column.column.name}\`, none in this table's metadata or package` };
+      }
+      const target = r.column.type;
+      if (target && target.family !== 'other') return undefined;
+      const source = sourceColumn(c.facts, c.ref, c.index);
+      if (!source?.type || source.type.family === 'other') return undefined;
+      const written = r.column.column.type?.text ?? r.column.column.annotation?.text;
+      return {
+        reason: 'unknown-key-type',
+        detail: `the type of \`${r.def.key}.${r.column.column.name}\`${written ? ` (\`${written}\`)` : ''} is not known, so types are not compared`,
+      };
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** Finds the FK column a reference belongs to, in the file or through the index. */

@@ -46,7 +46,8 @@ export function typeMismatchFor(c: RefCheck, _def: TableDef, target: IndexedColu
  */
 export function typeMismatch(c: RefCheck): Finding | undefined {
   const r = c.resolution;
-  if (r.kind !== 'ok') return undefined;
+  // Definitions that disagree leave the key's type open: `ambiguous-table` says so, and no verdict is given.
+  if (r.kind !== 'ok' || r.ambiguous) return undefined;
   const cmp = typeMismatchFor(c, r.def, r.column);
   if (!cmp) return undefined;
   const db = DIALECT_NAMES[c.config.dialect];

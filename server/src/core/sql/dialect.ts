@@ -1,10 +1,13 @@
 import type { SourceDialect } from '../engine';
-import { extractSql } from './extract';
+import { extractSql, isSqlMigration } from './extract';
 
-/** `.sql` files that create tables or foreign keys: schema dumps, hand-written DDL, migration scripts. */
+/**
+ * `.sql` files that create tables or foreign keys: schema dumps, hand-written DDL, migration scripts. Every
+ * migration is read, even one that only alters or drops: it is a step of history later ones build on.
+ */
 export const sqlDialect: SourceDialect = {
   language: 'sql',
   extensions: ['.sql'],
-  isCandidate: (_file, text) => /create\s+table|references|foreign\s+key/i.test(text),
+  isCandidate: (file, text) => isSqlMigration(file) || /create\s+table|references|foreign\s+key/i.test(text),
   extract: extractSql,
 };

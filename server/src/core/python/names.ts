@@ -1,0 +1,244 @@
+import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact } from '../types';
+
+/**
+ * What a Python name means in one module, found the way Python finds it: a module-level assignment or
+ * definition of the file first, then what its imports bind (following re-exports and aliases through other
+ * files of the workspace), then its star imports. There is no fallback to a same-named class elsewhere in
+ * the workspace: a name the file does not bind means nothing FK Guard can know.
+ */
+export type Binding =
+  | { kind: 'class'; file: string; cls: ClassFact }
+  /** A metadata object or declarative base made by a call (`Base = declarative_base()`, `db = SQLAlchemy()`). */
+  | { kind: 'metadata'; id: string }
+  | { kind: 'function'; file: string; name: string; fn: FunctionFact }
+  /** A function that returns a column (`def pk(): return Column(Integer, primary_key=True)`). */
+  | { kind: 'column-helper'; file: string; column: ColumnFact }
+  /** A module of the workspace (`import app.models as m`, `from app import models`). */
+  | { kind: 'module'; module: string; from: string }
+  /** A name from a module outside the workspace (`sqlalchemy.orm.DeclarativeBase`). */
+  | { kind: 'external'; module: string; name: string }
+  /** Bound, but to something FK Guard cannot follow (`Base = make_base()`, a module that does not define it). */
+  | { kind: 'unresolved'; why: string };
+
+/** What the resolver needs of the index: each file's facts, and the files a module path may be. */
+export interface NameSource {
+  facts(file: string): FileFacts | undefined;
+  moduleFiles(module: string): string[];
+  /** Whether some module of the workspace lies under this package path (a folder, with or without `__init__.py`). */
+  hasPackage(module: string): boolean;
+}
+
+const MAX_DEPTH = 24;
+
+export class PythonNames {
+  private readonly cache = new Map<string, Binding | undefined>();
+
+  constructor(private readonly source: NameSource) {}
+
+  /** Forgets every answer (the facts or the module map changed). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /** What `dotted` (`Base`, `models.Base`, `db.Model`, `pkg.base.IdModel`) means in `file`. */
+  resolve(file: string, dotted: string, depth = 0): Binding | undefined {
+    const key = `${file}\u0000${dotted}`;
+    if (this.cache.has(key)) return this.cache.get(key);
+    // A cycle (`a` re-exports from `b`, which re-exports from `a`) resolves to nothing.
+    this.cache.set(key, { kind: 'unresolved', why: 'import cycle' });
+    const found = depth > MAX_DEPTH ? { kind: 'unresolved' as const, why: 'too deep' } : this.compute(file, dotted, depth);
+    this.cache.set(key, found);
+    return found;
+  }
+
+  /** The workspace file a module path names, as seen from `from`; undefined when none or no single one. */
+  moduleFile(module: string, from: string): string | undefined {
+    const files = this.source.moduleFiles(module);
+    if (files.length <= 1) return files[0];
+    // Several files end with this module path (`app/models.py` and `examples/app/models.py` both are
+    // `app.models`): the one whose whole path is the module, else the one nearest the importing file.
+    const exact = files.filter((f) => this.source.facts(f)?.module === module);
+    if (exact.length === 1) return exact[0];
+    const dir = from.split('/').slice(0, -1);
+    const shared = (f: string) => {
+      const d = f.split('/').slice(0, -1);
+      let i = 0;
+      while (i < d.length && i < dir.length && d[i] === dir[i]) i++;
+      return i;
+    };
+    const best = Math.max(...files.map(shared));
+    const nearest = files.filter((f) => shared(f) === best);
+    return best > 0 && nearest.length === 1 ? nearest[0] : undefined;
+  }
+
+  private compute(file: string, dotted: string, depth: number): Binding | undefined {
+    const parts = dotted.split('.');
+    let b = this.bindingOf(file, parts[0], depth);
+    for (const p of parts.slice(1)) {
+      if (!b) return undefined;
+      b = this.member(b, p, depth);
+    }
+    return b;
+  }
+
+  private member(b: Binding, name: string, depth: number): Binding | undefined {
+    switch (b.kind) {
+      case 'module':
+        return this.inModule(b.module, name, b.from, depth + 1);
+      case 'external':
+        return { kind: 'external', module: `${b.module}.${b.name}`, name };
+      case 'metadata':
+        // `Base.metadata`, `db.Model`, `db.metadata`: the same collection of tables.
+        return name === 'metadata' || name === 'Model' ? b : { kind: 'unresolved', why: `\`${name}\` of a metadata object` };
+      case 'class':
+        return name === 'metadata' ? b : { kind: 'unresolved', why: `attribute \`${name}\` of class \`${b.cls.name}\`` };
+      default:
+        return { kind: 'unresolved', why: `attribute \`${name}\`` };
+    }
+  }
+
+  /** What a name means at module level in `file`. */
+  private bindingOf(file: string, name: string, depth: number): Binding | undefined {
+    const facts = this.source.facts(file);
+    if (!facts) return undefined;
+    const root = facts.metadataRoots.find((r) => r.name === name);
+    const cls = facts.classes.find((c) => c.name === name && !c.framework);
+    if (cls) return { kind: 'class', file, cls };
+    if (root) return { kind: 'metadata', id: `${file}#${name}` };
+    const fn = facts.functions?.[name];
+    if (fn) return { kind: 'function', file, name, fn };
+    const helper = facts.columnHelpers?.[name];
+    if (helper) return { kind: 'column-helper', file, column: helper };
+    const alias = facts.aliases?.[name];
+    if (alias !== undefined) {
+      if (alias === '' || alias === name) return { kind: 'unresolved', why: `\`${name}\` is assigned a value FK Guard cannot follow` };
+      return this.resolve(file, alias, depth + 1) ?? { kind: 'unresolved', why: `\`${alias}\` is not bound` };
+    }
+    if (facts.tables.some((t) => t.variable === name) || facts.constants[name] !== undefined) {
+      return { kind: 'unresolved', why: `\`${name}\` is not a class` };
+    }
+    // The last import of a name wins, as in Python.
+    const imp = [...facts.imports].reverse().find((i) => i.local === name);
+    if (imp) {
+      if (imp.name !== undefined) return this.inModule(imp.module, imp.name, file, depth + 1);
+      // `import a.b.c` binds `a`; `import a.b.c as x` binds `x` to `a.b.c`.
+      const module = imp.module.startsWith(`${imp.local}.`) ? imp.local : imp.module;
+      return this.moduleBinding(module, file);
+    }
+    for (const m of facts.starImports ?? []) {
+      const target = this.moduleFile(m, file);
+      if (!target) continue;
+      const b = this.bindingOf(target, name, depth + 1);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
+  private moduleBinding(module: string, from: string): Binding {
+    return this.isWorkspaceModule(module) ? { kind: 'module', module, from } : { kind: 'external', module: module.split('.').slice(0, -1).join('.'), name: module.split('.').pop()! };
+  }
+
+  private isWorkspaceModule(module: string): boolean {
+    // A namespace package (a folder without `__init__.py`) holds modules but is no file of its own.
+    return this.source.moduleFiles(module).length > 0 || this.source.hasPackage(module);
+  }
+
+  /** `from module import name`: what the module binds, or its submodule `module.name`. */
+  private inModule(module: string, name: string, from: string, depth: number): Binding | undefined {
+    const target = this.moduleFile(module, from);
+    if (target) {
+      const b = this.bindingOf(target, name, depth);
+      if (b) return b;
+    }
+    if (this.source.moduleFiles(`${module}.${name}`).length > 0 || this.source.hasPackage(`${module}.${name}`)) {
+      return { kind: 'module', module: `${module}.${name}`, from };
+    }
+    if (target) return { kind: 'unresolved', why: `\`${module}\` does not define \`${name}\`` };
+    if (this.source.moduleFiles(module).length > 1) return { kind: 'unresolved', why: `\`${module}\` is several files of the workspace` };
+    if (this.source.hasPackage(module)) return { kind: 'unresolved', why: `\`${module}\` does not define \`${name}\`` };
+    return { kind: 'external', module, name };
+  }
+
+  /**
+   * The table name a derivation computes for a class, as Python would; undefined when some part cannot be
+   * evaluated exactly (a helper FK Guard cannot see, a pattern JavaScript reads differently).
+   */
+  evaluate(file: string, d: Derivation, className: string, args: string[] = [], depth = 0): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    switch (d.k) {
+      case 'name':
+        return className;
+      case 'param':
+        return args[d.i];
+      case 'lit':
+        return d.v;
+      case 'lower': {
+        const v = this.evaluate(file, d.of, className, args, depth);
+        return v === undefined ? undefined : v.toLowerCase();
+      }
+      case 'upper': {
+        const v = this.evaluate(file, d.of, className, args, depth);
+        return v === undefined ? undefined : v.toUpperCase();
+      }
+      case 'concat': {
+        let out = '';
+        for (const p of d.parts) {
+          const v = this.evaluate(file, p, className, args, depth);
+          if (v === undefined) return undefined;
+          out += v;
+        }
+        return out;
+      }
+      case 'sub': {
+        const v = this.evaluate(file, d.of, className, args, depth);
+        const re = v === undefined ? undefined : pythonRegex(d.pattern);
+        const repl = pythonReplacement(d.repl);
+        return v === undefined || !re || repl === undefined ? undefined : v.replace(re, repl);
+      }
+      case 'call': {
+        const values: string[] = [];
+        for (const a of d.args) {
+          const v = this.evaluate(file, a, className, args, depth);
+          if (v === undefined) return undefined;
+          values.push(v);
+        }
+        const b = this.resolve(file, d.fn);
+        if (b?.kind !== 'function' || b.fn.params < values.length) return undefined;
+        return this.evaluate(b.file, b.fn.body, className, values, depth + 1);
+      }
+    }
+  }
+}
+
+/**
+ * A Python `re` pattern as a JavaScript RegExp, for the constructs both read alike (classes, groups,
+ * lookarounds, quantifiers); undefined for anything that differs or that JavaScript rejects.
+ */
+export function pythonRegex(pattern: string): RegExp | undefined {
+  // Python-only syntax (named groups `(?P<`, `\A`, `\Z`, inline flags, possessive forms) is not translated.
+  if (/\(\?P|\\[AZ]|\(\?[aiLmsux]|\\[0-9]{3}/.test(pattern)) return undefined;
+  try {
+    return new RegExp(pattern, 'g');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Python replacement string (`r"\1_\2"`, `"_"`) as a JavaScript one; undefined for named groups. */
+export function pythonReplacement(repl: string): string | undefined {
+  if (/\\g</.test(repl)) return undefined;
+  let out = '';
+  for (let i = 0; i < repl.length; i++) {
+    const c = repl[i];
+    if (c === '$') out += '$$';
+    else if (c === '\\' && /[1-9]/.test(repl[i + 1] ?? '')) {
+      out += `$${repl[i + 1]}`;
+      i++;
+    } else if (c === '\\' && repl[i + 1] === '\\') {
+      out += '\\';
+      i++;
+    } else if (c === '\\') return undefined;
+    else out += c;
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+import { positionAt } from '../text';
+import { FileFacts, Finding, ParseError, Range } from '../types';
+
+/**
+ * `parse-error`: a statement or a file FK Guard could not read, so the tables and foreign keys in it went
+ * unchecked. Without it, a table that a stray character hid (`/* é *\/` inside a SQL `CREATE TABLE`, a
+ * syntax error in a TypeORM entity, a file nested deeper than the parser can take) vanished, and the run
+ * passed.
+ *
+ * It speaks once per unreadable statement, and only where something went unread, never at every half-typed
+ * line (the editor's own language support already underlines those):
+ * - Python: errors whose `lost` says a table, a column or a foreign key was in the code that did not parse,
+ *   and files skipped whole;
+ * - SQL: each statement the SQL parser refused (its reader reports those and nothing else);
+ * - TypeScript and Prisma: the file's first syntax error, once, since their readers recover statement by
+ *   statement and cannot say which entity a later error cost.
+ */
+export function parseErrors(facts: FileFacts): Finding[] {
+  const out: Finding[] = [];
+  const errors = facts.errors;
+  if (errors.length === 0) return out;
+  let chosen: ParseError[];
+  if (facts.language === 'sql') chosen = errors;
+  else if (facts.language === 'python') chosen = errors.filter((e) => e.lost !== undefined);
+  else chosen = [errors.reduce((a, b) => (b.span.start < a.span.start ? b : a))];
+  let lastLine = -1;
+  for (const e of [...chosen].sort((a, b) => a.span.start - b.span.start)) {
+    const range = firstLine(facts, e);
+    // Two errors on one line are one statement, said once.
+    if (range.start.line === lastLine) continue;
+    lastLine = range.start.line;
+    out.push({
+      rule: 'parse-error',
+      severity: 'warning',
+      message: messageOf(facts, e),
+      file: facts.file,
+      range,
+      related: [],
+      fixes: [],
+    });
+  }
+  return out;
+}
+
+function messageOf(facts: FileFacts, e: ParseError): string {
+  if (facts.language === 'python' || facts.language === 'sql' || e.message.startsWith('FK Guard')) return e.message;
+  const what = facts.language === 'prisma' ? 'models' : 'entities and foreign keys';
+  return `FK Guard could not read all of this file (${e.message.replace(/\.$/, '')}), so ${what} after this point may not be checked.`;
+}
+
+/** The error's range, cut at the end of its first line: an error node can cover a whole class. */
+function firstLine(facts: FileFacts, e: ParseError): Range {
+  const starts = facts.lineStarts;
+  const start = positionAt(starts, e.span.start);
+  const next = start.line + 1 < starts.length ? starts[start.line + 1] : Infinity;
+  let end = e.span.end;
+  if (end <= e.span.start || end >= next) end = next === Infinity ? Math.max(e.span.end, e.span.start) : next - 1;
+  return { start, end: positionAt(starts, Math.max(end, e.span.start)) };
+}
