@@ -1,6 +1,9 @@
 // `npm run bench:lsp`: the language server over stdio on a generated workspace. Prints the time from
 // `initialized` to a finished workspace index, and didChange -> publishDiagnostics on a 2,000-line model file
-// (p50/p95, debounce 0). Figures are printed, never asserted.
+// (p50/p95, debounce 0); then the edit storm of issue 11 on a 5,006-line file: 500 edits/s for 10 s (time from
+// the last edit to its diagnostics) and one didChange carrying 3,182 changes (a "replace all") against the same
+// change sent as one full text. Figures are printed, never asserted. FKGUARD_BENCH_ONLY=storm runs the storm
+// rows alone.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +45,78 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** A self-contained model file of `lines` lines whose classes reference each other. */
+function stormFile(lines: number): string {
+  const out = ['from sqlalchemy import Column, ForeignKey, Integer, String', 'from app.base import Base', ''];
+  for (let c = 0; out.length < lines - 6; c++) {
+    out.push(`class Storm${c}(Base):`, `    __tablename__ = "storm_${c}"`, '    id = Column(Integer, primary_key=True)');
+    out.push(`    parent_id = Column(Integer, ForeignKey("storm_${Math.max(0, c - 1)}.id"))`, '    label = Column(String(64))', '');
+  }
+  while (out.length < lines) out.push('');
+  return out.join('\n');
+}
+
+async function storm(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'fkguard-bench-storm-'));
+  mkdirSync(join(root, 'app'), { recursive: true });
+  writeFileSync(join(root, 'app', 'base.py'), 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n');
+  const text = stormFile(5006);
+  writeFileSync(join(root, 'app', 'storm.py'), text);
+  // The server's own default debounce (150 ms), as an editor gets it.
+  const client = await LspClient.start({ root, initializationOptions: { debounce: undefined } });
+  try {
+    await client.ready(120000);
+    client.open('app/storm.py', text);
+    await client.diagnosticsFor('app/storm.py', () => true, 1);
+    const doc = client.doc('app/storm.py');
+    // 500 edits a second for 10 s: typing a comment, five characters every 10 ms; at the end of the file (no
+    // class around it) and then inside a class in the middle.
+    for (const where of ['at the end', 'in a middle class']) {
+      const offset = where === 'at the end' ? doc.getText().length : doc.getText().indexOf('\n', doc.getText().indexOf(`class Storm${Math.floor(text.length / 400)}(`));
+      const start = doc.positionAt(offset);
+      client.change('app/storm.py', [{ range: { start, end: start }, newText: where === 'at the end' ? '\n# ' : '\n    # ' }]);
+      const first = doc.version;
+      let cursor = doc.offsetAt(start) + (where === 'at the end' ? 3 : 7);
+      let version = first;
+      const stop = performance.now() + 10000;
+      while (performance.now() < stop) {
+        for (let k = 0; k < 5; k++) {
+          const at = doc.positionAt(cursor++);
+          version = client.change('app/storm.py', [{ range: { start: at, end: at }, newText: 'abcdefghij'[k] }]);
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const last = performance.now();
+      await client.diagnosticsFor('app/storm.py', () => true, version, 300000);
+      console.log(`storm ${where}: ${version - first} edits in 10 s on a ${text.split('\n').length}-line file: last edit -> its diagnostics ${(performance.now() - last).toFixed(0)} ms`);
+    }
+
+    // A "replace all": 3,182 changes in one didChange, bottom-up as editors send them.
+    const current = doc.getText();
+    const matches = [...current.matchAll(/Column\(|Integer/g)].slice(0, 3182);
+    // Each word replaced by itself in another case, so the text changes and stays valid Python.
+    const edits = matches.reverse().map((m) => ({
+      range: { start: doc.positionAt(m.index!), end: doc.positionAt(m.index! + m[0].length) },
+      newText: m[0] === 'Integer' ? 'INTEGER' : m[0],
+    }));
+    // Timed from the send: the harness's own mirror applies the changes one by one before sending them.
+    let version = client.change('app/storm.py', edits);
+    let started = performance.now();
+    await client.diagnosticsFor('app/storm.py', () => true, version, 300000);
+    console.log(`replace all: one didChange with ${edits.length} changes -> diagnostics ${(performance.now() - started).toFixed(0)} ms`);
+    const whole = doc.getText().split('INTEGER').join('Integer');
+    version = client.change('app/storm.py', [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(doc.getText().length) }, newText: whole }]);
+    started = performance.now();
+    await client.diagnosticsFor('app/storm.py', () => true, version, 300000);
+    console.log(`the same as one full-text change -> diagnostics ${(performance.now() - started).toFixed(0)} ms`);
+  } finally {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.FKGUARD_BENCH_ONLY === 'storm') return storm();
   // FKGUARD_BENCH_ROOT keeps the generated workspace there, for profiling the engine on it.
   const keep = process.env.FKGUARD_BENCH_ROOT;
   const root = keep ?? mkdtempSync(join(tmpdir(), 'fkguard-bench-lsp-'));
@@ -87,6 +161,7 @@ async function main(): Promise<void> {
     await client.stop();
     if (!keep) rmSync(root, { recursive: true, force: true });
   }
+  await storm();
 }
 
 main().catch((err) => {

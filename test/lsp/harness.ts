@@ -25,7 +25,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 export const repoRoot = join(__dirname, '..', '..', '..');
-export const serverPath = join(repoRoot, 'dist', 'server.js');
+/** FKGUARD_SERVER_PATH runs another build of the server (a bench's "before" figures). */
+export const serverPath = process.env.FKGUARD_SERVER_PATH ?? join(repoRoot, 'dist', 'server.js');
 export const fixturesRoot = join(repoRoot, 'test', 'fixtures', 'lsp');
 
 export interface Settings {
@@ -40,6 +41,8 @@ export interface StartOptions {
   /** The `fkguard` settings section the client answers `workspace/configuration` with. */
   settings?: Settings;
   initializationOptions?: Record<string, unknown>;
+  /** Workspace folders to announce instead of the root (e.g. folders that are not on disk). */
+  folders?: Array<{ uri: string; name: string }>;
 }
 
 export class LspClient {
@@ -108,8 +111,8 @@ export class LspClient {
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: client.rootUri,
-      workspaceFolders: [{ uri: client.rootUri, name: 'fixture' }],
+      rootUri: options.folders ? null : client.rootUri,
+      workspaceFolders: options.folders ?? [{ uri: client.rootUri, name: 'fixture' }],
       capabilities: {
         workspace: {
           configuration: true,
@@ -175,13 +178,17 @@ export class LspClient {
   }
 
   /** The diagnostics published for `rel`, once a publication satisfies `check` (and the version, if given). */
-  diagnosticsFor(rel: string, check: (d: Diagnostic[]) => boolean, version?: number): Promise<Diagnostic[]> {
+  diagnosticsFor(rel: string, check: (d: Diagnostic[]) => boolean, version?: number, timeoutMs?: number): Promise<Diagnostic[]> {
     const uri = this.uri(rel);
-    return this.waitFor(`diagnostics for ${rel}${version !== undefined ? ` v${version}` : ''}`, () => {
-      const p = this.diagnostics.get(uri);
-      if (!p || (version !== undefined && p.version !== version)) return undefined;
-      return check(p.diagnostics) ? p.diagnostics : undefined;
-    });
+    return this.waitFor(
+      `diagnostics for ${rel}${version !== undefined ? ` v${version}` : ''}`,
+      () => {
+        const p = this.diagnostics.get(uri);
+        if (!p || (version !== undefined && p.version !== version)) return undefined;
+        return check(p.diagnostics) ? p.diagnostics : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Waits until the first workspace index is done (a `ready` status). */
@@ -278,7 +285,11 @@ export class LspClient {
     try {
       if (this.proc.exitCode === null) {
         await Promise.race([
-          this.connection.sendRequest('shutdown').then(() => this.connection.sendNotification('exit')),
+          // A test may have sent `shutdown` already; the second one is refused, and `exit` follows anyway.
+          this.connection
+            .sendRequest('shutdown')
+            .catch(() => undefined)
+            .then(() => this.connection.sendNotification('exit')),
           new Promise((resolve) => setTimeout(resolve, 2000)),
         ]);
       }

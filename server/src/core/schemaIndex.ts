@@ -77,6 +77,8 @@ export class SchemaIndex {
     hasPackage: (m) => this.packagePaths().has(m),
   });
   private packages: Set<string> | undefined;
+  /** Tables declared by classes and Core `Table`s inside migration files, by file (see `addTable`). */
+  private migrationLocal = new Map<string, TableDef[]>();
   /** Classes whose table names FK Guard cannot know, by file. */
   private nameless = new Map<string, NamelessClass[]>();
   private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
@@ -271,6 +273,12 @@ export class SchemaIndex {
     const e = this.externals.get(key);
     if (e) out.push(e);
     return out;
+  }
+
+  /** Migration history as replayed: what a migration's point of history holds or lacks (see history.ts). */
+  migrationHistory(): MigrationHistory {
+    this.ensure();
+    return this.history;
   }
 
   allTableKeys(): string[] {
@@ -570,11 +578,12 @@ export class SchemaIndex {
     this.classMap = new Map();
     this.coreByVar = new Map();
     this.nameless = new Map();
+    this.migrationLocal = new Map();
     for (const f of this.files.values()) {
       for (const cls of f.classes) this.mapClass(f.file, cls, new Set());
       for (const t of f.tables) if (t.origin === 'core') this.addCoreTable(f, t);
     }
-    this.history = MigrationHistory.replay(this.files.values(), this);
+    this.history = MigrationHistory.replay(this.files.values(), this, this.config.dialect);
   }
 
   /**
@@ -627,6 +636,7 @@ export class SchemaIndex {
       }
       this.defsByFile.delete(f);
       this.nameless.delete(f);
+      this.migrationLocal.delete(f);
       for (const [v, list] of this.coreByVar) {
         const kept = list.filter((x) => x.file !== f);
         if (kept.length > 0) this.coreByVar.set(v, kept);
@@ -645,6 +655,14 @@ export class SchemaIndex {
   }
 
   private addTable(def: TableDef): void {
+    if (this.files.get(def.file)?.migration) {
+      // Classes and Tables a migration declares for its own queries are never part of the application's
+      // metadata: only references written in that migration see them.
+      let local = this.migrationLocal.get(def.file);
+      if (!local) this.migrationLocal.set(def.file, (local = []));
+      local.push(def);
+      return;
+    }
     let list = this.tables.get(def.key);
     if (!list) this.tables.set(def.key, (list = []));
     // Definitions of one key stay in (file, position) order however they were derived, so the first one,
@@ -756,6 +774,7 @@ export class SchemaIndex {
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
     def.incomplete = incomplete;
+    if (!schema && this.inheritsUnknownSchema(file, cls, new Set())) def.schemaUnknown = true;
     def.unresolvedBase = unresolvedBase;
     def.metadataId = this.classMetadata(file, cls, new Set());
     this.addClassColumns(def, file, cls, new Set());
@@ -868,6 +887,35 @@ export class SchemaIndex {
       const s = f.cls.schema ?? this.inheritedSchema(f.file, f.cls, seen);
       if (s) return s;
     }
+    return undefined;
+  }
+
+  /** Whether a computed `__table_args__` on the class or an unmapped base may set its schema. */
+  private inheritsUnknownSchema(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (cls.schemaUnknown) return true;
+    for (const b of cls.bases) {
+      const f = this.findClass(file, b);
+      if (!f || f.cls.schema) continue;
+      const m = this.classMap.get(classId(f.file, f.cls.name));
+      if (m?.table) continue;
+      if (this.inheritsUnknownSchema(f.file, f.cls, seen)) return true;
+    }
+    return false;
+  }
+
+  /** The tables a migration file declares for itself under `key` (see `addTable`). */
+  localDefinitions(file: string, key: string): TableDef[] {
+    this.ensure();
+    return this.migrationLocal.get(file)?.filter((d) => d.key === key) ?? [];
+  }
+
+  /** A table named `name` (in any schema) whose schema comes from a computed `__table_args__`. */
+  unknownSchemaTable(name: string): TableDef | undefined {
+    this.ensure();
+    for (const defs of this.tables.values()) for (const d of defs) if (d.schemaUnknown && d.name === name) return d;
     return undefined;
   }
 
@@ -1122,6 +1170,8 @@ function provision(f: FileFacts): Provision {
     if (t.name.kind === 'literal') add(`t:${t.name.value}`, h);
     if (t.variable) add(`v:${t.variable}`, h);
   }
+  // Where Alembic's revisions live decides which files are history at all.
+  if (f.alembicConfig) add('migrations', sig(f.alembicConfig));
   if (f.migration) {
     // A migration is one step of a history: any change to it may change every table it touches.
     const h = sig([f.migration, f.tables.filter((t) => t.origin === 'migration')]);

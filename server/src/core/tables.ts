@@ -34,6 +34,8 @@ export interface TableDef {
   metadataId?: string;
   /** Why `incomplete`: the base class (as written) FK Guard could not resolve. */
   unresolvedBase?: string;
+  /** The schema comes from a computed `__table_args__`: the key's schema part is not known. */
+  schemaUnknown?: boolean;
   /** Why `incomplete`: a class attribute built by a call FK Guard cannot read (`id = pk()`). */
   unresolvedColumn?: string;
   /** A Core table built only where the main definition is missing (see `CoreTableFact.fallback`). */

@@ -2,14 +2,32 @@ import { TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentEdit } from '../core/engine';
 
+type RangeChange = Extract<TextDocumentContentChangeEvent, { range: unknown }>;
+
+/** Whether `change` ends at or before the start of `previous` (both range changes). */
+function isBelow(change: TextDocumentContentChangeEvent, previous: TextDocumentContentChangeEvent): boolean {
+  if (!('range' in change) || !('range' in previous)) return false;
+  const a = change.range.end;
+  const b = previous.range.start;
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+
 /**
- * One document open in the editor. It remembers the edits made since the engine last saw it, so the engine
- * can re-parse its kept tree incrementally, and a generation that grows with every change, so a result
- * computed for an older text is recognised and dropped.
+ * One document open in the editor. It remembers what changed since the engine last saw it, so the engine can
+ * re-parse its kept tree incrementally, and a generation that grows with every change, so a result computed
+ * for an older text is recognised and dropped.
+ *
+ * What changed is kept as one edit, whatever the number of changes: the longest prefix and suffix of the text
+ * that no change touched since the last analysis. Each change costs O(1) here, and the engine re-parses one
+ * region instead of replaying every keystroke at document size (a 10 s storm on a 5,006-line file used to take
+ * 10 s to catch up; a "replace all" of 3,182 changes, 11 s).
  */
 export class OpenDocument {
-  /** Edits since the last analysis, in order; undefined when the whole text must be parsed afresh. */
-  private pending: DocumentEdit[] | undefined = undefined;
+  /** Length of the text the engine last analysed; undefined when the whole text must be parsed afresh. */
+  private baseLength: number | undefined = undefined;
+  /** Characters at the start, and at the end, that no change since the last analysis has touched. */
+  private untouchedHead = Infinity;
+  private untouchedTail = Infinity;
   generation = 0;
   analyzedGeneration = -1;
   /** The version the last published diagnostics were computed for. */
@@ -33,35 +51,78 @@ export class OpenDocument {
     return this.doc.getText();
   }
 
+  get length(): number {
+    return this.doc.getText().length;
+  }
+
   get dirty(): boolean {
     return this.analyzedGeneration !== this.generation;
   }
 
-  /** Applies the client's changes in order, turning each range change into an offset edit for tree-sitter. */
+  /** Applies the client's changes in order, widening the one edit the engine will be given. */
   applyChanges(changes: TextDocumentContentChangeEvent[], version: number): void {
-    for (const change of changes) {
-      if ('range' in change) {
-        const startIndex = this.doc.offsetAt(change.range.start);
-        const oldEndIndex = this.doc.offsetAt(change.range.end);
-        this.pending?.push({ startIndex, oldEndIndex, newText: change.text });
-      } else {
-        this.pending = undefined;
+    for (let i = 0; i < changes.length; ) {
+      const change = changes[i];
+      if (!('range' in change)) {
+        this.baseLength = undefined;
+        TextDocument.update(this.doc, [change], version);
+        i++;
+        continue;
       }
-      TextDocument.update(this.doc, [change], version);
+      // Editors send a multi-cursor edit or a "replace all" bottom-up: each change ends before the previous one
+      // starts, so every range is still valid in the text before the run, and the run is applied in one pass.
+      let j = i + 1;
+      while (j < changes.length && isBelow(changes[j], changes[j - 1])) j++;
+      this.applyRun(changes.slice(i, j) as RangeChange[], version);
+      i = j;
     }
     this.generation++;
   }
 
-  /** The edits for the engine, handed over once: the next analysis starts from the text analysed now. */
+  /** Changes each of which lies before the previous one, all resolved against the current text. */
+  private applyRun(run: RangeChange[], version: number): void {
+    const text = this.doc.getText();
+    const spans = run.map((c) => {
+      const start = this.doc.offsetAt(c.range.start);
+      return { start, end: Math.max(start, this.doc.offsetAt(c.range.end)), text: c.text };
+    });
+    this.untouchedHead = Math.min(this.untouchedHead, spans[spans.length - 1].start);
+    this.untouchedTail = Math.min(this.untouchedTail, text.length - spans[0].end);
+    if (run.length === 1) {
+      TextDocument.update(this.doc, run, version);
+      return;
+    }
+    // One new text and one new line index, instead of one per change (3,182 changes: 1.9 s before).
+    const parts: string[] = [];
+    let at = 0;
+    for (let k = spans.length - 1; k >= 0; k--) {
+      parts.push(text.slice(at, spans[k].start), spans[k].text);
+      at = spans[k].end;
+    }
+    parts.push(text.slice(at));
+    this.doc = TextDocument.create(this.doc.uri, this.doc.languageId, version, parts.join(''));
+  }
+
+  /**
+   * The edit for the engine, handed over once: the next analysis starts from the text analysed now. An empty
+   * list when nothing changed; undefined when the whole text must be parsed.
+   */
   takeEdits(): DocumentEdit[] | undefined {
-    const edits = this.pending;
-    this.pending = [];
-    return edits;
+    const text = this.doc.getText();
+    const base = this.baseLength;
+    const head = this.untouchedHead;
+    const tail = this.untouchedTail;
+    this.baseLength = text.length;
+    this.untouchedHead = Infinity;
+    this.untouchedTail = Infinity;
+    if (base === undefined) return undefined;
+    if (head === Infinity) return [];
+    return [{ startIndex: head, oldEndIndex: base - tail, newText: text.slice(head, text.length - tail) }];
   }
 
   /** Forgets the edit history, e.g. when the engine that held this document's tree was replaced. */
   resetEdits(): void {
-    this.pending = undefined;
+    this.baseLength = undefined;
   }
 
   markAnalyzed(): void {

@@ -8,6 +8,7 @@ import {
   DidChangeWatchedFilesNotification,
   DidChangeWatchedFilesParams,
   DidChangeTextDocumentParams,
+  ErrorCodes,
   DidCloseTextDocumentParams,
   DidOpenTextDocumentParams,
   Diagnostic,
@@ -21,7 +22,7 @@ import {
   WorkspaceFolder,
   WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
-import type { Engine } from '../core/engine';
+import { uncheckedSummary, type Engine } from '../core/engine';
 import type { Severity } from '../core/types';
 import { DiagnosticContext, toDiagnostic } from './diagnostics';
 import { OpenDocument } from './documents';
@@ -69,6 +70,10 @@ class FkGuardServer {
   private initOptions: InitializationOptions = {};
   private capabilities: InitializeParams['capabilities'] = {};
   private disposed = false;
+  /** `shutdown` was received: from then on every request is refused, as the protocol says. */
+  private shutDown = false;
+  /** Open documents already reported as larger than `max-file-size`, so the note is written once. */
+  private readonly reportedTooLarge = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -78,6 +83,14 @@ class FkGuardServer {
       info: (m) => connection.console.log(m),
       error: (m) => connection.console.error(m),
     };
+  }
+
+  /** A request handler that is guarded (see `guardRequest`) and refused after `shutdown`. */
+  private request<P extends unknown[], R>(name: string, handler: (...args: P) => R | Promise<R>) {
+    return guardRequest(this.log, name, (...args: P) => {
+      if (this.shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, `FK Guard: ${name} after shutdown`);
+      return handler(...args);
+    });
   }
 
   register(): void {
@@ -90,11 +103,16 @@ class FkGuardServer {
     c.onDidCloseTextDocument(guardNotification(log, 'didClose', (p: DidCloseTextDocumentParams) => this.didClose(p)));
     c.onDidChangeWatchedFiles(guardNotification(log, 'didChangeWatchedFiles', (p: DidChangeWatchedFilesParams) => this.watchedFiles(p)));
     c.onDidChangeConfiguration(guardNotification(log, 'didChangeConfiguration', () => this.reindexAll('settings changed')));
-    c.onCodeAction(guardRequest(log, 'codeAction', (p: CodeActionParams) => this.codeAction(p)));
+    c.onCodeAction(this.request('codeAction', (p: CodeActionParams) => this.codeAction(p)));
     // A request sent without params reaches its handler with the token alone; take it from wherever it is.
-    c.onRequest(ScanWorkspaceMethod, guardRequest(log, 'scanWorkspace', (...args: unknown[]) => this.scanWorkspace(args.find(CancellationToken.is))));
-    c.onRequest(SchemaIndexMethod, guardRequest(log, 'schemaIndex', () => this.schemaIndex()));
-    c.onShutdown(guardRequest(log, 'shutdown', () => this.dispose()));
+    c.onRequest(ScanWorkspaceMethod, this.request('scanWorkspace', (...args: unknown[]) => this.scanWorkspace(args.find(CancellationToken.is))));
+    c.onRequest(SchemaIndexMethod, this.request('schemaIndex', () => this.schemaIndex()));
+    c.onShutdown(
+      this.request('shutdown', () => {
+        this.shutDown = true;
+        this.dispose();
+      }),
+    );
   }
 
   dispose(): void {
@@ -117,14 +135,17 @@ class FkGuardServer {
     if (this.initOptions.testRequests) {
       this.connection.onRequest(
         TestFailMethod,
-        guardRequest(this.log, TestFailMethod, () => {
+        this.request(TestFailMethod, () => {
           throw new Error('a deliberate fault, requested by a test');
         }),
       );
     }
     const folders: WorkspaceFolder[] =
       params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: basename(params.rootUri) }] : []);
-    for (const f of folders) this.addFolder(f);
+    for (const f of folders) {
+      // A folder of a virtual file system (`vscode-vfs:`, `untitled:`…) has no files FK Guard can read.
+      if (!this.addFolder(f)) this.log.info(`FK Guard: ${f.uri} is not a folder on disk; it is not checked.`);
+    }
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -155,6 +176,8 @@ class FkGuardServer {
       );
     }
     await this.reindexAll('start');
+    // With no folder on disk there was no index to end: the client still needs to hear that all is ready.
+    this.sendStatus();
   }
 
   private addFolder(folder: WorkspaceFolder): Project | undefined {
@@ -270,7 +293,8 @@ class FkGuardServer {
     project.stateMessage = undefined;
     const stats = engine.stats();
     this.log.info(
-      `FK Guard: indexed ${project.name} (${reason}): ${stats.parsedFiles}/${stats.files} files parsed, ${stats.tables} tables, ${stats.references} references, ${Date.now() - started} ms`,
+      `FK Guard: indexed ${project.name} (${reason}): ${stats.parsedFiles}/${stats.files} files parsed, ${stats.tables} tables, ` +
+        `${stats.checked} references checked, ${uncheckedSummary(stats.unchecked)}, ${Date.now() - started} ms`,
     );
     this.sendStatus();
   }
@@ -346,6 +370,7 @@ class FkGuardServer {
     const doc = this.documents.get(uri);
     if (doc) clearTimeout(doc.timer);
     this.documents.delete(uri);
+    this.reportedTooLarge.delete(uri);
     const found = this.locate(uri);
     if (!found) return;
     const { project, id } = found;
@@ -374,11 +399,37 @@ class FkGuardServer {
       this.sendDiagnostics(doc.uri, doc.version, []);
       return;
     }
+    const tooLarge = this.tooLarge(doc, project.config.maxFileSize);
+    if (tooLarge) {
+      // As the scan skips such a file on disk, the editor does not parse it either (a 50 MB document took 8 s
+      // and 272 MB); its findings go, and the log says why, once.
+      if (!this.reportedTooLarge.has(doc.uri)) {
+        this.reportedTooLarge.add(doc.uri);
+        this.log.info(`FK Guard: ${id} is not checked: larger than max-file-size (${tooLarge}).`);
+      }
+      if (engine.getFacts(id)) for (const other of engine.removeFile(id)) this.queuePublish(project, other);
+      engine.releaseTree(id);
+      doc.resetEdits();
+      doc.markAnalyzed();
+      this.sendDiagnostics(doc.uri, doc.version, []);
+      return;
+    }
+    this.reportedTooLarge.delete(doc.uri);
     const edits = doc.takeEdits();
     const affected = engine.updateFile(id, doc.text, { keepTree: true, edits });
     doc.markAnalyzed();
     this.publish(project, id);
     if (publishOthers) for (const other of affected) if (other !== id) this.queuePublish(project, other);
+  }
+
+  /** How large a document is when it exceeds `maxBytes` (UTF-8 bytes, as on disk), else undefined. */
+  private tooLarge(doc: OpenDocument, maxBytes: number): string | undefined {
+    const chars = doc.length;
+    // A UTF-16 unit is at most 3 UTF-8 bytes: most documents are decided without counting.
+    if (chars * 3 <= maxBytes) return undefined;
+    const bytes = chars > maxBytes ? chars : Buffer.byteLength(doc.text, 'utf8');
+    if (bytes <= maxBytes) return undefined;
+    return `${chars > maxBytes ? 'over ' : ''}${bytes} bytes > ${maxBytes}`;
   }
 
   // ---- files on disk ----
@@ -489,11 +540,13 @@ class FkGuardServer {
     const projects = this.allProjects().filter((p) => !p.loose);
     let tables = 0;
     let references = 0;
+    let unchecked = 0;
     for (const p of projects) {
       if (!p.engine) continue;
       const s = p.engine.counts();
       tables += s.tables;
       references += s.references;
+      unchecked += p.engine.uncheckedSoFar();
     }
     let problems = 0;
     for (const d of this.lastPublished.values()) problems += d.length;
@@ -503,6 +556,7 @@ class FkGuardServer {
       message: error?.stateMessage,
       tables,
       references,
+      unchecked,
       problems,
     };
     void this.connection.sendNotification(StatusNotificationMethod, status);
@@ -538,6 +592,8 @@ class FkGuardServer {
       tables: 0,
       references: 0,
       unresolved: 0,
+      checked: 0,
+      unchecked: { total: 0, byReason: {} },
       problems: { error: 0, warning: 0, info: 0 },
       ms: 0,
     };
@@ -550,6 +606,9 @@ class FkGuardServer {
       result.tables += s.tables;
       result.references += s.references;
       result.unresolved += s.unresolved;
+      result.checked += s.checked;
+      result.unchecked.total += s.unchecked.total;
+      for (const [r, n] of Object.entries(s.unchecked.byReason)) result.unchecked.byReason[r] = (result.unchecked.byReason[r] ?? 0) + (n ?? 0);
       if (!p.settings.enable) continue;
       for (const f of p.engine.allFindings()) result.problems[f.severity as Severity]++;
     }

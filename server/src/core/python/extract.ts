@@ -99,9 +99,12 @@ export function extractPythonAfterEdit(
  * the file's `references`, so they are moved from there only (the kept-document property test catches a
  * span moved twice).
  */
-export function shiftSpansInPlace(value: object, from: number, delta: number): void {
+export function shiftSpansInPlace(value: object, from: number, delta: number, seen = new Set<object>()): void {
+  // Objects can be shared too (the imports of one statement hold one `statementSpan`): move each once.
+  if (seen.has(value)) return;
+  seen.add(value);
   if (Array.isArray(value)) {
-    for (const v of value) if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta);
+    for (const v of value) if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
     return;
   }
   const o = value as Record<string, unknown>;
@@ -113,7 +116,7 @@ export function shiftSpansInPlace(value: object, from: number, delta: number): v
   for (const k in o) {
     const v = o[k];
     if (k === 'lineStarts' || (k === 'references' && 'localColumns' in o)) continue;
-    if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta);
+    if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
   }
 }
 
@@ -535,7 +538,10 @@ class Extractor {
       if (fn && fn.params >= 1) cls.tablenameDerivation = substitute(fn.body, [{ k: 'name' }]);
       return;
     }
-    if (nameNode.text === '__table_args__') return;
+    if (nameNode.text === '__table_args__') {
+      this.declaredTableArgs(cls, s);
+      return;
+    }
     const ret = def.descendantsOfType('return_statement')[0];
     const value = ret?.namedChildren[0];
     if (value?.type !== 'call') return;
@@ -546,13 +552,58 @@ class Extractor {
     this.columnCall(value, call, nameNode.text, annotation?.fact, { className: cls.name }, 'model', cls.columns);
   }
 
+  /**
+   * `@declared_attr def __table_args__(cls)`: its value is computed, so the table's schema is unknown unless
+   * a literal says it: a `{"schema": "x"}` in this body or in a method of the class whose name holds
+   * `table_args` (`__auto_table_args`), or a `schema="x"` argument of a call there.
+   */
+  private declaredTableArgs(cls: ClassFact, decorated: Node): void {
+    const body = decorated.parent;
+    const places: Node[] = [decorated];
+    for (const m of body?.namedChildren ?? []) {
+      const def = m?.type === 'decorated_definition' ? m.childForFieldName('definition') : m;
+      if (m && m !== decorated && def?.type === 'function_definition' && /table_args/.test(def.childForFieldName('name')?.text ?? '')) places.push(m);
+    }
+    for (const place of places) {
+      for (const d of place.descendantsOfType('dictionary')) {
+        const schema = d ? this.dictString(d, 'schema') : undefined;
+        if (schema !== undefined) {
+          cls.schema = schema;
+          return;
+        }
+      }
+      for (const k of place.descendantsOfType('keyword_argument')) {
+        const v = k?.childForFieldName('value');
+        const lit = v ? this.literal(v) : undefined;
+        if (k?.childForFieldName('name')?.text === 'schema' && lit) {
+          cls.schema = lit.value;
+          return;
+        }
+      }
+    }
+    cls.schemaUnknown = true;
+  }
+
   private tableArgs(cls: ClassFact, right: Node): void {
+    if (right.type === 'identifier' || right.type === 'attribute' || right.type === 'call') {
+      // `__table_args__ = COMMON_ARGS` or `= table_args(schema="x")`: computed, so the schema is known only if written.
+      const schema = right.type === 'call' ? this.call(right).keywords.get('schema') : undefined;
+      const lit = schema ? this.literal(schema) : undefined;
+      if (lit) cls.schema = lit.value;
+      else if (right.type !== 'call' || !['UniqueConstraint', 'PrimaryKeyConstraint', 'ForeignKeyConstraint', 'Index', 'CheckConstraint'].includes(this.call(right).name)) {
+        cls.schemaUnknown = true;
+        return;
+      }
+    }
     const items = right.type === 'tuple' || right.type === 'list' || right.type === 'parenthesized_expression' ? right.namedChildren : [right];
     for (const item of items) {
       if (!item) continue;
       if (item.type === 'dictionary') {
         const schema = this.dictString(item, 'schema');
         if (schema !== undefined) cls.schema = schema;
+        else if (this.dictHasKey(item, 'schema') || item.namedChildren.some((c) => c?.type === 'dictionary_splat')) cls.schemaUnknown = true;
+      } else if (item.type === 'list_splat' || item.type === 'identifier') {
+        cls.schemaUnknown = true;
       } else if (item.type === 'call') {
         const call = this.call(item);
         if (call.name === 'ForeignKeyConstraint') {
@@ -586,6 +637,10 @@ class Extractor {
       }
     }
     owner.keys.push(names);
+  }
+
+  private dictHasKey(d: Node, key: string): boolean {
+    return d.namedChildren.some((pair) => pair?.type === 'pair' && this.literal(pair.childForFieldName('key')!)?.value === key);
   }
 
   private dictString(d: Node, key: string): string | undefined {
