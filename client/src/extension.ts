@@ -52,7 +52,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
     if (s.state === 'indexing') status.text = '$(sync~spin) FK Guard: indexing…';
     else if (s.state === 'error') status.text = '$(error) FK Guard: index error';
     else status.text = `FK Guard: ${plural(s.tables, 'table')}, ${plural(s.references, 'reference')}`;
-    status.detail = s.state === 'error' ? s.message : s.state === 'ready' ? plural(s.problems, 'problem') : undefined;
+    // Unchecked references are said next to the problems, so a clean workspace is never a silent pass.
+    const unchecked = s.unchecked ? `, ${s.unchecked} unchecked` : '';
+    status.detail = s.state === 'error' ? s.message : s.state === 'ready' ? `${plural(s.problems, 'problem')}${unchecked}` : undefined;
   };
 
   const start = async () => {
@@ -86,7 +88,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
         (_progress, token) => requireClient().sendRequest<ScanWorkspaceResult>(ScanWorkspaceMethod, {}, token),
       );
       const problems = result.problems.error + result.problems.warning + result.problems.info;
-      const summary = `FK Guard: ${plural(result.tables, 'table')}, ${plural(result.references, 'reference')}, ${plural(problems, 'problem')} (${result.ms} ms).`;
+      const why = Object.entries(result.unchecked.byReason)
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ');
+      const unchecked = `${result.unchecked.total} unchecked${why ? ` (why: ${why})` : ''}`;
+      const summary = `FK Guard: ${plural(result.tables, 'table')}, ${plural(result.checked, 'reference')} checked, ${unchecked}, ${plural(problems, 'problem')} (${result.ms} ms).`;
       output.appendLine(summary);
       if (!options?.quiet) {
         void vscode.window.showInformationMessage(summary, 'Open Problems').then((choice) => {

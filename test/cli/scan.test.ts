@@ -47,6 +47,23 @@ describe('fkguard scan', () => {
       assert.match(r.stdout, /^0 errors, 0 warnings in 0 files; 2 tables, 1 reference checked, 0 unchecked /m);
     });
 
+    it('counts what it could not check, and lists it with --explain unchecked', () => {
+      const ws = workspace('unchecked');
+      const plain = runCli(['scan'], ws);
+      assert.equal(plain.code, 0, show(plain));
+      assert.match(plain.stdout.trimEnd().split('\n').at(-1)!, /; 2 tables, 1 reference checked, 2 unchecked \(why: dynamic-name 2\) \(1 file scanned in \d+ ms\)$/);
+      const r = runCli(['scan', '--explain', 'unchecked'], ws);
+      assert.equal(r.code, 0, show(r));
+      const lines = r.stdout.trimEnd().split('\n');
+      assert.deepEqual(lines.slice(-3), [
+        'app/models.py:18:44: unchecked dynamic-name: `target_for("users")`: the target is computed at run time',
+        'app/models.py:19:43: unchecked dynamic-name: `f"{PREFIX}users.id"`: `PREFIX` is not a constant FK Guard can read',
+        '1 reference checked, 2 unchecked (why: dynamic-name 2)',
+      ]);
+      const bad = runCli(['scan', '--explain', 'everything'], ws);
+      assert.equal(bad.code, 2, show(bad));
+    });
+
     it('prints findings only with --quiet', () => {
       const r = runCli(['scan', '--quiet'], workspace('unknown-table'));
       assert.equal(r.code, 1, show(r));

@@ -19,6 +19,8 @@ export type Command =
       cache: boolean | string;
       allowEmpty: boolean;
       followSymlinks: boolean;
+      /** `--explain unchecked`: list the references that could not be checked with certainty. */
+      explain?: 'unchecked';
     }
   | { kind: 'index'; path: string; format: IndexFormat; config?: string; quiet: boolean };
 
@@ -59,6 +61,8 @@ also looked for. What files define is cached in your user cache folder ($XDG_CAC
 Options:
   -f, --format FORMAT  text (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)
       --fix            Apply each finding's preferred fix, then scan again and report what remains
+      --explain unchecked
+                       Also list each reference FK Guard could not check with certainty, and why
   -c, --config FILE    Read settings from FILE (.toml, .json, or a pyproject.toml with [tool.fkguard])
                        instead of fkguard.toml, .fkguard.json or pyproject.toml in the scanned folder
   -q, --quiet          Print findings only: no summary, no notes about skipped files
@@ -117,6 +121,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'cache-dir': { type: 'string' },
         'allow-empty': { type: 'boolean' },
         'no-follow-symlinks': { type: 'boolean' },
+        explain: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       'scan',
@@ -129,7 +134,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (!(SCAN_FORMATS as readonly string[]).includes(format)) {
       throw new UsageError(`Unknown format '${format}' (use ${SCAN_FORMATS.join(', ')}).`, 'scan');
     }
+    if (values.explain !== undefined && values.explain !== 'unchecked') {
+      throw new UsageError(`Unknown --explain topic '${values.explain}' (use unchecked).`, 'scan');
+    }
     return {
+      ...(values.explain === 'unchecked' ? { explain: 'unchecked' as const } : {}),
       kind: 'scan',
       paths: positionals.length > 0 ? positionals : ['.'],
       format: format as ScanFormat,

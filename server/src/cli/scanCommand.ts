@@ -12,7 +12,7 @@ import { formatGithub } from './format/github';
 import { formatJson } from './format/json';
 import { displayPath, plural, ScanReport } from './format/report';
 import { formatSarif } from './format/sarif';
-import { formatText } from './format/text';
+import { formatText, formatUnchecked } from './format/text';
 import { CliFailure, CliIo, EXIT_FINDINGS, EXIT_OK } from './io';
 import { prepare, reportSkipped } from './shared';
 
@@ -30,6 +30,7 @@ export interface ScanCommandOptions {
   followSymlinks?: boolean;
   version: string;
   docsUrl: string;
+  explain?: 'unchecked';
 }
 
 function toReport(io: CliIo, scan: ScanResult, opts: ScanCommandOptions): ScanReport {
@@ -38,6 +39,7 @@ function toReport(io: CliIo, scan: ScanResult, opts: ScanCommandOptions): ScanRe
     root: scan.base,
     cwd: io.cwd,
     findings: scan.engine.allFindings(),
+    unchecked: scan.engine.allUnchecked(),
     stats: { ...scan.engine.stats(), ms: scan.ms },
     version: opts.version,
     docsUrl: opts.docsUrl,
@@ -116,6 +118,8 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
 
   const report = toReport(io, scan, opts);
   io.stdout(render(report, opts.format, opts.quiet));
+  // The list goes to stdout after a text report, to stderr after a machine format (stdout stays one document).
+  if (opts.explain === 'unchecked') (opts.format === 'text' ? io.stdout : io.stderr)(formatUnchecked(report));
   if (scan.cancelled) throw new CliFailure('the scan was interrupted.');
   if (scan.files.length === 0 && !opts.allowEmpty) {
     // A CI job must not pass on nothing: a wrong path, an ignore rule or an include glob that matches no file.

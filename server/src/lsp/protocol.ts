@@ -11,6 +11,9 @@ export interface ScanWorkspaceResult {
   tables: number;
   references: number;
   unresolved: number;
+  /** References checked with certainty, and those that were not, by reason (see the README's "Unchecked"). */
+  checked: number;
+  unchecked: { total: number; byReason: Record<string, number> };
   problems: { error: number; warning: number; info: number };
   ms: number;
 }
@@ -47,6 +50,8 @@ export interface StatusParams {
   message?: string;
   tables: number;
   references: number;
+  /** References FK Guard could not check with certainty, among the files checked so far. */
+  unchecked?: number;
   problems: number;
 }
 

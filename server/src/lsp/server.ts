@@ -22,7 +22,7 @@ import {
   WorkspaceFolder,
   WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
-import type { Engine } from '../core/engine';
+import { uncheckedSummary, type Engine } from '../core/engine';
 import type { Severity } from '../core/types';
 import { DiagnosticContext, toDiagnostic } from './diagnostics';
 import { OpenDocument } from './documents';
@@ -293,7 +293,8 @@ class FkGuardServer {
     project.stateMessage = undefined;
     const stats = engine.stats();
     this.log.info(
-      `FK Guard: indexed ${project.name} (${reason}): ${stats.parsedFiles}/${stats.files} files parsed, ${stats.tables} tables, ${stats.references} references, ${Date.now() - started} ms`,
+      `FK Guard: indexed ${project.name} (${reason}): ${stats.parsedFiles}/${stats.files} files parsed, ${stats.tables} tables, ` +
+        `${stats.checked} references checked, ${uncheckedSummary(stats.unchecked)}, ${Date.now() - started} ms`,
     );
     this.sendStatus();
   }
@@ -539,11 +540,13 @@ class FkGuardServer {
     const projects = this.allProjects().filter((p) => !p.loose);
     let tables = 0;
     let references = 0;
+    let unchecked = 0;
     for (const p of projects) {
       if (!p.engine) continue;
       const s = p.engine.counts();
       tables += s.tables;
       references += s.references;
+      unchecked += p.engine.uncheckedSoFar();
     }
     let problems = 0;
     for (const d of this.lastPublished.values()) problems += d.length;
@@ -553,6 +556,7 @@ class FkGuardServer {
       message: error?.stateMessage,
       tables,
       references,
+      unchecked,
       problems,
     };
     void this.connection.sendNotification(StatusNotificationMethod, status);
@@ -588,6 +592,8 @@ class FkGuardServer {
       tables: 0,
       references: 0,
       unresolved: 0,
+      checked: 0,
+      unchecked: { total: 0, byReason: {} },
       problems: { error: 0, warning: 0, info: 0 },
       ms: 0,
     };
@@ -600,6 +606,9 @@ class FkGuardServer {
       result.tables += s.tables;
       result.references += s.references;
       result.unresolved += s.unresolved;
+      result.checked += s.checked;
+      result.unchecked.total += s.unchecked.total;
+      for (const [r, n] of Object.entries(s.unchecked.byReason)) result.unchecked.byReason[r] = (result.unchecked.byReason[r] ?? 0) + (n ?? 0);
       if (!p.settings.enable) continue;
       for (const f of p.engine.allFindings()) result.problems[f.severity as Severity]++;
     }

@@ -1,6 +1,7 @@
 // Compiler-style output: one `path:line:col: severity rule: message` line per finding, the fix a `--fix` run
 // would apply under it, and a summary. Lines and columns are 1-based here because people read them.
 
+import { uncheckedSummary } from '../../core/engine';
 import { Finding, Fix } from '../../core/types';
 import { countBySeverity, displayPath, lineStartsCache, plural, preferredFix, printable, ScanReport, textInRange } from './report';
 
@@ -64,14 +65,6 @@ export function summaryLine(report: ScanReport): string {
   );
 }
 
-/** `12 unchecked (why: declared-attr 9, dynamic-name 3)`, reasons by count, then by name. */
-export function uncheckedSummary(u: ScanReport['stats']['unchecked']): string {
-  const reasons = Object.entries(u.byReason)
-    .filter(([, n]) => (n ?? 0) > 0)
-    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0) || a[0].localeCompare(b[0]))
-    .map(([r, n]) => `${r} ${n}`);
-  return reasons.length > 0 ? `${u.total} unchecked (why: ${reasons.join(', ')})` : `${u.total} unchecked`;
-}
 
 /** `fkguard scan --explain unchecked`: one line per reference FK Guard could not check, and why. */
 export function formatUnchecked(report: ScanReport): string {
