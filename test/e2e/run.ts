@@ -1,7 +1,8 @@
 // `npm run test:e2e`: FK Guard in a real VS Code (code-server from the npm registry), installed from the packaged
 // .vsix. (1) The mocha suite in suite/ runs inside the extension host through the workbench `payload`; (2) a
 // Playwright-driven Chromium does what a person does: sees the squiggle, Ctrl+. and Enter, Ctrl+S.
-// Needs `bash test/e2e/install.sh` first (code-server, playwright-core, Debian's chromium). Polls, never sleeps.
+// (3) The same in Restricted Mode. Needs `bash test/e2e/install.sh` first (code-server, playwright-core, Debian's
+// chromium). Polls, never sleeps. FKGUARD_E2E_ONLY=WORDS runs the tests whose name contains WORDS.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -68,7 +69,8 @@ function vsixPath(): string {
   return file;
 }
 
-async function startEditor(scratch: string): Promise<Editor> {
+/** `restricted`: workspace trust on and the folder not trusted, so the window opens in Restricted Mode. */
+async function startEditor(scratch: string, trust: 'off' | 'restricted' = 'off'): Promise<Editor> {
   const home = join(scratch, 'home');
   const userData = join(scratch, 'user-data');
   const extensions = join(scratch, 'extensions');
@@ -77,7 +79,15 @@ async function startEditor(scratch: string): Promise<Editor> {
   cpSync(join(repo, 'test', 'fixtures', 'lsp', 'basic'), workspace, { recursive: true });
   writeFileSync(
     join(userData, 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'update.mode': 'none', 'extensions.autoUpdate': false, 'security.workspace.trust.enabled': false }),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'update.mode': 'none',
+      'extensions.autoUpdate': false,
+      'security.workspace.trust.enabled': trust === 'restricted',
+      // No modal asking whether to trust the folder: it simply opens untrusted.
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.banner': 'never',
+    }),
   );
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share') };
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
@@ -85,7 +95,17 @@ async function startEditor(scratch: string): Promise<Editor> {
   const port = await freePort();
   const proc = spawn(
     codeServer,
-    [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace],
+    [
+      ...common,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(trust === 'off' ? ['--disable-workspace-trust'] : []),
+      workspace,
+    ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
@@ -156,6 +176,32 @@ async function inHostSuite(editor: Editor, scratch: string): Promise<number> {
   }
 }
 
+/**
+ * (3) Restricted Mode (issue 11, item 5): FK Guard runs no workspace code, declares so in package.json
+ * (`capabilities.untrustedWorkspaces.supported: true`), and so checks an untrusted folder as any other.
+ */
+async function restrictedMode(editor: Editor, scratch: string): Promise<void> {
+  const context = await browser(join(scratch, 'restricted'));
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`http://127.0.0.1:${editor.port}/?folder=${encodeURIComponent(editor.workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    // The status bar says Restricted Mode when the folder is not trusted.
+    await page.waitForSelector('[id="status.workspaceTrust"]', { timeout: 30000 });
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
+    await page.keyboard.type('orders.py', { delay: 20 });
+    await until('orders.py in quick open', async () => (await page.locator('.quick-input-list .monaco-list-row').count()) > 0, 20000);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60000 });
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'restricted-mode.png') });
+    console.log('  restricted mode: the squiggle is there; screenshot in out/e2e/restricted-mode.png');
+  } finally {
+    await context.close();
+  }
+}
+
 /** (2) As a person: open orders.py, see the squiggle, Ctrl+. Enter, Ctrl+S, and check the file on disk. */
 async function browserQuickFix(editor: Editor, scratch: string): Promise<void> {
   const context = await browser(join(scratch, 'person'));
@@ -207,13 +253,15 @@ async function main(): Promise<void> {
   if (!existsSync(codeServer)) throw new Error('code-server is not installed: run bash test/e2e/install.sh');
   let failures = 0;
   let passed = 0;
-  for (const [name, test] of [
-    ['in-host suite (vscode API)', inHostSuite],
-    ['browser quick fix (Ctrl+. Enter, Ctrl+S)', browserQuickFix],
+  for (const [name, test, trust] of [
+    ['in-host suite (vscode API)', inHostSuite, 'off'],
+    ['browser quick fix (Ctrl+. Enter, Ctrl+S)', browserQuickFix, 'off'],
+    ['browser in Restricted Mode (an untrusted folder)', restrictedMode, 'restricted'],
   ] as const) {
+    if (process.env.FKGUARD_E2E_ONLY && !name.includes(process.env.FKGUARD_E2E_ONLY)) continue;
     const scratch = mkdtempSync(join(tmpdir(), 'fkguard-e2e-'));
     const started = Date.now();
-    const editor = await startEditor(scratch);
+    const editor = await startEditor(scratch, trust);
     try {
       const code = await test(editor, scratch);
       if (typeof code === 'number' && code !== 0) throw new Error(`mocha exit code ${code}`);

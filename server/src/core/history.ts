@@ -1,5 +1,6 @@
+import type { Dialect } from './config';
 import { addColumn, IndexedColumn, newTable, TableDef, tableKey } from './tables';
-import { ColumnFact, FileFacts, NameExpr, TypeFact } from './types';
+import { AlembicConfigFact, ColumnFact, FileFacts, NameExpr, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
 export interface HistoryResolver {
@@ -13,163 +14,277 @@ export interface HistoryPoint {
   op: number;
 }
 
+/** What history knows of a table that does not exist at a point: made only later, or dropped before. */
+export type Absence =
+  /**
+   * `deferred`: the timeline's database (SQLite) checks a foreign key's table only when rows are written, so
+   * a table made later is no error.
+   */
+  | { kind: 'later'; def: TableDef; sameFile: boolean; deferred: boolean }
+  /** `renamedTo`: the operation that ended it renamed the table rather than dropping it. */
+  | { kind: 'gone'; def: TableDef; renamedTo?: { name: string; schema?: string } };
+
 /** One version of a table: the positions from which (inclusive) to which (exclusive) it stood. */
 interface Life {
   from: number;
   to: number;
   def: TableDef;
+  /** Set when a rename ended this version (not a new version of the same table). */
+  renamedTo?: { name: string; schema?: string };
 }
 
-/** Positions in migration history: a file's place in revision order times this, plus the operation's index. */
+/** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
 const MIGRATION_STRIDE = 1_000_000;
 
 /**
- * The tables migrations make, replayed in revision order: the state they leave, and every table's life
- * span, so a reference inside a migration is checked against the schema at its own point of history.
+ * The tables migrations make, replayed in the order the tools run them: the state they leave, and every
+ * table's versions with the span of history each stood, so a reference inside a migration is checked against
+ * the schema at its own point of history.
+ *
+ * Migrations fall into timelines, each replayed on its own: the Alembic revisions of one configuration (a
+ * graph of `revision`/`down_revision`, in topological order), and every other migrations folder (SQL, Knex,
+ * sequelize-cli), in natural path order. A revision file outside every folder Alembic's configuration names
+ * is outside history: it is never replayed, and its references are not checked.
  */
 export class MigrationHistory {
   private constructor(
-    /** The tables the last migration leaves. A table that exists only through migrations is still a table. */
+    /** The tables the last migration of each timeline leaves. A table made only by migrations is a table. */
     readonly tables: Map<string, TableDef>,
-    /** Every table migrations ever made, with the span of positions (file order, operation) it lived. */
-    private readonly lives: Map<string, Life[]>,
-    private readonly order: Map<string, number>,
+    /** Every table version, by timeline and key. */
+    private readonly lives: Map<string, Map<string, Life[]>>,
+    /** Each migration file's timeline and place in it. */
+    private readonly placeOf: Map<string, { timeline: string; order: number; sqlite: boolean }>,
+    /** Revision files Alembic never runs: the configuration that says so. */
+    private readonly outside: Map<string, string>,
   ) {}
 
   static empty(): MigrationHistory {
-    return new MigrationHistory(new Map(), new Map(), new Map());
+    return new MigrationHistory(new Map(), new Map(), new Map(), new Map());
   }
 
-  /**
-   * The migration definition of `key`: at `at` when that is a point of history, else the final state.
-   */
+  /** The migration definition of `key`: at `at` when that is a point of history, else the final state. */
   definition(key: string, at?: HistoryPoint): TableDef | undefined {
-    const order = at ? this.order.get(at.file) : undefined;
-    if (at && order !== undefined) {
-      const pos = order * MIGRATION_STRIDE + at.op;
-      const lives = this.lives.get(key);
-      if (!lives) return undefined;
-      // Lives are in order of their start: the last one begun at or before `pos` is the candidate.
-      let lo = 0;
-      let hi = lives.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (lives[mid].from <= pos) lo = mid + 1;
-        else hi = mid;
-      }
-      const life = lives[lo - 1];
-      return life && pos < life.to ? life.def : undefined;
-    }
-    return this.tables.get(key);
+    const found = at ? this.locate(key, at) : undefined;
+    if (!found) return at && this.placeOf.has(at.file) ? undefined : this.tables.get(key);
+    const life = found.lives[found.index - 1];
+    return life && found.pos < life.to ? life.def : undefined;
   }
 
-  /**
-   * Replays Alembic migrations in revision order (by `down_revision`, then by path) and returns the tables
-   * they leave, with their history.
-   */
-  static replay(files: Iterable<FileFacts>, resolver: HistoryResolver): MigrationHistory {
+  /** For a table that does not exist at `at`: whether its timeline makes it only later, or dropped it before. */
+  absence(key: string, at: HistoryPoint): Absence | undefined {
+    const found = this.locate(key, at);
+    if (!found) return undefined;
+    const before = found.lives[found.index - 1];
+    if (before && found.pos < before.to) return undefined;
+    const after = found.lives[found.index];
+    if (after) {
+      const sameFile = Math.floor(after.from / MIGRATION_STRIDE) === Math.floor(found.pos / MIGRATION_STRIDE);
+      return { kind: 'later', def: after.def, sameFile, deferred: this.placeOf.get(at.file)!.sqlite };
+    }
+    return before ? { kind: 'gone', def: before.def, renamedTo: before.renamedTo } : undefined;
+  }
+
+  /** The Alembic configuration that leaves `file` out of history, when it is a revision Alembic never runs. */
+  outsideHistory(file: string): string | undefined {
+    return this.outside.get(file);
+  }
+
+  /** The versions of `key` in the timeline of `at`, and the index of the first one begun after `at`. */
+  private locate(key: string, at: HistoryPoint): { lives: Life[]; index: number; pos: number } | undefined {
+    const place = this.placeOf.get(at.file);
+    if (!place) return undefined;
+    const lives = this.lives.get(place.timeline)?.get(key);
+    if (!lives) return undefined;
+    const pos = place.order * MIGRATION_STRIDE + at.op;
+    let lo = 0;
+    let hi = lives.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lives[mid].from <= pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return { lives, index: lo, pos };
+  }
+
+  /** Replays every timeline of migrations and returns the tables they leave, with their history. */
+  static replay(files: Iterable<FileFacts>, resolver: HistoryResolver, dialect: Dialect): MigrationHistory {
+    const all = [...files];
+    const configs = all.filter((f) => f.alembicConfig).sort((a, b) => naturalCompare(a.file, b.file));
+    const timelines = new Map<string, FileFacts[]>();
+    const outside = new Map<string, string>();
     // Every migration file has its place, also one that changes no table: its references are checked then.
-    const migrations = [...files].filter((f) => f.migration);
-    const byRevision = new Map<string, FileFacts>();
-    for (const m of migrations) if (m.migration?.revision) byRevision.set(m.migration.revision, m);
-    const ordered: FileFacts[] = [];
-    const placed = new Set<string>();
-    const place = (m: FileFacts, depth: number) => {
-      if (placed.has(m.file) || depth > 10000) return;
-      placed.add(m.file);
-      for (const down of m.migration?.downRevision ?? []) {
-        const parent = byRevision.get(down);
-        if (parent) place(parent, depth + 1);
-      }
-      ordered.push(m);
-    };
-    for (const m of [...migrations].sort((a, b) => naturalCompare(a.file, b.file))) place(m, 0);
-
-    const state = new Map<string, TableDef>();
-    const history = new Map<string, Life[]>();
-    const begin = (def: TableDef, pos: number) => {
-      let list = history.get(def.key);
-      if (!list) history.set(def.key, (list = []));
-      list.push({ from: pos, to: Infinity, def });
-    };
-    const end = (key: string, pos: number) => {
-      const list = history.get(key);
-      const open = list?.[list.length - 1];
-      if (open && open.to === Infinity) open.to = pos;
-    };
-    /**
-     * Copy on write: an operation that changes a table ends the table's current version and begins a new
-     * one, so a reference earlier in history keeps seeing the columns and types of its own time.
-     */
-    const revise = (key: string, pos: number, change: (def: TableDef) => void) => {
-      const current = state.get(key);
-      if (!current) return;
-      const next: TableDef = { ...current, columns: new Map(current.columns), attrs: new Map(current.attrs), keys: [...current.keys] };
-      change(next);
-      end(key, pos);
-      state.set(key, next);
-      begin(next, pos);
-    };
-    for (const [order, m] of ordered.entries()) {
-      for (const [i, op] of m.migration!.ops.entries()) {
-        const pos = order * MIGRATION_STRIDE + i;
-        switch (op.op) {
-          case 'create_table': {
-            const t = m.tables[op.tableIndex];
-            const name = t ? resolver.resolveName(m.file, t.name) : undefined;
-            if (!t || !name) break;
-            const def = newTable(name, t.schema, 'migration', m.file, t.nameSpan);
-            for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
-            def.keys = t.keys;
-            end(def.key, pos);
-            state.set(def.key, def);
-            begin(def, pos);
-            break;
-          }
-          case 'add_column':
-            revise(tableKey(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)));
-            break;
-          case 'drop_column':
-            revise(tableKey(op.table, op.schema), pos, (def) => dropColumn(def, op.column));
-            break;
-          case 'drop_table':
-            state.delete(tableKey(op.table, op.schema));
-            end(tableKey(op.table, op.schema), pos);
-            break;
-          case 'rename_table': {
-            const def = state.get(tableKey(op.from, op.schema));
-            if (def) {
-              state.delete(def.key);
-              end(def.key, pos);
-              const renamed: TableDef = { ...def, name: op.to, key: tableKey(op.to, op.schema) };
-              end(renamed.key, pos);
-              state.set(renamed.key, renamed);
-              begin(renamed, pos);
-            }
-            break;
-          }
-          case 'alter_column': {
-            const col = state.get(tableKey(op.table, op.schema))?.columns.get(op.column);
-            if (!col) break;
-            const type = resolver.resolveType(m.file, op.type);
-            // The column as this operation leaves it: its new type as written here (messages show the type
-            // at that point of history), and, when the operation says where, this place as its definition.
-            const fact: ColumnFact = { ...col.column, name: op.newName ?? col.column.name };
-            if (type && op.type) fact.type = op.type;
-            if (op.span) fact.span = op.span;
-            const updated: IndexedColumn = { column: fact, file: op.span ? m.file : col.file, type: type ?? col.type };
-            revise(tableKey(op.table, op.schema), pos, (def) => {
-              dropColumn(def, op.column);
-              def.columns.set(fact.name, updated);
-              def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
-            });
-            break;
-          }
+    for (const f of all) {
+      if (!f.migration) continue;
+      const isRevision = f.language === 'python' && (f.migration.revision !== undefined || f.migration.downRevision !== undefined);
+      let timeline: string;
+      if (isRevision && configs.length > 0) {
+        const owner = configs.find((c) => runsRevision(c.alembicConfig!, f.file));
+        if (!owner) {
+          outside.set(f.file, configs[0].file);
+          continue;
         }
+        timeline = `alembic:${owner.file}`;
+      } else timeline = isRevision ? 'alembic:' : `folder:${migrationRoot(f.file)}`;
+      let list = timelines.get(timeline);
+      if (!list) timelines.set(timeline, (list = []));
+      list.push(f);
+    }
+    const tables = new Map<string, TableDef>();
+    const lives = new Map<string, Map<string, Life[]>>();
+    const placeOf = new Map<string, { timeline: string; order: number; sqlite: boolean }>();
+    for (const [timeline, members] of [...timelines].sort((a, b) => naturalCompare(a[0], b[0]))) {
+      const ordered = revisionOrder(members);
+      // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
+      const sqlite = dialect === 'sqlite' || (timeline.startsWith('folder:') && /sqlite/i.test(timeline));
+      for (const [order, m] of ordered.entries()) placeOf.set(m.file, { timeline, order, sqlite });
+      const { state, history } = replayTimeline(ordered, resolver);
+      lives.set(timeline, history);
+      for (const [k, d] of state) tables.set(k, d);
+    }
+    return new MigrationHistory(tables, lives, placeOf, outside);
+  }
+}
+
+/** Whether Alembic, configured so, runs the revision in `file`. */
+function runsRevision(config: AlembicConfigFact, file: string): boolean {
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  return config.versionLocations.some((loc) => dir === loc || (config.recursive && (loc === '' || dir.startsWith(`${loc}/`))));
+}
+
+/**
+ * The folder a migration file's timeline is named by: the deepest folder of its path whose name says
+ * migrations (`db/migrations`, Prisma's `prisma/migrations/<name>/migration.sql`, `migrations-sqlite`),
+ * else its own folder. Two services' migration folders are two histories.
+ */
+export function migrationRoot(file: string): string {
+  const parts = file.split('/').slice(0, -1);
+  for (let i = parts.length - 1; i >= 0; i--) if (/migrat/i.test(parts[i])) return parts.slice(0, i + 1).join('/');
+  return parts.join('/');
+}
+
+/**
+ * Revision order: parents (`down_revision`, a tuple for a merge) before children, else natural path order.
+ * A depth-first walk with an explicit stack, so a history of thousands of revisions cannot overflow.
+ */
+function revisionOrder(members: FileFacts[]): FileFacts[] {
+  const byRevision = new Map<string, FileFacts>();
+  for (const m of members) if (m.migration?.revision) byRevision.set(m.migration.revision, m);
+  const ordered: FileFacts[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  for (const root of [...members].sort((a, b) => naturalCompare(a.file, b.file))) {
+    if (state.has(root.file)) continue;
+    const stack: Array<{ m: FileFacts; next: number }> = [{ m: root, next: 0 }];
+    state.set(root.file, 'open');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const downs = top.m.migration?.downRevision ?? [];
+      if (top.next < downs.length) {
+        const parent = byRevision.get(downs[top.next++]);
+        // A parent already open is a cycle in the graph: the edge is ignored rather than followed forever.
+        if (parent && !state.has(parent.file)) {
+          state.set(parent.file, 'open');
+          stack.push({ m: parent, next: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      state.set(top.m.file, 'done');
+      ordered.push(top.m);
+    }
+  }
+  return ordered;
+}
+
+/** Replays one timeline's operations in order. */
+function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { state: Map<string, TableDef>; history: Map<string, Life[]> } {
+  const state = new Map<string, TableDef>();
+  const history = new Map<string, Life[]>();
+  const begin = (def: TableDef, pos: number) => {
+    let list = history.get(def.key);
+    if (!list) history.set(def.key, (list = []));
+    list.push({ from: pos, to: Infinity, def });
+  };
+  const end = (key: string, pos: number) => {
+    const list = history.get(key);
+    const open = list?.[list.length - 1];
+    if (open && open.to === Infinity) open.to = pos;
+  };
+  /**
+   * Copy on write: an operation that changes a table ends the table's current version and begins a new
+   * one, so a reference earlier in history keeps seeing the columns and types of its own time.
+   */
+  const revise = (key: string, pos: number, change: (def: TableDef) => void) => {
+    const current = state.get(key);
+    if (!current) return;
+    const next: TableDef = { ...current, columns: new Map(current.columns), attrs: new Map(current.attrs), keys: [...current.keys] };
+    change(next);
+    end(key, pos);
+    state.set(key, next);
+    begin(next, pos);
+  };
+  for (const [order, m] of ordered.entries()) {
+    for (const [i, op] of m.migration!.ops.entries()) {
+      const pos = order * MIGRATION_STRIDE + i;
+      switch (op.op) {
+        case 'create_table': {
+          const t = m.tables[op.tableIndex];
+          const name = t ? resolver.resolveName(m.file, t.name) : undefined;
+          if (!t || !name) break;
+          const def = newTable(name, t.schema, 'migration', m.file, t.nameSpan);
+          for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
+          def.keys = t.keys;
+          end(def.key, pos);
+          state.set(def.key, def);
+          begin(def, pos);
+          break;
+        }
+        case 'add_column':
+          revise(tableKey(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)));
+          break;
+        case 'drop_column':
+          revise(tableKey(op.table, op.schema), pos, (def) => dropColumn(def, op.column));
+          break;
+        case 'drop_table':
+          state.delete(tableKey(op.table, op.schema));
+          end(tableKey(op.table, op.schema), pos);
+          break;
+        case 'rename_table': {
+          const def = state.get(tableKey(op.from, op.schema));
+          if (def) {
+            state.delete(def.key);
+            end(def.key, pos);
+            const ended = history.get(def.key);
+            if (ended) ended[ended.length - 1].renamedTo = { name: op.to, schema: op.schema };
+            const renamed: TableDef = { ...def, name: op.to, key: tableKey(op.to, op.schema) };
+            end(renamed.key, pos);
+            state.set(renamed.key, renamed);
+            begin(renamed, pos);
+          }
+          break;
+        }
+        case 'alter_column': {
+          const col = state.get(tableKey(op.table, op.schema))?.columns.get(op.column);
+          if (!col) break;
+          const type = resolver.resolveType(m.file, op.type);
+          // The column as this operation leaves it: its new type as written here (messages show the type
+          // at that point of history), and, when the operation says where, this place as its definition.
+          const fact: ColumnFact = { ...col.column, name: op.newName ?? col.column.name };
+          if (type && op.type) fact.type = op.type;
+          if (op.span) fact.span = op.span;
+          const updated: IndexedColumn = { column: fact, file: op.span ? m.file : col.file, type: type ?? col.type };
+          revise(tableKey(op.table, op.schema), pos, (def) => {
+            dropColumn(def, op.column);
+            def.columns.set(fact.name, updated);
+            def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
+          });
+          break;
+        }
+        default:
+          break;
       }
     }
-    return new MigrationHistory(state, history, new Map(ordered.map((m, i) => [m.file, i])));
   }
+  return { state, history };
 }
 
 /** Removes a column by its database name, and the attribute that pointed at it. */
@@ -192,9 +307,7 @@ export function naturalCompare(a: string, b: string): number {
     const x = xs[i];
     const y = ys[i];
     if (x === y) continue;
-    const dx = /^\d/.test(x);
-    const dy = /^\d/.test(y);
-    if (dx && dy) {
+    if (/^\d/.test(x) && /^\d/.test(y)) {
       // Leading zeros aside, a longer run of digits is a larger number; equal values fall back to the text.
       const nx = x.replace(/^0+(?=\d)/, '');
       const ny = y.replace(/^0+(?=\d)/, '');

@@ -275,6 +275,12 @@ export class SchemaIndex {
     return out;
   }
 
+  /** Migration history as replayed: what a migration's point of history holds or lacks (see history.ts). */
+  migrationHistory(): MigrationHistory {
+    this.ensure();
+    return this.history;
+  }
+
   allTableKeys(): string[] {
     this.ensure();
     this.tableKeysCache ??= [...new Set([...this.tables.keys(), ...this.history.tables.keys(), ...this.externals.keys()])];
@@ -577,7 +583,7 @@ export class SchemaIndex {
       for (const cls of f.classes) this.mapClass(f.file, cls, new Set());
       for (const t of f.tables) if (t.origin === 'core') this.addCoreTable(f, t);
     }
-    this.history = MigrationHistory.replay(this.files.values(), this);
+    this.history = MigrationHistory.replay(this.files.values(), this, this.config.dialect);
   }
 
   /**
@@ -1164,6 +1170,8 @@ function provision(f: FileFacts): Provision {
     if (t.name.kind === 'literal') add(`t:${t.name.value}`, h);
     if (t.variable) add(`v:${t.variable}`, h);
   }
+  // Where Alembic's revisions live decides which files are history at all.
+  if (f.alembicConfig) add('migrations', sig(f.alembicConfig));
   if (f.migration) {
     // A migration is one step of a history: any change to it may change every table it touches.
     const h = sig([f.migration, f.tables.filter((t) => t.origin === 'migration')]);

@@ -314,7 +314,16 @@ export interface ParseError {
   lost?: string;
 }
 
-export type SourceLanguage = 'python' | 'typescript' | 'prisma' | 'sql';
+/** `config`: a tool's configuration that says where migrations live (`alembic.ini`). */
+export type SourceLanguage = 'python' | 'typescript' | 'prisma' | 'sql' | 'config';
+
+/** Where Alembic looks for revisions, as workspace-relative folders (see `migrations/alembicConfig.ts`). */
+export interface AlembicConfigFact {
+  scriptLocation: string;
+  versionLocations: string[];
+  /** `recursive_version_locations = true`: revisions in subfolders of a location count too. */
+  recursive: boolean;
+}
 
 /** Everything FK Guard knows about one file. Derived from its text alone. */
 export interface FileFacts {
@@ -328,6 +337,8 @@ export interface FileFacts {
   tables: CoreTableFact[];
   references: ReferenceFact[];
   migration?: { revision?: string; downRevision?: string[]; ops: MigrationOp[] };
+  /** An Alembic configuration file: the folders of the revisions Alembic runs. */
+  alembicConfig?: AlembicConfigFact;
   metadataRoots: MetadataRootFact[];
   /**
    * Module-level names bound by an assignment that is recorded nowhere else: the right-hand side as written

@@ -5,6 +5,7 @@ import type { TsMorphModule } from '../core/typescript/context';
 import { createTypeScriptDialect } from '../core/typescript/dialect';
 import { prismaDialect } from '../core/prisma/dialect';
 import { sqlDialect } from '../core/sql/dialect';
+import { alembicConfigDialect } from '../core/migrations/alembicConfig';
 
 /**
  * The sources of schema besides Python, in the order they are tried for a file. Each is cheap to create:
@@ -12,7 +13,7 @@ import { sqlDialect } from '../core/sql/dialect';
  * so a workspace without such files never pays for it.
  */
 export function sourceDialects(): SourceDialect[] {
-  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect];
+  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect, alembicConfigDialect];
 }
 
 /** Every file name ending FK Guard reads: Python's and the dialects'. */

@@ -1,4 +1,5 @@
 import type { FkGuardConfig } from '../config';
+import { Absence } from '../history';
 import { IndexedColumn, SchemaIndex, TableDef, tableKey } from '../schemaIndex';
 import { rangeOf } from '../text';
 import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
@@ -28,7 +29,8 @@ export type Resolution =
    */
   | { kind: 'unseen'; reason: UncheckedReason; detail: string }
   | { kind: 'malformed'; text: string }
-  | { kind: 'no-table'; schema?: string; table: string; column: string }
+  /** `absence`: in a migration, the table exists in its history, only not at this point. */
+  | { kind: 'no-table'; schema?: string; table: string; column: string; absence?: Absence }
   /** A class that must exist (a Prisma relation's model, see `ReferenceFact.ownerSpan`) is nowhere. */
   | { kind: 'no-class'; owner: string }
   | { kind: 'no-column'; defs: TableDef[]; column: string }
@@ -127,9 +129,15 @@ function firstMissing(index: SchemaIndex, file: string, ref: ReferenceFact): str
 
 /** The definitions a reference should be checked against, in order of trust for where it is written. */
 function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
+  const point = migrationPoint(ref, file);
+  const history = point ? index.migrationHistory() : undefined;
+  const outside = history?.outsideHistory(file);
+  if (outside) {
+    return { kind: 'unseen', reason: 'outside-history', detail: `this revision is in no folder that \`${outside}\` lets Alembic run, so it is not part of migration history` };
+  }
   const metadataId = sourceMetadata(index, file, ref);
   const key = tableKey(table, schema);
-  const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, migrationPoint(ref, file))], ref, metadataId, file);
+  const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, point)], ref, metadataId, file);
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
@@ -140,6 +148,11 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       detail: `the schema of \`${unknownSchema.name}\` comes from a \`__table_args__\` FK Guard cannot evaluate (\`${unknownSchema.className ?? unknownSchema.name}\`)`,
     };
   }
+  const absence = point && history && defs.length === 0 ? history.absence(key, point) : undefined;
+  // SQLite checks a foreign key's table only when rows are written, not when the constraint is made: a table
+  // this history makes later is there by then.
+  if (absence?.kind === 'later' && absence.deferred) return columnOf([absence.def], column, false);
+  if (absence) return { kind: 'no-table', schema, table, column, absence };
   if (defs.length === 0) {
     // A class whose table name FK Guard cannot know may define this table: nothing is proven.
     // In a migration too: tables a declared_attr base names exist once the models create them.

@@ -1,6 +1,7 @@
 import { renameReferenceEdit } from '../fixes';
 import { isClearWinner, suggestNames } from '../suggest';
 import { rangeOf } from '../text';
+import type { Absence } from '../history';
 import { Finding, Fix, RelatedLocation } from '../types';
 import { fixTarget, RefCheck, tableLocation, where } from './resolve';
 import { typeMismatchFor } from './type-mismatch';
@@ -16,6 +17,7 @@ export function unknownTable(c: RefCheck): Finding | undefined {
   if (r.kind === 'no-class') return unknownModel(c, r.owner);
   if (r.kind !== 'no-table') return undefined;
   const written = r.schema ? `${r.schema}.${r.table}` : r.table;
+  if (r.absence) return absentAtThisPoint(c, written, r.absence);
   // Only targets a fix could point at are suggested: applied, the reference must pass every rule.
   const suggestions = c.index.suggestTables(r.schema, r.table).flatMap((s) => {
     const def = c.index.definitions(s.value)[0];
@@ -97,6 +99,47 @@ function unknownModel(c: RefCheck, owner: string): Finding | undefined {
     range: rangeOf(c.facts.lineStarts, ownerSpan),
     reference: c.display,
     related,
+    fixes,
+  };
+}
+
+/**
+ * A migration names a table its history makes only later, or dropped before: the name is right, the
+ * moment is wrong. The database refuses the constraint (PostgreSQL and MySQL check the table when the
+ * foreign key is made). No rename is offered: the reference has to move, or the table be made first.
+ */
+function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Finding {
+  const loc = tableLocation(c.index, absence.def);
+  const at = loc ? ` (${where(loc.file, loc.range)})` : '';
+  const db = c.config.dialect === 'mysql' ? 'MySQL' : 'PostgreSQL';
+  const message =
+    absence.kind === 'later'
+      ? absence.sameFile
+        ? `\`${written}\` is created later in this migration${at}: ${db} refuses a foreign key to a table that does not exist yet; create \`${written}\` first`
+        : `\`${written}\` is created by a later migration${at}: at this point of history it does not exist, and ${db} refuses the foreign key`
+      : absence.renamedTo
+        ? `\`${written}\` was renamed to \`${absence.renamedTo.name}\` earlier in migration history: at this point it does not exist under its old name`
+        : `\`${written}\` was dropped earlier in migration history (it was created at ${loc ? where(loc.file, loc.range) : 'an earlier migration'}): at this point it does not exist`;
+  const fixes: Fix[] = [];
+  const r = c.resolution;
+  if (absence.kind === 'gone' && absence.renamedTo && r.kind === 'no-table') {
+    // The table under its new name, at this same point: offered only when the column is there and its type
+    // agrees, so the rename leaves nothing to report.
+    const key = absence.renamedTo.schema ? `${absence.renamedTo.schema}.${absence.renamedTo.name}` : absence.renamedTo.name;
+    const point = c.ref.migrationOp !== undefined ? { file: c.facts.file, op: c.ref.migrationOp } : undefined;
+    const def = c.index.definitions(key, point).find((d) => d.origin === 'migration');
+    const col = def?.columns.get(r.column);
+    const renamed = def && col && !typeMismatchFor(c, def, col) ? renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: r.column }) : undefined;
+    if (renamed) fixes.push({ title: `Change to \`${key}.${r.column}\``, isPreferred: true, edits: [renamed] });
+  }
+  return {
+    rule: 'unknown-table',
+    severity: 'error',
+    message,
+    file: c.facts.file,
+    range: c.range,
+    reference: c.display,
+    related: loc ? [{ ...loc, message: absence.kind === 'later' ? `\`${written}\` is created here` : `\`${written}\` was created here` }] : [],
     fixes,
   };
 }

@@ -31,10 +31,11 @@ export function isSqlMigration(file: string): boolean {
  * The facts of a SQL file, statement by statement, through pgsql-ast-parser (PostgreSQL's grammar). A
  * statement it cannot read (another dialect, syntax it lacks) is skipped and listed in `errors`; the rest of
  * the file is still read. `CREATE TABLE` gives a table with its columns, keys and foreign keys; `ALTER TABLE`
- * adds columns, keys and foreign keys; in a migration they are operations of history instead.
+ * adds columns, keys and foreign keys; in a migration they are operations of history instead. `migration` is
+ * decided by the path unless the caller knows better (SQL embedded in a TypeScript migration's `up`).
  */
-export function extractSql(file: string, text: string): FileFacts {
-  const x = new SqlExtractor(file, text);
+export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file)): FileFacts {
+  const x = new SqlExtractor(file, text, migration);
   for (const s of splitStatements(text)) x.statement(s);
   return x.facts;
 }
@@ -52,9 +53,9 @@ class SqlExtractor {
   private base = 0;
   private inserted: Array<{ at: number; length: number }> = [];
 
-  constructor(file: string, private readonly text: string) {
+  constructor(file: string, private readonly text: string, migration: boolean) {
     this.facts = emptyFacts(file, text, 'sql');
-    this.migration = isSqlMigration(file);
+    this.migration = migration;
     if (this.migration) this.facts.migration = { ops: this.ops };
   }
 

@@ -30,6 +30,11 @@ export class TsFile {
   readonly facts: FileFacts;
   /** Local names imported from relative paths: ImportFact.module cannot tell `./b` from a package `b`. */
   private readonly relativeLocals = new Set<string>();
+  /**
+   * Where in the file each migration operation is written, index for index with `facts.migration.ops`, so
+   * operations read later (SQL in a `knex.raw` among schema builder calls) take their place by position.
+   */
+  readonly opStarts: number[] = [];
 
   constructor(
     readonly tm: TsMorphModule,
@@ -168,6 +173,12 @@ export class TsFile {
   /** Whether the file imports anything from one of these packages (or a subpath of one). */
   importsFrom(...packages: string[]): boolean {
     return this.facts.imports.some((i) => packages.some((p) => i.module === p || i.module.startsWith(`${p}/`)));
+  }
+
+  /** Records `at` as the place of every migration operation pushed since the last call. */
+  placeOps(at: number): void {
+    const n = this.facts.migration?.ops.length ?? 0;
+    while (this.opStarts.length < n) this.opStarts.push(at);
   }
 
   // ---- imports ----

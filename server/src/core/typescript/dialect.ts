@@ -3,6 +3,7 @@ import type { SourceDialect } from '../engine';
 import { FileFacts } from '../types';
 import { TsFile, TsMorphModule } from './context';
 import { readDrizzle } from './drizzle';
+import { readEmbeddedSql } from './embeddedSql';
 import { readKnex } from './knex';
 import { readSequelize } from './sequelize';
 import { readTypeorm } from './typeorm';
@@ -16,14 +17,20 @@ export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', 
  */
 export function isTypeScriptCandidate(text: string): boolean {
   return /(?:from\s*|require\s*\(\s*)['"](?:typeorm|sequelize|sequelize-typescript|@sequelize\/core|drizzle-orm(?:\/[\w-]+)?|knex)['"]/.test(text)
-    || /\b(?:createTable|queryInterface|sequelize\.define)\b/.test(text);
+    || /\b(?:createTable|queryInterface|sequelize\.define)\b/.test(text)
+    || EMBEDDED_DDL.test(text);
 }
+
+/** SQL DDL in a string (`queryRunner.query('CREATE TABLE …')`, a `sql` template): see `embeddedSql.ts`. */
+const EMBEDDED_DDL = /\b(?:create|alter)\s+table\b/i;
 
 const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
   [/typeorm/, readTypeorm],
   [/drizzle-orm/, readDrizzle],
   [/\bknex\b|createTable|alterTable|\.table\(|dropTable|renameTable/i, readKnex],
   [/sequelize|queryInterface/i, readSequelize],
+  // Last: its statements take their place among the operations the readers above found.
+  [/\b(?:create|alter|drop)\s+table\b/i, readEmbeddedSql],
 ];
 
 /** One file's syntax tree kept for a single extraction: the project holds at most one file at a time. */

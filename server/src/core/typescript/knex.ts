@@ -34,7 +34,10 @@ export function readKnex(f: TsFile): void {
   const nameStart = (c: CallExpression) => (c.getExpression() as unknown as { getNameNode(): Node }).getNameNode().getStart();
   calls.sort((a, b) => nameStart(a) - nameStart(b));
   f.facts.migration ??= { ops: [] };
-  for (const c of calls) schemaCall(f, c, f.facts.migration.ops);
+  for (const c of calls) {
+    schemaCall(f, c, f.facts.migration.ops);
+    f.placeOps(nameStart(c));
+  }
 }
 
 function isDown(f: TsFile, d: Node): boolean {

@@ -405,5 +405,6 @@ function migrations(f: TsFile): void {
       }
     }
     for (const r of f.facts.references.slice(firstRef)) r.migrationOp = position;
+    f.placeOps(c.getStart());
   }
 }

@@ -1,0 +1,247 @@
+import type { Node } from 'ts-morph';
+import { extractSql } from '../sql/extract';
+import { splitStatements } from '../sql/split';
+import { FileFacts, MigrationOp, Span } from '../types';
+import { TsFile } from './context';
+import { upFunction } from './knex';
+
+/**
+ * Methods that run their first argument as SQL: TypeORM's `queryRunner.query`, Sequelize's
+ * `queryInterface.sequelize.query`, Knex's `knex.raw` / `knex.schema.raw`, node-postgres and mysql2's
+ * `query` / `execute`, better-sqlite3's `exec`, postgres.js's `unsafe`, Prisma's `$executeRawUnsafe`.
+ */
+const RUNNERS = new Set(['query', 'raw', 'execute', 'exec', 'unsafe', '$executeRawUnsafe', '$queryRawUnsafe']);
+
+/** Template tags whose text is SQL: slonik, postgres.js, `@vercel/postgres`, Drizzle's `sql`, Prisma's raw tags. */
+const SQL_TAGS = new Set(['sql', 'SQL', '$executeRaw', '$queryRaw']);
+
+/** Only text that can define a table or a foreign key is worth the SQL parser's time. */
+const DDL = /\b(?:create|alter|drop)\s+(?:(?:global\s+|local\s+)?(?:temporary\s+|temp\s+|unlogged\s+)?table|unique\s+index)\b/i;
+
+/** Stands for a `${...}` FK Guard cannot read; a statement holding one is left unread. */
+const HOLE = 'fkguard_hole';
+
+/**
+ * The text of a string or template literal as the program sees it, each character with the place in the
+ * file it was written (an escape `\n` is two characters written for one), so spans in the text map back.
+ */
+interface Cooked {
+  text: string;
+  /** For each character of `text`: where its spelling starts and ends in the file. */
+  from: number[];
+  to: number[];
+  /** Ranges of `text` that stand for substitutions FK Guard could not resolve. */
+  holes: Span[];
+}
+
+/**
+ * SQL DDL written inside TypeScript and JavaScript: the argument of a query runner (`queryRunner.query('CREATE
+ * TABLE …')`, `knex.raw(…)`), a `sql`-tagged template, or a literal marked `/* sql *\/`. Its text goes to the SQL
+ * reader, and the tables, keys and foreign keys it finds become this file's, with their spans in this file.
+ * In a migration (an `up`), only `up`'s SQL is read, and its statements are operations of history, placed
+ * among the file's other operations (Knex or sequelize-cli calls) by where they are written.
+ *
+ * A substitution is read when it names a string constant of this file; a statement with any other
+ * substitution is left unread rather than guessed.
+ */
+export function readEmbeddedSql(f: TsFile): void {
+  const up = upFunction(f);
+  const migration = !!f.facts.migration || !!up;
+  const scope = migration && up ? up : f.sf;
+  const literals: Node[] = [];
+  const { Node: N } = f.tm;
+  scope.forEachDescendant((d, traversal) => {
+    // Without an `up`, a whole file is read, except what undoes it.
+    if (scope === f.sf && isDown(f, d)) {
+      traversal.skip();
+      return;
+    }
+    if (N.isTaggedTemplateExpression(d)) {
+      const tag = d.getTag().getText().split('.').pop() ?? '';
+      if (SQL_TAGS.has(tag)) literals.push(d.getTemplate());
+    } else if (N.isCallExpression(d)) {
+      const callee = d.getExpression();
+      const arg = d.getArguments()[0];
+      if (N.isPropertyAccessExpression(callee) && RUNNERS.has(callee.getName()) && arg && isLiteral(f, arg)) literals.push(arg);
+    } else if (isLiteral(f, d) && /\/\*\s*sql\s*\*\/\s*$/i.test(f.sf.getFullText().slice(d.getPos(), d.getStart()))) {
+      // The trivia right before the literal ends with `/* sql */` (a comment on the literal's own line is not
+      // one of its "leading comments" for the compiler, so the text is read).
+      literals.push(d);
+    }
+  });
+  const unique = [...new Set(literals)].sort((a, b) => a.getStart() - b.getStart());
+  for (const lit of unique) {
+    const cooked = cook(f, lit);
+    if (!cooked || !DDL.test(cooked.text)) continue;
+    const read = extractSql(f.facts.file, withoutHoles(cooked), migration);
+    merge(f, read, cooked, lit.getStart(), migration);
+  }
+}
+
+function isLiteral(f: TsFile, n: Node): boolean {
+  const { Node: N } = f.tm;
+  return N.isStringLiteral(n) || N.isNoSubstitutionTemplateLiteral(n) || N.isTemplateExpression(n);
+}
+
+/** What undoes a migration (`down`), read by nothing. */
+function isDown(f: TsFile, d: Node): boolean {
+  const { Node: N } = f.tm;
+  if (N.isFunctionDeclaration(d) || N.isMethodDeclaration(d) || N.isPropertyAssignment(d)) return d.getName() === 'down';
+  if (N.isVariableDeclaration(d)) return d.getName() === 'down';
+  return false;
+}
+
+/** The literal's text with each character's place; substitutions of this file's string constants are filled in. */
+function cook(f: TsFile, lit: Node): Cooked | undefined {
+  const { Node: N } = f.tm;
+  const out: Cooked = { text: '', from: [], to: [], holes: [] };
+  if (N.isStringLiteral(lit) || N.isNoSubstitutionTemplateLiteral(lit)) {
+    decode(lit.getText().slice(1, -1), lit.getStart() + 1, out);
+    return out;
+  }
+  if (!N.isTemplateExpression(lit)) return undefined;
+  const head = lit.getHead();
+  decode(head.getText().slice(1, -2), head.getStart() + 1, out);
+  for (const span of lit.getTemplateSpans()) {
+    const expr = span.getExpression();
+    // The substitution as written, `${` to `}`: the place of every character it stands for.
+    const from = expr.getStart() - 2;
+    const literal = span.getLiteral();
+    const to = literal.getStart() + 1;
+    const value = constantString(f, expr);
+    const start = out.text.length;
+    const text = value ?? HOLE;
+    for (const ch of text) for (let k = 0; k < ch.length; k++) push(out, ch[k], from, to);
+    if (value === undefined) out.holes.push({ start, end: out.text.length });
+    const raw = literal.getText();
+    decode(raw.slice(1, N.isTemplateTail(literal) ? -1 : -2), literal.getStart() + 1, out);
+  }
+  return out;
+}
+
+/** A string constant of this file: `const users = 'users'` at the top level, or a literal written in place. */
+function constantString(f: TsFile, expr: Node): string | undefined {
+  const { Node: N } = f.tm;
+  const e = f.unwrap(expr);
+  const direct = f.literal(e);
+  if (direct) return direct.value;
+  if (!e || !N.isIdentifier(e)) return undefined;
+  const decl = f.sf.getVariableDeclaration(e.getText());
+  if (!decl || decl.getVariableStatement()?.getDeclarationKind() !== 'const') return undefined;
+  return f.literal(f.unwrap(decl.getInitializer()))?.value;
+}
+
+function push(out: Cooked, ch: string, from: number, to: number): void {
+  out.text += ch;
+  out.from.push(from);
+  out.to.push(to);
+}
+
+/** Decodes a literal's escapes (`\n`, `\'`, `` \` ``, `\x41`, `\u{1F600}`, line continuations) as JavaScript does. */
+function decode(raw: string, base: number, out: Cooked): void {
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i];
+    if (c !== '\\') {
+      push(out, c, base + i, base + i + 1);
+      i++;
+      continue;
+    }
+    const n = raw[i + 1] ?? '';
+    let len = 2;
+    let value: string;
+    switch (n) {
+      case 'n': value = '\n'; break;
+      case 't': value = '\t'; break;
+      case 'r': value = '\r'; break;
+      case 'b': value = '\b'; break;
+      case 'f': value = '\f'; break;
+      case 'v': value = '\v'; break;
+      case '0': value = '\0'; break;
+      case 'x':
+        value = String.fromCharCode(parseInt(raw.slice(i + 2, i + 4), 16) || 0);
+        len = 4;
+        break;
+      case 'u': {
+        if (raw[i + 2] === '{') {
+          const close = raw.indexOf('}', i);
+          value = String.fromCodePoint(parseInt(raw.slice(i + 3, close), 16) || 0);
+          len = close - i + 1;
+        } else {
+          value = String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16) || 0);
+          len = 6;
+        }
+        break;
+      }
+      case '\r':
+        value = '';
+        len = raw[i + 2] === '\n' ? 3 : 2;
+        break;
+      case '\n':
+      case '\u2028':
+      case '\u2029':
+        value = '';
+        break;
+      default:
+        value = n;
+    }
+    for (let k = 0; k < value.length; k++) push(out, value[k], base + i, base + i + len);
+    i += len;
+  }
+}
+
+/** The text with every statement that holds an unresolved substitution blanked (newlines kept). */
+function withoutHoles(c: Cooked): string {
+  if (c.holes.length === 0) return c.text;
+  let text = c.text;
+  for (const s of splitStatements(c.text)) {
+    const end = s.start + s.text.length;
+    if (!c.holes.some((h) => h.start < end && h.end > s.start)) continue;
+    text = text.slice(0, s.start) + s.text.replace(/[^\n]/g, ' ') + text.slice(end);
+  }
+  return text;
+}
+
+/** Moves every span of `read` (offsets in the literal's text) to where it is written in the file. */
+function mapSpans(value: unknown, c: Cooked, seen: Set<object>): void {
+  if (!value || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) mapSpans(v, c, seen);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number') {
+    const s = o as unknown as Span;
+    const last = c.text.length - 1;
+    const start = s.start <= last ? c.from[s.start] : (c.to[last] ?? 0);
+    s.end = s.end > s.start ? c.to[Math.min(s.end - 1, last)] : start;
+    s.start = start;
+    return;
+  }
+  for (const v of Object.values(o)) mapSpans(v, c, seen);
+}
+
+/** Adds what the SQL reader found in one literal to the file's facts; in a migration, its operations too. */
+function merge(f: TsFile, read: FileFacts, cooked: Cooked, at: number, migration: boolean): void {
+  mapSpans([read.tables, read.references, read.migration?.ops, read.errors], cooked, new Set());
+  const tableBase = f.facts.tables.length;
+  f.facts.tables.push(...read.tables);
+  f.facts.errors.push(...read.errors);
+  const refs = read.references;
+  f.facts.references.push(...refs);
+  if (!migration || !read.migration) return;
+  f.facts.migration ??= { ops: [] };
+  const ops = f.facts.migration.ops;
+  const added: MigrationOp[] = read.migration.ops.map((op) => (op.op === 'create_table' ? { ...op, tableIndex: op.tableIndex + tableBase } : op));
+  // The place of the new operations among the old: after every operation written before the literal (a
+  // reader that recorded no places counts as written first).
+  f.placeOps(-1);
+  let insertAt = f.opStarts.findIndex((s) => s > at);
+  if (insertAt < 0) insertAt = ops.length;
+  const own = new Set(refs);
+  for (const r of f.facts.references) if (!own.has(r) && r.migrationOp !== undefined && r.migrationOp >= insertAt) r.migrationOp += added.length;
+  for (const r of refs) if (r.migrationOp !== undefined) r.migrationOp += insertAt;
+  ops.splice(insertAt, 0, ...added);
+  f.opStarts.splice(insertAt, 0, ...added.map(() => at));
+}
