@@ -366,6 +366,12 @@ export interface FileFacts {
   lineStarts: number[];
   /** The file was not parsed: only its module-level string constants were read. */
   constantsOnly?: true;
+  /**
+   * The databases this file says the project runs on (a TypeORM `DataSource({ type: 'mysql' })`, a knexfile's
+   * `client`, a Drizzle `mysqlTable`); the index combines every file's into the dialect that judges, unless
+   * the configuration names one.
+   */
+  targets?: Array<'postgresql' | 'mysql' | 'sqlite'>;
 }
 
 /**
