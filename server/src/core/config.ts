@@ -17,6 +17,8 @@ export interface FkGuardConfig {
   rules: Partial<Record<RuleId, Severity | 'off'>>;
   /** The database that judges type compatibility. */
   dialect: Dialect;
+  /** A setting, config file or flag named `dialect`: it wins over what the project's sources say. */
+  dialectExplicit?: boolean;
   naming: {
     /** The table name convention of a `@declared_attr __tablename__` base; unset means stay silent. */
     declaredAttr?: NamingConvention;
@@ -34,6 +36,19 @@ export const DEFAULT_CONFIG: FkGuardConfig = {
   naming: {},
   maxFileSize: 2 * 1024 * 1024,
 };
+
+/**
+ * The dialect that judges a project that targets `targets`: the configuration's when it names one; else the
+ * most permissive of the project's databases (SQLite enforces no column types, MySQL only some), since a
+ * foreign key any of them refuses may be fine on the one the code is really run on; PostgreSQL if none is known.
+ */
+export function judgingDialect(config: FkGuardConfig, targets: Iterable<Dialect>): Dialect {
+  if (config.dialectExplicit) return config.dialect;
+  const seen = new Set(targets);
+  if (seen.has('sqlite')) return 'sqlite';
+  if (seen.has('mysql')) return 'mysql';
+  return seen.has('postgresql') ? 'postgresql' : config.dialect;
+}
 
 export interface ConfigResult {
   config: FkGuardConfig;
@@ -67,19 +82,32 @@ export function parseConfig(raw: unknown, source: string, base: FkGuardConfig = 
     const key = rawKey.replace(/[-_]([a-z])/g, (_, c: string) => c.toUpperCase());
     switch (key) {
       case 'include':
-      case 'exclude':
+      case 'exclude': {
+        const list = strings(rawKey, value);
+        if (!list) break;
+        // A bad pattern is left out with a message; the others still apply.
+        config[key] = list.filter((glob) => {
+          const problem = globProblem(glob);
+          if (problem) errors.push(`${source}: \`${rawKey}\` pattern ${shown(glob)} ${problem}; it is ignored.`);
+          return !problem;
+        });
+        break;
+      }
       case 'externalTables': {
         const list = strings(rawKey, value);
         if (list) config[key] = list;
         break;
       }
       case 'dialect':
-        if (typeof value === 'string' && (DIALECTS as readonly string[]).includes(value)) config.dialect = value as Dialect;
-        else errors.push(`${source}: \`dialect\` must be one of ${DIALECTS.join(', ')}.`);
+        if (typeof value === 'string' && (DIALECTS as readonly string[]).includes(value)) {
+          config.dialect = value as Dialect;
+          config.dialectExplicit = true;
+        } else errors.push(`${source}: \`dialect\` must be one of ${DIALECTS.join(', ')}.`);
         break;
       case 'maxFileSize':
-        if (typeof value === 'number' && Number.isFinite(value) && value > 0) config.maxFileSize = Math.floor(value);
-        else errors.push(`${source}: \`${rawKey}\` must be a positive number of bytes.`);
+        // `0.5` once became 0, which skipped every file: a size is a whole number of bytes, at least 1.
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 1) config.maxFileSize = value;
+        else errors.push(`${source}: \`${rawKey}\` must be a whole number of bytes (at least 1), not ${JSON.stringify(value)}; using ${config.maxFileSize}.`);
         break;
       case 'rules':
         if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -109,4 +137,64 @@ export function parseConfig(raw: unknown, source: string, base: FkGuardConfig = 
     }
   }
   return { config, errors };
+}
+
+/** Globs longer than this are refused: no real include or exclude pattern comes near it. */
+export const MAX_GLOB_LENGTH = 1000;
+/** Extglob groups (`+(a|b)`, `*(…)`, `@(…)`, `?(…)`, `!(…)`) allowed in one pattern. */
+export const MAX_EXTGLOB_GROUPS = 3;
+
+/**
+ * Why an include or exclude glob is refused, or undefined. Globs become regular expressions (picomatch), and
+ * some become ones that backtrack for minutes on a short path: `+(a|aa)` twelve times against a 28-character
+ * name took 100 s per path. Such patterns, unbalanced ones (which matched nothing, silently) and huge ones
+ * (a 90 KB glob ended in an internal error with the regex dumped) are refused here, in the one place that
+ * settings, config files and command-line flags all pass through.
+ */
+export function globProblem(glob: string): string | undefined {
+  if (glob.trim() === '') return 'is empty';
+  if (glob.length > MAX_GLOB_LENGTH) return `is ${glob.length} characters long (at most ${MAX_GLOB_LENGTH})`;
+  const open: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  let extglobs = 0;
+  let quantifiedDepth = 0;
+  const quantified: boolean[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (open[open.length - 1] === '[') {
+      // Inside a character class only `]` means something (a leading `]` or `!`/`^` is part of the class).
+      if (c === ']' && glob[i - 1] !== '[' && !(glob[i - 2] === '[' && (glob[i - 1] === '!' || glob[i - 1] === '^'))) open.pop();
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') {
+      open.push(c);
+      if (c === '(') {
+        const isExt = i > 0 && '*+?@!'.includes(glob[i - 1]);
+        const isQuantified = i > 0 && (glob[i - 1] === '*' || glob[i - 1] === '+');
+        if (isExt) extglobs++;
+        if (isQuantified && quantifiedDepth > 0) return 'nests a repeated extglob group inside another, which can take exponential time to match';
+        quantified.push(isQuantified);
+        if (isQuantified) quantifiedDepth++;
+      }
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (open[open.length - 1] !== pairs[c]) return `has an unmatched \`${c}\``;
+      open.pop();
+      if (c === ')' && quantified.pop()) quantifiedDepth--;
+    }
+  }
+  if (open.length > 0) return `has an unclosed \`${open[open.length - 1]}\``;
+  if (extglobs > MAX_EXTGLOB_GROUPS) return `has ${extglobs} extglob groups like \`+(a|b)\` (at most ${MAX_EXTGLOB_GROUPS}), whose matching can take exponential time`;
+  for (const m of glob.matchAll(/\{(-?\d+)\.\.(-?\d+)(?:\.\.\d+)?\}/g)) {
+    if (Math.abs(Number(m[2]) - Number(m[1])) > 1000) return `has the range \`${m[0]}\`, more than 1,000 values`;
+  }
+  return undefined;
+}
+
+/** A pattern as a message shows it: quoted, and cut short when long. */
+function shown(glob: string): string {
+  return JSON.stringify(glob.length > 80 ? `${glob.slice(0, 77)}...` : glob);
 }

@@ -3,6 +3,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { ConfigResult, DEFAULT_CONFIG, FkGuardConfig, parseConfig } from '../core/config';
 
@@ -69,6 +70,9 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<C
  */
 export function configFromText(file: string, text: string, explicit = true): ConfigLoad {
   const name = path.basename(file);
+  if (!/\.(toml|json)$/i.test(name)) {
+    return { ok: false, file, error: `${file}: FK Guard reads TOML (fkguard.toml, pyproject.toml) or JSON (.fkguard.json) configuration files, and this name says neither.` };
+  }
   const parsed = parseRaw(file, text);
   if (!parsed.ok) {
     // A broken pyproject.toml that never mentions FK Guard belongs to other tools; they will complain.
@@ -91,7 +95,8 @@ export function configFromText(file: string, text: string, explicit = true): Con
     source = `${file} [tool.fkguard]`;
   }
   const result: ConfigResult = parseConfig(raw, source);
-  return { ok: true, config: result.config, file, errors: result.errors };
+  const config = { ...result.config, include: usableGlobs(result.config.include, 'include', source, result.errors), exclude: usableGlobs(result.config.exclude, 'exclude', source, result.errors) };
+  return { ok: true, config, file, errors: result.errors };
 }
 
 /**
@@ -118,6 +123,23 @@ function parseRaw(file: string, text: string): { ok: true; value: unknown } | { 
     }
     return { ok: false, error: `${file}: invalid TOML: ${(err as Error).message}` };
   }
+}
+
+/**
+ * The globs picomatch can use. The core refuses what it can see is wrong (`globProblem`); picomatch turns a
+ * few more into a regex that matches nothing (`[z-a]`), which would exclude or include nothing, silently.
+ */
+function usableGlobs(globs: string[], key: string, source: string, errors: string[]): string[] {
+  return globs.filter((glob) => {
+    let why: string | undefined;
+    try {
+      if (picomatch.makeRe(glob, { dot: true }).source === '$^') why = 'matches no path';
+    } catch (err) {
+      why = `is not a glob picomatch can read (${(err as Error).message.split('\n')[0].slice(0, 80)})`;
+    }
+    if (why) errors.push(`${source}: \`${key}\` pattern ${JSON.stringify(glob)} ${why}; it is ignored.`);
+    return !why;
+  });
 }
 
 function errnoText(err: unknown): string {
