@@ -167,6 +167,11 @@ export interface ClassFact {
    * index follows a column helper of the workspace, and otherwise counts the class's columns as incomplete.
    */
   opaque?: Array<{ attr: string; callee: string; span: Span }>;
+  /**
+   * Fields read as SQLModel would read them, for a class whose base may be a SQLModel class of another file:
+   * the index adds them to the table when the class does descend from `SQLModel`.
+   */
+  maybeFields?: ColumnFact[];
   span: Span;
   nameSpan: Span;
 }
