@@ -29,7 +29,9 @@ const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
   [/typeorm/, readTypeorm],
   [/drizzle-orm/, readDrizzle],
   [/\bknex\b|createTable|alterTable|\.table\(|dropTable|renameTable/i, readKnex],
-  [/sequelize|queryInterface/i, readSequelize],
+  // sequelize-cli's parameters may have any names (`up: async (q, S) => q.createTable('t', { ... })`): a table
+  // built from an object of attributes, not Knex's callback, says Sequelize too.
+  [/sequelize|queryInterface|\.(?:createTable|addColumn|changeColumn)\(\s*['"`][^'"`\n]{0,200}['"`]\s*,\s*\{/i, readSequelize],
   // Last: its statements take their place among the operations the readers above found.
   [/\b(?:create|alter|drop)\s+table\b/i, readEmbeddedSql],
   [/\b(?:DataSource|createConnections?|forRoot|knex|Knex|client)\b|drizzle-orm\/\w+-core/, readTargets],
