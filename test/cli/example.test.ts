@@ -41,11 +41,26 @@ describe('the example workspace', () => {
     assert.deepEqual(found, expected);
   });
 
-  it('is clean after --fix, and a second --fix changes nothing', () => {
+  it('--fix leaves the migration alone: it may already have run', () => {
     const copy = mkdtempSync(join(tmpdir(), 'fkguard-example-'));
     try {
       cpSync(example, copy, { recursive: true });
+      const migration = join(copy, 'services/billing-node/src/db/migrations/20251021100000_charges.ts');
+      const before = readFileSync(migration, 'utf8');
       const fix = runCli(['scan', copy, '--fix', '--no-cache'], repoRoot);
+      assert.equal(fix.code, 1, show(fix));
+      assert.match(fix.stdout, /fixed: 17 edits in 2 files; 10 findings before, 2 now/);
+      assert.equal(readFileSync(migration, 'utf8'), before);
+    } finally {
+      removeWorkspace(copy);
+    }
+  });
+
+  it('is clean after --fix-migrations, and a second --fix changes nothing', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'fkguard-example-'));
+    try {
+      cpSync(example, copy, { recursive: true });
+      const fix = runCli(['scan', copy, '--fix-migrations', '--no-cache'], repoRoot);
       assert.equal(fix.code, 0, show(fix));
       assert.match(fix.stdout, /fixed: 19 edits in 3 files; 10 findings before, 0 now/);
       const charges = readFileSync(join(copy, 'services/billing-node/src/db/migrations/20251021100000_charges.ts'), 'utf8');

@@ -87,11 +87,15 @@ describe('output formats', () => {
 describe('parseCommandLine', () => {
   it('defaults scan to the current folder in text format', () => {
     assert.deepEqual(parseCommandLine(['scan']), {
-      kind: 'scan', paths: ['.'], format: 'text', fix: false, quiet: false, cache: true, allowEmpty: false, followSymlinks: true,
+      kind: 'scan', paths: ['.'], format: 'text', fix: false, fixMigrations: false, quiet: false, cache: true, allowEmpty: false, followSymlinks: true,
     });
     assert.deepEqual(parseCommandLine(['scan', 'a', 'b', '-f', 'sarif', '--fix', '-c', 'x.toml', '-q']), {
-      kind: 'scan', paths: ['a', 'b'], format: 'sarif', fix: true, config: 'x.toml', quiet: true, cache: true, allowEmpty: false, followSymlinks: true,
+      kind: 'scan', paths: ['a', 'b'], format: 'sarif', fix: true, fixMigrations: false, config: 'x.toml', quiet: true, cache: true, allowEmpty: false, followSymlinks: true,
     });
+    assert.deepEqual(
+      (({ fix, fixMigrations }) => ({ fix, fixMigrations }))(parseCommandLine(['scan', '--fix-migrations']) as { fix: boolean; fixMigrations: boolean }),
+      { fix: true, fixMigrations: true },
+    );
     assert.equal((parseCommandLine(['scan', '--allow-empty']) as { allowEmpty: unknown }).allowEmpty, true);
     assert.equal((parseCommandLine(['scan', '--no-follow-symlinks']) as { followSymlinks: unknown }).followSymlinks, false);
     assert.equal((parseCommandLine(['scan', '--no-cache']) as { cache: unknown }).cache, false);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { parseConfig } from '../../server/src/core/config';
 import { applyEdits, rangeOf } from '../../server/src/core/text';
-import { FileFacts, Finding } from '../../server/src/core/types';
+import { FileFacts, Finding, Fix } from '../../server/src/core/types';
 import { createEngine } from '../../server/src/host/python';
 import { describeExpectation, describeFinding, expectationsOf, FIXTURES, loadWorkspace } from './harness';
 
@@ -27,6 +27,14 @@ function snapshot(findings: Finding[]): string {
   );
 }
 
+/**
+ * The fixes `fixed/` shows applied: the preferred ones, and in migrations the ones `--fix-migrations` takes
+ * (offered, never preferred), so every fix that edits history is still applied and checked here.
+ */
+function applied(fix: Fix): boolean {
+  return fix.isPreferred || fix.rewritesHistory?.preferred === true;
+}
+
 /** Applies every preferred fix of a file, again and again until none is left (at most 5 rounds). */
 async function fixAll(root: string, configRaw: unknown, file: string): Promise<{ text: string; rounds: number }> {
   const { engine, texts } = await loadWorkspace(root, parseConfig(configRaw, 'config.json').config);
@@ -35,7 +43,7 @@ async function fixAll(root: string, configRaw: unknown, file: string): Promise<{
   for (; rounds < 5; rounds++) {
     const edits = engine
       .findings(file)
-      .flatMap((f) => f.fixes.filter((x) => x.isPreferred).slice(0, 1))
+      .flatMap((f) => f.fixes.filter(applied).slice(0, 1))
       .flatMap((x) => x.edits.filter((e) => e.file === file));
     if (edits.length === 0) break;
     // Like the CLI: keep edits that do not overlap one already taken; the next round picks up the rest.
@@ -151,7 +159,7 @@ describe('engine fixtures', () => {
 
       it('fixes every file into its expected form, idempotently, leaving code that parses', async () => {
         const { engine, texts } = await loadWorkspace(ws, parseConfig(configRaw, 'config.json').config);
-        const withFixes = [...texts.keys()].filter((f) => engine.findings(f).some((x) => x.fixes.some((y) => y.isPreferred)));
+        const withFixes = [...texts.keys()].filter((f) => engine.findings(f).some((x) => x.fixes.some(applied)));
         engine.dispose();
         for (const file of withFixes) {
           const { text } = await fixAll(ws, configRaw, file);
@@ -166,7 +174,7 @@ describe('engine fixtures', () => {
           for (const [f, t] of texts) check.updateFile(f, f === file ? text : t);
           const errorsBefore = (await loadWorkspace(ws)).engine.getFacts(file)?.errors.length ?? 0;
           if (errorsBefore === 0) assert.deepEqual(check.getFacts(file)?.errors ?? [], [], `${file} does not parse after fixes`);
-          const again = check.findings(file).flatMap((f) => f.fixes.filter((x) => x.isPreferred));
+          const again = check.findings(file).flatMap((f) => f.fixes.filter(applied));
           assert.deepEqual(again.map((x) => x.title), [], `${file}: fixes left after fixing`);
           check.dispose();
         }

@@ -14,6 +14,8 @@ export type Command =
       paths: string[];
       format: ScanFormat;
       fix: boolean;
+      /** `--fix-migrations`: `--fix` also applies fixes that edit migrations (history that may have run). */
+      fixMigrations: boolean;
       config?: string;
       quiet: boolean;
       cache: boolean | string;
@@ -61,6 +63,8 @@ also looked for. What files define is cached in your user cache folder ($XDG_CAC
 Options:
   -f, --format FORMAT  text (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)
       --fix            Apply each finding's preferred fix, then scan again and report what remains
+                       (fixes that edit a migration are left alone: it may already have run)
+      --fix-migrations Like --fix, and also apply the fixes that edit migrations
       --explain unchecked
                        Also list each reference FK Guard could not check with certainty, and why
   -c, --config FILE    Read settings from FILE (.toml, .json, or a pyproject.toml with [tool.fkguard])
@@ -115,6 +119,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       {
         format: { type: 'string', short: 'f' },
         fix: { type: 'boolean' },
+        'fix-migrations': { type: 'boolean' },
         config: { type: 'string', short: 'c' },
         quiet: { type: 'boolean', short: 'q' },
         'no-cache': { type: 'boolean' },
@@ -142,7 +147,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       kind: 'scan',
       paths: positionals.length > 0 ? positionals : ['.'],
       format: format as ScanFormat,
-      fix: values.fix === true,
+      fix: values.fix === true || values['fix-migrations'] === true,
+      fixMigrations: values['fix-migrations'] === true,
       ...(typeof values.config === 'string' ? { config: values.config } : {}),
       quiet: values.quiet === true,
       cache: values['no-cache'] === true ? false : typeof values['cache-dir'] === 'string' ? values['cache-dir'] : true,

@@ -20,6 +20,8 @@ export interface ScanCommandOptions {
   paths: string[];
   format: ScanFormat;
   fix: boolean;
+  /** With `fix`: also apply fixes that edit migrations. */
+  fixMigrations?: boolean;
   config?: string;
   quiet: boolean;
   /** Keep parsed facts between runs: `true` in the user cache folder, a folder, or `false` for none. */
@@ -84,7 +86,7 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
 
   if (opts.fix) {
     const before = scan.engine.allFindings();
-    const plan = planFixes(before);
+    const plan = planFixes(before, { fixMigrations: opts.fixMigrations });
     const files = new Map(scan.files.map((f) => [f.id, f]));
     // Nothing is written outside the folders (or next to the files) named on the command line.
     const within = await Promise.all(roots.map(async (r) => realpath((await stat(r)).isFile() ? dirname(r) : r)));

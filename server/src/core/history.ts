@@ -1,6 +1,6 @@
 import type { Dialect } from './config';
 import { addColumn, IndexedColumn, newTable, TableDef, tableKey } from './tables';
-import { AlembicConfigFact, ColumnFact, FileFacts, NameExpr, TypeFact } from './types';
+import { AlembicConfigFact, ColumnFact, FileFacts, Finding, NameExpr, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
 export interface HistoryResolver {
@@ -344,4 +344,17 @@ export function naturalCompare(a: string, b: string): number {
     return x < y ? -1 : 1;
   }
   return xs.length - ys.length;
+}
+
+/**
+ * Migrations that already ran are history: a fix that edits one is still offered, but never preferred, so
+ * fix-all and `--fix` leave it alone (`--fix-migrations` takes it); its title says why.
+ */
+export function demoteHistoryFixes(finding: Finding, isMigration: (file: string) => boolean): void {
+  for (const fix of finding.fixes) {
+    if (fix.rewritesHistory || !fix.edits.some((e) => isMigration(e.file))) continue;
+    fix.rewritesHistory = { preferred: fix.isPreferred };
+    fix.isPreferred = false;
+    fix.title = `${fix.title} (edits a migration that may already have run)`;
+  }
 }

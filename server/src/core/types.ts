@@ -445,6 +445,11 @@ export interface Fix {
   title: string;
   isPreferred: boolean;
   edits: TextEdit[];
+  /**
+   * The fix edits a migration: a step of history that may already have run on a database. Such a fix is
+   * offered but never preferred; `preferred` says it would be otherwise, which `--fix-migrations` applies.
+   */
+  rewritesHistory?: { preferred: boolean };
 }
 
 export interface RelatedLocation {

@@ -42,16 +42,18 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
 }
 
 /**
- * Takes each finding's preferred fix, in the order given, as a whole: a fix is taken only if none of its
+ * Takes each finding's preferred fix (with `fixMigrations`, also one that edits a migration), in the order given, as a whole: a fix is taken only if none of its
  * edits overlaps an edit already taken. The same edit proposed twice (two fixes adding one import) is
  * taken once and does not count as a clash.
  */
-export function planFixes(findings: readonly Finding[]): FixPlan {
+export function planFixes(findings: readonly Finding[], opts: { fixMigrations?: boolean } = {}): FixPlan {
   const edits = new Map<string, TextEdit[]>();
   const chosen: ChosenFix[] = [];
   const conflicts: ChosenFix[] = [];
   for (const finding of findings) {
-    const fix = finding.fixes.find((f) => f.isPreferred);
+    // A fix that edits a migration is never preferred (see `demoteHistoryFixes`); `--fix-migrations` takes
+    // the one that would be.
+    const fix = finding.fixes.find((f) => f.isPreferred) ?? (opts.fixMigrations ? finding.fixes.find((f) => f.rewritesHistory?.preferred) : undefined);
     if (!fix || fix.edits.length === 0) continue;
     const fresh: TextEdit[] = [];
     let clash = false;

@@ -1,4 +1,5 @@
 import type { FkGuardConfig } from '../config';
+import { demoteHistoryFixes } from '../history';
 import { SchemaIndex } from '../schemaIndex';
 import { FileFacts, Finding, UncheckedReference } from '../types';
 import { ambiguousTable } from './ambiguous-table';
@@ -43,6 +44,7 @@ export function checkFile(
     const override = config.rules[f.rule];
     if (override === 'off') return;
     if (override) f.severity = override;
+    demoteHistoryFixes(f, (file) => index.facts(file)?.migration !== undefined);
     out.push(f);
   };
   for (const f of parseErrors(facts)) add(f);
