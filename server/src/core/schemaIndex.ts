@@ -827,6 +827,9 @@ export class SchemaIndex {
       if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
       addColumn(def, c, file, this.resolveType(file, c.type));
     }
+    if (cls.maybeFields && this.descendsFromSqlModel(file, cls, new Set())) {
+      for (const c of cls.maybeFields) addColumn(def, c, file, this.resolveType(file, c.type));
+    }
     for (const o of cls.opaque ?? []) {
       const b = this.names.resolve(file, o.callee);
       if (b?.kind === 'column-helper') {
@@ -919,6 +922,20 @@ export class SchemaIndex {
       if (s) return s;
     }
     return undefined;
+  }
+
+  /** Whether a Python class descends from SQLModel's `SQLModel` (through classes of the workspace). */
+  private descendsFromSqlModel(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (cls.sqlmodelTable) return true;
+    for (const b of cls.bases) {
+      const r = this.names.resolve(file, b);
+      if (r?.kind === 'external' && r.name === 'SQLModel') return true;
+      if (r?.kind === 'class' && this.descendsFromSqlModel(r.file, r.cls, seen)) return true;
+    }
+    return false;
   }
 
   /** Whether a computed `__table_args__` on the class or an unmapped base may set its schema. */
