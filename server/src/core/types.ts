@@ -167,6 +167,11 @@ export interface ClassFact {
    * index follows a column helper of the workspace, and otherwise counts the class's columns as incomplete.
    */
   opaque?: Array<{ attr: string; callee: string; span: Span }>;
+  /**
+   * Fields read as SQLModel would read them, for a class whose base may be a SQLModel class of another file:
+   * the index adds them to the table when the class does descend from `SQLModel`.
+   */
+  maybeFields?: ColumnFact[];
   span: Span;
   nameSpan: Span;
 }
@@ -229,6 +234,12 @@ export type MigrationOp =
    * and none after it.
    */
   | { op: 'foreign_key' }
+  /**
+   * A unique constraint or index, or a primary key, made after the table (`op.create_unique_constraint`,
+   * `op.create_index(..., unique=True)`, `op.create_primary_key`, `ALTER TABLE … ADD UNIQUE`): its columns
+   * are a key a foreign key may target from here on. A new primary key replaces the old one.
+   */
+  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true }
   | { op: 'drop_table'; table: string; schema?: string }
   | { op: 'rename_table'; from: string; to: string; schema?: string }
   /** `span`: where the new name or type is written, which later references name as the column's definition. */
@@ -367,6 +378,12 @@ export interface FileFacts {
   lineStarts: number[];
   /** The file was not parsed: only its module-level string constants were read. */
   constantsOnly?: true;
+  /**
+   * The databases this file says the project runs on (a TypeORM `DataSource({ type: 'mysql' })`, a knexfile's
+   * `client`, a Drizzle `mysqlTable`); the index combines every file's into the dialect that judges, unless
+   * the configuration names one.
+   */
+  targets?: Array<'postgresql' | 'mysql' | 'sqlite'>;
 }
 
 /**

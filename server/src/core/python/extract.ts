@@ -78,8 +78,13 @@ export function extractPythonAfterEdit(
   x.facts.constants = previous.constants;
   x.facts.typeDecorators = { ...previous.typeDecorators };
   x.facts.columnPartials = previous.columnPartials;
+  // Which classes of the module are SQLModel classes is decided in source order, as a full read does.
+  for (const c of previous.classes.slice(0, classIndex)) x.noteSqlModelClass(c);
+  const wasSqlModel = x.isSqlModelClass(previous.classes[classIndex]);
   x.statement(top);
   if (x.facts.classes.length !== 1 || Object.keys(x.facts.typeDecorators).length !== Object.keys(previous.typeDecorators).length) return undefined;
+  // Later classes of the module read the edited one as a SQLModel class or not: that must not change.
+  if (x.facts.classes[0].name !== previous.classes[classIndex].name || x.isSqlModelClass(x.facts.classes[0]) !== wasSqlModel) return undefined;
   if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration) return undefined;
   // The previous facts are done with once this returns: moving their spans in place (rather than copying)
   // also keeps the index's references to them pointing at the right text.
@@ -186,6 +191,38 @@ interface CallInfo {
   keywords: Map<string, Node>;
 }
 
+/** Alembic operations' parameters in order, for binding positional and keyword arguments alike. */
+const OP_SIGNATURES: Record<string, readonly string[]> = {
+  add_column: ['table_name', 'column'],
+  drop_column: ['table_name', 'column_name'],
+  drop_table: ['table_name'],
+  rename_table: ['old_table_name', 'new_table_name'],
+  alter_column: ['table_name', 'column_name'],
+  create_foreign_key: ['constraint_name', 'source_table', 'referent_table', 'local_cols', 'remote_cols'],
+  create_unique_constraint: ['constraint_name', 'table_name', 'columns'],
+  create_primary_key: ['constraint_name', 'table_name', 'columns'],
+  create_index: ['index_name', 'table_name', 'columns'],
+};
+
+/** The same inside `batch_alter_table`, where the table is the batch's. */
+const BATCH_SIGNATURES: Record<string, readonly string[]> = {
+  add_column: ['column'],
+  drop_column: ['column_name'],
+  alter_column: ['column_name'],
+  create_foreign_key: ['constraint_name', 'referent_table', 'local_cols', 'remote_cols'],
+  create_unique_constraint: ['constraint_name', 'columns'],
+  create_primary_key: ['constraint_name', 'columns'],
+  create_index: ['index_name', 'columns'],
+};
+
+/** A call's arguments by parameter name: positional ones by their place in `params`, keywords as written. */
+function bindArguments(call: CallInfo, params: readonly string[] | undefined): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (params) call.positional.forEach((n, i) => i < params.length && out.set(params[i], n));
+  for (const [k, v] of call.keywords) out.set(k, v);
+  return out;
+}
+
 class Extractor {
   readonly facts: FileFacts;
   /**
@@ -208,6 +245,18 @@ class Extractor {
   private readonly following: string[] = [];
   /** References of `use_alter=True` foreign keys, added by `ALTER TABLE` once the revision's tables exist. */
   private readonly deferred: ReferenceFact[] = [];
+  /** Classes of this module known to be SQLModel classes, so their subclasses here are too. */
+  private readonly sqlModelClasses = new Set<string>();
+
+  /** Whether a class is a SQLModel class by its own bases and the module's classes noted so far. */
+  isSqlModelClass(c: ClassFact): boolean {
+    return c.sqlmodelTable || c.bases.some((b) => /(^|\.)SQLModel$/.test(b) || this.sqlModelClasses.has(b));
+  }
+
+  /** Records a class read earlier (by a full read) as the SQLModel class it is, or not. */
+  noteSqlModelClass(c: ClassFact): void {
+    if (c.sqlmodelTable || c.bases.some((b) => /(^|\.)SQLModel$/.test(b) || this.sqlModelClasses.has(b))) this.sqlModelClasses.add(c.name);
+  }
 
   constructor(
     file: string,
@@ -462,7 +511,8 @@ class Extractor {
     }
     const body = c.childForFieldName('body');
     const isTypeDecorator = bases.some((b) => /(^|\.)(TypeDecorator|UserDefinedType)$/.test(b));
-    const isSqlModel = sqlmodelTable || bases.some((b) => /(^|\.)SQLModel$/.test(b));
+    const isSqlModel = sqlmodelTable || bases.some((b) => /(^|\.)SQLModel$/.test(b) || this.sqlModelClasses.has(b));
+    if (isSqlModel) this.sqlModelClasses.add(cls.name);
     const classConstants: Record<string, string> = {};
     for (const s of body?.namedChildren ?? []) {
       if (!s) continue;
@@ -472,6 +522,22 @@ class Extractor {
       } else if (s.type === 'decorated_definition') {
         this.classDecoratedMember(cls, s);
       }
+    }
+    if (!isSqlModel && !isTypeDecorator && bases.length > 0) {
+      // A class built on a project base (`class BookLinks(Base)` with `class Base(SQLModel)` elsewhere) may be
+      // a SQLModel class: its annotated fields are read as SQLModel would, and kept apart until the index
+      // knows whether the class descends from SQLModel (its `Field(foreign_key=...)` references count now).
+      const shadow: ClassFact = { ...cls, columns: [], constraints: [], keys: [], opaque: undefined };
+      for (const s of body?.namedChildren ?? []) {
+        const e = s?.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+        if (e?.type !== 'assignment' || !e.childForFieldName('type')) continue;
+        const right = e.childForFieldName('right');
+        if (right && right.type === 'call' && this.call(right).name !== 'Field') continue;
+        const annotation = e.childForFieldName('type');
+        if (annotation && /(^|\.)(Mapped|ClassVar)\b/.test(annotation.text)) continue;
+        this.classAssignment(shadow, e, true, {}, false);
+      }
+      if (shadow.columns.length > 0) cls.maybeFields = shadow.columns;
     }
     if (isTypeDecorator) {
       // The classic GUID recipe: `impl = CHAR`, but `load_dialect_impl` answers PostgreSQL with a real UUID.
@@ -1244,8 +1310,20 @@ class Extractor {
   }
 
   private migrationOp(node: Node, call: CallInfo, batchTable: string | undefined, ops: MigrationOp[]): void {
-    const lit = (n: Node | undefined) => (n ? this.opName(n) : undefined);
-    const schema = lit(call.keywords.get('schema'));
+    const batch = batchTable !== undefined;
+    // Alembic's signatures: every argument may be given by position or by keyword. Inside
+    // `with op.batch_alter_table(t) as batch_op:` the table argument is left out.
+    const args = bindArguments(call, batch ? BATCH_SIGNATURES[call.name] : OP_SIGNATURES[call.name]);
+    // A name is a string literal, a name bound in `upgrade()` (a loop's, a helper's), or a module constant.
+    const name = (n: Node | undefined) => (n ? this.opName(n) : undefined);
+    const names = (n: Node | undefined) => {
+      if (!n) return undefined;
+      const items = n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n];
+      const out = items.map((c) => name(c));
+      return out.every((x): x is string => x !== undefined) ? out : undefined;
+    };
+    const schema = name(args.get('schema'));
+    const table = batchTable ?? name(args.get('table_name'));
     switch (call.name) {
       case 'create_table': {
         const t = this.coreTable(node, call, undefined, 'migration');
@@ -1253,9 +1331,7 @@ class Extractor {
         break;
       }
       case 'add_column': {
-        const args = batchTable !== undefined ? [undefined, ...call.positional] : call.positional;
-        const table = batchTable ?? lit(args[0]);
-        const colNode = args[1];
+        const colNode = args.get('column');
         if (!table || colNode?.type !== 'call') break;
         const inner = this.call(colNode);
         if (!COLUMN_CALLS.has(inner.name)) break;
@@ -1265,30 +1341,26 @@ class Extractor {
         break;
       }
       case 'drop_column': {
-        const args = batchTable !== undefined ? [undefined, ...call.positional] : call.positional;
-        const table = batchTable ?? lit(args[0]);
-        const column = lit(args[1]);
+        const column = name(args.get('column_name'));
         if (table && column) ops.push({ op: 'drop_column', table, schema, column });
         break;
       }
       case 'drop_table': {
-        const table = lit(call.positional[0]);
         if (table) ops.push({ op: 'drop_table', table, schema });
         break;
       }
       case 'rename_table': {
-        const from = lit(call.positional[0]);
-        const to = lit(call.positional[1]);
+        const from = name(args.get('old_table_name'));
+        const to = name(args.get('new_table_name'));
         if (from && to) ops.push({ op: 'rename_table', from, to, schema });
         break;
       }
       case 'alter_column': {
-        const args = batchTable !== undefined ? [undefined, ...call.positional] : call.positional;
-        const table = batchTable ?? lit(args[0]);
-        const column = lit(args[1]);
-        const typeNode = call.keywords.get('type_');
-        const newName = lit(call.keywords.get('new_column_name'));
-        const span = typeNode || newName ? this.span(args[1]!) : undefined;
+        const columnNode = args.get('column_name');
+        const column = name(columnNode);
+        const typeNode = args.get('type_');
+        const newName = name(args.get('new_column_name'));
+        const span = columnNode && (typeNode || newName) ? this.span(columnNode) : undefined;
         if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? this.typeOf(typeNode) : undefined, newName, span });
         // A table FK Guard cannot name (a loop over something it cannot read): some table's column changed type.
         else if (!table && typeNode) ops.push({ op: 'alter_unknown_table', column });
@@ -1297,36 +1369,41 @@ class Extractor {
       case 'execute':
         if (!batchTable) this.executedSql(call, ops);
         break;
+      case 'create_unique_constraint':
+      case 'create_primary_key':
+      case 'create_index': {
+        // A unique index or constraint, or a primary key, makes its columns a target from here on.
+        const columns = names(args.get('columns'));
+        const unique = call.name !== 'create_index' || args.get('unique')?.text === 'True';
+        if (table && columns && columns.length > 0 && unique && !args.get('postgresql_where') && !args.get('sqlite_where')) {
+          ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined });
+        }
+        break;
+      }
       case 'create_foreign_key': {
-        // op.create_foreign_key(name, source, referent, local_cols, remote_cols, source_schema=, referent_schema=)
-        // batch_op.create_foreign_key(name, referent, local_cols, remote_cols)
-        const names = batchTable !== undefined
-          ? ['constraint_name', 'referent_table', 'local_cols', 'remote_cols']
-          : ['constraint_name', 'source_table', 'referent_table', 'local_cols', 'remote_cols'];
-        const arg = (i: number) => call.positional[i] ?? call.keywords.get(names[i]);
-        const srcNode = batchTable !== undefined ? undefined : arg(1);
-        const refNode = arg(batchTable !== undefined ? 1 : 2);
-        const localNode = arg(batchTable !== undefined ? 2 : 3);
-        const remoteNode = arg(batchTable !== undefined ? 3 : 4);
-        const sourceTable = batchTable ?? lit(srcNode);
+        const refNode = args.get('referent_table');
+        const localNode = args.get('local_cols');
+        const remoteNode = args.get('remote_cols');
+        const sourceTable = table ?? name(args.get('source_table'));
         if (!refNode || !localNode || !remoteNode || !sourceTable) break;
+        const refName = name(refNode);
         const refLit = this.literal(refNode);
         const listOf = (n: Node) => (n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n]);
         const locals = listOf(localNode);
         const remotes = listOf(remoteNode);
-        const sourceSchema = lit(call.keywords.get('source_schema'));
-        const referentSchema = lit(call.keywords.get('referent_schema'));
-        const remoteNames = remotes.map((r) => this.literal(r)?.value ?? r.text);
+        const sourceSchema = name(args.get('source_schema')) ?? (batch ? schema : undefined);
+        const referentSchema = name(args.get('referent_schema'));
+        const remoteNames = remotes.map((r) => name(r) ?? r.text);
         remotes.forEach((r, i) => {
           const col = this.literal(r);
-          const local = locals[i] ? lit(locals[i]) : undefined;
+          const local = locals[i] ? name(locals[i]) : undefined;
           this.facts.references.push({
             composite: remotes.length > 1 ? remoteNames : undefined,
             form: 'pair',
-            table: refLit ? { kind: 'literal', value: refLit.value } : this.nameExpr(refNode, {}),
+            table: refName !== undefined ? { kind: 'literal', value: refName } : this.nameExpr(refNode, {}),
             tableSchema: referentSchema,
             tableSpan: refLit?.contentSpan ?? this.span(refNode),
-            column: col?.value,
+            column: col?.value ?? name(r),
             columnSpan: col?.contentSpan ?? this.span(r),
             span: this.span(refNode),
             source: { table: { kind: 'literal', value: sourceTable }, schema: sourceSchema, column: local },
@@ -1340,7 +1417,6 @@ class Extractor {
     }
   }
 
-  /** `Column`, `mapped_column`, or a name this module binds to `functools.partial(Column, ...)`. */
   private isColumnCall(name: string): boolean {
     return COLUMN_CALLS.has(name) || (this.facts.columnPartials?.includes(name) ?? false);
   }

@@ -66,7 +66,9 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
   }
   if (ref.form === 'pair') {
     const table = index.resolveName(file, ref.table);
-    const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? '?'}.${ref.column ?? '?'}`;
+    // An unread constant is shown by its name (`TableShelf.id`), as written.
+    const written = ref.table?.kind === 'const' ? ref.table.name : ref.table?.kind === 'dynamic' ? ref.table.text : '?';
+    const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}.${ref.column ?? '?'}`;
     if (table === undefined || ref.column === undefined) return { display, resolution: { kind: 'dynamic' } };
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }

@@ -336,9 +336,15 @@ class SqlExtractor {
           for (const c of ch.column.constraints ?? []) if (c.type === 'reference') this.reference(source, ch.column.name, c, 0, undefined);
           break;
         }
-        case 'add constraint':
-          this.tableConstraint(source, own?.columns ?? [], own?.keys ?? [], ch.constraint);
+        case 'add constraint': {
+          const c = ch.constraint;
+          // A key added to an earlier migration's table is a step of history: a target from here on.
+          if (this.migration && !own && (c.type === 'primary key' || c.type === 'unique')) {
+            this.ops.push({ op: 'add_key', table: name, schema, columns: c.columns.map((x) => x.name), primary: c.type === 'primary key' || undefined });
+          }
+          this.tableConstraint(source, own?.columns ?? [], own?.keys ?? [], c);
           break;
+        }
         case 'drop column':
           if (this.migration) this.ops.push({ op: 'drop_column', table: name, schema, column: ch.column.name });
           break;
@@ -374,9 +380,12 @@ class SqlExtractor {
   private createIndex(st: CreateIndexStatement): void {
     if (!st.unique || st.where) return;
     const own = this.ownTable(st.table);
-    if (!own) return;
     const names = st.expressions.map((e) => (e.expression.type === 'ref' ? e.expression.name : undefined));
     if (names.length === 0 || names.some((n) => n === undefined)) return;
+    if (!own) {
+      if (this.migration) this.ops.push({ op: 'add_key', table: st.table.name, schema: schemaOf(st.table), columns: names as string[] });
+      return;
+    }
     if (names.length === 1) {
       const col = own.columns.find((c) => c.name === names[0]);
       if (col) col.unique = true;
