@@ -223,14 +223,16 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { stat
     begin(next, pos);
   };
   for (const [order, m] of ordered.entries()) {
-    for (const [i, op] of m.migration!.ops.entries()) {
+    for (const [i, raw] of m.migration!.ops.entries()) {
       const pos = order * MIGRATION_STRIDE + i;
+      // `public` is PostgreSQL's default schema: `public.members` and `members` are one table to the database.
+      const op = 'schema' in raw && raw.schema === 'public' ? { ...raw, schema: undefined } : raw;
       switch (op.op) {
         case 'create_table': {
           const t = m.tables[op.tableIndex];
           const name = t ? resolver.resolveName(m.file, t.name) : undefined;
           if (!t || !name) break;
-          const def = newTable(name, t.schema, 'migration', m.file, t.nameSpan);
+          const def = newTable(name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, t.nameSpan);
           for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
           def.keys = t.keys;
           end(def.key, pos);

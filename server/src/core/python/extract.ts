@@ -968,6 +968,7 @@ class Extractor {
     let fn = n;
     let args: string[] = [];
     const kwargs: Record<string, string> = {};
+    let approximate = false;
     if (n.type === 'call') {
       const f = n.childForFieldName('function');
       if (!f) return undefined;
@@ -975,6 +976,13 @@ class Extractor {
       const call = this.call(n);
       args = call.positional.map((p) => p.text);
       for (const [k, v] of call.keywords) kwargs[k] = v.text;
+      // `String(length=sizes.UUID_LEN)`: an argument FK Guard cannot read leaves the width unknown. A type
+      // passed as an argument (`ARRAY(Integer)`) is read by name and is not a width.
+      const literal = (v: Node) => ['integer', 'float', 'string', 'true', 'false', 'none', 'unary_operator'].includes(v.type);
+      const sizeLike = (k: string) => ['length', 'precision', 'scale', 'timezone'].includes(k);
+      approximate = call.positional.some((p) => p.type !== 'identifier' && p.type !== 'attribute' && !literal(p) && p.type !== 'call') ||
+        call.positional.some((p) => (p.type === 'identifier' || p.type === 'attribute') && /^[a-z_][a-z0-9_]*(\.[A-Z_][A-Z0-9_]*)?$|^[A-Z_][A-Z0-9_]*$|\.[A-Z_][A-Z0-9_]*$/.test(p.text)) ||
+        [...call.keywords].some(([k, v]) => sizeLike(k) && !literal(v));
     }
     if (fn.type !== 'identifier' && fn.type !== 'attribute') return undefined;
     const { name, qualifier } = splitDotted(fn.text);
@@ -996,6 +1004,7 @@ class Extractor {
       sqlType: resolved ? resolved.sqlType : '',
       span: this.span(n),
       source: 'explicit',
+      ...(approximate ? { approximate: true as const } : {}),
     };
   }
 
@@ -1530,15 +1539,44 @@ class Extractor {
         }
         return { k: 'concat', parts };
       }
+      case 'list_comprehension':
+      case 'generator_expression': {
+        // `[x.lower() for x in parts if x]`: one loop over a list, optionally dropping empty parts.
+        const body = n.childForFieldName('body');
+        const loops = n.namedChildren.filter((c) => c?.type === 'for_in_clause');
+        const ifs = n.namedChildren.filter((c) => c?.type === 'if_clause');
+        if (!body || loops.length !== 1 || ifs.length > 1) return undefined;
+        const variable = loops[0]!.childForFieldName('left');
+        const over = loops[0]!.childForFieldName('right');
+        if (variable?.type !== 'identifier' || !over) return undefined;
+        const condition = ifs[0]?.namedChildren[0];
+        if (ifs.length === 1 && condition?.text !== variable.text) return undefined;
+        const of = this.derivation(over, env);
+        const inner = new Map(env);
+        inner.set(variable.text, { k: 'item' });
+        const d = this.derivation(body, inner);
+        return of && d ? { k: 'each', of, body: d, nonEmpty: ifs.length === 1 } : undefined;
+      }
       case 'call': {
         const f = n.childForFieldName('function');
         const args = n.childForFieldName('arguments');
+        if (f?.type === 'attribute' && args?.type === 'generator_expression') {
+          // `"_".join(x.lower() for x in parts if x)`
+          const sep = this.literal(f.childForFieldName('object')!)?.value;
+          const of = this.derivation(args, env);
+          return f.childForFieldName('attribute')?.text === 'join' && sep !== undefined && of ? { k: 'join', sep, of } : undefined;
+        }
         if (!f || !args || args.type !== 'argument_list') return undefined;
         const argNodes = args.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
         if (argNodes.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return undefined;
         if (f.type === 'attribute') {
           const obj = f.childForFieldName('object');
           const method = f.childForFieldName('attribute')?.text;
+          const sep = obj ? this.literal(obj)?.value : undefined;
+          if (method === 'join' && sep !== undefined && argNodes.length === 1) {
+            const of = this.derivation(argNodes[0], env);
+            return of ? { k: 'join', sep, of } : undefined;
+          }
           if ((method === 'lower' || method === 'upper') && argNodes.length === 0 && obj) {
             const of = this.derivation(obj, env);
             return of ? { k: method, of } : undefined;
@@ -1546,6 +1584,11 @@ class Extractor {
         }
         const callee = f.text.replace(/\s+/g, '');
         const imp = this.importOf(callee);
+        if (callee === 're.split' || (imp?.module === 're' && imp.name === 'split')) {
+          const pattern = argNodes.length === 2 ? this.literal(argNodes[0])?.value : undefined;
+          const of = argNodes.length === 2 ? this.derivation(argNodes[1], env) : undefined;
+          return pattern !== undefined && of ? { k: 'split', pattern, of } : undefined;
+        }
         if (callee === 're.sub' || (imp?.module === 're' && imp.name === 'sub')) {
           if (argNodes.length !== 3) return undefined;
           const pattern = this.literal(argNodes[0])?.value;
@@ -1659,7 +1702,13 @@ export function substitute(d: Derivation, args: Derivation[]): Derivation {
       return args[d.i] ?? d;
     case 'name':
     case 'lit':
+    case 'item':
       return d;
+    case 'split':
+    case 'join':
+      return { ...d, of: substitute(d.of, args) };
+    case 'each':
+      return { ...d, of: substitute(d.of, args), body: substitute(d.body, args) };
     case 'lower':
     case 'upper':
       return { k: d.k, of: substitute(d.of, args) };
