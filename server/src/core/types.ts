@@ -79,6 +79,8 @@ export interface TypeFact {
    * replaces, adds or removes it, since the two are written apart (`String @unique @db.VarChar(255)`).
    */
   nativeSpan?: Span;
+  /** An argument (a width, a precision) is not a literal FK Guard can read: only the family is known. */
+  approximate?: true;
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
   source: 'explicit' | 'annotation' | 'field';
   /**
@@ -188,7 +190,14 @@ export type Derivation =
   | { k: 'lower' | 'upper'; of: Derivation }
   | { k: 'sub'; pattern: string; repl: string; of: Derivation }
   | { k: 'concat'; parts: Derivation[] }
-  | { k: 'call'; fn: string; args: Derivation[] };
+  | { k: 'call'; fn: string; args: Derivation[] }
+  /** `re.split(pattern, x)`: a list; only used where empty parts are dropped, where Python and JS agree. */
+  | { k: 'split'; pattern: string; of: Derivation }
+  /** `[body for item in list if item]` (or a generator): `body` reads the element as `item`. */
+  | { k: 'each'; of: Derivation; body: Derivation; nonEmpty: boolean }
+  | { k: 'item' }
+  /** `"_".join(list)`. */
+  | { k: 'join'; sep: string; of: Derivation };
 
 /** A module-level function whose body FK Guard can evaluate (a table-name helper): its body as a derivation. */
 export interface FunctionFact {
@@ -243,7 +252,13 @@ export type MigrationOp =
   | { op: 'drop_table'; table: string; schema?: string }
   | { op: 'rename_table'; from: string; to: string; schema?: string }
   /** `span`: where the new name or type is written, which later references name as the column's definition. */
-  | { op: 'alter_column'; table: string; schema?: string; column: string; type?: TypeFact; newName?: string; span?: Span };
+  | { op: 'alter_column'; table: string; schema?: string; column: string; type?: TypeFact; newName?: string; span?: Span }
+  /**
+   * A column's type changed in a table FK Guard cannot name (`op.alter_column(table, "id", type_=...)` in a
+   * loop over something it cannot read): from here on, the type of `column` in any table (of any column,
+   * when the column is not named either) is unknown.
+   */
+  | { op: 'alter_unknown_table'; column?: string };
 
 /** Where the foreign key's own column is, so the type can be compared and fixed. */
 export interface ReferenceSource {
