@@ -223,14 +223,16 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { stat
     begin(next, pos);
   };
   for (const [order, m] of ordered.entries()) {
-    for (const [i, op] of m.migration!.ops.entries()) {
+    for (const [i, raw] of m.migration!.ops.entries()) {
       const pos = order * MIGRATION_STRIDE + i;
+      // `public` is PostgreSQL's default schema: `public.members` and `members` are one table to the database.
+      const op = 'schema' in raw && raw.schema === 'public' ? { ...raw, schema: undefined } : raw;
       switch (op.op) {
         case 'create_table': {
           const t = m.tables[op.tableIndex];
           const name = t ? resolver.resolveName(m.file, t.name) : undefined;
           if (!t || !name) break;
-          const def = newTable(name, t.schema, 'migration', m.file, t.nameSpan);
+          const def = newTable(name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, t.nameSpan);
           for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
           def.keys = t.keys;
           end(def.key, pos);
@@ -281,6 +283,23 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { stat
           });
           break;
         }
+        case 'alter_unknown_table':
+          // Which table changed is not known: every column the operation could have changed loses its type
+          // (no type verdict on it from here), rather than keeping one that may be wrong.
+          for (const [key, def] of [...state]) {
+            const names = op.column !== undefined ? [op.column] : [...def.columns.keys()];
+            if (!names.some((n) => def.columns.get(n)?.type)) continue;
+            revise(key, pos, (next) => {
+              for (const n of names) {
+                const col = next.columns.get(n);
+                if (!col?.type) continue;
+                const unknown: IndexedColumn = { column: { ...col.column, type: undefined }, file: col.file, type: undefined };
+                next.columns.set(n, unknown);
+                for (const [attr, c] of next.attrs) if (c === col) next.attrs.set(attr, unknown);
+              }
+            });
+          }
+          break;
         case 'add_key':
           revise(tableKey(op.table, op.schema), pos, (def) => addKey(def, op.columns, op.primary === true));
           break;

@@ -132,6 +132,9 @@ function firstMissing(index: SchemaIndex, file: string, ref: ReferenceFact): str
 /** The definitions a reference should be checked against, in order of trust for where it is written. */
 function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
   const point = migrationPoint(ref, file);
+  // In a migration the database resolves the name: `public` is PostgreSQL's default schema, so
+  // `public.members` is the `members` created without one. (SQLAlchemy's metadata, in model code, does not.)
+  if (ref.context === 'migration' && schema === 'public') schema = undefined;
   const history = point ? index.migrationHistory() : undefined;
   const outside = history?.outsideHistory(file);
   if (outside) {
