@@ -255,9 +255,26 @@ class SqlExtractor {
     composite: string[] | undefined,
   ): void {
     const remote = ref.foreignColumns[index];
-    // A placeholder column (`REFERENCES users` with no column) is the primary key: not checked yet.
-    if (!remote || remote.name === PLACEHOLDER_NAME || !local) return;
+    if (!remote || !local) return;
     const tableSpan = this.nameSpan(ref.foreignTable);
+    if (remote.name === PLACEHOLDER_NAME) {
+      // `REFERENCES users` with no column means the primary key. Where this file created the table with a
+      // one-column key before, that column is proven; a table created elsewhere is left unchecked.
+      const target = this.ownTable(ref.foreignTable);
+      const pk = target?.columns.filter((c) => c.primaryKey) ?? [];
+      if (!target || pk.length !== 1 || ref.foreignColumns.length !== 1 || composite) return;
+      this.facts.references.push({
+        form: 'pair',
+        table: { kind: 'literal', value: ref.foreignTable.name },
+        tableSchema: schemaOf(ref.foreignTable),
+        tableSpan,
+        column: pk[0].name,
+        span: this.span(ref.foreignTable._location),
+        source: { table: { kind: 'literal', value: source.table }, schema: source.schema, column: local.name },
+        context: this.migration ? 'migration' : 'core',
+      });
+      return;
+    }
     const lastColumn = this.span(ref.foreignColumns[ref.foreignColumns.length - 1]._location);
     const close = this.text.indexOf(')', lastColumn.end);
     const end = close !== -1 && /^\s*$/.test(this.text.slice(lastColumn.end, close)) ? close + 1 : lastColumn.end;
