@@ -1440,6 +1440,9 @@ class Extractor {
    * primary_key=True)`): what it returns, so `id = pk()` in a class is that column.
    */
   private columnHelper(def: Node): ColumnFact | undefined {
+    // Most module-level functions build no column: a look at the text spares walking their bodies.
+    const source = this.text.slice(def.startIndex, def.endIndex);
+    if (!/\b(Column|mapped_column)\(/.test(source) && !(this.facts.columnPartials ?? []).some((p) => source.includes(`${p}(`))) return undefined;
     const body = def.childForFieldName('body');
     const returns = def.descendantsOfType('return_statement');
     if (!body || returns.length !== 1) return undefined;
