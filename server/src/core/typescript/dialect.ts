@@ -29,8 +29,9 @@ export function isTypeScriptCandidate(text: string): boolean {
 const EMBEDDED_DDL = /[`'"]\s*(?:(?:--[^\n]*\n|\/\*[\s\S]{0,200}?\*\/)\s*)*(?:(?:create|alter)\s+table|create\s+unique\s+index)\b/i;
 
 /**
- * A minified or bundled file (`*.min.js`, or a line longer than any hand-written code has): never model
- * code, and slow to walk. It is not read, whatever it mentions.
+ * A minified or bundled file (`*.min.js`, or a line with more code on it than any hand-written line has;
+ * blanks do not count, so a long run of spaces is not taken for a bundle): never model code, and slow to
+ * walk. It is not read, whatever it mentions.
  */
 export function isMinified(file: string, text: string): boolean {
   if (/\.min\.[cm]?js$/.test(file)) return true;
@@ -38,7 +39,7 @@ export function isMinified(file: string, text: string): boolean {
   while (start < text.length) {
     const nl = text.indexOf('\n', start);
     const end = nl < 0 ? text.length : nl;
-    if (end - start > MAX_LINE) return true;
+    if (end - start > MAX_LINE && text.slice(start, end).replace(/\s+/g, '').length > MAX_LINE) return true;
     start = end + 1;
   }
   return false;
