@@ -21,13 +21,13 @@ describe('SQL files', () => {
   it('skips a statement the parser cannot read, and reads the rest of the file', () => {
     const text = [
       'CREATE TABLE users (id uuid PRIMARY KEY);',
-      'CREATE TABLE `audit` (`id` INT AUTO_INCREMENT) ENGINE=InnoDB;',
+      'CREATE TABLE audit (id INT,, at timestamp);',
       'CREATE TABLE posts (id serial PRIMARY KEY, author_id uuid REFERENCES users (id));',
     ].join('\n');
     const facts = extractSql('schema.sql', text);
     assert.deepEqual(facts.tables.map((t) => (t.name.kind === 'literal' ? t.name.value : '?')), ['users', 'posts']);
     assert.equal(facts.errors.length, 1);
-    assert.equal(text.slice(facts.errors[0].span.start, facts.errors[0].span.end), 'CREATE TABLE `audit` (`id` INT AUTO_INCREMENT) ENGINE=InnoDB');
+    assert.equal(text.slice(facts.errors[0].span.start, facts.errors[0].span.end), 'CREATE TABLE audit (id INT,, at timestamp)');
     assert.equal(facts.references.length, 1);
     const ref = facts.references[0];
     assert.equal(text.slice(ref.tableSpan!.start, ref.tableSpan!.end), 'users');

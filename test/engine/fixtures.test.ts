@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseConfig } from '../../server/src/core/config';
-import { applyEdits } from '../../server/src/core/text';
-import { Finding } from '../../server/src/core/types';
+import { applyEdits, rangeOf } from '../../server/src/core/text';
+import { FileFacts, Finding } from '../../server/src/core/types';
 import { createEngine } from '../../server/src/host/python';
 import { describeExpectation, describeFinding, expectationsOf, FIXTURES, loadWorkspace } from './harness';
 
@@ -58,6 +58,24 @@ async function fixAll(root: string, configRaw: unknown, file: string): Promise<{
   return { text, rounds };
 }
 
+/**
+ * The reference a finding on `line` is about: the one whose lines are nearest (a type-mismatch sits on the
+ * column's type, a line away from its `ForeignKey` in a multi-line call), the first on a tie.
+ */
+function nearestReference(facts: FileFacts, line: number): number {
+  let best = -1;
+  let bestDistance = Infinity;
+  for (const [i, r] of facts.references.entries()) {
+    const range = rangeOf(facts.lineStarts, r.span);
+    const d = line < range.start.line ? range.start.line - line : line > range.end.line ? line - range.end.line : 0;
+    if (d < bestDistance) {
+      best = i;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= 3 ? best : -1;
+}
+
 describe('engine fixtures', () => {
   const cases = existsSync(FIXTURES) ? readdirSync(FIXTURES).sort() : [];
   it('has fixture cases', () => assert.ok(cases.length >= 8, `only ${cases.length} cases`));
@@ -95,6 +113,40 @@ describe('engine fixtures', () => {
         if (UPDATE || !existsSync(snapPath)) writeFileSync(snapPath, snap);
         assert.equal(snap, readFileSync(snapPath, 'utf8'), 'unchecked references differ from unchecked.txt (FKGUARD_UPDATE=1 to accept)');
         engine.dispose();
+      });
+
+      it('every offered fix, applied, leaves the reference it fixes with no finding', async () => {
+        const config = parseConfig(configRaw, 'config.json').config;
+        const { engine, texts } = await loadWorkspace(ws, config);
+        const failures: string[] = [];
+        for (const file of [...texts.keys()]) {
+          const facts = engine.getFacts(file);
+          if (!facts) continue;
+          for (const finding of engine.findings(file)) {
+            const ref = nearestReference(facts, finding.range.start.line);
+            if (ref < 0) continue;
+            for (const fix of finding.fixes) {
+              const edited = new Map(texts);
+              for (const [f, t] of texts) {
+                const edits = fix.edits.filter((e) => e.file === f);
+                if (edits.length > 0) edited.set(f, applyEdits(t, edits));
+              }
+              const after = await createEngine(config);
+              for (const [f, t] of edited) after.updateFile(f, t);
+              const newFacts = after.getFacts(file);
+              // A parse error is about the file, not the reference (a fixture may hold half-typed code).
+              const left = newFacts
+                ? after.findings(file).filter((x) => x.rule !== 'parse-error' && nearestReference(newFacts, x.range.start.line) === ref)
+                : [];
+              if (left.length > 0) {
+                failures.push(`${describeFinding(finding)} fix "${fix.title}" leaves ${left.map((x) => `${x.rule}: ${x.message}`).join('; ')}`);
+              }
+              after.dispose();
+            }
+          }
+        }
+        engine.dispose();
+        assert.deepEqual(failures, []);
       });
 
       it('fixes every file into its expected form, idempotently, leaving code that parses', async () => {

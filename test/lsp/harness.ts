@@ -43,6 +43,8 @@ export interface StartOptions {
   initializationOptions?: Record<string, unknown>;
   /** Workspace folders to announce instead of the root (e.g. folders that are not on disk). */
   folders?: Array<{ uri: string; name: string }>;
+  /** The `processId` sent in `initialize` (default: this process), e.g. a parent that is already gone. */
+  processId?: number;
 }
 
 export class LspClient {
@@ -110,7 +112,7 @@ export class LspClient {
     );
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
+      processId: options.processId ?? process.pid,
       rootUri: options.folders ? null : client.rootUri,
       workspaceFolders: options.folders ?? [{ uri: client.rootUri, name: 'fixture' }],
       capabilities: {
@@ -275,6 +277,16 @@ export class LspClient {
     const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     const params: CodeActionParams = { textDocument: { uri }, range, context: { diagnostics, only } };
     return this.connection.sendRequest('textDocument/codeAction', params) as Promise<CodeAction[]>;
+  }
+
+  /** Closes the server's stdin, as an editor that dies does. */
+  closeStdin(): void {
+    this.proc.stdin?.end();
+  }
+
+  /** Resolves when the server process has exited; fails at the deadline. */
+  exited(timeoutMs = 15000): Promise<number | null> {
+    return this.waitFor('the server to exit', () => (this.proc.exitCode !== null || this.proc.signalCode !== null ? { code: this.proc.exitCode } : undefined), timeoutMs).then((r) => r.code);
   }
 
   fileChanged(rel: string, type: FileChangeType): void {

@@ -68,4 +68,19 @@ describe('reliability: the language server lifecycle and odd input', function ()
     const orders = client.open('app/orders2.py', ORDERS_BAD.replace('"orders"', '"orders2"'));
     await client.diagnosticsFor('app/orders2.py', (d) => d.some((x) => x.code === 'unknown-table'), orders.version);
   });
+
+  it('exits when its stdin is closed', async () => {
+    client = await LspClient.start({ fixture: 'basic' });
+    await client.ready();
+    client.closeStdin();
+    await client.exited();
+  });
+
+  it('exits when the editor that started it is gone', async () => {
+    // A process that has already exited stands for a dead parent; the server checks its parent every 3 s.
+    const { spawnSync } = await import('node:child_process');
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    client = await LspClient.start({ fixture: 'basic', processId: Number(gone.stdout) });
+    await client.exited(20000);
+  });
 });

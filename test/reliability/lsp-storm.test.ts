@@ -87,4 +87,37 @@ describe('reliability: the language server under an edit storm', () => {
       }
     });
   }
+
+  it('applies runs of changes as a fresh document would, reversed and out-of-range ranges included', () => {
+    const rand = prng(7);
+    const doc = OpenDocument.open('file:///ws/a.py', 'python', 1, 'ab\r\ncd\nef🙂gh\n'.repeat(30));
+    // The reference applies each change to a fresh document, so its line index is never stale:
+    // `TextDocument.update` miscounts lines after an out-of-range change or one that joins `\r` and `\n`.
+    let expected = doc.text;
+    const applyOne = (range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string) => {
+      const ref = TextDocument.create('file:///ref', 'python', 1, expected);
+      const [a, b] = [ref.offsetAt(range.start), ref.offsetAt(range.end)].sort((x, y) => x - y);
+      expected = expected.slice(0, a) + text + expected.slice(b);
+    };
+    const pos = () => ({ line: Math.floor(rand() * 100), character: Math.floor(rand() * 12) });
+    for (let version = 2; version < 400; version++) {
+      const changes = [];
+      const before = TextDocument.create('file:///before', 'python', 1, expected);
+      let limit = expected.length;
+      for (let k = 0; k < 1 + Math.floor(rand() * 6); k++) {
+        // Mostly well-formed bottom-up runs; now and then a position past a line's end or a reversed range.
+        const odd = rand() < 0.2;
+        const start = Math.floor(rand() * (limit + 1));
+        const end = Math.min(limit, start + Math.floor(rand() * 4));
+        const range = odd ? { start: pos(), end: pos() } : { start: before.positionAt(start), end: before.positionAt(end) };
+        changes.push({ range: rand() < 0.1 ? { start: range.end, end: range.start } : range, text: ['', 'x', '\n', '\r\n', '🙂'][Math.floor(rand() * 5)] });
+        limit = start;
+      }
+      for (const c of changes) applyOne(c.range, c.text);
+      doc.applyChanges(changes, version);
+      assert.equal(doc.text, expected, `version ${version}: ${JSON.stringify(changes)}`);
+      const edits = doc.takeEdits();
+      assert.ok(edits === undefined || edits.length <= 1);
+    }
+  });
 });

@@ -96,9 +96,18 @@ export function applySuppressions(facts: FileFacts, findings: Finding[], config:
       used[i].add(c.rules ? f.rule : '*');
       silenced = true;
     });
-    if (silenced) continue;
-    const ignore = ignoreLineFix(facts, f);
-    kept.push(ignore ? { ...f, fixes: [...f.fixes, ignore] } : f);
+    if (!silenced) kept.push(f);
+  }
+  // "Ignore this line" silences the line, as it says: every rule reported on it, not only the finding's own.
+  const rulesByLine = new Map<number, string[]>();
+  for (const f of kept) {
+    const rules = rulesByLine.get(f.range.start.line) ?? [];
+    if (!rules.includes(f.rule)) rules.push(f.rule);
+    rulesByLine.set(f.range.start.line, rules);
+  }
+  for (let i = 0; i < kept.length; i++) {
+    const ignore = ignoreLineFix(facts, kept[i], rulesByLine.get(kept[i].range.start.line)!);
+    if (ignore) kept[i] = { ...kept[i], fixes: [...kept[i].fixes, ignore] };
   }
   const severity = config.rules['unused-suppression'];
   if (severity === 'off') return kept;
@@ -130,21 +139,25 @@ export function applySuppressions(facts: FileFacts, findings: Finding[], config:
  * own text and before its break (whatever break it is). A line that has a marker with a list gets the rule
  * added to the list. Not offered after a backslash continuation, where a comment is a syntax error.
  */
-function ignoreLineFix(facts: FileFacts, f: Finding): Fix | undefined {
-  if (f.rule === 'unused-suppression') return undefined;
+function ignoreLineFix(facts: FileFacts, f: Finding, lineRules: string[]): Fix | undefined {
+  // A parse error is fixed in the code (its line may end inside an unclosed string, where a comment is not one).
+  if (f.rule === 'unused-suppression' || f.rule === 'parse-error') return undefined;
   const line = f.range.start.line;
   if (facts.suppressions?.noComment?.includes(line)) return undefined;
+  const rules = lineRules.filter((r) => r !== 'unused-suppression' && r !== 'parse-error');
+  const title = `Ignore ${rules.map((r) => `\`${r}\``).join(', ')} on this line`;
   const existing = facts.suppressions?.comments.find((c) => c.line === line && c.rules);
   if (existing?.rulesSpan) {
     const at = rangeOf(facts.lineStarts, { start: existing.rulesSpan.end, end: existing.rulesSpan.end });
+    const added = rules.filter((r) => !existing.rules!.includes(r));
     const sep = existing.rules!.length > 0 ? ', ' : '';
-    return { title: `Ignore \`${f.rule}\` on this line`, isPreferred: false, edits: [{ file: facts.file, range: at, newText: `${sep}${f.rule}` }] };
+    return { title, isPreferred: false, edits: [{ file: facts.file, range: at, newText: `${sep}${added.join(', ')}` }] };
   }
   const end = lineEndOffset(facts, line);
   if (end === undefined) return undefined;
   const at: Range = rangeOf(facts.lineStarts, { start: end, end });
-  const marker = SYNTAX[facts.language].write([f.rule]);
-  return { title: `Ignore \`${f.rule}\` on this line`, isPreferred: false, edits: [{ file: facts.file, range: at, newText: `  ${marker}` }] };
+  const marker = SYNTAX[facts.language].write(rules);
+  return { title, isPreferred: false, edits: [{ file: facts.file, range: at, newText: `  ${marker}` }] };
 }
 
 /**

@@ -1,15 +1,22 @@
-import { TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
+import { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentEdit } from '../core/engine';
 
 type RangeChange = Extract<TextDocumentContentChangeEvent, { range: unknown }>;
 
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+
+/** A range with its ends in order: a client may send them reversed, and `TextDocument.update` swaps them too. */
+function ordered(range: Range): Range {
+  return before(range.start, range.end) ? range : { start: range.end, end: range.start };
+}
+
 /** Whether `change` ends at or before the start of `previous` (both range changes). */
 function isBelow(change: TextDocumentContentChangeEvent, previous: TextDocumentContentChangeEvent): boolean {
   if (!('range' in change) || !('range' in previous)) return false;
-  const a = change.range.end;
-  const b = previous.range.start;
-  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return before(ordered(change.range).end, ordered(previous.range).start);
 }
 
 /**
@@ -72,23 +79,40 @@ export class OpenDocument {
       // Editors send a multi-cursor edit or a "replace all" bottom-up: each change ends before the previous one
       // starts, so every range is still valid in the text before the run, and the run is applied in one pass.
       let j = i + 1;
-      while (j < changes.length && isBelow(changes[j], changes[j - 1])) j++;
-      this.applyRun(changes.slice(i, j) as RangeChange[], version);
+      const exact = this.isExact(change);
+      if (exact) while (j < changes.length && isBelow(changes[j], changes[j - 1]) && this.isExact(changes[j])) j++;
+      this.applyRun(changes.slice(i, j) as RangeChange[], version, exact);
       i = j;
     }
     this.generation++;
   }
 
+  /**
+   * Whether both ends of a range change name real places in the text. A position past the end of its line (or
+   * of the text) is clamped, and where it lands depends on the changes before it, so such a change is applied
+   * on its own; and `TextDocument.update` then corrupts its own line index (it counts lines from the range as
+   * given, not as clamped), so it is applied by rebuilding the document.
+   */
+  private isExact(change: TextDocumentContentChangeEvent): boolean {
+    if (!('range' in change)) return false;
+    const exact = (p: Position) => {
+      const back = this.doc.positionAt(this.doc.offsetAt(p));
+      return back.line === p.line && back.character === p.character;
+    };
+    return exact(change.range.start) && exact(change.range.end);
+  }
+
   /** Changes each of which lies before the previous one, all resolved against the current text. */
-  private applyRun(run: RangeChange[], version: number): void {
+  private applyRun(run: RangeChange[], version: number, exact: boolean): void {
     const text = this.doc.getText();
     const spans = run.map((c) => {
-      const start = this.doc.offsetAt(c.range.start);
-      return { start, end: Math.max(start, this.doc.offsetAt(c.range.end)), text: c.text };
+      const range = ordered(c.range);
+      const start = this.doc.offsetAt(range.start);
+      return { start, end: Math.max(start, this.doc.offsetAt(range.end)), text: c.text };
     });
     this.untouchedHead = Math.min(this.untouchedHead, spans[spans.length - 1].start);
     this.untouchedTail = Math.min(this.untouchedTail, text.length - spans[0].end);
-    if (run.length === 1) {
+    if (run.length === 1 && exact) {
       TextDocument.update(this.doc, run, version);
       return;
     }

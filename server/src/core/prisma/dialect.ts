@@ -5,6 +5,7 @@ import { extractPrisma } from './extract';
 export const prismaDialect: SourceDialect = {
   language: 'prisma',
   extensions: ['.prisma'],
-  isCandidate: (_file, text) => /^\s*model\s+\w+\s*\{/m.test(text),
+  // `[ \t]*`, not `\s*`: a blank prefix that could cross lines made each of 300k blank lines rescan the rest.
+  isCandidate: (_file, text) => /^[ \t]*model[ \t]+\w+\s*\{/m.test(text),
   extract: extractPrisma,
 };

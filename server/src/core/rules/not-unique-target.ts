@@ -13,20 +13,22 @@ export function notUniqueTarget(c: RefCheck): Finding | undefined {
   const pk = [...def.columns.values()].filter((x) => x.column.primaryKey).map((x) => x.column.name);
   const keys = [...def.keys.map((k) => [...k].sort().join(',')), [...pk].sort().join(',')];
   const col = r.column.column;
-  if (c.ref.composite) {
-    const wanted = [...c.ref.composite].sort().join(',');
+  // A Drizzle composite names the target's properties (`labels.ownerId`); the key is made of their columns.
+  const composite = c.ref.composite?.map((n) => (c.ref.form === 'variable' ? def.attrs.get(n)?.column.name : undefined) ?? n);
+  if (composite) {
+    const wanted = [...composite].sort().join(',');
     if (keys.includes(wanted)) return undefined;
-    if (c.ref.composite.length > 1 && c.ref.composite.every((n) => def.columns.get(n)?.column.unique)) return undefined;
+    if (composite.length > 1 && composite.every((n) => def.columns.get(n)?.column.unique)) return undefined;
     // A composite key whose parts are not all known is left alone: the constraint may be declared elsewhere.
-    if (!c.ref.composite.every((n) => def.columns.has(n))) return undefined;
+    if (!composite.every((n) => def.columns.has(n))) return undefined;
   } else {
     if (col.unique || (col.primaryKey && pk.length === 1) || keys.includes(col.name)) return undefined;
     // No primary key at all means the table is not fully known (a reflected or partial definition).
     if (pk.length === 0) return undefined;
   }
-  const what = c.ref.composite ? `(${c.ref.composite.join(', ')})` : `\`${col.name}\``;
+  const what = composite ? `(${composite.join(', ')})` : `\`${col.name}\``;
   const loc = columnLocation(c.index, def, r.column);
-  const partOf = !c.ref.composite && col.primaryKey ? `, only part of the composite primary key (${pk.join(', ')})` : '';
+  const partOf = !composite && col.primaryKey ? `, only part of the composite primary key (${pk.join(', ')})` : '';
   return {
     rule: 'not-unique-target',
     severity: c.config.dialect === 'mysql' ? 'warning' : 'error',

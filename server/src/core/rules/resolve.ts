@@ -155,7 +155,8 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   if (absence) return { kind: 'no-table', schema, table, column, absence };
   if (defs.length === 0) {
     // A class whose table name FK Guard cannot know may define this table: nothing is proven.
-    const n = ref.context === 'migration' ? undefined : index.namelessCandidate(table, metadataId);
+    // In a migration too: tables a declared_attr base names exist once the models create them.
+    const n = index.namelessCandidate(table, ref.context === 'migration' ? undefined : metadataId);
     if (n) {
       const detail =
         n.reason === 'declared-attr'
@@ -268,6 +269,42 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
     default:
       return undefined;
   }
+}
+
+/**
+ * Whether a column is proven to be a key a foreign key may target: a primary key (alone), unique, or a
+ * one-column unique constraint. A composite reference needs exactly one of the table's composite keys.
+ */
+export function isProvenKey(def: TableDef, col: IndexedColumn, composite?: readonly string[]): boolean {
+  const pk = [...def.columns.values()].filter((x) => x.column.primaryKey).map((x) => x.column.name);
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
+  if (composite && composite.length > 1) return same(pk, composite) || def.keys.some((k) => same(k, composite));
+  return col.column.unique || (col.column.primaryKey && pk.length === 1) || def.keys.some((k) => k.length === 1 && k[0] === col.column.name);
+}
+
+/**
+ * Where a fix may point this reference: the definition and column of `table.column` as this reference
+ * would see them, when the target would pass every rule (one certain definition, a proven key, the same
+ * metadata for a string key). Undefined otherwise: such a target is neither suggested nor written.
+ */
+export function fixTarget(c: RefCheck, schema: string | undefined, table: string, column: string, byAttr = false): { def: TableDef; column: IndexedColumn } | undefined {
+  if (c.ref.composite && c.ref.composite.length > 1) return undefined;
+  const file = c.facts.file;
+  const key = tableKey(table, schema);
+  const metadataId = sourceMetadata(c.index, file, c.ref);
+  const defs = decidingDefs([...c.index.localDefinitions(file, key), ...c.index.definitions(key, migrationPoint(c.ref, file))], c.ref, metadataId, file);
+  if (defs.some((d) => d.schemaUnknown)) return undefined;
+  const r = columnOf(defs, column, byAttr);
+  if (r.kind !== 'ok' || r.ambiguous || !targetPassesRules(c, r.def, r.column)) return undefined;
+  return { def: r.def, column: r.column };
+}
+
+/** Whether a resolved target passes the rules about the target itself: a proven key, in the same metadata. */
+export function targetPassesRules(c: RefCheck, def: TableDef, column: IndexedColumn): boolean {
+  if (!isProvenKey(def, column, c.ref.composite)) return false;
+  const metadataId = sourceMetadata(c.index, c.facts.file, c.ref);
+  const crosses = c.ref.form === 'string' && c.ref.context !== 'migration' && metadataId && def.metadataId && def.metadataId !== metadataId;
+  return !crosses;
 }
 
 /** Finds the FK column a reference belongs to, in the file or through the index. */

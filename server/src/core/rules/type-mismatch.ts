@@ -3,7 +3,7 @@ import { IndexedColumn, TableDef } from '../schemaIndex';
 import { rangeOf } from '../text';
 import { compareFamilies, compareTypes, Verdict } from '../typeFamilies';
 import { Finding, TextEdit, TypeFact } from '../types';
-import { columnLocation, RefCheck, sourceColumn, SourceColumn } from './resolve';
+import { columnLocation, RefCheck, sourceColumn, SourceColumn, targetPassesRules } from './resolve';
 
 const DIALECT_NAMES = { postgresql: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite' } as const;
 
@@ -73,8 +73,9 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
     range,
     reference: c.display,
     related: loc ? [loc] : [],
+    // The fix takes the key's real type, and only where the reference would then pass every rule.
     fixes:
-      cmp.edits.length > 0
+      cmp.edits.length > 0 && targetPassesRules(c, r.def, r.column)
         ? [{ title: `Change the column type to \`${cmp.written}\` (as \`${r.def.key}.${r.column.column.name}\`)`, isPreferred: true, edits: cmp.edits }]
         : [],
   };

@@ -1,7 +1,8 @@
 import { renameReferenceEdit } from '../fixes';
 import { isClearWinner, suggestNames } from '../suggest';
 import { Finding, Fix, RelatedLocation } from '../types';
-import { columnLocation, RefCheck, tableLocation, where } from './resolve';
+import { columnLocation, fixTarget, RefCheck, tableLocation, where } from './resolve';
+import { typeMismatchFor } from './type-mismatch';
 
 /**
  * `unknown-column`: the table exists but has no such column (`ForeignKey("users.uid")`). The database
@@ -13,10 +14,23 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
   if (r.kind !== 'no-column') return undefined;
   const def = r.defs[0];
   const names = [...new Set(r.defs.flatMap((d) => [...d.columns.keys(), ...d.attrs.keys()]))];
-  let suggestions = suggestNames(r.column, names);
+  // Only columns a fix could point at are suggested: a proven key whose type agrees with the FK column's
+  // or can be made to (the fix then writes the type too).
+  const usable = (name: string) => {
+    const byAttr = c.ref.form === 'attribute';
+    const target = fixTarget(c, def.schema, def.name, name, byAttr) ?? (byAttr ? undefined : fixTarget(c, def.schema, def.name, name, true));
+    if (!target) return undefined;
+    const typeFix = typeMismatchFor(c, target.def, target.column);
+    return typeFix && typeFix.edits.length === 0 ? undefined : { typeFix };
+  };
+  let suggestions = suggestNames(r.column, names).flatMap((s) => {
+    const u = usable(s.value);
+    return u ? [{ ...s, ...u }] : [];
+  });
   if (suggestions.length === 0) {
     const pk = [...def.columns.values()].filter((col) => col.column.primaryKey);
-    if (pk.length === 1) suggestions = [{ value: pk[0].column.name, score: 10 }];
+    const u = pk.length === 1 ? usable(pk[0].column.name) : undefined;
+    if (u) suggestions = [{ value: pk[0].column.name, score: 10, ...u }];
   }
   const related: RelatedLocation[] = [];
   const fixes: Fix[] = [];
@@ -28,7 +42,14 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
     if (loc) related.push(loc);
     if (i === 0) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}?`;
     const renamed = renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: s.value });
-    if (renamed) fixes.push({ title: `Change to \`${def.key}.${s.value}\``, isPreferred: i === 0 && clear, edits: [renamed] });
+    if (!renamed) continue;
+    if (s.typeFix) {
+      fixes.push({
+        title: `Change to \`${def.key}.${s.value}\` and the column type to \`${s.typeFix.written}\``,
+        isPreferred: i === 0 && clear,
+        edits: [renamed, ...s.typeFix.edits],
+      });
+    } else fixes.push({ title: `Change to \`${def.key}.${s.value}\``, isPreferred: i === 0 && clear, edits: [renamed] });
   }
   if (related.length === 0) {
     const loc = tableLocation(c.index, def);

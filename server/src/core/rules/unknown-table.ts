@@ -3,7 +3,7 @@ import { isClearWinner, suggestNames } from '../suggest';
 import { rangeOf } from '../text';
 import type { Absence } from '../history';
 import { Finding, Fix, RelatedLocation } from '../types';
-import { RefCheck, tableLocation, where } from './resolve';
+import { fixTarget, RefCheck, tableLocation, where } from './resolve';
 import { typeMismatchFor } from './type-mismatch';
 
 /**
@@ -18,14 +18,21 @@ export function unknownTable(c: RefCheck): Finding | undefined {
   if (r.kind !== 'no-table') return undefined;
   const written = r.schema ? `${r.schema}.${r.table}` : r.table;
   if (r.absence) return absentAtThisPoint(c, written, r.absence);
-  const suggestions = c.index.suggestTables(r.schema, r.table);
+  // Only targets a fix could point at are suggested: applied, the reference must pass every rule.
+  const suggestions = c.index.suggestTables(r.schema, r.table).flatMap((s) => {
+    const def = c.index.definitions(s.value)[0];
+    const target = def ? fixTarget(c, def.schema, def.name, r.column) : undefined;
+    if (!target) return [];
+    const typeFix = typeMismatchFor(c, target.def, target.column);
+    if (typeFix && typeFix.edits.length === 0) return [];
+    return [{ ...s, target, typeFix }];
+  });
   const fixes: Fix[] = [];
   const related = [];
   const clear = isClearWinner(suggestions);
   let hint = '';
   for (const [i, s] of suggestions.entries()) {
-    const defs = c.index.definitions(s.value);
-    const def = defs[0];
+    const def = s.target.def;
     c.suggested?.add(def.name);
     const loc = tableLocation(c.index, def);
     if (loc) related.push(loc);
@@ -33,17 +40,15 @@ export function unknownTable(c: RefCheck): Finding | undefined {
     const renamed = renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: r.column });
     if (!renamed) continue;
     const target = `${s.value}.${r.column}`;
-    // One keystroke fixes both halves of the seed's bug: the table name and the type that goes with it.
-    const col = defs.map((d) => d.columns.get(r.column)).find((x) => x);
-    const typeFix = col ? typeMismatchFor(c, def, col) : undefined;
     const preferred = i === 0 && clear;
-    if (typeFix && typeFix.edits.length > 0) {
+    // One keystroke fixes both halves of the seed's bug: the table name and the type that goes with it. A
+    // rename alone would leave a type the database refuses or that differs, so it is not offered then.
+    if (s.typeFix) {
       fixes.push({
-        title: `Change to \`${target}\` and the column type to \`${typeFix.written}\``,
+        title: `Change to \`${target}\` and the column type to \`${s.typeFix.written}\``,
         isPreferred: preferred,
-        edits: [renamed, ...typeFix.edits],
+        edits: [renamed, ...s.typeFix.edits],
       });
-      fixes.push({ title: `Change to \`${target}\` only`, isPreferred: false, edits: [renamed] });
     } else {
       fixes.push({ title: `Change to \`${target}\``, isPreferred: preferred, edits: [renamed] });
     }

@@ -14,6 +14,7 @@ import {
 } from 'pgsql-ast-parser';
 import { emptyFacts } from '../engine';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, Span, TypeFact } from '../types';
+import { blankComments, doBlockStatements, foreignDialect } from './normalize';
 import { splitStatements, SqlStatement } from './split';
 import { sqlTypeOf } from './types';
 
@@ -60,6 +61,12 @@ class SqlExtractor {
   }
 
   statement(s: SqlStatement): void {
+    // A `DO` block's DDL is read statement by statement; the PL/pgSQL around it says nothing about the schema.
+    const inner = doBlockStatements(s.text, s.start);
+    if (inner) {
+      for (const i of inner) this.statement(i);
+      return;
+    }
     const parsed = this.parse(s);
     if (!parsed) return;
     const position = this.ops.length;
@@ -94,31 +101,63 @@ class SqlExtractor {
    */
   private parse(s: SqlStatement): Statement[] | undefined {
     this.base = s.start;
-    this.inserted = [];
-    try {
-      return parse(s.text, { locationTracking: true });
-    } catch (e) {
-      const patched = this.withPlaceholders(s.text);
+    // Comments go first (PostgreSQL ignores them; the parser's lexer trips on quotes and accents in them).
+    // A statement PostgreSQL's grammar refuses is read again as SQLite or MySQL DDL, then with placeholders.
+    const plain = blankComments(s.text);
+    const foreign = foreignDialect(plain);
+    let first: unknown;
+    for (const text of foreign === plain ? [plain] : [plain, foreign]) {
+      this.inserted = [];
+      try {
+        return this.restoreCase(parse(text, { locationTracking: true }), text === foreign);
+      } catch (e) {
+        first ??= e;
+      }
+      const patched = this.withPlaceholders(text);
       if (patched) {
         try {
           this.inserted = patched.inserted;
-          return parse(patched.text, { locationTracking: true });
+          return this.restoreCase(parse(patched.text, { locationTracking: true }), text === foreign);
         } catch {
           // Reported below with the parser's first message.
         }
       }
-      this.inserted = [];
-      const lead = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(s.text)![0].length;
-      // The parser's own line and column count from the statement, not the file: the span says where.
-      const lines = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim());
-      const unexpected = lines.find((l) => /^Unexpected/.test(l))?.replace(/\s*Instead, I was expecting.*$/, '');
-      const why = unexpected || lines[0]?.replace(/\s*at line \d+ col \d+:?$/, '') || 'syntax error';
-      this.facts.errors.push({
-        message: `FK Guard skipped this statement, which its SQL parser (PostgreSQL) cannot read: ${why}`,
-        span: { start: s.start + lead, end: s.start + s.text.length },
-      });
-      return undefined;
     }
+    this.inserted = [];
+    const lead = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(s.text)![0].length;
+    // The parser's own line and column count from the statement, not the file: the span says where.
+    const lines = (first instanceof Error ? first.message : String(first)).split('\n').map((l) => l.trim());
+    const unexpected = lines.find((l) => /^Unexpected/.test(l))?.replace(/\s*Instead, I was expecting.*$/, '');
+    const why = unexpected || lines[0]?.replace(/\s*at line \d+ col \d+:?$/, '') || 'syntax error';
+    this.facts.errors.push({
+      message: `FK Guard skipped this statement, which its SQL parser (PostgreSQL) cannot read: ${why}`,
+      span: { start: s.start + lead, end: s.start + s.text.length },
+    });
+    return undefined;
+  }
+
+  /**
+   * SQLite and MySQL keep a name's case as written, where PostgreSQL's grammar folds unquoted names to lower
+   * case: for DDL read as one of them, every name takes back the case it is written in.
+   */
+  private restoreCase(parsed: Statement[], foreign: boolean): Statement[] {
+    if (!foreign) return parsed;
+    const visit = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) {
+        for (const x of node) visit(x);
+        return;
+      }
+      const o = node as { name?: unknown; _location?: NodeLocation };
+      if (typeof o.name === 'string' && o._location) {
+        const span = this.span(o._location);
+        const written = this.text.slice(span.start, span.end).split('.').pop()!.trim().replace(/^["`[]|["`\]]$/g, '');
+        if (written !== o.name && written.toLowerCase() === o.name) o.name = written;
+      }
+      for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v);
+    };
+    visit(parsed);
+    return parsed;
   }
 
   private withPlaceholders(text: string): { text: string; inserted: Array<{ at: number; length: number }> } | undefined {
@@ -150,9 +189,12 @@ class SqlExtractor {
   private nameSpan(n: Name): Span {
     const s = this.span(n._location);
     const written = this.text.slice(s.start, s.end);
-    if (written.endsWith('"')) {
+    // Quoted as PostgreSQL does (`"users"`), or as SQLite and MySQL also do (`[users]`, `` `users` ``).
+    const close = written[written.length - 1];
+    if (close === '"' || close === '`' || close === ']') {
+      const open = close === ']' ? '[' : close;
       let i = written.length - 2;
-      while (i >= 0 && !(written[i] === '"' && written[i - 1] !== '"')) i--;
+      while (i >= 0 && !(written[i] === open && (open !== '"' || written[i - 1] !== '"'))) i--;
       return { start: s.start + i + 1, end: s.end - 1 };
     }
     const dot = written.lastIndexOf('.');

@@ -17,7 +17,10 @@ export function sqlTypeOf(name: string, config: number[] | undefined, isArray: b
     case 'serial':
     case 'serial4':
       return { family: 'integer', sqlType: 'integer' };
+    case 'mediumint':
+      return { family: 'integer', sqlType: 'integer' };
     case 'smallint':
+    case 'tinyint':
     case 'int2':
     case 'smallserial':
     case 'serial2':
@@ -34,6 +37,7 @@ export function sqlTypeOf(name: string, config: number[] | undefined, isArray: b
     case 'float4':
       return { family: 'float', sqlType: 'real' };
     case 'double precision':
+    case 'double':
     case 'float8':
     case 'float':
       return { family: 'float', sqlType: 'double precision' };
@@ -45,6 +49,9 @@ export function sqlTypeOf(name: string, config: number[] | undefined, isArray: b
     case 'bpchar':
       return { family: 'string', sqlType: withLength('char') };
     case 'text':
+    case 'tinytext':
+    case 'mediumtext':
+    case 'longtext':
     case 'citext':
       return { family: 'string', sqlType: 'text' };
     case 'uuid':
@@ -55,6 +62,7 @@ export function sqlTypeOf(name: string, config: number[] | undefined, isArray: b
     case 'date':
       return { family: 'date', sqlType: 'date' };
     case 'timestamp':
+    case 'datetime':
     case 'timestamp without time zone':
       return { family: 'datetime', sqlType: withLength('timestamp') };
     case 'timestamptz':
@@ -66,6 +74,7 @@ export function sqlTypeOf(name: string, config: number[] | undefined, isArray: b
     case 'interval':
       return { family: 'interval', sqlType: 'interval' };
     case 'bytea':
+    case 'blob':
       return { family: 'binary', sqlType: 'bytea' };
     case 'json':
       return { family: 'json', sqlType: 'json' };

@@ -126,7 +126,16 @@ function readTable(f: TsFile, args: Node[], variable: string, flavour: Flavour, 
     if (fn === 'foreignKey') {
       const opts = f.props(d.getArguments()[0]);
       const locals = list(opts.get('columns'));
-      list(opts.get('foreignColumns')).forEach((fc, i) => {
+      const remotes = list(opts.get('foreignColumns'));
+      // A composite key is judged as a whole: by the target's properties (`labels.ownerId`), which the rules
+      // read through the table's attributes; one that is not a plain property leaves the key unjudged.
+      const composite = remotes.length > 1
+        ? remotes.map((fc) => {
+          const e = f.unwrap(fc);
+          return e && N.isPropertyAccessExpression(e) ? e.getName() : '';
+        })
+        : undefined;
+      remotes.forEach((fc, i) => {
         const e = f.unwrap(fc);
         if (!e || !N.isPropertyAccessExpression(e) || !N.isIdentifier(e.getExpression())) return;
         const local = locals[i] ? byAttr(locals[i]) : undefined;
@@ -137,6 +146,7 @@ function readTable(f: TsFile, args: Node[], variable: string, flavour: Flavour, 
           attr: e.getName(),
           span: f.span(e),
           source: local ? source(local.name) : { table: table.name, schema },
+          composite,
           context: 'core',
         });
       });

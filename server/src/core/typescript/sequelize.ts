@@ -40,8 +40,12 @@ export function readSequelize(f: TsFile): void {
 export function pluralize(word: string): string {
   const irregular: Record<string, string> = { person: 'people', man: 'men', woman: 'women', child: 'children', mouse: 'mice', goose: 'geese', tooth: 'teeth', foot: 'feet' };
   const uncountable = new Set(['equipment', 'information', 'rice', 'money', 'species', 'series', 'fish', 'sheep', 'moose', 'deer', 'news', 'data']);
-  const m = /^(.*?)([A-Za-z][a-z]*)$/.exec(word);
-  const [head, last] = m ? [m[1], m[2]] : ['', word];
+  // The last word: a capital or the first letter after a non-letter, then lower-case letters, found from the
+  // end (a lazy `^(.*?)` before it rescanned the rest of a long name at every position).
+  let cut = word.length;
+  while (cut > 0 && /[a-z]/.test(word[cut - 1])) cut--;
+  if (cut > 0 && /[A-Za-z]/.test(word[cut - 1])) cut--;
+  const [head, last] = cut < word.length && /[A-Za-z]/.test(word[cut]) ? [word.slice(0, cut), word.slice(cut)] : ['', word];
   const lower = last.toLowerCase();
   if (uncountable.has(lower)) return word;
   const keepCase = (s: string) => (last[0] === last[0].toUpperCase() ? s[0].toUpperCase() + s.slice(1) : s);
@@ -54,7 +58,8 @@ export function pluralize(word: string): string {
     [/(?:([^f])fe|([lr])f)$/i, '$1$2ves'],
     [/sis$/i, 'ses'],
     [/([ti])um$/i, '$1a'],
-    [/(bu|alias|status)s?$/i, '$1ses'],
+    [/(alias|status)$/i, '$1es'],
+    [/(bu)s$/i, '$1ses'],
     [/(octop|vir)us$/i, '$1i'],
     [/s$/i, 's'],
   ];
@@ -64,7 +69,8 @@ export function pluralize(word: string): string {
 
 /** inflection's `underscore`: `UserProfiles` → `user_profiles`. */
 function underscore(word: string): string {
-  return word.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z\d]+)/g, '$1_$2').replace(/-/g, '_').toLowerCase();
+  // One capital at a time (`([A-Z]+)` rescanned a long run of capitals from each of its letters).
+  return word.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z][a-z\d])/g, '$1_').replace(/-/g, '_').toLowerCase();
 }
 
 function tableNameOf(f: TsFile, modelName: string, options: Map<string, Node>): { name: string; span?: Span } {
@@ -288,7 +294,7 @@ function decoratedModel(f: TsFile, cls: ClassDeclaration): void {
     let column = value ? attribute(f, attr, f.span(p.getNameNode()), value, { className: model.name }, 'model', underscored) : undefined;
     if (!column) {
       // A bare `@Column`: the type comes from the property's TypeScript type.
-      const ts = p.getTypeNode()?.getText().replace(/\s*\|\s*(null|undefined)/g, '');
+      const ts = p.getTypeNode()?.getText().split('|').map((t) => t.trim()).filter((t) => t !== 'null' && t !== 'undefined').join(' | ');
       const inferred = ts === 'number' ? sqlNamedType('integer') : ts === 'string' ? sqlNamedType('varchar', { length: '255' }) : ts === 'boolean' ? sqlNamedType('boolean') : ts === 'Date' ? sqlNamedType('timestamptz') : undefined;
       column = {
         name: underscored ? underscore(attr) : attr,

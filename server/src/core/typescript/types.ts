@@ -14,7 +14,8 @@ const withLength = (base: string, length: string | undefined) => (length ? `${ba
  * with its length or precision when given. Unknown names are kept as they are, in family `other`.
  */
 export function sqlNamedType(name: string, opts: { length?: string; precision?: string; scale?: string } = {}): SqlType {
-  const n = name.trim().toLowerCase();
+  // Runs of blanks are one (`double  precision`), so that no pattern below ever backtracks over a long run.
+  const n = name.trim().toLowerCase().replace(/\s+/g, ' ');
   switch (n) {
     case 'int':
     case 'int4':
@@ -93,7 +94,7 @@ export function sqlNamedType(name: string, opts: { length?: string; precision?: 
       return t('enum', 'enum');
     default: {
       // `varchar(36)`, `numeric(10,2)` written in one string (Knex `specificType`, raw SQL names).
-      const m = /^([a-z ]+?)\s*\((\d+)(?:\s*,\s*(\d+))?\)$/.exec(n);
+      const m = /^([a-z]+(?: [a-z]+)*) ?\((\d+)(?: ?, ?(\d+))?\)$/.exec(n);
       if (m) return sqlNamedType(m[1], { length: m[2], precision: m[2], scale: m[3] });
       return t('other', n);
     }

@@ -1,0 +1,202 @@
+/**
+ * Rewrites of a statement's text that keep every offset where it was (each replacement has the length of
+ * what it replaces, newlines stay), so the parser's locations still point into the file as written.
+ */
+
+/** Masks quoted text and comments: `'it''s'` → `'xxxxx'`, comments → blanks; quotes themselves stay. */
+function scan(text: string, onComment: (start: number, end: number) => void, onString: (start: number, end: number) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text[i];
+    if (c === '-' && text[i + 1] === '-') {
+      const start = i;
+      while (i < n && text[i] !== '\n') i++;
+      onComment(start, i);
+    } else if (c === '/' && text[i + 1] === '*') {
+      // PostgreSQL block comments nest.
+      const start = i;
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (text[i] === '/' && text[i + 1] === '*') {
+          depth++;
+          i += 2;
+        } else if (text[i] === '*' && text[i + 1] === '/') {
+          depth--;
+          i += 2;
+        } else i++;
+      }
+      onComment(start, i);
+    } else if (c === "'" || c === '"' || c === '`') {
+      const start = i;
+      const backslash = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '');
+      i++;
+      while (i < n) {
+        if (backslash && text[i] === '\\') i += 2;
+        else if (text[i] === c && text[i + 1] === c) i += 2;
+        else if (text[i] === c) {
+          i++;
+          break;
+        } else i++;
+      }
+      if (c === "'") onString(start + 1, Math.max(start + 1, i - 1));
+    } else if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '')) {
+      const tag = /^\$([A-Za-z_][\w]*)?\$/.exec(text.slice(i, i + 64));
+      if (tag) {
+        const close = text.indexOf(tag[0], i + tag[0].length);
+        const end = close === -1 ? n : close + tag[0].length;
+        onString(i + tag[0].length, close === -1 ? n : close);
+        i = end;
+      } else i++;
+    } else i++;
+  }
+}
+
+const blank = (s: string) => s.replace(/[^\n\r]/g, ' ');
+
+/**
+ * Comments blanked out, newlines kept. PostgreSQL ignores them, but pgsql-ast-parser's lexer rejects a
+ * statement whose comment holds a quote, a backtick, an `@` or a non-ASCII letter (`/* it's é *\/`).
+ */
+export function blankComments(text: string): string {
+  const parts: string[] = [];
+  let last = 0;
+  scan(
+    text,
+    (start, end) => {
+      parts.push(text.slice(last, start), blank(text.slice(start, end)));
+      last = end;
+    },
+    () => undefined,
+  );
+  parts.push(text.slice(last));
+  return parts.join('');
+}
+
+/** The text with string contents masked (`x`), so patterns below never match inside a literal. */
+function masked(text: string): string {
+  const chars = text.split('');
+  scan(
+    text,
+    () => undefined,
+    (start, end) => {
+      for (let i = start; i < end; i++) if (chars[i] !== '\n') chars[i] = 'x';
+    },
+  );
+  return chars.join('');
+}
+
+/**
+ * SQLite and MySQL DDL in a shape PostgreSQL's grammar reads, for a statement the parser refused as it was:
+ * backtick and `[bracket]` identifiers become double-quoted; `AUTOINCREMENT`, `AUTO_INCREMENT`, `UNSIGNED`,
+ * column `CHARACTER SET`/`COLLATE`/`COMMENT '...'`, `ON UPDATE CURRENT_TIMESTAMP`, `ON CONFLICT ...`, index
+ * methods, plain `KEY`/`INDEX` items and the table options after the closing parenthesis (`ENGINE=InnoDB`,
+ * `WITHOUT ROWID`) are blanked; `UNIQUE KEY name (...)` is a `UNIQUE (...)`; `enum(...)` is a `text`.
+ * `ALTER COLUMN ... TYPE t USING expr` loses its `USING` (the new type is what matters here).
+ */
+export function foreignDialect(text: string): string {
+  let m = masked(text);
+  const out = text.split('');
+  const put = (at: number, s: string) => {
+    for (let i = 0; i < s.length; i++) out[at + i] = s[i];
+  };
+  const blankRange = (start: number, end: number) => {
+    for (let i = start; i < end; i++) if (out[i] !== '\n' && out[i] !== '\r') out[i] = ' ';
+  };
+  const each = (re: RegExp, fn: (x: RegExpExecArray) => void) => {
+    for (let x = re.exec(m); x; x = re.exec(m)) fn(x);
+  };
+  // Backtick identifiers (MySQL, SQLite): `name` → "name".
+  each(/`[^`\n]*`/g, (x) => {
+    put(x.index, '"');
+    put(x.index + x[0].length - 1, '"');
+  });
+  // Bracketed identifiers (SQLite, SQL Server): [name] → "name"; never an array type (`int[]`, `text[3]`).
+  each(/(^|[\s(,.])\[([A-Za-z_][^\]\n]{0,127})\]/g, (x) => {
+    const at = x.index + x[1].length;
+    put(at, '"');
+    put(at + x[2].length + 1, '"');
+  });
+  // The patterns below see identifiers double-quoted, whatever quotes they were written in.
+  m = masked(out.join(''));
+  each(/\bprimary\s+key(\s+(?:asc|desc))?\s+autoincrement\b/gi, (x) => blankRange(x.index + x[0].length - 'autoincrement'.length, x.index + x[0].length));
+  each(/\bauto_increment\b(?!\s*=)/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  each(/\b(?:unsigned|zerofill)\b/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  each(/\b(?:character\s+set|charset)\s+\w+/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  each(/\bcollate\s+(?:"[^"]*"|\w+)/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  each(/\bcomment\s+'[^']*'/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  each(/\bon\s+update\s+current_timestamp(?:\s*\(\s*\d*\s*\))?/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  each(/\bon\s+conflict\s+\w+/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  each(/\busing\s+(?:btree|hash)\b/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  each(/\benum\s*\([^()]*\)/gi, (x) => put(x.index, `text${' '.repeat(x[0].length - 4)}`));
+  // `UNIQUE KEY name (a)` / `UNIQUE INDEX name (a)` → `UNIQUE (a)`.
+  each(/\bunique\s+((?:key|index)\b\s*(?:(?:"[^"]*"|\w+)\s*)?)(?=\()/gi, (x) => {
+    const at = x.index + x[0].indexOf(x[1]);
+    blankRange(at, at + x[1].length);
+  });
+  // `, KEY name (a, b)`, `, INDEX name (a)`, `, FULLTEXT KEY ...`: an index, no constraint.
+  each(/,\s*(?:(?:fulltext|spatial)\s+)?(?:key|index)\b\s*(?:(?:"[^"]*"|\w+)\s*)?\((?:[^()]|\([^()]*\))*\)/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  // Table options after the column list: `) ENGINE=InnoDB ...`, `) WITHOUT ROWID`, `) STRICT`.
+  if (/^\s*create\s+(?:temporary\s+|temp\s+)?table\b/i.test(m)) {
+    let depth = 0;
+    let close = -1;
+    for (let i = 0; i < m.length; i++) {
+      if (m[i] === '(') depth++;
+      else if (m[i] === ')' && --depth === 0) close = i;
+    }
+    if (close !== -1) blankRange(close + 1, m.length);
+  }
+  // `ALTER COLUMN c TYPE t USING expr`: the expression runs to the next top-level comma. Each `USING` is
+  // judged by the clause it ends (from the last top-level comma), so no pattern spans a long run of text.
+  each(/\busing\b/gi, (x) => {
+    let depth = 0;
+    let from = x.index;
+    while (from > 0 && !(m[from - 1] === ',' && depth === 0)) {
+      from--;
+      if (m[from] === ')') depth++;
+      else if (m[from] === '(') depth--;
+    }
+    if (!/\balter\b[\s\S]*\btype\b/i.test(m.slice(from, x.index))) return;
+    let i = x.index;
+    for (depth = 0; i < m.length; i++) {
+      if (m[i] === '(') depth++;
+      else if (m[i] === ')') depth--;
+      else if (m[i] === ',' && depth === 0) break;
+    }
+    blankRange(x.index, i);
+  });
+  return out.join('');
+}
+
+/** A statement inside a `DO` block's body, with where it starts in the file. */
+export interface InnerStatement {
+  text: string;
+  start: number;
+}
+
+/**
+ * The DDL statements of a `DO $$ BEGIN ... EXCEPTION WHEN duplicate_object THEN null; END $$` block (the
+ * shape Drizzle and other generators write so a migration can run twice): each `CREATE`/`ALTER` statement
+ * of the PL/pgSQL body, from its keyword to its `;`, wherever it sits (after `BEGIN`, inside `IF ... THEN`).
+ * Control flow, queries and `EXECUTE` strings are left out. Undefined when the statement is no `DO` block.
+ */
+export function doBlockStatements(text: string, start: number): InnerStatement[] | undefined {
+  const lead = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/.exec(text)![0].length;
+  const head = /^do\s+(?:language\s+\w+\s+)?(\$([A-Za-z_]\w*)?\$)/i.exec(text.slice(lead));
+  if (!head) return undefined;
+  const tag = head[1];
+  const bodyStart = lead + head[0].length;
+  const close = text.indexOf(tag, bodyStart);
+  const body = text.slice(bodyStart, close === -1 ? text.length : close);
+  const m = masked(blankComments(body));
+  const out: InnerStatement[] = [];
+  const re = /\b(?:create\s+(?:unique\s+)?(?:table|index)|alter\s+table)\b/gi;
+  for (let x = re.exec(m); x; x = re.exec(m)) {
+    let end = m.indexOf(';', x.index);
+    if (end === -1) end = m.length;
+    out.push({ text: body.slice(x.index, end), start: start + bodyStart + x.index });
+    re.lastIndex = end;
+  }
+  return out;
+}
