@@ -17,6 +17,8 @@ export interface FkGuardConfig {
   rules: Partial<Record<RuleId, Severity | 'off'>>;
   /** The database that judges type compatibility. */
   dialect: Dialect;
+  /** A setting, config file or flag named `dialect`: it wins over what the project's sources say. */
+  dialectExplicit?: boolean;
   naming: {
     /** The table name convention of a `@declared_attr __tablename__` base; unset means stay silent. */
     declaredAttr?: NamingConvention;
@@ -47,6 +49,19 @@ export const DEFAULT_CONFIG: FkGuardConfig = {
   naming: {},
   maxFileSize: 2 * 1024 * 1024,
 };
+
+/**
+ * The dialect that judges a project that targets `targets`: the configuration's when it names one; else the
+ * most permissive of the project's databases (SQLite enforces no column types, MySQL only some), since a
+ * foreign key any of them refuses may be fine on the one the code is really run on; PostgreSQL if none is known.
+ */
+export function judgingDialect(config: FkGuardConfig, targets: Iterable<Dialect>): Dialect {
+  if (config.dialectExplicit) return config.dialect;
+  const seen = new Set(targets);
+  if (seen.has('sqlite')) return 'sqlite';
+  if (seen.has('mysql')) return 'mysql';
+  return seen.has('postgresql') ? 'postgresql' : config.dialect;
+}
 
 export interface ConfigResult {
   config: FkGuardConfig;
@@ -97,8 +112,10 @@ export function parseConfig(raw: unknown, source: string, base: FkGuardConfig = 
         break;
       }
       case 'dialect':
-        if (typeof value === 'string' && (DIALECTS as readonly string[]).includes(value)) config.dialect = value as Dialect;
-        else errors.push(`${source}: \`dialect\` must be one of ${DIALECTS.join(', ')}.`);
+        if (typeof value === 'string' && (DIALECTS as readonly string[]).includes(value)) {
+          config.dialect = value as Dialect;
+          config.dialectExplicit = true;
+        } else errors.push(`${source}: \`dialect\` must be one of ${DIALECTS.join(', ')}.`);
         break;
       case 'maxFileSize':
         // `0.5` once became 0, which skipped every file: a size is a whole number of bytes, at least 1.

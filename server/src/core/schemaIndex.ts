@@ -1,4 +1,4 @@
-import { FkGuardConfig, NamingConvention } from './config';
+import { Dialect, FkGuardConfig, judgingDialect, NamingConvention } from './config';
 import { HistoryPoint, MigrationHistory } from './history';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { Suggestion, TableNames } from './suggest';
@@ -84,6 +84,8 @@ export class SchemaIndex {
   private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
   private modules = new Map<string, string[]>();
   private externals = new Map<string, TableDef>();
+  /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
+  private readonly targets = new Map<string, Dialect[]>();
 
   constructor(private readonly config: FkGuardConfig) {
     for (const spec of config.externalTables) this.addExternal(spec);
@@ -98,6 +100,28 @@ export class SchemaIndex {
    * document): the derived tables that point at them are still right.
    */
   setFacts(facts: FileFacts, movedInPlace = false): string[] {
+    const judge = this.dialect();
+    if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
+    else this.targets.delete(facts.file);
+    const users = this.setFactsOnly(facts, movedInPlace);
+    return this.dialect() === judge ? users : this.everyFileBut(facts.file);
+  }
+
+  /**
+   * The database that judges type compatibility and uniqueness: the configuration's, else the most
+   * permissive one the project's files say they target (see `judgingDialect`).
+   */
+  dialect(): Dialect {
+    return judgingDialect(this.config, [...this.targets.values()].flat());
+  }
+
+  /** A new judge changes every verdict, and the history it replays: everything is derived again. */
+  private everyFileBut(file: string): string[] {
+    this.markChanged(file, ['migrations']);
+    return [...this.files.keys()].filter((f) => f !== file);
+  }
+
+  private setFactsOnly(facts: FileFacts, movedInPlace: boolean): string[] {
     const file = facts.file;
     const before = this.provided.get(file);
     const previous = this.files.get(file);
@@ -189,6 +213,13 @@ export class SchemaIndex {
   }
 
   removeFile(file: string): string[] {
+    const judge = this.dialect();
+    this.targets.delete(file);
+    const users = this.removeFileOnly(file);
+    return this.dialect() === judge ? users : this.everyFileBut(file);
+  }
+
+  private removeFileOnly(file: string): string[] {
     const before = this.provided.get(file);
     this.files.delete(file);
     this.provided.delete(file);
@@ -583,7 +614,7 @@ export class SchemaIndex {
       for (const cls of f.classes) this.mapClass(f.file, cls, new Set());
       for (const t of f.tables) if (t.origin === 'core') this.addCoreTable(f, t);
     }
-    this.history = MigrationHistory.replay(this.files.values(), this, this.config.dialect);
+    this.history = MigrationHistory.replay(this.files.values(), this, this.dialect());
   }
 
   /**
@@ -796,6 +827,9 @@ export class SchemaIndex {
       if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
       addColumn(def, c, file, this.resolveType(file, c.type));
     }
+    if (cls.maybeFields && this.descendsFromSqlModel(file, cls, new Set())) {
+      for (const c of cls.maybeFields) addColumn(def, c, file, this.resolveType(file, c.type));
+    }
     for (const o of cls.opaque ?? []) {
       const b = this.names.resolve(file, o.callee);
       if (b?.kind === 'column-helper') {
@@ -888,6 +922,20 @@ export class SchemaIndex {
       if (s) return s;
     }
     return undefined;
+  }
+
+  /** Whether a Python class descends from SQLModel's `SQLModel` (through classes of the workspace). */
+  private descendsFromSqlModel(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (cls.sqlmodelTable) return true;
+    for (const b of cls.bases) {
+      const r = this.names.resolve(file, b);
+      if (r?.kind === 'external' && r.name === 'SQLModel') return true;
+      if (r?.kind === 'class' && this.descendsFromSqlModel(r.file, r.cls, seen)) return true;
+    }
+    return false;
   }
 
   /** Whether a computed `__table_args__` on the class or an unmapped base may set its schema. */

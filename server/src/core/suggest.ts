@@ -135,7 +135,9 @@ function nameScore(w: Written, candidate: string): number | undefined {
   const reach = 3;
   if (Math.abs(w.lower.length - candidate.length) > reach) return undefined;
   const c = candidate.toLowerCase();
-  if (w.lower === c) return 0;
+  // The same letters in another case: the nearest miss of all (PostgreSQL keeps a quoted name's case, Knex
+  // quotes every name), and never "the same name", which left `Book` for `book` with no suggestion.
+  if (w.lower === c) return 0.5;
   if (w.plurals.has(c)) return 1;
   // `user_role` vs `user_roles`, `userrole` vs `user_roles`: compare without separators too.
   const cs = c.includes('_') || c.includes('-') ? c.replace(/[_-]/g, '') : c;

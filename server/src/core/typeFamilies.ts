@@ -218,14 +218,27 @@ export function compareTypes(dialect: Dialect, fk: string, target: string): Verd
       return accepts.includes(f) ? 'accepted' : 'refused';
     }
     case 'mysql': {
+      // MySQL has no uuid type: every ORM writes a uuid key as char(36) or varchar(36) there.
+      if (uuidAsText(dialect, fk, target)) return 'same';
       // MySQL: integer and decimal types must match in size and sign; string lengths may differ.
-      if (f === 'string' && t === 'string') return 'accepted';
+      if ((f === 'string' || f === 'uuid') && (t === 'string' || t === 'uuid')) return 'accepted';
       return 'refused';
     }
     case 'sqlite':
+      // SQLite stores a uuid as text (TypeORM writes varchar, Knex char(36)).
+      if (uuidAsText(dialect, fk, target)) return 'same';
       // SQLite does not enforce column types on foreign keys; a difference is worth a warning only.
       return 'accepted';
   }
+}
+
+/**
+ * A uuid against the text type the database stores one in: `char(36)` / `varchar(36)` on MySQL (Knex and
+ * Sequelize write the first, TypeORM the second); on SQLite any text, whose affinity is the same.
+ */
+function uuidAsText(dialect: Dialect, a: string, b: string): boolean {
+  const text = dialect === 'mysql' ? /^(?:var)?char\(36\)$/ : /^(?:var)?char(?:\(\d+\))?$|^text$/;
+  return (a === 'uuid' && text.test(b)) || (b === 'uuid' && text.test(a));
 }
 
 /** Family-level comparison, for types known only from annotations (`Mapped[int]`), whose width is not written. */

@@ -167,6 +167,11 @@ export interface ClassFact {
    * index follows a column helper of the workspace, and otherwise counts the class's columns as incomplete.
    */
   opaque?: Array<{ attr: string; callee: string; span: Span }>;
+  /**
+   * Fields read as SQLModel would read them, for a class whose base may be a SQLModel class of another file:
+   * the index adds them to the table when the class does descend from `SQLModel`.
+   */
+  maybeFields?: ColumnFact[];
   span: Span;
   nameSpan: Span;
 }
@@ -363,6 +368,12 @@ export interface FileFacts {
   constantsOnly?: true;
   /** `fkguard: ignore` comments and what quick fixes need of the lines (see `suppress.ts`). */
   suppressions?: FileSuppressions;
+  /**
+   * The databases this file says the project runs on (a TypeORM `DataSource({ type: 'mysql' })`, a knexfile's
+   * `client`, a Drizzle `mysqlTable`); the index combines every file's into the dialect that judges, unless
+   * the configuration names one.
+   */
+  targets?: Array<'postgresql' | 'mysql' | 'sqlite'>;
 }
 
 /**

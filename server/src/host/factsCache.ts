@@ -151,12 +151,13 @@ export class FactsCache {
     private readonly key: string,
     private readonly secret: Buffer | undefined,
     private readonly entries: Entries,
+    private readonly env: NodeJS.ProcessEnv,
   ) {}
 
   static open(dir: string, key: string, env: NodeJS.ProcessEnv = process.env): FactsCache {
     const secret = machineSecret(env);
     const entries: Entries = Object.create(null) as Entries;
-    const cache = new FactsCache(dir, key, secret, entries);
+    const cache = new FactsCache(dir, key, secret, entries, env);
     if (!secret) return cache;
     let raw: Partial<CacheFile>;
     try {
@@ -236,7 +237,7 @@ export class FactsCache {
   /** A folder named with `--cache-dir` inside a repository says itself that it is not to be committed. */
   private ignoreInGit(): void {
     const file = join(this.dir, '.gitignore');
-    if (resolve(this.dir).startsWith(userCacheRoot() + sep) || existsSync(file)) return;
+    if (resolve(this.dir).startsWith(userCacheRoot(this.env) + sep) || existsSync(file)) return;
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       writeFileSync(tmp, '# Created by fkguard.\n*\n', { flag: 'wx' });

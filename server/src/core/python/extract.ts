@@ -77,8 +77,13 @@ export function extractPythonAfterEdit(
   x.facts.constants = previous.constants;
   x.facts.typeDecorators = { ...previous.typeDecorators };
   x.facts.columnPartials = previous.columnPartials;
+  // Which classes of the module are SQLModel classes is decided in source order, as a full read does.
+  for (const c of previous.classes.slice(0, classIndex)) x.noteSqlModelClass(c);
+  const wasSqlModel = x.isSqlModelClass(previous.classes[classIndex]);
   x.statement(top);
   if (x.facts.classes.length !== 1 || Object.keys(x.facts.typeDecorators).length !== Object.keys(previous.typeDecorators).length) return undefined;
+  // Later classes of the module read the edited one as a SQLModel class or not: that must not change.
+  if (x.facts.classes[0].name !== previous.classes[classIndex].name || x.isSqlModelClass(x.facts.classes[0]) !== wasSqlModel) return undefined;
   if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration) return undefined;
   // The previous facts are done with once this returns: moving their spans in place (rather than copying)
   // also keeps the index's references to them pointing at the right text.
@@ -176,6 +181,18 @@ class Extractor {
    * `if "t" not in metadata.tables:`): tables built there are fallbacks, not second definitions.
    */
   private fallback = false;
+  /** Classes of this module known to be SQLModel classes, so their subclasses here are too. */
+  private readonly sqlModelClasses = new Set<string>();
+
+  /** Whether a class is a SQLModel class by its own bases and the module's classes noted so far. */
+  isSqlModelClass(c: ClassFact): boolean {
+    return c.sqlmodelTable || c.bases.some((b) => /(^|\.)SQLModel$/.test(b) || this.sqlModelClasses.has(b));
+  }
+
+  /** Records a class read earlier (by a full read) as the SQLModel class it is, or not. */
+  noteSqlModelClass(c: ClassFact): void {
+    if (c.sqlmodelTable || c.bases.some((b) => /(^|\.)SQLModel$/.test(b) || this.sqlModelClasses.has(b))) this.sqlModelClasses.add(c.name);
+  }
 
   constructor(
     file: string,
@@ -421,7 +438,8 @@ class Extractor {
     }
     const body = c.childForFieldName('body');
     const isTypeDecorator = bases.some((b) => /(^|\.)(TypeDecorator|UserDefinedType)$/.test(b));
-    const isSqlModel = sqlmodelTable || bases.some((b) => /(^|\.)SQLModel$/.test(b));
+    const isSqlModel = sqlmodelTable || bases.some((b) => /(^|\.)SQLModel$/.test(b) || this.sqlModelClasses.has(b));
+    if (isSqlModel) this.sqlModelClasses.add(cls.name);
     const classConstants: Record<string, string> = {};
     for (const s of body?.namedChildren ?? []) {
       if (!s) continue;
@@ -431,6 +449,22 @@ class Extractor {
       } else if (s.type === 'decorated_definition') {
         this.classDecoratedMember(cls, s);
       }
+    }
+    if (!isSqlModel && !isTypeDecorator && bases.length > 0) {
+      // A class built on a project base (`class BookLinks(Base)` with `class Base(SQLModel)` elsewhere) may be
+      // a SQLModel class: its annotated fields are read as SQLModel would, and kept apart until the index
+      // knows whether the class descends from SQLModel (its `Field(foreign_key=...)` references count now).
+      const shadow: ClassFact = { ...cls, columns: [], constraints: [], keys: [], opaque: undefined };
+      for (const s of body?.namedChildren ?? []) {
+        const e = s?.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+        if (e?.type !== 'assignment' || !e.childForFieldName('type')) continue;
+        const right = e.childForFieldName('right');
+        if (right && right.type === 'call' && this.call(right).name !== 'Field') continue;
+        const annotation = e.childForFieldName('type');
+        if (annotation && /(^|\.)(Mapped|ClassVar)\b/.test(annotation.text)) continue;
+        this.classAssignment(shadow, e, true, {}, false);
+      }
+      if (shadow.columns.length > 0) cls.maybeFields = shadow.columns;
     }
     if (isTypeDecorator) {
       // The classic GUID recipe: `impl = CHAR`, but `load_dialect_impl` answers PostgreSQL with a real UUID.

@@ -36,6 +36,9 @@ export function checkFile(
   suggested: Set<string> = new Set(),
   unchecked: UncheckedReference[] = [],
 ): Finding[] {
+  // The rules judge by the database the project runs on, when the configuration does not name one.
+  const dialect = index.dialect();
+  if (dialect !== config.dialect) config = { ...config, dialect };
   const out: Finding[] = [];
   const add = (f: Finding) => {
     const override = config.rules[f.rule];

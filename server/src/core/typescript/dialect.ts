@@ -6,6 +6,7 @@ import { readDrizzle } from './drizzle';
 import { readEmbeddedSql } from './embeddedSql';
 import { readKnex } from './knex';
 import { readSequelize } from './sequelize';
+import { isKnexfile, readTargets } from './targets';
 import { readTypeorm } from './typeorm';
 
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -28,9 +29,12 @@ const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
   [/typeorm/, readTypeorm],
   [/drizzle-orm/, readDrizzle],
   [/\bknex\b|createTable|alterTable|\.table\(|dropTable|renameTable/i, readKnex],
-  [/sequelize|queryInterface/i, readSequelize],
+  // sequelize-cli's parameters may have any names (`up: async (q, S) => q.createTable('t', { ... })`): a table
+  // built from an object of attributes, not Knex's callback, says Sequelize too.
+  [/sequelize|queryInterface|\.(?:createTable|addColumn|changeColumn)\(\s*['"`][^'"`\n]{0,200}['"`]\s*,\s*\{/i, readSequelize],
   // Last: its statements take their place among the operations the readers above found.
   [/\b(?:create|alter|drop)\s+table\b/i, readEmbeddedSql],
+  [/\b(?:DataSource|createConnections?|forRoot|knex|Knex|client)\b|drizzle-orm\/\w+-core/, readTargets],
 ];
 
 /** One file's syntax tree kept for a single extraction: the project holds at most one file at a time. */
@@ -46,7 +50,8 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
   return {
     language: 'typescript',
     extensions: TYPESCRIPT_EXTENSIONS,
-    isCandidate: (_file, text) => isTypeScriptCandidate(text),
+    // A knexfile imports nothing, but its `client` says which database the project runs on.
+    isCandidate: (file, text) => isTypeScriptCandidate(text) || isKnexfile(file),
     extract(file: string, text: string): FileFacts {
       tm ??= load();
       project ??= new tm.Project({

@@ -287,9 +287,12 @@ function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decoration
     const opts = f.props(jt.args[0]);
     const own = f.literal(f.props(opts.get('joinColumn')).get('referencedColumnName'));
     const inverse = f.literal(f.props(opts.get('inverseJoinColumn')).get('referencedColumnName'));
-    // The join table's columns are made by TypeORM with the right types: only the names can be wrong.
-    if (own) f.facts.references.push(attributeRef(cls.name, own, own.contentSpan, {}));
-    if (inverse) f.facts.references.push(attributeRef(target.owner, inverse, inverse.contentSpan, {}));
+    // The join table's columns are made by TypeORM with the right types: only the names can be wrong. A side
+    // whose column is not named references that entity's primary key (the join table itself, named by the
+    // naming strategy from both tables' names, is not modelled: the target's table may be named elsewhere).
+    const at = f.span(p.getNameNode());
+    f.facts.references.push(attributeRef(cls.name, own, own?.contentSpan ?? at, {}));
+    f.facts.references.push(attributeRef(target.owner, inverse, inverse?.contentSpan ?? target.span, {}));
     return;
   }
   const jc = decos.get('JoinColumn');

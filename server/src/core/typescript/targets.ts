@@ -1,0 +1,96 @@
+import type { Node } from 'ts-morph';
+import type { Dialect } from '../config';
+import { TsFile } from './context';
+
+/** TypeORM's driver `type`s and Knex's `client`s, by the database they speak to. */
+const DRIVERS: Record<string, Dialect> = {
+  postgres: 'postgresql',
+  postgresql: 'postgresql',
+  pg: 'postgresql',
+  pgnative: 'postgresql',
+  'aurora-postgres': 'postgresql',
+  cockroachdb: 'postgresql',
+  mysql: 'mysql',
+  mysql2: 'mysql',
+  mariadb: 'mysql',
+  'aurora-mysql': 'mysql',
+  sqlite: 'sqlite',
+  sqlite3: 'sqlite',
+  'better-sqlite3': 'sqlite',
+  sqljs: 'sqlite',
+  capacitor: 'sqlite',
+  cordova: 'sqlite',
+  expo: 'sqlite',
+  'react-native': 'sqlite',
+  nativescript: 'sqlite',
+};
+
+/** Drizzle's dialect modules. */
+const DRIZZLE: Record<string, Dialect> = {
+  'drizzle-orm/pg-core': 'postgresql',
+  'drizzle-orm/mysql-core': 'mysql',
+  'drizzle-orm/singlestore-core': 'mysql',
+  'drizzle-orm/sqlite-core': 'sqlite',
+};
+
+/** Calls whose options object names the driver: `new DataSource({ type })`, `knex({ client })`. */
+const CONNECTORS = new Set(['DataSource', 'createConnection', 'createConnections', 'forRoot', 'knex', 'Knex']);
+/** Types of a variable holding such options: `const options: DataSourceOptions = { type: 'mysql' }`. */
+const OPTION_TYPES = /^(?:DataSourceOptions|ConnectionOptions|TypeOrmModuleOptions|Knex\.Config|Config)$/;
+
+export function isKnexfile(file: string): boolean {
+  return /(^|\/)knexfile\.[cm]?[jt]s$/.test(file);
+}
+
+/**
+ * The databases this file says the project runs on, recorded in `FileFacts.targets` for the index to
+ * combine: the `type` of a TypeORM data source, the `client` of a knexfile or `knex({ ... })`, the module a
+ * Drizzle schema builds its tables from. A value chosen at run time between literals (`isLite ? 'sqlite' :
+ * 'mysql'`) names both.
+ */
+export function readTargets(f: TsFile): void {
+  const { Node: N } = f.tm;
+  const found = new Set<Dialect>();
+  for (const i of f.facts.imports) {
+    const d = DRIZZLE[i.module];
+    if (d) found.add(d);
+  }
+  const knexfile = isKnexfile(f.facts.file);
+  const options = (obj: Node | undefined, key: string) => {
+    const v = f.props(f.unwrap(obj)).get(key);
+    for (const s of literals(f, v)) {
+      const d = DRIVERS[s];
+      if (d) found.add(d);
+    }
+  };
+  f.sf.forEachDescendant((d) => {
+    if (knexfile && N.isPropertyAssignment(d) && f.propertyName(d.getNameNode()) === 'client') {
+      for (const s of literals(f, d.getInitializer())) if (DRIVERS[s]) found.add(DRIVERS[s]);
+    } else if (N.isNewExpression(d) || N.isCallExpression(d)) {
+      const callee = d.getExpression();
+      const name = N.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+      if (!CONNECTORS.has(name)) return;
+      const arg = d.getArguments()[0];
+      options(arg, 'type');
+      options(arg, 'client');
+    } else if (N.isVariableDeclaration(d)) {
+      const type = d.getTypeNode()?.getText();
+      if (type && OPTION_TYPES.test(type)) {
+        options(d.getInitializer(), 'type');
+        options(d.getInitializer(), 'client');
+      }
+    }
+  });
+  if (found.size > 0) f.facts.targets = [...found].sort();
+}
+
+/** The string values an expression can have when it is a literal or a choice between literals. */
+function literals(f: TsFile, n: Node | undefined): string[] {
+  const { Node: N } = f.tm;
+  const e = f.unwrap(n);
+  if (!e) return [];
+  const lit = f.literal(e);
+  if (lit) return [lit.value];
+  if (N.isConditionalExpression(e)) return [...literals(f, e.getWhenTrue()), ...literals(f, e.getWhenFalse())];
+  return [];
+}
