@@ -150,7 +150,8 @@ export function typeFixEdits(
 ): { edits: TextEdit[]; written?: string } {
   const edits: TextEdit[] = [];
   const targetType = target.type;
-  if (!targetType) return { edits };
+  // A key whose width FK Guard cannot read has no real type to copy: no type is guessed.
+  if (!targetType || targetType.approximate) return { edits };
   if (facts.language !== 'python') {
     // Another language's column: its dialect's writer knows the idiom.
     const writer = sourceType?.style ? TYPE_WRITERS[sourceType.style] : undefined;

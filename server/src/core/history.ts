@@ -223,14 +223,16 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { stat
     begin(next, pos);
   };
   for (const [order, m] of ordered.entries()) {
-    for (const [i, op] of m.migration!.ops.entries()) {
+    for (const [i, raw] of m.migration!.ops.entries()) {
       const pos = order * MIGRATION_STRIDE + i;
+      // `public` is PostgreSQL's default schema: `public.members` and `members` are one table to the database.
+      const op = 'schema' in raw && raw.schema === 'public' ? { ...raw, schema: undefined } : raw;
       switch (op.op) {
         case 'create_table': {
           const t = m.tables[op.tableIndex];
           const name = t ? resolver.resolveName(m.file, t.name) : undefined;
           if (!t || !name) break;
-          const def = newTable(name, t.schema, 'migration', m.file, t.nameSpan);
+          const def = newTable(name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, t.nameSpan);
           for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
           def.keys = t.keys;
           end(def.key, pos);
@@ -268,10 +270,12 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { stat
           const type = resolver.resolveType(m.file, op.type);
           // The column as this operation leaves it: its new type as written here (messages show the type
           // at that point of history), and, when the operation says where, this place as its definition.
+          // A rename alone keeps the definition where it is: the type written there is still the column's.
+          const retyped = type !== undefined && op.type !== undefined;
           const fact: ColumnFact = { ...col.column, name: op.newName ?? col.column.name };
-          if (type && op.type) fact.type = op.type;
-          if (op.span) fact.span = op.span;
-          const updated: IndexedColumn = { column: fact, file: op.span ? m.file : col.file, type: type ?? col.type };
+          if (retyped) fact.type = op.type;
+          if (retyped && op.span) fact.span = op.span;
+          const updated: IndexedColumn = { column: fact, file: retyped && op.span ? m.file : col.file, type: type ?? col.type };
           revise(tableKey(op.table, op.schema), pos, (def) => {
             dropColumn(def, op.column);
             def.columns.set(fact.name, updated);
@@ -279,12 +283,35 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { stat
           });
           break;
         }
+        case 'add_key':
+          revise(tableKey(op.table, op.schema), pos, (def) => addKey(def, op.columns, op.primary === true));
+          break;
         default:
           break;
       }
     }
   }
   return { state, history };
+}
+
+/**
+ * Makes `columns` a key of the table: one column becomes unique (or the primary key), several become a
+ * composite key. A new primary key replaces the old one (a table has one; PostgreSQL refuses a second).
+ */
+function addKey(def: TableDef, columns: string[], primary: boolean): void {
+  const set = (name: string, change: Partial<ColumnFact>) => {
+    const c = def.columns.get(name);
+    if (!c) return;
+    const updated: IndexedColumn = { ...c, column: { ...c.column, ...change } };
+    def.columns.set(name, updated);
+    for (const [attr, x] of def.attrs) if (x === c) def.attrs.set(attr, updated);
+  };
+  if (primary) for (const c of [...def.columns.values()]) if (c.column.primaryKey && !columns.includes(c.column.name)) set(c.column.name, { primaryKey: false });
+  if (columns.length === 1) set(columns[0], primary ? { primaryKey: true } : { unique: true });
+  else {
+    if (primary) for (const name of columns) set(name, { primaryKey: true });
+    if (!def.keys.some((k) => k.length === columns.length && k.every((x, i) => x === columns[i]))) def.keys.push(columns);
+  }
 }
 
 /** Removes a column by its database name, and the attribute that pointed at it. */

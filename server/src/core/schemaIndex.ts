@@ -1344,7 +1344,11 @@ function derivationCalls(d: Derivation | undefined): string[] {
     case 'lower':
     case 'upper':
     case 'sub':
+    case 'split':
+    case 'join':
       return derivationCalls(d.of);
+    case 'each':
+      return [...derivationCalls(d.of), ...derivationCalls(d.body)];
     case 'concat':
       return d.parts.flatMap(derivationCalls);
     default:

@@ -79,6 +79,8 @@ export interface TypeFact {
    * replaces, adds or removes it, since the two are written apart (`String @unique @db.VarChar(255)`).
    */
   nativeSpan?: Span;
+  /** An argument (a width, a precision) is not a literal FK Guard can read: only the family is known. */
+  approximate?: true;
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
   source: 'explicit' | 'annotation' | 'field';
   /**
@@ -188,7 +190,14 @@ export type Derivation =
   | { k: 'lower' | 'upper'; of: Derivation }
   | { k: 'sub'; pattern: string; repl: string; of: Derivation }
   | { k: 'concat'; parts: Derivation[] }
-  | { k: 'call'; fn: string; args: Derivation[] };
+  | { k: 'call'; fn: string; args: Derivation[] }
+  /** `re.split(pattern, x)`: a list; only used where empty parts are dropped, where Python and JS agree. */
+  | { k: 'split'; pattern: string; of: Derivation }
+  /** `[body for item in list if item]` (or a generator): `body` reads the element as `item`. */
+  | { k: 'each'; of: Derivation; body: Derivation; nonEmpty: boolean }
+  | { k: 'item' }
+  /** `"_".join(list)`. */
+  | { k: 'join'; sep: string; of: Derivation };
 
 /** A module-level function whose body FK Guard can evaluate (a table-name helper): its body as a derivation. */
 export interface FunctionFact {
@@ -234,6 +243,12 @@ export type MigrationOp =
    * and none after it.
    */
   | { op: 'foreign_key' }
+  /**
+   * A unique constraint or index, or a primary key, made after the table (`op.create_unique_constraint`,
+   * `op.create_index(..., unique=True)`, `op.create_primary_key`, `ALTER TABLE … ADD UNIQUE`): its columns
+   * are a key a foreign key may target from here on. A new primary key replaces the old one.
+   */
+  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true }
   | { op: 'drop_table'; table: string; schema?: string }
   | { op: 'rename_table'; from: string; to: string; schema?: string }
   /** `span`: where the new name or type is written, which later references name as the column's definition. */

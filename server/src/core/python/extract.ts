@@ -174,6 +174,38 @@ interface CallInfo {
   keywords: Map<string, Node>;
 }
 
+/** Alembic operations' parameters in order, for binding positional and keyword arguments alike. */
+const OP_SIGNATURES: Record<string, readonly string[]> = {
+  add_column: ['table_name', 'column'],
+  drop_column: ['table_name', 'column_name'],
+  drop_table: ['table_name'],
+  rename_table: ['old_table_name', 'new_table_name'],
+  alter_column: ['table_name', 'column_name'],
+  create_foreign_key: ['constraint_name', 'source_table', 'referent_table', 'local_cols', 'remote_cols'],
+  create_unique_constraint: ['constraint_name', 'table_name', 'columns'],
+  create_primary_key: ['constraint_name', 'table_name', 'columns'],
+  create_index: ['index_name', 'table_name', 'columns'],
+};
+
+/** The same inside `batch_alter_table`, where the table is the batch's. */
+const BATCH_SIGNATURES: Record<string, readonly string[]> = {
+  add_column: ['column'],
+  drop_column: ['column_name'],
+  alter_column: ['column_name'],
+  create_foreign_key: ['constraint_name', 'referent_table', 'local_cols', 'remote_cols'],
+  create_unique_constraint: ['constraint_name', 'columns'],
+  create_primary_key: ['constraint_name', 'columns'],
+  create_index: ['index_name', 'columns'],
+};
+
+/** A call's arguments by parameter name: positional ones by their place in `params`, keywords as written. */
+function bindArguments(call: CallInfo, params: readonly string[] | undefined): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (params) call.positional.forEach((n, i) => i < params.length && out.set(params[i], n));
+  for (const [k, v] of call.keywords) out.set(k, v);
+  return out;
+}
+
 class Extractor {
   readonly facts: FileFacts;
   /**
@@ -895,6 +927,7 @@ class Extractor {
     let fn = n;
     let args: string[] = [];
     const kwargs: Record<string, string> = {};
+    let approximate = false;
     if (n.type === 'call') {
       const f = n.childForFieldName('function');
       if (!f) return undefined;
@@ -902,6 +935,13 @@ class Extractor {
       const call = this.call(n);
       args = call.positional.map((p) => p.text);
       for (const [k, v] of call.keywords) kwargs[k] = v.text;
+      // `String(length=sizes.UUID_LEN)`: an argument FK Guard cannot read leaves the width unknown. A type
+      // passed as an argument (`ARRAY(Integer)`) is read by name and is not a width.
+      const literal = (v: Node) => ['integer', 'float', 'string', 'true', 'false', 'none', 'unary_operator'].includes(v.type);
+      const sizeLike = (k: string) => ['length', 'precision', 'scale', 'timezone'].includes(k);
+      approximate = call.positional.some((p) => p.type !== 'identifier' && p.type !== 'attribute' && !literal(p) && p.type !== 'call') ||
+        call.positional.some((p) => (p.type === 'identifier' || p.type === 'attribute') && /^[a-z_][a-z0-9_]*(\.[A-Z_][A-Z0-9_]*)?$|^[A-Z_][A-Z0-9_]*$|\.[A-Z_][A-Z0-9_]*$/.test(p.text)) ||
+        [...call.keywords].some(([k, v]) => sizeLike(k) && !literal(v));
     }
     if (fn.type !== 'identifier' && fn.type !== 'attribute') return undefined;
     const { name, qualifier } = splitDotted(fn.text);
@@ -923,6 +963,7 @@ class Extractor {
       sqlType: resolved ? resolved.sqlType : '',
       span: this.span(n),
       source: 'explicit',
+      ...(approximate ? { approximate: true as const } : {}),
     };
   }
 
@@ -1097,8 +1138,20 @@ class Extractor {
   }
 
   private migrationOp(node: Node, call: CallInfo, batchTable: string | undefined, ops: MigrationOp[]): void {
-    const lit = (n: Node | undefined) => (n ? this.literal(n)?.value : undefined);
-    const schema = lit(call.keywords.get('schema'));
+    const batch = batchTable !== undefined;
+    // Alembic's signatures: every argument may be given by position or by keyword. Inside
+    // `with op.batch_alter_table(t) as batch_op:` the table argument is left out.
+    const args = bindArguments(call, batch ? BATCH_SIGNATURES[call.name] : OP_SIGNATURES[call.name]);
+    // A name is a string literal or a module-level string constant (`TABLE = "segments"`).
+    const name = (n: Node | undefined) => (n ? (this.literal(n)?.value ?? (n.type === 'identifier' ? this.facts.constants[n.text] : undefined)) : undefined);
+    const names = (n: Node | undefined) => {
+      if (!n) return undefined;
+      const items = n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n];
+      const out = items.map((c) => name(c));
+      return out.every((x): x is string => x !== undefined) ? out : undefined;
+    };
+    const schema = name(args.get('schema'));
+    const table = batchTable ?? name(args.get('table_name'));
     switch (call.name) {
       case 'create_table': {
         const t = this.coreTable(node, call, undefined, 'migration');
@@ -1106,9 +1159,7 @@ class Extractor {
         break;
       }
       case 'add_column': {
-        const args = batchTable !== undefined ? [undefined, ...call.positional] : call.positional;
-        const table = batchTable ?? lit(args[0]);
-        const colNode = args[1];
+        const colNode = args.get('column');
         if (!table || colNode?.type !== 'call') break;
         const inner = this.call(colNode);
         if (!COLUMN_CALLS.has(inner.name)) break;
@@ -1118,63 +1169,64 @@ class Extractor {
         break;
       }
       case 'drop_column': {
-        const args = batchTable !== undefined ? [undefined, ...call.positional] : call.positional;
-        const table = batchTable ?? lit(args[0]);
-        const column = lit(args[1]);
+        const column = name(args.get('column_name'));
         if (table && column) ops.push({ op: 'drop_column', table, schema, column });
         break;
       }
       case 'drop_table': {
-        const table = lit(call.positional[0]);
         if (table) ops.push({ op: 'drop_table', table, schema });
         break;
       }
       case 'rename_table': {
-        const from = lit(call.positional[0]);
-        const to = lit(call.positional[1]);
+        const from = name(args.get('old_table_name'));
+        const to = name(args.get('new_table_name'));
         if (from && to) ops.push({ op: 'rename_table', from, to, schema });
         break;
       }
       case 'alter_column': {
-        const args = batchTable !== undefined ? [undefined, ...call.positional] : call.positional;
-        const table = batchTable ?? lit(args[0]);
-        const column = lit(args[1]);
-        const typeNode = call.keywords.get('type_');
-        const newName = lit(call.keywords.get('new_column_name'));
-        const span = typeNode || newName ? this.span(args[1]!) : undefined;
+        const columnNode = args.get('column_name');
+        const column = name(columnNode);
+        const typeNode = args.get('type_');
+        const newName = name(args.get('new_column_name'));
+        const span = columnNode && (typeNode || newName) ? this.span(columnNode) : undefined;
         if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? this.typeOf(typeNode) : undefined, newName, span });
         break;
       }
+      case 'create_unique_constraint':
+      case 'create_primary_key':
+      case 'create_index': {
+        // A unique index or constraint, or a primary key, makes its columns a target from here on.
+        const columns = names(args.get('columns'));
+        const unique = call.name !== 'create_index' || args.get('unique')?.text === 'True';
+        if (table && columns && columns.length > 0 && unique && !args.get('postgresql_where') && !args.get('sqlite_where')) {
+          ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined });
+        }
+        break;
+      }
       case 'create_foreign_key': {
-        // op.create_foreign_key(name, source, referent, local_cols, remote_cols, source_schema=, referent_schema=)
-        // batch_op.create_foreign_key(name, referent, local_cols, remote_cols)
-        const names = batchTable !== undefined
-          ? ['constraint_name', 'referent_table', 'local_cols', 'remote_cols']
-          : ['constraint_name', 'source_table', 'referent_table', 'local_cols', 'remote_cols'];
-        const arg = (i: number) => call.positional[i] ?? call.keywords.get(names[i]);
-        const srcNode = batchTable !== undefined ? undefined : arg(1);
-        const refNode = arg(batchTable !== undefined ? 1 : 2);
-        const localNode = arg(batchTable !== undefined ? 2 : 3);
-        const remoteNode = arg(batchTable !== undefined ? 3 : 4);
-        const sourceTable = batchTable ?? lit(srcNode);
+        const refNode = args.get('referent_table');
+        const localNode = args.get('local_cols');
+        const remoteNode = args.get('remote_cols');
+        const sourceTable = table ?? name(args.get('source_table'));
         if (!refNode || !localNode || !remoteNode || !sourceTable) break;
+        const refName = name(refNode);
         const refLit = this.literal(refNode);
         const listOf = (n: Node) => (n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n]);
         const locals = listOf(localNode);
         const remotes = listOf(remoteNode);
-        const sourceSchema = lit(call.keywords.get('source_schema'));
-        const referentSchema = lit(call.keywords.get('referent_schema'));
-        const remoteNames = remotes.map((r) => this.literal(r)?.value ?? r.text);
+        const sourceSchema = name(args.get('source_schema')) ?? (batch ? schema : undefined);
+        const referentSchema = name(args.get('referent_schema'));
+        const remoteNames = remotes.map((r) => name(r) ?? r.text);
         remotes.forEach((r, i) => {
           const col = this.literal(r);
-          const local = locals[i] ? lit(locals[i]) : undefined;
+          const local = locals[i] ? name(locals[i]) : undefined;
           this.facts.references.push({
             composite: remotes.length > 1 ? remoteNames : undefined,
             form: 'pair',
-            table: refLit ? { kind: 'literal', value: refLit.value } : this.nameExpr(refNode, {}),
+            table: refName !== undefined ? { kind: 'literal', value: refName } : this.nameExpr(refNode, {}),
             tableSchema: referentSchema,
             tableSpan: refLit?.contentSpan ?? this.span(refNode),
-            column: col?.value,
+            column: col?.value ?? name(r),
             columnSpan: col?.contentSpan ?? this.span(r),
             span: this.span(refNode),
             source: { table: { kind: 'literal', value: sourceTable }, schema: sourceSchema, column: local },
@@ -1188,7 +1240,6 @@ class Extractor {
     }
   }
 
-  /** `Column`, `mapped_column`, or a name this module binds to `functools.partial(Column, ...)`. */
   private isColumnCall(name: string): boolean {
     return COLUMN_CALLS.has(name) || (this.facts.columnPartials?.includes(name) ?? false);
   }
@@ -1302,15 +1353,44 @@ class Extractor {
         }
         return { k: 'concat', parts };
       }
+      case 'list_comprehension':
+      case 'generator_expression': {
+        // `[x.lower() for x in parts if x]`: one loop over a list, optionally dropping empty parts.
+        const body = n.childForFieldName('body');
+        const loops = n.namedChildren.filter((c) => c?.type === 'for_in_clause');
+        const ifs = n.namedChildren.filter((c) => c?.type === 'if_clause');
+        if (!body || loops.length !== 1 || ifs.length > 1) return undefined;
+        const variable = loops[0]!.childForFieldName('left');
+        const over = loops[0]!.childForFieldName('right');
+        if (variable?.type !== 'identifier' || !over) return undefined;
+        const condition = ifs[0]?.namedChildren[0];
+        if (ifs.length === 1 && condition?.text !== variable.text) return undefined;
+        const of = this.derivation(over, env);
+        const inner = new Map(env);
+        inner.set(variable.text, { k: 'item' });
+        const d = this.derivation(body, inner);
+        return of && d ? { k: 'each', of, body: d, nonEmpty: ifs.length === 1 } : undefined;
+      }
       case 'call': {
         const f = n.childForFieldName('function');
         const args = n.childForFieldName('arguments');
+        if (f?.type === 'attribute' && args?.type === 'generator_expression') {
+          // `"_".join(x.lower() for x in parts if x)`
+          const sep = this.literal(f.childForFieldName('object')!)?.value;
+          const of = this.derivation(args, env);
+          return f.childForFieldName('attribute')?.text === 'join' && sep !== undefined && of ? { k: 'join', sep, of } : undefined;
+        }
         if (!f || !args || args.type !== 'argument_list') return undefined;
         const argNodes = args.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
         if (argNodes.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return undefined;
         if (f.type === 'attribute') {
           const obj = f.childForFieldName('object');
           const method = f.childForFieldName('attribute')?.text;
+          const sep = obj ? this.literal(obj)?.value : undefined;
+          if (method === 'join' && sep !== undefined && argNodes.length === 1) {
+            const of = this.derivation(argNodes[0], env);
+            return of ? { k: 'join', sep, of } : undefined;
+          }
           if ((method === 'lower' || method === 'upper') && argNodes.length === 0 && obj) {
             const of = this.derivation(obj, env);
             return of ? { k: method, of } : undefined;
@@ -1318,6 +1398,11 @@ class Extractor {
         }
         const callee = f.text.replace(/\s+/g, '');
         const imp = this.importOf(callee);
+        if (callee === 're.split' || (imp?.module === 're' && imp.name === 'split')) {
+          const pattern = argNodes.length === 2 ? this.literal(argNodes[0])?.value : undefined;
+          const of = argNodes.length === 2 ? this.derivation(argNodes[1], env) : undefined;
+          return pattern !== undefined && of ? { k: 'split', pattern, of } : undefined;
+        }
         if (callee === 're.sub' || (imp?.module === 're' && imp.name === 'sub')) {
           if (argNodes.length !== 3) return undefined;
           const pattern = this.literal(argNodes[0])?.value;
@@ -1431,7 +1516,13 @@ export function substitute(d: Derivation, args: Derivation[]): Derivation {
       return args[d.i] ?? d;
     case 'name':
     case 'lit':
+    case 'item':
       return d;
+    case 'split':
+    case 'join':
+      return { ...d, of: substitute(d.of, args) };
+    case 'each':
+      return { ...d, of: substitute(d.of, args), body: substitute(d.body, args) };
     case 'lower':
     case 'upper':
       return { k: d.k, of: substitute(d.of, args) };

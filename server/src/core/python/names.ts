@@ -163,48 +163,86 @@ export class PythonNames {
    * The table name a derivation computes for a class, as Python would; undefined when some part cannot be
    * evaluated exactly (a helper FK Guard cannot see, a pattern JavaScript reads differently).
    */
-  evaluate(file: string, d: Derivation, className: string, args: string[] = [], depth = 0): string | undefined {
+  evaluate(file: string, d: Derivation, className: string, args: string[] = [], depth = 0, item?: string): string | undefined {
+    const v = this.value(file, d, className, args, depth, item);
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  /** A derivation's value: a string, or a list of strings (`re.split`, a comprehension). */
+  private value(file: string, d: Derivation, className: string, args: string[], depth: number, item?: string): string | string[] | undefined {
     if (depth > MAX_DEPTH) return undefined;
+    const str = (x: Derivation) => this.evaluate(file, x, className, args, depth, item);
     switch (d.k) {
       case 'name':
         return className;
       case 'param':
         return args[d.i];
+      case 'item':
+        return item;
       case 'lit':
         return d.v;
       case 'lower': {
-        const v = this.evaluate(file, d.of, className, args, depth);
+        const v = str(d.of);
         return v === undefined ? undefined : v.toLowerCase();
       }
       case 'upper': {
-        const v = this.evaluate(file, d.of, className, args, depth);
+        const v = str(d.of);
         return v === undefined ? undefined : v.toUpperCase();
       }
       case 'concat': {
         let out = '';
         for (const p of d.parts) {
-          const v = this.evaluate(file, p, className, args, depth);
+          const v = str(p);
           if (v === undefined) return undefined;
           out += v;
         }
         return out;
       }
       case 'sub': {
-        const v = this.evaluate(file, d.of, className, args, depth);
+        const v = str(d.of);
         const re = v === undefined ? undefined : pythonRegex(d.pattern);
         const repl = pythonReplacement(d.repl);
         return v === undefined || !re || repl === undefined ? undefined : v.replace(re, repl);
       }
+      case 'split': {
+        // Python and JavaScript disagree only about empty parts (`re.split("(?=[A-Z])", "AB")` is
+        // `['', 'A', 'B']` in Python): a split is only evaluated under a comprehension that drops them.
+        return undefined;
+      }
+      case 'each': {
+        let list: string[] | undefined;
+        if (d.of.k === 'split' && d.nonEmpty) {
+          const v = this.evaluate(file, d.of.of, className, args, depth, item);
+          const re = v === undefined ? undefined : pythonRegex(d.of.pattern);
+          list = v === undefined || !re ? undefined : v.split(re).filter((x) => x !== undefined && x !== '');
+        } else {
+          const v = this.value(file, d.of, className, args, depth, item);
+          list = Array.isArray(v) ? v : undefined;
+        }
+        if (!list) return undefined;
+        const out: string[] = [];
+        for (const x of list) {
+          if (d.nonEmpty && x === '') continue;
+          const v = this.evaluate(file, d.body, className, args, depth, x);
+          if (v === undefined) return undefined;
+          out.push(v);
+        }
+        return out;
+      }
+      case 'join': {
+        const v = this.value(file, d.of, className, args, depth, item);
+        return Array.isArray(v) ? v.join(d.sep) : undefined;
+      }
       case 'call': {
         const values: string[] = [];
         for (const a of d.args) {
-          const v = this.evaluate(file, a, className, args, depth);
+          const v = str(a);
           if (v === undefined) return undefined;
           values.push(v);
         }
         const b = this.resolve(file, d.fn);
         if (b?.kind !== 'function' || b.fn.params < values.length) return undefined;
-        return this.evaluate(b.file, b.fn.body, className, values, depth + 1);
+        return this.value(b.file, b.fn.body, className, values, depth + 1);
       }
     }
   }

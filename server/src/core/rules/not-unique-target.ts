@@ -26,6 +26,8 @@ export function notUniqueTarget(c: RefCheck): Finding | undefined {
     // No primary key at all means the table is not fully known (a reflected or partial definition).
     if (pk.length === 0) return undefined;
   }
+  // A composite constraint is one reference per column pair: it is reported once, on its first pair.
+  if (composite && composite[0] !== col.name) return undefined;
   const what = composite ? `(${composite.join(', ')})` : `\`${col.name}\``;
   const loc = columnLocation(c.index, def, r.column);
   const partOf = !composite && col.primaryKey ? `, only part of the composite primary key (${pk.join(', ')})` : '';

@@ -66,7 +66,9 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
   }
   if (ref.form === 'pair') {
     const table = index.resolveName(file, ref.table);
-    const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? '?'}.${ref.column ?? '?'}`;
+    // An unread constant is shown by its name (`TableShelf.id`), as written.
+    const written = ref.table?.kind === 'const' ? ref.table.name : ref.table?.kind === 'dynamic' ? ref.table.text : '?';
+    const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}.${ref.column ?? '?'}`;
     if (table === undefined || ref.column === undefined) return { display, resolution: { kind: 'dynamic' } };
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
@@ -130,6 +132,9 @@ function firstMissing(index: SchemaIndex, file: string, ref: ReferenceFact): str
 /** The definitions a reference should be checked against, in order of trust for where it is written. */
 function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
   const point = migrationPoint(ref, file);
+  // In a migration the database resolves the name: `public` is PostgreSQL's default schema, so
+  // `public.members` is the `members` created without one. (SQLAlchemy's metadata, in model code, does not.)
+  if (ref.context === 'migration' && schema === 'public') schema = undefined;
   const history = point ? index.migrationHistory() : undefined;
   const outside = history?.outsideHistory(file);
   if (outside) {

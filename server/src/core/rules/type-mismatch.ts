@@ -25,7 +25,8 @@ export function typeMismatchFor(c: RefCheck, _def: TableDef, target: IndexedColu
   const source = sourceColumn(c.facts, c.ref, c.index);
   if (!source?.type || !target.type) return undefined;
   if (source.type.family === 'other' || target.type.family === 'other' || source.type.family === 'enum') return undefined;
-  const bothExplicit = source.type.source === 'explicit' && target.type.source === 'explicit';
+  // A width FK Guard cannot read (`String(length=sizes.UUID_LEN)`) leaves only the families to compare.
+  const bothExplicit = source.type.source === 'explicit' && target.type.source === 'explicit' && !source.type.approximate && !target.type.approximate;
   const verdict = bothExplicit
     ? compareTypes(c.config.dialect, source.type.sqlType, target.type.sqlType)
     : compareFamilies(c.config.dialect, source.type.family, target.type.family);

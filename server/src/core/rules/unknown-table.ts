@@ -2,6 +2,7 @@ import { renameReferenceEdit } from '../fixes';
 import { isClearWinner, suggestNames } from '../suggest';
 import { rangeOf } from '../text';
 import type { Absence } from '../history';
+import type { TableDef } from '../tables';
 import { Finding, Fix, RelatedLocation } from '../types';
 import { fixTarget, RefCheck, tableLocation, where } from './resolve';
 import { typeMismatchFor } from './type-mismatch';
@@ -18,6 +19,10 @@ export function unknownTable(c: RefCheck): Finding | undefined {
   if (r.kind !== 'no-table') return undefined;
   const written = r.schema ? `${r.schema}.${r.table}` : r.table;
   if (r.absence) return absentAtThisPoint(c, written, r.absence);
+  if (r.schema === 'public' && c.ref.context !== 'migration') {
+    const plain = c.index.definitions(r.table).find((d) => !d.schema && d.origin !== 'external');
+    if (plain) return publicSchemaInModel(c, written, plain, r.column);
+  }
   // Only targets a fix could point at are suggested: applied, the reference must pass every rule.
   const suggestions = c.index.suggestTables(r.schema, r.table).flatMap((s) => {
     const def = c.index.definitions(s.value)[0];
@@ -141,5 +146,27 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
     reference: c.display,
     related: loc ? [{ ...loc, message: absence.kind === 'later' ? `\`${written}\` is created here` : `\`${written}\` was created here` }] : [],
     fixes,
+  };
+}
+
+/**
+ * `ForeignKey("public.members.id")` in model code, where `members` has no schema: the database would take
+ * it (`public` is PostgreSQL's default), but SQLAlchemy's metadata looks for a table keyed `public.members`
+ * and raises `NoReferencedTableError`. The fix drops the schema.
+ */
+function publicSchemaInModel(c: RefCheck, written: string, plain: TableDef, column: string): Finding {
+  const loc = tableLocation(c.index, plain);
+  const renamed = renameReferenceEdit(c.facts, c.ref, { schema: undefined, table: plain.name, column });
+  const col = plain.columns.get(column);
+  const safe = renamed && col && !typeMismatchFor(c, plain, col);
+  return {
+    rule: 'unknown-table',
+    severity: 'error',
+    message: `\`${written}\` is not a table: SQLAlchemy looks for a table in schema \`public\`; \`${plain.name}\`${loc ? ` (${where(loc.file, loc.range)})` : ''} has no schema`,
+    file: c.facts.file,
+    range: c.range,
+    reference: c.display,
+    related: loc ? [loc] : [],
+    fixes: safe ? [{ title: `Change to \`${plain.name}.${column}\``, isPreferred: true, edits: [renamed] }] : [],
   };
 }

@@ -255,9 +255,26 @@ class SqlExtractor {
     composite: string[] | undefined,
   ): void {
     const remote = ref.foreignColumns[index];
-    // A placeholder column (`REFERENCES users` with no column) is the primary key: not checked yet.
-    if (!remote || remote.name === PLACEHOLDER_NAME || !local) return;
+    if (!remote || !local) return;
     const tableSpan = this.nameSpan(ref.foreignTable);
+    if (remote.name === PLACEHOLDER_NAME) {
+      // `REFERENCES users` with no column means the primary key. Where this file created the table with a
+      // one-column key before, that column is proven; a table created elsewhere is left unchecked.
+      const target = this.ownTable(ref.foreignTable);
+      const pk = target?.columns.filter((c) => c.primaryKey) ?? [];
+      if (!target || pk.length !== 1 || ref.foreignColumns.length !== 1 || composite) return;
+      this.facts.references.push({
+        form: 'pair',
+        table: { kind: 'literal', value: ref.foreignTable.name },
+        tableSchema: schemaOf(ref.foreignTable),
+        tableSpan,
+        column: pk[0].name,
+        span: this.span(ref.foreignTable._location),
+        source: { table: { kind: 'literal', value: source.table }, schema: source.schema, column: local.name },
+        context: this.migration ? 'migration' : 'core',
+      });
+      return;
+    }
     const lastColumn = this.span(ref.foreignColumns[ref.foreignColumns.length - 1]._location);
     const close = this.text.indexOf(')', lastColumn.end);
     const end = close !== -1 && /^\s*$/.test(this.text.slice(lastColumn.end, close)) ? close + 1 : lastColumn.end;
@@ -336,9 +353,15 @@ class SqlExtractor {
           for (const c of ch.column.constraints ?? []) if (c.type === 'reference') this.reference(source, ch.column.name, c, 0, undefined);
           break;
         }
-        case 'add constraint':
-          this.tableConstraint(source, own?.columns ?? [], own?.keys ?? [], ch.constraint);
+        case 'add constraint': {
+          const c = ch.constraint;
+          // A key added to an earlier migration's table is a step of history: a target from here on.
+          if (this.migration && !own && (c.type === 'primary key' || c.type === 'unique')) {
+            this.ops.push({ op: 'add_key', table: name, schema, columns: c.columns.map((x) => x.name), primary: c.type === 'primary key' || undefined });
+          }
+          this.tableConstraint(source, own?.columns ?? [], own?.keys ?? [], c);
           break;
+        }
         case 'drop column':
           if (this.migration) this.ops.push({ op: 'drop_column', table: name, schema, column: ch.column.name });
           break;
@@ -374,9 +397,12 @@ class SqlExtractor {
   private createIndex(st: CreateIndexStatement): void {
     if (!st.unique || st.where) return;
     const own = this.ownTable(st.table);
-    if (!own) return;
     const names = st.expressions.map((e) => (e.expression.type === 'ref' ? e.expression.name : undefined));
     if (names.length === 0 || names.some((n) => n === undefined)) return;
+    if (!own) {
+      if (this.migration) this.ops.push({ op: 'add_key', table: st.table.name, schema: schemaOf(st.table), columns: names as string[] });
+      return;
+    }
     if (names.length === 1) {
       const col = own.columns.find((c) => c.name === names[0]);
       if (col) col.unique = true;

@@ -60,6 +60,48 @@ export class TsFile {
     return { value: n.getLiteralValue(), span: { start, end }, contentSpan: { start: start + 1, end: end - 1 } };
   }
 
+  /**
+   * A name written as a literal or as a string constant of this file: a top-level `const T = 'shelf'`, or a
+   * member of an `enum` / `const enum` with string values (`ShelfField.id`). `span` is where the value is
+   * written in the literal's case, else where the constant is named (only a literal may be edited in place).
+   * `imported` names a local bound by an import, whose value only the index can know.
+   */
+  constantName(n: Node | undefined): { value: string; span: Span; literal?: Literal } | { imported: string; span: Span } | undefined {
+    const e = this.unwrap(n);
+    if (!e) return undefined;
+    const lit = this.literal(e);
+    if (lit) return { value: lit.value, span: lit.span, literal: lit };
+    const { Node: N } = this.tm;
+    if (N.isIdentifier(e)) {
+      const name = e.getText();
+      const decl = this.sf.getVariableDeclaration(name);
+      if (decl) {
+        if (decl.getVariableStatement()?.getDeclarationKind() !== 'const') return undefined;
+        const v = this.literal(this.unwrap(decl.getInitializer()));
+        return v ? { value: v.value, span: this.span(e) } : undefined;
+      }
+      return this.importOf(name) ? { imported: name, span: this.span(e) } : undefined;
+    }
+    if (N.isPropertyAccessExpression(e) && N.isIdentifier(e.getExpression())) {
+      const en = this.sf.getEnum(e.getExpression().getText());
+      const member = en?.getMember(e.getName());
+      const v = this.literal(member?.getInitializer());
+      return v ? { value: v.value, span: this.span(e) } : undefined;
+    }
+    return undefined;
+  }
+
+  /** The file's top-level string constants (`export const TableShelf = 'shelf'`), which other files may import. */
+  collectConstants(): void {
+    for (const st of this.sf.getVariableStatements()) {
+      if (st.getDeclarationKind() !== 'const') continue;
+      for (const d of st.getDeclarations()) {
+        const v = this.literal(this.unwrap(d.getInitializer()));
+        if (v && this.tm.Node.isIdentifier(d.getNameNode())) this.facts.constants[d.getName()] = v.value;
+      }
+    }
+  }
+
   /** A number literal's value as text (`255`). */
   numberText(n: Node | undefined): string | undefined {
     return n && this.tm.Node.isNumericLiteral(n) ? n.getLiteralValue().toString() : undefined;

@@ -69,6 +69,7 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
         // Each reader walks the whole tree: only those whose ORM the text mentions run (on a TypeORM
         // entity, the Knex reader alone took longer than the TypeORM one).
         for (const [mentions, read] of READERS) if (mentions.test(text)) read(f);
+        f.collectConstants();
         return f.facts;
       } finally {
         project.removeSourceFile(sf);

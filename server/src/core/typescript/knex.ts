@@ -1,5 +1,5 @@
 import type { CallExpression, Node } from 'ts-morph';
-import { ColumnFact, CoreTableFact, MigrationOp, ReferenceFact, TypeFact } from '../types';
+import { ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, TypeFact } from '../types';
 import { ChainCall, TsFile } from './context';
 import { sqlNamedType, SqlType } from './types';
 
@@ -71,38 +71,43 @@ function schemaCall(f: TsFile, call: CallExpression, ops: MigrationOp[]): void {
   const method = callee.getName();
   const args = call.getArguments();
   const schema = withSchema(f, callee.getExpression());
-  const name = f.literal(args[0]);
-  if (!name) return;
+  const written = f.constantName(args[0]);
+  if (!written) return;
+  // A name imported from another file is known to the index only: a new table can wait for it, but an
+  // operation on an existing table needs its name now, and is left unread.
+  const name = 'value' in written ? written : undefined;
+  const tableExpr: NameExpr = name ? { kind: 'literal', value: name.value } : { kind: 'const', name: (written as { imported: string }).imported };
+  if (!name && method !== 'createTable' && method !== 'createTableIfNotExists') return;
   const position = ops.length;
   const firstRef = f.facts.references.length;
   switch (method) {
     case 'createTable':
     case 'createTableIfNotExists': {
       const table: CoreTableFact = {
-        name: { kind: 'literal', value: name.value },
+        name: tableExpr,
         schema,
         columns: [],
         keys: [],
         span: f.span(call),
-        nameSpan: name.span,
+        nameSpan: written.span,
         origin: 'migration',
       };
-      tableBuilder(f, args[1], name.value, schema, table, undefined);
+      tableBuilder(f, args[1], tableExpr, schema, table, undefined);
       f.facts.tables.push(table);
       ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1 });
       break;
     }
     case 'alterTable':
     case 'table':
-      tableBuilder(f, args[1], name.value, schema, undefined, ops);
+      tableBuilder(f, args[1], tableExpr, schema, undefined, ops);
       break;
     case 'dropTable':
     case 'dropTableIfExists':
-      ops.push({ op: 'drop_table', table: name.value, schema });
+      ops.push({ op: 'drop_table', table: name!.value, schema });
       break;
     case 'renameTable': {
-      const to = f.literal(args[1]);
-      if (to) ops.push({ op: 'rename_table', from: name.value, to: to.value, schema });
+      const to = f.constantName(args[1]);
+      if (to && 'value' in to) ops.push({ op: 'rename_table', from: name!.value, to: to.value, schema });
       break;
     }
   }
@@ -128,7 +133,9 @@ function withSchema(f: TsFile, receiver: Node): string | undefined {
  * The callback `(t) => { t.increments(); t.integer('user_id').references('id').inTable('users'); ... }`.
  * In `createTable` columns go into `table`; in `alterTable` each becomes an operation.
  */
-function tableBuilder(f: TsFile, cb: Node | undefined, tableName: string, schema: string | undefined, table: CoreTableFact | undefined, ops: MigrationOp[] | undefined): void {
+function tableBuilder(f: TsFile, cb: Node | undefined, tableExpr: NameExpr, schema: string | undefined, table: CoreTableFact | undefined, ops: MigrationOp[] | undefined): void {
+  // Operations (`alterTable`) are only read for a name known here (see `schemaCall`).
+  const tableName = tableExpr.kind === 'literal' ? tableExpr.value : '';
   const { Node: N } = f.tm;
   const fn = f.unwrap(cb);
   if (!fn || !(N.isArrowFunction(fn) || N.isFunctionExpression(fn))) return;
@@ -136,13 +143,16 @@ function tableBuilder(f: TsFile, cb: Node | undefined, tableName: string, schema
   if (!param) return;
   const body = fn.getBody();
   const statements = N.isBlock(body) ? body.getStatements().map((s) => (N.isExpressionStatement(s) ? s.getExpression() : undefined)) : [body];
-  const source = (column: string): ReferenceFact['source'] => ({ table: { kind: 'literal', value: tableName }, schema, column });
+  const source = (column: string): ReferenceFact['source'] => ({ table: tableExpr, schema, column });
   const columns: ColumnFact[] = table?.columns ?? [];
   for (const s of statements) {
     const chain = s ? f.chain(s) : undefined;
     if (!chain || chain.receiver.getText() !== param || chain.calls.length === 0) continue;
     const [head, ...rest] = chain.calls;
-    const lit = (n: Node | undefined) => f.literal(n)?.value;
+    const lit = (n: Node | undefined) => {
+      const c = f.constantName(n);
+      return c && 'value' in c ? c.value : undefined;
+    };
     const names = (n: Node | undefined): string[] => {
       const one = lit(n);
       if (one !== undefined) return [one];
@@ -211,13 +221,54 @@ function foreignKeys(f: TsFile, calls: ChainCall[], locals: string[], source: (c
   if (i < 0) return 0;
   const refArg = calls[i].args[0];
   const inTable = calls.slice(i + 1).find((c) => c.name === 'inTable');
-  const tableLit = f.literal(inTable?.args[0]);
+  const tableName = f.constantName(inTable?.args[0]);
+  const tableLit = tableName && 'literal' in tableName ? tableName.literal : undefined;
   const remotes = refArg && N.isArrayLiteralExpression(refArg) ? refArg.getElements() : [refArg];
+  const valueOf = (n: Node | undefined) => {
+    const c = f.constantName(n);
+    return c && 'value' in c ? c.value : undefined;
+  };
   let added = 0;
   remotes.forEach((r, k) => {
-    const col = f.literal(r);
-    if (!col) return;
     const local = locals[k] ?? locals[0];
+    const written = f.constantName(r);
+    const col = written && 'literal' in written ? written.literal : undefined;
+    if (inTable && (!tableLit || !col)) {
+      // The table (or the column) is a constant: the pair is resolved by its value, never read as `table.column`;
+      // with no literal spans, no fix edits it. A name FK Guard cannot read leaves the reference unchecked.
+      const column = valueOf(r);
+      const arg = inTable.args[0];
+      const value = tableName && 'value' in tableName ? tableName.value : undefined;
+      const dot = value?.lastIndexOf('.') ?? -1;
+      const table: NameExpr = value !== undefined
+        ? { kind: 'literal', value: value.slice(dot + 1) }
+        : tableName && 'imported' in tableName ? { kind: 'const', name: tableName.imported } : { kind: 'dynamic', text: arg?.getText() ?? '' };
+      f.facts.references.push({
+        form: 'pair',
+        table,
+        tableSchema: dot >= 0 ? value!.slice(0, dot) : undefined,
+        column,
+        span: arg ? f.span(arg) : f.span(inTable.node),
+        source: source(local),
+        composite: remotes.length > 1 ? remotes.map((x) => valueOf(x) ?? '') : undefined,
+        context: 'migration',
+      });
+      added++;
+      return;
+    }
+    if (!col) {
+      // `.references(USERS_ID)`: a `table.column` held by a constant, read by its value (never edited in place).
+      if (!written) return;
+      f.facts.references.push({
+        form: 'string',
+        target: 'value' in written ? { kind: 'literal', value: written.value } : { kind: 'const', name: written.imported },
+        span: written.span,
+        source: source(local),
+        context: 'migration',
+      });
+      added++;
+      return;
+    }
     if (tableLit) {
       // `inTable('auth.users')`: the schema is written in the same string.
       const dot = tableLit.value.lastIndexOf('.');
@@ -251,7 +302,8 @@ function foreignKeys(f: TsFile, calls: ChainCall[], locals: string[], source: (c
 
 /** `t.increments()`, `t.integer('user_id')`, `t.string('email', 120)`, `t.specificType('ip', 'inet')`. */
 function columnBuilder(f: TsFile, head: ChainCall): ColumnFact | undefined {
-  const nameLit = f.literal(head.args[0]);
+  const written = f.constantName(head.args[0]);
+  const nameLit = written && 'value' in written ? written : undefined;
   const num = (k: number) => f.numberText(head.args[k]);
   let type: SqlType | undefined;
   let primaryKey = false;
@@ -330,5 +382,7 @@ function columnBuilder(f: TsFile, head: ChainCall): ColumnFact | undefined {
     span,
     style: head.name === 'specificType' ? undefined : 'knex',
   };
+  // A name imported from another file is unknown here: the column is left out (as any unreadable name).
+  if (written && !nameLit) return undefined;
   return { name, type: fact, primaryKey, unique: false, span: nameLit?.span ?? f.span(head.node) };
 }
