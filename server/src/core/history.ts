@@ -283,6 +283,23 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { stat
           });
           break;
         }
+        case 'alter_unknown_table':
+          // Which table changed is not known: every column the operation could have changed loses its type
+          // (no type verdict on it from here), rather than keeping one that may be wrong.
+          for (const [key, def] of [...state]) {
+            const names = op.column !== undefined ? [op.column] : [...def.columns.keys()];
+            if (!names.some((n) => def.columns.get(n)?.type)) continue;
+            revise(key, pos, (next) => {
+              for (const n of names) {
+                const col = next.columns.get(n);
+                if (!col?.type) continue;
+                const unknown: IndexedColumn = { column: { ...col.column, type: undefined }, file: col.file, type: undefined };
+                next.columns.set(n, unknown);
+                for (const [attr, c] of next.attrs) if (c === col) next.attrs.set(attr, unknown);
+              }
+            });
+          }
+          break;
         case 'add_key':
           revise(tableKey(op.table, op.schema), pos, (def) => addKey(def, op.columns, op.primary === true));
           break;

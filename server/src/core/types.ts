@@ -252,7 +252,13 @@ export type MigrationOp =
   | { op: 'drop_table'; table: string; schema?: string }
   | { op: 'rename_table'; from: string; to: string; schema?: string }
   /** `span`: where the new name or type is written, which later references name as the column's definition. */
-  | { op: 'alter_column'; table: string; schema?: string; column: string; type?: TypeFact; newName?: string; span?: Span };
+  | { op: 'alter_column'; table: string; schema?: string; column: string; type?: TypeFact; newName?: string; span?: Span }
+  /**
+   * A column's type changed in a table FK Guard cannot name (`op.alter_column(table, "id", type_=...)` in a
+   * loop over something it cannot read): from here on, the type of `column` in any table (of any column,
+   * when the column is not named either) is unknown.
+   */
+  | { op: 'alter_unknown_table'; column?: string };
 
 /** Where the foreign key's own column is, so the type can be compared and fixed. */
 export interface ReferenceSource {

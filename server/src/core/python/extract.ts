@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { emptyFacts } from '../facts';
 import { annotationType, knownType } from '../typeFamilies';
+import { extractSql } from '../sql/extract';
 import { pythonSyntaxError } from './unreadable';
 import {
   AnnotationFact,
@@ -125,6 +126,22 @@ export function shiftSpansInPlace(value: object, from: number, delta: number, se
   }
 }
 
+/** Applies `move` to every span in `value` (facts of SQL read out of a Python string), once each. */
+function moveSpans(value: unknown, move: (span: Span) => void, seen: Set<object>): void {
+  if (!value || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) moveSpans(v, move, seen);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number') {
+    move(o as unknown as Span);
+    return;
+  }
+  for (const v of Object.values(o)) moveSpans(v, move, seen);
+}
+
 /** Calls that may appear as positional arguments of `Column(...)` but are not its type. */
 const NOT_A_TYPE = new Set([
   'ForeignKey',
@@ -213,6 +230,21 @@ class Extractor {
    * `if "t" not in metadata.tables:`): tables built there are fallbacks, not second definitions.
    */
   private fallback = false;
+  /** `upgrade()`, read once the whole module is: the helpers and constants it uses may be defined after it. */
+  private upgradeDef: Node | undefined;
+  /** Module-level functions by name, which `upgrade()` may call to run operations (see `migrationBlock`). */
+  private readonly moduleFunctions = new Map<string, Node>();
+  /** Module-level lists and tuples by name, for `for table in TABLES:` around operations. */
+  private readonly moduleSequences = new Map<string, Node>();
+  /**
+   * Names bound while reading `upgrade()`: a loop variable to the element of this iteration, a helper's
+   * parameter to the string its call passes. Looked up before module constants, as Python's scopes do.
+   */
+  private bindings = new Map<string, string | undefined>();
+  /** The helpers being followed, so a recursive helper is not followed forever. */
+  private readonly following: string[] = [];
+  /** References of `use_alter=True` foreign keys, added by `ALTER TABLE` once the revision's tables exist. */
+  private readonly deferred: ReferenceFact[] = [];
   /** Classes of this module known to be SQLModel classes, so their subclasses here are too. */
   private readonly sqlModelClasses = new Set<string>();
 
@@ -238,6 +270,14 @@ class Extractor {
   module(root: Node): void {
     this.collectErrors(root);
     this.block(root.namedChildren);
+    const body = this.upgradeDef?.childForFieldName('body');
+    if (body) {
+      this.migrationBlock(body, new Map());
+      // Alembic leaves a `use_alter=True` foreign key out of CREATE TABLE and adds it after every table of
+      // the revision is made (SQLAlchemy's own rule for `use_alter`): checked against the revision's end.
+      const last = (this.facts.migration?.ops.length ?? 0) - 1;
+      for (const r of this.deferred) if (last >= 0) r.migrationOp = Math.max(r.migrationOp ?? 0, last);
+    }
   }
 
   private block(statements: (Node | null)[]): void {
@@ -332,6 +372,7 @@ class Extractor {
             .filter((v): v is string => v !== undefined);
           return;
         }
+        if (right.type === 'tuple' || right.type === 'list') this.moduleSequences.set(name, right);
         if (right.type === 'call') {
           const call = this.call(right);
           if (call.name === 'partial' && call.positional[0] && COLUMN_CALLS.has(splitDotted(call.positional[0].text).name)) {
@@ -1038,7 +1079,10 @@ class Extractor {
   private coreTable(node: Node, call: CallInfo, variable: string | undefined, origin: CoreTableFact['origin']): CoreTableFact | undefined {
     const nameNode = call.positional[0] ?? call.keywords.get('name') ?? call.keywords.get('table_name');
     if (!nameNode) return undefined;
-    const name = this.nameExpr(nameNode, {});
+    // Inside `upgrade()`, a loop variable or a helper's parameter may name the table.
+    const bound: Record<string, string> = {};
+    for (const [k, v] of this.bindings) if (v !== undefined) bound[k] = v;
+    const name = this.nameExpr(nameNode, bound);
     const schemaNode = call.keywords.get('schema');
     const schema = schemaNode ? this.literal(schemaNode)?.value : undefined;
     const table: CoreTableFact = {
@@ -1075,6 +1119,7 @@ class Extractor {
 
   private functionDefinition(def: Node): void {
     const name = def.childForFieldName('name')?.text;
+    if (name) this.moduleFunctions.set(name, def);
     if (name && name !== 'upgrade' && name !== 'downgrade') {
       const fn = this.functionFact(def);
       if (fn) (this.facts.functions ??= {})[name] = fn;
@@ -1082,9 +1127,7 @@ class Extractor {
       if (helper) (this.facts.columnHelpers ??= {})[name] = helper;
       return;
     }
-    if (name !== 'upgrade') return;
-    const body = def.childForFieldName('body');
-    if (body) this.migrationBlock(body, new Map());
+    if (name === 'upgrade') this.upgradeDef = def;
   }
 
   /** Alembic operations inside `upgrade()`, including `with op.batch_alter_table("t") as batch_op:`. */
@@ -1100,7 +1143,7 @@ class Extractor {
           const alias = value?.type === 'as_pattern' ? value.descendantsOfType('identifier').pop() : undefined;
           if (call?.type === 'call' && alias) {
             const c = this.call(call);
-            const t = c.positional[0] ? this.literal(c.positional[0])?.value : undefined;
+            const t = c.positional[0] ? this.opName(c.positional[0]) : undefined;
             if (c.name === 'batch_alter_table' && t) inner.set(alias.text, t);
           }
         }
@@ -1108,18 +1151,105 @@ class Extractor {
         if (body) this.migrationBlock(body, inner);
         continue;
       }
-      if (s.type === 'if_statement' || s.type === 'for_statement' || s.type === 'block') {
+      if (s.type === 'for_statement') {
+        this.forLoop(s, batches);
+        continue;
+      }
+      if (s.type === 'if_statement' || s.type === 'block') {
         for (const c of s.namedChildren) if (c && (c.type === 'block' || c.type === 'else_clause')) this.migrationBlock(c, batches);
         continue;
       }
       if (s.type !== 'expression_statement') continue;
       const e = s.namedChildren[0];
+      if (e?.type === 'call' && this.followedHelper(e, batches)) continue;
       if (e?.type === 'call') this.migrationCall(e, batches);
       else if (e?.type === 'assignment') {
         const r = e.childForFieldName('right');
         if (r?.type === 'call') this.migrationCall(r, batches);
       }
     }
+  }
+
+  /**
+   * `for table in TABLES:` (or a literal list, or `for table, column in ((..), ..):`) around operations: the
+   * body once per element, with the loop's names bound to the element's strings. When the iterable or an
+   * element is not a literal FK Guard can read, the body is read once with the loop's names bound to
+   * nothing, so an operation naming its table by them is known only to change some table (see `migrationOp`).
+   */
+  private forLoop(s: Node, batches: Map<string, string>): void {
+    const left = s.childForFieldName('left');
+    const right = s.childForFieldName('right');
+    const body = s.childForFieldName('body');
+    if (!left || !right || !body) return;
+    const items = (n: Node) => n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    const targets = left.type === 'identifier' ? [left] : left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern' ? items(left) : [];
+    const iterable = right.type === 'identifier' ? this.moduleSequences.get(right.text) : right;
+    let rows: Array<Array<string | undefined>> | undefined = [];
+    if (targets.length === 0 || targets.some((t) => t.type !== 'identifier') || (iterable?.type !== 'list' && iterable?.type !== 'tuple')) rows = undefined;
+    for (const element of iterable && rows ? items(iterable) : []) {
+      const parts = targets.length === 1 ? [element] : element.type === 'tuple' || element.type === 'list' ? items(element) : [];
+      const values = parts.map((p) => this.opName(p));
+      if (values.length !== targets.length || values.some((v) => v === undefined)) rows = undefined;
+      else rows?.push(values);
+    }
+    // Unreadable: one pass with every name the loop binds unknown (shadowing constants of the same name).
+    const names = left.type === 'identifier' ? [left] : left.descendantsOfType('identifier').filter((n): n is Node => !!n);
+    const outer = this.bindings;
+    try {
+      for (const row of rows ?? [names.map(() => undefined)]) {
+        this.bindings = new Map(outer);
+        (rows ? targets : names).forEach((t, i) => this.bindings.set(t.text, row[i]));
+        this.migrationBlock(body, batches);
+      }
+    } finally {
+      this.bindings = outer;
+    }
+    for (const c of s.namedChildren) if (c?.type === 'else_clause') this.migrationBlock(c, batches);
+  }
+
+  /**
+   * `create_shelves()` or `create_named("cases")` in `upgrade()`, calling a function of this module: its
+   * operations run there, in call order, with its parameters bound to the call's string arguments (and
+   * literal defaults). Followed a few calls deep, never into itself.
+   */
+  private followedHelper(node: Node, batches: Map<string, string>): boolean {
+    const f = node.childForFieldName('function');
+    const def = f?.type === 'identifier' ? this.moduleFunctions.get(f.text) : undefined;
+    const params = def?.childForFieldName('parameters');
+    const body = def?.childForFieldName('body');
+    if (!f || !def || !params || !body || f.text === 'upgrade' || f.text === 'downgrade') return false;
+    if (this.following.includes(f.text) || this.following.length >= 4) return true;
+    const call = this.call(node);
+    const bound = new Map<string, string | undefined>();
+    const names: string[] = [];
+    for (const p of params.namedChildren) {
+      if (!p || p.type === 'comment') continue;
+      const id = p.type === 'identifier' ? p : p.type === 'typed_parameter' ? p.namedChildren[0] : p.type === 'default_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('name') : null;
+      if (id?.type !== 'identifier') continue;
+      names.push(id.text);
+      const given = call.positional[names.length - 1] ?? call.keywords.get(id.text);
+      const fallback = p.type === 'default_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('value') : null;
+      bound.set(id.text, given ? this.opName(given) : fallback ? this.opName(fallback) : undefined);
+    }
+    // The helper's parameters shadow the caller's names; the caller's loop variables are not its own.
+    const outer = this.bindings;
+    this.bindings = bound;
+    this.following.push(f.text);
+    try {
+      this.migrationBlock(body, batches);
+    } finally {
+      this.following.pop();
+      this.bindings = outer;
+    }
+    return true;
+  }
+
+  /** A string an operation is given: a literal, a name bound while reading `upgrade()`, or a module constant. */
+  private opName(n: Node): string | undefined {
+    const lit = this.literal(n)?.value;
+    if (lit !== undefined) return lit;
+    if (n.type !== 'identifier') return undefined;
+    return this.bindings.get(n.text) ?? (this.bindings.has(n.text) ? undefined : this.facts.constants[n.text]);
   }
 
   private migrationCall(node: Node, batches: Map<string, string>): void {
@@ -1133,8 +1263,59 @@ class Extractor {
       this.migrationOp(node, call, batchTable, ops);
     } finally {
       if (this.facts.references.length > firstRef && ops.length === position) ops.push({ op: 'foreign_key' });
-      for (const r of this.facts.references.slice(firstRef)) r.migrationOp = position;
+      // References of SQL run by `op.execute` already have their own statement's place.
+      for (const r of this.facts.references.slice(firstRef)) r.migrationOp ??= position;
+      if (call.name === 'create_table') this.deferUseAlter(node, this.facts.references.slice(firstRef));
     }
+  }
+
+  /** The references among `refs` written in a `ForeignKey(..., use_alter=True)` or such a `ForeignKeyConstraint`. */
+  private deferUseAlter(node: Node, refs: ReferenceFact[]): void {
+    if (refs.length === 0) return;
+    for (const c of node.descendantsOfType('call')) {
+      if (!c) continue;
+      const call = this.call(c);
+      if ((call.name !== 'ForeignKey' && call.name !== 'ForeignKeyConstraint') || call.keywords.get('use_alter')?.text !== 'True') continue;
+      for (const r of refs) if (r.span.start >= c.startIndex && r.span.end <= c.endIndex) this.deferred.push(r);
+    }
+  }
+
+  /**
+   * `op.execute("ALTER TABLE a RENAME TO b")`, `op.execute(sa.text("CREATE TABLE ..."))`: a literal that
+   * defines or changes tables goes to the SQL reader, and its statements become this revision's operations,
+   * as in a SQL migration. Spans map back into the literal (to the whole literal when escapes make the
+   * text differ from its spelling). SQL the reader cannot parse changes nothing it knows of.
+   */
+  private executedSql(call: CallInfo, ops: MigrationOp[]): void {
+    let arg: Node | undefined = call.positional[0] ?? call.keywords.get('sqltext');
+    if (arg?.type === 'call') {
+      const inner = this.call(arg);
+      arg = inner.name === 'text' ? (inner.positional[0] ?? inner.keywords.get('text')) : undefined;
+    }
+    if (arg?.type !== 'string' && arg?.type !== 'concatenated_string') return;
+    const lit = this.literal(arg);
+    if (!lit || !/\b(?:create|alter|drop)\s+(?:(?:temporary|temp|unlogged)\s+)?table\b/i.test(lit.value)) return;
+    const read = extractSql(this.facts.file, lit.value, true);
+    const spelled = arg.type === 'string' && this.text.slice(lit.contentSpan.start, lit.contentSpan.end) === lit.value;
+    const whole = this.span(arg);
+    const move = (sp: Span) => {
+      if (spelled) {
+        sp.start += lit.contentSpan.start;
+        sp.end += lit.contentSpan.start;
+      } else {
+        sp.start = whole.start;
+        sp.end = whole.end;
+      }
+    };
+    moveSpans([read.tables, read.references, read.migration?.ops], move, new Set());
+    const tableBase = this.facts.tables.length;
+    const opBase = ops.length;
+    this.facts.tables.push(...read.tables);
+    for (const r of read.references) {
+      r.migrationOp = opBase + (r.migrationOp ?? 0);
+      this.facts.references.push(r);
+    }
+    for (const op of read.migration?.ops ?? []) ops.push(op.op === 'create_table' ? { ...op, tableIndex: op.tableIndex + tableBase } : op);
   }
 
   private migrationOp(node: Node, call: CallInfo, batchTable: string | undefined, ops: MigrationOp[]): void {
@@ -1142,8 +1323,8 @@ class Extractor {
     // Alembic's signatures: every argument may be given by position or by keyword. Inside
     // `with op.batch_alter_table(t) as batch_op:` the table argument is left out.
     const args = bindArguments(call, batch ? BATCH_SIGNATURES[call.name] : OP_SIGNATURES[call.name]);
-    // A name is a string literal or a module-level string constant (`TABLE = "segments"`).
-    const name = (n: Node | undefined) => (n ? (this.literal(n)?.value ?? (n.type === 'identifier' ? this.facts.constants[n.text] : undefined)) : undefined);
+    // A name is a string literal, a name bound in `upgrade()` (a loop's, a helper's), or a module constant.
+    const name = (n: Node | undefined) => (n ? this.opName(n) : undefined);
     const names = (n: Node | undefined) => {
       if (!n) return undefined;
       const items = n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n];
@@ -1190,8 +1371,13 @@ class Extractor {
         const newName = name(args.get('new_column_name'));
         const span = columnNode && (typeNode || newName) ? this.span(columnNode) : undefined;
         if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? this.typeOf(typeNode) : undefined, newName, span });
+        // A table FK Guard cannot name (a loop over something it cannot read): some table's column changed type.
+        else if (!table && typeNode) ops.push({ op: 'alter_unknown_table', column });
         break;
       }
+      case 'execute':
+        if (!batchTable) this.executedSql(call, ops);
+        break;
       case 'create_unique_constraint':
       case 'create_primary_key':
       case 'create_index': {

@@ -9,6 +9,9 @@ import { RefCheck, sourceMetadata, tableLocation } from './resolve';
 export function crossMetadata(c: RefCheck): Finding | undefined {
   const r = c.resolution;
   if (r.kind !== 'ok' || c.ref.form !== 'string' || c.ref.context === 'migration') return undefined;
+  // Models a migration declares are query helpers: SQLAlchemy resolves their keys only if a table is created
+  // or a relationship joins, which a data migration does not do.
+  if (c.facts.migration) return undefined;
   const target = r.def.metadataId;
   if (!target) return undefined;
   const source = sourceMetadata(c.index, c.facts.file, c.ref);
@@ -20,7 +23,7 @@ export function crossMetadata(c: RefCheck): Finding | undefined {
   return {
     rule: 'cross-metadata',
     severity: 'info',
-    message: `\`${r.def.key}\` belongs to the metadata of ${label(target)}, but this table belongs to ${label(source)}: SQLAlchemy raises NoReferencedTableError for a string foreign key across metadata objects`,
+    message: `\`${r.def.key}\` belongs to the metadata of ${label(target)}, but this table belongs to ${label(source)}: a string foreign key is looked up in its own metadata only, so SQLAlchemy raises NoReferencedTableError when it resolves this key (create_all, CREATE TABLE, a relationship's join)`,
     file: c.facts.file,
     range: c.range,
     reference: c.display,

@@ -23,7 +23,7 @@ export function isTypeScriptCandidate(text: string): boolean {
 }
 
 /** SQL DDL in a string (`queryRunner.query('CREATE TABLE …')`, a `sql` template): see `embeddedSql.ts`. */
-const EMBEDDED_DDL = /\b(?:create|alter)\s+table\b/i;
+const EMBEDDED_DDL = /\b(?:create|alter)\s+table\b|\bcreate\s+unique\s+index\b/i;
 
 const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
   [/typeorm/, readTypeorm],
@@ -33,7 +33,7 @@ const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
   // built from an object of attributes, not Knex's callback, says Sequelize too.
   [/sequelize|queryInterface|\.(?:createTable|addColumn|changeColumn)\(\s*['"`][^'"`\n]{0,200}['"`]\s*,\s*\{/i, readSequelize],
   // Last: its statements take their place among the operations the readers above found.
-  [/\b(?:create|alter|drop)\s+table\b/i, readEmbeddedSql],
+  [/\b(?:create|alter|drop)\s+table\b|\bcreate\s+unique\s+index\b/i, readEmbeddedSql],
   [/\b(?:DataSource|createConnections?|forRoot|knex|Knex|client)\b|drizzle-orm\/\w+-core/, readTargets],
 ];
 

@@ -45,14 +45,14 @@ interface Cooked {
  * substitution is left unread rather than guessed.
  */
 export function readEmbeddedSql(f: TsFile): void {
-  const up = upFunction(f);
-  const migration = !!f.facts.migration || !!up;
-  const scope = migration && up ? up : f.sf;
+  const steps = forwardSteps(f);
+  const migration = !!f.facts.migration || steps.length > 0;
+  const scopes = steps.length > 0 ? steps : [f.sf];
   const literals: Node[] = [];
   const { Node: N } = f.tm;
-  scope.forEachDescendant((d, traversal) => {
+  for (const scope of scopes) scope.forEachDescendant((d, traversal) => {
     // Without an `up`, a whole file is read, except what undoes it.
-    if (scope === f.sf && isDown(f, d)) {
+    if (scope === f.sf && isBackward(f, d)) {
       traversal.skip();
       return;
     }
@@ -69,8 +69,11 @@ export function readEmbeddedSql(f: TsFile): void {
       literals.push(d);
     }
   });
-  const unique = [...new Set(literals)].sort((a, b) => a.getStart() - b.getStart());
-  for (const lit of unique) {
+  // In the order the steps run (`beforeUp` before `up`), each step's literals in the order written.
+  const seen = new Set<Node>();
+  for (const lit of literals) {
+    if (seen.has(lit)) continue;
+    seen.add(lit);
     const cooked = cook(f, lit);
     if (!cooked || !DDL.test(cooked.text)) continue;
     const read = extractSql(f.facts.file, withoutHoles(cooked), migration);
@@ -83,12 +86,32 @@ function isLiteral(f: TsFile, n: Node): boolean {
   return N.isStringLiteral(n) || N.isNoSubstitutionTemplateLiteral(n) || N.isTemplateExpression(n);
 }
 
-/** What undoes a migration (`down`), read by nothing. */
-function isDown(f: TsFile, d: Node): boolean {
+/** The steps that undo a migration, read by nothing. */
+const BACKWARD = new Set(['down', 'beforeDown', 'afterDown']);
+
+function isBackward(f: TsFile, d: Node): boolean {
   const { Node: N } = f.tm;
-  if (N.isFunctionDeclaration(d) || N.isMethodDeclaration(d) || N.isPropertyAssignment(d)) return d.getName() === 'down';
-  if (N.isVariableDeclaration(d)) return d.getName() === 'down';
+  if (N.isFunctionDeclaration(d) || N.isMethodDeclaration(d) || N.isPropertyAssignment(d) || N.isVariableDeclaration(d)) return BACKWARD.has(d.getName() ?? '');
   return false;
+}
+
+/**
+ * The functions that move a migration forward, in the order they run: `up`, and the `beforeUp` / `afterUp`
+ * some runners call around it (logto's alteration scripts create indexes `concurrently` in `beforeUp`,
+ * outside the transaction of `up`).
+ */
+function forwardSteps(f: TsFile): Node[] {
+  const up = upFunction(f);
+  if (!up) return [];
+  const { Node: N } = f.tm;
+  // The hooks sit beside `up`: properties of the same object, or methods of the same class.
+  const holder = up.getParentWhile((p) => !N.isObjectLiteralExpression(p) && !N.isClassDeclaration(p) && !N.isClassExpression(p))?.getParent();
+  const hook = (name: string): Node | undefined => {
+    if (!holder || !(N.isObjectLiteralExpression(holder) || N.isClassDeclaration(holder) || N.isClassExpression(holder))) return undefined;
+    const member = N.isObjectLiteralExpression(holder) ? holder.getProperty(name) : holder.getMember(name);
+    return member && N.isPropertyAssignment(member) ? member.getInitializer() : member;
+  };
+  return [hook('beforeUp'), up, hook('afterUp')].filter((n): n is Node => !!n);
 }
 
 /** The literal's text with each character's place; substitutions of this file's string constants are filled in. */
