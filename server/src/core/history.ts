@@ -1,11 +1,13 @@
 import type { Dialect } from './config';
 import { addColumn, IndexedColumn, newTable, TableDef, tableKey } from './tables';
-import { AlembicConfigFact, ColumnFact, FileFacts, NameExpr, TypeFact } from './types';
+import { AlembicConfigFact, ColumnFact, FileFacts, MigrationOp, NameExpr, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
 export interface HistoryResolver {
   resolveName(file: string, expr: NameExpr | undefined): string | undefined;
   resolveType(file: string, type: TypeFact | undefined): TypeFact | undefined;
+  /** The workspace files a dotted module name stands for, for `helper_ops.upgrade()` in a revision. */
+  moduleFiles?(module: string): string[];
 }
 
 /** A point in migration history: an operation of a migration file. */
@@ -109,6 +111,7 @@ export class MigrationHistory {
   /** Replays every timeline of migrations and returns the tables they leave, with their history. */
   static replay(files: Iterable<FileFacts>, resolver: HistoryResolver, dialect: Dialect): MigrationHistory {
     const all = [...files];
+    const byFile = new Map(all.map((f) => [f.file, f]));
     const configs = all.filter((f) => f.alembicConfig).sort((a, b) => naturalCompare(a.file, b.file));
     const timelines = new Map<string, FileFacts[]>();
     const outside = new Map<string, string>();
@@ -137,7 +140,7 @@ export class MigrationHistory {
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
       const sqlite = dialect === 'sqlite' || (timeline.startsWith('folder:') && /sqlite/i.test(timeline));
       for (const [order, m] of ordered.entries()) placeOf.set(m.file, { timeline, order, sqlite });
-      const { state, history } = replayTimeline(ordered, resolver);
+      const { state, history } = replayTimeline(ordered, resolver, byFile);
       lives.set(timeline, history);
       for (const [k, d] of state) tables.set(k, d);
     }
@@ -196,7 +199,7 @@ function revisionOrder(members: FileFacts[]): FileFacts[] {
 }
 
 /** Replays one timeline's operations in order. */
-function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { state: Map<string, TableDef>; history: Map<string, Life[]> } {
+function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile: Map<string, FileFacts>): { state: Map<string, TableDef>; history: Map<string, Life[]> } {
   const state = new Map<string, TableDef>();
   const history = new Map<string, Life[]>();
   const begin = (def: TableDef, pos: number) => {
@@ -222,8 +225,8 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver): { stat
     state.set(key, next);
     begin(next, pos);
   };
-  for (const [order, m] of ordered.entries()) {
-    for (const [i, raw] of m.migration!.ops.entries()) {
+  for (const [order, revision] of ordered.entries()) {
+    for (const [i, step] of revision.migration!.ops.entries()) for (const { m, op: raw } of withModules(revision, step, resolver, byFile, 0)) {
       const pos = order * MIGRATION_STRIDE + i;
       // `public` is PostgreSQL's default schema: `public.members` and `members` are one table to the database.
       const op = 'schema' in raw && raw.schema === 'public' ? { ...raw, schema: undefined } : raw;
@@ -329,6 +332,18 @@ function addKey(def: TableDef, columns: string[], primary: boolean): void {
     if (primary) for (const name of columns) set(name, { primaryKey: true });
     if (!def.keys.some((k) => k.length === columns.length && k.every((x, i) => x === columns[i]))) def.keys.push(columns);
   }
+}
+
+/**
+ * The operations one step of a revision performs, with the file each belongs to: the step itself, or for
+ * `helper_ops.upgrade()` the operations of that module's `upgrade()` (a few modules deep), all at the step's
+ * place in history. A module FK Guard cannot find performs nothing it knows of.
+ */
+function withModules(m: FileFacts, op: MigrationOp, resolver: HistoryResolver, byFile: Map<string, FileFacts>, depth: number): Array<{ m: FileFacts; op: MigrationOp }> {
+  if (op.op !== 'run_module') return [{ m, op }];
+  const helper = (resolver.moduleFiles?.(op.module) ?? []).map((f) => byFile.get(f)).find((f) => f?.migration && f.file !== m.file);
+  if (!helper || depth >= 3) return [];
+  return helper.migration!.ops.flatMap((o) => withModules(helper, o, resolver, byFile, depth + 1));
 }
 
 /** Removes a column by its database name, and the attribute that pointed at it. */

@@ -258,7 +258,9 @@ export type MigrationOp =
    * loop over something it cannot read): from here on, the type of `column` in any table (of any column,
    * when the column is not named either) is unknown.
    */
-  | { op: 'alter_unknown_table'; column?: string };
+  | { op: 'alter_unknown_table'; column?: string }
+  /** `helper_ops.upgrade()`: the operations of that imported module's `upgrade()` run here. */
+  | { op: 'run_module'; module: string };
 
 /** Where the foreign key's own column is, so the type can be compared and fixed. */
 export interface ReferenceSource {

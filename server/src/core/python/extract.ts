@@ -1162,6 +1162,7 @@ class Extractor {
       if (s.type !== 'expression_statement') continue;
       const e = s.namedChildren[0];
       if (e?.type === 'call' && this.followedHelper(e, batches)) continue;
+      if (e?.type === 'call' && this.moduleUpgrade(e)) continue;
       if (e?.type === 'call') this.migrationCall(e, batches);
       else if (e?.type === 'assignment') {
         const r = e.childForFieldName('right');
@@ -1241,6 +1242,20 @@ class Extractor {
       this.following.pop();
       this.bindings = outer;
     }
+    return true;
+  }
+
+  /**
+   * `ml2_init_ops.upgrade()` in `upgrade()`, where `ml2_init_ops` is an imported module: that module's
+   * operations run here, which the history replays at this place (see `withModules` in history.ts).
+   */
+  private moduleUpgrade(node: Node): boolean {
+    const f = node.childForFieldName('function');
+    if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'upgrade') return false;
+    const object = f.childForFieldName('object');
+    const imp = object?.type === 'identifier' ? this.facts.imports.find((i) => i.local === object.text) : undefined;
+    if (!imp || imp.module.startsWith('.')) return false;
+    this.migration().ops.push({ op: 'run_module', module: imp.name ? `${imp.module}.${imp.name}` : imp.module });
     return true;
   }
 
@@ -1440,6 +1455,9 @@ class Extractor {
    * primary_key=True)`): what it returns, so `id = pk()` in a class is that column.
    */
   private columnHelper(def: Node): ColumnFact | undefined {
+    // Most module-level functions build no column: a look at the text spares walking their bodies.
+    const source = this.text.slice(def.startIndex, def.endIndex);
+    if (!/\b(Column|mapped_column)\(/.test(source) && !(this.facts.columnPartials ?? []).some((p) => source.includes(`${p}(`))) return undefined;
     const body = def.childForFieldName('body');
     const returns = def.descendantsOfType('return_statement');
     if (!body || returns.length !== 1) return undefined;
