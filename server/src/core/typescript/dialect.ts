@@ -22,8 +22,30 @@ export function isTypeScriptCandidate(text: string): boolean {
     || EMBEDDED_DDL.test(text);
 }
 
-/** SQL DDL in a string (`queryRunner.query('CREATE TABLE …')`, a `sql` template): see `embeddedSql.ts`. */
-const EMBEDDED_DDL = /\b(?:create|alter)\s+table\b|\bcreate\s+unique\s+index\b/i;
+/**
+ * SQL DDL in a string (`queryRunner.query('CREATE TABLE …')`, a `sql` template): a quote or backtick, then
+ * the statement's first words. See `embeddedSql.ts`.
+ */
+const EMBEDDED_DDL = /[`'"]\s*(?:(?:--[^\n]*\n|\/\*[\s\S]{0,200}?\*\/)\s*)*(?:(?:create|alter)\s+table|create\s+unique\s+index)\b/i;
+
+/**
+ * A minified or bundled file (`*.min.js`, or a line with more code on it than any hand-written line has;
+ * blanks do not count, so a long run of spaces is not taken for a bundle): never model code, and slow to
+ * walk. It is not read, whatever it mentions.
+ */
+export function isMinified(file: string, text: string): boolean {
+  if (/\.min\.[cm]?js$/.test(file)) return true;
+  let start = 0;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (end - start > MAX_LINE && text.slice(start, end).replace(/\s+/g, '').length > MAX_LINE) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+const MAX_LINE = 20_000;
 
 const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
   [/typeorm/, readTypeorm],
@@ -51,7 +73,7 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
     language: 'typescript',
     extensions: TYPESCRIPT_EXTENSIONS,
     // A knexfile imports nothing, but its `client` says which database the project runs on.
-    isCandidate: (file, text) => isTypeScriptCandidate(text) || isKnexfile(file),
+    isCandidate: (file, text) => (isTypeScriptCandidate(text) || isKnexfile(file)) && !isMinified(file, text),
     extract(file: string, text: string): FileFacts {
       tm ??= load();
       project ??= new tm.Project({

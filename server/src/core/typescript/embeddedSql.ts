@@ -15,8 +15,11 @@ const RUNNERS = new Set(['query', 'raw', 'execute', 'exec', 'unsafe', '$executeR
 /** Template tags whose text is SQL: slonik, postgres.js, `@vercel/postgres`, Drizzle's `sql`, Prisma's raw tags. */
 const SQL_TAGS = new Set(['sql', 'SQL', '$executeRaw', '$queryRaw']);
 
-/** Only text that can define a table or a foreign key is worth the SQL parser's time. */
-const DDL = /\b(?:create|alter|drop)\s+(?:(?:global\s+|local\s+)?(?:temporary\s+|temp\s+|unlogged\s+)?table|unique\s+index)\b/i;
+/** Only text that starts as DDL (a table or a foreign key) is worth the SQL parser's time. */
+const DDL = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*(?:create|alter|drop)\s+(?:(?:global\s+|local\s+)?(?:temporary\s+|temp\s+|unlogged\s+)?table|unique\s+index)\b/i;
+
+/** The longest literal read as SQL: a migration's statements, not a bundled grammar or a dump. */
+const MAX_LITERAL = 256 * 1024;
 
 /** Stands for a `${...}` FK Guard cannot read; a statement holding one is left unread. */
 const HOLE = 'fkguard_hole';
@@ -50,12 +53,16 @@ export function readEmbeddedSql(f: TsFile): void {
   const scopes = steps.length > 0 ? steps : [f.sf];
   const literals: Node[] = [];
   const { Node: N } = f.tm;
-  for (const scope of scopes) scope.forEachDescendant((d, traversal) => {
+  const full = f.sf.getFullText();
+  const K = f.tm.SyntaxKind;
+  // Only these are looked at: the rest of the tree is walked without wrapping a node for it.
+  const kinds = new Set([
+    K.TaggedTemplateExpression, K.CallExpression, K.StringLiteral, K.NoSubstitutionTemplateLiteral, K.TemplateExpression,
+    K.FunctionDeclaration, K.MethodDeclaration, K.PropertyAssignment, K.VariableDeclaration,
+  ]);
+  for (const scope of scopes) f.walk(scope, (d) => {
     // Without an `up`, a whole file is read, except what undoes it.
-    if (scope === f.sf && isBackward(f, d)) {
-      traversal.skip();
-      return;
-    }
+    if (scope === f.sf && isBackward(f, d)) return 'skip';
     if (N.isTaggedTemplateExpression(d)) {
       const tag = d.getTag().getText().split('.').pop() ?? '';
       if (SQL_TAGS.has(tag)) literals.push(d.getTemplate());
@@ -63,17 +70,20 @@ export function readEmbeddedSql(f: TsFile): void {
       const callee = d.getExpression();
       const arg = d.getArguments()[0];
       if (N.isPropertyAccessExpression(callee) && RUNNERS.has(callee.getName()) && arg && isLiteral(f, arg)) literals.push(arg);
-    } else if (isLiteral(f, d) && /\/\*\s*sql\s*\*\/\s*$/i.test(f.sf.getFullText().slice(d.getPos(), d.getStart()))) {
+    } else if (isLiteral(f, d) && /\/\*\s*sql\s*\*\/\s*$/i.test(full.slice(d.getPos(), d.getStart()))) {
       // The trivia right before the literal ends with `/* sql */` (a comment on the literal's own line is not
       // one of its "leading comments" for the compiler, so the text is read).
       literals.push(d);
     }
-  });
+  }, kinds);
   // In the order the steps run (`beforeUp` before `up`), each step's literals in the order written.
   const seen = new Set<Node>();
   for (const lit of literals) {
     if (seen.has(lit)) continue;
     seen.add(lit);
+    // A literal is SQL only when it starts (after blanks and comments) with DDL; one too large for a schema
+    // statement list is not read (a bundled asset, a data dump).
+    if (lit.getEnd() - lit.getStart() > MAX_LITERAL) continue;
     const cooked = cook(f, lit);
     if (!cooked || !DDL.test(cooked.text)) continue;
     const read = extractSql(f.facts.file, withoutHoles(cooked), migration);

@@ -17,18 +17,15 @@ export function readKnex(f: TsFile): void {
   const { Node: N } = f.tm;
   const scope = upFunction(f) ?? f.sf;
   const calls: CallExpression[] = [];
-  scope.forEachDescendant((d, traversal) => {
+  f.walk(scope, (d) => {
     // Without an `up`, a whole file is read, except what undoes it.
-    if (scope === f.sf && isDown(f, d)) {
-      traversal.skip();
-      return;
-    }
+    if (scope === f.sf && isDown(f, d)) return 'skip';
     if (!N.isCallExpression(d)) return;
     const callee = d.getExpression();
     if (!N.isPropertyAccessExpression(callee) || !SCHEMA_CALLS.has(callee.getName())) return;
     if (!/\bschema\b/.test(callee.getExpression().getText())) return;
     calls.push(d);
-  });
+  }, new Set([...UP_KINDS(f), f.tm.SyntaxKind.CallExpression]));
   if (calls.length === 0) return;
   // `knex.schema.createTable('a', ...).createTable('b', ...)`: the inner call runs first, and its name comes first.
   const nameStart = (c: CallExpression) => (c.getExpression() as unknown as { getNameNode(): Node }).getNameNode().getStart();
@@ -49,18 +46,24 @@ function isDown(f: TsFile, d: Node): boolean {
   return false;
 }
 
+/** The nodes that can hold `up`: only these are wrapped while the whole file is walked. */
+const UP_KINDS = (f: TsFile) => {
+  const K = f.tm.SyntaxKind;
+  return new Set([K.FunctionDeclaration, K.VariableDeclaration, K.MethodDeclaration, K.PropertyAssignment, K.BinaryExpression]);
+};
+
 /** The body of `up`, however the migration exports it (Knex and sequelize-cli alike). */
 export function upFunction(f: TsFile): Node | undefined {
   const { Node: N } = f.tm;
   let found: Node | undefined;
-  f.sf.forEachDescendant((d, traversal) => {
-    if (found) return traversal.stop();
+  f.walk(f.sf, (d) => {
+    if (found) return 'stop';
     if (N.isFunctionDeclaration(d) && d.getName() === 'up') found = d;
     else if (N.isVariableDeclaration(d) && d.getName() === 'up') found = d.getInitializer();
     else if (N.isMethodDeclaration(d) && d.getName() === 'up') found = d;
     else if (N.isPropertyAssignment(d) && d.getName() === 'up') found = d.getInitializer();
-    else if (N.isBinaryExpression(d) && /^(module\.)?exports\.up$/.test(d.getLeft().getText())) found = d.getRight();
-  });
+    else if (N.isBinaryExpression(d) && N.isPropertyAccessExpression(d.getLeft()) && /^(module\.)?exports\.up$/.test(d.getLeft().getText())) found = d.getRight();
+  }, UP_KINDS(f));
   return found;
 }
 

@@ -16,7 +16,7 @@ export function readSequelize(f: TsFile): void {
   if (f.importsFrom('drizzle-orm', 'typeorm')) return;
   const classes = new Map(f.sf.getClasses().map((c) => [c.getName() ?? '', c]));
   if (f.importsFrom('sequelize-typescript')) for (const cls of classes.values()) decoratedModel(f, cls);
-  f.sf.forEachDescendant((d) => {
+  f.walk(f.sf, (d) => {
     if (!N.isCallExpression(d)) return;
     const callee = d.getExpression();
     if (!N.isPropertyAccessExpression(callee)) return;
@@ -329,7 +329,7 @@ function migrations(f: TsFile): void {
   const qi = fn?.getParameters()[0]?.getName();
   if (!fn || !qi) return;
   const calls: Node[] = [];
-  fn.forEachDescendant((d) => {
+  f.walk(fn, (d) => {
     if (!N.isCallExpression(d)) return;
     const callee = d.getExpression();
     if (N.isPropertyAccessExpression(callee) && callee.getExpression().getText() === qi) calls.push(d);

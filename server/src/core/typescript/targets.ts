@@ -63,12 +63,12 @@ export function readTargets(f: TsFile): void {
       if (d) found.add(d);
     }
   };
-  f.sf.forEachDescendant((d) => {
+  f.walk(f.sf, (d) => {
     if (knexfile && N.isPropertyAssignment(d) && f.propertyName(d.getNameNode()) === 'client') {
       for (const s of literals(f, d.getInitializer())) if (DRIVERS[s]) found.add(DRIVERS[s]);
     } else if (N.isNewExpression(d) || N.isCallExpression(d)) {
       const callee = d.getExpression();
-      const name = N.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+      const name = N.isPropertyAccessExpression(callee) ? callee.getName() : N.isIdentifier(callee) ? callee.getText() : '';
       if (!CONNECTORS.has(name)) return;
       const arg = d.getArguments()[0];
       options(arg, 'type');
@@ -80,7 +80,7 @@ export function readTargets(f: TsFile): void {
         options(d.getInitializer(), 'client');
       }
     }
-  });
+  }, new Set([f.tm.SyntaxKind.PropertyAssignment, f.tm.SyntaxKind.NewExpression, f.tm.SyntaxKind.CallExpression, f.tm.SyntaxKind.VariableDeclaration]));
   if (found.size > 0) f.facts.targets = [...found].sort();
 }
 
