@@ -25,6 +25,19 @@ export interface FkGuardConfig {
   };
   /** Files larger than this many bytes are skipped with a message. */
   maxFileSize: number;
+  /**
+   * The configuration file the workspace uses, as the host read it, so that a fix can add a table to
+   * `external-tables` there: the file id (like a source file's), its text, and whether FK Guard's settings are
+   * in it. A `pyproject.toml` without `[tool.fkguard]` is named when no other file holds settings.
+   */
+  origin?: ConfigOrigin;
+}
+
+export interface ConfigOrigin {
+  file: string;
+  text: string;
+  /** `pyproject`: the `[tool.fkguard]` table of a pyproject.toml (created when absent); `toml`; `json`. */
+  kind: 'pyproject' | 'toml' | 'json';
 }
 
 export const DEFAULT_CONFIG: FkGuardConfig = {

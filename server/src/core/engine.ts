@@ -5,6 +5,7 @@ import { SchemaSnapshot } from './schemaSnapshot';
 import { extractPython, extractPythonAfterEdit, shiftSpansInPlace } from './python/extract';
 import { isPythonCandidate, scanConstants, scanImports } from './python/prefilter';
 import { ParserInput, parserInput } from './python/unreadable';
+import { withSuppressions } from './suppress';
 import { emptyFacts, moduleFromPath } from './facts';
 import { checkFile } from './rules';
 import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
@@ -159,7 +160,7 @@ export class Engine {
     if (!('rootNode' in tree)) {
       this.dropTree(file);
       this.lastGood.delete(file);
-      return this.setFacts(tree);
+      return this.setFacts(withSuppressions(tree, text));
     }
     let facts: FileFacts;
     let movedInPlace = false;
@@ -190,7 +191,7 @@ export class Engine {
       if (opts.keepTree) this.trees.set(file, { tree, text, rewritten: input.rewritten });
       else tree.delete();
     }
-    return this.setFacts(facts, movedInPlace);
+    return this.setFacts(withSuppressions(facts, text), movedInPlace);
   }
 
   /**
@@ -424,7 +425,7 @@ export function analyzeSource(python: PythonSupport, dialects: readonly SourceDi
   if (!dialect) return analyzeText(python, file, text);
   if (!dialect.isCandidate(file, text)) return undefined;
   try {
-    return dialect.extract(file, text);
+    return withSuppressions(dialect.extract(file, text), text);
   } catch (e) {
     const message = `FK Guard could not read this file: ${e instanceof Error ? e.message : String(e)}`;
     return { ...emptyFacts(file, text, dialect.language), errors: [{ message, span: { start: 0, end: 0 } }] };
@@ -446,9 +447,9 @@ export function analyzeText(python: PythonSupport, file: string, text: string): 
   }
   const input = parserInput(text);
   const tree = parseGuarded(python, file, input);
-  if (!('rootNode' in tree)) return tree;
+  if (!('rootNode' in tree)) return withSuppressions(tree, text);
   try {
-    return extractGuarded(python, file, input.text, tree);
+    return withSuppressions(extractGuarded(python, file, input.text, tree), text);
   } finally {
     tree.delete();
   }

@@ -389,6 +389,8 @@ export interface FileFacts {
   lineStarts: number[];
   /** The file was not parsed: only its module-level string constants were read. */
   constantsOnly?: true;
+  /** `fkguard: ignore` comments and what quick fixes need of the lines (see `suppress.ts`). */
+  suppressions?: FileSuppressions;
   /**
    * The databases this file says the project runs on (a TypeORM `DataSource({ type: 'mysql' })`, a knexfile's
    * `client`, a Drizzle `mysqlTable`); the index combines every file's into the dialect that judges, unless
@@ -441,6 +443,29 @@ export interface UncheckedReference {
   reason: UncheckedReason;
   /** One sentence on what FK Guard could not know. */
   detail: string;
+}
+
+/** One `# fkguard: ignore[...]` comment (`--` in SQL, `// fkguard-ignore[...]` in TS/JS, `//` in Prisma). */
+export interface SuppressionComment {
+  line: number;
+  /** The rules named in brackets, as written; absent for a bare `ignore`, which silences every rule. */
+  rules?: string[];
+  /** The marker itself, from its comment sign to its end (`# fkguard: ignore[unknown-table]`). */
+  span: Span;
+  /** The bracket list's inside, where rules are added or removed, for a marker that has one. */
+  rulesSpan?: Span;
+  /** What removing the marker deletes: with the blanks before it, or the whole line when it is alone. */
+  removeSpan: Span;
+}
+
+export interface FileSuppressions {
+  comments: SuppressionComment[];
+  /** The text's length: where the last line ends. */
+  length: number;
+  /** Lines that end in `\r\n` (a two-character break): every one (`all`), or the list of them, or none. */
+  crlf?: 'all' | number[];
+  /** Lines that end inside a construct where no comment can follow (after a backslash continuation). */
+  noComment?: number[];
 }
 
 export interface TextEdit {

@@ -45,8 +45,10 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<C
     } catch (err) {
       return { ok: false, file, error: `${file}: cannot read the configuration file (${errnoText(err)}).` };
     }
-    return configFromText(file, text, true);
+    return withOrigin(configFromText(file, text, true), root, file, text);
   }
+  // A pyproject.toml without FK Guard's table is where "Add to external-tables" creates `[tool.fkguard]`.
+  let pyproject: { file: string; text: string } | undefined;
   for (const name of CONFIG_FILE_NAMES) {
     const file = path.join(root, name);
     let text: string;
@@ -58,10 +60,28 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<C
       return { ok: false, file, error: `${file}: cannot read the configuration file (${errnoText(err)}).` };
     }
     const loaded = configFromText(file, text, false);
-    if (loaded.ok && loaded.file === undefined) continue;
-    return loaded;
+    if (loaded.ok && loaded.file === undefined) {
+      // A broken one is not edited: appending to it would not make it readable.
+      if (name === 'pyproject.toml' && parseRaw(file, text).ok) pyproject = { file, text };
+      continue;
+    }
+    return withOrigin(loaded, root, file, text);
   }
+  if (pyproject) return withOrigin({ ok: true, config: DEFAULT_CONFIG, errors: [] }, root, pyproject.file, pyproject.text);
   return { ok: true, config: DEFAULT_CONFIG, errors: [] };
+}
+
+/**
+ * Tells the core which file holds (or will hold) the settings, with its text, so that the "Add to
+ * external-tables" fix can edit it; the core never reads files itself. The file id is relative to `root`,
+ * like the ids of source files, which is what the editor and `--fix` resolve edits against.
+ */
+function withOrigin(loaded: ConfigLoad, root: string, file: string, text: string): ConfigLoad {
+  if (!loaded.ok) return loaded;
+  const name = path.basename(file).toLowerCase();
+  const kind = name === 'pyproject.toml' ? 'pyproject' : name.endsWith('.json') ? 'json' : 'toml';
+  const id = path.relative(root, file).split(path.sep).join('/');
+  return { ...loaded, config: { ...loaded.config, origin: { file: id, text, kind } } };
 }
 
 /**

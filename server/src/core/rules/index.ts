@@ -7,6 +7,7 @@ import { crossMetadata } from './cross-metadata';
 import { notUniqueTarget } from './not-unique-target';
 import { declaredAttrNotes } from './declared-attr-note';
 import { parseErrors } from './parse-error';
+import { applySuppressions, externalTableFix } from '../suppress';
 import { RefCheck, rangeOfRef, resolveReference, uncheckedOf } from './resolve';
 import { typeMismatch } from './type-mismatch';
 import { unknownColumn } from './unknown-column';
@@ -53,11 +54,13 @@ export function checkFile(
     const check: RefCheck = { facts, ref, index, config, display, range: rangeOfRef(facts, ref), resolution, suggested };
     for (const rule of RULES) {
       const f = rule(check);
-      if (f) add(f);
+      if (!f) continue;
+      const external = f.rule === 'unknown-table' && resolution.kind === 'no-table' ? externalTableFix(config, resolution.schema ? `${resolution.schema}.${resolution.table}` : resolution.table) : undefined;
+      add(external ? { ...f, fixes: [...f.fixes, external] } : f);
     }
     const u = uncheckedOf(check);
     if (u) unchecked.push({ file: facts.file, range: check.range, reference: display || undefined, reason: u.reason, detail: u.detail });
   }
   for (const f of declaredAttrNotes(facts, index, config)) add(f);
-  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return applySuppressions(facts, out, config).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

@@ -1,0 +1,136 @@
+// Issue 7, "Suppressing what FK Guard can't know": `# fkguard: ignore[rule]` comments (in each language's
+// syntax), the "Ignore this line" and "Add `x` to external-tables" quick fixes carried by the finding, and
+// `unused-suppression`. The per-language fixture is test/fixtures/engine/50-suppressions; these are the fixes.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { FileChangeType } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_CONFIG, FkGuardConfig } from '../../server/src/core/config';
+import { externalTableFix } from '../../server/src/core/suppress';
+import { applyEdits } from '../../server/src/core/text';
+import { configFromText } from '../../server/src/host/configFile';
+import { createEngine } from '../../server/src/host/python';
+import { LspClient } from '../lsp/harness';
+
+const ORDERS = [
+  'from sqlalchemy import Column, ForeignKey, Integer',
+  'from sqlalchemy.orm import declarative_base',
+  'Base = declarative_base()',
+  '',
+  'class Order(Base):',
+  '    __tablename__ = "orders"',
+  '    id = Column(Integer, primary_key=True)',
+  '    user_id = Column(Integer, ForeignKey("user.id"))',
+  '    payer_id = Column(',
+  '        Integer, ForeignKey("payer.id"),',
+  '    )',
+  '    other_id = Column(Integer, ForeignKey("other.id"), \\',
+  '        nullable=True)',
+  '',
+];
+
+async function findingsOf(text: string, config: FkGuardConfig = DEFAULT_CONFIG) {
+  const engine = await createEngine(config);
+  engine.updateFile('orders.py', text);
+  const out = engine.findings('orders.py');
+  engine.dispose();
+  return out;
+}
+
+describe('reliability: suppressions and their quick fixes (issue 7)', function () {
+  this.timeout(60000);
+
+  for (const eol of ['\n', '\r\n', '\r']) {
+    it(`"Ignore this line" writes the marker before the line's own ${JSON.stringify(eol)} and silences the finding`, async () => {
+      const text = ORDERS.join(eol);
+      const findings = await findingsOf(text);
+      const user = findings.find((f) => f.reference === 'user.id')!;
+      const fix = user.fixes.find((f) => f.title === 'Ignore `unknown-table` on this line')!;
+      const fixed = applyEdits(text, fix.edits);
+      assert.equal(fixed, text.replace('ForeignKey("user.id"))', 'ForeignKey("user.id"))  # fkguard: ignore[unknown-table]'));
+      const after = await findingsOf(fixed);
+      assert.deepEqual(after.map((f) => f.reference).sort(), ['other.id', 'payer.id']);
+    });
+  }
+
+  it('inside a multi-line call the marker goes on the finding line; after a backslash it is not offered', async () => {
+    const text = ORDERS.join('\n');
+    const findings = await findingsOf(text);
+    const payer = findings.find((f) => f.reference === 'payer.id')!;
+    const fixed = applyEdits(text, payer.fixes.find((f) => f.title.startsWith('Ignore'))!.edits);
+    assert.match(fixed, /Integer, ForeignKey\("payer\.id"\),  # fkguard: ignore\[unknown-table\]\n {4}\)/);
+    assert.deepEqual((await findingsOf(fixed)).filter((f) => f.reference === 'payer.id'), []);
+    // `other_id = Column(Integer, ForeignKey("other.id"), \` ends in a backslash: no comment may follow it.
+    const other = findings.find((f) => f.reference === 'other.id')!;
+    assert.ok(!other.fixes.some((f) => f.title.startsWith('Ignore')));
+  });
+
+  it('a marker that silences nothing is unused-suppression, and its fix removes it exactly', async () => {
+    const text = ORDERS.join('\n').replace('primary_key=True)', 'primary_key=True)  # fkguard: ignore');
+    const unused = (await findingsOf(text)).filter((f) => f.rule === 'unused-suppression');
+    assert.equal(unused.length, 1);
+    assert.equal(unused[0].severity, 'info');
+    assert.equal(applyEdits(text, unused[0].fixes[0].edits), ORDERS.join('\n'));
+  });
+
+  const CASES: Array<[string, string, string]> = [
+    ['pyproject.toml', '[project]\nname = "shop"\n', '[project]\nname = "shop"\n\n[tool.fkguard]\nexternal-tables = ["user"]\n'],
+    ['pyproject.toml', '[tool.fkguard]\ndialect = "postgresql"\n\n[tool.ruff]\nline-length = 100\n', '[tool.fkguard]\nexternal-tables = ["user"]\ndialect = "postgresql"\n\n[tool.ruff]\nline-length = 100\n'],
+    ['pyproject.toml', '[tool.fkguard]\nexternal-tables = [\n  "auth.users",\n]\n', '[tool.fkguard]\nexternal-tables = [\n  "auth.users", "user"\n]\n'],
+    ['fkguard.toml', 'external_tables = ["a"]  # ours\n\n[rules]\n', 'external_tables = ["a", "user"]  # ours\n\n[rules]\n'],
+    ['fkguard.toml', 'dialect = "mysql"\r\n', 'external-tables = ["user"]\r\ndialect = "mysql"\r\n'],
+    ['.fkguard.json', '{ "externalTables": ["a"] }', '{\n  "externalTables": [\n    "a",\n    "user"\n  ]\n}\n'],
+  ];
+  for (const [file, before, after] of CASES) {
+    it(`"Add to external-tables" edits ${file} ${JSON.stringify(before.slice(0, 30))}… and the finding goes`, async () => {
+      const loaded = configFromText(`/ws/${file}`, before, false);
+      assert.ok(loaded.ok);
+      const kind = file === 'pyproject.toml' ? 'pyproject' : file.endsWith('.json') ? 'json' : 'toml';
+      const config = { ...loaded.config, origin: { file, text: before, kind } as const };
+      const fix = externalTableFix(config, 'user')!;
+      assert.equal(fix.title, `Add \`user\` to external-tables (${file})`);
+      assert.ok(fix.edits.every((e) => e.file === file));
+      const written = applyEdits(before, fix.edits);
+      assert.equal(written, after);
+      const reread = configFromText(`/ws/${file}`, written, false);
+      assert.ok(reread.ok && reread.config.externalTables.includes('user'), JSON.stringify(reread));
+      const findings = await findingsOf(ORDERS.join('\n'), reread.ok ? reread.config : DEFAULT_CONFIG);
+      assert.deepEqual(findings.filter((f) => f.reference === 'user.id'), []);
+    });
+  }
+
+  it('over LSP: both quick fixes are offered from Diagnostic.data and apply', async () => {
+    const client = await LspClient.start({ fixture: 'basic' });
+    try {
+      await client.ready();
+      writeFileSync(client.path('pyproject.toml'), '[project]\nname = "shop"\n');
+      client.fileChanged('pyproject.toml', FileChangeType.Created);
+      const orders = 'app/orders.py';
+      const opened = client.open(orders, readFileSync(client.path(orders), 'utf8'));
+      const diagnostics = await client.diagnosticsFor(orders, (d) => d.some((x) => x.code === 'unknown-table' && x.data !== undefined && JSON.stringify(x.data).includes('external-tables')), opened.version);
+      const target = diagnostics.filter((d) => d.code === 'unknown-table');
+      const actions = await client.codeActions(orders, target);
+      const titles = actions.map((a) => a.title);
+      assert.ok(titles.includes('Ignore `unknown-table` on this line'), JSON.stringify(titles));
+      assert.ok(titles.includes('Add `user` to external-tables (pyproject.toml)'), JSON.stringify(titles));
+      // The config file is not open: apply its edit to the file, as the editor would, and tell the server.
+      const external = actions.find((a) => a.title.startsWith('Add'))!;
+      const change = (external.edit!.documentChanges as unknown as Array<{ textDocument: { uri: string }; edits: Array<{ range: never; newText: string }> }>)[0];
+      assert.equal(change.textDocument.uri, client.uri('pyproject.toml'));
+      const doc = TextDocument.create(change.textDocument.uri, 'toml', 0, readFileSync(client.path('pyproject.toml'), 'utf8'));
+      writeFileSync(client.path('pyproject.toml'), TextDocument.applyEdits(doc, change.edits));
+      client.fileChanged('pyproject.toml', FileChangeType.Changed);
+      await client.diagnosticsFor(orders, (d) => !d.some((x) => x.code === 'unknown-table'));
+      // And the open document's own fix: a versioned edit that silences the line.
+      writeFileSync(client.path('pyproject.toml'), '[project]\nname = "shop"\n');
+      client.fileChanged('pyproject.toml', FileChangeType.Changed);
+      const again = await client.diagnosticsFor(orders, (d) => d.some((x) => x.code === 'unknown-table'), opened.version);
+      const ignore = (await client.codeActions(orders, again.filter((d) => d.code === 'unknown-table'))).find((a) => a.title.startsWith('Ignore'))!;
+      const version = client.applyWorkspaceEdit(ignore.edit!);
+      assert.match(client.doc(orders).getText(), /ForeignKey\("user\.id"\)\)  # fkguard: ignore\[unknown-table\]/);
+      await client.diagnosticsFor(orders, (d) => d.length === 0, version);
+    } finally {
+      await client.stop();
+    }
+  });
+});
