@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG } from '../../server/src/core/config';
 import { configFromText } from '../../server/src/host/configFile';
+import { alembicConfigDialect, extractAlembicConfig } from '../../server/src/core/migrations/alembicConfig';
 import { parserInput, MAX_COMMENT_RUN } from '../../server/src/core/python/unreadable';
 import { createEngine } from '../../server/src/host/python';
 
@@ -14,6 +15,21 @@ describe('reliability: inputs that hung the core (issue 11, item 6)', function (
     const text = `[project]\nname = "x"\n${' \n'.repeat(300000)}[broken\n`;
     // Not FK Guard's file (it never mentions [tool.fkguard]), so its TOML error is other tools' business.
     assert.deepEqual(configFromText('/ws/pyproject.toml', text, false), { ok: true, config: DEFAULT_CONFIG, errors: [] });
+  });
+
+  it('a pyproject.toml of 300,000 blank lines is read for Alembic settings in one pass, not searched for minutes', () => {
+    // Blank lines of spaces and tabs: an anchored `\s*` ran on across them from every line start (minutes).
+    const blank = ' \t \n'.repeat(300000);
+    const broken = `[project]\nname = "x"\n${blank}a = [1,2\n`;
+    assert.equal(alembicConfigDialect.isCandidate!('pyproject.toml', broken), false);
+    assert.equal(extractAlembicConfig('pyproject.toml', broken).alembicConfig, undefined);
+    const configured = `[project]\nname = "x"\n${blank}[tool.alembic]\r\n${blank}script_location = "db/migrations"\n${blank}[tool.other]\nx = 1\n`;
+    assert.equal(alembicConfigDialect.isCandidate!('pyproject.toml', configured), true);
+    assert.deepEqual(extractAlembicConfig('pyproject.toml', configured).alembicConfig, {
+      scriptLocation: 'db/migrations',
+      versionLocations: ['db/migrations/versions'],
+      recursive: false,
+    });
   });
 
   it('a TypeDecorator with 20,000 comment lines in its body is read, and its dialect UUID still seen', async () => {

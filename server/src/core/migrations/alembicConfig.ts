@@ -13,7 +13,7 @@ export const alembicConfigDialect: SourceDialect = {
   // Name endings: every `.ini` (alembic.ini, alembic-prod.ini), and of TOML files only `pyproject.toml`
   // (an ending must be shorter than the name, hence no leading `py`), so `fkguard.toml` is never read as one.
   extensions: ['.ini', 'project.toml'],
-  isCandidate: (file, text) => (file.endsWith('.toml') ? /^\s*\[\s*tool\s*\.\s*alembic\s*\]/m.test(text) : /^\s*script_location\s*[=:]/m.test(text)),
+  isCandidate: (file, text) => (file.endsWith('.toml') ? /^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*alembic[ \t]*\]/m.test(text) : /^[ \t]*script_location[ \t]*[=:]/m.test(text)),
   extract: extractAlembicConfig,
 };
 
@@ -74,16 +74,20 @@ function iniSection(text: string): Map<string, unknown> {
   return out;
 }
 
-/** The `[tool.alembic]` table of a pyproject: string values and arrays of strings are all Alembic needs here. */
+/**
+ * The `[tool.alembic]` table of a pyproject: string values and arrays of strings are all Alembic needs here.
+ * Every pattern anchored at a line start takes only blanks and tabs after `^`: a `\s*` there would run on
+ * across line breaks from every line start, which made a pyproject of many blank lines take minutes.
+ */
 function tomlSection(text: string): Map<string, unknown> {
   const out = new Map<string, unknown>();
-  const start = /^\s*\[\s*tool\s*\.\s*alembic\s*\]\s*$/m.exec(text);
+  const start = /^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*alembic[ \t]*\][ \t]*\r?$/m.exec(text);
   if (!start) return out;
   const body = text.slice(start.index + start[0].length);
-  const end = /^\s*\[/m.exec(body);
+  const end = /^[ \t]*\[/m.exec(body);
   const section = end ? body.slice(0, end.index) : body;
   const str = /"((?:[^"\\]|\\.)*)"|'([^']*)'/g;
-  for (const m of section.matchAll(/^\s*([\w-]+)\s*=\s*(\[[\s\S]*?\]|"(?:[^"\\]|\\.)*"|'[^']*'|\S+)/gm)) {
+  for (const m of section.matchAll(/^[ \t]*([\w-]+)[ \t]*=[ \t]*(\[[\s\S]*?\]|"(?:[^"\\]|\\.)*"|'[^']*'|\S+)/gm)) {
     const value = m[2];
     if (value.startsWith('[')) out.set(m[1], [...value.matchAll(str)].map((s) => s[1] ?? s[2]));
     else if (/^["']/.test(value)) out.set(m[1], [...value.matchAll(str)][0]?.[1] ?? [...value.matchAll(str)][0]?.[2] ?? '');
