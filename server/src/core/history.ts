@@ -112,7 +112,12 @@ export class MigrationHistory {
   static replay(files: Iterable<FileFacts>, resolver: HistoryResolver, dialect: Dialect): MigrationHistory {
     const all = [...files];
     const byFile = new Map(all.map((f) => [f.file, f]));
-    const configs = all.filter((f) => f.alembicConfig).sort((a, b) => naturalCompare(a.file, b.file));
+    // A revision folder is left out of history only when FK Guard is sure Alembic never runs it: every
+    // configuration literal and no code setting the locations at run time. Otherwise every revision is
+    // history, one graph by revision ids, since an error must be proven and not guessed.
+    const found = all.filter((f) => f.alembicConfig).sort((a, b) => naturalCompare(a.file, b.file));
+    const sure = found.every((c) => c.alembicConfig!.literal) && !all.some((f) => f.setsAlembicLocations);
+    const configs = sure ? found : [];
     const timelines = new Map<string, FileFacts[]>();
     const outside = new Map<string, string>();
     // Every migration file has its place, also one that changes no table: its references are checked then.
