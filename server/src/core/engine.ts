@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { extractPython, extractPythonAfterEdit, shiftSpansInPlace } from './python/extract';
-import { isPythonCandidate, scanConstants, scanImports } from './python/prefilter';
+import { isPythonCandidate, scanConstants, scanImports, setsAlembicLocations } from './python/prefilter';
 import { ParserInput, parserInput } from './python/unreadable';
 import { withSuppressions } from './suppress';
 import { emptyFacts, moduleFromPath } from './facts';
@@ -442,8 +442,9 @@ export function analyzeText(python: PythonSupport, file: string, text: string): 
     // A package's `__init__.py` re-exports names (`from .base import Base`): its imports are kept so that
     // `from package import Base` elsewhere finds the class really meant.
     const imports = /(^|\/)__init__\.pyi?$/.test(file) ? scanImports(text, moduleFromPath(file)) : [];
-    if (Object.keys(constants).length === 0 && imports.length === 0) return undefined;
-    return { ...constantsOnly(file, text, constants), imports };
+    const locations = /\.pyi?$/.test(file) && setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {};
+    if (Object.keys(constants).length === 0 && imports.length === 0 && !locations.setsAlembicLocations) return undefined;
+    return { ...constantsOnly(file, text, constants), imports, ...locations };
   }
   const input = parserInput(text);
   const tree = parseGuarded(python, file, input);

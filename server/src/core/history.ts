@@ -67,7 +67,9 @@ export class MigrationHistory {
   /** The migration definition of `key`: at `at` when that is a point of history, else the final state. */
   definition(key: string, at?: HistoryPoint): TableDef | undefined {
     const found = at ? this.locate(key, at) : undefined;
-    if (!found) return at && this.placeOf.has(at.file) ? undefined : this.tables.get(key);
+    // A table the timeline of `at` never creates nor drops, made elsewhere (a Knex `createTables()` helper run
+    // before the migrations, another folder), is part of the state that timeline starts from.
+    if (!found) return this.tables.get(key);
     const life = found.lives[found.index - 1];
     return life && found.pos < life.to ? life.def : undefined;
   }
@@ -112,7 +114,12 @@ export class MigrationHistory {
   static replay(files: Iterable<FileFacts>, resolver: HistoryResolver, dialect: Dialect): MigrationHistory {
     const all = [...files];
     const byFile = new Map(all.map((f) => [f.file, f]));
-    const configs = all.filter((f) => f.alembicConfig).sort((a, b) => naturalCompare(a.file, b.file));
+    // A revision folder is left out of history only when FK Guard is sure Alembic never runs it: every
+    // configuration literal and no code setting the locations at run time. Otherwise every revision is
+    // history, one graph by revision ids, since an error must be proven and not guessed.
+    const found = all.filter((f) => f.alembicConfig).sort((a, b) => naturalCompare(a.file, b.file));
+    const sure = found.every((c) => c.alembicConfig!.literal) && !all.some((f) => f.setsAlembicLocations);
+    const configs = sure ? found : [];
     const timelines = new Map<string, FileFacts[]>();
     const outside = new Map<string, string>();
     // Every migration file has its place, also one that changes no table: its references are checked then.
@@ -156,14 +163,23 @@ function runsRevision(config: AlembicConfigFact, file: string): boolean {
 
 /**
  * The folder a migration file's timeline is named by: the deepest folder of its path whose name says
- * migrations (`db/migrations`, Prisma's `prisma/migrations/<name>/migration.sql`, `migrations-sqlite`),
- * else its own folder. Two services' migration folders are two histories.
+ * migrations as a whole word (`db/migrations`, `knex_migrations`, `migrations-sqlite`, `alterations`,
+ * `versions`), else its own folder. Two services' migration folders are two histories. A folder that holds a
+ * step's `migration.sql` (Prisma) or `up.sql`/`down.sql` (Diesel) is one step of its parent's history, even
+ * when its own name says migration (`20230404095503_add_migration`), so it is never a root.
  */
 export function migrationRoot(file: string): string {
-  const parts = file.split('/').slice(0, -1);
-  for (let i = parts.length - 1; i >= 0; i--) if (/migrat/i.test(parts[i])) return parts.slice(0, i + 1).join('/');
+  const parts = file.split('/');
+  const base = parts.pop()!;
+  if (STEP_FILE.test(base) && parts.length > 0) parts.pop();
+  for (let i = parts.length - 1; i >= 0; i--) if (ROOT_WORD.test(parts[i].replace(/([a-z])([A-Z])/g, '$1_$2'))) return parts.slice(0, i + 1).join('/');
   return parts.join('/');
 }
+
+/** The file a one-migration folder holds (Prisma's `migration.sql`, Diesel's `up.sql`/`down.sql`). */
+const STEP_FILE = /^(migration|up|down)\.sql$/i;
+/** A folder name with one of these words (split at non-letters and camelCase) holds a history. */
+const ROOT_WORD = /(^|[^a-z])(migrations?|migrate|alterations|versions)([^a-z]|$)/i;
 
 /**
  * Revision order: parents (`down_revision`, a tuple for a merge) before children, else natural path order.

@@ -1220,6 +1220,7 @@ function provision(f: FileFacts): Provision {
   }
   // Where Alembic's revisions live decides which files are history at all.
   if (f.alembicConfig) add('migrations', sig(f.alembicConfig));
+  if (f.setsAlembicLocations) add('migrations', 'locations set in code');
   if (f.migration) {
     // A migration is one step of a history: any change to it may change every table it touches.
     const h = sig([f.migration, f.tables.filter((t) => t.origin === 'migration')]);

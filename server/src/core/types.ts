@@ -351,6 +351,11 @@ export interface AlembicConfigFact {
   versionLocations: string[];
   /** `recursive_version_locations = true`: revisions in subfolders of a location count too. */
   recursive: boolean;
+  /**
+   * Every location is a literal folder (at most `%(here)s` in it). Another interpolation, an environment
+   * variable or a package resource (`pkg:path`) leaves FK Guard unsure which folder Alembic runs.
+   */
+  literal: boolean;
 }
 
 /** Everything FK Guard knows about one file. Derived from its text alone. */
@@ -367,6 +372,12 @@ export interface FileFacts {
   migration?: { revision?: string; downRevision?: string[]; ops: MigrationOp[] };
   /** An Alembic configuration file: the folders of the revisions Alembic runs. */
   alembicConfig?: AlembicConfigFact;
+  /**
+   * This Python file sets Alembic's `version_locations` or `script_location` at run time
+   * (`config.set_main_option("version_locations", ...)`, `context.script.version_locations = [...]`),
+   * so no configuration file alone says which revisions Alembic runs.
+   */
+  setsAlembicLocations?: true;
   metadataRoots: MetadataRootFact[];
   /**
    * Module-level names bound by an assignment that is recorded nowhere else: the right-hand side as written

@@ -24,6 +24,10 @@ export function extractAlembicConfig(file: string, text: string): FileFacts {
   if (typeof script !== 'string' || script.trim() === '') return facts;
   const here = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   const resolve = (p: string) => joinPath(here, p.trim().replace(/%\(here\)s/g, '.').replace(/^([\w.]+):/, (_, pkg: string) => `${pkg.replace(/\./g, '/')}/`));
+  // A location FK Guard cannot place for sure: another `%(name)s` interpolation, an environment variable, a `~`,
+  // or a package resource (`pkg:path`, `prefect:server:database:_migrations`), which Python resolves from
+  // wherever the package is installed, not from the ini's folder.
+  const unsure = (p: string) => /%\((?!here\))|\$|^~|^[\w.]+:(?![\\/])/.test(p.trim());
   const scriptDir = resolve(script);
   const raw = values.get('version_locations');
   let locations: string[];
@@ -31,10 +35,12 @@ export function extractAlembicConfig(file: string, text: string): FileFacts {
   else if (typeof raw === 'string' && raw.trim() !== '') locations = splitLocations(raw, values.get('version_path_separator') ?? values.get('path_separator'));
   else locations = [];
   const versions = locations.length > 0 ? locations.map(resolve) : [joinPath(scriptDir, 'versions')];
+  const literal = !unsure(script) && !locations.some(unsure);
   const fact: AlembicConfigFact = {
     scriptLocation: scriptDir,
     versionLocations: [...new Set(versions)],
     recursive: /^(true|yes|on|1)$/i.test(String(values.get('recursive_version_locations') ?? '')),
+    literal,
   };
   facts.alembicConfig = fact;
   return facts;

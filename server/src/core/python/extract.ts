@@ -3,6 +3,7 @@ import { emptyFacts } from '../facts';
 import { annotationType, knownType } from '../typeFamilies';
 import { extractSql } from '../sql/extract';
 import { pythonSyntaxError } from './unreadable';
+import { setsAlembicLocations } from './prefilter';
 import {
   AnnotationFact,
   ClassFact,
@@ -30,6 +31,7 @@ import {
 export function extractPython(file: string, text: string, tree: Tree): FileFacts {
   const x = new Extractor(file, text);
   x.module(tree.rootNode);
+  if (setsAlembicLocations(text)) x.facts.setsAlembicLocations = true;
   return x.facts;
 }
 
@@ -96,7 +98,16 @@ export function extractPythonAfterEdit(
   references.splice(firstRef < 0 ? references.length : firstRef, refIndexes.length, ...x.facts.references);
   const errors: ParseError[] = [];
   x.collectErrorsInto(root, errors);
-  return { ...shifted, classes, references, errors, lineStarts: x.facts.lineStarts };
+  // The edit may have written or removed a location assignment inside the class: read that again too.
+  const { setsAlembicLocations: _previousLocations, ...rest } = shifted;
+  return {
+    ...rest,
+    classes,
+    references,
+    errors,
+    lineStarts: x.facts.lineStarts,
+    ...(setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {}),
+  };
 }
 
 /**

@@ -69,3 +69,13 @@ export function scanImports(text: string, module: string): ImportFact[] {
   }
   return out;
 }
+
+/**
+ * Whether the code sets where Alembic finds revisions at run time: `set_main_option("version_locations", ...)`
+ * (or `script_location`) on a `Config`, or an assignment to `.version_locations`. Read from the text, not the
+ * tree, since such a file (an `env.py`, a CLI) is often no candidate for parsing. A false yes only makes
+ * FK Guard keep every revision folder in history, which is the safe side.
+ */
+export function setsAlembicLocations(text: string): boolean {
+  return /set_(?:main|section)_option\s*\([^)]*?["'](?:version|script)_locations?["']|\.version_locations\s*(?:\+?=(?!=)|\.(?:append|extend|insert)\s*\()/.test(text);
+}
