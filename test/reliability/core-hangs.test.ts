@@ -29,6 +29,7 @@ describe('reliability: inputs that hung the core (issue 11, item 6)', function (
       scriptLocation: 'db/migrations',
       versionLocations: ['db/migrations/versions'],
       recursive: false,
+      literal: true,
     });
   });
 
