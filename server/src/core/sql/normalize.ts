@@ -2,6 +2,7 @@
  * Rewrites of a statement's text that keep every offset where it was (each replacement has the length of
  * what it replaces, newlines stay), so the parser's locations still point into the file as written.
  */
+import { commentEnd } from './split';
 
 /** Masks quoted text and comments: `'it''s'` → `'xxxxx'`, comments → blanks; quotes themselves stay. */
 function scan(text: string, onComment: (start: number, end: number) => void, onString: (start: number, end: number) => void): void {
@@ -9,25 +10,10 @@ function scan(text: string, onComment: (start: number, end: number) => void, onS
   let i = 0;
   while (i < n) {
     const c = text[i];
-    if (c === '-' && text[i + 1] === '-') {
-      const start = i;
-      while (i < n && text[i] !== '\n') i++;
-      onComment(start, i);
-    } else if (c === '/' && text[i + 1] === '*') {
-      // PostgreSQL block comments nest.
-      const start = i;
-      let depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') {
-          depth++;
-          i += 2;
-        } else if (text[i] === '*' && text[i + 1] === '/') {
-          depth--;
-          i += 2;
-        } else i++;
-      }
-      onComment(start, i);
+    const comment = commentEnd(text, i);
+    if (comment !== -1) {
+      onComment(i, comment);
+      i = comment;
     } else if (c === "'" || c === '"' || c === '`') {
       const start = i;
       const backslash = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '');

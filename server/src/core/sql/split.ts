@@ -1,3 +1,29 @@
+/**
+ * Where the comment starting at `i` ends (a `--` comment at its line break, a block comment just past its end;
+ * PostgreSQL block comments nest; an unclosed one runs to the end), or -1 when no comment starts there.
+ * Every scanner of SQL text uses it, so they agree on what is a comment.
+ */
+export function commentEnd(text: string, i: number): number {
+  const n = text.length;
+  if (text[i] === '-' && text[i + 1] === '-') {
+    while (i < n && text[i] !== '\n') i++;
+    return i;
+  }
+  if (text[i] !== '/' || text[i + 1] !== '*') return -1;
+  let depth = 1;
+  i += 2;
+  while (i < n && depth > 0) {
+    if (text[i] === '/' && text[i + 1] === '*') {
+      depth++;
+      i += 2;
+    } else if (text[i] === '*' && text[i + 1] === '/') {
+      depth--;
+      i += 2;
+    } else i++;
+  }
+  return i;
+}
+
 /** One statement of a SQL file: its text (without the `;`) and where it starts in the file. */
 export interface SqlStatement {
   text: string;
@@ -23,21 +49,9 @@ export function splitStatements(text: string): SqlStatement[] {
   };
   while (i < n) {
     const c = text[i];
-    if (c === '-' && text[i + 1] === '-') {
-      while (i < n && text[i] !== '\n') i++;
-    } else if (c === '/' && text[i + 1] === '*') {
-      // PostgreSQL block comments nest.
-      let depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') {
-          depth++;
-          i += 2;
-        } else if (text[i] === '*' && text[i + 1] === '/') {
-          depth--;
-          i += 2;
-        } else i++;
-      }
+    const comment = commentEnd(text, i);
+    if (comment !== -1) {
+      i = comment;
     } else if (c === "'" || c === '"' || c === '`') {
       meaningful = true;
       // `E'...'` strings take backslash escapes; every quote doubles to escape itself.
