@@ -22,9 +22,12 @@ const DDL = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*(?:create|alter|drop)\s+(?:(?:gl
 const MAX_LITERAL = 256 * 1024;
 
 /**
- * Stands for a `${...}` FK Guard cannot read. The statement is read with it in place, and whatever the hole
- * names is then left unknown (see `forgetHoles`): in `alter table "${t}" add constraint "${c}" foreign key
- * ("userId") references "users" ("id")` the target is still checked, the source column's type is not.
+ * Stands for a `${...}` FK Guard cannot read. Inside a quoted name (`"${t}"`, `` `${t}` ``, `[${t}]`) it can only
+ * be (part of) a name: the statement is read with it in place, and whatever it names is then left unknown
+ * (see `forgetHoles`), so in `alter table "${t}" add constraint "${c}" foreign key ("userId") references
+ * "users" ("id")` the target is still checked, the source column's type is not. Anywhere else it may hold
+ * any SQL (`${sql.raw(...)}`): the statement is left unread, and each foreign key it spells is counted as
+ * unchecked.
  */
 const HOLE = 'fkguard_hole';
 
@@ -38,7 +41,7 @@ interface Cooked {
   from: number[];
   to: number[];
   /** Ranges of `text` that stand for substitutions FK Guard could not resolve. */
-  holes: Span[];
+  holes: Array<Span & { quoted: boolean }>;
 }
 
 /**
@@ -90,8 +93,10 @@ export function readEmbeddedSql(f: TsFile): void {
     if (lit.getEnd() - lit.getStart() > MAX_LITERAL) continue;
     const cooked = cook(f, lit);
     if (!cooked || !DDL.test(cooked.text)) continue;
-    const read = extractSql(f.facts.file, cooked.text, migration);
+    const { text, unread } = withoutHoles(cooked);
+    const read = extractSql(f.facts.file, text, migration);
     if (cooked.holes.length > 0) forgetHoles(read, cooked);
+    for (const st of unread) countUnread(read, st, migration);
     merge(f, read, cooked, lit.getStart(), migration);
   }
 }
@@ -150,7 +155,7 @@ function cook(f: TsFile, lit: Node): Cooked | undefined {
     const start = out.text.length;
     const text = value ?? HOLE;
     for (const ch of text) for (let k = 0; k < ch.length; k++) push(out, ch[k], from, to);
-    if (value === undefined) out.holes.push({ start, end: out.text.length });
+    if (value === undefined) out.holes.push({ start, end: out.text.length, quoted: false });
     const raw = literal.getText();
     decode(raw.slice(1, N.isTemplateTail(literal) ? -1 : -2), literal.getStart() + 1, out);
   }
@@ -287,6 +292,47 @@ function decode(raw: string, base: number, out: Cooked): void {
     }
     for (let k = 0; k < value.length; k++) push(out, value[k], base + i, base + i + len);
     i += len;
+  }
+}
+
+/**
+ * The text with every statement that holds an unresolved substitution outside a quoted name blanked
+ * (newlines kept), and those statements. A hole is quoted when the name around it opens and closes with
+ * the same quote, with only name characters between.
+ */
+function withoutHoles(c: Cooked): { text: string; unread: Array<{ start: number; text: string }> } {
+  if (c.holes.length === 0) return { text: c.text, unread: [] };
+  for (const h of c.holes) {
+    const before = /(["`[])[\w$]*$/.exec(c.text.slice(Math.max(0, h.start - 64), h.start));
+    const close = before ? ({ '"': '"', '`': '`', '[': ']' } as Record<string, string>)[before[1]] : undefined;
+    const after = c.text.slice(h.end, h.end + 64);
+    h.quoted = close !== undefined && new RegExp(`^[\\w$]*\\${close}`).test(after);
+  }
+  let text = c.text;
+  const unread: Array<{ start: number; text: string }> = [];
+  for (const st of splitStatements(c.text)) {
+    const end = st.start + st.text.length;
+    if (!c.holes.some((h) => !h.quoted && h.start < end && h.end > st.start)) continue;
+    unread.push(st);
+    text = text.slice(0, st.start) + st.text.replace(/[^\n]/g, ' ') + text.slice(end);
+  }
+  return { text, unread };
+}
+
+/**
+ * A statement left unread still counts: each `references` in it is a foreign key FK Guard saw and could not
+ * check, counted as unchecked (a reference whose target is computed at run time).
+ */
+function countUnread(read: FileFacts, st: { start: number; text: string }, migration: boolean): void {
+  for (const m of st.text.matchAll(/\breferences\b/gi)) {
+    const start = st.start + m.index!;
+    read.references.push({
+      form: 'string',
+      target: { kind: 'dynamic', text: st.text.trim().replace(/\s+/g, ' ').split(HOLE).join('${…}').slice(0, 80) },
+      span: { start, end: start + m[0].length },
+      source: {},
+      context: migration ? 'migration' : 'core',
+    });
   }
 }
 
