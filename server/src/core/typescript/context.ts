@@ -1,6 +1,6 @@
 import type * as TsMorph from 'ts-morph';
 import type { Node, ObjectLiteralExpression, PropertyDeclaration, SourceFile } from 'ts-morph';
-import { emptyFacts } from '../engine';
+import { emptyFacts } from '../facts';
 import { AnnotationFact, FileFacts, ImportFact, Span } from '../types';
 
 /** The ts-morph module, handed in by the host so the core never loads the compiler itself. */
