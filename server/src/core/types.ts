@@ -432,7 +432,12 @@ export type UncheckedReason =
   /** The table is listed in `external-tables`: its columns are not known. */
   | 'external-table'
   /** Several definitions of the table disagree and none belongs to the reference's own metadata or package. */
-  | 'ambiguous-table';
+  | 'ambiguous-table'
+  /**
+   * A reference in a SQLite migration whose table is dropped or made anew later (a rebuild): SQLite checks a
+   * foreign key only when rows are written, and by then this constraint is gone.
+   */
+  | 'superseded';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -444,6 +449,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'outside-workspace',
   'external-table',
   'ambiguous-table',
+  'superseded',
 ];
 
 export interface UncheckedReference {

@@ -37,8 +37,29 @@ export function isSqlMigration(file: string): boolean {
  */
 export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file)): FileFacts {
   const x = new SqlExtractor(file, text, migration);
-  for (const s of splitStatements(text)) x.statement(s);
+  const down = downSections(text);
+  for (const s of splitStatements(text)) {
+    // A statement is in the part its first word is in (the comments before it may hold the marker).
+    const first = s.start + /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(s.text)![0].length;
+    if (!down.some(([from, to]) => first >= from && first < to)) x.statement(s);
+  }
   return x.facts;
+}
+
+/** A line that opens a migration file's up or down part: `-- Up` (node `sqlite`), `-- +goose Down`, `-- migrate:up` (dbmate), `-- +migrate Down`. */
+const SECTION = /^[ \t]*--[ \t]*(?:\+goose[ \t]+|\+migrate[ \t]+|migrate:)?(up|down)\b[ \t]*$/gim;
+
+/**
+ * The down parts of a file written in up and down parts (from a down marker to the next up marker or the
+ * end): the tool runs only the up part, so the rest is no step of history and defines nothing. A file with
+ * no up marker has no parts; a `-- down` comment alone may be any remark.
+ */
+function downSections(text: string): Array<[number, number]> {
+  const marks = [...text.matchAll(SECTION)].map((m) => ({ at: m.index!, down: m[1].toLowerCase() === 'down' }));
+  if (!marks.some((m) => !m.down)) return [];
+  const out: Array<[number, number]> = [];
+  for (const [i, m] of marks.entries()) if (m.down) out.push([m.at, marks.slice(i + 1).find((n) => !n.down)?.at ?? text.length]);
+  return out;
 }
 
 /** `public` is PostgreSQL's default schema: `public.users` is the `users` every other source names. */
