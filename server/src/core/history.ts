@@ -262,7 +262,10 @@ function revisionOrder(members: FileFacts[]): FileFacts[] {
   for (const m of members) if (m.migration?.revision) byRevision.set(m.migration.revision, m);
   const ordered: FileFacts[] = [];
   const state = new Map<string, 'open' | 'done'>();
-  for (const root of [...members].sort((a, b) => naturalCompare(a.file, b.file))) {
+  const stamps = members.map((m) => timestampOf(m.file));
+  const stamped = stamps.every((t) => t !== undefined) ? new Map(members.map((m, i) => [m.file, stamps[i]!])) : undefined;
+  const order = (a: FileFacts, b: FileFacts) => (stamped ? stamped.get(a.file)! - stamped.get(b.file)! : 0) || naturalCompare(a.file, b.file);
+  for (const root of [...members].sort(order)) {
     if (state.has(root.file)) continue;
     const stack: Array<{ m: FileFacts; next: number }> = [{ m: root, next: 0 }];
     state.set(root.file, 'open');
@@ -284,6 +287,18 @@ function revisionOrder(members: FileFacts[]): FileFacts[] {
     }
   }
   return ordered;
+}
+
+/**
+ * The time a migration named `<version>-<unix seconds>-<name>` says it runs at (`1.0.0_rc.0-1674032095.3-vaults.ts`,
+ * `next-1785393731-tenants.ts`): a tool that names files so (logto's alteration CLI) runs them by that number,
+ * a fraction allowed, not by the name (where `1.0.0-` sorts before `1.0.0_rc.0-`); `1.0.0_beta.10-1-x.ts` runs at 1.
+ * Only a timeline whose files all have such a name is ordered so.
+ */
+function timestampOf(file: string): number | undefined {
+  // The version part holds a letter or a dot, so a date (`2023-08-16-0000-x.js`) is never read as one.
+  const m = /^[^-/]*[A-Za-z_.][^-/]*-(\d{1,10}(?:\.\d+)?)-[^/]*$/.exec(file.slice(file.lastIndexOf('/') + 1));
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Replays one timeline's operations in order. */
