@@ -340,6 +340,11 @@ export interface ParseError {
    * column or a reference did; the `parse-error` rule reports these. Unset for errors that cost nothing.
    */
   lost?: string;
+  /**
+   * A note that costs nothing but is worth saying once (a file of another database's DDL, skipped): the
+   * `parse-error` rule reports it as info.
+   */
+  note?: true;
 }
 
 /** `config`: a tool's configuration that says where migrations live (`alembic.ini`). */
