@@ -11,8 +11,6 @@ import { emptyFacts, moduleFromPath } from './facts';
 import { checkFile } from './rules';
 import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
 
-export { emptyFacts } from './facts';
-
 /** What the host hands the engine: a tree-sitter parser with the Python language set. */
 export interface PythonSupport {
   parser: Parser;
