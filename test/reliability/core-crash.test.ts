@@ -4,7 +4,8 @@
 // is skipped with a `parse-error` finding, the parser is replaced after any fault, and every other file is
 // checked, in the engine, the CLI, the worker pool and the language server.
 import assert from 'node:assert/strict';
-import { analyzeText, Engine, PythonSupport } from '../../server/src/core/engine';
+import { analyzeSource, Engine } from '../../server/src/core/engine';
+import { pythonDialect, type PythonSupport } from '../../server/src/core/python/dialect';
 import { nestingProblem } from '../../server/src/core/python/unreadable';
 import { FactsPool } from '../../server/src/host/factsPool';
 import { loadPython, createEngine } from '../../server/src/host/python';
@@ -71,7 +72,7 @@ describe('reliability: a file that faults the parser (issue 11, item 1)', functi
         support.recover!();
       },
     };
-    const engine = new Engine(python);
+    const engine = new Engine(undefined, [pythonDialect(python)]);
     engine.updateFile('first.py', HEALTHY.replace('orders', 'first'));
     assert.equal(recovered, 1);
     const first = engine.findings('first.py');
@@ -79,7 +80,7 @@ describe('reliability: a file that faults the parser (issue 11, item 1)', functi
     assert.match(first[0].message, /its Python parser failed on it \(memory access out of bounds\)/);
     engine.updateFile('orders.py', HEALTHY);
     assert.deepEqual(engine.findings('orders.py').map((f) => f.rule), ['unknown-table']);
-    assert.equal(analyzeText(support, 'again.py', HEALTHY)?.references.length, 1);
+    assert.equal(analyzeSource([pythonDialect(support)], 'again.py', HEALTHY)?.references.length, 1);
     engine.dispose();
   });
 

@@ -1,48 +1,12 @@
-import { Edit, type Parser, type Tree } from 'web-tree-sitter';
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
+import type { DocumentEdit, ParsedText, SourceDialect } from './dialect';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { ForeignKeyEdge, foreignKeyEdges } from './schemaGraph';
-import { extractPython } from './python/extract';
-import { extractPythonAfterEdit, shiftSpansInPlace } from './python/incremental';
-import { isPythonCandidate, scanConstants, scanImports, setsAlembicLocations } from './python/prefilter';
-import { ParserInput, parserInput } from './python/unreadable';
 import { withSuppressions } from './suppress';
-import { emptyFacts, moduleFromPath } from './facts';
+import { emptyFacts, shiftSpansInPlace } from './facts';
 import { checkFile } from './rules';
-import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
-
-/** What the host hands the engine: a tree-sitter parser with the Python language set. */
-export interface PythonSupport {
-  parser: Parser;
-  /**
-   * Called after the parser failed (a WebAssembly fault leaves it unusable): the host puts a fresh parser in
-   * `parser`, so one bad file never breaks the files after it.
-   */
-  recover?(): void;
-}
-
-/**
- * A source of schema in another language (TypeScript ORMs, Prisma, SQL DDL): it turns one file's text into
- * the same facts Python files give, so the index and the rules treat every language alike. The host makes
- * the dialects (and may load their parsers lazily, on the first candidate file).
- */
-export interface SourceDialect {
-  language: SourceLanguage;
-  /** File name endings it reads (`.ts`, `.prisma`). */
-  extensions: readonly string[];
-  /** A cheap test on the text: only files that can define or reference a table are extracted. */
-  isCandidate(file: string, text: string): boolean;
-  /** Never throws on broken input: what cannot be read is reported in `errors`. */
-  extract(file: string, text: string): FileFacts;
-  /**
-   * For a file that is not a candidate: the constants and re-exports other files may import from it (a
-   * shared package's `export const TableUser = 'user'`), read cheaply, or undefined when it has none.
-   */
-  constantsOnly?(file: string, text: string): FileFacts | undefined;
-}
-
-export const PYTHON_EXTENSIONS: readonly string[] = ['.py', '.pyi'];
+import { FileFacts, Finding, UncheckedReason, UncheckedReference } from './types';
 
 export interface EngineStats {
   files: number;
@@ -54,14 +18,6 @@ export interface EngineStats {
   checked: number;
   /** References FK Guard could not check with certainty, by reason (see `UncheckedReason`). */
   unchecked: { total: number; byReason: Partial<Record<UncheckedReason, number>> };
-}
-
-/** An edit to a document as tree-sitter wants it, for incremental re-parsing of open documents. */
-export interface DocumentEdit {
-  /** Offsets (UTF-16) in the text as it was before this edit. */
-  startIndex: number;
-  oldEndIndex: number;
-  newText: string;
 }
 
 /**
@@ -77,39 +33,38 @@ export class Engine {
   private readonly findingsCache = new Map<string, Finding[]>();
   /** For each file whose findings are cached: the references it could not check with certainty. */
   private readonly uncheckedCache = new Map<string, UncheckedReference[]>();
-  private readonly trees = new Map<string, { tree: Tree; text: string; rewritten: boolean }>();
+  /** The kept parses of open documents, for dialects that re-parse incrementally. */
+  private readonly trees = new Map<string, ParsedText>();
   /** For each file whose findings are cached: the tables "did you mean" offered it. */
   private readonly suggested = new Map<string, Set<string>>();
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
   private readonly lastGood = new Map<string, FileFacts>();
   private index: SchemaIndex;
 
+  /**
+   * `dialects` are the languages the engine reads (Python among them, made by the host with its parser);
+   * a file no dialect claims defines nothing.
+   */
   constructor(
-    private readonly python: PythonSupport,
     private config: FkGuardConfig = DEFAULT_CONFIG,
     private readonly dialects: readonly SourceDialect[] = [],
   ) {
     this.index = new SchemaIndex(config);
   }
 
-  /** Every file name ending the engine reads: Python's and its dialects'. */
+  /** Every file name ending the engine reads: its dialects'. */
   extensions(): string[] {
-    return [...PYTHON_EXTENSIONS, ...this.dialects.flatMap((d) => d.extensions)];
+    return this.dialects.flatMap((d) => d.extensions);
   }
 
   private dialectFor(file: string): SourceDialect | undefined {
     return dialectFor(this.dialects, file);
   }
 
-  /** Whether `file` with this text is one the engine analyses (Python or any dialect's). */
+  /** Whether `file` with this text is one the engine analyses (a candidate of the dialect that reads it). */
   accepts(file: string, text: string): boolean {
     const d = this.dialectFor(file);
-    return d ? d.isCandidate(file, text) : Engine.isCandidate(file, text);
-  }
-
-  /** Cheap test on the text: only files that can define or reference a table are parsed. */
-  static isCandidate(file: string, text: string): boolean {
-    return file.endsWith('.py') || file.endsWith('.pyi') ? isPythonCandidate(text) : false;
+    return d ? d.isCandidate(file, text) : false;
   }
 
   getConfig(): FkGuardConfig {
@@ -132,41 +87,19 @@ export class Engine {
    */
   updateFile(file: string, text: string, opts: { keepTree?: boolean; edits?: DocumentEdit[] } = {}): string[] {
     this.seen.add(file);
-    if (this.dialectFor(file)) return this.acceptFacts(file, analyzeSource(this.python, this.dialects, file, text));
-    if (!Engine.isCandidate(file, text)) {
+    const dialect = this.dialectFor(file);
+    const incremental = dialect?.incremental;
+    if (!dialect || !incremental || !dialect.isCandidate(file, text)) {
       this.dropTree(file);
-      return this.acceptFacts(file, analyzeText(this.python, file, text));
+      return this.acceptFacts(file, dialect ? analyzeSource(this.dialects, file, text) : undefined);
     }
-    const input = parserInput(text);
-    // Edits arrive in order, each against the text the previous one produced; tree-sitter wants the same.
-    // A text the parser gets rewritten (see `parserInput`) changes beyond the edits: it is parsed afresh.
-    let old: Tree | undefined;
-    const kept = this.trees.get(file);
-    if (kept && !kept.rewritten && !input.rewritten && opts.edits && opts.edits.length > 0) {
-      old = kept.tree;
-      let before = kept.text;
-      for (const e of opts.edits) {
-        const newEndIndex = e.startIndex + e.newText.length;
-        const after = before.slice(0, e.startIndex) + e.newText + before.slice(e.oldEndIndex);
-        old.edit(new Edit({
-          startIndex: e.startIndex,
-          oldEndIndex: e.oldEndIndex,
-          newEndIndex,
-          startPosition: pointAt(before, e.startIndex),
-          oldEndPosition: pointAt(before, e.oldEndIndex),
-          newEndPosition: pointAt(after, newEndIndex),
-        }));
-        before = after;
-      }
-      // A host that sent edits which do not lead to `text` gets a full parse rather than a wrong tree.
-      if (before !== text) old = undefined;
-    }
-    const tree = parseGuarded(this.python, file, input, old);
-    if (!('rootNode' in tree)) {
+    const read = incremental.parse(file, text, this.trees.get(file), opts.edits);
+    if ('failed' in read) {
       this.dropTree(file);
       this.lastGood.delete(file);
-      return this.setFacts(withSuppressions(tree, text));
+      return this.setFacts(withSuppressions(read.failed, text));
     }
+    const parsed = read.parsed;
     let facts: FileFacts;
     let movedInPlace = false;
     try {
@@ -174,27 +107,23 @@ export class Engine {
       const single = opts.edits?.length === 1 ? opts.edits[0] : undefined;
       // Facts with restored regions (see `keepLastGood`) are not a base for the shortcut: read everything.
       const quick =
-        old && single && previous && !previous.constantsOnly && previous.errors.length === 0
-          ? extractPythonAfterEdit(previous, text, tree, old, {
-              start: single.startIndex,
-              oldEnd: single.oldEndIndex,
-              newEnd: single.startIndex + single.newText.length,
-            })
+        parsed.incremental && single && previous && !previous.constantsOnly && previous.errors.length === 0
+          ? incremental.extractAfterEdit(parsed, previous, single)
           : undefined;
-      facts = quick ?? extractGuarded(this.python, file, input.text, tree);
+      facts = quick ?? incremental.extract(parsed);
       if (opts.keepTree) {
         // A document that parsed a moment ago and no longer does is being typed: the editor's Python support
         // underlines the error already, so `parse-error` waits for the file to be read cold (the CLI, a reopen).
         const typing = this.lastGood.has(file);
-        facts = this.keepLastGood(file, facts, old ? opts.edits : undefined, quick !== undefined ? previous : undefined);
+        facts = this.keepLastGood(file, facts, parsed.incremental ? opts.edits : undefined, quick !== undefined ? previous : undefined);
         if (typing && facts.errors.some((e) => e.lost)) facts = { ...facts, errors: facts.errors.map((e) => ({ message: e.message, span: e.span })) };
       }
       else this.lastGood.delete(file);
       movedInPlace = quick !== undefined && facts.errors.length === 0;
     } finally {
       this.dropTree(file);
-      if (opts.keepTree) this.trees.set(file, { tree, text, rewritten: input.rewritten });
-      else tree.delete();
+      if (opts.keepTree) this.trees.set(file, parsed);
+      else parsed.dispose();
     }
     return this.setFacts(withSuppressions(facts, text), movedInPlace);
   }
@@ -236,7 +165,7 @@ export class Engine {
   }
 
   /**
-   * Takes facts computed elsewhere (by `analyzeText` in a worker thread, or from a cache) for `file`;
+   * Takes facts computed elsewhere (by `analyzeSource` in a worker thread, or from a cache) for `file`;
    * `undefined` means the file defines nothing FK Guard reads.
    */
   acceptFacts(file: string, facts: FileFacts | undefined): string[] {
@@ -355,7 +284,7 @@ export class Engine {
   }
 
   dispose(): void {
-    for (const t of this.trees.values()) t.tree.delete();
+    for (const t of this.trees.values()) t.dispose();
     this.trees.clear();
   }
 
@@ -396,7 +325,7 @@ export class Engine {
   private dropTree(file: string): void {
     const t = this.trees.get(file);
     if (t) {
-      t.tree.delete();
+      t.dispose();
       this.trees.delete(file);
     }
   }
@@ -411,16 +340,6 @@ export function uncheckedSummary(u: EngineStats['unchecked']): string {
   return reasons.length > 0 ? `${u.total} unchecked (why: ${reasons.join(', ')})` : `${u.total} unchecked`;
 }
 
-function pointAt(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
-}
-
 function dialectFor(dialects: readonly SourceDialect[], file: string): SourceDialect | undefined {
   if (file.endsWith('.d.ts')) return undefined;
   return dialects.find((d) => d.extensions.some((e) => file.endsWith(e)));
@@ -428,11 +347,12 @@ function dialectFor(dialects: readonly SourceDialect[], file: string): SourceDia
 
 /**
  * The facts of one file of any language from its text alone, without an engine: what a worker thread
- * computes. A dialect must not throw; if one does, the file yields no facts but the reason.
+ * computes. A file no dialect reads, or one that is no candidate and has no constants, gives undefined.
+ * A dialect must not throw; if one does, the file yields no facts but the reason.
  */
-export function analyzeSource(python: PythonSupport, dialects: readonly SourceDialect[], file: string, text: string): FileFacts | undefined {
+export function analyzeSource(dialects: readonly SourceDialect[], file: string, text: string): FileFacts | undefined {
   const dialect = dialectFor(dialects, file);
-  if (!dialect) return analyzeText(python, file, text);
+  if (!dialect) return undefined;
   if (!dialect.isCandidate(file, text)) {
     try {
       return dialect.constantsOnly?.(file, text);
@@ -446,67 +366,4 @@ export function analyzeSource(python: PythonSupport, dialects: readonly SourceDi
     const message = `FK Guard could not read this file: ${e instanceof Error ? e.message : String(e)}`;
     return { ...emptyFacts(file, text, dialect.language), errors: [{ message, span: { start: 0, end: 0 } }] };
   }
-}
-
-/**
- * The facts of one Python file from its text alone, without any engine. Files that
- * cannot define or reference a table give `undefined`, or only their string constants.
- */
-export function analyzeText(python: PythonSupport, file: string, text: string): FileFacts | undefined {
-  if (!Engine.isCandidate(file, text)) {
-    const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
-    // A package's `__init__.py` re-exports names (`from .base import Base`): its imports are kept so that
-    // `from package import Base` elsewhere finds the class really meant.
-    const imports = /(^|\/)__init__\.pyi?$/.test(file) ? scanImports(text, moduleFromPath(file)) : [];
-    const locations = /\.pyi?$/.test(file) && setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {};
-    if (Object.keys(constants).length === 0 && imports.length === 0 && !locations.setsAlembicLocations) return undefined;
-    return { ...constantsOnly(file, text, constants), imports, ...locations };
-  }
-  const input = parserInput(text);
-  const tree = parseGuarded(python, file, input);
-  if (!('rootNode' in tree)) return withSuppressions(tree, text);
-  try {
-    return withSuppressions(extractGuarded(python, file, input.text, tree), text);
-  } finally {
-    tree.delete();
-  }
-}
-
-/**
- * The syntax tree of a file, or, when the parser must not or could not read it, facts that say why (the
- * `parse-error` rule reports them) and hold nothing else. A file nested deeper than Python allows is never
- * handed to the parser (see `parserInput`); any failure inside the parser gets the host a fresh one.
- */
-function parseGuarded(python: PythonSupport, file: string, input: ParserInput, old?: Tree): Tree | FileFacts {
-  if (input.problem) return { ...emptyFacts(file, input.text, 'python'), errors: [input.problem] };
-  const text = input.text;
-  let reason = 'it gave no syntax tree';
-  try {
-    const tree = python.parser.parse(text, old ?? null);
-    if (tree) return tree;
-  } catch (e) {
-    python.recover?.();
-    reason = e instanceof Error ? e.message : String(e);
-  }
-  return unreadableFile(file, text, `its Python parser failed on it (${reason})`);
-}
-
-/** The facts of a parsed file; a failure while reading the tree costs this file only. */
-function extractGuarded(python: PythonSupport, file: string, text: string, tree: Tree): FileFacts {
-  try {
-    return extractPython(file, text, tree);
-  } catch (e) {
-    python.recover?.();
-    return unreadableFile(file, text, `reading it failed (${e instanceof Error ? e.message : String(e)})`);
-  }
-}
-
-function unreadableFile(file: string, text: string, why: string): FileFacts {
-  const message = `FK Guard skipped this file: ${why}.`;
-  return { ...emptyFacts(file, text, 'python'), errors: [{ message, span: { start: 0, end: 0 }, lost: 'the whole file' }] };
-}
-
-/** The facts of a file that defines only string constants (a `constants.py`), without parsing it. */
-function constantsOnly(file: string, text: string, constants: Record<string, string>): FileFacts {
-  return { ...emptyFacts(file, text, 'python'), constants, constantsOnly: true };
 }

@@ -27,3 +27,30 @@ export function emptyFacts(file: string, text: string, language: SourceLanguage)
     lineStarts: computeLineStarts(text),
   };
 }
+
+/**
+ * Moves every span at or after `from` by `delta`, in place. In facts, the only objects with a numeric
+ * `start` are spans. One kind of object is held twice: a `ForeignKeyConstraint`'s references are also in
+ * the file's `references`, so they are moved from there only (the kept-document property test catches a
+ * span moved twice).
+ */
+export function shiftSpansInPlace(value: object, from: number, delta: number, seen = new Set<object>()): void {
+  // Objects can be shared too (the imports of one statement hold one `statementSpan`): move each once.
+  if (seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number') {
+    if (o.start >= from) o.start += delta;
+    if (o.end >= from) o.end += delta;
+    return;
+  }
+  for (const k in o) {
+    const v = o[k];
+    if (k === 'lineStarts' || (k === 'references' && 'localColumns' in o)) continue;
+    if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
+  }
+}

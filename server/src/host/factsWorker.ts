@@ -1,7 +1,8 @@
 // A worker thread that turns file texts into facts: the parsing half of a scan, run on another core.
 // Facts are plain data, so they cross back to the main thread by structured clone.
 import { parentPort } from 'node:worker_threads';
-import { analyzeText } from '../core/engine';
+import { analyzeSource } from '../core/engine';
+import { pythonDialect } from '../core/python/dialect';
 import { loadPython } from './python';
 import type { FactsRequest, FactsResponse } from './factsPool';
 
@@ -12,9 +13,10 @@ if (port) {
   port.on('message', (batch: FactsRequest[]) => {
     void ready.then(
       (python) => {
+        const dialects = [pythonDialect(python)];
         const out: FactsResponse[] = batch.map((r) => {
           try {
-            return { id: r.id, facts: analyzeText(python, r.file, r.text) };
+            return { id: r.id, facts: analyzeSource(dialects, r.file, r.text) };
           } catch (e) {
             return { id: r.id, error: e instanceof Error ? e.message : String(e) };
           }

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import { FkGuardConfig } from '../core/config';
-import { Engine, PythonSupport } from '../core/engine';
+import { Engine } from '../core/engine';
+import { pythonDialect, type PythonSupport } from '../core/python/dialect';
 import { sourceDialects } from './dialects';
 
 let ready: Promise<Language> | undefined;
@@ -56,5 +57,5 @@ export async function loadPython(): Promise<PythonSupport> {
  * `sourceDialects()` (whose parsers load on their first candidate file).
  */
 export async function createEngine(config?: FkGuardConfig): Promise<Engine> {
-  return new Engine(await loadPython(), config, sourceDialects());
+  return new Engine(config, [pythonDialect(await loadPython()), ...sourceDialects()]);
 }

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
 import { Engine } from '../core/engine';
+import { acceptsPython } from '../core/python/dialect';
 import { loadConfig } from './configFile';
 import { codeKey, contentHash, defaultCacheDir, FactsCache } from './factsCache';
 import { FactsPool } from './factsPool';
@@ -195,8 +196,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       if (cached !== undefined) {
         target.acceptFacts(f.id, cached ?? undefined);
         retain();
-      } else if (pool && Engine.isCandidate(f.id, read.text)) {
-        // Worker threads parse Python (`isCandidate` is Python's test). TypeScript stays here: on the bench's
+      } else if (pool && acceptsPython(f.id, read.text)) {
+        // Worker threads parse Python (`acceptsPython` is Python's test). TypeScript stays here: on the bench's
         // ts1k workspace two workers were no faster (about 7 s either way on a noisy machine) and each loaded
         // its own compiler (560 MB peak against 360 MB).
         analyses.push(

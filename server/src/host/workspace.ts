@@ -1,7 +1,7 @@
 // Walking a workspace and reading its source files: the one place where FK Guard touches the file system to
 // find files. The CLI and the language server both use it, so an editor and CI see the same set of files.
 
-import { PYTHON_EXTENSIONS } from '../core/engine';
+import { PYTHON_EXTENSIONS } from '../core/python/dialect';
 import { Dirent, promises as nodeFs, Stats } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { Ignore } from 'ignore';
@@ -9,7 +9,7 @@ import picomatch from 'picomatch';
 import { describeFsError } from './fsErrors';
 
 /** The extensions of files the Python engine reads. Other languages add their own list. */
-export { PYTHON_EXTENSIONS } from '../core/engine';
+export { PYTHON_EXTENSIONS } from '../core/python/dialect';
 
 /**
  * Folder names that never hold a project's own models: dependencies, virtual environments, caches and build

@@ -1,0 +1,176 @@
+import { Edit, type Parser, type Tree } from 'web-tree-sitter';
+import type { ParsedText, SourceDialect } from '../dialect';
+import { emptyFacts, moduleFromPath } from '../facts';
+import type { FileFacts } from '../types';
+import { extractPython } from './extract';
+import { extractPythonAfterEdit } from './incremental';
+import { isPythonCandidate, scanConstants, scanImports, setsAlembicLocations } from './prefilter';
+import { ParserInput, parserInput } from './unreadable';
+
+export const PYTHON_EXTENSIONS: readonly string[] = ['.py', '.pyi'];
+
+/** What the host hands the Python dialect: a tree-sitter parser with the Python language set. */
+export interface PythonSupport {
+  parser: Parser;
+  /**
+   * Called after the parser failed (a WebAssembly fault leaves it unusable): the host puts a fresh parser in
+   * `parser`, so one bad file never breaks the files after it.
+   */
+  recover?(): void;
+}
+
+/** Cheap test on the text: only Python files that can define or reference a table are parsed. */
+export function acceptsPython(file: string, text: string): boolean {
+  return file.endsWith('.py') || file.endsWith('.pyi') ? isPythonCandidate(text) : false;
+}
+
+/**
+ * Python as a source of schema: tree-sitter parses a candidate file, `extractPython` reads its facts. An
+ * open document is re-parsed incrementally from its kept tree, and an edit inside one model class re-reads
+ * only that class (`extractPythonAfterEdit`). A file that is no candidate still gives its string constants,
+ * and a package's `__init__.py` its imports, which other files resolve names through.
+ */
+export function pythonDialect(python: PythonSupport): SourceDialect {
+  return {
+    language: 'python',
+    extensions: PYTHON_EXTENSIONS,
+    isCandidate: acceptsPython,
+    extract(file, text) {
+      const input = parserInput(text);
+      const tree = parseGuarded(python, file, input);
+      if (!('rootNode' in tree)) return tree;
+      try {
+        return extractGuarded(python, file, input.text, tree);
+      } finally {
+        tree.delete();
+      }
+    },
+    constantsOnly(file, text) {
+      const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
+      // A package's `__init__.py` re-exports names (`from .base import Base`): its imports are kept so that
+      // `from package import Base` elsewhere finds the class really meant.
+      const imports = /(^|\/)__init__\.pyi?$/.test(file) ? scanImports(text, moduleFromPath(file)) : [];
+      const locations = /\.pyi?$/.test(file) && setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {};
+      if (Object.keys(constants).length === 0 && imports.length === 0 && !locations.setsAlembicLocations) return undefined;
+      return { ...constantsOnly(file, text, constants), imports, ...locations };
+    },
+    incremental: {
+      parse(file, text, kept, edits) {
+        const input = parserInput(text);
+        // Edits arrive in order, each against the text the previous one produced; tree-sitter wants the same.
+        // A text the parser gets rewritten (see `parserInput`) changes beyond the edits: it is parsed afresh.
+        let old: Tree | undefined;
+        const previous = kept instanceof PythonParse ? kept : undefined;
+        if (previous && !previous.rewritten && !input.rewritten && edits && edits.length > 0) {
+          old = previous.tree;
+          let before = previous.text;
+          for (const e of edits) {
+            const newEndIndex = e.startIndex + e.newText.length;
+            const after = before.slice(0, e.startIndex) + e.newText + before.slice(e.oldEndIndex);
+            old.edit(new Edit({
+              startIndex: e.startIndex,
+              oldEndIndex: e.oldEndIndex,
+              newEndIndex,
+              startPosition: pointAt(before, e.startIndex),
+              oldEndPosition: pointAt(before, e.oldEndIndex),
+              newEndPosition: pointAt(after, newEndIndex),
+            }));
+            before = after;
+          }
+          // A host that sent edits which do not lead to `text` gets a full parse rather than a wrong tree.
+          if (before !== text) old = undefined;
+        }
+        const tree = parseGuarded(python, file, input, old);
+        if (!('rootNode' in tree)) return { failed: tree };
+        return { parsed: new PythonParse(file, text, input, tree, old) };
+      },
+      extract(parsed) {
+        const p = parsed as PythonParse;
+        return extractGuarded(python, p.file, p.input.text, p.tree);
+      },
+      extractAfterEdit(parsed, previous, edit) {
+        const p = parsed as PythonParse;
+        if (!p.old) return undefined;
+        return extractPythonAfterEdit(previous, p.text, p.tree, p.old, {
+          start: edit.startIndex,
+          oldEnd: edit.oldEndIndex,
+          newEnd: edit.startIndex + edit.newText.length,
+        });
+      },
+    },
+  };
+}
+
+/** A parse of an open Python document: its tree, the text it was made from, and the tree it reused. */
+class PythonParse implements ParsedText {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly input: ParserInput,
+    readonly tree: Tree,
+    /** The previous parse's tree, edited: valid only until that parse is disposed. */
+    readonly old: Tree | undefined,
+  ) {}
+
+  get incremental(): boolean {
+    return this.old !== undefined;
+  }
+
+  /** Whether the parser was given a rewritten text (see `parserInput`), so later edits cannot reuse it. */
+  get rewritten(): boolean {
+    return this.input.rewritten;
+  }
+
+  dispose(): void {
+    this.tree.delete();
+  }
+}
+
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/**
+ * The syntax tree of a file, or, when the parser must not or could not read it, facts that say why (the
+ * `parse-error` rule reports them) and hold nothing else. A file nested deeper than Python allows is never
+ * handed to the parser (see `parserInput`); any failure inside the parser gets the host a fresh one.
+ */
+function parseGuarded(python: PythonSupport, file: string, input: ParserInput, old?: Tree): Tree | FileFacts {
+  if (input.problem) return { ...emptyFacts(file, input.text, 'python'), errors: [input.problem] };
+  const text = input.text;
+  let reason = 'it gave no syntax tree';
+  try {
+    const tree = python.parser.parse(text, old ?? null);
+    if (tree) return tree;
+  } catch (e) {
+    python.recover?.();
+    reason = e instanceof Error ? e.message : String(e);
+  }
+  return unreadableFile(file, text, `its Python parser failed on it (${reason})`);
+}
+
+/** The facts of a parsed file; a failure while reading the tree costs this file only. */
+function extractGuarded(python: PythonSupport, file: string, text: string, tree: Tree): FileFacts {
+  try {
+    return extractPython(file, text, tree);
+  } catch (e) {
+    python.recover?.();
+    return unreadableFile(file, text, `reading it failed (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+function unreadableFile(file: string, text: string, why: string): FileFacts {
+  const message = `FK Guard skipped this file: ${why}.`;
+  return { ...emptyFacts(file, text, 'python'), errors: [{ message, span: { start: 0, end: 0 }, lost: 'the whole file' }] };
+}
+
+/** The facts of a file that defines only string constants (a `constants.py`), without parsing it. */
+function constantsOnly(file: string, text: string, constants: Record<string, string>): FileFacts {
+  return { ...emptyFacts(file, text, 'python'), constants, constantsOnly: true };
+}
