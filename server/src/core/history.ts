@@ -35,6 +35,18 @@ interface Life {
   renamedTo?: { name: string; schema?: string };
 }
 
+/**
+ * A migration file's place: its timeline, its order there, and whether that timeline runs on SQLite. A helper
+ * module a revision runs (`helper_ops.upgrade()`) has `step`: all of its operations happen at that step of the
+ * revision that runs it, so every reference in it sees history as it stands there.
+ */
+interface Place {
+  timeline: string;
+  order: number;
+  sqlite: boolean;
+  step?: number;
+}
+
 /** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
 const MIGRATION_STRIDE = 1_000_000;
 
@@ -55,7 +67,7 @@ export class MigrationHistory {
     /** Every table version, by timeline and key. */
     private readonly lives: Map<string, Map<string, Life[]>>,
     /** Each migration file's timeline and place in it. */
-    private readonly placeOf: Map<string, { timeline: string; order: number; sqlite: boolean }>,
+    private readonly placeOf: Map<string, Place>,
     /** Revision files Alembic never runs: the configuration that says so. */
     private readonly outside: Map<string, string>,
   ) {}
@@ -99,7 +111,7 @@ export class MigrationHistory {
     if (!place) return undefined;
     const lives = this.lives.get(place.timeline)?.get(key);
     if (!lives) return undefined;
-    const pos = place.order * MIGRATION_STRIDE + at.op;
+    const pos = place.order * MIGRATION_STRIDE + (place.step ?? at.op);
     let lo = 0;
     let hi = lives.length;
     while (lo < hi) {
@@ -122,10 +134,15 @@ export class MigrationHistory {
     const configs = sure ? found : [];
     const timelines = new Map<string, FileFacts[]>();
     const outside = new Map<string, string>();
+    // A module whose `upgrade()` a revision runs is part of that revision, not a history of its own: replayed
+    // alone, it would leave its tables as they were before every later revision changed them.
+    const helpers = new Set<string>();
+    for (const f of all) if (f.migration) for (const step of f.migration.ops) for (const h of helperModules(f, step, resolver, byFile, 0)) helpers.add(h.file);
     // Every migration file has its place, also one that changes no table: its references are checked then.
     for (const f of all) {
       if (!f.migration) continue;
       const isRevision = f.language === 'python' && (f.migration.revision !== undefined || f.migration.downRevision !== undefined);
+      if (!isRevision && helpers.has(f.file)) continue;
       let timeline: string;
       if (isRevision && configs.length > 0) {
         const owner = configs.find((c) => runsRevision(c.alembicConfig!, f.file));
@@ -141,12 +158,18 @@ export class MigrationHistory {
     }
     const tables = new Map<string, TableDef>();
     const lives = new Map<string, Map<string, Life[]>>();
-    const placeOf = new Map<string, { timeline: string; order: number; sqlite: boolean }>();
+    const placeOf = new Map<string, Place>();
     for (const [timeline, members] of [...timelines].sort((a, b) => naturalCompare(a[0], b[0]))) {
       const ordered = revisionOrder(members);
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
       const sqlite = dialect === 'sqlite' || (timeline.startsWith('folder:') && /sqlite/i.test(timeline));
       for (const [order, m] of ordered.entries()) placeOf.set(m.file, { timeline, order, sqlite });
+      // A helper module takes the place of the first step that runs it.
+      for (const [order, m] of ordered.entries()) {
+        for (const [step, op] of m.migration!.ops.entries()) {
+          for (const h of helperModules(m, op, resolver, byFile, 0)) if (!placeOf.has(h.file)) placeOf.set(h.file, { timeline, order, sqlite, step });
+        }
+      }
       const { state, history } = replayTimeline(ordered, resolver, byFile);
       lives.set(timeline, history);
       for (const [k, d] of state) tables.set(k, d);
@@ -357,9 +380,22 @@ function addKey(def: TableDef, columns: string[], primary: boolean): void {
  */
 function withModules(m: FileFacts, op: MigrationOp, resolver: HistoryResolver, byFile: Map<string, FileFacts>, depth: number): Array<{ m: FileFacts; op: MigrationOp }> {
   if (op.op !== 'run_module') return [{ m, op }];
-  const helper = (resolver.moduleFiles?.(op.module) ?? []).map((f) => byFile.get(f)).find((f) => f?.migration && f.file !== m.file);
+  const helper = runModule(m, op.module, resolver, byFile);
   if (!helper || depth >= 3) return [];
   return helper.migration!.ops.flatMap((o) => withModules(helper, o, resolver, byFile, depth + 1));
+}
+
+/** The helper modules one step of a revision runs (`helper_ops.upgrade()`), and those they run in turn. */
+function helperModules(m: FileFacts, op: MigrationOp, resolver: HistoryResolver, byFile: Map<string, FileFacts>, depth: number): FileFacts[] {
+  if (op.op !== 'run_module') return [];
+  const helper = runModule(m, op.module, resolver, byFile);
+  if (!helper || depth >= 3) return [];
+  return [helper, ...helper.migration!.ops.flatMap((o) => helperModules(helper, o, resolver, byFile, depth + 1))];
+}
+
+/** The workspace module a `run_module` step names, when it holds migration operations of its own. */
+function runModule(m: FileFacts, module: string, resolver: HistoryResolver, byFile: Map<string, FileFacts>): FileFacts | undefined {
+  return (resolver.moduleFiles?.(module) ?? []).map((f) => byFile.get(f)).find((f) => f?.migration && f.file !== m.file);
 }
 
 /** Removes a column by its database name, and the attribute that pointed at it. */
