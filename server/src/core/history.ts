@@ -47,6 +47,26 @@ interface Place {
   step?: number;
 }
 
+/**
+ * An operation that changed a table, for telling whether a reference's verdict depends on the order of
+ * parallel revisions: where it happened, and the columns it touched (none: the table itself, made, dropped
+ * or renamed).
+ */
+interface Change {
+  pos: number;
+  columns?: string[];
+}
+
+/**
+ * Which revisions of an Alembic timeline are ancestors of which: `bits[i]` has bit `j` set when revision `j`
+ * (by order) is an ancestor of revision `i`. Absent for a timeline with no branch, where every earlier
+ * revision is an ancestor.
+ */
+interface Ancestry {
+  bits: Uint32Array[];
+  files: string[];
+}
+
 /** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
 const MIGRATION_STRIDE = 1_000_000;
 
@@ -70,10 +90,34 @@ export class MigrationHistory {
     private readonly placeOf: Map<string, Place>,
     /** Revision files Alembic never runs: the configuration that says so. */
     private readonly outside: Map<string, string>,
+    /** Every change to every table, by timeline and key, in replay order. */
+    private readonly changes: Map<string, Map<string, Change[]>> = new Map(),
+    /** The ancestry of each Alembic timeline that branches. */
+    private readonly ancestry: Map<string, Ancestry> = new Map(),
   ) {}
 
   static empty(): MigrationHistory {
     return new MigrationHistory(new Map(), new Map(), new Map(), new Map());
+  }
+
+  /**
+   * A revision that changes `key` (the table, or one of `columns`) while being neither an ancestor nor a
+   * descendant of the revision at `at`: Alembic may run it before or after that one, so what the reference
+   * sees of the table depends on an order FK Guard cannot know. Undefined when the order is certain.
+   */
+  unordered(key: string, at: HistoryPoint, columns?: readonly string[]): { file: string; column?: string } | undefined {
+    const place = this.placeOf.get(at.file);
+    const ancestry = place && this.ancestry.get(place.timeline);
+    const changes = ancestry && this.changes.get(place.timeline)?.get(key);
+    if (!place || !ancestry || !changes) return undefined;
+    const has = (i: number, j: number) => (ancestry.bits[i][j >>> 5] & (1 << (j & 31))) !== 0;
+    for (const c of changes) {
+      const order = Math.floor(c.pos / MIGRATION_STRIDE);
+      if (order === place.order || has(place.order, order) || has(order, place.order)) continue;
+      if (c.columns && columns && !c.columns.some((x) => columns.includes(x))) continue;
+      return { file: ancestry.files[order], column: c.columns?.find((x) => columns?.includes(x)) };
+    }
+    return undefined;
   }
 
   /** The migration definition of `key`: at `at` when that is a point of history, else the final state. */
@@ -159,8 +203,22 @@ export class MigrationHistory {
     const tables = new Map<string, TableDef>();
     const lives = new Map<string, Map<string, Life[]>>();
     const placeOf = new Map<string, Place>();
+    const changes = new Map<string, Map<string, Change[]>>();
+    const ancestry = new Map<string, Ancestry>();
+    // Revision graphs with nothing in common (a PostgreSQL tree and a SQLite tree in one folder of
+    // revisions) are separate histories, not parallel branches of one: each is replayed on its own.
+    for (const [timeline, members] of [...timelines]) {
+      if (!timeline.startsWith('alembic:')) continue;
+      const parts = components(members, parentsOf(members));
+      if (parts.length < 2) continue;
+      timelines.delete(timeline);
+      for (const part of parts) timelines.set(`${timeline}#${part[0].file}`, part);
+    }
     for (const [timeline, members] of [...timelines].sort((a, b) => naturalCompare(a[0], b[0]))) {
-      const ordered = revisionOrder(members);
+      const parents = parentsOf(members);
+      const ordered = revisionOrder(members, parents);
+      const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : undefined;
+      if (graph) ancestry.set(timeline, graph);
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
       const sqlite = dialect === 'sqlite' || (timeline.startsWith('folder:') && /sqlite/i.test(timeline));
       for (const [order, m] of ordered.entries()) placeOf.set(m.file, { timeline, order, sqlite });
@@ -170,11 +228,12 @@ export class MigrationHistory {
           for (const h of helperModules(m, op, resolver, byFile, 0)) if (!placeOf.has(h.file)) placeOf.set(h.file, { timeline, order, sqlite, step });
         }
       }
-      const { state, history } = replayTimeline(ordered, resolver, byFile);
+      const { state, history, changed } = replayTimeline(ordered, resolver, byFile);
       lives.set(timeline, history);
+      changes.set(timeline, changed);
       for (const [k, d] of state) tables.set(k, d);
     }
-    return new MigrationHistory(tables, lives, placeOf, outside);
+    return new MigrationHistory(tables, lives, placeOf, outside, changes, ancestry);
   }
 }
 
@@ -205,12 +264,46 @@ const STEP_FILE = /^(migration|up|down)\.sql$/i;
 const ROOT_WORD = /(^|[^a-z])(migrations?|migrate|alterations|versions)([^a-z]|$)/i;
 
 /**
+ * Each revision's parents: the files its `down_revision` ids name. One id in several files (two Alembic
+ * environments in one tree, each with its own copy of a revision) names the copy nearest the child, the one
+ * sharing the longest folder path with it, so the environments stay apart.
+ */
+function parentsOf(members: FileFacts[]): Map<FileFacts, FileFacts[]> {
+  const byRevision = new Map<string, FileFacts[]>();
+  for (const m of [...members].sort((a, b) => naturalCompare(a.file, b.file))) {
+    const id = m.migration?.revision;
+    if (!id) continue;
+    const list = byRevision.get(id);
+    if (list) list.push(m);
+    else byRevision.set(id, [m]);
+  }
+  const shared = (a: string, b: string) => {
+    const x = a.split('/');
+    const y = b.split('/');
+    let i = 0;
+    while (i < x.length - 1 && i < y.length - 1 && x[i] === y[i]) i++;
+    return i;
+  };
+  const out = new Map<FileFacts, FileFacts[]>();
+  for (const m of members) {
+    const parents: FileFacts[] = [];
+    for (const id of m.migration?.downRevision ?? []) {
+      const copies = byRevision.get(id);
+      if (!copies) continue;
+      let best = copies[0];
+      for (const c of copies) if (shared(c.file, m.file) > shared(best.file, m.file)) best = c;
+      if (best !== m) parents.push(best);
+    }
+    out.set(m, parents);
+  }
+  return out;
+}
+
+/**
  * Revision order: parents (`down_revision`, a tuple for a merge) before children, else natural path order.
  * A depth-first walk with an explicit stack, so a history of thousands of revisions cannot overflow.
  */
-function revisionOrder(members: FileFacts[]): FileFacts[] {
-  const byRevision = new Map<string, FileFacts>();
-  for (const m of members) if (m.migration?.revision) byRevision.set(m.migration.revision, m);
+function revisionOrder(members: FileFacts[], parents: Map<FileFacts, FileFacts[]>): FileFacts[] {
   const ordered: FileFacts[] = [];
   const state = new Map<string, 'open' | 'done'>();
   for (const root of [...members].sort((a, b) => naturalCompare(a.file, b.file))) {
@@ -219,11 +312,11 @@ function revisionOrder(members: FileFacts[]): FileFacts[] {
     state.set(root.file, 'open');
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
-      const downs = top.m.migration?.downRevision ?? [];
-      if (top.next < downs.length) {
-        const parent = byRevision.get(downs[top.next++]);
+      const ups = parents.get(top.m) ?? [];
+      if (top.next < ups.length) {
+        const parent = ups[top.next++];
         // A parent already open is a cycle in the graph: the edge is ignored rather than followed forever.
-        if (parent && !state.has(parent.file)) {
+        if (!state.has(parent.file)) {
           state.set(parent.file, 'open');
           stack.push({ m: parent, next: 0 });
         }
@@ -237,10 +330,73 @@ function revisionOrder(members: FileFacts[]): FileFacts[] {
   return ordered;
 }
 
+/**
+ * The connected parts of a revision graph (revisions joined by their parents), each in path order, the
+ * parts ordered by their first file.
+ */
+function components(members: FileFacts[], parents: Map<FileFacts, FileFacts[]>): FileFacts[][] {
+  const sorted = [...members].sort((a, b) => naturalCompare(a.file, b.file));
+  const index = new Map(sorted.map((m, i) => [m, i]));
+  const root = sorted.map((_, i) => i);
+  const find = (i: number): number => {
+    while (root[i] !== i) i = root[i] = root[root[i]];
+    return i;
+  };
+  for (const [i, m] of sorted.entries()) {
+    for (const p of parents.get(m) ?? []) {
+      const j = index.get(p);
+      if (j !== undefined) root[find(i)] = find(j);
+    }
+  }
+  const parts = new Map<number, FileFacts[]>();
+  for (const [i, m] of sorted.entries()) {
+    const r = find(i);
+    let list = parts.get(r);
+    if (!list) parts.set(r, (list = []));
+    list.push(m);
+  }
+  return [...parts.values()];
+}
+
+/**
+ * The ancestors of each revision of `ordered` (parents before children); undefined when the graph has no
+ * branch, so that no reference can fall between parallel revisions.
+ */
+function ancestryOf(ordered: FileFacts[], parentsOfFile: Map<FileFacts, FileFacts[]>): Ancestry | undefined {
+  const orderOf = new Map(ordered.map((m, i) => [m, i]));
+  const parents = ordered.map((m) => (parentsOfFile.get(m) ?? []).map((p) => orderOf.get(p)).filter((i): i is number => i !== undefined));
+  // A chain (each revision's one parent is the revision before it) has nothing parallel in it.
+  if (parents.every((p, i) => (i === 0 ? p.length === 0 : p.length === 1 && p[0] === i - 1))) return undefined;
+  const words = (ordered.length + 31) >>> 5;
+  const bits: Uint32Array[] = [];
+  for (const [i, ps] of parents.entries()) {
+    const own = new Uint32Array(words);
+    for (const p of ps) {
+      // A parent placed after its child is an edge of a cycle the order broke: it is no ancestor.
+      if (p >= i) continue;
+      const theirs = bits[p];
+      for (let w = 0; w < words; w++) own[w] |= theirs[w];
+      own[p >>> 5] |= 1 << (p & 31);
+    }
+    bits.push(own);
+  }
+  return { bits, files: ordered.map((m) => m.file) };
+}
+
 /** Replays one timeline's operations in order. */
-function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile: Map<string, FileFacts>): { state: Map<string, TableDef>; history: Map<string, Life[]> } {
+function replayTimeline(
+  ordered: FileFacts[],
+  resolver: HistoryResolver,
+  byFile: Map<string, FileFacts>,
+): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]> } {
   const state = new Map<string, TableDef>();
   const history = new Map<string, Life[]>();
+  const changed = new Map<string, Change[]>();
+  const touch = (key: string, pos: number, columns?: string[]) => {
+    let list = changed.get(key);
+    if (!list) changed.set(key, (list = []));
+    list.push({ pos, columns });
+  };
   const begin = (def: TableDef, pos: number) => {
     let list = history.get(def.key);
     if (!list) history.set(def.key, (list = []));
@@ -277,22 +433,28 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           const def = newTable(name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, t.nameSpan);
           for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
           def.keys = t.keys;
+          touch(def.key, pos);
           end(def.key, pos);
           state.set(def.key, def);
           begin(def, pos);
           break;
         }
         case 'add_column':
+          touch(tableKey(op.table, op.schema), pos, [op.column.name]);
           revise(tableKey(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)));
           break;
         case 'drop_column':
+          touch(tableKey(op.table, op.schema), pos, [op.column]);
           revise(tableKey(op.table, op.schema), pos, (def) => dropColumn(def, op.column));
           break;
         case 'drop_table':
+          touch(tableKey(op.table, op.schema), pos);
           state.delete(tableKey(op.table, op.schema));
           end(tableKey(op.table, op.schema), pos);
           break;
         case 'rename_table': {
+          touch(tableKey(op.from, op.schema), pos);
+          touch(tableKey(op.to, op.schema), pos);
           const def = state.get(tableKey(op.from, op.schema));
           if (def) {
             state.delete(def.key);
@@ -307,6 +469,7 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           break;
         }
         case 'alter_column': {
+          touch(tableKey(op.table, op.schema), pos, op.newName ? [op.column, op.newName] : [op.column]);
           const col = state.get(tableKey(op.table, op.schema))?.columns.get(op.column);
           if (!col) break;
           const type = resolver.resolveType(m.file, op.type);
@@ -331,6 +494,7 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           for (const [key, def] of [...state]) {
             const names = op.column !== undefined ? [op.column] : [...def.columns.keys()];
             if (!names.some((n) => def.columns.get(n)?.type)) continue;
+            touch(key, pos, names);
             revise(key, pos, (next) => {
               for (const n of names) {
                 const col = next.columns.get(n);
@@ -342,15 +506,20 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
             });
           }
           break;
-        case 'add_key':
-          revise(tableKey(op.table, op.schema), pos, (def) => addKey(def, op.columns, op.primary === true));
+        case 'add_key': {
+          // A new primary key also takes the key away from the columns of the old one.
+          const key = tableKey(op.table, op.schema);
+          const before = op.primary ? [...(state.get(key)?.columns.values() ?? [])].filter((c) => c.column.primaryKey).map((c) => c.column.name) : [];
+          touch(key, pos, [...op.columns, ...before]);
+          revise(key, pos, (def) => addKey(def, op.columns, op.primary === true));
           break;
+        }
         default:
           break;
       }
     }
   }
-  return { state, history };
+  return { state, history, changed };
 }
 
 /**

@@ -432,7 +432,12 @@ export type UncheckedReason =
   /** The table is listed in `external-tables`: its columns are not known. */
   | 'external-table'
   /** Several definitions of the table disagree and none belongs to the reference's own metadata or package. */
-  | 'ambiguous-table';
+  | 'ambiguous-table'
+  /**
+   * A revision on a parallel branch of the Alembic graph (neither ancestor nor descendant of the reference's
+   * revision) changes the table or the referenced column, so which comes first is not known.
+   */
+  | 'unordered-history';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -444,6 +449,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'outside-workspace',
   'external-table',
   'ambiguous-table',
+  'unordered-history',
 ];
 
 export interface UncheckedReference {

@@ -29,6 +29,7 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'outside-workspace': 'the class or table variable is defined outside the workspace',
   'external-table': 'the table is listed in external-tables without this column',
   'ambiguous-table': "definitions of the table disagree and none is in the reference's own metadata or package",
+  'unordered-history': 'a revision on a parallel branch of the Alembic graph changes the table or column, so it may run before or after this one',
 };
 
 /**

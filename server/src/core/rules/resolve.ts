@@ -142,6 +142,18 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   }
   const metadataId = sourceMetadata(index, file, ref);
   const key = tableKey(table, schema);
+  // A revision on a parallel branch that changes the table (or the referenced columns) may run before or
+  // after this one: whatever the replay's order says, the verdict would be an accident of that order.
+  const parallel = point && history ? history.unordered(key, point, ref.composite && ref.composite.length > 1 ? ref.composite : [column]) : undefined;
+  if (parallel) {
+    return {
+      kind: 'unseen',
+      reason: 'unordered-history',
+      detail:
+        `${parallel.column ? `\`${key}.${parallel.column}\` is changed` : `\`${key}\` is created, dropped or renamed`} by ${parallel.file}, ` +
+        'a revision that is neither an ancestor nor a descendant of this one, so Alembic may run it before or after',
+    };
+  }
   const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, point)], ref, metadataId, file);
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
