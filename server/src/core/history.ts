@@ -1,6 +1,6 @@
 import type { Dialect } from './config';
 import { addColumn, IndexedColumn, newTable, TableDef, tableKey } from './tables';
-import { AlembicConfigFact, ColumnFact, FileFacts, Finding, MigrationOp, NameExpr, TypeFact } from './types';
+import { AlembicConfigFact, ColumnFact, FileFacts, Finding, MigrationOp, NameExpr, Span, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
 export interface HistoryResolver {
@@ -411,17 +411,27 @@ function replayTimeline(
    * Copy on write: an operation that changes a table ends the table's current version and begins a new
    * one, so a reference earlier in history keeps seeing the columns and types of its own time.
    */
-  const revise = (key: string, pos: number, change: (def: TableDef) => void) => {
+  const revise = (key: string, pos: number, change: (def: TableDef) => void, maybe?: Maybe) => {
     const current = state.get(key);
     if (!current) return;
-    const next: TableDef = { ...current, columns: new Map(current.columns), attrs: new Map(current.attrs), keys: [...current.keys] };
-    change(next);
+    const next = changedCopy(current, change);
+    // An operation that may not have run keeps the table as it was as the other outcome.
+    if (maybe) next.alt = alternative(current, maybe);
+    end(key, pos);
+    state.set(key, next);
+    begin(next, pos);
+  };
+  /** A table version that exists only if an operation that may not have run did not run (or did). */
+  const keepMaybe = (key: string, pos: number, maybe: Maybe, other: TableDef | null) => {
+    const current = state.get(key);
+    if (!current) return;
+    const next: TableDef = { ...changedCopy(current, () => undefined), alt: other ? alternative(other, maybe) : { def: null, ...maybe } };
     end(key, pos);
     state.set(key, next);
     begin(next, pos);
   };
   for (const [order, revision] of ordered.entries()) {
-    for (const [i, step] of revision.migration!.ops.entries()) for (const { m, op: raw } of withModules(revision, step, resolver, byFile, 0)) {
+    for (const [i, step] of revision.migration!.ops.entries()) for (const { m, op: raw, maybe } of withModules(revision, step, resolver, byFile, 0)) {
       const pos = order * MIGRATION_STRIDE + i;
       // `public` is PostgreSQL's default schema: `public.members` and `members` are one table to the database.
       const op = 'schema' in raw && raw.schema === 'public' ? { ...raw, schema: undefined } : raw;
@@ -433,6 +443,7 @@ function replayTimeline(
           const def = newTable(name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, t.nameSpan);
           for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
           def.keys = t.keys;
+          if (maybe) def.alt = alternative(state.get(def.key) ?? null, maybe);
           touch(def.key, pos);
           end(def.key, pos);
           state.set(def.key, def);
@@ -441,14 +452,19 @@ function replayTimeline(
         }
         case 'add_column':
           touch(tableKey(op.table, op.schema), pos, [op.column.name]);
-          revise(tableKey(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)));
+          revise(tableKey(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)), maybe);
           break;
         case 'drop_column':
           touch(tableKey(op.table, op.schema), pos, [op.column]);
-          revise(tableKey(op.table, op.schema), pos, (def) => dropColumn(def, op.column));
+          revise(tableKey(op.table, op.schema), pos, (def) => dropColumn(def, op.column), maybe);
           break;
         case 'drop_table':
           touch(tableKey(op.table, op.schema), pos);
+          // Dropped or not: the table stays, with "absent" as the other outcome.
+          if (maybe) {
+            keepMaybe(tableKey(op.table, op.schema), pos, maybe, null);
+            break;
+          }
           state.delete(tableKey(op.table, op.schema));
           end(tableKey(op.table, op.schema), pos);
           break;
@@ -456,7 +472,15 @@ function replayTimeline(
           touch(tableKey(op.from, op.schema), pos);
           touch(tableKey(op.to, op.schema), pos);
           const def = state.get(tableKey(op.from, op.schema));
-          if (def) {
+          if (def && maybe) {
+            // Renamed or not: both names stand, each with the other outcome as its alternative.
+            const before = state.get(tableKey(op.to, op.schema)) ?? null;
+            keepMaybe(def.key, pos, maybe, null);
+            const renamed: TableDef = { ...changedCopy(def, () => undefined), name: op.to, key: tableKey(op.to, op.schema), alt: alternative(before, maybe) };
+            end(renamed.key, pos);
+            state.set(renamed.key, renamed);
+            begin(renamed, pos);
+          } else if (def) {
             state.delete(def.key);
             end(def.key, pos);
             const ended = history.get(def.key);
@@ -481,11 +505,16 @@ function replayTimeline(
           if (retyped) fact.type = op.type;
           if (retyped && op.span) fact.span = op.span;
           const updated: IndexedColumn = { column: fact, file: retyped && op.span ? m.file : col.file, type: type ?? col.type };
-          revise(tableKey(op.table, op.schema), pos, (def) => {
-            dropColumn(def, op.column);
-            def.columns.set(fact.name, updated);
-            def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
-          });
+          revise(
+            tableKey(op.table, op.schema),
+            pos,
+            (def) => {
+              dropColumn(def, op.column);
+              def.columns.set(fact.name, updated);
+              def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
+            },
+            maybe,
+          );
           break;
         }
         case 'alter_unknown_table':
@@ -511,7 +540,7 @@ function replayTimeline(
           const key = tableKey(op.table, op.schema);
           const before = op.primary ? [...(state.get(key)?.columns.values() ?? [])].filter((c) => c.column.primaryKey).map((c) => c.column.name) : [];
           touch(key, pos, [...op.columns, ...before]);
-          revise(key, pos, (def) => addKey(def, op.columns, op.primary === true));
+          revise(key, pos, (def) => addKey(def, op.columns, op.primary === true), maybe);
           break;
         }
         default:
@@ -520,6 +549,34 @@ function replayTimeline(
     }
   }
   return { state, history, changed };
+}
+
+/** Where an operation that may not have run is written. */
+interface Maybe {
+  file: string;
+  span: Span;
+}
+
+/** How many operations that may not have run one table version remembers before it gives up on the rest. */
+const MAX_ALTERNATIVES = 6;
+
+/** `other` as the outcome where the operation at `maybe` did not run, its own alternatives kept up to a limit. */
+function alternative(other: TableDef | null, maybe: Maybe): NonNullable<TableDef['alt']> {
+  let depth = 0;
+  for (let d = other; d?.alt; d = d.alt.def) depth++;
+  // Past the limit the older outcomes are not followed: "unknown" stands for them, which no verdict matches.
+  return { def: depth >= MAX_ALTERNATIVES ? null : other, ...maybe };
+}
+
+/**
+ * A copy of a table version with `change` applied, in every outcome it remembers (an operation that surely
+ * ran changed the table whichever way the earlier uncertain one went).
+ */
+function changedCopy(def: TableDef, change: (def: TableDef) => void): TableDef {
+  const next: TableDef = { ...def, columns: new Map(def.columns), attrs: new Map(def.attrs), keys: [...def.keys] };
+  change(next);
+  if (def.alt) next.alt = { ...def.alt, def: def.alt.def && changedCopy(def.alt.def, change) };
+  return next;
 }
 
 /**
@@ -547,11 +604,20 @@ function addKey(def: TableDef, columns: string[], primary: boolean): void {
  * `helper_ops.upgrade()` the operations of that module's `upgrade()` (a few modules deep), all at the step's
  * place in history. A module FK Guard cannot find performs nothing it knows of.
  */
-function withModules(m: FileFacts, op: MigrationOp, resolver: HistoryResolver, byFile: Map<string, FileFacts>, depth: number): Array<{ m: FileFacts; op: MigrationOp }> {
-  if (op.op !== 'run_module') return [{ m, op }];
+function withModules(
+  m: FileFacts,
+  op: MigrationOp,
+  resolver: HistoryResolver,
+  byFile: Map<string, FileFacts>,
+  depth: number,
+  outer?: Maybe,
+): Array<{ m: FileFacts; op: MigrationOp; maybe?: Maybe }> {
+  // A helper run where it may not run makes every operation of its own uncertain too.
+  const maybe = op.conditional ? { file: m.file, span: op.conditional } : outer;
+  if (op.op !== 'run_module') return [{ m, op, maybe }];
   const helper = runModule(m, op.module, resolver, byFile);
   if (!helper || depth >= 3) return [];
-  return helper.migration!.ops.flatMap((o) => withModules(helper, o, resolver, byFile, depth + 1));
+  return helper.migration!.ops.flatMap((o) => withModules(helper, o, resolver, byFile, depth + 1, maybe));
 }
 
 /** The helper modules one step of a revision runs (`helper_ops.upgrade()`), and those they run in turn. */

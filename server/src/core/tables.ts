@@ -40,6 +40,12 @@ export interface TableDef {
   unresolvedColumn?: string;
   /** A Core table built only where the main definition is missing (see `CoreTableFact.fallback`). */
   fallback?: boolean;
+  /**
+   * The table as it would stand had a migration operation FK Guard cannot tell ran (inside an `if`, a `try`,
+   * a loop it cannot unroll) not run: `def` null when the table would not exist. Its own `alt` goes one such
+   * operation further back. A verdict that differs between them is not given (see `rules/resolve.ts`).
+   */
+  alt?: { def: TableDef | null; file: string; span: Span };
 }
 
 export function tableKey(name: string, schema?: string): string {

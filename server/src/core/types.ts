@@ -232,8 +232,15 @@ export interface CoreTableFact {
   fallback?: true;
 }
 
-/** Alembic operations other than create_table, in source order within `upgrade()`. */
-export type MigrationOp =
+/**
+ * Alembic operations other than create_table, in source order within `upgrade()`. `conditional`: the operation
+ * sits where FK Guard cannot tell whether it runs (an `if`, a `try`, a loop over something it cannot read):
+ * the span of that statement, so history keeps both outcomes and a verdict that depends on which one
+ * happened is not given (see `TableDef.alt`).
+ */
+export type MigrationOp = MigrationOpKind & { conditional?: Span };
+
+type MigrationOpKind =
   | { op: 'create_table'; tableIndex: number }
   | { op: 'add_column'; table: string; schema?: string; column: ColumnFact }
   | { op: 'drop_column'; table: string; schema?: string; column: string }
@@ -437,7 +444,12 @@ export type UncheckedReason =
    * A revision on a parallel branch of the Alembic graph (neither ancestor nor descendant of the reference's
    * revision) changes the table or the referenced column, so which comes first is not known.
    */
-  | 'unordered-history';
+  | 'unordered-history'
+  /**
+   * Migration history depends on an operation FK Guard cannot tell ran (inside an `if`, a `try`, a loop it
+   * cannot unroll), and the reference's verdict differs between the two outcomes.
+   */
+  | 'conditional-history';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -450,6 +462,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'external-table',
   'ambiguous-table',
   'unordered-history',
+  'conditional-history',
 ];
 
 export interface UncheckedReference {

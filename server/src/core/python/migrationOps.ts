@@ -100,8 +100,18 @@ function migrationBlock(x: PythonReader, block: Node, batches: Map<string, strin
       forLoop(x, s, batches);
       continue;
     }
-    if (s.type === 'if_statement' || s.type === 'block') {
-      for (const c of s.namedChildren) if (c && (c.type === 'block' || c.type === 'else_clause')) migrationBlock(x, c, batches);
+    if (s.type === 'block') {
+      migrationBlock(x, s, batches);
+      continue;
+    }
+    // Whether an `if`'s branch, a `try`'s body or handlers, or a `while` loop's body runs is not known to
+    // FK Guard: what they do is read, as operations that may not have happened.
+    if (s.type === 'if_statement' || s.type === 'try_statement' || s.type === 'while_statement') {
+      const branches = (n: Node): Node[] =>
+        n.namedChildren.flatMap((c) => (!c ? [] : c.type === 'block' ? [c] : ['else_clause', 'elif_clause', 'except_clause', 'finally_clause', 'except_group_clause'].includes(c.type) ? branches(c) : []));
+      maybe(x, s, () => {
+        for (const b of branches(s)) migrationBlock(x, b, batches);
+      });
       continue;
     }
     if (s.type !== 'expression_statement') continue;
@@ -138,19 +148,35 @@ function forLoop(x: PythonReader, s: Node, batches: Map<string, string>): void {
     if (values.length !== targets.length || values.some((v) => v === undefined)) rows = undefined;
     else rows?.push(values);
   }
-  // Unreadable: one pass with every name the loop binds unknown (shadowing constants of the same name).
+  // Unreadable: one pass with every name the loop binds unknown (shadowing constants of the same name),
+  // whose operations may run any number of times, also none.
   const names = left.type === 'identifier' ? [left] : left.descendantsOfType('identifier').filter((n): n is Node => !!n);
   const outer = x.bindings;
-  try {
+  const read = () => {
     for (const row of rows ?? [names.map(() => undefined)]) {
       x.bindings = new Map(outer);
       (rows ? targets : names).forEach((t, i) => x.bindings.set(t.text, row[i]));
       migrationBlock(x, body, batches);
     }
+  };
+  try {
+    if (rows) read();
+    else maybe(x, s, read);
   } finally {
     x.bindings = outer;
   }
   for (const c of s.namedChildren) if (c?.type === 'else_clause') migrationBlock(x, c, batches);
+}
+
+/** Reads operations that may or may not run: each carries the outermost statement that makes it so. */
+function maybe(x: PythonReader, statement: Node, read: () => void): void {
+  const outer = x.conditional;
+  x.conditional ??= spanOf(statement);
+  try {
+    read();
+  } finally {
+    x.conditional = outer;
+  }
 }
 
 /**
@@ -200,7 +226,7 @@ function moduleUpgrade(x: PythonReader, node: Node): boolean {
   const object = f.childForFieldName('object');
   const imp = object?.type === 'identifier' ? x.facts.imports.find((i) => i.local === object.text) : undefined;
   if (!imp || imp.module.startsWith('.')) return false;
-  x.migration().ops.push({ op: 'run_module', module: imp.name ? `${imp.module}.${imp.name}` : imp.module });
+  x.migration().ops.push({ op: 'run_module', module: imp.name ? `${imp.module}.${imp.name}` : imp.module, ...(x.conditional ? { conditional: x.conditional } : {}) });
   return true;
 }
 
@@ -223,6 +249,7 @@ function migrationCall(x: PythonReader, node: Node, batches: Map<string, string>
     migrationOp(x, node, call, batchTable, ops);
   } finally {
     if (x.facts.references.length > firstRef && ops.length === position) ops.push({ op: 'foreign_key' });
+    if (x.conditional) for (const op of ops.slice(position)) op.conditional = x.conditional;
     // References of SQL run by `op.execute` already have their own statement's place.
     for (const r of x.facts.references.slice(firstRef)) r.migrationOp ??= position;
     if (call.name === 'create_table') deferUseAlter(x, node, x.facts.references.slice(firstRef));

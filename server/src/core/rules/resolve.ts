@@ -2,7 +2,7 @@ import type { FkGuardConfig } from '../config';
 import { Absence } from '../history';
 import { IndexedColumn, SchemaIndex, TableDef, tableKey } from '../schemaIndex';
 import { rangeOf } from '../text';
-import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
+import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
 export interface RefCheck {
@@ -183,7 +183,53 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     }
     return { kind: 'no-table', schema, table, column };
   }
+  // Migration history that went one of two ways FK Guard cannot tell apart (an operation inside an `if`, a
+  // `try`, a loop it cannot unroll): a verdict is given only when both ways lead to the same one.
+  const targets = ref.composite && ref.composite.length > 1 ? ref.composite : [column];
+  for (const d of defs) {
+    const undecided = undecidedBy(d, targets);
+    if (!undecided) continue;
+    return {
+      kind: 'unseen',
+      reason: 'conditional-history',
+      detail:
+        `\`${d.key}\` differs depending on whether the migration operation at ${where(undecided.file, index.rangeIn(undecided.file, undecided.span))} ran ` +
+        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide)',
+    };
+  }
   return columnOf(defs, column, false);
+}
+
+/**
+ * The uncertain operation, if any, without which `def` would give a reference to `columns` another verdict:
+ * another outcome of history lacks the table, or has the columns with another presence, type or key.
+ */
+function undecidedBy(def: TableDef, columns: readonly string[]): { file: string; span: Span } | undefined {
+  let seen = 0;
+  for (let alt = def.alt; alt && seen < 16; alt = alt.def?.alt, seen++) {
+    if (!alt.def || !sameForReference(def, alt.def, columns)) return alt;
+  }
+  return undefined;
+}
+
+/** Whether two versions of a table give a reference to `columns` the same verdict. */
+function sameForReference(a: TableDef, b: TableDef, columns: readonly string[]): boolean {
+  // Whether the referenced columns are a key a foreign key may target (alone, or as the whole composite).
+  const keyed = (d: TableDef) => {
+    const first = d.columns.get(columns[0]);
+    return !!first && (isProvenKey(d, first, columns) || (columns.length > 1 && columns.every((n) => d.columns.get(n)?.column.unique)));
+  };
+  if (keyed(a) !== keyed(b)) return false;
+  for (const name of columns) {
+    const x = a.columns.get(name);
+    const y = b.columns.get(name);
+    if (!x || !y) {
+      if (x !== y) return false;
+      continue;
+    }
+    if (x.type?.family !== y.type?.family || x.type?.sqlType !== y.type?.sqlType) return false;
+  }
+  return true;
 }
 
 /**
