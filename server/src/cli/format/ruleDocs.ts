@@ -1,5 +1,5 @@
 // One line per rule, for SARIF's rule table and `--help`. The README has a section per rule with the anchor
-// `#rule-<id>`, which SARIF viewers link to.
+// `#rule-<id>`, which SARIF viewers link to when package.json names where the README is published (`homepage`).
 
 import { RuleId, UncheckedReason } from '../../core/types';
 
@@ -31,13 +31,8 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'ambiguous-table': "definitions of the table disagree and none is in the reference's own metadata or package",
   'unordered-history': 'a revision on a parallel branch of the Alembic graph changes the table or column, so it may run before or after this one',
   'conditional-history': 'a migration operation that changes the table or column sits in an if, a try or a loop FK Guard cannot decide, and the verdict depends on whether it ran',
+  superseded: 'a later SQLite migration drops or rebuilds the table, and SQLite checks a foreign key only when rows are written',
 };
-
-/**
- * Where the rule documentation lives when package.json names no `homepage` (the language server links the
- * same way); SARIF needs an absolute URI for `helpUri`.
- */
-export const README_URL = 'https://github.com/fkguard/fkguard#readme';
 
 export function ruleHelpUri(docsUrl: string, rule: string): string {
   return `${docsUrl.split('#')[0]}#rule-${rule}`;
