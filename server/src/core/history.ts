@@ -337,7 +337,7 @@ const STEP_FILE = /^(migration|up|down)\.sql$/i;
 const ROOT_WORD = /(^|[^a-z])(migrations?|migrate|alterations|versions)([^a-z]|$)/i;
 
 /**
- * Each revision's parents: the files its `down_revision` ids name. One id in several files (two Alembic
+ * Each revision's parents: the files its `down_revision` (and `depends_on`) ids name. One id in several files (two Alembic
  * environments in one tree, each with its own copy of a revision) names the copy nearest the child, the one
  * sharing the longest folder path with it, so the environments stay apart.
  */
@@ -360,12 +360,13 @@ function parentsOf(members: FileFacts[]): Map<FileFacts, FileFacts[]> {
   const out = new Map<FileFacts, FileFacts[]>();
   for (const m of members) {
     const parents: FileFacts[] = [];
-    for (const id of m.migration?.downRevision ?? []) {
+    // `depends_on` orders like a parent: Alembic runs those revisions first.
+    for (const id of [...(m.migration?.downRevision ?? []), ...(m.migration?.dependsOn ?? [])]) {
       const copies = byRevision.get(id);
       if (!copies) continue;
       let best = copies[0];
       for (const c of copies) if (shared(c.file, m.file) > shared(best.file, m.file)) best = c;
-      if (best !== m) parents.push(best);
+      if (best !== m && !parents.includes(best)) parents.push(best);
     }
     out.set(m, parents);
   }
@@ -543,6 +544,7 @@ function replayTimeline(
             def.incomplete = true;
             def.unresolvedColumn = t.unreadColumn;
           }
+          if (t.keyNames) def.keyNames = new Map(Object.entries(t.keyNames));
           if (maybe) def.alt = alternative(state.get(def.key) ?? null, maybe);
           touch(def.key, pos);
           end(def.key, pos);
@@ -630,7 +632,7 @@ function replayTimeline(
               for (const n of names) {
                 const col = next.columns.get(n);
                 if (!col?.type) continue;
-                const unknown: IndexedColumn = { column: { ...col.column, type: undefined }, file: col.file, type: undefined };
+                const unknown: IndexedColumn = { column: { ...col.column, type: undefined }, file: col.file, type: undefined, unreadable: { file: m.file, span: op.span } };
                 next.columns.set(n, unknown);
                 for (const [attr, c] of next.attrs) if (c === col) next.attrs.set(attr, unknown);
               }
@@ -642,7 +644,49 @@ function replayTimeline(
           const key = tableKey(op.table, op.schema);
           const before = op.primary ? [...(state.get(key)?.columns.values() ?? [])].filter((c) => c.column.primaryKey).map((c) => c.column.name) : [];
           touch(key, pos, [...op.columns, ...before]);
-          revise(key, pos, (def) => addKey(def, op.columns, op.primary === true), maybe);
+          revise(
+            key,
+            pos,
+            (def) => {
+              addKey(def, op.columns, op.primary === true);
+              if (op.name) def.keyNames = new Map(def.keyNames).set(op.name, op.columns);
+            },
+            maybe,
+          );
+          break;
+        }
+        case 'drop_key': {
+          // Foreign keys and checks are not keys a reference targets (by `type_`, or by a name that says so:
+          // `fk_...`, PostgreSQL's `..._fkey`, `ck_...`); anything else may be.
+          if (op.kind === 'foreignkey' || op.kind === 'check' || (!op.kind && op.name && NOT_A_KEY_NAME.test(op.name))) break;
+          const key = tableKey(op.table, op.schema);
+          const current = state.get(key);
+          if (!current) break;
+          // A name that says unique (`uq_...`, `..._key`) is not the primary key's.
+          const kind = op.kind ?? (op.name && UNIQUE_NAME.test(op.name) ? 'unique' : undefined);
+          const dropped = keyNamed(current, op.name, kind);
+          // An index FK Guard did not see made unique (by name, or SQLAlchemy's `ix_<table>_<column>` for a
+          // unique indexed column) is taken for a plain index: most are, and a plain one is no key.
+          if (!dropped && op.kind === 'index') break;
+          touch(key, pos, dropped?.columns);
+          if (dropped) {
+            revise(key, pos, (def) => dropKey(def, dropped.columns, dropped.primary, op.name), maybe);
+            break;
+          }
+          // Which key went is not known: the table stands as it was, and each of its keys dropped is an
+          // outcome too, so a reference that needs one of them gets no verdict; one that needs none keeps it.
+          const next = changedCopy(current, () => undefined);
+          let tail: TableDef['alt'] = current.alt;
+          for (const k of [...candidateKeys(current, kind)].reverse()) {
+            const without = changedCopy(current, (def) => dropKey(def, k.columns, k.primary));
+            without.alt = tail;
+            tail = { def: without, file: m.file, span: op.span, why: 'unknown-constraint', name: op.name };
+          }
+          next.alt = tail;
+          const lineage = lineageOf(key);
+          end(key, pos);
+          state.set(key, next);
+          begin(next, pos, lineage);
           break;
         }
         default:
@@ -653,6 +697,59 @@ function replayTimeline(
   return { state, history, changed };
 }
 
+/**
+ * The key `name` drops from `def`: one it recorded under that name, the primary key for `type_="primary"`
+ * or PostgreSQL's default names (`t_pkey`, `t_col_key`, `t_a_b_key`). Undefined when FK Guard cannot tell.
+ */
+function keyNamed(def: TableDef, name: string | undefined, kind: string | undefined): { columns: string[]; primary: boolean } | undefined {
+  const pk = [...def.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
+  const isPk = (cols: readonly string[]) => pk.length > 0 && cols.length === pk.length && cols.every((c) => pk.includes(c));
+  if (kind === 'primary') return pk.length > 0 ? { columns: pk, primary: true } : undefined;
+  if (name === undefined) return undefined;
+  const named = def.keyNames?.get(name);
+  if (named) return { columns: named, primary: isPk(named) };
+  if (kind !== 'index' && name === `${def.name}_pkey` && pk.length > 0) return { columns: pk, primary: true };
+  for (const k of candidateKeys(def, 'unique')) {
+    if (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : name === `${def.name}_${k.columns.join('_')}_key`) return k;
+  }
+  return undefined;
+}
+
+/** Constraint names that say foreign key or check (`fk_a_b`, `a_b_fkey`, `ck_x`, `x_check`), dropped without a `type_`. */
+const NOT_A_KEY_NAME = /^(fk|ck)[_-]|_(fkey|fk|check)$/i;
+
+/** Constraint names that say unique (`uq_a_b`, PostgreSQL's `a_b_key`), so not the primary key. */
+const UNIQUE_NAME = /^uq[_-]|_(key|uniq|unique)$/i;
+
+/** The keys of `def` a constraint drop of this kind could remove: unique columns and composite keys, and the primary key unless `unique`. */
+function candidateKeys(def: TableDef, kind: string | undefined): Array<{ columns: string[]; primary: boolean }> {
+  const pk = [...def.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
+  const out: Array<{ columns: string[]; primary: boolean }> = [];
+  if (kind !== 'unique' && kind !== 'index' && pk.length > 0) out.push({ columns: pk, primary: true });
+  for (const c of def.columns.values()) if (c.column.unique) out.push({ columns: [c.column.name], primary: false });
+  for (const k of def.keys) if (!(k.length === pk.length && k.every((x) => pk.includes(x)))) out.push({ columns: k, primary: false });
+  return out;
+}
+
+/** Makes `columns` no longer a key of the table: the primary key, a unique column, or a composite key. */
+function dropKey(def: TableDef, columns: readonly string[], primary: boolean, name?: string): void {
+  const set = (col: string, change: Partial<ColumnFact>) => {
+    const c = def.columns.get(col);
+    if (!c) return;
+    const updated: IndexedColumn = { ...c, column: { ...c.column, ...change } };
+    def.columns.set(col, updated);
+    for (const [attr, x] of def.attrs) if (x === c) def.attrs.set(attr, updated);
+  };
+  if (primary) for (const col of columns) set(col, { primaryKey: false });
+  else if (columns.length === 1) set(columns[0], { unique: false });
+  const same = (k: readonly string[]) => k.length === columns.length && k.every((x) => columns.includes(x));
+  def.keys = def.keys.filter((k) => !same(k));
+  if (name !== undefined && def.keyNames?.has(name)) {
+    def.keyNames = new Map(def.keyNames);
+    def.keyNames.delete(name);
+  }
+}
+
 /** Where an operation that may not have run is written. */
 interface Maybe {
   file: string;
@@ -660,7 +757,7 @@ interface Maybe {
 }
 
 /** How many operations that may not have run one table version remembers before it gives up on the rest. */
-const MAX_ALTERNATIVES = 6;
+const MAX_ALTERNATIVES = 12;
 
 /** `other` as the outcome where the operation at `maybe` did not run, its own alternatives kept up to a limit. */
 function alternative(other: TableDef | null, maybe: Maybe): NonNullable<TableDef['alt']> {

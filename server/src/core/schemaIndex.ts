@@ -1,4 +1,4 @@
-import { Dialect, FkGuardConfig, judgingDialect, NamingConvention } from './config';
+import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect, NamingConvention } from './config';
 import { HistoryPoint, MigrationHistory } from './history';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { Suggestion, TableNames } from './suggest';
@@ -892,7 +892,7 @@ export class SchemaIndex {
       // `naming.declared-attr` setting stands in for a body it cannot read.
       const owner = this.declaredTablenameOwner(file, cls, new Set());
       const derived = owner?.cls.tablenameDerivation ? this.names.evaluate(owner.file, owner.cls.tablenameDerivation, cls.name) : undefined;
-      const convention = this.config.naming.declaredAttr;
+      const convention = declaredAttrConvention(this.config, owner?.cls.name ?? cls.name, owner?.file ?? file);
       if (derived) name = derived;
       else if (convention) name = applyConvention(convention, cls.name);
       else {

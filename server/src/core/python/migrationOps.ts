@@ -23,6 +23,8 @@ const OP_SIGNATURES: Record<string, readonly string[]> = {
   create_unique_constraint: ['constraint_name', 'table_name', 'columns'],
   create_primary_key: ['constraint_name', 'table_name', 'columns'],
   create_index: ['index_name', 'table_name', 'columns'],
+  drop_constraint: ['constraint_name', 'table_name', 'type_'],
+  drop_index: ['index_name', 'table_name'],
 };
 
 /** The same inside `batch_alter_table`, where the table is the batch's. */
@@ -34,6 +36,8 @@ const BATCH_SIGNATURES: Record<string, readonly string[]> = {
   create_unique_constraint: ['constraint_name', 'columns'],
   create_primary_key: ['constraint_name', 'columns'],
   create_index: ['index_name', 'columns'],
+  drop_constraint: ['constraint_name', 'type_'],
+  drop_index: ['index_name'],
 };
 
 /** A call's arguments by parameter name: positional ones by their place in `params`, keywords as written. */
@@ -238,6 +242,15 @@ function opName(x: PythonReader, n: Node): string | undefined {
   return x.bindings.get(n.text) ?? (x.bindings.has(n.text) ? undefined : x.facts.constants[n.text]);
 }
 
+/** A constraint or index name: a string `opName` reads, also wrapped in `op.f(...)` (a name taken as final). */
+function constraintName(x: PythonReader, n: Node | undefined): string | undefined {
+  if (n?.type === 'call') {
+    const c = readCall(n);
+    return c.name === 'f' && c.positional[0] ? opName(x, c.positional[0]) : undefined;
+  }
+  return n ? opName(x, n) : undefined;
+}
+
 function migrationCall(x: PythonReader, node: Node, batches: Map<string, string>): void {
   const call = readCall(node);
   const batchTable = call.qualifier ? batches.get(call.qualifier) : undefined;
@@ -359,7 +372,7 @@ function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchTable: st
       const span = columnNode && (typeNode || newName) ? spanOf(columnNode) : undefined;
       if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? typeOf(x, typeNode) : undefined, newName, span });
       // A table FK Guard cannot name (a loop over something it cannot read): some table's column changed type.
-      else if (!table && typeNode) ops.push({ op: 'alter_unknown_table', column });
+      else if (!table && typeNode) ops.push({ op: 'alter_unknown_table', column, span: spanOf(node) });
       break;
     }
     case 'execute':
@@ -372,8 +385,17 @@ function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchTable: st
       const columns = names(args.get('columns'));
       const unique = call.name !== 'create_index' || args.get('unique')?.text === 'True';
       if (table && columns && columns.length > 0 && unique && !args.get('postgresql_where') && !args.get('sqlite_where')) {
-        ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined });
+        const keyName = constraintName(x, args.get(call.name === 'create_index' ? 'index_name' : 'constraint_name'));
+        ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined, ...(keyName ? { name: keyName } : {}) });
       }
+      break;
+    }
+    case 'drop_constraint':
+    case 'drop_index': {
+      const nameNode = args.get(call.name === 'drop_index' ? 'index_name' : 'constraint_name');
+      const keyName = constraintName(x, nameNode);
+      const kind = call.name === 'drop_index' ? 'index' : name(args.get('type_'));
+      if (table) ops.push({ op: 'drop_key', table, schema, ...(keyName ? { name: keyName } : {}), ...(kind ? { kind } : {}), span: spanOf(node) });
       break;
     }
     case 'create_foreign_key': {

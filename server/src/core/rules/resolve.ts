@@ -2,7 +2,7 @@ import type { FkGuardConfig } from '../config';
 import { Absence } from '../history';
 import { IndexedColumn, SchemaIndex, TableDef, tableKey } from '../schemaIndex';
 import { rangeOf } from '../text';
-import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
+import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
 export interface RefCheck {
@@ -197,6 +197,14 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   for (const d of defs) {
     const undecided = undecidedBy(d, targets);
     if (!undecided) continue;
+    if (undecided.why === 'unknown-constraint') {
+      const at = where(undecided.file, index.rangeIn(undecided.file, undecided.span));
+      return {
+        kind: 'unseen',
+        reason: 'unreadable-migration',
+        detail: `the constraint dropped at ${at}${undecided.name ? ` (\`${undecided.name}\`)` : ''} is not one FK Guard can identify, and it may be the key of \`${d.key}\` this reference needs`,
+      };
+    }
     return {
       kind: 'unseen',
       reason: 'conditional-history',
@@ -212,7 +220,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
  * The uncertain operation, if any, without which `def` would give a reference to `columns` another verdict:
  * another outcome of history lacks the table, or has the columns with another presence, type or key.
  */
-function undecidedBy(def: TableDef, columns: readonly string[]): { file: string; span: Span } | undefined {
+function undecidedBy(def: TableDef, columns: readonly string[]): NonNullable<TableDef['alt']> | undefined {
   let seen = 0;
   for (let alt = def.alt; alt && seen < 16; alt = alt.def?.alt, seen++) {
     if (!alt.def || !sameForReference(def, alt.def, columns)) return alt;
@@ -331,6 +339,14 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       if (target && target.family !== 'other') return undefined;
       const source = sourceColumn(c.facts, c.ref, c.index);
       if (!source?.type || source.type.family === 'other') return undefined;
+      const lost = r.column.unreadable;
+      if (lost) {
+        const at = lost.span ? where(lost.file, c.index.rangeIn(lost.file, lost.span)) : lost.file;
+        return {
+          reason: 'unreadable-migration',
+          detail: `the type of \`${r.def.key}.${r.column.column.name}\` is not known after ${at}, which changes \`${r.column.column.name}\` of a table FK Guard cannot name (a loop or helper it cannot read)`,
+        };
+      }
       const written = r.column.column.type?.text ?? r.column.column.annotation?.text;
       return {
         reason: 'unknown-key-type',
