@@ -8,6 +8,7 @@ import { ParserInput, parserInput } from './python/unreadable';
 import { withSuppressions } from './suppress';
 import { emptyFacts, moduleFromPath } from './facts';
 import { checkFile } from './rules';
+import { Navigator } from './navigate';
 import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
 
 export { emptyFacts } from './facts';
@@ -78,6 +79,8 @@ export class Engine {
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
   private readonly lastGood = new Map<string, FileFacts>();
   private index: SchemaIndex;
+  /** Navigation over the current facts; dropped on every change, built again on the next question. */
+  private navigator: Navigator | undefined;
 
   constructor(
     private readonly python: PythonSupport,
@@ -114,6 +117,7 @@ export class Engine {
   /** A new configuration can change every finding; facts stay (they depend on the text alone). */
   setConfig(config: FkGuardConfig): string[] {
     this.config = config;
+    this.navigator = undefined;
     this.index = new SchemaIndex(config);
     for (const f of this.facts.values()) this.index.setFacts(f);
     this.findingsCache.clear();
@@ -245,6 +249,7 @@ export class Engine {
     if (facts.constantsOnly) this.parsed.delete(facts.file);
     else this.parsed.add(facts.file);
     this.facts.set(facts.file, facts);
+    this.navigator = undefined;
     const affected = this.withSuggestionUsers(this.index.setFacts(facts, movedInPlace), facts.file);
     for (const f of affected) this.findingsCache.delete(f);
     this.findingsCache.delete(facts.file);
@@ -315,6 +320,12 @@ export class Engine {
     return out;
   }
 
+  /** Hover, definition, references, rename and completion over the schema index (see `navigate.ts`). */
+  navigation(): { nav: Navigator; index: SchemaIndex } {
+    this.navigator ??= new Navigator(this.index, () => this.facts.values());
+    return { nav: this.navigator, index: this.index };
+  }
+
   schema(): SchemaSnapshot {
     return this.index.snapshot();
   }
@@ -377,6 +388,7 @@ export class Engine {
     this.suggested.delete(file);
     if (!this.facts.has(file)) return [file];
     this.facts.delete(file);
+    this.navigator = undefined;
     this.findingsCache.delete(file);
     const affected = this.withSuggestionUsers(this.index.removeFile(file), file);
     for (const f of affected) this.findingsCache.delete(f);
