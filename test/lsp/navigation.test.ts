@@ -129,7 +129,7 @@ describe('navigation', function () {
 
   it('goes from each part of a reference to its definition, in every language', async () => {
     // Python string: table part → `__tablename__`, column part → the column.
-    assert.deepEqual(where(await definition(MODELS, at(MODELS, '"users.id"', 2))), [loc(MODELS, '"users"')]);
+    assert.deepEqual(where(await definition(MODELS, at(MODELS, '"users.id"', 2))), [loc(MODELS, '"users"', 1)]);
     assert.deepEqual(where(await definition(MODELS, at(MODELS, '"users.id"', 7))), [loc(MODELS, 'id = Column')]);
     // Python attribute `User.id`: the attribute is the column.
     assert.deepEqual(where(await definition(MODELS, at(MODELS, 'User.id', 6))), [loc(MODELS, 'id = Column')]);
@@ -138,10 +138,10 @@ describe('navigation', function () {
     assert.deepEqual(where(await definition(typeorm, at(typeorm, "referencedColumnName: 'slug'", 24))), [loc(typeorm, 'slug: string')]);
     // Drizzle `() => accounts.id`: the column's name in `serial('id')`.
     const drizzle = 'src/drizzle/schema.ts';
-    assert.deepEqual(where(await definition(drizzle, at(drizzle, 'accounts.id', 10))), [loc(drizzle, "serial('id')", 7)]);
+    assert.deepEqual(where(await definition(drizzle, at(drizzle, 'accounts.id', 10))), [loc(drizzle, "serial('id')", 8)]);
     // Sequelize `model: 'users'` → every definition of `users` that is not history (here the model only).
     const seq = 'src/sequelize/task.ts';
-    assert.deepEqual(where(await definition(seq, at(seq, "model: 'users'", 9))), [loc(MODELS, '"users"')]);
+    assert.deepEqual(where(await definition(seq, at(seq, "model: 'users'", 9))), [loc(MODELS, '"users"', 1)]);
     // SQL → Prisma, across languages: `REFERENCES authors (id)` → `id Int @id` of the `authors` model.
     const sql = 'sql/schema.sql';
     assert.deepEqual(where(await definition(sql, at(sql, 'authors (id)', 10))), [loc('prisma/schema.prisma', 'id    Int')]);
@@ -153,10 +153,10 @@ describe('navigation', function () {
   it('in a migration, goes to the definition at that point of history', async () => {
     const m1 = 'migrations/versions/0001_initial.py';
     // `op.create_foreign_key(..., "users", ...)`: the `create_table("users")` just above, not the model.
-    assert.deepEqual(where(await definition(m1, at(m1, '"users", ["seller_id"]', 1))), [loc(m1, '"users",')]);
+    assert.deepEqual(where(await definition(m1, at(m1, '"users", ["seller_id"]', 1))), [loc(m1, '"users",', 1)]);
     const m2 = 'migrations/versions/0002_nickname.py';
     // `sa.ForeignKey("users.id")` in 0002: the `id` column as 0001 made it.
-    assert.deepEqual(where(await definition(m2, at(m2, '"users.id"', 7))), [loc(m1, 'sa.Column("id"', 10)]);
+    assert.deepEqual(where(await definition(m2, at(m2, '"users.id"', 7))), [loc(m1, 'sa.Column("id"', 11)]);
     // Knex: `.inTable('users')` in a Knex migration.
     const knex = 'db/knex/20240101000000_comments.ts';
     assert.ok((await definition(knex, at(knex, "inTable('users')", 10)))?.length, 'Knex inTable leads to a definition');

@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { columnDetail, completionContext, completionEntries } from '../../core/complete';
 import type { Engine } from '../../core/engine';
-import { Symbol, Target } from '../../core/navigate';
+import { Symbol, Target, unquoted } from '../../core/navigate';
 import { checkRename, planRename } from '../../core/rename';
 import { offsetAt, rangeOf } from '../../core/text';
 import type { Span } from '../../core/types';
@@ -120,12 +120,14 @@ export function hover(ctx: NavigationContext, position: Position): Hover | null 
   return { range, contents: { kind: MarkupKind.Markdown, value: lines.join('\n').trim() } };
 }
 
-export function definition(ctx: NavigationContext, position: Position): Location[] | null {
+export async function definition(ctx: NavigationContext, position: Position): Promise<Location[] | null> {
   const symbol = symbolAt(ctx, position);
   if (!symbol?.target) return null;
-  const { nav } = ctx.engine.navigation();
-  const places = symbol.kind === 'reference' ? nav.definitionsFor(symbol) : nav.definitionsFor(symbol);
-  return places.length > 0 ? places.map((p) => location(ctx, p.file, p.span)) : null;
+  const places = ctx.engine.navigation().nav.definitionsFor(symbol);
+  if (places.length === 0) return null;
+  // A name written as a string lands inside its quotes, on the name itself.
+  const texts = await ctx.texts(new Set(places.map((p) => p.file)));
+  return places.map((p) => location(ctx, p.file, unquoted(texts.get(p.file), p.span).span));
 }
 
 export async function references(ctx: NavigationContext, position: Position, includeDeclaration: boolean): Promise<Location[] | null> {
@@ -141,7 +143,11 @@ async function referenceLocations(ctx: NavigationContext, target: Target, declar
   const texts = await ctx.texts(files);
   texts.set(ctx.file, ctx.text);
   const out = nav.referencesTo(target, (f) => texts.get(f)).map((r) => location(ctx, r.file, r.span));
-  if (declarationsOf) out.unshift(...nav.definitionsFor(declarationsOf).map((p) => location(ctx, p.file, p.span)));
+  if (declarationsOf) {
+    const places = nav.definitionsFor(declarationsOf);
+    const more = await ctx.texts(new Set(places.map((p) => p.file).filter((f) => !texts.has(f))));
+    out.unshift(...places.map((p) => location(ctx, p.file, unquoted(texts.get(p.file) ?? more.get(p.file), p.span).span)));
+  }
   return out;
 }
 
