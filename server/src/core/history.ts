@@ -254,6 +254,10 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           const def = newTable(name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, t.nameSpan);
           for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
           def.keys = t.keys;
+          if (t.unreadColumn) {
+            def.incomplete = true;
+            def.unresolvedColumn = t.unreadColumn;
+          }
           end(def.key, pos);
           state.set(def.key, def);
           begin(def, pos);

@@ -226,6 +226,11 @@ export interface CoreTableFact {
   nameSpan: Span;
   origin: 'core' | 'migration';
   /**
+   * A column FK Guard could not name (a constant no file of the workspace defines), as written: the
+   * table's columns are not all known, so a reference to one it lacks is unchecked, not unknown.
+   */
+  unreadColumn?: string;
+  /**
    * Built only as a fallback (`except ImportError:`, `if "t" not in metadata.tables:`): the same table as
    * the one defined elsewhere, not a second definition.
    */
@@ -387,6 +392,19 @@ export interface FileFacts {
   aliases?: Record<string, string>;
   /** Modules imported with `from m import *`. */
   starImports?: string[];
+  /**
+   * TypeScript re-exports: `export * from './tables'` (no `name`) and `export { TableUser as Users } from
+   * './tables'` (`name` TableUser, `as` Users). A constant imported through a barrel file is found by them.
+   */
+  reexports?: Array<{ module: string; name?: string; as?: string }>;
+  /**
+   * Constants of other files this file's facts use as names (`t.integer(FieldNameUser.id)`, the column named by
+   * an imported enum member): each use is written as `pendingName(constant)` and the index puts the value in
+   * place (see `pendingNames.ts`), or leaves what it names unread when no file defines it.
+   */
+  pendingConsts?: string[];
+  /** A `package.json`: the package's name and the files its entry points may be (see `packageJson.ts`). */
+  packageJson?: { name: string; entries: string[] };
   /** Module-level functions FK Guard can evaluate (table-name helpers). */
   functions?: Record<string, FunctionFact>;
   /** Names bound to `functools.partial(Column, ...)`: calling them builds a column. */
