@@ -246,6 +246,25 @@ describe('navigation', function () {
     assert.equal(locations.length, 7);
   });
 
+  it('counts a foreign key typed in another file at once, and forgets one that goes', async () => {
+    const sql = 'sql/schema.sql';
+    const lensTitle = async () => {
+      const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: client.uri(MODELS) } })) as CodeLens[];
+      return lenses[0].command?.title;
+    };
+    assert.equal(await lensTitle(), 'referenced by 7 foreign keys');
+    client.open(sql, readFileSync(client.path(sql), 'utf8'), 'sql');
+    const version = client.appendAfter(sql, 'user_email varchar(255) REFERENCES users (email),', '\n  reviewer_id integer REFERENCES users (id),');
+    await client.diagnosticsFor(sql, () => true, version);
+    assert.equal(await lensTitle(), 'referenced by 8 foreign keys');
+    const doc = client.doc(sql);
+    const start = doc.positionAt(doc.getText().indexOf('REFERENCES users (id)'));
+    const gone = client.change(sql, [{ range: { start, end: { line: start.line, character: start.character + 'REFERENCES users (id)'.length } }, newText: '' }]);
+    await client.diagnosticsFor(sql, () => true, gone);
+    assert.equal(await lensTitle(), 'referenced by 7 foreign keys');
+    client.close(sql);
+  });
+
   it('shows no code lens when `fkguard.codeLens.enabled` is off', async () => {
     const off = await LspClient.start({ fixture: 'navigation', settings: { codeLens: { enabled: false } } });
     try {

@@ -83,56 +83,99 @@ export function completionContext(language: SourceLanguage, before: string): Com
 }
 
 /** The entries for a context: schemas and tables (with a `table.key` entry each), or the columns of one table. */
-export function completionEntries(index: SchemaIndex, nav: Navigator, file: string, ctx: CompletionContext, sqlStyle = false): CompletionEntry[] {
+export function completionEntries(
+  index: SchemaIndex,
+  nav: Navigator,
+  file: string,
+  ctx: CompletionContext,
+  sqlStyle = false,
+  limit = Infinity,
+): { entries: CompletionEntry[]; incomplete: boolean } {
+  const out: CompletionEntry[] = [];
+  let incomplete = false;
+  /** Adds an entry that matches what is typed of its part; false once the list is full. */
+  const push = (e: CompletionEntry, typed: string): boolean => {
+    if (!fuzzyMatches(typed, e.insertText)) return true;
+    if (out.length >= limit) {
+      incomplete = true;
+      return false;
+    }
+    out.push(e);
+    return true;
+  };
+  const done = () => ({ entries: out, incomplete });
   if (ctx.kind === 'column') {
     let key: string | undefined;
     if ('key' in ctx.table) key = ctx.table.key;
     else if ('className' in ctx.table) key = index.classTable(file, ctx.table.className)?.table?.key;
     else key = index.tableVariable(file, ctx.table.variable)?.key;
-    if (key === undefined) return [];
-    return columnEntries(index, nav, key, ctx.typed.length, ctx.byAttr);
+    if (key !== undefined) for (const e of columnEntries(index, nav, key, ctx.typed.length, ctx.byAttr)) if (!push(e, ctx.typed)) break;
+    return done();
   }
   const typed = ctx.typed;
   const dot = typed.lastIndexOf('.');
-  const keys = index.allTableKeys();
+  const keys = nav.sortedTableKeys();
+  const withKey = ctx.kind === 'dotted' && !sqlStyle;
   if (ctx.kind === 'dotted' && dot >= 0) {
     const head = typed.slice(0, dot);
-    const rest = typed.length - dot - 1;
+    const rest = typed.slice(dot + 1);
     // `users.` → columns of `users`; `billing.` → tables of schema `billing`; `billing.invoices.` → columns.
-    const out: CompletionEntry[] = [];
-    if (keys.includes(head) && !sqlStyle) out.push(...columnEntries(index, nav, head, rest, false));
+    if (keys.includes(head) && !sqlStyle) for (const e of columnEntries(index, nav, head, rest.length, false)) if (!push(e, rest)) return done();
     for (const k of keys) {
       const d = k.lastIndexOf('.');
-      if (d >= 0 && k.slice(0, d) === head) out.push(...tableEntries(nav, k, k.slice(d + 1), rest, ctx.kind === 'dotted' && !sqlStyle));
+      if (d < 0 || k.slice(0, d) !== head) continue;
+      for (const e of tableEntries(nav, k, k.slice(d + 1), rest.length, withKey)) if (!push(e, rest)) return done();
     }
-    return out;
+    return done();
   }
-  const out: CompletionEntry[] = [];
-  const schemas = new Set<string>();
-  for (const k of keys) {
-    const d = k.lastIndexOf('.');
-    if (d >= 0) schemas.add(k.slice(0, d));
-    if (d < 0 || ctx.kind === 'table') out.push(...tableEntries(nav, k, k, typed.length, ctx.kind === 'dotted' && !sqlStyle));
+  // A large workspace has thousands of tables: the matching ones are taken in the order the list shows them
+  // (each table with its key column, then the tables, then the schemas) until the list is full.
+  const labels = keys.filter((k) => (ctx.kind === 'table' || !k.includes('.')) && fuzzyMatches(typed, k));
+  if (withKey) {
+    for (const k of labels) {
+      const pk = nav.tableSummary(k).key;
+      if (pk && !push(keyEntry(k, pk, typed.length), typed)) return done();
+    }
   }
+  for (const k of labels) if (!push(tableEntry(nav, k, k, typed.length, withKey), typed)) return done();
   if (ctx.kind === 'dotted') {
-    for (const s of schemas) out.push({ label: s, kind: 'schema', detail: 'schema', sortText: `3${s}`, insertText: `${s}.`, replaceLength: typed.length, retrigger: true });
+    const schemas = new Set(keys.filter((k) => k.includes('.')).map((k) => k.slice(0, k.lastIndexOf('.'))));
+    for (const sc of schemas) if (!push({ label: sc, kind: 'schema', detail: 'schema', sortText: `3${sc}`, insertText: `${sc}.`, replaceLength: typed.length, retrigger: true }, typed)) break;
   }
-  return out;
+  return done();
+}
+
+function tableEntry(nav: Navigator, key: string, label: string, replaceLength: number, retrigger: boolean): CompletionEntry {
+  const { file } = nav.tableSummary(key);
+  return { label, kind: 'table', detail: file ? `table · ${file}` : 'table', sortText: `2${label}`, insertText: label, replaceLength, retrigger };
+}
+
+/** `ForeignKey("us` offers `users.id`: the table with its one-column primary key, the usual target. */
+function keyEntry(label: string, pk: IndexedColumn, replaceLength: number): CompletionEntry {
+  const insert = `${label}.${pk.column.name}`;
+  return { label: insert, kind: 'column', detail: columnDetail(pk), sortText: `1${label}`, insertText: insert, replaceLength };
 }
 
 function tableEntries(nav: Navigator, key: string, label: string, replaceLength: number, withKey: boolean): CompletionEntry[] {
-  const defs = nav.currentDefinitions(key);
-  const from = defs.find((d) => d.file)?.file;
-  const out: CompletionEntry[] = [{ label, kind: 'table', detail: from ? `table · ${from}` : 'table', sortText: `2${label}`, insertText: label, replaceLength, retrigger: withKey }];
-  if (withKey) {
-    // `ForeignKey("us` offers `users.id`: the table with its one-column primary key, the usual target.
-    const pk = nav.columnsOf(key).filter((c) => c.column.primaryKey);
-    if (pk.length === 1) {
-      const c = pk[0];
-      out.push({ label: `${label}.${c.column.name}`, kind: 'column', detail: columnDetail(c), sortText: `1${label}`, insertText: `${label}.${c.column.name}`, replaceLength });
-    }
+  const pk = withKey ? nav.tableSummary(key).key : undefined;
+  return pk ? [keyEntry(label, pk, replaceLength), tableEntry(nav, key, label, replaceLength, withKey)] : [tableEntry(nav, key, label, replaceLength, withKey)];
+}
+
+/**
+ * Whether `label` can be what someone typing `typed` wants: its characters in order, the first at a word
+ * start (as editors filter). The server filters too, so a list over thousands of tables stays short.
+ */
+export function fuzzyMatches(typed: string, label: string): boolean {
+  if (typed === '') return true;
+  const t = typed.toLowerCase();
+  const l = label.toLowerCase();
+  let i = 0;
+  for (let k = 0; k < l.length && i < t.length; k++) {
+    if (l[k] !== t[i]) continue;
+    if (i === 0 && k > 0 && /[a-z0-9]/.test(l[k - 1]) && !(label[k] >= 'A' && label[k] <= 'Z')) continue;
+    i++;
   }
-  return out;
+  return i === t.length;
 }
 
 function columnEntries(index: SchemaIndex, nav: Navigator, key: string, replaceLength: number, byAttr: boolean): CompletionEntry[] {

@@ -9,7 +9,7 @@ import { ParserInput, parserInput } from './python/unreadable';
 import { withSuppressions } from './suppress';
 import { emptyFacts, moduleFromPath } from './facts';
 import { checkFile } from './rules';
-import { Navigator } from './navigate';
+import { Navigator, ResolvedReference } from './navigate';
 import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
 
 export { emptyFacts } from './facts';
@@ -77,6 +77,8 @@ export class Engine {
   /** Files that were parsed (the rest of `facts` are constants-only files). */
   private readonly parsed = new Set<string>();
   private readonly findingsCache = new Map<string, Finding[]>();
+  /** What the references resolved to when the cached findings (the same array) were computed. */
+  private readonly resolvedCache = new Map<string, { findings: Finding[]; refs: ResolvedReference[] }>();
   /** For each file whose findings are cached: the references it could not check with certainty. */
   private readonly uncheckedCache = new Map<string, UncheckedReference[]>();
   private readonly trees = new Map<string, { tree: Tree; text: string; rewritten: boolean }>();
@@ -85,7 +87,7 @@ export class Engine {
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
   private readonly lastGood = new Map<string, FileFacts>();
   private index: SchemaIndex;
-  /** Navigation over the current facts; dropped on every change, built again on the next question. */
+  /** Navigation over the current facts; a change makes it forget what it resolved in the files it affects. */
   private navigator: Navigator | undefined;
 
   constructor(
@@ -255,11 +257,12 @@ export class Engine {
     if (facts.constantsOnly) this.parsed.delete(facts.file);
     else this.parsed.add(facts.file);
     this.facts.set(facts.file, facts);
-    this.navigator = undefined;
     const affected = this.withSuggestionUsers(this.index.setFacts(facts, movedInPlace), facts.file);
     for (const f of affected) this.findingsCache.delete(f);
     this.findingsCache.delete(facts.file);
-    return [...new Set([facts.file, ...affected])];
+    const changed = [...new Set([facts.file, ...affected])];
+    this.navigator?.forget();
+    return changed;
   }
 
   removeFile(file: string): string[] {
@@ -291,11 +294,23 @@ export class Engine {
     const facts = this.facts.get(file);
     const suggested = new Set<string>();
     const unchecked: UncheckedReference[] = [];
-    const computed = facts ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked) : [];
+    const resolved: Array<Omit<ResolvedReference, 'file'>> = [];
+    const computed = facts ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked, resolved) : [];
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
+    this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => ({ file, ...r })) });
     this.uncheckedCache.set(file, unchecked);
     return computed;
+  }
+
+  /**
+   * What each reference of `file` resolved to, computed with its findings (and as current as they are), so
+   * navigation never resolves again a reference the rules have resolved.
+   */
+  resolvedReferences(file: string): ResolvedReference[] {
+    const findings = this.findings(file);
+    const entry = this.resolvedCache.get(file);
+    return entry && entry.findings === findings ? entry.refs : [];
   }
 
   /** The references of `file` that FK Guard could not check with certainty, computed with its findings. */
@@ -328,7 +343,7 @@ export class Engine {
 
   /** Hover, definition, references, rename and completion over the schema index (see `navigate.ts`). */
   navigation(): { nav: Navigator; index: SchemaIndex } {
-    this.navigator ??= new Navigator(this.index, () => this.facts.values());
+    this.navigator ??= new Navigator(this.index, () => this.facts.keys(), (file) => this.resolvedReferences(file));
     return { nav: this.navigator, index: this.index };
   }
 
@@ -394,10 +409,10 @@ export class Engine {
     this.suggested.delete(file);
     if (!this.facts.has(file)) return [file];
     this.facts.delete(file);
-    this.navigator = undefined;
     this.findingsCache.delete(file);
     const affected = this.withSuggestionUsers(this.index.removeFile(file), file);
     for (const f of affected) this.findingsCache.delete(f);
+    this.navigator?.forget();
     return [...new Set([file, ...affected])];
   }
 

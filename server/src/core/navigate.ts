@@ -219,29 +219,38 @@ export function migrationPoint(ref: ReferenceFact, file: string): HistoryPoint |
   return ref.context === 'migration' && ref.migrationOp !== undefined ? { file, op: ref.migrationOp } : undefined;
 }
 
-interface Resolved {
+/** One reference and what it resolved to (the rules' resolution, see `Engine.resolvedReferences`). */
+export interface ResolvedReference {
   file: string;
   ref: ReferenceFact;
   resolution: Resolution;
   display: string;
 }
+type Resolved = ResolvedReference;
 
 /**
- * Navigation over one state of the engine. Building the reverse map (every reference resolved once) is the
- * costly part; the engine keeps one navigator until its facts change.
+ * Navigation over the engine's current state. The reverse map (target → references) is built from the
+ * resolutions the rules made with the findings, which the engine keeps per file and computes again only for
+ * the files a change affects; after a change the map is only regrouped, nothing is resolved again.
  */
 export class Navigator {
   private reverse: Map<string, Resolved[]> | undefined;
-  private byRef = new Map<ReferenceFact, Resolved>();
+  private readonly byRef = new Map<ReferenceFact, Resolved>();
+  private sortedKeys: string[] | undefined;
+  private readonly summaries = new Map<string, { file?: string; key?: IndexedColumn }>();
   private unreadable: Resolved[] = [];
 
   constructor(
     private readonly index: SchemaIndex,
-    private readonly files: () => Iterable<FileFacts>,
+    private readonly files: () => Iterable<string>,
+    /** What each reference of a file resolved to, as current as the file's findings. */
+    private readonly resolvedOf: (file: string) => readonly Resolved[],
   ) {}
 
   /** What is at `offset` in `file`: a reference part, else a definition; undefined for anything else. */
   symbolAt(facts: FileFacts, offset: number, text: string | undefined): Symbol | undefined {
+    // The facts the rules check (constants of other files filled in), whose references the reverse map holds.
+    facts = this.index.checkedFacts(facts);
     for (const ref of facts.references) {
       // Parts lie inside the reference's span, except a Prisma relation's model (the field's type).
       if (!contains(ref.span, offset) && !(ref.ownerSpan && contains(ref.ownerSpan, offset)) && !(ref.tableSpan && contains(ref.tableSpan, offset)) && !(ref.columnSpan && contains(ref.columnSpan, offset))) continue;
@@ -306,6 +315,17 @@ export class Navigator {
     return current.length > 0 ? current : all.filter((d) => d.origin !== 'external');
   }
 
+  /** Where a table comes from and its one-column primary key, for completion lists (kept until the next change). */
+  tableSummary(key: string): { file?: string; key?: IndexedColumn } {
+    let s = this.summaries.get(key);
+    if (!s) {
+      const pk = this.columnsOf(key).filter((c) => c.column.primaryKey);
+      s = { file: this.currentDefinitions(key).find((d) => d.file)?.file, key: pk.length === 1 ? pk[0] : undefined };
+      this.summaries.set(key, s);
+    }
+    return s;
+  }
+
   /** The columns of a table as its definitions give them (the first definition of a name wins). */
   columnsOf(key: string): IndexedColumn[] {
     const out = new Map<string, IndexedColumn>();
@@ -362,6 +382,7 @@ export class Navigator {
 
   /** The table key and span of each table defined in a file (for code lenses), in source order. */
   tablesDefinedIn(facts: FileFacts): Array<{ key: string; span: Span }> {
+    facts = this.index.checkedFacts(facts);
     const out: Array<{ key: string; span: Span }> = [];
     const seen = new Set<string>();
     for (const cls of facts.classes) {
@@ -382,6 +403,20 @@ export class Navigator {
     return out.sort((a, b) => a.span.start - b.span.start);
   }
 
+  /** Every table key, sorted (for completion lists), kept until the next change. */
+  sortedTableKeys(): string[] {
+    this.sortedKeys ??= [...this.index.allTableKeys()].sort();
+    return this.sortedKeys;
+  }
+
+  /** A change happened: the reverse map and the table summaries are made again on the next question. */
+  forget(): void {
+    this.sortedKeys = undefined;
+    this.reverse = undefined;
+    this.byRef.clear();
+    this.summaries.clear();
+  }
+
   private reverseMap(): Map<string, Resolved[]> {
     if (this.reverse) return this.reverse;
     const map = new Map<string, Resolved[]>();
@@ -391,17 +426,10 @@ export class Navigator {
       if (!list) map.set(k, (list = []));
       list.push(r);
     };
-    for (const facts of this.files()) {
-      for (const ref of facts.references) {
-        let resolved;
-        try {
-          resolved = resolveReference(facts, ref, this.index);
-        } catch {
-          continue;
-        }
-        const r: Resolved = { file: facts.file, ref, resolution: resolved.resolution, display: resolved.display };
-        this.byRef.set(ref, r);
-        const res = resolved.resolution;
+    for (const file of this.files()) {
+      for (const r of this.resolvedOf(file)) {
+        this.byRef.set(r.ref, r);
+        const res = r.resolution;
         if (res.kind === 'ok') {
           add(reverseKey({ key: res.def.key }), r);
           add(reverseKey({ key: res.def.key, column: res.column.column.name }), r);

@@ -120,7 +120,7 @@ class FkGuardServer {
     c.onReferences(
       this.request('references', (p: ReferenceParams) => this.navigate(p.textDocument.uri, null, (ctx) => navigation.references(ctx, p.position, p.context.includeDeclaration))),
     );
-    c.onCompletion(this.request('completion', (p: CompletionParams) => this.navigate(p.textDocument.uri, [], (ctx) => navigation.completion(ctx, p.position))));
+    c.onCompletion(this.request('completion', (p: CompletionParams) => this.navigate(p.textDocument.uri, { isIncomplete: false, items: [] }, (ctx) => navigation.completion(ctx, p.position))));
     c.onPrepareRename(this.request('prepareRename', (p: PrepareRenameParams) => this.navigate(p.textDocument.uri, null, (ctx) => navigation.prepareRename(ctx, p.position))));
     c.onRenameRequest(this.request('rename', (p: RenameParams) => this.navigate(p.textDocument.uri, null, (ctx) => navigation.rename(ctx, p.position, p.newName))));
     c.onCodeLens(

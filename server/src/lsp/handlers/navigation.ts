@@ -4,6 +4,7 @@ import {
   CodeLens,
   CompletionItem,
   CompletionItemKind,
+  CompletionList,
   Hover,
   Location,
   LSPErrorCodes,
@@ -151,19 +152,25 @@ async function referenceLocations(ctx: NavigationContext, target: Target, declar
   return out;
 }
 
-export function completion(ctx: NavigationContext, position: Position): CompletionItem[] {
+/** More candidates than this (every table of a large workspace) are cut, and the list says it is incomplete. */
+const COMPLETION_LIMIT = 300;
+
+export function completion(ctx: NavigationContext, position: Position): CompletionList {
   const facts = ctx.engine.getFacts(ctx.file);
   const language = facts?.language ?? languageOf(ctx.file);
-  if (!language) return [];
+  const none = { isIncomplete: false, items: [] };
+  if (!language) return none;
   const lineStarts = facts && facts.lineStarts.length > position.line ? facts.lineStarts : undefined;
   const offset = lineStarts ? offsetAt(lineStarts, position, ctx.text.length) : offsetOf(ctx.text, position);
   // A reference spans at most a few lines (a Sequelize `references: {…}`, a TypeORM decorator pair).
   const before = ctx.text.slice(Math.max(0, offset - 600), offset);
   const context = completionContext(language, before);
-  if (!context) return [];
+  if (!context) return none;
   const { nav, index } = ctx.engine.navigation();
-  const entries = completionEntries(index, nav, ctx.file, context, language === 'sql');
-  return entries.map((e) => ({
+  // Filtered here by what is typed of the part, as the editor would, and cut: a workspace of thousands of
+  // tables sends a short list, marked incomplete so the editor asks again as the person types on.
+  const { entries, incomplete } = completionEntries(index, nav, ctx.file, context, language === 'sql', COMPLETION_LIMIT);
+  const items = entries.map((e): CompletionItem => ({
     label: e.label,
     kind: e.kind === 'schema' ? CompletionItemKind.Module : e.kind === 'table' ? CompletionItemKind.Class : CompletionItemKind.Field,
     detail: e.detail,
@@ -175,6 +182,7 @@ export function completion(ctx: NavigationContext, position: Position): Completi
     },
     ...(e.retrigger && ctx.vscode ? { command: { title: 'columns', command: 'editor.action.triggerSuggest' } } : {}),
   }));
+  return { isIncomplete: incomplete, items };
 }
 
 function languageOf(file: string): 'python' | 'typescript' | 'prisma' | 'sql' | undefined {
