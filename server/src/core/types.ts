@@ -345,6 +345,11 @@ export interface ParseError {
    * column or a reference did; the `parse-error` rule reports these. Unset for errors that cost nothing.
    */
   lost?: string;
+  /**
+   * A note that costs nothing but is worth saying once (a file of another database's DDL, skipped): the
+   * `parse-error` rule reports it as info.
+   */
+  note?: true;
 }
 
 /** `config`: a tool's configuration that says where migrations live (`alembic.ini`). */
@@ -450,7 +455,12 @@ export type UncheckedReason =
   /** The table is listed in `external-tables`: its columns are not known. */
   | 'external-table'
   /** Several definitions of the table disagree and none belongs to the reference's own metadata or package. */
-  | 'ambiguous-table';
+  | 'ambiguous-table'
+  /**
+   * A reference in a SQLite migration whose table is dropped or made anew later (a rebuild): SQLite checks a
+   * foreign key only when rows are written, and by then this constraint is gone.
+   */
+  | 'superseded';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -462,6 +472,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'outside-workspace',
   'external-table',
   'ambiguous-table',
+  'superseded',
 ];
 
 export interface UncheckedReference {
@@ -502,6 +513,19 @@ export interface TextEdit {
   range: Range;
   newText: string;
 }
+
+/** The type a FK column should have: the referenced column's, as a family and a PostgreSQL spelling. */
+export interface TargetType {
+  family: TypeFamily;
+  sqlType: string;
+}
+
+/**
+ * Rewrites a column's type in its own language's idiom (a TypeORM `@Column('uuid')`, a Drizzle `uuid(...)`
+ * with its import, a Prisma `String @db.Uuid`), returning the edits and the text written. Undefined when
+ * the writer cannot express the target type safely: then no fix is offered.
+ */
+export type TypeWriter = (facts: FileFacts, column: ColumnFact, type: TypeFact, target: TargetType) => { edits: TextEdit[]; written: string } | undefined;
 
 export interface Fix {
   title: string;
