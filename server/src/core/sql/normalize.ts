@@ -78,7 +78,7 @@ function masked(text: string): string {
  * backtick and `[bracket]` identifiers become double-quoted; `AUTOINCREMENT`, `AUTO_INCREMENT`, `UNSIGNED`,
  * column `CHARACTER SET`/`COLLATE`/`COMMENT '...'`, `ON UPDATE CURRENT_TIMESTAMP`, `ON CONFLICT ...`, index
  * methods, plain `KEY`/`INDEX` items and the table options after the closing parenthesis (`ENGINE=InnoDB`,
- * `WITHOUT ROWID`, `PARTITION BY ...`) are blanked; `UNIQUE KEY name (...)` is a `UNIQUE (...)`; `enum(...)` is a `text`.
+ * `WITHOUT ROWID`, `PARTITION BY ...`) and a constraint's `[NOT] DEFERRABLE`/`INITIALLY ...` are blanked; `UNIQUE KEY name (...)` is a `UNIQUE (...)`; `enum(...)` is a `text`.
  * `ALTER COLUMN ... TYPE t USING expr` loses its `USING` (the new type is what matters here).
  */
 export function foreignDialect(text: string): string {
@@ -115,6 +115,8 @@ export function foreignDialect(text: string): string {
   each(/\bon\s+update\s+current_timestamp(?:\s*\(\s*\d*\s*\))?/gi, (x) => blankRange(x.index, x.index + x[0].length));
   each(/\bon\s+conflict\s+\w+/gi, (x) => blankRange(x.index, x.index + x[0].length));
   each(/\busing\s+(?:btree|hash)\b/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  // When a constraint is checked (`NOT DEFERRABLE INITIALLY IMMEDIATE`) says nothing of what it is.
+  each(/\b(?:not\s+)?deferrable\b(?:\s+initially\s+(?:immediate|deferred)\b)?|\binitially\s+(?:immediate|deferred)\b/gi, (x) => blankRange(x.index, x.index + x[0].length));
   each(/\benum\s*\([^()]*\)/gi, (x) => put(x.index, `text${' '.repeat(x[0].length - 4)}`));
   // `UNIQUE KEY name (a)` / `UNIQUE INDEX name (a)` → `UNIQUE (a)`.
   each(/\bunique\s+((?:key|index)\b\s*(?:(?:"[^"]*"|\w+)\s*)?)(?=\()/gi, (x) => {
