@@ -14,7 +14,7 @@ import {
 } from 'pgsql-ast-parser';
 import { emptyFacts } from '../facts';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, Span, TypeFact } from '../types';
-import { blankComments, doBlockStatements, foreignDialect } from './normalize';
+import { blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN } from './normalize';
 import { splitStatements, SqlStatement } from './split';
 import { sqlTypeOf } from './types';
 
@@ -195,7 +195,8 @@ class SqlExtractor {
 
   /**
    * SQLite and MySQL keep a name's case as written, where PostgreSQL's grammar folds unquoted names to lower
-   * case: for DDL read as one of them, every name takes back the case it is written in.
+   * case: for DDL read as one of them, every name takes back the case it is written in (and an unquoted
+   * `user`, read as `RESERVED_STANDIN`, its name).
    */
   private restoreCase(parsed: Statement[], foreign: boolean): Statement[] {
     if (!foreign) return parsed;
@@ -209,7 +210,7 @@ class SqlExtractor {
       if (typeof o.name === 'string' && o._location) {
         const span = this.span(o._location);
         const written = this.text.slice(span.start, span.end).split('.').pop()!.trim().replace(/^["`[]|["`\]]$/g, '');
-        if (written !== o.name && written.toLowerCase() === o.name) o.name = written;
+        if (written !== o.name && (written.toLowerCase() === o.name || (o.name === RESERVED_STANDIN && written.toLowerCase() === 'user'))) o.name = written;
       }
       for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v);
     };
