@@ -43,9 +43,15 @@ export function checkFile(
   const dialect = index.dialect();
   if (dialect !== config.dialect) config = { ...config, dialect };
   const out: Finding[] = [];
+  const said = new Set<string>();
   const add = (f: Finding) => {
     const override = config.rules[f.rule];
     if (override === 'off') return;
+    // Two constraints on one column (an inline `REFERENCES` and a table `FOREIGN KEY` to the same key) give
+    // the same finding at the same place: it is said once.
+    const key = `${f.rule}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
+    if (said.has(key)) return;
+    said.add(key);
     if (override) f.severity = override;
     demoteHistoryFixes(f, (file) => index.facts(file)?.migration !== undefined);
     out.push(f);
