@@ -11,7 +11,7 @@ export interface EditorSettings {
 
 export const DEFAULT_DEBOUNCE_MS = 150;
 
-const ENGINE_KEYS = ['include', 'exclude', 'externalTables', 'rules', 'dialect', 'naming', 'maxFileSize'] as const;
+const ENGINE_KEYS = ['include', 'exclude', 'externalTables', 'rules', 'dialect', 'naming', 'maxFileSize', 'jobs'] as const;
 
 /**
  * Reads the raw `fkguard` section a client returned for one folder. A setting left at its default (`null`, an
