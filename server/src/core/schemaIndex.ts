@@ -6,6 +6,7 @@ import { knownType } from './typeFamilies';
 import { rangeOf } from './text';
 import { Binding, PythonNames } from './python/names';
 import { addColumn, newTable, TableDef, tableKey } from './tables';
+import { resolvePending } from './pendingNames';
 import { ClassFact, ColumnFact, CoreTableFact, Derivation, FileFacts, NameExpr, Span, TypeFact, TypeFamily } from './types';
 
 export { tableKey } from './tables';
@@ -70,6 +71,12 @@ export class SchemaIndex {
   private tables = new Map<string, TableDef[]>();
   private history = MigrationHistory.empty();
   private classMap = new Map<string, ClassMapping>();
+  /** The ids in `classMap` of each file's classes, so deriving one file again forgets only its own. */
+  private classIdsByFile = new Map<string, string[]>();
+  /** Tables whose schema comes from a computed `__table_args__`, by name: the first of each, in table order. */
+  private unknownSchemaByName: Map<string, TableDef> | undefined;
+  /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
+  private keysCreated: string[] = [];
   private classesByName = new Map<string, Array<{ file: string; cls: ClassFact }>>();
   private classLookups = new Map<string, { file: string; cls: ClassFact } | undefined>();
   /** Python name resolution over the files' facts (see `python/names.ts`). */
@@ -88,6 +95,13 @@ export class SchemaIndex {
   private externals = new Map<string, TableDef>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
   private readonly targets = new Map<string, Dialect[]>();
+  /**
+   * Files whose facts name things by other files' constants (see `pendingNames.ts`): their facts as read, and
+   * what the constants resolved to last. `files` holds the resolved copy, made again whenever the tables are.
+   */
+  private readonly unresolved = new Map<string, { facts: FileFacts; values?: string }>();
+  /** `package.json` files of the workspace by file: a package name imported by another file leads to them. */
+  private readonly packageJsons = new Map<string, { name: string; entries: string[] }>();
 
   constructor(private readonly config: FkGuardConfig) {
     for (const spec of config.externalTables) this.addExternal(spec);
@@ -127,8 +141,12 @@ export class SchemaIndex {
     const file = facts.file;
     const before = this.provisionOf(file);
     const previous = this.files.get(file);
-    const after = provision(facts);
+    const after = provision(facts, movedInPlace);
     this.files.set(file, facts);
+    if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
+    else this.unresolved.delete(file);
+    if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
+    else this.packageJsons.delete(file);
     this.provided.set(file, after);
     this.setUses(file, usesOf(facts));
     this.changedTables = new Set();
@@ -251,6 +269,8 @@ export class SchemaIndex {
   private removeFileOnly(file: string): string[] {
     const before = this.provisionOf(file);
     this.files.delete(file);
+    this.unresolved.delete(file);
+    this.packageJsons.delete(file);
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
@@ -374,17 +394,22 @@ export class SchemaIndex {
     return candidates.length === 1 ? candidates[0].table : undefined;
   }
 
-  /** The value of a constant as `file` sees it: its own, an imported one, or the only one of that name. */
+  /**
+   * The value of a constant as `file` sees it: its own, an imported one, or the only one of that name. A
+   * dotted name is a member of an imported enum or namespace (`FieldNameUser.id`, `names.TableUser`), found
+   * through re-exports (`export * from './user'`) and workspace packages (`@acme/schema` → its folder).
+   */
   resolveConst(file: string, name: string): string | undefined {
     const own = this.files.get(file)?.constants[name];
     if (own !== undefined) return own;
     const facts = this.files.get(file);
-    const imp = facts?.imports.find((i) => i.local === name);
-    if (imp?.name) {
-      for (const f of this.moduleFiles(imp.module)) {
-        const v = this.files.get(f)?.constants[imp.name];
-        if (v !== undefined) return v;
-      }
+    const dot = name.indexOf('.');
+    const head = dot < 0 ? name : name.slice(0, dot);
+    const rest = dot < 0 ? '' : name.slice(dot);
+    const imp = facts?.imports.find((i) => i.local === head);
+    if (imp?.name || (imp && rest)) {
+      const v = this.exportedConst(imp.module, imp.name ? `${imp.name}${rest}` : rest.slice(1), new Set());
+      if (v !== undefined) return v;
     }
     let found: string | undefined;
     let count = 0;
@@ -396,6 +421,51 @@ export class SchemaIndex {
       }
     }
     return count === 1 ? found : undefined;
+  }
+
+  /** A constant `module` exports as `name`: defined in its files, or re-exported from another module. */
+  private exportedConst(module: string, name: string, seen: Set<string>): string | undefined {
+    const dot = name.indexOf('.');
+    const head = dot < 0 ? name : name.slice(0, dot);
+    const rest = dot < 0 ? '' : name.slice(dot);
+    for (const f of this.moduleFiles(module)) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      const facts = this.files.get(f);
+      const v = facts?.constants[name];
+      if (v !== undefined) return v;
+      for (const re of facts?.reexports ?? []) {
+        const found = re.name === undefined
+          ? this.exportedConst(re.module, name, seen)
+          : (re.as ?? re.name) === head ? this.exportedConst(re.module, `${re.name}${rest}`, seen) : undefined;
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The facts rules check for a file: those read, or, when they name things by other files' constants, the
+   * copy with the values in place.
+   */
+  checkedFacts(facts: FileFacts): FileFacts {
+    if (!facts.pendingConsts?.length) return facts;
+    this.ensure();
+    const current = this.files.get(facts.file);
+    return current && this.unresolved.get(facts.file)?.facts === facts ? current : facts;
+  }
+
+  /** Puts the constants' values into the facts of the files that wait for them; says whether any changed. */
+  private resolveUnresolved(): boolean {
+    let changed = false;
+    for (const [file, entry] of this.unresolved) {
+      const { facts, values } = resolvePending(entry.facts, (c) => this.resolveConst(file, c));
+      if (values === entry.values) continue;
+      entry.values = values;
+      this.files.set(file, facts);
+      changed = true;
+    }
+    return changed;
   }
 
   resolveName(file: string, expr: NameExpr | undefined): string | undefined {
@@ -456,10 +526,31 @@ export class SchemaIndex {
     return found && count === 1 ? { ...type, family: found.family, sqlType: found.sqlType } : undefined;
   }
 
-  /** Files whose module path is `module` (or ends with it: `src/app/models.py` is `app.models` too). */
+  /**
+   * Files whose module path is `module` (or ends with it: `src/app/models.py` is `app.models` too), or, for
+   * the name of a package of the workspace (`@acme/schema`, `@acme/schema/tables`), the file its entry
+   * point leads to.
+   */
   moduleFiles(module: string): string[] {
     this.ensure();
-    return this.modules.get(module) ?? [];
+    return this.modules.get(module) ?? this.packageFiles(module);
+  }
+
+  private packageFiles(module: string): string[] {
+    if (this.packageJsons.size === 0 || module.startsWith('.')) return [];
+    for (const [file, p] of this.packageJsons) {
+      if (module !== p.name && !module.startsWith(`${p.name}/`)) continue;
+      let candidates = p.entries;
+      if (module !== p.name) {
+        // A subpath names a file of the package's folder (or of its `src`, whence it is built).
+        const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+        const sub = module.slice(p.name.length + 1).replace(/\.[cm]?js$/, '');
+        candidates = [`${dir}${sub}`, `${dir}src/${sub}`].flatMap((b) => SCRIPT_ENDINGS.map((e) => `${b}${e}`));
+      }
+      const hit = candidates.find((c) => this.files.has(c));
+      if (hit) return [hit];
+    }
+    return [];
   }
 
   private importedFile(file: string, local: string): string | undefined {
@@ -616,16 +707,20 @@ export class SchemaIndex {
     this.dirty = false;
     const changed = this.fullRebuild ? undefined : new Set(this.pendingFiles);
     this.buildModules(changed);
+    // A constant's new value renames columns of migrations: the history is replayed again.
+    if (this.resolveUnresolved()) this.fullRebuild = true;
     this.buildClasses(changed);
     const affected = this.fullRebuild ? undefined : this.affectedDefinitions();
     this.pendingFiles.clear();
     this.pendingNames.clear();
     this.fullRebuild = false;
+    this.unknownSchemaByName = undefined;
     if (affected) {
-      const keys = new Set(this.tables.keys());
-      this.rederive(affected);
+      this.keysCreated = [];
+      const removed = this.rederive(affected);
       // The suggestion index depends on the set of keys only; most edits keep it.
-      if (keys.size !== this.tables.size || [...this.tables.keys()].some((k) => !keys.has(k))) {
+      const gone = new Set(removed);
+      if (removed.some((k) => !this.tables.has(k)) || this.keysCreated.some((k) => !gone.has(k))) {
         this.tableKeysCache = undefined;
         this.tableNames = undefined;
       }
@@ -636,6 +731,7 @@ export class SchemaIndex {
     this.tables = new Map();
     this.defsByFile = new Map();
     this.classMap = new Map();
+    this.classIdsByFile = new Map();
     this.coreByVar = new Map();
     this.nameless = new Map();
     this.migrationLocal = new Map();
@@ -644,6 +740,7 @@ export class SchemaIndex {
       for (const t of f.tables) if (t.origin === 'core') this.addCoreTable(f, t);
     }
     this.history = MigrationHistory.replay(this.files.values(), this, this.dialect());
+    this.keysCreated = [];
   }
 
   /**
@@ -684,15 +781,22 @@ export class SchemaIndex {
     return out;
   }
 
-  /** Derives again only the tables of `files`, keeping every other table as it is. */
-  private rederive(files: Set<string>): void {
+  /**
+   * Derives again only the tables of `files`, keeping every other table as it is. Returns the keys it
+   * removed (deriving may add them back).
+   */
+  private rederive(files: Set<string>): string[] {
+    const removed: string[] = [];
     for (const f of files) {
       for (const d of this.defsByFile.get(f) ?? []) {
         const list = this.tables.get(d.key);
         if (!list) continue;
         const kept = list.filter((x) => x !== d);
         if (kept.length > 0) this.tables.set(d.key, kept);
-        else this.tables.delete(d.key);
+        else {
+          this.tables.delete(d.key);
+          removed.push(d.key);
+        }
       }
       this.defsByFile.delete(f);
       this.nameless.delete(f);
@@ -703,8 +807,9 @@ export class SchemaIndex {
         else this.coreByVar.delete(v);
       }
     }
-    for (const id of [...this.classMap.keys()]) {
-      if (files.has(id.slice(0, id.lastIndexOf('#')))) this.classMap.delete(id);
+    for (const f of files) {
+      for (const id of this.classIdsByFile.get(f) ?? []) this.classMap.delete(id);
+      this.classIdsByFile.delete(f);
     }
     for (const f of files) {
       const facts = this.files.get(f);
@@ -712,6 +817,16 @@ export class SchemaIndex {
       for (const cls of facts.classes) this.mapClass(f, cls, new Set());
       for (const t of facts.tables) if (t.origin === 'core') this.addCoreTable(facts, t);
     }
+    return removed;
+  }
+
+  private setMapping(file: string, id: string, mapping: ClassMapping): void {
+    if (!this.classMap.has(id)) {
+      let ids = this.classIdsByFile.get(file);
+      if (!ids) this.classIdsByFile.set(file, (ids = []));
+      ids.push(id);
+    }
+    this.classMap.set(id, mapping);
   }
 
   private addTable(def: TableDef): void {
@@ -724,7 +839,10 @@ export class SchemaIndex {
       return;
     }
     let list = this.tables.get(def.key);
-    if (!list) this.tables.set(def.key, (list = []));
+    if (!list) {
+      this.tables.set(def.key, (list = []));
+      this.keysCreated.push(def.key);
+    }
     // Definitions of one key stay in (file, position) order however they were derived, so the first one,
     // which messages name, never depends on the order of edits.
     let i = list.length;
@@ -741,6 +859,10 @@ export class SchemaIndex {
     const def = newTable(name, t.schema, 'core', f.file, t.nameSpan);
     for (const c of t.columns) addColumn(def, c, f.file, this.resolveType(f.file, c.type));
     def.keys = t.keys;
+    if (t.unreadColumn) {
+      def.incomplete = true;
+      def.unresolvedColumn = t.unreadColumn;
+    }
     if (t.fallback) def.fallback = true;
     def.metadataId = t.metadata ? this.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
     this.addTable(def);
@@ -790,7 +912,7 @@ export class SchemaIndex {
       // Single-table inheritance: the subclass's columns live in the parent's table.
       const mapping: ClassMapping = parentTable ? { table: parentTable } : { table: undefined, unknownName: true };
       if (parentTable) this.addClassColumns(parentTable, file, cls, new Set());
-      this.classMap.set(id, mapping);
+      this.setMapping(file, id, mapping);
       return mapping;
     } else if (this.isDeclarativeRoot(file, cls)) {
       name = undefined;
@@ -822,12 +944,12 @@ export class SchemaIndex {
 
     if (cls.abstract || (!name && !unknownName)) {
       const mapping: ClassMapping = { table: undefined, unknownName: false, nameless };
-      this.classMap.set(id, mapping);
+      this.setMapping(file, id, mapping);
       return mapping;
     }
     if (!name) {
       const mapping: ClassMapping = { table: undefined, unknownName: true, nameless };
-      this.classMap.set(id, mapping);
+      this.setMapping(file, id, mapping);
       return mapping;
     }
     const schema = cls.schema ?? this.inheritedSchema(file, cls, new Set());
@@ -839,7 +961,7 @@ export class SchemaIndex {
     def.metadataId = this.classMetadata(file, cls, new Set());
     this.addClassColumns(def, file, cls, new Set());
     const mapping: ClassMapping = { table: def };
-    this.classMap.set(id, mapping);
+    this.setMapping(file, id, mapping);
     this.addTable(def);
     return mapping;
   }
@@ -992,8 +1114,14 @@ export class SchemaIndex {
   /** A table named `name` (in any schema) whose schema comes from a computed `__table_args__`. */
   unknownSchemaTable(name: string): TableDef | undefined {
     this.ensure();
-    for (const defs of this.tables.values()) for (const d of defs) if (d.schemaUnknown && d.name === name) return d;
-    return undefined;
+    if (!this.unknownSchemaByName) {
+      // Asked for every reference to a table no definition has: one pass over the tables per derivation.
+      this.unknownSchemaByName = new Map();
+      for (const defs of this.tables.values()) {
+        for (const d of defs) if (d.schemaUnknown && !this.unknownSchemaByName.has(d.name)) this.unknownSchemaByName.set(d.name, d);
+      }
+    }
+    return this.unknownSchemaByName.get(name);
   }
 
   /** `class Base(DeclarativeBase)`: the base itself maps to no table. */
@@ -1213,7 +1341,21 @@ interface Provision {
   names: Map<string, string>;
 }
 
-function provision(f: FileFacts): Provision {
+/**
+ * Per class or Core table object, its signature with the lines of its spans counted from the object's own
+ * first line (`whole`, and `header` for a class without a table name), and whether every span it holds lies
+ * inside its own span. An edit inside one class of an open document moves the file's other classes along as
+ * they are (`extractPythonAfterEdit`: their text is untouched, every span in them shifted alike), so their
+ * relative signatures still hold and the file's provision costs the edited class, not the whole file
+ * (a 2,000-line model file: ~5 ms per keystroke before).
+ */
+const relativeSigs = new WeakMap<object, { whole: string; header?: string }>();
+
+/**
+ * `reuse`: the objects the previous facts of this file held were kept and moved in place, not changed (see
+ * `SchemaIndex.setFacts`), so signatures remembered for them stand. Otherwise every object is read afresh.
+ */
+function provision(f: FileFacts, reuse = false): Provision {
   const lineOf = (offset: number) => {
     let lo = 0;
     let hi = f.lineStarts.length - 1;
@@ -1224,26 +1366,43 @@ function provision(f: FileFacts): Provision {
     }
     return lo;
   };
-  const sig = (value: unknown) =>
+  /** Spans become line numbers counted from `base`; `within` collects whether each lies inside `bounds`. */
+  const sigFrom = (value: unknown, base = 0, bounds?: Span, within?: { ok: boolean }) =>
     hash(
       JSON.stringify(value, (key, v) => {
         if (key === 'statementSpan' || key === 'contentSpan' || key === 'references') return undefined;
         if (v && typeof v === 'object' && typeof v.start === 'number' && typeof v.end === 'number' && Object.keys(v).length === 2) {
-          return lineOf(v.start);
+          if (bounds && within && (v.start < bounds.start || v.end > bounds.end)) within.ok = false;
+          return lineOf(v.start) - base;
         }
         return v;
       }),
     );
+  const sig = (value: unknown) => sigFrom(value);
+  /** An object's signature: its relative one (remembered when every span it holds is its own) and its first line. */
+  const objectSig = (o: { span: Span }, header?: (o: ClassFact) => unknown): { whole: string; header?: string } => {
+    const line = lineOf(o.span.start);
+    let rel = reuse ? relativeSigs.get(o) : undefined;
+    if (!rel) {
+      const within = { ok: true };
+      rel = { whole: sigFrom(o, line, o.span, within), header: header ? sigFrom(header(o as ClassFact), line, o.span, within) : undefined };
+      if (within.ok) relativeSigs.set(o, rel);
+      else relativeSigs.delete(o);
+    }
+    return { whole: `${rel.whole}@${line}`, header: rel.header === undefined ? undefined : `${rel.header}@${line}` };
+  };
+  const namelessHeader = (c: ClassFact) => [c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract];
   const names = new Map<string, string>();
   const add = (name: string, h: string) => names.set(name, names.has(name) ? `${names.get(name)}+${h}` : h);
-  for (const c of f.classes) {
-    const h = sig(c);
+  const classSigs = f.classes.map((c) => objectSig(c, c.tablename ? undefined : namelessHeader));
+  for (const [i, c] of f.classes.entries()) {
+    const h = classSigs[i].whole;
     add(`c:${c.name}`, h);
     if (c.tablename?.kind === 'literal') add(`t:${c.tablename.value}`, h);
   }
   for (const t of f.tables) {
     if (t.origin === 'migration') continue;
-    const h = sig(t);
+    const h = objectSig(t).whole;
     if (t.name.kind === 'literal') add(`t:${t.name.value}`, h);
     if (t.variable) add(`v:${t.variable}`, h);
   }
@@ -1266,10 +1425,10 @@ function provision(f: FileFacts): Provision {
       }
     }
   }
-  for (const c of f.classes) {
+  for (const [i, c] of f.classes.entries()) {
     // A class without a table name of its own may name one FK Guard cannot know (see `namelessCandidate`):
     // every string reference depends on such classes' headers.
-    if (!c.tablename) add('t:?', sig([c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract]));
+    if (!c.tablename) add('t:?', classSigs[i].header!);
   }
   for (const [k, v] of Object.entries(f.functions ?? {})) add(`f:${k}`, sig(v));
   for (const [k, v] of Object.entries(f.columnHelpers ?? {})) add(`f:${k}`, sig(v));
@@ -1277,7 +1436,7 @@ function provision(f: FileFacts): Provision {
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
   for (const r of f.metadataRoots) add(`m:${r.name}`, String(lineOf(r.span.start)));
-  const base = sig([f.module, f.imports]);
+  const base = sig([f.module, f.imports, f.reexports, f.packageJson]);
   const signature = hash([base, ...[...names].map(([n, h]) => `${n}=${h}`).sort()].join('\n'));
   return { signature, base, names };
 }
@@ -1288,6 +1447,9 @@ function changedNames(before: Provision | undefined, after: Provision): string[]
   if (!before || before.base !== after.base) return [...all];
   return [...all].filter((n) => before.names.get(n) !== after.names.get(n));
 }
+
+/** The endings a module specifier may leave out, in the order TypeScript tries them. */
+const SCRIPT_ENDINGS = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
 
 /** Two 32-bit FNV-1a hashes with different seeds: a signature is compared, never read, so 64 bits do. */
 function hash(text: string): string {
@@ -1312,6 +1474,11 @@ interface Uses {
 function usesOf(f: FileFacts): Uses {
   const uses = new Set<string>();
   const defs = new Set<string>();
+  // Names given by other files' constants: the tables and the findings change with them.
+  for (const c of f.pendingConsts ?? []) {
+    uses.add(`k:${c}`);
+    defs.add(`k:${c}`);
+  }
   const addExpr = (e: NameExpr | undefined) => {
     if (!e) return;
     if (e.kind === 'literal') {

@@ -1,0 +1,293 @@
+import type { Node } from 'web-tree-sitter';
+import { COLUMN_CALLS, mappedAnnotation, typeOf } from './columnTypes';
+import { columnCall, isColumnCall, markKeys, sqlModelField } from './columns';
+import { functionFact, substitute } from './derivations';
+import type { PythonReader } from './reader';
+import { foreignKeyConstraint } from './references';
+import { calleeText, readCall, spanOf } from './syntax';
+import type { ClassFact } from '../types';
+
+/**
+ * Declarative classes: their bases, `__tablename__`, `__table_args__`, `@declared_attr` members, and the
+ * attributes that make columns (SQLAlchemy's `Column`/`mapped_column`, SQLModel's annotated fields). A
+ * `TypeDecorator` subclass is read as the type it stands for instead.
+ */
+
+/** Calls assigned to class attributes that never make a column. */
+const NOT_A_COLUMN = new Set([
+  'relationship',
+  'Relationship',
+  'backref',
+  'dynamic_loader',
+  'synonym',
+  'association_proxy',
+  'hybrid_property',
+  'composite',
+  'query_property',
+  'query_expression',
+  'property',
+  'staticmethod',
+  'classmethod',
+  'Field',
+  'Index',
+  'UniqueConstraint',
+  'CheckConstraint',
+]);
+
+export function decoratorsOf(s: Node): string[] {
+  return s.namedChildren
+    .filter((c): c is Node => !!c && c.type === 'decorator')
+    .map((d) => d.text.replace(/^@/, '').trim());
+}
+
+export function classDefinition(x: PythonReader, c: Node, decorators: string[] = []): void {
+  const nameNode = c.childForFieldName('name');
+  if (!nameNode) return;
+  const bases: string[] = [];
+  let sqlmodelTable = false;
+  const supers = c.childForFieldName('superclasses');
+  for (const a of supers?.namedChildren ?? []) {
+    if (!a) continue;
+    if (a.type === 'keyword_argument') {
+      const k = a.childForFieldName('name')?.text;
+      const v = a.childForFieldName('value')?.text;
+      if (k === 'table' && v === 'True') sqlmodelTable = true;
+    } else if (a.type === 'identifier' || a.type === 'attribute') {
+      bases.push(a.text);
+    } else if (a.type === 'subscript' || a.type === 'generic_type') {
+      // `Generic[T]`, `Base[Model]`: keep the unsubscripted name.
+      const v = a.childForFieldName('value') ?? a.namedChildren[0];
+      if (v) bases.push(v.text);
+    }
+  }
+  const cls: ClassFact = {
+    name: nameNode.text,
+    bases,
+    sqlmodelTable,
+    declaredTablename: false,
+    abstract: false,
+    columns: [],
+    constraints: [],
+    keys: [],
+    span: spanOf(c),
+    nameSpan: spanOf(nameNode),
+  };
+  // `@as_declarative()` and `@registry.as_declarative_base()` make the class a declarative base too.
+  const declarativeDecorator = decorators.some((d) => /(^|\.)as_declarative(_base)?\s*(\(|$)/.test(d));
+  if (declarativeDecorator || bases.some((b) => /(^|\.)(DeclarativeBase|DeclarativeBaseNoMeta)$/.test(b))) {
+    x.facts.metadataRoots.push({ name: cls.name, span: cls.nameSpan });
+  }
+  const body = c.childForFieldName('body');
+  const isTypeDecorator = bases.some((b) => /(^|\.)(TypeDecorator|UserDefinedType)$/.test(b));
+  const isSqlModel = sqlmodelTable || bases.some((b) => /(^|\.)SQLModel$/.test(b) || x.sqlModelClasses.has(b));
+  if (isSqlModel) x.sqlModelClasses.add(cls.name);
+  const classConstants: Record<string, string> = {};
+  for (const s of body?.namedChildren ?? []) {
+    if (!s) continue;
+    if (s.type === 'expression_statement') {
+      const e = s.namedChildren[0];
+      if (e?.type === 'assignment') classAssignment(x, cls, e, isSqlModel, classConstants, isTypeDecorator);
+    } else if (s.type === 'decorated_definition') {
+      classDecoratedMember(x, cls, s);
+    }
+  }
+  if (!isSqlModel && !isTypeDecorator && bases.length > 0) {
+    // A class built on a project base (`class BookLinks(Base)` with `class Base(SQLModel)` elsewhere) may be
+    // a SQLModel class: its annotated fields are read as SQLModel would, and kept apart until the index
+    // knows whether the class descends from SQLModel (its `Field(foreign_key=...)` references count now).
+    const shadow: ClassFact = { ...cls, columns: [], constraints: [], keys: [], opaque: undefined };
+    for (const s of body?.namedChildren ?? []) {
+      const e = s?.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+      if (e?.type !== 'assignment' || !e.childForFieldName('type')) continue;
+      const right = e.childForFieldName('right');
+      if (right && right.type === 'call' && readCall(right).name !== 'Field') continue;
+      const annotation = e.childForFieldName('type');
+      if (annotation && /(^|\.)(Mapped|ClassVar)\b/.test(annotation.text)) continue;
+      classAssignment(x, shadow, e, true, {}, false);
+    }
+    if (shadow.columns.length > 0) cls.maybeFields = shadow.columns;
+  }
+  if (isTypeDecorator) {
+    // The classic GUID recipe: `impl = CHAR`, but `load_dialect_impl` answers PostgreSQL with a real UUID.
+    // One search from the first mention, not a `[\s\S]*` regex, which retried from every mention (quadratic).
+    const at = c.text.indexOf('load_dialect_impl');
+    const dialectUuid = at >= 0 && /UUID\s*\(/.test(c.text.slice(at));
+    const impl = x.facts.typeDecorators[`${cls.name}.impl`];
+    delete x.facts.typeDecorators[`${cls.name}.impl`];
+    if (dialectUuid) x.facts.typeDecorators[cls.name] = { family: 'uuid', sqlType: 'uuid' };
+    else if (impl) x.facts.typeDecorators[cls.name] = impl;
+    return;
+  }
+  x.facts.classes.push(cls);
+}
+
+function classAssignment(
+  x: PythonReader,
+  cls: ClassFact,
+  e: Node,
+  isSqlModel: boolean,
+  classConstants: Record<string, string>,
+  isTypeDecorator: boolean,
+): void {
+  const left = e.childForFieldName('left');
+  const right = e.childForFieldName('right');
+  const type = e.childForFieldName('type');
+  if (!left || left.type !== 'identifier') return;
+  const name = left.text;
+  if (isTypeDecorator) {
+    if (name === 'impl' && right) {
+      const t = typeOf(x, right);
+      if (t) x.facts.typeDecorators[`${cls.name}.impl`] = { family: t.family, sqlType: t.sqlType };
+    }
+    return;
+  }
+  if (name === '__tablename__' && right) {
+    cls.tablename = x.nameExpr(right, classConstants);
+    cls.tablenameSpan = spanOf(right);
+    return;
+  }
+  if (name === '__abstract__') {
+    cls.abstract = right?.text === 'True';
+    return;
+  }
+  if (name === '__table_args__' && right) {
+    tableArgs(x, cls, right);
+    return;
+  }
+  if (right) {
+    const lit = x.literal(right);
+    if (lit !== undefined) {
+      classConstants[name] = lit.value;
+      return;
+    }
+  }
+  const annotation = type ? mappedAnnotation(x, type, isSqlModel) : undefined;
+  if (right?.type === 'call') {
+    const call = readCall(right);
+    if (isColumnCall(x, call.name)) {
+      columnCall(x, right, call, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
+      return;
+    }
+    if (call.name === 'Field' && isSqlModel) {
+      sqlModelField(x, right, call, name, annotation?.fact, cls);
+      return;
+    }
+    if (NOT_A_COLUMN.has(call.name) || name.startsWith('__')) return;
+    // `deferred(Column(...))`, `column_property(mapped_column(...))`: the wrapped column is a column.
+    if ((call.name === 'deferred' || call.name === 'column_property') && call.positional[0]?.type === 'call') {
+      const inner = readCall(call.positional[0]);
+      if (isColumnCall(x, inner.name)) columnCall(x, call.positional[0], inner, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
+      return;
+    }
+    if (call.name === 'column_property' || call.name === 'deferred') return;
+    // `id = pk()`: a call FK Guard does not know may build a column; the index follows a helper of the
+    // workspace, and otherwise counts the table's columns as incomplete.
+    const callee = calleeText(right);
+    if (callee) (cls.opaque ??= []).push({ attr: name, callee, span: spanOf(left) });
+    return;
+  }
+  // `name: Mapped[str]` with no value declares a column (SQLAlchemy 2.0); so does `name: str` in SQLModel,
+  // and `name: str | None = None` there is a column with a default.
+  if (annotation?.isColumn && (!right || (isSqlModel && right.type !== 'call'))) {
+    cls.columns.push({
+      name,
+      annotation: annotation.fact,
+      type: annotation.type,
+      primaryKey: false,
+      unique: false,
+      nullable: annotation.fact.optional ? true : undefined,
+      span: spanOf(left),
+    });
+  }
+}
+
+/** `@declared_attr def __tablename__(cls)` and `@declared_attr def tenant_id(cls): return Column(...)`. */
+function classDecoratedMember(x: PythonReader, cls: ClassFact, s: Node): void {
+  const decorators = decoratorsOf(s);
+  if (!decorators.some((d) => /(^|\.)declared_attr(\.directive|\.cascading)?$/.test(d))) return;
+  const def = s.childForFieldName('definition');
+  const nameNode = def?.childForFieldName('name');
+  if (!def || !nameNode) return;
+  if (nameNode.text === '__tablename__') {
+    cls.declaredTablename = true;
+    const fn = functionFact(x, def);
+    if (fn && fn.params >= 1) cls.tablenameDerivation = substitute(fn.body, [{ k: 'name' }]);
+    return;
+  }
+  if (nameNode.text === '__table_args__') {
+    declaredTableArgs(x, cls, s);
+    return;
+  }
+  const ret = def.descendantsOfType('return_statement')[0];
+  const value = ret?.namedChildren[0];
+  if (value?.type !== 'call') return;
+  const call = readCall(value);
+  if (!COLUMN_CALLS.has(call.name)) return;
+  const rt = def.childForFieldName('return_type');
+  const annotation = rt ? mappedAnnotation(x, rt, false) : undefined;
+  columnCall(x, value, call, nameNode.text, annotation?.fact, { className: cls.name }, 'model', cls.columns);
+}
+
+/**
+ * `@declared_attr def __table_args__(cls)`: its value is computed, so the table's schema is unknown unless
+ * a literal says it: a `{"schema": "x"}` in this body or in a method of the class whose name holds
+ * `table_args` (`__auto_table_args`), or a `schema="x"` argument of a call there.
+ */
+function declaredTableArgs(x: PythonReader, cls: ClassFact, decorated: Node): void {
+  const body = decorated.parent;
+  const places: Node[] = [decorated];
+  for (const m of body?.namedChildren ?? []) {
+    const def = m?.type === 'decorated_definition' ? m.childForFieldName('definition') : m;
+    if (m && m !== decorated && def?.type === 'function_definition' && /table_args/.test(def.childForFieldName('name')?.text ?? '')) places.push(m);
+  }
+  for (const place of places) {
+    for (const d of place.descendantsOfType('dictionary')) {
+      const schema = d ? x.dictString(d, 'schema') : undefined;
+      if (schema !== undefined) {
+        cls.schema = schema;
+        return;
+      }
+    }
+    for (const k of place.descendantsOfType('keyword_argument')) {
+      const v = k?.childForFieldName('value');
+      const lit = v ? x.literal(v) : undefined;
+      if (k?.childForFieldName('name')?.text === 'schema' && lit) {
+        cls.schema = lit.value;
+        return;
+      }
+    }
+  }
+  cls.schemaUnknown = true;
+}
+
+function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
+  if (right.type === 'identifier' || right.type === 'attribute' || right.type === 'call') {
+    // `__table_args__ = COMMON_ARGS` or `= table_args(schema="x")`: computed, so the schema is known only if written.
+    const schema = right.type === 'call' ? readCall(right).keywords.get('schema') : undefined;
+    const lit = schema ? x.literal(schema) : undefined;
+    if (lit) cls.schema = lit.value;
+    else if (right.type !== 'call' || !['UniqueConstraint', 'PrimaryKeyConstraint', 'ForeignKeyConstraint', 'Index', 'CheckConstraint'].includes(readCall(right).name)) {
+      cls.schemaUnknown = true;
+      return;
+    }
+  }
+  const items = right.type === 'tuple' || right.type === 'list' || right.type === 'parenthesized_expression' ? right.namedChildren : [right];
+  for (const item of items) {
+    if (!item) continue;
+    if (item.type === 'dictionary') {
+      const schema = x.dictString(item, 'schema');
+      if (schema !== undefined) cls.schema = schema;
+      else if (x.dictHasKey(item, 'schema') || item.namedChildren.some((c) => c?.type === 'dictionary_splat')) cls.schemaUnknown = true;
+    } else if (item.type === 'list_splat' || item.type === 'identifier') {
+      cls.schemaUnknown = true;
+    } else if (item.type === 'call') {
+      const call = readCall(item);
+      if (call.name === 'ForeignKeyConstraint') {
+        const c = foreignKeyConstraint(x, call, { className: cls.name }, 'model');
+        if (c) cls.constraints.push(c);
+      } else if (call.name === 'UniqueConstraint' || call.name === 'PrimaryKeyConstraint') {
+        markKeys(x, cls, call, call.name === 'PrimaryKeyConstraint');
+      }
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import type { Node } from 'web-tree-sitter';
+import { annotationType, knownType } from '../typeFamilies';
+import { importOf } from './imports';
+import type { PythonReader } from './reader';
+import { readCall, spanOf, splitDotted } from './syntax';
+import type { AnnotationFact, TypeFact } from '../types';
+
+/** Column types: a type expression (`sa.String(255)`, `UUID(as_uuid=True)`) or a `Mapped[...]`/SQLModel annotation. */
+
+/** Calls that may appear as positional arguments of `Column(...)` but are not its type. */
+export const NOT_A_TYPE = new Set([
+  'ForeignKey',
+  'Sequence',
+  'Identity',
+  'Computed',
+  'CheckConstraint',
+  'FetchedValue',
+  'DefaultClause',
+  'text',
+  'Index',
+]);
+
+export const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
+
+/**
+ * `Mapped[X]`, `Mapped[Optional[X]]`, `Mapped[X | None]`, or (SQLModel) a bare annotation. Returns the X
+ * with its span, and whether the annotation declares a column at all (`Mapped[List[...]]` and SQLModel
+ * relationship lists do not).
+ */
+export function mappedAnnotation(x: PythonReader, type: Node, isSqlModel: boolean): { fact: AnnotationFact; type?: TypeFact; isColumn: boolean } | undefined {
+  let node: Node | null = type.type === 'type' ? type.namedChildren[0] : type;
+  if (!node) return undefined;
+  const generic = (n: Node): { name: string; arg: Node | null } | undefined => {
+    if (n.type === 'generic_type') {
+      const name = n.namedChildren[0];
+      const params = n.namedChildren.find((c) => c?.type === 'type_parameter');
+      const arg = params?.namedChildren[0] ?? null;
+      return name ? { name: name.text, arg: arg?.type === 'type' ? arg.namedChildren[0] : arg } : undefined;
+    }
+    if (n.type === 'subscript') {
+      const v = n.childForFieldName('value');
+      const s = n.childForFieldName('subscript');
+      return v ? { name: v.text, arg: s } : undefined;
+    }
+    return undefined;
+  };
+  let g = generic(node);
+  if (g && /(^|\.)Mapped$/.test(g.name)) {
+    node = g.arg;
+  } else if (!isSqlModel) {
+    return undefined;
+  }
+  if (!node) return undefined;
+  let optional = false;
+  // Unwrap Optional[X] and X | None.
+  for (;;) {
+    g = generic(node);
+    if (g && /(^|\.)Optional$/.test(g.name) && g.arg) {
+      optional = true;
+      node = g.arg;
+      continue;
+    }
+    if (node.type === 'binary_operator' || node.type === 'union_type') {
+      const l = node.childForFieldName('left') ?? node.namedChildren[0];
+      const r = node.childForFieldName('right') ?? node.namedChildren[1];
+      const unwrap = (n: Node | null) => (n?.type === 'type' ? n.namedChildren[0] : n);
+      const lu = unwrap(l);
+      const ru = unwrap(r);
+      if (ru && lu && ru.text === 'None') {
+        optional = true;
+        node = lu;
+        continue;
+      }
+      if (lu && ru && lu.text === 'None') {
+        optional = true;
+        node = ru;
+        continue;
+      }
+    }
+    if (node.type === 'type' && node.namedChildren[0]) {
+      node = node.namedChildren[0];
+      continue;
+    }
+    break;
+  }
+  g = generic(node);
+  const isColumn = !(g && /(^|\.)(List|list|Set|set|Dict|dict|Sequence)$/.test(g.name)) && !/^["']/.test(node.text);
+  const fact: AnnotationFact = { text: node.text, span: spanOf(node), optional };
+  return { fact, type: isColumn ? annotationTypeFact(x, fact) : undefined, isColumn };
+}
+
+export function annotationTypeFact(x: PythonReader, a: AnnotationFact): TypeFact | undefined {
+  let text = a.text;
+  const imp = importOf(x, text);
+  if (imp?.name && imp.module === 'uuid' && imp.name === 'UUID') text = 'uuid.UUID';
+  if (imp?.name && imp.module === 'decimal') text = 'Decimal';
+  const t = annotationType(text);
+  if (!t) return undefined;
+  return { text: a.text, name: a.text, family: t.family, sqlType: t.sqlType, source: 'annotation' };
+}
+
+/** A type expression: `Integer`, `sa.String(255)`, `UUID(as_uuid=True)`, `PGUUID`, `GUID()`. */
+export function typeOf(x: PythonReader, n: Node): TypeFact | undefined {
+  let fn = n;
+  let args: string[] = [];
+  const kwargs: Record<string, string> = {};
+  let approximate = false;
+  if (n.type === 'call') {
+    const f = n.childForFieldName('function');
+    if (!f) return undefined;
+    fn = f;
+    const call = readCall(n);
+    args = call.positional.map((p) => p.text);
+    for (const [k, v] of call.keywords) kwargs[k] = v.text;
+    // `String(length=sizes.UUID_LEN)`: an argument FK Guard cannot read leaves the width unknown. A type
+    // passed as an argument (`ARRAY(Integer)`) is read by name and is not a width.
+    const literal = (v: Node) => ['integer', 'float', 'string', 'true', 'false', 'none', 'unary_operator'].includes(v.type);
+    const sizeLike = (k: string) => ['length', 'precision', 'scale', 'timezone'].includes(k);
+    approximate = call.positional.some((p) => p.type !== 'identifier' && p.type !== 'attribute' && !literal(p) && p.type !== 'call') ||
+      call.positional.some((p) => (p.type === 'identifier' || p.type === 'attribute') && /^[a-z_][a-z0-9_]*(\.[A-Z_][A-Z0-9_]*)?$|^[A-Z_][A-Z0-9_]*$|\.[A-Z_][A-Z0-9_]*$/.test(p.text)) ||
+      [...call.keywords].some(([k, v]) => sizeLike(k) && !literal(v));
+  }
+  if (fn.type !== 'identifier' && fn.type !== 'attribute') return undefined;
+  const { name, qualifier } = splitDotted(fn.text);
+  if (NOT_A_TYPE.has(name) || COLUMN_CALLS.has(name)) return undefined;
+  // An imported alias (`UUID as PGUUID`) means the original name.
+  let canonical = name;
+  if (!qualifier) {
+    const imp = importOf(x, name);
+    if (imp?.name) canonical = imp.name;
+  }
+  const known = knownType(canonical, args, kwargs);
+  const local = !qualifier ? x.facts.typeDecorators[name] : undefined;
+  const resolved = local ?? known;
+  return {
+    text: n.text,
+    name,
+    qualifier,
+    family: resolved ? resolved.family : 'other',
+    sqlType: resolved ? resolved.sqlType : '',
+    span: spanOf(n),
+    source: 'explicit',
+    ...(approximate ? { approximate: true as const } : {}),
+  };
+}

@@ -1,0 +1,223 @@
+import type { Node } from 'web-tree-sitter';
+import { COLUMN_CALLS, NOT_A_TYPE, annotationTypeFact, typeOf } from './columnTypes';
+import type { PythonReader } from './reader';
+import { foreignKeyCall, foreignKeyConstraint, referenceFromExpression } from './references';
+import { type CallInfo, boolValue, readCall, spanOf } from './syntax';
+import type { AnnotationFact, ClassFact, ColumnFact, CoreTableFact, ReferenceFact, ReferenceSource, Span, TypeFact } from '../types';
+
+/**
+ * Columns and keys, wherever they are written: `Column(...)`/`mapped_column(...)` in a class or a Core
+ * `Table(...)`, SQLModel `Field(...)`, module-level column helpers, `UniqueConstraint`/`PrimaryKeyConstraint`,
+ * and Core tables themselves (`Table(...)` and Alembic's `op.create_table(...)`).
+ */
+
+export function isColumnCall(x: PythonReader, name: string): boolean {
+  return COLUMN_CALLS.has(name) || (x.facts.columnPartials?.includes(name) ?? false);
+}
+
+/**
+ * `Column("name", Type, ForeignKey(...), primary_key=True)` and `mapped_column(...)`. Pushes the column
+ * and any foreign-key references; returns the column.
+ */
+export function columnCall(
+  x: PythonReader,
+  node: Node,
+  call: CallInfo,
+  attr: string | undefined,
+  annotation: AnnotationFact | undefined,
+  source: ReferenceSource,
+  context: ReferenceFact['context'],
+  into: ColumnFact[],
+): ColumnFact | undefined {
+  let name = attr;
+  let nameSpan: Span | undefined;
+  let type: TypeFact | undefined;
+  const fkCalls: Node[] = [];
+  for (const [i, p] of call.positional.entries()) {
+    const lit = i === 0 ? x.literal(p) : undefined;
+    if (lit !== undefined) {
+      name = lit.value;
+      nameSpan = spanOf(p);
+      continue;
+    }
+    if (p.type === 'call') {
+      const inner = readCall(p);
+      if (inner.name === 'ForeignKey') {
+        fkCalls.push(p);
+        continue;
+      }
+      if (NOT_A_TYPE.has(inner.name)) continue;
+    }
+    if (!type && (p.type === 'call' || p.type === 'identifier' || p.type === 'attribute')) type = typeOf(x, p);
+  }
+  const kwName = call.keywords.get('name');
+  if (kwName) {
+    const lit = x.literal(kwName);
+    if (lit) {
+      name = lit.value;
+      nameSpan = spanOf(kwName);
+    }
+  }
+  const typeKw = call.keywords.get('type_');
+  if (typeKw && !type) type = typeOf(x, typeKw);
+  // A column with a foreign key and no type of its own takes the referenced column's type (SQLAlchemy copies
+  // it when the table is created, whatever `Mapped[...]` says): it can never mismatch, so it has no type here.
+  if (!type && annotation && fkCalls.length === 0) {
+    const at = annotationTypeFact(x, annotation);
+    if (at) type = at;
+  }
+  if (!name) return undefined;
+  const column: ColumnFact = {
+    name,
+    attr: attr && attr !== name ? attr : undefined,
+    type,
+    annotation,
+    primaryKey: call.keywords.get('primary_key')?.text === 'True',
+    unique: call.keywords.get('unique')?.text === 'True',
+    nullable: boolValue(call.keywords.get('nullable')),
+    span: nameSpan ?? spanOf(node),
+    hasForeignKey: fkCalls.length > 0 || undefined,
+  };
+  if (attr && !nameSpan) column.span = attrSpan(node) ?? column.span;
+  into.push(column);
+  for (const fk of fkCalls) {
+    const ref = foreignKeyCall(x, readCall(fk), { ...source, column: name }, context);
+    if (ref) x.facts.references.push(ref);
+  }
+  return column;
+}
+
+/** The span of the attribute name a column is assigned to (`tenant_id = Column(...)`). */
+function attrSpan(valueNode: Node): Span | undefined {
+  const assignment = valueNode.parent;
+  const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+  return left ? spanOf(left) : undefined;
+}
+
+/** SQLModel: `user_id: uuid.UUID | None = Field(default=None, foreign_key="users.id")`. */
+export function sqlModelField(x: PythonReader, node: Node, call: CallInfo, attr: string, annotation: AnnotationFact | undefined, cls: ClassFact): void {
+  const saColumn = call.keywords.get('sa_column');
+  if (saColumn?.type === 'call') {
+    const inner = readCall(saColumn);
+    if (COLUMN_CALLS.has(inner.name)) {
+      columnCall(x, saColumn, inner, attr, annotation, { className: cls.name }, 'model', cls.columns);
+      return;
+    }
+  }
+  let type: TypeFact | undefined;
+  const saType = call.keywords.get('sa_type');
+  if (saType) type = typeOf(x, saType);
+  if (!type && annotation) {
+    const fromAnnotation = annotationTypeFact(x, annotation);
+    type = fromAnnotation ? { ...fromAnnotation, source: 'field' } : undefined;
+    const maxLength = call.keywords.get('max_length');
+    if (type && type.family === 'string' && maxLength && /^\d+$/.test(maxLength.text)) {
+      type = { ...type, sqlType: `varchar(${maxLength.text})` };
+    }
+  }
+  const fk = call.keywords.get('foreign_key');
+  const column: ColumnFact = {
+    name: attr,
+    type,
+    annotation,
+    primaryKey: call.keywords.get('primary_key')?.text === 'True',
+    unique: call.keywords.get('unique')?.text === 'True',
+    nullable: boolValue(call.keywords.get('nullable')),
+    span: attrSpan(node) ?? spanOf(node),
+    hasForeignKey: fk ? true : undefined,
+  };
+  cls.columns.push(column);
+  if (fk) {
+    const ref = referenceFromExpression(x, fk, { className: cls.name, column: attr }, 'model');
+    if (ref) x.facts.references.push(ref);
+  }
+}
+
+/**
+ * `UniqueConstraint("slug")` and `PrimaryKeyConstraint("a", "b")`: a single column becomes a valid FK
+ * target; a composite key is kept as a column list, which a composite foreign key may target.
+ */
+export function markKeys(x: PythonReader, owner: { columns: ColumnFact[]; keys: string[][] }, call: CallInfo, primary: boolean): void {
+  const names = call.positional.map((p) => x.literal(p)?.value).filter((v): v is string => v !== undefined);
+  if (names.length === 0) return;
+  if (primary) {
+    for (const n of names) {
+      const col = owner.columns.find((c) => c.name === n || c.attr === n);
+      if (col) col.primaryKey = true;
+    }
+  }
+  if (names.length === 1 && !primary) {
+    const col = owner.columns.find((c) => c.name === names[0] || c.attr === names[0]);
+    if (col) {
+      col.unique = true;
+      return;
+    }
+  }
+  owner.keys.push(names);
+}
+
+/** `Table("name", metadata, Column(...), ForeignKeyConstraint(...), schema="x")` and `op.create_table(...)`. */
+export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable: string | undefined, origin: CoreTableFact['origin']): CoreTableFact | undefined {
+  const nameNode = call.positional[0] ?? call.keywords.get('name') ?? call.keywords.get('table_name');
+  if (!nameNode) return undefined;
+  // Inside `upgrade()`, a loop variable or a helper's parameter may name the table.
+  const bound: Record<string, string> = {};
+  for (const [k, v] of x.bindings) if (v !== undefined) bound[k] = v;
+  const name = x.nameExpr(nameNode, bound);
+  const schemaNode = call.keywords.get('schema');
+  const schema = schemaNode ? x.literal(schemaNode)?.value : undefined;
+  const table: CoreTableFact = {
+    name,
+    schema,
+    variable,
+    columns: [],
+    keys: [],
+    span: spanOf(node),
+    nameSpan: spanOf(nameNode),
+    origin,
+  };
+  if (x.fallback && origin === 'core') table.fallback = true;
+  const source: ReferenceSource = { table: name, schema };
+  const context = origin === 'core' ? 'core' : 'migration';
+  const rest = call.positional.slice(1);
+  if (origin === 'core' && rest[0] && rest[0].type !== 'call') table.metadata = rest[0].text;
+  const constraints: CallInfo[] = [];
+  for (const p of rest) {
+    if (p.type !== 'call') continue;
+    const inner = readCall(p);
+    if (isColumnCall(x, inner.name)) columnCall(x, p, inner, undefined, undefined, source, context, table.columns);
+    else constraints.push(inner);
+  }
+  for (const inner of constraints) {
+    if (inner.name === 'ForeignKeyConstraint') foreignKeyConstraint(x, inner, source, context);
+    else if (inner.name === 'PrimaryKeyConstraint' || inner.name === 'UniqueConstraint') {
+      markKeys(x, table, inner, inner.name === 'PrimaryKeyConstraint');
+    }
+  }
+  x.facts.tables.push(table);
+  return table;
+}
+
+/**
+ * A module-level function whose single `return` builds a column (`def pk(): return Column(Integer,
+ * primary_key=True)`): what it returns, so `id = pk()` in a class is that column.
+ */
+export function columnHelper(x: PythonReader, def: Node): ColumnFact | undefined {
+  // Most module-level functions build no column: a look at the text spares walking their bodies.
+  const source = x.text.slice(def.startIndex, def.endIndex);
+  if (!/\b(Column|mapped_column)\(/.test(source) && !(x.facts.columnPartials ?? []).some((p) => source.includes(`${p}(`))) return undefined;
+  const body = def.childForFieldName('body');
+  const returns = def.descendantsOfType('return_statement');
+  if (!body || returns.length !== 1) return undefined;
+  const value = returns[0]?.namedChildren[0];
+  if (value?.type !== 'call') return undefined;
+  const call = readCall(value);
+  if (!isColumnCall(x, call.name)) return undefined;
+  const before = x.facts.references.length;
+  const into: ColumnFact[] = [];
+  columnCall(x, value, call, '_', undefined, {}, 'model', into);
+  // A helper with a foreign key of its own is not followed: its target belongs to each use, not to it.
+  const hasFk = x.facts.references.length > before;
+  x.facts.references.length = before;
+  return hasFk || !into[0] ? undefined : into[0];
+}

@@ -1,0 +1,107 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { setsAlembicLocations } from './prefilter';
+import { collectErrorsInto, statement } from './extract';
+import { PythonReader } from './reader';
+import type { FileFacts, ParseError, Span } from '../types';
+
+/**
+ * Facts after one edit, computed from the previous facts when the edit stays inside one top-level model
+ * class: that class is read again, every other fact only moves by the edit's length. This keeps typing in a
+ * 2,000-line model file from re-reading the whole file on each keystroke. Returns undefined whenever the
+ * shortcut is not certain to give what `extractPython` gives (the caller then reads the whole file); a test
+ * checks the two agree on many edits.
+ */
+export function extractPythonAfterEdit(
+  previous: FileFacts,
+  text: string,
+  tree: Tree,
+  oldTree: Tree,
+  edit: { start: number; oldEnd: number; newEnd: number },
+): FileFacts | undefined {
+  const root = tree.rootNode;
+  // The statement that holds the edit, as a child of the module.
+  let top: Node | null = root.descendantForIndex(edit.start, edit.newEnd);
+  while (top && top.parent && top.parent.id !== root.id) top = top.parent;
+  if (!top || !top.parent || top.startIndex > edit.start || top.endIndex < edit.newEnd) return undefined;
+  const cls = top.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+  if (cls?.type !== 'class_definition') return undefined;
+  // Everything outside that statement must be structurally what it was.
+  for (const r of tree.getChangedRanges(oldTree)) {
+    if (r.startIndex < top.startIndex || r.endIndex > top.endIndex) return undefined;
+  }
+  const delta = edit.newEnd - edit.oldEnd;
+  const oldStart = top.startIndex;
+  const oldEnd = top.endIndex - delta;
+  const inside = (sp: Span) => sp.start >= oldStart && sp.end <= oldEnd;
+  const classIndex = previous.classes.findIndex((c) => inside(c.span));
+  if (classIndex < 0 || previous.classes.filter((c) => inside(c.span)).length !== 1) return undefined;
+  // A TypeDecorator or a declarative base defines more than a class: read the whole file instead.
+  if (previous.metadataRoots.some((m) => inside(m.span))) return undefined;
+  if (previous.tables.some((t) => inside(t.span) || (t.span.start < oldStart && t.span.end > oldEnd))) return undefined;
+  const refIndexes = previous.references.map((r, i) => (inside(r.span) ? i : -1)).filter((i) => i >= 0);
+  const firstRef = refIndexes.length > 0 ? refIndexes[0] : previous.references.findIndex((r) => r.span.start >= oldEnd);
+  if (refIndexes.some((i, k) => i !== refIndexes[0] + k)) return undefined;
+
+  // The class is read first, with the previous facts' imports and types (only their names matter here),
+  // so that a shortcut given up leaves `previous` untouched.
+  const x = new PythonReader(previous.file, text);
+  x.facts.imports = previous.imports;
+  x.facts.constants = previous.constants;
+  x.facts.typeDecorators = { ...previous.typeDecorators };
+  x.facts.columnPartials = previous.columnPartials;
+  // Which classes of the module are SQLModel classes is decided in source order, as a full read does.
+  for (const c of previous.classes.slice(0, classIndex)) x.noteSqlModelClass(c);
+  const wasSqlModel = x.isSqlModelClass(previous.classes[classIndex]);
+  statement(x, top);
+  if (x.facts.classes.length !== 1 || Object.keys(x.facts.typeDecorators).length !== Object.keys(previous.typeDecorators).length) return undefined;
+  // Later classes of the module read the edited one as a SQLModel class or not: that must not change.
+  if (x.facts.classes[0].name !== previous.classes[classIndex].name || x.isSqlModelClass(x.facts.classes[0]) !== wasSqlModel) return undefined;
+  if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration) return undefined;
+  // The previous facts are done with once this returns: moving their spans in place (rather than copying)
+  // also keeps the index's references to them pointing at the right text.
+  shiftSpansInPlace(previous, edit.oldEnd, delta);
+  const shifted = previous;
+  const classes = [...shifted.classes];
+  classes.splice(classIndex, 1, x.facts.classes[0]);
+  const references = [...shifted.references];
+  references.splice(firstRef < 0 ? references.length : firstRef, refIndexes.length, ...x.facts.references);
+  const errors: ParseError[] = [];
+  collectErrorsInto(root, errors);
+  // The edit may have written or removed a location assignment inside the class: read that again too.
+  const { setsAlembicLocations: _previousLocations, ...rest } = shifted;
+  return {
+    ...rest,
+    classes,
+    references,
+    errors,
+    lineStarts: x.facts.lineStarts,
+    ...(setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {}),
+  };
+}
+
+/**
+ * Moves every span at or after `from` by `delta`, in place. In facts, the only objects with a numeric
+ * `start` are spans. One kind of object is held twice: a `ForeignKeyConstraint`'s references are also in
+ * the file's `references`, so they are moved from there only (the kept-document property test catches a
+ * span moved twice).
+ */
+export function shiftSpansInPlace(value: object, from: number, delta: number, seen = new Set<object>()): void {
+  // Objects can be shared too (the imports of one statement hold one `statementSpan`): move each once.
+  if (seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number') {
+    if (o.start >= from) o.start += delta;
+    if (o.end >= from) o.end += delta;
+    return;
+  }
+  for (const k in o) {
+    const v = o[k];
+    if (k === 'lineStarts' || (k === 'references' && 'localColumns' in o)) continue;
+    if (v !== null && typeof v === 'object') shiftSpansInPlace(v, from, delta, seen);
+  }
+}

@@ -1,0 +1,387 @@
+import type { Node } from 'web-tree-sitter';
+import { extractSql } from '../sql/extract';
+import { COLUMN_CALLS, typeOf } from './columnTypes';
+import { columnCall, coreTable } from './columns';
+import type { PythonReader } from './reader';
+import { type CallInfo, readCall, spanOf } from './syntax';
+import type { ColumnFact, MigrationOp, ReferenceFact, Span } from '../types';
+
+/**
+ * Alembic operations in `upgrade()`: `op.*` calls (also inside `batch_alter_table`), loops and module helpers
+ * around them, `op.execute` of DDL, and another module's `upgrade()` run from this one. Each becomes a
+ * `MigrationOp` of the revision, and the references they make are placed at their operation.
+ */
+
+/** Alembic operations' parameters in order, for binding positional and keyword arguments alike. */
+const OP_SIGNATURES: Record<string, readonly string[]> = {
+  add_column: ['table_name', 'column'],
+  drop_column: ['table_name', 'column_name'],
+  drop_table: ['table_name'],
+  rename_table: ['old_table_name', 'new_table_name'],
+  alter_column: ['table_name', 'column_name'],
+  create_foreign_key: ['constraint_name', 'source_table', 'referent_table', 'local_cols', 'remote_cols'],
+  create_unique_constraint: ['constraint_name', 'table_name', 'columns'],
+  create_primary_key: ['constraint_name', 'table_name', 'columns'],
+  create_index: ['index_name', 'table_name', 'columns'],
+};
+
+/** The same inside `batch_alter_table`, where the table is the batch's. */
+const BATCH_SIGNATURES: Record<string, readonly string[]> = {
+  add_column: ['column'],
+  drop_column: ['column_name'],
+  alter_column: ['column_name'],
+  create_foreign_key: ['constraint_name', 'referent_table', 'local_cols', 'remote_cols'],
+  create_unique_constraint: ['constraint_name', 'columns'],
+  create_primary_key: ['constraint_name', 'columns'],
+  create_index: ['index_name', 'columns'],
+};
+
+/** A call's arguments by parameter name: positional ones by their place in `params`, keywords as written. */
+function bindArguments(call: CallInfo, params: readonly string[] | undefined): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (params) call.positional.forEach((n, i) => i < params.length && out.set(params[i], n));
+  for (const [k, v] of call.keywords) out.set(k, v);
+  return out;
+}
+
+/** Applies `move` to every span in `value` (facts of SQL read out of a Python string), once each. */
+function moveSpans(value: unknown, move: (span: Span) => void, seen: Set<object>): void {
+  if (!value || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) moveSpans(v, move, seen);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number') {
+    move(o as unknown as Span);
+    return;
+  }
+  for (const v of Object.values(o)) moveSpans(v, move, seen);
+}
+
+/**
+ * `upgrade()`, read once the whole module is (the helpers and constants it uses may be defined after it):
+ * its Alembic operations in order.
+ */
+export function readUpgrade(x: PythonReader): void {
+  const body = x.upgradeDef?.childForFieldName('body');
+  if (body) {
+    migrationBlock(x, body, new Map());
+    // Alembic leaves a `use_alter=True` foreign key out of CREATE TABLE and adds it after every table of
+    // the revision is made (SQLAlchemy's own rule for `use_alter`): checked against the revision's end.
+    const last = (x.facts.migration?.ops.length ?? 0) - 1;
+    for (const r of x.deferred) if (last >= 0) r.migrationOp = Math.max(r.migrationOp ?? 0, last);
+  }
+}
+
+/** Alembic operations inside `upgrade()`, including `with op.batch_alter_table("t") as batch_op:`. */
+function migrationBlock(x: PythonReader, block: Node, batches: Map<string, string>): void {
+  for (const s of block.namedChildren) {
+    if (!s) continue;
+    if (s.type === 'with_statement') {
+      const inner = new Map(batches);
+      for (const item of s.descendantsOfType('with_item')) {
+        if (!item) continue;
+        const value = item.childForFieldName('value');
+        const call = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
+        const alias = value?.type === 'as_pattern' ? value.descendantsOfType('identifier').pop() : undefined;
+        if (call?.type === 'call' && alias) {
+          const c = readCall(call);
+          const t = c.positional[0] ? opName(x, c.positional[0]) : undefined;
+          if (c.name === 'batch_alter_table' && t) inner.set(alias.text, t);
+        }
+      }
+      const body = s.childForFieldName('body');
+      if (body) migrationBlock(x, body, inner);
+      continue;
+    }
+    if (s.type === 'for_statement') {
+      forLoop(x, s, batches);
+      continue;
+    }
+    if (s.type === 'if_statement' || s.type === 'block') {
+      for (const c of s.namedChildren) if (c && (c.type === 'block' || c.type === 'else_clause')) migrationBlock(x, c, batches);
+      continue;
+    }
+    if (s.type !== 'expression_statement') continue;
+    const e = s.namedChildren[0];
+    if (e?.type === 'call' && followedHelper(x, e, batches)) continue;
+    if (e?.type === 'call' && moduleUpgrade(x, e)) continue;
+    if (e?.type === 'call') migrationCall(x, e, batches);
+    else if (e?.type === 'assignment') {
+      const r = e.childForFieldName('right');
+      if (r?.type === 'call') migrationCall(x, r, batches);
+    }
+  }
+}
+
+/**
+ * `for table in TABLES:` (or a literal list, or `for table, column in ((..), ..):`) around operations: the
+ * body once per element, with the loop's names bound to the element's strings. When the iterable or an
+ * element is not a literal FK Guard can read, the body is read once with the loop's names bound to
+ * nothing, so an operation naming its table by them is known only to change some table (see `migrationOp`).
+ */
+function forLoop(x: PythonReader, s: Node, batches: Map<string, string>): void {
+  const left = s.childForFieldName('left');
+  const right = s.childForFieldName('right');
+  const body = s.childForFieldName('body');
+  if (!left || !right || !body) return;
+  const items = (n: Node) => n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const targets = left.type === 'identifier' ? [left] : left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern' ? items(left) : [];
+  const iterable = right.type === 'identifier' ? x.moduleSequences.get(right.text) : right;
+  let rows: Array<Array<string | undefined>> | undefined = [];
+  if (targets.length === 0 || targets.some((t) => t.type !== 'identifier') || (iterable?.type !== 'list' && iterable?.type !== 'tuple')) rows = undefined;
+  for (const element of iterable && rows ? items(iterable) : []) {
+    const parts = targets.length === 1 ? [element] : element.type === 'tuple' || element.type === 'list' ? items(element) : [];
+    const values = parts.map((p) => opName(x, p));
+    if (values.length !== targets.length || values.some((v) => v === undefined)) rows = undefined;
+    else rows?.push(values);
+  }
+  // Unreadable: one pass with every name the loop binds unknown (shadowing constants of the same name).
+  const names = left.type === 'identifier' ? [left] : left.descendantsOfType('identifier').filter((n): n is Node => !!n);
+  const outer = x.bindings;
+  try {
+    for (const row of rows ?? [names.map(() => undefined)]) {
+      x.bindings = new Map(outer);
+      (rows ? targets : names).forEach((t, i) => x.bindings.set(t.text, row[i]));
+      migrationBlock(x, body, batches);
+    }
+  } finally {
+    x.bindings = outer;
+  }
+  for (const c of s.namedChildren) if (c?.type === 'else_clause') migrationBlock(x, c, batches);
+}
+
+/**
+ * `create_shelves()` or `create_named("cases")` in `upgrade()`, calling a function of this module: its
+ * operations run there, in call order, with its parameters bound to the call's string arguments (and
+ * literal defaults). Followed a few calls deep, never into itself.
+ */
+function followedHelper(x: PythonReader, node: Node, batches: Map<string, string>): boolean {
+  const f = node.childForFieldName('function');
+  const def = f?.type === 'identifier' ? x.moduleFunctions.get(f.text) : undefined;
+  const params = def?.childForFieldName('parameters');
+  const body = def?.childForFieldName('body');
+  if (!f || !def || !params || !body || f.text === 'upgrade' || f.text === 'downgrade') return false;
+  if (x.following.includes(f.text) || x.following.length >= 4) return true;
+  const call = readCall(node);
+  const bound = new Map<string, string | undefined>();
+  const names: string[] = [];
+  for (const p of params.namedChildren) {
+    if (!p || p.type === 'comment') continue;
+    const id = p.type === 'identifier' ? p : p.type === 'typed_parameter' ? p.namedChildren[0] : p.type === 'default_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('name') : null;
+    if (id?.type !== 'identifier') continue;
+    names.push(id.text);
+    const given = call.positional[names.length - 1] ?? call.keywords.get(id.text);
+    const fallback = p.type === 'default_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('value') : null;
+    bound.set(id.text, given ? opName(x, given) : fallback ? opName(x, fallback) : undefined);
+  }
+  // The helper's parameters shadow the caller's names; the caller's loop variables are not its own.
+  const outer = x.bindings;
+  x.bindings = bound;
+  x.following.push(f.text);
+  try {
+    migrationBlock(x, body, batches);
+  } finally {
+    x.following.pop();
+    x.bindings = outer;
+  }
+  return true;
+}
+
+/**
+ * `ml2_init_ops.upgrade()` in `upgrade()`, where `ml2_init_ops` is an imported module: that module's
+ * operations run here, which the history replays at this place (see `withModules` in history.ts).
+ */
+function moduleUpgrade(x: PythonReader, node: Node): boolean {
+  const f = node.childForFieldName('function');
+  if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'upgrade') return false;
+  const object = f.childForFieldName('object');
+  const imp = object?.type === 'identifier' ? x.facts.imports.find((i) => i.local === object.text) : undefined;
+  if (!imp || imp.module.startsWith('.')) return false;
+  x.migration().ops.push({ op: 'run_module', module: imp.name ? `${imp.module}.${imp.name}` : imp.module });
+  return true;
+}
+
+/** A string an operation is given: a literal, a name bound while reading `upgrade()`, or a module constant. */
+function opName(x: PythonReader, n: Node): string | undefined {
+  const lit = x.literal(n)?.value;
+  if (lit !== undefined) return lit;
+  if (n.type !== 'identifier') return undefined;
+  return x.bindings.get(n.text) ?? (x.bindings.has(n.text) ? undefined : x.facts.constants[n.text]);
+}
+
+function migrationCall(x: PythonReader, node: Node, batches: Map<string, string>): void {
+  const call = readCall(node);
+  const batchTable = call.qualifier ? batches.get(call.qualifier) : undefined;
+  if (call.qualifier !== 'op' && batchTable === undefined) return;
+  const ops = x.migration().ops;
+  const firstRef = x.facts.references.length;
+  const position = ops.length;
+  try {
+    migrationOp(x, node, call, batchTable, ops);
+  } finally {
+    if (x.facts.references.length > firstRef && ops.length === position) ops.push({ op: 'foreign_key' });
+    // References of SQL run by `op.execute` already have their own statement's place.
+    for (const r of x.facts.references.slice(firstRef)) r.migrationOp ??= position;
+    if (call.name === 'create_table') deferUseAlter(x, node, x.facts.references.slice(firstRef));
+  }
+}
+
+/** The references among `refs` written in a `ForeignKey(..., use_alter=True)` or such a `ForeignKeyConstraint`. */
+function deferUseAlter(x: PythonReader, node: Node, refs: ReferenceFact[]): void {
+  if (refs.length === 0) return;
+  for (const c of node.descendantsOfType('call')) {
+    if (!c) continue;
+    const call = readCall(c);
+    if ((call.name !== 'ForeignKey' && call.name !== 'ForeignKeyConstraint') || call.keywords.get('use_alter')?.text !== 'True') continue;
+    for (const r of refs) if (r.span.start >= c.startIndex && r.span.end <= c.endIndex) x.deferred.push(r);
+  }
+}
+
+/**
+ * `op.execute("ALTER TABLE a RENAME TO b")`, `op.execute(sa.text("CREATE TABLE ..."))`: a literal that
+ * defines or changes tables goes to the SQL reader, and its statements become this revision's operations,
+ * as in a SQL migration. Spans map back into the literal (to the whole literal when escapes make the
+ * text differ from its spelling). SQL the reader cannot parse changes nothing it knows of.
+ */
+function executedSql(x: PythonReader, call: CallInfo, ops: MigrationOp[]): void {
+  let arg: Node | undefined = call.positional[0] ?? call.keywords.get('sqltext');
+  if (arg?.type === 'call') {
+    const inner = readCall(arg);
+    arg = inner.name === 'text' ? (inner.positional[0] ?? inner.keywords.get('text')) : undefined;
+  }
+  if (arg?.type !== 'string' && arg?.type !== 'concatenated_string') return;
+  const lit = x.literal(arg);
+  if (!lit || !/\b(?:create|alter|drop)\s+(?:(?:temporary|temp|unlogged)\s+)?table\b/i.test(lit.value)) return;
+  const read = extractSql(x.facts.file, lit.value, true);
+  const spelled = arg.type === 'string' && x.text.slice(lit.contentSpan.start, lit.contentSpan.end) === lit.value;
+  const whole = spanOf(arg);
+  const move = (sp: Span) => {
+    if (spelled) {
+      sp.start += lit.contentSpan.start;
+      sp.end += lit.contentSpan.start;
+    } else {
+      sp.start = whole.start;
+      sp.end = whole.end;
+    }
+  };
+  moveSpans([read.tables, read.references, read.migration?.ops], move, new Set());
+  const tableBase = x.facts.tables.length;
+  const opBase = ops.length;
+  x.facts.tables.push(...read.tables);
+  for (const r of read.references) {
+    r.migrationOp = opBase + (r.migrationOp ?? 0);
+    x.facts.references.push(r);
+  }
+  for (const op of read.migration?.ops ?? []) ops.push(op.op === 'create_table' ? { ...op, tableIndex: op.tableIndex + tableBase } : op);
+}
+
+function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchTable: string | undefined, ops: MigrationOp[]): void {
+  const batch = batchTable !== undefined;
+  // Alembic's signatures: every argument may be given by position or by keyword. Inside
+  // `with op.batch_alter_table(t) as batch_op:` the table argument is left out.
+  const args = bindArguments(call, batch ? BATCH_SIGNATURES[call.name] : OP_SIGNATURES[call.name]);
+  // A name is a string literal, a name bound in `upgrade()` (a loop's, a helper's), or a module constant.
+  const name = (n: Node | undefined) => (n ? opName(x, n) : undefined);
+  const names = (n: Node | undefined) => {
+    if (!n) return undefined;
+    const items = n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n];
+    const out = items.map((c) => name(c));
+    return out.every((x): x is string => x !== undefined) ? out : undefined;
+  };
+  const schema = name(args.get('schema'));
+  const table = batchTable ?? name(args.get('table_name'));
+  switch (call.name) {
+    case 'create_table': {
+      const t = coreTable(x, node, call, undefined, 'migration');
+      if (t) ops.push({ op: 'create_table', tableIndex: x.facts.tables.length - 1 });
+      break;
+    }
+    case 'add_column': {
+      const colNode = args.get('column');
+      if (!table || colNode?.type !== 'call') break;
+      const inner = readCall(colNode);
+      if (!COLUMN_CALLS.has(inner.name)) break;
+      const cols: ColumnFact[] = [];
+      const col = columnCall(x, colNode, inner, undefined, undefined, { table: { kind: 'literal', value: table }, schema }, 'migration', cols);
+      if (col) ops.push({ op: 'add_column', table, schema, column: col });
+      break;
+    }
+    case 'drop_column': {
+      const column = name(args.get('column_name'));
+      if (table && column) ops.push({ op: 'drop_column', table, schema, column });
+      break;
+    }
+    case 'drop_table': {
+      if (table) ops.push({ op: 'drop_table', table, schema });
+      break;
+    }
+    case 'rename_table': {
+      const from = name(args.get('old_table_name'));
+      const to = name(args.get('new_table_name'));
+      if (from && to) ops.push({ op: 'rename_table', from, to, schema });
+      break;
+    }
+    case 'alter_column': {
+      const columnNode = args.get('column_name');
+      const column = name(columnNode);
+      const typeNode = args.get('type_');
+      const newName = name(args.get('new_column_name'));
+      const span = columnNode && (typeNode || newName) ? spanOf(columnNode) : undefined;
+      if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? typeOf(x, typeNode) : undefined, newName, span });
+      // A table FK Guard cannot name (a loop over something it cannot read): some table's column changed type.
+      else if (!table && typeNode) ops.push({ op: 'alter_unknown_table', column });
+      break;
+    }
+    case 'execute':
+      if (!batchTable) executedSql(x, call, ops);
+      break;
+    case 'create_unique_constraint':
+    case 'create_primary_key':
+    case 'create_index': {
+      // A unique index or constraint, or a primary key, makes its columns a target from here on.
+      const columns = names(args.get('columns'));
+      const unique = call.name !== 'create_index' || args.get('unique')?.text === 'True';
+      if (table && columns && columns.length > 0 && unique && !args.get('postgresql_where') && !args.get('sqlite_where')) {
+        ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined });
+      }
+      break;
+    }
+    case 'create_foreign_key': {
+      const refNode = args.get('referent_table');
+      const localNode = args.get('local_cols');
+      const remoteNode = args.get('remote_cols');
+      const sourceTable = table ?? name(args.get('source_table'));
+      if (!refNode || !localNode || !remoteNode || !sourceTable) break;
+      const refName = name(refNode);
+      const refLit = x.literal(refNode);
+      const listOf = (n: Node) => (n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n]);
+      const locals = listOf(localNode);
+      const remotes = listOf(remoteNode);
+      const sourceSchema = name(args.get('source_schema')) ?? (batch ? schema : undefined);
+      const referentSchema = name(args.get('referent_schema'));
+      const remoteNames = remotes.map((r) => name(r) ?? r.text);
+      remotes.forEach((r, i) => {
+        const col = x.literal(r);
+        const local = locals[i] ? name(locals[i]) : undefined;
+        x.facts.references.push({
+          composite: remotes.length > 1 ? remoteNames : undefined,
+          form: 'pair',
+          table: refName !== undefined ? { kind: 'literal', value: refName } : x.nameExpr(refNode, {}),
+          tableSchema: referentSchema,
+          tableSpan: refLit?.contentSpan ?? spanOf(refNode),
+          column: col?.value ?? name(r),
+          columnSpan: col?.contentSpan ?? spanOf(r),
+          span: spanOf(refNode),
+          source: { table: { kind: 'literal', value: sourceTable }, schema: sourceSchema, column: local },
+          context: 'migration',
+        });
+      });
+      break;
+    }
+    default:
+      break;
+  }
+}

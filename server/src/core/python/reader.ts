@@ -1,0 +1,115 @@
+import type { Node } from 'web-tree-sitter';
+import { emptyFacts } from '../facts';
+import { spanOf } from './syntax';
+import type { ClassFact, FileFacts, NameExpr, ReferenceFact, Span } from '../types';
+
+/**
+ * The state of one read of a Python file, shared by the functions that read its parts (extract.ts for the
+ * module level, imports.ts, classes.ts, columns.ts, columnTypes.ts, references.ts, migrationOps.ts,
+ * derivations.ts): the facts gathered so far, the text, and what the module level learned that later
+ * statements depend on. Its methods read literals, which need the file's text.
+ */
+
+export class PythonReader {
+  readonly facts: FileFacts;
+  /**
+   * Set while reading a block that runs only when the main definition is missing (`except ImportError:`,
+   * `if "t" not in metadata.tables:`): tables built there are fallbacks, not second definitions.
+   */
+  fallback = false;
+  /** `upgrade()`, read once the whole module is: the helpers and constants it uses may be defined after it. */
+  upgradeDef: Node | undefined;
+  /** Module-level functions by name, which `upgrade()` may call to run operations (see `migrationBlock`). */
+  readonly moduleFunctions = new Map<string, Node>();
+  /** Module-level lists and tuples by name, for `for table in TABLES:` around operations. */
+  readonly moduleSequences = new Map<string, Node>();
+  /**
+   * Names bound while reading `upgrade()`: a loop variable to the element of this iteration, a helper's
+   * parameter to the string its call passes. Looked up before module constants, as Python's scopes do.
+   */
+  bindings = new Map<string, string | undefined>();
+  /** The helpers being followed, so a recursive helper is not followed forever. */
+  readonly following: string[] = [];
+  /** References of `use_alter=True` foreign keys, added by `ALTER TABLE` once the revision's tables exist. */
+  readonly deferred: ReferenceFact[] = [];
+  /** Classes of this module known to be SQLModel classes, so their subclasses here are too. */
+  readonly sqlModelClasses = new Set<string>();
+
+  constructor(
+    file: string,
+    readonly text: string,
+  ) {
+    this.facts = emptyFacts(file, text, 'python');
+  }
+
+  /** Whether a class is a SQLModel class by its own bases and the module's classes noted so far. */
+  isSqlModelClass(c: ClassFact): boolean {
+    return c.sqlmodelTable || c.bases.some((b) => /(^|\.)SQLModel$/.test(b) || this.sqlModelClasses.has(b));
+  }
+
+  /** Records a class read earlier (by a full read) as the SQLModel class it is, or not. */
+  noteSqlModelClass(c: ClassFact): void {
+    if (c.sqlmodelTable || c.bases.some((b) => /(^|\.)SQLModel$/.test(b) || this.sqlModelClasses.has(b))) this.sqlModelClasses.add(c.name);
+  }
+
+  migration(): NonNullable<FileFacts['migration']> {
+    this.facts.migration ??= { ops: [] };
+    return this.facts.migration;
+  }
+
+  dictHasKey(d: Node, key: string): boolean {
+    return d.namedChildren.some((pair) => pair?.type === 'pair' && this.literal(pair.childForFieldName('key')!)?.value === key);
+  }
+
+  dictString(d: Node, key: string): string | undefined {
+    for (const pair of d.namedChildren) {
+      if (pair?.type !== 'pair') continue;
+      const k = pair.childForFieldName('key');
+      const v = pair.childForFieldName('value');
+      if (k && v && this.literal(k)?.value === key) return this.literal(v)?.value;
+    }
+    return undefined;
+  }
+
+  /** A plain string literal's value and the span of its content (no prefix, no quotes). */
+  literal(n: Node): { value: string; contentSpan: Span } | undefined {
+    if (n.type === 'concatenated_string') {
+      const parts = n.namedChildren.map((c) => (c ? this.literal(c) : undefined));
+      if (parts.some((p) => !p)) return undefined;
+      return { value: parts.map((p) => p!.value).join(''), contentSpan: spanOf(n) };
+    }
+    if (n.type !== 'string') return undefined;
+    const start = n.children.find((c) => c?.type === 'string_start');
+    const end = n.children.find((c) => c?.type === 'string_end');
+    if (!start || !end) return undefined;
+    if (/f/i.test(start.text) || n.children.some((c) => c?.type === 'interpolation')) return undefined;
+    const raw = this.text.slice(start.endIndex, end.startIndex);
+    const value = /r/i.test(start.text) ? raw : raw.replace(/\\(.)/g, '$1');
+    return { value, contentSpan: { start: start.endIndex, end: end.startIndex } };
+  }
+
+  /** A name that may come from a constant or an f-string of constants. */
+  nameExpr(n: Node, classConstants: Record<string, string>): NameExpr {
+    const lit = this.literal(n);
+    if (lit) return { kind: 'literal', value: lit.value };
+    if (n.type === 'identifier') {
+      if (classConstants[n.text] !== undefined) return { kind: 'literal', value: classConstants[n.text] };
+      return { kind: 'const', name: n.text };
+    }
+    if (n.type === 'string' && n.children.some((c) => c?.type === 'interpolation')) {
+      const parts: Array<{ literal: string } | { const: string }> = [];
+      for (const c of n.children) {
+        if (!c) continue;
+        if (c.type === 'string_content' || c.type === 'escape_sequence') parts.push({ literal: c.text });
+        else if (c.type === 'interpolation') {
+          const e = c.childForFieldName('expression') ?? c.namedChildren[0];
+          const hasFormat = c.namedChildren.some((x) => x && (x.type === 'format_specifier' || x.type === 'type_conversion'));
+          if (e?.type === 'identifier' && !hasFormat) parts.push({ const: e.text });
+          else return { kind: 'dynamic', text: n.text };
+        }
+      }
+      return { kind: 'template', parts };
+    }
+    return { kind: 'dynamic', text: n.text };
+  }
+}
