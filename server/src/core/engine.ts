@@ -2,6 +2,7 @@ import { Edit, type Parser, type Tree } from 'web-tree-sitter';
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
+import { ForeignKeyEdge, foreignKeyEdges } from './schemaGraph';
 import { extractPython } from './python/extract';
 import { extractPythonAfterEdit, shiftSpansInPlace } from './python/incremental';
 import { isPythonCandidate, scanConstants, scanImports, setsAlembicLocations } from './python/prefilter';
@@ -384,6 +385,11 @@ export class Engine {
     }
     const counts = this.counts();
     return { ...counts, unresolved, checked: counts.references - total, unchecked: { total, byReason } };
+  }
+
+  /** Every foreign key as an edge between tables, resolved as the rules resolve it (see `schemaGraph.ts`). */
+  foreignKeys(): ForeignKeyEdge[] {
+    return foreignKeyEdges(this.index, this.facts.values());
   }
 
   dispose(): void {
