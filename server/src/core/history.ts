@@ -300,7 +300,7 @@ export class MigrationHistory {
           for (const h of helperModules(m, op, resolver, byFile, 0)) if (!placeOf.has(h.file)) placeOf.set(h.file, { timeline, order, sqlite, step });
         }
       }
-      const { state, history, changed } = replayTimeline(ordered, resolver, byFile);
+      const { state, history, changed } = replayTimeline(ordered, resolver, byFile, sqlite);
       lives.set(timeline, history);
       changes.set(timeline, changed);
       lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
@@ -477,8 +477,22 @@ function replayTimeline(
   ordered: FileFacts[],
   resolver: HistoryResolver,
   byFile: Map<string, FileFacts>,
+  sqlite = false,
 ): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]> } {
   const state = new Map<string, TableDef>();
+  /** The key of a table an operation names: on SQLite, whose names ignore letter case, the standing table's. */
+  const keyOf = (table: string, schema?: string) => {
+    const key = tableKey(table, schema);
+    if (!sqlite || state.has(key)) return key;
+    const lower = key.toLowerCase();
+    return [...state.keys()].find((k) => k.toLowerCase() === lower) ?? key;
+  };
+  /** A column an operation names, as the standing table spells it (on SQLite, whatever the letter case). */
+  const columnOf = (key: string, name: string) => {
+    const def = state.get(key);
+    if (!sqlite || !def || def.columns.has(name)) return name;
+    return [...def.columns.keys()].find((c) => c.toLowerCase() === name.toLowerCase()) ?? name;
+  };
   const history = new Map<string, Life[]>();
   const changed = new Map<string, Change[]>();
   const touch = (key: string, pos: number, columns?: string[]) => {
@@ -553,27 +567,29 @@ function replayTimeline(
           break;
         }
         case 'add_column':
-          touch(tableKey(op.table, op.schema), pos, [op.column.name]);
-          revise(tableKey(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)), maybe);
+          touch(keyOf(op.table, op.schema), pos, [op.column.name]);
+          revise(keyOf(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)), maybe);
           break;
         case 'drop_column':
-          touch(tableKey(op.table, op.schema), pos, [op.column]);
-          revise(tableKey(op.table, op.schema), pos, (def) => dropColumn(def, op.column), maybe);
+          touch(keyOf(op.table, op.schema), pos, [op.column]);
+          revise(keyOf(op.table, op.schema), pos, (def) => dropColumn(def, columnOf(def.key, op.column)), maybe);
           break;
-        case 'drop_table':
-          touch(tableKey(op.table, op.schema), pos);
+        case 'drop_table': {
+          const key = keyOf(op.table, op.schema);
+          touch(key, pos);
           // Dropped or not: the table stays, with "absent" as the other outcome.
           if (maybe) {
-            keepMaybe(tableKey(op.table, op.schema), pos, maybe, null);
+            keepMaybe(key, pos, maybe, null);
             break;
           }
-          state.delete(tableKey(op.table, op.schema));
-          end(tableKey(op.table, op.schema), pos);
+          state.delete(key);
+          end(key, pos);
           break;
+        }
         case 'rename_table': {
-          touch(tableKey(op.from, op.schema), pos);
+          const def = state.get(keyOf(op.from, op.schema));
+          touch(def?.key ?? keyOf(op.from, op.schema), pos);
           touch(tableKey(op.to, op.schema), pos);
-          const def = state.get(tableKey(op.from, op.schema));
           if (def && maybe) {
             // Renamed or not: both names stand, each with the other outcome as its alternative.
             const lineage = lineageOf(def.key);
@@ -597,8 +613,10 @@ function replayTimeline(
           break;
         }
         case 'alter_column': {
-          touch(tableKey(op.table, op.schema), pos, op.newName ? [op.column, op.newName] : [op.column]);
-          const col = state.get(tableKey(op.table, op.schema))?.columns.get(op.column);
+          const key = keyOf(op.table, op.schema);
+          const column = columnOf(key, op.column);
+          touch(key, pos, op.newName ? [column, op.newName] : [column]);
+          const col = state.get(key)?.columns.get(column);
           if (!col) break;
           const type = resolver.resolveType(m.file, op.type);
           // The column as this operation leaves it: its new type as written here (messages show the type
@@ -610,10 +628,10 @@ function replayTimeline(
           if (retyped && op.span) fact.span = op.span;
           const updated: IndexedColumn = { column: fact, file: retyped && op.span ? m.file : col.file, type: type ?? col.type };
           revise(
-            tableKey(op.table, op.schema),
+            key,
             pos,
             (def) => {
-              dropColumn(def, op.column);
+              dropColumn(def, column);
               def.columns.set(fact.name, updated);
               def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
             },
@@ -641,15 +659,16 @@ function replayTimeline(
           break;
         case 'add_key': {
           // A new primary key also takes the key away from the columns of the old one.
-          const key = tableKey(op.table, op.schema);
+          const key = keyOf(op.table, op.schema);
+          const columns = op.columns.map((c) => columnOf(key, c));
           const before = op.primary ? [...(state.get(key)?.columns.values() ?? [])].filter((c) => c.column.primaryKey).map((c) => c.column.name) : [];
-          touch(key, pos, [...op.columns, ...before]);
+          touch(key, pos, [...columns, ...before]);
           revise(
             key,
             pos,
             (def) => {
-              addKey(def, op.columns, op.primary === true);
-              if (op.name) def.keyNames = new Map(def.keyNames).set(op.name, op.columns);
+              addKey(def, columns, op.primary === true);
+              if (op.name) def.keyNames = new Map(def.keyNames).set(op.name, columns);
             },
             maybe,
           );
@@ -659,7 +678,7 @@ function replayTimeline(
           // Foreign keys and checks are not keys a reference targets (by `type_`, or by a name that says so:
           // `fk_...`, PostgreSQL's `..._fkey`, `ck_...`); anything else may be.
           if (op.kind === 'foreignkey' || op.kind === 'check' || (!op.kind && op.name && NOT_A_KEY_NAME.test(op.name))) break;
-          const key = tableKey(op.table, op.schema);
+          const key = keyOf(op.table, op.schema);
           const current = state.get(key);
           if (!current) break;
           // A name that says unique (`uq_...`, `..._key`) is not the primary key's.

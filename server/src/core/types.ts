@@ -317,6 +317,8 @@ export interface ReferenceFact {
   tableSpan?: Span;
   column?: string;
   columnSpan?: Span;
+  /** For `pair` without `column`: the target's primary key is meant (SQL's `REFERENCES users`, no column list). */
+  primaryKey?: true;
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
   span: Span;
   /** The span of the string's content, without quotes and prefix, when it is a plain literal. */
@@ -494,7 +496,12 @@ export type UncheckedReason =
    * A migration operation FK Guard cannot fully read (a loop over something it cannot read, a helper called
    * with a computed table name) may have changed the referenced column, whose type is then unknown.
    */
-  | 'unreadable-migration';
+  | 'unreadable-migration'
+  /**
+   * On MySQL, a table named in another letter case than its definition: the same table only where the
+   * server's `lower_case_table_names` is 1 or 2 (Windows, macOS), not with Linux's default 0.
+   */
+  | 'letter-case';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -510,6 +517,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'conditional-history',
   'superseded',
   'unreadable-migration',
+  'letter-case',
 ];
 
 export interface UncheckedReference {

@@ -32,6 +32,7 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'unordered-history': 'a revision on a parallel branch of the Alembic graph changes the table or column, so it may run before or after this one',
   'unreadable-migration': 'a migration operation FK Guard cannot fully read (a loop or helper over computed table names) may have changed the column, whose type is then unknown',
   'conditional-history': 'a migration operation that changes the table or column sits in an if, a try or a loop FK Guard cannot decide, and the verdict depends on whether it ran',
+  'letter-case': "on MySQL, the table is named in another letter case than its definition: the same table only where lower_case_table_names is 1 or 2",
   superseded: 'a later SQLite migration drops or rebuilds the table, and SQLite checks a foreign key only when rows are written',
 };
 
