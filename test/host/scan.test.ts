@@ -18,6 +18,10 @@ class RecordingEngine {
   extensions() {
     return ['.py', '.pyi'];
   }
+  isPythonFile() {
+    return true;
+  }
+  async loadParser() {}
   setConfig(c: FkGuardConfig) {
     this.config = c;
     return [];

@@ -10,6 +10,7 @@ import { ParserInput, parserInput } from './python/unreadable';
 import { withSuppressions } from './suppress';
 import { emptyFacts, moduleFromPath } from './facts';
 import { checkFile } from './rules';
+import { Navigator, ResolvedReference } from './navigate';
 import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
 
 /** What the host hands the engine: a tree-sitter parser with the Python language set. */
@@ -20,6 +21,11 @@ export interface PythonSupport {
    * `parser`, so one bad file never breaks the files after it.
    */
   recover?(): void;
+  /**
+   * For a host that loads the parser only when a file needs it (a scan the cache answers needs none): called,
+   * and awaited, before the engine is handed a Python file to parse (see `Engine.loadParser`).
+   */
+  load?(): Promise<void>;
 }
 
 /**
@@ -75,6 +81,8 @@ export class Engine {
   /** Files that were parsed (the rest of `facts` are constants-only files). */
   private readonly parsed = new Set<string>();
   private readonly findingsCache = new Map<string, Finding[]>();
+  /** What the references resolved to when the cached findings (the same array) were computed. */
+  private readonly resolvedCache = new Map<string, { findings: Finding[]; refs: ResolvedReference[] }>();
   /** For each file whose findings are cached: the references it could not check with certainty. */
   private readonly uncheckedCache = new Map<string, UncheckedReference[]>();
   private readonly trees = new Map<string, { tree: Tree; text: string; rewritten: boolean }>();
@@ -83,6 +91,8 @@ export class Engine {
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
   private readonly lastGood = new Map<string, FileFacts>();
   private index: SchemaIndex;
+  /** Navigation over the current facts; a change makes it forget what it resolved in the files it affects. */
+  private navigator: Navigator | undefined;
 
   constructor(
     private readonly python: PythonSupport,
@@ -107,6 +117,16 @@ export class Engine {
     return d ? d.isCandidate(file, text) : Engine.isCandidate(file, text);
   }
 
+  /** Whether `file` is read as Python (no dialect claims it). */
+  isPythonFile(file: string): boolean {
+    return this.dialectFor(file) === undefined;
+  }
+
+  /** Makes the Python parser ready; a host whose parser loads lazily awaits this before `updateFile`. */
+  async loadParser(): Promise<void> {
+    await this.python.load?.();
+  }
+
   /** Cheap test on the text: only files that can define or reference a table are parsed. */
   static isCandidate(file: string, text: string): boolean {
     return file.endsWith('.py') || file.endsWith('.pyi') ? isPythonCandidate(text) : false;
@@ -119,6 +139,7 @@ export class Engine {
   /** A new configuration can change every finding; facts stay (they depend on the text alone). */
   setConfig(config: FkGuardConfig): string[] {
     this.config = config;
+    this.navigator = undefined;
     this.index = new SchemaIndex(config);
     for (const f of this.facts.values()) this.index.setFacts(f);
     this.findingsCache.clear();
@@ -244,6 +265,29 @@ export class Engine {
     return facts ? this.setFacts(facts) : this.removeFacts(file);
   }
 
+  /**
+   * `acceptFacts` for a scan filling an engine that holds nothing yet (the CLI's): the index takes the facts
+   * without tracking what changed (see `SchemaIndex.loadFacts`), since every file's findings are computed
+   * afterwards anyway. A file the engine already holds goes through `acceptFacts`.
+   */
+  loadFacts(file: string, facts: FileFacts | undefined): void {
+    if (!facts || this.facts.has(file) || this.trees.has(file) || this.lastGood.has(file)) {
+      this.acceptFacts(file, facts);
+      return;
+    }
+    this.seen.add(file);
+    if (facts.constantsOnly) this.parsed.delete(file);
+    else this.parsed.add(file);
+    this.facts.set(file, facts);
+    this.index.loadFacts(facts);
+    this.findingsCache.clear();
+  }
+
+  /** `updateFile` for a scan filling an engine (see `loadFacts`): the file is read cold, its facts loaded. */
+  loadFile(file: string, text: string): void {
+    this.loadFacts(file, analyzeSource(this.python, this.dialects, file, text));
+  }
+
   /** Replaces one file's facts (also used to restore cached facts without parsing). */
   setFacts(facts: FileFacts, movedInPlace = false): string[] {
     this.seen.add(facts.file);
@@ -253,7 +297,9 @@ export class Engine {
     const affected = this.withSuggestionUsers(this.index.setFacts(facts, movedInPlace), facts.file);
     for (const f of affected) this.findingsCache.delete(f);
     this.findingsCache.delete(facts.file);
-    return [...new Set([facts.file, ...affected])];
+    const changed = [...new Set([facts.file, ...affected])];
+    this.navigator?.forget();
+    return changed;
   }
 
   removeFile(file: string): string[] {
@@ -285,11 +331,23 @@ export class Engine {
     const facts = this.facts.get(file);
     const suggested = new Set<string>();
     const unchecked: UncheckedReference[] = [];
-    const computed = facts ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked) : [];
+    const resolved: Array<Omit<ResolvedReference, 'file'>> = [];
+    const computed = facts ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked, resolved) : [];
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
+    this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => ({ file, ...r })) });
     this.uncheckedCache.set(file, unchecked);
     return computed;
+  }
+
+  /**
+   * What each reference of `file` resolved to, computed with its findings (and as current as they are), so
+   * navigation never resolves again a reference the rules have resolved.
+   */
+  resolvedReferences(file: string): ResolvedReference[] {
+    const findings = this.findings(file);
+    const entry = this.resolvedCache.get(file);
+    return entry && entry.findings === findings ? entry.refs : [];
   }
 
   /** The references of `file` that FK Guard could not check with certainty, computed with its findings. */
@@ -318,6 +376,12 @@ export class Engine {
     const out: Finding[] = [];
     for (const file of [...this.facts.keys()].sort()) out.push(...this.findings(file));
     return out;
+  }
+
+  /** Hover, definition, references, rename and completion over the schema index (see `navigate.ts`). */
+  navigation(): { nav: Navigator; index: SchemaIndex } {
+    this.navigator ??= new Navigator(this.index, () => this.facts.keys(), (file) => this.resolvedReferences(file));
+    return { nav: this.navigator, index: this.index };
   }
 
   schema(): SchemaSnapshot {
@@ -390,6 +454,7 @@ export class Engine {
     this.findingsCache.delete(file);
     const affected = this.withSuggestionUsers(this.index.removeFile(file), file);
     for (const f of affected) this.findingsCache.delete(f);
+    this.navigator?.forget();
     return [...new Set([file, ...affected])];
   }
 
@@ -453,15 +518,7 @@ export function analyzeSource(python: PythonSupport, dialects: readonly SourceDi
  * cannot define or reference a table give `undefined`, or only their string constants.
  */
 export function analyzeText(python: PythonSupport, file: string, text: string): FileFacts | undefined {
-  if (!Engine.isCandidate(file, text)) {
-    const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
-    // A package's `__init__.py` re-exports names (`from .base import Base`): its imports are kept so that
-    // `from package import Base` elsewhere finds the class really meant.
-    const imports = /(^|\/)__init__\.pyi?$/.test(file) ? scanImports(text, moduleFromPath(file)) : [];
-    const locations = /\.pyi?$/.test(file) && setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {};
-    if (Object.keys(constants).length === 0 && imports.length === 0 && !locations.setsAlembicLocations) return undefined;
-    return { ...constantsOnly(file, text, constants), imports, ...locations };
-  }
+  if (!Engine.isCandidate(file, text)) return analyzeNonCandidate(file, text);
   const input = parserInput(text);
   const tree = parseGuarded(python, file, input);
   if (!('rootNode' in tree)) return withSuppressions(tree, text);
@@ -470,6 +527,20 @@ export function analyzeText(python: PythonSupport, file: string, text: string): 
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * What is kept of a file the prefilter turned down (`Engine.isCandidate` false), read without the parser:
+ * its string constants, a package's re-exports, whether it sets Alembic's locations; `undefined` if none.
+ */
+export function analyzeNonCandidate(file: string, text: string): FileFacts | undefined {
+  const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
+  // A package's `__init__.py` re-exports names (`from .base import Base`): its imports are kept so that
+  // `from package import Base` elsewhere finds the class really meant.
+  const imports = /(^|\/)__init__\.pyi?$/.test(file) ? scanImports(text, moduleFromPath(file)) : [];
+  const locations = /\.pyi?$/.test(file) && setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {};
+  if (Object.keys(constants).length === 0 && imports.length === 0 && !locations.setsAlembicLocations) return undefined;
+  return { ...constantsOnly(file, text, constants), imports, ...locations };
 }
 
 /**
