@@ -6,7 +6,7 @@ import { knownType } from './typeFamilies';
 import { rangeOf } from './text';
 import { Binding, PythonNames } from './python/names';
 import { addColumn, newTable, TableDef, tableKey } from './tables';
-import { ClassFact, ColumnFact, CoreTableFact, Derivation, FileFacts, NameExpr, Span, TypeFact, TypeFamily } from './types';
+import { ClassFact, ColumnFact, CoreTableFact, Derivation, FileFacts, NameExpr, ReferenceFact, Span, TypeFact, TypeFamily } from './types';
 
 export { tableKey } from './tables';
 export type { IndexedColumn, TableDef, TableOrigin } from './tables';
@@ -76,6 +76,8 @@ export class SchemaIndex {
   private keysCreated: string[] = [];
   private classesByName = new Map<string, Array<{ file: string; cls: ClassFact }>>();
   private classLookups = new Map<string, { file: string; cls: ClassFact } | undefined>();
+  /** `classTable` answers since the tables were last derived, by file and class name. */
+  private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** Python name resolution over the files' facts (see `python/names.ts`). */
   private readonly names = new PythonNames({
     facts: (f) => this.files.get(f),
@@ -134,7 +136,7 @@ export class SchemaIndex {
     const after = provision(facts, movedInPlace);
     this.files.set(file, facts);
     this.provided.set(file, after);
-    this.setUses(file, usesOf(facts));
+    this.setUses(file, usesOf(facts, movedInPlace));
     this.changedTables = new Set();
     this.tableKeysChanged = false;
     if (before && before.signature === after.signature) {
@@ -239,6 +241,8 @@ export class SchemaIndex {
 
   private setUses(file: string, uses: Uses): void {
     const old = this.uses.get(file);
+    // Most edits leave the names a file uses as they were: nothing to move in the reverse index then.
+    if (old && sameSet(old.refs, uses.refs) && sameSet(old.defs, uses.defs)) return;
     for (const n of old?.refs ?? []) this.refUsers.get(n)?.delete(file);
     for (const n of old?.defs ?? []) this.defUsers.get(n)?.delete(file);
     this.uses.set(file, uses);
@@ -334,9 +338,14 @@ export class SchemaIndex {
   /** The table a declarative class maps to, resolved from `file`'s point of view. */
   classTable(file: string, className: string): ClassMapping | undefined {
     this.ensure();
+    // Asked several times for every reference of a class (its metadata, its columns): answered once per derivation.
+    let byName = this.classTables.get(file);
+    if (!byName) this.classTables.set(file, (byName = new Map()));
+    if (byName.has(className)) return byName.get(className);
     const found = this.findClass(file, className);
-    if (!found) return undefined;
-    return this.classMap.get(classId(found.file, found.cls.name));
+    const mapping = found ? this.classMap.get(classId(found.file, found.cls.name)) : undefined;
+    byName.set(className, mapping);
+    return mapping;
   }
 
   /** The Core table a variable holds (`users_table`), from `file`'s point of view. */
@@ -599,6 +608,7 @@ export class SchemaIndex {
     this.pendingNames.clear();
     this.fullRebuild = false;
     this.unknownSchemaByName = undefined;
+    this.classTables = new Map();
     if (affected) {
       this.keysCreated = [];
       const removed = this.rederive(affected);
@@ -1340,6 +1350,12 @@ function hash(text: string): string {
   return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${text.length}`;
 }
 
+function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
 interface Uses {
   /** Names the file's references use: its findings change with them. */
   refs: Set<string>;
@@ -1347,35 +1363,23 @@ interface Uses {
   defs: Set<string>;
 }
 
-/** The names a file depends on: tables it references, and the classes, types and constants it builds on. */
-function usesOf(f: FileFacts): Uses {
+/**
+ * The names each reference uses, kept per reference: they depend on what it names, never on where it is, so
+ * references an edit moved in place (see `provision`'s `reuse`) keep theirs.
+ */
+const referenceUses = new WeakMap<ReferenceFact, string[]>();
+
+/**
+ * The names a file depends on: tables it references, and the classes, types and constants it builds on.
+ * `reuse` as for `provision`: the references of the previous facts were kept as they were.
+ */
+function usesOf(f: FileFacts, reuse = false): Uses {
   const uses = new Set<string>();
   const defs = new Set<string>();
-  const addExpr = (e: NameExpr | undefined) => {
-    if (!e) return;
-    if (e.kind === 'literal') {
-      const parts = e.value.split('.');
-      if (parts.length >= 2) uses.add(`t:${parts[parts.length - 2]}`);
-      else uses.add(`t:${e.value}`);
-      return;
-    }
-    // A name from constants names a table only once the constants are read: such a reference depends on
-    // every table (`t:*`), and on the constants themselves.
-    uses.add('t:*');
-    if (e.kind === 'const') uses.add(`k:${e.name}`);
-    else if (e.kind === 'template') for (const p of e.parts) if ('const' in p) uses.add(`k:${p.const}`);
-  };
   for (const r of f.references) {
-    if (r.form === 'string' || r.form === 'pair') uses.add('t:?');
-    addExpr(r.target);
-    if (r.table) {
-      if (r.table.kind === 'literal') uses.add(`t:${r.table.value}`);
-      else addExpr(r.table);
-    }
-    if (r.owner) {
-      uses.add(`c:${r.owner.split('.').pop()}`);
-      uses.add(`v:${r.owner}`);
-    }
+    let names = reuse ? referenceUses.get(r) : undefined;
+    if (!names) referenceUses.set(r, (names = namesUsedBy(r)));
+    for (const n of names) uses.add(n);
   }
   const addType = (t: TypeFact | undefined) => {
     if (t && t.family === 'other') defs.add(`y:${t.name}`);
@@ -1402,6 +1406,36 @@ function usesOf(f: FileFacts): Uses {
   // A migration's tables depend on every earlier migration.
   if (f.migration) defs.add('migrations');
   return { refs: uses, defs };
+}
+
+/** The names one reference uses: the tables it names, the constants that name them, its owner class or variable. */
+function namesUsedBy(r: ReferenceFact): string[] {
+  const uses: string[] = [];
+  const addExpr = (e: NameExpr | undefined) => {
+    if (!e) return;
+    if (e.kind === 'literal') {
+      const parts = e.value.split('.');
+      if (parts.length >= 2) uses.push(`t:${parts[parts.length - 2]}`);
+      else uses.push(`t:${e.value}`);
+      return;
+    }
+    // A name from constants names a table only once the constants are read: such a reference depends on
+    // every table (`t:*`), and on the constants themselves.
+    uses.push('t:*');
+    if (e.kind === 'const') uses.push(`k:${e.name}`);
+    else if (e.kind === 'template') for (const p of e.parts) if ('const' in p) uses.push(`k:${p.const}`);
+  };
+  if (r.form === 'string' || r.form === 'pair') uses.push('t:?');
+  addExpr(r.target);
+  if (r.table) {
+    if (r.table.kind === 'literal') uses.push(`t:${r.table.value}`);
+    else addExpr(r.table);
+  }
+  if (r.owner) {
+    uses.push(`c:${r.owner.split('.').pop()}`);
+    uses.push(`v:${r.owner}`);
+  }
+  return uses;
 }
 
 /** The functions a table-name derivation calls, as written. */
