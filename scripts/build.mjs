@@ -1,7 +1,8 @@
 // Bundles the CLI (and, when present, the language server and the VS Code client) with esbuild and
 // copies the tree-sitter wasm files beside the bundles, which load them at run time.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -21,6 +22,23 @@ const entries = [
 ].filter((e) => existsSync(join(root, e.in)));
 entries.push({ in: require.resolve('ts-morph'), out: 'ts-morph.js', minify: true, sourcemap: false });
 
+// One key for the code that makes a file's facts, the same in every bundle: the CLI and the language server then
+// share the facts cache (host/factsCache.ts), and any change to these sources or to a parser's version empties it.
+const codeKey = (() => {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith('.ts')) hash.update(file.slice(root.length)).update('\0').update(readFileSync(file)).update('\0');
+    }
+  };
+  walk(join(root, 'server', 'src', 'core'));
+  walk(join(root, 'server', 'src', 'host'));
+  hash.update(JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies));
+  return hash.digest('base64');
+})();
+
 await Promise.all(
   entries.map((e) =>
     build({
@@ -35,7 +53,7 @@ await Promise.all(
       external: e.external ?? [],
       // web-tree-sitter is an ES module that finds itself through `import.meta.url`, which a CommonJS bundle
       // lacks (esbuild leaves it undefined and Parser.init fails); give it this bundle's own URL.
-      define: { 'import.meta.url': '__bundleUrl' },
+      define: { 'import.meta.url': '__bundleUrl', __FKGUARD_CODE_KEY__: JSON.stringify(codeKey) },
       banner: { js: "const __bundleUrl = require('url').pathToFileURL(__filename).href;" },
       logLevel: 'warning',
     }),
@@ -46,3 +64,20 @@ for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/
   const from = require.resolve(wasm);
   copyFileSync(from, join(dist, wasm.split('/')[1]));
 }
+
+// The rule documentation, one Markdown file per rule cut from the README's "Rules" section (its single source),
+// for the links on diagnostics: a file beside the server opens offline in any editor, where a README anchor in the
+// installed extension does not (vsce ships README.md as readme.md, and editors open no `#fragment` of a file).
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const rulesDir = join(dist, 'rules');
+rmSync(rulesDir, { recursive: true, force: true });
+mkdirSync(rulesDir, { recursive: true });
+const ruleSection = /<a id="rule-([a-z-]+)"><\/a>\n([\s\S]*?)(?=\n<a id="rule-|\n## )/g;
+let rules = 0;
+for (const [, id, body] of readme.matchAll(ruleSection)) {
+  // Links to other README sections would lead nowhere from a page of its own: their text stays, plain.
+  const text = body.trim().replace(/^### (.*)\n/, '# FK Guard rule $1\n\n').replace(/\[([^\]]+)\]\(#[a-z-]+\)/g, '$1');
+  writeFileSync(join(rulesDir, `${id}.md`), `${text}\n\nFrom FK Guard's README, section "Rules".\n`);
+  rules++;
+}
+if (rules === 0) throw new Error('README.md has no rule sections (<a id="rule-…"></a>) to cut the rule documentation from');

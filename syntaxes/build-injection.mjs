@@ -19,11 +19,11 @@ function targetCaptures(before) {
   const names = [
     'storage.type.string.python',
     'punctuation.definition.string.begin.python',
-    'entity.name.namespace.schema.fkguard',
-    'punctuation.separator.period.fkguard',
-    'entity.name.type.table.fkguard',
-    'punctuation.separator.period.fkguard',
-    'variable.other.property.column.fkguard',
+    'meta.reference.schema.fkguard',
+    'meta.reference.period.fkguard',
+    'meta.reference.table.fkguard',
+    'meta.reference.period.fkguard',
+    'meta.reference.column.fkguard',
     'punctuation.definition.string.end.python',
   ];
   return Object.fromEntries(names.map((name, i) => [String(before + 1 + i), { name }]));
@@ -110,17 +110,17 @@ function typescript(lang, displayName) {
   // Table names in TypeScript ORMs are plain strings, hyphens included (Drizzle allows `pgTable('user-profiles')`).
   const table = '[A-Za-z_][A-Za-z0-9_$-]*';
   const keyScopes = [`meta.object-literal.key.${lang}`, `punctuation.separator.key-value.${lang}`];
-  const schema = [`(?:(${ident})`, 'entity.name.namespace.schema.fkguard'];
-  const schemaDot = ['(\\.))?', 'punctuation.separator.period.fkguard'];
-  const tableName = [`(${table})`, 'entity.name.type.table.fkguard'];
-  const period = ['(\\.)', 'punctuation.separator.period.fkguard'];
-  const column = [`(${ident})`, 'variable.other.property.column.fkguard'];
+  const schema = [`(?:(${ident})`, 'meta.reference.schema.fkguard'];
+  const schemaDot = ['(\\.))?', 'meta.reference.period.fkguard'];
+  const tableName = [`(${table})`, 'meta.reference.table.fkguard'];
+  const period = ['(\\.)', 'meta.reference.period.fkguard'];
+  const column = [`(${ident})`, 'meta.reference.column.fkguard'];
   /** The kinds of literal: a scope for the whole string, and [regex with one group, scope] pairs between the quotes. */
   const kinds = {
     table: ['meta.table-name.fkguard', [schema, schemaDot, tableName]],
     target: ['meta.foreign-key-target.fkguard', [schema, schemaDot, tableName, period, column]],
     column: ['meta.foreign-key-target.fkguard', [column]],
-    schema: ['meta.schema-name.fkguard', [[`(${ident})`, 'entity.name.namespace.schema.fkguard']]],
+    schema: ['meta.schema-name.fkguard', [[`(${ident})`, 'meta.reference.schema.fkguard']]],
   };
 
   /**

@@ -2,7 +2,7 @@
 // All analysis happens in the server; this file only forwards requests and shows answers.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, LogMessageNotification, MessageType, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import {
   ScanWorkspaceMethod,
   ScanWorkspaceResult,
@@ -34,7 +34,8 @@ export interface FkGuardApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FkGuardApi> {
-  const output = vscode.window.createOutputChannel('FK Guard');
+  // A log channel: every line has its level, and the user's log level (Developer: Set Log Level) filters them.
+  const output = vscode.window.createOutputChannel('FK Guard', { log: true });
   const status = vscode.languages.createLanguageStatusItem('fkguard.status', DOCUMENT_SELECTOR);
   status.name = 'FK Guard';
   status.text = '$(sync~spin) FK Guard: indexing…';
@@ -70,6 +71,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
     };
     client = new LanguageClient('fkguard', 'FK Guard', serverOptions, clientOptions);
     context.subscriptions.push(client.onNotification(StatusNotificationMethod, showStatus));
+    // The library writes the server's log messages as plain lines; this keeps their level (it replaces the
+    // library's handler, which is registered first).
+    context.subscriptions.push(
+      client.onNotification(LogMessageNotification.type, (m) => {
+        if (m.type === MessageType.Error) output.error(m.message);
+        else if (m.type === MessageType.Warning) output.warn(m.message);
+        else if (m.type === MessageType.Debug) output.debug(m.message);
+        else output.info(m.message);
+      }),
+    );
     client.onDidChangeState((e) => {
       if (e.newState === State.Stopped) showStatus({ state: 'error', message: 'The server stopped.', tables: 0, references: 0, problems: 0 });
     });
@@ -94,7 +105,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
         .join(', ');
       const unchecked = `${result.unchecked.total} unchecked${why ? ` (why: ${why})` : ''}`;
       const summary = `FK Guard: ${plural(result.tables, 'table')}, ${plural(result.checked, 'reference')} checked, ${unchecked}, ${plural(problems, 'problem')} (${result.ms} ms).`;
-      output.appendLine(summary);
+      output.info(summary);
       if (!options?.quiet) {
         void vscode.window.showInformationMessage(summary, 'Open Problems').then((choice) => {
           if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -109,7 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
       return index;
     }),
     vscode.commands.registerCommand('fkguard.restartServer', async () => {
-      output.appendLine('Restarting the FK Guard server.');
+      output.info('Restarting the FK Guard server.');
       if (client) {
         await client.restart();
       } else {
@@ -122,7 +133,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
   try {
     await start();
   } catch (err) {
-    output.appendLine(`FK Guard: the server did not start: ${err instanceof Error ? err.message : String(err)}`);
+    output.error(`FK Guard: the server did not start: ${err instanceof Error ? err.message : String(err)}`);
     showStatus({ state: 'error', message: 'The server did not start; see the output.', tables: 0, references: 0, problems: 0 });
   }
   return { client: () => client, lastStatus: () => lastStatus };

@@ -89,9 +89,9 @@ function has(scopes: string[], scope: string): boolean {
   return scopes.some((s) => s === scope || s.startsWith(`${scope}.`) || s.split(' ').includes(scope));
 }
 
-const TABLE = 'entity.name.type.table.fkguard';
-const COLUMN = 'variable.other.property.column.fkguard';
-const SCHEMA = 'entity.name.namespace.schema.fkguard';
+const TABLE = 'meta.reference.table.fkguard';
+const COLUMN = 'meta.reference.column.fkguard';
+const SCHEMA = 'meta.reference.schema.fkguard';
 const TARGET = 'meta.foreign-key-target.fkguard';
 
 describe('foreign-key injection grammar', () => {
@@ -106,7 +106,7 @@ describe('foreign-key injection grammar', () => {
     assert.ok(has(scopesOf(tokens, 'users'), TARGET));
     assert.ok(has(scopesOf(tokens, 'users'), 'string.quoted.single.python'));
     assert.ok(has(scopesOf(tokens, 'id'), COLUMN));
-    assert.ok(has(scopesOf(tokens, '.'), 'punctuation.separator.period.fkguard'));
+    assert.ok(has(scopesOf(tokens, '.'), 'meta.reference.period.fkguard'));
     assert.ok(has(scopesOf(tokens, '"'), 'punctuation.definition.string.begin.python'));
     assert.ok(has(scopesOf(tokens, 'ForeignKey'), 'meta.function-call.generic.python'));
     // Python's own scopes survive around the call.
@@ -166,6 +166,35 @@ describe('foreign-key injection grammar', () => {
     // The f-string keeps Python's scopes.
     const f = tokenize('w = ForeignKey(f"{USERS}.id")');
     assert.ok(has(scopesOf(f, 'USERS'), 'meta.fstring.python'));
+  });
+});
+
+/**
+ * Themes colour a token by its most specific scope that one of their rules names. The parts of a reference sit
+ * inside the base grammar's string scope; if they carried a scope themes style (`entity.name.type`, `variable`,
+ * `punctuation`), the default theme would paint a table name as a type. `meta.*` scopes are styled by no common
+ * theme, so a reference looks like any string unless the user adds a rule for `meta.reference.table.fkguard`.
+ */
+describe('foreign-key injection grammar colours: a reference looks like a string', () => {
+  const inside = (grammar: IGrammar, line: string, words: string[]) => {
+    const tokens = tokenizeWith(grammar, line);
+    for (const word of words) {
+      const scopes = scopesOf(tokens, word).flatMap((s) => s.split(' '));
+      assert.ok(scopes.some((s) => s.startsWith('string.quoted.')), `${word} in ${line}: ${scopes.join(' ')}`);
+      const ours = scopes.filter((s) => s.endsWith('.fkguard'));
+      assert.ok(ours.length > 0, `${word} in ${line} has no FK Guard scope`);
+      assert.deepEqual(ours.filter((s) => !s.startsWith('meta.')), [], `${word} in ${line}`);
+    }
+  };
+
+  it('gives the schema, table, column and dots only meta scopes, in Python, TypeScript and JavaScript', async () => {
+    const py = await load('source.python', await createRegistry());
+    inside(py, '    a_id = Column(ForeignKey("billing.invoices.id"))', ['billing', 'invoices', 'id', '.']);
+    for (const scope of ['source.ts', 'source.js']) {
+      const g = await load(scope, await createRegistry());
+      inside(g, "  t.integer('user_id').references('auth.users.id');", ['auth', 'users', 'id']);
+      inside(g, "  t.integer('org_id').references('id').inTable('orgs');", ['orgs']);
+    }
   });
 });
 

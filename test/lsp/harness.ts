@@ -45,7 +45,15 @@ export interface StartOptions {
   folders?: Array<{ uri: string; name: string }>;
   /** The `processId` sent in `initialize` (default: this process), e.g. a parent that is already gone. */
   processId?: number;
+  /** The user cache folder (XDG_CACHE_HOME) the server keeps its facts cache in; default: one per test process. */
+  cacheHome?: string;
 }
+
+/** One user cache folder for every server of this test process, so tests never touch the real one. */
+let cacheHome: string | undefined;
+process.on('exit', () => {
+  if (cacheHome) rmSync(cacheHome, { recursive: true, force: true });
+});
 
 export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
@@ -76,7 +84,11 @@ export class LspClient {
       root = mkdtempSync(join(tmpdir(), 'fkguard-lsp-'));
       cpSync(join(fixturesRoot, options.fixture ?? 'basic'), root, { recursive: true });
     }
-    const proc = spawn(process.execPath, [...(process.env.FKGUARD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), serverPath, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...(process.env.FKGUARD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), serverPath, '--stdio'], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, XDG_CACHE_HOME: options.cacheHome ?? (cacheHome ??= mkdtempSync(join(tmpdir(), 'fkguard-lsp-cachehome-'))) },
+    });
     let stderr = '';
     proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));

@@ -24,7 +24,9 @@ describe('language server over stdio', function () {
     assert.equal(d.source, 'fkguard');
     assert.equal(d.severity, DiagnosticSeverity.Error);
     assert.match(d.message, /user/);
-    assert.match(d.codeDescription?.href ?? '', /#rule-unknown-table$/);
+    // The rule's page beside the server, cut from the README by the build: it opens offline.
+    assert.match(d.codeDescription?.href ?? '', /^file:.*\/dist\/rules\/unknown-table\.md$/);
+    assert.match(readFileSync(new URL(d.codeDescription!.href), 'utf8'), /^# FK Guard rule `unknown-table`/);
     // The range is the string `"user.id"` on line 10 (0-based 9).
     assert.equal(d.range.start.line, 9);
     assert.ok(d.relatedInformation?.some((r) => r.location.uri === client.uri(USERS)), 'related information points at users.py');

@@ -2,7 +2,6 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { README_URL } from './format/ruleDocs';
 import { INDEX_USAGE, parseCommandLine, SCAN_USAGE, USAGE, UsageError } from './args';
 import { indexCommand } from './indexCommand';
 import { CliFailure, CliIo, EXIT_FAILURE, EXIT_OK } from './io';
@@ -10,8 +9,11 @@ import { scanCommand } from './scanCommand';
 
 export interface PackageInfo {
   version: string;
-  /** Where the README is published: package.json's `homepage`, else the fallback. */
-  docsUrl: string;
+  /**
+   * Where the README is published: package.json's `homepage`. Without one there is no address known to exist, so
+   * reports link nowhere rather than to a guessed page.
+   */
+  docsUrl?: string;
 }
 
 /** Version and homepage from the package.json above this file (dist/cli.js or the compiled sources). */
@@ -21,12 +23,12 @@ export function packageInfo(): PackageInfo {
     if (existsSync(file)) {
       try {
         const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string; homepage?: string };
-        if (pkg.name === 'fkguard' && pkg.version) return { version: pkg.version, docsUrl: pkg.homepage ?? README_URL };
+        if (pkg.name === 'fkguard' && pkg.version) return { version: pkg.version, docsUrl: pkg.homepage };
       } catch {
         // Not ours or not readable; keep looking upward.
       }
     }
-    if (path.dirname(dir) === dir) return { version: '0.0.0', docsUrl: README_URL };
+    if (path.dirname(dir) === dir) return { version: '0.0.0' };
   }
 }
 

@@ -31,7 +31,7 @@ export interface ScanCommandOptions {
   /** Follow symlinks that stay inside the scanned folders (default true). */
   followSymlinks?: boolean;
   version: string;
-  docsUrl: string;
+  docsUrl?: string;
   explain?: 'unchecked';
 }
 

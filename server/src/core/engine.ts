@@ -36,6 +36,11 @@ export interface SourceDialect {
   isCandidate(file: string, text: string): boolean;
   /** Never throws on broken input: what cannot be read is reported in `errors`. */
   extract(file: string, text: string): FileFacts;
+  /**
+   * For a file that is not a candidate: the constants and re-exports other files may import from it (a
+   * shared package's `export const TableUser = 'user'`), read cheaply, or undefined when it has none.
+   */
+  constantsOnly?(file: string, text: string): FileFacts | undefined;
 }
 
 export const PYTHON_EXTENSIONS: readonly string[] = ['.py', '.pyi'];
@@ -281,7 +286,7 @@ export class Engine {
     const facts = this.facts.get(file);
     const suggested = new Set<string>();
     const unchecked: UncheckedReference[] = [];
-    const computed = facts ? checkFile(facts, this.index, this.config, suggested, unchecked) : [];
+    const computed = facts ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked) : [];
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
     this.uncheckedCache.set(file, unchecked);
@@ -424,7 +429,13 @@ function dialectFor(dialects: readonly SourceDialect[], file: string): SourceDia
 export function analyzeSource(python: PythonSupport, dialects: readonly SourceDialect[], file: string, text: string): FileFacts | undefined {
   const dialect = dialectFor(dialects, file);
   if (!dialect) return analyzeText(python, file, text);
-  if (!dialect.isCandidate(file, text)) return undefined;
+  if (!dialect.isCandidate(file, text)) {
+    try {
+      return dialect.constantsOnly?.(file, text);
+    } catch {
+      return undefined;
+    }
+  }
   try {
     return withSuppressions(dialect.extract(file, text), text);
   } catch (e) {

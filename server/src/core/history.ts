@@ -14,17 +14,36 @@ export interface HistoryResolver {
 export interface HistoryPoint {
   file: string;
   op: number;
+  /** The end of the point's timeline, after every migration of it (see `SqliteJudgement`). */
+  atEnd?: true;
 }
 
 /** What history knows of a table that does not exist at a point: made only later, or dropped before. */
 export type Absence =
+  | { kind: 'later'; def: TableDef; sameFile: boolean }
   /**
-   * `deferred`: the timeline's database (SQLite) checks a foreign key's table only when rows are written, so
-   * a table made later is no error.
+   * `renamedTo`: the operation that ended it renamed the table rather than dropping it. `atEnd`: the point
+   * is the end of a SQLite history (see `MigrationHistory.sqliteJudgement`), so the table was dropped after
+   * the reference was written, and is missing when rows are.
    */
-  | { kind: 'later'; def: TableDef; sameFile: boolean; deferred: boolean }
-  /** `renamedTo`: the operation that ended it renamed the table rather than dropping it. */
-  | { kind: 'gone'; def: TableDef; renamedTo?: { name: string; schema?: string } };
+  | { kind: 'gone'; def: TableDef; renamedTo?: { name: string; schema?: string }; atEnd?: boolean };
+
+/**
+ * How a reference made inside a SQLite migration is judged. SQLite checks a foreign key's parent table and
+ * key only when rows are written (a "foreign key mismatch" or "no such table" then), never when the
+ * constraint is made, and rows are written once the migrations have run. So the reference is judged against
+ * the state its timeline ends in (`at`), when its constraint is still there then; when the table holding it
+ * was dropped or made anew before the end (a table rebuilt by a later migration), SQLite never checked it
+ * against any state FK Guard can name (`superseded`).
+ */
+export type SqliteJudgement =
+  /**
+   * `renamedTo`: the target stood at the reference's point and was renamed later; SQLite rewrites the
+   * foreign keys that name a table it renames, so the reference follows it (a target dropped instead is
+   * found again by name, as SQLite does: the rebuild `DROP TABLE t; ALTER TABLE t_new RENAME TO t`).
+   */
+  | { kind: 'at-end'; at: HistoryPoint; renamedTo?: { name: string; schema?: string } }
+  | { kind: 'superseded' };
 
 /** One version of a table: the positions from which (inclusive) to which (exclusive) it stood. */
 interface Life {
@@ -33,6 +52,11 @@ interface Life {
   def: TableDef;
   /** Set when a rename ended this version (not a new version of the same table). */
   renamedTo?: { name: string; schema?: string };
+  /**
+   * The table this version is a version of: set by the operation that creates the table, kept by every
+   * change and rename, so a table dropped and created again (a SQLite rebuild) is another table.
+   */
+  lineage: number;
 }
 
 /** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
@@ -58,6 +82,8 @@ export class MigrationHistory {
     private readonly placeOf: Map<string, { timeline: string; order: number; sqlite: boolean }>,
     /** Revision files Alembic never runs: the configuration that says so. */
     private readonly outside: Map<string, string>,
+    /** By timeline, the tables (lineages, see `Life`) that stand when its last migration has run, as they are then. */
+    private readonly lastingLineages: Map<string, Map<number, TableDef>> = new Map(),
   ) {}
 
   static empty(): MigrationHistory {
@@ -83,9 +109,53 @@ export class MigrationHistory {
     const after = found.lives[found.index];
     if (after) {
       const sameFile = Math.floor(after.from / MIGRATION_STRIDE) === Math.floor(found.pos / MIGRATION_STRIDE);
-      return { kind: 'later', def: after.def, sameFile, deferred: this.placeOf.get(at.file)!.sqlite };
+      return { kind: 'later', def: after.def, sameFile };
     }
-    return before ? { kind: 'gone', def: before.def, renamedTo: before.renamedTo } : undefined;
+    if (!before) return undefined;
+    // At the end of a SQLite history, a table that stood at the reference's own point was dropped after it.
+    const droppedAfter = at.atEnd && before.to > this.position({ file: at.file, op: at.op });
+    return { kind: 'gone', def: before.def, renamedTo: before.renamedTo, ...(droppedAfter ? { atEnd: true } : {}) };
+  }
+
+  /**
+   * For a reference at `at` whose constraint belongs to the table `source` (a key): how SQLite judges it, or
+   * undefined when `at`'s timeline does not run on SQLite (the reference is judged at its own point).
+   */
+  sqliteJudgement(at: HistoryPoint, source: string, target: string): SqliteJudgement | undefined {
+    const place = this.placeOf.get(at.file);
+    if (!place?.sqlite) return undefined;
+    const lasting = this.lastingLineages.get(place.timeline);
+    const standing = (key: string) => {
+      const found = this.locate(key, at);
+      if (!found) return 'untouched';
+      const life = found.lives[found.index - 1];
+      return life && found.pos < life.to ? life : undefined;
+    };
+    // A table this timeline never makes nor drops stands from before it to its end.
+    const own = standing(source);
+    if (own !== 'untouched' && !(own && lasting?.has(own.lineage))) return { kind: 'superseded' };
+    const end: SqliteJudgement = { kind: 'at-end', at: { ...at, atEnd: true } };
+    const parent = standing(target);
+    const last = parent && parent !== 'untouched' ? lasting?.get(parent.lineage) : undefined;
+    if (last) return last.key !== target ? { ...end, renamedTo: { name: last.name, schema: last.schema } } : end;
+    // A target made after the point is found by name, and so are the renames after the point that SQLite
+    // applies to this constraint's text (a few deep: a cycle of renames must not loop).
+    const pos = this.position(at);
+    let renamedTo: { name: string; schema?: string } | undefined;
+    let key = target;
+    for (let i = 0; i < 8; i++) {
+      const found = this.locate(key, end.at);
+      const final = found?.lives[found.index - 1];
+      if (!final?.renamedTo || final.to === Infinity || final.to <= pos) break;
+      renamedTo = final.renamedTo;
+      key = tableKey(renamedTo.name, renamedTo.schema);
+    }
+    return renamedTo ? { ...end, renamedTo } : end;
+  }
+
+  /** The position of a point in its timeline (see `MIGRATION_STRIDE`). */
+  private position(at: HistoryPoint): number {
+    return (this.placeOf.get(at.file)?.order ?? 0) * MIGRATION_STRIDE + at.op;
   }
 
   /** The Alembic configuration that leaves `file` out of history, when it is a revision Alembic never runs. */
@@ -99,7 +169,7 @@ export class MigrationHistory {
     if (!place) return undefined;
     const lives = this.lives.get(place.timeline)?.get(key);
     if (!lives) return undefined;
-    const pos = place.order * MIGRATION_STRIDE + at.op;
+    const pos = at.atEnd ? Number.MAX_SAFE_INTEGER : this.position(at);
     let lo = 0;
     let hi = lives.length;
     while (lo < hi) {
@@ -142,6 +212,7 @@ export class MigrationHistory {
     const tables = new Map<string, TableDef>();
     const lives = new Map<string, Map<string, Life[]>>();
     const placeOf = new Map<string, { timeline: string; order: number; sqlite: boolean }>();
+    const lasting = new Map<string, Map<number, TableDef>>();
     for (const [timeline, members] of [...timelines].sort((a, b) => naturalCompare(a[0], b[0]))) {
       const ordered = revisionOrder(members);
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
@@ -149,9 +220,10 @@ export class MigrationHistory {
       for (const [order, m] of ordered.entries()) placeOf.set(m.file, { timeline, order, sqlite });
       const { state, history } = replayTimeline(ordered, resolver, byFile);
       lives.set(timeline, history);
+      lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
       for (const [k, d] of state) tables.set(k, d);
     }
-    return new MigrationHistory(tables, lives, placeOf, outside);
+    return new MigrationHistory(tables, lives, placeOf, outside, lasting);
   }
 }
 
@@ -190,7 +262,10 @@ function revisionOrder(members: FileFacts[]): FileFacts[] {
   for (const m of members) if (m.migration?.revision) byRevision.set(m.migration.revision, m);
   const ordered: FileFacts[] = [];
   const state = new Map<string, 'open' | 'done'>();
-  for (const root of [...members].sort((a, b) => naturalCompare(a.file, b.file))) {
+  const stamps = members.map((m) => timestampOf(m.file));
+  const stamped = stamps.every((t) => t !== undefined) ? new Map(members.map((m, i) => [m.file, stamps[i]!])) : undefined;
+  const order = (a: FileFacts, b: FileFacts) => (stamped ? stamped.get(a.file)! - stamped.get(b.file)! : 0) || naturalCompare(a.file, b.file);
+  for (const root of [...members].sort(order)) {
     if (state.has(root.file)) continue;
     const stack: Array<{ m: FileFacts; next: number }> = [{ m: root, next: 0 }];
     state.set(root.file, 'open');
@@ -214,14 +289,32 @@ function revisionOrder(members: FileFacts[]): FileFacts[] {
   return ordered;
 }
 
+/**
+ * The time a migration named `<version>-<unix seconds>-<name>` says it runs at (`1.0.0_rc.0-1674032095.3-vaults.ts`,
+ * `next-1785393731-tenants.ts`): a tool that names files so (logto's alteration CLI) runs them by that number,
+ * a fraction allowed, not by the name (where `1.0.0-` sorts before `1.0.0_rc.0-`); `1.0.0_beta.10-1-x.ts` runs at 1.
+ * Only a timeline whose files all have such a name is ordered so.
+ */
+function timestampOf(file: string): number | undefined {
+  // The version part holds a letter or a dot, so a date (`2023-08-16-0000-x.js`) is never read as one.
+  const m = /^[^-/]*[A-Za-z_.][^-/]*-(\d{1,10}(?:\.\d+)?)-[^/]*$/.exec(file.slice(file.lastIndexOf('/') + 1));
+  return m ? Number(m[1]) : undefined;
+}
+
 /** Replays one timeline's operations in order. */
 function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile: Map<string, FileFacts>): { state: Map<string, TableDef>; history: Map<string, Life[]> } {
   const state = new Map<string, TableDef>();
   const history = new Map<string, Life[]>();
-  const begin = (def: TableDef, pos: number) => {
+  let lineages = 0;
+  /** The lineage of the version of `key` that stands now (see `Life.lineage`). */
+  const lineageOf = (key: string) => {
+    const open = history.get(key)?.at(-1);
+    return open && open.to === Infinity ? open.lineage : ++lineages;
+  };
+  const begin = (def: TableDef, pos: number, lineage: number) => {
     let list = history.get(def.key);
     if (!list) history.set(def.key, (list = []));
-    list.push({ from: pos, to: Infinity, def });
+    list.push({ from: pos, to: Infinity, def, lineage });
   };
   const end = (key: string, pos: number) => {
     const list = history.get(key);
@@ -237,9 +330,10 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
     if (!current) return;
     const next: TableDef = { ...current, columns: new Map(current.columns), attrs: new Map(current.attrs), keys: [...current.keys] };
     change(next);
+    const lineage = lineageOf(key);
     end(key, pos);
     state.set(key, next);
-    begin(next, pos);
+    begin(next, pos, lineage);
   };
   for (const [order, revision] of ordered.entries()) {
     for (const [i, step] of revision.migration!.ops.entries()) for (const { m, op: raw } of withModules(revision, step, resolver, byFile, 0)) {
@@ -254,9 +348,13 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           const def = newTable(name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, t.nameSpan);
           for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
           def.keys = t.keys;
+          if (t.unreadColumn) {
+            def.incomplete = true;
+            def.unresolvedColumn = t.unreadColumn;
+          }
           end(def.key, pos);
           state.set(def.key, def);
-          begin(def, pos);
+          begin(def, pos, ++lineages);
           break;
         }
         case 'add_column':
@@ -272,6 +370,7 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
         case 'rename_table': {
           const def = state.get(tableKey(op.from, op.schema));
           if (def) {
+            const lineage = lineageOf(def.key);
             state.delete(def.key);
             end(def.key, pos);
             const ended = history.get(def.key);
@@ -279,7 +378,7 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
             const renamed: TableDef = { ...def, name: op.to, key: tableKey(op.to, op.schema) };
             end(renamed.key, pos);
             state.set(renamed.key, renamed);
-            begin(renamed, pos);
+            begin(renamed, pos, lineage);
           }
           break;
         }

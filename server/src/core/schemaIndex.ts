@@ -6,6 +6,7 @@ import { knownType } from './typeFamilies';
 import { rangeOf } from './text';
 import { Binding, PythonNames } from './python/names';
 import { addColumn, newTable, TableDef, tableKey } from './tables';
+import { resolvePending } from './pendingNames';
 import { ClassFact, ColumnFact, CoreTableFact, Derivation, FileFacts, NameExpr, ReferenceFact, Span, TypeFact, TypeFamily } from './types';
 
 export { tableKey } from './tables';
@@ -94,6 +95,13 @@ export class SchemaIndex {
   private externals = new Map<string, TableDef>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
   private readonly targets = new Map<string, Dialect[]>();
+  /**
+   * Files whose facts name things by other files' constants (see `pendingNames.ts`): their facts as read, and
+   * what the constants resolved to last. `files` holds the resolved copy, made again whenever the tables are.
+   */
+  private readonly unresolved = new Map<string, { facts: FileFacts; values?: string }>();
+  /** `package.json` files of the workspace by file: a package name imported by another file leads to them. */
+  private readonly packageJsons = new Map<string, { name: string; entries: string[] }>();
 
   constructor(private readonly config: FkGuardConfig) {
     for (const spec of config.externalTables) this.addExternal(spec);
@@ -135,6 +143,10 @@ export class SchemaIndex {
     const previous = this.files.get(file);
     const after = provision(facts, movedInPlace);
     this.files.set(file, facts);
+    if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
+    else this.unresolved.delete(file);
+    if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
+    else this.packageJsons.delete(file);
     this.provided.set(file, after);
     this.setUses(file, usesOf(facts, movedInPlace));
     this.changedTables = new Set();
@@ -230,6 +242,8 @@ export class SchemaIndex {
   private removeFileOnly(file: string): string[] {
     const before = this.provided.get(file);
     this.files.delete(file);
+    this.unresolved.delete(file);
+    this.packageJsons.delete(file);
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
@@ -360,17 +374,22 @@ export class SchemaIndex {
     return candidates.length === 1 ? candidates[0].table : undefined;
   }
 
-  /** The value of a constant as `file` sees it: its own, an imported one, or the only one of that name. */
+  /**
+   * The value of a constant as `file` sees it: its own, an imported one, or the only one of that name. A
+   * dotted name is a member of an imported enum or namespace (`FieldNameUser.id`, `names.TableUser`), found
+   * through re-exports (`export * from './user'`) and workspace packages (`@acme/schema` → its folder).
+   */
   resolveConst(file: string, name: string): string | undefined {
     const own = this.files.get(file)?.constants[name];
     if (own !== undefined) return own;
     const facts = this.files.get(file);
-    const imp = facts?.imports.find((i) => i.local === name);
-    if (imp?.name) {
-      for (const f of this.moduleFiles(imp.module)) {
-        const v = this.files.get(f)?.constants[imp.name];
-        if (v !== undefined) return v;
-      }
+    const dot = name.indexOf('.');
+    const head = dot < 0 ? name : name.slice(0, dot);
+    const rest = dot < 0 ? '' : name.slice(dot);
+    const imp = facts?.imports.find((i) => i.local === head);
+    if (imp?.name || (imp && rest)) {
+      const v = this.exportedConst(imp.module, imp.name ? `${imp.name}${rest}` : rest.slice(1), new Set());
+      if (v !== undefined) return v;
     }
     let found: string | undefined;
     let count = 0;
@@ -382,6 +401,51 @@ export class SchemaIndex {
       }
     }
     return count === 1 ? found : undefined;
+  }
+
+  /** A constant `module` exports as `name`: defined in its files, or re-exported from another module. */
+  private exportedConst(module: string, name: string, seen: Set<string>): string | undefined {
+    const dot = name.indexOf('.');
+    const head = dot < 0 ? name : name.slice(0, dot);
+    const rest = dot < 0 ? '' : name.slice(dot);
+    for (const f of this.moduleFiles(module)) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      const facts = this.files.get(f);
+      const v = facts?.constants[name];
+      if (v !== undefined) return v;
+      for (const re of facts?.reexports ?? []) {
+        const found = re.name === undefined
+          ? this.exportedConst(re.module, name, seen)
+          : (re.as ?? re.name) === head ? this.exportedConst(re.module, `${re.name}${rest}`, seen) : undefined;
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The facts rules check for a file: those read, or, when they name things by other files' constants, the
+   * copy with the values in place.
+   */
+  checkedFacts(facts: FileFacts): FileFacts {
+    if (!facts.pendingConsts?.length) return facts;
+    this.ensure();
+    const current = this.files.get(facts.file);
+    return current && this.unresolved.get(facts.file)?.facts === facts ? current : facts;
+  }
+
+  /** Puts the constants' values into the facts of the files that wait for them; says whether any changed. */
+  private resolveUnresolved(): boolean {
+    let changed = false;
+    for (const [file, entry] of this.unresolved) {
+      const { facts, values } = resolvePending(entry.facts, (c) => this.resolveConst(file, c));
+      if (values === entry.values) continue;
+      entry.values = values;
+      this.files.set(file, facts);
+      changed = true;
+    }
+    return changed;
   }
 
   resolveName(file: string, expr: NameExpr | undefined): string | undefined {
@@ -442,10 +506,31 @@ export class SchemaIndex {
     return found && count === 1 ? { ...type, family: found.family, sqlType: found.sqlType } : undefined;
   }
 
-  /** Files whose module path is `module` (or ends with it: `src/app/models.py` is `app.models` too). */
+  /**
+   * Files whose module path is `module` (or ends with it: `src/app/models.py` is `app.models` too), or, for
+   * the name of a package of the workspace (`@acme/schema`, `@acme/schema/tables`), the file its entry
+   * point leads to.
+   */
   moduleFiles(module: string): string[] {
     this.ensure();
-    return this.modules.get(module) ?? [];
+    return this.modules.get(module) ?? this.packageFiles(module);
+  }
+
+  private packageFiles(module: string): string[] {
+    if (this.packageJsons.size === 0 || module.startsWith('.')) return [];
+    for (const [file, p] of this.packageJsons) {
+      if (module !== p.name && !module.startsWith(`${p.name}/`)) continue;
+      let candidates = p.entries;
+      if (module !== p.name) {
+        // A subpath names a file of the package's folder (or of its `src`, whence it is built).
+        const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+        const sub = module.slice(p.name.length + 1).replace(/\.[cm]?js$/, '');
+        candidates = [`${dir}${sub}`, `${dir}src/${sub}`].flatMap((b) => SCRIPT_ENDINGS.map((e) => `${b}${e}`));
+      }
+      const hit = candidates.find((c) => this.files.has(c));
+      if (hit) return [hit];
+    }
+    return [];
   }
 
   private importedFile(file: string, local: string): string | undefined {
@@ -602,6 +687,8 @@ export class SchemaIndex {
     this.dirty = false;
     const changed = this.fullRebuild ? undefined : new Set(this.pendingFiles);
     this.buildModules(changed);
+    // A constant's new value renames columns of migrations: the history is replayed again.
+    if (this.resolveUnresolved()) this.fullRebuild = true;
     this.buildClasses(changed);
     const affected = this.fullRebuild ? undefined : this.affectedDefinitions();
     this.pendingFiles.clear();
@@ -753,6 +840,10 @@ export class SchemaIndex {
     const def = newTable(name, t.schema, 'core', f.file, t.nameSpan);
     for (const c of t.columns) addColumn(def, c, f.file, this.resolveType(f.file, c.type));
     def.keys = t.keys;
+    if (t.unreadColumn) {
+      def.incomplete = true;
+      def.unresolvedColumn = t.unreadColumn;
+    }
     if (t.fallback) def.fallback = true;
     def.metadataId = t.metadata ? this.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
     this.addTable(def);
@@ -1326,7 +1417,7 @@ function provision(f: FileFacts, reuse = false): Provision {
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
   for (const r of f.metadataRoots) add(`m:${r.name}`, String(lineOf(r.span.start)));
-  const base = sig([f.module, f.imports]);
+  const base = sig([f.module, f.imports, f.reexports, f.packageJson]);
   const signature = hash([base, ...[...names].map(([n, h]) => `${n}=${h}`).sort()].join('\n'));
   return { signature, base, names };
 }
@@ -1337,6 +1428,9 @@ function changedNames(before: Provision | undefined, after: Provision): string[]
   if (!before || before.base !== after.base) return [...all];
   return [...all].filter((n) => before.names.get(n) !== after.names.get(n));
 }
+
+/** The endings a module specifier may leave out, in the order TypeScript tries them. */
+const SCRIPT_ENDINGS = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
 
 /** Two 32-bit FNV-1a hashes with different seeds: a signature is compared, never read, so 64 bits do. */
 function hash(text: string): string {
@@ -1376,6 +1470,11 @@ const referenceUses = new WeakMap<ReferenceFact, string[]>();
 function usesOf(f: FileFacts, reuse = false): Uses {
   const uses = new Set<string>();
   const defs = new Set<string>();
+  // Names given by other files' constants: the tables and the findings change with them.
+  for (const c of f.pendingConsts ?? []) {
+    uses.add(`k:${c}`);
+    defs.add(`k:${c}`);
+  }
   for (const r of f.references) {
     let names = reuse ? referenceUses.get(r) : undefined;
     if (!names) referenceUses.set(r, (names = namesUsedBy(r)));

@@ -226,6 +226,11 @@ export interface CoreTableFact {
   nameSpan: Span;
   origin: 'core' | 'migration';
   /**
+   * A column FK Guard could not name (a constant no file of the workspace defines), as written: the
+   * table's columns are not all known, so a reference to one it lacks is unchecked, not unknown.
+   */
+  unreadColumn?: string;
+  /**
    * Built only as a fallback (`except ImportError:`, `if "t" not in metadata.tables:`): the same table as
    * the one defined elsewhere, not a second definition.
    */
@@ -340,6 +345,11 @@ export interface ParseError {
    * column or a reference did; the `parse-error` rule reports these. Unset for errors that cost nothing.
    */
   lost?: string;
+  /**
+   * A note that costs nothing but is worth saying once (a file of another database's DDL, skipped): the
+   * `parse-error` rule reports it as info.
+   */
+  note?: true;
 }
 
 /** `config`: a tool's configuration that says where migrations live (`alembic.ini`). */
@@ -387,6 +397,19 @@ export interface FileFacts {
   aliases?: Record<string, string>;
   /** Modules imported with `from m import *`. */
   starImports?: string[];
+  /**
+   * TypeScript re-exports: `export * from './tables'` (no `name`) and `export { TableUser as Users } from
+   * './tables'` (`name` TableUser, `as` Users). A constant imported through a barrel file is found by them.
+   */
+  reexports?: Array<{ module: string; name?: string; as?: string }>;
+  /**
+   * Constants of other files this file's facts use as names (`t.integer(FieldNameUser.id)`, the column named by
+   * an imported enum member): each use is written as `pendingName(constant)` and the index puts the value in
+   * place (see `pendingNames.ts`), or leaves what it names unread when no file defines it.
+   */
+  pendingConsts?: string[];
+  /** A `package.json`: the package's name and the files its entry points may be (see `packageJson.ts`). */
+  packageJson?: { name: string; entries: string[] };
   /** Module-level functions FK Guard can evaluate (table-name helpers). */
   functions?: Record<string, FunctionFact>;
   /** Names bound to `functools.partial(Column, ...)`: calling them builds a column. */
@@ -432,7 +455,12 @@ export type UncheckedReason =
   /** The table is listed in `external-tables`: its columns are not known. */
   | 'external-table'
   /** Several definitions of the table disagree and none belongs to the reference's own metadata or package. */
-  | 'ambiguous-table';
+  | 'ambiguous-table'
+  /**
+   * A reference in a SQLite migration whose table is dropped or made anew later (a rebuild): SQLite checks a
+   * foreign key only when rows are written, and by then this constraint is gone.
+   */
+  | 'superseded';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -444,6 +472,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'outside-workspace',
   'external-table',
   'ambiguous-table',
+  'superseded',
 ];
 
 export interface UncheckedReference {

@@ -6,6 +6,7 @@ import { createTypeScriptDialect } from '../core/typescript/dialect';
 import { prismaDialect } from '../core/prisma/dialect';
 import { sqlDialect } from '../core/sql/dialect';
 import { alembicConfigDialect } from '../core/migrations/alembicConfig';
+import { packageJsonDialect } from '../core/packageJson';
 
 /**
  * The sources of schema besides Python, in the order they are tried for a file. Each is cheap to create:
@@ -13,7 +14,7 @@ import { alembicConfigDialect } from '../core/migrations/alembicConfig';
  * so a workspace without such files never pays for it.
  */
 export function sourceDialects(): SourceDialect[] {
-  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect, alembicConfigDialect];
+  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect];
 }
 
 /** Every file name ending FK Guard reads: Python's and the dialects'. */

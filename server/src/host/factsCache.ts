@@ -248,8 +248,19 @@ export class FactsCache {
   }
 }
 
-/** A key for the code running now: the hash of the bundle (or compiled file) this module was loaded from. */
+/**
+ * Set by the build (scripts/build.mjs) in every bundle: a hash of the sources that compute facts and of the parser
+ * versions, the same in the CLI and the language server, so the two share one cache.
+ */
+declare const __FKGUARD_CODE_KEY__: string | undefined;
+
+/**
+ * A key for the code running now: the build's key of the fact-making sources when this runs from a bundle (the
+ * CLI and the language server then read and write the same cache), else the hash of the compiled file this module
+ * was loaded from.
+ */
 export function codeKey(): string {
+  if (typeof __FKGUARD_CODE_KEY__ === 'string') return __FKGUARD_CODE_KEY__;
   try {
     return contentHash(readFileSync(__filename, 'utf8'));
   } catch {

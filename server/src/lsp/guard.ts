@@ -1,8 +1,11 @@
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 
+/** The levels of the client's log (VS Code shows them in a LogOutputChannel, filtered by the user's level). */
 export interface Logger {
   info(message: string): void;
   error(message: string): void;
+  warn?(message: string): void;
+  debug?(message: string): void;
 }
 
 function describe(err: unknown): string {

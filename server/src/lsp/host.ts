@@ -11,6 +11,8 @@ export interface IndexResult {
   /** Files left out, with the reason (binary, too large, unreadable, a symlink loop). */
   skipped: Array<{ file: string; reason: string }>;
   cancelled: boolean;
+  /** Files whose facts came from the shared facts cache, unparsed (when the host keeps one). */
+  cachedFiles?: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface IndexResult {
  */
 export interface ServerHost {
   /** The project's config file (`fkguard.toml`, `.fkguard.json`, `pyproject.toml [tool.fkguard]`), parsed. */
-  loadConfig(root: string): Promise<{ config: FkGuardConfig; errors: string[] }>;
+  loadConfig(root: string): Promise<{ config: FkGuardConfig; errors: string[]; used?: string; passedOver?: string[] }>;
   /** Whether a file name is one `loadConfig` reads, so a change to it reloads the configuration. */
   isConfigFile(fileName: string): boolean;
   /** Builds a fresh engine holding every analysed file of `root`; yields to the event loop as it goes. */

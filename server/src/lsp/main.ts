@@ -1,7 +1,7 @@
 // The FK Guard language server process: `node dist/server.js --stdio` (or `--node-ipc`, as VS Code starts it).
 // Everything here is wiring; the server itself is `createServer`, the analysis is the engine.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createConnection } from 'vscode-languageserver/node';
 import { DEFAULT_CONFIG } from '../core/config';
@@ -18,17 +18,26 @@ import { createServer } from './server';
 const host: ServerHost = {
   async loadConfig(root) {
     const loaded = await loadConfig(root);
-    return loaded.ok ? { config: loaded.config, errors: loaded.errors } : { config: DEFAULT_CONFIG, errors: [loaded.error] };
+    // Which of the candidate files won (the first that holds FK Guard settings, in CONFIG_FILE_NAMES order).
+    const present = CONFIG_FILE_NAMES.filter((name) => existsSync(join(root, name)));
+    const used = loaded.ok && loaded.file ? basename(loaded.file) : undefined;
+    const passedOver = present.filter((name) => name !== used);
+    return loaded.ok
+      ? { config: loaded.config, errors: loaded.errors, used, passedOver }
+      : { config: DEFAULT_CONFIG, errors: [loaded.error], passedOver: present };
   },
   isConfigFile: (name) => CONFIG_FILE_NAMES.includes(name),
   async index(root, config, token, onProgress) {
+    // The same signed cache in the user's cache folder as `fkguard scan` (see host/factsCache.ts): a warm start
+    // parses only the files that changed since either of them last looked, and a checkout cannot bring a cache.
     const result = await scanWorkspace({
       roots: [root],
       config,
       token,
+      cache: true,
       onProgress: (p) => onProgress({ done: p.done, total: p.phase === 'read' ? p.total : undefined }),
     });
-    return { engine: result.engine, skipped: result.skipped, cancelled: result.cancelled };
+    return { engine: result.engine, skipped: result.skipped, cancelled: result.cancelled, cachedFiles: result.cachedFiles };
   },
   createEngine: (config) => createEngine(config),
   extensions,
@@ -40,16 +49,23 @@ const host: ServerHost = {
   },
 };
 
-/** Rule links: the published homepage when the manifest names one, else the README shipped beside the bundle. */
+/**
+ * Rule links: the published homepage when the manifest names one, else the rule's own page that the build cuts
+ * from the README into dist/rules/ beside this bundle (it opens offline; a README anchor in an installed extension
+ * does not), else none.
+ */
 function ruleDocs(): (rule: string) => string | undefined {
   for (const dir of [join(__dirname, '..'), join(__dirname, '..', '..', '..', '..')]) {
     const manifest = join(dir, 'package.json');
     if (!existsSync(manifest)) continue;
     const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { homepage?: string };
-    const readme = pkg.homepage ?? pathToFileURL(join(dir, 'README.md')).href;
-    return (rule) => `${readme.split('#')[0]}#rule-${rule}`;
+    if (pkg.homepage) return (rule) => `${pkg.homepage!.split('#')[0]}#rule-${rule}`;
+    break;
   }
-  return () => undefined;
+  return (rule) => {
+    const page = join(__dirname, 'rules', `${rule}.md`);
+    return existsSync(page) ? pathToFileURL(page).href : undefined;
+  };
 }
 
 const connection = createConnection();

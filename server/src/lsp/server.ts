@@ -80,8 +80,10 @@ class FkGuardServer {
     private readonly options: ServerOptions,
   ) {
     this.log = {
-      info: (m) => connection.console.log(m),
+      info: (m) => connection.console.info(m),
       error: (m) => connection.console.error(m),
+      warn: (m) => connection.console.warn(m),
+      debug: (m) => connection.console.debug(m),
     };
   }
 
@@ -248,6 +250,7 @@ class FkGuardServer {
     const fileConfig = project.loose ? { config: project.config, errors: [] } : await host.loadConfig(project.root);
     const { config, errors } = combineConfig(fileConfig.config, settings);
     for (const e of [...fileConfig.errors, ...errors]) this.log.error(`FK Guard (${project.name}): ${e}`);
+    if (!project.loose) this.logConfigChoice(project, fileConfig);
     if (stale()) return;
     project.settings = settings;
     project.config = config;
@@ -265,7 +268,8 @@ class FkGuardServer {
           else progress.report(`${p.done} files found`);
         });
         engine = result.engine;
-        for (const s of result.skipped) this.log.info(`FK Guard: skipped ${s.file}: ${s.reason}`);
+        for (const s of result.skipped) this.log.warn?.(`FK Guard: skipped ${s.file}: ${s.reason}`);
+        if (result.cachedFiles !== undefined) this.log.debug?.(`FK Guard (${project.name}): ${result.cachedFiles} files' facts came from the cache, unparsed.`);
       }
     } finally {
       progress.done();
@@ -297,6 +301,12 @@ class FkGuardServer {
         `${stats.checked} references checked, ${uncheckedSummary(stats.unchecked)}, ${Date.now() - started} ms`,
     );
     this.sendStatus();
+  }
+
+  /** Which config file holds the folder's settings, and which others were passed over, so nobody has to guess. */
+  private logConfigChoice(project: Project, loaded: { used?: string; passedOver?: string[] }): void {
+    const over = loaded.passedOver?.length ? `; passed over ${loaded.passedOver.join(', ')}` : '';
+    this.log.info(`FK Guard (${project.name}): configuration from ${loaded.used ?? 'the defaults (no config file)'} and the fkguard.* settings${over}.`);
   }
 
   // ---- documents ----

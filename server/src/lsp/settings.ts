@@ -14,6 +14,12 @@ export const DEFAULT_DEBOUNCE_MS = 150;
 const ENGINE_KEYS = ['include', 'exclude', 'externalTables', 'rules', 'dialect', 'naming', 'maxFileSize'] as const;
 
 /**
+ * Values of enum settings that mean "FK Guard decides" (the settings editor shows them rather than an empty
+ * `null`): like an unset setting, they leave the say to the config file and the project's sources.
+ */
+const UNSET_VALUES: Readonly<Record<string, string>> = { dialect: 'auto', declaredAttr: 'off' };
+
+/**
  * Reads the raw `fkguard` section a client returned for one folder. A setting left at its default (`null`, an
  * empty list or table) says nothing, so the project's config file keeps its say; a setting the user wrote wins.
  */
@@ -22,7 +28,7 @@ export function readSettings(raw: unknown): EditorSettings {
   const engine: Record<string, unknown> = {};
   for (const key of ENGINE_KEYS) {
     const value = section[key];
-    if (saysSomething(value)) engine[key] = key === 'naming' ? dropEmpty(value as Record<string, unknown>) : value;
+    if (saysSomething(value, key)) engine[key] = key === 'naming' ? dropEmpty(value as Record<string, unknown>) : value;
   }
   if (engine.naming && Object.keys(engine.naming as object).length === 0) delete engine.naming;
   const debounce = section.debounce;
@@ -38,15 +44,16 @@ export function combineConfig(fileConfig: FkGuardConfig, settings: EditorSetting
   return parseConfig(settings.engine, 'settings (fkguard.*)', fileConfig);
 }
 
-function saysSomething(value: unknown): boolean {
+function saysSomething(value: unknown, key?: string): boolean {
   if (value === undefined || value === null || value === '') return false;
+  if (key !== undefined && UNSET_VALUES[key] === value) return false;
   if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === 'object') return Object.values(value as object).some(saysSomething);
+  if (typeof value === 'object') return Object.entries(value as object).some(([k, v]) => saysSomething(v, k));
   return true;
 }
 
 function dropEmpty(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (saysSomething(v)) out[k] = v;
+  for (const [k, v] of Object.entries(obj)) if (saysSomething(v, k)) out[k] = v;
   return out;
 }

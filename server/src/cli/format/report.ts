@@ -18,7 +18,7 @@ export interface ScanReport {
   /** FK Guard's version, for SARIF's tool description. */
   version: string;
   /** The README's address; rule help links add `#rule-<id>`. */
-  docsUrl: string;
+  docsUrl?: string;
   /** The text a file had when it was analysed, to show what a fix replaces; undefined when not kept. */
   textOf(file: string): string | undefined;
 }

@@ -1,5 +1,5 @@
 // One line per rule, for SARIF's rule table and `--help`. The README has a section per rule with the anchor
-// `#rule-<id>`, which SARIF viewers link to.
+// `#rule-<id>`, which SARIF viewers link to when package.json names where the README is published (`homepage`).
 
 import { RuleId } from '../../core/types';
 
@@ -14,12 +14,6 @@ export const RULE_SUMMARIES: Readonly<Record<RuleId, string>> = {
   'parse-error': 'FK Guard could not read a statement or a file (a syntax error, or code nested too deeply), so what it defines is not checked.',
   'unused-suppression': 'A `fkguard: ignore` comment suppresses nothing any more.',
 };
-
-/**
- * Where the rule documentation lives when package.json names no `homepage` (the language server links the
- * same way); SARIF needs an absolute URI for `helpUri`.
- */
-export const README_URL = 'https://github.com/fkguard/fkguard#readme';
 
 export function ruleHelpUri(docsUrl: string, rule: string): string {
   return `${docsUrl.split('#')[0]}#rule-${rule}`;

@@ -73,7 +73,9 @@ export function formatSarif(report: ScanReport): string {
     id,
     name: id.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
     shortDescription: { text: RULE_SUMMARIES[id] },
-    helpUri: ruleHelpUri(report.docsUrl, id),
+    // The help travels in the log itself, so a viewer shows it offline; a link only to a page known to exist.
+    help: { text: RULE_SUMMARIES[id] },
+    ...(report.docsUrl ? { helpUri: ruleHelpUri(report.docsUrl, id) } : {}),
   }));
   const index = new Map<string, number>(ALL_RULES.map((id, i) => [id, i]));
   const log = {
@@ -84,7 +86,7 @@ export function formatSarif(report: ScanReport): string {
         tool: {
           driver: {
             name: 'FK Guard',
-            informationUri: report.docsUrl.split('#')[0],
+            ...(report.docsUrl ? { informationUri: report.docsUrl.split('#')[0] } : {}),
             version: report.version,
             semanticVersion: report.version,
             rules,

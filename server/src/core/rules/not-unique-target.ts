@@ -1,10 +1,18 @@
+import type { FkGuardConfig } from '../config';
 import { Finding } from '../types';
 import { columnLocation, RefCheck } from './resolve';
+
+const REFUSAL: Record<FkGuardConfig['dialect'], string> = {
+  postgresql: 'the database refuses a foreign key to it',
+  mysql: 'MySQL accepts it only with an index, and the key may match several rows',
+  sqlite: 'SQLite refuses to write rows this foreign key covers ("foreign key mismatch")',
+};
 
 /**
  * `not-unique-target`: the referenced column is neither a primary key nor unique (alone, or as the whole
  * composite key a `ForeignKeyConstraint` targets). PostgreSQL refuses the constraint ("there is no unique
- * constraint matching given keys for referenced table"); MySQL accepts an indexed column, so it warns there.
+ * constraint matching given keys for referenced table"); MySQL accepts an indexed column, so it warns there;
+ * SQLite takes the constraint and refuses the rows it covers ("foreign key mismatch").
  */
 export function notUniqueTarget(c: RefCheck): Finding | undefined {
   const r = c.resolution;
@@ -34,7 +42,7 @@ export function notUniqueTarget(c: RefCheck): Finding | undefined {
   return {
     rule: 'not-unique-target',
     severity: c.config.dialect === 'mysql' ? 'warning' : 'error',
-    message: `${what} of \`${def.key}\` is neither a primary key nor unique${partOf}; ${c.config.dialect === 'mysql' ? 'MySQL accepts it only with an index, and the key may match several rows' : 'the database refuses a foreign key to it'}`,
+    message: `${what} of \`${def.key}\` is neither a primary key nor unique${partOf}; ${REFUSAL[c.config.dialect]}`,
     file: c.facts.file,
     range: c.range,
     reference: c.display,

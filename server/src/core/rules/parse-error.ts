@@ -11,7 +11,8 @@ import { FileFacts, Finding, ParseError, Range } from '../types';
  * line (the editor's own language support already underlines those):
  * - Python: errors whose `lost` says a table, a column or a foreign key was in the code that did not parse,
  *   and files skipped whole;
- * - SQL: each statement the SQL parser refused (its reader reports those and nothing else);
+ * - SQL: each statement the SQL parser refused that could make, change or drop a table, a key or a foreign
+ *   key (its reader reports those and nothing else), and, as info, a file of another database it skips;
  * - TypeScript and Prisma: the file's first syntax error, once, since their readers recover statement by
  *   statement and cannot say which entity a later error cost.
  */
@@ -20,8 +21,7 @@ export function parseErrors(facts: FileFacts): Finding[] {
   const errors = facts.errors;
   if (errors.length === 0) return out;
   let chosen: ParseError[];
-  if (facts.language === 'sql') chosen = errors;
-  else if (facts.language === 'python') chosen = errors.filter((e) => e.lost !== undefined);
+  if (facts.language === 'sql' || facts.language === 'python') chosen = errors.filter((e) => e.lost !== undefined || e.note);
   else chosen = [errors.reduce((a, b) => (b.span.start < a.span.start ? b : a))];
   let lastLine = -1;
   for (const e of [...chosen].sort((a, b) => a.span.start - b.span.start)) {
@@ -31,7 +31,7 @@ export function parseErrors(facts: FileFacts): Finding[] {
     lastLine = range.start.line;
     out.push({
       rule: 'parse-error',
-      severity: 'warning',
+      severity: e.note ? 'info' : 'warning',
       message: messageOf(facts, e),
       file: facts.file,
       range,

@@ -131,7 +131,7 @@ function firstMissing(index: SchemaIndex, file: string, ref: ReferenceFact): str
 
 /** The definitions a reference should be checked against, in order of trust for where it is written. */
 function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
-  const point = migrationPoint(ref, file);
+  let point = migrationPoint(ref, file);
   // In a migration the database resolves the name: `public` is PostgreSQL's default schema, so
   // `public.members` is the `members` created without one. (SQLAlchemy's metadata, in model code, does not.)
   if (ref.context === 'migration' && schema === 'public') schema = undefined;
@@ -139,6 +139,17 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   const outside = history?.outsideHistory(file);
   if (outside) {
     return { kind: 'unseen', reason: 'outside-history', detail: `this revision is in no folder that \`${outside}\` lets Alembic run, so it is not part of migration history` };
+  }
+  // SQLite checks a foreign key only when rows are written: against the state the migrations end in.
+  const source = point && history ? index.resolveName(file, ref.source.table) : undefined;
+  const sourceKey = source !== undefined ? tableKey(source, ref.source.schema === 'public' ? undefined : ref.source.schema) : undefined;
+  const sqlite = point && history && sourceKey !== undefined ? history.sqliteJudgement(point, sourceKey, tableKey(table, schema)) : undefined;
+  if (sqlite?.kind === 'superseded') {
+    return { kind: 'unseen', reason: 'superseded', detail: `\`${source}\` is dropped or made anew by a later migration, and SQLite checks a foreign key only when rows are written` };
+  }
+  if (sqlite) {
+    point = sqlite.at;
+    if (sqlite.renamedTo) ({ name: table, schema } = sqlite.renamedTo);
   }
   const metadataId = sourceMetadata(index, file, ref);
   const key = tableKey(table, schema);
@@ -154,9 +165,6 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     };
   }
   const absence = point && history && defs.length === 0 ? history.absence(key, point) : undefined;
-  // SQLite checks a foreign key's table only when rows are written, not when the constraint is made: a table
-  // this history makes later is there by then.
-  if (absence?.kind === 'later' && absence.deferred) return columnOf([absence.def], column, false);
   if (absence) return { kind: 'no-table', schema, table, column, absence };
   if (defs.length === 0) {
     // A class whose table name FK Guard cannot know may define this table: nothing is proven.

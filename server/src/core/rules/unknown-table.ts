@@ -122,7 +122,9 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
       ? absence.sameFile
         ? `\`${written}\` is created later in this migration${at}: ${db} refuses a foreign key to a table that does not exist yet; create \`${written}\` first`
         : `\`${written}\` is created by a later migration${at}: at this point of history it does not exist, and ${db} refuses the foreign key`
-      : absence.renamedTo
+      : absence.atEnd && !absence.renamedTo
+        ? `\`${written}\` is dropped by a later migration (it was created at ${loc ? where(loc.file, loc.range) : 'an earlier migration'}): once the migrations have run it does not exist, and SQLite refuses to write rows this foreign key needs (no such table)`
+        : absence.renamedTo
         ? `\`${written}\` was renamed to \`${absence.renamedTo.name}\` earlier in migration history: at this point it does not exist under its old name`
         : `\`${written}\` was dropped earlier in migration history (it was created at ${loc ? where(loc.file, loc.range) : 'an earlier migration'}): at this point it does not exist`;
   const fixes: Fix[] = [];

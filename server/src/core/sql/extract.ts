@@ -37,8 +37,54 @@ export function isSqlMigration(file: string): boolean {
  */
 export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file)): FileFacts {
   const x = new SqlExtractor(file, text, migration);
-  for (const s of splitStatements(text)) x.statement(s);
+  if (isClickHouse(file, text)) {
+    // ClickHouse has no foreign keys, and its DDL is not PostgreSQL's: nothing to read, said once.
+    const all = splitStatements(text);
+    const at = all.length > 0 ? all[0].start + leadOf(all[0].text) : 0;
+    x.facts.errors.push({
+      message: `FK Guard does not read ClickHouse DDL (ClickHouse has no foreign keys): ${all.length} statement${all.length === 1 ? '' : 's'} of this file skipped`,
+      span: { start: at, end: at },
+      note: true,
+    });
+    return x.facts;
+  }
+  const down = downSections(text);
+  for (const s of splitStatements(text)) {
+    // A statement is in the part its first word is in (the comments before it may hold the marker).
+    const first = s.start + leadOf(s.text);
+    if (!down.some(([from, to]) => first >= from && first < to)) x.statement(s);
+  }
   return x.facts;
+}
+
+/** The length of the blanks and comments a statement's text starts with. */
+function leadOf(text: string): number {
+  return /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(text)![0].length;
+}
+
+/**
+ * A ClickHouse file: in a folder named `clickhouse` (`db/clickhouse/migrations/`), or making a table with a
+ * ClickHouse engine (`ENGINE = ReplacingMergeTree`, `ON CLUSTER`). MySQL's engines (`InnoDB`, `MEMORY`) are
+ * no sign, and neither is a file name (`clickhouse_outbox.sql` may well be MySQL).
+ */
+export function isClickHouse(file: string, text: string): boolean {
+  return (file.endsWith('.sql') && /(^|\/)clickhouse\//i.test(file)) || /\bengine\s*=?\s*(?:replicated|shared)?\w*mergetree\b|\bon\s+cluster\b/i.test(text);
+}
+
+/** A line that opens a migration file's up or down part: `-- Up` (node `sqlite`), `-- +goose Down`, `-- migrate:up` (dbmate), `-- +migrate Down`. */
+const SECTION = /^[ \t]*--[ \t]*(?:\+goose[ \t]+|\+migrate[ \t]+|migrate:)?(up|down)\b[ \t]*$/gim;
+
+/**
+ * The down parts of a file written in up and down parts (from a down marker to the next up marker or the
+ * end): the tool runs only the up part, so the rest is no step of history and defines nothing. A file with
+ * no up marker has no parts; a `-- down` comment alone may be any remark.
+ */
+function downSections(text: string): Array<[number, number]> {
+  const marks = [...text.matchAll(SECTION)].map((m) => ({ at: m.index!, down: m[1].toLowerCase() === 'down' }));
+  if (!marks.some((m) => !m.down)) return [];
+  const out: Array<[number, number]> = [];
+  for (const [i, m] of marks.entries()) if (m.down) out.push([m.at, marks.slice(i + 1).find((n) => !n.down)?.at ?? text.length]);
+  return out;
 }
 
 /** `public` is PostgreSQL's default schema: `public.users` is the `users` every other source names. */
@@ -124,14 +170,19 @@ class SqlExtractor {
       }
     }
     this.inserted = [];
-    const lead = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(s.text)![0].length;
+    const lead = leadOf(s.text);
+    // A statement that cannot make, change or drop a table, a key or a foreign key (a `GRANT`, a function, an
+    // `INSERT`, a `PRAGMA`, a plain index) costs nothing unread: it is skipped without a word.
+    const head = s.text.slice(lead, lead + 300);
+    if (!SCHEMA_STATEMENT.test(head) || ALTER_WITHOUT_SCHEMA.test(head)) return undefined;
     // The parser's own line and column count from the statement, not the file: the span says where.
     const lines = (first instanceof Error ? first.message : String(first)).split('\n').map((l) => l.trim());
-    const unexpected = lines.find((l) => /^Unexpected/.test(l))?.replace(/\s*Instead, I was expecting.*$/, '');
+    const unexpected = lines.find((l) => /^Unexpected/.test(l))?.replace(/\s*(?:Instead, I was expecting|I did not expect any more input).*$/, '');
     const why = unexpected || lines[0]?.replace(/\s*at line \d+ col \d+:?$/, '') || 'syntax error';
     this.facts.errors.push({
       message: `FK Guard skipped this statement, which its SQL parser (PostgreSQL) cannot read: ${why}`,
       span: { start: s.start + lead, end: s.start + s.text.length },
+      lost: 'the tables, keys and foreign keys it defines',
     });
     return undefined;
   }
@@ -414,6 +465,20 @@ class SqlExtractor {
     for (const n of st.names) this.ops.push({ op: 'drop_table', table: n.name, schema: schemaOf(n) });
   }
 }
+
+/**
+ * The first words of a statement that can carry schema facts: `CREATE [TEMP|UNLOGGED ...] TABLE`, `ALTER
+ * TABLE`, `CREATE UNIQUE INDEX`, `DROP TABLE`, MySQL's `RENAME TABLE`.
+ */
+const SCHEMA_STATEMENT =
+  /^(?:create\s+(?:or\s+replace\s+)?(?:(?:global|local)\s+)?(?:temp(?:orary)?\s+|unlogged\s+)?table|alter\s+table|create\s+unique\s+(?:clustered\s+|nonclustered\s+)?index|drop\s+table|rename\s+table)\b/i;
+
+/**
+ * An `ALTER TABLE` whose action touches no column, key or foreign key: row level security, triggers, rules,
+ * the owner, storage parameters, the tablespace, replica identity, clustering.
+ */
+const ALTER_WITHOUT_SCHEMA =
+  /^alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))?\s+(?:(?:enable|disable|force|no\s+force)\s+(?:(?:always|replica)\s+)?(?:row\s+level\s+security|trigger|rule)|owner\s+to|replica\s+identity|set\s+(?:tablespace|logged|unlogged|with|without|access\s+method)|set\s*\(|reset\s*\(|cluster\s+on)\b/i;
 
 const PLACEHOLDER_NAME = 'fkguard_primary_key';
 const PLACEHOLDER = `(${PLACEHOLDER_NAME})`;

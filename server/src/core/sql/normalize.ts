@@ -78,7 +78,7 @@ function masked(text: string): string {
  * backtick and `[bracket]` identifiers become double-quoted; `AUTOINCREMENT`, `AUTO_INCREMENT`, `UNSIGNED`,
  * column `CHARACTER SET`/`COLLATE`/`COMMENT '...'`, `ON UPDATE CURRENT_TIMESTAMP`, `ON CONFLICT ...`, index
  * methods, plain `KEY`/`INDEX` items and the table options after the closing parenthesis (`ENGINE=InnoDB`,
- * `WITHOUT ROWID`) are blanked; `UNIQUE KEY name (...)` is a `UNIQUE (...)`; `enum(...)` is a `text`.
+ * `WITHOUT ROWID`, `PARTITION BY ...`) are blanked; `UNIQUE KEY name (...)` is a `UNIQUE (...)`; `enum(...)` is a `text`.
  * `ALTER COLUMN ... TYPE t USING expr` loses its `USING` (the new type is what matters here).
  */
 export function foreignDialect(text: string): string {
@@ -123,11 +123,12 @@ export function foreignDialect(text: string): string {
   });
   // `, KEY name (a, b)`, `, INDEX name (a)`, `, FULLTEXT KEY ...`: an index, no constraint.
   each(/,\s*(?:(?:fulltext|spatial)\s+)?(?:key|index)\b\s*(?:(?:"[^"]*"|\w+)\s*)?\((?:[^()]|\([^()]*\))*\)/gi, (x) => blankRange(x.index, x.index + x[0].length));
-  // Table options after the column list: `) ENGINE=InnoDB ...`, `) WITHOUT ROWID`, `) STRICT`.
+  // Table options after the column list: `) ENGINE=InnoDB ...`, `) WITHOUT ROWID`, `) STRICT`, and
+  // PostgreSQL's `) PARTITION BY HASH (id)`, whose own parentheses do not end the column list.
   if (/^\s*create\s+(?:temporary\s+|temp\s+)?table\b/i.test(m)) {
     let depth = 0;
     let close = -1;
-    for (let i = 0; i < m.length; i++) {
+    for (let i = 0; i < m.length && close === -1; i++) {
       if (m[i] === '(') depth++;
       else if (m[i] === ')' && --depth === 0) close = i;
     }

@@ -1,6 +1,7 @@
 import type * as TsMorph from 'ts-morph';
 import type { Node, ObjectLiteralExpression, PropertyDeclaration, SourceFile } from 'ts-morph';
 import { emptyFacts } from '../engine';
+import { pendingName } from '../pendingNames';
 import { AnnotationFact, FileFacts, ImportFact, Span } from '../types';
 
 /** The ts-morph module, handed in by the host so the core never loads the compiler itself. */
@@ -74,8 +75,9 @@ export class TsFile {
     const { Node: N } = this.tm;
     if (N.isIdentifier(e)) {
       const name = e.getText();
+      // A destructured `const { TableUser } = require(...)` is an import, not a constant of this file.
       const decl = this.sf.getVariableDeclaration(name);
-      if (decl) {
+      if (decl && N.isIdentifier(decl.getNameNode())) {
         if (decl.getVariableStatement()?.getDeclarationKind() !== 'const') return undefined;
         const v = this.literal(this.unwrap(decl.getInitializer()));
         return v ? { value: v.value, span: this.span(e) } : undefined;
@@ -83,12 +85,28 @@ export class TsFile {
       return this.importOf(name) ? { imported: name, span: this.span(e) } : undefined;
     }
     if (N.isPropertyAccessExpression(e) && N.isIdentifier(e.getExpression())) {
-      const en = this.sf.getEnum(e.getExpression().getText());
+      const holder = e.getExpression().getText();
+      const en = this.sf.getEnum(holder);
+      const local = this.sf.getVariableDeclaration(holder);
+      if (!en && (!local || !N.isIdentifier(local.getNameNode())) && this.importOf(holder)) {
+        // A member of an imported enum or namespace (`FieldNameUser.id`): only the index knows its value.
+        return { imported: `${holder}.${e.getName()}`, span: this.span(e) };
+      }
       const member = en?.getMember(e.getName());
       const v = this.literal(member?.getInitializer());
       return v ? { value: v.value, span: this.span(e) } : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * A name that is the value of another file's constant, as facts hold it until the index puts the value
+   * in place (see `pendingNames.ts`).
+   */
+  pending(constant: string): string {
+    const list = (this.facts.pendingConsts ??= []);
+    if (!list.includes(constant)) list.push(constant);
+    return pendingName(constant);
   }
 
   /** The file's top-level string constants (`export const TableShelf = 'shelf'`), which other files may import. */
@@ -98,6 +116,13 @@ export class TsFile {
       for (const d of st.getDeclarations()) {
         const v = this.literal(this.unwrap(d.getInitializer()));
         if (v && this.tm.Node.isIdentifier(d.getNameNode())) this.facts.constants[d.getName()] = v.value;
+      }
+    }
+    // Enum members with string values, as other files name them: `FieldNameUser.id`.
+    for (const en of this.sf.getEnums()) {
+      for (const m of en.getMembers()) {
+        const v = this.literal(m.getInitializer());
+        if (v) this.facts.constants[`${en.getName()}.${m.getName()}`] = v.value;
       }
     }
   }
@@ -269,6 +294,21 @@ export class TsFile {
       }
       if (spec.startsWith('.')) for (const i of this.facts.imports.slice(before)) this.relativeLocals.add(i.local);
     }
+    // Re-exports (`export * from './user'`, `export { TableUser } from './user'`): a barrel file leads on.
+    for (const d of this.sf.getExportDeclarations()) {
+      const spec = d.getModuleSpecifierValue();
+      if (spec === undefined) continue;
+      const module = this.resolveSpecifier(spec);
+      const list = (this.facts.reexports ??= []);
+      if (!d.hasNamedExports()) {
+        if (!d.getNamespaceExport()) list.push({ module });
+        continue;
+      }
+      for (const x of d.getNamedExports()) {
+        const as = x.getAliasNode()?.getText();
+        list.push({ module, name: x.getName(), ...(as ? { as } : {}) });
+      }
+    }
     // CommonJS: `const { User } = require('./user')`, `const User = require('./user')`.
     for (const st of this.sf.getVariableStatements()) {
       for (const decl of st.getDeclarations()) {
@@ -292,22 +332,27 @@ export class TsFile {
     }
   }
 
-  /**
-   * A module specifier as a dotted module path, so the index finds the file: `./user` in
-   * `src/entities/post.ts` is `src.entities.user`; a package (`typeorm`, `drizzle-orm/pg-core`) stays as is.
-   */
+  /** A module specifier as a dotted module path (see `resolveSpecifier`). */
   resolveSpecifier(spec: string): string {
-    if (!spec.startsWith('.')) return spec;
-    const dir = this.facts.file.replace(/\\/g, '/').split('/').slice(0, -1);
-    for (const part of spec.replace(/\.[cm]?[jt]sx?$/, '').split('/')) {
-      if (part === '.' || part === '') continue;
-      if (part === '..') dir.pop();
-      else dir.push(part);
-    }
-    // `./models/index` is the folder's module, as `moduleFromPath` names `models/index.ts`.
-    if (dir[dir.length - 1] === 'index') dir.pop();
-    return dir.join('.');
+    return resolveSpecifier(this.facts.file, spec);
   }
+}
+
+/**
+ * A module specifier as a dotted module path, so the index finds the file: `./user` in
+ * `src/entities/post.ts` is `src.entities.user`; a package (`typeorm`, `drizzle-orm/pg-core`) stays as is.
+ */
+export function resolveSpecifier(file: string, spec: string): string {
+  if (!spec.startsWith('.')) return spec;
+  const dir = file.replace(/\\/g, '/').split('/').slice(0, -1);
+  for (const part of spec.replace(/\.[cm]?[jt]sx?$/, '').split('/')) {
+    if (part === '.' || part === '') continue;
+    if (part === '..') dir.pop();
+    else dir.push(part);
+  }
+  // `./models/index` is the folder's module, as `moduleFromPath` names `models/index.ts`.
+  if (dir[dir.length - 1] === 'index') dir.pop();
+  return dir.join('.');
 }
 
 /** TypeORM's `camelCase` (util/StringUtils): `user_id` → `userId`, as its default join column names are made. */

@@ -3,6 +3,7 @@ import type { SourceDialect } from '../engine';
 import { FileFacts } from '../types';
 import { TsFile, TsMorphModule } from './context';
 import { readDrizzle } from './drizzle';
+import { scanTsConstants } from './constantsScan';
 import { readEmbeddedSql } from './embeddedSql';
 import { readKnex } from './knex';
 import { readSequelize } from './sequelize';
@@ -74,6 +75,8 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
     extensions: TYPESCRIPT_EXTENSIONS,
     // A knexfile imports nothing, but its `client` says which database the project runs on.
     isCandidate: (file, text) => (isTypeScriptCandidate(text) || isKnexfile(file)) && !isMinified(file, text),
+    // Constants shared with migrations live in files that use no ORM: read without the compiler.
+    constantsOnly: (file, text) => (isMinified(file, text) ? undefined : scanTsConstants(file, text)),
     extract(file: string, text: string): FileFacts {
       tm ??= load();
       project ??= new tm.Project({

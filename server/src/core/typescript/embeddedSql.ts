@@ -1,7 +1,7 @@
 import type { Node } from 'ts-morph';
 import { extractSql } from '../sql/extract';
 import { splitStatements } from '../sql/split';
-import { FileFacts, MigrationOp, Span } from '../types';
+import { FileFacts, MigrationOp, NameExpr, Span } from '../types';
 import { TsFile } from './context';
 import { upFunction } from './knex';
 
@@ -21,7 +21,14 @@ const DDL = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*(?:create|alter|drop)\s+(?:(?:gl
 /** The longest literal read as SQL: a migration's statements, not a bundled grammar or a dump. */
 const MAX_LITERAL = 256 * 1024;
 
-/** Stands for a `${...}` FK Guard cannot read; a statement holding one is left unread. */
+/**
+ * Stands for a `${...}` FK Guard cannot read. Inside a quoted name (`"${t}"`, `` `${t}` ``, `[${t}]`) it can only
+ * be (part of) a name: the statement is read with it in place, and whatever it names is then left unknown
+ * (see `forgetHoles`), so in `alter table "${t}" add constraint "${c}" foreign key ("userId") references
+ * "users" ("id")` the target is still checked, the source column's type is not. Anywhere else it may hold
+ * any SQL (`${sql.raw(...)}`): the statement is left unread, and each foreign key it spells is counted as
+ * unchecked.
+ */
 const HOLE = 'fkguard_hole';
 
 /**
@@ -34,7 +41,7 @@ interface Cooked {
   from: number[];
   to: number[];
   /** Ranges of `text` that stand for substitutions FK Guard could not resolve. */
-  holes: Span[];
+  holes: Array<Span & { quoted: boolean }>;
 }
 
 /**
@@ -86,7 +93,10 @@ export function readEmbeddedSql(f: TsFile): void {
     if (lit.getEnd() - lit.getStart() > MAX_LITERAL) continue;
     const cooked = cook(f, lit);
     if (!cooked || !DDL.test(cooked.text)) continue;
-    const read = extractSql(f.facts.file, withoutHoles(cooked), migration);
+    const { text, unread } = withoutHoles(cooked);
+    const read = extractSql(f.facts.file, text, migration);
+    if (cooked.holes.length > 0) forgetHoles(read, cooked);
+    for (const st of unread) countUnread(read, st, migration);
     merge(f, read, cooked, lit.getStart(), migration);
   }
 }
@@ -145,14 +155,18 @@ function cook(f: TsFile, lit: Node): Cooked | undefined {
     const start = out.text.length;
     const text = value ?? HOLE;
     for (const ch of text) for (let k = 0; k < ch.length; k++) push(out, ch[k], from, to);
-    if (value === undefined) out.holes.push({ start, end: out.text.length });
+    if (value === undefined) out.holes.push({ start, end: out.text.length, quoted: false });
     const raw = literal.getText();
     decode(raw.slice(1, N.isTemplateTail(literal) ? -1 : -2), literal.getStart() + 1, out);
   }
   return out;
 }
 
-/** A string constant of this file: `const users = 'users'` at the top level, or a literal written in place. */
+/**
+ * A string constant of this file: `const users = 'users'` at the top level, a literal written in place, or a
+ * local variable whose last write before the literal, on every path to it, is a string literal (`let t;
+ * t = "integrations"; await q.query(\`alter table "${t}" …\`)`, sequelize-cli migrations written this way).
+ */
 function constantString(f: TsFile, expr: Node): string | undefined {
   const { Node: N } = f.tm;
   const e = f.unwrap(expr);
@@ -160,8 +174,66 @@ function constantString(f: TsFile, expr: Node): string | undefined {
   if (direct) return direct.value;
   if (!e || !N.isIdentifier(e)) return undefined;
   const decl = f.sf.getVariableDeclaration(e.getText());
-  if (!decl || decl.getVariableStatement()?.getDeclarationKind() !== 'const') return undefined;
-  return f.literal(f.unwrap(decl.getInitializer()))?.value;
+  if (decl && N.isIdentifier(decl.getNameNode()) && decl.getVariableStatement()?.getDeclarationKind() === 'const') {
+    return f.literal(f.unwrap(decl.getInitializer()))?.value;
+  }
+  return localValue(f, e);
+}
+
+/**
+ * The value a local variable holds where `use` reads it, found by walking back through the statements
+ * before it, then those before each enclosing statement, up to the function's start: the nearest write
+ * decides. Only a plain `x = 'text'` or `let x = 'text'` gives a value; any other write on the way (in a
+ * branch, a loop, a callback, `x += …`) leaves it unknown, and so does a loop around the use that writes it,
+ * or a function anywhere inside the enclosing one that writes it.
+ */
+function localValue(f: TsFile, use: Node): string | undefined {
+  const { Node: N } = f.tm;
+  const name = use.getText();
+  const fn = use.getFirstAncestor((a) => N.isFunctionLikeDeclaration(a) || N.isArrowFunction(a) || N.isFunctionExpression(a));
+  if (!fn) return undefined;
+  const writes = (n: Node): boolean => {
+    let found = false;
+    f.walk(n, (d) => {
+      if (N.isBinaryExpression(d) && d.getLeft().getText() === name && /=$/.test(d.getOperatorToken().getText()) && !/^[=!<>]=?=$/.test(d.getOperatorToken().getText())) found = true;
+      else if ((N.isPrefixUnaryExpression(d) || N.isPostfixUnaryExpression(d)) && d.getOperand().getText() === name) found = true;
+      return found ? 'stop' : undefined;
+    });
+    return found;
+  };
+  // A nested function that writes the variable may run at any time.
+  let nestedWrite = false;
+  f.walk(fn, (d) => {
+    if ((N.isArrowFunction(d) || N.isFunctionExpression(d) || N.isFunctionDeclaration(d)) && writes(d)) nestedWrite = true;
+    return nestedWrite ? 'stop' : undefined;
+  });
+  if (nestedWrite) return undefined;
+  let cur: Node = use;
+  while (cur !== fn) {
+    const parent = cur.getParent();
+    if (!parent) return undefined;
+    if ((N.isForStatement(parent) || N.isForOfStatement(parent) || N.isForInStatement(parent) || N.isWhileStatement(parent) || N.isDoStatement(parent)) && writes(parent)) return undefined;
+    if (N.isBlock(parent) || N.isSourceFile(parent)) {
+      const statements = parent.getStatements();
+      for (let i = statements.indexOf(cur as never) - 1; i >= 0; i--) {
+        const st = statements[i];
+        if (N.isVariableStatement(st)) {
+          const d = st.getDeclarations().find((x) => x.getName() === name);
+          if (d) return f.literal(f.unwrap(d.getInitializer()))?.value;
+        }
+        if (N.isExpressionStatement(st)) {
+          const x = f.unwrap(st.getExpression());
+          if (x && N.isBinaryExpression(x) && x.getOperatorToken().getText() === '=' && x.getLeft().getText() === name) {
+            const v = f.literal(f.unwrap(x.getRight()));
+            return v && !writes(x.getRight()) ? v.value : undefined;
+          }
+        }
+        if (writes(st)) return undefined;
+      }
+    }
+    cur = parent;
+  }
+  return undefined;
 }
 
 function push(out: Cooked, ch: string, from: number, to: number): void {
@@ -223,16 +295,93 @@ function decode(raw: string, base: number, out: Cooked): void {
   }
 }
 
-/** The text with every statement that holds an unresolved substitution blanked (newlines kept). */
-function withoutHoles(c: Cooked): string {
-  if (c.holes.length === 0) return c.text;
-  let text = c.text;
-  for (const s of splitStatements(c.text)) {
-    const end = s.start + s.text.length;
-    if (!c.holes.some((h) => h.start < end && h.end > s.start)) continue;
-    text = text.slice(0, s.start) + s.text.replace(/[^\n]/g, ' ') + text.slice(end);
+/**
+ * The text with every statement that holds an unresolved substitution outside a quoted name blanked
+ * (newlines kept), and those statements. A hole is quoted when the name around it opens and closes with
+ * the same quote, with only name characters between.
+ */
+function withoutHoles(c: Cooked): { text: string; unread: Array<{ start: number; text: string }> } {
+  if (c.holes.length === 0) return { text: c.text, unread: [] };
+  for (const h of c.holes) {
+    const before = /(["`[])[\w$]*$/.exec(c.text.slice(Math.max(0, h.start - 64), h.start));
+    const close = before ? ({ '"': '"', '`': '`', '[': ']' } as Record<string, string>)[before[1]] : undefined;
+    const after = c.text.slice(h.end, h.end + 64);
+    h.quoted = close !== undefined && new RegExp(`^[\\w$]*\\${close}`).test(after);
   }
-  return text;
+  let text = c.text;
+  const unread: Array<{ start: number; text: string }> = [];
+  for (const st of splitStatements(c.text)) {
+    const end = st.start + st.text.length;
+    if (!c.holes.some((h) => !h.quoted && h.start < end && h.end > st.start)) continue;
+    unread.push(st);
+    text = text.slice(0, st.start) + st.text.replace(/[^\n]/g, ' ') + text.slice(end);
+  }
+  return { text, unread };
+}
+
+/**
+ * A statement left unread still counts: each `references` in it is a foreign key FK Guard saw and could not
+ * check, counted as unchecked (a reference whose target is computed at run time).
+ */
+function countUnread(read: FileFacts, st: { start: number; text: string }, migration: boolean): void {
+  for (const m of st.text.matchAll(/\breferences\b/gi)) {
+    const start = st.start + m.index!;
+    read.references.push({
+      form: 'string',
+      target: { kind: 'dynamic', text: st.text.trim().replace(/\s+/g, ' ').split(HOLE).join('${…}').slice(0, 80) },
+      span: { start, end: start + m[0].length },
+      source: {},
+      context: migration ? 'migration' : 'core',
+    });
+  }
+}
+
+/**
+ * Leaves unknown whatever a substitution FK Guard could not read names: a table so named is no table (it
+ * is never added), a column so named is left out (its table counts as incomplete), an operation naming one
+ * is dropped, a reference's target or source so named is computed at run time (the reference is counted as
+ * unchecked, or checked without its source's type). A statement with a hole that does not parse costs
+ * nothing: its text was never the SQL that runs, so its error is dropped.
+ */
+function forgetHoles(read: FileFacts, c: Cooked): void {
+  const has = (v: string | undefined) => v !== undefined && v.includes(HOLE);
+  const dyn = (text: string): NameExpr => ({ kind: 'dynamic', text: text.split(HOLE).join('${…}') });
+  const holed = splitStatements(c.text).filter((st) => c.holes.some((h) => h.start < st.start + st.text.length && h.end > st.start));
+  read.errors = read.errors.filter((e) => !holed.some((st) => e.span.start < st.start + st.text.length && e.span.end >= st.start));
+  for (const t of read.tables) {
+    if (t.name.kind === 'literal' && has(t.name.value)) t.name = dyn(t.name.value);
+    const lost = t.columns.find((col) => has(col.name));
+    if (lost) {
+      t.unreadColumn = `\`${lost.name.split(HOLE).join('${…}')}\``;
+      t.columns = t.columns.filter((col) => !has(col.name));
+    }
+    t.keys = t.keys.filter((k) => !k.some(has));
+  }
+  for (const r of read.references) {
+    if (r.target?.kind === 'literal' && has(r.target.value)) r.target = dyn(r.target.value);
+    if (r.table?.kind === 'literal' && has(r.table.value)) r.table = dyn(r.table.value);
+    if (has(r.column)) r.column = undefined;
+    if (r.composite?.some(has)) r.composite = r.composite.map((x) => (has(x) ? '' : x));
+    if (r.source.table?.kind === 'literal' && has(r.source.table.value)) r.source.table = dyn(r.source.table.value);
+    if (has(r.source.column)) r.source.column = undefined;
+  }
+  if (!read.migration) return;
+  const kept: MigrationOp[] = [];
+  const moved = new Map<number, number>();
+  read.migration.ops.forEach((op, i) => {
+    const o = op as Record<string, unknown>;
+    const names = [o.table, o.column, o.newName, o.from, o.to, ...(op.op === 'add_column' ? [op.column.name] : []), ...(op.op === 'add_key' ? op.columns : [])];
+    if (names.some((n) => typeof n === 'string' && has(n))) return;
+    moved.set(i, kept.length);
+    kept.push(op);
+  });
+  read.migration.ops = kept;
+  for (const r of read.references) {
+    if (r.migrationOp === undefined) continue;
+    let i = r.migrationOp;
+    while (i >= 0 && !moved.has(i)) i--;
+    r.migrationOp = i >= 0 ? moved.get(i)! : 0;
+  }
 }
 
 /** Moves every span of `read` (offsets in the literal's text) to where it is written in the file. */

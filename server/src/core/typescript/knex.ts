@@ -76,11 +76,10 @@ function schemaCall(f: TsFile, call: CallExpression, ops: MigrationOp[]): void {
   const schema = withSchema(f, callee.getExpression());
   const written = f.constantName(args[0]);
   if (!written) return;
-  // A name imported from another file is known to the index only: a new table can wait for it, but an
-  // operation on an existing table needs its name now, and is left unread.
-  const name = 'value' in written ? written : undefined;
-  const tableExpr: NameExpr = name ? { kind: 'literal', value: name.value } : { kind: 'const', name: (written as { imported: string }).imported };
-  if (!name && method !== 'createTable' && method !== 'createTableIfNotExists') return;
+  // A name imported from another file is known to the index only: a new table's name is a constant the
+  // index resolves, an operation's a pending name it puts in place (see `pendingNames.ts`).
+  const name = 'value' in written ? written : { value: f.pending(written.imported) };
+  const tableExpr: NameExpr = 'value' in written ? { kind: 'literal', value: written.value } : { kind: 'const', name: written.imported };
   const position = ops.length;
   const firstRef = f.facts.references.length;
   switch (method) {
@@ -137,8 +136,7 @@ function withSchema(f: TsFile, receiver: Node): string | undefined {
  * In `createTable` columns go into `table`; in `alterTable` each becomes an operation.
  */
 function tableBuilder(f: TsFile, cb: Node | undefined, tableExpr: NameExpr, schema: string | undefined, table: CoreTableFact | undefined, ops: MigrationOp[] | undefined): void {
-  // Operations (`alterTable`) are only read for a name known here (see `schemaCall`).
-  const tableName = tableExpr.kind === 'literal' ? tableExpr.value : '';
+  const tableName = tableExpr.kind === 'literal' ? tableExpr.value : tableExpr.kind === 'const' ? f.pending(tableExpr.name) : '';
   const { Node: N } = f.tm;
   const fn = f.unwrap(cb);
   if (!fn || !(N.isArrowFunction(fn) || N.isFunctionExpression(fn))) return;
@@ -154,7 +152,7 @@ function tableBuilder(f: TsFile, cb: Node | undefined, tableExpr: NameExpr, sche
     const [head, ...rest] = chain.calls;
     const lit = (n: Node | undefined) => {
       const c = f.constantName(n);
-      return c && 'value' in c ? c.value : undefined;
+      return c && ('value' in c ? c.value : f.pending(c.imported));
     };
     const names = (n: Node | undefined): string[] => {
       const one = lit(n);
@@ -229,7 +227,7 @@ function foreignKeys(f: TsFile, calls: ChainCall[], locals: string[], source: (c
   const remotes = refArg && N.isArrayLiteralExpression(refArg) ? refArg.getElements() : [refArg];
   const valueOf = (n: Node | undefined) => {
     const c = f.constantName(n);
-    return c && 'value' in c ? c.value : undefined;
+    return c && ('value' in c ? c.value : f.pending(c.imported));
   };
   let added = 0;
   remotes.forEach((r, k) => {
@@ -306,7 +304,8 @@ function foreignKeys(f: TsFile, calls: ChainCall[], locals: string[], source: (c
 /** `t.increments()`, `t.integer('user_id')`, `t.string('email', 120)`, `t.specificType('ip', 'inet')`. */
 function columnBuilder(f: TsFile, head: ChainCall): ColumnFact | undefined {
   const written = f.constantName(head.args[0]);
-  const nameLit = written && 'value' in written ? written : undefined;
+  // A name imported from another file is a pending name the index puts in place.
+  const nameLit = written && ('value' in written ? written : { value: f.pending(written.imported), span: written.span });
   const num = (k: number) => f.numberText(head.args[k]);
   let type: SqlType | undefined;
   let primaryKey = false;
@@ -385,7 +384,5 @@ function columnBuilder(f: TsFile, head: ChainCall): ColumnFact | undefined {
     span,
     style: head.name === 'specificType' ? undefined : 'knex',
   };
-  // A name imported from another file is unknown here: the column is left out (as any unreadable name).
-  if (written && !nameLit) return undefined;
   return { name, type: fact, primaryKey, unique: false, span: nameLit?.span ?? f.span(head.node) };
 }

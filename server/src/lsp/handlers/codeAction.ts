@@ -49,13 +49,21 @@ export function codeActions(params: CodeActionParams, ctx: CodeActionContext): C
   }
   if (only && wants(only, FixAllKind)) {
     const fixAll = fixAllAction(params.textDocument.uri, ctx);
-    if (fixAll) actions.push(fixAll);
+    if (fixAll) actions.push({ title: fixAll.title, kind: fixAll.kind, edit: fixAll.edit });
+  }
+  // As ESLint does: where a fix is on offer and the file has more than one, the quick-fix menu also fixes them
+  // all, so nobody has to find "Source Action…". It is the same edit as the source action, under another kind.
+  if (actions.some((a) => a.kind === CodeActionKind.QuickFix)) {
+    const fixAll = fixAllAction(params.textDocument.uri, ctx);
+    if (fixAll && fixAll.fixes > 1) {
+      actions.push({ title: 'Fix all FK Guard problems in this file', kind: CodeActionKind.QuickFix, edit: fixAll.edit });
+    }
   }
   return actions;
 }
 
 /** All preferred fixes of a document at once; a fix that overlaps one already taken waits for the next run. */
-export function fixAllAction(uri: string, ctx: CodeActionContext): CodeAction | undefined {
+export function fixAllAction(uri: string, ctx: CodeActionContext): (CodeAction & { fixes: number }) | undefined {
   const chosen: FixData['fixes'] = [];
   const taken = new Map<string, Array<{ start: number; end: number; key: string }>>();
   const diagnostics = ctx.currentDiagnostics(uri).filter((d) => d.source === SOURCE);
@@ -82,6 +90,7 @@ export function fixAllAction(uri: string, ctx: CodeActionContext): CodeAction | 
     title: chosen.length === 1 ? `Fix FK Guard problem: ${chosen[0].title}` : `Fix all ${chosen.length} FK Guard problems`,
     kind: FixAllKind,
     edit,
+    fixes: chosen.length,
   };
 }
 
