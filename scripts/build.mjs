@@ -19,6 +19,8 @@ const entries = [
   { in: 'server/src/host/factsWorker.ts', out: 'facts-worker.js', external: ['ts-morph'] },
   { in: 'server/src/lsp/main.ts', out: 'server.js', external: ['ts-morph'] },
   { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
+  // The diagram's script runs in a webview (a browser): one self-contained file with dagre inside, no network.
+  { in: 'client/webview/diagram.ts', out: 'diagram.js', platform: 'browser', format: 'iife', minify: true, sourcemap: false },
 ].filter((e) => existsSync(join(root, e.in)));
 entries.push({ in: require.resolve('ts-morph'), out: 'ts-morph.js', minify: true, sourcemap: false });
 
@@ -45,16 +47,20 @@ await Promise.all(
       entryPoints: [e.in.startsWith('/') ? e.in : join(root, e.in)],
       outfile: join(dist, e.out),
       bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
+      platform: e.platform ?? 'node',
+      target: e.platform === 'browser' ? 'es2022' : 'node20',
+      format: e.format ?? 'cjs',
       sourcemap: e.sourcemap ?? true,
       minify: e.minify ?? false,
       external: e.external ?? [],
       // web-tree-sitter is an ES module that finds itself through `import.meta.url`, which a CommonJS bundle
       // lacks (esbuild leaves it undefined and Parser.init fails); give it this bundle's own URL.
-      define: { 'import.meta.url': '__bundleUrl', __FKGUARD_CODE_KEY__: JSON.stringify(codeKey) },
-      banner: { js: "const __bundleUrl = require('url').pathToFileURL(__filename).href;" },
+      ...(e.platform === 'browser'
+        ? {}
+        : {
+            define: { 'import.meta.url': '__bundleUrl', __FKGUARD_CODE_KEY__: JSON.stringify(codeKey) },
+            banner: { js: "const __bundleUrl = require('url').pathToFileURL(__filename).href;" },
+          }),
       logLevel: 'warning',
     }),
   ),

@@ -6,12 +6,13 @@ import { LanguageClient, LanguageClientOptions, LogMessageNotification, MessageT
 import {
   ScanWorkspaceMethod,
   ScanWorkspaceResult,
-  SchemaIndexMethod,
-  SchemaIndexResult,
+  SchemaGraphMethod,
+  SchemaGraphResult,
   StatusNotificationMethod,
   StatusParams,
 } from '../../server/src/lsp/protocol';
-import { renderSchemaIndex } from './schemaIndexView';
+import { DiagramPanel } from './diagram';
+import { SchemaTreeProvider } from './schemaView';
 
 /**
  * The documents the server checks. TypeScript and JavaScript files are sent too; the server reads only those that
@@ -31,6 +32,8 @@ const DOCUMENT_SELECTOR: Array<{ language: string } | { pattern: string }> = [
 export interface FkGuardApi {
   client(): LanguageClient | undefined;
   lastStatus(): StatusParams | undefined;
+  schemaView(): { provider: SchemaTreeProvider; view: vscode.TreeView<unknown> };
+  diagram(): DiagramPanel | undefined;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FkGuardApi> {
@@ -40,7 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
   status.name = 'FK Guard';
   status.text = '$(sync~spin) FK Guard: indexing…';
   status.busy = true;
-  status.command = { title: 'Show Schema Index', command: 'fkguard.showSchemaIndex' };
+  status.command = { title: 'Show Schema', command: 'fkguard.showSchemaIndex' };
   context.subscriptions.push(output, status);
 
   let client: LanguageClient | undefined;
@@ -70,7 +73,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
       synchronize: { configurationSection: 'fkguard' },
     };
     client = new LanguageClient('fkguard', 'FK Guard', serverOptions, clientOptions);
-    context.subscriptions.push(client.onNotification(StatusNotificationMethod, showStatus));
+    context.subscriptions.push(
+      client.onNotification(StatusNotificationMethod, (s: StatusParams) => {
+        showStatus(s);
+        onStatus(s);
+      }),
+    );
     // The library writes the server's log messages as plain lines; this keeps their level (it replaces the
     // library's handler, which is registered first).
     context.subscriptions.push(
@@ -91,6 +99,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
     if (!client || !client.isRunning()) throw new Error('The FK Guard server is not running; try "FK Guard: Restart Server".');
     return client;
   };
+
+  const loadGraph = async (): Promise<SchemaGraphResult | undefined> => {
+    if (!client || !client.isRunning()) return undefined;
+    return client.sendRequest<SchemaGraphResult>(SchemaGraphMethod, {});
+  };
+  const schema = new SchemaTreeProvider(loadGraph);
+  const schemaView = vscode.window.createTreeView('fkguard.schema', { treeDataProvider: schema, showCollapseAll: true });
+  let diagram: DiagramPanel | undefined;
+  // The tree asks again once an index has settled, not on every keystroke's status.
+  let wasReady = false;
+  const onStatus = (s: StatusParams) => {
+    const ready = s.state === 'ready';
+    if (ready && !wasReady) schema.refresh();
+    wasReady = ready;
+  };
+  context.subscriptions.push(schemaView);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('fkguard.scanWorkspace', async (options?: { quiet?: boolean }) => {
@@ -113,11 +137,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
       }
       return result;
     }),
+    // The old command now opens the Schema view (and still answers with the data, for scripts and tests).
     vscode.commands.registerCommand('fkguard.showSchemaIndex', async () => {
-      const index = await requireClient().sendRequest<SchemaIndexResult>(SchemaIndexMethod, {});
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderSchemaIndex(index, vscode.workspace.asRelativePath) });
-      await vscode.window.showTextDocument(doc, { preview: true });
-      return index;
+      await vscode.commands.executeCommand('fkguard.schema.focus');
+      schema.refresh();
+      return schema.data();
+    }),
+    vscode.commands.registerCommand('fkguard.refreshSchema', () => schema.refresh()),
+    vscode.commands.registerCommand('fkguard.filterSchema', async () => {
+      const text = await vscode.window.showInputBox({
+        title: 'FK Guard: Filter the Schema view',
+        prompt: 'Tables whose name, or one of whose columns, contains this text. Empty shows every table.',
+        value: schema.filter,
+      });
+      if (text === undefined) return;
+      schema.setFilter(text);
+      schemaView.description = schema.filter ? `filter: ${schema.filter}` : undefined;
+      void vscode.commands.executeCommand('setContext', 'fkguard.schemaFiltered', !!schema.filter);
+    }),
+    vscode.commands.registerCommand('fkguard.clearSchemaFilter', () => {
+      schema.setFilter('');
+      schemaView.description = undefined;
+      void vscode.commands.executeCommand('setContext', 'fkguard.schemaFiltered', false);
+    }),
+    vscode.commands.registerCommand('fkguard.showDiagram', async (uri?: vscode.Uri) => {
+      const graph = await loadGraph();
+      if (!graph) throw new Error('The FK Guard server is not running; try "FK Guard: Restart Server".');
+      const focus = uri ?? vscode.window.activeTextEditor?.document.uri;
+      diagram = DiagramPanel.show(context.extensionUri, graph, focus?.toString(), loadGraph);
+      return diagram;
     }),
     vscode.commands.registerCommand('fkguard.restartServer', async () => {
       output.info('Restarting the FK Guard server.');
@@ -136,7 +184,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
     output.error(`FK Guard: the server did not start: ${err instanceof Error ? err.message : String(err)}`);
     showStatus({ state: 'error', message: 'The server did not start; see the output.', tables: 0, references: 0, problems: 0 });
   }
-  return { client: () => client, lastStatus: () => lastStatus };
+  return {
+    client: () => client,
+    lastStatus: () => lastStatus,
+    schemaView: () => ({ provider: schema, view: schemaView as vscode.TreeView<unknown> }),
+    diagram: () => (diagram?.disposed ? undefined : diagram),
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -16,11 +16,23 @@ const artifacts = join(repo, 'out', 'e2e');
 
 // playwright-core lives in test/e2e/node_modules, which only install.sh creates; typing the little we use keeps
 // `tsc -b` working on a clone where it is absent.
+interface Locator {
+  count(): Promise<number>;
+  first(): Locator & { getAttribute(name: string): Promise<string | null>; textContent(): Promise<string | null> };
+  allTextContents(): Promise<string[]>;
+  click(options?: { timeout?: number }): Promise<void>;
+  screenshot(options: { path: string }): Promise<unknown>;
+}
+interface Frame {
+  url(): string;
+  locator(selector: string): Locator;
+}
 interface Page {
   goto(url: string): Promise<unknown>;
+  frames(): Frame[];
   waitForSelector(selector: string, options?: { timeout?: number; state?: string }): Promise<unknown>;
   keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void> };
-  locator(selector: string): { count(): Promise<number>; first(): { getAttribute(name: string): Promise<string | null>; textContent(): Promise<string | null> }; allTextContents(): Promise<string[]> };
+  locator(selector: string): Locator;
   screenshot(options: { path: string }): Promise<unknown>;
   exposeFunction(name: string, fn: (...args: unknown[]) => unknown): Promise<void>;
   on(event: 'console', fn: (msg: { text(): string }) => void): void;
@@ -249,6 +261,102 @@ async function browserQuickFix(editor: Editor, scratch: string): Promise<void> {
   }
 }
 
+/** Opens a file by Ctrl+P as a person does. */
+async function quickOpen(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
+  await page.keyboard.type(name, { delay: 20 });
+  await until(`${name} in quick open`, async () => (await page.locator('.quick-input-list .monaco-list-row').count()) > 0, 20000);
+  await page.keyboard.press('Enter');
+}
+
+/** Runs a command from the command palette by its title. */
+async function command(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
+  await page.keyboard.type(title, { delay: 10 });
+  await until(`"${title}" in the command palette`, async () => (await page.locator(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`).count()) > 0, 20000);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * (4) First contact as a person: the rule code in the Problems panel opens the rule's page; the settings editor
+ * titles read "Dialect", not "Fkguard: Dialect"; the Schema view in the Explorer; the diagram in its webview.
+ * Screenshots go to out/e2e/ (the README's come from here).
+ */
+async function browserSchemaAndDiagram(editor: Editor, scratch: string): Promise<void> {
+  const context = await browser(join(scratch, 'schema'));
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    mkdirSync(artifacts, { recursive: true });
+    await page.goto(`http://127.0.0.1:${editor.port}/?folder=${encodeURIComponent(editor.workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await quickOpen(page, 'orders.py');
+    await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60000 });
+
+    // The rule link: Problems panel, click the code, the rule's page opens in an editor.
+    await page.keyboard.press('Control+Shift+M');
+    await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 20000 });
+    await page.locator('.markers-panel a:has-text("unknown-table")').first().click({ timeout: 20000 });
+    await page.waitForSelector('.tabs-container .tab[aria-label*="unknown-table.md"]', { timeout: 20000 });
+    await page.waitForSelector('.monaco-editor .view-lines:has-text("FK Guard rule")', { timeout: 20000 });
+    console.log('  rule link: the Problems panel opened dist/rules/unknown-table.md');
+
+    // Settings: the titles under FK Guard carry no "Fkguard" prefix, and no dropdown offers null.
+    await page.keyboard.press('Control+,');
+    // Browsed as the table of contents shows it (Extensions › FK Guard), not searched: search results keep the
+    // key's prefix for every extension.
+    await page.waitForSelector('.settings-editor .settings-toc-container', { timeout: 20000 });
+    await page.locator('.settings-toc-container .monaco-list-row[aria-label*="Extensions"]').first().click();
+    await page.waitForSelector('.settings-toc-container .monaco-list-row[aria-label*="FK Guard"]', { timeout: 20000 });
+    await page.locator('.settings-toc-container .monaco-list-row[aria-label*="FK Guard"]').first().click();
+    await page.waitForSelector('.settings-editor .setting-item-label:has-text("Include")', { timeout: 20000 });
+    const titles = (await page.locator('.settings-editor .setting-item-title').allTextContents()).map((t) => t.trim());
+    if (titles.length === 0 || titles.some((t) => /fkguard/i.test(t))) throw new Error(`settings titles: ${JSON.stringify(titles)}`);
+    await page.screenshot({ path: join(artifacts, 'settings.png') });
+    console.log(`  settings: ${titles.length} titles, none says "Fkguard" (${titles.slice(0, 3).join(' | ')} …)`);
+    await page.keyboard.press('Control+W');
+
+    // The Schema view, opened by its command, with the orders table expanded.
+    await quickOpen(page, 'orders.py');
+    await command(page, 'FK Guard: Show Schema');
+    // Room for the view: the Problems panel closes, the folder's file tree folds.
+    await page.keyboard.press('Control+J');
+    await page.locator('.pane-header:has-text("Workspace")').first().click();
+    const row = (label: string) => `.pane-body .monaco-list-row[aria-label^="${label}"]`;
+    await page.waitForSelector(row('orders'), { timeout: 30000 });
+    // A click on a table opens its definition; its twistie opens it in the tree.
+    await page.locator(`${row('orders')} .monaco-tl-twistie`).first().click();
+    await page.waitForSelector(row('Foreign keys'), { timeout: 20000 });
+    await page.locator(`${row('Foreign keys')} .monaco-tl-twistie`).first().click();
+    await page.waitForSelector('.pane-body .monaco-list-row:has-text("user_id → user.id")', { timeout: 20000 });
+    await page.screenshot({ path: join(artifacts, 'schema-view.png') });
+    console.log('  schema view: orders expanded, its broken foreign key listed; screenshot in out/e2e/schema-view.png');
+
+    // The diagram of orders.py: drawn in the webview's frame, the missing table in red.
+    await quickOpen(page, 'orders.py');
+    await command(page, 'FK Guard: Show Diagram');
+    const frame = await until(
+      'the diagram in its webview',
+      async () => {
+        for (const f of page.frames()) if ((await f.locator('svg#diagram g.table.missing').count()) > 0) return f;
+        return undefined;
+      },
+      30000,
+    );
+    const missing = await frame.locator('svg#diagram g.table.missing').allTextContents();
+    if (!missing.some((t) => t.includes('user (missing)'))) throw new Error(`missing tables drawn: ${JSON.stringify(missing)}`);
+    if ((await frame.locator('svg#diagram path.edge.broken').count()) < 1) throw new Error('no broken edge drawn');
+    await page.screenshot({ path: join(artifacts, 'diagram.png') });
+    console.log('  diagram: drawn with the broken reference in red; screenshot in out/e2e/diagram.png');
+  } catch (err) {
+    await context.pages()[0]?.screenshot({ path: join(artifacts, 'first-contact-failure.png') });
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync(codeServer)) throw new Error('code-server is not installed: run bash test/e2e/install.sh');
   let failures = 0;
@@ -256,6 +364,7 @@ async function main(): Promise<void> {
   for (const [name, test, trust] of [
     ['in-host suite (vscode API)', inHostSuite, 'off'],
     ['browser quick fix (Ctrl+. Enter, Ctrl+S)', browserQuickFix, 'off'],
+    ['browser first contact: rule link, settings, Schema view, diagram', browserSchemaAndDiagram, 'off'],
     ['browser in Restricted Mode (an untrusted folder)', restrictedMode, 'restricted'],
   ] as const) {
     if (process.env.FKGUARD_E2E_ONLY && !name.includes(process.env.FKGUARD_E2E_ONLY)) continue;

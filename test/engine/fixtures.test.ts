@@ -160,6 +160,7 @@ describe('engine fixtures', () => {
       it('fixes every file into its expected form, idempotently, leaving code that parses', async () => {
         const { engine, texts } = await loadWorkspace(ws, parseConfig(configRaw, 'config.json').config);
         const withFixes = [...texts.keys()].filter((f) => engine.findings(f).some((x) => x.fixes.some(applied)));
+        const before = new Map(withFixes.map((f) => [f, engine.findings(f)]));
         engine.dispose();
         for (const file of withFixes) {
           const { text } = await fixAll(ws, configRaw, file);
@@ -176,6 +177,17 @@ describe('engine fixtures', () => {
           if (errorsBefore === 0) assert.deepEqual(check.getFacts(file)?.errors ?? [], [], `${file} does not parse after fixes`);
           const again = check.findings(file).flatMap((f) => f.fixes.filter(applied));
           assert.deepEqual(again.map((x) => x.title), [], `${file}: fixes left after fixing`);
+          // The fixed file passes every rule: what is left are only findings that had no fix to apply (a
+          // not-unique target, a suppressed line), never a new one, per rule.
+          const count = (list: Finding[]) => {
+            const m = new Map<string, number>();
+            for (const x of list) if (x.rule !== 'parse-error') m.set(x.rule, (m.get(x.rule) ?? 0) + 1);
+            return m;
+          };
+          const unfixable = count(before.get(file)!.filter((x) => !x.fixes.some(applied)));
+          for (const [rule, n] of count(check.findings(file))) {
+            assert.ok(n <= (unfixable.get(rule) ?? 0), `${file}: ${n} ${rule} after fixing, ${unfixable.get(rule) ?? 0} without a fix before`);
+          }
           check.dispose();
         }
       });

@@ -2,6 +2,7 @@ import { Edit, type Parser, type Tree } from 'web-tree-sitter';
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
+import { ForeignKeyEdge, foreignKeyEdges } from './schemaGraph';
 import { extractPython } from './python/extract';
 import { extractPythonAfterEdit, shiftSpansInPlace } from './python/incremental';
 import { isPythonCandidate, scanConstants, scanImports, setsAlembicLocations } from './python/prefilter';
@@ -10,8 +11,6 @@ import { withSuppressions } from './suppress';
 import { emptyFacts, moduleFromPath } from './facts';
 import { checkFile } from './rules';
 import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
-
-export { emptyFacts } from './facts';
 
 /** What the host hands the engine: a tree-sitter parser with the Python language set. */
 export interface PythonSupport {
@@ -348,6 +347,11 @@ export class Engine {
     }
     const counts = this.counts();
     return { ...counts, unresolved, checked: counts.references - total, unchecked: { total, byReason } };
+  }
+
+  /** Every foreign key as an edge between tables, resolved as the rules resolve it (see `schemaGraph.ts`). */
+  foreignKeys(): ForeignKeyEdge[] {
+    return foreignKeyEdges(this.index, this.facts.values());
   }
 
   dispose(): void {

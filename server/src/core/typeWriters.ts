@@ -1,20 +1,7 @@
 import { writePrismaType } from './prisma/typeWriter';
 import { writeSqlType } from './sql/typeWriter';
 import { TYPESCRIPT_WRITERS } from './typescript/writers';
-import { ColumnFact, FileFacts, TextEdit, TypeFact, TypeFamily } from './types';
-
-/** The type a FK column should have: the referenced column's, as a family and a PostgreSQL spelling. */
-export interface TargetType {
-  family: TypeFamily;
-  sqlType: string;
-}
-
-/**
- * Rewrites a column's type in its own language's idiom (a TypeORM `@Column('uuid')`, a Drizzle `uuid(...)`
- * with its import, a Prisma `String @db.Uuid`), returning the edits and the text written. Undefined when
- * the writer cannot express the target type safely: then no fix is offered.
- */
-export type TypeWriter = (facts: FileFacts, column: ColumnFact, type: TypeFact, target: TargetType) => { edits: TextEdit[]; written: string } | undefined;
+import type { TargetType, TypeWriter } from './types';
 
 /**
  * The writers, by `TypeFact.style`. Each dialect that reads a language other than Python adds its writer

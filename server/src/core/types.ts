@@ -514,6 +514,19 @@ export interface TextEdit {
   newText: string;
 }
 
+/** The type a FK column should have: the referenced column's, as a family and a PostgreSQL spelling. */
+export interface TargetType {
+  family: TypeFamily;
+  sqlType: string;
+}
+
+/**
+ * Rewrites a column's type in its own language's idiom (a TypeORM `@Column('uuid')`, a Drizzle `uuid(...)`
+ * with its import, a Prisma `String @db.Uuid`), returning the edits and the text written. Undefined when
+ * the writer cannot express the target type safely: then no fix is offered.
+ */
+export type TypeWriter = (facts: FileFacts, column: ColumnFact, type: TypeFact, target: TargetType) => { edits: TextEdit[]; written: string } | undefined;
+
 export interface Fix {
   title: string;
   isPreferred: boolean;

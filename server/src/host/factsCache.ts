@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { FileFacts } from '../core/types';
 import { isFileFacts } from './factsShape';
+import { describeFsError } from './fsErrors';
 
 const CACHE_FILE = 'facts-v2.json';
 const SECRET_FILE = 'secret';
@@ -55,7 +56,7 @@ export function makeDirectory(dir: string): void {
       st = statSync(d);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' || dirname(d) === d) throw new Error(`${d}: ${describeFsError(err)}`);
+      if (code !== 'ENOENT' || dirname(d) === d) throw new Error(`${d}: ${describeFsError(err, 'create')}`);
       missing.push(d);
       continue;
     }
@@ -66,27 +67,8 @@ export function makeDirectory(dir: string): void {
     try {
       mkdirSync(d, { mode: 0o700 });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot create ${d}: ${describeFsError(err)}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot create ${d}: ${describeFsError(err, 'create')}`);
     }
-  }
-}
-
-function describeFsError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'no such folder (cannot be created there)';
-    case 'ENOTDIR':
-      return 'a parent is not a folder';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    default:
-      return e?.message ?? String(err);
   }
 }
 

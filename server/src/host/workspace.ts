@@ -6,6 +6,7 @@ import { Dirent, promises as nodeFs, Stats } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { describeFsError } from './fsErrors';
 
 /** The extensions of files the Python engine reads. Other languages add their own list. */
 export { PYTHON_EXTENSIONS } from '../core/engine';
@@ -200,25 +201,6 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function describeError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'does not exist (a broken symlink?)';
-    case 'ELOOP':
-      return 'symlink loop';
-    case 'ENOTDIR':
-      return 'not a folder';
-    case 'EISDIR':
-      return 'is a folder';
-    default:
-      return e?.message ?? String(err);
-  }
-}
-
 /**
  * Lists the candidate files under the roots. Never throws for what it finds on disk: an unreadable folder,
  * a broken symlink or a symlink loop becomes an entry in `skipped` and the walk goes on. Folders are tracked
@@ -269,7 +251,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException)?.code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        skipped.push({ file: toFileId(base, path.join(dirAbs, '.gitignore')), reason: `not read: ${describeError(err)}` });
+        skipped.push({ file: toFileId(base, path.join(dirAbs, '.gitignore')), reason: `not read: ${describeFsError(err, 'read')}` });
       }
       return undefined;
     }
@@ -285,7 +267,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
     try {
       entries = await fs.readdir(dirAbs);
     } catch (err) {
-      skipped.push({ file: toFileId(base, dirAbs), reason: `folder not read: ${describeError(err)}` });
+      skipped.push({ file: toFileId(base, dirAbs), reason: `folder not read: ${describeFsError(err, 'read')}` });
       return;
     }
     folders++;
@@ -321,7 +303,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
           real = await fs.realpath(abs);
         } catch (err) {
           // Only links that would have been listed are worth a message; a dangling `foo.txt` link is not.
-          if (listed) skipped.push({ file: rel, reason: `symlink not followed: ${describeError(err)}` });
+          if (listed) skipped.push({ file: rel, reason: `symlink not followed: ${describeFsError(err, 'read')}` });
           continue;
         }
         // A link to the folder it sits in, or to any ancestor (`/` included), would repeat the walk forever.
@@ -389,7 +371,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
     try {
       real = await fs.realpath(root);
     } catch (err) {
-      skipped.push({ file: toFileId(base, root), reason: `folder not read: ${describeError(err)}` });
+      skipped.push({ file: toFileId(base, root), reason: `folder not read: ${describeFsError(err, 'read')}` });
       continue;
     }
     if (seenDirs.has(real)) continue;
@@ -493,14 +475,14 @@ export async function readSourceFile(absPath: string, maxBytes: number, fs: Walk
     if (!st.isFile()) return { skipped: 'not a regular file' };
     size = st.size;
   } catch (err) {
-    return { skipped: `not read: ${describeError(err)}` };
+    return { skipped: `not read: ${describeFsError(err, 'read')}` };
   }
   if (size > maxBytes) return { skipped: `larger than ${formatBytes(maxBytes)} (${formatBytes(size)}); raise maxFileSize to analyse it` };
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(absPath);
   } catch (err) {
-    return { skipped: `not read: ${describeError(err)}` };
+    return { skipped: `not read: ${describeFsError(err, 'read')}` };
   }
   // The file may have grown between stat and read.
   if (bytes.length > maxBytes) return { skipped: `larger than ${formatBytes(maxBytes)}; raise maxFileSize to analyse it` };

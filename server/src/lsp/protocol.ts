@@ -42,6 +42,27 @@ export interface SchemaIndexTable {
   }>;
 }
 
+/**
+ * `fkguard/schemaGraph`: the schema index of every folder with its foreign keys as edges between tables, for the
+ * Schema view and the diagram. An edge is `broken` where a rule reports its target missing.
+ */
+export const SchemaGraphMethod = 'fkguard/schemaGraph';
+
+export interface SchemaGraphResult {
+  folders: Array<{ uri: string; name: string; tables: SchemaIndexTable[]; foreignKeys: SchemaGraphEdge[] }>;
+}
+
+export interface SchemaGraphEdge {
+  /** Where the reference is written. */
+  uri: string;
+  range: RangeLike;
+  /** Table keys (`schema.name` or `name`) as in `SchemaIndexTable.key`, and column names. */
+  from?: { table: string; column?: string };
+  to?: { table: string; column?: string };
+  display: string;
+  state: 'ok' | 'broken' | 'unchecked';
+}
+
 /** `fkguard/status` (server → client notification): the index state, for a status item. */
 export const StatusNotificationMethod = 'fkguard/status';
 

@@ -35,6 +35,8 @@ import {
   InitializationOptions,
   ScanWorkspaceMethod,
   ScanWorkspaceResult,
+  SchemaGraphMethod,
+  SchemaGraphResult,
   SchemaIndexMethod,
   SchemaIndexResult,
   StatusNotificationMethod,
@@ -109,6 +111,7 @@ class FkGuardServer {
     // A request sent without params reaches its handler with the token alone; take it from wherever it is.
     c.onRequest(ScanWorkspaceMethod, this.request('scanWorkspace', (...args: unknown[]) => this.scanWorkspace(args.find(CancellationToken.is))));
     c.onRequest(SchemaIndexMethod, this.request('schemaIndex', () => this.schemaIndex()));
+    c.onRequest(SchemaGraphMethod, this.request('schemaGraph', () => this.schemaGraph()));
     c.onShutdown(
       this.request('shutdown', () => {
         this.shutDown = true;
@@ -624,6 +627,18 @@ class FkGuardServer {
     }
     result.ms = Date.now() - started;
     return result;
+  }
+
+  /** The schema index with every foreign key as an edge, URIs for file ids; waits for indexes under way. */
+  private async schemaGraph(): Promise<SchemaGraphResult> {
+    await Promise.all(this.allProjects().map((p) => p.indexing));
+    const index = this.schemaIndex();
+    return {
+      folders: index.folders.map((folder) => {
+        const p = this.projects.get(folder.uri)!;
+        return { ...folder, foreignKeys: (p.engine?.foreignKeys() ?? []).map(({ file, ...e }) => ({ ...e, uri: p.uriOf(file) })) };
+      }),
+    };
   }
 
   private schemaIndex(): SchemaIndexResult {

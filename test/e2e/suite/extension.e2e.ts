@@ -21,11 +21,71 @@ function fileUri(rel: string): vscode.Uri {
 
 const fkDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'fkguard');
 
+/** What the extension's `activate` returns (client/src/extension.ts), as far as these tests use it. */
+interface Api {
+  schemaView(): { provider: vscode.TreeDataProvider<unknown>; view: vscode.TreeView<unknown> };
+  diagram(): { drawn?: { tables: number; edges: number; brokenEdges: number }; lastData?: { tables: Array<{ key: string; missing: boolean }> }; lastSvg?: string; requestSvg(): Thenable<boolean> } | undefined;
+}
+
+const label = (item: vscode.TreeItem) => (typeof item.label === 'object' ? item.label.label : (item.label ?? ''));
+
 describe('FK Guard in VS Code', () => {
+  let api: Api;
   before(async () => {
     const ext = vscode.extensions.getExtension('fkguard.fkguard');
     assert.ok(ext, 'the extension is installed');
-    await ext.activate();
+    api = (await ext.activate()) as Api;
+  });
+
+  it('shows the Schema view: tables, columns with keys, foreign keys out and in, the broken one marked', async () => {
+    await vscode.commands.executeCommand('fkguard.showSchemaIndex');
+    const { provider, view } = api.schemaView();
+    await until('the Schema view to be visible', () => view.visible);
+    const tables = await until('the tables', async () => {
+      const roots = (await provider.getChildren()) ?? [];
+      const items = await Promise.all(roots.map(async (n) => ({ n, item: await provider.getTreeItem(n) })));
+      return items.some((x) => label(x.item) === 'orders') ? items : undefined;
+    });
+    const orders = tables.find((x) => label(x.item) === 'orders')!;
+    // orders.user_id references `user`, which does not exist: the table says so and wears the error icon.
+    assert.match(String(orders.item.description), /1 broken foreign key/);
+    assert.equal((orders.item.iconPath as vscode.ThemeIcon).id, 'error');
+    assert.equal(orders.item.command?.command, 'vscode.open');
+    const sections = (await provider.getChildren(orders.n)) ?? [];
+    const sectionItems = await Promise.all(sections.map((n) => provider.getTreeItem(n)));
+    assert.deepEqual(sectionItems.map(label), ['Columns', 'Foreign keys']);
+    const columns = await Promise.all(((await provider.getChildren(sections[0])) ?? []).map((n) => provider.getTreeItem(n)));
+    const id = columns.find((c) => label(c) === 'id')!;
+    assert.match(String(id.description), /Integer · PK/);
+    assert.equal((id.iconPath as vscode.ThemeIcon).id, 'key');
+    const out = await Promise.all(((await provider.getChildren(sections[1])) ?? []).map((n) => provider.getTreeItem(n)));
+    assert.equal(label(out[0]), 'user_id → user.id');
+    assert.equal((out[0].iconPath as vscode.ThemeIcon).id, 'error');
+    // users is referenced: its incoming foreign keys are listed, and the filter narrows the tables.
+    const users = tables.find((x) => label(x.item) === 'users')!;
+    const usersSections = await Promise.all(((await provider.getChildren(users.n)) ?? []).map((n) => provider.getTreeItem(n)));
+    assert.ok(usersSections.some((s) => label(s) === 'Referenced by'), JSON.stringify(usersSections.map(label)));
+    (provider as unknown as { setFilter(t: string): void }).setFilter('invoice');
+    const filtered = await Promise.all(((await provider.getChildren()) ?? []).map((n) => provider.getTreeItem(n)));
+    assert.deepEqual(filtered.map(label), ['invoices']);
+    (provider as unknown as { setFilter(t: string): void }).setFilter('');
+  });
+
+  it('shows the diagram of a file with its neighbours, the broken reference to a red placeholder, and exports SVG', async () => {
+    const uri = fileUri('app/orders.py');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await vscode.commands.executeCommand('fkguard.showDiagram', uri);
+    const drawn = await until('the diagram drawn in its webview', () => api.diagram()?.drawn);
+    const data = api.diagram()!.lastData!;
+    assert.ok(data.tables.some((t) => t.key === 'orders' && !t.missing));
+    assert.ok(data.tables.some((t) => t.key === 'user' && t.missing), JSON.stringify(data.tables));
+    assert.ok(drawn.brokenEdges >= 1, JSON.stringify(drawn));
+    assert.equal(drawn.tables, data.tables.length);
+    await api.diagram()!.requestSvg();
+    const svg = await until('the exported SVG', () => api.diagram()?.lastSvg);
+    assert.match(svg, /^<\?xml[\s\S]*<svg[\s\S]*orders[\s\S]*user \(missing\)/);
+    // The theme's colours are resolved: the file looks the same outside the editor.
+    assert.doesNotMatch(svg, /var\(--/);
   });
 
   it('shows the unknown-table diagnostic and applies its preferred quick fix', async () => {
@@ -61,13 +121,8 @@ describe('FK Guard in VS Code', () => {
     assert.match(text, /ForeignKey\("orders\.id"\)/);
   });
 
-  it('runs Scan Workspace and Show Schema Index', async () => {
+  it('runs Scan Workspace', async () => {
     const scan = await vscode.commands.executeCommand<{ tables: number; references: number }>('fkguard.scanWorkspace', { quiet: true });
     assert.ok(scan.tables >= 4, `tables: ${scan.tables}`);
-    const index = await vscode.commands.executeCommand<{ folders: Array<{ tables: Array<{ name: string }> }> }>('fkguard.showSchemaIndex');
-    assert.ok(index.folders[0].tables.some((t) => t.name === 'users'));
-    const shown = vscode.window.activeTextEditor?.document;
-    assert.equal(shown?.languageId, 'markdown');
-    assert.match(shown?.getText() ?? '', /`users`/);
   });
 });

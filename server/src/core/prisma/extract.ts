@@ -1,4 +1,4 @@
-import { emptyFacts } from '../engine';
+import { emptyFacts } from '../facts';
 import { ClassFact, ColumnFact, FileFacts, ReferenceFact, Span, TypeFact } from '../types';
 import { parsePrisma, PrismaAttribute, PrismaBlock, PrismaField, PrismaValue } from './parse';
 import { isPrismaScalar, prismaSqlType } from './types';

@@ -1,6 +1,5 @@
 import { rangeOf } from '../text';
-import type { TypeWriter } from '../typeWriters';
-import { Span, TextEdit } from '../types';
+import type { Span, TextEdit, TypeWriter } from '../types';
 import { prismaTypeFor } from './types';
 
 /**

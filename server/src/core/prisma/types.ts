@@ -1,5 +1,4 @@
-import type { TargetType } from '../typeWriters';
-import { TypeFamily } from '../types';
+import type { TargetType, TypeFamily } from '../types';
 
 // Prisma's scalar types and `@db.*` native types on PostgreSQL, both ways: what a field creates in the
 // database, and how to write a given PostgreSQL type in a schema. The defaults follow Prisma's schema

@@ -12,7 +12,7 @@ import {
   type Statement,
   type TableReference,
 } from 'pgsql-ast-parser';
-import { emptyFacts } from '../engine';
+import { emptyFacts } from '../facts';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, Span, TypeFact } from '../types';
 import { blankComments, doBlockStatements, foreignDialect } from './normalize';
 import { splitStatements, SqlStatement } from './split';

@@ -1,5 +1,5 @@
 import { rangeOf } from '../text';
-import type { TypeWriter } from '../typeWriters';
+import type { TypeWriter } from '../types';
 
 /**
  * Rewrites a SQL column's data type (`integer` → `uuid`) in the file's own case: a column written

@@ -1,6 +1,6 @@
 import type * as TsMorph from 'ts-morph';
 import type { Node, ObjectLiteralExpression, PropertyDeclaration, SourceFile } from 'ts-morph';
-import { emptyFacts } from '../engine';
+import { emptyFacts } from '../facts';
 import { pendingName } from '../pendingNames';
 import { AnnotationFact, FileFacts, ImportFact, Span } from '../types';
 

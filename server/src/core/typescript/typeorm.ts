@@ -22,6 +22,37 @@ const RELATION_DECORATORS = new Set(['ManyToOne', 'OneToOne', 'ManyToMany', 'One
  */
 export function readTypeorm(f: TsFile): void {
   for (const cls of f.sf.getClasses()) readClass(f, cls);
+  readHelpers(f);
+}
+
+/**
+ * Decorator factories of this file that other files may import (`export const PrimaryId = () =>
+ * PrimaryGeneratedColumn()`): each that makes exactly one TypeORM column, takes no parameters and names
+ * no column becomes a column helper, which the index applies to a member decorated with it in another
+ * file (see `ClassFact.opaque`). One that takes parameters may make a different column for each use, and
+ * stays a decorator FK Guard does not follow.
+ */
+function readHelpers(f: TsFile): void {
+  const { Node: N } = f.tm;
+  const names = [
+    ...f.sf.getFunctions().filter((fn) => fn.getParameters().length === 0).map((fn) => fn.getName()),
+    ...f.sf.getVariableDeclarations().filter((v) => {
+      const init = f.unwrap(v.getInitializer());
+      return init && (N.isArrowFunction(init) || N.isFunctionExpression(init)) && init.getParameters().length === 0;
+    }).map((v) => v.getName()),
+  ].filter((n): n is string => !!n);
+  for (const name of names) {
+    const out: Decorations = { typeorm: new Map(), opaque: [] };
+    follow(f, name, [], undefined, out, 0);
+    if (out.opaque.length > 0 || out.typeorm.size !== 1) continue;
+    const [kind, applied] = [...out.typeorm][0];
+    if (!COLUMN_DECORATORS.has(kind)) continue;
+    const firstLit = f.literal(applied.args[0]);
+    const options = f.props(firstLit ? applied.args[1] : applied.args[0]);
+    if (options.has('name')) continue;
+    const column = columnOf(f, kind, applied, firstLit, options, undefined);
+    (f.facts.columnHelpers ??= {})[name] = { name: '', type: column.type, primaryKey: column.primaryKey, unique: column.unique, nullable: column.nullable, span: { start: 0, end: 0 } };
+  }
 }
 
 /**
@@ -119,11 +150,16 @@ function readClass(f: TsFile, cls: ClassDeclaration): void {
   const entity = classDecorators.typeorm.get('Entity');
   const props = cls.getProperties().map((p) => ({ p, decos: decorators(f, p) }));
   const mapped = props.filter(({ decos }) => [...decos.typeorm.keys()].some((k) => COLUMN_DECORATORS.has(k) || RELATION_DECORATORS.has(k)));
-  const opaque = [...classDecorators.opaque, ...props.flatMap(({ decos }) => decos.opaque)];
+  // A member whose only decorator is a project one of another file may get its column from a column helper
+  // there (see `readHelpers`): the index follows it. Any other project decorator FK Guard cannot follow may
+  // add columns, so the class's columns are not all known.
+  const isColumn = (k: string) => COLUMN_DECORATORS.has(k) || RELATION_DECORATORS.has(k);
+  const helped = props.filter(({ p, decos }) => decos.opaque.length === 1 && ![...decos.typeorm.keys()].some(isColumn) && p.getDecorators().length === 1);
+  const opaque = [...classDecorators.opaque, ...props.filter((x) => !helped.includes(x)).flatMap(({ decos }) => decos.opaque)];
   const classBases = bases(f, cls);
   // A class that maps nothing itself still matters when it derives from a project class (an intermediate
   // base) or carries decorators FK Guard cannot follow: its entities' columns pass through it.
-  if (!entity && mapped.length === 0 && classBases.length === 0 && opaque.length === 0) return;
+  if (!entity && mapped.length === 0 && classBases.length === 0 && opaque.length === 0 && helped.length === 0) return;
 
   const fact: ClassFact = {
     name: nameNode.getText(),
@@ -136,6 +172,7 @@ function readClass(f: TsFile, cls: ClassDeclaration): void {
     columns: [],
     constraints: [],
     keys: [],
+    ...(helped.length > 0 ? { opaque: helped.map(({ p, decos }) => ({ attr: p.getName(), callee: decos.opaque[0], span: f.span(p.getNameNode()) })) } : {}),
     span: f.span(cls),
     nameSpan: f.span(nameNode),
   };
@@ -192,6 +229,29 @@ function readColumn(f: TsFile, p: PropertyDeclaration, decorations: Decorations,
   const options = f.props(firstLit ? args[1] : args[0]);
   const nameLit = f.literal(options.get('name'));
   const annotation = f.annotation(p);
+  const { type, primaryKey, unique, nullable } = columnOf(f, kind, d, firstLit, options, annotation);
+  const column: ColumnFact = {
+    name: nameLit?.value ?? attr,
+    attr,
+    type,
+    primaryKey,
+    unique,
+    nullable,
+    span: nameLit?.span ?? f.span(p.getNameNode()),
+  };
+  if (annotation) column.annotation = annotation;
+  cls.columns.push(column);
+}
+
+/** What a TypeORM column decorator says of its column: its type (as written, else inferred), and its keys. */
+function columnOf(
+  f: TsFile,
+  kind: string,
+  d: Applied,
+  firstLit: Literal | undefined,
+  options: Map<string, Node>,
+  annotation: AnnotationFact | undefined,
+): Pick<ColumnFact, 'type' | 'primaryKey' | 'unique' | 'nullable'> {
   let type: TypeFact | undefined;
   if (kind === 'PrimaryGeneratedColumn') {
     // `('increment' | 'identity' | 'rowid' | 'uuid', { type? })`: the strategy decides the type.
@@ -212,17 +272,12 @@ function readColumn(f: TsFile, p: PropertyDeclaration, decorations: Decorations,
       delete type.style;
     }
   }
-  const column: ColumnFact = {
-    name: nameLit?.value ?? attr,
-    attr,
+  return {
     type,
     primaryKey: kind === 'PrimaryColumn' || kind === 'PrimaryGeneratedColumn' || f.bool(options.get('primary')) === true,
     unique: f.bool(options.get('unique')) === true,
     nullable: f.bool(options.get('nullable')),
-    span: nameLit?.span ?? f.span(p.getNameNode()),
   };
-  if (annotation) column.annotation = annotation;
-  cls.columns.push(column);
 }
 
 /**

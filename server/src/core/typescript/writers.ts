@@ -1,6 +1,5 @@
 import { rangeOf } from '../text';
-import type { TargetType, TypeWriter } from '../typeWriters';
-import { ColumnFact, FileFacts, Span, TextEdit } from '../types';
+import type { ColumnFact, FileFacts, Span, TargetType, TextEdit, TypeWriter } from '../types';
 import { tsTypeFor } from './types';
 
 function edit(facts: FileFacts, span: Span, newText: string): TextEdit {
