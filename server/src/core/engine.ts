@@ -36,6 +36,11 @@ export interface SourceDialect {
   /** Never throws on broken input: what cannot be read is reported in `errors`. */
   extract(file: string, text: string): FileFacts;
   /**
+   * Why a file that mentions what this dialect reads is left out all the same (a minified bundle), for the
+   * note that says so; undefined for every other file.
+   */
+  skipReason?(file: string, text: string): string | undefined;
+  /**
    * For a file that is not a candidate: the constants and re-exports other files may import from it (a
    * shared package's `export const TableUser = 'user'`), read cheaply, or undefined when it has none.
    */
@@ -105,6 +110,11 @@ export class Engine {
   accepts(file: string, text: string): boolean {
     const d = this.dialectFor(file);
     return d ? d.isCandidate(file, text) : Engine.isCandidate(file, text);
+  }
+
+  /** Why a file the engine would otherwise read is left out (see `SourceDialect.skipReason`), or undefined. */
+  skipReason(file: string, text: string): string | undefined {
+    return this.dialectFor(file)?.skipReason?.(file, text);
   }
 
   /** Cheap test on the text: only files that can define or reference a table are parsed. */

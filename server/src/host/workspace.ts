@@ -196,6 +196,28 @@ export function isWithin(parent: string, child: string): boolean {
   return child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
 }
 
+/**
+ * Whether the file at `file`, below `root`, may be read under the walk's rule on symlinks, for a file read
+ * again after the walk (the language server re-reads a file that changed on disk): with links off, no part of
+ * its path below the root is a symlink; with links on, its real path stays inside the root's. A file that is
+ * gone is not readable.
+ */
+export async function readableThroughLinks(file: string, root: string, followSymlinks: boolean): Promise<boolean> {
+  const rel = path.relative(root, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  try {
+    if (followSymlinks) return isWithin(await nodeFs.realpath(root), await nodeFs.realpath(file));
+    let at = root;
+    for (const part of rel.split(path.sep)) {
+      at = path.join(at, part);
+      if ((await nodeFs.lstat(at)).isSymbolicLink()) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Hands the event loop a turn, so a language server stays responsive during a large walk. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
