@@ -18,6 +18,9 @@ class RecordingEngine {
   extensions() {
     return ['.py', '.pyi'];
   }
+  skipReason() {
+    return undefined;
+  }
   setConfig(c: FkGuardConfig) {
     this.config = c;
     return [];
