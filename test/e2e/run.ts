@@ -266,8 +266,10 @@ async function quickOpen(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
   await page.keyboard.type(name, { delay: 20 });
-  await until(`${name} in quick open`, async () => (await page.locator('.quick-input-list .monaco-list-row').count()) > 0, 20000);
+  // The list first shows recent files; Enter only once the first row is the file asked for.
+  await until(`${name} first in quick open`, async () => ((await page.locator('.quick-input-list .monaco-list-row').first().getAttribute('aria-label')) ?? '').includes(name), 20000);
   await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${name}"]`, { timeout: 20000 });
 }
 
 /** Runs a command from the command palette by its title. */

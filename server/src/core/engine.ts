@@ -10,6 +10,7 @@ import { ParserInput, parserInput } from './python/unreadable';
 import { withSuppressions } from './suppress';
 import { emptyFacts, moduleFromPath } from './facts';
 import { checkFile } from './rules';
+import { Navigator, ResolvedReference } from './navigate';
 import { FileFacts, Finding, SourceLanguage, UncheckedReason, UncheckedReference } from './types';
 
 /** What the host hands the engine: a tree-sitter parser with the Python language set. */
@@ -80,6 +81,8 @@ export class Engine {
   /** Files that were parsed (the rest of `facts` are constants-only files). */
   private readonly parsed = new Set<string>();
   private readonly findingsCache = new Map<string, Finding[]>();
+  /** What the references resolved to when the cached findings (the same array) were computed. */
+  private readonly resolvedCache = new Map<string, { findings: Finding[]; refs: ResolvedReference[] }>();
   /** For each file whose findings are cached: the references it could not check with certainty. */
   private readonly uncheckedCache = new Map<string, UncheckedReference[]>();
   private readonly trees = new Map<string, { tree: Tree; text: string; rewritten: boolean }>();
@@ -88,6 +91,8 @@ export class Engine {
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
   private readonly lastGood = new Map<string, FileFacts>();
   private index: SchemaIndex;
+  /** Navigation over the current facts; a change makes it forget what it resolved in the files it affects. */
+  private navigator: Navigator | undefined;
 
   constructor(
     private readonly python: PythonSupport,
@@ -129,6 +134,7 @@ export class Engine {
   /** A new configuration can change every finding; facts stay (they depend on the text alone). */
   setConfig(config: FkGuardConfig): string[] {
     this.config = config;
+    this.navigator = undefined;
     this.index = new SchemaIndex(config);
     for (const f of this.facts.values()) this.index.setFacts(f);
     this.findingsCache.clear();
@@ -263,7 +269,9 @@ export class Engine {
     const affected = this.withSuggestionUsers(this.index.setFacts(facts, movedInPlace), facts.file);
     for (const f of affected) this.findingsCache.delete(f);
     this.findingsCache.delete(facts.file);
-    return [...new Set([facts.file, ...affected])];
+    const changed = [...new Set([facts.file, ...affected])];
+    this.navigator?.forget();
+    return changed;
   }
 
   removeFile(file: string): string[] {
@@ -295,11 +303,23 @@ export class Engine {
     const facts = this.facts.get(file);
     const suggested = new Set<string>();
     const unchecked: UncheckedReference[] = [];
-    const computed = facts ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked) : [];
+    const resolved: Array<Omit<ResolvedReference, 'file'>> = [];
+    const computed = facts ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked, resolved) : [];
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
+    this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => ({ file, ...r })) });
     this.uncheckedCache.set(file, unchecked);
     return computed;
+  }
+
+  /**
+   * What each reference of `file` resolved to, computed with its findings (and as current as they are), so
+   * navigation never resolves again a reference the rules have resolved.
+   */
+  resolvedReferences(file: string): ResolvedReference[] {
+    const findings = this.findings(file);
+    const entry = this.resolvedCache.get(file);
+    return entry && entry.findings === findings ? entry.refs : [];
   }
 
   /** The references of `file` that FK Guard could not check with certainty, computed with its findings. */
@@ -328,6 +348,12 @@ export class Engine {
     const out: Finding[] = [];
     for (const file of [...this.facts.keys()].sort()) out.push(...this.findings(file));
     return out;
+  }
+
+  /** Hover, definition, references, rename and completion over the schema index (see `navigate.ts`). */
+  navigation(): { nav: Navigator; index: SchemaIndex } {
+    this.navigator ??= new Navigator(this.index, () => this.facts.keys(), (file) => this.resolvedReferences(file));
+    return { nav: this.navigator, index: this.index };
   }
 
   schema(): SchemaSnapshot {
@@ -400,6 +426,7 @@ export class Engine {
     this.findingsCache.delete(file);
     const affected = this.withSuggestionUsers(this.index.removeFile(file), file);
     for (const f of affected) this.findingsCache.delete(f);
+    this.navigator?.forget();
     return [...new Set([file, ...affected])];
   }
 

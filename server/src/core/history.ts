@@ -218,7 +218,7 @@ export class MigrationHistory {
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
       const sqlite = dialect === 'sqlite' || (timeline.startsWith('folder:') && /sqlite/i.test(timeline));
       for (const [order, m] of ordered.entries()) placeOf.set(m.file, { timeline, order, sqlite });
-      const { state, history } = replayTimeline(ordered, resolver, byFile);
+      const { state, history } = replayTimeline(ordered, resolver, byFile, sqlite);
       lives.set(timeline, history);
       lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
       for (const [k, d] of state) tables.set(k, d);
@@ -302,8 +302,21 @@ function timestampOf(file: string): number | undefined {
 }
 
 /** Replays one timeline's operations in order. */
-function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile: Map<string, FileFacts>): { state: Map<string, TableDef>; history: Map<string, Life[]> } {
+function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile: Map<string, FileFacts>, sqlite = false): { state: Map<string, TableDef>; history: Map<string, Life[]> } {
   const state = new Map<string, TableDef>();
+  /** The key of a table an operation names: on SQLite, whose names ignore letter case, the standing table's. */
+  const keyOf = (table: string, schema?: string) => {
+    const key = tableKey(table, schema);
+    if (!sqlite || state.has(key)) return key;
+    const lower = key.toLowerCase();
+    return [...state.keys()].find((k) => k.toLowerCase() === lower) ?? key;
+  };
+  /** A column an operation names, as the standing table spells it (on SQLite, whatever the letter case). */
+  const columnOf = (key: string, name: string) => {
+    const def = state.get(key);
+    if (!sqlite || !def || def.columns.has(name)) return name;
+    return [...def.columns.keys()].find((c) => c.toLowerCase() === name.toLowerCase()) ?? name;
+  };
   const history = new Map<string, Life[]>();
   let lineages = 0;
   /** The lineage of the version of `key` that stands now (see `Life.lineage`). */
@@ -358,17 +371,19 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           break;
         }
         case 'add_column':
-          revise(tableKey(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)));
+          revise(keyOf(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)));
           break;
         case 'drop_column':
-          revise(tableKey(op.table, op.schema), pos, (def) => dropColumn(def, op.column));
+          revise(keyOf(op.table, op.schema), pos, (def) => dropColumn(def, columnOf(def.key, op.column)));
           break;
-        case 'drop_table':
-          state.delete(tableKey(op.table, op.schema));
-          end(tableKey(op.table, op.schema), pos);
+        case 'drop_table': {
+          const key = keyOf(op.table, op.schema);
+          state.delete(key);
+          end(key, pos);
           break;
+        }
         case 'rename_table': {
-          const def = state.get(tableKey(op.from, op.schema));
+          const def = state.get(keyOf(op.from, op.schema));
           if (def) {
             const lineage = lineageOf(def.key);
             state.delete(def.key);
@@ -383,7 +398,9 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           break;
         }
         case 'alter_column': {
-          const col = state.get(tableKey(op.table, op.schema))?.columns.get(op.column);
+          const key = keyOf(op.table, op.schema);
+          const column = columnOf(key, op.column);
+          const col = state.get(key)?.columns.get(column);
           if (!col) break;
           const type = resolver.resolveType(m.file, op.type);
           // The column as this operation leaves it: its new type as written here (messages show the type
@@ -394,8 +411,8 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           if (retyped) fact.type = op.type;
           if (retyped && op.span) fact.span = op.span;
           const updated: IndexedColumn = { column: fact, file: retyped && op.span ? m.file : col.file, type: type ?? col.type };
-          revise(tableKey(op.table, op.schema), pos, (def) => {
-            dropColumn(def, op.column);
+          revise(key, pos, (def) => {
+            dropColumn(def, column);
             def.columns.set(fact.name, updated);
             def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
           });
@@ -419,7 +436,7 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           }
           break;
         case 'add_key':
-          revise(tableKey(op.table, op.schema), pos, (def) => addKey(def, op.columns, op.primary === true));
+          revise(keyOf(op.table, op.schema), pos, (def) => addKey(def, op.columns.map((c) => columnOf(def.key, c)), op.primary === true));
           break;
         default:
           break;

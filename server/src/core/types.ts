@@ -302,6 +302,8 @@ export interface ReferenceFact {
   tableSpan?: Span;
   column?: string;
   columnSpan?: Span;
+  /** For `pair` without `column`: the target's primary key is meant (SQL's `REFERENCES users`, no column list). */
+  primaryKey?: true;
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
   span: Span;
   /** The span of the string's content, without quotes and prefix, when it is a plain literal. */
@@ -460,7 +462,12 @@ export type UncheckedReason =
    * A reference in a SQLite migration whose table is dropped or made anew later (a rebuild): SQLite checks a
    * foreign key only when rows are written, and by then this constraint is gone.
    */
-  | 'superseded';
+  | 'superseded'
+  /**
+   * On MySQL, a table named in another letter case than its definition: the same table only where the
+   * server's `lower_case_table_names` is 1 or 2 (Windows, macOS), not with Linux's default 0.
+   */
+  | 'letter-case';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -473,6 +480,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'external-table',
   'ambiguous-table',
   'superseded',
+  'letter-case',
 ];
 
 export interface UncheckedReference {

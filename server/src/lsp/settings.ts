@@ -9,6 +9,8 @@ export interface EditorSettings {
   followSymlinks: boolean;
   /** What the settings say about the engine's configuration, in the shape `parseConfig` reads. */
   engine: Record<string, unknown>;
+  /** `fkguard.codeLens.enabled`: "referenced by N foreign keys" above each table definition (default on). */
+  codeLens: boolean;
 }
 
 export const DEFAULT_DEBOUNCE_MS = 150;
@@ -39,7 +41,15 @@ export function readSettings(raw: unknown): EditorSettings {
     followSymlinks: section.followSymlinks !== false,
     debounce: typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0 ? debounce : DEFAULT_DEBOUNCE_MS,
     engine,
+    codeLens: codeLensSetting(section),
   };
+}
+
+/** `fkguard.codeLens.enabled`, which a client may send nested (`codeLens: { enabled }`) or flat. */
+function codeLensSetting(section: Record<string, unknown>): boolean {
+  const nested = section.codeLens;
+  if (nested && typeof nested === 'object' && (nested as Record<string, unknown>).enabled === false) return false;
+  return section['codeLens.enabled'] !== false;
 }
 
 /** Settings layered over the config file's result: settings win where both speak. */

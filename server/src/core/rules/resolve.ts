@@ -30,7 +30,8 @@ export type Resolution =
   | { kind: 'unseen'; reason: UncheckedReason; detail: string }
   | { kind: 'malformed'; text: string }
   /** `absence`: in a migration, the table exists in its history, only not at this point. */
-  | { kind: 'no-table'; schema?: string; table: string; column: string; absence?: Absence }
+  /** `column` unset: the reference means the table's primary key (`REFERENCES users`). */
+  | { kind: 'no-table'; schema?: string; table: string; column?: string; absence?: Absence }
   /** A class that must exist (a Prisma relation's model, see `ReferenceFact.ownerSpan`) is nowhere. */
   | { kind: 'no-class'; owner: string }
   | { kind: 'no-column'; defs: TableDef[]; column: string }
@@ -68,8 +69,8 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const table = index.resolveName(file, ref.table);
     // An unread constant is shown by its name (`TableShelf.id`), as written.
     const written = ref.table?.kind === 'const' ? ref.table.name : ref.table?.kind === 'dynamic' ? ref.table.text : '?';
-    const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}.${ref.column ?? '?'}`;
-    if (table === undefined || ref.column === undefined) return { display, resolution: { kind: 'dynamic' } };
+    const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}${ref.primaryKey && ref.column === undefined ? '' : `.${ref.column ?? '?'}`}`;
+    if (table === undefined || (ref.column === undefined && !ref.primaryKey)) return { display, resolution: { kind: 'dynamic' } };
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
   const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : ref.attr ? `${ref.owner}.${ref.attr}` : `${ref.owner}`;
@@ -130,7 +131,7 @@ function firstMissing(index: SchemaIndex, file: string, ref: ReferenceFact): str
 }
 
 /** The definitions a reference should be checked against, in order of trust for where it is written. */
-function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
+function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string | undefined): Resolution {
   let point = migrationPoint(ref, file);
   // In a migration the database resolves the name: `public` is PostgreSQL's default schema, so
   // `public.members` is the `members` created without one. (SQLAlchemy's metadata, in model code, does not.)
@@ -150,6 +151,22 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   if (sqlite) {
     point = sqlite.at;
     if (sqlite.renamedTo) ({ name: table, schema } = sqlite.renamedTo);
+  }
+  // SQLite's names ignore letter case, and so do MySQL's column names; its table names do only on some
+  // platforms (`lower_case_table_names`), so a table named in another case is not judged there.
+  const caseless = index.dialect() !== 'postgresql';
+  if (caseless && !index.allTableKeys().includes(tableKey(table, schema))) {
+    const wanted = tableKey(table, schema).toLowerCase();
+    const variants = index.allTableKeys().filter((k) => k.toLowerCase() === wanted);
+    if (variants.length > 0 && index.dialect() === 'mysql') {
+      return {
+        kind: 'unseen',
+        reason: 'letter-case',
+        detail: `\`${table}\` is \`${variants[0]}\` in another letter case: MySQL tells them apart only where \`lower_case_table_names\` is 0 (Linux's default)`,
+      };
+    }
+    const found = variants.length === 1 ? index.definitions(variants[0])[0] : undefined;
+    if (found) ({ name: table, schema } = found);
   }
   const metadataId = sourceMetadata(index, file, ref);
   const key = tableKey(table, schema);
@@ -179,7 +196,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     }
     return { kind: 'no-table', schema, table, column };
   }
-  return columnOf(defs, column, false);
+  return columnOf(defs, column, false, caseless);
 }
 
 /**
@@ -230,17 +247,31 @@ function orderDefs(defs: TableDef[], ref: ReferenceFact, metadataId?: string): T
   return [...defs.filter((d) => d.origin === 'migration'), ...defs.filter((d) => d.origin !== 'migration')];
 }
 
-function columnOf(defs: TableDef[], column: string, byAttr: boolean): Resolution {
+/** The column `column` of the definitions; unset, their primary key (see `primaryKeyOf`). */
+function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false): Resolution {
+  if (column === undefined) {
+    // The first definition decides which column the key is (history's before the models', see `orderDefs`).
+    const first = defs[0];
+    const pk = first ? [...first.columns.values()].filter((c) => c.column.primaryKey) : [];
+    if (pk.length !== 1) return first ? primaryKeyOf(first) : { kind: 'unseen', reason: 'unknown-key-type', detail: 'no table to find a primary key in' };
+    column = pk[0].column.name;
+  }
+  const name = column;
+  // A database whose column names ignore letter case finds `ID` as `id` when no column is spelt `ID`.
+  const get = (def: TableDef) =>
+    (byAttr ? def.attrs.get(name) : undefined) ??
+    def.columns.get(name) ??
+    (caseless ? [...def.columns.values()].find((c) => c.column.name.toLowerCase() === name.toLowerCase()) : undefined);
   const found: Array<{ def: TableDef; column: IndexedColumn }> = [];
   for (const def of defs) {
-    const c = (byAttr ? def.attrs.get(column) : undefined) ?? def.columns.get(column);
+    const c = get(def);
     if (c) found.push({ def, column: c });
   }
   if (found.length > 0) {
     // Definitions that lack the column, or type it differently, leave the truth open (see `decidingDefs`).
     const models = defs.filter((d) => d.origin === 'model' || d.origin === 'core');
     const describe = (d: TableDef) => {
-      const c = (byAttr ? d.attrs.get(column) : undefined) ?? d.columns.get(column);
+      const c = get(d);
       return c ? (c.type?.sqlType || c.column.type?.text || 'untyped') : d.incomplete ? 'unknown' : 'missing';
     };
     const ambiguous = new Set(models.map(describe)).size > 1;
@@ -300,7 +331,7 @@ export function isProvenKey(def: TableDef, col: IndexedColumn, composite?: reado
  * would see them, when the target would pass every rule (one certain definition, a proven key, the same
  * metadata for a string key). Undefined otherwise: such a target is neither suggested nor written.
  */
-export function fixTarget(c: RefCheck, schema: string | undefined, table: string, column: string, byAttr = false): { def: TableDef; column: IndexedColumn } | undefined {
+export function fixTarget(c: RefCheck, schema: string | undefined, table: string, column: string | undefined, byAttr = false): { def: TableDef; column: IndexedColumn } | undefined {
   if (c.ref.composite && c.ref.composite.length > 1) return undefined;
   const file = c.facts.file;
   const key = tableKey(table, schema);
