@@ -93,7 +93,8 @@ async function storm(): Promise<void> {
           const at = doc.positionAt(cursor++);
           version = client.change('app/storm.py', [{ range: { start: at, end: at }, newText: 'abcdefghij'[k] }]);
         }
-        if (performance.now() >= nextFixAll) {
+        // Not in the last second: the row above times the debounced analysis after the last edit, not a fix-all.
+        if (performance.now() >= nextFixAll && performance.now() < stop - 1000) {
           nextFixAll += 1000;
           const asked = performance.now();
           fixAll.push(client.codeActions('app/storm.py', [], [FixAllKind]).then(() => performance.now() - asked));

@@ -57,6 +57,11 @@ export class SchemaIndex {
   changedTables = new Set<string>();
   /** Whether the last change added or removed a table name: every "did you mean" may change then. */
   tableKeysChanged = false;
+  /**
+   * The names the last `setFacts` changed, followed through the other files that build on them (see
+   * `usersOf`); undefined when anything may have changed (a file removed, a new judging dialect).
+   */
+  lastChange: Set<string> | undefined;
   private tableNames: TableNames | undefined;
   private dirty = true;
   /** What changed since the tables were last derived: a few files are re-derived, not the workspace. */
@@ -120,7 +125,9 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     const users = this.setFactsOnly(facts, movedInPlace);
-    return this.dialect() === judge ? users : this.everyFileBut(facts.file);
+    if (this.dialect() === judge) return users;
+    this.lastChange = undefined;
+    return this.everyFileBut(facts.file);
   }
 
   /**
@@ -151,8 +158,12 @@ export class SchemaIndex {
     this.setUses(file, usesOf(facts, movedInPlace));
     this.changedTables = new Set();
     this.tableKeysChanged = false;
+    this.lastChange = undefined;
     if (before && before.signature === after.signature) {
-      if (movedInPlace || previous === facts) return [];
+      if (movedInPlace || previous === facts) {
+        this.lastChange = new Set();
+        return [];
+      }
       // The same definitions read again into new objects (characters moved within lines): the derived
       // tables are rebound to them, and findings elsewhere that point into this file are computed again.
       this.markChanged(file, []);
@@ -236,6 +247,7 @@ export class SchemaIndex {
     const judge = this.dialect();
     this.targets.delete(file);
     const users = this.removeFileOnly(file);
+    this.lastChange = undefined;
     return this.dialect() === judge ? users : this.everyFileBut(file);
   }
 
@@ -297,6 +309,7 @@ export class SchemaIndex {
         }
       }
     }
+    this.lastChange = seenNames;
     return [...out];
   }
 
@@ -1483,19 +1496,7 @@ function usesOf(f: FileFacts, reuse = false): Uses {
   const addType = (t: TypeFact | undefined) => {
     if (t && t.family === 'other') defs.add(`y:${t.name}`);
   };
-  for (const c of f.classes) {
-    for (const b of c.bases) {
-      defs.add(`c:${b.split('.').pop()}`);
-      defs.add(`m:${b.split('.')[0]}`);
-      defs.add(`a:${b.split('.')[0]}`);
-      // `from pkg.base import IdModel as Model`: the class the alias names.
-      for (const i of f.imports) if (i.local === b.split('.')[0] && i.name) defs.add(`c:${i.name}`);
-    }
-    if (c.tablename?.kind === 'const') defs.add(`k:${c.tablename.name}`);
-    for (const o of c.opaque ?? []) defs.add(`f:${o.callee.split('.').pop()}`);
-    for (const fn of derivationCalls(c.tablenameDerivation)) defs.add(`f:${fn.split('.').pop()}`);
-    for (const col of c.columns) addType(col.type);
-  }
+  for (const c of f.classes) for (const n of classDefNames(c, f)) defs.add(n);
   for (const t of f.tables) {
     for (const col of t.columns) addType(col.type);
     if (t.name.kind === 'const') defs.add(`k:${t.name.name}`);
@@ -1535,6 +1536,33 @@ function namesUsedBy(r: ReferenceFact): string[] {
     uses.push(`v:${r.owner}`);
   }
   return uses;
+}
+
+/** `namesUsedBy`, remembered per reference (what a reference names never changes; only where it is does). */
+export function referenceNames(r: ReferenceFact): readonly string[] {
+  let names = referenceUses.get(r);
+  if (!names) referenceUses.set(r, (names = namesUsedBy(r)));
+  return names;
+}
+
+/**
+ * The names a class's definition builds on (its part of `usesOf`): its bases (and the classes an imported
+ * alias names), the constant that names its table, the helpers it calls, its project column types.
+ */
+export function classDefNames(c: ClassFact, f: FileFacts): string[] {
+  const defs = new Set<string>();
+  for (const b of c.bases) {
+    defs.add(`c:${b.split('.').pop()}`);
+    defs.add(`m:${b.split('.')[0]}`);
+    defs.add(`a:${b.split('.')[0]}`);
+    // `from pkg.base import IdModel as Model`: the class the alias names.
+    for (const i of f.imports) if (i.local === b.split('.')[0] && i.name) defs.add(`c:${i.name}`);
+  }
+  if (c.tablename?.kind === 'const') defs.add(`k:${c.tablename.name}`);
+  for (const o of c.opaque ?? []) defs.add(`f:${o.callee.split('.').pop()}`);
+  for (const fn of derivationCalls(c.tablenameDerivation)) defs.add(`f:${fn.split('.').pop()}`);
+  for (const col of c.columns) if (col.type && col.type.family === 'other') defs.add(`y:${col.type.name}`);
+  return [...defs];
 }
 
 /** The functions a table-name derivation calls, as written. */

@@ -639,7 +639,8 @@ class FkGuardServer {
       clearTimeout(doc.timer);
       this.analyze(project, id, doc, true);
     }
-    const text = doc ? doc.text : await this.options.host.readFile(project.pathOf(id), project.config);
+    const links = { root: project.root, followSymlinks: project.settings.followSymlinks };
+    const text = doc ? doc.text : await this.options.host.readFile(project.pathOf(id), project.config, links);
     if (text === undefined) return none;
     const ws = this.capabilities.workspace?.workspaceEdit;
     const ctx: navigation.NavigationContext = {
@@ -651,7 +652,7 @@ class FkGuardServer {
         const out = new Map<string, string>();
         for (const f of files) {
           const open = this.openDocument(project, f);
-          const t = open ? open.text : await this.options.host.readFile(project.pathOf(f), project.config);
+          const t = open ? open.text : await this.options.host.readFile(project.pathOf(f), project.config, links);
           if (t !== undefined) out.set(f, t);
         }
         return out;

@@ -78,7 +78,7 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
     // Constants shared with migrations live in files that use no ORM: read without the compiler.
     constantsOnly: (file, text) => (isMinified(file, text) ? undefined : scanTsConstants(file, text)),
     skipReason: (file, text) =>
-      (isTypeScriptCandidate(text) || isKnexfile(file)) && isMinified(file, text)
+      (isTypeScriptCandidate(text) || namesDatabase(file, text)) && isMinified(file, text)
         ? `minified or bundled (a \`.min.js\` name, or a line of more than ${MAX_LINE.toLocaleString('en-US')} characters of code): never model code, so not read`
         : undefined,
     extract(file: string, text: string): FileFacts {
