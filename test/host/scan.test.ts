@@ -21,6 +21,10 @@ class RecordingEngine {
   skipReason() {
     return undefined;
   }
+  isPythonFile() {
+    return true;
+  }
+  async loadParser() {}
   setConfig(c: FkGuardConfig) {
     this.config = c;
     return [];

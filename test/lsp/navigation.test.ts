@@ -119,6 +119,17 @@ describe('navigation', function () {
     assert.match(text(await hover(drizzle, at(drizzle, 'accounts.id', 'accounts.'.length))), /\*\*column `accounts\.id`\*\* · `serial\('id'\)/);
   });
 
+  it('hovers Knex, TypeORM and Sequelize references', async () => {
+    const knex = 'db/knex/20240101000000_comments.ts';
+    assert.match(text(await hover(knex, at(knex, "references('orders.id')", 13))), /\*\*table `orders`\*\* \(at this point of migration history\)/);
+    const typeorm = 'src/typeorm/entities.ts';
+    const slug = text(await hover(typeorm, at(typeorm, "referencedColumnName: 'slug'", 24)));
+    assert.match(slug, /\*\*column `teams\.slug`\*\* · `string · unique`/);
+    assert.match(slug, /`members\.team_slug` in \[src\/typeorm\/entities\.ts:21\]/);
+    const seq = 'src/sequelize/task.ts';
+    assert.match(text(await hover(seq, at(seq, "key: 'id'", 6))), /\*\*column `users\.id`\*\* · `Integer · PK`/);
+  });
+
   it('says why a reference it cannot resolve leads nowhere', async () => {
     const ledger = 'app/ledger.py';
     const md = text(await hover(ledger, at(ledger, 'ledgers.id', 2)));
@@ -159,7 +170,10 @@ describe('navigation', function () {
     assert.deepEqual(where(await definition(m2, at(m2, '"users.id"', 7))), [loc(m1, 'sa.Column("id"', 11)]);
     // Knex: `.inTable('users')` in a Knex migration.
     const knex = 'db/knex/20240101000000_comments.ts';
-    assert.ok((await definition(knex, at(knex, "inTable('users')", 10)))?.length, 'Knex inTable leads to a definition');
+    // `.inTable('users')` in a Knex migration: the `users` that migration history holds at that point (made by
+    // the Alembic revision FK Guard replays), not the model.
+    assert.deepEqual(where(await definition(knex, at(knex, "inTable('users')", 10))), [loc('migrations/versions/0001_initial.py', '"users",', 1)]);
+    assert.deepEqual(where(await definition(knex, at(knex, "references('orders.id')", 20))), [loc('migrations/versions/0001_initial.py', 'sa.Column("id"', 11, 1)]);
   });
 
   // ---- references ----
@@ -330,6 +344,25 @@ describe('navigation', function () {
     assert.deepEqual([...files.keys()].sort(), ['app/models.py', 'sql/schema.sql']);
     assert.match(files.get('app/models.py')!, /\n {4}email_address = Column\(String\(255\), unique=True, nullable=False\)/);
     assert.match(files.get(sql)!, /REFERENCES users \(email_address\)/);
+  });
+
+  it('renames tables defined in TypeScript: a Drizzle pgTable and a TypeORM @Entity, whose variables and classes stay', async () => {
+    const drizzle = 'src/drizzle/schema.ts';
+    const d = (await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(drizzle) }, position: at(drizzle, "pgTable('accounts'", 10), newName: 'customers' })) as WorkspaceEdit;
+    const files = applyRename(d);
+    assert.deepEqual([...files.keys()], [drizzle]);
+    assert.match(files.get(drizzle)!, /export const accounts = pgTable\('customers', \{/);
+    assert.match(files.get(drizzle)!, /references\(\(\) => accounts\.id\)/);
+    const typeorm = 'src/typeorm/entities.ts';
+    const t = (await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(typeorm) }, position: at(typeorm, "@Entity('teams')", 10), newName: 'squads' })) as WorkspaceEdit;
+    const renamed = applyRename(t).get(typeorm)!;
+    assert.match(renamed, /@Entity\('squads'\)\nexport class Team \{/);
+    assert.match(renamed, /@ManyToOne\(\(\) => Team\)/);
+    // A column renamed from its TypeORM property, which is its name: the `referencedColumnName` follows.
+    const c = (await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(typeorm) }, position: at(typeorm, 'slug: string', 1), newName: 'handle' })) as WorkspaceEdit;
+    const col = applyRename(c).get(typeorm)!;
+    assert.match(col, /\n {2}handle: string;/);
+    assert.match(col, /referencedColumnName: 'handle'/);
   });
 
   it('renames a Prisma-mapped table from a SQL reference: the @@map, not the model', async () => {

@@ -26,6 +26,11 @@ export interface FkGuardConfig {
   /** Files larger than this many bytes are skipped with a message. */
   maxFileSize: number;
   /**
+   * How many threads may parse at once on a scan: 1 parses on the host's own thread (no worker threads, least
+   * memory); unset, one per core, at most 4. Speed and memory only: the facts are the same either way.
+   */
+  jobs?: number;
+  /**
    * The configuration file the workspace uses, as the host read it, so that a fix can add a table to
    * `external-tables` there: the file id (like a source file's), its text, and whether FK Guard's settings are
    * in it. A `pyproject.toml` without `[tool.fkguard]` is named when no other file holds settings.
@@ -121,6 +126,10 @@ export function parseConfig(raw: unknown, source: string, base: FkGuardConfig = 
         // `0.5` once became 0, which skipped every file: a size is a whole number of bytes, at least 1.
         if (typeof value === 'number' && Number.isInteger(value) && value >= 1) config.maxFileSize = value;
         else errors.push(`${source}: \`${rawKey}\` must be a whole number of bytes (at least 1), not ${JSON.stringify(value)}; using ${config.maxFileSize}.`);
+        break;
+      case 'jobs':
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 64) config.jobs = value;
+        else errors.push(`${source}: \`${rawKey}\` must be a whole number of threads from 1 to 64, not ${JSON.stringify(value)}; using ${config.jobs ?? 'one per core'}.`);
         break;
       case 'rules':
         if (value && typeof value === 'object' && !Array.isArray(value)) {

@@ -21,6 +21,11 @@ export interface PythonSupport {
    * `parser`, so one bad file never breaks the files after it.
    */
   recover?(): void;
+  /**
+   * For a host that loads the parser only when a file needs it (a scan the cache answers needs none): called,
+   * and awaited, before the engine is handed a Python file to parse (see `Engine.loadParser`).
+   */
+  load?(): Promise<void>;
 }
 
 /**
@@ -126,6 +131,16 @@ export class Engine {
   /** Why a file the engine would otherwise read is left out (see `SourceDialect.skipReason`), or undefined. */
   skipReason(file: string, text: string): string | undefined {
     return this.dialectFor(file)?.skipReason?.(file, text);
+  }
+
+  /** Whether `file` is read as Python (no dialect claims it). */
+  isPythonFile(file: string): boolean {
+    return this.dialectFor(file) === undefined;
+  }
+
+  /** Makes the Python parser ready; a host whose parser loads lazily awaits this before `updateFile`. */
+  async loadParser(): Promise<void> {
+    await this.python.load?.();
   }
 
   /** Cheap test on the text: only files that can define or reference a table are parsed. */
@@ -349,6 +364,29 @@ export class Engine {
   acceptFacts(file: string, facts: FileFacts | undefined): string[] {
     this.seen.add(file);
     return facts ? this.setFacts(facts) : this.removeFacts(file);
+  }
+
+  /**
+   * `acceptFacts` for a scan filling an engine that holds nothing yet (the CLI's): the index takes the facts
+   * without tracking what changed (see `SchemaIndex.loadFacts`), since every file's findings are computed
+   * afterwards anyway. A file the engine already holds goes through `acceptFacts`.
+   */
+  loadFacts(file: string, facts: FileFacts | undefined): void {
+    if (!facts || this.facts.has(file) || this.trees.has(file) || this.lastGood.has(file)) {
+      this.acceptFacts(file, facts);
+      return;
+    }
+    this.seen.add(file);
+    if (facts.constantsOnly) this.parsed.delete(file);
+    else this.parsed.add(file);
+    this.facts.set(file, facts);
+    this.index.loadFacts(facts);
+    this.findingsCache.clear();
+  }
+
+  /** `updateFile` for a scan filling an engine (see `loadFacts`): the file is read cold, its facts loaded. */
+  loadFile(file: string, text: string): void {
+    this.loadFacts(file, analyzeSource(this.python, this.dialects, file, text));
   }
 
   /** Replaces one file's facts (also used to restore cached facts without parsing). */
@@ -602,15 +640,7 @@ export function analyzeSource(python: PythonSupport, dialects: readonly SourceDi
  * cannot define or reference a table give `undefined`, or only their string constants.
  */
 export function analyzeText(python: PythonSupport, file: string, text: string): FileFacts | undefined {
-  if (!Engine.isCandidate(file, text)) {
-    const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
-    // A package's `__init__.py` re-exports names (`from .base import Base`): its imports are kept so that
-    // `from package import Base` elsewhere finds the class really meant.
-    const imports = /(^|\/)__init__\.pyi?$/.test(file) ? scanImports(text, moduleFromPath(file)) : [];
-    const locations = /\.pyi?$/.test(file) && setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {};
-    if (Object.keys(constants).length === 0 && imports.length === 0 && !locations.setsAlembicLocations) return undefined;
-    return { ...constantsOnly(file, text, constants), imports, ...locations };
-  }
+  if (!Engine.isCandidate(file, text)) return analyzeNonCandidate(file, text);
   const input = parserInput(text);
   const tree = parseGuarded(python, file, input);
   if (!('rootNode' in tree)) return withSuppressions(tree, text);
@@ -619,6 +649,20 @@ export function analyzeText(python: PythonSupport, file: string, text: string): 
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * What is kept of a file the prefilter turned down (`Engine.isCandidate` false), read without the parser:
+ * its string constants, a package's re-exports, whether it sets Alembic's locations; `undefined` if none.
+ */
+export function analyzeNonCandidate(file: string, text: string): FileFacts | undefined {
+  const constants = /\.pyi?$/.test(file) ? scanConstants(text) : {};
+  // A package's `__init__.py` re-exports names (`from .base import Base`): its imports are kept so that
+  // `from package import Base` elsewhere finds the class really meant.
+  const imports = /(^|\/)__init__\.pyi?$/.test(file) ? scanImports(text, moduleFromPath(file)) : [];
+  const locations = /\.pyi?$/.test(file) && setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {};
+  if (Object.keys(constants).length === 0 && imports.length === 0 && !locations.setsAlembicLocations) return undefined;
+  return { ...constantsOnly(file, text, constants), imports, ...locations };
 }
 
 /**

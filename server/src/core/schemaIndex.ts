@@ -44,6 +44,8 @@ const BUILTIN_BASES = /^(object|str|int|float|dict|list|tuple|Exception|type)$/;
 export class SchemaIndex {
   private readonly files = new Map<string, FileFacts>();
   private readonly provided = new Map<string, Provision>();
+  /** Files loaded by `loadFacts` whose provisions were not needed yet. */
+  private readonly unprovisioned = new Set<string>();
   private readonly uses = new Map<string, Uses>();
   /** name → files whose findings use it (references) and files whose definitions use it (bases, types). */
   private readonly refUsers = new Map<string, Set<string>>();
@@ -146,7 +148,7 @@ export class SchemaIndex {
 
   private setFactsOnly(facts: FileFacts, movedInPlace: boolean): string[] {
     const file = facts.file;
-    const before = this.provided.get(file);
+    const before = this.provisionOf(file);
     const previous = this.files.get(file);
     const after = provision(facts, movedInPlace);
     this.files.set(file, facts);
@@ -235,6 +237,33 @@ export class SchemaIndex {
     return out;
   }
 
+  /**
+   * Takes one more file's facts on a cold load (a scan filling an index nothing was derived from yet): the
+   * tables are derived again whole at the next query, so nothing is tracked per change, and the file's
+   * provision (what a later `setFacts` compares against) is computed only if one is ever asked for. On a
+   * 10,000-file scan the tracking cost seconds, and its answer (which files to re-check) was never used.
+   */
+  loadFacts(facts: FileFacts): void {
+    if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
+    else this.targets.delete(facts.file);
+    this.files.set(facts.file, facts);
+    this.provided.delete(facts.file);
+    this.unprovisioned.add(facts.file);
+    this.setUses(facts.file, usesOf(facts));
+    this.changedTables = new Set();
+    this.tableKeysChanged = true;
+    this.markChanged(facts.file, ['migrations']);
+  }
+
+  /** A file's provision, computed now if its facts came through `loadFacts`. */
+  private provisionOf(file: string): Provision | undefined {
+    if (this.unprovisioned.delete(file)) {
+      const facts = this.files.get(file);
+      if (facts) this.provided.set(file, provision(facts));
+    }
+    return this.provided.get(file);
+  }
+
   private markChanged(file: string, names: readonly string[]): void {
     this.dirty = true;
     this.pendingFiles.add(file);
@@ -252,7 +281,7 @@ export class SchemaIndex {
   }
 
   private removeFileOnly(file: string): string[] {
-    const before = this.provided.get(file);
+    const before = this.provisionOf(file);
     this.files.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
@@ -299,7 +328,7 @@ export class SchemaIndex {
         if (f === origin || expanded.has(f)) continue;
         out.add(f);
         expanded.add(f);
-        for (const p of this.provided.get(f)?.names.keys() ?? []) {
+        for (const p of this.provisionOf(f)?.names.keys() ?? []) {
           if (!seenNames.has(p)) {
             seenNames.add(p);
             queue.push(p);
@@ -757,7 +786,7 @@ export class SchemaIndex {
     while (queue.length > 0) {
       if (out.size > PARTIAL_REBUILD_LIMIT) return undefined;
       const f = queue.pop()!;
-      for (const n of this.provided.get(f)?.names.keys() ?? []) {
+      for (const n of this.provisionOf(f)?.names.keys() ?? []) {
         if (names.has(n)) continue;
         names.add(n);
         for (const g of this.defUsers.get(n) ?? []) add(g);

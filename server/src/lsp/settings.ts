@@ -15,7 +15,7 @@ export interface EditorSettings {
 
 export const DEFAULT_DEBOUNCE_MS = 150;
 
-const ENGINE_KEYS = ['include', 'exclude', 'externalTables', 'rules', 'dialect', 'naming', 'maxFileSize'] as const;
+const ENGINE_KEYS = ['include', 'exclude', 'externalTables', 'rules', 'dialect', 'naming', 'maxFileSize', 'jobs'] as const;
 
 /**
  * Values of enum settings that mean "FK Guard decides" (the settings editor shows them rather than an empty
