@@ -1,6 +1,7 @@
 import { Edit, type Parser, type Tree } from 'web-tree-sitter';
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
-import { classDefNames, referenceNames, SchemaIndex } from './schemaIndex';
+import { classDefNames, referenceNames } from './fileSignatures';
+import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { ForeignKeyEdge, foreignKeyEdges } from './schemaGraph';
 import { extractPython } from './python/extract';

@@ -69,6 +69,10 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
   if (newName === oldName) return { target, oldName, edits: [], history: [], unreadable: [] };
   const defs = nav.currentDefinitions(target.key);
   if (defs.length === 0) return { error: `\`${target.key}\` has no definition FK Guard can edit.` };
+  // Renaming the references of a table only migrations make would leave them pointing at a name history never made.
+  if (defs.every((d) => d.origin === 'migration')) {
+    return { error: `\`${target.key}\` is defined only by migrations, which are history: write a migration that renames it, then rename its references.` };
+  }
   const edits: RenameEdit[] = [];
   const history: RenamePlan['history'] = [];
   const seen = new Set<string>();

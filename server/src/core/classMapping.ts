@@ -1,0 +1,409 @@
+import type { NamingConvention } from './config';
+import type { PythonNames } from './python/names';
+import { addColumn, newTable, TableDef } from './tables';
+import type { ClassFact, FileFacts, NameExpr, TypeFact } from './types';
+
+/**
+ * A class whose table name FK Guard cannot know: a `@declared_attr` `__tablename__` it cannot evaluate, or a
+ * base it cannot resolve (which may name the table). A reference to a table such a class could define is
+ * not an error, but unchecked.
+ */
+export interface NamelessClass {
+  file: string;
+  cls: ClassFact;
+  reason: 'declared-attr' | 'unresolved-base';
+  /** The base that decides the name (`Base`), or the unresolved base. */
+  base: string;
+  /** Where the unreadable `__tablename__` is, for the one note that explains it. */
+  baseFile?: string;
+  baseClass?: ClassFact;
+}
+
+/** How a class maps: to a table, to nothing (a mixin or abstract base), or to a table whose name is unknown. */
+export type ClassMapping = { table: TableDef } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+
+/** Bases from outside the workspace that add no columns: SQLAlchemy's own, typing's, the standard library's. */
+const KNOWN_EXTERNAL_BASES = /^(DeclarativeBase|DeclarativeBaseNoMeta|SQLModel|AsyncAttrs|MappedAsDataclass|Generic|Protocol|ABC|Enum|IntEnum|StrEnum|TypeDecorator|UserDefinedType|NamedTuple|TypedDict|object)$/;
+/** Builtins a class may derive from without importing them. */
+const BUILTIN_BASES = /^(object|str|int|float|dict|list|tuple|Exception|type)$/;
+
+/** What mapping classes to tables needs from the schema index. */
+export interface ClassMappingHost {
+  facts(file: string): FileFacts | undefined;
+  /** Python name resolution over the workspace (see `python/names.ts`). */
+  readonly names: PythonNames;
+  /** A class as `file` sees the name (see `SchemaIndex.findClass`). */
+  findClass(file: string, dotted: string): { file: string; cls: ClassFact } | undefined;
+  resolveName(file: string, expr: NameExpr | undefined): string | undefined;
+  resolveType(file: string, type: TypeFact | undefined): TypeFact | undefined;
+  /** Adds a derived table to the index. */
+  addTable(def: TableDef): void;
+  /** The `naming.declared-attr` setting. */
+  declaredAttrConvention(): NamingConvention | undefined;
+}
+
+/**
+ * Declarative classes to tables: which table a class defines or adds columns to (its own, a parent's by
+ * single-table inheritance, none for a mixin or a base), with its columns, schema and metadata gathered
+ * from its ancestry. Mappings are kept per class, and forgotten per file when the index derives a file again.
+ */
+export class ClassMapper {
+  /** What each class maps to, by `classId`. */
+  readonly classMap = new Map<string, ClassMapping>();
+  /** The ids in `classMap` of each file's classes, so deriving one file again forgets only its own. */
+  readonly classIdsByFile = new Map<string, string[]>();
+  /** Classes whose table names FK Guard cannot know, by file. */
+  readonly nameless = new Map<string, NamelessClass[]>();
+
+  constructor(private readonly host: ClassMappingHost) {}
+
+  /** Forgets every mapping, before the whole workspace is derived again. */
+  clear(): void {
+    this.classMap.clear();
+    this.classIdsByFile.clear();
+    this.nameless.clear();
+  }
+
+  setMapping(file: string, id: string, mapping: ClassMapping): void {
+    if (!this.classMap.has(id)) {
+      let ids = this.classIdsByFile.get(file);
+      if (!ids) this.classIdsByFile.set(file, (ids = []));
+      ids.push(id);
+    }
+    this.classMap.set(id, mapping);
+  }
+
+  /**
+   * Decides what a class maps to. A class with a table name gets its own table, with the columns of its
+   * mixins and abstract bases; a class without one that inherits a mapped class adds its columns to that
+   * table (single-table inheritance); Flask-SQLAlchemy and SQLModel classes get their derived names.
+   */
+  mapClass(file: string, cls: ClassFact, visiting: Set<string>): ClassMapping {
+    const id = classId(file, cls.name);
+    const done = this.classMap.get(id);
+    if (done) return done;
+    if (visiting.has(id)) return { table: undefined, unknownName: false };
+    visiting.add(id);
+
+    const bases = cls.bases.map((b) => ({ text: b, found: this.host.findClass(file, b) }));
+    const unresolvedBase = this.unresolvedBase(file, cls, new Set());
+    const incomplete = unresolvedBase !== undefined;
+    let parentTable: TableDef | undefined;
+    let declaredAttr = cls.declaredTablename;
+    let unknownParent = false;
+    for (const b of bases) {
+      if (!b.found) continue;
+      const m = this.mapClass(b.found.file, b.found.cls, visiting);
+      if (m.table && !parentTable) parentTable = m.table;
+      if (!m.table && m.unknownName) unknownParent = true;
+      if (this.inheritsDeclaredTablename(b.found.file, b.found.cls, new Set())) declaredAttr = true;
+    }
+    let nameless: NamelessClass | undefined;
+
+    let name: string | undefined;
+    let unknownName = false;
+    if (cls.tablename) {
+      name = this.host.resolveName(file, cls.tablename);
+      if (name === undefined) unknownName = true;
+    } else if (cls.abstract || cls.framework) {
+      // Another ORM's dialect names its entities itself; a class it left unnamed is a base, not a table.
+      name = undefined;
+    } else if (parentTable || unknownParent) {
+      // Single-table inheritance: the subclass's columns live in the parent's table.
+      const mapping: ClassMapping = parentTable ? { table: parentTable } : { table: undefined, unknownName: true };
+      if (parentTable) this.addClassColumns(parentTable, file, cls, new Set());
+      this.setMapping(file, id, mapping);
+      return mapping;
+    } else if (this.isDeclarativeRoot(file, cls)) {
+      name = undefined;
+    } else if (declaredAttr && this.descendsFromDeclarative(file, cls, new Set())) {
+      // The body of `__tablename__`, when FK Guard can evaluate it, says what Python computes; the
+      // `naming.declared-attr` setting stands in for a body it cannot read.
+      const owner = this.declaredTablenameOwner(file, cls, new Set());
+      const derived = owner?.cls.tablenameDerivation ? this.host.names.evaluate(owner.file, owner.cls.tablenameDerivation, cls.name) : undefined;
+      const convention = this.host.declaredAttrConvention();
+      if (derived) name = derived;
+      else if (convention) name = applyConvention(convention, cls.name);
+      else {
+        unknownName = true;
+        nameless = { file, cls, reason: 'declared-attr', base: owner?.cls.name ?? cls.name, baseFile: owner?.file, baseClass: owner?.cls };
+      }
+    } else if (cls.sqlmodelTable) {
+      name = cls.name.toLowerCase();
+    } else if (this.isFlaskModel(file, cls, new Set())) {
+      name = camelToSnake(cls.name);
+    } else if (unresolvedBase !== undefined && !cls.framework) {
+      // A base FK Guard cannot see may name the table (its own `__tablename__` rule) or map nothing.
+      nameless = { file, cls, reason: 'unresolved-base', base: unresolvedBase };
+    }
+    if (nameless) {
+      let list = this.nameless.get(file);
+      if (!list) this.nameless.set(file, (list = []));
+      list.push(nameless);
+    }
+
+    if (cls.abstract || (!name && !unknownName)) {
+      const mapping: ClassMapping = { table: undefined, unknownName: false, nameless };
+      this.setMapping(file, id, mapping);
+      return mapping;
+    }
+    if (!name) {
+      const mapping: ClassMapping = { table: undefined, unknownName: true, nameless };
+      this.setMapping(file, id, mapping);
+      return mapping;
+    }
+    const schema = cls.schema ?? this.inheritedSchema(file, cls, new Set());
+    const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
+    def.className = cls.name;
+    def.incomplete = incomplete;
+    if (!schema && this.inheritsUnknownSchema(file, cls, new Set())) def.schemaUnknown = true;
+    def.unresolvedBase = unresolvedBase;
+    def.metadataId = this.classMetadata(file, cls, new Set());
+    this.addClassColumns(def, file, cls, new Set());
+    const mapping: ClassMapping = { table: def };
+    this.setMapping(file, id, mapping);
+    this.host.addTable(def);
+    return mapping;
+  }
+
+  /** Own columns first, then those of unmapped bases (mixins, abstract classes), nearest first. */
+  private addClassColumns(def: TableDef, file: string, cls: ClassFact, seen: Set<string>): void {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return;
+    seen.add(id);
+    // Columns added by decorators FK Guard cannot follow are unknown: none is reported missing.
+    if (cls.opaqueDecorators) def.incomplete = true;
+    for (const c of cls.columns) {
+      // An ORM's implicit key on a base yields to a primary key the subclass declares.
+      if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
+      addColumn(def, c, file, this.host.resolveType(file, c.type));
+    }
+    if (cls.maybeFields && this.descendsFromSqlModel(file, cls, new Set())) {
+      for (const c of cls.maybeFields) addColumn(def, c, file, this.host.resolveType(file, c.type));
+    }
+    for (const o of cls.opaque ?? []) {
+      const b = this.host.names.resolve(file, o.callee);
+      if (b?.kind === 'column-helper') {
+        addColumn(def, { ...b.column, name: o.attr, span: o.span }, file, this.host.resolveType(b.file, b.column.type));
+      } else if (!def.columns.has(o.attr)) {
+        def.incomplete = true;
+        def.unresolvedColumn ??= `${o.attr} = ${o.callee}(...)`;
+      }
+    }
+    for (const k of cls.keys) def.keys.push(k);
+    for (const b of cls.bases) {
+      const found = this.host.findClass(file, b);
+      if (!found) continue;
+      const m = this.classMap.get(classId(found.file, found.cls.name));
+      if (m?.table && m.table !== def) continue;
+      this.addClassColumns(def, found.file, found.cls, seen);
+    }
+  }
+
+  /**
+   * The first base in the ancestry of a Python class that FK Guard cannot resolve to something whose
+   * columns it knows (a class of the workspace, a metadata object, SQLAlchemy's own bases), as written;
+   * undefined when every ancestor is known. The class's columns are incomplete then.
+   */
+  private unresolvedBase(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+    if (this.host.facts(file)?.language !== 'python') {
+      // Other readers keep only the bases a project can define (TypeORM's `BaseEntity`, sequelize's `Model`
+      // are dropped), so any base not found among the workspace's classes adds columns FK Guard cannot see.
+      for (const text of cls.bases) {
+        const f = this.host.findClass(file, text);
+        if (!f) return text;
+        const deeper = this.unresolvedBase(f.file, f.cls, seen);
+        if (deeper !== undefined) return deeper;
+      }
+      return undefined;
+    }
+    for (const text of cls.bases) {
+      const b = this.host.names.resolve(file, text);
+      if (b?.kind === 'class') {
+        const deeper = this.unresolvedBase(b.file, b.cls, seen);
+        if (deeper !== undefined) return deeper;
+        continue;
+      }
+      if (b?.kind === 'metadata') continue;
+      if (b?.kind === 'external' && KNOWN_EXTERNAL_BASES.test(b.name)) continue;
+      if (!b && BUILTIN_BASES.test(text)) continue;
+      return text;
+    }
+    return undefined;
+  }
+
+  /** The nearest class in the ancestry (itself first) that declares `__tablename__` with `@declared_attr`. */
+  private declaredTablenameOwner(file: string, cls: ClassFact, seen: Set<string>): { file: string; cls: ClassFact } | undefined {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+    if (cls.declaredTablename) return { file, cls };
+    for (const b of cls.bases) {
+      const f = this.host.findClass(file, b);
+      const owner = f ? this.declaredTablenameOwner(f.file, f.cls, seen) : undefined;
+      if (owner) return owner;
+    }
+    return undefined;
+  }
+
+  private inheritsDeclaredTablename(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (cls.declaredTablename) return true;
+    return cls.bases.some((b) => {
+      const f = this.host.findClass(file, b);
+      return f ? this.inheritsDeclaredTablename(f.file, f.cls, seen) : false;
+    });
+  }
+
+  private inheritedSchema(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+    for (const b of cls.bases) {
+      const f = this.host.findClass(file, b);
+      if (!f) continue;
+      const m = this.classMap.get(classId(f.file, f.cls.name));
+      if (m?.table) continue;
+      const s = f.cls.schema ?? this.inheritedSchema(f.file, f.cls, seen);
+      if (s) return s;
+    }
+    return undefined;
+  }
+
+  /** Whether a Python class descends from SQLModel's `SQLModel` (through classes of the workspace). */
+  private descendsFromSqlModel(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (cls.sqlmodelTable) return true;
+    for (const b of cls.bases) {
+      const r = this.host.names.resolve(file, b);
+      if (r?.kind === 'external' && r.name === 'SQLModel') return true;
+      if (r?.kind === 'class' && this.descendsFromSqlModel(r.file, r.cls, seen)) return true;
+    }
+    return false;
+  }
+
+  /** Whether a computed `__table_args__` on the class or an unmapped base may set its schema. */
+  private inheritsUnknownSchema(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (cls.schemaUnknown) return true;
+    for (const b of cls.bases) {
+      const f = this.host.findClass(file, b);
+      if (!f || f.cls.schema) continue;
+      const m = this.classMap.get(classId(f.file, f.cls.name));
+      if (m?.table) continue;
+      if (this.inheritsUnknownSchema(f.file, f.cls, seen)) return true;
+    }
+    return false;
+  }
+
+  /** `class Base(DeclarativeBase)`: the base itself maps to no table. */
+  private isDeclarativeRoot(file: string, cls: ClassFact): boolean {
+    return this.host.facts(file)?.metadataRoots.some((r) => r.name === cls.name && r.span.start === cls.nameSpan.start) ?? false;
+  }
+
+  /** Whether a class is mapped at all: it descends from a declarative base (a mixin does not). */
+  private descendsFromDeclarative(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    for (const b of cls.bases) {
+      const f = this.host.findClass(file, b);
+      if (f) {
+        if (this.isDeclarativeRoot(f.file, f.cls) || this.descendsFromDeclarative(f.file, f.cls, seen)) return true;
+      } else if (this.isMetadataRoot(file, b) || /(^|\.)(Base|Model|DeclarativeBase|SQLModel)$/.test(b)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Flask-SQLAlchemy: a class deriving from `db.Model` (directly or through unmapped bases). */
+  private isFlaskModel(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    for (const b of cls.bases) {
+      // `db.Model` of `db = SQLAlchemy()`: a metadata object's model class, which names tables itself.
+      if (/(^|\.)Model$/.test(b) && b !== 'SQLModel' && this.host.names.resolve(file, b)?.kind === 'metadata') return true;
+      const f = this.host.findClass(file, b);
+      if (f && this.isFlaskModel(f.file, f.cls, seen)) return true;
+    }
+    return false;
+  }
+
+  private isMetadataRoot(file: string, name: string): boolean {
+    return this.metadataOf(file, name) !== undefined;
+  }
+
+  /** The identity of a metadata root (`Base`, `metadata`, `db`) as `file` sees it, or undefined. */
+  metadataOf(file: string, name: string): string | undefined {
+    const head = name.replace(/\.(metadata|Model)$/, '');
+    const b = this.host.names.resolve(file, head);
+    if (!b) return head === 'SQLModel' ? 'sqlmodel' : undefined;
+    switch (b.kind) {
+      case 'metadata':
+        return b.id;
+      case 'external':
+        return b.name === 'SQLModel' ? 'sqlmodel' : undefined;
+      case 'class':
+        return this.host.facts(b.file)?.metadataRoots.some((r) => r.name === b.cls.name) ? `${b.file}#${b.cls.name}` : this.classMetadata(b.file, b.cls, new Set());
+      default:
+        return undefined;
+    }
+  }
+
+  classMetadata(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
+    const id = classId(file, cls.name);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+    for (const b of cls.bases) {
+      const found = this.host.findClass(file, b);
+      if (found) {
+        const own = this.host.facts(found.file)?.metadataRoots.find((r) => r.name === found.cls.name);
+        if (own) return `${found.file}#${found.cls.name}`;
+        const m = this.classMetadata(found.file, found.cls, seen);
+        if (m) return m;
+      } else {
+        const m = this.metadataOf(file, b);
+        if (m) return m;
+      }
+    }
+    return undefined;
+  }
+}
+
+export function classId(file: string, name: string): string {
+  return `${file}#${name}`;
+}
+
+/** Flask-SQLAlchemy's `camel_to_snake_case`: `DynamicChallenge` → `dynamic_challenge`, `HTTPLog` → `http_log`. */
+export function camelToSnake(name: string): string {
+  return name
+    .replace(/((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))/g, '_$1')
+    .toLowerCase()
+    .replace(/^_+/, '');
+}
+
+function applyConvention(convention: NamingConvention, className: string): string {
+  switch (convention) {
+    case 'snake_case':
+      return camelToSnake(className);
+    case 'lowercase':
+      return className.toLowerCase();
+    case 'plural_snake_case': {
+      const s = camelToSnake(className);
+      return /(s|x|z|ch|sh)$/.test(s) ? `${s}es` : /[^aeiou]y$/.test(s) ? `${s.slice(0, -1)}ies` : `${s}s`;
+    }
+    case 'class_name':
+      return className;
+  }
+}

@@ -1,0 +1,246 @@
+import type { ClassFact, Derivation, FileFacts, NameExpr, ReferenceFact, Span, TypeFact } from './types';
+
+// What each file provides to the schema index and what it uses from it, as names with hashes: the index
+// compares them to know which derived tables and which other files a change can reach (see SchemaIndex.setFacts).
+
+/**
+ * What a file provides to others: each name (`t:users`, `c:User`, `k:USERS_TABLE`, …) with a hash of the
+ * definitions behind it, so a change can be traced to the names it really touched; `base` hashes what
+ * every definition of the file depends on (its module path and imports). Only names, types, text and the
+ * lines of definitions count: editing a reference inside a model file changes nothing here.
+ */
+export interface Provision {
+  signature: string;
+  base: string;
+  names: Map<string, string>;
+}
+
+/**
+ * Per class or Core table object, its signature with the lines of its spans counted from the object's own
+ * first line (`whole`, and `header` for a class without a table name), and whether every span it holds lies
+ * inside its own span. An edit inside one class of an open document moves the file's other classes along as
+ * they are (`extractPythonAfterEdit`: their text is untouched, every span in them shifted alike), so their
+ * relative signatures still hold and the file's provision costs the edited class, not the whole file
+ * (a 2,000-line model file: ~5 ms per keystroke before).
+ */
+const relativeSigs = new WeakMap<object, { whole: string; header?: string }>();
+
+/**
+ * `reuse`: the objects the previous facts of this file held were kept and moved in place, not changed (see
+ * `SchemaIndex.setFacts`), so signatures remembered for them stand. Otherwise every object is read afresh.
+ */
+export function provision(f: FileFacts, reuse = false): Provision {
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = f.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (f.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  /** Spans become line numbers counted from `base`; `within` collects whether each lies inside `bounds`. */
+  const sigFrom = (value: unknown, base = 0, bounds?: Span, within?: { ok: boolean }) =>
+    hash(
+      JSON.stringify(value, (key, v) => {
+        if (key === 'statementSpan' || key === 'contentSpan' || key === 'references') return undefined;
+        if (v && typeof v === 'object' && typeof v.start === 'number' && typeof v.end === 'number' && Object.keys(v).length === 2) {
+          if (bounds && within && (v.start < bounds.start || v.end > bounds.end)) within.ok = false;
+          return lineOf(v.start) - base;
+        }
+        return v;
+      }),
+    );
+  const sig = (value: unknown) => sigFrom(value);
+  /** An object's signature: its relative one (remembered when every span it holds is its own) and its first line. */
+  const objectSig = (o: { span: Span }, header?: (o: ClassFact) => unknown): { whole: string; header?: string } => {
+    const line = lineOf(o.span.start);
+    let rel = reuse ? relativeSigs.get(o) : undefined;
+    if (!rel) {
+      const within = { ok: true };
+      rel = { whole: sigFrom(o, line, o.span, within), header: header ? sigFrom(header(o as ClassFact), line, o.span, within) : undefined };
+      if (within.ok) relativeSigs.set(o, rel);
+      else relativeSigs.delete(o);
+    }
+    return { whole: `${rel.whole}@${line}`, header: rel.header === undefined ? undefined : `${rel.header}@${line}` };
+  };
+  const namelessHeader = (c: ClassFact) => [c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract];
+  const names = new Map<string, string>();
+  const add = (name: string, h: string) => names.set(name, names.has(name) ? `${names.get(name)}+${h}` : h);
+  const classSigs = f.classes.map((c) => objectSig(c, c.tablename ? undefined : namelessHeader));
+  for (const [i, c] of f.classes.entries()) {
+    const h = classSigs[i].whole;
+    add(`c:${c.name}`, h);
+    if (c.tablename?.kind === 'literal') add(`t:${c.tablename.value}`, h);
+  }
+  for (const t of f.tables) {
+    if (t.origin === 'migration') continue;
+    const h = objectSig(t).whole;
+    if (t.name.kind === 'literal') add(`t:${t.name.value}`, h);
+    if (t.variable) add(`v:${t.variable}`, h);
+  }
+  // Where Alembic's revisions live decides which files are history at all.
+  if (f.alembicConfig) add('migrations', sig(f.alembicConfig));
+  if (f.setsAlembicLocations) add('migrations', 'locations set in code');
+  if (f.migration) {
+    // A migration is one step of a history: any change to it may change every table it touches.
+    const h = sig([f.migration, f.tables.filter((t) => t.origin === 'migration')]);
+    add('migrations', h);
+    for (const op of f.migration.ops) {
+      if ('table' in op) add(`t:${op.table}`, h);
+      if (op.op === 'rename_table') {
+        add(`t:${op.from}`, h);
+        add(`t:${op.to}`, h);
+      }
+      if (op.op === 'create_table') {
+        const t = f.tables[op.tableIndex];
+        if (t?.name.kind === 'literal') add(`t:${t.name.value}`, h);
+      }
+    }
+  }
+  for (const [i, c] of f.classes.entries()) {
+    // A class without a table name of its own may name one FK Guard cannot know (see `namelessCandidate`):
+    // every string reference depends on such classes' headers.
+    if (!c.tablename) add('t:?', classSigs[i].header!);
+  }
+  for (const [k, v] of Object.entries(f.functions ?? {})) add(`f:${k}`, sig(v));
+  for (const [k, v] of Object.entries(f.columnHelpers ?? {})) add(`f:${k}`, sig(v));
+  for (const [k, v] of Object.entries(f.aliases ?? {})) add(`a:${k}`, v);
+  for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
+  for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
+  for (const r of f.metadataRoots) add(`m:${r.name}`, String(lineOf(r.span.start)));
+  const base = sig([f.module, f.imports, f.reexports, f.packageJson]);
+  const signature = hash([base, ...[...names].map(([n, h]) => `${n}=${h}`).sort()].join('\n'));
+  return { signature, base, names };
+}
+
+/** The names whose definitions differ between two provisions of one file (all of them if its imports moved). */
+export function changedNames(before: Provision | undefined, after: Provision): string[] {
+  const all = new Set([...(before?.names.keys() ?? []), ...after.names.keys()]);
+  if (!before || before.base !== after.base) return [...all];
+  return [...all].filter((n) => before.names.get(n) !== after.names.get(n));
+}
+
+/** The endings a module specifier may leave out, in the order TypeScript tries them. */
+
+/** Two 32-bit FNV-1a hashes with different seeds: a signature is compared, never read, so 64 bits do. */
+function hash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${text.length}`;
+}
+
+export interface Uses {
+  /** Names the file's references use: its findings change with them. */
+  refs: Set<string>;
+  /** Names the file's definitions use: the tables it provides change with them. */
+  defs: Set<string>;
+}
+
+/** The names a file depends on: tables it references, and the classes, types and constants it builds on. */
+export function usesOf(f: FileFacts): Uses {
+  const uses = new Set<string>();
+  const defs = new Set<string>();
+  // Names given by other files' constants: the tables and the findings change with them.
+  for (const c of f.pendingConsts ?? []) {
+    uses.add(`k:${c}`);
+    defs.add(`k:${c}`);
+  }
+  for (const r of f.references) for (const n of referenceNames(r)) uses.add(n);
+  const addType = (t: TypeFact | undefined) => {
+    if (t && t.family === 'other') defs.add(`y:${t.name}`);
+  };
+  for (const c of f.classes) for (const n of classDefNames(c, f)) defs.add(n);
+  for (const t of f.tables) {
+    for (const col of t.columns) addType(col.type);
+    if (t.name.kind === 'const') defs.add(`k:${t.name.name}`);
+    if (t.metadata) defs.add(`m:${t.metadata.split('.')[0]}`);
+  }
+  for (const op of f.migration?.ops ?? []) if (op.op === 'add_column' || op.op === 'alter_column') addType(op.op === 'add_column' ? op.column.type : op.type);
+  // A migration's tables depend on every earlier migration.
+  if (f.migration) defs.add('migrations');
+  return { refs: uses, defs };
+}
+
+/** The names each reference uses, kept per reference: what a reference names never changes, only where it is. */
+const referenceUses = new WeakMap<ReferenceFact, string[]>();
+
+/** The names one reference uses: the tables it names, the constants that name them, its owner class or variable. */
+export function referenceNames(r: ReferenceFact): readonly string[] {
+  const known = referenceUses.get(r);
+  if (known) return known;
+  const uses: string[] = [];
+  const addExpr = (e: NameExpr | undefined) => {
+    if (!e) return;
+    if (e.kind === 'literal') {
+      const parts = e.value.split('.');
+      if (parts.length >= 2) uses.push(`t:${parts[parts.length - 2]}`);
+      else uses.push(`t:${e.value}`);
+      return;
+    }
+    // A name from constants names a table only once the constants are read: such a reference depends on
+    // every table (`t:*`), and on the constants themselves.
+    uses.push('t:*');
+    if (e.kind === 'const') uses.push(`k:${e.name}`);
+    else if (e.kind === 'template') for (const p of e.parts) if ('const' in p) uses.push(`k:${p.const}`);
+  };
+  if (r.form === 'string' || r.form === 'pair') uses.push('t:?');
+  addExpr(r.target);
+  if (r.table) {
+    if (r.table.kind === 'literal') uses.push(`t:${r.table.value}`);
+    else addExpr(r.table);
+  }
+  if (r.owner) {
+    uses.push(`c:${r.owner.split('.').pop()}`);
+    uses.push(`v:${r.owner}`);
+  }
+  referenceUses.set(r, uses);
+  return uses;
+}
+
+/**
+ * The names a class's definition builds on (its part of `usesOf`): its bases (and the classes an imported
+ * alias names), the constant that names its table, the helpers it calls, its project column types.
+ */
+export function classDefNames(c: ClassFact, f: FileFacts): string[] {
+  const defs = new Set<string>();
+  for (const b of c.bases) {
+    defs.add(`c:${b.split('.').pop()}`);
+    defs.add(`m:${b.split('.')[0]}`);
+    defs.add(`a:${b.split('.')[0]}`);
+    // `from pkg.base import IdModel as Model`: the class the alias names.
+    for (const i of f.imports) if (i.local === b.split('.')[0] && i.name) defs.add(`c:${i.name}`);
+  }
+  if (c.tablename?.kind === 'const') defs.add(`k:${c.tablename.name}`);
+  for (const o of c.opaque ?? []) defs.add(`f:${o.callee.split('.').pop()}`);
+  for (const fn of derivationCalls(c.tablenameDerivation)) defs.add(`f:${fn.split('.').pop()}`);
+  for (const col of c.columns) if (col.type && col.type.family === 'other') defs.add(`y:${col.type.name}`);
+  return [...defs];
+}
+
+/** The functions a table-name derivation calls, as written. */
+function derivationCalls(d: Derivation | undefined): string[] {
+  if (!d) return [];
+  switch (d.k) {
+    case 'call':
+      return [d.fn, ...d.args.flatMap(derivationCalls)];
+    case 'lower':
+    case 'upper':
+    case 'sub':
+    case 'split':
+    case 'join':
+      return derivationCalls(d.of);
+    case 'each':
+      return [...derivationCalls(d.of), ...derivationCalls(d.body)];
+    case 'concat':
+      return d.parts.flatMap(derivationCalls);
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,294 @@
+import { PythonNames, type Binding } from './python/names';
+import type { ClassFact, FileFacts, NameExpr, TypeFact, TypeFamily } from './types';
+
+const SCRIPT_ENDINGS = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
+
+/**
+ * Lookup and resolution over every file's facts: which files a module path or a workspace package means,
+ * which class a name means from a file's point of view, and what constants, table-name expressions and
+ * project types resolve to. Python names are resolved by Python's scoping (`python/names.ts`); other
+ * languages name their entity classes across files by name alone. The schema index rebuilds the module and
+ * class tables when files change (`buildModules`, `buildClasses`), for all files or only the changed ones.
+ */
+export class NameLookup {
+  private modules = new Map<string, string[]>();
+  private classesByName = new Map<string, Array<{ file: string; cls: ClassFact }>>();
+  private classLookups = new Map<string, { file: string; cls: ClassFact } | undefined>();
+  private packages: Set<string> | undefined;
+  /** Python name resolution over the files' facts (see `python/names.ts`). */
+  readonly names = new PythonNames({
+    facts: (f) => this.files.get(f),
+    moduleFiles: (m) => this.modules.get(m) ?? [],
+    hasPackage: (m) => this.packagePaths().has(m),
+  });
+
+  /**
+   * `files` and `packageJsons` are the index's own maps, read as they are. `ensure` brings the index's
+   * derived state up to date: the lookups that read the module and class tables call it first.
+   */
+  constructor(
+    private readonly files: ReadonlyMap<string, FileFacts>,
+    private readonly packageJsons: ReadonlyMap<string, { name: string; entries: string[] }>,
+    private readonly ensure: () => void,
+  ) {}
+
+  /** The classes of that name in the workspace, by file. */
+  classesNamed(name: string): ReadonlyArray<{ file: string; cls: ClassFact }> | undefined {
+    return this.classesByName.get(name);
+  }
+
+  /**
+   * The value of a constant as `file` sees it: its own, an imported one, or the only one of that name. A
+   * dotted name is a member of an imported enum or namespace (`FieldNameUser.id`, `names.TableUser`), found
+   * through re-exports (`export * from './user'`) and workspace packages (`@acme/schema` → its folder).
+   */
+  resolveConst(file: string, name: string): string | undefined {
+    const own = this.files.get(file)?.constants[name];
+    if (own !== undefined) return own;
+    const facts = this.files.get(file);
+    const dot = name.indexOf('.');
+    const head = dot < 0 ? name : name.slice(0, dot);
+    const rest = dot < 0 ? '' : name.slice(dot);
+    const imp = facts?.imports.find((i) => i.local === head);
+    if (imp?.name || (imp && rest)) {
+      const v = this.exportedConst(imp.module, imp.name ? `${imp.name}${rest}` : rest.slice(1), new Set());
+      if (v !== undefined) return v;
+    }
+    let found: string | undefined;
+    let count = 0;
+    for (const f of this.files.values()) {
+      const v = f.constants[name];
+      if (v !== undefined && v !== found) {
+        found = v;
+        count++;
+      }
+    }
+    return count === 1 ? found : undefined;
+  }
+
+  /** A constant `module` exports as `name`: defined in its files, or re-exported from another module. */
+  private exportedConst(module: string, name: string, seen: Set<string>): string | undefined {
+    const dot = name.indexOf('.');
+    const head = dot < 0 ? name : name.slice(0, dot);
+    const rest = dot < 0 ? '' : name.slice(dot);
+    for (const f of this.moduleFiles(module)) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      const facts = this.files.get(f);
+      const v = facts?.constants[name];
+      if (v !== undefined) return v;
+      for (const re of facts?.reexports ?? []) {
+        const found = re.name === undefined
+          ? this.exportedConst(re.module, name, seen)
+          : (re.as ?? re.name) === head ? this.exportedConst(re.module, `${re.name}${rest}`, seen) : undefined;
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  }
+
+  resolveName(file: string, expr: NameExpr | undefined): string | undefined {
+    if (!expr) return undefined;
+    switch (expr.kind) {
+      case 'literal':
+        return expr.value;
+      case 'const':
+        return this.resolveConst(file, expr.name);
+      case 'template': {
+        let out = '';
+        for (const p of expr.parts) {
+          if ('literal' in p) out += p.literal;
+          else {
+            const v = this.resolveConst(file, p.const);
+            if (v === undefined) return undefined;
+            out += v;
+          }
+        }
+        return out;
+      }
+      case 'dynamic':
+        return undefined;
+    }
+  }
+
+  /**
+   * A column's type with project types resolved: an alias or TypeDecorator imported from another file gets
+   * the family of its `impl`. Undefined when the type is unknown (then nothing is compared).
+   */
+  resolveType(file: string, type: TypeFact | undefined): TypeFact | undefined {
+    if (!type) return undefined;
+    if (type.family !== 'other' || type.sqlType !== '') return type;
+    const facts = this.files.get(file);
+    const imp = type.qualifier ? undefined : facts?.imports.find((i) => i.local === type.name);
+    const lookups: Array<{ files: string[]; name: string }> = [];
+    if (imp?.name) lookups.push({ files: this.moduleFiles(imp.module), name: imp.name });
+    if (type.qualifier) {
+      const modImp = facts?.imports.find((i) => i.local === type.qualifier);
+      if (modImp) lookups.push({ files: this.moduleFiles(modImp.name ? `${modImp.module}.${modImp.name}` : modImp.module), name: type.name });
+    }
+    for (const l of lookups) {
+      for (const f of l.files) {
+        const d = this.files.get(f)?.typeDecorators[l.name];
+        if (d) return { ...type, family: d.family, sqlType: d.sqlType };
+      }
+    }
+    // A unique definition anywhere in the workspace is the one meant.
+    let found: { family: TypeFamily; sqlType: string } | undefined;
+    let count = 0;
+    for (const f of this.files.values()) {
+      const d = f.typeDecorators[imp?.name ?? type.name];
+      if (d) {
+        found = d;
+        count++;
+      }
+    }
+    return found && count === 1 ? { ...type, family: found.family, sqlType: found.sqlType } : undefined;
+  }
+
+  /**
+   * Files whose module path is `module` (or ends with it: `src/app/models.py` is `app.models` too), or, for
+   * the name of a package of the workspace (`@acme/schema`, `@acme/schema/tables`), the file its entry
+   * point leads to.
+   */
+  moduleFiles(module: string): string[] {
+    this.ensure();
+    return this.modules.get(module) ?? this.packageFiles(module);
+  }
+
+  private packageFiles(module: string): string[] {
+    if (this.packageJsons.size === 0 || module.startsWith('.')) return [];
+    for (const [file, p] of this.packageJsons) {
+      if (module !== p.name && !module.startsWith(`${p.name}/`)) continue;
+      let candidates = p.entries;
+      if (module !== p.name) {
+        // A subpath names a file of the package's folder (or of its `src`, whence it is built).
+        const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+        const sub = module.slice(p.name.length + 1).replace(/\.[cm]?js$/, '');
+        candidates = [`${dir}${sub}`, `${dir}src/${sub}`].flatMap((b) => SCRIPT_ENDINGS.map((e) => `${b}${e}`));
+      }
+      const hit = candidates.find((c) => this.files.has(c));
+      if (hit) return [hit];
+    }
+    return [];
+  }
+
+  importedFile(file: string, local: string): string | undefined {
+    const imp = this.files.get(file)?.imports.find((i) => i.local === local);
+    if (!imp) return undefined;
+    return this.moduleFiles(imp.name ? imp.module : imp.module)[0];
+  }
+
+  /**
+   * A class as `file` sees the name. In Python, by Python's scoping (see `python/names.ts`): a name the file
+   * does not bind is no class, whatever other files define. Other languages name their entity classes
+   * across files by name alone, so for them the old lookup stands.
+   */
+  findClass(file: string, dotted: string): { file: string; cls: ClassFact } | undefined {
+    this.ensure();
+    if (this.files.get(file)?.language === 'python') {
+      const b = this.names.resolve(file, dotted);
+      return b?.kind === 'class' ? { file: b.file, cls: b.cls } : undefined;
+    }
+    // Deriving the tables asks the same question many times per class (bases, mixins, schema, metadata).
+    const key = `${file}\u0000${dotted}`;
+    if (this.classLookups.has(key)) return this.classLookups.get(key);
+    const found = this.lookupClass(file, dotted);
+    this.classLookups.set(key, found);
+    return found;
+  }
+
+  private lookupClass(file: string, dotted: string): { file: string; cls: ClassFact } | undefined {
+    const name = dotted.split('.').pop()!;
+    const candidates = this.classesByName.get(name);
+    if (!candidates || candidates.length === 0) return undefined;
+    const local = candidates.find((c) => c.file === file);
+    if (local && !dotted.includes('.')) return local;
+    const facts = this.files.get(file);
+    const head = dotted.split('.')[0];
+    const imp = facts?.imports.find((i) => i.local === (dotted.includes('.') ? head : name));
+    if (imp) {
+      const module = dotted.includes('.')
+        ? [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...dotted.split('.').slice(1, -1)].join('.')
+        : imp.module;
+      const targets = new Set(this.moduleFiles(module));
+      // `from app.models import User` may name a package whose __init__ re-exports the class.
+      const hit = candidates.find((c) => targets.has(c.file)) ?? candidates.find((c) => this.files.get(c.file)?.module.startsWith(module));
+      if (hit) return hit;
+    }
+    return local ?? candidates[0];
+  }
+
+  /** What a Python name means in `file`. */
+  binding(file: string, dotted: string): Binding | undefined {
+    this.ensure();
+    return this.names.resolve(file, dotted);
+  }
+
+  /** The classes one dialect read (`prisma` models), with their files: what an unknown model name may mean. */
+  classesOf(framework: string): Array<{ file: string; cls: ClassFact }> {
+    this.ensure();
+    return [...this.classesByName.values()].flat().filter((c) => c.cls.framework === framework);
+  }
+
+  private packagePaths(): Set<string> {
+    if (this.packages) return this.packages;
+    const out = new Set<string>();
+    for (const m of this.modules.keys()) {
+      const parts = m.split('.');
+      for (let i = 1; i < parts.length; i++) out.add(parts.slice(0, i).join('.'));
+    }
+    this.packages = out;
+    return out;
+  }
+
+  /**
+   * Module paths and class names, by file. With `only`, just those files' entries are replaced; lists stay
+   * sorted by file, so lookups that fall back to "the first one" answer the same however they were built.
+   */
+  buildModules(only?: ReadonlySet<string>): void {
+    if (!only) this.modules = new Map();
+    else for (const [m, list] of this.modules) {
+      const kept = list.filter((f) => !only.has(f));
+      if (kept.length === list.length) continue;
+      if (kept.length > 0) this.modules.set(m, kept);
+      else this.modules.delete(m);
+    }
+    for (const f of only ? [...only].map((x) => this.files.get(x)).filter((x): x is FileFacts => !!x) : this.files.values()) {
+      const parts = f.module.split('.');
+      for (let i = 0; i < parts.length; i++) {
+        const m = parts.slice(i).join('.');
+        let list = this.modules.get(m);
+        if (!list) this.modules.set(m, (list = []));
+        insertSorted(list, f.file, (x) => x);
+      }
+    }
+  }
+
+  buildClasses(only?: ReadonlySet<string>): void {
+    this.classLookups = new Map();
+    this.names.clear();
+    this.packages = undefined;
+    if (!only) this.classesByName = new Map();
+    else for (const [n, list] of this.classesByName) {
+      const kept = list.filter((c) => !only.has(c.file));
+      if (kept.length === list.length) continue;
+      if (kept.length > 0) this.classesByName.set(n, kept);
+      else this.classesByName.delete(n);
+    }
+    for (const f of only ? [...only].map((x) => this.files.get(x)).filter((x): x is FileFacts => !!x) : this.files.values()) {
+      for (const cls of f.classes) {
+        let list = this.classesByName.get(cls.name);
+        if (!list) this.classesByName.set(cls.name, (list = []));
+        insertSorted(list, { file: f.file, cls }, (x) => x.file);
+      }
+    }
+  }
+}
+
+/** Inserts keeping `list` sorted by `key` (stable: equal keys keep their order of arrival). */
+function insertSorted<T>(list: T[], item: T, key: (x: T) => string): void {
+  const k = key(item);
+  let i = list.length;
+  while (i > 0 && key(list[i - 1]) > k) i--;
+  list.splice(i, 0, item);
+}
