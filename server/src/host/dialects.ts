@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PYTHON_EXTENSIONS, type SourceDialect } from '../core/engine';
+import type { SourceDialect } from '../core/dialect';
+import { PYTHON_EXTENSIONS } from '../core/engine';
 import type { TsMorphModule } from '../core/typescript/context';
 import { createTypeScriptDialect } from '../core/typescript/dialect';
 import { prismaDialect } from '../core/prisma/dialect';

@@ -1,6 +1,6 @@
 import { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentEdit } from '../core/engine';
+import type { DocumentEdit } from '../core/dialect';
 
 type RangeChange = Extract<TextDocumentContentChangeEvent, { range: unknown }>;
 

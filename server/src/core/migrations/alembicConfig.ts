@@ -1,4 +1,4 @@
-import type { SourceDialect } from '../engine';
+import type { SourceDialect } from '../dialect';
 import { emptyFacts } from '../facts';
 import { AlembicConfigFact, FileFacts } from '../types';
 

@@ -1,4 +1,4 @@
-import type { SourceDialect } from '../engine';
+import type { SourceDialect } from '../dialect';
 import { extractPrisma } from './extract';
 
 /** Prisma schema files with at least one model, or the datasource that names the database. */

@@ -1,5 +1,5 @@
 import type { Project } from 'ts-morph';
-import type { SourceDialect } from '../engine';
+import type { SourceDialect } from '../dialect';
 import { FileFacts } from '../types';
 import { TsFile, TsMorphModule } from './context';
 import { readDrizzle } from './drizzle';
