@@ -310,10 +310,14 @@ export class Engine {
     this.lastGood.set(file, good);
     const firstError = Math.min(...facts.errors.map((e) => e.span.start));
     const classNames = new Set(facts.classes.map((c) => c.name));
-    const lostClasses = good.classes.filter((c) => !classNames.has(c.name) && c.span.end > firstError);
+    // A class or table the parser read again where the old one begins (a class renamed while the file is
+    // broken elsewhere) is the new definition, not a lost one: the old one does not come back beside it.
+    const starts = new Set([...facts.classes, ...facts.tables].map((x) => x.span.start));
+    const readAgain = (sp: { start: number }) => starts.has(sp.start);
+    const lostClasses = good.classes.filter((c) => !classNames.has(c.name) && c.span.end > firstError && !readAgain(c.span));
     const tableKey = (t: FileFacts['tables'][number]) => JSON.stringify([t.name, t.schema, t.variable]);
     const tableKeys = new Set(facts.tables.map(tableKey));
-    const lostTables = good.tables.filter((t) => !tableKeys.has(tableKey(t)) && t.span.end > firstError && t.origin === 'core');
+    const lostTables = good.tables.filter((t) => !tableKeys.has(tableKey(t)) && t.span.end > firstError && t.origin === 'core' && !readAgain(t.span));
     if (lostClasses.length === 0 && lostTables.length === 0) return facts;
     const regions = [...lostClasses, ...lostTables].map((x) => x.span);
     const within = (sp: { start: number; end: number }) => regions.some((r) => sp.start >= r.start && sp.end <= r.end);

@@ -1,5 +1,5 @@
 import { ClassMapper, classId, type ClassMapping, type NamelessClass } from './classMapping';
-import { Dialect, FkGuardConfig, judgingDialect } from './config';
+import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
 import { changedNames, Provision, provision, Uses, usesOf } from './fileSignatures';
 import { HistoryPoint, MigrationHistory } from './history';
@@ -80,7 +80,7 @@ export class SchemaIndex {
     resolveName: (f, expr) => this.resolveName(f, expr),
     resolveType: (f, type) => this.resolveType(f, type),
     addTable: (def) => this.addTable(def),
-    declaredAttrConvention: () => this.config.naming.declaredAttr,
+    declaredAttrConvention: (className, file) => declaredAttrConvention(this.config, className, file),
   });
 
   constructor(private readonly config: FkGuardConfig) {

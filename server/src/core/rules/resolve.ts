@@ -170,6 +170,18 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   }
   const metadataId = sourceMetadata(index, file, ref);
   const key = tableKey(table, schema);
+  // A revision on a parallel branch that changes the table (or the referenced columns) may run before or
+  // after this one: whatever the replay's order says, the verdict would be an accident of that order.
+  const parallel = point && history ? history.unordered(key, point, ref.composite && ref.composite.length > 1 ? ref.composite : column !== undefined ? [column] : undefined) : undefined;
+  if (parallel) {
+    return {
+      kind: 'unseen',
+      reason: 'unordered-history',
+      detail:
+        `${parallel.column ? `\`${key}.${parallel.column}\` is changed` : `\`${key}\` is created, dropped or renamed`} by ${parallel.file}, ` +
+        'a revision that is neither an ancestor nor a descendant of this one, so Alembic may run it before or after',
+    };
+  }
   const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, point)], ref, metadataId, file);
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
@@ -196,7 +208,62 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     }
     return { kind: 'no-table', schema, table, column };
   }
+  // Migration history that went one of two ways FK Guard cannot tell apart (an operation inside an `if`, a
+  // `try`, a loop it cannot unroll): a verdict is given only when both ways lead to the same one.
+  for (const d of defs) {
+    // No column named: the primary key is the target.
+    const targets = ref.composite && ref.composite.length > 1 ? ref.composite : column !== undefined ? [column] : [...d.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
+    const undecided = undecidedBy(d, targets);
+    if (!undecided) continue;
+    if (undecided.why === 'unknown-constraint') {
+      const at = where(undecided.file, index.rangeIn(undecided.file, undecided.span));
+      return {
+        kind: 'unseen',
+        reason: 'unreadable-migration',
+        detail: `the constraint dropped at ${at}${undecided.name ? ` (\`${undecided.name}\`)` : ''} is not one FK Guard can identify, and it may be the key of \`${d.key}\` this reference needs`,
+      };
+    }
+    return {
+      kind: 'unseen',
+      reason: 'conditional-history',
+      detail:
+        `\`${d.key}\` differs depending on whether the migration operation at ${where(undecided.file, index.rangeIn(undecided.file, undecided.span))} ran ` +
+        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide)',
+    };
+  }
   return columnOf(defs, column, false, caseless);
+}
+
+/**
+ * The uncertain operation, if any, without which `def` would give a reference to `columns` another verdict:
+ * another outcome of history lacks the table, or has the columns with another presence, type or key.
+ */
+function undecidedBy(def: TableDef, columns: readonly string[]): NonNullable<TableDef['alt']> | undefined {
+  let seen = 0;
+  for (let alt = def.alt; alt && seen < 16; alt = alt.def?.alt, seen++) {
+    if (!alt.def || !sameForReference(def, alt.def, columns)) return alt;
+  }
+  return undefined;
+}
+
+/** Whether two versions of a table give a reference to `columns` the same verdict. */
+function sameForReference(a: TableDef, b: TableDef, columns: readonly string[]): boolean {
+  // Whether the referenced columns are a key a foreign key may target (alone, or as the whole composite).
+  const keyed = (d: TableDef) => {
+    const first = d.columns.get(columns[0]);
+    return !!first && (isProvenKey(d, first, columns) || (columns.length > 1 && columns.every((n) => d.columns.get(n)?.column.unique)));
+  };
+  if (keyed(a) !== keyed(b)) return false;
+  for (const name of columns) {
+    const x = a.columns.get(name);
+    const y = b.columns.get(name);
+    if (!x || !y) {
+      if (x !== y) return false;
+      continue;
+    }
+    if (x.type?.family !== y.type?.family || x.type?.sqlType !== y.type?.sqlType) return false;
+  }
+  return true;
 }
 
 /**
@@ -304,6 +371,14 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       if (target && target.family !== 'other') return undefined;
       const source = sourceColumn(c.facts, c.ref, c.index);
       if (!source?.type || source.type.family === 'other') return undefined;
+      const lost = r.column.unreadable;
+      if (lost) {
+        const at = lost.span ? where(lost.file, c.index.rangeIn(lost.file, lost.span)) : lost.file;
+        return {
+          reason: 'unreadable-migration',
+          detail: `the type of \`${r.def.key}.${r.column.column.name}\` is not known after ${at}, which changes \`${r.column.column.name}\` of a table FK Guard cannot name (a loop or helper it cannot read)`,
+        };
+      }
       const written = r.column.column.type?.text ?? r.column.column.annotation?.text;
       return {
         reason: 'unknown-key-type',
