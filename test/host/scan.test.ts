@@ -18,6 +18,9 @@ class RecordingEngine {
   extensions() {
     return ['.py', '.pyi'];
   }
+  skipReason() {
+    return undefined;
+  }
   isPythonFile() {
     return true;
   }

@@ -14,6 +14,11 @@ export interface SourceDialect {
   /** Never throws on broken input: what cannot be read is reported in `errors`. */
   extract(file: string, text: string): FileFacts;
   /**
+   * Why a file that mentions what this dialect reads is left out all the same (a minified bundle), for the
+   * note that says so; undefined for every other file.
+   */
+  skipReason?(file: string, text: string): string | undefined;
+  /**
    * For a file that is not a candidate: the constants and re-exports other files may import from it (a
    * shared package's `export const TableUser = 'user'`), read cheaply, or undefined when it has none.
    */

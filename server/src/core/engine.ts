@@ -1,5 +1,6 @@
 import { Edit, type Parser, type Tree } from 'web-tree-sitter';
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
+import { classDefNames, referenceNames } from './fileSignatures';
 import type { DocumentEdit, SourceDialect } from './dialect';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
@@ -10,9 +11,9 @@ import { isPythonCandidate, scanConstants, scanImports, setsAlembicLocations } f
 import { ParserInput, parserInput } from './python/unreadable';
 import { withSuppressions } from './suppress';
 import { emptyFacts, moduleFromPath } from './facts';
-import { checkFile } from './rules';
+import { checkFile, ReferenceResult } from './rules';
 import { Navigator, ResolvedReference } from './navigate';
-import { FileFacts, Finding, UncheckedReason, UncheckedReference } from './types';
+import { ClassFact, FileFacts, Finding, ReferenceFact, UncheckedReason, UncheckedReference } from './types';
 
 /** What the host hands the engine: a tree-sitter parser with the Python language set. */
 export interface PythonSupport {
@@ -63,6 +64,12 @@ export class Engine {
   private readonly suggested = new Map<string, Set<string>>();
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
   private readonly lastGood = new Map<string, FileFacts>();
+  /** Per file: each reference's result at its last check, and the number of index changes it was made at. */
+  private readonly referenceResults = new Map<string, { at: number; results: WeakMap<ReferenceFact, ReferenceResult> }>();
+  /** Per file whose last update allows it: which references' kept results still hold (see `reusableAfter`). */
+  private readonly reusable = new Map<string, (ref: ReferenceFact) => boolean>();
+  /** Grows with every change to the index, so kept results made before another change are not reused. */
+  private indexChanges = 0;
   private index: SchemaIndex;
   /** Navigation over the current facts; a change makes it forget what it resolved in the files it affects. */
   private navigator: Navigator | undefined;
@@ -90,6 +97,11 @@ export class Engine {
     return d ? d.isCandidate(file, text) : Engine.isCandidate(file, text);
   }
 
+  /** Why a file the engine would otherwise read is left out (see `SourceDialect.skipReason`), or undefined. */
+  skipReason(file: string, text: string): string | undefined {
+    return this.dialectFor(file)?.skipReason?.(file, text);
+  }
+
   /** Whether `file` is read as Python (no dialect claims it). */
   isPythonFile(file: string): boolean {
     return this.dialectFor(file) === undefined;
@@ -111,6 +123,8 @@ export class Engine {
 
   /** A new configuration can change every finding; facts stay (they depend on the text alone). */
   setConfig(config: FkGuardConfig): string[] {
+    this.indexChanges++;
+    this.reusable.clear();
     this.config = config;
     this.navigator = undefined;
     this.index = new SchemaIndex(config);
@@ -136,6 +150,7 @@ export class Engine {
     // A text the parser gets rewritten (see `parserInput`) changes beyond the edits: it is parsed afresh.
     let old: Tree | undefined;
     const kept = this.trees.get(file);
+    const keptText = kept?.text;
     if (kept && !kept.rewritten && !input.rewritten && opts.edits && opts.edits.length > 0) {
       old = kept.tree;
       let before = kept.text;
@@ -190,7 +205,89 @@ export class Engine {
       if (opts.keepTree) this.trees.set(file, { tree, text, rewritten: input.rewritten });
       else tree.delete();
     }
-    return this.setFacts(withSuppressions(facts, text), movedInPlace);
+    const changesBefore = this.indexChanges;
+    const affected = this.setFacts(withSuppressions(facts, text), movedInPlace);
+    if (movedInPlace && keptText !== undefined && opts.edits?.length === 1 && this.referenceResults.get(file)?.at === changesBefore) {
+      const reusable = this.reusableAfter(file, keptText, text, opts.edits[0]);
+      if (reusable) this.reusable.set(file, reusable);
+    }
+    return affected;
+  }
+
+  /**
+   * After an edit inside one class of an open document (the class read again, every other fact moved in place):
+   * which references keep the result of their last check. Typing in a 2,000-line model file re-checked all of
+   * its references on each keystroke (two thirds of the time); now only those the edit can concern are. A
+   * reference outside the edited class keeps its result when:
+   * - the edit added or removed no line break and is not on the last line, so every position outside the
+   *   edited line (its range, its related locations, its fixes' edits, an edit at the end of the file) is
+   *   where it was;
+   * - no table name appeared or went ("did you mean" may change), and migration history did not change;
+   * - nothing it depends on changed: what it names (`referenceNames`), its own class, that class's table and
+   *   bases (followed within the file), and, for the names the edit changed, the classes of this file built
+   *   on them, whose tables the index follows only across files.
+   * Undefined when no reference may keep its result. The test "incremental index equals a fresh one, typing
+   * into open documents" and the keystroke property test compare every finding with a fresh engine.
+   */
+  private reusableAfter(file: string, before: string, after: string, edit: DocumentEdit): ((ref: ReferenceFact) => boolean) | undefined {
+    const changed = this.index.lastChange;
+    if (!changed || this.index.tableKeysChanged || changed.has('migrations')) return undefined;
+    if (/[\r\n]/.test(edit.newText) || /[\r\n]/.test(before.slice(edit.startIndex, edit.oldEndIndex))) return undefined;
+    const end = edit.startIndex + edit.newText.length;
+    if (!/[\r\n]/.test(after.slice(end))) return undefined;
+    const facts = this.facts.get(file);
+    if (!facts) return undefined;
+    const byName = new Map<string, ClassFact>();
+    for (const c of facts.classes) if (!byName.has(c.name)) byName.set(c.name, c);
+    const last = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
+    // What each class's definition builds on, as names (as the index's `usesOf` has them).
+    const built = new Map<ClassFact, string[]>();
+    const builtOn = (c: ClassFact): string[] => {
+      let names = built.get(c);
+      if (!names) built.set(c, (names = classDefNames(c, facts)));
+      return names;
+    };
+    const tableOf = (c: ClassFact) => this.index.classTable(file, c.name)?.table?.name;
+    // The classes of this file built on a changed name change with it, and so do their tables.
+    const changes = new Set(changed);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const c of facts.classes) {
+        if (changes.has(`c:${c.name}`) || !builtOn(c).some((n) => changes.has(n))) continue;
+        changes.add(`c:${c.name}`);
+        const t = tableOf(c);
+        if (t !== undefined) changes.add(`t:${t}`);
+        if (c.tablename?.kind === 'literal') changes.add(`t:${c.tablename.value}`);
+        grew = true;
+      }
+    }
+    const anyTable = [...changes].some((n) => n.startsWith('t:'));
+    const hit = (n: string) => changes.has(n) || (n === 't:*' && anyTable);
+    const classDepends = new Map<string, boolean>();
+    const classHit = (name: string, seen: Set<string>): boolean => {
+      const known = classDepends.get(name);
+      if (known !== undefined) return known;
+      if (seen.has(name)) return true;
+      seen.add(name);
+      const c = byName.get(name);
+      let out = hit(`c:${name}`);
+      if (!out && c) {
+        const t = tableOf(c);
+        out = (t !== undefined && hit(`t:${t}`)) || builtOn(c).some(hit) || c.bases.some((b) => byName.has(last(b)) && classHit(last(b), seen));
+      }
+      classDepends.set(name, out);
+      return out;
+    };
+    return (ref) => {
+      if (referenceNames(ref).some(hit)) return false;
+      const source = ref.source;
+      if (source.className) return !classHit(source.className, new Set());
+      if (source.table) {
+        const t = this.index.resolveName(file, source.table);
+        return t !== undefined && !hit(`t:${t}`) && !(source.table.kind !== 'literal' && anyTable);
+      }
+      return true;
+    };
   }
 
   /**
@@ -267,6 +364,8 @@ export class Engine {
 
   /** Replaces one file's facts (also used to restore cached facts without parsing). */
   setFacts(facts: FileFacts, movedInPlace = false): string[] {
+    this.indexChanges++;
+    this.reusable.clear();
     this.seen.add(facts.file);
     if (facts.constantsOnly) this.parsed.delete(facts.file);
     else this.parsed.add(facts.file);
@@ -309,7 +408,23 @@ export class Engine {
     const suggested = new Set<string>();
     const unchecked: UncheckedReference[] = [];
     const resolved: Array<Omit<ResolvedReference, 'file'>> = [];
-    const computed = facts ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked, resolved) : [];
+    const reusable = this.reusable.get(file);
+    this.reusable.delete(file);
+    const before = reusable ? this.referenceResults.get(file)?.results : undefined;
+    const results = new WeakMap<ReferenceFact, ReferenceResult>();
+    const computed = facts
+      ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked, resolved, {
+          reuse: (ref) => {
+            const r = before?.get(ref);
+            // "Did you mean" ranks every table key: an unknown table is always looked at again.
+            if (!r || r.suggested.length > 0 || r.findings.some((f) => f.rule === 'unknown-table') || !reusable!(ref)) return undefined;
+            results.set(ref, r);
+            return r;
+          },
+          keep: (ref, r) => results.set(ref, r),
+        })
+      : [];
+    this.referenceResults.set(file, { at: this.indexChanges, results });
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
     this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => ({ file, ...r })) });
@@ -424,6 +539,9 @@ export class Engine {
   }
 
   private removeFacts(file: string): string[] {
+    this.indexChanges++;
+    this.reusable.clear();
+    this.referenceResults.delete(file);
     this.parsed.delete(file);
     this.suggested.delete(file);
     if (!this.facts.has(file)) return [file];

@@ -37,6 +37,11 @@ export class SchemaIndex {
   changedTables = new Set<string>();
   /** Whether the last change added or removed a table name: every "did you mean" may change then. */
   tableKeysChanged = false;
+  /**
+   * The names the last `setFacts` changed, followed through the other files that build on them (see
+   * `usersOf`); undefined when anything may have changed (a file removed, a new judging dialect).
+   */
+  lastChange: Set<string> | undefined;
   private tableNames: TableNames | undefined;
   private dirty = true;
   /** What changed since the tables were last derived: a few files are re-derived, not the workspace. */
@@ -95,7 +100,9 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     const users = this.setFactsOnly(facts, movedInPlace);
-    return this.dialect() === judge ? users : this.everyFileBut(facts.file);
+    if (this.dialect() === judge) return users;
+    this.lastChange = undefined;
+    return this.everyFileBut(facts.file);
   }
 
   /**
@@ -126,8 +133,12 @@ export class SchemaIndex {
     this.setUses(file, usesOf(facts));
     this.changedTables = new Set();
     this.tableKeysChanged = false;
+    this.lastChange = undefined;
     if (before && before.signature === after.signature) {
-      if (movedInPlace || previous === facts) return [];
+      if (movedInPlace || previous === facts) {
+        this.lastChange = new Set();
+        return [];
+      }
       // The same definitions read again into new objects (characters moved within lines): the derived
       // tables are rebound to them, and findings elsewhere that point into this file are computed again.
       this.markChanged(file, []);
@@ -238,6 +249,7 @@ export class SchemaIndex {
     const judge = this.dialect();
     this.targets.delete(file);
     const users = this.removeFileOnly(file);
+    this.lastChange = undefined;
     return this.dialect() === judge ? users : this.everyFileBut(file);
   }
 
@@ -297,6 +309,7 @@ export class SchemaIndex {
         }
       }
     }
+    this.lastChange = seenNames;
     return [...out];
   }
 

@@ -237,6 +237,9 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       if ('skipped' in read) {
         skipped.push({ file: f.id, reason: read.skipped });
       } else {
+        // A file left out for what it is (a minified bundle) gets its note, as a file too large does.
+        const why = target.skipReason(f.id, read.text);
+        if (why) skipped.push({ file: f.id, reason: why });
         const entry: ScannedFile = { id: f.id, absPath: f.absPath, bom: read.bom };
         files.push(entry);
         const text = read.text;

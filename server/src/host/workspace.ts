@@ -2,7 +2,7 @@
 // find files. The CLI and the language server both use it, so an editor and CI see the same set of files.
 
 import { PYTHON_EXTENSIONS } from '../core/engine';
-import { Dirent, readdirSync, readFileSync, realpathSync, Stats, statSync } from 'node:fs';
+import { Dirent, lstatSync, readdirSync, readFileSync, realpathSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -203,6 +203,28 @@ function isGitIgnored(layers: readonly IgnoreLayer[], rel: string, isDir: boolea
 export function isWithin(parent: string, child: string): boolean {
   if (child === parent) return true;
   return child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+}
+
+/**
+ * Whether the file at `file`, below `root`, may be read under the walk's rule on symlinks, for a file read
+ * again after the walk (the language server re-reads a file that changed on disk): with links off, no part of
+ * its path below the root is a symlink; with links on, its real path stays inside the root's. A file that is
+ * gone is not readable.
+ */
+export async function readableThroughLinks(file: string, root: string, followSymlinks: boolean): Promise<boolean> {
+  const rel = path.relative(root, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  try {
+    if (followSymlinks) return isWithin(realpathSync(root), realpathSync(file));
+    let at = root;
+    for (const part of rel.split(path.sep)) {
+      at = path.join(at, part);
+      if (lstatSync(at).isSymbolicLink()) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Hands the event loop a turn, so a language server stays responsive during a large walk. */

@@ -85,6 +85,8 @@ class FkGuardServer {
   private shutDown = false;
   /** Open documents already reported as larger than `max-file-size`, so the note is written once. */
   private readonly reportedTooLarge = new Set<string>();
+  /** Open documents already reported as left out for what they are (a minified bundle), likewise. */
+  private readonly reportedSkipped = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -296,10 +298,16 @@ class FkGuardServer {
       if (!settings.enable || project.loose) {
         engine = await host.createEngine(config);
       } else {
-        const result = await host.index(project.root, config, { get isCancellationRequested() { return stale(); } }, (p) => {
-          if (p.total) progress.report(Math.round((p.done * 100) / Math.max(p.total, 1)), `${p.done}/${p.total} files`);
-          else progress.report(`${p.done} files found`);
-        });
+        const result = await host.index(
+          project.root,
+          config,
+          { get isCancellationRequested() { return stale(); } },
+          (p) => {
+            if (p.total) progress.report(Math.round((p.done * 100) / Math.max(p.total, 1)), `${p.done}/${p.total} files`);
+            else progress.report(`${p.done} files found`);
+          },
+          { root: project.root, followSymlinks: settings.followSymlinks },
+        );
         engine = result.engine;
         for (const s of result.skipped) this.log.warn?.(`FK Guard: skipped ${s.file}: ${s.reason}`);
         if (result.cachedFiles !== undefined) this.log.debug?.(`FK Guard (${project.name}): ${result.cachedFiles} files' facts came from the cache, unparsed.`);
@@ -414,6 +422,7 @@ class FkGuardServer {
     if (doc) clearTimeout(doc.timer);
     this.documents.delete(uri);
     this.reportedTooLarge.delete(uri);
+    this.reportedSkipped.delete(uri);
     const found = this.locate(uri);
     if (!found) return;
     const { project, id } = found;
@@ -458,6 +467,11 @@ class FkGuardServer {
       return;
     }
     this.reportedTooLarge.delete(doc.uri);
+    const skipped = engine.skipReason(id, doc.text);
+    if (skipped && !this.reportedSkipped.has(doc.uri)) {
+      this.reportedSkipped.add(doc.uri);
+      this.log.info(`FK Guard: ${id} is not checked: ${skipped}.`);
+    } else if (!skipped) this.reportedSkipped.delete(doc.uri);
     const edits = doc.takeEdits();
     const affected = engine.updateFile(id, doc.text, { keepTree: true, edits });
     doc.markAnalyzed();
@@ -519,7 +533,8 @@ class FkGuardServer {
     const read = (project.diskReads.get(id) ?? 0) + 1;
     project.diskReads.set(id, read);
     const included = project.settings.enable && this.options.host.isIncluded(id, project.config);
-    const text = included ? await this.options.host.readFile(project.pathOf(id), project.config) : undefined;
+    const links = { root: project.root, followSymlinks: project.settings.followSymlinks };
+    const text = included ? await this.options.host.readFile(project.pathOf(id), project.config, links) : undefined;
     const engine = project.engine;
     if (!engine || project.diskReads.get(id) !== read || this.openDocument(project, id)) return;
     const affected = text === undefined ? engine.removeFile(id) : engine.updateFile(id, text);
@@ -624,7 +639,8 @@ class FkGuardServer {
       clearTimeout(doc.timer);
       this.analyze(project, id, doc, true);
     }
-    const text = doc ? doc.text : await this.options.host.readFile(project.pathOf(id), project.config);
+    const links = { root: project.root, followSymlinks: project.settings.followSymlinks };
+    const text = doc ? doc.text : await this.options.host.readFile(project.pathOf(id), project.config, links);
     if (text === undefined) return none;
     const ws = this.capabilities.workspace?.workspaceEdit;
     const ctx: navigation.NavigationContext = {
@@ -636,7 +652,7 @@ class FkGuardServer {
         const out = new Map<string, string>();
         for (const f of files) {
           const open = this.openDocument(project, f);
-          const t = open ? open.text : await this.options.host.readFile(project.pathOf(f), project.config);
+          const t = open ? open.text : await this.options.host.readFile(project.pathOf(f), project.config, links);
           if (t !== undefined) out.set(f, t);
         }
         return out;

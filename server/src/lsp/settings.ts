@@ -5,6 +5,8 @@ export interface EditorSettings {
   enable: boolean;
   /** Milliseconds between the last keystroke and the re-check of a document. */
   debounce: number;
+  /** Follow symlinks that stay inside the folder (`fkguard scan --no-follow-symlinks` turns it off). */
+  followSymlinks: boolean;
   /** What the settings say about the engine's configuration, in the shape `parseConfig` reads. */
   engine: Record<string, unknown>;
   /** `fkguard.codeLens.enabled`: "referenced by N foreign keys" above each table definition (default on). */
@@ -36,6 +38,7 @@ export function readSettings(raw: unknown): EditorSettings {
   const debounce = section.debounce;
   return {
     enable: section.enable !== false,
+    followSymlinks: section.followSymlinks !== false,
     debounce: typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0 ? debounce : DEFAULT_DEBOUNCE_MS,
     engine,
     codeLens: codeLensSetting(section),

@@ -77,6 +77,10 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
     isCandidate: (file, text) => (isTypeScriptCandidate(text) || namesDatabase(file, text)) && !isMinified(file, text),
     // Constants shared with migrations live in files that use no ORM: read without the compiler.
     constantsOnly: (file, text) => (isMinified(file, text) ? undefined : scanTsConstants(file, text)),
+    skipReason: (file, text) =>
+      (isTypeScriptCandidate(text) || namesDatabase(file, text)) && isMinified(file, text)
+        ? `minified or bundled (a \`.min.js\` name, or a line of more than ${MAX_LINE.toLocaleString('en-US')} characters of code): never model code, so not read`
+        : undefined,
     extract(file: string, text: string): FileFacts {
       tm ??= load();
       project ??= new tm.Project({
