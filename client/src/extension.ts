@@ -2,7 +2,17 @@
 // All analysis happens in the server; this file only forwards requests and shows answers.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, LogMessageNotification, MessageType, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  Location as LspLocation,
+  LogMessageNotification,
+  MessageType,
+  Position as LspPosition,
+  ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
 import {
   ScanWorkspaceMethod,
   ScanWorkspaceResult,
@@ -167,6 +177,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
       diagram = DiagramPanel.show(context.extensionUri, graph, focus?.toString(), loadGraph);
       return diagram;
     }),
+    // The server's code lens ("referenced by N foreign keys") names this command with LSP positions and locations.
+    vscode.commands.registerCommand('fkguard.showReferences', async (uri: string, position: LspPosition, locations: LspLocation[]) => {
+      const p2c = requireClient().protocol2CodeConverter;
+      await vscode.commands.executeCommand('editor.action.showReferences', p2c.asUri(uri), p2c.asPosition(position), locations.map((l) => p2c.asLocation(l)));
+    }),
     vscode.commands.registerCommand('fkguard.restartServer', async () => {
       output.info('Restarting the FK Guard server.');
       if (client) {
@@ -176,6 +191,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
       }
     }),
     vscode.commands.registerCommand('fkguard.showOutput', () => output.show(true)),
+  );
+
+  // A rule's page (dist/rules/<rule>.md, the link on every diagnostic) reads better rendered: when it opens as
+  // text, the Markdown preview takes its place.
+  const rulesDir = vscode.Uri.joinPath(context.extensionUri, 'dist', 'rules').path + '/';
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(async (editor) => {
+      const uri = editor?.document.uri;
+      if (!uri || !uri.path.startsWith(rulesDir) || !uri.path.endsWith('.md')) return;
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    }),
   );
 
   try {

@@ -55,11 +55,25 @@ describe('fkguard scan', () => {
       const r = runCli(['scan', '--explain', 'unchecked'], ws);
       assert.equal(r.code, 0, show(r));
       const lines = r.stdout.trimEnd().split('\n');
-      assert.deepEqual(lines.slice(-3), [
+      assert.deepEqual(lines.slice(-4), [
         'app/models.py:18:44: unchecked dynamic-name: `target_for("users")`: the target is computed at run time',
         'app/models.py:19:43: unchecked dynamic-name: `f"{PREFIX}users.id"`: `PREFIX` is not a constant FK Guard can read',
+        'dynamic-name: the target is computed at run time (a call, a constant or f-string FK Guard cannot read)',
         '1 reference checked, 2 unchecked (why: dynamic-name 2)',
       ]);
+      // JSON carries the same list, one object per reference, after the findings.
+      const json = runCli(['scan', '--format', 'json', '--no-cache'], ws);
+      const report = JSON.parse(json.stdout);
+      assert.deepEqual(Object.keys(report), ['version', 'root', 'stats', 'findings', 'unchecked']);
+      assert.deepEqual(report.unchecked, [
+        { file: 'app/models.py', range: { start: { line: 17, character: 43 }, end: report.unchecked[0].range.end }, reference: 'target_for("users")', reason: 'dynamic-name', detail: 'the target is computed at run time' },
+        { file: 'app/models.py', range: { start: { line: 18, character: 42 }, end: report.unchecked[1].range.end }, reference: 'f"{PREFIX}users.id"', reason: 'dynamic-name', detail: '`PREFIX` is not a constant FK Guard can read' },
+      ]);
+      assert.equal(report.stats.unchecked.total, report.unchecked.length);
+      // SARIF: tool notifications (not alerts), each with its place and reason.
+      const sarif = JSON.parse(runCli(['scan', '--format', 'sarif', '--no-cache'], ws).stdout);
+      const notes = sarif.runs[0].invocations[0].toolExecutionNotifications;
+      assert.deepEqual(notes.map((n: { descriptor: { id: string }; locations: Array<{ physicalLocation: { region: { startLine: number } } }> }) => [n.descriptor.id, n.locations[0].physicalLocation.region.startLine]), [['unchecked/dynamic-name', 18], ['unchecked/dynamic-name', 19]]);
       const bad = runCli(['scan', '--explain', 'everything'], ws);
       assert.equal(bad.code, 2, show(bad));
     });
@@ -87,7 +101,8 @@ describe('fkguard scan', () => {
       const r = runCli(['scan', '--format', 'json'], ws);
       assert.equal(r.code, 1, show(r));
       const report = JSON.parse(r.stdout);
-      assert.deepEqual(Object.keys(report), ['version', 'root', 'stats', 'findings']);
+      assert.deepEqual(Object.keys(report), ['version', 'root', 'stats', 'findings', 'unchecked']);
+      assert.deepEqual(report.unchecked, []);
       assert.equal(report.version, 1);
       assert.equal(report.root, ws);
       assert.deepEqual(Object.keys(report.stats), ['files', 'parsedFiles', 'tables', 'references', 'unresolved', 'checked', 'unchecked', 'ms']);

@@ -28,6 +28,8 @@ describe('fkguard command line', () => {
   for (const [args, message] of [
     [['scan', '--frobnicate'], /^fkguard: Unknown option '--frobnicate'/],
     [['scan', '--format', 'xml'], /^fkguard: Unknown format 'xml' \(use text, json, sarif, github\)\./],
+    [['scan', '--jobs', '0'], /^fkguard: --jobs must be a whole number from 1 to 64, not '0'\./],
+    [['scan', '--jobs', 'two'], /^fkguard: --jobs must be a whole number from 1 to 64, not 'two'\./],
     [['index', '--format', 'sarif'], /^fkguard: Unknown format 'sarif'/],
     [['lint'], /^fkguard: Unknown command 'lint'/],
     [[], /^fkguard: No command given\./],

@@ -1,8 +1,9 @@
 // `npm run test:e2e`: FK Guard in a real VS Code (code-server from the npm registry), installed from the packaged
 // .vsix. (1) The mocha suite in suite/ runs inside the extension host through the workbench `payload`; (2) a
 // Playwright-driven Chromium does what a person does: sees the squiggle, Ctrl+. and Enter, Ctrl+S.
-// (3) The same in Restricted Mode. Needs `bash test/e2e/install.sh` first (code-server, playwright-core, Debian's
-// chromium). Polls, never sleeps. FKGUARD_E2E_ONLY=WORDS runs the tests whose name contains WORDS.
+// (3) The same in Restricted Mode. (4) First contact: the rule link, the settings editor, the Schema view and the
+// diagram. (5) Hover, completion, definition and the rename preview. Needs `bash test/e2e/install.sh` first
+// (code-server, playwright-core, Debian's chromium). Polls, never sleeps. FKGUARD_E2E_ONLY=WORDS runs the tests whose name contains WORDS.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -266,8 +267,10 @@ async function quickOpen(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
   await page.keyboard.type(name, { delay: 20 });
-  await until(`${name} in quick open`, async () => (await page.locator('.quick-input-list .monaco-list-row').count()) > 0, 20000);
+  // The list first shows recent files; Enter only once the first row is the file asked for.
+  await until(`${name} first in quick open`, async () => ((await page.locator('.quick-input-list .monaco-list-row').first().getAttribute('aria-label')) ?? '').includes(name), 20000);
   await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${name}"]`, { timeout: 20000 });
 }
 
 /** Runs a command from the command palette by its title. */
@@ -298,9 +301,12 @@ async function browserSchemaAndDiagram(editor: Editor, scratch: string): Promise
     await page.keyboard.press('Control+Shift+M');
     await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 20000 });
     await page.locator('.markers-panel a:has-text("unknown-table")').first().click({ timeout: 20000 });
-    await page.waitForSelector('.tabs-container .tab[aria-label*="unknown-table.md"]', { timeout: 20000 });
-    await page.waitForSelector('.monaco-editor .view-lines:has-text("FK Guard rule")', { timeout: 20000 });
-    console.log('  rule link: the Problems panel opened dist/rules/unknown-table.md');
+    // The page opens rendered, in the Markdown preview.
+    await page.waitForSelector('.tabs-container .tab.active[aria-label*="Preview unknown-table.md"]', { timeout: 20000 });
+    await page.screenshot({ path: join(artifacts, 'rule-page.png') });
+    console.log('  rule link: the Problems panel opened dist/rules/unknown-table.md in the Markdown preview');
+    // The preview is a webview that keeps the keyboard: back to the editor before the next shortcut.
+    await page.locator('.tabs-container .tab[aria-label*="orders.py"]').first().click();
 
     // Settings: the titles under FK Guard carry no "Fkguard" prefix, and no dropdown offers null.
     await page.keyboard.press('Control+,');
@@ -357,6 +363,94 @@ async function browserSchemaAndDiagram(editor: Editor, scratch: string): Promise
   }
 }
 
+/** Puts the cursor at a 1-based line and column with Ctrl+G, as a person would. */
+async function goTo(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
+  await page.keyboard.type(`${line}:${column}`, { delay: 10 });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * (5) Navigation as a person, on `ForeignKey("users.id")` in payments.py (line 10; `users` starts at column 43):
+ * the hover card, the completion list after `users.`, go to definition, and the rename preview. Screenshots in
+ * out/e2e/ (hover.png, completion.png, definition.png, rename-preview.png).
+ */
+export async function browserNavigation(editor: Editor, scratch: string): Promise<void> {
+  const context = await browser(join(scratch, 'navigation'));
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    mkdirSync(artifacts, { recursive: true });
+    await page.goto(`http://127.0.0.1:${editor.port}/?folder=${encodeURIComponent(editor.workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await quickOpen(page, 'payments.py');
+    // The index is ready once orders.py's squiggle shows in the Problems count.
+    await until('the workspace index', async () => ((await page.locator('[id="status.problems"]').first().textContent()) ?? '').includes('3'), 60000);
+
+    await goTo(page, 10, 44);
+    await until(
+      'the hover card of users',
+      async () => {
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        try {
+          await page.waitForSelector('.monaco-hover:has-text("email")', { timeout: 3000 });
+          return true;
+        } catch {
+          await page.keyboard.press('Escape');
+          return false;
+        }
+      },
+      30000,
+    );
+    await page.screenshot({ path: join(artifacts, 'hover.png') });
+    await page.keyboard.press('Escape');
+    console.log('  hover: the card of users lists its columns; screenshot in out/e2e/hover.png');
+
+    await goTo(page, 10, 49);
+    await until(
+      'the completion list after users.',
+      async () => {
+        await page.keyboard.press('Control+Space');
+        try {
+          await page.waitForSelector('.suggest-widget .monaco-list-row:has-text("email")', { timeout: 3000 });
+          return true;
+        } catch {
+          await page.keyboard.press('Escape');
+          return false;
+        }
+      },
+      30000,
+    );
+    await page.screenshot({ path: join(artifacts, 'completion.png') });
+    await page.keyboard.press('Escape');
+    console.log('  completion: the columns of users after `users.`; screenshot in out/e2e/completion.png');
+
+    await goTo(page, 10, 44);
+    await page.keyboard.press('F12');
+    await page.waitForSelector('.tabs-container .tab.active[aria-label*="users.py"]', { timeout: 20000 });
+    await page.screenshot({ path: join(artifacts, 'definition.png') });
+    console.log('  definition: F12 on users opened users.py; screenshot in out/e2e/definition.png');
+
+    await quickOpen(page, 'payments.py');
+    await goTo(page, 10, 44);
+    await page.keyboard.press('F2');
+    // The rename box opens with the name selected: typing replaces it (only once the box has the focus).
+    await page.waitForSelector('.rename-box input:focus', { timeout: 20000 });
+    await page.keyboard.type('accounts', { delay: 10 });
+    // Ctrl+Enter: preview the rename instead of applying it.
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('.part.panel :text("users.py")', { timeout: 20000 });
+    await page.screenshot({ path: join(artifacts, 'rename-preview.png') });
+    console.log('  rename: the preview lists the definition and its references; screenshot in out/e2e/rename-preview.png');
+  } catch (err) {
+    await context.pages()[0]?.screenshot({ path: join(artifacts, 'navigation-failure.png') });
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync(codeServer)) throw new Error('code-server is not installed: run bash test/e2e/install.sh');
   let failures = 0;
@@ -365,6 +459,7 @@ async function main(): Promise<void> {
     ['in-host suite (vscode API)', inHostSuite, 'off'],
     ['browser quick fix (Ctrl+. Enter, Ctrl+S)', browserQuickFix, 'off'],
     ['browser first contact: rule link, settings, Schema view, diagram', browserSchemaAndDiagram, 'off'],
+    ['browser navigation: hover, completion, definition, rename preview', browserNavigation, 'off'],
     ['browser in Restricted Mode (an untrusted folder)', restrictedMode, 'restricted'],
   ] as const) {
     if (process.env.FKGUARD_E2E_ONLY && !name.includes(process.env.FKGUARD_E2E_ONLY)) continue;

@@ -8,7 +8,8 @@
 // Each opens app/orders.py of test/fixtures/editors/workspace, whose `ForeignKey("user.id")` follows text outside
 // the BMP on its line (so a client or server that counts bytes or code points instead of UTF-16 units puts things
 // in the wrong place), waits for the unknown-table diagnostic, applies the preferred quick fix and saves; this
-// runner compares the saved file with orders.fixed.py.
+// runner compares the saved file with orders.fixed.py. Neovim also hovers `users` in the fixed reference (a table
+// card) and goes to its definition (app/users.py), through the same snippet's client.
 //
 // An editor that is not installed is skipped, unless CI is set: there a missing editor is a failure.
 import { execFileSync, spawn } from 'node:child_process';

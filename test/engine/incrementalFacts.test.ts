@@ -56,3 +56,57 @@ describe('incremental facts equal a full read', () => {
     });
   }
 });
+
+/**
+ * Edits between top-level statements: notes typed on lines of their own, comments grown or removed, a
+ * statement commented out and back in. An edit that touches only comments moves the facts without reading
+ * anything again; one that touches a statement must not (the facts equal a full read either way).
+ */
+describe('incremental facts equal a full read: comments between statements', () => {
+  const files = listFiles(FIXTURES).filter((p) => p.endsWith('.py') && p.includes(`${join('ws', '')}`));
+  for (const [n, path] of files.entries()) {
+    it(rel(FIXTURES, path), async () => {
+      const random = rng(5000 + n);
+      const kept = await createEngine();
+      const fresh = await createEngine();
+      let text = readFileSync(path, 'utf8');
+      kept.updateFile('m.py', text, { keepTree: true });
+      const pick = <T>(xs: T[]): T | undefined => (xs.length > 0 ? xs[Math.floor(random() * xs.length)] : undefined);
+      for (let step = 0; step < 30; step++) {
+        const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
+        const topLines = lineStarts.filter((s) => /[^\s#]/.test(text[s] ?? ''));
+        const commentLines = lineStarts.filter((s) => text[s] === '#');
+        const commentEnds = commentLines.map((s) => (text.indexOf('\n', s) < 0 ? text.length : text.indexOf('\n', s)));
+        const kind = Math.floor(random() * 5);
+        let edit: { start: number; end: number; text: string } | undefined;
+        if (kind === 0) {
+          const at = pick([...lineStarts, text.length])!;
+          edit = { start: at, end: at, text: at === text.length ? '\n# a note' : '# a note\n' };
+        } else if (kind === 1) {
+          const at = pick(commentEnds);
+          if (at !== undefined) edit = { start: at, end: at, text: ' and more' };
+        } else if (kind === 2) {
+          const at = pick(topLines);
+          if (at !== undefined) edit = { start: at, end: at, text: '#' };
+        } else if (kind === 3) {
+          const at = pick(commentLines);
+          if (at !== undefined) edit = { start: at, end: at + 1, text: '' };
+        } else {
+          const at = pick(commentLines);
+          const end = at === undefined ? -1 : text.indexOf('\n', at);
+          if (at !== undefined && end >= 0) edit = { start: at, end: end + 1, text: '' };
+        }
+        if (!edit) continue;
+        const next = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+        kept.updateFile('m.py', next, { keepTree: true, edits: [{ startIndex: edit.start, oldEndIndex: edit.end, newText: edit.text }] });
+        fresh.updateFile('m.py', next);
+        const f = fresh.getFacts('m.py');
+        const what = `step ${step}: ${JSON.stringify(edit)}`;
+        if (!f || f.errors.length === 0) assert.deepEqual(kept.getFacts('m.py'), f, what);
+        text = next;
+      }
+      kept.dispose();
+      fresh.dispose();
+    });
+  }
+});

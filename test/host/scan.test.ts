@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, FkGuardConfig } from '../../server/src/core/config';
 import type { Engine } from '../../server/src/core/engine';
+import { acceptsPython } from '../../server/src/core/python/dialect';
 import { scanWorkspace } from '../../server/src/host/scan';
 import { makeTree, removeTree } from './tmp';
 
@@ -18,6 +19,17 @@ class RecordingEngine {
   extensions() {
     return ['.py', '.pyi'];
   }
+  skipReason() {
+    return undefined;
+  }
+  isPythonFile() {
+    return true;
+  }
+  // The real engine's test: the Python dialect's prefilter.
+  accepts(file: string, text: string) {
+    return acceptsPython(file, text);
+  }
+  async loadParser() {}
   setConfig(c: FkGuardConfig) {
     this.config = c;
     return [];

@@ -1,12 +1,17 @@
 // `npm run bench:lsp`: the language server over stdio on a generated workspace. Prints the time from
 // `initialized` to a finished workspace index, and didChange -> publishDiagnostics on a 2,000-line model file
 // (p50/p95, debounce 0); then the edit storm of issue 11 on a 5,006-line file: 500 edits/s for 10 s (time from
-// the last edit to its diagnostics) and one didChange carrying 3,182 changes (a "replace all") against the same
-// change sent as one full text. Figures are printed, never asserted. FKGUARD_BENCH_ONLY=storm runs the storm
-// rows alone.
+// the last edit to its diagnostics, and fix-all asked every second meanwhile: p50/p95), and one didChange
+// carrying 3,182 changes (a "replace all") against the same change sent as one full text; then hover,
+// definition, completion and references on the big file's references (p50/p95, see `navigation`). Figures are
+// printed, never asserted. FKGUARD_BENCH_ONLY=storm runs the storm rows alone; FKGUARD_BENCH_ONLY=navigation
+// skips the edit and storm rows.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Position } from 'vscode-languageserver-protocol/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { FixAllKind } from '../../server/src/lsp/handlers/codeAction';
 import { LspClient } from './harness';
 
 const FILES = Number(process.env.FKGUARD_BENCH_FILES ?? 1650);
@@ -79,16 +84,31 @@ async function storm(): Promise<void> {
       let cursor = doc.offsetAt(start) + (where === 'at the end' ? 3 : 7);
       let version = first;
       const stop = performance.now() + 10000;
+      // Fix-all every second, as `editor.codeActionsOnSave` with auto-save after a delay asks for it: each
+      // brings the document up to date first, behind every change sent before it.
+      const fixAll: Array<Promise<number>> = [];
+      let nextFixAll = performance.now() + 1000;
       while (performance.now() < stop) {
         for (let k = 0; k < 5; k++) {
           const at = doc.positionAt(cursor++);
           version = client.change('app/storm.py', [{ range: { start: at, end: at }, newText: 'abcdefghij'[k] }]);
         }
+        // Not in the last second: the row above times the debounced analysis after the last edit, not a fix-all.
+        if (performance.now() >= nextFixAll && performance.now() < stop - 1000) {
+          nextFixAll += 1000;
+          const asked = performance.now();
+          fixAll.push(client.codeActions('app/storm.py', [], [FixAllKind]).then(() => performance.now() - asked));
+        }
         await new Promise((r) => setTimeout(r, 10));
       }
       const last = performance.now();
       await client.diagnosticsFor('app/storm.py', () => true, version, 300000);
-      console.log(`storm ${where}: ${version - first} edits in 10 s on a ${text.split('\n').length}-line file: last edit -> its diagnostics ${(performance.now() - last).toFixed(0)} ms`);
+      const toDiagnostics = performance.now() - last;
+      const fixAllMs = (await Promise.all(fixAll)).sort((a, b) => a - b);
+      console.log(
+        `storm ${where}: ${version - first} edits in 10 s on a ${text.split('\n').length}-line file: last edit -> its diagnostics ${toDiagnostics.toFixed(0)} ms; ` +
+          `fix-all every second (${fixAllMs.length}): p50 ${percentile(fixAllMs, 50).toFixed(0)} ms, p95 ${percentile(fixAllMs, 95).toFixed(0)} ms`,
+      );
     }
 
     // A "replace all": 3,182 changes in one didChange, bottom-up as editors send them.
@@ -113,6 +133,53 @@ async function storm(): Promise<void> {
     await client.stop();
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * Hover, definition, completion and references on the big file's `ForeignKey("table_N.id")` strings, 200 each,
+ * cycling through its references: warm (no edit between requests), and hover right after an edit, which
+ * drops the navigator's reverse map (every reference of the workspace resolved again).
+ */
+async function navigation(client: LspClient, doc: TextDocument): Promise<void> {
+  const text = doc.getText();
+  const strings = [...text.matchAll(/ForeignKey\("(tab[a-z]*_\d+)\.id"\)/g)].map((m) => m.index! + 'ForeignKey("'.length);
+  const uri = doc.uri;
+  const time = async (label: string, n: number, request: (i: number) => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const started = performance.now();
+      await request(i);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`${label} (${n} requests): p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms`);
+  };
+  const at = (i: number, into: number) => doc.positionAt(strings[(i * 7) % strings.length] + into);
+  const send = (method: string, position: Position, extra: object = {}) => client.connection.sendRequest(method, { textDocument: { uri }, position, ...extra });
+  await time('hover on a ForeignKey table part', 200, (i) => send('textDocument/hover', at(i, 2)));
+  await time('hover on a ForeignKey column part', 200, (i) => send('textDocument/hover', at(i, text.indexOf('.id', strings[(i * 7) % strings.length]) - strings[(i * 7) % strings.length] + 2)));
+  await time('definition of a ForeignKey column part', 200, (i) => send('textDocument/definition', at(i, text.indexOf('.id', strings[(i * 7) % strings.length]) - strings[(i * 7) % strings.length] + 2)));
+  let items = 0;
+  let incomplete = false;
+  await time('completion inside a ForeignKey string (every table)', 200, async (i) => {
+    const r = (await send('textDocument/completion', at(i, 3))) as { items: unknown[]; isIncomplete: boolean };
+    items = r.items.length;
+    incomplete = r.isIncomplete;
+  });
+  console.log(`  (lists of ${items} items${incomplete ? ', marked incomplete: the server cuts at 300' : ''})`);
+  await time('references to a table', 50, (i) => send('textDocument/references', at(i, 2), { context: { includeDeclaration: false } }));
+  // An edit drops the reverse map: the next hover resolves every reference of the workspace again.
+  const where = doc.positionAt(text.indexOf('label = Column(String(64))') + 'label'.length);
+  const afterEdit: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const version = client.change('app/big.py', [i % 2 === 0 ? { range: { start: where, end: where }, newText: 'x' } : { range: { start: where, end: { line: where.line, character: where.character + 1 } }, newText: '' }]);
+    await client.diagnosticsFor('app/big.py', () => true, version);
+    const started = performance.now();
+    await send('textDocument/hover', at(i, 2));
+    afterEdit.push(performance.now() - started);
+  }
+  afterEdit.sort((a, b) => a - b);
+  console.log(`hover right after an edit, reverse map rebuilt (20 requests): p50 ${percentile(afterEdit, 50).toFixed(2)} ms, p95 ${percentile(afterEdit, 95).toFixed(2)} ms`);
 }
 
 async function main(): Promise<void> {
@@ -143,7 +210,8 @@ async function main(): Promise<void> {
     const times: number[] = [];
     const doc = client.doc('app/big.py');
     const at = doc.positionAt(doc.getText().indexOf('label = Column(String(64))') + 'label'.length);
-    for (let i = 0; i < EDITS; i++) {
+    const edits = process.env.FKGUARD_BENCH_ONLY === 'navigation' ? 2 : EDITS;
+    for (let i = 0; i < edits; i++) {
       // Type one character, then delete it: each is one didChange with one incremental edit.
       const insert = i % 2 === 0;
       const started = performance.now();
@@ -155,13 +223,14 @@ async function main(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     console.log(
-      `didChange -> publishDiagnostics on a ${big.split('\n').length}-line file (${EDITS} edits, debounce 0): p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms`,
+      `didChange -> publishDiagnostics on a ${big.split('\n').length}-line file (${edits} edits, debounce 0): p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms`,
     );
+    await navigation(client, doc);
   } finally {
     await client.stop();
     if (!keep) rmSync(root, { recursive: true, force: true });
   }
-  await storm();
+  if (process.env.FKGUARD_BENCH_ONLY !== 'navigation') await storm();
 }
 
 main().catch((err) => {

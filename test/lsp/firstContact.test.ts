@@ -53,15 +53,6 @@ describe('first contact: settings', () => {
     assert.deepEqual(set.engine, { dialect: 'mysql', naming: { declaredAttr: 'snake_case' } });
   });
 
-  it('gives every setting a title, so the settings editor does not derive "Fkguard: …" from its key', () => {
-    const pkg = JSON.parse(readFileSync(require.resolve('../../../package.json'), 'utf8')) as {
-      contributes: { configuration: { properties: Record<string, { title?: string }> } };
-    };
-    for (const [key, p] of Object.entries(pkg.contributes.configuration.properties)) {
-      assert.ok(p.title && !/fkguard/i.test(p.title), `${key}: title ${JSON.stringify(p.title)}`);
-    }
-  });
-
   it('offers no null in an enum and gives every choice a description', () => {
     const pkg = JSON.parse(readFileSync(require.resolve('../../../package.json'), 'utf8')) as {
       contributes: { configuration: { properties: Record<string, { enum?: unknown[]; default?: unknown; enumDescriptions?: string[]; markdownEnumDescriptions?: string[] }> } };

@@ -133,7 +133,7 @@ export class LspClient {
           workspaceFolders: true,
           didChangeConfiguration: { dynamicRegistration: true },
           didChangeWatchedFiles: { dynamicRegistration: true },
-          workspaceEdit: { documentChanges: true },
+          workspaceEdit: { documentChanges: true, changeAnnotationSupport: { groupsOnLabel: true } },
         },
         window: { workDoneProgress: true },
         textDocument: {

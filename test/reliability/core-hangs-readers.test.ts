@@ -14,10 +14,12 @@ const SPACES = ' '.repeat(100000);
 describe('reliability: inputs that hung the TypeScript, Prisma and SQL readers (issue 11, item 6)', function () {
   this.timeout(60000);
 
-  it('a .prisma file of 300,000 blank lines is no candidate, and one with a model after them is', () => {
+  it('a .prisma file of 300,000 blank lines is no candidate, and one with a model or a datasource after them is', () => {
     const blank = '  \n'.repeat(300000);
-    assert.equal(prismaDialect.isCandidate('schema.prisma', `${blank}datasource db {\n  provider = "postgresql"\n}\n`), false);
+    assert.equal(prismaDialect.isCandidate('schema.prisma', `${blank}generator client {\n  provider = "prisma-client-js"\n}\n`), false);
     assert.equal(prismaDialect.isCandidate('schema.prisma', `${blank}model User {\n  id Int @id\n}\n`), true);
+    // A datasource names the project's database (`provider = "sqlite"`), so it is read too.
+    assert.equal(prismaDialect.isCandidate('schema.prisma', `${blank}datasource db {\n  provider = "postgresql"\n}\n`), true);
   });
 
   it('a type string with 100,000 spaces is read as written, in TypeORM, Knex and Sequelize files', async () => {

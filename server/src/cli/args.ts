@@ -23,6 +23,8 @@ export type Command =
       followSymlinks: boolean;
       /** `--explain unchecked`: list the references that could not be checked with certainty. */
       explain?: 'unchecked';
+      /** `--jobs N`: at most N threads parse (1: this thread only, least memory); overrides the config's `jobs`. */
+      jobs?: number;
     }
   | { kind: 'index'; path: string; format: IndexFormat; config?: string; quiet: boolean };
 
@@ -70,6 +72,8 @@ Options:
   -c, --config FILE    Read settings from FILE (.toml, .json, or a pyproject.toml with [tool.fkguard])
                        instead of fkguard.toml, .fkguard.json or pyproject.toml in the scanned folder
   -q, --quiet          Print findings only: no summary, no notes about skipped files
+      --jobs N         Parse on at most N threads (1: no worker threads, least memory; default: one per
+                       core, at most 4; also the \`jobs\` setting)
       --no-cache       Parse every file; neither read nor write the cache
       --cache-dir DIR  Keep the cache in DIR instead of the user cache folder
       --allow-empty    Exit 0 when no file was read (by default an empty scan is a failure, exit 2)
@@ -127,6 +131,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'allow-empty': { type: 'boolean' },
         'no-follow-symlinks': { type: 'boolean' },
         explain: { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h' },
       },
       'scan',
@@ -142,8 +147,13 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (values.explain !== undefined && values.explain !== 'unchecked') {
       throw new UsageError(`Unknown --explain topic '${values.explain}' (use unchecked).`, 'scan');
     }
+    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+    if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) {
+      throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${values.jobs}'.`, 'scan');
+    }
     return {
       ...(values.explain === 'unchecked' ? { explain: 'unchecked' as const } : {}),
+      ...(jobs !== undefined ? { jobs } : {}),
       kind: 'scan',
       paths: positionals.length > 0 ? positionals : ['.'],
       format: format as ScanFormat,

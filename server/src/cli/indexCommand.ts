@@ -11,7 +11,7 @@ export async function indexCommand(
   opts: { path: string; format: IndexFormat; config?: string; quiet: boolean },
 ): Promise<number> {
   const { roots, config } = await prepare(io, [opts.path], opts.config, opts.quiet);
-  const scan = await scanWorkspace({ roots, config });
+  const scan = await scanWorkspace({ roots, config, oneShot: true });
   reportSkipped(io, scan.base, scan.skipped, opts.quiet);
   const schema = scan.engine.schema();
   io.stdout(opts.format === 'json' ? formatIndexJson(scan.base, schema) : formatIndexText(scan.base, io.cwd, schema));

@@ -33,6 +33,8 @@ export interface ScanCommandOptions {
   version: string;
   docsUrl?: string;
   explain?: 'unchecked';
+  /** Threads that may parse at once; overrides the config's `jobs`. */
+  jobs?: number;
 }
 
 function toReport(io: CliIo, scan: ScanResult, opts: ScanCommandOptions): ScanReport {
@@ -81,7 +83,8 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
   }
   // The scan whose fixes are written parses every file: no edit's text may come from a cache.
   const followSymlinks = opts.followSymlinks ?? true;
-  let scan = await scanWorkspace({ roots, config, retainText, cache, cacheMode: opts.fix ? 'fresh' : 'read-write', followSymlinks });
+  const jobs = opts.jobs;
+  let scan = await scanWorkspace({ roots, config, retainText, cache, cacheMode: opts.fix ? 'fresh' : 'read-write', followSymlinks, oneShot: true, jobs });
   reportSkipped(io, scan.base, scan.skipped, opts.quiet);
 
   if (opts.fix) {
@@ -99,7 +102,7 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
       { within },
     );
     // The scan after the fixes is the truth about what remains; the engine re-reads every file.
-    scan = await scanWorkspace({ roots, config, retainText, engine: scan.engine, cache, followSymlinks });
+    scan = await scanWorkspace({ roots, config, retainText, engine: scan.engine, cache, followSymlinks, jobs });
     const after = scan.engine.allFindings();
     // Progress notes go to stderr for machine formats, so stdout stays one valid document.
     const note = opts.format === 'text' ? io.stdout : io.stderr;

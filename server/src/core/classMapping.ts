@@ -38,8 +38,8 @@ export interface ClassMappingHost {
   resolveType(file: string, type: TypeFact | undefined): TypeFact | undefined;
   /** Adds a derived table to the index. */
   addTable(def: TableDef): void;
-  /** The `naming.declared-attr` setting. */
-  declaredAttrConvention(): NamingConvention | undefined;
+  /** The `naming.declared-attr` setting for the base `className` of `file` (per base, else for every base). */
+  declaredAttrConvention(className: string, file: string): NamingConvention | undefined;
 }
 
 /**
@@ -121,7 +121,7 @@ export class ClassMapper {
       // `naming.declared-attr` setting stands in for a body it cannot read.
       const owner = this.declaredTablenameOwner(file, cls, new Set());
       const derived = owner?.cls.tablenameDerivation ? this.host.names.evaluate(owner.file, owner.cls.tablenameDerivation, cls.name) : undefined;
-      const convention = this.host.declaredAttrConvention();
+      const convention = this.host.declaredAttrConvention(owner?.cls.name ?? cls.name, owner?.file ?? file);
       if (derived) name = derived;
       else if (convention) name = applyConvention(convention, cls.name);
       else {

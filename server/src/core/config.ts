@@ -22,9 +22,20 @@ export interface FkGuardConfig {
   naming: {
     /** The table name convention of a `@declared_attr __tablename__` base; unset means stay silent. */
     declaredAttr?: NamingConvention;
+    /**
+     * The same for one base each (`naming.declared-attr` given as a table): the base's class name or its
+     * dotted path (`app.db.Base`, or its tail `db.Base`) → its convention. A base named here ignores
+     * `declaredAttr`.
+     */
+    declaredAttrByBase?: Record<string, NamingConvention>;
   };
   /** Files larger than this many bytes are skipped with a message. */
   maxFileSize: number;
+  /**
+   * How many threads may parse at once on a scan: 1 parses on the host's own thread (no worker threads, least
+   * memory); unset, one per core, at most 4. Speed and memory only: the facts are the same either way.
+   */
+  jobs?: number;
   /**
    * The configuration file the workspace uses, as the host read it, so that a fix can add a table to
    * `external-tables` there: the file id (like a source file's), its text, and whether FK Guard's settings are
@@ -38,6 +49,22 @@ export interface ConfigOrigin {
   text: string;
   /** `pyproject`: the `[tool.fkguard]` table of a pyproject.toml (created when absent); `toml`; `json`. */
   kind: 'pyproject' | 'toml' | 'json';
+}
+
+/**
+ * The `naming.declared-attr` convention that applies to the base `className` defined in `file` (a workspace
+ * path): its own entry (by class name, dotted path or a tail of it), else the one for every base.
+ */
+export function declaredAttrConvention(config: FkGuardConfig, className: string, file: string): NamingConvention | undefined {
+  const byBase = config.naming.declaredAttrByBase;
+  if (byBase) {
+    const module = file.replace(/\.pyi?$/, '').replace(/\/__init__$/, '').split('/').join('.');
+    const dotted = `${module}.${className}`;
+    for (const [base, convention] of Object.entries(byBase)) {
+      if (base === className || base === dotted || dotted.endsWith(`.${base}`)) return convention;
+    }
+  }
+  return config.naming.declaredAttr;
 }
 
 export const DEFAULT_CONFIG: FkGuardConfig = {
@@ -122,6 +149,10 @@ export function parseConfig(raw: unknown, source: string, base: FkGuardConfig = 
         if (typeof value === 'number' && Number.isInteger(value) && value >= 1) config.maxFileSize = value;
         else errors.push(`${source}: \`${rawKey}\` must be a whole number of bytes (at least 1), not ${JSON.stringify(value)}; using ${config.maxFileSize}.`);
         break;
+      case 'jobs':
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 64) config.jobs = value;
+        else errors.push(`${source}: \`${rawKey}\` must be a whole number of threads from 1 to 64, not ${JSON.stringify(value)}; using ${config.jobs ?? 'one per core'}.`);
+        break;
       case 'rules':
         if (value && typeof value === 'object' && !Array.isArray(value)) {
           for (const [rule, sev] of Object.entries(value as Record<string, unknown>)) {
@@ -141,7 +172,15 @@ export function parseConfig(raw: unknown, source: string, base: FkGuardConfig = 
             const nk = k.replace(/[-_]([a-z])/g, (_, c: string) => c.toUpperCase());
             if (nk !== 'declaredAttr') errors.push(`${source}: unknown naming setting \`${k}\` (known: declared-attr).`);
             else if (typeof v === 'string' && (NAMINGS as readonly string[]).includes(v)) config.naming.declaredAttr = v as NamingConvention;
-            else errors.push(`${source}: \`naming.${k}\` must be one of ${NAMINGS.join(', ')}.`);
+            else if (v && typeof v === 'object' && !Array.isArray(v)) {
+              // One convention per base: `[tool.fkguard.naming.declared-attr]` with `Base = "snake_case"`.
+              const byBase: Record<string, NamingConvention> = {};
+              for (const [base, c] of Object.entries(v as Record<string, unknown>)) {
+                if (typeof c === 'string' && (NAMINGS as readonly string[]).includes(c)) byBase[base] = c as NamingConvention;
+                else errors.push(`${source}: \`naming.${k}.${base}\` must be one of ${NAMINGS.join(', ')}.`);
+              }
+              config.naming.declaredAttrByBase = byBase;
+            } else errors.push(`${source}: \`naming.${k}\` must be one of ${NAMINGS.join(', ')}, or a table of base = convention.`);
           }
         } else errors.push(`${source}: \`naming\` must be a table.`);
         break;

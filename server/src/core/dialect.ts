@@ -14,6 +14,11 @@ export interface SourceDialect {
   /** Never throws on broken input: what cannot be read is reported in `errors`. */
   extract(file: string, text: string): FileFacts;
   /**
+   * Why a file that mentions what this dialect reads is left out all the same (a minified bundle), for the
+   * note that says so; undefined for every other file.
+   */
+  skipReason?(file: string, text: string): string | undefined;
+  /**
    * For a file that is not a candidate: the constants and re-exports other files may import from it (a
    * shared package's `export const TableUser = 'user'`), read cheaply, or undefined when it has none.
    */
@@ -23,6 +28,12 @@ export interface SourceDialect {
    * tree-sitter tree re-parsed incrementally). Without it, a changed document is read whole.
    */
   incremental?: IncrementalParsing;
+  /**
+   * Optional: for a host that loads the dialect's parser only when a file needs it (a scan the cache answers
+   * needs none): called, and awaited, before the engine is handed a candidate file of this dialect to parse
+   * (see `Engine.loadParser`).
+   */
+  load?(): Promise<void>;
 }
 
 /** An edit to a document, for incremental re-parsing of open documents. */
@@ -35,6 +46,8 @@ export interface DocumentEdit {
 
 /** One parse of a document's text, kept while the document is open so that the next parse can reuse it. */
 export interface ParsedText {
+  /** The text this parse was made from. */
+  readonly text: string;
   /** Whether this parse reused the previous one (the edits led from its text to this one). */
   readonly incremental: boolean;
   /** Frees what the parser holds (WebAssembly memory); called once, when the parse is no longer kept. */

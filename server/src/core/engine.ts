@@ -1,12 +1,14 @@
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
+import { classDefNames, referenceNames } from './fileSignatures';
 import type { DocumentEdit, ParsedText, SourceDialect } from './dialect';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { ForeignKeyEdge, foreignKeyEdges } from './schemaGraph';
 import { withSuppressions } from './suppress';
 import { emptyFacts, shiftSpansInPlace } from './facts';
-import { checkFile } from './rules';
-import { FileFacts, Finding, UncheckedReason, UncheckedReference } from './types';
+import { checkFile, ReferenceResult } from './rules';
+import { Navigator, ResolvedReference } from './navigate';
+import { ClassFact, FileFacts, Finding, ReferenceFact, UncheckedReason, UncheckedReference } from './types';
 
 export interface EngineStats {
   files: number;
@@ -31,6 +33,8 @@ export class Engine {
   /** Files that were parsed (the rest of `facts` are constants-only files). */
   private readonly parsed = new Set<string>();
   private readonly findingsCache = new Map<string, Finding[]>();
+  /** What the references resolved to when the cached findings (the same array) were computed. */
+  private readonly resolvedCache = new Map<string, { findings: Finding[]; refs: ResolvedReference[] }>();
   /** For each file whose findings are cached: the references it could not check with certainty. */
   private readonly uncheckedCache = new Map<string, UncheckedReference[]>();
   /** The kept parses of open documents, for dialects that re-parse incrementally. */
@@ -39,7 +43,15 @@ export class Engine {
   private readonly suggested = new Map<string, Set<string>>();
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
   private readonly lastGood = new Map<string, FileFacts>();
+  /** Per file: each reference's result at its last check, and the number of index changes it was made at. */
+  private readonly referenceResults = new Map<string, { at: number; results: WeakMap<ReferenceFact, ReferenceResult> }>();
+  /** Per file whose last update allows it: which references' kept results still hold (see `reusableAfter`). */
+  private readonly reusable = new Map<string, (ref: ReferenceFact) => boolean>();
+  /** Grows with every change to the index, so kept results made before another change are not reused. */
+  private indexChanges = 0;
   private index: SchemaIndex;
+  /** Navigation over the current facts; a change makes it forget what it resolved in the files it affects. */
+  private navigator: Navigator | undefined;
 
   /**
    * `dialects` are the languages the engine reads (Python among them, made by the host with its parser);
@@ -67,13 +79,42 @@ export class Engine {
     return d ? d.isCandidate(file, text) : false;
   }
 
+  /** Why a file the engine would otherwise read is left out (see `SourceDialect.skipReason`), or undefined. */
+  skipReason(file: string, text: string): string | undefined {
+    return this.dialectFor(file)?.skipReason?.(file, text);
+  }
+
+  /** Whether `file` is read by the Python dialect (whose files a scan may parse on worker threads). */
+  isPythonFile(file: string): boolean {
+    return this.dialectFor(file)?.language === 'python';
+  }
+
+  /**
+   * The facts of a file that is no candidate of its dialect (its constants, a package's re-exports), read
+   * without a parser (see `SourceDialect.constantsOnly`); undefined when it has none.
+   */
+  constantsOnly(file: string, text: string): FileFacts | undefined {
+    return analyzeSource(this.dialects, file, text, false);
+  }
+
+  /**
+   * Makes every parser that loads lazily ready (see `SourceDialect.load`): a host awaits this before
+   * `updateFile` with a file that needs one.
+   */
+  async loadParser(): Promise<void> {
+    await Promise.all(this.dialects.map((d) => d.load?.()));
+  }
+
   getConfig(): FkGuardConfig {
     return this.config;
   }
 
   /** A new configuration can change every finding; facts stay (they depend on the text alone). */
   setConfig(config: FkGuardConfig): string[] {
+    this.indexChanges++;
+    this.reusable.clear();
     this.config = config;
+    this.navigator = undefined;
     this.index = new SchemaIndex(config);
     for (const f of this.facts.values()) this.index.setFacts(f);
     this.findingsCache.clear();
@@ -93,7 +134,9 @@ export class Engine {
       this.dropTree(file);
       return this.acceptFacts(file, dialect ? analyzeSource(this.dialects, file, text) : undefined);
     }
-    const read = incremental.parse(file, text, this.trees.get(file), opts.edits);
+    const kept = this.trees.get(file);
+    const keptText = kept?.text;
+    const read = incremental.parse(file, text, kept, opts.edits);
     if ('failed' in read) {
       this.dropTree(file);
       this.lastGood.delete(file);
@@ -125,7 +168,89 @@ export class Engine {
       if (opts.keepTree) this.trees.set(file, parsed);
       else parsed.dispose();
     }
-    return this.setFacts(withSuppressions(facts, text), movedInPlace);
+    const changesBefore = this.indexChanges;
+    const affected = this.setFacts(withSuppressions(facts, text), movedInPlace);
+    if (movedInPlace && keptText !== undefined && opts.edits?.length === 1 && this.referenceResults.get(file)?.at === changesBefore) {
+      const reusable = this.reusableAfter(file, keptText, text, opts.edits[0]);
+      if (reusable) this.reusable.set(file, reusable);
+    }
+    return affected;
+  }
+
+  /**
+   * After an edit inside one class of an open document (the class read again, every other fact moved in place):
+   * which references keep the result of their last check. Typing in a 2,000-line model file re-checked all of
+   * its references on each keystroke (two thirds of the time); now only those the edit can concern are. A
+   * reference outside the edited class keeps its result when:
+   * - the edit added or removed no line break and is not on the last line, so every position outside the
+   *   edited line (its range, its related locations, its fixes' edits, an edit at the end of the file) is
+   *   where it was;
+   * - no table name appeared or went ("did you mean" may change), and migration history did not change;
+   * - nothing it depends on changed: what it names (`referenceNames`), its own class, that class's table and
+   *   bases (followed within the file), and, for the names the edit changed, the classes of this file built
+   *   on them, whose tables the index follows only across files.
+   * Undefined when no reference may keep its result. The test "incremental index equals a fresh one, typing
+   * into open documents" and the keystroke property test compare every finding with a fresh engine.
+   */
+  private reusableAfter(file: string, before: string, after: string, edit: DocumentEdit): ((ref: ReferenceFact) => boolean) | undefined {
+    const changed = this.index.lastChange;
+    if (!changed || this.index.tableKeysChanged || changed.has('migrations')) return undefined;
+    if (/[\r\n]/.test(edit.newText) || /[\r\n]/.test(before.slice(edit.startIndex, edit.oldEndIndex))) return undefined;
+    const end = edit.startIndex + edit.newText.length;
+    if (!/[\r\n]/.test(after.slice(end))) return undefined;
+    const facts = this.facts.get(file);
+    if (!facts) return undefined;
+    const byName = new Map<string, ClassFact>();
+    for (const c of facts.classes) if (!byName.has(c.name)) byName.set(c.name, c);
+    const last = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
+    // What each class's definition builds on, as names (as the index's `usesOf` has them).
+    const built = new Map<ClassFact, string[]>();
+    const builtOn = (c: ClassFact): string[] => {
+      let names = built.get(c);
+      if (!names) built.set(c, (names = classDefNames(c, facts)));
+      return names;
+    };
+    const tableOf = (c: ClassFact) => this.index.classTable(file, c.name)?.table?.name;
+    // The classes of this file built on a changed name change with it, and so do their tables.
+    const changes = new Set(changed);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const c of facts.classes) {
+        if (changes.has(`c:${c.name}`) || !builtOn(c).some((n) => changes.has(n))) continue;
+        changes.add(`c:${c.name}`);
+        const t = tableOf(c);
+        if (t !== undefined) changes.add(`t:${t}`);
+        if (c.tablename?.kind === 'literal') changes.add(`t:${c.tablename.value}`);
+        grew = true;
+      }
+    }
+    const anyTable = [...changes].some((n) => n.startsWith('t:'));
+    const hit = (n: string) => changes.has(n) || (n === 't:*' && anyTable);
+    const classDepends = new Map<string, boolean>();
+    const classHit = (name: string, seen: Set<string>): boolean => {
+      const known = classDepends.get(name);
+      if (known !== undefined) return known;
+      if (seen.has(name)) return true;
+      seen.add(name);
+      const c = byName.get(name);
+      let out = hit(`c:${name}`);
+      if (!out && c) {
+        const t = tableOf(c);
+        out = (t !== undefined && hit(`t:${t}`)) || builtOn(c).some(hit) || c.bases.some((b) => byName.has(last(b)) && classHit(last(b), seen));
+      }
+      classDepends.set(name, out);
+      return out;
+    };
+    return (ref) => {
+      if (referenceNames(ref).some(hit)) return false;
+      const source = ref.source;
+      if (source.className) return !classHit(source.className, new Set());
+      if (source.table) {
+        const t = this.index.resolveName(file, source.table);
+        return t !== undefined && !hit(`t:${t}`) && !(source.table.kind !== 'literal' && anyTable);
+      }
+      return true;
+    };
   }
 
   /**
@@ -148,10 +273,14 @@ export class Engine {
     this.lastGood.set(file, good);
     const firstError = Math.min(...facts.errors.map((e) => e.span.start));
     const classNames = new Set(facts.classes.map((c) => c.name));
-    const lostClasses = good.classes.filter((c) => !classNames.has(c.name) && c.span.end > firstError);
+    // A class or table the parser read again where the old one begins (a class renamed while the file is
+    // broken elsewhere) is the new definition, not a lost one: the old one does not come back beside it.
+    const starts = new Set([...facts.classes, ...facts.tables].map((x) => x.span.start));
+    const readAgain = (sp: { start: number }) => starts.has(sp.start);
+    const lostClasses = good.classes.filter((c) => !classNames.has(c.name) && c.span.end > firstError && !readAgain(c.span));
     const tableKey = (t: FileFacts['tables'][number]) => JSON.stringify([t.name, t.schema, t.variable]);
     const tableKeys = new Set(facts.tables.map(tableKey));
-    const lostTables = good.tables.filter((t) => !tableKeys.has(tableKey(t)) && t.span.end > firstError && t.origin === 'core');
+    const lostTables = good.tables.filter((t) => !tableKeys.has(tableKey(t)) && t.span.end > firstError && t.origin === 'core' && !readAgain(t.span));
     if (lostClasses.length === 0 && lostTables.length === 0) return facts;
     const regions = [...lostClasses, ...lostTables].map((x) => x.span);
     const within = (sp: { start: number; end: number }) => regions.some((r) => sp.start >= r.start && sp.end <= r.end);
@@ -173,8 +302,33 @@ export class Engine {
     return facts ? this.setFacts(facts) : this.removeFacts(file);
   }
 
+  /**
+   * `acceptFacts` for a scan filling an engine that holds nothing yet (the CLI's): the index takes the facts
+   * without tracking what changed (see `SchemaIndex.loadFacts`), since every file's findings are computed
+   * afterwards anyway. A file the engine already holds goes through `acceptFacts`.
+   */
+  loadFacts(file: string, facts: FileFacts | undefined): void {
+    if (!facts || this.facts.has(file) || this.trees.has(file) || this.lastGood.has(file)) {
+      this.acceptFacts(file, facts);
+      return;
+    }
+    this.seen.add(file);
+    if (facts.constantsOnly) this.parsed.delete(file);
+    else this.parsed.add(file);
+    this.facts.set(file, facts);
+    this.index.loadFacts(facts);
+    this.findingsCache.clear();
+  }
+
+  /** `updateFile` for a scan filling an engine (see `loadFacts`): the file is read cold, its facts loaded. */
+  loadFile(file: string, text: string): void {
+    this.loadFacts(file, analyzeSource(this.dialects, file, text));
+  }
+
   /** Replaces one file's facts (also used to restore cached facts without parsing). */
   setFacts(facts: FileFacts, movedInPlace = false): string[] {
+    this.indexChanges++;
+    this.reusable.clear();
     this.seen.add(facts.file);
     if (facts.constantsOnly) this.parsed.delete(facts.file);
     else this.parsed.add(facts.file);
@@ -182,7 +336,9 @@ export class Engine {
     const affected = this.withSuggestionUsers(this.index.setFacts(facts, movedInPlace), facts.file);
     for (const f of affected) this.findingsCache.delete(f);
     this.findingsCache.delete(facts.file);
-    return [...new Set([facts.file, ...affected])];
+    const changed = [...new Set([facts.file, ...affected])];
+    this.navigator?.forget();
+    return changed;
   }
 
   removeFile(file: string): string[] {
@@ -214,11 +370,39 @@ export class Engine {
     const facts = this.facts.get(file);
     const suggested = new Set<string>();
     const unchecked: UncheckedReference[] = [];
-    const computed = facts ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked) : [];
+    const resolved: Array<Omit<ResolvedReference, 'file'>> = [];
+    const reusable = this.reusable.get(file);
+    this.reusable.delete(file);
+    const before = reusable ? this.referenceResults.get(file)?.results : undefined;
+    const results = new WeakMap<ReferenceFact, ReferenceResult>();
+    const computed = facts
+      ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked, resolved, {
+          reuse: (ref) => {
+            const r = before?.get(ref);
+            // "Did you mean" ranks every table key: an unknown table is always looked at again.
+            if (!r || r.suggested.length > 0 || r.findings.some((f) => f.rule === 'unknown-table') || !reusable!(ref)) return undefined;
+            results.set(ref, r);
+            return r;
+          },
+          keep: (ref, r) => results.set(ref, r),
+        })
+      : [];
+    this.referenceResults.set(file, { at: this.indexChanges, results });
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
+    this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => ({ file, ...r })) });
     this.uncheckedCache.set(file, unchecked);
     return computed;
+  }
+
+  /**
+   * What each reference of `file` resolved to, computed with its findings (and as current as they are), so
+   * navigation never resolves again a reference the rules have resolved.
+   */
+  resolvedReferences(file: string): ResolvedReference[] {
+    const findings = this.findings(file);
+    const entry = this.resolvedCache.get(file);
+    return entry && entry.findings === findings ? entry.refs : [];
   }
 
   /** The references of `file` that FK Guard could not check with certainty, computed with its findings. */
@@ -247,6 +431,12 @@ export class Engine {
     const out: Finding[] = [];
     for (const file of [...this.facts.keys()].sort()) out.push(...this.findings(file));
     return out;
+  }
+
+  /** Hover, definition, references, rename and completion over the schema index (see `navigate.ts`). */
+  navigation(): { nav: Navigator; index: SchemaIndex } {
+    this.navigator ??= new Navigator(this.index, () => this.facts.keys(), (file) => this.resolvedReferences(file));
+    return { nav: this.navigator, index: this.index };
   }
 
   schema(): SchemaSnapshot {
@@ -312,6 +502,9 @@ export class Engine {
   }
 
   private removeFacts(file: string): string[] {
+    this.indexChanges++;
+    this.reusable.clear();
+    this.referenceResults.delete(file);
     this.parsed.delete(file);
     this.suggested.delete(file);
     if (!this.facts.has(file)) return [file];
@@ -319,6 +512,7 @@ export class Engine {
     this.findingsCache.delete(file);
     const affected = this.withSuggestionUsers(this.index.removeFile(file), file);
     for (const f of affected) this.findingsCache.delete(f);
+    this.navigator?.forget();
     return [...new Set([file, ...affected])];
   }
 
@@ -348,9 +542,10 @@ function dialectFor(dialects: readonly SourceDialect[], file: string): SourceDia
 /**
  * The facts of one file of any language from its text alone, without an engine: what a worker thread
  * computes. A file no dialect reads, or one that is no candidate and has no constants, gives undefined.
+ * With `parse` false, a candidate file gives undefined too (its dialect's parser is not used).
  * A dialect must not throw; if one does, the file yields no facts but the reason.
  */
-export function analyzeSource(dialects: readonly SourceDialect[], file: string, text: string): FileFacts | undefined {
+export function analyzeSource(dialects: readonly SourceDialect[], file: string, text: string, parse = true): FileFacts | undefined {
   const dialect = dialectFor(dialects, file);
   if (!dialect) return undefined;
   if (!dialect.isCandidate(file, text)) {
@@ -360,6 +555,7 @@ export function analyzeSource(dialects: readonly SourceDialect[], file: string, 
       return undefined;
     }
   }
+  if (!parse) return undefined;
   try {
     return withSuppressions(dialect.extract(file, text), text);
   } catch (e) {

@@ -1,4 +1,4 @@
-import type { ClassFact, Derivation, FileFacts, NameExpr, Span, TypeFact } from './types';
+import type { ClassFact, Derivation, FileFacts, NameExpr, ReferenceFact, Span, TypeFact } from './types';
 
 // What each file provides to the schema index and what it uses from it, as names with hashes: the index
 // compares them to know which derived tables and which other files a change can reach (see SchemaIndex.setFacts).
@@ -152,48 +152,11 @@ export function usesOf(f: FileFacts): Uses {
     uses.add(`k:${c}`);
     defs.add(`k:${c}`);
   }
-  const addExpr = (e: NameExpr | undefined) => {
-    if (!e) return;
-    if (e.kind === 'literal') {
-      const parts = e.value.split('.');
-      if (parts.length >= 2) uses.add(`t:${parts[parts.length - 2]}`);
-      else uses.add(`t:${e.value}`);
-      return;
-    }
-    // A name from constants names a table only once the constants are read: such a reference depends on
-    // every table (`t:*`), and on the constants themselves.
-    uses.add('t:*');
-    if (e.kind === 'const') uses.add(`k:${e.name}`);
-    else if (e.kind === 'template') for (const p of e.parts) if ('const' in p) uses.add(`k:${p.const}`);
-  };
-  for (const r of f.references) {
-    if (r.form === 'string' || r.form === 'pair') uses.add('t:?');
-    addExpr(r.target);
-    if (r.table) {
-      if (r.table.kind === 'literal') uses.add(`t:${r.table.value}`);
-      else addExpr(r.table);
-    }
-    if (r.owner) {
-      uses.add(`c:${r.owner.split('.').pop()}`);
-      uses.add(`v:${r.owner}`);
-    }
-  }
+  for (const r of f.references) for (const n of referenceNames(r)) uses.add(n);
   const addType = (t: TypeFact | undefined) => {
     if (t && t.family === 'other') defs.add(`y:${t.name}`);
   };
-  for (const c of f.classes) {
-    for (const b of c.bases) {
-      defs.add(`c:${b.split('.').pop()}`);
-      defs.add(`m:${b.split('.')[0]}`);
-      defs.add(`a:${b.split('.')[0]}`);
-      // `from pkg.base import IdModel as Model`: the class the alias names.
-      for (const i of f.imports) if (i.local === b.split('.')[0] && i.name) defs.add(`c:${i.name}`);
-    }
-    if (c.tablename?.kind === 'const') defs.add(`k:${c.tablename.name}`);
-    for (const o of c.opaque ?? []) defs.add(`f:${o.callee.split('.').pop()}`);
-    for (const fn of derivationCalls(c.tablenameDerivation)) defs.add(`f:${fn.split('.').pop()}`);
-    for (const col of c.columns) addType(col.type);
-  }
+  for (const c of f.classes) for (const n of classDefNames(c, f)) defs.add(n);
   for (const t of f.tables) {
     for (const col of t.columns) addType(col.type);
     if (t.name.kind === 'const') defs.add(`k:${t.name.name}`);
@@ -203,6 +166,62 @@ export function usesOf(f: FileFacts): Uses {
   // A migration's tables depend on every earlier migration.
   if (f.migration) defs.add('migrations');
   return { refs: uses, defs };
+}
+
+/** The names each reference uses, kept per reference: what a reference names never changes, only where it is. */
+const referenceUses = new WeakMap<ReferenceFact, string[]>();
+
+/** The names one reference uses: the tables it names, the constants that name them, its owner class or variable. */
+export function referenceNames(r: ReferenceFact): readonly string[] {
+  const known = referenceUses.get(r);
+  if (known) return known;
+  const uses: string[] = [];
+  const addExpr = (e: NameExpr | undefined) => {
+    if (!e) return;
+    if (e.kind === 'literal') {
+      const parts = e.value.split('.');
+      if (parts.length >= 2) uses.push(`t:${parts[parts.length - 2]}`);
+      else uses.push(`t:${e.value}`);
+      return;
+    }
+    // A name from constants names a table only once the constants are read: such a reference depends on
+    // every table (`t:*`), and on the constants themselves.
+    uses.push('t:*');
+    if (e.kind === 'const') uses.push(`k:${e.name}`);
+    else if (e.kind === 'template') for (const p of e.parts) if ('const' in p) uses.push(`k:${p.const}`);
+  };
+  if (r.form === 'string' || r.form === 'pair') uses.push('t:?');
+  addExpr(r.target);
+  if (r.table) {
+    if (r.table.kind === 'literal') uses.push(`t:${r.table.value}`);
+    else addExpr(r.table);
+  }
+  if (r.owner) {
+    uses.push(`c:${r.owner.split('.').pop()}`);
+    uses.push(`v:${r.owner}`);
+  }
+  referenceUses.set(r, uses);
+  return uses;
+}
+
+/**
+ * The names a class's definition builds on (its part of `usesOf`): its bases (and the classes an imported
+ * alias names), the constant that names its table, the helpers it calls, its project column types.
+ */
+export function classDefNames(c: ClassFact, f: FileFacts): string[] {
+  const defs = new Set<string>();
+  for (const b of c.bases) {
+    defs.add(`c:${b.split('.').pop()}`);
+    defs.add(`m:${b.split('.')[0]}`);
+    defs.add(`a:${b.split('.')[0]}`);
+    // `from pkg.base import IdModel as Model`: the class the alias names.
+    for (const i of f.imports) if (i.local === b.split('.')[0] && i.name) defs.add(`c:${i.name}`);
+  }
+  if (c.tablename?.kind === 'const') defs.add(`k:${c.tablename.name}`);
+  for (const o of c.opaque ?? []) defs.add(`f:${o.callee.split('.').pop()}`);
+  for (const fn of derivationCalls(c.tablenameDerivation)) defs.add(`f:${fn.split('.').pop()}`);
+  for (const col of c.columns) if (col.type && col.type.family === 'other') defs.add(`y:${col.type.name}`);
+  return [...defs];
 }
 
 /** The functions a table-name derivation calls, as written. */

@@ -1,6 +1,6 @@
 import type { Dialect } from './config';
 import { addColumn, IndexedColumn, newTable, TableDef, tableKey } from './tables';
-import { AlembicConfigFact, ColumnFact, FileFacts, Finding, MigrationOp, NameExpr, TypeFact } from './types';
+import { AlembicConfigFact, ColumnFact, FileFacts, Finding, MigrationOp, NameExpr, Span, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
 export interface HistoryResolver {
@@ -59,6 +59,38 @@ interface Life {
   lineage: number;
 }
 
+/**
+ * A migration file's place: its timeline, its order there, and whether that timeline runs on SQLite. A helper
+ * module a revision runs (`helper_ops.upgrade()`) has `step`: all of its operations happen at that step of the
+ * revision that runs it, so every reference in it sees history as it stands there.
+ */
+interface Place {
+  timeline: string;
+  order: number;
+  sqlite: boolean;
+  step?: number;
+}
+
+/**
+ * An operation that changed a table, for telling whether a reference's verdict depends on the order of
+ * parallel revisions: where it happened, and the columns it touched (none: the table itself, made, dropped
+ * or renamed).
+ */
+interface Change {
+  pos: number;
+  columns?: string[];
+}
+
+/**
+ * Which revisions of an Alembic timeline are ancestors of which: `bits[i]` has bit `j` set when revision `j`
+ * (by order) is an ancestor of revision `i`. Absent for a timeline with no branch, where every earlier
+ * revision is an ancestor.
+ */
+interface Ancestry {
+  bits: Uint32Array[];
+  files: string[];
+}
+
 /** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
 const MIGRATION_STRIDE = 1_000_000;
 
@@ -79,15 +111,39 @@ export class MigrationHistory {
     /** Every table version, by timeline and key. */
     private readonly lives: Map<string, Map<string, Life[]>>,
     /** Each migration file's timeline and place in it. */
-    private readonly placeOf: Map<string, { timeline: string; order: number; sqlite: boolean }>,
+    private readonly placeOf: Map<string, Place>,
     /** Revision files Alembic never runs: the configuration that says so. */
     private readonly outside: Map<string, string>,
     /** By timeline, the tables (lineages, see `Life`) that stand when its last migration has run, as they are then. */
     private readonly lastingLineages: Map<string, Map<number, TableDef>> = new Map(),
+    /** Every change to every table, by timeline and key, in replay order. */
+    private readonly changes: Map<string, Map<string, Change[]>> = new Map(),
+    /** The ancestry of each Alembic timeline that branches. */
+    private readonly ancestry: Map<string, Ancestry> = new Map(),
   ) {}
 
   static empty(): MigrationHistory {
     return new MigrationHistory(new Map(), new Map(), new Map(), new Map());
+  }
+
+  /**
+   * A revision that changes `key` (the table, or one of `columns`) while being neither an ancestor nor a
+   * descendant of the revision at `at`: Alembic may run it before or after that one, so what the reference
+   * sees of the table depends on an order FK Guard cannot know. Undefined when the order is certain.
+   */
+  unordered(key: string, at: HistoryPoint, columns?: readonly string[]): { file: string; column?: string } | undefined {
+    const place = this.placeOf.get(at.file);
+    const ancestry = place && this.ancestry.get(place.timeline);
+    const changes = ancestry && this.changes.get(place.timeline)?.get(key);
+    if (!place || !ancestry || !changes) return undefined;
+    const has = (i: number, j: number) => (ancestry.bits[i][j >>> 5] & (1 << (j & 31))) !== 0;
+    for (const c of changes) {
+      const order = Math.floor(c.pos / MIGRATION_STRIDE);
+      if (order === place.order || has(place.order, order) || has(order, place.order)) continue;
+      if (c.columns && columns && !c.columns.some((x) => columns.includes(x))) continue;
+      return { file: ancestry.files[order], column: c.columns?.find((x) => columns?.includes(x)) };
+    }
+    return undefined;
   }
 
   /** The migration definition of `key`: at `at` when that is a point of history, else the final state. */
@@ -155,7 +211,8 @@ export class MigrationHistory {
 
   /** The position of a point in its timeline (see `MIGRATION_STRIDE`). */
   private position(at: HistoryPoint): number {
-    return (this.placeOf.get(at.file)?.order ?? 0) * MIGRATION_STRIDE + at.op;
+    const place = this.placeOf.get(at.file);
+    return (place?.order ?? 0) * MIGRATION_STRIDE + (place?.step ?? at.op);
   }
 
   /** The Alembic configuration that leaves `file` out of history, when it is a revision Alembic never runs. */
@@ -192,10 +249,15 @@ export class MigrationHistory {
     const configs = sure ? found : [];
     const timelines = new Map<string, FileFacts[]>();
     const outside = new Map<string, string>();
+    // A module whose `upgrade()` a revision runs is part of that revision, not a history of its own: replayed
+    // alone, it would leave its tables as they were before every later revision changed them.
+    const helpers = new Set<string>();
+    for (const f of all) if (f.migration) for (const step of f.migration.ops) for (const h of helperModules(f, step, resolver, byFile, 0)) helpers.add(h.file);
     // Every migration file has its place, also one that changes no table: its references are checked then.
     for (const f of all) {
       if (!f.migration) continue;
       const isRevision = f.language === 'python' && (f.migration.revision !== undefined || f.migration.downRevision !== undefined);
+      if (!isRevision && helpers.has(f.file)) continue;
       let timeline: string;
       if (isRevision && configs.length > 0) {
         const owner = configs.find((c) => runsRevision(c.alembicConfig!, f.file));
@@ -211,19 +273,40 @@ export class MigrationHistory {
     }
     const tables = new Map<string, TableDef>();
     const lives = new Map<string, Map<string, Life[]>>();
-    const placeOf = new Map<string, { timeline: string; order: number; sqlite: boolean }>();
+    const placeOf = new Map<string, Place>();
     const lasting = new Map<string, Map<number, TableDef>>();
+    const changes = new Map<string, Map<string, Change[]>>();
+    const ancestry = new Map<string, Ancestry>();
+    // Revision graphs with nothing in common (a PostgreSQL tree and a SQLite tree in one folder of
+    // revisions) are separate histories, not parallel branches of one: each is replayed on its own.
+    for (const [timeline, members] of [...timelines]) {
+      if (!timeline.startsWith('alembic:')) continue;
+      const parts = components(members, parentsOf(members));
+      if (parts.length < 2) continue;
+      timelines.delete(timeline);
+      for (const part of parts) timelines.set(`${timeline}#${part[0].file}`, part);
+    }
     for (const [timeline, members] of [...timelines].sort((a, b) => naturalCompare(a[0], b[0]))) {
-      const ordered = revisionOrder(members);
+      const parents = parentsOf(members);
+      const ordered = revisionOrder(members, parents);
+      const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : undefined;
+      if (graph) ancestry.set(timeline, graph);
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
       const sqlite = dialect === 'sqlite' || (timeline.startsWith('folder:') && /sqlite/i.test(timeline));
       for (const [order, m] of ordered.entries()) placeOf.set(m.file, { timeline, order, sqlite });
-      const { state, history } = replayTimeline(ordered, resolver, byFile);
+      // A helper module takes the place of the first step that runs it.
+      for (const [order, m] of ordered.entries()) {
+        for (const [step, op] of m.migration!.ops.entries()) {
+          for (const h of helperModules(m, op, resolver, byFile, 0)) if (!placeOf.has(h.file)) placeOf.set(h.file, { timeline, order, sqlite, step });
+        }
+      }
+      const { state, history, changed } = replayTimeline(ordered, resolver, byFile, sqlite);
       lives.set(timeline, history);
+      changes.set(timeline, changed);
       lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
       for (const [k, d] of state) tables.set(k, d);
     }
-    return new MigrationHistory(tables, lives, placeOf, outside, lasting);
+    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry);
   }
 }
 
@@ -254,12 +337,47 @@ const STEP_FILE = /^(migration|up|down)\.sql$/i;
 const ROOT_WORD = /(^|[^a-z])(migrations?|migrate|alterations|versions)([^a-z]|$)/i;
 
 /**
+ * Each revision's parents: the files its `down_revision` (and `depends_on`) ids name. One id in several files (two Alembic
+ * environments in one tree, each with its own copy of a revision) names the copy nearest the child, the one
+ * sharing the longest folder path with it, so the environments stay apart.
+ */
+function parentsOf(members: FileFacts[]): Map<FileFacts, FileFacts[]> {
+  const byRevision = new Map<string, FileFacts[]>();
+  for (const m of [...members].sort((a, b) => naturalCompare(a.file, b.file))) {
+    const id = m.migration?.revision;
+    if (!id) continue;
+    const list = byRevision.get(id);
+    if (list) list.push(m);
+    else byRevision.set(id, [m]);
+  }
+  const shared = (a: string, b: string) => {
+    const x = a.split('/');
+    const y = b.split('/');
+    let i = 0;
+    while (i < x.length - 1 && i < y.length - 1 && x[i] === y[i]) i++;
+    return i;
+  };
+  const out = new Map<FileFacts, FileFacts[]>();
+  for (const m of members) {
+    const parents: FileFacts[] = [];
+    // `depends_on` orders like a parent: Alembic runs those revisions first.
+    for (const id of [...(m.migration?.downRevision ?? []), ...(m.migration?.dependsOn ?? [])]) {
+      const copies = byRevision.get(id);
+      if (!copies) continue;
+      let best = copies[0];
+      for (const c of copies) if (shared(c.file, m.file) > shared(best.file, m.file)) best = c;
+      if (best !== m && !parents.includes(best)) parents.push(best);
+    }
+    out.set(m, parents);
+  }
+  return out;
+}
+
+/**
  * Revision order: parents (`down_revision`, a tuple for a merge) before children, else natural path order.
  * A depth-first walk with an explicit stack, so a history of thousands of revisions cannot overflow.
  */
-function revisionOrder(members: FileFacts[]): FileFacts[] {
-  const byRevision = new Map<string, FileFacts>();
-  for (const m of members) if (m.migration?.revision) byRevision.set(m.migration.revision, m);
+function revisionOrder(members: FileFacts[], parents: Map<FileFacts, FileFacts[]>): FileFacts[] {
   const ordered: FileFacts[] = [];
   const state = new Map<string, 'open' | 'done'>();
   const stamps = members.map((m) => timestampOf(m.file));
@@ -271,11 +389,11 @@ function revisionOrder(members: FileFacts[]): FileFacts[] {
     state.set(root.file, 'open');
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
-      const downs = top.m.migration?.downRevision ?? [];
-      if (top.next < downs.length) {
-        const parent = byRevision.get(downs[top.next++]);
+      const ups = parents.get(top.m) ?? [];
+      if (top.next < ups.length) {
+        const parent = ups[top.next++];
         // A parent already open is a cycle in the graph: the edge is ignored rather than followed forever.
-        if (parent && !state.has(parent.file)) {
+        if (!state.has(parent.file)) {
           state.set(parent.file, 'open');
           stack.push({ m: parent, next: 0 });
         }
@@ -287,6 +405,59 @@ function revisionOrder(members: FileFacts[]): FileFacts[] {
     }
   }
   return ordered;
+}
+
+/**
+ * The connected parts of a revision graph (revisions joined by their parents), each in path order, the
+ * parts ordered by their first file.
+ */
+function components(members: FileFacts[], parents: Map<FileFacts, FileFacts[]>): FileFacts[][] {
+  const sorted = [...members].sort((a, b) => naturalCompare(a.file, b.file));
+  const index = new Map(sorted.map((m, i) => [m, i]));
+  const root = sorted.map((_, i) => i);
+  const find = (i: number): number => {
+    while (root[i] !== i) i = root[i] = root[root[i]];
+    return i;
+  };
+  for (const [i, m] of sorted.entries()) {
+    for (const p of parents.get(m) ?? []) {
+      const j = index.get(p);
+      if (j !== undefined) root[find(i)] = find(j);
+    }
+  }
+  const parts = new Map<number, FileFacts[]>();
+  for (const [i, m] of sorted.entries()) {
+    const r = find(i);
+    let list = parts.get(r);
+    if (!list) parts.set(r, (list = []));
+    list.push(m);
+  }
+  return [...parts.values()];
+}
+
+/**
+ * The ancestors of each revision of `ordered` (parents before children); undefined when the graph has no
+ * branch, so that no reference can fall between parallel revisions.
+ */
+function ancestryOf(ordered: FileFacts[], parentsOfFile: Map<FileFacts, FileFacts[]>): Ancestry | undefined {
+  const orderOf = new Map(ordered.map((m, i) => [m, i]));
+  const parents = ordered.map((m) => (parentsOfFile.get(m) ?? []).map((p) => orderOf.get(p)).filter((i): i is number => i !== undefined));
+  // A chain (each revision's one parent is the revision before it) has nothing parallel in it.
+  if (parents.every((p, i) => (i === 0 ? p.length === 0 : p.length === 1 && p[0] === i - 1))) return undefined;
+  const words = (ordered.length + 31) >>> 5;
+  const bits: Uint32Array[] = [];
+  for (const [i, ps] of parents.entries()) {
+    const own = new Uint32Array(words);
+    for (const p of ps) {
+      // A parent placed after its child is an edge of a cycle the order broke: it is no ancestor.
+      if (p >= i) continue;
+      const theirs = bits[p];
+      for (let w = 0; w < words; w++) own[w] |= theirs[w];
+      own[p >>> 5] |= 1 << (p & 31);
+    }
+    bits.push(own);
+  }
+  return { bits, files: ordered.map((m) => m.file) };
 }
 
 /**
@@ -302,9 +473,33 @@ function timestampOf(file: string): number | undefined {
 }
 
 /** Replays one timeline's operations in order. */
-function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile: Map<string, FileFacts>): { state: Map<string, TableDef>; history: Map<string, Life[]> } {
+function replayTimeline(
+  ordered: FileFacts[],
+  resolver: HistoryResolver,
+  byFile: Map<string, FileFacts>,
+  sqlite = false,
+): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]> } {
   const state = new Map<string, TableDef>();
+  /** The key of a table an operation names: on SQLite, whose names ignore letter case, the standing table's. */
+  const keyOf = (table: string, schema?: string) => {
+    const key = tableKey(table, schema);
+    if (!sqlite || state.has(key)) return key;
+    const lower = key.toLowerCase();
+    return [...state.keys()].find((k) => k.toLowerCase() === lower) ?? key;
+  };
+  /** A column an operation names, as the standing table spells it (on SQLite, whatever the letter case). */
+  const columnOf = (key: string, name: string) => {
+    const def = state.get(key);
+    if (!sqlite || !def || def.columns.has(name)) return name;
+    return [...def.columns.keys()].find((c) => c.toLowerCase() === name.toLowerCase()) ?? name;
+  };
   const history = new Map<string, Life[]>();
+  const changed = new Map<string, Change[]>();
+  const touch = (key: string, pos: number, columns?: string[]) => {
+    let list = changed.get(key);
+    if (!list) changed.set(key, (list = []));
+    list.push({ pos, columns });
+  };
   let lineages = 0;
   /** The lineage of the version of `key` that stands now (see `Life.lineage`). */
   const lineageOf = (key: string) => {
@@ -325,18 +520,29 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
    * Copy on write: an operation that changes a table ends the table's current version and begins a new
    * one, so a reference earlier in history keeps seeing the columns and types of its own time.
    */
-  const revise = (key: string, pos: number, change: (def: TableDef) => void) => {
+  const revise = (key: string, pos: number, change: (def: TableDef) => void, maybe?: Maybe) => {
     const current = state.get(key);
     if (!current) return;
-    const next: TableDef = { ...current, columns: new Map(current.columns), attrs: new Map(current.attrs), keys: [...current.keys] };
-    change(next);
+    const next = changedCopy(current, change);
+    // An operation that may not have run keeps the table as it was as the other outcome.
+    if (maybe) next.alt = alternative(current, maybe);
+    const lineage = lineageOf(key);
+    end(key, pos);
+    state.set(key, next);
+    begin(next, pos, lineage);
+  };
+  /** A table version that exists only if an operation that may not have run did not run (or did). */
+  const keepMaybe = (key: string, pos: number, maybe: Maybe, other: TableDef | null) => {
+    const current = state.get(key);
+    if (!current) return;
+    const next: TableDef = { ...changedCopy(current, () => undefined), alt: other ? alternative(other, maybe) : { def: null, ...maybe } };
     const lineage = lineageOf(key);
     end(key, pos);
     state.set(key, next);
     begin(next, pos, lineage);
   };
   for (const [order, revision] of ordered.entries()) {
-    for (const [i, step] of revision.migration!.ops.entries()) for (const { m, op: raw } of withModules(revision, step, resolver, byFile, 0)) {
+    for (const [i, step] of revision.migration!.ops.entries()) for (const { m, op: raw, maybe } of withModules(revision, step, resolver, byFile, 0)) {
       const pos = order * MIGRATION_STRIDE + i;
       // `public` is PostgreSQL's default schema: `public.members` and `members` are one table to the database.
       const op = 'schema' in raw && raw.schema === 'public' ? { ...raw, schema: undefined } : raw;
@@ -352,24 +558,48 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
             def.incomplete = true;
             def.unresolvedColumn = t.unreadColumn;
           }
+          if (t.keyNames) def.keyNames = new Map(Object.entries(t.keyNames));
+          if (maybe) def.alt = alternative(state.get(def.key) ?? null, maybe);
+          touch(def.key, pos);
           end(def.key, pos);
           state.set(def.key, def);
           begin(def, pos, ++lineages);
           break;
         }
         case 'add_column':
-          revise(tableKey(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)));
+          touch(keyOf(op.table, op.schema), pos, [op.column.name]);
+          revise(keyOf(op.table, op.schema), pos, (def) => addColumn(def, op.column, m.file, resolver.resolveType(m.file, op.column.type)), maybe);
           break;
         case 'drop_column':
-          revise(tableKey(op.table, op.schema), pos, (def) => dropColumn(def, op.column));
+          touch(keyOf(op.table, op.schema), pos, [op.column]);
+          revise(keyOf(op.table, op.schema), pos, (def) => dropColumn(def, columnOf(def.key, op.column)), maybe);
           break;
-        case 'drop_table':
-          state.delete(tableKey(op.table, op.schema));
-          end(tableKey(op.table, op.schema), pos);
+        case 'drop_table': {
+          const key = keyOf(op.table, op.schema);
+          touch(key, pos);
+          // Dropped or not: the table stays, with "absent" as the other outcome.
+          if (maybe) {
+            keepMaybe(key, pos, maybe, null);
+            break;
+          }
+          state.delete(key);
+          end(key, pos);
           break;
+        }
         case 'rename_table': {
-          const def = state.get(tableKey(op.from, op.schema));
-          if (def) {
+          const def = state.get(keyOf(op.from, op.schema));
+          touch(def?.key ?? keyOf(op.from, op.schema), pos);
+          touch(tableKey(op.to, op.schema), pos);
+          if (def && maybe) {
+            // Renamed or not: both names stand, each with the other outcome as its alternative.
+            const lineage = lineageOf(def.key);
+            const before = state.get(tableKey(op.to, op.schema)) ?? null;
+            keepMaybe(def.key, pos, maybe, null);
+            const renamed: TableDef = { ...changedCopy(def, () => undefined), name: op.to, key: tableKey(op.to, op.schema), alt: alternative(before, maybe) };
+            end(renamed.key, pos);
+            state.set(renamed.key, renamed);
+            begin(renamed, pos, lineage);
+          } else if (def) {
             const lineage = lineageOf(def.key);
             state.delete(def.key);
             end(def.key, pos);
@@ -383,7 +613,10 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           break;
         }
         case 'alter_column': {
-          const col = state.get(tableKey(op.table, op.schema))?.columns.get(op.column);
+          const key = keyOf(op.table, op.schema);
+          const column = columnOf(key, op.column);
+          touch(key, pos, op.newName ? [column, op.newName] : [column]);
+          const col = state.get(key)?.columns.get(column);
           if (!col) break;
           const type = resolver.resolveType(m.file, op.type);
           // The column as this operation leaves it: its new type as written here (messages show the type
@@ -394,11 +627,16 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           if (retyped) fact.type = op.type;
           if (retyped && op.span) fact.span = op.span;
           const updated: IndexedColumn = { column: fact, file: retyped && op.span ? m.file : col.file, type: type ?? col.type };
-          revise(tableKey(op.table, op.schema), pos, (def) => {
-            dropColumn(def, op.column);
-            def.columns.set(fact.name, updated);
-            def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
-          });
+          revise(
+            key,
+            pos,
+            (def) => {
+              dropColumn(def, column);
+              def.columns.set(fact.name, updated);
+              def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
+            },
+            maybe,
+          );
           break;
         }
         case 'alter_unknown_table':
@@ -407,26 +645,156 @@ function replayTimeline(ordered: FileFacts[], resolver: HistoryResolver, byFile:
           for (const [key, def] of [...state]) {
             const names = op.column !== undefined ? [op.column] : [...def.columns.keys()];
             if (!names.some((n) => def.columns.get(n)?.type)) continue;
+            touch(key, pos, names);
             revise(key, pos, (next) => {
               for (const n of names) {
                 const col = next.columns.get(n);
                 if (!col?.type) continue;
-                const unknown: IndexedColumn = { column: { ...col.column, type: undefined }, file: col.file, type: undefined };
+                const unknown: IndexedColumn = { column: { ...col.column, type: undefined }, file: col.file, type: undefined, unreadable: { file: m.file, span: op.span } };
                 next.columns.set(n, unknown);
                 for (const [attr, c] of next.attrs) if (c === col) next.attrs.set(attr, unknown);
               }
             });
           }
           break;
-        case 'add_key':
-          revise(tableKey(op.table, op.schema), pos, (def) => addKey(def, op.columns, op.primary === true));
+        case 'add_key': {
+          // A new primary key also takes the key away from the columns of the old one.
+          const key = keyOf(op.table, op.schema);
+          const columns = op.columns.map((c) => columnOf(key, c));
+          const before = op.primary ? [...(state.get(key)?.columns.values() ?? [])].filter((c) => c.column.primaryKey).map((c) => c.column.name) : [];
+          touch(key, pos, [...columns, ...before]);
+          revise(
+            key,
+            pos,
+            (def) => {
+              addKey(def, columns, op.primary === true);
+              if (op.name) def.keyNames = new Map(def.keyNames).set(op.name, columns);
+            },
+            maybe,
+          );
           break;
+        }
+        case 'drop_key': {
+          // Foreign keys and checks are not keys a reference targets (by `type_`, or by a name that says so:
+          // `fk_...`, PostgreSQL's `..._fkey`, `ck_...`); anything else may be.
+          if (op.kind === 'foreignkey' || op.kind === 'check' || (!op.kind && op.name && NOT_A_KEY_NAME.test(op.name))) break;
+          const key = keyOf(op.table, op.schema);
+          const current = state.get(key);
+          if (!current) break;
+          // A name that says unique (`uq_...`, `..._key`) is not the primary key's.
+          const kind = op.kind ?? (op.name && UNIQUE_NAME.test(op.name) ? 'unique' : undefined);
+          const dropped = keyNamed(current, op.name, kind);
+          // An index FK Guard did not see made unique (by name, or SQLAlchemy's `ix_<table>_<column>` for a
+          // unique indexed column) is taken for a plain index: most are, and a plain one is no key.
+          if (!dropped && op.kind === 'index') break;
+          touch(key, pos, dropped?.columns);
+          if (dropped) {
+            revise(key, pos, (def) => dropKey(def, dropped.columns, dropped.primary, op.name), maybe);
+            break;
+          }
+          // Which key went is not known: the table stands as it was, and each of its keys dropped is an
+          // outcome too, so a reference that needs one of them gets no verdict; one that needs none keeps it.
+          const next = changedCopy(current, () => undefined);
+          let tail: TableDef['alt'] = current.alt;
+          for (const k of [...candidateKeys(current, kind)].reverse()) {
+            const without = changedCopy(current, (def) => dropKey(def, k.columns, k.primary));
+            without.alt = tail;
+            tail = { def: without, file: m.file, span: op.span, why: 'unknown-constraint', name: op.name };
+          }
+          next.alt = tail;
+          const lineage = lineageOf(key);
+          end(key, pos);
+          state.set(key, next);
+          begin(next, pos, lineage);
+          break;
+        }
         default:
           break;
       }
     }
   }
-  return { state, history };
+  return { state, history, changed };
+}
+
+/**
+ * The key `name` drops from `def`: one it recorded under that name, the primary key for `type_="primary"`
+ * or PostgreSQL's default names (`t_pkey`, `t_col_key`, `t_a_b_key`). Undefined when FK Guard cannot tell.
+ */
+function keyNamed(def: TableDef, name: string | undefined, kind: string | undefined): { columns: string[]; primary: boolean } | undefined {
+  const pk = [...def.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
+  const isPk = (cols: readonly string[]) => pk.length > 0 && cols.length === pk.length && cols.every((c) => pk.includes(c));
+  if (kind === 'primary') return pk.length > 0 ? { columns: pk, primary: true } : undefined;
+  if (name === undefined) return undefined;
+  const named = def.keyNames?.get(name);
+  if (named) return { columns: named, primary: isPk(named) };
+  if (kind !== 'index' && name === `${def.name}_pkey` && pk.length > 0) return { columns: pk, primary: true };
+  for (const k of candidateKeys(def, 'unique')) {
+    if (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : name === `${def.name}_${k.columns.join('_')}_key`) return k;
+  }
+  return undefined;
+}
+
+/** Constraint names that say foreign key or check (`fk_a_b`, `a_b_fkey`, `ck_x`, `x_check`), dropped without a `type_`. */
+const NOT_A_KEY_NAME = /^(fk|ck)[_-]|_(fkey|fk|check)$/i;
+
+/** Constraint names that say unique (`uq_a_b`, PostgreSQL's `a_b_key`), so not the primary key. */
+const UNIQUE_NAME = /^uq[_-]|_(key|uniq|unique)$/i;
+
+/** The keys of `def` a constraint drop of this kind could remove: unique columns and composite keys, and the primary key unless `unique`. */
+function candidateKeys(def: TableDef, kind: string | undefined): Array<{ columns: string[]; primary: boolean }> {
+  const pk = [...def.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
+  const out: Array<{ columns: string[]; primary: boolean }> = [];
+  if (kind !== 'unique' && kind !== 'index' && pk.length > 0) out.push({ columns: pk, primary: true });
+  for (const c of def.columns.values()) if (c.column.unique) out.push({ columns: [c.column.name], primary: false });
+  for (const k of def.keys) if (!(k.length === pk.length && k.every((x) => pk.includes(x)))) out.push({ columns: k, primary: false });
+  return out;
+}
+
+/** Makes `columns` no longer a key of the table: the primary key, a unique column, or a composite key. */
+function dropKey(def: TableDef, columns: readonly string[], primary: boolean, name?: string): void {
+  const set = (col: string, change: Partial<ColumnFact>) => {
+    const c = def.columns.get(col);
+    if (!c) return;
+    const updated: IndexedColumn = { ...c, column: { ...c.column, ...change } };
+    def.columns.set(col, updated);
+    for (const [attr, x] of def.attrs) if (x === c) def.attrs.set(attr, updated);
+  };
+  if (primary) for (const col of columns) set(col, { primaryKey: false });
+  else if (columns.length === 1) set(columns[0], { unique: false });
+  const same = (k: readonly string[]) => k.length === columns.length && k.every((x) => columns.includes(x));
+  def.keys = def.keys.filter((k) => !same(k));
+  if (name !== undefined && def.keyNames?.has(name)) {
+    def.keyNames = new Map(def.keyNames);
+    def.keyNames.delete(name);
+  }
+}
+
+/** Where an operation that may not have run is written. */
+interface Maybe {
+  file: string;
+  span: Span;
+}
+
+/** How many operations that may not have run one table version remembers before it gives up on the rest. */
+const MAX_ALTERNATIVES = 12;
+
+/** `other` as the outcome where the operation at `maybe` did not run, its own alternatives kept up to a limit. */
+function alternative(other: TableDef | null, maybe: Maybe): NonNullable<TableDef['alt']> {
+  let depth = 0;
+  for (let d = other; d?.alt; d = d.alt.def) depth++;
+  // Past the limit the older outcomes are not followed: "unknown" stands for them, which no verdict matches.
+  return { def: depth >= MAX_ALTERNATIVES ? null : other, ...maybe };
+}
+
+/**
+ * A copy of a table version with `change` applied, in every outcome it remembers (an operation that surely
+ * ran changed the table whichever way the earlier uncertain one went).
+ */
+function changedCopy(def: TableDef, change: (def: TableDef) => void): TableDef {
+  const next: TableDef = { ...def, columns: new Map(def.columns), attrs: new Map(def.attrs), keys: [...def.keys] };
+  change(next);
+  if (def.alt) next.alt = { ...def.alt, def: def.alt.def && changedCopy(def.alt.def, change) };
+  return next;
 }
 
 /**
@@ -454,11 +822,33 @@ function addKey(def: TableDef, columns: string[], primary: boolean): void {
  * `helper_ops.upgrade()` the operations of that module's `upgrade()` (a few modules deep), all at the step's
  * place in history. A module FK Guard cannot find performs nothing it knows of.
  */
-function withModules(m: FileFacts, op: MigrationOp, resolver: HistoryResolver, byFile: Map<string, FileFacts>, depth: number): Array<{ m: FileFacts; op: MigrationOp }> {
-  if (op.op !== 'run_module') return [{ m, op }];
-  const helper = (resolver.moduleFiles?.(op.module) ?? []).map((f) => byFile.get(f)).find((f) => f?.migration && f.file !== m.file);
+function withModules(
+  m: FileFacts,
+  op: MigrationOp,
+  resolver: HistoryResolver,
+  byFile: Map<string, FileFacts>,
+  depth: number,
+  outer?: Maybe,
+): Array<{ m: FileFacts; op: MigrationOp; maybe?: Maybe }> {
+  // A helper run where it may not run makes every operation of its own uncertain too.
+  const maybe = op.conditional ? { file: m.file, span: op.conditional } : outer;
+  if (op.op !== 'run_module') return [{ m, op, maybe }];
+  const helper = runModule(m, op.module, resolver, byFile);
   if (!helper || depth >= 3) return [];
-  return helper.migration!.ops.flatMap((o) => withModules(helper, o, resolver, byFile, depth + 1));
+  return helper.migration!.ops.flatMap((o) => withModules(helper, o, resolver, byFile, depth + 1, maybe));
+}
+
+/** The helper modules one step of a revision runs (`helper_ops.upgrade()`), and those they run in turn. */
+function helperModules(m: FileFacts, op: MigrationOp, resolver: HistoryResolver, byFile: Map<string, FileFacts>, depth: number): FileFacts[] {
+  if (op.op !== 'run_module') return [];
+  const helper = runModule(m, op.module, resolver, byFile);
+  if (!helper || depth >= 3) return [];
+  return [helper, ...helper.migration!.ops.flatMap((o) => helperModules(helper, o, resolver, byFile, depth + 1))];
+}
+
+/** The workspace module a `run_module` step names, when it holds migration operations of its own. */
+function runModule(m: FileFacts, module: string, resolver: HistoryResolver, byFile: Map<string, FileFacts>): FileFacts | undefined {
+  return (resolver.moduleFiles?.(module) ?? []).map((f) => byFile.get(f)).find((f) => f?.migration && f.file !== m.file);
 }
 
 /** Removes a column by its database name, and the attribute that pointed at it. */

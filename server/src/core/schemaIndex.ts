@@ -1,5 +1,5 @@
 import { ClassMapper, classId, type ClassMapping, type NamelessClass } from './classMapping';
-import { Dialect, FkGuardConfig, judgingDialect } from './config';
+import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
 import { changedNames, Provision, provision, Uses, usesOf } from './fileSignatures';
 import { HistoryPoint, MigrationHistory } from './history';
@@ -22,6 +22,8 @@ export type { IndexedColumn, TableDef, TableOrigin } from './tables';
 export class SchemaIndex {
   private readonly files = new Map<string, FileFacts>();
   private readonly provided = new Map<string, Provision>();
+  /** Files loaded by `loadFacts` whose provisions were not needed yet. */
+  private readonly unprovisioned = new Set<string>();
   private readonly uses = new Map<string, Uses>();
   /** name → files whose findings use it (references) and files whose definitions use it (bases, types). */
   private readonly refUsers = new Map<string, Set<string>>();
@@ -35,6 +37,11 @@ export class SchemaIndex {
   changedTables = new Set<string>();
   /** Whether the last change added or removed a table name: every "did you mean" may change then. */
   tableKeysChanged = false;
+  /**
+   * The names the last `setFacts` changed, followed through the other files that build on them (see
+   * `usersOf`); undefined when anything may have changed (a file removed, a new judging dialect).
+   */
+  lastChange: Set<string> | undefined;
   private tableNames: TableNames | undefined;
   private dirty = true;
   /** What changed since the tables were last derived: a few files are re-derived, not the workspace. */
@@ -73,7 +80,7 @@ export class SchemaIndex {
     resolveName: (f, expr) => this.resolveName(f, expr),
     resolveType: (f, type) => this.resolveType(f, type),
     addTable: (def) => this.addTable(def),
-    declaredAttrConvention: () => this.config.naming.declaredAttr,
+    declaredAttrConvention: (className, file) => declaredAttrConvention(this.config, className, file),
   });
 
   constructor(private readonly config: FkGuardConfig) {
@@ -93,7 +100,9 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     const users = this.setFactsOnly(facts, movedInPlace);
-    return this.dialect() === judge ? users : this.everyFileBut(facts.file);
+    if (this.dialect() === judge) return users;
+    this.lastChange = undefined;
+    return this.everyFileBut(facts.file);
   }
 
   /**
@@ -112,7 +121,7 @@ export class SchemaIndex {
 
   private setFactsOnly(facts: FileFacts, movedInPlace: boolean): string[] {
     const file = facts.file;
-    const before = this.provided.get(file);
+    const before = this.provisionOf(file);
     const previous = this.files.get(file);
     const after = provision(facts, movedInPlace);
     this.files.set(file, facts);
@@ -124,8 +133,12 @@ export class SchemaIndex {
     this.setUses(file, usesOf(facts));
     this.changedTables = new Set();
     this.tableKeysChanged = false;
+    this.lastChange = undefined;
     if (before && before.signature === after.signature) {
-      if (movedInPlace || previous === facts) return [];
+      if (movedInPlace || previous === facts) {
+        this.lastChange = new Set();
+        return [];
+      }
       // The same definitions read again into new objects (characters moved within lines): the derived
       // tables are rebound to them, and findings elsewhere that point into this file are computed again.
       this.markChanged(file, []);
@@ -197,6 +210,33 @@ export class SchemaIndex {
     return out;
   }
 
+  /**
+   * Takes one more file's facts on a cold load (a scan filling an index nothing was derived from yet): the
+   * tables are derived again whole at the next query, so nothing is tracked per change, and the file's
+   * provision (what a later `setFacts` compares against) is computed only if one is ever asked for. On a
+   * 10,000-file scan the tracking cost seconds, and its answer (which files to re-check) was never used.
+   */
+  loadFacts(facts: FileFacts): void {
+    if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
+    else this.targets.delete(facts.file);
+    this.files.set(facts.file, facts);
+    this.provided.delete(facts.file);
+    this.unprovisioned.add(facts.file);
+    this.setUses(facts.file, usesOf(facts));
+    this.changedTables = new Set();
+    this.tableKeysChanged = true;
+    this.markChanged(facts.file, ['migrations']);
+  }
+
+  /** A file's provision, computed now if its facts came through `loadFacts`. */
+  private provisionOf(file: string): Provision | undefined {
+    if (this.unprovisioned.delete(file)) {
+      const facts = this.files.get(file);
+      if (facts) this.provided.set(file, provision(facts));
+    }
+    return this.provided.get(file);
+  }
+
   private markChanged(file: string, names: readonly string[]): void {
     this.dirty = true;
     this.pendingFiles.add(file);
@@ -209,11 +249,12 @@ export class SchemaIndex {
     const judge = this.dialect();
     this.targets.delete(file);
     const users = this.removeFileOnly(file);
+    this.lastChange = undefined;
     return this.dialect() === judge ? users : this.everyFileBut(file);
   }
 
   private removeFileOnly(file: string): string[] {
-    const before = this.provided.get(file);
+    const before = this.provisionOf(file);
     this.files.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
@@ -258,7 +299,7 @@ export class SchemaIndex {
         if (f === origin || expanded.has(f)) continue;
         out.add(f);
         expanded.add(f);
-        for (const p of this.provided.get(f)?.names.keys() ?? []) {
+        for (const p of this.provisionOf(f)?.names.keys() ?? []) {
           if (!seenNames.has(p)) {
             seenNames.add(p);
             queue.push(p);
@@ -268,6 +309,7 @@ export class SchemaIndex {
         }
       }
     }
+    this.lastChange = seenNames;
     return [...out];
   }
 
@@ -494,7 +536,7 @@ export class SchemaIndex {
     while (queue.length > 0) {
       if (out.size > PARTIAL_REBUILD_LIMIT) return undefined;
       const f = queue.pop()!;
-      for (const n of this.provided.get(f)?.names.keys() ?? []) {
+      for (const n of this.provisionOf(f)?.names.keys() ?? []) {
         if (names.has(n)) continue;
         names.add(n);
         for (const g of this.defUsers.get(n) ?? []) add(g);

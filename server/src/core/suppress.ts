@@ -24,7 +24,9 @@ const SYNTAX: Record<SourceLanguage, { marker: RegExp; write: (rules?: string[])
 export function scanSuppressions(text: string, language: SourceLanguage): FileSuppressions {
   const out: FileSuppressions = { comments: [], length: text.length };
   const syntax = SYNTAX[language];
-  const lineStarts = computeLineStarts(text);
+  // Line starts only when something below needs them: most files have no marker, CRLF or line continuation.
+  const needsLines = text.includes('fkguard') || text.includes('\r\n') || (language === 'python' && text.includes('\\'));
+  const lineStarts = needsLines ? computeLineStarts(text) : [];
   if (text.includes('fkguard')) {
     for (const m of text.matchAll(syntax.marker)) {
       const start = m.index!;

@@ -11,6 +11,11 @@ export interface IndexedColumn {
   file: string;
   /** The type with project aliases and TypeDecorators resolved; undefined when nothing is known. */
   type?: TypeFact;
+  /**
+   * The type became unknown at this migration operation, which changes a column of this name in a table FK
+   * Guard cannot name (a loop over something it cannot read, a helper called with a computed name).
+   */
+  unreadable?: { file: string; span?: Span };
 }
 
 export type TableOrigin = 'model' | 'core' | 'migration' | 'external';
@@ -28,6 +33,8 @@ export interface TableDef {
   /** Columns by Python attribute name, for `ForeignKey(User.id)`. */
   attrs: Map<string, IndexedColumn>;
   keys: string[][];
+  /** Keys created under a name FK Guard read (constraint or unique index name → columns). */
+  keyNames?: Map<string, string[]>;
   /** Columns may come from bases FK Guard cannot see: an unknown column is not reported then. */
   incomplete: boolean;
   /** The metadata object the table belongs to, where the code makes that determinable. */
@@ -40,6 +47,12 @@ export interface TableDef {
   unresolvedColumn?: string;
   /** A Core table built only where the main definition is missing (see `CoreTableFact.fallback`). */
   fallback?: boolean;
+  /**
+   * The table as it would stand had a migration operation FK Guard cannot tell ran (inside an `if`, a `try`,
+   * a loop it cannot unroll) not run: `def` null when the table would not exist. Its own `alt` goes one such
+   * operation further back. A verdict that differs between them is not given (see `rules/resolve.ts`).
+   */
+  alt?: { def: TableDef | null; file: string; span: Span; why?: 'unknown-constraint'; name?: string };
 }
 
 export function tableKey(name: string, schema?: string): string {

@@ -222,6 +222,8 @@ export interface CoreTableFact {
   columns: ColumnFact[];
   /** Composite unique and primary keys, as column lists. */
   keys: string[][];
+  /** Keys given a literal `name=` (`UniqueConstraint("a", "b", name="uq_x")`): name → columns. */
+  keyNames?: Record<string, string[]>;
   span: Span;
   nameSpan: Span;
   origin: 'core' | 'migration';
@@ -237,8 +239,15 @@ export interface CoreTableFact {
   fallback?: true;
 }
 
-/** Alembic operations other than create_table, in source order within `upgrade()`. */
-export type MigrationOp =
+/**
+ * Alembic operations other than create_table, in source order within `upgrade()`. `conditional`: the operation
+ * sits where FK Guard cannot tell whether it runs (an `if`, a `try`, a loop over something it cannot read):
+ * the span of that statement, so history keeps both outcomes and a verdict that depends on which one
+ * happened is not given (see `TableDef.alt`).
+ */
+export type MigrationOp = MigrationOpKind & { conditional?: Span };
+
+type MigrationOpKind =
   | { op: 'create_table'; tableIndex: number }
   | { op: 'add_column'; table: string; schema?: string; column: ColumnFact }
   | { op: 'drop_column'; table: string; schema?: string; column: string }
@@ -253,7 +262,13 @@ export type MigrationOp =
    * `op.create_index(..., unique=True)`, `op.create_primary_key`, `ALTER TABLE … ADD UNIQUE`): its columns
    * are a key a foreign key may target from here on. A new primary key replaces the old one.
    */
-  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true }
+  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string }
+  /**
+   * `op.drop_constraint(name, table, type_=...)`, `op.drop_index(name, table_name=...)`: the key of that name
+   * stops being one. `name` is unset when it is not a literal FK Guard can read; `kind` is `type_` as written
+   * (`index` for `drop_index`), unset when not given.
+   */
+  | { op: 'drop_key'; table: string; schema?: string; name?: string; kind?: string; span: Span }
   | { op: 'drop_table'; table: string; schema?: string }
   | { op: 'rename_table'; from: string; to: string; schema?: string }
   /** `span`: where the new name or type is written, which later references name as the column's definition. */
@@ -263,7 +278,7 @@ export type MigrationOp =
    * loop over something it cannot read): from here on, the type of `column` in any table (of any column,
    * when the column is not named either) is unknown.
    */
-  | { op: 'alter_unknown_table'; column?: string }
+  | { op: 'alter_unknown_table'; column?: string; span?: Span }
   /** `helper_ops.upgrade()`: the operations of that imported module's `upgrade()` run here. */
   | { op: 'run_module'; module: string };
 
@@ -302,6 +317,8 @@ export interface ReferenceFact {
   tableSpan?: Span;
   column?: string;
   columnSpan?: Span;
+  /** For `pair` without `column`: the target's primary key is meant (SQL's `REFERENCES users`, no column list). */
+  primaryKey?: true;
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
   span: Span;
   /** The span of the string's content, without quotes and prefix, when it is a plain literal. */
@@ -379,7 +396,11 @@ export interface FileFacts {
   classes: ClassFact[];
   tables: CoreTableFact[];
   references: ReferenceFact[];
-  migration?: { revision?: string; downRevision?: string[]; ops: MigrationOp[] };
+  /**
+   * `dependsOn`: Alembic's `depends_on`, revisions that must run before this one without being its parent
+   * (neutron's contract branch depends on expand revisions): in history they order like `downRevision`.
+   */
+  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; ops: MigrationOp[] };
   /** An Alembic configuration file: the folders of the revisions Alembic runs. */
   alembicConfig?: AlembicConfigFact;
   /**
@@ -457,10 +478,30 @@ export type UncheckedReason =
   /** Several definitions of the table disagree and none belongs to the reference's own metadata or package. */
   | 'ambiguous-table'
   /**
+   * A revision on a parallel branch of the Alembic graph (neither ancestor nor descendant of the reference's
+   * revision) changes the table or the referenced column, so which comes first is not known.
+   */
+  | 'unordered-history'
+  /**
+   * Migration history depends on an operation FK Guard cannot tell ran (inside an `if`, a `try`, a loop it
+   * cannot unroll), and the reference's verdict differs between the two outcomes.
+   */
+  | 'conditional-history'
+  /**
    * A reference in a SQLite migration whose table is dropped or made anew later (a rebuild): SQLite checks a
    * foreign key only when rows are written, and by then this constraint is gone.
    */
-  | 'superseded';
+  | 'superseded'
+  /**
+   * A migration operation FK Guard cannot fully read (a loop over something it cannot read, a helper called
+   * with a computed table name) may have changed the referenced column, whose type is then unknown.
+   */
+  | 'unreadable-migration'
+  /**
+   * On MySQL, a table named in another letter case than its definition: the same table only where the
+   * server's `lower_case_table_names` is 1 or 2 (Windows, macOS), not with Linux's default 0.
+   */
+  | 'letter-case';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -472,7 +513,11 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'outside-workspace',
   'external-table',
   'ambiguous-table',
+  'unordered-history',
+  'conditional-history',
   'superseded',
+  'unreadable-migration',
+  'letter-case',
 ];
 
 export interface UncheckedReference {

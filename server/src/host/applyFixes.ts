@@ -211,10 +211,61 @@ async function removeStaleTemps(dir: string): Promise<void> {
 }
 
 /**
+ * Writes over a file in place (it has several hard links, or an owner that cannot be given back): unlike a
+ * rename, this cannot be atomic, so it is made as safe as it can be. The original text is first copied beside
+ * the file (`.NAME.fkguard-PID-HEX.bak`, readable by its owner only; a full disk fails here, with the file
+ * untouched). The file is then opened, read through that handle and compared with `expected` right before
+ * the write (a program that replaces the file by a rename after that is not seen, and keeps its own text),
+ * written, truncated and synced through the same handle. If writing fails, the original text is written back
+ * the same way; the copy is removed once the file holds one whole text again, and kept (and named in the
+ * error) otherwise. A run killed while writing leaves the copy for the person to restore: a later run never
+ * removes a `.bak`.
+ */
+async function writeInPlace(real: string, text: string, expected: string, changed: () => Error): Promise<void> {
+  const backup = path.join(path.dirname(real), `.${path.basename(real)}.fkguard-${process.pid}-${randomBytes(4).toString('hex')}.bak`);
+  await fs.writeFile(backup, expected, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+  let keepBackup = false;
+  try {
+    const handle = await fs.open(real, 'r+');
+    try {
+      if ((await handle.readFile({ encoding: 'utf8' })) !== expected) throw changed();
+      try {
+        await replaceThrough(handle, text);
+      } catch (err) {
+        try {
+          await replaceThrough(handle, expected);
+        } catch {
+          keepBackup = true;
+          throw new Error(`${(err as Error).message}; the file may be half written: its original text is in ${backup}`);
+        }
+        throw err;
+      }
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    if (!keepBackup) await fs.rm(backup, { force: true });
+  }
+}
+
+/** The whole content of an open file replaced by `text`, and on disk before this returns. */
+async function replaceThrough(handle: fs.FileHandle, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, done);
+    if (bytesWritten <= 0) throw new Error('the disk took no more bytes');
+    done += bytesWritten;
+  }
+  await handle.truncate(bytes.length);
+  await handle.sync();
+}
+
+/**
  * Writes `text` over `file`, which must still hold `expected`. Normally through a temporary file in the same
  * folder and a rename, so readers see the old file or the new one, never a mix; the new file gets the old
  * one's permission bits, owner and group. A file with several hard links is written in place instead (a
- * rename would leave the other names with the old text), and so is one whose owner cannot be given back. A
+ * rename would leave the other names with the old text), and so is one whose owner cannot be given back
+ * (see `writeInPlace` for what that can and cannot promise). A
  * read-only file is refused. The file is compared with `expected` once more just before it is replaced, so a
  * write by another program in the meantime is not lost.
  */
@@ -234,8 +285,7 @@ export async function writeFileSafely(
 
   const inPlace = async () => {
     await beforeReplace?.(file);
-    if (!(await unchanged())) throw changed();
-    await fs.writeFile(real, text, { encoding: 'utf8', flag: 'r+' }).then(() => fs.truncate(real, Buffer.byteLength(text)));
+    await writeInPlace(real, text, expected, changed);
   };
   if (st.nlink > 1) return inPlace();
 

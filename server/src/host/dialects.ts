@@ -8,6 +8,7 @@ import { prismaDialect } from '../core/prisma/dialect';
 import { sqlDialect } from '../core/sql/dialect';
 import { alembicConfigDialect } from '../core/migrations/alembicConfig';
 import { packageJsonDialect } from '../core/packageJson';
+import { sequelizeConfigDialect } from '../core/migrations/sequelizeConfig';
 
 /**
  * The sources of schema besides Python, in the order they are tried for a file. Each is cheap to create:
@@ -15,7 +16,7 @@ import { packageJsonDialect } from '../core/packageJson';
  * so a workspace without such files never pays for it.
  */
 export function sourceDialects(): SourceDialect[] {
-  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect];
+  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect, sequelizeConfigDialect];
 }
 
 /** Every file name ending FK Guard reads: Python's and the dialects'. */

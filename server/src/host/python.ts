@@ -59,3 +59,26 @@ export async function loadPython(): Promise<PythonSupport> {
 export async function createEngine(config?: FkGuardConfig): Promise<Engine> {
   return new Engine(config, [pythonDialect(await loadPython()), ...sourceDialects()]);
 }
+
+/**
+ * Like `createEngine`, but the Python parser (web-tree-sitter and its grammar, compiled from WebAssembly) loads
+ * only when `Engine.loadParser` is awaited: a scan whose Python files all come from the cache, or all go to
+ * worker threads, never loads it on the main thread.
+ */
+export function createLazyEngine(config?: FkGuardConfig): Engine {
+  let loaded: PythonSupport | undefined;
+  const support: PythonSupport = {
+    get parser(): Parser {
+      if (!loaded) throw new Error('the Python parser was used before it was loaded');
+      return loaded.parser;
+    },
+    set parser(p: Parser) {
+      if (loaded) loaded.parser = p;
+    },
+    recover: () => loaded?.recover?.(),
+    load: async () => {
+      loaded ??= await loadPython();
+    },
+  };
+  return new Engine(config, [pythonDialect(support), ...sourceDialects()]);
+}

@@ -3,12 +3,12 @@
 
 import * as path from 'node:path';
 import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
+import type { FileFacts } from '../core/types';
 import { Engine } from '../core/engine';
-import { acceptsPython } from '../core/python/dialect';
 import { loadConfig } from './configFile';
 import { codeKey, contentHash, defaultCacheDir, FactsCache } from './factsCache';
 import { FactsPool } from './factsPool';
-import { createEngine } from './python';
+import { createEngine, createLazyEngine } from './python';
 import {
   CancellationToken,
   commonBase,
@@ -59,6 +59,14 @@ export interface ScanOptions {
   cacheMode?: 'read-write' | 'fresh';
   /** Follow symlinks that stay inside the roots (default true); see `WalkOptions.followSymlinks`. */
   followSymlinks?: boolean;
+  /**
+   * The engine this scan makes (no `engine` given) is read once when the scan is over and never updated (the
+   * CLI): it is filled without tracking what each file changed (see `Engine.loadFacts`), and its Python parser
+   * loads only if a file must be parsed on this thread. Off for an engine that edits will update later.
+   */
+  oneShot?: boolean;
+  /** Threads that may parse at once (see `FkGuardConfig.jobs`, which applies when this is unset). */
+  jobs?: number;
 }
 
 export interface ScannedFile {
@@ -110,11 +118,19 @@ export async function scanBase(roots: readonly string[], fs: WalkFs = realFs): P
   return commonBase(abs, (r) => isFile.has(r));
 }
 
-/** From this many files on, parsing runs on worker threads. */
-const PARALLEL_FROM = 64;
+/**
+ * Worker threads parse once the Python files still to parse reach this many bytes. Each thread costs a bundle
+ * load and a parser load (about 0.2 s of CPU) and the facts come back by copy; below this the main thread parses
+ * them sooner itself. A scan answered from the cache, or with few model files, starts none.
+ */
+const PARALLEL_FROM_BYTES = 768 * 1024;
 
-/** How many files are read at once: enough to keep the disk busy while the engine parses. */
-const READ_CONCURRENCY = 16;
+/**
+ * At most this many parse requests are out with the threads at once. Reading is far faster than parsing, so
+ * without a bound every text would be read and queued (held twice: here and in the thread's queue) before the
+ * first facts came back; with it, texts are read about as fast as they are parsed and freed as they return.
+ */
+const MAX_IN_FLIGHT = 64;
 
 /**
  * Walks the roots, reads every candidate file and hands it to the engine. Never throws for what it finds on
@@ -143,8 +159,10 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     }
   }
 
+  // A one-shot engine loads its parser only if a file needs it (see `createLazyEngine`) and is filled cold.
+  const cold = !options.engine && options.oneShot === true;
   let engine = options.engine;
-  if (!engine) engine = await createEngine(config);
+  if (!engine) engine = cold ? createLazyEngine(config) : await createEngine(config);
   else if (engine.getConfig() !== config) engine.setConfig(config);
 
   const walk = await walkWorkspace({
@@ -162,72 +180,121 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const files: ScannedFile[] = [];
   let cancelled = walk.cancelled;
 
-  let next = 0;
   let done = 0;
   const total = walk.files.length;
   const target = engine;
   const maxBytes = config.maxFileSize;
-  // Parsing is most of a cold scan: a large one goes to worker threads, a small one is not worth starting them.
   const cache = options.cache ? FactsCache.open(typeof options.cache === 'string' ? options.cache : defaultCacheDir(base), codeKey()) : undefined;
   const readCache = options.cacheMode !== 'fresh';
-  const pool = total >= PARALLEL_FROM ? FactsPool.create() : undefined;
-  const analyses: Promise<void>[] = [];
-  const worker = async () => {
-    while (next < total && !cancelled) {
+  const jobs = options.jobs ?? config.jobs;
+  // Python files to parse, each tested once by the prefilter. They wait here until they add up to enough work
+  // for worker threads (then the threads start and take them) or the reading is done (then this thread parses
+  // them, loading the parser only now): a scan the cache answers, or a small one, starts neither.
+  let waiting: Array<{ entry: ScannedFile; text: string; hash: string }> = [];
+  let waitingBytes = 0;
+  let pool: FactsPool | undefined;
+  let poolTried = false;
+  const inFlight: Array<Promise<void>> = [];
+
+  const retain = (entry: ScannedFile, text: string, hash: string) => {
+    if (options.retainText && target.getFacts(entry.id) !== undefined) entry.text = text;
+    cache?.set(entry.id, hash, target.getFacts(entry.id));
+  };
+  // A one-shot engine is filled cold (see `Engine.loadFacts`); any other is updated file by file.
+  const accept = (id: string, facts: FileFacts | undefined) => (cold ? target.loadFacts(id, facts) : target.acceptFacts(id, facts));
+  const update = (id: string, text: string) => (cold ? target.loadFile(id, text) : target.updateFile(id, text));
+  const parseHere = async (entry: ScannedFile, text: string, hash: string) => {
+    await target.loadParser();
+    update(entry.id, text);
+    retain(entry, text, hash);
+  };
+  const send = async (p: FactsPool, entry: ScannedFile, text: string, hash: string) => {
+    while (inFlight.length >= MAX_IN_FLIGHT) {
+      // The oldest request may still sit in a batch not yet sent.
+      p.flushAll();
+      await inFlight.shift();
+    }
+    inFlight.push(
+      p.analyze(entry.id, text).then(
+        (facts) => {
+          accept(entry.id, facts);
+          retain(entry, text, hash);
+        },
+        // A worker that fails on one file must not lose it: parse it here instead.
+        () => parseHere(entry, text, hash),
+      ),
+    );
+  };
+
+  try {
+    for (const f of walk.files) {
       if (options.token?.isCancellationRequested) {
         cancelled = true;
-        return;
+        break;
       }
-      const f = walk.files[next++];
       const read = await readSourceFile(f.absPath, maxBytes, fs);
       done++;
       if ('skipped' in read) {
         skipped.push({ file: f.id, reason: read.skipped });
-        continue;
-      }
-      const entry: ScannedFile = { id: f.id, absPath: f.absPath, bom: read.bom };
-      files.push(entry);
-      const hash = cache ? contentHash(read.text) : '';
-      const retain = () => {
-        if (options.retainText && target.getFacts(f.id) !== undefined) entry.text = read.text;
-        cache?.set(f.id, hash, target.getFacts(f.id));
-      };
-      const cached = readCache ? cache?.get(f.id, hash) : undefined;
-      if (cached !== undefined) {
-        target.acceptFacts(f.id, cached ?? undefined);
-        retain();
-      } else if (pool && acceptsPython(f.id, read.text)) {
-        // Worker threads parse Python (`acceptsPython` is Python's test). TypeScript stays here: on the bench's
-        // ts1k workspace two workers were no faster (about 7 s either way on a noisy machine) and each loaded
-        // its own compiler (560 MB peak against 360 MB).
-        analyses.push(
-          pool.analyze(f.id, read.text).then(
-            (facts) => {
-              target.acceptFacts(f.id, facts);
-              retain();
-            },
-            // A worker that fails on one file must not lose it: parse it here instead.
-            () => {
-              target.updateFile(f.id, read.text);
-              retain();
-            },
-          ),
-        );
       } else {
-        target.updateFile(f.id, read.text);
-        retain();
+        // A file left out for what it is (a minified bundle) gets its note, as a file too large does.
+        const why = target.skipReason(f.id, read.text);
+        if (why) skipped.push({ file: f.id, reason: why });
+        const entry: ScannedFile = { id: f.id, absPath: f.absPath, bom: read.bom };
+        files.push(entry);
+        const text = read.text;
+        const hash = cache ? contentHash(text) : '';
+        const cached = readCache ? cache?.get(f.id, hash) : undefined;
+        if (cached !== undefined) {
+          accept(f.id, cached ?? undefined);
+          retain(entry, text, hash);
+        } else if (!target.isPythonFile(f.id)) {
+          // Other languages' dialects load their own parsers, on their first candidate file. TypeScript stays on
+          // this thread: on the bench's ts1k workspace two workers were no faster (about 7 s either way on a noisy
+          // machine) and each loaded its own compiler (560 MB peak against 360 MB).
+          update(f.id, text);
+          retain(entry, text, hash);
+        } else if (!target.accepts(f.id, text)) {
+          // What the engine keeps of a file that defines no table (its string constants, a package's re-exports)
+          // is read without the parser, and without testing the text again. Any other engine goes through
+          // `updateFile`, which also frees a syntax tree an editor left for this file.
+          if (cold) target.loadFacts(f.id, target.constantsOnly(f.id, text));
+          else target.updateFile(f.id, text);
+          retain(entry, text, hash);
+        } else if (pool) {
+          await send(pool, entry, text, hash);
+        } else {
+          waiting.push({ entry, text, hash });
+          waitingBytes += text.length;
+          if (!poolTried && waitingBytes >= PARALLEL_FROM_BYTES) {
+            poolTried = true;
+            // `jobs` 1: this thread parses everything, holding one text at a time besides the engine's facts.
+            pool = jobs === 1 ? undefined : FactsPool.create(jobs);
+            if (pool) {
+              const queued = waiting;
+              waiting = [];
+              for (const w of queued) await send(pool, w.entry, w.text, w.hash);
+            }
+          }
+        }
       }
       if (done % 32 === 0) {
         options.onProgress?.({ phase: 'read', done, total });
-        // Reads resolve through the event loop already; this turn also lets queued requests in.
+        // Reads are synchronous: this turn lets queued requests (and answers from the threads) in.
         await yieldToEventLoop();
       }
     }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, Math.max(total, 1)) }, worker));
     pool?.flushAll();
-    await Promise.all(analyses);
+    if (cancelled) {
+      // What was read but not parsed is not in the engine: the result must not list it.
+      const unparsed = new Set(waiting.map((w) => w.entry));
+      files.splice(0, files.length, ...files.filter((e) => !unparsed.has(e)));
+    } else {
+      // Parsed on this thread while the threads, if any, finish theirs.
+      for (const w of waiting) await parseHere(w.entry, w.text, w.hash);
+    }
+    waiting = [];
+    await Promise.all(inFlight);
   } finally {
     await pool?.close();
   }

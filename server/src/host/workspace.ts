@@ -2,7 +2,7 @@
 // find files. The CLI and the language server both use it, so an editor and CI see the same set of files.
 
 import { PYTHON_EXTENSIONS } from '../core/python/dialect';
-import { Dirent, promises as nodeFs, Stats } from 'node:fs';
+import { Dirent, lstatSync, readdirSync, readFileSync, realpathSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -39,19 +39,28 @@ export function isSkippedDirName(name: string): boolean {
   return SKIPPED_DIR_NAMES.has(name) || name.endsWith('.egg-info');
 }
 
-/** The subset of `fs.promises` the walker and reader use, so tests can make any call fail. */
+/**
+ * The file-system calls the walker and reader use, so tests can make any call fail. Each may answer at once or
+ * through a promise, and may fail by throwing or by rejecting: callers `await` it inside a `try` either way.
+ */
 export interface WalkFs {
-  readdir(dir: string): Promise<Dirent[]>;
-  stat(file: string): Promise<Stats>;
-  realpath(file: string): Promise<string>;
-  readFile(file: string): Promise<Buffer>;
+  readdir(dir: string): Dirent[] | Promise<Dirent[]>;
+  stat(file: string): Stats | Promise<Stats>;
+  realpath(file: string): string | Promise<string>;
+  readFile(file: string): Buffer | Promise<Buffer>;
 }
 
+/**
+ * The real file system, synchronous: on a scan of 1,650 files the promise-based calls cost 4–7 times the CPU
+ * of the synchronous ones (issue #10: 659 ms against 93–148 ms for the reads alone), all of it on the main
+ * thread, while the parser threads waited. Each call is short (one folder listing, one file); the walk and the
+ * scan yield to the event loop every few dozen of them, so a language server stays responsive.
+ */
 export const realFs: WalkFs = {
-  readdir: (dir) => nodeFs.readdir(dir, { withFileTypes: true }),
-  stat: (file) => nodeFs.stat(file),
-  realpath: (file) => nodeFs.realpath(file),
-  readFile: (file) => nodeFs.readFile(file),
+  readdir: (dir) => readdirSync(dir, { withFileTypes: true }),
+  stat: (file) => statSync(file),
+  realpath: (file) => realpathSync(file),
+  readFile: (file) => readFileSync(file),
 };
 
 /** The shape of LSP's `CancellationToken`, so the language server can pass its own. */
@@ -194,6 +203,28 @@ function isGitIgnored(layers: readonly IgnoreLayer[], rel: string, isDir: boolea
 export function isWithin(parent: string, child: string): boolean {
   if (child === parent) return true;
   return child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+}
+
+/**
+ * Whether the file at `file`, below `root`, may be read under the walk's rule on symlinks, for a file read
+ * again after the walk (the language server re-reads a file that changed on disk): with links off, no part of
+ * its path below the root is a symlink; with links on, its real path stays inside the root's. A file that is
+ * gone is not readable.
+ */
+export async function readableThroughLinks(file: string, root: string, followSymlinks: boolean): Promise<boolean> {
+  const rel = path.relative(root, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  try {
+    if (followSymlinks) return isWithin(realpathSync(root), realpathSync(file));
+    let at = root;
+    for (const part of rel.split(path.sep)) {
+      at = path.join(at, part);
+      if (lstatSync(at).isSymbolicLink()) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Hands the event loop a turn, so a language server stays responsive during a large walk. */

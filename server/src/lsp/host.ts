@@ -6,6 +6,12 @@ export interface IndexProgress {
   total?: number;
 }
 
+/** Which symlinks a folder's files may be read through: the walk's rule, for files re-read later too. */
+export interface LinkPolicy {
+  root: string;
+  followSymlinks: boolean;
+}
+
 export interface IndexResult {
   engine: Engine;
   /** Files left out, with the reason (binary, too large, unreadable, a symlink loop). */
@@ -30,6 +36,7 @@ export interface ServerHost {
     config: FkGuardConfig,
     token: { readonly isCancellationRequested: boolean },
     onProgress: (p: IndexProgress) => void,
+    links: LinkPolicy,
   ): Promise<IndexResult>;
   /** An engine with no files, for documents opened from outside every folder. */
   createEngine(config: FkGuardConfig): Promise<Engine>;
@@ -37,6 +44,9 @@ export interface ServerHost {
   readonly extensions: readonly string[];
   /** Whether one file (root-relative POSIX id) is analysed under `config`, for files created later. */
   isIncluded(id: string, config: FkGuardConfig): boolean;
-  /** A file's text, or undefined when it is gone, binary, too large or unreadable. */
-  readFile(path: string, config: FkGuardConfig): Promise<string | undefined>;
+  /**
+   * A file's text, or undefined when it is gone, binary, too large or unreadable, or a symlink the walk of
+   * `links.root` would not follow (links are off, or it leads out of the folder).
+   */
+  readFile(path: string, config: FkGuardConfig, links: LinkPolicy): Promise<string | undefined>;
 }

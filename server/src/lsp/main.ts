@@ -9,7 +9,7 @@ import { CONFIG_FILE_NAMES, loadConfig } from '../host/configFile';
 import { createEngine } from '../host/python';
 import { scanWorkspace } from '../host/scan';
 import { sourceExtensions } from '../host/dialects';
-import { isWalkedPath, readSourceFile } from '../host/workspace';
+import { isWalkedPath, readableThroughLinks, readSourceFile } from '../host/workspace';
 
 const extensions = sourceExtensions();
 import type { ServerHost } from './host';
@@ -27,7 +27,7 @@ const host: ServerHost = {
       : { config: DEFAULT_CONFIG, errors: [loaded.error], passedOver: present };
   },
   isConfigFile: (name) => CONFIG_FILE_NAMES.includes(name),
-  async index(root, config, token, onProgress) {
+  async index(root, config, token, onProgress, links) {
     // The same signed cache in the user's cache folder as `fkguard scan` (see host/factsCache.ts): a warm start
     // parses only the files that changed since either of them last looked, and a checkout cannot bring a cache.
     const result = await scanWorkspace({
@@ -35,6 +35,7 @@ const host: ServerHost = {
       config,
       token,
       cache: true,
+      followSymlinks: links.followSymlinks,
       onProgress: (p) => onProgress({ done: p.done, total: p.phase === 'read' ? p.total : undefined }),
     });
     return { engine: result.engine, skipped: result.skipped, cancelled: result.cancelled, cachedFiles: result.cachedFiles };
@@ -43,7 +44,8 @@ const host: ServerHost = {
   extensions,
   // The walk's rules for one file that appeared after the walk; `.gitignore` applies at the next index.
   isIncluded: (id, config) => isWalkedPath(id, { extensions, include: config.include, exclude: config.exclude }),
-  async readFile(path, config) {
+  async readFile(path, config, links) {
+    if (!(await readableThroughLinks(path, links.root, links.followSymlinks))) return undefined;
     const read = await readSourceFile(path, config.maxFileSize);
     return 'text' in read ? read.text : undefined;
   },

@@ -3,7 +3,14 @@ import {
   CancellationToken,
   CodeActionKind,
   CodeActionParams,
+  CodeLensParams,
+  CompletionParams,
   Connection,
+  DefinitionParams,
+  HoverParams,
+  PrepareRenameParams,
+  ReferenceParams,
+  RenameParams,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DidChangeWatchedFilesParams,
@@ -28,6 +35,7 @@ import { DiagnosticContext, toDiagnostic } from './diagnostics';
 import { OpenDocument } from './documents';
 import { guardNotification, guardRequest, Logger } from './guard';
 import { codeActions, FixAllKind } from './handlers/codeAction';
+import * as navigation from './handlers/navigation';
 import type { ServerHost } from './host';
 import { normaliseRoot, pathToUri, uriToPath } from './paths';
 import { Project, projectFor } from './project';
@@ -71,11 +79,14 @@ class FkGuardServer {
   private loose: Project | undefined;
   private initOptions: InitializationOptions = {};
   private capabilities: InitializeParams['capabilities'] = {};
+  private clientName = '';
   private disposed = false;
   /** `shutdown` was received: from then on every request is refused, as the protocol says. */
   private shutDown = false;
   /** Open documents already reported as larger than `max-file-size`, so the note is written once. */
   private readonly reportedTooLarge = new Set<string>();
+  /** Open documents already reported as left out for what they are (a minified bundle), likewise. */
+  private readonly reportedSkipped = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -108,6 +119,19 @@ class FkGuardServer {
     c.onDidChangeWatchedFiles(guardNotification(log, 'didChangeWatchedFiles', (p: DidChangeWatchedFilesParams) => this.watchedFiles(p)));
     c.onDidChangeConfiguration(guardNotification(log, 'didChangeConfiguration', () => this.reindexAll('settings changed')));
     c.onCodeAction(this.request('codeAction', (p: CodeActionParams) => this.codeAction(p)));
+    c.onHover(this.request('hover', (p: HoverParams) => this.navigate(p.textDocument.uri, null, (ctx) => navigation.hover(ctx, p.position))));
+    c.onDefinition(this.request('definition', (p: DefinitionParams) => this.navigate(p.textDocument.uri, null, (ctx) => navigation.definition(ctx, p.position))));
+    c.onReferences(
+      this.request('references', (p: ReferenceParams) => this.navigate(p.textDocument.uri, null, (ctx) => navigation.references(ctx, p.position, p.context.includeDeclaration))),
+    );
+    c.onCompletion(this.request('completion', (p: CompletionParams) => this.navigate(p.textDocument.uri, { isIncomplete: false, items: [] }, (ctx) => navigation.completion(ctx, p.position))));
+    c.onPrepareRename(this.request('prepareRename', (p: PrepareRenameParams) => this.navigate(p.textDocument.uri, null, (ctx) => navigation.prepareRename(ctx, p.position))));
+    c.onRenameRequest(this.request('rename', (p: RenameParams) => this.navigate(p.textDocument.uri, null, (ctx) => navigation.rename(ctx, p.position, p.newName))));
+    c.onCodeLens(
+      this.request('codeLens', (p: CodeLensParams) =>
+        this.navigate(p.textDocument.uri, [], (ctx, project) => (project.settings.codeLens ? navigation.codeLenses(ctx) : [])),
+      ),
+    );
     // A request sent without params reaches its handler with the token alone; take it from wherever it is.
     c.onRequest(ScanWorkspaceMethod, this.request('scanWorkspace', (...args: unknown[]) => this.scanWorkspace(args.find(CancellationToken.is))));
     c.onRequest(SchemaIndexMethod, this.request('schemaIndex', () => this.schemaIndex()));
@@ -135,6 +159,7 @@ class FkGuardServer {
 
   private initialize(params: InitializeParams): InitializeResult {
     this.capabilities = params.capabilities;
+    this.clientName = params.clientInfo?.name ?? '';
     const init = params.initializationOptions;
     if (init && typeof init === 'object') this.initOptions = init as InitializationOptions;
     if (this.initOptions.testRequests) {
@@ -155,6 +180,13 @@ class FkGuardServer {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FixAllKind], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        // A quote or a dot starts a reference's parts; `[`, `(` and a blank start Prisma's and SQL's lists.
+        completionProvider: { triggerCharacters: ['.', '"', "'", '`', '[', '(', ' ', ','], resolveProvider: false },
+        renameProvider: { prepareProvider: true },
+        codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'fkguard-language-server' },
@@ -266,10 +298,16 @@ class FkGuardServer {
       if (!settings.enable || project.loose) {
         engine = await host.createEngine(config);
       } else {
-        const result = await host.index(project.root, config, { get isCancellationRequested() { return stale(); } }, (p) => {
-          if (p.total) progress.report(Math.round((p.done * 100) / Math.max(p.total, 1)), `${p.done}/${p.total} files`);
-          else progress.report(`${p.done} files found`);
-        });
+        const result = await host.index(
+          project.root,
+          config,
+          { get isCancellationRequested() { return stale(); } },
+          (p) => {
+            if (p.total) progress.report(Math.round((p.done * 100) / Math.max(p.total, 1)), `${p.done}/${p.total} files`);
+            else progress.report(`${p.done} files found`);
+          },
+          { root: project.root, followSymlinks: settings.followSymlinks },
+        );
         engine = result.engine;
         for (const s of result.skipped) this.log.warn?.(`FK Guard: skipped ${s.file}: ${s.reason}`);
         if (result.cachedFiles !== undefined) this.log.debug?.(`FK Guard (${project.name}): ${result.cachedFiles} files' facts came from the cache, unparsed.`);
@@ -384,6 +422,7 @@ class FkGuardServer {
     if (doc) clearTimeout(doc.timer);
     this.documents.delete(uri);
     this.reportedTooLarge.delete(uri);
+    this.reportedSkipped.delete(uri);
     const found = this.locate(uri);
     if (!found) return;
     const { project, id } = found;
@@ -428,6 +467,11 @@ class FkGuardServer {
       return;
     }
     this.reportedTooLarge.delete(doc.uri);
+    const skipped = engine.skipReason(id, doc.text);
+    if (skipped && !this.reportedSkipped.has(doc.uri)) {
+      this.reportedSkipped.add(doc.uri);
+      this.log.info(`FK Guard: ${id} is not checked: ${skipped}.`);
+    } else if (!skipped) this.reportedSkipped.delete(doc.uri);
     const edits = doc.takeEdits();
     const affected = engine.updateFile(id, doc.text, { keepTree: true, edits });
     doc.markAnalyzed();
@@ -489,7 +533,8 @@ class FkGuardServer {
     const read = (project.diskReads.get(id) ?? 0) + 1;
     project.diskReads.set(id, read);
     const included = project.settings.enable && this.options.host.isIncluded(id, project.config);
-    const text = included ? await this.options.host.readFile(project.pathOf(id), project.config) : undefined;
+    const links = { root: project.root, followSymlinks: project.settings.followSymlinks };
+    const text = included ? await this.options.host.readFile(project.pathOf(id), project.config, links) : undefined;
     const engine = project.engine;
     if (!engine || project.diskReads.get(id) !== read || this.openDocument(project, id)) return;
     const affected = text === undefined ? engine.removeFile(id) : engine.updateFile(id, text);
@@ -576,6 +621,49 @@ class FkGuardServer {
   }
 
   // ---- requests ----
+
+  /**
+   * Runs a navigation request on an open document (or a file on disk), with the engine brought up to date
+   * with its text first: a position the editor sends always means the text it shows. `none` answers a
+   * document FK Guard does not analyse.
+   */
+  private async navigate<R>(uri: string, none: R, run: (ctx: navigation.NavigationContext, project: Project) => R | Promise<R>): Promise<R> {
+    const found = this.locate(uri);
+    if (!found) return none;
+    const { project, id } = found;
+    if (project.indexing && !project.engine) await project.indexing;
+    const engine = project.engine;
+    if (!engine || !project.settings.enable) return none;
+    const doc = this.documents.get(uri);
+    if (doc && doc.dirty) {
+      clearTimeout(doc.timer);
+      this.analyze(project, id, doc, true);
+    }
+    const links = { root: project.root, followSymlinks: project.settings.followSymlinks };
+    const text = doc ? doc.text : await this.options.host.readFile(project.pathOf(id), project.config, links);
+    if (text === undefined) return none;
+    const ws = this.capabilities.workspace?.workspaceEdit;
+    const ctx: navigation.NavigationContext = {
+      engine,
+      file: id,
+      text,
+      uriOf: (f) => project.uriOf(f),
+      texts: async (files) => {
+        const out = new Map<string, string>();
+        for (const f of files) {
+          const open = this.openDocument(project, f);
+          const t = open ? open.text : await this.options.host.readFile(project.pathOf(f), project.config, links);
+          if (t !== undefined) out.set(f, t);
+        }
+        return out;
+      },
+      versionOf: (u) => this.documents.get(u)?.version ?? null,
+      vscode: /code/i.test(this.clientName),
+      documentChanges: ws?.documentChanges === true,
+      changeAnnotations: ws?.changeAnnotationSupport !== undefined,
+    };
+    return run(ctx, project);
+  }
 
   private codeAction(params: CodeActionParams) {
     return codeActions(params, {

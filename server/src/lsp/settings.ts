@@ -5,13 +5,17 @@ export interface EditorSettings {
   enable: boolean;
   /** Milliseconds between the last keystroke and the re-check of a document. */
   debounce: number;
+  /** Follow symlinks that stay inside the folder (`fkguard scan --no-follow-symlinks` turns it off). */
+  followSymlinks: boolean;
   /** What the settings say about the engine's configuration, in the shape `parseConfig` reads. */
   engine: Record<string, unknown>;
+  /** `fkguard.codeLens.enabled`: "referenced by N foreign keys" above each table definition (default on). */
+  codeLens: boolean;
 }
 
 export const DEFAULT_DEBOUNCE_MS = 150;
 
-const ENGINE_KEYS = ['include', 'exclude', 'externalTables', 'rules', 'dialect', 'naming', 'maxFileSize'] as const;
+const ENGINE_KEYS = ['include', 'exclude', 'externalTables', 'rules', 'dialect', 'naming', 'maxFileSize', 'jobs'] as const;
 
 /**
  * Values of enum settings that mean "FK Guard decides" (the settings editor shows them rather than an empty
@@ -34,9 +38,18 @@ export function readSettings(raw: unknown): EditorSettings {
   const debounce = section.debounce;
   return {
     enable: section.enable !== false,
+    followSymlinks: section.followSymlinks !== false,
     debounce: typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0 ? debounce : DEFAULT_DEBOUNCE_MS,
     engine,
+    codeLens: codeLensSetting(section),
   };
+}
+
+/** `fkguard.codeLens.enabled`, which a client may send nested (`codeLens: { enabled }`) or flat. */
+function codeLensSetting(section: Record<string, unknown>): boolean {
+  const nested = section.codeLens;
+  if (nested && typeof nested === 'object' && (nested as Record<string, unknown>).enabled === false) return false;
+  return section['codeLens.enabled'] !== false;
 }
 
 /** Settings layered over the config file's result: settings win where both speak. */

@@ -88,6 +88,17 @@ describe('FK Guard in VS Code', () => {
     assert.doesNotMatch(svg, /var\(--/);
   });
 
+  it("runs a table's code lens: the client's fkguard.showReferences opens its references", async () => {
+    const uri = fileUri('app/users.py');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const lens = await until('the code lens of users', async () =>
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri))?.find((l) => l.command?.command === 'fkguard.showReferences'),
+    );
+    assert.match(lens.command!.title, /referenced by 1 foreign key/);
+    // The server's arguments are LSP JSON; the command converts them and shows the references (no error).
+    await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+  });
+
   it('shows the unknown-table diagnostic and applies its preferred quick fix', async () => {
     const uri = fileUri('app/orders.py');
     const doc = await vscode.workspace.openTextDocument(uri);

@@ -125,6 +125,27 @@ local function test()
   end)
   say(('ok   the diagnostic went with version %d (%d ms)'):format(vim.lsp.util.buf_versions[bufnr], ms()))
 
+  -- 4. Hover and definition through the same client: on `users` of the fixed `"users.id"` (its UTF-16 position
+  --    from the server's own range), a hover card of the table, and the definition in app/users.py.
+  local position = { line = raw.range.start.line, character = raw.range.start.character + 2 }
+  local function ask(method, params)
+    local r = vim.lsp.buf_request_sync(bufnr, method, params, 10000)
+    expect(r and r[client.id], 'no answer to ' .. method)
+    expect(not r[client.id].err, method .. ' failed: ' .. vim.inspect(r[client.id].err))
+    return r[client.id].result
+  end
+  local hover = ask('textDocument/hover', { textDocument = { uri = uri }, position = position })
+  local card = hover and hover.contents and hover.contents.value or ''
+  expect(card:find('**table `users`**', 1, true) and card:find('| `email` | `String(255)` | unique |', 1, true),
+    'the hover card reads: ' .. card)
+  say(('ok   hover on users: %s (%d ms)'):format(card:match('^[^\n]*'), ms()))
+  local found = ask('textDocument/definition', { textDocument = { uri = uri }, position = position })
+  local first = found and (found[1] or found)
+  expect(first and first.uri and first.uri:match('/app/users%.py$'), 'definition: ' .. vim.inspect(found))
+  -- `__tablename__ = "users"` is line 7: the definition is the name inside the quotes.
+  expect(first.range.start.line == 6 and first.range.start.character == 21, 'definition at ' .. vim.inspect(first.range))
+  say(('ok   definition of users: app/users.py:%d:%d (%d ms)'):format(first.range.start.line + 1, first.range.start.character, ms()))
+
   vim.cmd('silent write')
 end
 

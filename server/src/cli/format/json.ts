@@ -1,8 +1,9 @@
 // The JSON report. Its shape is a promise to CI scripts and later tools: every key is always present (a
 // finding without a reference has `"reference": null`), positions are 0-based in UTF-16 code units, and
-// nothing else is added. Keys are written in a fixed order so diffs of two reports stay readable.
+// nothing else is added. Keys are written in a fixed order so diffs of two reports stay readable. Version 1
+// grew one key, `unchecked` (after `findings`), which a reader of the older shape never sees.
 
-import { Finding, Range } from '../../core/types';
+import { Finding, Range, UncheckedReference } from '../../core/types';
 import { ScanReport } from './report';
 
 export const JSON_REPORT_VERSION = 1;
@@ -31,6 +32,11 @@ export function findingToJson(f: Finding) {
   };
 }
 
+/** A reference FK Guard could not check with certainty: where, what it names, and why (see README "Unchecked"). */
+export function uncheckedToJson(u: UncheckedReference) {
+  return { file: u.file, range: range(u.range), reference: u.reference ?? null, reason: u.reason, detail: u.detail };
+}
+
 function sortedReasons(byReason: Record<string, number | undefined>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const k of Object.keys(byReason).sort()) if (byReason[k]) out[k] = byReason[k]!;
@@ -53,6 +59,7 @@ export function formatJson(report: ScanReport): string {
       ms: s.ms,
     },
     findings: report.findings.map(findingToJson),
+    unchecked: (report.unchecked ?? []).map(uncheckedToJson),
   };
   return JSON.stringify(out, null, 2) + '\n';
 }

@@ -1,7 +1,7 @@
 // One line per rule, for SARIF's rule table and `--help`. The README has a section per rule with the anchor
 // `#rule-<id>`, which SARIF viewers link to when package.json names where the README is published (`homepage`).
 
-import { RuleId } from '../../core/types';
+import { RuleId, UncheckedReason } from '../../core/types';
 
 export const RULE_SUMMARIES: Readonly<Record<RuleId, string>> = {
   'unknown-table': 'A foreign key names a table that no model, Table() or migration in the workspace defines.',
@@ -13,6 +13,27 @@ export const RULE_SUMMARIES: Readonly<Record<RuleId, string>> = {
   'unresolved-reference': 'A foreign key target is built at run time, so FK Guard cannot check it.',
   'parse-error': 'FK Guard could not read a statement or a file (a syntax error, or code nested too deeply), so what it defines is not checked.',
   'unused-suppression': 'A `fkguard: ignore` comment suppresses nothing any more.',
+};
+
+/**
+ * One line per reason a reference is counted unchecked, for `--explain unchecked` and SARIF's notification
+ * table; the README's "Unchecked" table says the same at more length.
+ */
+export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
+  'dynamic-name': 'the target is computed at run time (a call, a constant or f-string FK Guard cannot read)',
+  'declared-attr': "the table's name or schema comes from a @declared_attr FK Guard cannot evaluate (see the naming.declared-attr setting)",
+  'unresolved-base': 'the table takes columns from a base class FK Guard cannot resolve',
+  'unknown-key-type': "the referenced column's type is not known, so the types are not compared",
+  'outside-history': 'the reference is in a migration folder Alembic does not run',
+  'unresolved-column': 'a class attribute is built by a call FK Guard cannot read, which may make the referenced column',
+  'outside-workspace': 'the class or table variable is defined outside the workspace',
+  'external-table': 'the table is listed in external-tables without this column',
+  'ambiguous-table': "definitions of the table disagree and none is in the reference's own metadata or package",
+  'unordered-history': 'a revision on a parallel branch of the Alembic graph changes the table or column, so it may run before or after this one',
+  'unreadable-migration': 'a migration operation FK Guard cannot fully read (a loop or helper over computed table names) may have changed the column, whose type is then unknown',
+  'conditional-history': 'a migration operation that changes the table or column sits in an if, a try or a loop FK Guard cannot decide, and the verdict depends on whether it ran',
+  'letter-case': "on MySQL, the table is named in another letter case than its definition: the same table only where lower_case_table_names is 1 or 2",
+  superseded: 'a later SQLite migration drops or rebuilds the table, and SQLite checks a foreign key only when rows are written',
 };
 
 export function ruleHelpUri(docsUrl: string, rule: string): string {

@@ -5,9 +5,9 @@
 
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ALL_RULES, Finding, Range, Severity } from '../../core/types';
+import { ALL_RULES, Finding, Range, Severity, UNCHECKED_REASONS, UncheckedReference } from '../../core/types';
 import { absolutePath, ScanReport } from './report';
-import { RULE_SUMMARIES, ruleHelpUri } from './ruleDocs';
+import { RULE_SUMMARIES, ruleHelpUri, UNCHECKED_SUMMARIES } from './ruleDocs';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
@@ -68,6 +68,21 @@ function result(report: ScanReport, f: Finding, ruleIndex: number) {
   };
 }
 
+/**
+ * A reference FK Guard could not check is about the tool, not a result about the code: SARIF's tool
+ * execution notification (a note), so code-scanning viewers do not list it as an alert, while a script
+ * reading the log still finds each one with its place and reason.
+ */
+function uncheckedNotification(report: ScanReport, u: UncheckedReference) {
+  return {
+    level: 'note',
+    message: { text: `${u.reference ? `\`${u.reference}\` ` : ''}not checked (${u.reason}): ${u.detail}` },
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(report, u.file), region: region(u.range) } }],
+    descriptor: { id: `unchecked/${u.reason}`, index: UNCHECKED_REASONS.indexOf(u.reason) },
+    properties: { reason: u.reason, ...(u.reference !== undefined ? { reference: u.reference } : {}) },
+  };
+}
+
 export function formatSarif(report: ScanReport): string {
   const rules = ALL_RULES.map((id) => ({
     id,
@@ -90,8 +105,19 @@ export function formatSarif(report: ScanReport): string {
             version: report.version,
             semanticVersion: report.version,
             rules,
+            notifications: UNCHECKED_REASONS.map((reason) => ({
+              id: `unchecked/${reason}`,
+              shortDescription: { text: UNCHECKED_SUMMARIES[reason] },
+              ...(report.docsUrl ? { helpUri: `${report.docsUrl.split('#')[0]}#unchecked` } : {}),
+            })),
           },
         },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: (report.unchecked ?? []).map((u) => uncheckedNotification(report, u)),
+          },
+        ],
         originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(report.cwd + path.sep).href } },
         columnKind: 'utf16CodeUnits',
         results: report.findings.map((f) => result(report, f, index.get(f.rule) ?? -1)),

@@ -2,7 +2,8 @@
 // would apply under it, and a summary. Lines and columns are 1-based here because people read them.
 
 import { uncheckedSummary } from '../../core/engine';
-import { Finding, Fix } from '../../core/types';
+import { Finding, Fix, UNCHECKED_REASONS } from '../../core/types';
+import { UNCHECKED_SUMMARIES } from './ruleDocs';
 import { countBySeverity, displayPath, lineStartsCache, plural, preferredFix, printable, ScanReport, textInRange } from './report';
 
 const MAX_SHOWN = 60;
@@ -71,6 +72,9 @@ export function formatUnchecked(report: ScanReport): string {
   const lines = (report.unchecked ?? []).map(
     (u) => `${displayPath(report, u.file)}:${u.range.start.line + 1}:${u.range.start.character + 1}: unchecked ${u.reason}: ${u.reference ? `\`${u.reference}\`: ` : ''}${u.detail}`,
   );
+  // Each reason met is said once in words, so the list reads without the README at hand.
+  const met = new Set((report.unchecked ?? []).map((u) => u.reason));
+  for (const reason of UNCHECKED_REASONS) if (met.has(reason)) lines.push(`${reason}: ${UNCHECKED_SUMMARIES[reason]}`);
   lines.push(`${plural(report.stats.checked, 'reference')} checked, ${uncheckedSummary(report.stats.unchecked)}`);
   return lines.join('\n') + '\n';
 }

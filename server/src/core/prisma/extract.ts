@@ -20,8 +20,25 @@ export function extractPrisma(file: string, text: string): FileFacts {
     facts.classes.push(modelClass(model, text, enums));
     facts.references.push(...relations(model, byName, enums));
   }
+  // `datasource db { provider = "sqlite" }`: the database the project runs on (see `FileFacts.targets`).
+  const targets = new Set<'postgresql' | 'mysql' | 'sqlite'>();
+  for (const b of blocks.filter((x) => x.keyword === 'datasource')) {
+    const provider = /^[ \t]*provider[ \t]*=[ \t]*"([\w-]+)"/m.exec(text.slice(b.span.start, b.span.end))?.[1];
+    const d = provider ? PROVIDERS[provider] : undefined;
+    if (d) targets.add(d);
+  }
+  if (targets.size > 0) facts.targets = [...targets].sort();
   return facts;
 }
+
+/** Prisma's datasource providers, by the database they speak to (`sqlserver` and `mongodb` are none of FK Guard's). */
+const PROVIDERS: Record<string, 'postgresql' | 'mysql' | 'sqlite'> = {
+  postgresql: 'postgresql',
+  postgres: 'postgresql',
+  cockroachdb: 'postgresql',
+  mysql: 'mysql',
+  sqlite: 'sqlite',
+};
 
 function attr(field: { attributes: PrismaAttribute[] }, name: string): PrismaAttribute | undefined {
   return field.attributes.find((a) => a.name === name);

@@ -192,6 +192,14 @@ export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable:
     if (inner.name === 'ForeignKeyConstraint') foreignKeyConstraint(x, inner, source, context);
     else if (inner.name === 'PrimaryKeyConstraint' || inner.name === 'UniqueConstraint') {
       markKeys(x, table, inner, inner.name === 'PrimaryKeyConstraint');
+      // A named key can be dropped by its name later in migration history.
+      const keyName = inner.keywords.get('name');
+      // `name=op.f("uq_x")` marks a name taken as final; the string inside is the name.
+      const wrapped = keyName?.type === 'call' ? readCall(keyName) : undefined;
+      const nameNode = wrapped ? (wrapped.name === 'f' ? wrapped.positional[0] : undefined) : keyName;
+      const named = nameNode ? x.literal(nameNode)?.value : undefined;
+      const columns = inner.positional.map((p) => x.literal(p)?.value).filter((v): v is string => v !== undefined);
+      if (named && columns.length > 0) (table.keyNames ??= {})[named] = columns;
     }
   }
   x.facts.tables.push(table);

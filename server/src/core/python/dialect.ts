@@ -17,6 +17,11 @@ export interface PythonSupport {
    * `parser`, so one bad file never breaks the files after it.
    */
   recover?(): void;
+  /**
+   * For a host that loads the parser only when a file needs it (a scan the cache answers needs none): called,
+   * and awaited, before the dialect is handed a file to parse (the dialect's `load`, see `Engine.loadParser`).
+   */
+  load?(): Promise<void>;
 }
 
 /** Cheap test on the text: only Python files that can define or reference a table are parsed. */
@@ -35,6 +40,7 @@ export function pythonDialect(python: PythonSupport): SourceDialect {
     language: 'python',
     extensions: PYTHON_EXTENSIONS,
     isCandidate: acceptsPython,
+    ...(python.load ? { load: () => python.load!() } : {}),
     extract(file, text) {
       const input = parserInput(text);
       const tree = parseGuarded(python, file, input);

@@ -113,12 +113,13 @@ function moduleExpression(x: PythonReader, e: Node): void {
         x.facts.constants[name] = lit.value;
         if (name === 'revision') x.migration().revision = lit.value;
         if (name === 'down_revision') x.migration().downRevision = [lit.value];
+        if (name === 'depends_on') x.migration().dependsOn = [lit.value];
         return;
       }
-      if (name === 'down_revision' && (right.type === 'tuple' || right.type === 'list')) {
-        x.migration().downRevision = right.namedChildren
-          .map((c) => (c ? x.literal(c)?.value : undefined))
-          .filter((v): v is string => v !== undefined);
+      if ((name === 'down_revision' || name === 'depends_on') && (right.type === 'tuple' || right.type === 'list')) {
+        const ids = right.namedChildren.map((c) => (c ? x.literal(c)?.value : undefined)).filter((v): v is string => v !== undefined);
+        if (name === 'down_revision') x.migration().downRevision = ids;
+        else x.migration().dependsOn = ids;
         return;
       }
       if (right.type === 'tuple' || right.type === 'list') x.moduleSequences.set(name, right);

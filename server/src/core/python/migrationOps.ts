@@ -23,6 +23,8 @@ const OP_SIGNATURES: Record<string, readonly string[]> = {
   create_unique_constraint: ['constraint_name', 'table_name', 'columns'],
   create_primary_key: ['constraint_name', 'table_name', 'columns'],
   create_index: ['index_name', 'table_name', 'columns'],
+  drop_constraint: ['constraint_name', 'table_name', 'type_'],
+  drop_index: ['index_name', 'table_name'],
 };
 
 /** The same inside `batch_alter_table`, where the table is the batch's. */
@@ -34,6 +36,8 @@ const BATCH_SIGNATURES: Record<string, readonly string[]> = {
   create_unique_constraint: ['constraint_name', 'columns'],
   create_primary_key: ['constraint_name', 'columns'],
   create_index: ['index_name', 'columns'],
+  drop_constraint: ['constraint_name', 'type_'],
+  drop_index: ['index_name'],
 };
 
 /** A call's arguments by parameter name: positional ones by their place in `params`, keywords as written. */
@@ -100,8 +104,18 @@ function migrationBlock(x: PythonReader, block: Node, batches: Map<string, strin
       forLoop(x, s, batches);
       continue;
     }
-    if (s.type === 'if_statement' || s.type === 'block') {
-      for (const c of s.namedChildren) if (c && (c.type === 'block' || c.type === 'else_clause')) migrationBlock(x, c, batches);
+    if (s.type === 'block') {
+      migrationBlock(x, s, batches);
+      continue;
+    }
+    // Whether an `if`'s branch, a `try`'s body or handlers, or a `while` loop's body runs is not known to
+    // FK Guard: what they do is read, as operations that may not have happened.
+    if (s.type === 'if_statement' || s.type === 'try_statement' || s.type === 'while_statement') {
+      const branches = (n: Node): Node[] =>
+        n.namedChildren.flatMap((c) => (!c ? [] : c.type === 'block' ? [c] : ['else_clause', 'elif_clause', 'except_clause', 'finally_clause', 'except_group_clause'].includes(c.type) ? branches(c) : []));
+      maybe(x, s, () => {
+        for (const b of branches(s)) migrationBlock(x, b, batches);
+      });
       continue;
     }
     if (s.type !== 'expression_statement') continue;
@@ -138,19 +152,35 @@ function forLoop(x: PythonReader, s: Node, batches: Map<string, string>): void {
     if (values.length !== targets.length || values.some((v) => v === undefined)) rows = undefined;
     else rows?.push(values);
   }
-  // Unreadable: one pass with every name the loop binds unknown (shadowing constants of the same name).
+  // Unreadable: one pass with every name the loop binds unknown (shadowing constants of the same name),
+  // whose operations may run any number of times, also none.
   const names = left.type === 'identifier' ? [left] : left.descendantsOfType('identifier').filter((n): n is Node => !!n);
   const outer = x.bindings;
-  try {
+  const read = () => {
     for (const row of rows ?? [names.map(() => undefined)]) {
       x.bindings = new Map(outer);
       (rows ? targets : names).forEach((t, i) => x.bindings.set(t.text, row[i]));
       migrationBlock(x, body, batches);
     }
+  };
+  try {
+    if (rows) read();
+    else maybe(x, s, read);
   } finally {
     x.bindings = outer;
   }
   for (const c of s.namedChildren) if (c?.type === 'else_clause') migrationBlock(x, c, batches);
+}
+
+/** Reads operations that may or may not run: each carries the outermost statement that makes it so. */
+function maybe(x: PythonReader, statement: Node, read: () => void): void {
+  const outer = x.conditional;
+  x.conditional ??= spanOf(statement);
+  try {
+    read();
+  } finally {
+    x.conditional = outer;
+  }
 }
 
 /**
@@ -200,7 +230,7 @@ function moduleUpgrade(x: PythonReader, node: Node): boolean {
   const object = f.childForFieldName('object');
   const imp = object?.type === 'identifier' ? x.facts.imports.find((i) => i.local === object.text) : undefined;
   if (!imp || imp.module.startsWith('.')) return false;
-  x.migration().ops.push({ op: 'run_module', module: imp.name ? `${imp.module}.${imp.name}` : imp.module });
+  x.migration().ops.push({ op: 'run_module', module: imp.name ? `${imp.module}.${imp.name}` : imp.module, ...(x.conditional ? { conditional: x.conditional } : {}) });
   return true;
 }
 
@@ -210,6 +240,15 @@ function opName(x: PythonReader, n: Node): string | undefined {
   if (lit !== undefined) return lit;
   if (n.type !== 'identifier') return undefined;
   return x.bindings.get(n.text) ?? (x.bindings.has(n.text) ? undefined : x.facts.constants[n.text]);
+}
+
+/** A constraint or index name: a string `opName` reads, also wrapped in `op.f(...)` (a name taken as final). */
+function constraintName(x: PythonReader, n: Node | undefined): string | undefined {
+  if (n?.type === 'call') {
+    const c = readCall(n);
+    return c.name === 'f' && c.positional[0] ? opName(x, c.positional[0]) : undefined;
+  }
+  return n ? opName(x, n) : undefined;
 }
 
 function migrationCall(x: PythonReader, node: Node, batches: Map<string, string>): void {
@@ -223,6 +262,7 @@ function migrationCall(x: PythonReader, node: Node, batches: Map<string, string>
     migrationOp(x, node, call, batchTable, ops);
   } finally {
     if (x.facts.references.length > firstRef && ops.length === position) ops.push({ op: 'foreign_key' });
+    if (x.conditional) for (const op of ops.slice(position)) op.conditional = x.conditional;
     // References of SQL run by `op.execute` already have their own statement's place.
     for (const r of x.facts.references.slice(firstRef)) r.migrationOp ??= position;
     if (call.name === 'create_table') deferUseAlter(x, node, x.facts.references.slice(firstRef));
@@ -332,7 +372,7 @@ function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchTable: st
       const span = columnNode && (typeNode || newName) ? spanOf(columnNode) : undefined;
       if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? typeOf(x, typeNode) : undefined, newName, span });
       // A table FK Guard cannot name (a loop over something it cannot read): some table's column changed type.
-      else if (!table && typeNode) ops.push({ op: 'alter_unknown_table', column });
+      else if (!table && typeNode) ops.push({ op: 'alter_unknown_table', column, span: spanOf(node) });
       break;
     }
     case 'execute':
@@ -345,8 +385,17 @@ function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchTable: st
       const columns = names(args.get('columns'));
       const unique = call.name !== 'create_index' || args.get('unique')?.text === 'True';
       if (table && columns && columns.length > 0 && unique && !args.get('postgresql_where') && !args.get('sqlite_where')) {
-        ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined });
+        const keyName = constraintName(x, args.get(call.name === 'create_index' ? 'index_name' : 'constraint_name'));
+        ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined, ...(keyName ? { name: keyName } : {}) });
       }
+      break;
+    }
+    case 'drop_constraint':
+    case 'drop_index': {
+      const nameNode = args.get(call.name === 'drop_index' ? 'index_name' : 'constraint_name');
+      const keyName = constraintName(x, nameNode);
+      const kind = call.name === 'drop_index' ? 'index' : name(args.get('type_'));
+      if (table) ops.push({ op: 'drop_key', table, schema, ...(keyName ? { name: keyName } : {}), ...(kind ? { kind } : {}), span: spanOf(node) });
       break;
     }
     case 'create_foreign_key': {

@@ -28,6 +28,11 @@ export class PythonReader {
    * parameter to the string its call passes. Looked up before module constants, as Python's scopes do.
    */
   bindings = new Map<string, string | undefined>();
+  /**
+   * Set while reading operations that may or may not run (an `if`, a `try`, a loop FK Guard cannot unroll):
+   * the outermost such statement, which every operation read there carries as `conditional`.
+   */
+  conditional: Span | undefined;
   /** The helpers being followed, so a recursive helper is not followed forever. */
   readonly following: string[] = [];
   /** References of `use_alter=True` foreign keys, added by `ALTER TABLE` once the revision's tables exist. */

@@ -1,14 +1,14 @@
 import type { FkGuardConfig } from '../config';
 import { demoteHistoryFixes } from '../history';
 import { SchemaIndex } from '../schemaIndex';
-import { FileFacts, Finding, UncheckedReference } from '../types';
+import { FileFacts, Finding, ReferenceFact, UncheckedReference } from '../types';
 import { ambiguousTable } from './ambiguous-table';
 import { crossMetadata } from './cross-metadata';
 import { notUniqueTarget } from './not-unique-target';
 import { declaredAttrNotes } from './declared-attr-note';
 import { parseErrors } from './parse-error';
 import { applySuppressions, externalTableFix } from '../suppress';
-import { RefCheck, rangeOfRef, resolveReference, uncheckedOf } from './resolve';
+import { RefCheck, rangeOfRef, Resolution, resolveReference, uncheckedOf } from './resolve';
 import { typeMismatch } from './type-mismatch';
 import { unknownColumn } from './unknown-column';
 import { unknownTable } from './unknown-table';
@@ -25,10 +25,30 @@ const RULES: Array<(c: RefCheck) => Finding | undefined> = [
 ];
 
 /**
+ * What checking one reference gave: what it resolved to, its findings (severity set, history fixes demoted),
+ * its unchecked entry and the tables "did you mean" offered it.
+ */
+export interface ReferenceResult {
+  display: string;
+  resolution: Resolution;
+  findings: Finding[];
+  unchecked?: UncheckedReference;
+  suggested: string[];
+}
+
+/** Lets a caller keep each reference's result and hand back those it knows are still right (see `Engine`). */
+export interface ReferenceResults {
+  reuse(ref: ReferenceFact): ReferenceResult | undefined;
+  keep(ref: ReferenceFact, result: ReferenceResult): void;
+}
+
+/**
  * Every finding of one file: each reference is resolved once, then every rule looks at the result.
  * `suggested` collects the names of the tables "did you mean" offered, which the file's findings then
  * depend on although it does not reference them. `unchecked` collects the references that could not be
- * checked with certainty, with the reason (see `uncheckedOf`).
+ * checked with certainty, with the reason (see `uncheckedOf`). `resolved` collects what each reference
+ * resolved to, for navigation. `results`, when given, keeps each reference's result and may supply one
+ * instead of checking the reference again.
  */
 export function checkFile(
   facts: FileFacts,
@@ -36,30 +56,59 @@ export function checkFile(
   config: FkGuardConfig,
   suggested: Set<string> = new Set(),
   unchecked: UncheckedReference[] = [],
+  resolved?: Array<{ ref: ReferenceFact; display: string; resolution: Resolution }>,
+  results?: ReferenceResults,
 ): Finding[] {
   // The rules judge by the database the project runs on, when the configuration does not name one.
   const dialect = index.dialect();
   if (dialect !== config.dialect) config = { ...config, dialect };
   const out: Finding[] = [];
-  const add = (f: Finding) => {
+  const said = new Set<string>();
+  const say = (f: Finding) => {
+    // Two constraints on one column (an inline `REFERENCES` and a table `FOREIGN KEY` to the same key) give
+    // the same finding at the same place: it is said once.
+    const key = `${f.rule}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
+    if (said.has(key)) return;
+    said.add(key);
+    out.push(f);
+  };
+  /** A finding as the configuration wants it, or undefined when its rule is off. */
+  const configured = (f: Finding): Finding | undefined => {
     const override = config.rules[f.rule];
-    if (override === 'off') return;
+    if (override === 'off') return undefined;
     if (override) f.severity = override;
     demoteHistoryFixes(f, (file) => index.facts(file)?.migration !== undefined);
-    out.push(f);
+    return f;
+  };
+  const add = (f: Finding) => {
+    const g = configured(f);
+    if (g) say(g);
   };
   for (const f of parseErrors(facts)) add(f);
   for (const ref of facts.references) {
-    const { display, resolution } = resolveReference(facts, ref, index);
-    const check: RefCheck = { facts, ref, index, config, display, range: rangeOfRef(facts, ref), resolution, suggested };
-    for (const rule of RULES) {
-      const f = rule(check);
-      if (!f) continue;
-      const external = f.rule === 'unknown-table' && resolution.kind === 'no-table' ? externalTableFix(config, resolution.schema ? `${resolution.schema}.${resolution.table}` : resolution.table) : undefined;
-      add(external ? { ...f, fixes: [...f.fixes, external] } : f);
+    let result = results?.reuse(ref);
+    if (!result) {
+      const { display, resolution } = resolveReference(facts, ref, index);
+      const own = new Set<string>();
+      const check: RefCheck = { facts, ref, index, config, display, range: rangeOfRef(facts, ref), resolution, suggested: own };
+      const findings: Finding[] = [];
+      for (const rule of RULES) {
+        const f = rule(check);
+        if (!f) continue;
+        const external = f.rule === 'unknown-table' && resolution.kind === 'no-table' ? externalTableFix(config, resolution.schema ? `${resolution.schema}.${resolution.table}` : resolution.table) : undefined;
+        const g = configured(external ? { ...f, fixes: [...f.fixes, external] } : f);
+        if (g) findings.push(g);
+      }
+      const u = uncheckedOf(check);
+      const entry = u ? { file: facts.file, range: check.range, reference: display || undefined, reason: u.reason, detail: u.detail } : undefined;
+      result = { display, resolution, findings, unchecked: entry, suggested: [...own] };
+      results?.keep(ref, result);
     }
-    const u = uncheckedOf(check);
-    if (u) unchecked.push({ file: facts.file, range: check.range, reference: display || undefined, reason: u.reason, detail: u.detail });
+    // Navigation reads what each reference resolved to from here: one resolution serves both.
+    resolved?.push({ ref, display: result.display, resolution: result.resolution });
+    for (const f of result.findings) say(f);
+    if (result.unchecked) unchecked.push(result.unchecked);
+    for (const t of result.suggested) suggested.add(t);
   }
   for (const f of declaredAttrNotes(facts, index, config)) add(f);
   return applySuppressions(facts, out, config).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);

@@ -30,7 +30,8 @@ export type Resolution =
   | { kind: 'unseen'; reason: UncheckedReason; detail: string }
   | { kind: 'malformed'; text: string }
   /** `absence`: in a migration, the table exists in its history, only not at this point. */
-  | { kind: 'no-table'; schema?: string; table: string; column: string; absence?: Absence }
+  /** `column` unset: the reference means the table's primary key (`REFERENCES users`). */
+  | { kind: 'no-table'; schema?: string; table: string; column?: string; absence?: Absence }
   /** A class that must exist (a Prisma relation's model, see `ReferenceFact.ownerSpan`) is nowhere. */
   | { kind: 'no-class'; owner: string }
   | { kind: 'no-column'; defs: TableDef[]; column: string }
@@ -68,8 +69,8 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const table = index.resolveName(file, ref.table);
     // An unread constant is shown by its name (`TableShelf.id`), as written.
     const written = ref.table?.kind === 'const' ? ref.table.name : ref.table?.kind === 'dynamic' ? ref.table.text : '?';
-    const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}.${ref.column ?? '?'}`;
-    if (table === undefined || ref.column === undefined) return { display, resolution: { kind: 'dynamic' } };
+    const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}${ref.primaryKey && ref.column === undefined ? '' : `.${ref.column ?? '?'}`}`;
+    if (table === undefined || (ref.column === undefined && !ref.primaryKey)) return { display, resolution: { kind: 'dynamic' } };
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
   const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : ref.attr ? `${ref.owner}.${ref.attr}` : `${ref.owner}`;
@@ -130,7 +131,7 @@ function firstMissing(index: SchemaIndex, file: string, ref: ReferenceFact): str
 }
 
 /** The definitions a reference should be checked against, in order of trust for where it is written. */
-function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string): Resolution {
+function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: string | undefined, table: string, column: string | undefined): Resolution {
   let point = migrationPoint(ref, file);
   // In a migration the database resolves the name: `public` is PostgreSQL's default schema, so
   // `public.members` is the `members` created without one. (SQLAlchemy's metadata, in model code, does not.)
@@ -151,8 +152,36 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     point = sqlite.at;
     if (sqlite.renamedTo) ({ name: table, schema } = sqlite.renamedTo);
   }
+  // SQLite's names ignore letter case, and so do MySQL's column names; its table names do only on some
+  // platforms (`lower_case_table_names`), so a table named in another case is not judged there.
+  const caseless = index.dialect() !== 'postgresql';
+  if (caseless && !index.allTableKeys().includes(tableKey(table, schema))) {
+    const wanted = tableKey(table, schema).toLowerCase();
+    const variants = index.allTableKeys().filter((k) => k.toLowerCase() === wanted);
+    if (variants.length > 0 && index.dialect() === 'mysql') {
+      return {
+        kind: 'unseen',
+        reason: 'letter-case',
+        detail: `\`${table}\` is \`${variants[0]}\` in another letter case: MySQL tells them apart only where \`lower_case_table_names\` is 0 (Linux's default)`,
+      };
+    }
+    const found = variants.length === 1 ? index.definitions(variants[0])[0] : undefined;
+    if (found) ({ name: table, schema } = found);
+  }
   const metadataId = sourceMetadata(index, file, ref);
   const key = tableKey(table, schema);
+  // A revision on a parallel branch that changes the table (or the referenced columns) may run before or
+  // after this one: whatever the replay's order says, the verdict would be an accident of that order.
+  const parallel = point && history ? history.unordered(key, point, ref.composite && ref.composite.length > 1 ? ref.composite : column !== undefined ? [column] : undefined) : undefined;
+  if (parallel) {
+    return {
+      kind: 'unseen',
+      reason: 'unordered-history',
+      detail:
+        `${parallel.column ? `\`${key}.${parallel.column}\` is changed` : `\`${key}\` is created, dropped or renamed`} by ${parallel.file}, ` +
+        'a revision that is neither an ancestor nor a descendant of this one, so Alembic may run it before or after',
+    };
+  }
   const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, point)], ref, metadataId, file);
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
@@ -179,7 +208,62 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     }
     return { kind: 'no-table', schema, table, column };
   }
-  return columnOf(defs, column, false);
+  // Migration history that went one of two ways FK Guard cannot tell apart (an operation inside an `if`, a
+  // `try`, a loop it cannot unroll): a verdict is given only when both ways lead to the same one.
+  for (const d of defs) {
+    // No column named: the primary key is the target.
+    const targets = ref.composite && ref.composite.length > 1 ? ref.composite : column !== undefined ? [column] : [...d.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
+    const undecided = undecidedBy(d, targets);
+    if (!undecided) continue;
+    if (undecided.why === 'unknown-constraint') {
+      const at = where(undecided.file, index.rangeIn(undecided.file, undecided.span));
+      return {
+        kind: 'unseen',
+        reason: 'unreadable-migration',
+        detail: `the constraint dropped at ${at}${undecided.name ? ` (\`${undecided.name}\`)` : ''} is not one FK Guard can identify, and it may be the key of \`${d.key}\` this reference needs`,
+      };
+    }
+    return {
+      kind: 'unseen',
+      reason: 'conditional-history',
+      detail:
+        `\`${d.key}\` differs depending on whether the migration operation at ${where(undecided.file, index.rangeIn(undecided.file, undecided.span))} ran ` +
+        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide)',
+    };
+  }
+  return columnOf(defs, column, false, caseless);
+}
+
+/**
+ * The uncertain operation, if any, without which `def` would give a reference to `columns` another verdict:
+ * another outcome of history lacks the table, or has the columns with another presence, type or key.
+ */
+function undecidedBy(def: TableDef, columns: readonly string[]): NonNullable<TableDef['alt']> | undefined {
+  let seen = 0;
+  for (let alt = def.alt; alt && seen < 16; alt = alt.def?.alt, seen++) {
+    if (!alt.def || !sameForReference(def, alt.def, columns)) return alt;
+  }
+  return undefined;
+}
+
+/** Whether two versions of a table give a reference to `columns` the same verdict. */
+function sameForReference(a: TableDef, b: TableDef, columns: readonly string[]): boolean {
+  // Whether the referenced columns are a key a foreign key may target (alone, or as the whole composite).
+  const keyed = (d: TableDef) => {
+    const first = d.columns.get(columns[0]);
+    return !!first && (isProvenKey(d, first, columns) || (columns.length > 1 && columns.every((n) => d.columns.get(n)?.column.unique)));
+  };
+  if (keyed(a) !== keyed(b)) return false;
+  for (const name of columns) {
+    const x = a.columns.get(name);
+    const y = b.columns.get(name);
+    if (!x || !y) {
+      if (x !== y) return false;
+      continue;
+    }
+    if (x.type?.family !== y.type?.family || x.type?.sqlType !== y.type?.sqlType) return false;
+  }
+  return true;
 }
 
 /**
@@ -230,17 +314,31 @@ function orderDefs(defs: TableDef[], ref: ReferenceFact, metadataId?: string): T
   return [...defs.filter((d) => d.origin === 'migration'), ...defs.filter((d) => d.origin !== 'migration')];
 }
 
-function columnOf(defs: TableDef[], column: string, byAttr: boolean): Resolution {
+/** The column `column` of the definitions; unset, their primary key (see `primaryKeyOf`). */
+function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false): Resolution {
+  if (column === undefined) {
+    // The first definition decides which column the key is (history's before the models', see `orderDefs`).
+    const first = defs[0];
+    const pk = first ? [...first.columns.values()].filter((c) => c.column.primaryKey) : [];
+    if (pk.length !== 1) return first ? primaryKeyOf(first) : { kind: 'unseen', reason: 'unknown-key-type', detail: 'no table to find a primary key in' };
+    column = pk[0].column.name;
+  }
+  const name = column;
+  // A database whose column names ignore letter case finds `ID` as `id` when no column is spelt `ID`.
+  const get = (def: TableDef) =>
+    (byAttr ? def.attrs.get(name) : undefined) ??
+    def.columns.get(name) ??
+    (caseless ? [...def.columns.values()].find((c) => c.column.name.toLowerCase() === name.toLowerCase()) : undefined);
   const found: Array<{ def: TableDef; column: IndexedColumn }> = [];
   for (const def of defs) {
-    const c = (byAttr ? def.attrs.get(column) : undefined) ?? def.columns.get(column);
+    const c = get(def);
     if (c) found.push({ def, column: c });
   }
   if (found.length > 0) {
     // Definitions that lack the column, or type it differently, leave the truth open (see `decidingDefs`).
     const models = defs.filter((d) => d.origin === 'model' || d.origin === 'core');
     const describe = (d: TableDef) => {
-      const c = (byAttr ? d.attrs.get(column) : undefined) ?? d.columns.get(column);
+      const c = get(d);
       return c ? (c.type?.sqlType || c.column.type?.text || 'untyped') : d.incomplete ? 'unknown' : 'missing';
     };
     const ambiguous = new Set(models.map(describe)).size > 1;
@@ -273,6 +371,14 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       if (target && target.family !== 'other') return undefined;
       const source = sourceColumn(c.facts, c.ref, c.index);
       if (!source?.type || source.type.family === 'other') return undefined;
+      const lost = r.column.unreadable;
+      if (lost) {
+        const at = lost.span ? where(lost.file, c.index.rangeIn(lost.file, lost.span)) : lost.file;
+        return {
+          reason: 'unreadable-migration',
+          detail: `the type of \`${r.def.key}.${r.column.column.name}\` is not known after ${at}, which changes \`${r.column.column.name}\` of a table FK Guard cannot name (a loop or helper it cannot read)`,
+        };
+      }
       const written = r.column.column.type?.text ?? r.column.column.annotation?.text;
       return {
         reason: 'unknown-key-type',
@@ -300,7 +406,7 @@ export function isProvenKey(def: TableDef, col: IndexedColumn, composite?: reado
  * would see them, when the target would pass every rule (one certain definition, a proven key, the same
  * metadata for a string key). Undefined otherwise: such a target is neither suggested nor written.
  */
-export function fixTarget(c: RefCheck, schema: string | undefined, table: string, column: string, byAttr = false): { def: TableDef; column: IndexedColumn } | undefined {
+export function fixTarget(c: RefCheck, schema: string | undefined, table: string, column: string | undefined, byAttr = false): { def: TableDef; column: IndexedColumn } | undefined {
   if (c.ref.composite && c.ref.composite.length > 1) return undefined;
   const file = c.facts.file;
   const key = tableKey(table, schema);

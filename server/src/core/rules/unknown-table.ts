@@ -2,7 +2,7 @@ import { renameReferenceEdit } from '../fixes';
 import { isClearWinner, suggestNames } from '../suggest';
 import { rangeOf } from '../text';
 import type { Absence } from '../history';
-import type { TableDef } from '../tables';
+import type { IndexedColumn, TableDef } from '../tables';
 import { Finding, Fix, RelatedLocation } from '../types';
 import { fixTarget, RefCheck, tableLocation, where } from './resolve';
 import { typeMismatchFor } from './type-mismatch';
@@ -42,9 +42,9 @@ export function unknownTable(c: RefCheck): Finding | undefined {
     const loc = tableLocation(c.index, def);
     if (loc) related.push(loc);
     if (i === 0) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}?`;
-    const renamed = renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: r.column });
+    const renamed = renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: r.column ?? s.target.column.column.name });
     if (!renamed) continue;
-    const target = `${s.value}.${r.column}`;
+    const target = r.column === undefined ? s.value : `${s.value}.${r.column}`;
     const preferred = i === 0 && clear;
     // One keystroke fixes both halves of the seed's bug: the table name and the type that goes with it. A
     // rename alone would leave a type the database refuses or that differs, so it is not offered then.
@@ -135,9 +135,9 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
     const key = absence.renamedTo.schema ? `${absence.renamedTo.schema}.${absence.renamedTo.name}` : absence.renamedTo.name;
     const point = c.ref.migrationOp !== undefined ? { file: c.facts.file, op: c.ref.migrationOp } : undefined;
     const def = c.index.definitions(key, point).find((d) => d.origin === 'migration');
-    const col = def?.columns.get(r.column);
-    const renamed = def && col && !typeMismatchFor(c, def, col) ? renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: r.column }) : undefined;
-    if (renamed) fixes.push({ title: `Change to \`${key}.${r.column}\``, isPreferred: true, edits: [renamed] });
+    const col = def ? keyColumn(def, r.column) : undefined;
+    const renamed = def && col && !typeMismatchFor(c, def, col) ? renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: col.column.name }) : undefined;
+    if (renamed) fixes.push({ title: `Change to \`${r.column === undefined ? key : `${key}.${r.column}`}\``, isPreferred: true, edits: [renamed] });
   }
   return {
     rule: 'unknown-table',
@@ -156,10 +156,10 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
  * it (`public` is PostgreSQL's default), but SQLAlchemy's metadata looks for a table keyed `public.members`
  * and raises `NoReferencedTableError`. The fix drops the schema.
  */
-function publicSchemaInModel(c: RefCheck, written: string, plain: TableDef, column: string): Finding {
+function publicSchemaInModel(c: RefCheck, written: string, plain: TableDef, column: string | undefined): Finding {
   const loc = tableLocation(c.index, plain);
-  const renamed = renameReferenceEdit(c.facts, c.ref, { schema: undefined, table: plain.name, column });
-  const col = plain.columns.get(column);
+  const col = keyColumn(plain, column);
+  const renamed = col ? renameReferenceEdit(c.facts, c.ref, { schema: undefined, table: plain.name, column: col.column.name }) : undefined;
   const safe = renamed && col && !typeMismatchFor(c, plain, col);
   return {
     rule: 'unknown-table',
@@ -171,4 +171,11 @@ function publicSchemaInModel(c: RefCheck, written: string, plain: TableDef, colu
     related: loc ? [loc] : [],
     fixes: safe ? [{ title: `Change to \`${plain.name}.${column}\``, isPreferred: true, edits: [renamed] }] : [],
   };
+}
+
+/** The column a reference names in `def`; with no column named, the table's one-column primary key. */
+function keyColumn(def: TableDef, column: string | undefined): IndexedColumn | undefined {
+  if (column !== undefined) return def.columns.get(column);
+  const pk = [...def.columns.values()].filter((c) => c.column.primaryKey);
+  return pk.length === 1 ? pk[0] : undefined;
 }

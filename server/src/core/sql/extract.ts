@@ -14,7 +14,7 @@ import {
 } from 'pgsql-ast-parser';
 import { emptyFacts } from '../facts';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, Span, TypeFact } from '../types';
-import { blankComments, doBlockStatements, foreignDialect } from './normalize';
+import { blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN } from './normalize';
 import { splitStatements, SqlStatement } from './split';
 import { sqlTypeOf } from './types';
 
@@ -55,6 +55,13 @@ export function extractSql(file: string, text: string, migration: boolean = isSq
     if (!down.some(([from, to]) => first >= from && first < to)) x.statement(s);
   }
   return x.facts;
+}
+
+/** Whether a statement can make, change or drop a table, a key or a foreign key (see `SCHEMA_STATEMENT`). */
+export function isSchemaStatement(text: string): boolean {
+  const lead = leadOf(text);
+  const head = text.slice(lead, lead + 300);
+  return SCHEMA_STATEMENT.test(head) && !ALTER_WITHOUT_SCHEMA.test(head) && !TABLE_AS_QUERY.test(head);
 }
 
 /** The length of the blanks and comments a statement's text starts with. */
@@ -173,8 +180,7 @@ class SqlExtractor {
     const lead = leadOf(s.text);
     // A statement that cannot make, change or drop a table, a key or a foreign key (a `GRANT`, a function, an
     // `INSERT`, a `PRAGMA`, a plain index) costs nothing unread: it is skipped without a word.
-    const head = s.text.slice(lead, lead + 300);
-    if (!SCHEMA_STATEMENT.test(head) || ALTER_WITHOUT_SCHEMA.test(head)) return undefined;
+    if (!isSchemaStatement(s.text)) return undefined;
     // The parser's own line and column count from the statement, not the file: the span says where.
     const lines = (first instanceof Error ? first.message : String(first)).split('\n').map((l) => l.trim());
     const unexpected = lines.find((l) => /^Unexpected/.test(l))?.replace(/\s*(?:Instead, I was expecting|I did not expect any more input).*$/, '');
@@ -189,7 +195,8 @@ class SqlExtractor {
 
   /**
    * SQLite and MySQL keep a name's case as written, where PostgreSQL's grammar folds unquoted names to lower
-   * case: for DDL read as one of them, every name takes back the case it is written in.
+   * case: for DDL read as one of them, every name takes back the case it is written in (and an unquoted
+   * `user`, read as `RESERVED_STANDIN`, its name).
    */
   private restoreCase(parsed: Statement[], foreign: boolean): Statement[] {
     if (!foreign) return parsed;
@@ -203,7 +210,7 @@ class SqlExtractor {
       if (typeof o.name === 'string' && o._location) {
         const span = this.span(o._location);
         const written = this.text.slice(span.start, span.end).split('.').pop()!.trim().replace(/^["`[]|["`\]]$/g, '');
-        if (written !== o.name && written.toLowerCase() === o.name) o.name = written;
+        if (written !== o.name && (written.toLowerCase() === o.name || (o.name === RESERVED_STANDIN && written.toLowerCase() === 'user'))) o.name = written;
       }
       for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v);
     };
@@ -309,17 +316,15 @@ class SqlExtractor {
     if (!remote || !local) return;
     const tableSpan = this.nameSpan(ref.foreignTable);
     if (remote.name === PLACEHOLDER_NAME) {
-      // `REFERENCES users` with no column means the primary key. Where this file created the table with a
-      // one-column key before, that column is proven; a table created elsewhere is left unchecked.
-      const target = this.ownTable(ref.foreignTable);
-      const pk = target?.columns.filter((c) => c.primaryKey) ?? [];
-      if (!target || pk.length !== 1 || ref.foreignColumns.length !== 1 || composite) return;
+      // `REFERENCES users` with no column means the primary key, wherever the table is made: the index finds
+      // it (a composite key, or none FK Guard can see, leaves the reference unchecked).
+      if (ref.foreignColumns.length !== 1 || composite) return;
       this.facts.references.push({
         form: 'pair',
         table: { kind: 'literal', value: ref.foreignTable.name },
         tableSchema: schemaOf(ref.foreignTable),
         tableSpan,
-        column: pk[0].name,
+        primaryKey: true,
         span: this.span(ref.foreignTable._location),
         source: { table: { kind: 'literal', value: source.table }, schema: source.schema, column: local.name },
         context: this.migration ? 'migration' : 'core',
@@ -478,7 +483,10 @@ const SCHEMA_STATEMENT =
  * the owner, storage parameters, the tablespace, replica identity, clustering.
  */
 const ALTER_WITHOUT_SCHEMA =
-  /^alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))?\s+(?:(?:enable|disable|force|no\s+force)\s+(?:(?:always|replica)\s+)?(?:row\s+level\s+security|trigger|rule)|owner\s+to|replica\s+identity|set\s+(?:tablespace|logged|unlogged|with|without|access\s+method)|set\s*\(|reset\s*\(|cluster\s+on)\b/i;
+  /^alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))?\s+(?:(?:enable|disable|force|no\s+force)\s+(?:(?:always|replica)\s+)?(?:row\s+level\s+security|trigger|rule)|owner\s+to|replica\s+identity|set\s+(?:tablespace|logged|unlogged|with|without|access\s+method)\b|set\s*\(|reset\s*\(|cluster\s+on\b)/i;
+
+/** `CREATE TABLE t AS SELECT ...`: a table made from a query has no keys and no foreign keys. */
+const TABLE_AS_QUERY = /^create\s+(?:(?:global|local)\s+)?(?:temp(?:orary)?\s+|unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:"[^"]*"|`[^`]*`|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|`[^`]*`|[\w$]+))?\s+as\b/i;
 
 const PLACEHOLDER_NAME = 'fkguard_primary_key';
 const PLACEHOLDER = `(${PLACEHOLDER_NAME})`;

@@ -77,9 +77,11 @@ function masked(text: string): string {
  * SQLite and MySQL DDL in a shape PostgreSQL's grammar reads, for a statement the parser refused as it was:
  * backtick and `[bracket]` identifiers become double-quoted; `AUTOINCREMENT`, `AUTO_INCREMENT`, `UNSIGNED`,
  * column `CHARACTER SET`/`COLLATE`/`COMMENT '...'`, `ON UPDATE CURRENT_TIMESTAMP`, `ON CONFLICT ...`, index
- * methods, plain `KEY`/`INDEX` items and the table options after the closing parenthesis (`ENGINE=InnoDB`,
- * `WITHOUT ROWID`, `PARTITION BY ...`) are blanked; `UNIQUE KEY name (...)` is a `UNIQUE (...)`; `enum(...)` is a `text`.
- * `ALTER COLUMN ... TYPE t USING expr` loses its `USING` (the new type is what matters here).
+ * methods, a constraint's `[NOT] DEFERRABLE`/`INITIALLY ...`, plain `KEY`/`INDEX` items and the table options
+ * after the closing parenthesis (`ENGINE=InnoDB`, `WITHOUT ROWID`, `PARTITION BY ...`) are blanked; `UNIQUE KEY
+ * name (...)` is a `UNIQUE (...)`; `enum(...)` is a `text`; `GENERATED ... VIRTUAL` is `STORED`; an unquoted
+ * `user`, a name there, reads as `RESERVED_STANDIN`. `ALTER COLUMN ... TYPE t USING expr` loses its `USING` (the
+ * new type is what matters here).
  */
 export function foreignDialect(text: string): string {
   let m = masked(text);
@@ -106,6 +108,9 @@ export function foreignDialect(text: string): string {
   });
   // The patterns below see identifiers double-quoted, whatever quotes they were written in.
   m = masked(out.join(''));
+  // `user` is a name in SQLite and MySQL, a reserved word in PostgreSQL: unquoted, it stands in as
+  // `RESERVED_STANDIN` (the reader takes the written name back).
+  each(/(?<![\w$".])user(?![\w$"])/gi, (x) => put(x.index, RESERVED_STANDIN));
   each(/\bprimary\s+key(\s+(?:asc|desc))?\s+autoincrement\b/gi, (x) => blankRange(x.index + x[0].length - 'autoincrement'.length, x.index + x[0].length));
   each(/\bauto_increment\b(?!\s*=)/gi, (x) => blankRange(x.index, x.index + x[0].length));
   each(/\b(?:unsigned|zerofill)\b/gi, (x) => blankRange(x.index, x.index + x[0].length));
@@ -115,7 +120,11 @@ export function foreignDialect(text: string): string {
   each(/\bon\s+update\s+current_timestamp(?:\s*\(\s*\d*\s*\))?/gi, (x) => blankRange(x.index, x.index + x[0].length));
   each(/\bon\s+conflict\s+\w+/gi, (x) => blankRange(x.index, x.index + x[0].length));
   each(/\busing\s+(?:btree|hash)\b/gi, (x) => blankRange(x.index, x.index + x[0].length));
+  // When a constraint is checked (`NOT DEFERRABLE INITIALLY IMMEDIATE`) says nothing of what it is.
+  each(/\b(?:not\s+)?deferrable\b(?:\s+initially\s+(?:immediate|deferred)\b)?|\binitially\s+(?:immediate|deferred)\b/gi, (x) => blankRange(x.index, x.index + x[0].length));
   each(/\benum\s*\([^()]*\)/gi, (x) => put(x.index, `text${' '.repeat(x[0].length - 4)}`));
+  // A generated column computed on read (`GENERATED ALWAYS AS (...) VIRTUAL`) is `STORED` to PostgreSQL's grammar.
+  each(/\)\s*virtual\b/gi, (x) => put(x.index + x[0].length - 7, 'stored '));
   // `UNIQUE KEY name (a)` / `UNIQUE INDEX name (a)` → `UNIQUE (a)`.
   each(/\bunique\s+((?:key|index)\b\s*(?:(?:"[^"]*"|\w+)\s*)?)(?=\()/gi, (x) => {
     const at = x.index + x[0].indexOf(x[1]);
@@ -155,6 +164,9 @@ export function foreignDialect(text: string): string {
   });
   return out.join('');
 }
+
+/** What an unquoted `user` reads as in SQLite and MySQL DDL: a name of four letters PostgreSQL's grammar takes. */
+export const RESERVED_STANDIN = 'uzer';
 
 /** A statement inside a `DO` block's body, with where it starts in the file. */
 export interface InnerStatement {

@@ -7,7 +7,7 @@ import { scanTsConstants } from './constantsScan';
 import { readEmbeddedSql } from './embeddedSql';
 import { readKnex } from './knex';
 import { readSequelize } from './sequelize';
-import { isKnexfile, readTargets } from './targets';
+import { namesDatabase, readTargets } from './targets';
 import { readTypeorm } from './typeorm';
 
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -57,7 +57,7 @@ const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
   [/sequelize|queryInterface|\.(?:createTable|addColumn|changeColumn)\(\s*['"`][^'"`\n]{0,200}['"`]\s*,\s*\{/i, readSequelize],
   // Last: its statements take their place among the operations the readers above found.
   [/\b(?:create|alter|drop)\s+table\b|\bcreate\s+unique\s+index\b/i, readEmbeddedSql],
-  [/\b(?:DataSource|createConnections?|forRoot|knex|Knex|client)\b|drizzle-orm\/\w+-core/, readTargets],
+  [/\b(?:DataSource|createConnections?|forRoot|knex|Knex|client|dialect|Sequelize)\b|drizzle-orm\/\w+-core/, readTargets],
 ];
 
 /** One file's syntax tree kept for a single extraction: the project holds at most one file at a time. */
@@ -73,10 +73,14 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
   return {
     language: 'typescript',
     extensions: TYPESCRIPT_EXTENSIONS,
-    // A knexfile imports nothing, but its `client` says which database the project runs on.
-    isCandidate: (file, text) => (isTypeScriptCandidate(text) || isKnexfile(file)) && !isMinified(file, text),
+    // A knexfile or a sequelize-cli config imports nothing, but says which database the project runs on.
+    isCandidate: (file, text) => (isTypeScriptCandidate(text) || namesDatabase(file, text)) && !isMinified(file, text),
     // Constants shared with migrations live in files that use no ORM: read without the compiler.
     constantsOnly: (file, text) => (isMinified(file, text) ? undefined : scanTsConstants(file, text)),
+    skipReason: (file, text) =>
+      (isTypeScriptCandidate(text) || namesDatabase(file, text)) && isMinified(file, text)
+        ? `minified or bundled (a \`.min.js\` name, or a line of more than ${MAX_LINE.toLocaleString('en-US')} characters of code): never model code, so not read`
+        : undefined,
     extract(file: string, text: string): FileFacts {
       tm ??= load();
       project ??= new tm.Project({

@@ -1,5 +1,6 @@
 import type { Node } from 'ts-morph';
 import type { Dialect } from '../config';
+import { DIALECT_NAMES } from '../migrations/sequelizeConfig';
 import { TsFile } from './context';
 
 /** TypeORM's driver `type`s and Knex's `client`s, by the database they speak to. */
@@ -25,6 +26,9 @@ const DRIVERS: Record<string, Dialect> = {
   nativescript: 'sqlite',
 };
 
+/** A `dialect` property naming a database, in any file: a cheap test for files worth reading for it. */
+const NAMES_DIALECT = /\bdialect['"]?\s*:\s*['"`](?:postgres(?:ql)?|mysql|mariadb|singlestore|sqlite|turso)['"`]/;
+
 /** Drizzle's dialect modules. */
 const DRIZZLE: Record<string, Dialect> = {
   'drizzle-orm/pg-core': 'postgresql',
@@ -43,9 +47,18 @@ export function isKnexfile(file: string): boolean {
 }
 
 /**
+ * A file that imports no ORM but names the project's database: a knexfile, a sequelize-cli or drizzle-kit
+ * config (`dialect: 'sqlite'`).
+ */
+export function namesDatabase(file: string, text: string): boolean {
+  return isKnexfile(file) || NAMES_DIALECT.test(text);
+}
+
+/**
  * The databases this file says the project runs on, recorded in `FileFacts.targets` for the index to
  * combine: the `type` of a TypeORM data source, the `client` of a knexfile or `knex({ ... })`, the module a
- * Drizzle schema builds its tables from. A value chosen at run time between literals (`isLite ? 'sqlite' :
+ * Drizzle schema builds its tables from, a `dialect` (Sequelize's options and sequelize-cli's config,
+ * drizzle-kit's config), a Sequelize URL's scheme. A value chosen at run time between literals (`isLite ? 'sqlite' :
  * 'mysql'`) names both.
  */
 export function readTargets(f: TsFile): void {
@@ -64,11 +77,21 @@ export function readTargets(f: TsFile): void {
     }
   };
   f.walk(f.sf, (d) => {
-    if (knexfile && N.isPropertyAssignment(d) && f.propertyName(d.getNameNode()) === 'client') {
+    if (N.isPropertyAssignment(d) && f.propertyName(d.getNameNode()) === 'dialect') {
+      // sequelize-cli's config, `new Sequelize(db, user, password, { dialect })`, drizzle-kit's config.
+      for (const s of literals(f, d.getInitializer())) if (DIALECT_NAMES[s]) found.add(DIALECT_NAMES[s]);
+    } else if (knexfile && N.isPropertyAssignment(d) && f.propertyName(d.getNameNode()) === 'client') {
       for (const s of literals(f, d.getInitializer())) if (DRIVERS[s]) found.add(DRIVERS[s]);
     } else if (N.isNewExpression(d) || N.isCallExpression(d)) {
       const callee = d.getExpression();
       const name = N.isPropertyAccessExpression(callee) ? callee.getName() : N.isIdentifier(callee) ? callee.getText() : '';
+      if (name === 'Sequelize') {
+        // `new Sequelize('sqlite::memory:')`, `new Sequelize('postgres://…')`: the URL's scheme.
+        for (const s of literals(f, d.getArguments()[0])) {
+          const scheme = /^([a-z]+):/.exec(s)?.[1];
+          if (scheme && DIALECT_NAMES[scheme]) found.add(DIALECT_NAMES[scheme]);
+        }
+      }
       if (!CONNECTORS.has(name)) return;
       const arg = d.getArguments()[0];
       options(arg, 'type');

@@ -1,0 +1,55 @@
+import type { SourceDialect } from '../dialect';
+import { emptyFacts } from '../facts';
+import type { Dialect } from '../config';
+import { FileFacts } from '../types';
+
+/**
+ * The `dialect` a sequelize-cli config (`config/config.js`, or the file `.sequelizerc` names),
+ * `new Sequelize({ dialect })` or a drizzle-kit config (`defineConfig({ dialect })`) names.
+ */
+export const DIALECT_NAMES: Record<string, Dialect> = {
+  postgres: 'postgresql',
+  postgresql: 'postgresql',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  singlestore: 'mysql',
+  sqlite: 'sqlite',
+  turso: 'sqlite',
+};
+
+/**
+ * sequelize-cli's JSON configuration (`config/config.json`: `{ "development": { "dialect": "sqlite" } }`):
+ * which database the project's migrations and models run on, one more source of the project's dialect
+ * (`FileFacts.targets`, combined by the index). Its JavaScript twin, `config/config.js`, is read with the
+ * TypeScript sources (`typescript/targets.ts`).
+ */
+export const sequelizeConfigDialect: SourceDialect = {
+  language: 'config',
+  // Every `config.json` ending (`config/config.json`, `database.config.json`); only one naming a dialect is read.
+  extensions: ['config.json'],
+  isCandidate: (_file, text) => /"dialect"\s*:\s*"(?:postgres(?:ql)?|mysql|mariadb|sqlite)"/.test(text),
+  extract: extractSequelizeConfig,
+};
+
+export function extractSequelizeConfig(file: string, text: string): FileFacts {
+  const facts = emptyFacts(file, text, 'config');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // Not JSON after all (a comment, a trailing comma): it names nothing FK Guard can be sure of.
+    return facts;
+  }
+  const found = new Set<'postgresql' | 'mysql' | 'sqlite'>();
+  // Environments nest the settings one level (`development`, `test`, `production`); a flat file has them on top.
+  const visit = (node: unknown, depth: number) => {
+    if (!node || typeof node !== 'object' || Array.isArray(node) || depth > 2) return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'dialect' && typeof v === 'string' && DIALECT_NAMES[v]) found.add(DIALECT_NAMES[v]);
+      else visit(v, depth + 1);
+    }
+  };
+  visit(json, 0);
+  if (found.size > 0) facts.targets = [...found].sort();
+  return facts;
+}

@@ -1,0 +1,451 @@
+import type { HistoryPoint } from './history';
+import { resolveReference, Resolution } from './rules/resolve';
+import { IndexedColumn, SchemaIndex, TableDef, tableKey } from './schemaIndex';
+import { ColumnFact, FileFacts, ReferenceFact, Span } from './types';
+
+/*
+ * Navigation over the facts and the schema index: what a position names (a part of a reference, or a table
+ * or column where it is defined), where that is defined, and every reference that points at it. Plain data
+ * in and out; the language server turns it into hovers, locations, lenses and workspace edits.
+ *
+ * A reference is resolved exactly as the rules resolve it (`resolveReference`), so navigation and the
+ * squiggles can never disagree on what a reference points at: a reference FK Guard cannot resolve with
+ * certainty leads nowhere, and says why.
+ */
+
+export type PartKind = 'schema' | 'table' | 'column';
+
+/**
+ * What a written name names: a database name (`"users.id"`, `REFERENCES users (id)`, `__tablename__`), a name of
+ * code (a class, a variable, a property: `User.id`, `() => users.id`), or both at once (a Python attribute
+ * `id = Column(...)` whose database name is the attribute's own). A rename of a database name edits only the
+ * places that spell that database name.
+ */
+export type Naming = 'database' | 'code' | 'both';
+
+/** One part of a reference and where it is written. */
+export interface RefPart {
+  part: PartKind;
+  span: Span;
+  naming: Naming;
+}
+
+/** A table or column where it is defined, in one file. */
+export interface DefinitionSite {
+  part: 'table' | 'column';
+  key: string;
+  column?: string;
+  span: Span;
+  naming: Naming;
+  /** The definition is a step of migration history (a `create_table`, an `add_column`, a migration's `CREATE TABLE`). */
+  history: boolean;
+}
+
+/** What a reference part or a definition names: a table, or one of its columns. */
+export interface Target {
+  key: string;
+  column?: string;
+}
+
+/** What is at a position. */
+export type Symbol =
+  | { kind: 'reference'; file: string; ref: ReferenceFact; part: RefPart; resolution: Resolution; display: string; target?: Target; why?: string }
+  | { kind: 'definition'; file: string; site: DefinitionSite; target: Target };
+
+/** A reference that points at a target, with the part of it that names the target. */
+export interface ReferenceSite {
+  file: string;
+  ref: ReferenceFact;
+  /** The part naming the table (or column), when FK Guard could place it; else the whole reference. */
+  span: Span;
+  naming: Naming;
+  located: boolean;
+  display: string;
+  /** The migration step the reference belongs to: history, which a rename does not rewrite. */
+  history: boolean;
+}
+
+/** A location in the workspace, as file and span. */
+export interface Place {
+  file: string;
+  span: Span;
+}
+
+/** The file's text, when the caller has it: spans of attribute-style references are read from it. */
+export type TextOf = (file: string) => string | undefined;
+
+const QUOTES = new Set(['"', "'", '`']);
+
+/** A span without one layer of quotes around it, and whether it had them. */
+export function unquoted(text: string | undefined, span: Span): { span: Span; quoted: boolean } {
+  if (text === undefined || span.end - span.start < 2) return { span, quoted: false };
+  const first = text[span.start];
+  if (QUOTES.has(first) && text[span.end - 1] === first) return { span: { start: span.start + 1, end: span.end - 1 }, quoted: true };
+  // A Python string with a prefix (`r"..."`, `u'...'`).
+  const m = /^[rRuUbB]{1,2}(["'])/.exec(text.slice(span.start, span.start + 3));
+  if (m && text[span.end - 1] === m[1]) return { span: { start: span.start + m[0].length, end: span.end - 1 }, quoted: true };
+  return { span, quoted: false };
+}
+
+/**
+ * The parts of a reference FK Guard can place: a string's `schema.table.column` pieces, a pair's table and
+ * column, an attribute reference's owner and attribute (read from the text when the reader kept one span).
+ */
+export function referenceParts(ref: ReferenceFact, text: string | undefined): RefPart[] {
+  const out: RefPart[] = [];
+  if (ref.form === 'string') {
+    const content = ref.contentSpan;
+    if (ref.target?.kind !== 'literal' || !content) return out;
+    const value = ref.target.value;
+    // Escapes make the text longer than its value: the pieces cannot be placed by offset then.
+    if (content.end - content.start !== value.length) return out;
+    const pieces = value.split('.');
+    let at = content.start;
+    pieces.forEach((p, i) => {
+      const part: PartKind = i === pieces.length - 1 ? 'column' : i === pieces.length - 2 ? 'table' : 'schema';
+      // A schema of several dotted pieces (`db.schema.table.column`) is one part.
+      if (part === 'schema' && i > 0) out[out.length - 1].span.end = at + p.length;
+      else out.push({ part, span: { start: at, end: at + p.length }, naming: 'database' });
+      at += p.length + 1;
+    });
+    return out;
+  }
+  if (ref.form === 'pair') {
+    if (ref.tableSpan) {
+      const t = unquoted(text, ref.tableSpan).span;
+      out.push({ part: 'table', span: t, naming: 'database' });
+    }
+    if (ref.columnSpan) out.push({ part: 'column', span: unquoted(text, ref.columnSpan).span, naming: 'database' });
+    return out;
+  }
+  // `attribute`, `table-c`, `variable`: the owner is code (a class, a variable); the attribute is a property,
+  // except `.c.name`, which is the column's key in the table (its database name unless given another).
+  const attrNaming: Naming = ref.form === 'table-c' ? 'database' : 'code';
+  if (ref.ownerSpan) out.push({ part: 'table', span: ref.ownerSpan, naming: 'code' });
+  if (text === undefined) return out;
+  const whole = unquoted(text, ref.span).span;
+  const written = text.slice(whole.start, whole.end);
+  const owner = ref.owner ?? '';
+  const attr = ref.attr ?? '';
+  if (attr && written === attr) {
+    out.push({ part: 'column', span: whole, naming: attrNaming });
+  } else if (owner && written === owner) {
+    if (!ref.ownerSpan) out.push({ part: 'table', span: whole, naming: 'code' });
+  } else if (owner && written.startsWith(owner)) {
+    if (!ref.ownerSpan) out.push({ part: 'table', span: { start: whole.start, end: whole.start + owner.length }, naming: 'code' });
+    if (attr && written.endsWith(attr) && written.length > owner.length + attr.length) {
+      out.push({ part: 'column', span: { start: whole.end - attr.length, end: whole.end }, naming: attrNaming });
+    }
+  }
+  return out;
+}
+
+/** How the name at a definition's span is written: quoted (a database name), or an identifier of code. */
+function siteNaming(text: string | undefined, span: Span, column?: ColumnFact): { span: Span; naming: Naming } {
+  const u = unquoted(text, span);
+  if (u.quoted) return { span: u.span, naming: 'database' };
+  if (!column) return { span, naming: 'code' };
+  // An identifier is the attribute; it is the database name too when no other name is given.
+  return { span, naming: column.attr === undefined || column.attr === column.name ? 'both' : 'code' };
+}
+
+/** Every table and column defined in a file, with the table key the index gives it. */
+export function definitionSites(index: SchemaIndex, facts: FileFacts, text: string | undefined): DefinitionSite[] {
+  const out: DefinitionSite[] = [];
+  const file = facts.file;
+  const history = facts.migration !== undefined;
+  const columns = (key: string, cols: readonly ColumnFact[], inHistory: boolean) => {
+    for (const c of cols) {
+      if (c.implicit) continue;
+      const s = siteNaming(text, c.span, c);
+      out.push({ part: 'column', key, column: c.name, span: s.span, naming: s.naming, history: inHistory });
+    }
+  };
+  for (const cls of facts.classes) {
+    const mapping = index.classTable(file, cls.name);
+    const def = mapping?.table;
+    if (!def) continue;
+    if (cls.tablenameSpan) {
+      const s = unquoted(text, cls.tablenameSpan);
+      out.push({ part: 'table', key: def.key, span: s.span, naming: 'database', history });
+    }
+    // The class name stands for its table too (hover, references), but renaming it is the language's business.
+    out.push({ part: 'table', key: def.key, span: cls.nameSpan, naming: 'code', history });
+    columns(def.key, cls.columns, history);
+  }
+  for (const t of facts.tables) {
+    const name = index.resolveName(file, t.name);
+    if (name === undefined) continue;
+    const key = tableKey(name, t.schema);
+    const inHistory = history || t.origin === 'migration';
+    const s = unquoted(text, t.nameSpan);
+    out.push({ part: 'table', key, span: s.span, naming: t.name.kind === 'literal' ? 'database' : 'code', history: inHistory });
+    columns(key, t.columns, inHistory);
+  }
+  for (const op of facts.migration?.ops ?? []) {
+    if (op.op === 'add_column') columns(tableKey(op.table, op.schema), [op.column], true);
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+function contains(span: Span, offset: number): boolean {
+  return span.start <= offset && offset <= span.end;
+}
+
+/** The table (and column) a resolved reference names through one of its parts; else why not. */
+export function targetOf(resolution: Resolution, part: PartKind): { target?: Target; why?: string } {
+  switch (resolution.kind) {
+    case 'ok':
+      return part === 'column' ? { target: { key: resolution.def.key, column: resolution.column.column.name } } : { target: { key: resolution.def.key } };
+    case 'no-column':
+      if (part !== 'column') return { target: { key: resolution.defs[0].key } };
+      return { why: `\`${resolution.defs[0].key}\` has no column \`${resolution.column}\`` };
+    case 'no-table':
+      return { why: `no table \`${tableKey(resolution.table, resolution.schema)}\` is defined in this workspace` };
+    case 'no-class':
+      return { why: `\`${resolution.owner}\` is not a model of this workspace` };
+    case 'malformed':
+      return { why: `\`${resolution.text}\` is not \`table.column\`` };
+    case 'unresolved':
+      return { why: resolution.missing ? `\`${resolution.missing}\` is not a constant FK Guard can read` : 'the target is computed at run time' };
+    case 'unseen':
+      return { why: resolution.detail };
+    case 'dynamic':
+      return { why: 'the target is computed at run time' };
+  }
+}
+
+export function migrationPoint(ref: ReferenceFact, file: string): HistoryPoint | undefined {
+  return ref.context === 'migration' && ref.migrationOp !== undefined ? { file, op: ref.migrationOp } : undefined;
+}
+
+/** One reference and what it resolved to (the rules' resolution, see `Engine.resolvedReferences`). */
+export interface ResolvedReference {
+  file: string;
+  ref: ReferenceFact;
+  resolution: Resolution;
+  display: string;
+}
+type Resolved = ResolvedReference;
+
+/**
+ * Navigation over the engine's current state. The reverse map (target → references) is built from the
+ * resolutions the rules made with the findings, which the engine keeps per file and computes again only for
+ * the files a change affects; after a change the map is only regrouped, nothing is resolved again.
+ */
+export class Navigator {
+  private reverse: Map<string, Resolved[]> | undefined;
+  private readonly byRef = new Map<ReferenceFact, Resolved>();
+  private sortedKeys: string[] | undefined;
+  private readonly summaries = new Map<string, { file?: string; key?: IndexedColumn }>();
+  private unreadable: Resolved[] = [];
+
+  constructor(
+    private readonly index: SchemaIndex,
+    private readonly files: () => Iterable<string>,
+    /** What each reference of a file resolved to, as current as the file's findings. */
+    private readonly resolvedOf: (file: string) => readonly Resolved[],
+  ) {}
+
+  /** What is at `offset` in `file`: a reference part, else a definition; undefined for anything else. */
+  symbolAt(facts: FileFacts, offset: number, text: string | undefined): Symbol | undefined {
+    // The facts the rules check (constants of other files filled in), whose references the reverse map holds.
+    facts = this.index.checkedFacts(facts);
+    for (const ref of facts.references) {
+      // Parts lie inside the reference's span, except a Prisma relation's model (the field's type).
+      if (!contains(ref.span, offset) && !(ref.ownerSpan && contains(ref.ownerSpan, offset)) && !(ref.tableSpan && contains(ref.tableSpan, offset)) && !(ref.columnSpan && contains(ref.columnSpan, offset))) continue;
+      const parts = referenceParts(ref, text);
+      const part = parts.find((p) => contains(p.span, offset));
+      if (!part) continue;
+      const { display, resolution } = resolveReference(facts, ref, this.index);
+      const t = targetOf(resolution, part.part === 'schema' ? 'table' : part.part);
+      return { kind: 'reference', file: facts.file, ref, part, resolution, display, target: t.target, why: t.why };
+    }
+    const site = definitionSites(this.index, facts, text).find((s) => contains(s.span, offset));
+    if (site) return { kind: 'definition', file: facts.file, site, target: { key: site.key, column: site.column } };
+    return undefined;
+  }
+
+  /** The definitions a reference's part leads to: in a migration, the state of history at that point. */
+  definitionsFor(symbol: Symbol): Place[] {
+    if (!symbol.target) return [];
+    const target = symbol.target;
+    let defs: TableDef[];
+    if (symbol.kind === 'reference') {
+      const r = symbol.resolution;
+      const deciding = r.kind === 'ok' || r.kind === 'no-column' ? r.defs : this.index.definitions(target.key);
+      if (symbol.ref.context === 'migration') {
+        const history = deciding.filter((d) => d.origin === 'migration');
+        defs = history.length > 0 ? history : deciding;
+      } else {
+        defs = this.index.definitions(target.key).filter((d) => d.origin !== 'migration');
+        if (defs.length === 0) defs = deciding;
+      }
+    } else {
+      defs = this.index.definitions(target.key).filter((d) => d.origin !== 'migration');
+      if (defs.length === 0) defs = this.index.definitions(target.key);
+    }
+    return this.places(defs, target);
+  }
+
+  /** Where each definition writes the table, or the column. */
+  places(defs: readonly TableDef[], target: Target): Place[] {
+    const out: Place[] = [];
+    const seen = new Set<string>();
+    const add = (p: Place) => {
+      const id = `${p.file}:${p.span.start}`;
+      if (!p.file || seen.has(id)) return;
+      seen.add(id);
+      out.push(p);
+    };
+    for (const d of defs) {
+      if (target.column === undefined) add({ file: d.file, span: d.span });
+      else {
+        const c = d.columns.get(target.column);
+        if (c) add({ file: c.file, span: c.column.span });
+      }
+    }
+    return out;
+  }
+
+  /** The definitions of a table that are not history (models, Core tables, schema files), else all of them. */
+  currentDefinitions(key: string): TableDef[] {
+    const all = this.index.definitions(key);
+    const current = all.filter((d) => d.origin !== 'migration' && d.origin !== 'external');
+    return current.length > 0 ? current : all.filter((d) => d.origin !== 'external');
+  }
+
+  /** Where a table comes from and its one-column primary key, for completion lists (kept until the next change). */
+  tableSummary(key: string): { file?: string; key?: IndexedColumn } {
+    let s = this.summaries.get(key);
+    if (!s) {
+      const pk = this.columnsOf(key).filter((c) => c.column.primaryKey);
+      s = { file: this.currentDefinitions(key).find((d) => d.file)?.file, key: pk.length === 1 ? pk[0] : undefined };
+      this.summaries.set(key, s);
+    }
+    return s;
+  }
+
+  /** The columns of a table as its definitions give them (the first definition of a name wins). */
+  columnsOf(key: string): IndexedColumn[] {
+    const out = new Map<string, IndexedColumn>();
+    for (const d of this.index.definitions(key)) for (const c of d.columns.values()) if (!out.has(c.column.name)) out.set(c.column.name, c);
+    return [...out.values()];
+  }
+
+  /** Every reference in the workspace that points at the target (a table: through any of its columns). */
+  referencesTo(target: Target, textOf?: TextOf): ReferenceSite[] {
+    const list = this.reverseMap().get(reverseKey(target)) ?? [];
+    return list.map((r) => {
+      const text = textOf?.(r.file);
+      const parts = referenceParts(r.ref, text);
+      const want: PartKind = target.column === undefined ? 'table' : 'column';
+      const p = parts.find((x) => x.part === want);
+      return {
+        file: r.file,
+        ref: r.ref,
+        span: p?.span ?? r.ref.span,
+        naming: p?.naming ?? 'code',
+        located: p !== undefined,
+        display: r.display,
+        history: r.ref.context === 'migration',
+      };
+    });
+  }
+
+  /** How a reference of the workspace resolved, as the reverse map saw it. */
+  resolutionOf(file: string, ref: ReferenceFact): Resolution | undefined {
+    this.reverseMap();
+    const r = this.byRef.get(ref);
+    return r && r.file === file ? r.resolution : undefined;
+  }
+
+  /** How many references point at a table; cheap once the reverse map is built. */
+  referenceCount(target: Target): number {
+    return this.reverseMap().get(reverseKey(target))?.length ?? 0;
+  }
+
+  /** References FK Guard cannot resolve (computed names): a rename cannot know whether they name the target. */
+  unresolvedReferences(): Array<{ file: string; ref: ReferenceFact; display: string }> {
+    this.reverseMap();
+    return this.unreadable;
+  }
+
+  /** The table a reference's own column belongs to, as `posts.author_id`, for lists of foreign keys. */
+  sourceDisplay(file: string, ref: ReferenceFact): string {
+    const s = ref.source;
+    let table: string | undefined;
+    if (s.className) table = this.index.classTable(file, s.className)?.table?.key ?? s.className;
+    else if (s.table) table = tableKey(this.index.resolveName(file, s.table) ?? '?', s.schema);
+    return s.column ? `${table ?? '?'}.${s.column}` : (table ?? '?');
+  }
+
+  /** The table key and span of each table defined in a file (for code lenses), in source order. */
+  tablesDefinedIn(facts: FileFacts): Array<{ key: string; span: Span }> {
+    facts = this.index.checkedFacts(facts);
+    const out: Array<{ key: string; span: Span }> = [];
+    const seen = new Set<string>();
+    for (const cls of facts.classes) {
+      const def = this.index.classTable(facts.file, cls.name)?.table;
+      if (!def || seen.has(def.key)) continue;
+      seen.add(def.key);
+      out.push({ key: def.key, span: cls.nameSpan });
+    }
+    if (facts.migration) return out;
+    for (const t of facts.tables) {
+      const name = this.index.resolveName(facts.file, t.name);
+      if (name === undefined || t.origin === 'migration') continue;
+      const key = tableKey(name, t.schema);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ key, span: t.nameSpan });
+    }
+    return out.sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /** Every table key, sorted (for completion lists), kept until the next change. */
+  sortedTableKeys(): string[] {
+    this.sortedKeys ??= [...this.index.allTableKeys()].sort();
+    return this.sortedKeys;
+  }
+
+  /** A change happened: the reverse map and the table summaries are made again on the next question. */
+  forget(): void {
+    this.sortedKeys = undefined;
+    this.reverse = undefined;
+    this.byRef.clear();
+    this.summaries.clear();
+  }
+
+  private reverseMap(): Map<string, Resolved[]> {
+    if (this.reverse) return this.reverse;
+    const map = new Map<string, Resolved[]>();
+    const unreadable: Resolved[] = [];
+    const add = (k: string, r: Resolved) => {
+      let list = map.get(k);
+      if (!list) map.set(k, (list = []));
+      list.push(r);
+    };
+    for (const file of this.files()) {
+      for (const r of this.resolvedOf(file)) {
+        this.byRef.set(r.ref, r);
+        const res = r.resolution;
+        if (res.kind === 'ok') {
+          add(reverseKey({ key: res.def.key }), r);
+          add(reverseKey({ key: res.def.key, column: res.column.column.name }), r);
+        } else if (res.kind === 'no-column') {
+          add(reverseKey({ key: res.defs[0].key }), r);
+        } else if (res.kind === 'dynamic' || res.kind === 'unresolved') {
+          unreadable.push(r);
+        }
+      }
+    }
+    this.unreadable = unreadable;
+    this.reverse = map;
+    return map;
+  }
+}
+
+function reverseKey(t: Target): string {
+  return t.column === undefined ? `t\0${t.key}` : `c\0${t.key}\0${t.column}`;
+}

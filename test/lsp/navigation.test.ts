@@ -1,0 +1,387 @@
+// Navigation through the real server over stdio: hover, definition, references, completion, rename and code
+// lenses on every reference form, across Python (SQLAlchemy, Alembic), TypeScript (Knex, TypeORM, Drizzle,
+// Sequelize), Prisma and SQL in one workspace (test/fixtures/lsp/navigation).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  CodeLens,
+  CompletionItem,
+  CompletionList,
+  Hover,
+  Location,
+  Position,
+  Range,
+  TextDocumentEdit,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LspClient } from './harness';
+
+const MODELS = 'app/models.py';
+
+describe('navigation', function () {
+  let client: LspClient;
+
+  before(async () => {
+    client = await LspClient.start({ fixture: 'navigation' });
+    await client.ready();
+  });
+
+  after(async () => {
+    await client?.stop();
+  });
+
+  /** A document of a fixture file as it is on disk (or as the test changed it). */
+  const docOf = (rel: string): TextDocument => {
+    try {
+      return client.doc(rel);
+    } catch {
+      return TextDocument.create(client.uri(rel), 'text', 0, readFileSync(client.path(rel), 'utf8'));
+    }
+  };
+
+  /** The position of the `nth` occurrence of `needle` in `rel`, moved `into` UTF-16 units into it. */
+  const at = (rel: string, needle: string, into = 0, nth = 0): Position => {
+    const text = docOf(rel).getText();
+    let i = -1;
+    for (let k = 0; k <= nth; k++) {
+      i = text.indexOf(needle, i + 1);
+      if (i < 0) throw new Error(`${needle} (#${nth}) not in ${rel}`);
+    }
+    return docOf(rel).positionAt(i + into);
+  };
+
+  /** The range of `needle` (its `nth` occurrence) in `rel`. */
+  const rangeOf = (rel: string, needle: string, nth = 0): Range => {
+    const start = at(rel, needle, 0, nth);
+    return { start, end: { line: start.line, character: start.character + needle.length } };
+  };
+
+  const request = <R>(method: string, rel: string, position: Position, extra: object = {}) =>
+    client.connection.sendRequest(method, { textDocument: { uri: client.uri(rel) }, position, ...extra }) as Promise<R>;
+
+  const hover = (rel: string, p: Position) => request<Hover | null>('textDocument/hover', rel, p);
+  const definition = (rel: string, p: Position) => request<Location[] | null>('textDocument/definition', rel, p);
+  const references = (rel: string, p: Position, includeDeclaration = false) =>
+    request<Location[] | null>('textDocument/references', rel, p, { context: { includeDeclaration } });
+  const completion = async (rel: string, p: Position): Promise<CompletionItem[]> => {
+    const r = await request<CompletionItem[] | CompletionList | null>('textDocument/completion', rel, p);
+    return Array.isArray(r) ? r : (r?.items ?? []);
+  };
+  const text = (h: Hover | null) => (h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '');
+  const where = (locations: Location[] | null) =>
+    (locations ?? []).map((l) => `${decodeURIComponent(l.uri.slice(client.rootUri.length + 1))}:${l.range.start.line + 1}:${l.range.start.character}`).sort();
+  /** `rel:line:character` (1-based line, UTF-16 character) of `needle` in `rel`, moved `into` it. */
+  const loc = (rel: string, needle: string, into = 0, nth = 0) => {
+    const p = at(rel, needle, into, nth);
+    return `${rel}:${p.line + 1}:${p.character}`;
+  };
+
+  // ---- hover ----
+
+  it('hovers the table part of a Python ForeignKey string after text outside the BMP (UTF-16 columns)', async () => {
+    const p = at(MODELS, '"users.id"', 3);
+    const h = await hover(MODELS, p);
+    // The line holds `bü😀yer` before the reference: the range is in UTF-16 units, as LSP counts.
+    assert.deepEqual(h?.range, { start: at(MODELS, '"users.id"', 1), end: at(MODELS, '"users.id"', 6) });
+    assert.ok(h!.range!.start.character > Buffer.byteLength('    buyer_id = Column("bü😀yer", Integer, ForeignKey(', 'utf16le') / 2 - 1);
+    const md = text(h);
+    assert.match(md, /\*\*table `users`\*\*/);
+    assert.match(md, /\| `id` \| `Integer` \| PK \|/);
+    assert.match(md, /\| `email` \| `String\(255\)` \| unique \| not null \|/);
+    assert.match(md, /referenced by \d+ foreign keys/);
+    assert.match(md, /Defined in \[app\/models\.py:8\]\(file:.*models\.py#L8\)/);
+  });
+
+  it('hovers the column part with its type and the foreign keys that use it', async () => {
+    const h = await hover(MODELS, at(MODELS, '"users.id"', 7));
+    const md = text(h);
+    assert.match(md, /\*\*column `users\.id`\*\* · `Integer · PK`/);
+    assert.match(md, /`orders\.bü😀yer` in \[app\/models\.py:19\]/);
+    assert.match(md, /`orders\.seller_id` in \[app\/models\.py:20\]/);
+    // History uses it too: the migrations' keys are foreign keys to it.
+    assert.match(md, /`orders\.buyer_id` in \[migrations\/versions\/0002_nickname\.py:15\]/);
+    assert.match(md, /`tasks\.owner_id` in \[src\/sequelize\/task\.ts:9\]/);
+    assert.match(md, /Used by 6 foreign keys/);
+    assert.match(md, /Defined in \[app\/models\.py:10\]/);
+  });
+
+  it('hovers a Prisma relation, a SQL REFERENCES and a Drizzle reference', async () => {
+    const prisma = 'prisma/schema.prisma';
+    const md = text(await hover(prisma, at(prisma, 'references: [id]', 'references: ['.length)));
+    assert.match(md, /\*\*column `authors\.id`\*\* · `Int · PK`/);
+    const sql = 'sql/schema.sql';
+    const table = text(await hover(sql, at(sql, 'authors (id)', 2)));
+    assert.match(table, /\*\*table `authors`\*\*/);
+    assert.match(table, /\| `email` \| `String` \| unique \|/);
+    const drizzle = 'src/drizzle/schema.ts';
+    assert.match(text(await hover(drizzle, at(drizzle, 'accounts.id', 'accounts.'.length))), /\*\*column `accounts\.id`\*\* · `serial\('id'\)/);
+  });
+
+  it('hovers Knex, TypeORM and Sequelize references', async () => {
+    const knex = 'db/knex/20240101000000_comments.ts';
+    assert.match(text(await hover(knex, at(knex, "references('orders.id')", 13))), /\*\*table `orders`\*\* \(at this point of migration history\)/);
+    const typeorm = 'src/typeorm/entities.ts';
+    const slug = text(await hover(typeorm, at(typeorm, "referencedColumnName: 'slug'", 24)));
+    assert.match(slug, /\*\*column `teams\.slug`\*\* · `string · unique`/);
+    assert.match(slug, /`members\.team_slug` in \[src\/typeorm\/entities\.ts:21\]/);
+    const seq = 'src/sequelize/task.ts';
+    assert.match(text(await hover(seq, at(seq, "key: 'id'", 6))), /\*\*column `users\.id`\*\* · `Integer · PK`/);
+  });
+
+  it('says why a reference it cannot resolve leads nowhere', async () => {
+    const ledger = 'app/ledger.py';
+    const md = text(await hover(ledger, at(ledger, 'ledgers.id', 2)));
+    assert.match(md, /not resolved: `ledgers` may be the table of `Ledger`, named by `Named\.__tablename__`/);
+  });
+
+  // ---- definition ----
+
+  it('goes from each part of a reference to its definition, in every language', async () => {
+    // Python string: table part → `__tablename__`, column part → the column.
+    assert.deepEqual(where(await definition(MODELS, at(MODELS, '"users.id"', 2))), [loc(MODELS, '"users"', 1)]);
+    assert.deepEqual(where(await definition(MODELS, at(MODELS, '"users.id"', 7))), [loc(MODELS, 'id = Column')]);
+    // Python attribute `User.id`: the attribute is the column.
+    assert.deepEqual(where(await definition(MODELS, at(MODELS, 'User.id', 6))), [loc(MODELS, 'id = Column')]);
+    // TypeORM referencedColumnName names the property.
+    const typeorm = 'src/typeorm/entities.ts';
+    assert.deepEqual(where(await definition(typeorm, at(typeorm, "referencedColumnName: 'slug'", 24))), [loc(typeorm, 'slug: string')]);
+    // Drizzle `() => accounts.id`: the column's name in `serial('id')`.
+    const drizzle = 'src/drizzle/schema.ts';
+    assert.deepEqual(where(await definition(drizzle, at(drizzle, 'accounts.id', 10))), [loc(drizzle, "serial('id')", 8)]);
+    // Sequelize `model: 'users'` → every definition of `users` that is not history (here the model only).
+    const seq = 'src/sequelize/task.ts';
+    assert.deepEqual(where(await definition(seq, at(seq, "model: 'users'", 9))), [loc(MODELS, '"users"', 1)]);
+    // SQL → Prisma, across languages: `REFERENCES authors (id)` → `id Int @id` of the `authors` model.
+    const sql = 'sql/schema.sql';
+    assert.deepEqual(where(await definition(sql, at(sql, 'authors (id)', 10))), [loc('prisma/schema.prisma', 'id    Int')]);
+    // Prisma relation's model (the field's type) → the model's table name.
+    const prisma = 'prisma/schema.prisma';
+    assert.deepEqual(where(await definition(prisma, at(prisma, 'Author @relation', 1))), [loc(prisma, '@@map("authors")', 7)]);
+  });
+
+  it('in a migration, goes to the definition at that point of history', async () => {
+    const m1 = 'migrations/versions/0001_initial.py';
+    // `op.create_foreign_key(..., "users", ...)`: the `create_table("users")` just above, not the model.
+    assert.deepEqual(where(await definition(m1, at(m1, '"users", ["seller_id"]', 1))), [loc(m1, '"users",', 1)]);
+    const m2 = 'migrations/versions/0002_nickname.py';
+    // `sa.ForeignKey("users.id")` in 0002: the `id` column as 0001 made it.
+    assert.deepEqual(where(await definition(m2, at(m2, '"users.id"', 7))), [loc(m1, 'sa.Column("id"', 11)]);
+    // Knex: `.inTable('users')` in a Knex migration.
+    const knex = 'db/knex/20240101000000_comments.ts';
+    // `.inTable('users')` in a Knex migration: the `users` that migration history holds at that point (made by
+    // the Alembic revision FK Guard replays), not the model.
+    assert.deepEqual(where(await definition(knex, at(knex, "inTable('users')", 10))), [loc('migrations/versions/0001_initial.py', '"users",', 1)]);
+    assert.deepEqual(where(await definition(knex, at(knex, "references('orders.id')", 20))), [loc('migrations/versions/0001_initial.py', 'sa.Column("id"', 11, 1)]);
+  });
+
+  // ---- references ----
+
+  it('finds every foreign key to a table from its definition, in every language, history included', async () => {
+    const found = where(await references(MODELS, at(MODELS, '"users"', 2)));
+    assert.deepEqual(found, [
+      loc(MODELS, '"users.id"', 1),
+      loc(MODELS, 'User.id'),
+      loc('db/knex/20240101000000_comments.ts', "inTable('users')", 9),
+      loc('migrations/versions/0001_initial.py', '"users", ["seller_id"]', 1),
+      loc('migrations/versions/0002_nickname.py', '"users.id"', 1),
+      loc('sql/schema.sql', 'users (email)'),
+      loc('src/sequelize/task.ts', "model: 'users'", 8),
+    ].sort());
+  });
+
+  it('finds the foreign keys to a column from a reference, with the definition when asked', async () => {
+    const sql = 'sql/schema.sql';
+    const found = where(await references(sql, at(sql, 'authors (id)', 10), true));
+    const prisma = 'prisma/schema.prisma';
+    assert.deepEqual(found, [loc(prisma, 'id    Int'), loc(prisma, 'references: [id]', 13), loc(sql, 'authors (id)', 9)].sort());
+    // From a Prisma model's name to every foreign key to its table.
+    const fromModel = where(await references(prisma, at(prisma, 'model Author', 7)));
+    assert.deepEqual(fromModel, [loc(prisma, 'Author @relation'), loc(sql, 'authors (id)')].sort());
+  });
+
+  // ---- completion ----
+
+  it('completes a Python ForeignKey string: `us` offers `users.id`, then the columns after the dot, keys first', async () => {
+    const text = readFileSync(client.path(MODELS), 'utf8');
+    client.open(MODELS, text);
+    await client.diagnosticsFor(MODELS, () => true, 1);
+    client.appendAfter(MODELS, 'seller_id = Column(Integer, ForeignKey(User.id))', '\n    extra_id = Column(Integer, ForeignKey("us');
+    const end = at(MODELS, 'ForeignKey("us', 'ForeignKey("us'.length);
+    const items = await completion(MODELS, end);
+    const users = items.find((i) => i.label === 'users.id');
+    assert.ok(users, `users.id among ${JSON.stringify(items.map((i) => i.label))}`);
+    assert.equal(users.detail, 'Integer · PK');
+    assert.deepEqual((users.textEdit as TextEdit).range, { start: { line: end.line, character: end.character - 2 }, end });
+    const table = items.find((i) => i.label === 'users');
+    assert.match(table?.detail ?? '', /table · app\/models\.py/);
+    client.change(MODELS, [{ range: { start: end, end }, newText: 'ers.' }]);
+    const columns = await completion(MODELS, { line: end.line, character: end.character + 4 });
+    const sorted = [...columns].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => `${i.label} ${i.detail}`);
+    assert.deepEqual(sorted, ['id Integer · PK', 'email String(255) · unique', 'nickname String(40)']);
+    client.close(MODELS);
+  });
+
+  it('completes Knex, Sequelize, TypeORM, Drizzle, Prisma and SQL argument positions', async () => {
+    // Like an editor, the list is filtered by what is typed of the part (the server sends every candidate).
+    const cases: Array<{ rel: string; line: string; after: string; expect: string[]; language: string }> = [
+      { rel: 'db/knex/20240101000000_comments.ts', line: "table.integer('order_id').references('orders.id');", after: "\n    table.integer('x').references('id').inTable('ord", expect: ['orders'], language: 'typescript' },
+      { rel: 'src/sequelize/task.ts', line: "ownerId: {", after: " type: DataTypes.INTEGER, references: { model: 'teams', key: '", expect: ['id', 'slug'], language: 'typescript' },
+      { rel: 'src/typeorm/entities.ts', line: '  team: Team;', after: "\n\n  @ManyToOne(() => Team)\n  @JoinColumn({ referencedColumnName: '", expect: ['id', 'slug'], language: 'typescript' },
+      { rel: 'src/drizzle/schema.ts', line: "userId: integer('user_id'),", after: "\n  other: integer('other').references(() => accounts.", expect: ['id', 'email'], language: 'typescript' },
+      { rel: 'prisma/schema.prisma', line: 'author   Author @relation(fields: [authorId], references: [id])', after: '\n  editor   Author @relation("editor", fields: [authorId], references: [', expect: ['id', 'email'], language: 'prisma' },
+      { rel: 'sql/schema.sql', line: 'author_id integer REFERENCES authors (id)', after: ',\n  x integer REFERENCES users (', expect: ['id', 'email', 'nickname'], language: 'sql' },
+    ];
+    for (const c of cases) {
+      client.open(c.rel, readFileSync(client.path(c.rel), 'utf8'), c.language);
+      client.appendAfter(c.rel, c.line, c.after);
+      const doc = client.doc(c.rel);
+      const offset = doc.getText().indexOf(c.after) + c.after.length;
+      const items = await completion(c.rel, doc.positionAt(offset));
+      const typed = /[\w]*$/.exec(c.after)![0];
+      const labels = items.filter((i) => (i.filterText ?? i.label).startsWith(typed)).sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => i.label);
+      assert.deepEqual(labels.slice(0, c.expect.length), c.expect, `${c.rel}: ${JSON.stringify(labels)}`);
+      client.close(c.rel);
+    }
+  });
+
+  // ---- code lens ----
+
+  it('puts "referenced by N foreign keys" above each table definition, with the references', async () => {
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: client.uri(MODELS) } })) as CodeLens[];
+    const byLine = lenses.map((l) => `${l.range.start.line + 1} ${l.command?.title}`);
+    assert.deepEqual(byLine, ['7 referenced by 7 foreign keys', '15 referenced by 1 foreign key']);
+    const users = lenses[0].command!;
+    assert.equal(users.command, 'fkguard.showReferences');
+    const [uri, position, locations] = users.arguments as [string, Position, Location[]];
+    assert.equal(uri, client.uri(MODELS));
+    assert.deepEqual(position, { line: 6, character: 6 });
+    assert.equal(locations.length, 7);
+  });
+
+  it('counts a foreign key typed in another file at once, and forgets one that goes', async () => {
+    const sql = 'sql/schema.sql';
+    const lensTitle = async () => {
+      const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: client.uri(MODELS) } })) as CodeLens[];
+      return lenses[0].command?.title;
+    };
+    assert.equal(await lensTitle(), 'referenced by 7 foreign keys');
+    client.open(sql, readFileSync(client.path(sql), 'utf8'), 'sql');
+    const version = client.appendAfter(sql, 'user_email varchar(255) REFERENCES users (email),', '\n  reviewer_id integer REFERENCES users (id),');
+    await client.diagnosticsFor(sql, () => true, version);
+    assert.equal(await lensTitle(), 'referenced by 8 foreign keys');
+    const doc = client.doc(sql);
+    const start = doc.positionAt(doc.getText().indexOf('REFERENCES users (id)'));
+    const gone = client.change(sql, [{ range: { start, end: { line: start.line, character: start.character + 'REFERENCES users (id)'.length } }, newText: '' }]);
+    await client.diagnosticsFor(sql, () => true, gone);
+    assert.equal(await lensTitle(), 'referenced by 7 foreign keys');
+    client.close(sql);
+  });
+
+  it('shows no code lens when `fkguard.codeLens.enabled` is off', async () => {
+    const off = await LspClient.start({ fixture: 'navigation', settings: { codeLens: { enabled: false } } });
+    try {
+      await off.ready();
+      const lenses = await off.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: off.uri(MODELS) } });
+      assert.deepEqual(lenses, []);
+    } finally {
+      await off.stop();
+    }
+  });
+
+  // ---- rename ----
+
+  const applyRename = (edit: WorkspaceEdit): Map<string, string> => {
+    const out = new Map<string, string>();
+    for (const change of edit.documentChanges as TextDocumentEdit[]) {
+      const rel = decodeURIComponent(change.textDocument.uri.slice(client.rootUri.length + 1));
+      out.set(rel, TextDocument.applyEdits(docOf(rel), change.edits as TextEdit[]));
+    }
+    return out;
+  };
+
+  it('refuses to rename what it cannot see completely, with the reason', async () => {
+    const prepare = (rel: string, p: Position) => client.connection.sendRequest('textDocument/prepareRename', { textDocument: { uri: client.uri(rel) }, position: p });
+    await assert.rejects(prepare('app/ledger.py', at('app/ledger.py', 'ledgers.id', 2)), /cannot rename this: `ledgers` may be the table of `Ledger`, named by `Named\.__tablename__`/);
+    await assert.rejects(prepare(MODELS, at(MODELS, 'User.id', 1)), /`User` is a class or variable of the code/);
+    const m1 = 'migrations/versions/0001_initial.py';
+    await assert.rejects(prepare(m1, at(m1, '"users",', 2)), /This is a migration: history made this name/);
+    // `comments` is made only by a Knex migration: its references are not renamed away from what history made.
+    const sql = 'sql/schema.sql';
+    await assert.rejects(
+      client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(sql) }, position: at(sql, 'comments (id)', 2), newName: 'remarks' }),
+      /`comments` is defined only by migrations, which are history/,
+    );
+    const ok = (await prepare(MODELS, at(MODELS, '"users"', 2))) as { range: Range; placeholder: string };
+    assert.deepEqual(ok, { range: rangeOf(MODELS, 'users'), placeholder: 'users' });
+  });
+
+  it('renames a table across Python, SQL and Sequelize, leaving Alembic and Knex migrations as history', async () => {
+    const edit = (await client.connection.sendRequest('textDocument/rename', {
+      textDocument: { uri: client.uri(MODELS) },
+      position: at(MODELS, '"users"', 2),
+      newName: 'app_users',
+    })) as WorkspaceEdit;
+    const files = applyRename(edit);
+    assert.deepEqual([...files.keys()].sort(), ['app/models.py', 'sql/schema.sql', 'src/sequelize/task.ts']);
+    assert.match(files.get('app/models.py')!, /__tablename__ = "app_users"/);
+    assert.match(files.get('app/models.py')!, /ForeignKey\("app_users\.id"\)/);
+    // `User.id` names the class, which keeps its name.
+    assert.match(files.get('app/models.py')!, /ForeignKey\(User\.id\)/);
+    assert.match(files.get('sql/schema.sql')!, /REFERENCES app_users \(email\)/);
+    assert.match(files.get('src/sequelize/task.ts')!, /model: 'app_users', key: 'id'/);
+    // The preview is asked for, and says which migrations were left as they are.
+    const note = Object.values(edit.changeAnnotations ?? {})[0];
+    assert.equal(note?.needsConfirmation, true);
+    assert.match(note?.label ?? '', /Rename `users` to `app_users` \(migrations not edited\)/);
+    assert.match(note?.description ?? '', /migrations\/versions\/0001_initial\.py:\d+/);
+    assert.match(note?.description ?? '', /db\/knex\/20240101000000_comments\.ts:6/);
+  });
+
+  it('renames a column from a SQL reference: the Python attribute that is its name, and the reference', async () => {
+    const sql = 'sql/schema.sql';
+    const edit = (await client.connection.sendRequest('textDocument/rename', {
+      textDocument: { uri: client.uri(sql) },
+      position: at(sql, 'users (email)', 8),
+      newName: 'email_address',
+    })) as WorkspaceEdit;
+    const files = applyRename(edit);
+    assert.deepEqual([...files.keys()].sort(), ['app/models.py', 'sql/schema.sql']);
+    assert.match(files.get('app/models.py')!, /\n {4}email_address = Column\(String\(255\), unique=True, nullable=False\)/);
+    assert.match(files.get(sql)!, /REFERENCES users \(email_address\)/);
+  });
+
+  it('renames tables defined in TypeScript: a Drizzle pgTable and a TypeORM @Entity, whose variables and classes stay', async () => {
+    const drizzle = 'src/drizzle/schema.ts';
+    const d = (await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(drizzle) }, position: at(drizzle, "pgTable('accounts'", 10), newName: 'customers' })) as WorkspaceEdit;
+    const files = applyRename(d);
+    assert.deepEqual([...files.keys()], [drizzle]);
+    assert.match(files.get(drizzle)!, /export const accounts = pgTable\('customers', \{/);
+    assert.match(files.get(drizzle)!, /references\(\(\) => accounts\.id\)/);
+    const typeorm = 'src/typeorm/entities.ts';
+    const t = (await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(typeorm) }, position: at(typeorm, "@Entity('teams')", 10), newName: 'squads' })) as WorkspaceEdit;
+    const renamed = applyRename(t).get(typeorm)!;
+    assert.match(renamed, /@Entity\('squads'\)\nexport class Team \{/);
+    assert.match(renamed, /@ManyToOne\(\(\) => Team\)/);
+    // A column renamed from its TypeORM property, which is its name: the `referencedColumnName` follows.
+    const c = (await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(typeorm) }, position: at(typeorm, 'slug: string', 1), newName: 'handle' })) as WorkspaceEdit;
+    const col = applyRename(c).get(typeorm)!;
+    assert.match(col, /\n {2}handle: string;/);
+    assert.match(col, /referencedColumnName: 'handle'/);
+  });
+
+  it('renames a Prisma-mapped table from a SQL reference: the @@map, not the model', async () => {
+    const sql = 'sql/schema.sql';
+    const edit = (await client.connection.sendRequest('textDocument/rename', {
+      textDocument: { uri: client.uri(sql) },
+      position: at(sql, 'authors (id)', 3),
+      newName: 'writers',
+    })) as WorkspaceEdit;
+    const files = applyRename(edit);
+    assert.match(files.get('prisma/schema.prisma')!, /@@map\("writers"\)/);
+    assert.match(files.get('prisma/schema.prisma')!, /model Author \{/);
+    assert.match(files.get('prisma/schema.prisma')!, /author {3}Author @relation/);
+    assert.match(files.get(sql)!, /REFERENCES writers \(id\)/);
+  });
+});
