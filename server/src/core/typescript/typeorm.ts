@@ -21,8 +21,79 @@ const RELATION_DECORATORS = new Set(['ManyToOne', 'OneToOne', 'ManyToMany', 'One
  * `@Entity` is a base whose columns its entities inherit.
  */
 export function readTypeorm(f: TsFile): void {
-  for (const cls of f.sf.getClasses()) readClass(f, cls);
+  const joins: PendingJoinTable[] = [];
+  for (const cls of f.sf.getClasses()) readClass(f, cls, joins);
+  // After every class: a join table's name needs the target entity's table, which may come later in the file.
+  for (const j of joins) addJoinTable(f, j);
   readHelpers(f);
+}
+
+/** A `@ManyToMany` with `@JoinTable` read on its owning side, whose join table is modelled once all classes are read. */
+interface PendingJoinTable {
+  owner: ClassFact;
+  relation: string;
+  target: string;
+  options: Map<string, Node>;
+  at: Node;
+}
+
+/**
+ * The join table TypeORM creates for `@ManyToMany` + `@JoinTable`, as a table of this file, so that other
+ * references to it resolve and the schema shows it. The default naming strategy names it
+ * snakeCase(ownerTable + '_' + property + '_' + targetTable) and its columns camelCase(table + '_' +
+ * referenced column), each of the referenced column's type; `@JoinTable({ name, joinColumn: { name },
+ * inverseJoinColumn: { name } })` overrides them. A name FK Guard cannot compute from this file (the target
+ * entity is in another file, or a side's primary key is inherited) leaves the join table unmodelled: a
+ * guessed name would make references to a table that may not exist look valid.
+ */
+function addJoinTable(f: TsFile, j: PendingJoinTable): void {
+  const target = f.facts.classes.find((c) => c.name === j.target && c.framework === 'typeorm');
+  const tableOf = (c: ClassFact | undefined) => (c && !c.abstract && c.tablename?.kind === 'literal' ? c.tablename.value : undefined);
+  const ownerTable = tableOf(j.owner);
+  const targetTable = tableOf(target);
+  const side = (cls: ClassFact | undefined, table: string | undefined, optionName: string) => {
+    const opts = f.props(j.options.get(optionName));
+    const named = f.literal(opts.get('name'));
+    const ref = f.literal(opts.get('referencedColumnName'))?.value;
+    const pks = cls?.columns.filter((c) => c.primaryKey) ?? [];
+    // `referencedColumnName` names a property; TypeORM uses that column's database name.
+    const referenced = ref !== undefined ? cls?.columns.find((c) => c.attr === ref || c.name === ref) : pks.length === 1 ? pks[0] : undefined;
+    const name = named?.value ?? (table && referenced ? typeormCamelCase(`${table}_${referenced.name}`) : undefined);
+    return { name, named, referenced };
+  };
+  const own = side(j.owner, ownerTable, 'joinColumn');
+  const inverse = side(target, targetTable, 'inverseJoinColumn');
+  const nameLit = f.literal(j.options.get('name'));
+  const table = nameLit?.value ?? (ownerTable && targetTable ? typeormSnakeCase(`${ownerTable}_${j.relation}_${targetTable}`) : undefined);
+  if (!table || !own.name || !inverse.name || own.name === inverse.name) return;
+  const at = f.span(j.at);
+  const column = (s: typeof own): ColumnFact => {
+    const type = s.referenced?.type ? { ...s.referenced.type } : undefined;
+    // The type is TypeORM's to write, from the referenced column: nothing in the source to rewrite.
+    if (type) {
+      delete type.span;
+      delete type.style;
+    }
+    return { name: s.name!, attr: s.name!, ...(type ? { type } : {}), primaryKey: true, unique: false, nullable: false, span: s.named?.span ?? at, hasForeignKey: true };
+  };
+  const schema = f.literal(j.options.get('schema'))?.value ?? j.owner.schema;
+  f.facts.classes.push({
+    // Not an identifier: no code can name the join table's class, only its table.
+    name: `${j.owner.name}#${j.relation}`,
+    framework: 'typeorm',
+    bases: [],
+    sqlmodelTable: false,
+    declaredTablename: false,
+    abstract: false,
+    tablename: { kind: 'literal', value: table },
+    ...(nameLit ? { tablenameSpan: nameLit.span } : {}),
+    ...(schema ? { schema } : {}),
+    columns: [column(own), column(inverse)],
+    constraints: [],
+    keys: [],
+    span: at,
+    nameSpan: at,
+  });
 }
 
 /**
@@ -143,7 +214,7 @@ function localFunction(f: TsFile, name: string): Node | undefined {
   return init;
 }
 
-function readClass(f: TsFile, cls: ClassDeclaration): void {
+function readClass(f: TsFile, cls: ClassDeclaration, joins: PendingJoinTable[]): void {
   const nameNode = cls.getNameNode();
   if (!nameNode) return;
   const classDecorators = decorators(f, cls);
@@ -189,7 +260,7 @@ function readClass(f: TsFile, cls: ClassDeclaration): void {
     if (schema) fact.schema = schema;
   }
   for (const { p, decos } of props) readColumn(f, p, decos, fact);
-  for (const { p, decos } of props) readRelation(f, p, decos, fact);
+  for (const { p, decos } of props) readRelation(f, p, decos, fact, joins);
   // `@Unique(['email'])`, `@Unique('uq_name', ['a', 'b'])` on the class.
   for (const d of cls.getDecorators()) {
     const imp = f.importOf(d.getName());
@@ -328,7 +399,7 @@ function columnType(
  * `@ManyToOne(() => User)` / `@OneToOne(...)` with `@JoinColumn({ name, referencedColumnName })` (the
  * foreign key is on this side), `@ManyToMany(...)` with `@JoinTable({ joinColumn, inverseJoinColumn })`.
  */
-function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decorations, cls: ClassFact): void {
+function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decorations, cls: ClassFact, pending: PendingJoinTable[]): void {
   const decos = decorations.typeorm;
   const kind = [...decos.keys()].find((k) => RELATION_DECORATORS.has(k));
   if (!kind || kind === 'OneToMany') return;
@@ -343,8 +414,9 @@ function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decoration
     const own = f.literal(f.props(opts.get('joinColumn')).get('referencedColumnName'));
     const inverse = f.literal(f.props(opts.get('inverseJoinColumn')).get('referencedColumnName'));
     // The join table's columns are made by TypeORM with the right types: only the names can be wrong. A side
-    // whose column is not named references that entity's primary key (the join table itself, named by the
-    // naming strategy from both tables' names, is not modelled: the target's table may be named elsewhere).
+    // whose column is not named references that entity's primary key. The join table itself is modelled
+    // when its names can be computed from this file (see `addJoinTable`).
+    if (!cls.abstract) pending.push({ owner: cls, relation, target: target.owner, options: opts, at: p.getNameNode() });
     const at = f.span(p.getNameNode());
     f.facts.references.push(attributeRef(cls.name, own, own?.contentSpan ?? at, {}));
     f.facts.references.push(attributeRef(target.owner, inverse, inverse?.contentSpan ?? target.span, {}));
