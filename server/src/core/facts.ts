@@ -1,5 +1,5 @@
 import { computeLineStarts } from './text';
-import { FileFacts, SourceLanguage } from './types';
+import { FileFacts, SourceLanguage, Span } from './types';
 
 /** A file's module path: `src/app/models.py` → `src.app.models`; `src/db/schema.ts` → `src.db.schema`. */
 export function moduleFromPath(file: string): string {
@@ -91,4 +91,24 @@ function shiftWithin(value: object, from: number, delta: number, seenSpans: Set<
     if (r > max) max = r;
   }
   return max;
+}
+
+/**
+ * Calls `visit` once for every span in `value` (any nesting of objects and arrays; an object with numeric
+ * `start` and `end` is a span and is not looked into). Readers that read SQL out of a string literal move the
+ * SQL reader's spans to where the literal stands in the file with it.
+ */
+export function forEachSpan(value: unknown, visit: (span: Span) => void, seen: Set<object> = new Set()): void {
+  if (!value || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) forEachSpan(v, visit, seen);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number') {
+    visit(o as unknown as Span);
+    return;
+  }
+  for (const v of Object.values(o)) forEachSpan(v, visit, seen);
 }

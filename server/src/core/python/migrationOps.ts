@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { forEachSpan } from '../facts';
 import { extractSql } from '../sql/extract';
 import { COLUMN_CALLS, typeOf } from './columnTypes';
 import { columnCall, coreTable } from './columns';
@@ -46,22 +47,6 @@ function bindArguments(call: CallInfo, params: readonly string[] | undefined): M
   if (params) call.positional.forEach((n, i) => i < params.length && out.set(params[i], n));
   for (const [k, v] of call.keywords) out.set(k, v);
   return out;
-}
-
-/** Applies `move` to every span in `value` (facts of SQL read out of a Python string), once each. */
-function moveSpans(value: unknown, move: (span: Span) => void, seen: Set<object>): void {
-  if (!value || typeof value !== 'object' || seen.has(value)) return;
-  seen.add(value);
-  if (Array.isArray(value)) {
-    for (const v of value) moveSpans(v, move, seen);
-    return;
-  }
-  const o = value as Record<string, unknown>;
-  if (typeof o.start === 'number' && typeof o.end === 'number') {
-    move(o as unknown as Span);
-    return;
-  }
-  for (const v of Object.values(o)) moveSpans(v, move, seen);
 }
 
 /**
@@ -307,7 +292,7 @@ function executedSql(x: PythonReader, call: CallInfo, ops: MigrationOp[]): void 
       sp.end = whole.end;
     }
   };
-  moveSpans([read.tables, read.references, read.migration?.ops], move, new Set());
+  forEachSpan([read.tables, read.references, read.migration?.ops], move);
   const tableBase = x.facts.tables.length;
   const opBase = ops.length;
   x.facts.tables.push(...read.tables);

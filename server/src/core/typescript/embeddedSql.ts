@@ -1,4 +1,5 @@
 import type { Node } from 'ts-morph';
+import { forEachSpan } from '../facts';
 import { extractSql } from '../sql/extract';
 import { splitStatements } from '../sql/split';
 import { FileFacts, MigrationOp, NameExpr, Span } from '../types';
@@ -384,29 +385,17 @@ function forgetHoles(read: FileFacts, c: Cooked): void {
   }
 }
 
-/** Moves every span of `read` (offsets in the literal's text) to where it is written in the file. */
-function mapSpans(value: unknown, c: Cooked, seen: Set<object>): void {
-  if (!value || typeof value !== 'object' || seen.has(value)) return;
-  seen.add(value);
-  if (Array.isArray(value)) {
-    for (const v of value) mapSpans(v, c, seen);
-    return;
-  }
-  const o = value as Record<string, unknown>;
-  if (typeof o.start === 'number' && typeof o.end === 'number') {
-    const s = o as unknown as Span;
-    const last = c.text.length - 1;
-    const start = s.start <= last ? c.from[s.start] : (c.to[last] ?? 0);
-    s.end = s.end > s.start ? c.to[Math.min(s.end - 1, last)] : start;
-    s.start = start;
-    return;
-  }
-  for (const v of Object.values(o)) mapSpans(v, c, seen);
+/** Moves a span of what the SQL reader read (offsets in the literal's text) to where it is written in the file. */
+function mapSpan(s: Span, c: Cooked): void {
+  const last = c.text.length - 1;
+  const start = s.start <= last ? c.from[s.start] : (c.to[last] ?? 0);
+  s.end = s.end > s.start ? c.to[Math.min(s.end - 1, last)] : start;
+  s.start = start;
 }
 
 /** Adds what the SQL reader found in one literal to the file's facts; in a migration, its operations too. */
 function merge(f: TsFile, read: FileFacts, cooked: Cooked, at: number, migration: boolean): void {
-  mapSpans([read.tables, read.references, read.migration?.ops, read.errors], cooked, new Set());
+  forEachSpan([read.tables, read.references, read.migration?.ops, read.errors], (s) => mapSpan(s, cooked));
   const tableBase = f.facts.tables.length;
   f.facts.tables.push(...read.tables);
   f.facts.errors.push(...read.errors);
