@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_CONFIG } from '../../server/src/core/config';
 import { defaultCacheDir } from '../../server/src/host/factsCache';
 import { scanWorkspace } from '../../server/src/host/scan';
 import { privateCacheHome } from '../reliability/env';
@@ -36,22 +37,89 @@ describe('the facts cache', () => {
     }
   });
 
-  it('ignores a cache that is corrupt, or written by other code, and never fails the scan', async () => {
+  it('ignores a cache that is corrupt, cut short, or written by other code, says why, and never fails the scan', async () => {
     const root = makeTree({ 'app/orders.py': ORDERS });
     try {
       await scanWorkspace({ roots: [root], cache: true });
-      const file = join(defaultCacheDir(root), 'facts-v2.json');
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { key: string; payload: string };
-      writeFileSync(file, JSON.stringify({ ...data, key: 'another build' }));
-      assert.equal((await scanWorkspace({ roots: [root], cache: true })).cachedFiles, 0);
-      // A payload changed after signing does not authenticate.
-      const signed = JSON.parse(readFileSync(file, 'utf8')) as { key: string; payload: string };
-      writeFileSync(file, JSON.stringify({ ...signed, payload: signed.payload.replace('"orders"', '"orderz"') }));
-      assert.equal((await scanWorkspace({ roots: [root], cache: true })).cachedFiles, 0);
-      writeFileSync(file, '{ not json');
-      const scan = await scanWorkspace({ roots: [root], cache: true });
-      assert.equal(scan.cachedFiles, 0);
-      assert.equal(describeFindings(scan).length, 1);
+      const file = join(defaultCacheDir(root), 'facts-v3.cache');
+      const good = readFileSync(file);
+      const [magic, header] = good.toString('latin1').split('\n', 2);
+      const body = good.subarray(magic.length + header.length + 2);
+      const withHeader = (h: object) => Buffer.concat([Buffer.from(`${magic}\n${JSON.stringify(h)}\n`), body]);
+      const cases: Array<[string, Buffer, RegExp]> = [
+        ['another build', withHeader({ ...JSON.parse(header), key: 'another build' }), /written by another version of FK Guard/],
+        // A body changed after signing does not authenticate.
+        ['a changed body', Buffer.from(good.toString('latin1').replace('"orders"', '"orderz"'), 'latin1'), /does not match its signature/],
+        ['cut short', good.subarray(0, Math.floor(good.length * 0.6)), /does not match its signature/],
+        ['cut in its header', good.subarray(0, magic.length + 10), /damaged or cut short/],
+        ['a wrong index length', withHeader({ ...JSON.parse(header), indexBytes: body.length + 1 }), /does not match its signature|damaged/],
+        ['not a cache at all', Buffer.from('{ not json'), /damaged or cut short/],
+      ];
+      for (const [what, bytes, why] of cases) {
+        writeFileSync(file, bytes);
+        const scan = await scanWorkspace({ roots: [root], cache: true });
+        assert.equal(scan.cachedFiles, 0, what);
+        assert.match(scan.cacheProblem ?? '', why, what);
+        assert.ok(scan.cacheProblem!.includes(file), `${what}: the message names the file`);
+        assert.equal(describeFindings(scan).length, 1, what);
+        // The scan wrote a good cache in its place: the next one uses it and has nothing to say.
+        const next = await scanWorkspace({ roots: [root], cache: true });
+        assert.equal(next.cachedFiles, 1, what);
+        assert.equal(next.cacheProblem, undefined, what);
+      }
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  it('answers a scan of the same facts with the conclusions stored by the last one, and only then', async () => {
+    const root = makeTree({ 'app/users.py': USERS, 'app/orders.py': ORDERS, 'app/util.py': 'x = 1\n' });
+    const conclude = async () => {
+      const scan = await scanWorkspace({ roots: [root], cache: true, oneShot: true, reuseConclusions: true });
+      const c = scan.conclusions();
+      return { scan, findings: c.findings.map((f) => `${f.file}:${f.range.start.line} ${f.rule} ${f.message}`), stats: c.stats };
+    };
+    try {
+      const first = await conclude();
+      assert.equal(first.findings.length, 1);
+      assert.ok(first.scan.engine.parsedFiles().length > 0, 'the first scan fills its engine');
+      const second = await conclude();
+      assert.deepEqual(second.findings, first.findings);
+      assert.deepEqual(second.stats, first.stats);
+      assert.deepEqual(second.scan.engine.parsedFiles(), [], 'stored conclusions: no facts loaded, no index built');
+      // An edit that leaves every file's facts as they were keeps the conclusions.
+      writeFileSync(join(root, 'app', 'util.py'), 'x = 2\n\n');
+      const third = await conclude();
+      assert.deepEqual(third.findings, first.findings);
+      assert.deepEqual(third.scan.engine.parsedFiles(), []);
+      // One that changes a file's facts does not: the table is renamed, and the finding goes.
+      writeFileSync(join(root, 'app', 'users.py'), USERS.replace('"users"', '"user"'));
+      const fourth = await conclude();
+      assert.deepEqual(fourth.findings, []);
+      assert.ok(fourth.scan.engine.parsedFiles().length > 0);
+      // A file that goes away changes them too (stats count the files).
+      rmSync(join(root, 'app', 'util.py'));
+      const fifth = await conclude();
+      assert.equal(fifth.stats.files, fourth.stats.files - 1);
+      // Another configuration, other conclusions.
+      const strict = await scanWorkspace({ roots: [root], cache: true, oneShot: true, reuseConclusions: true, config: { ...DEFAULT_CONFIG, exclude: ['app/users.py'] } });
+      assert.equal(strict.conclusions().findings.length, 1);
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  it('never takes conclusions that are not signed on this machine', async () => {
+    const root = makeTree({ 'app/users.py': USERS, 'app/orders.py': ORDERS });
+    try {
+      await scanWorkspace({ roots: [root], cache: true, oneShot: true, reuseConclusions: true }).then((s) => s.conclusions());
+      const file = join(defaultCacheDir(root), 'conclusions-v1.cache');
+      const forged = readFileSync(file, 'latin1').replace(/"findings":\[.*?\],"unchecked"/, '"findings":[],"unchecked"');
+      assert.notEqual(forged, readFileSync(file, 'latin1'));
+      writeFileSync(file, forged, 'latin1');
+      const scan = await scanWorkspace({ roots: [root], cache: true, oneShot: true, reuseConclusions: true });
+      assert.equal(scan.conclusions().findings.length, 1);
+      assert.ok(scan.engine.parsedFiles().length > 0, 'the forged conclusions were not used');
     } finally {
       removeTree(root);
     }

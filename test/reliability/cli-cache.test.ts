@@ -84,6 +84,21 @@ describe('reliability: the cache from the command line', () => {
     assert.match(r.stderr, /cache folder .*\/proc\/fkguard-no-such\/x/);
   });
 
+  it('says when it cannot use a cache file, and still reports what a scan without it does', () => {
+    writeFileSync(join(ws, 'app', 'orders.py'), ORDERS_BAD);
+    const first = cli(['scan', '--cache-dir', 'c']);
+    assert.equal(first.code, 1, show(first));
+    assert.doesNotMatch(first.stderr, /note:/, 'no cache yet is nothing to say');
+    const file = join(ws, 'c', 'facts-v3.cache');
+    writeFileSync(file, readFileSync(file).subarray(0, 40));
+    const r = cli(['scan', '--cache-dir', 'c']);
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stdout, /unknown-table/);
+    assert.match(r.stderr, /fkguard: note: the cache file .*facts-v3\.cache (is damaged or cut short|does not match its signature)/);
+    const again = cli(['scan', '--cache-dir', 'c', '--quiet']);
+    assert.doesNotMatch(again.stderr, /note:/);
+  });
+
   it('rejects --no-cache together with --cache-dir', () => {
     const r = cli(['scan', '--no-cache', '--cache-dir', 'c']);
     assert.equal(r.code, 2, show(r));

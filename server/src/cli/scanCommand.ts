@@ -39,12 +39,13 @@ export interface ScanCommandOptions {
 
 function toReport(io: CliIo, scan: ScanResult, opts: ScanCommandOptions): ScanReport {
   const texts = new Map(scan.files.map((f) => [f.id, f.text]));
+  const { findings, unchecked, stats } = scan.conclusions();
   return {
     root: scan.base,
     cwd: io.cwd,
-    findings: scan.engine.allFindings(),
-    unchecked: scan.engine.allUnchecked(),
-    stats: { ...scan.engine.stats(), ms: scan.ms },
+    findings,
+    unchecked,
+    stats: { ...stats, ms: scan.ms },
     version: opts.version,
     docsUrl: opts.docsUrl,
     textOf: (file) => texts.get(file),
@@ -84,7 +85,22 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
   // The scan whose fixes are written parses every file: no edit's text may come from a cache.
   const followSymlinks = opts.followSymlinks ?? true;
   const jobs = opts.jobs;
-  let scan = await scanWorkspace({ roots, config, retainText, cache, cacheMode: opts.fix ? 'fresh' : 'read-write', followSymlinks, oneShot: true, jobs });
+  // Without --fix nothing but the report reads the scan, so the conclusions of an earlier scan of the same facts
+  // may stand in for the engine's (see `ScanOptions.reuseConclusions`).
+  let scan = await scanWorkspace({
+    roots,
+    config,
+    retainText,
+    cache,
+    cacheMode: opts.fix ? 'fresh' : 'read-write',
+    followSymlinks,
+    oneShot: true,
+    jobs,
+    reuseConclusions: !opts.fix,
+  });
+  if (scan.cacheProblem && !opts.quiet) {
+    io.stderr(`fkguard: note: ${scan.cacheProblem}; it was not used: every file was parsed again, and the cache written anew.\n`);
+  }
   reportSkipped(io, scan.base, scan.skipped, opts.quiet);
 
   if (opts.fix) {

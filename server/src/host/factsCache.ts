@@ -2,27 +2,56 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import type { FileFacts } from '../core/types';
+import type { EngineStats } from '../core/engine';
+import type { FileFacts, Finding, UncheckedReference } from '../core/types';
 import { isFileFacts } from './factsShape';
 import { describeFsError } from './fsErrors';
 
-const CACHE_FILE = 'facts-v2.json';
+/**
+ * The facts of every file, behind a signed header (see `FactsCache`). Version 3 replaced one JSON document
+ * (parsed whole, twice, on every run) with an index and per-file slices, so a run reads only what it uses.
+ */
+const CACHE_FILE = 'facts-v3.cache';
+/** Earlier formats, deleted when a new cache is written so they do not linger in the folder. */
+const OLD_CACHE_FILES = ['facts-v2.json', 'facts-v1.json'];
+/** What the last complete scan concluded (findings, unchecked references, stats), and from which inputs. */
+const CONCLUSIONS_FILE = 'conclusions-v1.cache';
 const SECRET_FILE = 'secret';
+const FACTS_MAGIC = 'FKGUARD-FACTS 3';
+const CONCLUSIONS_MAGIC = 'FKGUARD-CONCLUSIONS 1';
 
 /**
- * What is on disk. `payload` is the JSON of the entries, kept as a string so the MAC is checked on exactly the
- * bytes that were signed; `mac` is an HMAC of `key` and `payload` under this machine's secret.
+ * The header line of a cache file, after its magic line. `mac` is an HMAC, under this machine's secret, of `key`
+ * and of every byte after the header line; `indexBytes` says where the index ends and the facts begin.
  */
-interface CacheFile {
+interface FactsHeader {
   key: string;
   mac: string;
-  payload: string;
+  indexBytes: number;
 }
 
-type Entries = Record<string, { hash: string; facts: FileFacts | null }>;
+/** Per file: content hash, digest of the facts' JSON (null: no facts), and the facts' byte range in the body. */
+type IndexEntry = [hash: string, digest: string | null, start: number, length: number];
 
-export function contentHash(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
+interface Entry {
+  hash: string;
+  /** A hash of `json`: equal digests, equal facts. Null when the file defines nothing FK Guard reads. */
+  digest: string | null;
+  /** The facts as parsed and checked, once asked for. */
+  facts?: FileFacts | null;
+  /** The facts' JSON, as bytes (read from the file, or written by `set`). Empty for null facts. */
+  json: Uint8Array;
+}
+
+/** What a scan concluded, as `fkguard scan` reports it. */
+export interface Conclusions {
+  findings: Finding[];
+  unchecked: UncheckedReference[];
+  stats: EngineStats;
+}
+
+export function contentHash(content: string | Uint8Array): string {
+  return createHash('sha1').update(content).digest('base64');
 }
 
 /**
@@ -110,109 +139,283 @@ export function machineSecret(env: NodeJS.ProcessEnv = process.env): Buffer | un
   return read();
 }
 
-function sign(secret: Buffer, key: string, payload: string): string {
-  return createHmac('sha256', secret).update(key).update('\0').update(payload).digest('base64');
+function sign(secret: Buffer, key: string, body: Uint8Array | readonly Uint8Array[]): string {
+  const mac = createHmac('sha256', secret).update(key).update('\0');
+  for (const part of Array.isArray(body) ? body : [body]) mac.update(part);
+  return mac.digest('base64');
 }
+
+function macMatches(secret: Buffer, key: string, body: Uint8Array, mac: unknown): boolean {
+  if (typeof mac !== 'string') return false;
+  const expected = Buffer.from(sign(secret, key, body));
+  const given = Buffer.from(mac);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * Splits a cache file into its header (the JSON line after the magic line) and its body. Undefined when the
+ * bytes do not start that way: another format, a truncated write, or garbage.
+ */
+function splitCacheFile(bytes: Buffer, magic: string): { header: Record<string, unknown>; body: Buffer } | undefined {
+  const prefix = `${magic}\n`;
+  if (bytes.length < prefix.length || bytes.toString('latin1', 0, prefix.length) !== prefix) return undefined;
+  const end = bytes.indexOf(0x0a, prefix.length);
+  if (end < 0) return undefined;
+  try {
+    const header = JSON.parse(bytes.toString('utf8', prefix.length, end)) as unknown;
+    if (!header || typeof header !== 'object' || Array.isArray(header)) return undefined;
+    return { header: header as Record<string, unknown>, body: bytes.subarray(end + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `parts` to `file` through a temporary file and a rename, so no reader ever sees half a file. */
+function writeAtomically(dir: string, name: string, parts: readonly Uint8Array[]): boolean {
+  const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    makeDirectory(dir);
+    writeFileSync(tmp, Buffer.concat(parts), { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, join(dir, name));
+    return true;
+  } catch {
+    // A full disk or a read-only folder: the next run parses again. Nothing half-written stays behind.
+    rmSync(tmp, { force: true });
+    return false;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * The facts of files from an earlier run, by file and content hash, so a scan of an unchanged file skips
  * parsing it. A cache can only ever cost or save time, never change a result, so:
  * - `key` names the code that computed the facts (the CLI passes a hash of its own bundle): a cache written by
  *   another build is ignored, so facts never outlive the extractor that made them;
- * - the file is signed with this machine's secret (`machineSecret`): a cache that was committed, copied or
- *   forged does not authenticate and is ignored whole;
+ * - the file is signed with this machine's secret (`machineSecret`): a cache that was committed, copied, forged,
+ *   damaged or cut short does not authenticate and is ignored whole;
  * - every entry is checked for shape before use (`isFileFacts`); a bad one is dropped and its file parsed again.
- * Every failure to read or write the cache is silent: it only ever costs speed.
+ * A cache file that exists but cannot be used says why in `problem`; failing to write one is silent: either
+ * only ever costs speed.
+ *
+ * On disk: a magic line, a header line (key, MAC, index length), then the index (JSON: per file its content
+ * hash, a digest of its facts and where its facts lie) and the facts of each file as JSON, back to back. A run
+ * parses the index only; the facts of a file are parsed when asked for, and written back as the same bytes.
+ * The digests let a scan know, without parsing any facts, that it sees exactly the facts an earlier scan saw
+ * (see `conclusionsKey`).
  */
 export class FactsCache {
   private dirty = false;
   hits = 0;
+  /**
+   * Why a cache file that was there could not be used, as a phrase naming it ("the cache file /x/facts-v3.cache
+   * was written by another version of FK Guard"); undefined when there was none or it was used.
+   */
+  problem: string | undefined;
 
   private constructor(
     private readonly dir: string,
     private readonly key: string,
     private readonly secret: Buffer | undefined,
-    private readonly entries: Entries,
+    private readonly entries: Map<string, Entry>,
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
   static open(dir: string, key: string, env: NodeJS.ProcessEnv = process.env): FactsCache {
     const secret = machineSecret(env);
-    const entries: Entries = Object.create(null) as Entries;
+    const entries = new Map<string, Entry>();
     const cache = new FactsCache(dir, key, secret, entries, env);
     if (!secret) return cache;
-    let raw: Partial<CacheFile>;
-    try {
-      raw = JSON.parse(readFileSync(join(dir, CACHE_FILE), 'utf8')) as Partial<CacheFile>;
-    } catch {
-      // No cache yet, or one that cannot be read: start empty.
+    const file = join(dir, CACHE_FILE);
+    const fail = (why: string) => {
+      cache.problem = `the cache file ${file} ${why}`;
       return cache;
-    }
-    if (!raw || raw.key !== key || typeof raw.payload !== 'string' || typeof raw.mac !== 'string') return cache;
-    const expected = Buffer.from(sign(secret, key, raw.payload));
-    const given = Buffer.from(raw.mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return cache;
-    let files: unknown;
+    };
+    let bytes: Buffer;
     try {
-      files = JSON.parse(raw.payload);
-    } catch {
-      return cache;
+      bytes = readFileSync(file);
+    } catch (err) {
+      // No cache yet is the normal first run; anything else is worth a word.
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? cache : fail(`could not be read (${describeFsError(err, 'read')})`);
     }
-    if (!files || typeof files !== 'object' || Array.isArray(files)) return cache;
-    for (const [id, e] of Object.entries(files as Record<string, unknown>)) {
-      const entry = e as { hash?: unknown; facts?: unknown } | null;
+    const split = splitCacheFile(bytes, FACTS_MAGIC);
+    if (!split) {
+      return fail('is damaged or cut short');
+    }
+    const header = split.header as Partial<FactsHeader>;
+    if (header.key !== key) {
+      return fail('was written by another version of FK Guard');
+    }
+    if (!macMatches(secret, key, split.body, header.mac)) {
+      return fail('does not match its signature (damaged, cut short, or not written on this machine)');
+    }
+    const indexBytes = header.indexBytes;
+    let index: unknown;
+    try {
+      if (typeof indexBytes !== 'number' || !Number.isInteger(indexBytes) || indexBytes < 0 || indexBytes > split.body.length) throw new Error('index length');
+      index = JSON.parse(split.body.toString('utf8', 0, indexBytes));
+    } catch {
+      return fail('is damaged (its index cannot be read)');
+    }
+    if (!index || typeof index !== 'object' || Array.isArray(index)) {
+      return fail('is damaged (its index cannot be read)');
+    }
+    const facts = split.body.subarray(indexBytes);
+    for (const [id, e] of Object.entries(index as Record<string, unknown>)) {
       const valid =
-        entry !== null &&
-        typeof entry === 'object' &&
-        typeof entry.hash === 'string' &&
-        (entry.facts === null || isFileFacts(entry.facts, id));
-      if (valid) entries[id] = entry as Entries[string];
-      // A dropped entry is written out again once its file is parsed.
-      else cache.dirty = true;
+        Array.isArray(e) &&
+        e.length === 4 &&
+        typeof e[0] === 'string' &&
+        (e[1] === null || typeof e[1] === 'string') &&
+        Number.isInteger(e[2]) &&
+        Number.isInteger(e[3]) &&
+        e[2] >= 0 &&
+        e[3] >= 0 &&
+        e[2] + e[3] <= facts.length &&
+        (e[1] === null) === (e[3] === 0);
+      if (!valid) {
+        // A dropped entry is written out again once its file is parsed.
+        cache.dirty = true;
+        continue;
+      }
+      const [hash, digest, start, length] = e as IndexEntry;
+      entries.set(id, { hash, digest, json: facts.subarray(start, start + length), ...(digest === null ? { facts: null } : {}) });
     }
     return cache;
   }
 
+  /**
+   * Whether the cache holds facts for this content of `file` (a hit is counted), without parsing them; the
+   * facts themselves come from `get`.
+   */
+  has(file: string, hash: string): boolean {
+    const e = this.entries.get(file);
+    if (!e || e.hash !== hash) return false;
+    this.hits++;
+    return true;
+  }
+
+  /** Whether the entry of `file` holds facts (rather than "defines nothing FK Guard reads"). */
+  definesSomething(file: string): boolean {
+    return (this.entries.get(file)?.digest ?? null) !== null;
+  }
+
   /** The cached facts (`null`: the file defines nothing FK Guard reads), or undefined on a miss. */
   get(file: string, hash: string): FileFacts | null | undefined {
-    const e = this.entries[file];
-    if (!e || e.hash !== hash) return undefined;
-    this.hits++;
-    return e.facts;
+    if (!this.has(file, hash)) return undefined;
+    const facts = this.factsOf(file);
+    if (facts === undefined) this.hits--;
+    return facts;
+  }
+
+  /**
+   * The facts of an entry `has` found, parsed and checked now; undefined (and the entry dropped, so the file's
+   * fresh facts are written) when they are not the shape the engine needs.
+   */
+  factsOf(file: string): FileFacts | null | undefined {
+    const e = this.entries.get(file);
+    if (!e) return undefined;
+    if (e.facts !== undefined) return e.facts;
+    let facts: unknown;
+    try {
+      facts = JSON.parse(Buffer.from(e.json.buffer, e.json.byteOffset, e.json.byteLength).toString('utf8'));
+    } catch {
+      facts = undefined;
+    }
+    if (!isFileFacts(facts, file)) {
+      this.entries.delete(file);
+      this.dirty = true;
+      return undefined;
+    }
+    e.facts = facts;
+    return facts;
   }
 
   set(file: string, hash: string, facts: FileFacts | undefined): void {
-    const e = this.entries[file];
-    if (e && e.hash === hash && (e.facts ?? undefined) === facts) return;
-    this.entries[file] = { hash, facts: facts ?? null };
+    const e = this.entries.get(file);
+    if (e && e.hash === hash && e.facts !== undefined && (e.facts ?? undefined) === facts) return;
+    const json = facts ? Buffer.from(JSON.stringify(facts)) : EMPTY;
+    const digest = facts ? contentHash(json) : null;
+    if (e && e.hash === hash && e.digest === digest) {
+      // The same facts, parsed again (a scan that does not read the cache): nothing to write.
+      e.facts = facts ?? null;
+      return;
+    }
+    this.entries.set(file, { hash, digest, facts: facts ?? null, json });
     this.dirty = true;
   }
 
   /** Forgets files that are no longer in the workspace, so the cache does not grow forever. */
   retain(files: ReadonlySet<string>): void {
-    for (const f of Object.keys(this.entries)) {
+    for (const f of this.entries.keys()) {
       if (!files.has(f)) {
-        delete this.entries[f];
+        this.entries.delete(f);
         this.dirty = true;
       }
     }
   }
 
+  /**
+   * A name for everything a scan's conclusions follow from: this code, the configuration, and each file with
+   * the digest of its facts. Equal keys, equal findings: the engine sees nothing else. A file edited in a way
+   * that leaves its facts alone (most edits outside model files) keeps the key. Undefined when a file has no
+   * entry (it was not read, or its facts could not be stored).
+   */
+  conclusionsKey(files: readonly string[], config: unknown): string | undefined {
+    const hash = createHash('sha256').update(this.key).update('\0').update(JSON.stringify(config)).update('\0');
+    for (const f of [...files].sort()) {
+      const e = this.entries.get(f);
+      if (!e) return undefined;
+      hash.update(f).update('\0').update(e.digest ?? '-').update('\0');
+    }
+    return hash.digest('base64');
+  }
+
+  /** The conclusions an earlier scan stored under `key` (see `conclusionsKey`), checked and signed; else undefined. */
+  readConclusions(key: string): Conclusions | undefined {
+    if (!this.secret) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(this.dir, CONCLUSIONS_FILE));
+    } catch {
+      return undefined;
+    }
+    const split = splitCacheFile(bytes, CONCLUSIONS_MAGIC);
+    // Another workspace state's conclusions are the usual miss: the body is not even read then.
+    if (!split || split.header.key !== key || !macMatches(this.secret, key, split.body, split.header.mac)) return undefined;
+    try {
+      const c = JSON.parse(split.body.toString('utf8')) as Partial<Conclusions>;
+      if (!c || !Array.isArray(c.findings) || !Array.isArray(c.unchecked) || !c.stats || typeof c.stats !== 'object') return undefined;
+      return c as Conclusions;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores what a scan concluded under `key`, replacing what an earlier scan stored. */
+  saveConclusions(key: string, conclusions: Conclusions): void {
+    if (!this.secret) return;
+    const body = Buffer.from(JSON.stringify(conclusions));
+    const header = Buffer.from(`${CONCLUSIONS_MAGIC}\n${JSON.stringify({ key, mac: sign(this.secret, key, body) })}\n`);
+    if (writeAtomically(this.dir, CONCLUSIONS_FILE, [header, body])) this.ignoreInGit();
+  }
+
   save(): void {
     if (!this.dirty || !this.secret) return;
-    const tmp = join(this.dir, `.${CACHE_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    try {
-      makeDirectory(this.dir);
-      const payload = JSON.stringify(this.entries);
-      const file: CacheFile = { key: this.key, mac: sign(this.secret, this.key, payload), payload };
-      writeFileSync(tmp, JSON.stringify(file), { mode: 0o600, flag: 'wx' });
-      renameSync(tmp, join(this.dir, CACHE_FILE));
-      this.dirty = false;
-    } catch {
-      // A full disk or a read-only folder: the next run parses again. Nothing half-written stays behind.
-      rmSync(tmp, { force: true });
-      return;
+    const index: Record<string, IndexEntry> = Object.create(null) as Record<string, IndexEntry>;
+    const parts: Uint8Array[] = [];
+    let at = 0;
+    for (const [id, e] of this.entries) {
+      index[id] = [e.hash, e.digest, at, e.json.length];
+      parts.push(e.json);
+      at += e.json.length;
     }
+    const indexJson = Buffer.from(JSON.stringify(index));
+    const body = [indexJson, ...parts];
+    const header = Buffer.from(`${FACTS_MAGIC}\n${JSON.stringify({ key: this.key, mac: sign(this.secret, this.key, body), indexBytes: indexJson.length })}\n`);
+    if (!writeAtomically(this.dir, CACHE_FILE, [header, ...body])) return;
+    this.dirty = false;
+    for (const old of OLD_CACHE_FILES) rmSync(join(this.dir, old), { force: true });
     this.ignoreInGit();
   }
 

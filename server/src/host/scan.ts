@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
 import type { FileFacts } from '../core/types';
 import { Engine } from '../core/engine';
 import { loadConfig } from './configFile';
-import { codeKey, contentHash, defaultCacheDir, FactsCache } from './factsCache';
+import { codeKey, Conclusions, contentHash, defaultCacheDir, FactsCache } from './factsCache';
 import { FactsPool } from './factsPool';
 import { createEngine, createLazyEngine } from './python';
 import {
@@ -67,6 +67,13 @@ export interface ScanOptions {
   oneShot?: boolean;
   /** Threads that may parse at once (see `FkGuardConfig.jobs`, which applies when this is unset). */
   jobs?: number;
+  /**
+   * With `oneShot` and a cache: the caller reads what the scan concluded through `ScanResult.conclusions()` only,
+   * never through the engine. When every file's facts are those an earlier scan concluded from (see
+   * `FactsCache.conclusionsKey`), its stored conclusions are the answer and the engine is left EMPTY: no facts
+   * are parsed from the cache, no index is built, no rule runs. `fkguard scan` (without `--fix`) reads this way.
+   */
+  reuseConclusions?: boolean;
 }
 
 export interface ScannedFile {
@@ -99,6 +106,13 @@ export interface ScanResult {
   cancelled: boolean;
   /** Files whose facts came from the cache, unparsed. */
   cachedFiles: number;
+  /** Why a cache file that was there went unused (another build's, damaged, cut short); undefined otherwise. */
+  cacheProblem?: string;
+  /**
+   * The findings, the unchecked references and the stats: stored ones when `reuseConclusions` found them,
+   * else computed from the engine now (and stored with the cache, for the next scan of the same facts).
+   */
+  conclusions(): Conclusions;
 }
 
 /**
@@ -196,6 +210,10 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   let poolTried = false;
   const inFlight: Array<Promise<void>> = [];
 
+  // With `reuseConclusions`, facts found in the cache are loaded only once it is known that the stored
+  // conclusions do not apply (see the end of the scan).
+  const deferHits = cold && cache !== undefined && readCache && options.reuseConclusions === true;
+  const deferred: ScannedFile[] = [];
   const retain = (entry: ScannedFile, text: string, hash: string) => {
     if (options.retainText && target.getFacts(entry.id) !== undefined) entry.text = text;
     cache?.set(entry.id, hash, target.getFacts(entry.id));
@@ -243,9 +261,13 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
         const entry: ScannedFile = { id: f.id, absPath: f.absPath, bom: read.bom };
         files.push(entry);
         const text = read.text;
-        const hash = cache ? contentHash(text) : '';
-        const cached = readCache ? cache?.get(f.id, hash) : undefined;
-        if (cached !== undefined) {
+        // The bytes, not the text: the same answer (the text is made from them) without encoding it again.
+        const hash = cache ? contentHash(read.bytes) : '';
+        const cached = readCache && !deferHits ? cache?.get(f.id, hash) : undefined;
+        if (deferHits && cache!.has(f.id, hash)) {
+          deferred.push(entry);
+          if (options.retainText && cache!.definesSomething(f.id)) entry.text = text;
+        } else if (cached !== undefined) {
           accept(f.id, cached ?? undefined);
           retain(entry, text, hash);
         } else if (!target.isPythonFile(f.id)) {
@@ -298,6 +320,36 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   } finally {
     await pool?.close();
   }
+  let stored: Conclusions | undefined;
+  if (deferHits && !cancelled) {
+    const key = cache!.conclusionsKey(files.map((f) => f.id), config);
+    stored = key === undefined ? undefined : cache!.readConclusions(key);
+  }
+  if (!stored) {
+    for (const entry of deferred) {
+      const facts = cache!.factsOf(entry.id);
+      if (facts !== undefined) {
+        target.loadFacts(entry.id, facts ?? undefined);
+        continue;
+      }
+      // An entry the cache had to drop (see `FactsCache.factsOf`): the file is read and parsed again.
+      const read = await readSourceFile(entry.absPath, maxBytes, fs);
+      if ('skipped' in read) {
+        skipped.push({ file: entry.id, reason: read.skipped });
+        files.splice(files.indexOf(entry), 1);
+        continue;
+      }
+      const hash = contentHash(read.bytes);
+      entry.text = undefined;
+      if (target.isPythonFile(entry.id) && target.accepts(entry.id, read.text)) {
+        await parseHere(entry, read.text, hash);
+        continue;
+      }
+      if (target.isPythonFile(entry.id)) target.loadFacts(entry.id, target.constantsOnly(entry.id, read.text));
+      else target.loadFile(entry.id, read.text);
+      retain(entry, read.text, hash);
+    }
+  }
   options.onProgress?.({ phase: 'read', done, total });
 
   if (!cancelled) {
@@ -319,5 +371,18 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     ms: Math.round(performance.now() - started),
     cancelled,
     cachedFiles: cache?.hits ?? 0,
+    ...(cache?.problem ? { cacheProblem: cache.problem } : {}),
+    conclusions: () => {
+      if (stored) return stored;
+      const computed: Conclusions = { findings: target.allFindings(), unchecked: target.allUnchecked(), stats: target.stats() };
+      // Only a cold engine's conclusions follow from the facts alone (an editor's engine keeps what it parsed of
+      // a broken file earlier, see `Engine.updateFile`).
+      if (cold && cache && !cancelled) {
+        const key = cache.conclusionsKey(files.map((f) => f.id), config);
+        if (key !== undefined) cache.saveConclusions(key, computed);
+      }
+      stored = computed;
+      return computed;
+    },
   };
 }

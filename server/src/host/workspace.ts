@@ -2,6 +2,7 @@
 // find files. The CLI and the language server both use it, so an editor and CI see the same set of files.
 
 import { PYTHON_EXTENSIONS } from '../core/python/dialect';
+import { isUtf8 } from 'node:buffer';
 import { Dirent, lstatSync, readdirSync, readFileSync, realpathSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { Ignore } from 'ignore';
@@ -267,11 +268,11 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
   let cancelled = false;
   const report = () => options.onProgress?.({ phase: 'walk', folders, files: files.size });
 
-  const addFile = (abs: string, real: string) => {
+  // `id`: the file's id when the caller knows it (the walk builds it from its folder's), else made from `abs`.
+  const addFile = (abs: string, real: string, id = toFileId(base, abs)) => {
     // Two paths to one file (a symlink beside its target) would define every table twice.
     if (seenFiles.has(real)) return;
     seenFiles.add(real);
-    const id = toFileId(base, abs);
     files.set(id, { id, absPath: abs });
   };
 
@@ -315,12 +316,17 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
       if (layer) layers = [...layers, layer];
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Paths are joined by hand: `path.join` normalises every one of them, and an entry name holds no separator.
+    // (A folder path ends with a separator only when it is a file-system root.)
+    const dirPrefix = dirAbs.endsWith(path.sep) ? dirAbs : dirAbs + path.sep;
+    const realPrefix = dirReal.endsWith(path.sep) ? dirReal : dirReal + path.sep;
     for (const entry of entries) {
-      const abs = path.join(dirAbs, entry.name);
+      const abs = dirPrefix + entry.name;
+      // The same as `toFileId(base, abs)`, built from the folder's id.
       const rel = relOf(entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
-      let real = path.join(dirReal, entry.name);
+      let real = realPrefix + entry.name;
       if (entry.isSymbolicLink()) {
         const listed = hasExtension(entry.name, extensions) || !path.extname(entry.name);
         if (!followSymlinks) {
@@ -363,7 +369,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
         if (useGitignore && isGitIgnored(layers, rel, false)) continue;
         if (isExcluded(rel, false)) continue;
         if (include && !include(rel)) continue;
-        addFile(abs, real);
+        addFile(abs, real, rel);
       }
     }
   };
@@ -489,7 +495,8 @@ async function exists(fs: WalkFs, p: string): Promise<boolean> {
   }
 }
 
-export type ReadResult = { text: string; bom: boolean } | { skipped: string };
+/** `bytes`: the file as read, BOM included (the facts cache hashes them rather than the text). */
+export type ReadResult = { text: string; bom: boolean; bytes: Uint8Array } | { skipped: string };
 
 const BINARY_SNIFF_BYTES = 8 * 1024;
 
@@ -520,15 +527,11 @@ export async function readSourceFile(absPath: string, maxBytes: number, fs: Walk
   const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
   if (sniff.includes(0)) return { skipped: 'binary file (contains NUL bytes)' };
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  let text: string;
-  try {
-    // `ignoreBOM: true` keeps the mark in the text so we can tell it was there and strip it ourselves.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return { skipped: 'not valid UTF-8' };
-  }
-  if (bom) text = text.slice(1);
-  return { text, bom };
+  // One validating pass and one decoding pass in native code: a fatal TextDecoder cost four times as much on
+  // the 25 MB of a 1,650-file workspace. The mark, which `toString` keeps, is stripped here.
+  if (!isUtf8(bytes)) return { skipped: 'not valid UTF-8' };
+  const text = bytes.toString('utf8', bom ? 3 : 0);
+  return { text, bom, bytes };
 }
 
 export function formatBytes(n: number): string {

@@ -1,22 +1,36 @@
-import {
-  parse,
-  type AlterTableStatement,
-  type CreateColumnDef,
-  type CreateIndexStatement,
-  type CreateTableStatement,
-  type DataTypeDef,
-  type DropStatement,
-  type Name,
-  type NodeLocation,
-  type QName,
-  type Statement,
-  type TableReference,
+import type {
+  AlterTableStatement,
+  CreateColumnDef,
+  CreateIndexStatement,
+  CreateTableStatement,
+  DataTypeDef,
+  DropStatement,
+  Name,
+  NodeLocation,
+  QName,
+  Statement,
+  TableReference,
 } from 'pgsql-ast-parser';
 import { emptyFacts } from '../facts';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, Span, TypeFact } from '../types';
 import { blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN } from './normalize';
 import { splitStatements, SqlStatement } from './split';
 import { sqlTypeOf } from './types';
+
+declare const require: (id: string) => unknown;
+let pgsql: typeof import('pgsql-ast-parser') | undefined;
+
+/**
+ * pgsql-ast-parser compiles its grammar when it loads: a third of the CLI's start-up. It loads on the first
+ * statement that may define a table (see `SqlExtractor.parse`), so a scan with no DDL to read never pays.
+ */
+function parse(text: string, options: { locationTracking: boolean }): Statement[] {
+  pgsql ??= require('pgsql-ast-parser') as typeof import('pgsql-ast-parser');
+  return pgsql.parse(text, options);
+}
+
+/** The first word of every statement the extractor reads (`CREATE`, `ALTER`, `DROP`), after blanks. */
+const DDL_LEAD = /^\s*(?:create|alter|drop)\b/i;
 
 /**
  * A file in a migrations folder (`migrations/0002_posts.sql`, Prisma's `migrations/2024_init/migration.sql`)
@@ -158,6 +172,11 @@ class SqlExtractor {
     // A statement PostgreSQL's grammar refuses is read again as SQLite or MySQL DDL, then with placeholders.
     const plain = blankComments(s.text);
     const foreign = foreignDialect(plain);
+    // Only a `CREATE`, `ALTER` or `DROP` can parse to a statement `statement` reads; anything else parsed to
+    // nothing used, or failed and was skipped without a word unless `isSchemaStatement` (the test below) holds.
+    // Skipping it before the parser gives the same facts without its cost (an `INSERT` of a data migration can
+    // take longer to parse than all the DDL of the file).
+    if (!DDL_LEAD.test(plain) && !DDL_LEAD.test(foreign) && !isSchemaStatement(s.text)) return undefined;
     let first: unknown;
     for (const text of foreign === plain ? [plain] : [plain, foreign]) {
       this.inserted = [];
