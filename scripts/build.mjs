@@ -12,10 +12,30 @@ const require = createRequire(join(root, 'package.json'));
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
+/**
+ * Rewrites `await import("fs/promises")`-like imports of Node's built-in modules in web-tree-sitter into calls of the
+ * bundle's own `require`, saved by the banner as `__nodeRequire` before web-tree-sitter's code declares a `require`
+ * of its own (so esbuild's `supported: { 'dynamic-import': false }`, which writes `require(...)`, would call that).
+ */
+const requireNodeImports = {
+  name: 'require-node-imports',
+  setup(b) {
+    b.onLoad({ filter: /web-tree-sitter[\\/].*\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const rewritten = text.replace(/\bimport\((["'])((?:node:)?[a-z_/]+)\1\)/g, (_, q, id) => `Promise.resolve(__nodeRequire(${q}${id}${q}))`);
+      return { contents: rewritten, loader: 'js' };
+    });
+  },
+};
+
 // ts-morph (with the TypeScript compiler, ~10 MB) is a bundle of its own that the others require only when
 // a TypeScript ORM file turns up (see server/src/host/dialects.ts), so starting the server never reads it.
 const entries = [
-  { in: 'server/src/cli/main.ts', out: 'cli.js', external: ['ts-morph'] },
+  // dist/cli.js runs dist/cli-main.js (the CLI) through a V8 code cache (see server/src/cli/launch.ts).
+  // web-tree-sitter's `import()` of Node's own modules becomes a `require` (see `requireNodeImports`): the launcher
+  // compiles this bundle with `vm.Script`, where Node 20 refuses a dynamic import.
+  { in: 'server/src/cli/main.ts', out: 'cli-main.js', external: ['ts-morph'], plugins: [requireNodeImports] },
+  { in: 'server/src/cli/launch.ts', out: 'cli.js' },
   { in: 'server/src/host/factsWorker.ts', out: 'facts-worker.js', external: ['ts-morph'] },
   { in: 'server/src/lsp/main.ts', out: 'server.js', external: ['ts-morph'] },
   { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
@@ -53,13 +73,14 @@ await Promise.all(
       sourcemap: e.sourcemap ?? true,
       minify: e.minify ?? false,
       external: e.external ?? [],
+      plugins: e.plugins ?? [],
       // web-tree-sitter is an ES module that finds itself through `import.meta.url`, which a CommonJS bundle
       // lacks (esbuild leaves it undefined and Parser.init fails); give it this bundle's own URL.
       ...(e.platform === 'browser'
         ? {}
         : {
             define: { 'import.meta.url': '__bundleUrl', __FKGUARD_CODE_KEY__: JSON.stringify(codeKey) },
-            banner: { js: "const __bundleUrl = require('url').pathToFileURL(__filename).href;" },
+            banner: { js: "const __bundleUrl = require('url').pathToFileURL(__filename).href;\nconst __nodeRequire = require;" },
           }),
       logLevel: 'warning',
     }),
