@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../server/src/core/config';
 import { defaultCacheDir } from '../../server/src/host/factsCache';
 import { scanWorkspace } from '../../server/src/host/scan';
+import { realFs, WalkFs } from '../../server/src/host/workspace';
 import { privateCacheHome } from '../reliability/env';
 import { makeTree, removeTree } from './tmp';
 
@@ -120,6 +121,61 @@ describe('the facts cache', () => {
       const scan = await scanWorkspace({ roots: [root], cache: true, oneShot: true, reuseConclusions: true });
       assert.equal(scan.conclusions().findings.length, 1);
       assert.ok(scan.engine.parsedFiles().length > 0, 'the forged conclusions were not used');
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  it('takes a file whose stamp has not changed from the cache without reading it, and any changed file from disk', async () => {
+    const root = makeTree({ 'app/users.py': USERS, 'app/orders.py': ORDERS, 'app/util.py': 'x = 1\n' });
+    const reads: string[] = [];
+    // Files made a moment ago are too new for their stamps to be trusted (see STAMP_MARGIN_MS): this file
+    // system shows every file as changed a minute earlier than it was, as if the test had waited.
+    const aged: WalkFs = {
+      ...realFs,
+      stat: (file) => {
+        const st = statSync(file);
+        st.mtimeMs -= 60_000;
+        st.ctimeMs -= 60_000;
+        return st;
+      },
+      readFile: (file) => {
+        if (file.endsWith('.py')) reads.push(relative(root, file));
+        return readFileSync(file);
+      },
+    };
+    const scan = async (fs: WalkFs = aged, retainText = false) => {
+      reads.length = 0;
+      return scanWorkspace({ roots: [root], cache: true, fs, retainText });
+    };
+    try {
+      const first = await scan();
+      assert.equal(reads.length, 3);
+      const second = await scan();
+      assert.deepEqual(reads, [], 'nothing read');
+      assert.equal(second.cachedFiles, 3);
+      assert.deepEqual(describeFindings(second), describeFindings(first));
+      // Text wanted (a report showing fixes): the files that define something are read, the others not.
+      const withText = await scan(aged, true);
+      assert.deepEqual(reads.sort(), ['app/orders.py', 'app/users.py']);
+      assert.ok(withText.files.find((f) => f.id === 'app/orders.py')?.text);
+      // A changed file gets another stamp, and is read; so is one written with the same size and its old
+      // modification time put back (its status-change time still moves).
+      const users = join(root, 'app', 'users.py');
+      const before = statSync(users);
+      writeFileSync(users, USERS.replace('"users"', '"userz"'));
+      utimesSync(users, before.atime, before.mtime);
+      assert.equal(statSync(users).size, before.size);
+      const third = await scan();
+      assert.deepEqual(reads, ['app/users.py']);
+      assert.deepEqual(describeFindings(third).map((f) => f.split(' ')[1]), ['unknown-table']);
+      assert.match(describeFindings(third)[0], /userz/);
+      // Files changed within the last seconds are read every time (their stamps are not kept).
+      await scan(realFs);
+      reads.length = 0;
+      const fresh = await scanWorkspace({ roots: [root], cache: true, fs: { ...aged, stat: (f) => statSync(f) } });
+      assert.deepEqual(reads.sort(), ['app/orders.py', 'app/users.py', 'app/util.py']);
+      assert.equal(fresh.cachedFiles, 3, 'read, and found in the cache by content');
     } finally {
       removeTree(root);
     }

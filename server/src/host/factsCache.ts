@@ -30,8 +30,46 @@ interface FactsHeader {
   indexBytes: number;
 }
 
-/** Per file: content hash, digest of the facts' JSON (null: no facts), and the facts' byte range in the body. */
-type IndexEntry = [hash: string, digest: string | null, start: number, length: number];
+/**
+ * Per file: content hash, digest of the facts' JSON (null: no facts), the facts' byte range in the body, and
+ * what `FileNote` holds (its stamp, or null when the file was too new to trust one; a skip reason or null; 1 for a
+ * byte-order mark, else 0).
+ */
+type IndexEntry = [hash: string, digest: string | null, start: number, length: number, stamp: string | null, skip: string | null, bom: 0 | 1];
+
+/**
+ * What a scan knows of a file besides its facts, so that a later scan can take the file as unchanged from its
+ * stamp alone, without reading it.
+ */
+export interface FileNote {
+  /** `fileStamp` of the file when it was read; absent when it was too recent to be trusted later. */
+  stamp?: string;
+  /** Why the scan leaves the file out (see `Engine.skipReason`), for a scan that does not read it. */
+  skip?: string;
+  bom: boolean;
+}
+
+/**
+ * A file's stamp: size, modification and status-change times, inode and device. A file written to gets a new
+ * modification time and a new status-change time; the latter cannot be set back by any tool (`touch -d`,
+ * `cp -p`, `rsync -a`, `tar x` set only the former), and a file replaced by another gets another inode.
+ */
+export function fileStamp(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number; dev: number }): string {
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}:${st.dev}`;
+}
+
+/**
+ * How old a file's last change must be, when it is read, for its stamp to be trusted later. A file system that
+ * keeps times to the second (ext3, HFS+; FAT: two seconds) gives a file written twice within the same second
+ * the same times, so a stamp taken within that second could miss the second write (git's "racily clean"
+ * entries); a change older than this margin cannot be followed by one with the same times.
+ */
+export const STAMP_MARGIN_MS = 3000;
+
+/** The stamp to keep for a file stat-ed at `now` (before it was read), or undefined if it is too recent. */
+export function trustedStamp(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number; dev: number }, now: number): string | undefined {
+  return now - st.mtimeMs > STAMP_MARGIN_MS && now - st.ctimeMs > STAMP_MARGIN_MS ? fileStamp(st) : undefined;
+}
 
 interface Entry {
   hash: string;
@@ -41,6 +79,7 @@ interface Entry {
   facts?: FileFacts | null;
   /** The facts' JSON, as bytes (read from the file, or written by `set`). Empty for null facts. */
   json: Uint8Array;
+  note: FileNote;
 }
 
 /** What a scan concluded, as `fkguard scan` reports it. */
@@ -264,7 +303,10 @@ export class FactsCache {
     for (const [id, e] of Object.entries(index as Record<string, unknown>)) {
       const valid =
         Array.isArray(e) &&
-        e.length === 4 &&
+        e.length === 7 &&
+        (e[4] === null || typeof e[4] === 'string') &&
+        (e[5] === null || typeof e[5] === 'string') &&
+        (e[6] === 0 || e[6] === 1) &&
         typeof e[0] === 'string' &&
         (e[1] === null || typeof e[1] === 'string') &&
         Number.isInteger(e[2]) &&
@@ -278,8 +320,9 @@ export class FactsCache {
         cache.dirty = true;
         continue;
       }
-      const [hash, digest, start, length] = e as IndexEntry;
-      entries.set(id, { hash, digest, json: facts.subarray(start, start + length), ...(digest === null ? { facts: null } : {}) });
+      const [hash, digest, start, length, stamp, skip, bom] = e as IndexEntry;
+      const note: FileNote = { ...(stamp !== null ? { stamp } : {}), ...(skip !== null ? { skip } : {}), bom: bom === 1 };
+      entries.set(id, { hash, digest, json: facts.subarray(start, start + length), note, ...(digest === null ? { facts: null } : {}) });
     }
     return cache;
   }
@@ -293,6 +336,22 @@ export class FactsCache {
     if (!e || e.hash !== hash) return false;
     this.hits++;
     return true;
+  }
+
+  /**
+   * The note of `file` if the file still has the stamp it had when its entry was made: then its content is the
+   * one the entry was made from, and the file need not be read (a hit is counted). Undefined otherwise.
+   */
+  unchanged(file: string, stamp: string): FileNote | undefined {
+    const e = this.entries.get(file);
+    if (!e || e.note.stamp === undefined || e.note.stamp !== stamp) return undefined;
+    this.hits++;
+    return e.note;
+  }
+
+  /** Takes back a hit `unchanged` or `has` counted, for an entry that turned out unusable. */
+  unhit(): void {
+    this.hits--;
   }
 
   /** Whether the entry of `file` holds facts (rather than "defines nothing FK Guard reads"). */
@@ -331,17 +390,24 @@ export class FactsCache {
     return facts;
   }
 
-  set(file: string, hash: string, facts: FileFacts | undefined): void {
+  /** Stores the facts of `file` with this content hash; `note` (default: nothing known) goes with them. */
+  set(file: string, hash: string, facts: FileFacts | undefined, note: FileNote = { bom: false }): void {
     const e = this.entries.get(file);
-    if (e && e.hash === hash && e.facts !== undefined && (e.facts ?? undefined) === facts) return;
+    const sameNote = e !== undefined && e.note.stamp === note.stamp && e.note.skip === note.skip && e.note.bom === note.bom;
+    if (!sameNote && e) this.dirty = true;
+    if (e && e.hash === hash && e.facts !== undefined && (e.facts ?? undefined) === facts) {
+      e.note = note;
+      return;
+    }
     const json = facts ? Buffer.from(JSON.stringify(facts)) : EMPTY;
     const digest = facts ? contentHash(json) : null;
     if (e && e.hash === hash && e.digest === digest) {
-      // The same facts, parsed again (a scan that does not read the cache): nothing to write.
+      // The same facts, parsed again (a scan that does not read the cache).
       e.facts = facts ?? null;
+      e.note = note;
       return;
     }
-    this.entries.set(file, { hash, digest, facts: facts ?? null, json });
+    this.entries.set(file, { hash, digest, facts: facts ?? null, json, note });
     this.dirty = true;
   }
 
@@ -406,7 +472,7 @@ export class FactsCache {
     const parts: Uint8Array[] = [];
     let at = 0;
     for (const [id, e] of this.entries) {
-      index[id] = [e.hash, e.digest, at, e.json.length];
+      index[id] = [e.hash, e.digest, at, e.json.length, e.note.stamp ?? null, e.note.skip ?? null, e.note.bom ? 1 : 0];
       parts.push(e.json);
       at += e.json.length;
     }

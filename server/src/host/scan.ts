@@ -1,12 +1,13 @@
 // One scan of a workspace: walk, read, feed the engine. The CLI runs it once; the language server runs it at
 // start-up and after configuration changes, on the same engine it then keeps up to date while the user types.
 
+import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
 import type { FileFacts } from '../core/types';
 import { Engine } from '../core/engine';
 import { loadConfig } from './configFile';
-import { codeKey, Conclusions, contentHash, defaultCacheDir, FactsCache } from './factsCache';
+import { codeKey, Conclusions, contentHash, defaultCacheDir, FactsCache, FileNote, fileStamp, trustedStamp } from './factsCache';
 import { FactsPool } from './factsPool';
 import { createEngine, createLazyEngine } from './python';
 import {
@@ -65,6 +66,12 @@ export interface ScanOptions {
    * loads only if a file must be parsed on this thread. Off for an engine that edits will update later.
    */
   oneShot?: boolean;
+  /**
+   * The engine this scan makes (no `engine` given) is filled as a `oneShot` one is, through `Engine.loadFacts`,
+   * but stays fit for the edits that update it later (its parser loads up front). The language server's index:
+   * the index then tracks a file's share from its first change, not from the start (see `SchemaIndex.loadFacts`).
+   */
+  bulk?: boolean;
   /** Threads that may parse at once (see `FkGuardConfig.jobs`, which applies when this is unset). */
   jobs?: number;
   /**
@@ -174,9 +181,9 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   }
 
   // A one-shot engine loads its parser only if a file needs it (see `createLazyEngine`) and is filled cold.
-  const cold = !options.engine && options.oneShot === true;
+  const cold = !options.engine && (options.oneShot === true || options.bulk === true);
   let engine = options.engine;
-  if (!engine) engine = cold ? createLazyEngine(config) : await createEngine(config);
+  if (!engine) engine = options.oneShot === true ? createLazyEngine(config) : await createEngine(config);
   else if (engine.getConfig() !== config) engine.setConfig(config);
 
   const walk = await walkWorkspace({
@@ -214,11 +221,35 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   // conclusions do not apply (see the end of the scan).
   const deferHits = cold && cache !== undefined && readCache && options.reuseConclusions === true;
   const deferred: ScannedFile[] = [];
+  // What the cache keeps of each file read besides its facts (see `FileNote`), until its facts are stored.
+  const notes = new Map<string, FileNote>();
   const retain = (entry: ScannedFile, text: string, hash: string) => {
     if (options.retainText && target.getFacts(entry.id) !== undefined) entry.text = text;
-    cache?.set(entry.id, hash, target.getFacts(entry.id));
+    cache?.set(entry.id, hash, target.getFacts(entry.id), notes.get(entry.id));
+    notes.delete(entry.id);
   };
-  // A one-shot engine is filled cold (see `Engine.loadFacts`); any other is updated file by file.
+  /**
+   * Takes `f` from the cache without reading it, when its stamp is the one the cache holds (the content is then
+   * the one its facts were made from; see `fileStamp`). Not when its text is wanted (a report showing fixes),
+   * nor for an entry whose facts turn out unusable: the file is then read.
+   */
+  const fromStamp = (f: { id: string; absPath: string }, st: Stats): boolean => {
+    if (!cache || !readCache || !st.isFile() || st.size > maxBytes) return false;
+    const note = cache.unchanged(f.id, fileStamp(st));
+    if (!note) return false;
+    const facts = deferHits ? undefined : cache.factsOf(f.id);
+    if ((options.retainText && cache.definesSomething(f.id)) || (facts === undefined && !deferHits)) {
+      cache.unhit();
+      return false;
+    }
+    if (note.skip) skipped.push({ file: f.id, reason: note.skip });
+    const entry: ScannedFile = { id: f.id, absPath: f.absPath, bom: note.bom };
+    files.push(entry);
+    if (deferHits) deferred.push(entry);
+    else accept(f.id, facts ?? undefined);
+    return true;
+  };
+  // A one-shot or bulk engine is filled cold (see `Engine.loadFacts`); any other is updated file by file.
   const accept = (id: string, facts: FileFacts | undefined) => (cold ? target.loadFacts(id, facts) : target.acceptFacts(id, facts));
   const update = (id: string, text: string) => (cold ? target.loadFile(id, text) : target.updateFile(id, text));
   const parseHere = async (entry: ScannedFile, text: string, hash: string) => {
@@ -250,9 +281,22 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
         cancelled = true;
         break;
       }
-      const read = await readSourceFile(f.absPath, maxBytes, fs);
+      // The stamp is taken before the file is read: a file changed after it gets a stamp not trusted later.
+      const now = Date.now();
+      let st: Stats | undefined;
+      if (cache) {
+        try {
+          st = await fs.stat(f.absPath);
+        } catch {
+          // `readSourceFile` says why.
+        }
+      }
+      const known = st !== undefined && fromStamp(f, st);
+      const read = known ? undefined : await readSourceFile(f.absPath, maxBytes, fs, st);
       done++;
-      if ('skipped' in read) {
+      if (!read) {
+        // Taken from the cache by its stamp.
+      } else if ('skipped' in read) {
         skipped.push({ file: f.id, reason: read.skipped });
       } else {
         // A file left out for what it is (a minified bundle) gets its note, as a file too large does.
@@ -260,6 +304,10 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
         if (why) skipped.push({ file: f.id, reason: why });
         const entry: ScannedFile = { id: f.id, absPath: f.absPath, bom: read.bom };
         files.push(entry);
+        if (cache) {
+          const stamp = st ? trustedStamp(st, now) : undefined;
+          notes.set(f.id, { ...(stamp ? { stamp } : {}), ...(why ? { skip: why } : {}), bom: read.bom });
+        }
         const text = read.text;
         // The bytes, not the text: the same answer (the text is made from them) without encoding it again.
         const hash = cache ? contentHash(read.bytes) : '';
@@ -341,6 +389,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       }
       const hash = contentHash(read.bytes);
       entry.text = undefined;
+      notes.set(entry.id, { bom: read.bom });
       if (target.isPythonFile(entry.id) && target.accepts(entry.id, read.text)) {
         await parseHere(entry, read.text, hash);
         continue;

@@ -506,10 +506,11 @@ const BINARY_SNIFF_BYTES = 8 * 1024;
  * A UTF-8 byte-order mark is removed (and reported, so a writer can put it back); offsets then agree with
  * what editors show.
  */
-export async function readSourceFile(absPath: string, maxBytes: number, fs: WalkFs = realFs): Promise<ReadResult> {
+export async function readSourceFile(absPath: string, maxBytes: number, fs: WalkFs = realFs, stat?: Stats): Promise<ReadResult> {
   let size: number;
   try {
-    const st = await fs.stat(absPath);
+    // A caller that has just stat-ed the file passes what it saw, which saves a second call.
+    const st = stat ?? (await fs.stat(absPath));
     if (!st.isFile()) return { skipped: 'not a regular file' };
     size = st.size;
   } catch (err) {

@@ -35,6 +35,8 @@ const host: ServerHost = {
       config,
       token,
       cache: true,
+      // Filled in bulk as the CLI's is: the index tracks each file's share only once an edit changes it.
+      bulk: true,
       followSymlinks: links.followSymlinks,
       onProgress: (p) => onProgress({ done: p.done, total: p.phase === 'read' ? p.total : undefined }),
     });
