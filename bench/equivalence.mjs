@@ -13,16 +13,18 @@
 // Workspaces (`--only` picks groups or names, comma-separated):
 //  - fixtures: every test/fixtures/engine/*/ws and test/fixtures/cli/* folder;
 //  - bench: the generated workspaces of bench/bench.mjs under .bench/workspaces (those generated so far);
-//  - realworld: every application under /work/realworld/src (FKGUARD_REALWORLD to move it), read in place.
+//  - realworld: every application of the real-world corpus (bench/realworld/repos-*.json), laid out at its pinned
+//    commit under /work/realworld/src (FKGUARD_REALWORLD to move it) by bench/realworld/corpus.mjs, as
+//    `npm run realworld` lays it out.
 // Records go to .bench/equivalence (`--out DIR` to move them). Nothing here is timed or asserted in `npm test`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { layOut, loadRepos } from './realworld/corpus.mjs';
 
 const repo = join(fileURLToPath(import.meta.url), '..', '..');
-const realworld = join(process.env.FKGUARD_REALWORLD ?? '/work/realworld', 'src');
 
 const argv = process.argv.slice(2);
 const mode = argv[0];
@@ -50,8 +52,20 @@ function workspaces() {
   for (const n of dirs(join(fixtures, 'engine'))) if (existsSync(join(fixtures, 'engine', n, 'ws'))) all.push(['fixtures', `engine-${n}`, join(fixtures, 'engine', n, 'ws')]);
   for (const n of dirs(join(fixtures, 'cli'))) all.push(['fixtures', `cli-${n}`, join(fixtures, 'cli', n)]);
   for (const n of dirs(join(repo, '.bench/workspaces'))) if (n !== '.git') all.push(['bench', `bench-${n}`, join(repo, '.bench/workspaces', n)]);
-  for (const n of dirs(realworld)) all.push(['realworld', `realworld-${n}`, join(realworld, n)]);
-  return all.filter(([group, name]) => only.includes(group) || only.includes(name) || only.includes(name.replace(/^[a-z]+-/, '')));
+  for (const r of loadRepos()) all.push(['realworld', `realworld-${r.name}`, r]);
+  const chosen = all.filter(([group, name]) => only.includes(group) || only.includes(name) || only.includes(name.replace(/^[a-z]+-/, '')));
+  // An application is laid out (from its mirror, at its pinned commit) only when it is chosen.
+  const out = [];
+  for (const [group, name, where] of chosen) {
+    if (typeof where === 'string') {
+      out.push([group, name, where]);
+      continue;
+    }
+    const laid = layOut(where);
+    if (laid.error) console.log(`SKIPPED ${name}: ${laid.error}`);
+    else out.push([group, name, laid.dir]);
+  }
+  return out;
 }
 
 function run(args) {

@@ -5,16 +5,13 @@
 // Exit code 1 when an error has no verdict or a verdict says the error is false, so the scan is a regression
 // gate for precision; 0 otherwise. See bench/realworld/README.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { layOut, loadRepos, mirrors, resultsRoot, srcRoot } from './corpus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const mirrors = process.env.FKGUARD_MIRRORS ?? '/work/.mirror';
-const outside = process.env.FKGUARD_REALWORLD ?? '/work/realworld';
-const srcRoot = join(outside, 'src');
-const resultsRoot = join(outside, 'results');
 
 function parseArgs(argv) {
   const args = { only: null, lang: null, build: true, help: false, verbose: false };
@@ -46,18 +43,6 @@ scans it with bin/fkguard.js, saves the JSON in ${resultsRoot}, and checks every
   process.exit(0);
 }
 
-/** Every repos-<lang>.json beside this script, each entry tagged with its language. */
-function loadRepos() {
-  const repos = [];
-  for (const f of readdirSync(here).sort()) {
-    const m = /^repos-(.+)\.json$/.exec(f);
-    if (!m) continue;
-    if (args.lang && m[1] !== args.lang) continue;
-    for (const r of JSON.parse(readFileSync(join(here, f), 'utf8'))) repos.push({ ...r, lang: m[1] });
-  }
-  return repos.filter((r) => !args.only || args.only.has(r.name));
-}
-
 /** The verdict tables: every markdown row whose header names repo, file, line, rule and verdict. */
 function loadVerdicts() {
   const verdicts = new Map();
@@ -85,64 +70,6 @@ function loadVerdicts() {
   return verdicts;
 }
 
-function gitDirOf(repo) {
-  const base = join(mirrors, repo.replace('/', '+'), 'repo');
-  if (existsSync(join(base, '.git', 'HEAD'))) return join(base, '.git');
-  if (existsSync(join(base, 'HEAD'))) return base;
-  return null;
-}
-
-/** Paths at `commit` whose blobs the mirror does not hold. */
-function missingBlobs(gitDir, commit) {
-  const tree = spawnSync('git', ['--git-dir', gitDir, 'ls-tree', '-r', '-z', commit], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (tree.status !== 0) return [];
-  const entries = tree.stdout
-    .split('\0')
-    .filter(Boolean)
-    .map((line) => {
-      const [meta, path] = line.split('\t');
-      const [, type, sha] = meta.split(' ');
-      return { type, sha, path };
-    })
-    .filter((e) => e.type === 'blob');
-  const check = spawnSync('git', ['--git-dir', gitDir, 'cat-file', '--batch-check=%(objectname) %(objecttype)'], {
-    input: entries.map((e) => e.sha).join('\n') + '\n',
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  const missing = new Set(
-    check.stdout
-      .split('\n')
-      .filter((l) => l.endsWith(' missing'))
-      .map((l) => l.split(' ')[0]),
-  );
-  return entries.filter((e) => missing.has(e.sha)).map((e) => e.path);
-}
-
-/** Lays the repository out at its pinned commit, unless it is already there (a marker beside the tree says so). */
-function layOut(r) {
-  const gitDir = gitDirOf(r.repo);
-  if (!gitDir) return { error: `no mirror: fetch github:${r.repo} first` };
-  const dir = join(srcRoot, r.name);
-  const marker = join(srcRoot, `${r.name}.commit`);
-  if (existsSync(dir) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === r.commit) return { dir };
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  // Snapshots lack files of 4 MiB and more (and LFS content): their blobs are missing, so `git archive` is told to
-  // leave those paths out. None of them is model code.
-  const absent = missingBlobs(gitDir, r.commit);
-  const excludes = absent.map((p) => `:(exclude,literal)${p}`);
-  const res = spawnSync(
-    'bash',
-    ['-c', 'set -o pipefail; d=$1 c=$2 o=$3; shift 3; git --git-dir="$d" archive "$c" -- . "$@" | tar -x -C "$o"', '_', gitDir, r.commit, dir, ...excludes],
-    { encoding: 'utf8', maxBuffer: 1 << 28 },
-  );
-  if (res.status !== 0) return { error: `git archive ${r.commit} failed: ${res.stderr.trim().split('\n')[0]}` };
-  if (absent.length) console.error(`${r.name}: ${absent.length} files absent from the snapshot (large or LFS), left out`);
-  writeFileSync(marker, r.commit + '\n');
-  return { dir };
-}
-
 function sumUnchecked(u) {
   if (u == null) return null;
   if (typeof u === 'number') return u;
@@ -161,7 +88,7 @@ function uncheckedReasons(u) {
     .join(', ');
 }
 
-const repos = loadRepos();
+const repos = loadRepos({ lang: args.lang, only: args.only });
 if (repos.length === 0) {
   console.error('no repositories selected');
   process.exit(2);

@@ -39,6 +39,27 @@ describe('parsing on worker threads', () => {
     inline.dispose();
   });
 
+  it('gives the same facts for a SQL file as the engine does, its non-DDL statements left out', async () => {
+    const pool = FactsPool.create(2);
+    assert.ok(pool, 'worker threads are available');
+    const text = [
+      'CREATE TABLE users (id integer PRIMARY KEY);',
+      "INSERT INTO users (id) VALUES (1), (2), (3);",
+      'CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES user (id));',
+      'GRANT SELECT ON orders TO reporting;',
+      'CREATE UNIQUE INDEX orders_user ON orders (user_id);',
+      '',
+    ].join('\n');
+    const inline = await createEngine();
+    inline.updateFile('db/schema.sql', text);
+    const fromWorker = await Promise.all([pool.analyze('db/schema.sql', text), Promise.resolve(pool.flushAll())]);
+    assert.deepEqual(fromWorker[0], inline.getFacts('db/schema.sql'));
+    assert.deepEqual(inline.getFacts('db/schema.sql')!.tables.map((t) => t.name.kind === 'literal' && t.name.value), ['users', 'orders']);
+    assert.deepEqual(inline.allFindings().map((f) => f.rule), ['unknown-table']);
+    await pool.close();
+    inline.dispose();
+  });
+
   it('a large scan finds exactly what an engine fed file by file finds', async () => {
     const files = workspace(120);
     const root = makeTree(files);

@@ -25,6 +25,9 @@ class RecordingEngine {
   isPythonFile() {
     return true;
   }
+  isSqlFile() {
+    return false;
+  }
   // The real engine's test: the Python dialect's prefilter.
   accepts(file: string, text: string) {
     return acceptsPython(file, text);

@@ -89,6 +89,11 @@ export class Engine {
     return this.dialectFor(file)?.language === 'python';
   }
 
+  /** Whether `file` is read by the SQL dialect (whose files a scan may parse on worker threads too). */
+  isSqlFile(file: string): boolean {
+    return this.dialectFor(file)?.language === 'sql';
+  }
+
   /**
    * The facts of a file that is no candidate of its dialect (its constants, a package's re-exports), read
    * without a parser (see `SourceDialect.constantsOnly`); undefined when it has none.

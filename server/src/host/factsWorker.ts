@@ -3,17 +3,19 @@
 import { parentPort } from 'node:worker_threads';
 import { analyzeSource } from '../core/engine';
 import { pythonDialect } from '../core/python/dialect';
+import { sqlDialect } from '../core/sql/dialect';
 import { loadPython } from './python';
 import type { FactsRequest, FactsResponse } from './factsPool';
 
 const port = parentPort;
 if (port) {
-  // Only Python comes here (see scan.ts), so the worker's bundle carries no other language's parser.
+  // Only Python and SQL come here (see scan.ts), so the worker's bundle carries no other language's parser. The SQL
+  // parser loads on the first statement that needs it (see core/sql/extract.ts).
   const ready = loadPython();
   port.on('message', (batch: FactsRequest[]) => {
     void ready.then(
       (python) => {
-        const dialects = [pythonDialect(python)];
+        const dialects = [pythonDialect(python), sqlDialect];
         const out: FactsResponse[] = batch.map((r) => {
           try {
             return { id: r.id, facts: analyzeSource(dialects, r.file, r.text) };

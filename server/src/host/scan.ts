@@ -253,7 +253,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const accept = (id: string, facts: FileFacts | undefined) => (cold ? target.loadFacts(id, facts) : target.acceptFacts(id, facts));
   const update = (id: string, text: string) => (cold ? target.loadFile(id, text) : target.updateFile(id, text));
   const parseHere = async (entry: ScannedFile, text: string, hash: string) => {
-    await target.loadParser();
+    // SQL's parser loads itself on first use; Python's (WebAssembly) is made ready here.
+    if (!target.isSqlFile(entry.id)) await target.loadParser();
     update(entry.id, text);
     retain(entry, text, hash);
   };
@@ -318,10 +319,11 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
         } else if (cached !== undefined) {
           accept(f.id, cached ?? undefined);
           retain(entry, text, hash);
-        } else if (!target.isPythonFile(f.id)) {
+        } else if (!target.isPythonFile(f.id) && !(target.isSqlFile(f.id) && target.accepts(f.id, text))) {
           // Other languages' dialects load their own parsers, on their first candidate file. TypeScript stays on
           // this thread: on the bench's ts1k workspace two workers were no faster (about 7 s either way on a noisy
-          // machine) and each loaded its own compiler (560 MB peak against 360 MB).
+          // machine) and each loaded its own compiler (560 MB peak against 360 MB). SQL files that may define
+          // tables go to the threads with the Python files (their parser, nearley's, is slow on long migrations).
           update(f.id, text);
           retain(entry, text, hash);
         } else if (!target.accepts(f.id, text)) {
