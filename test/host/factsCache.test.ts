@@ -42,16 +42,18 @@ describe('the facts cache', () => {
     const root = makeTree({ 'app/orders.py': ORDERS });
     try {
       await scanWorkspace({ roots: [root], cache: true });
-      const file = join(defaultCacheDir(root), 'facts-v3.cache');
+      const file = join(defaultCacheDir(root), 'facts-v4.cache');
       const good = readFileSync(file);
       const [magic, header] = good.toString('latin1').split('\n', 2);
       const body = good.subarray(magic.length + header.length + 2);
       const withHeader = (h: object) => Buffer.concat([Buffer.from(`${magic}\n${JSON.stringify(h)}\n`), body]);
       const cases: Array<[string, Buffer, RegExp]> = [
         ['another build', withHeader({ ...JSON.parse(header), key: 'another build' }), /written by another version of FK Guard/],
-        // A body changed after signing does not authenticate.
-        ['a changed body', Buffer.from(good.toString('latin1').replace('"orders"', '"orderz"'), 'latin1'), /does not match its signature/],
-        ['cut short', good.subarray(0, Math.floor(good.length * 0.6)), /does not match its signature/],
+        // Facts changed after signing do not match the digest the signed index holds; an index changed does not
+        // authenticate.
+        ['changed facts', Buffer.from(good.toString('latin1').replace('"orders"', '"orderz"'), 'latin1'), /has damaged facts \(app\/orders\.py/],
+        ['a changed index', Buffer.from(good.toString('latin1').replace('"app/orders.py"', '"app/orderz.py"'), 'latin1'), /does not match its signature/],
+        ['cut short', good.subarray(0, Math.floor(good.length * 0.6)), /is cut short/],
         ['cut in its header', good.subarray(0, magic.length + 10), /damaged or cut short/],
         ['a wrong index length', withHeader({ ...JSON.parse(header), indexBytes: body.length + 1 }), /does not match its signature|damaged/],
         ['not a cache at all', Buffer.from('{ not json'), /damaged or cut short/],

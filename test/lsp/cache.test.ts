@@ -45,11 +45,11 @@ describe('language server: the facts cache it shares with the CLI', function () 
     client = undefined;
     const workspaces = join(cacheHome, 'fkguard', 'workspaces');
     const [dir] = readdirSync(workspaces);
-    const written = readFileSync(join(workspaces, dir, 'facts-v3.cache'));
+    const written = readFileSync(join(workspaces, dir, 'facts-v4.cache'));
     // A CLI that could not use an entry would parse the file and write the cache again under its own key.
     const scan = runCli(['scan', '.'], ws, { XDG_CACHE_HOME: cacheHome });
     assert.equal(scan.code, 1, scan.stderr);
     assert.deepEqual(readdirSync(workspaces), [dir]);
-    assert.ok(readFileSync(join(workspaces, dir, 'facts-v3.cache')).equals(written));
+    assert.ok(readFileSync(join(workspaces, dir, 'facts-v4.cache')).equals(written));
   });
 });

@@ -89,12 +89,12 @@ describe('reliability: the cache from the command line', () => {
     const first = cli(['scan', '--cache-dir', 'c']);
     assert.equal(first.code, 1, show(first));
     assert.doesNotMatch(first.stderr, /note:/, 'no cache yet is nothing to say');
-    const file = join(ws, 'c', 'facts-v3.cache');
+    const file = join(ws, 'c', 'facts-v4.cache');
     writeFileSync(file, readFileSync(file).subarray(0, 40));
     const r = cli(['scan', '--cache-dir', 'c']);
     assert.equal(r.code, 1, show(r));
     assert.match(r.stdout, /unknown-table/);
-    assert.match(r.stderr, /fkguard: note: the cache file .*facts-v3\.cache (is damaged or cut short|does not match its signature)/);
+    assert.match(r.stderr, /fkguard: note: the cache file .*facts-v4\.cache (is damaged or cut short|does not match its signature)/);
     const again = cli(['scan', '--cache-dir', 'c', '--quiet']);
     assert.doesNotMatch(again.stderr, /note:/);
   });

@@ -11,18 +11,20 @@ import { describeFsError } from './fsErrors';
  * The facts of every file, behind a signed header (see `FactsCache`). Version 3 replaced one JSON document
  * (parsed whole, twice, on every run) with an index and per-file slices, so a run reads only what it uses.
  */
-const CACHE_FILE = 'facts-v3.cache';
+const CACHE_FILE = 'facts-v4.cache';
 /** Earlier formats, deleted when a new cache is written so they do not linger in the folder. */
-const OLD_CACHE_FILES = ['facts-v2.json', 'facts-v1.json'];
+const OLD_CACHE_FILES = ['facts-v3.cache', 'facts-v2.json', 'facts-v1.json'];
 /** What the last complete scan concluded (findings, unchecked references, stats), and from which inputs. */
 const CONCLUSIONS_FILE = 'conclusions-v1.cache';
 const SECRET_FILE = 'secret';
-const FACTS_MAGIC = 'FKGUARD-FACTS 3';
+const FACTS_MAGIC = 'FKGUARD-FACTS 4';
 const CONCLUSIONS_MAGIC = 'FKGUARD-CONCLUSIONS 1';
 
 /**
  * The header line of a cache file, after its magic line. `mac` is an HMAC, under this machine's secret, of `key`
- * and of every byte after the header line; `indexBytes` says where the index ends and the facts begin.
+ * and of the index (the `indexBytes` bytes after the header line); each file's facts are bound to the index by
+ * their SHA-256 digest in it, checked when they are used. A run that uses no facts (stored conclusions) then
+ * authenticates a few hundred kilobytes, not the whole file (15 MB on the bench's real-like workspace).
  */
 interface FactsHeader {
   key: string;
@@ -79,7 +81,14 @@ interface Entry {
   facts?: FileFacts | null;
   /** The facts' JSON, as bytes (read from the file, or written by `set`). Empty for null facts. */
   json: Uint8Array;
+  /** `json` was made by this process (`set`), so it needs no check against `digest`. */
+  own?: boolean;
   note: FileNote;
+}
+
+/** The digest of a file's facts: it binds them to the signed index (see `FactsHeader`). */
+function factsDigest(json: Uint8Array): string {
+  return createHash('sha256').update(json).digest('base64');
 }
 
 /** What a scan concluded, as `fkguard scan` reports it. */
@@ -231,8 +240,9 @@ const EMPTY = new Uint8Array(0);
  * parsing it. A cache can only ever cost or save time, never change a result, so:
  * - `key` names the code that computed the facts (the CLI passes a hash of its own bundle): a cache written by
  *   another build is ignored, so facts never outlive the extractor that made them;
- * - the file is signed with this machine's secret (`machineSecret`): a cache that was committed, copied, forged,
- *   damaged or cut short does not authenticate and is ignored whole;
+ * - its index is signed with this machine's secret (`machineSecret`), and binds each file's facts by their
+ *   SHA-256 digest: a cache that was committed, copied or forged does not authenticate and is ignored whole, and
+ *   facts that were damaged or cut off are dropped when used (their files parsed again);
  * - every entry is checked for shape before use (`isFileFacts`); a bad one is dropped and its file parsed again.
  * A cache file that exists but cannot be used says why in `problem`; failing to write one is silent: either
  * only ever costs speed.
@@ -247,7 +257,7 @@ export class FactsCache {
   private dirty = false;
   hits = 0;
   /**
-   * Why a cache file that was there could not be used, as a phrase naming it ("the cache file /x/facts-v3.cache
+   * Why a cache file that was there could not be used, as a phrase naming it ("the cache file /x/facts-v4.cache
    * was written by another version of FK Guard"); undefined when there was none or it was used.
    */
   problem: string | undefined;
@@ -285,13 +295,15 @@ export class FactsCache {
     if (header.key !== key) {
       return fail('was written by another version of FK Guard');
     }
-    if (!macMatches(secret, key, split.body, header.mac)) {
+    const indexBytes = header.indexBytes;
+    if (typeof indexBytes !== 'number' || !Number.isInteger(indexBytes) || indexBytes < 0 || indexBytes > split.body.length) {
+      return fail('is damaged or cut short');
+    }
+    if (!macMatches(secret, key, split.body.subarray(0, indexBytes), header.mac)) {
       return fail('does not match its signature (damaged, cut short, or not written on this machine)');
     }
-    const indexBytes = header.indexBytes;
     let index: unknown;
     try {
-      if (typeof indexBytes !== 'number' || !Number.isInteger(indexBytes) || indexBytes < 0 || indexBytes > split.body.length) throw new Error('index length');
       index = JSON.parse(split.body.toString('utf8', 0, indexBytes));
     } catch {
       return fail('is damaged (its index cannot be read)');
@@ -300,6 +312,7 @@ export class FactsCache {
       return fail('is damaged (its index cannot be read)');
     }
     const facts = split.body.subarray(indexBytes);
+    let short = false;
     for (const [id, e] of Object.entries(index as Record<string, unknown>)) {
       const valid =
         Array.isArray(e) &&
@@ -318,12 +331,15 @@ export class FactsCache {
       if (!valid) {
         // A dropped entry is written out again once its file is parsed.
         cache.dirty = true;
+        if (Array.isArray(e) && Number.isInteger(e[2]) && Number.isInteger(e[3]) && e[2] + e[3] > facts.length) short = true;
         continue;
       }
       const [hash, digest, start, length, stamp, skip, bom] = e as IndexEntry;
       const note: FileNote = { ...(stamp !== null ? { stamp } : {}), ...(skip !== null ? { skip } : {}), bom: bom === 1 };
       entries.set(id, { hash, digest, json: facts.subarray(start, start + length), note, ...(digest === null ? { facts: null } : {}) });
     }
+    // The index authenticated, but facts it points to are missing: the rest of the file is used.
+    if (short) cache.problem = `the cache file ${file} is cut short (the files whose facts are missing are parsed again)`;
     return cache;
   }
 
@@ -376,11 +392,14 @@ export class FactsCache {
     if (!e) return undefined;
     if (e.facts !== undefined) return e.facts;
     let facts: unknown;
+    // Facts read from disk are the ones the signed index names only if their digest says so.
+    const intact = e.own === true || factsDigest(e.json) === e.digest;
     try {
-      facts = JSON.parse(Buffer.from(e.json.buffer, e.json.byteOffset, e.json.byteLength).toString('utf8'));
+      facts = intact ? JSON.parse(Buffer.from(e.json.buffer, e.json.byteOffset, e.json.byteLength).toString('utf8')) : undefined;
     } catch {
       facts = undefined;
     }
+    if (!intact) this.problem ??= `the cache file ${join(this.dir, CACHE_FILE)} has damaged facts (${file} and maybe others are parsed again)`;
     if (!isFileFacts(facts, file)) {
       this.entries.delete(file);
       this.dirty = true;
@@ -400,14 +419,14 @@ export class FactsCache {
       return;
     }
     const json = facts ? Buffer.from(JSON.stringify(facts)) : EMPTY;
-    const digest = facts ? contentHash(json) : null;
+    const digest = facts ? factsDigest(json) : null;
     if (e && e.hash === hash && e.digest === digest) {
       // The same facts, parsed again (a scan that does not read the cache).
       e.facts = facts ?? null;
       e.note = note;
       return;
     }
-    this.entries.set(file, { hash, digest, facts: facts ?? null, json, note });
+    this.entries.set(file, { hash, digest, facts: facts ?? null, json, own: true, note });
     this.dirty = true;
   }
 
@@ -478,7 +497,7 @@ export class FactsCache {
     }
     const indexJson = Buffer.from(JSON.stringify(index));
     const body = [indexJson, ...parts];
-    const header = Buffer.from(`${FACTS_MAGIC}\n${JSON.stringify({ key: this.key, mac: sign(this.secret, this.key, body), indexBytes: indexJson.length })}\n`);
+    const header = Buffer.from(`${FACTS_MAGIC}\n${JSON.stringify({ key: this.key, mac: sign(this.secret, this.key, indexJson), indexBytes: indexJson.length })}\n`);
     if (!writeAtomically(this.dir, CACHE_FILE, [header, ...body])) return;
     this.dirty = false;
     for (const old of OLD_CACHE_FILES) rmSync(join(this.dir, old), { force: true });
