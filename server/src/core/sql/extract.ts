@@ -164,7 +164,7 @@ class SqlExtractor {
       for (const text of texts) {
         this.inserted = [];
         try {
-          return this.restoreCase(parse(text, { locationTracking: true }), text !== plain);
+          return this.restoreCase(parse(text, { locationTracking: true }), text !== plain || text === foreign);
         } catch (e) {
           first ??= e;
         }
@@ -172,7 +172,7 @@ class SqlExtractor {
         if (patched) {
           try {
             this.inserted = patched.inserted;
-            return this.restoreCase(parse(patched.text, { locationTracking: true }), text !== plain);
+            return this.restoreCase(parse(patched.text, { locationTracking: true }), text !== plain || text === foreign);
           } catch {
             // Reported below with the parser's first message.
           }
