@@ -321,6 +321,14 @@ async function browserSchemaAndDiagram(editor: Editor, scratch: string): Promise
     if (titles.length === 0 || titles.some((t) => /fkguard/i.test(t))) throw new Error(`settings titles: ${JSON.stringify(titles)}`);
     await page.screenshot({ path: join(artifacts, 'settings.png') });
     console.log(`  settings: ${titles.length} titles, none says "Fkguard" (${titles.slice(0, 3).join(' | ')} …)`);
+    // The categories under FK Guard; "Jobs" (0 = auto) is a number box, not "Edit in settings.json".
+    await page.waitForSelector('.settings-toc-container .monaco-list-row[aria-label*="Scanning"]', { timeout: 20000 });
+    await page.locator('.settings-toc-container .monaco-list-row[aria-label*="Scanning"]').first().click();
+    const jobs = '.settings-editor .setting-item-contents:has(.setting-item-label:text-is("Jobs"))';
+    await page.waitForSelector(jobs, { timeout: 20000 });
+    if ((await page.locator(`${jobs} input[type="number"]`).count()) !== 1) throw new Error('the Jobs setting has no number box');
+    if ((await page.locator(`${jobs} .edit-in-settings-button`).count()) !== 0) throw new Error('the Jobs setting is only editable in settings.json');
+    console.log('  settings: categories FK Guard › Editor, Scanning, Troubleshooting; Jobs is a number box');
     await page.keyboard.press('Control+W');
 
     // The Schema view, opened by its command, with the orders table expanded.

@@ -307,8 +307,10 @@ describe('navigation', function () {
     await assert.rejects(prepare(MODELS, at(MODELS, 'User.id', 1)), /`User` is a class or variable of the code/);
     const m1 = 'migrations/versions/0001_initial.py';
     await assert.rejects(prepare(m1, at(m1, '"users",', 2)), /This is a migration: history made this name/);
-    // `comments` is made only by a Knex migration: its references are not renamed away from what history made.
+    // `comments` is made only by a Knex migration: its references are not renamed away from what history made,
+    // and the rename box does not open for it.
     const sql = 'sql/schema.sql';
+    await assert.rejects(prepare(sql, at(sql, 'comments (id)', 2)), /`comments` is defined only by migrations, which are history/);
     await assert.rejects(
       client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(sql) }, position: at(sql, 'comments (id)', 2), newName: 'remarks' }),
       /`comments` is defined only by migrations, which are history/,
