@@ -396,6 +396,11 @@ export interface ParseError {
    * `parse-error` rule reports it as info.
    */
   note?: true;
+  /**
+   * Notes of one kind (`clickhouse`) in one folder are said once, on the folder's first such file, with how
+   * many files they cover: seventy skipped migrations make one line, not seventy.
+   */
+  group?: string;
 }
 
 /** `config`: a tool's configuration that says where migrations live (`alembic.ini`). */
