@@ -104,8 +104,10 @@ export class SchemaIndex {
     const judge = this.dialect();
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
+    // A tsconfig's `paths` decide what every import means: everything is derived and checked again.
+    const resolution = facts.tsconfig !== undefined || this.files.get(facts.file)?.tsconfig !== undefined;
     const users = this.setFactsOnly(facts, movedInPlace);
-    if (this.dialect() === judge) return users;
+    if (this.dialect() === judge && !resolution) return users;
     this.lastChange = undefined;
     return this.everyFileBut(facts.file);
   }
@@ -259,7 +261,12 @@ export class SchemaIndex {
   removeFile(file: string): string[] {
     const judge = this.dialect();
     this.targets.delete(file);
+    const resolution = this.files.get(file)?.tsconfig !== undefined;
     const users = this.removeFileOnly(file);
+    if (resolution) {
+      this.lastChange = undefined;
+      return this.everyFileBut(file);
+    }
     this.lastChange = undefined;
     return this.dialect() === judge ? users : this.everyFileBut(file);
   }

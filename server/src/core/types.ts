@@ -463,6 +463,11 @@ export interface FileFacts {
    * place (see `pendingNames.ts`), or leaves what it names unread when no file defines it.
    */
   pendingConsts?: string[];
+  /**
+   * A `tsconfig.json`: what it says of module resolution, as workspace paths (see `typescript/tsconfig.ts`):
+   * the config it extends, `baseUrl`, and `paths` (pattern → targets).
+   */
+  tsconfig?: { extends?: string; baseUrl?: string; paths?: Record<string, string[]> };
   /** A `package.json`: the package's name and the files its entry points may be (see `packageJson.ts`). */
   packageJson?: { name: string; entries: string[] };
   /** Module-level functions FK Guard can evaluate (table-name helpers). */
