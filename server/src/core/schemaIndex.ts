@@ -61,6 +61,8 @@ export class SchemaIndex {
   private migrationLocal = new Map<string, TableDef[]>();
   private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
   private externals = new Map<string, TableDef>();
+  /** The files whose TypeORM data source names its own naming (see `FileFacts.typeormNaming`). */
+  private readonly typeormNamingFiles = new Set<string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
   private readonly targets = new Map<string, Dialect[]>();
   /**
@@ -81,6 +83,7 @@ export class SchemaIndex {
     resolveType: (f, type) => this.resolveType(f, type),
     addTable: (def) => this.addTable(def),
     declaredAttrConvention: (className, file) => declaredAttrConvention(this.config, className, file),
+    typeormNaming: () => this.typeormNaming(),
   });
 
   constructor(private readonly config: FkGuardConfig) {
@@ -125,6 +128,8 @@ export class SchemaIndex {
     const previous = this.files.get(file);
     const after = provision(facts, movedInPlace);
     this.files.set(file, facts);
+    if (facts.typeormNaming) this.typeormNamingFiles.add(file);
+    else this.typeormNamingFiles.delete(file);
     if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
     else this.unresolved.delete(file);
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
@@ -220,6 +225,8 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.files.set(facts.file, facts);
+    if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
+    else this.typeormNamingFiles.delete(facts.file);
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
     this.setUses(facts.file, usesOf(facts));
@@ -256,6 +263,7 @@ export class SchemaIndex {
   private removeFileOnly(file: string): string[] {
     const before = this.provisionOf(file);
     this.files.delete(file);
+    this.typeormNamingFiles.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
     this.provided.delete(file);
@@ -451,7 +459,7 @@ export class SchemaIndex {
     for (const list of this.mapper.nameless.values()) {
       for (const n of list) {
         const name = n.cls.name.toLowerCase();
-        if (!flat.includes(name) && !(name.endsWith('y') && flat.includes(name.slice(0, -1)))) continue;
+        if (n.matches ? !n.matches.some((m) => flat.includes(m)) : !flat.includes(name) && !(name.endsWith('y') && flat.includes(name.slice(0, -1)))) continue;
         if (metadataId && n.reason === 'declared-attr') {
           const m = this.mapper.classMetadata(n.file, n.cls, new Set());
           if (m && m !== metadataId) continue;
@@ -466,6 +474,17 @@ export class SchemaIndex {
   evaluatesTablename(file: string, cls: ClassFact): boolean {
     this.ensure();
     return cls.tablenameDerivation !== undefined && this.lookup.names.evaluate(file, cls.tablenameDerivation, 'Probe') !== undefined;
+  }
+
+  /**
+   * The project's own TypeORM naming: the first file (in path order) whose data source sets a
+   * `namingStrategy` or an `entityPrefix`, with the option as written.
+   */
+  typeormNaming(): { file: string; text: string } | undefined {
+    if (this.typeormNamingFiles.size === 0) return undefined;
+    const file = [...this.typeormNamingFiles].sort()[0];
+    const text = this.files.get(file)?.typeormNaming;
+    return text ? { file, text } : undefined;
   }
 
   /** Every class whose table name FK Guard cannot know, by file order. */
