@@ -16,7 +16,7 @@ import {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { columnDetail, completionContext, completionEntries } from '../../core/complete';
+import { columnDetail, completionContext, completionEntries, migrationPointAt, referenceContext } from '../../core/complete';
 import type { Engine } from '../../core/engine';
 import { Symbol, Target, unquoted } from '../../core/navigate';
 import { checkRename, planRename, renameFiles, RenamePlan } from '../../core/rename';
@@ -162,11 +162,16 @@ export function completion(ctx: NavigationContext, position: Position): Completi
   if (!language) return none;
   const lineStarts = facts && facts.lineStarts.length > position.line ? facts.lineStarts : undefined;
   const offset = lineStarts ? offsetAt(lineStarts, position, ctx.text.length) : offsetOf(ctx.text, position);
-  // A reference spans at most a few lines (a Sequelize `references: {…}`, a TypeORM decorator pair).
-  const before = ctx.text.slice(Math.max(0, offset - 600), offset);
-  const context = completionContext(language, before);
-  if (!context) return none;
   const { nav, index } = ctx.engine.navigation();
+  // The parsed reference under the cursor, when the facts are those of this very text; else the text before it.
+  const current = facts && lineCount(ctx.text) === facts.lineStarts.length ? facts : undefined;
+  let context = current ? referenceContext(index, current, offset, ctx.text) : undefined;
+  if (!context) {
+    // A reference spans at most a few lines (a Sequelize `references: {…}`, a TypeORM decorator pair).
+    context = completionContext(language, ctx.text.slice(Math.max(0, offset - 600), offset));
+    if (context && current?.migration) context.at = migrationPointAt(current, offset);
+  }
+  if (!context) return none;
   // Filtered here by what is typed of the part, as the editor would, and cut: a workspace of thousands of
   // tables sends a short list, marked incomplete so the editor asks again as the person types on.
   const { entries, incomplete } = completionEntries(index, nav, ctx.file, context, language === 'sql', COMPLETION_LIMIT);
@@ -177,12 +182,18 @@ export function completion(ctx: NavigationContext, position: Position): Completi
     sortText: e.sortText,
     filterText: e.insertText,
     textEdit: {
-      range: { start: { line: position.line, character: Math.max(0, position.character - e.replaceLength) }, end: position },
+      range: { start: { line: position.line, character: Math.max(0, position.character - e.replaceLength) }, end: { line: position.line, character: position.character + (context.after ?? 0) } },
       newText: e.insertText,
     },
     ...(e.retrigger && ctx.vscode ? { command: { title: 'columns', command: 'editor.action.triggerSuggest' } } : {}),
   }));
   return { isIncomplete: incomplete, items };
+}
+
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function languageOf(file: string): 'python' | 'typescript' | 'prisma' | 'sql' | undefined {
