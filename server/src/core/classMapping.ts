@@ -113,7 +113,8 @@ export class ClassMapper {
     let name: string | undefined;
     let unknownName = false;
     const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
-    if (cls.tablename && cls.derivedTablename && naming && !cls.abstract) {
+    // An `entityPrefix` goes before every entity's table name, one given too.
+    if (cls.tablename && naming && (cls.derivedTablename || naming.text.startsWith('entityPrefix')) && !cls.abstract) {
       // `@Entity()` under the project's own naming strategy: its table's name is that code's to decide.
       unknownName = true;
       nameless = {
