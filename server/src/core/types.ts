@@ -396,6 +396,11 @@ export interface ParseError {
    * `parse-error` rule reports it as info.
    */
   note?: true;
+  /**
+   * Notes of one kind (`clickhouse`) in one folder are said once, on the folder's first such file, with how
+   * many files they cover: seventy skipped migrations make one line, not seventy.
+   */
+  group?: string;
 }
 
 /** `config`: a tool's configuration that says where migrations live (`alembic.ini`). */
@@ -458,6 +463,11 @@ export interface FileFacts {
    * place (see `pendingNames.ts`), or leaves what it names unread when no file defines it.
    */
   pendingConsts?: string[];
+  /**
+   * A `tsconfig.json`: what it says of module resolution, as workspace paths (see `typescript/tsconfig.ts`):
+   * the config it extends, `baseUrl`, and `paths` (pattern → targets).
+   */
+  tsconfig?: { extends?: string; baseUrl?: string; paths?: Record<string, string[]> };
   /** A `package.json`: the package's name and the files its entry points may be (see `packageJson.ts`). */
   packageJson?: { name: string; entries: string[] };
   /** Module-level functions FK Guard can evaluate (table-name helpers). */

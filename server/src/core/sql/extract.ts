@@ -46,6 +46,7 @@ export function extractSql(file: string, text: string, migration: boolean = isSq
       message: `FK Guard does not read ClickHouse DDL (ClickHouse has no foreign keys): ${all.length} statement${all.length === 1 ? '' : 's'} of this file skipped`,
       span: { start: at, end: at },
       note: true,
+      group: 'clickhouse',
     });
     return x.facts;
   }

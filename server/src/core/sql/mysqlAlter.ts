@@ -1,7 +1,8 @@
 /**
  * MySQL's schema statements PostgreSQL's grammar has no form for: `DROP INDEX name ON table`, and the
  * `ALTER TABLE` clauses `CHANGE [COLUMN] old new type ...`, `MODIFY [COLUMN] col type ...`, `DROP INDEX|KEY
- * name`, `DROP PRIMARY KEY`, `DROP FOREIGN KEY name`, `ADD [UNIQUE] INDEX|KEY ...`, `RENAME INDEX|KEY ...`.
+ * name`, `DROP PRIMARY KEY`, `DROP FOREIGN KEY name`, `ADD [UNIQUE] INDEX|KEY ...`, `RENAME INDEX|KEY ...`,
+ * `ALGORITHM = ...`, `LOCK = ...`.
  * They are read here from the text as `foreignDialect` leaves it (identifiers double-quoted, options that say
  * nothing of keys blanked, string contents masked); the statement's other clauses are left in place for the
  * parser, with these blanked out (offsets kept, so its locations still point into the file).
@@ -140,6 +141,8 @@ function readClause(clause: string, at: number): MysqlClause | undefined | false
     return { kind: 'add-unique', columns, ...(name ? { name } : {}) };
   }
   if (/^add\s+(?:(?:fulltext|spatial)\s+)?(?:index|key)\b/i.test(body)) return { kind: 'none' };
+  // How MySQL carries the change out (`ALGORITHM = INSTANT`, `LOCK = NONE`) says nothing of what it changes.
+  if (/^(?:algorithm|lock)\s*=?\s*\w+\s*$/i.test(body)) return { kind: 'none' };
   if (/^(?:change|modify|algorithm|lock)\b/i.test(body)) return false;
   return undefined;
 }
