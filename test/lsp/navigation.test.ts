@@ -201,6 +201,16 @@ describe('navigation', function () {
     assert.deepEqual(fromModel, [loc(prisma, 'Author @relation'), loc(sql, 'authors (id)')].sort());
   });
 
+  it('finds the foreign keys to a table from a Drizzle pgTable, a TypeORM @Entity and a Knex createTable', async () => {
+    const lines = (locations: Location[] | null) => where(locations).map((w) => w.split(':').slice(0, 2).join(':'));
+    const drizzle = 'src/drizzle/schema.ts';
+    assert.deepEqual(lines(await references(drizzle, at(drizzle, "pgTable('accounts'", 10))), [`${drizzle}:10`]);
+    const typeorm = 'src/typeorm/entities.ts';
+    assert.deepEqual(lines(await references(typeorm, at(typeorm, "@Entity('teams')", 10))), [`${typeorm}:21`]);
+    const knex = 'db/knex/20240101000000_comments.ts';
+    assert.deepEqual(lines(await references(knex, at(knex, "createTable('comments'", 14))), ['sql/schema.sql:5']);
+  });
+
   // ---- completion ----
 
   it('completes a Python ForeignKey string: `us` offers `users.id`, then the columns after the dot, keys first', async () => {

@@ -52,7 +52,7 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     const edit = await rename(CLUB, p, 'clubbers');
     const files = apply(edit);
     assert.deepEqual([...files.keys()].sort(), ['app/club.py', 'app/names.py']);
-    assert.equal(files.get('app/names.py'), 'MEMBERS = "clubbers"\n');
+    assert.equal(files.get('app/names.py'), 'MEMBERS = "clubbers"\nAUDIT_LOGS = "audit_logs"\n');
     const club = files.get(CLUB)!;
     assert.match(club, /ForeignKey\("clubbers\.id"\)/);
     // The class's `__tablename__` and the f-string use the constant: they follow it unedited.
@@ -61,6 +61,14 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     assert.equal(club.split('\n').length, disk(CLUB).split('\n').length);
     assert.match(note(edit)?.description ?? '', /the constant `MEMBERS` \(app\/names\.py:1\) is edited: every use of it follows/);
     assert.equal(note(edit)?.needsConfirmation, true);
+  });
+
+  it('renames a Core Table named by an imported constant where the constant is defined', async () => {
+    const files = apply(await rename('app/audit.py', at('app/audit.py', '"audit_logs.id"', 2), 'journal'));
+    assert.deepEqual([...files.keys()].sort(), ['app/audit.py', 'app/names.py']);
+    assert.match(files.get('app/names.py')!, /\nAUDIT_LOGS = "journal"\n/);
+    assert.match(files.get('app/audit.py')!, /Table\(\n {4}AUDIT_LOGS,/);
+    assert.match(files.get('app/audit.py')!, /ForeignKey\("journal\.id"\)/);
   });
 
   it('renames a column shared through a mixin in every table that has it, with all their references', async () => {
