@@ -1,5 +1,6 @@
 import type { Navigator } from './navigate';
-import { IndexedColumn, SchemaIndex } from './schemaIndex';
+import { SchemaIndex } from './schemaIndex';
+import type { IndexedColumn } from './tables';
 import { SourceLanguage } from './types';
 
 /*
