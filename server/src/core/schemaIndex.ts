@@ -9,6 +9,7 @@ import { Suggestion, TableNames } from './suggest';
 import { rangeOf } from './text';
 import type { Binding } from './python/names';
 import { addColumn, newTable, TableDef } from './tables';
+import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
 import { ClassFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact } from './types';
 
@@ -22,6 +23,11 @@ export class SchemaIndex {
   private readonly provided = new Map<string, Provision>();
   /** Files loaded by `loadFacts` whose provisions were not needed yet. */
   private readonly unprovisioned = new Set<string>();
+  /**
+   * The strings of the facts a cold load took so far, one copy of each value (see `internStrings`); dropped
+   * once the tables are derived, when the load is over.
+   */
+  private interned: Map<string, string> | undefined;
   private readonly uses = new Map<string, Uses>();
   /** name → files whose findings use it (references) and files whose definitions use it (bases, types). */
   private readonly refUsers = new Map<string, Set<string>>();
@@ -217,6 +223,7 @@ export class SchemaIndex {
    * 10,000-file scan the tracking cost seconds, and its answer (which files to re-check) was never used.
    */
   loadFacts(facts: FileFacts): void {
+    internStrings(facts, (this.interned ??= new Map()));
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.files.set(facts.file, facts);
@@ -487,6 +494,7 @@ export class SchemaIndex {
     if (!this.dirty) return;
     // Cleared first: deriving the tables calls back into the lookups below, which must not rebuild again.
     this.dirty = false;
+    this.interned = undefined;
     const changed = this.fullRebuild ? undefined : new Set(this.pendingFiles);
     this.lookup.buildModules(changed);
     // A constant's new value renames columns of migrations: the history is replayed again.
