@@ -141,7 +141,7 @@ export function referenceParts(ref: ReferenceFact, text: string | undefined): Re
 }
 
 /** How the name at a definition's span is written: quoted (a database name), or an identifier of code. */
-function siteNaming(text: string | undefined, span: Span, column?: ColumnFact): { span: Span; naming: Naming } {
+export function siteNaming(text: string | undefined, span: Span, column?: ColumnFact): { span: Span; naming: Naming } {
   const u = unquoted(text, span);
   if (u.quoted) return { span: u.span, naming: 'database' };
   if (!column) return { span, naming: 'code' };
@@ -167,7 +167,8 @@ export function definitionSites(index: SchemaIndex, facts: FileFacts, text: stri
     if (!def) continue;
     if (cls.tablenameSpan) {
       const s = unquoted(text, cls.tablenameSpan);
-      out.push({ part: 'table', key: def.key, span: s.span, naming: 'database', history });
+      // `__tablename__ = USERS` writes a constant of the code; renaming the table edits the constant's value.
+      out.push({ part: 'table', key: def.key, span: s.span, naming: cls.tablename?.kind === 'literal' ? 'database' : 'code', history });
     }
     // The class name stands for its table too (hover, references), but renaming it is the language's business.
     out.push({ part: 'table', key: def.key, span: cls.nameSpan, naming: 'code', history });
@@ -423,6 +424,11 @@ export class Navigator {
       out.push({ key, span: t.nameSpan });
     }
     return out.sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /** The files of the workspace. */
+  fileIds(): Iterable<string> {
+    return this.files();
   }
 
   /** Every table key, sorted (for completion lists), kept until the next change. */

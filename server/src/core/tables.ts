@@ -45,6 +45,12 @@ export interface TableDef {
   schemaUnknown?: boolean;
   /** Why `incomplete`: a class attribute built by a call FK Guard cannot read (`id = pk()`). */
   unresolvedColumn?: string;
+  /**
+   * TypeORM names some columns by the project's own naming strategy (as written in the data source), so their
+   * database names are not known: they are found by property only (in `columns` under `#property`), and a
+   * name the table lacks may be one of theirs. The strategy as written and where, for messages.
+   */
+  namingStrategy?: string;
   /** A Core table built only where the main definition is missing (see `CoreTableFact.fallback`). */
   fallback?: boolean;
   /**
