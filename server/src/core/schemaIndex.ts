@@ -33,6 +33,8 @@ export class SchemaIndex {
   private readonly refUsers = new Map<string, Set<string>>();
   private readonly defUsers = new Map<string, Set<string>>();
   private tableKeysCache: string[] | undefined;
+  /** `tableCount()`, asked for the status line after every change: kept as long as `tableKeysCache`. */
+  private tableCountCache: number | undefined;
   /**
    * The tables whose definitions the last `setFacts`/`removeFile` changed, directly or through what they
    * build on. A file with an unknown table depends on the tables "did you mean" offered it (where they are
@@ -52,6 +54,8 @@ export class SchemaIndex {
   private fullRebuild = true;
   private readonly pendingFiles = new Set<string>();
   private readonly pendingNames = new Set<string>();
+  /** Every pending change was to facts moved in place (see `markChanged`). */
+  private pendingInPlace = false;
   private defsByFile = new Map<string, TableDef[]>();
 
   // Derived state.
@@ -163,7 +167,7 @@ export class SchemaIndex {
     const changed = [...new Set([...changedNames(before, after), ...this.tablesFedBy(file, changedNames(before, after), [previous, facts])])];
     for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
     this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
-    this.markChanged(file, changed);
+    this.markChanged(file, changed, movedInPlace);
     return this.usersOf(new Set(changed), file);
   }
 
@@ -214,7 +218,9 @@ export class SchemaIndex {
     const out: TableDef[] = [];
     for (const defs of this.tables.values()) {
       for (const d of defs) {
-        if (d.file === file) continue;
+        // Most tables hold only their own file's columns: their columns are not looked at (this ran over every
+        // column of the workspace for each file a keystroke re-derived).
+        if (d.file === file || !d.columnsFromOtherFiles) continue;
         for (const c of d.columns.values()) {
           if (c.file === file) {
             out.push(d);
@@ -257,7 +263,12 @@ export class SchemaIndex {
     return this.provided.get(file);
   }
 
-  private markChanged(file: string, names: readonly string[]): void {
+  /**
+   * `inPlace`: the file's facts are its previous objects moved in place but for the classes the change names
+   * (see `Engine.updateFile`), which lets deriving again take only those classes (see `changedClassesOnly`).
+   */
+  private markChanged(file: string, names: readonly string[], inPlace = false): void {
+    this.pendingInPlace = (this.pendingFiles.size === 0 || this.pendingInPlace) && inPlace;
     this.dirty = true;
     this.pendingFiles.add(file);
     for (const n of names) this.pendingNames.add(n);
@@ -346,8 +357,8 @@ export class SchemaIndex {
 
   tableCount(): number {
     this.ensure();
-    const keys = new Set([...this.tables.keys(), ...this.history.tables.keys()]);
-    return keys.size;
+    this.tableCountCache ??= new Set([...this.tables.keys(), ...this.history.tables.keys()]).size;
+    return this.tableCountCache;
   }
 
   referenceCount(file: string): number {
@@ -549,10 +560,12 @@ export class SchemaIndex {
     this.interned = undefined;
     const changed = this.fullRebuild ? undefined : new Set(this.pendingFiles);
     this.lookup.buildModules(changed);
-    // A constant's new value renames columns of migrations: the history is replayed again.
+    // A constant's new value renames columns of migrations: the history is replayed again, and the files
+    // whose facts took the value hold new objects, so every class is looked up again.
     if (this.resolveUnresolved()) this.fullRebuild = true;
-    this.lookup.buildClasses(changed);
+    this.lookup.buildClasses(this.fullRebuild ? undefined : changed);
     const affected = this.fullRebuild ? undefined : this.affectedDefinitions();
+    const classes = affected?.size === 1 && this.pendingInPlace ? this.changedClassesOnly([...affected][0]) : undefined;
     this.pendingFiles.clear();
     this.pendingNames.clear();
     this.fullRebuild = false;
@@ -560,16 +573,18 @@ export class SchemaIndex {
     this.classTables = new Map();
     if (affected) {
       this.keysCreated = [];
-      const removed = this.rederive(affected);
+      const removed = classes ? this.rederiveClasses([...affected][0], classes) : this.rederive(affected);
       // The suggestion index depends on the set of keys only; most edits keep it.
       const gone = new Set(removed);
       if (removed.some((k) => !this.tables.has(k)) || this.keysCreated.some((k) => !gone.has(k))) {
         this.tableKeysCache = undefined;
+        this.tableCountCache = undefined;
         this.tableNames = undefined;
       }
       return;
     }
     this.tableKeysCache = undefined;
+    this.tableCountCache = undefined;
     this.tableNames = undefined;
     this.tables = new Map();
     this.defsByFile = new Map();
@@ -620,6 +635,77 @@ export class SchemaIndex {
       }
     }
     return out;
+  }
+
+  /**
+   * When the pending change to `file` (the only file to derive again) touched only classes that map to tables
+   * of their own, and nothing else in the file builds on them: their names, else undefined. Typing in one class
+   * of a 2,000-line model file derived all ~180 classes of the file again on each keystroke; now only the
+   * edited one is. Conservative: any other kind of changed name (a variable, a constant, a type, a table no
+   * such class names, history) derives the whole file. The property tests compare with a fresh engine.
+   */
+  private changedClassesOnly(file: string): Set<string> | undefined {
+    const facts = this.files.get(file);
+    if (!facts || facts.migration || facts.language !== 'python' || this.pendingNames.size === 0) return undefined;
+    const classes = new Set<string>();
+    const tables = new Set<string>();
+    for (const n of this.pendingNames) {
+      if (n.startsWith('c:')) classes.add(n.slice(2));
+      else if (n.startsWith('t:')) tables.add(n.slice(2));
+      else return undefined;
+    }
+    const owned = new Set<string>();
+    for (const name of classes) {
+      const now = facts.classes.filter((c) => c.name === name);
+      if (now.length > 1) return undefined;
+      if (now.length === 1) {
+        const c = now[0];
+        if (c.tablename?.kind !== 'literal' || c.framework) return undefined;
+        owned.add(c.tablename.value);
+      }
+      // What it mapped to before: its own table of this file, or nothing (never a table it shared).
+      const before = this.mapper.classMap.get(classId(file, name));
+      if (before?.table) {
+        if (before.table.file !== file || before.table.className !== name) return undefined;
+        owned.add(before.table.name);
+      }
+    }
+    for (const t of tables) if (!owned.has(t)) return undefined;
+    // Another class of the file built on one of them is derived from it: derive the whole file then.
+    for (const c of facts.classes) {
+      if (classes.has(c.name)) continue;
+      if (c.bases.some((b) => classes.has(b.slice(b.lastIndexOf('.') + 1)))) return undefined;
+    }
+    return classes;
+  }
+
+  /** Derives again the tables of the named classes of `file` (see `changedClassesOnly`); returns the keys removed. */
+  private rederiveClasses(file: string, classes: Set<string>): string[] {
+    const removed: string[] = [];
+    const ids = new Set([...classes].map((n) => classId(file, n)));
+    for (const id of ids) {
+      const def = this.mapper.classMap.get(id)?.table;
+      this.mapper.classMap.delete(id);
+      if (!def) continue;
+      const list = this.tables.get(def.key);
+      if (list) {
+        const kept = list.filter((x) => x !== def);
+        if (kept.length > 0) this.tables.set(def.key, kept);
+        else {
+          this.tables.delete(def.key);
+          removed.push(def.key);
+        }
+      }
+      const mine = this.defsByFile.get(file);
+      if (mine) this.defsByFile.set(file, mine.filter((x) => x !== def));
+    }
+    const ownIds = this.mapper.classIdsByFile.get(file);
+    if (ownIds) this.mapper.classIdsByFile.set(file, ownIds.filter((id) => !ids.has(id)));
+    const nameless = this.mapper.nameless.get(file);
+    if (nameless) this.mapper.nameless.set(file, nameless.filter((n) => !classes.has(n.cls.name)));
+    const facts = this.files.get(file)!;
+    for (const cls of facts.classes) if (classes.has(cls.name)) this.mapper.mapClass(file, cls, new Set());
+    return removed;
   }
 
   /**
