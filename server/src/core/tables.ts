@@ -59,6 +59,8 @@ export interface TableDef {
    * operation further back. A verdict that differs between them is not given (see `rules/resolve.ts`).
    */
   alt?: { def: TableDef | null; file: string; span: Span; why?: 'unknown-constraint'; name?: string };
+  /** Some column came from another file than the table's (a mixin, single-table inheritance): see `addColumn`. */
+  columnsFromOtherFiles?: true;
 }
 
 export function tableKey(name: string, schema?: string): string {
@@ -86,4 +88,5 @@ export function addColumn(def: TableDef, column: ColumnFact, file: string, type:
   const c: IndexedColumn = { column, file, type };
   def.columns.set(column.name, c);
   def.attrs.set(column.attr ?? column.name, c);
+  if (file !== def.file) def.columnsFromOtherFiles = true;
 }
