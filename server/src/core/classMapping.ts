@@ -1,7 +1,8 @@
 import type { NamingConvention } from './config';
 import type { PythonNames } from './python/names';
 import { addColumn, newTable, TableDef } from './tables';
-import type { ClassFact, FileFacts, NameExpr, TypeFact } from './types';
+import { mapJoinTable } from './typescript/joinTables';
+import type { ClassFact, FileFacts, NameExpr, TypeFact, UncheckedReason } from './types';
 
 /**
  * A class whose table name FK Guard cannot know: a `@declared_attr` `__tablename__` it cannot evaluate, or a
@@ -11,9 +12,16 @@ import type { ClassFact, FileFacts, NameExpr, TypeFact } from './types';
 export interface NamelessClass {
   file: string;
   cls: ClassFact;
-  reason: 'declared-attr' | 'unresolved-base';
+  reason: 'declared-attr' | 'unresolved-base' | Exclude<UncheckedReason, 'declared-attr' | 'unresolved-base'>;
   /** The base that decides the name (`Base`), or the unresolved base. */
   base: string;
+  /** What FK Guard could not know, in a sentence, when the reason alone does not say (a TypeORM join table). */
+  detail?: string;
+  /**
+   * What a table's name (lowered, without underscores) must hold to be this class's: any one of these.
+   * Unset, the class's own name (see `SchemaIndex.namelessCandidate`).
+   */
+  matches?: string[];
   /** Where the unreadable `__tablename__` is, for the one note that explains it. */
   baseFile?: string;
   baseClass?: ClassFact;
@@ -40,6 +48,8 @@ export interface ClassMappingHost {
   addTable(def: TableDef): void;
   /** The `naming.declared-attr` setting for the base `className` of `file` (per base, else for every base). */
   declaredAttrConvention(className: string, file: string): NamingConvention | undefined;
+  /** The project's own TypeORM naming (see `JoinTableHost.typeormNaming`). */
+  typeormNaming(): { file: string; text: string } | undefined;
 }
 
 /**
@@ -84,6 +94,7 @@ export class ClassMapper {
     if (done) return done;
     if (visiting.has(id)) return { table: undefined, unknownName: false };
     visiting.add(id);
+    if (cls.joinTable) return this.mapJoinTable(file, cls, id, visiting);
 
     const bases = cls.bases.map((b) => ({ text: b, found: this.host.findClass(file, b) }));
     const unresolvedBase = this.unresolvedBase(file, cls, new Set());
@@ -99,10 +110,21 @@ export class ClassMapper {
       if (this.inheritsDeclaredTablename(b.found.file, b.found.cls, new Set())) declaredAttr = true;
     }
     let nameless: NamelessClass | undefined;
-
     let name: string | undefined;
     let unknownName = false;
-    if (cls.tablename) {
+    const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
+    // An `entityPrefix` goes before every entity's table name, one given too.
+    if (cls.tablename && naming && (cls.derivedTablename || naming.text.startsWith('entityPrefix')) && !cls.abstract) {
+      // `@Entity()` under the project's own naming strategy: its table's name is that code's to decide.
+      unknownName = true;
+      nameless = {
+        file,
+        cls,
+        reason: 'naming-strategy',
+        base: cls.name,
+        detail: `\`${cls.name}\`'s table is named by the project's TypeORM naming (\`${naming.text}\` in ${naming.file}), which FK Guard does not run`,
+      };
+    } else if (cls.tablename) {
       name = this.host.resolveName(file, cls.tablename);
       if (name === undefined) unknownName = true;
     } else if (cls.abstract || cls.framework) {
@@ -166,6 +188,27 @@ export class ClassMapper {
     return mapping;
   }
 
+  /** A TypeORM join table: its table once both entities are mapped (see `typescript/joinTables.ts`). */
+  private mapJoinTable(file: string, cls: ClassFact, id: string, visiting: Set<string>): ClassMapping {
+    const mapping = mapJoinTable(
+      {
+        findClass: (f, dotted) => this.host.findClass(f, dotted),
+        mapClass: (f, c) => this.mapClass(f, c, visiting),
+        typeormNaming: () => this.host.typeormNaming(),
+      },
+      file,
+      cls,
+    );
+    if (!mapping.table && mapping.nameless) {
+      let list = this.nameless.get(file);
+      if (!list) this.nameless.set(file, (list = []));
+      list.push(mapping.nameless);
+    }
+    this.setMapping(file, id, mapping);
+    if (mapping.table) this.host.addTable(mapping.table);
+    return mapping;
+  }
+
   /** Own columns first, then those of unmapped bases (mixins, abstract classes), nearest first. */
   private addClassColumns(def: TableDef, file: string, cls: ClassFact, seen: Set<string>): void {
     const id = classId(file, cls.name);
@@ -173,9 +216,22 @@ export class ClassMapper {
     seen.add(id);
     // Columns added by decorators FK Guard cannot follow are unknown: none is reported missing.
     if (cls.opaqueDecorators) def.incomplete = true;
+    const naming = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
     for (const c of cls.columns) {
       // An ORM's implicit key on a base yields to a primary key the subclass declares.
       if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
+      if (c.derivedName && naming) {
+        // The project's naming strategy names this column: it is found by its property, never by a name (its key
+        // in `columns` is one no SQL writes), and it still counts among the table's keys.
+        def.namingStrategy ??= `\`${naming.text}\` in ${naming.file}`;
+        const attr = c.attr ?? c.name;
+        if (!def.attrs.has(attr)) {
+          const indexed = { column: c, file, type: this.host.resolveType(file, c.type) };
+          def.columns.set(`#${attr}`, indexed);
+          def.attrs.set(attr, indexed);
+        }
+        continue;
+      }
       addColumn(def, c, file, this.host.resolveType(file, c.type));
     }
     if (cls.maybeFields && this.descendsFromSqlModel(file, cls, new Set())) {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceDialect } from '../core/dialect';
+import { codeCacheDir, requireWithCodeCache } from './codeCache';
 import { PYTHON_EXTENSIONS } from '../core/python/dialect';
 import type { TsMorphModule } from '../core/typescript/context';
 import { createTypeScriptDialect } from '../core/typescript/dialect';
@@ -9,6 +10,7 @@ import { sqlDialect } from '../core/sql/dialect';
 import { alembicConfigDialect } from '../core/migrations/alembicConfig';
 import { packageJsonDialect } from '../core/packageJson';
 import { sequelizeConfigDialect } from '../core/migrations/sequelizeConfig';
+import { tsconfigDialect } from '../core/typescript/tsconfig';
 
 /**
  * The sources of schema besides Python, in the order they are tried for a file. Each is cheap to create:
@@ -16,7 +18,7 @@ import { sequelizeConfigDialect } from '../core/migrations/sequelizeConfig';
  * so a workspace without such files never pays for it.
  */
 export function sourceDialects(): SourceDialect[] {
-  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect, sequelizeConfigDialect];
+  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect, tsconfigDialect, sequelizeConfigDialect];
 }
 
 /** Every file name ending FK Guard reads: Python's and the dialects'. */
@@ -27,10 +29,10 @@ export function sourceExtensions(): string[] {
 /**
  * ts-morph and the TypeScript compiler it carries (about 10 MB): in the bundles it ships as its own file
  * beside them (`dist/ts-morph.js`), so loading the server or the CLI never reads it; from compiled sources
- * (tests) it is the package.
+ * (tests) it is the package. The bundle is compiled from a code cache when one fits (see `codeCache.ts`).
  */
 export function loadTsMorph(): TsMorphModule {
   const bundled = join(__dirname, 'ts-morph.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return existsSync(bundled) ? require(bundled) : require('ts-morph');
+  return existsSync(bundled) ? (requireWithCodeCache(bundled, codeCacheDir()) as TsMorphModule) : require('ts-morph');
 }

@@ -365,6 +365,11 @@ export class FactsCache {
     return e.note;
   }
 
+  /** The content hash the entry of `file` was made from, if there is one. */
+  hashOf(file: string): string | undefined {
+    return this.entries.get(file)?.hash;
+  }
+
   /** Takes back a hit `unchanged` or `has` counted, for an entry that turned out unusable. */
   unhit(): void {
     this.hits--;

@@ -91,6 +91,11 @@ export interface ScannedFile {
   bom: boolean;
   /** The text the engine saw, when `retainText` was set and the file is one the engine analyses. */
   text?: string;
+  /**
+   * The hash of the file's bytes (`contentHash`; that of the text too, for a file without a byte-order mark), when
+   * the scan used a cache. For a file taken from the cache by its stamp, the hash its cache entry was made from.
+   */
+  hash?: string;
 }
 
 export interface ScanResult {
@@ -243,7 +248,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       return false;
     }
     if (note.skip) skipped.push({ file: f.id, reason: note.skip });
-    const entry: ScannedFile = { id: f.id, absPath: f.absPath, bom: note.bom };
+    const entry: ScannedFile = { id: f.id, absPath: f.absPath, bom: note.bom, hash: cache.hashOf(f.id) };
     files.push(entry);
     if (deferHits) deferred.push(entry);
     else accept(f.id, facts ?? undefined);
@@ -312,6 +317,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
         const text = read.text;
         // The bytes, not the text: the same answer (the text is made from them) without encoding it again.
         const hash = cache ? contentHash(read.bytes) : '';
+        if (cache) entry.hash = hash;
         const cached = readCache && !deferHits ? cache?.get(f.id, hash) : undefined;
         if (deferHits && cache!.has(f.id, hash)) {
           deferred.push(entry);
