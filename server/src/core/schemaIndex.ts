@@ -9,10 +9,9 @@ import { Suggestion, TableNames } from './suggest';
 import { rangeOf } from './text';
 import type { Binding } from './python/names';
 import { addColumn, newTable, TableDef } from './tables';
+import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
 import { ClassFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact } from './types';
-export { tableKey } from './tables';
-export type { IndexedColumn, TableDef, TableOrigin } from './tables';
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -24,6 +23,11 @@ export class SchemaIndex {
   private readonly provided = new Map<string, Provision>();
   /** Files loaded by `loadFacts` whose provisions were not needed yet. */
   private readonly unprovisioned = new Set<string>();
+  /**
+   * The strings of the facts a cold load took so far, one copy of each value (see `internStrings`); dropped
+   * once the tables are derived, when the load is over.
+   */
+  private interned: Map<string, string> | undefined;
   private readonly uses = new Map<string, Uses>();
   /** name → files whose findings use it (references) and files whose definitions use it (bases, types). */
   private readonly refUsers = new Map<string, Set<string>>();
@@ -59,6 +63,8 @@ export class SchemaIndex {
   private history = MigrationHistory.empty();
   /** Tables whose schema comes from a computed `__table_args__`, by name: the first of each, in table order. */
   private unknownSchemaByName: Map<string, TableDef> | undefined;
+  /** `classTable` answers since the tables were last derived, by file and class name. */
+  private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
   private keysCreated: string[] = [];
   /** Tables declared by classes and Core `Table`s inside migration files, by file (see `addTable`). */
@@ -233,6 +239,7 @@ export class SchemaIndex {
    * 10,000-file scan the tracking cost seconds, and its answer (which files to re-check) was never used.
    */
   loadFacts(facts: FileFacts): void {
+    internStrings(facts, (this.interned ??= new Map()));
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.files.set(facts.file, facts);
@@ -300,6 +307,8 @@ export class SchemaIndex {
 
   private setUses(file: string, uses: Uses): void {
     const old = this.uses.get(file);
+    // Most edits leave the names a file uses as they were: nothing to move in the reverse index then.
+    if (old && sameSet(old.refs, uses.refs) && sameSet(old.defs, uses.defs)) return;
     for (const n of old?.refs ?? []) this.refUsers.get(n)?.delete(file);
     for (const n of old?.defs ?? []) this.defUsers.get(n)?.delete(file);
     this.uses.set(file, uses);
@@ -396,9 +405,14 @@ export class SchemaIndex {
   /** The table a declarative class maps to, resolved from `file`'s point of view. */
   classTable(file: string, className: string): ClassMapping | undefined {
     this.ensure();
+    // Asked several times for every reference of a class (its metadata, its columns): answered once per derivation.
+    let byName = this.classTables.get(file);
+    if (!byName) this.classTables.set(file, (byName = new Map()));
+    if (byName.has(className)) return byName.get(className);
     const found = this.findClass(file, className);
-    if (!found) return undefined;
-    return this.mapper.classMap.get(classId(found.file, found.cls.name));
+    const mapping = found ? this.mapper.classMap.get(classId(found.file, found.cls.name)) : undefined;
+    byName.set(className, mapping);
+    return mapping;
   }
 
   /** The Core table a variable holds (`users_table`), from `file`'s point of view. */
@@ -543,6 +557,7 @@ export class SchemaIndex {
     if (!this.dirty) return;
     // Cleared first: deriving the tables calls back into the lookups below, which must not rebuild again.
     this.dirty = false;
+    this.interned = undefined;
     const changed = this.fullRebuild ? undefined : new Set(this.pendingFiles);
     this.lookup.buildModules(changed);
     // A constant's new value renames columns of migrations: the history is replayed again, and the files
@@ -555,6 +570,7 @@ export class SchemaIndex {
     this.pendingNames.clear();
     this.fullRebuild = false;
     this.unknownSchemaByName = undefined;
+    this.classTables = new Map();
     if (affected) {
       this.keysCreated = [];
       const removed = classes ? this.rederiveClasses([...affected][0], classes) : this.rederive(affected);
@@ -805,6 +821,12 @@ export class SchemaIndex {
     const f = this.files.get(file);
     return f ? rangeOf(f.lineStarts, span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   }
+}
+
+function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
 }
 
 /** Beyond this many files to derive again, everything is derived again. */

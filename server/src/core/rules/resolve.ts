@@ -1,6 +1,7 @@
 import type { FkGuardConfig } from '../config';
 import { Absence } from '../history';
-import { IndexedColumn, SchemaIndex, TableDef, tableKey } from '../schemaIndex';
+import { SchemaIndex } from '../schemaIndex';
+import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
 import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
 

@@ -46,6 +46,10 @@ export function mapJoinTable(host: JoinTableHost, file: string, cls: ClassFact):
   if (!owner || !target) {
     return nameless('outside-workspace', `its target \`${jt.target}\` is not an entity of this workspace`);
   }
+  if (owner.cls.abstract) {
+    // TypeORM makes one join table per entity that inherits the relation, each named after that entity's table.
+    return nameless('dynamic-name', `\`${jt.owner}\` is a base class: each entity built on it has a join table of its own, which FK Guard does not model`);
+  }
   const ownerTable = host.mapClass(owner.file, owner.cls).table;
   const targetTable = host.mapClass(target.file, target.cls).table;
   if (!ownerTable || !targetTable) {

@@ -402,7 +402,8 @@ function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decoration
     // TypeORM makes the join table's columns with the referenced columns' types: the join table's two
     // foreign keys are checked for what can be wrong (a side's referenced column missing or not a key).
     // A side whose columns are not named references that entity's primary key.
-    const join = cls.abstract ? undefined : joinTableClass(f, cls, relation, target.owner, jt.args[0], p.getNameNode());
+    // On a base class, too: each entity built on it gets a join table of its own (see `mapJoinTable`).
+    const join = joinTableClass(f, cls, relation, target.owner, jt.args[0], p.getNameNode());
     if (join) joinTables.push(join);
     const at = f.span(p.getNameNode());
     const opts = f.props(f.unwrap(jt.args[0]));
