@@ -88,6 +88,14 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     assert.match(files.get(SQL)!, /REFERENCES books \(writer_id\)/);
   });
 
+  it('refuses to rename a table through a constant that a migration reads, since that would rewrite history', async () => {
+    const p = at('app/shop.py', '"accounts.id"', 2);
+    // Editing `ACCOUNTS` would change what `op.create_table(ACCOUNTS, ...)` made, a step that already ran.
+    const why = /the constant `ACCOUNTS` \(app\/keys\.py:1\) is read by the migration migrations\/versions\/0001_accounts\.py, which is history/;
+    await assert.rejects(prepare('app/shop.py', p), why);
+    await assert.rejects(rename('app/shop.py', p, 'clients'), why);
+  });
+
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {
     await assert.rejects(prepare(CLUB, at(CLUB, '"tag.id"', 2)), /the table name `tag` at app\/club\.py:\d+ is not written out: the `@declared_attr __tablename__` of `Conventional` derives it from the class name `Tag`/);
     await assert.rejects(prepare(SQL, at(SQL, '"Reader"', 2)), /the table name `Reader` at prisma\/schema\.prisma:\d+ is not written out: it is the name of the Prisma model `Reader` \(no `@@map`\)/);

@@ -144,6 +144,10 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
   const viaConstant = (file: string, name: string): string | undefined => {
     const site = constantSite(index, nav, file, name, oldName, textOf);
     if ('error' in site) return site.error;
+    const reader = historyReading(index, nav, site.file, site.name, oldName);
+    if (reader) {
+      return `the constant \`${site.name}\` (${where(site.file, site.span)}) is read by the migration ${reader}, which is history: editing the constant would change what that migration made. Write the name out in the models (or give the migration its own literal), then rename`;
+    }
     if (!constants.some((c) => c.file === site.file && c.span.start === site.span.start)) constants.push({ file: site.file, span: site.span, name: site.name });
     return edit(site.file, site.span);
   };
@@ -307,6 +311,34 @@ function sharingTables(index: SchemaIndex, nav: Navigator, target: Target): stri
     }
   }
   return out.sort();
+}
+
+/** Whether a file is a step of migration history (Alembic, a SQL migration, Knex or Sequelize migrations). */
+function isHistoryFile(facts: FileFacts): boolean {
+  return facts.migration !== undefined || facts.tables.some((t) => t.origin === 'migration') || facts.references.some((r) => r.context === 'migration');
+}
+
+/**
+ * The first migration file (by name) that may read the constant `name` defined in `defining` with the value
+ * `value`: the defining file itself, a file importing that name (directly or re-exported, as long as it holds
+ * the same value there), importing everything from its module, or importing the module as a whole. Editing
+ * the constant would silently rewrite what such a migration made, so a caller refuses; when in doubt a
+ * migration counts as reading it, since refusing is safe and rewriting history is not.
+ */
+function historyReading(index: SchemaIndex, nav: Navigator, defining: string, name: string, value: string): string | undefined {
+  const moduleOfDefining = (module: string) => index.moduleFiles(module).includes(defining);
+  for (const f of [...nav.fileIds()].sort()) {
+    const facts = index.facts(f);
+    if (!facts || !isHistoryFile(facts)) continue;
+    if (f === defining) return f;
+    for (const imp of facts.imports) {
+      if (imp.name === undefined || imp.name === '*') {
+        if (moduleOfDefining(imp.module)) return f;
+      } else if (imp.name === name && (moduleOfDefining(imp.module) || index.resolveConst(f, imp.local) === value)) return f;
+    }
+    if ((facts.starImports ?? []).some(moduleOfDefining)) return f;
+  }
+  return undefined;
 }
 
 /**
