@@ -96,6 +96,26 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     await assert.rejects(rename('app/shop.py', p, 'clients'), why);
   });
 
+  it('refuses a new name that is not an identifier (or is a keyword) of the language where it edits code', async () => {
+    const p = at('app/audit.py', 'Column("level"', 'Column("'.length + 1);
+    // `audit_logs.c.level` is Python code: `audit_logs.c.class` would not parse, `audit_logs.c.e$mail` neither.
+    await assert.rejects(rename('app/audit.py', p, 'class'), /`class` cannot be written at app\/audit\.py:\d+ \(`audit_logs\.c\.level`\): it is a Python keyword/);
+    await assert.rejects(rename('app/audit.py', p, 'e$mail'), /`e\$mail` cannot be written at app\/audit\.py:\d+ \(`audit_logs\.c\.level`\): it is not a Python identifier/);
+    const files = apply(await rename('app/audit.py', p, 'severity'));
+    assert.match(files.get('app/audit.py')!, /Column\("severity", Integer, unique=True\)/);
+    assert.match(files.get('app/audit.py')!, /ForeignKey\(audit_logs\.c\.severity\)/);
+  });
+
+  it('accepts any database name inside strings, but not one that breaks the string or the SQL', async () => {
+    const p = at('app/shop.py', '"baskets"', 2);
+    const files = apply(await rename('app/shop.py', p, 'basket-items'));
+    assert.match(files.get('app/shop.py')!, /__tablename__ = "basket-items"\n/);
+    await assert.rejects(rename('app/shop.py', p, 'bas"kets'), /`bas"kets` cannot be written at app\/shop\.py:\d+: a quote, backslash, dot, brace or white space would change the string/);
+    await assert.rejects(rename('app/shop.py', p, ' '), /the new name is empty/);
+    await assert.rejects(rename(SQL, at(SQL, 'TABLE loans', 'TABLE '.length + 1), 'select'), /`select` cannot be written at sql\/schema\.sql:1: it is an SQL reserved word/);
+    await assert.rejects(rename(SQL, at(SQL, 'TABLE loans', 'TABLE '.length + 1), 'loan-items'), /`loan-items` cannot be written at sql\/schema\.sql:1: it is not a plain SQL name/);
+  });
+
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {
     await assert.rejects(prepare(CLUB, at(CLUB, '"tag.id"', 2)), /the table name `tag` at app\/club\.py:\d+ is not written out: the `@declared_attr __tablename__` of `Conventional` derives it from the class name `Tag`/);
     await assert.rejects(prepare(SQL, at(SQL, '"Reader"', 2)), /the table name `Reader` at prisma\/schema\.prisma:\d+ is not written out: it is the name of the Prisma model `Reader` \(no `@@map`\)/);

@@ -42,7 +42,6 @@ export interface RenamePlan {
 
 export type RenameCheck = { ok: true; span: Span; placeholder: string; target: Target } | { ok: false; reason: string };
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
 /**
  * Whether the symbol can be renamed, and the span of the name that would be. With `nav`, a table that only
@@ -119,24 +118,28 @@ export function renameFiles(nav: Navigator, index: SchemaIndex, target: Target, 
  * writes into the wrong place.
  */
 export function planRename(nav: Navigator, index: SchemaIndex, target: Target, oldName: string, newName: string, textOf: TextOf): RenamePlan | { error: string } {
-  if (!IDENTIFIER.test(newName)) return { error: `\`${newName}\` is not a plain name (letters, digits and _).` };
+  if (newName.trim() === '') return { error: 'FK Guard cannot rename to this: the new name is empty.' };
   const refused = historyOnly(nav, target.key);
   if (refused) return { error: refused };
   const defs = nav.currentDefinitions(target.key);
   const constants: RenamePlan['constants'] = [];
   const alsoTables = target.column === undefined ? [] : sharingTables(index, nav, target);
   const edits: RenameEdit[] = [];
+  /** What each edit writes into: an identifier of code, the contents of a string, or a bare SQL name. */
+  const kinds = new Map<RenameEdit, EditKind>();
   const history: RenamePlan['history'] = [];
   const seen = new Set<string>();
   const where = (file: string, span: Span) => `${file}:${line(index.facts(file), span) + 1}`;
-  const edit = (file: string, span: Span): string | undefined => {
+  const edit = (file: string, span: Span, kind: EditKind): string | undefined => {
     const text = textOf(file);
     const written = text?.slice(span.start, span.end);
     if (written !== oldName) return `the name at ${where(file, span)} reads \`${written ?? '?'}\`, not \`${oldName}\``;
     const id = `${file}:${span.start}`;
     if (!seen.has(id)) {
       seen.add(id);
-      edits.push({ file, span, newText: newName });
+      const e = { file, span, newText: newName };
+      edits.push(e);
+      kinds.set(e, kind);
     }
     return undefined;
   };
@@ -149,7 +152,7 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
       return `the constant \`${site.name}\` (${where(site.file, site.span)}) is read by the migration ${reader}, which is history: editing the constant would change what that migration made. Write the name out in the models (or give the migration its own literal), then rename`;
     }
     if (!constants.some((c) => c.file === site.file && c.span.start === site.span.start)) constants.push({ file: site.file, span: site.span, name: site.name });
-    return edit(site.file, site.span);
+    return edit(site.file, site.span, 'string');
   };
 
   // Where the column's definitions write it, and whether the attribute of code is the name too.
@@ -164,7 +167,7 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
       const site = definitionSite(index, d, target, oldName, textOf);
       if ('error' in site) return site;
       if (target.column !== undefined) columnNaming.set(d.columns.get(target.column)!.column, site.naming);
-      const problem = 'constant' in site ? viaConstant(site.file, site.constant) : edit(site.file, site.span);
+      const problem = 'constant' in site ? viaConstant(site.file, site.constant) : edit(site.file, site.span, siteKind(index, textOf(site.file), site.file, site.span, site.naming));
       if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
     }
   }
@@ -191,8 +194,21 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
         const naming = res && res.kind === 'ok' ? columnNaming.get(res.column.column) : undefined;
         if (naming !== 'both') continue;
       }
-      const problem = edit(r.file, r.span);
+      const problem = edit(r.file, r.span, refKind(index, textOf(r.file), r.file, r.span, r.ref, r.naming));
       if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+    }
+  }
+
+  // The new name must keep every edited file parsing, with the meaning it had: checked per edit, by what it edits.
+  if (newName !== oldName) {
+    // Identifiers of code first: their reason is the one that says most.
+    const order = [...edits].sort((a, b) => Number(kinds.get(a) !== 'code') - Number(kinds.get(b) !== 'code'));
+    for (const e of order) {
+      const kind = kinds.get(e)!;
+      const why = nameProblem(newName, kind, index.facts(e.file)?.language);
+      if (!why) continue;
+      const shown = kind === 'code' ? ` (\`${codeAround(textOf(e.file)!, e.span)}\`)` : '';
+      return { error: `FK Guard cannot rename to this: \`${newName}\` cannot be written at ${where(e.file, e.span)}${shown}: ${why}.` };
     }
   }
 
@@ -202,6 +218,84 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
     .map((u) => ({ file: u.file, span: u.ref.span, display: u.display }));
   // Renaming to the same name checks the whole plan (prepareRename asks that way) and edits nothing.
   return { target, oldName, edits: newName === oldName ? [] : edits, history, unreadable, constants, alsoTables };
+}
+
+type EditKind = 'code' | 'string' | 'sql';
+
+const QUOTE_CHARS = new Set(['"', "'", '`']);
+
+/** Whether a span is the whole contents of a quoted literal (`"users"`, `'id'`, `"Reader"`). */
+function quotedAround(text: string | undefined, span: Span): boolean {
+  if (text === undefined || span.start === 0) return false;
+  const q = text[span.start - 1];
+  return QUOTE_CHARS.has(q) && text[span.end] === q;
+}
+
+/** What a definition's name is written as: a string's contents, an attribute of code, or a bare SQL name. */
+function siteKind(index: SchemaIndex, text: string | undefined, file: string, span: Span, naming: Naming): EditKind {
+  if (quotedAround(text, span)) return 'string';
+  if (naming === 'both') return 'code';
+  return index.facts(file)?.language === 'sql' ? 'sql' : 'code';
+}
+
+/** What a reference's edited part is written as; an unquoted name outside a SQL file is taken as code (stricter). */
+function refKind(index: SchemaIndex, text: string | undefined, file: string, span: Span, ref: ReferenceFact, naming: Naming): EditKind {
+  if (naming === 'code' || ref.form === 'table-c' || ref.form === 'attribute' || ref.form === 'variable') return 'code';
+  if (ref.form === 'string' || quotedAround(text, span)) return 'string';
+  return index.facts(file)?.language === 'sql' ? 'sql' : 'code';
+}
+
+/** The dotted expression an identifier of code sits in (`audit_logs.c.level`), for the reason a name is refused. */
+function codeAround(text: string, span: Span): string {
+  let start = span.start;
+  while (start > 0 && /[\w.$]/.test(text[start - 1])) start--;
+  let end = span.end;
+  while (end < text.length && /[\w$]/.test(text[end])) end++;
+  return text.slice(start, end);
+}
+
+// `keyword.kwlist` of Python 3.12. Soft keywords (`match`, `case`, `type`, `_`) are valid attribute names.
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+// Declarative SQLAlchemy reserves these attribute names on a mapped class (`Attribute name 'metadata' is reserved`).
+const SQLALCHEMY_RESERVED = new Set(['metadata', 'registry']);
+// ECMAScript reserved words, strict-mode ones included, and names with a meaning of their own on an object.
+const TS_RESERVED = new Set(
+  'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with implements interface let package private protected public static yield await constructor prototype __proto__'.split(' '),
+);
+// Reserved in PostgreSQL, MySQL and SQLite alike (a bare name that is one of these does not parse).
+const SQL_RESERVED = new Set(
+  'all and any as asc between by case check collate column constraint create cross default delete desc distinct drop else end except exists foreign from full group having in index inner insert intersect into is join key left like limit not null on or order outer primary references right select set table then to union unique update using values when where with'.split(' '),
+);
+
+/**
+ * Why `name` cannot be written where an edit of `kind` goes in a file of `language`; undefined when it can.
+ * A string's contents take any name the database accepts, except what ends the string, splits a dotted
+ * reference (`.`) or starts an interpolation (`{`, `$`). Code takes only the language's identifiers that
+ * are not keywords, and a bare SQL name only a plain name that is not a reserved word.
+ */
+function nameProblem(name: string, kind: EditKind, language: string | undefined): string | undefined {
+  if (kind === 'string') {
+    if (/[\s"'`\\.{}\p{Cc}]/u.test(name)) return 'a quote, backslash, dot, brace or white space would change the string';
+    // `${` interpolates in a template literal of TypeScript.
+    return language === 'typescript' && name.includes('$') ? 'a `$` would change the string' : undefined;
+  }
+  if (kind === 'sql' || language === 'sql') {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return 'it is not a plain SQL name (letters, digits and _, not first a digit); quote the name where it is defined to use it';
+    return SQL_RESERVED.has(name.toLowerCase()) ? 'it is an SQL reserved word' : undefined;
+  }
+  if (language === 'python') {
+    if (!/^[\p{XID_Start}_][\p{XID_Continue}]*$/u.test(name) || name.normalize('NFKC') !== name) return 'it is not a Python identifier';
+    if (PYTHON_KEYWORDS.has(name)) return 'it is a Python keyword';
+    // `__debug__` cannot be assigned, and a `__name` in a class body is mangled into `_Class__name`.
+    if (name.startsWith('__')) return 'a name starting with `__` is mangled (or reserved) in a Python class';
+    if (SQLALCHEMY_RESERVED.has(name)) return 'SQLAlchemy reserves it on a mapped class';
+    return undefined;
+  }
+  if (language === 'prisma') return /^[A-Za-z][A-Za-z0-9_]*$/.test(name) ? undefined : 'it is not a Prisma field name (a letter, then letters, digits and _)';
+  if (!/^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(name)) return 'it is not a TypeScript identifier';
+  return TS_RESERVED.has(name) ? 'it is a reserved word of TypeScript' : undefined;
 }
 
 function line(facts: FileFacts | undefined, span: Span): number {
