@@ -116,6 +116,11 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     await assert.rejects(rename(SQL, at(SQL, 'TABLE loans', 'TABLE '.length + 1), 'loan-items'), /`loan-items` cannot be written at sql\/schema\.sql:1: it is not a plain SQL name/);
   });
 
+  it('refuses a new name that already exists, rather than merging two tables or two columns', async () => {
+    await assert.rejects(rename('app/shop.py', at('app/shop.py', '"baskets"', 2), 'posts'), /`posts` already exists \(defined at app\/club\.py:\d+\)/);
+    await assert.rejects(rename('app/shop.py', at('app/shop.py', 'account_id = Column', 1), 'id'), /`baskets\.id` already exists \(defined at app\/shop\.py:17\)/);
+  });
+
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {
     await assert.rejects(prepare(CLUB, at(CLUB, '"tag.id"', 2)), /the table name `tag` at app\/club\.py:\d+ is not written out: the `@declared_attr __tablename__` of `Conventional` derives it from the class name `Tag`/);
     await assert.rejects(prepare(SQL, at(SQL, '"Reader"', 2)), /the table name `Reader` at prisma\/schema\.prisma:\d+ is not written out: it is the name of the Prisma model `Reader` \(no `@@map`\)/);

@@ -124,6 +124,8 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
   const defs = nav.currentDefinitions(target.key);
   const constants: RenamePlan['constants'] = [];
   const alsoTables = target.column === undefined ? [] : sharingTables(index, nav, target);
+  const clash = newName === oldName ? undefined : existing(index, nav, target, [target.key, ...alsoTables], newName);
+  if (clash) return { error: `FK Guard cannot rename to this: ${clash}; renaming onto it would merge the two.` };
   const edits: RenameEdit[] = [];
   /** What each edit writes into: an identifier of code, the contents of a string, or a bare SQL name. */
   const kinds = new Map<RenameEdit, EditKind>();
@@ -218,6 +220,33 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
     .map((u) => ({ file: u.file, span: u.ref.span, display: u.display }));
   // Renaming to the same name checks the whole plan (prepareRename asks that way) and edits nothing.
   return { target, oldName, edits: newName === oldName ? [] : edits, history, unreadable, constants, alsoTables };
+}
+
+/**
+ * Where a name the rename would make already exists: a table of the same schema, or a column (or a Python
+ * attribute) of a table that would get the new column name. Compared without case, as databases that fold
+ * names would clash too.
+ */
+function existing(index: SchemaIndex, nav: Navigator, target: Target, keys: string[], newName: string): string | undefined {
+  const at = (file: string, span: Span) => `${file}:${line(index.facts(file), span) + 1}`;
+  const lower = newName.toLowerCase();
+  if (target.column === undefined) {
+    const dot = target.key.lastIndexOf('.');
+    const newKey = (dot < 0 ? '' : target.key.slice(0, dot + 1)) + newName;
+    const hit = index.allTableKeys().find((k) => k !== target.key && k.toLowerCase() === newKey.toLowerCase() && index.definitions(k).length > 0);
+    if (!hit) return undefined;
+    const def = nav.currentDefinitions(hit)[0] ?? index.definitions(hit)[0];
+    return `\`${hit}\` already exists (defined at ${at(def.file, def.span)})`;
+  }
+  for (const key of keys) {
+    for (const d of nav.currentDefinitions(key)) {
+      for (const [name, c] of d.columns) {
+        if (name === target.column) continue;
+        if (name.toLowerCase() === lower || c.column.attr === newName) return `\`${key}.${name}\` already exists (defined at ${at(c.file, c.column.span)})`;
+      }
+    }
+  }
+  return undefined;
 }
 
 type EditKind = 'code' | 'string' | 'sql';
