@@ -75,7 +75,8 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     const edit = await rename(CLUB, at(CLUB, '"invoices.created_by"', 'invoices.'.length + 2), 'issued_by');
     const files = apply(edit);
     assert.deepEqual([...files.keys()].sort(), ['app/club.py', 'sql/schema.sql']);
-    assert.match(files.get(CLUB)!, /class Audited:\n {4}issued_by = Column\(Integer, unique=True\)/);
+    // The mixin's attribute keeps its name (code FK Guard cannot see may use it); the column gets the new one.
+    assert.match(files.get(CLUB)!, /class Audited:\n {4}created_by = Column\("issued_by", Integer, unique=True\)/);
     assert.match(files.get(CLUB)!, /ForeignKey\("invoices\.issued_by"\)/);
     assert.match(files.get(SQL)!, /REFERENCES receipts \(issued_by\)/);
     assert.match(note(edit)?.description ?? '', /also renamed in `receipts`, which shares its definition/);
@@ -119,6 +120,22 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
   it('refuses a new name that already exists, rather than merging two tables or two columns', async () => {
     await assert.rejects(rename('app/shop.py', at('app/shop.py', '"baskets"', 2), 'posts'), /`posts` already exists \(defined at app\/club\.py:\d+\)/);
     await assert.rejects(rename('app/shop.py', at('app/shop.py', 'account_id = Column', 1), 'id'), /`baskets\.id` already exists \(defined at app\/shop\.py:17\)/);
+  });
+
+  it('renames a column whose attribute is its name by naming the column, keeping the attribute, and lists the migration', async () => {
+    const shop = 'app/shop.py';
+    const edit = await rename(shop, at(shop, 'email = Column', 1), 'contact');
+    const files = apply(edit);
+    assert.deepEqual([...files.keys()], [shop]);
+    const text = files.get(shop)!;
+    assert.match(text, /\n {4}email = Column\("contact", String\(50\), unique=True\)\n/);
+    // Uses of the attribute, seen or not, keep working: `Account.email` is still the attribute.
+    assert.match(text, /ForeignKey\(Account\.email\)\)/);
+    assert.match(text, /filter\(Account\.email == e\)/);
+    assert.equal(text.length, disk(shop).length + '"contact", '.length);
+    // The database still has `email`: the preview names the migration that made it, and asks for a look.
+    assert.match(note(edit)?.description ?? '', /1 place in migrations left as they are \(history already ran; write a migration that renames it\): migrations\/versions\/0001_accounts\.py:14/);
+    assert.equal(note(edit)?.needsConfirmation, true);
   });
 
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {

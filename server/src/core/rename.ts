@@ -7,11 +7,14 @@ import { ClassFact, FileFacts, NameExpr, ReferenceFact, Span } from './types';
 /*
  * Renaming a table or a column across every language FK Guard reads. A rename changes a database name: it
  * edits every definition that spells it (`__tablename__`, `Column("name")`, `CREATE TABLE`, `pgTable`,
- * `@Entity`, a Prisma `@@map`, `@map` or field) and every reference that spells it (strings, pairs, SQL), and an
- * attribute reference (`User.id`) only where the attribute is the column's name itself.
+ * `@Entity`, a Prisma `@@map` or `@map`) and every reference that spells it (strings, pairs, SQL). An attribute
+ * of code is never renamed, since FK Guard cannot see all its uses: where it is the column's name too
+ * (`email = Column(String)`), the column is given the new name (`Column("mail", String)`), or the rename is
+ * refused where the ORM has no such plain form. The new name is checked against what each edit writes into.
  *
  * A name that comes from a module constant (`__tablename__ = USERS`, `ForeignKey(f"{USERS}.id")`) is renamed
- * where the constant is defined, so every use of it follows; a column shared through a mixin is renamed in
+ * where the constant is defined, so every use of it follows (refused when a migration reads the constant:
+ * that would rewrite what the migration made); a name that already exists is refused; a column shared through a mixin is renamed in
  * every table that has it, with their references. Both are named in the plan, for the preview to show.
  *
  * Migrations are history: a migration that already ran made the old name, so its text stays as it is, and
@@ -169,8 +172,31 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
       const site = definitionSite(index, d, target, oldName, textOf);
       if ('error' in site) return site;
       if (target.column !== undefined) columnNaming.set(d.columns.get(target.column)!.column, site.naming);
+      if ('insertAt' in site) {
+        const id = `${site.file}:${site.insertAt}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          const e = { file: site.file, span: { start: site.insertAt, end: site.insertAt }, newText: site.empty ? `"${newName}"` : `"${newName}", ` };
+          edits.push(e);
+          kinds.set(e, 'string');
+        }
+        continue;
+      }
       const problem = 'constant' in site ? viaConstant(site.file, site.constant) : edit(site.file, site.span, siteKind(index, textOf(site.file), site.file, site.span, site.naming));
       if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+    }
+  }
+
+  // Migrations that made the old name are listed too when models define the table, so the preview says the
+  // database still holds the old name and needs a migration.
+  for (const key of [target.key, ...alsoTables]) {
+    for (const d of index.definitions(key)) {
+      if (d.origin !== 'migration') continue;
+      const c = target.column === undefined ? undefined : d.columns.get(target.column);
+      if (target.column !== undefined && !c) continue;
+      const place = c ? { file: c.file, span: c.column.span } : { file: d.file, span: d.span };
+      if (history.some((h) => h.file === place.file && h.span.start === place.span.start)) continue;
+      history.push({ ...place, display: c ? `\`${key}.${target.column}\` as migrations made it` : `\`${d.key}\` as migrations made it` });
     }
   }
 
@@ -331,7 +357,26 @@ function line(facts: FileFacts | undefined, span: Span): number {
   return facts ? rangeOf(facts.lineStarts, span).start.line : 0;
 }
 
-type DefinitionSite = { file: string; span: Span; naming: Naming } | { file: string; constant: string; naming: Naming } | { error: string };
+type DefinitionSite =
+  | { file: string; span: Span; naming: Naming }
+  | { file: string; constant: string; naming: Naming }
+  /** A column call with no name of its own (`Column(String)`), where the name is inserted at `insertAt`. */
+  | { file: string; insertAt: number; empty: boolean; naming: Naming }
+  | { error: string };
+
+/**
+ * The `Column(` or `mapped_column(` call assigned to the attribute at `attr`, and where its first argument
+ * starts: a name given there is the column's, and the attribute keeps its own. Undefined for anything else.
+ */
+function columnCall(text: string | undefined, attr: Span): { at: number; empty: boolean } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_]\w*\.)*(?:Column|mapped_column)\(\s*/.exec(text.slice(attr.end, attr.end + 400));
+  if (!m) return undefined;
+  const at = attr.end + m[0].length;
+  // A name already given first (a string) would mean the attribute is not the column's name: not this case.
+  if (/^[rRuUbBfF]{0,2}["']/.test(text.slice(at, at + 3))) return undefined;
+  return { at, empty: text[at] === ')' };
+}
 
 /** Where one definition writes the table's (or the column's) database name; an error when it does not. */
 function definitionSite(index: SchemaIndex, def: TableDef, target: Target, oldName: string, textOf: TextOf): DefinitionSite {
@@ -344,6 +389,18 @@ function definitionSite(index: SchemaIndex, def: TableDef, target: Target, oldNa
     const text = textOf(c.file);
     // Read from the column itself, not from its table: a mixin's column has no table of its own.
     const site = siteNaming(text, c.column.span, c.column);
+    if (site.naming === 'both' && cf?.language !== 'sql') {
+      // The attribute (or field, or property) is the column's name too, and code FK Guard cannot see uses it
+      // (`session.query(User).filter(User.email == e)`): renaming it could break that code. So the attribute
+      // keeps its name and the column is given the new one (`email = Column("mail", String)`), where the ORM
+      // allows that as plainly as Python's SQLAlchemy does; elsewhere the rename is refused.
+      const call = cf?.language === 'python' ? columnCall(text, site.span) : undefined;
+      if (call) return { file: c.file, insertAt: call.at, empty: call.empty, naming: 'code' };
+      const attr = c.column.attr ?? target.column;
+      return {
+        error: `\`${def.key}.${target.column}\` at ${c.file}:${line(cf, c.column.span) + 1} is also the ${cf?.language === 'python' ? 'attribute' : 'field or property'} \`${attr}\` of the code, whose every use FK Guard cannot see (queries, other modules), so it does not rename it: give the column its own name in its definition (${cf?.language === 'python' ? '`Column("name", ...)`' : cf?.language === 'prisma' ? '`@map("name")`' : "`@Column({ name: 'name' })` or the ORM's own way"}), then rename that`,
+      };
+    }
     if (site.naming !== 'code') return { file: c.file, span: site.span, naming: site.naming };
     const mapped = cf?.language === 'prisma' ? prismaMap(text, c.column.span, oldName) : undefined;
     if (mapped) return { file: c.file, span: mapped, naming: 'database' };
