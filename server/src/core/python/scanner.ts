@@ -22,6 +22,9 @@ function decline(why: string): never {
 }
 
 let nextId = 1;
+/** Shared by every leaf (most nodes are): a leaf's lists are never changed. */
+const NO_CHILDREN: ScanNode[] = [];
+const NO_FIELDS: Array<string | undefined> = [];
 /** Where the parser got to, for `scanDeclineReason`'s message. */
 let reached = 0;
 
@@ -34,14 +37,22 @@ export class ScanNode {
   fields: Array<string | undefined>;
   private named: ScanNode[] | undefined;
   /** For a leaf: its own span; for an inner node, recomputed from its children by `finish`. */
+  /** For a token: its kind, its text (names and operators) and, for a string, its parts. */
+  kind: TokKind | undefined;
+  value = '';
+  str: StringTok | undefined;
+  /** For a string token, the first and last nodes made of it (its quotes), for comment placement. */
+  firstNode: ScanNode | undefined;
+  lastNode: ScanNode | undefined;
+
   constructor(
-    readonly type: string,
-    readonly isNamed: boolean,
+    public type: string,
+    public isNamed: boolean,
     public startIndex: number,
     public endIndex: number,
     readonly source: string,
-    children: ScanNode[] = [],
-    fields: Array<string | undefined> = [],
+    children: ScanNode[] = NO_CHILDREN,
+    fields: Array<string | undefined> = NO_FIELDS,
     /** Hidden tokens take part in comment placement only. */
     readonly hidden = false,
     /** A node whose span is its own (a token, a string's content), not its children's. */
@@ -49,6 +60,21 @@ export class ScanNode {
   ) {
     this.children = children;
     this.fields = fields;
+    for (let i = 0; i < children.length; i++) {
+      children[i].parent = this;
+      children[i].slot = i;
+    }
+  }
+
+  /** This node's index among its parent's children; for a hidden token, how many visible children precede it. */
+  slot = 0;
+
+  get start(): number {
+    return this.startIndex;
+  }
+
+  get end(): number {
+    return this.endIndex;
   }
 
   get text(): string {
@@ -124,14 +150,18 @@ export class ScanNode {
 
 type TokKind = 'name' | 'number' | 'string' | 'op' | 'comment' | 'newline' | 'indent' | 'dedent' | 'eof';
 
-interface Tok {
-  kind: TokKind;
-  start: number;
-  end: number;
-  /** The token's text for names and operators. */
-  value: string;
-  /** For a string: its parts (see `lexString`). */
-  str?: StringTok;
+/** A token is the leaf node it becomes (most nodes are tokens: one object for both spares the collector). */
+type Tok = ScanNode;
+
+function mk(text: string, kind: TokKind, start: number, end: number, value: string, str?: StringTok): Tok {
+  const hidden = kind === 'newline' || kind === 'indent' || kind === 'dedent' || kind === 'eof';
+  const comment = kind === 'comment';
+  const type = hidden ? `_${kind}` : comment ? value || 'comment' : kind === 'string' ? 'string' : value;
+  const t = new ScanNode(type, comment, start, end, text, NO_CHILDREN, NO_FIELDS, hidden);
+  t.kind = kind;
+  t.value = value;
+  t.str = str;
+  return t;
 }
 
 interface StringTok {
@@ -151,9 +181,51 @@ interface Interp {
   spec?: [number, number];
 }
 
-const OPS3 = ['**=', '//=', '>>=', '<<=', '...'];
-const OPS2 = ['->', ':=', '**', '//', '<<', '>>', '<=', '>=', '==', '!=', '<>', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@='];
 const OPS1 = '+-*/%@&|^~<>()[]{},:;.=';
+
+/** The operator at `i`, the longest that matches (a constant string: nothing is allocated). */
+function opAt(text: string, i: number): string {
+  const c = text.charCodeAt(i);
+  const one = OP_BY_CHAR[c];
+  if (one === undefined) decline(`the character ${JSON.stringify(text[i])}`);
+  const d = text.charCodeAt(i + 1);
+  const e = text.charCodeAt(i + 2);
+  if (d === 61 /* = */) {
+    const two = OPS2_BY_FIRST[c];
+    if (two) return two;
+  }
+  switch (c) {
+    case 42: // *
+      if (d === 42) return e === 61 ? '**=' : '**';
+      return d === 61 ? '*=' : '*';
+    case 47: // /
+      if (d === 47) return e === 61 ? '//=' : '//';
+      return d === 61 ? '/=' : '/';
+    case 62: // >
+      if (d === 62) return e === 61 ? '>>=' : '>>';
+      return d === 61 ? '>=' : '>';
+    case 60: // <
+      if (d === 60) return e === 61 ? '<<=' : '<<';
+      if (d === 62) return '<>';
+      return d === 61 ? '<=' : '<';
+    case 46: // .
+      return d === 46 && e === 46 ? '...' : '.';
+    case 45: // -
+      return d === 62 ? '->' : d === 61 ? '-=' : '-';
+    case 58: // :
+      return d === 61 ? ':=' : ':';
+    case 33: // !
+      return d === 61 ? '!=' : decline('a lone !');
+    default:
+      return one;
+  }
+}
+
+const OP_BY_CHAR: Array<string | undefined> = [];
+for (const ch of OPS1 + '!') OP_BY_CHAR[ch.charCodeAt(0)] = ch;
+/** `X=` operators with one `X` before the `=` (the ones with longer spellings are decided in `opAt`). */
+const OPS2_BY_FIRST: Array<string | undefined> = [];
+for (const op of ['+=', '%=', '&=', '|=', '^=', '@=', '==']) OPS2_BY_FIRST[op.charCodeAt(0)] = op;
 
 const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
@@ -203,7 +275,7 @@ function tokenize(text: string): Tok[] {
     }
     if (indents[indents.length - 1] !== nextIndent) decline('indentation that matches no open block');
   };
-  const zero = (kind: TokKind, at: number): Tok => ({ kind, start: at, end: at, value: '' });
+  const zero = (kind: TokKind, at: number): Tok => mk(text, kind, at, at, '');
 
   while (i < n) {
     if (!inLine && depth === 0) {
@@ -230,7 +302,7 @@ function tokenize(text: string): Tok[] {
       }
       if (c === 35) {
         const end = lineEnd(text, i);
-        pending.push({ tok: { kind: 'comment', start: i, end, value: '' }, indent: col });
+        pending.push({ tok: mk(text, 'comment', i, end, ''), indent: col });
         i = end;
         continue;
       }
@@ -257,7 +329,7 @@ function tokenize(text: string): Tok[] {
     }
     if (c === 35) {
       const end = lineEnd(text, i);
-      out.push({ kind: 'comment', start: i, end, value: '' });
+      out.push(mk(text, 'comment', i, end, ''));
       i = end;
       continue;
     }
@@ -273,7 +345,7 @@ function tokenize(text: string): Tok[] {
       let k = j;
       while (k < n && /[fFtTrRbBuU]/.test(text[k])) k++;
       const q = text.charCodeAt(k);
-      if (q !== 34 && q !== 39) out.push({ kind: 'comment', start: i, end: nl + 1, value: 'line_continuation' });
+      if (q !== 34 && q !== 39) out.push(mk(text, 'comment', i, nl + 1, 'line_continuation'));
       i = nl + 1;
       continue;
     }
@@ -294,44 +366,39 @@ function tokenize(text: string): Tok[] {
         continue;
       }
       if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-      out.push({ kind: 'name', start: i, end: j, value: text.slice(i, j) });
+      out.push(mk(text, 'name', i, j, text.slice(i, j)));
       i = j;
       continue;
     }
     if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
-      const m = NUMBER.exec(text.slice(i, i + 200));
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text);
       if (!m) decline('a number');
       const end = i + m[0].length;
       if (end < n && (isIdPart(text.charCodeAt(end)) || text.charCodeAt(end) === 46 || text.charCodeAt(end) > 127)) decline('a number followed by a name');
-      out.push({ kind: 'number', start: i, end, value: m[0] });
+      out.push(mk(text, 'number', i, end, m[0]));
       i = end;
       continue;
     }
     if (c > 127) decline('a non-ASCII character outside strings and comments');
-    let op = '';
-    const three = text.slice(i, i + 3);
-    const two = text.slice(i, i + 2);
-    if (OPS3.includes(three)) op = three;
-    else if (OPS2.includes(two)) op = two;
-    else if (OPS1.includes(text[i])) op = text[i];
-    else decline(`the character ${JSON.stringify(text[i])}`);
+    const op = opAt(text, i);
     if (op === '(' || op === '[' || op === '{') depth++;
     else if (op === ')' || op === ']' || op === '}') {
       if (depth === 0) decline('an unbalanced bracket');
       depth--;
     }
-    out.push({ kind: 'op', start: i, end: i + op.length, value: op });
+    out.push(mk(text, 'op', i, i + op.length, op));
     i += op.length;
   }
   if (depth !== 0) decline('an unclosed bracket');
   if (out.length > 0) closeLine(0, true);
   else for (const p of pending) out.push(p.tok);
-  out.push({ kind: 'eof', start: n, end: n, value: '' });
+  out.push(mk(text, 'eof', n, n, ''));
   return out;
 }
 
 const NUMBER =
-  /^(?:0[xX](?:_?[0-9a-fA-F]+)+[lL]?|0[oO](?:_?[0-7]+)+[lL]?|0[bB](?:_?[01]+)+[lL]?|(?:(?:[0-9]+_?)+\.(?:[0-9]+_?)*(?:[eE][+-]?(?:[0-9]+_?)+)?|\.(?:[0-9]+_?)+(?:[eE][+-]?(?:[0-9]+_?)+)?|(?:[0-9]+_?)+[eE][+-]?(?:[0-9]+_?)+)[jJ]?|(?:[0-9]+_?)+[lLjJ]?)/;
+  /(?:0[xX](?:_?[0-9a-fA-F]+)+[lL]?|0[oO](?:_?[0-7]+)+[lL]?|0[bB](?:_?[01]+)+[lL]?|(?:(?:[0-9]+_?)+\.(?:[0-9]+_?)*(?:[eE][+-]?(?:[0-9]+_?)+)?|\.(?:[0-9]+_?)+(?:[eE][+-]?(?:[0-9]+_?)+)?|(?:[0-9]+_?)+[eE][+-]?(?:[0-9]+_?)+)[jJ]?|(?:[0-9]+_?)+[lLjJ]?)/y;
 
 function lineEnd(text: string, i: number): number {
   const j = text.indexOf('\n', i);
@@ -381,7 +448,7 @@ function lexString(text: string, start: number, quote: number): Tok {
     if (c === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) {
       flush(i);
       const end = i + (triple ? 3 : 1);
-      return { kind: 'string', start, end, value: '', str: { openEnd, closeStart: i, format, parts } };
+      return mk(text, 'string', start, end, '', { openEnd, closeStart: i, format, parts });
     }
     if ((c === 10 || c === 13) && !triple) decline('a newline in a one-line string');
     if (format && (c === 123 || c === 125)) {
@@ -435,29 +502,24 @@ function lexInterpolation(text: string, open: number, triple: boolean): Interp {
         continue;
       }
       if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-      tokens.push({ kind: 'name', start: i, end: j, value: text.slice(i, j) });
+      tokens.push(mk(text, 'name', i, j, text.slice(i, j)));
       i = j;
       continue;
     }
     if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
-      const m = NUMBER.exec(text.slice(i, i + 200));
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text);
       if (!m) decline('a number');
-      tokens.push({ kind: 'number', start: i, end: i + m[0].length, value: m[0] });
+      tokens.push(mk(text, 'number', i, i + m[0].length, m[0]));
       i += m[0].length;
       continue;
     }
     if (c > 127) decline('a non-ASCII character in an interpolation');
-    const three = text.slice(i, i + 3);
-    const two = text.slice(i, i + 2);
-    let op = '';
-    if (OPS3.includes(three)) op = three;
-    else if (OPS2.includes(two)) op = two;
-    else if (OPS1.includes(text[i])) op = text[i];
-    else decline('a character in an interpolation');
+    const op = opAt(text, i);
     if (op === ':=') decline('a walrus in an interpolation');
     if (op === '(' || op === '[' || op === '{') depth++;
     else if (op === ')' || op === ']' || op === '}') depth--;
-    tokens.push({ kind: 'op', start: i, end: i + op.length, value: op });
+    tokens.push(mk(text, 'op', i, i + op.length, op));
     i += op.length;
   }
   if (tokens.length === 0) decline('an empty interpolation');
@@ -504,9 +566,6 @@ class Parser {
   private readonly toks: Tok[] = [];
   /** Comments, kept apart from the tokens the grammar reads; `before` is the index of the token after each. */
   readonly comments: Array<{ tok: Tok; before: number }> = [];
-  /** For each token: the first and last node made of it (a string makes several), for comment placement. */
-  readonly first: ScanNode[] = [];
-  readonly last: ScanNode[] = [];
 
   constructor(
     private readonly text: string,
@@ -518,11 +577,20 @@ class Parser {
     }
   }
 
-  private mark(first: ScanNode, last: ScanNode = first): void {
-    reached = first.startIndex;
-    this.first[this.p] = first;
-    this.last[this.p] = last;
+  private mark(): void {
+    reached = this.toks[this.p].startIndex;
     this.p++;
+  }
+
+  /** The first and last node made of the token at `k` (a string token makes several), for comment placement. */
+  firstOf(k: number): ScanNode | undefined {
+    const t = this.toks[k];
+    return t?.kind === 'eof' ? undefined : (t?.firstNode ?? t);
+  }
+
+  lastOf(k: number): ScanNode | undefined {
+    const t = this.toks[k];
+    return t?.lastNode ?? t;
   }
 
   // --- token helpers
@@ -547,10 +615,8 @@ class Parser {
   private take(): ScanNode {
     const t = this.tok;
     if (t.kind === 'eof') decline('unexpected end of file');
-    const hidden = t.kind === 'newline' || t.kind === 'indent' || t.kind === 'dedent';
-    const node = new ScanNode(hidden ? `_${t.kind}` : t.value, false, t.start, t.end, this.text, [], [], hidden);
-    this.mark(node);
-    return node;
+    this.mark();
+    return t;
   }
 
   private expectOp(v: string): ScanNode {
@@ -566,35 +632,43 @@ class Parser {
   private node(type: string, parts: Child[]): ScanNode {
     const children: ScanNode[] = [];
     const fields: Array<string | undefined> = [];
+    let hidden: ScanNode[] | undefined;
     for (const c of parts) {
       if (!c) continue;
       if (Array.isArray(c)) {
         children.push(c[1]);
         fields.push(c[0]);
+      } else if (c.hidden) {
+        // A hidden token is no child, but it has its place among them, where comments may attach.
+        c.slot = children.length;
+        (hidden ??= []).push(c);
       } else {
         children.push(c);
         fields.push(undefined);
       }
     }
-    const visible = children.filter((c) => !c.hidden);
-    const start = visible.length > 0 ? visible[0].startIndex : 0;
-    const end = visible.length > 0 ? visible[visible.length - 1].endIndex : 0;
-    return new ScanNode(type, true, start, end, this.text, children, fields, false, false);
+    const start = children.length > 0 ? children[0].startIndex : 0;
+    const end = children.length > 0 ? children[children.length - 1].endIndex : 0;
+    const node = new ScanNode(type, true, start, end, this.text, children, fields, false, false);
+    if (hidden) for (const h of hidden) h.parent = node;
+    return node;
   }
 
   private identifier(): ScanNode {
     const t = this.tok;
     if (t.kind !== 'name' || KEYWORDS.has(t.value)) decline('expected a name');
-    const node = new ScanNode('identifier', true, t.start, t.end, this.text);
-    this.mark(node);
-    return node;
+    t.type = 'identifier';
+    t.isNamed = true;
+    this.mark();
+    return t;
   }
 
   private leaf(type: string): ScanNode {
     const t = this.tok;
-    const node = new ScanNode(type, true, t.start, t.end, this.text);
-    this.mark(node);
-    return node;
+    t.type = type;
+    t.isNamed = true;
+    this.mark();
+    return t;
   }
 
 
@@ -1496,13 +1570,15 @@ class Parser {
     }
     const end = new ScanNode('string_end', true, s.closeStart, t.end, this.text);
     parts.push(end);
-    this.mark(start, end);
+    t.firstNode = start;
+    t.lastNode = end;
+    this.mark();
     return this.node('string', parts);
   }
 
   private interpolation(ip: Interp): ScanNode {
     const open = new ScanNode('{', false, ip.start, ip.start + 1, this.text);
-    const inner = new Parser(this.text, [...ip.tokens, { kind: 'eof', start: ip.end, end: ip.end, value: '' }]);
+    const inner = new Parser(this.text, [...ip.tokens, mk(this.text, 'eof', ip.end, ip.end, '')]);
     const e = inner.expression();
     if (inner.tok.kind !== 'eof') decline('an interpolation FK Guard does not model');
     const parts: Child[] = [open, ['expression', e]];
@@ -1664,44 +1740,36 @@ function toPattern(e: ScanNode): ScanNode {
  * of its sides (hidden ones included: a block's dedent, a statement's newline), since a node never starts or
  * ends with an extra. Then drops the hidden tokens and computes every span from the children.
  */
-function finish(root: ScanNode, parser: Parser, text: string): void {
-  const depth = new Map<ScanNode, number>();
-  const link = (n: ScanNode, d: number) => {
-    depth.set(n, d);
-    for (const c of n.children) {
-      c.parent = n;
-      link(c, d + 1);
-    }
-  };
-  link(root, 0);
+function finish(root: ScanNode, parser: Parser): void {
+  if (parser.comments.length === 0) return;
   const inserts = new Map<ScanNode, Array<{ index: number; node: ScanNode }>>();
+  /** Where a comment after `token` goes among `owner`'s children (a hidden token is not among them). */
+  const after = (token: ScanNode, owner: ScanNode) => {
+    let a = token;
+    while (a.parent !== owner) a = a.parent!;
+    return a.hidden ? a.slot : a.slot + 1;
+  };
   for (const { tok, before } of parser.comments) {
-    const prev = before > 0 ? parser.last[before - 1] : undefined;
-    const next = parser.first[before];
-    let owner: ScanNode = root;
-    let anchor: ScanNode | undefined;
+    const prev = before > 0 ? parser.lastOf(before - 1) : undefined;
+    const next = parser.firstOf(before);
+    let owner = root;
+    let index = 0;
     if (prev && next) {
-      let a: ScanNode = prev;
-      let b: ScanNode = next;
-      while (depth.get(a)! > depth.get(b)!) a = a.parent!;
-      while (depth.get(b)! > depth.get(a)!) b = b.parent!;
-      while (a.parent !== b.parent) {
-        a = a.parent!;
-        b = b.parent!;
-      }
-      if (a === b) decline('a comment inside a token');
-      owner = a.parent!;
-      anchor = a;
-    } else if (prev) {
-      let a: ScanNode = prev;
-      while (a.parent !== root) a = a.parent!;
-      anchor = a;
-    }
-    const index = anchor ? owner.children.indexOf(anchor) + 1 : 0;
-    const node = new ScanNode(tok.value === 'line_continuation' ? 'line_continuation' : 'comment', true, tok.start, tok.end, text);
+      const above = new Set<ScanNode>();
+      for (let x: ScanNode | null = prev; x; x = x.parent) above.add(x);
+      let lca: ScanNode = next;
+      while (!above.has(lca)) lca = lca.parent!;
+      if (lca === prev || lca === next) decline('a comment inside a token');
+      owner = lca;
+      index = after(prev, owner);
+    } else if (prev) index = after(prev, root);
+    const node = tok;
+    node.parent = owner;
     let list = inserts.get(owner);
     if (!list) inserts.set(owner, (list = []));
     list.push({ index, node });
+    // A comment after a node's last child (before its dedent or newline) ends it, and every node it ends.
+    for (let n: ScanNode | null = owner; n && n !== root && n.endIndex < tok.end; n = n.parent) n.endIndex = tok.end;
   }
   for (const [owner, list] of inserts) {
     const children: ScanNode[] = [];
@@ -1711,7 +1779,6 @@ function finish(root: ScanNode, parser: Parser, text: string): void {
       while (k < list.length && list[k].index === i) {
         children.push(list[k].node);
         fields.push(undefined);
-        list[k].node.parent = owner;
         k++;
       }
       if (i < owner.children.length) {
@@ -1719,22 +1786,10 @@ function finish(root: ScanNode, parser: Parser, text: string): void {
         fields.push(owner.fields[i]);
       }
     }
+    children.forEach((c, i) => (c.slot = i));
     owner.children = children;
     owner.fields = fields;
   }
-  const settle = (n: ScanNode) => {
-    if (n.children.some((c) => c.hidden)) {
-      const keep = n.children.map((c) => !c.hidden);
-      n.fields = n.fields.filter((_, i) => keep[i]);
-      n.children = n.children.filter((_, i) => keep[i]);
-    }
-    for (const c of n.children) settle(c);
-    if (!n.leaf && n.children.length > 0 && n !== root) {
-      n.startIndex = n.children[0].startIndex;
-      n.endIndex = n.children[n.children.length - 1].endIndex;
-    }
-  };
-  settle(root);
 }
 
 /**
@@ -1746,7 +1801,7 @@ export function scanPython(text: string): ScanNode | undefined {
     const toks = tokenize(text);
     const parser = new Parser(text, toks);
     const root = parser.module();
-    finish(root, parser, text);
+    finish(root, parser);
     return root;
   } catch (e) {
     if (e instanceof Decline) return undefined;
@@ -1761,7 +1816,7 @@ export function scanDeclineReason(text: string): string | undefined {
     const toks = tokenize(text);
     const parser = new Parser(text, toks);
     const root = parser.module();
-    finish(root, parser, text);
+    finish(root, parser);
     return undefined;
   } catch (e) {
     if (e instanceof Decline) return `${e.message} (near offset ${reached})`;
