@@ -22,6 +22,7 @@ interface Locator {
   first(): Locator & { getAttribute(name: string): Promise<string | null>; textContent(): Promise<string | null> };
   allTextContents(): Promise<string[]>;
   click(options?: { timeout?: number }): Promise<void>;
+  hover(): Promise<void>;
   screenshot(options: { path: string }): Promise<unknown>;
 }
 interface Frame {
@@ -321,6 +322,14 @@ async function browserSchemaAndDiagram(editor: Editor, scratch: string): Promise
     if (titles.length === 0 || titles.some((t) => /fkguard/i.test(t))) throw new Error(`settings titles: ${JSON.stringify(titles)}`);
     await page.screenshot({ path: join(artifacts, 'settings.png') });
     console.log(`  settings: ${titles.length} titles, none says "Fkguard" (${titles.slice(0, 3).join(' | ')} …)`);
+    // The categories under FK Guard; "Jobs" (0 = auto) is a number box, not "Edit in settings.json".
+    await page.waitForSelector('.settings-toc-container .monaco-list-row[aria-label*="Scanning"]', { timeout: 20000 });
+    await page.locator('.settings-toc-container .monaco-list-row[aria-label*="Scanning"]').first().click();
+    const jobs = '.settings-editor .setting-item-contents:has(.setting-item-label:text-is("Jobs"))';
+    await page.waitForSelector(jobs, { timeout: 20000 });
+    if ((await page.locator(`${jobs} input[type="number"]`).count()) !== 1) throw new Error('the Jobs setting has no number box');
+    if ((await page.locator(`${jobs} .edit-in-settings-button`).count()) !== 0) throw new Error('the Jobs setting is only editable in settings.json');
+    console.log('  settings: categories FK Guard › Editor, Scanning, Troubleshooting; Jobs is a number box');
     await page.keyboard.press('Control+W');
 
     // The Schema view, opened by its command, with the orders table expanded.
@@ -338,6 +347,22 @@ async function browserSchemaAndDiagram(editor: Editor, scratch: string): Promise
     await page.waitForSelector('.pane-body .monaco-list-row:has-text("user_id → user.id")', { timeout: 20000 });
     await page.screenshot({ path: join(artifacts, 'schema-view.png') });
     console.log('  schema view: orders expanded, its broken foreign key listed; screenshot in out/e2e/schema-view.png');
+    // The filter button in the view's title bar asks for a text and narrows the tables to those it matches.
+    // (A pane shows its title-bar buttons while the pointer is over it.)
+    await page.locator('.pane-header:has-text("FK Guard Schema")').first().hover();
+    await page.locator('.pane-header .action-label[aria-label*="Filter Tables"]').first().click({ timeout: 20000 });
+    await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
+    await page.keyboard.type('invoice', { delay: 10 });
+    await page.keyboard.press('Enter');
+    await until('the Schema view filtered to invoices', async () => (await page.locator(row('orders')).count()) === 0 && (await page.locator(row('invoices')).count()) === 1, 20000);
+    await page.waitForSelector('.pane-header:has-text("filter: invoice")', { timeout: 20000 });
+    // A click on a table opens its definition.
+    await page.locator(`${row('invoices')} .label-name`).first().click();
+    await page.waitForSelector('.tabs-container .tab.active[aria-label*="invoices.py"]', { timeout: 20000 });
+    await page.locator('.pane-header:has-text("FK Guard Schema")').first().hover();
+    await page.locator('.pane-header .action-label[aria-label*="Clear Filter"]').first().click({ timeout: 20000 });
+    await page.waitForSelector(row('orders'), { timeout: 20000 });
+    console.log('  schema view: the title-bar filter narrowed the tables to invoices, a click opened invoices.py, Clear Filter brought them back');
 
     // The diagram of orders.py: drawn in the webview's frame, the missing table in red.
     await quickOpen(page, 'orders.py');
@@ -355,6 +380,26 @@ async function browserSchemaAndDiagram(editor: Editor, scratch: string): Promise
     if ((await frame.locator('svg#diagram path.edge.broken').count()) < 1) throw new Error('no broken edge drawn');
     await page.screenshot({ path: join(artifacts, 'diagram.png') });
     console.log('  diagram: drawn with the broken reference in red; screenshot in out/e2e/diagram.png');
+
+    // A click on a table's name, then on a column, opens it in the editor: the cursor lands on it (orders.py
+    // opened at line 1). The status bar says where the cursor is.
+    const selection = async () => ((await page.locator('[id="status.editor.selection"]').first().textContent()) ?? '').trim();
+    await frame.locator('svg#diagram g.table[data-key="orders"] text.clickable').first().click();
+    await until('the cursor on the orders table (line 7)', async () => /^Ln 7,/.test(await selection()), 20000);
+    await frame.locator('svg#diagram g.table[data-key="orders"] text.clickable:text-is("user_id")').first().click();
+    await until('the cursor on the user_id column (line 10)', async () => /^Ln 10,/.test(await selection()), 20000);
+    console.log(`  diagram: a click on orders, then on user_id, moved the cursor there (${await selection()})`);
+
+    // Export SVG: the save dialog (VS Code's own, in the browser) takes a path; the file is the drawing.
+    const exported = join(editor.workspace, 'orders-diagram.svg');
+    await frame.locator('#toolbar button:has-text("Export SVG")').first().click();
+    await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(exported, { delay: 5 });
+    await page.keyboard.press('Enter');
+    const svg = await until('the exported SVG on disk', () => existsSync(exported) && readFileSync(exported, 'utf8'), 20000);
+    if (!/<svg[\s\S]*orders[\s\S]*user \(missing\)/.test(svg) || /var\(--/.test(svg)) throw new Error(`exported SVG: ${svg.slice(0, 300)}`);
+    console.log(`  diagram: Export SVG saved ${svg.length} bytes through the save dialog, theme colours resolved`);
   } catch (err) {
     await context.pages()[0]?.screenshot({ path: join(artifacts, 'first-contact-failure.png') });
     throw err;

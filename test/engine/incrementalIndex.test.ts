@@ -49,7 +49,23 @@ const STEPS = 25 * Math.max(1, STRESS);
 const SEED = process.env.FKGUARD_SEED ? Number(process.env.FKGUARD_SEED) : STRESS > 0 ? Date.now() % 100000 : 0;
 
 function state(e: Engine): string {
-  return JSON.stringify({ schema: e.schema(), findings: e.allFindings() });
+  return JSON.stringify({ schema: e.schema(), findings: e.allFindings(), navigation: navigationState(e) });
+}
+
+/**
+ * What navigation answers over the whole workspace: every reference to every table and column, and the
+ * references it cannot resolve. An engine kept across edits keeps its navigator, which files again only the
+ * files whose resolutions changed (see `Navigator.refresh`); it must answer what a fresh one answers.
+ */
+function navigationState(e: Engine): unknown {
+  const { nav } = e.navigation();
+  const site = (r: { file: string; ref: { span: { start: number; end: number } }; display: string }) => `${r.file}:${r.ref.span.start}-${r.ref.span.end}:${r.display}`;
+  const out: Record<string, string[]> = {};
+  for (const t of e.schema().tables) {
+    out[t.key] = nav.referencesTo({ key: t.key }).map(site);
+    for (const c of t.columns) out[`${t.key}.${c.name}`] = nav.referencesTo({ key: t.key, column: c.name }).map(site);
+  }
+  return { out, unresolved: nav.unresolvedReferences().map(site) };
 }
 
 /**
@@ -183,8 +199,8 @@ describe('incremental index equals a fresh one, keystrokes in a model file whose
           fresh.dispose();
           continue;
         }
-        const k = JSON.stringify({ findings: engine.allFindings(), unchecked: engine.allUnchecked() });
-        const f = JSON.stringify({ findings: fresh.allFindings(), unchecked: fresh.allUnchecked() });
+        const k = JSON.stringify({ findings: engine.allFindings(), unchecked: engine.allUnchecked(), navigation: navigationState(engine) });
+        const f = JSON.stringify({ findings: fresh.allFindings(), unchecked: fresh.allUnchecked(), navigation: navigationState(fresh) });
         if (k !== f) {
           let i = 0;
           while (k[i] === f[i]) i++;

@@ -47,17 +47,39 @@ describe('first contact: fix all in the quick-fix menu', function () {
 
 describe('first contact: settings', () => {
   it('reads dialect "auto" and declaredAttr "off" as unset, so the config file keeps its say', () => {
-    const unset = readSettings({ dialect: 'auto', naming: { declaredAttr: 'off' }, rules: {}, include: [] });
+    const unset = readSettings({ dialect: 'auto', naming: { declaredAttr: 'off' }, rules: {}, include: [], jobs: 0 });
     assert.deepEqual(unset.engine, {});
-    const set = readSettings({ dialect: 'mysql', naming: { declaredAttr: 'snake_case' } });
-    assert.deepEqual(set.engine, { dialect: 'mysql', naming: { declaredAttr: 'snake_case' } });
+    const set = readSettings({ dialect: 'mysql', naming: { declaredAttr: 'snake_case' }, jobs: 2 });
+    assert.deepEqual(set.engine, { dialect: 'mysql', naming: { declaredAttr: 'snake_case' }, jobs: 2 });
   });
 
-  it('offers no null in an enum and gives every choice a description', () => {
-    const pkg = JSON.parse(readFileSync(require.resolve('../../../package.json'), 'utf8')) as {
-      contributes: { configuration: { properties: Record<string, { enum?: unknown[]; default?: unknown; enumDescriptions?: string[]; markdownEnumDescriptions?: string[] }> } };
-    };
-    for (const [key, p] of Object.entries(pkg.contributes.configuration.properties)) {
+  interface Setting {
+    type?: string | string[];
+    enum?: unknown[];
+    default?: unknown;
+    enumDescriptions?: string[];
+    markdownEnumDescriptions?: string[];
+  }
+  const categories = () =>
+    (JSON.parse(readFileSync(require.resolve('../../../package.json'), 'utf8')) as { contributes: { configuration: Array<{ id: string; title: string; properties: Record<string, Setting> }> } })
+      .contributes.configuration;
+
+  it('groups the settings in categories under "FK Guard" whose ids trim the `fkguard.` prefix from every title', () => {
+    const list = categories();
+    // A first category titled as the extension puts its settings right under the extension's heading.
+    assert.equal(list[0].title, 'FK Guard');
+    for (const c of list) {
+      // The settings editor titles a setting by its key minus the category id's leading parts: with ids under
+      // `fkguard`, no title in the extension's own group starts with "Fkguard".
+      assert.ok(c.id === 'fkguard' || c.id.startsWith('fkguard.'), c.id);
+      for (const key of Object.keys(c.properties)) assert.ok(key.startsWith('fkguard.'), key);
+    }
+  });
+
+  it('offers no null in an enum, no setting the editor can only send to settings.json, and a description per choice', () => {
+    for (const [key, p] of categories().flatMap((c) => Object.entries(c.properties))) {
+      // A union with null (`["integer", "null"]`) is shown as "Edit in settings.json"; `0` means auto instead.
+      assert.ok(!Array.isArray(p.type), `${key} has the type ${JSON.stringify(p.type)}`);
       if (!p.enum) continue;
       assert.ok(!p.enum.includes(null), `${key} offers null`);
       assert.ok(p.enum.includes(p.default), `${key}: its default ${String(p.default)} is one of its choices`);

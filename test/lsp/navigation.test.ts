@@ -201,6 +201,16 @@ describe('navigation', function () {
     assert.deepEqual(fromModel, [loc(prisma, 'Author @relation'), loc(sql, 'authors (id)')].sort());
   });
 
+  it('finds the foreign keys to a table from a Drizzle pgTable, a TypeORM @Entity and a Knex createTable', async () => {
+    const lines = (locations: Location[] | null) => where(locations).map((w) => w.split(':').slice(0, 2).join(':'));
+    const drizzle = 'src/drizzle/schema.ts';
+    assert.deepEqual(lines(await references(drizzle, at(drizzle, "pgTable('accounts'", 10))), [`${drizzle}:10`]);
+    const typeorm = 'src/typeorm/entities.ts';
+    assert.deepEqual(lines(await references(typeorm, at(typeorm, "@Entity('teams')", 10))), [`${typeorm}:21`]);
+    const knex = 'db/knex/20240101000000_comments.ts';
+    assert.deepEqual(lines(await references(knex, at(knex, "createTable('comments'", 14))), ['sql/schema.sql:5']);
+  });
+
   // ---- completion ----
 
   it('completes a Python ForeignKey string: `us` offers `users.id`, then the columns after the dot, keys first', async () => {
@@ -208,7 +218,8 @@ describe('navigation', function () {
     client.open(MODELS, text);
     await client.diagnosticsFor(MODELS, () => true, 1);
     client.appendAfter(MODELS, 'seller_id = Column(Integer, ForeignKey(User.id))', '\n    extra_id = Column(Integer, ForeignKey("us');
-    const end = at(MODELS, 'ForeignKey("us', 'ForeignKey("us'.length);
+    // The appended one, not `ForeignKey("users.id")` two lines up.
+    const end = at(MODELS, 'ForeignKey("us', 'ForeignKey("us'.length, 1);
     const items = await completion(MODELS, end);
     const users = items.find((i) => i.label === 'users.id');
     assert.ok(users, `users.id among ${JSON.stringify(items.map((i) => i.label))}`);
@@ -244,6 +255,54 @@ describe('navigation', function () {
       assert.deepEqual(labels.slice(0, c.expect.length), c.expect, `${c.rel}: ${JSON.stringify(labels)}`);
       client.close(c.rel);
     }
+  });
+
+  it('completes in a migration with the tables and columns history holds at that point', async () => {
+    const m1 = 'migrations/versions/0001_initial.py';
+    client.open(m1, readFileSync(client.path(m1), 'utf8'));
+    // In 0001, `users` has no `nickname` yet: 0002 adds it (the model, and models.py's completion, have it).
+    const after = '\n        sa.Column("owner_id", sa.Integer(), sa.ForeignKey("users.';
+    client.appendAfter(m1, 'sa.Column("seller_id", sa.Integer(), nullable=True),', after);
+    const doc = client.doc(m1);
+    const items = await completion(m1, doc.positionAt(doc.getText().indexOf(after) + after.length));
+    const labels = [...items].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => i.label);
+    assert.deepEqual(labels, ['id', 'email']);
+    client.close(m1);
+    const m2 = 'migrations/versions/0002_nickname.py';
+    client.open(m2, readFileSync(client.path(m2), 'utf8'));
+    const later = '\n    op.add_column("orders", sa.Column("x_id", sa.Integer(), sa.ForeignKey("users.';
+    client.appendAfter(m2, 'sa.ForeignKey("users.id"), nullable=True))', later);
+    const doc2 = client.doc(m2);
+    const more = await completion(m2, doc2.positionAt(doc2.getText().indexOf(later) + later.length));
+    assert.deepEqual(more.map((i) => i.label).sort(), ['email', 'id', 'nickname']);
+    client.close(m2);
+  });
+
+  it('completes inside a written reference from its parsed parts: the whole part is replaced, keys only where nothing follows', async () => {
+    client.open(MODELS, readFileSync(client.path(MODELS), 'utf8'));
+    await client.diagnosticsFor(MODELS, () => true, 1);
+    // `ForeignKey("us|ers.id")`: the table part, replaced whole; no `users.id` entry, which would double the `.id`.
+    const inTable = at(MODELS, 'ForeignKey("users.id")', 'ForeignKey("us'.length);
+    const tables = await completion(MODELS, inTable);
+    const users = tables.find((i) => i.label === 'users');
+    assert.ok(users, JSON.stringify(tables.map((i) => i.label)));
+    assert.deepEqual((users.textEdit as TextEdit).range, { start: { line: inTable.line, character: inTable.character - 2 }, end: { line: inTable.line, character: inTable.character + 3 } });
+    assert.ok(!tables.some((i) => i.label === 'users.id'), JSON.stringify(tables.map((i) => i.label)));
+    // `"users.|id"`: the columns, keys first, replacing `id` whole.
+    const inColumn = at(MODELS, 'ForeignKey("users.id")', 'ForeignKey("users.'.length);
+    const columns = await completion(MODELS, inColumn);
+    const byRank = (items: CompletionItem[]) => [...items].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => `${i.label} ${i.detail}`);
+    assert.deepEqual(byRank(columns), ['id Integer · PK', 'email String(255) · unique', 'nickname String(40)']);
+    assert.deepEqual((columns[0].textEdit as TextEdit).range, { start: inColumn, end: { line: inColumn.line, character: inColumn.character + 2 } });
+    // SQL `REFERENCES users (|email)`: a pair's column part, from the parsed statement.
+    const sql = 'sql/schema.sql';
+    client.open(sql, readFileSync(client.path(sql), 'utf8'), 'sql');
+    const inPair = at(sql, 'users (email)', 'users ('.length);
+    const pair = await completion(sql, inPair);
+    assert.deepEqual(byRank(pair), ['id Integer · PK', 'email String(255) · unique', 'nickname String(40)']);
+    assert.deepEqual((pair[0].textEdit as TextEdit).range, { start: inPair, end: { line: inPair.line, character: inPair.character + 5 } });
+    client.close(sql);
+    client.close(MODELS);
   });
 
   // ---- code lens ----
@@ -307,8 +366,10 @@ describe('navigation', function () {
     await assert.rejects(prepare(MODELS, at(MODELS, 'User.id', 1)), /`User` is a class or variable of the code/);
     const m1 = 'migrations/versions/0001_initial.py';
     await assert.rejects(prepare(m1, at(m1, '"users",', 2)), /This is a migration: history made this name/);
-    // `comments` is made only by a Knex migration: its references are not renamed away from what history made.
+    // `comments` is made only by a Knex migration: its references are not renamed away from what history made,
+    // and the rename box does not open for it.
     const sql = 'sql/schema.sql';
+    await assert.rejects(prepare(sql, at(sql, 'comments (id)', 2)), /`comments` is defined only by migrations, which are history/);
     await assert.rejects(
       client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(sql) }, position: at(sql, 'comments (id)', 2), newName: 'remarks' }),
       /`comments` is defined only by migrations, which are history/,

@@ -1,7 +1,8 @@
 import type { NamingConvention } from './config';
 import type { PythonNames } from './python/names';
 import { addColumn, newTable, TableDef } from './tables';
-import type { ClassFact, FileFacts, NameExpr, TypeFact } from './types';
+import { mapJoinTable } from './typescript/joinTables';
+import type { ClassFact, FileFacts, NameExpr, TypeFact, UncheckedReason } from './types';
 
 /**
  * A class whose table name FK Guard cannot know: a `@declared_attr` `__tablename__` it cannot evaluate, or a
@@ -11,9 +12,16 @@ import type { ClassFact, FileFacts, NameExpr, TypeFact } from './types';
 export interface NamelessClass {
   file: string;
   cls: ClassFact;
-  reason: 'declared-attr' | 'unresolved-base';
+  reason: 'declared-attr' | 'unresolved-base' | Exclude<UncheckedReason, 'declared-attr' | 'unresolved-base'>;
   /** The base that decides the name (`Base`), or the unresolved base. */
   base: string;
+  /** What FK Guard could not know, in a sentence, when the reason alone does not say (a TypeORM join table). */
+  detail?: string;
+  /**
+   * What a table's name (lowered, without underscores) must hold to be this class's: any one of these.
+   * Unset, the class's own name (see `SchemaIndex.namelessCandidate`).
+   */
+  matches?: string[];
   /** Where the unreadable `__tablename__` is, for the one note that explains it. */
   baseFile?: string;
   baseClass?: ClassFact;
@@ -40,6 +48,8 @@ export interface ClassMappingHost {
   addTable(def: TableDef): void;
   /** The `naming.declared-attr` setting for the base `className` of `file` (per base, else for every base). */
   declaredAttrConvention(className: string, file: string): NamingConvention | undefined;
+  /** The project's own TypeORM naming (see `JoinTableHost.typeormNaming`). */
+  typeormNaming(): { file: string; text: string } | undefined;
 }
 
 /**
@@ -84,6 +94,7 @@ export class ClassMapper {
     if (done) return done;
     if (visiting.has(id)) return { table: undefined, unknownName: false };
     visiting.add(id);
+    if (cls.joinTable) return this.mapJoinTable(file, cls, id, visiting);
 
     const bases = cls.bases.map((b) => ({ text: b, found: this.host.findClass(file, b) }));
     const unresolvedBase = this.unresolvedBase(file, cls, new Set());
@@ -163,6 +174,27 @@ export class ClassMapper {
     const mapping: ClassMapping = { table: def };
     this.setMapping(file, id, mapping);
     this.host.addTable(def);
+    return mapping;
+  }
+
+  /** A TypeORM join table: its table once both entities are mapped (see `typescript/joinTables.ts`). */
+  private mapJoinTable(file: string, cls: ClassFact, id: string, visiting: Set<string>): ClassMapping {
+    const mapping = mapJoinTable(
+      {
+        findClass: (f, dotted) => this.host.findClass(f, dotted),
+        mapClass: (f, c) => this.mapClass(f, c, visiting),
+        typeormNaming: () => this.host.typeormNaming(),
+      },
+      file,
+      cls,
+    );
+    if (!mapping.table && mapping.nameless) {
+      let list = this.nameless.get(file);
+      if (!list) this.nameless.set(file, (list = []));
+      list.push(mapping.nameless);
+    }
+    this.setMapping(file, id, mapping);
+    if (mapping.table) this.host.addTable(mapping.table);
     return mapping;
   }
 

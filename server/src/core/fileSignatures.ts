@@ -65,7 +65,7 @@ export function provision(f: FileFacts, reuse = false): Provision {
     }
     return { whole: `${rel.whole}@${line}`, header: rel.header === undefined ? undefined : `${rel.header}@${line}` };
   };
-  const namelessHeader = (c: ClassFact) => [c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract];
+  const namelessHeader = (c: ClassFact) => [c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract, c.joinTable];
   const names = new Map<string, string>();
   const add = (name: string, h: string) => names.set(name, names.has(name) ? `${names.get(name)}+${h}` : h);
   const classSigs = f.classes.map((c) => objectSig(c, c.tablename ? undefined : namelessHeader));
@@ -104,6 +104,10 @@ export function provision(f: FileFacts, reuse = false): Provision {
     // every string reference depends on such classes' headers.
     if (!c.tablename) add('t:?', classSigs[i].header!);
   }
+  // A grouped note is said by one file of its folder for all: a file joining or leaving the group changes it.
+  for (const g of noteGroupNames(f)) add(g, '1');
+  // A TypeORM naming of the project's own decides the names of every join table.
+  if (f.typeormNaming) add('n:typeorm', f.typeormNaming);
   for (const [k, v] of Object.entries(f.functions ?? {})) add(`f:${k}`, sig(v));
   for (const [k, v] of Object.entries(f.columnHelpers ?? {})) add(`f:${k}`, sig(v));
   for (const [k, v] of Object.entries(f.aliases ?? {})) add(`a:${k}`, v);
@@ -153,6 +157,7 @@ export function usesOf(f: FileFacts): Uses {
     defs.add(`k:${c}`);
   }
   for (const r of f.references) for (const n of referenceNames(r)) uses.add(n);
+  for (const g of noteGroupNames(f)) uses.add(g);
   const addType = (t: TypeFact | undefined) => {
     if (t && t.family === 'other') defs.add(`y:${t.name}`);
   };
@@ -166,6 +171,12 @@ export function usesOf(f: FileFacts): Uses {
   // A migration's tables depend on every earlier migration.
   if (f.migration) defs.add('migrations');
   return { refs: uses, defs };
+}
+
+/** The grouped notes of a file (see `ParseError.group`), as names: `g:clickhouse:db/clickhouse/`. */
+function noteGroupNames(f: FileFacts): string[] {
+  const folder = f.file.includes('/') ? f.file.slice(0, f.file.lastIndexOf('/') + 1) : '';
+  return [...new Set(f.errors.filter((e) => e.group).map((e) => `g:${e.group}:${folder}`))];
 }
 
 /** The names each reference uses, kept per reference: what a reference names never changes, only where it is. */
@@ -210,7 +221,10 @@ export function referenceNames(r: ReferenceFact): readonly string[] {
  */
 export function classDefNames(c: ClassFact, f: FileFacts): string[] {
   const defs = new Set<string>();
-  for (const b of c.bases) {
+  // A TypeORM join table is made from both entities' tables, and named by the project's naming if it has one.
+  const classes = c.joinTable ? [...c.bases, c.joinTable.target] : c.bases;
+  if (c.joinTable) defs.add('n:typeorm');
+  for (const b of classes) {
     defs.add(`c:${b.split('.').pop()}`);
     defs.add(`m:${b.split('.')[0]}`);
     defs.add(`a:${b.split('.')[0]}`);

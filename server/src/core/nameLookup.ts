@@ -51,7 +51,7 @@ export class NameLookup {
     const rest = dot < 0 ? '' : name.slice(dot);
     const imp = facts?.imports.find((i) => i.local === head);
     if (imp?.name || (imp && rest)) {
-      const v = this.exportedConst(imp.module, imp.name ? `${imp.name}${rest}` : rest.slice(1), new Set());
+      const v = this.exportedConst(imp.module, imp.name ? `${imp.name}${rest}` : rest.slice(1), new Set(), file);
       if (v !== undefined) return v;
     }
     let found: string | undefined;
@@ -67,11 +67,11 @@ export class NameLookup {
   }
 
   /** A constant `module` exports as `name`: defined in its files, or re-exported from another module. */
-  private exportedConst(module: string, name: string, seen: Set<string>): string | undefined {
+  private exportedConst(module: string, name: string, seen: Set<string>, from?: string): string | undefined {
     const dot = name.indexOf('.');
     const head = dot < 0 ? name : name.slice(0, dot);
     const rest = dot < 0 ? '' : name.slice(dot);
-    for (const f of this.moduleFiles(module)) {
+    for (const f of this.moduleFiles(module, from)) {
       if (seen.has(f)) continue;
       seen.add(f);
       const facts = this.files.get(f);
@@ -79,8 +79,8 @@ export class NameLookup {
       if (v !== undefined) return v;
       for (const re of facts?.reexports ?? []) {
         const found = re.name === undefined
-          ? this.exportedConst(re.module, name, seen)
-          : (re.as ?? re.name) === head ? this.exportedConst(re.module, `${re.name}${rest}`, seen) : undefined;
+          ? this.exportedConst(re.module, name, seen, f)
+          : (re.as ?? re.name) === head ? this.exportedConst(re.module, `${re.name}${rest}`, seen, f) : undefined;
         if (found !== undefined) return found;
       }
     }
@@ -150,9 +150,68 @@ export class NameLookup {
    * the name of a package of the workspace (`@acme/schema`, `@acme/schema/tables`), the file its entry
    * point leads to.
    */
-  moduleFiles(module: string): string[] {
+  /**
+   * The files a module path means: a file's own (`app.models`), a workspace package's entry, or, seen from
+   * `from`, what the `paths` and `baseUrl` of the tsconfig that governs `from` map the specifier to.
+   */
+  moduleFiles(module: string, from?: string): string[] {
     this.ensure();
-    return this.modules.get(module) ?? this.packageFiles(module);
+    const found = this.modules.get(module) ?? this.packageFiles(module);
+    if (found.length > 0 || from === undefined) return found;
+    return this.aliasFiles(from, module);
+  }
+
+  /**
+   * TypeScript's `paths` and `baseUrl` resolution for a bare specifier written in `from`: the nearest
+   * `tsconfig.json` (or `jsconfig.json`) above it, with what the configs it extends set (the nearest setting
+   * wins); the pattern with the longest prefix before its `*` first, each target in order, then `baseUrl`.
+   * The first candidate that is a file of the workspace; none when no config maps the specifier.
+   */
+  private aliasFiles(from: string, module: string): string[] {
+    if (module.startsWith('.')) return [];
+    const config = this.tsconfigFor(from);
+    if (!config) return [];
+    const exists = (base: string) => [base, ...SCRIPT_ENDINGS.map((e) => `${base.replace(/\.[cm]?js$/, '')}${e}`)].find((c) => this.files.has(c));
+    const patterns = Object.keys(config.paths ?? {})
+      .filter((p) => (p.includes('*') ? module.startsWith(p.slice(0, p.indexOf('*'))) && module.endsWith(p.slice(p.indexOf('*') + 1)) : p === module))
+      .sort((a, b) => (b.includes('*') ? b.indexOf('*') : b.length + 1) - (a.includes('*') ? a.indexOf('*') : a.length + 1));
+    for (const p of patterns) {
+      const star = p.indexOf('*');
+      const captured = star < 0 ? '' : module.slice(star, module.length - (p.length - star - 1));
+      for (const target of config.paths![p]) {
+        const hit = exists(target.replace('*', captured));
+        if (hit) return [hit];
+      }
+    }
+    if (config.baseUrl !== undefined) {
+      const hit = exists(config.baseUrl ? `${config.baseUrl}/${module}` : module);
+      if (hit) return [hit];
+    }
+    return [];
+  }
+
+  /** The module resolution settings governing `file`: its nearest config, merged with those it extends. */
+  private tsconfigFor(file: string): { baseUrl?: string; paths?: Record<string, string[]> } | undefined {
+    const dirs = file.split('/').slice(0, -1);
+    for (let i = dirs.length; i >= 0; i--) {
+      const dir = dirs.slice(0, i).join('/');
+      for (const name of ['tsconfig.json', 'jsconfig.json']) {
+        const path = dir ? `${dir}/${name}` : name;
+        if (!this.files.has(path)) continue;
+        const out: { baseUrl?: string; paths?: Record<string, string[]> } = {};
+        const seen = new Set<string>();
+        for (let at: string | undefined = path; at && !seen.has(at); ) {
+          seen.add(at);
+          const c: FileFacts['tsconfig'] = this.files.get(at)?.tsconfig;
+          if (!c) break;
+          if (out.baseUrl === undefined && c.baseUrl !== undefined) out.baseUrl = c.baseUrl;
+          if (!out.paths && c.paths) out.paths = c.paths;
+          at = c.extends;
+        }
+        return out.baseUrl === undefined && !out.paths ? undefined : out;
+      }
+    }
+    return undefined;
   }
 
   private packageFiles(module: string): string[] {
@@ -175,7 +234,7 @@ export class NameLookup {
   importedFile(file: string, local: string): string | undefined {
     const imp = this.files.get(file)?.imports.find((i) => i.local === local);
     if (!imp) return undefined;
-    return this.moduleFiles(imp.name ? imp.module : imp.module)[0];
+    return this.moduleFiles(imp.module, file)[0];
   }
 
   /**
@@ -210,7 +269,7 @@ export class NameLookup {
       const module = dotted.includes('.')
         ? [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...dotted.split('.').slice(1, -1)].join('.')
         : imp.module;
-      const targets = new Set(this.moduleFiles(module));
+      const targets = new Set(this.moduleFiles(module, file));
       // `from app.models import User` may name a package whose __init__ re-exports the class.
       const hit = candidates.find((c) => targets.has(c.file)) ?? candidates.find((c) => this.files.get(c.file)?.module.startsWith(module));
       if (hit) return hit;

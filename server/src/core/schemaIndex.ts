@@ -61,6 +61,10 @@ export class SchemaIndex {
   private migrationLocal = new Map<string, TableDef[]>();
   private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
   private externals = new Map<string, TableDef>();
+  /** Files with grouped notes, by group and folder (see `noteGroup`); made again after any file changes. */
+  private noteGroups: Map<string, string[]> | undefined;
+  /** The files whose TypeORM data source names its own naming (see `FileFacts.typeormNaming`). */
+  private readonly typeormNamingFiles = new Set<string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
   private readonly targets = new Map<string, Dialect[]>();
   /**
@@ -81,6 +85,7 @@ export class SchemaIndex {
     resolveType: (f, type) => this.resolveType(f, type),
     addTable: (def) => this.addTable(def),
     declaredAttrConvention: (className, file) => declaredAttrConvention(this.config, className, file),
+    typeormNaming: () => this.typeormNaming(),
   });
 
   constructor(private readonly config: FkGuardConfig) {
@@ -99,8 +104,10 @@ export class SchemaIndex {
     const judge = this.dialect();
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
+    // A tsconfig's `paths` decide what every import means: everything is derived and checked again.
+    const resolution = facts.tsconfig !== undefined || this.files.get(facts.file)?.tsconfig !== undefined;
     const users = this.setFactsOnly(facts, movedInPlace);
-    if (this.dialect() === judge) return users;
+    if (this.dialect() === judge && !resolution) return users;
     this.lastChange = undefined;
     return this.everyFileBut(facts.file);
   }
@@ -125,6 +132,9 @@ export class SchemaIndex {
     const previous = this.files.get(file);
     const after = provision(facts, movedInPlace);
     this.files.set(file, facts);
+    this.noteGroups = undefined;
+    if (facts.typeormNaming) this.typeormNamingFiles.add(file);
+    else this.typeormNamingFiles.delete(file);
     if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
     else this.unresolved.delete(file);
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
@@ -220,6 +230,9 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.files.set(facts.file, facts);
+    this.noteGroups = undefined;
+    if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
+    else this.typeormNamingFiles.delete(facts.file);
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
     this.setUses(facts.file, usesOf(facts));
@@ -248,7 +261,12 @@ export class SchemaIndex {
   removeFile(file: string): string[] {
     const judge = this.dialect();
     this.targets.delete(file);
+    const resolution = this.files.get(file)?.tsconfig !== undefined;
     const users = this.removeFileOnly(file);
+    if (resolution) {
+      this.lastChange = undefined;
+      return this.everyFileBut(file);
+    }
     this.lastChange = undefined;
     return this.dialect() === judge ? users : this.everyFileBut(file);
   }
@@ -256,6 +274,8 @@ export class SchemaIndex {
   private removeFileOnly(file: string): string[] {
     const before = this.provisionOf(file);
     this.files.delete(file);
+    this.noteGroups = undefined;
+    this.typeormNamingFiles.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
     this.provided.delete(file);
@@ -451,7 +471,7 @@ export class SchemaIndex {
     for (const list of this.mapper.nameless.values()) {
       for (const n of list) {
         const name = n.cls.name.toLowerCase();
-        if (!flat.includes(name) && !(name.endsWith('y') && flat.includes(name.slice(0, -1)))) continue;
+        if (n.matches ? !n.matches.some((m) => flat.includes(m)) : !flat.includes(name) && !(name.endsWith('y') && flat.includes(name.slice(0, -1)))) continue;
         if (metadataId && n.reason === 'declared-attr') {
           const m = this.mapper.classMetadata(n.file, n.cls, new Set());
           if (m && m !== metadataId) continue;
@@ -466,6 +486,38 @@ export class SchemaIndex {
   evaluatesTablename(file: string, cls: ClassFact): boolean {
     this.ensure();
     return cls.tablenameDerivation !== undefined && this.lookup.names.evaluate(file, cls.tablenameDerivation, 'Probe') !== undefined;
+  }
+
+  /**
+   * The project's own TypeORM naming: the first file (in path order) whose data source sets a
+   * `namingStrategy` or an `entityPrefix`, with the option as written.
+   */
+  typeormNaming(): { file: string; text: string } | undefined {
+    if (this.typeormNamingFiles.size === 0) return undefined;
+    const file = [...this.typeormNamingFiles].sort()[0];
+    const text = this.files.get(file)?.typeormNaming;
+    return text ? { file, text } : undefined;
+  }
+
+  /**
+   * The files of `folder` (with its trailing slash) whose facts hold a note of `group` (see
+   * `ParseError.group`), in path order: the first says the note for all.
+   */
+  noteGroup(group: string, folder: string): readonly string[] {
+    if (!this.noteGroups) {
+      this.noteGroups = new Map();
+      for (const f of this.files.values()) {
+        for (const e of f.errors) {
+          if (!e.group) continue;
+          const key = `${e.group}\u0000${f.file.includes('/') ? f.file.slice(0, f.file.lastIndexOf('/') + 1) : ''}`;
+          let list = this.noteGroups.get(key);
+          if (!list) this.noteGroups.set(key, (list = []));
+          if (!list.includes(f.file)) list.push(f.file);
+        }
+      }
+      for (const list of this.noteGroups.values()) list.sort();
+    }
+    return this.noteGroups.get(`${group}\u0000${folder}`) ?? [];
   }
 
   /** Every class whose table name FK Guard cannot know, by file order. */

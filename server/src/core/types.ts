@@ -174,8 +174,37 @@ export interface ClassFact {
    * the index adds them to the table when the class does descend from `SQLModel`.
    */
   maybeFields?: ColumnFact[];
+  /**
+   * TypeORM: this class stands for the join table of a `@ManyToMany` with `@JoinTable`. Its name and
+   * columns depend on both entities' tables and primary keys, which may be in other files or inherited, so
+   * the index computes them (see `joinTables.ts`); a literal `@JoinTable({ name })` is its `tablename`.
+   */
+  joinTable?: JoinTableFact;
   span: Span;
   nameSpan: Span;
+}
+
+/** What `@ManyToMany(() => Target) @JoinTable({ ... }) relation` says of the join table TypeORM makes. */
+export interface JoinTableFact {
+  /** The owning entity, a class of the same file, and the relation's property. */
+  owner: string;
+  relation: string;
+  /** The target entity as written (`Tag`, `'Tag'`), found like a base class. */
+  target: string;
+  /** `joinColumn` / `joinColumns`, as written; absent when not given. */
+  joinColumns?: JoinColumnFact[];
+  /** `inverseJoinColumn` / `inverseJoinColumns`. */
+  inverseJoinColumns?: JoinColumnFact[];
+  /** Where the relation's property is written: the join columns' place when they have no written name. */
+  span: Span;
+}
+
+/** One `{ name, referencedColumnName }` of a `@JoinTable`: both optional, as TypeORM takes them. */
+export interface JoinColumnFact {
+  name?: string;
+  nameSpan?: Span;
+  /** The property (not the database name) of the referenced column. */
+  referencedColumnName?: string;
 }
 
 /**
@@ -367,6 +396,11 @@ export interface ParseError {
    * `parse-error` rule reports it as info.
    */
   note?: true;
+  /**
+   * Notes of one kind (`clickhouse`) in one folder are said once, on the folder's first such file, with how
+   * many files they cover: seventy skipped migrations make one line, not seventy.
+   */
+  group?: string;
 }
 
 /** `config`: a tool's configuration that says where migrations live (`alembic.ini`). */
@@ -429,6 +463,11 @@ export interface FileFacts {
    * place (see `pendingNames.ts`), or leaves what it names unread when no file defines it.
    */
   pendingConsts?: string[];
+  /**
+   * A `tsconfig.json`: what it says of module resolution, as workspace paths (see `typescript/tsconfig.ts`):
+   * the config it extends, `baseUrl`, and `paths` (pattern → targets).
+   */
+  tsconfig?: { extends?: string; baseUrl?: string; paths?: Record<string, string[]> };
   /** A `package.json`: the package's name and the files its entry points may be (see `packageJson.ts`). */
   packageJson?: { name: string; entries: string[] };
   /** Module-level functions FK Guard can evaluate (table-name helpers). */
@@ -452,6 +491,11 @@ export interface FileFacts {
    * the configuration names one.
    */
   targets?: Array<'postgresql' | 'mysql' | 'sqlite'>;
+  /**
+   * A TypeORM data source here names its own `namingStrategy` (or an `entityPrefix`), as written: the names
+   * TypeORM derives (join tables and their columns) are then the project's code's to decide, not FK Guard's.
+   */
+  typeormNaming?: string;
 }
 
 /**
@@ -501,7 +545,9 @@ export type UncheckedReason =
    * On MySQL, a table named in another letter case than its definition: the same table only where the
    * server's `lower_case_table_names` is 1 or 2 (Windows, macOS), not with Linux's default 0.
    */
-  | 'letter-case';
+  | 'letter-case'
+  /** TypeORM derives the name with a naming strategy of the project's own, which FK Guard does not run. */
+  | 'naming-strategy';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -518,6 +564,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'superseded',
   'unreadable-migration',
   'letter-case',
+  'naming-strategy',
 ];
 
 export interface UncheckedReference {

@@ -9,6 +9,7 @@ import { sqlDialect } from '../core/sql/dialect';
 import { alembicConfigDialect } from '../core/migrations/alembicConfig';
 import { packageJsonDialect } from '../core/packageJson';
 import { sequelizeConfigDialect } from '../core/migrations/sequelizeConfig';
+import { tsconfigDialect } from '../core/typescript/tsconfig';
 
 /**
  * The sources of schema besides Python, in the order they are tried for a file. Each is cheap to create:
@@ -16,7 +17,7 @@ import { sequelizeConfigDialect } from '../core/migrations/sequelizeConfig';
  * so a workspace without such files never pays for it.
  */
 export function sourceDialects(): SourceDialect[] {
-  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect, sequelizeConfigDialect];
+  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect, tsconfigDialect, sequelizeConfigDialect];
 }
 
 /** Every file name ending FK Guard reads: Python's and the dialects'. */

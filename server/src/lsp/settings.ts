@@ -18,10 +18,11 @@ export const DEFAULT_DEBOUNCE_MS = 150;
 const ENGINE_KEYS = ['include', 'exclude', 'externalTables', 'rules', 'dialect', 'naming', 'maxFileSize', 'jobs'] as const;
 
 /**
- * Values of enum settings that mean "FK Guard decides" (the settings editor shows them rather than an empty
- * `null`): like an unset setting, they leave the say to the config file and the project's sources.
+ * Values of settings that mean "FK Guard decides" (the settings editor shows them rather than an empty `null`,
+ * and a number box rather than "Edit in settings.json" for `jobs`): like an unset setting, they leave the say to
+ * the config file and the project's sources.
  */
-const UNSET_VALUES: Readonly<Record<string, string>> = { dialect: 'auto', declaredAttr: 'off' };
+const UNSET_VALUES: Readonly<Record<string, string | number>> = { dialect: 'auto', declaredAttr: 'off', jobs: 0 };
 
 /**
  * Reads the raw `fkguard` section a client returned for one folder. A setting left at its default (`null`, an

@@ -86,6 +86,24 @@ describe('FK Guard in VS Code', () => {
     assert.match(svg, /^<\?xml[\s\S]*<svg[\s\S]*orders[\s\S]*user \(missing\)/);
     // The theme's colours are resolved: the file looks the same outside the editor.
     assert.doesNotMatch(svg, /var\(--/);
+    // A theme change redraws the diagram in the new theme's colours (the webview's body class changes).
+    const background = (text: string) => /<rect width="100%" height="100%" style="fill: ([^"]+)"/.exec(text)?.[1];
+    const theme = vscode.workspace.getConfiguration('workbench');
+    const previous = theme.inspect<string>('colorTheme')?.globalValue;
+    const first = background(svg);
+    // To the other kind of theme than the editor opened with (code-server's default follows the browser's).
+    const light = vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.Light;
+    api.diagram()!.drawn = undefined;
+    await theme.update('colorTheme', light ? 'Default Dark Modern' : 'Default Light Modern', vscode.ConfigurationTarget.Global);
+    try {
+      await until('the theme to change', () => (vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.Light) !== light);
+      await until('the diagram drawn again in the new theme', () => api.diagram()?.drawn);
+      await api.diagram()!.requestSvg();
+      const second = background(await until('the SVG in the new theme', () => api.diagram()?.lastSvg));
+      assert.ok(first && second && first !== second, `background ${first} → ${second}`);
+    } finally {
+      await theme.update('colorTheme', previous, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it("runs a table's code lens: the client's fkguard.showReferences opens its references", async () => {

@@ -84,7 +84,7 @@ export function checkFile(
     const g = configured(f);
     if (g) say(g);
   };
-  for (const f of parseErrors(facts)) add(f);
+  for (const f of parseErrors(facts, index)) add(f);
   for (const ref of facts.references) {
     let result = results?.reuse(ref);
     if (!result) {

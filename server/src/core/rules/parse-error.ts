@@ -1,3 +1,4 @@
+import type { SchemaIndex } from '../schemaIndex';
 import { positionAt } from '../text';
 import { FileFacts, Finding, ParseError, Range } from '../types';
 
@@ -12,13 +13,20 @@ import { FileFacts, Finding, ParseError, Range } from '../types';
  * - Python: errors whose `lost` says a table, a column or a foreign key was in the code that did not parse,
  *   and files skipped whole;
  * - SQL: each statement the SQL parser refused that could make, change or drop a table, a key or a foreign
- *   key (its reader reports those and nothing else), and, as info, a file of another database it skips;
+ *   key (its reader reports those and nothing else), and, as info, files of another database it skips: once
+ *   per folder (on its first such file, saying how many there are), not once per file;
  * - TypeScript and Prisma: the file's first syntax error, once, since their readers recover statement by
  *   statement and cannot say which entity a later error cost.
  */
-export function parseErrors(facts: FileFacts): Finding[] {
+export function parseErrors(facts: FileFacts, index?: SchemaIndex): Finding[] {
   const out: Finding[] = [];
-  const errors = facts.errors;
+  const folder = facts.file.includes('/') ? facts.file.slice(0, facts.file.lastIndexOf('/') + 1) : '';
+  // A grouped note is said by the folder's first file of its group, for all of them.
+  const grouped = (e: ParseError) => (e.group && index ? index.noteGroup(e.group, folder) : undefined);
+  const errors = facts.errors.filter((e) => {
+    const g = grouped(e);
+    return !g || g[0] === facts.file;
+  });
   if (errors.length === 0) return out;
   let chosen: ParseError[];
   if (facts.language === 'sql' || facts.language === 'python') chosen = errors.filter((e) => e.lost !== undefined || e.note);
@@ -32,7 +40,7 @@ export function parseErrors(facts: FileFacts): Finding[] {
     out.push({
       rule: 'parse-error',
       severity: e.note ? 'info' : 'warning',
-      message: messageOf(facts, e),
+      message: groupMessage(grouped(e), e, folder) ?? messageOf(facts, e),
       file: facts.file,
       range,
       related: [],
@@ -40,6 +48,13 @@ export function parseErrors(facts: FileFacts): Finding[] {
     });
   }
   return out;
+}
+
+/** The note of a folder's files of one group: how many there are, where. */
+function groupMessage(files: readonly string[] | undefined, e: ParseError, folder: string): string | undefined {
+  if (!files || files.length < 2) return undefined;
+  const [what, kind] = e.group === 'clickhouse' ? ['FK Guard does not read ClickHouse DDL (ClickHouse has no foreign keys)', 'ClickHouse files'] : [e.message.split(':')[0], 'such files'];
+  return `${what}: the ${files.length} ${kind} in ${folder || 'the workspace root'} are skipped`;
 }
 
 function messageOf(facts: FileFacts, e: ParseError): string {

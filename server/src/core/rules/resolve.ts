@@ -87,7 +87,9 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const n = mapping.nameless;
     const detail = !n
       ? `\`${ref.owner}\` maps to no table FK Guard knows`
-      : n.reason === 'declared-attr'
+      : n.detail
+        ? `the join table of \`${n.cls.joinTable?.owner}.${n.cls.joinTable?.relation}\` is not known: ${n.detail}`
+        : n.reason === 'declared-attr'
         ? `the table name of \`${ref.owner}\` comes from \`${n.base}.__tablename__\`, which FK Guard cannot evaluate`
         : `\`${ref.owner}\` derives from \`${n.base}\`, which FK Guard cannot resolve`;
     return { display, resolution: { kind: 'unseen', reason: n?.reason ?? 'dynamic-name', detail } };
@@ -200,8 +202,9 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     // In a migration too: tables a declared_attr base names exist once the models create them.
     const n = index.namelessCandidate(table, ref.context === 'migration' ? undefined : metadataId);
     if (n) {
-      const detail =
-        n.reason === 'declared-attr'
+      const detail = n.detail
+        ? `\`${table}\` may be the join table of \`${n.cls.joinTable?.owner}.${n.cls.joinTable?.relation}\`: ${n.detail}`
+        : n.reason === 'declared-attr'
           ? `\`${table}\` may be the table of \`${n.cls.name}\`, named by \`${n.base}.__tablename__\`, which FK Guard cannot evaluate`
           : `\`${table}\` may be the table of \`${n.cls.name}\`, whose base \`${n.base}\` FK Guard cannot resolve`;
       return { kind: 'unseen', reason: n.reason, detail };

@@ -15,6 +15,7 @@ import {
 import { emptyFacts } from '../facts';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, Span, TypeFact } from '../types';
 import { blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN } from './normalize';
+import { MysqlStatement, readMysqlStatement } from './mysqlAlter';
 import { splitStatements, SqlStatement } from './split';
 import { sqlTypeOf } from './types';
 
@@ -45,6 +46,7 @@ export function extractSql(file: string, text: string, migration: boolean = isSq
       message: `FK Guard does not read ClickHouse DDL (ClickHouse has no foreign keys): ${all.length} statement${all.length === 1 ? '' : 's'} of this file skipped`,
       span: { start: at, end: at },
       note: true,
+      group: 'clickhouse',
     });
     return x.facts;
   }
@@ -159,21 +161,35 @@ class SqlExtractor {
     const plain = blankComments(s.text);
     const foreign = foreignDialect(plain);
     let first: unknown;
-    for (const text of foreign === plain ? [plain] : [plain, foreign]) {
-      this.inserted = [];
-      try {
-        return this.restoreCase(parse(text, { locationTracking: true }), text === foreign);
-      } catch (e) {
-        first ??= e;
-      }
-      const patched = this.withPlaceholders(text);
-      if (patched) {
+    const attempt = (texts: string[]): Statement[] | undefined => {
+      for (const text of texts) {
+        this.inserted = [];
         try {
-          this.inserted = patched.inserted;
-          return this.restoreCase(parse(patched.text, { locationTracking: true }), text === foreign);
-        } catch {
-          // Reported below with the parser's first message.
+          return this.restoreCase(parse(text, { locationTracking: true }), text !== plain || text === foreign);
+        } catch (e) {
+          first ??= e;
         }
+        const patched = this.withPlaceholders(text);
+        if (patched) {
+          try {
+            this.inserted = patched.inserted;
+            return this.restoreCase(parse(patched.text, { locationTracking: true }), text !== plain || text === foreign);
+          } catch {
+            // Reported below with the parser's first message.
+          }
+        }
+      }
+      return undefined;
+    };
+    const parsed = attempt(foreign === plain ? [plain] : [plain, foreign]);
+    if (parsed) return parsed;
+    // MySQL's `CHANGE`, `MODIFY`, `DROP INDEX`, ...: read by hand, the statement's other clauses by the parser.
+    const mysql = readMysqlStatement(foreign);
+    if (mysql) {
+      const rest = mysql.rest === undefined ? [] : attempt([mysql.rest]);
+      if (rest) {
+        this.mysqlClauses(mysql);
+        return rest;
       }
     }
     this.inserted = [];
@@ -445,6 +461,36 @@ class SqlExtractor {
           break;
         default:
           break;
+      }
+    }
+  }
+
+  /** What MySQL's clauses of `readMysqlStatement` do, as operations of history (or to this file's own table). */
+  private mysqlClauses(st: MysqlStatement): void {
+    const { table, schema } = st;
+    const own = this.facts.tables.find((t) => t.name.kind === 'literal' && t.name.value === table && t.schema === schema);
+    const at = (x: { start: number; end: number }): Span => ({ start: this.base + x.start, end: this.base + x.end });
+    for (const c of st.clauses) {
+      if (c.kind === 'change') {
+        const t = sqlTypeOf(c.type.name, c.type.config, false);
+        const type: TypeFact = { text: this.text.slice(this.base + c.type.start, this.base + c.type.end), name: c.type.name, family: t.family, sqlType: t.sqlType, source: 'explicit', style: 'sql' };
+        if (this.migration) {
+          this.ops.push({ op: 'alter_column', table, schema, column: c.column, type, ...(c.newName ? { newName: c.newName } : {}), span: at(c.nameAt) });
+        } else {
+          const col = own?.columns.find((x) => x.name === c.column);
+          if (col) {
+            col.type = type;
+            if (c.newName) col.name = c.newName;
+          }
+        }
+      } else if (c.kind === 'drop-index' || c.kind === 'drop-primary') {
+        if (this.migration) this.ops.push({ op: 'drop_key', table, schema, ...(c.kind === 'drop-index' ? { name: c.name, kind: 'index' } : { kind: 'primary' }), span: at(c.at) });
+      } else if (c.kind === 'add-unique') {
+        if (this.migration && !own) this.ops.push({ op: 'add_key', table, schema, columns: c.columns, ...(c.name ? { name: c.name } : {}) });
+        else if (own && c.columns.length === 1) {
+          const col = own.columns.find((x) => x.name === c.columns[0]);
+          if (col) col.unique = true;
+        } else own?.keys.push(c.columns);
       }
     }
   }

@@ -80,7 +80,8 @@ function masked(text: string): string {
  * methods, a constraint's `[NOT] DEFERRABLE`/`INITIALLY ...`, plain `KEY`/`INDEX` items and the table options
  * after the closing parenthesis (`ENGINE=InnoDB`, `WITHOUT ROWID`, `PARTITION BY ...`) are blanked; `UNIQUE KEY
  * name (...)` is a `UNIQUE (...)`; `enum(...)` is a `text`; `GENERATED ... VIRTUAL` is `STORED`; an unquoted
- * `user`, a name there, reads as `RESERVED_STANDIN`. `ALTER COLUMN ... TYPE t USING expr` loses its `USING` (the
+ * `user`, a name there, reads as `RESERVED_STANDIN`; a column named by a string (`'default' BOOLEAN`, SQLite) is
+ * a quoted name; two table constraints with no comma between them (SQLite) get one. `ALTER COLUMN ... TYPE t USING expr` loses its `USING` (the
  * new type is what matters here).
  */
 export function foreignDialect(text: string): string {
@@ -108,6 +109,23 @@ export function foreignDialect(text: string): string {
   });
   // The patterns below see identifiers double-quoted, whatever quotes they were written in.
   m = masked(out.join(''));
+  // SQLite takes a string literal where a column's name is expected (`'default' BOOLEAN`): a name, quoted.
+  each(/([(,]\s*)'([^'\n]*)'(?=\s+[A-Za-z_])/g, (x) => {
+    const at = x.index + x[1].length;
+    put(at, '"');
+    put(at + x[2].length + 1, '"');
+  });
+  // SQLite's grammar makes the comma between two table constraints optional (`... ON DELETE cascade
+  // FOREIGN KEY (b) ...`): one goes into the blank before the second, which only a table constraint begins.
+  each(/([^\s,(])(\s+)(?=(?:constraint\s+(?:"[^"]*"|\w+)\s+)?(?:foreign\s+key|primary\s+key\s*\(|unique\s*\())/gi, (x) => {
+    const before = m.slice(0, x.index + 1);
+    // Not the blank inside `CONSTRAINT name FOREIGN KEY`; after a constraint (which ends in a parenthesis or a word).
+    if (/^\s*create\s+(?:temporary\s+|temp\s+)?table\b/i.test(m) && /\b(?:references|key|unique)\b/i.test(before) && !/\bconstraint\s+(?:"[^"]*"|\w+)$/i.test(before)) {
+      const blanks = x[2];
+      const i = [...blanks].findIndex((c) => c !== '\n' && c !== '\r');
+      put(x.index + x[1].length + (i === -1 ? 0 : i), ',');
+    }
+  });
   // `user` is a name in SQLite and MySQL, a reserved word in PostgreSQL: unquoted, it stands in as
   // `RESERVED_STANDIN` (the reader takes the written name back).
   each(/(?<![\w$".])user(?![\w$"])/gi, (x) => put(x.index, RESERVED_STANDIN));

@@ -56,7 +56,7 @@ export function namesDatabase(file: string, text: string): boolean {
 
 /**
  * The databases this file says the project runs on, recorded in `FileFacts.targets` for the index to
- * combine: the `type` of a TypeORM data source, the `client` of a knexfile or `knex({ ... })`, the module a
+ * combine (and a TypeORM `namingStrategy` or `entityPrefix` of the project's own, in `FileFacts.typeormNaming`): the `type` of a TypeORM data source, the `client` of a knexfile or `knex({ ... })`, the module a
  * Drizzle schema builds its tables from, a `dialect` (Sequelize's options and sequelize-cli's config,
  * drizzle-kit's config), a Sequelize URL's scheme. A value chosen at run time between literals (`isLite ? 'sqlite' :
  * 'mysql'`) names both.
@@ -69,8 +69,17 @@ export function readTargets(f: TsFile): void {
     if (d) found.add(d);
   }
   const knexfile = isKnexfile(f.facts.file);
+  const naming: string[] = [];
   const options = (obj: Node | undefined, key: string) => {
-    const v = f.props(f.unwrap(obj)).get(key);
+    const props = f.props(f.unwrap(obj));
+    if (key === 'type') {
+      // TypeORM's own naming in a data source: the names it derives are the project's code's to decide.
+      const strategy = props.get('namingStrategy');
+      const prefix = props.get('entityPrefix');
+      if (strategy) naming.push(`namingStrategy: ${strategy.getText()}`);
+      if (prefix && f.literal(prefix)?.value !== '') naming.push(`entityPrefix: ${prefix.getText()}`);
+    }
+    const v = props.get(key);
     for (const s of literals(f, v)) {
       const d = DRIVERS[s];
       if (d) found.add(d);
@@ -105,6 +114,7 @@ export function readTargets(f: TsFile): void {
     }
   }, new Set([f.tm.SyntaxKind.PropertyAssignment, f.tm.SyntaxKind.NewExpression, f.tm.SyntaxKind.CallExpression, f.tm.SyntaxKind.VariableDeclaration]));
   if (found.size > 0) f.facts.targets = [...found].sort();
+  if (naming.length > 0) f.facts.typeormNaming = naming[0];
 }
 
 /** The string values an expression can have when it is a literal or a choice between literals. */

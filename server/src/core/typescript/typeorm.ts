@@ -1,5 +1,5 @@
 import type { CallExpression, ClassDeclaration, Node, PropertyDeclaration } from 'ts-morph';
-import { AnnotationFact, ClassFact, ColumnFact, ReferenceFact, Span, TypeFact } from '../types';
+import { AnnotationFact, ClassFact, ColumnFact, JoinColumnFact, ReferenceFact, Span, TypeFact } from '../types';
 import { Literal, TsFile, typeormCamelCase, typeormSnakeCase } from './context';
 import { sqlNamedType, typeormInferred } from './types';
 
@@ -21,79 +21,66 @@ const RELATION_DECORATORS = new Set(['ManyToOne', 'OneToOne', 'ManyToMany', 'One
  * `@Entity` is a base whose columns its entities inherit.
  */
 export function readTypeorm(f: TsFile): void {
-  const joins: PendingJoinTable[] = [];
+  const joins: ClassFact[] = [];
   for (const cls of f.sf.getClasses()) readClass(f, cls, joins);
-  // After every class: a join table's name needs the target entity's table, which may come later in the file.
-  for (const j of joins) addJoinTable(f, j);
+  // After the entities, so that the file's classes keep their order.
+  f.facts.classes.push(...joins);
   readHelpers(f);
 }
 
-/** A `@ManyToMany` with `@JoinTable` read on its owning side, whose join table is modelled once all classes are read. */
-interface PendingJoinTable {
-  owner: ClassFact;
-  relation: string;
-  target: string;
-  options: Map<string, Node>;
-  at: Node;
-}
-
 /**
- * The join table TypeORM creates for `@ManyToMany` + `@JoinTable`, as a table of this file, so that other
- * references to it resolve and the schema shows it. The default naming strategy names it
- * snakeCase(ownerTable + '_' + property + '_' + targetTable) and its columns camelCase(table + '_' +
- * referenced column), each of the referenced column's type; `@JoinTable({ name, joinColumn: { name },
- * inverseJoinColumn: { name } })` overrides them. A name FK Guard cannot compute from this file (the target
- * entity is in another file, or a side's primary key is inherited) leaves the join table unmodelled: a
- * guessed name would make references to a table that may not exist look valid.
+ * The join table TypeORM creates for `@ManyToMany` + `@JoinTable` on an entity, as a class of this file
+ * whose table the index computes (see `joinTables.ts`): its name and columns follow from both entities'
+ * tables and primary keys, which may be in other files or inherited. What `@JoinTable({ name, schema,
+ * joinColumn(s), inverseJoinColumn(s) })` gives is read here; an option FK Guard cannot read (a variable,
+ * a spread) leaves that part to TypeORM's defaults no more than to a guess: the join table is then not
+ * modelled (`JoinTableFact` without columns is mapped to nothing).
  */
-function addJoinTable(f: TsFile, j: PendingJoinTable): void {
-  const target = f.facts.classes.find((c) => c.name === j.target && c.framework === 'typeorm');
-  const tableOf = (c: ClassFact | undefined) => (c && !c.abstract && c.tablename?.kind === 'literal' ? c.tablename.value : undefined);
-  const ownerTable = tableOf(j.owner);
-  const targetTable = tableOf(target);
-  const side = (cls: ClassFact | undefined, table: string | undefined, optionName: string) => {
-    const opts = f.props(j.options.get(optionName));
-    const named = f.literal(opts.get('name'));
-    const ref = f.literal(opts.get('referencedColumnName'))?.value;
-    const pks = cls?.columns.filter((c) => c.primaryKey) ?? [];
-    // `referencedColumnName` names a property; TypeORM uses that column's database name.
-    const referenced = ref !== undefined ? cls?.columns.find((c) => c.attr === ref || c.name === ref) : pks.length === 1 ? pks[0] : undefined;
-    const name = named?.value ?? (table && referenced ? typeormCamelCase(`${table}_${referenced.name}`) : undefined);
-    return { name, named, referenced };
-  };
-  const own = side(j.owner, ownerTable, 'joinColumn');
-  const inverse = side(target, targetTable, 'inverseJoinColumn');
-  const nameLit = f.literal(j.options.get('name'));
-  const table = nameLit?.value ?? (ownerTable && targetTable ? typeormSnakeCase(`${ownerTable}_${j.relation}_${targetTable}`) : undefined);
-  if (!table || !own.name || !inverse.name || own.name === inverse.name) return;
-  const at = f.span(j.at);
-  const column = (s: typeof own): ColumnFact => {
-    const type = s.referenced?.type ? { ...s.referenced.type } : undefined;
-    // The type is TypeORM's to write, from the referenced column: nothing in the source to rewrite.
-    if (type) {
-      delete type.span;
-      delete type.style;
+function joinTableClass(f: TsFile, owner: ClassFact, relation: string, target: string, arg: Node | undefined, at: Node): ClassFact | undefined {
+  const { Node: N } = f.tm;
+  const options = f.unwrap(arg);
+  if (options && !N.isObjectLiteralExpression(options)) return undefined;
+  const opts = f.props(options);
+  const columns = (single: string, many: string): JoinColumnFact[] | undefined | false => {
+    const one = f.unwrap(opts.get(single));
+    const list = f.unwrap(opts.get(many));
+    const items = one ? [one] : list && N.isArrayLiteralExpression(list) ? list.getElements().map((e) => f.unwrap(e)) : list ? [list] : undefined;
+    if (!items) return undefined;
+    const out: JoinColumnFact[] = [];
+    for (const item of items) {
+      if (!item || !N.isObjectLiteralExpression(item)) return false;
+      const props = f.props(item);
+      const name = f.literal(props.get('name'));
+      const ref = f.literal(props.get('referencedColumnName'));
+      if ((props.has('name') && !name) || (props.has('referencedColumnName') && !ref)) return false;
+      out.push({ ...(name ? { name: name.value, nameSpan: name.span } : {}), ...(ref ? { referencedColumnName: ref.value } : {}) });
     }
-    return { name: s.name!, attr: s.name!, ...(type ? { type } : {}), primaryKey: true, unique: false, nullable: false, span: s.named?.span ?? at, hasForeignKey: true };
+    return out;
   };
-  const schema = f.literal(j.options.get('schema'))?.value ?? j.owner.schema;
-  f.facts.classes.push({
+  const joinColumns = columns('joinColumn', 'joinColumns');
+  const inverseJoinColumns = columns('inverseJoinColumn', 'inverseJoinColumns');
+  const nameLit = f.literal(opts.get('name'));
+  const schemaLit = f.literal(opts.get('schema'));
+  if (joinColumns === false || inverseJoinColumns === false || (opts.has('name') && !nameLit) || (opts.has('schema') && !schemaLit)) return undefined;
+  const span = f.span(at);
+  const schema = schemaLit?.value ?? owner.schema;
+  return {
     // Not an identifier: no code can name the join table's class, only its table.
-    name: `${j.owner.name}#${j.relation}`,
+    name: `${owner.name}#${relation}`,
     framework: 'typeorm',
     bases: [],
     sqlmodelTable: false,
     declaredTablename: false,
     abstract: false,
-    tablename: { kind: 'literal', value: table },
-    ...(nameLit ? { tablenameSpan: nameLit.span } : {}),
+    ...(nameLit ? { tablename: { kind: 'literal', value: nameLit.value }, tablenameSpan: nameLit.span } : {}),
     ...(schema ? { schema } : {}),
-    columns: [column(own), column(inverse)],
+    columns: [],
     constraints: [],
     keys: [],
-    span: at,
-    nameSpan: at,
-  });
+    joinTable: { owner: owner.name, relation, target, ...(joinColumns ? { joinColumns } : {}), ...(inverseJoinColumns ? { inverseJoinColumns } : {}), span },
+    span,
+    nameSpan: span,
+  };
 }
 
 /**
@@ -214,7 +201,7 @@ function localFunction(f: TsFile, name: string): Node | undefined {
   return init;
 }
 
-function readClass(f: TsFile, cls: ClassDeclaration, joins: PendingJoinTable[]): void {
+function readClass(f: TsFile, cls: ClassDeclaration, joins: ClassFact[]): void {
   const nameNode = cls.getNameNode();
   if (!nameNode) return;
   const classDecorators = decorators(f, cls);
@@ -399,7 +386,7 @@ function columnType(
  * `@ManyToOne(() => User)` / `@OneToOne(...)` with `@JoinColumn({ name, referencedColumnName })` (the
  * foreign key is on this side), `@ManyToMany(...)` with `@JoinTable({ joinColumn, inverseJoinColumn })`.
  */
-function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decorations, cls: ClassFact, pending: PendingJoinTable[]): void {
+function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decorations, cls: ClassFact, joinTables: ClassFact[]): void {
   const decos = decorations.typeorm;
   const kind = [...decos.keys()].find((k) => RELATION_DECORATORS.has(k));
   if (!kind || kind === 'OneToMany') return;
@@ -410,16 +397,29 @@ function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decoration
   if (kind === 'ManyToMany') {
     const jt = decos.get('JoinTable');
     if (!jt) return;
-    const opts = f.props(jt.args[0]);
-    const own = f.literal(f.props(opts.get('joinColumn')).get('referencedColumnName'));
-    const inverse = f.literal(f.props(opts.get('inverseJoinColumn')).get('referencedColumnName'));
-    // The join table's columns are made by TypeORM with the right types: only the names can be wrong. A side
-    // whose column is not named references that entity's primary key. The join table itself is modelled
-    // when its names can be computed from this file (see `addJoinTable`).
-    if (!cls.abstract) pending.push({ owner: cls, relation, target: target.owner, options: opts, at: p.getNameNode() });
+    // TypeORM makes the join table's columns with the referenced columns' types: the join table's two
+    // foreign keys are checked for what can be wrong (a side's referenced column missing or not a key).
+    // A side whose columns are not named references that entity's primary key.
+    const join = cls.abstract ? undefined : joinTableClass(f, cls, relation, target.owner, jt.args[0], p.getNameNode());
+    if (join) joinTables.push(join);
     const at = f.span(p.getNameNode());
-    f.facts.references.push(attributeRef(cls.name, own, own?.contentSpan ?? at, {}));
-    f.facts.references.push(attributeRef(target.owner, inverse, inverse?.contentSpan ?? target.span, {}));
+    const opts = f.props(f.unwrap(jt.args[0]));
+    const side = (single: string, many: string, owner: string, ownerSpan: Span, prefix: string) => {
+      const one = f.unwrap(opts.get(single));
+      const list = f.unwrap(opts.get(many));
+      const items = one ? [one] : list && N.isArrayLiteralExpression(list) ? list.getElements() : [];
+      const refs = items.map((i) => f.literal(f.props(f.unwrap(i)).get('referencedColumnName')));
+      const named = refs.filter((r): r is Literal => r !== undefined);
+      // Several referenced columns are one composite foreign key (TypeORM ignores the unnamed ones then).
+      const composite = named.length > 1 ? named.map((r) => r.value) : undefined;
+      const each = named.length > 0 ? named : [undefined];
+      each.forEach((r, i) => {
+        const source = join ? { className: join.name, column: `${prefix}.${i}` } : {};
+        f.facts.references.push({ ...attributeRef(owner, r, r?.contentSpan ?? ownerSpan, source), ...(composite ? { composite } : {}) });
+      });
+    };
+    side('joinColumn', 'joinColumns', cls.name, at, 'joinColumn');
+    side('inverseJoinColumn', 'inverseJoinColumns', target.owner, target.span, 'inverseJoinColumn');
     return;
   }
   const jc = decos.get('JoinColumn');

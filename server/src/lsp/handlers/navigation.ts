@@ -16,10 +16,10 @@ import {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { columnDetail, completionContext, completionEntries } from '../../core/complete';
+import { columnDetail, completionContext, completionEntries, migrationPointAt, referenceContext } from '../../core/complete';
 import type { Engine } from '../../core/engine';
 import { Symbol, Target, unquoted } from '../../core/navigate';
-import { checkRename, planRename } from '../../core/rename';
+import { checkRename, planRename, renameFiles, RenamePlan } from '../../core/rename';
 import { offsetAt, rangeOf } from '../../core/text';
 import type { Span } from '../../core/types';
 
@@ -162,11 +162,16 @@ export function completion(ctx: NavigationContext, position: Position): Completi
   if (!language) return none;
   const lineStarts = facts && facts.lineStarts.length > position.line ? facts.lineStarts : undefined;
   const offset = lineStarts ? offsetAt(lineStarts, position, ctx.text.length) : offsetOf(ctx.text, position);
-  // A reference spans at most a few lines (a Sequelize `references: {…}`, a TypeORM decorator pair).
-  const before = ctx.text.slice(Math.max(0, offset - 600), offset);
-  const context = completionContext(language, before);
-  if (!context) return none;
   const { nav, index } = ctx.engine.navigation();
+  // The parsed reference under the cursor, when the facts are those of this very text; else the text before it.
+  const current = facts && lineCount(ctx.text) === facts.lineStarts.length ? facts : undefined;
+  let context = current ? referenceContext(index, current, offset, ctx.text) : undefined;
+  if (!context) {
+    // A reference spans at most a few lines (a Sequelize `references: {…}`, a TypeORM decorator pair).
+    context = completionContext(language, ctx.text.slice(Math.max(0, offset - 600), offset));
+    if (context && current?.migration) context.at = migrationPointAt(current, offset);
+  }
+  if (!context) return none;
   // Filtered here by what is typed of the part, as the editor would, and cut: a workspace of thousands of
   // tables sends a short list, marked incomplete so the editor asks again as the person types on.
   const { entries, incomplete } = completionEntries(index, nav, ctx.file, context, language === 'sql', COMPLETION_LIMIT);
@@ -177,12 +182,18 @@ export function completion(ctx: NavigationContext, position: Position): Completi
     sortText: e.sortText,
     filterText: e.insertText,
     textEdit: {
-      range: { start: { line: position.line, character: Math.max(0, position.character - e.replaceLength) }, end: position },
+      range: { start: { line: position.line, character: Math.max(0, position.character - e.replaceLength) }, end: { line: position.line, character: position.character + (context.after ?? 0) } },
       newText: e.insertText,
     },
     ...(e.retrigger && ctx.vscode ? { command: { title: 'columns', command: 'editor.action.triggerSuggest' } } : {}),
   }));
   return { isIncomplete: incomplete, items };
+}
+
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function languageOf(file: string): 'python' | 'typescript' | 'prisma' | 'sql' | undefined {
@@ -205,30 +216,31 @@ function offsetOf(text: string, p: Position): number {
   return Math.min(i + p.character, text.length);
 }
 
-export function prepareRename(ctx: NavigationContext, position: Position): { range: Range; placeholder: string } {
-  const check = checkRename(symbolAt(ctx, position), ctx.text);
+export async function prepareRename(ctx: NavigationContext, position: Position): Promise<{ range: Range; placeholder: string }> {
+  const check = checkRename(symbolAt(ctx, position), ctx.text, ctx.engine.navigation().nav);
   if (!check.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, check.reason);
+  // The whole plan is made (renaming to the same name), so a name the rename would refuse is refused before the
+  // rename box opens, with the same reason.
+  await renamePlan(ctx, check.target, check.placeholder, check.placeholder);
   return { range: rangeIn(ctx, ctx.file, check.span), placeholder: check.placeholder };
+}
+
+async function renamePlan(ctx: NavigationContext, target: Target, oldName: string, newName: string): Promise<RenamePlan> {
+  const { nav, index } = ctx.engine.navigation();
+  const texts = await ctx.texts(renameFiles(nav, index, target, oldName));
+  texts.set(ctx.file, ctx.text);
+  const plan = planRename(nav, index, target, oldName, newName, (f) => texts.get(f));
+  if ('error' in plan) throw new ResponseError(LSPErrorCodes.RequestFailed, plan.error);
+  return plan;
 }
 
 const RENAME = 'fkguard.rename';
 
 export async function rename(ctx: NavigationContext, position: Position, newName: string): Promise<WorkspaceEdit> {
-  const check = checkRename(symbolAt(ctx, position), ctx.text);
+  const check = checkRename(symbolAt(ctx, position), ctx.text, ctx.engine.navigation().nav);
   if (!check.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, check.reason);
-  const { nav, index } = ctx.engine.navigation();
   const target = check.target;
-  const files = new Set<string>([ctx.file, ...nav.referencesTo(target).map((r) => r.file)]);
-  for (const d of nav.currentDefinitions(target.key)) {
-    files.add(d.file);
-    const c = target.column !== undefined ? d.columns.get(target.column) : undefined;
-    if (c) files.add(c.file);
-  }
-  files.delete('');
-  const texts = await ctx.texts(files);
-  texts.set(ctx.file, ctx.text);
-  const plan = planRename(nav, index, target, check.placeholder, newName, (f) => texts.get(f));
-  if ('error' in plan) throw new ResponseError(LSPErrorCodes.RequestFailed, plan.error);
+  const plan = await renamePlan(ctx, target, check.placeholder, newName);
 
   // Migrations are not edited; the preview says so in the annotation every edit carries, and asks for a look.
   const kept = [...plan.history, ...plan.unreadable];
@@ -240,11 +252,16 @@ export async function rename(ctx: NavigationContext, position: Position, newName
   if (plan.unreadable.length > 0) {
     notes.push(`${plural(plan.unreadable.length, 'reference')} FK Guard cannot read may name it too: ${plan.unreadable.map((u) => `${u.file}:${rangeIn(ctx, u.file, u.span).start.line + 1}`).join(', ')}`);
   }
+  for (const c of plan.constants) notes.push(`the constant ${code(c.name)} (${c.file}:${rangeIn(ctx, c.file, c.span).start.line + 1}) is edited: every use of it follows`);
+  if (plan.alsoTables.length > 0) {
+    notes.push(`${code(target.column ?? '')} is also renamed in ${plan.alsoTables.map(code).join(', ')}, which shares its definition (a mixin or base class), with the foreign keys to it there`);
+  }
   const annotations: Record<string, ChangeAnnotation> = {
     [RENAME]: {
       label: `Rename ${code(name)} to ${code(newName)}${plan.history.length > 0 ? ' (migrations not edited)' : ''}`,
       description: notes.join('. ') || undefined,
-      needsConfirmation: kept.length > 0,
+      // A rename that reaches beyond the name's own places (a constant, other tables) is shown before it is made.
+      needsConfirmation: kept.length > 0 || plan.constants.length > 0 || plan.alsoTables.length > 0,
     },
   };
   const byFile = new Map<string, Array<TextEdit | AnnotatedTextEdit>>();
