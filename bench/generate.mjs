@@ -654,6 +654,8 @@ function knexMigration(rand, i, entities, created, spec, count) {
   const refs = 1 + Math.floor(rand() * 3);
   for (let k = 0; k < refs; k++) {
     const pool = created.length && rand() < 0.4 ? created : entities.map((e) => ({ table: e.table, key: e.key }));
+    // A workspace of migrations alone (the one-file row) has no table to point at before its first.
+    if (pool.length === 0) break;
     const target = pool[Math.floor(rand() * pool.length)];
     const roll = rand();
     const mismatch = roll < spec.brokenRate / 2;

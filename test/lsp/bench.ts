@@ -3,7 +3,7 @@
 // (p50/p95, debounce 0); then the edit storm of issue 11 on a 5,006-line file: 500 edits/s for 10 s (time from
 // the last edit to its diagnostics, and fix-all asked every second meanwhile: p50/p95), and one didChange
 // carrying 3,182 changes (a "replace all") against the same change sent as one full text; then hover,
-// definition, completion and references on the big file's references (p50/p95, see `navigation`). Figures are
+// definition, completion, references, prepareRename and rename on the big file's references (p50/p95, see `navigation`). Figures are
 // printed, never asserted. FKGUARD_BENCH_ONLY=storm runs the storm rows alone; FKGUARD_BENCH_ONLY=navigation
 // skips the edit and storm rows.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -168,6 +168,16 @@ async function navigation(client: LspClient, doc: TextDocument): Promise<void> {
   });
   console.log(`  (lists of ${items} items${incomplete ? ', marked incomplete: the server cuts at 300' : ''})`);
   await time('references to a table', 50, (i) => send('textDocument/references', at(i, 2), { context: { includeDeclaration: false } }));
+  // prepareRename makes the whole rename plan (it reads every file the rename would edit), so a name the rename
+  // would refuse is refused before the rename box opens; the rename itself makes the plan again.
+  // Only references to tables that exist (the file also names misspelled and missing ones, which are refused).
+  const named = [...text.matchAll(/ForeignKey\("(table_\d+)\.id"\)/g)].map((m) => m.index! + 'ForeignKey("'.length);
+  const renamable = (i: number) => doc.positionAt(named[(i * 7) % named.length] + 2);
+  let refused = 0;
+  const orRefused = (p: Promise<unknown>) => p.catch(() => refused++);
+  await time('prepareRename on a ForeignKey table part (the whole plan)', 50, (i) => orRefused(send('textDocument/prepareRename', renamable(i))));
+  await time('rename of a table from a ForeignKey table part', 50, (i) => orRefused(send('textDocument/rename', renamable(i), { newName: 'renamed_table' })));
+  console.log(`  (${refused} of 100 refused)`);
   // An edit drops the reverse map: the next hover resolves every reference of the workspace again.
   const where = doc.positionAt(text.indexOf('label = Column(String(64))') + 'label'.length);
   const afterEdit: number[] = [];

@@ -110,10 +110,21 @@ export class ClassMapper {
       if (this.inheritsDeclaredTablename(b.found.file, b.found.cls, new Set())) declaredAttr = true;
     }
     let nameless: NamelessClass | undefined;
-
     let name: string | undefined;
     let unknownName = false;
-    if (cls.tablename) {
+    const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
+    // An `entityPrefix` goes before every entity's table name, one given too.
+    if (cls.tablename && naming && (cls.derivedTablename || naming.text.startsWith('entityPrefix')) && !cls.abstract) {
+      // `@Entity()` under the project's own naming strategy: its table's name is that code's to decide.
+      unknownName = true;
+      nameless = {
+        file,
+        cls,
+        reason: 'naming-strategy',
+        base: cls.name,
+        detail: `\`${cls.name}\`'s table is named by the project's TypeORM naming (\`${naming.text}\` in ${naming.file}), which FK Guard does not run`,
+      };
+    } else if (cls.tablename) {
       name = this.host.resolveName(file, cls.tablename);
       if (name === undefined) unknownName = true;
     } else if (cls.abstract || cls.framework) {
@@ -205,9 +216,22 @@ export class ClassMapper {
     seen.add(id);
     // Columns added by decorators FK Guard cannot follow are unknown: none is reported missing.
     if (cls.opaqueDecorators) def.incomplete = true;
+    const naming = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
     for (const c of cls.columns) {
       // An ORM's implicit key on a base yields to a primary key the subclass declares.
       if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
+      if (c.derivedName && naming) {
+        // The project's naming strategy names this column: it is found by its property, never by a name (its key
+        // in `columns` is one no SQL writes), and it still counts among the table's keys.
+        def.namingStrategy ??= `\`${naming.text}\` in ${naming.file}`;
+        const attr = c.attr ?? c.name;
+        if (!def.attrs.has(attr)) {
+          const indexed = { column: c, file, type: this.host.resolveType(file, c.type) };
+          def.columns.set(`#${attr}`, indexed);
+          def.attrs.set(attr, indexed);
+        }
+        continue;
+      }
       addColumn(def, c, file, this.host.resolveType(file, c.type));
     }
     if (cls.maybeFields && this.descendsFromSqlModel(file, cls, new Set())) {

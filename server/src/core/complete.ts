@@ -1,6 +1,7 @@
 import type { HistoryPoint } from './history';
 import { unquoted, type Navigator } from './navigate';
-import { IndexedColumn, SchemaIndex, TableDef, tableKey } from './schemaIndex';
+import { SchemaIndex } from './schemaIndex';
+import { IndexedColumn, TableDef, tableKey } from './tables';
 import { FileFacts, SourceLanguage, Span } from './types';
 
 /*

@@ -49,7 +49,19 @@ export function shiftSpansInPlace(value: object, from: number, delta: number): v
       if (x === null || typeof x !== 'object') continue;
       const known = reach.get(x);
       if (known !== undefined && known < from) continue;
-      reach.set(x, shiftWithin(x, from, delta, seenSpans));
+      let spans = spansIn.get(x);
+      if (!spans) spansIn.set(x, (spans = collectSpans(x)));
+      let max = -1;
+      for (const sp of spans) {
+        // Spans can be shared (the imports of one statement hold one `statementSpan`): move each once.
+        if (!seenSpans.has(sp)) {
+          seenSpans.add(sp);
+          if (sp.start >= from) sp.start += delta;
+          if (sp.end >= from) sp.end += delta;
+        }
+        if (sp.end > max) max = sp.end;
+      }
+      reach.set(x, max);
     }
   }
 }
@@ -62,6 +74,40 @@ export function shiftSpansInPlace(value: object, from: number, delta: number): v
  * `from`), so an entry is never lower than what its element really reaches.
  */
 const reach = new WeakMap<object, number>();
+
+/**
+ * For each element a shift walked: the spans it holds, found once. Facts are not changed once read (only
+ * their spans' numbers move), so the list stays right; walking every object of every element again on each
+ * keystroke was the largest single cost of typing near the top of a 2,000-line model file.
+ */
+const spansIn = new WeakMap<object, Array<{ start: number; end: number }>>();
+
+/** The spans in `value`, each once, as `shiftWithin` walks them. */
+function collectSpans(value: object): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  const seen = new Set<object>();
+  const walk = (v: object): void => {
+    const o = v as Record<string, unknown>;
+    if (typeof o.start === 'number' && typeof o.end === 'number') {
+      if (!seen.has(o)) {
+        seen.add(o);
+        out.push(o as unknown as { start: number; end: number });
+      }
+      return;
+    }
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === 'object') walk(x);
+      return;
+    }
+    for (const k in o) {
+      const x = o[k];
+      if (x === null || typeof x !== 'object' || (k === 'references' && 'localColumns' in o)) continue;
+      walk(x);
+    }
+  };
+  walk(value);
+  return out;
+}
 
 /** Shifts the spans in `value`; returns the largest span end in it (-1 when it holds none). */
 function shiftWithin(value: object, from: number, delta: number, seenSpans: Set<object>): number {
@@ -111,4 +157,40 @@ export function forEachSpan(value: unknown, visit: (span: Span) => void, seen: S
     return;
   }
   for (const v of Object.values(o)) forEachSpan(v, visit, seen);
+}
+
+/**
+ * Replaces every string in `facts` (at any depth) with the copy of equal value that `table` holds, adding the
+ * ones it lacks, in place. Facts that came from a worker thread hold a string of their own for every `Integer`,
+ * `varchar(255)`, `id` and base-class name (a structured clone never shares): on 10,000 model files that was
+ * millions of strings, most of them repeats. Facts read on this thread hold slices of the file's text, which
+ * keep the whole text alive as long as any of them lives: the table keeps a flat copy instead. Spans,
+ * numbers and the objects themselves are left as they are, so nothing that holds a fact sees a change.
+ */
+export function internStrings(facts: FileFacts, table: Map<string, string>): void {
+  const intern = (s: string): string => {
+    let kept = table.get(s);
+    if (kept === undefined) {
+      // A flat copy, so that a slice of the file's text does not keep the text (see above).
+      kept = ` ${s}`.slice(1);
+      table.set(kept, kept);
+    }
+    return kept;
+  };
+  const walk = (o: Record<string, unknown> | unknown[]): void => {
+    if (Array.isArray(o)) {
+      for (let i = 0; i < o.length; i++) {
+        const v = o[i];
+        if (typeof v === 'string') o[i] = intern(v);
+        else if (v !== null && typeof v === 'object') walk(v as Record<string, unknown>);
+      }
+      return;
+    }
+    for (const k in o) {
+      const v = o[k];
+      if (typeof v === 'string') o[k] = intern(v);
+      else if (v !== null && typeof v === 'object' && k !== 'lineStarts') walk(v as Record<string, unknown>);
+    }
+  };
+  walk(facts as unknown as Record<string, unknown>);
 }

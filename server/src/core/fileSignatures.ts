@@ -1,4 +1,4 @@
-import type { ClassFact, Derivation, FileFacts, NameExpr, ReferenceFact, Span, TypeFact } from './types';
+import type { ClassFact, Derivation, FileFacts, ImportFact, NameExpr, ReferenceFact, Span, TypeFact } from './types';
 
 // What each file provides to the schema index and what it uses from it, as names with hashes: the index
 // compares them to know which derived tables and which other files a change can reach (see SchemaIndex.setFacts).
@@ -225,17 +225,42 @@ export function classDefNames(c: ClassFact, f: FileFacts): string[] {
   const classes = c.joinTable ? [...c.bases, c.joinTable.target] : c.bases;
   if (c.joinTable) defs.add('n:typeorm');
   for (const b of classes) {
-    defs.add(`c:${b.split('.').pop()}`);
-    defs.add(`m:${b.split('.')[0]}`);
-    defs.add(`a:${b.split('.')[0]}`);
+    const dot = b.indexOf('.');
+    const head = dot < 0 ? b : b.slice(0, dot);
+    defs.add(`c:${b.slice(b.lastIndexOf('.') + 1)}`);
+    defs.add(`m:${head}`);
+    defs.add(`a:${head}`);
     // `from pkg.base import IdModel as Model`: the class the alias names.
-    for (const i of f.imports) if (i.local === b.split('.')[0] && i.name) defs.add(`c:${i.name}`);
+    for (const name of importedNames(f).get(head) ?? []) defs.add(`c:${name}`);
   }
   if (c.tablename?.kind === 'const') defs.add(`k:${c.tablename.name}`);
   for (const o of c.opaque ?? []) defs.add(`f:${o.callee.split('.').pop()}`);
   for (const fn of derivationCalls(c.tablenameDerivation)) defs.add(`f:${fn.split('.').pop()}`);
   for (const col of c.columns) if (col.type && col.type.family === 'other') defs.add(`y:${col.type.name}`);
   return [...defs];
+}
+
+/** Each file's `from` imports by local name (the names imported, in import order), built once per list. */
+const importsByLocal = new WeakMap<readonly ImportFact[], Map<string, string[]>>();
+
+/**
+ * What `from m import name as local` imports under each local name. Asked for every base of every class: a
+ * pass over the file's imports each time cost seconds on 10,000 files. A list of imports is never changed
+ * once read (an edit makes a new list), so the map built for it stays right.
+ */
+function importedNames(f: FileFacts): Map<string, string[]> {
+  let byLocal = importsByLocal.get(f.imports);
+  if (!byLocal) {
+    byLocal = new Map();
+    for (const i of f.imports) {
+      if (!i.name) continue;
+      const list = byLocal.get(i.local);
+      if (list) list.push(i.name);
+      else byLocal.set(i.local, [i.name]);
+    }
+    importsByLocal.set(f.imports, byLocal);
+  }
+  return byLocal;
 }
 
 /** The functions a table-name derivation calls, as written. */

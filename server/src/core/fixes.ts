@@ -1,4 +1,5 @@
-import { IndexedColumn, SchemaIndex } from './schemaIndex';
+import { SchemaIndex } from './schemaIndex';
+import type { IndexedColumn } from './tables';
 import { rangeOf } from './text';
 import { annotationType, pythonTypeFor } from './typeFamilies';
 import { sqlalchemyTypeFor, TYPE_WRITERS } from './typeWriters';

@@ -1,6 +1,7 @@
 import type { HistoryPoint } from './history';
 import { resolveReference, Resolution } from './rules/resolve';
-import { IndexedColumn, SchemaIndex, TableDef, tableKey } from './schemaIndex';
+import { SchemaIndex } from './schemaIndex';
+import { IndexedColumn, TableDef, tableKey } from './tables';
 import { ColumnFact, FileFacts, ReferenceFact, Span } from './types';
 
 /*

@@ -1,6 +1,7 @@
 import { definitionSites, Navigator, Naming, Place, siteNaming, Symbol, Target, TextOf } from './navigate';
 import { rangeOf } from './text';
-import { SchemaIndex, TableDef } from './schemaIndex';
+import { SchemaIndex } from './schemaIndex';
+import type { TableDef } from './tables';
 import { ClassFact, FileFacts, NameExpr, ReferenceFact, Span } from './types';
 
 /*

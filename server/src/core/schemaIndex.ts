@@ -9,10 +9,9 @@ import { Suggestion, TableNames } from './suggest';
 import { rangeOf } from './text';
 import type { Binding } from './python/names';
 import { addColumn, newTable, TableDef } from './tables';
+import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
 import { ClassFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact } from './types';
-export { tableKey } from './tables';
-export type { IndexedColumn, TableDef, TableOrigin } from './tables';
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -24,11 +23,18 @@ export class SchemaIndex {
   private readonly provided = new Map<string, Provision>();
   /** Files loaded by `loadFacts` whose provisions were not needed yet. */
   private readonly unprovisioned = new Set<string>();
+  /**
+   * The strings of the facts a cold load took so far, one copy of each value (see `internStrings`); dropped
+   * once the tables are derived, when the load is over.
+   */
+  private interned: Map<string, string> | undefined;
   private readonly uses = new Map<string, Uses>();
   /** name → files whose findings use it (references) and files whose definitions use it (bases, types). */
   private readonly refUsers = new Map<string, Set<string>>();
   private readonly defUsers = new Map<string, Set<string>>();
   private tableKeysCache: string[] | undefined;
+  /** `tableCount()`, asked for the status line after every change: kept as long as `tableKeysCache`. */
+  private tableCountCache: number | undefined;
   /**
    * The tables whose definitions the last `setFacts`/`removeFile` changed, directly or through what they
    * build on. A file with an unknown table depends on the tables "did you mean" offered it (where they are
@@ -48,6 +54,8 @@ export class SchemaIndex {
   private fullRebuild = true;
   private readonly pendingFiles = new Set<string>();
   private readonly pendingNames = new Set<string>();
+  /** Every pending change was to facts moved in place (see `markChanged`). */
+  private pendingInPlace = false;
   private defsByFile = new Map<string, TableDef[]>();
 
   // Derived state.
@@ -55,6 +63,8 @@ export class SchemaIndex {
   private history = MigrationHistory.empty();
   /** Tables whose schema comes from a computed `__table_args__`, by name: the first of each, in table order. */
   private unknownSchemaByName: Map<string, TableDef> | undefined;
+  /** `classTable` answers since the tables were last derived, by file and class name. */
+  private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
   private keysCreated: string[] = [];
   /** Tables declared by classes and Core `Table`s inside migration files, by file (see `addTable`). */
@@ -157,7 +167,7 @@ export class SchemaIndex {
     const changed = [...new Set([...changedNames(before, after), ...this.tablesFedBy(file, changedNames(before, after), [previous, facts])])];
     for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
     this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
-    this.markChanged(file, changed);
+    this.markChanged(file, changed, movedInPlace);
     return this.usersOf(new Set(changed), file);
   }
 
@@ -208,7 +218,9 @@ export class SchemaIndex {
     const out: TableDef[] = [];
     for (const defs of this.tables.values()) {
       for (const d of defs) {
-        if (d.file === file) continue;
+        // Most tables hold only their own file's columns: their columns are not looked at (this ran over every
+        // column of the workspace for each file a keystroke re-derived).
+        if (d.file === file || !d.columnsFromOtherFiles) continue;
         for (const c of d.columns.values()) {
           if (c.file === file) {
             out.push(d);
@@ -227,6 +239,7 @@ export class SchemaIndex {
    * 10,000-file scan the tracking cost seconds, and its answer (which files to re-check) was never used.
    */
   loadFacts(facts: FileFacts): void {
+    internStrings(facts, (this.interned ??= new Map()));
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.files.set(facts.file, facts);
@@ -250,7 +263,12 @@ export class SchemaIndex {
     return this.provided.get(file);
   }
 
-  private markChanged(file: string, names: readonly string[]): void {
+  /**
+   * `inPlace`: the file's facts are its previous objects moved in place but for the classes the change names
+   * (see `Engine.updateFile`), which lets deriving again take only those classes (see `changedClassesOnly`).
+   */
+  private markChanged(file: string, names: readonly string[], inPlace = false): void {
+    this.pendingInPlace = (this.pendingFiles.size === 0 || this.pendingInPlace) && inPlace;
     this.dirty = true;
     this.pendingFiles.add(file);
     for (const n of names) this.pendingNames.add(n);
@@ -289,6 +307,8 @@ export class SchemaIndex {
 
   private setUses(file: string, uses: Uses): void {
     const old = this.uses.get(file);
+    // Most edits leave the names a file uses as they were: nothing to move in the reverse index then.
+    if (old && sameSet(old.refs, uses.refs) && sameSet(old.defs, uses.defs)) return;
     for (const n of old?.refs ?? []) this.refUsers.get(n)?.delete(file);
     for (const n of old?.defs ?? []) this.defUsers.get(n)?.delete(file);
     this.uses.set(file, uses);
@@ -337,8 +357,8 @@ export class SchemaIndex {
 
   tableCount(): number {
     this.ensure();
-    const keys = new Set([...this.tables.keys(), ...this.history.tables.keys()]);
-    return keys.size;
+    this.tableCountCache ??= new Set([...this.tables.keys(), ...this.history.tables.keys()]).size;
+    return this.tableCountCache;
   }
 
   referenceCount(file: string): number {
@@ -385,9 +405,14 @@ export class SchemaIndex {
   /** The table a declarative class maps to, resolved from `file`'s point of view. */
   classTable(file: string, className: string): ClassMapping | undefined {
     this.ensure();
+    // Asked several times for every reference of a class (its metadata, its columns): answered once per derivation.
+    let byName = this.classTables.get(file);
+    if (!byName) this.classTables.set(file, (byName = new Map()));
+    if (byName.has(className)) return byName.get(className);
     const found = this.findClass(file, className);
-    if (!found) return undefined;
-    return this.mapper.classMap.get(classId(found.file, found.cls.name));
+    const mapping = found ? this.mapper.classMap.get(classId(found.file, found.cls.name)) : undefined;
+    byName.set(className, mapping);
+    return mapping;
   }
 
   /** The Core table a variable holds (`users_table`), from `file`'s point of view. */
@@ -532,28 +557,34 @@ export class SchemaIndex {
     if (!this.dirty) return;
     // Cleared first: deriving the tables calls back into the lookups below, which must not rebuild again.
     this.dirty = false;
+    this.interned = undefined;
     const changed = this.fullRebuild ? undefined : new Set(this.pendingFiles);
     this.lookup.buildModules(changed);
-    // A constant's new value renames columns of migrations: the history is replayed again.
+    // A constant's new value renames columns of migrations: the history is replayed again, and the files
+    // whose facts took the value hold new objects, so every class is looked up again.
     if (this.resolveUnresolved()) this.fullRebuild = true;
-    this.lookup.buildClasses(changed);
+    this.lookup.buildClasses(this.fullRebuild ? undefined : changed);
     const affected = this.fullRebuild ? undefined : this.affectedDefinitions();
+    const classes = affected?.size === 1 && this.pendingInPlace ? this.changedClassesOnly([...affected][0]) : undefined;
     this.pendingFiles.clear();
     this.pendingNames.clear();
     this.fullRebuild = false;
     this.unknownSchemaByName = undefined;
+    this.classTables = new Map();
     if (affected) {
       this.keysCreated = [];
-      const removed = this.rederive(affected);
+      const removed = classes ? this.rederiveClasses([...affected][0], classes) : this.rederive(affected);
       // The suggestion index depends on the set of keys only; most edits keep it.
       const gone = new Set(removed);
       if (removed.some((k) => !this.tables.has(k)) || this.keysCreated.some((k) => !gone.has(k))) {
         this.tableKeysCache = undefined;
+        this.tableCountCache = undefined;
         this.tableNames = undefined;
       }
       return;
     }
     this.tableKeysCache = undefined;
+    this.tableCountCache = undefined;
     this.tableNames = undefined;
     this.tables = new Map();
     this.defsByFile = new Map();
@@ -604,6 +635,77 @@ export class SchemaIndex {
       }
     }
     return out;
+  }
+
+  /**
+   * When the pending change to `file` (the only file to derive again) touched only classes that map to tables
+   * of their own, and nothing else in the file builds on them: their names, else undefined. Typing in one class
+   * of a 2,000-line model file derived all ~180 classes of the file again on each keystroke; now only the
+   * edited one is. Conservative: any other kind of changed name (a variable, a constant, a type, a table no
+   * such class names, history) derives the whole file. The property tests compare with a fresh engine.
+   */
+  private changedClassesOnly(file: string): Set<string> | undefined {
+    const facts = this.files.get(file);
+    if (!facts || facts.migration || facts.language !== 'python' || this.pendingNames.size === 0) return undefined;
+    const classes = new Set<string>();
+    const tables = new Set<string>();
+    for (const n of this.pendingNames) {
+      if (n.startsWith('c:')) classes.add(n.slice(2));
+      else if (n.startsWith('t:')) tables.add(n.slice(2));
+      else return undefined;
+    }
+    const owned = new Set<string>();
+    for (const name of classes) {
+      const now = facts.classes.filter((c) => c.name === name);
+      if (now.length > 1) return undefined;
+      if (now.length === 1) {
+        const c = now[0];
+        if (c.tablename?.kind !== 'literal' || c.framework) return undefined;
+        owned.add(c.tablename.value);
+      }
+      // What it mapped to before: its own table of this file, or nothing (never a table it shared).
+      const before = this.mapper.classMap.get(classId(file, name));
+      if (before?.table) {
+        if (before.table.file !== file || before.table.className !== name) return undefined;
+        owned.add(before.table.name);
+      }
+    }
+    for (const t of tables) if (!owned.has(t)) return undefined;
+    // Another class of the file built on one of them is derived from it: derive the whole file then.
+    for (const c of facts.classes) {
+      if (classes.has(c.name)) continue;
+      if (c.bases.some((b) => classes.has(b.slice(b.lastIndexOf('.') + 1)))) return undefined;
+    }
+    return classes;
+  }
+
+  /** Derives again the tables of the named classes of `file` (see `changedClassesOnly`); returns the keys removed. */
+  private rederiveClasses(file: string, classes: Set<string>): string[] {
+    const removed: string[] = [];
+    const ids = new Set([...classes].map((n) => classId(file, n)));
+    for (const id of ids) {
+      const def = this.mapper.classMap.get(id)?.table;
+      this.mapper.classMap.delete(id);
+      if (!def) continue;
+      const list = this.tables.get(def.key);
+      if (list) {
+        const kept = list.filter((x) => x !== def);
+        if (kept.length > 0) this.tables.set(def.key, kept);
+        else {
+          this.tables.delete(def.key);
+          removed.push(def.key);
+        }
+      }
+      const mine = this.defsByFile.get(file);
+      if (mine) this.defsByFile.set(file, mine.filter((x) => x !== def));
+    }
+    const ownIds = this.mapper.classIdsByFile.get(file);
+    if (ownIds) this.mapper.classIdsByFile.set(file, ownIds.filter((id) => !ids.has(id)));
+    const nameless = this.mapper.nameless.get(file);
+    if (nameless) this.mapper.nameless.set(file, nameless.filter((n) => !classes.has(n.cls.name)));
+    const facts = this.files.get(file)!;
+    for (const cls of facts.classes) if (classes.has(cls.name)) this.mapper.mapClass(file, cls, new Set());
+    return removed;
   }
 
   /**
@@ -719,6 +821,12 @@ export class SchemaIndex {
     const f = this.files.get(file);
     return f ? rangeOf(f.lineStarts, span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   }
+}
+
+function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
 }
 
 /** Beyond this many files to derive again, everything is derived again. */

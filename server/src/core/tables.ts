@@ -45,6 +45,12 @@ export interface TableDef {
   schemaUnknown?: boolean;
   /** Why `incomplete`: a class attribute built by a call FK Guard cannot read (`id = pk()`). */
   unresolvedColumn?: string;
+  /**
+   * TypeORM names some columns by the project's own naming strategy (as written in the data source), so their
+   * database names are not known: they are found by property only (in `columns` under `#property`), and a
+   * name the table lacks may be one of theirs. The strategy as written and where, for messages.
+   */
+  namingStrategy?: string;
   /** A Core table built only where the main definition is missing (see `CoreTableFact.fallback`). */
   fallback?: boolean;
   /**
@@ -53,6 +59,8 @@ export interface TableDef {
    * operation further back. A verdict that differs between them is not given (see `rules/resolve.ts`).
    */
   alt?: { def: TableDef | null; file: string; span: Span; why?: 'unknown-constraint'; name?: string };
+  /** Some column came from another file than the table's (a mixin, single-table inheritance): see `addColumn`. */
+  columnsFromOtherFiles?: true;
 }
 
 export function tableKey(name: string, schema?: string): string {
@@ -80,4 +88,5 @@ export function addColumn(def: TableDef, column: ColumnFact, file: string, type:
   const c: IndexedColumn = { column, file, type };
   def.columns.set(column.name, c);
   def.attrs.set(column.attr ?? column.name, c);
+  if (file !== def.file) def.columnsFromOtherFiles = true;
 }

@@ -116,6 +116,11 @@ export interface ColumnFact {
    * primary key. A primary key declared on a subclass replaces it.
    */
   implicit?: true;
+  /**
+   * TypeORM: the name is the one its default naming strategy derives from the property (none was given), so
+   * under a project's own `namingStrategy` the column's database name is not known.
+   */
+  derivedName?: true;
 }
 
 /**
@@ -180,6 +185,8 @@ export interface ClassFact {
    * the index computes them (see `joinTables.ts`); a literal `@JoinTable({ name })` is its `tablename`.
    */
   joinTable?: JoinTableFact;
+  /** TypeORM: the table name is the default naming strategy's (`@Entity()` with no name). */
+  derivedTablename?: true;
   span: Span;
   nameSpan: Span;
 }

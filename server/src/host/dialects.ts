@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceDialect } from '../core/dialect';
+import { codeCacheDir, requireWithCodeCache } from './codeCache';
 import { PYTHON_EXTENSIONS } from '../core/python/dialect';
 import type { TsMorphModule } from '../core/typescript/context';
 import { createTypeScriptDialect } from '../core/typescript/dialect';
@@ -28,10 +29,10 @@ export function sourceExtensions(): string[] {
 /**
  * ts-morph and the TypeScript compiler it carries (about 10 MB): in the bundles it ships as its own file
  * beside them (`dist/ts-morph.js`), so loading the server or the CLI never reads it; from compiled sources
- * (tests) it is the package.
+ * (tests) it is the package. The bundle is compiled from a code cache when one fits (see `codeCache.ts`).
  */
 export function loadTsMorph(): TsMorphModule {
   const bundled = join(__dirname, 'ts-morph.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return existsSync(bundled) ? require(bundled) : require('ts-morph');
+  return existsSync(bundled) ? (requireWithCodeCache(bundled, codeCacheDir()) as TsMorphModule) : require('ts-morph');
 }

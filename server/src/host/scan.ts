@@ -77,6 +77,8 @@ export interface ScannedFile {
   bom: boolean;
   /** The text the engine saw, when `retainText` was set and the file is one the engine analyses. */
   text?: string;
+  /** The hash of that text (`contentHash`), when the scan used a cache. */
+  hash?: string;
 }
 
 export interface ScanResult {
@@ -246,6 +248,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
         files.push(entry);
         const text = read.text;
         const hash = cache ? contentHash(text) : '';
+        if (cache) entry.hash = hash;
         const cached = readCache ? cache?.get(f.id, hash) : undefined;
         if (cached !== undefined) {
           accept(f.id, cached ?? undefined);

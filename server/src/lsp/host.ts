@@ -19,6 +19,11 @@ export interface IndexResult {
   cancelled: boolean;
   /** Files whose facts came from the shared facts cache, unparsed (when the host keeps one). */
   cachedFiles?: number;
+  /**
+   * Whether `text` is exactly what the index read for the file (so the engine's facts for it are those of
+   * this text): an open document then needs no parse before its first diagnostics.
+   */
+  readAs?(id: string, text: string): boolean;
 }
 
 /**

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG } from '../core/config';
 import { CONFIG_FILE_NAMES, loadConfig } from '../host/configFile';
 import { createEngine } from '../host/python';
 import { scanWorkspace } from '../host/scan';
+import { contentHash } from '../host/factsCache';
 import { sourceExtensions } from '../host/dialects';
 import { isWalkedPath, readableThroughLinks, readSourceFile } from '../host/workspace';
 
@@ -38,7 +39,17 @@ const host: ServerHost = {
       followSymlinks: links.followSymlinks,
       onProgress: (p) => onProgress({ done: p.done, total: p.phase === 'read' ? p.total : undefined }),
     });
-    return { engine: result.engine, skipped: result.skipped, cancelled: result.cancelled, cachedFiles: result.cachedFiles };
+    const hashes = new Map(result.files.map((f) => [f.id, f.hash]));
+    return {
+      engine: result.engine,
+      skipped: result.skipped,
+      cancelled: result.cancelled,
+      cachedFiles: result.cachedFiles,
+      readAs: (id, text) => {
+        const hash = hashes.get(id);
+        return hash !== undefined && hash === contentHash(text);
+      },
+    };
   },
   createEngine: (config) => createEngine(config),
   extensions,

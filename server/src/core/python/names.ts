@@ -32,22 +32,70 @@ const MAX_DEPTH = 24;
 
 export class PythonNames {
   private readonly cache = new Map<string, Binding | undefined>();
+  /** For each answer in `cache`: the files whose facts it read (see `forget`). */
+  private readonly readFiles = new Map<string, Set<string>>();
+  /** For each file: the answers that read its facts. */
+  private readonly readers = new Map<string, Set<string>>();
+  /** The files read by each answer being computed, innermost last. */
+  private readonly reading: Array<Set<string>> = [];
 
   constructor(private readonly source: NameSource) {}
 
-  /** Forgets every answer (the facts or the module map changed). */
+  /** Forgets every answer (the module map changed, or the files changed are not known). */
   clear(): void {
     this.cache.clear();
+    this.readFiles.clear();
+    this.readers.clear();
+  }
+
+  /**
+   * Forgets the answers that read the facts of any of `files`, when only those files' facts changed and the
+   * module map did not (the caller says so). Clearing every answer on each keystroke made every file resolve
+   * its names again.
+   */
+  forget(files: Iterable<string>): void {
+    for (const f of files) {
+      for (const key of this.readers.get(f) ?? []) {
+        this.cache.delete(key);
+        this.readFiles.delete(key);
+      }
+      this.readers.delete(f);
+    }
+  }
+
+  /** A file's facts, noted as read by every answer being computed. */
+  private facts(file: string): FileFacts | undefined {
+    for (const r of this.reading) r.add(file);
+    return this.source.facts(file);
   }
 
   /** What `dotted` (`Base`, `models.Base`, `db.Model`, `pkg.base.IdModel`) means in `file`. */
   resolve(file: string, dotted: string, depth = 0): Binding | undefined {
     const key = `${file}\u0000${dotted}`;
-    if (this.cache.has(key)) return this.cache.get(key);
+    if (this.cache.has(key)) {
+      // An answer built on this one read what this one read.
+      const read = this.readFiles.get(key);
+      if (read) for (const r of this.reading) for (const f of read) r.add(f);
+      return this.cache.get(key);
+    }
     // A cycle (`a` re-exports from `b`, which re-exports from `a`) resolves to nothing.
     this.cache.set(key, { kind: 'unresolved', why: 'import cycle' });
-    const found = depth > MAX_DEPTH ? { kind: 'unresolved' as const, why: 'too deep' } : this.compute(file, dotted, depth);
+    const read = new Set<string>([file]);
+    for (const r of this.reading) r.add(file);
+    this.reading.push(read);
+    let found: Binding | undefined;
+    try {
+      found = depth > MAX_DEPTH ? { kind: 'unresolved' as const, why: 'too deep' } : this.compute(file, dotted, depth);
+    } finally {
+      this.reading.pop();
+    }
     this.cache.set(key, found);
+    this.readFiles.set(key, read);
+    for (const f of read) {
+      let keys = this.readers.get(f);
+      if (!keys) this.readers.set(f, (keys = new Set()));
+      keys.add(key);
+    }
     return found;
   }
 
@@ -57,7 +105,7 @@ export class PythonNames {
     if (files.length <= 1) return files[0];
     // Several files end with this module path (`app/models.py` and `examples/app/models.py` both are
     // `app.models`): the one whose whole path is the module, else the one nearest the importing file.
-    const exact = files.filter((f) => this.source.facts(f)?.module === module);
+    const exact = files.filter((f) => this.facts(f)?.module === module);
     if (exact.length === 1) return exact[0];
     const dir = from.split('/').slice(0, -1);
     const shared = (f: string) => {
@@ -99,7 +147,7 @@ export class PythonNames {
 
   /** What a name means at module level in `file`. */
   private bindingOf(file: string, name: string, depth: number): Binding | undefined {
-    const facts = this.source.facts(file);
+    const facts = this.facts(file);
     if (!facts) return undefined;
     const root = facts.metadataRoots.find((r) => r.name === name);
     const cls = facts.classes.find((c) => c.name === name && !c.framework);

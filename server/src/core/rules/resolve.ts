@@ -1,6 +1,7 @@
 import type { FkGuardConfig } from '../config';
 import { Absence } from '../history';
-import { IndexedColumn, SchemaIndex, TableDef, tableKey } from '../schemaIndex';
+import { SchemaIndex } from '../schemaIndex';
+import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
 import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
 
@@ -88,7 +89,9 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const detail = !n
       ? `\`${ref.owner}\` maps to no table FK Guard knows`
       : n.detail
-        ? `the join table of \`${n.cls.joinTable?.owner}.${n.cls.joinTable?.relation}\` is not known: ${n.detail}`
+        ? n.cls.joinTable
+          ? `the join table of \`${n.cls.joinTable.owner}.${n.cls.joinTable.relation}\` is not known: ${n.detail}`
+          : n.detail
         : n.reason === 'declared-attr'
         ? `the table name of \`${ref.owner}\` comes from \`${n.base}.__tablename__\`, which FK Guard cannot evaluate`
         : `\`${ref.owner}\` derives from \`${n.base}\`, which FK Guard cannot resolve`;
@@ -203,7 +206,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     const n = index.namelessCandidate(table, ref.context === 'migration' ? undefined : metadataId);
     if (n) {
       const detail = n.detail
-        ? `\`${table}\` may be the join table of \`${n.cls.joinTable?.owner}.${n.cls.joinTable?.relation}\`: ${n.detail}`
+        ? `\`${table}\` may be the ${n.cls.joinTable ? `join table of \`${n.cls.joinTable.owner}.${n.cls.joinTable.relation}\`` : `table of \`${n.cls.name}\``}: ${n.detail}`
         : n.reason === 'declared-attr'
           ? `\`${table}\` may be the table of \`${n.cls.name}\`, named by \`${n.base}.__tablename__\`, which FK Guard cannot evaluate`
           : `\`${table}\` may be the table of \`${n.cls.name}\`, whose base \`${n.base}\` FK Guard cannot resolve`;
@@ -350,6 +353,10 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   // An external table, or one whose columns partly come from code FK Guard cannot see, is trusted.
   const incomplete = defs.find((d) => d.incomplete);
   if (incomplete) return incompleteOf(incomplete);
+  const named = defs.find((d) => d.namingStrategy !== undefined);
+  if (named) {
+    return { kind: 'unseen', reason: 'naming-strategy', detail: `\`${named.key}\` names columns by the project's TypeORM naming (${named.namingStrategy}), which FK Guard does not run` };
+  }
   return { kind: 'no-column', defs, column };
 }
 

@@ -1,5 +1,5 @@
 import { typeFixEdits } from '../fixes';
-import { IndexedColumn, TableDef } from '../schemaIndex';
+import type { IndexedColumn, TableDef } from '../tables';
 import { rangeOf } from '../text';
 import { compareFamilies, compareTypes, Verdict } from '../typeFamilies';
 import { Finding, TextEdit, TypeFact } from '../types';

@@ -7,6 +7,22 @@ import { AnnotationFact, FileFacts, ImportFact, Span } from '../types';
 /** The ts-morph module, handed in by the host so the core never loads the compiler itself. */
 export type TsMorphModule = typeof TsMorph;
 
+/**
+ * A node of the compiler's own tree, as `TsFile.walk`'s `worth` sees it before any wrapper is made. Only
+ * what those tests read is typed here (`TsFile.rawText` gives a node's text).
+ */
+export interface RawNode {
+  kind: TsMorph.SyntaxKind;
+  /** The callee of a call or of `new`, the object of a property access. */
+  expression?: RawNode;
+  /** The name of a declaration, of a property assignment, of a property access. */
+  name?: RawNode;
+  /** The left side of a binary expression. */
+  left?: RawNode;
+  /** A declaration's type annotation. */
+  type?: RawNode;
+}
+
 /** A string literal as written: its value, the span with quotes, and the span of its content. */
 export interface Literal {
   value: string;
@@ -157,6 +173,13 @@ export class TsFile {
     return n.getText();
   }
 
+  /** `propertyName` of a compiler node, without wrapping it. */
+  rawPropertyName(n: RawNode): string {
+    const K = this.tm.SyntaxKind;
+    if (n.kind === K.StringLiteral || n.kind === K.NoSubstitutionTemplateLiteral) return (n as unknown as TsMorph.ts.StringLiteral).text;
+    return this.rawText(n);
+  }
+
   /** `true` / `false` literals. */
   bool(n: Node | undefined): boolean | undefined {
     if (!n) return undefined;
@@ -178,26 +201,64 @@ export class TsFile {
 
   /**
    * The calls of a method chain from its root: `t.integer('a').references('id')` gives `integer`, then
-   * `references`, and the root's receiver (`t`). A chain whose root is not a property call gives nothing.
+   * `references`, and the root's receiver (`t`) with its text. A chain whose root is not a property call gives
+   * nothing.
+   *
+   * The chain is followed on the compiler's nodes; a call's `args` and `node` and the `receiver` are wrapped
+   * only when a reader asks for them (most chains are only looked at by name). On the ts1k bench's Knex
+   * migrations, wrapping every link of every chain was the largest part of reading a column.
    */
-  chain(n: Node): { receiver: Node; calls: ChainCall[] } | undefined {
-    const { Node: N } = this.tm;
+  chain(n: Node): { receiver: Node; receiverText: string; calls: ChainCall[] } | undefined {
+    const { ts } = this.tm;
+    const K = this.tm.SyntaxKind;
+    const sf = this.sf.compilerNode as TsMorph.ts.SourceFile;
+    const wrap = (cn: TsMorph.ts.Node): Node => (n as unknown as { _getNodeFromCompilerNode(x: TsMorph.ts.Node): Node })._getNodeFromCompilerNode(cn);
+    const unwrap = (cn: TsMorph.ts.Node | undefined): TsMorph.ts.Node | undefined => {
+      let cur = cn;
+      while (cur && (cur.kind === K.ParenthesizedExpression || cur.kind === K.AsExpression || cur.kind === K.NonNullExpression || cur.kind === K.SatisfiesExpression)) {
+        cur = (cur as TsMorph.ts.ParenthesizedExpression).expression;
+      }
+      return cur;
+    };
+    const link = (call: TsMorph.ts.CallExpression, nameNode: TsMorph.ts.Node): ChainCall => {
+      let args: Node[] | undefined;
+      let node: Node | undefined;
+      return {
+        name: nameNode.getText(sf),
+        get args() {
+          return (args ??= call.arguments.map(wrap));
+        },
+        get node() {
+          return (node ??= wrap(call));
+        },
+        nameSpan: { start: nameNode.getStart(sf), end: nameNode.end },
+      };
+    };
     const calls: ChainCall[] = [];
-    let cur: Node | undefined = this.unwrap(n);
-    while (cur && N.isCallExpression(cur)) {
-      const callee = cur.getExpression();
-      if (!N.isPropertyAccessExpression(callee)) {
-        if (N.isIdentifier(callee)) {
-          calls.unshift({ name: callee.getText(), args: cur.getArguments(), node: cur, nameSpan: this.span(callee) });
-          return { receiver: callee, calls };
+    let cur = unwrap(n.compilerNode as TsMorph.ts.Node);
+    while (cur && cur.kind === K.CallExpression) {
+      const call = cur as TsMorph.ts.CallExpression;
+      const callee = call.expression;
+      if (!ts.isPropertyAccessExpression(callee)) {
+        if (ts.isIdentifier(callee)) {
+          calls.unshift(link(call, callee));
+          return { receiver: wrap(callee), receiverText: callee.getText(sf), calls };
         }
         return undefined;
       }
-      const nameNode = callee.getNameNode();
-      calls.unshift({ name: nameNode.getText(), args: cur.getArguments(), node: cur, nameSpan: this.span(nameNode) });
-      cur = this.unwrap(callee.getExpression());
+      calls.unshift(link(call, callee.name));
+      cur = unwrap(callee.expression);
     }
-    return cur ? { receiver: cur, calls } : undefined;
+    if (!cur) return undefined;
+    const root = cur;
+    let receiver: Node | undefined;
+    return {
+      get receiver() {
+        return (receiver ??= wrap(root));
+      },
+      receiverText: root.getText(sf),
+      calls,
+    };
   }
 
   /** The name a function-valued argument returns: `() => User` → `User`, `(): AnyPgColumn => users.id` → that. */
@@ -247,14 +308,19 @@ export class TsFile {
    * absent). ts-morph's `forEachDescendant` also builds comment nodes, scanning to each line's end: on a
    * minified one-line file that is quadratic (minutes for a 1 MB bundle). `visit` may answer `skip` (do not
    * enter this node) or `stop`.
+   *
+   * `worth`, when given, looks at the compiler's node first (see `RawNode`): a node it rejects is entered but
+   * neither wrapped nor visited. It must accept every node on which `visit` would do anything (answer, or have
+   * an effect), so it changes what the walk costs, never what it finds: making a wrapper costs more than most
+   * readers' tests of it (on the ts1k bench, wrapping was the largest share of reading a file).
    */
-  walk(root: Node, visit: (n: Node) => void | 'skip' | 'stop', kinds?: ReadonlySet<TsMorph.SyntaxKind>): void {
+  walk(root: Node, visit: (n: Node) => void | 'skip' | 'stop', kinds?: ReadonlySet<TsMorph.SyntaxKind>, worth?: (n: RawNode) => boolean): void {
     const { ts } = this.tm;
     const wrap = (cn: TsMorph.ts.Node): Node => (root as unknown as { _getNodeFromCompilerNode(n: TsMorph.ts.Node): Node })._getNodeFromCompilerNode(cn);
     let stopped = false;
     const go = (cn: TsMorph.ts.Node): true | undefined => {
       if (stopped) return true;
-      if (!kinds || kinds.has(cn.kind as unknown as TsMorph.SyntaxKind)) {
+      if ((!kinds || kinds.has(cn.kind as unknown as TsMorph.SyntaxKind)) && (!worth || worth(cn as unknown as RawNode))) {
         const answer = visit(wrap(cn));
         if (answer === 'stop') {
           stopped = true;
@@ -266,6 +332,11 @@ export class TsFile {
       return stopped || undefined;
     };
     ts.forEachChild(root.compilerNode as TsMorph.ts.Node, go);
+  }
+
+  /** A compiler node's text as ts-morph's `getText()` gives it (no leading trivia), without wrapping it. */
+  rawText(n: RawNode): string {
+    return (n as unknown as TsMorph.ts.Node).getText(this.sf.compilerNode);
   }
 
   /** Records `at` as the place of every migration operation pushed since the last call. */

@@ -1,4 +1,4 @@
-import type { Project } from 'ts-morph';
+import type { SourceFile } from 'ts-morph';
 import type { SourceDialect } from '../dialect';
 import { FileFacts } from '../types';
 import { TsFile, TsMorphModule } from './context';
@@ -60,7 +60,10 @@ const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
   [/\b(?:DataSource|createConnections?|forRoot|knex|Knex|client|dialect|Sequelize)\b|drizzle-orm\/\w+-core/, readTargets],
 ];
 
-/** One file's syntax tree kept for a single extraction: the project holds at most one file at a time. */
+/**
+ * The name each file is parsed under: only its extension matters (it decides how the text is parsed: JSX
+ * aside, `.js` allows what `.ts` does not).
+ */
 const SCRATCH = '/fkguard/scratch';
 
 /**
@@ -69,7 +72,6 @@ const SCRATCH = '/fkguard/scratch';
  */
 export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialect {
   let tm: TsMorphModule | undefined;
-  let project: Project | undefined;
   return {
     language: 'typescript',
     extensions: TYPESCRIPT_EXTENSIONS,
@@ -83,29 +85,33 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
         : undefined,
     extract(file: string, text: string): FileFacts {
       tm ??= load();
-      project ??= new tm.Project({
-        useInMemoryFileSystem: true,
-        skipLoadingLibFiles: true,
-        skipAddingFilesFromTsConfig: true,
-        compilerOptions: { allowJs: true, experimentalDecorators: true, noResolve: true },
-      });
-      // The extension decides how the text is parsed (JSX aside, `.js` allows what `.ts` does not).
-      const ext = /\.[cm]?[jt]s$/.exec(file)?.[0] ?? '.ts';
-      const sf = project.createSourceFile(`${SCRATCH}${ext}`, text, { overwrite: true });
-      try {
-        const f = new TsFile(tm, sf, file, text);
-        parseErrors(f);
-        // Each reader walks the whole tree: only those whose ORM the text mentions run (on a TypeORM
-        // entity, the Knex reader alone took longer than the TypeORM one).
-        for (const [mentions, read] of READERS) if (mentions.test(text)) read(f);
-        f.collectConstants();
-        return f.facts;
-      } finally {
-        project.removeSourceFile(sf);
-      }
+      const f = new TsFile(tm, parse(tm, file, text), file, text);
+      parseErrors(f);
+      // Each reader walks the whole tree: only those whose ORM the text mentions run (on a TypeORM
+      // entity, the Knex reader alone took longer than the TypeORM one).
+      for (const [mentions, read] of READERS) if (mentions.test(text)) read(f);
+      f.collectConstants();
+      return f.facts;
     },
   };
 }
+
+/**
+ * One file's syntax tree, parsed by the compiler alone and wrapped for the readers. Nothing else is needed:
+ * no reader asks for a type or a symbol, and imports are resolved by FK Guard's own rules (`resolveSpecifier`).
+ * The tree is parsed exactly as a ts-morph `Project` parses it (latest syntax, parent links set, the kind of
+ * script told by the extension), but without a project to hold it: the wrappers of one file belong to a
+ * context of their own, dropped with the file. Removing each file from one shared project instead made
+ * ts-morph visit every node again to forget its wrapper, which took as long as parsing (ts1k bench profile).
+ */
+function parse(tm: TsMorphModule, file: string, text: string): SourceFile {
+  const ext = /\.[cm]?[jt]s$/.exec(file)?.[0] ?? '.ts';
+  const { ts } = tm;
+  const sf = ts.createSourceFile(`${SCRATCH}${ext}`, text, ts.ScriptTarget.Latest, true);
+  return tm.createWrappedNode(sf, { compilerOptions: COMPILER_OPTIONS }) as SourceFile;
+}
+
+const COMPILER_OPTIONS = { allowJs: true, experimentalDecorators: true, noResolve: true };
 
 /** The parser's own diagnostics: a half-typed file still yields what it can, and says what it could not read. */
 function parseErrors(f: TsFile): void {

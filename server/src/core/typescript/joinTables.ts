@@ -36,10 +36,19 @@ export function mapJoinTable(host: JoinTableHost, file: string, cls: ClassFact):
     unknownName: true,
     nameless: joinNameless(file, cls, reason, detail),
   });
+  const naming = host.typeormNaming();
+  const allNamed = (given: JoinColumnFact[] | undefined) => !!given && given.length > 0 && given.every((g) => g.name !== undefined);
+  if (naming && (!cls.tablename || !allNamed(jt.joinColumns) || !allNamed(jt.inverseJoinColumns))) {
+    return nameless('naming-strategy', `its names come from the project's TypeORM naming (\`${naming.text}\` in ${naming.file}), which FK Guard does not run`);
+  }
   const owner = host.findClass(file, jt.owner);
   const target = host.findClass(file, jt.target);
   if (!owner || !target) {
     return nameless('outside-workspace', `its target \`${jt.target}\` is not an entity of this workspace`);
+  }
+  if (owner.cls.abstract) {
+    // TypeORM makes one join table per entity that inherits the relation, each named after that entity's table.
+    return nameless('dynamic-name', `\`${jt.owner}\` is a base class: each entity built on it has a join table of its own, which FK Guard does not model`);
   }
   const ownerTable = host.mapClass(owner.file, owner.cls).table;
   const targetTable = host.mapClass(target.file, target.cls).table;
@@ -47,7 +56,6 @@ export function mapJoinTable(host: JoinTableHost, file: string, cls: ClassFact):
     const which = !ownerTable ? jt.owner : jt.target;
     return nameless('unresolved-base', `the table of \`${which}\` is not known`);
   }
-  const naming = host.typeormNaming();
   const side = (def: TableDef, given: JoinColumnFact[] | undefined) => referencedColumns(def, given);
   const own = side(ownerTable, jt.joinColumns);
   const inverse = side(targetTable, jt.inverseJoinColumns);

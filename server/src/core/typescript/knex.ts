@@ -1,6 +1,6 @@
 import type { CallExpression, Node } from 'ts-morph';
 import { ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, TypeFact } from '../types';
-import { ChainCall, TsFile } from './context';
+import { ChainCall, RawNode, TsFile } from './context';
 import { sqlNamedType, SqlType } from './types';
 
 const SCHEMA_CALLS = new Set(['createTable', 'createTableIfNotExists', 'alterTable', 'table', 'dropTable', 'dropTableIfExists', 'renameTable']);
@@ -25,7 +25,10 @@ export function readKnex(f: TsFile): void {
     if (!N.isPropertyAccessExpression(callee) || !SCHEMA_CALLS.has(callee.getName())) return;
     if (!/\bschema\b/.test(callee.getExpression().getText())) return;
     calls.push(d);
-  }, new Set([...UP_KINDS(f), f.tm.SyntaxKind.CallExpression]));
+  }, new Set([...UP_KINDS(f), f.tm.SyntaxKind.CallExpression]), (n) =>
+    n.kind === f.tm.SyntaxKind.CallExpression
+      ? n.expression?.kind === f.tm.SyntaxKind.PropertyAccessExpression && SCHEMA_CALLS.has(f.rawText(n.expression.name!))
+      : scope === f.sf && mayName(f, n, 'down'));
   if (calls.length === 0) return;
   // `knex.schema.createTable('a', ...).createTable('b', ...)`: the inner call runs first, and its name comes first.
   const nameStart = (c: CallExpression) => (c.getExpression() as unknown as { getNameNode(): Node }).getNameNode().getStart();
@@ -46,6 +49,15 @@ function isDown(f: TsFile, d: Node): boolean {
   return false;
 }
 
+/**
+ * Whether a node of `UP_KINDS` may declare `word` (`up`, `down`), tested before it is wrapped: its name is
+ * written `word`, or the left side of an assignment ends with it. `isDown` and `upFunction` decide.
+ */
+function mayName(f: TsFile, n: RawNode, word: string): boolean {
+  if (n.kind === f.tm.SyntaxKind.BinaryExpression) return n.left !== undefined && f.rawText(n.left).endsWith(word);
+  return n.name !== undefined && f.rawText(n.name) === word;
+}
+
 /** The nodes that can hold `up`: only these are wrapped while the whole file is walked. */
 const UP_KINDS = (f: TsFile) => {
   const K = f.tm.SyntaxKind;
@@ -63,7 +75,7 @@ export function upFunction(f: TsFile): Node | undefined {
     else if (N.isMethodDeclaration(d) && d.getName() === 'up') found = d;
     else if (N.isPropertyAssignment(d) && d.getName() === 'up') found = d.getInitializer();
     else if (N.isBinaryExpression(d) && N.isPropertyAccessExpression(d.getLeft()) && /^(module\.)?exports\.up$/.test(d.getLeft().getText())) found = d.getRight();
-  }, UP_KINDS(f));
+  }, UP_KINDS(f), (n) => mayName(f, n, 'up'));
   return found;
 }
 
@@ -148,7 +160,7 @@ function tableBuilder(f: TsFile, cb: Node | undefined, tableExpr: NameExpr, sche
   const columns: ColumnFact[] = table?.columns ?? [];
   for (const s of statements) {
     const chain = s ? f.chain(s) : undefined;
-    if (!chain || chain.receiver.getText() !== param || chain.calls.length === 0) continue;
+    if (!chain || chain.receiverText !== param || chain.calls.length === 0) continue;
     const [head, ...rest] = chain.calls;
     const lit = (n: Node | undefined) => {
       const c = f.constantName(n);

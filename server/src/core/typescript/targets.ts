@@ -112,7 +112,18 @@ export function readTargets(f: TsFile): void {
         options(d.getInitializer(), 'client');
       }
     }
-  }, new Set([f.tm.SyntaxKind.PropertyAssignment, f.tm.SyntaxKind.NewExpression, f.tm.SyntaxKind.CallExpression, f.tm.SyntaxKind.VariableDeclaration]));
+  }, new Set([f.tm.SyntaxKind.PropertyAssignment, f.tm.SyntaxKind.NewExpression, f.tm.SyntaxKind.CallExpression, f.tm.SyntaxKind.VariableDeclaration]), (n) => {
+    // The tests above, on the compiler's node: only what they may take is wrapped.
+    const K = f.tm.SyntaxKind;
+    if (n.kind === K.PropertyAssignment) {
+      const key = f.rawPropertyName(n.name!);
+      return key === 'dialect' || (knexfile && key === 'client');
+    }
+    if (n.kind === K.VariableDeclaration) return n.type !== undefined && OPTION_TYPES.test(f.rawText(n.type));
+    const callee = n.expression!;
+    const name = callee.kind === K.PropertyAccessExpression ? f.rawText(callee.name!) : callee.kind === K.Identifier ? f.rawText(callee) : '';
+    return name === 'Sequelize' || CONNECTORS.has(name);
+  });
   if (found.size > 0) f.facts.targets = [...found].sort();
   if (naming.length > 0) f.facts.typeormNaming = naming[0];
 }

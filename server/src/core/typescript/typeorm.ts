@@ -241,6 +241,7 @@ function readClass(f: TsFile, cls: ClassDeclaration, joins: ClassFact[]): void {
     const options = f.props(first ? args[1] : args[0]);
     const named = first ?? f.literal(options.get('name'));
     fact.tablename = { kind: 'literal', value: named?.value ?? typeormSnakeCase(fact.name) };
+    if (!named) fact.derivedTablename = true;
     if (named) fact.tablenameSpan = named.span;
     fact.abstract = false;
     const schema = f.literal(options.get('schema'))?.value;
@@ -296,6 +297,7 @@ function readColumn(f: TsFile, p: PropertyDeclaration, decorations: Decorations,
     unique,
     nullable,
     span: nameLit?.span ?? f.span(p.getNameNode()),
+    ...(nameLit ? {} : { derivedName: true as const }),
   };
   if (annotation) column.annotation = annotation;
   cls.columns.push(column);
@@ -400,7 +402,8 @@ function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decoration
     // TypeORM makes the join table's columns with the referenced columns' types: the join table's two
     // foreign keys are checked for what can be wrong (a side's referenced column missing or not a key).
     // A side whose columns are not named references that entity's primary key.
-    const join = cls.abstract ? undefined : joinTableClass(f, cls, relation, target.owner, jt.args[0], p.getNameNode());
+    // On a base class, too: each entity built on it gets a join table of its own (see `mapJoinTable`).
+    const join = joinTableClass(f, cls, relation, target.owner, jt.args[0], p.getNameNode());
     if (join) joinTables.push(join);
     const at = f.span(p.getNameNode());
     const opts = f.props(f.unwrap(jt.args[0]));
@@ -437,7 +440,15 @@ function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decoration
     if (existing) existing.hasForeignKey = true;
     else {
       // The column TypeORM adds for the relation, so other sources can reference it.
-      cls.columns.push({ name: column, attr: column, primaryKey: false, unique: kind === 'OneToOne', span: nameLit?.span ?? f.span(p.getNameNode()), hasForeignKey: true });
+      cls.columns.push({
+        name: column,
+        attr: column,
+        primaryKey: false,
+        unique: kind === 'OneToOne',
+        span: nameLit?.span ?? f.span(p.getNameNode()),
+        hasForeignKey: true,
+        ...(nameLit ? {} : { derivedName: true as const }),
+      });
     }
     f.facts.references.push(attributeRef(target.owner, refLit, refLit?.contentSpan ?? target.span, { className: cls.name, column }));
   }

@@ -1,0 +1,69 @@
+// "Did you mean" among many tables goes through an index (`TableNames`: exact variants, trigram postings per
+// name length, a shared-trigram count) that only rules keys out. These tests hold it to the plain ranking that
+// scores every key (`rankTableKeys`): any key the index dropped wrongly, or a count that lost one, shows up as a
+// different answer.
+import assert from 'node:assert/strict';
+import { rankTableKeys, TableNames } from '../../server/src/core/suggest';
+
+/** A deterministic generator, so a failure names the case that failed and replays the same way. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+}
+
+describe('"did you mean" through the table-name index', () => {
+  it('answers what scoring every key answers, on look-alike names with schemas, plurals and typos', () => {
+    const next = random(11);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+    const words = ['user', 'account', 'category', 'address', 'box', 'person', 'aaa', 'order_item', 'Book', 'İd'];
+    const name = () => {
+      const parts = Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(words));
+      let n = parts.join(pick(['_', '', '-']));
+      if (next() < 0.5) n += `_${Math.floor(next() * 40)}`;
+      if (next() < 0.3) n = `${pick(['inventory', 'billing', 'field_ops'])}_${n}_${Math.floor(next() * 99999)}`;
+      if (next() < 0.3) n += 's';
+      return n;
+    };
+    /** A written name near a key: a letter dropped, doubled, swapped or changed, or the case changed. */
+    const edit = (n: string) => {
+      const i = Math.floor(next() * n.length);
+      switch (Math.floor(next() * 6)) {
+        case 0: return n.slice(0, i) + n.slice(i + 1);
+        case 1: return n.slice(0, i) + n[i] + n.slice(i);
+        case 2: return n.slice(0, i) + n.slice(i + 1, i + 2) + n.slice(i, i + 1) + n.slice(i + 2);
+        case 3: return n.slice(0, i) + pick(['a', 'e', '_', 'x']) + n.slice(i + 1);
+        case 4: return n.toUpperCase();
+        default: return `${n}es`;
+      }
+    };
+    /** One to three such edits: three, spread over a long name, leave it sharing as few trigrams as the index allows. */
+    const typo = (n: string) => {
+      let out = n;
+      for (let k = 1 + Math.floor(next() * 3); k > 0; k--) out = edit(out);
+      return out;
+    };
+    const keys = [...new Set(Array.from({ length: 3000 }, () => (next() < 0.2 ? `${pick(['public', 'audit'])}.${name()}` : name())))];
+    const index = new TableNames(keys);
+    let suggested = 0;
+    for (let t = 0; t < 1500; t++) {
+      const base = pick(keys);
+      const table = t % 5 === 0 ? name() : typo(base.slice(base.lastIndexOf('.') + 1));
+      const schema = next() < 0.3 ? pick(['public', 'audit', 'other']) : undefined;
+      const expected = rankTableKeys(keys, schema, table);
+      assert.deepEqual(index.suggest(schema, table), expected, `${schema ?? ''}.${table}`);
+      // The second answer comes from the index's memory: still the same.
+      assert.deepEqual(index.suggest(schema, table), expected, `${schema ?? ''}.${table} (again)`);
+      if (expected.length > 0) suggested++;
+    }
+    // The comparison means something only if most written names have suggestions.
+    assert.ok(suggested > 1000, `only ${suggested} of 1500 names had a suggestion`);
+  });
+
+  it('finds the one close name among 2,000 with a shared prefix, as scoring every key does', () => {
+    const keys = Array.from({ length: 2000 }, (_, i) => `customer_account_${String(i).padStart(4, '0')}`);
+    const index = new TableNames(keys);
+    for (const written of ['custmer_acount_0042', 'customer_acount_1999', 'customer_account_00', 'CUSTOMER_ACCOUNT_0007', 'customer_accounts_0100']) {
+      assert.deepEqual(index.suggest(undefined, written), rankTableKeys(keys, undefined, written), written);
+    }
+  });
+});
