@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { analyzeSource } from '../core/engine';
 import { type PythonSupport, pythonDialect } from '../core/python/dialect';
-import { loadPython } from './python';
+import { loadPython, scannerOn } from './python';
 import type { FactsRequest, FactsResponse } from './factsPool';
 
 const port = parentPort;
@@ -18,6 +18,7 @@ if (port) {
       return loaded.parser;
     },
     recover: () => loaded?.recover?.(),
+    scanner: scannerOn(),
   };
   const dialect = pythonDialect(support);
   const dialects = [dialect];

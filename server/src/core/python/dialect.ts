@@ -23,6 +23,12 @@ export interface PythonSupport {
    * and awaited, before the dialect is handed a file to parse (the dialect's `load`, see `Engine.loadParser`).
    */
   load?(): Promise<void>;
+  /**
+   * Whether cold reads try the scanner first (python/scanner.ts): a file it reads whole gets the tree tree-sitter
+   * would build, without loading or calling tree-sitter. Off unless the host turns it on: it gives identical facts,
+   * but on the bench it did not yet use less CPU or memory than tree-sitter (see the issue 10 notes).
+   */
+  scanner?: boolean;
 }
 
 /** Cheap test on the text: only Python files that can define or reference a table are parsed. */
@@ -41,6 +47,7 @@ export function pythonDialect(python: PythonSupport): SourceDialect {
   // `extract` that follows it scan a file once.
   let scanned: { text: string; root: ScanNode | null } | undefined;
   const scan = (text: string): ScanNode | null => {
+    if (!python.scanner) return null;
     if (scanned?.text !== text) {
       const input = parserInput(text);
       // A text the parser would be given rewritten, or not at all, is left to the tree-sitter path as it is.
