@@ -105,6 +105,15 @@ export class Engine {
     await Promise.all(this.dialects.map((d) => d.load?.()));
   }
 
+  /**
+   * Loads the parser `file` needs, if any: a dialect with a fast path of its own (Python's scanner) may read it
+   * without one, and then nothing is loaded.
+   */
+  async loadParserFor(file: string, text: string): Promise<void> {
+    const d = this.dialectFor(file);
+    if (d && (d.needsParser?.(file, text) ?? true)) await d.load?.();
+  }
+
   getConfig(): FkGuardConfig {
     return this.config;
   }

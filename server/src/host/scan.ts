@@ -206,7 +206,9 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const accept = (id: string, facts: FileFacts | undefined) => (cold ? target.loadFacts(id, facts) : target.acceptFacts(id, facts));
   const update = (id: string, text: string) => (cold ? target.loadFile(id, text) : target.updateFile(id, text));
   const parseHere = async (entry: ScannedFile, text: string, hash: string) => {
-    await target.loadParser();
+    // A cold fill reads a file whole, where Python's scanner may spare loading the parser; `updateFile` keeps the
+    // incremental tree-sitter path and needs it.
+    await (cold ? target.loadParserFor(entry.id, text) : target.loadParser());
     update(entry.id, text);
     retain(entry, text, hash);
   };
