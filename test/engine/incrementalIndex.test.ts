@@ -166,6 +166,10 @@ describe('incremental index equals a fresh one, keystrokes in a model file whose
       '    id = Column(Integer, primary_key=True)',
       '    tag_id = Column(Integer, ForeignKey("tags.id"))',
       '    stamp_ref = Column(Integer, ForeignKey("notes.stamp"))',
+      // Unknown tables whose "did you mean" ranks tables of other classes of this file (kept results must
+      // follow those tables, and their places on an edited line).
+      '    item_ref = Column(Integer, ForeignKey("itemz.id"))',
+      '    tag_ref = Column(String(8), ForeignKey("tag.item_id"))',
       '',
     ].join('\n'),
   };
@@ -218,6 +222,66 @@ describe('incremental index equals a fresh one, keystrokes in a model file whose
  * the editor and a list of edits, and after the last the engine must equal a fresh one.
  */
 describe('incremental index equals a fresh one, found cases', () => {
+  /**
+   * A kept "did you mean" result (an unknown table in another class) must follow the table it ranks: its
+   * suggested column type when that table's key changes type, a table that gains the column it lacked, and its
+   * place when the suggested table's name moves along the edited line.
+   */
+  for (const [label, from, to] of [
+    // The first `id` is the one of `items`.
+    ['the suggested key changes type', 'id = Column(Integer, primary_key=True)', 'id = Column(String(8), primary_key=True)'],
+    ['a ranked table gains the column it lacked', '    code = Column(String(8), unique=True)', '    cod = Column(String(8), unique=True)'],
+    ['the suggested table name moves along its line', '__tablename__ = "items"', '__tablename__ =  "items"'],
+  ]) {
+    it(`an unknown table's kept suggestions: ${label}`, async () => {
+      const files: Record<string, string> = {
+        'app/__init__.py': '',
+        'app/base.py': 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n',
+        'app/models.py': [
+          'from sqlalchemy import Column, ForeignKey, Integer, String',
+          'from app.base import Base',
+          '',
+          'class Item(Base):',
+          '    __tablename__ = "items"',
+          '    id = Column(Integer, primary_key=True)',
+          '    cod = Column(String(8), unique=True)',
+          '',
+          'class Note(Base):',
+          '    __tablename__ = "notes"',
+          '    id = Column(Integer, primary_key=True)',
+          '    item_ref = Column(Integer, ForeignKey("itemz.id"))',
+          '    code_ref = Column(String(8), ForeignKey("itemz.code"))',
+          '',
+        ].join('\n'),
+      };
+      const original = files['app/models.py'];
+      // The second case starts without the column and adds it; the others start as written.
+      const start = label.startsWith('a ranked') ? original : original.replace('    cod = Column(String(8), unique=True)', '    code = Column(String(8), unique=True)');
+      const [a, b] = label.startsWith('a ranked') ? [to, from] : [from, to];
+      const engine = await createEngine();
+      for (const [f, t] of Object.entries(files)) engine.updateFile(f, f === 'app/models.py' ? start : t, { keepTree: f === 'app/models.py' });
+      engine.allFindings();
+      const found = start.indexOf(a);
+      assert.ok(found >= 0, a);
+      // The edit as an editor sends it: the changed characters only (here one inserted or deleted space, or a
+      // type name replaced).
+      let head = 0;
+      while (head < a.length && head < b.length && a[head] === b[head]) head++;
+      let tail = 0;
+      while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+      const at = found + head;
+      const removed = a.length - head - tail;
+      const typed = b.slice(head, b.length - tail);
+      const next = start.slice(0, at) + typed + start.slice(at + removed);
+      engine.updateFile('app/models.py', next, { keepTree: true, edits: [{ startIndex: at, oldEndIndex: at + removed, newText: typed }] });
+      const fresh = await createEngine();
+      for (const [f, t] of Object.entries(files)) fresh.updateFile(f, f === 'app/models.py' ? next : t);
+      assert.equal(JSON.stringify(engine.allFindings()), JSON.stringify(fresh.allFindings()));
+      engine.dispose();
+      fresh.dispose();
+    });
+  }
+
   it('a class renamed while its file has a syntax error leaves no definition under its old name', async () => {
     // The first edit breaks the file inside `Account` (its facts then keep the last good ones for what the
     // parser lost); the rename is read, so the old class is not lost and must not come back.

@@ -1,8 +1,8 @@
 // The code cache that loads the TypeScript compiler's bundle faster (server/src/host/codeCache.ts): a module
 // loads the same with or without it, and a missing, stale or corrupt cache only costs a compilation.
 import assert from 'node:assert/strict';
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CacheEvent, codeCacheDir, requireWithCodeCache } from '../../server/src/host/codeCache';
 import { makeTree, removeTree } from './tmp';
 
@@ -94,7 +94,43 @@ describe('the code cache', () => {
       const events: CacheEvent[] = [];
       const m = requireWithCodeCache(file, join(root, 'cache', 'code'), (e) => events.push(e)) as { answer(x: number): number };
       assert.equal(m.answer(2), 4 + 'b.txt'.length);
-      assert.deepEqual(events, ['written']);
+      assert.deepEqual(events, ['unsaved'], 'a cache that could not be written is not reported as written');
+    } finally {
+      delete require.cache[file];
+      removeTree(root);
+    }
+  });
+
+  it('removes its temporary file when a write fails, and sweeps the ones a killed process left behind', () => {
+    const root = makeTree({ 'lib/big.js': MODULE, 'lib/helper.js': HELPER });
+    const cacheDir = join(root, 'cache');
+    const file = join(root, 'lib', 'big.js');
+    try {
+      const events: CacheEvent[] = [];
+      requireWithCodeCache(file, cacheDir, (e) => events.push(e));
+      const [name] = readdirSync(cacheDir).filter((n) => n.endsWith('.bin'));
+      // The cache's own name is now a non-empty folder: the temporary file is written, the rename fails (as a
+      // full disk fails the write itself), and nothing as large as the bundle may stay behind.
+      unlinkSync(join(cacheDir, name));
+      mkdirSync(join(cacheDir, name));
+      writeFileSync(join(cacheDir, name, 'x'), 'x');
+      delete require.cache[file];
+      requireWithCodeCache(file, cacheDir, (e) => events.push(e));
+      assert.deepEqual(events, ['written', 'unsaved']);
+      assert.deepEqual(readdirSync(cacheDir).filter((n) => n.endsWith('.tmp')), []);
+      // A process killed mid-write leaves `<cache>.<pid>-<thread>.tmp`: an old one is removed by the next write,
+      // a fresh one (another process writing right now) is left alone.
+      removeTree(join(cacheDir, name));
+      const stale = join(cacheDir, `${name}.999999-0.tmp`);
+      const fresh = join(cacheDir, `${name}.999998-0.tmp`);
+      writeFileSync(stale, 'half');
+      writeFileSync(fresh, 'half');
+      const hourAgo = new Date(Date.now() - 3600_000);
+      utimesSync(stale, hourAgo, hourAgo);
+      delete require.cache[file];
+      requireWithCodeCache(file, cacheDir, (e) => events.push(e));
+      assert.deepEqual(events, ['written', 'unsaved', 'written']);
+      assert.deepEqual(readdirSync(cacheDir).filter((n) => n.endsWith('.tmp')), [`${name}.999998-0.tmp`]);
     } finally {
       delete require.cache[file];
       removeTree(root);
@@ -104,6 +140,7 @@ describe('the code cache', () => {
   it('is off with FKGUARD_CODE_CACHE=off, in a folder of its own with a path, in the user cache otherwise', () => {
     assert.equal(codeCacheDir({ FKGUARD_CODE_CACHE: 'off' }), undefined);
     assert.equal(codeCacheDir({ FKGUARD_CODE_CACHE: '/tmp/x' }), '/tmp/x');
+    assert.equal(codeCacheDir({ FKGUARD_CODE_CACHE: 'rel/code' }), resolve('rel/code'), 'a relative folder is taken from the current directory');
     assert.equal(codeCacheDir({ XDG_CACHE_HOME: '/home/u/.cache' }), '/home/u/.cache/fkguard/code');
   });
 });

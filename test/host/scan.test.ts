@@ -33,6 +33,7 @@ class RecordingEngine {
     return acceptsPython(file, text);
   }
   async loadParser() {}
+  async loadParserFor() {}
   setConfig(c: FkGuardConfig) {
     this.config = c;
     return [];

@@ -75,7 +75,8 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     const edit = await rename(CLUB, at(CLUB, '"invoices.created_by"', 'invoices.'.length + 2), 'issued_by');
     const files = apply(edit);
     assert.deepEqual([...files.keys()].sort(), ['app/club.py', 'sql/schema.sql']);
-    assert.match(files.get(CLUB)!, /class Audited:\n {4}issued_by = Column\(Integer, unique=True\)/);
+    // The mixin's attribute keeps its name (code FK Guard cannot see may use it); the column gets the new one.
+    assert.match(files.get(CLUB)!, /class Audited:\n {4}created_by = Column\("issued_by", Integer, unique=True\)/);
     assert.match(files.get(CLUB)!, /ForeignKey\("invoices\.issued_by"\)/);
     assert.match(files.get(SQL)!, /REFERENCES receipts \(issued_by\)/);
     assert.match(note(edit)?.description ?? '', /also renamed in `receipts`, which shares its definition/);
@@ -86,6 +87,55 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     assert.deepEqual([...files.keys()].sort(), [PRISMA, SQL]);
     assert.match(files.get(PRISMA)!, /authorId Int @unique @map\("writer_id"\)/);
     assert.match(files.get(SQL)!, /REFERENCES books \(writer_id\)/);
+  });
+
+  it('refuses to rename a table through a constant that a migration reads, since that would rewrite history', async () => {
+    const p = at('app/shop.py', '"accounts.id"', 2);
+    // Editing `ACCOUNTS` would change what `op.create_table(ACCOUNTS, ...)` made, a step that already ran.
+    const why = /the constant `ACCOUNTS` \(app\/keys\.py:1\) is read by the migration migrations\/versions\/0001_accounts\.py, which is history/;
+    await assert.rejects(prepare('app/shop.py', p), why);
+    await assert.rejects(rename('app/shop.py', p, 'clients'), why);
+  });
+
+  it('refuses a new name that is not an identifier (or is a keyword) of the language where it edits code', async () => {
+    const p = at('app/audit.py', 'Column("level"', 'Column("'.length + 1);
+    // `audit_logs.c.level` is Python code: `audit_logs.c.class` would not parse, `audit_logs.c.e$mail` neither.
+    await assert.rejects(rename('app/audit.py', p, 'class'), /`class` cannot be written at app\/audit\.py:\d+ \(`audit_logs\.c\.level`\): it is a Python keyword/);
+    await assert.rejects(rename('app/audit.py', p, 'e$mail'), /`e\$mail` cannot be written at app\/audit\.py:\d+ \(`audit_logs\.c\.level`\): it is not a Python identifier/);
+    const files = apply(await rename('app/audit.py', p, 'severity'));
+    assert.match(files.get('app/audit.py')!, /Column\("severity", Integer, unique=True\)/);
+    assert.match(files.get('app/audit.py')!, /ForeignKey\(audit_logs\.c\.severity\)/);
+  });
+
+  it('accepts any database name inside strings, but not one that breaks the string or the SQL', async () => {
+    const p = at('app/shop.py', '"baskets"', 2);
+    const files = apply(await rename('app/shop.py', p, 'basket-items'));
+    assert.match(files.get('app/shop.py')!, /__tablename__ = "basket-items"\n/);
+    await assert.rejects(rename('app/shop.py', p, 'bas"kets'), /`bas"kets` cannot be written at app\/shop\.py:\d+: a quote, backslash, dot, brace or white space would change the string/);
+    await assert.rejects(rename('app/shop.py', p, ' '), /the new name is empty/);
+    await assert.rejects(rename(SQL, at(SQL, 'TABLE loans', 'TABLE '.length + 1), 'select'), /`select` cannot be written at sql\/schema\.sql:1: it is an SQL reserved word/);
+    await assert.rejects(rename(SQL, at(SQL, 'TABLE loans', 'TABLE '.length + 1), 'loan-items'), /`loan-items` cannot be written at sql\/schema\.sql:1: it is not a plain SQL name/);
+  });
+
+  it('refuses a new name that already exists, rather than merging two tables or two columns', async () => {
+    await assert.rejects(rename('app/shop.py', at('app/shop.py', '"baskets"', 2), 'posts'), /`posts` already exists \(defined at app\/club\.py:\d+\)/);
+    await assert.rejects(rename('app/shop.py', at('app/shop.py', 'account_id = Column', 1), 'id'), /`baskets\.id` already exists \(defined at app\/shop\.py:17\)/);
+  });
+
+  it('renames a column whose attribute is its name by naming the column, keeping the attribute, and lists the migration', async () => {
+    const shop = 'app/shop.py';
+    const edit = await rename(shop, at(shop, 'email = Column', 1), 'contact');
+    const files = apply(edit);
+    assert.deepEqual([...files.keys()], [shop]);
+    const text = files.get(shop)!;
+    assert.match(text, /\n {4}email = Column\("contact", String\(50\), unique=True\)\n/);
+    // Uses of the attribute, seen or not, keep working: `Account.email` is still the attribute.
+    assert.match(text, /ForeignKey\(Account\.email\)\)/);
+    assert.match(text, /filter\(Account\.email == e\)/);
+    assert.equal(text.length, disk(shop).length + '"contact", '.length);
+    // The database still has `email`: the preview names the migration that made it, and asks for a look.
+    assert.match(note(edit)?.description ?? '', /1 place in migrations left as they are \(history already ran; write a migration that renames it\): migrations\/versions\/0001_accounts\.py:14/);
+    assert.equal(note(edit)?.needsConfirmation, true);
   });
 
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {

@@ -34,6 +34,11 @@ export interface SourceDialect {
    * (see `Engine.loadParser`).
    */
   load?(): Promise<void>;
+  /**
+   * Optional: whether `extract` needs the parser `load` loads for this text (a dialect with a fast path of its
+   * own may not); a host skips loading it when no file needs it. Without it, every candidate file does.
+   */
+  needsParser?(file: string, text: string): boolean;
 }
 
 /** An edit to a document, for incremental re-parsing of open documents. */

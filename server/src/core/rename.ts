@@ -7,11 +7,14 @@ import { ClassFact, FileFacts, NameExpr, ReferenceFact, Span } from './types';
 /*
  * Renaming a table or a column across every language FK Guard reads. A rename changes a database name: it
  * edits every definition that spells it (`__tablename__`, `Column("name")`, `CREATE TABLE`, `pgTable`,
- * `@Entity`, a Prisma `@@map`, `@map` or field) and every reference that spells it (strings, pairs, SQL), and an
- * attribute reference (`User.id`) only where the attribute is the column's name itself.
+ * `@Entity`, a Prisma `@@map` or `@map`) and every reference that spells it (strings, pairs, SQL). An attribute
+ * of code is never renamed, since FK Guard cannot see all its uses: where it is the column's name too
+ * (`email = Column(String)`), the column is given the new name (`Column("mail", String)`), or the rename is
+ * refused where the ORM has no such plain form. The new name is checked against what each edit writes into.
  *
  * A name that comes from a module constant (`__tablename__ = USERS`, `ForeignKey(f"{USERS}.id")`) is renamed
- * where the constant is defined, so every use of it follows; a column shared through a mixin is renamed in
+ * where the constant is defined, so every use of it follows (refused when a migration reads the constant:
+ * that would rewrite what the migration made); a name that already exists is refused; a column shared through a mixin is renamed in
  * every table that has it, with their references. Both are named in the plan, for the preview to show.
  *
  * Migrations are history: a migration that already ran made the old name, so its text stays as it is, and
@@ -42,7 +45,6 @@ export interface RenamePlan {
 
 export type RenameCheck = { ok: true; span: Span; placeholder: string; target: Target } | { ok: false; reason: string };
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
 /**
  * Whether the symbol can be renamed, and the span of the name that would be. With `nav`, a table that only
@@ -119,24 +121,30 @@ export function renameFiles(nav: Navigator, index: SchemaIndex, target: Target, 
  * writes into the wrong place.
  */
 export function planRename(nav: Navigator, index: SchemaIndex, target: Target, oldName: string, newName: string, textOf: TextOf): RenamePlan | { error: string } {
-  if (!IDENTIFIER.test(newName)) return { error: `\`${newName}\` is not a plain name (letters, digits and _).` };
+  if (newName.trim() === '') return { error: 'FK Guard cannot rename to this: the new name is empty.' };
   const refused = historyOnly(nav, target.key);
   if (refused) return { error: refused };
   const defs = nav.currentDefinitions(target.key);
   const constants: RenamePlan['constants'] = [];
   const alsoTables = target.column === undefined ? [] : sharingTables(index, nav, target);
+  const clash = newName === oldName ? undefined : existing(index, nav, target, [target.key, ...alsoTables], newName);
+  if (clash) return { error: `FK Guard cannot rename to this: ${clash}; renaming onto it would merge the two.` };
   const edits: RenameEdit[] = [];
+  /** What each edit writes into: an identifier of code, the contents of a string, or a bare SQL name. */
+  const kinds = new Map<RenameEdit, EditKind>();
   const history: RenamePlan['history'] = [];
   const seen = new Set<string>();
   const where = (file: string, span: Span) => `${file}:${line(index.facts(file), span) + 1}`;
-  const edit = (file: string, span: Span): string | undefined => {
+  const edit = (file: string, span: Span, kind: EditKind): string | undefined => {
     const text = textOf(file);
     const written = text?.slice(span.start, span.end);
     if (written !== oldName) return `the name at ${where(file, span)} reads \`${written ?? '?'}\`, not \`${oldName}\``;
     const id = `${file}:${span.start}`;
     if (!seen.has(id)) {
       seen.add(id);
-      edits.push({ file, span, newText: newName });
+      const e = { file, span, newText: newName };
+      edits.push(e);
+      kinds.set(e, kind);
     }
     return undefined;
   };
@@ -144,8 +152,12 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
   const viaConstant = (file: string, name: string): string | undefined => {
     const site = constantSite(index, nav, file, name, oldName, textOf);
     if ('error' in site) return site.error;
+    const reader = historyReading(index, nav, site.file, site.name, oldName);
+    if (reader) {
+      return `the constant \`${site.name}\` (${where(site.file, site.span)}) is read by the migration ${reader}, which is history: editing the constant would change what that migration made. Write the name out in the models (or give the migration its own literal), then rename`;
+    }
     if (!constants.some((c) => c.file === site.file && c.span.start === site.span.start)) constants.push({ file: site.file, span: site.span, name: site.name });
-    return edit(site.file, site.span);
+    return edit(site.file, site.span, 'string');
   };
 
   // Where the column's definitions write it, and whether the attribute of code is the name too.
@@ -160,8 +172,31 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
       const site = definitionSite(index, d, target, oldName, textOf);
       if ('error' in site) return site;
       if (target.column !== undefined) columnNaming.set(d.columns.get(target.column)!.column, site.naming);
-      const problem = 'constant' in site ? viaConstant(site.file, site.constant) : edit(site.file, site.span);
+      if ('insertAt' in site) {
+        const id = `${site.file}:${site.insertAt}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          const e = { file: site.file, span: { start: site.insertAt, end: site.insertAt }, newText: site.empty ? `"${newName}"` : `"${newName}", ` };
+          edits.push(e);
+          kinds.set(e, 'string');
+        }
+        continue;
+      }
+      const problem = 'constant' in site ? viaConstant(site.file, site.constant) : edit(site.file, site.span, siteKind(index, textOf(site.file), site.file, site.span, site.naming));
       if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+    }
+  }
+
+  // Migrations that made the old name are listed too when models define the table, so the preview says the
+  // database still holds the old name and needs a migration.
+  for (const key of [target.key, ...alsoTables]) {
+    for (const d of index.definitions(key)) {
+      if (d.origin !== 'migration') continue;
+      const c = target.column === undefined ? undefined : d.columns.get(target.column);
+      if (target.column !== undefined && !c) continue;
+      const place = c ? { file: c.file, span: c.column.span } : { file: d.file, span: d.span };
+      if (history.some((h) => h.file === place.file && h.span.start === place.span.start)) continue;
+      history.push({ ...place, display: c ? `\`${key}.${target.column}\` as migrations made it` : `\`${d.key}\` as migrations made it` });
     }
   }
 
@@ -187,8 +222,21 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
         const naming = res && res.kind === 'ok' ? columnNaming.get(res.column.column) : undefined;
         if (naming !== 'both') continue;
       }
-      const problem = edit(r.file, r.span);
+      const problem = edit(r.file, r.span, refKind(index, textOf(r.file), r.file, r.span, r.ref, r.naming));
       if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+    }
+  }
+
+  // The new name must keep every edited file parsing, with the meaning it had: checked per edit, by what it edits.
+  if (newName !== oldName) {
+    // Identifiers of code first: their reason is the one that says most.
+    const order = [...edits].sort((a, b) => Number(kinds.get(a) !== 'code') - Number(kinds.get(b) !== 'code'));
+    for (const e of order) {
+      const kind = kinds.get(e)!;
+      const why = nameProblem(newName, kind, index.facts(e.file)?.language);
+      if (!why) continue;
+      const shown = kind === 'code' ? ` (\`${codeAround(textOf(e.file)!, e.span)}\`)` : '';
+      return { error: `FK Guard cannot rename to this: \`${newName}\` cannot be written at ${where(e.file, e.span)}${shown}: ${why}.` };
     }
   }
 
@@ -200,11 +248,135 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
   return { target, oldName, edits: newName === oldName ? [] : edits, history, unreadable, constants, alsoTables };
 }
 
+/**
+ * Where a name the rename would make already exists: a table of the same schema, or a column (or a Python
+ * attribute) of a table that would get the new column name. Compared without case, as databases that fold
+ * names would clash too.
+ */
+function existing(index: SchemaIndex, nav: Navigator, target: Target, keys: string[], newName: string): string | undefined {
+  const at = (file: string, span: Span) => `${file}:${line(index.facts(file), span) + 1}`;
+  const lower = newName.toLowerCase();
+  if (target.column === undefined) {
+    const dot = target.key.lastIndexOf('.');
+    const newKey = (dot < 0 ? '' : target.key.slice(0, dot + 1)) + newName;
+    const hit = index.allTableKeys().find((k) => k !== target.key && k.toLowerCase() === newKey.toLowerCase() && index.definitions(k).length > 0);
+    if (!hit) return undefined;
+    const def = nav.currentDefinitions(hit)[0] ?? index.definitions(hit)[0];
+    return `\`${hit}\` already exists (defined at ${at(def.file, def.span)})`;
+  }
+  for (const key of keys) {
+    for (const d of nav.currentDefinitions(key)) {
+      for (const [name, c] of d.columns) {
+        if (name === target.column) continue;
+        if (name.toLowerCase() === lower || c.column.attr === newName) return `\`${key}.${name}\` already exists (defined at ${at(c.file, c.column.span)})`;
+      }
+    }
+  }
+  return undefined;
+}
+
+type EditKind = 'code' | 'string' | 'sql';
+
+const QUOTE_CHARS = new Set(['"', "'", '`']);
+
+/** Whether a span is the whole contents of a quoted literal (`"users"`, `'id'`, `"Reader"`). */
+function quotedAround(text: string | undefined, span: Span): boolean {
+  if (text === undefined || span.start === 0) return false;
+  const q = text[span.start - 1];
+  return QUOTE_CHARS.has(q) && text[span.end] === q;
+}
+
+/** What a definition's name is written as: a string's contents, an attribute of code, or a bare SQL name. */
+function siteKind(index: SchemaIndex, text: string | undefined, file: string, span: Span, naming: Naming): EditKind {
+  if (quotedAround(text, span)) return 'string';
+  if (naming === 'both') return 'code';
+  return index.facts(file)?.language === 'sql' ? 'sql' : 'code';
+}
+
+/** What a reference's edited part is written as; an unquoted name outside a SQL file is taken as code (stricter). */
+function refKind(index: SchemaIndex, text: string | undefined, file: string, span: Span, ref: ReferenceFact, naming: Naming): EditKind {
+  if (naming === 'code' || ref.form === 'table-c' || ref.form === 'attribute' || ref.form === 'variable') return 'code';
+  if (ref.form === 'string' || quotedAround(text, span)) return 'string';
+  return index.facts(file)?.language === 'sql' ? 'sql' : 'code';
+}
+
+/** The dotted expression an identifier of code sits in (`audit_logs.c.level`), for the reason a name is refused. */
+function codeAround(text: string, span: Span): string {
+  let start = span.start;
+  while (start > 0 && /[\w.$]/.test(text[start - 1])) start--;
+  let end = span.end;
+  while (end < text.length && /[\w$]/.test(text[end])) end++;
+  return text.slice(start, end);
+}
+
+// `keyword.kwlist` of Python 3.12. Soft keywords (`match`, `case`, `type`, `_`) are valid attribute names.
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+// Declarative SQLAlchemy reserves these attribute names on a mapped class (`Attribute name 'metadata' is reserved`).
+const SQLALCHEMY_RESERVED = new Set(['metadata', 'registry']);
+// ECMAScript reserved words, strict-mode ones included, and names with a meaning of their own on an object.
+const TS_RESERVED = new Set(
+  'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with implements interface let package private protected public static yield await constructor prototype __proto__'.split(' '),
+);
+// Reserved in PostgreSQL, MySQL and SQLite alike (a bare name that is one of these does not parse).
+const SQL_RESERVED = new Set(
+  'all and any as asc between by case check collate column constraint create cross default delete desc distinct drop else end except exists foreign from full group having in index inner insert intersect into is join key left like limit not null on or order outer primary references right select set table then to union unique update using values when where with'.split(' '),
+);
+
+/**
+ * Why `name` cannot be written where an edit of `kind` goes in a file of `language`; undefined when it can.
+ * A string's contents take any name the database accepts, except what ends the string, splits a dotted
+ * reference (`.`) or starts an interpolation (`{`, `$`). Code takes only the language's identifiers that
+ * are not keywords, and a bare SQL name only a plain name that is not a reserved word.
+ */
+function nameProblem(name: string, kind: EditKind, language: string | undefined): string | undefined {
+  if (kind === 'string') {
+    if (/[\s"'`\\.{}\p{Cc}]/u.test(name)) return 'a quote, backslash, dot, brace or white space would change the string';
+    // `${` interpolates in a template literal of TypeScript.
+    return language === 'typescript' && name.includes('$') ? 'a `$` would change the string' : undefined;
+  }
+  if (kind === 'sql' || language === 'sql') {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return 'it is not a plain SQL name (letters, digits and _, not first a digit); quote the name where it is defined to use it';
+    return SQL_RESERVED.has(name.toLowerCase()) ? 'it is an SQL reserved word' : undefined;
+  }
+  if (language === 'python') {
+    if (!/^[\p{XID_Start}_][\p{XID_Continue}]*$/u.test(name) || name.normalize('NFKC') !== name) return 'it is not a Python identifier';
+    if (PYTHON_KEYWORDS.has(name)) return 'it is a Python keyword';
+    // `__debug__` cannot be assigned, and a `__name` in a class body is mangled into `_Class__name`.
+    if (name.startsWith('__')) return 'a name starting with `__` is mangled (or reserved) in a Python class';
+    if (SQLALCHEMY_RESERVED.has(name)) return 'SQLAlchemy reserves it on a mapped class';
+    return undefined;
+  }
+  if (language === 'prisma') return /^[A-Za-z][A-Za-z0-9_]*$/.test(name) ? undefined : 'it is not a Prisma field name (a letter, then letters, digits and _)';
+  if (!/^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(name)) return 'it is not a TypeScript identifier';
+  return TS_RESERVED.has(name) ? 'it is a reserved word of TypeScript' : undefined;
+}
+
 function line(facts: FileFacts | undefined, span: Span): number {
   return facts ? rangeOf(facts.lineStarts, span).start.line : 0;
 }
 
-type DefinitionSite = { file: string; span: Span; naming: Naming } | { file: string; constant: string; naming: Naming } | { error: string };
+type DefinitionSite =
+  | { file: string; span: Span; naming: Naming }
+  | { file: string; constant: string; naming: Naming }
+  /** A column call with no name of its own (`Column(String)`), where the name is inserted at `insertAt`. */
+  | { file: string; insertAt: number; empty: boolean; naming: Naming }
+  | { error: string };
+
+/**
+ * The `Column(` or `mapped_column(` call assigned to the attribute at `attr`, and where its first argument
+ * starts: a name given there is the column's, and the attribute keeps its own. Undefined for anything else.
+ */
+function columnCall(text: string | undefined, attr: Span): { at: number; empty: boolean } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_]\w*\.)*(?:Column|mapped_column)\(\s*/.exec(text.slice(attr.end, attr.end + 400));
+  if (!m) return undefined;
+  const at = attr.end + m[0].length;
+  // A name already given first (a string) would mean the attribute is not the column's name: not this case.
+  if (/^[rRuUbBfF]{0,2}["']/.test(text.slice(at, at + 3))) return undefined;
+  return { at, empty: text[at] === ')' };
+}
 
 /** Where one definition writes the table's (or the column's) database name; an error when it does not. */
 function definitionSite(index: SchemaIndex, def: TableDef, target: Target, oldName: string, textOf: TextOf): DefinitionSite {
@@ -217,6 +389,18 @@ function definitionSite(index: SchemaIndex, def: TableDef, target: Target, oldNa
     const text = textOf(c.file);
     // Read from the column itself, not from its table: a mixin's column has no table of its own.
     const site = siteNaming(text, c.column.span, c.column);
+    if (site.naming === 'both' && cf?.language !== 'sql') {
+      // The attribute (or field, or property) is the column's name too, and code FK Guard cannot see uses it
+      // (`session.query(User).filter(User.email == e)`): renaming it could break that code. So the attribute
+      // keeps its name and the column is given the new one (`email = Column("mail", String)`), where the ORM
+      // allows that as plainly as Python's SQLAlchemy does; elsewhere the rename is refused.
+      const call = cf?.language === 'python' ? columnCall(text, site.span) : undefined;
+      if (call) return { file: c.file, insertAt: call.at, empty: call.empty, naming: 'code' };
+      const attr = c.column.attr ?? target.column;
+      return {
+        error: `\`${def.key}.${target.column}\` at ${c.file}:${line(cf, c.column.span) + 1} is also the ${cf?.language === 'python' ? 'attribute' : 'field or property'} \`${attr}\` of the code, whose every use FK Guard cannot see (queries, other modules), so it does not rename it: give the column its own name in its definition (${cf?.language === 'python' ? '`Column("name", ...)`' : cf?.language === 'prisma' ? '`@map("name")`' : "`@Column({ name: 'name' })` or the ORM's own way"}), then rename that`,
+      };
+    }
     if (site.naming !== 'code') return { file: c.file, span: site.span, naming: site.naming };
     const mapped = cf?.language === 'prisma' ? prismaMap(text, c.column.span, oldName) : undefined;
     if (mapped) return { file: c.file, span: mapped, naming: 'database' };
@@ -307,6 +491,34 @@ function sharingTables(index: SchemaIndex, nav: Navigator, target: Target): stri
     }
   }
   return out.sort();
+}
+
+/** Whether a file is a step of migration history (Alembic, a SQL migration, Knex or Sequelize migrations). */
+function isHistoryFile(facts: FileFacts): boolean {
+  return facts.migration !== undefined || facts.tables.some((t) => t.origin === 'migration') || facts.references.some((r) => r.context === 'migration');
+}
+
+/**
+ * The first migration file (by name) that may read the constant `name` defined in `defining` with the value
+ * `value`: the defining file itself, a file importing that name (directly or re-exported, as long as it holds
+ * the same value there), importing everything from its module, or importing the module as a whole. Editing
+ * the constant would silently rewrite what such a migration made, so a caller refuses; when in doubt a
+ * migration counts as reading it, since refusing is safe and rewriting history is not.
+ */
+function historyReading(index: SchemaIndex, nav: Navigator, defining: string, name: string, value: string): string | undefined {
+  const moduleOfDefining = (module: string) => index.moduleFiles(module).includes(defining);
+  for (const f of [...nav.fileIds()].sort()) {
+    const facts = index.facts(f);
+    if (!facts || !isHistoryFile(facts)) continue;
+    if (f === defining) return f;
+    for (const imp of facts.imports) {
+      if (imp.name === undefined || imp.name === '*') {
+        if (moduleOfDefining(imp.module)) return f;
+      } else if (imp.name === name && (moduleOfDefining(imp.module) || index.resolveConst(f, imp.local) === value)) return f;
+    }
+    if ((facts.starImports ?? []).some(moduleOfDefining)) return f;
+  }
+  return undefined;
 }
 
 /**

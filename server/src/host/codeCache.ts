@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { cachedDataVersionTag } from 'node:v8';
 import { Script } from 'node:vm';
 import { threadId } from 'node:worker_threads';
 import { makeDirectory, userCacheRoot } from './factsCache';
@@ -26,7 +27,9 @@ const loader = Module as unknown as { prototype: { _compile: Compile }; wrap(sou
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const setting = env.FKGUARD_CODE_CACHE;
   if (setting === 'off' || setting === '0') return undefined;
-  return setting && setting.startsWith('/') ? setting : join(userCacheRoot(env), 'code');
+  if (!setting) return join(userCacheRoot(env), 'code');
+  // A relative folder is taken from the current directory, as a shell would, rather than silently ignored.
+  return isAbsolute(setting) ? setting : resolve(setting);
 }
 
 /**
@@ -60,9 +63,10 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined,
 
 /**
  * What became of the cache on a load: `used` (compiled from it), `rejected` (damaged, or V8 refused it:
- * compiled as usual and written anew), `written` (there was none, or none to trust).
+ * compiled as usual and written anew), `written` (there was none, or none to trust, and one was written),
+ * `unsaved` (a cache was to be written and could not be: read-only or full disk; the next start compiles again).
  */
-export type CacheEvent = 'used' | 'rejected' | 'written';
+export type CacheEvent = 'used' | 'rejected' | 'written' | 'unsaved';
 
 function compileWithCache(module: LoaderModule, content: string, filename: string, cacheDir: string, onCache?: (what: CacheEvent) => void): unknown {
   const cacheFile = join(cacheDir, cacheName(filename, content));
@@ -83,8 +87,8 @@ function compileWithCache(module: LoaderModule, content: string, filename: strin
   });
   const result = wrapper.call(module.exports, module.exports, moduleRequire, module, filename, dirname(filename));
   const what: CacheEvent = cached === undefined ? 'written' : cached === CORRUPT || script.cachedDataRejected ? 'rejected' : 'used';
-  if (what !== 'used') writeCache(cacheDir, filename, cacheFile, script.createCachedData());
-  onCache?.(what);
+  const saved = what === 'used' || writeCache(cacheDir, filename, cacheFile, script.createCachedData());
+  onCache?.(saved ? what : 'unsaved');
   return result;
 }
 
@@ -109,10 +113,18 @@ function verified(file: Buffer): Buffer {
  * (about 5 ms for 7 MB, and never stale, where a size and a date could be), the Node version and architecture,
  * and Node's options: V8 rejects a cache made under other flags (`--cpu-prof`), so each set of options has its
  * own rather than each process rewriting the other's. Preloaded modules (`--require`) change nothing V8 checks.
+ * V8's own tag for what it checks (`v8.cachedDataVersionTag()`: its version and the flags that matter) is part
+ * of the key too: flags set through NODE_OPTIONS (`--max-old-space-size`, `--jitless`) are not in execArgv, and
+ * Electron (VS Code's extension host) reports a Node version but runs its own V8. Without the tag, a CLI run
+ * with NODE_OPTIONS and the editor's server would each reject and rewrite the other's cache on every start.
  */
 function cacheName(filename: string, content: string): string {
   const options = process.execArgv.filter((a, i, all) => !/^(?:-r|--require)(?:=|$)/.test(a) && !/^(?:-r|--require)$/.test(all[i - 1] ?? ''));
-  const key = createHash('sha256').update(`${process.version}\0${process.arch}\0${options.join(' ')}\0`).update(content).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(`${process.version}\0${process.arch}\0${cachedDataVersionTag()}\0${options.join(' ')}\0`)
+    .update(content)
+    .digest('hex')
+    .slice(0, 16);
   return `${prefix(filename)}${key}.bin`;
 }
 
@@ -128,17 +140,41 @@ const prefix = (filename: string) => `${basename(filename, '.js').replace(/[^A-Z
 /** Caches of one file kept: a rebuilt bundle or a new Node leaves its old cache behind, each as large as the bundle. */
 const KEEP = 3;
 
+/** A temporary file older than this is left over from a process that died while writing (a write takes ~50 ms). */
+const STALE_TMP_MS = 10 * 60 * 1000;
+
 /**
  * Writes a cache (a temporary name, then a rename, so a reader never sees half a file) and removes this file's
- * caches but the `KEEP` most recently written.
+ * caches but the `KEEP` most recently written, and temporary files that a killed process left behind. True when
+ * the cache was written. A write that fails (full disk) removes its temporary file: as large as the bundle, it
+ * would otherwise stay forever.
  */
-function writeCache(cacheDir: string, filename: string, cacheFile: string, data: Buffer): void {
+function writeCache(cacheDir: string, filename: string, cacheFile: string, data: Buffer): boolean {
+  const tmp = `${cacheFile}.${process.pid}-${threadId}.tmp`;
   try {
     makeDirectory(cacheDir);
-    const tmp = `${cacheFile}.${process.pid}-${threadId}.tmp`;
     writeFileSync(tmp, Buffer.concat([createHash('sha256').update(data).digest(), data]), { mode: 0o600 });
     renameSync(tmp, cacheFile);
+  } catch {
+    // A cache folder that cannot be written (read-only home, full disk): the next start compiles again.
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never created.
+    }
+    return false;
+  }
+  try {
     const mine = prefix(filename);
+    const now = Date.now();
+    for (const name of readdirSync(cacheDir)) {
+      if (!name.startsWith(mine) || !name.endsWith('.tmp')) continue;
+      try {
+        if (now - statSync(join(cacheDir, name)).mtimeMs > STALE_TMP_MS) unlinkSync(join(cacheDir, name));
+      } catch {
+        // Another process finished or removed it.
+      }
+    }
     const others = readdirSync(cacheDir)
       .filter((name) => name.startsWith(mine) && name.endsWith('.bin'))
       .map((name) => {
@@ -158,6 +194,7 @@ function writeCache(cacheDir: string, filename: string, cacheFile: string, data:
       }
     }
   } catch {
-    // A cache folder that cannot be written (read-only home, full disk): the next start compiles again.
+    // Clean-up is best effort: the cache itself was written.
   }
+  return true;
 }

@@ -2,30 +2,49 @@
 // Facts are plain data, so they cross back to the main thread by structured clone.
 import { parentPort } from 'node:worker_threads';
 import { analyzeSource } from '../core/engine';
-import { pythonDialect } from '../core/python/dialect';
+import { type PythonSupport, pythonDialect } from '../core/python/dialect';
 import { sqlDialect } from '../core/sql/dialect';
-import { loadPython } from './python';
+import { loadPython, scannerOn } from './python';
 import type { FactsRequest, FactsResponse } from './factsPool';
 
 const port = parentPort;
 if (port) {
-  // Only Python and SQL come here (see scan.ts), so the worker's bundle carries no other language's parser. The SQL
-  // parser loads on the first statement that needs it (see core/sql/extract.ts).
-  const ready = loadPython();
+  // Only Python and SQL come here (see scan.ts), so the worker's bundle carries no other language's parser. The
+  // Python parser loads on the first Python file the dialect's scanner does not read whole (see python/scanner.ts;
+  // a .sql file is never a Python candidate, so it never loads it); the SQL parser loads on the first statement
+  // that needs it (see core/sql/extract.ts).
+  let loaded: PythonSupport | undefined;
+  let loading: Promise<PythonSupport> | undefined;
+  const support: PythonSupport = {
+    get parser() {
+      if (!loaded) throw new Error('the Python parser was used before it was loaded');
+      return loaded.parser;
+    },
+    recover: () => loaded?.recover?.(),
+    scanner: scannerOn(),
+  };
+  const dialect = pythonDialect(support);
+  const dialects = [dialect, sqlDialect];
+  let queue: Promise<void> = Promise.resolve();
   port.on('message', (batch: FactsRequest[]) => {
-    void ready.then(
-      (python) => {
-        const dialects = [pythonDialect(python), sqlDialect];
-        const out: FactsResponse[] = batch.map((r) => {
-          try {
-            return { id: r.id, facts: analyzeSource(dialects, r.file, r.text) };
-          } catch (e) {
-            return { id: r.id, error: e instanceof Error ? e.message : String(e) };
+    queue = queue.then(async () => {
+      const out: FactsResponse[] = [];
+      for (const r of batch) {
+        try {
+          if (!loaded && dialect.isCandidate(r.file, r.text) && dialect.needsParser!(r.file, r.text)) {
+            try {
+              loaded = await (loading ??= loadPython());
+            } catch (e) {
+              out.push({ id: r.id, error: `cannot load the Python parser: ${String(e)}` });
+              continue;
+            }
           }
-        });
-        port.postMessage(out);
-      },
-      (e: unknown) => port.postMessage(batch.map((r) => ({ id: r.id, error: `cannot load the Python parser: ${String(e)}` }))),
-    );
+          out.push({ id: r.id, facts: analyzeSource(dialects, r.file, r.text) });
+        } catch (e) {
+          out.push({ id: r.id, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
+      port.postMessage(out);
+    });
   });
 }

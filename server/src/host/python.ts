@@ -28,6 +28,11 @@ export function loadPythonLanguage(): Promise<Language> {
   return ready;
 }
 
+/** `FKGUARD_PYTHON_SCANNER=1` turns on the Python scanner's fast path for cold reads (see `PythonSupport.scanner`). */
+export function scannerOn(): boolean {
+  return process.env.FKGUARD_PYTHON_SCANNER === '1';
+}
+
 export async function loadPython(): Promise<PythonSupport> {
   const language = await loadPythonLanguage();
   const fresh = () => {
@@ -37,6 +42,7 @@ export async function loadPython(): Promise<PythonSupport> {
   };
   const support: PythonSupport = {
     parser: fresh(),
+    scanner: scannerOn(),
     recover() {
       const broken = support.parser;
       support.parser = fresh();
@@ -76,6 +82,7 @@ export function createLazyEngine(config?: FkGuardConfig): Engine {
       if (loaded) loaded.parser = p;
     },
     recover: () => loaded?.recover?.(),
+    scanner: scannerOn(),
     load: async () => {
       loaded ??= await loadPython();
     },

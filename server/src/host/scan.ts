@@ -258,8 +258,9 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const accept = (id: string, facts: FileFacts | undefined) => (cold ? target.loadFacts(id, facts) : target.acceptFacts(id, facts));
   const update = (id: string, text: string) => (cold ? target.loadFile(id, text) : target.updateFile(id, text));
   const parseHere = async (entry: ScannedFile, text: string, hash: string) => {
-    // SQL's parser loads itself on first use; Python's (WebAssembly) is made ready here.
-    if (!target.isSqlFile(entry.id)) await target.loadParser();
+    // SQL's parser loads itself on first use. For Python, a cold fill reads a file whole, where Python's scanner may
+    // spare loading the (WebAssembly) parser; `updateFile` keeps the incremental tree-sitter path and needs it.
+    if (!target.isSqlFile(entry.id)) await (cold ? target.loadParserFor(entry.id, text) : target.loadParser());
     update(entry.id, text);
     retain(entry, text, hash);
   };

@@ -4,6 +4,7 @@ import { emptyFacts, moduleFromPath } from '../facts';
 import type { FileFacts } from '../types';
 import { extractPython } from './extract';
 import { extractPythonAfterEdit } from './incremental';
+import { type ScanNode, scanPython } from './scanner';
 import { isPythonCandidate, scanConstants, scanImports, setsAlembicLocations } from './prefilter';
 import { ParserInput, parserInput } from './unreadable';
 
@@ -22,6 +23,12 @@ export interface PythonSupport {
    * and awaited, before the dialect is handed a file to parse (the dialect's `load`, see `Engine.loadParser`).
    */
   load?(): Promise<void>;
+  /**
+   * Whether cold reads try the scanner first (python/scanner.ts): a file it reads whole gets the tree tree-sitter
+   * would build, without loading or calling tree-sitter. Off unless the host turns it on: it gives identical facts,
+   * but on the bench it did not yet use less CPU or memory than tree-sitter (see the issue 10 notes).
+   */
+  scanner?: boolean;
 }
 
 /** Cheap test on the text: only Python files that can define or reference a table are parsed. */
@@ -36,12 +43,31 @@ export function acceptsPython(file: string, text: string): boolean {
  * and a package's `__init__.py` its imports, which other files resolve names through.
  */
 export function pythonDialect(python: PythonSupport): SourceDialect {
+  // The last text the scanner was asked about and its tree (or `null`: declined), so that `needsParser` and the
+  // `extract` that follows it scan a file once.
+  let scanned: { text: string; root: ScanNode | null } | undefined;
+  const scan = (text: string): ScanNode | null => {
+    if (!python.scanner) return null;
+    if (scanned?.text !== text) {
+      const input = parserInput(text);
+      // A text the parser would be given rewritten, or not at all, is left to the tree-sitter path as it is.
+      scanned = { text, root: input.rewritten || input.problem ? null : (scanPython(text) ?? null) };
+    }
+    return scanned.root;
+  };
   return {
     language: 'python',
     extensions: PYTHON_EXTENSIONS,
     isCandidate: acceptsPython,
     ...(python.load ? { load: () => python.load!() } : {}),
+    needsParser(_file, text) {
+      return scan(text) === null;
+    },
     extract(file, text) {
+      // The fast path: a file the scanner reads whole has the tree tree-sitter would give (see scanner.ts).
+      const root = scan(text);
+      scanned = undefined;
+      if (root) return extractScanned(python, file, text, root);
       const input = parserInput(text);
       const tree = parseGuarded(python, file, input);
       if (!('rootNode' in tree)) return tree;
@@ -165,6 +191,16 @@ function parseGuarded(python: PythonSupport, file: string, input: ParserInput, o
 function extractGuarded(python: PythonSupport, file: string, text: string, tree: Tree): FileFacts {
   try {
     return extractPython(file, text, tree);
+  } catch (e) {
+    python.recover?.();
+    return unreadableFile(file, text, `reading it failed (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** The facts of a file the scanner read; a failure while reading the tree costs this file only. */
+function extractScanned(python: PythonSupport, file: string, text: string, root: ScanNode): FileFacts {
+  try {
+    return extractPython(file, text, { rootNode: root.asNode } as Tree);
   } catch (e) {
     python.recover?.();
     return unreadableFile(file, text, `reading it failed (${e instanceof Error ? e.message : String(e)})`);

@@ -55,19 +55,23 @@ function importedName(f: TsFile, local: string): string | undefined {
 }
 
 function readTable(f: TsFile, args: Node[], variable: string, flavour: Flavour, schema: string | undefined, call: Node): void {
-  const nameLit = f.literal(args[0]);
-  if (!nameLit) return;
+  // `pgTable('users', ...)`, or a constant of this file or an imported one (`pgTable(USERS, ...)`), which the
+  // index resolves; a name FK Guard cannot read drops the table, as before.
+  const written = f.constantName(args[0]);
+  if (!written) return;
+  const nameLit = 'value' in written ? { value: written.value, span: written.span } : undefined;
+  const name: CoreTableFact['name'] = nameLit ? { kind: 'literal', value: nameLit.value } : { kind: 'const', name: (written as { imported: string }).imported };
   const { Node: N } = f.tm;
   // `{ ... }`, or the newer `(t) => ({ ... })` whose builders hang off the parameter.
   const columnsNode = N.isObjectLiteralExpression(args[1]) ? args[1] : f.arrowResult(args[1]);
   const table: CoreTableFact = {
-    name: { kind: 'literal', value: nameLit.value },
+    name,
     schema,
     variable,
     columns: [],
     keys: [],
     span: f.span(call),
-    nameSpan: nameLit.span,
+    nameSpan: written.span,
     origin: 'core',
   };
   const source = (column: string): ReferenceFact['source'] => ({ table: table.name, schema, column });

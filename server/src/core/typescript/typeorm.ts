@@ -238,10 +238,16 @@ function readClass(f: TsFile, cls: ClassDeclaration, joins: ClassFact[]): void {
     // `@Entity('users')`, `@Entity('users', { schema })`, `@Entity({ name, schema })`, `@Entity()`.
     const args = entity.args;
     const first = f.literal(args[0]);
-    const options = f.props(first ? args[1] : args[0]);
+    // `@Entity(USERS)`: a constant of this file, or an imported one the index resolves.
+    const constant = !first && args[0] && !f.tm.Node.isObjectLiteralExpression(f.unwrap(args[0])) ? f.constantName(args[0]) : undefined;
+    const options = f.props(first || constant ? args[1] : args[0]);
     const named = first ?? f.literal(options.get('name'));
-    fact.tablename = { kind: 'literal', value: named?.value ?? typeormSnakeCase(fact.name) };
-    if (!named) fact.derivedTablename = true;
+    fact.tablename = constant
+      ? 'value' in constant
+        ? { kind: 'literal', value: constant.value }
+        : { kind: 'const', name: constant.imported }
+      : { kind: 'literal', value: named?.value ?? typeormSnakeCase(fact.name) };
+    if (!named && !constant) fact.derivedTablename = true;
     if (named) fact.tablenameSpan = named.span;
     fact.abstract = false;
     const schema = f.literal(options.get('schema'))?.value;

@@ -1,0 +1,1825 @@
+import type { Node } from 'web-tree-sitter';
+
+/**
+ * The fast path of a cold scan: a hand-written Python tokenizer and parser that builds, for the files it fully
+ * understands, the very syntax tree tree-sitter's Python grammar (tree-sitter-python 0.25) builds: the same node
+ * types, fields, spans and comment placement. `extractPython` then reads it exactly as it reads a tree-sitter
+ * tree, so the facts are the same by construction wherever the trees are; reading plain objects instead of
+ * crossing into WebAssembly for every node is what makes it fast.
+ *
+ * It declines (returns undefined) a file it does not understand completely: any syntax error, and every shape
+ * it does not model or models less surely than tree-sitter resolves it (line continuations, non-ASCII outside
+ * strings and comments, `match`, `print >>`, walrus, type parameters, complex annotations, nested format
+ * specifiers, ...). A declined file goes to tree-sitter, which stays the reference: test/engine/scanner.test.ts
+ * parses every fixture and a corpus of tricky shapes both ways and compares the trees node by node and the facts
+ * field by field, and a difference is fixed by declining the shape.
+ */
+
+export class Decline extends Error {}
+
+function decline(why: string): never {
+  throw new Decline(why);
+}
+
+let nextId = 1;
+/** Shared by every leaf (most nodes are): a leaf's lists are never changed. */
+const NO_CHILDREN: ScanNode[] = [];
+const NO_FIELDS: Array<string | undefined> = [];
+/** Where the parser got to, for `scanDeclineReason`'s message. */
+let reached = 0;
+
+/** A syntax node with the part of web-tree-sitter's `Node` interface that the Python reader uses. */
+export class ScanNode {
+  readonly id = nextId++;
+  parent: ScanNode | null = null;
+  /** Children in order, with the field each is in; hidden tokens (newline, indent, dedent) only until `finish`. */
+  children: ScanNode[];
+  fields: Array<string | undefined>;
+  private named: ScanNode[] | undefined;
+  /** For a leaf: its own span; for an inner node, recomputed from its children by `finish`. */
+  /** For a token: its kind, its text (names and operators) and, for a string, its parts. */
+  kind: TokKind | undefined;
+  value = '';
+  str: StringTok | undefined;
+  /** For a string token, the first and last nodes made of it (its quotes), for comment placement. */
+  firstNode: ScanNode | undefined;
+  lastNode: ScanNode | undefined;
+
+  constructor(
+    public type: string,
+    public isNamed: boolean,
+    public startIndex: number,
+    public endIndex: number,
+    readonly source: string,
+    children: ScanNode[] = NO_CHILDREN,
+    fields: Array<string | undefined> = NO_FIELDS,
+    /** Hidden tokens take part in comment placement only. */
+    readonly hidden = false,
+    /** A node whose span is its own (a token, a string's content), not its children's. */
+    readonly leaf = children.length === 0,
+  ) {
+    this.children = children;
+    this.fields = fields;
+    for (let i = 0; i < children.length; i++) {
+      children[i].parent = this;
+      children[i].slot = i;
+    }
+  }
+
+  /** This node's index among its parent's children; for a hidden token, how many visible children precede it. */
+  slot = 0;
+
+  get start(): number {
+    return this.startIndex;
+  }
+
+  get end(): number {
+    return this.endIndex;
+  }
+
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+
+  get namedChildren(): ScanNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  get hasError(): boolean {
+    return false;
+  }
+
+  get isMissing(): boolean {
+    return false;
+  }
+
+  get isExtra(): boolean {
+    return this.type === 'comment';
+  }
+
+  child(i: number): ScanNode | null {
+    return this.children[i] ?? null;
+  }
+
+  namedChild(i: number): ScanNode | null {
+    return this.namedChildren[i] ?? null;
+  }
+
+  childForFieldName(field: string): ScanNode | null {
+    const i = this.fields.indexOf(field);
+    return i >= 0 ? this.children[i] : null;
+  }
+
+  childrenForFieldName(field: string): ScanNode[] {
+    return this.children.filter((_, i) => this.fields[i] === field);
+  }
+
+  fieldNameForChild(i: number): string | null {
+    return this.fields[i] ?? null;
+  }
+
+  descendantsOfType(types: string | string[]): ScanNode[] {
+    const want = Array.isArray(types) ? types : [types];
+    const out: ScanNode[] = [];
+    const visit = (n: ScanNode) => {
+      for (const c of n.children) {
+        if (want.includes(c.type)) out.push(c);
+        visit(c);
+      }
+    };
+    visit(this);
+    return out;
+  }
+
+  /** This node as the reader's `Node` type: it has every member the reader calls. */
+  get asNode(): Node {
+    return this as unknown as Node;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tokens
+
+type TokKind = 'name' | 'number' | 'string' | 'op' | 'comment' | 'newline' | 'indent' | 'dedent' | 'eof';
+
+/** A token is the leaf node it becomes (most nodes are tokens: one object for both spares the collector). */
+type Tok = ScanNode;
+
+function mk(text: string, kind: TokKind, start: number, end: number, value: string, str?: StringTok): Tok {
+  const hidden = kind === 'newline' || kind === 'indent' || kind === 'dedent' || kind === 'eof';
+  const comment = kind === 'comment';
+  const type = hidden ? `_${kind}` : comment ? value || 'comment' : kind === 'string' ? 'string' : value;
+  const t = new ScanNode(type, comment, start, end, text, NO_CHILDREN, NO_FIELDS, hidden);
+  t.kind = kind;
+  t.value = value;
+  t.str = str;
+  return t;
+}
+
+interface StringTok {
+  /** End of the prefix and opening quote(s): `string_start`. */
+  openEnd: number;
+  /** Start of the closing quote(s): `string_end`. */
+  closeStart: number;
+  format: boolean;
+  parts: Array<{ content: [number, number] } | Interp>;
+}
+
+interface Interp {
+  start: number;
+  end: number;
+  tokens: Tok[];
+  conversion?: [number, number];
+  spec?: [number, number];
+}
+
+const OPS1 = '+-*/%@&|^~<>()[]{},:;.=';
+
+/** The operator at `i`, the longest that matches (a constant string: nothing is allocated). */
+function opAt(text: string, i: number): string {
+  const c = text.charCodeAt(i);
+  const one = OP_BY_CHAR[c];
+  if (one === undefined) decline(`the character ${JSON.stringify(text[i])}`);
+  const d = text.charCodeAt(i + 1);
+  const e = text.charCodeAt(i + 2);
+  if (d === 61 /* = */) {
+    const two = OPS2_BY_FIRST[c];
+    if (two) return two;
+  }
+  switch (c) {
+    case 42: // *
+      if (d === 42) return e === 61 ? '**=' : '**';
+      return d === 61 ? '*=' : '*';
+    case 47: // /
+      if (d === 47) return e === 61 ? '//=' : '//';
+      return d === 61 ? '/=' : '/';
+    case 62: // >
+      if (d === 62) return e === 61 ? '>>=' : '>>';
+      return d === 61 ? '>=' : '>';
+    case 60: // <
+      if (d === 60) return e === 61 ? '<<=' : '<<';
+      if (d === 62) return '<>';
+      return d === 61 ? '<=' : '<';
+    case 46: // .
+      return d === 46 && e === 46 ? '...' : '.';
+    case 45: // -
+      return d === 62 ? '->' : d === 61 ? '-=' : '-';
+    case 58: // :
+      return d === 61 ? ':=' : ':';
+    case 33: // !
+      return d === 61 ? '!=' : decline('a lone !');
+    default:
+      return one;
+  }
+}
+
+const OP_BY_CHAR: Array<string | undefined> = [];
+for (const ch of OPS1 + '!') OP_BY_CHAR[ch.charCodeAt(0)] = ch;
+/** `X=` operators with one `X` before the `=` (the ones with longer spellings are decided in `opAt`). */
+const OPS2_BY_FIRST: Array<string | undefined> = [];
+for (const op of ['+=', '%=', '&=', '|=', '^=', '@=', '==']) OPS2_BY_FIRST[op.charCodeAt(0)] = op;
+
+const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * The tokens of a Python file, with the newline, indent and dedent tokens tree-sitter's external scanner makes,
+ * placed among comments as it places them (they decide which node a comment belongs to; see `placeComments`).
+ */
+function tokenize(text: string): Tok[] {
+  const out: Tok[] = [];
+  const n = text.length;
+  const indents = [0];
+  let depth = 0;
+  let i = 0;
+  /** Whether a logical line has started (tokens were emitted since the last line break outside brackets). */
+  let inLine = false;
+  /** Comment lines (own lines) seen since the last logical line, with their indentation. */
+  let pending: Array<{ tok: Tok; indent: number }> = [];
+  const closeLine = (nextIndent: number, atEof: boolean) => {
+    // The logical line before this one ended: a header's `:` opens a block, anything else a newline.
+    // A `:` that ends a line outside brackets always ends a compound statement's header.
+    let k = out.length - 1;
+    while (k >= 0 && out[k].kind === 'comment') k--;
+    const last = out[k];
+    if (last && last.kind === 'op' && last.value === ':') {
+      if (atEof || nextIndent <= indents[indents.length - 1]) decline('a block that is not indented');
+      out.push(zero('indent', out[out.length - 1].end));
+      indents.push(nextIndent);
+      for (const p of pending) out.push(p.tok);
+      pending = [];
+      return;
+    }
+    const at = out.length > 0 ? out[out.length - 1].end : 0;
+    if (out.length > 0) out.push(zero('newline', at));
+    for (const p of pending) {
+      while (indents[indents.length - 1] > nextIndent && p.indent < indents[indents.length - 1]) {
+        indents.pop();
+        out.push(zero('dedent', out[out.length - 1].end));
+      }
+      out.push(p.tok);
+    }
+    pending = [];
+    while (indents[indents.length - 1] > nextIndent) {
+      indents.pop();
+      out.push(zero('dedent', out[out.length - 1]?.end ?? 0));
+    }
+    if (indents[indents.length - 1] !== nextIndent) decline('indentation that matches no open block');
+  };
+  const zero = (kind: TokKind, at: number): Tok => mk(text, kind, at, at, '');
+
+  while (i < n) {
+    if (!inLine && depth === 0) {
+      // At the start of a physical line outside brackets: its indentation, as the external scanner counts it.
+      let col = 0;
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === 32) col++;
+        else if (c === 9) col += 8;
+        else if (c === 12) col = 0;
+        else break;
+        i++;
+      }
+      if (i >= n) break;
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        i++;
+        continue;
+      }
+      if (c === 13) {
+        if (text.charCodeAt(i + 1) !== 10) decline('a lone carriage return');
+        i += 2;
+        continue;
+      }
+      if (c === 35) {
+        const end = lineEnd(text, i);
+        pending.push({ tok: mk(text, 'comment', i, end, ''), indent: col });
+        i = end;
+        continue;
+      }
+      if (out.length === 0 && pending.length === 0 && col > 0) decline('an indented first line');
+      if (out.length === 0) {
+        // Comments before the first statement.
+        for (const p of pending) out.push(p.tok);
+        pending = [];
+        if (col !== 0) decline('an indented first line');
+      } else closeLine(col, false);
+      inLine = true;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 12) {
+      i++;
+      continue;
+    }
+    if (c === 10 || c === 13) {
+      if (c === 13 && text.charCodeAt(i + 1) !== 10) decline('a lone carriage return');
+      i += c === 13 ? 2 : 1;
+      if (depth === 0) inLine = false;
+      continue;
+    }
+    if (c === 35) {
+      const end = lineEnd(text, i);
+      out.push(mk(text, 'comment', i, end, ''));
+      i = end;
+      continue;
+    }
+    if (c === 92) {
+      // `\` at the end of a line: a `line_continuation` extra, except before a string, where tree-sitter's
+      // scanner passes over it as whitespace while it looks for the string's start.
+      const nl = text.charCodeAt(i + 1) === 13 ? i + 2 : i + 1;
+      if (text.charCodeAt(nl) !== 10 || !inLine) decline('a backslash that is no line continuation');
+      let j = nl + 1;
+      while (j < n && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+      const next = text.charCodeAt(j);
+      if (j >= n || next === 10 || next === 13 || next === 35 || next === 92 || next === 12) decline('a line continuation before a blank line or a comment');
+      let k = j;
+      while (k < n && /[fFtTrRbBuU]/.test(text[k])) k++;
+      const q = text.charCodeAt(k);
+      if (q !== 34 && q !== 39) out.push(mk(text, 'comment', i, nl + 1, 'line_continuation'));
+      i = nl + 1;
+      continue;
+    }
+    if (c === 34 || c === 39) {
+      const t = lexString(text, i, i);
+      out.push(t);
+      i = t.end;
+      continue;
+    }
+    if (isIdStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdPart(text.charCodeAt(j))) j++;
+      const q = text.charCodeAt(j);
+      if ((q === 34 || q === 39) && /^[fFtTrRbBuU]+$/.test(text.slice(i, j))) {
+        const t = lexString(text, i, j);
+        out.push(t);
+        i = t.end;
+        continue;
+      }
+      if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
+      out.push(mk(text, 'name', i, j, text.slice(i, j)));
+      i = j;
+      continue;
+    }
+    if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text);
+      if (!m) decline('a number');
+      const end = i + m[0].length;
+      if (end < n && (isIdPart(text.charCodeAt(end)) || text.charCodeAt(end) === 46 || text.charCodeAt(end) > 127)) decline('a number followed by a name');
+      out.push(mk(text, 'number', i, end, m[0]));
+      i = end;
+      continue;
+    }
+    if (c > 127) decline('a non-ASCII character outside strings and comments');
+    const op = opAt(text, i);
+    if (op === '(' || op === '[' || op === '{') depth++;
+    else if (op === ')' || op === ']' || op === '}') {
+      if (depth === 0) decline('an unbalanced bracket');
+      depth--;
+    }
+    out.push(mk(text, 'op', i, i + op.length, op));
+    i += op.length;
+  }
+  if (depth !== 0) decline('an unclosed bracket');
+  if (out.length > 0) closeLine(0, true);
+  else for (const p of pending) out.push(p.tok);
+  out.push(mk(text, 'eof', n, n, ''));
+  return out;
+}
+
+const NUMBER =
+  /(?:0[xX](?:_?[0-9a-fA-F]+)+[lL]?|0[oO](?:_?[0-7]+)+[lL]?|0[bB](?:_?[01]+)+[lL]?|(?:(?:[0-9]+_?)+\.(?:[0-9]+_?)*(?:[eE][+-]?(?:[0-9]+_?)+)?|\.(?:[0-9]+_?)+(?:[eE][+-]?(?:[0-9]+_?)+)?|(?:[0-9]+_?)+[eE][+-]?(?:[0-9]+_?)+)[jJ]?|(?:[0-9]+_?)+[lLjJ]?)/y;
+
+function lineEnd(text: string, i: number): number {
+  const j = text.indexOf('\n', i);
+  return j < 0 ? text.length : j;
+}
+
+/** A string literal from its prefix at `start` (the quote at `quote`), with an f-string's interpolations tokenized. */
+function lexString(text: string, start: number, quote: number): Tok {
+  const prefix = text.slice(start, quote);
+  const format = /[fFtT]/.test(prefix);
+  const raw = /[rR]/.test(prefix);
+  const q = text.charCodeAt(quote);
+  const triple = text.charCodeAt(quote + 1) === q && text.charCodeAt(quote + 2) === q;
+  const openEnd = quote + (triple ? 3 : 1);
+  const parts: StringTok['parts'] = [];
+  let i = openEnd;
+  let contentStart = i;
+  const n = text.length;
+  // Whether the current run of content has a character besides a raw string's backslash pairs: tree-sitter's
+  // scanner makes a run of only those part of the string's end (`r'\\'`), which is declined.
+  let runHasContent = false;
+  const flush = (to: number) => {
+    if (to > contentStart) {
+      if (raw && !runHasContent) decline('a raw string run of backslashes only');
+      parts.push({ content: [contentStart, to] });
+    }
+  };
+  for (;;) {
+    if (i >= n) decline('an unterminated string');
+    const c = text.charCodeAt(i);
+    if (c === 92) {
+      // A backslash escapes the next character (in a raw string it still keeps the quote from ending it).
+      const next = text.charCodeAt(i + 1);
+      if (next === 13) decline('a carriage return escaped in a string');
+      if (format && (next === 123 || next === 125)) decline('a backslash before a brace in an f-string');
+      if (raw) {
+        // As the scanner steps: the backslash, then an escaped quote or backslash, then a line break.
+        i++;
+        if (text.charCodeAt(i) === q || text.charCodeAt(i) === 92) i++;
+        if (text.charCodeAt(i) === 10) i++;
+        continue;
+      }
+      runHasContent = true;
+      i += 2;
+      continue;
+    }
+    if (c === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) {
+      flush(i);
+      const end = i + (triple ? 3 : 1);
+      return mk(text, 'string', start, end, '', { openEnd, closeStart: i, format, parts });
+    }
+    if ((c === 10 || c === 13) && !triple) decline('a newline in a one-line string');
+    if (format && (c === 123 || c === 125)) {
+      if (text.charCodeAt(i + 1) === c) {
+        i += 2;
+        continue;
+      }
+      if (c === 125) decline('a lone } in an f-string');
+      flush(i);
+      const interp = lexInterpolation(text, i, triple);
+      parts.push(interp);
+      i = interp.end;
+      contentStart = i;
+      runHasContent = false;
+      continue;
+    }
+    runHasContent = true;
+    i++;
+  }
+}
+
+/** `{expression!r:spec}` inside an f-string, from its `{` at `open`. */
+function lexInterpolation(text: string, open: number, triple: boolean): Interp {
+  const tokens: Tok[] = [];
+  let depth = 0;
+  let i = open + 1;
+  const n = text.length;
+  for (;;) {
+    if (i >= n) decline('an unterminated interpolation');
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    if (c === 10 || c === 13 || c === 35 || c === 92) decline('a newline, comment or backslash in an interpolation');
+    if (depth === 0 && (c === 125 || c === 58 || (c === 33 && text.charCodeAt(i + 1) !== 61) || (c === 61 && text.charCodeAt(i + 1) !== 61))) break;
+    if (c === 34 || c === 39) {
+      const t = lexString(text, i, i);
+      tokens.push(t);
+      i = t.end;
+      continue;
+    }
+    if (isIdStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdPart(text.charCodeAt(j))) j++;
+      const qc = text.charCodeAt(j);
+      if ((qc === 34 || qc === 39) && /^[fFtTrRbBuU]+$/.test(text.slice(i, j))) {
+        const t = lexString(text, i, j);
+        tokens.push(t);
+        i = t.end;
+        continue;
+      }
+      if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
+      tokens.push(mk(text, 'name', i, j, text.slice(i, j)));
+      i = j;
+      continue;
+    }
+    if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text);
+      if (!m) decline('a number');
+      tokens.push(mk(text, 'number', i, i + m[0].length, m[0]));
+      i += m[0].length;
+      continue;
+    }
+    if (c > 127) decline('a non-ASCII character in an interpolation');
+    const op = opAt(text, i);
+    if (op === ':=') decline('a walrus in an interpolation');
+    if (op === '(' || op === '[' || op === '{') depth++;
+    else if (op === ')' || op === ']' || op === '}') depth--;
+    tokens.push(mk(text, 'op', i, i + op.length, op));
+    i += op.length;
+  }
+  if (tokens.length === 0) decline('an empty interpolation');
+  const interp: Interp = { start: open, end: 0, tokens };
+  if (text.charCodeAt(i) === 61) decline('a self-documenting interpolation');
+  if (text.charCodeAt(i) === 33) {
+    if (!/[a-z]/.test(text[i + 1] ?? '')) decline('a conversion');
+    interp.conversion = [i, i + 2];
+    i += 2;
+  }
+  if (text.charCodeAt(i) === 58) {
+    const s = i;
+    while (i < n && text.charCodeAt(i) !== 125) {
+      const c = text.charCodeAt(i);
+      if (c === 123 || c === 10 || c === 13 || c === 34 || c === 39 || c === 92) decline('a format specifier FK Guard does not model');
+      i++;
+    }
+    // An empty specifier (`{x:}`) is lexed differently; it is rare enough to leave to tree-sitter.
+    if (i === s + 1) decline('an empty format specifier');
+    interp.spec = [s, i];
+  }
+  if (text.charCodeAt(i) !== 125) decline('an unclosed interpolation');
+  interp.end = i + 1;
+  void triple;
+  return interp;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Parser
+
+const KEYWORDS = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
+  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
+  'return', 'try', 'while', 'with', 'yield',
+]);
+
+const AUGMENTED = new Set(['+=', '-=', '*=', '/=', '@=', '//=', '%=', '**=', '>>=', '<<=', '&=', '^=', '|=']);
+const COMPARISON = new Set(['<', '<=', '==', '!=', '>=', '>', '<>']);
+
+type Child = ScanNode | [string, ScanNode] | undefined;
+
+class Parser {
+  private p = 0;
+  private readonly toks: Tok[] = [];
+  /** Comments, kept apart from the tokens the grammar reads; `before` is the index of the token after each. */
+  readonly comments: Array<{ tok: Tok; before: number }> = [];
+
+  constructor(
+    private readonly text: string,
+    all: Tok[],
+  ) {
+    for (const t of all) {
+      if (t.kind === 'comment') this.comments.push({ tok: t, before: this.toks.length });
+      else this.toks.push(t);
+    }
+  }
+
+  private mark(): void {
+    reached = this.toks[this.p].startIndex;
+    this.p++;
+  }
+
+  /** The first and last node made of the token at `k` (a string token makes several), for comment placement. */
+  firstOf(k: number): ScanNode | undefined {
+    const t = this.toks[k];
+    return t?.kind === 'eof' ? undefined : (t?.firstNode ?? t);
+  }
+
+  lastOf(k: number): ScanNode | undefined {
+    const t = this.toks[k];
+    return t?.lastNode ?? t;
+  }
+
+  // --- token helpers
+
+  private get tok(): Tok {
+    return this.toks[this.p];
+  }
+
+  private peek(k = 1): Tok {
+    return this.toks[Math.min(this.p + k, this.toks.length - 1)];
+  }
+
+  private isOp(v: string, t: Tok = this.tok): boolean {
+    return t.kind === 'op' && t.value === v;
+  }
+
+  private isKw(v: string, t: Tok = this.tok): boolean {
+    return t.kind === 'name' && t.value === v;
+  }
+
+  /** The current token as an anonymous leaf node, consumed. */
+  private take(): ScanNode {
+    const t = this.tok;
+    if (t.kind === 'eof') decline('unexpected end of file');
+    this.mark();
+    return t;
+  }
+
+  private expectOp(v: string): ScanNode {
+    if (!this.isOp(v)) decline(`expected ${v}`);
+    return this.take();
+  }
+
+  private expectKw(v: string): ScanNode {
+    if (!this.isKw(v)) decline(`expected ${v}`);
+    return this.take();
+  }
+
+  private node(type: string, parts: Child[]): ScanNode {
+    const children: ScanNode[] = [];
+    const fields: Array<string | undefined> = [];
+    let hidden: ScanNode[] | undefined;
+    for (const c of parts) {
+      if (!c) continue;
+      if (Array.isArray(c)) {
+        children.push(c[1]);
+        fields.push(c[0]);
+      } else if (c.hidden) {
+        // A hidden token is no child, but it has its place among them, where comments may attach.
+        c.slot = children.length;
+        (hidden ??= []).push(c);
+      } else {
+        children.push(c);
+        fields.push(undefined);
+      }
+    }
+    const start = children.length > 0 ? children[0].startIndex : 0;
+    const end = children.length > 0 ? children[children.length - 1].endIndex : 0;
+    const node = new ScanNode(type, true, start, end, this.text, children, fields, false, false);
+    if (hidden) for (const h of hidden) h.parent = node;
+    return node;
+  }
+
+  private identifier(): ScanNode {
+    const t = this.tok;
+    if (t.kind !== 'name' || KEYWORDS.has(t.value)) decline('expected a name');
+    t.type = 'identifier';
+    t.isNamed = true;
+    this.mark();
+    return t;
+  }
+
+  private leaf(type: string): ScanNode {
+    const t = this.tok;
+    t.type = type;
+    t.isNamed = true;
+    this.mark();
+    return t;
+  }
+
+
+  // --- module and statements
+
+  module(): ScanNode {
+    const children: Child[] = [];
+    while (this.tok.kind !== 'eof') {
+      this.statement(children);
+    }
+    const root = this.node('module', children);
+    // The root starts at the first token or comment: leading whitespace is no part of it.
+    const first = /[^ \t\n\r\f]/.exec(this.text);
+    if (!first && this.text.length > 0) decline('a file of whitespace');
+    root.startIndex = first ? first.index : 0;
+    root.endIndex = this.text.length;
+    return root;
+  }
+
+  /** One statement, its nodes appended to `into` (simple statements bring their `;` and newline tokens). */
+  private statement(into: Child[]): void {
+    const t = this.tok;
+    if (t.kind === 'name') {
+      switch (t.value) {
+        case 'if':
+          into.push(this.ifStatement());
+          return;
+        case 'for':
+          into.push(this.forStatement(undefined));
+          return;
+        case 'while':
+          into.push(this.whileStatement());
+          return;
+        case 'try':
+          into.push(this.tryStatement());
+          return;
+        case 'with':
+          into.push(this.withStatement(undefined));
+          return;
+        case 'def':
+          into.push(this.functionDefinition(undefined));
+          return;
+        case 'class':
+          into.push(this.classDefinition());
+          return;
+        case 'async': {
+          const next = this.peek();
+          if (this.isKw('def', next)) into.push(this.functionDefinition(this.take()));
+          else if (this.isKw('for', next)) into.push(this.forStatement(this.take()));
+          else if (this.isKw('with', next)) into.push(this.withStatement(this.take()));
+          else decline('async');
+          return;
+        }
+        case 'match':
+        case 'type':
+        case 'print':
+        case 'exec':
+          this.softKeywordStatement();
+          break;
+        default:
+          break;
+      }
+    }
+    if (this.isOp('@')) {
+      into.push(this.decoratedDefinition());
+      return;
+    }
+    this.simpleStatements(into);
+  }
+
+  /** `match`, `type`, `print` and `exec` start statements of their own in this grammar: only plain uses are read. */
+  private softKeywordStatement(): void {
+    const next = this.peek();
+    const word = this.tok.value;
+    if (word === 'print' || word === 'exec') {
+      // Only `print(...)` as a whole statement: the grammar's Python 2 print statement competes with anything else.
+      if (!this.isOp('(', next)) decline(`${word} statement`);
+      let depth = 0;
+      let k = this.p + 1;
+      for (; k < this.toks.length; k++) {
+        const x = this.toks[k];
+        if (x.kind === 'op' && (x.value === '(' || x.value === '[' || x.value === '{')) depth++;
+        else if (x.kind === 'op' && (x.value === ')' || x.value === ']' || x.value === '}')) {
+          depth--;
+          if (depth === 0) break;
+        }
+      }
+      let after = k + 1;
+        const a = this.toks[after];
+      if (!a || !(a.kind === 'newline' || a.kind === 'eof' || a.kind === 'dedent')) decline(`${word} statement`);
+      return;
+    }
+    // `type X = ...` is a type alias; `match x:` a match statement (a header: its line opens a block).
+    if (word === 'type' && next.kind === 'name') decline('a type alias');
+    if (word === 'match') {
+      for (let k = this.p; k < this.toks.length; k++) {
+        const x = this.toks[k];
+        if (x.kind === 'indent') decline('a match statement');
+        if (x.kind === 'newline' || x.kind === 'eof') break;
+      }
+    }
+  }
+
+  private simpleStatements(into: Child[]): void {
+    for (;;) {
+      into.push(this.simpleStatement());
+      if (this.isOp(';')) {
+        into.push(this.take());
+        if (this.tok.kind === 'newline') break;
+        continue;
+      }
+      break;
+    }
+    if (this.tok.kind !== 'newline') decline('expected the end of a statement');
+    into.push(this.take());
+  }
+
+  private simpleStatement(): ScanNode {
+    const t = this.tok;
+    if (t.kind === 'name') {
+      switch (t.value) {
+        case 'import':
+          return this.importStatement();
+        case 'from':
+          return this.importFrom();
+        case 'return': {
+          const kw = this.take();
+          return this.node('return_statement', [kw, this.endsStatement() ? undefined : this.expressions()]);
+        }
+        case 'pass':
+        case 'break':
+        case 'continue':
+          return this.node(`${t.value}_statement`, [this.take()]);
+        case 'raise': {
+          const kw = this.take();
+          const value = this.endsStatement() ? undefined : this.expressions();
+          if (this.isKw('from')) {
+            const from = this.take();
+            return this.node('raise_statement', [kw, value, from, ['cause', this.expression()]]);
+          }
+          return this.node('raise_statement', [kw, value]);
+        }
+        case 'del': {
+          const kw = this.take();
+          return this.node('delete_statement', [kw, this.expressions()]);
+        }
+        case 'global':
+        case 'nonlocal': {
+          const parts: Child[] = [this.take(), this.identifier()];
+          while (this.isOp(',')) parts.push(this.take(), this.identifier());
+          return this.node(`${t.value}_statement`, parts);
+        }
+        case 'assert': {
+          const parts: Child[] = [this.take(), this.expression()];
+          while (this.isOp(',')) parts.push(this.take(), this.expression());
+          return this.node('assert_statement', parts);
+        }
+        default:
+          break;
+      }
+    }
+    return this.expressionStatement();
+  }
+
+  private endsStatement(): boolean {
+    const t = this.tok;
+    return t.kind === 'newline' || this.isOp(';');
+  }
+
+  private expressionStatement(): ScanNode {
+    if (this.isKw('yield')) return this.node('expression_statement', [this.yieldExpression()]);
+    const first = this.expression(true);
+    if (this.isOp(',')) {
+      const parts: Child[] = [first];
+      while (this.isOp(',')) {
+        parts.push(this.take());
+        if (this.endsStatement() || this.isOp('=')) break;
+        parts.push(this.expression(true));
+      }
+      if (this.isOp('=')) {
+        const left = this.node('pattern_list', parts.map((c) => (c && !Array.isArray(c) && c.isNamed ? toPattern(c) : c)));
+        return this.node('expression_statement', [this.assignmentAfter(left)]);
+      }
+      if (this.isOp(':') || AUGMENTED.has(this.tok.value)) decline('an annotated or augmented tuple');
+      return this.node('expression_statement', parts);
+    }
+    if (this.isOp('=')) return this.node('expression_statement', [this.assignmentAfter(toPattern(first))]);
+    if (this.isOp(':')) {
+      const left = toPattern(first);
+      const colon = this.take();
+      const type = this.type();
+      if (this.isOp('=')) {
+        const eq = this.take();
+        return this.node('expression_statement', [this.node('assignment', [['left', left], colon, ['type', type], eq, ['right', this.rightHandSide()]])]);
+      }
+      return this.node('expression_statement', [this.node('assignment', [['left', left], colon, ['type', type]])]);
+    }
+    if (this.tok.kind === 'op' && AUGMENTED.has(this.tok.value)) {
+      const left = toPattern(first);
+      const op = this.take();
+      return this.node('expression_statement', [this.node('augmented_assignment', [['left', left], ['operator', op], ['right', this.rightHandSide()]])]);
+    }
+    return this.node('expression_statement', [first]);
+  }
+
+  /** `left = ...`, from the `=`. */
+  private assignmentAfter(left: ScanNode): ScanNode {
+    const eq = this.expectOp('=');
+    return this.node('assignment', [['left', left], eq, ['right', this.rightHandSide()]]);
+  }
+
+  /** What stands right of `=`: an expression, a list of them, a yield, or another assignment (`a = b = c`). */
+  private rightHandSide(): ScanNode {
+    if (this.isKw('yield')) return this.yieldExpression();
+    const first = this.expression(true);
+    if (this.isOp(',')) {
+      const parts: Child[] = [first];
+      while (this.isOp(',')) {
+        parts.push(this.take());
+        if (this.endsStatement() || this.isOp('=')) break;
+        parts.push(this.expression(true));
+      }
+      if (this.isOp('=') || this.isOp(':') || AUGMENTED.has(this.tok.value)) decline('a chained tuple assignment');
+      return this.node('expression_list', parts);
+    }
+    if (this.isOp('=')) return this.assignmentAfter(toPattern(first));
+    if (this.isOp(':') || (this.tok.kind === 'op' && AUGMENTED.has(this.tok.value))) decline('a chained annotated or augmented assignment');
+    return first;
+  }
+
+  private yieldExpression(): ScanNode {
+    const kw = this.take();
+    if (this.isKw('from')) {
+      const from = this.take();
+      return this.node('yield', [kw, from, this.expression()]);
+    }
+    if (this.endsStatement() || this.isOp(')')) return this.node('yield', [kw]);
+    return this.node('yield', [kw, this.expressions()]);
+  }
+
+  /** `_expressions`: one expression, or an `expression_list` of several. */
+  private expressions(): ScanNode {
+    const first = this.expression();
+    if (!this.isOp(',')) return first;
+    const parts: Child[] = [first];
+    while (this.isOp(',')) {
+      parts.push(this.take());
+      if (this.endsStatement() || this.isOp(':') || this.isOp('=') || this.isOp(')')) break;
+      parts.push(this.expression());
+    }
+    return this.node('expression_list', parts);
+  }
+
+  private dottedName(): ScanNode {
+    const parts: Child[] = [this.identifier()];
+    while (this.isOp('.')) parts.push(this.take(), this.identifier());
+    return this.node('dotted_name', parts);
+  }
+
+  private importItem(): ScanNode {
+    const name = this.dottedName();
+    if (this.isKw('as')) {
+      const as = this.take();
+      return this.node('aliased_import', [['name', name], as, ['alias', this.identifier()]]);
+    }
+    return name;
+  }
+
+  private importList(parts: Child[], closing: boolean): void {
+    parts.push(['name', this.importItem()]);
+    while (this.isOp(',')) {
+      parts.push(this.take());
+      if (closing && this.isOp(')')) break;
+      if (!closing && this.endsStatement()) decline('a trailing comma in an import');
+      parts.push(['name', this.importItem()]);
+    }
+  }
+
+  private importStatement(): ScanNode {
+    const parts: Child[] = [this.take()];
+    this.importList(parts, false);
+    return this.node('import_statement', parts);
+  }
+
+  private importFrom(): ScanNode {
+    const from = this.take();
+    if (this.isKw('__future__')) {
+      const future = this.take();
+      const parts: Child[] = [from, future, this.expectKw('import')];
+      if (this.isOp('(')) decline('a parenthesized future import');
+      this.importList(parts, false);
+      return this.node('future_import_statement', parts);
+    }
+    let module: ScanNode;
+    if (this.isOp('.')) {
+      const dots: Child[] = [];
+      while (this.isOp('.')) dots.push(this.take());
+      if (this.isOp('...')) decline('an ellipsis in a relative import');
+      const prefix = this.node('import_prefix', dots);
+      module = this.node('relative_import', [prefix, this.isKw('import') ? undefined : this.dottedName()]);
+    } else {
+      if (this.isOp('...')) decline('an ellipsis in a relative import');
+      module = this.dottedName();
+    }
+    const parts: Child[] = [from, ['module_name', module], this.expectKw('import')];
+    if (this.isOp('*')) {
+      const star = this.take();
+      parts.push(new ScanNode('wildcard_import', true, star.startIndex, star.endIndex, this.text, [star], [undefined]));
+      return this.node('import_from_statement', parts);
+    }
+    if (this.isOp('(')) {
+      parts.push(this.take());
+      this.importList(parts, true);
+      parts.push(this.expectOp(')'));
+    } else this.importList(parts, false);
+    return this.node('import_from_statement', parts);
+  }
+
+  // --- compound statements
+
+  /** The `:` and the suite of a compound statement, as parts of it: `[':', (indent,) body]`. */
+  private suite(parts: Child[], field: string | undefined): void {
+    parts.push(this.expectOp(':'));
+    if (this.tok.kind === 'indent') {
+      parts.push(this.take());
+      const body: Child[] = [];
+      for (let kind: TokKind = this.tok.kind as TokKind; kind !== 'dedent'; kind = this.tok.kind as TokKind) {
+        if (kind === 'eof') decline('an unclosed block');
+        this.statement(body);
+      }
+      body.push(this.take());
+      const block = this.node('block', body);
+      parts.push(field ? [field, block] : block);
+      return;
+    }
+    // `if x: pass` — simple statements on the header's line make the block.
+    const body: Child[] = [];
+    if (this.tok.kind === 'newline') decline('an empty block');
+    const t = this.tok;
+    if (t.kind === 'name' && ['if', 'for', 'while', 'try', 'with', 'def', 'class', 'async'].includes(t.value)) decline('a compound statement after a colon');
+    this.simpleStatements(body);
+    const block = this.node('block', body);
+    parts.push(field ? [field, block] : block);
+  }
+
+  private ifStatement(): ScanNode {
+    const parts: Child[] = [this.take(), ['condition', this.expression()]];
+    this.suite(parts, 'consequence');
+    while (this.isKw('elif')) {
+      const p: Child[] = [this.take(), ['condition', this.expression()]];
+      this.suite(p, 'consequence');
+      parts.push(['alternative', this.node('elif_clause', p)]);
+    }
+    if (this.isKw('else')) parts.push(['alternative', this.elseClause()]);
+    return this.node('if_statement', parts);
+  }
+
+  private elseClause(): ScanNode {
+    const p: Child[] = [this.take()];
+    this.suite(p, 'body');
+    return this.node('else_clause', p);
+  }
+
+  private forStatement(asyncKw: ScanNode | undefined): ScanNode {
+    const parts: Child[] = [asyncKw, this.take(), ['left', this.targets()], this.expectKw('in'), ['right', this.expressions()]];
+    this.suite(parts, 'body');
+    if (this.isKw('else')) parts.push(['alternative', this.elseClause()]);
+    return this.node('for_statement', parts);
+  }
+
+  /** A `for` target: a pattern or a `pattern_list`. */
+  private targets(): ScanNode {
+    const first = toPattern(this.bitOr());
+    if (!this.isOp(',')) return first;
+    const parts: Child[] = [first];
+    while (this.isOp(',')) {
+      parts.push(this.take());
+      if (this.isKw('in')) break;
+      parts.push(toPattern(this.bitOr()));
+    }
+    return this.node('pattern_list', parts);
+  }
+
+  private whileStatement(): ScanNode {
+    const parts: Child[] = [this.take(), ['condition', this.expression()]];
+    this.suite(parts, 'body');
+    if (this.isKw('else')) parts.push(['alternative', this.elseClause()]);
+    return this.node('while_statement', parts);
+  }
+
+  private tryStatement(): ScanNode {
+    const parts: Child[] = [this.take()];
+    this.suite(parts, 'body');
+    let clauses = 0;
+    while (this.isKw('except')) {
+      const p: Child[] = [this.take()];
+      if (this.isOp('*')) decline('except*');
+      if (!this.isOp(':')) {
+        const value = this.expression();
+        if (this.isOp(',')) {
+          // `except A, B:` (Python 3.14): each type is a value of the clause.
+          p.push(['value', value]);
+          while (this.isOp(',')) p.push(this.take(), ['value', this.expression()]);
+        } else p.push(['value', this.isKw('as') ? this.asPattern(value, this.take()) : value]);
+      }
+      this.suite(p, undefined);
+      parts.push(this.node('except_clause', p));
+      clauses++;
+    }
+    if (this.isKw('else')) {
+      parts.push(this.elseClause());
+    }
+    if (this.isKw('finally')) {
+      const p: Child[] = [this.take()];
+      this.suite(p, undefined);
+      parts.push(this.node('finally_clause', p));
+      clauses++;
+    }
+    if (clauses === 0) decline('a try without handlers');
+    return this.node('try_statement', parts);
+  }
+
+  private withStatement(asyncKw: ScanNode | undefined): ScanNode {
+    const kw = this.take();
+    if (this.isOp('(')) decline('a parenthesized with');
+    const items: Child[] = [this.withItem()];
+    while (this.isOp(',')) items.push(this.take(), this.withItem());
+    const parts: Child[] = [asyncKw, kw, this.node('with_clause', items)];
+    this.suite(parts, 'body');
+    return this.node('with_statement', parts);
+  }
+
+  private withItem(): ScanNode {
+    const value = this.expression();
+    if (this.isKw('as')) {
+      const as = this.take();
+      return this.node('with_item', [['value', this.asPattern(value, as)]]);
+    }
+    return this.node('with_item', [['value', value]]);
+  }
+
+  /** `value as target` in a `with` item or an `except` clause. */
+  private asPattern(value: ScanNode, as: ScanNode): ScanNode {
+    const target = this.expression();
+    if (target.type !== 'identifier' && target.type !== 'attribute' && target.type !== 'subscript') decline('an as target');
+    const aliased = this.node('as_pattern_target', [target]);
+    return this.node('as_pattern', [value, as, ['alias', aliased]]);
+  }
+
+  private decoratedDefinition(): ScanNode {
+    const parts: Child[] = [];
+    while (this.isOp('@')) {
+      const at = this.take();
+      const e = this.expression();
+      if (this.tok.kind !== 'newline') decline('expected the end of a decorator');
+      parts.push(this.node('decorator', [at, e, this.take()]));
+    }
+    if (this.isKw('class')) parts.push(['definition', this.classDefinition()]);
+    else if (this.isKw('def')) parts.push(['definition', this.functionDefinition(undefined)]);
+    else if (this.isKw('async') && this.isKw('def', this.peek())) parts.push(['definition', this.functionDefinition(this.take())]);
+    else decline('a decorator on something else');
+    return this.node('decorated_definition', parts);
+  }
+
+  private classDefinition(): ScanNode {
+    const parts: Child[] = [this.take(), ['name', this.identifier()]];
+    if (this.isOp('[')) decline('type parameters');
+    if (this.isOp('(')) parts.push(['superclasses', this.argumentList()]);
+    this.suite(parts, 'body');
+    return this.node('class_definition', parts);
+  }
+
+  private functionDefinition(asyncKw: ScanNode | undefined): ScanNode {
+    const parts: Child[] = [asyncKw, this.take(), ['name', this.identifier()]];
+    if (this.isOp('[')) decline('type parameters');
+    parts.push(['parameters', this.parameters()]);
+    if (this.isOp('->')) parts.push(this.take(), ['return_type', this.type()]);
+    this.suite(parts, 'body');
+    return this.node('function_definition', parts);
+  }
+
+  private parameters(): ScanNode {
+    const parts: Child[] = [this.expectOp('(')];
+    this.parameterList(parts, ')', true);
+    parts.push(this.expectOp(')'));
+    return this.node('parameters', parts);
+  }
+
+  /** `_parameters` up to `close` (`)` for a def, `:` for a lambda), appended to `parts`. */
+  private parameterList(parts: Child[], close: string, typed: boolean): void {
+    while (!this.isOp(close)) {
+      parts.push(this.parameter(typed));
+      if (!this.isOp(',')) break;
+      parts.push(this.take());
+    }
+  }
+
+  private parameter(typed: boolean): ScanNode {
+    if (this.isOp('*') || this.isOp('**')) {
+      const star = this.take();
+      if (star.type === '*' && (this.isOp(',') || this.isOp(')') || this.isOp(':'))) {
+        if (this.isOp(':') && typed) decline('a typed keyword separator');
+        return new ScanNode('keyword_separator', true, star.startIndex, star.endIndex, this.text, [star], [undefined]);
+      }
+      const name = this.identifier();
+      const pattern = this.node(star.type === '*' ? 'list_splat_pattern' : 'dictionary_splat_pattern', [star, name]);
+      if (this.isOp(':') && typed) {
+        const colon = this.take();
+        return this.node('typed_parameter', [pattern, colon, ['type', this.type()]]);
+      }
+      return pattern;
+    }
+    if (this.isOp('/')) {
+      const slash = this.take();
+      return new ScanNode('positional_separator', true, slash.startIndex, slash.endIndex, this.text, [slash], [undefined]);
+    }
+    const name = this.identifier();
+    if (this.isOp(':') && typed) {
+      const colon = this.take();
+      const type = this.type();
+      if (this.isOp('=')) {
+        const eq = this.take();
+        return this.node('typed_default_parameter', [['name', name], colon, ['type', type], eq, ['value', this.expression()]]);
+      }
+      return this.node('typed_parameter', [name, colon, ['type', type]]);
+    }
+    if (this.isOp('=')) {
+      const eq = this.take();
+      return this.node('default_parameter', [['name', name], eq, ['value', this.expression()]]);
+    }
+    return name;
+  }
+
+  /**
+   * A `type` (an annotation): `Name[...]` is a `generic_type` whose arguments are types again; anything else is
+   * the expression itself. Shapes where the grammar's type rules compete with its expression rules in ways not
+   * checked against tree-sitter are declined.
+   */
+  private type(): ScanNode {
+    return this.asType(this.expression());
+  }
+
+  private asType(e: ScanNode): ScanNode {
+    const wrap = (inner: ScanNode) => this.node('type', [inner]);
+    if (e.type === 'subscript' && e.childForFieldName('value')!.type === 'identifier') {
+      const value = e.children[0];
+      const items: Child[] = [];
+      for (const [i, c] of e.children.entries()) {
+        if (i === 0) continue;
+        if (e.fields[i] === 'subscript') {
+          if (c.type === 'slice') decline('a slice in a type');
+          items.push(this.asType(c));
+        } else items.push(c);
+      }
+      const param = this.node('type_parameter', items);
+      return wrap(this.node('generic_type', [value, param]));
+    }
+    // A `|` chain whose first operand is `Name[...]` is a `union_type`: that generic type, then the rest read as
+    // one expression (`B[int] | A | None` is `B[int]` and `A | None`).
+    const operands: ScanNode[] = [];
+    const ops: ScanNode[] = [];
+    for (let x = e; ; x = x.children[0]) {
+      if (x.type === 'binary_operator' && x.children[1].type === '|') {
+        operands.unshift(x.children[2]);
+        ops.unshift(x.children[1]);
+        continue;
+      }
+      operands.unshift(x);
+      break;
+    }
+    if (operands.length > 1 && isGeneric(operands[0])) {
+      for (const o of operands.slice(1)) if (!['identifier', 'attribute', 'string', 'none'].includes(o.type)) decline('a union FK Guard does not model');
+      let rest = operands[1];
+      for (let k = 2; k < operands.length; k++) rest = this.node('binary_operator', [['left', rest], ['operator', ops[k - 1]], ['right', operands[k]]]);
+      return wrap(this.node('union_type', [this.asType(operands[0]), ops[0], wrap(rest)]));
+    }
+    // Anything else is the expression itself, unless it starts with `Name[...]` (`Mapped[int].x`), which the
+    // grammar may read as a type.
+    for (let x = e; ; ) {
+      if (isGeneric(x)) decline(`an annotation FK Guard does not model: ${shape(e)}`);
+      if (x.type === 'attribute' || x.type === 'call' || x.type === 'subscript' || x.type === 'binary_operator') x = x.children[0];
+      else break;
+    }
+    if (e.type === 'list_splat' || e.type === 'dictionary_splat') decline('a splat type');
+    return wrap(e);
+  }
+
+  // --- expressions
+
+  /** `expression`: a lambda, a conditional expression or anything below. */
+  expression(allowStarred = false): ScanNode {
+    if (this.isKw('lambda')) return this.lambda();
+    if (allowStarred && this.isOp('*')) decline('a starred expression');
+    const e = this.disjunction();
+    if (this.isOp(':=')) {
+      if (e.type !== 'identifier') decline('a walrus after something else than a name');
+      const op = this.take();
+      return this.node('named_expression', [['name', e], op, ['value', this.expression()]]);
+    }
+    if (this.isKw('if')) {
+      const ifKw = this.take();
+      const condition = this.disjunction();
+      const elseKw = this.expectKw('else');
+      return this.node('conditional_expression', [e, ifKw, condition, elseKw, this.expression()]);
+    }
+    return e;
+  }
+
+  private lambda(): ScanNode {
+    const kw = this.take();
+    const parts: Child[] = [kw];
+    if (!this.isOp(':')) {
+      const params: Child[] = [];
+      this.parameterList(params, ':', false);
+      parts.push(['parameters', this.node('lambda_parameters', params)]);
+    }
+    parts.push(this.expectOp(':'), ['body', this.expression()]);
+    return this.node('lambda', parts);
+  }
+
+  private disjunction(): ScanNode {
+    let left = this.conjunction();
+    while (this.isKw('or')) {
+      const op = this.take();
+      left = this.node('boolean_operator', [['left', left], ['operator', op], ['right', this.conjunction()]]);
+    }
+    return left;
+  }
+
+  private conjunction(): ScanNode {
+    let left = this.inversion();
+    while (this.isKw('and')) {
+      const op = this.take();
+      left = this.node('boolean_operator', [['left', left], ['operator', op], ['right', this.inversion()]]);
+    }
+    return left;
+  }
+
+  private inversion(): ScanNode {
+    if (this.isKw('not')) {
+      const kw = this.take();
+      return this.node('not_operator', [kw, ['argument', this.inversion()]]);
+    }
+    return this.comparison();
+  }
+
+  private comparison(): ScanNode {
+    const first = this.bitOr();
+    const parts: Child[] = [first];
+    for (;;) {
+      const t = this.tok;
+      let op: ScanNode | undefined;
+      if (t.kind === 'op' && COMPARISON.has(t.value)) op = this.take();
+      else if (this.isKw('in')) op = this.take();
+      else if (this.isKw('not') && this.isKw('in', this.peek())) op = this.pair('not in');
+      else if (this.isKw('is')) op = this.isKw('not', this.peek()) ? this.pair('is not') : this.take();
+      if (!op) break;
+      parts.push(['operators', op], this.bitOr());
+    }
+    return parts.length === 1 ? first : this.node('comparison_operator', parts);
+  }
+
+  /** `not in` and `is not`: one anonymous node over both words. */
+  private pair(type: string): ScanNode {
+    const a = this.take();
+    const b = this.take();
+    const node = new ScanNode(type, false, a.startIndex, b.endIndex, this.text, [a, b], [undefined, undefined], false, true);
+    return node;
+  }
+
+  private binary(next: () => ScanNode, ops: readonly string[]): ScanNode {
+    let left = next();
+    while (this.tok.kind === 'op' && ops.includes(this.tok.value)) {
+      const op = this.take();
+      left = this.node('binary_operator', [['left', left], ['operator', op], ['right', next()]]);
+    }
+    return left;
+  }
+
+  // The grammar's precedences, which put `^` above `&` (Python has them the other way round).
+  private bitOr = (): ScanNode => this.binary(this.bitAnd, ['|']);
+  private bitAnd = (): ScanNode => this.binary(this.bitXor, ['&']);
+  private bitXor = (): ScanNode => this.binary(this.shift, ['^']);
+  private shift = (): ScanNode => this.binary(this.arith, ['<<', '>>']);
+  private arith = (): ScanNode => this.binary(this.term, ['+', '-']);
+  private term = (): ScanNode => this.binary(this.factor, ['*', '@', '/', '%', '//']);
+
+  private factor = (): ScanNode => {
+    if (this.isOp('+') || this.isOp('-') || this.isOp('~')) {
+      const op = this.take();
+      return this.node('unary_operator', [['operator', op], ['argument', this.factor()]]);
+    }
+    return this.power();
+  };
+
+  private power(): ScanNode {
+    let base: ScanNode;
+    if (this.isKw('await')) {
+      const kw = this.take();
+      base = this.node('await', [kw, this.primary()]);
+      if (this.isOp('**')) decline('await with a power');
+    } else base = this.primary();
+    if (this.isOp('**')) {
+      const op = this.take();
+      return this.node('binary_operator', [['left', base], ['operator', op], ['right', this.factor()]]);
+    }
+    return base;
+  }
+
+  private primary(): ScanNode {
+    let e = this.atom();
+    for (;;) {
+      if (this.isOp('.')) {
+        const dot = this.take();
+        e = this.node('attribute', [['object', e], dot, ['attribute', this.identifier()]]);
+      } else if (this.isOp('(')) {
+        e = this.node('call', [['function', e], ['arguments', this.callArguments()]]);
+      } else if (this.isOp('[')) {
+        e = this.subscript(e);
+      } else return e;
+    }
+  }
+
+  private subscript(value: ScanNode): ScanNode {
+    const parts: Child[] = [['value', value], this.take()];
+    for (;;) {
+      if (this.isOp(']')) break;
+      parts.push(['subscript', this.sliceOrExpression()]);
+      if (!this.isOp(',')) break;
+      parts.push(this.take());
+    }
+    if (parts.length === 2) decline('an empty subscript');
+    parts.push(this.expectOp(']'));
+    return this.node('subscript', parts);
+  }
+
+  private sliceOrExpression(): ScanNode {
+    const parts: Child[] = [];
+    if (!this.isOp(':')) {
+      const e = this.expression();
+      if (!this.isOp(':')) return e;
+      parts.push(e);
+    }
+    parts.push(this.take());
+    if (!this.isOp(':') && !this.isOp(']') && !this.isOp(',')) parts.push(this.expression());
+    if (this.isOp(':')) {
+      parts.push(this.take());
+      if (!this.isOp(']') && !this.isOp(',')) parts.push(this.expression());
+    }
+    const node = this.node('slice', parts);
+    return node;
+  }
+
+  private callArguments(): ScanNode {
+    const open = this.take();
+    // `f(x for x in y)`: the generator is the call's arguments.
+    if (!this.isOp(')') && !this.isOp('*') && !this.isOp('**') && !(this.tok.kind === 'name' && this.isOp('=', this.peek()))) {
+      const first = this.expression();
+      if (this.isKw('for') || this.isKw('async')) {
+        const parts: Child[] = [open, ['body', first]];
+        this.comprehensionClauses(parts);
+        parts.push(this.expectOp(')'));
+        return this.node('generator_expression', parts);
+      }
+      return this.argumentListFrom(open, first);
+    }
+    return this.argumentListFrom(open, undefined);
+  }
+
+  private argumentList(): ScanNode {
+    return this.argumentListFrom(this.expectOp('('), undefined);
+  }
+
+  private argumentListFrom(open: ScanNode, first: ScanNode | undefined): ScanNode {
+    const parts: Child[] = [open];
+    if (first) {
+      parts.push(first);
+      if (this.isOp(',')) parts.push(this.take());
+      else {
+        parts.push(this.expectOp(')'));
+        return this.node('argument_list', parts);
+      }
+    }
+    for (;;) {
+      if (this.isOp(')')) break;
+      parts.push(this.argument());
+      if (!this.isOp(',')) break;
+      parts.push(this.take());
+    }
+    parts.push(this.expectOp(')'));
+    return this.node('argument_list', parts);
+  }
+
+  private argument(): ScanNode {
+    if (this.isOp('*')) {
+      const star = this.take();
+      if (this.isOp('(')) decline('a parenthesized splat');
+      return this.node('list_splat', [star, this.expression()]);
+    }
+    if (this.isOp('**')) {
+      const star = this.take();
+      return this.node('dictionary_splat', [star, this.expression()]);
+    }
+    if (this.tok.kind === 'name' && this.isOp('=', this.peek())) {
+      const t = this.tok;
+      if (KEYWORDS.has(t.value)) decline('a keyword as an argument name');
+      const name = this.identifier();
+      const eq = this.take();
+      return this.node('keyword_argument', [['name', name], eq, ['value', this.expression()]]);
+    }
+    const e = this.expression();
+    if (this.isKw('for') || this.isKw('async')) decline('a generator among other arguments');
+    return e;
+  }
+
+  private comprehensionClauses(parts: Child[]): void {
+    for (;;) {
+      if (this.isKw('async')) decline('an async comprehension');
+      if (this.isKw('for')) {
+        const p: Child[] = [this.take(), ['left', this.targets()], this.expectKw('in')];
+        p.push(['right', this.disjunctionOrLambda()]);
+        if (this.isOp(',')) decline('a comma in a comprehension');
+        parts.push(this.node('for_in_clause', p));
+      } else if (this.isKw('if')) {
+        const kw = this.take();
+        parts.push(this.node('if_clause', [kw, this.disjunctionOrLambda()]));
+      } else return;
+    }
+  }
+
+  private disjunctionOrLambda(): ScanNode {
+    if (this.isKw('lambda')) decline('a lambda in a comprehension');
+    const e = this.disjunction();
+    return e;
+  }
+
+  private atom(): ScanNode {
+    const t = this.tok;
+    switch (t.kind) {
+      case 'name':
+        switch (t.value) {
+          case 'True':
+            return this.leaf('true');
+          case 'False':
+            return this.leaf('false');
+          case 'None':
+            return this.leaf('none');
+          case 'async':
+          case 'await':
+            decline('async or await as a name');
+            break;
+          default:
+            return this.identifier();
+        }
+        break;
+      case 'number':
+        return this.leaf(/^0[xXoObB]|^[0-9_]+[lLjJ]?$/.test(t.value) ? 'integer' : 'float');
+      case 'string':
+        return this.strings();
+      case 'op':
+        switch (t.value) {
+          case '(':
+            return this.parenthesized();
+          case '[':
+            return this.listLike();
+          case '{':
+            return this.braces();
+          case '...':
+            return this.leaf('ellipsis');
+          default:
+            break;
+        }
+        break;
+      default:
+        break;
+    }
+    return decline(`unexpected ${t.kind} ${t.value}`);
+  }
+
+  private strings(): ScanNode {
+    const first = this.string();
+    if (this.tok.kind !== 'string') return first;
+    const parts: Child[] = [first];
+    while (this.tok.kind === 'string') {
+      parts.push(this.string());
+    }
+    return this.node('concatenated_string', parts);
+  }
+
+  private string(): ScanNode {
+    const t = this.tok;
+    const s = t.str!;
+    const parts: ScanNode[] = [];
+    const start = new ScanNode('string_start', true, t.start, s.openEnd, this.text);
+    parts.push(start);
+    for (const part of s.parts) {
+      if ('content' in part) parts.push(new ScanNode('string_content', true, part.content[0], part.content[1], this.text));
+      else parts.push(this.interpolation(part));
+    }
+    const end = new ScanNode('string_end', true, s.closeStart, t.end, this.text);
+    parts.push(end);
+    t.firstNode = start;
+    t.lastNode = end;
+    this.mark();
+    return this.node('string', parts);
+  }
+
+  private interpolation(ip: Interp): ScanNode {
+    const open = new ScanNode('{', false, ip.start, ip.start + 1, this.text);
+    const inner = new Parser(this.text, [...ip.tokens, mk(this.text, 'eof', ip.end, ip.end, '')]);
+    const e = inner.expression();
+    if (inner.tok.kind !== 'eof') decline('an interpolation FK Guard does not model');
+    const parts: Child[] = [open, ['expression', e]];
+    if (ip.conversion) parts.push(['type_conversion', new ScanNode('type_conversion', true, ip.conversion[0], ip.conversion[1], this.text)]);
+    if (ip.spec) parts.push(['format_specifier', new ScanNode('format_specifier', true, ip.spec[0], ip.spec[1], this.text)]);
+    parts.push(new ScanNode('}', false, ip.end - 1, ip.end, this.text));
+    return this.node('interpolation', parts);
+  }
+
+  /** `(`: a tuple, a parenthesized expression, or a generator expression. */
+  private parenthesized(): ScanNode {
+    const open = this.take();
+    if (this.isOp(')')) return this.node('tuple', [open, this.take()]);
+    if (this.isKw('yield')) {
+      const y = this.yieldExpression();
+      return this.node('parenthesized_expression', [open, y, this.expectOp(')')]);
+    }
+    const first = this.element();
+    if (this.isKw('for') || this.isKw('async')) {
+      if (first.type === 'list_splat') decline('a starred generator');
+      const parts: Child[] = [open, ['body', first]];
+      this.comprehensionClauses(parts);
+      parts.push(this.expectOp(')'));
+      return this.node('generator_expression', parts);
+    }
+    if (this.isOp(')')) {
+      if (first.type === 'list_splat') decline('a parenthesized splat');
+      return this.node('parenthesized_expression', [open, first, this.take()]);
+    }
+    const parts: Child[] = [open, first];
+    this.elementsAfter(parts, ')');
+    return this.node('tuple', parts);
+  }
+
+  /** An element of a list, tuple or set: an expression or a `*splat`. */
+  private element(): ScanNode {
+    if (this.isOp('*')) {
+      const star = this.take();
+      return this.node('list_splat', [star, this.expression()]);
+    }
+    if (this.isKw('yield')) decline('a yield in a collection');
+    return this.expression();
+  }
+
+  /** The rest of a collection's elements, from the one after `first`, and the closing bracket. */
+  private elementsAfter(parts: Child[], close: string): void {
+    for (;;) {
+      if (this.isOp(close)) break;
+      parts.push(this.expectOp(','));
+      if (this.isOp(close)) break;
+      parts.push(this.element());
+    }
+    parts.push(this.expectOp(close));
+  }
+
+  private listLike(): ScanNode {
+    const open = this.take();
+    if (this.isOp(']')) return this.node('list', [open, this.take()]);
+    const first = this.element();
+    if (this.isKw('for') || this.isKw('async')) {
+      if (first.type === 'list_splat') decline('a starred comprehension');
+      const parts: Child[] = [open, ['body', first]];
+      this.comprehensionClauses(parts);
+      parts.push(this.expectOp(']'));
+      return this.node('list_comprehension', parts);
+    }
+    const parts: Child[] = [open, first];
+    this.elementsAfter(parts, ']');
+    return this.node('list', parts);
+  }
+
+  private braces(): ScanNode {
+    const open = this.take();
+    if (this.isOp('}')) return this.node('dictionary', [open, this.take()]);
+    if (this.isOp('**')) return this.dictionaryFrom([open]);
+    const first = this.element();
+    if (this.isOp(':') && first.type !== 'list_splat') {
+      const colon = this.take();
+      const pair = this.node('pair', [['key', first], colon, ['value', this.expression()]]);
+      if (this.isKw('for') || this.isKw('async')) {
+        const parts: Child[] = [open, ['body', pair]];
+        this.comprehensionClauses(parts);
+        parts.push(this.expectOp('}'));
+        return this.node('dictionary_comprehension', parts);
+      }
+      const parts: Child[] = [open, pair];
+      this.dictionaryRest(parts);
+      return this.node('dictionary', parts);
+    }
+    if (this.isKw('for') || this.isKw('async')) {
+      if (first.type === 'list_splat') decline('a starred comprehension');
+      const parts: Child[] = [open, ['body', first]];
+      this.comprehensionClauses(parts);
+      parts.push(this.expectOp('}'));
+      return this.node('set_comprehension', parts);
+    }
+    const parts: Child[] = [open, first];
+    this.elementsAfter(parts, '}');
+    return this.node('set', parts);
+  }
+
+  private dictionaryFrom(parts: Child[]): ScanNode {
+    parts.push(this.dictItem());
+    this.dictionaryRest(parts);
+    return this.node('dictionary', parts);
+  }
+
+  private dictItem(): ScanNode {
+    if (this.isOp('**')) {
+      const star = this.take();
+      return this.node('dictionary_splat', [star, this.expression()]);
+    }
+    const key = this.expression();
+    const colon = this.expectOp(':');
+    return this.node('pair', [['key', key], colon, ['value', this.expression()]]);
+  }
+
+  private dictionaryRest(parts: Child[]): void {
+    for (;;) {
+      if (this.isOp('}')) break;
+      parts.push(this.expectOp(','));
+      if (this.isOp('}')) break;
+      parts.push(this.dictItem());
+    }
+    parts.push(this.expectOp('}'));
+  }
+}
+
+const isGeneric = (n: ScanNode) => n.type === 'subscript' && n.children[0].type === 'identifier';
+
+function shape(n: ScanNode): string {
+  return n.isNamed && n.type !== 'identifier' && n.type !== 'string' ? `${n.type}(${n.namedChildren.map(shape).join(',')})` : n.type;
+}
+
+/** An expression where the grammar wants a pattern (an assignment's or a loop's target). */
+function toPattern(e: ScanNode): ScanNode {
+  switch (e.type) {
+    case 'identifier':
+    case 'attribute':
+    case 'subscript':
+      return e;
+    case 'tuple':
+    case 'list':
+    case 'list_splat': {
+      const children = e.children.map((c) => (c.isNamed ? toPattern(c) : c));
+      if (e.type === 'list_splat' && !['identifier', 'attribute', 'subscript'].includes(children[1]?.type)) decline('a starred target');
+      return new ScanNode(`${e.type}_pattern`, true, e.startIndex, e.endIndex, e.source, children, e.fields, false, false);
+    }
+    default:
+      return decline(`a ${e.type} as a target`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Finishing the tree: parents, comments, spans
+
+/**
+ * Puts each comment where tree-sitter does: an extra token belongs to the smallest node that has tokens on both
+ * of its sides (hidden ones included: a block's dedent, a statement's newline), since a node never starts or
+ * ends with an extra. Then drops the hidden tokens and computes every span from the children.
+ */
+function finish(root: ScanNode, parser: Parser): void {
+  if (parser.comments.length === 0) return;
+  const inserts = new Map<ScanNode, Array<{ index: number; node: ScanNode }>>();
+  /** Where a comment after `token` goes among `owner`'s children (a hidden token is not among them). */
+  const after = (token: ScanNode, owner: ScanNode) => {
+    let a = token;
+    while (a.parent !== owner) a = a.parent!;
+    return a.hidden ? a.slot : a.slot + 1;
+  };
+  for (const { tok, before } of parser.comments) {
+    const prev = before > 0 ? parser.lastOf(before - 1) : undefined;
+    const next = parser.firstOf(before);
+    let owner = root;
+    let index = 0;
+    if (prev && next) {
+      const above = new Set<ScanNode>();
+      for (let x: ScanNode | null = prev; x; x = x.parent) above.add(x);
+      let lca: ScanNode = next;
+      while (!above.has(lca)) lca = lca.parent!;
+      if (lca === prev || lca === next) decline('a comment inside a token');
+      owner = lca;
+      index = after(prev, owner);
+    } else if (prev) index = after(prev, root);
+    const node = tok;
+    node.parent = owner;
+    let list = inserts.get(owner);
+    if (!list) inserts.set(owner, (list = []));
+    list.push({ index, node });
+    // A comment after a node's last child (before its dedent or newline) ends it, and every node it ends.
+    for (let n: ScanNode | null = owner; n && n !== root && n.endIndex < tok.end; n = n.parent) n.endIndex = tok.end;
+  }
+  for (const [owner, list] of inserts) {
+    const children: ScanNode[] = [];
+    const fields: Array<string | undefined> = [];
+    let k = 0;
+    for (let i = 0; i <= owner.children.length; i++) {
+      while (k < list.length && list[k].index === i) {
+        children.push(list[k].node);
+        fields.push(undefined);
+        k++;
+      }
+      if (i < owner.children.length) {
+        children.push(owner.children[i]);
+        fields.push(owner.fields[i]);
+      }
+    }
+    children.forEach((c, i) => (c.slot = i));
+    owner.children = children;
+    owner.fields = fields;
+  }
+}
+
+/**
+ * The syntax tree tree-sitter would build for `text`, when this scanner understands the whole file; undefined
+ * when it declines (see the file comment), and the caller parses with tree-sitter.
+ */
+export function scanPython(text: string): ScanNode | undefined {
+  try {
+    const toks = tokenize(text);
+    const parser = new Parser(text, toks);
+    const root = parser.module();
+    finish(root, parser);
+    return root;
+  } catch (e) {
+    if (e instanceof Decline) return undefined;
+    throw e;
+  }
+}
+
+/** Why the scanner declines `text`, for tests and measurements; undefined when it reads it. */
+export function scanDeclineReason(text: string): string | undefined {
+  reached = 0;
+  try {
+    const toks = tokenize(text);
+    const parser = new Parser(text, toks);
+    const root = parser.module();
+    finish(root, parser);
+    return undefined;
+  } catch (e) {
+    if (e instanceof Decline) return `${e.message} (near offset ${reached})`;
+    return `crash: ${e instanceof Error ? e.stack : String(e)}`;
+  }
+}

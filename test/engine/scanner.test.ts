@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
+import { extractPython } from '../../server/src/core/python/extract';
+import { type ScanNode, scanDeclineReason, scanPython } from '../../server/src/core/python/scanner';
+import { parserInput } from '../../server/src/core/python/unreadable';
+import type { PythonSupport } from '../../server/src/core/python/dialect';
+import { loadPython } from '../../server/src/host/python';
+import { REPO, listFiles, rel } from './harness';
+
+/**
+ * The scanner (python/scanner.ts) is the cold scan's fast path: for a file it reads whole it must build the tree
+ * tree-sitter builds, so that the facts are the same. Both paths read every Python file of the fixtures, a corpus
+ * of tricky shapes, and random edits of the fixtures (half-typed code); wherever the scanner does not decline, the
+ * trees must match node by node (type, field, span) and the facts field by field, spans included. A difference
+ * is a bug in the scanner: it must decline that shape.
+ */
+
+/** Nodes whose insides FK Guard never reads and the scanner does not model (escape sequences, specifier text). */
+const LEAFY = new Set(['string_content', 'format_specifier', 'type_conversion']);
+
+function dumpTree(tree: Tree): string[] {
+  const out: string[] = [];
+  const c = tree.walk();
+  let depth = 0;
+  const visit = () => {
+    const n = c.currentNode;
+    const f = c.currentFieldName;
+    out.push(`${' '.repeat(depth)}${f ? `${f}:` : ''}${n.isNamed ? n.type : JSON.stringify(n.type)}[${n.startIndex},${n.endIndex}]`);
+    if (n.isNamed && !LEAFY.has(n.type) && c.gotoFirstChild()) {
+      depth++;
+      do visit();
+      while (c.gotoNextSibling());
+      c.gotoParent();
+      depth--;
+    }
+  };
+  visit();
+  c.delete();
+  return out;
+}
+
+function dumpScan(root: ScanNode): string[] {
+  const out: string[] = [];
+  const visit = (n: ScanNode, f: string | undefined, depth: number) => {
+    out.push(`${' '.repeat(depth)}${f ? `${f}:` : ''}${n.isNamed ? n.type : JSON.stringify(n.type)}[${n.startIndex},${n.endIndex}]`);
+    if (n.isNamed && !LEAFY.has(n.type)) n.children.forEach((ch, i) => visit(ch, n.fields[i], depth + 1));
+  };
+  visit(root, undefined, 0);
+  return out;
+}
+
+/** The first place two dumps part, for the message. */
+function firstDifference(a: string[], b: string[]): string {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return `at line ${i}:\n tree-sitter: ${a.slice(Math.max(0, i - 2), i + 3).join('\n              ')}\n scanner:     ${b.slice(Math.max(0, i - 2), i + 3).join('\n              ')}`;
+}
+
+/**
+ * Checks one text both ways; returns whether the scanner read it. The dialect hands the scanner only texts the
+ * parser would get unchanged (`parserInput`), so only those are compared.
+ */
+function check(python: PythonSupport, text: string, what: string): boolean {
+  const input = parserInput(text);
+  if (input.rewritten || input.problem) return false;
+  const why = scanDeclineReason(text);
+  assert.ok(why === undefined || !why.startsWith('crash'), `${what}: the scanner crashed: ${why}`);
+  const root = scanPython(text);
+  if (!root) return false;
+  const tree = python.parser.parse(text)!;
+  try {
+    // A file tree-sitter reads with an error must never be one the scanner accepts: it would lose the error.
+    assert.equal(tree.rootNode.hasError, false, `${what}: the scanner accepted a file tree-sitter reads with a syntax error`);
+    const a = dumpTree(tree);
+    const b = dumpScan(root);
+    assert.ok(a.length === b.length && a.every((l, i) => l === b[i]), `${what}: the trees differ ${firstDifference(a, b)}`);
+    const file = 'app/models.py';
+    assert.deepEqual(extractPython(file, text, { rootNode: root as unknown as Node } as Tree), extractPython(file, text, tree), `${what}: the facts differ`);
+  } finally {
+    tree.delete();
+  }
+  return true;
+}
+
+/** Invented shapes that tokenizers get wrong: brackets and quotes in strings and comments, continuations, indentation. */
+const TRICKY: Array<[string, string]> = [
+  ['brackets in strings', 'x = Column("a(b", ForeignKey("t.[id]"))\ny = "}{" + \')\'\n'],
+  ['comments with quotes', 'class A(Base):  # it\'s "here"\n    __tablename__ = "a"  # (\n    # ] unbalanced\n    id = Column(Integer)\n'],
+  ['triple quotes', 'class A(Base):\n    """Doc with \'quotes\' and (brackets\n    and lines"""\n    __tablename__ = \'\'\'a\'\'\'\n'],
+  ['line continuations', 'x = 1 + \\\n    2\ny = \\\n    "s"\nz = f(a, \\\n      b)\nassert a, \\\n    b\n'],
+  ['a continuation between strings', 't = ("a" \\\n     "b")\n'],
+  ['decorators', '@as_declarative()\nclass Base:\n    pass\n\n@dataclass  # note\n# between\nclass B(Base):\n    @declared_attr\n    def __tablename__(cls):\n        return cls.__name__.lower()\n'],
+  ['nested classes', 'class A(Base):\n    __tablename__ = "a"\n    class Meta:\n        ordering = ["id"]\n        class Inner:\n            x = 1\n    id = Column(Integer, primary_key=True)\n'],
+  ['f-strings', 'P = "p"\nclass A(Base):\n    __tablename__ = f"{P}_a"\n    x = Column(ForeignKey(f"{P}_b.id"))\n    y = f"{a!r:>10}{{literal}}{b.c[0]}"\n    z = rf"\\d{P}"\n'],
+  ['nested quotes in f-strings', 'x = f"{d[\'k\']}" + f\'{d["k"]}\'\n'],
+  ['non-ASCII in strings and comments', '# café ☕ 𝔘\nclass A(Base):\n    __tablename__ = "naïve_𝔘"  # ü\n    id = Column(Integer, comment="日本")\n'],
+  ['tabs', 'class A(Base):\n\t__tablename__ = "a"\n\tid = Column(Integer)\n\tdef f(self):\n\t\treturn 1\n'],
+  ['CRLF', 'class A(Base):\r\n    __tablename__ = "a"  # c\r\n    id = Column(Integer)\r\n\r\nx = 1\r\n'],
+  ['comments around dedents', 'class A:\n    x = 1\n    # same level\n  # between\n# outer\ny = 2\nif x:\n    pass\n# before else\nelse:\n    pass\n        # deeper\n'],
+  ['comments in calls', 'x = Column(  # a\n    "n",  # b\n    # c\n    ForeignKey("t.id"),\n    nullable=False,  # d\n)  # e\n'],
+  ['annotations', 'class A(Base):\n    a: Mapped[int]\n    b: Mapped[Optional["B"]] = relationship()\n    c: Mapped[int | None] = mapped_column(ForeignKey("c.id"))\n    d: Mapped[list["D"]] = relationship()\n    e: sa.orm.Mapped[Optional[int]]\n    f: Mapped[int] | None\n    g: A | B[int] | None\n    h: Annotated[str, Field(x=1)]\n    i: tuple[int, ...]\n'],
+  ['functions', 'async def f(a, b: int = 1, *args: str, c, d=2, **kw) -> Optional[int]:\n    x = yield a\n    async with b as c, d:\n        async for e in f:\n            await g\n    return a, b\ndef g(a, /, b, *, c): pass\n'],
+  ['expressions', 'x = not a == b or c and d\ny = -a ** -b + c // d @ e % f << g | h ^ i & j\nz = a if b else c if d else e\nw = lambda a, b=1, *c, **d: (a, b)\nv = [a for a in b if a for c in d]\nu = {k: v for k, v in x.items()}\nt = {a, *b}\ns = (yield)\nr = a[1:2, ::3, :]\nq = a not in b is not c\n'],
+  ['assignments', 'a = b = c\na, b = c, d\n(a, b) = c\n[a, *b] = c\na.b[c] += 1\nx: int\nfor i, (a, b) in enumerate(c):\n    pass\n'],
+  ['statements', 'import a.b as c, d\nfrom . import x\nfrom ..y import (z as w,\n    v,)\nfrom m import *\nfrom __future__ import annotations\nglobal g\ndel a, b\nraise X from e\ntry:\n    pass\nexcept (A, B) as e:\n    pass\nexcept C:\n    pass\nelse:\n    pass\nfinally:\n    pass\nwhile x:\n    break\nelse:\n    continue\nwith a as b:\n    pass\n'],
+  ['walrus', 'if (m := re.match(p, s)) is not None:\n    pass\n'],
+  ['soft keywords as names', 'type = 1\nmatch = re.match(a, b)\nprint(type, match)\nx = Column(type_=String)\n'],
+  ['Python 2 print', 'print "x"\n'],
+  ['a match statement', 'match x:\n    case 1:\n        pass\n'],
+  ['half-typed', 'class A(Base):\n    __tablename__ = "a"\n    id = Column(Integer, ForeignKey("users.\n'],
+  ['half-typed call', 'class A(Base):\n    id = Column(Integer, ForeignKey(\n\nclass B(Base):\n    pass\n'],
+  ['an over-indented line', 'x = 1\n    y = 2\n'],
+  ['a block that is not indented', 'class A:\nx = 1\n'],
+  ['an empty file', ''],
+  ['only comments', '# a\n# b\n'],
+  ['no final newline', 'class A(Base):\n    __tablename__ = "a"'],
+  ['leading blank lines', '\n\n\nx = 1\n'],
+];
+
+describe('the Python scanner builds the trees and facts tree-sitter does', () => {
+  let python: PythonSupport;
+  before(async () => {
+    python = await loadPython();
+  });
+
+  const fixtures = listFiles(join(REPO, 'test', 'fixtures')).filter((p) => p.endsWith('.py'));
+
+  it('every Python fixture, where the scanner reads it', () => {
+    assert.ok(fixtures.length > 100);
+    let read = 0;
+    for (const path of fixtures) if (check(python, readFileSync(path, 'utf8'), rel(REPO, path))) read++;
+    // The fast path must really be taken: most fixtures are plain model files it reads whole.
+    assert.ok(read > fixtures.length * 0.9, `the scanner read only ${read} of ${fixtures.length} fixtures`);
+  });
+
+  for (const [name, text] of TRICKY) {
+    it(`tricky shape: ${name}`, () => {
+      check(python, text, name);
+    });
+  }
+
+  it('reads the common shapes of model files itself (it does not decline them)', () => {
+    const mustRead = ['brackets in strings', 'comments with quotes', 'triple quotes', 'line continuations', 'decorators', 'nested classes', 'f-strings', 'non-ASCII in strings and comments', 'tabs', 'CRLF', 'comments around dedents', 'comments in calls', 'annotations', 'functions', 'expressions', 'assignments', 'statements', 'walrus'];
+    for (const name of mustRead) {
+      const text = TRICKY.find(([n]) => n === name)![1];
+      assert.equal(scanDeclineReason(text), undefined, name);
+    }
+    for (const name of ['Python 2 print', 'a match statement', 'half-typed', 'half-typed call', 'an over-indented line', 'a block that is not indented']) {
+      assert.notEqual(scanDeclineReason(TRICKY.find(([n]) => n === name)![1]), undefined, `${name} must be left to tree-sitter`);
+    }
+  });
+
+  it('random edits of the fixtures (half-typed code)', () => {
+    const edits = ['x', '_', '"', "'", '(', ')', '[', ']', ':', '\n', '    ', '\t', '#', ' ', '\\\n', 'f"{', '"""', ',', '=', 'ForeignKey("users.id")', ''];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    for (const path of fixtures.filter((_, i) => i % 3 === 0)) {
+      let text = readFileSync(path, 'utf8');
+      for (let step = 0; step < 6; step++) {
+        const start = Math.floor(random() * (text.length + 1));
+        const remove = random() < 0.3 ? Math.min(text.length - start, Math.floor(random() * 4)) : 0;
+        const insert = edits[Math.floor(random() * edits.length)];
+        text = text.slice(0, start) + insert + text.slice(start + remove);
+        check(python, text, `${rel(REPO, path)}, edit ${step}: ${JSON.stringify(insert)} at ${start}, removing ${remove}`);
+      }
+    }
+  });
+});
