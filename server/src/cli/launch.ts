@@ -4,24 +4,31 @@
 // is kept in the user's cache folder and handed back to V8 in the next ones. V8 checks that the data fits its own
 // version and flags and rejects it otherwise; the file is named by a hash of the bundle's text, so a rebuilt CLI
 // never meets the code of another build. Any failure here only costs the compilation it would have saved.
+// The folder, the off switch and the file's framing (a SHA-256 of V8's data before it: a release V8 does not check
+// the bytes of a cache it accepts) are those of host/codeCache.ts, which loads the TypeScript compiler the same way.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { cachedDataVersionTag } from 'node:v8';
 import { Script } from 'node:vm';
-import { makeDirectory, userCacheRoot } from '../host/factsCache';
+import { codeCacheDir, CORRUPT, sealed, verified } from '../host/codeCache';
+import { makeDirectory } from '../host/factsCache';
 
 const main = join(__dirname, 'cli-main.js');
 
 /** The code cache file for this bundle text, under this Node (V8) version; undefined when switched off. */
 function cacheFile(source: string): string | undefined {
-  if (process.env.FKGUARD_CODE_CACHE === '0') return undefined;
-  const hash = createHash('sha256').update(source).digest('hex').slice(0, 32);
+  const dir = codeCacheDir();
+  if (!dir) return undefined;
+  // V8's tag for its version and the flags it checks: flags from NODE_OPTIONS and Electron's own V8 get a file of
+  // their own instead of rejecting and rewriting another's on every start.
+  const hash = createHash('sha256').update(`${cachedDataVersionTag()}\0`).update(source).digest('hex').slice(0, 32);
   // One file per command: the code a run leaves behind is the code its command needed (`--version` compiles
   // next to nothing a scan needs).
   const command = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-  return join(userCacheRoot(), 'code', `cli-${command}-${process.version}-${hash}.v8`);
+  return join(dir, `cli-${command}-${process.version}-${hash}.v8`);
 }
 
 /** The file's bytes if this user owns it and nobody else can write it (else another user could plant code). */
@@ -36,23 +43,41 @@ function readOwnFile(file: string): Buffer | undefined {
   }
 }
 
+/** Caches of one command kept: each new build or Node leaves the last one's behind. */
+const KEEP = 2;
+
 function save(file: string, data: Buffer): void {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     makeDirectory(dirname(file));
-    writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
+    writeFileSync(tmp, sealed(data), { mode: 0o600, flag: 'wx' });
     renameSync(tmp, file);
   } catch {
     rmSync(tmp, { force: true });
+    return;
+  }
+  try {
+    const mine = basename(file).replace(/-v\d.*$/, '-');
+    const old = readdirSync(dirname(file))
+      .filter((name) => name.startsWith(mine) && name.endsWith('.v8'))
+      .map((name) => ({ path: join(dirname(file), name), at: statSync(join(dirname(file), name)).mtimeMs }))
+      .sort((x, y) => y.at - x.at)
+      .slice(KEEP);
+    for (const o of old) unlinkSync(o.path);
+  } catch {
+    // Clean-up is best effort (another process may have removed a file first).
   }
 }
 
 const source = readFileSync(main, 'utf8');
 const file = cacheFile(source);
-const cachedData = file ? readOwnFile(file) : undefined;
+const stored = file ? readOwnFile(file) : undefined;
+const checked = stored && verified(stored);
+const cachedData = checked === CORRUPT ? undefined : checked;
 // The bundle holds no `import()` (the build makes them `require` calls): Node 20 runs none in a script compiled here.
 const script = new Script(wrap(source), { filename: main, cachedData });
 if (file && (!cachedData || script.cachedDataRejected)) {
+  // (A damaged file, whose digest does not match, is compiled afresh and rewritten too.)
   // At exit the cache also holds every function the run compiled lazily, which is most of the saving.
   process.once('exit', () => save(file, script.createCachedData()));
 }

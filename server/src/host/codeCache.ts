@@ -100,12 +100,17 @@ function compileWithCache(module: LoaderModule, content: string, filename: strin
  * start-up files.
  */
 const DIGEST = 32;
-const CORRUPT = Buffer.alloc(0);
+export const CORRUPT = Buffer.alloc(0);
 
 /** The V8 data of a cache file, or `CORRUPT` when its digest does not match. */
-function verified(file: Buffer): Buffer {
+export function verified(file: Buffer): Buffer {
   const data = file.subarray(DIGEST);
   return file.length > DIGEST && createHash('sha256').update(data).digest().equals(file.subarray(0, DIGEST)) ? data : CORRUPT;
+}
+
+/** A cache file's bytes for V8's data: its digest, then the data (see `verified`). */
+export function sealed(data: Buffer): Buffer {
+  return Buffer.concat([createHash('sha256').update(data).digest(), data]);
 }
 
 /**
@@ -153,7 +158,7 @@ function writeCache(cacheDir: string, filename: string, cacheFile: string, data:
   const tmp = `${cacheFile}.${process.pid}-${threadId}.tmp`;
   try {
     makeDirectory(cacheDir);
-    writeFileSync(tmp, Buffer.concat([createHash('sha256').update(data).digest(), data]), { mode: 0o600 });
+    writeFileSync(tmp, sealed(data), { mode: 0o600 });
     renameSync(tmp, cacheFile);
   } catch {
     // A cache folder that cannot be written (read-only home, full disk): the next start compiles again.
