@@ -19,7 +19,12 @@ const artifacts = join(repo, 'out', 'e2e');
 // `tsc -b` working on a clone where it is absent.
 interface Locator {
   count(): Promise<number>;
-  first(): Locator & { getAttribute(name: string): Promise<string | null>; textContent(): Promise<string | null> };
+  first(): Locator & {
+    getAttribute(name: string): Promise<string | null>;
+    textContent(): Promise<string | null>;
+    inputValue(): Promise<string>;
+    fill(value: string): Promise<void>;
+  };
   allTextContents(): Promise<string[]>;
   click(options?: { timeout?: number }): Promise<void>;
   hover(): Promise<void>;
@@ -393,9 +398,21 @@ async function browserSchemaAndDiagram(editor: Editor, scratch: string): Promise
     // Export SVG: the save dialog (VS Code's own, in the browser) takes a path; the file is the drawing.
     const exported = join(editor.workspace, 'orders-diagram.svg');
     await frame.locator('#toolbar button:has-text("Export SVG")').first().click();
+    // The dialog fills in its starting folder itself, more than once while it lists the folder, and completes what
+    // is typed a key at a time: typing the path raced with it (the path was appended to the folder it had just put
+    // there, or replaced by it). So the whole path is set at once, again until it has held for a moment, and Enter
+    // is pressed only then.
+    const input = page.locator('.quick-input-widget input').first();
     await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(exported, { delay: 5 });
+    await until(
+      'the save dialog holding the path typed',
+      async () => {
+        if ((await input.inputValue()) !== exported) await input.fill(exported);
+        await new Promise((r) => setTimeout(r, 500));
+        return (await input.inputValue()) === exported;
+      },
+      20000,
+    );
     await page.keyboard.press('Enter');
     const svg = await until('the exported SVG on disk', () => existsSync(exported) && readFileSync(exported, 'utf8'), 20000);
     if (!/<svg[\s\S]*orders[\s\S]*user \(missing\)/.test(svg) || /var\(--/.test(svg)) throw new Error(`exported SVG: ${svg.slice(0, 300)}`);
