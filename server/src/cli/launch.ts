@@ -13,7 +13,7 @@ import { createRequire, wrap } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { cachedDataVersionTag } from 'node:v8';
 import { Script } from 'node:vm';
-import { codeCacheDir, CORRUPT, sealed, verified } from '../host/codeCache';
+import { codeCacheDir, CORRUPT, readOwnFile, sealed, verified } from '../host/codeCache';
 import { makeDirectory } from '../host/factsCache';
 
 const main = join(__dirname, 'cli-main.js');
@@ -29,18 +29,6 @@ function cacheFile(source: string): string | undefined {
   // next to nothing a scan needs).
   const command = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
   return join(dir, `cli-${command}-${process.version}-${hash}.v8`);
-}
-
-/** The file's bytes if this user owns it and nobody else can write it (else another user could plant code). */
-function readOwnFile(file: string): Buffer | undefined {
-  try {
-    const st = statSync(file);
-    const mine = typeof process.getuid !== 'function' || st.uid === process.getuid();
-    if (!st.isFile() || !mine || (process.platform !== 'win32' && (st.mode & 0o022) !== 0)) return undefined;
-    return readFileSync(file);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Caches of one command kept: each new build or Node leaves the last one's behind. */

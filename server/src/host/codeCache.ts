@@ -70,13 +70,9 @@ export type CacheEvent = 'used' | 'rejected' | 'written' | 'unsaved';
 
 function compileWithCache(module: LoaderModule, content: string, filename: string, cacheDir: string, onCache?: (what: CacheEvent) => void): unknown {
   const cacheFile = join(cacheDir, cacheName(filename, content));
-  let cached: Buffer | undefined;
-  try {
-    const bytes = readOwnFile(cacheFile);
-    cached = bytes && verified(bytes);
-  } catch {
-    // No cache yet (or an unreadable one): compile as usual, then write it.
-  }
+  // No cache yet (or one not to be used): compile as usual, then write it.
+  const bytes = readOwnFile(cacheFile);
+  const cached = bytes && verified(bytes);
   const script = new Script(loader.wrap(content), { filename, cachedData: cached === CORRUPT ? undefined : cached });
   const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
   // What Node's loader hands a module as `require` (the bundle uses `require(id)` and `require.resolve`).
@@ -133,11 +129,19 @@ function cacheName(filename: string, content: string): string {
   return `${prefix(filename)}${key}.bin`;
 }
 
-/** A cache file's bytes, if the file belongs to this user and no one else may write it (else it is not used). */
-function readOwnFile(file: string): Buffer | undefined {
-  const st = statSync(file);
-  if (typeof process.getuid === 'function' && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined;
-  return readFileSync(file);
+/**
+ * A cache file's bytes, if it is a file that belongs to this user and no one else may write it (else it is not
+ * used: another user could plant code), or undefined when there is none or it cannot be read.
+ */
+export function readOwnFile(file: string): Buffer | undefined {
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return undefined;
+    if (typeof process.getuid === 'function' && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined;
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 const prefix = (filename: string) => `${basename(filename, '.js').replace(/[^A-Za-z0-9._-]/g, '_')}-`;
