@@ -447,3 +447,70 @@ describe('navigation', function () {
     assert.match(files.get(sql)!, /REFERENCES writers \(id\)/);
   });
 });
+
+describe('navigation after edits that rewrite a definition line', function () {
+  let client: LspClient;
+
+  before(async () => {
+    client = await LspClient.start({ fixture: 'navigation' });
+    await client.ready();
+  });
+
+  after(async () => {
+    await client?.stop();
+  });
+
+  /** Replaces `range` of the open models.py, waits for its analysis, and asks for the definition at `needle` + `into`. */
+  const editThenDefinition = async (edit: TextEdit, needle: string, into: number) => {
+    const version = client.change(MODELS, [edit]);
+    await client.diagnosticsFor(MODELS, () => true, version);
+    const doc = client.doc(MODELS);
+    const position = doc.positionAt(doc.getText().indexOf(needle) + into);
+    const found = (await client.connection.sendRequest('textDocument/definition', { textDocument: { uri: client.uri(MODELS) }, position })) as Location[];
+    return found.map((l) => l.range);
+  };
+  const rangeIn = (needle: string, into: number, length: number): Range => {
+    const doc = client.doc(MODELS);
+    const start = doc.positionAt(doc.getText().indexOf(needle) + into);
+    return { start, end: { line: start.line, character: start.character + length } };
+  };
+
+  // The edit stays inside one class, so the server reads that class again and moves every other fact: the tables
+  // derived from the class must follow it, not keep where its names were before the edit.
+  it('goes to the name in a `__tablename__` line replaced whole with other spacing', async () => {
+    client.open(MODELS, readFileSync(client.path(MODELS), 'utf8'));
+    await client.diagnosticsFor(MODELS, () => true, 1);
+    const line = client.doc(MODELS).getText().split('\n').indexOf('    __tablename__ = "users"');
+    const found = await editThenDefinition(
+      { range: { start: { line, character: 0 }, end: { line, character: '    __tablename__ = "users"'.length } }, newText: '    __tablename__   =    "users"' },
+      '"users.id"',
+      2,
+    );
+    assert.deepEqual(found, [rangeIn('"users"', 1, 'users'.length)]);
+    client.close(MODELS);
+  });
+
+  it('goes to the name when the replaced line takes the line break before it along', async () => {
+    client.open(MODELS, readFileSync(client.path(MODELS), 'utf8'));
+    await client.diagnosticsFor(MODELS, () => true, 1);
+    const line = client.doc(MODELS).getText().split('\n').indexOf('    __tablename__ = "users"');
+    const found = await editThenDefinition(
+      // From the end of `class User(Base):` to the end of the `__tablename__` line.
+      { range: { start: { line: line - 1, character: 'class User(Base):'.length }, end: { line, character: '    __tablename__ = "users"'.length } }, newText: '\n    __tablename__  =    "users"' },
+      '"users.id"',
+      2,
+    );
+    assert.deepEqual(found, [rangeIn('"users"', 1, 'users'.length)]);
+    // A column line rewritten the same way: its definition is where its name now is.
+    const email = client.doc(MODELS).getText().split('\n').findIndex((l) => l.startsWith('    email = Column('));
+    const text = client.doc(MODELS).getText().split('\n')[email];
+    client.appendAfter(MODELS, 'seller_id = Column(Integer, ForeignKey(User.id))', '\n    contact = Column(String(255), ForeignKey("users.email"))');
+    const moved = await editThenDefinition(
+      { range: { start: { line: email, character: 0 }, end: { line: email, character: text.length } }, newText: text.replace('email = ', 'email   =   ') },
+      '"users.email"',
+      8,
+    );
+    assert.deepEqual(moved, [rangeIn('email   =', 0, 'email'.length)]);
+    client.close(MODELS);
+  });
+});
