@@ -305,6 +305,39 @@ describe('navigation', function () {
     client.close(MODELS);
   });
 
+  it('completes inside written Drizzle and Knex references from their parsed parts, replacing the whole part', async () => {
+    const byRank = (items: CompletionItem[]) => [...items].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => i.label);
+    const rangeOfItem = (items: CompletionItem[], label: string) => (items.find((i) => i.label === label)?.textEdit as TextEdit | undefined)?.range;
+    // Drizzle `() => accounts.|email`: the table's properties, and `id` replaces `email` whole (not `idemail`).
+    const drizzle = 'src/drizzle/schema.ts';
+    client.open(drizzle, readFileSync(client.path(drizzle), 'utf8'), 'typescript');
+    client.appendAfter(drizzle, "userId: integer('user_id'),", '\n  backupId: integer(\'backup_id\').references(() => accounts.email),');
+    const inAttr = at(drizzle, 'accounts.email', 'accounts.'.length);
+    const attrs = await completion(drizzle, inAttr);
+    assert.deepEqual(byRank(attrs), ['id', 'email']);
+    assert.deepEqual(rangeOfItem(attrs, 'id'), { start: inAttr, end: { line: inAttr.line, character: inAttr.character + 'email'.length } });
+    // `accounts.em|ail`: what is typed of the part filters, the whole part is still replaced.
+    const inWord = at(drizzle, 'accounts.email', 'accounts.em'.length);
+    const typed = await completion(drizzle, inWord);
+    assert.deepEqual(byRank(typed), ['email']);
+    assert.deepEqual(rangeOfItem(typed, 'email'), { start: inAttr, end: { line: inAttr.line, character: inAttr.character + 'email'.length } });
+    client.close(drizzle);
+    // Knex `.inTable('us|ers')` and `.references('orders.i|d')` in a migration: the tables and columns history
+    // holds there, each replacing its part whole.
+    const knex = 'db/knex/20240101000000_comments.ts';
+    client.open(knex, readFileSync(client.path(knex), 'utf8'), 'typescript');
+    const inTable = at(knex, "inTable('users')", "inTable('us".length);
+    const tables = await completion(knex, inTable);
+    assert.deepEqual(rangeOfItem(tables, 'users'), { start: { line: inTable.line, character: inTable.character - 2 }, end: { line: inTable.line, character: inTable.character + 3 } });
+    assert.ok(!tables.some((i) => i.label === 'users.id'), JSON.stringify(tables.map((i) => i.label)));
+    const inColumn = at(knex, "references('orders.id')", "references('orders.i".length);
+    const columns = await completion(knex, inColumn);
+    // History made `orders` with id and seller_id (0001), then buyer_id (0002); the model's `bü😀yer` is not in it.
+    assert.deepEqual(byRank(columns), ['id', 'buyer_id', 'seller_id']);
+    assert.deepEqual(rangeOfItem(columns, 'seller_id'), { start: { line: inColumn.line, character: inColumn.character - 1 }, end: { line: inColumn.line, character: inColumn.character + 1 } });
+    client.close(knex);
+  });
+
   // ---- code lens ----
 
   it('puts "referenced by N foreign keys" above each table definition, with the references', async () => {
