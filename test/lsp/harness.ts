@@ -332,10 +332,13 @@ export class LspClient {
       if (this.proc.exitCode === null) {
         await Promise.race([
           // A test may have sent `shutdown` already; the second one is refused, and `exit` follows anyway.
+          // As VS Code's client does, the process gets a moment to exit by itself (and run its exit handlers,
+          // e.g. writing its code cache) before it is killed.
           this.connection
             .sendRequest('shutdown')
             .catch(() => undefined)
-            .then(() => this.connection.sendNotification('exit')),
+            .then(() => this.connection.sendNotification('exit'))
+            .then(() => new Promise((resolve) => (this.proc.exitCode !== null || this.proc.signalCode !== null ? resolve(undefined) : this.proc.once('exit', resolve)))),
           new Promise((resolve) => setTimeout(resolve, 2000)),
         ]);
       }

@@ -160,3 +160,50 @@ describe('extension manifest: activation', () => {
     assert.ok(manifest.activationEvents.includes('onStartupFinished'));
   });
 });
+
+describe('language server: its bundle compiled from a V8 code cache', function () {
+  let scratch: string;
+  let client: LspClient | undefined;
+  const saved = process.env.FKGUARD_CODE_CACHE;
+
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'fkguard-lsp-codecache-'));
+    // The server reads its code cache folder from the environment it inherits.
+    process.env.FKGUARD_CODE_CACHE = join(scratch, 'code');
+  });
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    if (saved === undefined) delete process.env.FKGUARD_CODE_CACHE;
+    else process.env.FKGUARD_CODE_CACHE = saved;
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const caches = () => readdirSync(join(scratch, 'code')).filter((n) => n.startsWith('server-main-') && n.endsWith('.bin'));
+
+  /** A server from start to exit; returns the diagnostics of app/orders.py (code, message, range). */
+  async function run(): Promise<unknown> {
+    client = await LspClient.start({ fixture: 'basic' });
+    const diagnostics = await client.diagnosticsFor('app/orders.py', (d) => d.length > 0);
+    await client.stop();
+    client = undefined;
+    // Each run has a folder of its own: compare what does not name it.
+    return diagnostics.map((d) => [d.code, d.message, d.range]);
+  }
+
+  it('writes the cache when it exits, then starts from it; a damaged cache is not used, and is written anew', async () => {
+    const first = await run();
+    const [name] = caches();
+    assert.ok(name, 'no code cache written');
+    const file = join(scratch, 'code', name);
+    const written = readFileSync(file);
+    assert.deepEqual(await run(), first);
+    // Used, not written again (the same bytes).
+    assert.deepEqual(caches(), [name]);
+    assert.ok(readFileSync(file).equals(written));
+    // Damaged past its digest: the server compiles the bundle as usual, answers the same, and writes a sound cache.
+    writeFileSync(file, Buffer.concat([written.subarray(0, 64), Buffer.alloc(written.length - 64, 0x5a)]));
+    assert.deepEqual(await run(), first);
+    assert.ok(!readFileSync(file).equals(Buffer.concat([written.subarray(0, 64), Buffer.alloc(written.length - 64, 0x5a)])));
+  });
+});
