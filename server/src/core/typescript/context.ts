@@ -1,8 +1,11 @@
 import type * as TsMorph from 'ts-morph';
-import type { Node, ObjectLiteralExpression, PropertyDeclaration, SourceFile } from 'ts-morph';
+import type { Node, ObjectLiteralExpression, PropertyDeclaration, SourceFile, ts } from 'ts-morph';
 import { emptyFacts } from '../facts';
 import { pendingName } from '../pendingNames';
 import { AnnotationFact, FileFacts, ImportFact, Span } from '../types';
+import { Literal, Syntax } from './syntax';
+
+export type { Literal } from './syntax';
 
 /** The ts-morph module, handed in by the host so the core never loads the compiler itself. */
 export type TsMorphModule = typeof TsMorph;
@@ -23,13 +26,6 @@ export interface RawNode {
   type?: RawNode;
 }
 
-/** A string literal as written: its value, the span with quotes, and the span of its content. */
-export interface Literal {
-  value: string;
-  span: Span;
-  contentSpan: Span;
-}
-
 /** One call of a chain such as `t.integer('user_id').references('id').inTable('users')`, root first. */
 export interface ChainCall {
   name: string;
@@ -45,6 +41,8 @@ export interface ChainCall {
  */
 export class TsFile {
   readonly facts: FileFacts;
+  /** The helpers on the compiler's own nodes, for the readers that need no wrapper. */
+  readonly syntax: Syntax;
   /** Local names imported from relative paths: ImportFact.module cannot tell `./b` from a package `b`. */
   private readonly relativeLocals = new Set<string>();
   /**
@@ -52,15 +50,31 @@ export class TsFile {
    * operations read later (SQL in a `knex.raw` among schema builder calls) take their place by position.
    */
   readonly opStarts: number[] = [];
+  private wrapped: SourceFile | undefined;
 
   constructor(
     readonly tm: TsMorphModule,
-    readonly sf: SourceFile,
+    /** The compiler's tree of the file. */
+    readonly tree: ts.SourceFile,
     file: string,
     text: string,
   ) {
     this.facts = emptyFacts(file, text, 'typescript');
+    this.syntax = new Syntax(tm.ts, tree);
     this.collectImports();
+  }
+
+  /**
+   * The file wrapped by ts-morph, for the readers that still read wrappers: made on first use, so a file whose
+   * readers all work on compiler nodes never builds a wrapper.
+   */
+  get sf(): SourceFile {
+    return (this.wrapped ??= this.tm.createWrappedNode(this.tree, { compilerOptions: COMPILER_OPTIONS }) as SourceFile);
+  }
+
+  /** The ts-morph wrapper of one of this file's compiler nodes. */
+  wrap(n: ts.Node): Node {
+    return (this.sf as unknown as { _getNodeFromCompilerNode(x: ts.Node): Node })._getNodeFromCompilerNode(n);
   }
 
   span(n: Node): Span {
@@ -115,6 +129,42 @@ export class TsFile {
     return undefined;
   }
 
+  /** `constantName` on a compiler node (see `Syntax`): the same answer, without wrappers. */
+  constantNameRaw(n: ts.Node | undefined): { value: string; span: Span; literal?: Literal } | { imported: string; span: Span } | undefined {
+    const x = this.syntax;
+    const K = x.K;
+    const e = x.unwrap(n);
+    if (!e) return undefined;
+    const lit = x.literal(e);
+    if (lit) return { value: lit.value, span: lit.span, literal: lit };
+    if (e.kind === K.Identifier) {
+      const name = x.text(e);
+      // A destructured `const { TableUser } = require(...)` is an import, not a constant of this file.
+      const decl = x.topVariable(name);
+      if (decl && decl.name.kind === K.Identifier) {
+        if (!x.isConst(decl)) return undefined;
+        const v = x.literal(x.unwrap(decl.initializer));
+        return v ? { value: v.value, span: x.span(e) } : undefined;
+      }
+      return this.importOf(name) ? { imported: name, span: x.span(e) } : undefined;
+    }
+    if (e.kind === K.PropertyAccessExpression && (e as ts.PropertyAccessExpression).expression.kind === K.Identifier) {
+      const pa = e as ts.PropertyAccessExpression;
+      const holder = x.text(pa.expression);
+      const member = x.text(pa.name);
+      const en = x.topEnum(holder);
+      const local = x.topVariable(holder);
+      if (!en && (!local || local.name.kind !== K.Identifier) && this.importOf(holder)) {
+        // A member of an imported enum or namespace (`FieldNameUser.id`): only the index knows its value.
+        return { imported: `${holder}.${member}`, span: x.span(e) };
+      }
+      const m = en?.members.find((m) => x.text(m.name) === member);
+      const v = x.literal(m?.initializer);
+      return v ? { value: v.value, span: x.span(e) } : undefined;
+    }
+    return undefined;
+  }
+
   /**
    * A name that is the value of another file's constant, as facts hold it until the index puts the value
    * in place (see `pendingNames.ts`).
@@ -127,18 +177,24 @@ export class TsFile {
 
   /** The file's top-level string constants (`export const TableShelf = 'shelf'`), which other files may import. */
   collectConstants(): void {
-    for (const st of this.sf.getVariableStatements()) {
-      if (st.getDeclarationKind() !== 'const') continue;
-      for (const d of st.getDeclarations()) {
-        const v = this.literal(this.unwrap(d.getInitializer()));
-        if (v && this.tm.Node.isIdentifier(d.getNameNode())) this.facts.constants[d.getName()] = v.value;
+    const x = this.syntax;
+    const K = x.K;
+    for (const st of this.tree.statements) {
+      if (st.kind === K.VariableStatement) {
+        for (const d of (st as ts.VariableStatement).declarationList.declarations) {
+          if (!x.isConst(d)) break;
+          const v = x.literal(x.unwrap(d.initializer));
+          if (v && d.name.kind === K.Identifier) this.facts.constants[x.text(d.name)] = v.value;
+        }
       }
     }
     // Enum members with string values, as other files name them: `FieldNameUser.id`.
-    for (const en of this.sf.getEnums()) {
-      for (const m of en.getMembers()) {
-        const v = this.literal(m.getInitializer());
-        if (v) this.facts.constants[`${en.getName()}.${m.getName()}`] = v.value;
+    for (const st of this.tree.statements) {
+      if (st.kind !== K.EnumDeclaration) continue;
+      const en = st as ts.EnumDeclaration;
+      for (const m of en.members) {
+        const v = x.literal(m.initializer);
+        if (v) this.facts.constants[`${x.text(en.name)}.${x.text(m.name)}`] = v.value;
       }
     }
   }
@@ -348,55 +404,66 @@ export class TsFile {
   // ---- imports ----
 
   private collectImports(): void {
-    const { Node: N } = this.tm;
-    for (const d of this.sf.getImportDeclarations()) {
-      const spec = d.getModuleSpecifierValue();
+    const x = this.syntax;
+    const K = x.K;
+    const statements = this.tree.statements;
+    for (const st of statements) {
+      if (st.kind !== K.ImportDeclaration) continue;
+      const d = st as ts.ImportDeclaration;
+      const spec = specifierValue(x, d.moduleSpecifier)!;
       const module = this.resolveSpecifier(spec);
       const before = this.facts.imports.length;
-      const statementSpan = this.span(d);
-      const def = d.getDefaultImport();
-      if (def) this.facts.imports.push({ local: def.getText(), module, name: 'default', span: this.span(def), statementSpan });
-      const ns = d.getNamespaceImport();
-      if (ns) this.facts.imports.push({ local: ns.getText(), module, span: this.span(ns), statementSpan });
-      for (const s of d.getNamedImports()) {
-        const name = s.getName();
-        const alias = s.getAliasNode()?.getText();
-        this.facts.imports.push({ local: alias ?? name, module, name, span: this.span(s), statementSpan });
+      const statementSpan = x.span(d);
+      const clause = d.importClause;
+      const def = clause?.name;
+      if (def) this.facts.imports.push({ local: x.text(def), module, name: 'default', span: x.span(def), statementSpan });
+      const bindings = clause?.namedBindings;
+      if (bindings?.kind === K.NamespaceImport) this.facts.imports.push({ local: x.text(bindings.name), module, span: x.span(bindings.name), statementSpan });
+      if (bindings?.kind === K.NamedImports) {
+        for (const s of bindings.elements) {
+          const name = specifierName(x, s);
+          const alias = s.propertyName ? x.text(s.name) : undefined;
+          this.facts.imports.push({ local: alias ?? name, module, name, span: x.span(s), statementSpan });
+        }
       }
       if (spec.startsWith('.')) for (const i of this.facts.imports.slice(before)) this.relativeLocals.add(i.local);
     }
     // Re-exports (`export * from './user'`, `export { TableUser } from './user'`): a barrel file leads on.
-    for (const d of this.sf.getExportDeclarations()) {
-      const spec = d.getModuleSpecifierValue();
+    for (const st of statements) {
+      if (st.kind !== K.ExportDeclaration) continue;
+      const d = st as ts.ExportDeclaration;
+      const spec = specifierValue(x, d.moduleSpecifier);
       if (spec === undefined) continue;
       const module = this.resolveSpecifier(spec);
       const list = (this.facts.reexports ??= []);
-      if (!d.hasNamedExports()) {
-        if (!d.getNamespaceExport()) list.push({ module });
+      const clause = d.exportClause;
+      if (clause?.kind !== K.NamedExports) {
+        if (clause?.kind !== K.NamespaceExport) list.push({ module });
         continue;
       }
-      for (const x of d.getNamedExports()) {
-        const as = x.getAliasNode()?.getText();
-        list.push({ module, name: x.getName(), ...(as ? { as } : {}) });
+      for (const e of clause.elements) {
+        const as = e.propertyName ? x.text(e.name) : undefined;
+        list.push({ module, name: specifierName(x, e), ...(as ? { as } : {}) });
       }
     }
     // CommonJS: `const { User } = require('./user')`, `const User = require('./user')`.
-    for (const st of this.sf.getVariableStatements()) {
-      for (const decl of st.getDeclarations()) {
-        const init = this.unwrap(decl.getInitializer());
-        if (!init || !N.isCallExpression(init) || init.getExpression().getText() !== 'require') continue;
-        const spec = this.literal(init.getArguments()[0]);
+    for (const st of statements) {
+      if (st.kind !== K.VariableStatement) continue;
+      for (const decl of (st as ts.VariableStatement).declarationList.declarations) {
+        const init = x.unwrap(decl.initializer);
+        if (!init || init.kind !== K.CallExpression || x.text((init as ts.CallExpression).expression) !== 'require') continue;
+        const spec = x.literal((init as ts.CallExpression).arguments[0]);
         if (!spec) continue;
         const module = this.resolveSpecifier(spec.value);
-        const nameNode = decl.getNameNode();
-        const statementSpan = this.span(st);
-        if (N.isIdentifier(nameNode)) {
-          this.facts.imports.push({ local: nameNode.getText(), module, span: this.span(nameNode), statementSpan });
-        } else if (N.isObjectBindingPattern(nameNode)) {
-          for (const el of nameNode.getElements()) {
-            const local = el.getNameNode().getText();
-            const name = el.getPropertyNameNode()?.getText() ?? local;
-            this.facts.imports.push({ local, module, name, span: this.span(el), statementSpan });
+        const nameNode = decl.name;
+        const statementSpan = x.span(st);
+        if (nameNode.kind === K.Identifier) {
+          this.facts.imports.push({ local: x.text(nameNode), module, span: x.span(nameNode), statementSpan });
+        } else if (nameNode.kind === K.ObjectBindingPattern) {
+          for (const el of nameNode.elements) {
+            const local = x.text(el.name);
+            const name = el.propertyName ? x.text(el.propertyName) : local;
+            this.facts.imports.push({ local, module, name, span: x.span(el), statementSpan });
           }
         }
       }
@@ -407,6 +474,22 @@ export class TsFile {
   resolveSpecifier(spec: string): string {
     return resolveSpecifier(this.facts.file, spec);
   }
+}
+
+/**
+ * An import's or export's module specifier, as ts-morph's `getModuleSpecifierValue()` gives it: a module
+ * specifier that is not a string (only broken code writes one) throws as it did, so a file reads the same.
+ */
+function specifierValue(x: Syntax, n: ts.Expression | undefined): string | undefined {
+  if (!n) return undefined;
+  if (n.kind !== x.K.StringLiteral) throw new Error('Expected the module specifier to be a string literal.');
+  return (n as ts.StringLiteral).text;
+}
+
+/** The name an import or export specifier takes from its module (`b` in `{ b as c }`), a string name unquoted. */
+function specifierName(x: Syntax, s: ts.ImportSpecifier | ts.ExportSpecifier): string {
+  const n = s.propertyName ?? s.name;
+  return n.kind === x.K.StringLiteral ? (n as ts.StringLiteral).text : x.text(n);
 }
 
 /**
@@ -425,6 +508,9 @@ export function resolveSpecifier(file: string, spec: string): string {
   if (dir[dir.length - 1] === 'index') dir.pop();
   return dir.join('.');
 }
+
+/** TypeORM's `camelCase` (util/StringUtils): `user_id` → `userId`, as its default join column names are made. */
+const COMPILER_OPTIONS = { allowJs: true, experimentalDecorators: true, noResolve: true };
 
 /** TypeORM's `camelCase` (util/StringUtils): `user_id` → `userId`, as its default join column names are made. */
 export function typeormCamelCase(text: string): string {

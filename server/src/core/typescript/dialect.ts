@@ -1,4 +1,4 @@
-import type { SourceFile } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import type { SourceDialect } from '../dialect';
 import { FileFacts } from '../types';
 import { TsFile, TsMorphModule } from './context';
@@ -97,25 +97,21 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
 }
 
 /**
- * One file's syntax tree, parsed by the compiler alone and wrapped for the readers. Nothing else is needed:
- * no reader asks for a type or a symbol, and imports are resolved by FK Guard's own rules (`resolveSpecifier`).
- * The tree is parsed exactly as a ts-morph `Project` parses it (latest syntax, parent links set, the kind of
- * script told by the extension), but without a project to hold it: the wrappers of one file belong to a
- * context of their own, dropped with the file. Removing each file from one shared project instead made
- * ts-morph visit every node again to forget its wrapper, which took as long as parsing (ts1k bench profile).
+ * One file's syntax tree, parsed by the compiler alone. Nothing else is needed: no reader asks for a type or a
+ * symbol, and imports are resolved by FK Guard's own rules (`resolveSpecifier`). The tree is parsed exactly as a
+ * ts-morph `Project` parses it (latest syntax, parent links set, the kind of script told by the extension), but
+ * without a project to hold it: the wrappers a reader asks for (`TsFile.sf`) belong to a context of their own,
+ * dropped with the file. Removing each file from one shared project instead made ts-morph visit every node
+ * again to forget its wrapper, which took as long as parsing (ts1k bench profile).
  */
-function parse(tm: TsMorphModule, file: string, text: string): SourceFile {
+function parse(tm: TsMorphModule, file: string, text: string): ts.SourceFile {
   const ext = /\.[cm]?[jt]s$/.exec(file)?.[0] ?? '.ts';
-  const { ts } = tm;
-  const sf = ts.createSourceFile(`${SCRATCH}${ext}`, text, ts.ScriptTarget.Latest, true);
-  return tm.createWrappedNode(sf, { compilerOptions: COMPILER_OPTIONS }) as SourceFile;
+  return tm.ts.createSourceFile(`${SCRATCH}${ext}`, text, tm.ts.ScriptTarget.Latest, true);
 }
-
-const COMPILER_OPTIONS = { allowJs: true, experimentalDecorators: true, noResolve: true };
 
 /** The parser's own diagnostics: a half-typed file still yields what it can, and says what it could not read. */
 function parseErrors(f: TsFile): void {
-  const diagnostics = (f.sf.compilerNode as unknown as { parseDiagnostics?: Array<{ start?: number; length?: number; messageText: unknown }> }).parseDiagnostics ?? [];
+  const diagnostics = (f.tree as unknown as { parseDiagnostics?: Array<{ start?: number; length?: number; messageText: unknown }> }).parseDiagnostics ?? [];
   for (const d of diagnostics) {
     const start = d.start ?? 0;
     const message = typeof d.messageText === 'string' ? d.messageText : 'syntax error';
