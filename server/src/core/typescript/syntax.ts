@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { Span } from '../types';
+import { AnnotationFact, Span } from '../types';
 
 /** The compiler's API (the `ts` namespace), handed in by the host with the rest of the TypeScript module. */
 export type TsApi = typeof ts;
@@ -142,6 +142,86 @@ export class Syntax {
   topEnum(name: string): ts.EnumDeclaration | undefined {
     for (const st of this.sf.statements) if (st.kind === this.K.EnumDeclaration && this.text((st as ts.EnumDeclaration).name) === name) return st as ts.EnumDeclaration;
     return undefined;
+  }
+
+  /** The file's top-level variable declarations, in order (ts-morph's `SourceFile.getVariableDeclarations()`). */
+  topVariables(): ts.VariableDeclaration[] {
+    const out: ts.VariableDeclaration[] = [];
+    for (const st of this.sf.statements) if (st.kind === this.K.VariableStatement) out.push(...(st as ts.VariableStatement).declarationList.declarations);
+    return out;
+  }
+
+  /**
+   * The file's top-level function declarations that have a body or are `declare`d, as ts-morph's
+   * `SourceFile.getFunctions()` gives them (overload signatures left out).
+   */
+  topFunctions(): ts.FunctionDeclaration[] {
+    const ts = this.ts;
+    return this.sf.statements.filter((st): st is ts.FunctionDeclaration =>
+      st.kind === this.K.FunctionDeclaration && ((st as ts.FunctionDeclaration).body !== undefined || (ts.getCombinedModifierFlags(st as ts.FunctionDeclaration) & ts.ModifierFlags.Ambient) !== 0));
+  }
+
+  /** The file's top-level class declarations (ts-morph's `SourceFile.getClasses()`). */
+  topClasses(): ts.ClassDeclaration[] {
+    return this.sf.statements.filter((st): st is ts.ClassDeclaration => st.kind === this.K.ClassDeclaration);
+  }
+
+  /** A node's decorators, in order (ts-morph's `getDecorators()`). */
+  decorators(n: ts.Node): readonly ts.Decorator[] {
+    const ts = this.ts;
+    return ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : [];
+  }
+
+  /** A decorator's call, `@Column('int')`, parentheses around it skipped (ts-morph's `getCallExpression()`). */
+  decoratorCall(d: ts.Decorator): ts.CallExpression | undefined {
+    let e: ts.Expression = d.expression;
+    while (e.kind === this.K.ParenthesizedExpression) e = (e as ts.ParenthesizedExpression).expression;
+    return e.kind === this.K.CallExpression ? (e as ts.CallExpression) : undefined;
+  }
+
+  /**
+   * A decorator's name (`Column` in `@Column()` and `@orm.Column()`), as ts-morph's `Decorator.getName()` gives
+   * it: a decorator that is not so named (`@(a || b)`, `@f()()`) throws what ts-morph threw, so a file reads the
+   * same as it did (as a file FK Guard could not read).
+   */
+  decoratorName(d: ts.Decorator): string {
+    const K = this.K;
+    let e: ts.Expression = this.decoratorCall(d)?.expression ?? d.expression;
+    if (!this.decoratorCall(d)) while (e.kind === K.ParenthesizedExpression) e = (e as ts.ParenthesizedExpression).expression;
+    const id: ts.Node = e.kind === K.PropertyAccessExpression ? (e as ts.PropertyAccessExpression).name : e;
+    if (id.kind !== K.Identifier) {
+      throw new Error(`Expected the decorator expression '${this.text(id)}' to be an identifier. Please deal directly with 'getExpression()' on the decorator to handle more complex scenarios.`);
+    }
+    return this.text(id);
+  }
+
+  /** The expression a class extends: `Base` in `class A extends Base<T>` (ts-morph's `getExtends()?.getExpression()`). */
+  extendsExpression(cls: ts.ClassLikeDeclaration): ts.Expression | undefined {
+    const clause = cls.heritageClauses?.find((c) => c.token === this.K.ExtendsKeyword);
+    return clause?.types[0]?.expression;
+  }
+
+  /** The name a function-valued argument returns: `() => User` → `User`, `(): AnyPgColumn => users.id` → that. */
+  arrowResult(n: ts.Node | undefined): ts.Node | undefined {
+    const K = this.K;
+    const f = this.unwrap(n);
+    if (!f || (f.kind !== K.ArrowFunction && f.kind !== K.FunctionExpression)) return undefined;
+    const body = (f as ts.ArrowFunction | ts.FunctionExpression).body;
+    if (body.kind === K.Block) {
+      const ret = (body as ts.Block).statements.find((s) => s.kind === K.ReturnStatement) as ts.ReturnStatement | undefined;
+      return ret ? this.unwrap(ret.expression) : undefined;
+    }
+    return this.unwrap(body);
+  }
+
+  /** The property's TypeScript type when it is a plain one (`number`, `string | null`): the primitive's span. */
+  annotation(p: ts.PropertyDeclaration): AnnotationFact | undefined {
+    const node = p.type;
+    if (!node) return undefined;
+    const parts: readonly ts.TypeNode[] = node.kind === this.K.UnionType ? (node as ts.UnionTypeNode).types : [node];
+    const plain = parts.filter((t) => !['null', 'undefined'].includes(this.text(t)));
+    if (plain.length !== 1) return undefined;
+    return { text: this.text(plain[0]), span: this.span(plain[0]), optional: plain.length !== parts.length || p.questionToken !== undefined };
   }
 
   /**
