@@ -10,22 +10,6 @@ export type { Literal } from './syntax';
 /** The ts-morph module, handed in by the host so the core never loads the compiler itself. */
 export type TsMorphModule = typeof TsMorph;
 
-/**
- * A node of the compiler's own tree, as `TsFile.walk`'s `worth` sees it before any wrapper is made. Only
- * what those tests read is typed here (`TsFile.rawText` gives a node's text).
- */
-export interface RawNode {
-  kind: TsMorph.SyntaxKind;
-  /** The callee of a call or of `new`, the object of a property access. */
-  expression?: RawNode;
-  /** The name of a declaration, of a property assignment, of a property access. */
-  name?: RawNode;
-  /** The left side of a binary expression. */
-  left?: RawNode;
-  /** A declaration's type annotation. */
-  type?: RawNode;
-}
-
 /** One call of a chain such as `t.integer('user_id').references('id').inTable('users')`, root first. */
 export interface ChainCall {
   name: string;
@@ -229,13 +213,6 @@ export class TsFile {
     return n.getText();
   }
 
-  /** `propertyName` of a compiler node, without wrapping it. */
-  rawPropertyName(n: RawNode): string {
-    const K = this.tm.SyntaxKind;
-    if (n.kind === K.StringLiteral || n.kind === K.NoSubstitutionTemplateLiteral) return (n as unknown as TsMorph.ts.StringLiteral).text;
-    return this.rawText(n);
-  }
-
   /** `true` / `false` literals. */
   bool(n: Node | undefined): boolean | undefined {
     if (!n) return undefined;
@@ -364,19 +341,14 @@ export class TsFile {
    * absent). ts-morph's `forEachDescendant` also builds comment nodes, scanning to each line's end: on a
    * minified one-line file that is quadratic (minutes for a 1 MB bundle). `visit` may answer `skip` (do not
    * enter this node) or `stop`.
-   *
-   * `worth`, when given, looks at the compiler's node first (see `RawNode`): a node it rejects is entered but
-   * neither wrapped nor visited. It must accept every node on which `visit` would do anything (answer, or have
-   * an effect), so it changes what the walk costs, never what it finds: making a wrapper costs more than most
-   * readers' tests of it (on the ts1k bench, wrapping was the largest share of reading a file).
    */
-  walk(root: Node, visit: (n: Node) => void | 'skip' | 'stop', kinds?: ReadonlySet<TsMorph.SyntaxKind>, worth?: (n: RawNode) => boolean): void {
+  walk(root: Node, visit: (n: Node) => void | 'skip' | 'stop', kinds?: ReadonlySet<TsMorph.SyntaxKind>): void {
     const { ts } = this.tm;
     const wrap = (cn: TsMorph.ts.Node): Node => (root as unknown as { _getNodeFromCompilerNode(n: TsMorph.ts.Node): Node })._getNodeFromCompilerNode(cn);
     let stopped = false;
     const go = (cn: TsMorph.ts.Node): true | undefined => {
       if (stopped) return true;
-      if ((!kinds || kinds.has(cn.kind as unknown as TsMorph.SyntaxKind)) && (!worth || worth(cn as unknown as RawNode))) {
+      if (!kinds || kinds.has(cn.kind as unknown as TsMorph.SyntaxKind)) {
         const answer = visit(wrap(cn));
         if (answer === 'stop') {
           stopped = true;
@@ -388,11 +360,6 @@ export class TsFile {
       return stopped || undefined;
     };
     ts.forEachChild(root.compilerNode as TsMorph.ts.Node, go);
-  }
-
-  /** A compiler node's text as ts-morph's `getText()` gives it (no leading trivia), without wrapping it. */
-  rawText(n: RawNode): string {
-    return (n as unknown as TsMorph.ts.Node).getText(this.sf.compilerNode);
   }
 
   /** Records `at` as the place of every migration operation pushed since the last call. */
