@@ -1,23 +1,10 @@
-import type * as TsMorph from 'ts-morph';
-import type { Node, ObjectLiteralExpression, PropertyDeclaration, SourceFile, ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import { emptyFacts } from '../facts';
 import { pendingName } from '../pendingNames';
-import { AnnotationFact, FileFacts, ImportFact, Span } from '../types';
-import { Literal, Syntax } from './syntax';
+import { FileFacts, ImportFact, Span } from '../types';
+import { Literal, Syntax, TsApi } from './syntax';
 
-export type { Literal } from './syntax';
-
-/** The ts-morph module, handed in by the host so the core never loads the compiler itself. */
-export type TsMorphModule = typeof TsMorph;
-
-/** One call of a chain such as `t.integer('user_id').references('id').inTable('users')`, root first. */
-export interface ChainCall {
-  name: string;
-  args: Node[];
-  node: Node;
-  /** Where the method name is written. */
-  nameSpan: Span;
-}
+export type { Literal, TsApi } from './syntax';
 
 /**
  * What every ORM reader shares for one file: its facts, the syntax helpers, and the imports, collected
@@ -25,7 +12,7 @@ export interface ChainCall {
  */
 export class TsFile {
   readonly facts: FileFacts;
-  /** The helpers on the compiler's own nodes, for the readers that need no wrapper. */
+  /** The helpers every reader reads the compiler's tree with. */
   readonly syntax: Syntax;
   /** Local names imported from relative paths: ImportFact.module cannot tell `./b` from a package `b`. */
   private readonly relativeLocals = new Set<string>();
@@ -34,45 +21,17 @@ export class TsFile {
    * operations read later (SQL in a `knex.raw` among schema builder calls) take their place by position.
    */
   readonly opStarts: number[] = [];
-  private wrapped: SourceFile | undefined;
 
   constructor(
-    readonly tm: TsMorphModule,
+    ts: TsApi,
     /** The compiler's tree of the file. */
     readonly tree: ts.SourceFile,
     file: string,
     text: string,
   ) {
     this.facts = emptyFacts(file, text, 'typescript');
-    this.syntax = new Syntax(tm.ts, tree);
+    this.syntax = new Syntax(ts, tree);
     this.collectImports();
-  }
-
-  /**
-   * The file wrapped by ts-morph, for the readers that still read wrappers: made on first use, so a file whose
-   * readers all work on compiler nodes never builds a wrapper.
-   */
-  get sf(): SourceFile {
-    return (this.wrapped ??= this.tm.createWrappedNode(this.tree, { compilerOptions: COMPILER_OPTIONS }) as SourceFile);
-  }
-
-  /** The ts-morph wrapper of one of this file's compiler nodes. */
-  wrap(n: ts.Node): Node {
-    return (this.sf as unknown as { _getNodeFromCompilerNode(x: ts.Node): Node })._getNodeFromCompilerNode(n);
-  }
-
-  span(n: Node): Span {
-    return { start: n.getStart(), end: n.getEnd() };
-  }
-
-  /** A plain string: `'users'`, `"users"` or a template without substitutions. */
-  literal(n: Node | undefined): Literal | undefined {
-    if (!n) return undefined;
-    const { Node: N } = this.tm;
-    if (!N.isStringLiteral(n) && !N.isNoSubstitutionTemplateLiteral(n)) return undefined;
-    const start = n.getStart();
-    const end = n.getEnd();
-    return { value: n.getLiteralValue(), span: { start, end }, contentSpan: { start: start + 1, end: end - 1 } };
   }
 
   /**
@@ -81,40 +40,7 @@ export class TsFile {
    * written in the literal's case, else where the constant is named (only a literal may be edited in place).
    * `imported` names a local bound by an import, whose value only the index can know.
    */
-  constantName(n: Node | undefined): { value: string; span: Span; literal?: Literal } | { imported: string; span: Span } | undefined {
-    const e = this.unwrap(n);
-    if (!e) return undefined;
-    const lit = this.literal(e);
-    if (lit) return { value: lit.value, span: lit.span, literal: lit };
-    const { Node: N } = this.tm;
-    if (N.isIdentifier(e)) {
-      const name = e.getText();
-      // A destructured `const { TableUser } = require(...)` is an import, not a constant of this file.
-      const decl = this.sf.getVariableDeclaration(name);
-      if (decl && N.isIdentifier(decl.getNameNode())) {
-        if (decl.getVariableStatement()?.getDeclarationKind() !== 'const') return undefined;
-        const v = this.literal(this.unwrap(decl.getInitializer()));
-        return v ? { value: v.value, span: this.span(e) } : undefined;
-      }
-      return this.importOf(name) ? { imported: name, span: this.span(e) } : undefined;
-    }
-    if (N.isPropertyAccessExpression(e) && N.isIdentifier(e.getExpression())) {
-      const holder = e.getExpression().getText();
-      const en = this.sf.getEnum(holder);
-      const local = this.sf.getVariableDeclaration(holder);
-      if (!en && (!local || !N.isIdentifier(local.getNameNode())) && this.importOf(holder)) {
-        // A member of an imported enum or namespace (`FieldNameUser.id`): only the index knows its value.
-        return { imported: `${holder}.${e.getName()}`, span: this.span(e) };
-      }
-      const member = en?.getMember(e.getName());
-      const v = this.literal(member?.getInitializer());
-      return v ? { value: v.value, span: this.span(e) } : undefined;
-    }
-    return undefined;
-  }
-
-  /** `constantName` on a compiler node (see `Syntax`): the same answer, without wrappers. */
-  constantNameRaw(n: ts.Node | undefined): { value: string; span: Span; literal?: Literal } | { imported: string; span: Span } | undefined {
+  constantName(n: ts.Node | undefined): { value: string; span: Span; literal?: Literal } | { imported: string; span: Span } | undefined {
     const x = this.syntax;
     const K = x.K;
     const e = x.unwrap(n);
@@ -183,144 +109,6 @@ export class TsFile {
     }
   }
 
-  /** A number literal's value as text (`255`). */
-  numberText(n: Node | undefined): string | undefined {
-    return n && this.tm.Node.isNumericLiteral(n) ? n.getLiteralValue().toString() : undefined;
-  }
-
-  /** The properties of an object literal by key: `{ name: 'x', type }` → name → `'x'`, type → `type`. */
-  props(n: Node | undefined): Map<string, Node> {
-    const out = new Map<string, Node>();
-    const { Node: N } = this.tm;
-    if (!n || !N.isObjectLiteralExpression(n)) return out;
-    for (const p of (n as ObjectLiteralExpression).getProperties()) {
-      if (N.isPropertyAssignment(p)) {
-        const init = p.getInitializer();
-        if (init) out.set(this.propertyName(p.getNameNode()), init);
-      } else if (N.isShorthandPropertyAssignment(p)) {
-        out.set(p.getName(), p.getNameNode());
-      } else if (N.isMethodDeclaration(p)) {
-        out.set(p.getName(), p);
-      }
-    }
-    return out;
-  }
-
-  /** A property key as a string: `name`, `'name'`, `"user-id"`. */
-  propertyName(n: Node): string {
-    const lit = this.literal(n);
-    if (lit) return lit.value;
-    return n.getText();
-  }
-
-  /** `true` / `false` literals. */
-  bool(n: Node | undefined): boolean | undefined {
-    if (!n) return undefined;
-    const k = n.getKind();
-    if (k === this.tm.SyntaxKind.TrueKeyword) return true;
-    if (k === this.tm.SyntaxKind.FalseKeyword) return false;
-    return undefined;
-  }
-
-  /** Skips `(x)`, `x as T`, `x!` and `x satisfies T` around an expression. */
-  unwrap(n: Node | undefined): Node | undefined {
-    const { Node: N } = this.tm;
-    let cur = n;
-    while (cur && (N.isParenthesizedExpression(cur) || N.isAsExpression(cur) || N.isNonNullExpression(cur) || N.isSatisfiesExpression(cur))) {
-      cur = cur.getExpression();
-    }
-    return cur;
-  }
-
-  /**
-   * The calls of a method chain from its root: `t.integer('a').references('id')` gives `integer`, then
-   * `references`, and the root's receiver (`t`) with its text. A chain whose root is not a property call gives
-   * nothing.
-   *
-   * The chain is followed on the compiler's nodes; a call's `args` and `node` and the `receiver` are wrapped
-   * only when a reader asks for them (most chains are only looked at by name). On the ts1k bench's Knex
-   * migrations, wrapping every link of every chain was the largest part of reading a column.
-   */
-  chain(n: Node): { receiver: Node; receiverText: string; calls: ChainCall[] } | undefined {
-    const { ts } = this.tm;
-    const K = this.tm.SyntaxKind;
-    const sf = this.sf.compilerNode as TsMorph.ts.SourceFile;
-    const wrap = (cn: TsMorph.ts.Node): Node => (n as unknown as { _getNodeFromCompilerNode(x: TsMorph.ts.Node): Node })._getNodeFromCompilerNode(cn);
-    const unwrap = (cn: TsMorph.ts.Node | undefined): TsMorph.ts.Node | undefined => {
-      let cur = cn;
-      while (cur && (cur.kind === K.ParenthesizedExpression || cur.kind === K.AsExpression || cur.kind === K.NonNullExpression || cur.kind === K.SatisfiesExpression)) {
-        cur = (cur as TsMorph.ts.ParenthesizedExpression).expression;
-      }
-      return cur;
-    };
-    const link = (call: TsMorph.ts.CallExpression, nameNode: TsMorph.ts.Node): ChainCall => {
-      let args: Node[] | undefined;
-      let node: Node | undefined;
-      return {
-        name: nameNode.getText(sf),
-        get args() {
-          return (args ??= call.arguments.map(wrap));
-        },
-        get node() {
-          return (node ??= wrap(call));
-        },
-        nameSpan: { start: nameNode.getStart(sf), end: nameNode.end },
-      };
-    };
-    const calls: ChainCall[] = [];
-    let cur = unwrap(n.compilerNode as TsMorph.ts.Node);
-    while (cur && cur.kind === K.CallExpression) {
-      const call = cur as TsMorph.ts.CallExpression;
-      const callee = call.expression;
-      if (!ts.isPropertyAccessExpression(callee)) {
-        if (ts.isIdentifier(callee)) {
-          calls.unshift(link(call, callee));
-          return { receiver: wrap(callee), receiverText: callee.getText(sf), calls };
-        }
-        return undefined;
-      }
-      calls.unshift(link(call, callee.name));
-      cur = unwrap(callee.expression);
-    }
-    if (!cur) return undefined;
-    const root = cur;
-    let receiver: Node | undefined;
-    return {
-      get receiver() {
-        return (receiver ??= wrap(root));
-      },
-      receiverText: root.getText(sf),
-      calls,
-    };
-  }
-
-  /** The name a function-valued argument returns: `() => User` → `User`, `(): AnyPgColumn => users.id` → that. */
-  arrowResult(n: Node | undefined): Node | undefined {
-    const { Node: N } = this.tm;
-    const f = this.unwrap(n);
-    if (!f) return undefined;
-    if (N.isArrowFunction(f) || N.isFunctionExpression(f)) {
-      const body = f.getBody();
-      if (N.isBlock(body)) {
-        const ret = body.getStatements().find((s) => N.isReturnStatement(s));
-        return ret && N.isReturnStatement(ret) ? this.unwrap(ret.getExpression()) : undefined;
-      }
-      return this.unwrap(body);
-    }
-    return undefined;
-  }
-
-  /** The property's TypeScript type when it is a plain one (`number`, `string | null`): the primitive's span. */
-  annotation(p: PropertyDeclaration): AnnotationFact | undefined {
-    const node = p.getTypeNode();
-    if (!node) return undefined;
-    const { Node: N } = this.tm;
-    const parts = N.isUnionTypeNode(node) ? node.getTypeNodes() : [node];
-    const plain = parts.filter((t) => !['null', 'undefined'].includes(t.getText()));
-    if (plain.length !== 1) return undefined;
-    return { text: plain[0].getText(), span: this.span(plain[0]), optional: plain.length !== parts.length || p.hasQuestionToken() };
-  }
-
   /** The module a local name is imported from (`typeorm`, `src.entities.user`), if it is imported. */
   importOf(local: string): ImportFact | undefined {
     return this.facts.imports.find((i) => i.local === local);
@@ -334,32 +122,6 @@ export class TsFile {
   /** Whether the file imports anything from one of these packages (or a subpath of one). */
   importsFrom(...packages: string[]): boolean {
     return this.facts.imports.some((i) => packages.some((p) => i.module === p || i.module.startsWith(`${p}/`)));
-  }
-
-  /**
-   * Visits every node under `root` on the compiler's own tree, wrapping only nodes of `kinds` (all when
-   * absent). ts-morph's `forEachDescendant` also builds comment nodes, scanning to each line's end: on a
-   * minified one-line file that is quadratic (minutes for a 1 MB bundle). `visit` may answer `skip` (do not
-   * enter this node) or `stop`.
-   */
-  walk(root: Node, visit: (n: Node) => void | 'skip' | 'stop', kinds?: ReadonlySet<TsMorph.SyntaxKind>): void {
-    const { ts } = this.tm;
-    const wrap = (cn: TsMorph.ts.Node): Node => (root as unknown as { _getNodeFromCompilerNode(n: TsMorph.ts.Node): Node })._getNodeFromCompilerNode(cn);
-    let stopped = false;
-    const go = (cn: TsMorph.ts.Node): true | undefined => {
-      if (stopped) return true;
-      if (!kinds || kinds.has(cn.kind as unknown as TsMorph.SyntaxKind)) {
-        const answer = visit(wrap(cn));
-        if (answer === 'stop') {
-          stopped = true;
-          return true;
-        }
-        if (answer === 'skip') return undefined;
-      }
-      ts.forEachChild(cn, go);
-      return stopped || undefined;
-    };
-    ts.forEachChild(root.compilerNode as TsMorph.ts.Node, go);
   }
 
   /** Records `at` as the place of every migration operation pushed since the last call. */
@@ -477,8 +239,6 @@ export function resolveSpecifier(file: string, spec: string): string {
 }
 
 /** TypeORM's `camelCase` (util/StringUtils): `user_id` → `userId`, as its default join column names are made. */
-const COMPILER_OPTIONS = { allowJs: true, experimentalDecorators: true, noResolve: true };
-
 /** TypeORM's `camelCase` (util/StringUtils): `user_id` → `userId`, as its default join column names are made. */
 export function typeormCamelCase(text: string): string {
   return text.replace(/^([A-Z])|[\s\-_](\w)/g, (_m, p1: string | undefined, p2: string | undefined) => (p2 ? p2.toUpperCase() : p1!.toLowerCase()));

@@ -59,7 +59,7 @@ function readTable(f: TsFile, args: readonly ts.Node[], variable: string, flavou
   const K = x.K;
   // `pgTable('users', ...)`, or a constant of this file or an imported one (`pgTable(USERS, ...)`), which the
   // index resolves; a name FK Guard cannot read drops the table, as before.
-  const written = f.constantNameRaw(args[0]);
+  const written = f.constantName(args[0]);
   if (!written) return;
   const nameLit = 'value' in written ? { value: written.value, span: written.span } : undefined;
   const name: CoreTableFact['name'] = nameLit ? { kind: 'literal', value: nameLit.value } : { kind: 'const', name: (written as { imported: string }).imported };

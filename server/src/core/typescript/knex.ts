@@ -1,4 +1,4 @@
-import type { Node, ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import { ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, TypeFact } from '../types';
 import { TsFile } from './context';
 import { RawChainCall } from './syntax';
@@ -60,13 +60,10 @@ function isDown(f: TsFile, d: ts.Node): boolean {
   }
 }
 
-/** The body of `up`, however the migration exports it (Knex and sequelize-cli alike). */
-export function upFunction(f: TsFile): Node | undefined {
-  const up = upFunctionNode(f);
-  return up && f.wrap(up);
-}
-
-/** `upFunction` on the compiler's nodes: the first `up` in the file that has a body or a value. */
+/**
+ * The body of `up`, however the migration exports it (Knex and sequelize-cli alike): the first `up` in the file
+ * that has a body or a value.
+ */
 export function upFunctionNode(f: TsFile): ts.Node | undefined {
   const x = f.syntax;
   const K = x.K;
@@ -98,7 +95,7 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
   const method = x.text(callee.name);
   const args = call.arguments;
   const schema = withSchema(f, callee.expression);
-  const written = f.constantNameRaw(args[0]);
+  const written = f.constantName(args[0]);
   if (!written) return;
   // A name imported from another file is known to the index only: a new table's name is a constant the
   // index resolves, an operation's a pending name it puts in place (see `pendingNames.ts`).
@@ -132,7 +129,7 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
       ops.push({ op: 'drop_table', table: name!.value, schema });
       break;
     case 'renameTable': {
-      const to = f.constantNameRaw(args[1]);
+      const to = f.constantName(args[1]);
       if (to && 'value' in to) ops.push({ op: 'rename_table', from: name!.value, to: to.value, schema });
       break;
     }
@@ -180,7 +177,7 @@ function tableBuilder(f: TsFile, cb: ts.Node | undefined, tableExpr: NameExpr, s
     if (!chain || chain.receiverText !== param || chain.calls.length === 0) continue;
     const [head, ...rest] = chain.calls;
     const lit = (n: ts.Node | undefined) => {
-      const c = f.constantNameRaw(n);
+      const c = f.constantName(n);
       return c && ('value' in c ? c.value : f.pending(c.imported));
     };
     const names = (n: ts.Node | undefined): string[] => {
@@ -251,17 +248,17 @@ function foreignKeys(f: TsFile, calls: RawChainCall[], locals: string[], source:
   if (i < 0) return 0;
   const refArg = calls[i].args[0];
   const inTable = calls.slice(i + 1).find((c) => c.name === 'inTable');
-  const tableName = f.constantNameRaw(inTable?.args[0]);
+  const tableName = f.constantName(inTable?.args[0]);
   const tableLit = tableName && 'literal' in tableName ? tableName.literal : undefined;
   const remotes: ReadonlyArray<ts.Node | undefined> = x.elements(refArg) ?? [refArg];
   const valueOf = (n: ts.Node | undefined) => {
-    const c = f.constantNameRaw(n);
+    const c = f.constantName(n);
     return c && ('value' in c ? c.value : f.pending(c.imported));
   };
   let added = 0;
   remotes.forEach((r, k) => {
     const local = locals[k] ?? locals[0];
-    const written = f.constantNameRaw(r);
+    const written = f.constantName(r);
     const col = written && 'literal' in written ? written.literal : undefined;
     if (inTable && (!tableLit || !col)) {
       // The table (or the column) is a constant: the pair is resolved by its value, never read as `table.column`;
@@ -333,7 +330,7 @@ function foreignKeys(f: TsFile, calls: RawChainCall[], locals: string[], source:
 /** `t.increments()`, `t.integer('user_id')`, `t.string('email', 120)`, `t.specificType('ip', 'inet')`. */
 function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
   const x = f.syntax;
-  const written = f.constantNameRaw(head.args[0]);
+  const written = f.constantName(head.args[0]);
   // A name imported from another file is a pending name the index puts in place.
   const nameLit = written && ('value' in written ? written : { value: f.pending(written.imported), span: written.span });
   const num = (k: number) => x.numberText(head.args[k]);

@@ -251,7 +251,7 @@ function readClass(f: TsFile, cls: ts.ClassDeclaration, joins: ClassFact[]): voi
     const args = entity.args;
     const first = x.literal(args[0]);
     // `@Entity(USERS)`: a constant of this file, or an imported one the index resolves.
-    const constant = !first && args[0] && x.unwrap(args[0])?.kind !== K.ObjectLiteralExpression ? f.constantNameRaw(args[0]) : undefined;
+    const constant = !first && args[0] && x.unwrap(args[0])?.kind !== K.ObjectLiteralExpression ? f.constantName(args[0]) : undefined;
     const options = x.props(first || constant ? args[1] : args[0]);
     const named = first ?? x.literal(options.get('name'));
     fact.tablename = constant
