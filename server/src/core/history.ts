@@ -554,6 +554,7 @@ function replayTimeline(
           const def = newTable(name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, t.nameSpan);
           for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
           def.keys = t.keys;
+          if (t.foldsCase) def.foldsCase = true;
           if (t.unreadColumn) {
             def.incomplete = true;
             def.unresolvedColumn = t.unreadColumn;

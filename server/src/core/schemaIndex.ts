@@ -787,6 +787,7 @@ export class SchemaIndex {
       def.unresolvedColumn = t.unreadColumn;
     }
     if (t.fallback) def.fallback = true;
+    if (t.foldsCase) def.foldsCase = true;
     def.metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
     this.addTable(def);
     if (t.variable) {

@@ -37,6 +37,8 @@ export interface TableDef {
   keyNames?: Map<string, string[]>;
   /** Columns may come from bases FK Guard cannot see: an unknown column is not reported then. */
   incomplete: boolean;
+  /** Made by SQL DDL that wrote the name unquoted: PostgreSQL's name for it is in lower case. */
+  foldsCase?: boolean;
   /** The metadata object the table belongs to, where the code makes that determinable. */
   metadataId?: string;
   /** Why `incomplete`: the base class (as written) FK Guard could not resolve. */

@@ -111,6 +111,8 @@ export interface ColumnFact {
   span: Span;
   /** Set for columns that carry a foreign key in their own definition. */
   hasForeignKey?: boolean;
+  /** SQL DDL wrote the name unquoted: PostgreSQL folds it to lower case (`Id` is `id`). */
+  foldsCase?: true;
   /**
    * Added by the ORM, not written: Sequelize's `id INTEGER` on a model (or a model base) that declares no
    * primary key. A primary key declared on a subclass replaces it.
@@ -263,6 +265,8 @@ export interface CoreTableFact {
   span: Span;
   nameSpan: Span;
   origin: 'core' | 'migration';
+  /** SQL DDL wrote the name unquoted: PostgreSQL folds it to lower case (`Members` is `members`). */
+  foldsCase?: true;
   /**
    * A column FK Guard could not name (a constant no file of the workspace defines), as written: the
    * table's columns are not all known, so a reference to one it lacks is unchecked, not unknown.
@@ -353,6 +357,9 @@ export interface ReferenceFact {
   tableSpan?: Span;
   column?: string;
   columnSpan?: Span;
+  /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
+  tableFoldsCase?: true;
+  columnFoldsCase?: true;
   /** For `pair` without `column`: the target's primary key is meant (SQL's `REFERENCES users`, no column list). */
   primaryKey?: true;
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */

@@ -160,7 +160,20 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   // SQLite's names ignore letter case, and so do MySQL's column names; its table names do only on some
   // platforms (`lower_case_table_names`), so a table named in another case is not judged there.
   const caseless = index.dialect() !== 'postgresql';
-  if (caseless && !index.allTableKeys().includes(tableKey(table, schema))) {
+  if (!caseless) {
+    // PostgreSQL folds a name SQL wrote unquoted to lower case and keeps a quoted one as written (the ORMs
+    // quote, or write lower case): `REFERENCES members` is `CREATE TABLE Members`, `REFERENCES Ledger` is
+    // not `CREATE TABLE "Ledger"`.
+    const wantedName = pgName(table, ref.tableFoldsCase);
+    const fits = (d: TableDef) => d.schema === schema && pgName(d.name, d.foldsCase) === wantedName;
+    const exact = index.definitions(tableKey(table, schema));
+    if (!exact.some(fits)) {
+      const lower = tableKey(table, schema).toLowerCase();
+      const same = index.allTableKeys().filter((k) => k.toLowerCase() === lower).flatMap((k) => index.definitions(k)).find(fits);
+      if (same) table = same.name;
+      else if (exact.length > 0) return { kind: 'no-table', schema, table: wantedName, column };
+    }
+  } else if (!index.allTableKeys().includes(tableKey(table, schema))) {
     const wanted = tableKey(table, schema).toLowerCase();
     const variants = index.allTableKeys().filter((k) => k.toLowerCase() === wanted);
     if (variants.length > 0 && index.dialect() === 'mysql') {
@@ -237,7 +250,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
         '(it sits in an `if`, a `try` or a loop FK Guard cannot decide)',
     };
   }
-  return columnOf(defs, column, false, caseless);
+  return columnOf(defs, column, false, caseless, caseless ? undefined : { folds: ref.columnFoldsCase === true });
 }
 
 /**
@@ -321,7 +334,12 @@ function orderDefs(defs: TableDef[], ref: ReferenceFact, metadataId?: string): T
 }
 
 /** The column `column` of the definitions; unset, their primary key (see `primaryKeyOf`). */
-function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false): Resolution {
+/** The name PostgreSQL gives what SQL wrote (unquoted: in lower case); the ORMs' names are as written. */
+function pgName(name: string, folds: boolean | undefined): string {
+  return folds ? name.toLowerCase() : name;
+}
+
+function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false, postgres?: { folds: boolean }): Resolution {
   if (column === undefined) {
     // The first definition decides which column the key is (history's before the models', see `orderDefs`).
     const first = defs[0];
@@ -331,9 +349,19 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   }
   const name = column;
   // A database whose column names ignore letter case finds `ID` as `id` when no column is spelt `ID`.
+  // PostgreSQL's name for a column SQL wrote unquoted is in lower case (see `lookup`).
+  const wanted = postgres ? pgName(name, postgres.folds) : name;
+  const fits = (c: IndexedColumn | undefined) => c !== undefined && pgName(c.column.name, c.column.foldsCase) === wanted;
+  const byName = (def: TableDef) => {
+    const exact = def.columns.get(name);
+    if (!postgres || fits(exact)) return exact;
+    // Only columns kept under their database name (not TypeORM's `#property` entries, whose names are not known).
+    for (const [k, c] of def.columns) if (k === c.column.name && fits(c)) return c;
+    return undefined;
+  };
   const get = (def: TableDef) =>
     (byAttr ? def.attrs.get(name) : undefined) ??
-    def.columns.get(name) ??
+    byName(def) ??
     (caseless ? [...def.columns.values()].find((c) => c.column.name.toLowerCase() === name.toLowerCase()) : undefined);
   const found: Array<{ def: TableDef; column: IndexedColumn }> = [];
   for (const def of defs) {
@@ -418,6 +446,13 @@ export function isProvenKey(def: TableDef, col: IndexedColumn, composite?: reado
  */
 export function fixTarget(c: RefCheck, schema: string | undefined, table: string, column: string | undefined, byAttr = false): { def: TableDef; column: IndexedColumn } | undefined {
   if (c.ref.composite && c.ref.composite.length > 1) return undefined;
+  // A name with capitals written where SQL leaves it unquoted is read in lower case by PostgreSQL: the fix
+  // would need quotes, which the same text in another database would read otherwise.
+  if (c.index.dialect() === 'postgresql') {
+    const table0 = c.ref.table?.kind === 'literal' ? c.ref.table.value : undefined;
+    if (c.ref.tableFoldsCase && table !== table0 && table !== table.toLowerCase()) return undefined;
+    if (c.ref.columnFoldsCase && column !== undefined && column !== c.ref.column && column !== column.toLowerCase()) return undefined;
+  }
   const file = c.facts.file;
   const key = tableKey(table, schema);
   const metadataId = sourceMetadata(c.index, file, c.ref);

@@ -278,6 +278,16 @@ class SqlExtractor {
     return loc ? { start: this.off(loc.start), end: this.off(loc.end) } : { start: this.base, end: this.base };
   }
 
+  /**
+   * Whether a name is written unquoted, which PostgreSQL folds to lower case (`Members` is `members`, `"Members"`
+   * is itself). The facts keep the name as written and say so; the dialect decides at the index.
+   */
+  private folds(n: Name): true | undefined {
+    const s = this.span(n._location);
+    const close = this.text[s.end - 1];
+    return close === '"' || close === '`' || close === ']' ? undefined : true;
+  }
+
   /** The span of a name's last part without quotes: `users` in `public."users"`. */
   private nameSpan(n: Name): Span {
     const s = this.span(n._location);
@@ -337,6 +347,7 @@ class SqlExtractor {
       nullable: !constraints.some((c) => c.type === 'not null' || c.type === 'primary key'),
       span,
       hasForeignKey: constraints.some((c) => c.type === 'reference') || undefined,
+      ...(this.folds(col.name) ? { foldsCase: true as const } : {}),
     };
   }
 
@@ -359,6 +370,7 @@ class SqlExtractor {
         table: { kind: 'literal', value: ref.foreignTable.name },
         tableSchema: schemaOf(ref.foreignTable),
         tableSpan,
+        ...(this.folds(ref.foreignTable) ? { tableFoldsCase: true as const } : {}),
         primaryKey: true,
         span: this.span(ref.foreignTable._location),
         source: { table: { kind: 'literal', value: source.table }, schema: source.schema, column: local.name },
@@ -376,6 +388,8 @@ class SqlExtractor {
       tableSpan,
       column: remote.name,
       columnSpan: this.nameSpan(remote),
+      ...(this.folds(ref.foreignTable) ? { tableFoldsCase: true as const } : {}),
+      ...(this.folds(remote) ? { columnFoldsCase: true as const } : {}),
       span: { start: this.span(ref.foreignTable._location).start, end },
       source: { table: { kind: 'literal', value: source.table }, schema: source.schema, column: local.name },
       composite,
@@ -412,6 +426,7 @@ class SqlExtractor {
       span: this.span(st._location),
       nameSpan: this.nameSpan(st.name),
       origin: this.migration ? 'migration' : 'core',
+      ...(this.folds(st.name) ? { foldsCase: true as const } : {}),
     };
     const source = { table: name, schema };
     for (const col of st.columns) {
