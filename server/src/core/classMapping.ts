@@ -126,7 +126,19 @@ export class ClassMapper {
       };
     } else if (cls.tablename) {
       name = this.host.resolveName(file, cls.tablename);
-      if (name === undefined) unknownName = true;
+      if (name === undefined) {
+        // `__tablename__ = orders_table()`, `= "a" if LEGACY else "b"`, `= f"{PREFIX}_coupons"`: Python knows the
+        // name when it runs; a reference to a table no definition names may mean this one.
+        unknownName = true;
+        nameless = {
+          file,
+          cls,
+          reason: 'dynamic-name',
+          base: cls.name,
+          detail: `its \`__tablename__\` is computed (\`${nameText(cls.tablename)}\`), which FK Guard does not evaluate`,
+          matches: dynamicNameWords(cls.name, cls.tablename),
+        };
+      }
     } else if (cls.abstract || cls.framework) {
       // Another ORM's dialect names its entities itself; a class it left unnamed is a base, not a table.
       name = undefined;
@@ -463,3 +475,37 @@ function applyConvention(convention: NamingConvention, className: string): strin
       return className;
   }
 }
+
+/** How a table name expression reads in a message. */
+function nameText(expr: NameExpr): string {
+  switch (expr.kind) {
+    case 'literal':
+      return expr.value;
+    case 'const':
+      return expr.name;
+    case 'template':
+      return expr.parts.map((p) => ('literal' in p ? p.literal : `{${p.const}}`)).join('');
+    case 'dynamic':
+      return expr.text.length > 60 ? `${expr.text.slice(0, 57)}...` : expr.text;
+  }
+}
+
+/**
+ * What a table's name (lowered, without underscores) may hold to be the one a computed `__tablename__` makes:
+ * the class's name (as for every nameless class), and each word of three letters or more written in the
+ * expression (`orders_table()` → `orders`; `"invoices_v1" if LEGACY else "invoices"` → `invoices`). A name
+ * built from nothing written there is not recognised: that limit is the price of keeping unknown-table useful
+ * in a workspace with one computed name.
+ */
+function dynamicNameWords(className: string, expr: NameExpr): string[] {
+  const text = nameText(expr).toLowerCase();
+  const words = new Set<string>();
+  const cls = className.toLowerCase();
+  words.add(cls);
+  if (cls.endsWith('y')) words.add(cls.slice(0, -1));
+  for (const w of text.split(/[^a-z0-9]+/)) if (w.length >= 3 && !NOT_NAMES.has(w)) words.add(w);
+  return [...words];
+}
+
+/** Words of a Python expression that are its syntax or plumbing, not part of a table's name. */
+const NOT_NAMES = new Set(['self', 'cls', 'environ', 'get', 'getenv', 'str', 'format', 'lower', 'upper', 'else', 'not', 'and', 'true', 'false', 'none', 'table', 'tablename', 'name']);

@@ -65,10 +65,10 @@ export function provision(f: FileFacts, reuse = false): Provision {
     }
     return { whole: `${rel.whole}@${line}`, header: rel.header === undefined ? undefined : `${rel.header}@${line}` };
   };
-  const namelessHeader = (c: ClassFact) => [c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract, c.joinTable];
+  const namelessHeader = (c: ClassFact) => [c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract, c.joinTable, c.tablename];
   const names = new Map<string, string>();
   const add = (name: string, h: string) => names.set(name, names.has(name) ? `${names.get(name)}+${h}` : h);
-  const classSigs = f.classes.map((c) => objectSig(c, c.tablename ? undefined : namelessHeader));
+  const classSigs = f.classes.map((c) => objectSig(c, c.tablename?.kind === 'literal' ? undefined : namelessHeader));
   for (const [i, c] of f.classes.entries()) {
     const h = classSigs[i].whole;
     add(`c:${c.name}`, h);
@@ -100,9 +100,9 @@ export function provision(f: FileFacts, reuse = false): Provision {
     }
   }
   for (const [i, c] of f.classes.entries()) {
-    // A class without a table name of its own may name one FK Guard cannot know (see `namelessCandidate`):
-    // every string reference depends on such classes' headers.
-    if (!c.tablename) add('t:?', classSigs[i].header!);
+    // A class without a table name of its own, or with one computed, may name one FK Guard cannot know (see
+    // `namelessCandidate`): every string reference depends on such classes' headers.
+    if (c.tablename?.kind !== 'literal') add('t:?', classSigs[i].header!);
   }
   // A grouped note is said by one file of its folder for all: a file joining or leaving the group changes it.
   for (const g of noteGroupNames(f)) add(g, '1');

@@ -260,6 +260,9 @@ function declaredTableArgs(x: PythonReader, cls: ClassFact, decorated: Node): vo
   cls.schemaUnknown = true;
 }
 
+/** The items of `__table_args__` whose meaning is read (or known to say nothing of the schema). */
+const TABLE_ARG_FORMS = new Set(['dictionary', 'list_splat', 'identifier', 'call', 'comment', 'string', 'concatenated_string', 'integer', 'true', 'false', 'none']);
+
 function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
   if (right.type === 'identifier' || right.type === 'attribute' || right.type === 'call') {
     // `__table_args__ = COMMON_ARGS` or `= table_args(schema="x")`: computed, so the schema is known only if written.
@@ -274,6 +277,12 @@ function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
   const items = right.type === 'tuple' || right.type === 'list' || right.type === 'parenthesized_expression' ? right.namedChildren : [right];
   for (const item of items) {
     if (!item) continue;
+    if (!TABLE_ARG_FORMS.has(item.type)) {
+      // `{"schema": "archive"} if LEGACY else {}`, `BASE_ARGS + (...)`, `dict(schema=...)`-like expressions:
+      // what they hold is known only when Python runs, the schema among it.
+      cls.schemaUnknown = true;
+      continue;
+    }
     if (item.type === 'dictionary') {
       const schema = x.dictString(item, 'schema');
       if (schema !== undefined) cls.schema = schema;
@@ -282,7 +291,13 @@ function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
       cls.schemaUnknown = true;
     } else if (item.type === 'call') {
       const call = readCall(item);
-      if (call.name === 'ForeignKeyConstraint') {
+      if (call.name === 'dict' && !call.qualifier) {
+        // `dict(schema="x")` is the dictionary `{"schema": "x"}`.
+        const schema = call.keywords.get('schema');
+        const lit = schema ? x.literal(schema) : undefined;
+        if (lit) cls.schema = lit.value;
+        else if (schema || item.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat' || a?.type === 'list_splat')) cls.schemaUnknown = true;
+      } else if (call.name === 'ForeignKeyConstraint') {
         const c = foreignKeyConstraint(x, call, { className: cls.name }, 'model');
         if (c) cls.constraints.push(c);
       } else if (call.name === 'UniqueConstraint' || call.name === 'PrimaryKeyConstraint') {
