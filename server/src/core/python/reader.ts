@@ -89,7 +89,8 @@ export class PythonReader {
     if (!start || !end) return undefined;
     if (/f/i.test(start.text) || n.children.some((c) => c?.type === 'interpolation')) return undefined;
     const raw = this.text.slice(start.endIndex, end.startIndex);
-    const value = /r/i.test(start.text) ? raw : raw.replace(/\\(.)/g, '$1');
+    const value = /r/i.test(start.text) ? raw : unescapePython(raw);
+    if (value === undefined) return undefined;
     return { value, contentSpan: { start: start.endIndex, end: end.startIndex } };
   }
 
@@ -117,4 +118,50 @@ export class PythonReader {
     }
     return { kind: 'dynamic', text: n.text };
   }
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/**
+ * A (non-raw) Python string's value, its escapes decoded as Python decodes them: `\x69` is `i`, `\u0075` is
+ * `u`, a backslash before a line break joins the lines, and an escape Python does not know keeps its
+ * backslash (`\d` is `\d`). Undefined for `\N{...}`, whose value needs Unicode's name table.
+ */
+export function unescapePython(raw: string): string | undefined {
+  if (!raw.includes('\\')) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (ch !== '\\' || i + 1 >= raw.length) {
+      out += ch;
+      continue;
+    }
+    const next = raw[i + 1];
+    if (next === '\n') {
+      i += 1;
+    } else if (next === '\r') {
+      i += raw[i + 2] === '\n' ? 2 : 1;
+    } else if (SIMPLE_ESCAPES[next] !== undefined) {
+      out += SIMPLE_ESCAPES[next];
+      i += 1;
+    } else if (next >= '0' && next <= '7') {
+      const m = /^[0-7]{1,3}/.exec(raw.slice(i + 1, i + 4))![0];
+      out += String.fromCodePoint(parseInt(m, 8));
+      i += m.length;
+    } else if (next === 'x' || next === 'u' || next === 'U') {
+      const width = next === 'x' ? 2 : next === 'u' ? 4 : 8;
+      const hex = raw.slice(i + 2, i + 2 + width);
+      // Python refuses a short escape (a syntax error): nothing is proven about such a string.
+      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(hex)) return undefined;
+      const code = parseInt(hex, 16);
+      if (code > 0x10ffff) return undefined;
+      out += String.fromCodePoint(code);
+      i += 1 + width;
+    } else if (next === 'N') {
+      return undefined;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
