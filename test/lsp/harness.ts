@@ -148,6 +148,11 @@ export class LspClient {
     return client;
   }
 
+  /** The server process's id (the benchmark reads its CPU time). */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   uri(rel: string): string {
     return pathToFileURL(join(this.root, rel)).href;
   }
