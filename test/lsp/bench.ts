@@ -9,7 +9,7 @@
 // The keystroke rows give three figures, as the machine is shared: wall time seen by this client (it includes
 // waiting for a core when the load average exceeds the cores), the server's own time from the didChange's
 // arrival to its diagnostics (`fkguard/timing`, wall and CPU), and the server process's CPU over the whole row.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Position } from 'vscode-languageserver-protocol/node';
@@ -59,19 +59,6 @@ function spread(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return 'no figures';
   return `p50 ${percentile(sorted, 50).toFixed(2)} ms, p95 ${percentile(sorted, 95).toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms`;
-}
-
-/** CPU time (user + system, all threads) of a process so far, in ms, from /proc (Linux); undefined elsewhere. */
-function processCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 a second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 function load(): string {
@@ -257,7 +244,7 @@ async function main(): Promise<void> {
       const at = doc.positionAt(offset);
       const times: number[] = [];
       const first = doc.version + 1;
-      const cpuBefore = processCpuMs(client.pid);
+      const cpuBefore = client.cpuMs();
       for (let i = 0; i < edits; i++) {
         // Type one character, then delete it: each is one didChange with one incremental edit.
         const insert = i % 2 === 0;
@@ -268,7 +255,7 @@ async function main(): Promise<void> {
         await client.diagnosticsFor('app/big.py', () => true, version);
         times.push(performance.now() - started);
       }
-      const cpuAfter = processCpuMs(client.pid);
+      const cpuAfter = client.cpuMs();
       const inServer = [...timings.values()].filter((t) => t.version >= first);
       const cpu = cpuBefore !== undefined && cpuAfter !== undefined ? `; server process CPU ${((cpuAfter - cpuBefore) / edits).toFixed(2)} ms a keystroke` : '';
       console.log(`didChange -> publishDiagnostics, ${label}, on a ${doc.lineCount}-line file (${edits} edits, debounce 0): ${spread(times)}`);

@@ -175,10 +175,11 @@ export class SchemaIndex {
         this.markChanged(file, []);
         return this.usersOf(new Set(after.names.keys()), file);
       }
-      // Classes read again into new objects that define what they did (an edit inside a foreign key's string):
-      // their tables are derived again from the new objects, which later edits move (the old ones, which the
-      // tables held, no longer are), and what resolved to those tables is checked again. So too when other
-      // names changed (below): a class read again counts as changed whatever its signature says.
+      // Classes read again into new objects that define what they did (an edit inside a foreign key's string, a
+      // `__tablename__` line rewritten with other spacing): their tables are derived again from the new objects,
+      // which later edits move (the old ones, which the tables held, no longer are: go-to-definition went a few
+      // characters off), and what resolved to those tables is checked again. So too when other names changed
+      // (below): a class read again counts as changed whatever its signature says.
       names = readAgain.map((n) => `c:${n}`);
     } else names = [...changedNames(before, after), ...(movedInPlace ? readAgain.map((n) => `c:${n}`) : [])];
     const changed = [...new Set([...names, ...this.tablesFedBy(file, names, [previous, facts])])];
