@@ -35,6 +35,8 @@ export class Engine {
   private readonly findingsCache = new FindingsCache();
   /** What the references resolved to when the cached findings (the same array) were computed. */
   private readonly resolvedCache = new Map<string, { findings: Finding[]; refs: ResolvedReference[] }>();
+  /** The object made for each resolution (see `resolvedObject`). */
+  private readonly resolvedObjects = new WeakMap<object, ResolvedReference>();
   /** For each file whose findings are cached: the references it could not check with certainty. */
   private readonly uncheckedCache = new Map<string, UncheckedReference[]>();
   /** The kept parses of open documents, for dialects that re-parse incrementally. */
@@ -520,9 +522,21 @@ export class Engine {
     this.referenceResults.set(file, { at: this.indexChanges, results });
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
-    this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => ({ file, ...r })) });
+    this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => this.resolvedObject(file, r)) });
     this.uncheckedCache.set(file, unchecked);
     return computed;
+  }
+
+  /**
+   * The same object for a reference whose result was kept (its resolution is the same object): navigation
+   * files again only the references whose objects are new (see `Navigator.refile`).
+   */
+  private resolvedObject(file: string, r: Omit<ResolvedReference, 'file'>): ResolvedReference {
+    const known = this.resolvedObjects.get(r.resolution);
+    if (known && known.file === file && known.ref === r.ref && known.display === r.display) return known;
+    const made = { file, ...r };
+    this.resolvedObjects.set(r.resolution, made);
+    return made;
   }
 
   /**
