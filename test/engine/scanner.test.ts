@@ -45,7 +45,7 @@ function dumpScan(root: ScanNode): string[] {
   const out: string[] = [];
   const visit = (n: ScanNode, f: string | undefined, depth: number) => {
     out.push(`${' '.repeat(depth)}${f ? `${f}:` : ''}${n.isNamed ? n.type : JSON.stringify(n.type)}[${n.startIndex},${n.endIndex}]`);
-    if (n.isNamed && !LEAFY.has(n.type)) n.children.forEach((ch, i) => visit(ch, n.fields[i], depth + 1));
+    if (n.isNamed && !LEAFY.has(n.type)) n.children.forEach((ch) => visit(ch, ch.field, depth + 1));
   };
   visit(root, undefined, 0);
   return out;

@@ -152,6 +152,14 @@ export async function scanBase(roots: readonly string[], fs: WalkFs = realFs): P
 const PARALLEL_FROM_BYTES = 768 * 1024;
 
 /**
+ * A cold scan reads the Python files its scanner reads whole (python/scanner.ts) on this thread, as they come, until
+ * they add up to this many characters: no worker thread and no WebAssembly parser starts for them, and each text is
+ * let go as soon as its facts are made. Past it, worker threads take the rest (if there is enough of it, see
+ * `PARALLEL_FROM_BYTES`), which on two cores pays for their start-up.
+ */
+const INLINE_BYTES = Number(process.env.FKGUARD_INLINE_BYTES ?? 8 * 1024 * 1024);
+
+/**
  * At most this many parse requests are out with the threads at once. Reading is far faster than parsing, so
  * without a bound every text would be read and queued (held twice: here and in the thread's queue) before the
  * first facts came back; with it, texts are read about as fast as they are parsed and freed as they return.
@@ -220,6 +228,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   let waitingBytes = 0;
   let pool: FactsPool | undefined;
   let poolTried = false;
+  let inlineBytes = 0;
   const inFlight: Array<Promise<void>> = [];
 
   // With `reuseConclusions`, facts found in the cache are loaded only once it is known that the stored
@@ -342,6 +351,11 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
           retain(entry, text, hash);
         } else if (pool) {
           await send(pool, entry, text, hash);
+        } else if (cold && inlineBytes < INLINE_BYTES && target.isPythonFile(f.id) && !target.needsParser(f.id, text)) {
+          // The scanner reads it (and has just scanned it: the engine keeps that tree for this very text).
+          inlineBytes += text.length;
+          update(f.id, text);
+          retain(entry, text, hash);
         } else {
           waiting.push({ entry, text, hash });
           waitingBytes += text.length;
