@@ -305,6 +305,39 @@ describe('navigation', function () {
     client.close(MODELS);
   });
 
+  it('completes inside written Drizzle and Knex references from their parsed parts, replacing the whole part', async () => {
+    const byRank = (items: CompletionItem[]) => [...items].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => i.label);
+    const rangeOfItem = (items: CompletionItem[], label: string) => (items.find((i) => i.label === label)?.textEdit as TextEdit | undefined)?.range;
+    // Drizzle `() => accounts.|email`: the table's properties, and `id` replaces `email` whole (not `idemail`).
+    const drizzle = 'src/drizzle/schema.ts';
+    client.open(drizzle, readFileSync(client.path(drizzle), 'utf8'), 'typescript');
+    client.appendAfter(drizzle, "userId: integer('user_id'),", '\n  backupId: integer(\'backup_id\').references(() => accounts.email),');
+    const inAttr = at(drizzle, 'accounts.email', 'accounts.'.length);
+    const attrs = await completion(drizzle, inAttr);
+    assert.deepEqual(byRank(attrs), ['id', 'email']);
+    assert.deepEqual(rangeOfItem(attrs, 'id'), { start: inAttr, end: { line: inAttr.line, character: inAttr.character + 'email'.length } });
+    // `accounts.em|ail`: what is typed of the part filters, the whole part is still replaced.
+    const inWord = at(drizzle, 'accounts.email', 'accounts.em'.length);
+    const typed = await completion(drizzle, inWord);
+    assert.deepEqual(byRank(typed), ['email']);
+    assert.deepEqual(rangeOfItem(typed, 'email'), { start: inAttr, end: { line: inAttr.line, character: inAttr.character + 'email'.length } });
+    client.close(drizzle);
+    // Knex `.inTable('us|ers')` and `.references('orders.i|d')` in a migration: the tables and columns history
+    // holds there, each replacing its part whole.
+    const knex = 'db/knex/20240101000000_comments.ts';
+    client.open(knex, readFileSync(client.path(knex), 'utf8'), 'typescript');
+    const inTable = at(knex, "inTable('users')", "inTable('us".length);
+    const tables = await completion(knex, inTable);
+    assert.deepEqual(rangeOfItem(tables, 'users'), { start: { line: inTable.line, character: inTable.character - 2 }, end: { line: inTable.line, character: inTable.character + 3 } });
+    assert.ok(!tables.some((i) => i.label === 'users.id'), JSON.stringify(tables.map((i) => i.label)));
+    const inColumn = at(knex, "references('orders.id')", "references('orders.i".length);
+    const columns = await completion(knex, inColumn);
+    // History made `orders` with id and seller_id (0001), then buyer_id (0002); the model's `bü😀yer` is not in it.
+    assert.deepEqual(byRank(columns), ['id', 'buyer_id', 'seller_id']);
+    assert.deepEqual(rangeOfItem(columns, 'seller_id'), { start: { line: inColumn.line, character: inColumn.character - 1 }, end: { line: inColumn.line, character: inColumn.character + 1 } });
+    client.close(knex);
+  });
+
   // ---- code lens ----
 
   it('puts "referenced by N foreign keys" above each table definition, with the references', async () => {
@@ -445,5 +478,72 @@ describe('navigation', function () {
     assert.match(files.get('prisma/schema.prisma')!, /model Author \{/);
     assert.match(files.get('prisma/schema.prisma')!, /author {3}Author @relation/);
     assert.match(files.get(sql)!, /REFERENCES writers \(id\)/);
+  });
+});
+
+describe('navigation after edits that rewrite a definition line', function () {
+  let client: LspClient;
+
+  before(async () => {
+    client = await LspClient.start({ fixture: 'navigation' });
+    await client.ready();
+  });
+
+  after(async () => {
+    await client?.stop();
+  });
+
+  /** Replaces `range` of the open models.py, waits for its analysis, and asks for the definition at `needle` + `into`. */
+  const editThenDefinition = async (edit: TextEdit, needle: string, into: number) => {
+    const version = client.change(MODELS, [edit]);
+    await client.diagnosticsFor(MODELS, () => true, version);
+    const doc = client.doc(MODELS);
+    const position = doc.positionAt(doc.getText().indexOf(needle) + into);
+    const found = (await client.connection.sendRequest('textDocument/definition', { textDocument: { uri: client.uri(MODELS) }, position })) as Location[];
+    return found.map((l) => l.range);
+  };
+  const rangeIn = (needle: string, into: number, length: number): Range => {
+    const doc = client.doc(MODELS);
+    const start = doc.positionAt(doc.getText().indexOf(needle) + into);
+    return { start, end: { line: start.line, character: start.character + length } };
+  };
+
+  // The edit stays inside one class, so the server reads that class again and moves every other fact: the tables
+  // derived from the class must follow it, not keep where its names were before the edit.
+  it('goes to the name in a `__tablename__` line replaced whole with other spacing', async () => {
+    client.open(MODELS, readFileSync(client.path(MODELS), 'utf8'));
+    await client.diagnosticsFor(MODELS, () => true, 1);
+    const line = client.doc(MODELS).getText().split('\n').indexOf('    __tablename__ = "users"');
+    const found = await editThenDefinition(
+      { range: { start: { line, character: 0 }, end: { line, character: '    __tablename__ = "users"'.length } }, newText: '    __tablename__   =    "users"' },
+      '"users.id"',
+      2,
+    );
+    assert.deepEqual(found, [rangeIn('"users"', 1, 'users'.length)]);
+    client.close(MODELS);
+  });
+
+  it('goes to the name when the replaced line takes the line break before it along', async () => {
+    client.open(MODELS, readFileSync(client.path(MODELS), 'utf8'));
+    await client.diagnosticsFor(MODELS, () => true, 1);
+    const line = client.doc(MODELS).getText().split('\n').indexOf('    __tablename__ = "users"');
+    const found = await editThenDefinition(
+      // From the end of `class User(Base):` to the end of the `__tablename__` line.
+      { range: { start: { line: line - 1, character: 'class User(Base):'.length }, end: { line, character: '    __tablename__ = "users"'.length } }, newText: '\n    __tablename__  =    "users"' },
+      '"users.id"',
+      2,
+    );
+    assert.deepEqual(found, [rangeIn('"users"', 1, 'users'.length)]);
+    // A column line rewritten the same way: its definition is where its name now is.
+    const email = client.doc(MODELS).getText().split('\n').findIndex((l) => l.startsWith('    email = Column('));
+    const text = client.doc(MODELS).getText().split('\n')[email];
+    client.appendAfter(MODELS, 'seller_id = Column(Integer, ForeignKey(User.id))', '\n    contact = Column(String(255), ForeignKey("users.email"))');
+    const moved = await editThenDefinition(
+      { range: { start: { line: email, character: 0 }, end: { line: email, character: text.length } }, newText: text.replace('email = ', 'email   =   ') },
+      '"users.email"',
+      8,
+    );
+    assert.deepEqual(moved, [rangeIn('email   =', 0, 'email'.length)]);
+    client.close(MODELS);
   });
 });
