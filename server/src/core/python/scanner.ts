@@ -878,14 +878,19 @@ class Parser {
 
   private expressionStatement(): ScanNode {
     if (this.isKw('yield')) return this.node('expression_statement', [this.yieldExpression()]);
-    const first = this.expression(true);
+    const first = this.targetOrExpression();
     if (this.isOp(',')) {
       const parts: Child[] = [first];
+      let starred = first.type === 'list_splat';
       while (this.isOp(',')) {
         parts.push(this.take());
         if (this.endsStatement() || this.isOp('=')) break;
-        parts.push(this.expression(true));
+        const next = this.targetOrExpression();
+        starred ||= next.type === 'list_splat';
+        parts.push(next);
       }
+      // `head, *rest = ...` unpacks into a starred target; a starred expression anywhere else is not modelled.
+      if (starred && !this.isOp('=')) decline('a starred expression');
       if (this.isOp('=')) {
         const left = this.node('pattern_list', parts.map((c) => (c && !Array.isArray(c) && c.isNamed ? toPattern(c) : c)));
         return this.node('expression_statement', [this.assignmentAfter(left)]);
@@ -893,6 +898,7 @@ class Parser {
       if (this.isOp(':') || AUGMENTED.has(this.tok.value)) decline('an annotated or augmented tuple');
       return this.node('expression_statement', parts);
     }
+    if (first.type === 'list_splat') decline('a starred expression');
     if (this.isOp('=')) return this.node('expression_statement', [this.assignmentAfter(toPattern(first))]);
     if (this.isOp(':')) {
       const left = toPattern(first);
@@ -910,6 +916,13 @@ class Parser {
       return this.node('expression_statement', [this.node('augmented_assignment', [['left', left], ['operator', op], ['right', this.rightHandSide()]])]);
     }
     return this.node('expression_statement', [first]);
+  }
+
+  /** An element of a statement's comma list: an expression, or a starred one (`*rest`, a target once `=` follows). */
+  private targetOrExpression(): ScanNode {
+    if (!this.isOp('*')) return this.expression(true);
+    const star = this.take();
+    return this.node('list_splat', [star, this.expression()]);
   }
 
   /** `left = ...`, from the `=`. */
@@ -1278,10 +1291,16 @@ class Parser {
       break;
     }
     if (operands.length > 1 && isGeneric(operands[0])) {
-      for (const o of operands.slice(1)) if (!['identifier', 'attribute', 'string', 'none'].includes(o.type)) decline('a union FK Guard does not model');
-      let rest = operands[1];
-      for (let k = 2; k < operands.length; k++) rest = this.node('binary_operator', [['left', rest], ['operator', ops[k - 1]], ['right', operands[k]]]);
-      return wrap(this.node('union_type', [this.asType(operands[0]), ops[0], wrap(rest)]));
+      // Generic operands go on making union types, left to right (`A[int] | B[int] | C` is a union of a union);
+      // from the first other operand on, the rest is one expression (`A[int] | B | C[int]` is `A[int]` and `B | C[int]`).
+      let union = this.asType(operands[0]);
+      let k = 1;
+      for (; k < operands.length && isGeneric(operands[k]); k++) union = wrap(this.node('union_type', [union, ops[k - 1], this.asType(operands[k])]));
+      if (k === operands.length) return union;
+      for (const o of operands.slice(k)) if (!['identifier', 'attribute', 'string', 'none'].includes(o.type)) decline('a union FK Guard does not model');
+      let rest = operands[k];
+      for (let j = k + 1; j < operands.length; j++) rest = this.node('binary_operator', [['left', rest], ['operator', ops[j - 1]], ['right', operands[j]]]);
+      return wrap(this.node('union_type', [union, ops[k - 1], wrap(rest)]));
     }
     // Anything else is the expression itself, unless it starts with `Name[...]` (`Mapped[int].x`), which the
     // grammar may read as a type.
@@ -1506,7 +1525,6 @@ class Parser {
   private argument(): ScanNode {
     if (this.isOp('*')) {
       const star = this.take();
-      if (this.isOp('(')) decline('a parenthesized splat');
       return this.node('list_splat', [star, this.expression()]);
     }
     if (this.isOp('**')) {
