@@ -379,7 +379,7 @@ function tokenize(text: string): Tok[] {
         continue;
       }
       if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-      out.push(mk(text, 'name', i, j, text.slice(i, j)));
+      out.push(mk(text, 'name', i, j, wordAt(text, i, j)));
       i = j;
       continue;
     }
@@ -515,7 +515,7 @@ function lexInterpolation(text: string, open: number, triple: boolean): Interp {
         continue;
       }
       if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-      tokens.push(mk(text, 'name', i, j, text.slice(i, j)));
+      tokens.push(mk(text, 'name', i, j, wordAt(text, i, j)));
       i = j;
       continue;
     }
@@ -568,6 +568,20 @@ const KEYWORDS = new Set([
   'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
   'return', 'try', 'while', 'with', 'yield',
 ]);
+
+/** Every word the parser tells apart from a plain name: the keywords and the soft keywords it checks for. */
+const WORDS_BY_FIRST: Array<string[] | undefined> = [];
+for (const w of [...KEYWORDS, '__future__', 'print', 'exec', 'match', 'type']) (WORDS_BY_FIRST[w.charCodeAt(0)] ??= []).push(w);
+
+/**
+ * A name token's value: the word, when it is one of those above (a constant string), else '' (a plain name, which
+ * becomes an identifier node and is read through its span). No string is made per name.
+ */
+function wordAt(text: string, i: number, j: number): string {
+  const words = WORDS_BY_FIRST[text.charCodeAt(i)];
+  if (words) for (const w of words) if (w.length === j - i && text.startsWith(w, i)) return w;
+  return '';
+}
 
 /** The statements named after their keyword, with their node types spelled out (no string is built per node). */
 const STATEMENT_TYPE: Record<string, string> = {
