@@ -211,6 +211,30 @@ describe('navigation', function () {
     assert.deepEqual(lines(await references(knex, at(knex, "createTable('comments'", 14))), ['sql/schema.sql:5']);
   });
 
+  it('finds the foreign keys to a table and its columns from a SQL CREATE TABLE, across languages, in UTF-16 columns', async () => {
+    const sql = 'sql/schema.sql';
+    const seq = 'src/sequelize/task.ts';
+    // `"étiqueté😀" integer REFERENCES tags (id)` and `field: 'tâche_😀_tag', references: { model: 'tags' ...`: text
+    // outside the BMP before each reference on its line, so a column counted in code points or bytes is off.
+    assert.deepEqual(where(await references(sql, at(sql, 'TABLE tags', 7))), [loc(sql, 'tags (id)'), loc(sql, 'tags (label)'), loc(seq, "model: 'tags'", 8)].sort());
+    assert.deepEqual(where(await references(sql, at(sql, 'id integer PRIMARY KEY', 0, 1))), [loc(sql, 'tags (id)', 6), loc(seq, "key: 'id'", 6, 1)].sort());
+    assert.deepEqual(where(await references(sql, at(sql, 'label varchar', 1), true)), [loc(sql, 'label varchar'), loc(sql, 'tags (label)', 6)].sort());
+    const h = await hover(sql, at(sql, 'tags (id)', 1));
+    assert.deepEqual(h?.range, { start: at(sql, 'tags (id)'), end: at(sql, 'tags (id)', 'tags'.length) });
+    assert.match(text(h), /\*\*table `tags`\*\*/);
+    // From a Python column's definition: the SQL reference to it.
+    assert.deepEqual(where(await references(MODELS, at(MODELS, 'email = Column', 1))), [loc(sql, 'users (email)', 7)]);
+  });
+
+  it('goes to and finds a Prisma relation written after text outside the BMP', async () => {
+    const prisma = 'prisma/schema.prisma';
+    // `book Book @relation("critique ✍️😀", fields: [bookId], references: [id])`.
+    assert.deepEqual(where(await definition(prisma, at(prisma, 'references: [id]', 'references: ['.length, 1))), [loc(prisma, 'id       Int')]);
+    assert.deepEqual(where(await references(prisma, at(prisma, 'id       Int'))), [loc(prisma, 'references: [id]', 'references: ['.length, 1)]);
+    const h = await hover(prisma, at(prisma, 'references: [id]', 'references: ['.length, 1));
+    assert.deepEqual(h?.range, { start: at(prisma, 'references: [id]', 'references: ['.length, 1), end: at(prisma, 'references: [id]', 'references: [id'.length, 1) });
+  });
+
   // ---- completion ----
 
   it('completes a Python ForeignKey string: `us` offers `users.id`, then the columns after the dot, keys first', async () => {
@@ -338,6 +362,30 @@ describe('navigation', function () {
     client.close(knex);
   });
 
+  it('completes and navigates the schema part of a reference: `billing.`, then its tables, then their columns', async () => {
+    const billing = 'app/billing.py';
+    // The written `"billing.invoices.id"`: hover and definition on the schema part name the table it qualifies.
+    assert.match(text(await hover(billing, at(billing, '"billing.invoices.id"', 2))), /\*\*table `billing\.invoices`\*\*/);
+    assert.deepEqual(where(await definition(billing, at(billing, '"billing.invoices.id"', 2))), [loc(billing, '"invoices"', 1)]);
+    client.open(billing, readFileSync(client.path(billing), 'utf8'));
+    await client.diagnosticsFor(billing, () => true, 1);
+    const typedAt = (after: string) => client.doc(billing).positionAt(client.doc(billing).getText().indexOf(after) + after.length);
+    const line = '\n    credit_id = Column(Integer, ForeignKey("bi';
+    client.appendAfter(billing, 'invoice_id = Column(Integer, ForeignKey("billing.invoices.id"))', line);
+    const schemas = await completion(billing, typedAt(line));
+    const schema = schemas.find((i) => i.label === 'billing');
+    assert.equal(schema?.detail, 'schema');
+    assert.equal((schema?.textEdit as TextEdit).newText, 'billing.');
+    const end = typedAt(line);
+    client.change(billing, [{ range: { start: end, end }, newText: 'lling.' }]);
+    const tables = await completion(billing, { line: end.line, character: end.character + 'lling.'.length });
+    assert.deepEqual(tables.map((i) => i.label).sort(), ['invoices', 'invoices.id', 'refunds', 'refunds.id']);
+    client.change(billing, [{ range: { start: { line: end.line, character: end.character + 'lling.'.length }, end: { line: end.line, character: end.character + 'lling.'.length } }, newText: 'invoices.' }]);
+    const columns = await completion(billing, { line: end.line, character: end.character + 'lling.invoices.'.length });
+    assert.deepEqual([...columns].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => `${i.label} ${i.detail}`), ['id Integer · PK', 'number Integer · unique']);
+    client.close(billing);
+  });
+
   // ---- code lens ----
 
   it('puts "referenced by N foreign keys" above each table definition, with the references', async () => {
@@ -407,6 +455,8 @@ describe('navigation', function () {
       client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(sql) }, position: at(sql, 'comments (id)', 2), newName: 'remarks' }),
       /`comments` is defined only by migrations, which are history/,
     );
+    // A schema names every table in it, in each model's options and in references across the workspace.
+    await assert.rejects(prepare('app/billing.py', at('app/billing.py', '"billing.invoices.id"', 2)), /FK Guard renames tables and columns, not schemas: `billing` is written in the options of every table in it/);
     const ok = (await prepare(MODELS, at(MODELS, '"users"', 2))) as { range: Range; placeholder: string };
     assert.deepEqual(ok, { range: rangeOf(MODELS, 'users'), placeholder: 'users' });
   });
@@ -459,11 +509,35 @@ describe('navigation', function () {
     const renamed = applyRename(t).get(typeorm)!;
     assert.match(renamed, /@Entity\('squads'\)\nexport class Team \{/);
     assert.match(renamed, /@ManyToOne\(\(\) => Team\)/);
+    // A column named in `@Column({ name })` is renamed there, and in the `@JoinColumn({ name })` that keeps the
+    // relation's foreign key in the same column (left as it was, TypeORM would make a second column for it).
+    const column = (await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(typeorm) }, position: at(typeorm, "name: 'team_slug' }", 8), newName: 'squad_slug' })) as WorkspaceEdit;
+    const named = applyRename(column).get(typeorm)!;
+    assert.match(named, /@Column\('varchar', \{ name: 'squad_slug' \}\)\n {2}teamSlug: string;/);
+    assert.match(named, /@JoinColumn\(\{ name: 'squad_slug', referencedColumnName: 'slug' \}\)/);
+    assert.equal(named.length, readFileSync(client.path(typeorm), 'utf8').length + 2 * ('squad_slug'.length - 'team_slug'.length));
     // A column whose TypeORM property is its name is refused: code FK Guard cannot see may use the property.
     await assert.rejects(
       client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(typeorm) }, position: at(typeorm, 'slug: string', 1), newName: 'handle' }),
       /`teams\.slug` at src\/typeorm\/entities\.ts:\d+ is also the field or property `slug` of the code, whose every use FK Guard cannot see/,
     );
+  });
+
+  it("renames a Sequelize attribute's `field`, keeping the attribute", async () => {
+    const seq = 'src/sequelize/task.ts';
+    const files = applyRename((await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(seq) }, position: at(seq, "field: 'owner_id'", 9), newName: 'holder_id' })) as WorkspaceEdit);
+    assert.deepEqual([...files.keys()], [seq]);
+    assert.match(files.get(seq)!, /ownerId: \{ type: DataTypes\.INTEGER, field: 'holder_id', references: \{ model: 'users', key: 'id' \} \}/);
+  });
+
+  it('renames a table from its SQL CREATE TABLE, with the SQL and Sequelize references on lines with text outside the BMP', async () => {
+    const sql = 'sql/schema.sql';
+    const seq = 'src/sequelize/task.ts';
+    const files = applyRename((await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(sql) }, position: at(sql, 'TABLE tags', 8), newName: 'labels' })) as WorkspaceEdit);
+    assert.deepEqual([...files.keys()].sort(), [sql, seq]);
+    assert.match(files.get(sql)!, /CREATE TABLE labels \(/);
+    assert.match(files.get(sql)!, /\n {2}"étiqueté😀" integer REFERENCES labels \(id\),\n {2}tag_label varchar\(40\) REFERENCES labels \(label\)\n/);
+    assert.match(files.get(seq)!, /field: 'tâche_😀_tag', references: \{ model: 'labels', key: 'id' \}/);
   });
 
   it('renames a Prisma-mapped table from a SQL reference: the @@map, not the model', async () => {
