@@ -9,7 +9,7 @@ import { Engine } from '../core/engine';
 import { loadConfig } from './configFile';
 import { codeKey, Conclusions, contentHash, defaultCacheDir, FactsCache, FileNote, fileStamp, trustedStamp } from './factsCache';
 import { FactsPool } from './factsPool';
-import { createEngine, createLazyEngine } from './python';
+import { createEngine, createLazyEngine, scannerOn } from './python';
 import {
   CancellationToken,
   commonBase,
@@ -228,7 +228,10 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const total = walk.files.length;
   const target = engine;
   const maxBytes = config.maxFileSize;
-  const cache = options.cache ? FactsCache.open(typeof options.cache === 'string' ? options.cache : defaultCacheDir(base), codeKey()) : undefined;
+  // The scanner's facts are tree-sitter's (bench/equivalence.mjs), but FKGUARD_PYTHON_SCANNER=0 is the way round a
+  // difference found later: a cache one reader filled must not answer for the other.
+  const cacheKey = scannerOn() ? codeKey() : `${codeKey()}+tree-sitter`;
+  const cache = options.cache ? FactsCache.open(typeof options.cache === 'string' ? options.cache : defaultCacheDir(base), cacheKey) : undefined;
   const readCache = options.cacheMode !== 'fresh';
   const jobs = options.jobs ?? config.jobs;
   const inlineBudget = jobs !== undefined && jobs > 1 ? INLINE_BYTES_WITH_JOBS : Infinity;
