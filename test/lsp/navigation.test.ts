@@ -362,6 +362,30 @@ describe('navigation', function () {
     client.close(knex);
   });
 
+  it('completes and navigates the schema part of a reference: `billing.`, then its tables, then their columns', async () => {
+    const billing = 'app/billing.py';
+    // The written `"billing.invoices.id"`: hover and definition on the schema part name the table it qualifies.
+    assert.match(text(await hover(billing, at(billing, '"billing.invoices.id"', 2))), /\*\*table `billing\.invoices`\*\*/);
+    assert.deepEqual(where(await definition(billing, at(billing, '"billing.invoices.id"', 2))), [loc(billing, '"invoices"', 1)]);
+    client.open(billing, readFileSync(client.path(billing), 'utf8'));
+    await client.diagnosticsFor(billing, () => true, 1);
+    const typedAt = (after: string) => client.doc(billing).positionAt(client.doc(billing).getText().indexOf(after) + after.length);
+    const line = '\n    credit_id = Column(Integer, ForeignKey("bi';
+    client.appendAfter(billing, 'invoice_id = Column(Integer, ForeignKey("billing.invoices.id"))', line);
+    const schemas = await completion(billing, typedAt(line));
+    const schema = schemas.find((i) => i.label === 'billing');
+    assert.equal(schema?.detail, 'schema');
+    assert.equal((schema?.textEdit as TextEdit).newText, 'billing.');
+    const end = typedAt(line);
+    client.change(billing, [{ range: { start: end, end }, newText: 'lling.' }]);
+    const tables = await completion(billing, { line: end.line, character: end.character + 'lling.'.length });
+    assert.deepEqual(tables.map((i) => i.label).sort(), ['invoices', 'invoices.id', 'refunds', 'refunds.id']);
+    client.change(billing, [{ range: { start: { line: end.line, character: end.character + 'lling.'.length }, end: { line: end.line, character: end.character + 'lling.'.length } }, newText: 'invoices.' }]);
+    const columns = await completion(billing, { line: end.line, character: end.character + 'lling.invoices.'.length });
+    assert.deepEqual([...columns].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => `${i.label} ${i.detail}`), ['id Integer · PK', 'number Integer · unique']);
+    client.close(billing);
+  });
+
   // ---- code lens ----
 
   it('puts "referenced by N foreign keys" above each table definition, with the references', async () => {
@@ -431,6 +455,8 @@ describe('navigation', function () {
       client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(sql) }, position: at(sql, 'comments (id)', 2), newName: 'remarks' }),
       /`comments` is defined only by migrations, which are history/,
     );
+    // A schema names every table in it, in each model's options and in references across the workspace.
+    await assert.rejects(prepare('app/billing.py', at('app/billing.py', '"billing.invoices.id"', 2)), /FK Guard renames tables and columns, not schemas: `billing` is written in the options of every table in it/);
     const ok = (await prepare(MODELS, at(MODELS, '"users"', 2))) as { range: Range; placeholder: string };
     assert.deepEqual(ok, { range: rangeOf(MODELS, 'users'), placeholder: 'users' });
   });

@@ -61,7 +61,14 @@ function checkSymbol(symbol: Symbol | undefined, text: string | undefined): Rena
   if (!symbol) return { ok: false, reason: 'FK Guard renames table and column names; there is none here.' };
   if (symbol.kind === 'reference') {
     if (!symbol.target) return { ok: false, reason: `FK Guard cannot rename this: ${symbol.why ?? 'its target is unknown'}.` };
-    if (symbol.part.part === 'schema') return { ok: false, reason: 'FK Guard renames tables and columns, not schemas.' };
+    if (symbol.part.part === 'schema') {
+      const schema = slice(text, symbol.part.span) ?? 'the schema';
+      // Not a name of one table: renaming it is a project-wide change FK Guard does not plan (yet), so it says how.
+      return {
+        ok: false,
+        reason: `FK Guard renames tables and columns, not schemas: \`${schema}\` is written in the options of every table in it and in every reference to them, and the database renames it with \`ALTER SCHEMA ${schema} RENAME TO ...\` in a migration. Rename it with a search across the workspace.`,
+      };
+    }
     if (symbol.part.naming === 'code') {
       const what = symbol.part.part === 'table' ? 'a class or variable of the code' : 'an attribute of the code';
       return { ok: false, reason: `\`${slice(text, symbol.part.span)}\` is ${what}, not a database name: rename it with the language's own rename.` };
