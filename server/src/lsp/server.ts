@@ -50,6 +50,8 @@ import {
   StatusNotificationMethod,
   StatusParams,
   TestFailMethod,
+  TimingNotificationMethod,
+  TimingParams,
 } from './protocol';
 import { combineConfig, readSettings } from './settings';
 
@@ -147,7 +149,7 @@ class FkGuardServer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const doc of this.documents.values()) clearTimeout(doc.timer);
+    for (const doc of this.documents.values()) doc.cancel();
     for (const p of this.allProjects()) {
       p.indexGeneration++;
       p.engine?.dispose();
@@ -309,6 +311,7 @@ class FkGuardServer {
           this.answerFromStored(project);
         };
     const progress = await this.connection.window.createWorkDoneProgress();
+    let reported = -Infinity;
     try {
       progress.begin(`FK Guard: indexing ${project.name}`, 0, undefined, false);
       if (!settings.enable || project.loose) {
@@ -319,6 +322,11 @@ class FkGuardServer {
           config,
           { get isCancellationRequested() { return stale(); } },
           (p) => {
+            // Ten reports a second are plenty for a progress bar; one every 32 files cost a warm start of 2,000
+            // files 60 messages before its first diagnostics.
+            const now = performance.now();
+            if (now - reported < 100 && p.done !== p.total) return;
+            reported = now;
             if (p.total) progress.report(Math.round((p.done * 100) / Math.max(p.total, 1)), `${p.done}/${p.total} files`);
             else progress.report(`${p.done} files found`);
           },
@@ -457,20 +465,20 @@ class FkGuardServer {
   private didChange(p: DidChangeTextDocumentParams): void {
     const doc = this.documents.get(p.textDocument.uri);
     if (!doc) return;
+    if (this.initOptions.timings) doc.changedAt = { wall: performance.now(), cpu: process.cpuUsage() };
     doc.applyChanges(p.contentChanges, p.textDocument.version);
     this.schedule(doc);
   }
 
   /** Per-document debounce: a newer change cancels the pending run, which would be thrown away anyway. */
   private schedule(doc: OpenDocument): void {
-    clearTimeout(doc.timer);
+    doc.cancel();
     const found = this.locate(doc.uri);
     if (!found) return;
     const delay = this.initOptions.debounce ?? found.project.settings.debounce;
     const generation = doc.generation;
-    doc.timer = setTimeout(
+    doc.schedule(
       guardNotification(this.log, 'analysis', () => {
-        doc.timer = undefined;
         if (this.documents.get(doc.uri) !== doc || doc.generation !== generation) return;
         const again = this.locate(doc.uri);
         if (again) this.analyze(again.project, again.id, doc, true);
@@ -482,7 +490,7 @@ class FkGuardServer {
   private didClose(p: DidCloseTextDocumentParams): void {
     const uri = p.textDocument.uri;
     const doc = this.documents.get(uri);
-    if (doc) clearTimeout(doc.timer);
+    doc?.cancel();
     this.documents.delete(uri);
     this.reportedTooLarge.delete(uri);
     this.reportedSkipped.delete(uri);
@@ -536,9 +544,12 @@ class FkGuardServer {
       this.log.info(`FK Guard: ${id} is not checked: ${skipped}.`);
     } else if (!skipped) this.reportedSkipped.delete(doc.uri);
     const edits = doc.takeEdits();
+    const started = doc.changedAt ? performance.now() : 0;
     const affected = engine.updateFile(id, doc.text, { keepTree: true, edits });
     doc.markAnalyzed();
+    const updated = doc.changedAt ? performance.now() : 0;
     this.publish(project, id);
+    if (doc.changedAt) this.sendTiming(doc, started, updated);
     if (publishOthers) for (const other of affected) if (other !== id) this.queuePublish(project, other);
   }
 
@@ -556,7 +567,7 @@ class FkGuardServer {
     setImmediate(
       guardNotification(this.log, 'analysis', () => {
         // A change since has its own analysis scheduled, which parses the document then.
-        if (this.documents.get(doc.uri) !== doc || doc.generation !== generation || project.engine !== engine || doc.timer) return;
+        if (this.documents.get(doc.uri) !== doc || doc.generation !== generation || project.engine !== engine || doc.scheduled) return;
         this.analyze(project, id, doc, false);
       }),
     );
@@ -676,6 +687,23 @@ class FkGuardServer {
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
+  /** See `InitializationOptions.timings`. */
+  private sendTiming(doc: OpenDocument, started: number, updated: number): void {
+    const since = doc.changedAt!;
+    doc.changedAt = undefined;
+    const now = performance.now();
+    const cpu = process.cpuUsage(since.cpu);
+    const timing: TimingParams = {
+      uri: doc.uri,
+      version: doc.version,
+      wallMs: now - since.wall,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      updateMs: updated - started,
+      publishMs: now - updated,
+    };
+    void this.connection.sendNotification(TimingNotificationMethod, timing);
+  }
+
   private diagnosticContext(project: Project): DiagnosticContext {
     return {
       uriOf: (file) => project.uriOf(file),
@@ -730,7 +758,7 @@ class FkGuardServer {
     if (!engine || !project.settings.enable) return none;
     const doc = this.documents.get(uri);
     if (doc && doc.dirty) {
-      clearTimeout(doc.timer);
+      doc.cancel();
       this.analyze(project, id, doc, true);
     }
     const links = { root: project.root, followSymlinks: project.settings.followSymlinks };
@@ -767,7 +795,7 @@ class FkGuardServer {
         const found = this.locate(uri);
         // Fix-all runs on save: bring a document with pending edits up to date first, so no fix is missed.
         if (doc && found && doc.dirty) {
-          clearTimeout(doc.timer);
+          doc.cancel();
           this.analyze(found.project, found.id, doc, true);
         }
         return this.lastPublished.get(uri) ?? [];
