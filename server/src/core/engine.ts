@@ -22,6 +22,17 @@ export interface EngineStats {
   unchecked: { total: number; byReason: Partial<Record<UncheckedReason, number>> };
 }
 
+export interface EngineOptions {
+  /**
+   * The engine is filled once and read once (the CLI): its findings keep neither each reference's result (which
+   * an editor's engine reuses after a keystroke, see `reusableAfter`) nor what each reference resolved to (which
+   * navigation reads). On 10,000 model files those were a resolution, a result and a copy of the reference's
+   * entry for every reference, held to the end of the scan. Navigation still works on such an engine: its first
+   * call switches the keeping on and computes the findings again (see `resolvedReferences`).
+   */
+  oneShot?: boolean;
+}
+
 /**
  * The FK Guard engine: files in, findings out. It holds each file's facts and derives the schema index from
  * them; `updateFile` replaces one file's share and says which files' findings may have changed, so an editor
@@ -52,6 +63,8 @@ export class Engine {
   private index: SchemaIndex;
   /** Navigation over the current facts; a change makes it forget what it resolved in the files it affects. */
   private navigator: Navigator | undefined;
+  /** Whether `findings` keeps `referenceResults` and `resolvedCache` (see `EngineOptions.oneShot`). */
+  private keepResolutions: boolean;
 
   /**
    * `dialects` are the languages the engine reads (Python among them, made by the host with its parser);
@@ -60,8 +73,10 @@ export class Engine {
   constructor(
     private config: FkGuardConfig = DEFAULT_CONFIG,
     private readonly dialects: readonly SourceDialect[] = [],
+    options: EngineOptions = {},
   ) {
     this.index = new SchemaIndex(config);
+    this.keepResolutions = options.oneShot !== true;
   }
 
   /** Every file name ending the engine reads: its dialects'. */
@@ -416,26 +431,35 @@ export class Engine {
     const facts = this.facts.get(file);
     const suggested = new Set<string>();
     const unchecked: UncheckedReference[] = [];
-    const resolved: Array<Omit<ResolvedReference, 'file'>> = [];
+    const keep = this.keepResolutions;
+    const resolved: Array<Omit<ResolvedReference, 'file'>> | undefined = keep ? [] : undefined;
     const reusable = this.reusable.get(file);
     this.reusable.delete(file);
     const before = reusable ? this.referenceResults.get(file)?.results : undefined;
-    const results = new WeakMap<ReferenceFact, ReferenceResult>();
+    const results = keep ? new WeakMap<ReferenceFact, ReferenceResult>() : undefined;
     const computed = facts
-      ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked, resolved, {
-          reuse: (ref) => {
-            const r = before?.get(ref);
-            if (!r || !reusable!(ref, r)) return undefined;
-            results.set(ref, r);
-            return r;
+      ? checkFile(
+          this.index.checkedFacts(facts),
+          this.index,
+          this.config,
+          suggested,
+          unchecked,
+          resolved,
+          results && {
+            reuse: (ref) => {
+              const r = before?.get(ref);
+              if (!r || !reusable!(ref, r)) return undefined;
+              results.set(ref, r);
+              return r;
+            },
+            keep: (ref, r) => results.set(ref, r),
           },
-          keep: (ref, r) => results.set(ref, r),
-        })
+        )
       : [];
-    this.referenceResults.set(file, { at: this.indexChanges, results });
+    if (results) this.referenceResults.set(file, { at: this.indexChanges, results });
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
-    this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => ({ file, ...r })) });
+    if (resolved) this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => ({ file, ...r })) });
     this.uncheckedCache.set(file, unchecked);
     return computed;
   }
@@ -445,6 +469,11 @@ export class Engine {
    * navigation never resolves again a reference the rules have resolved.
    */
   resolvedReferences(file: string): ResolvedReference[] {
+    if (!this.keepResolutions) {
+      // A one-shot engine asked after all: from now on it keeps them, and findings computed without are redone.
+      this.keepResolutions = true;
+      this.findingsCache.clear();
+    }
     const findings = this.findings(file);
     const entry = this.resolvedCache.get(file);
     return entry && entry.findings === findings ? entry.refs : [];

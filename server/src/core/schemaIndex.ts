@@ -246,6 +246,12 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
     else this.typeormNamingFiles.delete(facts.file);
+    // Names from another package's constants, and the package.json files that say where packages are, as
+    // `setFacts` keeps them: without them a cold load left a Knex migration's `ShelfField.label` unresolved.
+    if (facts.pendingConsts?.length) this.unresolved.set(facts.file, { facts });
+    else this.unresolved.delete(facts.file);
+    if (facts.packageJson) this.packageJsons.set(facts.file, facts.packageJson);
+    else this.packageJsons.delete(facts.file);
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
     this.setUses(facts.file, usesOf(facts));
