@@ -676,8 +676,83 @@ function knexMigration(rand, i, entities, created, spec, count) {
 }
 
 /**
- * A TypeScript service of `spec.entityFiles` TypeORM entities and `spec.migrationFiles` Knex migrations, padded to
- * about `spec.avgLines` lines a file. Returns the same summary as `generateWorkspace`, plus the planted problems.
+ * A function of a Node service's business code (no ORM in it): validation and mapping of a request, as controllers,
+ * helpers and services are mostly made of.
+ */
+function tsServiceFunction(rand, n) {
+  const noun = NOUNS[Math.floor(rand() * NOUNS.length)];
+  const status = STATUSES[Math.floor(rand() * STATUSES.length)];
+  const type = camel(noun);
+  return [
+    '',
+    `  async apply${type}${n}(input: ${type}Input, options: { dryRun?: boolean } = {}): Promise<Result<${type}View>> {`,
+    '    const errors: string[] = [];',
+    `    if (!input.${type[0].toLowerCase()}${type.slice(1)}Id) errors.push('${noun}Id is required');`,
+    "    if (input.amount !== undefined && Number(input.amount) < 0) errors.push('amount must not be negative');",
+    '    if (errors.length > 0) {',
+    `      this.logger.warn(\`rejected ${noun} change: \${errors.join(', ')}\`);`,
+    '      return { ok: false, errors };',
+    '    }',
+    "    if (options.dryRun) return { ok: true, value: { id: input.id, status: 'dry-run' } };",
+    `    const current = await this.lookup.get(input.id, { status: '${status}' });`,
+    "    if (!current) return { ok: false, errors: ['not found'] };",
+    '    for (const [key, value] of Object.entries(input)) {',
+    '      if (ALLOWED_FIELDS.has(key) && current[key] !== value) current[key] = value;',
+    '    }',
+    '    return { ok: true, value: { id: current.id, status: current.status } };',
+    '  }',
+  ];
+}
+
+/**
+ * Business code of the service, no model code: controllers, services and helpers. One file in `repositoryRate`
+ * is a service that works through TypeORM's repository API: it imports `typeorm` (so the prefilter passes it and it
+ * is parsed) but defines no table, as most such files in real services do; the others import no ORM.
+ */
+function tsPlainFile(rand, i, entities, spec) {
+  const pkg = PACKAGES[Math.floor(rand() * PACKAGES.length)];
+  const noun = NOUNS[Math.floor(rand() * NOUNS.length)];
+  const kind = ['service', 'controller', 'helpers', 'mapper'][i % 4];
+  const file = `src/${pkg}/${kind}s/${noun.replace(/_/g, '-')}-${i}.${kind}.ts`;
+  const cls = `${camel(noun)}${camel(kind)}${i}`;
+  const lines = [];
+  const entity = entities.length > 0 && rand() < spec.repositoryRate ? entities[Math.floor(rand() * entities.length)] : undefined;
+  if (entity) {
+    lines.push(
+      "import { Injectable, Logger } from '@nestjs/common';",
+      "import { InjectRepository } from '@nestjs/typeorm';",
+      "import { In, Repository } from 'typeorm';",
+      `import { ${entity.cls} } from '${importPath(file, entity.file)}';`,
+    );
+  } else {
+    lines.push("import { Injectable, Logger } from '@nestjs/common';");
+  }
+  lines.push(
+    `import { ALLOWED_FIELDS, Result } from '${importPath(file, 'src/common/result.ts')}';`,
+    '',
+    `/** ${kind} ${i}: request handling for the ${pkg} API. */`,
+    '@Injectable()',
+    `export class ${cls} {`,
+    `  private readonly logger = new Logger('${cls}');`,
+    '',
+  );
+  if (entity) {
+    lines.push(
+      `  constructor(@InjectRepository(${entity.cls}) private readonly repo: Repository<${entity.cls}>, private readonly lookup: Lookup) {}`,
+      '',
+      `  async findMany(ids: string[]): Promise<${entity.cls}[]> {`,
+      '    return this.repo.find({ where: { id: In(ids) } });',
+      '  }',
+    );
+  } else {
+    lines.push('  constructor(private readonly lookup: Lookup) {}');
+  }
+  return { file, lines };
+}
+
+/**
+ * A TypeScript service of `spec.entityFiles` TypeORM entities, `spec.migrationFiles` Knex migrations and
+ * `spec.plainFiles` files of business code (see `tsPlainFile`), padded to about `spec.avgLines` lines a file. Returns the same summary as `generateWorkspace`, plus the planted problems.
  */
 export function generateTypeScriptWorkspace(dir, spec) {
   const metaFile = join(dir, '.bench-meta.json');
@@ -721,6 +796,19 @@ export function generateTypeScriptWorkspace(dir, spec) {
     l.push('  });', '}', '', 'export async function down(knex: Knex): Promise<void> {', `  await knex.schema.dropTable('${table}');`, '}');
     const stamp = 20240101000000 + i * 100;
     write(`db/migrations/${stamp}_${table}.ts`, `${l.join('\n')}\n`);
+  }
+  // After the model files, so that a workspace without plain files is generated as it always was.
+  if (spec.plainFiles) {
+    write(
+      'src/common/result.ts',
+      "export type Result<T> = { ok: true; value: T } | { ok: false; errors: string[] };\n\nexport const ALLOWED_FIELDS = new Set(['name', 'description', 'amount', 'status', 'notes']);\n",
+    );
+  }
+  for (let i = 0; i < (spec.plainFiles ?? 0); i++) {
+    const { file, lines: l } = tsPlainFile(rand, i, entities, spec);
+    const target = size();
+    for (let n = 0; l.length < target; n++) l.push(...tsServiceFunction(rand, n));
+    write(file, `${l.join('\n')}\n}\n`);
   }
   writeFileSync(join(dir, '.gitignore'), '.bench-meta.json\n');
   const s = { files, lines, bytes, tables: entities.length + created.length, planted: count };

@@ -37,7 +37,10 @@ const entries = [
   { in: 'server/src/cli/main.ts', out: 'cli-main.js', external: ['ts-morph'], plugins: [requireNodeImports] },
   { in: 'server/src/cli/launch.ts', out: 'cli.js' },
   { in: 'server/src/host/factsWorker.ts', out: 'facts-worker.js', external: ['ts-morph'] },
-  { in: 'server/src/lsp/main.ts', out: 'server.js', external: ['ts-morph'] },
+  // dist/server.js loads dist/server-main.js (the language server) through a V8 code cache (server/src/lsp/launch.ts),
+  // compiled with `vm.Script` as the CLI's is: hence `requireNodeImports` here too.
+  { in: 'server/src/lsp/main.ts', out: 'server-main.js', external: ['ts-morph'], plugins: [requireNodeImports] },
+  { in: 'server/src/lsp/launch.ts', out: 'server.js' },
   { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
   // The diagram's script runs in a webview (a browser): one self-contained file with dagre inside, no network.
   { in: 'client/webview/diagram.ts', out: 'diagram.js', platform: 'browser', format: 'iife', minify: true, sourcemap: false },

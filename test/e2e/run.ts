@@ -439,6 +439,34 @@ async function goTo(page: Page, line: number, column: number): Promise<void> {
  * out/e2e/ (hover.png, completion.png, definition.png, rename-preview.png).
  */
 export async function browserNavigation(editor: Editor, scratch: string): Promise<void> {
+  // A migration that made `users`, written before the window opens (so before the extension indexes): the
+  // rename preview then says the migration is history, left as it is.
+  const versions = join(editor.workspace, 'migrations', 'versions');
+  mkdirSync(versions, { recursive: true });
+  writeFileSync(
+    join(versions, '0001_users.py'),
+    [
+      '"""users',
+      '',
+      'Revision ID: 0001',
+      '"""',
+      'import sqlalchemy as sa',
+      'from alembic import op',
+      '',
+      'revision = "0001"',
+      'down_revision = None',
+      '',
+      '',
+      'def upgrade() -> None:',
+      '    op.create_table(',
+      '        "users",',
+      '        sa.Column("id", sa.Integer(), nullable=False),',
+      '        sa.Column("email", sa.String(length=255), nullable=True),',
+      '        sa.PrimaryKeyConstraint("id"),',
+      '    )',
+      '',
+    ].join('\n'),
+  );
   const context = await browser(join(scratch, 'navigation'));
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -503,8 +531,31 @@ export async function browserNavigation(editor: Editor, scratch: string): Promis
     // Ctrl+Enter: preview the rename instead of applying it.
     await page.keyboard.press('Control+Enter');
     await page.waitForSelector('.part.panel :text("users.py")', { timeout: 20000 });
+    // The migration made `users` and is history: the rename asks for confirmation, so VS Code opens the preview
+    // with the edits unticked, and each edit's hover carries the note that the migration is not edited.
+    const edits = '.part.panel .monaco-list-row:has(.textedit)';
+    await page.waitForSelector(edits, { timeout: 20000 });
+    if ((await page.locator(`${edits} input.edit-checkbox:checked`).count()) !== 0) throw new Error('the rename preview ticked edits that need confirmation');
+    const noteHover = '.workbench-hover:has-text("migrations not edited"), .monaco-hover:has-text("migrations not edited")';
+    await until(
+      'the rename note on an edit of the preview',
+      async () => {
+        // The note is the managed hover of the edit's label (not of the whole row).
+        await page.locator(`${edits} .monaco-highlighted-label`).first().hover();
+        return (await page.locator(noteHover).count()) > 0;
+      },
+      20000,
+    );
+    const note = ((await page.locator(noteHover).first().textContent()) ?? '').trim();
+    if (!note.includes('0001_users.py')) throw new Error(`the rename note does not name the migration: ${note}`);
     await page.screenshot({ path: join(artifacts, 'rename-preview.png') });
-    console.log('  rename: the preview lists the definition and its references; screenshot in out/e2e/rename-preview.png');
+    console.log(`  rename: the preview lists the definition and its references, unticked; the note reads "${note.slice(0, 160)}"; screenshot in out/e2e/rename-preview.png`);
+    // Ticked file by file and applied: the model and the reference follow, the migration stays as it was.
+    for (const file of ['payments.py', 'users.py']) await page.locator(`.part.panel .monaco-list-row:has-text("${file}") input.edit-checkbox`).first().click();
+    await page.locator('.part.panel .monaco-button:has-text("Apply")').first().click();
+    await page.waitForSelector('.monaco-editor .view-line:has-text("accounts.id")', { timeout: 20000 });
+    if (!readFileSync(join(versions, '0001_users.py'), 'utf8').includes('"users",')) throw new Error('the rename edited the migration');
+    console.log('  rename: ticked and applied, payments.py now reads "accounts.id"; the migration still makes "users"');
   } catch (err) {
     await context.pages()[0]?.screenshot({ path: join(artifacts, 'navigation-failure.png') });
     throw err;

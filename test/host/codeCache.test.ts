@@ -43,6 +43,31 @@ describe('the code cache', () => {
     }
   });
 
+  it('writes the cache when `writeWhen` says, not at the load (the language server writes once its start-up ran)', () => {
+    const root = makeTree({ 'lib/big.js': MODULE, 'lib/helper.js': HELPER });
+    const cacheDir = join(root, 'cache');
+    const file = join(root, 'lib', 'big.js');
+    try {
+      const events: CacheEvent[] = [];
+      const writes: Array<() => void> = [];
+      const m = requireWithCodeCache(file, cacheDir, (e) => events.push(e), (write) => writes.push(write)) as { answer(x: number): number };
+      assert.equal(m.answer(4), 8 + 'b.txt'.length);
+      assert.equal(writes.length, 1);
+      assert.equal(events.length, 0);
+      assert.deepEqual(readdirSync(root).includes('cache') ? readdirSync(cacheDir) : [], [], 'nothing written yet');
+      writes[0]();
+      assert.deepEqual(events, ['written']);
+      delete require.cache[file];
+      requireWithCodeCache(file, cacheDir, (e) => events.push(e), (write) => writes.push(write));
+      // A cache that was used is not written again.
+      assert.deepEqual(events, ['written', 'used']);
+      assert.equal(writes.length, 1);
+    } finally {
+      delete require.cache[file];
+      removeTree(root);
+    }
+  });
+
   it('compiles as usual and writes the cache anew when the cache is corrupt (never hands V8 damaged bytes)', () => {
     const root = makeTree({ 'lib/big.js': MODULE, 'lib/helper.js': HELPER });
     const cacheDir = join(root, 'cache');

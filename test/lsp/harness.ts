@@ -1,7 +1,7 @@
 // Drives the real FK Guard language server (dist/server.js) over stdio, as an editor would. Every wait is a
 // poll against a deadline that re-checks on each message from the server; nothing sleeps.
 import { ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +47,8 @@ export interface StartOptions {
   processId?: number;
   /** The user cache folder (XDG_CACHE_HOME) the server keeps its facts cache in; default: one per test process. */
   cacheHome?: string;
+  /** Another build's dist/server.js (a bench comparing two builds in one run); default `serverPath`. */
+  server?: string;
 }
 
 /** One user cache folder for every server of this test process, so tests never touch the real one. */
@@ -57,10 +59,14 @@ process.on('exit', () => {
 
 export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  /** Every publication, in the order received (`diagnostics` keeps the latest per URI). */
+  readonly publications: PublishDiagnosticsParams[] = [];
   readonly logs: LogMessageParams[] = [];
   readonly progress: Array<{ token: unknown; value: { kind: string; title?: string; message?: string } }> = [];
   readonly statuses: Array<{ state: string; tables: number; references: number; problems: number }> = [];
   readonly registrations: string[] = [];
+  /** The glob patterns of every file watcher the server registered (`workspace/didChangeWatchedFiles`). */
+  readonly watchGlobs: string[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly docs = new Map<string, TextDocument>();
   settings: Settings;
@@ -84,7 +90,7 @@ export class LspClient {
       root = mkdtempSync(join(tmpdir(), 'fkguard-lsp-'));
       cpSync(join(fixturesRoot, options.fixture ?? 'basic'), root, { recursive: true });
     }
-    const proc = spawn(process.execPath, [...(process.env.FKGUARD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), serverPath, '--stdio'], {
+    const proc = spawn(process.execPath, [...(process.env.FKGUARD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), options.server ?? serverPath, '--stdio'], {
       cwd: root,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, XDG_CACHE_HOME: options.cacheHome ?? (cacheHome ??= mkdtempSync(join(tmpdir(), 'fkguard-lsp-cachehome-'))) },
@@ -99,6 +105,7 @@ export class LspClient {
     });
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.diagnostics.set(p.uri, p);
+      client.publications.push(p);
       client.wake();
     });
     connection.onNotification('window/logMessage', (p: LogMessageParams) => {
@@ -114,8 +121,11 @@ export class LspClient {
       client.wake();
     });
     connection.onRequest('window/workDoneProgress/create', () => null);
-    connection.onRequest('client/registerCapability', (p: { registrations: Array<{ method: string }> }) => {
+    connection.onRequest('client/registerCapability', (p: { registrations: Array<{ method: string; registerOptions?: { watchers?: Array<{ globPattern: unknown }> } }> }) => {
       client.registrations.push(...p.registrations.map((r) => r.method));
+      for (const r of p.registrations) {
+        for (const w of r.registerOptions?.watchers ?? []) if (typeof w.globPattern === 'string') client.watchGlobs.push(w.globPattern);
+      }
       client.wake();
       return null;
     });
@@ -146,6 +156,18 @@ export class LspClient {
     client.initializedAt = performance.now();
     await connection.sendNotification('initialized', {});
     return client;
+  }
+
+  /** CPU time the server process has used so far (user + system, ms), where /proc tells it (Linux); else undefined. */
+  cpuMs(): number | undefined {
+    try {
+      const stat = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces) : utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      return undefined;
+    }
   }
 
   uri(rel: string): string {
@@ -310,10 +332,13 @@ export class LspClient {
       if (this.proc.exitCode === null) {
         await Promise.race([
           // A test may have sent `shutdown` already; the second one is refused, and `exit` follows anyway.
+          // As VS Code's client does, the process gets a moment to exit by itself (and run its exit handlers,
+          // e.g. writing its code cache) before it is killed.
           this.connection
             .sendRequest('shutdown')
             .catch(() => undefined)
-            .then(() => this.connection.sendNotification('exit')),
+            .then(() => this.connection.sendNotification('exit'))
+            .then(() => new Promise((resolve) => (this.proc.exitCode !== null || this.proc.signalCode !== null ? resolve(undefined) : this.proc.once('exit', resolve)))),
           new Promise((resolve) => setTimeout(resolve, 2000)),
         ]);
       }

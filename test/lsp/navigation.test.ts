@@ -211,6 +211,30 @@ describe('navigation', function () {
     assert.deepEqual(lines(await references(knex, at(knex, "createTable('comments'", 14))), ['sql/schema.sql:5']);
   });
 
+  it('finds the foreign keys to a table and its columns from a SQL CREATE TABLE, across languages, in UTF-16 columns', async () => {
+    const sql = 'sql/schema.sql';
+    const seq = 'src/sequelize/task.ts';
+    // `"étiqueté😀" integer REFERENCES tags (id)` and `field: 'tâche_😀_tag', references: { model: 'tags' ...`: text
+    // outside the BMP before each reference on its line, so a column counted in code points or bytes is off.
+    assert.deepEqual(where(await references(sql, at(sql, 'TABLE tags', 7))), [loc(sql, 'tags (id)'), loc(sql, 'tags (label)'), loc(seq, "model: 'tags'", 8)].sort());
+    assert.deepEqual(where(await references(sql, at(sql, 'id integer PRIMARY KEY', 0, 1))), [loc(sql, 'tags (id)', 6), loc(seq, "key: 'id'", 6, 1)].sort());
+    assert.deepEqual(where(await references(sql, at(sql, 'label varchar', 1), true)), [loc(sql, 'label varchar'), loc(sql, 'tags (label)', 6)].sort());
+    const h = await hover(sql, at(sql, 'tags (id)', 1));
+    assert.deepEqual(h?.range, { start: at(sql, 'tags (id)'), end: at(sql, 'tags (id)', 'tags'.length) });
+    assert.match(text(h), /\*\*table `tags`\*\*/);
+    // From a Python column's definition: the SQL reference to it.
+    assert.deepEqual(where(await references(MODELS, at(MODELS, 'email = Column', 1))), [loc(sql, 'users (email)', 7)]);
+  });
+
+  it('goes to and finds a Prisma relation written after text outside the BMP', async () => {
+    const prisma = 'prisma/schema.prisma';
+    // `book Book @relation("critique ✍️😀", fields: [bookId], references: [id])`.
+    assert.deepEqual(where(await definition(prisma, at(prisma, 'references: [id]', 'references: ['.length, 1))), [loc(prisma, 'id       Int')]);
+    assert.deepEqual(where(await references(prisma, at(prisma, 'id       Int'))), [loc(prisma, 'references: [id]', 'references: ['.length, 1)]);
+    const h = await hover(prisma, at(prisma, 'references: [id]', 'references: ['.length, 1));
+    assert.deepEqual(h?.range, { start: at(prisma, 'references: [id]', 'references: ['.length, 1), end: at(prisma, 'references: [id]', 'references: [id'.length, 1) });
+  });
+
   // ---- completion ----
 
   it('completes a Python ForeignKey string: `us` offers `users.id`, then the columns after the dot, keys first', async () => {
@@ -305,6 +329,63 @@ describe('navigation', function () {
     client.close(MODELS);
   });
 
+  it('completes inside written Drizzle and Knex references from their parsed parts, replacing the whole part', async () => {
+    const byRank = (items: CompletionItem[]) => [...items].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => i.label);
+    const rangeOfItem = (items: CompletionItem[], label: string) => (items.find((i) => i.label === label)?.textEdit as TextEdit | undefined)?.range;
+    // Drizzle `() => accounts.|email`: the table's properties, and `id` replaces `email` whole (not `idemail`).
+    const drizzle = 'src/drizzle/schema.ts';
+    client.open(drizzle, readFileSync(client.path(drizzle), 'utf8'), 'typescript');
+    client.appendAfter(drizzle, "userId: integer('user_id'),", '\n  backupId: integer(\'backup_id\').references(() => accounts.email),');
+    const inAttr = at(drizzle, 'accounts.email', 'accounts.'.length);
+    const attrs = await completion(drizzle, inAttr);
+    assert.deepEqual(byRank(attrs), ['id', 'email']);
+    assert.deepEqual(rangeOfItem(attrs, 'id'), { start: inAttr, end: { line: inAttr.line, character: inAttr.character + 'email'.length } });
+    // `accounts.em|ail`: what is typed of the part filters, the whole part is still replaced.
+    const inWord = at(drizzle, 'accounts.email', 'accounts.em'.length);
+    const typed = await completion(drizzle, inWord);
+    assert.deepEqual(byRank(typed), ['email']);
+    assert.deepEqual(rangeOfItem(typed, 'email'), { start: inAttr, end: { line: inAttr.line, character: inAttr.character + 'email'.length } });
+    client.close(drizzle);
+    // Knex `.inTable('us|ers')` and `.references('orders.i|d')` in a migration: the tables and columns history
+    // holds there, each replacing its part whole.
+    const knex = 'db/knex/20240101000000_comments.ts';
+    client.open(knex, readFileSync(client.path(knex), 'utf8'), 'typescript');
+    const inTable = at(knex, "inTable('users')", "inTable('us".length);
+    const tables = await completion(knex, inTable);
+    assert.deepEqual(rangeOfItem(tables, 'users'), { start: { line: inTable.line, character: inTable.character - 2 }, end: { line: inTable.line, character: inTable.character + 3 } });
+    assert.ok(!tables.some((i) => i.label === 'users.id'), JSON.stringify(tables.map((i) => i.label)));
+    const inColumn = at(knex, "references('orders.id')", "references('orders.i".length);
+    const columns = await completion(knex, inColumn);
+    // History made `orders` with id and seller_id (0001), then buyer_id (0002); the model's `bü😀yer` is not in it.
+    assert.deepEqual(byRank(columns), ['id', 'buyer_id', 'seller_id']);
+    assert.deepEqual(rangeOfItem(columns, 'seller_id'), { start: { line: inColumn.line, character: inColumn.character - 1 }, end: { line: inColumn.line, character: inColumn.character + 1 } });
+    client.close(knex);
+  });
+
+  it('completes and navigates the schema part of a reference: `billing.`, then its tables, then their columns', async () => {
+    const billing = 'app/billing.py';
+    // The written `"billing.invoices.id"`: hover and definition on the schema part name the table it qualifies.
+    assert.match(text(await hover(billing, at(billing, '"billing.invoices.id"', 2))), /\*\*table `billing\.invoices`\*\*/);
+    assert.deepEqual(where(await definition(billing, at(billing, '"billing.invoices.id"', 2))), [loc(billing, '"invoices"', 1)]);
+    client.open(billing, readFileSync(client.path(billing), 'utf8'));
+    await client.diagnosticsFor(billing, () => true, 1);
+    const typedAt = (after: string) => client.doc(billing).positionAt(client.doc(billing).getText().indexOf(after) + after.length);
+    const line = '\n    credit_id = Column(Integer, ForeignKey("bi';
+    client.appendAfter(billing, 'invoice_id = Column(Integer, ForeignKey("billing.invoices.id"))', line);
+    const schemas = await completion(billing, typedAt(line));
+    const schema = schemas.find((i) => i.label === 'billing');
+    assert.equal(schema?.detail, 'schema');
+    assert.equal((schema?.textEdit as TextEdit).newText, 'billing.');
+    const end = typedAt(line);
+    client.change(billing, [{ range: { start: end, end }, newText: 'lling.' }]);
+    const tables = await completion(billing, { line: end.line, character: end.character + 'lling.'.length });
+    assert.deepEqual(tables.map((i) => i.label).sort(), ['invoices', 'invoices.id', 'refunds', 'refunds.id']);
+    client.change(billing, [{ range: { start: { line: end.line, character: end.character + 'lling.'.length }, end: { line: end.line, character: end.character + 'lling.'.length } }, newText: 'invoices.' }]);
+    const columns = await completion(billing, { line: end.line, character: end.character + 'lling.invoices.'.length });
+    assert.deepEqual([...columns].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => `${i.label} ${i.detail}`), ['id Integer · PK', 'number Integer · unique']);
+    client.close(billing);
+  });
+
   // ---- code lens ----
 
   it('puts "referenced by N foreign keys" above each table definition, with the references', async () => {
@@ -374,6 +455,8 @@ describe('navigation', function () {
       client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(sql) }, position: at(sql, 'comments (id)', 2), newName: 'remarks' }),
       /`comments` is defined only by migrations, which are history/,
     );
+    // A schema names every table in it, in each model's options and in references across the workspace.
+    await assert.rejects(prepare('app/billing.py', at('app/billing.py', '"billing.invoices.id"', 2)), /FK Guard renames tables and columns, not schemas: `billing` is written in the options of every table in it/);
     const ok = (await prepare(MODELS, at(MODELS, '"users"', 2))) as { range: Range; placeholder: string };
     assert.deepEqual(ok, { range: rangeOf(MODELS, 'users'), placeholder: 'users' });
   });
@@ -426,11 +509,35 @@ describe('navigation', function () {
     const renamed = applyRename(t).get(typeorm)!;
     assert.match(renamed, /@Entity\('squads'\)\nexport class Team \{/);
     assert.match(renamed, /@ManyToOne\(\(\) => Team\)/);
+    // A column named in `@Column({ name })` is renamed there, and in the `@JoinColumn({ name })` that keeps the
+    // relation's foreign key in the same column (left as it was, TypeORM would make a second column for it).
+    const column = (await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(typeorm) }, position: at(typeorm, "name: 'team_slug' }", 8), newName: 'squad_slug' })) as WorkspaceEdit;
+    const named = applyRename(column).get(typeorm)!;
+    assert.match(named, /@Column\('varchar', \{ name: 'squad_slug' \}\)\n {2}teamSlug: string;/);
+    assert.match(named, /@JoinColumn\(\{ name: 'squad_slug', referencedColumnName: 'slug' \}\)/);
+    assert.equal(named.length, readFileSync(client.path(typeorm), 'utf8').length + 2 * ('squad_slug'.length - 'team_slug'.length));
     // A column whose TypeORM property is its name is refused: code FK Guard cannot see may use the property.
     await assert.rejects(
       client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(typeorm) }, position: at(typeorm, 'slug: string', 1), newName: 'handle' }),
       /`teams\.slug` at src\/typeorm\/entities\.ts:\d+ is also the field or property `slug` of the code, whose every use FK Guard cannot see/,
     );
+  });
+
+  it("renames a Sequelize attribute's `field`, keeping the attribute", async () => {
+    const seq = 'src/sequelize/task.ts';
+    const files = applyRename((await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(seq) }, position: at(seq, "field: 'owner_id'", 9), newName: 'holder_id' })) as WorkspaceEdit);
+    assert.deepEqual([...files.keys()], [seq]);
+    assert.match(files.get(seq)!, /ownerId: \{ type: DataTypes\.INTEGER, field: 'holder_id', references: \{ model: 'users', key: 'id' \} \}/);
+  });
+
+  it('renames a table from its SQL CREATE TABLE, with the SQL and Sequelize references on lines with text outside the BMP', async () => {
+    const sql = 'sql/schema.sql';
+    const seq = 'src/sequelize/task.ts';
+    const files = applyRename((await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(sql) }, position: at(sql, 'TABLE tags', 8), newName: 'labels' })) as WorkspaceEdit);
+    assert.deepEqual([...files.keys()].sort(), [sql, seq]);
+    assert.match(files.get(sql)!, /CREATE TABLE labels \(/);
+    assert.match(files.get(sql)!, /\n {2}"étiqueté😀" integer REFERENCES labels \(id\),\n {2}tag_label varchar\(40\) REFERENCES labels \(label\)\n/);
+    assert.match(files.get(seq)!, /field: 'tâche_😀_tag', references: \{ model: 'labels', key: 'id' \}/);
   });
 
   it('renames a Prisma-mapped table from a SQL reference: the @@map, not the model', async () => {
@@ -445,5 +552,72 @@ describe('navigation', function () {
     assert.match(files.get('prisma/schema.prisma')!, /model Author \{/);
     assert.match(files.get('prisma/schema.prisma')!, /author {3}Author @relation/);
     assert.match(files.get(sql)!, /REFERENCES writers \(id\)/);
+  });
+});
+
+describe('navigation after edits that rewrite a definition line', function () {
+  let client: LspClient;
+
+  before(async () => {
+    client = await LspClient.start({ fixture: 'navigation' });
+    await client.ready();
+  });
+
+  after(async () => {
+    await client?.stop();
+  });
+
+  /** Replaces `range` of the open models.py, waits for its analysis, and asks for the definition at `needle` + `into`. */
+  const editThenDefinition = async (edit: TextEdit, needle: string, into: number) => {
+    const version = client.change(MODELS, [edit]);
+    await client.diagnosticsFor(MODELS, () => true, version);
+    const doc = client.doc(MODELS);
+    const position = doc.positionAt(doc.getText().indexOf(needle) + into);
+    const found = (await client.connection.sendRequest('textDocument/definition', { textDocument: { uri: client.uri(MODELS) }, position })) as Location[];
+    return found.map((l) => l.range);
+  };
+  const rangeIn = (needle: string, into: number, length: number): Range => {
+    const doc = client.doc(MODELS);
+    const start = doc.positionAt(doc.getText().indexOf(needle) + into);
+    return { start, end: { line: start.line, character: start.character + length } };
+  };
+
+  // The edit stays inside one class, so the server reads that class again and moves every other fact: the tables
+  // derived from the class must follow it, not keep where its names were before the edit.
+  it('goes to the name in a `__tablename__` line replaced whole with other spacing', async () => {
+    client.open(MODELS, readFileSync(client.path(MODELS), 'utf8'));
+    await client.diagnosticsFor(MODELS, () => true, 1);
+    const line = client.doc(MODELS).getText().split('\n').indexOf('    __tablename__ = "users"');
+    const found = await editThenDefinition(
+      { range: { start: { line, character: 0 }, end: { line, character: '    __tablename__ = "users"'.length } }, newText: '    __tablename__   =    "users"' },
+      '"users.id"',
+      2,
+    );
+    assert.deepEqual(found, [rangeIn('"users"', 1, 'users'.length)]);
+    client.close(MODELS);
+  });
+
+  it('goes to the name when the replaced line takes the line break before it along', async () => {
+    client.open(MODELS, readFileSync(client.path(MODELS), 'utf8'));
+    await client.diagnosticsFor(MODELS, () => true, 1);
+    const line = client.doc(MODELS).getText().split('\n').indexOf('    __tablename__ = "users"');
+    const found = await editThenDefinition(
+      // From the end of `class User(Base):` to the end of the `__tablename__` line.
+      { range: { start: { line: line - 1, character: 'class User(Base):'.length }, end: { line, character: '    __tablename__ = "users"'.length } }, newText: '\n    __tablename__  =    "users"' },
+      '"users.id"',
+      2,
+    );
+    assert.deepEqual(found, [rangeIn('"users"', 1, 'users'.length)]);
+    // A column line rewritten the same way: its definition is where its name now is.
+    const email = client.doc(MODELS).getText().split('\n').findIndex((l) => l.startsWith('    email = Column('));
+    const text = client.doc(MODELS).getText().split('\n')[email];
+    client.appendAfter(MODELS, 'seller_id = Column(Integer, ForeignKey(User.id))', '\n    contact = Column(String(255), ForeignKey("users.email"))');
+    const moved = await editThenDefinition(
+      { range: { start: { line: email, character: 0 }, end: { line: email, character: text.length } }, newText: text.replace('email = ', 'email   =   ') },
+      '"users.email"',
+      8,
+    );
+    assert.deepEqual(moved, [rangeIn('email   =', 0, 'email'.length)]);
+    client.close(MODELS);
   });
 });

@@ -138,6 +138,21 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     assert.equal(note(edit)?.needsConfirmation, true);
   });
 
+  it("refuses a column rename that would leave the old name written elsewhere in the column's definition", async () => {
+    // `UniqueConstraint("code")` names the column by its old name: renaming `Column("code")` alone breaks the table.
+    const ledger = 'app/ledger.py';
+    await assert.rejects(
+      rename(ledger, at(ledger, 'Column("code"', 'Column("'.length + 1), 'voucher_code'),
+      /`"code"` is also written at app\/ledger\.py:8 \(`__table_args__ = \(UniqueConstraint\("code"\),\)`\), which FK Guard does not read as this column/,
+    );
+    // A Sequelize index over the field, in the model's options.
+    const wallet = 'src/wallet.ts';
+    await assert.rejects(
+      rename(wallet, at(wallet, "field: 'owner_ref'", "field: '".length + 1), 'holder_ref'),
+      /`'owner_ref'` is also written at src\/wallet\.ts:11 \(`\{ sequelize, tableName: 'wallets', indexes: \[\{ unique: true, fields: \['owner_ref'\] \}\] \},`\)/,
+    );
+  });
+
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {
     await assert.rejects(prepare(CLUB, at(CLUB, '"tag.id"', 2)), /the table name `tag` at app\/club\.py:\d+ is not written out: the `@declared_attr __tablename__` of `Conventional` derives it from the class name `Tag`/);
     await assert.rejects(prepare(SQL, at(SQL, '"Reader"', 2)), /the table name `Reader` at prisma\/schema\.prisma:\d+ is not written out: it is the name of the Prisma model `Reader` \(no `@@map`\)/);

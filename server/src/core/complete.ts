@@ -67,6 +67,15 @@ export function referenceContext(index: SchemaIndex, facts: FileFacts, offset: n
       if (table && inside(table, offset)) return { kind: 'table', ...part(table) };
       continue;
     }
+    if (ref.form === 'variable' && ref.owner !== undefined && ref.attr !== undefined) {
+      // Drizzle's `() => users.id` (or `foreignColumns: [users.id]`): the property after the dot is the part. The
+      // variable before it is code, which the language's own completion serves.
+      const written = text.slice(ref.span.start, ref.span.end);
+      if (!written.endsWith(`.${ref.attr}`)) continue;
+      const attr = { start: ref.span.end - ref.attr.length, end: ref.span.end };
+      if (!inside(attr, offset)) continue;
+      return { kind: 'column', table: { variable: ref.owner }, byAttr: true, ...part(attr) };
+    }
     if (ref.form !== 'attribute' || facts.language === 'python' || !ref.owner || ref.attr === undefined) continue;
     // TypeORM's `referencedColumnName: 'slug'`, Prisma's `references: [id]`: the span is the attribute as written.
     const span = unquoted(text, ref.span).span;

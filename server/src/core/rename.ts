@@ -61,7 +61,14 @@ function checkSymbol(symbol: Symbol | undefined, text: string | undefined): Rena
   if (!symbol) return { ok: false, reason: 'FK Guard renames table and column names; there is none here.' };
   if (symbol.kind === 'reference') {
     if (!symbol.target) return { ok: false, reason: `FK Guard cannot rename this: ${symbol.why ?? 'its target is unknown'}.` };
-    if (symbol.part.part === 'schema') return { ok: false, reason: 'FK Guard renames tables and columns, not schemas.' };
+    if (symbol.part.part === 'schema') {
+      const schema = slice(text, symbol.part.span) ?? 'the schema';
+      // Not a name of one table: renaming it is a project-wide change FK Guard does not plan (yet), so it says how.
+      return {
+        ok: false,
+        reason: `FK Guard renames tables and columns, not schemas: \`${schema}\` is written in the options of every table in it and in every reference to them, and the database renames it with \`ALTER SCHEMA ${schema} RENAME TO ...\` in a migration. Rename it with a search across the workspace.`,
+      };
+    }
     if (symbol.part.naming === 'code') {
       const what = symbol.part.part === 'table' ? 'a class or variable of the code' : 'an attribute of the code';
       return { ok: false, reason: `\`${slice(text, symbol.part.span)}\` is ${what}, not a database name: rename it with the language's own rename.` };
@@ -184,6 +191,19 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
       }
       const problem = 'constant' in site ? viaConstant(site.file, site.constant) : edit(site.file, site.span, siteKind(index, textOf(site.file), site.file, site.span, site.naming));
       if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+    }
+  }
+
+  // A column's old name written elsewhere in its definition (a TypeORM `@JoinColumn({ name })`, an index or a
+  // constraint over it, a Sequelize association's key) would be left naming a column that no longer exists.
+  if (target.column !== undefined) {
+    for (const e of [...edits]) {
+      const more = sameNameNearby(index, e, oldName, textOf, edits);
+      if ('error' in more) return { error: `FK Guard cannot rename this completely: ${more.error}.` };
+      for (const span of more.spans) {
+        const problem = edit(e.file, span, 'string');
+        if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+      }
     }
   }
 
@@ -461,6 +481,71 @@ function declaredTablenameBase(index: SchemaIndex, file: string, cls: ClassFact,
     if (hit) return hit;
   }
   return undefined;
+}
+
+/**
+ * Where the old name of a column is written again, as a string of its own, in the definition the edit `e`
+ * renames it in: the class (or Core table) around it, or for a column outside any (a Sequelize `Model.init`
+ * call, a `sequelize.define`), the whole file. The `name` of a TypeORM `@JoinColumn` names the same column as
+ * the `@Column` (the relation's foreign key is kept in it): it is renamed with it. Any other such string (an
+ * index or a constraint over the column, an association's key) is what FK Guard does not read as this column:
+ * the rename is refused, saying where, rather than leave it naming a column that no longer exists.
+ */
+function sameNameNearby(index: SchemaIndex, e: RenameEdit, oldName: string, textOf: TextOf, edits: RenameEdit[]): { spans: Span[] } | { error: string } {
+  const facts = index.facts(e.file);
+  const text = textOf(e.file);
+  if (!facts || text === undefined || (facts.language !== 'python' && facts.language !== 'typescript')) return { spans: [] };
+  const contains = (outer: Span) => outer.start <= e.span.start && e.span.end <= outer.end;
+  const region = facts.classes.find((c) => contains(c.span))?.span ?? facts.tables.find((t) => contains(t.span))?.span ?? (facts.language === 'typescript' ? { start: 0, end: text.length } : undefined);
+  if (!region) return { spans: [] };
+  const body = text.slice(region.start, region.end);
+  const joinColumns: Span[] = [];
+  if (facts.language === 'typescript') {
+    for (const m of body.matchAll(/@JoinColumn\s*\(/g)) {
+      const start = region.start + m.index! + m[0].length;
+      const end = closingParen(text, start, region.end);
+      if (end !== undefined) joinColumns.push({ start, end });
+    }
+  }
+  const quoted = oldName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const spans: Span[] = [];
+  for (const m of body.matchAll(new RegExp(`(["'\`])${quoted}\\1`, 'g'))) {
+    const span = { start: region.start + m.index! + 1, end: region.start + m.index! + 1 + oldName.length };
+    if (edits.some((x) => x.file === e.file && x.span.start === span.start)) continue;
+    const inJoin = joinColumns.some((j) => j.start <= span.start && span.end <= j.end);
+    if (inJoin && /\bname\s*:\s*$/.test(text.slice(Math.max(0, span.start - 40), span.start - 1))) {
+      spans.push(span);
+      continue;
+    }
+    return { error: `\`${text.slice(span.start - 1, span.end + 1)}\` is also written at ${e.file}:${line(facts, span) + 1} (\`${lineAround(text, span)}\`), which FK Guard does not read as this column; rename it there by hand together with the column, or remove it first` };
+  }
+  return { spans };
+}
+
+/** The offset of the `)` that closes the call whose arguments start at `start`, before `limit`. */
+function closingParen(text: string, start: number, limit: number): number | undefined {
+  let depth = 1;
+  let quote: string | undefined;
+  for (let i = start; i < limit; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i;
+  }
+  return undefined;
+}
+
+/** The trimmed line a span is on, shortened, for a reason that shows where a name is. */
+function lineAround(text: string, span: Span): string {
+  const start = text.lastIndexOf('\n', span.start - 1) + 1;
+  const end = text.indexOf('\n', span.end);
+  const whole = text.slice(start, end < 0 ? text.length : end).trim();
+  return whole.length > 100 ? `${whole.slice(0, 97)}...` : whole;
 }
 
 /** A Prisma field's `@map("name")` on the field's own line, holding `name`: where the column's name is written. */

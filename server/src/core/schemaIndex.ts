@@ -157,6 +157,11 @@ export class SchemaIndex {
     if (before && before.signature === after.signature) {
       if (movedInPlace || previous === facts) {
         this.lastChange = new Set();
+        // The edited class is a new object read from the new text; the tables derived from the old one keep its
+        // spans, which the shift left where they were inside the edit (a `__tablename__` line rewritten with
+        // other spacing sent go-to-definition a few characters off). Those tables are derived again from it.
+        const reread = movedInPlace && previous ? facts.classes.filter((c, i) => previous.classes[i] !== c) : [];
+        if (reread.length > 0) this.markChanged(file, reread.map((c) => `c:${c.name}`), true);
         return [];
       }
       // The same definitions read again into new objects (characters moved within lines): the derived

@@ -44,14 +44,23 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
  * not fit its version, flags or source, and then the file is compiled as usual and the cache written anew. A
  * cache file that is damaged, not the user's own, or writable by others is never used. Any failure to read or
  * write a cache only costs the time it would have saved.
+ *
+ * `writeWhen`, when given, decides when a cache that is to be written is written: it receives the write and calls
+ * it later (a long-lived process, the language server, writes once its start-up has run, so the cache also holds
+ * every function compiled since the load, most of what a start compiles). Without it the cache is written at once.
  */
-export function requireWithCodeCache(file: string, cacheDir: string | undefined, onCache?: (what: CacheEvent) => void): unknown {
+export function requireWithCodeCache(
+  file: string,
+  cacheDir: string | undefined,
+  onCache?: (what: CacheEvent) => void,
+  writeWhen?: (write: () => void) => void,
+): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (!cacheDir) return require(file);
   const original = loader.prototype._compile;
   loader.prototype._compile = function (this: LoaderModule, content: string, filename: string): unknown {
     if (filename !== file) return original.call(this, content, filename);
-    return compileWithCache(this, content, filename, cacheDir, onCache);
+    return compileWithCache(this, content, filename, cacheDir, onCache, writeWhen);
   };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -68,7 +77,14 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined,
  */
 export type CacheEvent = 'used' | 'rejected' | 'written' | 'unsaved';
 
-function compileWithCache(module: LoaderModule, content: string, filename: string, cacheDir: string, onCache?: (what: CacheEvent) => void): unknown {
+function compileWithCache(
+  module: LoaderModule,
+  content: string,
+  filename: string,
+  cacheDir: string,
+  onCache?: (what: CacheEvent) => void,
+  writeWhen?: (write: () => void) => void,
+): unknown {
   const cacheFile = join(cacheDir, cacheName(filename, content));
   // No cache yet (or one not to be used): compile as usual, then write it.
   const bytes = readOwnFile(cacheFile);
@@ -83,8 +99,15 @@ function compileWithCache(module: LoaderModule, content: string, filename: strin
   });
   const result = wrapper.call(module.exports, module.exports, moduleRequire, module, filename, dirname(filename));
   const what: CacheEvent = cached === undefined ? 'written' : cached === CORRUPT || script.cachedDataRejected ? 'rejected' : 'used';
-  const saved = what === 'used' || writeCache(cacheDir, filename, cacheFile, script.createCachedData());
-  onCache?.(saved ? what : 'unsaved');
+  if (what === 'used') onCache?.(what);
+  else {
+    const write = () => {
+      const saved = writeCache(cacheDir, filename, cacheFile, script.createCachedData());
+      onCache?.(saved ? what : 'unsaved');
+    };
+    if (writeWhen) writeWhen(write);
+    else write();
+  }
   return result;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { SourceDialect } from '../core/dialect';
 import { codeCacheDir, requireWithCodeCache } from './codeCache';
 import { PYTHON_EXTENSIONS } from '../core/python/dialect';
-import type { TsMorphModule } from '../core/typescript/context';
+import type { TsApi } from '../core/typescript/context';
 import { createTypeScriptDialect } from '../core/typescript/dialect';
 import { prismaDialect } from '../core/prisma/dialect';
 import { sqlDialect } from '../core/sql/dialect';
@@ -18,7 +18,7 @@ import { tsconfigDialect } from '../core/typescript/tsconfig';
  * so a workspace without such files never pays for it.
  */
 export function sourceDialects(): SourceDialect[] {
-  return [createTypeScriptDialect(loadTsMorph), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect, tsconfigDialect, sequelizeConfigDialect];
+  return [createTypeScriptDialect(loadTypeScript), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect, tsconfigDialect, sequelizeConfigDialect];
 }
 
 /** Every file name ending FK Guard reads: Python's and the dialects'. */
@@ -27,12 +27,13 @@ export function sourceExtensions(): string[] {
 }
 
 /**
- * ts-morph and the TypeScript compiler it carries (about 10 MB): in the bundles it ships as its own file
+ * The TypeScript compiler's API, as ts-morph carries it (about 10 MB): in the bundles it ships as its own file
  * beside them (`dist/ts-morph.js`), so loading the server or the CLI never reads it; from compiled sources
  * (tests) it is the package. The bundle is compiled from a code cache when one fits (see `codeCache.ts`).
  */
-export function loadTsMorph(): TsMorphModule {
+export function loadTypeScript(): TsApi {
   const bundled = join(__dirname, 'ts-morph.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return existsSync(bundled) ? (requireWithCodeCache(bundled, codeCacheDir()) as TsMorphModule) : require('ts-morph');
+  const tm = (existsSync(bundled) ? requireWithCodeCache(bundled, codeCacheDir()) : require('ts-morph')) as { ts: TsApi };
+  return tm.ts;
 }

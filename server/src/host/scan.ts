@@ -82,6 +82,13 @@ export interface ScanOptions {
    * are parsed from the cache, no index is built, no rule runs. `fkguard scan` (without `--fix`) reads this way.
    */
   reuseConclusions?: boolean;
+  /**
+   * With `bulk` and a cache (the language server's start-up): when every file's facts are those an earlier scan
+   * concluded from (see `FactsCache.conclusionsKey`), its stored conclusions, which the engine this scan fills will
+   * reach again, are handed over as soon as that is known (after the walk, before any facts are loaded), with the
+   * files found (their `hash` set); the scan then fills the engine as usual.
+   */
+  onStoredConclusions?: (conclusions: Conclusions, files: readonly ScannedFile[]) => void | Promise<void>;
 }
 
 export interface ScannedFile {
@@ -225,7 +232,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
 
   // With `reuseConclusions`, facts found in the cache are loaded only once it is known that the stored
   // conclusions do not apply (see the end of the scan).
-  const deferHits = cold && cache !== undefined && readCache && options.reuseConclusions === true;
+  // With `onStoredConclusions` likewise, so that they are known before the facts are parsed and loaded.
+  const deferHits = cold && cache !== undefined && readCache && (options.reuseConclusions === true || options.onStoredConclusions !== undefined);
   const deferred: ScannedFile[] = [];
   // What the cache keeps of each file read besides its facts (see `FileNote`), until its facts are stored.
   const notes = new Map<string, FileNote>();
@@ -382,9 +390,13 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   if (deferHits && !cancelled) {
     const key = cache!.conclusionsKey(files.map((f) => f.id), config);
     stored = key === undefined ? undefined : cache!.readConclusions(key);
+    if (stored && options.onStoredConclusions) await options.onStoredConclusions(stored, files);
   }
-  if (!stored) {
+  if (!stored || !options.reuseConclusions) {
+    let loaded = 0;
     for (const entry of deferred) {
+      // Parsing the cached facts of a large workspace takes a while: let a server's messages in between.
+      if (++loaded % 64 === 0) await yieldToEventLoop();
       const facts = cache!.factsOf(entry.id);
       if (facts !== undefined) {
         target.loadFacts(entry.id, facts ?? undefined);

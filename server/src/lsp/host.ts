@@ -1,5 +1,6 @@
 import type { FkGuardConfig } from '../core/config';
 import type { Engine } from '../core/engine';
+import type { Finding } from '../core/types';
 
 export interface IndexProgress {
   done: number;
@@ -24,6 +25,24 @@ export interface IndexResult {
    * this text): an open document then needs no parse before its first diagnostics.
    */
   readAs?(id: string, text: string): boolean;
+  /**
+   * Stores what this index concludes (every file's findings) with the host's cache, for the next start-up's
+   * `StoredAnswer`. To be called only while the engine holds exactly the facts the index loaded (no document's
+   * text entered it yet), since the conclusions are read as those of the files on disk.
+   */
+  saveConclusions?(): void;
+}
+
+/**
+ * What an index about to be built will conclude, known before it is built: the conclusions an earlier index
+ * stored for exactly these files' facts and this configuration (see `FactsCache.conclusionsKey`). The engine the
+ * index then fills computes the same findings from the same facts, so they can be shown at once.
+ */
+export interface StoredAnswer {
+  /** The findings of file `id`, as the index will compute them. */
+  findings(id: string): Finding[];
+  /** As `IndexResult.readAs`: whether `text` is what the index read for the file. */
+  readAs(id: string, text: string): boolean;
 }
 
 /**
@@ -42,6 +61,7 @@ export interface ServerHost {
     token: { readonly isCancellationRequested: boolean },
     onProgress: (p: IndexProgress) => void,
     links: LinkPolicy,
+    onStoredAnswer?: (answer: StoredAnswer) => void,
   ): Promise<IndexResult>;
   /** An engine with no files, for documents opened from outside every folder. */
   createEngine(config: FkGuardConfig): Promise<Engine>;

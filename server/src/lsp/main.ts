@@ -7,14 +7,15 @@ import { createConnection } from 'vscode-languageserver/node';
 import { DEFAULT_CONFIG } from '../core/config';
 import { CONFIG_FILE_NAMES, loadConfig } from '../host/configFile';
 import { createEngine } from '../host/python';
-import { scanWorkspace } from '../host/scan';
+import { ScannedFile, scanWorkspace } from '../host/scan';
 import { contentHash } from '../host/factsCache';
 import { sourceExtensions } from '../host/dialects';
-import { isWalkedPath, readableThroughLinks, readSourceFile } from '../host/workspace';
-
-const extensions = sourceExtensions();
+import { isWalkedPath, readableThroughLinks, readSourceFile, yieldToEventLoop } from '../host/workspace';
+import type { Finding } from '../core/types';
 import type { ServerHost } from './host';
 import { createServer } from './server';
+
+const extensions = sourceExtensions();
 
 const host: ServerHost = {
   async loadConfig(root) {
@@ -28,7 +29,7 @@ const host: ServerHost = {
       : { config: DEFAULT_CONFIG, errors: [loaded.error], passedOver: present };
   },
   isConfigFile: (name) => CONFIG_FILE_NAMES.includes(name),
-  async index(root, config, token, onProgress, links) {
+  async index(root, config, token, onProgress, links, onStoredAnswer) {
     // The same signed cache in the user's cache folder as `fkguard scan` (see host/factsCache.ts): a warm start
     // parses only the files that changed since either of them last looked, and a checkout cannot bring a cache.
     const result = await scanWorkspace({
@@ -40,16 +41,30 @@ const host: ServerHost = {
       bulk: true,
       followSymlinks: links.followSymlinks,
       onProgress: (p) => onProgress({ done: p.done, total: p.phase === 'read' ? p.total : undefined }),
+      ...(onStoredAnswer
+        ? {
+            onStoredConclusions: async (conclusions, files) => {
+              const byFile = new Map<string, Finding[]>();
+              for (const f of conclusions.findings) {
+                const list = byFile.get(f.file);
+                if (list) list.push(f);
+                else byFile.set(f.file, [f]);
+              }
+              onStoredAnswer({ findings: (id) => byFile.get(id) ?? [], readAs: readsAs(files) });
+              // The answer's diagnostics go out before the facts are loaded.
+              await yieldToEventLoop();
+            },
+          }
+        : {}),
     });
-    const hashes = new Map(result.files.map((f) => [f.id, f.hash]));
     return {
       engine: result.engine,
       skipped: result.skipped,
       cancelled: result.cancelled,
       cachedFiles: result.cachedFiles,
-      readAs: (id, text) => {
-        const hash = hashes.get(id);
-        return hash !== undefined && hash === contentHash(text);
+      readAs: readsAs(result.files),
+      saveConclusions: () => {
+        result.conclusions();
       },
     };
   },
@@ -63,6 +78,15 @@ const host: ServerHost = {
     return 'text' in read ? read.text : undefined;
   },
 };
+
+/** Whether an editor's text is what the scan read for a file (the same content hash). */
+function readsAs(files: readonly ScannedFile[]): (id: string, text: string) => boolean {
+  const hashes = new Map(files.map((f) => [f.id, f.hash]));
+  return (id, text) => {
+    const hash = hashes.get(id);
+    return hash !== undefined && hash === contentHash(text);
+  };
+}
 
 /**
  * Rule links: the published homepage when the manifest names one, else the rule's own page that the build cuts

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
 import type { Engine } from '../core/engine';
+import type { StoredAnswer } from './host';
 import { EditorSettings, readSettings } from './settings';
 import { idUnder, pathToUri } from './paths';
 
@@ -16,6 +17,8 @@ export class Project {
   /** Grows with every (re)index; an index that sees a newer number stops, since its result would be thrown away. */
   indexGeneration = 0;
   indexing: Promise<void> | undefined;
+  /** Before the first index is in place: what it will conclude, when an earlier index stored it (see `StoredAnswer`). */
+  stored: StoredAnswer | undefined;
   state: 'indexing' | 'ready' | 'error' = 'indexing';
   stateMessage: string | undefined;
   /** Files whose diagnostics the client currently shows (non-empty), so they can be cleared later. */

@@ -30,13 +30,13 @@ import {
   WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { uncheckedSummary, type Engine } from '../core/engine';
-import type { Severity } from '../core/types';
+import type { Finding, Severity } from '../core/types';
 import { DiagnosticContext, toDiagnostic } from './diagnostics';
 import { OpenDocument } from './documents';
 import { guardNotification, guardRequest, Logger } from './guard';
 import { codeActions, FixAllKind } from './handlers/codeAction';
 import * as navigation from './handlers/navigation';
-import type { ServerHost } from './host';
+import type { ServerHost, StoredAnswer } from './host';
 import { normaliseRoot, pathToUri, uriToPath } from './paths';
 import { Project, projectFor } from './project';
 import {
@@ -201,8 +201,11 @@ class FkGuardServer {
     if (ws?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
-          // Every source the engine reads: Python, and the dialects' (TypeScript, Prisma, SQL).
-          { globPattern: `**/*.{${this.options.host.extensions.map((e) => e.replace(/^\./, '')).join(',')}}` },
+          // Every source the engine reads: Python, and the dialects' (TypeScript, Prisma, SQL, and files read for
+          // what they configure). The walk takes a file whose name ends with one of `extensions` (`.py`, but also
+          // `ackage.json` for any `package.json`, `config.json` for a `tsconfig.json`), so the glob is `*` then
+          // the ending as it is: `*.{…}` would miss a bare `package.json`, `tsconfig.json` or `pyproject.toml`.
+          { globPattern: `**/*{${this.options.host.extensions.join(',')}}` },
           { globPattern: '**/{pyproject.toml,fkguard.toml,.fkguard.json}' },
         ],
       });
@@ -262,8 +265,11 @@ class FkGuardServer {
    */
   private index(project: Project, reason: string): Promise<void> {
     const generation = ++project.indexGeneration;
+    // A stored answer belongs to the index that found it (its configuration, the files it saw).
+    project.stored = undefined;
     const run = this.runIndex(project, generation, reason).catch((err: unknown) => {
       if (generation !== project.indexGeneration) return;
+      project.stored = undefined;
       project.state = 'error';
       project.stateMessage = err instanceof Error ? err.message : String(err);
       this.log.error(`FK Guard: indexing ${project.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -293,6 +299,15 @@ class FkGuardServer {
 
     let engine: Engine;
     let readAs: ((id: string, text: string) => boolean) | undefined;
+    let saveConclusions: (() => void) | undefined;
+    // Only the first index answers early: a re-index leaves the current engine answering until it is replaced.
+    const onStoredAnswer = project.engine
+      ? undefined
+      : (answer: StoredAnswer) => {
+          if (stale()) return;
+          project.stored = answer;
+          this.answerFromStored(project);
+        };
     const progress = await this.connection.window.createWorkDoneProgress();
     try {
       progress.begin(`FK Guard: indexing ${project.name}`, 0, undefined, false);
@@ -308,9 +323,11 @@ class FkGuardServer {
             else progress.report(`${p.done} files found`);
           },
           { root: project.root, followSymlinks: settings.followSymlinks },
+          onStoredAnswer,
         );
         engine = result.engine;
         readAs = result.readAs;
+        saveConclusions = result.saveConclusions;
         for (const s of result.skipped) this.log.warn?.(`FK Guard: skipped ${s.file}: ${s.reason}`);
         if (result.cachedFiles !== undefined) this.log.debug?.(`FK Guard (${project.name}): ${result.cachedFiles} files' facts came from the cache, unparsed.`);
       }
@@ -320,15 +337,31 @@ class FkGuardServer {
     if (stale()) return engine.dispose();
 
     // Swap in the new engine; open documents enter it with their editor text and a kept tree.
+    project.stored = undefined;
     project.engine?.dispose();
     project.engine = engine;
+    // Whether the engine still holds only what the index read from disk, so its conclusions are those of the files.
+    let asRead = true;
     if (settings.enable) {
+      // Documents whose editor text differs from the file enter the engine first: what they define or reference
+      // may change the findings of those answered from the index, which would otherwise be published twice,
+      // wrong the first time.
+      const asOnDisk: Array<{ id: string; doc: OpenDocument }> = [];
       for (const doc of this.documents.values()) {
         const id = this.idFor(doc.uri, project);
         if (id === undefined) continue;
         doc.resetEdits();
-        if (!this.answerFromIndex(project, id, doc, readAs)) this.analyze(project, id, doc, false);
+        if (this.readsAsIndexed(project, id, doc, readAs)) {
+          asOnDisk.push({ id, doc });
+          continue;
+        }
+        // A document FK Guard does not analyse, or one holding the file's text (which defines nothing), leaves
+        // the engine as the index filled it.
+        const included = this.options.host.isIncluded(id, project.config);
+        if (included && (!readAs?.(id, doc.text) || this.tooLarge(doc, project.config.maxFileSize))) asRead = false;
+        this.analyze(project, id, doc, false);
       }
+      for (const { id, doc } of asOnDisk) this.answerFromIndex(project, id, doc);
     }
     const changedOnDisk = [...project.diskChangesDuringIndex];
     project.diskChangesDuringIndex.clear();
@@ -344,6 +377,32 @@ class FkGuardServer {
         `${stats.checked} references checked, ${uncheckedSummary(stats.unchecked)}, ${Date.now() - started} ms`,
     );
     this.sendStatus();
+    // For the next start-up's early answer (see `answerFromStored`); every file's findings are computed by now.
+    // (Disk changes seen during the index are applied asynchronously, after this.)
+    if (asRead && settings.enable) saveConclusions?.();
+  }
+
+  /**
+   * Before a folder's first index is in place: publishes its open documents' diagnostics from the answer an
+   * earlier index stored for exactly the facts on disk now (see `StoredAnswer`), so they need not wait for the
+   * whole workspace to load. Only when every open document of the folder that FK Guard analyses holds the text
+   * on disk: the index, which takes the editor's texts, then concludes the same, and the diagnostics shown now are
+   * the ones it publishes (a document opened or edited later is a change like any other).
+   */
+  private answerFromStored(project: Project): void {
+    const answer = project.stored;
+    if (!answer || project.engine || !project.settings.enable) return;
+    const docs: Array<{ id: string; doc: OpenDocument }> = [];
+    for (const doc of this.documents.values()) {
+      const id = this.idFor(doc.uri, project);
+      if (id === undefined || !this.options.host.isIncluded(id, project.config)) continue;
+      if (this.tooLarge(doc, project.config.maxFileSize) || !answer.readAs(id, doc.text)) return;
+      docs.push({ id, doc });
+    }
+    // Every document first: a fix's edits carry the versions of the open documents they change.
+    for (const { doc } of docs) doc.markAnalyzed();
+    for (const { id } of docs) this.publishFindings(project, id, answer.findings(id));
+    if (docs.length > 0) this.log.debug?.(`FK Guard (${project.name}): ${docs.length} open files answered from the conclusions of an earlier index.`);
   }
 
   /** Which config file holds the folder's settings, and which others were passed over, so nobody has to guess. */
@@ -390,7 +449,9 @@ class FkGuardServer {
     const doc = OpenDocument.open(uri, languageId, version, text);
     this.documents.set(uri, doc);
     const found = this.locate(uri);
-    if (found) this.analyze(found.project, found.id, doc, true);
+    if (!found) return;
+    if (found.project.stored) this.answerFromStored(found.project);
+    else this.analyze(found.project, found.id, doc, true);
   }
 
   private didChange(p: DidChangeTextDocumentParams): void {
@@ -487,10 +548,8 @@ class FkGuardServer {
    * costs a few hundred milliseconds). It is parsed right after, keeping its tree for the edits to come (the
    * same text: the same facts and findings). False when the document must be analysed now.
    */
-  private answerFromIndex(project: Project, id: string, doc: OpenDocument, readAs: ((id: string, text: string) => boolean) | undefined): boolean {
-    const engine = project.engine;
-    if (!engine || !readAs || !engine.getFacts(id) || !readAs(id, doc.text)) return false;
-    if (!this.options.host.isIncluded(id, project.config) || this.tooLarge(doc, project.config.maxFileSize)) return false;
+  private answerFromIndex(project: Project, id: string, doc: OpenDocument): void {
+    const engine = project.engine!;
     doc.markAnalyzed();
     this.publish(project, id);
     const generation = doc.generation;
@@ -501,7 +560,13 @@ class FkGuardServer {
         this.analyze(project, id, doc, false);
       }),
     );
-    return true;
+  }
+
+  /** Whether `answerFromIndex` may answer a document: its text is what the index read, and the index analysed it. */
+  private readsAsIndexed(project: Project, id: string, doc: OpenDocument, readAs: ((id: string, text: string) => boolean) | undefined): boolean {
+    const engine = project.engine;
+    if (!engine || !readAs || !engine.getFacts(id) || !readAs(id, doc.text)) return false;
+    return this.options.host.isIncluded(id, project.config) && !this.tooLarge(doc, project.config.maxFileSize);
   }
 
   /** How large a document is when it exceeds `maxBytes` (UTF-8 bytes, as on disk), else undefined. */
@@ -588,11 +653,15 @@ class FkGuardServer {
   private publish(project: Project, id: string): void {
     const engine = project.engine;
     if (!engine || this.disposed) return;
+    this.publishFindings(project, id, project.settings.enable ? engine.findings(id) : []);
+  }
+
+  private publishFindings(project: Project, id: string, findings: readonly Finding[]): void {
+    if (this.disposed) return;
     const uri = project.uriOf(id);
     const doc = this.openDocument(project, id);
     // Findings for a document with unanalysed edits describe an older text: its own run will publish.
     if (doc?.dirty) return;
-    const findings = project.settings.enable ? engine.findings(id) : [];
     const ctx = this.diagnosticContext(project);
     const diagnostics = findings.map((f) => toDiagnostic(f, ctx));
     if (diagnostics.length === 0 && !project.published.has(id) && !doc) return;

@@ -1,7 +1,7 @@
-import type { SourceFile } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import type { SourceDialect } from '../dialect';
 import { FileFacts } from '../types';
-import { TsFile, TsMorphModule } from './context';
+import { TsApi, TsFile } from './context';
 import { readDrizzle } from './drizzle';
 import { scanTsConstants } from './constantsScan';
 import { readEmbeddedSql } from './embeddedSql';
@@ -67,11 +67,11 @@ const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
 const SCRATCH = '/fkguard/scratch';
 
 /**
- * The TypeScript dialect: TypeORM, Drizzle, Knex and Sequelize files through ts-morph. `load` returns
- * the ts-morph module; it is called on the first candidate file, never before.
+ * The TypeScript dialect: TypeORM, Drizzle, Knex and Sequelize files, parsed by the TypeScript compiler and read
+ * on its tree. `load` returns the compiler's API; it is called on the first candidate file, never before.
  */
-export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialect {
-  let tm: TsMorphModule | undefined;
+export function createTypeScriptDialect(load: () => TsApi): SourceDialect {
+  let ts: TsApi | undefined;
   return {
     language: 'typescript',
     extensions: TYPESCRIPT_EXTENSIONS,
@@ -84,8 +84,8 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
         ? `minified or bundled (a \`.min.js\` name, or a line of more than ${MAX_LINE.toLocaleString('en-US')} characters of code): never model code, so not read`
         : undefined,
     extract(file: string, text: string): FileFacts {
-      tm ??= load();
-      const f = new TsFile(tm, parse(tm, file, text), file, text);
+      ts ??= load();
+      const f = new TsFile(ts, parse(ts, file, text), file, text);
       parseErrors(f);
       // Each reader walks the whole tree: only those whose ORM the text mentions run (on a TypeORM
       // entity, the Knex reader alone took longer than the TypeORM one).
@@ -97,25 +97,19 @@ export function createTypeScriptDialect(load: () => TsMorphModule): SourceDialec
 }
 
 /**
- * One file's syntax tree, parsed by the compiler alone and wrapped for the readers. Nothing else is needed:
- * no reader asks for a type or a symbol, and imports are resolved by FK Guard's own rules (`resolveSpecifier`).
- * The tree is parsed exactly as a ts-morph `Project` parses it (latest syntax, parent links set, the kind of
- * script told by the extension), but without a project to hold it: the wrappers of one file belong to a
- * context of their own, dropped with the file. Removing each file from one shared project instead made
- * ts-morph visit every node again to forget its wrapper, which took as long as parsing (ts1k bench profile).
+ * One file's syntax tree, parsed by the compiler alone. Nothing else is needed: no reader asks for a type or a
+ * symbol, and imports are resolved by FK Guard's own rules (`resolveSpecifier`). The tree is parsed as a
+ * ts-morph `Project` parsed it (latest syntax, parent links set, the kind of script told by the extension),
+ * and read as it is: no project holds it, no wrapper is made for its nodes (see `syntax.ts`).
  */
-function parse(tm: TsMorphModule, file: string, text: string): SourceFile {
+function parse(ts: TsApi, file: string, text: string): ts.SourceFile {
   const ext = /\.[cm]?[jt]s$/.exec(file)?.[0] ?? '.ts';
-  const { ts } = tm;
-  const sf = ts.createSourceFile(`${SCRATCH}${ext}`, text, ts.ScriptTarget.Latest, true);
-  return tm.createWrappedNode(sf, { compilerOptions: COMPILER_OPTIONS }) as SourceFile;
+  return ts.createSourceFile(`${SCRATCH}${ext}`, text, ts.ScriptTarget.Latest, true);
 }
-
-const COMPILER_OPTIONS = { allowJs: true, experimentalDecorators: true, noResolve: true };
 
 /** The parser's own diagnostics: a half-typed file still yields what it can, and says what it could not read. */
 function parseErrors(f: TsFile): void {
-  const diagnostics = (f.sf.compilerNode as unknown as { parseDiagnostics?: Array<{ start?: number; length?: number; messageText: unknown }> }).parseDiagnostics ?? [];
+  const diagnostics = (f.tree as unknown as { parseDiagnostics?: Array<{ start?: number; length?: number; messageText: unknown }> }).parseDiagnostics ?? [];
   for (const d of diagnostics) {
     const start = d.start ?? 0;
     const message = typeof d.messageText === 'string' ? d.messageText : 'syntax error';

@@ -1,4 +1,4 @@
-import type { Node } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import { ColumnFact, CoreTableFact, ReferenceFact, TypeFact } from '../types';
 import { TsFile } from './context';
 import { sqlNamedType, SqlType } from './types';
@@ -21,28 +21,28 @@ const SCHEMA_FUNCTIONS: Record<string, Flavour> = { pgSchema: 'pg', mysqlSchema:
  */
 export function readDrizzle(f: TsFile): void {
   if (!f.importsFrom('drizzle-orm')) return;
-  const { Node: N } = f.tm;
+  const x = f.syntax;
+  const K = x.K;
   const schemas = new Map<string, { schema: string; flavour: Flavour }>();
-  for (const st of f.sf.getVariableStatements()) {
-    for (const decl of st.getDeclarations()) {
-      const init = f.unwrap(decl.getInitializer());
-      if (!init || !N.isCallExpression(init)) continue;
-      const callee = init.getExpression();
-      const variable = decl.getName();
-      if (N.isIdentifier(callee)) {
-        const fn = importedName(f, callee.getText());
-        const schemaFlavour = fn ? SCHEMA_FUNCTIONS[fn] : undefined;
-        const schema = f.literal(init.getArguments()[0]);
-        if (schemaFlavour && schema) {
-          schemas.set(variable, { schema: schema.value, flavour: schemaFlavour });
-          continue;
-        }
-        const flavour = fn ? TABLE_FUNCTIONS[fn] : undefined;
-        if (flavour) readTable(f, init.getArguments(), variable, flavour, undefined, init);
-      } else if (N.isPropertyAccessExpression(callee) && callee.getName() === 'table') {
-        const owner = schemas.get(callee.getExpression().getText());
-        if (owner) readTable(f, init.getArguments(), variable, owner.flavour, owner.schema, init);
+  for (const decl of x.topVariables()) {
+    const init = x.unwrap(decl.initializer);
+    if (!init || init.kind !== K.CallExpression) continue;
+    const call = init as ts.CallExpression;
+    const callee = call.expression;
+    const variable = x.text(decl.name);
+    if (callee.kind === K.Identifier) {
+      const fn = importedName(f, x.text(callee));
+      const schemaFlavour = fn ? SCHEMA_FUNCTIONS[fn] : undefined;
+      const schema = x.literal(call.arguments[0]);
+      if (schemaFlavour && schema) {
+        schemas.set(variable, { schema: schema.value, flavour: schemaFlavour });
+        continue;
       }
+      const flavour = fn ? TABLE_FUNCTIONS[fn] : undefined;
+      if (flavour) readTable(f, call.arguments, variable, flavour, undefined, call);
+    } else if (callee.kind === K.PropertyAccessExpression && x.text((callee as ts.PropertyAccessExpression).name) === 'table') {
+      const owner = schemas.get(x.text((callee as ts.PropertyAccessExpression).expression));
+      if (owner) readTable(f, call.arguments, variable, owner.flavour, owner.schema, call);
     }
   }
 }
@@ -54,58 +54,58 @@ function importedName(f: TsFile, local: string): string | undefined {
   return imp.name;
 }
 
-function readTable(f: TsFile, args: Node[], variable: string, flavour: Flavour, schema: string | undefined, call: Node): void {
+function readTable(f: TsFile, args: readonly ts.Node[], variable: string, flavour: Flavour, schema: string | undefined, call: ts.Node): void {
+  const x = f.syntax;
+  const K = x.K;
   // `pgTable('users', ...)`, or a constant of this file or an imported one (`pgTable(USERS, ...)`), which the
   // index resolves; a name FK Guard cannot read drops the table, as before.
   const written = f.constantName(args[0]);
   if (!written) return;
   const nameLit = 'value' in written ? { value: written.value, span: written.span } : undefined;
   const name: CoreTableFact['name'] = nameLit ? { kind: 'literal', value: nameLit.value } : { kind: 'const', name: (written as { imported: string }).imported };
-  const { Node: N } = f.tm;
   // `{ ... }`, or the newer `(t) => ({ ... })` whose builders hang off the parameter.
-  const columnsNode = N.isObjectLiteralExpression(args[1]) ? args[1] : f.arrowResult(args[1]);
+  const columnsNode = args[1]?.kind === K.ObjectLiteralExpression ? args[1] : x.arrowResult(args[1]);
   const table: CoreTableFact = {
     name,
     schema,
     variable,
     columns: [],
     keys: [],
-    span: f.span(call),
+    span: x.span(call),
     nameSpan: written.span,
     origin: 'core',
   };
   const source = (column: string): ReferenceFact['source'] => ({ table: table.name, schema, column });
-  if (columnsNode && N.isObjectLiteralExpression(columnsNode)) {
-    for (const p of columnsNode.getProperties()) {
-      if (!N.isPropertyAssignment(p)) continue;
-      const init = p.getInitializer();
-      const chain = init ? f.chain(init) : undefined;
+  if (columnsNode && columnsNode.kind === K.ObjectLiteralExpression) {
+    for (const p of (columnsNode as ts.ObjectLiteralExpression).properties) {
+      if (p.kind !== K.PropertyAssignment) continue;
+      const chain = x.chain(p.initializer);
       if (!chain || chain.calls.length === 0) continue;
-      const attr = f.propertyName(p.getNameNode());
+      const attr = x.propertyName(p.name);
       const builder = chain.calls[0];
-      const nameArg = f.literal(builder.args[0]);
-      const options = f.props(nameArg ? builder.args[1] : builder.args[0]);
+      const nameArg = x.literal(builder.args[0]);
+      const options = x.props(nameArg ? builder.args[1] : builder.args[0]);
       const column: ColumnFact = {
         name: nameArg?.value ?? attr,
         attr,
         type: builderType(f, builder.node, builder.name, options, flavour),
         primaryKey: false,
         unique: false,
-        span: nameArg?.span ?? f.span(p.getNameNode()),
+        span: nameArg?.span ?? x.span(p.name),
       };
       for (const m of chain.calls.slice(1)) {
         if (m.name === 'primaryKey') column.primaryKey = true;
         else if (m.name === 'unique') column.unique = true;
         else if (m.name === 'notNull') column.nullable = false;
         else if (m.name === 'references') {
-          const target = f.arrowResult(m.args[0]);
-          if (target && N.isPropertyAccessExpression(target) && N.isIdentifier(target.getExpression())) {
+          const target = x.arrowResult(m.args[0]);
+          if (target && target.kind === K.PropertyAccessExpression && (target as ts.PropertyAccessExpression).expression.kind === K.Identifier) {
             column.hasForeignKey = true;
             f.facts.references.push({
               form: 'variable',
-              owner: target.getExpression().getText(),
-              attr: target.getName(),
-              span: f.span(target),
+              owner: x.text((target as ts.PropertyAccessExpression).expression),
+              attr: x.text((target as ts.PropertyAccessExpression).name),
+              span: x.span(target),
               source: source(column.name),
               context: 'core',
             });
@@ -116,56 +116,61 @@ function readTable(f: TsFile, args: Node[], variable: string, flavour: Flavour, 
     }
   }
   // The third argument: `(t) => [foreignKey({...}), primaryKey({...}), unique().on(t.a)]` (or an object).
-  const extras = f.arrowResult(args[2]);
-  const byAttr = (n: Node): ColumnFact | undefined => {
-    const e = f.unwrap(n);
-    return e && N.isPropertyAccessExpression(e) ? table.columns.find((c) => c.attr === e.getName()) : undefined;
+  const extras = x.arrowResult(args[2]);
+  const propertyOf = (n: ts.Node | undefined): ts.PropertyAccessExpression | undefined => {
+    const e = x.unwrap(n);
+    return e && e.kind === K.PropertyAccessExpression ? (e as ts.PropertyAccessExpression) : undefined;
   };
-  const list = (n: Node | undefined): Node[] => (n && N.isArrayLiteralExpression(n) ? n.getElements() : []);
-  extras?.forEachDescendant((d) => {
-    if (!N.isCallExpression(d)) return;
-    const callee = d.getExpression();
-    const name = N.isIdentifier(callee) ? callee.getText() : N.isPropertyAccessExpression(callee) ? callee.getName() : '';
-    const fn = N.isIdentifier(callee) ? (importedName(f, name) ?? name) : name;
+  const byAttr = (n: ts.Node): ColumnFact | undefined => {
+    const e = propertyOf(n);
+    return e ? table.columns.find((c) => c.attr === x.text(e.name)) : undefined;
+  };
+  const list = (n: ts.Node | undefined): readonly ts.Node[] => x.elements(n) ?? [];
+  if (extras) x.walk(extras, (node) => {
+    if (node.kind !== K.CallExpression) return;
+    const d = node as ts.CallExpression;
+    const callee = d.expression;
+    const name = callee.kind === K.Identifier ? x.text(callee) : callee.kind === K.PropertyAccessExpression ? x.text((callee as ts.PropertyAccessExpression).name) : '';
+    const fn = callee.kind === K.Identifier ? (importedName(f, name) ?? name) : name;
     if (fn === 'foreignKey') {
-      const opts = f.props(d.getArguments()[0]);
+      const opts = x.props(d.arguments[0]);
       const locals = list(opts.get('columns'));
       const remotes = list(opts.get('foreignColumns'));
       // A composite key is judged as a whole: by the target's properties (`labels.ownerId`), which the rules
       // read through the table's attributes; one that is not a plain property leaves the key unjudged.
       const composite = remotes.length > 1
         ? remotes.map((fc) => {
-          const e = f.unwrap(fc);
-          return e && N.isPropertyAccessExpression(e) ? e.getName() : '';
+          const e = propertyOf(fc);
+          return e ? x.text(e.name) : '';
         })
         : undefined;
       remotes.forEach((fc, i) => {
-        const e = f.unwrap(fc);
-        if (!e || !N.isPropertyAccessExpression(e) || !N.isIdentifier(e.getExpression())) return;
+        const e = propertyOf(fc);
+        if (!e || e.expression.kind !== K.Identifier) return;
         const local = locals[i] ? byAttr(locals[i]) : undefined;
         if (local) local.hasForeignKey = true;
         f.facts.references.push({
           form: 'variable',
-          owner: e.getExpression().getText(),
-          attr: e.getName(),
-          span: f.span(e),
+          owner: x.text(e.expression),
+          attr: x.text(e.name),
+          span: x.span(e),
           source: local ? source(local.name) : { table: table.name, schema },
           composite,
           context: 'core',
         });
       });
     } else if (fn === 'primaryKey') {
-      const first = d.getArguments()[0];
-      const cols = (first && N.isObjectLiteralExpression(first) ? list(f.props(first).get('columns')) : d.getArguments()).map(byAttr);
+      const first = d.arguments[0];
+      const cols = (first && first.kind === K.ObjectLiteralExpression ? list(x.props(first).get('columns')) : d.arguments).map(byAttr);
       if (cols.some((c) => !c)) return;
       if (cols.length === 1) cols[0]!.primaryKey = true;
       else for (const c of cols) c!.primaryKey = true;
-    } else if (name === 'on' && N.isPropertyAccessExpression(callee)) {
+    } else if (name === 'on' && callee.kind === K.PropertyAccessExpression) {
       // `unique().on(t.email)`, `uniqueIndex('x').on(t.email)`: a single column becomes a valid target.
-      const head = f.unwrap(callee.getExpression());
-      const kind = head && N.isCallExpression(head) ? head.getExpression().getText() : '';
+      const head = x.unwrap((callee as ts.PropertyAccessExpression).expression);
+      const kind = head && head.kind === K.CallExpression ? x.text((head as ts.CallExpression).expression) : '';
       if (kind !== 'unique' && kind !== 'uniqueIndex') return;
-      const cols = d.getArguments().map(byAttr);
+      const cols = d.arguments.map(byAttr);
       if (cols.some((c) => !c)) return;
       if (cols.length === 1) cols[0]!.unique = true;
       else table.keys.push(cols.map((c) => c!.name));
@@ -175,13 +180,13 @@ function readTable(f: TsFile, args: Node[], variable: string, flavour: Flavour, 
 }
 
 /** A builder's type: `integer('x')`, `varchar('x', { length: 255 })`, `timestamp({ withTimezone: true })`. */
-function builderType(f: TsFile, call: Node, builder: string, options: Map<string, Node>, flavour: Flavour): TypeFact {
-  const length = f.numberText(options.get('length'));
-  const precision = f.numberText(options.get('precision'));
-  const scale = f.numberText(options.get('scale'));
-  const { Node: N } = f.tm;
-  const callee = N.isCallExpression(call) ? call.getExpression() : undefined;
-  const qualifier = callee && N.isPropertyAccessExpression(callee) ? callee.getExpression().getText() : undefined;
+function builderType(f: TsFile, call: ts.CallExpression, builder: string, options: Map<string, ts.Node>, flavour: Flavour): TypeFact {
+  const x = f.syntax;
+  const length = x.numberText(options.get('length'));
+  const precision = x.numberText(options.get('precision'));
+  const scale = x.numberText(options.get('scale'));
+  const callee = call.expression;
+  const qualifier = callee.kind === x.K.PropertyAccessExpression ? x.text((callee as ts.PropertyAccessExpression).expression) : undefined;
   const imported = qualifier ? builder : (importedName(f, builder) ?? builder);
   let t: SqlType;
   switch (imported) {
@@ -197,18 +202,18 @@ function builderType(f: TsFile, call: Node, builder: string, options: Map<string
       t = sqlNamedType('double precision');
       break;
     case 'timestamp':
-      t = sqlNamedType(f.bool(options.get('withTimezone')) ? 'timestamptz' : 'timestamp');
+      t = sqlNamedType(x.bool(options.get('withTimezone')) ? 'timestamptz' : 'timestamp');
       break;
     default:
       t = sqlNamedType(imported, { length, precision, scale });
   }
   return {
-    text: call.getText(),
+    text: x.text(call),
     name: builder,
     qualifier,
     ...t,
     source: 'explicit',
-    span: f.span(call),
+    span: x.span(call),
     style: `drizzle-${flavour}`,
   };
 }

@@ -1,10 +1,11 @@
-import type { Node } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import { forEachSpan } from '../facts';
 import { extractSql } from '../sql/extract';
 import { splitStatements } from '../sql/split';
 import { FileFacts, MigrationOp, NameExpr, Span } from '../types';
 import { TsFile } from './context';
-import { upFunction } from './knex';
+import { upFunctionNode } from './knex';
+import type { Syntax } from './syntax';
 
 /**
  * Methods that run their first argument as SQL: TypeORM's `queryRunner.query`, Sequelize's
@@ -56,63 +57,60 @@ interface Cooked {
  * substitution is left unread rather than guessed.
  */
 export function readEmbeddedSql(f: TsFile): void {
+  const x = f.syntax;
+  const K = x.K;
   const steps = forwardSteps(f);
   const migration = !!f.facts.migration || steps.length > 0;
-  const scopes = steps.length > 0 ? steps : [f.sf];
-  const literals: Node[] = [];
-  const { Node: N } = f.tm;
-  const full = f.sf.getFullText();
-  const K = f.tm.SyntaxKind;
-  // Only these are looked at: the rest of the tree is walked without wrapping a node for it.
-  const kinds = new Set([
-    K.TaggedTemplateExpression, K.CallExpression, K.StringLiteral, K.NoSubstitutionTemplateLiteral, K.TemplateExpression,
-    K.FunctionDeclaration, K.MethodDeclaration, K.PropertyAssignment, K.VariableDeclaration,
-  ]);
-  for (const scope of scopes) f.walk(scope, (d) => {
+  const whole = f.tree;
+  const scopes = steps.length > 0 ? steps : [whole];
+  const literals: ts.Node[] = [];
+  const full = whole.text;
+  for (const scope of scopes) x.walk(scope, (d) => {
     // Without an `up`, a whole file is read, except what undoes it.
-    if (scope === f.sf && isBackward(f, d)) return 'skip';
-    if (N.isTaggedTemplateExpression(d)) {
-      const tag = d.getTag().getText().split('.').pop() ?? '';
-      if (SQL_TAGS.has(tag)) literals.push(d.getTemplate());
-    } else if (N.isCallExpression(d)) {
-      const callee = d.getExpression();
-      const arg = d.getArguments()[0];
-      if (N.isPropertyAccessExpression(callee) && RUNNERS.has(callee.getName()) && arg && isLiteral(f, arg)) literals.push(arg);
-    } else if (isLiteral(f, d) && /\/\*\s*sql\s*\*\/\s*$/i.test(full.slice(d.getPos(), d.getStart()))) {
+    if (scope === whole && isBackward(f, d)) return 'skip';
+    if (d.kind === K.TaggedTemplateExpression) {
+      const tag = x.text((d as ts.TaggedTemplateExpression).tag).split('.').pop() ?? '';
+      if (SQL_TAGS.has(tag)) literals.push((d as ts.TaggedTemplateExpression).template);
+    } else if (d.kind === K.CallExpression) {
+      const callee = (d as ts.CallExpression).expression;
+      const arg = (d as ts.CallExpression).arguments[0];
+      if (callee.kind === K.PropertyAccessExpression && RUNNERS.has(x.text((callee as ts.PropertyAccessExpression).name)) && arg && isLiteral(f, arg)) literals.push(arg);
+    } else if (isLiteral(f, d) && /\/\*\s*sql\s*\*\/\s*$/i.test(full.slice(d.pos, d.getStart(whole)))) {
       // The trivia right before the literal ends with `/* sql */` (a comment on the literal's own line is not
       // one of its "leading comments" for the compiler, so the text is read).
       literals.push(d);
     }
-  }, kinds);
+  });
   // In the order the steps run (`beforeUp` before `up`), each step's literals in the order written.
-  const seen = new Set<Node>();
+  const seen = new Set<ts.Node>();
   for (const lit of literals) {
     if (seen.has(lit)) continue;
     seen.add(lit);
     // A literal is SQL only when it starts (after blanks and comments) with DDL; one too large for a schema
     // statement list is not read (a bundled asset, a data dump).
-    if (lit.getEnd() - lit.getStart() > MAX_LITERAL) continue;
+    const start = lit.getStart(whole);
+    if (lit.end - start > MAX_LITERAL) continue;
     const cooked = cook(f, lit);
     if (!cooked || !DDL.test(cooked.text)) continue;
     const { text, unread } = withoutHoles(cooked);
     const read = extractSql(f.facts.file, text, migration);
     if (cooked.holes.length > 0) forgetHoles(read, cooked);
     for (const st of unread) countUnread(read, st, migration);
-    merge(f, read, cooked, lit.getStart(), migration);
+    merge(f, read, cooked, start, migration);
   }
 }
 
-function isLiteral(f: TsFile, n: Node): boolean {
-  const { Node: N } = f.tm;
-  return N.isStringLiteral(n) || N.isNoSubstitutionTemplateLiteral(n) || N.isTemplateExpression(n);
+function isLiteral(f: TsFile, n: ts.Node): boolean {
+  const K = f.syntax.K;
+  return n.kind === K.StringLiteral || n.kind === K.NoSubstitutionTemplateLiteral || n.kind === K.TemplateExpression;
 }
 
 /** The steps that undo a migration, read by nothing. */
 const BACKWARD = new Set(['down', 'beforeDown', 'afterDown']);
 
-function isBackward(f: TsFile, d: Node): boolean {
-  const { Node: N } = f.tm;
-  if (N.isFunctionDeclaration(d) || N.isMethodDeclaration(d) || N.isPropertyAssignment(d) || N.isVariableDeclaration(d)) return BACKWARD.has(d.getName() ?? '');
+function isBackward(f: TsFile, d: ts.Node): boolean {
+  const K = f.syntax.K;
+  if (d.kind === K.FunctionDeclaration || d.kind === K.MethodDeclaration || d.kind === K.PropertyAssignment || d.kind === K.VariableDeclaration) return BACKWARD.has(f.syntax.name(d) ?? '');
   return false;
 }
 
@@ -121,44 +119,79 @@ function isBackward(f: TsFile, d: Node): boolean {
  * some runners call around it (logto's alteration scripts create indexes `concurrently` in `beforeUp`,
  * outside the transaction of `up`).
  */
-function forwardSteps(f: TsFile): Node[] {
-  const up = upFunction(f);
+function forwardSteps(f: TsFile): ts.Node[] {
+  const up = upFunctionNode(f);
   if (!up) return [];
-  const { Node: N } = f.tm;
-  // The hooks sit beside `up`: properties of the same object, or methods of the same class.
-  const holder = up.getParentWhile((p) => !N.isObjectLiteralExpression(p) && !N.isClassDeclaration(p) && !N.isClassExpression(p))?.getParent();
-  const hook = (name: string): Node | undefined => {
-    if (!holder || !(N.isObjectLiteralExpression(holder) || N.isClassDeclaration(holder) || N.isClassExpression(holder))) return undefined;
-    const member = N.isObjectLiteralExpression(holder) ? holder.getProperty(name) : holder.getMember(name);
-    return member && N.isPropertyAssignment(member) ? member.getInitializer() : member;
+  const x = f.syntax;
+  const K = x.K;
+  const isHolder = (n: ts.Node) => n.kind === K.ObjectLiteralExpression || n.kind === K.ClassDeclaration || n.kind === K.ClassExpression;
+  // The hooks sit beside `up`: properties of the same object, or methods of the same class. (As ts-morph's
+  // `getParentWhile(...)?.getParent()` found it: the parent of the highest ancestor below the holder, so `up`
+  // directly inside the holder, a class method, finds none.)
+  let below: ts.Node | undefined;
+  for (let p = up.parent; p && !isHolder(p); p = p.parent) below = p;
+  const holder = below?.parent;
+  const hook = (name: string): ts.Node | undefined => {
+    if (!holder || !isHolder(holder)) return undefined;
+    const member = holder.kind === K.ObjectLiteralExpression ? objectProperty(x, holder as ts.ObjectLiteralExpression, name) : classMember(x, holder as ts.ClassLikeDeclaration, name);
+    return member && member.kind === K.PropertyAssignment ? (member as ts.PropertyAssignment).initializer : member;
   };
-  return [hook('beforeUp'), up, hook('afterUp')].filter((n): n is Node => !!n);
+  return [hook('beforeUp'), up, hook('afterUp')].filter((n): n is ts.Node => !!n);
+}
+
+/** An object literal's first property of this name as written (ts-morph's `getProperty(name)`). */
+function objectProperty(x: Syntax, o: ts.ObjectLiteralExpression, name: string): ts.Node | undefined {
+  return o.properties.find((p) => p.name !== undefined && x.text(p.name) === name);
+}
+
+/**
+ * A class's first member of this name as written (ts-morph's `getMember(name)`): a property, an accessor, or a
+ * method with a body (an overload signature is not a member, unless the method is abstract or the class ambient).
+ */
+function classMember(x: Syntax, cls: ts.ClassLikeDeclaration, name: string): ts.Node | undefined {
+  const K = x.K;
+  const ts = x.ts;
+  let ambient = false;
+  for (let n: ts.Node | undefined = cls; n && !ambient; n = n.parent) {
+    ambient = (ts.canHaveModifiers(n) && (ts.getCombinedModifierFlags(n as ts.Declaration) & ts.ModifierFlags.Ambient) !== 0) || n.kind === K.InterfaceDeclaration || n.kind === K.TypeAliasDeclaration;
+  }
+  return cls.members.find((m) => {
+    if (m.kind === K.MethodDeclaration) {
+      const method = m as ts.MethodDeclaration;
+      if (!ambient && method.body === undefined && !(ts.getCombinedModifierFlags(method) & ts.ModifierFlags.Abstract)) return false;
+    } else if (m.kind !== K.PropertyDeclaration && m.kind !== K.GetAccessor && m.kind !== K.SetAccessor) {
+      return false;
+    }
+    return m.name !== undefined && x.text(m.name) === name;
+  });
 }
 
 /** The literal's text with each character's place; substitutions of this file's string constants are filled in. */
-function cook(f: TsFile, lit: Node): Cooked | undefined {
-  const { Node: N } = f.tm;
+function cook(f: TsFile, lit: ts.Node): Cooked | undefined {
+  const x = f.syntax;
+  const K = x.K;
   const out: Cooked = { text: '', from: [], to: [], holes: [] };
-  if (N.isStringLiteral(lit) || N.isNoSubstitutionTemplateLiteral(lit)) {
-    decode(lit.getText().slice(1, -1), lit.getStart() + 1, out);
+  if (lit.kind === K.StringLiteral || lit.kind === K.NoSubstitutionTemplateLiteral) {
+    decode(x.text(lit).slice(1, -1), lit.getStart(f.tree) + 1, out);
     return out;
   }
-  if (!N.isTemplateExpression(lit)) return undefined;
-  const head = lit.getHead();
-  decode(head.getText().slice(1, -2), head.getStart() + 1, out);
-  for (const span of lit.getTemplateSpans()) {
-    const expr = span.getExpression();
+  if (lit.kind !== K.TemplateExpression) return undefined;
+  const template = lit as ts.TemplateExpression;
+  const head = template.head;
+  decode(x.text(head).slice(1, -2), head.getStart(f.tree) + 1, out);
+  for (const span of template.templateSpans) {
+    const expr = span.expression;
     // The substitution as written, `${` to `}`: the place of every character it stands for.
-    const from = expr.getStart() - 2;
-    const literal = span.getLiteral();
-    const to = literal.getStart() + 1;
+    const from = expr.getStart(f.tree) - 2;
+    const literal = span.literal;
+    const to = literal.getStart(f.tree) + 1;
     const value = constantString(f, expr);
     const start = out.text.length;
     const text = value ?? HOLE;
     for (const ch of text) for (let k = 0; k < ch.length; k++) push(out, ch[k], from, to);
     if (value === undefined) out.holes.push({ start, end: out.text.length, quoted: false });
-    const raw = literal.getText();
-    decode(raw.slice(1, N.isTemplateTail(literal) ? -1 : -2), literal.getStart() + 1, out);
+    const raw = x.text(literal);
+    decode(raw.slice(1, literal.kind === K.TemplateTail ? -1 : -2), literal.getStart(f.tree) + 1, out);
   }
   return out;
 }
@@ -168,15 +201,15 @@ function cook(f: TsFile, lit: Node): Cooked | undefined {
  * local variable whose last write before the literal, on every path to it, is a string literal (`let t;
  * t = "integrations"; await q.query(\`alter table "${t}" …\`)`, sequelize-cli migrations written this way).
  */
-function constantString(f: TsFile, expr: Node): string | undefined {
-  const { Node: N } = f.tm;
-  const e = f.unwrap(expr);
-  const direct = f.literal(e);
+function constantString(f: TsFile, expr: ts.Node): string | undefined {
+  const x = f.syntax;
+  const e = x.unwrap(expr);
+  const direct = x.literal(e);
   if (direct) return direct.value;
-  if (!e || !N.isIdentifier(e)) return undefined;
-  const decl = f.sf.getVariableDeclaration(e.getText());
-  if (decl && N.isIdentifier(decl.getNameNode()) && decl.getVariableStatement()?.getDeclarationKind() === 'const') {
-    return f.literal(f.unwrap(decl.getInitializer()))?.value;
+  if (!e || e.kind !== x.K.Identifier) return undefined;
+  const decl = x.topVariable(x.text(e));
+  if (decl && decl.name.kind === x.K.Identifier && x.isConst(decl)) {
+    return x.literal(x.unwrap(decl.initializer))?.value;
   }
   return localValue(f, e);
 }
@@ -188,45 +221,53 @@ function constantString(f: TsFile, expr: Node): string | undefined {
  * branch, a loop, a callback, `x += …`) leaves it unknown, and so does a loop around the use that writes it,
  * or a function anywhere inside the enclosing one that writes it.
  */
-function localValue(f: TsFile, use: Node): string | undefined {
-  const { Node: N } = f.tm;
-  const name = use.getText();
-  const fn = use.getFirstAncestor((a) => N.isFunctionLikeDeclaration(a) || N.isArrowFunction(a) || N.isFunctionExpression(a));
+function localValue(f: TsFile, use: ts.Node): string | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  const name = x.text(use);
+  const functionKinds = new Set([K.ArrowFunction, K.Constructor, K.FunctionDeclaration, K.GetAccessor, K.MethodDeclaration, K.SetAccessor, K.FunctionExpression]);
+  let fn: ts.Node | undefined = use.parent;
+  while (fn && !functionKinds.has(fn.kind)) fn = fn.parent;
   if (!fn) return undefined;
-  const writes = (n: Node): boolean => {
+  const writes = (n: ts.Node): boolean => {
     let found = false;
-    f.walk(n, (d) => {
-      if (N.isBinaryExpression(d) && d.getLeft().getText() === name && /=$/.test(d.getOperatorToken().getText()) && !/^[=!<>]=?=$/.test(d.getOperatorToken().getText())) found = true;
-      else if ((N.isPrefixUnaryExpression(d) || N.isPostfixUnaryExpression(d)) && d.getOperand().getText() === name) found = true;
+    x.walk(n, (d) => {
+      if (d.kind === K.BinaryExpression) {
+        const b = d as ts.BinaryExpression;
+        const op = x.text(b.operatorToken);
+        if (x.text(b.left) === name && /=$/.test(op) && !/^[=!<>]=?=$/.test(op)) found = true;
+      } else if ((d.kind === K.PrefixUnaryExpression || d.kind === K.PostfixUnaryExpression) && x.text((d as ts.PrefixUnaryExpression).operand) === name) found = true;
       return found ? 'stop' : undefined;
     });
     return found;
   };
   // A nested function that writes the variable may run at any time.
   let nestedWrite = false;
-  f.walk(fn, (d) => {
-    if ((N.isArrowFunction(d) || N.isFunctionExpression(d) || N.isFunctionDeclaration(d)) && writes(d)) nestedWrite = true;
+  x.walk(fn, (d) => {
+    if ((d.kind === K.ArrowFunction || d.kind === K.FunctionExpression || d.kind === K.FunctionDeclaration) && writes(d)) nestedWrite = true;
     return nestedWrite ? 'stop' : undefined;
   });
   if (nestedWrite) return undefined;
-  let cur: Node = use;
+  const loops = new Set([K.ForStatement, K.ForOfStatement, K.ForInStatement, K.WhileStatement, K.DoStatement]);
+  let cur: ts.Node = use;
   while (cur !== fn) {
-    const parent = cur.getParent();
+    const parent: ts.Node | undefined = cur.parent;
     if (!parent) return undefined;
-    if ((N.isForStatement(parent) || N.isForOfStatement(parent) || N.isForInStatement(parent) || N.isWhileStatement(parent) || N.isDoStatement(parent)) && writes(parent)) return undefined;
-    if (N.isBlock(parent) || N.isSourceFile(parent)) {
-      const statements = parent.getStatements();
-      for (let i = statements.indexOf(cur as never) - 1; i >= 0; i--) {
+    if (loops.has(parent.kind) && writes(parent)) return undefined;
+    if (parent.kind === K.Block || parent.kind === K.SourceFile) {
+      const statements = (parent as ts.Block).statements;
+      for (let i = statements.indexOf(cur as ts.Statement) - 1; i >= 0; i--) {
         const st = statements[i];
-        if (N.isVariableStatement(st)) {
-          const d = st.getDeclarations().find((x) => x.getName() === name);
-          if (d) return f.literal(f.unwrap(d.getInitializer()))?.value;
+        if (st.kind === K.VariableStatement) {
+          const d = (st as ts.VariableStatement).declarationList.declarations.find((v) => x.text(v.name) === name);
+          if (d) return x.literal(x.unwrap(d.initializer))?.value;
         }
-        if (N.isExpressionStatement(st)) {
-          const x = f.unwrap(st.getExpression());
-          if (x && N.isBinaryExpression(x) && x.getOperatorToken().getText() === '=' && x.getLeft().getText() === name) {
-            const v = f.literal(f.unwrap(x.getRight()));
-            return v && !writes(x.getRight()) ? v.value : undefined;
+        if (st.kind === K.ExpressionStatement) {
+          const e = x.unwrap((st as ts.ExpressionStatement).expression);
+          if (e && e.kind === K.BinaryExpression && x.text((e as ts.BinaryExpression).operatorToken) === '=' && x.text((e as ts.BinaryExpression).left) === name) {
+            const right = (e as ts.BinaryExpression).right;
+            const v = x.literal(x.unwrap(right));
+            return v && !writes(right) ? v.value : undefined;
           }
         }
         if (writes(st)) return undefined;

@@ -1,6 +1,7 @@
-import type { CallExpression, Node } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import { ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, TypeFact } from '../types';
-import { ChainCall, RawNode, TsFile } from './context';
+import { TsFile } from './context';
+import { RawChainCall } from './syntax';
 import { sqlNamedType, SqlType } from './types';
 
 const SCHEMA_CALLS = new Set(['createTable', 'createTableIfNotExists', 'alterTable', 'table', 'dropTable', 'dropTableIfExists', 'renameTable']);
@@ -11,27 +12,30 @@ const SCHEMA_CALLS = new Set(['createTable', 'createTableIfNotExists', 'alterTab
  * builders give the types; `.references('id').inTable('users')`, `.references('users.id')` and
  * `t.foreign('user_id').references(...)` the foreign keys. Each file is a migration, replayed in path order
  * (Knex's own order: file names start with a timestamp).
+ *
+ * Read on the compiler's nodes (`TsFile.syntax`): a migration is mostly column builders, and wrapping each
+ * link of each chain was most of the reader's cost.
  */
 export function readKnex(f: TsFile): void {
   if (f.importsFrom('drizzle-orm')) return;
-  const { Node: N } = f.tm;
-  const scope = upFunction(f) ?? f.sf;
-  const calls: CallExpression[] = [];
-  f.walk(scope, (d) => {
+  const x = f.syntax;
+  const K = x.K;
+  const whole = f.tree;
+  const scope = upFunctionNode(f) ?? whole;
+  const calls: ts.CallExpression[] = [];
+  x.walk(scope, (d) => {
     // Without an `up`, a whole file is read, except what undoes it.
-    if (scope === f.sf && isDown(f, d)) return 'skip';
-    if (!N.isCallExpression(d)) return;
-    const callee = d.getExpression();
-    if (!N.isPropertyAccessExpression(callee) || !SCHEMA_CALLS.has(callee.getName())) return;
-    if (!/\bschema\b/.test(callee.getExpression().getText())) return;
-    calls.push(d);
-  }, new Set([...UP_KINDS(f), f.tm.SyntaxKind.CallExpression]), (n) =>
-    n.kind === f.tm.SyntaxKind.CallExpression
-      ? n.expression?.kind === f.tm.SyntaxKind.PropertyAccessExpression && SCHEMA_CALLS.has(f.rawText(n.expression.name!))
-      : scope === f.sf && mayName(f, n, 'down'));
+    if (scope === whole && isDown(f, d)) return 'skip';
+    if (d.kind !== K.CallExpression) return;
+    const callee = (d as ts.CallExpression).expression;
+    if (callee.kind !== K.PropertyAccessExpression) return;
+    const pa = callee as ts.PropertyAccessExpression;
+    if (!SCHEMA_CALLS.has(x.text(pa.name)) || !/\bschema\b/.test(x.text(pa.expression))) return;
+    calls.push(d as ts.CallExpression);
+  });
   if (calls.length === 0) return;
   // `knex.schema.createTable('a', ...).createTable('b', ...)`: the inner call runs first, and its name comes first.
-  const nameStart = (c: CallExpression) => (c.getExpression() as unknown as { getNameNode(): Node }).getNameNode().getStart();
+  const nameStart = (c: ts.CallExpression) => (c.expression as ts.PropertyAccessExpression).name.getStart(whole);
   calls.sort((a, b) => nameStart(a) - nameStart(b));
   f.facts.migration ??= { ops: [] };
   for (const c of calls) {
@@ -40,52 +44,57 @@ export function readKnex(f: TsFile): void {
   }
 }
 
-function isDown(f: TsFile, d: Node): boolean {
-  const { Node: N } = f.tm;
-  if (N.isFunctionDeclaration(d) && d.getName() === 'down') return true;
-  if (N.isVariableDeclaration(d) && d.getName() === 'down') return true;
-  if (N.isPropertyAssignment(d) || N.isMethodDeclaration(d)) return d.getName() === 'down';
-  if (N.isBinaryExpression(d) && /(^|\.)down$/.test(d.getLeft().getText())) return true;
-  return false;
+function isDown(f: TsFile, d: ts.Node): boolean {
+  const x = f.syntax;
+  const K = x.K;
+  switch (d.kind) {
+    case K.FunctionDeclaration:
+    case K.VariableDeclaration:
+    case K.PropertyAssignment:
+    case K.MethodDeclaration:
+      return x.name(d) === 'down';
+    case K.BinaryExpression:
+      return /(^|\.)down$/.test(x.text((d as ts.BinaryExpression).left));
+    default:
+      return false;
+  }
 }
 
 /**
- * Whether a node of `UP_KINDS` may declare `word` (`up`, `down`), tested before it is wrapped: its name is
- * written `word`, or the left side of an assignment ends with it. `isDown` and `upFunction` decide.
+ * The body of `up`, however the migration exports it (Knex and sequelize-cli alike): the first `up` in the file
+ * that has a body or a value.
  */
-function mayName(f: TsFile, n: RawNode, word: string): boolean {
-  if (n.kind === f.tm.SyntaxKind.BinaryExpression) return n.left !== undefined && f.rawText(n.left).endsWith(word);
-  return n.name !== undefined && f.rawText(n.name) === word;
-}
-
-/** The nodes that can hold `up`: only these are wrapped while the whole file is walked. */
-const UP_KINDS = (f: TsFile) => {
-  const K = f.tm.SyntaxKind;
-  return new Set([K.FunctionDeclaration, K.VariableDeclaration, K.MethodDeclaration, K.PropertyAssignment, K.BinaryExpression]);
-};
-
-/** The body of `up`, however the migration exports it (Knex and sequelize-cli alike). */
-export function upFunction(f: TsFile): Node | undefined {
-  const { Node: N } = f.tm;
-  let found: Node | undefined;
-  f.walk(f.sf, (d) => {
-    if (found) return 'stop';
-    if (N.isFunctionDeclaration(d) && d.getName() === 'up') found = d;
-    else if (N.isVariableDeclaration(d) && d.getName() === 'up') found = d.getInitializer();
-    else if (N.isMethodDeclaration(d) && d.getName() === 'up') found = d;
-    else if (N.isPropertyAssignment(d) && d.getName() === 'up') found = d.getInitializer();
-    else if (N.isBinaryExpression(d) && N.isPropertyAccessExpression(d.getLeft()) && /^(module\.)?exports\.up$/.test(d.getLeft().getText())) found = d.getRight();
-  }, UP_KINDS(f), (n) => mayName(f, n, 'up'));
+export function upFunctionNode(f: TsFile): ts.Node | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  let found: ts.Node | undefined;
+  x.walk(f.tree, (d) => {
+    switch (d.kind) {
+      case K.FunctionDeclaration:
+      case K.MethodDeclaration:
+        if (x.name(d) === 'up') found = d;
+        break;
+      case K.VariableDeclaration:
+      case K.PropertyAssignment:
+        if (x.name(d) === 'up') found = (d as ts.VariableDeclaration | ts.PropertyAssignment).initializer;
+        break;
+      case K.BinaryExpression: {
+        const b = d as ts.BinaryExpression;
+        if (b.left.kind === K.PropertyAccessExpression && /^(module\.)?exports\.up$/.test(x.text(b.left))) found = b.right;
+        break;
+      }
+    }
+    return found ? 'stop' : undefined;
+  });
   return found;
 }
 
-function schemaCall(f: TsFile, call: CallExpression, ops: MigrationOp[]): void {
-  const { Node: N } = f.tm;
-  const callee = call.getExpression();
-  if (!N.isPropertyAccessExpression(callee)) return;
-  const method = callee.getName();
-  const args = call.getArguments();
-  const schema = withSchema(f, callee.getExpression());
+function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): void {
+  const x = f.syntax;
+  const callee = call.expression as ts.PropertyAccessExpression;
+  const method = x.text(callee.name);
+  const args = call.arguments;
+  const schema = withSchema(f, callee.expression);
   const written = f.constantName(args[0]);
   if (!written) return;
   // A name imported from another file is known to the index only: a new table's name is a constant the
@@ -102,7 +111,7 @@ function schemaCall(f: TsFile, call: CallExpression, ops: MigrationOp[]): void {
         schema,
         columns: [],
         keys: [],
-        span: f.span(call),
+        span: x.span(call),
         nameSpan: written.span,
         origin: 'migration',
       };
@@ -129,15 +138,16 @@ function schemaCall(f: TsFile, call: CallExpression, ops: MigrationOp[]): void {
 }
 
 /** `knex.schema.withSchema('auth').createTable(...)`: the schema of the calls that follow. */
-function withSchema(f: TsFile, receiver: Node): string | undefined {
-  const { Node: N } = f.tm;
-  let cur: Node | undefined = receiver;
+function withSchema(f: TsFile, receiver: ts.Node): string | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  let cur: ts.Node | undefined = receiver;
   while (cur) {
-    if (N.isCallExpression(cur)) {
-      const e = cur.getExpression();
-      if (N.isPropertyAccessExpression(e) && e.getName() === 'withSchema') return f.literal(cur.getArguments()[0])?.value;
+    if (cur.kind === K.CallExpression) {
+      const e: ts.Expression = (cur as ts.CallExpression).expression;
+      if (e.kind === K.PropertyAccessExpression && x.text((e as ts.PropertyAccessExpression).name) === 'withSchema') return x.literal((cur as ts.CallExpression).arguments[0])?.value;
       cur = e;
-    } else if (N.isPropertyAccessExpression(cur)) cur = cur.getExpression();
+    } else if (cur.kind === K.PropertyAccessExpression) cur = (cur as ts.PropertyAccessExpression).expression;
     else return undefined;
   }
   return undefined;
@@ -147,29 +157,33 @@ function withSchema(f: TsFile, receiver: Node): string | undefined {
  * The callback `(t) => { t.increments(); t.integer('user_id').references('id').inTable('users'); ... }`.
  * In `createTable` columns go into `table`; in `alterTable` each becomes an operation.
  */
-function tableBuilder(f: TsFile, cb: Node | undefined, tableExpr: NameExpr, schema: string | undefined, table: CoreTableFact | undefined, ops: MigrationOp[] | undefined): void {
+function tableBuilder(f: TsFile, cb: ts.Node | undefined, tableExpr: NameExpr, schema: string | undefined, table: CoreTableFact | undefined, ops: MigrationOp[] | undefined): void {
   const tableName = tableExpr.kind === 'literal' ? tableExpr.value : tableExpr.kind === 'const' ? f.pending(tableExpr.name) : '';
-  const { Node: N } = f.tm;
-  const fn = f.unwrap(cb);
-  if (!fn || !(N.isArrowFunction(fn) || N.isFunctionExpression(fn))) return;
-  const param = fn.getParameters()[0]?.getName();
+  const x = f.syntax;
+  const K = x.K;
+  const fn = x.unwrap(cb);
+  if (!fn || !(fn.kind === K.ArrowFunction || fn.kind === K.FunctionExpression)) return;
+  const first = (fn as ts.ArrowFunction | ts.FunctionExpression).parameters[0];
+  const param = first && x.text(first.name);
   if (!param) return;
-  const body = fn.getBody();
-  const statements = N.isBlock(body) ? body.getStatements().map((s) => (N.isExpressionStatement(s) ? s.getExpression() : undefined)) : [body];
+  const body = (fn as ts.ArrowFunction | ts.FunctionExpression).body;
+  const statements = body.kind === K.Block
+    ? (body as ts.Block).statements.map((s) => (s.kind === K.ExpressionStatement ? (s as ts.ExpressionStatement).expression : undefined))
+    : [body];
   const source = (column: string): ReferenceFact['source'] => ({ table: tableExpr, schema, column });
   const columns: ColumnFact[] = table?.columns ?? [];
   for (const s of statements) {
-    const chain = s ? f.chain(s) : undefined;
+    const chain = s ? x.chain(s) : undefined;
     if (!chain || chain.receiverText !== param || chain.calls.length === 0) continue;
     const [head, ...rest] = chain.calls;
-    const lit = (n: Node | undefined) => {
+    const lit = (n: ts.Node | undefined) => {
       const c = f.constantName(n);
       return c && ('value' in c ? c.value : f.pending(c.imported));
     };
-    const names = (n: Node | undefined): string[] => {
+    const names = (n: ts.Node | undefined): string[] => {
       const one = lit(n);
       if (one !== undefined) return [one];
-      return n && N.isArrayLiteralExpression(n) ? n.getElements().map((e) => lit(e)).filter((v): v is string => v !== undefined) : [];
+      return x.elements(n)?.map((e) => lit(e)).filter((v): v is string => v !== undefined) ?? [];
     };
     switch (head.name) {
       case 'primary': {
@@ -228,16 +242,16 @@ function tableBuilder(f: TsFile, cb: Node | undefined, tableExpr: NameExpr, sche
  * `.references('users.id')`, `.references('id').inTable('users')`, `.references(['id']).inTable('users')`
  * after a column or a `foreign(...)`; returns how many references were added.
  */
-function foreignKeys(f: TsFile, calls: ChainCall[], locals: string[], source: (column: string) => ReferenceFact['source']): number {
-  const { Node: N } = f.tm;
+function foreignKeys(f: TsFile, calls: RawChainCall[], locals: string[], source: (column: string) => ReferenceFact['source']): number {
+  const x = f.syntax;
   const i = calls.findIndex((c) => c.name === 'references');
   if (i < 0) return 0;
   const refArg = calls[i].args[0];
   const inTable = calls.slice(i + 1).find((c) => c.name === 'inTable');
   const tableName = f.constantName(inTable?.args[0]);
   const tableLit = tableName && 'literal' in tableName ? tableName.literal : undefined;
-  const remotes = refArg && N.isArrayLiteralExpression(refArg) ? refArg.getElements() : [refArg];
-  const valueOf = (n: Node | undefined) => {
+  const remotes: ReadonlyArray<ts.Node | undefined> = x.elements(refArg) ?? [refArg];
+  const valueOf = (n: ts.Node | undefined) => {
     const c = f.constantName(n);
     return c && ('value' in c ? c.value : f.pending(c.imported));
   };
@@ -255,15 +269,15 @@ function foreignKeys(f: TsFile, calls: ChainCall[], locals: string[], source: (c
       const dot = value?.lastIndexOf('.') ?? -1;
       const table: NameExpr = value !== undefined
         ? { kind: 'literal', value: value.slice(dot + 1) }
-        : tableName && 'imported' in tableName ? { kind: 'const', name: tableName.imported } : { kind: 'dynamic', text: arg?.getText() ?? '' };
+        : tableName && 'imported' in tableName ? { kind: 'const', name: tableName.imported } : { kind: 'dynamic', text: arg ? x.text(arg) : '' };
       f.facts.references.push({
         form: 'pair',
         table,
         tableSchema: dot >= 0 ? value!.slice(0, dot) : undefined,
         column,
-        span: arg ? f.span(arg) : f.span(inTable.node),
+        span: arg ? x.span(arg) : x.span(inTable.node),
         source: source(local),
-        composite: remotes.length > 1 ? remotes.map((x) => valueOf(x) ?? '') : undefined,
+        composite: remotes.length > 1 ? remotes.map((r) => valueOf(r) ?? '') : undefined,
         context: 'migration',
       });
       added++;
@@ -295,7 +309,7 @@ function foreignKeys(f: TsFile, calls: ChainCall[], locals: string[], source: (c
         columnSpan: col.contentSpan,
         span: tableLit.span,
         source: source(local),
-        composite: remotes.length > 1 ? remotes.map((x) => f.literal(x)?.value ?? '') : undefined,
+        composite: remotes.length > 1 ? remotes.map((r) => x.literal(r)?.value ?? '') : undefined,
         context: 'migration',
       });
     } else {
@@ -314,11 +328,12 @@ function foreignKeys(f: TsFile, calls: ChainCall[], locals: string[], source: (c
 }
 
 /** `t.increments()`, `t.integer('user_id')`, `t.string('email', 120)`, `t.specificType('ip', 'inet')`. */
-function columnBuilder(f: TsFile, head: ChainCall): ColumnFact | undefined {
+function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
+  const x = f.syntax;
   const written = f.constantName(head.args[0]);
   // A name imported from another file is a pending name the index puts in place.
   const nameLit = written && ('value' in written ? written : { value: f.pending(written.imported), span: written.span });
-  const num = (k: number) => f.numberText(head.args[k]);
+  const num = (k: number) => x.numberText(head.args[k]);
   let type: SqlType | undefined;
   let primaryKey = false;
   switch (head.name) {
@@ -369,7 +384,7 @@ function columnBuilder(f: TsFile, head: ChainCall): ColumnFact | undefined {
     case 'datetime':
     case 'timestamp': {
       // Knex writes `timestamptz` on PostgreSQL unless `useTz: false`.
-      const useTz = f.bool(f.props(head.args[1]).get('useTz'));
+      const useTz = x.bool(x.props(head.args[1]).get('useTz'));
       type = sqlNamedType(useTz === false ? 'timestamp' : 'timestamptz');
       break;
     }
@@ -378,7 +393,7 @@ function columnBuilder(f: TsFile, head: ChainCall): ColumnFact | undefined {
       type = sqlNamedType('enum');
       break;
     case 'specificType': {
-      const t = f.literal(head.args[1]);
+      const t = x.literal(head.args[1]);
       if (t) type = sqlNamedType(t.value);
       break;
     }
@@ -387,14 +402,14 @@ function columnBuilder(f: TsFile, head: ChainCall): ColumnFact | undefined {
   }
   const name = nameLit?.value ?? (primaryKey ? 'id' : undefined);
   if (!name || !type) return undefined;
-  const span = { start: head.nameSpan.start, end: head.node.getEnd() };
+  const span = { start: head.nameSpan.start, end: head.node.end };
   const fact: TypeFact = {
-    text: head.node.getText().slice(head.nameSpan.start - head.node.getStart()),
+    text: x.text(head.node).slice(head.nameSpan.start - head.node.getStart(f.tree)),
     name: head.name,
     ...type,
     source: 'explicit',
     span,
     style: head.name === 'specificType' ? undefined : 'knex',
   };
-  return { name, type: fact, primaryKey, unique: false, span: nameLit?.span ?? f.span(head.node) };
+  return { name, type: fact, primaryKey, unique: false, span: nameLit?.span ?? x.span(head.node) };
 }

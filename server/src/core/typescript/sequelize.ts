@@ -1,7 +1,8 @@
-import type { ClassDeclaration, Node } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import { ClassFact, ColumnFact, CoreTableFact, MigrationOp, ReferenceFact, Span, TypeFact } from '../types';
 import { TsFile } from './context';
-import { upFunction } from './knex';
+import { upFunctionNode } from './knex';
+import type { Syntax } from './syntax';
 import { sqlNamedType, SqlType } from './types';
 
 /**
@@ -12,28 +13,44 @@ import { sqlNamedType, SqlType } from './types';
  * are `DataTypes.X`; `references: { model, key }` names a table (a string) or a model (a class).
  */
 export function readSequelize(f: TsFile): void {
-  const { Node: N } = f.tm;
+  const x = f.syntax;
+  const K = x.K;
   if (f.importsFrom('drizzle-orm', 'typeorm')) return;
-  const classes = new Map(f.sf.getClasses().map((c) => [c.getName() ?? '', c]));
+  const classes = new Map(x.topClasses().map((c) => [x.name(c) ?? '', c]));
   if (f.importsFrom('sequelize-typescript')) for (const cls of classes.values()) decoratedModel(f, cls);
-  f.walk(f.sf, (d) => {
-    if (!N.isCallExpression(d)) return;
-    const callee = d.getExpression();
-    if (!N.isPropertyAccessExpression(callee)) return;
-    const method = callee.getName();
-    const args = d.getArguments();
-    if (method === 'init' && N.isIdentifier(callee.getExpression()) && classes.has(callee.getExpression().getText())) {
-      const cls = classes.get(callee.getExpression().getText())!;
-      const nameNode = cls.getNameNode();
-      if (nameNode) modelFrom(f, nameNode.getText(), f.span(nameNode), f.span(cls), args[0], f.props(args[1]), undefined);
-    } else if (method === 'define' && /sequelize/i.test(callee.getExpression().getText())) {
-      const modelName = f.literal(args[0]);
-      const decl = d.getFirstAncestor((a) => N.isVariableDeclaration(a) || N.isStatement(a));
-      const variable = decl && N.isVariableDeclaration(decl) ? decl.getName() : modelName?.value;
-      if (modelName && variable) modelFrom(f, variable, modelName.span, f.span(d), args[1], f.props(args[2]), modelName.value);
+  x.walk(f.tree, (node) => {
+    if (node.kind !== K.CallExpression) return;
+    const d = node as ts.CallExpression;
+    if (d.expression.kind !== K.PropertyAccessExpression) return;
+    const callee = d.expression as ts.PropertyAccessExpression;
+    const method = x.text(callee.name);
+    const args = d.arguments;
+    if (method === 'init' && callee.expression.kind === K.Identifier && classes.has(x.text(callee.expression))) {
+      const cls = classes.get(x.text(callee.expression))!;
+      const nameNode = cls.name;
+      if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], x.props(args[1]), undefined);
+    } else if (method === 'define' && /sequelize/i.test(x.text(callee.expression))) {
+      const modelName = x.literal(args[0]);
+      const decl = declarationOrStatement(x, d);
+      const variable = decl && decl.kind === K.VariableDeclaration ? x.text((decl as ts.VariableDeclaration).name) : modelName?.value;
+      if (modelName && variable) modelFrom(f, variable, modelName.span, x.span(d), args[1], x.props(args[2]), modelName.value);
     }
   });
   migrations(f);
+}
+
+/** The nearest variable declaration or statement around a node (ts-morph's `isStatement` kinds). */
+function declarationOrStatement(x: Syntax, n: ts.Node): ts.Node | undefined {
+  const K = x.K;
+  const statements = new Set([
+    K.Block, K.BreakStatement, K.ClassDeclaration, K.ContinueStatement, K.DebuggerStatement, K.DoStatement, K.EmptyStatement,
+    K.EnumDeclaration, K.ExportAssignment, K.ExportDeclaration, K.ExpressionStatement, K.ForInStatement, K.ForOfStatement,
+    K.ForStatement, K.FunctionDeclaration, K.IfStatement, K.ImportDeclaration, K.ImportEqualsDeclaration, K.InterfaceDeclaration,
+    K.LabeledStatement, K.ModuleBlock, K.ModuleDeclaration, K.NotEmittedStatement, K.ReturnStatement, K.SwitchStatement,
+    K.ThrowStatement, K.TryStatement, K.TypeAliasDeclaration, K.VariableStatement, K.WhileStatement, K.WithStatement,
+  ]);
+  for (let a = n.parent; a; a = a.parent) if (a.kind === K.VariableDeclaration || statements.has(a.kind)) return a;
+  return undefined;
 }
 
 /** inflection's `pluralize` for the words table names are made of (Sequelize pluralises model names with it). */
@@ -73,27 +90,28 @@ function underscore(word: string): string {
   return word.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z][a-z\d])/g, '$1_').replace(/-/g, '_').toLowerCase();
 }
 
-function tableNameOf(f: TsFile, modelName: string, options: Map<string, Node>): { name: string; span?: Span } {
-  const explicit = f.literal(options.get('tableName'));
+function tableNameOf(f: TsFile, modelName: string, options: Map<string, ts.Node>): { name: string; span?: Span } {
+  const x = f.syntax;
+  const explicit = x.literal(options.get('tableName'));
   if (explicit) return { name: explicit.value, span: explicit.span };
-  const name = f.literal(options.get('modelName'))?.value ?? modelName;
-  if (f.bool(options.get('freezeTableName'))) return { name };
+  const name = x.literal(options.get('modelName'))?.value ?? modelName;
+  if (x.bool(options.get('freezeTableName'))) return { name };
   const plural = pluralize(name);
-  return { name: f.bool(options.get('underscored')) ? underscore(plural) : plural };
+  return { name: x.bool(options.get('underscored')) ? underscore(plural) : plural };
 }
 
 /** A model from `X.init(attributes, options)` or `sequelize.define(name, attributes, options)`. */
-function modelFrom(f: TsFile, className: string, nameSpan: Span, span: Span, attributes: Node | undefined, options: Map<string, Node>, modelName: string | undefined): void {
+function modelFrom(f: TsFile, className: string, nameSpan: Span, span: Span, attributes: ts.Node | undefined, options: Map<string, ts.Node>, modelName: string | undefined): void {
+  const x = f.syntax;
   const table = tableNameOf(f, modelName ?? className, options);
-  const underscored = f.bool(options.get('underscored')) === true;
-  const cls = newModel(className, table, f.literal(options.get('schema'))?.value, span, nameSpan);
-  const { Node: N } = f.tm;
-  if (attributes && N.isObjectLiteralExpression(attributes)) {
-    for (const p of attributes.getProperties()) {
-      if (!N.isPropertyAssignment(p)) continue;
-      const attr = f.propertyName(p.getNameNode());
-      const value = p.getInitializer();
-      const column = attribute(f, attr, f.span(p.getNameNode()), value, { className }, 'model', underscored);
+  const underscored = x.bool(options.get('underscored')) === true;
+  const cls = newModel(className, table, x.literal(options.get('schema'))?.value, span, nameSpan);
+  if (attributes && attributes.kind === x.K.ObjectLiteralExpression) {
+    for (const p of (attributes as ts.ObjectLiteralExpression).properties) {
+      if (p.kind !== x.K.PropertyAssignment) continue;
+      const attr = x.propertyName(p.name);
+      const value = p.initializer;
+      const column = attribute(f, attr, x.span(p.name), value, { className }, 'model', underscored);
       if (column) cls.columns.push(column);
     }
   }
@@ -140,27 +158,27 @@ function attribute(
   f: TsFile,
   attr: string,
   attrSpan: Span,
-  value: Node | undefined,
+  value: ts.Node | undefined,
   source: ReferenceFact['source'],
   context: ReferenceFact['context'],
   underscored: boolean,
 ): ColumnFact | undefined {
-  const { Node: N } = f.tm;
-  const v = f.unwrap(value);
+  const x = f.syntax;
+  const v = x.unwrap(value);
   if (!v) return undefined;
-  const opts = N.isObjectLiteralExpression(v) ? f.props(v) : new Map<string, Node>([['type', v]]);
-  const field = f.literal(opts.get('field'));
+  const opts = v.kind === x.K.ObjectLiteralExpression ? x.props(v) : new Map<string, ts.Node>([['type', v]]);
+  const field = x.literal(opts.get('field'));
   const name = field?.value ?? (underscored ? underscore(attr) : attr);
   const column: ColumnFact = {
     name,
     attr,
     type: dataType(f, opts.get('type')),
-    primaryKey: f.bool(opts.get('primaryKey')) === true,
-    unique: f.bool(opts.get('unique')) === true || f.literal(opts.get('unique')) !== undefined,
-    nullable: f.bool(opts.get('allowNull')),
+    primaryKey: x.bool(opts.get('primaryKey')) === true,
+    unique: x.bool(opts.get('unique')) === true || x.literal(opts.get('unique')) !== undefined,
+    nullable: x.bool(opts.get('allowNull')),
     span: field?.span ?? attrSpan,
   };
-  const refs = f.props(opts.get('references'));
+  const refs = x.props(opts.get('references'));
   if (refs.size > 0) {
     column.hasForeignKey = true;
     const ref = reference(f, refs, { ...source, column: name }, context);
@@ -170,17 +188,17 @@ function attribute(
 }
 
 /** `references: { model: 'users' | { tableName, schema } | User, key: 'id' }`. */
-function reference(f: TsFile, refs: Map<string, Node>, source: ReferenceFact['source'], context: ReferenceFact['context']): ReferenceFact | undefined {
-  const { Node: N } = f.tm;
-  const model = f.unwrap(refs.get('model') ?? refs.get('table'));
-  const key = f.literal(refs.get('key') ?? refs.get('field'));
+function reference(f: TsFile, refs: Map<string, ts.Node>, source: ReferenceFact['source'], context: ReferenceFact['context']): ReferenceFact | undefined {
+  const x = f.syntax;
+  const model = x.unwrap(refs.get('model') ?? refs.get('table'));
+  const key = x.literal(refs.get('key') ?? refs.get('field'));
   if (!model) return undefined;
-  let tableLit = f.literal(model);
+  let tableLit = x.literal(model);
   let schema: string | undefined;
-  if (!tableLit && N.isObjectLiteralExpression(model)) {
-    const o = f.props(model);
-    tableLit = f.literal(o.get('tableName'));
-    schema = f.literal(o.get('schema'))?.value;
+  if (!tableLit && model.kind === x.K.ObjectLiteralExpression) {
+    const o = x.props(model);
+    tableLit = x.literal(o.get('tableName'));
+    schema = x.literal(o.get('schema'))?.value;
   }
   if (tableLit) {
     return {
@@ -196,8 +214,8 @@ function reference(f: TsFile, refs: Map<string, Node>, source: ReferenceFact['so
       context,
     };
   }
-  if (N.isIdentifier(model) || N.isPropertyAccessExpression(model)) {
-    return { form: 'attribute', owner: model.getText(), attr: key?.value, span: key?.contentSpan ?? f.span(model), source, context };
+  if (model.kind === x.K.Identifier || model.kind === x.K.PropertyAccessExpression) {
+    return { form: 'attribute', owner: x.text(model), attr: key?.value, span: key?.contentSpan ?? x.span(model), source, context };
   }
   return undefined;
 }
@@ -232,31 +250,32 @@ const DATA_TYPES: Record<string, (args: string[]) => SqlType> = {
  * `DataTypes.INTEGER`, `Sequelize.STRING(64)`, `DataType.UUID` (sequelize-typescript), `Sequelize.DataTypes.UUID`,
  * or a SQL type name as a string (`type: 'UUID'`), which Sequelize passes to the database as written.
  */
-function dataType(f: TsFile, n: Node | undefined): TypeFact | undefined {
-  const { Node: N } = f.tm;
-  const e = f.unwrap(n);
+function dataType(f: TsFile, n: ts.Node | undefined): TypeFact | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  const e = x.unwrap(n);
   if (!e) return undefined;
-  const lit = f.literal(e);
+  const lit = x.literal(e);
   if (lit) {
     const named = sqlNamedType(lit.value);
     if (named.family === 'other') return undefined;
     return { text: lit.value, name: lit.value, ...named, source: 'explicit', span: lit.contentSpan, style: 'sequelize-string' };
   }
-  const call = N.isCallExpression(e) ? e : undefined;
-  const access = f.unwrap(call ? call.getExpression() : e);
-  if (!access || !N.isPropertyAccessExpression(access)) return undefined;
-  const name = access.getName();
+  const call = e.kind === K.CallExpression ? (e as ts.CallExpression) : undefined;
+  const access = x.unwrap(call ? call.expression : e);
+  if (!access || access.kind !== K.PropertyAccessExpression) return undefined;
+  const pa = access as ts.PropertyAccessExpression;
+  const name = x.text(pa.name);
   const known = DATA_TYPES[name];
   if (!known) return undefined;
-  const args = (call?.getArguments() ?? []).map((a) => f.numberText(a) ?? '');
-  const nameNode = access.getNameNode();
+  const args = (call?.arguments ?? []).map((a) => x.numberText(a) ?? '');
   return {
-    text: e.getText(),
+    text: x.text(e),
     name,
-    qualifier: access.getExpression().getText(),
+    qualifier: x.text(pa.expression),
     ...known(args),
     source: 'explicit',
-    span: { start: nameNode.getStart(), end: e.getEnd() },
+    span: { start: pa.name.getStart(f.tree), end: e.end },
     style: 'sequelize',
   };
 }
@@ -266,35 +285,40 @@ function dataType(f: TsFile, n: Node | undefined): TypeFact | undefined {
  * class without `@Table` that derives from anything (`Model`, or a project base) is read as a base whose
  * columns its models inherit, so a key declared on a shared base class is seen.
  */
-function decoratedModel(f: TsFile, cls: ClassDeclaration): void {
-  const { Node: N } = f.tm;
+function decoratedModel(f: TsFile, cls: ts.ClassDeclaration): void {
+  const x = f.syntax;
+  const K = x.K;
   const fromLib = (name: string) => {
     const imp = f.importOf(name);
     return imp && imp.module === 'sequelize-typescript' ? (imp.name ?? name) : undefined;
   };
-  const table = cls.getDecorators().find((d) => fromLib(d.getName()) === 'Table');
-  const nameNode = cls.getNameNode();
-  const ext = cls.getExtends()?.getExpression();
+  const args = (d: ts.Decorator | undefined) => (d && x.decoratorCall(d)?.arguments) ?? [];
+  const table = x.decorators(cls).find((d) => fromLib(x.decoratorName(d)) === 'Table');
+  const nameNode = cls.name;
+  const ext = x.extendsExpression(cls);
   if (!nameNode || (!table && !ext)) return;
-  const options = f.props(table?.getArguments()[0]);
-  const underscored = f.bool(options.get('underscored')) === true;
-  const model = newModel(nameNode.getText(), tableNameOf(f, nameNode.getText(), options), f.literal(options.get('schema'))?.value, f.span(cls), f.span(nameNode));
+  const options = x.props(args(table)[0]);
+  const underscored = x.bool(options.get('underscored')) === true;
+  const model = newModel(x.text(nameNode), tableNameOf(f, x.text(nameNode), options), x.literal(options.get('schema'))?.value, x.span(cls), x.span(nameNode));
   // `Model` itself adds nothing but the implicit key; any other base is followed by the index.
-  if (ext && fromLib(ext.getText().split('.')[0]) !== 'Model') model.bases = [ext.getText()];
+  if (ext && fromLib(x.text(ext).split('.')[0]) !== 'Model') model.bases = [x.text(ext)];
   if (!table) {
     model.abstract = true;
     model.tablename = undefined;
   }
-  for (const p of cls.getProperties()) {
-    const decos = new Map(p.getDecorators().map((d) => [fromLib(d.getName()), d] as const));
+  for (const member of cls.members) {
+    if (member.kind !== K.PropertyDeclaration) continue;
+    const p = member as ts.PropertyDeclaration;
+    const decos = new Map(x.decorators(p).map((d) => [fromLib(x.decoratorName(d)), d] as const));
     const col = decos.get('Column');
     if (!col) continue;
-    const attr = p.getName();
-    const value = col.getArguments()[0];
-    let column = value ? attribute(f, attr, f.span(p.getNameNode()), value, { className: model.name }, 'model', underscored) : undefined;
+    const attr = x.text(p.name);
+    const value = args(col)[0];
+    let column = value ? attribute(f, attr, x.span(p.name), value, { className: model.name }, 'model', underscored) : undefined;
     if (!column) {
       // A bare `@Column`: the type comes from the property's TypeScript type.
-      const ts = p.getTypeNode()?.getText().split('|').map((t) => t.trim()).filter((t) => t !== 'null' && t !== 'undefined').join(' | ');
+      const typeNode = p.type;
+      const ts = typeNode && x.text(typeNode).split('|').map((t) => t.trim()).filter((t) => t !== 'null' && t !== 'undefined').join(' | ');
       const inferred = ts === 'number' ? sqlNamedType('integer') : ts === 'string' ? sqlNamedType('varchar', { length: '255' }) : ts === 'boolean' ? sqlNamedType('boolean') : ts === 'Date' ? sqlNamedType('timestamptz') : undefined;
       column = {
         name: underscored ? underscore(attr) : attr,
@@ -302,18 +326,18 @@ function decoratedModel(f: TsFile, cls: ClassDeclaration): void {
         type: inferred && ts ? { text: ts, name: ts, ...inferred, source: 'explicit' } : undefined,
         primaryKey: false,
         unique: false,
-        span: f.span(p.getNameNode()),
+        span: x.span(p.name),
       };
     }
-    const annotation = f.annotation(p);
+    const annotation = x.annotation(p);
     if (annotation) column.annotation = annotation;
     if (decos.has('PrimaryKey')) column.primaryKey = true;
     if (decos.has('Unique')) column.unique = true;
     const fk = decos.get('ForeignKey');
-    const target = fk ? f.arrowResult(fk.getArguments()[0]) : undefined;
-    if (target && (N.isIdentifier(target) || N.isPropertyAccessExpression(target))) {
+    const target = fk ? x.arrowResult(args(fk)[0]) : undefined;
+    if (target && (target.kind === K.Identifier || target.kind === K.PropertyAccessExpression)) {
       column.hasForeignKey = true;
-      f.facts.references.push({ form: 'attribute', owner: target.getText(), span: f.span(target), source: { className: model.name, column: column.name }, context: 'model' });
+      f.facts.references.push({ form: 'attribute', owner: x.text(target), span: x.span(target), source: { className: model.name, column: column.name }, context: 'model' });
     }
     model.columns.push(column);
   }
@@ -323,44 +347,44 @@ function decoratedModel(f: TsFile, cls: ClassDeclaration): void {
 
 /** sequelize-cli migrations: the calls on `up`'s first parameter (`queryInterface`), in order. */
 function migrations(f: TsFile): void {
-  const { Node: N } = f.tm;
-  const up = upFunction(f);
-  const fn = up && (N.isFunctionDeclaration(up) || N.isMethodDeclaration(up) || N.isArrowFunction(up) || N.isFunctionExpression(up)) ? up : undefined;
-  const qi = fn?.getParameters()[0]?.getName();
+  const x = f.syntax;
+  const K = x.K;
+  const up = upFunctionNode(f);
+  const fn = up && (up.kind === K.FunctionDeclaration || up.kind === K.MethodDeclaration || up.kind === K.ArrowFunction || up.kind === K.FunctionExpression) ? (up as ts.FunctionLikeDeclaration) : undefined;
+  const first = fn?.parameters[0];
+  const qi = first && x.text(first.name);
   if (!fn || !qi) return;
-  const calls: Node[] = [];
-  f.walk(fn, (d) => {
-    if (!N.isCallExpression(d)) return;
-    const callee = d.getExpression();
-    if (N.isPropertyAccessExpression(callee) && callee.getExpression().getText() === qi) calls.push(d);
+  const calls: ts.CallExpression[] = [];
+  x.walk(fn, (d) => {
+    if (d.kind !== K.CallExpression) return;
+    const callee = (d as ts.CallExpression).expression;
+    if (callee.kind === K.PropertyAccessExpression && x.text((callee as ts.PropertyAccessExpression).expression) === qi) calls.push(d as ts.CallExpression);
   });
   if (calls.length === 0) return;
   f.facts.migration ??= { ops: [] };
   const ops = f.facts.migration.ops;
   for (const c of calls) {
-    if (!N.isCallExpression(c)) continue;
-    const callee = c.getExpression();
-    if (!N.isPropertyAccessExpression(callee)) continue;
-    const args = c.getArguments();
+    const callee = c.expression as ts.PropertyAccessExpression;
+    const args = c.arguments;
     // The table: `'users'` or `{ tableName: 'users', schema: 'auth' }`.
-    const tableArg = f.unwrap(args[0]);
-    const tableOpts = f.props(tableArg);
-    const tableLit = f.literal(tableArg) ?? f.literal(tableOpts.get('tableName'));
-    const schema = f.literal(tableOpts.get('schema'))?.value;
+    const tableArg = x.unwrap(args[0]);
+    const tableOpts = x.props(tableArg);
+    const tableLit = x.literal(tableArg) ?? x.literal(tableOpts.get('tableName'));
+    const schema = x.literal(tableOpts.get('schema'))?.value;
     if (!tableLit) continue;
     const table = tableLit.value;
     const position = ops.length;
     const firstRef = f.facts.references.length;
     const source: ReferenceFact['source'] = { table: { kind: 'literal', value: table }, schema };
-    const lit = (n: Node | undefined) => f.literal(n)?.value;
-    switch (callee.getName()) {
+    const lit = (n: ts.Node | undefined) => x.literal(n)?.value;
+    switch (x.text(callee.name)) {
       case 'createTable': {
-        const fact: CoreTableFact = { name: { kind: 'literal', value: table }, schema, columns: [], keys: [], span: f.span(c), nameSpan: tableLit.span, origin: 'migration' };
-        const attrs = f.unwrap(args[1]);
-        if (attrs && N.isObjectLiteralExpression(attrs)) {
-          for (const p of attrs.getProperties()) {
-            if (!N.isPropertyAssignment(p)) continue;
-            const column = attribute(f, f.propertyName(p.getNameNode()), f.span(p.getNameNode()), p.getInitializer(), source, 'migration', false);
+        const fact: CoreTableFact = { name: { kind: 'literal', value: table }, schema, columns: [], keys: [], span: x.span(c), nameSpan: tableLit.span, origin: 'migration' };
+        const attrs = x.unwrap(args[1]);
+        if (attrs && attrs.kind === K.ObjectLiteralExpression) {
+          for (const p of (attrs as ts.ObjectLiteralExpression).properties) {
+            if (p.kind !== K.PropertyAssignment) continue;
+            const column = attribute(f, x.propertyName(p.name), x.span(p.name), p.initializer, source, 'migration', false);
             if (column) fact.columns.push(column);
           }
         }
@@ -369,14 +393,14 @@ function migrations(f: TsFile): void {
         break;
       }
       case 'addColumn': {
-        const name = f.literal(args[1]);
+        const name = x.literal(args[1]);
         const column = name ? attribute(f, name.value, name.span, args[2], source, 'migration', false) : undefined;
         if (column) ops.push({ op: 'add_column', table, schema, column });
         break;
       }
       case 'changeColumn': {
         const name = lit(args[1]);
-        const column = name ? attribute(f, name, f.span(args[1]), args[2], source, 'migration', false) : undefined;
+        const column = name ? attribute(f, name, x.span(args[1]), args[2], source, 'migration', false) : undefined;
         if (name && column) ops.push({ op: 'alter_column', table, schema, column: name, type: column.type } as MigrationOp);
         break;
       }
@@ -401,16 +425,15 @@ function migrations(f: TsFile): void {
       }
       case 'addConstraint': {
         // `addConstraint('posts', { fields: ['user_id'], type: 'foreign key', references: { table, field } })`.
-        const o = f.props(args[1]);
+        const o = x.props(args[1]);
         if (lit(o.get('type'))?.toLowerCase() !== 'foreign key') break;
-        const fieldsNode = o.get('fields');
-        const fields = fieldsNode && N.isArrayLiteralExpression(fieldsNode) ? fieldsNode.getElements().map((e) => lit(e)) : [];
-        const ref = reference(f, f.props(o.get('references')), { ...source, column: fields[0] }, 'migration');
+        const fields = x.elements(o.get('fields'))?.map((e) => lit(e)) ?? [];
+        const ref = reference(f, x.props(o.get('references')), { ...source, column: fields[0] }, 'migration');
         if (ref) f.facts.references.push(ref);
         break;
       }
     }
     for (const r of f.facts.references.slice(firstRef)) r.migrationOp = position;
-    f.placeOps(c.getStart());
+    f.placeOps(c.getStart(f.tree));
   }
 }

@@ -1,4 +1,4 @@
-import type { Node } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import type { Dialect } from '../config';
 import { DIALECT_NAMES } from '../migrations/sequelizeConfig';
 import { TsFile } from './context';
@@ -62,7 +62,8 @@ export function namesDatabase(file: string, text: string): boolean {
  * 'mysql'`) names both.
  */
 export function readTargets(f: TsFile): void {
-  const { Node: N } = f.tm;
+  const x = f.syntax;
+  const K = x.K;
   const found = new Set<Dialect>();
   for (const i of f.facts.imports) {
     const d = DRIZZLE[i.module];
@@ -70,14 +71,14 @@ export function readTargets(f: TsFile): void {
   }
   const knexfile = isKnexfile(f.facts.file);
   const naming: string[] = [];
-  const options = (obj: Node | undefined, key: string) => {
-    const props = f.props(f.unwrap(obj));
+  const options = (obj: ts.Node | undefined, key: string) => {
+    const props = x.props(x.unwrap(obj));
     if (key === 'type') {
       // TypeORM's own naming in a data source: the names it derives are the project's code's to decide.
       const strategy = props.get('namingStrategy');
       const prefix = props.get('entityPrefix');
-      if (strategy) naming.push(`namingStrategy: ${strategy.getText()}`);
-      if (prefix && f.literal(prefix)?.value !== '') naming.push(`entityPrefix: ${prefix.getText()}`);
+      if (strategy) naming.push(`namingStrategy: ${x.text(strategy)}`);
+      if (prefix && x.literal(prefix)?.value !== '') naming.push(`entityPrefix: ${x.text(prefix)}`);
     }
     const v = props.get(key);
     for (const s of literals(f, v)) {
@@ -85,56 +86,50 @@ export function readTargets(f: TsFile): void {
       if (d) found.add(d);
     }
   };
-  f.walk(f.sf, (d) => {
-    if (N.isPropertyAssignment(d) && f.propertyName(d.getNameNode()) === 'dialect') {
+  x.walk(f.tree, (d) => {
+    if (d.kind === K.PropertyAssignment) {
+      const key = x.propertyName((d as ts.PropertyAssignment).name);
+      const init = (d as ts.PropertyAssignment).initializer;
       // sequelize-cli's config, `new Sequelize(db, user, password, { dialect })`, drizzle-kit's config.
-      for (const s of literals(f, d.getInitializer())) if (DIALECT_NAMES[s]) found.add(DIALECT_NAMES[s]);
-    } else if (knexfile && N.isPropertyAssignment(d) && f.propertyName(d.getNameNode()) === 'client') {
-      for (const s of literals(f, d.getInitializer())) if (DRIVERS[s]) found.add(DRIVERS[s]);
-    } else if (N.isNewExpression(d) || N.isCallExpression(d)) {
-      const callee = d.getExpression();
-      const name = N.isPropertyAccessExpression(callee) ? callee.getName() : N.isIdentifier(callee) ? callee.getText() : '';
+      if (key === 'dialect') {
+        for (const s of literals(f, init)) if (DIALECT_NAMES[s]) found.add(DIALECT_NAMES[s]);
+      } else if (knexfile && key === 'client') {
+        for (const s of literals(f, init)) if (DRIVERS[s]) found.add(DRIVERS[s]);
+      }
+    } else if (d.kind === K.NewExpression || d.kind === K.CallExpression) {
+      const call = d as ts.NewExpression | ts.CallExpression;
+      const callee = call.expression;
+      const name = callee.kind === K.PropertyAccessExpression ? x.text((callee as ts.PropertyAccessExpression).name) : callee.kind === K.Identifier ? x.text(callee) : '';
+      const arg = call.arguments?.[0];
       if (name === 'Sequelize') {
         // `new Sequelize('sqlite::memory:')`, `new Sequelize('postgres://…')`: the URL's scheme.
-        for (const s of literals(f, d.getArguments()[0])) {
+        for (const s of literals(f, arg)) {
           const scheme = /^([a-z]+):/.exec(s)?.[1];
           if (scheme && DIALECT_NAMES[scheme]) found.add(DIALECT_NAMES[scheme]);
         }
       }
       if (!CONNECTORS.has(name)) return;
-      const arg = d.getArguments()[0];
       options(arg, 'type');
       options(arg, 'client');
-    } else if (N.isVariableDeclaration(d)) {
-      const type = d.getTypeNode()?.getText();
-      if (type && OPTION_TYPES.test(type)) {
-        options(d.getInitializer(), 'type');
-        options(d.getInitializer(), 'client');
+    } else if (d.kind === K.VariableDeclaration) {
+      const v = d as ts.VariableDeclaration;
+      if (v.type && OPTION_TYPES.test(x.text(v.type))) {
+        options(v.initializer, 'type');
+        options(v.initializer, 'client');
       }
     }
-  }, new Set([f.tm.SyntaxKind.PropertyAssignment, f.tm.SyntaxKind.NewExpression, f.tm.SyntaxKind.CallExpression, f.tm.SyntaxKind.VariableDeclaration]), (n) => {
-    // The tests above, on the compiler's node: only what they may take is wrapped.
-    const K = f.tm.SyntaxKind;
-    if (n.kind === K.PropertyAssignment) {
-      const key = f.rawPropertyName(n.name!);
-      return key === 'dialect' || (knexfile && key === 'client');
-    }
-    if (n.kind === K.VariableDeclaration) return n.type !== undefined && OPTION_TYPES.test(f.rawText(n.type));
-    const callee = n.expression!;
-    const name = callee.kind === K.PropertyAccessExpression ? f.rawText(callee.name!) : callee.kind === K.Identifier ? f.rawText(callee) : '';
-    return name === 'Sequelize' || CONNECTORS.has(name);
   });
   if (found.size > 0) f.facts.targets = [...found].sort();
   if (naming.length > 0) f.facts.typeormNaming = naming[0];
 }
 
 /** The string values an expression can have when it is a literal or a choice between literals. */
-function literals(f: TsFile, n: Node | undefined): string[] {
-  const { Node: N } = f.tm;
-  const e = f.unwrap(n);
+function literals(f: TsFile, n: ts.Node | undefined): string[] {
+  const x = f.syntax;
+  const e = x.unwrap(n);
   if (!e) return [];
-  const lit = f.literal(e);
+  const lit = x.literal(e);
   if (lit) return [lit.value];
-  if (N.isConditionalExpression(e)) return [...literals(f, e.getWhenTrue()), ...literals(f, e.getWhenFalse())];
+  if (e.kind === x.K.ConditionalExpression) return [...literals(f, (e as ts.ConditionalExpression).whenTrue), ...literals(f, (e as ts.ConditionalExpression).whenFalse)];
   return [];
 }

@@ -1,4 +1,4 @@
-import type { CallExpression, ClassDeclaration, Node, PropertyDeclaration } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import { AnnotationFact, ClassFact, ColumnFact, JoinColumnFact, ReferenceFact, Span, TypeFact } from '../types';
 import { Literal, TsFile, typeormCamelCase, typeormSnakeCase } from './context';
 import { sqlNamedType, typeormInferred } from './types';
@@ -19,10 +19,13 @@ const RELATION_DECORATORS = new Set(['ManyToOne', 'OneToOne', 'ManyToMany', 'One
  * snake_case, or the name given), their `@Column`s with types, and the foreign keys of `@ManyToOne` /
  * `@OneToOne` with `@JoinColumn` and of `@ManyToMany` with `@JoinTable`. A class with columns but no
  * `@Entity` is a base whose columns its entities inherit.
+ *
+ * Read on the compiler's nodes (`TsFile.syntax`), never through ts-morph's wrappers: an entity is mostly
+ * decorators and their options, and wrapping them was most of this reader's cost.
  */
 export function readTypeorm(f: TsFile): void {
   const joins: ClassFact[] = [];
-  for (const cls of f.sf.getClasses()) readClass(f, cls, joins);
+  for (const cls of f.syntax.topClasses()) readClass(f, cls, joins);
   // After the entities, so that the file's classes keep their order.
   f.facts.classes.push(...joins);
   readHelpers(f);
@@ -36,22 +39,24 @@ export function readTypeorm(f: TsFile): void {
  * a spread) leaves that part to TypeORM's defaults no more than to a guess: the join table is then not
  * modelled (`JoinTableFact` without columns is mapped to nothing).
  */
-function joinTableClass(f: TsFile, owner: ClassFact, relation: string, target: string, arg: Node | undefined, at: Node): ClassFact | undefined {
-  const { Node: N } = f.tm;
-  const options = f.unwrap(arg);
-  if (options && !N.isObjectLiteralExpression(options)) return undefined;
-  const opts = f.props(options);
+function joinTableClass(f: TsFile, owner: ClassFact, relation: string, target: string, arg: ts.Node | undefined, at: ts.Node): ClassFact | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  const options = x.unwrap(arg);
+  if (options && options.kind !== K.ObjectLiteralExpression) return undefined;
+  const opts = x.props(options);
   const columns = (single: string, many: string): JoinColumnFact[] | undefined | false => {
-    const one = f.unwrap(opts.get(single));
-    const list = f.unwrap(opts.get(many));
-    const items = one ? [one] : list && N.isArrayLiteralExpression(list) ? list.getElements().map((e) => f.unwrap(e)) : list ? [list] : undefined;
+    const one = x.unwrap(opts.get(single));
+    const list = x.unwrap(opts.get(many));
+    const listed = x.elements(list);
+    const items = one ? [one] : listed ? listed.map((e) => x.unwrap(e)) : list ? [list] : undefined;
     if (!items) return undefined;
     const out: JoinColumnFact[] = [];
     for (const item of items) {
-      if (!item || !N.isObjectLiteralExpression(item)) return false;
-      const props = f.props(item);
-      const name = f.literal(props.get('name'));
-      const ref = f.literal(props.get('referencedColumnName'));
+      if (!item || item.kind !== K.ObjectLiteralExpression) return false;
+      const props = x.props(item);
+      const name = x.literal(props.get('name'));
+      const ref = x.literal(props.get('referencedColumnName'));
       if ((props.has('name') && !name) || (props.has('referencedColumnName') && !ref)) return false;
       out.push({ ...(name ? { name: name.value, nameSpan: name.span } : {}), ...(ref ? { referencedColumnName: ref.value } : {}) });
     }
@@ -59,10 +64,10 @@ function joinTableClass(f: TsFile, owner: ClassFact, relation: string, target: s
   };
   const joinColumns = columns('joinColumn', 'joinColumns');
   const inverseJoinColumns = columns('inverseJoinColumn', 'inverseJoinColumns');
-  const nameLit = f.literal(opts.get('name'));
-  const schemaLit = f.literal(opts.get('schema'));
+  const nameLit = x.literal(opts.get('name'));
+  const schemaLit = x.literal(opts.get('schema'));
   if (joinColumns === false || inverseJoinColumns === false || (opts.has('name') && !nameLit) || (opts.has('schema') && !schemaLit)) return undefined;
-  const span = f.span(at);
+  const span = x.span(at);
   const schema = schemaLit?.value ?? owner.schema;
   return {
     // Not an identifier: no code can name the join table's class, only its table.
@@ -91,13 +96,14 @@ function joinTableClass(f: TsFile, owner: ClassFact, relation: string, target: s
  * stays a decorator FK Guard does not follow.
  */
 function readHelpers(f: TsFile): void {
-  const { Node: N } = f.tm;
+  const x = f.syntax;
+  const K = x.K;
   const names = [
-    ...f.sf.getFunctions().filter((fn) => fn.getParameters().length === 0).map((fn) => fn.getName()),
-    ...f.sf.getVariableDeclarations().filter((v) => {
-      const init = f.unwrap(v.getInitializer());
-      return init && (N.isArrowFunction(init) || N.isFunctionExpression(init)) && init.getParameters().length === 0;
-    }).map((v) => v.getName()),
+    ...x.topFunctions().filter((fn) => fn.parameters.length === 0).map((fn) => x.name(fn)),
+    ...x.topVariables().filter((v) => {
+      const init = x.unwrap(v.initializer);
+      return init && (init.kind === K.ArrowFunction || init.kind === K.FunctionExpression) && (init as ts.ArrowFunction).parameters.length === 0;
+    }).map((v) => x.name(v)),
   ].filter((n): n is string => !!n);
   for (const name of names) {
     const out: Decorations = { typeorm: new Map(), opaque: [] };
@@ -105,8 +111,8 @@ function readHelpers(f: TsFile): void {
     if (out.opaque.length > 0 || out.typeorm.size !== 1) continue;
     const [kind, applied] = [...out.typeorm][0];
     if (!COLUMN_DECORATORS.has(kind)) continue;
-    const firstLit = f.literal(applied.args[0]);
-    const options = f.props(firstLit ? applied.args[1] : applied.args[0]);
+    const firstLit = x.literal(applied.args[0]);
+    const options = x.props(firstLit ? applied.args[1] : applied.args[0]);
     if (options.has('name')) continue;
     const column = columnOf(f, kind, applied, firstLit, options, undefined);
     (f.facts.columnHelpers ??= {})[name] = { name: '', type: column.type, primaryKey: column.primaryKey, unique: column.unique, nullable: column.nullable, span: { start: 0, end: 0 } };
@@ -121,12 +127,12 @@ interface Applied {
   /** TypeORM's name for it (`Column`, `PrimaryGeneratedColumn`). */
   name: string;
   /** The arguments of TypeORM's call, where they are written. */
-  args: Node[];
+  args: readonly ts.Node[];
   /**
    * TypeORM's call when it is written on the member itself; undefined through a factory, whose arguments
    * serve every member it decorates, so no fix may rewrite them.
    */
-  call?: CallExpression;
+  call?: ts.CallExpression;
 }
 
 /** What a class's or member's decorators say: TypeORM's by name, and project decorators FK Guard cannot follow. */
@@ -145,17 +151,19 @@ const FACTORY_DEPTH = 4;
  * decorator FK Guard cannot follow, which may add columns: the class's columns are then not all known.
  * Decorators from other packages (validation, serialisation, API docs) say nothing about columns.
  */
-function decorators(f: TsFile, node: ClassDeclaration | PropertyDeclaration): Decorations {
+function decorators(f: TsFile, node: ts.ClassDeclaration | ts.PropertyDeclaration): Decorations {
+  const x = f.syntax;
   const out: Decorations = { typeorm: new Map(), opaque: [] };
-  for (const d of node.getDecorators()) {
-    const call = d.getCallExpression();
-    follow(f, d.getName(), call?.getArguments() ?? [], call, out, 0);
+  for (const d of x.decorators(node)) {
+    const call = x.decoratorCall(d);
+    follow(f, x.decoratorName(d), call?.arguments ?? [], call, out, 0);
   }
   return out;
 }
 
-function follow(f: TsFile, name: string, args: Node[], call: CallExpression | undefined, out: Decorations, depth: number): void {
-  const { Node: N } = f.tm;
+function follow(f: TsFile, name: string, args: readonly ts.Node[], call: ts.CallExpression | undefined, out: Decorations, depth: number): void {
+  const x = f.syntax;
+  const K = x.K;
   const imp = f.importOf(name);
   if (imp) {
     if (imp.module === 'typeorm') out.typeorm.set(imp.name ?? name, { name: imp.name ?? name, args, call });
@@ -171,13 +179,13 @@ function follow(f: TsFile, name: string, args: Node[], call: CallExpression | un
     out.opaque.push(name);
     return;
   }
-  const result = f.unwrap(factory);
-  const calls = result && N.isCallExpression(result) && result.getExpression().getText() === 'applyDecorators' ? result.getArguments() : [result];
+  const result = x.unwrap(factory);
+  const calls = result && result.kind === K.CallExpression && x.text((result as ts.CallExpression).expression) === 'applyDecorators' ? (result as ts.CallExpression).arguments : [result];
   for (const c of calls) {
-    const e = f.unwrap(c);
-    if (e && N.isCallExpression(e) && N.isIdentifier(e.getExpression())) follow(f, e.getExpression().getText(), e.getArguments(), undefined, out, depth + 1);
+    const e = x.unwrap(c);
+    if (e && e.kind === K.CallExpression && (e as ts.CallExpression).expression.kind === K.Identifier) follow(f, x.text((e as ts.CallExpression).expression), (e as ts.CallExpression).arguments, undefined, out, depth + 1);
     // `const Id = PrimaryGeneratedColumn`: the alias takes the arguments written where it is used.
-    else if (e && N.isIdentifier(e)) follow(f, e.getText(), args, undefined, out, depth + 1);
+    else if (e && e.kind === K.Identifier) follow(f, x.text(e), args, undefined, out, depth + 1);
     else out.opaque.push(name);
   }
 }
@@ -187,32 +195,36 @@ function follow(f: TsFile, name: string, args: Node[], call: CallExpression | un
  * return Column() }`, `const X = () => Column()`, `const X = Column`. Undefined for a name that is no such
  * function here.
  */
-function localFunction(f: TsFile, name: string): Node | undefined {
-  const { Node: N } = f.tm;
-  const fn = f.sf.getFunction(name);
+function localFunction(f: TsFile, name: string): ts.Node | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  const fn = x.topFunctions().find((fn) => x.name(fn) === name);
   if (fn) {
-    const ret = fn.getBody() && N.isBlock(fn.getBody()!) ? fn.getStatements().find((s) => N.isReturnStatement(s)) : undefined;
-    return ret && N.isReturnStatement(ret) ? (ret.getExpression() ?? fn) : fn;
+    const ret = fn.body?.kind === K.Block ? (fn.body.statements.find((s) => s.kind === K.ReturnStatement) as ts.ReturnStatement | undefined) : undefined;
+    return ret ? (ret.expression ?? fn) : fn;
   }
-  const v = f.sf.getVariableDeclaration(name);
-  const init = f.unwrap(v?.getInitializer());
+  const v = x.topVariable(name);
+  const init = x.unwrap(v?.initializer);
   if (!init) return undefined;
-  if (N.isArrowFunction(init) || N.isFunctionExpression(init)) return f.arrowResult(init) ?? init;
+  if (init.kind === K.ArrowFunction || init.kind === K.FunctionExpression) return x.arrowResult(init) ?? init;
   return init;
 }
 
-function readClass(f: TsFile, cls: ClassDeclaration, joins: ClassFact[]): void {
-  const nameNode = cls.getNameNode();
+function readClass(f: TsFile, cls: ts.ClassDeclaration, joins: ClassFact[]): void {
+  const x = f.syntax;
+  const K = x.K;
+  const nameNode = cls.name;
   if (!nameNode) return;
   const classDecorators = decorators(f, cls);
   const entity = classDecorators.typeorm.get('Entity');
-  const props = cls.getProperties().map((p) => ({ p, decos: decorators(f, p) }));
+  const properties = cls.members.filter((m): m is ts.PropertyDeclaration => m.kind === K.PropertyDeclaration);
+  const props = properties.map((p) => ({ p, decos: decorators(f, p) }));
   const mapped = props.filter(({ decos }) => [...decos.typeorm.keys()].some((k) => COLUMN_DECORATORS.has(k) || RELATION_DECORATORS.has(k)));
   // A member whose only decorator is a project one of another file may get its column from a column helper
   // there (see `readHelpers`): the index follows it. Any other project decorator FK Guard cannot follow may
   // add columns, so the class's columns are not all known.
   const isColumn = (k: string) => COLUMN_DECORATORS.has(k) || RELATION_DECORATORS.has(k);
-  const helped = props.filter(({ p, decos }) => decos.opaque.length === 1 && ![...decos.typeorm.keys()].some(isColumn) && p.getDecorators().length === 1);
+  const helped = props.filter(({ p, decos }) => decos.opaque.length === 1 && ![...decos.typeorm.keys()].some(isColumn) && x.decorators(p).length === 1);
   const opaque = [...classDecorators.opaque, ...props.filter((x) => !helped.includes(x)).flatMap(({ decos }) => decos.opaque)];
   const classBases = bases(f, cls);
   // A class that maps nothing itself still matters when it derives from a project class (an intermediate
@@ -220,7 +232,7 @@ function readClass(f: TsFile, cls: ClassDeclaration, joins: ClassFact[]): void {
   if (!entity && mapped.length === 0 && classBases.length === 0 && opaque.length === 0 && helped.length === 0) return;
 
   const fact: ClassFact = {
-    name: nameNode.getText(),
+    name: x.text(nameNode),
     framework: 'typeorm',
     bases: classBases,
     sqlmodelTable: false,
@@ -230,18 +242,18 @@ function readClass(f: TsFile, cls: ClassDeclaration, joins: ClassFact[]): void {
     columns: [],
     constraints: [],
     keys: [],
-    ...(helped.length > 0 ? { opaque: helped.map(({ p, decos }) => ({ attr: p.getName(), callee: decos.opaque[0], span: f.span(p.getNameNode()) })) } : {}),
-    span: f.span(cls),
-    nameSpan: f.span(nameNode),
+    ...(helped.length > 0 ? { opaque: helped.map(({ p, decos }) => ({ attr: x.text(p.name), callee: decos.opaque[0], span: x.span(p.name) })) } : {}),
+    span: x.span(cls),
+    nameSpan: x.span(nameNode),
   };
   if (entity) {
     // `@Entity('users')`, `@Entity('users', { schema })`, `@Entity({ name, schema })`, `@Entity()`.
     const args = entity.args;
-    const first = f.literal(args[0]);
+    const first = x.literal(args[0]);
     // `@Entity(USERS)`: a constant of this file, or an imported one the index resolves.
-    const constant = !first && args[0] && !f.tm.Node.isObjectLiteralExpression(f.unwrap(args[0])) ? f.constantName(args[0]) : undefined;
-    const options = f.props(first || constant ? args[1] : args[0]);
-    const named = first ?? f.literal(options.get('name'));
+    const constant = !first && args[0] && x.unwrap(args[0])?.kind !== K.ObjectLiteralExpression ? f.constantName(args[0]) : undefined;
+    const options = x.props(first || constant ? args[1] : args[0]);
+    const named = first ?? x.literal(options.get('name'));
     fact.tablename = constant
       ? 'value' in constant
         ? { kind: 'literal', value: constant.value }
@@ -250,19 +262,20 @@ function readClass(f: TsFile, cls: ClassDeclaration, joins: ClassFact[]): void {
     if (!named && !constant) fact.derivedTablename = true;
     if (named) fact.tablenameSpan = named.span;
     fact.abstract = false;
-    const schema = f.literal(options.get('schema'))?.value;
+    const schema = x.literal(options.get('schema'))?.value;
     if (schema) fact.schema = schema;
   }
   for (const { p, decos } of props) readColumn(f, p, decos, fact);
   for (const { p, decos } of props) readRelation(f, p, decos, fact, joins);
   // `@Unique(['email'])`, `@Unique('uq_name', ['a', 'b'])` on the class.
-  for (const d of cls.getDecorators()) {
-    const imp = f.importOf(d.getName());
-    if ((imp ? imp.module === 'typeorm' && (imp.name ?? d.getName()) : d.getName()) !== 'Unique') continue;
-    const args = d.getArguments();
-    const list = args.find((a) => f.tm.Node.isArrayLiteralExpression(a));
-    if (!list || !f.tm.Node.isArrayLiteralExpression(list)) continue;
-    const names = list.getElements().map((e) => f.literal(e)?.value).filter((v): v is string => v !== undefined);
+  for (const d of x.decorators(cls)) {
+    const name = x.decoratorName(d);
+    const imp = f.importOf(name);
+    if ((imp ? imp.module === 'typeorm' && (imp.name ?? name) : name) !== 'Unique') continue;
+    const args = x.decoratorCall(d)?.arguments ?? [];
+    const list = args.find((a) => a.kind === K.ArrayLiteralExpression) as ts.ArrayLiteralExpression | undefined;
+    if (!list) continue;
+    const names = list.elements.map((e) => x.literal(e)?.value).filter((v): v is string => v !== undefined);
     const one = names.length === 1 ? fact.columns.find((c) => c.attr === names[0] || c.name === names[0]) : undefined;
     if (one) one.unique = true;
     else if (names.length > 0) fact.keys.push(names.map((n) => fact.columns.find((c) => c.attr === n)?.name ?? n));
@@ -274,26 +287,27 @@ function readClass(f: TsFile, cls: ClassDeclaration, joins: ClassFact[]): void {
  * Base classes the index can follow: ones named in the project, not TypeORM's own `BaseEntity`, nor a call
  * (`extends PartialType(User)`, a mixin) whose result FK Guard cannot know.
  */
-function bases(f: TsFile, cls: ClassDeclaration): string[] {
-  const ext = cls.getExtends()?.getExpression();
-  const { Node: N } = f.tm;
-  if (!ext || !(N.isIdentifier(ext) || N.isPropertyAccessExpression(ext))) return [];
-  const text = ext.getText();
+function bases(f: TsFile, cls: ts.ClassDeclaration): string[] {
+  const x = f.syntax;
+  const ext = x.extendsExpression(cls);
+  if (!ext || !(ext.kind === x.K.Identifier || ext.kind === x.K.PropertyAccessExpression)) return [];
+  const text = x.text(ext);
   if (f.importOf(text.split('.')[0])?.module === 'typeorm') return [];
   return [text];
 }
 
-function readColumn(f: TsFile, p: PropertyDeclaration, decorations: Decorations, cls: ClassFact): void {
+function readColumn(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorations, cls: ClassFact): void {
+  const x = f.syntax;
   const decos = decorations.typeorm;
   const kind = [...decos.keys()].find((k) => COLUMN_DECORATORS.has(k));
   if (!kind) return;
   const d = decos.get(kind)!;
   const args = d.args;
-  const attr = p.getName();
-  const firstLit = f.literal(args[0]);
-  const options = f.props(firstLit ? args[1] : args[0]);
-  const nameLit = f.literal(options.get('name'));
-  const annotation = f.annotation(p);
+  const attr = x.text(p.name);
+  const firstLit = x.literal(args[0]);
+  const options = x.props(firstLit ? args[1] : args[0]);
+  const nameLit = x.literal(options.get('name'));
+  const annotation = x.annotation(p);
   const { type, primaryKey, unique, nullable } = columnOf(f, kind, d, firstLit, options, annotation);
   const column: ColumnFact = {
     name: nameLit?.value ?? attr,
@@ -302,7 +316,7 @@ function readColumn(f: TsFile, p: PropertyDeclaration, decorations: Decorations,
     primaryKey,
     unique,
     nullable,
-    span: nameLit?.span ?? f.span(p.getNameNode()),
+    span: nameLit?.span ?? x.span(p.name),
     ...(nameLit ? {} : { derivedName: true as const }),
   };
   if (annotation) column.annotation = annotation;
@@ -315,13 +329,14 @@ function columnOf(
   kind: string,
   d: Applied,
   firstLit: Literal | undefined,
-  options: Map<string, Node>,
+  options: Map<string, ts.Node>,
   annotation: AnnotationFact | undefined,
 ): Pick<ColumnFact, 'type' | 'primaryKey' | 'unique' | 'nullable'> {
+  const x = f.syntax;
   let type: TypeFact | undefined;
   if (kind === 'PrimaryGeneratedColumn') {
     // `('increment' | 'identity' | 'rowid' | 'uuid', { type? })`: the strategy decides the type.
-    const typeLit = f.literal(options.get('type'));
+    const typeLit = x.literal(options.get('type'));
     const strategy = firstLit?.value ?? 'increment';
     const named = typeLit ? sqlNamedType(typeLit.value) : strategy === 'uuid' ? sqlNamedType('uuid') : sqlNamedType('integer');
     // Messages show the column's type (`integer`), not the strategy that fills it (`increment`).
@@ -340,9 +355,9 @@ function columnOf(
   }
   return {
     type,
-    primaryKey: kind === 'PrimaryColumn' || kind === 'PrimaryGeneratedColumn' || f.bool(options.get('primary')) === true,
-    unique: f.bool(options.get('unique')) === true,
-    nullable: f.bool(options.get('nullable')),
+    primaryKey: kind === 'PrimaryColumn' || kind === 'PrimaryGeneratedColumn' || x.bool(options.get('primary')) === true,
+    unique: x.bool(options.get('unique')) === true,
+    nullable: x.bool(options.get('nullable')),
   };
 }
 
@@ -355,14 +370,15 @@ function columnType(
   f: TsFile,
   d: Applied,
   firstLit: Literal | undefined,
-  options: Map<string, Node>,
+  options: Map<string, ts.Node>,
   annotation: AnnotationFact | undefined,
 ): TypeFact | undefined {
-  const typeLit = firstLit ?? f.literal(options.get('type'));
+  const x = f.syntax;
+  const typeLit = firstLit ?? x.literal(options.get('type'));
   const sizes = {
-    length: f.numberText(options.get('length')) ?? f.literal(options.get('length'))?.value,
-    precision: f.numberText(options.get('precision')),
-    scale: f.numberText(options.get('scale')),
+    length: x.numberText(options.get('length')) ?? x.literal(options.get('length'))?.value,
+    precision: x.numberText(options.get('precision')),
+    scale: x.numberText(options.get('scale')),
   };
   if (typeLit) {
     const named = sqlNamedType(typeLit.value, sizes);
@@ -374,16 +390,15 @@ function columnType(
   const sqlType = inferred.family === 'string' && sizes.length ? `varchar(${sizes.length})` : inferred.sqlType;
   const call = d.call;
   const args = d.args;
-  const { Node: N } = f.tm;
   let span: Span | undefined;
   let style: string | undefined;
   if (args.length === 0 && call) {
     // `@Column()`: a type goes between the parentheses.
-    span = { start: call.getEnd() - 1, end: call.getEnd() - 1 };
+    span = { start: call.end - 1, end: call.end - 1 };
     style = 'typeorm-argument';
-  } else if (args.length === 1 && N.isObjectLiteralExpression(args[0])) {
+  } else if (args.length === 1 && args[0].kind === x.K.ObjectLiteralExpression) {
     // `@Column({ nullable: true })`: a `type` goes first in the options.
-    const open = args[0].getStart() + 1;
+    const open = x.span(args[0]).start + 1;
     span = { start: open, end: open };
     style = 'typeorm-option';
   }
@@ -394,14 +409,14 @@ function columnType(
  * `@ManyToOne(() => User)` / `@OneToOne(...)` with `@JoinColumn({ name, referencedColumnName })` (the
  * foreign key is on this side), `@ManyToMany(...)` with `@JoinTable({ joinColumn, inverseJoinColumn })`.
  */
-function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decorations, cls: ClassFact, joinTables: ClassFact[]): void {
+function readRelation(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorations, cls: ClassFact, joinTables: ClassFact[]): void {
+  const x = f.syntax;
   const decos = decorations.typeorm;
   const kind = [...decos.keys()].find((k) => RELATION_DECORATORS.has(k));
   if (!kind || kind === 'OneToMany') return;
   const target = relationTarget(f, decos.get(kind)!.args[0]);
   if (!target) return;
-  const { Node: N } = f.tm;
-  const relation = p.getName();
+  const relation = x.text(p.name);
   if (kind === 'ManyToMany') {
     const jt = decos.get('JoinTable');
     if (!jt) return;
@@ -409,15 +424,15 @@ function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decoration
     // foreign keys are checked for what can be wrong (a side's referenced column missing or not a key).
     // A side whose columns are not named references that entity's primary key.
     // On a base class, too: each entity built on it gets a join table of its own (see `mapJoinTable`).
-    const join = joinTableClass(f, cls, relation, target.owner, jt.args[0], p.getNameNode());
+    const join = joinTableClass(f, cls, relation, target.owner, jt.args[0], p.name);
     if (join) joinTables.push(join);
-    const at = f.span(p.getNameNode());
-    const opts = f.props(f.unwrap(jt.args[0]));
+    const at = x.span(p.name);
+    const opts = x.props(x.unwrap(jt.args[0]));
     const side = (single: string, many: string, owner: string, ownerSpan: Span, prefix: string) => {
-      const one = f.unwrap(opts.get(single));
-      const list = f.unwrap(opts.get(many));
-      const items = one ? [one] : list && N.isArrayLiteralExpression(list) ? list.getElements() : [];
-      const refs = items.map((i) => f.literal(f.props(f.unwrap(i)).get('referencedColumnName')));
+      const one = x.unwrap(opts.get(single));
+      const list = x.unwrap(opts.get(many));
+      const items: readonly ts.Node[] = one ? [one] : (x.elements(list) ?? []);
+      const refs = items.map((i) => x.literal(x.props(x.unwrap(i)).get('referencedColumnName')));
       const named = refs.filter((r): r is Literal => r !== undefined);
       // Several referenced columns are one composite foreign key (TypeORM ignores the unnamed ones then).
       const composite = named.length > 1 ? named.map((r) => r.value) : undefined;
@@ -435,11 +450,11 @@ function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decoration
   // A `@OneToOne` without `@JoinColumn` is the inverse side: the key lives in the other table.
   if (kind === 'OneToOne' && !jc) return;
   const arg = jc?.args[0];
-  const joins = arg && N.isArrayLiteralExpression(arg) ? arg.getElements() : [arg];
+  const joins: ReadonlyArray<ts.Node | undefined> = x.elements(arg) ?? [arg];
   for (const j of joins) {
-    const opts = f.props(j);
-    const nameLit = f.literal(opts.get('name'));
-    const refLit = f.literal(opts.get('referencedColumnName'));
+    const opts = x.props(j);
+    const nameLit = x.literal(opts.get('name'));
+    const refLit = x.literal(opts.get('referencedColumnName'));
     // TypeORM's default join column: camelCase(relation + '_' + referenced column); the key is `id` here.
     const column = nameLit?.value ?? typeormCamelCase(`${relation}_${refLit?.value ?? 'id'}`);
     const existing = cls.columns.find((c) => c.name === column || c.attr === column);
@@ -451,7 +466,7 @@ function readRelation(f: TsFile, p: PropertyDeclaration, decorations: Decoration
         attr: column,
         primaryKey: false,
         unique: kind === 'OneToOne',
-        span: nameLit?.span ?? f.span(p.getNameNode()),
+        span: nameLit?.span ?? x.span(p.name),
         hasForeignKey: true,
         ...(nameLit ? {} : { derivedName: true as const }),
       });
@@ -465,11 +480,11 @@ function attributeRef(owner: string, attr: Literal | undefined, span: Span, sour
 }
 
 /** `() => User`, `(type) => User`, `'User'`: the class the relation points at. */
-function relationTarget(f: TsFile, arg: Node | undefined): { owner: string; span: Span } | undefined {
-  const lit = f.literal(arg);
+function relationTarget(f: TsFile, arg: ts.Node | undefined): { owner: string; span: Span } | undefined {
+  const x = f.syntax;
+  const lit = x.literal(arg);
   if (lit) return { owner: lit.value, span: lit.contentSpan };
-  const result = f.arrowResult(arg);
-  const { Node: N } = f.tm;
-  if (result && (N.isIdentifier(result) || N.isPropertyAccessExpression(result))) return { owner: result.getText(), span: f.span(result) };
+  const result = x.arrowResult(arg);
+  if (result && (result.kind === x.K.Identifier || result.kind === x.K.PropertyAccessExpression)) return { owner: x.text(result), span: x.span(result) };
   return undefined;
 }

@@ -1,0 +1,275 @@
+import type { ts } from 'ts-morph';
+import { AnnotationFact, Span } from '../types';
+
+/** The compiler's API (the `ts` namespace), handed in by the host with the rest of the TypeScript module. */
+export type TsApi = typeof ts;
+
+/** A string literal as written: its value, the span with quotes, and the span of its content. */
+export interface Literal {
+  value: string;
+  span: Span;
+  contentSpan: Span;
+}
+
+/** One call of a chain such as `t.integer('user_id').references('id').inTable('users')`, root first. */
+export interface RawChainCall {
+  name: string;
+  args: readonly ts.Expression[];
+  node: ts.CallExpression;
+  /** Where the method name is written. */
+  nameSpan: Span;
+}
+
+/**
+ * Small typed helpers over one file's compiler nodes, for the readers that work on the compiler's tree
+ * itself. Each helper gives exactly what the ts-morph call it replaces gave (`getText`, `getName`,
+ * `getLiteralValue`, `getVariableDeclaration`, …), so a reader moved onto them finds the same facts; making
+ * a ts-morph wrapper for each node a reader looks at was, with parsing, the largest cost of reading a file
+ * (ts1k bench profile).
+ */
+export class Syntax {
+  readonly K: typeof ts.SyntaxKind;
+
+  constructor(
+    readonly ts: TsApi,
+    readonly sf: ts.SourceFile,
+  ) {
+    this.K = ts.SyntaxKind;
+  }
+
+  /** Where a node is written, leading trivia and JSDoc left out (ts-morph's `getStart()` to `getEnd()`). */
+  span(n: ts.Node): Span {
+    return { start: n.getStart(this.sf), end: n.end };
+  }
+
+  /** A node's text as written, without leading trivia (ts-morph's `getText()`). */
+  text(n: ts.Node): string {
+    return n.getText(this.sf);
+  }
+
+  /** A declaration's name as ts-morph's `getName()` gives it: the name as written, if it has one. */
+  name(n: ts.Node): string | undefined {
+    const name = (n as { name?: ts.Node }).name;
+    return name ? this.text(name) : undefined;
+  }
+
+  /** A plain string: `'users'`, `"users"` or a template without substitutions. */
+  literal(n: ts.Node | undefined): Literal | undefined {
+    if (!n || (n.kind !== this.K.StringLiteral && n.kind !== this.K.NoSubstitutionTemplateLiteral)) return undefined;
+    const start = n.getStart(this.sf);
+    const end = n.end;
+    return { value: (n as ts.StringLiteral).text, span: { start, end }, contentSpan: { start: start + 1, end: end - 1 } };
+  }
+
+  /** A number literal's value as text (`255`), as ts-morph's `getLiteralValue().toString()` gives it. */
+  numberText(n: ts.Node | undefined): string | undefined {
+    if (!n || n.kind !== this.K.NumericLiteral) return undefined;
+    const text = (n as ts.NumericLiteral).text;
+    return (text.indexOf('.') >= 0 ? parseFloat(text) : parseInt(text, 10)).toString();
+  }
+
+  /** `true` / `false` literals. */
+  bool(n: ts.Node | undefined): boolean | undefined {
+    if (!n) return undefined;
+    if (n.kind === this.K.TrueKeyword) return true;
+    if (n.kind === this.K.FalseKeyword) return false;
+    return undefined;
+  }
+
+  /** Skips `(x)`, `x as T`, `x!` and `x satisfies T` around an expression. */
+  unwrap(n: ts.Node | undefined): ts.Node | undefined {
+    const K = this.K;
+    let cur = n;
+    while (cur && (cur.kind === K.ParenthesizedExpression || cur.kind === K.AsExpression || cur.kind === K.NonNullExpression || cur.kind === K.SatisfiesExpression)) {
+      cur = (cur as ts.ParenthesizedExpression).expression;
+    }
+    return cur;
+  }
+
+  /** A property key as a string: `name`, `'name'`, `"user-id"` (a computed key as written: `[k]`). */
+  propertyName(n: ts.Node): string {
+    return this.literal(n)?.value ?? this.text(n);
+  }
+
+  /** The properties of an object literal by key: `{ name: 'x', type }` → name → `'x'`, type → `type`. */
+  props(n: ts.Node | undefined): Map<string, ts.Node> {
+    const out = new Map<string, ts.Node>();
+    const K = this.K;
+    if (!n || n.kind !== K.ObjectLiteralExpression) return out;
+    for (const p of (n as ts.ObjectLiteralExpression).properties) {
+      if (p.kind === K.PropertyAssignment) out.set(this.propertyName(p.name), p.initializer);
+      else if (p.kind === K.ShorthandPropertyAssignment) out.set(this.text(p.name), p.name);
+      else if (p.kind === K.MethodDeclaration) out.set(this.text(p.name), p);
+    }
+    return out;
+  }
+
+  /** Whether a node is an array literal, and its elements. */
+  elements(n: ts.Node | undefined): readonly ts.Expression[] | undefined {
+    return n && n.kind === this.K.ArrayLiteralExpression ? (n as ts.ArrayLiteralExpression).elements : undefined;
+  }
+
+  /**
+   * The file's first top-level variable declaration that declares `name`, directly or inside a destructuring
+   * pattern (ts-morph's `SourceFile.getVariableDeclaration(name)`).
+   */
+  topVariable(name: string): ts.VariableDeclaration | undefined {
+    for (const st of this.sf.statements) {
+      if (st.kind !== this.K.VariableStatement) continue;
+      for (const d of (st as ts.VariableStatement).declarationList.declarations) if (this.declares(d.name, name)) return d;
+    }
+    return undefined;
+  }
+
+  private declares(n: ts.Node, name: string): boolean {
+    const K = this.K;
+    if (n.kind === K.ObjectBindingPattern || n.kind === K.ArrayBindingPattern) {
+      return (n as ts.BindingPattern).elements.some((e) => e.kind === K.BindingElement && this.declares(e.name, name));
+    }
+    return this.text(n) === name;
+  }
+
+  /** Whether a variable declaration is a `const` one (ts-morph's `getDeclarationKind() === 'const'`). */
+  isConst(d: ts.VariableDeclaration): boolean {
+    const F = this.ts.NodeFlags;
+    const flags = d.parent.flags;
+    if (flags & F.Let) return false;
+    if ((flags & F.AwaitUsing) === F.AwaitUsing || (flags & F.Using) === F.Using) return false;
+    return (flags & F.Const) !== 0;
+  }
+
+  /** The file's first top-level `enum` of this name (ts-morph's `SourceFile.getEnum(name)`). */
+  topEnum(name: string): ts.EnumDeclaration | undefined {
+    for (const st of this.sf.statements) if (st.kind === this.K.EnumDeclaration && this.text((st as ts.EnumDeclaration).name) === name) return st as ts.EnumDeclaration;
+    return undefined;
+  }
+
+  /** The file's top-level variable declarations, in order (ts-morph's `SourceFile.getVariableDeclarations()`). */
+  topVariables(): ts.VariableDeclaration[] {
+    const out: ts.VariableDeclaration[] = [];
+    for (const st of this.sf.statements) if (st.kind === this.K.VariableStatement) out.push(...(st as ts.VariableStatement).declarationList.declarations);
+    return out;
+  }
+
+  /**
+   * The file's top-level function declarations that have a body or are `declare`d, as ts-morph's
+   * `SourceFile.getFunctions()` gives them (overload signatures left out).
+   */
+  topFunctions(): ts.FunctionDeclaration[] {
+    const ts = this.ts;
+    return this.sf.statements.filter((st): st is ts.FunctionDeclaration =>
+      st.kind === this.K.FunctionDeclaration && ((st as ts.FunctionDeclaration).body !== undefined || (ts.getCombinedModifierFlags(st as ts.FunctionDeclaration) & ts.ModifierFlags.Ambient) !== 0));
+  }
+
+  /** The file's top-level class declarations (ts-morph's `SourceFile.getClasses()`). */
+  topClasses(): ts.ClassDeclaration[] {
+    return this.sf.statements.filter((st): st is ts.ClassDeclaration => st.kind === this.K.ClassDeclaration);
+  }
+
+  /** A node's decorators, in order (ts-morph's `getDecorators()`). */
+  decorators(n: ts.Node): readonly ts.Decorator[] {
+    const ts = this.ts;
+    return ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : [];
+  }
+
+  /** A decorator's call, `@Column('int')`, parentheses around it skipped (ts-morph's `getCallExpression()`). */
+  decoratorCall(d: ts.Decorator): ts.CallExpression | undefined {
+    let e: ts.Expression = d.expression;
+    while (e.kind === this.K.ParenthesizedExpression) e = (e as ts.ParenthesizedExpression).expression;
+    return e.kind === this.K.CallExpression ? (e as ts.CallExpression) : undefined;
+  }
+
+  /**
+   * A decorator's name (`Column` in `@Column()` and `@orm.Column()`), as ts-morph's `Decorator.getName()` gives
+   * it: a decorator that is not so named (`@(a || b)`, `@f()()`) throws what ts-morph threw, so a file reads the
+   * same as it did (as a file FK Guard could not read).
+   */
+  decoratorName(d: ts.Decorator): string {
+    const K = this.K;
+    let e: ts.Expression = this.decoratorCall(d)?.expression ?? d.expression;
+    if (!this.decoratorCall(d)) while (e.kind === K.ParenthesizedExpression) e = (e as ts.ParenthesizedExpression).expression;
+    const id: ts.Node = e.kind === K.PropertyAccessExpression ? (e as ts.PropertyAccessExpression).name : e;
+    if (id.kind !== K.Identifier) {
+      throw new Error(`Expected the decorator expression '${this.text(id)}' to be an identifier. Please deal directly with 'getExpression()' on the decorator to handle more complex scenarios.`);
+    }
+    return this.text(id);
+  }
+
+  /** The expression a class extends: `Base` in `class A extends Base<T>` (ts-morph's `getExtends()?.getExpression()`). */
+  extendsExpression(cls: ts.ClassLikeDeclaration): ts.Expression | undefined {
+    const clause = cls.heritageClauses?.find((c) => c.token === this.K.ExtendsKeyword);
+    return clause?.types[0]?.expression;
+  }
+
+  /** The name a function-valued argument returns: `() => User` → `User`, `(): AnyPgColumn => users.id` → that. */
+  arrowResult(n: ts.Node | undefined): ts.Node | undefined {
+    const K = this.K;
+    const f = this.unwrap(n);
+    if (!f || (f.kind !== K.ArrowFunction && f.kind !== K.FunctionExpression)) return undefined;
+    const body = (f as ts.ArrowFunction | ts.FunctionExpression).body;
+    if (body.kind === K.Block) {
+      const ret = (body as ts.Block).statements.find((s) => s.kind === K.ReturnStatement) as ts.ReturnStatement | undefined;
+      return ret ? this.unwrap(ret.expression) : undefined;
+    }
+    return this.unwrap(body);
+  }
+
+  /** The property's TypeScript type when it is a plain one (`number`, `string | null`): the primitive's span. */
+  annotation(p: ts.PropertyDeclaration): AnnotationFact | undefined {
+    const node = p.type;
+    if (!node) return undefined;
+    const parts: readonly ts.TypeNode[] = node.kind === this.K.UnionType ? (node as ts.UnionTypeNode).types : [node];
+    const plain = parts.filter((t) => !['null', 'undefined'].includes(this.text(t)));
+    if (plain.length !== 1) return undefined;
+    return { text: this.text(plain[0]), span: this.span(plain[0]), optional: plain.length !== parts.length || p.questionToken !== undefined };
+  }
+
+  /**
+   * The calls of a method chain from its root: `t.integer('a').references('id')` gives `integer`, then
+   * `references`, and the root's receiver (`t`) with its text. A chain whose root is not a property call gives
+   * nothing.
+   */
+  chain(n: ts.Node): { receiver: ts.Node; receiverText: string; calls: RawChainCall[] } | undefined {
+    const K = this.K;
+    const link = (call: ts.CallExpression, nameNode: ts.Node): RawChainCall => ({
+      name: this.text(nameNode),
+      args: call.arguments,
+      node: call,
+      nameSpan: { start: nameNode.getStart(this.sf), end: nameNode.end },
+    });
+    const calls: RawChainCall[] = [];
+    let cur = this.unwrap(n);
+    while (cur && cur.kind === K.CallExpression) {
+      const call = cur as ts.CallExpression;
+      const callee = call.expression;
+      if (callee.kind !== K.PropertyAccessExpression) {
+        if (callee.kind === K.Identifier) {
+          calls.unshift(link(call, callee));
+          return { receiver: callee, receiverText: this.text(callee), calls };
+        }
+        return undefined;
+      }
+      calls.unshift(link(call, (callee as ts.PropertyAccessExpression).name));
+      cur = this.unwrap((callee as ts.PropertyAccessExpression).expression);
+    }
+    if (!cur) return undefined;
+    return { receiver: cur, receiverText: this.text(cur), calls };
+  }
+
+  /**
+   * Visits every node under `root` (not `root` itself), in the order of the source. `visit` may answer `skip`
+   * (do not enter this node) or `stop`.
+   */
+  walk(root: ts.Node, visit: (n: ts.Node) => void | 'skip' | 'stop'): void {
+    const ts = this.ts;
+    let stopped = false;
+    const go = (n: ts.Node): true | undefined => {
+      const answer = visit(n);
+      if (answer === 'stop') stopped = true;
+      if (stopped) return true;
+      if (answer !== 'skip') ts.forEachChild(n, go);
+      return stopped || undefined;
+    };
+    ts.forEachChild(root, go);
+  }
+}
