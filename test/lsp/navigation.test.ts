@@ -218,12 +218,28 @@ describe('navigation', function () {
     // outside the BMP before each reference on its line, so a column counted in code points or bytes is off.
     assert.deepEqual(where(await references(sql, at(sql, 'TABLE tags', 7))), [loc(sql, 'tags (id)'), loc(sql, 'tags (label)'), loc(seq, "model: 'tags'", 8)].sort());
     assert.deepEqual(where(await references(sql, at(sql, 'id integer PRIMARY KEY', 0, 1))), [loc(sql, 'tags (id)', 6), loc(seq, "key: 'id'", 6, 1)].sort());
-    assert.deepEqual(where(await references(sql, at(sql, 'label varchar', 1), true)), [loc(sql, 'label varchar'), loc(sql, 'tags (label)', 6)].sort());
+    // With the declarations: the column in both definitions of `tags`, the SQL one and the Drizzle one.
+    const drizzle = 'src/drizzle/schema.ts';
+    assert.deepEqual(where(await references(sql, at(sql, 'label varchar', 1), true)), [loc(sql, 'label varchar'), loc(sql, 'tags (label)', 6), loc(drizzle, "varchar('label'", "varchar('".length)].sort());
     const h = await hover(sql, at(sql, 'tags (id)', 1));
     assert.deepEqual(h?.range, { start: at(sql, 'tags (id)'), end: at(sql, 'tags (id)', 'tags'.length) });
     assert.match(text(h), /\*\*table `tags`\*\*/);
     // From a Python column's definition: the SQL reference to it.
     assert.deepEqual(where(await references(MODELS, at(MODELS, 'email = Column', 1))), [loc(sql, 'users (email)', 7)]);
+  });
+
+  it('navigates a SQLModel `foreign_key=` reference, and goes to every definition of a table defined twice', async () => {
+    const vouchers = 'app/vouchers.py';
+    const billing = 'app/billing.py';
+    const ref = 'foreign_key="billing.invoices.id"';
+    assert.deepEqual(where(await definition(vouchers, at(vouchers, ref, 'foreign_key="billing.i'.length))), [loc(billing, '"invoices"', 1)]);
+    assert.deepEqual(where(await definition(vouchers, at(vouchers, ref, 'foreign_key="billing.invoices.i'.length))), [loc(billing, 'id = Column')]);
+    assert.match(text(await hover(vouchers, at(vouchers, ref, 'foreign_key="billing.invoices.i'.length))), /\*\*column `billing\.invoices\.id`\*\* · `Integer · PK`/);
+    // Each reference is placed at its table part, after the schema.
+    assert.deepEqual(where(await references(billing, at(billing, '"invoices"', 2))), [loc(billing, '"billing.invoices.id"', '"billing.'.length), loc(vouchers, ref, 'foreign_key="billing.'.length)].sort());
+    // `tags` is made by a SQL CREATE TABLE and a Drizzle pgTable: both are its definitions.
+    const sql = 'sql/schema.sql';
+    assert.deepEqual(where(await definition(sql, at(sql, 'tags (id)', 1))), [loc(sql, 'TABLE tags', 6), loc('src/drizzle/schema.ts', "pgTable('tags'", 9)].sort());
   });
 
   it('goes to and finds a Prisma relation written after text outside the BMP', async () => {
@@ -419,6 +435,18 @@ describe('navigation', function () {
     client.close(sql);
   });
 
+  it('puts the code lens above table definitions in SQL, Prisma and TypeScript too', async () => {
+    const lensesOf = async (rel: string) =>
+      ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: client.uri(rel) } })) as CodeLens[]).map((l) => `${l.range.start.line + 1} ${l.command?.title}`);
+    const sql = 'sql/schema.sql';
+    const line = (rel: string, needle: string) => at(rel, needle).line + 1;
+    assert.deepEqual(await lensesOf(sql), [`${line(sql, 'audit_log')} referenced by no foreign keys`, `${line(sql, 'TABLE tags')} referenced by 3 foreign keys`, `${line(sql, 'TABLE task_tags')} referenced by no foreign keys`]);
+    const prisma = 'prisma/schema.prisma';
+    assert.deepEqual(await lensesOf(prisma), [`${line(prisma, 'model Author')} referenced by 2 foreign keys`, `${line(prisma, 'model Book')} referenced by 1 foreign key`, `${line(prisma, 'model Review')} referenced by no foreign keys`]);
+    const typeorm = 'src/typeorm/entities.ts';
+    assert.deepEqual(await lensesOf(typeorm), [`${line(typeorm, 'export class Team')} referenced by 1 foreign key`, `${line(typeorm, 'export class Member')} referenced by no foreign keys`]);
+  });
+
   it('shows no code lens when `fkguard.codeLens.enabled` is off', async () => {
     const off = await LspClient.start({ fixture: 'navigation', settings: { codeLens: { enabled: false } } });
     try {
@@ -534,7 +562,9 @@ describe('navigation', function () {
     const sql = 'sql/schema.sql';
     const seq = 'src/sequelize/task.ts';
     const files = applyRename((await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: client.uri(sql) }, position: at(sql, 'TABLE tags', 8), newName: 'labels' })) as WorkspaceEdit);
-    assert.deepEqual([...files.keys()].sort(), [sql, seq]);
+    // The Drizzle definition of the same table is renamed too; its variable stays.
+    assert.deepEqual([...files.keys()].sort(), [sql, 'src/drizzle/schema.ts', seq]);
+    assert.match(files.get('src/drizzle/schema.ts')!, /export const tags = pgTable\('labels', \{/);
     assert.match(files.get(sql)!, /CREATE TABLE labels \(/);
     assert.match(files.get(sql)!, /\n {2}"étiqueté😀" integer REFERENCES labels \(id\),\n {2}tag_label varchar\(40\) REFERENCES labels \(label\)\n/);
     assert.match(files.get(seq)!, /field: 'tâche_😀_tag', references: \{ model: 'labels', key: 'id' \}/);

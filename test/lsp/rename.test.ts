@@ -151,6 +151,11 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
       rename(wallet, at(wallet, "field: 'owner_ref'", "field: '".length + 1), 'holder_ref'),
       /`'owner_ref'` is also written at src\/wallet\.ts:11 \(`\{ sequelize, tableName: 'wallets', indexes: \[\{ unique: true, fields: \['owner_ref'\] \}\] \},`\)/,
     );
+    // A SQL table's own constraint over the column, in the same CREATE TABLE.
+    await assert.rejects(
+      rename(SQL, at(SQL, 'code varchar', 1), 'shelf_code'),
+      /`code` is also named at sql\/schema\.sql:11 \(`UNIQUE \(code\)`\), a constraint of the table FK Guard does not rename/,
+    );
   });
 
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {

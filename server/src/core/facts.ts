@@ -10,8 +10,11 @@ export function moduleFromPath(file: string): string {
   return p.split('/').filter(Boolean).join('.');
 }
 
-/** Facts with nothing in them, for a file of `language`; every extractor starts from this. */
-export function emptyFacts(file: string, text: string, language: SourceLanguage): FileFacts {
+/**
+ * Facts with nothing in them, for a file of `language`; every extractor starts from this. `lineStarts`, when
+ * given, are the text's, computed by the caller (see `movedLineStarts`).
+ */
+export function emptyFacts(file: string, text: string, language: SourceLanguage, lineStarts?: number[]): FileFacts {
   return {
     file,
     language,
@@ -24,7 +27,7 @@ export function emptyFacts(file: string, text: string, language: SourceLanguage)
     metadataRoots: [],
     typeDecorators: {},
     errors: [],
-    lineStarts: computeLineStarts(text),
+    lineStarts: lineStarts ?? computeLineStarts(text),
   };
 }
 
@@ -64,6 +67,55 @@ export function shiftSpansInPlace(value: object, from: number, delta: number): v
       reach.set(x, max);
     }
   }
+}
+
+/**
+ * Whether any span of `facts` starts or ends within `from`..`to` (both ends included). A span that holds the
+ * whole stretch (a class around an edited line) does not count: where it starts and ends lies outside. The
+ * file's lists are looked at through the span lists `shiftSpansInPlace` keeps for their elements, so asking
+ * right after a shift costs a pass over numbers.
+ */
+export function spanEndsWithin(facts: FileFacts, from: number, to: number): boolean {
+  const root = facts as unknown as Record<string, unknown>;
+  const within = (n: number) => n >= from && n <= to;
+  const hits = (spans: ReadonlyArray<{ start: number; end: number }>) => spans.some((sp) => within(sp.start) || within(sp.end));
+  for (const k in root) {
+    const v = root[k];
+    if (v === null || typeof v !== 'object' || k === 'lineStarts') continue;
+    if (!Array.isArray(v)) {
+      if (hits(collectSpans(v))) return true;
+      continue;
+    }
+    for (const x of v) {
+      if (x === null || typeof x !== 'object') continue;
+      let spans = spansIn.get(x);
+      if (!spans) spansIn.set(x, (spans = collectSpans(x)));
+      if (hits(spans)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether two values of plain data (what facts are made of: objects, arrays, strings, numbers, booleans)
+ * are equal all through; an object's keys must be the same, one set to undefined included.
+ */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bs = b as unknown[];
+    if (a.length !== bs.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], bs[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = Object.keys(ao);
+  if (keys.length !== Object.keys(bo).length) return false;
+  for (const k of keys) if (!Object.prototype.hasOwnProperty.call(bo, k) || !sameData(ao[k], bo[k])) return false;
+  return true;
 }
 
 /**

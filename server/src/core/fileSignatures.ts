@@ -220,6 +220,22 @@ export function referenceNames(r: ReferenceFact): readonly string[] {
  * alias names), the constant that names its table, the helpers it calls, its project column types.
  */
 export function classDefNames(c: ClassFact, f: FileFacts): string[] {
+  const known = defNamesOf.get(c);
+  if (known && known.imports === f.imports) return known.names;
+  const names = computeClassDefNames(c, f);
+  defNamesOf.set(c, { imports: f.imports, names });
+  return names;
+}
+
+/**
+ * `classDefNames` per class, with the list of imports it was made with: a class fact is never changed once
+ * read (only its spans move) and a list of imports neither (an edit makes a new list), so the answer stands
+ * while both are the same objects. Asked for every class of a file on each keystroke (the file's uses, and
+ * which kept results still hold).
+ */
+const defNamesOf = new WeakMap<ClassFact, { imports: readonly ImportFact[]; names: string[] }>();
+
+function computeClassDefNames(c: ClassFact, f: FileFacts): string[] {
   const defs = new Set<string>();
   // A TypeORM join table is made from both entities' tables, and named by the project's naming if it has one.
   const classes = c.joinTable ? [...c.bases, c.joinTable.target] : c.bases;

@@ -494,7 +494,9 @@ function declaredTablenameBase(index: SchemaIndex, file: string, cls: ClassFact,
 function sameNameNearby(index: SchemaIndex, e: RenameEdit, oldName: string, textOf: TextOf, edits: RenameEdit[]): { spans: Span[] } | { error: string } {
   const facts = index.facts(e.file);
   const text = textOf(e.file);
-  if (!facts || text === undefined || (facts.language !== 'python' && facts.language !== 'typescript')) return { spans: [] };
+  if (!facts || text === undefined) return { spans: [] };
+  if (facts.language === 'sql') return sqlConstraintsNaming(facts, text, e, oldName, edits);
+  if (facts.language !== 'python' && facts.language !== 'typescript') return { spans: [] };
   const contains = (outer: Span) => outer.start <= e.span.start && e.span.end <= outer.end;
   const region = facts.classes.find((c) => contains(c.span))?.span ?? facts.tables.find((t) => contains(t.span))?.span ?? (facts.language === 'typescript' ? { start: 0, end: text.length } : undefined);
   if (!region) return { spans: [] };
@@ -520,6 +522,30 @@ function sameNameNearby(index: SchemaIndex, e: RenameEdit, oldName: string, text
     return { error: `\`${text.slice(span.start - 1, span.end + 1)}\` is also written at ${e.file}:${line(facts, span) + 1} (\`${lineAround(text, span)}\`), which FK Guard does not read as this column; rename it there by hand together with the column, or remove it first` };
   }
   return { spans };
+}
+
+/**
+ * In SQL, a table's own constraints name its columns bare (`UNIQUE (email)`, `PRIMARY KEY (id)`, `FOREIGN KEY
+ * (user_id) REFERENCES ...`, `CHECK (...)`): one that names the renamed column in the same `CREATE TABLE` would
+ * name a column that no longer exists. Refused, saying where (names are compared as the database folds them).
+ */
+function sqlConstraintsNaming(facts: FileFacts, text: string, e: RenameEdit, oldName: string, edits: RenameEdit[]): { spans: Span[] } | { error: string } {
+  const table = facts.tables.find((t) => t.span.start <= e.span.start && e.span.end <= t.span.end);
+  if (!table) return { spans: [] };
+  const body = text.slice(table.span.start, table.span.end);
+  for (const m of body.matchAll(/\b(UNIQUE|PRIMARY\s+KEY|FOREIGN\s+KEY|CHECK)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)/gi)) {
+    const listStart = table.span.start + m.index! + m[0].indexOf('(', m[1].length) + 1;
+    for (const n of m[2].matchAll(/"([^"]+)"|([A-Za-z_][\w$]*)/g)) {
+      const quoted = n[1] !== undefined;
+      const name = n[1] ?? n[2];
+      if (quoted ? name !== oldName : name.toLowerCase() !== oldName.toLowerCase()) continue;
+      const start = listStart + n.index! + (quoted ? 1 : 0);
+      if (edits.some((x) => x.file === e.file && x.span.start === start)) continue;
+      const span = { start, end: start + name.length };
+      return { error: `\`${name}\` is also named at ${e.file}:${line(facts, span) + 1} (\`${lineAround(text, span)}\`), a constraint of the table FK Guard does not rename; rename it there by hand together with the column, or remove it first` };
+    }
+  }
+  return { spans: [] };
 }
 
 /** The offset of the `)` that closes the call whose arguments start at `start`, before `limit`. */

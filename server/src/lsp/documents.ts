@@ -40,6 +40,8 @@ export class OpenDocument {
   /** The version the last published diagnostics were computed for. */
   analyzedVersion: number | null = null;
   timer: NodeJS.Timeout | undefined;
+  /** When the last change arrived, while its analysis is due (only kept when the client asked for timings). */
+  changedAt: { wall: number; cpu: NodeJS.CpuUsage } | undefined;
 
   constructor(
     readonly uri: string,

@@ -82,6 +82,27 @@ export interface InitializationOptions {
   debounce?: number;
   /** Registers `fkguard/test/fail`, whose handler throws, so tests can prove a fault is contained. */
   testRequests?: boolean;
+  /**
+   * Sends `fkguard/timing` after each analysis of an edited document: the time in the server from the last
+   * didChange to its diagnostics written, wall and CPU (the benchmark reads it; a loaded machine's wall time
+   * seen from the client includes waiting for a core).
+   */
+  timings?: boolean;
+}
+
+/** `fkguard/timing` (server → client, only with `timings`): one analysis of an edited document, in ms. */
+export const TimingNotificationMethod = 'fkguard/timing';
+
+export interface TimingParams {
+  uri: string;
+  version: number;
+  /** From the didChange's arrival to its diagnostics handed to the connection. */
+  wallMs: number;
+  /** CPU of the whole process (every thread) over the same stretch. */
+  cpuMs: number;
+  /** Wall time of the parts: the engine's update (parse, facts, index) and the findings with their diagnostics. */
+  updateMs: number;
+  publishMs: number;
 }
 
 export const TestFailMethod = 'fkguard/test/fail';

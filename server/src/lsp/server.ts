@@ -50,6 +50,8 @@ import {
   StatusNotificationMethod,
   StatusParams,
   TestFailMethod,
+  TimingNotificationMethod,
+  TimingParams,
 } from './protocol';
 import { combineConfig, readSettings } from './settings';
 
@@ -457,6 +459,7 @@ class FkGuardServer {
   private didChange(p: DidChangeTextDocumentParams): void {
     const doc = this.documents.get(p.textDocument.uri);
     if (!doc) return;
+    if (this.initOptions.timings) doc.changedAt = { wall: performance.now(), cpu: process.cpuUsage() };
     doc.applyChanges(p.contentChanges, p.textDocument.version);
     this.schedule(doc);
   }
@@ -536,9 +539,12 @@ class FkGuardServer {
       this.log.info(`FK Guard: ${id} is not checked: ${skipped}.`);
     } else if (!skipped) this.reportedSkipped.delete(doc.uri);
     const edits = doc.takeEdits();
+    const started = doc.changedAt ? performance.now() : 0;
     const affected = engine.updateFile(id, doc.text, { keepTree: true, edits });
     doc.markAnalyzed();
+    const updated = doc.changedAt ? performance.now() : 0;
     this.publish(project, id);
+    if (doc.changedAt) this.sendTiming(doc, started, updated);
     if (publishOthers) for (const other of affected) if (other !== id) this.queuePublish(project, other);
   }
 
@@ -674,6 +680,23 @@ class FkGuardServer {
     if (diagnostics.length > 0) this.lastPublished.set(uri, diagnostics);
     else this.lastPublished.delete(uri);
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  /** See `InitializationOptions.timings`. */
+  private sendTiming(doc: OpenDocument, started: number, updated: number): void {
+    const since = doc.changedAt!;
+    doc.changedAt = undefined;
+    const now = performance.now();
+    const cpu = process.cpuUsage(since.cpu);
+    const timing: TimingParams = {
+      uri: doc.uri,
+      version: doc.version,
+      wallMs: now - since.wall,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      updateMs: updated - started,
+      publishMs: now - updated,
+    };
+    void this.connection.sendNotification(TimingNotificationMethod, timing);
   }
 
   private diagnosticContext(project: Project): DiagnosticContext {

@@ -6,7 +6,7 @@ import { extractPython } from './extract';
 import { extractPythonAfterEdit } from './incremental';
 import { type ScanNode, scanPython } from './scanner';
 import { isPythonCandidate, scanConstants, scanImports, setsAlembicLocations } from './prefilter';
-import { ParserInput, parserInput } from './unreadable';
+import { keepsParserInput, ParserInput, parserInput } from './unreadable';
 
 export const PYTHON_EXTENSIONS: readonly string[] = ['.py', '.pyi'];
 
@@ -88,11 +88,16 @@ export function pythonDialect(python: PythonSupport): SourceDialect {
     },
     incremental: {
       parse(file, text, kept, edits) {
-        const input = parserInput(text);
+        const previous = kept instanceof PythonParse ? kept : undefined;
+        // A parse whose text went to the parser as it was, and one edit that keeps it so (see `keepsParserInput`):
+        // the parser takes the new text as it is too, without a pass over all of it.
+        const single = edits?.length === 1 ? edits[0] : undefined;
+        const same =
+          previous && !previous.rewritten && single && keepsParserInput(previous.text, single) && text.length === previous.text.length + single.newText.length - (single.oldEndIndex - single.startIndex);
+        const input = same ? { text, rewritten: false } : parserInput(text);
         // Edits arrive in order, each against the text the previous one produced; tree-sitter wants the same.
         // A text the parser gets rewritten (see `parserInput`) changes beyond the edits: it is parsed afresh.
         let old: Tree | undefined;
-        const previous = kept instanceof PythonParse ? kept : undefined;
         if (previous && !previous.rewritten && !input.rewritten && edits && edits.length > 0) {
           old = previous.tree;
           let before = previous.text;
@@ -112,9 +117,11 @@ export function pythonDialect(python: PythonSupport): SourceDialect {
           // A host that sent edits which do not lead to `text` gets a full parse rather than a wrong tree.
           if (before !== text) old = undefined;
         }
-        const tree = parseGuarded(python, file, input, old);
+        // Nor is the parser input taken over from edits that do not lead to `text`.
+        const checked = same && old === undefined ? parserInput(text) : input;
+        const tree = parseGuarded(python, file, checked, old);
         if (!('rootNode' in tree)) return { failed: tree };
-        return { parsed: new PythonParse(file, text, input, tree, old) };
+        return { parsed: new PythonParse(file, text, checked, tree, old) };
       },
       extract(parsed) {
         const p = parsed as PythonParse;

@@ -30,6 +30,25 @@ export interface NameSource {
 
 const MAX_DEPTH = 24;
 
+/**
+ * Each list of classes by name: the first class of each name that no other dialect framework claims. A list
+ * of classes is never changed once read (an edit makes a new list), so the map made for it stays right.
+ * Finding each class of a 2,000-line model file in its list, once per class, cost a scan of ~290 classes
+ * per name on every keystroke.
+ */
+const classesByName = new WeakMap<readonly ClassFact[], { length: number; byName: Map<string, ClassFact> }>();
+
+function classNamed(classes: readonly ClassFact[], name: string): ClassFact | undefined {
+  let known = classesByName.get(classes);
+  // An extractor fills its list by pushing: a list asked about while it grew is read again.
+  if (!known || known.length !== classes.length) {
+    known = { length: classes.length, byName: new Map() };
+    for (const c of classes) if (!c.framework && !known.byName.has(c.name)) known.byName.set(c.name, c);
+    classesByName.set(classes, known);
+  }
+  return known.byName.get(name);
+}
+
 export class PythonNames {
   private readonly cache = new Map<string, Binding | undefined>();
   /** For each answer in `cache`: the files whose facts it read (see `forget`). */
@@ -150,7 +169,7 @@ export class PythonNames {
     const facts = this.facts(file);
     if (!facts) return undefined;
     const root = facts.metadataRoots.find((r) => r.name === name);
-    const cls = facts.classes.find((c) => c.name === name && !c.framework);
+    const cls = classNamed(facts.classes, name);
     if (cls) return { kind: 'class', file, cls };
     if (root) return { kind: 'metadata', id: `${file}#${name}` };
     const fn = facts.functions?.[name];

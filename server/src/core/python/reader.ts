@@ -40,11 +40,13 @@ export class PythonReader {
   /** Classes of this module known to be SQLModel classes, so their subclasses here are too. */
   readonly sqlModelClasses = new Set<string>();
 
+  /** `lineStarts`: the text's, when the caller has them already. */
   constructor(
     file: string,
     readonly text: string,
+    lineStarts?: number[],
   ) {
-    this.facts = emptyFacts(file, text, 'python');
+    this.facts = emptyFacts(file, text, 'python', lineStarts);
   }
 
   /** Whether a class is a SQLModel class by its own bases and the module's classes noted so far. */

@@ -148,6 +148,33 @@ export function parserInput(text: string): ParserInput {
   return { text: out, rewritten: true };
 }
 
+/**
+ * Whether `edit` of `before` leaves what `parserInput` sees as it was: when the parser took `before` as it
+ * was (not rewritten, no problem), it takes the edited text as it is too. True only for an edit that removes
+ * and inserts nothing but letters, digits, `_`, blanks and operators that open and close nothing, after
+ * something on its line that is not a blank, with no backslash before it and no quote on either side. `parserInput` reads a line's indentation
+ * (and whether it is blank or a comment) from its first character that is not a blank, which lies before
+ * the edit, and such characters end no line, open or close no bracket, string or comment, and continue no
+ * line, wherever they stand (inside a string or a comment they count for nothing). The test "parser input
+ * kept through plain edits" compares with `parserInput` on many edits.
+ */
+export function keepsParserInput(before: string, edit: { startIndex: number; oldEndIndex: number; newText: string }): boolean {
+  const plain = /^[A-Za-z0-9_ .,:;=+\-*\/<>!%&|^~@]*$/;
+  if (!plain.test(edit.newText) || !plain.test(before.slice(edit.startIndex, edit.oldEndIndex))) return false;
+  // Quotes beside the edit could become (or stop being) a triple quote; a backslash before it escapes it.
+  const after = before.charCodeAt(edit.oldEndIndex);
+  if (after === 34 || after === 39) return false;
+  let i = edit.startIndex - 1;
+  const c0 = before.charCodeAt(i);
+  if (i < 0 || c0 === 92 || c0 === 34 || c0 === 39) return false;
+  for (; i >= 0; i--) {
+    const c = before.charCodeAt(i);
+    if (c === 10 || c === 13) return false;
+    if (c !== 32 && c !== 9 && c !== 12) return true;
+  }
+  return false;
+}
+
 /** Why `text` must not be handed to the parser (see `parserInput`), or undefined when it may be. */
 export function nestingProblem(text: string): ParseError | undefined {
   return parserInput(text).problem;

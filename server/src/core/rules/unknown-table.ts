@@ -26,6 +26,9 @@ export function unknownTable(c: RefCheck): Finding | undefined {
   // Only targets a fix could point at are suggested: applied, the reference must pass every rule.
   const suggestions = c.index.suggestTables(r.schema, r.table).flatMap((s) => {
     const def = c.index.definitions(s.value)[0];
+    // A ranked table left out here (it lacks the column) is one the finding depends on all the same: when it
+    // gains the column it becomes a suggestion, so an editor checks this file again when it changes.
+    if (def) c.suggested?.add(def.name);
     const target = def ? fixTarget(c, def.schema, def.name, r.column) : undefined;
     if (!target) return [];
     const typeFix = typeMismatchFor(c, target.def, target.column);
