@@ -1,6 +1,7 @@
-// Where `fkguard scan` parses: on worker threads when there is enough to parse, on its own thread with
-// `--jobs 1`, and nowhere when the cache answers every file. The facts, and so the report, must be the same
-// every way. The threads and parsers a run starts are counted by bench/runtime-watch.cjs, preloaded into it.
+// Where `fkguard scan` parses: the files FK Guard's Python scanner reads, on its own thread without any parser;
+// with tree-sitter (what the scanner declines, or every file with FKGUARD_PYTHON_SCANNER=0), on worker threads when
+// there is enough to parse and on its own thread with `--jobs 1`; and nowhere when the cache answers every file.
+// The facts, and so the report, must be the same every way. The threads and parsers a run starts are counted by bench/runtime-watch.cjs, preloaded into it.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,11 +63,12 @@ describe('fkguard scan: parser threads', () => {
 
   /** A JSON scan, with what it started: worker threads and WebAssembly modules (the parser). */
   let runs = 0;
-  const scan = (args: string[]) => {
+  const scan = (args: string[], env: Record<string, string> = {}) => {
     const events = join(scratch, `runtime-${runs++}.jsonl`);
     const r = runCli(['scan', '.', '--format', 'json', ...args], ws, {
       NODE_OPTIONS: `--require ${join(repoRoot, 'bench', 'runtime-watch.cjs')}`,
       FKGUARD_BENCH_RUNTIME_FILE: events,
+      ...env,
     });
     assert.equal(r.code, 1, show(r));
     const report = JSON.parse(r.stdout) as { stats: { ms?: number }; findings: Array<{ rule: string }> };
@@ -75,15 +77,20 @@ describe('fkguard scan: parser threads', () => {
     return { report, workers: seen.filter((e) => e.event === 'worker').length, wasm: seen.filter((e) => e.event === 'wasm').length };
   };
 
-  it('reports the same on worker threads, on its own thread (--jobs 1) and from the cache, starting only what it needs', () => {
-    const threads = scan(['--no-cache', '--jobs', '2']);
+  it('reports the same with its scanner, on worker threads, on its own thread (--jobs 1) and from the cache, starting only what it needs', () => {
+    const treeSitter = { FKGUARD_PYTHON_SCANNER: '0' };
+    const threads = scan(['--no-cache', '--jobs', '2'], treeSitter);
     assert.equal(threads.workers, 2, 'two worker threads parse the 1.1 MB of model files');
     assert.deepEqual(threads.report.findings.map((f) => f.rule).sort(), ['not-unique-target', 'type-mismatch', 'unknown-table']);
 
-    const alone = scan(['--no-cache', '--jobs', '1']);
+    const alone = scan(['--no-cache', '--jobs', '1'], treeSitter);
     assert.equal(alone.workers, 0);
     assert.ok(alone.wasm > 0, 'the parser loads on the main thread');
     assert.deepEqual(alone.report, threads.report);
+
+    const scanned = scan(['--no-cache']);
+    assert.deepEqual({ workers: scanned.workers, wasm: scanned.wasm }, { workers: 0, wasm: 0 }, 'the scanner reads every model file on the main thread');
+    assert.deepEqual(scanned.report, threads.report);
 
     const cacheDir = join(scratch, 'cache');
     const filling = scan(['--cache-dir', cacheDir, '--jobs', '2']);

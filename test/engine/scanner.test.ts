@@ -45,7 +45,7 @@ function dumpScan(root: ScanNode): string[] {
   const out: string[] = [];
   const visit = (n: ScanNode, f: string | undefined, depth: number) => {
     out.push(`${' '.repeat(depth)}${f ? `${f}:` : ''}${n.isNamed ? n.type : JSON.stringify(n.type)}[${n.startIndex},${n.endIndex}]`);
-    if (n.isNamed && !LEAFY.has(n.type)) n.children.forEach((ch, i) => visit(ch, n.fields[i], depth + 1));
+    if (n.isNamed && !LEAFY.has(n.type)) n.children.forEach((ch) => visit(ch, ch.field, depth + 1));
   };
   visit(root, undefined, 0);
   return out;
@@ -105,6 +105,10 @@ const TRICKY: Array<[string, string]> = [
   ['expressions', 'x = not a == b or c and d\ny = -a ** -b + c // d @ e % f << g | h ^ i & j\nz = a if b else c if d else e\nw = lambda a, b=1, *c, **d: (a, b)\nv = [a for a in b if a for c in d]\nu = {k: v for k, v in x.items()}\nt = {a, *b}\ns = (yield)\nr = a[1:2, ::3, :]\nq = a not in b is not c\n'],
   ['assignments', 'a = b = c\na, b = c, d\n(a, b) = c\n[a, *b] = c\na.b[c] += 1\nx: int\nfor i, (a, b) in enumerate(c):\n    pass\n'],
   ['statements', 'import a.b as c, d\nfrom . import x\nfrom ..y import (z as w,\n    v,)\nfrom m import *\nfrom __future__ import annotations\nglobal g\ndel a, b\nraise X from e\ntry:\n    pass\nexcept (A, B) as e:\n    pass\nexcept C:\n    pass\nelse:\n    pass\nfinally:\n    pass\nwhile x:\n    break\nelse:\n    continue\nwith a as b:\n    pass\n'],
+  ['starred targets', 'head, *rest = f(x)\n*a, b = c\nx, *y.z, w = v\nfor i in x:\n    first, *_ = i.split(" :: ")\n'],
+  ['a starred expression that is no target', 'x = 1\n*a, b\n'],
+  ['parenthesized splats', 'f(*(a for a in b))\ng(*(extra or []), k=1)\nh(*(a, b), *(c))\n'],
+  ['unions of generics', 'def f() -> A[str] | B[str, str]:\n    pass\nx: A[int] | B[int] | None = 1\ny: A[int] | type[B[int]]\nz: A[int] | B[int] | C | None\nw: A[int] | B[int] | C\n'],
   ['walrus', 'if (m := re.match(p, s)) is not None:\n    pass\n'],
   ['soft keywords as names', 'type = 1\nmatch = re.match(a, b)\nprint(type, match)\nx = Column(type_=String)\n'],
   ['Python 2 print', 'print "x"\n'],
@@ -142,7 +146,7 @@ describe('the Python scanner builds the trees and facts tree-sitter does', () =>
   }
 
   it('reads the common shapes of model files itself (it does not decline them)', () => {
-    const mustRead = ['brackets in strings', 'comments with quotes', 'triple quotes', 'line continuations', 'decorators', 'nested classes', 'f-strings', 'non-ASCII in strings and comments', 'tabs', 'CRLF', 'comments around dedents', 'comments in calls', 'annotations', 'functions', 'expressions', 'assignments', 'statements', 'walrus'];
+    const mustRead = ['brackets in strings', 'comments with quotes', 'triple quotes', 'line continuations', 'decorators', 'nested classes', 'f-strings', 'non-ASCII in strings and comments', 'tabs', 'CRLF', 'comments around dedents', 'comments in calls', 'annotations', 'functions', 'expressions', 'assignments', 'statements', 'walrus', 'starred targets', 'parenthesized splats', 'unions of generics'];
     for (const name of mustRead) {
       const text = TRICKY.find(([n]) => n === name)![1];
       assert.equal(scanDeclineReason(text), undefined, name);

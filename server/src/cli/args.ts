@@ -72,8 +72,9 @@ Options:
   -c, --config FILE    Read settings from FILE (.toml, .json, or a pyproject.toml with [tool.fkguard])
                        instead of fkguard.toml, .fkguard.json or pyproject.toml in the scanned folder
   -q, --quiet          Print findings only: no summary, no notes about skipped files
-      --jobs N         Parse on at most N threads (1: no worker threads, least memory; default: one per
-                       core, at most 4; also the \`jobs\` setting)
+      --jobs N         Parse on at most N threads (1: no worker threads, least memory; default: this
+                       thread for the Python files FK Guard's own scanner reads, one thread per core, at
+                       most 4, for the rest; also the \`jobs\` setting)
       --no-cache       Parse every file; neither read nor write the cache
       --cache-dir DIR  Keep the cache in DIR instead of the user cache folder
       --allow-empty    Exit 0 when no file was read (by default an empty scan is a failure, exit 2)

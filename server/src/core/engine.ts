@@ -132,8 +132,13 @@ export class Engine {
    * without one, and then nothing is loaded.
    */
   async loadParserFor(file: string, text: string): Promise<void> {
+    if (this.needsParser(file, text)) await this.dialectFor(file)!.load?.();
+  }
+
+  /** Whether reading `file` takes its dialect's parser (see `SourceDialect.needsParser`); false for no dialect. */
+  needsParser(file: string, text: string): boolean {
     const d = this.dialectFor(file);
-    if (d && (d.needsParser?.(file, text) ?? true)) await d.load?.();
+    return d !== undefined && (d.needsParser?.(file, text) ?? true);
   }
 
   getConfig(): FkGuardConfig {

@@ -28,9 +28,12 @@ export function loadPythonLanguage(): Promise<Language> {
   return ready;
 }
 
-/** `FKGUARD_PYTHON_SCANNER=1` turns on the Python scanner's fast path for cold reads (see `PythonSupport.scanner`). */
+/**
+ * Whether cold reads take the Python scanner's fast path (see `PythonSupport.scanner`): on unless
+ * `FKGUARD_PYTHON_SCANNER=0`, which makes tree-sitter read every file (the reference the scanner is proven against).
+ */
 export function scannerOn(): boolean {
-  return process.env.FKGUARD_PYTHON_SCANNER === '1';
+  return process.env.FKGUARD_PYTHON_SCANNER !== '0';
 }
 
 export async function loadPython(): Promise<PythonSupport> {

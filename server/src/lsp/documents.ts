@@ -39,7 +39,8 @@ export class OpenDocument {
   analyzedGeneration = -1;
   /** The version the last published diagnostics were computed for. */
   analyzedVersion: number | null = null;
-  timer: NodeJS.Timeout | undefined;
+  /** The analysis due for this document, while it is (see `schedule`). */
+  private due: { cancel(): void } | undefined;
   /** When the last change arrived, while its analysis is due (only kept when the client asked for timings). */
   changedAt: { wall: number; cpu: NodeJS.CpuUsage } | undefined;
 
@@ -62,6 +63,36 @@ export class OpenDocument {
 
   get length(): number {
     return this.doc.getText().length;
+  }
+
+  /** Whether an analysis is due (a change is waiting for its debounce). */
+  get scheduled(): boolean {
+    return this.due !== undefined;
+  }
+
+  /**
+   * Runs `run` once after `delay` ms, instead of any run due before. With no delay it runs as soon as the
+   * messages read so far are handled (a timer of 0 waits a millisecond at least, a tenth of a keystroke's budget).
+   */
+  schedule(run: () => void, delay: number): void {
+    this.cancel();
+    const go = () => {
+      this.due = undefined;
+      run();
+    };
+    if (delay > 0) {
+      const timer = setTimeout(go, delay);
+      this.due = { cancel: () => clearTimeout(timer) };
+    } else {
+      const immediate = setImmediate(go);
+      this.due = { cancel: () => clearImmediate(immediate) };
+    }
+  }
+
+  /** Drops the analysis due, if any. */
+  cancel(): void {
+    this.due?.cancel();
+    this.due = undefined;
   }
 
   get dirty(): boolean {

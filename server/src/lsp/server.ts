@@ -149,7 +149,7 @@ class FkGuardServer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const doc of this.documents.values()) clearTimeout(doc.timer);
+    for (const doc of this.documents.values()) doc.cancel();
     for (const p of this.allProjects()) {
       p.indexGeneration++;
       p.engine?.dispose();
@@ -466,14 +466,13 @@ class FkGuardServer {
 
   /** Per-document debounce: a newer change cancels the pending run, which would be thrown away anyway. */
   private schedule(doc: OpenDocument): void {
-    clearTimeout(doc.timer);
+    doc.cancel();
     const found = this.locate(doc.uri);
     if (!found) return;
     const delay = this.initOptions.debounce ?? found.project.settings.debounce;
     const generation = doc.generation;
-    doc.timer = setTimeout(
+    doc.schedule(
       guardNotification(this.log, 'analysis', () => {
-        doc.timer = undefined;
         if (this.documents.get(doc.uri) !== doc || doc.generation !== generation) return;
         const again = this.locate(doc.uri);
         if (again) this.analyze(again.project, again.id, doc, true);
@@ -485,7 +484,7 @@ class FkGuardServer {
   private didClose(p: DidCloseTextDocumentParams): void {
     const uri = p.textDocument.uri;
     const doc = this.documents.get(uri);
-    if (doc) clearTimeout(doc.timer);
+    doc?.cancel();
     this.documents.delete(uri);
     this.reportedTooLarge.delete(uri);
     this.reportedSkipped.delete(uri);
@@ -562,7 +561,7 @@ class FkGuardServer {
     setImmediate(
       guardNotification(this.log, 'analysis', () => {
         // A change since has its own analysis scheduled, which parses the document then.
-        if (this.documents.get(doc.uri) !== doc || doc.generation !== generation || project.engine !== engine || doc.timer) return;
+        if (this.documents.get(doc.uri) !== doc || doc.generation !== generation || project.engine !== engine || doc.scheduled) return;
         this.analyze(project, id, doc, false);
       }),
     );
@@ -753,7 +752,7 @@ class FkGuardServer {
     if (!engine || !project.settings.enable) return none;
     const doc = this.documents.get(uri);
     if (doc && doc.dirty) {
-      clearTimeout(doc.timer);
+      doc.cancel();
       this.analyze(project, id, doc, true);
     }
     const links = { root: project.root, followSymlinks: project.settings.followSymlinks };
@@ -790,7 +789,7 @@ class FkGuardServer {
         const found = this.locate(uri);
         // Fix-all runs on save: bring a document with pending edits up to date first, so no fix is missed.
         if (doc && found && doc.dirty) {
-          clearTimeout(doc.timer);
+          doc.cancel();
           this.analyze(found.project, found.id, doc, true);
         }
         return this.lastPublished.get(uri) ?? [];

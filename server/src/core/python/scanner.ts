@@ -22,52 +22,47 @@ function decline(why: string): never {
 }
 
 let nextId = 1;
-/** Shared by every leaf (most nodes are): a leaf's lists are never changed. */
+/** Shared by every leaf (most nodes are): a leaf's list is never changed. */
 const NO_CHILDREN: ScanNode[] = [];
-const NO_FIELDS: Array<string | undefined> = [];
 /** Where the parser got to, for `scanDeclineReason`'s message. */
 let reached = 0;
 
-/** A syntax node with the part of web-tree-sitter's `Node` interface that the Python reader uses. */
+/**
+ * A syntax node with the part of web-tree-sitter's `Node` interface that the Python reader uses. A file's whole
+ * tree stays alive from its scan to the end of its reading, so every field here is paid for once per node (and
+ * copied by each garbage collection it survives): the field a node is in is kept on the node, not in a list on
+ * its parent, and a token's node is the token itself.
+ */
 export class ScanNode {
   readonly id = nextId++;
   parent: ScanNode | null = null;
-  /** Children in order, with the field each is in; hidden tokens (newline, indent, dedent) only until `finish`. */
+  /** Children in order; hidden tokens (newline, indent, dedent) are never among them. */
   children: ScanNode[];
-  fields: Array<string | undefined>;
-  private named: ScanNode[] | undefined;
-  /** For a leaf: its own span; for an inner node, recomputed from its children by `finish`. */
+  /** The field of its parent this node is in, if any. */
+  field: string | undefined = undefined;
+  private named: ScanNode[] | undefined = undefined;
   /** For a token: its kind, its text (names and operators) and, for a string, its parts. */
-  kind: TokKind | undefined;
+  kind: TokKind | undefined = undefined;
   value = '';
-  str: StringTok | undefined;
-  /** For a string token, the first and last nodes made of it (its quotes), for comment placement. */
-  firstNode: ScanNode | undefined;
-  lastNode: ScanNode | undefined;
+  str: StringTok | undefined = undefined;
+  /** This node's index among its parent's children; for a hidden token, how many visible children precede it. */
+  slot = 0;
 
   constructor(
     public type: string,
     public isNamed: boolean,
+    /** For a leaf, its own span; for an inner node, its children's (a trailing comment may widen it). */
     public startIndex: number,
     public endIndex: number,
     readonly source: string,
     children: ScanNode[] = NO_CHILDREN,
-    fields: Array<string | undefined> = NO_FIELDS,
-    /** Hidden tokens take part in comment placement only. */
-    readonly hidden = false,
-    /** A node whose span is its own (a token, a string's content), not its children's. */
-    readonly leaf = children.length === 0,
   ) {
     this.children = children;
-    this.fields = fields;
     for (let i = 0; i < children.length; i++) {
       children[i].parent = this;
       children[i].slot = i;
     }
   }
-
-  /** This node's index among its parent's children; for a hidden token, how many visible children precede it. */
-  slot = 0;
 
   get start(): number {
     return this.startIndex;
@@ -113,17 +108,24 @@ export class ScanNode {
     return this.namedChildren[i] ?? null;
   }
 
+  /** Hidden tokens take part in comment placement only. */
+  get hidden(): boolean {
+    const k = this.kind;
+    return k === 'newline' || k === 'indent' || k === 'dedent' || k === 'eof';
+  }
+
   childForFieldName(field: string): ScanNode | null {
-    const i = this.fields.indexOf(field);
-    return i >= 0 ? this.children[i] : null;
+    const children = this.children;
+    for (let i = 0; i < children.length; i++) if (children[i].field === field) return children[i];
+    return null;
   }
 
   childrenForFieldName(field: string): ScanNode[] {
-    return this.children.filter((_, i) => this.fields[i] === field);
+    return this.children.filter((c) => c.field === field);
   }
 
   fieldNameForChild(i: number): string | null {
-    return this.fields[i] ?? null;
+    return this.children[i]?.field ?? null;
   }
 
   descendantsOfType(types: string | string[]): ScanNode[] {
@@ -153,11 +155,19 @@ type TokKind = 'name' | 'number' | 'string' | 'op' | 'comment' | 'newline' | 'in
 /** A token is the leaf node it becomes (most nodes are tokens: one object for both spares the collector). */
 type Tok = ScanNode;
 
+/** The node type of a token of each kind that has one type (names and operators are typed by their text). */
+const TOKEN_TYPE: Partial<Record<TokKind, string>> = {
+  newline: '_newline',
+  indent: '_indent',
+  dedent: '_dedent',
+  eof: '_eof',
+  string: 'string',
+};
+
 function mk(text: string, kind: TokKind, start: number, end: number, value: string, str?: StringTok): Tok {
-  const hidden = kind === 'newline' || kind === 'indent' || kind === 'dedent' || kind === 'eof';
   const comment = kind === 'comment';
-  const type = hidden ? `_${kind}` : comment ? value || 'comment' : kind === 'string' ? 'string' : value;
-  const t = new ScanNode(type, comment, start, end, text, NO_CHILDREN, NO_FIELDS, hidden);
+  const type = comment ? value || 'comment' : (TOKEN_TYPE[kind] ?? value);
+  const t = new ScanNode(type, comment, start, end, text);
   t.kind = kind;
   t.value = value;
   t.str = str;
@@ -171,6 +181,9 @@ interface StringTok {
   closeStart: number;
   format: boolean;
   parts: Array<{ content: [number, number] } | Interp>;
+  /** The first and last nodes made of the string (its quotes), for comment placement. */
+  firstNode?: ScanNode;
+  lastNode?: ScanNode;
 }
 
 interface Interp {
@@ -366,7 +379,7 @@ function tokenize(text: string): Tok[] {
         continue;
       }
       if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-      out.push(mk(text, 'name', i, j, text.slice(i, j)));
+      out.push(mk(text, 'name', i, j, wordAt(text, i, j)));
       i = j;
       continue;
     }
@@ -502,7 +515,7 @@ function lexInterpolation(text: string, open: number, triple: boolean): Interp {
         continue;
       }
       if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-      tokens.push(mk(text, 'name', i, j, text.slice(i, j)));
+      tokens.push(mk(text, 'name', i, j, wordAt(text, i, j)));
       i = j;
       continue;
     }
@@ -556,6 +569,45 @@ const KEYWORDS = new Set([
   'return', 'try', 'while', 'with', 'yield',
 ]);
 
+/** Every word the parser tells apart from a plain name: the keywords and the soft keywords it checks for. */
+const WORDS_BY_FIRST: Array<string[] | undefined> = [];
+for (const w of [...KEYWORDS, '__future__', 'print', 'exec', 'match', 'type']) (WORDS_BY_FIRST[w.charCodeAt(0)] ??= []).push(w);
+
+/**
+ * A name token's value: the word, when it is one of those above (a constant string), else '' (a plain name, which
+ * becomes an identifier node and is read through its span). No string is made per name.
+ */
+function wordAt(text: string, i: number, j: number): string {
+  const words = WORDS_BY_FIRST[text.charCodeAt(i)];
+  if (words) for (const w of words) if (w.length === j - i && text.startsWith(w, i)) return w;
+  return '';
+}
+
+/** The statements named after their keyword, with their node types spelled out (no string is built per node). */
+const STATEMENT_TYPE: Record<string, string> = {
+  pass: 'pass_statement',
+  break: 'break_statement',
+  continue: 'continue_statement',
+  global: 'global_statement',
+  nonlocal: 'nonlocal_statement',
+};
+
+/** The grammar's precedences, which put `^` above `&` (Python has them the other way round). */
+const BINARY_PRECEDENCE = new Map<string, number>([
+  ['|', 1],
+  ['&', 2],
+  ['^', 3],
+  ['<<', 4],
+  ['>>', 4],
+  ['+', 5],
+  ['-', 5],
+  ['*', 6],
+  ['@', 6],
+  ['/', 6],
+  ['%', 6],
+  ['//', 6],
+]);
+
 const AUGMENTED = new Set(['+=', '-=', '*=', '/=', '@=', '//=', '%=', '**=', '>>=', '<<=', '&=', '^=', '|=']);
 const COMPARISON = new Set(['<', '<=', '==', '!=', '>=', '>', '<>']);
 
@@ -585,12 +637,12 @@ class Parser {
   /** The first and last node made of the token at `k` (a string token makes several), for comment placement. */
   firstOf(k: number): ScanNode | undefined {
     const t = this.toks[k];
-    return t?.kind === 'eof' ? undefined : (t?.firstNode ?? t);
+    return t?.kind === 'eof' ? undefined : (t?.str?.firstNode ?? t);
   }
 
   lastOf(k: number): ScanNode | undefined {
     const t = this.toks[k];
-    return t?.lastNode ?? t;
+    return t?.str?.lastNode ?? t;
   }
 
   // --- token helpers
@@ -631,25 +683,25 @@ class Parser {
 
   private node(type: string, parts: Child[]): ScanNode {
     const children: ScanNode[] = [];
-    const fields: Array<string | undefined> = [];
     let hidden: ScanNode[] | undefined;
     for (const c of parts) {
       if (!c) continue;
       if (Array.isArray(c)) {
+        c[1].field = c[0];
         children.push(c[1]);
-        fields.push(c[0]);
       } else if (c.hidden) {
         // A hidden token is no child, but it has its place among them, where comments may attach.
         c.slot = children.length;
         (hidden ??= []).push(c);
       } else {
+        // A node built into another one first (`asType` rebuilds annotations) keeps no field from there.
+        c.field = undefined;
         children.push(c);
-        fields.push(undefined);
       }
     }
     const start = children.length > 0 ? children[0].startIndex : 0;
     const end = children.length > 0 ? children[children.length - 1].endIndex : 0;
-    const node = new ScanNode(type, true, start, end, this.text, children, fields, false, false);
+    const node = new ScanNode(type, true, start, end, this.text, children);
     if (hidden) for (const h of hidden) h.parent = node;
     return node;
   }
@@ -801,7 +853,7 @@ class Parser {
         case 'pass':
         case 'break':
         case 'continue':
-          return this.node(`${t.value}_statement`, [this.take()]);
+          return this.node(STATEMENT_TYPE[t.value], [this.take()]);
         case 'raise': {
           const kw = this.take();
           const value = this.endsStatement() ? undefined : this.expressions();
@@ -819,7 +871,7 @@ class Parser {
         case 'nonlocal': {
           const parts: Child[] = [this.take(), this.identifier()];
           while (this.isOp(',')) parts.push(this.take(), this.identifier());
-          return this.node(`${t.value}_statement`, parts);
+          return this.node(STATEMENT_TYPE[t.value], parts);
         }
         case 'assert': {
           const parts: Child[] = [this.take(), this.expression()];
@@ -840,14 +892,19 @@ class Parser {
 
   private expressionStatement(): ScanNode {
     if (this.isKw('yield')) return this.node('expression_statement', [this.yieldExpression()]);
-    const first = this.expression(true);
+    const first = this.targetOrExpression();
     if (this.isOp(',')) {
       const parts: Child[] = [first];
+      let starred = first.type === 'list_splat';
       while (this.isOp(',')) {
         parts.push(this.take());
         if (this.endsStatement() || this.isOp('=')) break;
-        parts.push(this.expression(true));
+        const next = this.targetOrExpression();
+        starred ||= next.type === 'list_splat';
+        parts.push(next);
       }
+      // `head, *rest = ...` unpacks into a starred target; a starred expression anywhere else is not modelled.
+      if (starred && !this.isOp('=')) decline('a starred expression');
       if (this.isOp('=')) {
         const left = this.node('pattern_list', parts.map((c) => (c && !Array.isArray(c) && c.isNamed ? toPattern(c) : c)));
         return this.node('expression_statement', [this.assignmentAfter(left)]);
@@ -855,6 +912,7 @@ class Parser {
       if (this.isOp(':') || AUGMENTED.has(this.tok.value)) decline('an annotated or augmented tuple');
       return this.node('expression_statement', parts);
     }
+    if (first.type === 'list_splat') decline('a starred expression');
     if (this.isOp('=')) return this.node('expression_statement', [this.assignmentAfter(toPattern(first))]);
     if (this.isOp(':')) {
       const left = toPattern(first);
@@ -872,6 +930,13 @@ class Parser {
       return this.node('expression_statement', [this.node('augmented_assignment', [['left', left], ['operator', op], ['right', this.rightHandSide()]])]);
     }
     return this.node('expression_statement', [first]);
+  }
+
+  /** An element of a statement's comma list: an expression, or a starred one (`*rest`, a target once `=` follows). */
+  private targetOrExpression(): ScanNode {
+    if (!this.isOp('*')) return this.expression(true);
+    const star = this.take();
+    return this.node('list_splat', [star, this.expression()]);
   }
 
   /** `left = ...`, from the `=`. */
@@ -976,7 +1041,7 @@ class Parser {
     const parts: Child[] = [from, ['module_name', module], this.expectKw('import')];
     if (this.isOp('*')) {
       const star = this.take();
-      parts.push(new ScanNode('wildcard_import', true, star.startIndex, star.endIndex, this.text, [star], [undefined]));
+      parts.push(new ScanNode('wildcard_import', true, star.startIndex, star.endIndex, this.text, [star]));
       return this.node('import_from_statement', parts);
     }
     if (this.isOp('(')) {
@@ -1171,7 +1236,7 @@ class Parser {
       const star = this.take();
       if (star.type === '*' && (this.isOp(',') || this.isOp(')') || this.isOp(':'))) {
         if (this.isOp(':') && typed) decline('a typed keyword separator');
-        return new ScanNode('keyword_separator', true, star.startIndex, star.endIndex, this.text, [star], [undefined]);
+        return new ScanNode('keyword_separator', true, star.startIndex, star.endIndex, this.text, [star]);
       }
       const name = this.identifier();
       const pattern = this.node(star.type === '*' ? 'list_splat_pattern' : 'dictionary_splat_pattern', [star, name]);
@@ -1183,7 +1248,7 @@ class Parser {
     }
     if (this.isOp('/')) {
       const slash = this.take();
-      return new ScanNode('positional_separator', true, slash.startIndex, slash.endIndex, this.text, [slash], [undefined]);
+      return new ScanNode('positional_separator', true, slash.startIndex, slash.endIndex, this.text, [slash]);
     }
     const name = this.identifier();
     if (this.isOp(':') && typed) {
@@ -1218,7 +1283,7 @@ class Parser {
       const items: Child[] = [];
       for (const [i, c] of e.children.entries()) {
         if (i === 0) continue;
-        if (e.fields[i] === 'subscript') {
+        if (c.field === 'subscript') {
           if (c.type === 'slice') decline('a slice in a type');
           items.push(this.asType(c));
         } else items.push(c);
@@ -1240,10 +1305,16 @@ class Parser {
       break;
     }
     if (operands.length > 1 && isGeneric(operands[0])) {
-      for (const o of operands.slice(1)) if (!['identifier', 'attribute', 'string', 'none'].includes(o.type)) decline('a union FK Guard does not model');
-      let rest = operands[1];
-      for (let k = 2; k < operands.length; k++) rest = this.node('binary_operator', [['left', rest], ['operator', ops[k - 1]], ['right', operands[k]]]);
-      return wrap(this.node('union_type', [this.asType(operands[0]), ops[0], wrap(rest)]));
+      // Generic operands go on making union types, left to right (`A[int] | B[int] | C` is a union of a union);
+      // from the first other operand on, the rest is one expression (`A[int] | B | C[int]` is `A[int]` and `B | C[int]`).
+      let union = this.asType(operands[0]);
+      let k = 1;
+      for (; k < operands.length && isGeneric(operands[k]); k++) union = wrap(this.node('union_type', [union, ops[k - 1], this.asType(operands[k])]));
+      if (k === operands.length) return union;
+      for (const o of operands.slice(k)) if (!['identifier', 'attribute', 'string', 'none'].includes(o.type)) decline('a union FK Guard does not model');
+      let rest = operands[k];
+      for (let j = k + 1; j < operands.length; j++) rest = this.node('binary_operator', [['left', rest], ['operator', ops[j - 1]], ['right', operands[j]]]);
+      return wrap(this.node('union_type', [union, ops[k - 1], wrap(rest)]));
     }
     // Anything else is the expression itself, unless it starts with `Name[...]` (`Mapped[int].x`), which the
     // grammar may read as a type.
@@ -1335,26 +1406,29 @@ class Parser {
   private pair(type: string): ScanNode {
     const a = this.take();
     const b = this.take();
-    const node = new ScanNode(type, false, a.startIndex, b.endIndex, this.text, [a, b], [undefined, undefined], false, true);
-    return node;
+    return new ScanNode(type, false, a.startIndex, b.endIndex, this.text, [a, b]);
   }
 
-  private binary(next: () => ScanNode, ops: readonly string[]): ScanNode {
-    let left = next();
-    while (this.tok.kind === 'op' && ops.includes(this.tok.value)) {
+  /**
+   * The binary operators from `|` down to `*`, by precedence climbing: one loop instead of a function per level.
+   * All are left-associative, so the tree is the one a function per level builds.
+   */
+  private binaryFrom(min: number): ScanNode {
+    let left = this.factor();
+    for (;;) {
+      const t = this.tok;
+      if (t.kind !== 'op') return left;
+      const prec = BINARY_PRECEDENCE.get(t.value);
+      if (prec === undefined || prec < min) return left;
       const op = this.take();
-      left = this.node('binary_operator', [['left', left], ['operator', op], ['right', next()]]);
+      const right = this.binaryFrom(prec + 1);
+      left = this.node('binary_operator', [['left', left], ['operator', op], ['right', right]]);
     }
-    return left;
   }
 
-  // The grammar's precedences, which put `^` above `&` (Python has them the other way round).
-  private bitOr = (): ScanNode => this.binary(this.bitAnd, ['|']);
-  private bitAnd = (): ScanNode => this.binary(this.bitXor, ['&']);
-  private bitXor = (): ScanNode => this.binary(this.shift, ['^']);
-  private shift = (): ScanNode => this.binary(this.arith, ['<<', '>>']);
-  private arith = (): ScanNode => this.binary(this.term, ['+', '-']);
-  private term = (): ScanNode => this.binary(this.factor, ['*', '@', '/', '%', '//']);
+  private bitOr(): ScanNode {
+    return this.binaryFrom(1);
+  }
 
   private factor = (): ScanNode => {
     if (this.isOp('+') || this.isOp('-') || this.isOp('~')) {
@@ -1465,7 +1539,6 @@ class Parser {
   private argument(): ScanNode {
     if (this.isOp('*')) {
       const star = this.take();
-      if (this.isOp('(')) decline('a parenthesized splat');
       return this.node('list_splat', [star, this.expression()]);
     }
     if (this.isOp('**')) {
@@ -1570,8 +1643,8 @@ class Parser {
     }
     const end = new ScanNode('string_end', true, s.closeStart, t.end, this.text);
     parts.push(end);
-    t.firstNode = start;
-    t.lastNode = end;
+    s.firstNode = start;
+    s.lastNode = end;
     this.mark();
     return this.node('string', parts);
   }
@@ -1713,6 +1786,8 @@ function shape(n: ScanNode): string {
   return n.isNamed && n.type !== 'identifier' && n.type !== 'string' ? `${n.type}(${n.namedChildren.map(shape).join(',')})` : n.type;
 }
 
+const PATTERN_TYPE: Record<string, string> = { tuple: 'tuple_pattern', list: 'list_pattern', list_splat: 'list_splat_pattern' };
+
 /** An expression where the grammar wants a pattern (an assignment's or a loop's target). */
 function toPattern(e: ScanNode): ScanNode {
   switch (e.type) {
@@ -1723,9 +1798,15 @@ function toPattern(e: ScanNode): ScanNode {
     case 'tuple':
     case 'list':
     case 'list_splat': {
-      const children = e.children.map((c) => (c.isNamed ? toPattern(c) : c));
+      const children = e.children.map((c) => {
+        if (!c.isNamed) return c;
+        const p = toPattern(c);
+        p.field = c.field;
+        return p;
+      });
       if (e.type === 'list_splat' && !['identifier', 'attribute', 'subscript'].includes(children[1]?.type)) decline('a starred target');
-      return new ScanNode(`${e.type}_pattern`, true, e.startIndex, e.endIndex, e.source, children, e.fields, false, false);
+      // The children keep their fields (a pattern's are those of the expression it was read as).
+      return new ScanNode(PATTERN_TYPE[e.type], true, e.startIndex, e.endIndex, e.source, children);
     }
     default:
       return decline(`a ${e.type} as a target`);
@@ -1773,22 +1854,16 @@ function finish(root: ScanNode, parser: Parser): void {
   }
   for (const [owner, list] of inserts) {
     const children: ScanNode[] = [];
-    const fields: Array<string | undefined> = [];
     let k = 0;
     for (let i = 0; i <= owner.children.length; i++) {
       while (k < list.length && list[k].index === i) {
         children.push(list[k].node);
-        fields.push(undefined);
         k++;
       }
-      if (i < owner.children.length) {
-        children.push(owner.children[i]);
-        fields.push(owner.fields[i]);
-      }
+      if (i < owner.children.length) children.push(owner.children[i]);
     }
     children.forEach((c, i) => (c.slot = i));
     owner.children = children;
-    owner.fields = fields;
   }
 }
 
