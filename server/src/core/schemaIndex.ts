@@ -264,8 +264,7 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
     else this.typeormNamingFiles.delete(facts.file);
-    // Names from another package's constants, and the package.json files that say where packages are, as
-    // `setFacts` keeps them: without them a cold load left a Knex migration's `ShelfField.label` unresolved.
+    // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
     if (facts.pendingConsts?.length) this.unresolved.set(facts.file, { facts });
     else this.unresolved.delete(facts.file);
     if (facts.packageJson) this.packageJsons.set(facts.file, facts.packageJson);
