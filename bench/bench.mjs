@@ -6,7 +6,7 @@
 //    and the ratios; cold (`--no-cache`) or, for the `-warm` rows, answered from a cache the first run filled;
 //  - the CLI's peak RSS and CPU time (via bench/rss.cjs, preloaded into the CLI process), and how many worker
 //    threads and WebAssembly modules (the parser) it started (bench/runtime-watch.cjs);
-//  - whether the CLI loaded the TypeScript compiler (dist/ts-morph.js) and how long that require took inside it
+//  - whether the CLI loaded the TypeScript compiler (dist/typescript.js) and how long that require took inside it
 //    (via bench/compiler-watch.cjs, preloaded too): a Python-only workspace must never load it. The CLI compiles
 //    the compiler from a V8 code cache in the user's cache folder (server/src/host/codeCache.ts), which the
 //    unmeasured first run of a row writes if it is missing: "cold" rows mean no facts cache, not a cold machine;
@@ -250,12 +250,12 @@ function benchIncremental() {
   }
 }
 
-/** The compiler's load on its own: `RUNS` fresh processes, each requiring dist/ts-morph.js and parsing one entity. */
+/** The compiler's load on its own: `RUNS` fresh processes, each requiring dist/typescript.js and parsing one entity. */
 function benchCompilerLoad() {
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
     const r = timed(join(repo, 'bench/compiler-load.cjs'), []);
-    if (r.status !== 0) return { error: describeFailure('loading dist/ts-morph.js', r) };
+    if (r.status !== 0) return { error: describeFailure('loading dist/typescript.js', r) };
     runs.push(JSON.parse(r.stdout));
   }
   return {
@@ -301,7 +301,7 @@ for (const name of ONLY) {
   results.scans.push({ ...benchScan(name, dir, { warm: row.warm }), workspace: row.workspace });
 }
 if (ONLY.some((name) => WORKSPACES[ROWS[name]?.workspace]?.kind === 'typescript')) {
-  console.error(`compiler: requiring dist/ts-morph.js in ${RUNS} fresh processes…`);
+  console.error(`compiler: requiring dist/typescript.js in ${RUNS} fresh processes…`);
   results.compilerLoad = benchCompilerLoad();
 }
 if (INCREMENTAL) {
@@ -353,7 +353,7 @@ if (load) {
   else {
     const range = (m) => `${fmt(m.min)} / ${fmt(m.median)} / ${fmt(m.max)}`;
     console.log(
-      `TypeScript compiler (dist/ts-morph.js) on its own, a plain require without the CLI's code cache, ${RUNS} fresh processes (min/med/max): require ${range(load.requireMs)}, ` +
+      `TypeScript compiler (dist/typescript.js) on its own, a plain require without the CLI's code cache, ${RUNS} fresh processes (min/med/max): require ${range(load.requireMs)}, ` +
         `first parse of an entity ${range(load.firstParseMs)}, resident set +${mb(load.rssAddedKb)}.`,
     );
   }

@@ -1,5 +1,6 @@
 // Preloaded into a measured CLI process (`node --require bench/compiler-watch.cjs ...`, which worker threads
-// inherit): watches every module request, and when ts-morph (the TypeScript compiler's bundle) is required,
+// inherit): watches every module request, and when the TypeScript compiler's bundle is required (dist/typescript.js;
+// dist/ts-morph.js in builds before it, so older builds can be benched with `--cli`),
 // times that first require and appends `{"thread":…,"ms":…}` as a line to $FKGUARD_BENCH_COMPILER_FILE. No line
 // means the process never loaded the compiler.
 'use strict';
@@ -13,7 +14,7 @@ if (out) {
   const load = Module._load;
   let seen = false;
   Module._load = function (request, ...rest) {
-    if (seen || !/ts-morph/.test(request)) return load.call(this, request, ...rest);
+    if (seen || !/ts-morph|(^|[\\/])typescript\.js$/.test(request)) return load.call(this, request, ...rest);
     seen = true;
     const t = performance.now();
     try {

@@ -28,8 +28,8 @@ const requireNodeImports = {
   },
 };
 
-// ts-morph (with the TypeScript compiler, ~10 MB) is a bundle of its own that the others require only when
-// a TypeScript ORM file turns up (see server/src/host/dialects.ts), so starting the server never reads it.
+// The TypeScript compiler (~9 MB) is a bundle of its own that the others require only when a TypeScript ORM file
+// turns up (see server/src/host/dialects.ts), so starting the server never reads it.
 const entries = [
   // dist/cli.js runs dist/cli-main.js (the CLI) through a V8 code cache (see server/src/cli/launch.ts).
   // web-tree-sitter's `import()` of Node's own modules becomes a `require` (see `requireNodeImports`): the launcher
@@ -45,7 +45,9 @@ const entries = [
   // The diagram's script runs in a webview (a browser): one self-contained file with dagre inside, no network.
   { in: 'client/webview/diagram.ts', out: 'diagram.js', platform: 'browser', format: 'iife', minify: true, sourcemap: false },
 ].filter((e) => existsSync(join(root, e.in)));
-entries.push({ in: require.resolve('ts-morph'), out: 'ts-morph.js', minify: true, sourcemap: false });
+// The compiler alone, the very one ts-morph carries (the readers work on its tree, and no longer need ts-morph's
+// wrappers): the same parser as before, without ts-morph's own code to load.
+entries.push({ in: createRequire(require.resolve('ts-morph')).resolve('@ts-morph/common/dist/typescript.js'), out: 'typescript.js', minify: true, sourcemap: false });
 
 // One key for the code that makes a file's facts, the same in every bundle: the CLI and the language server then
 // share the facts cache (host/factsCache.ts), and any change to these sources or to a parser's version empties it.

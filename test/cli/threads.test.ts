@@ -98,5 +98,9 @@ describe('fkguard scan: parser threads', () => {
     const warm = scan(['--cache-dir', cacheDir]);
     assert.deepEqual({ workers: warm.workers, wasm: warm.wasm }, { workers: 0, wasm: 0 }, 'every file came from the cache');
     assert.deepEqual(warm.report, threads.report);
+    // FKGUARD_PYTHON_SCANNER=0 must reach every file, even those a cache filled by the scanner holds.
+    const reference = scan(['--cache-dir', cacheDir, '--jobs', '1'], treeSitter);
+    assert.ok(reference.wasm > 0, 'tree-sitter reads the files again: the cache the scanner filled does not answer it');
+    assert.deepEqual(reference.report, threads.report);
   });
 });

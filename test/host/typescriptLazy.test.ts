@@ -9,13 +9,13 @@ import { makeTree, removeTree } from './tmp';
 const REPO = join(__dirname, '..', '..', '..');
 const CLI = join(REPO, 'dist', 'cli.js');
 
-/** Runs `fkguard scan` on `root` and says whether anything named ts-morph was required. */
+/** Runs `fkguard scan` on `root` and says whether the TypeScript compiler (`dist/typescript.js`, or ts-morph) was required. */
 function scan(root: string): { loaded: boolean; stdout: string } {
   const preload = join(root, '.watch-requires.cjs');
   writeFileSync(
     preload,
     `const M = require('module'); const load = M._load; let hit = false;
-M._load = function (request, ...rest) { if (/ts-morph/.test(request)) hit = true; return load.call(this, request, ...rest); };
+M._load = function (request, ...rest) { if (/ts-morph|(^|[\\\\/])typescript\\.js$/.test(request)) hit = true; return load.call(this, request, ...rest); };
 process.on('exit', () => process.stderr.write('\\nts-morph-loaded=' + hit + '\\n'));`,
   );
   const r = spawnSync(process.execPath, ['-r', preload, CLI, 'scan', root], { encoding: 'utf8' });

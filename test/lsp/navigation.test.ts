@@ -356,6 +356,11 @@ describe('navigation', function () {
     const attrs = await completion(drizzle, inAttr);
     assert.deepEqual(byRank(attrs), ['id', 'email']);
     assert.deepEqual(rangeOfItem(attrs, 'id'), { start: inAttr, end: { line: inAttr.line, character: inAttr.character + 'email'.length } });
+    // A name with letters outside ASCII after the cursor is replaced whole too (`accounts.|émail`).
+    client.appendAfter(drizzle, "backupId: integer('backup_id')", '\n  otherId: integer(\'other_id\').references(() => accounts.émail),');
+    const beforeAccent = at(drizzle, 'accounts.émail', 'accounts.'.length);
+    const accented = await completion(drizzle, beforeAccent);
+    assert.deepEqual(rangeOfItem(accented, 'id'), { start: beforeAccent, end: { line: beforeAccent.line, character: beforeAccent.character + 'émail'.length } });
     // `accounts.em|ail`: what is typed of the part filters, the whole part is still replaced.
     const inWord = at(drizzle, 'accounts.email', 'accounts.em'.length);
     const typed = await completion(drizzle, inWord);

@@ -156,6 +156,14 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
       rename(SQL, at(SQL, 'code varchar', 1), 'shelf_code'),
       /`code` is also named at sql\/schema\.sql:11 \(`UNIQUE \(code\)`\), a constraint of the table FK Guard does not rename/,
     );
+    // A later statement of the file on the table: its unique index.
+    await assert.rejects(
+      rename(SQL, at(SQL, 'code text NOT NULL', 1), 'handle'),
+      /`code` is also named at sql\/schema\.sql:18 \(`CREATE UNIQUE INDEX racks_code_key ON racks \(code\);`\), a statement on the table FK Guard does not rename/,
+    );
+    // The old name inside a string literal or a comment's text is not a name: the rename goes ahead.
+    const bins = apply(await rename(SQL, at(SQL, 'slot text', 1), 'bin_slot')).get(SQL)!;
+    assert.match(bins, /\n {2}kind text CHECK \(kind IN \('slot', 'other'\)\),\n {2}bin_slot text\n\);\nCOMMENT ON COLUMN bins\.kind IS 'slot or other';\n/);
   });
 
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {

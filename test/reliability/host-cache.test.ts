@@ -41,6 +41,26 @@ describe('reliability: the facts cache (host)', () => {
     });
   }
 
+  // The facts part of the file is read after the index (FactsCache reads only the header and index at open): a
+  // cache file replaced in between (another scan saved one) must not lend its facts to the index read before.
+  it('uses no facts from a cache file replaced after its index was read', async () => {
+    const ORDERS_GOOD = ORDERS_BAD.replace('"user.id"', '"users.id"');
+    const root = makeTree({ 'app/users.py': USERS, 'app/orders.py': ORDERS_BAD });
+    const dir = join(root, 'cache');
+    try {
+      await scanWorkspace({ roots: [root], cache: dir });
+      const opened = FactsCache.open(dir, codeKey());
+      assert.equal(opened.has('app/orders.py', contentHash(ORDERS_BAD)), true);
+      // Another scan rewrites the cache for other contents: the bytes where the index said facts lie are others'.
+      writeFileSync(join(root, 'app/orders.py'), ORDERS_GOOD);
+      await scanWorkspace({ roots: [root], cache: dir });
+      assert.equal(opened.factsOf('app/orders.py'), undefined);
+      assert.match(opened.problem ?? '', /damaged facts/);
+    } finally {
+      removeTree(root);
+    }
+  });
+
   // Item 16: a failed save must leave nothing behind (no temporary file, no empty `.gitignore`).
   it('leaves no temporary file behind when the cache cannot be written', async () => {
     const root = makeTree({ 'app/users.py': USERS });

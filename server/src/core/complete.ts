@@ -47,7 +47,8 @@ export function referenceContext(index: SchemaIndex, facts: FileFacts, offset: n
   for (const ref of facts.references) {
     const at = ref.context === 'migration' && ref.migrationOp !== undefined ? { file: facts.file, op: ref.migrationOp } : undefined;
     const part = (span: Span) => {
-      const after = /^[\w$]*/.exec(text.slice(offset, span.end))![0].length;
+      // Names may hold any identifier character (`émail`): the whole rest of the part is replaced, not its ASCII start.
+      const after = /^[\p{ID_Continue}$]*/u.exec(text.slice(offset, span.end))![0].length;
       return { typed: text.slice(span.start, offset), after, followed: text[offset + after] === '.' && offset + after < span.end, at };
     };
     if (ref.form === 'string') {

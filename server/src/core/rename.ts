@@ -485,8 +485,9 @@ function declaredTablenameBase(index: SchemaIndex, file: string, cls: ClassFact,
 
 /**
  * Where the old name of a column is written again, as a string of its own, in the definition the edit `e`
- * renames it in: the class (or Core table) around it, or for a column outside any (a Sequelize `Model.init`
- * call, a `sequelize.define`), the whole file. The `name` of a TypeORM `@JoinColumn` names the same column as
+ * renames it in: the class, Core table or Sequelize `sequelize.define(...)` call around it, else (a Sequelize
+ * `Model.init`, whose attributes lie outside the class) the whole file. An association declared after the
+ * define call (`belongsTo(..., { foreignKey: { field } })`) is outside its region and not seen. The `name` of a TypeORM `@JoinColumn` names the same column as
  * the `@Column` (the relation's foreign key is kept in it): it is renamed with it. Any other such string (an
  * index or a constraint over the column, an association's key) is what FK Guard does not read as this column:
  * the rename is refused, saying where, rather than leave it naming a column that no longer exists.
@@ -525,27 +526,62 @@ function sameNameNearby(index: SchemaIndex, e: RenameEdit, oldName: string, text
 }
 
 /**
- * In SQL, a table's own constraints name its columns bare (`UNIQUE (email)`, `PRIMARY KEY (id)`, `FOREIGN KEY
- * (user_id) REFERENCES ...`, `CHECK (...)`): one that names the renamed column in the same `CREATE TABLE` would
- * name a column that no longer exists. Refused, saying where (names are compared as the database folds them).
+ * In SQL, a table's columns are named bare outside their definition too: by the table's own constraints
+ * (`UNIQUE (email)`, `PRIMARY KEY (id)`, `FOREIGN KEY (user_id) REFERENCES ...`, `CHECK (...)`), and by later
+ * statements of the file on that table (`CREATE [UNIQUE] INDEX ... ON t (...)`, `ALTER TABLE t ...`, `COMMENT ON
+ * COLUMN t.c`). One that names the renamed column would name a column that no longer exists: the rename is
+ * refused, saying where. String literals and comments are not names; names compare as the database folds them.
  */
 function sqlConstraintsNaming(facts: FileFacts, text: string, e: RenameEdit, oldName: string, edits: RenameEdit[]): { spans: Span[] } | { error: string } {
   const table = facts.tables.find((t) => t.span.start <= e.span.start && e.span.end <= t.span.end);
   if (!table) return { spans: [] };
-  const body = text.slice(table.span.start, table.span.end);
+  const masked = maskSqlLiterals(text);
+  const refuse = (start: number, quoted: boolean, what: string) => {
+    const span = { start: start + (quoted ? 1 : 0), end: start + (quoted ? 1 : 0) + oldName.length };
+    if (edits.some((x) => x.file === e.file && x.span.start === span.start)) return undefined;
+    return { error: `\`${oldName}\` is also named at ${e.file}:${line(facts, span) + 1} (\`${lineAround(text, span)}\`), ${what} FK Guard does not rename; rename it there by hand together with the column, or remove it first` };
+  };
+  /** The first bare (or exactly quoted) use of the old name in `masked[from, to)`, as an offset. */
+  const named = (from: number, to: number): { at: number; quoted: boolean } | undefined => {
+    for (const n of masked.slice(from, to).matchAll(/"([^"]+)"|([A-Za-z_][\w$]*)/g)) {
+      const quoted = n[1] !== undefined;
+      if (quoted ? n[1] !== oldName : n[2].toLowerCase() !== oldName.toLowerCase()) continue;
+      const at = from + n.index!;
+      if (!edits.some((x) => x.file === e.file && x.span.start === at + (quoted ? 1 : 0))) return { at, quoted };
+    }
+    return undefined;
+  };
+  const body = masked.slice(table.span.start, table.span.end);
   for (const m of body.matchAll(/\b(UNIQUE|PRIMARY\s+KEY|FOREIGN\s+KEY|CHECK)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)/gi)) {
     const listStart = table.span.start + m.index! + m[0].indexOf('(', m[1].length) + 1;
-    for (const n of m[2].matchAll(/"([^"]+)"|([A-Za-z_][\w$]*)/g)) {
-      const quoted = n[1] !== undefined;
-      const name = n[1] ?? n[2];
-      if (quoted ? name !== oldName : name.toLowerCase() !== oldName.toLowerCase()) continue;
-      const start = listStart + n.index! + (quoted ? 1 : 0);
-      if (edits.some((x) => x.file === e.file && x.span.start === start)) continue;
-      const span = { start, end: start + name.length };
-      return { error: `\`${name}\` is also named at ${e.file}:${line(facts, span) + 1} (\`${lineAround(text, span)}\`), a constraint of the table FK Guard does not rename; rename it there by hand together with the column, or remove it first` };
-    }
+    const hit = named(listStart, listStart + m[2].length);
+    if (hit) return refuse(hit.at, hit.quoted, 'a constraint of the table') ?? { spans: [] };
+  }
+  const tableName = table.name.kind === 'literal' ? table.name.value.toLowerCase() : undefined;
+  if (tableName === undefined) return { spans: [] };
+  const T = '((?:"[^"]+"|[A-Za-z_][\\w$]*)(?:\\.(?:"[^"]+"|[A-Za-z_][\\w$]*))*)';
+  const onTable = new RegExp(`^\\s*(?:CREATE\\s+(?:UNIQUE\\s+)?INDEX\\b[^;]*?\\bON\\s+(?:ONLY\\s+)?${T}|ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?${T}|COMMENT\\s+ON\\s+COLUMN\\s+${T})`, 'i');
+  let from = 0;
+  for (const statement of masked.split(';')) {
+    const start = from;
+    from += statement.length + 1;
+    if (start <= table.span.start && table.span.end <= from) continue;
+    const m = onTable.exec(statement);
+    const written = m && (m[1] ?? m[2] ?? m[3]);
+    if (!written) continue;
+    const parts = written.split('.').map((x) => x.replace(/"/g, '').toLowerCase());
+    // `COMMENT ON COLUMN t.c` names the table second to last; the others end with it.
+    const named_ = m[3] !== undefined ? parts[parts.length - 2] : parts[parts.length - 1];
+    if (named_ !== tableName) continue;
+    const hit = named(start + m.index + m[0].length - (m[3] !== undefined ? written.length - written.lastIndexOf('.') - 1 : 0), start + statement.length);
+    if (hit) return refuse(hit.at, hit.quoted, 'a statement on the table') ?? { spans: [] };
   }
   return { spans: [] };
+}
+
+/** `text` with SQL string literals and comments blanked out (same length), so no name is read inside them. */
+function maskSqlLiterals(text: string): string {
+  return text.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (x) => x.replace(/[^\n]/g, ' '));
 }
 
 /** The offset of the `)` that closes the call whose arguments start at `start`, before `limit`. */

@@ -264,6 +264,11 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
     else this.typeormNamingFiles.delete(facts.file);
+    // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
+    if (facts.pendingConsts?.length) this.unresolved.set(facts.file, { facts });
+    else this.unresolved.delete(facts.file);
+    if (facts.packageJson) this.packageJsons.set(facts.file, facts.packageJson);
+    else this.packageJsons.delete(facts.file);
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
     this.setUses(facts.file, usesOf(facts));

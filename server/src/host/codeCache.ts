@@ -34,8 +34,8 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 
 /**
  * `require(file)`, with `file` compiled from a V8 code cache kept in `cacheDir` (see `codeCacheDir`) when one
- * fits, and the cache written when none did. Loading the TypeScript compiler's bundle (dist/ts-morph.js, 7 MB)
- * took about 0.4 s of CPU, of which the cache saves about three quarters (ts1k bench, 2-core machine).
+ * fits, and the cache written when none did. Loading the TypeScript compiler's bundle (then dist/ts-morph.js,
+ * 7 MB) took about 0.4 s of CPU, of which the cache saved about three quarters (ts1k bench, 2-core machine).
  *
  * The module goes through Node's own loader (`require`), so it lands in the require cache once, and tools that
  * watch module loads (bench/compiler-watch.cjs) see it; only the compilation of this one file is replaced. A
@@ -133,7 +133,7 @@ export function sealed(data: Buffer): Buffer {
 }
 
 /**
- * `ts-morph-<hash>.bin`: the file's name, and a hash of what a cache made for it depends on: the module's text
+ * `typescript-<hash>.bin`: the file's name, and a hash of what a cache made for it depends on: the module's text
  * (about 5 ms for 7 MB, and never stale, where a size and a date could be), the Node version and architecture,
  * and Node's options: V8 rejects a cache made under other flags (`--cpu-prof`), so each set of options has its
  * own rather than each process rewriting the other's. Preloaded modules (`--require`) change nothing V8 checks.

@@ -27,13 +27,12 @@ export function sourceExtensions(): string[] {
 }
 
 /**
- * The TypeScript compiler's API, as ts-morph carries it (about 10 MB): in the bundles it ships as its own file
- * beside them (`dist/ts-morph.js`), so loading the server or the CLI never reads it; from compiled sources
- * (tests) it is the package. The bundle is compiled from a code cache when one fits (see `codeCache.ts`).
+ * The TypeScript compiler's API (the compiler ts-morph carries, about 9 MB): in the bundles it ships as its own
+ * file beside them (`dist/typescript.js`), so loading the server or the CLI never reads it; from compiled
+ * sources (tests) it is ts-morph's. The bundle is compiled from a code cache when one fits (see `codeCache.ts`).
  */
 export function loadTypeScript(): TsApi {
-  const bundled = join(__dirname, 'ts-morph.js');
+  const bundled = join(__dirname, 'typescript.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tm = (existsSync(bundled) ? requireWithCodeCache(bundled, codeCacheDir()) : require('ts-morph')) as { ts: TsApi };
-  return tm.ts;
+  return existsSync(bundled) ? (requireWithCodeCache(bundled, codeCacheDir()) as TsApi) : (require('ts-morph') as { ts: TsApi }).ts;
 }

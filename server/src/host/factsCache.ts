@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { EngineStats } from '../core/engine';
@@ -79,8 +79,13 @@ interface Entry {
   digest: string | null;
   /** The facts as parsed and checked, once asked for. */
   facts?: FileFacts | null;
-  /** The facts' JSON, as bytes (read from the file, or written by `set`). Empty for null facts. */
-  json: Uint8Array;
+  /**
+   * The facts' JSON, as bytes (read from the file, or written by `set`). Empty for null facts; undefined until
+   * the facts part of the file is read (see `FactsCache.jsonOf`).
+   */
+  json: Uint8Array | undefined;
+  /** Where the facts' JSON lies in the facts part of the file (start, length), for an entry read from it. */
+  span?: [number, number];
   /** `json` was made by this process (`set`), so it needs no check against `digest`. */
   own?: boolean;
   note: FileNote;
@@ -218,6 +223,57 @@ function splitCacheFile(bytes: Buffer, magic: string): { header: Record<string, 
   }
 }
 
+/** The largest header line read: a key, a MAC and a length (about 150 bytes) fit many times. */
+const HEAD_BYTES = 4096;
+
+/**
+ * The magic line and header line of a cache file, read by position: the header, where the body starts, the file's
+ * size, and the bytes after the header that the first read already holds (the start of the index). 'damaged' when
+ * the file does not start that way. Throws when it cannot be read (ENOENT: there is none).
+ */
+function readHead(file: string, magic: string): { header: Record<string, unknown>; bodyAt: number; size: number; index: Buffer } | 'damaged' {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const first = Buffer.alloc(Math.min(size, HEAD_BYTES + 64 * 1024));
+    const got = readSync(fd, first, 0, first.length, 0);
+    const bytes = first.subarray(0, got);
+    const prefix = `${magic}\n`;
+    if (bytes.length < prefix.length || bytes.toString('latin1', 0, prefix.length) !== prefix) return 'damaged';
+    const end = bytes.indexOf(0x0a, prefix.length);
+    if (end < 0) return 'damaged';
+    let header: unknown;
+    try {
+      header = JSON.parse(bytes.toString('utf8', prefix.length, end));
+    } catch {
+      return 'damaged';
+    }
+    if (!header || typeof header !== 'object' || Array.isArray(header)) return 'damaged';
+    return { header: header as Record<string, unknown>, bodyAt: end + 1, size, index: bytes.subarray(end + 1) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `length` bytes of `file` from `at` (fewer if the file is shorter now); `have` holds the first of them already. */
+function readAt(file: string, at: number, length: number, have: Buffer = Buffer.alloc(0)): Buffer {
+  if (have.length >= length) return have.subarray(0, length);
+  const out = Buffer.alloc(length);
+  have.copy(out, 0, 0, have.length);
+  const fd = openSync(file, 'r');
+  try {
+    let done = have.length;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, at + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return out.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes `parts` to `file` through a temporary file and a rename, so no reader ever sees half a file. */
 function writeAtomically(dir: string, name: string, parts: readonly Uint8Array[]): boolean {
   const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -256,6 +312,9 @@ const EMPTY = new Uint8Array(0);
 export class FactsCache {
   private dirty = false;
   hits = 0;
+  /** Where the facts part of the cache file lies (see `open`), until it is read. */
+  private factsFile: { file: string; at: number; length: number } | undefined;
+  private factsBytes: Buffer | undefined;
   /**
    * Why a cache file that was there could not be used, as a phrase naming it ("the cache file /x/facts-v4.cache
    * was written by another version of FK Guard"); undefined when there was none or it was used.
@@ -280,38 +339,48 @@ export class FactsCache {
       cache.problem = `the cache file ${file} ${why}`;
       return cache;
     };
-    let bytes: Buffer;
+    // Only the header and the index are read now (a few hundred kilobytes of a file that may hold tens of
+    // megabytes of facts); the facts are read when the first of them is used (see `body`).
+    let head: { header: Record<string, unknown>; bodyAt: number; size: number; index: Buffer } | 'damaged';
     try {
-      bytes = readFileSync(file);
+      head = readHead(file, FACTS_MAGIC);
     } catch (err) {
       // No cache yet is the normal first run; anything else is worth a word.
       return (err as NodeJS.ErrnoException).code === 'ENOENT' ? cache : fail(`could not be read (${describeFsError(err, 'read')})`);
     }
-    const split = splitCacheFile(bytes, FACTS_MAGIC);
-    if (!split) {
+    if (head === 'damaged') {
       return fail('is damaged or cut short');
     }
-    const header = split.header as Partial<FactsHeader>;
+    const header = head.header as Partial<FactsHeader>;
     if (header.key !== key) {
       return fail('was written by another version of FK Guard');
     }
     const indexBytes = header.indexBytes;
-    if (typeof indexBytes !== 'number' || !Number.isInteger(indexBytes) || indexBytes < 0 || indexBytes > split.body.length) {
+    const bodyBytes = head.size - head.bodyAt;
+    if (typeof indexBytes !== 'number' || !Number.isInteger(indexBytes) || indexBytes < 0 || indexBytes > bodyBytes) {
       return fail('is damaged or cut short');
     }
-    if (!macMatches(secret, key, split.body.subarray(0, indexBytes), header.mac)) {
+    let indexJson: Buffer;
+    try {
+      indexJson = readAt(file, head.bodyAt, indexBytes, head.index);
+    } catch (err) {
+      return fail(`could not be read (${describeFsError(err, 'read')})`);
+    }
+    if (indexJson.length !== indexBytes || !macMatches(secret, key, indexJson, header.mac)) {
       return fail('does not match its signature (damaged, cut short, or not written on this machine)');
     }
     let index: unknown;
     try {
-      index = JSON.parse(split.body.toString('utf8', 0, indexBytes));
+      index = JSON.parse(indexJson.toString('utf8'));
     } catch {
       return fail('is damaged (its index cannot be read)');
     }
     if (!index || typeof index !== 'object' || Array.isArray(index)) {
       return fail('is damaged (its index cannot be read)');
     }
-    const facts = split.body.subarray(indexBytes);
+    const factsAt = head.bodyAt + indexBytes;
+    const factsBytes = bodyBytes - indexBytes;
+    cache.factsFile = { file, at: factsAt, length: factsBytes };
     let short = false;
     for (const [id, e] of Object.entries(index as Record<string, unknown>)) {
       const valid =
@@ -326,17 +395,17 @@ export class FactsCache {
         Number.isInteger(e[3]) &&
         e[2] >= 0 &&
         e[3] >= 0 &&
-        e[2] + e[3] <= facts.length &&
+        e[2] + e[3] <= factsBytes &&
         (e[1] === null) === (e[3] === 0);
       if (!valid) {
         // A dropped entry is written out again once its file is parsed.
         cache.dirty = true;
-        if (Array.isArray(e) && Number.isInteger(e[2]) && Number.isInteger(e[3]) && e[2] + e[3] > facts.length) short = true;
+        if (Array.isArray(e) && Number.isInteger(e[2]) && Number.isInteger(e[3]) && e[2] + e[3] > factsBytes) short = true;
         continue;
       }
       const [hash, digest, start, length, stamp, skip, bom] = e as IndexEntry;
       const note: FileNote = { ...(stamp !== null ? { stamp } : {}), ...(skip !== null ? { skip } : {}), bom: bom === 1 };
-      entries.set(id, { hash, digest, json: facts.subarray(start, start + length), note, ...(digest === null ? { facts: null } : {}) });
+      entries.set(id, { hash, digest, json: digest === null ? EMPTY : undefined, span: [start, length], note, ...(digest === null ? { facts: null } : {}) });
     }
     // The index authenticated, but facts it points to are missing: the rest of the file is used.
     if (short) cache.problem = `the cache file ${file} is cut short (the files whose facts are missing are parsed again)`;
@@ -398,9 +467,10 @@ export class FactsCache {
     if (e.facts !== undefined) return e.facts;
     let facts: unknown;
     // Facts read from disk are the ones the signed index names only if their digest says so.
-    const intact = e.own === true || factsDigest(e.json) === e.digest;
+    const json = this.jsonOf(e);
+    const intact = e.own === true || factsDigest(json) === e.digest;
     try {
-      facts = intact ? JSON.parse(Buffer.from(e.json.buffer, e.json.byteOffset, e.json.byteLength).toString('utf8')) : undefined;
+      facts = intact ? JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) : undefined;
     } catch {
       facts = undefined;
     }
@@ -412,6 +482,27 @@ export class FactsCache {
     }
     e.facts = facts;
     return facts;
+  }
+
+  /**
+   * An entry's facts as bytes. The facts part of the cache file is read on the first call, whole (a start-up uses
+   * them all, or none): with the same bytes the index was read from, each entry's digest matches; if the file was
+   * replaced since (another scan wrote one), the digests say which facts are not the ones indexed.
+   */
+  private jsonOf(e: Entry): Uint8Array {
+    if (e.json !== undefined) return e.json;
+    if (!this.factsBytes) {
+      const where = this.factsFile;
+      try {
+        this.factsBytes = where ? readAt(where.file, where.at, where.length) : Buffer.alloc(0);
+      } catch {
+        this.factsBytes = Buffer.alloc(0);
+      }
+      this.factsFile = undefined;
+    }
+    const [start, length] = e.span ?? [0, 0];
+    e.json = this.factsBytes.subarray(start, start + length);
+    return e.json;
   }
 
   /** Stores the facts of `file` with this content hash; `note` (default: nothing known) goes with them. */
@@ -496,9 +587,10 @@ export class FactsCache {
     const parts: Uint8Array[] = [];
     let at = 0;
     for (const [id, e] of this.entries) {
-      index[id] = [e.hash, e.digest, at, e.json.length, e.note.stamp ?? null, e.note.skip ?? null, e.note.bom ? 1 : 0];
-      parts.push(e.json);
-      at += e.json.length;
+      const json = this.jsonOf(e);
+      index[id] = [e.hash, e.digest, at, json.length, e.note.stamp ?? null, e.note.skip ?? null, e.note.bom ? 1 : 0];
+      parts.push(json);
+      at += json.length;
     }
     const indexJson = Buffer.from(JSON.stringify(index));
     const body = [indexJson, ...parts];

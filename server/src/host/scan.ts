@@ -9,7 +9,7 @@ import { Engine } from '../core/engine';
 import { loadConfig } from './configFile';
 import { codeKey, Conclusions, contentHash, defaultCacheDir, FactsCache, FileNote, fileStamp, trustedStamp } from './factsCache';
 import { FactsPool } from './factsPool';
-import { createEngine, createLazyEngine } from './python';
+import { createEngine, createLazyEngine, scannerOn } from './python';
 import {
   CancellationToken,
   commonBase,
@@ -68,8 +68,9 @@ export interface ScanOptions {
   oneShot?: boolean;
   /**
    * The engine this scan makes (no `engine` given) is filled as a `oneShot` one is, through `Engine.loadFacts`,
-   * but stays fit for the edits that update it later (its parser loads up front). The language server's index:
-   * the index then tracks a file's share from its first change, not from the start (see `SchemaIndex.loadFacts`).
+   * but stays fit for the edits that update it later (its parser is loaded by the end of the scan). The language
+   * server's index: the index then tracks a file's share from its first change, not from the start (see
+   * `SchemaIndex.loadFacts`).
    */
   bulk?: boolean;
   /** Threads that may parse at once (see `FkGuardConfig.jobs`, which applies when this is unset). */
@@ -203,10 +204,12 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  // A one-shot engine loads its parser only if a file needs it (see `createLazyEngine`) and is filled cold.
+  // A one-shot engine loads its parser only if a file needs it (see `createLazyEngine`) and is filled cold. So does
+  // a bulk one until the end of the scan, where it loads it for the edits to come: a start-up answered from stored
+  // conclusions (`onStoredConclusions`) does not wait for the WebAssembly parser (about 0.1 s of CPU) to compile.
   const cold = !options.engine && (options.oneShot === true || options.bulk === true);
   let engine = options.engine;
-  if (!engine) engine = options.oneShot === true ? createLazyEngine(config) : await createEngine(config);
+  if (!engine) engine = cold ? createLazyEngine(config) : await createEngine(config);
   else if (engine.getConfig() !== config) engine.setConfig(config);
 
   const walk = await walkWorkspace({
@@ -228,7 +231,10 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const total = walk.files.length;
   const target = engine;
   const maxBytes = config.maxFileSize;
-  const cache = options.cache ? FactsCache.open(typeof options.cache === 'string' ? options.cache : defaultCacheDir(base), codeKey()) : undefined;
+  // The scanner's facts are tree-sitter's (bench/equivalence.mjs), but FKGUARD_PYTHON_SCANNER=0 is the way round a
+  // difference found later: a cache one reader filled must not answer for the other.
+  const cacheKey = scannerOn() ? codeKey() : `${codeKey()}+tree-sitter`;
+  const cache = options.cache ? FactsCache.open(typeof options.cache === 'string' ? options.cache : defaultCacheDir(base), cacheKey) : undefined;
   const readCache = options.cacheMode !== 'fresh';
   const jobs = options.jobs ?? config.jobs;
   const inlineBudget = jobs !== undefined && jobs > 1 ? INLINE_BYTES_WITH_JOBS : Infinity;
@@ -446,6 +452,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     cache?.retain(present);
     cache?.save();
   }
+  if (options.bulk === true && !options.engine) await engine.loadParser();
   files.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return {

@@ -50,10 +50,10 @@ export class TsFile {
     if (e.kind === K.Identifier) {
       const name = x.text(e);
       // A destructured `const { TableUser } = require(...)` is an import, not a constant of this file.
-      const decl = x.topVariable(name);
-      if (decl && decl.name.kind === K.Identifier) {
-        if (!x.isConst(decl)) return undefined;
-        const v = x.literal(x.unwrap(decl.initializer));
+      const found = x.topVariable(name);
+      if (found && found.decl.name.kind === K.Identifier) {
+        if (!found.isConst) return undefined;
+        const v = x.literal(x.unwrap(found.decl.initializer));
         return v ? { value: v.value, span: x.span(e) } : undefined;
       }
       return this.importOf(name) ? { imported: name, span: x.span(e) } : undefined;
@@ -63,7 +63,7 @@ export class TsFile {
       const holder = x.text(pa.expression);
       const member = x.text(pa.name);
       const en = x.topEnum(holder);
-      const local = x.topVariable(holder);
+      const local = x.topVariable(holder)?.decl;
       if (!en && (!local || local.name.kind !== K.Identifier) && this.importOf(holder)) {
         // A member of an imported enum or namespace (`FieldNameUser.id`): only the index knows its value.
         return { imported: `${holder}.${member}`, span: x.span(e) };
@@ -90,9 +90,8 @@ export class TsFile {
     const x = this.syntax;
     const K = x.K;
     for (const st of this.tree.statements) {
-      if (st.kind === K.VariableStatement) {
+      if (st.kind === K.VariableStatement && x.isConst((st as ts.VariableStatement).declarationList)) {
         for (const d of (st as ts.VariableStatement).declarationList.declarations) {
-          if (!x.isConst(d)) break;
           const v = x.literal(x.unwrap(d.initializer));
           if (v && d.name.kind === K.Identifier) this.facts.constants[x.text(d.name)] = v.value;
         }

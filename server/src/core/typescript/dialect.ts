@@ -99,12 +99,14 @@ export function createTypeScriptDialect(load: () => TsApi): SourceDialect {
 /**
  * One file's syntax tree, parsed by the compiler alone. Nothing else is needed: no reader asks for a type or a
  * symbol, and imports are resolved by FK Guard's own rules (`resolveSpecifier`). The tree is parsed as a
- * ts-morph `Project` parsed it (latest syntax, parent links set, the kind of script told by the extension),
- * and read as it is: no project holds it, no wrapper is made for its nodes (see `syntax.ts`).
+ * ts-morph `Project` parsed it (latest syntax, the kind of script told by the extension), and read as it is: no
+ * project holds it, no wrapper is made for its nodes (see `syntax.ts`). Parent links are not set: the parser's
+ * pass that sets them took a third of the parse (ts1k bench), and the few readers that go up the tree ask
+ * `Syntax.withParents` for them.
  */
 function parse(ts: TsApi, file: string, text: string): ts.SourceFile {
   const ext = /\.[cm]?[jt]s$/.exec(file)?.[0] ?? '.ts';
-  return ts.createSourceFile(`${SCRATCH}${ext}`, text, ts.ScriptTarget.Latest, true);
+  return ts.createSourceFile(`${SCRATCH}${ext}`, text, ts.ScriptTarget.Latest, false);
 }
 
 /** The parser's own diagnostics: a half-typed file still yields what it can, and says what it could not read. */

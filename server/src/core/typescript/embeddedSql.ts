@@ -59,9 +59,10 @@ interface Cooked {
 export function readEmbeddedSql(f: TsFile): void {
   const x = f.syntax;
   const K = x.K;
+  // Hooks are found beside `up`, and a substitution's value before it, by going up the tree.
+  const whole = x.withParents();
   const steps = forwardSteps(f);
   const migration = !!f.facts.migration || steps.length > 0;
-  const whole = f.tree;
   const scopes = steps.length > 0 ? steps : [whole];
   const literals: ts.Node[] = [];
   const full = whole.text;
@@ -207,9 +208,9 @@ function constantString(f: TsFile, expr: ts.Node): string | undefined {
   const direct = x.literal(e);
   if (direct) return direct.value;
   if (!e || e.kind !== x.K.Identifier) return undefined;
-  const decl = x.topVariable(x.text(e));
-  if (decl && decl.name.kind === x.K.Identifier && x.isConst(decl)) {
-    return x.literal(x.unwrap(decl.initializer))?.value;
+  const found = x.topVariable(x.text(e));
+  if (found && found.decl.name.kind === x.K.Identifier && found.isConst) {
+    return x.literal(x.unwrap(found.decl.initializer))?.value;
   }
   return localValue(f, e);
 }

@@ -31,6 +31,7 @@ export function readSequelize(f: TsFile): void {
       if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], x.props(args[1]), undefined);
     } else if (method === 'define' && /sequelize/i.test(x.text(callee.expression))) {
       const modelName = x.literal(args[0]);
+      x.withParents();
       const decl = declarationOrStatement(x, d);
       const variable = decl && decl.kind === K.VariableDeclaration ? x.text((decl as ts.VariableDeclaration).name) : modelName?.value;
       if (modelName && variable) modelFrom(f, variable, modelName.span, x.span(d), args[1], x.props(args[2]), modelName.value);

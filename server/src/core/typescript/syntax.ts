@@ -29,12 +29,32 @@ export interface RawChainCall {
  */
 export class Syntax {
   readonly K: typeof ts.SyntaxKind;
+  private parented = false;
 
   constructor(
     readonly ts: TsApi,
     readonly sf: ts.SourceFile,
   ) {
     this.K = ts.SyntaxKind;
+  }
+
+  /**
+   * Sets every node's `parent` (the file is parsed without them, see `dialect.ts`), once: for the readers that go
+   * up the tree. Returns the file's tree.
+   */
+  withParents(): ts.SourceFile {
+    if (!this.parented) {
+      this.parented = true;
+      const ts = this.ts;
+      const link = (n: ts.Node): void => {
+        ts.forEachChild(n, (child) => {
+          (child as { parent: ts.Node }).parent = n;
+          link(child);
+        });
+      };
+      link(this.sf);
+    }
+    return this.sf;
   }
 
   /** Where a node is written, leading trivia and JSDoc left out (ts-morph's `getStart()` to `getEnd()`). */
@@ -111,12 +131,13 @@ export class Syntax {
 
   /**
    * The file's first top-level variable declaration that declares `name`, directly or inside a destructuring
-   * pattern (ts-morph's `SourceFile.getVariableDeclaration(name)`).
+   * pattern (ts-morph's `SourceFile.getVariableDeclaration(name)`), and whether it is a `const` one.
    */
-  topVariable(name: string): ts.VariableDeclaration | undefined {
+  topVariable(name: string): { decl: ts.VariableDeclaration; isConst: boolean } | undefined {
     for (const st of this.sf.statements) {
       if (st.kind !== this.K.VariableStatement) continue;
-      for (const d of (st as ts.VariableStatement).declarationList.declarations) if (this.declares(d.name, name)) return d;
+      const list = (st as ts.VariableStatement).declarationList;
+      for (const d of list.declarations) if (this.declares(d.name, name)) return { decl: d, isConst: this.isConst(list) };
     }
     return undefined;
   }
@@ -129,10 +150,10 @@ export class Syntax {
     return this.text(n) === name;
   }
 
-  /** Whether a variable declaration is a `const` one (ts-morph's `getDeclarationKind() === 'const'`). */
-  isConst(d: ts.VariableDeclaration): boolean {
+  /** Whether a declaration list is a `const` one (ts-morph's `getDeclarationKind() === 'const'`). */
+  isConst(list: ts.VariableDeclarationList): boolean {
     const F = this.ts.NodeFlags;
-    const flags = d.parent.flags;
+    const flags = list.flags;
     if (flags & F.Let) return false;
     if ((flags & F.AwaitUsing) === F.AwaitUsing || (flags & F.Using) === F.Using) return false;
     return (flags & F.Const) !== 0;

@@ -203,7 +203,7 @@ function localFunction(f: TsFile, name: string): ts.Node | undefined {
     const ret = fn.body?.kind === K.Block ? (fn.body.statements.find((s) => s.kind === K.ReturnStatement) as ts.ReturnStatement | undefined) : undefined;
     return ret ? (ret.expression ?? fn) : fn;
   }
-  const v = x.topVariable(name);
+  const v = x.topVariable(name)?.decl;
   const init = x.unwrap(v?.initializer);
   if (!init) return undefined;
   if (init.kind === K.ArrowFunction || init.kind === K.FunctionExpression) return x.arrowResult(init) ?? init;
