@@ -7,6 +7,7 @@ import { ForeignKeyEdge, foreignKeyEdges } from './schemaGraph';
 import { withSuppressions } from './suppress';
 import { emptyFacts, sameData, shiftSpansInPlace, spanEndsWithin } from './facts';
 import { checkFile, ReferenceResult } from './rules';
+import { positionAt } from './text';
 import { Navigator, ResolvedReference } from './navigate';
 import { ClassFact, FileFacts, Finding, ReferenceFact, UncheckedReason, UncheckedReference } from './types';
 
@@ -237,14 +238,7 @@ export class Engine {
     if (/[\r\n]/.test(edit.newText) || /[\r\n]/.test(before.slice(edit.startIndex, edit.oldEndIndex))) return [];
     const facts = this.facts.get(file);
     if (!facts) return [];
-    let line = 0;
-    for (let lo = 0, hi = facts.lineStarts.length - 1; lo <= hi; ) {
-      const mid = (lo + hi) >> 1;
-      if (facts.lineStarts[mid] <= edit.startIndex) {
-        line = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const line = positionAt(facts.lineStarts, edit.startIndex).line;
     const on = (f: string, r: { start: { line: number }; end: { line: number } }) => f === file && r.start.line <= line && r.end.line >= line;
     const out: string[] = [];
     for (const other of this.findingsCache.pointingElsewhere) {
@@ -332,14 +326,7 @@ export class Engine {
       return true;
     };
     // The edited line (no line break came or went: the same line before and after the edit).
-    let line = 0;
-    for (let lo = 0, hi = facts.lineStarts.length - 1; lo <= hi; ) {
-      const mid = (lo + hi) >> 1;
-      if (facts.lineStarts[mid] <= edit.startIndex) {
-        line = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const line = positionAt(facts.lineStarts, edit.startIndex).line;
     const onEditedLine = (f: string, r: { start: { line: number }; end: { line: number } }) => f === file && r.start.line <= line && r.end.line >= line;
     /**
      * An unknown table's result ("did you mean": its suggestions, their places, the fixes that rewrite the
