@@ -76,3 +76,15 @@ export function describeFinding(f: Finding): string {
 export function describeExpectation(e: Expectation): string {
   return `${e.file}:${e.line + 1}:${e.start}-${e.end} ${e.severity} ${e.rule}`;
 }
+
+/** A small deterministic PRNG (mulberry32), so a randomized test's failure names a seed that reproduces it. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -2,19 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../../server/src/host/python';
-import { FIXTURES, listFiles, rel } from './harness';
-
-/** A small deterministic PRNG, so a failure names a seed that reproduces it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { FIXTURES, listFiles, rel, rng } from './harness';
 
 const EDITS = ['x', '_', '"', '(', ')', '\n', '    ', '#', ' ', 'ForeignKey("users.id")', ''];
 

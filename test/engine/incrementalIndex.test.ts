@@ -4,18 +4,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../server/src/core/config';
 import { Engine } from '../../server/src/core/engine';
 import { createEngine } from '../../server/src/host/python';
-import { FIXTURES, listFiles, rel } from './harness';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { FIXTURES, listFiles, rel, rng } from './harness';
 
 /** A replacement in a file's text: what an editor would send as one edit. */
 interface Replacement {

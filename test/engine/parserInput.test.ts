@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { keepsParserInput, MAX_COMMENT_RUN, parserInput } from '../../server/src/core/python/unreadable';
-import { FIXTURES, listFiles, rel } from './harness';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { FIXTURES, listFiles, rel, rng } from './harness';
 
 /** Texts where one character decides what `parserInput` sees: quotes side by side, backslashes, comment runs. */
 const TRICKY = [

@@ -7,6 +7,7 @@ import { ForeignKeyEdge, foreignKeyEdges } from './schemaGraph';
 import { withSuppressions } from './suppress';
 import { emptyFacts, sameData, shiftSpansInPlace, spanEndsWithin } from './facts';
 import { checkFile, ReferenceResult } from './rules';
+import { positionAt } from './text';
 import { Navigator, ResolvedReference } from './navigate';
 import { ClassFact, FileFacts, Finding, ReferenceFact, UncheckedReason, UncheckedReference } from './types';
 
@@ -20,6 +21,17 @@ export interface EngineStats {
   checked: number;
   /** References FK Guard could not check with certainty, by reason (see `UncheckedReason`). */
   unchecked: { total: number; byReason: Partial<Record<UncheckedReason, number>> };
+}
+
+export interface EngineOptions {
+  /**
+   * The engine is filled once and read once (the CLI): its findings keep neither each reference's result (which
+   * an editor's engine reuses after a keystroke, see `reusableAfter`) nor what each reference resolved to (which
+   * navigation reads). On 10,000 model files those were a resolution, a result and a copy of the reference's
+   * entry for every reference, held to the end of the scan. Navigation still works on such an engine: its first
+   * call switches the keeping on and computes the findings again (see `resolvedReferences`).
+   */
+  oneShot?: boolean;
 }
 
 /**
@@ -54,6 +66,8 @@ export class Engine {
   private index: SchemaIndex;
   /** Navigation over the current facts; a change makes it forget what it resolved in the files it affects. */
   private navigator: Navigator | undefined;
+  /** Whether `findings` keeps `referenceResults` and `resolvedCache` (see `EngineOptions.oneShot`). */
+  private keepResolutions: boolean;
 
   /**
    * `dialects` are the languages the engine reads (Python among them, made by the host with its parser);
@@ -62,8 +76,10 @@ export class Engine {
   constructor(
     private config: FkGuardConfig = DEFAULT_CONFIG,
     private readonly dialects: readonly SourceDialect[] = [],
+    options: EngineOptions = {},
   ) {
     this.index = new SchemaIndex(config);
+    this.keepResolutions = options.oneShot !== true;
   }
 
   /** Every file name ending the engine reads: its dialects'. */
@@ -222,14 +238,7 @@ export class Engine {
     if (/[\r\n]/.test(edit.newText) || /[\r\n]/.test(before.slice(edit.startIndex, edit.oldEndIndex))) return [];
     const facts = this.facts.get(file);
     if (!facts) return [];
-    let line = 0;
-    for (let lo = 0, hi = facts.lineStarts.length - 1; lo <= hi; ) {
-      const mid = (lo + hi) >> 1;
-      if (facts.lineStarts[mid] <= edit.startIndex) {
-        line = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const line = positionAt(facts.lineStarts, edit.startIndex).line;
     const on = (f: string, r: { start: { line: number }; end: { line: number } }) => f === file && r.start.line <= line && r.end.line >= line;
     const out: string[] = [];
     for (const other of this.findingsCache.pointingElsewhere) {
@@ -317,14 +326,7 @@ export class Engine {
       return true;
     };
     // The edited line (no line break came or went: the same line before and after the edit).
-    let line = 0;
-    for (let lo = 0, hi = facts.lineStarts.length - 1; lo <= hi; ) {
-      const mid = (lo + hi) >> 1;
-      if (facts.lineStarts[mid] <= edit.startIndex) {
-        line = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const line = positionAt(facts.lineStarts, edit.startIndex).line;
     const onEditedLine = (f: string, r: { start: { line: number }; end: { line: number } }) => f === file && r.start.line <= line && r.end.line >= line;
     /**
      * An unknown table's result ("did you mean": its suggestions, their places, the fixes that rewrite the
@@ -508,26 +510,35 @@ export class Engine {
     const facts = this.facts.get(file);
     const suggested = new Set<string>();
     const unchecked: UncheckedReference[] = [];
-    const resolved: Array<Omit<ResolvedReference, 'file'>> = [];
+    const keep = this.keepResolutions;
+    const resolved: Array<Omit<ResolvedReference, 'file'>> | undefined = keep ? [] : undefined;
     const reusable = this.reusable.get(file);
     this.reusable.delete(file);
     const before = reusable ? this.referenceResults.get(file)?.results : undefined;
-    const results = new WeakMap<ReferenceFact, ReferenceResult>();
+    const results = keep ? new WeakMap<ReferenceFact, ReferenceResult>() : undefined;
     const computed = facts
-      ? checkFile(this.index.checkedFacts(facts), this.index, this.config, suggested, unchecked, resolved, {
-          reuse: (ref) => {
-            const r = before?.get(ref);
-            if (!r || !reusable!(ref, r)) return undefined;
-            results.set(ref, r);
-            return r;
+      ? checkFile(
+          this.index.checkedFacts(facts),
+          this.index,
+          this.config,
+          suggested,
+          unchecked,
+          resolved,
+          results && {
+            reuse: (ref) => {
+              const r = before?.get(ref);
+              if (!r || !reusable!(ref, r)) return undefined;
+              results.set(ref, r);
+              return r;
+            },
+            keep: (ref, r) => results.set(ref, r),
           },
-          keep: (ref, r) => results.set(ref, r),
-        })
+        )
       : [];
-    this.referenceResults.set(file, { at: this.indexChanges, results });
+    if (results) this.referenceResults.set(file, { at: this.indexChanges, results });
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
-    this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => this.resolvedObject(file, r)) });
+    if (resolved) this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => this.resolvedObject(file, r)) });
     this.uncheckedCache.set(file, unchecked);
     return computed;
   }
@@ -549,6 +560,11 @@ export class Engine {
    * navigation never resolves again a reference the rules have resolved.
    */
   resolvedReferences(file: string): ResolvedReference[] {
+    if (!this.keepResolutions) {
+      // A one-shot engine asked after all: from now on it keeps them, and findings computed without are redone.
+      this.keepResolutions = true;
+      this.findingsCache.clear();
+    }
     const findings = this.findings(file);
     const entry = this.resolvedCache.get(file);
     return entry && entry.findings === findings ? entry.refs : [];

@@ -213,9 +213,9 @@ export function forEachSpan(value: unknown, visit: (span: Span) => void, seen: S
 
 /**
  * Replaces every string in `facts` (at any depth) with the copy of equal value that `table` holds, adding the
- * ones it lacks, in place. Facts that came from a worker thread hold a string of their own for every `Integer`,
- * `varchar(255)`, `id` and base-class name (a structured clone never shares): on 10,000 model files that was
- * millions of strings, most of them repeats. Facts read on this thread hold slices of the file's text, which
+ * ones it lacks, in place. Facts that came from a worker thread hold a string of their own for every
+ * `varchar(255)`, `sa.Integer` and base-class name (`JSON.parse` shares only strings of up to ten characters): on
+ * 10,000 model files that was millions of strings, most of them repeats. Facts read on this thread hold slices of the file's text, which
  * keep the whole text alive as long as any of them lives: the table keeps a flat copy instead. Spans,
  * numbers and the objects themselves are left as they are, so nothing that holds a fact sees a change.
  */

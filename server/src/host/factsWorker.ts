@@ -1,11 +1,11 @@
 // A worker thread that turns file texts into facts: the parsing half of a scan, run on another core.
-// Facts are plain data, so they cross back to the main thread by structured clone.
+// Facts are plain data; they cross back to the main thread as JSON text (see `FactsPool`).
 import { parentPort } from 'node:worker_threads';
 import { analyzeSource } from '../core/engine';
 import { type PythonSupport, pythonDialect } from '../core/python/dialect';
 import { sqlDialect } from '../core/sql/dialect';
 import { loadPython, scannerOn } from './python';
-import type { FactsRequest, FactsResponse } from './factsPool';
+import type { FactsAnswers, FactsRequest, FactsResponse } from './factsPool';
 
 const port = parentPort;
 if (port) {
@@ -44,7 +44,9 @@ if (port) {
           out.push({ id: r.id, error: e instanceof Error ? e.message : String(e) });
         }
       }
-      port.postMessage(out);
+      // As JSON text, not by structured clone: see `FactsAnswers`.
+      const answers: FactsAnswers = JSON.stringify(out);
+      port.postMessage(answers);
     });
   });
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import { FkGuardConfig } from '../core/config';
-import { Engine } from '../core/engine';
+import { Engine, type EngineOptions } from '../core/engine';
 import { pythonDialect, type PythonSupport } from '../core/python/dialect';
 import { sourceDialects } from './dialects';
 
@@ -74,7 +74,7 @@ export async function createEngine(config?: FkGuardConfig): Promise<Engine> {
  * only when `Engine.loadParser` is awaited: a scan whose Python files all come from the cache, or all go to
  * worker threads, never loads it on the main thread.
  */
-export function createLazyEngine(config?: FkGuardConfig): Engine {
+export function createLazyEngine(config?: FkGuardConfig, options: EngineOptions = {}): Engine {
   let loaded: PythonSupport | undefined;
   const support: PythonSupport = {
     get parser(): Parser {
@@ -90,5 +90,5 @@ export function createLazyEngine(config?: FkGuardConfig): Engine {
       loaded ??= await loadPython();
     },
   };
-  return new Engine(config, [pythonDialect(support), ...sourceDialects()]);
+  return new Engine(config, [pythonDialect(support), ...sourceDialects()], options);
 }

@@ -62,8 +62,9 @@ export interface ScanOptions {
   followSymlinks?: boolean;
   /**
    * The engine this scan makes (no `engine` given) is read once when the scan is over and never updated (the
-   * CLI): it is filled without tracking what each file changed (see `Engine.loadFacts`), and its Python parser
-   * loads only if a file must be parsed on this thread. Off for an engine that edits will update later.
+   * CLI): it is filled without tracking what each file changed (see `Engine.loadFacts`), its findings keep nothing
+   * an editor reuses (see `EngineOptions.oneShot`), and its Python parser loads only if a file must be parsed on
+   * this thread. Off for an engine that edits will update later.
    */
   oneShot?: boolean;
   /**
@@ -209,7 +210,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   // conclusions (`onStoredConclusions`) does not wait for the WebAssembly parser (about 0.1 s of CPU) to compile.
   const cold = !options.engine && (options.oneShot === true || options.bulk === true);
   let engine = options.engine;
-  if (!engine) engine = cold ? createLazyEngine(config) : await createEngine(config);
+  if (!engine) engine = cold ? createLazyEngine(config, { oneShot: options.oneShot === true }) : await createEngine(config);
   else if (engine.getConfig() !== config) engine.setConfig(config);
 
   const walk = await walkWorkspace({
