@@ -25,7 +25,10 @@ describe('SQL files', () => {
       'CREATE TABLE posts (id serial PRIMARY KEY, author_id uuid REFERENCES users (id));',
     ].join('\n');
     const facts = extractSql('schema.sql', text);
-    assert.deepEqual(facts.tables.map((t) => (t.name.kind === 'literal' ? t.name.value : '?')), ['users', 'posts']);
+    // The refused statement still makes its table, whose columns are not known.
+    assert.deepEqual(facts.tables.map((t) => (t.name.kind === 'literal' ? t.name.value : '?')), ['users', 'audit', 'posts']);
+    assert.deepEqual([facts.tables[1].unparsed, facts.tables[1].columns], [true, []]);
+    assert.equal(text.slice(facts.tables[1].nameSpan.start, facts.tables[1].nameSpan.end), 'audit');
     assert.equal(facts.errors.length, 1);
     assert.equal(text.slice(facts.errors[0].span.start, facts.errors[0].span.end), 'CREATE TABLE audit (id INT,, at timestamp)');
     assert.equal(facts.references.length, 1);

@@ -555,6 +555,7 @@ function replayTimeline(
           for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
           def.keys = t.keys;
           if (t.foldsCase) def.foldsCase = true;
+          if (t.unparsed) def.incomplete = def.unparsed = true;
           if (t.unreadColumn) {
             def.incomplete = true;
             def.unresolvedColumn = t.unreadColumn;

@@ -818,6 +818,7 @@ export class SchemaIndex {
     }
     if (t.fallback) def.fallback = true;
     if (t.foldsCase) def.foldsCase = true;
+    if (t.unparsed) def.incomplete = def.unparsed = true;
     def.metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
     this.addTable(def);
     if (t.variable) {

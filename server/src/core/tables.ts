@@ -39,6 +39,8 @@ export interface TableDef {
   incomplete: boolean;
   /** Made by SQL DDL that wrote the name unquoted: PostgreSQL's name for it is in lower case. */
   foldsCase?: boolean;
+  /** Made by a `CREATE TABLE` the SQL parser refused: its columns are not known (`incomplete` too). */
+  unparsed?: boolean;
   /** The metadata object the table belongs to, where the code makes that determinable. */
   metadataId?: string;
   /** Why `incomplete`: the base class (as written) FK Guard could not resolve. */

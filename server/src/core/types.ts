@@ -267,6 +267,8 @@ export interface CoreTableFact {
   origin: 'core' | 'migration';
   /** SQL DDL wrote the name unquoted: PostgreSQL folds it to lower case (`Members` is `members`). */
   foldsCase?: true;
+  /** Made by a `CREATE TABLE` the SQL parser refused (a parse-error): the table exists, its columns are not known. */
+  unparsed?: true;
   /**
    * A column FK Guard could not name (a constant no file of the workspace defines), as written: the
    * table's columns are not all known, so a reference to one it lacks is unchecked, not unknown.
@@ -517,6 +519,8 @@ export interface FileFacts {
  * cannot resolve with certainty is counted under one of these reasons instead of being reported.
  */
 export type UncheckedReason =
+  /** The table is made by a SQL statement FK Guard cannot parse (reported as parse-error): its columns are not known. */
+  | 'unreadable-definition'
   /** The target is computed at run time (a call, a constant or f-string FK Guard cannot read). */
   | 'dynamic-name'
   /** The table name comes from a `@declared_attr` `__tablename__` whose body FK Guard cannot evaluate. */

@@ -225,7 +225,34 @@ class SqlExtractor {
       span: { start: s.start + lead, end: s.start + s.text.length },
       lost: 'the tables, keys and foreign keys it defines',
     });
+    this.unparsedTable(s, plain, lead);
     return undefined;
+  }
+
+  /**
+   * The table a `CREATE TABLE` the parser refused makes (an `EXCLUDE USING gist`, a name the parser's lexer
+   * trips on): it exists once the statement runs, with columns FK Guard does not know, so a reference to it
+   * is unchecked rather than an unknown table.
+   */
+  private unparsedTable(s: SqlStatement, plain: string, lead: number): void {
+    const m = UNPARSED_CREATE_TABLE.exec(plain);
+    if (!m) return;
+    const unquote = (n: string) => (/^["`[]/.test(n) ? n.slice(1, -1).replace(/""/g, '"') : n);
+    const nameAt = m[0].length - m[2].length;
+    const quoted = /^["`[]/.test(m[2]);
+    const schema = m[1] ? unquote(m[1].replace(/\s*\.\s*$/, '')) : undefined;
+    this.facts.tables.push({
+      name: { kind: 'literal', value: unquote(m[2]) },
+      ...(schema !== undefined && schema !== 'public' ? { schema } : {}),
+      columns: [],
+      keys: [],
+      span: { start: s.start + lead, end: s.start + s.text.length },
+      nameSpan: { start: s.start + nameAt + (quoted ? 1 : 0), end: s.start + m[0].length - (quoted ? 1 : 0) },
+      origin: this.migration ? 'migration' : 'core',
+      unparsed: true,
+      ...(quoted ? {} : { foldsCase: true as const }),
+    });
+    if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1 });
   }
 
   /**
@@ -574,3 +601,7 @@ const PLACEHOLDER = `(${PLACEHOLDER_NAME})`;
 function typeName(dt: DataTypeDef): string {
   return dt.kind === 'array' ? `${typeName(dt.arrayOf)}[]` : dt.name;
 }
+
+const SQL_NAME = '(?:"(?:[^"]|"")+"|`[^`]+`|\\[[^\\]]+\\]|[A-Za-z_][\\w$]*)';
+/** `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] [schema.]name`, the head of a statement the parser refused. */
+const UNPARSED_CREATE_TABLE = new RegExp(`^\\s*create\\s+(?:(?:global|local)\\s+)?(?:temp(?:orary)?\\s+|unlogged\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})`, 'i');
