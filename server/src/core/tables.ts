@@ -88,7 +88,24 @@ export function newTable(name: string, schema: string | undefined, origin: Table
 
 /** Adds a column unless the table already has one of that name (the first definition wins). */
 export function addColumn(def: TableDef, column: ColumnFact, file: string, type: TypeFact | undefined): void {
-  if (def.columns.has(column.name)) return;
+  const existing = def.columns.get(column.name);
+  if (existing) {
+    // The same database column under another property (TypeORM: a subclass's `@JoinColumn({ name: 'tenant_id' })`
+    // over a base's `@Column({ name: 'tenant_id' }) tenantId`): `referencedColumnName: 'tenantId'` still finds it.
+    const attr = column.attr ?? column.name;
+    if (!existing.column.type && column.type && existing.column.hasForeignKey && !existing.column.primaryKey && !column.hasForeignKey) {
+      // The relation's key column was met first, the declaration that types it (unique, nullable) after: the
+      // declaration is the column, and the relation's property stays a name for it.
+      const declared: IndexedColumn = { column, file, type };
+      def.columns.set(column.name, declared);
+      for (const [k, v] of def.attrs) if (v === existing) def.attrs.set(k, declared);
+      if (!def.attrs.has(attr)) def.attrs.set(attr, declared);
+      if (file !== def.file) def.columnsFromOtherFiles = true;
+      return;
+    }
+    if (!def.attrs.has(attr)) def.attrs.set(attr, existing);
+    return;
+  }
   const c: IndexedColumn = { column, file, type };
   def.columns.set(column.name, c);
   def.attrs.set(column.attr ?? column.name, c);
