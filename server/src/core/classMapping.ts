@@ -477,7 +477,7 @@ function applyConvention(convention: NamingConvention, className: string): strin
 }
 
 /** How a table name expression reads in a message. */
-function nameText(expr: NameExpr): string {
+export function nameText(expr: NameExpr): string {
   switch (expr.kind) {
     case 'literal':
       return expr.value;
@@ -497,12 +497,12 @@ function nameText(expr: NameExpr): string {
  * built from nothing written there is not recognised: that limit is the price of keeping unknown-table useful
  * in a workspace with one computed name.
  */
-function dynamicNameWords(className: string, expr: NameExpr): string[] {
+export function dynamicNameWords(className: string | undefined, expr: NameExpr): string[] {
   const text = nameText(expr).toLowerCase();
   const words = new Set<string>();
-  const cls = className.toLowerCase();
-  words.add(cls);
-  if (cls.endsWith('y')) words.add(cls.slice(0, -1));
+  const cls = className?.toLowerCase();
+  if (cls) words.add(cls);
+  if (cls?.endsWith('y')) words.add(cls.slice(0, -1));
   for (const w of text.split(/[^a-z0-9]+/)) if (w.length >= 3 && !NOT_NAMES.has(w)) words.add(w);
   return [...words];
 }

@@ -78,6 +78,8 @@ export function provision(f: FileFacts, reuse = false): Provision {
     if (t.origin === 'migration') continue;
     const h = objectSig(t).whole;
     if (t.name.kind === 'literal') add(`t:${t.name.value}`, h);
+    // A name FK Guard may not read could be any table's (see `unnamedTableFor`).
+    else add('t:?', h);
     if (t.variable) add(`v:${t.variable}`, h);
   }
   // Where Alembic's revisions live decides which files are history at all.
@@ -96,6 +98,7 @@ export function provision(f: FileFacts, reuse = false): Provision {
       if (op.op === 'create_table') {
         const t = f.tables[op.tableIndex];
         if (t?.name.kind === 'literal') add(`t:${t.name.value}`, h);
+        else if (t) add('t:?', h);
       }
     }
   }

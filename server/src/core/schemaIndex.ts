@@ -1,4 +1,4 @@
-import { ClassMapper, classId, type ClassMapping, type NamelessClass } from './classMapping';
+import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type NamelessClass } from './classMapping';
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
 import { changedNames, Provision, provision, Uses, usesOf } from './fileSignatures';
@@ -63,6 +63,8 @@ export class SchemaIndex {
   private history = MigrationHistory.empty();
   /** Tables whose schema comes from a computed `__table_args__`, by name: the first of each, in table order. */
   private unknownSchemaByName: Map<string, TableDef> | undefined;
+  /** Tables made under a name FK Guard cannot read, with the words of the name as written (see `unnamedTableFor`). */
+  private unnamedTables: Array<{ file: string; text: string; words: string[] }> | undefined;
   /** `classTable` answers since the tables were last derived, by file and class name. */
   private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
@@ -522,6 +524,26 @@ export class SchemaIndex {
   }
 
   /**
+   * A table some file makes under a name FK Guard cannot read (Knex `createTable(NAME)` with `NAME` computed,
+   * SQL's `CREATE TABLE "${X}"`) that could be `table`: a word of that name as written is part of it (see
+   * `dynamicNameWords`). Nothing is proven about a name no definition has while such a table exists.
+   */
+  unnamedTableFor(table: string): { file: string; text: string } | undefined {
+    this.ensure();
+    if (!this.unnamedTables) {
+      this.unnamedTables = [];
+      for (const f of this.files.values()) {
+        for (const t of f.tables) {
+          if (t.name.kind === 'literal' || this.resolveName(f.file, t.name) !== undefined) continue;
+          this.unnamedTables.push({ file: f.file, text: nameText(t.name), words: dynamicNameWords(undefined, t.name) });
+        }
+      }
+    }
+    const flat = table.toLowerCase().replace(/_/g, '');
+    return this.unnamedTables.find((u) => u.words.some((w) => flat.includes(w)));
+  }
+
+  /**
    * Classes whose table name FK Guard cannot know and that could define `table`: their name, lowered and
    * without underscores, is part of the table's (`ShoppingCart` → `app_shopping_carts`).
    */
@@ -605,6 +627,7 @@ export class SchemaIndex {
     this.pendingNames.clear();
     this.fullRebuild = false;
     this.unknownSchemaByName = undefined;
+    this.unnamedTables = undefined;
     this.classTables = new Map();
     if (affected) {
       this.keysCreated = [];

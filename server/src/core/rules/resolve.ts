@@ -212,6 +212,11 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       detail: `the schema of \`${unknownSchema.name}\` comes from a \`__table_args__\` FK Guard cannot evaluate (\`${unknownSchema.className ?? unknownSchema.name}\`)`,
     };
   }
+  // A table made under a name FK Guard cannot read may be this one, in history as in the models.
+  const unnamed = defs.length === 0 ? index.unnamedTableFor(table) : undefined;
+  if (unnamed) {
+    return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table ${unnamed.file} makes under a name FK Guard cannot read (\`${unnamed.text}\`)` };
+  }
   const absence = point && history && defs.length === 0 ? history.absence(key, point) : undefined;
   if (absence) return { kind: 'no-table', schema, table, column, absence };
   if (defs.length === 0) {
