@@ -362,25 +362,10 @@ function tokenize(text: string): Tok[] {
       i = nl + 1;
       continue;
     }
-    if (c === 34 || c === 39) {
-      const t = lexString(text, i, i);
-      out.push(t);
-      i = t.end;
-      continue;
-    }
-    if (isIdStart(c)) {
-      let j = i + 1;
-      while (j < n && isIdPart(text.charCodeAt(j))) j++;
-      const q = text.charCodeAt(j);
-      if ((q === 34 || q === 39) && /^[fFtTrRbBuU]+$/.test(text.slice(i, j))) {
-        const t = lexString(text, i, j);
-        out.push(t);
-        i = t.end;
-        continue;
-      }
-      if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-      out.push(mk(text, 'name', i, j, wordAt(text, i, j)));
-      i = j;
+    const word = lexStringOrName(text, i, c);
+    if (word) {
+      out.push(word);
+      i = word.end;
       continue;
     }
     if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
@@ -471,7 +456,7 @@ function lexString(text: string, start: number, quote: number): Tok {
       }
       if (c === 125) decline('a lone } in an f-string');
       flush(i);
-      const interp = lexInterpolation(text, i, triple);
+      const interp = lexInterpolation(text, i);
       parts.push(interp);
       i = interp.end;
       contentStart = i;
@@ -484,7 +469,23 @@ function lexString(text: string, start: number, quote: number): Tok {
 }
 
 /** `{expression!r:spec}` inside an f-string, from its `{` at `open`. */
-function lexInterpolation(text: string, open: number, triple: boolean): Interp {
+/**
+ * The string (with its prefix, `rb"..."`) or the name that starts at `i`, whose first character is `c`; undefined
+ * for anything else. The same in code and inside an f-string's interpolation.
+ */
+function lexStringOrName(text: string, i: number, c: number): Tok | undefined {
+  if (c === 34 || c === 39) return lexString(text, i, i);
+  if (!isIdStart(c)) return undefined;
+  const n = text.length;
+  let j = i + 1;
+  while (j < n && isIdPart(text.charCodeAt(j))) j++;
+  const q = text.charCodeAt(j);
+  if ((q === 34 || q === 39) && /^[fFtTrRbBuU]+$/.test(text.slice(i, j))) return lexString(text, i, j);
+  if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
+  return mk(text, 'name', i, j, wordAt(text, i, j));
+}
+
+function lexInterpolation(text: string, open: number): Interp {
   const tokens: Tok[] = [];
   let depth = 0;
   let i = open + 1;
@@ -498,25 +499,10 @@ function lexInterpolation(text: string, open: number, triple: boolean): Interp {
     }
     if (c === 10 || c === 13 || c === 35 || c === 92) decline('a newline, comment or backslash in an interpolation');
     if (depth === 0 && (c === 125 || c === 58 || (c === 33 && text.charCodeAt(i + 1) !== 61) || (c === 61 && text.charCodeAt(i + 1) !== 61))) break;
-    if (c === 34 || c === 39) {
-      const t = lexString(text, i, i);
-      tokens.push(t);
-      i = t.end;
-      continue;
-    }
-    if (isIdStart(c)) {
-      let j = i + 1;
-      while (j < n && isIdPart(text.charCodeAt(j))) j++;
-      const qc = text.charCodeAt(j);
-      if ((qc === 34 || qc === 39) && /^[fFtTrRbBuU]+$/.test(text.slice(i, j))) {
-        const t = lexString(text, i, j);
-        tokens.push(t);
-        i = t.end;
-        continue;
-      }
-      if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-      tokens.push(mk(text, 'name', i, j, wordAt(text, i, j)));
-      i = j;
+    const word = lexStringOrName(text, i, c);
+    if (word) {
+      tokens.push(word);
+      i = word.end;
       continue;
     }
     if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
@@ -556,7 +542,6 @@ function lexInterpolation(text: string, open: number, triple: boolean): Interp {
   }
   if (text.charCodeAt(i) !== 125) decline('an unclosed interpolation');
   interp.end = i + 1;
-  void triple;
   return interp;
 }
 
