@@ -135,7 +135,7 @@ export class ClassMapper {
           cls,
           reason: 'dynamic-name',
           base: cls.name,
-          detail: `its \`__tablename__\` is computed (\`${nameText(cls.tablename)}\`), which FK Guard does not evaluate`,
+          detail: `its \`__tablename__\` is computed (\`${nameText(cls.tablename, 60)}\`), which FK Guard does not evaluate`,
           matches: dynamicNameWords(cls.name, cls.tablename),
         };
       }
@@ -476,8 +476,8 @@ function applyConvention(convention: NamingConvention, className: string): strin
   }
 }
 
-/** How a table name expression reads in a message. */
-export function nameText(expr: NameExpr): string {
+/** How a table name expression reads in a message; a computed one cut to `max` characters. */
+export function nameText(expr: NameExpr, max = Infinity): string {
   switch (expr.kind) {
     case 'literal':
       return expr.value;
@@ -486,7 +486,7 @@ export function nameText(expr: NameExpr): string {
     case 'template':
       return expr.parts.map((p) => ('literal' in p ? p.literal : `{${p.const}}`)).join('');
     case 'dynamic':
-      return expr.text.length > 60 ? `${expr.text.slice(0, 57)}...` : expr.text;
+      return expr.text.length > max ? `${expr.text.slice(0, max - 3)}...` : expr.text;
   }
 }
 
@@ -498,7 +498,7 @@ export function nameText(expr: NameExpr): string {
  * in a workspace with one computed name.
  */
 export function dynamicNameWords(className: string | undefined, expr: NameExpr): string[] {
-  const text = nameText(expr).toLowerCase();
+  const text = nameText(expr, 60).toLowerCase();
   const words = new Set<string>();
   const cls = className?.toLowerCase();
   if (cls) words.add(cls);

@@ -1,3 +1,4 @@
+import { nameText } from './classMapping';
 import { definitionSites, Navigator, Naming, Place, siteNaming, Symbol, Target, TextOf } from './navigate';
 import { rangeOf } from './text';
 import { SchemaIndex } from './schemaIndex';
@@ -437,22 +438,9 @@ function definitionSite(index: SchemaIndex, def: TableDef, target: Target, oldNa
   const expr: NameExpr | undefined = cls?.tablename ?? core?.name;
   if (expr?.kind === 'const') return { file: def.file, constant: expr.name, naming: 'database' };
   // A literal with no place of its own is a name the dialect derived (a Prisma model's name, `@Entity()`).
-  if (expr && expr.kind !== 'literal') return { error: `the table name of \`${def.key}\` at ${at} is computed (\`${exprText(expr)}\`), so FK Guard cannot rename it.` };
+  if (expr && expr.kind !== 'literal') return { error: `the table name of \`${def.key}\` at ${at} is computed (\`${nameText(expr)}\`), so FK Guard cannot rename it.` };
   const how = cls ? derivedFrom(index, def.file, cls) : 'it is not written out';
   return { error: `the table name \`${def.key}\` at ${at} is not written out: ${how}. Rename the class with the language's own rename, or write the name out and rename that.` };
-}
-
-function exprText(expr: NameExpr): string {
-  switch (expr.kind) {
-    case 'literal':
-      return expr.value;
-    case 'const':
-      return expr.name;
-    case 'template':
-      return expr.parts.map((p) => ('literal' in p ? p.literal : `{${p.const}}`)).join('');
-    case 'dynamic':
-      return expr.text;
-  }
 }
 
 /** How a class's table name comes from its class name, for the reason a rename is refused. */

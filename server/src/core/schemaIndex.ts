@@ -535,7 +535,7 @@ export class SchemaIndex {
       for (const f of this.files.values()) {
         for (const t of f.tables) {
           if (t.name.kind === 'literal' || this.resolveName(f.file, t.name) !== undefined) continue;
-          this.unnamedTables.push({ file: f.file, text: nameText(t.name), words: dynamicNameWords(undefined, t.name) });
+          this.unnamedTables.push({ file: f.file, text: nameText(t.name, 60), words: dynamicNameWords(undefined, t.name) });
         }
       }
     }
