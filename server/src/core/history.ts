@@ -1,5 +1,5 @@
 import type { Dialect } from './config';
-import { addColumn, IndexedColumn, newTable, TableDef, tableKey } from './tables';
+import { addColumn, IndexedColumn, tableFromFact, TableDef, tableKey } from './tables';
 import { AlembicConfigFact, ColumnFact, FileFacts, Finding, MigrationOp, NameExpr, Span, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
@@ -551,15 +551,7 @@ function replayTimeline(
           const t = m.tables[op.tableIndex];
           const name = t ? resolver.resolveName(m.file, t.name) : undefined;
           if (!t || !name) break;
-          const def = newTable(name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, t.nameSpan);
-          for (const c of t.columns) addColumn(def, c, m.file, resolver.resolveType(m.file, c.type));
-          def.keys = t.keys;
-          if (t.foldsCase) def.foldsCase = true;
-          if (t.unparsed) def.incomplete = def.unparsed = true;
-          if (t.unreadColumn) {
-            def.incomplete = true;
-            def.unresolvedColumn = t.unreadColumn;
-          }
+          const def = tableFromFact(t, name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, (type) => resolver.resolveType(m.file, type));
           if (t.keyNames) def.keyNames = new Map(Object.entries(t.keyNames));
           if (maybe) def.alt = alternative(state.get(def.key) ?? null, maybe);
           touch(def.key, pos);

@@ -8,7 +8,7 @@ import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
 import { Suggestion, TableNames } from './suggest';
 import { rangeOf } from './text';
 import type { Binding } from './python/names';
-import { addColumn, newTable, TableDef } from './tables';
+import { tableFromFact, TableDef } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
 import { ClassFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact } from './types';
@@ -832,16 +832,8 @@ export class SchemaIndex {
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {
     const name = this.resolveName(f.file, t.name);
     if (!name) return;
-    const def = newTable(name, t.schema, 'core', f.file, t.nameSpan);
-    for (const c of t.columns) addColumn(def, c, f.file, this.resolveType(f.file, c.type));
-    def.keys = t.keys;
-    if (t.unreadColumn) {
-      def.incomplete = true;
-      def.unresolvedColumn = t.unreadColumn;
-    }
+    const def = tableFromFact(t, name, t.schema, 'core', f.file, (type) => this.resolveType(f.file, type));
     if (t.fallback) def.fallback = true;
-    if (t.foldsCase) def.foldsCase = true;
-    if (t.unparsed) def.incomplete = def.unparsed = true;
     def.metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
     this.addTable(def);
     if (t.variable) {

@@ -1,4 +1,4 @@
-import { ColumnFact, Span, TypeFact } from './types';
+import { ColumnFact, CoreTableFact, Span, TypeFact } from './types';
 
 /*
  * The table definitions the schema index derives and the migration history replays: one module both build
@@ -84,6 +84,31 @@ export function newTable(name: string, schema: string | undefined, origin: Table
     keys: [],
     incomplete: false,
   };
+}
+
+/**
+ * The table a Core `Table(...)` or a `CREATE TABLE` makes (under the name and schema the caller resolved): its
+ * columns (typed by `typeOf`), keys, and what is not known of it (a column FK Guard could not name, a statement
+ * the SQL parser refused). The models' view and migration history build it alike.
+ */
+export function tableFromFact(
+  t: CoreTableFact,
+  name: string,
+  schema: string | undefined,
+  origin: TableOrigin,
+  file: string,
+  typeOf: (type: TypeFact | undefined) => TypeFact | undefined,
+): TableDef {
+  const def = newTable(name, schema, origin, file, t.nameSpan);
+  for (const c of t.columns) addColumn(def, c, file, typeOf(c.type));
+  def.keys = t.keys;
+  if (t.unreadColumn) {
+    def.incomplete = true;
+    def.unresolvedColumn = t.unreadColumn;
+  }
+  if (t.foldsCase) def.foldsCase = true;
+  if (t.unparsed) def.incomplete = def.unparsed = true;
+  return def;
 }
 
 /** Adds a column unless the table already has one of that name (the first definition wins). */
