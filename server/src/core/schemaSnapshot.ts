@@ -38,7 +38,7 @@ export interface SnapshotSource {
 /** The index's tables as plain data, sorted by key; each column is taken from the first definition that has it. */
 export function snapshotOf(index: SnapshotSource): SchemaSnapshot {
   const tables: SchemaSnapshot['tables'] = [];
-  for (const key of index.allTableKeys().sort()) {
+  for (const key of [...index.allTableKeys()].sort()) {
     const defs = index.definitions(key);
     const columns = new Map<string, SchemaSnapshot['tables'][number]['columns'][number]>();
     for (const d of defs) {
