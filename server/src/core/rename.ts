@@ -280,7 +280,7 @@ function existing(index: SchemaIndex, nav: Navigator, target: Target, keys: stri
   if (target.column === undefined) {
     const dot = target.key.lastIndexOf('.');
     const newKey = (dot < 0 ? '' : target.key.slice(0, dot + 1)) + newName;
-    const hit = index.allTableKeys().find((k) => k !== target.key && k.toLowerCase() === newKey.toLowerCase() && index.definitions(k).length > 0);
+    const hit = index.caseVariants(newKey).find((k) => k !== target.key && index.definitions(k).length > 0);
     if (!hit) return undefined;
     const def = nav.currentDefinitions(hit)[0] ?? index.definitions(hit)[0];
     return `\`${hit}\` already exists (defined at ${at(def.file, def.span)})`;

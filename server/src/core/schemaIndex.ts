@@ -63,6 +63,8 @@ export class SchemaIndex {
   private history = MigrationHistory.empty();
   /** Tables whose schema comes from a computed `__table_args__`, by name: the first of each, in table order. */
   private unknownSchemaByName: Map<string, TableDef> | undefined;
+  /** `caseVariants`' index, with the `allTableKeys` list it was built from. */
+  private keysByLowerCase: { keys: string[]; byLower: Map<string, string[]> } | undefined;
   /** Tables made under a name FK Guard cannot read, with the words of the name as written (see `unnamedTableFor`). */
   private unnamedTables: Array<{ file: string; text: string; words: string[] }> | undefined;
   /** `classTable` answers since the tables were last derived, by file and class name. */
@@ -418,6 +420,23 @@ export class SchemaIndex {
     this.ensure();
     this.tableKeysCache ??= [...new Set([...this.tables.keys(), ...this.history.tables.keys(), ...this.externals.keys()])];
     return this.tableKeysCache;
+  }
+
+  /** Every table key spelt as `key` but for letter case (`key` too, when it is one), in `allTableKeys` order. */
+  caseVariants(key: string): readonly string[] {
+    const keys = this.allTableKeys();
+    // Derived from the key list it was built from: a new list (after any change of keys) builds it again.
+    if (this.keysByLowerCase?.keys !== keys) {
+      const byLower = new Map<string, string[]>();
+      for (const k of keys) {
+        const lower = k.toLowerCase();
+        const list = byLower.get(lower);
+        if (list) list.push(k);
+        else byLower.set(lower, [k]);
+      }
+      this.keysByLowerCase = { keys, byLower };
+    }
+    return this.keysByLowerCase.byLower.get(key.toLowerCase()) ?? [];
   }
 
   /** "Did you mean" for a table name no definition has, ranked among every table key. */

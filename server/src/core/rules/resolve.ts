@@ -161,22 +161,25 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   // SQLite's names ignore letter case, and so do MySQL's column names; its table names do only on some
   // platforms (`lower_case_table_names`), so a table named in another case is not judged there.
   const caseless = index.dialect() !== 'postgresql';
+  const written = tableKey(table, schema);
+  // The table keys spelt as this one but for letter case (this one too, when it is a key).
+  const variants = index.caseVariants(written);
   if (!caseless) {
     // PostgreSQL folds a name SQL wrote unquoted to lower case and keeps a quoted one as written (the ORMs
     // quote, or write lower case): `REFERENCES members` is `CREATE TABLE Members`, `REFERENCES Ledger` is
-    // not `CREATE TABLE "Ledger"`.
-    const wantedName = pgName(table, ref.tableFoldsCase);
-    const fits = (d: TableDef) => d.schema === schema && pgName(d.name, d.foldsCase) === wantedName;
-    const exact = index.definitions(tableKey(table, schema));
-    if (!exact.some(fits)) {
-      const lower = tableKey(table, schema).toLowerCase();
-      const same = index.allTableKeys().filter((k) => k.toLowerCase() === lower).flatMap((k) => index.definitions(k)).find(fits);
-      if (same) table = same.name;
-      else if (exact.length > 0) return { kind: 'no-table', schema, table: wantedName, column };
+    // not `CREATE TABLE "Ledger"`. A name in lower case is its own key's whatever was quoted: only another
+    // spelling among the keys can change what it means.
+    if (table !== table.toLowerCase() || variants.some((k) => k !== written)) {
+      const wantedName = pgName(table, ref.tableFoldsCase);
+      const fits = (d: TableDef) => d.schema === schema && pgName(d.name, d.foldsCase) === wantedName;
+      const exact = index.definitions(written);
+      if (!exact.some(fits)) {
+        const same = variants.flatMap((k) => index.definitions(k)).find(fits);
+        if (same) table = same.name;
+        else if (exact.length > 0) return { kind: 'no-table', schema, table: wantedName, column };
+      }
     }
-  } else if (!index.allTableKeys().includes(tableKey(table, schema))) {
-    const wanted = tableKey(table, schema).toLowerCase();
-    const variants = index.allTableKeys().filter((k) => k.toLowerCase() === wanted);
+  } else if (!variants.includes(written)) {
     if (variants.length > 0 && index.dialect() === 'mysql') {
       return {
         kind: 'unseen',
