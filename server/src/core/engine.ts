@@ -68,6 +68,8 @@ export class Engine {
   private navigator: Navigator | undefined;
   /** Whether `findings` keeps `referenceResults` and `resolvedCache` (see `EngineOptions.oneShot`). */
   private keepResolutions: boolean;
+  /** `EngineOptions.oneShot`, which the index is made with too. */
+  private readonly oneShot: boolean;
 
   /**
    * `dialects` are the languages the engine reads (Python among them, made by the host with its parser);
@@ -78,7 +80,8 @@ export class Engine {
     private readonly dialects: readonly SourceDialect[] = [],
     options: EngineOptions = {},
   ) {
-    this.index = new SchemaIndex(config);
+    this.index = new SchemaIndex(config, { oneShot: options.oneShot });
+    this.oneShot = options.oneShot === true;
     this.keepResolutions = options.oneShot !== true;
   }
 
@@ -152,7 +155,7 @@ export class Engine {
     this.reusable.clear();
     this.config = config;
     this.navigator = undefined;
-    this.index = new SchemaIndex(config);
+    this.index = new SchemaIndex(config, { oneShot: this.oneShot });
     for (const f of this.facts.values()) this.index.setFacts(f);
     this.findingsCache.clear();
     return [...this.facts.keys()];
