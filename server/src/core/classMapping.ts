@@ -498,7 +498,7 @@ export function nameText(expr: NameExpr, max = Infinity): string {
  * in a workspace with one computed name.
  */
 export function dynamicNameWords(className: string | undefined, expr: NameExpr): string[] {
-  const text = nameText(expr, 60).toLowerCase();
+  const text = nameText(expr).toLowerCase();
   const words = new Set<string>();
   const cls = className?.toLowerCase();
   if (cls) words.add(cls);
