@@ -507,5 +507,8 @@ export function dynamicNameWords(className: string | undefined, expr: NameExpr):
   return [...words];
 }
 
-/** Words of a Python expression that are its syntax or plumbing, not part of a table's name. */
-const NOT_NAMES = new Set(['self', 'cls', 'environ', 'get', 'getenv', 'str', 'format', 'lower', 'upper', 'else', 'not', 'and', 'true', 'false', 'none', 'table', 'tablename', 'name']);
+/**
+ * Words of an expression that are its syntax or plumbing, not part of a table's name: Python's, and those of a
+ * TypeScript substitution (`${process.env.AUTHORS}`, `${sql.identifier(...)}`).
+ */
+const NOT_NAMES = new Set(['self', 'cls', 'environ', 'get', 'getenv', 'str', 'format', 'lower', 'upper', 'else', 'not', 'and', 'true', 'false', 'none', 'table', 'tablename', 'name', 'process', 'env', 'this', 'sql', 'identifier', 'raw', 'join', 'tostring', 'concat', 'tolowercase', 'touppercase', 'undefined', 'null']);

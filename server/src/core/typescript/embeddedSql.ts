@@ -53,6 +53,10 @@ interface Cooked {
  * (`"${KENNELS}"`), so the words of the expression can still say which table a computed name may be
  * (`dynamicNameWords`), and a message shows what the code says.
  */
+function shortened(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function spelled(text: string, c: Cooked): string {
   return text.replace(HOLES, (_, n: string) => `\${${c.holes[Number(n)]?.written ?? '…'}}`);
 }
@@ -388,7 +392,7 @@ function countUnread(read: FileFacts, st: { start: number; text: string }, c: Co
     const start = st.start + m.index!;
     read.references.push({
       form: 'string',
-      target: { kind: 'dynamic', text: spelled(st.text.trim().replace(/\s+/g, ' '), c).slice(0, 80) },
+      target: { kind: 'dynamic', text: shortened(spelled(st.text.trim().replace(/\s+/g, ' '), c), 120) },
       span: { start, end: start + m[0].length },
       source: {},
       context: migration ? 'migration' : 'core',
