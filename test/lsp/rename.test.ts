@@ -80,6 +80,10 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     assert.match(files.get(CLUB)!, /ForeignKey\("invoices\.issued_by"\)/);
     assert.match(files.get(SQL)!, /REFERENCES receipts \(issued_by\)/);
     assert.match(note(edit)?.description ?? '', /also renamed in `receipts`, which shares its definition/);
+    // Started from the mixin's own column, the same edits.
+    const fromMixin = apply(await rename(CLUB, at(CLUB, 'created_by = Column', 1), 'issued_by'));
+    assert.deepEqual([...fromMixin.keys()].sort(), ['app/club.py', 'sql/schema.sql']);
+    assert.equal(fromMixin.get(CLUB), files.get(CLUB));
   });
 
   it("renames a Prisma field's column name in its @map, not the field", async () => {
@@ -182,6 +186,10 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     const edit = await rename(owned, at(owned, "name: 'keeper_ref', referencedColumnName", "name: '".length + 1), 'holder_ref');
     assert.equal(apply(edit).get(owned), text);
     assert.match(note(edit)?.description ?? '', /also renamed in `jars`/);
+    // Started from the base's own `@Column`, which no table of its own holds: the same three places.
+    const base = at(owned, "@Column({ name: 'keeper_ref' })", "@Column({ name: '".length + 1);
+    assert.deepEqual(((await prepare(owned, base)) as { placeholder: string }).placeholder, 'keeper_ref');
+    assert.equal(apply(await rename(owned, base, 'holder_ref')).get(owned), text);
   });
 
   it("renames a Sequelize column with the `field` of every association that keeps its foreign key in it, in any file", async () => {
