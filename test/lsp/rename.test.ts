@@ -195,9 +195,11 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
   it("renames a Sequelize column with the `field` of every association that keeps its foreign key in it, in any file", async () => {
     const parcel = 'src/parcel.ts';
     const assoc = 'src/associations.ts';
-    // Declared in another file that imports the model: a `hasMany` from the other side and a `belongsTo`.
+    // Declared in another file that imports the model: a `hasMany` from the other side and a `belongsTo`; and in
+    // the other model's `static associate(models)`, which names it `models.Parcel` without importing it.
     const sender = apply(await rename(parcel, at(parcel, "field: 'sender_ref'", "field: '".length + 1), 'shipper_ref'));
-    assert.deepEqual([...sender.keys()].sort(), [assoc, parcel]);
+    assert.deepEqual([...sender.keys()].sort(), [assoc, parcel, 'src/sender.ts']);
+    assert.equal(sender.get('src/sender.ts'), disk('src/sender.ts').replace("field: 'sender_ref'", "field: 'shipper_ref'"));
     assert.match(sender.get(parcel)!, /senderId: \{ type: DataTypes\.INTEGER, field: 'shipper_ref' \},/);
     assert.equal(
       sender.get(assoc),

@@ -733,9 +733,10 @@ function sameModel(found: { file: string; cls: ClassFact } | undefined, file: st
 }
 
 /**
- * The files that may declare a Sequelize model's associations: its own file, and the TypeScript files that
- * import it by name (`import { Parcel } from './parcel'`, the way an `associations.ts` or a model's
- * `associate` reaches it). A model reached otherwise (`sequelize.models.Parcel`) is not seen.
+ * The files that may declare a Sequelize model's associations: its own file, the TypeScript files that import it
+ * by name (`import { Parcel } from './parcel'`, the way an `associations.ts` reaches it), and every other Sequelize
+ * file FK Guard reads (another model's `static associate(models)` names it `models.Parcel`, with no import). A file
+ * FK Guard does not read (no Sequelize import, no `foreignKey: { field }`) is not seen.
  */
 function associationFiles(index: SchemaIndex, nav: Navigator, def: TableDef): string[] {
   const model = sequelizeModel(index, def);
@@ -744,10 +745,14 @@ function associationFiles(index: SchemaIndex, nav: Navigator, def: TableDef): st
   for (const f of nav.fileIds()) {
     const facts = index.facts(f);
     if (f === def.file || facts?.language !== 'typescript') continue;
-    if (facts.imports.some((i) => (i.name ?? i.local) === model.name && sameModel(index.findClass(f, i.local), def.file, model))) out.push(f);
+    const imports = facts.imports.some((i) => (i.name ?? i.local) === model.name && sameModel(index.findClass(f, i.local), def.file, model));
+    const sequelize = facts.classes.some((c) => c.framework === 'sequelize') || facts.imports.some((i) => SEQUELIZE_MODULES.has(i.module));
+    if (imports || sequelize) out.push(f);
   }
   return out;
 }
+
+const SEQUELIZE_MODULES = new Set(['sequelize', 'sequelize-typescript', '@sequelize/core']);
 
 /**
  * Where a Sequelize association names the column `oldName` of the model a table comes from, as the foreign key
