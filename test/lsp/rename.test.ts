@@ -175,11 +175,12 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     // it with `@JoinColumn({ name: 'keeper_ref' })`. Renaming one JoinColumn alone would give that entity a second
     // column (TypeORM makes the JoinColumn's) and leave the base's `@Column` and the other entity behind.
     const owned = 'src/owned.ts';
-    const fromJar = apply(await rename(owned, at(owned, "@JoinColumn({ name: 'keeper_ref' })", "@JoinColumn({ name: '".length + 1), 'holder_ref'));
+    // Jar's JoinColumn line has a character outside the BMP before the name: the edits are in UTF-16 columns.
+    const fromJar = apply(await rename(owned, at(owned, "🫙', name: 'keeper_ref' })", "🫙', name: '".length + 1), 'holder_ref'));
     assert.deepEqual([...fromJar.keys()], [owned]);
     const text = fromJar.get(owned)!;
     assert.match(text, /@Column\(\{ name: 'holder_ref' \}\)\n {2}keeperRef: number;/);
-    assert.match(text, /@JoinColumn\(\{ name: 'holder_ref' \}\)\n {2}keeper: Keeper;/);
+    assert.match(text, /@JoinColumn\(\{ foreignKeyConstraintName: 'fk_jar_🫙', name: 'holder_ref' \}\)\n {2}keeper: Keeper;/u);
     assert.match(text, /@JoinColumn\(\{ name: 'holder_ref', referencedColumnName: 'id' \}\)/);
     assert.doesNotMatch(text, /keeper_ref/);
     // Started from the other subclass, the same three places.
@@ -195,7 +196,8 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
   it("renames a Sequelize column with the `field` of every association that keeps its foreign key in it, in any file", async () => {
     const parcel = 'src/parcel.ts';
     const assoc = 'src/associations.ts';
-    // Declared in another file that imports the model: a `hasMany` from the other side and a `belongsTo`; and in
+    // Declared in another file that imports the model: a `hasMany` from the other side (after text outside the BMP
+    // on its line, so the edit is in UTF-16 columns) and a `belongsTo`; and in
     // the other model's `static associate(models)`, which names it `models.Parcel` without importing it.
     const sender = apply(await rename(parcel, at(parcel, "field: 'sender_ref'", "field: '".length + 1), 'shipper_ref'));
     assert.deepEqual([...sender.keys()].sort(), [assoc, parcel, 'src/sender.ts']);
