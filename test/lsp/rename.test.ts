@@ -243,6 +243,21 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     await assert.rejects(rename(SQL, at(SQL, 'TABLE racks (\n  id', 'TABLE racks (\n  '.length + 1), 'rack_id'), /`id` is also named at sql\/indexes\.sql:4 \(`CREATE INDEX racks_id_idx ON public\.racks \(id\);`\)/);
   });
 
+  it('refuses a rename that would leave the old name in a SQL statement FK Guard does not rewrite (a view, a grant)', async () => {
+    const stalls = 'sql/stalls.sql';
+    // Renamed, `CREATE VIEW stall_codes AS SELECT code FROM stalls` would no longer run.
+    await assert.rejects(
+      prepare(stalls, at(stalls, 'TABLE stalls', 'TABLE '.length + 1)),
+      /`stalls` is also named at sql\/stalls\.sql:5 \(`CREATE VIEW stall_codes AS SELECT code FROM stalls;`\), in a statement FK Guard does not rewrite/,
+    );
+    await assert.rejects(
+      prepare(stalls, at(stalls, 'code text', 1)),
+      /`code` is also named at sql\/stalls\.sql:5 \(`CREATE VIEW stall_codes AS SELECT code FROM stalls;`\), in a statement FK Guard does not rewrite/,
+    );
+    // A column no such statement names is renamed.
+    assert.match(apply(await rename(stalls, at(stalls, 'id integer', 1), 'stall_id')).get(stalls)!, /^CREATE TABLE stalls \(\n {2}stall_id integer PRIMARY KEY,/);
+  });
+
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {
     await assert.rejects(prepare(CLUB, at(CLUB, '"tag.id"', 2)), /the table name `tag` at app\/club\.py:\d+ is not written out: the `@declared_attr __tablename__` of `Conventional` derives it from the class name `Tag`/);
     await assert.rejects(prepare(SQL, at(SQL, '"Reader"', 2)), /the table name `Reader` at prisma\/schema\.prisma:\d+ is not written out: it is the name of the Prisma model `Reader` \(no `@@map`\)/);
