@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonReader } from './reader';
-import { type CallInfo, spanOf } from './syntax';
+import { type CallInfo, pythonName, spanOf } from './syntax';
 import type { ConstraintFact, ReferenceFact, ReferenceSource } from '../types';
 
 /** Foreign-key references: `ForeignKey(...)` and `ForeignKeyConstraint(...)` targets, in each form they are written. */
@@ -21,7 +21,7 @@ export function referenceFromExpression(x: PythonReader, target: Node, source: R
   }
   if (target.type === 'attribute') {
     // `users_table.c.id`, `User.__table__.c.id`, `User.id`.
-    const parts = target.text.replace(/\s+/g, '').split('.');
+    const parts = pythonName(target.text.replace(/\s+/g, '')).split('.');
     const attr = parts[parts.length - 1];
     if (parts.length === 3 && parts[1] === 'c') return { form: 'table-c', owner: parts[0], attr, span, source, context };
     if (parts.length === 4 && parts[1] === '__table__' && parts[2] === 'c') {
