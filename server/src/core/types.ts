@@ -290,7 +290,11 @@ export interface CoreTableFact {
 export type MigrationOp = MigrationOpKind & { conditional?: Span };
 
 type MigrationOpKind =
-  | { op: 'create_table'; tableIndex: number }
+  /**
+   * `ifNotExists`: `CREATE TABLE IF NOT EXISTS`, Alembic's `if_not_exists=True`, Knex's `createTableIfNotExists`:
+   * over a table that already stands, the database keeps the one it has.
+   */
+  | { op: 'create_table'; tableIndex: number; ifNotExists?: true }
   | { op: 'add_column'; table: string; schema?: string; column: ColumnFact }
   | { op: 'drop_column'; table: string; schema?: string; column: string }
   /**
