@@ -353,6 +353,11 @@ export interface ReferenceFact {
   owner?: string;
   attr?: string;
   /**
+   * Set when `attr` is not spelled as written: Python read it in NFKC form (`Folder.ﬁle` is `Folder.file`), so its
+   * length in the file is not `attr.length` and no edit is made from it.
+   */
+  attrNormalised?: true;
+  /**
    * For `attribute`: where the class name is written, set when the class must be in the workspace (a Prisma
    * relation names a model of the schema), so an unknown one is reported and renamed instead of trusted.
    */
