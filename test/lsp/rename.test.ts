@@ -210,6 +210,27 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     );
   });
 
+  it('renames a table in the SQL statements on it in every SQL file that is not history, and refuses a column they name', async () => {
+    const indexes = 'sql/indexes.sql';
+    const migration = 'migrations/sql/0002_loans_index.sql';
+    // `loans` is named by an index and a comment in another file: left as they were, the index would be on a table
+    // that no longer exists. The SQL migration that indexed it already ran: history, not edited.
+    const loans = apply(await rename(SQL, at(SQL, 'TABLE loans', 'TABLE '.length + 1), 'lendings'));
+    assert.deepEqual([...loans.keys()].sort(), [indexes, SQL]);
+    assert.match(loans.get(SQL)!, /^CREATE TABLE lendings \(\n/);
+    assert.equal(loans.get(indexes), disk(indexes).replace('ON loans (reader_id)', 'ON lendings (reader_id)').replace('COMMENT ON TABLE loans', 'COMMENT ON TABLE lendings'));
+    assert.match(disk(migration), /ON loans \(book_author\)/);
+    // In the table's own file: its unique index and a comment on one of its columns.
+    const racks = apply(await rename(SQL, at(SQL, 'TABLE racks', 'TABLE '.length + 1), 'shelving')).get(SQL)!;
+    assert.match(racks, /\nCREATE TABLE shelving \(\n {2}id integer PRIMARY KEY,\n {2}code text NOT NULL\n\);\nCREATE UNIQUE INDEX racks_code_key ON shelving \(code\);\nCOMMENT ON COLUMN shelving\.id IS 'the code';\n/);
+    // A column an index of another file names (also written `public.racks`): refused, saying where.
+    await assert.rejects(
+      rename(SQL, at(SQL, 'reader_id integer', 1), 'borrower_id'),
+      /`reader_id` is also named at sql\/indexes\.sql:2 \(`CREATE INDEX loans_reader_idx ON loans \(reader_id\);`\), a statement on the table FK Guard does not rename/,
+    );
+    await assert.rejects(rename(SQL, at(SQL, 'TABLE racks (\n  id', 'TABLE racks (\n  '.length + 1), 'rack_id'), /`id` is also named at sql\/indexes\.sql:4 \(`CREATE INDEX racks_id_idx ON public\.racks \(id\);`\)/);
+  });
+
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {
     await assert.rejects(prepare(CLUB, at(CLUB, '"tag.id"', 2)), /the table name `tag` at app\/club\.py:\d+ is not written out: the `@declared_attr __tablename__` of `Conventional` derives it from the class name `Tag`/);
     await assert.rejects(prepare(SQL, at(SQL, '"Reader"', 2)), /the table name `Reader` at prisma\/schema\.prisma:\d+ is not written out: it is the name of the Prisma model `Reader` \(no `@@map`\)/);
