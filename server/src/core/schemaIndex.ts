@@ -66,7 +66,7 @@ export class SchemaIndex {
   /** `caseVariants`' index, with the `allTableKeys` list it was built from. */
   private keysByLowerCase: { keys: string[]; byLower: Map<string, string[]> } | undefined;
   /** Tables made under a name FK Guard cannot read, with the words of the name as written (see `unnamedTableFor`). */
-  private unnamedTables: Array<{ file: string; text: string; words: string[] }> | undefined;
+  private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string }> | undefined;
   /** `classTable` answers since the tables were last derived, by file and class name. */
   private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
@@ -545,7 +545,8 @@ export class SchemaIndex {
   /**
    * A table some file makes under a name FK Guard cannot read (Knex `createTable(NAME)` with `NAME` computed,
    * SQL's `CREATE TABLE "${X}"`) that could be `table`: a word of that name as written is part of it (see
-   * `dynamicNameWords`). Nothing is proven about a name no definition has while such a table exists.
+   * `dynamicNameWords`), or any name at all when the name as written has no word of its own (`TABLE`,
+   * `tableName`). Nothing is proven about a name no definition has while such a table exists.
    */
   unnamedTableFor(table: string): { file: string; text: string } | undefined {
     this.ensure();
@@ -554,18 +555,29 @@ export class SchemaIndex {
       for (const f of this.files.values()) {
         for (const t of f.tables) {
           if (t.name.kind === 'literal' || this.resolveName(f.file, t.name) !== undefined) continue;
-          this.unnamedTables.push({ file: f.file, text: nameText(t.name, 60), words: dynamicNameWords(undefined, t.name) });
+          this.unnamedTables.push({ file: f.file, text: nameText(t.name, 60), words: dynamicNameWords(undefined, t.name), variable: t.variable });
         }
       }
     }
     const flat = table.toLowerCase().replace(/_/g, '');
-    return this.unnamedTables.find((u) => u.words.some((w) => flat.includes(w)));
+    // A name written with no word of its own (`createTable(TABLE)`, `pgTable(tableName)`) may be any table's.
+    return this.unnamedTables.find((u) => u.words.length === 0 || u.words.some((w) => flat.includes(w)));
   }
 
   /**
    * Classes whose table name FK Guard cannot know and that could define `table`: their name, lowered and
    * without underscores, is part of the table's (`ShoppingCart` → `app_shopping_carts`).
    */
+  /**
+   * The table a variable holds when FK Guard cannot read its name (Drizzle's `pallets = pgTable(ENV_TABLE, …)`),
+   * found as `tableVariable` finds a named one: in the file, or in the file it is imported from.
+   */
+  unnamedTableVariable(file: string, variable: string): { file: string; text: string } | undefined {
+    this.unnamedTableFor('');
+    const target = this.lookup.importedFile(file, variable);
+    return this.unnamedTables!.find((u) => u.variable === variable && (u.file === file || u.file === target));
+  }
+
   namelessCandidate(table: string, metadataId?: string): NamelessClass | undefined {
     this.ensure();
     const flat = table.toLowerCase().replace(/_/g, '');
