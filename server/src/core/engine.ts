@@ -1,4 +1,5 @@
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
+import { dropUnreadSpans, trimLists } from './compactFacts';
 import { classDefNames, referenceNames } from './fileSignatures';
 import type { DocumentEdit, ParsedText, SourceDialect } from './dialect';
 import { SchemaIndex } from './schemaIndex';
@@ -68,6 +69,8 @@ export class Engine {
   private navigator: Navigator | undefined;
   /** Whether `findings` keeps `referenceResults` and `resolvedCache` (see `EngineOptions.oneShot`). */
   private keepResolutions: boolean;
+  /** Made with `EngineOptions.oneShot` (`keepResolutions` may be switched on later; this stays). */
+  private readonly oneShot: boolean;
 
   /**
    * `dialects` are the languages the engine reads (Python among them, made by the host with its parser);
@@ -80,6 +83,7 @@ export class Engine {
   ) {
     this.index = new SchemaIndex(config);
     this.keepResolutions = options.oneShot !== true;
+    this.oneShot = options.oneShot === true;
   }
 
   /** Every file name ending the engine reads: its dialects'. */
@@ -459,9 +463,21 @@ export class Engine {
     this.seen.add(file);
     if (facts.constantsOnly) this.parsed.delete(file);
     else this.parsed.add(file);
+    // Fresh facts nothing else holds yet: their lists can be given exactly the room they use (see `trimLists`).
+    if (this.oneShot) trimLists(facts);
     this.facts.set(file, facts);
     this.index.loadFacts(facts);
     this.findingsCache.clear();
+  }
+
+  /**
+   * Says that a one-shot engine (see `EngineOptions.oneShot`) has all its facts and will only be read from now
+   * on: what no finding of it reads is let go of before the index derives its tables (see `compactFacts.ts`).
+   * Facts given to the engine after this must not name, as a reference's source column, a column already held.
+   * Does nothing on any other engine, whose facts later edits read and move.
+   */
+  loadingDone(): void {
+    if (this.oneShot) dropUnreadSpans(this.facts.values());
   }
 
   /** `updateFile` for a scan filling an engine (see `loadFacts`): the file is read cold, its facts loaded. */
