@@ -48,7 +48,7 @@ export function renameReferenceEdit(
     }
     return edit(facts, ref.tableSpan, target.table);
   }
-  if ((ref.form === 'attribute' || ref.form === 'table-c' || ref.form === 'variable') && ref.attr && target.column !== ref.attr) {
+  if ((ref.form === 'attribute' || ref.form === 'table-c' || ref.form === 'variable') && ref.attr && !ref.attrNormalised && target.column !== ref.attr) {
     // `User.uid` → `User.id`, `users.c.uid` → `users.c.id`: the attribute ends the expression.
     return edit(facts, { start: ref.span.end - ref.attr.length, end: ref.span.end }, target.column);
   }
@@ -192,7 +192,7 @@ export function typeFixEdits(
     written = expr;
   }
   const annotationFamily = source.annotation ? annotationType(source.annotation.text)?.family : undefined;
-  if (source.annotation && annotationFamily !== undefined && annotationFamily !== targetType.family) {
+  if (source.annotation?.span && annotationFamily !== undefined && annotationFamily !== targetType.family) {
     const py = pythonTypeFor(targetType.family);
     if (py) {
       edits.push(edit(facts, source.annotation.span, py.text));

@@ -93,7 +93,11 @@ export interface TypeFact {
 /** The `X` of a `Mapped[X]` (or a SQLModel field annotation), with its span, so a fix can rewrite it. */
 export interface AnnotationFact {
   text: string;
-  span: Span;
+  /**
+   * Always set by the readers. A one-shot engine drops it from columns no reference starts from, which only
+   * rewriting a foreign key column's type reads (see `dropUnreadSpans`).
+   */
+  span?: Span;
   optional: boolean;
 }
 
@@ -290,7 +294,11 @@ export interface CoreTableFact {
 export type MigrationOp = MigrationOpKind & { conditional?: Span };
 
 type MigrationOpKind =
-  | { op: 'create_table'; tableIndex: number }
+  /**
+   * `ifNotExists`: `CREATE TABLE IF NOT EXISTS`, Alembic's `if_not_exists=True`, Knex's `createTableIfNotExists`:
+   * over a table that already stands, the database keeps the one it has.
+   */
+  | { op: 'create_table'; tableIndex: number; ifNotExists?: true }
   | { op: 'add_column'; table: string; schema?: string; column: ColumnFact }
   | { op: 'drop_column'; table: string; schema?: string; column: string }
   /**
@@ -348,6 +356,11 @@ export interface ReferenceFact {
   /** For `attribute` and `table-c`: the class or variable, and the attribute. */
   owner?: string;
   attr?: string;
+  /**
+   * Set when `attr` is not spelled as written: Python read it in NFKC form (`Folder.ﬁle` is `Folder.file`), so its
+   * length in the file is not `attr.length` and no edit is made from it.
+   */
+  attrNormalised?: true;
   /**
    * For `attribute`: where the class name is written, set when the class must be in the workspace (a Prisma
    * relation names a model of the schema), so an unknown one is reported and renamed instead of trusted.
