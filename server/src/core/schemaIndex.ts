@@ -1,7 +1,7 @@
 import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type NamelessClass } from './classMapping';
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
-import { changedNames, Provision, provision, Uses, usesOf } from './fileSignatures';
+import { changedNames, Provision, provision, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
 import { HistoryPoint, MigrationHistory } from './history';
 import { NameLookup } from './nameLookup';
 import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
@@ -33,6 +33,13 @@ export class SchemaIndex {
   private readonly refUsers = new Map<string, Set<string>>();
   private readonly defUsers = new Map<string, Set<string>>();
   private tableKeysCache: string[] | undefined;
+  /**
+   * The tables holding a column from another file than their own (`TableDef.columnsFromOtherFiles`), as last
+   * derived; undefined when they are to be found again. A table gains such a column only while the class that
+   * maps to it is derived, and a derived table is never changed afterwards (it is replaced), so deriving a few
+   * classes again (`rederiveClasses`) updates the set from those classes alone; other derivations drop it.
+   */
+  private fedTables: Set<TableDef> | undefined;
   /** `tableCount()`, asked for the status line after every change: kept as long as `tableKeysCache`. */
   private tableCountCache: number | undefined;
   /**
@@ -163,12 +170,13 @@ export class SchemaIndex {
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
     else this.packageJsons.delete(file);
     this.provided.set(file, after);
-    this.setUses(file, usesOf(facts));
+    const usedBefore = movedInPlace && previous ? this.uses.get(file) : undefined;
+    this.setUses(file, (usedBefore && usesAfter(previous!, usedBefore, facts)) || usesOf(facts));
     this.changedTables = new Set();
     this.tableKeysChanged = false;
     this.lastChange = undefined;
     let names: string[];
-    if (before && before.signature === after.signature) {
+    if (before && sameProvision(before, after)) {
       if ((movedInPlace && readAgain.length === 0) || previous === facts) {
         this.lastChange = new Set();
         return [];
@@ -238,16 +246,15 @@ export class SchemaIndex {
   /** Tables of other files that took columns from `file` (mixins, single-table inheritance), as last derived. */
   private tablesFedFrom(file: string): TableDef[] {
     const out: TableDef[] = [];
-    for (const defs of this.tables.values()) {
-      for (const d of defs) {
-        // Most tables hold only their own file's columns: their columns are not looked at (this ran over every
-        // column of the workspace for each file a keystroke re-derived).
-        if (d.file === file || !d.columnsFromOtherFiles) continue;
-        for (const c of d.columns.values()) {
-          if (c.file === file) {
-            out.push(d);
-            break;
-          }
+    // Most tables hold only their own file's columns: only the others are looked at (walking every table of the
+    // workspace, ~3,500 on the keystroke bench, cost more than the rest of finding what a keystroke affects).
+    this.fedTables ??= new Set([...this.tables.values()].flat().filter((d) => d.columnsFromOtherFiles));
+    for (const d of this.fedTables) {
+      if (d.file === file) continue;
+      for (const c of d.columns.values()) {
+        if (c.file === file) {
+          out.push(d);
+          break;
         }
       }
     }
@@ -335,7 +342,7 @@ export class SchemaIndex {
   private setUses(file: string, uses: Uses): void {
     const old = this.uses.get(file);
     // Most edits leave the names a file uses as they were: nothing to move in the reverse index then.
-    if (old && sameSet(old.refs, uses.refs) && sameSet(old.defs, uses.defs)) return;
+    if (old === uses || (old && sameSet(old.refs, uses.refs) && sameSet(old.defs, uses.defs))) return;
     for (const n of old?.refs ?? []) this.refUsers.get(n)?.delete(file);
     for (const n of old?.defs ?? []) this.defUsers.get(n)?.delete(file);
     this.uses.set(file, uses);
@@ -662,6 +669,7 @@ export class SchemaIndex {
     this.classTables = new Map();
     if (affected) {
       this.keysCreated = [];
+      if (!classes) this.fedTables = undefined;
       const removed = classes ? this.rederiveClasses([...affected][0], classes) : this.rederive(affected);
       // The suggestion index depends on the set of keys only; most edits keep it.
       const gone = new Set(removed);
@@ -675,6 +683,7 @@ export class SchemaIndex {
     this.tableKeysCache = undefined;
     this.tableCountCache = undefined;
     this.tableNames = undefined;
+    this.fedTables = undefined;
     this.tables = new Map();
     this.defsByFile = new Map();
     this.mapper.clear();
@@ -776,6 +785,7 @@ export class SchemaIndex {
       const def = this.mapper.classMap.get(id)?.table;
       this.mapper.classMap.delete(id);
       if (!def) continue;
+      this.fedTables?.delete(def);
       const list = this.tables.get(def.key);
       if (list) {
         const kept = list.filter((x) => x !== def);
@@ -794,6 +804,11 @@ export class SchemaIndex {
     if (nameless) this.mapper.nameless.set(file, nameless.filter((n) => !classes.has(n.cls.name)));
     const facts = this.files.get(file)!;
     for (const cls of facts.classes) if (classes.has(cls.name)) this.mapper.mapClass(file, cls, new Set());
+    // The tables those classes map to now are the only ones that took columns meanwhile (see `fedTables`).
+    for (const id of ids) {
+      const def = this.mapper.classMap.get(id)?.table;
+      if (def?.columnsFromOtherFiles && this.tables.get(def.key)?.includes(def)) this.fedTables?.add(def);
+    }
     return removed;
   }
 
