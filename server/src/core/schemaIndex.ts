@@ -141,8 +141,10 @@ export class SchemaIndex {
     const judge = this.dialect();
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
-    // A tsconfig's `paths` decide what every import means: everything is derived and checked again.
-    const resolution = facts.tsconfig !== undefined || this.files.get(facts.file)?.tsconfig !== undefined;
+    // A tsconfig's `paths` decide what every import means, and a barrel's re-exports what every import through
+    // it means (it provides no name of its own to follow): everything is derived and checked again.
+    const previous = this.files.get(facts.file);
+    const resolution = facts.tsconfig !== undefined || previous?.tsconfig !== undefined || !sameReexports(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
     if (this.dialect() === judge && !resolution) return users;
     this.lastChange = undefined;
@@ -210,7 +212,7 @@ export class SchemaIndex {
       // (below): a class read again counts as changed whatever its signature says.
       names = readAgain.map((n) => `c:${n}`);
     } else names = [...changedNames(before, after), ...(movedInPlace ? readAgain.map((n) => `c:${n}`) : [])];
-    const changed = [...new Set([...names, ...this.tablesFedBy(file, names, [previous, facts])])];
+    const changed = [...new Set([...names, ...this.tablesFedBy(file, names, [previous, facts]), ...this.namedElsewhere(names, [previous, facts])])];
     for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
     this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
     this.markChanged(file, changed, movedInPlace);
@@ -330,7 +332,8 @@ export class SchemaIndex {
   removeFile(file: string): string[] {
     const judge = this.dialect();
     this.targets.delete(file);
-    const resolution = this.files.get(file)?.tsconfig !== undefined;
+    const gone = this.files.get(file);
+    const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length;
     const users = this.removeFileOnly(file);
     if (resolution) {
       this.lastChange = undefined;
@@ -342,6 +345,7 @@ export class SchemaIndex {
 
   private removeFileOnly(file: string): string[] {
     const before = this.provisionOf(file);
+    const gone = this.files.get(file);
     this.files.delete(file);
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
@@ -350,10 +354,22 @@ export class SchemaIndex {
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
-    this.changedTables = new Set([...before.names.keys()].filter((n) => n.startsWith('t:')).map((n) => n.slice(2)));
+    const names = [...before.names.keys(), ...this.namedElsewhere([...before.names.keys()], [gone])];
+    this.changedTables = new Set(names.filter((n) => n.startsWith('t:')).map((n) => n.slice(2)));
     this.tableKeysChanged = this.changedTables.size > 0 || before.names.has('migrations');
-    this.markChanged(file, [...before.names.keys()]);
-    return this.usersOf(new Set(before.names.keys()), file);
+    this.markChanged(file, names);
+    return this.usersOf(new Set(names), file);
+  }
+
+  /**
+   * A TypeORM entity's table is named by the data source too when the project sets an `entityPrefix` or a
+   * naming strategy (`members` is `club_members`), which the class's provision (`t:members`) does not say: when
+   * such a class changes, any table may have, and every reference by name is checked again.
+   */
+  private namedElsewhere(names: readonly string[], facts: ReadonlyArray<FileFacts | undefined>): string[] {
+    if (this.typeormNamingFiles.size === 0) return [];
+    const typeorm = new Set(facts.flatMap((f) => f?.classes.filter((c) => c.framework === 'typeorm').map((c) => `c:${c.name}`) ?? []));
+    return names.some((n) => typeorm.has(n)) ? ['t:?'] : [];
   }
 
   /** Enters the uses `loadFacts` left for later (see `usesLater`). */
@@ -957,3 +973,10 @@ function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
 
 /** Beyond this many files to derive again, everything is derived again. */
 const PARTIAL_REBUILD_LIMIT = 200;
+
+/** Whether two versions of a file re-export the same (`export * from './tables'`, `export { x } from './y'`). */
+function sameReexports(a: FileFacts | undefined, b: FileFacts): boolean {
+  const x = a?.reexports ?? [];
+  const y = b.reexports ?? [];
+  return x.length === y.length && x.every((r, i) => r.module === y[i].module && r.name === y[i].name && r.as === y[i].as);
+}

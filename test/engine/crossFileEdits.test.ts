@@ -1,0 +1,61 @@
+// An edit in one file can change what another file's references mean in ways the names a file provides do not
+// say: a TypeORM entity whose table takes the data source's entityPrefix (its provision names `t:members`, the
+// table is `club_members`), and a barrel that only re-exports (it provides no name, yet every import through
+// it resolves by it). After such an edit, every file's findings must equal a fresh engine's; before, the other
+// files kept their old diagnostics until the next restart (found by start6's soundness test).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createEngine } from '../../server/src/host/python';
+import type { Engine } from '../../server/src/core/engine';
+import { describeFinding, FIXTURES, loadWorkspace } from './harness';
+
+type Edit = { file: string; text?: string };
+
+function findingsOf(engine: Engine, files: Iterable<string>): string[] {
+  return [...files].flatMap((f) => engine.findings(f).map((x) => `${describeFinding(x)} ${x.message}`)).sort();
+}
+
+async function afterEdit(fixture: string, edit: (texts: Map<string, string>) => Edit): Promise<{ incremental: string[]; fresh: string[] }> {
+  const { engine, texts } = await loadWorkspace(join(FIXTURES, fixture, 'ws'));
+  findingsOf(engine, texts.keys());
+  const e = edit(texts);
+  const edited = new Map(texts);
+  if (e.text === undefined) {
+    engine.removeFile(e.file);
+    edited.delete(e.file);
+  } else {
+    engine.updateFile(e.file, e.text);
+    edited.set(e.file, e.text);
+  }
+  const incremental = findingsOf(engine, edited.keys());
+  engine.dispose();
+  const fresh = await createEngine();
+  for (const [f, t] of edited) fresh.updateFile(f, t);
+  const expected = findingsOf(fresh, edited.keys());
+  fresh.dispose();
+  return { incremental, fresh: expected };
+}
+
+describe('engine: edits whose reach the provided names do not show', function () {
+  this.timeout(60000);
+
+  it('a TypeORM entity under an entityPrefix: the SQL that names its prefixed table is checked again', async () => {
+    const entity = 'src/member.entity.ts';
+    for (const edit of [
+      (t: Map<string, string>) => ({ file: entity, text: t.get(entity)!.replace("'typeorm'", "'typeorm_x'") }),
+      () => ({ file: entity }),
+    ]) {
+      const { incremental, fresh } = await afterEdit('77-typeorm-entity-prefix', edit);
+      assert.ok(fresh.some((f) => f.startsWith('db/extra.sql')), 'the fixture must make the edit visible in db/extra.sql');
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+
+  it('a barrel that only re-exports, removed or changed: the files importing through it are checked again', async () => {
+    const barrel = 'schema/src/index.ts';
+    for (const edit of [() => ({ file: barrel }), (t: Map<string, string>) => ({ file: barrel, text: t.get(barrel)!.replace('./tables/index.js', './tables/none.js') })]) {
+      const { incremental, fresh } = await afterEdit('57-knex-workspace-package', edit);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+});
