@@ -10,6 +10,7 @@ import { loadConfig } from './configFile';
 import { codeKey, Conclusions, contentHash, defaultCacheDir, FactsCache, FileNote, fileStamp, trustedStamp } from './factsCache';
 import { FactsPool } from './factsPool';
 import { createEngine, createLazyEngine, scannerOn } from './python';
+import { tsFastParserOn } from './dialects';
 import {
   CancellationToken,
   commonBase,
@@ -234,7 +235,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const maxBytes = config.maxFileSize;
   // The scanner's facts are tree-sitter's (bench/equivalence.mjs), but FKGUARD_PYTHON_SCANNER=0 is the way round a
   // difference found later: a cache one reader filled must not answer for the other.
-  const cacheKey = scannerOn() ? codeKey() : `${codeKey()}+tree-sitter`;
+  // The same for FKGUARD_TS_SCANNER=0 and TypeScript's fast parser.
+  const cacheKey = `${codeKey()}${scannerOn() ? '' : '+tree-sitter'}${tsFastParserOn() ? '' : '+tsc'}`;
   const cache = options.cache ? FactsCache.open(typeof options.cache === 'string' ? options.cache : defaultCacheDir(base), cacheKey) : undefined;
   const readCache = options.cacheMode !== 'fresh';
   const jobs = options.jobs ?? config.jobs;
