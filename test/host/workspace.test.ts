@@ -90,6 +90,14 @@ describe('walkWorkspace', () => {
     assert.deepEqual((await ids(root, { include: ['test_*.py', './scripts/*.py'] })).ids, ['app/tests/test_m.py', 'scripts/x.py']);
   });
 
+  it('lists a file named exactly like a name ending (tsconfig.base.json, config.json), never a bare `.py`', async () => {
+    const root = tree({ 'tsconfig.base.json': '{}', 'config/config.json': '{}', 'app/.py': MODEL, 'app/m.py': MODEL, 'x.base.json': '{}' });
+    const extensions = ['.py', 'tsconfig.base.json', 'config.json'];
+    assert.deepEqual((await ids(root, { extensions })).ids, ['app/m.py', 'config/config.json', 'tsconfig.base.json']);
+    assert.equal(isWalkedPath('tsconfig.base.json', { extensions }), true);
+    assert.equal(isWalkedPath('app/.py', { extensions }), false);
+  });
+
   it('answers for a single path the way the walk would (files that appear later)', () => {
     const opts = { exclude: ['migrations/**', 'tests'], include: [] };
     assert.equal(isWalkedPath('app/models.py', opts), true);

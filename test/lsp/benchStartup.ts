@@ -3,8 +3,8 @@
 // and a row is the time from just before the spawn (process start, bundle load, initialize included) to that file's
 // first diagnostics, and to the end of the workspace index; with the server's CPU time at both points (Linux).
 // Rows: cold (an empty cache); warm (the facts cache and conclusions the previous run left, as after a previous
-// session or a `fkguard scan`: the open file is answered from the stored conclusions); warm, one file changed
-// since (the stored conclusions cannot be used: the answer waits for the index, loaded from the cache but one file).
+// session or a `fkguard scan`: the open file is answered from the stored conclusions); warm, K files changed since
+// (FKGUARD_BENCH_CHANGED, default 1,20,200: K other files differ from what the previous run cached).
 // Figures are printed, never asserted. Not measured: VS Code loading dist/client.js before it spawns the server.
 //
 // FKGUARD_BENCH_BASE=/path/to/other/dist/server.js runs the same rows with that build too, interleaved, each build
@@ -87,8 +87,18 @@ async function main(): Promise<void> {
     // host/factsCache.ts `STAMP_MARGIN_MS`); a real workspace's files are older than that.
     await new Promise((resolve) => setTimeout(resolve, 3100));
     const file = `app/m${Math.floor(FILES / 2)}.py`;
-    // A file other than the open one, changed before the third row (and changed back after it).
-    const changed = `app/m${Math.floor(FILES / 3)}.py`;
+    // Files other than the open one change before the `K files changed` rows: a column renamed in each, as a
+    // `git pull` or an edit in another editor would, each time to a name not used before (so every row finds
+    // exactly K files that differ from what the previous run cached). Which files: spread over the workspace.
+    let edition = 0;
+    const changeFiles = (k: number) => {
+      edition++;
+      for (let j = 0; j < k; j++) {
+        const i = (Math.floor(FILES / 3) + j * 7) % FILES;
+        if (`app/m${i}.py` !== file) writeFileSync(join(root, 'app', `m${i}.py`), modelFile(i, `_v${edition}`));
+      }
+    };
+    const changedRows = (process.env.FKGUARD_BENCH_CHANGED ?? '1,20,200').split(',').map(Number).filter((k) => k > 0);
     const builds = [{ name: 'this', server: serverPath }];
     if (process.env.FKGUARD_BENCH_BASE) builds.push({ name: 'base', server: process.env.FKGUARD_BENCH_BASE });
     const rows = new Map<string, Row[]>();
@@ -98,9 +108,11 @@ async function main(): Promise<void> {
         const cacheHome = join(scratch, `cache-${b.name}-${run}`);
         add(`${b.name}\0cold`, await startToDiagnostics(b.server, root, cacheHome, file));
         add(`${b.name}\0warm`, await startToDiagnostics(b.server, root, cacheHome, file));
-        writeFileSync(join(root, changed), modelFile(Math.floor(FILES / 3), '_v2'));
-        add(`${b.name}\0warm, 1 file changed since`, await startToDiagnostics(b.server, root, cacheHome, file));
-        writeFileSync(join(root, changed), modelFile(Math.floor(FILES / 3)));
+        for (const k of changedRows) {
+          changeFiles(k);
+          await new Promise((resolve) => setTimeout(resolve, 3100));
+          add(`${b.name}\0warm, ${k} file${k === 1 ? '' : 's'} changed since`, await startToDiagnostics(b.server, root, cacheHome, file));
+        }
       }
     }
     for (const [key, list] of rows) {

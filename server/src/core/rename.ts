@@ -1,5 +1,5 @@
 import { nameText } from './classMapping';
-import { definitionSites, Navigator, Naming, Place, siteNaming, Symbol, Target, TextOf } from './navigate';
+import { definitionSites, Navigator, Naming, Place, siteNaming, Symbol, Target, TextOf, unquoted } from './navigate';
 import { rangeOf } from './text';
 import { SchemaIndex } from './schemaIndex';
 import type { TableDef } from './tables';
@@ -112,6 +112,9 @@ export function renameFiles(nav: Navigator, index: SchemaIndex, target: Target, 
       files.add(d.file);
       const c = target.column !== undefined ? d.columns.get(target.column) : undefined;
       if (c) files.add(c.file);
+      // A TypeORM entity's bases, a Sequelize model's associations may write the column again.
+      if (c) for (const k of typeormClasses(index, d)) files.add(k.file);
+      if (c) for (const f of associationFiles(index, nav, d)) files.add(f);
     }
     for (const r of nav.referencesTo(target.column === undefined ? { key } : { key, column: target.column })) files.add(r.file);
   }
@@ -119,6 +122,8 @@ export function renameFiles(nav: Navigator, index: SchemaIndex, target: Target, 
     const facts = index.facts(f);
     if (facts && Object.values(facts.constants).includes(oldName)) files.add(f);
   }
+  // SQL statements on the table may be in any SQL file that is not history (see `sqlStatementsOn`).
+  for (const f of sqlFiles(index, nav)) files.add(f);
   files.delete('');
   return files;
 }
@@ -192,6 +197,15 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
       }
       const problem = 'constant' in site ? viaConstant(site.file, site.constant) : edit(site.file, site.span, siteKind(index, textOf(site.file), site.file, site.span, site.naming));
       if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+      if (target.column === undefined) continue;
+      // The same column written again by the entity's classes (a subclass's `@JoinColumn({ name })` over a
+      // base's `@Column({ name })`): each writing is renamed with it, or TypeORM would make a second column.
+      // A Sequelize association keeping its foreign key in the column (`{ foreignKey: { name, field } }`),
+      // wherever it is declared: its `field` is renamed with the attribute's.
+      for (const other of [...sameColumnInClasses(index, d, target.column, textOf), ...associationFields(index, nav, d, oldName, textOf)]) {
+        const problem = 'error' in other ? other.error : edit(other.file, other.span, 'string');
+        if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+      }
     }
   }
 
@@ -204,6 +218,30 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
       for (const span of more.spans) {
         const problem = edit(e.file, span, 'string');
         if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+      }
+    }
+  }
+
+  // SQL files of the workspace that are not history and name the table in statements of their own (an index, an
+  // `ALTER TABLE`, a comment), wherever they are: a table's name there is renamed with it; a column named there
+  // refuses the rename, saying where (an index's column list may be an expression FK Guard does not rewrite).
+  for (const key of [target.key, ...alsoTables]) {
+    for (const file of sqlFiles(index, nav)) {
+      const text = textOf(file);
+      if (text === undefined) continue;
+      for (const st of sqlStatementsOn(text, key)) {
+        if (target.column === undefined) {
+          const problem = edit(file, st.table, quotedAround(text, st.table) ? 'string' : 'sql');
+          if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+          continue;
+        }
+        const hit = sqlNameIn(st.masked, st.rest, st.end, oldName, (at) => edits.some((x) => x.file === file && x.span.start === at));
+        if (hit !== undefined) {
+          const span = { start: hit, end: hit + oldName.length };
+          return {
+            error: `FK Guard cannot rename this completely: \`${oldName}\` is also named at ${file}:${line(index.facts(file), span) + 1} (\`${lineAround(text, span)}\`), a statement on the table FK Guard does not rename; rename it there by hand together with the column, or remove it first.`,
+          };
+        }
       }
     }
   }
@@ -515,56 +553,102 @@ function sameNameNearby(index: SchemaIndex, e: RenameEdit, oldName: string, text
 
 /**
  * In SQL, a table's columns are named bare outside their definition too: by the table's own constraints
- * (`UNIQUE (email)`, `PRIMARY KEY (id)`, `FOREIGN KEY (user_id) REFERENCES ...`, `CHECK (...)`), and by later
- * statements of the file on that table (`CREATE [UNIQUE] INDEX ... ON t (...)`, `ALTER TABLE t ...`, `COMMENT ON
- * COLUMN t.c`). One that names the renamed column would name a column that no longer exists: the rename is
- * refused, saying where. String literals and comments are not names; names compare as the database folds them.
+ * (`UNIQUE (email)`, `PRIMARY KEY (id)`, `FOREIGN KEY (user_id) REFERENCES ...`, `CHECK (...)`), and by statements
+ * on that table (see `sqlStatementsOn`, checked over every SQL file). One that names the renamed column would name
+ * a column that no longer exists: the rename is refused, saying where. String literals and comments are not names;
+ * names compare as the database folds them.
  */
 function sqlConstraintsNaming(facts: FileFacts, text: string, e: RenameEdit, oldName: string, edits: RenameEdit[]): { spans: Span[] } | { error: string } {
   const table = facts.tables.find((t) => t.span.start <= e.span.start && e.span.end <= t.span.end);
   if (!table) return { spans: [] };
   const masked = maskSqlLiterals(text);
-  const refuse = (start: number, quoted: boolean, what: string) => {
-    const span = { start: start + (quoted ? 1 : 0), end: start + (quoted ? 1 : 0) + oldName.length };
-    if (edits.some((x) => x.file === e.file && x.span.start === span.start)) return undefined;
-    return { error: `\`${oldName}\` is also named at ${e.file}:${line(facts, span) + 1} (\`${lineAround(text, span)}\`), ${what} FK Guard does not rename; rename it there by hand together with the column, or remove it first` };
-  };
-  /** The first bare (or exactly quoted) use of the old name in `masked[from, to)`, as an offset. */
-  const named = (from: number, to: number): { at: number; quoted: boolean } | undefined => {
-    for (const n of masked.slice(from, to).matchAll(/"([^"]+)"|([A-Za-z_][\w$]*)/g)) {
-      const quoted = n[1] !== undefined;
-      if (quoted ? n[1] !== oldName : n[2].toLowerCase() !== oldName.toLowerCase()) continue;
-      const at = from + n.index!;
-      if (!edits.some((x) => x.file === e.file && x.span.start === at + (quoted ? 1 : 0))) return { at, quoted };
-    }
-    return undefined;
-  };
   const body = masked.slice(table.span.start, table.span.end);
   for (const m of body.matchAll(/\b(UNIQUE|PRIMARY\s+KEY|FOREIGN\s+KEY|CHECK)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)/gi)) {
     const listStart = table.span.start + m.index! + m[0].indexOf('(', m[1].length) + 1;
-    const hit = named(listStart, listStart + m[2].length);
-    if (hit) return refuse(hit.at, hit.quoted, 'a constraint of the table') ?? { spans: [] };
+    const at = sqlNameIn(masked, listStart, listStart + m[2].length, oldName, (x) => edits.some((d) => d.file === e.file && d.span.start === x));
+    if (at === undefined) continue;
+    const span = { start: at, end: at + oldName.length };
+    return { error: `\`${oldName}\` is also named at ${e.file}:${line(facts, span) + 1} (\`${lineAround(text, span)}\`), a constraint of the table FK Guard does not rename; rename it there by hand together with the column, or remove it first` };
   }
-  const tableName = table.name.kind === 'literal' ? table.name.value.toLowerCase() : undefined;
-  if (tableName === undefined) return { spans: [] };
-  const T = '((?:"[^"]+"|[A-Za-z_][\\w$]*)(?:\\.(?:"[^"]+"|[A-Za-z_][\\w$]*))*)';
-  const onTable = new RegExp(`^\\s*(?:CREATE\\s+(?:UNIQUE\\s+)?INDEX\\b[^;]*?\\bON\\s+(?:ONLY\\s+)?${T}|ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?${T}|COMMENT\\s+ON\\s+COLUMN\\s+${T})`, 'i');
+  return { spans: [] };
+}
+
+/** The SQL files of the workspace that are not steps of migration history (history is never edited). */
+function sqlFiles(index: SchemaIndex, nav: Navigator): string[] {
+  const out: string[] = [];
+  for (const f of nav.fileIds()) {
+    const facts = index.facts(f);
+    if (facts?.language === 'sql' && !isHistoryFile(facts)) out.push(f);
+  }
+  return out.sort();
+}
+
+/** A statement on a table: where the table's name is written, and the rest of the statement, after it. */
+interface SqlStatementOn {
+  table: Span;
+  rest: number;
+  end: number;
+  /** The file's text with literals and comments blanked out (see `maskSqlLiterals`). */
+  masked: string;
+}
+
+const SQL_NAME = '(?:"[^"]+"|[A-Za-z_][\\w$]*)';
+const SQL_DOTTED = `(${SQL_NAME}(?:\\s*\\.\\s*${SQL_NAME})*)`;
+const SQL_ON_TABLE = new RegExp(
+  `^\\s*(?:CREATE\\s+(?:UNIQUE\\s+)?INDEX\\b[^;]*?\\bON\\s+(?:ONLY\\s+)?${SQL_DOTTED}|ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?${SQL_DOTTED}|COMMENT\\s+ON\\s+TABLE\\s+${SQL_DOTTED}|COMMENT\\s+ON\\s+COLUMN\\s+${SQL_DOTTED})`,
+  'i',
+);
+
+/**
+ * The statements of a SQL text on the table `key` (`schema.table` or `table`): `CREATE [UNIQUE] INDEX ... ON t`,
+ * `ALTER TABLE t`, `COMMENT ON TABLE t`, `COMMENT ON COLUMN t.c`. A name compares as the database folds it (a
+ * quoted one exactly); a table of a schema matches only where that schema is written, one of none only where no
+ * schema (or `public`) is.
+ */
+function sqlStatementsOn(text: string, key: string): SqlStatementOn[] {
+  const masked = maskSqlLiterals(text);
+  const dot = key.lastIndexOf('.');
+  const schema = dot < 0 ? undefined : key.slice(0, dot);
+  const table = key.slice(dot + 1);
+  const out: SqlStatementOn[] = [];
   let from = 0;
   for (const statement of masked.split(';')) {
     const start = from;
     from += statement.length + 1;
-    if (start <= table.span.start && table.span.end <= from) continue;
-    const m = onTable.exec(statement);
-    const written = m && (m[1] ?? m[2] ?? m[3]);
-    if (!written) continue;
-    const parts = written.split('.').map((x) => x.replace(/"/g, '').toLowerCase());
-    // `COMMENT ON COLUMN t.c` names the table second to last; the others end with it.
-    const named_ = m[3] !== undefined ? parts[parts.length - 2] : parts[parts.length - 1];
-    if (named_ !== tableName) continue;
-    const hit = named(start + m.index + m[0].length - (m[3] !== undefined ? written.length - written.lastIndexOf('.') - 1 : 0), start + statement.length);
-    if (hit) return refuse(hit.at, hit.quoted, 'a statement on the table') ?? { spans: [] };
+    const m = SQL_ON_TABLE.exec(statement);
+    const written = m && (m[1] ?? m[2] ?? m[3] ?? m[4]);
+    if (!m || !written) continue;
+    // Each dotted part with its offset in the statement; `COMMENT ON COLUMN t.c` names the table second to last.
+    const writtenAt = m.index + m[0].length - written.length;
+    const parts = [...written.matchAll(new RegExp(SQL_NAME, 'g'))].map((p) => ({ text: p[0], at: writtenAt + p.index! }));
+    const column = m[4] !== undefined;
+    const ti = parts.length - (column ? 2 : 1);
+    if (ti < 0) continue;
+    const name = (p: { text: string }) => (p.text.startsWith('"') ? p.text.slice(1, -1) : p.text.toLowerCase());
+    const same = (p: { text: string }, want: string) => (p.text.startsWith('"') ? name(p) === want : name(p) === want.toLowerCase());
+    if (!same(parts[ti], table)) continue;
+    const written_ = ti > 0 ? parts.slice(0, ti).map(name).join('.') : undefined;
+    if (schema === undefined ? written_ !== undefined && written_ !== 'public' : written_ === undefined || !same({ text: parts[ti - 1].text }, schema)) continue;
+    const q = parts[ti].text.startsWith('"') ? 1 : 0;
+    const tableStart = start + parts[ti].at + q;
+    const rest = column ? start + parts[parts.length - 1].at : start + writtenAt + written.length;
+    out.push({ table: { start: tableStart, end: tableStart + parts[ti].text.length - 2 * q }, rest, end: start + statement.length, masked });
   }
-  return { spans: [] };
+  return out;
+}
+
+/**
+ * The offset of the first bare (or exactly quoted) use of `name` in `masked[from, to)`, skipping the places
+ * `done` says are already edited; names compare as the database folds them. Undefined when there is none.
+ */
+function sqlNameIn(masked: string, from: number, to: number, name: string, done: (at: number) => boolean): number | undefined {
+  for (const n of masked.slice(from, to).matchAll(/"([^"]+)"|([A-Za-z_][\w$]*)/g)) {
+    const quoted = n[1] !== undefined;
+    if (quoted ? n[1] !== name : n[2].toLowerCase() !== name.toLowerCase()) continue;
+    const at = from + n.index! + (quoted ? 1 : 0);
+    if (!done(at)) return at;
+  }
+  return undefined;
 }
 
 /** `text` with SQL string literals and comments blanked out (same length), so no name is read inside them. */
@@ -572,8 +656,8 @@ function maskSqlLiterals(text: string): string {
   return text.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (x) => x.replace(/[^\n]/g, ' '));
 }
 
-/** The offset of the `)` that closes the call whose arguments start at `start`, before `limit`. */
-function closingParen(text: string, start: number, limit: number): number | undefined {
+/** The offset of the `close` (`)` by default) that closes what opened just before `start`, before `limit`. */
+function closingParen(text: string, start: number, limit: number, open = '(', close = ')'): number | undefined {
   let depth = 1;
   let quote: string | undefined;
   for (let i = start; i < limit; i++) {
@@ -584,8 +668,8 @@ function closingParen(text: string, start: number, limit: number): number | unde
       continue;
     }
     if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return i;
+    else if (ch === open) depth++;
+    else if (ch === close && --depth === 0) return i;
   }
   return undefined;
 }
@@ -607,6 +691,135 @@ function prismaMap(text: string | undefined, field: Span, name: string): Span | 
   if (!m || m[1] !== name) return undefined;
   const start = field.end + m.index + m[0].indexOf('"') + 1;
   return { start, end: start + name.length };
+}
+
+/**
+ * The other column facts of a TypeORM entity's classes (the entity's class and its bases) that name the
+ * column the table holds as `column`: a relation's `@JoinColumn({ name })` in a subclass, over a `@Column({ name })`
+ * of a base (the index keeps the declaration, see `addColumn`). Each is the place of a quoted name, or an error
+ * when the name is TypeORM's derived one (no `name` written), which FK Guard would have to write out.
+ */
+function sameColumnInClasses(index: SchemaIndex, def: TableDef, column: string, textOf: TextOf): Array<Place | { error: string }> {
+  const kept = def.columns.get(column);
+  if (!kept) return [];
+  const out: Array<Place | { error: string }> = [];
+  for (const { file, cls } of typeormClasses(index, def)) {
+    for (const c of cls.columns) {
+      if (c === kept.column || c.name !== column) continue;
+      const text = textOf(file);
+      const u = unquoted(text, c.span);
+      if (u.quoted || quotedAround(text, c.span)) {
+        out.push({ file, span: u.span });
+        continue;
+      }
+      const where = text === undefined ? '' : ` (\`${lineAround(text, c.span)}\`)`;
+      out.push({
+        error: `\`${def.key}.${column}\` is also the key column TypeORM derives for the relation at ${file}:${line(index.facts(file), c.span) + 1}${where}, which writes no name FK Guard can edit; write its \`@JoinColumn({ name: '${column}' })\`, then rename`,
+      });
+    }
+  }
+  return out;
+}
+
+/** The Sequelize model (a `Model.init` class or a `sequelize.define` variable) a table comes from. */
+function sequelizeModel(index: SchemaIndex, def: TableDef): ClassFact | undefined {
+  if (def.className === undefined) return undefined;
+  const cls = index.facts(def.file)?.classes.find((c) => c.name === def.className);
+  return cls?.framework === 'sequelize' ? cls : undefined;
+}
+
+function sameModel(found: { file: string; cls: ClassFact } | undefined, file: string, model: ClassFact): boolean {
+  return found !== undefined && found.file === file && found.cls.name === model.name;
+}
+
+/**
+ * The files that may declare a Sequelize model's associations: its own file, and the TypeScript files that
+ * import it by name (`import { Parcel } from './parcel'`, the way an `associations.ts` or a model's
+ * `associate` reaches it). A model reached otherwise (`sequelize.models.Parcel`) is not seen.
+ */
+function associationFiles(index: SchemaIndex, nav: Navigator, def: TableDef): string[] {
+  const model = sequelizeModel(index, def);
+  if (!model) return [];
+  const out = [def.file];
+  for (const f of nav.fileIds()) {
+    const facts = index.facts(f);
+    if (f === def.file || facts?.language !== 'typescript') continue;
+    if (facts.imports.some((i) => (i.name ?? i.local) === model.name && sameModel(index.findClass(f, i.local), def.file, model))) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * Where a Sequelize association names the column `oldName` of the model a table comes from, as the foreign key
+ * it keeps in that model: `Parcel.belongsTo(Sender, { foreignKey: { name: 'senderId', field: 'sender_ref' } })`
+ * or `Sender.hasMany(Parcel, { foreignKey: ... })` (the key is in the source of a `belongsTo`, in the target of
+ * a `hasOne`/`hasMany`). Its `field` is the column's name: a place to rename. A `foreignKey: 'sender_ref'` or a
+ * `name: 'sender_ref'` names an attribute, which FK Guard does not rename: an error that says where.
+ */
+function associationFields(index: SchemaIndex, nav: Navigator, def: TableDef, oldName: string, textOf: TextOf): Array<Place | { error: string }> {
+  const model = sequelizeModel(index, def);
+  if (!model) return [];
+  const out: Array<Place | { error: string }> = [];
+  const quoted = oldName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const file of associationFiles(index, nav, def)) {
+    const text = textOf(file);
+    if (text === undefined || !text.includes(oldName)) continue;
+    /**
+     * Whether a name written in the file is the model: the model as the file sees it, `this` inside the model's
+     * class (a `static associate(models)`), or a model of the registry (`models.Parcel`, `db.Parcel`).
+     */
+    const isModel = (id: string | undefined, at: number) => {
+      if (id === undefined) return false;
+      if (id === 'this') return file === def.file && model.span !== undefined && model.span.start <= at && at <= model.span.end;
+      if (id.includes('.')) return id.slice(id.lastIndexOf('.') + 1) === model.name;
+      return sameModel(index.findClass(file, id), def.file, model);
+    };
+    const NAME = '[A-Za-z_$][\\w$]*(?:\\s*\\.\\s*[A-Za-z_$][\\w$]*)*';
+    for (const m of text.matchAll(new RegExp(`(?<![\\w$.])(${NAME})\\s*\\.\\s*(belongsTo|hasOne|hasMany)\\s*\\(\\s*(${NAME})?`, 'g'))) {
+      const open = m.index! + m[0].indexOf('(', m[1].length) + 1;
+      const close = closingParen(text, open, text.length);
+      if (close === undefined) continue;
+      if (!isModel((m[2] === 'belongsTo' ? m[1] : m[3])?.replace(/\s+/g, ''), m.index!)) continue;
+      const args = text.slice(open, close);
+      const fk = /\bforeignKey\s*:\s*/.exec(args);
+      if (!fk) continue;
+      const at = open + fk.index + fk[0].length;
+      const end = text[at] === '{' ? closingParen(text, at + 1, close, '{', '}') : undefined;
+      const value = text.slice(at, end ?? close);
+      for (const n of value.matchAll(new RegExp(`(?:\\b(field|name)\\s*:\\s*)?(["'\`])${quoted}\\2`, 'g'))) {
+        const start = at + n.index! + n[0].length - 1 - oldName.length;
+        const span = { start, end: start + oldName.length };
+        if (end !== undefined && n[1] === 'field') {
+          out.push({ file, span });
+          continue;
+        }
+        out.push({
+          error: `the association at ${file}:${line(index.facts(file), span) + 1} (\`${lineAround(text, span)}\`) names \`${oldName}\` as the attribute of its foreign key, which FK Guard does not rename; give it \`foreignKey: { name, field: '${oldName}' }\`, or rename it by hand together with the column`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** A TypeORM entity's class and its bases, nearest first (none for a table of another kind). */
+function typeormClasses(index: SchemaIndex, def: TableDef): Array<{ file: string; cls: ClassFact }> {
+  if (def.className === undefined) return [];
+  const own = index.facts(def.file)?.classes.find((c) => c.name === def.className);
+  if (!own || own.framework !== 'typeorm') return [];
+  const out: Array<{ file: string; cls: ClassFact }> = [];
+  const seen = new Set<string>();
+  const visit = (file: string, cls: ClassFact) => {
+    if (seen.has(`${file}:${cls.name}`)) return;
+    seen.add(`${file}:${cls.name}`);
+    out.push({ file, cls });
+    for (const b of cls.bases) {
+      const found = index.findClass(file, b);
+      if (found && found.cls.framework === 'typeorm') visit(found.file, found.cls);
+    }
+  };
+  visit(def.file, own);
+  return out;
 }
 
 /** The tables other than the target's own whose definitions hold the same column fact (a mixin's, a base's). */

@@ -422,8 +422,14 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
   return { files: sorted, skipped, cancelled };
 }
 
+/**
+ * Whether a file name ends with one of `extensions`. An extension proper (`.py`) needs a name before it: `.py`
+ * alone is a hidden file, not a module. A name ending without a dot (`tsconfig.base.json`, `config.json`) is
+ * matched by a file of exactly that name too: the walk once required every name to be longer than its ending,
+ * so a bare `tsconfig.base.json` was never read and `fkguard scan` missed what its `paths` resolve.
+ */
 function hasExtension(name: string, extensions: readonly string[]): boolean {
-  for (const ext of extensions) if (name.endsWith(ext) && name.length > ext.length) return true;
+  for (const ext of extensions) if (name.endsWith(ext) && (name.length > ext.length || ext[0] !== '.')) return true;
   return false;
 }
 
