@@ -286,6 +286,11 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
     }
   }
 
+  // Any other use of the old name in the SQL files FK Guard reads that the plan does not edit (a view, a trigger,
+  // a grant, an INSERT) would name a table or column that no longer exists: refused, saying where.
+  const otherUse = sqlOtherUse(index, nav, target, [target.key, ...alsoTables], oldName, textOf, edits);
+  if (otherUse) return { error: `FK Guard cannot rename this completely: ${otherUse}.` };
+
   // The new name must keep every edited file parsing, with the meaning it had: checked per edit, by what it edits.
   if (newName !== oldName) {
     // Identifiers of code first: their reason is the one that says most.
@@ -583,6 +588,36 @@ function sqlFiles(index: SchemaIndex, nav: Navigator): string[] {
   return out.sort();
 }
 
+/**
+ * Where the SQL files FK Guard reads (not history) use the old name in a statement the plan leaves as it is: for a
+ * table, any use not edited (a view's `FROM racks`, a trigger's `ON racks`, `GRANT ... ON racks`, `INSERT INTO
+ * racks`); for a column, a use in a statement that also names its table, other than the table definitions and the
+ * statements on the table checked before (`sqlConstraintsNaming`, `sqlStatementsOn`). Undefined when there is none.
+ */
+function sqlOtherUse(index: SchemaIndex, nav: Navigator, target: Target, keys: string[], oldName: string, textOf: TextOf, edits: RenameEdit[]): string | undefined {
+  const tables = keys.map((k) => k.slice(k.lastIndexOf('.') + 1));
+  for (const file of sqlFiles(index, nav)) {
+    const text = textOf(file);
+    if (text === undefined || !text.toLowerCase().includes(oldName.toLowerCase())) continue;
+    const masked = maskSqlLiterals(text);
+    const done = (at: number) => edits.some((x) => x.file === file && x.span.start === at);
+    let from = 0;
+    for (const statement of masked.split(';')) {
+      const start = from;
+      from += statement.length + 1;
+      let at: number | undefined;
+      if (target.column === undefined) at = sqlNameIn(masked, start, start + statement.length, oldName, done);
+      else if (!/^\s*(?:CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE|ALTER\s+TABLE|CREATE\s+(?:UNIQUE\s+)?INDEX|COMMENT\s+ON)\b/i.test(statement)) {
+        if (tables.some((t) => sqlNameIn(masked, start, start + statement.length, t, () => false) !== undefined)) at = sqlNameIn(masked, start, start + statement.length, oldName, done);
+      }
+      if (at === undefined) continue;
+      const span = { start: at, end: at + oldName.length };
+      return `\`${oldName}\` is also named at ${file}:${line(index.facts(file), span) + 1} (\`${lineAround(text, span)}\`), in a statement FK Guard does not rewrite (a view, a trigger, a grant, data); rename it there by hand together with the ${target.column === undefined ? 'table' : 'column'}, or remove it first`;
+    }
+  }
+  return undefined;
+}
+
 /** A statement on a table: where the table's name is written, and the rest of the statement, after it. */
 interface SqlStatementOn {
   table: Span;
@@ -733,9 +768,10 @@ function sameModel(found: { file: string; cls: ClassFact } | undefined, file: st
 }
 
 /**
- * The files that may declare a Sequelize model's associations: its own file, and the TypeScript files that
- * import it by name (`import { Parcel } from './parcel'`, the way an `associations.ts` or a model's
- * `associate` reaches it). A model reached otherwise (`sequelize.models.Parcel`) is not seen.
+ * The files that may declare a Sequelize model's associations: its own file, the TypeScript files that import it
+ * by name (`import { Parcel } from './parcel'`, the way an `associations.ts` reaches it), and every other Sequelize
+ * file FK Guard reads (another model's `static associate(models)` names it `models.Parcel`, with no import). A file
+ * FK Guard does not read (no Sequelize import, no `foreignKey: { field }`) is not seen.
  */
 function associationFiles(index: SchemaIndex, nav: Navigator, def: TableDef): string[] {
   const model = sequelizeModel(index, def);
@@ -744,10 +780,14 @@ function associationFiles(index: SchemaIndex, nav: Navigator, def: TableDef): st
   for (const f of nav.fileIds()) {
     const facts = index.facts(f);
     if (f === def.file || facts?.language !== 'typescript') continue;
-    if (facts.imports.some((i) => (i.name ?? i.local) === model.name && sameModel(index.findClass(f, i.local), def.file, model))) out.push(f);
+    const imports = facts.imports.some((i) => (i.name ?? i.local) === model.name && sameModel(index.findClass(f, i.local), def.file, model));
+    const sequelize = facts.classes.some((c) => c.framework === 'sequelize') || facts.imports.some((i) => SEQUELIZE_MODULES.has(i.module));
+    if (imports || sequelize) out.push(f);
   }
   return out;
 }
+
+const SEQUELIZE_MODULES = new Set(['sequelize', 'sequelize-typescript', '@sequelize/core']);
 
 /**
  * Where a Sequelize association names the column `oldName` of the model a table comes from, as the foreign key
