@@ -240,14 +240,16 @@ describe('the TypeScript fast parser', () => {
     let loads = 0;
     const fast = createTypeScriptDialect(() => (loads++, ts), { fastParser: true });
     let n = 0;
+    let declined = 0;
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
       if (!reference.isCandidate(file, text)) continue;
       n++;
+      if (!fastParse(text, /\.[cm]?js$/.test(file))) declined++;
       assert.equal(JSON.stringify(fast.extract(file, text)), JSON.stringify(reference.extract(file, text)), file);
     }
-    assert.ok(n > 50);
-    // Every fixture is plain enough for the fast parser: the compiler was never needed.
-    assert.equal(loads, 0);
+    assert.ok(n > 50 && declined < n / 10, `${declined} of ${n} declined`);
+    // The compiler loads once, and only when a file is left to it (a name outside ASCII, say).
+    assert.equal(loads, declined > 0 ? 1 : 0);
   });
 });
