@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { EngineStats } from '../core/engine';
 import type { FileFacts, Finding, UncheckedReference } from '../core/types';
+import type { Dependencies } from './conclusionsSince';
 import { isFileFacts } from './factsShape';
 import { describeFsError } from './fsErrors';
 
@@ -101,6 +102,8 @@ export interface Conclusions {
   findings: Finding[];
   unchecked: UncheckedReference[];
   stats: EngineStats;
+  /** What the language server needs to know which findings hold after files changed (see conclusionsSince.ts). */
+  dependencies?: Dependencies;
 }
 
 export function contentHash(content: string | Uint8Array): string {
@@ -315,6 +318,8 @@ export class FactsCache {
   /** Where the facts part of the cache file lies (see `open`), until it is read. */
   private factsFile: { file: string; at: number; length: number } | undefined;
   private factsBytes: Buffer | undefined;
+  /** The entries as the cache file held them when opened: the files and facts of the scan that wrote it. */
+  private opened: ReadonlyMap<string, Entry> = new Map();
   /**
    * Why a cache file that was there could not be used, as a phrase naming it ("the cache file /x/facts-v4.cache
    * was written by another version of FK Guard"); undefined when there was none or it was used.
@@ -407,6 +412,7 @@ export class FactsCache {
       const note: FileNote = { ...(stamp !== null ? { stamp } : {}), ...(skip !== null ? { skip } : {}), bom: bom === 1 };
       entries.set(id, { hash, digest, json: digest === null ? EMPTY : undefined, span: [start, length], note, ...(digest === null ? { facts: null } : {}) });
     }
+    cache.opened = new Map(entries);
     // The index authenticated, but facts it points to are missing: the rest of the file is used.
     if (short) cache.problem = `the cache file ${file} is cut short (the files whose facts are missing are parsed again)`;
     return cache;
@@ -464,6 +470,51 @@ export class FactsCache {
   factsOf(file: string): FileFacts | null | undefined {
     const e = this.entries.get(file);
     if (!e) return undefined;
+    const facts = this.parsedFacts(file, e);
+    if (facts === undefined) {
+      this.entries.delete(file);
+      this.dirty = true;
+    }
+    return facts;
+  }
+
+  /**
+   * The facts `file` had when the cache was opened (null: none), whatever the scan stored for it since; undefined
+   * when it had no entry, or its facts are not the shape the engine needs.
+   */
+  openedFactsOf(file: string): FileFacts | null | undefined {
+    const e = this.opened.get(file);
+    return e ? this.parsedFacts(file, e) : undefined;
+  }
+
+  /** Whether the cache held an entry for `file` when it was opened. */
+  heldWhenOpened(file: string): boolean {
+    return this.opened.has(file);
+  }
+
+  /**
+   * The files among `files`, and those the cache held when opened, whose facts now differ from the ones held
+   * then (added, removed, or with other facts). Undefined when one of `files` has no entry now.
+   */
+  changedSinceOpened(files: readonly string[]): string[] | undefined {
+    const out: string[] = [];
+    const present = new Set(files);
+    for (const f of files) {
+      const now = this.entries.get(f);
+      if (!now) return undefined;
+      const then = this.opened.get(f);
+      if (!then || then.digest !== now.digest) out.push(f);
+    }
+    for (const f of this.opened.keys()) if (!present.has(f)) out.push(f);
+    return out;
+  }
+
+  /** The key (see `conclusionsKey`) of the files and facts the cache held when it was opened. */
+  openedKey(config: unknown): string | undefined {
+    return this.opened.size === 0 ? undefined : this.keyOf(config, [...this.opened.keys()], this.opened);
+  }
+
+  private parsedFacts(file: string, e: Entry): FileFacts | null | undefined {
     if (e.facts !== undefined) return e.facts;
     let facts: unknown;
     // Facts read from disk are the ones the signed index names only if their digest says so.
@@ -475,11 +526,7 @@ export class FactsCache {
       facts = undefined;
     }
     if (!intact) this.problem ??= `the cache file ${join(this.dir, CACHE_FILE)} has damaged facts (${file} and maybe others are parsed again)`;
-    if (!isFileFacts(facts, file)) {
-      this.entries.delete(file);
-      this.dirty = true;
-      return undefined;
-    }
+    if (!isFileFacts(facts, file)) return undefined;
     e.facts = facts;
     return facts;
   }
@@ -543,9 +590,13 @@ export class FactsCache {
    * entry (it was not read, or its facts could not be stored).
    */
   conclusionsKey(files: readonly string[], config: unknown): string | undefined {
+    return this.keyOf(config, files, this.entries);
+  }
+
+  private keyOf(config: unknown, files: readonly string[], entries: ReadonlyMap<string, Entry>): string | undefined {
     const hash = createHash('sha256').update(this.key).update('\0').update(JSON.stringify(config)).update('\0');
     for (const f of [...files].sort()) {
-      const e = this.entries.get(f);
+      const e = entries.get(f);
       if (!e) return undefined;
       hash.update(f).update('\0').update(e.digest ?? '-').update('\0');
     }

@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
 import type { FileFacts } from '../core/types';
 import { Engine } from '../core/engine';
 import { loadConfig } from './configFile';
+import { conclusionsSince, dependenciesOf } from './conclusionsSince';
 import { codeKey, Conclusions, contentHash, defaultCacheDir, FactsCache, FileNote, fileStamp, trustedStamp } from './factsCache';
 import { FactsPool } from './factsPool';
 import { createEngine, createLazyEngine, scannerOn } from './python';
@@ -87,9 +88,11 @@ export interface ScanOptions {
    * With `bulk` and a cache (the language server's start-up): when every file's facts are those an earlier scan
    * concluded from (see `FactsCache.conclusionsKey`), its stored conclusions, which the engine this scan fills will
    * reach again, are handed over as soon as that is known (after the walk, before any facts are loaded), with the
-   * files found (their `hash` set); the scan then fills the engine as usual.
+   * files found (their `hash` set); the scan then fills the engine as usual. When some files changed since the
+   * last stored conclusions, those are handed over with `holds`, which says of each file whether its stored
+   * findings are still right (see conclusionsSince.ts), once the changed files are read.
    */
-  onStoredConclusions?: (conclusions: Conclusions, files: readonly ScannedFile[]) => void | Promise<void>;
+  onStoredConclusions?: (conclusions: Conclusions, files: readonly ScannedFile[], holds?: (file: string) => boolean) => void | Promise<void>;
 }
 
 export interface ScannedFile {
@@ -415,6 +418,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     const key = cache!.conclusionsKey(files.map((f) => f.id), config);
     stored = key === undefined ? undefined : cache!.readConclusions(key);
     if (stored && options.onStoredConclusions) await options.onStoredConclusions(stored, files);
+    const since = !stored && options.onStoredConclusions ? conclusionsSince(cache!, files.map((f) => f.id), config, (id) => target.getFacts(id)) : undefined;
+    if (since) await options.onStoredConclusions!(since.conclusions, files, since.holds);
   }
   if (!stored || !options.reuseConclusions) {
     let loaded = 0;
@@ -471,6 +476,10 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     conclusions: () => {
       if (stored) return stored;
       const computed: Conclusions = { findings: target.allFindings(), unchecked: target.allUnchecked(), stats: target.stats() };
+      // What the language server's next start-up needs to tell which of these still hold after files changed.
+      if (options.bulk === true && cold && cache && !cancelled) {
+        computed.dependencies = dependenciesOf(files.map((f) => target.getFacts(f.id)).filter((f): f is FileFacts => f !== undefined));
+      }
       // Only a cold engine's conclusions follow from the facts alone (an editor's engine keeps what it parsed of
       // a broken file earlier, see `Engine.updateFile`).
       if (cold && cache && !cancelled) {

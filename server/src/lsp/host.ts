@@ -43,6 +43,11 @@ export interface StoredAnswer {
   findings(id: string): Finding[];
   /** As `IndexResult.readAs`: whether `text` is what the index read for the file. */
   readAs(id: string, text: string): boolean;
+  /**
+   * When files changed since the conclusions were stored: whether the stored findings of file `id` are still the
+   * ones the index will compute (it can be shown that they cannot depend on what changed). Absent: all are.
+   */
+  holds?(id: string): boolean;
 }
 
 /**

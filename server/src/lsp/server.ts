@@ -409,8 +409,11 @@ class FkGuardServer {
     }
     // Every document first: a fix's edits carry the versions of the open documents they change.
     for (const { doc } of docs) doc.markAnalyzed();
-    for (const { id } of docs) this.publishFindings(project, id, answer.findings(id));
-    if (docs.length > 0) this.log.debug?.(`FK Guard (${project.name}): ${docs.length} open files answered from the conclusions of an earlier index.`);
+    // After files changed, only documents whose findings cannot depend on the changes; the others wait for the index.
+    const answered = answer.holds ? docs.filter(({ id }) => answer.holds!(id)) : docs;
+    for (const { id } of answered) this.publishFindings(project, id, answer.findings(id));
+    const left = docs.length - answered.length;
+    if (answered.length > 0) this.log.debug?.(`FK Guard (${project.name}): ${answered.length} open files answered from the conclusions of an earlier index${answer.holds ? ` (files changed since; ${left} left for the index)` : ''}.`);
   }
 
   /** Which config file holds the folder's settings, and which others were passed over, so nobody has to guess. */
