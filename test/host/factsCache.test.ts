@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../server/src/core/config';
-import { defaultCacheDir } from '../../server/src/host/factsCache';
+import { codeKey, defaultCacheDir, FactsCache } from '../../server/src/host/factsCache';
+import { scannerOn } from '../../server/src/host/python';
 import { scanWorkspace } from '../../server/src/host/scan';
 import { realFs, WalkFs } from '../../server/src/host/workspace';
 import { privateCacheHome } from '../reliability/env';
@@ -140,6 +141,23 @@ describe('the facts cache', () => {
       assert.equal(holds('app/tags.py'), true);
       assert.equal(holds('app/orders.py'), false);
       assert.equal(holds('app/users.py'), false);
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  it('reads the facts of the cache file it opened, even when another scan replaced the file since', async () => {
+    const root = makeTree({ 'app/users.py': USERS, 'app/orders.py': ORDERS });
+    try {
+      await scanWorkspace({ roots: [root], cache: true });
+      const cache = FactsCache.open(defaultCacheDir(root), scannerOn() ? codeKey() : `${codeKey()}+tree-sitter`);
+      // Another scan (the CLI, another window) writes the cache anew: other facts, at other places in the file.
+      writeFileSync(join(root, 'app', 'users.py'), `# Accounts.\n${USERS.replace('"users"', '"accounts"')}`);
+      await scanWorkspace({ roots: [root], cache: true });
+      const users = cache.factsOf('app/users.py');
+      assert.deepEqual(users?.classes.map((c) => (c.tablename?.kind === 'literal' ? c.tablename.value : undefined)), ['users']);
+      assert.ok(cache.factsOf('app/orders.py'));
+      assert.equal(cache.problem, undefined);
     } finally {
       removeTree(root);
     }

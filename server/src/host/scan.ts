@@ -439,6 +439,9 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
         continue;
       }
       const hash = contentHash(read.bytes);
+      // What was read now, which may not be what the cache entry was made from (`readsAs` compares with it).
+      entry.hash = hash;
+      entry.bom = read.bom;
       entry.text = undefined;
       notes.set(entry.id, { bom: read.bom });
       if (target.isPythonFile(entry.id) && target.accepts(entry.id, read.text)) {
