@@ -93,6 +93,11 @@ export interface ScanOptions {
    * findings are still right (see conclusionsSince.ts), once the changed files are read.
    */
   onStoredConclusions?: (conclusions: Conclusions, files: readonly ScannedFile[], holds?: (file: string) => boolean) => void | Promise<void>;
+  /**
+   * The cache file is written by `ScanResult.writeCache`, not before the scan returns: a language server publishes
+   * first (writing the facts of 2,000 files took 0.2-0.3 s of CPU before the open file's diagnostics).
+   */
+  writeCacheLater?: boolean;
 }
 
 export interface ScannedFile {
@@ -137,6 +142,8 @@ export interface ScanResult {
    * else computed from the engine now (and stored with the cache, for the next scan of the same facts).
    */
   conclusions(): Conclusions;
+  /** With `writeCacheLater`: writes the cache file (once; nothing when the scan was cancelled or kept no cache). */
+  writeCache(): void;
 }
 
 /**
@@ -459,7 +466,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     const present = new Set(files.map((f) => f.id));
     for (const id of engine.parsedFiles()) if (!present.has(id)) engine.removeFile(id);
     cache?.retain(present);
-    cache?.save();
+    if (!options.writeCacheLater) cache?.save();
   }
   if (options.bulk === true && !options.engine) await engine.loadParser();
   files.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -476,6 +483,9 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     cancelled,
     cachedFiles: cache?.hits ?? 0,
     ...(cache?.problem ? { cacheProblem: cache.problem } : {}),
+    writeCache: () => {
+      if (options.writeCacheLater && !cancelled) cache?.save();
+    },
     conclusions: () => {
       if (stored) return stored;
       const computed: Conclusions = { findings: target.allFindings(), unchecked: target.allUnchecked(), stats: target.stats() };

@@ -31,6 +31,8 @@ export interface IndexResult {
    * text entered it yet), since the conclusions are read as those of the files on disk.
    */
   saveConclusions?(): void;
+  /** Called once the index's diagnostics are published: writes what the host keeps for later (its facts cache). */
+  finish?(): void;
 }
 
 /**

@@ -39,6 +39,8 @@ const host: ServerHost = {
       cache: true,
       // Filled in bulk as the CLI's is: the index tracks each file's share only once an edit changes it.
       bulk: true,
+      // Written once the index's diagnostics are out (see `IndexResult.finish`).
+      writeCacheLater: true,
       followSymlinks: links.followSymlinks,
       onProgress: (p) => onProgress({ done: p.done, total: p.phase === 'read' ? p.total : undefined }),
       ...(onStoredAnswer
@@ -66,6 +68,7 @@ const host: ServerHost = {
       saveConclusions: () => {
         result.conclusions();
       },
+      finish: () => result.writeCache(),
     };
   },
   createEngine: (config) => createEngine(config),
