@@ -297,6 +297,30 @@ describe('navigation', function () {
     }
   });
 
+  it('completes half-typed names outside ASCII (Python and TypeScript identifiers, SQL names), replacing what is typed', async () => {
+    // Each `after` is typed at the end of `line`; the cursor is at its end, where nothing parsed holds a reference yet.
+    const cases: Array<{ rel: string; line: string; after: string; typed: string; expect: string; language: string }> = [
+      { rel: MODELS, line: 'seller_id = Column(Integer, ForeignKey(User.id))', after: '\n    pupil_id = Column(Integer, ForeignKey("élè', typed: 'élè', expect: 'élèves.numéro', language: 'python' },
+      { rel: MODELS, line: 'seller_id = Column(Integer, ForeignKey(User.id))', after: '\n    pupil_id = Column(Integer, ForeignKey("élèves.pré', typed: 'pré', expect: 'prénom', language: 'python' },
+      { rel: 'src/drizzle/schema.ts', line: "userId: integer('user_id'),", after: "\n  pupil: integer('pupil').references(() => élèves.nu", typed: 'nu', expect: 'numéro', language: 'typescript' },
+      { rel: 'src/drizzle/schema.ts', line: "userId: integer('user_id'),", after: "\n  pupil: integer('pupil').references(() => élèves.numé", typed: 'numé', expect: 'numéro', language: 'typescript' },
+      { rel: 'src/sequelize/task.ts', line: 'ownerId: {', after: " type: DataTypes.INTEGER, references: { model: 'élè", typed: 'élè', expect: 'élèves', language: 'typescript' },
+      { rel: 'sql/schema.sql', line: 'author_id integer REFERENCES authors (id)', after: ',\n  pupil integer REFERENCES élèves (pré', typed: 'pré', expect: 'prénom', language: 'sql' },
+    ];
+    for (const c of cases) {
+      client.open(c.rel, readFileSync(client.path(c.rel), 'utf8'), c.language);
+      client.appendAfter(c.rel, c.line, c.after);
+      const doc = client.doc(c.rel);
+      const end = doc.positionAt(doc.getText().indexOf(c.after) + c.after.length);
+      const items = await completion(c.rel, end);
+      const item = items.find((i) => i.label === c.expect);
+      assert.ok(item, `${c.rel} \`${c.after.trim()}\`: ${c.expect} among ${JSON.stringify(items.map((i) => i.label))}`);
+      // What is typed is replaced whole: UTF-16 columns, as many as the typed letters (all in the BMP here).
+      assert.deepEqual((item.textEdit as TextEdit).range, { start: { line: end.line, character: end.character - c.typed.length }, end }, c.rel);
+      client.close(c.rel);
+    }
+  });
+
   it('completes in a migration with the tables and columns history holds at that point', async () => {
     const m1 = 'migrations/versions/0001_initial.py';
     client.open(m1, readFileSync(client.path(m1), 'utf8'));

@@ -166,6 +166,50 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     assert.match(bins, /\n {2}kind text CHECK \(kind IN \('slot', 'other'\)\),\n {2}bin_slot text\n\);\nCOMMENT ON COLUMN bins\.kind IS 'slot or other';\n/);
   });
 
+  it("renames a TypeORM column a base class declares with every subclass's @JoinColumn that keeps a relation's key in it", async () => {
+    // `jars` and `crates` take `keeper_ref` from the abstract `Kept`, and each keeps its relation's foreign key in
+    // it with `@JoinColumn({ name: 'keeper_ref' })`. Renaming one JoinColumn alone would give that entity a second
+    // column (TypeORM makes the JoinColumn's) and leave the base's `@Column` and the other entity behind.
+    const owned = 'src/owned.ts';
+    const fromJar = apply(await rename(owned, at(owned, "@JoinColumn({ name: 'keeper_ref' })", "@JoinColumn({ name: '".length + 1), 'holder_ref'));
+    assert.deepEqual([...fromJar.keys()], [owned]);
+    const text = fromJar.get(owned)!;
+    assert.match(text, /@Column\(\{ name: 'holder_ref' \}\)\n {2}keeperRef: number;/);
+    assert.match(text, /@JoinColumn\(\{ name: 'holder_ref' \}\)\n {2}keeper: Keeper;/);
+    assert.match(text, /@JoinColumn\(\{ name: 'holder_ref', referencedColumnName: 'id' \}\)/);
+    assert.doesNotMatch(text, /keeper_ref/);
+    // Started from the other subclass, the same three places.
+    const edit = await rename(owned, at(owned, "name: 'keeper_ref', referencedColumnName", "name: '".length + 1), 'holder_ref');
+    assert.equal(apply(edit).get(owned), text);
+    assert.match(note(edit)?.description ?? '', /also renamed in `jars`/);
+  });
+
+  it("renames a Sequelize column with the `field` of every association that keeps its foreign key in it, in any file", async () => {
+    const parcel = 'src/parcel.ts';
+    const assoc = 'src/associations.ts';
+    // Declared in another file that imports the model: a `hasMany` from the other side and a `belongsTo`.
+    const sender = apply(await rename(parcel, at(parcel, "field: 'sender_ref'", "field: '".length + 1), 'shipper_ref'));
+    assert.deepEqual([...sender.keys()].sort(), [assoc, parcel]);
+    assert.match(sender.get(parcel)!, /senderId: \{ type: DataTypes\.INTEGER, field: 'shipper_ref' \},/);
+    assert.equal(
+      sender.get(assoc),
+      disk(assoc).replace("field: 'sender_ref', allowNull", "field: 'shipper_ref', allowNull").replace("field: 'sender_ref' }", "field: 'shipper_ref' }"),
+    );
+    // After the `sequelize.define(...)` call, in its own file.
+    const courier = apply(await rename(parcel, at(parcel, "field: 'courier_ref'", "field: '".length + 1), 'carrier_ref')).get(parcel)!;
+    assert.equal(courier, disk(parcel).replace("field: 'courier_ref' }", "field: 'carrier_ref' }").replace("field: 'courier_ref' } }", "field: 'carrier_ref' } }"));
+    assert.doesNotMatch(courier, /courier_ref/);
+    // In the model's `static associate(models)`: `this`, and the registry's `models.Stamp`.
+    const stamp = 'src/stamp.ts';
+    const stamps = apply(await rename(stamp, at(stamp, "INTEGER, field: 'stamp_sender'", "INTEGER, field: '".length + 1), 'stamp_from')).get(stamp)!;
+    assert.equal(stamps, disk(stamp).replace(/stamp_sender/g, 'stamp_from'));
+    // `foreignKey: 'picker_ref'` names an attribute (Sequelize would make a second one): refused, saying where.
+    await assert.rejects(
+      prepare(parcel, at(parcel, "field: 'picker_ref'", "field: '".length + 1)),
+      /the association at src\/parcel\.ts:19 \(`Parcel\.belongsTo\(Sender, \{ as: 'picker', foreignKey: 'picker_ref' \}\);`\) names `picker_ref` as the attribute of its foreign key/,
+    );
+  });
+
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {
     await assert.rejects(prepare(CLUB, at(CLUB, '"tag.id"', 2)), /the table name `tag` at app\/club\.py:\d+ is not written out: the `@declared_attr __tablename__` of `Conventional` derives it from the class name `Tag`/);
     await assert.rejects(prepare(SQL, at(SQL, '"Reader"', 2)), /the table name `Reader` at prisma\/schema\.prisma:\d+ is not written out: it is the name of the Prisma model `Reader` \(no `@@map`\)/);

@@ -498,7 +498,7 @@ export function nameText(expr: NameExpr, max = Infinity): string {
  * in a workspace with one computed name.
  */
 export function dynamicNameWords(className: string | undefined, expr: NameExpr): string[] {
-  const text = nameText(expr, 60).toLowerCase();
+  const text = nameText(expr).toLowerCase();
   const words = new Set<string>();
   const cls = className?.toLowerCase();
   if (cls) words.add(cls);
@@ -507,5 +507,8 @@ export function dynamicNameWords(className: string | undefined, expr: NameExpr):
   return [...words];
 }
 
-/** Words of a Python expression that are its syntax or plumbing, not part of a table's name. */
-const NOT_NAMES = new Set(['self', 'cls', 'environ', 'get', 'getenv', 'str', 'format', 'lower', 'upper', 'else', 'not', 'and', 'true', 'false', 'none', 'table', 'tablename', 'name']);
+/**
+ * Words of an expression that are its syntax or plumbing, not part of a table's name: Python's, and those of a
+ * TypeScript substitution (`${process.env.AUTHORS}`, `${sql.identifier(...)}`).
+ */
+const NOT_NAMES = new Set(['self', 'cls', 'environ', 'get', 'getenv', 'str', 'format', 'lower', 'upper', 'else', 'not', 'and', 'true', 'false', 'none', 'table', 'tablename', 'name', 'process', 'env', 'this', 'sql', 'identifier', 'raw', 'join', 'tostring', 'concat', 'tolowercase', 'touppercase', 'undefined', 'null']);

@@ -127,54 +127,60 @@ export interface CompletionEntry {
   retrigger?: boolean;
 }
 
-const W = '[A-Za-z0-9_$]';
+/**
+ * A character of a name: the identifier characters of Python (PEP 3131), TypeScript and SQL alike, outside
+ * ASCII too (`élèves.numéro`), so a half-typed name completes in any script. The patterns use the `u` flag.
+ */
+const W = '[\\p{ID_Continue}$\\u200c\\u200d]';
 const Q = `["'\`]`;
+const re = (source: string, flags = '') => new RegExp(source, `u${flags}`);
 
 /** The completion context at the end of `before` (the text before the cursor) in a file of `language`. */
 export function completionContext(language: SourceLanguage, before: string): CompletionContext | undefined {
   let m: RegExpExecArray | null;
   if (language === 'python') {
-    if ((m = new RegExp(`(?:ForeignKey\\(\\s*(?:column\\s*=\\s*)?|foreign_key\\s*=\\s*)[rRuU]?${Q}([\\w.]*)$`).exec(before))) return { kind: 'dotted', typed: m[1] };
+    if ((m = re(`(?:ForeignKey\\(\\s*(?:column\\s*=\\s*)?|foreign_key\\s*=\\s*)[rRuU]?${Q}([\\p{ID_Continue}$.]*)$`).exec(before))) return { kind: 'dotted', typed: m[1] };
     // `op.create_foreign_key(name, source, "referent", [local], ["remote"])`.
-    if ((m = new RegExp(`create_foreign_key\\(\\s*[^,()]*,\\s*[^,()]*,\\s*${Q}(\\w*)$`).exec(before))) return { kind: 'table', typed: m[1] };
-    if ((m = new RegExp(`referent_table\\s*=\\s*${Q}(\\w*)$`).exec(before))) return { kind: 'table', typed: m[1] };
-    if ((m = new RegExp(`create_foreign_key\\(\\s*[^,()]*,\\s*[^,()]*,\\s*${Q}(\\w+)${Q}\\s*,\\s*\\[[^\\]]*\\]\\s*,\\s*\\[(?:\\s*${Q}\\w*${Q}\\s*,)*\\s*${Q}(\\w*)$`).exec(before))) {
+    if ((m = re(`create_foreign_key\\(\\s*[^,()]*,\\s*[^,()]*,\\s*${Q}(${W}*)$`).exec(before))) return { kind: 'table', typed: m[1] };
+    if ((m = re(`referent_table\\s*=\\s*${Q}(${W}*)$`).exec(before))) return { kind: 'table', typed: m[1] };
+    if ((m = re(`create_foreign_key\\(\\s*[^,()]*,\\s*[^,()]*,\\s*${Q}(${W}+)${Q}\\s*,\\s*\\[[^\\]]*\\]\\s*,\\s*\\[(?:\\s*${Q}${W}*${Q}\\s*,)*\\s*${Q}(${W}*)$`).exec(before))) {
       return { kind: 'column', typed: m[2], table: { key: m[1] }, byAttr: false };
     }
     return undefined;
   }
   if (language === 'typescript') {
     // Drizzle: `.references(() => users.id` and `foreignColumns: [users.id`.
-    if ((m = new RegExp(`\\.references\\(\\s*\\([^)]*\\)\\s*(?::\\s*\\w+\\s*)?=>\\s*(${W}+)\\.(${W}*)$`).exec(before))) {
+    if ((m = re(`\\.references\\(\\s*\\([^)]*\\)\\s*(?:\\s*:\\s*${W}+\\s*)?=>\\s*(${W}+)\\.(${W}*)$`).exec(before))) {
       return { kind: 'column', typed: m[2], table: { variable: m[1] }, byAttr: true };
     }
-    if ((m = new RegExp(`foreignColumns\\s*:\\s*\\[[^\\]]*?(${W}+)\\.(${W}*)$`).exec(before))) return { kind: 'column', typed: m[2], table: { variable: m[1] }, byAttr: true };
+    if ((m = re(`foreignColumns\\s*:\\s*\\[[^\\]]*?(${W}+)\\.(${W}*)$`).exec(before))) return { kind: 'column', typed: m[2], table: { variable: m[1] }, byAttr: true };
     // Knex: `.references('users.id')`, `.references('id').inTable('users')`.
-    if ((m = new RegExp(`\\.inTable\\(\\s*${Q}([\\w.]*)$`).exec(before))) return { kind: 'table', typed: m[1] };
-    if ((m = new RegExp(`\\.references\\(\\s*${Q}([\\w.]*)$`).exec(before))) return { kind: 'dotted', typed: m[1] };
+    if ((m = re(`\\.inTable\\(\\s*${Q}([\\p{ID_Continue}$.]*)$`).exec(before))) return { kind: 'table', typed: m[1] };
+    if ((m = re(`\\.references\\(\\s*${Q}([\\p{ID_Continue}$.]*)$`).exec(before))) return { kind: 'dotted', typed: m[1] };
     // Sequelize: `references: { model: 'users', key: 'id' }`.
-    if ((m = new RegExp(`references\\s*:\\s*\\{[^}]*?\\bmodel\\s*:\\s*${Q}(\\w*)$`).exec(before))) return { kind: 'table', typed: m[1] };
-    if ((m = new RegExp(`references\\s*:\\s*\\{[^}]*?\\bmodel\\s*:\\s*${Q}(\\w+)${Q}[^}]*?\\bkey\\s*:\\s*${Q}(\\w*)$`).exec(before))) {
+    if ((m = re(`references\\s*:\\s*\\{[^}]*?\\bmodel\\s*:\\s*${Q}(${W}*)$`).exec(before))) return { kind: 'table', typed: m[1] };
+    if ((m = re(`references\\s*:\\s*\\{[^}]*?\\bmodel\\s*:\\s*${Q}(${W}+)${Q}[^}]*?\\bkey\\s*:\\s*${Q}(${W}*)$`).exec(before))) {
       return { kind: 'column', typed: m[2], table: { key: m[1] }, byAttr: false };
     }
     // TypeORM: `@ManyToOne(() => User) @JoinColumn({ referencedColumnName: 'id' })`.
-    if ((m = new RegExp(`@(?:ManyToOne|OneToOne)\\(\\s*(?:\\([^)]*\\)\\s*=>\\s*)?(${W}+)[\\s\\S]{0,400}?referencedColumnName\\s*:\\s*${Q}(\\w*)$`).exec(before))) {
+    if ((m = re(`@(?:ManyToOne|OneToOne)\\(\\s*(?:\\([^)]*\\)\\s*=>\\s*)?(${W}+)[\\s\\S]{0,400}?referencedColumnName\\s*:\\s*${Q}(${W}*)$`).exec(before))) {
       return { kind: 'column', typed: m[2], table: { className: m[1] }, byAttr: true };
     }
     return undefined;
   }
   if (language === 'prisma') {
-    // `author User @relation(fields: [authorId], references: [id`: the model is the field's type.
+    // `author User @relation(fields: [authorId], references: [id`: the model is the field's type. Prisma's names
+    // are ASCII (a letter, then letters, digits and _).
     if ((m = /(?:^|\n)[ \t]*\w+[ \t]+(\w+)\??[ \t]+[^\n]*@relation\([^\n)]*references\s*:\s*\[(?:\s*\w+\s*,)*\s*(\w*)$/.exec(before))) {
       return { kind: 'column', typed: m[2], table: { className: m[1] }, byAttr: true };
     }
     return undefined;
   }
   if (language === 'sql') {
-    if ((m = /\bREFERENCES\s+((?:"?\w+"?\.)?"?\w+"?)\s*\((?:\s*"?\w+"?\s*,)*\s*"?(\w*)$/i.exec(before))) {
+    if ((m = re(`\\bREFERENCES\\s+((?:"?${W}+"?\\.)?"?${W}+"?)\\s*\\((?:\\s*"?${W}+"?\\s*,)*\\s*"?(${W}*)$`, 'i').exec(before))) {
       return { kind: 'column', typed: m[2], table: { key: m[1].replace(/"/g, '') }, byAttr: false };
     }
-    if ((m = /\bREFERENCES\s+"?((?:\w+"?\."?)?\w*)$/i.exec(before))) return { kind: 'dotted', typed: m[1].replace(/"/g, '') };
+    if ((m = re(`\\bREFERENCES\\s+"?((?:${W}+"?\\."?)?${W}*)$`, 'i').exec(before))) return { kind: 'dotted', typed: m[1].replace(/"/g, '') };
     return undefined;
   }
   return undefined;

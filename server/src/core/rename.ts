@@ -1,5 +1,5 @@
 import { nameText } from './classMapping';
-import { definitionSites, Navigator, Naming, Place, siteNaming, Symbol, Target, TextOf } from './navigate';
+import { definitionSites, Navigator, Naming, Place, siteNaming, Symbol, Target, TextOf, unquoted } from './navigate';
 import { rangeOf } from './text';
 import { SchemaIndex } from './schemaIndex';
 import type { TableDef } from './tables';
@@ -112,6 +112,9 @@ export function renameFiles(nav: Navigator, index: SchemaIndex, target: Target, 
       files.add(d.file);
       const c = target.column !== undefined ? d.columns.get(target.column) : undefined;
       if (c) files.add(c.file);
+      // A TypeORM entity's bases, a Sequelize model's associations may write the column again.
+      if (c) for (const k of typeormClasses(index, d)) files.add(k.file);
+      if (c) for (const f of associationFiles(index, nav, d)) files.add(f);
     }
     for (const r of nav.referencesTo(target.column === undefined ? { key } : { key, column: target.column })) files.add(r.file);
   }
@@ -192,6 +195,15 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
       }
       const problem = 'constant' in site ? viaConstant(site.file, site.constant) : edit(site.file, site.span, siteKind(index, textOf(site.file), site.file, site.span, site.naming));
       if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+      if (target.column === undefined) continue;
+      // The same column written again by the entity's classes (a subclass's `@JoinColumn({ name })` over a
+      // base's `@Column({ name })`): each writing is renamed with it, or TypeORM would make a second column.
+      // A Sequelize association keeping its foreign key in the column (`{ foreignKey: { name, field } }`),
+      // wherever it is declared: its `field` is renamed with the attribute's.
+      for (const other of [...sameColumnInClasses(index, d, target.column, textOf), ...associationFields(index, nav, d, oldName, textOf)]) {
+        const problem = 'error' in other ? other.error : edit(other.file, other.span, 'string');
+        if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+      }
     }
   }
 
@@ -572,8 +584,8 @@ function maskSqlLiterals(text: string): string {
   return text.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (x) => x.replace(/[^\n]/g, ' '));
 }
 
-/** The offset of the `)` that closes the call whose arguments start at `start`, before `limit`. */
-function closingParen(text: string, start: number, limit: number): number | undefined {
+/** The offset of the `close` (`)` by default) that closes what opened just before `start`, before `limit`. */
+function closingParen(text: string, start: number, limit: number, open = '(', close = ')'): number | undefined {
   let depth = 1;
   let quote: string | undefined;
   for (let i = start; i < limit; i++) {
@@ -584,8 +596,8 @@ function closingParen(text: string, start: number, limit: number): number | unde
       continue;
     }
     if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return i;
+    else if (ch === open) depth++;
+    else if (ch === close && --depth === 0) return i;
   }
   return undefined;
 }
@@ -607,6 +619,135 @@ function prismaMap(text: string | undefined, field: Span, name: string): Span | 
   if (!m || m[1] !== name) return undefined;
   const start = field.end + m.index + m[0].indexOf('"') + 1;
   return { start, end: start + name.length };
+}
+
+/**
+ * The other column facts of a TypeORM entity's classes (the entity's class and its bases) that name the
+ * column the table holds as `column`: a relation's `@JoinColumn({ name })` in a subclass, over a `@Column({ name })`
+ * of a base (the index keeps the declaration, see `addColumn`). Each is the place of a quoted name, or an error
+ * when the name is TypeORM's derived one (no `name` written), which FK Guard would have to write out.
+ */
+function sameColumnInClasses(index: SchemaIndex, def: TableDef, column: string, textOf: TextOf): Array<Place | { error: string }> {
+  const kept = def.columns.get(column);
+  if (!kept) return [];
+  const out: Array<Place | { error: string }> = [];
+  for (const { file, cls } of typeormClasses(index, def)) {
+    for (const c of cls.columns) {
+      if (c === kept.column || c.name !== column) continue;
+      const text = textOf(file);
+      const u = unquoted(text, c.span);
+      if (u.quoted || quotedAround(text, c.span)) {
+        out.push({ file, span: u.span });
+        continue;
+      }
+      const where = text === undefined ? '' : ` (\`${lineAround(text, c.span)}\`)`;
+      out.push({
+        error: `\`${def.key}.${column}\` is also the key column TypeORM derives for the relation at ${file}:${line(index.facts(file), c.span) + 1}${where}, which writes no name FK Guard can edit; write its \`@JoinColumn({ name: '${column}' })\`, then rename`,
+      });
+    }
+  }
+  return out;
+}
+
+/** The Sequelize model (a `Model.init` class or a `sequelize.define` variable) a table comes from. */
+function sequelizeModel(index: SchemaIndex, def: TableDef): ClassFact | undefined {
+  if (def.className === undefined) return undefined;
+  const cls = index.facts(def.file)?.classes.find((c) => c.name === def.className);
+  return cls?.framework === 'sequelize' ? cls : undefined;
+}
+
+function sameModel(found: { file: string; cls: ClassFact } | undefined, file: string, model: ClassFact): boolean {
+  return found !== undefined && found.file === file && found.cls.name === model.name;
+}
+
+/**
+ * The files that may declare a Sequelize model's associations: its own file, and the TypeScript files that
+ * import it by name (`import { Parcel } from './parcel'`, the way an `associations.ts` or a model's
+ * `associate` reaches it). A model reached otherwise (`sequelize.models.Parcel`) is not seen.
+ */
+function associationFiles(index: SchemaIndex, nav: Navigator, def: TableDef): string[] {
+  const model = sequelizeModel(index, def);
+  if (!model) return [];
+  const out = [def.file];
+  for (const f of nav.fileIds()) {
+    const facts = index.facts(f);
+    if (f === def.file || facts?.language !== 'typescript') continue;
+    if (facts.imports.some((i) => (i.name ?? i.local) === model.name && sameModel(index.findClass(f, i.local), def.file, model))) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * Where a Sequelize association names the column `oldName` of the model a table comes from, as the foreign key
+ * it keeps in that model: `Parcel.belongsTo(Sender, { foreignKey: { name: 'senderId', field: 'sender_ref' } })`
+ * or `Sender.hasMany(Parcel, { foreignKey: ... })` (the key is in the source of a `belongsTo`, in the target of
+ * a `hasOne`/`hasMany`). Its `field` is the column's name: a place to rename. A `foreignKey: 'sender_ref'` or a
+ * `name: 'sender_ref'` names an attribute, which FK Guard does not rename: an error that says where.
+ */
+function associationFields(index: SchemaIndex, nav: Navigator, def: TableDef, oldName: string, textOf: TextOf): Array<Place | { error: string }> {
+  const model = sequelizeModel(index, def);
+  if (!model) return [];
+  const out: Array<Place | { error: string }> = [];
+  const quoted = oldName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const file of associationFiles(index, nav, def)) {
+    const text = textOf(file);
+    if (text === undefined || !text.includes(oldName)) continue;
+    /**
+     * Whether a name written in the file is the model: the model as the file sees it, `this` inside the model's
+     * class (a `static associate(models)`), or a model of the registry (`models.Parcel`, `db.Parcel`).
+     */
+    const isModel = (id: string | undefined, at: number) => {
+      if (id === undefined) return false;
+      if (id === 'this') return file === def.file && model.span !== undefined && model.span.start <= at && at <= model.span.end;
+      if (id.includes('.')) return id.slice(id.lastIndexOf('.') + 1) === model.name;
+      return sameModel(index.findClass(file, id), def.file, model);
+    };
+    const NAME = '[A-Za-z_$][\\w$]*(?:\\s*\\.\\s*[A-Za-z_$][\\w$]*)*';
+    for (const m of text.matchAll(new RegExp(`(?<![\\w$.])(${NAME})\\s*\\.\\s*(belongsTo|hasOne|hasMany)\\s*\\(\\s*(${NAME})?`, 'g'))) {
+      const open = m.index! + m[0].indexOf('(', m[1].length) + 1;
+      const close = closingParen(text, open, text.length);
+      if (close === undefined) continue;
+      if (!isModel((m[2] === 'belongsTo' ? m[1] : m[3])?.replace(/\s+/g, ''), m.index!)) continue;
+      const args = text.slice(open, close);
+      const fk = /\bforeignKey\s*:\s*/.exec(args);
+      if (!fk) continue;
+      const at = open + fk.index + fk[0].length;
+      const end = text[at] === '{' ? closingParen(text, at + 1, close, '{', '}') : undefined;
+      const value = text.slice(at, end ?? close);
+      for (const n of value.matchAll(new RegExp(`(?:\\b(field|name)\\s*:\\s*)?(["'\`])${quoted}\\2`, 'g'))) {
+        const start = at + n.index! + n[0].length - 1 - oldName.length;
+        const span = { start, end: start + oldName.length };
+        if (end !== undefined && n[1] === 'field') {
+          out.push({ file, span });
+          continue;
+        }
+        out.push({
+          error: `the association at ${file}:${line(index.facts(file), span) + 1} (\`${lineAround(text, span)}\`) names \`${oldName}\` as the attribute of its foreign key, which FK Guard does not rename; give it \`foreignKey: { name, field: '${oldName}' }\`, or rename it by hand together with the column`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** A TypeORM entity's class and its bases, nearest first (none for a table of another kind). */
+function typeormClasses(index: SchemaIndex, def: TableDef): Array<{ file: string; cls: ClassFact }> {
+  if (def.className === undefined) return [];
+  const own = index.facts(def.file)?.classes.find((c) => c.name === def.className);
+  if (!own || own.framework !== 'typeorm') return [];
+  const out: Array<{ file: string; cls: ClassFact }> = [];
+  const seen = new Set<string>();
+  const visit = (file: string, cls: ClassFact) => {
+    if (seen.has(`${file}:${cls.name}`)) return;
+    seen.add(`${file}:${cls.name}`);
+    out.push({ file, cls });
+    for (const b of cls.bases) {
+      const found = index.findClass(file, b);
+      if (found && found.cls.framework === 'typeorm') visit(found.file, found.cls);
+    }
+  };
+  visit(def.file, own);
+  return out;
 }
 
 /** The tables other than the target's own whose definitions hold the same column fact (a mixin's, a base's). */

@@ -111,7 +111,7 @@ function primaryKeyOf(def: TableDef): Resolution {
 
 function incompleteOf(def: TableDef): Resolution {
   if (def.origin === 'external') return { kind: 'unseen', reason: 'external-table', detail: `\`${def.key}\` is listed in \`external-tables\` without this column` };
-  if (def.unparsed) return { kind: 'unseen', reason: 'unreadable-definition', detail: `\`${def.key}\` is made by a statement FK Guard's SQL parser cannot read (its parse-error), so its columns are not known` };
+  if (def.unparsed) return { kind: 'unseen', reason: 'unreadable-definition', detail: `\`${def.key}\` is made by a \`CREATE TABLE\` FK Guard cannot read (a parse error, or SQL built from a value it cannot resolve), so its columns are not known` };
   if (def.unresolvedBase === undefined && def.unresolvedColumn !== undefined) {
     return { kind: 'unseen', reason: 'unresolved-column', detail: `\`${def.key}\` has \`${def.unresolvedColumn}\`, a column FK Guard cannot read` };
   }

@@ -13,13 +13,16 @@ import { readTypeorm } from './typeorm';
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
 /**
- * Whether a TypeScript or JavaScript file can define or reference a table: it imports an ORM, or it is a
- * migration that creates tables without importing anything (Knex's `exports.up`, sequelize-cli's
+ * Whether a TypeScript or JavaScript file can define or reference a table: it imports an ORM, declares
+ * Sequelize associations, or it is a migration that creates tables without importing anything (Knex's `exports.up`, sequelize-cli's
  * `queryInterface`). Everything else is never parsed, so the compiler loads only when such a file exists.
  */
 export function isTypeScriptCandidate(text: string): boolean {
   return /(?:from\s*|require\s*\(\s*)['"](?:typeorm|sequelize|sequelize-typescript|@sequelize\/core|drizzle-orm(?:\/[\w-]+)?|knex)['"]/.test(text)
     || /\b(?:createTable|queryInterface|sequelize\.define)\b/.test(text)
+    // Sequelize associations declared apart from their models (`Parcel.belongsTo(Sender, { foreignKey: { field } })`
+    // in an associations file that imports only the models): a column rename edits their `field` (rename.ts).
+    || /\.\s*(?:belongsTo|hasOne|hasMany)\s*\([^)]*?\bforeignKey\b/.test(text)
     || EMBEDDED_DDL.test(text);
 }
 

@@ -32,6 +32,8 @@ const MAX_LITERAL = 256 * 1024;
  * unchecked.
  */
 const HOLE = 'fkguard_hole';
+/** Each hole is `fkguard_hole<n>`, `n` its place in `Cooked.holes`, so what it stood for can be written back. */
+const HOLES = /fkguard_hole(\d+)/g;
 
 /**
  * The text of a string or template literal as the program sees it, each character with the place in the
@@ -43,7 +45,20 @@ interface Cooked {
   from: number[];
   to: number[];
   /** Ranges of `text` that stand for substitutions FK Guard could not resolve. */
-  holes: Array<Span & { quoted: boolean }>;
+  holes: Array<Span & { quoted: boolean; written: string }>;
+}
+
+/**
+ * Text read with holes in it, as the program spells it: each hole becomes `${expression}` as written
+ * (`"${KENNELS}"`), so the words of the expression can still say which table a computed name may be
+ * (`dynamicNameWords`), and a message shows what the code says.
+ */
+function shortened(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function spelled(text: string, c: Cooked): string {
+  return text.replace(HOLES, (_, n: string) => `\${${c.holes[Number(n)]?.written ?? '…'}}`);
 }
 
 /**
@@ -96,7 +111,7 @@ export function readEmbeddedSql(f: TsFile): void {
     const { text, unread } = withoutHoles(cooked);
     const read = extractSql(f.facts.file, text, migration);
     if (cooked.holes.length > 0) forgetHoles(read, cooked);
-    for (const st of unread) countUnread(read, st, migration);
+    for (const st of unread) countUnread(read, st, cooked, migration);
     merge(f, read, cooked, start, migration);
   }
 }
@@ -188,9 +203,9 @@ function cook(f: TsFile, lit: ts.Node): Cooked | undefined {
     const to = literal.getStart(f.tree) + 1;
     const value = constantString(f, expr);
     const start = out.text.length;
-    const text = value ?? HOLE;
+    const text = value ?? `${HOLE}${out.holes.length}`;
     for (const ch of text) for (let k = 0; k < ch.length; k++) push(out, ch[k], from, to);
-    if (value === undefined) out.holes.push({ start, end: out.text.length, quoted: false });
+    if (value === undefined) out.holes.push({ start, end: out.text.length, quoted: false, written: x.text(expr).replace(/\s+/g, ' ') });
     const raw = x.text(literal);
     decode(raw.slice(1, literal.kind === K.TemplateTail ? -1 : -2), literal.getStart(f.tree) + 1, out);
   }
@@ -342,6 +357,11 @@ function decode(raw: string, base: number, out: Cooked): void {
  * The text with every statement that holds an unresolved substitution outside a quoted name blanked
  * (newlines kept), and those statements. A hole is quoted when the name around it opens and closes with
  * the same quote, with only name characters between.
+ *
+ * A `CREATE TABLE` so blanked still makes its table when it runs: its head (`CREATE TABLE name`) is kept, so
+ * the SQL reader, refusing a statement with no columns, records the table with columns it does not know
+ * (`unparsed`), in its place among the literal's operations; a name that is itself a hole is then forgotten
+ * (`forgetHoles`), as in a quoted one.
  */
 function withoutHoles(c: Cooked): { text: string; unread: Array<{ start: number; text: string }> } {
   if (c.holes.length === 0) return { text: c.text, unread: [] };
@@ -357,7 +377,8 @@ function withoutHoles(c: Cooked): { text: string; unread: Array<{ start: number;
     const end = st.start + st.text.length;
     if (!c.holes.some((h) => !h.quoted && h.start < end && h.end > st.start)) continue;
     unread.push(st);
-    text = text.slice(0, st.start) + st.text.replace(/[^\n]/g, ' ') + text.slice(end);
+    const head = CREATE_TABLE_HEAD.exec(st.text)?.[0].length ?? 0;
+    text = text.slice(0, st.start + head) + st.text.slice(head).replace(/[^\n]/g, ' ') + text.slice(end);
   }
   return { text, unread };
 }
@@ -366,12 +387,12 @@ function withoutHoles(c: Cooked): { text: string; unread: Array<{ start: number;
  * A statement left unread still counts: each `references` in it is a foreign key FK Guard saw and could not
  * check, counted as unchecked (a reference whose target is computed at run time).
  */
-function countUnread(read: FileFacts, st: { start: number; text: string }, migration: boolean): void {
+function countUnread(read: FileFacts, st: { start: number; text: string }, c: Cooked, migration: boolean): void {
   for (const m of st.text.matchAll(/\breferences\b/gi)) {
     const start = st.start + m.index!;
     read.references.push({
       form: 'string',
-      target: { kind: 'dynamic', text: st.text.trim().replace(/\s+/g, ' ').split(HOLE).join('${…}').slice(0, 80) },
+      target: { kind: 'dynamic', text: shortened(spelled(st.text.trim().replace(/\s+/g, ' '), c), 120) },
       span: { start, end: start + m[0].length },
       source: {},
       context: migration ? 'migration' : 'core',
@@ -388,14 +409,14 @@ function countUnread(read: FileFacts, st: { start: number; text: string }, migra
  */
 function forgetHoles(read: FileFacts, c: Cooked): void {
   const has = (v: string | undefined) => v !== undefined && v.includes(HOLE);
-  const dyn = (text: string): NameExpr => ({ kind: 'dynamic', text: text.split(HOLE).join('${…}') });
+  const dyn = (text: string): NameExpr => ({ kind: 'dynamic', text: spelled(text, c) });
   const holed = splitStatements(c.text).filter((st) => c.holes.some((h) => h.start < st.start + st.text.length && h.end > st.start));
   read.errors = read.errors.filter((e) => !holed.some((st) => e.span.start < st.start + st.text.length && e.span.end >= st.start));
   for (const t of read.tables) {
     if (t.name.kind === 'literal' && has(t.name.value)) t.name = dyn(t.name.value);
     const lost = t.columns.find((col) => has(col.name));
     if (lost) {
-      t.unreadColumn = `\`${lost.name.split(HOLE).join('${…}')}\``;
+      t.unreadColumn = `\`${spelled(lost.name, c)}\``;
       t.columns = t.columns.filter((col) => !has(col.name));
     }
     t.keys = t.keys.filter((k) => !k.some(has));
@@ -458,3 +479,10 @@ function merge(f: TsFile, read: FileFacts, cooked: Cooked, at: number, migration
   ops.splice(insertAt, 0, ...added);
   f.opStarts.splice(insertAt, 0, ...added.map(() => at));
 }
+
+/**
+ * `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] [schema.]name` at a statement's start (after blanks and
+ * comments), the name possibly holding holes.
+ */
+const SQL_NAME = '(?:"(?:[^"]|"")+"|`[^`]+`|\\[[^\\]]+\\]|[A-Za-z_][\\w$]*)';
+const CREATE_TABLE_HEAD = new RegExp(`^(?:\\s+|--[^\\n]*|\\/\\*[\\s\\S]*?\\*\\/)*create\\s+(?:(?:global|local)\\s+)?(?:temp(?:orary)?\\s+|unlogged\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(?:${SQL_NAME}\\s*\\.\\s*)?${SQL_NAME}`, 'i');
