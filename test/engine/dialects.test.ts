@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { extractPrisma } from '../../server/src/core/prisma/extract';
 import { extractSql } from '../../server/src/core/sql/extract';
 import { splitStatements } from '../../server/src/core/sql/split';
+import { isTypeScriptCandidate } from '../../server/src/core/typescript/dialect';
 
 /** The Prisma and SQL readers on their own: tolerance of broken input, statement splitting, type mapping. */
 describe('SQL files', () => {
@@ -94,5 +95,14 @@ describe('Prisma schemas', () => {
     assert.deepEqual(facts.classes[0].columns.map((c) => c.name), ['id', 'email']);
     assert.ok(facts.errors.length >= 2);
     assert.equal(facts.references.length, 1);
+  });
+});
+
+describe('TypeScript candidates', () => {
+  it('reads a file of Sequelize associations whose foreign key names its field, and not other `belongsTo` code', () => {
+    // Only the models imported, as an associations file does; the `models.get(...)` call has its own parentheses.
+    assert.equal(isTypeScriptCandidate("import { Jar } from './jar';\nJar.belongsTo(models.get('Shelf'), { foreignKey: { name: 'shelfId', field: 'shelf_ref' } });\n"), true);
+    // A client-side ORM's association (no `field` in an object `foreignKey`): not Sequelize, never parsed.
+    assert.equal(isTypeScriptCandidate("import { Jar } from './store';\nJar.belongsTo(m.Shelf, { foreignKey: 'shelfId' });\nif (x {\n"), false);
   });
 });

@@ -149,6 +149,12 @@ describe('engine fixtures', () => {
               if (left.length > 0) {
                 failures.push(`${describeFinding(finding)} fix "${fix.title}" leaves ${left.map((x) => `${x.rule}: ${x.message}`).join('; ')}`);
               }
+              // A fix that rewrites the reference must leave one FK Guard can check: an edit that breaks the
+              // expression (an unresolved name, a target it cannot read) has no finding, and is still broken.
+              if (!fix.title.startsWith('Ignore') && newFacts) {
+                const lost = after.allUnchecked().filter((u) => u.file === file && nearestReference(newFacts, u.range.start.line) === ref);
+                if (lost.length > 0) failures.push(`${describeFinding(finding)} fix "${fix.title}" leaves the reference unchecked: ${lost.map((u) => `${u.reason}: ${u.detail}`).join('; ')}`);
+              }
               after.dispose();
             }
           }

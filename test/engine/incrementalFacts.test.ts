@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { shiftSpansInPlace } from '../../server/src/core/facts';
 import { createEngine } from '../../server/src/host/python';
 import { FIXTURES, listFiles, rel, rng } from './harness';
 
@@ -97,4 +98,47 @@ describe('incremental facts equal a full read: comments between statements', () 
       fresh.dispose();
     });
   }
+});
+
+/**
+ * `shiftSpansInPlace` moves spans it has seen before without asking whether another element moved them
+ * already: only spans it knows two elements hold go through a set. A span held by two elements must still
+ * move once, also when the second element first appears in a later file's lists, next to the first one
+ * walked before (the imports of one statement share their `statementSpan`).
+ */
+describe('shiftSpansInPlace', () => {
+  const span = (start: number, end: number) => ({ start, end });
+  const imp = (local: string, sp: { start: number; end: number }, statementSpan: { start: number; end: number }) => ({ local, module: 'm', name: local, span: sp, statementSpan });
+
+  it('moves a span two elements hold once, and a span before the edit not at all', () => {
+    const statement = span(10, 40);
+    const facts = { imports: [imp('a', span(20, 21), statement), imp('b', span(23, 24), statement)], classes: [{ span: span(0, 5) }] };
+    shiftSpansInPlace(facts, 10, 3);
+    assert.deepEqual(statement, { start: 13, end: 43 });
+    assert.deepEqual(facts.imports[1].span, { start: 26, end: 27 });
+    assert.deepEqual(facts.classes[0].span, { start: 0, end: 5 });
+  });
+
+  it('moves a span once when a new element comes to share it with one walked before', () => {
+    const statement = span(10, 40);
+    const first = imp('a', span(20, 21), statement);
+    shiftSpansInPlace({ imports: [first] }, 0, 1);
+    assert.deepEqual(statement, { start: 11, end: 41 });
+    // The statement gains a name: the next facts hold a new element with the same statement span.
+    const second = imp('b', span(24, 25), statement);
+    shiftSpansInPlace({ imports: [first, second] }, 0, 1);
+    assert.deepEqual(statement, { start: 12, end: 42 });
+    shiftSpansInPlace({ imports: [second, first] }, 0, -2);
+    assert.deepEqual(statement, { start: 10, end: 40 });
+    assert.deepEqual([first.span, second.span], [span(20, 21), span(23, 24)]);
+  });
+
+  it('moves the spans of single objects (column helpers, constants) too, once per shift', () => {
+    const column = { name: 'id', span: span(50, 60) };
+    const facts = { columnHelpers: { pk: column }, classes: [{ span: span(45, 70), columns: [column] }] };
+    shiftSpansInPlace(facts, 0, 5);
+    shiftSpansInPlace(facts, 0, 5);
+    assert.deepEqual(column.span, { start: 60, end: 70 });
+    assert.deepEqual(facts.classes[0].span, { start: 55, end: 80 });
+  });
 });

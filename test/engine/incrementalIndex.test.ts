@@ -271,6 +271,66 @@ describe('incremental index equals a fresh one, found cases', () => {
     });
   }
 
+  /**
+   * What an open document uses is followed from one keystroke to the next (see `usesAfter`): a reference
+   * typed to name another table must make the document one that table's changes reach. Here the typed
+   * reference names `accounts`, and then `accounts` loses its `id` in another file.
+   */
+  it('a reference typed to name another table is checked again when that table changes', async () => {
+    const other = [
+      'from sqlalchemy import Column, Integer',
+      'from app.base import Base',
+      '',
+      'class User(Base):',
+      '    __tablename__ = "users"',
+      '    id = Column(Integer, primary_key=True)',
+      '',
+      'class Account(Base):',
+      '    __tablename__ = "accounts"',
+      '    id = Column(Integer, primary_key=True)',
+      '',
+    ].join('\n');
+    const models = [
+      'from sqlalchemy import Column, ForeignKey, Integer',
+      'from app.base import Base',
+      '',
+      'class Note(Base):',
+      '    __tablename__ = "notes"',
+      '    id = Column(Integer, primary_key=True)',
+      '    owner_id = Column(Integer, ForeignKey("users.id"))',
+      '',
+      'class Tag(Base):',
+      '    __tablename__ = "tags"',
+      '    id = Column(Integer, primary_key=True)',
+      '',
+    ].join('\n');
+    const base = 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n';
+    const engine = await createEngine();
+    engine.updateFile('app/base.py', base);
+    engine.updateFile('app/other.py', other);
+    engine.updateFile('app/models.py', models, { keepTree: true });
+    engine.allFindings();
+    // `users` becomes `accounts` in two keystrokes inside the class, each one edit.
+    let text = models;
+    for (const [from, to] of [['"users.id"', '"user.id"'], ['"user.id"', '"accounts.id"']]) {
+      const at = text.indexOf(from) + 1;
+      const next = text.replace(from, to);
+      engine.updateFile('app/models.py', next, { keepTree: true, edits: [{ startIndex: at, oldEndIndex: at + from.length - 2, newText: to.slice(1, -1) }] });
+      engine.allFindings();
+      text = next;
+    }
+    const renamed = other.replace('"accounts"\n    id = Column', '"accounts"\n    ident = Column');
+    engine.updateFile('app/other.py', renamed);
+    const fresh = await createEngine();
+    fresh.updateFile('app/base.py', base);
+    fresh.updateFile('app/other.py', renamed);
+    fresh.updateFile('app/models.py', text);
+    assert.ok(fresh.findings('app/models.py').some((f) => f.rule === 'unknown-column'), 'the fresh engine sees the lost column');
+    assert.equal(JSON.stringify(engine.allFindings()), JSON.stringify(fresh.allFindings()));
+    engine.dispose();
+    fresh.dispose();
+  });
+
   it('a class renamed while its file has a syntax error leaves no definition under its old name', async () => {
     // The first edit breaks the file inside `Account` (its facts then keep the last good ones for what the
     // parser lost); the rename is read, so the old class is not lost and must not come back.

@@ -159,15 +159,20 @@ async function navigation(client: LspClient, doc: TextDocument): Promise<void> {
   const text = doc.getText();
   const strings = [...text.matchAll(/ForeignKey\("(tab[a-z]*_\d+)\.id"\)/g)].map((m) => m.index! + 'ForeignKey("'.length);
   const uri = doc.uri;
+  // Wall time as this client sees it waits for a core when the load exceeds the cores: the server process's CPU
+  // over the row, a mean per request (the kernel counts it in 10 ms ticks), says what the request itself costs.
   const time = async (label: string, n: number, request: (i: number) => Promise<unknown>) => {
     const times: number[] = [];
+    const cpuBefore = client.cpuMs();
     for (let i = 0; i < n; i++) {
       const started = performance.now();
       await request(i);
       times.push(performance.now() - started);
     }
+    const cpuAfter = client.cpuMs();
     times.sort((a, b) => a - b);
-    console.log(`${label} (${n} requests): p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms`);
+    const cpu = cpuBefore !== undefined && cpuAfter !== undefined ? `; server CPU ${((cpuAfter - cpuBefore) / n).toFixed(2)} ms a request` : '';
+    console.log(`${label} (${n} requests): p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms${cpu}; ${load()}`);
   };
   const at = (i: number, into: number) => doc.positionAt(strings[(i * 7) % strings.length] + into);
   const send = (method: string, position: Position, extra: object = {}) => client.connection.sendRequest(method, { textDocument: { uri }, position, ...extra });

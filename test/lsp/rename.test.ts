@@ -80,6 +80,10 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     assert.match(files.get(CLUB)!, /ForeignKey\("invoices\.issued_by"\)/);
     assert.match(files.get(SQL)!, /REFERENCES receipts \(issued_by\)/);
     assert.match(note(edit)?.description ?? '', /also renamed in `receipts`, which shares its definition/);
+    // Started from the mixin's own column, the same edits.
+    const fromMixin = apply(await rename(CLUB, at(CLUB, 'created_by = Column', 1), 'issued_by'));
+    assert.deepEqual([...fromMixin.keys()].sort(), ['app/club.py', 'sql/schema.sql']);
+    assert.equal(fromMixin.get(CLUB), files.get(CLUB));
   });
 
   it("renames a Prisma field's column name in its @map, not the field", async () => {
@@ -171,25 +175,33 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     // it with `@JoinColumn({ name: 'keeper_ref' })`. Renaming one JoinColumn alone would give that entity a second
     // column (TypeORM makes the JoinColumn's) and leave the base's `@Column` and the other entity behind.
     const owned = 'src/owned.ts';
-    const fromJar = apply(await rename(owned, at(owned, "@JoinColumn({ name: 'keeper_ref' })", "@JoinColumn({ name: '".length + 1), 'holder_ref'));
+    // Jar's JoinColumn line has a character outside the BMP before the name: the edits are in UTF-16 columns.
+    const fromJar = apply(await rename(owned, at(owned, "🫙', name: 'keeper_ref' })", "🫙', name: '".length + 1), 'holder_ref'));
     assert.deepEqual([...fromJar.keys()], [owned]);
     const text = fromJar.get(owned)!;
     assert.match(text, /@Column\(\{ name: 'holder_ref' \}\)\n {2}keeperRef: number;/);
-    assert.match(text, /@JoinColumn\(\{ name: 'holder_ref' \}\)\n {2}keeper: Keeper;/);
+    assert.match(text, /@JoinColumn\(\{ foreignKeyConstraintName: 'fk_jar_🫙', name: 'holder_ref' \}\)\n {2}keeper: Keeper;/u);
     assert.match(text, /@JoinColumn\(\{ name: 'holder_ref', referencedColumnName: 'id' \}\)/);
     assert.doesNotMatch(text, /keeper_ref/);
     // Started from the other subclass, the same three places.
     const edit = await rename(owned, at(owned, "name: 'keeper_ref', referencedColumnName", "name: '".length + 1), 'holder_ref');
     assert.equal(apply(edit).get(owned), text);
     assert.match(note(edit)?.description ?? '', /also renamed in `jars`/);
+    // Started from the base's own `@Column`, which no table of its own holds: the same three places.
+    const base = at(owned, "@Column({ name: 'keeper_ref' })", "@Column({ name: '".length + 1);
+    assert.deepEqual(((await prepare(owned, base)) as { placeholder: string }).placeholder, 'keeper_ref');
+    assert.equal(apply(await rename(owned, base, 'holder_ref')).get(owned), text);
   });
 
   it("renames a Sequelize column with the `field` of every association that keeps its foreign key in it, in any file", async () => {
     const parcel = 'src/parcel.ts';
     const assoc = 'src/associations.ts';
-    // Declared in another file that imports the model: a `hasMany` from the other side and a `belongsTo`.
+    // Declared in another file that imports the model: a `hasMany` from the other side (after text outside the BMP
+    // on its line, so the edit is in UTF-16 columns) and a `belongsTo`; and in
+    // the other model's `static associate(models)`, which names it `models.Parcel` without importing it.
     const sender = apply(await rename(parcel, at(parcel, "field: 'sender_ref'", "field: '".length + 1), 'shipper_ref'));
-    assert.deepEqual([...sender.keys()].sort(), [assoc, parcel]);
+    assert.deepEqual([...sender.keys()].sort(), [assoc, parcel, 'src/sender.ts']);
+    assert.equal(sender.get('src/sender.ts'), disk('src/sender.ts').replace("field: 'sender_ref'", "field: 'shipper_ref'"));
     assert.match(sender.get(parcel)!, /senderId: \{ type: DataTypes\.INTEGER, field: 'shipper_ref' \},/);
     assert.equal(
       sender.get(assoc),
@@ -208,6 +220,42 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
       prepare(parcel, at(parcel, "field: 'picker_ref'", "field: '".length + 1)),
       /the association at src\/parcel\.ts:19 \(`Parcel\.belongsTo\(Sender, \{ as: 'picker', foreignKey: 'picker_ref' \}\);`\) names `picker_ref` as the attribute of its foreign key/,
     );
+  });
+
+  it('renames a table in the SQL statements on it in every SQL file that is not history, and refuses a column they name', async () => {
+    const indexes = 'sql/indexes.sql';
+    const migration = 'migrations/sql/0002_loans_index.sql';
+    // `loans` is named by an index and a comment in another file: left as they were, the index would be on a table
+    // that no longer exists. The SQL migration that indexed it already ran: history, not edited.
+    const loans = apply(await rename(SQL, at(SQL, 'TABLE loans', 'TABLE '.length + 1), 'lendings'));
+    assert.deepEqual([...loans.keys()].sort(), [indexes, SQL]);
+    assert.match(loans.get(SQL)!, /^CREATE TABLE lendings \(\n/);
+    assert.equal(loans.get(indexes), disk(indexes).replace('ON loans (reader_id)', 'ON lendings (reader_id)').replace('COMMENT ON TABLE loans', 'COMMENT ON TABLE lendings'));
+    assert.match(disk(migration), /ON loans \(book_author\)/);
+    // In the table's own file: its unique index and a comment on one of its columns.
+    const racks = apply(await rename(SQL, at(SQL, 'TABLE racks', 'TABLE '.length + 1), 'shelving')).get(SQL)!;
+    assert.match(racks, /\nCREATE TABLE shelving \(\n {2}id integer PRIMARY KEY,\n {2}code text NOT NULL\n\);\nCREATE UNIQUE INDEX racks_code_key ON shelving \(code\);\nCOMMENT ON COLUMN shelving\.id IS 'the code';\n/);
+    // A column an index of another file names (also written `public.racks`): refused, saying where.
+    await assert.rejects(
+      rename(SQL, at(SQL, 'reader_id integer', 1), 'borrower_id'),
+      /`reader_id` is also named at sql\/indexes\.sql:2 \(`CREATE INDEX loans_reader_idx ON loans \(reader_id\);`\), a statement on the table FK Guard does not rename/,
+    );
+    await assert.rejects(rename(SQL, at(SQL, 'TABLE racks (\n  id', 'TABLE racks (\n  '.length + 1), 'rack_id'), /`id` is also named at sql\/indexes\.sql:4 \(`CREATE INDEX racks_id_idx ON public\.racks \(id\);`\)/);
+  });
+
+  it('refuses a rename that would leave the old name in a SQL statement FK Guard does not rewrite (a view, a grant)', async () => {
+    const stalls = 'sql/stalls.sql';
+    // Renamed, `CREATE VIEW stall_codes AS SELECT code FROM stalls` would no longer run.
+    await assert.rejects(
+      prepare(stalls, at(stalls, 'TABLE stalls', 'TABLE '.length + 1)),
+      /`stalls` is also named at sql\/stalls\.sql:5 \(`CREATE VIEW stall_codes AS SELECT code FROM stalls;`\), in a statement FK Guard does not rewrite/,
+    );
+    await assert.rejects(
+      prepare(stalls, at(stalls, 'code text', 1)),
+      /`code` is also named at sql\/stalls\.sql:5 \(`CREATE VIEW stall_codes AS SELECT code FROM stalls;`\), in a statement FK Guard does not rewrite/,
+    );
+    // A column no such statement names is renamed.
+    assert.match(apply(await rename(stalls, at(stalls, 'id integer', 1), 'stall_id')).get(stalls)!, /^CREATE TABLE stalls \(\n {2}stall_id integer PRIMARY KEY,/);
   });
 
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {

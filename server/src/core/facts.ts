@@ -36,36 +36,50 @@ export function emptyFacts(file: string, text: string, language: SourceLanguage,
  * `start` are spans. One kind of object is held twice: a `ForeignKeyConstraint`'s references are also in
  * the file's `references`, so they are moved from there only (the kept-document property test catches a
  * span moved twice).
+ *
+ * It runs on every keystroke in an open document, over every span below the edit (~15,000 in a 2,000-line
+ * model file), so it works from lists kept per element (see `SpanLists`): each element's spans are found once,
+ * and a span no other element holds is moved without asking whether it was moved already. Spans that two
+ * elements hold (the imports of one statement share their `statementSpan`) are marked when the second one is
+ * found, and only they go through a set. The elements are all looked at before anything moves: a span found
+ * shared only while moving could otherwise have been moved as the first element's own a moment before.
  */
 export function shiftSpansInPlace(value: object, from: number, delta: number): void {
-  const seenSpans = new Set<object>();
   const root = value as Record<string, unknown>;
+  const walked: SpanLists[] = [];
   for (const k in root) {
     const v = root[k];
     if (v === null || typeof v !== 'object' || k === 'lineStarts') continue;
+    // A single object (the constants, the column helpers, a migration) is one element; a list's elements are
+    // one each (classes, references, tables, imports), and one wholly before the edit is passed over.
     if (!Array.isArray(v)) {
-      shiftWithin(v, from, delta, seenSpans);
+      const lists = spanListsOf(v);
+      if (lists.reach >= from) walked.push(lists);
       continue;
     }
-    // The file's lists (classes, references, tables, imports): an element wholly before the edit is passed over.
     for (const x of v) {
       if (x === null || typeof x !== 'object') continue;
-      const known = reach.get(x);
-      if (known !== undefined && known < from) continue;
-      let spans = spansIn.get(x);
-      if (!spans) spansIn.set(x, (spans = collectSpans(x)));
-      let max = -1;
-      for (const sp of spans) {
-        // Spans can be shared (the imports of one statement hold one `statementSpan`): move each once.
-        if (!seenSpans.has(sp)) {
-          seenSpans.add(sp);
-          if (sp.start >= from) sp.start += delta;
-          if (sp.end >= from) sp.end += delta;
-        }
-        if (sp.end > max) max = sp.end;
-      }
-      reach.set(x, max);
+      const lists = spanListsOf(x);
+      if (lists.reach >= from) walked.push(lists);
     }
+  }
+  const moved = new Set<object>();
+  for (const lists of walked) {
+    let max = -1;
+    for (const sp of lists.own) {
+      if (sp.start >= from) sp.start += delta;
+      if (sp.end >= from) sp.end += delta;
+      if (sp.end > max) max = sp.end;
+    }
+    for (const sp of lists.shared) {
+      if (!moved.has(sp)) {
+        moved.add(sp);
+        if (sp.start >= from) sp.start += delta;
+        if (sp.end >= from) sp.end += delta;
+      }
+      if (sp.end > max) max = sp.end;
+    }
+    lists.reach = max;
   }
 }
 
@@ -79,19 +93,18 @@ export function spanEndsWithin(facts: FileFacts, from: number, to: number): bool
   const root = facts as unknown as Record<string, unknown>;
   const within = (n: number) => n >= from && n <= to;
   const hits = (spans: ReadonlyArray<{ start: number; end: number }>) => spans.some((sp) => within(sp.start) || within(sp.end));
+  const listHits = (x: object) => {
+    const lists = spanListsOf(x);
+    return hits(lists.own) || hits(lists.shared);
+  };
   for (const k in root) {
     const v = root[k];
     if (v === null || typeof v !== 'object' || k === 'lineStarts') continue;
     if (!Array.isArray(v)) {
-      if (hits(collectSpans(v))) return true;
+      if (listHits(v)) return true;
       continue;
     }
-    for (const x of v) {
-      if (x === null || typeof x !== 'object') continue;
-      let spans = spansIn.get(x);
-      if (!spans) spansIn.set(x, (spans = collectSpans(x)));
-      if (hits(spans)) return true;
-    }
+    for (const x of v) if (x !== null && typeof x === 'object' && listHits(x)) return true;
   }
   return false;
 }
@@ -118,32 +131,69 @@ export function sameData(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/**
- * For each element of a file's lists of facts that a shift walked: the largest span end it reaches (after
- * the shift), so an element wholly before a later edit is passed over instead of walked (typing at the end of
- * a 5,000-line file walked all of its facts: 10-25 ms a keystroke). Once facts are read, only this shift
- * moves their spans, and it leaves an element it passes over unchanged (every span in it ends before
- * `from`), so an entry is never lower than what its element really reaches.
- */
-const reach = new WeakMap<object, number>();
+type SpanObject = { start: number; end: number };
 
 /**
- * For each element a shift walked: the spans it holds, found once. Facts are not changed once read (only
- * their spans' numbers move), so the list stays right; walking every object of every element again on each
- * keystroke was the largest single cost of typing near the top of a 2,000-line model file.
+ * The spans of one element of a file's facts (an element of one of its lists, or one of its single objects):
+ * `own` are held by no other element found so far, `shared` by another too; each span is in one of the two,
+ * once. Facts are not changed once read (only their spans' numbers move), so the lists stay right; walking
+ * every object of every element again on each keystroke was the largest single cost of typing near the top
+ * of a 2,000-line model file.
  */
-const spansIn = new WeakMap<object, Array<{ start: number; end: number }>>();
+interface SpanLists {
+  own: SpanObject[];
+  shared: SpanObject[];
+  /**
+   * The largest span end the element reaches, as of the last shift that walked it (-1 when it holds no span;
+   * Infinity until a shift walks it), so an element wholly before a later edit is passed over instead of walked (typing at
+   * the end of a 5,000-line file walked all of its facts: 10-25 ms a keystroke). Once facts are read, only a
+   * shift moves their spans, and it leaves an element it passes over unchanged (every span in it ends before
+   * `from`), so the figure is never lower than what the element really reaches.
+   */
+  reach: number;
+}
 
-/** The spans in `value`, each once, as `shiftWithin` walks them. */
-function collectSpans(value: object): Array<{ start: number; end: number }> {
-  const out: Array<{ start: number; end: number }> = [];
+const spanLists = new WeakMap<object, SpanLists>();
+
+/**
+ * For each span some element's lists hold: the lists that found it first. A second element that finds it marks
+ * it shared in both, so neither moves it as its own.
+ */
+const spanHolder = new WeakMap<object, SpanLists>();
+
+/** The span lists of one element, found and kept on first use (see `SpanLists`). */
+function spanListsOf(element: object): SpanLists {
+  const known = spanLists.get(element);
+  if (known) return known;
+  const lists: SpanLists = { own: [], shared: [], reach: Infinity };
+  for (const sp of collectSpans(element)) {
+    const holder = spanHolder.get(sp);
+    if (holder === undefined) {
+      spanHolder.set(sp, lists);
+      lists.own.push(sp);
+      continue;
+    }
+    lists.shared.push(sp);
+    const i = holder.own.indexOf(sp);
+    if (i >= 0) {
+      holder.own.splice(i, 1);
+      holder.shared.push(sp);
+    }
+  }
+  spanLists.set(element, lists);
+  return lists;
+}
+
+/** The spans in `value`, each once: every object with numeric `start` and `end` reached from it. */
+function collectSpans(value: object): SpanObject[] {
+  const out: SpanObject[] = [];
   const seen = new Set<object>();
   const walk = (v: object): void => {
     const o = v as Record<string, unknown>;
     if (typeof o.start === 'number' && typeof o.end === 'number') {
       if (!seen.has(o)) {
         seen.add(o);
-        out.push(o as unknown as { start: number; end: number });
+        out.push(o as unknown as SpanObject);
       }
       return;
     }
@@ -159,36 +209,6 @@ function collectSpans(value: object): Array<{ start: number; end: number }> {
   };
   walk(value);
   return out;
-}
-
-/** Shifts the spans in `value`; returns the largest span end in it (-1 when it holds none). */
-function shiftWithin(value: object, from: number, delta: number, seenSpans: Set<object>): number {
-  const o = value as Record<string, unknown>;
-  if (typeof o.start === 'number' && typeof o.end === 'number') {
-    // Spans can be shared (the imports of one statement hold one `statementSpan`): move each once.
-    if (!seenSpans.has(o)) {
-      seenSpans.add(o);
-      if (o.start >= from) o.start += delta;
-      if (o.end >= from) o.end += delta;
-    }
-    return o.end;
-  }
-  let max = -1;
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      if (v === null || typeof v !== 'object') continue;
-      const r = shiftWithin(v, from, delta, seenSpans);
-      if (r > max) max = r;
-    }
-    return max;
-  }
-  for (const k in o) {
-    const v = o[k];
-    if (v === null || typeof v !== 'object' || (k === 'references' && 'localColumns' in o)) continue;
-    const r = shiftWithin(v, from, delta, seenSpans);
-    if (r > max) max = r;
-  }
-  return max;
 }
 
 /**

@@ -10,9 +10,19 @@ import type { ClassFact, Derivation, FileFacts, ImportFact, NameExpr, ReferenceF
  * lines of definitions count: editing a reference inside a model file changes nothing here.
  */
 export interface Provision {
-  signature: string;
   base: string;
   names: Map<string, string>;
+}
+
+/**
+ * Whether two provisions of one file say the same: the same base and the same hash for every name. Compared
+ * name by name (a few hundred map lookups in a 2,000-line model file) rather than through one signature of
+ * the whole, which sorted, joined and hashed every name's entry on each keystroke.
+ */
+export function sameProvision(a: Provision, b: Provision): boolean {
+  if (a.base !== b.base || a.names.size !== b.names.size) return false;
+  for (const [n, h] of a.names) if (b.names.get(n) !== h) return false;
+  return true;
 }
 
 /**
@@ -117,10 +127,25 @@ export function provision(f: FileFacts, reuse = false): Provision {
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
   for (const r of f.metadataRoots) add(`m:${r.name}`, String(lineOf(r.span.start)));
-  const base = sig([f.module, f.imports, f.reexports, f.packageJson]);
-  const signature = hash([base, ...[...names].map(([n, h]) => `${n}=${h}`).sort()].join('\n'));
-  return { signature, base, names };
+  return { base: baseOf(f, sig, lineOf), names };
 }
+
+/**
+ * The `base` of a file's provision: what every definition of the file depends on. Kept per list of imports
+ * (facts are not changed once read; an edit that reads imports again makes a new list), with the lines the
+ * imports start on, which the hash counts: a 2,000-line model file's imports were turned into JSON and hashed
+ * on every keystroke.
+ */
+function baseOf(f: FileFacts, sig: (value: unknown) => string, lineOf: (offset: number) => number): string {
+  const lines = f.imports.map((i) => lineOf(i.span.start)).join(',');
+  const known = basesByImports.get(f.imports);
+  if (known && known.module === f.module && known.reexports === f.reexports && known.packageJson === f.packageJson && known.lines === lines) return known.base;
+  const base = sig([f.module, f.imports, f.reexports, f.packageJson]);
+  basesByImports.set(f.imports, { module: f.module, reexports: f.reexports, packageJson: f.packageJson, lines, base });
+  return base;
+}
+
+const basesByImports = new WeakMap<readonly ImportFact[], { module: string; reexports: FileFacts['reexports']; packageJson: FileFacts['packageJson']; lines: string; base: string }>();
 
 /** The names whose definitions differ between two provisions of one file (all of them if its imports moved). */
 export function changedNames(before: Provision | undefined, after: Provision): string[] {
@@ -174,6 +199,71 @@ export function usesOf(f: FileFacts): Uses {
   // A migration's tables depend on every earlier migration.
   if (f.migration) defs.add('migrations');
   return { refs: uses, defs };
+}
+
+/**
+ * `usesOf` for facts that differ from `previous` (whose uses are `before`) only in some of their classes and
+ * references, the rest of both lists the same objects in the same order: what an edit inside one class of an
+ * open document gives (see `extractPythonAfterEdit`). Only the elements that differ are looked at; each name
+ * is counted, so one that another element still uses stays. `before` itself is answered when no name came or
+ * went. Undefined when the facts differ in anything else, or use names this does not count (a file's pending
+ * constants, its grouped notes, its Core tables, a migration): the caller then asks `usesOf`. Going through
+ * the names of every reference of a 2,000-line model file cost ~0.4 ms a keystroke.
+ */
+export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): Uses | undefined {
+  const plain = (f: FileFacts) => !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group);
+  if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.file !== facts.file) return undefined;
+  let counts = useCounts.get(before);
+  if (!counts || counts.facts !== previous) {
+    // The first edit of the file counts its names once; the counts then follow from one edit to the next.
+    counts = { facts: previous, refs: new Map(), defs: new Map() };
+    for (const r of previous.references) for (const n of referenceNames(r)) bump(counts.refs, n, 1);
+    for (const c of previous.classes) for (const n of classDefNames(c, previous)) bump(counts.defs, n, 1);
+    if (!sameKeys(counts.refs, before.refs) || !sameKeys(counts.defs, before.defs)) return undefined;
+  }
+  // The counts move on to the new facts (`before` is done with: the caller replaces it with the answer).
+  const refsMoved = recount(previous.references, facts.references, counts.refs, before.refs, (r) => referenceNames(r));
+  const defsMoved = recount(previous.classes, facts.classes, counts.defs, before.defs, (c) => classDefNames(c, facts));
+  const after: Uses =
+    refsMoved || defsMoved ? { refs: refsMoved ? new Set(counts.refs.keys()) : before.refs, defs: defsMoved ? new Set(counts.defs.keys()) : before.defs } : before;
+  counts.facts = facts;
+  useCounts.set(after, counts);
+  return after;
+}
+
+/** How many of a file's elements use each name, for the `Uses` of `facts` made by `usesAfter` (see there). */
+const useCounts = new WeakMap<Uses, { facts: FileFacts; refs: Map<string, number>; defs: Map<string, number> }>();
+
+/** Adds `by` to the count of `name`; returns whether the name came or went. */
+function bump(counts: Map<string, number>, name: string, by: number): boolean {
+  const n = (counts.get(name) ?? 0) + by;
+  if (n === 0) counts.delete(name);
+  else counts.set(name, n);
+  return n === 0 || n === by;
+}
+
+function sameKeys(counts: Map<string, number>, names: Set<string>): boolean {
+  if (counts.size !== names.size) return false;
+  for (const n of names) if (!counts.has(n)) return false;
+  return true;
+}
+
+/**
+ * Moves `counts` from the elements of `before` to those of `after`: the elements the two lists share at their
+ * ends (the same objects) are passed over, the rest uncounted and counted. Returns whether the names counted
+ * differ from `names` (those of `before`) now.
+ */
+function recount<T>(before: readonly T[], after: readonly T[], counts: Map<string, number>, names: Set<string>, of: (x: T) => readonly string[]): boolean {
+  if (before === after) return false;
+  let head = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (head < shorter && before[head] === after[head]) head++;
+  let tail = 0;
+  while (tail < shorter - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  const touched: string[] = [];
+  for (let i = head; i < before.length - tail; i++) for (const n of of(before[i])) if (bump(counts, n, -1)) touched.push(n);
+  for (let i = head; i < after.length - tail; i++) for (const n of of(after[i])) if (bump(counts, n, 1)) touched.push(n);
+  return touched.some((n) => names.has(n) !== counts.has(n));
 }
 
 /** The grouped notes of a file (see `ParseError.group`), as names: `g:clickhouse:db/clickhouse/`. */

@@ -48,7 +48,7 @@ export function renameReferenceEdit(
     }
     return edit(facts, ref.tableSpan, target.table);
   }
-  if ((ref.form === 'attribute' || ref.form === 'table-c' || ref.form === 'variable') && ref.attr && target.column !== ref.attr) {
+  if ((ref.form === 'attribute' || ref.form === 'table-c' || ref.form === 'variable') && ref.attr && !ref.attrNormalised && target.column !== ref.attr) {
     // `User.uid` → `User.id`, `users.c.uid` → `users.c.id`: the attribute ends the expression.
     return edit(facts, { start: ref.span.end - ref.attr.length, end: ref.span.end }, target.column);
   }

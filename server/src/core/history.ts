@@ -553,6 +553,16 @@ function replayTimeline(
           if (!t || !name) break;
           const def = tableFromFact(t, name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, (type) => resolver.resolveType(m.file, type));
           if (t.keyNames) def.keyNames = new Map(Object.entries(t.keyNames));
+          const standing = state.get(def.key);
+          if (op.ifNotExists && standing) {
+            // The database keeps the table it has. Where that table may be absent (an earlier operation may
+            // not have run), the new one is what stands in that outcome.
+            if (!standing.alt || standing.alt.def !== null || maybe) break;
+            touch(def.key, pos);
+            revise(def.key, pos, () => undefined);
+            state.get(def.key)!.alt = { ...standing.alt, def };
+            break;
+          }
           if (maybe) def.alt = alternative(state.get(def.key) ?? null, maybe);
           touch(def.key, pos);
           end(def.key, pos);

@@ -281,8 +281,26 @@ export class Navigator {
       const t = targetOf(resolution, part.part === 'schema' ? 'table' : part.part);
       return { kind: 'reference', file: facts.file, ref, part, resolution, display, target: t.target, why: t.why };
     }
-    const site = definitionSites(this.index, facts, text).find((s) => contains(s.span, offset));
+    const site = definitionSites(this.index, facts, text).find((s) => contains(s.span, offset)) ?? this.sharedColumnAt(facts, offset, text);
     if (site) return { kind: 'definition', file: facts.file, site, target: { key: site.key, column: site.column } };
+    return undefined;
+  }
+
+  /**
+   * A column of a class with no table of its own (a mixin, an abstract base) at `offset`, as a column of the
+   * first table (by key) that holds it: the tables built on the class share that very column, so a rename
+   * started there renames it in all of them (see `rename.ts` `sharingTables`). Undefined elsewhere.
+   */
+  private sharedColumnAt(facts: FileFacts, offset: number, text: string | undefined): DefinitionSite | undefined {
+    for (const cls of facts.classes) {
+      if (!contains(cls.span, offset)) continue;
+      const column = cls.columns.find((c) => !c.implicit && contains(siteNaming(text, c.span, c).span, offset));
+      if (!column || this.index.classTable(facts.file, cls.name)?.table) continue;
+      const key = this.sortedTableKeys().find((k) => this.index.definitions(k).some((d) => d.origin !== 'migration' && d.columns.get(column.name)?.column === column));
+      if (key === undefined) return undefined;
+      const s = siteNaming(text, column.span, column);
+      return { part: 'column', key, column: column.name, span: s.span, naming: s.naming, history: false };
+    }
     return undefined;
   }
 

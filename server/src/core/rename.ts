@@ -122,6 +122,8 @@ export function renameFiles(nav: Navigator, index: SchemaIndex, target: Target, 
     const facts = index.facts(f);
     if (facts && Object.values(facts.constants).includes(oldName)) files.add(f);
   }
+  // SQL statements on the table may be in any SQL file that is not history (see `sqlStatementsOn`).
+  for (const f of sqlFiles(index, nav)) files.add(f);
   files.delete('');
   return files;
 }
@@ -220,6 +222,30 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
     }
   }
 
+  // SQL files of the workspace that are not history and name the table in statements of their own (an index, an
+  // `ALTER TABLE`, a comment), wherever they are: a table's name there is renamed with it; a column named there
+  // refuses the rename, saying where (an index's column list may be an expression FK Guard does not rewrite).
+  for (const key of [target.key, ...alsoTables]) {
+    for (const file of sqlFiles(index, nav)) {
+      const text = textOf(file);
+      if (text === undefined) continue;
+      for (const st of sqlStatementsOn(text, key)) {
+        if (target.column === undefined) {
+          const problem = edit(file, st.table, quotedAround(text, st.table) ? 'string' : 'sql');
+          if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
+          continue;
+        }
+        const hit = sqlNameIn(st.masked, st.rest, st.end, oldName, (at) => edits.some((x) => x.file === file && x.span.start === at));
+        if (hit !== undefined) {
+          const span = { start: hit, end: hit + oldName.length };
+          return {
+            error: `FK Guard cannot rename this completely: \`${oldName}\` is also named at ${file}:${line(index.facts(file), span) + 1} (\`${lineAround(text, span)}\`), a statement on the table FK Guard does not rename; rename it there by hand together with the column, or remove it first.`,
+          };
+        }
+      }
+    }
+  }
+
   // Migrations that made the old name are listed too when models define the table, so the preview says the
   // database still holds the old name and needs a migration.
   for (const key of [target.key, ...alsoTables]) {
@@ -259,6 +285,11 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
       if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
     }
   }
+
+  // Any other use of the old name in the SQL files FK Guard reads that the plan does not edit (a view, a trigger,
+  // a grant, an INSERT) would name a table or column that no longer exists: refused, saying where.
+  const otherUse = sqlOtherUse(index, nav, target, [target.key, ...alsoTables], oldName, textOf, edits);
+  if (otherUse) return { error: `FK Guard cannot rename this completely: ${otherUse}.` };
 
   // The new name must keep every edited file parsing, with the meaning it had: checked per edit, by what it edits.
   if (newName !== oldName) {
@@ -527,56 +558,132 @@ function sameNameNearby(index: SchemaIndex, e: RenameEdit, oldName: string, text
 
 /**
  * In SQL, a table's columns are named bare outside their definition too: by the table's own constraints
- * (`UNIQUE (email)`, `PRIMARY KEY (id)`, `FOREIGN KEY (user_id) REFERENCES ...`, `CHECK (...)`), and by later
- * statements of the file on that table (`CREATE [UNIQUE] INDEX ... ON t (...)`, `ALTER TABLE t ...`, `COMMENT ON
- * COLUMN t.c`). One that names the renamed column would name a column that no longer exists: the rename is
- * refused, saying where. String literals and comments are not names; names compare as the database folds them.
+ * (`UNIQUE (email)`, `PRIMARY KEY (id)`, `FOREIGN KEY (user_id) REFERENCES ...`, `CHECK (...)`), and by statements
+ * on that table (see `sqlStatementsOn`, checked over every SQL file). One that names the renamed column would name
+ * a column that no longer exists: the rename is refused, saying where. String literals and comments are not names;
+ * names compare as the database folds them.
  */
 function sqlConstraintsNaming(facts: FileFacts, text: string, e: RenameEdit, oldName: string, edits: RenameEdit[]): { spans: Span[] } | { error: string } {
   const table = facts.tables.find((t) => t.span.start <= e.span.start && e.span.end <= t.span.end);
   if (!table) return { spans: [] };
   const masked = maskSqlLiterals(text);
-  const refuse = (start: number, quoted: boolean, what: string) => {
-    const span = { start: start + (quoted ? 1 : 0), end: start + (quoted ? 1 : 0) + oldName.length };
-    if (edits.some((x) => x.file === e.file && x.span.start === span.start)) return undefined;
-    return { error: `\`${oldName}\` is also named at ${e.file}:${line(facts, span) + 1} (\`${lineAround(text, span)}\`), ${what} FK Guard does not rename; rename it there by hand together with the column, or remove it first` };
-  };
-  /** The first bare (or exactly quoted) use of the old name in `masked[from, to)`, as an offset. */
-  const named = (from: number, to: number): { at: number; quoted: boolean } | undefined => {
-    for (const n of masked.slice(from, to).matchAll(/"([^"]+)"|([A-Za-z_][\w$]*)/g)) {
-      const quoted = n[1] !== undefined;
-      if (quoted ? n[1] !== oldName : n[2].toLowerCase() !== oldName.toLowerCase()) continue;
-      const at = from + n.index!;
-      if (!edits.some((x) => x.file === e.file && x.span.start === at + (quoted ? 1 : 0))) return { at, quoted };
-    }
-    return undefined;
-  };
   const body = masked.slice(table.span.start, table.span.end);
   for (const m of body.matchAll(/\b(UNIQUE|PRIMARY\s+KEY|FOREIGN\s+KEY|CHECK)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)/gi)) {
     const listStart = table.span.start + m.index! + m[0].indexOf('(', m[1].length) + 1;
-    const hit = named(listStart, listStart + m[2].length);
-    if (hit) return refuse(hit.at, hit.quoted, 'a constraint of the table') ?? { spans: [] };
+    const at = sqlNameIn(masked, listStart, listStart + m[2].length, oldName, (x) => edits.some((d) => d.file === e.file && d.span.start === x));
+    if (at === undefined) continue;
+    const span = { start: at, end: at + oldName.length };
+    return { error: `\`${oldName}\` is also named at ${e.file}:${line(facts, span) + 1} (\`${lineAround(text, span)}\`), a constraint of the table FK Guard does not rename; rename it there by hand together with the column, or remove it first` };
   }
-  const tableName = table.name.kind === 'literal' ? table.name.value.toLowerCase() : undefined;
-  if (tableName === undefined) return { spans: [] };
-  const T = '((?:"[^"]+"|[A-Za-z_][\\w$]*)(?:\\.(?:"[^"]+"|[A-Za-z_][\\w$]*))*)';
-  const onTable = new RegExp(`^\\s*(?:CREATE\\s+(?:UNIQUE\\s+)?INDEX\\b[^;]*?\\bON\\s+(?:ONLY\\s+)?${T}|ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?${T}|COMMENT\\s+ON\\s+COLUMN\\s+${T})`, 'i');
+  return { spans: [] };
+}
+
+/** The SQL files of the workspace that are not steps of migration history (history is never edited). */
+function sqlFiles(index: SchemaIndex, nav: Navigator): string[] {
+  const out: string[] = [];
+  for (const f of nav.fileIds()) {
+    const facts = index.facts(f);
+    if (facts?.language === 'sql' && !isHistoryFile(facts)) out.push(f);
+  }
+  return out.sort();
+}
+
+/**
+ * Where the SQL files FK Guard reads (not history) use the old name in a statement the plan leaves as it is: for a
+ * table, any use not edited (a view's `FROM racks`, a trigger's `ON racks`, `GRANT ... ON racks`, `INSERT INTO
+ * racks`); for a column, a use in a statement that also names its table, other than the table definitions and the
+ * statements on the table checked before (`sqlConstraintsNaming`, `sqlStatementsOn`). Undefined when there is none.
+ */
+function sqlOtherUse(index: SchemaIndex, nav: Navigator, target: Target, keys: string[], oldName: string, textOf: TextOf, edits: RenameEdit[]): string | undefined {
+  const tables = keys.map((k) => k.slice(k.lastIndexOf('.') + 1));
+  for (const file of sqlFiles(index, nav)) {
+    const text = textOf(file);
+    if (text === undefined || !text.toLowerCase().includes(oldName.toLowerCase())) continue;
+    const masked = maskSqlLiterals(text);
+    const done = (at: number) => edits.some((x) => x.file === file && x.span.start === at);
+    let from = 0;
+    for (const statement of masked.split(';')) {
+      const start = from;
+      from += statement.length + 1;
+      let at: number | undefined;
+      if (target.column === undefined) at = sqlNameIn(masked, start, start + statement.length, oldName, done);
+      else if (!/^\s*(?:CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE|ALTER\s+TABLE|CREATE\s+(?:UNIQUE\s+)?INDEX|COMMENT\s+ON)\b/i.test(statement)) {
+        if (tables.some((t) => sqlNameIn(masked, start, start + statement.length, t, () => false) !== undefined)) at = sqlNameIn(masked, start, start + statement.length, oldName, done);
+      }
+      if (at === undefined) continue;
+      const span = { start: at, end: at + oldName.length };
+      return `\`${oldName}\` is also named at ${file}:${line(index.facts(file), span) + 1} (\`${lineAround(text, span)}\`), in a statement FK Guard does not rewrite (a view, a trigger, a grant, data); rename it there by hand together with the ${target.column === undefined ? 'table' : 'column'}, or remove it first`;
+    }
+  }
+  return undefined;
+}
+
+/** A statement on a table: where the table's name is written, and the rest of the statement, after it. */
+interface SqlStatementOn {
+  table: Span;
+  rest: number;
+  end: number;
+  /** The file's text with literals and comments blanked out (see `maskSqlLiterals`). */
+  masked: string;
+}
+
+const SQL_NAME = '(?:"[^"]+"|[A-Za-z_][\\w$]*)';
+const SQL_DOTTED = `(${SQL_NAME}(?:\\s*\\.\\s*${SQL_NAME})*)`;
+const SQL_ON_TABLE = new RegExp(
+  `^\\s*(?:CREATE\\s+(?:UNIQUE\\s+)?INDEX\\b[^;]*?\\bON\\s+(?:ONLY\\s+)?${SQL_DOTTED}|ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?${SQL_DOTTED}|COMMENT\\s+ON\\s+TABLE\\s+${SQL_DOTTED}|COMMENT\\s+ON\\s+COLUMN\\s+${SQL_DOTTED})`,
+  'i',
+);
+
+/**
+ * The statements of a SQL text on the table `key` (`schema.table` or `table`): `CREATE [UNIQUE] INDEX ... ON t`,
+ * `ALTER TABLE t`, `COMMENT ON TABLE t`, `COMMENT ON COLUMN t.c`. A name compares as the database folds it (a
+ * quoted one exactly); a table of a schema matches only where that schema is written, one of none only where no
+ * schema (or `public`) is.
+ */
+function sqlStatementsOn(text: string, key: string): SqlStatementOn[] {
+  const masked = maskSqlLiterals(text);
+  const dot = key.lastIndexOf('.');
+  const schema = dot < 0 ? undefined : key.slice(0, dot);
+  const table = key.slice(dot + 1);
+  const out: SqlStatementOn[] = [];
   let from = 0;
   for (const statement of masked.split(';')) {
     const start = from;
     from += statement.length + 1;
-    if (start <= table.span.start && table.span.end <= from) continue;
-    const m = onTable.exec(statement);
-    const written = m && (m[1] ?? m[2] ?? m[3]);
-    if (!written) continue;
-    const parts = written.split('.').map((x) => x.replace(/"/g, '').toLowerCase());
-    // `COMMENT ON COLUMN t.c` names the table second to last; the others end with it.
-    const named_ = m[3] !== undefined ? parts[parts.length - 2] : parts[parts.length - 1];
-    if (named_ !== tableName) continue;
-    const hit = named(start + m.index + m[0].length - (m[3] !== undefined ? written.length - written.lastIndexOf('.') - 1 : 0), start + statement.length);
-    if (hit) return refuse(hit.at, hit.quoted, 'a statement on the table') ?? { spans: [] };
+    const m = SQL_ON_TABLE.exec(statement);
+    const written = m && (m[1] ?? m[2] ?? m[3] ?? m[4]);
+    if (!m || !written) continue;
+    // Each dotted part with its offset in the statement; `COMMENT ON COLUMN t.c` names the table second to last.
+    const writtenAt = m.index + m[0].length - written.length;
+    const parts = [...written.matchAll(new RegExp(SQL_NAME, 'g'))].map((p) => ({ text: p[0], at: writtenAt + p.index! }));
+    const column = m[4] !== undefined;
+    const ti = parts.length - (column ? 2 : 1);
+    if (ti < 0) continue;
+    const name = (p: { text: string }) => (p.text.startsWith('"') ? p.text.slice(1, -1) : p.text.toLowerCase());
+    const same = (p: { text: string }, want: string) => (p.text.startsWith('"') ? name(p) === want : name(p) === want.toLowerCase());
+    if (!same(parts[ti], table)) continue;
+    const written_ = ti > 0 ? parts.slice(0, ti).map(name).join('.') : undefined;
+    if (schema === undefined ? written_ !== undefined && written_ !== 'public' : written_ === undefined || !same({ text: parts[ti - 1].text }, schema)) continue;
+    const q = parts[ti].text.startsWith('"') ? 1 : 0;
+    const tableStart = start + parts[ti].at + q;
+    const rest = column ? start + parts[parts.length - 1].at : start + writtenAt + written.length;
+    out.push({ table: { start: tableStart, end: tableStart + parts[ti].text.length - 2 * q }, rest, end: start + statement.length, masked });
   }
-  return { spans: [] };
+  return out;
+}
+
+/**
+ * The offset of the first bare (or exactly quoted) use of `name` in `masked[from, to)`, skipping the places
+ * `done` says are already edited; names compare as the database folds them. Undefined when there is none.
+ */
+function sqlNameIn(masked: string, from: number, to: number, name: string, done: (at: number) => boolean): number | undefined {
+  for (const n of masked.slice(from, to).matchAll(/"([^"]+)"|([A-Za-z_][\w$]*)/g)) {
+    const quoted = n[1] !== undefined;
+    if (quoted ? n[1] !== name : n[2].toLowerCase() !== name.toLowerCase()) continue;
+    const at = from + n.index! + (quoted ? 1 : 0);
+    if (!done(at)) return at;
+  }
+  return undefined;
 }
 
 /** `text` with SQL string literals and comments blanked out (same length), so no name is read inside them. */
@@ -661,9 +768,10 @@ function sameModel(found: { file: string; cls: ClassFact } | undefined, file: st
 }
 
 /**
- * The files that may declare a Sequelize model's associations: its own file, and the TypeScript files that
- * import it by name (`import { Parcel } from './parcel'`, the way an `associations.ts` or a model's
- * `associate` reaches it). A model reached otherwise (`sequelize.models.Parcel`) is not seen.
+ * The files that may declare a Sequelize model's associations: its own file, the TypeScript files that import it
+ * by name (`import { Parcel } from './parcel'`, the way an `associations.ts` reaches it), and every other Sequelize
+ * file FK Guard reads (another model's `static associate(models)` names it `models.Parcel`, with no import). A file
+ * FK Guard does not read (no Sequelize import, no `foreignKey: { field }`) is not seen.
  */
 function associationFiles(index: SchemaIndex, nav: Navigator, def: TableDef): string[] {
   const model = sequelizeModel(index, def);
@@ -672,10 +780,14 @@ function associationFiles(index: SchemaIndex, nav: Navigator, def: TableDef): st
   for (const f of nav.fileIds()) {
     const facts = index.facts(f);
     if (f === def.file || facts?.language !== 'typescript') continue;
-    if (facts.imports.some((i) => (i.name ?? i.local) === model.name && sameModel(index.findClass(f, i.local), def.file, model))) out.push(f);
+    const imports = facts.imports.some((i) => (i.name ?? i.local) === model.name && sameModel(index.findClass(f, i.local), def.file, model));
+    const sequelize = facts.classes.some((c) => c.framework === 'sequelize') || facts.imports.some((i) => SEQUELIZE_MODULES.has(i.module));
+    if (imports || sequelize) out.push(f);
   }
   return out;
 }
+
+const SEQUELIZE_MODULES = new Set(['sequelize', 'sequelize-typescript', '@sequelize/core']);
 
 /**
  * Where a Sequelize association names the column `oldName` of the model a table comes from, as the foreign key

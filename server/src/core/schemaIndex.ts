@@ -1,7 +1,7 @@
 import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type NamelessClass } from './classMapping';
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
-import { changedNames, Provision, provision, Uses, usesOf } from './fileSignatures';
+import { changedNames, Provision, provision, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
 import { HistoryPoint, MigrationHistory } from './history';
 import { NameLookup } from './nameLookup';
 import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
@@ -163,12 +163,13 @@ export class SchemaIndex {
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
     else this.packageJsons.delete(file);
     this.provided.set(file, after);
-    this.setUses(file, usesOf(facts));
+    const usedBefore = movedInPlace && previous ? this.uses.get(file) : undefined;
+    this.setUses(file, (usedBefore && usesAfter(previous!, usedBefore, facts)) || usesOf(facts));
     this.changedTables = new Set();
     this.tableKeysChanged = false;
     this.lastChange = undefined;
     let names: string[];
-    if (before && before.signature === after.signature) {
+    if (before && sameProvision(before, after)) {
       if ((movedInPlace && readAgain.length === 0) || previous === facts) {
         this.lastChange = new Set();
         return [];
@@ -335,7 +336,7 @@ export class SchemaIndex {
   private setUses(file: string, uses: Uses): void {
     const old = this.uses.get(file);
     // Most edits leave the names a file uses as they were: nothing to move in the reverse index then.
-    if (old && sameSet(old.refs, uses.refs) && sameSet(old.defs, uses.defs)) return;
+    if (old === uses || (old && sameSet(old.refs, uses.refs) && sameSet(old.defs, uses.defs))) return;
     for (const n of old?.refs ?? []) this.refUsers.get(n)?.delete(file);
     for (const n of old?.defs ?? []) this.defUsers.get(n)?.delete(file);
     this.uses.set(file, uses);

@@ -290,7 +290,11 @@ export interface CoreTableFact {
 export type MigrationOp = MigrationOpKind & { conditional?: Span };
 
 type MigrationOpKind =
-  | { op: 'create_table'; tableIndex: number }
+  /**
+   * `ifNotExists`: `CREATE TABLE IF NOT EXISTS`, Alembic's `if_not_exists=True`, Knex's `createTableIfNotExists`:
+   * over a table that already stands, the database keeps the one it has.
+   */
+  | { op: 'create_table'; tableIndex: number; ifNotExists?: true }
   | { op: 'add_column'; table: string; schema?: string; column: ColumnFact }
   | { op: 'drop_column'; table: string; schema?: string; column: string }
   /**
@@ -348,6 +352,11 @@ export interface ReferenceFact {
   /** For `attribute` and `table-c`: the class or variable, and the attribute. */
   owner?: string;
   attr?: string;
+  /**
+   * Set when `attr` is not spelled as written: Python read it in NFKC form (`Folder.ﬁle` is `Folder.file`), so its
+   * length in the file is not `attr.length` and no edit is made from it.
+   */
+  attrNormalised?: true;
   /**
    * For `attribute`: where the class name is written, set when the class must be in the workspace (a Prisma
    * relation names a model of the schema), so an unknown one is reported and renamed instead of trusted.

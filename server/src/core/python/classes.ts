@@ -4,7 +4,7 @@ import { columnCall, isColumnCall, markKeys, sqlModelField } from './columns';
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { foreignKeyConstraint } from './references';
-import { calleeText, readCall, spanOf } from './syntax';
+import { calleeText, pythonName, readCall, spanOf } from './syntax';
 import type { ClassFact } from '../types';
 
 /**
@@ -53,15 +53,15 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
       const v = a.childForFieldName('value')?.text;
       if (k === 'table' && v === 'True') sqlmodelTable = true;
     } else if (a.type === 'identifier' || a.type === 'attribute') {
-      bases.push(a.text);
+      bases.push(pythonName(a.text));
     } else if (a.type === 'subscript' || a.type === 'generic_type') {
       // `Generic[T]`, `Base[Model]`: keep the unsubscripted name.
       const v = a.childForFieldName('value') ?? a.namedChildren[0];
-      if (v) bases.push(v.text);
+      if (v) bases.push(pythonName(v.text));
     }
   }
   const cls: ClassFact = {
-    name: nameNode.text,
+    name: pythonName(nameNode.text),
     bases,
     sqlmodelTable,
     declaredTablename: false,
@@ -133,7 +133,7 @@ function classAssignment(
   const right = e.childForFieldName('right');
   const type = e.childForFieldName('type');
   if (!left || left.type !== 'identifier') return;
-  const name = left.text;
+  const name = pythonName(left.text);
   if (isTypeDecorator) {
     if (name === 'impl' && right) {
       const t = typeOf(x, right);
@@ -225,7 +225,7 @@ function classDecoratedMember(x: PythonReader, cls: ClassFact, s: Node): void {
   if (!COLUMN_CALLS.has(call.name)) return;
   const rt = def.childForFieldName('return_type');
   const annotation = rt ? mappedAnnotation(x, rt, false) : undefined;
-  columnCall(x, value, call, nameNode.text, annotation?.fact, { className: cls.name }, 'model', cls.columns);
+  columnCall(x, value, call, pythonName(nameNode.text), annotation?.fact, { className: cls.name }, 'model', cls.columns);
 }
 
 /**

@@ -321,7 +321,7 @@ function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchTable: st
   switch (call.name) {
     case 'create_table': {
       const t = coreTable(x, node, call, undefined, 'migration');
-      if (t) ops.push({ op: 'create_table', tableIndex: x.facts.tables.length - 1 });
+      if (t) ops.push({ op: 'create_table', tableIndex: x.facts.tables.length - 1, ...(call.keywords.get('if_not_exists')?.text === 'True' ? { ifNotExists: true as const } : {}) });
       break;
     }
     case 'add_column': {

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonReader } from './reader';
-import { type CallInfo, spanOf } from './syntax';
-import type { ConstraintFact, ReferenceFact, ReferenceSource } from '../types';
+import { type CallInfo, pythonName, spanOf } from './syntax';
+import type { ConstraintFact, ReferenceFact, ReferenceSource, Span } from '../types';
 
 /** Foreign-key references: `ForeignKey(...)` and `ForeignKeyConstraint(...)` targets, in each form they are written. */
 
@@ -20,19 +20,12 @@ export function referenceFromExpression(x: PythonReader, target: Node, source: R
     return { form: 'string', target: expr, span, contentSpan: lit?.contentSpan, source, context };
   }
   if (target.type === 'attribute') {
-    // `users_table.c.id`, `User.__table__.c.id`, `User.id`.
-    const parts = target.text.replace(/\s+/g, '').split('.');
-    const attr = parts[parts.length - 1];
-    if (parts.length === 3 && parts[1] === 'c') return { form: 'table-c', owner: parts[0], attr, span, source, context };
-    if (parts.length === 4 && parts[1] === '__table__' && parts[2] === 'c') {
-      return { form: 'attribute', owner: parts[0], attr, span, source, context };
-    }
-    if (parts.length === 2) return { form: 'attribute', owner: parts[0], attr, span, source, context };
-    // `models.User.id`: a class reached through a module, resolved by the index's name lookup.
-    if (parts.length > 2 && !parts.includes('c') && !parts.includes('__table__')) {
-      return { form: 'attribute', owner: parts.slice(0, -1).join('.'), attr, span, source, context };
-    }
-    return { form: 'string', target: { kind: 'dynamic', text: target.text }, span, source, context };
+    const written = target.text.replace(/\s+/g, '');
+    const parts = pythonName(written).split('.');
+    const ref = attributeReference(parts, target.text, span, source, context);
+    // An edit replaces the attribute as written, whose length only the written text knows.
+    if (ref.attr !== undefined && !written.endsWith(`.${ref.attr}`)) ref.attrNormalised = true;
+    return ref;
   }
   if (target.type === 'subscript') {
     // `users_table.c["id"]`
@@ -66,4 +59,19 @@ export function foreignKeyConstraint(x: PythonReader, call: CallInfo, source: Re
     }
   });
   return { localColumns: locals, references: refs };
+}
+
+/** `users_table.c.id`, `User.__table__.c.id`, `User.id`, `models.User.id`: the parts as Python reads them. */
+function attributeReference(parts: string[], text: string, span: Span, source: ReferenceSource, context: ReferenceFact['context']): ReferenceFact {
+  const attr = parts[parts.length - 1];
+  if (parts.length === 3 && parts[1] === 'c') return { form: 'table-c', owner: parts[0], attr, span, source, context };
+  if (parts.length === 4 && parts[1] === '__table__' && parts[2] === 'c') {
+    return { form: 'attribute', owner: parts[0], attr, span, source, context };
+  }
+  if (parts.length === 2) return { form: 'attribute', owner: parts[0], attr, span, source, context };
+  // `models.User.id`: a class reached through a module, resolved by the index's name lookup.
+  if (parts.length > 2 && !parts.includes('c') && !parts.includes('__table__')) {
+    return { form: 'attribute', owner: parts.slice(0, -1).join('.'), attr, span, source, context };
+  }
+  return { form: 'string', target: { kind: 'dynamic', text }, span, source, context };
 }

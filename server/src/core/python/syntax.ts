@@ -53,3 +53,14 @@ export function calleeText(call: Node): string | undefined {
   const f = call.childForFieldName('function');
   return f && (f.type === 'identifier' || f.type === 'attribute') ? f.text.replace(/\s+/g, '') : undefined;
 }
+
+/**
+ * A name as Python reads it: identifiers are normalised to NFKC when parsed (PEP 3131), so `ｉｄ` is `id` and
+ * `ﬁle` is `file`. Applied where a written identifier becomes a name FK Guard matches: class and attribute
+ * names, and the parts of an attribute reference. (Imports are not normalised: a module or name imported under
+ * a non-ASCII spelling stays as written.)
+ */
+export function pythonName(text: string): string {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return text.normalize('NFKC');
+  return text;
+}

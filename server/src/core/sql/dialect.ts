@@ -8,6 +8,7 @@ import { extractSql, isSqlMigration } from './extract';
 export const sqlDialect: SourceDialect = {
   language: 'sql',
   extensions: ['.sql'],
-  isCandidate: (file, text) => isSqlMigration(file) || /create\s+table|references|foreign\s+key/i.test(text),
+  // A file of indexes or comments on tables defined elsewhere is read too: a rename edits or checks them (rename.ts).
+  isCandidate: (file, text) => isSqlMigration(file) || /create\s+table|references|foreign\s+key|create\s+(?:unique\s+)?index|comment\s+on/i.test(text),
   extract: extractSql,
 };

@@ -252,7 +252,7 @@ class SqlExtractor {
       unparsed: true,
       ...(quoted ? {} : { foldsCase: true as const }),
     });
-    if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1 });
+    if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1, ...(m[0].match(/\bif\s+not\s+exists\b/i) ? { ifNotExists: true as const } : {}) });
   }
 
   /**
@@ -463,7 +463,7 @@ class SqlExtractor {
     }
     for (const c of st.constraints ?? []) this.tableConstraint(source, table.columns, table.keys, c);
     this.facts.tables.push(table);
-    if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1 });
+    if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1, ...(st.ifNotExists ? { ifNotExists: true as const } : {}) });
   }
 
   /** The table of this file a statement names, if it creates one. */

@@ -21,8 +21,9 @@ export function isTypeScriptCandidate(text: string): boolean {
   return /(?:from\s*|require\s*\(\s*)['"](?:typeorm|sequelize|sequelize-typescript|@sequelize\/core|drizzle-orm(?:\/[\w-]+)?|knex)['"]/.test(text)
     || /\b(?:createTable|queryInterface|sequelize\.define)\b/.test(text)
     // Sequelize associations declared apart from their models (`Parcel.belongsTo(Sender, { foreignKey: { field } })`
-    // in an associations file that imports only the models): a column rename edits their `field` (rename.ts).
-    || /\.\s*(?:belongsTo|hasOne|hasMany)\s*\([^)]*?\bforeignKey\b/.test(text)
+    // in an associations file that imports only the models): a column rename edits their `field` (rename.ts). Only
+    // a `foreignKey` object with a `field`, which is Sequelize's own, so other code (a client-side ORM) is not read.
+    || (/\bforeignKey\s*:\s*\{[^{}]*\bfield\s*:/.test(text) && /\.\s*(?:belongsTo|hasOne|hasMany)\s*\(/.test(text))
     || EMBEDDED_DDL.test(text);
 }
 

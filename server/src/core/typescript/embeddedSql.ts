@@ -32,8 +32,11 @@ const MAX_LITERAL = 256 * 1024;
  * unchecked.
  */
 const HOLE = 'fkguard_hole';
-/** Each hole is `fkguard_hole<n>`, `n` its place in `Cooked.holes`, so what it stood for can be written back. */
-const HOLES = /fkguard_hole(\d+)/g;
+/**
+ * Each hole is `fkguard_hole<n>_`, `n` its place in `Cooked.holes`, so what it stood for can be written back;
+ * the closing `_` keeps a digit written right after the substitution (`"${PENS}2"`) out of the number.
+ */
+const HOLES = /fkguard_hole(\d+)_/g;
 
 /**
  * The text of a string or template literal as the program sees it, each character with the place in the
@@ -203,7 +206,7 @@ function cook(f: TsFile, lit: ts.Node): Cooked | undefined {
     const to = literal.getStart(f.tree) + 1;
     const value = constantString(f, expr);
     const start = out.text.length;
-    const text = value ?? `${HOLE}${out.holes.length}`;
+    const text = value ?? `${HOLE}${out.holes.length}_`;
     for (const ch of text) for (let k = 0; k < ch.length; k++) push(out, ch[k], from, to);
     if (value === undefined) out.holes.push({ start, end: out.text.length, quoted: false, written: x.text(expr).replace(/\s+/g, ' ') });
     const raw = x.text(literal);
@@ -413,6 +416,12 @@ function forgetHoles(read: FileFacts, c: Cooked): void {
   const holed = splitStatements(c.text).filter((st) => c.holes.some((h) => h.start < st.start + st.text.length && h.end > st.start));
   read.errors = read.errors.filter((e) => !holed.some((st) => e.span.start < st.start + st.text.length && e.span.end >= st.start));
   for (const t of read.tables) {
+    // A schema FK Guard cannot read leaves the table's whole name unknown: `${SCHEMA}.feeders` may be any
+    // schema's `feeders`, the one on the search path included.
+    if (has(t.schema) && t.name.kind === 'literal') {
+      t.name = dyn(`${t.schema}.${t.name.value}`);
+      t.schema = undefined;
+    }
     if (t.name.kind === 'literal' && has(t.name.value)) t.name = dyn(t.name.value);
     const lost = t.columns.find((col) => has(col.name));
     if (lost) {
@@ -424,9 +433,14 @@ function forgetHoles(read: FileFacts, c: Cooked): void {
   for (const r of read.references) {
     if (r.target?.kind === 'literal' && has(r.target.value)) r.target = dyn(r.target.value);
     if (r.table?.kind === 'literal' && has(r.table.value)) r.table = dyn(r.table.value);
+    if (has(r.tableSchema) && r.table?.kind === 'literal') {
+      r.table = dyn(`${r.tableSchema}.${r.table.value}`);
+      r.tableSchema = undefined;
+    }
     if (has(r.column)) r.column = undefined;
     if (r.composite?.some(has)) r.composite = r.composite.map((x) => (has(x) ? '' : x));
-    if (r.source.table?.kind === 'literal' && has(r.source.table.value)) r.source.table = dyn(r.source.table.value);
+    if (r.source.table?.kind === 'literal' && (has(r.source.table.value) || has(r.source.schema))) r.source.table = dyn(r.source.table.value);
+    if (has(r.source.schema)) r.source.schema = undefined;
     if (has(r.source.column)) r.source.column = undefined;
   }
   if (!read.migration) return;
@@ -434,7 +448,7 @@ function forgetHoles(read: FileFacts, c: Cooked): void {
   const moved = new Map<number, number>();
   read.migration.ops.forEach((op, i) => {
     const o = op as Record<string, unknown>;
-    const names = [o.table, o.column, o.newName, o.from, o.to, ...(op.op === 'add_column' ? [op.column.name] : []), ...(op.op === 'add_key' ? op.columns : [])];
+    const names = [o.table, o.schema, o.column, o.newName, o.from, o.to, ...(op.op === 'add_column' ? [op.column.name] : []), ...(op.op === 'add_key' ? op.columns : [])];
     if (names.some((n) => typeof n === 'string' && has(n))) return;
     moved.set(i, kept.length);
     kept.push(op);

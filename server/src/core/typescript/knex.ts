@@ -117,7 +117,7 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
       };
       tableBuilder(f, args[1], tableExpr, schema, table, undefined);
       f.facts.tables.push(table);
-      ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1 });
+      ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1, ...(method === 'createTableIfNotExists' ? { ifNotExists: true as const } : {}) });
       break;
     }
     case 'alterTable':
