@@ -10,7 +10,7 @@
 // without loading every file: any change that would need it answers "anything may change" instead. So does a file
 // that changes what every file means (a dialect, a tsconfig, a package, migration history).
 
-import { changedNames, provision, usesOf } from '../core/fileSignatures';
+import { changedNames, provision, sameProvision, usesOf } from '../core/fileSignatures';
 import type { FileFacts, Finding } from '../core/types';
 import type { Conclusions, FactsCache } from './factsCache';
 
@@ -82,7 +82,7 @@ export function touchedBy(changes: readonly FileChange[], dependencies: Dependen
     const before = provision(c.before);
     const now = provision(c.after);
     // The same definitions read into new objects: whatever points into the file is computed again.
-    const touched = before.signature === now.signature ? [...now.names.keys()] : changedNames(before, now);
+    const touched = sameProvision(before, now) ? [...now.names.keys()] : changedNames(before, now);
     for (const n of touched) {
       if (n === 'migrations') return undefined;
       if (builtOnElsewhere(n, c.file)) return undefined;
