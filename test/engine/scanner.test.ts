@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { extractPython } from '../../server/src/core/python/extract';
-import { type ScanNode, scanDeclineReason, scanPython } from '../../server/src/core/python/scanner';
+import { ScanArena, type ScanNode, scanDeclineReason, scanPython } from '../../server/src/core/python/scanner';
 import { parserInput } from '../../server/src/core/python/unreadable';
 import type { PythonSupport } from '../../server/src/core/python/dialect';
 import { loadPython } from '../../server/src/host/python';
@@ -154,6 +154,40 @@ describe('the Python scanner builds the trees and facts tree-sitter does', () =>
     for (const name of ['Python 2 print', 'a match statement', 'half-typed', 'half-typed call', 'an over-indented line', 'a block that is not indented']) {
       assert.notEqual(scanDeclineReason(TRICKY.find(([n]) => n === name)![1]), undefined, `${name} must be left to tree-sitter`);
     }
+  });
+
+  it('a tree scanned into a reused arena is the tree a fresh scan builds, and reads the same facts', () => {
+    // Each fixture is scanned into the arena the previous one used (whose facts were read, so its nodes hold what
+    // reading leaves on them), after a cut-off copy that is mostly declined halfway (leaving nodes half made).
+    const arena = new ScanArena();
+    const full = (root: ScanNode): string[] => {
+      const out: string[] = [];
+      const visit = (n: ScanNode, depth: number) => {
+        out.push(`${' '.repeat(depth)}${n.field ?? ''}:${n.type}:${n.isNamed}[${n.startIndex},${n.endIndex}] ${n.namedChildren.length} ${JSON.stringify(n.text.slice(0, 20))}`);
+        n.children.forEach((c, i) => {
+          assert.equal(c.parent, n);
+          assert.equal(c.slot, i);
+          visit(c, depth + 1);
+        });
+      };
+      visit(root, 0);
+      return out;
+    };
+    let compared = 0;
+    for (const path of fixtures) {
+      const text = readFileSync(path, 'utf8');
+      const cut = scanPython(text.slice(0, Math.floor(text.length / 2)), arena);
+      if (cut) extractPython('app/models.py', text, { rootNode: cut as unknown as Node } as Tree);
+      const fresh = scanPython(text);
+      const reused = scanPython(text, arena);
+      assert.equal(reused === undefined, fresh === undefined, rel(REPO, path));
+      if (!fresh || !reused) continue;
+      assert.deepEqual(full(reused), full(fresh), rel(REPO, path));
+      const facts = (root: ScanNode) => extractPython('app/models.py', text, { rootNode: root as unknown as Node } as Tree);
+      assert.deepEqual(facts(reused), facts(fresh), rel(REPO, path));
+      compared++;
+    }
+    assert.ok(compared > fixtures.length * 0.9 && arena.nodes.length > 100, `${compared} fixtures compared, ${arena.nodes.length} nodes kept`);
   });
 
   it('random edits of the fixtures (half-typed code)', () => {

@@ -135,7 +135,7 @@ export class ClassMapper {
           cls,
           reason: 'dynamic-name',
           base: cls.name,
-          detail: `its \`__tablename__\` is computed (\`${nameText(cls.tablename, 60)}\`), which FK Guard does not evaluate`,
+          detail: `its ${cls.framework === 'sequelize' ? 'table name' : cls.framework === 'typeorm' ? "`@Entity` name" : '`__tablename__`'} is computed (\`${nameText(cls.tablename, 60)}\`), which FK Guard does not evaluate`,
           matches: dynamicNameWords(cls.name, cls.tablename),
         };
       }

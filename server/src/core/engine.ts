@@ -1,4 +1,5 @@
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
+import { dropUnreadSpans, trimLists } from './compactFacts';
 import { classDefNames, referenceNames } from './fileSignatures';
 import type { DocumentEdit, ParsedText, SourceDialect } from './dialect';
 import { SchemaIndex } from './schemaIndex';
@@ -58,7 +59,7 @@ export class Engine {
   /** For documents kept open: their last facts read from text that parsed, moved along with later edits. */
   private readonly lastGood = new Map<string, FileFacts>();
   /** Per file: each reference's result at its last check, and the number of index changes it was made at. */
-  private readonly referenceResults = new Map<string, { at: number; results: WeakMap<ReferenceFact, ReferenceResult> }>();
+  private readonly referenceResults = new Map<string, KeptResults>();
   /** Per file whose last update allows it: which references' kept results still hold (see `reusableAfter`). */
   private readonly reusable = new Map<string, (ref: ReferenceFact, result: ReferenceResult) => boolean>();
   /** Grows with every change to the index, so kept results made before another change are not reused. */
@@ -68,6 +69,8 @@ export class Engine {
   private navigator: Navigator | undefined;
   /** Whether `findings` keeps `referenceResults` and `resolvedCache` (see `EngineOptions.oneShot`). */
   private keepResolutions: boolean;
+  /** Made with `EngineOptions.oneShot`, as the index is (`keepResolutions` may be switched on later; this stays). */
+  private readonly oneShot: boolean;
 
   /**
    * `dialects` are the languages the engine reads (Python among them, made by the host with its parser);
@@ -78,8 +81,9 @@ export class Engine {
     private readonly dialects: readonly SourceDialect[] = [],
     options: EngineOptions = {},
   ) {
-    this.index = new SchemaIndex(config);
+    this.index = new SchemaIndex(config, { oneShot: options.oneShot });
     this.keepResolutions = options.oneShot !== true;
+    this.oneShot = options.oneShot === true;
   }
 
   /** Every file name ending the engine reads: its dialects'. */
@@ -152,7 +156,7 @@ export class Engine {
     this.reusable.clear();
     this.config = config;
     this.navigator = undefined;
-    this.index = new SchemaIndex(config);
+    this.index = new SchemaIndex(config, { oneShot: this.oneShot });
     for (const f of this.facts.values()) this.index.setFacts(f);
     this.findingsCache.clear();
     return [...this.facts.keys()];
@@ -318,7 +322,11 @@ export class Engine {
     const holds = (ref: ReferenceFact): boolean => {
       if (referenceNames(ref).some(hit)) return false;
       const source = ref.source;
-      if (source.className) return !classHit(source.className, new Set());
+      if (source.className) {
+        // Most references of a file share a few classes: their answer is looked up before a walk is set up.
+        const known = classDepends.get(source.className);
+        return !(known ?? classHit(source.className, new Set()));
+      }
       if (source.table) {
         const t = this.index.resolveName(file, source.table);
         return t !== undefined && !hit(`t:${t}`) && !(source.table.kind !== 'literal' && anyTable);
@@ -455,9 +463,21 @@ export class Engine {
     this.seen.add(file);
     if (facts.constantsOnly) this.parsed.delete(file);
     else this.parsed.add(file);
+    // Fresh facts nothing else holds yet: their lists can be given exactly the room they use (see `trimLists`).
+    if (this.oneShot) trimLists(facts);
     this.facts.set(file, facts);
     this.index.loadFacts(facts);
     this.findingsCache.clear();
+  }
+
+  /**
+   * Says that a one-shot engine (see `EngineOptions.oneShot`) has all its facts and will only be read from now
+   * on: what no finding of it reads is let go of before the index derives its tables (see `compactFacts.ts`).
+   * Facts given to the engine after this must not name, as a reference's source column, a column already held.
+   * Does nothing on any other engine, whose facts later edits read and move.
+   */
+  loadingDone(): void {
+    if (this.oneShot) dropUnreadSpans(this.facts.values());
   }
 
   /** `updateFile` for a scan filling an engine (see `loadFacts`): the file is read cold, its facts loaded. */
@@ -514,31 +534,48 @@ export class Engine {
     const resolved: Array<Omit<ResolvedReference, 'file'>> | undefined = keep ? [] : undefined;
     const reusable = this.reusable.get(file);
     this.reusable.delete(file);
-    const before = reusable ? this.referenceResults.get(file)?.results : undefined;
-    const results = keep ? new WeakMap<ReferenceFact, ReferenceResult>() : undefined;
-    const computed = facts
+    const checked = facts ? this.index.checkedFacts(facts) : undefined;
+    const before = reusable && checked ? this.referenceResults.get(file) : undefined;
+    const kept: KeptResults | undefined = keep && checked ? { at: 0, refs: checked.references, results: [], resolved: [] } : undefined;
+    // Where each reference was in the list the kept results were made for (see `KeptResults`).
+    const was = before && checked ? keptIndexes(before.refs, checked.references) : undefined;
+    const reusedFrom: number[] = [];
+    const computed = checked
       ? checkFile(
-          this.index.checkedFacts(facts),
+          checked,
           this.index,
           this.config,
           suggested,
           unchecked,
           resolved,
-          results && {
-            reuse: (ref) => {
-              const r = before?.get(ref);
+          kept && {
+            reuse: (ref, i) => {
+              const j = was ? was(i) : -1;
+              if (j < 0 || before!.refs[j] !== ref) return undefined;
+              const r = before!.results[j];
               if (!r || !reusable!(ref, r)) return undefined;
-              results.set(ref, r);
+              kept.results[i] = r;
+              reusedFrom[i] = j;
               return r;
             },
-            keep: (ref, r) => results.set(ref, r),
+            keep: (_ref, r, i) => {
+              kept.results[i] = r;
+            },
           },
         )
       : [];
-    if (results) this.referenceResults.set(file, { at: this.indexChanges, results });
     this.suggested.set(file, suggested);
     this.findingsCache.set(file, computed);
-    if (resolved) this.resolvedCache.set(file, { findings: computed, refs: resolved.map((r) => this.resolvedObject(file, r)) });
+    if (resolved) {
+      // A kept result keeps the object made for it (the same reference, display and resolution).
+      const refs = resolved.map((r, i) => (reusedFrom[i] !== undefined && before!.resolved[reusedFrom[i]]) || this.resolvedObject(file, r));
+      this.resolvedCache.set(file, { findings: computed, refs });
+      if (kept) kept.resolved = refs;
+    }
+    if (kept) {
+      kept.at = this.indexChanges;
+      this.referenceResults.set(file, kept);
+    }
     this.uncheckedCache.set(file, unchecked);
     return computed;
   }
@@ -689,6 +726,34 @@ export class Engine {
       this.trees.delete(file);
     }
   }
+}
+
+/**
+ * What a file's last check gave each of its references, by place in its list of references (`refs`): the
+ * result, and the object navigation was given for it. Kept by place rather than in a map keyed by reference:
+ * after an edit inside one class the list is the previous one with that class's references replaced (see
+ * `keptIndexes`), and looking up and storing ~1,000 results by key cost more than checking most of them.
+ */
+interface KeptResults {
+  at: number;
+  refs: readonly ReferenceFact[];
+  results: ReferenceResult[];
+  resolved: ResolvedReference[];
+}
+
+/**
+ * For a list of references `after` made from `before`: where each place of `after` was in `before`, for the
+ * places the two lists share at their ends (the same objects), else -1. An edit inside one class replaces a
+ * stretch of the list and keeps the rest.
+ */
+function keptIndexes(before: readonly ReferenceFact[], after: readonly ReferenceFact[]): (i: number) => number {
+  const shorter = Math.min(before.length, after.length);
+  let head = 0;
+  while (head < shorter && before[head] === after[head]) head++;
+  let tail = 0;
+  while (tail < shorter - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  const shift = before.length - after.length;
+  return (i) => (i < head ? i : i >= after.length - tail ? i + shift : -1);
 }
 
 /**

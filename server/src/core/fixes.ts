@@ -192,7 +192,7 @@ export function typeFixEdits(
     written = expr;
   }
   const annotationFamily = source.annotation ? annotationType(source.annotation.text)?.family : undefined;
-  if (source.annotation && annotationFamily !== undefined && annotationFamily !== targetType.family) {
+  if (source.annotation?.span && annotationFamily !== undefined && annotationFamily !== targetType.family) {
     const py = pythonTypeFor(targetType.family);
     if (py) {
       edits.push(edit(facts, source.annotation.span, py.text));

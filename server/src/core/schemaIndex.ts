@@ -29,10 +29,24 @@ export class SchemaIndex {
    */
   private interned: Map<string, string> | undefined;
   private readonly uses = new Map<string, Uses>();
+  /**
+   * On a one-shot index: the files `loadFacts` took whose uses are not in `uses`, `refUsers` and `defUsers` yet,
+   * with the facts it took. They are entered when a change first needs to know who uses what (`settleUses`),
+   * which a scan that only reads its findings never does: on 10,000 model files that saved the reverse index's
+   * ~1 s.
+   */
+  private usesLater: Map<string, FileFacts> | undefined;
   /** name → files whose findings use it (references) and files whose definitions use it (bases, types). */
   private readonly refUsers = new Map<string, Set<string>>();
   private readonly defUsers = new Map<string, Set<string>>();
   private tableKeysCache: string[] | undefined;
+  /**
+   * The tables holding a column from another file than their own (`TableDef.columnsFromOtherFiles`), as last
+   * derived; undefined when they are to be found again. A table gains such a column only while the class that
+   * maps to it is derived, and a derived table is never changed afterwards (it is replaced), so deriving a few
+   * classes again (`rederiveClasses`) updates the set from those classes alone; other derivations drop it.
+   */
+  private fedTables: Set<TableDef> | undefined;
   /** `tableCount()`, asked for the status line after every change: kept as long as `tableKeysCache`. */
   private tableCountCache: number | undefined;
   /**
@@ -66,7 +80,7 @@ export class SchemaIndex {
   /** `caseVariants`' index, with the `allTableKeys` list it was built from. */
   private keysByLowerCase: { keys: string[]; byLower: Map<string, string[]> } | undefined;
   /** Tables made under a name FK Guard cannot read, with the words of the name as written (see `unnamedTableFor`). */
-  private unnamedTables: Array<{ file: string; text: string; words: string[] }> | undefined;
+  private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string }> | undefined;
   /** `classTable` answers since the tables were last derived, by file and class name. */
   private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
@@ -102,8 +116,17 @@ export class SchemaIndex {
     typeormNaming: () => this.typeormNaming(),
   });
 
-  constructor(private readonly config: FkGuardConfig) {
+  /**
+   * `oneShot`: the index is filled once and read once (see `EngineOptions.oneShot`), and a change that comes all
+   * the same pays for what it needs then: what each file uses (`usesLater`), which answers of name resolution
+   * read which files (see `PythonNames.stopTracking`).
+   */
+  constructor(
+    private readonly config: FkGuardConfig,
+    private readonly options: { oneShot?: boolean } = {},
+  ) {
     for (const spec of config.externalTables) addExternalTable(this.externals, spec);
+    if (options.oneShot) this.lookup.names.stopTracking();
   }
 
   // ---- updates ----
@@ -239,16 +262,15 @@ export class SchemaIndex {
   /** Tables of other files that took columns from `file` (mixins, single-table inheritance), as last derived. */
   private tablesFedFrom(file: string): TableDef[] {
     const out: TableDef[] = [];
-    for (const defs of this.tables.values()) {
-      for (const d of defs) {
-        // Most tables hold only their own file's columns: their columns are not looked at (this ran over every
-        // column of the workspace for each file a keystroke re-derived).
-        if (d.file === file || !d.columnsFromOtherFiles) continue;
-        for (const c of d.columns.values()) {
-          if (c.file === file) {
-            out.push(d);
-            break;
-          }
+    // Most tables hold only their own file's columns: only the others are looked at (walking every table of the
+    // workspace, ~3,500 on the keystroke bench, cost more than the rest of finding what a keystroke affects).
+    this.fedTables ??= new Set([...this.tables.values()].flat().filter((d) => d.columnsFromOtherFiles));
+    for (const d of this.fedTables) {
+      if (d.file === file) continue;
+      for (const c of d.columns.values()) {
+        if (c.file === file) {
+          out.push(d);
+          break;
         }
       }
     }
@@ -276,7 +298,8 @@ export class SchemaIndex {
     else this.packageJsons.delete(facts.file);
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
-    this.setUses(facts.file, usesOf(facts));
+    if (this.options.oneShot && !this.uses.has(facts.file)) (this.usesLater ??= new Map()).set(facts.file, facts);
+    else this.setUses(facts.file, usesOf(facts));
     this.changedTables = new Set();
     this.tableKeysChanged = true;
     this.markChanged(facts.file, ['migrations']);
@@ -333,7 +356,16 @@ export class SchemaIndex {
     return this.usersOf(new Set(before.names.keys()), file);
   }
 
+  /** Enters the uses `loadFacts` left for later (see `usesLater`). */
+  private settleUses(): void {
+    const later = this.usesLater;
+    if (!later) return;
+    this.usesLater = undefined;
+    for (const [file, facts] of later) this.setUses(file, usesOf(facts));
+  }
+
   private setUses(file: string, uses: Uses): void {
+    this.settleUses();
     const old = this.uses.get(file);
     // Most edits leave the names a file uses as they were: nothing to move in the reverse index then.
     if (old === uses || (old && sameSet(old.refs, uses.refs) && sameSet(old.defs, uses.defs))) return;
@@ -355,6 +387,7 @@ export class SchemaIndex {
    * followed too; a file that only references a changed table is affected, but changes nothing further.
    */
   private usersOf(names: Set<string>, origin: string): string[] {
+    this.settleUses();
     const out = new Set<string>();
     const queue = [...names];
     const seenNames = new Set(queue);
@@ -546,7 +579,8 @@ export class SchemaIndex {
   /**
    * A table some file makes under a name FK Guard cannot read (Knex `createTable(NAME)` with `NAME` computed,
    * SQL's `CREATE TABLE "${X}"`) that could be `table`: a word of that name as written is part of it (see
-   * `dynamicNameWords`). Nothing is proven about a name no definition has while such a table exists.
+   * `dynamicNameWords`), or any name at all when the name as written has no word of its own (`TABLE`,
+   * `tableName`). Nothing is proven about a name no definition has while such a table exists.
    */
   unnamedTableFor(table: string): { file: string; text: string } | undefined {
     this.ensure();
@@ -555,18 +589,29 @@ export class SchemaIndex {
       for (const f of this.files.values()) {
         for (const t of f.tables) {
           if (t.name.kind === 'literal' || this.resolveName(f.file, t.name) !== undefined) continue;
-          this.unnamedTables.push({ file: f.file, text: nameText(t.name, 60), words: dynamicNameWords(undefined, t.name) });
+          this.unnamedTables.push({ file: f.file, text: nameText(t.name, 60), words: dynamicNameWords(undefined, t.name), variable: t.variable });
         }
       }
     }
     const flat = table.toLowerCase().replace(/_/g, '');
-    return this.unnamedTables.find((u) => u.words.some((w) => flat.includes(w)));
+    // A name written with no word of its own (`createTable(TABLE)`, `pgTable(tableName)`) may be any table's.
+    return this.unnamedTables.find((u) => u.words.length === 0 || u.words.some((w) => flat.includes(w)));
   }
 
   /**
    * Classes whose table name FK Guard cannot know and that could define `table`: their name, lowered and
    * without underscores, is part of the table's (`ShoppingCart` → `app_shopping_carts`).
    */
+  /**
+   * The table a variable holds when FK Guard cannot read its name (Drizzle's `pallets = pgTable(ENV_TABLE, …)`),
+   * found as `tableVariable` finds a named one: in the file, or in the file it is imported from.
+   */
+  unnamedTableVariable(file: string, variable: string): { file: string; text: string } | undefined {
+    this.unnamedTableFor('');
+    const target = this.lookup.importedFile(file, variable);
+    return this.unnamedTables!.find((u) => u.variable === variable && (u.file === file || u.file === target));
+  }
+
   namelessCandidate(table: string, metadataId?: string): NamelessClass | undefined {
     this.ensure();
     const flat = table.toLowerCase().replace(/_/g, '');
@@ -651,6 +696,7 @@ export class SchemaIndex {
     this.classTables = new Map();
     if (affected) {
       this.keysCreated = [];
+      if (!classes) this.fedTables = undefined;
       const removed = classes ? this.rederiveClasses([...affected][0], classes) : this.rederive(affected);
       // The suggestion index depends on the set of keys only; most edits keep it.
       const gone = new Set(removed);
@@ -664,6 +710,7 @@ export class SchemaIndex {
     this.tableKeysCache = undefined;
     this.tableCountCache = undefined;
     this.tableNames = undefined;
+    this.fedTables = undefined;
     this.tables = new Map();
     this.defsByFile = new Map();
     this.mapper.clear();
@@ -684,6 +731,7 @@ export class SchemaIndex {
    * Undefined when so much changed that deriving everything again is simpler.
    */
   private affectedDefinitions(): Set<string> | undefined {
+    this.settleUses();
     const out = new Set<string>(this.pendingFiles);
     const queue = [...this.pendingFiles];
     const names = new Set(this.pendingNames);
@@ -765,6 +813,7 @@ export class SchemaIndex {
       const def = this.mapper.classMap.get(id)?.table;
       this.mapper.classMap.delete(id);
       if (!def) continue;
+      this.fedTables?.delete(def);
       const list = this.tables.get(def.key);
       if (list) {
         const kept = list.filter((x) => x !== def);
@@ -783,6 +832,11 @@ export class SchemaIndex {
     if (nameless) this.mapper.nameless.set(file, nameless.filter((n) => !classes.has(n.cls.name)));
     const facts = this.files.get(file)!;
     for (const cls of facts.classes) if (classes.has(cls.name)) this.mapper.mapClass(file, cls, new Set());
+    // The tables those classes map to now are the only ones that took columns meanwhile (see `fedTables`).
+    for (const id of ids) {
+      const def = this.mapper.classMap.get(id)?.table;
+      if (def?.columnsFromOtherFiles && this.tables.get(def.key)?.includes(def)) this.fedTables?.add(def);
+    }
     return removed;
   }
 

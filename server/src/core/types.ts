@@ -93,7 +93,11 @@ export interface TypeFact {
 /** The `X` of a `Mapped[X]` (or a SQLModel field annotation), with its span, so a fix can rewrite it. */
 export interface AnnotationFact {
   text: string;
-  span: Span;
+  /**
+   * Always set by the readers. A one-shot engine drops it from columns no reference starts from, which only
+   * rewriting a foreign key column's type reads (see `dropUnreadSpans`).
+   */
+  span?: Span;
   optional: boolean;
 }
 

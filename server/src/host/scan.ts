@@ -469,6 +469,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     if (!options.writeCacheLater) cache?.save();
   }
   if (options.bulk === true && !options.engine) await engine.loadParser();
+  // A one-shot engine is read from now on: it lets go of what its findings never read, before the index is built.
+  else if (cold && !cancelled) engine.loadingDone();
   files.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return {

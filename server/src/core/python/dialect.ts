@@ -4,7 +4,7 @@ import { emptyFacts, moduleFromPath } from '../facts';
 import type { FileFacts } from '../types';
 import { extractPython } from './extract';
 import { extractPythonAfterEdit } from './incremental';
-import { type ScanNode, scanPython } from './scanner';
+import { ScanArena, type ScanNode, scanPython } from './scanner';
 import { isPythonCandidate, scanConstants, scanImports, setsAlembicLocations } from './prefilter';
 import { keepsParserInput, ParserInput, parserInput } from './unreadable';
 
@@ -46,12 +46,15 @@ export function pythonDialect(python: PythonSupport): SourceDialect {
   // The last text the scanner was asked about and its tree (or `null`: declined), so that `needsParser` and the
   // `extract` that follows it scan a file once.
   let scanned: { text: string; root: ScanNode | null } | undefined;
+  // Each scan takes the previous tree's nodes again (see `ScanArena`): `scanned` is the only holder of a tree, and
+  // `extract` lets it go with the facts read.
+  const arena = new ScanArena();
   const scan = (text: string): ScanNode | null => {
     if (!python.scanner) return null;
     if (scanned?.text !== text) {
       const input = parserInput(text);
       // A text the parser would be given rewritten, or not at all, is left to the tree-sitter path as it is.
-      scanned = { text, root: input.rewritten || input.problem ? null : (scanPython(text) ?? null) };
+      scanned = { text, root: input.rewritten || input.problem ? null : (scanPython(text, arena) ?? null) };
     }
     return scanned.root;
   };

@@ -28,6 +28,41 @@ const NO_CHILDREN: ScanNode[] = [];
 let reached = 0;
 
 /**
+ * The nodes of one file's tree, taken again for the next file's. A cold scan reads thousands of files one after
+ * another, and each tree is alive from its scan to the end of its reading: made new, its nodes were copied by every
+ * young-generation collection that ran meanwhile and again when promoted (on the bench's real-shaped workspace the
+ * scanner spent most of its time in the collector). Taken again, they sit in the old generation and are neither
+ * copied nor freed. A tree scanned into an arena lives until the arena's next scan: its owner must hold no node of
+ * it past that (the Python dialect scans, reads the facts, and lets the tree go before the next file).
+ */
+export class ScanArena {
+  readonly nodes: ScanNode[] = [];
+  used = 0;
+}
+
+/**
+ * At most this many nodes are kept for reuse (about 9 MB): a larger file's further nodes are made new, so that one
+ * very large file does not pin its whole tree's memory for the rest of the scan.
+ */
+const MAX_ARENA_NODES = 64 * 1024;
+
+/** The arena of the scan running now, if its caller gave one (see `scanPython`), and the text it reads. */
+let arena: ScanArena | undefined;
+let source = '';
+
+function newNode(type: string, isNamed: boolean, start: number, end: number, children: ScanNode[] = NO_CHILDREN): ScanNode {
+  const a = arena;
+  if (a === undefined) return new ScanNode().init(type, isNamed, start, end, source, children);
+  if (a.used < a.nodes.length) return a.nodes[a.used++].init(type, isNamed, start, end, source, children);
+  const node = new ScanNode().init(type, isNamed, start, end, source, children);
+  if (a.nodes.length < MAX_ARENA_NODES) {
+    a.nodes.push(node);
+    a.used++;
+  }
+  return node;
+}
+
+/**
  * A syntax node with the part of web-tree-sitter's `Node` interface that the Python reader uses. A file's whole
  * tree stays alive from its scan to the end of its reading, so every field here is paid for once per node (and
  * copied by each garbage collection it survives): the field a node is in is kept on the node, not in a list on
@@ -37,7 +72,7 @@ export class ScanNode {
   readonly id = nextId++;
   parent: ScanNode | null = null;
   /** Children in order; hidden tokens (newline, indent, dedent) are never among them. */
-  children: ScanNode[];
+  children: ScanNode[] = NO_CHILDREN;
   /** The field of its parent this node is in, if any. */
   field: string | undefined = undefined;
   private named: ScanNode[] | undefined = undefined;
@@ -47,21 +82,33 @@ export class ScanNode {
   str: StringTok | undefined = undefined;
   /** This node's index among its parent's children; for a hidden token, how many visible children precede it. */
   slot = 0;
+  type = '';
+  isNamed = false;
+  /** For a leaf, its own span; for an inner node, its children's (a trailing comment may widen it). */
+  startIndex = 0;
+  endIndex = 0;
+  source = '';
 
-  constructor(
-    public type: string,
-    public isNamed: boolean,
-    /** For a leaf, its own span; for an inner node, its children's (a trailing comment may widen it). */
-    public startIndex: number,
-    public endIndex: number,
-    readonly source: string,
-    children: ScanNode[] = NO_CHILDREN,
-  ) {
+  /** Makes this node (a new one, or one of a `ScanArena` taken again) the node described, with no parent yet. */
+  init(type: string, isNamed: boolean, startIndex: number, endIndex: number, source: string, children: ScanNode[]): this {
+    this.parent = null;
     this.children = children;
+    this.field = undefined;
+    this.named = undefined;
+    this.kind = undefined;
+    this.value = '';
+    this.str = undefined;
+    this.slot = 0;
+    this.type = type;
+    this.isNamed = isNamed;
+    this.startIndex = startIndex;
+    this.endIndex = endIndex;
+    this.source = source;
     for (let i = 0; i < children.length; i++) {
       children[i].parent = this;
       children[i].slot = i;
     }
+    return this;
   }
 
   get start(): number {
@@ -164,10 +211,10 @@ const TOKEN_TYPE: Partial<Record<TokKind, string>> = {
   string: 'string',
 };
 
-function mk(text: string, kind: TokKind, start: number, end: number, value: string, str?: StringTok): Tok {
+function mk(kind: TokKind, start: number, end: number, value: string, str?: StringTok): Tok {
   const comment = kind === 'comment';
   const type = comment ? value || 'comment' : (TOKEN_TYPE[kind] ?? value);
-  const t = new ScanNode(type, comment, start, end, text);
+  const t = newNode(type, comment, start, end);
   t.kind = kind;
   t.value = value;
   t.str = str;
@@ -288,7 +335,7 @@ function tokenize(text: string): Tok[] {
     }
     if (indents[indents.length - 1] !== nextIndent) decline('indentation that matches no open block');
   };
-  const zero = (kind: TokKind, at: number): Tok => mk(text, kind, at, at, '');
+  const zero = (kind: TokKind, at: number): Tok => mk(kind, at, at, '');
 
   while (i < n) {
     if (!inLine && depth === 0) {
@@ -315,7 +362,7 @@ function tokenize(text: string): Tok[] {
       }
       if (c === 35) {
         const end = lineEnd(text, i);
-        pending.push({ tok: mk(text, 'comment', i, end, ''), indent: col });
+        pending.push({ tok: mk('comment', i, end, ''), indent: col });
         i = end;
         continue;
       }
@@ -342,7 +389,7 @@ function tokenize(text: string): Tok[] {
     }
     if (c === 35) {
       const end = lineEnd(text, i);
-      out.push(mk(text, 'comment', i, end, ''));
+      out.push(mk('comment', i, end, ''));
       i = end;
       continue;
     }
@@ -358,7 +405,7 @@ function tokenize(text: string): Tok[] {
       let k = j;
       while (k < n && /[fFtTrRbBuU]/.test(text[k])) k++;
       const q = text.charCodeAt(k);
-      if (q !== 34 && q !== 39) out.push(mk(text, 'comment', i, nl + 1, 'line_continuation'));
+      if (q !== 34 && q !== 39) out.push(mk('comment', i, nl + 1, 'line_continuation'));
       i = nl + 1;
       continue;
     }
@@ -374,7 +421,7 @@ function tokenize(text: string): Tok[] {
       if (!m) decline('a number');
       const end = i + m[0].length;
       if (end < n && (isIdPart(text.charCodeAt(end)) || text.charCodeAt(end) === 46 || text.charCodeAt(end) > 127)) decline('a number followed by a name');
-      out.push(mk(text, 'number', i, end, m[0]));
+      out.push(mk('number', i, end, m[0]));
       i = end;
       continue;
     }
@@ -385,13 +432,13 @@ function tokenize(text: string): Tok[] {
       if (depth === 0) decline('an unbalanced bracket');
       depth--;
     }
-    out.push(mk(text, 'op', i, i + op.length, op));
+    out.push(mk('op', i, i + op.length, op));
     i += op.length;
   }
   if (depth !== 0) decline('an unclosed bracket');
   if (out.length > 0) closeLine(0, true);
   else for (const p of pending) out.push(p.tok);
-  out.push(mk(text, 'eof', n, n, ''));
+  out.push(mk('eof', n, n, ''));
   return out;
 }
 
@@ -446,7 +493,7 @@ function lexString(text: string, start: number, quote: number): Tok {
     if (c === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) {
       flush(i);
       const end = i + (triple ? 3 : 1);
-      return mk(text, 'string', start, end, '', { openEnd, closeStart: i, format, parts });
+      return mk('string', start, end, '', { openEnd, closeStart: i, format, parts });
     }
     if ((c === 10 || c === 13) && !triple) decline('a newline in a one-line string');
     if (format && (c === 123 || c === 125)) {
@@ -482,7 +529,7 @@ function lexStringOrName(text: string, i: number, c: number): Tok | undefined {
   const q = text.charCodeAt(j);
   if ((q === 34 || q === 39) && /^[fFtTrRbBuU]+$/.test(text.slice(i, j))) return lexString(text, i, j);
   if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-  return mk(text, 'name', i, j, wordAt(text, i, j));
+  return mk('name', i, j, wordAt(text, i, j));
 }
 
 function lexInterpolation(text: string, open: number): Interp {
@@ -509,7 +556,7 @@ function lexInterpolation(text: string, open: number): Interp {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
       if (!m) decline('a number');
-      tokens.push(mk(text, 'number', i, i + m[0].length, m[0]));
+      tokens.push(mk('number', i, i + m[0].length, m[0]));
       i += m[0].length;
       continue;
     }
@@ -518,7 +565,7 @@ function lexInterpolation(text: string, open: number): Interp {
     if (op === ':=') decline('a walrus in an interpolation');
     if (op === '(' || op === '[' || op === '{') depth++;
     else if (op === ')' || op === ']' || op === '}') depth--;
-    tokens.push(mk(text, 'op', i, i + op.length, op));
+    tokens.push(mk('op', i, i + op.length, op));
     i += op.length;
   }
   if (tokens.length === 0) decline('an empty interpolation');
@@ -686,7 +733,7 @@ class Parser {
     }
     const start = children.length > 0 ? children[0].startIndex : 0;
     const end = children.length > 0 ? children[children.length - 1].endIndex : 0;
-    const node = new ScanNode(type, true, start, end, this.text, children);
+    const node = newNode(type, true, start, end, children);
     if (hidden) for (const h of hidden) h.parent = node;
     return node;
   }
@@ -1026,7 +1073,7 @@ class Parser {
     const parts: Child[] = [from, ['module_name', module], this.expectKw('import')];
     if (this.isOp('*')) {
       const star = this.take();
-      parts.push(new ScanNode('wildcard_import', true, star.startIndex, star.endIndex, this.text, [star]));
+      parts.push(newNode('wildcard_import', true, star.startIndex, star.endIndex, [star]));
       return this.node('import_from_statement', parts);
     }
     if (this.isOp('(')) {
@@ -1221,7 +1268,7 @@ class Parser {
       const star = this.take();
       if (star.type === '*' && (this.isOp(',') || this.isOp(')') || this.isOp(':'))) {
         if (this.isOp(':') && typed) decline('a typed keyword separator');
-        return new ScanNode('keyword_separator', true, star.startIndex, star.endIndex, this.text, [star]);
+        return newNode('keyword_separator', true, star.startIndex, star.endIndex, [star]);
       }
       const name = this.identifier();
       const pattern = this.node(star.type === '*' ? 'list_splat_pattern' : 'dictionary_splat_pattern', [star, name]);
@@ -1233,7 +1280,7 @@ class Parser {
     }
     if (this.isOp('/')) {
       const slash = this.take();
-      return new ScanNode('positional_separator', true, slash.startIndex, slash.endIndex, this.text, [slash]);
+      return newNode('positional_separator', true, slash.startIndex, slash.endIndex, [slash]);
     }
     const name = this.identifier();
     if (this.isOp(':') && typed) {
@@ -1391,7 +1438,7 @@ class Parser {
   private pair(type: string): ScanNode {
     const a = this.take();
     const b = this.take();
-    return new ScanNode(type, false, a.startIndex, b.endIndex, this.text, [a, b]);
+    return newNode(type, false, a.startIndex, b.endIndex, [a, b]);
   }
 
   /**
@@ -1620,13 +1667,13 @@ class Parser {
     const t = this.tok;
     const s = t.str!;
     const parts: ScanNode[] = [];
-    const start = new ScanNode('string_start', true, t.start, s.openEnd, this.text);
+    const start = newNode('string_start', true, t.start, s.openEnd);
     parts.push(start);
     for (const part of s.parts) {
-      if ('content' in part) parts.push(new ScanNode('string_content', true, part.content[0], part.content[1], this.text));
+      if ('content' in part) parts.push(newNode('string_content', true, part.content[0], part.content[1]));
       else parts.push(this.interpolation(part));
     }
-    const end = new ScanNode('string_end', true, s.closeStart, t.end, this.text);
+    const end = newNode('string_end', true, s.closeStart, t.end);
     parts.push(end);
     s.firstNode = start;
     s.lastNode = end;
@@ -1635,14 +1682,14 @@ class Parser {
   }
 
   private interpolation(ip: Interp): ScanNode {
-    const open = new ScanNode('{', false, ip.start, ip.start + 1, this.text);
-    const inner = new Parser(this.text, [...ip.tokens, mk(this.text, 'eof', ip.end, ip.end, '')]);
+    const open = newNode('{', false, ip.start, ip.start + 1);
+    const inner = new Parser(this.text, [...ip.tokens, mk('eof', ip.end, ip.end, '')]);
     const e = inner.expression();
     if (inner.tok.kind !== 'eof') decline('an interpolation FK Guard does not model');
     const parts: Child[] = [open, ['expression', e]];
-    if (ip.conversion) parts.push(['type_conversion', new ScanNode('type_conversion', true, ip.conversion[0], ip.conversion[1], this.text)]);
-    if (ip.spec) parts.push(['format_specifier', new ScanNode('format_specifier', true, ip.spec[0], ip.spec[1], this.text)]);
-    parts.push(new ScanNode('}', false, ip.end - 1, ip.end, this.text));
+    if (ip.conversion) parts.push(['type_conversion', newNode('type_conversion', true, ip.conversion[0], ip.conversion[1])]);
+    if (ip.spec) parts.push(['format_specifier', newNode('format_specifier', true, ip.spec[0], ip.spec[1])]);
+    parts.push(newNode('}', false, ip.end - 1, ip.end));
     return this.node('interpolation', parts);
   }
 
@@ -1791,7 +1838,7 @@ function toPattern(e: ScanNode): ScanNode {
       });
       if (e.type === 'list_splat' && !['identifier', 'attribute', 'subscript'].includes(children[1]?.type)) decline('a starred target');
       // The children keep their fields (a pattern's are those of the expression it was read as).
-      return new ScanNode(PATTERN_TYPE[e.type], true, e.startIndex, e.endIndex, e.source, children);
+      return newNode(PATTERN_TYPE[e.type], true, e.startIndex, e.endIndex, children);
     }
     default:
       return decline(`a ${e.type} as a target`);
@@ -1856,7 +1903,10 @@ function finish(root: ScanNode, parser: Parser): void {
  * The syntax tree tree-sitter would build for `text`, when this scanner understands the whole file; undefined
  * when it declines (see the file comment), and the caller parses with tree-sitter.
  */
-export function scanPython(text: string): ScanNode | undefined {
+export function scanPython(text: string, into?: ScanArena): ScanNode | undefined {
+  if (into) into.used = 0;
+  arena = into;
+  source = text;
   try {
     const toks = tokenize(text);
     const parser = new Parser(text, toks);
@@ -1866,12 +1916,16 @@ export function scanPython(text: string): ScanNode | undefined {
   } catch (e) {
     if (e instanceof Decline) return undefined;
     throw e;
+  } finally {
+    arena = undefined;
+    source = '';
   }
 }
 
 /** Why the scanner declines `text`, for tests and measurements; undefined when it reads it. */
 export function scanDeclineReason(text: string): string | undefined {
   reached = 0;
+  source = text;
   try {
     const toks = tokenize(text);
     const parser = new Parser(text, toks);
@@ -1881,5 +1935,7 @@ export function scanDeclineReason(text: string): string | undefined {
   } catch (e) {
     if (e instanceof Decline) return `${e.message} (near offset ${reached})`;
     return `crash: ${e instanceof Error ? e.stack : String(e)}`;
+  } finally {
+    source = '';
   }
 }

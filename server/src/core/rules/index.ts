@@ -36,10 +36,13 @@ export interface ReferenceResult {
   suggested: string[];
 }
 
-/** Lets a caller keep each reference's result and hand back those it knows are still right (see `Engine`). */
+/**
+ * Lets a caller keep each reference's result and hand back those it knows are still right (see `Engine`);
+ * `i` is the reference's place in the file's list.
+ */
 export interface ReferenceResults {
-  reuse(ref: ReferenceFact): ReferenceResult | undefined;
-  keep(ref: ReferenceFact, result: ReferenceResult): void;
+  reuse(ref: ReferenceFact, i: number): ReferenceResult | undefined;
+  keep(ref: ReferenceFact, result: ReferenceResult, i: number): void;
 }
 
 /**
@@ -85,8 +88,9 @@ export function checkFile(
     if (g) say(g);
   };
   for (const f of parseErrors(facts, index)) add(f);
-  for (const ref of facts.references) {
-    let result = results?.reuse(ref);
+  for (let i = 0; i < facts.references.length; i++) {
+    const ref = facts.references[i];
+    let result = results?.reuse(ref, i);
     if (!result) {
       const { display, resolution } = resolveReference(facts, ref, index);
       const own = new Set<string>();
@@ -102,7 +106,7 @@ export function checkFile(
       const u = uncheckedOf(check);
       const entry = u ? { file: facts.file, range: check.range, reference: display || undefined, reason: u.reason, detail: u.detail } : undefined;
       result = { display, resolution, findings, unchecked: entry, suggested: [...own] };
-      results?.keep(ref, result);
+      results?.keep(ref, result, i);
     }
     // Navigation reads what each reference resolved to from here: one resolution serves both.
     resolved?.push({ ref, display: result.display, resolution: result.resolution });

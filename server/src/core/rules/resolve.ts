@@ -78,6 +78,8 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
   if (!ref.owner || (!ref.attr && ref.form !== 'attribute')) return { display, resolution: { kind: 'dynamic' } };
   if (ref.form === 'table-c' || ref.form === 'variable') {
     const def = index.tableVariable(file, ref.owner);
+    const unnamed = def ? undefined : index.unnamedTableVariable(file, ref.owner);
+    if (unnamed) return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: `\`${ref.owner}\` is a table made under a name FK Guard cannot read (\`${unnamed.text}\`)` } };
     if (!def) return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail: `\`${ref.owner}\` is not a table FK Guard can see` } };
     return { display, resolution: columnOf([def], ref.attr!, ref.form === 'variable') };
   }

@@ -1,7 +1,7 @@
 import type { ts } from 'ts-morph';
 import { emptyFacts } from '../facts';
 import { pendingName } from '../pendingNames';
-import { FileFacts, ImportFact, Span } from '../types';
+import { FileFacts, ImportFact, NameExpr, Span } from '../types';
 import { Literal, Syntax, TsApi } from './syntax';
 
 export type { Literal, TsApi } from './syntax';
@@ -40,6 +40,19 @@ export class TsFile {
    * written in the literal's case, else where the constant is named (only a literal may be edited in place).
    * `imported` names a local bound by an import, whose value only the index can know.
    */
+  /**
+   * A table name FK Guard cannot read (`createTable(TABLE)` where `TABLE = process.env.X || 'widgets'`, a call, a
+   * parameter), as written; a constant of this file brings its initializer, whose words (`widgets`) say which
+   * tables the name may be (see `dynamicNameWords`).
+   */
+  dynamicName(n: ts.Node): NameExpr {
+    const x = this.syntax;
+    const e = x.unwrap(n) ?? n;
+    const written = x.text(e).replace(/\s+/g, ' ');
+    const init = e.kind === x.K.Identifier ? x.topVariable(written)?.decl.initializer : undefined;
+    return { kind: 'dynamic', text: init ? `${written} = ${x.text(init).replace(/\s+/g, ' ')}` : written };
+  }
+
   constantName(n: ts.Node | undefined): { value: string; span: Span; literal?: Literal } | { imported: string; span: Span } | undefined {
     const x = this.syntax;
     const K = x.K;

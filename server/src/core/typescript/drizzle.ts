@@ -58,11 +58,11 @@ function readTable(f: TsFile, args: readonly ts.Node[], variable: string, flavou
   const x = f.syntax;
   const K = x.K;
   // `pgTable('users', ...)`, or a constant of this file or an imported one (`pgTable(USERS, ...)`), which the
-  // index resolves; a name FK Guard cannot read drops the table, as before.
-  const written = f.constantName(args[0]);
-  if (!written) return;
-  const nameLit = 'value' in written ? { value: written.value, span: written.span } : undefined;
-  const name: CoreTableFact['name'] = nameLit ? { kind: 'literal', value: nameLit.value } : { kind: 'const', name: (written as { imported: string }).imported };
+  // index resolves. A name FK Guard cannot read still makes a table: references to a name it may be are
+  // unchecked (`SchemaIndex.unnamedTableFor`).
+  if (!args[0]) return;
+  const written = f.constantName(args[0]) ?? { dynamic: f.dynamicName(args[0]), span: x.span(args[0]) };
+  const name: CoreTableFact['name'] = 'value' in written ? { kind: 'literal', value: written.value } : 'imported' in written ? { kind: 'const', name: written.imported } : written.dynamic;
   // `{ ... }`, or the newer `(t) => ({ ... })` whose builders hang off the parameter.
   const columnsNode = args[1]?.kind === K.ObjectLiteralExpression ? args[1] : x.arrowResult(args[1]);
   const table: CoreTableFact = {

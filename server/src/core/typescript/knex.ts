@@ -95,7 +95,16 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
   const method = x.text(callee.name);
   const args = call.arguments;
   const schema = withSchema(f, callee.expression);
-  const written = f.constantName(args[0]);
+  if (!args[0]) return;
+  const read = f.constantName(args[0]);
+  if (!read && (method === 'createTable' || method === 'createTableIfNotExists')) {
+    // A table made under a name FK Guard cannot read: it exists, so a reference to a name it may be is
+    // unchecked (`SchemaIndex.unnamedTableFor`); its columns belong to no table FK Guard can name.
+    f.facts.tables.push({ name: f.dynamicName(args[0]), schema, columns: [], keys: [], span: x.span(call), nameSpan: x.span(args[0]), origin: 'migration' });
+    ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1 });
+    return;
+  }
+  const written = read;
   if (!written) return;
   // A name imported from another file is known to the index only: a new table's name is a constant the
   // index resolves, an operation's a pending name it puts in place (see `pendingNames.ts`).

@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { ClassFact, ColumnFact, CoreTableFact, MigrationOp, ReferenceFact, Span, TypeFact } from '../types';
+import { ClassFact, ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, Span, TypeFact } from '../types';
 import { TsFile } from './context';
 import { upFunctionNode } from './knex';
 import type { Syntax } from './syntax';
@@ -28,13 +28,13 @@ export function readSequelize(f: TsFile): void {
     if (method === 'init' && callee.expression.kind === K.Identifier && classes.has(x.text(callee.expression))) {
       const cls = classes.get(x.text(callee.expression))!;
       const nameNode = cls.name;
-      if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], x.props(args[1]), undefined);
+      if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], args[1], undefined);
     } else if (method === 'define' && /sequelize/i.test(x.text(callee.expression))) {
       const modelName = x.literal(args[0]);
       x.withParents();
       const decl = declarationOrStatement(x, d);
       const variable = decl && decl.kind === K.VariableDeclaration ? x.text((decl as ts.VariableDeclaration).name) : modelName?.value;
-      if (modelName && variable) modelFrom(f, variable, modelName.span, x.span(d), args[1], x.props(args[2]), modelName.value);
+      if (modelName && variable) modelFrom(f, variable, modelName.span, x.span(d), args[1], args[2], modelName.value);
     }
   });
   migrations(f);
@@ -91,20 +91,43 @@ function underscore(word: string): string {
   return word.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z][a-z\d])/g, '$1_').replace(/-/g, '_').toLowerCase();
 }
 
-function tableNameOf(f: TsFile, modelName: string, options: Map<string, ts.Node>): { name: string; span?: Span } {
+function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefined): { name: NameExpr; span?: Span } {
   const x = f.syntax;
-  const explicit = x.literal(options.get('tableName'));
-  if (explicit) return { name: explicit.value, span: explicit.span };
+  const options = x.props(optionsNode);
+  const unread = unreadOptions(f, optionsNode);
+  // Options FK Guard cannot read whole (a variable, a spread, a computed key) may hold the table's name.
+  if (unread) return { name: { kind: 'dynamic', text: unread } };
+  const given = options.get('tableName');
+  if (given) {
+    const written = f.constantName(given);
+    if (!written) return { name: f.dynamicName(given) };
+    if ('imported' in written) return { name: { kind: 'const', name: written.imported } };
+    return { name: { kind: 'literal', value: written.value }, span: written.literal?.span };
+  }
   const name = x.literal(options.get('modelName'))?.value ?? modelName;
-  if (x.bool(options.get('freezeTableName'))) return { name };
+  if (x.bool(options.get('freezeTableName'))) return { name: { kind: 'literal', value: name } };
   const plural = pluralize(name);
-  return { name: x.bool(options.get('underscored')) ? underscore(plural) : plural };
+  return { name: { kind: 'literal', value: x.bool(options.get('underscored')) ? underscore(plural) : plural } };
+}
+
+/** The options as written when FK Guard cannot read them whole: not an object literal, or one with a spread or a computed key. */
+function unreadOptions(f: TsFile, n: ts.Node | undefined): string | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  if (!n) return undefined;
+  const text = () => x.text(n).replace(/\s+/g, ' ');
+  if (n.kind !== K.ObjectLiteralExpression) return text();
+  for (const p of (n as ts.ObjectLiteralExpression).properties) {
+    if (p.kind === K.SpreadAssignment || (p.name !== undefined && p.name.kind === K.ComputedPropertyName)) return text();
+  }
+  return undefined;
 }
 
 /** A model from `X.init(attributes, options)` or `sequelize.define(name, attributes, options)`. */
-function modelFrom(f: TsFile, className: string, nameSpan: Span, span: Span, attributes: ts.Node | undefined, options: Map<string, ts.Node>, modelName: string | undefined): void {
+function modelFrom(f: TsFile, className: string, nameSpan: Span, span: Span, attributes: ts.Node | undefined, optionsNode: ts.Node | undefined, modelName: string | undefined): void {
   const x = f.syntax;
-  const table = tableNameOf(f, modelName ?? className, options);
+  const options = x.props(optionsNode);
+  const table = tableNameOf(f, modelName ?? className, optionsNode);
   const underscored = x.bool(options.get('underscored')) === true;
   const cls = newModel(className, table, x.literal(options.get('schema'))?.value, span, nameSpan);
   if (attributes && attributes.kind === x.K.ObjectLiteralExpression) {
@@ -120,13 +143,13 @@ function modelFrom(f: TsFile, className: string, nameSpan: Span, span: Span, att
   f.facts.classes.push(cls);
 }
 
-function newModel(name: string, table: { name: string; span?: Span }, schema: string | undefined, span: Span, nameSpan: Span): ClassFact {
+function newModel(name: string, table: { name: NameExpr; span?: Span }, schema: string | undefined, span: Span, nameSpan: Span): ClassFact {
   return {
     name,
     framework: 'sequelize',
     bases: [],
     sqlmodelTable: false,
-    tablename: { kind: 'literal', value: table.name },
+    tablename: table.name,
     tablenameSpan: table.span,
     declaredTablename: false,
     abstract: false,
@@ -300,7 +323,7 @@ function decoratedModel(f: TsFile, cls: ts.ClassDeclaration): void {
   if (!nameNode || (!table && !ext)) return;
   const options = x.props(args(table)[0]);
   const underscored = x.bool(options.get('underscored')) === true;
-  const model = newModel(x.text(nameNode), tableNameOf(f, x.text(nameNode), options), x.literal(options.get('schema'))?.value, x.span(cls), x.span(nameNode));
+  const model = newModel(x.text(nameNode), tableNameOf(f, x.text(nameNode), args(table)[0]), x.literal(options.get('schema'))?.value, x.span(cls), x.span(nameNode));
   // `Model` itself adds nothing but the implicit key; any other base is followed by the index.
   if (ext && fromLib(x.text(ext).split('.')[0]) !== 'Model') model.bases = [x.text(ext)];
   if (!table) {

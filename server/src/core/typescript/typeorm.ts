@@ -249,18 +249,21 @@ function readClass(f: TsFile, cls: ts.ClassDeclaration, joins: ClassFact[]): voi
   if (entity) {
     // `@Entity('users')`, `@Entity('users', { schema })`, `@Entity({ name, schema })`, `@Entity()`.
     const args = entity.args;
-    const first = x.literal(args[0]);
-    // `@Entity(USERS)`: a constant of this file, or an imported one the index resolves.
-    const constant = !first && args[0] && x.unwrap(args[0])?.kind !== K.ObjectLiteralExpression ? f.constantName(args[0]) : undefined;
-    const options = x.props(first || constant ? args[1] : args[0]);
-    const named = first ?? x.literal(options.get('name'));
-    fact.tablename = constant
-      ? 'value' in constant
-        ? { kind: 'literal', value: constant.value }
-        : { kind: 'const', name: constant.imported }
-      : { kind: 'literal', value: named?.value ?? typeormSnakeCase(fact.name) };
-    if (!named && !constant) fact.derivedTablename = true;
-    if (named) fact.tablenameSpan = named.span;
+    const isOptions = args[0] !== undefined && x.unwrap(args[0])?.kind === K.ObjectLiteralExpression;
+    const options = x.props(isOptions ? args[0] : args[1]);
+    const given = isOptions ? options.get('name') : args[0];
+    // `@Entity(USERS)`: a constant of this file, or an imported one the index resolves. A name FK Guard cannot
+    // read (`@Entity(process.env.X ?? 'things')`) is no reason to take the class's: the table's name is unknown.
+    const written = given ? f.constantName(given) : undefined;
+    if (given && !written) fact.tablename = f.dynamicName(given);
+    else if (written && 'imported' in written) fact.tablename = { kind: 'const', name: written.imported };
+    else if (written) {
+      fact.tablename = { kind: 'literal', value: written.value };
+      if (written.literal) fact.tablenameSpan = written.literal.span;
+    } else {
+      fact.tablename = { kind: 'literal', value: typeormSnakeCase(fact.name) };
+      fact.derivedTablename = true;
+    }
     fact.abstract = false;
     const schema = x.literal(options.get('schema'))?.value;
     if (schema) fact.schema = schema;

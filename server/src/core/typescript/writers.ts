@@ -32,7 +32,7 @@ function typeormName(target: TargetType): string | undefined {
 /** The property's TypeScript type follows the column's (`userId: number` → `string` for a uuid). */
 function annotationEdit(facts: FileFacts, column: ColumnFact, target: TargetType): TextEdit[] {
   const ts = tsTypeFor(target);
-  if (!column.annotation || !ts || column.annotation.text === ts) return [];
+  if (!column.annotation?.span || !ts || column.annotation.text === ts) return [];
   return [edit(facts, column.annotation.span, ts)];
 }
 
