@@ -69,7 +69,7 @@ export class Engine {
   private navigator: Navigator | undefined;
   /** Whether `findings` keeps `referenceResults` and `resolvedCache` (see `EngineOptions.oneShot`). */
   private keepResolutions: boolean;
-  /** Made with `EngineOptions.oneShot` (`keepResolutions` may be switched on later; this stays). */
+  /** Made with `EngineOptions.oneShot`, as the index is (`keepResolutions` may be switched on later; this stays). */
   private readonly oneShot: boolean;
 
   /**
@@ -81,7 +81,7 @@ export class Engine {
     private readonly dialects: readonly SourceDialect[] = [],
     options: EngineOptions = {},
   ) {
-    this.index = new SchemaIndex(config);
+    this.index = new SchemaIndex(config, { oneShot: options.oneShot });
     this.keepResolutions = options.oneShot !== true;
     this.oneShot = options.oneShot === true;
   }
@@ -156,7 +156,7 @@ export class Engine {
     this.reusable.clear();
     this.config = config;
     this.navigator = undefined;
-    this.index = new SchemaIndex(config);
+    this.index = new SchemaIndex(config, { oneShot: this.oneShot });
     for (const f of this.facts.values()) this.index.setFacts(f);
     this.findingsCache.clear();
     return [...this.facts.keys()];

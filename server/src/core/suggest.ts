@@ -133,16 +133,23 @@ function prepare(written: string): Written {
 }
 
 function nameScore(w: Written, candidate: string): number | undefined {
+  return loweredScore(w, candidate, candidate.toLowerCase(), undefined);
+}
+
+/**
+ * `nameScore` for a candidate whose lower-case form `c` (and, when known, that form without separators, `bare`)
+ * was made once beforehand: ranking thousands of table keys per unknown name lowered each of them again.
+ */
+function loweredScore(w: Written, candidate: string, c: string, bare: string | undefined): number | undefined {
   if (w.raw === candidate) return 0;
   // Nothing within reach differs in length by more than a plural ending or the edit-distance limit.
   if (Math.abs(w.lower.length - candidate.length) > REACH) return undefined;
-  const c = candidate.toLowerCase();
   // The same letters in another case: the nearest miss of all (PostgreSQL keeps a quoted name's case, Knex
   // quotes every name), and never "the same name", which left `Book` for `book` with no suggestion.
   if (w.lower === c) return 0.5;
   if (w.plurals.has(c)) return 1;
   // `user_role` vs `user_roles`, `userrole` vs `user_roles`: compare without separators too.
-  const cs = c.includes('_') || c.includes('-') ? c.replace(/[_-]/g, '') : c;
+  const cs = bare ?? (c.includes('_') || c.includes('-') ? c.replace(/[_-]/g, '') : c);
   if (w.bare === cs || w.barePlurals.has(cs)) return 1.5;
   const limit = limitFor(Math.max(w.lower.length, c.length));
   if (w.pieces.length > 0 && !w.pieces.some((p) => c.includes(p))) return undefined;
@@ -161,17 +168,21 @@ interface TableEntry {
   schema?: string;
   name: string;
   lower: string;
+  /** `lower` without `_` and `-`. */
+  bare: string;
 }
 
 function tableEntry(key: string): TableEntry {
   const i = key.lastIndexOf('.');
   const name = i < 0 ? key : key.slice(i + 1);
-  return { key, schema: i < 0 ? undefined : key.slice(0, i), name, lower: name.toLowerCase() };
+  const lower = name.toLowerCase();
+  const bare = lower.includes('_') || lower.includes('-') ? lower.replace(/[_-]/g, '') : lower;
+  return { key, schema: i < 0 ? undefined : key.slice(0, i), name, lower, bare };
 }
 
 /** A key's suggestion for a written `schema?.table`, if it is one; the same table in another schema ranks as a plural does. */
 function entryScore(w: Written, schema: string | undefined, e: TableEntry): Suggestion | undefined {
-  const s = nameScore(w, e.name);
+  const s = loweredScore(w, e.name, e.lower, e.bare);
   if (s === undefined) return undefined;
   const schemaPenalty = (e.schema ?? '') === (schema ?? '') ? 0 : 1;
   if (s === 0 && schemaPenalty === 0) return undefined;
@@ -197,14 +208,16 @@ export function rankTableKeys(keys: readonly string[], schema: string | undefine
  * separator variants, and a trigram index so that a workspace of tens of thousands of tables is not
  * scanned in full for every unknown name. A name within k edits of the written one shares all but at most
  * 4k of its trigrams (see `candidates`); its postings are kept per name length, so only names of a length
- * `nameScore` can accept are ever counted.
+ * `nameScore` can accept are ever looked at.
  */
 export class TableNames {
   private readonly entries: TableEntry[] = [];
   private readonly exact = new Map<string, number[]>();
   private readonly byLength = new Map<number, number[]>();
-  /** Trigram postings per name length: `${length} ${trigram}` → ids. */
-  private readonly grams = new Map<string, number[]>();
+  /** Every trigram of the keys' names, numbered. */
+  private readonly gramIds = new Map<string, number>();
+  /** Trigram postings per name length: length → trigram id → ids, each id once. */
+  private readonly grams = new Map<number, Map<number, number[]>>();
   /** Answers already given: files are re-checked on every keystroke, their unknown names rarely change. */
   private readonly answers = new Map<string, Suggestion[]>();
   /** Shared-trigram counts per id while one name is ranked (zero between rankings), and the ids counted. */
@@ -212,15 +225,29 @@ export class TableNames {
   private readonly touched: number[] = [];
 
   constructor(keys: readonly string[]) {
+    // The last entry each trigram id was noted for: a name's repeated trigrams are noted once.
+    const last: number[] = [];
     for (const key of keys) {
       const e = tableEntry(key);
       const id = this.entries.push(e) - 1;
       push(this.exact, e.lower, id);
-      const bare = e.lower.replace(/[_-]/g, '');
-      if (bare !== e.lower) push(this.exact, bare, id);
+      if (e.bare !== e.lower) push(this.exact, e.bare, id);
       push(this.byLength, e.lower.length, id);
       // `nameScore` measures reach by the name as written, which lowering may lengthen (`İ`).
-      for (const g of new Set(trigrams(e.lower))) push(this.grams, `${e.name.length} ${g}`, id);
+      let byGram = this.grams.get(e.name.length);
+      if (!byGram) this.grams.set(e.name.length, (byGram = new Map()));
+      const padded = `\u0001${e.lower}\u0002`;
+      for (let i = 0; i + 3 <= padded.length; i++) {
+        const g = padded.slice(i, i + 3);
+        let gid = this.gramIds.get(g);
+        if (gid === undefined) {
+          this.gramIds.set(g, (gid = this.gramIds.size));
+          last.push(-1);
+        }
+        if (last[gid] === id) continue;
+        last[gid] = id;
+        push(byGram, gid, id);
+      }
     }
   }
 
@@ -268,12 +295,20 @@ export class TableNames {
     // Count the shared trigrams of every name within reach that has any, in a typed array rather than a map
     // (45,000 tables: the map's updates were 20 s of a 10,000-file scan), so that only names that share
     // enough are compared: 300 unknown names against 2,000 similar ones cost no edit distance each.
+    const gids: number[] = [];
+    for (const g of grams) {
+      const gid = this.gramIds.get(g);
+      // A trigram no key has is shared by none.
+      if (gid !== undefined) gids.push(gid);
+    }
     const counts = (this.counts ??= new Int32Array(this.entries.length));
     const touched = this.touched;
     const written = w.lower.length;
     for (let len = Math.max(0, written - REACH); len <= written + REACH; len++) {
-      for (const g of grams) {
-        const ids = this.grams.get(`${len} ${g}`);
+      const byGram = this.grams.get(len);
+      if (!byGram) continue;
+      for (const gid of gids) {
+        const ids = byGram.get(gid);
         if (!ids) continue;
         for (const id of ids) if (counts[id]++ === 0) touched.push(id);
       }
