@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../server/src/core/config';
-import { defaultCacheDir } from '../../server/src/host/factsCache';
+import { codeKey, defaultCacheDir, FactsCache } from '../../server/src/host/factsCache';
+import { scannerOn } from '../../server/src/host/python';
 import { scanWorkspace } from '../../server/src/host/scan';
 import { realFs, WalkFs } from '../../server/src/host/workspace';
 import { privateCacheHome } from '../reliability/env';
@@ -107,6 +108,56 @@ describe('the facts cache', () => {
       // Another configuration, other conclusions.
       const strict = await scanWorkspace({ roots: [root], cache: true, oneShot: true, reuseConclusions: true, config: { ...DEFAULT_CONFIG, exclude: ['app/users.py'] } });
       assert.equal(strict.conclusions().findings.length, 1);
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  it("hands a start-up the last index's conclusions after files changed, saying whose findings still hold", async () => {
+    const TAGS = 'from sqlalchemy import Column, ForeignKey, Integer\nfrom app.db import Base\n\nclass Tag(Base):\n    __tablename__ = "tags"\n    id = Column(Integer, primary_key=True)\n    order_id = Column(Integer, ForeignKey("orders.idx"))\n';
+    const db = 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n';
+    const root = makeTree({ 'app/db.py': db, 'app/users.py': USERS, 'app/orders.py': ORDERS, 'app/tags.py': TAGS });
+    try {
+      // The CLI's conclusions carry no dependencies: a start-up after a change cannot judge them.
+      const cli = await scanWorkspace({ roots: [root], cache: true, oneShot: true });
+      cli.conclusions();
+      writeFileSync(join(root, 'app', 'users.py'), `${USERS}    email = Column(Integer)\n`);
+      const handed: Array<{ findings: string[]; holds?: (file: string) => boolean }> = [];
+      const onStoredConclusions = (c: { findings: Array<{ file: string; rule: string }> }, _files: unknown, holds?: (file: string) => boolean) => {
+        handed.push({ findings: c.findings.map((f) => `${f.file} ${f.rule}`), holds });
+      };
+      const server = await scanWorkspace({ roots: [root], cache: true, bulk: true, onStoredConclusions });
+      assert.equal(handed.length, 0);
+      server.conclusions();
+      server.engine.dispose();
+      writeFileSync(join(root, 'app', 'users.py'), `${USERS}    name = Column(Integer)\n`);
+      const next = await scanWorkspace({ roots: [root], cache: true, bulk: true, onStoredConclusions });
+      next.engine.dispose();
+      assert.equal(handed.length, 1);
+      const [{ findings, holds }] = handed;
+      assert.ok(holds, 'handed over as if nothing changed');
+      assert.deepEqual(findings, ['app/orders.py unknown-table', 'app/tags.py unknown-column']);
+      // tags.py names only `orders`; orders.py has an unknown table (its "did you mean" ranks users too).
+      assert.equal(holds('app/tags.py'), true);
+      assert.equal(holds('app/orders.py'), false);
+      assert.equal(holds('app/users.py'), false);
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  it('reads the facts of the cache file it opened, even when another scan replaced the file since', async () => {
+    const root = makeTree({ 'app/users.py': USERS, 'app/orders.py': ORDERS });
+    try {
+      await scanWorkspace({ roots: [root], cache: true });
+      const cache = FactsCache.open(defaultCacheDir(root), scannerOn() ? codeKey() : `${codeKey()}+tree-sitter`);
+      // Another scan (the CLI, another window) writes the cache anew: other facts, at other places in the file.
+      writeFileSync(join(root, 'app', 'users.py'), `# Accounts.\n${USERS.replace('"users"', '"accounts"')}`);
+      await scanWorkspace({ roots: [root], cache: true });
+      const users = cache.factsOf('app/users.py');
+      assert.deepEqual(users?.classes.map((c) => (c.tablename?.kind === 'literal' ? c.tablename.value : undefined)), ['users']);
+      assert.ok(cache.factsOf('app/orders.py'));
+      assert.equal(cache.problem, undefined);
     } finally {
       removeTree(root);
     }

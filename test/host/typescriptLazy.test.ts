@@ -1,5 +1,6 @@
 // The TypeScript compiler is ~10 MB of JavaScript: a workspace without TypeScript ORM files must never load
-// it. These tests run the shipped CLI bundle in a child process and watch every module it requires.
+// it, nor one whose files the fast parser (core/typescript/fastParse.ts) reads whole. These tests run the shipped
+// CLI bundle in a child process and watch every module it requires.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ const REPO = join(__dirname, '..', '..', '..');
 const CLI = join(REPO, 'dist', 'cli.js');
 
 /** Runs `fkguard scan` on `root` and says whether the TypeScript compiler (`dist/typescript.js`, or ts-morph) was required. */
-function scan(root: string): { loaded: boolean; stdout: string } {
+function scan(root: string, env: NodeJS.ProcessEnv = {}): { loaded: boolean; stdout: string } {
   const preload = join(root, '.watch-requires.cjs');
   writeFileSync(
     preload,
@@ -18,7 +19,7 @@ function scan(root: string): { loaded: boolean; stdout: string } {
 M._load = function (request, ...rest) { if (/ts-morph|(^|[\\\\/])typescript\\.js$/.test(request)) hit = true; return load.call(this, request, ...rest); };
 process.on('exit', () => process.stderr.write('\\nts-morph-loaded=' + hit + '\\n'));`,
   );
-  const r = spawnSync(process.execPath, ['-r', preload, CLI, 'scan', root], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-r', preload, CLI, 'scan', root], { encoding: 'utf8', env: { ...process.env, FKGUARD_TS_SCANNER: undefined, ...env } });
   const m = /ts-morph-loaded=(true|false)/.exec(r.stderr);
   assert.ok(m, `no report from the preload: ${r.stderr}`);
   return { loaded: m[1] === 'true', stdout: r.stdout };
@@ -40,17 +41,35 @@ describe('TypeScript support loads lazily', () => {
     }
   });
 
-  it('loads it for a TypeORM entity, from the bundle beside the CLI', () => {
-    const root = makeTree({
-      'src/user.ts': "import { Entity, PrimaryGeneratedColumn } from 'typeorm';\n\n@Entity('users')\nexport class User {\n  @PrimaryGeneratedColumn('uuid')\n  id: string;\n}\n",
-      'src/post.ts': "import { Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';\nimport { User } from './user';\n\n@Entity()\nexport class Post {\n  @PrimaryGeneratedColumn()\n  id: number;\n\n  @ManyToOne(() => User)\n  @JoinColumn({ referencedColumnName: 'uid' })\n  user: User;\n}\n",
-    });
+  const entities = {
+    'src/user.ts': "import { Entity, PrimaryGeneratedColumn } from 'typeorm';\n\n@Entity('users')\nexport class User {\n  @PrimaryGeneratedColumn('uuid')\n  id: string;\n}\n",
+    'src/post.ts': "import { Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';\nimport { User } from './user';\n\n@Entity()\nexport class Post {\n  @PrimaryGeneratedColumn()\n  id: number;\n\n  @ManyToOne(() => User)\n  @JoinColumn({ referencedColumnName: 'uid' })\n  user: User;\n}\n",
+  };
+
+  it('never loads it for TypeORM entities the fast parser reads whole', () => {
+    const root = makeTree(entities);
+    try {
+      const r = scan(root);
+      assert.equal(r.loaded, false);
+      assert.match(r.stdout, /`users` has no column `uid`/);
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  it('loads it, from the bundle beside the CLI, for a file the fast parser leaves (a generator), and for every file with FKGUARD_TS_SCANNER=0', () => {
+    const root = makeTree({ ...entities, 'src/seed.ts': "import { DataSource } from 'typeorm';\n\nexport function* batches(ds: DataSource) {\n  yield ds;\n}\n" });
+    const plain = makeTree(entities);
     try {
       const r = scan(root);
       assert.equal(r.loaded, true);
       assert.match(r.stdout, /`users` has no column `uid`/);
+      const reference = scan(plain, { FKGUARD_TS_SCANNER: '0' });
+      assert.equal(reference.loaded, true);
+      assert.match(reference.stdout, /`users` has no column `uid`/);
     } finally {
       removeTree(root);
+      removeTree(plain);
     }
   });
 });

@@ -145,6 +145,76 @@ describe('language server: diagnostics at start-up from stored conclusions', fun
     assert.equal(started.early, false);
     assertNoFlash(started.byFile.get('app/orders.py'), ['unknown-table']);
   });
+
+  describe('after files changed since the stored conclusions', () => {
+    // A file whose only finding does not depend on invoices.py: payments has no column `nope`.
+    const SHIPMENTS = [
+      'from sqlalchemy import Column, ForeignKey, Integer',
+      '',
+      'from app.base import Base',
+      '',
+      '',
+      'class Shipment(Base):',
+      '    __tablename__ = "shipments"',
+      '',
+      '    id = Column(Integer, primary_key=True)',
+      '    payment_id = Column(Integer, ForeignKey("payments.nope"))',
+      '',
+    ].join('\n');
+    const addColumn = (file: string, line: string) => writeFileSync(join(ws, file), `${disk(file)}    ${line}\n`);
+
+    it('answers early the documents whose findings cannot depend on the changes, and only those', async () => {
+      writeFileSync(join(ws, 'app/shipments.py'), SHIPMENTS);
+      await indexOnce();
+      // invoices.py gains a column: no reference of shipments.py names its table; orders.py has an unknown table,
+      // whose "did you mean" ranks every table, so it waits for the index.
+      addColumn('app/invoices.py', 'total = Column(Integer)');
+      const { early, byFile } = await startWith([
+        ['app/shipments.py', disk('app/shipments.py')],
+        ['app/orders.py', disk('app/orders.py')],
+      ]);
+      assert.ok(early, client!.logs.map((l) => l.message).join('\n'));
+      assert.ok(client!.logs.some((l) => /1 open files answered from the conclusions of an earlier index \(files changed since; 1 left for the index\)/.test(l.message)));
+      assertNoFlash(byFile.get('app/shipments.py'), ['unknown-column']);
+      assertNoFlash(byFile.get('app/orders.py'), ['unknown-table']);
+    });
+
+    it('does not answer early a document that references what changed', async () => {
+      writeFileSync(join(ws, 'app/shipments.py'), SHIPMENTS);
+      await indexOnce();
+      // payments gains the column shipments.py names: its error goes away.
+      addColumn('app/payments.py', 'nope = Column(Integer, unique=True)');
+      const { early, byFile } = await startWith([['app/shipments.py', disk('app/shipments.py')]]);
+      assert.equal(early, false);
+      assertNoFlash(byFile.get('app/shipments.py'), []);
+    });
+
+    it('does not answer early when what the models build on changed', async () => {
+      writeFileSync(join(ws, 'app/shipments.py'), SHIPMENTS);
+      await indexOnce();
+      writeFileSync(join(ws, 'app/base.py'), `# The declarative base.\n${disk('app/base.py')}`);
+      const { early, byFile } = await startWith([['app/shipments.py', disk('app/shipments.py')]]);
+      assert.equal(early, false);
+      assertNoFlash(byFile.get('app/shipments.py'), ['unknown-column']);
+    });
+
+    it('does not answer early the document that changed itself', async () => {
+      writeFileSync(join(ws, 'app/shipments.py'), SHIPMENTS);
+      await indexOnce();
+      writeFileSync(join(ws, 'app/shipments.py'), SHIPMENTS.replace('payments.nope', 'payments.id'));
+      const { early, byFile } = await startWith([['app/shipments.py', disk('app/shipments.py')]]);
+      assert.equal(early, false);
+      assertNoFlash(byFile.get('app/shipments.py'), []);
+    });
+  });
+
+  it('answers early a file that begins with a byte-order mark (an editor holds it without the mark)', async () => {
+    writeFileSync(join(ws, 'app/orders.py'), `\ufeff${disk('app/orders.py')}`);
+    await indexOnce();
+    const { early, byFile } = await startWith([['app/orders.py', disk('app/orders.py').replace(/^\ufeff/, '')]]);
+    assert.ok(early, client!.logs.map((l) => l.message).join('\n'));
+    assertNoFlash(byFile.get('app/orders.py'), ['unknown-table']);
+  });
 });
 
 describe('extension manifest: activation', () => {

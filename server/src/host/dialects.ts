@@ -18,7 +18,16 @@ import { tsconfigDialect } from '../core/typescript/tsconfig';
  * so a workspace without such files never pays for it.
  */
 export function sourceDialects(): SourceDialect[] {
-  return [createTypeScriptDialect(loadTypeScript), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect, tsconfigDialect, sequelizeConfigDialect];
+  return [createTypeScriptDialect(loadTypeScript, { fastParser: tsFastParserOn() }), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect, tsconfigDialect, sequelizeConfigDialect];
+}
+
+/**
+ * Whether TypeScript files are first read by the fast parser (`core/typescript/fastParse.ts`): on unless
+ * `FKGUARD_TS_SCANNER=0`, which makes the compiler parse every file (the reference the fast parser is proven
+ * against).
+ */
+export function tsFastParserOn(): boolean {
+  return process.env.FKGUARD_TS_SCANNER !== '0';
 }
 
 /** Every file name ending FK Guard reads: Python's and the dialects'. */

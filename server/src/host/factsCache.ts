@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { EngineStats } from '../core/engine';
 import type { FileFacts, Finding, UncheckedReference } from '../core/types';
+import type { Dependencies } from './conclusionsSince';
 import { isFileFacts } from './factsShape';
 import { describeFsError } from './fsErrors';
 
@@ -101,6 +102,8 @@ export interface Conclusions {
   findings: Finding[];
   unchecked: UncheckedReference[];
   stats: EngineStats;
+  /** What the language server needs to know which findings hold after files changed (see conclusionsSince.ts). */
+  dependencies?: Dependencies;
 }
 
 export function contentHash(content: string | Uint8Array): string {
@@ -229,50 +232,52 @@ const HEAD_BYTES = 4096;
 /**
  * The magic line and header line of a cache file, read by position: the header, where the body starts, the file's
  * size, and the bytes after the header that the first read already holds (the start of the index). 'damaged' when
- * the file does not start that way. Throws when it cannot be read (ENOENT: there is none).
+ * the file does not start that way. Throws when it cannot be read.
  */
-function readHead(file: string, magic: string): { header: Record<string, unknown>; bodyAt: number; size: number; index: Buffer } | 'damaged' {
-  const fd = openSync(file, 'r');
+function readHead(fd: number, magic: string): { header: Record<string, unknown>; bodyAt: number; size: number; index: Buffer } | 'damaged' {
+  const size = fstatSync(fd).size;
+  const first = Buffer.alloc(Math.min(size, HEAD_BYTES + 64 * 1024));
+  const got = readSync(fd, first, 0, first.length, 0);
+  const bytes = first.subarray(0, got);
+  const prefix = `${magic}\n`;
+  if (bytes.length < prefix.length || bytes.toString('latin1', 0, prefix.length) !== prefix) return 'damaged';
+  const end = bytes.indexOf(0x0a, prefix.length);
+  if (end < 0) return 'damaged';
+  let header: unknown;
   try {
-    const size = fstatSync(fd).size;
-    const first = Buffer.alloc(Math.min(size, HEAD_BYTES + 64 * 1024));
-    const got = readSync(fd, first, 0, first.length, 0);
-    const bytes = first.subarray(0, got);
-    const prefix = `${magic}\n`;
-    if (bytes.length < prefix.length || bytes.toString('latin1', 0, prefix.length) !== prefix) return 'damaged';
-    const end = bytes.indexOf(0x0a, prefix.length);
-    if (end < 0) return 'damaged';
-    let header: unknown;
-    try {
-      header = JSON.parse(bytes.toString('utf8', prefix.length, end));
-    } catch {
-      return 'damaged';
-    }
-    if (!header || typeof header !== 'object' || Array.isArray(header)) return 'damaged';
-    return { header: header as Record<string, unknown>, bodyAt: end + 1, size, index: bytes.subarray(end + 1) };
-  } finally {
-    closeSync(fd);
+    header = JSON.parse(bytes.toString('utf8', prefix.length, end));
+  } catch {
+    return 'damaged';
   }
+  if (!header || typeof header !== 'object' || Array.isArray(header)) return 'damaged';
+  return { header: header as Record<string, unknown>, bodyAt: end + 1, size, index: bytes.subarray(end + 1) };
 }
 
-/** `length` bytes of `file` from `at` (fewer if the file is shorter now); `have` holds the first of them already. */
-function readAt(file: string, at: number, length: number, have: Buffer = Buffer.alloc(0)): Buffer {
+/** `length` bytes of open file `fd` from `at` (fewer if the file is shorter); `have` holds the first of them already. */
+function readAt(fd: number, at: number, length: number, have: Buffer = Buffer.alloc(0)): Buffer {
   if (have.length >= length) return have.subarray(0, length);
   const out = Buffer.alloc(length);
   have.copy(out, 0, 0, have.length);
-  const fd = openSync(file, 'r');
-  try {
-    let done = have.length;
-    while (done < length) {
-      const n = readSync(fd, out, done, length - done, at + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return out.subarray(0, done);
-  } finally {
-    closeSync(fd);
+  let done = have.length;
+  while (done < length) {
+    const n = readSync(fd, out, done, length - done, at + done);
+    if (n === 0) break;
+    done += n;
   }
+  return out.subarray(0, done);
 }
+
+/**
+ * Closes the cache file a `FactsCache` kept open for facts it never read (a scan that used none, or was cancelled),
+ * once the cache object is gone.
+ */
+const openCacheFiles = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // Closed already.
+  }
+});
 
 /** Writes `parts` to `file` through a temporary file and a rename, so no reader ever sees half a file. */
 function writeAtomically(dir: string, name: string, parts: readonly Uint8Array[]): boolean {
@@ -313,8 +318,10 @@ export class FactsCache {
   private dirty = false;
   hits = 0;
   /** Where the facts part of the cache file lies (see `open`), until it is read. */
-  private factsFile: { file: string; at: number; length: number } | undefined;
+  private factsFile: { fd: number; at: number; length: number } | undefined;
   private factsBytes: Buffer | undefined;
+  /** The entries as the cache file held them when opened: the files and facts of the scan that wrote it. */
+  private opened: ReadonlyMap<string, Entry> = new Map();
   /**
    * Why a cache file that was there could not be used, as a phrase naming it ("the cache file /x/facts-v4.cache
    * was written by another version of FK Guard"); undefined when there was none or it was used.
@@ -341,12 +348,34 @@ export class FactsCache {
     };
     // Only the header and the index are read now (a few hundred kilobytes of a file that may hold tens of
     // megabytes of facts); the facts are read when the first of them is used (see `body`).
-    let head: { header: Record<string, unknown>; bodyAt: number; size: number; index: Buffer } | 'damaged';
+    // The file stays open until its facts are read: the index and the facts then come from the same file, even if
+    // another scan replaces it (by a rename) in between. Reading them from the new file, whose facts lie elsewhere,
+    // dropped every entry, so every file was read and parsed again.
+    let fd: number;
     try {
-      head = readHead(file, FACTS_MAGIC);
+      fd = openSync(file, 'r');
     } catch (err) {
       // No cache yet is the normal first run; anything else is worth a word.
       return (err as NodeJS.ErrnoException).code === 'ENOENT' ? cache : fail(`could not be read (${describeFsError(err, 'read')})`);
+    }
+    let kept = false;
+    try {
+      const opened = cache.readIndex(fd, file, key, secret, entries, fail);
+      kept = opened === undefined;
+      if (kept) openCacheFiles.register(cache, fd, cache);
+    } finally {
+      if (!kept) closeSync(fd);
+    }
+    return cache;
+  }
+
+  /** Reads the header and index of the open cache file `fd` into `entries`; the cache (from `fail`) if unusable. */
+  private readIndex(fd: number, file: string, key: string, secret: Buffer, entries: Map<string, Entry>, fail: (why: string) => FactsCache): FactsCache | undefined {
+    let head: { header: Record<string, unknown>; bodyAt: number; size: number; index: Buffer } | 'damaged';
+    try {
+      head = readHead(fd, FACTS_MAGIC);
+    } catch (err) {
+      return fail(`could not be read (${describeFsError(err, 'read')})`);
     }
     if (head === 'damaged') {
       return fail('is damaged or cut short');
@@ -362,7 +391,7 @@ export class FactsCache {
     }
     let indexJson: Buffer;
     try {
-      indexJson = readAt(file, head.bodyAt, indexBytes, head.index);
+      indexJson = readAt(fd, head.bodyAt, indexBytes, head.index);
     } catch (err) {
       return fail(`could not be read (${describeFsError(err, 'read')})`);
     }
@@ -380,7 +409,7 @@ export class FactsCache {
     }
     const factsAt = head.bodyAt + indexBytes;
     const factsBytes = bodyBytes - indexBytes;
-    cache.factsFile = { file, at: factsAt, length: factsBytes };
+    this.factsFile = { fd, at: factsAt, length: factsBytes };
     let short = false;
     for (const [id, e] of Object.entries(index as Record<string, unknown>)) {
       const valid =
@@ -399,7 +428,7 @@ export class FactsCache {
         (e[1] === null) === (e[3] === 0);
       if (!valid) {
         // A dropped entry is written out again once its file is parsed.
-        cache.dirty = true;
+        this.dirty = true;
         if (Array.isArray(e) && Number.isInteger(e[2]) && Number.isInteger(e[3]) && e[2] + e[3] > factsBytes) short = true;
         continue;
       }
@@ -407,9 +436,10 @@ export class FactsCache {
       const note: FileNote = { ...(stamp !== null ? { stamp } : {}), ...(skip !== null ? { skip } : {}), bom: bom === 1 };
       entries.set(id, { hash, digest, json: digest === null ? EMPTY : undefined, span: [start, length], note, ...(digest === null ? { facts: null } : {}) });
     }
+    this.opened = new Map(entries);
     // The index authenticated, but facts it points to are missing: the rest of the file is used.
-    if (short) cache.problem = `the cache file ${file} is cut short (the files whose facts are missing are parsed again)`;
-    return cache;
+    if (short) this.problem = `the cache file ${file} is cut short (the files whose facts are missing are parsed again)`;
+    return undefined;
   }
 
   /**
@@ -464,6 +494,51 @@ export class FactsCache {
   factsOf(file: string): FileFacts | null | undefined {
     const e = this.entries.get(file);
     if (!e) return undefined;
+    const facts = this.parsedFacts(file, e);
+    if (facts === undefined) {
+      this.entries.delete(file);
+      this.dirty = true;
+    }
+    return facts;
+  }
+
+  /**
+   * The facts `file` had when the cache was opened (null: none), whatever the scan stored for it since; undefined
+   * when it had no entry, or its facts are not the shape the engine needs.
+   */
+  openedFactsOf(file: string): FileFacts | null | undefined {
+    const e = this.opened.get(file);
+    return e ? this.parsedFacts(file, e) : undefined;
+  }
+
+  /** Whether the cache held an entry for `file` when it was opened. */
+  heldWhenOpened(file: string): boolean {
+    return this.opened.has(file);
+  }
+
+  /**
+   * The files among `files`, and those the cache held when opened, whose facts now differ from the ones held
+   * then (added, removed, or with other facts). Undefined when one of `files` has no entry now.
+   */
+  changedSinceOpened(files: readonly string[]): string[] | undefined {
+    const out: string[] = [];
+    const present = new Set(files);
+    for (const f of files) {
+      const now = this.entries.get(f);
+      if (!now) return undefined;
+      const then = this.opened.get(f);
+      if (!then || then.digest !== now.digest) out.push(f);
+    }
+    for (const f of this.opened.keys()) if (!present.has(f)) out.push(f);
+    return out;
+  }
+
+  /** The key (see `conclusionsKey`) of the files and facts the cache held when it was opened. */
+  openedKey(config: unknown): string | undefined {
+    return this.opened.size === 0 ? undefined : this.keyOf(config, [...this.opened.keys()], this.opened);
+  }
+
+  private parsedFacts(file: string, e: Entry): FileFacts | null | undefined {
     if (e.facts !== undefined) return e.facts;
     let facts: unknown;
     // Facts read from disk are the ones the signed index names only if their digest says so.
@@ -475,11 +550,7 @@ export class FactsCache {
       facts = undefined;
     }
     if (!intact) this.problem ??= `the cache file ${join(this.dir, CACHE_FILE)} has damaged facts (${file} and maybe others are parsed again)`;
-    if (!isFileFacts(facts, file)) {
-      this.entries.delete(file);
-      this.dirty = true;
-      return undefined;
-    }
+    if (!isFileFacts(facts, file)) return undefined;
     e.facts = facts;
     return facts;
   }
@@ -494,9 +565,13 @@ export class FactsCache {
     if (!this.factsBytes) {
       const where = this.factsFile;
       try {
-        this.factsBytes = where ? readAt(where.file, where.at, where.length) : Buffer.alloc(0);
+        this.factsBytes = where ? readAt(where.fd, where.at, where.length) : Buffer.alloc(0);
       } catch {
         this.factsBytes = Buffer.alloc(0);
+      }
+      if (where) {
+        openCacheFiles.unregister(this);
+        closeSync(where.fd);
       }
       this.factsFile = undefined;
     }
@@ -543,9 +618,13 @@ export class FactsCache {
    * entry (it was not read, or its facts could not be stored).
    */
   conclusionsKey(files: readonly string[], config: unknown): string | undefined {
+    return this.keyOf(config, files, this.entries);
+  }
+
+  private keyOf(config: unknown, files: readonly string[], entries: ReadonlyMap<string, Entry>): string | undefined {
     const hash = createHash('sha256').update(this.key).update('\0').update(JSON.stringify(config)).update('\0');
     for (const f of [...files].sort()) {
-      const e = this.entries.get(f);
+      const e = entries.get(f);
       if (!e) return undefined;
       hash.update(f).update('\0').update(e.digest ?? '-').update('\0');
     }

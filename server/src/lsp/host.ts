@@ -31,6 +31,8 @@ export interface IndexResult {
    * text entered it yet), since the conclusions are read as those of the files on disk.
    */
   saveConclusions?(): void;
+  /** Called once the index's diagnostics are published: writes what the host keeps for later (its facts cache). */
+  finish?(): void;
 }
 
 /**
@@ -43,6 +45,11 @@ export interface StoredAnswer {
   findings(id: string): Finding[];
   /** As `IndexResult.readAs`: whether `text` is what the index read for the file. */
   readAs(id: string, text: string): boolean;
+  /**
+   * When files changed since the conclusions were stored: whether the stored findings of file `id` are still the
+   * ones the index will compute (it can be shown that they cannot depend on what changed). Absent: all are.
+   */
+  holds?(id: string): boolean;
 }
 
 /**

@@ -39,18 +39,20 @@ const host: ServerHost = {
       cache: true,
       // Filled in bulk as the CLI's is: the index tracks each file's share only once an edit changes it.
       bulk: true,
+      // Written once the index's diagnostics are out (see `IndexResult.finish`).
+      writeCacheLater: true,
       followSymlinks: links.followSymlinks,
       onProgress: (p) => onProgress({ done: p.done, total: p.phase === 'read' ? p.total : undefined }),
       ...(onStoredAnswer
         ? {
-            onStoredConclusions: async (conclusions, files) => {
+            onStoredConclusions: async (conclusions, files, holds) => {
               const byFile = new Map<string, Finding[]>();
               for (const f of conclusions.findings) {
                 const list = byFile.get(f.file);
                 if (list) list.push(f);
                 else byFile.set(f.file, [f]);
               }
-              onStoredAnswer({ findings: (id) => byFile.get(id) ?? [], readAs: readsAs(files) });
+              onStoredAnswer({ findings: (id) => byFile.get(id) ?? [], readAs: readsAs(files), ...(holds ? { holds } : {}) });
               // The answer's diagnostics go out before the facts are loaded.
               await yieldToEventLoop();
             },
@@ -66,6 +68,7 @@ const host: ServerHost = {
       saveConclusions: () => {
         result.conclusions();
       },
+      finish: () => result.writeCache(),
     };
   },
   createEngine: (config) => createEngine(config),
@@ -79,12 +82,15 @@ const host: ServerHost = {
   },
 };
 
-/** Whether an editor's text is what the scan read for a file (the same content hash). */
+/**
+ * Whether an editor's text is what the scan read for a file (the same content hash). An editor holds a file that
+ * begins with a byte-order mark without it, as the engine does; the hash is that of the file's bytes, mark included.
+ */
 function readsAs(files: readonly ScannedFile[]): (id: string, text: string) => boolean {
-  const hashes = new Map(files.map((f) => [f.id, f.hash]));
+  const read = new Map(files.map((f) => [f.id, f]));
   return (id, text) => {
-    const hash = hashes.get(id);
-    return hash !== undefined && hash === contentHash(text);
+    const f = read.get(id);
+    return f?.hash !== undefined && f.hash === contentHash(f.bom ? `\ufeff${text}` : text);
   };
 }
 

@@ -302,6 +302,7 @@ class FkGuardServer {
     let engine: Engine;
     let readAs: ((id: string, text: string) => boolean) | undefined;
     let saveConclusions: (() => void) | undefined;
+    let finish: (() => void) | undefined;
     // Only the first index answers early: a re-index leaves the current engine answering until it is replaced.
     const onStoredAnswer = project.engine
       ? undefined
@@ -336,6 +337,7 @@ class FkGuardServer {
         engine = result.engine;
         readAs = result.readAs;
         saveConclusions = result.saveConclusions;
+        finish = result.finish;
         for (const s of result.skipped) this.log.warn?.(`FK Guard: skipped ${s.file}: ${s.reason}`);
         if (result.cachedFiles !== undefined) this.log.debug?.(`FK Guard (${project.name}): ${result.cachedFiles} files' facts came from the cache, unparsed.`);
       }
@@ -387,6 +389,8 @@ class FkGuardServer {
     this.sendStatus();
     // For the next start-up's early answer (see `answerFromStored`); every file's findings are computed by now.
     // (Disk changes seen during the index are applied asynchronously, after this.)
+    // The cache first: stored conclusions name the facts it holds.
+    finish?.();
     if (asRead && settings.enable) saveConclusions?.();
   }
 
@@ -409,8 +413,11 @@ class FkGuardServer {
     }
     // Every document first: a fix's edits carry the versions of the open documents they change.
     for (const { doc } of docs) doc.markAnalyzed();
-    for (const { id } of docs) this.publishFindings(project, id, answer.findings(id));
-    if (docs.length > 0) this.log.debug?.(`FK Guard (${project.name}): ${docs.length} open files answered from the conclusions of an earlier index.`);
+    // After files changed, only documents whose findings cannot depend on the changes; the others wait for the index.
+    const answered = answer.holds ? docs.filter(({ id }) => answer.holds!(id)) : docs;
+    for (const { id } of answered) this.publishFindings(project, id, answer.findings(id));
+    const left = docs.length - answered.length;
+    if (answered.length > 0) this.log.debug?.(`FK Guard (${project.name}): ${answered.length} open files answered from the conclusions of an earlier index${answer.holds ? ` (files changed since; ${left} left for the index)` : ''}.`);
   }
 
   /** Which config file holds the folder's settings, and which others were passed over, so nobody has to guess. */

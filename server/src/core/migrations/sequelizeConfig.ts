@@ -25,9 +25,13 @@ export const DIALECT_NAMES: Record<string, Dialect> = {
  */
 export const sequelizeConfigDialect: SourceDialect = {
   language: 'config',
-  // Every `config.json` ending (`config/config.json`, `database.config.json`); only one naming a dialect is read.
+  // Every `config.json` ending (`config/config.json`, `database.config.json`); only one naming a dialect is read. A
+  // file called just `config.json` is sequelize-cli's only in a `config` folder (its default path): elsewhere it is
+  // anything's settings (`tools/sync/config.json` with a `"dialect"` of its own), and would set the whole
+  // workspace's dialect.
   extensions: ['config.json'],
-  isCandidate: (_file, text) => /"dialect"\s*:\s*"(?:postgres(?:ql)?|mysql|mariadb|sqlite)"/.test(text),
+  isCandidate: (file, text) =>
+    (!/(?:^|\/)config\.json$/.test(file) || /(?:^|\/)config\/config\.json$/.test(file)) && /"dialect"\s*:\s*"(?:postgres(?:ql)?|mysql|mariadb|sqlite)"/.test(text),
   extract: extractSequelizeConfig,
 };
 

@@ -2,7 +2,7 @@ import type { ts } from 'ts-morph';
 import { emptyFacts } from '../facts';
 import { pendingName } from '../pendingNames';
 import { FileFacts, ImportFact, NameExpr, Span } from '../types';
-import { Literal, Syntax, TsApi } from './syntax';
+import { Literal, Syntax, TreeBackend } from './syntax';
 
 export type { Literal, TsApi } from './syntax';
 
@@ -23,14 +23,14 @@ export class TsFile {
   readonly opStarts: number[] = [];
 
   constructor(
-    ts: TsApi,
-    /** The compiler's tree of the file. */
+    backend: TreeBackend,
+    /** The file's tree: the compiler's, or `fastParse.ts`'s (the same nodes). */
     readonly tree: ts.SourceFile,
     file: string,
     text: string,
   ) {
     this.facts = emptyFacts(file, text, 'typescript');
-    this.syntax = new Syntax(ts, tree);
+    this.syntax = new Syntax(backend, tree);
     this.collectImports();
   }
 

@@ -2,6 +2,8 @@ import type { ts } from 'ts-morph';
 import type { SourceDialect } from '../dialect';
 import { FileFacts } from '../types';
 import { TsApi, TsFile } from './context';
+import { fastParse } from './fastParse';
+import { compilerBackend, FAST_BACKEND, TreeBackend } from './syntax';
 import { readDrizzle } from './drizzle';
 import { scanTsConstants } from './constantsScan';
 import { readEmbeddedSql } from './embeddedSql';
@@ -70,12 +72,24 @@ const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
  */
 const SCRATCH = '/fkguard/scratch';
 
+export interface TypeScriptDialectOptions {
+  /**
+   * Whether a file is first given to `fastParse.ts`, which makes the compiler's tree for the code it knows
+   * without loading the compiler (default on). Off, the compiler parses every file: the reference the fast
+   * parser is proven against (bench/ts-tree-equivalence.mjs, bench/equivalence.mjs).
+   */
+  fastParser?: boolean;
+}
+
 /**
- * The TypeScript dialect: TypeORM, Drizzle, Knex and Sequelize files, parsed by the TypeScript compiler and read
- * on its tree. `load` returns the compiler's API; it is called on the first candidate file, never before.
+ * The TypeScript dialect: TypeORM, Drizzle, Knex and Sequelize files, parsed by the TypeScript compiler (or, for
+ * the code it knows, by `fastParse.ts`, which makes the same tree) and read on that tree. `load` returns the
+ * compiler's API; it is called on the first file the fast parser does not read, never before.
  */
-export function createTypeScriptDialect(load: () => TsApi): SourceDialect {
+export function createTypeScriptDialect(load: () => TsApi, options: TypeScriptDialectOptions = {}): SourceDialect {
+  const fast = options.fastParser ?? true;
   let ts: TsApi | undefined;
+  let backend: TreeBackend | undefined;
   return {
     language: 'typescript',
     extensions: TYPESCRIPT_EXTENSIONS,
@@ -88,9 +102,17 @@ export function createTypeScriptDialect(load: () => TsApi): SourceDialect {
         ? `minified or bundled (a \`.min.js\` name, or a line of more than ${MAX_LINE.toLocaleString('en-US')} characters of code): never model code, so not read`
         : undefined,
     extract(file: string, text: string): FileFacts {
-      ts ??= load();
-      const f = new TsFile(ts, parse(ts, file, text), file, text);
-      parseErrors(f);
+      const tree = fast ? fastParse(text, /\.[cm]?js$/.test(file)) : undefined;
+      let f: TsFile;
+      if (tree) {
+        // The compiler's tree, made without it: a file the fast parser reads whole has no syntax error.
+        f = new TsFile(FAST_BACKEND, tree as unknown as ts.SourceFile, file, text);
+      } else {
+        ts ??= load();
+        backend ??= compilerBackend(ts);
+        f = new TsFile(backend, parse(ts, file, text), file, text);
+        parseErrors(f);
+      }
       // Each reader walks the whole tree: only those whose ORM the text mentions run (on a TypeORM
       // entity, the Knex reader alone took longer than the TypeORM one).
       for (const [mentions, read] of READERS) if (mentions.test(text)) read(f);

@@ -5,7 +5,7 @@ import { splitStatements } from '../sql/split';
 import { FileFacts, MigrationOp, NameExpr, Span } from '../types';
 import { TsFile } from './context';
 import { upFunctionNode } from './knex';
-import type { Syntax } from './syntax';
+import { ModifierFlags, type Syntax } from './syntax';
 
 /**
  * Methods that run their first argument as SQL: TypeORM's `queryRunner.query`, Sequelize's
@@ -169,15 +169,14 @@ function objectProperty(x: Syntax, o: ts.ObjectLiteralExpression, name: string):
  */
 function classMember(x: Syntax, cls: ts.ClassLikeDeclaration, name: string): ts.Node | undefined {
   const K = x.K;
-  const ts = x.ts;
   let ambient = false;
   for (let n: ts.Node | undefined = cls; n && !ambient; n = n.parent) {
-    ambient = (ts.canHaveModifiers(n) && (ts.getCombinedModifierFlags(n as ts.Declaration) & ts.ModifierFlags.Ambient) !== 0) || n.kind === K.InterfaceDeclaration || n.kind === K.TypeAliasDeclaration;
+    ambient = (x.tree.modifierFlags(n) & ModifierFlags.Ambient) !== 0 || n.kind === K.InterfaceDeclaration || n.kind === K.TypeAliasDeclaration;
   }
   return cls.members.find((m) => {
     if (m.kind === K.MethodDeclaration) {
       const method = m as ts.MethodDeclaration;
-      if (!ambient && method.body === undefined && !(ts.getCombinedModifierFlags(method) & ts.ModifierFlags.Abstract)) return false;
+      if (!ambient && method.body === undefined && !(x.tree.modifierFlags(method) & ModifierFlags.Abstract)) return false;
     } else if (m.kind !== K.PropertyDeclaration && m.kind !== K.GetAccessor && m.kind !== K.SetAccessor) {
       return false;
     }

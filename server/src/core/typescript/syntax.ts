@@ -1,5 +1,7 @@
 import type { ts } from 'ts-morph';
 import { AnnotationFact, Span } from '../types';
+import { fastModifierFlags, FastNode, forEachFastChild } from './fastParse';
+import { ModifierFlags, NodeFlags, SyntaxKind } from './syntaxKinds';
 
 /** The compiler's API (the `ts` namespace), handed in by the host with the rest of the TypeScript module. */
 export type TsApi = typeof ts;
@@ -21,6 +23,42 @@ export interface RawChainCall {
 }
 
 /**
+ * What the helpers need from whoever made the tree: the compiler's own functions on its nodes, or their
+ * equivalents on the nodes of `fastParse.ts`.
+ */
+export interface TreeBackend {
+  /** `ts.forEachChild`. */
+  forEachChild(n: ts.Node, visit: (child: ts.Node) => true | undefined): true | undefined;
+  /** A node's decorators (`ts.getDecorators` where `ts.canHaveDecorators`), else none. */
+  decorators(n: ts.Node): readonly ts.Decorator[];
+  /** `ts.getCombinedModifierFlags` where `ts.canHaveModifiers`, else 0. */
+  modifierFlags(n: ts.Node): number;
+}
+
+/** The compiler's functions on the compiler's trees. */
+export function compilerBackend(ts: TsApi): TreeBackend {
+  return {
+    forEachChild: (n, visit) => ts.forEachChild(n, visit),
+    decorators: (n) => (ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : []),
+    modifierFlags: (n) => (ts.canHaveModifiers(n) ? ts.getCombinedModifierFlags(n as ts.Declaration) : 0),
+  };
+}
+
+const DECORATED = new Set<number>([SyntaxKind.Parameter, SyntaxKind.PropertyDeclaration, SyntaxKind.MethodDeclaration, SyntaxKind.GetAccessor, SyntaxKind.SetAccessor, SyntaxKind.ClassExpression, SyntaxKind.ClassDeclaration]);
+
+/**
+ * The same on `fastParse.ts`'s trees. Its modifier flags are its nodes' own: the compiler combines a variable
+ * declaration's with its statement's, which only matters for `export` and `declare` there, and no reader asks.
+ */
+export const FAST_BACKEND: TreeBackend = {
+  forEachChild: (n, visit) => forEachFastChild(n as unknown as FastNode, visit as unknown as (c: FastNode) => true | undefined),
+  decorators: (n) => (DECORATED.has(n.kind) ? (((n as unknown as FastNode).modifiers as ts.Decorator[] | undefined) ?? []).filter((m) => m.kind === SyntaxKind.Decorator) : []),
+  modifierFlags: (n) => fastModifierFlags(n as unknown as FastNode),
+};
+
+export { ModifierFlags };
+
+/**
  * Small typed helpers over one file's compiler nodes, for the readers that work on the compiler's tree
  * itself. Each helper gives exactly what the ts-morph call it replaces gave (`getText`, `getName`,
  * `getLiteralValue`, `getVariableDeclaration`, …), so a reader moved onto them finds the same facts; making
@@ -32,10 +70,10 @@ export class Syntax {
   private parented = false;
 
   constructor(
-    readonly ts: TsApi,
+    readonly tree: TreeBackend,
     readonly sf: ts.SourceFile,
   ) {
-    this.K = ts.SyntaxKind;
+    this.K = SyntaxKind as unknown as typeof ts.SyntaxKind;
   }
 
   /**
@@ -45,11 +83,12 @@ export class Syntax {
   withParents(): ts.SourceFile {
     if (!this.parented) {
       this.parented = true;
-      const ts = this.ts;
+      const tree = this.tree;
       const link = (n: ts.Node): void => {
-        ts.forEachChild(n, (child) => {
+        tree.forEachChild(n, (child) => {
           (child as { parent: ts.Node }).parent = n;
           link(child);
+          return undefined;
         });
       };
       link(this.sf);
@@ -152,7 +191,7 @@ export class Syntax {
 
   /** Whether a declaration list is a `const` one (ts-morph's `getDeclarationKind() === 'const'`). */
   isConst(list: ts.VariableDeclarationList): boolean {
-    const F = this.ts.NodeFlags;
+    const F = NodeFlags;
     const flags = list.flags;
     if (flags & F.Let) return false;
     if ((flags & F.AwaitUsing) === F.AwaitUsing || (flags & F.Using) === F.Using) return false;
@@ -177,9 +216,8 @@ export class Syntax {
    * `SourceFile.getFunctions()` gives them (overload signatures left out).
    */
   topFunctions(): ts.FunctionDeclaration[] {
-    const ts = this.ts;
     return this.sf.statements.filter((st): st is ts.FunctionDeclaration =>
-      st.kind === this.K.FunctionDeclaration && ((st as ts.FunctionDeclaration).body !== undefined || (ts.getCombinedModifierFlags(st as ts.FunctionDeclaration) & ts.ModifierFlags.Ambient) !== 0));
+      st.kind === this.K.FunctionDeclaration && ((st as ts.FunctionDeclaration).body !== undefined || (this.tree.modifierFlags(st) & ModifierFlags.Ambient) !== 0));
   }
 
   /** The file's top-level class declarations (ts-morph's `SourceFile.getClasses()`). */
@@ -189,8 +227,7 @@ export class Syntax {
 
   /** A node's decorators, in order (ts-morph's `getDecorators()`). */
   decorators(n: ts.Node): readonly ts.Decorator[] {
-    const ts = this.ts;
-    return ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : [];
+    return this.tree.decorators(n);
   }
 
   /** A decorator's call, `@Column('int')`, parentheses around it skipped (ts-morph's `getCallExpression()`). */
@@ -282,15 +319,15 @@ export class Syntax {
    * (do not enter this node) or `stop`.
    */
   walk(root: ts.Node, visit: (n: ts.Node) => void | 'skip' | 'stop'): void {
-    const ts = this.ts;
+    const tree = this.tree;
     let stopped = false;
     const go = (n: ts.Node): true | undefined => {
       const answer = visit(n);
       if (answer === 'stop') stopped = true;
       if (stopped) return true;
-      if (answer !== 'skip') ts.forEachChild(n, go);
+      if (answer !== 'skip') tree.forEachChild(n, go);
       return stopped || undefined;
     };
-    ts.forEachChild(root, go);
+    tree.forEachChild(root, go);
   }
 }

@@ -1,0 +1,205 @@
+// Which of an earlier index's conclusions still hold after some files changed, without loading the workspace. The
+// language server's start-up answers an open document from them when it can show that its findings cannot depend
+// on what changed (see `SinceChange.holds`); otherwise the document waits for the index.
+//
+// The reasoning is the engine's own for an edit (SchemaIndex.setFacts, Engine.withSuggestionUsers): a change to a
+// file touches the names its provision changes (`provision`, `changedNames`); files whose references use one of
+// them (`usesOf(...).refs`) may get other findings, and so may every file with an unknown table when any table
+// changed (its "did you mean" may change). What that reasoning follows through the derived tables (the classes
+// whose definitions build on a changed name, a table named by a constant, a mixin's columns) is not at hand here
+// without loading every file: any change that would need it answers "anything may change" instead. So does a file
+// that changes what every file means (a dialect, a tsconfig, a package, migration history).
+
+import { changedNames, provision, sameProvision, usesOf } from '../core/fileSignatures';
+import type { FileFacts, Finding } from '../core/types';
+import type { Conclusions, FactsCache } from './factsCache';
+
+/**
+ * What the conclusions of an index need to be judged later, stored with them: for each name some file's
+ * definitions build on (a base class, a column type, a constant naming a table), up to two of those files. A
+ * changed name with a user other than the changed file itself leads into derived tables (see above).
+ */
+export interface Dependencies {
+  defUsers: Record<string, string[]>;
+  /**
+   * A file names the project's own TypeORM naming (`FileFacts.typeormNaming`): the tables of entities are then
+   * named by it (`club_members` for `@Entity('members')` with an `entityPrefix`), not by what their files say.
+   */
+  typeormNaming?: true;
+}
+
+/** The dependencies of a state of the workspace, from every file's facts. */
+export function dependenciesOf(facts: Iterable<FileFacts>): Dependencies {
+  const defUsers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  let typeormNaming = false;
+  for (const f of facts) {
+    if (f.typeormNaming !== undefined) typeormNaming = true;
+    for (const n of usesOf(f).defs) {
+      const list = (defUsers[n] ??= []);
+      if (list.length < 2) list.push(f.file);
+    }
+  }
+  return typeormNaming ? { defUsers, typeormNaming } : { defUsers };
+}
+
+/** One file whose facts differ from those the conclusions were drawn from: added (no `before`), removed (no `after`). */
+export interface FileChange {
+  file: string;
+  before?: FileFacts;
+  after?: FileFacts;
+}
+
+/** What a set of changes touched, when it is known (see `touchedBy`). */
+export interface Touched {
+  files: ReadonlySet<string>;
+  names: ReadonlySet<string>;
+  /** Some table's definition changed, or a table name came or went. */
+  tables: boolean;
+}
+
+/**
+ * The names `changes` touch, or undefined when they may change any file's findings. `dependencies` are those of
+ * the state before the changes.
+ */
+export function touchedBy(changes: readonly FileChange[], dependencies: Dependencies): Touched | undefined {
+  if (dependencies.typeormNaming) return undefined;
+  const names = new Set<string>();
+  const files = new Set(changes.map((c) => c.file));
+  const after = changes.map((c) => c.after).filter((f): f is FileFacts => f !== undefined);
+  // The engine follows the definitions that build on a changed name; any such definition outside the file that
+  // changed leads into tables derived from it, which only a loaded index knows.
+  const defUsersAfter = dependenciesOf(after).defUsers;
+  const builtOnElsewhere = (n: string, origin: string) =>
+    [...(dependencies.defUsers[n] ?? []), ...(defUsersAfter[n] ?? [])].some((f) => f !== origin);
+  for (const c of changes) {
+    // A file that defines nothing FK Guard reads, before and after, is not in the index at all.
+    if (!c.before && !c.after) continue;
+    // A file that came or went, or imports or re-exports otherwise, may change what names mean in every file that
+    // imports through it (a package's barrel file), which no name it provides says.
+    if (!c.before || !c.after || resolutionOf(c.before) !== resolutionOf(c.after)) return undefined;
+    const versions = [c.before, c.after];
+    if (versions.some(changesEverything)) return undefined;
+    const before = provision(c.before);
+    const now = provision(c.after);
+    // The same definitions read into new objects: whatever points into the file is computed again.
+    const touched = sameProvision(before, now) ? [...now.names.keys()] : changedNames(before, now);
+    for (const n of touched) {
+      if (n === 'migrations') return undefined;
+      if (builtOnElsewhere(n, c.file)) return undefined;
+      names.add(n);
+      // The tables behind a changed class or table variable (SchemaIndex.tablesFedBy): only those named literally
+      // are known without the derived tables.
+      if (n.startsWith('c:')) {
+        for (const v of versions) {
+          for (const cls of v.classes) {
+            if (cls.name !== n.slice(2)) continue;
+            if (cls.tablename?.kind !== 'literal') return undefined;
+            names.add(`t:${cls.tablename.value}`);
+          }
+        }
+      } else if (n.startsWith('v:')) {
+        for (const v of versions) {
+          for (const t of v.tables) {
+            if (t.variable !== n.slice(2)) continue;
+            if (t.name.kind !== 'literal') return undefined;
+            names.add(`t:${t.name.value}`);
+          }
+        }
+      }
+    }
+  }
+  return { files, names, tables: [...names].some((n) => n.startsWith('t:')) };
+}
+
+/** What of a file decides how names are resolved through it. */
+function resolutionOf(f: FileFacts): string {
+  return JSON.stringify([f.module, f.language, f.imports, f.reexports ?? null, f.starImports ?? null, f.columnPartials ?? null, f.aliases ?? null]);
+}
+
+/** Facts that decide what every file means: the judging dialect, module resolution, packages, migration history. */
+function changesEverything(f: FileFacts): boolean {
+  return (
+    (f.targets?.length ?? 0) > 0 ||
+    f.tsconfig !== undefined ||
+    f.packageJson !== undefined ||
+    f.typeormNaming !== undefined ||
+    (f.pendingConsts?.length ?? 0) > 0 ||
+    f.migration !== undefined ||
+    f.alembicConfig !== undefined ||
+    f.setsAlembicLocations === true
+  );
+}
+
+/**
+ * Whether the findings `stored` for `file`, whose facts are `facts` (unchanged since; undefined when it defines
+ * nothing FK Guard reads), are still its findings after
+ * the changes that `touched` sums up: the file uses none of the touched names, no finding of it points into a
+ * changed file, and if a table changed, it has no unknown table (whose suggestions may change).
+ */
+export function stillHolds(file: string, facts: FileFacts | undefined, stored: readonly Finding[], touched: Touched): boolean {
+  if (touched.files.has(file)) return false;
+  if (facts) {
+    const refs = usesOf(facts).refs;
+    for (const n of refs) if (touched.names.has(n)) return false;
+    if (touched.tables && refs.has('t:*')) return false;
+  }
+  for (const f of stored) {
+    if (touched.tables && f.rule === 'unknown-table') return false;
+    if (f.related.some((r) => touched.files.has(r.file))) return false;
+    if (f.fixes.some((x) => x.edits.some((e) => touched.files.has(e.file)))) return false;
+    for (const changed of touched.files) if (f.message.includes(changed)) return false;
+  }
+  return true;
+}
+
+/** The stored conclusions of an earlier state, and which files' findings among them still hold now. */
+export interface ConclusionsSince {
+  conclusions: Conclusions;
+  /** Whether the stored findings of `file` are the ones the files as they are now give. */
+  holds(file: string): boolean;
+  /** How many files changed since those conclusions. */
+  changed: number;
+}
+
+/**
+ * The conclusions stored for the state the cache held when opened, when `files` (read by now, their facts stored in
+ * the cache, the changed ones' facts in `factsNow`) differ from it: undefined when there are none, when they carry
+ * no dependencies, or when the changes may reach every file.
+ */
+export function conclusionsSince(cache: FactsCache, files: readonly string[], config: unknown, factsNow: (file: string) => FileFacts | undefined): ConclusionsSince | undefined {
+  const key = cache.openedKey(config);
+  const conclusions = key === undefined ? undefined : cache.readConclusions(key);
+  if (!conclusions || !isDependencies(conclusions.dependencies)) return undefined;
+  const changed = cache.changedSinceOpened(files);
+  if (!changed) return undefined;
+  const present = new Set(files);
+  const changes: FileChange[] = [];
+  for (const file of changed) {
+    const before = cache.openedFactsOf(file);
+    if (before === undefined && cache.heldWhenOpened(file)) return undefined;
+    changes.push({ file, ...(before ? { before } : {}), ...(present.has(file) ? { after: factsNow(file) } : {}) });
+  }
+  const touched = touchedBy(changes, conclusions.dependencies);
+  if (!touched) return undefined;
+  const byFile = new Map<string, Finding[]>();
+  for (const f of conclusions.findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
+  return {
+    conclusions,
+    changed: changes.length,
+    holds: (file) => {
+      // Facts that cannot be read now say nothing of what the file uses.
+      const facts = cache.factsOf(file);
+      return facts !== undefined && stillHolds(file, facts ?? undefined, byFile.get(file) ?? [], touched);
+    },
+  };
+}
+
+function isDependencies(d: unknown): d is Dependencies {
+  if (!d || typeof d !== 'object') return false;
+  const users = (d as { defUsers?: unknown }).defUsers;
+  return !!users && typeof users === 'object' && Object.values(users).every((l) => Array.isArray(l) && l.every((f) => typeof f === 'string'));
+}

@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ts } from 'ts-morph';
+import { createTypeScriptDialect } from '../../server/src/core/typescript/dialect';
+import { FastNode, fastParse, forEachFastChild } from '../../server/src/core/typescript/fastParse';
+import { ModifierFlags, NodeFlags, SyntaxKind } from '../../server/src/core/typescript/syntaxKinds';
+import { REPO, listFiles } from './harness';
+
+/**
+ * The fast parser (core/typescript/fastParse.ts) makes the compiler's tree without the compiler, for the code it
+ * knows, and gives up on the rest. Wherever it does not give up, its tree must be the compiler's node for node:
+ * kinds, positions, values, and the order `forEachChild` visits children in; and the readers then find the same
+ * facts. Both are checked on invented snippets, on every TypeScript file of the fixtures, and on random edits of
+ * those files (half-typed code, where the compiler reports syntax errors the fast parser must not hide).
+ * bench/ts-tree-equivalence.mjs and bench/facts-equivalence.mjs check the same on the bench workspaces and the
+ * real-world apps.
+ */
+
+/** One line per node, depth first: what the readers may read of it. */
+function dumpCompiler(sf: ts.SourceFile): string[] {
+  const out: string[] = [];
+  const visit = (n: ts.Node, depth: number) => {
+    out.push(line(n as unknown as Record<string, unknown>, depth, n.kind === ts.SyntaxKind.SourceFile || n.kind === ts.SyntaxKind.EndOfFileToken ? -1 : n.getStart(sf)));
+    ts.forEachChild(n, (c) => {
+      visit(c, depth + 1);
+      return undefined;
+    });
+  };
+  visit(sf, 0);
+  return out;
+}
+
+function dumpFast(sf: FastNode): string[] {
+  const out: string[] = [];
+  const visit = (n: FastNode, depth: number) => {
+    out.push(line(n, depth, n.kind === SyntaxKind.SourceFile || n.kind === SyntaxKind.EndOfFileToken ? -1 : n.getStart()));
+    forEachFastChild(n, (c) => {
+      visit(c, depth + 1);
+      return undefined;
+    });
+  };
+  visit(sf, 0);
+  return out;
+}
+
+function line(n: Record<string, unknown>, depth: number, start: number): string {
+  const values = ['text', 'rawText', 'escapedText', 'operator', 'token', 'isTypeOnly', 'isExportEquals']
+    .filter((k) => n[k] !== undefined && typeof n[k] !== 'function')
+    .map((k) => `${k}=${JSON.stringify(n[k])}`);
+  return `${' '.repeat(depth)}${ts.SyntaxKind[n.kind as number]} ${n.pos as number}/${start}/${n.end as number} flags=${(n.flags as number) & 7} ${values.join(' ')}`;
+}
+
+const extension = (file: string) => /\.[cm]?[jt]s$/.exec(file)?.[0] ?? '.ts';
+
+/** Compares the two parsers on one text; returns whether the fast parser read it. */
+function compare(file: string, text: string): boolean {
+  const fast = fastParse(text, /\.[cm]?js$/.test(file));
+  if (!fast) return false;
+  const sf = ts.createSourceFile(`/fkguard/scratch${extension(file)}`, text, ts.ScriptTarget.Latest, false);
+  const errors = (sf as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
+  assert.deepEqual(errors.map((d) => d.messageText), [], `${file}: the fast parser read what the compiler finds syntax errors in:\n${text}`);
+  assert.deepEqual(dumpFast(fast), dumpCompiler(sf), `${file}: the trees differ`);
+  return true;
+}
+
+/** Invented code in the shapes model files and migrations take, and in the business code around them. */
+const SNIPPETS: Record<string, string> = {
+  'entity.ts': `import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { Shelf } from './shelf';
+import * as orm from "typeorm";
+
+@Entity({ name: 'books', schema: 'library' })
+export class Book extends BaseRecord<Book> implements Named, Dated {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'varchar', length: 120, nullable: true }) title?: string | null;
+  @orm.Column() declare pages: number;
+  @ManyToOne(() => Shelf, (s) => s.books, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'shelf_id', referencedColumnName: 'id' })
+  shelf: Shelf;
+  private static readonly cache = new Map<string, Book[]>();
+  constructor(private readonly repo: Repository<Book>, @Inject(TOKEN) public other?: number) {
+    super();
+  }
+  get label(): string {
+    return \`\${this.title ?? '?'} (\${this.pages})\`;
+  }
+  async load(this: Book, ids: readonly string[] = []): Promise<Book[] | undefined> {
+    const found = await this.repo.find({ where: { id: In(ids) }, order: { title: 'ASC' } });
+    return found?.filter((b): b is Book => !!b && b.pages > 0x1f && b.pages < 1_000);
+  }
+  abstract?(): void;
+}
+`,
+  'migration.ts': `import type { Knex } from 'knex';
+import { TableUser, FieldNameUser as F } from '@app/database';
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.withSchema('auth').createTable(TableUser, (t) => {
+    t.increments();
+    t.integer('shelf_id').unsigned().notNullable().references('id').inTable('shelves').onDelete('CASCADE');
+    t.string(F.email, 120).unique();
+    t.decimal('price', 12, 2).defaultTo(0.5);
+    t.timestamp('at', { useTz: false });
+    t.foreign(['a', 'b']).references(['x', 'y']).inTable('other');
+  });
+  for (const name of ['a', 'b']) if (name in knex) continue;
+  for (let i = 0; i < 3; i++) { await knex.raw(\`select \${i}\`); }
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable(TableUser);
+}
+`,
+  'migration.js': `'use strict';
+/** @type {import('sequelize-cli').Migration} */
+module.exports = {
+  async up(queryInterface, Sequelize) {
+    await queryInterface.createTable('users', {
+      id: { type: Sequelize.INTEGER, primaryKey: true, autoIncrement: true },
+      org_id: { type: Sequelize.INTEGER, references: { model: 'orgs', key: 'id' } },
+    });
+  },
+  down: async (queryInterface) => queryInterface.dropTable('users'),
+};
+exports.up = function (knex) {
+  return knex.schema.table('users', function (t) { t.dropColumn('legacy'); });
+};
+const re = /a[/]b\\/c/gi, x = a / 2 / b;
+`,
+  'drizzle.ts': `import { pgTable, serial, integer, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql, relations } from 'drizzle-orm';
+
+export const users = pgTable('users', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().default(sql\`'anon'\`),
+}, (t) => ({ nameIdx: uniqueIndex('name_idx').on(t.name) }));
+
+export const posts = pgTable("posts", {
+  id: serial("id").primaryKey(),
+  authorId: integer("author_id").references((): AnyPgColumn => users.id, { onDelete: "cascade" }),
+  count: integer("count").$type<number>(),
+});
+const total = sql<number>\`count(*)\`;
+export const rel = relations(posts, ({ one }) => ({ author: one(users, { fields: [posts.authorId], references: [users.id] }) }));
+`,
+  'business.ts': `export type Result<T> =
+  | { ok: true; value: T }
+  | { ok: false; errors: string[] };
+export interface Page<T extends object = {}> extends Base { readonly items: T[]; [key: string]: unknown; next?(): Promise<Page<T>> }
+export const enum Field { id = 'id', 'user-name' = "user_name" }
+enum Level { Low = 1, High }
+export default class Service {}
+export { a as b, c } from './other';
+export * from './more';
+export type { Thing } from './thing';
+let n = 1, m: number | undefined;
+const { a, b: [c, , d = 2], ...rest } = obj as Record<string, any>;
+const f = async ({ x }: { x: number }, ...more: unknown[]) => x satisfies number;
+const g = (a?: string): a is string => typeof a === 'string';
+const h = (x) => (y) => x + y ** 2 - -y;
+switch (n) { case 1: n++; break; default: n--; }
+try { throw new Error('x'); } catch (e: unknown) { void e; } finally { delete obj.a; }
+while (n < 10 && m! > 2 || (n >= 3 ? true : false)) { n += 1; if (!n) break; else continue; }
+do { n >>= 1; } while (n > 1 >>> 0);
+const t = cond ? x : (y);
+new Date;
+const v = obj?.a?.[b]?.(c) ?? f<string>(d);
+const w = a < b, z = c > d;
+const big = 10n, hex = 0xFF, sci = 1e-3, frac = .5;
+const ident = <T,>(x: T): T => x;
+export const wrap = async <T extends object>(v: T): Promise<T> => v;
+`,
+};
+
+/** Code the fast parser must leave to the compiler: unsupported shapes, or syntax errors. */
+const DECLINED: Record<string, string> = {
+  'jsx.js': 'const el = <div>{x}</div>;\n',
+  'generator.ts': 'function* g() { yield 1; }\n',
+  'namespace.ts': 'namespace A { export const x = 1; }\n',
+  'assertion.ts': 'const x = <string>y;\n',
+  'octal.js': 'const x = 017;\n',
+  'broken.ts': 'const = ;\n',
+  'unclosed.ts': "import { Entity } from 'typeorm';\n@Entity()\nexport class A {\n  @Column() a: string;\n",
+  'conditional-type.ts': 'type X<T> = T extends string ? 1 : 2;\n',
+  'declare.ts': "declare module 'x' { }\n",
+  // `(x):` after a conditional's `?` may start an arrow function's return type: the compiler weighs both.
+  'conditional-paren.ts': 'const t = cond ? (x) : y;\n',
+};
+
+describe('the TypeScript fast parser', () => {
+  it('uses the compiler\'s SyntaxKind, NodeFlags and ModifierFlags numbers', () => {
+    const names = Object.keys(ts.SyntaxKind).filter((k) => Number.isNaN(Number(k)));
+    assert.deepEqual(
+      names.filter((n) => (SyntaxKind as Record<string, number>)[n] !== (ts.SyntaxKind as unknown as Record<string, number>)[n]),
+      [],
+      'syntaxKinds.ts is out of date with the compiler: run scripts/ts-kinds.mjs',
+    );
+    assert.equal(Object.keys(SyntaxKind).length, names.length);
+    for (const [k, v] of Object.entries(NodeFlags)) assert.equal(v, (ts.NodeFlags as unknown as Record<string, number>)[k], `NodeFlags.${k}`);
+    for (const [k, v] of Object.entries(ModifierFlags)) assert.equal(v, (ts.ModifierFlags as unknown as Record<string, number>)[k], `ModifierFlags.${k}`);
+  });
+
+  it('makes the compiler\'s tree for invented model, migration and business code', () => {
+    for (const [file, text] of Object.entries(SNIPPETS)) assert.ok(compare(file, text), `${file}: the fast parser gave up`);
+  });
+
+  it('leaves unsupported code and syntax errors to the compiler', () => {
+    for (const [file, text] of Object.entries(DECLINED)) assert.equal(fastParse(text, /\.[cm]?js$/.test(file)), undefined, file);
+  });
+
+  const files = listFiles(join(REPO, 'test/fixtures')).filter((f) => /\.[cm]?[jt]s$/.test(f));
+
+  it('makes the compiler\'s tree for every TypeScript file of the fixtures, and for random edits of them', () => {
+    let read = 0;
+    let edited = 0;
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const pieces = ['', '(', ')', '{', '}', ',', ';', '<', '>', '=', '=>', '?', ':', '.', '@', '\n', "'", '`', '/', 'as ', 'async ', '!', '...'];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      if (compare(file, text)) read++;
+      for (let k = 0; k < 12; k++) {
+        const at = Math.floor(random() * text.length);
+        const cut = Math.floor(random() * 3);
+        const edit = text.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + text.slice(at + cut);
+        if (compare(`${file} (edited at ${at})`, edit)) edited++;
+      }
+    }
+    // Most files and many edits are read: the comparisons above are not vacuous.
+    assert.ok(read > files.length * 0.9, `only ${read} of ${files.length} files read`);
+    assert.ok(edited > 100, `only ${edited} edits read`);
+  });
+
+  it('gives the readers the same facts as the compiler\'s tree, on every fixture candidate', () => {
+    const reference = createTypeScriptDialect(() => ts, { fastParser: false });
+    let loads = 0;
+    const fast = createTypeScriptDialect(() => (loads++, ts), { fastParser: true });
+    let n = 0;
+    let declined = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      if (!reference.isCandidate(file, text)) continue;
+      n++;
+      if (!fastParse(text, /\.[cm]?js$/.test(file))) declined++;
+      assert.equal(JSON.stringify(fast.extract(file, text)), JSON.stringify(reference.extract(file, text)), file);
+    }
+    assert.ok(n > 50 && declined < n / 10, `${declined} of ${n} declined`);
+    // The compiler loads once, and only when a file is left to it (a name outside ASCII, say).
+    assert.equal(loads, declined > 0 ? 1 : 0);
+  });
+});
