@@ -554,9 +554,12 @@ function replayTimeline(
           const def = tableFromFact(t, name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, (type) => resolver.resolveType(m.file, type));
           if (t.keyNames) def.keyNames = new Map(Object.entries(t.keyNames));
           const standing = state.get(def.key);
-          if (op.ifNotExists && standing) {
-            // The database keeps the table it has. Where that table may be absent (an earlier operation may
-            // not have run), the new one is what stands in that outcome.
+          // The database keeps the table it has. Only a table made in the same folder is surely the one this
+          // database has: sibling folders (`migrations/mysql/`, `migrations/sqlite/`) are often alternative
+          // histories, one per database, replayed here as one, so there the new definition stands as before.
+          if (op.ifNotExists && standing && folderOf(standing.file) === folderOf(m.file)) {
+            // Where that table may be absent (an earlier operation may not have run), the new one is what stands
+            // in that outcome.
             if (!standing.alt || standing.alt.def !== null || maybe) break;
             touch(def.key, pos);
             revise(def.key, pos, () => undefined);
@@ -898,4 +901,8 @@ export function demoteHistoryFixes(finding: Finding, isMigration: (file: string)
     fix.isPreferred = false;
     fix.title = `${fix.title} (edits a migration that may already have run)`;
   }
+}
+
+function folderOf(file: string): string {
+  return file.slice(0, file.lastIndexOf('/') + 1);
 }
