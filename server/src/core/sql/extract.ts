@@ -603,5 +603,9 @@ function typeName(dt: DataTypeDef): string {
 }
 
 const SQL_NAME = '(?:"(?:[^"]|"")+"|`[^`]+`|\\[[^\\]]+\\]|[A-Za-z_][\\w$]*)';
-/** `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] [schema.]name`, the head of a statement the parser refused. */
-const UNPARSED_CREATE_TABLE = new RegExp(`^\\s*create\\s+(?:(?:global|local)\\s+)?(?:temp(?:orary)?\\s+|unlogged\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})`, 'i');
+/**
+ * `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] [schema.]name`, the head of a statement the parser refused (and of
+ * one SQL in TypeScript leaves unread); group 1 is the schema with its dot, group 2 the name.
+ */
+export const CREATE_TABLE_HEAD = `create\\s+(?:(?:global|local)\\s+)?(?:temp(?:orary)?\\s+|unlogged\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})`;
+const UNPARSED_CREATE_TABLE = new RegExp(`^\\s*${CREATE_TABLE_HEAD}`, 'i');

@@ -1,6 +1,6 @@
 import type { ts } from 'ts-morph';
 import { forEachSpan } from '../facts';
-import { extractSql } from '../sql/extract';
+import { CREATE_TABLE_HEAD, extractSql } from '../sql/extract';
 import { splitStatements } from '../sql/split';
 import { FileFacts, MigrationOp, NameExpr, Span } from '../types';
 import { TsFile } from './context';
@@ -379,7 +379,7 @@ function withoutHoles(c: Cooked): { text: string; unread: Array<{ start: number;
     const end = st.start + st.text.length;
     if (!c.holes.some((h) => !h.quoted && h.start < end && h.end > st.start)) continue;
     unread.push(st);
-    const head = CREATE_TABLE_HEAD.exec(st.text)?.[0].length ?? 0;
+    const head = CREATE_TABLE_AT_START.exec(st.text)?.[0].length ?? 0;
     text = text.slice(0, st.start + head) + st.text.slice(head).replace(/[^\n]/g, ' ') + text.slice(end);
   }
   return { text, unread };
@@ -493,9 +493,5 @@ function merge(f: TsFile, read: FileFacts, cooked: Cooked, at: number, migration
   f.opStarts.splice(insertAt, 0, ...added.map(() => at));
 }
 
-/**
- * `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] [schema.]name` at a statement's start (after blanks and
- * comments), the name possibly holding holes.
- */
-const SQL_NAME = '(?:"(?:[^"]|"")+"|`[^`]+`|\\[[^\\]]+\\]|[A-Za-z_][\\w$]*)';
-const CREATE_TABLE_HEAD = new RegExp(`^(?:\\s+|--[^\\n]*|\\/\\*[\\s\\S]*?\\*\\/)*create\\s+(?:(?:global|local)\\s+)?(?:temp(?:orary)?\\s+|unlogged\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(?:${SQL_NAME}\\s*\\.\\s*)?${SQL_NAME}`, 'i');
+/** `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] [schema.]name` at a statement's start (after blanks and comments). */
+const CREATE_TABLE_AT_START = new RegExp(`^(?:\\s+|--[^\\n]*|\\/\\*[\\s\\S]*?\\*\\/)*${CREATE_TABLE_HEAD}`, 'i');
