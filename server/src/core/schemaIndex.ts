@@ -1,7 +1,7 @@
 import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type NamelessClass } from './classMapping';
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
-import { changedNames, Provision, provision, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
+import { changedNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
 import { HistoryPoint, MigrationHistory } from './history';
 import { NameLookup } from './nameLookup';
 import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
@@ -176,9 +176,12 @@ export class SchemaIndex {
 
   private setFactsOnly(facts: FileFacts, movedInPlace: boolean, readAgain: readonly string[]): string[] {
     const file = facts.file;
+    // A provision made just now from facts already moved by the edit is no base for `provisionAfter`.
+    const signedBefore = !this.unprovisioned.has(file);
     const before = this.provisionOf(file);
     const previous = this.files.get(file);
-    const after = provision(facts, movedInPlace);
+    const quick = movedInPlace && signedBefore && before && previous ? provisionAfter(previous, before, facts) : undefined;
+    const after = quick?.after ?? provision(facts, movedInPlace);
     this.files.set(file, facts);
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(file);
@@ -194,7 +197,7 @@ export class SchemaIndex {
     this.tableKeysChanged = false;
     this.lastChange = undefined;
     let names: string[];
-    if (before && sameProvision(before, after)) {
+    if (before && (quick ? quick.changed.length === 0 : sameProvision(before, after))) {
       if ((movedInPlace && readAgain.length === 0) || previous === facts) {
         this.lastChange = new Set();
         return [];
@@ -211,7 +214,7 @@ export class SchemaIndex {
       // characters off), and what resolved to those tables is checked again. So too when other names changed
       // (below): a class read again counts as changed whatever its signature says.
       names = readAgain.map((n) => `c:${n}`);
-    } else names = [...changedNames(before, after), ...(movedInPlace ? readAgain.map((n) => `c:${n}`) : [])];
+    } else names = [...(quick?.changed ?? changedNames(before, after)), ...(movedInPlace ? readAgain.map((n) => `c:${n}`) : [])];
     const changed = [...new Set([...names, ...this.tablesFedBy(file, names, [previous, facts]), ...this.namedElsewhere(names, [previous, facts])])];
     for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
     this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
