@@ -12,6 +12,7 @@ import { tableFromFact, TableDef } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
 import { ClassFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact } from './types';
+import type { SequelizeDefine } from './typescript/sequelize';
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -93,6 +94,8 @@ export class SchemaIndex {
   private noteGroups: Map<string, string[]> | undefined;
   /** The files whose TypeORM data source names its own naming (see `FileFacts.typeormNaming`). */
   private readonly typeormNamingFiles = new Set<string>();
+  /** The files that write Sequelize's instance-wide `define` (see `FileFacts.sequelizeDefine`). */
+  private readonly sequelizeDefineFiles = new Set<string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
   private readonly targets = new Map<string, Dialect[]>();
   /**
@@ -114,6 +117,7 @@ export class SchemaIndex {
     addTable: (def) => this.addTable(def),
     declaredAttrConvention: (className, file) => declaredAttrConvention(this.config, className, file),
     typeormNaming: () => this.typeormNaming(),
+    sequelizeDefine: () => this.sequelizeDefine(),
   });
 
   /**
@@ -144,7 +148,9 @@ export class SchemaIndex {
     // A tsconfig's `paths` decide what every import means, and a barrel's re-exports what every import through
     // it means (it provides no name of its own to follow): everything is derived and checked again.
     const previous = this.files.get(facts.file);
-    const resolution = facts.tsconfig !== undefined || previous?.tsconfig !== undefined || !sameReexports(previous, facts);
+    // So does Sequelize's instance-wide `define`, which names every model's table and columns.
+    const resolution =
+      facts.tsconfig !== undefined || previous?.tsconfig !== undefined || !sameReexports(previous, facts) || !sameSequelizeDefine(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
     if (this.dialect() === judge && !resolution) return users;
     this.lastChange = undefined;
@@ -183,6 +189,8 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(file);
     else this.typeormNamingFiles.delete(file);
+    if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(file);
+    else this.sequelizeDefineFiles.delete(file);
     if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
     else this.unresolved.delete(file);
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
@@ -293,6 +301,8 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
     else this.typeormNamingFiles.delete(facts.file);
+    if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(facts.file);
+    else this.sequelizeDefineFiles.delete(facts.file);
     // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
     if (facts.pendingConsts?.length) this.unresolved.set(facts.file, { facts });
     else this.unresolved.delete(facts.file);
@@ -333,7 +343,7 @@ export class SchemaIndex {
     const judge = this.dialect();
     this.targets.delete(file);
     const gone = this.files.get(file);
-    const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length;
+    const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined;
     const users = this.removeFileOnly(file);
     if (resolution) {
       this.lastChange = undefined;
@@ -349,6 +359,7 @@ export class SchemaIndex {
     this.files.delete(file);
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
+    this.sequelizeDefineFiles.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
     this.provided.delete(file);
@@ -367,8 +378,10 @@ export class SchemaIndex {
    * such a class changes, any table may have, and every reference by name is checked again.
    */
   private namedElsewhere(names: readonly string[], facts: ReadonlyArray<FileFacts | undefined>): string[] {
-    if (this.typeormNamingFiles.size === 0) return [];
-    const typeorm = new Set(facts.flatMap((f) => f?.classes.filter((c) => c.framework === 'typeorm').map((c) => `c:${c.name}`) ?? []));
+    const framework = this.typeormNamingFiles.size > 0 ? 'typeorm' : undefined;
+    const defined = this.sequelizeDefineFiles.size > 0 ? 'sequelize' : undefined;
+    if (!framework && !defined) return [];
+    const typeorm = new Set(facts.flatMap((f) => f?.classes.filter((c) => c.framework === framework || c.framework === defined).map((c) => `c:${c.name}`) ?? []));
     return names.some((n) => typeorm.has(n)) ? ['t:?'] : [];
   }
 
@@ -660,6 +673,16 @@ export class SchemaIndex {
     const file = [...this.typeormNamingFiles].sort()[0];
     const text = this.files.get(file)?.typeormNaming;
     return text ? { file, text } : undefined;
+  }
+
+  /** The project's Sequelize `define`, every file's combined (see `SequelizeDefine`). */
+  sequelizeDefine(): SequelizeDefine | undefined {
+    if (this.sequelizeDefineFiles.size === 0) return undefined;
+    const files = [...this.sequelizeDefineFiles].sort();
+    const all = files.map((f) => this.files.get(f)?.sequelizeDefine).filter((d) => d !== undefined);
+    if (all.length === 0) return undefined;
+    const one = (key: 'freezeTableName' | 'underscored') => (all.every((d) => d[key] === all[0][key]) ? all[0][key] : null);
+    return { freezeTableName: one('freezeTableName'), underscored: one('underscored'), file: files[0], text: all[0].text };
   }
 
   /**
@@ -979,4 +1002,11 @@ function sameReexports(a: FileFacts | undefined, b: FileFacts): boolean {
   const x = a?.reexports ?? [];
   const y = b.reexports ?? [];
   return x.length === y.length && x.every((r, i) => r.module === y[i].module && r.name === y[i].name && r.as === y[i].as);
+}
+
+/** Whether two versions of a file say the same of Sequelize's instance-wide `define`. */
+function sameSequelizeDefine(a: FileFacts | undefined, b: FileFacts): boolean {
+  const x = a?.sequelizeDefine;
+  const y = b.sequelizeDefine;
+  return x === y || (!!x && !!y && x.freezeTableName === y.freezeTableName && x.underscored === y.underscored && x.text === y.text);
 }

@@ -394,7 +394,7 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   if (incomplete) return incompleteOf(incomplete);
   const named = defs.find((d) => d.namingStrategy !== undefined);
   if (named) {
-    return { kind: 'unseen', reason: 'naming-strategy', detail: `\`${named.key}\` names columns by the project's TypeORM naming (${named.namingStrategy}), which FK Guard does not run` };
+    return { kind: 'unseen', reason: 'naming-strategy', detail: `\`${named.key}\` names columns by ${named.namingStrategy}` };
   }
   return { kind: 'no-column', defs, column };
 }
