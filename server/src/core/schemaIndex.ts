@@ -98,6 +98,8 @@ export class SchemaIndex {
   private readonly sequelizeDefineFiles = new Set<string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
   private readonly targets = new Map<string, Dialect[]>();
+  /** The judge of each package that holds files with targets, and of each folder asked about (see `dialectOf`). */
+  private judges?: { scopes: Array<{ scope: string; dialects: Dialect[] }>; byFolder: Map<string, Dialect> };
   /**
    * Files whose facts name things by other files' constants (see `pendingNames.ts`): their facts as read, and
    * what the constants resolved to last. `files` holds the resolved copy, made again whenever the tables are.
@@ -142,9 +144,10 @@ export class SchemaIndex {
    * document): the derived tables that point at them are still right.
    */
   setFacts(facts: FileFacts, movedInPlace = false, readAgain: readonly string[] = []): string[] {
-    const judge = this.dialect();
+    const judge = this.judgeSignature();
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
+    this.judges = undefined;
     // A tsconfig's `paths` decide what every import means, and a barrel's re-exports what every import through
     // it means (it provides no name of its own to follow): everything is derived and checked again.
     const previous = this.files.get(facts.file);
@@ -152,7 +155,7 @@ export class SchemaIndex {
     const resolution =
       facts.tsconfig !== undefined || previous?.tsconfig !== undefined || !sameReexports(previous, facts) || !sameSequelizeDefine(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
-    if (this.dialect() === judge && !resolution) return users;
+    if (this.judgeSignature() === judge && !resolution) return users;
     this.lastChange = undefined;
     return this.everyFileBut(facts.file);
   }
@@ -172,6 +175,52 @@ export class SchemaIndex {
    */
   dialect(): Dialect {
     return judgingDialect(this.config, [...this.targets.values()].flat());
+  }
+
+  /**
+   * The database that judges `file`'s references: the configuration's, else the most permissive one that the
+   * files of its package, and of the packages around it, say they target. A file says so for the package it is
+   * in (the folder of the nearest `package.json` that names one, else the whole workspace). A file under no
+   * such package is judged by every target of the workspace, as before packages counted, but for Python: a Node
+   * service's knexfile or sequelize-cli config in its own package of a monorepo says nothing of the database a
+   * Python service beside it runs on, so that service is judged by the configuration's dialect.
+   */
+  dialectOf(file: string): Dialect {
+    if (this.config.dialectExplicit || this.targets.size === 0) return this.dialect();
+    const judges = (this.judges ??= this.judgesNow());
+    const cut = file.lastIndexOf('/');
+    const folder = cut < 0 ? '' : file.slice(0, cut + 1);
+    const python = file.endsWith('.py') || file.endsWith('.pyi');
+    const key = python ? `py:${folder}` : folder;
+    let judge = judges.byFolder.get(key);
+    if (judge === undefined) {
+      const scoped = judges.scopes.filter((s) => folder.startsWith(s.scope));
+      judge = scoped.length > 0 || python ? judgingDialect(this.config, scoped.flatMap((s) => s.dialects)) : this.dialect();
+      judges.byFolder.set(key, judge);
+    }
+    return judge;
+  }
+
+  /** What every package's judge depends on, to tell whether a change of facts changed any judge. */
+  private judgeSignature(): string {
+    if (this.config.dialectExplicit || this.targets.size === 0) return this.dialect();
+    const judges = (this.judges ??= this.judgesNow());
+    return JSON.stringify(judges.scopes);
+  }
+
+  private judgesNow(): NonNullable<SchemaIndex['judges']> {
+    const packages = [...this.packageJsons.keys()].map((f) => f.slice(0, f.lastIndexOf('/') + 1));
+    const byScope = new Map<string, Set<Dialect>>();
+    for (const [file, dialects] of this.targets) {
+      // The deepest package folder holding the file (`''`: the workspace's root, which holds every file).
+      let scope = '';
+      for (const p of packages) if (file.startsWith(p) && p.length > scope.length) scope = p;
+      let set = byScope.get(scope);
+      if (!set) byScope.set(scope, (set = new Set()));
+      for (const d of dialects) set.add(d);
+    }
+    const scopes = [...byScope].map(([scope, set]) => ({ scope, dialects: [...set].sort() })).sort((a, b) => (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0));
+    return { scopes, byFolder: new Map() };
   }
 
   /** A new judge changes every verdict, and the history it replays: everything is derived again. */
@@ -195,6 +244,7 @@ export class SchemaIndex {
     else this.unresolved.delete(file);
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
     else this.packageJsons.delete(file);
+    this.judges = undefined;
     this.provided.set(file, after);
     const usedBefore = movedInPlace && previous ? this.uses.get(file) : undefined;
     this.setUses(file, (usedBefore && usesAfter(previous!, usedBefore, facts)) || usesOf(facts));
@@ -297,6 +347,7 @@ export class SchemaIndex {
     internStrings(facts, (this.interned ??= new Map()));
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
+    this.judges = undefined;
     this.files.set(facts.file, facts);
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
@@ -308,6 +359,7 @@ export class SchemaIndex {
     else this.unresolved.delete(facts.file);
     if (facts.packageJson) this.packageJsons.set(facts.file, facts.packageJson);
     else this.packageJsons.delete(facts.file);
+    this.judges = undefined;
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
     if (this.options.oneShot && !this.uses.has(facts.file)) (this.usesLater ??= new Map()).set(facts.file, facts);
@@ -340,8 +392,9 @@ export class SchemaIndex {
   }
 
   removeFile(file: string): string[] {
-    const judge = this.dialect();
+    const judge = this.judgeSignature();
     this.targets.delete(file);
+    this.judges = undefined;
     const gone = this.files.get(file);
     const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined;
     const users = this.removeFileOnly(file);
@@ -350,7 +403,7 @@ export class SchemaIndex {
       return this.everyFileBut(file);
     }
     this.lastChange = undefined;
-    return this.dialect() === judge ? users : this.everyFileBut(file);
+    return this.judgeSignature() === judge ? users : this.everyFileBut(file);
   }
 
   private removeFileOnly(file: string): string[] {
@@ -362,6 +415,7 @@ export class SchemaIndex {
     this.sequelizeDefineFiles.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
+    this.judges = undefined;
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
