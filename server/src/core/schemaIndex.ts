@@ -151,9 +151,14 @@ export class SchemaIndex {
     // A tsconfig's `paths` decide what every import means, and a barrel's re-exports what every import through
     // it means (it provides no name of its own to follow): everything is derived and checked again.
     const previous = this.files.get(facts.file);
-    // So does Sequelize's instance-wide `define`, which names every model's table and columns.
+    // So does Sequelize's instance-wide `define`, which names every model's table and columns, and a workspace
+    // package's `package.json`, by whose name and entry points every import through the package resolves.
     const resolution =
-      facts.tsconfig !== undefined || previous?.tsconfig !== undefined || !sameReexports(previous, facts) || !sameSequelizeDefine(previous, facts);
+      facts.tsconfig !== undefined ||
+      previous?.tsconfig !== undefined ||
+      !sameReexports(previous, facts) ||
+      !sameSequelizeDefine(previous, facts) ||
+      !samePackageJson(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
     if (this.judgeSignature() === judge && !resolution) return users;
     this.lastChange = undefined;
@@ -262,8 +267,9 @@ export class SchemaIndex {
       }
       if (!movedInPlace) {
         // The same definitions read again into new objects (characters moved within lines): the derived
-        // tables are rebound to them, and findings elsewhere that point into this file are computed again.
-        this.markChanged(file, []);
+        // tables are rebound to them, and findings elsewhere that point into this file are computed again. A
+        // migration's tables are the history's, which only a replay rebinds.
+        this.markChanged(file, facts.migration || previous?.migration ? ['migrations'] : []);
         return this.usersOf(new Set(after.names.keys()), file);
       }
       // Classes read again into new objects that define what they did (an edit inside a foreign key's string, a
@@ -399,7 +405,7 @@ export class SchemaIndex {
     this.targets.delete(file);
     this.judges = undefined;
     const gone = this.files.get(file);
-    const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined;
+    const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.packageJson !== undefined;
     const users = this.removeFileOnly(file);
     if (resolution) {
       this.lastChange = undefined;
@@ -1059,6 +1065,13 @@ function sameReexports(a: FileFacts | undefined, b: FileFacts): boolean {
   const x = a?.reexports ?? [];
   const y = b.reexports ?? [];
   return x.length === y.length && x.every((r, i) => r.module === y[i].module && r.name === y[i].name && r.as === y[i].as);
+}
+
+/** Whether two versions of a file say the same as a workspace package's `package.json` (name, entry points). */
+function samePackageJson(a: FileFacts | undefined, b: FileFacts): boolean {
+  const x = a?.packageJson;
+  const y = b.packageJson;
+  return x === y || (!!x && !!y && x.name === y.name && x.entries.length === y.entries.length && x.entries.every((e, i) => e === y.entries[i]));
 }
 
 /** Whether two versions of a file say the same of Sequelize's instance-wide `define`. */
