@@ -50,7 +50,8 @@ export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTabl
   const classTables: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
   let typeormNaming = false;
   for (const f of facts) {
-    if (f.typeormNaming !== undefined) typeormNaming = true;
+    // Sequelize's instance-wide `define` names models' tables apart from their files the same way.
+    if (f.typeormNaming !== undefined || f.sequelizeDefine !== undefined) typeormNaming = true;
     for (const n of usesOf(f).defs) {
       const list = (defUsers[n] ??= []);
       if (list.length < 2) list.push(f.file);
@@ -211,6 +212,7 @@ function changesEverything(f: FileFacts): boolean {
     f.tsconfig !== undefined ||
     f.packageJson !== undefined ||
     f.typeormNaming !== undefined ||
+    f.sequelizeDefine !== undefined ||
     (f.pendingConsts?.length ?? 0) > 0 ||
     f.migration !== undefined ||
     f.alembicConfig !== undefined ||
