@@ -110,6 +110,23 @@ export interface TimingParams {
   publishMs: number;
 }
 
+/** `fkguard/requestTiming` (server → client, only with `timings`): one request's time in the server. */
+export const RequestTimingNotificationMethod = 'fkguard/requestTiming';
+
+export interface RequestTimingParams {
+  method: string;
+  /** When the handler began, as `performance.timeOrigin + performance.now()` (ms since the epoch, fractional). */
+  receivedAt: number;
+  /** Handler start to the answer handed to the connection: wall, and CPU of the whole process. */
+  wallMs: number;
+  cpuMs: number;
+  /** Garbage collection pauses during the handler, and in the 100 ms before it began. */
+  gcMs: number;
+  gcBeforeMs: number;
+  /** Those pauses: kind (`PerformanceEntry.detail.kind`: 1 minor, 4 major, 8 incremental, 16 weak callbacks), start relative to the handler's, duration. */
+  gcs: Array<[kind: number, startMs: number, ms: number]>;
+}
+
 export const TestFailMethod = 'fkguard/test/fail';
 
 interface RangeLike {

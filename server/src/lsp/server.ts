@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import {
   CancellationToken,
   CodeActionKind,
@@ -43,6 +44,8 @@ import { normaliseRoot, pathToUri, uriToPath } from './paths';
 import { Project, projectFor } from './project';
 import {
   InitializationOptions,
+  RequestTimingNotificationMethod,
+  RequestTimingParams,
   ScanWorkspaceMethod,
   ScanWorkspaceResult,
   SchemaGraphMethod,
@@ -56,6 +59,44 @@ import {
   TimingParams,
 } from './protocol';
 import { combineConfig, readSettings } from './settings';
+
+/**
+ * Times requests for `fkguard/requestTiming`: wall and CPU time in the handler, and the garbage collection that
+ * ran during it or just before it (a pause before the handler delays it as much as one inside it).
+ */
+class RequestTimings {
+  private readonly gcs: Array<{ start: number; end: number; kind: number }> = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) this.gcs.push({ start: e.startTime, end: e.startTime + e.duration, kind: ((e as { detail?: { kind?: number } }).detail)?.kind ?? 0 });
+    if (this.gcs.length > 500) this.gcs.splice(0, this.gcs.length - 500);
+  });
+
+  constructor(private readonly send: (t: RequestTimingParams) => void) {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  done(method: string, started: number, cpu: NodeJS.CpuUsage): void {
+    const ended = performance.now();
+    const used = process.cpuUsage(cpu);
+    // GC entries arrive after the pause, in a task of their own: the figures are read once they are in.
+    setTimeout(() => {
+      const overlap = (from: number, to: number) => this.gcs.reduce((ms, g) => ms + Math.max(0, Math.min(g.end, to) - Math.max(g.start, from)), 0);
+      this.send({
+        method,
+        receivedAt: performance.timeOrigin + started,
+        wallMs: ended - started,
+        cpuMs: (used.user + used.system) / 1000,
+        gcMs: overlap(started, ended),
+        gcBeforeMs: overlap(started - 100, started),
+        gcs: this.gcs.filter((g) => g.end > started - 100 && g.start < ended).map((g) => [g.kind, Math.round((g.start - started) * 10) / 10, Math.round((g.end - g.start) * 10) / 10]),
+      });
+    }, 50);
+  }
+
+  dispose(): void {
+    this.observer.disconnect();
+  }
+}
 
 /** How long after the last file saved or changed on disk the facts cache is written again (see `writeSession`). */
 const SESSION_WRITE_DELAY_MS = 2000;
@@ -88,6 +129,8 @@ class FkGuardServer {
   private capabilities: InitializeParams['capabilities'] = {};
   private clientName = '';
   private disposed = false;
+  /** With `InitializationOptions.timings`: each request's time in the server, sent as `fkguard/requestTiming`. */
+  private requestTimings: RequestTimings | undefined;
   /** `shutdown` was received: from then on every request is refused, as the protocol says. */
   private shutDown = false;
   /** Open documents already reported as larger than `max-file-size`, so the note is written once. */
@@ -109,10 +152,16 @@ class FkGuardServer {
 
   /** A request handler that is guarded (see `guardRequest`) and refused after `shutdown`. */
   private request<P extends unknown[], R>(name: string, handler: (...args: P) => R | Promise<R>) {
-    return guardRequest(this.log, name, (...args: P) => {
+    const guarded = guardRequest(this.log, name, (...args: P) => {
       if (this.shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, `FK Guard: ${name} after shutdown`);
       return handler(...args);
     });
+    return (...args: P) => {
+      if (!this.requestTimings) return guarded(...args);
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      return guarded(...args).finally(() => this.requestTimings?.done(name, started, cpu));
+    };
   }
 
   register(): void {
@@ -158,6 +207,7 @@ class FkGuardServer {
     if (this.disposed) return;
     this.disposed = true;
     for (const doc of this.documents.values()) doc.cancel();
+    this.requestTimings?.dispose();
     for (const p of this.allProjects()) {
       p.indexGeneration++;
       clearTimeout(p.sessionTimer);
@@ -174,6 +224,7 @@ class FkGuardServer {
     this.clientName = params.clientInfo?.name ?? '';
     const init = params.initializationOptions;
     if (init && typeof init === 'object') this.initOptions = init as InitializationOptions;
+    if (this.initOptions.timings) this.requestTimings = new RequestTimings((t) => void this.connection.sendNotification(RequestTimingNotificationMethod, t));
     if (this.initOptions.testRequests) {
       this.connection.onRequest(
         TestFailMethod,
@@ -533,7 +584,7 @@ class FkGuardServer {
    * Runs the engine on an open document's current text and publishes the result. Files whose findings the
    * change may affect (through the reverse index) are re-published right after, in one batch.
    */
-  private analyze(project: Project, id: string, doc: OpenDocument, publishOthers: boolean): void {
+  private analyze(project: Project, id: string, doc: OpenDocument, publishOthers: boolean, publishLater = false): void {
     // While the first index runs there is no engine yet; the index analyses open documents at its end.
     const engine = project.engine;
     if (!engine || !project.settings.enable) return;
@@ -569,9 +620,20 @@ class FkGuardServer {
     const affected = engine.updateFile(id, doc.text, { keepTree: true, edits });
     doc.markAnalyzed();
     const updated = doc.changedAt ? performance.now() : 0;
-    this.publish(project, id);
-    if (doc.changedAt) this.sendTiming(doc, started, updated);
     if (publishOthers) for (const other of affected) if (other !== id) this.queuePublish(project, other);
+    const publishOwn = () => {
+      this.publish(project, id);
+      if (doc.changedAt) this.sendTiming(doc, started, updated);
+    };
+    if (!publishLater) return publishOwn();
+    // A request that brought the engine up to date is answered first: the document's findings and diagnostics
+    // (most of an analysis) follow it, unless a newer change came in meanwhile (whose own analysis publishes).
+    const generation = doc.generation;
+    setImmediate(
+      guardNotification(this.log, 'analysis', () => {
+        if (this.documents.get(doc.uri) === doc && doc.generation === generation && project.engine === engine) publishOwn();
+      }),
+    );
   }
 
   /**
@@ -884,7 +946,8 @@ class FkGuardServer {
     const doc = this.documents.get(uri);
     if (doc && doc.dirty) {
       doc.cancel();
-      this.analyze(project, id, doc, true);
+      // The request needs the engine to hold the text the editor shows; the diagnostics can wait for its answer.
+      this.analyze(project, id, doc, true, true);
     }
     const links = { root: project.root, followSymlinks: project.settings.followSymlinks };
     const text = doc ? doc.text : await this.options.host.readFile(project.pathOf(id), project.config, links);
