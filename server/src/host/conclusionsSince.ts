@@ -33,7 +33,8 @@ export function dependenciesOf(facts: Iterable<FileFacts>): Dependencies {
   const defUsers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   let typeormNaming = false;
   for (const f of facts) {
-    if (f.typeormNaming !== undefined) typeormNaming = true;
+    // Sequelize's instance-wide `define` names models' tables apart from their files the same way.
+    if (f.typeormNaming !== undefined || f.sequelizeDefine !== undefined) typeormNaming = true;
     for (const n of usesOf(f).defs) {
       const list = (defUsers[n] ??= []);
       if (list.length < 2) list.push(f.file);
@@ -123,6 +124,7 @@ function changesEverything(f: FileFacts): boolean {
     f.tsconfig !== undefined ||
     f.packageJson !== undefined ||
     f.typeormNaming !== undefined ||
+    f.sequelizeDefine !== undefined ||
     (f.pendingConsts?.length ?? 0) > 0 ||
     f.migration !== undefined ||
     f.alembicConfig !== undefined ||
