@@ -89,8 +89,8 @@ export interface InitializationOptions {
    */
   timings?: boolean;
   /**
-   * Milliseconds from the last file saved or changed on disk to writing the facts cache and stored conclusions
-   * again (default 2,000; tests set 0).
+   * Milliseconds from the last file saved or changed on disk to the scan that brings the facts cache and stored
+   * conclusions up to date (default 2,000; tests set 0).
    */
   cacheWriteDelay?: number;
 }

@@ -32,13 +32,12 @@ import {
   WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { uncheckedSummary, type Engine } from '../core/engine';
-import type { FileFacts, Finding, Severity } from '../core/types';
+import type { Finding, Severity } from '../core/types';
 import { DiagnosticContext, toDiagnostic } from './diagnostics';
 import { OpenDocument } from './documents';
 import { guardNotification, guardRequest, Logger } from './guard';
 import { codeActions, FixAllKind } from './handlers/codeAction';
 import * as navigation from './handlers/navigation';
-import type { EngineView } from '../host/sessionCache';
 import type { ServerHost, SessionStore, StoredAnswer } from './host';
 import { normaliseRoot, pathToUri, uriToPath } from './paths';
 import { Project, projectFor } from './project';
@@ -98,7 +97,7 @@ class RequestTimings {
   }
 }
 
-/** How long after the last file saved or changed on disk the facts cache is written again (see `writeSession`). */
+/** How long after the last file saved or changed on disk the facts cache is brought up to date (see `scanSession`). */
 const SESSION_WRITE_DELAY_MS = 2000;
 
 export interface ServerOptions {
@@ -196,8 +195,6 @@ class FkGuardServer {
     c.onShutdown(
       this.request('shutdown', async () => {
         this.shutDown = true;
-        // What changed since the last write of the cache goes in now, so the next start-up finds it.
-        await Promise.all(this.allProjects().map((p) => this.writeSession(p)));
         this.dispose();
       }),
     );
@@ -705,7 +702,7 @@ class FkGuardServer {
     const gone = engine.parsedFiles().filter((f) => f === id || f.startsWith(`${id}/`));
     if (!gone.includes(id)) gone.push(id);
     for (const f of gone) {
-      this.changedOnDisk(project, f, undefined);
+      this.changedOnDisk(project, f);
       if (this.openDocument(project, f)) continue;
       project.diskReads.set(f, (project.diskReads.get(f) ?? 0) + 1);
       for (const other of engine.removeFile(f)) this.queuePublish(project, other);
@@ -715,7 +712,7 @@ class FkGuardServer {
   /** Re-reads one file from disk, unless the editor owns its text; a late read of an older version is dropped. */
   private async refreshFromDisk(project: Project, id: string): Promise<void> {
     // The editor's text of an open document is what the engine holds; a change on disk is a save (see `didSave`).
-    if (this.openDocument(project, id)) return this.changedOnDisk(project, id, undefined);
+    if (this.openDocument(project, id)) return this.changedOnDisk(project, id);
     const read = (project.diskReads.get(id) ?? 0) + 1;
     project.diskReads.set(id, read);
     const included = project.settings.enable && this.options.host.isIncluded(id, project.config);
@@ -724,7 +721,7 @@ class FkGuardServer {
     const engine = project.engine;
     if (!engine || project.diskReads.get(id) !== read || this.openDocument(project, id)) return;
     const affected = text === undefined ? engine.removeFile(id) : engine.updateFile(id, text);
-    this.changedOnDisk(project, id, text);
+    this.changedOnDisk(project, id);
     for (const f of new Set([id, ...affected])) this.queuePublish(project, f);
   }
 
@@ -735,23 +732,21 @@ class FkGuardServer {
     clearTimeout(project.sessionTimer);
     project.sessionTimer = undefined;
     project.sessionChanged.clear();
-    project.engineTexts.clear();
     project.session = session;
   }
 
   /**
-   * File `id` was saved or changed on disk (`text`: what the engine read of it, undefined when it holds none): its
-   * entry in the facts cache is written again a moment after the last such change (see `writeSession`).
+   * File `id` was saved or changed on disk: the facts cache and stored conclusions are brought up to date a moment
+   * after the last such change (see `scanSession`).
    */
-  private changedOnDisk(project: Project, id: string, text: string | undefined): void {
+  private changedOnDisk(project: Project, id: string): void {
     if (!project.session || project.loose) return;
-    project.engineTexts.set(id, text);
     project.sessionChanged.add(id);
     clearTimeout(project.sessionTimer);
     project.sessionTimer = setTimeout(
-      guardNotification(this.log, 'cache write', () => {
+      guardNotification(this.log, 'session scan', () => {
         project.sessionTimer = undefined;
-        void this.writeSession(project);
+        void this.scanSession(project);
       }),
       this.initOptions.cacheWriteDelay ?? SESSION_WRITE_DELAY_MS,
     );
@@ -759,74 +754,34 @@ class FkGuardServer {
 
   private didSave(p: DidSaveTextDocumentParams): void {
     const found = this.locate(p.textDocument.uri);
-    if (found && this.openDocument(found.project, found.id)) this.changedOnDisk(found.project, found.id, undefined);
+    if (found && this.openDocument(found.project, found.id)) this.changedOnDisk(found.project, found.id);
   }
 
   /**
-   * Writes the facts of the files changed since the last write into the shared cache, and the engine's conclusions
-   * when they are those of the files on disk (see `SessionCache`), so the next start-up (or `fkguard scan`) finds
-   * them. Off the keystroke path: after a debounce, its disk reads asynchronous; the rest is one turn.
+   * Scans the folder on a worker thread as the next start-up would (host/sessionCache.ts): the files changed since
+   * the last scan are parsed, the facts cache written, and a fresh index's conclusions stored, so the next start-up
+   * (or `fkguard scan`) finds them. One scan at a time; changes during one bring another after it.
    */
-  private async writeSession(project: Project): Promise<void> {
-    clearTimeout(project.sessionTimer);
-    project.sessionTimer = undefined;
-    await project.sessionWrite;
+  private async scanSession(project: Project): Promise<void> {
     const session = project.session;
-    const engine = project.engine;
     // A re-index under way writes the cache itself when done (see `startSession`).
-    if (!session || !engine || project.indexing || project.sessionChanged.size === 0 || !project.settings.enable || this.disposed) return;
-    const changed = [...project.sessionChanged];
+    if (!session || project.indexing || project.sessionChanged.size === 0 || !project.settings.enable || this.disposed || project.sessionScan) return;
+    const changed = project.sessionChanged.size;
     project.sessionChanged.clear();
-    const started = performance.now();
-    const view: EngineView = {
-      file: (id) => {
-        const doc = this.openDocument(project, id);
-        const facts = engine.getFacts(id);
-        if (doc) return { text: this.analysedAsRead(project, id, doc) ? doc.text : null, facts, skip: engine.skipReason(id, doc.text) };
-        if (!project.engineTexts.has(id)) return { text: null, facts };
-        const text = project.engineTexts.get(id);
-        return { text, facts, ...(text !== undefined ? { skip: engine.skipReason(id, text) } : {}) };
-      },
-      openTexts: () => {
-        const out: Array<[string, string | null]> = [];
-        for (const doc of this.documents.values()) {
-          const id = this.idFor(doc.uri, project);
-          if (id === undefined || !this.options.host.isIncluded(id, project.config)) continue;
-          out.push([id, this.analysedAsRead(project, id, doc) ? doc.text : null]);
-        }
-        return out;
-      },
-      conclusions: () => ({ findings: engine.allFindings(), unchecked: engine.allUnchecked(), stats: engine.stats() }),
-      allFacts: () =>
-        engine
-          .parsedFiles()
-          .sort()
-          .map((f) => engine.getFacts(f))
-          .filter((f): f is FileFacts => f !== undefined),
-    };
-    const write = session.write(changed, project.config, view).then(
-      (w) => {
-        for (const id of changed) if (!project.sessionChanged.has(id)) project.engineTexts.delete(id);
+    const run = session.scan().then(
+      (scan) => {
+        const problem = scan.cacheProblem ? `; ${scan.cacheProblem}, replaced` : '';
         this.log.debug?.(
-          `FK Guard (${project.name}): facts cache written (${w.written} of ${changed.length} changed files)` +
-            `${w.conclusions ? ', with the conclusions' : `; conclusions not stored: ${w.why ?? 'unknown'}`}, ${Math.round(performance.now() - started)} ms.`,
+          `FK Guard (${project.name}): facts cache brought up to date after ${changed} changed files (${scan.files - scan.cachedFiles} of ${scan.files} files read again), ` +
+            `conclusions ${scan.conclusions}${problem}, ${scan.ms} ms on a worker thread.`,
         );
       },
-      (err: unknown) => this.log.error(`FK Guard: writing the facts cache failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      (err: unknown) => this.log.error(`FK Guard: bringing the facts cache up to date failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     );
-    project.sessionWrite = write;
-    await write;
-  }
-
-  /**
-   * Whether the engine's facts of an open document are those a fresh read of its text gives (its analysis is up
-   * to date, and no syntax error made the engine keep what it had parsed before, see `Engine.updateFile`), for a
-   * document too large or not analysed: whether the engine holds nothing of it.
-   */
-  private analysedAsRead(project: Project, id: string, doc: OpenDocument): boolean {
-    if (doc.dirty) return false;
-    const facts = project.engine?.getFacts(id);
-    return !facts || facts.errors.length === 0;
+    project.sessionScan = run;
+    await run;
+    project.sessionScan = undefined;
+    if (project.session === session && project.sessionChanged.size > 0) await this.scanSession(project);
   }
 
   // ---- publishing ----
