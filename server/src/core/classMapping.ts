@@ -2,7 +2,7 @@ import type { NamingConvention } from './config';
 import type { PythonNames } from './python/names';
 import { addColumn, newTable, TableDef } from './tables';
 import { mapJoinTable } from './typescript/joinTables';
-import { sequelizeColumnName, SequelizeDefine, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
+import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
 import type { ClassFact, FileFacts, NameExpr, TypeFact, UncheckedReason } from './types';
 
 /**
@@ -57,6 +57,8 @@ export interface ClassMappingHost {
   typeormNaming(): { file: string; text: string } | undefined;
   /** The project's Sequelize `define` (see `SchemaIndex.sequelizeDefine`). */
   sequelizeDefine(): SequelizeDefine | undefined;
+  /** A package.json admitting Sequelize 4 (see `SchemaIndex.sequelizeLegacy`). */
+  sequelizeLegacy(): SequelizeLegacy | undefined;
 }
 
 /**
@@ -122,7 +124,7 @@ export class ClassMapper {
     let namedFromClass: 'lower' | 'snake' | undefined;
     const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
     // A Sequelize model without `tableName` is named under the instance's `define` too.
-    const sequelize = cls.framework === 'sequelize' ? sequelizeModelTable(cls, this.host.sequelizeDefine()) : undefined;
+    const sequelize = cls.framework === 'sequelize' ? sequelizeModelTable(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
     if (sequelize && 'unknown' in sequelize) {
       unknownName = true;
       nameless = { file, cls, reason: 'naming-strategy', base: cls.name, detail: sequelize.unknown };
@@ -246,7 +248,7 @@ export class ClassMapper {
     if (cls.opaqueDecorators) def.incomplete = true;
     const typeorm = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
     // Sequelize names a column without a `field` by the model's `underscored`, else the instance's `define`.
-    const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine()) : undefined;
+    const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
     const naming = typeorm
       ? `the project's TypeORM naming (\`${typeorm.text}\` in ${typeorm.file}), which FK Guard does not run`
       : sequelize && 'unknown' in sequelize

@@ -58,7 +58,7 @@ export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTabl
   let typeormNaming = false;
   for (const f of facts) {
     // Sequelize's instance-wide `define` names models' tables apart from their files the same way.
-    if (f.typeormNaming !== undefined || f.sequelizeDefine !== undefined) typeormNaming = true;
+    if (f.typeormNaming !== undefined || f.sequelizeDefine !== undefined || f.sequelizeVersion !== undefined) typeormNaming = true;
     for (const n of usesOf(f).defs) {
       const list = (defUsers[n] ??= []);
       if (list.length < 2) list.push(f.file);
@@ -309,6 +309,7 @@ function changesEverything(f: FileFacts): boolean {
     f.packageJson !== undefined ||
     f.typeormNaming !== undefined ||
     f.sequelizeDefine !== undefined ||
+    f.sequelizeVersion !== undefined ||
     (f.pendingConsts?.length ?? 0) > 0 ||
     f.migration !== undefined ||
     f.alembicConfig !== undefined ||
