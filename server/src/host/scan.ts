@@ -500,7 +500,10 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       const computed: Conclusions = { findings: target.allFindings(), unchecked: target.allUnchecked(), stats: target.stats() };
       // What the language server's next start-up needs to tell which of these still hold after files changed.
       if (options.bulk === true && cold && cache && !cancelled) {
-        computed.dependencies = dependenciesOf(files.map((f) => target.getFacts(f.id)).filter((f): f is FileFacts => f !== undefined));
+        computed.dependencies = dependenciesOf(
+          files.map((f) => target.getFacts(f.id)).filter((f): f is FileFacts => f !== undefined),
+          target.navigation().index,
+        );
       }
       // Only a cold engine's conclusions follow from the facts alone (an editor's engine keeps what it parsed of
       // a broken file earlier, see `Engine.updateFile`).
