@@ -180,6 +180,14 @@ const j = <number>+k, l = <{ n: number[] }>m.n[0]++, o = <T>(x) + 1, p = <T>(x: 
   'import-type.ts': `let a: import('./settings').Health<string>, b: typeof import("./config"), c: import('./x').A.B;
 const d = json('d').$type<import('./settings').Health>(), e = (await load()) as typeof import('./config');
 `,
+  // Mapped types.
+  'mapped.ts': `type Flags = { [key in Flag]?: number } | null;
+export type Replace<T, K extends keyof T, N> = { [P in keyof T]: T[P] | N };
+type Frozen<T> = { readonly [P in keyof T]: T[P]; };
+type Keys = {
+  [K in 'a' | 'b']
+};
+`,
   // Namespace exports and negative literal types.
   'exports.ts': `export * as schema from './schema';
 export * from './all';
@@ -212,6 +220,8 @@ const DECLINED: Record<string, string> = {
   'assertion-generic.ts': 'const x = <Array<string>>y;\n',
   'accessor-apart.js': 'const o = { get\n  x() { return 1; } };\n',
   'import-type-attributes.ts': "let a: import('./a', { with: { 'resolution-mode': 'import' } }).A;\n",
+  'mapped-modifiers.ts': 'type M<T> = { -readonly [P in keyof T]-?: T[P] };\n',
+  'mapped-as.ts': 'type M<T> = { [P in keyof T as `get${P}`]: T[P] };\n',
   'assertion-exponent.ts': 'const x = <number>y ** 2;\n',
   'octal.js': 'const x = 017;\n',
   'broken.ts': 'const = ;\n',

@@ -2291,7 +2291,7 @@ class Parser {
           this.next();
           return this.tok === K.InKeyword;
         });
-        if (mapped) throw GIVE_UP;
+        if (mapped) return this.mappedType();
         const n = this.node(K.TypeLiteral);
         n.members = this.typeMembers();
         return this.finish(n);
@@ -2334,6 +2334,37 @@ class Parser {
     const n = this.node(K.TypeReference);
     n.typeName = this.entityName(false);
     n.typeArguments = !this.nl && this.tok === K.LessThanToken ? this.typeArgumentList() : undefined;
+    return this.finish(n);
+  }
+
+  /**
+   * `{ [K in keyof T]?: U }`, `{ readonly [key in Flag]: number }` (the compiler's `parseMappedType`); the `+` and
+   * `-` modifiers, an `as` clause and members after it are left to the compiler.
+   */
+  private mappedType(): FastNode {
+    const n = this.node(K.MappedType);
+    this.next();
+    if (this.tok === K.PlusToken || this.tok === K.MinusToken) throw GIVE_UP;
+    n.readonlyToken = this.isWord('readonly') ? this.token(K.ReadonlyKeyword) : undefined;
+    this.expect(K.OpenBracketToken);
+    const p = this.node(K.TypeParameter);
+    p.modifiers = undefined;
+    p.name = this.identifierName();
+    this.expect(K.InKeyword);
+    p.constraint = this.type();
+    p.default = undefined;
+    p.expression = undefined;
+    n.typeParameter = this.finish(p);
+    if (this.isWord('as')) throw GIVE_UP;
+    n.nameType = undefined;
+    this.expect(K.CloseBracketToken);
+    if (this.tok === K.PlusToken || this.tok === K.MinusToken) throw GIVE_UP;
+    n.questionToken = this.tok === K.QuestionToken ? this.token() : undefined;
+    n.type = this.optional(K.ColonToken) ? this.type() : undefined;
+    this.semicolon();
+    if (this.tok !== K.CloseBraceToken) throw GIVE_UP;
+    this.next();
+    n.members = [];
     return this.finish(n);
   }
 
@@ -3272,6 +3303,7 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.TypePredicate]: ['assertsModifier', 'parameterName', 'type'],
   [K.TypeQuery]: ['exprName', 'typeArguments'],
   [K.TypeLiteral]: ['members'],
+  [K.MappedType]: ['readonlyToken', 'typeParameter', 'nameType', 'questionToken', 'type', 'members'],
   [K.ArrayType]: ['elementType'],
   [K.TupleType]: ['elements'],
   [K.UnionType]: ['types'],
