@@ -5,6 +5,7 @@ import { TsFile } from '../../server/src/core/typescript/context';
 import { createTypeScriptDialect } from '../../server/src/core/typescript/dialect';
 import { compilerBackend } from '../../server/src/core/typescript/syntax';
 import { mayNameTargets, readTargets } from '../../server/src/core/typescript/targets';
+import type { FileFacts } from '../../server/src/core/types';
 import { REPO, listFiles } from './harness';
 
 /**
@@ -20,7 +21,7 @@ const NAMING: Record<string, [string, string[]]> = {
   'src/pool.ts': ["import { Knex } from 'knex';\nexport const db = Knex /* pooled */ ({ client: 'mysql2' });\n", ['mysql']],
   'src/typed.ts': ["import { knex } from 'knex';\nexport const db = knex<Row>({ client: 'sqlite3' });\n", ['sqlite']],
   'src/options.ts': ["import { DataSource, DataSourceOptions } from 'typeorm';\nexport const options: DataSourceOptions = { type: 'sqlite' };\n", ['sqlite']],
-  'src/sequelize.ts': ["import { Sequelize } from 'sequelize';\nexport const db = new Sequelize('postgres://app@db/app');\n", ['postgresql']],
+  'src/sequelize.ts': ["import { Sequelize } from 'sequelize';\nexport const db = new Sequelize('postgres://app@db/app', { define: { freezeTableName: true } });\n", ['postgresql']],
   // The key written with an escape: no `dialect` in the text, but the key's value is `dialect`.
   'src/escaped.js': ["// Read by knex.\nmodule.exports = { 'dia\\u006cect': 'mysql' };\n", ['mysql']],
   'knexfile.ts': ["export default { client: 'better-sqlite3' };\n", ['sqlite']],
@@ -32,9 +33,15 @@ const NAMING: Record<string, [string, string[]]> = {
 };
 
 function targetsOf(file: string, text: string): string[] {
+  return readOn(file, text).targets ?? [];
+}
+
+/** What `readTargets` alone finds in a file. */
+function readOn(file: string, text: string): Pick<FileFacts, 'targets' | 'typeormNaming' | 'sequelizeDefine'> {
   const f = new TsFile(compilerBackend(ts), ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false), file, text);
   readTargets(f);
-  return f.facts.targets ?? [];
+  const { targets, typeormNaming, sequelizeDefine } = f.facts;
+  return { targets, typeormNaming, sequelizeDefine };
 }
 
 describe('the TypeScript targets reader\'s test', () => {
@@ -43,7 +50,9 @@ describe('the TypeScript targets reader\'s test', () => {
     for (const [file, [text, targets]] of Object.entries(NAMING)) {
       assert.deepEqual(targetsOf(file, text), targets, `${file}: the reader itself`);
       if (targets.length > 0) assert.ok(mayNameTargets(file, text), `${file}: turned away`);
-      assert.deepEqual(dialect.extract(file, text).targets ?? [], targets, `${file}: through the dialect`);
+      const facts = dialect.extract(file, text);
+      assert.deepEqual(facts.targets ?? [], targets, `${file}: through the dialect`);
+      assert.deepEqual(facts.sequelizeDefine, readOn(file, text).sequelizeDefine, `${file}: the define`);
     }
     assert.equal(mayNameTargets('db/migrations/001_users.ts', NAMING['db/migrations/001_users.ts'][0]), false);
   });
@@ -54,7 +63,7 @@ describe('the TypeScript targets reader\'s test', () => {
       const text = readFileSync(file, 'utf8');
       if (mayNameTargets(file, text)) continue;
       away++;
-      assert.deepEqual(targetsOf(file, text), [], file);
+      assert.deepEqual(readOn(file, text), { targets: undefined, typeormNaming: undefined, sequelizeDefine: undefined }, file);
     }
     assert.ok(away > 20, `${away} files turned away`);
   });

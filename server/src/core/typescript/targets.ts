@@ -66,9 +66,9 @@ export function mayNameTargets(file: string, text: string): boolean {
 }
 
 /**
- * Necessary for `readTargets` to find anything: a `dialect` key, a `Sequelize` call, a call of a connector (`knex`
- * and `Knex` only as calls: the name, then trivia, then `(`, `<` or `?.`), a variable of an options type, a Drizzle
- * dialect module, or a backslash.
+ * Necessary for `readTargets` to find anything: a `dialect` key (also the mark of an object whose `define` it
+ * reads), a `Sequelize` call, a call of a connector (`knex` and `Knex` only as calls: the name, then trivia, then
+ * `(`, `<` or `?.`), a variable of an options type, a Drizzle dialect module, or a backslash.
  */
 const MAY_NAME_TARGETS = /dialect|Sequelize|DataSource|createConnection|forRoot|Options|Config|drizzle-orm\/|\\|[kK]nex\s*(?:[(<]|\?\.|\/[*/])/;
 
