@@ -28,8 +28,12 @@ export interface NamelessClass {
   baseClass?: ClassFact;
 }
 
-/** How a class maps: to a table, to nothing (a mixin or abstract base), or to a table whose name is unknown. */
-export type ClassMapping = { table: TableDef } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+/**
+ * How a class maps: to a table, to nothing (a mixin or abstract base), or to a table whose name is unknown.
+ * `namedFromClass`: the table's name is made from the class name alone (SQLModel lowers it, Flask-SQLAlchemy turns
+ * it into snake case), so a class with the same header under another name maps the same way (conclusionsSince.ts).
+ */
+export type ClassMapping = { table: TableDef; namedFromClass?: 'lower' | 'snake' } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
 
 /** Bases from outside the workspace that add no columns: SQLAlchemy's own, typing's, the standard library's. */
 const KNOWN_EXTERNAL_BASES = /^(DeclarativeBase|DeclarativeBaseNoMeta|SQLModel|AsyncAttrs|MappedAsDataclass|Generic|Protocol|ABC|Enum|IntEnum|StrEnum|TypeDecorator|UserDefinedType|NamedTuple|TypedDict|object)$/;
@@ -117,6 +121,7 @@ export class ClassMapper {
     let nameless: NamelessClass | undefined;
     let name: string | undefined;
     let unknownName = false;
+    let namedFromClass: 'lower' | 'snake' | undefined;
     const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
     // A Sequelize model without `tableName` is named under the instance's `define` too.
     const sequelize = cls.framework === 'sequelize' ? sequelizeModelTable(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
@@ -175,8 +180,10 @@ export class ClassMapper {
       }
     } else if (cls.sqlmodelTable) {
       name = cls.name.toLowerCase();
+      namedFromClass = 'lower';
     } else if (this.isFlaskModel(file, cls, new Set())) {
       name = camelToSnake(cls.name);
+      namedFromClass = 'snake';
     } else if (unresolvedBase !== undefined && !cls.framework) {
       // A base FK Guard cannot see may name the table (its own `__tablename__` rule) or map nothing.
       nameless = { file, cls, reason: 'unresolved-base', base: unresolvedBase };
@@ -205,7 +212,7 @@ export class ClassMapper {
     def.unresolvedBase = unresolvedBase;
     def.metadataId = this.classMetadata(file, cls, new Set());
     this.addClassColumns(def, file, cls, new Set());
-    const mapping: ClassMapping = { table: def };
+    const mapping: ClassMapping = namedFromClass ? { table: def, namedFromClass } : { table: def };
     this.setMapping(file, id, mapping);
     this.host.addTable(def);
     return mapping;
