@@ -123,8 +123,9 @@ export interface ColumnFact {
    */
   implicit?: true;
   /**
-   * TypeORM: the name is the one its default naming strategy derives from the property (none was given), so
-   * under a project's own `namingStrategy` the column's database name is not known.
+   * The name is the one the ORM derives from the property (none was given): TypeORM's default naming strategy,
+   * so under a project's own `namingStrategy` the column's database name is not known; Sequelize's, which an
+   * instance-wide `define: { underscored }` changes (see `ClassFact.sequelizeOptions`).
    */
   derivedName?: true;
 }
@@ -191,8 +192,17 @@ export interface ClassFact {
    * the index computes them (see `joinTables.ts`); a literal `@JoinTable({ name })` is its `tablename`.
    */
   joinTable?: JoinTableFact;
-  /** TypeORM: the table name is the default naming strategy's (`@Entity()` with no name). */
+  /**
+   * The table name is the ORM's derivation, none was given: TypeORM's default naming strategy (`@Entity()` with no
+   * name), Sequelize's model name pluralised (a model without `tableName`).
+   */
   derivedTablename?: true;
+  /**
+   * Sequelize: the model's name and its own naming options as written (`undefined`: not written, so the
+   * instance's `define` decides; `null`: written as something FK Guard cannot read). The index derives the
+   * table's and columns' names from them and the project's `define` (see `FileFacts.sequelizeDefine`).
+   */
+  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null };
   span: Span;
   nameSpan: Span;
 }
@@ -525,6 +535,23 @@ export interface FileFacts {
    * TypeORM derives (join tables and their columns) are then the project's code's to decide, not FK Guard's.
    */
   typeormNaming?: string;
+  /**
+   * Sequelize's instance-wide model options here, for the options that name tables and columns (`define: {
+   * freezeTableName, underscored }`): what the instances made here say (`new Sequelize(url, { define })`; one without
+   * `define` keeps Sequelize's defaults, false), what sequelize-cli configs here say (`{ dialect, define }` per
+   * environment), each option's value if all agree, `null` if not or if it cannot be read. `fromConfig`: an
+   * instance here takes options FK Guard cannot see (`new Sequelize(db, user, pass, config)`), so it says what the
+   * workspace's configs say. `text`: the first `define` as written (or the first instance), for messages.
+   */
+  sequelizeDefine?: { instances?: SequelizeNaming; configs?: SequelizeNaming; fromConfig?: true; text: string };
+  /** A package.json's `sequelize` dependency range as written (Sequelize 4 names columns and tables otherwise). */
+  sequelizeVersion?: string;
+}
+
+/** What Sequelize model options say of how tables and columns are named (see `FileFacts.sequelizeDefine`). */
+export interface SequelizeNaming {
+  freezeTableName: boolean | null;
+  underscored: boolean | null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FkGuardConfig } from '../core/config';
 import type { Engine } from '../core/engine';
 import type { Finding } from '../core/types';
+import type { SessionScan } from '../host/sessionCache';
 
 export interface IndexProgress {
   done: number;
@@ -33,6 +34,14 @@ export interface IndexResult {
   saveConclusions?(): void;
   /** Called once the index's diagnostics are published: writes what the host keeps for later (its facts cache). */
   finish?(): void;
+  /** The facts cache and stored conclusions, written again as files are saved or change on disk (see sessionCache.ts). */
+  session?: SessionStore;
+}
+
+/** See host/sessionCache.ts. */
+export interface SessionStore {
+  /** Scans the folder off this thread as a start-up would, writing the facts cache and storing its conclusions. */
+  scan(): Promise<SessionScan>;
 }
 
 /**

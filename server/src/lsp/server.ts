@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import {
   CancellationToken,
   CodeActionKind,
@@ -18,6 +19,7 @@ import {
   ErrorCodes,
   DidCloseTextDocumentParams,
   DidOpenTextDocumentParams,
+  DidSaveTextDocumentParams,
   Diagnostic,
   LSPErrorCodes,
   FileChangeType,
@@ -36,11 +38,13 @@ import { OpenDocument } from './documents';
 import { guardNotification, guardRequest, Logger } from './guard';
 import { codeActions, FixAllKind } from './handlers/codeAction';
 import * as navigation from './handlers/navigation';
-import type { ServerHost, StoredAnswer } from './host';
+import type { ServerHost, SessionStore, StoredAnswer } from './host';
 import { normaliseRoot, pathToUri, uriToPath } from './paths';
 import { Project, projectFor } from './project';
 import {
   InitializationOptions,
+  RequestTimingNotificationMethod,
+  RequestTimingParams,
   ScanWorkspaceMethod,
   ScanWorkspaceResult,
   SchemaGraphMethod,
@@ -54,6 +58,47 @@ import {
   TimingParams,
 } from './protocol';
 import { combineConfig, readSettings } from './settings';
+
+/**
+ * Times requests for `fkguard/requestTiming`: wall and CPU time in the handler, and the garbage collection that
+ * ran during it or just before it (a pause before the handler delays it as much as one inside it).
+ */
+class RequestTimings {
+  private readonly gcs: Array<{ start: number; end: number; kind: number }> = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) this.gcs.push({ start: e.startTime, end: e.startTime + e.duration, kind: ((e as { detail?: { kind?: number } }).detail)?.kind ?? 0 });
+    if (this.gcs.length > 500) this.gcs.splice(0, this.gcs.length - 500);
+  });
+
+  constructor(private readonly send: (t: RequestTimingParams) => void) {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  done(method: string, started: number, cpu: NodeJS.CpuUsage): void {
+    const ended = performance.now();
+    const used = process.cpuUsage(cpu);
+    // GC entries arrive after the pause, in a task of their own: the figures are read once they are in.
+    setTimeout(() => {
+      const overlap = (from: number, to: number) => this.gcs.reduce((ms, g) => ms + Math.max(0, Math.min(g.end, to) - Math.max(g.start, from)), 0);
+      this.send({
+        method,
+        receivedAt: performance.timeOrigin + started,
+        wallMs: ended - started,
+        cpuMs: (used.user + used.system) / 1000,
+        gcMs: overlap(started, ended),
+        gcBeforeMs: overlap(started - 100, started),
+        gcs: this.gcs.filter((g) => g.end > started - 100 && g.start < ended).map((g) => [g.kind, Math.round((g.start - started) * 10) / 10, Math.round((g.end - g.start) * 10) / 10]),
+      });
+    }, 50);
+  }
+
+  dispose(): void {
+    this.observer.disconnect();
+  }
+}
+
+/** How long after the last file saved or changed on disk the facts cache is brought up to date (see `scanSession`). */
+const SESSION_WRITE_DELAY_MS = 2000;
 
 export interface ServerOptions {
   host: ServerHost;
@@ -83,6 +128,8 @@ class FkGuardServer {
   private capabilities: InitializeParams['capabilities'] = {};
   private clientName = '';
   private disposed = false;
+  /** With `InitializationOptions.timings`: each request's time in the server, sent as `fkguard/requestTiming`. */
+  private requestTimings: RequestTimings | undefined;
   /** `shutdown` was received: from then on every request is refused, as the protocol says. */
   private shutDown = false;
   /** Open documents already reported as larger than `max-file-size`, so the note is written once. */
@@ -104,10 +151,16 @@ class FkGuardServer {
 
   /** A request handler that is guarded (see `guardRequest`) and refused after `shutdown`. */
   private request<P extends unknown[], R>(name: string, handler: (...args: P) => R | Promise<R>) {
-    return guardRequest(this.log, name, (...args: P) => {
+    const guarded = guardRequest(this.log, name, (...args: P) => {
       if (this.shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, `FK Guard: ${name} after shutdown`);
       return handler(...args);
     });
+    return (...args: P) => {
+      if (!this.requestTimings) return guarded(...args);
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      return guarded(...args).finally(() => this.requestTimings?.done(name, started, cpu));
+    };
   }
 
   register(): void {
@@ -118,6 +171,7 @@ class FkGuardServer {
     c.onDidOpenTextDocument(guardNotification(log, 'didOpen', (p: DidOpenTextDocumentParams) => this.didOpen(p)));
     c.onDidChangeTextDocument(guardNotification(log, 'didChange', (p: DidChangeTextDocumentParams) => this.didChange(p)));
     c.onDidCloseTextDocument(guardNotification(log, 'didClose', (p: DidCloseTextDocumentParams) => this.didClose(p)));
+    c.onDidSaveTextDocument(guardNotification(log, 'didSave', (p: DidSaveTextDocumentParams) => this.didSave(p)));
     c.onDidChangeWatchedFiles(guardNotification(log, 'didChangeWatchedFiles', (p: DidChangeWatchedFilesParams) => this.watchedFiles(p)));
     c.onDidChangeConfiguration(guardNotification(log, 'didChangeConfiguration', () => this.reindexAll('settings changed')));
     c.onCodeAction(this.request('codeAction', (p: CodeActionParams) => this.codeAction(p)));
@@ -139,7 +193,7 @@ class FkGuardServer {
     c.onRequest(SchemaIndexMethod, this.request('schemaIndex', () => this.schemaIndex()));
     c.onRequest(SchemaGraphMethod, this.request('schemaGraph', () => this.schemaGraph()));
     c.onShutdown(
-      this.request('shutdown', () => {
+      this.request('shutdown', async () => {
         this.shutDown = true;
         this.dispose();
       }),
@@ -150,8 +204,11 @@ class FkGuardServer {
     if (this.disposed) return;
     this.disposed = true;
     for (const doc of this.documents.values()) doc.cancel();
+    this.requestTimings?.dispose();
     for (const p of this.allProjects()) {
       p.indexGeneration++;
+      clearTimeout(p.sessionTimer);
+      p.session = undefined;
       p.engine?.dispose();
       p.engine = undefined;
     }
@@ -164,6 +221,7 @@ class FkGuardServer {
     this.clientName = params.clientInfo?.name ?? '';
     const init = params.initializationOptions;
     if (init && typeof init === 'object') this.initOptions = init as InitializationOptions;
+    if (this.initOptions.timings) this.requestTimings = new RequestTimings((t) => void this.connection.sendNotification(RequestTimingNotificationMethod, t));
     if (this.initOptions.testRequests) {
       this.connection.onRequest(
         TestFailMethod,
@@ -180,7 +238,8 @@ class FkGuardServer {
     }
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        // Saves tell the server when to write the facts cache again (clients without file watchers send them too).
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FixAllKind], resolveProvider: false },
         hoverProvider: true,
         definitionProvider: true,
@@ -303,6 +362,7 @@ class FkGuardServer {
     let readAs: ((id: string, text: string) => boolean) | undefined;
     let saveConclusions: (() => void) | undefined;
     let finish: (() => void) | undefined;
+    let session: SessionStore | undefined;
     // Only the first index answers early: a re-index leaves the current engine answering until it is replaced.
     const onStoredAnswer = project.engine
       ? undefined
@@ -338,6 +398,7 @@ class FkGuardServer {
         readAs = result.readAs;
         saveConclusions = result.saveConclusions;
         finish = result.finish;
+        session = result.session;
         for (const s of result.skipped) this.log.warn?.(`FK Guard: skipped ${s.file}: ${s.reason}`);
         if (result.cachedFiles !== undefined) this.log.debug?.(`FK Guard (${project.name}): ${result.cachedFiles} files' facts came from the cache, unparsed.`);
       }
@@ -350,6 +411,7 @@ class FkGuardServer {
     project.stored = undefined;
     project.engine?.dispose();
     project.engine = engine;
+    this.startSession(project, session);
     // Whether the engine still holds only what the index read from disk, so its conclusions are those of the files.
     let asRead = true;
     if (settings.enable) {
@@ -519,7 +581,7 @@ class FkGuardServer {
    * Runs the engine on an open document's current text and publishes the result. Files whose findings the
    * change may affect (through the reverse index) are re-published right after, in one batch.
    */
-  private analyze(project: Project, id: string, doc: OpenDocument, publishOthers: boolean): void {
+  private analyze(project: Project, id: string, doc: OpenDocument, publishOthers: boolean, publishLater = false): void {
     // While the first index runs there is no engine yet; the index analyses open documents at its end.
     const engine = project.engine;
     if (!engine || !project.settings.enable) return;
@@ -555,9 +617,20 @@ class FkGuardServer {
     const affected = engine.updateFile(id, doc.text, { keepTree: true, edits });
     doc.markAnalyzed();
     const updated = doc.changedAt ? performance.now() : 0;
-    this.publish(project, id);
-    if (doc.changedAt) this.sendTiming(doc, started, updated);
     if (publishOthers) for (const other of affected) if (other !== id) this.queuePublish(project, other);
+    const publishOwn = () => {
+      this.publish(project, id);
+      if (doc.changedAt) this.sendTiming(doc, started, updated);
+    };
+    if (!publishLater) return publishOwn();
+    // A request that brought the engine up to date is answered first: the document's findings and diagnostics
+    // (most of an analysis) follow it, unless a newer change came in meanwhile (whose own analysis publishes).
+    const generation = doc.generation;
+    setImmediate(
+      guardNotification(this.log, 'analysis', () => {
+        if (this.documents.get(doc.uri) === doc && doc.generation === generation && project.engine === engine) publishOwn();
+      }),
+    );
   }
 
   /**
@@ -629,6 +702,7 @@ class FkGuardServer {
     const gone = engine.parsedFiles().filter((f) => f === id || f.startsWith(`${id}/`));
     if (!gone.includes(id)) gone.push(id);
     for (const f of gone) {
+      this.changedOnDisk(project, f);
       if (this.openDocument(project, f)) continue;
       project.diskReads.set(f, (project.diskReads.get(f) ?? 0) + 1);
       for (const other of engine.removeFile(f)) this.queuePublish(project, other);
@@ -637,7 +711,8 @@ class FkGuardServer {
 
   /** Re-reads one file from disk, unless the editor owns its text; a late read of an older version is dropped. */
   private async refreshFromDisk(project: Project, id: string): Promise<void> {
-    if (this.openDocument(project, id)) return;
+    // The editor's text of an open document is what the engine holds; a change on disk is a save (see `didSave`).
+    if (this.openDocument(project, id)) return this.changedOnDisk(project, id);
     const read = (project.diskReads.get(id) ?? 0) + 1;
     project.diskReads.set(id, read);
     const included = project.settings.enable && this.options.host.isIncluded(id, project.config);
@@ -646,7 +721,67 @@ class FkGuardServer {
     const engine = project.engine;
     if (!engine || project.diskReads.get(id) !== read || this.openDocument(project, id)) return;
     const affected = text === undefined ? engine.removeFile(id) : engine.updateFile(id, text);
+    this.changedOnDisk(project, id);
     for (const f of new Set([id, ...affected])) this.queuePublish(project, f);
+  }
+
+  // ---- the facts cache during a session ----
+
+  /** A new engine is in place: its index wrote the cache, so what was waiting to be written is in it. */
+  private startSession(project: Project, session: SessionStore | undefined): void {
+    clearTimeout(project.sessionTimer);
+    project.sessionTimer = undefined;
+    project.sessionChanged.clear();
+    project.session = session;
+  }
+
+  /**
+   * File `id` was saved or changed on disk: the facts cache and stored conclusions are brought up to date a moment
+   * after the last such change (see `scanSession`).
+   */
+  private changedOnDisk(project: Project, id: string): void {
+    if (!project.session || project.loose) return;
+    project.sessionChanged.add(id);
+    clearTimeout(project.sessionTimer);
+    project.sessionTimer = setTimeout(
+      guardNotification(this.log, 'session scan', () => {
+        project.sessionTimer = undefined;
+        void this.scanSession(project);
+      }),
+      this.initOptions.cacheWriteDelay ?? SESSION_WRITE_DELAY_MS,
+    );
+  }
+
+  private didSave(p: DidSaveTextDocumentParams): void {
+    const found = this.locate(p.textDocument.uri);
+    if (found && this.openDocument(found.project, found.id)) this.changedOnDisk(found.project, found.id);
+  }
+
+  /**
+   * Scans the folder on a worker thread as the next start-up would (host/sessionCache.ts): the files changed since
+   * the last scan are parsed, the facts cache written, and a fresh index's conclusions stored, so the next start-up
+   * (or `fkguard scan`) finds them. One scan at a time; changes during one bring another after it.
+   */
+  private async scanSession(project: Project): Promise<void> {
+    const session = project.session;
+    // A re-index under way writes the cache itself when done (see `startSession`).
+    if (!session || project.indexing || project.sessionChanged.size === 0 || !project.settings.enable || this.disposed || project.sessionScan) return;
+    const changed = project.sessionChanged.size;
+    project.sessionChanged.clear();
+    const run = session.scan().then(
+      (scan) => {
+        const problem = scan.cacheProblem ? `; ${scan.cacheProblem}, replaced` : '';
+        this.log.debug?.(
+          `FK Guard (${project.name}): facts cache brought up to date after ${changed} changed files (${scan.files - scan.cachedFiles} of ${scan.files} files read again), ` +
+            `conclusions ${scan.conclusions}${problem}, ${scan.ms} ms on a worker thread.`,
+        );
+      },
+      (err: unknown) => this.log.error(`FK Guard: bringing the facts cache up to date failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    );
+    project.sessionScan = run;
+    await run;
+    project.sessionScan = undefined;
+    if (project.session === session && project.sessionChanged.size > 0) await this.scanSession(project);
   }
 
   // ---- publishing ----
@@ -766,7 +901,8 @@ class FkGuardServer {
     const doc = this.documents.get(uri);
     if (doc && doc.dirty) {
       doc.cancel();
-      this.analyze(project, id, doc, true);
+      // The request needs the engine to hold the text the editor shows; the diagnostics can wait for its answer.
+      this.analyze(project, id, doc, true, true);
     }
     const links = { root: project.root, followSymlinks: project.settings.followSymlinks };
     const text = doc ? doc.text : await this.options.host.readFile(project.pathOf(id), project.config, links);

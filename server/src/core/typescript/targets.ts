@@ -1,6 +1,7 @@
 import type { ts } from 'ts-morph';
 import type { Dialect } from '../config';
-import { DIALECT_NAMES } from '../migrations/sequelizeConfig';
+import { agreed, DIALECT_NAMES } from '../migrations/sequelizeConfig';
+import type { SequelizeNaming } from '../types';
 import { TsFile } from './context';
 
 /** TypeORM's driver `type`s and Knex's `client`s, by the database they speak to. */
@@ -86,8 +87,15 @@ export function readTargets(f: TsFile): void {
       if (d) found.add(d);
     }
   };
+  // Sequelize's instance-wide model options: `new Sequelize(url, { define })`, a sequelize-cli config's `{ dialect, define }`.
+  const instances: Say[] = [];
+  const configs: Say[] = [];
+  let fromConfig = false;
+  const texts: string[] = [];
   x.walk(f.tree, (d) => {
-    if (d.kind === K.PropertyAssignment) {
+    if (d.kind === K.ObjectLiteralExpression) {
+      if (x.props(d).has('dialect')) configs.push(optionsSay(f, d, texts));
+    } else if (d.kind === K.PropertyAssignment) {
       const key = x.propertyName((d as ts.PropertyAssignment).name);
       const init = (d as ts.PropertyAssignment).initializer;
       // sequelize-cli's config, `new Sequelize(db, user, password, { dialect })`, drizzle-kit's config.
@@ -102,6 +110,11 @@ export function readTargets(f: TsFile): void {
       const name = callee.kind === K.PropertyAccessExpression ? x.text((callee as ts.PropertyAccessExpression).name) : callee.kind === K.Identifier ? x.text(callee) : '';
       const arg = call.arguments?.[0];
       if (name === 'Sequelize') {
+        if (d.kind === K.NewExpression) {
+          const say = instanceSay(f, call.arguments ?? [], texts);
+          if (say === 'config') fromConfig = true;
+          else instances.push(say);
+        }
         // `new Sequelize('sqlite::memory:')`, `new Sequelize('postgres://…')`: the URL's scheme.
         for (const s of literals(f, arg)) {
           const scheme = /^([a-z]+):/.exec(s)?.[1];
@@ -121,6 +134,60 @@ export function readTargets(f: TsFile): void {
   });
   if (found.size > 0) f.facts.targets = [...found].sort();
   if (naming.length > 0) f.facts.typeormNaming = naming[0];
+  if (instances.length > 0 || configs.length > 0 || fromConfig) {
+    f.facts.sequelizeDefine = { text: texts[0] ?? 'new Sequelize(...)' };
+    if (instances.length > 0) f.facts.sequelizeDefine.instances = agreed(instances);
+    if (configs.length > 0) f.facts.sequelizeDefine.configs = agreed(configs);
+    if (fromConfig) f.facts.sequelizeDefine.fromConfig = true;
+  }
+}
+
+type Say = SequelizeNaming;
+
+/**
+ * What `new Sequelize(...)` says of its models' naming: its options object's (the one object literal among the
+ * arguments: `(url, options)`, `(db, user, password, options)`, `(options)`), Sequelize's defaults when it takes
+ * none (`(url)`, `(db, user, password)`), or `config` when the options are a value FK Guard cannot see
+ * (`new Sequelize(db, user, password, config)`, sequelize-cli's models/index.js).
+ */
+function instanceSay(f: TsFile, args: readonly ts.Node[], texts: string[]): Say | 'config' {
+  const x = f.syntax;
+  const K = x.K;
+  const object = args.map((a) => x.unwrap(a)).find((a) => a?.kind === K.ObjectLiteralExpression);
+  if (object) return optionsSay(f, object, texts);
+  const last = x.unwrap(args[args.length - 1]);
+  const plain = (a: ts.Node | undefined) =>
+    !a ||
+    x.literal(a) !== undefined ||
+    a.kind === K.TemplateExpression ||
+    a.kind === K.NullKeyword ||
+    (a.kind === K.Identifier && x.text(a) === 'undefined') ||
+    /^process\.env\b/.test(x.text(a));
+  if (args.length === 3 || plain(last)) return { freezeTableName: false, underscored: false };
+  return 'config';
+}
+
+/** What an options object (an instance's, a config's) says through its `define`: the defaults without one. */
+function optionsSay(f: TsFile, options: ts.Node, texts: string[]): Say {
+  const x = f.syntax;
+  const unknown: Say = { freezeTableName: null, underscored: null };
+  if (!wholeObject(f, options)) return unknown;
+  const define = x.props(options).get('define');
+  if (!define) return { freezeTableName: false, underscored: false };
+  texts.push(`define: ${x.text(define).replace(/\s+/g, ' ')}`);
+  const o = x.unwrap(define);
+  if (!o || !wholeObject(f, o)) return unknown;
+  const value = (key: string): boolean | null => {
+    const v = x.props(o).get(key);
+    return v ? (x.bool(v) ?? null) : false;
+  };
+  return { freezeTableName: value('freezeTableName'), underscored: value('underscored') };
+}
+
+/** An object literal FK Guard reads whole: no spread, no computed key. */
+function wholeObject(f: TsFile, n: ts.Node): boolean {
+  const K = f.syntax.K;
+  return n.kind === K.ObjectLiteralExpression && (n as ts.ObjectLiteralExpression).properties.every((p) => p.kind !== K.SpreadAssignment && p.name?.kind !== K.ComputedPropertyName);
 }
 
 /** The string values an expression can have when it is a literal or a choice between literals. */
