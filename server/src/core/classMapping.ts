@@ -1,6 +1,6 @@
 import type { NamingConvention } from './config';
 import type { PythonNames } from './python/names';
-import { addColumn, newTable, TableDef } from './tables';
+import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { mapJoinTable } from './typescript/joinTables';
 import type { ClassFact, FileFacts, NameExpr, TypeFact, UncheckedReason } from './types';
 
@@ -239,8 +239,9 @@ export class ClassMapper {
         const attr = c.attr ?? c.name;
         if (!def.attrs.has(attr)) {
           const indexed = { column: c, file, type: this.host.resolveType(file, c.type) };
+          const attrs = ownAttrs(def);
           def.columns.set(`#${attr}`, indexed);
-          def.attrs.set(attr, indexed);
+          attrs.set(attr, indexed);
         }
         continue;
       }

@@ -1,5 +1,5 @@
 import type { Dialect } from './config';
-import { addColumn, IndexedColumn, tableFromFact, TableDef, tableKey } from './tables';
+import { addColumn, IndexedColumn, ownAttrs, tableFromFact, TableDef, tableKey } from './tables';
 import { AlembicConfigFact, ColumnFact, FileFacts, Finding, MigrationOp, NameExpr, Span, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
@@ -638,9 +638,11 @@ function replayTimeline(
             key,
             pos,
             (def) => {
+              const attr = fact.attr && !op.newName ? fact.attr : fact.name;
+              if (attr !== fact.name) ownAttrs(def);
               dropColumn(def, column);
               def.columns.set(fact.name, updated);
-              def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
+              def.attrs.set(attr, updated);
             },
             maybe,
           );
@@ -798,7 +800,8 @@ function alternative(other: TableDef | null, maybe: Maybe): NonNullable<TableDef
  * ran changed the table whichever way the earlier uncertain one went).
  */
 function changedCopy(def: TableDef, change: (def: TableDef) => void): TableDef {
-  const next: TableDef = { ...def, columns: new Map(def.columns), attrs: new Map(def.attrs), keys: [...def.keys] };
+  const columns = new Map(def.columns);
+  const next: TableDef = { ...def, columns, attrs: def.attrs === def.columns ? columns : new Map(def.attrs), keys: [...def.keys] };
   change(next);
   if (def.alt) next.alt = { ...def.alt, def: def.alt.def && changedCopy(def.alt.def, change) };
   return next;
