@@ -58,4 +58,19 @@ describe('engine: edits whose reach the provided names do not show', function ()
       assert.deepEqual(incremental, fresh);
     }
   });
+
+  it("Sequelize's instance-wide define changed or removed: every model's names, and the references to them, are derived again", async () => {
+    const db = 'src/db.ts';
+    const models = 'src/models.ts';
+    for (const edit of [
+      (t: Map<string, string>) => ({ file: db, text: t.get(db)!.replace('freezeTableName: true', 'freezeTableName: false') }),
+      (t: Map<string, string>) => ({ file: db, text: t.get(db)!.replace('underscored: true', 'underscored: false') }),
+      () => ({ file: db }),
+      // A model edited while the define stands: its table keeps the instance's naming.
+      (t: Map<string, string>) => ({ file: models, text: t.get(models)!.replace("'tank'", "'water_tank'") }),
+    ]) {
+      const { incremental, fresh } = await afterEdit('105-sequelize-instance-define', edit);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
 });

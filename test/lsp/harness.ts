@@ -243,6 +243,11 @@ export class LspClient {
     return doc;
   }
 
+  /** Sends didSave for an open document, as an editor does after writing it to disk. */
+  save(rel: string): void {
+    void this.connection.sendNotification('textDocument/didSave', { textDocument: { uri: this.uri(rel) } });
+  }
+
   close(rel: string): void {
     const uri = this.uri(rel);
     this.docs.delete(uri);

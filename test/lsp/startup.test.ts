@@ -192,10 +192,58 @@ describe('language server: diagnostics at start-up from stored conclusions', fun
     it('does not answer early when what the models build on changed', async () => {
       writeFileSync(join(ws, 'app/shipments.py'), SHIPMENTS);
       await indexOnce();
-      writeFileSync(join(ws, 'app/base.py'), `# The declarative base.\n${disk('app/base.py')}`);
+      // The declarative base gets another name: every model's base is another class now.
+      writeFileSync(join(ws, 'app/base.py'), disk('app/base.py').replace('Base = ', 'Model = '));
       const { early, byFile } = await startWith([['app/shipments.py', disk('app/shipments.py')]]);
       assert.equal(early, false);
-      assertNoFlash(byFile.get('app/shipments.py'), ['unknown-column']);
+      // No class maps to a table now.
+      assertNoFlash(byFile.get('app/shipments.py'), []);
+    });
+
+    it('answers early a user of a file whose definitions only moved (lines added above them)', async () => {
+      await indexOnce();
+      // payments.py references users.id and has no finding: it cannot point into users.py, whose tables are the same.
+      writeFileSync(join(ws, 'app/users.py'), `# The people who pay.\n\n${disk('app/users.py')}`);
+      const { early, byFile } = await startWith([['app/payments.py', disk('app/payments.py')]]);
+      assert.ok(early, client!.logs.map((l) => l.message).join('\n'));
+      assertNoFlash(byFile.get('app/payments.py'), []);
+    });
+
+    describe('a class without a table name of its own (a mixin) changed', () => {
+      const REFUNDS = [
+        'from sqlalchemy import Column, ForeignKey, Integer',
+        '',
+        'from app.base import Base',
+        '',
+        '',
+        'class Refund(Base):',
+        '    __tablename__ = "refunds"',
+        '',
+        '    id = Column(Integer, primary_key=True)',
+        '    invoice_id = Column(Integer, ForeignKey("invoices.id"))',
+        '',
+      ].join('\n');
+      const MIXIN = 'class Audited:\n    audited_by = Column(Integer, ForeignKey("users.id"))\n\n\n';
+      beforeEach(async () => {
+        writeFileSync(join(ws, 'app/refunds.py'), REFUNDS);
+        writeFileSync(join(ws, 'app/shipments.py'), SHIPMENTS);
+        writeFileSync(join(ws, 'app/invoices.py'), disk('app/invoices.py').replace('class Invoice(Base):', `${MIXIN}class Invoice(Audited, Base):`));
+        await indexOnce();
+        // The mixin's columns live in `invoices`, which only the derived index knows: that table changed.
+        writeFileSync(join(ws, 'app/invoices.py'), disk('app/invoices.py').replace('    audited_by', '    audited_at = Column(Integer)\n    audited_by'));
+      });
+
+      it('answers early a document that uses none of the tables it feeds', async () => {
+        const { early, byFile } = await startWith([['app/shipments.py', disk('app/shipments.py')]]);
+        assert.ok(early, client!.logs.map((l) => l.message).join('\n'));
+        assertNoFlash(byFile.get('app/shipments.py'), ['unknown-column']);
+      });
+
+      it('does not answer early a document that references a table it feeds', async () => {
+        const { early, byFile } = await startWith([['app/refunds.py', disk('app/refunds.py')]]);
+        assert.equal(early, false);
+        assertNoFlash(byFile.get('app/refunds.py'), []);
+      });
     });
 
     it('does not answer early the document that changed itself', async () => {

@@ -2,6 +2,7 @@ import type { NamingConvention } from './config';
 import type { PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { mapJoinTable } from './typescript/joinTables';
+import { sequelizeColumnName, SequelizeDefine, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
 import type { ClassFact, FileFacts, NameExpr, TypeFact, UncheckedReason } from './types';
 
 /**
@@ -50,6 +51,8 @@ export interface ClassMappingHost {
   declaredAttrConvention(className: string, file: string): NamingConvention | undefined;
   /** The project's own TypeORM naming (see `JoinTableHost.typeormNaming`). */
   typeormNaming(): { file: string; text: string } | undefined;
+  /** The project's Sequelize `define` (see `SchemaIndex.sequelizeDefine`). */
+  sequelizeDefine(): SequelizeDefine | undefined;
 }
 
 /**
@@ -113,8 +116,14 @@ export class ClassMapper {
     let name: string | undefined;
     let unknownName = false;
     const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
-    // An `entityPrefix` goes before every entity's table name, one given too.
-    if (cls.tablename && naming && (cls.derivedTablename || naming.text.startsWith('entityPrefix')) && !cls.abstract) {
+    // A Sequelize model without `tableName` is named under the instance's `define` too.
+    const sequelize = cls.framework === 'sequelize' ? sequelizeModelTable(cls, this.host.sequelizeDefine()) : undefined;
+    if (sequelize && 'unknown' in sequelize) {
+      unknownName = true;
+      nameless = { file, cls, reason: 'naming-strategy', base: cls.name, detail: sequelize.unknown };
+    } else if (sequelize) {
+      name = sequelize.name;
+    } else if (cls.tablename && naming && (cls.derivedTablename || naming.text.startsWith('entityPrefix')) && !cls.abstract) {
       // `@Entity()` under the project's own naming strategy: its table's name is that code's to decide.
       unknownName = true;
       nameless = {
@@ -228,14 +237,21 @@ export class ClassMapper {
     seen.add(id);
     // Columns added by decorators FK Guard cannot follow are unknown: none is reported missing.
     if (cls.opaqueDecorators) def.incomplete = true;
-    const naming = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
+    const typeorm = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
+    // Sequelize names a column without a `field` by the model's `underscored`, else the instance's `define`.
+    const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine()) : undefined;
+    const naming = typeorm
+      ? `the project's TypeORM naming (\`${typeorm.text}\` in ${typeorm.file}), which FK Guard does not run`
+      : sequelize && 'unknown' in sequelize
+        ? sequelize.unknown
+        : undefined;
     for (const c of cls.columns) {
       // An ORM's implicit key on a base yields to a primary key the subclass declares.
       if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
       if (c.derivedName && naming) {
         // The project's naming strategy names this column: it is found by its property, never by a name (its key
         // in `columns` is one no SQL writes), and it still counts among the table's keys.
-        def.namingStrategy ??= `\`${naming.text}\` in ${naming.file}`;
+        def.namingStrategy ??= naming;
         const attr = c.attr ?? c.name;
         if (!def.attrs.has(attr)) {
           const indexed = { column: c, file, type: this.host.resolveType(file, c.type) };
@@ -245,7 +261,8 @@ export class ClassMapper {
         }
         continue;
       }
-      addColumn(def, c, file, this.host.resolveType(file, c.type));
+      const named = c.derivedName && sequelize && 'underscore' in sequelize ? { ...c, name: sequelizeColumnName(c.attr ?? c.name, true) } : c;
+      addColumn(def, named, file, this.host.resolveType(file, c.type));
     }
     if (cls.maybeFields && this.descendsFromSqlModel(file, cls, new Set())) {
       for (const c of cls.maybeFields) addColumn(def, c, file, this.host.resolveType(file, c.type));

@@ -12,6 +12,7 @@ import { tableFromFact, TableDef } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
 import { ClassFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact } from './types';
+import type { SequelizeDefine } from './typescript/sequelize';
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -93,8 +94,12 @@ export class SchemaIndex {
   private noteGroups: Map<string, string[]> | undefined;
   /** The files whose TypeORM data source names its own naming (see `FileFacts.typeormNaming`). */
   private readonly typeormNamingFiles = new Set<string>();
+  /** The files that write Sequelize's instance-wide `define` (see `FileFacts.sequelizeDefine`). */
+  private readonly sequelizeDefineFiles = new Set<string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
   private readonly targets = new Map<string, Dialect[]>();
+  /** The judge of each package that holds files with targets, and of each folder asked about (see `dialectOf`). */
+  private judges?: { scopes: Array<{ scope: string; dialects: Dialect[] }>; byFolder: Map<string, Dialect> };
   /**
    * Files whose facts name things by other files' constants (see `pendingNames.ts`): their facts as read, and
    * what the constants resolved to last. `files` holds the resolved copy, made again whenever the tables are.
@@ -114,6 +119,7 @@ export class SchemaIndex {
     addTable: (def) => this.addTable(def),
     declaredAttrConvention: (className, file) => declaredAttrConvention(this.config, className, file),
     typeormNaming: () => this.typeormNaming(),
+    sequelizeDefine: () => this.sequelizeDefine(),
   });
 
   /**
@@ -138,15 +144,18 @@ export class SchemaIndex {
    * document): the derived tables that point at them are still right.
    */
   setFacts(facts: FileFacts, movedInPlace = false, readAgain: readonly string[] = []): string[] {
-    const judge = this.dialect();
+    const judge = this.judgeSignature();
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
+    this.judges = undefined;
     // A tsconfig's `paths` decide what every import means, and a barrel's re-exports what every import through
     // it means (it provides no name of its own to follow): everything is derived and checked again.
     const previous = this.files.get(facts.file);
-    const resolution = facts.tsconfig !== undefined || previous?.tsconfig !== undefined || !sameReexports(previous, facts);
+    // So does Sequelize's instance-wide `define`, which names every model's table and columns.
+    const resolution =
+      facts.tsconfig !== undefined || previous?.tsconfig !== undefined || !sameReexports(previous, facts) || !sameSequelizeDefine(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
-    if (this.dialect() === judge && !resolution) return users;
+    if (this.judgeSignature() === judge && !resolution) return users;
     this.lastChange = undefined;
     return this.everyFileBut(facts.file);
   }
@@ -168,6 +177,52 @@ export class SchemaIndex {
     return judgingDialect(this.config, [...this.targets.values()].flat());
   }
 
+  /**
+   * The database that judges `file`'s references: the configuration's, else the most permissive one that the
+   * files of its package, and of the packages around it, say they target. A file says so for the package it is
+   * in (the folder of the nearest `package.json` that names one, else the whole workspace). A file under no
+   * such package is judged by every target of the workspace, as before packages counted, but for Python: a Node
+   * service's knexfile or sequelize-cli config in its own package of a monorepo says nothing of the database a
+   * Python service beside it runs on, so that service is judged by the configuration's dialect.
+   */
+  dialectOf(file: string): Dialect {
+    if (this.config.dialectExplicit || this.targets.size === 0) return this.dialect();
+    const judges = (this.judges ??= this.judgesNow());
+    const cut = file.lastIndexOf('/');
+    const folder = cut < 0 ? '' : file.slice(0, cut + 1);
+    const python = file.endsWith('.py') || file.endsWith('.pyi');
+    const key = python ? `py:${folder}` : folder;
+    let judge = judges.byFolder.get(key);
+    if (judge === undefined) {
+      const scoped = judges.scopes.filter((s) => folder.startsWith(s.scope));
+      judge = scoped.length > 0 || python ? judgingDialect(this.config, scoped.flatMap((s) => s.dialects)) : this.dialect();
+      judges.byFolder.set(key, judge);
+    }
+    return judge;
+  }
+
+  /** What every package's judge depends on, to tell whether a change of facts changed any judge. */
+  private judgeSignature(): string {
+    if (this.config.dialectExplicit || this.targets.size === 0) return this.dialect();
+    const judges = (this.judges ??= this.judgesNow());
+    return JSON.stringify(judges.scopes);
+  }
+
+  private judgesNow(): NonNullable<SchemaIndex['judges']> {
+    const packages = [...this.packageJsons.keys()].map((f) => f.slice(0, f.lastIndexOf('/') + 1));
+    const byScope = new Map<string, Set<Dialect>>();
+    for (const [file, dialects] of this.targets) {
+      // The deepest package folder holding the file (`''`: the workspace's root, which holds every file).
+      let scope = '';
+      for (const p of packages) if (file.startsWith(p) && p.length > scope.length) scope = p;
+      let set = byScope.get(scope);
+      if (!set) byScope.set(scope, (set = new Set()));
+      for (const d of dialects) set.add(d);
+    }
+    const scopes = [...byScope].map(([scope, set]) => ({ scope, dialects: [...set].sort() })).sort((a, b) => (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0));
+    return { scopes, byFolder: new Map() };
+  }
+
   /** A new judge changes every verdict, and the history it replays: everything is derived again. */
   private everyFileBut(file: string): string[] {
     this.markChanged(file, ['migrations']);
@@ -183,10 +238,13 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(file);
     else this.typeormNamingFiles.delete(file);
+    if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(file);
+    else this.sequelizeDefineFiles.delete(file);
     if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
     else this.unresolved.delete(file);
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
     else this.packageJsons.delete(file);
+    this.judges = undefined;
     this.provided.set(file, after);
     const usedBefore = movedInPlace && previous ? this.uses.get(file) : undefined;
     this.setUses(file, (usedBefore && usesAfter(previous!, usedBefore, facts)) || usesOf(facts));
@@ -289,15 +347,19 @@ export class SchemaIndex {
     internStrings(facts, (this.interned ??= new Map()));
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
+    this.judges = undefined;
     this.files.set(facts.file, facts);
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
     else this.typeormNamingFiles.delete(facts.file);
+    if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(facts.file);
+    else this.sequelizeDefineFiles.delete(facts.file);
     // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
     if (facts.pendingConsts?.length) this.unresolved.set(facts.file, { facts });
     else this.unresolved.delete(facts.file);
     if (facts.packageJson) this.packageJsons.set(facts.file, facts.packageJson);
     else this.packageJsons.delete(facts.file);
+    this.judges = undefined;
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
     if (this.options.oneShot && !this.uses.has(facts.file)) (this.usesLater ??= new Map()).set(facts.file, facts);
@@ -330,17 +392,18 @@ export class SchemaIndex {
   }
 
   removeFile(file: string): string[] {
-    const judge = this.dialect();
+    const judge = this.judgeSignature();
     this.targets.delete(file);
+    this.judges = undefined;
     const gone = this.files.get(file);
-    const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length;
+    const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined;
     const users = this.removeFileOnly(file);
     if (resolution) {
       this.lastChange = undefined;
       return this.everyFileBut(file);
     }
     this.lastChange = undefined;
-    return this.dialect() === judge ? users : this.everyFileBut(file);
+    return this.judgeSignature() === judge ? users : this.everyFileBut(file);
   }
 
   private removeFileOnly(file: string): string[] {
@@ -349,8 +412,10 @@ export class SchemaIndex {
     this.files.delete(file);
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
+    this.sequelizeDefineFiles.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
+    this.judges = undefined;
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
@@ -367,8 +432,10 @@ export class SchemaIndex {
    * such a class changes, any table may have, and every reference by name is checked again.
    */
   private namedElsewhere(names: readonly string[], facts: ReadonlyArray<FileFacts | undefined>): string[] {
-    if (this.typeormNamingFiles.size === 0) return [];
-    const typeorm = new Set(facts.flatMap((f) => f?.classes.filter((c) => c.framework === 'typeorm').map((c) => `c:${c.name}`) ?? []));
+    const framework = this.typeormNamingFiles.size > 0 ? 'typeorm' : undefined;
+    const defined = this.sequelizeDefineFiles.size > 0 ? 'sequelize' : undefined;
+    if (!framework && !defined) return [];
+    const typeorm = new Set(facts.flatMap((f) => f?.classes.filter((c) => c.framework === framework || c.framework === defined).map((c) => `c:${c.name}`) ?? []));
     return names.some((n) => typeorm.has(n)) ? ['t:?'] : [];
   }
 
@@ -660,6 +727,16 @@ export class SchemaIndex {
     const file = [...this.typeormNamingFiles].sort()[0];
     const text = this.files.get(file)?.typeormNaming;
     return text ? { file, text } : undefined;
+  }
+
+  /** The project's Sequelize `define`, every file's combined (see `SequelizeDefine`). */
+  sequelizeDefine(): SequelizeDefine | undefined {
+    if (this.sequelizeDefineFiles.size === 0) return undefined;
+    const files = [...this.sequelizeDefineFiles].sort();
+    const all = files.map((f) => this.files.get(f)?.sequelizeDefine).filter((d) => d !== undefined);
+    if (all.length === 0) return undefined;
+    const one = (key: 'freezeTableName' | 'underscored') => (all.every((d) => d[key] === all[0][key]) ? all[0][key] : null);
+    return { freezeTableName: one('freezeTableName'), underscored: one('underscored'), file: files[0], text: all[0].text };
   }
 
   /**
@@ -979,4 +1056,11 @@ function sameReexports(a: FileFacts | undefined, b: FileFacts): boolean {
   const x = a?.reexports ?? [];
   const y = b.reexports ?? [];
   return x.length === y.length && x.every((r, i) => r.module === y[i].module && r.name === y[i].name && r.as === y[i].as);
+}
+
+/** Whether two versions of a file say the same of Sequelize's instance-wide `define`. */
+function sameSequelizeDefine(a: FileFacts | undefined, b: FileFacts): boolean {
+  const x = a?.sequelizeDefine;
+  const y = b.sequelizeDefine;
+  return x === y || (!!x && !!y && x.freezeTableName === y.freezeTableName && x.underscored === y.underscored && x.text === y.text);
 }

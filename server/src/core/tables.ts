@@ -53,9 +53,10 @@ export interface TableDef {
   /** Why `incomplete`: a class attribute built by a call FK Guard cannot read (`id = pk()`). */
   unresolvedColumn?: string;
   /**
-   * TypeORM names some columns by the project's own naming strategy (as written in the data source), so their
-   * database names are not known: they are found by property only (in `columns` under `#property`), and a
-   * name the table lacks may be one of theirs. The strategy as written and where, for messages.
+   * TypeORM names some columns by the project's own naming strategy (as written in the data source), Sequelize
+   * by an `underscored` option FK Guard cannot read, so their database names are not known: they are found by
+   * property only (in `columns` under `#property`), and a name the table lacks may be one of theirs. What names
+   * them and where, for messages ("… names columns by <this>").
    */
   namingStrategy?: string;
   /** A Core table built only where the main definition is missing (see `CoreTableFact.fallback`). */

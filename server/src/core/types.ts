@@ -124,8 +124,9 @@ export interface ColumnFact {
    */
   implicit?: true;
   /**
-   * TypeORM: the name is the one its default naming strategy derives from the property (none was given), so
-   * under a project's own `namingStrategy` the column's database name is not known.
+   * The name is the one the ORM derives from the property (none was given): TypeORM's default naming strategy,
+   * so under a project's own `namingStrategy` the column's database name is not known; Sequelize's, which an
+   * instance-wide `define: { underscored }` changes (see `ClassFact.sequelizeOptions`).
    */
   derivedName?: true;
 }
@@ -192,8 +193,17 @@ export interface ClassFact {
    * the index computes them (see `joinTables.ts`); a literal `@JoinTable({ name })` is its `tablename`.
    */
   joinTable?: JoinTableFact;
-  /** TypeORM: the table name is the default naming strategy's (`@Entity()` with no name). */
+  /**
+   * The table name is the ORM's derivation, none was given: TypeORM's default naming strategy (`@Entity()` with no
+   * name), Sequelize's model name pluralised (a model without `tableName`).
+   */
   derivedTablename?: true;
+  /**
+   * Sequelize: the model's name and its own naming options as written (`undefined`: not written, so the
+   * instance's `define` decides; `null`: written as something FK Guard cannot read). The index derives the
+   * table's and columns' names from them and the project's `define` (see `FileFacts.sequelizeDefine`).
+   */
+  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null };
   span: Span;
   nameSpan: Span;
 }
@@ -532,6 +542,13 @@ export interface FileFacts {
    * TypeORM derives (join tables and their columns) are then the project's code's to decide, not FK Guard's.
    */
   typeormNaming?: string;
+  /**
+   * Sequelize's instance-wide model options here (`new Sequelize(url, { define: { freezeTableName, underscored } })`,
+   * or a sequelize-cli config's `define`): each option's value if every `define` of the file agrees on one (an
+   * option a `define` leaves out is Sequelize's default, false), `null` if not or if it cannot be read; `text` is
+   * the first `define` as written.
+   */
+  sequelizeDefine?: { freezeTableName: boolean | null; underscored: boolean | null; text: string };
 }
 
 /**

@@ -11,7 +11,7 @@
 // that changes what every file means (a dialect, a tsconfig, a package, migration history).
 
 import { changedNames, provision, sameProvision, usesOf } from '../core/fileSignatures';
-import type { FileFacts, Finding } from '../core/types';
+import type { FileFacts, Finding, Span } from '../core/types';
 import type { Conclusions, FactsCache } from './factsCache';
 
 /**
@@ -26,20 +26,60 @@ export interface Dependencies {
    * named by it (`club_members` for `@Entity('members')` with an `entityPrefix`), not by what their files say.
    */
   typeormNaming?: true;
+  /**
+   * The tables as derived: by file and class name, the table each class maps to (a class that maps to none is left
+   * out). The table of a class without a literal table name (Flask-SQLAlchemy's and SQLModel's names made from
+   * the class name, a base's `@declared_attr`, single-table inheritance) is known only from the derived index; the
+   * engine follows a change of such a class to it (`SchemaIndex.tablesFedBy`), and so does `touchedBy`.
+   */
+  classTables?: Record<string, Record<string, string>>;
+  /** By file, the tables of other files that hold columns from it (its mixins, its single-table subclasses). */
+  fedFrom?: Record<string, string[]>;
 }
 
-/** The dependencies of a state of the workspace, from every file's facts. */
-export function dependenciesOf(facts: Iterable<FileFacts>): Dependencies {
+/** What `dependenciesOf` reads of a derived index (`SchemaIndex` has it). */
+export interface DerivedTables {
+  classTable(file: string, className: string): { table?: { name: string } } | undefined;
+  allTableKeys(): string[];
+  definitions(key: string): ReadonlyArray<{ name: string; file: string; columnsFromOtherFiles?: true; columns: ReadonlyMap<string, { file: string }> }>;
+}
+
+/** The dependencies of a state of the workspace, from every file's facts and, when given, its derived tables. */
+export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTables): Dependencies {
   const defUsers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const classTables: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
   let typeormNaming = false;
   for (const f of facts) {
-    if (f.typeormNaming !== undefined) typeormNaming = true;
+    // Sequelize's instance-wide `define` names models' tables apart from their files the same way.
+    if (f.typeormNaming !== undefined || f.sequelizeDefine !== undefined) typeormNaming = true;
     for (const n of usesOf(f).defs) {
       const list = (defUsers[n] ??= []);
       if (list.length < 2) list.push(f.file);
     }
+    if (!derived) continue;
+    for (const c of f.classes) {
+      const table = derived.classTable(f.file, c.name)?.table?.name;
+      if (table !== undefined) (classTables[f.file] ??= Object.create(null) as Record<string, string>)[c.name] = table;
+    }
   }
-  return typeormNaming ? { defUsers, typeormNaming } : { defUsers };
+  const out: Dependencies = { defUsers };
+  if (typeormNaming) out.typeormNaming = true;
+  if (derived) {
+    const fedFrom: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+    for (const key of derived.allTableKeys()) {
+      for (const d of derived.definitions(key)) {
+        if (!d.columnsFromOtherFiles) continue;
+        for (const col of d.columns.values()) {
+          if (col.file === d.file) continue;
+          const list = (fedFrom[col.file] ??= []);
+          if (!list.includes(d.name)) list.push(d.name);
+        }
+      }
+    }
+    out.classTables = classTables;
+    out.fedFrom = fedFrom;
+  }
+  return out;
 }
 
 /** One file whose facts differ from those the conclusions were drawn from: added (no `before`), removed (no `after`). */
@@ -71,30 +111,45 @@ export function touchedBy(changes: readonly FileChange[], dependencies: Dependen
   const defUsersAfter = dependenciesOf(after).defUsers;
   const builtOnElsewhere = (n: string, origin: string) =>
     [...(dependencies.defUsers[n] ?? []), ...(defUsersAfter[n] ?? [])].some((f) => f !== origin);
+  const derived = derivedTablesOf(dependencies);
   for (const c of changes) {
     // A file that defines nothing FK Guard reads, before and after, is not in the index at all.
     if (!c.before && !c.after) continue;
+    // Where things are in the file does not count here: a definition that only moved (lines added above it) makes
+    // the same tables, and every finding that points into the file (a related location, a fix's edit, a message
+    // naming it) is turned down by `stillHolds` since the file is among `files`.
+    const before = c.before && withoutPlaces(c.before);
+    const now = c.after && withoutPlaces(c.after);
     // A file that came or went, or imports or re-exports otherwise, may change what names mean in every file that
     // imports through it (a package's barrel file), which no name it provides says.
-    if (!c.before || !c.after || resolutionOf(c.before) !== resolutionOf(c.after)) return undefined;
-    const versions = [c.before, c.after];
+    if (!before || !now || resolutionOf(before) !== resolutionOf(now)) return undefined;
+    const versions = [before, now];
     if (versions.some(changesEverything)) return undefined;
-    const before = provision(c.before);
-    const now = provision(c.after);
-    // The same definitions read into new objects: whatever points into the file is computed again.
-    const touched = sameProvision(before, now) ? [...now.names.keys()] : changedNames(before, now);
+    const provided = provision(before);
+    const provides = provision(now);
+    // The same definitions, moved or read into new objects: what points into the file is turned down (see above).
+    const touched = sameProvision(provided, provides) ? [] : changedNames(provided, provides);
+    let mixins = false;
     for (const n of touched) {
       if (n === 'migrations') return undefined;
       if (builtOnElsewhere(n, c.file)) return undefined;
       names.add(n);
-      // The tables behind a changed class or table variable (SchemaIndex.tablesFedBy): only those named literally
-      // are known without the derived tables.
+      // The tables behind a changed class or table variable (SchemaIndex.tablesFedBy): a table named literally, or
+      // the one the index derived for the class, and those of the classes named like its bases.
       if (n.startsWith('c:')) {
         for (const v of versions) {
           for (const cls of v.classes) {
             if (cls.name !== n.slice(2)) continue;
-            if (cls.tablename?.kind !== 'literal') return undefined;
-            names.add(`t:${cls.tablename.value}`);
+            if (cls.tablename) {
+              if (cls.tablename.kind !== 'literal') return undefined;
+              names.add(`t:${cls.tablename.value}`);
+              continue;
+            }
+            if (!derived) return undefined;
+            const own = derived.byFile[c.file]?.[cls.name];
+            if (own !== undefined) names.add(`t:${own}`);
+            for (const b of cls.bases) for (const t of derived.byClassName.get(b.slice(b.lastIndexOf('.') + 1)) ?? []) names.add(`t:${t}`);
+            mixins = true;
           }
         }
       } else if (n.startsWith('v:')) {
@@ -107,8 +162,42 @@ export function touchedBy(changes: readonly FileChange[], dependencies: Dependen
         }
       }
     }
+    // A mixin's columns live in the tables of the classes built on it: those of other files as derived, and (a
+    // superset) every table of its own file's classes.
+    if (mixins) {
+      for (const t of derived!.fedFrom[c.file] ?? []) names.add(`t:${t}`);
+      for (const t of Object.values(derived!.byFile[c.file] ?? {})) names.add(`t:${t}`);
+    }
   }
   return { files, names, tables: [...names].some((n) => n.startsWith('t:')) };
+}
+
+/** The stored derived tables, indexed for `touchedBy`; undefined when the conclusions were stored without them. */
+function derivedTablesOf(d: Dependencies): { byFile: Record<string, Record<string, string>>; byClassName: Map<string, string[]>; fedFrom: Record<string, string[]> } | undefined {
+  if (!d.classTables || !d.fedFrom) return undefined;
+  const byClassName = new Map<string, string[]>();
+  for (const classes of Object.values(d.classTables)) {
+    for (const [cls, table] of Object.entries(classes)) {
+      const list = byClassName.get(cls);
+      if (list) list.push(table);
+      else byClassName.set(cls, [table]);
+    }
+  }
+  return { byFile: d.classTables, byClassName, fedFrom: d.fedFrom };
+}
+
+/**
+ * A copy of `f` with every place in the file made the same (each span empty at the start, one line): what it
+ * defines and how, without where. Two versions of a file whose copies agree differ only by where things are.
+ */
+function withoutPlaces(f: FileFacts): FileFacts {
+  return JSON.parse(
+    JSON.stringify(f, (key, v: unknown) => {
+      if (key === 'lineStarts') return [0];
+      if (v && typeof v === 'object' && typeof (v as Span).start === 'number' && typeof (v as Span).end === 'number' && Object.keys(v).length === 2) return { start: 0, end: 0 };
+      return v;
+    }),
+  ) as FileFacts;
 }
 
 /** What of a file decides how names are resolved through it. */
@@ -123,6 +212,7 @@ function changesEverything(f: FileFacts): boolean {
     f.tsconfig !== undefined ||
     f.packageJson !== undefined ||
     f.typeormNaming !== undefined ||
+    f.sequelizeDefine !== undefined ||
     (f.pendingConsts?.length ?? 0) > 0 ||
     f.migration !== undefined ||
     f.alembicConfig !== undefined ||
@@ -200,6 +290,9 @@ export function conclusionsSince(cache: FactsCache, files: readonly string[], co
 
 function isDependencies(d: unknown): d is Dependencies {
   if (!d || typeof d !== 'object') return false;
-  const users = (d as { defUsers?: unknown }).defUsers;
-  return !!users && typeof users === 'object' && Object.values(users).every((l) => Array.isArray(l) && l.every((f) => typeof f === 'string'));
+  const { defUsers, classTables, fedFrom } = d as { defUsers?: unknown; classTables?: unknown; fedFrom?: unknown };
+  const lists = (x: unknown) => !!x && typeof x === 'object' && Object.values(x).every((l) => Array.isArray(l) && l.every((f) => typeof f === 'string'));
+  const tables = (x: unknown) =>
+    !!x && typeof x === 'object' && Object.values(x).every((m) => !!m && typeof m === 'object' && Object.values(m as object).every((t) => typeof t === 'string'));
+  return lists(defUsers) && (classTables === undefined || tables(classTables)) && (fedFrom === undefined || lists(fedFrom));
 }

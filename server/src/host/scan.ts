@@ -10,6 +10,7 @@ import { loadConfig } from './configFile';
 import { conclusionsSince, dependenciesOf } from './conclusionsSince';
 import { codeKey, Conclusions, contentHash, defaultCacheDir, FactsCache, FileNote, fileStamp, trustedStamp } from './factsCache';
 import { FactsPool } from './factsPool';
+import type { CacheLocation } from './sessionCache';
 import { createEngine, createLazyEngine, scannerOn } from './python';
 import { tsFastParserOn } from './dialects';
 import {
@@ -138,6 +139,8 @@ export interface ScanResult {
   cachedFiles: number;
   /** Why a cache file that was there went unused (another build's, damaged, cut short); undefined otherwise. */
   cacheProblem?: string;
+  /** Where the facts cache is, when the scan kept one (a language server writes it again as files change). */
+  cacheAt?: CacheLocation;
   /**
    * The findings, the unchecked references and the stats: stored ones when `reuseConclusions` found them,
    * else computed from the engine now (and stored with the cache, for the next scan of the same facts).
@@ -247,7 +250,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   // difference found later: a cache one reader filled must not answer for the other.
   // The same for FKGUARD_TS_SCANNER=0 and TypeScript's fast parser.
   const cacheKey = `${codeKey()}${scannerOn() ? '' : '+tree-sitter'}${tsFastParserOn() ? '' : '+tsc'}`;
-  const cache = options.cache ? FactsCache.open(typeof options.cache === 'string' ? options.cache : defaultCacheDir(base), cacheKey) : undefined;
+  const cacheDir = options.cache ? (typeof options.cache === 'string' ? options.cache : defaultCacheDir(base)) : undefined;
+  const cache = cacheDir !== undefined ? FactsCache.open(cacheDir, cacheKey) : undefined;
   const readCache = options.cacheMode !== 'fresh';
   const jobs = options.jobs ?? config.jobs;
   const inlineBudget = jobs !== undefined && jobs > 1 ? INLINE_BYTES_WITH_JOBS : Infinity;
@@ -487,6 +491,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     cancelled,
     cachedFiles: cache?.hits ?? 0,
     ...(cache?.problem ? { cacheProblem: cache.problem } : {}),
+    ...(cacheDir !== undefined ? { cacheAt: { dir: cacheDir, key: cacheKey } } : {}),
     writeCache: () => {
       if (options.writeCacheLater && !cancelled) cache?.save();
     },
@@ -495,7 +500,10 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       const computed: Conclusions = { findings: target.allFindings(), unchecked: target.allUnchecked(), stats: target.stats() };
       // What the language server's next start-up needs to tell which of these still hold after files changed.
       if (options.bulk === true && cold && cache && !cancelled) {
-        computed.dependencies = dependenciesOf(files.map((f) => target.getFacts(f.id)).filter((f): f is FileFacts => f !== undefined));
+        computed.dependencies = dependenciesOf(
+          files.map((f) => target.getFacts(f.id)).filter((f): f is FileFacts => f !== undefined),
+          target.navigation().index,
+        );
       }
       // Only a cold engine's conclusions follow from the facts alone (an editor's engine keeps what it parsed of
       // a broken file earlier, see `Engine.updateFile`).

@@ -1,6 +1,7 @@
 import type { FkGuardConfig } from '../core/config';
 import type { Engine } from '../core/engine';
 import type { Finding } from '../core/types';
+import type { EngineView, SessionWrite } from '../host/sessionCache';
 
 export interface IndexProgress {
   done: number;
@@ -33,6 +34,13 @@ export interface IndexResult {
   saveConclusions?(): void;
   /** Called once the index's diagnostics are published: writes what the host keeps for later (its facts cache). */
   finish?(): void;
+  /** The facts cache and stored conclusions, written again as files are saved or change on disk (see sessionCache.ts). */
+  session?: SessionStore;
+}
+
+/** See `SessionCache` (host/sessionCache.ts). */
+export interface SessionStore {
+  write(changed: readonly string[], config: FkGuardConfig, view: EngineView): Promise<SessionWrite>;
 }
 
 /**

@@ -9,6 +9,7 @@ import { CONFIG_FILE_NAMES, loadConfig } from '../host/configFile';
 import { createEngine } from '../host/python';
 import { ScannedFile, scanWorkspace } from '../host/scan';
 import { contentHash } from '../host/factsCache';
+import { SessionCache } from '../host/sessionCache';
 import { sourceExtensions } from '../host/dialects';
 import { isWalkedPath, readableThroughLinks, readSourceFile, yieldToEventLoop } from '../host/workspace';
 import type { Finding } from '../core/types';
@@ -69,6 +70,7 @@ const host: ServerHost = {
         result.conclusions();
       },
       finish: () => result.writeCache(),
+      ...(result.cacheAt && !result.cancelled ? { session: new SessionCache(result.cacheAt, result.files, (id) => join(root, ...id.split('/'))) } : {}),
     };
   },
   createEngine: (config) => createEngine(config),

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, FkGuardConfig } from '../core/config';
 import type { Engine } from '../core/engine';
-import type { StoredAnswer } from './host';
+import type { SessionStore, StoredAnswer } from './host';
 import { EditorSettings, readSettings } from './settings';
 import { idUnder, pathToUri } from './paths';
 
@@ -27,6 +27,18 @@ export class Project {
   readonly diskChangesDuringIndex = new Set<string>();
   /** Per file, the latest disk read started, so an older read that finishes late is dropped. */
   readonly diskReads = new Map<string, number>();
+  /** The facts cache and stored conclusions of this folder, written again as files change (see `SessionStore`). */
+  session: SessionStore | undefined;
+  /** Files saved or changed on disk since the session cache was last written. */
+  readonly sessionChanged = new Set<string>();
+  /** The write of `sessionChanged` due after the debounce, or under way. */
+  sessionTimer: ReturnType<typeof setTimeout> | undefined;
+  sessionWrite: Promise<void> | undefined;
+  /**
+   * Per file read from disk into the engine since the session cache was written (undefined: removed), the text
+   * read: the cache stores a file's facts only if the file still holds that text.
+   */
+  readonly engineTexts = new Map<string, string | undefined>();
   /** URIs as the client spelled them, which may differ in encoding from Node's `pathToFileURL`. */
   private readonly clientUris = new Map<string, string>();
 

@@ -88,6 +88,11 @@ export interface InitializationOptions {
    * seen from the client includes waiting for a core).
    */
   timings?: boolean;
+  /**
+   * Milliseconds from the last file saved or changed on disk to writing the facts cache and stored conclusions
+   * again (default 2,000; tests set 0).
+   */
+  cacheWriteDelay?: number;
 }
 
 /** `fkguard/timing` (server → client, only with `timings`): one analysis of an edited document, in ms. */

@@ -18,6 +18,7 @@ import {
   ErrorCodes,
   DidCloseTextDocumentParams,
   DidOpenTextDocumentParams,
+  DidSaveTextDocumentParams,
   Diagnostic,
   LSPErrorCodes,
   FileChangeType,
@@ -30,13 +31,14 @@ import {
   WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { uncheckedSummary, type Engine } from '../core/engine';
-import type { Finding, Severity } from '../core/types';
+import type { FileFacts, Finding, Severity } from '../core/types';
 import { DiagnosticContext, toDiagnostic } from './diagnostics';
 import { OpenDocument } from './documents';
 import { guardNotification, guardRequest, Logger } from './guard';
 import { codeActions, FixAllKind } from './handlers/codeAction';
 import * as navigation from './handlers/navigation';
-import type { ServerHost, StoredAnswer } from './host';
+import type { EngineView } from '../host/sessionCache';
+import type { ServerHost, SessionStore, StoredAnswer } from './host';
 import { normaliseRoot, pathToUri, uriToPath } from './paths';
 import { Project, projectFor } from './project';
 import {
@@ -54,6 +56,9 @@ import {
   TimingParams,
 } from './protocol';
 import { combineConfig, readSettings } from './settings';
+
+/** How long after the last file saved or changed on disk the facts cache is written again (see `writeSession`). */
+const SESSION_WRITE_DELAY_MS = 2000;
 
 export interface ServerOptions {
   host: ServerHost;
@@ -118,6 +123,7 @@ class FkGuardServer {
     c.onDidOpenTextDocument(guardNotification(log, 'didOpen', (p: DidOpenTextDocumentParams) => this.didOpen(p)));
     c.onDidChangeTextDocument(guardNotification(log, 'didChange', (p: DidChangeTextDocumentParams) => this.didChange(p)));
     c.onDidCloseTextDocument(guardNotification(log, 'didClose', (p: DidCloseTextDocumentParams) => this.didClose(p)));
+    c.onDidSaveTextDocument(guardNotification(log, 'didSave', (p: DidSaveTextDocumentParams) => this.didSave(p)));
     c.onDidChangeWatchedFiles(guardNotification(log, 'didChangeWatchedFiles', (p: DidChangeWatchedFilesParams) => this.watchedFiles(p)));
     c.onDidChangeConfiguration(guardNotification(log, 'didChangeConfiguration', () => this.reindexAll('settings changed')));
     c.onCodeAction(this.request('codeAction', (p: CodeActionParams) => this.codeAction(p)));
@@ -139,8 +145,10 @@ class FkGuardServer {
     c.onRequest(SchemaIndexMethod, this.request('schemaIndex', () => this.schemaIndex()));
     c.onRequest(SchemaGraphMethod, this.request('schemaGraph', () => this.schemaGraph()));
     c.onShutdown(
-      this.request('shutdown', () => {
+      this.request('shutdown', async () => {
         this.shutDown = true;
+        // What changed since the last write of the cache goes in now, so the next start-up finds it.
+        await Promise.all(this.allProjects().map((p) => this.writeSession(p)));
         this.dispose();
       }),
     );
@@ -152,6 +160,8 @@ class FkGuardServer {
     for (const doc of this.documents.values()) doc.cancel();
     for (const p of this.allProjects()) {
       p.indexGeneration++;
+      clearTimeout(p.sessionTimer);
+      p.session = undefined;
       p.engine?.dispose();
       p.engine = undefined;
     }
@@ -180,7 +190,8 @@ class FkGuardServer {
     }
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        // Saves tell the server when to write the facts cache again (clients without file watchers send them too).
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FixAllKind], resolveProvider: false },
         hoverProvider: true,
         definitionProvider: true,
@@ -303,6 +314,7 @@ class FkGuardServer {
     let readAs: ((id: string, text: string) => boolean) | undefined;
     let saveConclusions: (() => void) | undefined;
     let finish: (() => void) | undefined;
+    let session: SessionStore | undefined;
     // Only the first index answers early: a re-index leaves the current engine answering until it is replaced.
     const onStoredAnswer = project.engine
       ? undefined
@@ -338,6 +350,7 @@ class FkGuardServer {
         readAs = result.readAs;
         saveConclusions = result.saveConclusions;
         finish = result.finish;
+        session = result.session;
         for (const s of result.skipped) this.log.warn?.(`FK Guard: skipped ${s.file}: ${s.reason}`);
         if (result.cachedFiles !== undefined) this.log.debug?.(`FK Guard (${project.name}): ${result.cachedFiles} files' facts came from the cache, unparsed.`);
       }
@@ -350,6 +363,7 @@ class FkGuardServer {
     project.stored = undefined;
     project.engine?.dispose();
     project.engine = engine;
+    this.startSession(project, session);
     // Whether the engine still holds only what the index read from disk, so its conclusions are those of the files.
     let asRead = true;
     if (settings.enable) {
@@ -629,6 +643,7 @@ class FkGuardServer {
     const gone = engine.parsedFiles().filter((f) => f === id || f.startsWith(`${id}/`));
     if (!gone.includes(id)) gone.push(id);
     for (const f of gone) {
+      this.changedOnDisk(project, f, undefined);
       if (this.openDocument(project, f)) continue;
       project.diskReads.set(f, (project.diskReads.get(f) ?? 0) + 1);
       for (const other of engine.removeFile(f)) this.queuePublish(project, other);
@@ -637,7 +652,8 @@ class FkGuardServer {
 
   /** Re-reads one file from disk, unless the editor owns its text; a late read of an older version is dropped. */
   private async refreshFromDisk(project: Project, id: string): Promise<void> {
-    if (this.openDocument(project, id)) return;
+    // The editor's text of an open document is what the engine holds; a change on disk is a save (see `didSave`).
+    if (this.openDocument(project, id)) return this.changedOnDisk(project, id, undefined);
     const read = (project.diskReads.get(id) ?? 0) + 1;
     project.diskReads.set(id, read);
     const included = project.settings.enable && this.options.host.isIncluded(id, project.config);
@@ -646,7 +662,109 @@ class FkGuardServer {
     const engine = project.engine;
     if (!engine || project.diskReads.get(id) !== read || this.openDocument(project, id)) return;
     const affected = text === undefined ? engine.removeFile(id) : engine.updateFile(id, text);
+    this.changedOnDisk(project, id, text);
     for (const f of new Set([id, ...affected])) this.queuePublish(project, f);
+  }
+
+  // ---- the facts cache during a session ----
+
+  /** A new engine is in place: its index wrote the cache, so what was waiting to be written is in it. */
+  private startSession(project: Project, session: SessionStore | undefined): void {
+    clearTimeout(project.sessionTimer);
+    project.sessionTimer = undefined;
+    project.sessionChanged.clear();
+    project.engineTexts.clear();
+    project.session = session;
+  }
+
+  /**
+   * File `id` was saved or changed on disk (`text`: what the engine read of it, undefined when it holds none): its
+   * entry in the facts cache is written again a moment after the last such change (see `writeSession`).
+   */
+  private changedOnDisk(project: Project, id: string, text: string | undefined): void {
+    if (!project.session || project.loose) return;
+    project.engineTexts.set(id, text);
+    project.sessionChanged.add(id);
+    clearTimeout(project.sessionTimer);
+    project.sessionTimer = setTimeout(
+      guardNotification(this.log, 'cache write', () => {
+        project.sessionTimer = undefined;
+        void this.writeSession(project);
+      }),
+      this.initOptions.cacheWriteDelay ?? SESSION_WRITE_DELAY_MS,
+    );
+  }
+
+  private didSave(p: DidSaveTextDocumentParams): void {
+    const found = this.locate(p.textDocument.uri);
+    if (found && this.openDocument(found.project, found.id)) this.changedOnDisk(found.project, found.id, undefined);
+  }
+
+  /**
+   * Writes the facts of the files changed since the last write into the shared cache, and the engine's conclusions
+   * when they are those of the files on disk (see `SessionCache`), so the next start-up (or `fkguard scan`) finds
+   * them. Off the keystroke path: after a debounce, its disk reads asynchronous; the rest is one turn.
+   */
+  private async writeSession(project: Project): Promise<void> {
+    clearTimeout(project.sessionTimer);
+    project.sessionTimer = undefined;
+    await project.sessionWrite;
+    const session = project.session;
+    const engine = project.engine;
+    // A re-index under way writes the cache itself when done (see `startSession`).
+    if (!session || !engine || project.indexing || project.sessionChanged.size === 0 || !project.settings.enable || this.disposed) return;
+    const changed = [...project.sessionChanged];
+    project.sessionChanged.clear();
+    const started = performance.now();
+    const view: EngineView = {
+      file: (id) => {
+        const doc = this.openDocument(project, id);
+        const facts = engine.getFacts(id);
+        if (doc) return { text: this.analysedAsRead(project, id, doc) ? doc.text : null, facts, skip: engine.skipReason(id, doc.text) };
+        if (!project.engineTexts.has(id)) return { text: null, facts };
+        const text = project.engineTexts.get(id);
+        return { text, facts, ...(text !== undefined ? { skip: engine.skipReason(id, text) } : {}) };
+      },
+      openTexts: () => {
+        const out: Array<[string, string | null]> = [];
+        for (const doc of this.documents.values()) {
+          const id = this.idFor(doc.uri, project);
+          if (id === undefined || !this.options.host.isIncluded(id, project.config)) continue;
+          out.push([id, this.analysedAsRead(project, id, doc) ? doc.text : null]);
+        }
+        return out;
+      },
+      conclusions: () => ({ findings: engine.allFindings(), unchecked: engine.allUnchecked(), stats: engine.stats() }),
+      allFacts: () =>
+        engine
+          .parsedFiles()
+          .sort()
+          .map((f) => engine.getFacts(f))
+          .filter((f): f is FileFacts => f !== undefined),
+    };
+    const write = session.write(changed, project.config, view).then(
+      (w) => {
+        for (const id of changed) if (!project.sessionChanged.has(id)) project.engineTexts.delete(id);
+        this.log.debug?.(
+          `FK Guard (${project.name}): facts cache written (${w.written} of ${changed.length} changed files)` +
+            `${w.conclusions ? ', with the conclusions' : `; conclusions not stored: ${w.why ?? 'unknown'}`}, ${Math.round(performance.now() - started)} ms.`,
+        );
+      },
+      (err: unknown) => this.log.error(`FK Guard: writing the facts cache failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    );
+    project.sessionWrite = write;
+    await write;
+  }
+
+  /**
+   * Whether the engine's facts of an open document are those a fresh read of its text gives (its analysis is up
+   * to date, and no syntax error made the engine keep what it had parsed before, see `Engine.updateFile`), for a
+   * document too large or not analysed: whether the engine holds nothing of it.
+   */
+  private analysedAsRead(project: Project, id: string, doc: OpenDocument): boolean {
+    if (doc.dirty) return false;
+    const facts = project.engine?.getFacts(id);
+    return !facts || facts.errors.length === 0;
   }
 
   // ---- publishing ----

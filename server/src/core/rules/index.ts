@@ -62,8 +62,8 @@ export function checkFile(
   resolved?: Array<{ ref: ReferenceFact; display: string; resolution: Resolution }>,
   results?: ReferenceResults,
 ): Finding[] {
-  // The rules judge by the database the project runs on, when the configuration does not name one.
-  const dialect = index.dialect();
+  // The rules judge by the database the file's package runs on, when the configuration does not name one.
+  const dialect = index.dialectOf(facts.file);
   if (dialect !== config.dialect) config = { ...config, dialect };
   const out: Finding[] = [];
   const said = new Set<string>();

@@ -162,7 +162,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   }
   // SQLite's names ignore letter case, and so do MySQL's column names; its table names do only on some
   // platforms (`lower_case_table_names`), so a table named in another case is not judged there.
-  const caseless = index.dialect() !== 'postgresql';
+  const caseless = index.dialectOf(file) !== 'postgresql';
   const written = tableKey(table, schema);
   // The table keys spelt as this one but for letter case (this one too, when it is a key).
   const variants = index.caseVariants(written);
@@ -182,7 +182,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       }
     }
   } else if (!variants.includes(written)) {
-    if (variants.length > 0 && index.dialect() === 'mysql') {
+    if (variants.length > 0 && index.dialectOf(file) === 'mysql') {
       return {
         kind: 'unseen',
         reason: 'letter-case',
@@ -394,7 +394,7 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   if (incomplete) return incompleteOf(incomplete);
   const named = defs.find((d) => d.namingStrategy !== undefined);
   if (named) {
-    return { kind: 'unseen', reason: 'naming-strategy', detail: `\`${named.key}\` names columns by the project's TypeORM naming (${named.namingStrategy}), which FK Guard does not run` };
+    return { kind: 'unseen', reason: 'naming-strategy', detail: `\`${named.key}\` names columns by ${named.namingStrategy}` };
   }
   return { kind: 'no-column', defs, column };
 }
@@ -459,7 +459,7 @@ export function fixTarget(c: RefCheck, schema: string | undefined, table: string
   if (c.ref.composite && c.ref.composite.length > 1) return undefined;
   // A name with capitals written where SQL leaves it unquoted is read in lower case by PostgreSQL: the fix
   // would need quotes, which the same text in another database would read otherwise.
-  if (c.index.dialect() === 'postgresql') {
+  if (c.index.dialectOf(c.facts.file) === 'postgresql') {
     const table0 = c.ref.table?.kind === 'literal' ? c.ref.table.value : undefined;
     if (c.ref.tableFoldsCase && table !== table0 && table !== table.toLowerCase()) return undefined;
     if (c.ref.columnFoldsCase && column !== undefined && column !== c.ref.column && column !== column.toLowerCase()) return undefined;

@@ -91,7 +91,40 @@ function underscore(word: string): string {
   return word.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z][a-z\d])/g, '$1_').replace(/-/g, '_').toLowerCase();
 }
 
-function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefined): { name: NameExpr; span?: Span } {
+/**
+ * A naming option as the model writes it: its literal value, `null` when written as something FK Guard cannot
+ * read (a variable, a condition), `undefined` when not written (the instance's `define` decides).
+ */
+function namingOption(f: TsFile, options: Map<string, ts.Node>, key: string): boolean | null | undefined {
+  const n = options.get(key);
+  if (!n) return undefined;
+  return f.syntax.bool(n) ?? null;
+}
+
+/** The model's own naming options (see `ClassFact.sequelizeOptions`). */
+function modelOptions(f: TsFile, modelName: string, optionsNode: ts.Node | undefined): NonNullable<ClassFact['sequelizeOptions']> {
+  const options = f.syntax.props(optionsNode);
+  const out: NonNullable<ClassFact['sequelizeOptions']> = { model: f.syntax.literal(options.get('modelName'))?.value ?? modelName };
+  const freeze = namingOption(f, options, 'freezeTableName');
+  const underscored = namingOption(f, options, 'underscored');
+  if (freeze !== undefined) out.freezeTableName = freeze;
+  if (underscored !== undefined) out.underscored = underscored;
+  return out;
+}
+
+/** The table name Sequelize derives from a model's name (`Model.init`'s `freezeTableName` and `underscored`). */
+export function sequelizeTableName(model: string, freezeTableName: boolean, underscored: boolean): string {
+  if (freezeTableName) return model;
+  const plural = pluralize(model);
+  return underscored ? underscore(plural) : plural;
+}
+
+/** The column name Sequelize derives from an attribute without a `field`. */
+export function sequelizeColumnName(attr: string, underscored: boolean): string {
+  return underscored ? underscore(attr) : attr;
+}
+
+function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefined): { name: NameExpr; span?: Span; derived?: true } {
   const x = f.syntax;
   const options = x.props(optionsNode);
   const unread = unreadOptions(f, optionsNode);
@@ -104,10 +137,14 @@ function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefi
     if ('imported' in written) return { name: { kind: 'const', name: written.imported } };
     return { name: { kind: 'literal', value: written.value }, span: written.literal?.span };
   }
-  const name = x.literal(options.get('modelName'))?.value ?? modelName;
-  if (x.bool(options.get('freezeTableName'))) return { name: { kind: 'literal', value: name } };
-  const plural = pluralize(name);
-  return { name: { kind: 'literal', value: x.bool(options.get('underscored')) ? underscore(plural) : plural } };
+  const own = modelOptions(f, modelName, optionsNode);
+  // A `modelName` or naming option FK Guard cannot read leaves the derived name unknown too.
+  const modelNameNode = options.get('modelName');
+  if ((modelNameNode && !x.literal(modelNameNode)) || own.freezeTableName === null || (own.freezeTableName !== true && own.underscored === null)) {
+    return { name: { kind: 'dynamic', text: x.text(optionsNode!).replace(/\s+/g, ' ') } };
+  }
+  // The defaults (no `define` of the project's own); the index derives the name again under one (see `sequelizeOptions`).
+  return { name: { kind: 'literal', value: sequelizeTableName(own.model, own.freezeTableName === true, own.underscored === true) }, derived: true };
 }
 
 /** The options as written when FK Guard cannot read them whole: not an object literal, or one with a spread or a computed key. */
@@ -128,8 +165,9 @@ function modelFrom(f: TsFile, className: string, nameSpan: Span, span: Span, att
   const x = f.syntax;
   const options = x.props(optionsNode);
   const table = tableNameOf(f, modelName ?? className, optionsNode);
-  const underscored = x.bool(options.get('underscored')) === true;
+  const underscored = namingOption(f, options, 'underscored');
   const cls = newModel(className, table, x.literal(options.get('schema'))?.value, span, nameSpan);
+  cls.sequelizeOptions = modelOptions(f, modelName ?? className, optionsNode);
   if (attributes && attributes.kind === x.K.ObjectLiteralExpression) {
     for (const p of (attributes as ts.ObjectLiteralExpression).properties) {
       if (p.kind !== x.K.PropertyAssignment) continue;
@@ -143,8 +181,8 @@ function modelFrom(f: TsFile, className: string, nameSpan: Span, span: Span, att
   f.facts.classes.push(cls);
 }
 
-function newModel(name: string, table: { name: NameExpr; span?: Span }, schema: string | undefined, span: Span, nameSpan: Span): ClassFact {
-  return {
+function newModel(name: string, table: { name: NameExpr; span?: Span; derived?: true }, schema: string | undefined, span: Span, nameSpan: Span): ClassFact {
+  const cls: ClassFact = {
     name,
     framework: 'sequelize',
     bases: [],
@@ -160,6 +198,8 @@ function newModel(name: string, table: { name: NameExpr; span?: Span }, schema: 
     span,
     nameSpan,
   };
+  if (table.derived) cls.derivedTablename = true;
+  return cls;
 }
 
 /**
@@ -185,17 +225,19 @@ function attribute(
   value: ts.Node | undefined,
   source: ReferenceFact['source'],
   context: ReferenceFact['context'],
-  underscored: boolean,
+  underscored: boolean | null | undefined,
 ): ColumnFact | undefined {
   const x = f.syntax;
   const v = x.unwrap(value);
   if (!v) return undefined;
   const opts = v.kind === x.K.ObjectLiteralExpression ? x.props(v) : new Map<string, ts.Node>([['type', v]]);
   const field = x.literal(opts.get('field'));
-  const name = field?.value ?? (underscored ? underscore(attr) : attr);
+  const name = field?.value ?? sequelizeColumnName(attr, underscored === true);
   const column: ColumnFact = {
     name,
     attr,
+    // Without a `field`, an instance-wide `define: { underscored }` decides the name too (see `sequelizeOptions`).
+    ...(field || context !== 'model' ? {} : { derivedName: true as const }),
     type: dataType(f, opts.get('type')),
     primaryKey: x.bool(opts.get('primaryKey')) === true,
     unique: x.bool(opts.get('unique')) === true || x.literal(opts.get('unique')) !== undefined,
@@ -322,8 +364,9 @@ function decoratedModel(f: TsFile, cls: ts.ClassDeclaration): void {
   const ext = x.extendsExpression(cls);
   if (!nameNode || (!table && !ext)) return;
   const options = x.props(args(table)[0]);
-  const underscored = x.bool(options.get('underscored')) === true;
+  const underscored = namingOption(f, options, 'underscored');
   const model = newModel(x.text(nameNode), tableNameOf(f, x.text(nameNode), args(table)[0]), x.literal(options.get('schema'))?.value, x.span(cls), x.span(nameNode));
+  model.sequelizeOptions = modelOptions(f, x.text(nameNode), args(table)[0]);
   // `Model` itself adds nothing but the implicit key; any other base is followed by the index.
   if (ext && fromLib(x.text(ext).split('.')[0]) !== 'Model') model.bases = [x.text(ext)];
   if (!table) {
@@ -345,8 +388,9 @@ function decoratedModel(f: TsFile, cls: ts.ClassDeclaration): void {
       const ts = typeNode && x.text(typeNode).split('|').map((t) => t.trim()).filter((t) => t !== 'null' && t !== 'undefined').join(' | ');
       const inferred = ts === 'number' ? sqlNamedType('integer') : ts === 'string' ? sqlNamedType('varchar', { length: '255' }) : ts === 'boolean' ? sqlNamedType('boolean') : ts === 'Date' ? sqlNamedType('timestamptz') : undefined;
       column = {
-        name: underscored ? underscore(attr) : attr,
+        name: sequelizeColumnName(attr, underscored === true),
         attr,
+        derivedName: true,
         type: inferred && ts ? { text: ts, name: ts, ...inferred, source: 'explicit' } : undefined,
         primaryKey: false,
         unique: false,
@@ -460,4 +504,47 @@ function migrations(f: TsFile): void {
     for (const r of f.facts.references.slice(firstRef)) r.migrationOp = position;
     f.placeOps(c.getStart(f.tree));
   }
+}
+
+/**
+ * The project's instance-wide model options (`define`), combined over every file that writes one: an option's
+ * value when all agree, `null` when they differ or one cannot be read; `file` and `text` are the first's.
+ */
+export interface SequelizeDefine {
+  freezeTableName: boolean | null;
+  underscored: boolean | null;
+  file: string;
+  text: string;
+}
+
+function defineSays(define: SequelizeDefine): string {
+  return `Sequelize's \`define\` options (\`${define.text}\` in ${define.file}), which do not say one name for every model (they differ between instances, or FK Guard cannot read them whole)`;
+}
+
+/**
+ * The table of a Sequelize model whose name Sequelize derives (no `tableName`), under the project's `define`:
+ * its name, or why it is not known; undefined when the name the file's reader derived stands (no `define`).
+ * A model's own `freezeTableName` and `underscored` win over the instance's.
+ */
+export function sequelizeModelTable(cls: ClassFact, define: SequelizeDefine | undefined): { name: string } | { unknown: string } | undefined {
+  const own = cls.sequelizeOptions;
+  if (!define || !own || !cls.derivedTablename || !cls.tablename || cls.abstract) return undefined;
+  const freeze = own.freezeTableName !== undefined ? own.freezeTableName : define.freezeTableName;
+  const underscored = own.underscored !== undefined ? own.underscored : define.underscored;
+  if (freeze === null || (freeze === false && underscored === null)) return { unknown: `\`${cls.name}\`'s table is named by ${defineSays(define)}` };
+  return { name: sequelizeTableName(own.model, freeze, underscored === true) };
+}
+
+/**
+ * How the columns of a Sequelize model that have no `field` are named: snake_cased (`underscore`), or unknown
+ * (with the phrase that says why: "… names columns by <why>"); undefined when the reader's names stand.
+ */
+export function sequelizeColumnNaming(cls: ClassFact, define: SequelizeDefine | undefined): { underscore: true } | { unknown: string } | undefined {
+  const own = cls.sequelizeOptions;
+  if (!own) return undefined;
+  if (own.underscored === null) return { unknown: `its model's \`underscored\` option, which FK Guard cannot read` };
+  if (own.underscored !== undefined || !define) return undefined;
+  if (define.underscored === true) return { underscore: true };
+  if (define.underscored === null) return { unknown: defineSays(define) };
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import type { ts } from 'ts-morph';
 import type { Dialect } from '../config';
 import { DIALECT_NAMES } from '../migrations/sequelizeConfig';
+import type { FileFacts } from '../types';
 import { TsFile } from './context';
 
 /** TypeORM's driver `type`s and Knex's `client`s, by the database they speak to. */
@@ -86,8 +87,18 @@ export function readTargets(f: TsFile): void {
       if (d) found.add(d);
     }
   };
+  // Sequelize's instance-wide model options: `new Sequelize(url, { define })`, a sequelize-cli config's `{ dialect, define }`.
+  const defines = new Set<ts.Node>();
+  const defineIn = (obj: ts.Node | undefined) => {
+    const o = x.unwrap(obj);
+    if (!o || o.kind !== K.ObjectLiteralExpression) return;
+    const define = x.props(o).get('define');
+    if (define) defines.add(define);
+  };
   x.walk(f.tree, (d) => {
-    if (d.kind === K.PropertyAssignment) {
+    if (d.kind === K.ObjectLiteralExpression) {
+      if (x.props(d).has('dialect')) defineIn(d);
+    } else if (d.kind === K.PropertyAssignment) {
       const key = x.propertyName((d as ts.PropertyAssignment).name);
       const init = (d as ts.PropertyAssignment).initializer;
       // sequelize-cli's config, `new Sequelize(db, user, password, { dialect })`, drizzle-kit's config.
@@ -102,6 +113,7 @@ export function readTargets(f: TsFile): void {
       const name = callee.kind === K.PropertyAccessExpression ? x.text((callee as ts.PropertyAccessExpression).name) : callee.kind === K.Identifier ? x.text(callee) : '';
       const arg = call.arguments?.[0];
       if (name === 'Sequelize') {
+        for (const a of call.arguments ?? []) defineIn(a);
         // `new Sequelize('sqlite::memory:')`, `new Sequelize('postgres://…')`: the URL's scheme.
         for (const s of literals(f, arg)) {
           const scheme = /^([a-z]+):/.exec(s)?.[1];
@@ -121,6 +133,28 @@ export function readTargets(f: TsFile): void {
   });
   if (found.size > 0) f.facts.targets = [...found].sort();
   if (naming.length > 0) f.facts.typeormNaming = naming[0];
+  if (defines.size > 0) f.facts.sequelizeDefine = sequelizeDefine(f, [...defines]);
+}
+
+/**
+ * What a file's `define`s say of the options that name tables and columns: each one's value if they all agree
+ * (an option left out is Sequelize's default, false), else `null`, as for a `define` FK Guard cannot read whole.
+ */
+function sequelizeDefine(f: TsFile, defines: ts.Node[]): NonNullable<FileFacts['sequelizeDefine']> {
+  const x = f.syntax;
+  const K = x.K;
+  const values = (key: string): boolean | null => {
+    const seen = new Set<boolean | null>();
+    for (const d of defines) {
+      const o = x.unwrap(d);
+      const whole = o?.kind === K.ObjectLiteralExpression && (o as ts.ObjectLiteralExpression).properties.every((p) => p.kind !== K.SpreadAssignment && p.name?.kind !== K.ComputedPropertyName);
+      if (!whole) return null;
+      const v = x.props(o).get(key);
+      seen.add(v ? (x.bool(v) ?? null) : false);
+    }
+    return seen.size === 1 ? [...seen][0] : null;
+  };
+  return { freezeTableName: values('freezeTableName'), underscored: values('underscored'), text: `define: ${x.text(defines[0]).replace(/\s+/g, ' ')}` };
 }
 
 /** The string values an expression can have when it is a literal or a choice between literals. */
