@@ -5,7 +5,7 @@
 // carrying 3,182 changes (a "replace all") against the same change sent as one full text; then hover,
 // definition, completion, references, prepareRename and rename on the big file's references (p50/p95, see `navigation`). Figures are
 // printed, never asserted. FKGUARD_BENCH_ONLY=storm runs the storm rows alone; FKGUARD_BENCH_ONLY=navigation
-// skips the edit and storm rows; FKGUARD_BENCH_ONLY=keystroke runs the keystroke rows alone.
+// skips the edit and storm rows (FKGUARD_BENCH_ONLY=after-edit: the rows of requests right after an edit alone); FKGUARD_BENCH_ONLY=keystroke runs the keystroke rows alone.
 // The keystroke rows give three figures, as the machine is shared: wall time seen by this client (it includes
 // waiting for a core when the load average exceeds the cores), the server's own time from the didChange's
 // arrival to its diagnostics (`fkguard/timing`, wall and CPU), and the server process's CPU over the whole row.
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Position } from 'vscode-languageserver-protocol/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { FixAllKind } from '../../server/src/lsp/handlers/codeAction';
-import { TimingNotificationMethod, type TimingParams } from '../../server/src/lsp/protocol';
+import { RequestTimingNotificationMethod, type RequestTimingParams, TimingNotificationMethod, type TimingParams } from '../../server/src/lsp/protocol';
 import { LspClient } from './harness';
 
 const FILES = Number(process.env.FKGUARD_BENCH_FILES ?? 1650);
@@ -152,8 +152,7 @@ async function storm(): Promise<void> {
 
 /**
  * Hover, definition, completion and references on the big file's `ForeignKey("table_N.id")` strings, 200 each,
- * cycling through its references: warm (no edit between requests), and hover right after an edit, which
- * drops the navigator's reverse map (every reference of the workspace resolved again).
+ * cycling through its references, with no edit between requests (see `afterEditRows` for requests right after one).
  */
 async function navigation(client: LspClient, doc: TextDocument): Promise<void> {
   const text = doc.getText();
@@ -198,18 +197,68 @@ async function navigation(client: LspClient, doc: TextDocument): Promise<void> {
   await time('prepareRename on a ForeignKey table part (the whole plan)', 50, (i) => orRefused(send('textDocument/prepareRename', renamable(i))));
   await time('rename of a table from a ForeignKey table part', 50, (i) => orRefused(send('textDocument/rename', renamable(i), { newName: 'renamed_table' })));
   console.log(`  (${refused} of 100 refused)`);
-  // An edit drops the reverse map: the next hover resolves every reference of the workspace again.
-  const where = doc.positionAt(text.indexOf('label = Column(String(64))') + 'label'.length);
-  const afterEdit: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const version = client.change('app/big.py', [i % 2 === 0 ? { range: { start: where, end: where }, newText: 'x' } : { range: { start: where, end: { line: where.line, character: where.character + 1 } }, newText: '' }]);
-    await client.diagnosticsFor('app/big.py', () => true, version);
-    const started = performance.now();
-    await send('textDocument/hover', at(i, 2));
-    afterEdit.push(performance.now() - started);
+}
+
+/**
+ * Hover, definition and completion right after an edit of the big file, on a server of its own with the editor's
+ * debounce (the rows above use none): a request sent with the edit then finds the document's analysis still due.
+ */
+async function afterEditRows(root: string, big: string): Promise<void> {
+  const client = await LspClient.start({ root, initializationOptions: { timings: true, debounce: undefined } });
+  try {
+    await client.ready(300000);
+    client.open('app/big.py', big);
+    await client.diagnosticsFor('app/big.py', () => true, 1);
+    const doc = client.doc('app/big.py');
+    const text = doc.getText();
+    const strings = [...text.matchAll(/ForeignKey\("(tab[a-z]*_\d+)\.id"\)/g)].map((m) => m.index! + 'ForeignKey("'.length);
+    const at = (i: number, into: number) => doc.positionAt(strings[(i * 7) % strings.length] + into);
+    const send = (method: string, position: Position) => client.connection.sendRequest(method, { textDocument: { uri: doc.uri }, position });
+    // Right after an edit: the request is sent as soon as the edit's diagnostics arrive (a hover after typing), or
+    // together with the edit (completion as a character is typed, definition by a key bound to it), when the server
+    // has the edit's analysis still to do. Each row gives the client's wall time, and from `fkguard/requestTiming`
+    // the request's wait before its handler (transport and queued work), the handler's wall and CPU time, and the
+    // garbage collection during it and in the 100 ms before it.
+    const where = doc.positionAt(text.indexOf('label = Column(String(64))') + 'label'.length);
+    const serverSide: RequestTimingParams[] = [];
+    client.connection.onNotification(RequestTimingNotificationMethod, (t: RequestTimingParams) => serverSide.push(t));
+    const columnAt = (i: number) => at(i, text.indexOf('.id', strings[(i * 7) % strings.length]) - strings[(i * 7) % strings.length] + 2);
+    const rows: Array<[string, string, (i: number) => Position, boolean]> = [
+      ['hover right after an edit\'s diagnostics', 'textDocument/hover', (i) => at(i, 2), true],
+      ['hover sent with the edit', 'textDocument/hover', (i) => at(i, 2), false],
+      ['definition sent with the edit', 'textDocument/definition', columnAt, false],
+      ['completion sent with the edit', 'textDocument/completion', (i) => at(i, 3), false],
+    ];
+    const n = Number(process.env.FKGUARD_BENCH_AFTER_EDIT ?? 40);
+    for (const [label, method, position, waitForDiagnostics] of rows) {
+      const sent: Array<{ at: number; wall: number }> = [];
+      const first = serverSide.length;
+      const cpuBefore = client.cpuMs();
+      for (let i = 0; i < n; i++) {
+        const version = client.change('app/big.py', [i % 2 === 0 ? { range: { start: where, end: where }, newText: 'x' } : { range: { start: where, end: { line: where.line, character: where.character + 1 } }, newText: '' }]);
+        if (waitForDiagnostics) await client.diagnosticsFor('app/big.py', () => true, version);
+        const started = performance.now();
+        await send(method, position(i));
+        sent.push({ at: performance.timeOrigin + started, wall: performance.now() - started });
+        if (!waitForDiagnostics) await client.diagnosticsFor('app/big.py', () => true, version);
+      }
+      const cpuAfter = client.cpuMs();
+      // The server sends each timing a moment after its answer (see `RequestTimings`); nothing else wakes a waiter.
+      const mine = () => serverSide.slice(first).filter((t) => t.method === method.slice('textDocument/'.length));
+      for (let waited = 0; mine().length < n && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      const timed = mine().slice(0, n);
+      const cpu = cpuBefore !== undefined && cpuAfter !== undefined ? `; server process CPU ${((cpuAfter - cpuBefore) / n).toFixed(2)} ms an edit + request` : '';
+      console.log(`${label} (${n}): client wall ${spread(sent.map((s) => s.wall))}${cpu}`);
+      console.log(
+        `  waiting before the handler ${spread(timed.map((t, i) => t.receivedAt - sent[i].at))}; handler wall ${spread(timed.map((t) => t.wallMs))}; ` +
+          `handler CPU ${spread(timed.map((t) => t.cpuMs))}; GC in the handler ${spread(timed.map((t) => t.gcMs))}, in the 100 ms before ${spread(timed.map((t) => t.gcBeforeMs))}`,
+      );
+      if (process.env.FKGUARD_BENCH_GC) for (const [i, t] of timed.entries()) if (t.gcs.length) console.log(`    #${i} wall ${sent[i].wall.toFixed(1)} gcs ${JSON.stringify(t.gcs)}`);
+      console.log(`  ${load()}`);
+    }
+  } finally {
+    await client.stop();
   }
-  afterEdit.sort((a, b) => a - b);
-  console.log(`hover right after an edit, reverse map rebuilt (20 requests): p50 ${percentile(afterEdit, 50).toFixed(2)} ms, p95 ${percentile(afterEdit, 95).toFixed(2)} ms`);
 }
 
 async function main(): Promise<void> {
@@ -227,6 +276,13 @@ async function main(): Promise<void> {
   }
   const big = bigFile();
   writeFileSync(join(root, 'app', 'big.py'), big);
+  if (process.env.FKGUARD_BENCH_ONLY === 'after-edit') {
+    try {
+      return await afterEditRows(root, big);
+    } finally {
+      if (!keep) rmSync(root, { recursive: true, force: true });
+    }
+  }
   const client = await LspClient.start({ root, initializationOptions: { timings: true } });
   try {
     await client.ready(120000);
@@ -240,7 +296,8 @@ async function main(): Promise<void> {
     const doc = client.doc('app/big.py');
     const timings = new Map<number, TimingParams>();
     client.connection.onNotification(TimingNotificationMethod, (t: TimingParams) => timings.set(t.version, t));
-    const edits = process.env.FKGUARD_BENCH_ONLY === 'navigation' ? 2 : EDITS;
+    const navigationOnly = process.env.FKGUARD_BENCH_ONLY === 'navigation';
+    const edits = navigationOnly ? 2 : EDITS;
     /**
      * One keystroke row: `edits` didChanges, each one character typed at `offset` or deleted again, each
      * waited for until its diagnostics arrive.
@@ -274,7 +331,7 @@ async function main(): Promise<void> {
     };
     // A column name typed (a table definition changes; nothing references the column).
     await keystrokes('a column name typed', doc.getText().indexOf('label = Column(String(64))') + 'label'.length);
-    if (process.env.FKGUARD_BENCH_ONLY !== 'navigation') {
+    if (!navigationOnly) {
       // A comment typed inside a class in the middle of the file: no fact changes, every fact below moves.
       const line = doc.getText().indexOf('\n', doc.getText().indexOf('id = Column(Integer, primary_key=True)', doc.getText().indexOf('class Big40(')));
       const version = client.change('app/big.py', [{ range: { start: doc.positionAt(line), end: doc.positionAt(line) }, newText: '\n    # note: ' }]);
@@ -284,9 +341,13 @@ async function main(): Promise<void> {
     if (process.env.FKGUARD_BENCH_ONLY !== 'keystroke') await navigation(client, doc);
   } finally {
     await client.stop();
+  }
+  try {
+    if (process.env.FKGUARD_BENCH_ONLY !== 'keystroke') await afterEditRows(root, big);
+  } finally {
     if (!keep) rmSync(root, { recursive: true, force: true });
   }
-  if (process.env.FKGUARD_BENCH_ONLY !== 'navigation' && process.env.FKGUARD_BENCH_ONLY !== 'keystroke') await storm();
+  if (!process.env.FKGUARD_BENCH_ONLY) await storm();
 }
 
 main().catch((err) => {

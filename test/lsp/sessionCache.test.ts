@@ -1,18 +1,19 @@
-// The facts cache and stored conclusions written during a session (host/sessionCache.ts, server.ts `writeSession`):
-// files saved in the editor or changed on disk go into the shared cache a moment later, so the next start-up (or
-// `fkguard scan`) finds every file's facts there and the conclusions of exactly those facts. Each case drives the
-// real server over stdio, restarts it, and compares what it publishes with a cold start's.
+// The facts cache and stored conclusions brought up to date during a session (host/sessionCache.ts, server.ts
+// `scanSession`): a moment after files are saved in the editor or change on disk, a worker thread scans the folder as
+// a start-up would, so the next start-up (or `fkguard scan`) finds every file's facts in the cache and the conclusions
+// of exactly those facts. Each case drives the real server over stdio, restarts it, and compares what it publishes
+// with a cold start's.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FileChangeType, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { fixturesRoot, LspClient, repoRoot } from './harness';
 
 const EXACT = /^FK Guard \(fixture\): (\d+) open files answered from the conclusions of an earlier index\.$/;
 const FROM_CACHE = /^FK Guard \(fixture\): (\d+) files' facts came from the cache, unparsed\.$/;
-const WRITTEN = /facts cache written \((\d+) of (\d+) changed files\)(, with the conclusions|; conclusions not stored: (.*)), \d+ ms\.$/;
+const SCANNED = /facts cache brought up to date after (\d+) changed files \((\d+) of (\d+) files read again\), conclusions (stored|reused|none)(; .*, replaced)?, \d+ ms on a worker thread\.$/;
 
 describe('language server: the facts cache and conclusions written during a session', function () {
   let scratch: string;
@@ -39,9 +40,10 @@ describe('language server: the facts cache and conclusions written during a sess
 
   const disk = (file: string) => readFileSync(join(ws, file), 'utf8');
 
-  /** The `n`-th report of a session write (1-based), once it is logged. */
-  function written(client: LspClient, n: number): Promise<RegExpExecArray> {
-    return client.waitFor(`session write ${n}`, () => client.logs.map((l) => WRITTEN.exec(l.message)).filter((m): m is RegExpExecArray => m !== null)[n - 1]);
+  /** The `n`-th report of a session scan (1-based), once it is logged: [changed files, files read again, files, conclusions, problem]. */
+  async function scanned(client: LspClient, n: number): Promise<string[]> {
+    const m = await client.waitFor(`session scan ${n}`, () => client.logs.map((l) => SCANNED.exec(l.message)).filter((x): x is RegExpExecArray => x !== null)[n - 1], 60000);
+    return [...m].slice(1);
   }
 
   /** Opens `files` (their text on disk) right after start-up and returns every publication each got by the time all are ready. */
@@ -86,17 +88,18 @@ describe('language server: the facts cache and conclusions written during a sess
     await a.diagnosticsFor('app/orders.py', (d) => d.length === 0, version);
     writeFileSync(join(ws, 'app/orders.py'), a.doc('app/orders.py').getText());
     a.save('app/orders.py');
-    assert.deepEqual([...(await written(a, 1))].slice(1, 4), ['1', '1', ', with the conclusions']);
+    // Only the saved file was read again; the rest came from the cache.
+    assert.deepEqual((await scanned(a, 1)).slice(0, 4), ['1', '1', '6', 'stored']);
     // Outside the editor: invoices.py's `order` becomes `orders`, a new model file, a deleted one.
     writeFileSync(join(ws, 'app/invoices.py'), disk('app/invoices.py').replace('"order.id"', '"orders.id"'));
     a.fileChanged('app/invoices.py', FileChangeType.Changed);
-    assert.equal((await written(a, 2))[3], ', with the conclusions');
+    assert.deepEqual((await scanned(a, 2)).slice(0, 4), ['1', '1', '6', 'stored']);
     writeFileSync(join(ws, 'app/items.py'), 'from sqlalchemy import Column, ForeignKey, Integer\n\nfrom app.base import Base\n\n\nclass Item(Base):\n    __tablename__ = "items"\n\n    id = Column(Integer, primary_key=True)\n    order_id = Column(Integer, ForeignKey("order.id"))\n');
     a.fileChanged('app/items.py', FileChangeType.Created);
-    assert.equal((await written(a, 3))[3], ', with the conclusions');
+    assert.deepEqual((await scanned(a, 3)).slice(0, 4), ['1', '1', '7', 'stored']);
     unlinkSync(join(ws, 'app/payments.py'));
     a.fileChanged('app/payments.py', FileChangeType.Deleted);
-    assert.equal((await written(a, 4))[3], ', with the conclusions');
+    assert.deepEqual((await scanned(a, 4)).slice(0, 4), ['1', '0', '6', 'stored']);
     await a.stop();
   }
 
@@ -159,55 +162,80 @@ describe('language server: the facts cache and conclusions written during a sess
     a.open('app/users.py', disk('app/users.py'));
     await a.ready();
     await a.diagnosticsFor('app/orders.py', (d) => d.length === 1);
-    // users.py is edited and not saved: `user` becomes a table in the editor only.
     const v = a.change('app/users.py', [{ range: { start: { line: 6, character: 25 }, end: { line: 6, character: 26 } }, newText: '' }]);
     await a.diagnosticsFor('app/orders.py', (d) => d.length === 0);
     await a.diagnosticsFor('app/users.py', () => true, v);
     writeFileSync(join(ws, 'app/invoices.py'), disk('app/invoices.py').replace('"order.id"', '"orders.id"'));
     a.fileChanged('app/invoices.py', FileChangeType.Changed);
-    const first = await written(a, 1);
-    assert.equal(first[1], '1');
-    assert.match(first[4] ?? '', /app\/users\.py: open with unsaved changes/);
+    assert.equal((await scanned(a, 1))[3], 'stored');
     return a;
   }
 
-  it('an open document with unsaved changes keeps the conclusions out: a restart publishes what the files say', async () => {
+  it("an open document's unsaved text never reaches the stored conclusions: a restart publishes what the files say", async () => {
     const a = await unsavedSession();
     await a.stop();
     const b = await start();
     const warm = await openAll(b, ['app/orders.py']);
+    assert.ok(b.logs.some((l) => EXACT.test(l.message)), b.logs.map((l) => l.message).join('\n'));
     // The editor's `user` table was never saved: orders.py's reference is unknown, from the first publication on.
     for (const p of warm.get('app/orders.py')!) assert.deepEqual(p.diagnostics.map((d) => d.code), ['unknown-table']);
   });
 
-  it('the save of that document brings the conclusions in', async () => {
+  it('the save of that document brings its text into the stored conclusions', async () => {
     const a = await unsavedSession();
     writeFileSync(join(ws, 'app/users.py'), a.doc('app/users.py').getText());
     a.save('app/users.py');
-    assert.equal((await written(a, 2))[3], ', with the conclusions');
+    assert.equal((await scanned(a, 2))[3], 'stored');
     await a.stop();
-
     const b = await start();
     const warm = await openAll(b, ['app/orders.py']);
     assert.ok(b.logs.some((l) => EXACT.test(l.message)), b.logs.map((l) => l.message).join('\n'));
     for (const p of warm.get('app/orders.py')!) assert.deepEqual(p.diagnostics, []);
   });
 
-  it('leaves a cache written by another FK Guard alone, and a restart ignores it cleanly', async () => {
+  it('replaces a cache another FK Guard wrote mid-session, never reading it, and a restart answers from the new one', async () => {
     const a = await start();
     await a.ready();
     const dir = join(cacheHome, 'fkguard', 'workspaces', readdirSync(join(cacheHome, 'fkguard', 'workspaces'))[0]);
     // Another version's cache (its key names other code), put there mid-session as its CLI would.
-    const other = Buffer.from('FKGUARD-FACTS 4\n{"key":"another build","mac":"x","indexBytes":2}\n{}');
-    writeFileSync(join(dir, 'facts-v4.cache'), other);
+    writeFileSync(join(dir, 'facts-v4.cache'), 'FKGUARD-FACTS 4\n{"key":"another build","mac":"x","indexBytes":2}\n{}');
     writeFileSync(join(ws, 'app/invoices.py'), disk('app/invoices.py').replace('"order.id"', '"orders.id"'));
     a.fileChanged('app/invoices.py', FileChangeType.Changed);
-    assert.match((await written(a, 1))[4] ?? '', /was written by another version of FK Guard/);
-    assert.ok(readFileSync(join(dir, 'facts-v4.cache')).equals(other), 'the other version\'s cache was replaced mid-session');
+    const scan = await scanned(a, 1);
+    // Every file read again: nothing of the other version's cache was used.
+    assert.deepEqual(scan.slice(1, 4), ['6', '6', 'stored']);
+    assert.match(scan[4] ?? '', /was written by another version of FK Guard/);
     await a.stop();
     const b = await start();
     const warm = await openAll(b, ['app/invoices.py']);
-    assert.ok(!b.logs.some((l) => EXACT.test(l.message)));
-    assert.deepEqual(warm.get('app/invoices.py')!.at(-1)!.diagnostics.map((d) => d.code), ['unknown-table']);
+    assert.ok(b.logs.some((l) => EXACT.test(l.message)), b.logs.map((l) => l.message).join('\n'));
+    for (const p of warm.get('app/invoices.py')!) assert.deepEqual(p.diagnostics.map((d) => d.code), ['unknown-table']);
+  });
+
+  it("stores a fresh index's conclusions, not the editor engine's: a package renamed on disk (review7 R7-1)", async () => {
+    // An npm workspace: a migration creates its tables under names a workspace package exports through a re-export.
+    rmSync(join(ws, 'app'), { recursive: true });
+    const files: Record<string, string> = {
+      'package.json': '{ "name": "glazeworks", "private": true, "workspaces": ["pkgs/tables", "server"] }\n',
+      'pkgs/tables/package.json': '{ "name": "@glazeworks/tables", "private": true, "main": "dist/index.js", "types": "dist/index.d.ts" }\n',
+      'pkgs/tables/src/index.ts': "export { GlazeTable as TableGlaze } from './glaze';\nexport const TableBatch = 'batches';\n",
+      'pkgs/tables/src/glaze.ts': "export const GlazeTable = 'glazes';\n",
+      'server/migrations/20240101000000_init.js':
+        "const { TableGlaze, TableBatch } = require('@glazeworks/tables');\n\nexports.up = async (knex) => {\n  await knex.schema.createTable(TableGlaze, (t) => {\n    t.increments('id').primary();\n  });\n" +
+        "  await knex.schema.createTable(TableBatch, (t) => {\n    t.increments('id').primary();\n    t.uuid('glaze_id').references('id').inTable(TableGlaze);\n  });\n};\n",
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(ws, f)), { recursive: true });
+      writeFileSync(join(ws, f), text);
+    }
+    const a = await start();
+    await a.ready();
+    // The package is renamed: the migration's import no longer resolves, so its names are not known any more.
+    const pkg = 'pkgs/tables/package.json';
+    writeFileSync(join(ws, pkg), disk(pkg).replace('@glazeworks/tables', '@glazeworks/table-names'));
+    a.fileChanged(pkg, FileChangeType.Changed);
+    assert.equal((await scanned(a, 1))[3], 'stored');
+    await a.stop();
+    assert.deepEqual(cli(), cli('--no-cache'));
   });
 });

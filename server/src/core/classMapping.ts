@@ -2,7 +2,7 @@ import type { NamingConvention } from './config';
 import type { PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { mapJoinTable } from './typescript/joinTables';
-import { sequelizeColumnName, SequelizeDefine, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
+import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
 import type { ClassFact, FileFacts, NameExpr, TypeFact, UncheckedReason } from './types';
 
 /**
@@ -28,8 +28,12 @@ export interface NamelessClass {
   baseClass?: ClassFact;
 }
 
-/** How a class maps: to a table, to nothing (a mixin or abstract base), or to a table whose name is unknown. */
-export type ClassMapping = { table: TableDef } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+/**
+ * How a class maps: to a table, to nothing (a mixin or abstract base), or to a table whose name is unknown.
+ * `namedFromClass`: the table's name is made from the class name alone (SQLModel lowers it, Flask-SQLAlchemy turns
+ * it into snake case), so a class with the same header under another name maps the same way (conclusionsSince.ts).
+ */
+export type ClassMapping = { table: TableDef; namedFromClass?: 'lower' | 'snake' } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
 
 /** Bases from outside the workspace that add no columns: SQLAlchemy's own, typing's, the standard library's. */
 const KNOWN_EXTERNAL_BASES = /^(DeclarativeBase|DeclarativeBaseNoMeta|SQLModel|AsyncAttrs|MappedAsDataclass|Generic|Protocol|ABC|Enum|IntEnum|StrEnum|TypeDecorator|UserDefinedType|NamedTuple|TypedDict|object)$/;
@@ -53,6 +57,8 @@ export interface ClassMappingHost {
   typeormNaming(): { file: string; text: string } | undefined;
   /** The project's Sequelize `define` (see `SchemaIndex.sequelizeDefine`). */
   sequelizeDefine(): SequelizeDefine | undefined;
+  /** A package.json admitting Sequelize 4 (see `SchemaIndex.sequelizeLegacy`). */
+  sequelizeLegacy(): SequelizeLegacy | undefined;
 }
 
 /**
@@ -115,9 +121,10 @@ export class ClassMapper {
     let nameless: NamelessClass | undefined;
     let name: string | undefined;
     let unknownName = false;
+    let namedFromClass: 'lower' | 'snake' | undefined;
     const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
     // A Sequelize model without `tableName` is named under the instance's `define` too.
-    const sequelize = cls.framework === 'sequelize' ? sequelizeModelTable(cls, this.host.sequelizeDefine()) : undefined;
+    const sequelize = cls.framework === 'sequelize' ? sequelizeModelTable(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
     if (sequelize && 'unknown' in sequelize) {
       unknownName = true;
       nameless = { file, cls, reason: 'naming-strategy', base: cls.name, detail: sequelize.unknown };
@@ -173,8 +180,10 @@ export class ClassMapper {
       }
     } else if (cls.sqlmodelTable) {
       name = cls.name.toLowerCase();
+      namedFromClass = 'lower';
     } else if (this.isFlaskModel(file, cls, new Set())) {
       name = camelToSnake(cls.name);
+      namedFromClass = 'snake';
     } else if (unresolvedBase !== undefined && !cls.framework) {
       // A base FK Guard cannot see may name the table (its own `__tablename__` rule) or map nothing.
       nameless = { file, cls, reason: 'unresolved-base', base: unresolvedBase };
@@ -203,7 +212,7 @@ export class ClassMapper {
     def.unresolvedBase = unresolvedBase;
     def.metadataId = this.classMetadata(file, cls, new Set());
     this.addClassColumns(def, file, cls, new Set());
-    const mapping: ClassMapping = { table: def };
+    const mapping: ClassMapping = namedFromClass ? { table: def, namedFromClass } : { table: def };
     this.setMapping(file, id, mapping);
     this.host.addTable(def);
     return mapping;
@@ -239,7 +248,7 @@ export class ClassMapper {
     if (cls.opaqueDecorators) def.incomplete = true;
     const typeorm = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
     // Sequelize names a column without a `field` by the model's `underscored`, else the instance's `define`.
-    const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine()) : undefined;
+    const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
     const naming = typeorm
       ? `the project's TypeORM naming (\`${typeorm.text}\` in ${typeorm.file}), which FK Guard does not run`
       : sequelize && 'unknown' in sequelize

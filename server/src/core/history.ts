@@ -89,6 +89,8 @@ interface Change {
 interface Ancestry {
   bits: Uint32Array[];
   files: string[];
+  /** `folder`: files of a folder whose order nothing says (see `unorderedFolder`), not branches of a revision graph. */
+  kind?: 'folder';
 }
 
 /** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
@@ -131,7 +133,7 @@ export class MigrationHistory {
    * descendant of the revision at `at`: Alembic may run it before or after that one, so what the reference
    * sees of the table depends on an order FK Guard cannot know. Undefined when the order is certain.
    */
-  unordered(key: string, at: HistoryPoint, columns?: readonly string[]): { file: string; column?: string } | undefined {
+  unordered(key: string, at: HistoryPoint, columns?: readonly string[]): { file: string; column?: string; folder?: true } | undefined {
     const place = this.placeOf.get(at.file);
     const ancestry = place && this.ancestry.get(place.timeline);
     const changes = ancestry && this.changes.get(place.timeline)?.get(key);
@@ -141,7 +143,7 @@ export class MigrationHistory {
       const order = Math.floor(c.pos / MIGRATION_STRIDE);
       if (order === place.order || has(place.order, order) || has(order, place.order)) continue;
       if (c.columns && columns && !c.columns.some((x) => columns.includes(x))) continue;
-      return { file: ancestry.files[order], column: c.columns?.find((x) => columns?.includes(x)) };
+      return { file: ancestry.files[order], column: c.columns?.find((x) => columns?.includes(x)), ...(ancestry.kind === 'folder' ? { folder: true as const } : {}) };
     }
     return undefined;
   }
@@ -289,7 +291,7 @@ export class MigrationHistory {
     for (const [timeline, members] of [...timelines].sort((a, b) => naturalCompare(a[0], b[0]))) {
       const parents = parentsOf(members);
       const ordered = revisionOrder(members, parents);
-      const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : undefined;
+      const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : unorderedFolder(timeline, ordered);
       if (graph) ancestry.set(timeline, graph);
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
       const sqlite = dialect === 'sqlite' || (timeline.startsWith('folder:') && /sqlite/i.test(timeline));
@@ -458,6 +460,23 @@ function ancestryOf(ordered: FileFacts[], parentsOfFile: Map<FileFacts, FileFact
     bits.push(own);
   }
   return { bits, files: ordered.map((m) => m.file) };
+}
+
+/**
+ * The files of a folder timeline that nothing orders: a folder whose name does not say migrations, with files not
+ * named by a number or a timestamp (`server/models/user.model.js`, `db/schema/rooms.js`). Such files are helpers
+ * that code runs in an order of its own (a migration calling `createUsersTable()` then `createLinksTable()`), not
+ * their names', so none is before another: a reference to a table another of them makes may run before or after it.
+ * Undefined for a folder whose files the tools run in name order.
+ */
+function unorderedFolder(timeline: string, ordered: FileFacts[]): Ancestry | undefined {
+  if (!timeline.startsWith('folder:') || ordered.length < 2) return undefined;
+  const folder = timeline.slice('folder:'.length);
+  const last = folder.slice(folder.lastIndexOf('/') + 1);
+  if (ROOT_WORD.test(last.replace(/([a-z])([A-Z])/g, '$1_$2'))) return undefined;
+  if (ordered.every((m) => /^(V?\d)/i.test(m.file.slice(m.file.lastIndexOf('/') + 1)))) return undefined;
+  const words = (ordered.length + 31) >>> 5;
+  return { bits: ordered.map(() => new Uint32Array(words)), files: ordered.map((m) => m.file), kind: 'folder' };
 }
 
 /**

@@ -16,7 +16,7 @@ export const packageJsonDialect: SourceDialect = {
   // A name ending must be shorter than the name (see `alembicConfig.ts`): `ackage.json`, and the test below
   // keeps only files called `package.json`.
   extensions: ['ackage.json'],
-  isCandidate: (file, text) => /(?:^|\/)package\.json$/.test(file) && /"name"\s*:/.test(text),
+  isCandidate: (file, text) => /(?:^|\/)package\.json$/.test(file) && /"(?:name|sequelize)"\s*:/.test(text),
   extract: extractPackageJson,
 };
 
@@ -31,6 +31,11 @@ export function extractPackageJson(file: string, text: string): FileFacts {
   }
   if (!json || typeof json !== 'object') return facts;
   const pkg = json as Record<string, unknown>;
+  // The Sequelize the project installs: version 4 names columns and tables by other rules (see `admitsBefore5`).
+  for (const deps of [pkg.dependencies, pkg.devDependencies, pkg.peerDependencies]) {
+    const range = deps && typeof deps === 'object' ? (deps as Record<string, unknown>).sequelize : undefined;
+    if (typeof range === 'string' && facts.sequelizeVersion === undefined) facts.sequelizeVersion = range;
+  }
   if (typeof pkg.name !== 'string' || pkg.name === '') return facts;
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
   const written: string[] = [];

@@ -12,6 +12,7 @@ import { tableFromFact, TableDef } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
 import { ClassFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact } from './types';
+import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 
 /**
@@ -96,6 +97,8 @@ export class SchemaIndex {
   private readonly typeormNamingFiles = new Set<string>();
   /** The files that write Sequelize's instance-wide `define` (see `FileFacts.sequelizeDefine`). */
   private readonly sequelizeDefineFiles = new Set<string>();
+  /** Each package.json's `sequelize` range (see `FileFacts.sequelizeVersion`). */
+  private readonly sequelizeRanges = new Map<string, string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
   private readonly targets = new Map<string, Dialect[]>();
   /** The judge of each package that holds files with targets, and of each folder asked about (see `dialectOf`). */
@@ -120,6 +123,7 @@ export class SchemaIndex {
     declaredAttrConvention: (className, file) => declaredAttrConvention(this.config, className, file),
     typeormNaming: () => this.typeormNaming(),
     sequelizeDefine: () => this.sequelizeDefine(),
+    sequelizeLegacy: () => this.sequelizeLegacy(),
   });
 
   /**
@@ -240,6 +244,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(file);
     else this.sequelizeDefineFiles.delete(file);
+    if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(file, facts.sequelizeVersion);
+    else this.sequelizeRanges.delete(file);
     if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
     else this.unresolved.delete(file);
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
@@ -354,6 +360,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(facts.file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(facts.file);
     else this.sequelizeDefineFiles.delete(facts.file);
+    if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(facts.file, facts.sequelizeVersion);
+    else this.sequelizeRanges.delete(facts.file);
     // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
     if (facts.pendingConsts?.length) this.unresolved.set(facts.file, { facts });
     else this.unresolved.delete(facts.file);
@@ -396,7 +404,7 @@ export class SchemaIndex {
     this.targets.delete(file);
     this.judges = undefined;
     const gone = this.files.get(file);
-    const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined;
+    const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined;
     const users = this.removeFileOnly(file);
     if (resolution) {
       this.lastChange = undefined;
@@ -413,6 +421,7 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
+    this.sequelizeRanges.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
     this.judges = undefined;
@@ -433,7 +442,7 @@ export class SchemaIndex {
    */
   private namedElsewhere(names: readonly string[], facts: ReadonlyArray<FileFacts | undefined>): string[] {
     const framework = this.typeormNamingFiles.size > 0 ? 'typeorm' : undefined;
-    const defined = this.sequelizeDefineFiles.size > 0 ? 'sequelize' : undefined;
+    const defined = this.sequelizeDefineFiles.size > 0 || this.sequelizeLegacy() ? 'sequelize' : undefined;
     if (!framework && !defined) return [];
     const typeorm = new Set(facts.flatMap((f) => f?.classes.filter((c) => c.framework === framework || c.framework === defined).map((c) => `c:${c.name}`) ?? []));
     return names.some((n) => typeorm.has(n)) ? ['t:?'] : [];
@@ -729,14 +738,33 @@ export class SchemaIndex {
     return text ? { file, text } : undefined;
   }
 
-  /** The project's Sequelize `define`, every file's combined (see `SequelizeDefine`). */
+  /**
+   * The project's Sequelize model naming, every instance's combined (see `FileFacts.sequelizeDefine`): the
+   * instances' own options, and, for an instance built from a config FK Guard cannot see, what the configs say
+   * (Sequelize's defaults when there is none). With no instance seen, the configs'.
+   */
   sequelizeDefine(): SequelizeDefine | undefined {
     if (this.sequelizeDefineFiles.size === 0) return undefined;
     const files = [...this.sequelizeDefineFiles].sort();
-    const all = files.map((f) => this.files.get(f)?.sequelizeDefine).filter((d) => d !== undefined);
-    if (all.length === 0) return undefined;
-    const one = (key: 'freezeTableName' | 'underscored') => (all.every((d) => d[key] === all[0][key]) ? all[0][key] : null);
-    return { freezeTableName: one('freezeTableName'), underscored: one('underscored'), file: files[0], text: all[0].text };
+    const facts = files.map((f) => this.files.get(f)?.sequelizeDefine).filter((d) => d !== undefined);
+    const instances = facts.flatMap((d) => (d.instances ? [d.instances] : []));
+    const configs = facts.flatMap((d) => (d.configs ? [d.configs] : []));
+    const fromConfig = facts.some((d) => d.fromConfig);
+    const says = fromConfig ? [...instances, ...(configs.length > 0 ? configs : [{ freezeTableName: false, underscored: false }])] : instances.length > 0 ? instances : configs;
+    if (says.length === 0) return undefined;
+    const text = facts.find((d) => d.text.startsWith('define'))?.text ?? facts[0].text;
+    const file = files[facts.findIndex((d) => d.text === text)] ?? files[0];
+    return { ...agreed(says), file, text };
+  }
+
+  /** A package.json whose `sequelize` range admits a version before 5, whose `underscored` names otherwise. */
+  sequelizeLegacy(): { file: string; range: string } | undefined {
+    if (this.sequelizeRanges.size === 0) return undefined;
+    for (const file of [...this.sequelizeRanges.keys()].sort()) {
+      const range = this.sequelizeRanges.get(file)!;
+      if (admitsBefore5(range)) return { file, range };
+    }
+    return undefined;
   }
 
   /**
@@ -1060,7 +1088,15 @@ function sameReexports(a: FileFacts | undefined, b: FileFacts): boolean {
 
 /** Whether two versions of a file say the same of Sequelize's instance-wide `define`. */
 function sameSequelizeDefine(a: FileFacts | undefined, b: FileFacts): boolean {
-  const x = a?.sequelizeDefine;
-  const y = b.sequelizeDefine;
-  return x === y || (!!x && !!y && x.freezeTableName === y.freezeTableName && x.underscored === y.underscored && x.text === y.text);
+  return JSON.stringify(a?.sequelizeDefine ?? null) === JSON.stringify(b.sequelizeDefine ?? null) && a?.sequelizeVersion === b.sequelizeVersion;
+}
+
+/**
+ * Whether a dependency range admits a Sequelize before 5, whose `underscored` names neither attributes' columns nor
+ * tables (v4 has `underscoredAll` for tables): its lowest bound's major is below 5. A tag (`latest`, `*`) or a URL
+ * installs a current one.
+ */
+export function admitsBefore5(range: string): boolean {
+  const majors = [...range.matchAll(/(?:^|[\s|^~=<>v])(\d+)(?:\.|\s|$|x|\*)/g)].map((m) => Number(m[1]));
+  return majors.length > 0 && Math.min(...majors) < 5 && !/^(?:latest|next|\*|https?:|git|file:|github:)/.test(range.trim());
 }

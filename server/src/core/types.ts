@@ -543,12 +543,22 @@ export interface FileFacts {
    */
   typeormNaming?: string;
   /**
-   * Sequelize's instance-wide model options here (`new Sequelize(url, { define: { freezeTableName, underscored } })`,
-   * or a sequelize-cli config's `define`): each option's value if every `define` of the file agrees on one (an
-   * option a `define` leaves out is Sequelize's default, false), `null` if not or if it cannot be read; `text` is
-   * the first `define` as written.
+   * Sequelize's instance-wide model options here, for the options that name tables and columns (`define: {
+   * freezeTableName, underscored }`): what the instances made here say (`new Sequelize(url, { define })`; one without
+   * `define` keeps Sequelize's defaults, false), what sequelize-cli configs here say (`{ dialect, define }` per
+   * environment), each option's value if all agree, `null` if not or if it cannot be read. `fromConfig`: an
+   * instance here takes options FK Guard cannot see (`new Sequelize(db, user, pass, config)`), so it says what the
+   * workspace's configs say. `text`: the first `define` as written (or the first instance), for messages.
    */
-  sequelizeDefine?: { freezeTableName: boolean | null; underscored: boolean | null; text: string };
+  sequelizeDefine?: { instances?: SequelizeNaming; configs?: SequelizeNaming; fromConfig?: true; text: string };
+  /** A package.json's `sequelize` dependency range as written (Sequelize 4 names columns and tables otherwise). */
+  sequelizeVersion?: string;
+}
+
+/** What Sequelize model options say of how tables and columns are named (see `FileFacts.sequelizeDefine`). */
+export interface SequelizeNaming {
+  freezeTableName: boolean | null;
+  underscored: boolean | null;
 }
 
 /**

@@ -2,16 +2,18 @@
 // server reads the cache the CLI shares (see factsCache.ts) and, when every file's facts are those an earlier index
 // concluded from, shows that index's findings at once (conclusionsSince.ts). Files saved or changed on disk during a
 // session used to stay out of both until the next full index, so a restart after a day of edits parsed every file
-// edited that day and built the whole index before the open file's diagnostics. Here the files that changed are
-// written back a moment after they change (debounced by the server), with the conclusions of the editor's engine
-// when they are provably those of the files on disk.
+// edited that day and built the whole index before the open file's diagnostics.
+//
+// A moment after files change (the server debounces), a worker thread scans the folder exactly as a start-up does:
+// facts from the cache by stamp, the files changed since read and parsed, a fresh index, its conclusions stored under
+// the key of those facts, the cache written back (each file through a temporary file and a rename). The editor's
+// engine is not used: its incremental results are what the user sees while typing, but only a fresh index's
+// conclusions are what the next start-up (and `fkguard scan`) would compute, so only those are stored. The main
+// thread, which answers the editor, does none of this work.
 
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { FkGuardConfig } from '../core/config';
-import type { FileFacts } from '../core/types';
-import { dependenciesOf } from './conclusionsSince';
-import { Conclusions, contentHash, FactsCache, trustedStamp } from './factsCache';
-import type { ScannedFile } from './scan';
-import { readSourceFile, realFs, WalkFs } from './workspace';
+import { scanWorkspace } from './scan';
 
 /** Where a scan kept its facts cache: the folder and the key of the code that made the facts (see `FactsCache.open`). */
 export interface CacheLocation {
@@ -19,143 +21,96 @@ export interface CacheLocation {
   key: string;
 }
 
-/** What the engine holds for one file, as the server sees it at the moment of writing. */
-export interface EngineFile {
-  /**
-   * The text the engine's facts of the file were made from; undefined when the engine holds no such file (removed,
-   * left out); null when it is not known, or the facts may not be those a fresh read of the text gives (a document
-   * being typed keeps what it parsed before a syntax error, see `Engine.updateFile`).
-   */
-  text: string | undefined | null;
-  facts: FileFacts | undefined;
-  /** Why the scan would leave the file out (see `Engine.skipReason`). */
-  skip?: string;
+/** What a worker is asked to scan: one folder, as the server's index scans it. */
+export interface SessionScanJob {
+  root: string;
+  config: FkGuardConfig;
+  cacheDir: string;
+  followSymlinks: boolean;
 }
 
-/** The server's view of its engine, read in one synchronous turn when the write is prepared. */
-export interface EngineView {
-  file(id: string): EngineFile;
-  /** The open documents of the folder that FK Guard analyses, each with its text (null: as `EngineFile.text`). */
-  openTexts(): Iterable<[id: string, text: string | null]>;
-  /** What the engine concludes now: every file's findings, unchecked references and stats. */
-  conclusions(): Omit<Conclusions, 'dependencies'>;
-  /** Every file's facts, for the dependencies stored with the conclusions (see `dependenciesOf`). */
-  allFacts(): FileFacts[];
+/** What a session scan did. */
+export interface SessionScan {
+  /** Files of the folder, and how many of them the cache answered (the rest were read and parsed). */
+  files: number;
+  cachedFiles: number;
+  /** `stored`: a fresh index's conclusions were stored; `reused`: those of these very facts were stored already. */
+  conclusions: 'stored' | 'reused' | 'none';
+  /** Why a cache file that was there went unused (another FK Guard's, damaged); it was replaced. */
+  cacheProblem?: string;
+  ms: number;
 }
 
-export interface SessionWrite {
-  /** Files whose entries were written (their facts and stamps). */
-  written: number;
-  /** Whether the conclusions were stored too; `why` says why not. */
-  conclusions: boolean;
-  why?: string;
+/** The `workerData` key that makes a thread running the server's bundle a session scan instead of a server. */
+const JOB_KEY = 'fkguardSessionScan';
+
+/**
+ * Scans `job.root` as the server's start-up does and stores what it concludes with the cache (see the file comment).
+ * Runs in the worker thread; exported for tests.
+ */
+export async function sessionScan(job: SessionScanJob): Promise<SessionScan> {
+  const started = performance.now();
+  const result = await scanWorkspace({
+    roots: [job.root],
+    config: job.config,
+    cache: job.cacheDir,
+    // Filled as the server's index is, so the conclusions carry what its next start-up needs (`dependencies`);
+    // when the stored ones are already those of these facts, nothing is loaded.
+    bulk: true,
+    reuseConclusions: true,
+    // One thread: this one is already off the editor's.
+    jobs: 1,
+    followSymlinks: job.followSymlinks,
+  });
+  let conclusions: SessionScan['conclusions'] = 'none';
+  if (!result.cancelled) {
+    const reused = result.engine.parsedFiles().length === 0 && result.files.length > 0;
+    result.conclusions();
+    conclusions = reused ? 'reused' : 'stored';
+  }
+  result.engine.dispose();
+  return {
+    files: result.files.length,
+    cachedFiles: result.cachedFiles,
+    conclusions,
+    ...(result.cacheProblem ? { cacheProblem: result.cacheProblem } : {}),
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 /**
- * The cache of one folder during a language-server session. It knows, per file the engine was filled with, the
- * content hash of the text the engine's facts come from (the index's, then each write's), so that it can tell when
- * the cache on disk holds exactly the engine's facts: only then are the engine's conclusions stored under the key of
- * those facts (`FactsCache.conclusionsKey`), for the next start-up. A cache another scan wrote in between (the CLI)
- * is merged into, never taken for the engine's: a file whose entry differs from what the engine holds keeps the
- * other scan's entry, and the conclusions are not stored that time.
+ * Runs `sessionScan(job)` on a worker thread started from `script` (the server's bundle, which calls
+ * `runSessionScanIfWorker` first thing). The thread ends with the scan.
  */
-export class SessionCache {
-  /** Per file of the folder: the content hash (of its bytes) the engine's facts were made from, and its mark. */
-  private readonly hashes = new Map<string, { hash: string; bom: boolean }>();
-  /** A write under way, which the next one waits for (two writes of one cache file must not interleave). */
-  private writing: Promise<unknown> = Promise.resolve();
+export function sessionScanInWorker(script: string, job: SessionScanJob): Promise<SessionScan> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: { [JOB_KEY]: job } });
+    let answered = false;
+    worker.once('message', (m: { scan?: SessionScan; error?: string }) => {
+      answered = true;
+      if (m.scan) resolve(m.scan);
+      else reject(new Error(m.error ?? 'the session scan failed'));
+    });
+    worker.once('error', (err) => {
+      answered = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`the session scan's thread stopped (${code})`));
+    });
+  });
+}
 
-  constructor(
-    private readonly at: CacheLocation,
-    files: readonly ScannedFile[],
-    private readonly absPathOf: (id: string) => string,
-    private readonly fs: WalkFs = realFs,
-  ) {
-    for (const f of files) if (f.hash !== undefined) this.hashes.set(f.id, { hash: f.hash, bom: f.bom });
-  }
-
-  /**
-   * Writes the entries of `changed` files (those the server saw saved or changed on disk since the last write) whose
-   * text on disk is the one the engine holds, then the engine's conclusions when they are those of the files on
-   * disk. Writes one at a time; returns what was written.
-   */
-  write(changed: readonly string[], config: FkGuardConfig, view: EngineView): Promise<SessionWrite> {
-    const run = this.writing.then(() => this.writeNow(changed, config, view));
-    this.writing = run.catch(() => undefined);
-    return run;
-  }
-
-  private async writeNow(changed: readonly string[], config: FkGuardConfig, view: EngineView): Promise<SessionWrite> {
-    // Each file as it is on disk now. The stamp is taken before the read (see `fileStamp`).
-    const disk = new Map<string, { hash: string; bom: boolean; text: string; stamp?: string } | undefined>();
-    for (const id of changed) {
-      const path = this.absPathOf(id);
-      const now = Date.now();
-      let st;
-      try {
-        st = await this.fs.stat(path);
-      } catch {
-        disk.set(id, undefined);
-        continue;
-      }
-      const read = await readSourceFile(path, config.maxFileSize, this.fs, st);
-      if ('skipped' in read) disk.set(id, undefined);
-      else disk.set(id, { hash: contentHash(read.bytes), bom: read.bom, text: read.text, stamp: trustedStamp(st, now) });
-    }
-
-    // From here to the serialising of what is written, one turn: the engine does not change under it (its facts
-    // objects are moved in place by later edits, so they are turned into bytes now).
-    const cache = FactsCache.open(this.at.dir, this.at.key);
-    if (cache.problem) return { written: 0, conclusions: false, why: cache.problem };
-    let consistent = true;
-    let why: string | undefined;
-    const differs = (reason: string) => {
-      consistent = false;
-      why ??= reason;
-    };
-    let written = 0;
-    for (const id of changed) {
-      const now = disk.get(id);
-      const held = view.file(id);
-      if (held.text === null) {
-        differs(`${id}: the editor's facts may not be those of the file`);
-        continue;
-      }
-      if (!now) {
-        if (held.text !== undefined) differs(`${id}: gone from disk, not from the editor`);
-        else this.hashes.delete(id);
-        continue;
-      }
-      if (held.text === undefined || held.text !== now.text) {
-        differs(`${id}: the editor holds another text than the file's`);
-        continue;
-      }
-      cache.set(id, now.hash, held.facts, { ...(now.stamp ? { stamp: now.stamp } : {}), ...(held.skip ? { skip: held.skip } : {}), bom: now.bom });
-      this.hashes.set(id, { hash: now.hash, bom: now.bom });
-      written++;
-    }
-    for (const [id, text] of view.openTexts()) {
-      const known = this.hashes.get(id);
-      if (text === null || !known || contentHash(known.bom ? `\ufeff${text}` : text) !== known.hash) differs(`${id}: open with unsaved changes`);
-    }
-    const files = [...this.hashes.keys()];
-    for (const [id, { hash }] of this.hashes) {
-      if (cache.hashOf(id) !== hash) {
-        differs(`${id}: the cache holds another scan's facts`);
-        break;
-      }
-    }
-    cache.retain(new Set(files));
-    let conclusions: { key: string; value: Conclusions } | undefined;
-    if (consistent) {
-      const key = cache.conclusionsKey(files, config);
-      if (key === undefined) differs('a file has no entry');
-      else conclusions = { key, value: { ...view.conclusions(), dependencies: dependenciesOf(view.allFacts()) } };
-    }
-    // The facts first: stored conclusions name the facts the cache holds (a reader finding conclusions without their
-    // facts only misses them).
-    cache.save();
-    if (conclusions) cache.saveConclusions(conclusions.key, conclusions.value);
-    return { written, conclusions: conclusions !== undefined, ...(why ? { why } : {}) };
-  }
+/**
+ * In a worker thread started by `sessionScanInWorker`: runs the scan, posts the result, and returns true (the
+ * bundle must then not start a server). False on any other thread.
+ */
+export function runSessionScanIfWorker(): boolean {
+  const job = !isMainThread && workerData && typeof workerData === 'object' ? (workerData as Record<string, SessionScanJob | undefined>)[JOB_KEY] : undefined;
+  if (!job) return false;
+  sessionScan(job).then(
+    (scan) => parentPort!.postMessage({ scan }),
+    (err: unknown) => parentPort!.postMessage({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+  );
+  return true;
 }

@@ -1,7 +1,7 @@
 import type { FkGuardConfig } from '../core/config';
 import type { Engine } from '../core/engine';
 import type { Finding } from '../core/types';
-import type { EngineView, SessionWrite } from '../host/sessionCache';
+import type { SessionScan } from '../host/sessionCache';
 
 export interface IndexProgress {
   done: number;
@@ -38,9 +38,10 @@ export interface IndexResult {
   session?: SessionStore;
 }
 
-/** See `SessionCache` (host/sessionCache.ts). */
+/** See host/sessionCache.ts. */
 export interface SessionStore {
-  write(changed: readonly string[], config: FkGuardConfig, view: EngineView): Promise<SessionWrite>;
+  /** Scans the folder off this thread as a start-up would, writing the facts cache and storing its conclusions. */
+  scan(): Promise<SessionScan>;
 }
 
 /**

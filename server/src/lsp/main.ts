@@ -9,7 +9,7 @@ import { CONFIG_FILE_NAMES, loadConfig } from '../host/configFile';
 import { createEngine } from '../host/python';
 import { ScannedFile, scanWorkspace } from '../host/scan';
 import { contentHash } from '../host/factsCache';
-import { SessionCache } from '../host/sessionCache';
+import { runSessionScanIfWorker, sessionScanInWorker } from '../host/sessionCache';
 import { sourceExtensions } from '../host/dialects';
 import { isWalkedPath, readableThroughLinks, readSourceFile, yieldToEventLoop } from '../host/workspace';
 import type { Finding } from '../core/types';
@@ -70,7 +70,9 @@ const host: ServerHost = {
         result.conclusions();
       },
       finish: () => result.writeCache(),
-      ...(result.cacheAt && !result.cancelled ? { session: new SessionCache(result.cacheAt, result.files, (id) => join(root, ...id.split('/'))) } : {}),
+      ...(result.cacheAt && !result.cancelled
+        ? { session: { scan: () => sessionScanInWorker(__filename, { root, config, cacheDir: result.cacheAt!.dir, followSymlinks: links.followSymlinks }) } }
+        : {}),
     };
   },
   createEngine: (config) => createEngine(config),
@@ -115,8 +117,11 @@ function ruleDocs(): (rule: string) => string | undefined {
   };
 }
 
-const connection = createConnection();
-process.on('uncaughtException', (err) => connection.console.error(`FK Guard: uncaught ${err.stack ?? err.message}`));
-process.on('unhandledRejection', (err) => connection.console.error(`FK Guard: unhandled rejection ${String(err)}`));
-createServer(connection, { host, ruleDocs: ruleDocs() });
-connection.listen();
+// The same bundle runs the session scans of host/sessionCache.ts on a worker thread; a server starts only on the main one.
+if (!runSessionScanIfWorker()) {
+  const connection = createConnection();
+  process.on('uncaughtException', (err) => connection.console.error(`FK Guard: uncaught ${err.stack ?? err.message}`));
+  process.on('unhandledRejection', (err) => connection.console.error(`FK Guard: unhandled rejection ${String(err)}`));
+  createServer(connection, { host, ruleDocs: ruleDocs() });
+  connection.listen();
+}

@@ -31,14 +31,9 @@ export class Project {
   session: SessionStore | undefined;
   /** Files saved or changed on disk since the session cache was last written. */
   readonly sessionChanged = new Set<string>();
-  /** The write of `sessionChanged` due after the debounce, or under way. */
+  /** The session scan due after the debounce, and the one under way. */
   sessionTimer: ReturnType<typeof setTimeout> | undefined;
-  sessionWrite: Promise<void> | undefined;
-  /**
-   * Per file read from disk into the engine since the session cache was written (undefined: removed), the text
-   * read: the cache stores a file's facts only if the file still holds that text.
-   */
-  readonly engineTexts = new Map<string, string | undefined>();
+  sessionScan: Promise<void> | undefined;
   /** URIs as the client spelled them, which may differ in encoding from Node's `pathToFileURL`. */
   private readonly clientUris = new Map<string, string>();
 

@@ -89,8 +89,8 @@ export interface InitializationOptions {
    */
   timings?: boolean;
   /**
-   * Milliseconds from the last file saved or changed on disk to writing the facts cache and stored conclusions
-   * again (default 2,000; tests set 0).
+   * Milliseconds from the last file saved or changed on disk to the scan that brings the facts cache and stored
+   * conclusions up to date (default 2,000; tests set 0).
    */
   cacheWriteDelay?: number;
 }
@@ -108,6 +108,23 @@ export interface TimingParams {
   /** Wall time of the parts: the engine's update (parse, facts, index) and the findings with their diagnostics. */
   updateMs: number;
   publishMs: number;
+}
+
+/** `fkguard/requestTiming` (server → client, only with `timings`): one request's time in the server. */
+export const RequestTimingNotificationMethod = 'fkguard/requestTiming';
+
+export interface RequestTimingParams {
+  method: string;
+  /** When the handler began, as `performance.timeOrigin + performance.now()` (ms since the epoch, fractional). */
+  receivedAt: number;
+  /** Handler start to the answer handed to the connection: wall, and CPU of the whole process. */
+  wallMs: number;
+  cpuMs: number;
+  /** Garbage collection pauses during the handler, and in the 100 ms before it began. */
+  gcMs: number;
+  gcBeforeMs: number;
+  /** Those pauses: kind (`PerformanceEntry.detail.kind`: 1 minor, 4 major, 8 incremental, 16 weak callbacks), start relative to the handler's, duration. */
+  gcs: Array<[kind: number, startMs: number, ms: number]>;
 }
 
 export const TestFailMethod = 'fkguard/test/fail';

@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import {
   CancellationToken,
   CodeActionKind,
@@ -31,18 +32,19 @@ import {
   WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { uncheckedSummary, type Engine } from '../core/engine';
-import type { FileFacts, Finding, Severity } from '../core/types';
+import type { Finding, Severity } from '../core/types';
 import { DiagnosticContext, toDiagnostic } from './diagnostics';
 import { OpenDocument } from './documents';
 import { guardNotification, guardRequest, Logger } from './guard';
 import { codeActions, FixAllKind } from './handlers/codeAction';
 import * as navigation from './handlers/navigation';
-import type { EngineView } from '../host/sessionCache';
 import type { ServerHost, SessionStore, StoredAnswer } from './host';
 import { normaliseRoot, pathToUri, uriToPath } from './paths';
 import { Project, projectFor } from './project';
 import {
   InitializationOptions,
+  RequestTimingNotificationMethod,
+  RequestTimingParams,
   ScanWorkspaceMethod,
   ScanWorkspaceResult,
   SchemaGraphMethod,
@@ -57,7 +59,45 @@ import {
 } from './protocol';
 import { combineConfig, readSettings } from './settings';
 
-/** How long after the last file saved or changed on disk the facts cache is written again (see `writeSession`). */
+/**
+ * Times requests for `fkguard/requestTiming`: wall and CPU time in the handler, and the garbage collection that
+ * ran during it or just before it (a pause before the handler delays it as much as one inside it).
+ */
+class RequestTimings {
+  private readonly gcs: Array<{ start: number; end: number; kind: number }> = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) this.gcs.push({ start: e.startTime, end: e.startTime + e.duration, kind: ((e as { detail?: { kind?: number } }).detail)?.kind ?? 0 });
+    if (this.gcs.length > 500) this.gcs.splice(0, this.gcs.length - 500);
+  });
+
+  constructor(private readonly send: (t: RequestTimingParams) => void) {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  done(method: string, started: number, cpu: NodeJS.CpuUsage): void {
+    const ended = performance.now();
+    const used = process.cpuUsage(cpu);
+    // GC entries arrive after the pause, in a task of their own: the figures are read once they are in.
+    setTimeout(() => {
+      const overlap = (from: number, to: number) => this.gcs.reduce((ms, g) => ms + Math.max(0, Math.min(g.end, to) - Math.max(g.start, from)), 0);
+      this.send({
+        method,
+        receivedAt: performance.timeOrigin + started,
+        wallMs: ended - started,
+        cpuMs: (used.user + used.system) / 1000,
+        gcMs: overlap(started, ended),
+        gcBeforeMs: overlap(started - 100, started),
+        gcs: this.gcs.filter((g) => g.end > started - 100 && g.start < ended).map((g) => [g.kind, Math.round((g.start - started) * 10) / 10, Math.round((g.end - g.start) * 10) / 10]),
+      });
+    }, 50);
+  }
+
+  dispose(): void {
+    this.observer.disconnect();
+  }
+}
+
+/** How long after the last file saved or changed on disk the facts cache is brought up to date (see `scanSession`). */
 const SESSION_WRITE_DELAY_MS = 2000;
 
 export interface ServerOptions {
@@ -88,6 +128,8 @@ class FkGuardServer {
   private capabilities: InitializeParams['capabilities'] = {};
   private clientName = '';
   private disposed = false;
+  /** With `InitializationOptions.timings`: each request's time in the server, sent as `fkguard/requestTiming`. */
+  private requestTimings: RequestTimings | undefined;
   /** `shutdown` was received: from then on every request is refused, as the protocol says. */
   private shutDown = false;
   /** Open documents already reported as larger than `max-file-size`, so the note is written once. */
@@ -109,10 +151,16 @@ class FkGuardServer {
 
   /** A request handler that is guarded (see `guardRequest`) and refused after `shutdown`. */
   private request<P extends unknown[], R>(name: string, handler: (...args: P) => R | Promise<R>) {
-    return guardRequest(this.log, name, (...args: P) => {
+    const guarded = guardRequest(this.log, name, (...args: P) => {
       if (this.shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, `FK Guard: ${name} after shutdown`);
       return handler(...args);
     });
+    return (...args: P) => {
+      if (!this.requestTimings) return guarded(...args);
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      return guarded(...args).finally(() => this.requestTimings?.done(name, started, cpu));
+    };
   }
 
   register(): void {
@@ -147,8 +195,6 @@ class FkGuardServer {
     c.onShutdown(
       this.request('shutdown', async () => {
         this.shutDown = true;
-        // What changed since the last write of the cache goes in now, so the next start-up finds it.
-        await Promise.all(this.allProjects().map((p) => this.writeSession(p)));
         this.dispose();
       }),
     );
@@ -158,6 +204,7 @@ class FkGuardServer {
     if (this.disposed) return;
     this.disposed = true;
     for (const doc of this.documents.values()) doc.cancel();
+    this.requestTimings?.dispose();
     for (const p of this.allProjects()) {
       p.indexGeneration++;
       clearTimeout(p.sessionTimer);
@@ -174,6 +221,7 @@ class FkGuardServer {
     this.clientName = params.clientInfo?.name ?? '';
     const init = params.initializationOptions;
     if (init && typeof init === 'object') this.initOptions = init as InitializationOptions;
+    if (this.initOptions.timings) this.requestTimings = new RequestTimings((t) => void this.connection.sendNotification(RequestTimingNotificationMethod, t));
     if (this.initOptions.testRequests) {
       this.connection.onRequest(
         TestFailMethod,
@@ -533,7 +581,7 @@ class FkGuardServer {
    * Runs the engine on an open document's current text and publishes the result. Files whose findings the
    * change may affect (through the reverse index) are re-published right after, in one batch.
    */
-  private analyze(project: Project, id: string, doc: OpenDocument, publishOthers: boolean): void {
+  private analyze(project: Project, id: string, doc: OpenDocument, publishOthers: boolean, publishLater = false): void {
     // While the first index runs there is no engine yet; the index analyses open documents at its end.
     const engine = project.engine;
     if (!engine || !project.settings.enable) return;
@@ -569,9 +617,20 @@ class FkGuardServer {
     const affected = engine.updateFile(id, doc.text, { keepTree: true, edits });
     doc.markAnalyzed();
     const updated = doc.changedAt ? performance.now() : 0;
-    this.publish(project, id);
-    if (doc.changedAt) this.sendTiming(doc, started, updated);
     if (publishOthers) for (const other of affected) if (other !== id) this.queuePublish(project, other);
+    const publishOwn = () => {
+      this.publish(project, id);
+      if (doc.changedAt) this.sendTiming(doc, started, updated);
+    };
+    if (!publishLater) return publishOwn();
+    // A request that brought the engine up to date is answered first: the document's findings and diagnostics
+    // (most of an analysis) follow it, unless a newer change came in meanwhile (whose own analysis publishes).
+    const generation = doc.generation;
+    setImmediate(
+      guardNotification(this.log, 'analysis', () => {
+        if (this.documents.get(doc.uri) === doc && doc.generation === generation && project.engine === engine) publishOwn();
+      }),
+    );
   }
 
   /**
@@ -643,7 +702,7 @@ class FkGuardServer {
     const gone = engine.parsedFiles().filter((f) => f === id || f.startsWith(`${id}/`));
     if (!gone.includes(id)) gone.push(id);
     for (const f of gone) {
-      this.changedOnDisk(project, f, undefined);
+      this.changedOnDisk(project, f);
       if (this.openDocument(project, f)) continue;
       project.diskReads.set(f, (project.diskReads.get(f) ?? 0) + 1);
       for (const other of engine.removeFile(f)) this.queuePublish(project, other);
@@ -653,7 +712,7 @@ class FkGuardServer {
   /** Re-reads one file from disk, unless the editor owns its text; a late read of an older version is dropped. */
   private async refreshFromDisk(project: Project, id: string): Promise<void> {
     // The editor's text of an open document is what the engine holds; a change on disk is a save (see `didSave`).
-    if (this.openDocument(project, id)) return this.changedOnDisk(project, id, undefined);
+    if (this.openDocument(project, id)) return this.changedOnDisk(project, id);
     const read = (project.diskReads.get(id) ?? 0) + 1;
     project.diskReads.set(id, read);
     const included = project.settings.enable && this.options.host.isIncluded(id, project.config);
@@ -662,7 +721,7 @@ class FkGuardServer {
     const engine = project.engine;
     if (!engine || project.diskReads.get(id) !== read || this.openDocument(project, id)) return;
     const affected = text === undefined ? engine.removeFile(id) : engine.updateFile(id, text);
-    this.changedOnDisk(project, id, text);
+    this.changedOnDisk(project, id);
     for (const f of new Set([id, ...affected])) this.queuePublish(project, f);
   }
 
@@ -673,23 +732,21 @@ class FkGuardServer {
     clearTimeout(project.sessionTimer);
     project.sessionTimer = undefined;
     project.sessionChanged.clear();
-    project.engineTexts.clear();
     project.session = session;
   }
 
   /**
-   * File `id` was saved or changed on disk (`text`: what the engine read of it, undefined when it holds none): its
-   * entry in the facts cache is written again a moment after the last such change (see `writeSession`).
+   * File `id` was saved or changed on disk: the facts cache and stored conclusions are brought up to date a moment
+   * after the last such change (see `scanSession`).
    */
-  private changedOnDisk(project: Project, id: string, text: string | undefined): void {
+  private changedOnDisk(project: Project, id: string): void {
     if (!project.session || project.loose) return;
-    project.engineTexts.set(id, text);
     project.sessionChanged.add(id);
     clearTimeout(project.sessionTimer);
     project.sessionTimer = setTimeout(
-      guardNotification(this.log, 'cache write', () => {
+      guardNotification(this.log, 'session scan', () => {
         project.sessionTimer = undefined;
-        void this.writeSession(project);
+        void this.scanSession(project);
       }),
       this.initOptions.cacheWriteDelay ?? SESSION_WRITE_DELAY_MS,
     );
@@ -697,74 +754,34 @@ class FkGuardServer {
 
   private didSave(p: DidSaveTextDocumentParams): void {
     const found = this.locate(p.textDocument.uri);
-    if (found && this.openDocument(found.project, found.id)) this.changedOnDisk(found.project, found.id, undefined);
+    if (found && this.openDocument(found.project, found.id)) this.changedOnDisk(found.project, found.id);
   }
 
   /**
-   * Writes the facts of the files changed since the last write into the shared cache, and the engine's conclusions
-   * when they are those of the files on disk (see `SessionCache`), so the next start-up (or `fkguard scan`) finds
-   * them. Off the keystroke path: after a debounce, its disk reads asynchronous; the rest is one turn.
+   * Scans the folder on a worker thread as the next start-up would (host/sessionCache.ts): the files changed since
+   * the last scan are parsed, the facts cache written, and a fresh index's conclusions stored, so the next start-up
+   * (or `fkguard scan`) finds them. One scan at a time; changes during one bring another after it.
    */
-  private async writeSession(project: Project): Promise<void> {
-    clearTimeout(project.sessionTimer);
-    project.sessionTimer = undefined;
-    await project.sessionWrite;
+  private async scanSession(project: Project): Promise<void> {
     const session = project.session;
-    const engine = project.engine;
     // A re-index under way writes the cache itself when done (see `startSession`).
-    if (!session || !engine || project.indexing || project.sessionChanged.size === 0 || !project.settings.enable || this.disposed) return;
-    const changed = [...project.sessionChanged];
+    if (!session || project.indexing || project.sessionChanged.size === 0 || !project.settings.enable || this.disposed || project.sessionScan) return;
+    const changed = project.sessionChanged.size;
     project.sessionChanged.clear();
-    const started = performance.now();
-    const view: EngineView = {
-      file: (id) => {
-        const doc = this.openDocument(project, id);
-        const facts = engine.getFacts(id);
-        if (doc) return { text: this.analysedAsRead(project, id, doc) ? doc.text : null, facts, skip: engine.skipReason(id, doc.text) };
-        if (!project.engineTexts.has(id)) return { text: null, facts };
-        const text = project.engineTexts.get(id);
-        return { text, facts, ...(text !== undefined ? { skip: engine.skipReason(id, text) } : {}) };
-      },
-      openTexts: () => {
-        const out: Array<[string, string | null]> = [];
-        for (const doc of this.documents.values()) {
-          const id = this.idFor(doc.uri, project);
-          if (id === undefined || !this.options.host.isIncluded(id, project.config)) continue;
-          out.push([id, this.analysedAsRead(project, id, doc) ? doc.text : null]);
-        }
-        return out;
-      },
-      conclusions: () => ({ findings: engine.allFindings(), unchecked: engine.allUnchecked(), stats: engine.stats() }),
-      allFacts: () =>
-        engine
-          .parsedFiles()
-          .sort()
-          .map((f) => engine.getFacts(f))
-          .filter((f): f is FileFacts => f !== undefined),
-    };
-    const write = session.write(changed, project.config, view).then(
-      (w) => {
-        for (const id of changed) if (!project.sessionChanged.has(id)) project.engineTexts.delete(id);
+    const run = session.scan().then(
+      (scan) => {
+        const problem = scan.cacheProblem ? `; ${scan.cacheProblem}, replaced` : '';
         this.log.debug?.(
-          `FK Guard (${project.name}): facts cache written (${w.written} of ${changed.length} changed files)` +
-            `${w.conclusions ? ', with the conclusions' : `; conclusions not stored: ${w.why ?? 'unknown'}`}, ${Math.round(performance.now() - started)} ms.`,
+          `FK Guard (${project.name}): facts cache brought up to date after ${changed} changed files (${scan.files - scan.cachedFiles} of ${scan.files} files read again), ` +
+            `conclusions ${scan.conclusions}${problem}, ${scan.ms} ms on a worker thread.`,
         );
       },
-      (err: unknown) => this.log.error(`FK Guard: writing the facts cache failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      (err: unknown) => this.log.error(`FK Guard: bringing the facts cache up to date failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     );
-    project.sessionWrite = write;
-    await write;
-  }
-
-  /**
-   * Whether the engine's facts of an open document are those a fresh read of its text gives (its analysis is up
-   * to date, and no syntax error made the engine keep what it had parsed before, see `Engine.updateFile`), for a
-   * document too large or not analysed: whether the engine holds nothing of it.
-   */
-  private analysedAsRead(project: Project, id: string, doc: OpenDocument): boolean {
-    if (doc.dirty) return false;
-    const facts = project.engine?.getFacts(id);
-    return !facts || facts.errors.length === 0;
+    project.sessionScan = run;
+    await run;
+    project.sessionScan = undefined;
+    if (project.session === session && project.sessionChanged.size > 0) await this.scanSession(project);
   }
 
   // ---- publishing ----
@@ -884,7 +901,8 @@ class FkGuardServer {
     const doc = this.documents.get(uri);
     if (doc && doc.dirty) {
       doc.cancel();
-      this.analyze(project, id, doc, true);
+      // The request needs the engine to hold the text the editor shows; the diagnostics can wait for its answer.
+      this.analyze(project, id, doc, true, true);
     }
     const links = { root: project.root, followSymlinks: project.settings.followSymlinks };
     const text = doc ? doc.text : await this.options.host.readFile(project.pathOf(id), project.config, links);

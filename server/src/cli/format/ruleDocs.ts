@@ -29,7 +29,7 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'outside-workspace': 'the class or table variable is defined outside the workspace',
   'external-table': 'the table is listed in external-tables without this column',
   'ambiguous-table': "definitions of the table disagree and none is in the reference's own metadata or package",
-  'unordered-history': 'a revision on a parallel branch of the Alembic graph changes the table or column, so it may run before or after this one',
+  'unordered-history': 'a revision on a parallel branch of the Alembic graph, or another file of a folder of schema helpers whose order the code decides, changes the table or column, so it may run before or after this one',
   'unreadable-definition': 'the table is made by a CREATE TABLE FK Guard cannot read (its parse-error warning, or SQL built from a value it cannot resolve), so its columns are not known',
   'unreadable-migration': 'a migration operation FK Guard cannot fully read (a loop or helper over computed table names) may have changed the column, whose type is then unknown',
   'conditional-history': 'a migration operation that changes the table or column sits in an if, a try or a loop FK Guard cannot decide, and the verdict depends on whether it ran',

@@ -1,7 +1,7 @@
 import type { SourceDialect } from '../dialect';
 import { emptyFacts } from '../facts';
 import type { Dialect } from '../config';
-import { FileFacts } from '../types';
+import { FileFacts, SequelizeNaming } from '../types';
 
 /**
  * The `dialect` a sequelize-cli config (`config/config.js`, or the file `.sequelizerc` names),
@@ -45,9 +45,23 @@ export function extractSequelizeConfig(file: string, text: string): FileFacts {
     return facts;
   }
   const found = new Set<'postgresql' | 'mysql' | 'sqlite'>();
+  // Each environment's model options, for an instance built from this config (see `FileFacts.sequelizeDefine`).
+  const says: SequelizeNaming[] = [];
+  let defineText: string | undefined;
   // Environments nest the settings one level (`development`, `test`, `production`); a flat file has them on top.
   const visit = (node: unknown, depth: number) => {
     if (!node || typeof node !== 'object' || Array.isArray(node) || depth > 2) return;
+    if ('dialect' in node) {
+      const define = (node as Record<string, unknown>).define;
+      const option = (key: string): boolean | null => {
+        if (define === undefined) return false;
+        if (!define || typeof define !== 'object') return null;
+        const v = (define as Record<string, unknown>)[key];
+        return v === undefined ? false : typeof v === 'boolean' ? v : null;
+      };
+      if (define !== undefined) defineText ??= `define: ${JSON.stringify(define)}`;
+      says.push({ freezeTableName: option('freezeTableName'), underscored: option('underscored') });
+    }
     for (const [k, v] of Object.entries(node)) {
       if (k === 'dialect' && typeof v === 'string' && DIALECT_NAMES[v]) found.add(DIALECT_NAMES[v]);
       else visit(v, depth + 1);
@@ -55,5 +69,12 @@ export function extractSequelizeConfig(file: string, text: string): FileFacts {
   };
   visit(json, 0);
   if (found.size > 0) facts.targets = [...found].sort();
+  if (says.length > 0) facts.sequelizeDefine = { configs: agreed(says), text: defineText ?? 'a sequelize-cli config without `define`' };
   return facts;
+}
+
+/** Each option's value when every one says the same, else `null`. */
+export function agreed(says: readonly SequelizeNaming[]): SequelizeNaming {
+  const one = (key: keyof SequelizeNaming) => (says.every((s) => s[key] === says[0][key]) ? says[0][key] : null);
+  return { freezeTableName: one('freezeTableName'), underscored: one('underscored') };
 }

@@ -203,7 +203,9 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       reason: 'unordered-history',
       detail:
         `${parallel.column ? `\`${key}.${parallel.column}\` is changed` : `\`${key}\` is created, dropped or renamed`} by ${parallel.file}, ` +
-        'a revision that is neither an ancestor nor a descendant of this one, so Alembic may run it before or after',
+        (parallel.folder
+          ? 'another file of a folder whose files run in an order the code decides (the folder does not say migrations, nor do the names say an order), so it may run before or after this one'
+          : 'a revision that is neither an ancestor nor a descendant of this one, so Alembic may run it before or after'),
     };
   }
   const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, point)], ref, metadataId, file);

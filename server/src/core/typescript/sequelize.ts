@@ -507,8 +507,9 @@ function migrations(f: TsFile): void {
 }
 
 /**
- * The project's instance-wide model options (`define`), combined over every file that writes one: an option's
- * value when all agree, `null` when they differ or one cannot be read; `file` and `text` are the first's.
+ * The project's instance-wide model options (`define`), combined over every instance (see
+ * `SchemaIndex.sequelizeDefine`): an option's value when all agree, `null` when they differ or one cannot be read;
+ * `file` and `text` say where the first `define` is written.
  */
 export interface SequelizeDefine {
   freezeTableName: boolean | null;
@@ -517,34 +518,52 @@ export interface SequelizeDefine {
   text: string;
 }
 
+/** A package.json whose `sequelize` range admits version 4: `underscored` names neither columns nor tables there. */
+export interface SequelizeLegacy {
+  file: string;
+  range: string;
+}
+
 function defineSays(define: SequelizeDefine): string {
   return `Sequelize's \`define\` options (\`${define.text}\` in ${define.file}), which do not say one name for every model (they differ between instances, or FK Guard cannot read them whole)`;
 }
 
+function legacySays(legacy: SequelizeLegacy): string {
+  return `Sequelize's \`underscored\`, which names columns and tables only from Sequelize 5 on, while ${legacy.file} admits \`sequelize@${legacy.range}\``;
+}
+
+/** A model's `underscored`: its own, else the instances' (`null`: not known), else Sequelize's default. */
+function underscoredOf(own: NonNullable<ClassFact['sequelizeOptions']>, define: SequelizeDefine | undefined): boolean | null {
+  return own.underscored !== undefined ? own.underscored : define ? define.underscored : false;
+}
+
 /**
  * The table of a Sequelize model whose name Sequelize derives (no `tableName`), under the project's `define`:
- * its name, or why it is not known; undefined when the name the file's reader derived stands (no `define`).
- * A model's own `freezeTableName` and `underscored` win over the instance's.
+ * its name, or why it is not known; undefined when the name the file's reader derived stands (no `define`, no
+ * Sequelize 4). A model's own `freezeTableName` and `underscored` win over the instance's.
  */
-export function sequelizeModelTable(cls: ClassFact, define: SequelizeDefine | undefined): { name: string } | { unknown: string } | undefined {
+export function sequelizeModelTable(cls: ClassFact, define: SequelizeDefine | undefined, legacy: SequelizeLegacy | undefined): { name: string } | { unknown: string } | undefined {
   const own = cls.sequelizeOptions;
-  if (!define || !own || !cls.derivedTablename || !cls.tablename || cls.abstract) return undefined;
-  const freeze = own.freezeTableName !== undefined ? own.freezeTableName : define.freezeTableName;
-  const underscored = own.underscored !== undefined ? own.underscored : define.underscored;
-  if (freeze === null || (freeze === false && underscored === null)) return { unknown: `\`${cls.name}\`'s table is named by ${defineSays(define)}` };
-  return { name: sequelizeTableName(own.model, freeze, underscored === true) };
+  if ((!define && !legacy) || !own || !cls.derivedTablename || !cls.tablename || cls.abstract) return undefined;
+  const freeze = own.freezeTableName !== undefined ? own.freezeTableName : define ? define.freezeTableName : false;
+  const underscored = underscoredOf(own, define);
+  if (define && (freeze === null || (freeze === false && underscored === null))) return { unknown: `\`${cls.name}\`'s table is named by ${defineSays(define)}` };
+  if (legacy && freeze !== true && underscored !== false) return { unknown: `\`${cls.name}\`'s table is named by ${legacySays(legacy)}` };
+  if (!define) return undefined;
+  return { name: sequelizeTableName(own.model, freeze === true, underscored === true) };
 }
 
 /**
  * How the columns of a Sequelize model that have no `field` are named: snake_cased (`underscore`), or unknown
  * (with the phrase that says why: "… names columns by <why>"); undefined when the reader's names stand.
  */
-export function sequelizeColumnNaming(cls: ClassFact, define: SequelizeDefine | undefined): { underscore: true } | { unknown: string } | undefined {
+export function sequelizeColumnNaming(cls: ClassFact, define: SequelizeDefine | undefined, legacy: SequelizeLegacy | undefined): { underscore: true } | { unknown: string } | undefined {
   const own = cls.sequelizeOptions;
   if (!own) return undefined;
   if (own.underscored === null) return { unknown: `its model's \`underscored\` option, which FK Guard cannot read` };
-  if (own.underscored !== undefined || !define) return undefined;
-  if (define.underscored === true) return { underscore: true };
-  if (define.underscored === null) return { unknown: defineSays(define) };
+  const underscored = underscoredOf(own, define);
+  if (underscored === null && define) return { unknown: defineSays(define) };
+  if (legacy && underscored !== false) return { unknown: legacySays(legacy) };
+  if (own.underscored === undefined && underscored === true) return { underscore: true };
   return undefined;
 }

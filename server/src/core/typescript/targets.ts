@@ -1,7 +1,7 @@
 import type { ts } from 'ts-morph';
 import type { Dialect } from '../config';
-import { DIALECT_NAMES } from '../migrations/sequelizeConfig';
-import type { FileFacts } from '../types';
+import { agreed, DIALECT_NAMES } from '../migrations/sequelizeConfig';
+import type { SequelizeNaming } from '../types';
 import { TsFile } from './context';
 
 /** TypeORM's driver `type`s and Knex's `client`s, by the database they speak to. */
@@ -88,16 +88,13 @@ export function readTargets(f: TsFile): void {
     }
   };
   // Sequelize's instance-wide model options: `new Sequelize(url, { define })`, a sequelize-cli config's `{ dialect, define }`.
-  const defines = new Set<ts.Node>();
-  const defineIn = (obj: ts.Node | undefined) => {
-    const o = x.unwrap(obj);
-    if (!o || o.kind !== K.ObjectLiteralExpression) return;
-    const define = x.props(o).get('define');
-    if (define) defines.add(define);
-  };
+  const instances: Say[] = [];
+  const configs: Say[] = [];
+  let fromConfig = false;
+  const texts: string[] = [];
   x.walk(f.tree, (d) => {
     if (d.kind === K.ObjectLiteralExpression) {
-      if (x.props(d).has('dialect')) defineIn(d);
+      if (x.props(d).has('dialect')) configs.push(optionsSay(f, d, texts));
     } else if (d.kind === K.PropertyAssignment) {
       const key = x.propertyName((d as ts.PropertyAssignment).name);
       const init = (d as ts.PropertyAssignment).initializer;
@@ -113,7 +110,11 @@ export function readTargets(f: TsFile): void {
       const name = callee.kind === K.PropertyAccessExpression ? x.text((callee as ts.PropertyAccessExpression).name) : callee.kind === K.Identifier ? x.text(callee) : '';
       const arg = call.arguments?.[0];
       if (name === 'Sequelize') {
-        for (const a of call.arguments ?? []) defineIn(a);
+        if (d.kind === K.NewExpression) {
+          const say = instanceSay(f, call.arguments ?? [], texts);
+          if (say === 'config') fromConfig = true;
+          else instances.push(say);
+        }
         // `new Sequelize('sqlite::memory:')`, `new Sequelize('postgres://…')`: the URL's scheme.
         for (const s of literals(f, arg)) {
           const scheme = /^([a-z]+):/.exec(s)?.[1];
@@ -133,28 +134,60 @@ export function readTargets(f: TsFile): void {
   });
   if (found.size > 0) f.facts.targets = [...found].sort();
   if (naming.length > 0) f.facts.typeormNaming = naming[0];
-  if (defines.size > 0) f.facts.sequelizeDefine = sequelizeDefine(f, [...defines]);
+  if (instances.length > 0 || configs.length > 0 || fromConfig) {
+    f.facts.sequelizeDefine = { text: texts[0] ?? 'new Sequelize(...)' };
+    if (instances.length > 0) f.facts.sequelizeDefine.instances = agreed(instances);
+    if (configs.length > 0) f.facts.sequelizeDefine.configs = agreed(configs);
+    if (fromConfig) f.facts.sequelizeDefine.fromConfig = true;
+  }
 }
 
+type Say = SequelizeNaming;
+
 /**
- * What a file's `define`s say of the options that name tables and columns: each one's value if they all agree
- * (an option left out is Sequelize's default, false), else `null`, as for a `define` FK Guard cannot read whole.
+ * What `new Sequelize(...)` says of its models' naming: its options object's (the one object literal among the
+ * arguments: `(url, options)`, `(db, user, password, options)`, `(options)`), Sequelize's defaults when it takes
+ * none (`(url)`, `(db, user, password)`), or `config` when the options are a value FK Guard cannot see
+ * (`new Sequelize(db, user, password, config)`, sequelize-cli's models/index.js).
  */
-function sequelizeDefine(f: TsFile, defines: ts.Node[]): NonNullable<FileFacts['sequelizeDefine']> {
+function instanceSay(f: TsFile, args: readonly ts.Node[], texts: string[]): Say | 'config' {
   const x = f.syntax;
   const K = x.K;
-  const values = (key: string): boolean | null => {
-    const seen = new Set<boolean | null>();
-    for (const d of defines) {
-      const o = x.unwrap(d);
-      const whole = o?.kind === K.ObjectLiteralExpression && (o as ts.ObjectLiteralExpression).properties.every((p) => p.kind !== K.SpreadAssignment && p.name?.kind !== K.ComputedPropertyName);
-      if (!whole) return null;
-      const v = x.props(o).get(key);
-      seen.add(v ? (x.bool(v) ?? null) : false);
-    }
-    return seen.size === 1 ? [...seen][0] : null;
+  const object = args.map((a) => x.unwrap(a)).find((a) => a?.kind === K.ObjectLiteralExpression);
+  if (object) return optionsSay(f, object, texts);
+  const last = x.unwrap(args[args.length - 1]);
+  const plain = (a: ts.Node | undefined) =>
+    !a ||
+    x.literal(a) !== undefined ||
+    a.kind === K.TemplateExpression ||
+    a.kind === K.NullKeyword ||
+    (a.kind === K.Identifier && x.text(a) === 'undefined') ||
+    /^process\.env\b/.test(x.text(a));
+  if (args.length === 3 || plain(last)) return { freezeTableName: false, underscored: false };
+  return 'config';
+}
+
+/** What an options object (an instance's, a config's) says through its `define`: the defaults without one. */
+function optionsSay(f: TsFile, options: ts.Node, texts: string[]): Say {
+  const x = f.syntax;
+  const unknown: Say = { freezeTableName: null, underscored: null };
+  if (!wholeObject(f, options)) return unknown;
+  const define = x.props(options).get('define');
+  if (!define) return { freezeTableName: false, underscored: false };
+  texts.push(`define: ${x.text(define).replace(/\s+/g, ' ')}`);
+  const o = x.unwrap(define);
+  if (!o || !wholeObject(f, o)) return unknown;
+  const value = (key: string): boolean | null => {
+    const v = x.props(o).get(key);
+    return v ? (x.bool(v) ?? null) : false;
   };
-  return { freezeTableName: values('freezeTableName'), underscored: values('underscored'), text: `define: ${x.text(defines[0]).replace(/\s+/g, ' ')}` };
+  return { freezeTableName: value('freezeTableName'), underscored: value('underscored') };
+}
+
+/** An object literal FK Guard reads whole: no spread, no computed key. */
+function wholeObject(f: TsFile, n: ts.Node): boolean {
+  const K = f.syntax.K;
+  return n.kind === K.ObjectLiteralExpression && (n as ts.ObjectLiteralExpression).properties.every((p) => p.kind !== K.SpreadAssignment && p.name?.kind !== K.ComputedPropertyName);
 }
 
 /** The string values an expression can have when it is a literal or a choice between literals. */
