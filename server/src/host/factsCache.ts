@@ -590,7 +590,7 @@ export class FactsCache {
       return;
     }
     // A one-shot engine's facts hold their line starts as a typed array (see `trimLists`), which JSON writes as an object.
-    const plain = facts && !Array.isArray(facts.lineStarts) ? { ...facts, lineStarts: Array.from(facts.lineStarts) } : facts;
+    const plain = facts?.lineStarts instanceof Int32Array ? { ...facts, lineStarts: Array.from(facts.lineStarts) } : facts;
     const json = plain ? Buffer.from(JSON.stringify(plain)) : EMPTY;
     const digest = facts ? factsDigest(json) : null;
     if (e && e.hash === hash && e.digest === digest) {
