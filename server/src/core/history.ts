@@ -819,8 +819,9 @@ function alternative(other: TableDef | null, maybe: Maybe): NonNullable<TableDef
  * ran changed the table whichever way the earlier uncertain one went).
  */
 function changedCopy(def: TableDef, change: (def: TableDef) => void): TableDef {
+  // The keys list is shared with the version before: a change gives the copy a new list (see `addKey`, `dropKey`).
   const columns = new Map(def.columns);
-  const next: TableDef = { ...def, columns, attrs: def.attrs === def.columns ? columns : new Map(def.attrs), keys: [...def.keys] };
+  const next: TableDef = { ...def, columns, attrs: def.attrs === def.columns ? columns : new Map(def.attrs) };
   change(next);
   if (def.alt) next.alt = { ...def.alt, def: def.alt.def && changedCopy(def.alt.def, change) };
   return next;
@@ -842,7 +843,7 @@ function addKey(def: TableDef, columns: string[], primary: boolean): void {
   if (columns.length === 1) set(columns[0], primary ? { primaryKey: true } : { unique: true });
   else {
     if (primary) for (const name of columns) set(name, { primaryKey: true });
-    if (!def.keys.some((k) => k.length === columns.length && k.every((x, i) => x === columns[i]))) def.keys.push(columns);
+    if (!def.keys.some((k) => k.length === columns.length && k.every((x, i) => x === columns[i]))) def.keys = [...def.keys, columns];
   }
 }
 
