@@ -209,6 +209,31 @@ describe('language server: diagnostics at start-up from stored conclusions', fun
       assertNoFlash(byFile.get('app/payments.py'), []);
     });
 
+    it('answers early after a model named from its class was added (SQLModel), a document that uses none of its tables', async () => {
+      const heroes = [
+        'from sqlmodel import Field, SQLModel',
+        '',
+        '',
+        'class Team(SQLModel, table=True):',
+        '    id: int | None = Field(default=None, primary_key=True)',
+        '',
+        '',
+        'class Hero(SQLModel, table=True):',
+        '    id: int | None = Field(default=None, primary_key=True)',
+        '    team_id: int | None = Field(default=None, foreign_key="team.id")',
+        '',
+      ].join('\n');
+      writeFileSync(join(ws, 'app/heroes.py'), heroes);
+      writeFileSync(join(ws, 'app/shipments.py'), SHIPMENTS);
+      await indexOnce();
+      // `Power`'s table is `power`, as `team` is Team's: no string reference of shipments.py can name it.
+      const power = ['class Power(SQLModel, table=True):', '    id: int | None = Field(default=None, primary_key=True)', '    hero_id: int = Field(foreign_key="hero.id")', ''];
+      writeFileSync(join(ws, 'app/heroes.py'), `${heroes}\n\n${power.join('\n')}`);
+      const { early, byFile } = await startWith([['app/shipments.py', disk('app/shipments.py')]]);
+      assert.ok(early, client!.logs.map((l) => l.message).join('\n'));
+      assertNoFlash(byFile.get('app/shipments.py'), ['unknown-column']);
+    });
+
     describe('a class without a table name of its own (a mixin) changed', () => {
       const REFUNDS = [
         'from sqlalchemy import Column, ForeignKey, Integer',

@@ -1,6 +1,6 @@
 import type { NamingConvention } from './config';
 import type { PythonNames } from './python/names';
-import { addColumn, newTable, TableDef } from './tables';
+import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { mapJoinTable } from './typescript/joinTables';
 import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
 import type { ClassFact, FileFacts, NameExpr, TypeFact, UncheckedReason } from './types';
@@ -28,8 +28,12 @@ export interface NamelessClass {
   baseClass?: ClassFact;
 }
 
-/** How a class maps: to a table, to nothing (a mixin or abstract base), or to a table whose name is unknown. */
-export type ClassMapping = { table: TableDef } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+/**
+ * How a class maps: to a table, to nothing (a mixin or abstract base), or to a table whose name is unknown.
+ * `namedFromClass`: the table's name is made from the class name alone (SQLModel lowers it, Flask-SQLAlchemy turns
+ * it into snake case), so a class with the same header under another name maps the same way (conclusionsSince.ts).
+ */
+export type ClassMapping = { table: TableDef; namedFromClass?: 'lower' | 'snake' } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
 
 /** Bases from outside the workspace that add no columns: SQLAlchemy's own, typing's, the standard library's. */
 const KNOWN_EXTERNAL_BASES = /^(DeclarativeBase|DeclarativeBaseNoMeta|SQLModel|AsyncAttrs|MappedAsDataclass|Generic|Protocol|ABC|Enum|IntEnum|StrEnum|TypeDecorator|UserDefinedType|NamedTuple|TypedDict|object)$/;
@@ -154,6 +158,7 @@ export class ClassMapper {
     let nameless: NamelessClass | undefined;
     let name: string | undefined;
     let unknownName = false;
+    let namedFromClass: 'lower' | 'snake' | undefined;
     const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
     // A Sequelize model without `tableName` is named under the instance's `define` too.
     const sequelize = cls.framework === 'sequelize' ? sequelizeModelTable(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
@@ -212,8 +217,10 @@ export class ClassMapper {
       }
     } else if (cls.sqlmodelTable) {
       name = cls.name.toLowerCase();
+      namedFromClass = 'lower';
     } else if (this.isFlaskModel(file, cls, new Set())) {
       name = camelToSnake(cls.name);
+      namedFromClass = 'snake';
     } else if (unresolvedBase !== undefined && !cls.framework) {
       // A base FK Guard cannot see may name the table (its own `__tablename__` rule) or map nothing.
       nameless = { file, cls, reason: 'unresolved-base', base: unresolvedBase };
@@ -242,7 +249,7 @@ export class ClassMapper {
     def.unresolvedBase = unresolvedBase;
     def.metadataId = this.classMetadata(file, cls, new Set());
     this.addClassColumns(def, file, cls, new Set());
-    const mapping: ClassMapping = { table: def };
+    const mapping: ClassMapping = namedFromClass ? { table: def, namedFromClass } : { table: def };
     this.setMapping(file, id, mapping);
     this.host.addTable(def);
     return mapping;
@@ -294,8 +301,9 @@ export class ClassMapper {
         const attr = c.attr ?? c.name;
         if (!def.attrs.has(attr)) {
           const indexed = { column: c, file, type: this.host.resolveType(file, c.type) };
+          const attrs = ownAttrs(def);
           def.columns.set(`#${attr}`, indexed);
-          def.attrs.set(attr, indexed);
+          attrs.set(attr, indexed);
         }
         continue;
       }

@@ -11,7 +11,8 @@
 // that changes what every file means (a dialect, a tsconfig, a package, migration history).
 
 import { changedNames, provision, sameProvision, usesOf } from '../core/fileSignatures';
-import type { FileFacts, Finding, Span } from '../core/types';
+import { camelToSnake } from '../core/classMapping';
+import type { ClassFact, FileFacts, Finding, Span } from '../core/types';
 import type { Conclusions, FactsCache } from './factsCache';
 
 /**
@@ -35,11 +36,16 @@ export interface Dependencies {
   classTables?: Record<string, Record<string, string>>;
   /** By file, the tables of other files that hold columns from it (its mixins, its single-table subclasses). */
   fedFrom?: Record<string, string[]>;
+  /**
+   * By file and class name, how the table of a class without a table name is named: from the class name alone
+   * ('lower': SQLModel, 'snake': Flask-SQLAlchemy; see `ClassMapping.namedFromClass`), or not known ('unknown').
+   */
+  classNaming?: Record<string, Record<string, 'lower' | 'snake' | 'unknown'>>;
 }
 
 /** What `dependenciesOf` reads of a derived index (`SchemaIndex` has it). */
 export interface DerivedTables {
-  classTable(file: string, className: string): { table?: { name: string } } | undefined;
+  classTable(file: string, className: string): { table?: { name: string }; namedFromClass?: 'lower' | 'snake'; unknownName?: boolean } | undefined;
   allTableKeys(): string[];
   definitions(key: string): ReadonlyArray<{ name: string; file: string; columnsFromOtherFiles?: true; columns: ReadonlyMap<string, { file: string }> }>;
 }
@@ -48,6 +54,7 @@ export interface DerivedTables {
 export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTables): Dependencies {
   const defUsers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   const classTables: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
+  const classNaming: Record<string, Record<string, 'lower' | 'snake' | 'unknown'>> = Object.create(null) as Record<string, Record<string, 'lower' | 'snake' | 'unknown'>>;
   let typeormNaming = false;
   for (const f of facts) {
     // Sequelize's instance-wide `define` names models' tables apart from their files the same way.
@@ -58,8 +65,11 @@ export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTabl
     }
     if (!derived) continue;
     for (const c of f.classes) {
-      const table = derived.classTable(f.file, c.name)?.table?.name;
+      const mapping = derived.classTable(f.file, c.name);
+      const table = mapping?.table?.name;
       if (table !== undefined) (classTables[f.file] ??= Object.create(null) as Record<string, string>)[c.name] = table;
+      const how = mapping?.namedFromClass ?? (mapping?.unknownName ? 'unknown' : undefined);
+      if (how) (classNaming[f.file] ??= Object.create(null) as Record<string, 'lower' | 'snake' | 'unknown'>)[c.name] = how;
     }
   }
   const out: Dependencies = { defUsers };
@@ -78,6 +88,7 @@ export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTabl
     }
     out.classTables = classTables;
     out.fedFrom = fedFrom;
+    out.classNaming = classNaming;
   }
   return out;
 }
@@ -128,10 +139,21 @@ export function touchedBy(changes: readonly FileChange[], dependencies: Dependen
     const provided = provision(before);
     const provides = provision(now);
     // The same definitions, moved or read into new objects: what points into the file is turned down (see above).
-    const touched = sameProvision(provided, provides) ? [] : changedNames(provided, provides);
+    let touched = sameProvision(provided, provides) ? [] : changedNames(provided, provides);
+    // A class without a table name that came or went changes `t:?` (see `namedFromClasses`).
+    if (touched.includes('t:?') && derived) {
+      const tables = namedFromClasses(before, now, c.file, derived);
+      if (tables) {
+        touched = touched.filter((n) => n !== 't:?');
+        for (const t of tables) names.add(`t:${t}`);
+      }
+    }
     let mixins = false;
     for (const n of touched) {
       if (n === 'migrations') return undefined;
+      // A constant may be imported or re-exported under another name (`export { TableCrate as TableBox }` in a
+      // package's barrel): its users name the alias, which no stored dependency links to it (review7 R7-6).
+      if (n.startsWith('k:')) return undefined;
       if (builtOnElsewhere(n, c.file)) return undefined;
       names.add(n);
       // The tables behind a changed class or table variable (SchemaIndex.tablesFedBy): a table named literally, or
@@ -149,7 +171,9 @@ export function touchedBy(changes: readonly FileChange[], dependencies: Dependen
             const own = derived.byFile[c.file]?.[cls.name];
             if (own !== undefined) names.add(`t:${own}`);
             for (const b of cls.bases) for (const t of derived.byClassName.get(b.slice(b.lastIndexOf('.') + 1)) ?? []) names.add(`t:${t}`);
-            mixins = true;
+            // A class that maps to no table (a mixin, an abstract base) puts its columns into the tables of the
+            // classes built on it.
+            if (own === undefined) mixins = true;
           }
         }
       } else if (n.startsWith('v:')) {
@@ -162,18 +186,93 @@ export function touchedBy(changes: readonly FileChange[], dependencies: Dependen
         }
       }
     }
-    // A mixin's columns live in the tables of the classes built on it: those of other files as derived, and (a
-    // superset) every table of its own file's classes.
-    if (mixins) {
-      for (const t of derived!.fedFrom[c.file] ?? []) names.add(`t:${t}`);
-      for (const t of Object.values(derived!.byFile[c.file] ?? {})) names.add(`t:${t}`);
+    // A mixin's columns live in the tables of the classes built on it, in other files as derived.
+    if (mixins) for (const t of derived!.fedFrom[c.file] ?? []) names.add(`t:${t}`);
+    // In its own file, every class built on a changed class, directly or not, may take its columns (single-table
+    // inheritance, a mixin, a base's columns in a subclass's table): their tables change with it. The engine's own
+    // reasoning passes over the changed file's classes there (SchemaIndex.usersOf skips the origin file).
+    for (const sub of subclassesOf(versions, touched.filter((n) => n.startsWith('c:')).map((n) => n.slice(2)))) {
+      const table = sub.tablename?.kind === 'literal' ? sub.tablename.value : derived?.byFile[c.file]?.[sub.name];
+      if (table !== undefined) names.add(`t:${table}`);
+      else if (!derived) return undefined;
     }
   }
   return { files, names, tables: [...names].some((n) => n.startsWith('t:')) };
 }
 
+interface Derived {
+  byFile: Record<string, Record<string, string>>;
+  byClassName: Map<string, string[]>;
+  fedFrom: Record<string, string[]>;
+  naming?: Record<string, Record<string, 'lower' | 'snake' | 'unknown'>>;
+}
+
+/** The classes of a file (both versions) that build on one of `changed`, directly or through other classes of it. */
+function subclassesOf(versions: readonly FileFacts[], changed: readonly string[]): ClassFact[] {
+  const reached = new Set(changed);
+  const out: ClassFact[] = [];
+  for (let grew = changed.length > 0; grew; ) {
+    grew = false;
+    for (const v of versions) {
+      for (const k of v.classes) {
+        if (reached.has(k.name) || !k.bases.some((b) => reached.has(b.slice(b.lastIndexOf('.') + 1)))) continue;
+        reached.add(k.name);
+        out.push(k);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The tables of the classes without a table name of their own that came or went in a file (a model added, a class
+ * renamed), when every one is known; undefined when not. Such a class changes the file's `t:?`, which every string
+ * reference uses (its table could be any), but its table is known when: it went, and the index stored its table (or
+ * it mapped to none, its name not unknown); or it came with the very header of a class of the file that did not
+ * change and whose table was named from its class name alone (`namedFromClass`): the mapping then takes the same
+ * way (see `ClassMapper.mapClass`: the branch depends on the header and the bases only), and names it from its own.
+ * What else makes `t:?` (Core tables not named literally) must not change, nor any class a class of the file builds on.
+ */
+function namedFromClasses(before: FileFacts, after: FileFacts, file: string, derived: Derived): string[] | undefined {
+  const naming = derived.naming;
+  if (!naming) return undefined;
+  const how = naming[file] ?? {};
+  const tables = derived.byFile[file] ?? {};
+  const otherwise = (f: FileFacts) => JSON.stringify(f.tables.filter((t) => t.origin !== 'migration' && t.name.kind !== 'literal'));
+  if (otherwise(before) !== otherwise(after)) return undefined;
+  const header = (c: ClassFact) => JSON.stringify({ ...c, name: '', columns: [], constraints: [], keys: [], opaque: [], maybeFields: [] });
+  const whole = (c: ClassFact) => JSON.stringify(c);
+  const nameless = (f: FileFacts) => f.classes.filter((c) => c.tablename?.kind !== 'literal');
+  // Class names must say which class is which.
+  for (const f of [before, after]) if (new Set(f.classes.map((c) => c.name)).size !== f.classes.length) return undefined;
+  const keyOf = (c: ClassFact) => `${c.name}\0${header(c)}`;
+  const keysAfter = new Set(nameless(after).map(keyOf));
+  const keysBefore = new Set(nameless(before).map(keyOf));
+  const went = nameless(before).filter((c) => !keysAfter.has(keyOf(c)));
+  const came = nameless(after).filter((c) => !keysBefore.has(keyOf(c)));
+  const moving = new Set([...went, ...came].map((c) => c.name));
+  for (const f of [before, after]) for (const c of f.classes) if (c.bases.some((b) => moving.has(b.slice(b.lastIndexOf('.') + 1)))) return undefined;
+  const out: string[] = [];
+  for (const c of went) {
+    if (c.tablename || how[c.name] === 'unknown') return undefined;
+    if (tables[c.name] !== undefined) out.push(tables[c.name]);
+  }
+  const unchanged = new Set(before.classes.map(whole));
+  for (const c of came) {
+    if (c.tablename || after.metadataRoots.some((r) => r.name === c.name)) return undefined;
+    const sibling = after.classes.find((s) => {
+      const way = how[s.name];
+      return s.name !== c.name && (way === 'lower' || way === 'snake') && tables[s.name] !== undefined && unchanged.has(whole(s)) && header(s) === header(c);
+    });
+    if (!sibling) return undefined;
+    out.push(how[sibling.name] === 'lower' ? c.name.toLowerCase() : camelToSnake(c.name));
+  }
+  return out;
+}
+
 /** The stored derived tables, indexed for `touchedBy`; undefined when the conclusions were stored without them. */
-function derivedTablesOf(d: Dependencies): { byFile: Record<string, Record<string, string>>; byClassName: Map<string, string[]>; fedFrom: Record<string, string[]> } | undefined {
+function derivedTablesOf(d: Dependencies): Derived | undefined {
   if (!d.classTables || !d.fedFrom) return undefined;
   const byClassName = new Map<string, string[]>();
   for (const classes of Object.values(d.classTables)) {
@@ -183,7 +282,7 @@ function derivedTablesOf(d: Dependencies): { byFile: Record<string, Record<strin
       else byClassName.set(cls, [table]);
     }
   }
-  return { byFile: d.classTables, byClassName, fedFrom: d.fedFrom };
+  return { byFile: d.classTables, byClassName, fedFrom: d.fedFrom, ...(d.classNaming ? { naming: d.classNaming } : {}) };
 }
 
 /**
@@ -291,9 +390,9 @@ export function conclusionsSince(cache: FactsCache, files: readonly string[], co
 
 function isDependencies(d: unknown): d is Dependencies {
   if (!d || typeof d !== 'object') return false;
-  const { defUsers, classTables, fedFrom } = d as { defUsers?: unknown; classTables?: unknown; fedFrom?: unknown };
+  const { defUsers, classTables, fedFrom, classNaming } = d as { defUsers?: unknown; classTables?: unknown; fedFrom?: unknown; classNaming?: unknown };
   const lists = (x: unknown) => !!x && typeof x === 'object' && Object.values(x).every((l) => Array.isArray(l) && l.every((f) => typeof f === 'string'));
   const tables = (x: unknown) =>
     !!x && typeof x === 'object' && Object.values(x).every((m) => !!m && typeof m === 'object' && Object.values(m as object).every((t) => typeof t === 'string'));
-  return lists(defUsers) && (classTables === undefined || tables(classTables)) && (fedFrom === undefined || lists(fedFrom));
+  return lists(defUsers) && (classTables === undefined || tables(classTables)) && (fedFrom === undefined || lists(fedFrom)) && (classNaming === undefined || tables(classNaming));
 }
