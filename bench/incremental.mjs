@@ -76,13 +76,16 @@ async function main() {
   /** One edit as the editor sends it, timed until the findings of every affected file are computed. */
   const apply = (startIndex, oldEndIndex, newText) => {
     const next = text.slice(0, startIndex) + newText + text.slice(oldEndIndex);
+    const cpu = process.cpuUsage();
     const t = performance.now();
     const affected = engine.updateFile(bigFile, next, { keepTree: true, edits: [{ startIndex, oldEndIndex, newText }] });
     let findings = 0;
     for (const f of affected) findings += engine.findings(f).length;
     const ms = performance.now() - t;
+    const used = process.cpuUsage(cpu);
     text = next;
-    return { ms, affected: affected.length, findings };
+    // CPU time beside the wall time: on a shared machine the wall time includes waiting for a core.
+    return { ms, cpuMs: (used.user + used.system) / 1000, affected: affected.length, findings };
   };
 
   // Four kinds of one-character edit, each applied and then undone, at varying places in the file:
@@ -96,9 +99,11 @@ async function main() {
   };
   const results = {};
   const times = [];
+  const cpuTimes = [];
   for (const [kind, k] of Object.entries(kinds)) {
     if (k.at.length === 0) continue;
     const ms = [];
+    const cpu = [];
     let affectedMax = 0;
     for (let i = 0; i < PAIRS; i++) {
       // Positions were taken from the original text; every pair restores it, so they stay valid.
@@ -109,16 +114,19 @@ async function main() {
         const a = apply(pos, pos + 1, repl);
         const b = apply(pos, pos + 1, old);
         ms.push(a.ms, b.ms);
+        cpu.push(a.cpuMs, b.cpuMs);
         affectedMax = Math.max(affectedMax, a.affected, b.affected);
       } else {
         const a = apply(pos, pos, k.make());
         const b = apply(pos, pos + 1, '');
         ms.push(a.ms, b.ms);
+        cpu.push(a.cpuMs, b.cpuMs);
         affectedMax = Math.max(affectedMax, a.affected, b.affected);
       }
     }
     times.push(...ms);
-    results[kind] = { ...stats(ms), affectedMax };
+    cpuTimes.push(...cpu);
+    results[kind] = { ...stats(ms), cpu: stats(cpu), affectedMax };
   }
 
   // For comparison: the same file parsed from scratch (no old tree), as a file saved on disk is.
@@ -137,7 +145,8 @@ async function main() {
       engineFrom: from,
       workspace: { files: s.files, parsedFiles: s.parsedFiles, tables: s.tables, findings: all.length, loadMs },
       bigFile: { path: bigFile, lines: text.split('\n').length - 1 },
-      edits: { ...stats(times), byKind: results },
+      edits: { ...stats(times), cpu: stats(cpuTimes), byKind: results },
+      load: (await import('node:os')).loadavg()[0],
       fullReparse: stats(full),
       heapUsedMB: process.memoryUsage().heapUsed / 1048576,
       rssMB: process.memoryUsage().rss / 1048576,

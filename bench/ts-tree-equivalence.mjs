@@ -53,7 +53,7 @@ files.sort();
 
 const BLOCK_SCOPED = 7;
 /** What is compared per node besides kind and positions. */
-const SCALARS = ['text', 'rawText', 'escapedText', 'operator', 'token', 'isTypeOnly', 'isExportEquals'];
+const SCALARS = ['text', 'rawText', 'escapedText', 'operator', 'token', 'isTypeOnly', 'isExportEquals', 'isTypeOf'];
 
 function children(n, each) {
   const out = [];

@@ -15,9 +15,9 @@ function findingsOf(engine: Engine, files: Iterable<string>): string[] {
   return [...files].flatMap((f) => engine.findings(f).map((x) => `${describeFinding(x)} ${x.message}`)).sort();
 }
 
-async function afterEdit(fixture: string, edit: (texts: Map<string, string>) => Edit): Promise<{ incremental: string[]; fresh: string[] }> {
+async function afterEdit(fixture: string, edit: (texts: Map<string, string>) => Edit): Promise<{ before: string[]; incremental: string[]; fresh: string[] }> {
   const { engine, texts } = await loadWorkspace(join(FIXTURES, fixture, 'ws'));
-  findingsOf(engine, texts.keys());
+  const before = findingsOf(engine, texts.keys());
   const e = edit(texts);
   const edited = new Map(texts);
   if (e.text === undefined) {
@@ -33,7 +33,7 @@ async function afterEdit(fixture: string, edit: (texts: Map<string, string>) => 
   for (const [f, t] of edited) fresh.updateFile(f, t);
   const expected = findingsOf(fresh, edited.keys());
   fresh.dispose();
-  return { incremental, fresh: expected };
+  return { before, incremental, fresh: expected };
 }
 
 describe('engine: edits whose reach the provided names do not show', function () {
@@ -56,6 +56,86 @@ describe('engine: edits whose reach the provided names do not show', function ()
     for (const edit of [() => ({ file: barrel }), (t: Map<string, string>) => ({ file: barrel, text: t.get(barrel)!.replace('./tables/index.js', './tables/none.js') })]) {
       const { incremental, fresh } = await afterEdit('57-knex-workspace-package', edit);
       assert.deepEqual(incremental, fresh);
+    }
+  });
+
+  // review7's R7-2: a workspace package's package.json provides no name, yet every import through the package
+  // resolves by its name and entry points. Renamed, or made unreadable, the migration importing the tables'
+  // names through it kept its type errors (and the reverse edit would have kept them away).
+  it("a workspace package's package.json renamed or unreadable: the files importing through it are checked again", async () => {
+    const pkg = 'schema/package.json';
+    for (const edit of [
+      (t: Map<string, string>) => ({ file: pkg, text: t.get(pkg)!.replace('"@shelfapp/schema"', '"@shelfapp/schema-list"') }),
+      (t: Map<string, string>) => ({ file: pkg, text: t.get(pkg)!.replace('{', '{,') }),
+    ]) {
+      const { before, incremental, fresh } = await afterEdit('57-knex-workspace-package', edit);
+      assert.notDeepEqual(fresh, before, 'the edit must change what the migration resolves to');
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+
+  // review7's R7-3: a migration read again with the same names on the same lines (its line breaks made CRLF, a
+  // byte order mark put first, a comment typed on its first line) provides what it did, but the tables the
+  // history replayed from it held the old objects' places: "defined here" pointed a few characters off, or
+  // across a line break.
+  it('a migration read again with its characters moved: what points at its tables points at the new places', async () => {
+    const migration = 'migrations/versions/b1_ovens.py';
+    const files = new Map([
+      ['alembic.ini', '[alembic]\nscript_location = migrations\n'],
+      ['migrations/env.py', 'from alembic import context\n'],
+      [
+        migration,
+        [
+          '"""Ovens."""',
+          'from alembic import op',
+          'import sqlalchemy as sa',
+          '',
+          'revision = "b1"',
+          'down_revision = None',
+          '',
+          '',
+          'def upgrade():',
+          '    op.create_table(',
+          '        "ovens",',
+          '        sa.Column("id", sa.Integer, primary_key=True),',
+          '        sa.Column("badge", sa.String(12)),',
+          '    )',
+          '',
+        ].join('\n'),
+      ],
+      ['app/__init__.py', ''],
+      [
+        'app/bakes.py',
+        [
+          'from sqlalchemy import Column, ForeignKey, Integer, String',
+          'from sqlalchemy.orm import declarative_base',
+          '',
+          'Base = declarative_base()',
+          '',
+          '',
+          'class Bake(Base):',
+          '    __tablename__ = "bakes"',
+          '',
+          '    id = Column(Integer, primary_key=True)',
+          '    oven_badge = Column(String(12), ForeignKey("ovens.badge"))',
+          '',
+        ].join('\n'),
+      ],
+    ]);
+    const seen = (e: Engine) => JSON.stringify(e.findings('app/bakes.py'));
+    const moves = [(t: string) => t.replace(/\n/g, '\r\n'), (t: string) => `\ufeff${t}`, (t: string) => t.replace('"""Ovens."""', '"""Ovens!"""  # the kilns')];
+    for (const move of moves) {
+      const engine = await createEngine();
+      for (const [f, t] of files) engine.updateFile(f, t);
+      const before = seen(engine);
+      const edited = new Map(files).set(migration, move(files.get(migration)!));
+      engine.updateFile(migration, edited.get(migration)!);
+      const fresh = await createEngine();
+      for (const [f, t] of edited) fresh.updateFile(f, t);
+      assert.ok(before.includes('b1_ovens.py'), 'the reference must point at the migration');
+      assert.equal(seen(engine), seen(fresh));
+      engine.dispose();
+      fresh.dispose();
     }
   });
 

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../server/src/core/config';
 import { Engine } from '../../server/src/core/engine';
+import { changedNames, provision, provisionAfter } from '../../server/src/core/fileSignatures';
 import { createEngine } from '../../server/src/host/python';
 import { FIXTURES, listFiles, rel, rng } from './harness';
 
@@ -162,26 +163,92 @@ describe('incremental index equals a fresh one, keystrokes in a model file whose
       '',
     ].join('\n'),
   };
-  const TYPED = ['x', 'e', '_', 's', '1', '(', ')', '"', ' ', '\n'];
+  typeInto(files, 9000);
+});
+
+/**
+ * The same keystrokes in a model file whose names are provided twice: a class name defined by two classes (the
+ * later one wins), a table name of two classes, a class table that a Core table of the file names too, and a
+ * class whose table name is a constant. The index signs such names from all their definitions, and an edit of
+ * one class must not take the shortcuts that hold for a name only that class provides.
+ */
+describe('incremental index equals a fresh one, keystrokes in a model file that defines names twice', () => {
+  const files: Record<string, string> = {
+    'app/__init__.py': '',
+    'app/base.py': 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n',
+    'app/models.py': [
+      'from sqlalchemy import Column, ForeignKey, Integer, String, Table',
+      'from app.base import Base',
+      '',
+      'PEOPLE = "people"',
+      '',
+      'class Person(Base):',
+      '    __tablename__ = PEOPLE',
+      '    id = Column(Integer, primary_key=True)',
+      '    code = Column(String(8), unique=True)',
+      '',
+      'class Plain(Base):',
+      '    __tablename__ = "plains"',
+      '    id = Column(Integer, primary_key=True)',
+      '    audit_id = Column(Integer, ForeignKey("audits.id"))',
+      '    code = Column(String(8), unique=True)',
+      '',
+      'class Audit(Base):',
+      '    __tablename__ = "audits"',
+      '    id = Column(Integer, primary_key=True)',
+      '    person_id = Column(Integer, ForeignKey("people.id"))',
+      '',
+      'class Entry(Base):',
+      '    __tablename__ = "shared"',
+      '    id = Column(Integer, primary_key=True)',
+      '    audit_id = Column(Integer, ForeignKey("audits.id"))',
+      '',
+      'class Other(Base):',
+      '    __tablename__ = "shared"',
+      '    __table_args__ = {"extend_existing": True}',
+      '    id = Column(Integer, primary_key=True)',
+      '    code = Column(String(8), ForeignKey("people.code"))',
+      '',
+      'class Audit(Base):',
+      '    __tablename__ = "audits2"',
+      '    id = Column(Integer, primary_key=True)',
+      '    entry_id = Column(Integer, ForeignKey("shared.id"))',
+      '',
+      'links = Table("links", Base.metadata, Column("id", Integer, primary_key=True), Column("audit_id", ForeignKey("audits.id")))',
+      '',
+      'class Link(Base):',
+      '    __tablename__ = "links"',
+      '    __table_args__ = {"extend_existing": True}',
+      '    id = Column(Integer, primary_key=True)',
+      '    other_id = Column(Integer, ForeignKey("shared.id"))',
+      '    lost_id = Column(Integer, ForeignKey("audit.id"))',
+      '',
+      'class Last(Base):',
+      '    __tablename__ = "lasts"',
+      '    id = Column(Integer, primary_key=True)',
+      '    plain_code = Column(String(8), ForeignKey("plains.code"))',
+      '    link_id = Column(Integer, ForeignKey("links.id"))',
+      '',
+    ].join('\n'),
+  };
+  typeInto(files, 9100, 150);
+});
+
+/**
+ * Random keystrokes typed into `app/models.py` of `files` (kept open), each compared with a fresh engine (see
+ * the first caller above).
+ */
+function typeInto(files: Record<string, string>, seedBase: number, provisionShortcuts?: number): void {
   for (const seed of [1, 2, 3]) {
     it(`seed ${seed}`, async () => {
-      const random = rng(9000 + seed + SEED);
+      const random = rng(seedBase + seed + SEED);
       const texts = new Map(Object.entries(files));
       const engine = await createEngine();
       for (const [f, t] of texts) engine.updateFile(f, t, { keepTree: f === 'app/models.py' });
       engine.allFindings();
       for (let step = 0; step < 60 * Math.max(1, STRESS); step++) {
         const old = texts.get('app/models.py')!;
-        // Mostly inside a class body (an indented line), now and then anywhere; a quarter of the steps change a
-        // definition at once (a key, a type: what a mixin or a parent gives the classes built on it).
-        const lines = [...old.matchAll(/\n    [^\n]*/g)];
-        const swaps = [...old.matchAll(/unique=True|unique=False|\bInteger\b|String\(\d+\)/g)];
-        const swap = random() < 0.25 && swaps.length > 0 ? swaps[Math.floor(random() * swaps.length)] : undefined;
-        const m = random() < 0.85 && lines.length > 0 ? lines[Math.floor(random() * lines.length)] : undefined;
-        const at = swap ? swap.index! : m ? m.index! + 1 + Math.floor(random() * m[0].length) : Math.floor(random() * (old.length + 1));
-        const remove = swap ? swap[0].length : random() < 0.4 ? Math.min(1, old.length - at) : 0;
-        const counterpart: Record<string, string> = { 'unique=True': 'unique=False', 'unique=False': 'unique=True', Integer: 'String(8)' };
-        const typed = swap ? (counterpart[swap[0]] ?? 'Integer') : remove > 0 && random() < 0.5 ? '' : TYPED[Math.floor(random() * TYPED.length)];
+        const { at, remove, typed } = keystroke(old, random);
         const next = old.slice(0, at) + typed + old.slice(at + remove);
         texts.set('app/models.py', next);
         engine.updateFile('app/models.py', next, { keepTree: true, edits: [{ startIndex: at, oldEndIndex: at + remove, newText: typed }] });
@@ -204,7 +271,65 @@ describe('incremental index equals a fresh one, keystrokes in a model file whose
       engine.dispose();
     });
   }
-});
+  // After a keystroke inside one class, the index signs what the file provides from what it signed before (see
+  // `provisionAfter`): the names, their hashes, their order and the names it says changed must be what signing
+  // the whole file gives. Asked where the file's shape lets enough keystrokes take that shortcut.
+  if (provisionShortcuts === undefined) return;
+  it('the provision after a keystroke, made from the one before, is the one made afresh', async () => {
+    let shortcuts = 0;
+    for (const seed of [1, 2, 3]) {
+      const random = rng(seedBase + 50 + seed + SEED);
+      const engine = await createEngine();
+      let text = files['app/models.py'];
+      for (const [f, t] of Object.entries(files)) engine.updateFile(f, t, { keepTree: f === 'app/models.py' });
+      for (let step = 0; step < 150 * Math.max(1, STRESS); step++) {
+        // Letters and digits only, which keep the file parsing (the shortcut is for a file that parses).
+        const { at, remove, typed } = keystroke(text, random, true);
+        text = text.slice(0, at) + typed + text.slice(at + remove);
+        const previous = engine.getFacts('app/models.py')!;
+        const before = provision(previous);
+        engine.updateFile('app/models.py', text, { keepTree: true, edits: [{ startIndex: at, oldEndIndex: at + remove, newText: typed }] });
+        const facts = engine.getFacts('app/models.py')!;
+        const quick = facts === previous ? undefined : provisionAfter(previous, before, facts);
+        if (!quick) continue;
+        shortcuts++;
+        const full = provision(facts);
+        const where = `seed ${seed} step ${step}: ${JSON.stringify(typed)} at ${at} (removing ${remove})`;
+        assert.equal(quick.after.base, full.base, where);
+        assert.deepEqual([...quick.after.names], [...full.names], where);
+        assert.deepEqual(quick.changed, changedNames(before, full), where);
+      }
+      engine.dispose();
+    }
+    assert.ok(shortcuts >= provisionShortcuts, `only ${shortcuts} keystrokes took the shortcut`);
+  });
+}
+
+const TYPED = ['x', 'e', '_', 's', '1', '(', ')', '"', ' ', '\n'];
+
+/**
+ * One random keystroke in a model file: mostly inside a class body (an indented line), now and then anywhere;
+ * a quarter of them change a definition at once (a key, a type: what a mixin or a parent gives the classes
+ * built on it).
+ */
+function keystroke(old: string, random: () => number, wordsOnly = false): { at: number; remove: number; typed: string } {
+  const lines = [...old.matchAll(/\n    [^\n]*/g)];
+  const swaps = [...old.matchAll(/unique=True|unique=False|\bInteger\b|String\(\d+\)/g)];
+  const swap = random() < 0.25 && swaps.length > 0 ? swaps[Math.floor(random() * swaps.length)] : undefined;
+  const m = random() < 0.85 && lines.length > 0 ? lines[Math.floor(random() * lines.length)] : undefined;
+  const at = swap ? swap.index! : m ? m.index! + 1 + Math.floor(random() * m[0].length) : Math.floor(random() * (old.length + 1));
+  const remove = swap ? swap[0].length : random() < 0.4 ? Math.min(1, old.length - at) : 0;
+  const counterpart: Record<string, string> = { 'unique=True': 'unique=False', 'unique=False': 'unique=True', Integer: 'String(8)' };
+  const typed = swap ? (counterpart[swap[0]] ?? 'Integer') : remove > 0 && random() < 0.5 ? '' : TYPED[Math.floor(random() * TYPED.length)];
+  if (wordsOnly && !swap) {
+    // A letter typed into a name of a class body, or one after a name's first removed.
+    const words = [...old.matchAll(/\n {4}[^\n]*/g)].flatMap((l) => [...l[0].matchAll(/[A-Za-z_]\w*/g)].map((w) => ({ at: l.index! + w.index!, length: w[0].length })));
+    const w = words[Math.floor(random() * words.length)];
+    if (w.length > 1 && random() < 0.4) return { at: w.at + 1 + Math.floor(random() * (w.length - 1)), remove: 1, typed: '' };
+    return { at: w.at + 1 + Math.floor(random() * w.length), remove: 0, typed: 'xes'[Math.floor(random() * 3)] };
+  }
+  return { at, remove, typed };
+}
 
 /**
  * Named cases the random walk once found, replayed step by step so they stay found: each is a file opened in

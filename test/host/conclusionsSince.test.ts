@@ -134,6 +134,23 @@ describe('stored conclusions after files changed (conclusionsSince)', function (
     assert.ok(held > 200, `only ${held} answers kept`);
     assert.ok(notHeld > 100, `only ${notHeld} answers turned down`);
   });
+  it('turns down every answer when a constant changed that a barrel re-exports under another name (review7 R7-6)', async () => {
+    // Fixture 57: schema/src/tables/index.ts re-exports `TableCrate as TableBox`; a migration names tables by TableBox.
+    const dir = join(FIXTURES, '57-knex-workspace-package');
+    const { engine, texts } = await loadWorkspace(join(dir, 'ws'));
+    engine.dispose();
+    const before = await stateOf(texts, undefined);
+    const file = 'schema/src/tables/crate.ts';
+    const cut = texts.get(file)!;
+    const changed = new Map(texts).set(file, cut.slice(0, cut.indexOf('export const TableCra') + 'export const TableCra'.length));
+    const after = await stateOf(changed, undefined);
+    const migration = [...texts.keys()].find((f) => f.startsWith('server/migrations/'))!;
+    // Not vacuous: the migration's findings do change.
+    assert.notDeepEqual(after.findings.get(migration), before.findings.get(migration));
+    const touched = touchedBy([{ file, before: before.facts.get(file), after: after.facts.get(file) }], before.dependencies);
+    assert.ok(!touched || !stillHolds(migration, before.facts.get(migration), before.findings.get(migration) ?? [], touched));
+  });
+
   for (const { name, dir } of cases) {
     it(`${name}: every answer it keeps is the changed workspace's`, async () => {
       const configPath = join(dir, 'config.json');

@@ -1,7 +1,7 @@
 import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type NamelessClass } from './classMapping';
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
-import { changedNames, Provision, provision, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
+import { changedNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
 import { HistoryPoint, MigrationHistory } from './history';
 import { NameLookup } from './nameLookup';
 import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
@@ -155,9 +155,14 @@ export class SchemaIndex {
     // A tsconfig's `paths` decide what every import means, and a barrel's re-exports what every import through
     // it means (it provides no name of its own to follow): everything is derived and checked again.
     const previous = this.files.get(facts.file);
-    // So does Sequelize's instance-wide `define`, which names every model's table and columns.
+    // So does Sequelize's instance-wide `define`, which names every model's table and columns, and a workspace
+    // package's `package.json`, by whose name and entry points every import through the package resolves.
     const resolution =
-      facts.tsconfig !== undefined || previous?.tsconfig !== undefined || !sameReexports(previous, facts) || !sameSequelizeDefine(previous, facts);
+      facts.tsconfig !== undefined ||
+      previous?.tsconfig !== undefined ||
+      !sameReexports(previous, facts) ||
+      !sameSequelizeDefine(previous, facts) ||
+      !samePackageJson(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
     if (this.judgeSignature() === judge && !resolution) return users;
     this.lastChange = undefined;
@@ -235,9 +240,12 @@ export class SchemaIndex {
 
   private setFactsOnly(facts: FileFacts, movedInPlace: boolean, readAgain: readonly string[]): string[] {
     const file = facts.file;
+    // A provision made just now from facts already moved by the edit is no base for `provisionAfter`.
+    const signedBefore = !this.unprovisioned.has(file);
     const before = this.provisionOf(file);
     const previous = this.files.get(file);
-    const after = provision(facts, movedInPlace);
+    const quick = movedInPlace && signedBefore && before && previous ? provisionAfter(previous, before, facts) : undefined;
+    const after = quick?.after ?? provision(facts, movedInPlace);
     this.files.set(file, facts);
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(file);
@@ -258,15 +266,16 @@ export class SchemaIndex {
     this.tableKeysChanged = false;
     this.lastChange = undefined;
     let names: string[];
-    if (before && sameProvision(before, after)) {
+    if (before && (quick ? quick.changed.length === 0 : sameProvision(before, after))) {
       if ((movedInPlace && readAgain.length === 0) || previous === facts) {
         this.lastChange = new Set();
         return [];
       }
       if (!movedInPlace) {
         // The same definitions read again into new objects (characters moved within lines): the derived
-        // tables are rebound to them, and findings elsewhere that point into this file are computed again.
-        this.markChanged(file, []);
+        // tables are rebound to them, and findings elsewhere that point into this file are computed again. A
+        // migration's tables are the history's, which only a replay rebinds.
+        this.markChanged(file, facts.migration || previous?.migration ? ['migrations'] : []);
         return this.usersOf(new Set(after.names.keys()), file);
       }
       // Classes read again into new objects that define what they did (an edit inside a foreign key's string, a
@@ -275,7 +284,7 @@ export class SchemaIndex {
       // characters off), and what resolved to those tables is checked again. So too when other names changed
       // (below): a class read again counts as changed whatever its signature says.
       names = readAgain.map((n) => `c:${n}`);
-    } else names = [...changedNames(before, after), ...(movedInPlace ? readAgain.map((n) => `c:${n}`) : [])];
+    } else names = [...(quick?.changed ?? changedNames(before, after)), ...(movedInPlace ? readAgain.map((n) => `c:${n}`) : [])];
     const changed = [...new Set([...names, ...this.tablesFedBy(file, names, [previous, facts]), ...this.namedElsewhere(names, [previous, facts])])];
     for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
     this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
@@ -404,7 +413,8 @@ export class SchemaIndex {
     this.targets.delete(file);
     this.judges = undefined;
     const gone = this.files.get(file);
-    const resolution = gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined;
+    const resolution =
+      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
     const users = this.removeFileOnly(file);
     if (resolution) {
       this.lastChange = undefined;
@@ -579,8 +589,8 @@ export class SchemaIndex {
     let byName = this.classTables.get(file);
     if (!byName) this.classTables.set(file, (byName = new Map()));
     if (byName.has(className)) return byName.get(className);
-    const found = this.findClass(file, className);
-    const mapping = found ? this.mapper.classMap.get(classId(found.file, found.cls.name)) : undefined;
+    const found = this.mapper.findClass(file, className);
+    const mapping = found ? this.mapper.classMap.get(found.id) : undefined;
     byName.set(className, mapping);
     return mapping;
   }
@@ -815,6 +825,7 @@ export class SchemaIndex {
     this.unknownSchemaByName = undefined;
     this.unnamedTables = undefined;
     this.classTables = new Map();
+    this.mapper.newDerivation();
     if (affected) {
       this.keysCreated = [];
       if (!classes) this.fedTables = undefined;
@@ -1084,6 +1095,13 @@ function sameReexports(a: FileFacts | undefined, b: FileFacts): boolean {
   const x = a?.reexports ?? [];
   const y = b.reexports ?? [];
   return x.length === y.length && x.every((r, i) => r.module === y[i].module && r.name === y[i].name && r.as === y[i].as);
+}
+
+/** Whether two versions of a file say the same as a workspace package's `package.json` (name, entry points). */
+function samePackageJson(a: FileFacts | undefined, b: FileFacts): boolean {
+  const x = a?.packageJson;
+  const y = b.packageJson;
+  return x === y || (!!x && !!y && x.name === y.name && x.entries.length === y.entries.length && x.entries.every((e, i) => e === y.entries[i]));
 }
 
 /** Whether two versions of a file say the same of Sequelize's instance-wide `define`. */

@@ -109,6 +109,9 @@ export function foreignDialect(text: string): string {
   });
   // The patterns below see identifiers double-quoted, whatever quotes they were written in.
   m = masked(out.join(''));
+  // PostgreSQL's escape strings (`DEFAULT E''`, `E'a\'b'`), which the parser's lexer refuses: a plain string of the same
+  // length, its contents masked (no fact depends on them, and a backslash would end it otherwise).
+  each(/(?<![\w$"])[eE]'x*'/g, (x) => put(x.index, ` '${'x'.repeat(x[0].length - 3)}'`));
   // SQLite takes a string literal where a column's name is expected (`'default' BOOLEAN`): a name, quoted.
   each(/([(,]\s*)'([^'\n]*)'(?=\s+[A-Za-z_])/g, (x) => {
     const at = x.index + x[1].length;

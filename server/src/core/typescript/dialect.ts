@@ -9,7 +9,7 @@ import { scanTsConstants } from './constantsScan';
 import { readEmbeddedSql } from './embeddedSql';
 import { readKnex } from './knex';
 import { readSequelize } from './sequelize';
-import { namesDatabase, readTargets } from './targets';
+import { mayNameTargets, namesDatabase, readTargets } from './targets';
 import { readTypeorm } from './typeorm';
 
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -54,16 +54,22 @@ export function isMinified(file: string, text: string): boolean {
 
 const MAX_LINE = 20_000;
 
-const READERS: ReadonlyArray<readonly [RegExp, (f: TsFile) => void]> = [
-  [/typeorm/, readTypeorm],
-  [/drizzle-orm/, readDrizzle],
-  [/\bknex\b|createTable|alterTable|\.table\(|dropTable|renameTable/i, readKnex],
+/** A reader's test: whether it may find anything in a file, told by its name and text (never by its tree). */
+type Mentions = (file: string, text: string) => boolean;
+const mentions = (re: RegExp): Mentions => (_file, text) => re.test(text);
+
+const TARGET_WORDS = /\b(?:DataSource|createConnections?|forRoot|knex|Knex|client|dialect|Sequelize)\b|drizzle-orm\/\w+-core/;
+
+const READERS: ReadonlyArray<readonly [Mentions, (f: TsFile) => void]> = [
+  [mentions(/typeorm/), readTypeorm],
+  [mentions(/drizzle-orm/), readDrizzle],
+  [mentions(/\bknex\b|createTable|alterTable|\.table\(|dropTable|renameTable/i), readKnex],
   // sequelize-cli's parameters may have any names (`up: async (q, S) => q.createTable('t', { ... })`): a table
   // built from an object of attributes, not Knex's callback, says Sequelize too.
-  [/sequelize|queryInterface|\.(?:createTable|addColumn|changeColumn)\(\s*['"`][^'"`\n]{0,200}['"`]\s*,\s*\{/i, readSequelize],
+  [mentions(/sequelize|queryInterface|\.(?:createTable|addColumn|changeColumn)\(\s*['"`][^'"`\n]{0,200}['"`]\s*,\s*\{/i), readSequelize],
   // Last: its statements take their place among the operations the readers above found.
-  [/\b(?:create|alter|drop)\s+table\b|\bcreate\s+unique\s+index\b/i, readEmbeddedSql],
-  [/\b(?:DataSource|createConnections?|forRoot|knex|Knex|client|dialect|Sequelize)\b|drizzle-orm\/\w+-core/, readTargets],
+  [mentions(/\b(?:create|alter|drop)\s+table\b|\bcreate\s+unique\s+index\b/i), readEmbeddedSql],
+  [(file, text) => TARGET_WORDS.test(text) && mayNameTargets(file, text), readTargets],
 ];
 
 /**
@@ -113,9 +119,9 @@ export function createTypeScriptDialect(load: () => TsApi, options: TypeScriptDi
         f = new TsFile(backend, parse(ts, file, text), file, text);
         parseErrors(f);
       }
-      // Each reader walks the whole tree: only those whose ORM the text mentions run (on a TypeORM
+      // Each reader walks the whole tree: only those that may find something in the text run (on a TypeORM
       // entity, the Knex reader alone took longer than the TypeORM one).
-      for (const [mentions, read] of READERS) if (mentions.test(text)) read(f);
+      for (const [mayFind, read] of READERS) if (mayFind(file, text)) read(f);
       f.collectConstants();
       return f.facts;
     },

@@ -42,18 +42,23 @@ const MISMATCH = new Mismatch('no match');
 
 /** A node as the compiler's: `kind`, `pos` (with leading trivia), `end`, `flags`, and the properties of its kind. */
 export class FastNode {
-  flags = 0;
-  parent: FastNode | undefined = undefined;
+  // Assigned in the constructor, not initialised as class fields: a field initialiser is a call of its own on
+  // each of the hundreds of thousands of nodes a scan makes (1 % of the ts1k bench's CPU).
+  declare kind: number;
+  declare pos: number;
+  declare end: number;
+  declare flags: number;
+  declare parent: FastNode | undefined;
   /** Where the node's first token starts (what the compiler's `getStart` computes from `pos`). */
-  _start: number;
+  declare _start: number;
   [key: string]: unknown;
 
-  constructor(
-    public kind: number,
-    public pos: number,
-    start: number,
-    public end: number,
-  ) {
+  constructor(kind: number, pos: number, start: number, end: number) {
+    this.kind = kind;
+    this.pos = pos;
+    this.end = end;
+    this.flags = 0;
+    this.parent = undefined;
     this._start = start;
   }
 
@@ -176,11 +181,14 @@ const ASSIGNMENT = new Set([
   K.QuestionQuestionEqualsToken,
 ]);
 
-/** The compiler's `getBinaryOperatorPrecedence`; -1 for a token that is no binary operator. */
+/**
+ * The compiler's `getBinaryOperatorPrecedence`; -1 for a token that is no binary operator. `??` stands with `||`
+ * (its `Coalesce` is `LogicalOR`): the two may not be mixed without parentheses, but the compiler's parser reads
+ * `a ?? b || c` all the same (the checker reports it), as `(a ?? b) || c`.
+ */
 function precedence(kind: number): number {
   switch (kind) {
     case K.QuestionQuestionToken:
-      return 4;
     case K.BarBarToken:
       return 5;
     case K.AmpersandAmpersandToken:
@@ -1566,9 +1574,17 @@ class Parser {
     n.isTypeOnly = this.isWord('type');
     if (n.isTypeOnly) this.next();
     if (this.tok === K.AsteriskToken) {
+      // `export * as schema from './schema'`: the namespace export starts at the `*`, trivia before it included.
+      const nsPos = this.full;
+      const nsStart = this.start;
       this.next();
-      if (this.isWord('as')) throw GIVE_UP;
-      n.exportClause = undefined;
+      if (this.isWord('as')) {
+        const ns = this.nodeAt(K.NamespaceExport, nsPos, nsStart);
+        this.next();
+        if (this.tok !== K.Identifier) throw GIVE_UP;
+        ns.name = this.identifierName();
+        n.exportClause = this.finish(ns);
+      } else n.exportClause = undefined;
       if (!this.isWord('from')) throw GIVE_UP;
       this.next();
       if (this.tok !== K.StringLiteral) throw GIVE_UP;
@@ -2235,6 +2251,17 @@ class Parser {
         n.literal = this.tok === K.StringLiteral || this.tok === K.NumericLiteral || this.tok === K.NoSubstitutionTemplateLiteral ? this.literal() : this.token();
         return this.finish(n);
       }
+      case K.MinusToken: {
+        // `-1`: a literal type whose literal is a prefix unary expression, both starting at the `-`.
+        if (!this.lookAhead(() => (this.next(), this.tok === K.NumericLiteral))) throw GIVE_UP;
+        const n = this.node(K.LiteralType);
+        const minus = this.node(K.PrefixUnaryExpression);
+        minus.operator = K.MinusToken;
+        this.next();
+        minus.operand = this.literal();
+        n.literal = this.finish(minus);
+        return this.finish(n);
+      }
       case K.VoidKeyword:
         return this.token();
       case K.ThisKeyword: {
@@ -2243,8 +2270,10 @@ class Parser {
         if (this.isWord('is') && !this.nl) throw GIVE_UP;
         return this.finish(n);
       }
+      case K.ImportKeyword:
+        return this.importType(false);
       case K.TypeOfKeyword: {
-        if (this.lookAhead(() => (this.next(), this.tok === K.ImportKeyword))) throw GIVE_UP;
+        if (this.lookAhead(() => (this.next(), this.tok === K.ImportKeyword))) return this.importType(true);
         const n = this.node(K.TypeQuery);
         this.next();
         n.exprName = this.entityName(true);
@@ -2262,7 +2291,7 @@ class Parser {
           this.next();
           return this.tok === K.InKeyword;
         });
-        if (mapped) throw GIVE_UP;
+        if (mapped) return this.mappedType();
         const n = this.node(K.TypeLiteral);
         n.members = this.typeMembers();
         return this.finish(n);
@@ -2305,6 +2334,56 @@ class Parser {
     const n = this.node(K.TypeReference);
     n.typeName = this.entityName(false);
     n.typeArguments = !this.nl && this.tok === K.LessThanToken ? this.typeArgumentList() : undefined;
+    return this.finish(n);
+  }
+
+  /**
+   * `{ [K in keyof T]?: U }`, `{ readonly [key in Flag]: number }` (the compiler's `parseMappedType`); the `+` and
+   * `-` modifiers, an `as` clause and members after it are left to the compiler.
+   */
+  private mappedType(): FastNode {
+    const n = this.node(K.MappedType);
+    this.next();
+    if (this.tok === K.PlusToken || this.tok === K.MinusToken) throw GIVE_UP;
+    n.readonlyToken = this.isWord('readonly') ? this.token(K.ReadonlyKeyword) : undefined;
+    this.expect(K.OpenBracketToken);
+    const p = this.node(K.TypeParameter);
+    p.modifiers = undefined;
+    p.name = this.identifierName();
+    this.expect(K.InKeyword);
+    p.constraint = this.type();
+    p.default = undefined;
+    p.expression = undefined;
+    n.typeParameter = this.finish(p);
+    if (this.isWord('as')) throw GIVE_UP;
+    n.nameType = undefined;
+    this.expect(K.CloseBracketToken);
+    if (this.tok === K.PlusToken || this.tok === K.MinusToken) throw GIVE_UP;
+    n.questionToken = this.tok === K.QuestionToken ? this.token() : undefined;
+    n.type = this.optional(K.ColonToken) ? this.type() : undefined;
+    this.semicolon();
+    if (this.tok !== K.CloseBraceToken) throw GIVE_UP;
+    this.next();
+    n.members = [];
+    return this.finish(n);
+  }
+
+  /**
+   * `import('./user').User<T>`, `typeof import('./user')` (the compiler's `parseImportType`); import attributes
+   * (`import('./a', { with: … })`) are left to the compiler.
+   */
+  private importType(isTypeOf: boolean): FastNode {
+    const n = this.node(K.ImportType);
+    if (isTypeOf) this.next();
+    this.expect(K.ImportKeyword);
+    this.expect(K.OpenParenToken);
+    n.argument = this.type();
+    if (this.tok === K.CommaToken) throw GIVE_UP;
+    this.expect(K.CloseParenToken);
+    n.attributes = undefined;
+    n.qualifier = this.optional(K.DotToken) ? this.entityName(true) : undefined;
+    n.typeArguments = !this.nl && this.tok === K.LessThanToken ? this.typeArgumentList() : undefined;
+    n.isTypeOf = isTypeOf;
     return this.finish(n);
   }
 
@@ -2481,18 +2560,23 @@ class Parser {
 
   /**
    * `<T>(x: T) => x` in a `.ts` file (in JavaScript `<` starts JSX, left to the compiler). What is no arrow
-   * function there is a type assertion (`<T>x`), also left to the compiler.
+   * function there is a type assertion (`<T>x`, read by `unary`), as the compiler's
+   * `isParenthesizedArrowFunctionExpressionWorker` decides: only a word after `<` may start an arrow function.
+   * `<const T>` and `async <T>` are left to the compiler.
    */
-  private genericArrow(isAsync: boolean): FastNode {
+  private genericArrow(isAsync: boolean): FastNode | undefined {
     if (this.js) throw GIVE_UP;
     const second = this.lookAhead(() => {
       if (isAsync) this.next();
       this.next();
       return this.tok;
     });
-    if (second !== K.Identifier) throw GIVE_UP;
+    if (second !== K.Identifier) {
+      if (isAsync || second === K.ConstKeyword) throw GIVE_UP;
+      return undefined;
+    }
     const arrow = this.tryParse(() => this.parenthesizedArrow(isAsync));
-    if (!arrow) throw GIVE_UP;
+    if (!arrow && isAsync) throw GIVE_UP;
     return arrow;
   }
 
@@ -2616,8 +2700,17 @@ class Parser {
         if (this.tok === K.AsteriskAsteriskToken) throw GIVE_UP;
         return this.finish(n);
       }
-      case K.LessThanToken:
-        throw GIVE_UP;
+      case K.LessThanToken: {
+        // `<T>x`, a type assertion (the compiler's `parseTypeAssertion`); in JavaScript `<` starts JSX.
+        if (this.js) throw GIVE_UP;
+        const n = this.node(K.TypeAssertionExpression);
+        this.next();
+        n.type = this.type();
+        this.expect(K.GreaterThanToken);
+        n.expression = this.unary();
+        if (this.tok === K.AsteriskAsteriskToken) throw GIVE_UP;
+        return this.finish(n);
+      }
       case K.PlusPlusToken:
       case K.MinusMinusToken: {
         const n = this.node(K.PrefixUnaryExpression);
@@ -3091,8 +3184,20 @@ class Parser {
     } else if (this.tok === K.Identifier && MODIFIERS.has(this.value) && this.value !== 'get' && this.modifierFollows()) {
       throw GIVE_UP;
     }
-    if ((this.isWord('get') || this.isWord('set')) && !modifiers && this.lookAhead(() => (this.next(), this.isLiteralPropertyName() || this.tok === K.OpenBracketToken))) {
-      throw GIVE_UP;
+    if ((this.isWord('get') || this.isWord('set')) && !modifiers) {
+      // `get total() { ... }`: an accessor, as in a class (the compiler's `parseAccessorDeclaration`); `get` on a
+      // line of its own is no modifier to the compiler, and a body left out is an error its checker reports.
+      const accessor = this.lookAhead(() => (this.next(), this.isLiteralPropertyName() || this.tok === K.OpenBracketToken ? (this.nl ? 'apart' : 'yes') : 'no'));
+      if (accessor === 'apart') throw GIVE_UP;
+      if (accessor === 'yes') {
+        const n = this.nodeAt(this.value === 'get' ? K.GetAccessor : K.SetAccessor, pos, start);
+        this.next();
+        n.modifiers = undefined;
+        n.name = this.propertyName();
+        this.signature(n, false);
+        n.body = this.functionBody(false, false);
+        return this.finish(n);
+      }
     }
     if (this.tok === K.AsteriskToken) throw GIVE_UP;
     const isId = this.tok === K.Identifier;
@@ -3198,6 +3303,7 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.TypePredicate]: ['assertsModifier', 'parameterName', 'type'],
   [K.TypeQuery]: ['exprName', 'typeArguments'],
   [K.TypeLiteral]: ['members'],
+  [K.MappedType]: ['readonlyToken', 'typeParameter', 'nameType', 'questionToken', 'type', 'members'],
   [K.ArrayType]: ['elementType'],
   [K.TupleType]: ['elements'],
   [K.UnionType]: ['types'],
@@ -3206,6 +3312,7 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.TypeOperator]: ['type'],
   [K.IndexedAccessType]: ['objectType', 'indexType'],
   [K.LiteralType]: ['literal'],
+  [K.NamespaceExport]: ['name'],
   [K.ObjectBindingPattern]: ['elements'],
   [K.ArrayBindingPattern]: ['elements'],
   [K.ArrayLiteralExpression]: ['elements'],
@@ -3224,6 +3331,8 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.PostfixUnaryExpression]: ['operand'],
   [K.BinaryExpression]: ['left', 'operatorToken', 'right'],
   [K.AsExpression]: ['expression', 'type'],
+  [K.TypeAssertionExpression]: ['type', 'expression'],
+  [K.ImportType]: ['argument', 'attributes', 'qualifier', 'typeArguments'],
   [K.NonNullExpression]: ['expression'],
   [K.SatisfiesExpression]: ['expression', 'type'],
   [K.ConditionalExpression]: ['condition', 'questionToken', 'whenTrue', 'colonToken', 'whenFalse'],

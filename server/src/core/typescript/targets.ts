@@ -56,6 +56,23 @@ export function namesDatabase(file: string, text: string): boolean {
 }
 
 /**
+ * Whether `readTargets` may find anything in a file: what it reads is named in the text as written, so a file
+ * that names none of it (a Knex migration mentions `knex`, but never calls it) is not walked. A knexfile's `client`
+ * is read wherever it is; any backslash may be an escape in a string key or value (`'dia\u006cect'`), so such a
+ * file is read too.
+ */
+export function mayNameTargets(file: string, text: string): boolean {
+  return isKnexfile(file) || MAY_NAME_TARGETS.test(text);
+}
+
+/**
+ * Necessary for `readTargets` to find anything: a `dialect` key (also the mark of an object whose `define` it
+ * reads), a `Sequelize` call, a call of a connector (`knex` and `Knex` only as calls: the name, then trivia, then
+ * `(`, `<` or `?.`), a variable of an options type, a Drizzle dialect module, or a backslash.
+ */
+const MAY_NAME_TARGETS = /dialect|Sequelize|DataSource|createConnection|forRoot|Options|Config|drizzle-orm\/|\\|[kK]nex\s*(?:[(<]|\?\.|\/[*/])/;
+
+/**
  * The databases this file says the project runs on, recorded in `FileFacts.targets` for the index to
  * combine (and a TypeORM `namingStrategy` or `entityPrefix` of the project's own, in `FileFacts.typeormNaming`): the `type` of a TypeORM data source, the `client` of a knexfile or `knex({ ... })`, the module a
  * Drizzle schema builds its tables from, a `dialect` (Sequelize's options and sequelize-cli's config,
