@@ -39,6 +39,23 @@ describe('the facts cache', () => {
     }
   });
 
+  it("stores a one-shot scan's facts as an editor's scan reads them, line starts included", async () => {
+    // A one-shot engine holds each file's line starts as a typed array once it has them (see `trimLists`); the
+    // cache must still write them as the list every reader of the cache expects.
+    const root = makeTree({ 'app/users.py': USERS, 'app/orders.py': ORDERS, 'app/util.py': 'x = 1\n' });
+    try {
+      const cli = await scanWorkspace({ roots: [root], cache: true, oneShot: true });
+      const editor = await scanWorkspace({ roots: [root], cache: true });
+      assert.equal(editor.cacheProblem, undefined);
+      assert.equal(editor.cachedFiles, 3);
+      for (const id of ['app/users.py', 'app/orders.py']) assert.ok(Array.isArray(editor.engine.getFacts(id)?.lineStarts), id);
+      assert.deepEqual(describeFindings(editor), describeFindings(cli));
+      assert.match(describeFindings(editor).join('\n'), /^app\/orders\.py:6 unknown-table/);
+    } finally {
+      removeTree(root);
+    }
+  });
+
   it('ignores a cache that is corrupt, cut short, or written by other code, says why, and never fails the scan', async () => {
     const root = makeTree({ 'app/orders.py': ORDERS });
     try {

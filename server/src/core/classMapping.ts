@@ -1,6 +1,6 @@
 import type { NamingConvention } from './config';
 import type { PythonNames } from './python/names';
-import { addColumn, newTable, TableDef } from './tables';
+import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { mapJoinTable } from './typescript/joinTables';
 import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
 import type { ClassFact, FileFacts, NameExpr, TypeFact, UncheckedReason } from './types';
@@ -73,6 +73,15 @@ export class ClassMapper {
   readonly classIdsByFile = new Map<string, string[]>();
   /** Classes whose table names FK Guard cannot know, by file. */
   readonly nameless = new Map<string, NamelessClass[]>();
+  /**
+   * `host.findClass` answers of this derivation, by file and name as written, with the found class's id. Mapping a
+   * class asks about each of its bases up to eight times (its mapping, columns, schema, metadata, name), and each
+   * `classId` made again was a new string to hash into `classMap` (on 10,000 model files, a fifth of deriving the
+   * tables). The answers hold as long as the files do: `newDerivation` forgets them whenever the index derives.
+   */
+  private found = new Map<string, Map<string, FoundClass | null>>();
+  /** Each class's id, made once: a string whose hash is kept, where a new one was hashed on every lookup. */
+  private readonly ids = new WeakMap<ClassFact, { file: string; name: string; id: string }>();
 
   constructor(private readonly host: ClassMappingHost) {}
 
@@ -81,6 +90,34 @@ export class ClassMapper {
     this.classMap.clear();
     this.classIdsByFile.clear();
     this.nameless.clear();
+    this.newDerivation();
+  }
+
+  /** Forgets the class lookups of the last derivation: files changed since, and names may mean other classes. */
+  newDerivation(): void {
+    this.found = new Map();
+  }
+
+  /** `host.findClass(file, dotted)`, with the found class's id (see `found`). */
+  findClass(file: string, dotted: string): FoundClass | undefined {
+    let byName = this.found.get(file);
+    if (!byName) this.found.set(file, (byName = new Map()));
+    let hit = byName.get(dotted);
+    if (hit === undefined) {
+      const f = this.host.findClass(file, dotted);
+      hit = f ? { file: f.file, cls: f.cls, id: this.idOf(f.file, f.cls) } : null;
+      byName.set(dotted, hit);
+    }
+    return hit ?? undefined;
+  }
+
+  /** `classId(file, cls.name)`, the same string each time it is asked for the same class. */
+  idOf(file: string, cls: ClassFact): string {
+    const known = this.ids.get(cls);
+    if (known && known.file === file && known.name === cls.name) return known.id;
+    const id = classId(file, cls.name);
+    this.ids.set(cls, { file, name: cls.name, id });
+    return id;
   }
 
   setMapping(file: string, id: string, mapping: ClassMapping): void {
@@ -98,14 +135,14 @@ export class ClassMapper {
    * table (single-table inheritance); Flask-SQLAlchemy and SQLModel classes get their derived names.
    */
   mapClass(file: string, cls: ClassFact, visiting: Set<string>): ClassMapping {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     const done = this.classMap.get(id);
     if (done) return done;
     if (visiting.has(id)) return { table: undefined, unknownName: false };
     visiting.add(id);
     if (cls.joinTable) return this.mapJoinTable(file, cls, id, visiting);
 
-    const bases = cls.bases.map((b) => ({ text: b, found: this.host.findClass(file, b) }));
+    const bases = cls.bases.map((b) => ({ text: b, found: this.findClass(file, b) }));
     const unresolvedBase = this.unresolvedBase(file, cls, new Set());
     const incomplete = unresolvedBase !== undefined;
     let parentTable: TableDef | undefined;
@@ -222,7 +259,7 @@ export class ClassMapper {
   private mapJoinTable(file: string, cls: ClassFact, id: string, visiting: Set<string>): ClassMapping {
     const mapping = mapJoinTable(
       {
-        findClass: (f, dotted) => this.host.findClass(f, dotted),
+        findClass: (f, dotted) => this.findClass(f, dotted),
         mapClass: (f, c) => this.mapClass(f, c, visiting),
         typeormNaming: () => this.host.typeormNaming(),
       },
@@ -241,7 +278,7 @@ export class ClassMapper {
 
   /** Own columns first, then those of unmapped bases (mixins, abstract classes), nearest first. */
   private addClassColumns(def: TableDef, file: string, cls: ClassFact, seen: Set<string>): void {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     if (seen.has(id)) return;
     seen.add(id);
     // Columns added by decorators FK Guard cannot follow are unknown: none is reported missing.
@@ -264,8 +301,9 @@ export class ClassMapper {
         const attr = c.attr ?? c.name;
         if (!def.attrs.has(attr)) {
           const indexed = { column: c, file, type: this.host.resolveType(file, c.type) };
+          const attrs = ownAttrs(def);
           def.columns.set(`#${attr}`, indexed);
-          def.attrs.set(attr, indexed);
+          attrs.set(attr, indexed);
         }
         continue;
       }
@@ -286,9 +324,9 @@ export class ClassMapper {
     }
     for (const k of cls.keys) def.keys.push(k);
     for (const b of cls.bases) {
-      const found = this.host.findClass(file, b);
+      const found = this.findClass(file, b);
       if (!found) continue;
-      const m = this.classMap.get(classId(found.file, found.cls.name));
+      const m = this.classMap.get(found.id);
       if (m?.table && m.table !== def) continue;
       this.addClassColumns(def, found.file, found.cls, seen);
     }
@@ -300,14 +338,14 @@ export class ClassMapper {
    * undefined when every ancestor is known. The class's columns are incomplete then.
    */
   private unresolvedBase(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     if (seen.has(id)) return undefined;
     seen.add(id);
     if (this.host.facts(file)?.language !== 'python') {
       // Other readers keep only the bases a project can define (TypeORM's `BaseEntity`, sequelize's `Model`
       // are dropped), so any base not found among the workspace's classes adds columns FK Guard cannot see.
       for (const text of cls.bases) {
-        const f = this.host.findClass(file, text);
+        const f = this.findClass(file, text);
         if (!f) return text;
         const deeper = this.unresolvedBase(f.file, f.cls, seen);
         if (deeper !== undefined) return deeper;
@@ -331,12 +369,12 @@ export class ClassMapper {
 
   /** The nearest class in the ancestry (itself first) that declares `__tablename__` with `@declared_attr`. */
   private declaredTablenameOwner(file: string, cls: ClassFact, seen: Set<string>): { file: string; cls: ClassFact } | undefined {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     if (seen.has(id)) return undefined;
     seen.add(id);
     if (cls.declaredTablename) return { file, cls };
     for (const b of cls.bases) {
-      const f = this.host.findClass(file, b);
+      const f = this.findClass(file, b);
       const owner = f ? this.declaredTablenameOwner(f.file, f.cls, seen) : undefined;
       if (owner) return owner;
     }
@@ -344,24 +382,24 @@ export class ClassMapper {
   }
 
   private inheritsDeclaredTablename(file: string, cls: ClassFact, seen: Set<string>): boolean {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     if (seen.has(id)) return false;
     seen.add(id);
     if (cls.declaredTablename) return true;
     return cls.bases.some((b) => {
-      const f = this.host.findClass(file, b);
+      const f = this.findClass(file, b);
       return f ? this.inheritsDeclaredTablename(f.file, f.cls, seen) : false;
     });
   }
 
   private inheritedSchema(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     if (seen.has(id)) return undefined;
     seen.add(id);
     for (const b of cls.bases) {
-      const f = this.host.findClass(file, b);
+      const f = this.findClass(file, b);
       if (!f) continue;
-      const m = this.classMap.get(classId(f.file, f.cls.name));
+      const m = this.classMap.get(f.id);
       if (m?.table) continue;
       const s = f.cls.schema ?? this.inheritedSchema(f.file, f.cls, seen);
       if (s) return s;
@@ -371,7 +409,7 @@ export class ClassMapper {
 
   /** Whether a Python class descends from SQLModel's `SQLModel` (through classes of the workspace). */
   private descendsFromSqlModel(file: string, cls: ClassFact, seen: Set<string>): boolean {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     if (seen.has(id)) return false;
     seen.add(id);
     if (cls.sqlmodelTable) return true;
@@ -385,14 +423,14 @@ export class ClassMapper {
 
   /** Whether a computed `__table_args__` on the class or an unmapped base may set its schema. */
   private inheritsUnknownSchema(file: string, cls: ClassFact, seen: Set<string>): boolean {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     if (seen.has(id)) return false;
     seen.add(id);
     if (cls.schemaUnknown) return true;
     for (const b of cls.bases) {
-      const f = this.host.findClass(file, b);
+      const f = this.findClass(file, b);
       if (!f || f.cls.schema) continue;
-      const m = this.classMap.get(classId(f.file, f.cls.name));
+      const m = this.classMap.get(f.id);
       if (m?.table) continue;
       if (this.inheritsUnknownSchema(f.file, f.cls, seen)) return true;
     }
@@ -406,11 +444,11 @@ export class ClassMapper {
 
   /** Whether a class is mapped at all: it descends from a declarative base (a mixin does not). */
   private descendsFromDeclarative(file: string, cls: ClassFact, seen: Set<string>): boolean {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     if (seen.has(id)) return false;
     seen.add(id);
     for (const b of cls.bases) {
-      const f = this.host.findClass(file, b);
+      const f = this.findClass(file, b);
       if (f) {
         if (this.isDeclarativeRoot(f.file, f.cls) || this.descendsFromDeclarative(f.file, f.cls, seen)) return true;
       } else if (this.isMetadataRoot(file, b) || /(^|\.)(Base|Model|DeclarativeBase|SQLModel)$/.test(b)) {
@@ -422,13 +460,13 @@ export class ClassMapper {
 
   /** Flask-SQLAlchemy: a class deriving from `db.Model` (directly or through unmapped bases). */
   private isFlaskModel(file: string, cls: ClassFact, seen: Set<string>): boolean {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     if (seen.has(id)) return false;
     seen.add(id);
     for (const b of cls.bases) {
       // `db.Model` of `db = SQLAlchemy()`: a metadata object's model class, which names tables itself.
       if (/(^|\.)Model$/.test(b) && b !== 'SQLModel' && this.host.names.resolve(file, b)?.kind === 'metadata') return true;
-      const f = this.host.findClass(file, b);
+      const f = this.findClass(file, b);
       if (f && this.isFlaskModel(f.file, f.cls, seen)) return true;
     }
     return false;
@@ -456,11 +494,11 @@ export class ClassMapper {
   }
 
   classMetadata(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
-    const id = classId(file, cls.name);
+    const id = this.idOf(file, cls);
     if (seen.has(id)) return undefined;
     seen.add(id);
     for (const b of cls.bases) {
-      const found = this.host.findClass(file, b);
+      const found = this.findClass(file, b);
       if (found) {
         const own = this.host.facts(found.file)?.metadataRoots.find((r) => r.name === found.cls.name);
         if (own) return `${found.file}#${found.cls.name}`;
@@ -473,6 +511,13 @@ export class ClassMapper {
     }
     return undefined;
   }
+}
+
+/** A class found by name, with its id in `classMap`. */
+export interface FoundClass {
+  file: string;
+  cls: ClassFact;
+  id: string;
 }
 
 export function classId(file: string, name: string): string {

@@ -92,22 +92,70 @@ function annotationKey(a: AnnotationFact): string | undefined {
 /**
  * Gives the lists of `facts` that hold the most elements, or the most lists, exactly the room they use, in place
  * (the lists themselves are replaced by copies). A list built by `push` keeps room to grow: at least 17 slots
- * once it holds anything, so a class's one or two bases took 152 bytes, and a file's line starts a quarter more
- * than they need. Nothing may hold these lists but the facts when this runs (see `Engine.loadFacts`).
+ * once it holds anything, so a class's one or two bases took 152 bytes. A file's line starts become an
+ * `Int32Array`: 4 bytes a line where a list of numbers took 8, and a quarter more for its room to grow (on the
+ * bench's 1k workspace, 2.9 MB of a 67 MB heap). Nothing may hold these lists but the facts when this runs (see
+ * `Engine.loadFacts`).
  */
 export function trimLists(facts: FileFacts): void {
-  facts.lineStarts = facts.lineStarts.slice();
+  facts.lineStarts = new Int32Array(facts.lineStarts);
   facts.imports = facts.imports.slice();
   facts.references = facts.references.slice();
   facts.classes = facts.classes.slice();
   facts.tables = facts.tables.slice();
   for (const c of facts.classes) {
     c.bases = c.bases.slice();
-    c.columns = c.columns.slice();
+    c.columns = c.columns.map(withoutUnset);
     c.keys = c.keys.map((k) => k.slice());
   }
   for (const t of facts.tables) {
-    t.columns = t.columns.slice();
+    t.columns = t.columns.map(withoutUnset);
     t.keys = t.keys.map((k) => k.slice());
   }
 }
+
+/**
+ * A copy of a column without the optional properties its reader set to undefined (`attr`, `nullable`,
+ * `hasForeignKey`), which V8 kept as slots of 8 bytes each: the bench's model columns hold two or three such, so
+ * they take 72-88 bytes instead of 96 (on its 1k workspace, 72k columns). The properties keep their order, so the
+ * copy writes the same JSON. A column with any other property set, or with `attr`, is kept as it is.
+ */
+function withoutUnset(c: ColumnFact): ColumnFact {
+  let n = 0;
+  let base = 0;
+  for (const k in c) {
+    const known = PLAIN_COLUMN_KEYS.get(k);
+    if (known === undefined) return c;
+    n++;
+    if (known) base++;
+  }
+  if (c.attr !== undefined || base !== 6) return c;
+  const nullable = c.nullable !== undefined;
+  const fk = c.hasForeignKey !== undefined;
+  // Nothing to drop: the column has exactly the properties it needs.
+  if (n === 6 + (nullable ? 1 : 0) + (fk ? 1 : 0)) return c;
+  const { name, type, annotation, primaryKey, unique, span } = c;
+  // One literal per set of properties: an object built in one literal holds them all inside itself, where
+  // properties added one by one after it is made would go to a separate store.
+  if (nullable && fk) return { name, type, annotation, primaryKey, unique, nullable: c.nullable, span, hasForeignKey: c.hasForeignKey };
+  if (nullable) return { name, type, annotation, primaryKey, unique, nullable: c.nullable, span };
+  if (fk) return { name, type, annotation, primaryKey, unique, span, hasForeignKey: c.hasForeignKey };
+  return { name, type, annotation, primaryKey, unique, span };
+}
+
+/**
+ * The properties `withoutUnset` knows (see `ColumnFact`), true for the six every copy holds (`type` and
+ * `annotation` set or not): a column that lacks one of them is kept as it is.
+ */
+const PLAIN_COLUMN_KEYS = new Map([
+  ['name', true],
+  ['attr', false],
+  ['type', true],
+  ['annotation', true],
+  ['primaryKey', true],
+  ['unique', true],
+  ['nullable', false],
+  ['span', true],
+  ['hasForeignKey', false],
+]);
+

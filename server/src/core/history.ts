@@ -1,5 +1,5 @@
 import type { Dialect } from './config';
-import { addColumn, IndexedColumn, tableFromFact, TableDef, tableKey } from './tables';
+import { addColumn, IndexedColumn, ownAttrs, tableFromFact, TableDef, tableKey } from './tables';
 import { AlembicConfigFact, ColumnFact, FileFacts, Finding, MigrationOp, NameExpr, Span, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
@@ -657,9 +657,11 @@ function replayTimeline(
             key,
             pos,
             (def) => {
+              const attr = fact.attr && !op.newName ? fact.attr : fact.name;
+              if (attr !== fact.name) ownAttrs(def);
               dropColumn(def, column);
               def.columns.set(fact.name, updated);
-              def.attrs.set(fact.attr && !op.newName ? fact.attr : fact.name, updated);
+              def.attrs.set(attr, updated);
             },
             maybe,
           );
@@ -817,7 +819,9 @@ function alternative(other: TableDef | null, maybe: Maybe): NonNullable<TableDef
  * ran changed the table whichever way the earlier uncertain one went).
  */
 function changedCopy(def: TableDef, change: (def: TableDef) => void): TableDef {
-  const next: TableDef = { ...def, columns: new Map(def.columns), attrs: new Map(def.attrs), keys: [...def.keys] };
+  // The keys list is shared with the version before: a change gives the copy a new list (see `addKey`, `dropKey`).
+  const columns = new Map(def.columns);
+  const next: TableDef = { ...def, columns, attrs: def.attrs === def.columns ? columns : new Map(def.attrs) };
   change(next);
   if (def.alt) next.alt = { ...def.alt, def: def.alt.def && changedCopy(def.alt.def, change) };
   return next;
@@ -839,7 +843,7 @@ function addKey(def: TableDef, columns: string[], primary: boolean): void {
   if (columns.length === 1) set(columns[0], primary ? { primaryKey: true } : { unique: true });
   else {
     if (primary) for (const name of columns) set(name, { primaryKey: true });
-    if (!def.keys.some((k) => k.length === columns.length && k.every((x, i) => x === columns[i]))) def.keys.push(columns);
+    if (!def.keys.some((k) => k.length === columns.length && k.every((x, i) => x === columns[i]))) def.keys = [...def.keys, columns];
   }
 }
 

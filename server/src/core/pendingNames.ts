@@ -35,8 +35,10 @@ export function resolvePending(facts: FileFacts, resolve: (constant: string) => 
     return values.get(c) ?? name;
   };
   const unread = (name: string | undefined) => pendingConst(name) !== undefined;
-  // Facts are plain data (see `factsShape`): a JSON copy is a deep copy.
-  const out: FileFacts = JSON.parse(JSON.stringify(facts)) as FileFacts;
+  // Facts are plain data (see `factsShape`): a JSON copy is a deep copy. The line starts, which nothing changes
+  // and a one-shot engine holds as a typed array (see `trimLists`), are shared with the copy instead.
+  const out: FileFacts = JSON.parse(JSON.stringify({ ...facts, lineStarts: [] })) as FileFacts;
+  out.lineStarts = facts.lineStarts;
   for (const t of out.tables) {
     for (const col of t.columns) col.name = sub(col.name);
     const lost = t.columns.find((c) => unread(c.name));

@@ -589,8 +589,8 @@ export class SchemaIndex {
     let byName = this.classTables.get(file);
     if (!byName) this.classTables.set(file, (byName = new Map()));
     if (byName.has(className)) return byName.get(className);
-    const found = this.findClass(file, className);
-    const mapping = found ? this.mapper.classMap.get(classId(found.file, found.cls.name)) : undefined;
+    const found = this.mapper.findClass(file, className);
+    const mapping = found ? this.mapper.classMap.get(found.id) : undefined;
     byName.set(className, mapping);
     return mapping;
   }
@@ -825,6 +825,7 @@ export class SchemaIndex {
     this.unknownSchemaByName = undefined;
     this.unnamedTables = undefined;
     this.classTables = new Map();
+    this.mapper.newDerivation();
     if (affected) {
       this.keysCreated = [];
       if (!classes) this.fedTables = undefined;

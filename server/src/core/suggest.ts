@@ -214,22 +214,40 @@ export class TableNames {
   private readonly entries: TableEntry[] = [];
   private readonly exact = new Map<string, number[]>();
   private readonly byLength = new Map<number, number[]>();
-  /** Every trigram of the keys' names, numbered. */
-  private readonly gramIds = new Map<string, number>();
-  /** Trigram postings per name length: length → trigram id → ids, each id once. */
-  private readonly grams = new Map<number, Map<number, number[]>>();
+  /**
+   * Trigram postings per name length: length → trigram (see `gramKey`) → ids, each id once. A trigram is a number
+   * where its characters allow: 45,000 keys made 1.1 million slices to hash, a fifth of a 10,000-file scan's
+   * findings.
+   */
+  private readonly grams = new Map<number, Map<GramKey, number[]>>();
   /** Answers already given: files are re-checked on every keystroke, their unknown names rarely change. */
   private readonly answers = new Map<string, Suggestion[]>();
   /** Shared-trigram counts per id while one name is ranked (zero between rankings), and the ids counted. */
   private counts: Int32Array | undefined;
   private readonly touched: number[] = [];
+  /** Per id, the ranking that last took it as a candidate (see `candidates`), so that none is taken twice. */
+  private taken: Int32Array | undefined;
+  private ranking = 0;
+  /**
+   * Per id, `BUCKETS` character counts of its lower-case name (see `bucketOf`; 255 means 255 or more), and that
+   * name's length: enough to rule out most names that share trigrams but not characters (see `sharesEnough`)
+   * without reading the entries, whose strings lie all over the heap.
+   */
+  private readonly histograms: Uint8Array;
+  private readonly lowerLengths: Int32Array;
 
   constructor(keys: readonly string[]) {
-    // The last entry each trigram id was noted for: a name's repeated trigrams are noted once.
-    const last: number[] = [];
+    this.histograms = new Uint8Array(keys.length * BUCKETS);
+    this.lowerLengths = new Int32Array(keys.length);
     for (const key of keys) {
       const e = tableEntry(key);
       const id = this.entries.push(e) - 1;
+      this.lowerLengths[id] = e.lower.length;
+      const row = id * BUCKETS;
+      for (let i = 0; i < e.lower.length; i++) {
+        const at = row + bucketOf(e.lower.charCodeAt(i));
+        if (this.histograms[at] < 255) this.histograms[at]++;
+      }
       push(this.exact, e.lower, id);
       if (e.bare !== e.lower) push(this.exact, e.bare, id);
       push(this.byLength, e.lower.length, id);
@@ -238,15 +256,11 @@ export class TableNames {
       if (!byGram) this.grams.set(e.name.length, (byGram = new Map()));
       const padded = `\u0001${e.lower}\u0002`;
       for (let i = 0; i + 3 <= padded.length; i++) {
-        const g = padded.slice(i, i + 3);
-        let gid = this.gramIds.get(g);
-        if (gid === undefined) {
-          this.gramIds.set(g, (gid = this.gramIds.size));
-          last.push(-1);
-        }
-        if (last[gid] === id) continue;
-        last[gid] = id;
-        push(byGram, gid, id);
+        const g = gramKey(padded, i);
+        const list = byGram.get(g);
+        // Ids are noted in increasing order: a name's repeated trigram finds its own id last.
+        if (!list) byGram.set(g, [id]);
+        else if (list[list.length - 1] !== id) list.push(id);
       }
     }
   }
@@ -273,67 +287,133 @@ export class TableNames {
   }
 
   /**
-   * Every key `nameScore` may accept, and some it will not: the exact variants (case, plural, separators),
-   * and names of a length within reach that share enough trigrams. Keys outside reach score only when their
-   * name is the written one, which the exact variants hold.
+   * Every key `nameScore` may accept, and some it will not, each once: the exact variants (case, plural,
+   * separators), and names of a length within reach that share enough trigrams. Keys outside reach score only
+   * when their name is the written one, which the exact variants hold.
    */
-  private candidates(w: Written): Set<number> {
-    const out = new Set<number>();
-    const addAll = (ids: number[] | undefined) => {
-      for (const id of ids ?? []) out.add(id);
+  private candidates(w: Written): number[] {
+    const out: number[] = [];
+    const taken = (this.taken ??= new Int32Array(this.entries.length));
+    const ranking = ++this.ranking;
+    const take = (id: number) => {
+      if (taken[id] === ranking) return;
+      taken[id] = ranking;
+      out.push(id);
     };
-    for (const form of [w.lower, w.bare, ...w.plurals, ...w.barePlurals]) addAll(this.exact.get(form));
-    const grams = [...new Set(trigrams(w.lower))];
+    for (const form of [w.lower, w.bare, ...w.plurals, ...w.barePlurals]) for (const id of this.exact.get(form) ?? []) take(id);
+    // Any other name scores only within the edit limit, which `sharesEnough` may already rule out.
+    const shares = writtenBuckets(w.lower);
+    const takeIfClose = (id: number) => {
+      if (taken[id] !== ranking && this.sharesEnough(shares, w.lower.length, id)) take(id);
+    };
+    const padded = `\u0001${w.lower}\u0002`;
+    const grams: GramKey[] = [];
+    for (let i = 0; i + 3 <= padded.length; i++) {
+      const g = gramKey(padded, i);
+      if (!grams.includes(g)) grams.push(g);
+    }
     // One edit changes at most three trigrams, an adjacent transposition four; a name within `limit` edits
     // therefore shares all but `4 × limit` of the written name's distinct trigrams (the q-gram lemma).
     const mustShare = grams.length - 4 * limitFor(w.lower.length + MAX_EDITS);
     if (mustShare <= 0) {
       // A short name: every name of a length within reach is a candidate.
-      for (let len = w.lower.length - MAX_EDITS; len <= w.lower.length + MAX_EDITS; len++) addAll(this.byLength.get(len));
+      for (let len = w.lower.length - MAX_EDITS; len <= w.lower.length + MAX_EDITS; len++) for (const id of this.byLength.get(len) ?? []) takeIfClose(id);
       return out;
     }
     // Count the shared trigrams of every name within reach that has any, in a typed array rather than a map
     // (45,000 tables: the map's updates were 20 s of a 10,000-file scan), so that only names that share
     // enough are compared: 300 unknown names against 2,000 similar ones cost no edit distance each.
-    const gids: number[] = [];
-    for (const g of grams) {
-      const gid = this.gramIds.get(g);
-      // A trigram no key has is shared by none.
-      if (gid !== undefined) gids.push(gid);
-    }
     const counts = (this.counts ??= new Int32Array(this.entries.length));
     const touched = this.touched;
     const written = w.lower.length;
+    // Each trigram's postings within reach, with how many ids they hold.
+    const postings = grams.map(() => ({ lists: [] as number[][], size: 0 }));
     for (let len = Math.max(0, written - REACH); len <= written + REACH; len++) {
       const byGram = this.grams.get(len);
       if (!byGram) continue;
-      for (const gid of gids) {
-        const ids = byGram.get(gid);
+      for (let i = 0; i < grams.length; i++) {
+        const ids = byGram.get(grams[i]);
         if (!ids) continue;
-        for (const id of ids) if (counts[id]++ === 0) touched.push(id);
+        postings[i].lists.push(ids);
+        postings[i].size += ids.length;
       }
     }
+    // The commonest trigrams are left uncounted (the prefix filter): a name that shares `mustShare` of all shares
+    // `mustShare - skipped` of the others. Their postings were most of the counting (`inventory_` in 4,500 names),
+    // and the names the lower bar lets through more are mostly ruled out by `sharesEnough`.
+    const skipped = Math.floor(((mustShare - 1) * 3) / 4);
+    postings.sort((a, b) => b.size - a.size);
+    for (let i = skipped; i < postings.length; i++) {
+      for (const ids of postings[i].lists) for (const id of ids) if (counts[id]++ === 0) touched.push(id);
+    }
     for (const id of touched) {
-      if (counts[id] >= mustShare) out.add(id);
+      if (counts[id] >= mustShare - skipped) takeIfClose(id);
       counts[id] = 0;
     }
     touched.length = 0;
     return out;
   }
+
+  /**
+   * False only when the name of `id` cannot be within the edit limit of the written one by `loweredScore`'s
+   * character count (`commonCharacters`): the counts per bucket bound the characters in common from above. A name
+   * that shares most trigrams but not enough characters (`inventory_accounts_12345` for
+   * `inventory_account_98612`: hundreds of them per unknown name on 10,000 model files) is dropped here.
+   */
+  private sharesEnough(written: { buckets: number[]; counts: Int32Array }, writtenLength: number, id: number): boolean {
+    const row = id * BUCKETS;
+    let atMost = 0;
+    for (const b of written.buckets) {
+      const mine = written.counts[b];
+      const theirs = this.histograms[row + b];
+      atMost += theirs === 255 || theirs > mine ? mine : theirs;
+    }
+    const longer = Math.max(writtenLength, this.lowerLengths[id]);
+    return longer - atMost <= limitFor(longer);
+  }
+}
+
+/**
+ * Character buckets for `TableNames.sharesEnough`: each of `commonCharacters`' slots (a character, past ASCII all
+ * one) falls in one bucket, so the characters in common per bucket bound those it counts.
+ */
+const BUCKETS = 64;
+
+function bucketOf(code: number): number {
+  const slot = Math.min(code, 127);
+  if (slot >= 97 && slot <= 122) return slot - 97;
+  if (slot >= 48 && slot <= 57) return slot - 22;
+  if (slot === 95) return 36;
+  if (slot === 45) return 37;
+  return 38 + (slot % 26);
+}
+
+/** The written name's count per bucket, and the buckets it uses. */
+function writtenBuckets(lower: string): { buckets: number[]; counts: Int32Array } {
+  const counts = new Int32Array(BUCKETS);
+  const buckets: number[] = [];
+  for (let i = 0; i < lower.length; i++) {
+    const b = bucketOf(lower.charCodeAt(i));
+    if (counts[b]++ === 0) buckets.push(b);
+  }
+  return { buckets, counts };
+}
+
+/** A trigram: its three characters in one number when each is below 1024, else the characters themselves. */
+type GramKey = number | string;
+
+function gramKey(padded: string, i: number): GramKey {
+  const a = padded.charCodeAt(i);
+  const b = padded.charCodeAt(i + 1);
+  const c = padded.charCodeAt(i + 2);
+  // 30 bits: a small integer, which a map hashes without allocating.
+  return a < 1024 && b < 1024 && c < 1024 ? (a << 20) | (b << 10) | c : padded.slice(i, i + 3);
 }
 
 function push<K>(map: Map<K, number[]>, key: K, id: number): void {
   const list = map.get(key);
   if (list) list.push(id);
   else map.set(key, [id]);
-}
-
-/** Trigrams of a name padded at both ends, so that short names and their ends count too. */
-function trigrams(name: string): string[] {
-  const padded = `\u0001${name}\u0002`;
-  const out: string[] = [];
-  for (let i = 0; i + 3 <= padded.length; i++) out.push(padded.slice(i, i + 3));
-  return out;
 }
 
 /** The three best, by score then name; a plain comparison, since `localeCompare` is slow on long lists. */

@@ -15,7 +15,7 @@ export function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-export function positionAt(lineStarts: readonly number[], offset: number): Position {
+export function positionAt(lineStarts: ArrayLike<number>, offset: number): Position {
   let lo = 0;
   let hi = lineStarts.length - 1;
   while (lo < hi) {
@@ -26,11 +26,11 @@ export function positionAt(lineStarts: readonly number[], offset: number): Posit
   return { line: lo, character: offset - lineStarts[lo] };
 }
 
-export function rangeOf(lineStarts: readonly number[], span: Span): Range {
+export function rangeOf(lineStarts: ArrayLike<number>, span: Span): Range {
   return { start: positionAt(lineStarts, span.start), end: positionAt(lineStarts, span.end) };
 }
 
-export function offsetAt(lineStarts: readonly number[], pos: Position, textLength: number): number {
+export function offsetAt(lineStarts: ArrayLike<number>, pos: Position, textLength: number): number {
   if (pos.line >= lineStarts.length) return textLength;
   return Math.min(lineStarts[pos.line] + pos.character, textLength);
 }

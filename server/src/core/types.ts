@@ -1,5 +1,6 @@
 // Plain data shared by every layer. Everything here is serialisable (JSON round-trips it), so facts can be
-// cached, sent over LSP in `Diagnostic.data`, and compared in tests.
+// cached, sent over LSP in `Diagnostic.data`, and compared in tests. One exception: a one-shot engine (the CLI's)
+// holds each file's `lineStarts` as an `Int32Array` once its facts are cached (see `trimLists`).
 
 /** A 0-based position; `character` counts UTF-16 code units, as LSP does. */
 export interface Position {
@@ -458,6 +459,9 @@ export interface AlembicConfigFact {
   literal: boolean;
 }
 
+/** Offsets of line starts (see `FileFacts.lineStarts`): a list as read, or a typed array once compacted. */
+export type LineStarts = number[] | Int32Array;
+
 /** Everything FK Guard knows about one file. Derived from its text alone. */
 export interface FileFacts {
   file: string;
@@ -518,8 +522,11 @@ export interface FileFacts {
   /** Type aliases and TypeDecorators defined here: name → the family their `impl` gives. */
   typeDecorators: Record<string, { family: TypeFamily; sqlType: string }>;
   errors: ParseError[];
-  /** Offsets of line starts, for turning spans into ranges. */
-  lineStarts: number[];
+  /**
+   * Offsets of line starts, for turning spans into ranges. An engine that is only read once it is filled (the
+   * CLI's) holds them as an `Int32Array`, half the size of a list of numbers (see `compactLineStarts`).
+   */
+  lineStarts: LineStarts;
   /** The file was not parsed: only its module-level string constants were read. */
   constantsOnly?: true;
   /** `fkguard: ignore` comments and what quick fixes need of the lines (see `suppress.ts`). */

@@ -589,7 +589,9 @@ export class FactsCache {
       e.note = note;
       return;
     }
-    const json = facts ? Buffer.from(JSON.stringify(facts)) : EMPTY;
+    // A one-shot engine's facts hold their line starts as a typed array (see `trimLists`), which JSON writes as an object.
+    const plain = facts?.lineStarts instanceof Int32Array ? { ...facts, lineStarts: Array.from(facts.lineStarts) } : facts;
+    const json = plain ? Buffer.from(JSON.stringify(plain)) : EMPTY;
     const digest = facts ? factsDigest(json) : null;
     if (e && e.hash === hash && e.digest === digest) {
       // The same facts, parsed again (a scan that does not read the cache).

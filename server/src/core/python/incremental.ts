@@ -109,14 +109,14 @@ export function extractPythonAfterEdit(
  * `\n` beside it is one break or two); the caller then counts them afresh. Counting them over a 2,000-line
  * file's characters on each keystroke cost more than moving ~2,000 numbers.
  */
-function movedLineStarts(before: readonly number[], text: string, edit: { start: number; oldEnd: number; newEnd: number }): number[] | undefined {
+function movedLineStarts(before: ArrayLike<number>, text: string, edit: { start: number; oldEnd: number; newEnd: number }): number[] | undefined {
   for (let i = edit.start; i < edit.newEnd; i++) {
     const c = text.charCodeAt(i);
     if (c === 10 || c === 13) return undefined;
   }
   if (text.charCodeAt(edit.start - 1) === 13 || text.charCodeAt(edit.newEnd) === 13) return undefined;
   const delta = edit.newEnd - edit.oldEnd;
-  const out = before.slice();
+  const out = Array.from(before);
   for (let k = out.length - 1; k >= 0 && out[k] > edit.start; k--) {
     // A line that started inside the removed text: a break was removed.
     if (out[k] <= edit.oldEnd) return undefined;

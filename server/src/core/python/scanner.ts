@@ -227,13 +227,22 @@ interface StringTok {
   /** Start of the closing quote(s): `string_end`. */
   closeStart: number;
   format: boolean;
-  parts: Array<{ content: [number, number] } | Interp>;
+  /** Runs of content and interpolations, in order; the same empty list for a string with neither. */
+  parts: Array<Content | Interp>;
   /** The first and last nodes made of the string (its quotes), for comment placement. */
   firstNode?: ScanNode;
   lastNode?: ScanNode;
 }
 
+/** A run of a string's content, `[start, end)`. */
+interface Content {
+  content: true;
+  start: number;
+  end: number;
+}
+
 interface Interp {
+  content?: undefined;
   start: number;
   end: number;
   tokens: Tok[];
@@ -291,12 +300,33 @@ const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) |
 const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
+/** A file's tokens, in order, and its comments apart (see `Parser`). */
+interface Tokens {
+  toks: Tok[];
+  comments: Array<{ tok: Tok; before: number }>;
+}
+
 /**
  * The tokens of a Python file, with the newline, indent and dedent tokens tree-sitter's external scanner makes,
  * placed among comments as it places them (they decide which node a comment belongs to; see `placeComments`).
  */
-function tokenize(text: string): Tok[] {
-  const out: Tok[] = [];
+function tokenize(text: string): Tokens {
+  // Comments go apart from the tokens the grammar reads, each with the index of the token after it (see `Parser`).
+  const toks: Tok[] = [];
+  const comments: Array<{ tok: Tok; before: number }> = [];
+  /** The end of the last token or comment emitted, and whether there was one. */
+  let lastEnd = 0;
+  let emitted = false;
+  const emit = (t: Tok) => {
+    toks.push(t);
+    lastEnd = t.endIndex;
+    emitted = true;
+  };
+  const emitComment = (t: Tok) => {
+    comments.push({ tok: t, before: toks.length });
+    lastEnd = t.endIndex;
+    emitted = true;
+  };
   const n = text.length;
   const indents = [0];
   let depth = 0;
@@ -308,30 +338,27 @@ function tokenize(text: string): Tok[] {
   const closeLine = (nextIndent: number, atEof: boolean) => {
     // The logical line before this one ended: a header's `:` opens a block, anything else a newline.
     // A `:` that ends a line outside brackets always ends a compound statement's header.
-    let k = out.length - 1;
-    while (k >= 0 && out[k].kind === 'comment') k--;
-    const last = out[k];
+    const last = toks.length > 0 ? toks[toks.length - 1] : undefined;
     if (last && last.kind === 'op' && last.value === ':') {
       if (atEof || nextIndent <= indents[indents.length - 1]) decline('a block that is not indented');
-      out.push(zero('indent', out[out.length - 1].end));
+      emit(zero('indent', lastEnd));
       indents.push(nextIndent);
-      for (const p of pending) out.push(p.tok);
+      for (const p of pending) emitComment(p.tok);
       pending = [];
       return;
     }
-    const at = out.length > 0 ? out[out.length - 1].end : 0;
-    if (out.length > 0) out.push(zero('newline', at));
+    if (emitted) emit(zero('newline', lastEnd));
     for (const p of pending) {
       while (indents[indents.length - 1] > nextIndent && p.indent < indents[indents.length - 1]) {
         indents.pop();
-        out.push(zero('dedent', out[out.length - 1].end));
+        emit(zero('dedent', lastEnd));
       }
-      out.push(p.tok);
+      emitComment(p.tok);
     }
     pending = [];
     while (indents[indents.length - 1] > nextIndent) {
       indents.pop();
-      out.push(zero('dedent', out[out.length - 1]?.end ?? 0));
+      emit(zero('dedent', emitted ? lastEnd : 0));
     }
     if (indents[indents.length - 1] !== nextIndent) decline('indentation that matches no open block');
   };
@@ -366,10 +393,10 @@ function tokenize(text: string): Tok[] {
         i = end;
         continue;
       }
-      if (out.length === 0 && pending.length === 0 && col > 0) decline('an indented first line');
-      if (out.length === 0) {
+      if (!emitted && pending.length === 0 && col > 0) decline('an indented first line');
+      if (!emitted) {
         // Comments before the first statement.
-        for (const p of pending) out.push(p.tok);
+        for (const p of pending) emitComment(p.tok);
         pending = [];
         if (col !== 0) decline('an indented first line');
       } else closeLine(col, false);
@@ -389,7 +416,7 @@ function tokenize(text: string): Tok[] {
     }
     if (c === 35) {
       const end = lineEnd(text, i);
-      out.push(mk('comment', i, end, ''));
+      emitComment(mk('comment', i, end, ''));
       i = end;
       continue;
     }
@@ -405,13 +432,13 @@ function tokenize(text: string): Tok[] {
       let k = j;
       while (k < n && /[fFtTrRbBuU]/.test(text[k])) k++;
       const q = text.charCodeAt(k);
-      if (q !== 34 && q !== 39) out.push(mk('comment', i, nl + 1, 'line_continuation'));
+      if (q !== 34 && q !== 39) emitComment(mk('comment', i, nl + 1, 'line_continuation'));
       i = nl + 1;
       continue;
     }
     const word = lexStringOrName(text, i, c);
     if (word) {
-      out.push(word);
+      emit(word);
       i = word.end;
       continue;
     }
@@ -421,7 +448,7 @@ function tokenize(text: string): Tok[] {
       if (!m) decline('a number');
       const end = i + m[0].length;
       if (end < n && (isIdPart(text.charCodeAt(end)) || text.charCodeAt(end) === 46 || text.charCodeAt(end) > 127)) decline('a number followed by a name');
-      out.push(mk('number', i, end, m[0]));
+      emit(mk('number', i, end, m[0]));
       i = end;
       continue;
     }
@@ -432,14 +459,14 @@ function tokenize(text: string): Tok[] {
       if (depth === 0) decline('an unbalanced bracket');
       depth--;
     }
-    out.push(mk('op', i, i + op.length, op));
+    emit(mk('op', i, i + op.length, op));
     i += op.length;
   }
   if (depth !== 0) decline('an unclosed bracket');
-  if (out.length > 0) closeLine(0, true);
-  else for (const p of pending) out.push(p.tok);
-  out.push(mk('eof', n, n, ''));
-  return out;
+  if (emitted) closeLine(0, true);
+  else for (const p of pending) emitComment(p.tok);
+  emit(mk('eof', n, n, ''));
+  return { toks, comments };
 }
 
 const NUMBER =
@@ -458,19 +485,14 @@ function lexString(text: string, start: number, quote: number): Tok {
   const q = text.charCodeAt(quote);
   const triple = text.charCodeAt(quote + 1) === q && text.charCodeAt(quote + 2) === q;
   const openEnd = quote + (triple ? 3 : 1);
-  const parts: StringTok['parts'] = [];
+  // Made at the first part: most strings have one run of content and no interpolation.
+  let parts: StringTok['parts'] | undefined;
   let i = openEnd;
   let contentStart = i;
   const n = text.length;
   // Whether the current run of content has a character besides a raw string's backslash pairs: tree-sitter's
   // scanner makes a run of only those part of the string's end (`r'\\'`), which is declined.
   let runHasContent = false;
-  const flush = (to: number) => {
-    if (to > contentStart) {
-      if (raw && !runHasContent) decline('a raw string run of backslashes only');
-      parts.push({ content: [contentStart, to] });
-    }
-  };
   for (;;) {
     if (i >= n) decline('an unterminated string');
     const c = text.charCodeAt(i);
@@ -491,9 +513,14 @@ function lexString(text: string, start: number, quote: number): Tok {
       continue;
     }
     if (c === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) {
-      flush(i);
+      if (i > contentStart) {
+        if (raw && !runHasContent) decline('a raw string run of backslashes only');
+        const run: Content = { content: true, start: contentStart, end: i };
+        if (parts) parts.push(run);
+        else parts = [run];
+      }
       const end = i + (triple ? 3 : 1);
-      return mk('string', start, end, '', { openEnd, closeStart: i, format, parts });
+      return mk('string', start, end, '', { openEnd, closeStart: i, format, parts: parts ?? NO_PARTS });
     }
     if ((c === 10 || c === 13) && !triple) decline('a newline in a one-line string');
     if (format && (c === 123 || c === 125)) {
@@ -502,7 +529,11 @@ function lexString(text: string, start: number, quote: number): Tok {
         continue;
       }
       if (c === 125) decline('a lone } in an f-string');
-      flush(i);
+      parts ??= [];
+      if (i > contentStart) {
+        if (raw && !runHasContent) decline('a raw string run of backslashes only');
+        parts.push({ content: true, start: contentStart, end: i });
+      }
       const interp = lexInterpolation(text, i);
       parts.push(interp);
       i = interp.end;
@@ -514,6 +545,9 @@ function lexString(text: string, start: number, quote: number): Tok {
     i++;
   }
 }
+
+/** The parts of every string without content or interpolations (`""`): never changed. */
+const NO_PARTS: StringTok['parts'] = [];
 
 /** `{expression!r:spec}` inside an f-string, from its `{` at `open`. */
 /**
@@ -640,6 +674,15 @@ const BINARY_PRECEDENCE = new Map<string, number>([
   ['//', 6],
 ]);
 
+/** The fields of the parts of the most frequent nodes, by position (see `Parser.node`). */
+const ASSIGNMENT_FIELDS = ['left', undefined, 'right'];
+const ANNOTATED_ASSIGNMENT_FIELDS = ['left', undefined, 'type', undefined, 'right'];
+const NAME_VALUE_FIELDS = ['name', undefined, 'value'];
+const BINARY_FIELDS = ['left', 'operator', 'right'];
+const ATTRIBUTE_FIELDS = ['object', undefined, 'attribute'];
+const CALL_FIELDS = ['function', 'arguments'];
+const PAIR_FIELDS = ['key', undefined, 'value'];
+
 const AUGMENTED = new Set(['+=', '-=', '*=', '/=', '@=', '//=', '%=', '**=', '>>=', '<<=', '&=', '^=', '|=']);
 const COMPARISON = new Set(['<', '<=', '==', '!=', '>=', '>', '<>']);
 
@@ -647,18 +690,16 @@ type Child = ScanNode | [string, ScanNode] | undefined;
 
 class Parser {
   private p = 0;
-  private readonly toks: Tok[] = [];
+  private readonly toks: Tok[];
   /** Comments, kept apart from the tokens the grammar reads; `before` is the index of the token after each. */
-  readonly comments: Array<{ tok: Tok; before: number }> = [];
+  readonly comments: Array<{ tok: Tok; before: number }>;
 
   constructor(
     private readonly text: string,
-    all: Tok[],
+    tokens: Tokens,
   ) {
-    for (const t of all) {
-      if (t.kind === 'comment') this.comments.push({ tok: t, before: this.toks.length });
-      else this.toks.push(t);
-    }
+    this.toks = tokens.toks;
+    this.comments = tokens.comments;
   }
 
   private mark(): void {
@@ -713,26 +754,37 @@ class Parser {
     return this.take();
   }
 
-  private node(type: string, parts: Child[]): ScanNode {
-    const children: ScanNode[] = [];
+  /**
+   * A node of `type` made of `parts`, which become its children in place: the list a parse function built is kept
+   * as the node's own (its fields set on the nodes, hidden tokens and gaps taken out), so no second list is made per
+   * node. The caller must not use `parts` afterwards. A part is put in a field by a `[field, node]` pair, or, where
+   * the parts have a fixed shape (the most frequent nodes), by `fields`, the field of each part by its position,
+   * which spares making a pair per field.
+   */
+  private node(type: string, parts: Child[], fields?: ReadonlyArray<string | undefined>): ScanNode {
     let hidden: ScanNode[] | undefined;
-    for (const c of parts) {
+    let k = 0;
+    const n = parts.length;
+    for (let i = 0; i < n; i++) {
+      const c = parts[i];
       if (!c) continue;
       if (Array.isArray(c)) {
         c[1].field = c[0];
-        children.push(c[1]);
+        parts[k++] = c[1];
       } else if (c.hidden) {
         // A hidden token is no child, but it has its place among them, where comments may attach.
-        c.slot = children.length;
+        c.slot = k;
         (hidden ??= []).push(c);
       } else {
         // A node built into another one first (`asType` rebuilds annotations) keeps no field from there.
-        c.field = undefined;
-        children.push(c);
+        c.field = fields === undefined ? undefined : fields[i];
+        parts[k++] = c;
       }
     }
-    const start = children.length > 0 ? children[0].startIndex : 0;
-    const end = children.length > 0 ? children[children.length - 1].endIndex : 0;
+    if (k < n) parts.length = k;
+    const children = parts as ScanNode[];
+    const start = k > 0 ? children[0].startIndex : 0;
+    const end = k > 0 ? children[k - 1].endIndex : 0;
     const node = newNode(type, true, start, end, children);
     if (hidden) for (const h of hidden) h.parent = node;
     return node;
@@ -952,9 +1004,9 @@ class Parser {
       const type = this.type();
       if (this.isOp('=')) {
         const eq = this.take();
-        return this.node('expression_statement', [this.node('assignment', [['left', left], colon, ['type', type], eq, ['right', this.rightHandSide()]])]);
+        return this.node('expression_statement', [this.node('assignment', [left, colon, type, eq, this.rightHandSide()], ANNOTATED_ASSIGNMENT_FIELDS)]);
       }
-      return this.node('expression_statement', [this.node('assignment', [['left', left], colon, ['type', type]])]);
+      return this.node('expression_statement', [this.node('assignment', [left, colon, type], ANNOTATED_ASSIGNMENT_FIELDS)]);
     }
     if (this.tok.kind === 'op' && AUGMENTED.has(this.tok.value)) {
       const left = toPattern(first);
@@ -974,7 +1026,7 @@ class Parser {
   /** `left = ...`, from the `=`. */
   private assignmentAfter(left: ScanNode): ScanNode {
     const eq = this.expectOp('=');
-    return this.node('assignment', [['left', left], eq, ['right', this.rightHandSide()]]);
+    return this.node('assignment', [left, eq, this.rightHandSide()], ASSIGNMENT_FIELDS);
   }
 
   /** What stands right of `=`: an expression, a list of them, a yield, or another assignment (`a = b = c`). */
@@ -1294,7 +1346,7 @@ class Parser {
     }
     if (this.isOp('=')) {
       const eq = this.take();
-      return this.node('default_parameter', [['name', name], eq, ['value', this.expression()]]);
+      return this.node('default_parameter', [name, eq, this.expression()], NAME_VALUE_FIELDS);
     }
     return name;
   }
@@ -1396,7 +1448,7 @@ class Parser {
     let left = this.conjunction();
     while (this.isKw('or')) {
       const op = this.take();
-      left = this.node('boolean_operator', [['left', left], ['operator', op], ['right', this.conjunction()]]);
+      left = this.node('boolean_operator', [left, op, this.conjunction()], BINARY_FIELDS);
     }
     return left;
   }
@@ -1405,7 +1457,7 @@ class Parser {
     let left = this.inversion();
     while (this.isKw('and')) {
       const op = this.take();
-      left = this.node('boolean_operator', [['left', left], ['operator', op], ['right', this.inversion()]]);
+      left = this.node('boolean_operator', [left, op, this.inversion()], BINARY_FIELDS);
     }
     return left;
   }
@@ -1420,7 +1472,8 @@ class Parser {
 
   private comparison(): ScanNode {
     const first = this.bitOr();
-    const parts: Child[] = [first];
+    // Most expressions compare nothing: their list is made at the first operator.
+    let parts: Child[] | undefined;
     for (;;) {
       const t = this.tok;
       let op: ScanNode | undefined;
@@ -1429,9 +1482,9 @@ class Parser {
       else if (this.isKw('not') && this.isKw('in', this.peek())) op = this.pair('not in');
       else if (this.isKw('is')) op = this.isKw('not', this.peek()) ? this.pair('is not') : this.take();
       if (!op) break;
-      parts.push(['operators', op], this.bitOr());
+      (parts ??= [first]).push(['operators', op], this.bitOr());
     }
-    return parts.length === 1 ? first : this.node('comparison_operator', parts);
+    return parts ? this.node('comparison_operator', parts) : first;
   }
 
   /** `not in` and `is not`: one anonymous node over both words. */
@@ -1454,7 +1507,7 @@ class Parser {
       if (prec === undefined || prec < min) return left;
       const op = this.take();
       const right = this.binaryFrom(prec + 1);
-      left = this.node('binary_operator', [['left', left], ['operator', op], ['right', right]]);
+      left = this.node('binary_operator', [left, op, right], BINARY_FIELDS);
     }
   }
 
@@ -1479,7 +1532,7 @@ class Parser {
     } else base = this.primary();
     if (this.isOp('**')) {
       const op = this.take();
-      return this.node('binary_operator', [['left', base], ['operator', op], ['right', this.factor()]]);
+      return this.node('binary_operator', [base, op, this.factor()], BINARY_FIELDS);
     }
     return base;
   }
@@ -1489,9 +1542,9 @@ class Parser {
     for (;;) {
       if (this.isOp('.')) {
         const dot = this.take();
-        e = this.node('attribute', [['object', e], dot, ['attribute', this.identifier()]]);
+        e = this.node('attribute', [e, dot, this.identifier()], ATTRIBUTE_FIELDS);
       } else if (this.isOp('(')) {
-        e = this.node('call', [['function', e], ['arguments', this.callArguments()]]);
+        e = this.node('call', [e, this.callArguments()], CALL_FIELDS);
       } else if (this.isOp('[')) {
         e = this.subscript(e);
       } else return e;
@@ -1582,7 +1635,7 @@ class Parser {
       if (KEYWORDS.has(t.value)) decline('a keyword as an argument name');
       const name = this.identifier();
       const eq = this.take();
-      return this.node('keyword_argument', [['name', name], eq, ['value', this.expression()]]);
+      return this.node('keyword_argument', [name, eq, this.expression()], NAME_VALUE_FIELDS);
     }
     const e = this.expression();
     if (this.isKw('for') || this.isKw('async')) decline('a generator among other arguments');
@@ -1666,15 +1719,27 @@ class Parser {
   private string(): ScanNode {
     const t = this.tok;
     const s = t.str!;
-    const parts: ScanNode[] = [];
     const start = newNode('string_start', true, t.start, s.openEnd);
-    parts.push(start);
-    for (const part of s.parts) {
-      if ('content' in part) parts.push(newNode('string_content', true, part.content[0], part.content[1]));
-      else parts.push(this.interpolation(part));
+    // Most strings are one run of content or none: their lists are made to size (a list grown by `push` takes 17 slots).
+    let parts: ScanNode[];
+    let end: ScanNode;
+    const only = s.parts.length === 1 ? s.parts[0] : undefined;
+    if (s.parts.length === 0) {
+      end = newNode('string_end', true, s.closeStart, t.end);
+      parts = [start, end];
+    } else if (only?.content) {
+      const content = newNode('string_content', true, only.start, only.end);
+      end = newNode('string_end', true, s.closeStart, t.end);
+      parts = [start, content, end];
+    } else {
+      parts = [start];
+      for (const part of s.parts) {
+        if (part.content) parts.push(newNode('string_content', true, part.start, part.end));
+        else parts.push(this.interpolation(part));
+      }
+      end = newNode('string_end', true, s.closeStart, t.end);
+      parts.push(end);
     }
-    const end = newNode('string_end', true, s.closeStart, t.end);
-    parts.push(end);
     s.firstNode = start;
     s.lastNode = end;
     this.mark();
@@ -1683,7 +1748,7 @@ class Parser {
 
   private interpolation(ip: Interp): ScanNode {
     const open = newNode('{', false, ip.start, ip.start + 1);
-    const inner = new Parser(this.text, [...ip.tokens, mk('eof', ip.end, ip.end, '')]);
+    const inner = new Parser(this.text, { toks: [...ip.tokens, mk('eof', ip.end, ip.end, '')], comments: [] });
     const e = inner.expression();
     if (inner.tok.kind !== 'eof') decline('an interpolation FK Guard does not model');
     const parts: Child[] = [open, ['expression', e]];
@@ -1762,7 +1827,7 @@ class Parser {
     const first = this.element();
     if (this.isOp(':') && first.type !== 'list_splat') {
       const colon = this.take();
-      const pair = this.node('pair', [['key', first], colon, ['value', this.expression()]]);
+      const pair = this.node('pair', [first, colon, this.expression()], PAIR_FIELDS);
       if (this.isKw('for') || this.isKw('async')) {
         const parts: Child[] = [open, ['body', pair]];
         this.comprehensionClauses(parts);
@@ -1798,7 +1863,7 @@ class Parser {
     }
     const key = this.expression();
     const colon = this.expectOp(':');
-    return this.node('pair', [['key', key], colon, ['value', this.expression()]]);
+    return this.node('pair', [key, colon, this.expression()], PAIR_FIELDS);
   }
 
   private dictionaryRest(parts: Child[]): void {
@@ -1908,8 +1973,7 @@ export function scanPython(text: string, into?: ScanArena): ScanNode | undefined
   arena = into;
   source = text;
   try {
-    const toks = tokenize(text);
-    const parser = new Parser(text, toks);
+    const parser = new Parser(text, tokenize(text));
     const root = parser.module();
     finish(root, parser);
     return root;
@@ -1927,8 +1991,7 @@ export function scanDeclineReason(text: string): string | undefined {
   reached = 0;
   source = text;
   try {
-    const toks = tokenize(text);
-    const parser = new Parser(text, toks);
+    const parser = new Parser(text, tokenize(text));
     const root = parser.module();
     finish(root, parser);
     return undefined;

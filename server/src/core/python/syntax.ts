@@ -16,26 +16,53 @@ export interface CallInfo {
   name: string;
   qualifier?: string;
   positional: Node[];
-  keywords: Map<string, Node>;
+  readonly keywords: Map<string, Node>;
 }
 
-export function readCall(n: Node): CallInfo {
-  const f = n.childForFieldName('function');
-  const { name, qualifier } = splitDotted(f ? f.text.replace(/\s+/g, '') : '');
-  const positional: Node[] = [];
-  const keywords = new Map<string, Node>();
-  const args = n.childForFieldName('arguments');
-  for (const a of args?.namedChildren ?? []) {
-    if (!a || a.type === 'comment') continue;
-    if (a.type === 'keyword_argument') {
+/**
+ * A call as `readCall` reads it. Its keyword arguments are gathered when first asked for: most calls read (every
+ * call in a migration's `upgrade`, every column's type) are only asked their name, and a map is the largest thing
+ * made per call.
+ */
+class Call implements CallInfo {
+  private byKeyword: Map<string, Node> | undefined = undefined;
+
+  constructor(
+    readonly name: string,
+    readonly qualifier: string | undefined,
+    readonly positional: Node[],
+    private readonly args: readonly (Node | null)[],
+  ) {}
+
+  get keywords(): Map<string, Node> {
+    if (this.byKeyword) return this.byKeyword;
+    const keywords = new Map<string, Node>();
+    for (const a of this.args) {
+      if (!a || a.type !== 'keyword_argument') continue;
       const k = a.childForFieldName('name');
       const v = a.childForFieldName('value');
       if (k && v) keywords.set(k.text, v);
-    } else if (a.type !== 'list_splat' && a.type !== 'dictionary_splat') {
-      positional.push(a);
     }
+    return (this.byKeyword = keywords);
   }
-  return { name, qualifier, positional, keywords };
+}
+
+const NO_ARGUMENTS: readonly Node[] = [];
+
+export function readCall(n: Node): CallInfo {
+  const f = n.childForFieldName('function');
+  // A name holds no blank; an attribute may (`sa .Column`, or a line break after the dot).
+  const callee = !f ? '' : f.type === 'identifier' ? f.text : f.text.replace(/\s+/g, '');
+  const dot = callee.lastIndexOf('.');
+  const name = dot < 0 ? callee : callee.slice(dot + 1);
+  const qualifier = dot < 0 ? undefined : callee.slice(0, dot);
+  const positional: Node[] = [];
+  const args = n.childForFieldName('arguments')?.namedChildren ?? NO_ARGUMENTS;
+  for (const a of args) {
+    if (!a || a.type === 'comment' || a.type === 'keyword_argument') continue;
+    if (a.type !== 'list_splat' && a.type !== 'dictionary_splat') positional.push(a);
+  }
+  return new Call(name, qualifier, positional, args);
 }
 
 export function spanOf(n: Node): Span {

@@ -1,5 +1,5 @@
 import type { FkGuardConfig } from '../config';
-import { Absence } from '../history';
+import { Absence, HistoryPoint } from '../history';
 import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
@@ -59,11 +59,14 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
       const missing = ref.target.kind === 'const' ? ref.target.name : ref.target.kind === 'template' ? firstMissing(index, file, ref) : '';
       return { display, resolution: { kind: 'unresolved', missing } };
     }
-    const parts = value.split('.');
-    if (parts.length < 2 || parts.some((p) => p === '')) return { display: value, resolution: { kind: 'malformed', text: value } };
-    const column = parts.pop()!;
-    const table = parts.pop()!;
-    const schema = parts.length > 0 ? parts.join('.') : undefined;
+    // `schema.table.column`, the schema itself dotted or absent; a part left empty is malformed. Cut at the last two
+    // dots rather than split: this runs for every string reference (112,000 on 10,000 model files).
+    const dot = value.lastIndexOf('.');
+    if (dot <= 0 || dot === value.length - 1 || value.startsWith('.') || value.includes('..')) return { display: value, resolution: { kind: 'malformed', text: value } };
+    const before = value.lastIndexOf('.', dot - 1);
+    const column = value.slice(dot + 1);
+    const table = value.slice(before + 1, dot);
+    const schema = before >= 0 ? value.slice(0, before) : undefined;
     return { display: value, resolution: lookup(index, file, ref, schema, table, column) };
   }
   if (ref.form === 'pair') {
@@ -208,7 +211,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
           : 'a revision that is neither an ancestor nor a descendant of this one, so Alembic may run it before or after'),
     };
   }
-  const defs = decidingDefs([...index.localDefinitions(file, key), ...index.definitions(key, point)], ref, metadataId, file);
+  const defs = decidingDefs(definitionsFor(index, file, key, point), ref, metadataId, file);
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
@@ -243,6 +246,8 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   // Migration history that went one of two ways FK Guard cannot tell apart (an operation inside an `if`, a
   // `try`, a loop it cannot unroll): a verdict is given only when both ways lead to the same one.
   for (const d of defs) {
+    // Only a definition with another outcome of history can be undecided (see `undecidedBy`).
+    if (!d.alt) continue;
     // No column named: the primary key is the target.
     const targets = ref.composite && ref.composite.length > 1 ? ref.composite : column !== undefined ? [column] : [...d.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
     const undecided = undecidedBy(d, targets);
@@ -306,7 +311,8 @@ function sameForReference(a: TableDef, b: TableDef, columns: readonly string[]):
  * they disagree the reference is ambiguous. A fallback definition never competes with a real one.
  */
 function decidingDefs(all: TableDef[], ref: ReferenceFact, metadataId: string | undefined, file: string): TableDef[] {
-  const real = all.filter((d) => !d.fallback);
+  // Most tables have no fallback definition: then they all count, in the list as it is.
+  const real = all.some((d) => d.fallback) ? all.filter((d) => !d.fallback) : all;
   const defs = real.length > 0 ? real : all;
   if (ref.context === 'migration') return orderDefs(defs, ref);
   if (metadataId) {
@@ -325,6 +331,16 @@ function decidingDefs(all: TableDef[], ref: ReferenceFact, metadataId: string | 
   const best = Math.max(...nonExternal.map(shared));
   const near = nonExternal.filter((d) => shared(d) === best);
   return best > 0 && near.length < nonExternal.length ? near : defs;
+}
+
+/**
+ * The definitions of `key` a reference in `file` sees: the migration's own (see `SchemaIndex.localDefinitions`),
+ * then the workspace's at `point`. A new list, which the caller may keep.
+ */
+function definitionsFor(index: SchemaIndex, file: string, key: string, point: HistoryPoint | undefined): TableDef[] {
+  const local = index.localDefinitions(file, key);
+  const defs = index.definitions(key, point);
+  return local.length === 0 ? defs : [...local, ...defs];
 }
 
 /** The metadata the reference's own table belongs to, where the code makes it determinable. */
@@ -388,7 +404,7 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
       const c = get(d);
       return c ? (c.type?.sqlType || c.column.type?.text || 'untyped') : d.incomplete ? 'unknown' : 'missing';
     };
-    const ambiguous = new Set(models.map(describe)).size > 1;
+    const ambiguous = models.length > 1 && new Set(models.map(describe)).size > 1;
     return { kind: 'ok', defs, def: found[0].def, column: found[0].column, ...(ambiguous ? { ambiguous } : {}) };
   }
   // An external table, or one whose columns partly come from code FK Guard cannot see, is trusted.
@@ -469,7 +485,7 @@ export function fixTarget(c: RefCheck, schema: string | undefined, table: string
   const file = c.facts.file;
   const key = tableKey(table, schema);
   const metadataId = sourceMetadata(c.index, file, c.ref);
-  const defs = decidingDefs([...c.index.localDefinitions(file, key), ...c.index.definitions(key, migrationPoint(c.ref, file))], c.ref, metadataId, file);
+  const defs = decidingDefs(definitionsFor(c.index, file, key, migrationPoint(c.ref, file)), c.ref, metadataId, file);
   if (defs.some((d) => d.schemaUnknown)) return undefined;
   const r = columnOf(defs, column, byAttr);
   if (r.kind !== 'ok' || r.ambiguous || !targetPassesRules(c, r.def, r.column)) return undefined;
