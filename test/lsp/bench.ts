@@ -9,7 +9,7 @@
 // The keystroke rows give three figures, as the machine is shared: wall time seen by this client (it includes
 // waiting for a core when the load average exceeds the cores), the server's own time from the didChange's
 // arrival to its diagnostics (`fkguard/timing`, wall and CPU), and the server process's CPU over the whole row.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Position } from 'vscode-languageserver-protocol/node';
@@ -223,24 +223,32 @@ async function afterEditRows(root: string, big: string): Promise<void> {
     const serverSide: RequestTimingParams[] = [];
     client.connection.onNotification(RequestTimingNotificationMethod, (t: RequestTimingParams) => serverSide.push(t));
     const columnAt = (i: number) => at(i, text.indexOf('.id', strings[(i * 7) % strings.length]) - strings[(i * 7) % strings.length] + 2);
-    const rows: Array<[string, string, (i: number) => Position, boolean]> = [
-      ['hover right after an edit\'s diagnostics', 'textDocument/hover', (i) => at(i, 2), true],
-      ['hover sent with the edit', 'textDocument/hover', (i) => at(i, 2), false],
-      ['definition sent with the edit', 'textDocument/definition', columnAt, false],
-      ['completion sent with the edit', 'textDocument/completion', (i) => at(i, 3), false],
+    // The last row edits a table's name in another file: every file that references the table, and every file with
+    // an unknown table ("did you mean" may change), is checked and published again after the edit's own diagnostics.
+    const other = 'app/models_0.py';
+    client.open(other, readFileSync(join(root, other), 'utf8'));
+    await client.diagnosticsFor(other, () => true, 1);
+    const otherDoc = client.doc(other);
+    const named = otherDoc.positionAt(otherDoc.getText().indexOf('"table_0"') + '"table_0'.length);
+    const rows: Array<[string, string, (i: number) => Position, boolean, string, Position]> = [
+      ["hover right after an edit's diagnostics", 'textDocument/hover', (i) => at(i, 2), true, 'app/big.py', where],
+      ['hover sent with the edit', 'textDocument/hover', (i) => at(i, 2), false, 'app/big.py', where],
+      ['definition sent with the edit', 'textDocument/definition', columnAt, false, 'app/big.py', where],
+      ['completion sent with the edit', 'textDocument/completion', (i) => at(i, 3), false, 'app/big.py', where],
+      ["definition right after the diagnostics of a table renamed in another file", 'textDocument/definition', columnAt, true, other, named],
     ];
     const n = Number(process.env.FKGUARD_BENCH_AFTER_EDIT ?? 40);
-    for (const [label, method, position, waitForDiagnostics] of rows) {
+    for (const [label, method, position, waitForDiagnostics, edited, spot] of rows) {
       const sent: Array<{ at: number; wall: number }> = [];
       const first = serverSide.length;
       const cpuBefore = client.cpuMs();
       for (let i = 0; i < n; i++) {
-        const version = client.change('app/big.py', [i % 2 === 0 ? { range: { start: where, end: where }, newText: 'x' } : { range: { start: where, end: { line: where.line, character: where.character + 1 } }, newText: '' }]);
-        if (waitForDiagnostics) await client.diagnosticsFor('app/big.py', () => true, version);
+        const version = client.change(edited, [i % 2 === 0 ? { range: { start: spot, end: spot }, newText: 'x' } : { range: { start: spot, end: { line: spot.line, character: spot.character + 1 } }, newText: '' }]);
+        if (waitForDiagnostics) await client.diagnosticsFor(edited, () => true, version);
         const started = performance.now();
         await send(method, position(i));
         sent.push({ at: performance.timeOrigin + started, wall: performance.now() - started });
-        if (!waitForDiagnostics) await client.diagnosticsFor('app/big.py', () => true, version);
+        if (!waitForDiagnostics) await client.diagnosticsFor(edited, () => true, version);
       }
       const cpuAfter = client.cpuMs();
       // The server sends each timing a moment after its answer (see `RequestTimings`); nothing else wakes a waiter.

@@ -97,6 +97,9 @@ class RequestTimings {
   }
 }
 
+/** How long one turn of publishing queued files may take before waiting messages are let in (see `flushPublish`). */
+const PUBLISH_SLICE_MS = 4;
+
 /** How long after the last file saved or changed on disk the facts cache is brought up to date (see `scanSession`). */
 const SESSION_WRITE_DELAY_MS = 2000;
 
@@ -792,15 +795,31 @@ class FkGuardServer {
     set.add(id);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(
-      guardNotification(this.log, 'publish', () => {
-        this.flushScheduled = false;
-        const batches = [...this.pendingPublish];
-        this.pendingPublish.clear();
-        for (const [p, ids] of batches) for (const f of ids) this.publish(p, f);
-        this.sendStatus();
-      }),
-    );
+    setImmediate(guardNotification(this.log, 'publish', () => this.flushPublish()));
+  }
+
+  /**
+   * Publishes the queued files for `PUBLISH_SLICE_MS` at most, then lets the messages that arrived meanwhile in (a
+   * hover, a completion) before the rest: a change that re-checks hundreds of files (a table renamed) kept every
+   * request waiting for all of them.
+   */
+  private flushPublish(): void {
+    this.flushScheduled = false;
+    const until = performance.now() + PUBLISH_SLICE_MS;
+    for (const [p, ids] of this.pendingPublish) {
+      for (const f of ids) {
+        ids.delete(f);
+        this.publish(p, f);
+        if (performance.now() < until) continue;
+        if (ids.size === 0) this.pendingPublish.delete(p);
+        if (this.pendingPublish.size === 0) break;
+        this.flushScheduled = true;
+        setImmediate(guardNotification(this.log, 'publish', () => this.flushPublish()));
+        return;
+      }
+      this.pendingPublish.delete(p);
+    }
+    this.sendStatus();
   }
 
   private publish(project: Project, id: string): void {
