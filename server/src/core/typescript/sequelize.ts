@@ -149,15 +149,14 @@ function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefi
 
 /** The options as written when FK Guard cannot read them whole: not an object literal, or one with a spread or a computed key. */
 function unreadOptions(f: TsFile, n: ts.Node | undefined): string | undefined {
-  const x = f.syntax;
-  const K = x.K;
-  if (!n) return undefined;
-  const text = () => x.text(n).replace(/\s+/g, ' ');
-  if (n.kind !== K.ObjectLiteralExpression) return text();
-  for (const p of (n as ts.ObjectLiteralExpression).properties) {
-    if (p.kind === K.SpreadAssignment || (p.name !== undefined && p.name.kind === K.ComputedPropertyName)) return text();
-  }
-  return undefined;
+  if (!n || wholeObject(f, n)) return undefined;
+  return f.syntax.text(n).replace(/\s+/g, ' ');
+}
+
+/** An object literal FK Guard reads whole: no spread, no computed key. */
+export function wholeObject(f: TsFile, n: ts.Node): boolean {
+  const K = f.syntax.K;
+  return n.kind === K.ObjectLiteralExpression && (n as ts.ObjectLiteralExpression).properties.every((p) => p.kind !== K.SpreadAssignment && p.name?.kind !== K.ComputedPropertyName);
 }
 
 /** A model from `X.init(attributes, options)` or `sequelize.define(name, attributes, options)`. */

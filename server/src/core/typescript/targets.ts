@@ -3,6 +3,7 @@ import type { Dialect } from '../config';
 import { agreed, DIALECT_NAMES } from '../migrations/sequelizeConfig';
 import type { SequelizeNaming } from '../types';
 import { TsFile } from './context';
+import { wholeObject } from './sequelize';
 
 /** TypeORM's driver `type`s and Knex's `client`s, by the database they speak to. */
 const DRIVERS: Record<string, Dialect> = {
@@ -199,12 +200,6 @@ function optionsSay(f: TsFile, options: ts.Node, texts: string[]): Say {
     return v ? (x.bool(v) ?? null) : false;
   };
   return { freezeTableName: value('freezeTableName'), underscored: value('underscored') };
-}
-
-/** An object literal FK Guard reads whole: no spread, no computed key. */
-function wholeObject(f: TsFile, n: ts.Node): boolean {
-  const K = f.syntax.K;
-  return n.kind === K.ObjectLiteralExpression && (n as ts.ObjectLiteralExpression).properties.every((p) => p.kind !== K.SpreadAssignment && p.name?.kind !== K.ComputedPropertyName);
 }
 
 /** The string values an expression can have when it is a literal or a choice between literals. */
