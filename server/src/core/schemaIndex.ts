@@ -1112,12 +1112,22 @@ function sameSequelizeDefine(a: FileFacts | undefined, b: FileFacts): boolean {
 
 /**
  * Whether a dependency range admits a Sequelize before 5, whose `underscored` names neither attributes' columns nor
- * tables (v4 has `underscoredAll` for tables): its lowest bound's major is below 5. A tag (`latest`, `*`) or a URL
- * installs a current one.
+ * tables (v4 has `underscoredAll` for tables): its lowest bound's major is below 5. A tag (`latest`, `next`, `*`,
+ * none) installs a current one. A git, URL, path or workspace dependency installs whatever that source holds
+ * (`github:sequelize/sequelize#v4` is version 4 though no range says so): its version is not known, so it may be
+ * before 5, unless a `#semver:<range>` says which; an `npm:sequelize@<range>` alias is read as its range.
  */
 export function admitsBefore5(range: string): boolean {
-  const majors = [...range.matchAll(/(?:^|[\s|^~=<>v])(\d+)(?:\.|\s|$|x|\*)/g)].map((m) => Number(m[1]));
-  return majors.length > 0 && Math.min(...majors) < 5 && !/^(?:latest|next|\*|https?:|git|file:|github:)/.test(range.trim());
+  const spec = range.trim();
+  if (/^(?:latest|next|\*|x)?$/i.test(spec)) return false;
+  const alias = /^npm:(?:@[^/@\s]+\/)?[^@\s]+@(.+)$/.exec(spec);
+  if (alias) return admitsBefore5(alias[1]);
+  if (/^(?:[a-z][\w+.-]*:|\.{0,2}\/|~\/|[\w.-]+\/[\w.-]+(?:#|$))/i.test(spec)) {
+    const semver = /#semver:(.+)$/.exec(spec);
+    return semver ? admitsBefore5(semver[1]) : true;
+  }
+  const majors = [...spec.matchAll(/(?:^|[\s|^~=<>v])(\d+)(?:\.|\s|$|x|\*)/g)].map((m) => Number(m[1]));
+  return majors.length > 0 && Math.min(...majors) < 5;
 }
 
 /**
