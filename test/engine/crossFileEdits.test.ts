@@ -11,8 +11,14 @@ import { describeFinding, FIXTURES, loadWorkspace } from './harness';
 
 type Edit = { file: string; text?: string };
 
+/** Each file's findings, and the references it leaves unchecked (with why: the reason's detail names classes). */
 function findingsOf(engine: Engine, files: Iterable<string>): string[] {
-  return [...files].flatMap((f) => engine.findings(f).map((x) => `${describeFinding(x)} ${x.message}`)).sort();
+  return [...files]
+    .flatMap((f) => [
+      ...engine.findings(f).map((x) => `${describeFinding(x)} ${x.message}`),
+      ...engine.unchecked(f).map((u) => `${u.file}:${u.range.start.line}:${u.range.start.character} unchecked ${u.reason} ${u.reference} ${u.detail ?? ''}`),
+    ])
+    .sort();
 }
 
 async function afterEdit(fixture: string, edit: (texts: Map<string, string>) => Edit): Promise<{ before: string[]; incremental: string[]; fresh: string[] }> {
@@ -234,6 +240,60 @@ describe('engine: edits whose reach the provided names do not show', function ()
     assert.deepEqual(incremental, fresh);
   });
 
+  // review8's R8-5 and R8-6: the same through a reference. `ForeignKey(Bay.id)` after `from yard import Bay` names
+  // the class only as `Bay`; the class behind the package's alias changed (its key made a BigInteger), or the
+  // alias added to an empty `__init__.py`, the referencing file kept its findings (a warning, an error missing).
+  it("a class a package's __init__.py re-exports under another name, changed or newly re-exported: the references to it are checked again", async () => {
+    const init = 'yard/__init__.py';
+    const sheds = 'yard/sheds.py';
+    const files = new Map([
+      [init, 'from .sheds import Shed as Bay\n'],
+      ['yard/base.py', 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n'],
+      [
+        sheds,
+        [
+          'from sqlalchemy import Column, Integer, String',
+          '',
+          'from yard.base import Base',
+          '',
+          '',
+          'class Shed(Base):',
+          '    __tablename__ = "sheds"',
+          '    id = Column(Integer, primary_key=True)',
+          '    code = Column(String(8))',
+          '',
+        ].join('\n'),
+      ],
+      ['app/__init__.py', ''],
+      [
+        'app/carts.py',
+        [
+          'from sqlalchemy import Column, ForeignKey, Integer, String',
+          '',
+          'from yard.base import Base',
+          'from yard import Bay',
+          '',
+          '',
+          'class Cart(Base):',
+          '    __tablename__ = "carts"',
+          '    id = Column(Integer, primary_key=True)',
+          '    bay_id = Column(Integer, ForeignKey(Bay.id))',
+          '    bay_code = Column(String(8), ForeignKey(Bay.code))',
+          '',
+        ].join('\n'),
+      ],
+    ]);
+    const cases: Array<[string, Map<string, string>, (t: Map<string, string>) => Edit]> = [
+      ['type-mismatch', files, (t) => ({ file: sheds, text: t.get(sheds)!.replace('id = Column(Integer, primary_key=True)', 'id = Column(BigInteger, primary_key=True)').replace('Column, Integer', 'BigInteger, Column, Integer') })],
+      ['not-unique-target', new Map(files).set(init, ''), () => ({ file: init, text: files.get(init)! })],
+    ];
+    for (const [rule, start, edit] of cases) {
+      const { before, incremental, fresh } = await editFiles(start, edit);
+      assert.ok(!before.some((f) => f.includes(rule)) && fresh.some((f) => f.includes(rule)), `the edit must bring a ${rule}`);
+      assert.deepEqual(incremental, fresh, rule);
+    }
+  });
+
   // start7's hole (session 7): a mixin in the same file as the class built on it. Its column's type changed, the
   // class's table changed with it, but the table's provided name did not (its own class's definition is the
   // same), and the file that references the table kept its findings: the new type-mismatch was missing.
@@ -292,7 +352,7 @@ describe('engine: edits whose reach the provided names do not show', function ()
   // the entity on the other side, in the same file; that entity's class renamed (its uses left as they were), the
   // join table no longer resolves (fresh: unchecked), but the SQL naming one of its columns kept "has no column".
   // So too a subclass whose abstract base in the same file was renamed, and a naming strategy's file edited.
-  it('a TypeORM entity renamed in the file of the join table built on it: the references to the join table are checked again', async () => {
+  it('a TypeORM entity changed in the file of the join table built on it: the references to the join table are checked again', async () => {
     const entities = 'src/shelf.entity.ts';
     const files = new Map([
       [
@@ -306,7 +366,7 @@ describe('engine: edits whose reach the provided names do not show', function ()
           '  id: number;',
           '',
           '  @ManyToMany(() => Book)',
-          "  @JoinTable({ name: 'shelf_volumes', inverseJoinColumn: { name: 'book_isbn', referencedColumnName: 'isbn' } })",
+          "  @JoinTable({ name: 'shelf_volumes', joinColumn: { name: 'shelf_ref' }, inverseJoinColumn: { name: 'book_isbn', referencedColumnName: 'isbn' } })",
           '  books: Book[];',
           '}',
           '',
@@ -321,12 +381,77 @@ describe('engine: edits whose reach the provided names do not show', function ()
           '',
         ].join('\n'),
       ],
-      ['db/loans.sql', 'CREATE TABLE loans (\n  id SERIAL PRIMARY KEY,\n  book_isbn VARCHAR(13) REFERENCES shelf_volumes (book_isbm)\n);\n'],
+      [
+        'db/loans.sql',
+        [
+          'CREATE TABLE loans (',
+          '  id SERIAL PRIMARY KEY,',
+          '  book_isbn VARCHAR(13) REFERENCES shelf_volumes (book_isbm)',
+          ');',
+          'CREATE TABLE returns (',
+          '  id SERIAL PRIMARY KEY,',
+          '  shelf_ref INTEGER,',
+          '  book_isbn VARCHAR(13),',
+          '  FOREIGN KEY (shelf_ref, book_isbn) REFERENCES shelf_volumes (shelf_ref, book_isbn)',
+          ');',
+          '',
+        ].join('\n'),
+      ],
     ]);
-    const { before, incremental, fresh } = await editFiles(files, (t) => ({ file: entities, text: t.get(entities)!.replace('export class Book {', 'export class Tome {') }));
-    assert.ok(before.some((f) => f.includes('unknown-column')), 'the fixture must start with the unknown column');
-    assert.notDeepEqual(fresh, before, 'the edit must leave the join table unresolved');
+    const edits: Array<[string, (t: string) => string]> = [
+      // The entity on the other side renamed where it is declared: the join table no longer resolves.
+      ['unknown-column', (t) => t.replace('export class Book {', 'export class Tome {')],
+      // The owner's key made a uuid (found by keptEqualsFresh.test.ts): the join table's `shelf_ref` is one too.
+      ['type-mismatch', (t) => t.replace('@PrimaryGeneratedColumn()\n  id: number;\n\n  @ManyToMany', "@PrimaryGeneratedColumn('uuid')\n  id: string;\n\n  @ManyToMany")],
+    ];
+    for (const [rule, edit] of edits) {
+      const { before, incremental, fresh } = await editFiles(files, (t) => ({ file: entities, text: edit(t.get(entities)!) }));
+      assert.notDeepEqual(fresh.filter((f) => f.includes(rule)), before.filter((f) => f.includes(rule)), `the edit must change the ${rule} findings`);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+
+  // Found by keptEqualsFresh.test.ts: a constant re-exported by a barrel under another name, renamed in its own
+  // file. The migration naming it through the barrel (`TableBox`) kept a type-mismatch against `crate` (fresh:
+  // the name is no longer known, unchecked): the barrel's name for it is one the constant's file does not provide.
+  it("a constant a barrel re-exports under another name, renamed in its own file: the files importing it are checked again", async () => {
+    const crate = 'schema/src/tables/crate.ts';
+    const { before, incremental, fresh } = await afterEdit('57-knex-workspace-package', (t) => ({ file: crate, text: t.get(crate)!.replace('export const TableCrate =', 'export const TableKrate =') }));
+    assert.notDeepEqual(fresh, before, 'the edit must leave the migration without the name');
     assert.deepEqual(incremental, fresh);
+  });
+
+  // Found by keptEqualsFresh.test.ts: the history holds a migration's own objects (where its tables and columns
+  // are) until it is replayed, which only a change of `migrations` did. A constant added to, or a module-level
+  // name commented out of, a migration changed other names: the history was not replayed, and a finding computed
+  // afterwards pointed "defined here" at the previous text's places (another line, or a few characters off).
+  it('a migration whose module-level names changed: what points into its tables points at the new places', async () => {
+    const bins = 'migrations/versions/a1_bins.py';
+    const labels = 'migrations/versions/a2_labels.py';
+    const migration = (doc: string, revision: string, down: string, table: string, column: string) =>
+      [`"""${doc}"""`, 'from alembic import op', 'import sqlalchemy as sa', '', `revision = "${revision}"`, `down_revision = ${down}`, '', '', 'def upgrade():', '    op.create_table(', `        "${table}",`, '        sa.Column("id", sa.Integer(), primary_key=True),', `        ${column},`, '    )', ''].join('\n');
+    const files = new Map([
+      ['alembic.ini', '[alembic]\nscript_location = migrations\n'],
+      ['migrations/env.py', 'from alembic import context\n'],
+      [bins, migration('Bins.', 'a1', 'None', 'bins', 'sa.Column("code", sa.String(6), unique=True)')],
+      [labels, migration('Labels.', 'a2', '"a1"', 'labels', 'sa.Column("bin_code", sa.Integer(), sa.ForeignKey("bins.code"))')],
+    ]);
+    const seen = (e: Engine) => JSON.stringify(e.findings(labels));
+    for (const edit of [(t: string) => t.replace('down_revision = None', '# down_revision = None'), (t: string) => t.replace('"""Bins."""', 'BIN_NOTE = "six" ; """Bins."""')]) {
+      const engine = await createEngine();
+      for (const [f, t] of files) engine.updateFile(f, t);
+      assert.ok(seen(engine).includes('a1_bins.py'), 'the finding must point into the first migration');
+      const edited = new Map(files).set(bins, edit(files.get(bins)!));
+      engine.updateFile(bins, edited.get(bins)!);
+      // A class added to the second migration changes its names but not the history: its findings are computed again.
+      edited.set(labels, `${files.get(labels)!}\n\nclass Note(object):\n    __tablename__ = "notes"\n`);
+      engine.updateFile(labels, edited.get(labels)!);
+      const fresh = await createEngine();
+      for (const [f, t] of edited) fresh.updateFile(f, t);
+      assert.equal(seen(engine), seen(fresh));
+      engine.dispose();
+      fresh.dispose();
+    }
   });
 
   it("Sequelize's instance-wide define changed or removed: every model's names, and the references to them, are derived again", async () => {

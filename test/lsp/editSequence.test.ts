@@ -1,7 +1,8 @@
 // Keystrokes in an open model file, as an editor sends them, against a fresh server given the final text.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { rng } from '../engine/harness';
 import { fixturesRoot, LspClient } from './harness';
 
@@ -121,4 +122,80 @@ describe('language server: keystroke sequences equal a fresh server', function (
       }
     });
   }
+});
+
+/**
+ * review7's R7-7, over the wire: a package's `__init__.py` re-exports a class under another name; a model file
+ * of another package builds on it. Editing the alias in the open `__init__.py` changes what the model's table
+ * has, which no name the `__init__.py` defines says: the server kept "`crates` has no column `id`; did you mean
+ * `sku`" (with a fix that breaks working code) on the model file until it restarted. Invented workspace.
+ */
+describe('language server: an edit of a re-export reaches the files importing through it', function () {
+  it("a package's __init__.py alias pointed at another class, and back", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fkguard-reexport-'));
+    const files: Record<string, string> = {
+      'shop/__init__.py': 'from .bases import Base, SkuModel as CatalogModel\n',
+      'shop/bases.py': [
+        'from sqlalchemy import Column, Integer, String',
+        'from sqlalchemy.orm import declarative_base',
+        '',
+        'Base = declarative_base()',
+        '',
+        '',
+        'class SerialModel(Base):',
+        '    __abstract__ = True',
+        '    id = Column(Integer, primary_key=True)',
+        '',
+        '',
+        'class SkuModel(Base):',
+        '    __abstract__ = True',
+        '    sku = Column(String(8), primary_key=True)',
+        '',
+      ].join('\n'),
+      'store/__init__.py': '',
+      'store/crates.py': [
+        'from sqlalchemy import Column, ForeignKey, Integer',
+        '',
+        'from shop import Base, CatalogModel',
+        '',
+        '',
+        'class Crate(CatalogModel):',
+        '    __tablename__ = "crates"',
+        '',
+        '',
+        'class Pallet(Base):',
+        '    __tablename__ = "pallets"',
+        '    id = Column(Integer, primary_key=True)',
+        '    crate_id = Column(Integer, ForeignKey("crates.id"))',
+        '',
+      ].join('\n'),
+    };
+    for (const [f, t] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, f)), { recursive: true });
+      writeFileSync(join(root, f), t);
+    }
+    const client = await LspClient.start({ root });
+    try {
+      await client.ready();
+      const crates = 'store/crates.py';
+      const init = 'shop/__init__.py';
+      client.open(crates, files[crates]);
+      const before = await client.diagnosticsFor(crates, () => true, 1);
+      assert.deepEqual(before.map((d) => d.code), ['unknown-column']);
+      const doc = client.open(init, files[init]);
+      await client.diagnosticsFor(init, () => true, 1);
+      const retarget = (from: string, to: string) => {
+        const at = doc.getText().indexOf(from);
+        return client.change(init, [{ range: { start: doc.positionAt(at), end: doc.positionAt(at + from.length) }, newText: to }]);
+      };
+      await client.diagnosticsFor(init, () => true, retarget('SkuModel', 'SerialModel'));
+      // `crates` now has the `id` the foreign key names: the false error goes (a fresh server publishes none).
+      await client.diagnosticsFor(crates, (d) => d.length === 0);
+      await client.diagnosticsFor(init, () => true, retarget('SerialModel', 'SkuModel'));
+      await client.diagnosticsFor(crates, (d) => d.length === 1 && d[0].code === 'unknown-column');
+    } finally {
+      await client.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -98,6 +98,13 @@ export function provision(f: FileFacts, reuse = false): Provision {
     for (const i of f.imports) add(`i:${me}.${i.local}`, i.name === undefined ? i.module : `${i.module}:${i.name}`);
     if (f.starImports?.length) add(`i:${me}.*`, f.starImports.join(','));
   }
+  // A TypeScript barrel's `export { TableCrate as TableBox } from './crate'` gives a constant or class a name
+  // of its own, which the files importing it use: it changes with the re-export, or with what it names.
+  for (const r of f.reexports ?? []) {
+    if (r.name === undefined || r.as === undefined || r.as === r.name) continue;
+    add(`k:${r.as}`, `${r.module}:${r.name}`);
+    add(`c:${r.as}`, `${r.module}:${r.name}`);
+  }
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
   for (const r of f.metadataRoots) add(`m:${r.name}`, String(lineOf(r.span.start)));
@@ -256,7 +263,7 @@ export function usesOf(f: FileFacts): Uses {
     uses.add(`k:${c}`);
     defs.add(`k:${c}`);
   }
-  for (const r of f.references) for (const n of referenceNames(r)) uses.add(n);
+  for (const r of f.references) for (const n of namesUsedBy(r, f)) uses.add(n);
   for (const g of noteGroupNames(f)) uses.add(g);
   const addType = (t: TypeFact | undefined) => {
     if (t && t.family === 'other') defs.add(`y:${t.name}`);
@@ -285,19 +292,19 @@ export function usesOf(f: FileFacts): Uses {
  */
 export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): Uses | undefined {
   const plain = (f: FileFacts) => !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group);
-  if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.file !== facts.file) return undefined;
+  if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.reexports !== facts.reexports || previous.file !== facts.file) return undefined;
   let counts = useCounts.get(before);
   if (!counts || counts.facts !== previous) {
     // The first edit of the file counts its names once; the counts then follow from one edit to the next.
     counts = { facts: previous, refs: new Map(), defs: new Map() };
-    for (const r of previous.references) for (const n of referenceNames(r)) bump(counts.refs, n, 1);
+    for (const r of previous.references) for (const n of namesUsedBy(r, previous)) bump(counts.refs, n, 1);
     for (const c of previous.classes) for (const n of classDefNames(c, previous)) bump(counts.defs, n, 1);
     // The imports are the same list in both facts: what they use stays counted.
     for (const n of reexportedNames(previous)) bump(counts.defs, n, 1);
     if (!sameKeys(counts.refs, before.refs) || !sameKeys(counts.defs, before.defs)) return undefined;
   }
   // The counts move on to the new facts (`before` is done with: the caller replaces it with the answer).
-  const refsMoved = recount(previous.references, facts.references, counts.refs, before.refs, (r) => referenceNames(r));
+  const refsMoved = recount(previous.references, facts.references, counts.refs, before.refs, (r) => namesUsedBy(r, facts));
   const defsMoved = recount(previous.classes, facts.classes, counts.defs, before.defs, (c) => classDefNames(c, facts));
   const after: Uses =
     refsMoved || defsMoved ? { refs: refsMoved ? new Set(counts.refs.keys()) : before.refs, defs: defsMoved ? new Set(counts.defs.keys()) : before.defs } : before;
@@ -383,6 +390,26 @@ export function referenceNames(r: ReferenceFact): readonly string[] {
   return uses;
 }
 
+/** `namesUsedBy` per reference whose owner is bound by an import, with the list of imports it was made with. */
+const importedOwnerUses = new WeakMap<ReferenceFact, { imports: readonly ImportFact[]; names: readonly string[] }>();
+
+/**
+ * The names a reference of `f` uses (`referenceNames`), and, when its owner class is one a Python import binds
+ * (`ForeignKey(Rack.id)` after `from warehouse import Rack`), what that import reads (see `throughImports`): a
+ * package's `__init__.py` may re-export any class under that name.
+ */
+function namesUsedBy(r: ReferenceFact, f: FileFacts): readonly string[] {
+  const names = referenceNames(r);
+  if (r.owner === undefined || f.language !== 'python') return names;
+  const known = importedOwnerUses.get(r);
+  if (known && known.imports === f.imports) return known.names;
+  const through = new Set<string>();
+  throughImports(f, r.owner, through);
+  const all = through.size === 0 ? names : [...names, ...through];
+  importedOwnerUses.set(r, { imports: f.imports, names: all });
+  return all;
+}
+
 /**
  * The names a class's definition builds on (its part of `usesOf`): its bases (and the classes an imported
  * alias names), the constant that names its table, the helpers it calls, its project column types.
@@ -405,8 +432,9 @@ const defNamesOf = new WeakMap<ClassFact, { imports: readonly ImportFact[]; name
 
 function computeClassDefNames(c: ClassFact, f: FileFacts): string[] {
   const defs = new Set<string>();
-  // A TypeORM join table is made from both entities' tables, and named by the project's naming if it has one.
-  const classes = c.joinTable ? [...c.bases, c.joinTable.target] : c.bases;
+  // A TypeORM join table is made from both entities' tables (the owner's and the target's keys), and named by
+  // the project's naming if it has one.
+  const classes = c.joinTable ? [...c.bases, c.joinTable.owner, c.joinTable.target] : c.bases;
   if (c.joinTable) defs.add('n:typeorm');
   for (const b of classes) {
     const dot = b.indexOf('.');
@@ -476,6 +504,7 @@ const reexportsByImports = new WeakMap<readonly ImportFact[], string[]>();
  * what this one does.
  */
 function reexportedNames(f: FileFacts): readonly string[] {
+  if (f.reexports?.length) return renamedReexports(f.reexports);
   if (f.language !== 'python') return [];
   let names = reexportsByImports.get(f.imports);
   if (!names) {
@@ -488,6 +517,25 @@ function reexportedNames(f: FileFacts): readonly string[] {
     }
     names = [...out];
     reexportsByImports.set(f.imports, names);
+  }
+  return names;
+}
+
+/** `renamedReexports` per list (never changed once read). */
+const renamedByReexports = new WeakMap<NonNullable<FileFacts['reexports']>, string[]>();
+
+/** What a barrel's re-exports under another name depend on: the constant or class they name (see `provision`). */
+function renamedReexports(reexports: NonNullable<FileFacts['reexports']>): string[] {
+  let names = renamedByReexports.get(reexports);
+  if (!names) {
+    const out = new Set<string>();
+    for (const r of reexports) {
+      if (r.name === undefined || r.as === undefined || r.as === r.name) continue;
+      out.add(`k:${r.name}`);
+      out.add(`c:${r.name}`);
+    }
+    names = [...out];
+    renamedByReexports.set(reexports, names);
   }
   return names;
 }

@@ -286,6 +286,10 @@ export class SchemaIndex {
       names = readAgain.map((n) => `c:${n}`);
     } else names = [...(quick?.changed ?? changedNames(before, after)), ...(movedInPlace ? readAgain.map((n) => `c:${n}`) : [])];
     names = builtOnInFile(facts, names);
+    // The history holds a migration's own objects (the places of its tables and columns) until it is replayed,
+    // which only a change of `migrations` does: a migration whose other names changed (a module constant
+    // commented out) left the history pointing into the previous text, a few characters off.
+    if (previous?.migration !== facts.migration && !names.includes('migrations')) names = [...new Set([...names, ...(before?.names.keys() ?? []), ...after.names.keys()])];
     const changed = [...new Set([...names, ...this.tablesFedBy(file, names, [previous, facts]), ...this.namedElsewhere(names, [previous, facts])])];
     for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
     this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
