@@ -411,6 +411,39 @@ describe('engine: edits whose reach the provided names do not show', function ()
     }
   });
 
+  // Found by keptEqualsFresh.test.ts: a TypeORM relation names its target through the class (`() => User`), not
+  // through the table. A second entity for `users` added in another file made the table ambiguous (fresh: no
+  // "did you mean"), but the relation's file kept "did you mean `id`" with its fix.
+  it('a second definition of a table added elsewhere: references through the class of its first one are checked again', async () => {
+    const tags = 'src/tag.entity.ts';
+    const files = new Map([
+      ['src/user.entity.ts', "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';\n\n@Entity('users')\nexport class User {\n  @PrimaryGeneratedColumn('uuid')\n  id: string;\n\n  @Column()\n  email: string;\n}\n"],
+      [
+        'src/note.entity.ts',
+        [
+          "import { Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';",
+          "import { User } from './user.entity';",
+          '',
+          "@Entity('notes')",
+          'export class Note {',
+          '  @PrimaryGeneratedColumn()',
+          '  id: number;',
+          '',
+          '  @ManyToOne(() => User)',
+          "  @JoinColumn({ name: 'author_uuid', referencedColumnName: 'uuid' })",
+          '  author: User;',
+          '}',
+          '',
+        ].join('\n'),
+      ],
+      [tags, "import { Entity, PrimaryGeneratedColumn } from 'typeorm';\n\n@Entity('tags')\nexport class Tag {\n  @PrimaryGeneratedColumn()\n  id: number;\n}\n"],
+    ]);
+    const { before, incremental, fresh } = await editFiles(files, (t) => ({ file: tags, text: `${t.get(tags)!}\n@Entity('users')\nexport class LegacyUser {\n  @PrimaryGeneratedColumn()\n  id: number;\n}\n` }));
+    assert.ok(before.some((f) => f.includes('did you mean')), 'the fixture must start with a suggestion');
+    assert.notDeepEqual(fresh, before, 'the second definition must change the finding');
+    assert.deepEqual(incremental, fresh);
+  });
+
   // Found by keptEqualsFresh.test.ts: a constant re-exported by a barrel under another name, renamed in its own
   // file. The migration naming it through the barrel (`TableBox`) kept a type-mismatch against `crate` (fresh:
   // the name is no longer known, unchecked): the barrel's name for it is one the constant's file does not provide.

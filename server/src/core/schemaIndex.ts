@@ -42,6 +42,8 @@ export class SchemaIndex {
   private readonly refUsers = new Map<string, Set<string>>();
   private readonly defUsers = new Map<string, Set<string>>();
   private tableKeysCache: string[] | undefined;
+  /** The keys of `tables` with a schema (`billing.invoices`), while the keys stay the same (see `classesOfTables`). */
+  private schemaKeys: string[] | undefined;
   /**
    * The tables holding a column from another file than their own (`TableDef.columnsFromOtherFiles`), as last
    * derived; undefined when they are to be found again. A table gains such a column only while the class that
@@ -294,7 +296,25 @@ export class SchemaIndex {
     for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
     this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
     this.markChanged(file, changed, movedInPlace);
-    return this.usersOf(new Set(changed), file);
+    return this.usersOf(new Set([...changed, ...this.classesOfTables(changed)]), file);
+  }
+
+  /**
+   * The classes whose tables (as last derived) are among the changed `t:` names, as `c:` names: a reference
+   * through a class (`ForeignKey(User.id)`, TypeORM's `(user) => user.id`) names the class, not its table, yet
+   * another definition of that table (a second entity for `users` in another file) changes what it resolves to.
+   */
+  private classesOfTables(changed: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const n of changed) {
+      if (!n.startsWith('t:')) continue;
+      const name = n.slice(2);
+      for (const d of this.tables.get(name) ?? []) if (d.className) out.push(`c:${d.className}`);
+      for (const key of (this.schemaKeys ??= [...this.tables.keys()].filter((k) => k.includes('.')))) {
+        if (key.endsWith(`.${name}`)) for (const d of this.tables.get(key) ?? []) if (d.className) out.push(`c:${d.className}`);
+      }
+    }
+    return out;
   }
 
   /**
@@ -447,7 +467,7 @@ export class SchemaIndex {
     this.changedTables = new Set(names.filter((n) => n.startsWith('t:')).map((n) => n.slice(2)));
     this.tableKeysChanged = this.changedTables.size > 0 || before.names.has('migrations');
     this.markChanged(file, names);
-    return this.usersOf(new Set(names), file);
+    return this.usersOf(new Set([...names, ...this.classesOfTables(names)]), file);
   }
 
   /**
@@ -839,12 +859,14 @@ export class SchemaIndex {
       const gone = new Set(removed);
       if (removed.some((k) => !this.tables.has(k)) || this.keysCreated.some((k) => !gone.has(k))) {
         this.tableKeysCache = undefined;
+        this.schemaKeys = undefined;
         this.tableCountCache = undefined;
         this.tableNames = undefined;
       }
       return;
     }
     this.tableKeysCache = undefined;
+    this.schemaKeys = undefined;
     this.tableCountCache = undefined;
     this.tableNames = undefined;
     this.fedTables = undefined;
