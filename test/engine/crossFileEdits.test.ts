@@ -294,6 +294,40 @@ describe('engine: edits whose reach the provided names do not show', function ()
     }
   });
 
+  // review8's R8-9: a re-export of a re-export. The package's `__init__.py` imports `Bay` from `.more` under its own
+  // name; `more.py` appears, re-exporting a class as `Bay`. What `from yard import Bay` means changed, but the
+  // package's binding of `Bay` (`.more`'s `Bay`) did not: the hop through `more.py` was not followed.
+  it("a module a package's __init__.py re-exports from, added: the references through the package are checked again", async () => {
+    const columns = 'from sqlalchemy import Column, ForeignKey, Integer, String\n';
+    const files = new Map([
+      ['yard/base.py', 'from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n'],
+      ['yard/__init__.py', 'from .more import Bay\n'],
+      ['yard/sheds.py', `${columns}from .base import Base\n\nclass Shed(Base):\n    __tablename__ = "sheds"\n    id = Column(Integer, primary_key=True)\n    code = Column(String(8))\n`],
+      ['app/carts.py', `${columns}from yard import Bay\nfrom yard.base import Base\n\nclass Cart(Base):\n    __tablename__ = "carts"\n    id = Column(Integer, primary_key=True)\n    bay_code = Column(String(8), ForeignKey(Bay.code))\n`],
+    ]);
+    const { before, incremental, fresh } = await editFiles(files, () => ({ file: 'yard/more.py', text: `${columns}from .sheds import Shed as Bay\n` }));
+    assert.ok(!before.some((f) => f.includes('not-unique-target')) && fresh.some((f) => f.includes('not-unique-target')), 'the new module must bring the error');
+    assert.deepEqual(incremental, fresh);
+  });
+
+  // Found by review7's fuzzer (fixture 90): PostgreSQL folds an unquoted `CREATE TABLE Lockers` to `lockers`, and
+  // the index finds it by either case, but the changed names said `t:Lockers` and the reference `t:lockers`: the
+  // SQL table removed or renamed, the model's foreign key to `lockers` missed its unknown-table error.
+  it('a table written in another case than its references, removed or renamed: the references are checked again', async () => {
+    const schema = 'db/schema.sql';
+    const files = new Map([
+      [schema, 'CREATE TABLE Lockers (\n  Id integer PRIMARY KEY\n);\n'],
+      ['app/__init__.py', ''],
+      ['app/models.py', 'from sqlalchemy import Column, ForeignKey, Integer\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n\n\nclass Key(Base):\n    __tablename__ = "keys"\n    id = Column(Integer, primary_key=True)\n    locker_id = Column(Integer, ForeignKey("lockers.id"))\n'],
+    ]);
+    for (const edit of [() => ({ file: schema }), (t: Map<string, string>) => ({ file: schema, text: t.get(schema)!.replace('Lockers', 'Cabinets') })]) {
+      const { before, incremental, fresh } = await editFiles(files, edit);
+      assert.deepEqual(before, []);
+      assert.ok(fresh.some((f) => f.includes('unknown-table')));
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+
   // start7's hole (session 7): a mixin in the same file as the class built on it. Its column's type changed, the
   // class's table changed with it, but the table's provided name did not (its own class's definition is the
   // same), and the file that references the table kept its findings: the new type-mismatch was missing.

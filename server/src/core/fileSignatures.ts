@@ -229,7 +229,9 @@ const basesByImports = new WeakMap<readonly ImportFact[], { module: string; reex
 /** The names whose definitions differ between two provisions of one file (all of them if its imports moved). */
 export function changedNames(before: Provision | undefined, after: Provision): string[] {
   const all = new Set([...(before?.names.keys() ?? []), ...after.names.keys()]);
-  if (!before || before.base !== after.base) return [...all];
+  if (!before) return [...all];
+  // What an import binds for other modules (`i:`) is said by the import alone, wherever its line is.
+  if (before.base !== after.base) return [...all].filter((n) => !n.startsWith('i:') || before.names.get(n) !== after.names.get(n));
   return [...all].filter((n) => before.names.get(n) !== after.names.get(n));
 }
 
@@ -386,6 +388,9 @@ export function referenceNames(r: ReferenceFact): readonly string[] {
     uses.push(`c:${r.owner.split('.').pop()}`);
     uses.push(`v:${r.owner}`);
   }
+  // A database may fold a name's case (PostgreSQL's unquoted `Members` is `members`): the index finds a table
+  // by its other cases too, and `usersOf` follows a changed table to the references of its lower-case name.
+  for (const n of [...uses]) if (n.startsWith('t:') && n !== n.toLowerCase() && !uses.includes(n.toLowerCase())) uses.push(n.toLowerCase());
   referenceUses.set(r, uses);
   return uses;
 }
@@ -510,10 +515,12 @@ function reexportedNames(f: FileFacts): readonly string[] {
   if (!names) {
     const out = new Set<string>();
     for (const i of f.imports) {
-      if (i.name === undefined || i.name === i.local) continue;
-      for (const kind of ['c', 'k', 'f', 'y', 'm', 'a']) out.add(`${kind}:${i.name}`);
+      if (i.name === undefined) continue;
+      // What the module imported from binds the name to: a change of it is carried on to the modules importing
+      // the name from this one (`from .more import Rack` in a package's `__init__.py`, `more.py` re-exporting).
       out.add(`i:${lastPart(i.module)}.${i.name}`);
       out.add(`i:${lastPart(i.module)}.*`);
+      if (i.name !== i.local) for (const kind of ['c', 'k', 'f', 'y', 'm', 'a']) out.add(`${kind}:${i.name}`);
     }
     names = [...out];
     reexportsByImports.set(f.imports, names);

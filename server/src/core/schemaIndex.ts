@@ -523,6 +523,8 @@ export class SchemaIndex {
       const n = queue.pop()!;
       for (const f of this.refUsers.get(n) ?? []) if (f !== origin) out.add(f);
       if (n.startsWith('t:')) for (const f of this.refUsers.get('t:*') ?? []) if (f !== origin) out.add(f);
+      // A reference to a table in another case (see `referenceNames`) uses its lower-case name too.
+      if (n.startsWith('t:') && n !== n.toLowerCase()) for (const f of this.refUsers.get(n.toLowerCase()) ?? []) if (f !== origin) out.add(f);
       for (const f of this.defUsers.get(n) ?? []) {
         if (f === origin || expanded.has(f)) continue;
         out.add(f);
