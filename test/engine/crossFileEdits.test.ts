@@ -478,6 +478,45 @@ describe('engine: edits whose reach the provided names do not show', function ()
     assert.deepEqual(incremental, fresh);
   });
 
+  // review8's R8-8: a Drizzle reference goes through the variable holding its table (`() => stalls.code`), not the
+  // table's name. With `stalls` defined twice (a Drizzle table and a TypeORM entity) the unknown column had no "did
+  // you mean"; the entity renamed away, fresh offers `id` with its fix, but the goat file was not among the files
+  // the rename affected, so the server never published it again. Compared as the server shows it: each file's
+  // findings published first, then again only when a change says it affected the file.
+  it('a table defined twice, one definition renamed away: references through the other one\'s variable are published again', async () => {
+    const drizzle = 'import { pgTable, integer, bigint, text, serial } from "drizzle-orm/pg-core";\n';
+    const typeorm = 'import { Entity, PrimaryGeneratedColumn, PrimaryColumn, Column } from "typeorm";\n';
+    const texts = new Map([
+      ['src/db/stall.ts', `${typeorm}@Entity("stalls")\nexport class Stall {\n  @PrimaryGeneratedColumn() id: number;\n}\n`],
+      ['src/db/tables.ts', `${drizzle}export const stalls = pgTable("stall_rows", { code: text("code").primaryKey() });\n`],
+      ['src/db/goat.ts', `${drizzle}import { stalls } from "./tables";\nexport const goats = pgTable("goats", { id: serial("id").primaryKey(), stallCode: text("stall_code").references(() => stalls.code) });\n`],
+    ]);
+    const engine = await createEngine();
+    const published = new Map<string, string[]>();
+    const publish = (files: Iterable<string>) => {
+      for (const f of files) published.set(f, engine.findings(f).map((x) => x.message));
+    };
+    try {
+      for (const [f, t] of texts) engine.updateFile(f, t);
+      publish(texts.keys());
+      for (const [file, text] of [
+        ['src/db/tables.ts', `${drizzle}export const stalls = pgTable("stalls", { id: bigint("id", { mode: "number" }).primaryKey() });\n`],
+        ['src/db/stall.ts', `${typeorm}@Entity("pens")\nexport class Stall {\n  @PrimaryColumn("uuid") id: string;\n  @Column({ unique: true }) code: string;\n}\n`],
+      ]) {
+        texts.set(file, text);
+        publish(engine.updateFile(file, text));
+      }
+      const fresh = await createEngine();
+      for (const [f, t] of texts) fresh.updateFile(f, t);
+      const expected = fresh.findings('src/db/goat.ts').map((x) => x.message);
+      fresh.dispose();
+      assert.ok(expected.some((m) => m.includes('did you mean')), 'fresh must offer the remaining definition');
+      assert.deepEqual(published.get('src/db/goat.ts'), expected);
+    } finally {
+      engine.dispose();
+    }
+  });
+
   // Found by keptEqualsFresh.test.ts: a constant re-exported by a barrel under another name, renamed in its own
   // file. The migration naming it through the barrel (`TableBox`) kept a type-mismatch against `crate` (fresh:
   // the name is no longer known, unchecked): the barrel's name for it is one the constant's file does not provide.

@@ -300,7 +300,8 @@ export class SchemaIndex {
   }
 
   /**
-   * The classes whose tables (as last derived) are among the changed `t:` names, as `c:` names: a reference
+   * The classes whose tables (as last derived) are among the changed `t:` names, as `c:` names (and the variables
+   * holding such tables, as `v:` names): a reference
    * through a class (`ForeignKey(User.id)`, TypeORM's `(user) => user.id`) names the class, not its table, yet
    * another definition of that table (a second entity for `users` in another file) changes what it resolves to.
    */
@@ -314,6 +315,9 @@ export class SchemaIndex {
         if (key.endsWith(`.${name}`)) for (const d of this.tables.get(key) ?? []) if (d.className) out.push(`c:${d.className}`);
       }
     }
+    // So does a reference through a variable holding a table (Drizzle's `() => barns.code`, `users_table.c.id`).
+    const tables = new Set(changed.filter((n) => n.startsWith('t:')).map((n) => n.slice(2)));
+    if (tables.size > 0) for (const [variable, list] of this.coreByVar) if (list.some((x) => tables.has(x.table.name))) out.push(`v:${variable}`);
     return out;
   }
 
