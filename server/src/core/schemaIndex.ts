@@ -104,6 +104,12 @@ export class SchemaIndex {
   /** The judge of each package that holds files with targets, and of each folder asked about (see `dialectOf`). */
   private judges?: { scopes: Array<{ scope: string; dialects: Dialect[] }>; byFolder: Map<string, Dialect> };
   /**
+   * The project's Sequelize naming (`sequelizeDefine()`, `sequelizeLegacy()`), combined from every file's facts
+   * when first asked, and dropped with `judges` wherever a file's facts change: the class mapper asks for it
+   * twice for every Sequelize class it derives, and combining sorts the files and merges their options.
+   */
+  private sequelizeNaming?: { define: SequelizeDefine | undefined; legacy: { file: string; range: string } | undefined };
+  /**
    * Files whose facts name things by other files' constants (see `pendingNames.ts`): their facts as read, and
    * what the constants resolved to last. `files` holds the resolved copy, made again whenever the tables are.
    */
@@ -152,6 +158,7 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     // A tsconfig's `paths` decide what every import means, and a barrel's re-exports what every import through
     // it means (it provides no name of its own to follow): everything is derived and checked again.
     const previous = this.files.get(facts.file);
@@ -176,6 +183,7 @@ export class SchemaIndex {
    */
   takeMovedFacts(facts: FileFacts): void {
     this.files.set(facts.file, facts);
+    this.sequelizeNaming = undefined;
   }
 
   /**
@@ -259,6 +267,7 @@ export class SchemaIndex {
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
     else this.packageJsons.delete(file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.provided.set(file, after);
     const usedBefore = movedInPlace && previous ? this.uses.get(file) : undefined;
     this.setUses(file, (usedBefore && usesAfter(previous!, usedBefore, facts)) || usesOf(facts));
@@ -363,6 +372,7 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.files.set(facts.file, facts);
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
@@ -377,6 +387,7 @@ export class SchemaIndex {
     if (facts.packageJson) this.packageJsons.set(facts.file, facts.packageJson);
     else this.packageJsons.delete(facts.file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
     if (this.options.oneShot && !this.uses.has(facts.file)) (this.usesLater ??= new Map()).set(facts.file, facts);
@@ -412,6 +423,7 @@ export class SchemaIndex {
     const judge = this.judgeSignature();
     this.targets.delete(file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     const gone = this.files.get(file);
     const resolution =
       gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
@@ -435,6 +447,7 @@ export class SchemaIndex {
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
@@ -673,6 +686,7 @@ export class SchemaIndex {
       if (values === entry.values) continue;
       entry.values = values;
       this.files.set(file, facts);
+      this.sequelizeNaming = undefined;
       changed = true;
     }
     return changed;
@@ -754,6 +768,19 @@ export class SchemaIndex {
    * (Sequelize's defaults when there is none). With no instance seen, the configs'.
    */
   sequelizeDefine(): SequelizeDefine | undefined {
+    return (this.sequelizeNaming ??= this.sequelizeNamingNow()).define;
+  }
+
+  /** A package.json whose `sequelize` range admits a version before 5, whose `underscored` names otherwise. */
+  sequelizeLegacy(): { file: string; range: string } | undefined {
+    return (this.sequelizeNaming ??= this.sequelizeNamingNow()).legacy;
+  }
+
+  private sequelizeNamingNow(): NonNullable<SchemaIndex['sequelizeNaming']> {
+    return { define: this.combinedSequelizeDefine(), legacy: this.firstSequelizeLegacy() };
+  }
+
+  private combinedSequelizeDefine(): SequelizeDefine | undefined {
     if (this.sequelizeDefineFiles.size === 0) return undefined;
     const files = [...this.sequelizeDefineFiles].sort();
     const facts = files.map((f) => this.files.get(f)?.sequelizeDefine).filter((d) => d !== undefined);
@@ -767,8 +794,7 @@ export class SchemaIndex {
     return { ...agreed(says), file, text };
   }
 
-  /** A package.json whose `sequelize` range admits a version before 5, whose `underscored` names otherwise. */
-  sequelizeLegacy(): { file: string; range: string } | undefined {
+  private firstSequelizeLegacy(): { file: string; range: string } | undefined {
     if (this.sequelizeRanges.size === 0) return undefined;
     for (const file of [...this.sequelizeRanges.keys()].sort()) {
       const range = this.sequelizeRanges.get(file)!;
