@@ -1,7 +1,7 @@
 import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type NamelessClass } from './classMapping';
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
-import { changedNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
+import { changedNames, classDefNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
 import { HistoryPoint, MigrationHistory } from './history';
 import { NameLookup } from './nameLookup';
 import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
@@ -294,6 +294,7 @@ export class SchemaIndex {
       // (below): a class read again counts as changed whatever its signature says.
       names = readAgain.map((n) => `c:${n}`);
     } else names = [...(quick?.changed ?? changedNames(before, after)), ...(movedInPlace ? readAgain.map((n) => `c:${n}`) : [])];
+    names = builtOnInFile(facts, names);
     const changed = [...new Set([...names, ...this.tablesFedBy(file, names, [previous, facts]), ...this.namedElsewhere(names, [previous, facts])])];
     for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
     this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
@@ -1137,10 +1138,41 @@ function sameSequelizeDefine(a: FileFacts | undefined, b: FileFacts): boolean {
 
 /**
  * Whether a dependency range admits a Sequelize before 5, whose `underscored` names neither attributes' columns nor
- * tables (v4 has `underscoredAll` for tables): its lowest bound's major is below 5. A tag (`latest`, `*`) or a URL
- * installs a current one.
+ * tables (v4 has `underscoredAll` for tables): its lowest bound's major is below 5. A tag (`latest`, `next`, `*`,
+ * none) installs a current one. A git, URL, path or workspace dependency installs whatever that source holds
+ * (`github:sequelize/sequelize#v4` is version 4 though no range says so): its version is not known, so it may be
+ * before 5, unless a `#semver:<range>` says which; an `npm:sequelize@<range>` alias is read as its range.
  */
 export function admitsBefore5(range: string): boolean {
-  const majors = [...range.matchAll(/(?:^|[\s|^~=<>v])(\d+)(?:\.|\s|$|x|\*)/g)].map((m) => Number(m[1]));
-  return majors.length > 0 && Math.min(...majors) < 5 && !/^(?:latest|next|\*|https?:|git|file:|github:)/.test(range.trim());
+  const spec = range.trim();
+  if (/^(?:latest|next|\*|x)?$/i.test(spec)) return false;
+  const alias = /^npm:(?:@[^/@\s]+\/)?[^@\s]+@(.+)$/.exec(spec);
+  if (alias) return admitsBefore5(alias[1]);
+  if (/^(?:[a-z][\w+.-]*:|\.{0,2}\/|~\/|[\w.-]+\/[\w.-]+(?:#|$))/i.test(spec)) {
+    const semver = /#semver:(.+)$/.exec(spec);
+    return semver ? admitsBefore5(semver[1]) : true;
+  }
+  const majors = [...spec.matchAll(/(?:^|[\s|^~=<>v])(\d+)(?:\.|\s|$|x|\*)/g)].map((m) => Number(m[1]));
+  return majors.length > 0 && Math.min(...majors) < 5;
+}
+
+/**
+ * `names` (changed in `facts`' file) with the classes of that file built on any of them, and on those, and so on:
+ * a class's table takes its columns from its bases (a mixin, an abstract base) in the same file too, which the
+ * class's own provided names do not say (its definition is the same), and other files' users of names are
+ * followed only across files (see `usersOf`). Their names are followed as changed (`tablesFedBy` finds their
+ * tables).
+ */
+function builtOnInFile(facts: FileFacts, names: string[]): string[] {
+  if (!names.some((n) => n.startsWith('c:'))) return names;
+  const out = new Set(names);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const c of facts.classes) {
+      if (out.has(`c:${c.name}`) || !classDefNames(c, facts).some((n) => out.has(n))) continue;
+      out.add(`c:${c.name}`);
+      grew = true;
+    }
+  }
+  return out.size === names.length ? names : [...out];
 }
