@@ -206,13 +206,71 @@ export function move(direction: 1 | -1, by: -0.5 = -0.5): -1 | 0 | 1 { return di
   'coalesce.js': `const a = x ?? y || z, b = x || y ?? z, c = x | y ?? z - w || v;
 const d = x ?? y && z || w, e = x && y ?? z, f = x ?? (y || z);
 `,
+  // Generators: declarations, expressions, methods; \`yield\` with and without a value, \`yield*\`, a line break after
+  // \`yield\`; \`for await\`; \`yield\` and \`await\` back to words inside an arrow function or a nested function.
+  'generators.ts': `export async function* pages(db: Db, size = 100): AsyncGenerator<Row[]> {
+  for await (const batch of db.stream('shelves')) yield batch;
+  let done = yield;
+  yield
+  done;
+  yield* more();
+  const f = () => done;
+  function inner() { return 1; }
+  return (yield size) ?? 0;
+}
+router.subscription(async function* ({ input, signal }) {
+  for await (const e of on(signal)) { if (e) yield { id: input.id, e }; }
+});
+const it = function* named() { yield 1, yield 2; };
+class Rows { *[Symbol.iterator]() { yield* this.rows; } async *each() { for await (const r of this) yield r; } static *of() {} }
+const o = { *gen() { yield; }, async *agen() { yield await x; } };
+`,
+  // Ambient modules and declarations, namespaces, global augmentations.
+  'ambient.ts': `import type { Knex } from 'knex';
+declare module 'knex/types/tables' {
+  interface Tables { [TableShelf]: Knex.CompositeTableType<Shelf>; books: Book }
+}
+declare module 'untyped-plugin';
+declare global {
+  namespace Express { interface Request { shelf?: Shelf } }
+}
+export declare const version: string;
+declare function helper(x: number): string;
+declare class Legacy { constructor(a: string); run(): void; }
+declare let counter: number;
+declare enum Mode { A, B }
+declare abstract class Base {}
+declare type Id = string;
+declare interface Named { name: string }
+namespace Shelves { export const table = 'shelves'; }
+module Books { export const table = 'books'; }
+export namespace Ns { export type T = 1; }
+module.exports = { declare: 1, namespace: 2 };
+declare
+const plain = 1;
+global
+{ }
+`,
+  // Labels and expression initializers in \`for\`.
+  'labels.js': `outer: for (i = 0, j = rows.length; i < j; i += size) {
+  inner: for (const r of rows) { if (r) continue outer; else break inner; }
+}
+for (k in obj) {}
+for (x of xs) {}
+done: { break done; }
+`,
 };
 
 /** Code the fast parser must leave to the compiler: unsupported shapes, or syntax errors. */
 const DECLINED: Record<string, string> = {
   'jsx.js': 'const el = <div>{x}</div>;\n',
-  'generator.ts': 'function* g() { yield 1; }\n',
-  'namespace.ts': 'namespace A { export const x = 1; }\n',
+  // \`yield\` outside a generator: the compiler reads it as a yield, with an error.
+  'yield-outside.ts': 'function g() { yield 1; }\n',
+  'yield-parameter.ts': 'function* g(a = yield) {}\n',
+  'for-await-outside.ts': 'function f() { for await (const x of xs) {} }\n',
+  'namespace-dotted.ts': 'namespace A.B { export const x = 1; }\n',
+  'declare-other.ts': 'declare x;\n',
+  'global-name.ts': 'global x;\n',
   'assertion.js': 'const x = <string>y;\n',
   'const-assertion.ts': 'const x = <const>[1, 2];\n',
   // A word after \`<\` may start a generic arrow function's type parameters: what the compiler does with more than
@@ -227,7 +285,7 @@ const DECLINED: Record<string, string> = {
   'broken.ts': 'const = ;\n',
   'unclosed.ts': "import { Entity } from 'typeorm';\n@Entity()\nexport class A {\n  @Column() a: string;\n",
   'conditional-type.ts': 'type X<T> = T extends string ? 1 : 2;\n',
-  'declare.ts': "declare module 'x' { }\n",
+  'declare-export.ts': "declare export const x = 1;\n",
   // `(x):` after a conditional's `?` may start an arrow function's return type: the compiler weighs both.
   'conditional-paren.ts': 'const t = cond ? (x) : y;\n',
 };

@@ -7,7 +7,7 @@ const K: { readonly [name in keyof typeof SyntaxKind]: number } = SyntaxKind;
  * A hand-written parser for the TypeScript and JavaScript that model files and migrations are written in, making
  * the very tree the compiler makes (the same kinds, properties, positions and literal values), so that the readers
  * read it unchanged, without loading the compiler. It knows a subset of the language: on anything else (JSX, a
- * generator, a namespace, a conditional type, a syntax error, a character outside ASCII in code) it gives up and
+ * dotted namespace name, a conditional type, a syntax error, a character outside ASCII in code) it gives up and
  * `fastParse` returns undefined, and the compiler parses the file. Giving up is always allowed; a tree that differs
  * from the compiler's never is: bench/ts-tree-equivalence.mjs compares the two trees node by node on every fixture,
  * bench workspace and real-world app, and bench/equivalence.mjs the facts.
@@ -153,8 +153,8 @@ for (const [name, kind] of Object.entries(K)) {
 const RESERVED = new Map<string, number>();
 for (const [text, kind] of KEYWORDS) if (kind >= K.FirstReservedWord && kind <= K.LastReservedWord) RESERVED.set(text, kind);
 
-/** Words that give up at the start of a statement or expression: what the parser does not read. */
-const UNREAD_WORDS = new Set(['yield', 'declare', 'namespace', 'module', 'global']);
+/** Words that start a statement the parser reads only in some forms (`declare`, modules, namespaces), or not at all. */
+const UNREAD_WORDS = new Set(['declare', 'namespace', 'module', 'global']);
 
 /** Type keywords that are a keyword type node when no `.` follows (`string`, not `string.x`). */
 const TYPE_KEYWORDS = new Set(['any', 'unknown', 'string', 'number', 'bigint', 'symbol', 'boolean', 'undefined', 'never', 'object']);
@@ -287,6 +287,8 @@ class Parser {
   private prevEnd = 0;
   /** Context: inside an async function, where `await` is always an operator. */
   private inAsync = false;
+  /** Context: inside a generator's body, where `yield` is always an operator. */
+  private inGenerator = false;
   /** Context: `in` is not an operator (a `for` statement's initializer). */
   private disallowIn = false;
   /** Context: a decorator's expression, where `[` does not index. */
@@ -935,13 +937,13 @@ class Parser {
   /** Runs `f`; on a mismatch puts the scanner back and returns undefined (the compiler's `tryParse`). */
   private tryParse<T>(f: () => T): T | undefined {
     const s = this.save();
-    const ctx = [this.inAsync, this.disallowIn, this.inDecorator] as const;
+    const ctx = [this.inAsync, this.disallowIn, this.inDecorator, this.inGenerator] as const;
     try {
       return f();
     } catch (e) {
       if (!(e instanceof Mismatch)) throw e;
       this.restore(s);
-      [this.inAsync, this.disallowIn, this.inDecorator] = ctx;
+      [this.inAsync, this.disallowIn, this.inDecorator, this.inGenerator] = ctx;
       return undefined;
     }
   }
@@ -1052,8 +1054,7 @@ class Parser {
       case K.ContinueKeyword: {
         const n = this.node(this.tok === K.BreakKeyword ? K.BreakStatement : K.ContinueStatement);
         this.next();
-        if (!this.canParseSemicolon()) throw GIVE_UP;
-        n.label = undefined;
+        n.label = this.canParseSemicolon() ? undefined : this.bindingIdentifier();
         this.semicolon();
         return this.finish(n);
       }
@@ -1085,11 +1086,19 @@ class Parser {
         this.next();
         return { tok: this.tok, nl: this.nl, value: this.value };
       });
+    if (v === 'yield') {
+      // In a generator `yield` starts an expression; elsewhere the compiler reads it as one too, with an error.
+      if (!this.inGenerator) throw GIVE_UP;
+      return this.expressionStatement();
+    }
     if (UNREAD_WORDS.has(v)) {
-      // `declare const`, `namespace X {`, `module 'x' {`, `global {`: left to the compiler; `module.exports = …` is
-      // an expression.
+      // The compiler's `isStartOfDeclaration` for `declare`, `namespace`, `module` and `global`: `declare const`,
+      // `namespace X {`, `module 'x' {`, `global {` are declarations; `module.exports = …` is an expression. What
+      // this parser does not read of them is left to the compiler.
       const f = following();
-      if (v === 'yield' || (!f.nl && (f.tok === K.Identifier || f.tok === K.StringLiteral || f.tok === K.OpenBraceToken || (f.tok >= K.FirstKeyword && f.tok <= K.LastKeyword)))) throw GIVE_UP;
+      if (this.isAmbientOrModuleStart(v, f)) return this.declarationWithModifiers();
+      if (v === 'global' && (f.tok === K.Identifier || f.tok === K.ExportKeyword)) throw GIVE_UP;
+      if (!f.nl && (f.tok === K.Identifier || f.tok === K.StringLiteral || f.tok === K.OpenBraceToken || (f.tok >= K.FirstKeyword && f.tok <= K.LastKeyword))) throw GIVE_UP;
     }
     switch (v) {
       case 'let': {
@@ -1138,10 +1147,113 @@ class Parser {
     return this.expressionStatement();
   }
 
+  /**
+   * Whether `word` (`declare`, `namespace`, `module`, `global`, the current token) starts a declaration this parser
+   * reads, `f` being the token after it: `declare` before a declaration on its line, `namespace X` or `module X` on
+   * one line, `module 'x'` on one line, `global {`.
+   */
+  private isAmbientOrModuleStart(word: string, f: { tok: number; nl: boolean; value: string }): boolean {
+    switch (word) {
+      case 'namespace':
+        return !f.nl && f.tok === K.Identifier;
+      case 'module':
+        return !f.nl && (f.tok === K.Identifier || f.tok === K.StringLiteral);
+      case 'global':
+        return f.tok === K.OpenBraceToken;
+      case 'declare':
+        return !f.nl && this.lookAhead(() => (this.next(), this.declarationFollows()));
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * After `declare`: a declaration this parser reads starts at the current token (a variable, function, class,
+   * enum, interface, type alias, module, namespace or global augmentation; `abstract class`).
+   */
+  private declarationFollows(): boolean {
+    switch (this.tok) {
+      case K.VarKeyword:
+      case K.ConstKeyword:
+      case K.FunctionKeyword:
+      case K.ClassKeyword:
+      case K.EnumKeyword:
+        return true;
+      case K.Identifier: {
+        const v = this.value;
+        if (v === 'let' || v === 'interface' || v === 'type' || v === 'abstract' || v === 'enum') {
+          const f = this.lookAhead(() => (this.next(), { tok: this.tok, nl: this.nl }));
+          if (v === 'abstract') return !f.nl && f.tok === K.ClassKeyword;
+          return !f.nl && f.tok === K.Identifier;
+        }
+        if (v === 'namespace' || v === 'module' || v === 'global') {
+          const f = this.lookAhead(() => (this.next(), { tok: this.tok, nl: this.nl, value: this.value }));
+          return this.isAmbientOrModuleStart(v, f);
+        }
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * The compiler's `parseModuleDeclaration` (the current token `module`, `namespace` or `global`): `module 'x' {}`
+   * (or without a body), `namespace X {}`, `global {}`. A dotted name (`namespace A.B {}`) is left to the compiler.
+   */
+  private moduleDeclaration(pos: number, start: number, modifiers: FastNode[] | undefined): FastNode {
+    const n = this.nodeAt(K.ModuleDeclaration, pos, start);
+    n.modifiers = modifiers;
+    const word = this.value;
+    if (word === 'global') {
+      n.flags = NodeFlags.GlobalAugmentation;
+      n.name = this.identifierName();
+      if (this.tok !== K.OpenBraceToken) throw GIVE_UP;
+      n.body = this.moduleBlock();
+      return this.finish(n);
+    }
+    this.next();
+    if (word === 'module' && this.tok === K.StringLiteral) {
+      n.name = this.literal();
+      if (this.tok === K.OpenBraceToken) n.body = this.moduleBlock();
+      else {
+        n.body = undefined;
+        this.semicolon();
+      }
+      return this.finish(n);
+    }
+    if (word === 'namespace') n.flags = NodeFlags.Namespace;
+    n.name = this.bindingIdentifier();
+    if (this.tok === K.DotToken) throw GIVE_UP;
+    n.body = this.moduleBlock();
+    return this.finish(n);
+  }
+
+  private moduleBlock(): FastNode {
+    const n = this.node(K.ModuleBlock);
+    this.expect(K.OpenBraceToken);
+    const statements: FastNode[] = [];
+    while (this.tok !== K.CloseBraceToken) {
+      if (this.tok === K.EndOfFileToken) throw GIVE_UP;
+      statements.push(this.statement());
+    }
+    this.next();
+    n.statements = statements;
+    return this.finish(n);
+  }
+
   private expressionStatement(): FastNode {
     const n = this.node(K.ExpressionStatement);
     const e = this.expression();
-    if (e.kind === K.Identifier && this.tok === K.ColonToken) throw GIVE_UP; // a labelled statement
+    if (e.kind === K.Identifier && this.tok === K.ColonToken) {
+      // `rows: for (...)`, a labelled statement (the compiler's `parseExpressionOrLabeledStatement`).
+      if (e.text === 'yield' || e.text === 'await') throw GIVE_UP;
+      const l = this.nodeAt(K.LabeledStatement, n.pos, n._start);
+      this.next();
+      l.label = e;
+      l.statement = this.statement();
+      return this.finish(l);
+    }
     n.expression = e;
     this.semicolon();
     return this.finish(n);
@@ -1210,7 +1322,14 @@ class Parser {
         }
         throw GIVE_UP;
       }
-      if (this.tok === K.Identifier && (this.value === 'declare' || this.value === 'default')) throw GIVE_UP;
+      if (this.tok === K.Identifier && this.value === 'declare') {
+        // `declare` is a modifier only before a declaration on its line (the compiler's `nextTokenCanFollowModifier`
+        // would take more, which this parser leaves to it).
+        if (!this.lookAhead(() => (this.next(), !this.nl && this.declarationFollows()))) throw GIVE_UP;
+        modifiers.push(this.token(K.DeclareKeyword));
+        continue;
+      }
+      if (this.tok === K.Identifier && this.value === 'default') throw GIVE_UP;
       break;
     }
     const mods = modifiers.length > 0 ? modifiers : undefined;
@@ -1233,6 +1352,10 @@ class Parser {
         if (v === 'type' && f.tok === K.Identifier && !f.nl) return this.typeAlias(pos, start, mods);
         if (v === 'interface' && f.tok === K.Identifier && !f.nl) return this.interfaceDeclaration(pos, start, mods);
         if (v === 'enum') return this.enumDeclaration(pos, start, mods);
+        if (v === 'namespace' || v === 'module' || v === 'global') {
+          const g = this.lookAhead(() => (this.next(), { tok: this.tok, nl: this.nl, value: this.value }));
+          if (this.isAmbientOrModuleStart(v, g)) return this.moduleDeclaration(pos, start, mods);
+        }
         throw GIVE_UP;
       }
       default:
@@ -1399,25 +1522,36 @@ class Parser {
     const pos = this.full;
     const start = this.start;
     this.next();
-    if (this.isWord('await')) throw GIVE_UP;
+    // `for await (const x of xs)`: in an async function (elsewhere the compiler's checker reports it).
+    let awaitModifier: FastNode | undefined;
+    if (this.isWord('await')) {
+      if (!this.inAsync) throw GIVE_UP;
+      awaitModifier = this.token(K.AwaitKeyword);
+    }
     this.expect(K.OpenParenToken);
     let initializer: FastNode | undefined;
     if (this.tok !== K.SemicolonToken) {
-      if (this.tok === K.VarKeyword || this.tok === K.ConstKeyword || (this.isWord('let') && this.lookAhead(() => (this.next(), this.tok === K.Identifier || this.tok === K.OpenBraceToken || this.tok === K.OpenBracketToken)))) {
-        const outer = this.disallowIn;
-        this.disallowIn = true;
-        try {
+      const outer = this.disallowIn;
+      this.disallowIn = true;
+      try {
+        if (this.tok === K.VarKeyword || this.tok === K.ConstKeyword || (this.isWord('let') && this.lookAhead(() => (this.next(), this.tok === K.Identifier || this.tok === K.OpenBraceToken || this.tok === K.OpenBracketToken)))) {
           initializer = this.declarationList();
-        } finally {
-          this.disallowIn = outer;
+        } else {
+          // An expression (`for (i = 0, j = n; ...)`, the compiler's `disallowInAnd(parseExpression)`); a word that
+          // may start a declaration (`let`, `using`, `await using`) or an `async` arrow is left to the compiler.
+          if (this.isWord('let') || this.isWord('using') || this.isWord('await') || this.isWord('async')) throw GIVE_UP;
+          initializer = this.expression();
         }
-      } else throw GIVE_UP;
+      } finally {
+        this.disallowIn = outer;
+      }
     }
     let n: FastNode;
+    if (awaitModifier && !this.isWord('of')) throw GIVE_UP;
     if (this.isWord('of')) {
       n = this.nodeAt(K.ForOfStatement, pos, start);
       this.next();
-      n.awaitModifier = undefined;
+      n.awaitModifier = awaitModifier;
       n.initializer = initializer;
       n.expression = this.assignmentAllowIn();
     } else if (this.tok === K.InKeyword) {
@@ -1628,45 +1762,50 @@ class Parser {
   private functionDeclaration(pos: number, start: number, modifiers: FastNode[] | undefined): FastNode {
     const n = this.nodeAt(K.FunctionDeclaration, pos, start);
     this.expect(K.FunctionKeyword);
-    if (this.tok === K.AsteriskToken) throw GIVE_UP;
     n.modifiers = modifiers;
-    n.asteriskToken = undefined;
+    n.asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
     const isDefault = modifiers?.some((m) => m.kind === K.DefaultKeyword);
     n.name = this.tok === K.Identifier ? this.bindingIdentifier() : isDefault ? undefined : (() => { throw GIVE_UP; })();
     const isAsync = !!modifiers?.some((m) => m.kind === K.AsyncKeyword);
     this.signature(n, isAsync);
-    n.body = this.functionBody(isAsync, true);
+    n.body = this.functionBody(isAsync, true, n.asteriskToken !== undefined);
     return this.finish(n);
   }
 
   /** Type parameters, parameters and the return type of a function-like `n`. */
   private signature(n: FastNode, isAsync: boolean): void {
     n.typeParameters = this.typeParameters();
-    const outer = this.inAsync;
+    const outer = [this.inAsync, this.inGenerator] as const;
     this.inAsync = isAsync;
+    // A generator's parameters are in its `yield` context to the compiler, where `yield` is an error: not read.
+    this.inGenerator = false;
     try {
       n.parameters = this.parameters();
     } finally {
-      this.inAsync = outer;
+      [this.inAsync, this.inGenerator] = outer;
     }
     n.type = this.returnType();
   }
 
-  /** A function's body; with `orSemicolon`, an overload's or an abstract method's missing one. */
-  private functionBody(isAsync: boolean, orSemicolon: boolean): FastNode | undefined {
+  /**
+   * A function's body; with `orSemicolon`, an overload's or an abstract method's missing one. A generator's body
+   * (`isGenerator`) is where `yield` is an operator.
+   */
+  private functionBody(isAsync: boolean, orSemicolon: boolean, isGenerator = false): FastNode | undefined {
     if (this.tok !== K.OpenBraceToken) {
       if (!orSemicolon || !this.canParseSemicolon()) throw GIVE_UP;
       this.semicolon();
       return undefined;
     }
-    const outer = [this.inAsync, this.disallowIn, this.inDecorator] as const;
+    const outer = [this.inAsync, this.disallowIn, this.inDecorator, this.inGenerator] as const;
     this.inAsync = isAsync;
     this.disallowIn = false;
     this.inDecorator = false;
+    this.inGenerator = isGenerator;
     try {
       return this.block();
     } finally {
-      [this.inAsync, this.disallowIn, this.inDecorator] = outer;
+      [this.inAsync, this.disallowIn, this.inDecorator, this.inGenerator] = outer;
     }
   }
 
@@ -1873,7 +2012,9 @@ class Parser {
       return this.finish(n);
     }
     if (this.tok === K.OpenBracketToken && this.lookAhead(() => (this.next(), this.tok === K.Identifier && (this.next(), this.tok === K.ColonToken || this.tok === K.CommaToken)))) throw GIVE_UP; // an index signature
-    if (this.tok === K.AsteriskToken || this.tok === K.HashToken) throw GIVE_UP;
+    if (this.tok === K.HashToken) throw GIVE_UP;
+    // `*rows()`, a generator method (the compiler's `parsePropertyOrMethodDeclaration` takes the `*` first).
+    const asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
     if (!this.isLiteralPropertyName() && this.tok !== K.OpenBracketToken) throw GIVE_UP;
     const name = this.propertyName();
     if ((name.kind === K.Identifier && name.text === 'constructor') || (name.kind === K.StringLiteral && name.text === 'constructor')) throw GIVE_UP;
@@ -1881,28 +2022,29 @@ class Parser {
     if (this.tok === K.OpenParenToken || this.tok === K.LessThanToken) {
       const n = this.nodeAt(K.MethodDeclaration, pos, start);
       n.modifiers = mods;
-      n.asteriskToken = undefined;
+      n.asteriskToken = asteriskToken;
       n.name = name;
       n.questionToken = questionToken;
       n.exclamationToken = undefined;
       this.signature(n, isAsync);
-      n.body = this.functionBody(isAsync, true);
+      n.body = this.functionBody(isAsync, true, asteriskToken !== undefined);
       return this.finish(n);
     }
-    if (isAsync) throw GIVE_UP;
+    if (isAsync || asteriskToken) throw GIVE_UP;
     const n = this.nodeAt(K.PropertyDeclaration, pos, start);
     n.modifiers = mods;
     n.name = name;
     n.questionToken = questionToken;
     n.exclamationToken = !questionToken && !this.nl && this.tok === K.ExclamationToken ? this.token() : undefined;
     n.type = this.typeAnnotation();
-    const outer = [this.inAsync, this.disallowIn] as const;
+    const outer = [this.inAsync, this.disallowIn, this.inGenerator] as const;
     this.inAsync = false;
     this.disallowIn = false;
+    this.inGenerator = false;
     try {
       n.initializer = this.initializer();
     } finally {
-      [this.inAsync, this.disallowIn] = outer;
+      [this.inAsync, this.disallowIn, this.inGenerator] = outer;
     }
     // The compiler's `parseSemicolonAfterPropertyName`.
     if (this.tok === K.SemicolonToken) this.next();
@@ -2466,7 +2608,11 @@ class Parser {
 
   /** The compiler's `parseAssignmentExpressionOrHigher`. */
   private assignment(): FastNode {
-    if (this.isWord('yield')) throw GIVE_UP;
+    if (this.isWord('yield')) {
+      // Outside a generator the compiler reads `yield x` as a yield too, with an error: left to it.
+      if (!this.inGenerator) throw GIVE_UP;
+      return this.yieldExpression();
+    }
     const arrow = this.tryArrowFunction();
     if (arrow) return arrow;
     const pos = this.full;
@@ -2485,6 +2631,20 @@ class Parser {
     }
     if (ASSIGNMENT.has(this.tok)) throw GIVE_UP;
     return this.conditionalRest(pos, start, e);
+  }
+
+  /** The compiler's `parseYieldExpression`: `yield`, `yield x`, `yield* xs`; a line break after `yield` ends it. */
+  private yieldExpression(): FastNode {
+    const n = this.node(K.YieldExpression);
+    this.next();
+    if (!this.nl && (this.tok === K.AsteriskToken || this.isStartOfExpression())) {
+      n.asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
+      n.expression = this.assignment();
+    } else {
+      n.asteriskToken = undefined;
+      n.expression = undefined;
+    }
+    return this.finish(n);
   }
 
   private conditionalRest(pos: number, start: number, condition: FastNode): FastNode {
@@ -2623,14 +2783,15 @@ class Parser {
 
   private arrowBody(isAsync: boolean): FastNode {
     if (this.tok === K.OpenBraceToken) return this.functionBody(isAsync, false)!;
-    const outer = [this.inAsync, this.inDecorator] as const;
+    const outer = [this.inAsync, this.inDecorator, this.inGenerator] as const;
     this.inAsync = isAsync;
     this.inDecorator = false;
+    this.inGenerator = false;
     try {
       // A body that is an expression keeps the `in` context of where the arrow function stands.
       return this.assignment();
     } finally {
-      [this.inAsync, this.inDecorator] = outer;
+      [this.inAsync, this.inDecorator, this.inGenerator] = outer;
     }
   }
 
@@ -2850,14 +3011,14 @@ class Parser {
   private typeArgumentsInExpression(): FastNode[] | undefined {
     if (this.js) return undefined;
     const s = this.save();
-    const ctx = [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue] as const;
+    const ctx = [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue, this.inGenerator] as const;
     let args: FastNode[];
     try {
       args = this.typeArgumentList(true);
     } catch (e) {
       if (!(e instanceof GiveUp) && !(e instanceof Mismatch)) throw e;
       this.restore(s);
-      [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue] = ctx;
+      [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue, this.inGenerator] = ctx;
       if (e instanceof Mismatch) return undefined;
       // The compiler may have read a type list here that this parser does not know (`a < -1 > (b)`): only when no
       // `>` follows before the statement ends is it surely a comparison.
@@ -2870,7 +3031,7 @@ class Parser {
       throw GIVE_UP;
     }
     this.restore(s);
-    [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue] = ctx;
+    [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue, this.inGenerator] = ctx;
     return undefined;
   }
 
@@ -3199,23 +3360,24 @@ class Parser {
         return this.finish(n);
       }
     }
-    if (this.tok === K.AsteriskToken) throw GIVE_UP;
+    // `*rows() {}`, a generator method: only a method may follow the `*`.
+    const asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
     const isId = this.tok === K.Identifier;
     const name = this.propertyName();
     if (this.tok === K.QuestionToken || this.tok === K.ExclamationToken) throw GIVE_UP;
     if (this.tok === K.OpenParenToken || this.tok === K.LessThanToken) {
       const m = this.nodeAt(K.MethodDeclaration, pos, start);
       m.modifiers = modifiers;
-      m.asteriskToken = undefined;
+      m.asteriskToken = asteriskToken;
       m.name = name;
       m.questionToken = undefined;
       m.exclamationToken = undefined;
       const isAsync = !!modifiers;
       this.signature(m, isAsync);
-      m.body = this.functionBody(isAsync, false);
+      m.body = this.functionBody(isAsync, false, asteriskToken !== undefined);
       return this.finish(m);
     }
-    if (modifiers) throw GIVE_UP;
+    if (modifiers || asteriskToken) throw GIVE_UP;
     if (isId && this.tok !== K.ColonToken) {
       if (this.tok === K.EqualsToken) throw GIVE_UP;
       if (RESERVED.has(name.text as string) || name.text === 'await' || name.text === 'yield') throw GIVE_UP;
@@ -3241,13 +3403,12 @@ class Parser {
   private functionExpression(modifiers: FastNode[] | undefined): FastNode {
     const n = modifiers ? new FastNode(K.FunctionExpression, modifiers[0].pos, modifiers[0]._start, 0) : this.node(K.FunctionExpression);
     this.expect(K.FunctionKeyword);
-    if (this.tok === K.AsteriskToken) throw GIVE_UP;
     n.modifiers = modifiers;
-    n.asteriskToken = undefined;
+    n.asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
     const isAsync = !!modifiers;
     n.name = this.tok === K.Identifier ? this.bindingIdentifier() : undefined;
     this.signature(n, isAsync);
-    n.body = this.functionBody(isAsync, false);
+    n.body = this.functionBody(isAsync, false, n.asteriskToken !== undefined);
     return this.finish(n);
   }
 
@@ -3328,6 +3489,7 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.VoidExpression]: ['expression'],
   [K.PrefixUnaryExpression]: ['operand'],
   [K.AwaitExpression]: ['expression'],
+  [K.YieldExpression]: ['asteriskToken', 'expression'],
   [K.PostfixUnaryExpression]: ['operand'],
   [K.BinaryExpression]: ['left', 'operatorToken', 'right'],
   [K.AsExpression]: ['expression', 'type'],
@@ -3348,6 +3510,9 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.ForInStatement]: ['initializer', 'expression', 'statement'],
   [K.ForOfStatement]: ['awaitModifier', 'initializer', 'expression', 'statement'],
   [K.ContinueStatement]: ['label'],
+  [K.LabeledStatement]: ['label', 'statement'],
+  [K.ModuleDeclaration]: ['modifiers', 'name', 'body'],
+  [K.ModuleBlock]: ['statements'],
   [K.BreakStatement]: ['label'],
   [K.ReturnStatement]: ['expression'],
   [K.SwitchStatement]: ['expression', 'caseBlock'],
