@@ -251,6 +251,35 @@ const plain = 1;
 global
 { }
 `,
+  // Conditional types and \`infer\`, constructor and generic function types, call and construct signatures, named
+  // tuple members, mapped types with \`+\`/\`-\` and \`as\`, type predicates with \`asserts\` and \`this\`, an arrow
+  // function with a return type in a call in a conditional's true branch.
+  'types.ts': `type Unwrap<T> = T extends Promise<infer U> ? U : T extends (infer V)[] ? V : never;
+type Deep<T> = { [K in keyof T]-?: T[K] extends object ? Deep<T[K]> : T[K] };
+type Mutable<T> = { -readonly [P in keyof T]+?: T[P] };
+type Renamed<T> = { [P in keyof T as P extends 'id' ? never : Capitalize<string & P>]: () => T[P] };
+type Ctor<T = object> = new (...args: any[]) => T;
+type Abstract = abstract new () => object;
+export const Relations: <T extends Base>(data: Config<T>) => Decorator = make();
+type Row = [row: Shelf | null, id?: string, ...rest: Book[]];
+type Plain = [string, ...number[]];
+interface Factory { new (name: string): Shelf; <T>(x: T): T; (): void }
+function check(x: unknown): asserts x is string {}
+function ok(x: unknown): asserts x {}
+class Guard { isShelf(): this is Shelf { return true; } assert(): asserts this {} }
+const pick = cond ? rows.filter((r): r is Book => !!r) : [];
+type F = (x: number) => x is 1;
+type Cond = A extends (B extends C ? D : E) ? F : G;
+`,
+  // Names outside ASCII, in the blocks whose identifier characters the compiler and this engine agree on; a
+  // no-break space after a name.
+  'unicode.ts': `export const élèves = pgTable('élèves', { прізвище: text('прізвище'), 名前: text('名前') });
+const café·x = 1,\u00a0naïve = café·x;
+`,
+  // \`import x = require()\` and \`import x = A.B\`.
+  'import-equals.ts': `import session = require('cookie-session');
+import Alias = Shelves.Table;
+`,
   // Labels and expression initializers in \`for\`.
   'labels.js': `outer: for (i = 0, j = rows.length; i < j; i += size) {
   inner: for (const r of rows) { if (r) continue outer; else break inner; }
@@ -278,13 +307,18 @@ const DECLINED: Record<string, string> = {
   'assertion-generic.ts': 'const x = <Array<string>>y;\n',
   'accessor-apart.js': 'const o = { get\n  x() { return 1; } };\n',
   'import-type-attributes.ts': "let a: import('./a', { with: { 'resolution-mode': 'import' } }).A;\n",
-  'mapped-modifiers.ts': 'type M<T> = { -readonly [P in keyof T]-?: T[P] };\n',
-  'mapped-as.ts': 'type M<T> = { [P in keyof T as `get${P}`]: T[P] };\n',
+  'mapped-plus-only.ts': 'type M<T> = { + [P in keyof T]: T[P] };\n',
+  'infer-constraint.ts': 'type X<T> = T extends [infer U extends string] ? U : never;\n',
+  'conditional-in-extends.ts': 'type X<T> = T extends U extends V ? 1 : 2 ? 3 : 4;\n',
+  'optional-tuple.ts': 'type X = [string?];\n',
+  'import-equals-type.ts': "import type x = require('x');\n",
+  // Letters the Unicode versions of the compiler and of this engine may not agree on, or a space the compiler skips.
+  'unicode-recent.ts': 'const \u{1E900}x = 1;\n',
+  'unicode-space.ts': 'const a\u3000= 1;\n',
   'assertion-exponent.ts': 'const x = <number>y ** 2;\n',
   'octal.js': 'const x = 017;\n',
   'broken.ts': 'const = ;\n',
   'unclosed.ts': "import { Entity } from 'typeorm';\n@Entity()\nexport class A {\n  @Column() a: string;\n",
-  'conditional-type.ts': 'type X<T> = T extends string ? 1 : 2;\n',
   'declare-export.ts': "declare export const x = 1;\n",
   // `(x):` after a conditional's `?` may start an arrow function's return type: the compiler weighs both.
   'conditional-paren.ts': 'const t = cond ? (x) : y;\n',

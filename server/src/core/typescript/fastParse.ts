@@ -143,6 +143,18 @@ const isIdStart = (c: number) => (c >= C.a && c <= C.z) || (c >= C.A && c <= C.Z
 const isIdPart = (c: number) => isIdStart(c) || (c >= C._0 && c <= C._9);
 const isDigit = (c: number) => c >= C._0 && c <= C._9;
 
+/**
+ * Letters outside ASCII in names (`élèves`), in the blocks whose identifier characters have been the same for many
+ * Unicode versions, so that this engine's tables and the compiler's agree (checked for every character of these
+ * blocks against the compiler's `isIdentifierStart`/`isIdentifierPart`: 0 disagree): Latin-1 to Cyrillic,
+ * Hiragana, Katakana, the CJK ideographs of Unicode 1.1, Hangul syllables. Anything else is left to the compiler.
+ */
+const UNICODE_ID_START = /\p{ID_Start}/u;
+const UNICODE_ID_PART = /\p{ID_Continue}/u;
+const inStableBlock = (c: number) => (c > 127 && c <= 0x52f) || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30a1 && c <= 0x30fa) || (c >= 0x4e00 && c <= 0x9fa5) || (c >= 0xac00 && c <= 0xd7a3);
+const isUnicodeIdStart = (c: number) => inStableBlock(c) && UNICODE_ID_START.test(String.fromCharCode(c));
+const isUnicodeIdPart = (c: number) => inStableBlock(c) && UNICODE_ID_PART.test(String.fromCharCode(c));
+
 /** Keyword text to its kind (`async` → AsyncKeyword), from the compiler's names. */
 const KEYWORDS = new Map<string, number>();
 for (const [name, kind] of Object.entries(K)) {
@@ -297,6 +309,8 @@ class Parser {
   private inConditionalTrue = 0;
   /** Context: a class's `extends` or `implements`, where `Base<T>` needs no call after it. */
   private inHeritage = false;
+  /** Context: a conditional type's `extends` clause, where another conditional type needs parentheses. */
+  private noConditional = false;
 
   constructor(
     private readonly text: string,
@@ -381,11 +395,13 @@ class Parser {
     const text = this.text;
     const p = this.p;
     const c = text.charCodeAt(p);
-    if (isIdStart(c)) {
+    if (isIdStart(c) || (c > 127 && isUnicodeIdStart(c))) {
       let q = p + 1;
-      while (q < this.len && isIdPart(text.charCodeAt(q))) q++;
-      const d = text.charCodeAt(q);
-      if (d === C.backslash || d > 127) throw GIVE_UP;
+      let d = text.charCodeAt(q);
+      while (q < this.len && (isIdPart(d) || (d > 127 && isUnicodeIdPart(d)))) d = text.charCodeAt(++q);
+      // A character outside ASCII after a name that is not part of it: a space the compiler skips (the next token
+      // reads it) or something this parser leaves to the compiler.
+      if (d === C.backslash) throw GIVE_UP;
       this.p = q;
       this.value = text.slice(p, q);
       // Reserved words are lower-case and 2 to 10 letters long: most identifiers skip the lookup.
@@ -1415,7 +1431,7 @@ class Parser {
   private initializer(): FastNode | undefined {
     if (this.tok !== K.EqualsToken) return undefined;
     this.next();
-    return this.assignment();
+    return this.assignmentInList();
   }
 
   private bindingName(): FastNode {
@@ -1612,6 +1628,9 @@ class Parser {
     const n = this.node(K.ImportDeclaration);
     this.next();
     n.modifiers = undefined;
+    if (this.tok === K.Identifier && this.value !== 'type' && this.value !== 'defer' && this.lookAhead(() => (this.next(), this.tok === K.EqualsToken))) {
+      return this.importEquals(n);
+    }
     if (this.tok === K.StringLiteral) {
       n.importClause = undefined;
       n.moduleSpecifier = this.literal();
@@ -1659,6 +1678,28 @@ class Parser {
       if (!this.nl) throw GIVE_UP;
     }
     n.attributes = undefined;
+    this.semicolon();
+    return this.finish(n);
+  }
+
+  /**
+   * `import x = require('m')` or `import x = A.B` (the compiler's `parseImportEqualsDeclaration`), `n` the node
+   * begun at `import`; a module reference that is not a string is left to the compiler.
+   */
+  private importEquals(n: FastNode): FastNode {
+    n.kind = K.ImportEqualsDeclaration;
+    n.isTypeOnly = false;
+    n.name = this.bindingIdentifier();
+    this.expect(K.EqualsToken);
+    if (this.isWord('require') && this.lookAhead(() => (this.next(), this.tok === K.OpenParenToken))) {
+      const r = this.node(K.ExternalModuleReference);
+      this.next();
+      this.expect(K.OpenParenToken);
+      if (this.tok !== K.StringLiteral) throw GIVE_UP;
+      r.expression = this.literal();
+      this.expect(K.CloseParenToken);
+      n.moduleReference = this.finish(r);
+    } else n.moduleReference = this.entityName(false);
     this.semicolon();
     return this.finish(n);
   }
@@ -1897,12 +1938,11 @@ class Parser {
   private returnType(): FastNode | undefined {
     if (this.tok !== K.ColonToken) return undefined;
     this.next();
-    return this.typeOrPredicate();
+    return this.allowConditional(() => this.typeOrPredicate());
   }
 
-  /** The compiler's `parseTypeOrTypePredicate`: `x is T` (`asserts x` and `this is T` are left to it). */
+  /** The compiler's `parseTypeOrTypePredicate`: `x is T`, else a type (`asserts x` and `this is T` among them). */
   private typeOrPredicate(): FastNode {
-    if (this.isWord('asserts') || (this.tok === K.ThisKeyword && this.lookAhead(() => (this.next(), this.isWord('is') && !this.nl)))) throw GIVE_UP;
     if (this.tok === K.Identifier && this.lookAhead(() => (this.next(), this.isWord('is') && !this.nl))) {
       const n = this.node(K.TypePredicate);
       n.assertsModifier = undefined;
@@ -2161,7 +2201,16 @@ class Parser {
   private typeMemberWithoutSeparator(): FastNode {
     const pos = this.full;
     const start = this.start;
-    if (this.tok === K.OpenParenToken || this.tok === K.LessThanToken || this.tok === K.NewKeyword) throw GIVE_UP;
+    if (this.tok === K.OpenParenToken || this.tok === K.LessThanToken || (this.tok === K.NewKeyword && this.lookAhead(() => (this.next(), this.tok === K.OpenParenToken || this.tok === K.LessThanToken)))) {
+      // `(x: T): U` and `new (x: T): U`, call and construct signatures (the compiler's `parseSignatureMember`).
+      const n = this.nodeAt(this.optional(K.NewKeyword) ? K.ConstructSignature : K.CallSignature, pos, start);
+      n.modifiers = undefined;
+      n.typeParameters = this.typeParameters();
+      n.parameters = this.parameters();
+      n.type = this.returnType();
+      return n;
+    }
+    if (this.tok === K.NewKeyword) throw GIVE_UP;
     let modifiers: FastNode[] | undefined;
     if (this.isWord('readonly') && this.modifierFollows()) modifiers = [this.token(K.ReadonlyKeyword)];
     if (this.tok === K.OpenBracketToken) {
@@ -2218,24 +2267,57 @@ class Parser {
     return this.finish(n);
   }
 
-  /** The compiler's `parseType`, for the types model code writes; conditional types give up. */
+  /**
+   * The compiler's `parseType`: a function or constructor type, or a union, or a conditional type `C extends E ? T :
+   * F` (not in a conditional type's own `extends` clause, where `extends` is left to the caller, which gives up).
+   */
   private type(): FastNode {
     const outer = [this.inDecorator, this.disallowIn] as const;
     this.inDecorator = false;
     this.disallowIn = false;
     try {
       if (this.isStartOfFunctionType()) return this.functionType();
+      const pos = this.full;
+      const start = this.start;
       const t = this.unionType();
-      if (!this.nl && this.tok === K.ExtendsKeyword) throw GIVE_UP;
+      if (!this.nl && this.tok === K.ExtendsKeyword) {
+        if (this.noConditional) throw GIVE_UP;
+        const n = this.nodeAt(K.ConditionalType, pos, start);
+        n.checkType = t;
+        this.next();
+        this.noConditional = true;
+        try {
+          n.extendsType = this.type();
+        } finally {
+          this.noConditional = false;
+        }
+        this.expect(K.QuestionToken);
+        n.trueType = this.type();
+        this.expect(K.ColonToken);
+        n.falseType = this.type();
+        return this.finish(n);
+      }
       return t;
     } finally {
       [this.inDecorator, this.disallowIn] = outer;
     }
   }
 
+  /** `f` with conditional types allowed again (the compiler's `allowConditionalTypesAnd`). */
+  private allowConditional<T>(f: () => T): T {
+    const outer = this.noConditional;
+    this.noConditional = false;
+    try {
+      return f();
+    } finally {
+      this.noConditional = outer;
+    }
+  }
+
+  /** The compiler's `isStartOfFunctionTypeOrConstructorType`. */
   private isStartOfFunctionType(): boolean {
-    if (this.tok === K.LessThanToken || this.tok === K.NewKeyword) throw GIVE_UP;
-    if (this.isWord('abstract') && this.lookAhead(() => (this.next(), this.tok === K.NewKeyword))) throw GIVE_UP;
+    if (this.tok === K.LessThanToken || this.tok === K.NewKeyword) return true;
+    if (this.isWord('abstract') && this.lookAhead(() => (this.next(), this.tok === K.NewKeyword))) return true;
     if (this.tok !== K.OpenParenToken) return false;
     // The compiler's `isUnambiguouslyStartOfFunctionType`.
     return this.lookAhead(() => {
@@ -2264,13 +2346,22 @@ class Parser {
     return false;
   }
 
+  /**
+   * The compiler's `parseFunctionOrConstructorType`: `(x: T) => U`, `<T>(x: T) => U`, `new (...args: A) => T`,
+   * `abstract new () => T`.
+   */
   private functionType(): FastNode {
     const n = this.node(K.FunctionType);
     n.modifiers = undefined;
-    n.typeParameters = undefined;
+    if (this.isWord('abstract')) {
+      n.kind = K.ConstructorType;
+      n.modifiers = [this.token(K.AbstractKeyword)];
+    }
+    if (this.optional(K.NewKeyword)) n.kind = K.ConstructorType;
+    n.typeParameters = this.typeParameters();
     n.parameters = this.parameters();
     this.expect(K.EqualsGreaterThanToken);
-    n.type = this.typeOrPredicate();
+    n.type = this.allowConditional(() => this.typeOrPredicate());
     return this.finish(n);
   }
 
@@ -2314,8 +2405,21 @@ class Parser {
       n.type = this.typeOperator();
       return this.finish(n);
     }
-    if (this.isWord('infer')) throw GIVE_UP;
-    return this.postfixType();
+    if (this.isWord('infer')) {
+      // `infer U`; a constraint (`infer U extends string`), which the compiler reads by trying, is left to it.
+      const n = this.node(K.InferType);
+      this.next();
+      const p = this.node(K.TypeParameter);
+      p.modifiers = undefined;
+      p.name = this.bindingIdentifier();
+      if (this.tok === K.ExtendsKeyword) throw GIVE_UP;
+      p.constraint = undefined;
+      p.default = undefined;
+      p.expression = undefined;
+      n.typeParameter = this.finish(p);
+      return this.finish(n);
+    }
+    return this.allowConditional(() => this.postfixType());
   }
 
   private postfixType(): FastNode {
@@ -2407,10 +2511,15 @@ class Parser {
       case K.VoidKeyword:
         return this.token();
       case K.ThisKeyword: {
-        const n = this.node(K.ThisType);
+        const n = this.token(K.ThisType);
+        if (!this.isWord('is') || this.nl) return n;
+        // `this is T` (the compiler's `parseThisTypePredicate`).
+        const p = this.nodeAt(K.TypePredicate, n.pos, n._start);
         this.next();
-        if (this.isWord('is') && !this.nl) throw GIVE_UP;
-        return this.finish(n);
+        p.assertsModifier = undefined;
+        p.parameterName = n;
+        p.type = this.type();
+        return this.finish(p);
       }
       case K.ImportKeyword:
         return this.importType(false);
@@ -2443,11 +2552,7 @@ class Parser {
         this.next();
         const elements: FastNode[] = [];
         while (this.tok !== K.CloseBracketToken) {
-          if (this.tok === K.DotDotDotToken) throw GIVE_UP;
-          if ((this.tok === K.Identifier || this.tok >= K.FirstKeyword) && this.lookAhead(() => (this.next(), this.tok === K.ColonToken || this.tok === K.QuestionToken))) throw GIVE_UP;
-          const t = this.type();
-          if (this.tok === K.QuestionToken) throw GIVE_UP;
-          elements.push(t);
+          elements.push(this.tupleElement());
           if (!this.optional(K.CommaToken)) break;
         }
         this.expect(K.CloseBracketToken);
@@ -2464,12 +2569,52 @@ class Parser {
       case K.Identifier: {
         const v = this.value;
         if (TYPE_KEYWORDS.has(v) && !this.lookAhead(() => (this.next(), this.tok === K.DotToken))) return this.token(KEYWORDS.get(v)!);
-        if (v === 'asserts' || v === 'infer' || v === 'unique' || v === 'keyof' || v === 'readonly') throw GIVE_UP;
+        if (v === 'asserts' && this.lookAhead(() => (this.next(), !this.nl && this.isIdentifierOrKeyword()))) {
+          // `asserts x`, `asserts x is T`, `asserts this` (the compiler's `parseAssertsTypePredicate`).
+          const n = this.node(K.TypePredicate);
+          n.assertsModifier = this.token(K.AssertsKeyword);
+          n.parameterName = this.tok === K.ThisKeyword ? this.token(K.ThisType) : this.identifier();
+          n.type = this.isWord('is') ? (this.next(), this.type()) : undefined;
+          return this.finish(n);
+        }
+        if (v === 'infer' || v === 'unique' || v === 'keyof' || v === 'readonly') throw GIVE_UP;
         return this.typeReference();
       }
       default:
         throw GIVE_UP;
     }
+  }
+
+  /** The compiler's `parseTupleElementNameOrTupleElementType`: `T`, `...T`, `name: T`, `name?: T`, `...rest: T[]`. */
+  private tupleElement(): FastNode {
+    const named = this.lookAhead(() => {
+      if (this.tok === K.DotDotDotToken) this.next();
+      if (!this.isIdentifierOrKeyword()) return false;
+      this.next();
+      if (this.tok === K.QuestionToken) this.next();
+      return this.tok === K.ColonToken;
+    });
+    if (!named) return this.tupleElementType();
+    const n = this.node(K.NamedTupleMember);
+    n.dotDotDotToken = this.tok === K.DotDotDotToken ? this.token() : undefined;
+    n.name = this.identifierName();
+    n.questionToken = this.tok === K.QuestionToken ? this.token() : undefined;
+    this.expect(K.ColonToken);
+    n.type = this.tupleElementType();
+    return this.finish(n);
+  }
+
+  /** `...T` (a `RestType`) or a type; `T?` (an `OptionalType`) is left to the compiler. */
+  private tupleElementType(): FastNode {
+    if (this.tok === K.DotDotDotToken) {
+      const n = this.node(K.RestType);
+      this.next();
+      n.type = this.type();
+      return this.finish(n);
+    }
+    const t = this.type();
+    if (this.tok === K.QuestionToken) throw GIVE_UP;
+    return t;
   }
 
   private typeReference(): FastNode {
@@ -2480,14 +2625,18 @@ class Parser {
   }
 
   /**
-   * `{ [K in keyof T]?: U }`, `{ readonly [key in Flag]: number }` (the compiler's `parseMappedType`); the `+` and
-   * `-` modifiers, an `as` clause and members after it are left to the compiler.
+   * `{ [K in keyof T]?: U }`, `{ -readonly [key in Flag]-?: number }`, `{ [P in keyof T as \`get${P}\`]: T[P] }` (the
+   * compiler's `parseMappedType`: a `+` or `-` is the token kept, the `readonly` or `?` after it is not); members
+   * after it are left to the compiler.
    */
   private mappedType(): FastNode {
     const n = this.node(K.MappedType);
     this.next();
-    if (this.tok === K.PlusToken || this.tok === K.MinusToken) throw GIVE_UP;
-    n.readonlyToken = this.isWord('readonly') ? this.token(K.ReadonlyKeyword) : undefined;
+    if (this.tok === K.PlusToken || this.tok === K.MinusToken) {
+      n.readonlyToken = this.token();
+      if (!this.isWord('readonly')) throw GIVE_UP;
+      this.next();
+    } else n.readonlyToken = this.isWord('readonly') ? this.token(K.ReadonlyKeyword) : undefined;
     this.expect(K.OpenBracketToken);
     const p = this.node(K.TypeParameter);
     p.modifiers = undefined;
@@ -2497,11 +2646,12 @@ class Parser {
     p.default = undefined;
     p.expression = undefined;
     n.typeParameter = this.finish(p);
-    if (this.isWord('as')) throw GIVE_UP;
-    n.nameType = undefined;
+    n.nameType = this.isWord('as') ? (this.next(), this.type()) : undefined;
     this.expect(K.CloseBracketToken);
-    if (this.tok === K.PlusToken || this.tok === K.MinusToken) throw GIVE_UP;
-    n.questionToken = this.tok === K.QuestionToken ? this.token() : undefined;
+    if (this.tok === K.PlusToken || this.tok === K.MinusToken) {
+      n.questionToken = this.token();
+      this.expect(K.QuestionToken);
+    } else n.questionToken = this.tok === K.QuestionToken ? this.token() : undefined;
     n.type = this.optional(K.ColonToken) ? this.type() : undefined;
     this.semicolon();
     if (this.tok !== K.CloseBraceToken) throw GIVE_UP;
@@ -2579,9 +2729,24 @@ class Parser {
     const outer = this.disallowIn;
     this.disallowIn = false;
     try {
-      return this.assignment();
+      return this.assignmentInList();
     } finally {
       this.disallowIn = outer;
+    }
+  }
+
+  /**
+   * An assignment expression where the compiler passes `allowReturnTypeInArrowFunction` (an initializer, an
+   * argument, an element, a property's value, a `yield`'s operand, each of a comma list): `(x): T => y` is an arrow
+   * function with a return type even in a conditional's true branch.
+   */
+  private assignmentInList(): FastNode {
+    const outer = this.inConditionalTrue;
+    this.inConditionalTrue = 0;
+    try {
+      return this.assignment();
+    } finally {
+      this.inConditionalTrue = outer;
     }
   }
 
@@ -2592,12 +2757,12 @@ class Parser {
     const outer = this.inDecorator;
     this.inDecorator = false;
     try {
-      let e = this.assignment();
+      let e = this.assignmentInList();
       while (this.tok === K.CommaToken) {
         const b = this.nodeAt(K.BinaryExpression, pos, start);
         b.left = e;
         b.operatorToken = this.token();
-        b.right = this.assignment();
+        b.right = this.assignmentInList();
         e = this.finish(b);
       }
       return e;
@@ -2639,7 +2804,7 @@ class Parser {
     this.next();
     if (!this.nl && (this.tok === K.AsteriskToken || this.isStartOfExpression())) {
       n.asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
-      n.expression = this.assignment();
+      n.expression = this.assignmentInList();
     } else {
       n.asteriskToken = undefined;
       n.expression = undefined;
@@ -3169,9 +3334,9 @@ class Parser {
         if (this.tok === K.DotDotDotToken) {
           const s = this.node(K.SpreadElement);
           this.next();
-          s.expression = this.assignment();
+          s.expression = this.assignmentInList();
           args.push(this.finish(s));
-        } else args.push(this.assignment());
+        } else args.push(this.assignmentInList());
         if (!this.optional(K.CommaToken)) break;
       }
     } finally {
@@ -3293,9 +3458,9 @@ class Parser {
         } else if (this.tok === K.DotDotDotToken) {
           const s = this.node(K.SpreadElement);
           this.next();
-          s.expression = this.assignment();
+          s.expression = this.assignmentInList();
           elements.push(this.finish(s));
-        } else elements.push(this.assignment());
+        } else elements.push(this.assignmentInList());
         if (!this.optional(K.CommaToken)) break;
       }
     } finally {
@@ -3335,7 +3500,7 @@ class Parser {
     if (this.tok === K.DotDotDotToken) {
       const s = this.node(K.SpreadAssignment);
       this.next();
-      s.expression = this.assignment();
+      s.expression = this.assignmentInList();
       return this.finish(s);
     }
     if (this.tok === K.AtToken) throw GIVE_UP;
@@ -3396,7 +3561,7 @@ class Parser {
     p.name = name;
     p.questionToken = undefined;
     p.exclamationToken = undefined;
-    p.initializer = this.assignment();
+    p.initializer = this.assignmentInList();
     return this.finish(p);
   }
 
@@ -3452,6 +3617,15 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.BindingElement]: ['dotDotDotToken', 'propertyName', 'name', 'initializer'],
   [K.IndexSignature]: ['modifiers', 'typeParameters', 'parameters', 'type'],
   [K.FunctionType]: ['modifiers', 'typeParameters', 'parameters', 'type'],
+  [K.ConstructorType]: ['modifiers', 'typeParameters', 'parameters', 'type'],
+  [K.CallSignature]: ['typeParameters', 'parameters', 'type'],
+  [K.ConstructSignature]: ['typeParameters', 'parameters', 'type'],
+  [K.ConditionalType]: ['checkType', 'extendsType', 'trueType', 'falseType'],
+  [K.InferType]: ['typeParameter'],
+  [K.NamedTupleMember]: ['dotDotDotToken', 'name', 'questionToken', 'type'],
+  [K.RestType]: ['type'],
+  [K.ImportEqualsDeclaration]: ['modifiers', 'name', 'moduleReference'],
+  [K.ExternalModuleReference]: ['expression'],
   [K.MethodDeclaration]: ['modifiers', 'asteriskToken', 'name', 'questionToken', 'exclamationToken', 'typeParameters', 'parameters', 'type', 'body'],
   [K.MethodSignature]: ['modifiers', 'name', 'questionToken', 'typeParameters', 'parameters', 'type'],
   [K.Constructor]: ['modifiers', 'name', 'typeParameters', 'parameters', 'type', 'body'],
