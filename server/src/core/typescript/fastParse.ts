@@ -139,8 +139,10 @@ const enum C {
   bom = 0xfeff,
 }
 
-const isIdStart = (c: number) => (c >= C.a && c <= C.z) || (c >= C.A && c <= C.Z) || c === C.underscore || c === C.dollar;
-const isIdPart = (c: number) => isIdStart(c) || (c >= C._0 && c <= C._9);
+/** ASCII name characters: 1 where a name may start (letters, `_`, `$`), 2 for digits, 0 elsewhere. */
+const NAME_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) NAME_CHAR[c] = (c >= C.a && c <= C.z) || (c >= C.A && c <= C.Z) || c === C.underscore || c === C.dollar ? 1 : c >= C._0 && c <= C._9 ? 2 : 0;
+const isIdPart = (c: number) => c < 128 && NAME_CHAR[c] !== 0;
 const isDigit = (c: number) => c >= C._0 && c <= C._9;
 
 /**
@@ -395,10 +397,12 @@ class Parser {
     const text = this.text;
     const p = this.p;
     const c = text.charCodeAt(p);
-    if (isIdStart(c) || (c > 127 && isUnicodeIdStart(c))) {
+    if (c < 128 ? NAME_CHAR[c] === 1 : isUnicodeIdStart(c)) {
+      // The name's characters, read inline (a call per character is most of a cold scan's cost).
+      const len = this.len;
       let q = p + 1;
-      let d = text.charCodeAt(q);
-      while (q < this.len && (isIdPart(d) || (d > 127 && isUnicodeIdPart(d)))) d = text.charCodeAt(++q);
+      let d = q < len ? text.charCodeAt(q) : 0;
+      while (d < 128 ? NAME_CHAR[d] !== 0 : isUnicodeIdPart(d)) d = ++q < len ? text.charCodeAt(q) : 0;
       // A character outside ASCII after a name that is not part of it: a space the compiler skips (the next token
       // reads it) or something this parser leaves to the compiler.
       if (d === C.backslash) throw GIVE_UP;
@@ -641,6 +645,19 @@ class Parser {
     const text = this.text;
     const s = this.p;
     let p = s;
+    // A plain integer of up to 15 digits (most numbers in model code) is its own value: `+text` gives it back
+    // unchanged, unless it starts with 0 (`0`, `0x1f`, `017` and `0n` take the path below).
+    if (text.charCodeAt(s) !== C._0) {
+      let q = s;
+      let d = text.charCodeAt(q);
+      while (d >= C._0 && d <= C._9) d = text.charCodeAt(++q);
+      if (q > s && q - s <= 15 && d !== C.dot && !(d < 128 && NAME_CHAR[d] !== 0) && d !== C.backslash && !(d > 127)) {
+        this.p = q;
+        this.value = text.slice(s, q);
+        this.tok = K.NumericLiteral;
+        return;
+      }
+    }
     const c1 = text.charCodeAt(p + 1);
     if (text.charCodeAt(p) === C._0 && (c1 === 120 || c1 === 88)) {
       const [digits, q] = this.digits(p + 2, true);
@@ -941,25 +958,46 @@ class Parser {
     else if (!this.canParseSemicolon()) throw GIVE_UP;
   }
 
+  /** Runs `f` and puts the scanner back (the state kept in locals: this runs for a good share of the tokens). */
   private lookAhead<T>(f: () => T): T {
-    const s = this.save();
+    const p = this.p;
+    const tok = this.tok;
+    const value = this.value;
+    const raw = this.raw;
+    const start = this.start;
+    const full = this.full;
+    const nl = this.nl;
+    const prevEnd = this.prevEnd;
     try {
       return f();
     } finally {
-      this.restore(s);
+      this.p = p;
+      this.tok = tok;
+      this.value = value;
+      this.raw = raw;
+      this.start = start;
+      this.full = full;
+      this.nl = nl;
+      this.prevEnd = prevEnd;
     }
   }
 
   /** Runs `f`; on a mismatch puts the scanner back and returns undefined (the compiler's `tryParse`). */
   private tryParse<T>(f: () => T): T | undefined {
     const s = this.save();
-    const ctx = [this.inAsync, this.disallowIn, this.inDecorator, this.inGenerator] as const;
+    const ctxInAsync = this.inAsync;
+    const ctxDisallowIn = this.disallowIn;
+    const ctxInDecorator = this.inDecorator;
+    const ctxInGenerator = this.inGenerator;
     try {
       return f();
     } catch (e) {
       if (!(e instanceof Mismatch)) throw e;
       this.restore(s);
-      [this.inAsync, this.disallowIn, this.inDecorator, this.inGenerator] = ctx;
+      this.inAsync = ctxInAsync;
+      this.disallowIn = ctxDisallowIn;
+      this.inDecorator = ctxInDecorator;
+      this.inGenerator = ctxInGenerator;
       return undefined;
     }
   }
@@ -1816,14 +1854,16 @@ class Parser {
   /** Type parameters, parameters and the return type of a function-like `n`. */
   private signature(n: FastNode, isAsync: boolean): void {
     n.typeParameters = this.typeParameters();
-    const outer = [this.inAsync, this.inGenerator] as const;
+    const outerInAsync = this.inAsync;
+    const outerInGenerator = this.inGenerator;
     this.inAsync = isAsync;
     // A generator's parameters are in its `yield` context to the compiler, where `yield` is an error: not read.
     this.inGenerator = false;
     try {
       n.parameters = this.parameters();
     } finally {
-      [this.inAsync, this.inGenerator] = outer;
+      this.inAsync = outerInAsync;
+      this.inGenerator = outerInGenerator;
     }
     n.type = this.returnType();
   }
@@ -1838,7 +1878,10 @@ class Parser {
       this.semicolon();
       return undefined;
     }
-    const outer = [this.inAsync, this.disallowIn, this.inDecorator, this.inGenerator] as const;
+    const outerInAsync = this.inAsync;
+    const outerDisallowIn = this.disallowIn;
+    const outerInDecorator = this.inDecorator;
+    const outerInGenerator = this.inGenerator;
     this.inAsync = isAsync;
     this.disallowIn = false;
     this.inDecorator = false;
@@ -1846,7 +1889,10 @@ class Parser {
     try {
       return this.block();
     } finally {
-      [this.inAsync, this.disallowIn, this.inDecorator, this.inGenerator] = outer;
+      this.inAsync = outerInAsync;
+      this.disallowIn = outerDisallowIn;
+      this.inDecorator = outerInDecorator;
+      this.inGenerator = outerInGenerator;
     }
   }
 
@@ -1938,7 +1984,7 @@ class Parser {
   private returnType(): FastNode | undefined {
     if (this.tok !== K.ColonToken) return undefined;
     this.next();
-    return this.allowConditional(() => this.typeOrPredicate());
+    return this.noConditional ? this.allowConditional(() => this.typeOrPredicate()) : this.typeOrPredicate();
   }
 
   /** The compiler's `parseTypeOrTypePredicate`: `x is T`, else a type (`asserts x` and `this is T` among them). */
@@ -2077,14 +2123,18 @@ class Parser {
     n.questionToken = questionToken;
     n.exclamationToken = !questionToken && !this.nl && this.tok === K.ExclamationToken ? this.token() : undefined;
     n.type = this.typeAnnotation();
-    const outer = [this.inAsync, this.disallowIn, this.inGenerator] as const;
+    const outerInAsync = this.inAsync;
+    const outerDisallowIn = this.disallowIn;
+    const outerInGenerator = this.inGenerator;
     this.inAsync = false;
     this.disallowIn = false;
     this.inGenerator = false;
     try {
       n.initializer = this.initializer();
     } finally {
-      [this.inAsync, this.disallowIn, this.inGenerator] = outer;
+      this.inAsync = outerInAsync;
+      this.disallowIn = outerDisallowIn;
+      this.inGenerator = outerInGenerator;
     }
     // The compiler's `parseSemicolonAfterPropertyName`.
     if (this.tok === K.SemicolonToken) this.next();
@@ -2100,13 +2150,15 @@ class Parser {
     if (this.tok === K.OpenBracketToken) {
       const n = this.node(K.ComputedPropertyName);
       this.next();
-      const outer = [this.disallowIn, this.inDecorator] as const;
+      const outerDisallowIn = this.disallowIn;
+      const outerInDecorator = this.inDecorator;
       this.disallowIn = false;
       this.inDecorator = false;
       try {
         n.expression = this.expression();
       } finally {
-        [this.disallowIn, this.inDecorator] = outer;
+        this.disallowIn = outerDisallowIn;
+        this.inDecorator = outerInDecorator;
       }
       this.expect(K.CloseBracketToken);
       return this.finish(n);
@@ -2272,35 +2324,43 @@ class Parser {
    * F` (not in a conditional type's own `extends` clause, where `extends` is left to the caller, which gives up).
    */
   private type(): FastNode {
-    const outer = [this.inDecorator, this.disallowIn] as const;
+    // Types are read outside the decorator and `in` contexts; nearly always there is nothing to set aside.
+    if (!this.inDecorator && !this.disallowIn) return this.typeInContext();
+    const outerInDecorator = this.inDecorator;
+    const outerDisallowIn = this.disallowIn;
     this.inDecorator = false;
     this.disallowIn = false;
     try {
-      if (this.isStartOfFunctionType()) return this.functionType();
-      const pos = this.full;
-      const start = this.start;
-      const t = this.unionType();
-      if (!this.nl && this.tok === K.ExtendsKeyword) {
-        if (this.noConditional) throw GIVE_UP;
-        const n = this.nodeAt(K.ConditionalType, pos, start);
-        n.checkType = t;
-        this.next();
-        this.noConditional = true;
-        try {
-          n.extendsType = this.type();
-        } finally {
-          this.noConditional = false;
-        }
-        this.expect(K.QuestionToken);
-        n.trueType = this.type();
-        this.expect(K.ColonToken);
-        n.falseType = this.type();
-        return this.finish(n);
-      }
-      return t;
+      return this.typeInContext();
     } finally {
-      [this.inDecorator, this.disallowIn] = outer;
+      this.inDecorator = outerInDecorator;
+      this.disallowIn = outerDisallowIn;
     }
+  }
+
+  private typeInContext(): FastNode {
+    if (this.isStartOfFunctionType()) return this.functionType();
+    const pos = this.full;
+    const start = this.start;
+    const t = this.unionType();
+    if (!this.nl && this.tok === K.ExtendsKeyword) {
+      if (this.noConditional) throw GIVE_UP;
+      const n = this.nodeAt(K.ConditionalType, pos, start);
+      n.checkType = t;
+      this.next();
+      this.noConditional = true;
+      try {
+        n.extendsType = this.type();
+      } finally {
+        this.noConditional = false;
+      }
+      this.expect(K.QuestionToken);
+      n.trueType = this.type();
+      this.expect(K.ColonToken);
+      n.falseType = this.type();
+      return this.finish(n);
+    }
+    return t;
   }
 
   /** `f` with conditional types allowed again (the compiler's `allowConditionalTypesAnd`). */
@@ -2361,7 +2421,7 @@ class Parser {
     n.typeParameters = this.typeParameters();
     n.parameters = this.parameters();
     this.expect(K.EqualsGreaterThanToken);
-    n.type = this.allowConditional(() => this.typeOrPredicate());
+    n.type = this.noConditional ? this.allowConditional(() => this.typeOrPredicate()) : this.typeOrPredicate();
     return this.finish(n);
   }
 
@@ -2419,7 +2479,7 @@ class Parser {
       n.typeParameter = this.finish(p);
       return this.finish(n);
     }
-    return this.allowConditional(() => this.postfixType());
+    return this.noConditional ? this.allowConditional(() => this.postfixType()) : this.postfixType();
   }
 
   private postfixType(): FastNode {
@@ -2742,6 +2802,8 @@ class Parser {
    */
   private assignmentInList(): FastNode {
     const outer = this.inConditionalTrue;
+    // Outside a conditional's true branch (nearly always) there is nothing to reset.
+    if (outer === 0) return this.assignment();
     this.inConditionalTrue = 0;
     try {
       return this.assignment();
@@ -2948,7 +3010,9 @@ class Parser {
 
   private arrowBody(isAsync: boolean): FastNode {
     if (this.tok === K.OpenBraceToken) return this.functionBody(isAsync, false)!;
-    const outer = [this.inAsync, this.inDecorator, this.inGenerator] as const;
+    const outerInAsync = this.inAsync;
+    const outerInDecorator = this.inDecorator;
+    const outerInGenerator = this.inGenerator;
     this.inAsync = isAsync;
     this.inDecorator = false;
     this.inGenerator = false;
@@ -2956,7 +3020,9 @@ class Parser {
       // A body that is an expression keeps the `in` context of where the arrow function stands.
       return this.assignment();
     } finally {
-      [this.inAsync, this.inDecorator, this.inGenerator] = outer;
+      this.inAsync = outerInAsync;
+      this.inDecorator = outerInDecorator;
+      this.inGenerator = outerInGenerator;
     }
   }
 
@@ -3176,14 +3242,24 @@ class Parser {
   private typeArgumentsInExpression(): FastNode[] | undefined {
     if (this.js) return undefined;
     const s = this.save();
-    const ctx = [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue, this.inGenerator] as const;
+    const ctxInAsync = this.inAsync;
+    const ctxDisallowIn = this.disallowIn;
+    const ctxInDecorator = this.inDecorator;
+    const ctxInHeritage = this.inHeritage;
+    const ctxInConditionalTrue = this.inConditionalTrue;
+    const ctxInGenerator = this.inGenerator;
     let args: FastNode[];
     try {
       args = this.typeArgumentList(true);
     } catch (e) {
       if (!(e instanceof GiveUp) && !(e instanceof Mismatch)) throw e;
       this.restore(s);
-      [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue, this.inGenerator] = ctx;
+      this.inAsync = ctxInAsync;
+      this.disallowIn = ctxDisallowIn;
+      this.inDecorator = ctxInDecorator;
+      this.inHeritage = ctxInHeritage;
+      this.inConditionalTrue = ctxInConditionalTrue;
+      this.inGenerator = ctxInGenerator;
       if (e instanceof Mismatch) return undefined;
       // The compiler may have read a type list here that this parser does not know (`a < -1 > (b)`): only when no
       // `>` follows before the statement ends is it surely a comparison.
@@ -3196,7 +3272,12 @@ class Parser {
       throw GIVE_UP;
     }
     this.restore(s);
-    [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue, this.inGenerator] = ctx;
+    this.inAsync = ctxInAsync;
+    this.disallowIn = ctxDisallowIn;
+    this.inDecorator = ctxInDecorator;
+    this.inHeritage = ctxInHeritage;
+    this.inConditionalTrue = ctxInConditionalTrue;
+    this.inGenerator = ctxInGenerator;
     return undefined;
   }
 
@@ -3324,7 +3405,9 @@ class Parser {
 
   private argumentList(): FastNode[] {
     this.expect(K.OpenParenToken);
-    const outer = [this.disallowIn, this.inDecorator, this.inHeritage] as const;
+    const outerDisallowIn = this.disallowIn;
+    const outerInDecorator = this.inDecorator;
+    const outerInHeritage = this.inHeritage;
     this.disallowIn = false;
     this.inDecorator = false;
     this.inHeritage = false;
@@ -3340,7 +3423,9 @@ class Parser {
         if (!this.optional(K.CommaToken)) break;
       }
     } finally {
-      [this.disallowIn, this.inDecorator, this.inHeritage] = outer;
+      this.disallowIn = outerDisallowIn;
+      this.inDecorator = outerInDecorator;
+      this.inHeritage = outerInHeritage;
     }
     this.expect(K.CloseParenToken);
     return args;
@@ -3395,13 +3480,15 @@ class Parser {
   private parenthesized(): FastNode {
     const n = this.node(K.ParenthesizedExpression);
     this.expect(K.OpenParenToken);
-    const outer = [this.disallowIn, this.inDecorator] as const;
+    const outerDisallowIn = this.disallowIn;
+    const outerInDecorator = this.inDecorator;
     this.disallowIn = false;
     this.inDecorator = false;
     try {
       n.expression = this.expression();
     } finally {
-      [this.disallowIn, this.inDecorator] = outer;
+      this.disallowIn = outerDisallowIn;
+      this.inDecorator = outerInDecorator;
     }
     this.expect(K.CloseParenToken);
     return this.finish(n);
@@ -3419,13 +3506,15 @@ class Parser {
     const spans: FastNode[] = [];
     for (;;) {
       const s = this.node(K.TemplateSpan);
-      const outer = [this.disallowIn, this.inDecorator] as const;
+      const outerDisallowIn = this.disallowIn;
+      const outerInDecorator = this.inDecorator;
       this.disallowIn = false;
       this.inDecorator = false;
       try {
         s.expression = this.expression();
       } finally {
-        [this.disallowIn, this.inDecorator] = outer;
+        this.disallowIn = outerDisallowIn;
+        this.inDecorator = outerInDecorator;
       }
       this.reScanTemplateContinuation();
       const lit = this.node(this.tok);
@@ -3446,7 +3535,8 @@ class Parser {
     const n = this.node(K.ArrayLiteralExpression);
     this.expect(K.OpenBracketToken);
     const multiLine = this.nl;
-    const outer = [this.disallowIn, this.inDecorator] as const;
+    const outerDisallowIn = this.disallowIn;
+    const outerInDecorator = this.inDecorator;
     this.disallowIn = false;
     this.inDecorator = false;
     const elements: FastNode[] = [];
@@ -3464,7 +3554,8 @@ class Parser {
         if (!this.optional(K.CommaToken)) break;
       }
     } finally {
-      [this.disallowIn, this.inDecorator] = outer;
+      this.disallowIn = outerDisallowIn;
+      this.inDecorator = outerInDecorator;
     }
     this.expect(K.CloseBracketToken);
     n.elements = elements;
@@ -3476,7 +3567,8 @@ class Parser {
     const n = this.node(K.ObjectLiteralExpression);
     this.expect(K.OpenBraceToken);
     const multiLine = this.nl;
-    const outer = [this.disallowIn, this.inDecorator] as const;
+    const outerDisallowIn = this.disallowIn;
+    const outerInDecorator = this.inDecorator;
     this.disallowIn = false;
     this.inDecorator = false;
     const properties: FastNode[] = [];
@@ -3486,7 +3578,8 @@ class Parser {
         if (!this.optional(K.CommaToken)) break;
       }
     } finally {
-      [this.disallowIn, this.inDecorator] = outer;
+      this.disallowIn = outerDisallowIn;
+      this.inDecorator = outerInDecorator;
     }
     this.expect(K.CloseBraceToken);
     n.properties = properties;
@@ -3720,14 +3813,19 @@ const CHILDREN: Record<number, readonly string[]> = {
 
 const NO_CHILDREN: readonly string[] = [];
 
-/** The compiler's `forEachChild` on this parser's nodes: `visit` on each child in order, until one returns a value. */
+/**
+ * The compiler's `forEachChild` on this parser's nodes: `visit` on each child in order, until one returns a value.
+ * Indexed loops, not `for…of`: the readers' walks call this for every node, mostly before it is optimised, where an
+ * iterator per call costs more than the visit.
+ */
 export function forEachFastChild<T>(n: FastNode, visit: (child: FastNode) => T | undefined): T | undefined {
-  for (const key of CHILDREN[n.kind] ?? NO_CHILDREN) {
-    const v = n[key] as FastNode | FastNode[] | undefined;
+  const keys = CHILDREN[n.kind] ?? NO_CHILDREN;
+  for (let k = 0; k < keys.length; k++) {
+    const v = n[keys[k]] as FastNode | FastNode[] | undefined;
     if (v === undefined) continue;
     if (Array.isArray(v)) {
-      for (const c of v) {
-        const r = visit(c);
+      for (let i = 0; i < v.length; i++) {
+        const r = visit(v[i]);
         if (r) return r;
       }
     } else {
@@ -3741,8 +3839,10 @@ export function forEachFastChild<T>(n: FastNode, visit: (child: FastNode) => T |
 /** The modifier flags of a node's modifiers (the compiler's `modifiersToFlags`, the keywords this parser reads). */
 export function fastModifierFlags(n: FastNode): number {
   let flags = 0;
-  for (const m of (n.modifiers as FastNode[] | undefined) ?? []) {
-    switch (m.kind) {
+  const modifiers = n.modifiers as FastNode[] | undefined;
+  if (modifiers === undefined) return 0;
+  for (let i = 0; i < modifiers.length; i++) {
+    switch (modifiers[i].kind) {
       case K.ExportKeyword:
         flags |= ModifierFlags.Export;
         break;
