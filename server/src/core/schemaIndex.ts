@@ -1,7 +1,7 @@
 import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type NamelessClass } from './classMapping';
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
-import { changedNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
+import { changedNames, classDefNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
 import { HistoryPoint, MigrationHistory } from './history';
 import { NameLookup } from './nameLookup';
 import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
@@ -104,6 +104,12 @@ export class SchemaIndex {
   /** The judge of each package that holds files with targets, and of each folder asked about (see `dialectOf`). */
   private judges?: { scopes: Array<{ scope: string; dialects: Dialect[] }>; byFolder: Map<string, Dialect> };
   /**
+   * The project's Sequelize naming (`sequelizeDefine()`, `sequelizeLegacy()`), combined from every file's facts
+   * when first asked, and dropped with `judges` wherever a file's facts change: the class mapper asks for it
+   * twice for every Sequelize class it derives, and combining sorts the files and merges their options.
+   */
+  private sequelizeNaming?: { define: SequelizeDefine | undefined; legacy: { file: string; range: string } | undefined };
+  /**
    * Files whose facts name things by other files' constants (see `pendingNames.ts`): their facts as read, and
    * what the constants resolved to last. `files` holds the resolved copy, made again whenever the tables are.
    */
@@ -152,6 +158,7 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     // A tsconfig's `paths` decide what every import means, and a barrel's re-exports what every import through
     // it means (it provides no name of its own to follow): everything is derived and checked again.
     const previous = this.files.get(facts.file);
@@ -176,6 +183,7 @@ export class SchemaIndex {
    */
   takeMovedFacts(facts: FileFacts): void {
     this.files.set(facts.file, facts);
+    this.sequelizeNaming = undefined;
   }
 
   /**
@@ -259,6 +267,7 @@ export class SchemaIndex {
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
     else this.packageJsons.delete(file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.provided.set(file, after);
     const usedBefore = movedInPlace && previous ? this.uses.get(file) : undefined;
     this.setUses(file, (usedBefore && usesAfter(previous!, usedBefore, facts)) || usesOf(facts));
@@ -285,6 +294,7 @@ export class SchemaIndex {
       // (below): a class read again counts as changed whatever its signature says.
       names = readAgain.map((n) => `c:${n}`);
     } else names = [...(quick?.changed ?? changedNames(before, after)), ...(movedInPlace ? readAgain.map((n) => `c:${n}`) : [])];
+    names = builtOnInFile(facts, names);
     const changed = [...new Set([...names, ...this.tablesFedBy(file, names, [previous, facts]), ...this.namedElsewhere(names, [previous, facts])])];
     for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
     this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
@@ -363,6 +373,7 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.files.set(facts.file, facts);
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
@@ -377,6 +388,7 @@ export class SchemaIndex {
     if (facts.packageJson) this.packageJsons.set(facts.file, facts.packageJson);
     else this.packageJsons.delete(facts.file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
     if (this.options.oneShot && !this.uses.has(facts.file)) (this.usesLater ??= new Map()).set(facts.file, facts);
@@ -412,6 +424,7 @@ export class SchemaIndex {
     const judge = this.judgeSignature();
     this.targets.delete(file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     const gone = this.files.get(file);
     const resolution =
       gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
@@ -435,6 +448,7 @@ export class SchemaIndex {
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
@@ -673,6 +687,7 @@ export class SchemaIndex {
       if (values === entry.values) continue;
       entry.values = values;
       this.files.set(file, facts);
+      this.sequelizeNaming = undefined;
       changed = true;
     }
     return changed;
@@ -754,6 +769,19 @@ export class SchemaIndex {
    * (Sequelize's defaults when there is none). With no instance seen, the configs'.
    */
   sequelizeDefine(): SequelizeDefine | undefined {
+    return (this.sequelizeNaming ??= this.sequelizeNamingNow()).define;
+  }
+
+  /** A package.json whose `sequelize` range admits a version before 5, whose `underscored` names otherwise. */
+  sequelizeLegacy(): { file: string; range: string } | undefined {
+    return (this.sequelizeNaming ??= this.sequelizeNamingNow()).legacy;
+  }
+
+  private sequelizeNamingNow(): NonNullable<SchemaIndex['sequelizeNaming']> {
+    return { define: this.combinedSequelizeDefine(), legacy: this.firstSequelizeLegacy() };
+  }
+
+  private combinedSequelizeDefine(): SequelizeDefine | undefined {
     if (this.sequelizeDefineFiles.size === 0) return undefined;
     const files = [...this.sequelizeDefineFiles].sort();
     const facts = files.map((f) => this.files.get(f)?.sequelizeDefine).filter((d) => d !== undefined);
@@ -767,8 +795,7 @@ export class SchemaIndex {
     return { ...agreed(says), file, text };
   }
 
-  /** A package.json whose `sequelize` range admits a version before 5, whose `underscored` names otherwise. */
-  sequelizeLegacy(): { file: string; range: string } | undefined {
+  private firstSequelizeLegacy(): { file: string; range: string } | undefined {
     if (this.sequelizeRanges.size === 0) return undefined;
     for (const file of [...this.sequelizeRanges.keys()].sort()) {
       const range = this.sequelizeRanges.get(file)!;
@@ -1111,10 +1138,41 @@ function sameSequelizeDefine(a: FileFacts | undefined, b: FileFacts): boolean {
 
 /**
  * Whether a dependency range admits a Sequelize before 5, whose `underscored` names neither attributes' columns nor
- * tables (v4 has `underscoredAll` for tables): its lowest bound's major is below 5. A tag (`latest`, `*`) or a URL
- * installs a current one.
+ * tables (v4 has `underscoredAll` for tables): its lowest bound's major is below 5. A tag (`latest`, `next`, `*`,
+ * none) installs a current one. A git, URL, path or workspace dependency installs whatever that source holds
+ * (`github:sequelize/sequelize#v4` is version 4 though no range says so): its version is not known, so it may be
+ * before 5, unless a `#semver:<range>` says which; an `npm:sequelize@<range>` alias is read as its range.
  */
 export function admitsBefore5(range: string): boolean {
-  const majors = [...range.matchAll(/(?:^|[\s|^~=<>v])(\d+)(?:\.|\s|$|x|\*)/g)].map((m) => Number(m[1]));
-  return majors.length > 0 && Math.min(...majors) < 5 && !/^(?:latest|next|\*|https?:|git|file:|github:)/.test(range.trim());
+  const spec = range.trim();
+  if (/^(?:latest|next|\*|x)?$/i.test(spec)) return false;
+  const alias = /^npm:(?:@[^/@\s]+\/)?[^@\s]+@(.+)$/.exec(spec);
+  if (alias) return admitsBefore5(alias[1]);
+  if (/^(?:[a-z][\w+.-]*:|\.{0,2}\/|~\/|[\w.-]+\/[\w.-]+(?:#|$))/i.test(spec)) {
+    const semver = /#semver:(.+)$/.exec(spec);
+    return semver ? admitsBefore5(semver[1]) : true;
+  }
+  const majors = [...spec.matchAll(/(?:^|[\s|^~=<>v])(\d+)(?:\.|\s|$|x|\*)/g)].map((m) => Number(m[1]));
+  return majors.length > 0 && Math.min(...majors) < 5;
+}
+
+/**
+ * `names` (changed in `facts`' file) with the classes of that file built on any of them, and on those, and so on:
+ * a class's table takes its columns from its bases (a mixin, an abstract base) in the same file too, which the
+ * class's own provided names do not say (its definition is the same), and other files' users of names are
+ * followed only across files (see `usersOf`). Their names are followed as changed (`tablesFedBy` finds their
+ * tables).
+ */
+function builtOnInFile(facts: FileFacts, names: string[]): string[] {
+  if (!names.some((n) => n.startsWith('c:'))) return names;
+  const out = new Set(names);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const c of facts.classes) {
+      if (out.has(`c:${c.name}`) || !classDefNames(c, facts).some((n) => out.has(n))) continue;
+      out.add(`c:${c.name}`);
+      grew = true;
+    }
+  }
+  return out.size === names.length ? names : [...out];
 }
