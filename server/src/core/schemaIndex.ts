@@ -665,7 +665,10 @@ export class SchemaIndex {
   ownClassTable(file: string, cls: ClassFact): ClassMapping | undefined {
     if (this.files.get(file)?.language !== 'python' || cls.framework) return this.classTable(file, cls.name);
     this.ensure();
-    return this.mapper.classMap.get(classId(file, cls.name));
+    // The same id string each time (its hash kept with it): made again, each lookup hashed a new string.
+    let id = ownClassIds.get(cls);
+    if (id?.file !== file || id.name !== cls.name) ownClassIds.set(cls, (id = { file, name: cls.name, id: classId(file, cls.name) }));
+    return this.mapper.classMap.get(id.id);
   }
 
   /** What a Python name means in `file`. */
@@ -1161,6 +1164,9 @@ export class SchemaIndex {
     return f ? rangeOf(f.lineStarts, span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   }
 }
+
+/** `classId` of a class object, as `ownClassTable` last made it. */
+const ownClassIds = new WeakMap<ClassFact, { file: string; name: string; id: string }>();
 
 function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
   if (a.size !== b.size) return false;
