@@ -191,6 +191,9 @@ export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable:
   const context = origin === 'core' ? 'core' : 'migration';
   const rest = call.positional.slice(1);
   if (origin === 'core' && rest[0] && rest[0].type !== 'call') table.metadata = rest[0].text;
+  // Flask-SQLAlchemy's `db.Table("t", db.Column(...))` is on `db.metadata`.
+  else if (origin === 'core' && call.qualifier && (!rest[0] || isColumnCall(x, readCall(rest[0]).name))) table.metadata = call.qualifier;
+  if (schemaNode && /(^|\.)BLANK_SCHEMA$/.test(schemaNode.text)) table.blankSchema = true;
   const constraints: CallInfo[] = [];
   for (const p of rest) {
     if (p.type !== 'call') continue;

@@ -1,4 +1,4 @@
-import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact } from '../types';
+import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact, MetadataRootFact } from '../types';
 
 /**
  * What a Python name means in one module, found the way Python finds it: a module-level assignment or
@@ -8,8 +8,11 @@ import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact } from '../t
  */
 export type Binding =
   | { kind: 'class'; file: string; cls: ClassFact }
-  /** A metadata object or declarative base made by a call (`Base = declarative_base()`, `db = SQLAlchemy()`). */
-  | { kind: 'metadata'; id: string }
+  /**
+   * A metadata object or declarative base made by a call (`Base = declarative_base()`, `db = SQLAlchemy()`): `id` is
+   * `file#name`, where `root` is bound (see `ClassMapper.metadataOf` for the object it stands for).
+   */
+  | { kind: 'metadata'; id: string; file: string; root: MetadataRootFact }
   | { kind: 'function'; file: string; name: string; fn: FunctionFact }
   /** A function that returns a column (`def pk(): return Column(Integer, primary_key=True)`). */
   | { kind: 'column-helper'; file: string; column: ColumnFact }
@@ -205,10 +208,11 @@ export class PythonNames {
     if (depth > MAX_DEPTH) return { kind: 'unresolved', why: 'import cycle' };
     const facts = this.facts(file);
     if (!facts) return undefined;
-    const root = facts.metadataRoots.find((r) => r.name === name);
+    // A name bound in a class body (`class Archive: metadata = MetaData()`) is not the module's.
+    const root = facts.metadataRoots.find((r) => r.name === name && r.owner === undefined);
     const cls = classNamed(facts.classes, name);
     if (cls) return { kind: 'class', file, cls };
-    if (root) return { kind: 'metadata', id: `${file}#${name}` };
+    if (root) return { kind: 'metadata', id: `${file}#${name}`, file, root };
     const fn = facts.functions?.[name];
     if (fn) return { kind: 'function', file, name, fn };
     const helper = facts.columnHelpers?.[name];
