@@ -6,7 +6,7 @@ import type { ImportFact } from '../types';
  * (`down_revision`): each one, even a merge or an `op.execute`, is a node of the revision graph.
  */
 const CANDIDATE =
-  /down_revision|ForeignKey|__tablename__|Table\(|foreign_key|create_table|create_foreign_key|ForeignKeyConstraint|mapped_column|Column\(|TypeDecorator|declarative_base|DeclarativeBase|SQLModel|add_column|rename_table|drop_table|MetaData\(|db\.Model|SQLAlchemy\(|as_declarative|\bre\.sub\(/;
+  /down_revision|ForeignKey|__tablename__|Table\(|foreign_key|create_table|create_foreign_key|ForeignKeyConstraint|mapped_column|Column\(|TypeDecorator|declarative_base|DeclarativeBase|SQLModel|add_column|rename_table|drop_table|MetaData\(|db\.Model|SQLAlchemy\(|as_declarative|\.generate_base\(|metadata\.schema\s*=|\bre\.sub\(/;
 
 export function isPythonCandidate(text: string): boolean {
   return CANDIDATE.test(text);
