@@ -22,7 +22,9 @@ function findingsOf(engine: Engine, files: Iterable<string>): string[] {
 }
 
 async function afterEdit(fixture: string, edit: (texts: Map<string, string>) => Edit): Promise<{ before: string[]; incremental: string[]; fresh: string[] }> {
-  const { engine, texts } = await loadWorkspace(join(FIXTURES, fixture, 'ws'));
+  // The parsers are loaded first, as a host does (`Engine.loadParser`): without the TypeScript compiler, a file
+  // only it reads (a Sequelize instance's options) gives no facts, and an edit of it would compare nothing.
+  const { engine, texts } = await loadWorkspace(join(FIXTURES, fixture, 'ws'), undefined, { loadParser: true });
   const before = findingsOf(engine, texts.keys());
   const e = edit(texts);
   const edited = new Map(texts);
@@ -36,6 +38,7 @@ async function afterEdit(fixture: string, edit: (texts: Map<string, string>) => 
   const incremental = findingsOf(engine, edited.keys());
   engine.dispose();
   const fresh = await createEngine();
+  await fresh.loadParser();
   for (const [f, t] of edited) fresh.updateFile(f, t);
   const expected = findingsOf(fresh, edited.keys());
   fresh.dispose();
@@ -570,7 +573,33 @@ describe('engine: edits whose reach the provided names do not show', function ()
       // A model edited while the define stands: its table keeps the instance's naming.
       (t: Map<string, string>) => ({ file: models, text: t.get(models)!.replace("'tank'", "'water_tank'") }),
     ]) {
-      const { incremental, fresh } = await afterEdit('105-sequelize-instance-define', edit);
+      const { before, incremental, fresh } = await afterEdit('105-sequelize-instance-define', edit);
+      // The instance's define was read (it names the table `tank`, not `tanks`), so the edit changes something.
+      assert.ok(before.some((f) => f.includes('has no column `litreCount`')), before.join('\n'));
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+
+  it("a metadata's schema changed, or its assignment at run time added or removed: the tables on it and the keys in them are derived again", async () => {
+    const base = 'greenhouse/base.py';
+    const models = 'greenhouse/models.py';
+    for (const edit of [
+      // The metadata's schema, in a file that defines no table: the classes of another file's base built on it move.
+      (t: Map<string, string>) => ({ file: base, text: t.get(base)!.replace('schema="greenhouse"', 'schema="glasshouse"') }),
+      (t: Map<string, string>) => ({ file: base, text: t.get(base)!.replace('MetaData(schema="greenhouse")', 'MetaData()') }),
+      (t: Map<string, string>) => ({ file: base, text: `${t.get(base)!}\nmetadata_obj.schema = "glasshouse"\n` }),
+      () => ({ file: base }),
+      // The base built on another metadata object, then on none.
+      (t: Map<string, string>) => ({ file: models, text: t.get(models)!.replace('declarative_base(metadata=metadata_obj)', 'declarative_base()') }),
+    ]) {
+      const { before, incremental, fresh } = await afterEdit('119-declarative-metadata-schema', edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+    const db = 'heroes/db.py';
+    for (const edit of [(t: Map<string, string>) => ({ file: db, text: t.get(db)!.replace('SQLModel.metadata.schema = ', 'schema = ') }), () => ({ file: db })]) {
+      const { before, incremental, fresh } = await afterEdit('120-flask-sqlmodel-metadata-schema', edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
       assert.deepEqual(incremental, fresh);
     }
   });
