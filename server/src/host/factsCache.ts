@@ -663,13 +663,15 @@ export class FactsCache {
   }
 
   private keyOf(config: unknown, files: readonly string[], entries: ReadonlyMap<string, Entry>): string | undefined {
-    const hash = createHash('sha256').update(this.key).update('\0').update(JSON.stringify(config)).update('\0');
+    // The same bytes as one `update` per part, hashed in one call: four native calls per file cost a warm start of
+    // 2,600 files ~20 ms of CPU, and a start-up computes two such keys.
+    const parts = [this.key, JSON.stringify(config)];
     for (const f of [...files].sort()) {
       const e = entries.get(f);
       if (!e) return undefined;
-      hash.update(f).update('\0').update(e.digest ?? '-').update('\0');
+      parts.push(f, e.digest ?? '-');
     }
-    return hash.digest('base64');
+    return createHash('sha256').update(`${parts.join('\0')}\0`).digest('base64');
   }
 
   /** The conclusions an earlier scan stored under `key` (see `conclusionsKey`), checked and signed; else undefined. */
