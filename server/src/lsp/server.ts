@@ -801,7 +801,10 @@ class FkGuardServer {
    * cache keeps its earlier state whole and the next start-up reads the files changed since (conclusionsSince.ts).
    */
   private async flushSessions(): Promise<void> {
-    const deadline = performance.now() + (this.initOptions.shutdownFlushMs ?? SHUTDOWN_FLUSH_MS);
+    const bound = this.initOptions.shutdownFlushMs ?? SHUTDOWN_FLUSH_MS;
+    // No wait allowed: a scan started now would only be cut off.
+    if (bound <= 0) return;
+    const deadline = performance.now() + bound;
     for (;;) {
       for (const p of this.allProjects()) {
         if (p.sessionTimer === undefined) continue;
