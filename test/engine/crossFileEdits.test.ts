@@ -16,10 +16,36 @@ function findingsOf(engine: Engine, files: Iterable<string>): string[] {
 }
 
 async function afterEdit(fixture: string, edit: (texts: Map<string, string>) => Edit): Promise<{ before: string[]; incremental: string[]; fresh: string[] }> {
-  const { engine, texts } = await loadWorkspace(join(FIXTURES, fixture, 'ws'));
+  // The parsers are loaded first, as a host does (`Engine.loadParser`): without the TypeScript compiler, a file
+  // only it reads (a Sequelize instance's options) gives no facts, and an edit of it would compare nothing.
+  const { engine, texts } = await loadWorkspace(join(FIXTURES, fixture, 'ws'), undefined, { loadParser: true });
   const before = findingsOf(engine, texts.keys());
   const e = edit(texts);
   const edited = new Map(texts);
+  if (e.text === undefined) {
+    engine.removeFile(e.file);
+    edited.delete(e.file);
+  } else {
+    engine.updateFile(e.file, e.text);
+    edited.set(e.file, e.text);
+  }
+  const incremental = findingsOf(engine, edited.keys());
+  engine.dispose();
+  const fresh = await createEngine();
+  await fresh.loadParser();
+  for (const [f, t] of edited) fresh.updateFile(f, t);
+  const expected = findingsOf(fresh, edited.keys());
+  fresh.dispose();
+  return { before, incremental, fresh: expected };
+}
+
+/** `afterEdit` over an invented workspace given as texts. */
+async function editFiles(files: Map<string, string>, edit: (texts: Map<string, string>) => Edit): Promise<{ before: string[]; incremental: string[]; fresh: string[] }> {
+  const engine = await createEngine();
+  for (const [f, t] of files) engine.updateFile(f, t);
+  const before = findingsOf(engine, files.keys());
+  const e = edit(files);
+  const edited = new Map(files);
   if (e.text === undefined) {
     engine.removeFile(e.file);
     edited.delete(e.file);
@@ -139,6 +165,173 @@ describe('engine: edits whose reach the provided names do not show', function ()
     }
   });
 
+  // review7's R7-7: a Python package's `__init__.py` that re-exports a class under another name provides no name
+  // of its own, yet every import through the package resolves by it. The alias made to name another class (or
+  // removed, or the whole `__init__.py` removed), the file importing through it kept "`crates` has no column
+  // `id`; did you mean `sku`" with a fix that breaks working code, until restart. The aliased class changed in
+  // its own file reached the importing file only under the alias, which the importing file does not name.
+  it("a package's __init__.py re-export changed or removed: the classes imported through it are derived again", async () => {
+    const init = 'shop/__init__.py';
+    const bases = 'shop/bases.py';
+    const files = new Map([
+      [init, '"""The shop\'s model bases."""\nfrom .bases import Base, SkuModel as CatalogModel\n\n__all__ = ["Base", "CatalogModel"]\n'],
+      [
+        bases,
+        [
+          'from sqlalchemy import Column, Integer, String',
+          'from sqlalchemy.orm import declarative_base',
+          '',
+          'Base = declarative_base()',
+          '',
+          '',
+          'class SerialModel(Base):',
+          '    __abstract__ = True',
+          '    id = Column(Integer, primary_key=True)',
+          '',
+          '',
+          'class SkuModel(Base):',
+          '    __abstract__ = True',
+          '    sku = Column(String(8), primary_key=True)',
+          '',
+        ].join('\n'),
+      ],
+      ['store/__init__.py', ''],
+      [
+        'store/crates.py',
+        [
+          'from sqlalchemy import Column, ForeignKey, Integer',
+          '',
+          'from shop import Base, CatalogModel',
+          '',
+          '',
+          'class Crate(CatalogModel):',
+          '    __tablename__ = "crates"',
+          '',
+          '',
+          'class Pallet(Base):',
+          '    __tablename__ = "pallets"',
+          '    id = Column(Integer, primary_key=True)',
+          '    crate_id = Column(Integer, ForeignKey("crates.id"))',
+          '',
+        ].join('\n'),
+      ],
+    ]);
+    const edits: Array<(t: Map<string, string>) => Edit> = [
+      (t) => ({ file: init, text: t.get(init)!.replace('SkuModel as CatalogModel', 'SerialModel as CatalogModel') }),
+      (t) => ({ file: init, text: t.get(init)!.replace(', SkuModel as CatalogModel', '') }),
+      () => ({ file: init }),
+      // The class behind the alias changed in its own file: it now has the `id` the reference names.
+      (t) => ({ file: bases, text: t.get(bases)!.replace('    sku = Column(String(8), primary_key=True)', '    id = Column(Integer, primary_key=True)') }),
+    ];
+    for (const [i, edit] of edits.entries()) {
+      const { before, incremental, fresh } = await editFiles(files, edit);
+      assert.ok(before.some((f) => f.includes('unknown-column')), 'the fixture must start with the unknown column');
+      assert.notDeepEqual(fresh, before, `edit ${i} must change what the class resolves to`);
+      assert.deepEqual(incremental, fresh, `edit ${i}`);
+    }
+    // And back: the alias made to name the class without `id` brings the error in.
+    const good = new Map(files).set(init, files.get(init)!.replace('SkuModel as CatalogModel', 'SerialModel as CatalogModel'));
+    const { before, incremental, fresh } = await editFiles(good, (t) => ({ file: init, text: t.get(init)!.replace('SerialModel as CatalogModel', 'SkuModel as CatalogModel') }));
+    assert.deepEqual(before, []);
+    assert.ok(fresh.some((f) => f.includes('unknown-column')));
+    assert.deepEqual(incremental, fresh);
+  });
+
+  // start7's hole (session 7): a mixin in the same file as the class built on it. Its column's type changed, the
+  // class's table changed with it, but the table's provided name did not (its own class's definition is the
+  // same), and the file that references the table kept its findings: the new type-mismatch was missing.
+  it('a mixin changed in the file of the class built on it: the references to that class\'s table are checked again', async () => {
+    const models = 'app/models.py';
+    const files = new Map([
+      ['app/__init__.py', ''],
+      ['app/base.py', 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n'],
+      [
+        models,
+        [
+          'from sqlalchemy import Column, Integer, String',
+          '',
+          'from app.base import Base',
+          '',
+          '',
+          'class Labelled(Base):',
+          '    __abstract__ = True',
+          '    label = Column(String(10), unique=True)',
+          '',
+          '',
+          'class Tray(Labelled):',
+          '    __tablename__ = "trays"',
+          '    id = Column(Integer, primary_key=True)',
+          '',
+        ].join('\n'),
+      ],
+      [
+        'app/cups.py',
+        [
+          'from sqlalchemy import Column, ForeignKey, Integer, String',
+          '',
+          'from app.base import Base',
+          '',
+          '',
+          'class Cup(Base):',
+          '    __tablename__ = "cups"',
+          '    id = Column(Integer, primary_key=True)',
+          '    tray_label = Column(String(10), ForeignKey("trays.label"))',
+          '',
+        ].join('\n'),
+      ],
+    ]);
+    for (const edit of [
+      (t: Map<string, string>) => ({ file: models, text: t.get(models)!.replace('label = Column(String(10), unique=True)', 'label = Column(Integer, unique=True)') }),
+      (t: Map<string, string>) => ({ file: models, text: t.get(models)!.replace('    label = Column(String(10), unique=True)\n', '    pass\n') }),
+    ]) {
+      const { before, incremental, fresh } = await editFiles(files, edit);
+      assert.deepEqual(before, []);
+      assert.notDeepEqual(fresh, before, 'the edit must change what cups.py references');
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+
+  // review7's R7-8 (TypeORM sequences of its fuzzer): the same hole in TypeScript. A join table is derived from
+  // the entity on the other side, in the same file; that entity's class renamed (its uses left as they were), the
+  // join table no longer resolves (fresh: unchecked), but the SQL naming one of its columns kept "has no column".
+  // So too a subclass whose abstract base in the same file was renamed, and a naming strategy's file edited.
+  it('a TypeORM entity renamed in the file of the join table built on it: the references to the join table are checked again', async () => {
+    const entities = 'src/shelf.entity.ts';
+    const files = new Map([
+      [
+        entities,
+        [
+          "import { Column, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';",
+          '',
+          '@Entity()',
+          'export class Shelf {',
+          '  @PrimaryGeneratedColumn()',
+          '  id: number;',
+          '',
+          '  @ManyToMany(() => Book)',
+          "  @JoinTable({ name: 'shelf_volumes', inverseJoinColumn: { name: 'book_isbn', referencedColumnName: 'isbn' } })",
+          '  books: Book[];',
+          '}',
+          '',
+          '@Entity()',
+          'export class Book {',
+          '  @PrimaryGeneratedColumn()',
+          '  id: number;',
+          '',
+          "  @Column({ type: 'varchar', length: 13, unique: true })",
+          '  isbn: string;',
+          '}',
+          '',
+        ].join('\n'),
+      ],
+      ['db/loans.sql', 'CREATE TABLE loans (\n  id SERIAL PRIMARY KEY,\n  book_isbn VARCHAR(13) REFERENCES shelf_volumes (book_isbm)\n);\n'],
+    ]);
+    const { before, incremental, fresh } = await editFiles(files, (t) => ({ file: entities, text: t.get(entities)!.replace('export class Book {', 'export class Tome {') }));
+    assert.ok(before.some((f) => f.includes('unknown-column')), 'the fixture must start with the unknown column');
+    assert.notDeepEqual(fresh, before, 'the edit must leave the join table unresolved');
+    assert.deepEqual(incremental, fresh);
+  });
+
   it("Sequelize's instance-wide define changed or removed: every model's names, and the references to them, are derived again", async () => {
     const db = 'src/db.ts';
     const models = 'src/models.ts';
@@ -149,7 +342,33 @@ describe('engine: edits whose reach the provided names do not show', function ()
       // A model edited while the define stands: its table keeps the instance's naming.
       (t: Map<string, string>) => ({ file: models, text: t.get(models)!.replace("'tank'", "'water_tank'") }),
     ]) {
-      const { incremental, fresh } = await afterEdit('105-sequelize-instance-define', edit);
+      const { before, incremental, fresh } = await afterEdit('105-sequelize-instance-define', edit);
+      // The instance's define was read (it names the table `tank`, not `tanks`), so the edit changes something.
+      assert.ok(before.some((f) => f.includes('has no column `litreCount`')), before.join('\n'));
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+
+  it("a metadata's schema changed, or its assignment at run time added or removed: the tables on it and the keys in them are derived again", async () => {
+    const base = 'greenhouse/base.py';
+    const models = 'greenhouse/models.py';
+    for (const edit of [
+      // The metadata's schema, in a file that defines no table: the classes of another file's base built on it move.
+      (t: Map<string, string>) => ({ file: base, text: t.get(base)!.replace('schema="greenhouse"', 'schema="glasshouse"') }),
+      (t: Map<string, string>) => ({ file: base, text: t.get(base)!.replace('MetaData(schema="greenhouse")', 'MetaData()') }),
+      (t: Map<string, string>) => ({ file: base, text: `${t.get(base)!}\nmetadata_obj.schema = "glasshouse"\n` }),
+      () => ({ file: base }),
+      // The base built on another metadata object, then on none.
+      (t: Map<string, string>) => ({ file: models, text: t.get(models)!.replace('declarative_base(metadata=metadata_obj)', 'declarative_base()') }),
+    ]) {
+      const { before, incremental, fresh } = await afterEdit('119-declarative-metadata-schema', edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+    const db = 'heroes/db.py';
+    for (const edit of [(t: Map<string, string>) => ({ file: db, text: t.get(db)!.replace('SQLModel.metadata.schema = ', 'schema = ') }), () => ({ file: db })]) {
+      const { before, incremental, fresh } = await afterEdit('120-flask-sqlmodel-metadata-schema', edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
       assert.deepEqual(incremental, fresh);
     }
   });

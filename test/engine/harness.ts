@@ -24,8 +24,9 @@ export function rel(root: string, p: string): string {
 }
 
 /** Loads every file of a fixture workspace the engine reads (Python, TypeScript, ...) into a fresh engine. */
-export async function loadWorkspace(root: string, config: FkGuardConfig = DEFAULT_CONFIG): Promise<{ engine: Engine; texts: Map<string, string> }> {
+export async function loadWorkspace(root: string, config: FkGuardConfig = DEFAULT_CONFIG, options: { loadParser?: boolean } = {}): Promise<{ engine: Engine; texts: Map<string, string> }> {
   const engine = await createEngine(config);
+  if (options.loadParser) await engine.loadParser();
   const texts = new Map<string, string>();
   const extensions = engine.extensions();
   for (const p of listFiles(root)) {

@@ -116,6 +116,23 @@ const MUTATIONS: Array<{ name: string; python?: true; apply: (text: string) => s
       return `${text.replace(/\n*$/, '')}\n\n\n${copy}\n`;
     },
   },
+  {
+    // A new SQLModel class that no class of the file shares its header with, named like a table of another file.
+    name: 'a SQLModel model added',
+    python: true,
+    apply: (text) =>
+      `${text.replace(/\n*$/, '')}\n\n\nclass TeamMember(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    role: str\n`,
+  },
+  {
+    // The last class renamed (its uses in the file too), to a name another file's table has.
+    name: 'the last class renamed',
+    python: true,
+    apply: (text) => {
+      const names = [...text.matchAll(/^class (\w+)/gm)].map((m) => m[1]);
+      const last = names.at(-1);
+      return last && last !== 'TeamMember' ? text.replace(new RegExp(`\\b${last}\\b`, 'g'), 'TeamMember') : text;
+    },
+  },
 ];
 
 /** Workspaces made for this test (classes named without a table name, lines moved), beside the engine's fixtures. */

@@ -251,6 +251,58 @@ describe('the facts cache', () => {
     }
   });
 
+  it('keeps what the walk found with the cache, signed, and a later scan takes unchanged folders from it', async () => {
+    const root = makeTree({ 'app/users.py': USERS, 'app/orders.py': ORDERS, 'lib/util.py': 'x = 1\n', '.gitignore': 'gen/\n', 'gen/m.py': ORDERS });
+    const listed: string[] = [];
+    // As above, every time a minute earlier than it was, so the folders' stamps are trusted; folders listed counted.
+    const aged: WalkFs = {
+      ...realFs,
+      stat: (file) => {
+        const st = statSync(file);
+        st.mtimeMs -= 60_000;
+        st.ctimeMs -= 60_000;
+        return st;
+      },
+      readdir: (dir) => {
+        listed.push(relative(root, dir) || '.');
+        return realFs.readdir(dir);
+      },
+    };
+    const scan = async (cacheMode?: 'fresh') => {
+      listed.length = 0;
+      const r = await scanWorkspace({ roots: [root], cache: true, fs: aged, ...(cacheMode ? { cacheMode } : {}) });
+      return { ids: r.files.map((f) => f.id), findings: describeFindings(r) };
+    };
+    const walkFile = join(defaultCacheDir(root), 'walk-v1.cache');
+    try {
+      const first = await scan();
+      assert.deepEqual(listed.sort(), ['.', 'app', 'lib']);
+      assert.ok(existsSync(walkFile));
+      const second = await scan();
+      assert.deepEqual(listed, [], 'no folder listed');
+      assert.deepEqual(second, first);
+      // A new file in one folder: that folder is listed, and the file scanned.
+      writeFileSync(join(root, 'lib', 'more.py'), USERS.replace('"users"', '"user"'));
+      const third = await scan();
+      assert.deepEqual(listed, ['lib']);
+      assert.deepEqual(third.ids, ['app/orders.py', 'app/users.py', 'lib/more.py', 'lib/util.py']);
+      assert.deepEqual(third.findings, []);
+      // A walk file changed by hand (one folder's entries) does not authenticate: every folder is listed again.
+      const bytes = readFileSync(walkFile);
+      writeFileSync(walkFile, Buffer.from(bytes.toString('latin1').replace('"more.py"', '"mora.py"'), 'latin1'));
+      assert.notDeepEqual(readFileSync(walkFile), bytes);
+      assert.deepEqual(await scan(), third);
+      assert.deepEqual(listed.sort(), ['.', 'app', 'lib']);
+      // `--fix` lists every folder, whatever the memory holds.
+      assert.deepEqual(await scan(), third);
+      assert.deepEqual(listed, []);
+      assert.deepEqual(await scan('fresh'), third);
+      assert.deepEqual(listed.sort(), ['.', 'app', 'lib']);
+    } finally {
+      removeTree(root);
+    }
+  });
+
   it('is neither read nor written unless asked for', async () => {
     const root = makeTree({ 'app/orders.py': ORDERS });
     try {

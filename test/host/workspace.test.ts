@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, Stats, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commonBase, isWalkedPath, readSourceFile, realFs, walkWorkspace, WalkFs } from '../../server/src/host/workspace';
+import { commonBase, FolderRecord, isWalkedPath, readSourceFile, realFs, walkWorkspace, WalkFs, WalkMemory } from '../../server/src/host/workspace';
 import { makeTree, removeTree } from './tmp';
 
 const MODEL = 'from sqlalchemy import ForeignKey\n';
@@ -167,6 +167,168 @@ describe('walkWorkspace', () => {
     const seen: number[] = [];
     await walkWorkspace({ roots: [root], onProgress: (p) => seen.push(p.files) });
     assert.equal(seen.at(-1), 2);
+  });
+});
+
+describe('the walk memory', () => {
+  const roots: string[] = [];
+  const tree = (files: Record<string, string | Buffer>) => {
+    const r = makeTree(files);
+    roots.push(r);
+    return r;
+  };
+  after(() => roots.forEach(removeTree));
+
+  /** A memory in this process, as the facts cache keeps one on disk. */
+  const memory = () => {
+    let stored: { key: string; folders: ReadonlyMap<string, FolderRecord> } | undefined;
+    const m: WalkMemory & { size(): number } = {
+      recall: (key) => (stored?.key === key ? stored.folders : undefined),
+      keep: (key, folders) => {
+        stored = { key, folders };
+      },
+      size: () => stored?.folders.size ?? 0,
+    };
+    return m;
+  };
+
+  /**
+   * The real file system, but every time an hour older and the folders listed counted: folders just made by a test
+   * are then old enough for their stamps to be trusted (see `trustedStamp`), as a workspace's folders are. A change
+   * still gives a folder another time, an hour before the real one.
+   */
+  const aged = () => {
+    const listed: string[] = [];
+    const fs: WalkFs = {
+      ...realFs,
+      readdir: (dir) => {
+        listed.push(dir);
+        return realFs.readdir(dir);
+      },
+      stat: (file) => {
+        const st = realFs.stat(file) as Stats;
+        return Object.assign(Object.create(Object.getPrototypeOf(st) as object) as Stats, st, { mtimeMs: st.mtimeMs - 3_600_000, ctimeMs: st.ctimeMs - 3_600_000 });
+      },
+    };
+    return { fs, listed };
+  };
+
+  /** A walk without memory, and one with it: they must agree, files and what was skipped alike. */
+  const both = async (root: string, m: WalkMemory, extra: Partial<Parameters<typeof walkWorkspace>[0]> = {}) => {
+    const { fs, listed } = aged();
+    const plain = await walkWorkspace({ roots: [root], ...extra });
+    const remembered = await walkWorkspace({ roots: [root], fs, memory: m, ...extra });
+    assert.deepEqual(remembered, plain);
+    return { ids: plain.files.map((f) => f.id), listed: listed.map((d) => d.slice(root.length + 1) || '.').sort() };
+  };
+
+  const WS = {
+    'app/models.py': MODEL,
+    'app/sub/orders.py': MODEL,
+    'lib/util.py': MODEL,
+    'lib/deep/er/x.py': MODEL,
+    'gen/out.py': MODEL,
+    '.gitignore': 'gen/\n*.tmp.py\n',
+  };
+
+  it('takes unchanged folders without listing them, and lists the same files', async () => {
+    const root = tree(WS);
+    const m = memory();
+    const first = await both(root, m);
+    assert.deepEqual(first.ids, ['app/models.py', 'app/sub/orders.py', 'lib/deep/er/x.py', 'lib/util.py']);
+    assert.equal(first.listed.length, 6);
+    assert.equal(m.size(), 6);
+    const second = await both(root, m);
+    assert.deepEqual(second.listed, []);
+    assert.deepEqual(second.ids, first.ids);
+  });
+
+  it('lists again a folder whose entries came, went or were renamed, and only that folder', async () => {
+    const root = tree(WS);
+    const m = memory();
+    await both(root, m);
+    writeFileSync(join(root, 'lib/deep/new.py'), MODEL);
+    let r = await both(root, m);
+    assert.deepEqual(r.listed, ['lib/deep']);
+    assert.ok(r.ids.includes('lib/deep/new.py'));
+    rmSync(join(root, 'app/sub/orders.py'));
+    r = await both(root, m);
+    assert.deepEqual(r.listed, ['app/sub']);
+    assert.ok(!r.ids.includes('app/sub/orders.py'));
+    renameSync(join(root, 'lib/deep'), join(root, 'lib/shallow'));
+    r = await both(root, m);
+    assert.deepEqual(r.listed, ['lib', 'lib/shallow', 'lib/shallow/er']);
+    assert.deepEqual(r.ids, ['app/models.py', 'lib/shallow/er/x.py', 'lib/shallow/new.py', 'lib/util.py']);
+    // A file replaced by a folder of the same name, and a virtual environment appearing in a folder.
+    rmSync(join(root, 'lib/util.py'));
+    mkdirSync(join(root, 'lib/util.py'));
+    writeFileSync(join(root, 'lib/util.py/inner.py'), MODEL);
+    writeFileSync(join(root, 'app/sub/pyvenv.cfg'), '');
+    r = await both(root, m);
+    assert.deepEqual(r.ids, ['app/models.py', 'lib/shallow/er/x.py', 'lib/shallow/new.py', 'lib/util.py/inner.py']);
+  });
+
+  it('follows a .gitignore edited in place, added or removed, at any depth', async () => {
+    const root = tree(WS);
+    const m = memory();
+    await both(root, m);
+    // In place: the folder holding it keeps its time.
+    writeFileSync(join(root, '.gitignore'), 'lib/deep/\n');
+    let r = await both(root, m);
+    assert.deepEqual(r.ids, ['app/models.py', 'app/sub/orders.py', 'gen/out.py', 'lib/util.py']);
+    writeFileSync(join(root, 'app/.gitignore'), 'orders.py\n');
+    r = await both(root, m);
+    assert.deepEqual(r.ids, ['app/models.py', 'gen/out.py', 'lib/util.py']);
+    writeFileSync(join(root, 'app/.gitignore'), '!orders.py\n');
+    r = await both(root, m);
+    assert.deepEqual(r.ids, ['app/models.py', 'app/sub/orders.py', 'gen/out.py', 'lib/util.py']);
+    rmSync(join(root, '.gitignore'));
+    r = await both(root, m);
+    assert.deepEqual(r.ids, ['app/models.py', 'app/sub/orders.py', 'gen/out.py', 'lib/deep/er/x.py', 'lib/util.py']);
+  });
+
+  it('follows a .gitignore above the root, and the walk options', async () => {
+    const top = tree({ '.git/HEAD': '', '.gitignore': 'secret/\n', 'ws/app/models.py': MODEL, 'ws/secret/m.py': MODEL });
+    const root = join(top, 'ws');
+    const m = memory();
+    assert.deepEqual((await both(root, m)).ids, ['app/models.py']);
+    writeFileSync(join(top, '.gitignore'), 'app/\n');
+    assert.deepEqual((await both(root, m)).ids, ['secret/m.py']);
+    // Other options are another walk: nothing is taken from the memory of this one.
+    const r = await both(root, m, { exclude: ['*.pyi'] });
+    assert.deepEqual(r.ids, ['secret/m.py']);
+    assert.deepEqual(r.listed, ['.', 'secret']);
+  });
+
+  it('looks at every symlink again, and keeps no folder changed too recently to trust its stamp', async () => {
+    const root = tree({ 'real/m.py': MODEL, 'app/models.py': MODEL, 'other/o.py': MODEL });
+    symlinkSync(join(root, 'real'), join(root, 'app', 'linked'));
+    symlinkSync(join(root, 'other', 'o.py'), join(root, 'app', 'alias.py'));
+    const m = memory();
+    await both(root, m);
+    let r = await both(root, m);
+    assert.deepEqual(r.listed, []);
+    // The link comes first in name order, so the file it names is listed through it (once).
+    assert.deepEqual(r.ids, ['app/alias.py', 'app/linked/m.py', 'app/models.py']);
+    // Where a link leads changes without its folder changing: a new file there, then a file in place of the folder.
+    writeFileSync(join(root, 'real/n.py'), MODEL);
+    r = await both(root, m);
+    assert.deepEqual(r.ids, ['app/alias.py', 'app/linked/m.py', 'app/linked/n.py', 'app/models.py']);
+    rmSync(join(root, 'real'), { recursive: true });
+    writeFileSync(join(root, 'real'), MODEL);
+    r = await both(root, m);
+    assert.deepEqual(r.ids, ['app/alias.py', 'app/models.py']);
+    // The file a link names goes: the link is reported as broken, as without memory.
+    rmSync(join(root, 'other', 'o.py'));
+    r = await both(root, m);
+    assert.deepEqual(r.ids, ['app/models.py']);
+    // With links not followed, the memory of the walk that followed them is not used.
+    r = await both(root, m, { followSymlinks: false });
+    assert.deepEqual(r.listed, ['.', 'app', 'other']);
+    // With the real times, every folder here was just made: none is kept.
+    const fresh = memory();
+    await walkWorkspace({ roots: [root], memory: fresh });
+    assert.equal(fresh.size(), 0);
   });
 });
 

@@ -90,9 +90,22 @@ export function provision(f: FileFacts, reuse = false): Provision {
   for (const [k, v] of Object.entries(f.functions ?? {})) add(`f:${k}`, sig(v));
   for (const [k, v] of Object.entries(f.columnHelpers ?? {})) add(`f:${k}`, sig(v));
   for (const [k, v] of Object.entries(f.aliases ?? {})) add(`a:${k}`, v);
+  // What a Python module's imports bind, other modules may import from it (a package's `__init__.py` re-exporting
+  // a class under another name): what such a name means changes with the import alone, which no definition of
+  // this file says.
+  if (f.language === 'python') {
+    const me = lastPart(f.module);
+    for (const i of f.imports) add(`i:${me}.${i.local}`, i.name === undefined ? i.module : `${i.module}:${i.name}`);
+    if (f.starImports?.length) add(`i:${me}.*`, f.starImports.join(','));
+  }
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
-  for (const r of f.metadataRoots) add(`m:${r.name}`, String(lineOf(r.span.start)));
+  // A root's schema and the object it is built on decide the schema of every table on it.
+  for (const r of f.metadataRoots) {
+    const line = String(lineOf(r.span.start));
+    add(`m:${r.owner ?? r.name}`, r.schema || r.metadata || r.owner ? `${line}:${sig([r.name, r.schema, r.metadata])}` : line);
+  }
+  for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
   return { base: baseOf(f, sig, lineOf), names };
 }
 
@@ -161,7 +174,7 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
     previous.pendingConsts?.length ||
     facts.pendingConsts?.length ||
     previous.lineStarts.length !== facts.lineStarts.length ||
-    !same('imports', 'module', 'reexports', 'packageJson', 'tables', 'alembicConfig', 'migration', 'typeormNaming', 'functions', 'columnHelpers', 'aliases', 'constants', 'typeDecorators', 'metadataRoots') ||
+    !same('imports', 'module', 'reexports', 'packageJson', 'tables', 'alembicConfig', 'migration', 'typeormNaming', 'functions', 'columnHelpers', 'aliases', 'constants', 'typeDecorators', 'metadataRoots', 'metadataSchemaSets') ||
     Boolean(previous.setsAlembicLocations) !== Boolean(facts.setsAlembicLocations) ||
     previous.errors.some((e) => e.group) ||
     facts.errors.some((e) => e.group)
@@ -254,10 +267,17 @@ export function usesOf(f: FileFacts): Uses {
     if (t && t.family === 'other') defs.add(`y:${t.name}`);
   };
   for (const c of f.classes) for (const n of classDefNames(c, f)) defs.add(n);
+  for (const n of reexportedNames(f)) defs.add(n);
   for (const t of f.tables) {
     for (const col of t.columns) addType(col.type);
     if (t.name.kind === 'const') defs.add(`k:${t.name.name}`);
     if (t.metadata) defs.add(`m:${t.metadata.split('.')[0]}`);
+  }
+  // A metadata object built on another (`declarative_base(metadata=md)`) or named by a constant takes their changes.
+  for (const r of f.metadataRoots) {
+    if (r.metadata) defs.add(`m:${r.metadata.split('.')[0]}`);
+    if (r.schema?.kind === 'const') defs.add(`k:${r.schema.name}`);
+    else if (r.schema?.kind === 'template') for (const p of r.schema.parts) if ('const' in p) defs.add(`k:${p.const}`);
   }
   for (const op of f.migration?.ops ?? []) if (op.op === 'add_column' || op.op === 'alter_column') addType(op.op === 'add_column' ? op.column.type : op.type);
   // A migration's tables depend on every earlier migration.
@@ -275,7 +295,8 @@ export function usesOf(f: FileFacts): Uses {
  * the names of every reference of a 2,000-line model file cost ~0.4 ms a keystroke.
  */
 export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): Uses | undefined {
-  const plain = (f: FileFacts) => !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group);
+  const plain = (f: FileFacts) =>
+    !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined);
   if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.file !== facts.file) return undefined;
   let counts = useCounts.get(before);
   if (!counts || counts.facts !== previous) {
@@ -283,6 +304,8 @@ export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): 
     counts = { facts: previous, refs: new Map(), defs: new Map() };
     for (const r of previous.references) for (const n of referenceNames(r)) bump(counts.refs, n, 1);
     for (const c of previous.classes) for (const n of classDefNames(c, previous)) bump(counts.defs, n, 1);
+    // The imports are the same list in both facts: what they use stays counted.
+    for (const n of reexportedNames(previous)) bump(counts.defs, n, 1);
     if (!sameKeys(counts.refs, before.refs) || !sameKeys(counts.defs, before.defs)) return undefined;
   }
   // The counts move on to the new facts (`before` is done with: the caller replaces it with the answer).
@@ -405,12 +428,80 @@ function computeClassDefNames(c: ClassFact, f: FileFacts): string[] {
     defs.add(`a:${head}`);
     // `from pkg.base import IdModel as Model`: the class the alias names.
     for (const name of importedNames(f).get(head) ?? []) defs.add(`c:${name}`);
+    throughImports(f, b, defs);
   }
-  if (c.tablename?.kind === 'const') defs.add(`k:${c.tablename.name}`);
+  if (c.tablename?.kind === 'const') {
+    defs.add(`k:${c.tablename.name}`);
+    throughImports(f, c.tablename.name, defs);
+  }
   for (const o of c.opaque ?? []) defs.add(`f:${o.callee.split('.').pop()}`);
-  for (const fn of derivationCalls(c.tablenameDerivation)) defs.add(`f:${fn.split('.').pop()}`);
-  for (const col of c.columns) if (col.type && col.type.family === 'other') defs.add(`y:${col.type.name}`);
+  for (const fn of derivationCalls(c.tablenameDerivation)) {
+    defs.add(`f:${fn.split('.').pop()}`);
+    throughImports(f, fn, defs);
+  }
+  for (const col of c.columns) {
+    if (col.type && col.type.family === 'other') {
+      defs.add(`y:${col.type.name}`);
+      throughImports(f, col.type.name, defs);
+    }
+  }
   return [...defs];
+}
+
+/** The last part of a dotted module path: what `i:` names a module by (see `provision`). */
+function lastPart(module: string): string {
+  return module.slice(module.lastIndexOf('.') + 1);
+}
+
+/**
+ * The names through which a Python file's `dotted` (`Model`, `models.Model`, `app.models.Model`) is bound by its
+ * imports: `from pkg import Model` reads what `pkg` binds `Model` to (`i:pkg.Model`, or through its star
+ * imports, `i:pkg.*`), which `pkg`'s `__init__.py` may re-export from anywhere under any name (see
+ * `provision`); `models.Model` reads what the module `models` binds `Model` to.
+ */
+function throughImports(f: FileFacts, dotted: string, into: Set<string>): void {
+  if (f.language !== 'python') return;
+  const parts = dotted.split('.');
+  const head = parts[0];
+  const last = parts[parts.length - 1];
+  const through = (module: string, name: string) => {
+    into.add(`i:${module}.${name}`);
+    into.add(`i:${module}.*`);
+  };
+  if (parts.length >= 3) through(parts[parts.length - 2], last);
+  for (const i of f.imports) {
+    if (i.local !== head) continue;
+    if (i.name !== undefined) through(lastPart(i.module), i.name);
+    // The module the last part is looked up in: the one imported (`import app.models as m`, `from app import models`).
+    if (parts.length === 2) through(i.name ?? lastPart(i.module), last);
+  }
+}
+
+/** `reexportedNames` per list of imports (never changed once read: an edit makes a new list). */
+const reexportsByImports = new WeakMap<readonly ImportFact[], string[]>();
+
+/**
+ * What the names a Python file's imports bind under another name depend on (`from .base import CodedModel as
+ * KeyedModel`): the class, constant, function or type imported, and what its module binds it to. Another
+ * module importing `KeyedModel` from this one names neither: the file's `i:` name (see `provision`) carries a
+ * change of them on to it. An import under its own name needs nothing of the kind: the importing file names
+ * what this one does.
+ */
+function reexportedNames(f: FileFacts): readonly string[] {
+  if (f.language !== 'python') return [];
+  let names = reexportsByImports.get(f.imports);
+  if (!names) {
+    const out = new Set<string>();
+    for (const i of f.imports) {
+      if (i.name === undefined || i.name === i.local) continue;
+      for (const kind of ['c', 'k', 'f', 'y', 'm', 'a']) out.add(`${kind}:${i.name}`);
+      out.add(`i:${lastPart(i.module)}.${i.name}`);
+      out.add(`i:${lastPart(i.module)}.*`);
+    }
+    names = [...out];
+    reexportsByImports.set(f.imports, names);
+  }
+  return names;
 }
 
 /** Each file's `from` imports by local name (the names imported, in import order), built once per list. */

@@ -1,7 +1,7 @@
-import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type NamelessClass } from './classMapping';
+import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type MetadataSchema, type NamelessClass } from './classMapping';
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
-import { changedNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
+import { changedNames, classDefNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
 import { HistoryPoint, MigrationHistory } from './history';
 import { NameLookup } from './nameLookup';
 import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
@@ -97,12 +97,22 @@ export class SchemaIndex {
   private readonly typeormNamingFiles = new Set<string>();
   /** The files that write Sequelize's instance-wide `define` (see `FileFacts.sequelizeDefine`). */
   private readonly sequelizeDefineFiles = new Set<string>();
+  /** The files that assign a metadata object's `schema` (see `FileFacts.metadataSchemaSets`). */
+  private readonly metadataSchemaSetFiles = new Set<string>();
+  /** What those files assign to, by metadata id (see `metadataSchemaSets`); made again whenever the tables are. */
+  private schemaSets: Map<string, string> | undefined;
   /** Each package.json's `sequelize` range (see `FileFacts.sequelizeVersion`). */
   private readonly sequelizeRanges = new Map<string, string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
   private readonly targets = new Map<string, Dialect[]>();
   /** The judge of each package that holds files with targets, and of each folder asked about (see `dialectOf`). */
   private judges?: { scopes: Array<{ scope: string; dialects: Dialect[] }>; byFolder: Map<string, Dialect> };
+  /**
+   * The project's Sequelize naming (`sequelizeDefine()`, `sequelizeLegacy()`), combined from every file's facts
+   * when first asked, and dropped with `judges` wherever a file's facts change: the class mapper asks for it
+   * twice for every Sequelize class it derives, and combining sorts the files and merges their options.
+   */
+  private sequelizeNaming?: { define: SequelizeDefine | undefined; legacy: { file: string; range: string } | undefined };
   /**
    * Files whose facts name things by other files' constants (see `pendingNames.ts`): their facts as read, and
    * what the constants resolved to last. `files` holds the resolved copy, made again whenever the tables are.
@@ -124,6 +134,7 @@ export class SchemaIndex {
     typeormNaming: () => this.typeormNaming(),
     sequelizeDefine: () => this.sequelizeDefine(),
     sequelizeLegacy: () => this.sequelizeLegacy(),
+    metadataSchemaSets: () => this.metadataSchemaSets(),
   });
 
   /**
@@ -152,6 +163,7 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     // A tsconfig's `paths` decide what every import means, and a barrel's re-exports what every import through
     // it means (it provides no name of its own to follow): everything is derived and checked again.
     const previous = this.files.get(facts.file);
@@ -176,6 +188,7 @@ export class SchemaIndex {
    */
   takeMovedFacts(facts: FileFacts): void {
     this.files.set(facts.file, facts);
+    this.sequelizeNaming = undefined;
   }
 
   /**
@@ -252,6 +265,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(file);
     else this.sequelizeDefineFiles.delete(file);
+    if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(file);
+    else this.metadataSchemaSetFiles.delete(file);
     if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(file, facts.sequelizeVersion);
     else this.sequelizeRanges.delete(file);
     if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
@@ -259,6 +274,7 @@ export class SchemaIndex {
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
     else this.packageJsons.delete(file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.provided.set(file, after);
     const usedBefore = movedInPlace && previous ? this.uses.get(file) : undefined;
     this.setUses(file, (usedBefore && usesAfter(previous!, usedBefore, facts)) || usesOf(facts));
@@ -285,6 +301,7 @@ export class SchemaIndex {
       // (below): a class read again counts as changed whatever its signature says.
       names = readAgain.map((n) => `c:${n}`);
     } else names = [...(quick?.changed ?? changedNames(before, after)), ...(movedInPlace ? readAgain.map((n) => `c:${n}`) : [])];
+    names = builtOnInFile(facts, names);
     const changed = [...new Set([...names, ...this.tablesFedBy(file, names, [previous, facts]), ...this.namedElsewhere(names, [previous, facts])])];
     for (const n of changed) if (n.startsWith('t:')) this.changedTables.add(n.slice(2));
     this.tableKeysChanged = changed.some((n) => n === 'migrations' || (n.startsWith('t:') && before?.names.has(n) !== after.names.has(n)));
@@ -363,12 +380,15 @@ export class SchemaIndex {
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.files.set(facts.file, facts);
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
     else this.typeormNamingFiles.delete(facts.file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(facts.file);
     else this.sequelizeDefineFiles.delete(facts.file);
+    if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(facts.file);
+    else this.metadataSchemaSetFiles.delete(facts.file);
     if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(facts.file, facts.sequelizeVersion);
     else this.sequelizeRanges.delete(facts.file);
     // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
@@ -377,6 +397,7 @@ export class SchemaIndex {
     if (facts.packageJson) this.packageJsons.set(facts.file, facts.packageJson);
     else this.packageJsons.delete(facts.file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
     if (this.options.oneShot && !this.uses.has(facts.file)) (this.usesLater ??= new Map()).set(facts.file, facts);
@@ -412,6 +433,7 @@ export class SchemaIndex {
     const judge = this.judgeSignature();
     this.targets.delete(file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     const gone = this.files.get(file);
     const resolution =
       gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
@@ -431,10 +453,12 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
+    this.metadataSchemaSetFiles.delete(file);
     this.sequelizeRanges.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
     this.judges = undefined;
+    this.sequelizeNaming = undefined;
     this.provided.delete(file);
     this.setUses(file, { refs: new Set(), defs: new Set() });
     if (!before) return [];
@@ -601,10 +625,29 @@ export class SchemaIndex {
     const candidates = this.coreByVar.get(variable) ?? [];
     const local = candidates.find((c) => c.file === file);
     if (local) return local.table;
-    const target = this.lookup.importedFile(file, variable);
-    const imported = candidates.find((c) => c.file === target);
-    if (imported) return imported.table;
+    // An imported name is the table its module exports under that name (through re-exports), or none FK Guard
+    // can see (a package outside the workspace, a module that is not there): never another file's variable that
+    // merely has the same name (`import { barns } from "@acme/schema"` beside an unrelated `barns` elsewhere).
+    const imp = this.lookup.importOf(file, variable);
+    if (imp) return this.exportedTable(imp.module, imp.name ?? variable, file, new Set());
     return candidates.length === 1 ? candidates[0].table : undefined;
+  }
+
+  /** The Core table `module` exports as `name`: a variable of one of its files, or re-exported from another module. */
+  private exportedTable(module: string, name: string, from: string, seen: Set<string>): TableDef | undefined {
+    for (const f of this.lookup.moduleFiles(module, from)) {
+      // One file is asked once per name: a barrel may lead to it under several names (`export *` and `export { a as b }`).
+      const key = `${f}\u0000${name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const own = this.coreByVar.get(name)?.find((c) => c.file === f);
+      if (own) return own.table;
+      for (const re of this.files.get(f)?.reexports ?? []) {
+        const found = re.name === undefined ? this.exportedTable(re.module, name, f, seen) : (re.as ?? re.name) === name ? this.exportedTable(re.module, re.name, f, seen) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
   }
 
   /** The value of a constant as `file` sees it (see `NameLookup.resolveConst`). */
@@ -641,7 +684,10 @@ export class SchemaIndex {
   ownClassTable(file: string, cls: ClassFact): ClassMapping | undefined {
     if (this.files.get(file)?.language !== 'python' || cls.framework) return this.classTable(file, cls.name);
     this.ensure();
-    return this.mapper.classMap.get(classId(file, cls.name));
+    // The same id string each time (its hash kept with it): made again, each lookup hashed a new string.
+    let id = ownClassIds.get(cls);
+    if (id?.file !== file || id.name !== cls.name) ownClassIds.set(cls, (id = { file, name: cls.name, id: classId(file, cls.name) }));
+    return this.mapper.classMap.get(id.id);
   }
 
   /** What a Python name means in `file`. */
@@ -673,6 +719,7 @@ export class SchemaIndex {
       if (values === entry.values) continue;
       entry.values = values;
       this.files.set(file, facts);
+      this.sequelizeNaming = undefined;
       changed = true;
     }
     return changed;
@@ -754,6 +801,19 @@ export class SchemaIndex {
    * (Sequelize's defaults when there is none). With no instance seen, the configs'.
    */
   sequelizeDefine(): SequelizeDefine | undefined {
+    return (this.sequelizeNaming ??= this.sequelizeNamingNow()).define;
+  }
+
+  /** A package.json whose `sequelize` range admits a version before 5, whose `underscored` names otherwise. */
+  sequelizeLegacy(): { file: string; range: string } | undefined {
+    return (this.sequelizeNaming ??= this.sequelizeNamingNow()).legacy;
+  }
+
+  private sequelizeNamingNow(): NonNullable<SchemaIndex['sequelizeNaming']> {
+    return { define: this.combinedSequelizeDefine(), legacy: this.firstSequelizeLegacy() };
+  }
+
+  private combinedSequelizeDefine(): SequelizeDefine | undefined {
     if (this.sequelizeDefineFiles.size === 0) return undefined;
     const files = [...this.sequelizeDefineFiles].sort();
     const facts = files.map((f) => this.files.get(f)?.sequelizeDefine).filter((d) => d !== undefined);
@@ -767,8 +827,24 @@ export class SchemaIndex {
     return { ...agreed(says), file, text };
   }
 
-  /** A package.json whose `sequelize` range admits a version before 5, whose `underscored` names otherwise. */
-  sequelizeLegacy(): { file: string; range: string } | undefined {
+  /**
+   * The metadata objects some file assigns a `schema` to while the program runs (`SQLModel.metadata.schema = "x"`),
+   * by id (see `ClassMapper.metadataOf`), with the first such file: which tables take it depends on when that runs.
+   */
+  metadataSchemaSets(): ReadonlyMap<string, string> {
+    if (!this.schemaSets) {
+      this.schemaSets = new Map();
+      for (const file of [...this.metadataSchemaSetFiles].sort()) {
+        for (const written of this.files.get(file)?.metadataSchemaSets ?? []) {
+          const id = this.mapper.metadataOf(file, written);
+          if (id && !this.schemaSets.has(id)) this.schemaSets.set(id, file);
+        }
+      }
+    }
+    return this.schemaSets;
+  }
+
+  private firstSequelizeLegacy(): { file: string; range: string } | undefined {
     if (this.sequelizeRanges.size === 0) return undefined;
     for (const file of [...this.sequelizeRanges.keys()].sort()) {
       const range = this.sequelizeRanges.get(file)!;
@@ -823,6 +899,7 @@ export class SchemaIndex {
     this.pendingNames.clear();
     this.fullRebuild = false;
     this.unknownSchemaByName = undefined;
+    this.schemaSets = undefined;
     this.unnamedTables = undefined;
     this.classTables = new Map();
     this.mapper.newDerivation();
@@ -1038,15 +1115,41 @@ export class SchemaIndex {
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {
     const name = this.resolveName(f.file, t.name);
     if (!name) return;
-    const def = tableFromFact(t, name, t.schema, 'core', f.file, (type) => this.resolveType(f.file, type));
+    const metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
+    // A table that names no schema is in its metadata's (`MetaData(schema="x")`); `BLANK_SCHEMA` says none.
+    const fromMetadata = t.schema === undefined && !t.blankSchema && metadataId ? this.mapper.metadataSchema(metadataId) : undefined;
+    const schema = t.schema ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
+    const def = tableFromFact(t, name, schema, 'core', f.file, (type) => this.resolveType(f.file, type));
+    if (schema !== t.schema) def.schemaFromMetadata = true;
+    if (fromMetadata && !fromMetadata.known) {
+      def.schemaUnknown = true;
+      def.schemaUnknownWhy = fromMetadata.why;
+      def.schemaFromMetadata = true;
+    }
     if (t.fallback) def.fallback = true;
-    def.metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
+    def.metadataId = metadataId;
     this.addTable(def);
     if (t.variable) {
       let list = this.coreByVar.get(t.variable);
       if (!list) this.coreByVar.set(t.variable, (list = []));
       list.push({ file: f.file, table: def });
     }
+  }
+
+  /**
+   * The Core table of `file` named `name` that writes `schema` (undefined: none): its key holds its metadata's
+   * schema when it writes none (see `addCoreTable`), so it is found by what is written, not by key.
+   */
+  coreTableIn(file: string, name: string, schema: string | undefined): TableDef | undefined {
+    this.ensure();
+    const fits = (d: TableDef) => d.origin === 'core' && d.name === name && (d.schemaFromMetadata ? undefined : d.schema) === schema;
+    return this.defsByFile.get(file)?.find(fits) ?? this.migrationLocal.get(file)?.find(fits);
+  }
+
+  /** The schema the metadata object `id` gives the tables on it that name none (see `ClassMapper.metadataSchema`). */
+  metadataSchema(id: string): MetadataSchema {
+    this.ensure();
+    return this.mapper.metadataSchema(id);
   }
 
   /** The tables a migration file declares for itself under `key` (see `addTable`). */
@@ -1081,6 +1184,9 @@ export class SchemaIndex {
   }
 }
 
+/** `classId` of a class object, as `ownClassTable` last made it. */
+const ownClassIds = new WeakMap<ClassFact, { file: string; name: string; id: string }>();
+
 function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
   if (a.size !== b.size) return false;
   for (const x of a) if (!b.has(x)) return false;
@@ -1111,10 +1217,41 @@ function sameSequelizeDefine(a: FileFacts | undefined, b: FileFacts): boolean {
 
 /**
  * Whether a dependency range admits a Sequelize before 5, whose `underscored` names neither attributes' columns nor
- * tables (v4 has `underscoredAll` for tables): its lowest bound's major is below 5. A tag (`latest`, `*`) or a URL
- * installs a current one.
+ * tables (v4 has `underscoredAll` for tables): its lowest bound's major is below 5. A tag (`latest`, `next`, `*`,
+ * none) installs a current one. A git, URL, path or workspace dependency installs whatever that source holds
+ * (`github:sequelize/sequelize#v4` is version 4 though no range says so): its version is not known, so it may be
+ * before 5, unless a `#semver:<range>` says which; an `npm:sequelize@<range>` alias is read as its range.
  */
 export function admitsBefore5(range: string): boolean {
-  const majors = [...range.matchAll(/(?:^|[\s|^~=<>v])(\d+)(?:\.|\s|$|x|\*)/g)].map((m) => Number(m[1]));
-  return majors.length > 0 && Math.min(...majors) < 5 && !/^(?:latest|next|\*|https?:|git|file:|github:)/.test(range.trim());
+  const spec = range.trim();
+  if (/^(?:latest|next|\*|x)?$/i.test(spec)) return false;
+  const alias = /^npm:(?:@[^/@\s]+\/)?[^@\s]+@(.+)$/.exec(spec);
+  if (alias) return admitsBefore5(alias[1]);
+  if (/^(?:[a-z][\w+.-]*:|\.{0,2}\/|~\/|[\w.-]+\/[\w.-]+(?:#|$))/i.test(spec)) {
+    const semver = /#semver:(.+)$/.exec(spec);
+    return semver ? admitsBefore5(semver[1]) : true;
+  }
+  const majors = [...spec.matchAll(/(?:^|[\s|^~=<>v])(\d+)(?:\.|\s|$|x|\*)/g)].map((m) => Number(m[1]));
+  return majors.length > 0 && Math.min(...majors) < 5;
+}
+
+/**
+ * `names` (changed in `facts`' file) with the classes of that file built on any of them, and on those, and so on:
+ * a class's table takes its columns from its bases (a mixin, an abstract base) in the same file too, which the
+ * class's own provided names do not say (its definition is the same), and other files' users of names are
+ * followed only across files (see `usersOf`). Their names are followed as changed (`tablesFedBy` finds their
+ * tables).
+ */
+function builtOnInFile(facts: FileFacts, names: string[]): string[] {
+  if (!names.some((n) => n.startsWith('c:'))) return names;
+  const out = new Set(names);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const c of facts.classes) {
+      if (out.has(`c:${c.name}`) || !classDefNames(c, facts).some((n) => out.has(n))) continue;
+      out.add(`c:${c.name}`);
+      grew = true;
+    }
+  }
+  return out.size === names.length ? names : [...out];
 }

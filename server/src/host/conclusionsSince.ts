@@ -41,6 +41,11 @@ export interface Dependencies {
    * ('lower': SQLModel, 'snake': Flask-SQLAlchemy; see `ClassMapping.namedFromClass`), or not known ('unknown').
    */
   classNaming?: Record<string, Record<string, 'lower' | 'snake' | 'unknown'>>;
+  /**
+   * Some file of the workspace may be the module `sqlmodel` (a file or folder of that name): `SQLModel` imported from
+   * it may then be a class of the workspace rather than the package's (see `namedFromClasses`).
+   */
+  sqlmodelModule?: true;
 }
 
 /** What `dependenciesOf` reads of a derived index (`SchemaIndex` has it). */
@@ -56,7 +61,9 @@ export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTabl
   const classTables: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
   const classNaming: Record<string, Record<string, 'lower' | 'snake' | 'unknown'>> = Object.create(null) as Record<string, Record<string, 'lower' | 'snake' | 'unknown'>>;
   let typeormNaming = false;
+  let sqlmodelModule = false;
   for (const f of facts) {
+    if (/(^|[/.])sqlmodel([/.]|$)/.test(f.file) || /(^|\.)sqlmodel(\.|$)/.test(f.module)) sqlmodelModule = true;
     // Sequelize's instance-wide `define` names models' tables apart from their files the same way.
     if (f.typeormNaming !== undefined || f.sequelizeDefine !== undefined || f.sequelizeVersion !== undefined) typeormNaming = true;
     for (const n of usesOf(f).defs) {
@@ -74,6 +81,7 @@ export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTabl
   }
   const out: Dependencies = { defUsers };
   if (typeormNaming) out.typeormNaming = true;
+  if (sqlmodelModule) out.sqlmodelModule = true;
   if (derived) {
     const fedFrom: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
     for (const key of derived.allTableKeys()) {
@@ -205,6 +213,7 @@ interface Derived {
   byClassName: Map<string, string[]>;
   fedFrom: Record<string, string[]>;
   naming?: Record<string, Record<string, 'lower' | 'snake' | 'unknown'>>;
+  sqlmodelModule: boolean;
 }
 
 /** The classes of a file (both versions) that build on one of `changed`, directly or through other classes of it. */
@@ -259,14 +268,55 @@ function namedFromClasses(before: FileFacts, after: FileFacts, file: string, der
     if (tables[c.name] !== undefined) out.push(tables[c.name]);
   }
   const unchanged = new Set(before.classes.map(whole));
+  const now = new Set(after.classes.map(whole));
+  // The classes of the file that came, went or changed: a class built on one of them may map another way now.
+  const differ = new Set([...before.classes.filter((k) => !now.has(whole(k))), ...after.classes.filter((k) => !unchanged.has(whole(k)))].map((k) => k.name));
+  const named = (way: string | undefined): way is 'lower' | 'snake' => way === 'lower' || way === 'snake';
+  /**
+   * `SQLModel` as written in the file is the package's class: imported from `sqlmodel` and bound by nothing else in
+   * the file, and no file of the workspace may be that module. It is then no class of the workspace: it gives a class
+   * built on it no table, no unknown name and no `@declared_attr` name, and makes it descend from a declarative base.
+   */
+  const sqlmodelOfPackage = (b: string) =>
+    b === 'SQLModel' &&
+    !derived.sqlmodelModule &&
+    !after.starImports?.length &&
+    after.aliases?.SQLModel === undefined &&
+    !after.classes.some((k) => k.name === 'SQLModel') &&
+    after.imports.some((i) => i.local === 'SQLModel') &&
+    after.imports.every((i) => i.local !== 'SQLModel' || (i.module === 'sqlmodel' && i.name === 'SQLModel'));
+  /**
+   * A class named from its class name by SQLModel's rule, shown base by base (`ClassMapper.mapClass`): its own header
+   * says `table=True` and nothing that takes an earlier branch (a table name, abstract, another ORM's, a join table, its
+   * own `@declared_attr`), and each base is either the package's `SQLModel` or a base of an unchanged class of the file
+   * named from its class name that also builds on the package's `SQLModel`. Such a class has a table of its own, so
+   * that base gives it no table and no unknown name; and it descends from a declarative base, so no base of it carries
+   * a `@declared_attr` name: neither does that base for the new class.
+   */
+  const sqlmodelByBases = (c: ClassFact) =>
+    c.sqlmodelTable &&
+    !c.abstract &&
+    !c.framework &&
+    !c.joinTable &&
+    !c.declaredTablename &&
+    c.bases.length > 0 &&
+    c.bases.every(
+      (b) =>
+        sqlmodelOfPackage(b) ||
+        after.classes.some((s) => s.name !== c.name && named(how[s.name]) && tables[s.name] !== undefined && unchanged.has(whole(s)) && s.bases.includes(b) && s.bases.some(sqlmodelOfPackage)),
+    );
   for (const c of came) {
     if (c.tablename || after.metadataRoots.some((r) => r.name === c.name)) return undefined;
-    const sibling = after.classes.find((s) => {
-      const way = how[s.name];
-      return s.name !== c.name && (way === 'lower' || way === 'snake') && tables[s.name] !== undefined && unchanged.has(whole(s)) && header(s) === header(c);
-    });
-    if (!sibling) return undefined;
-    out.push(how[sibling.name] === 'lower' ? c.name.toLowerCase() : camelToSnake(c.name));
+    // Its bases must mean what they meant for the classes it is compared with: none is a class of the file that
+    // changed, nor the class itself.
+    if (c.bases.some((b) => differ.has(b.slice(b.lastIndexOf('.') + 1)))) return undefined;
+    // The same header as an unchanged class of the file named from its class name, or as a class that went (the class
+    // renamed): the mapping takes the same way (its branch depends on the header and the bases only).
+    const sibling = after.classes.find((s) => s.name !== c.name && named(how[s.name]) && tables[s.name] !== undefined && unchanged.has(whole(s)) && header(s) === header(c));
+    const renamed = sibling ? undefined : went.find((w) => named(how[w.name]) && tables[w.name] !== undefined && header(w) === header(c));
+    const way = sibling ? how[sibling.name] : renamed ? how[renamed.name] : sqlmodelByBases(c) ? 'lower' : undefined;
+    if (!named(way)) return undefined;
+    out.push(way === 'lower' ? c.name.toLowerCase() : camelToSnake(c.name));
   }
   return out;
 }
@@ -282,7 +332,7 @@ function derivedTablesOf(d: Dependencies): Derived | undefined {
       else byClassName.set(cls, [table]);
     }
   }
-  return { byFile: d.classTables, byClassName, fedFrom: d.fedFrom, ...(d.classNaming ? { naming: d.classNaming } : {}) };
+  return { byFile: d.classTables, byClassName, fedFrom: d.fedFrom, ...(d.classNaming ? { naming: d.classNaming } : {}), sqlmodelModule: d.sqlmodelModule === true };
 }
 
 /**
@@ -390,7 +440,8 @@ export function conclusionsSince(cache: FactsCache, files: readonly string[], co
 
 function isDependencies(d: unknown): d is Dependencies {
   if (!d || typeof d !== 'object') return false;
-  const { defUsers, classTables, fedFrom, classNaming } = d as { defUsers?: unknown; classTables?: unknown; fedFrom?: unknown; classNaming?: unknown };
+  const { defUsers, classTables, fedFrom, classNaming, sqlmodelModule } = d as { defUsers?: unknown; classTables?: unknown; fedFrom?: unknown; classNaming?: unknown; sqlmodelModule?: unknown };
+  if (sqlmodelModule !== undefined && sqlmodelModule !== true) return false;
   const lists = (x: unknown) => !!x && typeof x === 'object' && Object.values(x).every((l) => Array.isArray(l) && l.every((f) => typeof f === 'string'));
   const tables = (x: unknown) =>
     !!x && typeof x === 'object' && Object.values(x).every((m) => !!m && typeof m === 'object' && Object.values(m as object).every((t) => typeof t === 'string'));

@@ -7,6 +7,7 @@ import type { FileFacts, Finding, UncheckedReference } from '../core/types';
 import type { Dependencies } from './conclusionsSince';
 import { isFileFacts } from './factsShape';
 import { describeFsError } from './fsErrors';
+import type { FolderRecord, WalkMemory } from './workspace';
 
 /**
  * The facts of every file, behind a signed header (see `FactsCache`). Version 3 replaced one JSON document
@@ -17,9 +18,12 @@ const CACHE_FILE = 'facts-v4.cache';
 const OLD_CACHE_FILES = ['facts-v3.cache', 'facts-v2.json', 'facts-v1.json'];
 /** What the last complete scan concluded (findings, unchecked references, stats), and from which inputs. */
 const CONCLUSIONS_FILE = 'conclusions-v1.cache';
+/** What the last walk found in each folder (see `FolderRecord`), for the options it was made with. */
+const WALK_FILE = 'walk-v1.cache';
 const SECRET_FILE = 'secret';
 const FACTS_MAGIC = 'FKGUARD-FACTS 4';
 const CONCLUSIONS_MAGIC = 'FKGUARD-CONCLUSIONS 1';
+const WALK_MAGIC = 'FKGUARD-WALK 1';
 
 /**
  * The header line of a cache file, after its magic line. `mac` is an HMAC, under this machine's secret, of `key`
@@ -320,6 +324,8 @@ export class FactsCache {
   /** Where the facts part of the cache file lies (see `open`), until it is read. */
   private factsFile: { fd: number; at: number; length: number } | undefined;
   private factsBytes: Buffer | undefined;
+  /** What the last walk kept (see `walkMemory`), and whether the walk file holds something else. */
+  private walk: { key: string; folders: ReadonlyMap<string, FolderRecord>; changed: boolean } | undefined;
   /** The entries as the cache file held them when opened: the files and facts of the scan that wrote it. */
   private opened: ReadonlyMap<string, Entry> = new Map();
   /**
@@ -663,6 +669,7 @@ export class FactsCache {
   }
 
   save(): void {
+    this.saveWalk();
     if (!this.dirty || !this.secret) return;
     const index: Record<string, IndexEntry> = Object.create(null) as Record<string, IndexEntry>;
     const parts: Uint8Array[] = [];
@@ -680,6 +687,76 @@ export class FactsCache {
     this.dirty = false;
     for (const old of OLD_CACHE_FILES) rmSync(join(this.dir, old), { force: true });
     this.ignoreInGit();
+  }
+
+  /**
+   * The walk's memory kept with this cache (see `FolderRecord`), signed as the facts are: a walk takes a folder from
+   * it only if this machine wrote it, with this code and the same walk options. `recall` false: the walk lists every
+   * folder (a `--fix`, which trusts nothing stored), and what it finds is kept for the next one.
+   */
+  walkMemory(recall: boolean): WalkMemory {
+    return {
+      recall: (optionsKey) => {
+        if (!recall || !this.secret) return undefined;
+        const folders = this.readWalk(optionsKey);
+        this.walk = folders && { key: optionsKey, folders, changed: false };
+        return folders;
+      },
+      keep: (optionsKey, folders) => {
+        const before = this.walk;
+        // Records taken from the memory are the very objects it gave: nothing to write when every one is.
+        const same = before !== undefined && before.key === optionsKey && before.folders.size === folders.size && [...folders].every(([dir, r]) => before.folders.get(dir) === r);
+        this.walk = { key: optionsKey, folders, changed: !same };
+      },
+    };
+  }
+
+  /** What `walkMemory` recalls: the folders the walk file holds for these walk options, checked; else undefined. */
+  private readWalk(optionsKey: string): ReadonlyMap<string, FolderRecord> | undefined {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(this.dir, WALK_FILE));
+    } catch {
+      return undefined;
+    }
+    const split = splitCacheFile(bytes, WALK_MAGIC);
+    const key = `${this.key}\0${optionsKey}`;
+    if (!split || split.header.key !== key || !macMatches(this.secret!, key, split.body, split.header.mac)) return undefined;
+    let body: unknown;
+    try {
+      body = JSON.parse(split.body.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+    const folders = new Map<string, FolderRecord>();
+    for (const [dir, r] of Object.entries(body as Record<string, unknown>)) {
+      const valid =
+        Array.isArray(r) &&
+        r.length === 5 &&
+        typeof r[0] === 'string' &&
+        typeof r[1] === 'string' &&
+        (r[2] === 0 || r[2] === 1) &&
+        (r[3] === 0 || r[3] === 1) &&
+        Array.isArray(r[4]) &&
+        (r[4] as unknown[]).every((e) => typeof e === 'string' && /^\/?[^/]+\/?$/.test(e) && !(e.startsWith('/') && e.endsWith('/')));
+      // A damaged memory is no memory: every folder is listed again.
+      if (!valid) return undefined;
+      folders.set(dir, { stamp: r[0] as string, ignores: r[1] as string, venv: r[2] === 1, gitignore: r[3] === 1, entries: r[4] as string[] });
+    }
+    return folders;
+  }
+
+  /** Writes what the last walk kept (see `walkMemory`), when it differs from what the walk file held. */
+  private saveWalk(): void {
+    const walk = this.walk;
+    if (!walk?.changed || !this.secret) return;
+    const body: Record<string, [string, string, 0 | 1, 0 | 1, readonly string[]]> = Object.create(null) as Record<string, [string, string, 0 | 1, 0 | 1, readonly string[]]>;
+    for (const [dir, r] of walk.folders) body[dir] = [r.stamp, r.ignores, r.venv ? 1 : 0, r.gitignore ? 1 : 0, r.entries];
+    const bytes = Buffer.from(JSON.stringify(body));
+    const key = `${this.key}\0${walk.key}`;
+    const header = Buffer.from(`${WALK_MAGIC}\n${JSON.stringify({ key, mac: sign(this.secret, key, bytes) })}\n`);
+    if (writeAtomically(this.dir, WALK_FILE, [header, bytes])) walk.changed = false;
   }
 
   /** A folder named with `--cache-dir` inside a repository says itself that it is not to be committed. */

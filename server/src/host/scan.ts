@@ -227,6 +227,13 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   if (!engine) engine = cold ? createLazyEngine(config, { oneShot: options.oneShot === true }) : await createEngine(config);
   else if (engine.getConfig() !== config) engine.setConfig(config);
 
+  // The scanner's facts are tree-sitter's (bench/equivalence.mjs), but FKGUARD_PYTHON_SCANNER=0 is the way round a
+  // difference found later: a cache one reader filled must not answer for the other.
+  // The same for FKGUARD_TS_SCANNER=0 and TypeScript's fast parser.
+  const cacheKey = `${codeKey()}${scannerOn() ? '' : '+tree-sitter'}${tsFastParserOn() ? '' : '+tsc'}`;
+  const cacheDir = options.cache ? (typeof options.cache === 'string' ? options.cache : defaultCacheDir(base)) : undefined;
+  const cache = cacheDir !== undefined ? FactsCache.open(cacheDir, cacheKey) : undefined;
+  const readCache = options.cacheMode !== 'fresh';
   const walk = await walkWorkspace({
     roots,
     base,
@@ -237,6 +244,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     fs,
     followSymlinks: options.followSymlinks,
     onProgress: (p) => options.onProgress?.({ phase: 'walk', done: p.files }),
+    // Folders unchanged since the last walk are taken from what it found (see `FolderRecord`).
+    ...(cache ? { memory: cache.walkMemory(readCache) } : {}),
   });
   const skipped = [...walk.skipped];
   const files: ScannedFile[] = [];
@@ -246,13 +255,6 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const total = walk.files.length;
   const target = engine;
   const maxBytes = config.maxFileSize;
-  // The scanner's facts are tree-sitter's (bench/equivalence.mjs), but FKGUARD_PYTHON_SCANNER=0 is the way round a
-  // difference found later: a cache one reader filled must not answer for the other.
-  // The same for FKGUARD_TS_SCANNER=0 and TypeScript's fast parser.
-  const cacheKey = `${codeKey()}${scannerOn() ? '' : '+tree-sitter'}${tsFastParserOn() ? '' : '+tsc'}`;
-  const cacheDir = options.cache ? (typeof options.cache === 'string' ? options.cache : defaultCacheDir(base)) : undefined;
-  const cache = cacheDir !== undefined ? FactsCache.open(cacheDir, cacheKey) : undefined;
-  const readCache = options.cacheMode !== 'fresh';
   const jobs = options.jobs ?? config.jobs;
   const inlineBudget = jobs !== undefined && jobs > 1 ? INLINE_BYTES_WITH_JOBS : Infinity;
   // Python files to parse, each tested once by the prefilter. They wait here until they add up to enough work

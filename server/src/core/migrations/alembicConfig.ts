@@ -25,9 +25,10 @@ export function extractAlembicConfig(file: string, text: string): FileFacts {
   const here = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   const resolve = (p: string) => joinPath(here, p.trim().replace(/%\(here\)s/g, '.').replace(/^([\w.]+):/, (_, pkg: string) => `${pkg.replace(/\./g, '/')}/`));
   // A location FK Guard cannot place for sure: another `%(name)s` interpolation, an environment variable, a `~`,
-  // or a package resource (`pkg:path`, `prefect:server:database:_migrations`), which Python resolves from
-  // wherever the package is installed, not from the ini's folder.
-  const unsure = (p: string) => /%\((?!here\))|\$|^~|^[\w.]+:(?![\\/])/.test(p.trim());
+  // a package resource (`pkg:path`, `prefect:server:database:_migrations`), which Python resolves from
+  // wherever the package is installed, not from the ini's folder, or a `{placeholder}` (the ini is a template
+  // the code fills with `str.format` before Alembic reads it).
+  const unsure = (p: string) => /%\((?!here\))|\$|^~|^[\w.]+:(?![\\/])|\{[^{}]*\}/.test(p.trim());
   const scriptDir = resolve(script);
   const raw = values.get('version_locations');
   let locations: string[];

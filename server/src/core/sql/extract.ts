@@ -13,7 +13,7 @@ import type {
 } from 'pgsql-ast-parser';
 import { emptyFacts } from '../facts';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, Span, TypeFact } from '../types';
-import { blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN } from './normalize';
+import { blankChecks, blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN } from './normalize';
 import { MysqlStatement, readMysqlStatement } from './mysqlAlter';
 import { splitStatements, SqlStatement } from './split';
 import { sqlTypeOf } from './types';
@@ -180,11 +180,15 @@ class SqlExtractor {
     // take longer to parse than all the DDL of the file).
     if (!DDL_LEAD.test(plain) && !DDL_LEAD.test(foreign) && !isSchemaStatement(s.text)) return undefined;
     let first: unknown;
-    const attempt = (texts: string[]): Statement[] | undefined => {
-      for (const text of texts) {
+    // `sources[i]` is the text `texts[i]` was made from (itself, or before its checks were blanked): it says
+    // whether the names are restored to their case as written.
+    const attempt = (texts: string[], sources: string[] = texts): Statement[] | undefined => {
+      for (let k = 0; k < texts.length; k++) {
+        const text = texts[k];
+        const source = sources[k];
         this.inserted = [];
         try {
-          return this.restoreCase(parse(text, { locationTracking: true }), text !== plain || text === foreign);
+          return this.restoreCase(parse(text, { locationTracking: true }), source !== plain || source === foreign);
         } catch (e) {
           first ??= e;
         }
@@ -192,7 +196,7 @@ class SqlExtractor {
         if (patched) {
           try {
             this.inserted = patched.inserted;
-            return this.restoreCase(parse(patched.text, { locationTracking: true }), text !== plain || text === foreign);
+            return this.restoreCase(parse(patched.text, { locationTracking: true }), source !== plain || source === foreign);
           } catch {
             // Reported below with the parser's first message.
           }
@@ -200,8 +204,16 @@ class SqlExtractor {
       }
       return undefined;
     };
-    const parsed = attempt(foreign === plain ? [plain] : [plain, foreign]);
+    const sources = foreign === plain ? [plain] : [plain, foreign];
+    const parsed = attempt(sources);
     if (parsed) return parsed;
+    // A `CHECK (...)` the parser cannot read (`(amount).amount`, a composite type's field) says nothing of tables,
+    // keys or foreign keys: read again with each check's condition blanked to `true`.
+    const unchecked = sources.map(blankChecks);
+    if (unchecked.some((t, k) => t !== sources[k])) {
+      const again = attempt(unchecked, sources);
+      if (again) return again;
+    }
     // MySQL's `CHANGE`, `MODIFY`, `DROP INDEX`, ...: read by hand, the statement's other clauses by the parser.
     const mysql = readMysqlStatement(foreign);
     if (mysql) {

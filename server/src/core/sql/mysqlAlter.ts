@@ -2,7 +2,7 @@
  * MySQL's schema statements PostgreSQL's grammar has no form for: `DROP INDEX name ON table`, and the
  * `ALTER TABLE` clauses `CHANGE [COLUMN] old new type ...`, `MODIFY [COLUMN] col type ...`, `DROP INDEX|KEY
  * name`, `DROP PRIMARY KEY`, `DROP FOREIGN KEY name`, `ADD [UNIQUE] INDEX|KEY ...`, `RENAME INDEX|KEY ...`,
- * `ALGORITHM = ...`, `LOCK = ...`.
+ * `ALGORITHM = ...`, `LOCK = ...`; and libSQL's `ALTER COLUMN old TO new type ...` (Turso), read as `CHANGE`.
  * They are read here from the text as `foreignDialect` leaves it (identifiers double-quoted, options that say
  * nothing of keys blanked, string contents masked); the statement's other clauses are left in place for the
  * parser, with these blanked out (offsets kept, so its locations still point into the file).
@@ -112,7 +112,13 @@ function splitClauses(text: string, from: number): Array<{ start: number; end: n
 function readClause(clause: string, at: number): MysqlClause | undefined | false {
   const lead = /^\s*/.exec(clause)![0].length;
   const body = clause.slice(lead);
-  const change = new RegExp(String.raw`^change\s+(?:column\s+)?${NAME}\s+${NAME}\s+`, 'i').exec(body);
+  // libSQL's (Turso's) `ALTER COLUMN old TO new type ...`, which drizzle-kit writes for SQLite on Turso, is
+  // MySQL's `CHANGE COLUMN old new type ...` in other words; PostgreSQL has no `ALTER COLUMN ... TO`.
+  const libsql = new RegExp(String.raw`^alter\s+column\s+${NAME}\s+to\s+${NAME}\s+`, 'i').exec(body);
+  // In libSQL the new definition is the whole column, so a `REFERENCES` in it is a foreign key (MySQL ignores one
+  // in `CHANGE`). Not read here: the statement stays unreadable and is reported, rather than losing the key.
+  if (libsql && /\breferences\b/i.test(body)) return false;
+  const change = new RegExp(String.raw`^change\s+(?:column\s+)?${NAME}\s+${NAME}\s+`, 'i').exec(body) ?? libsql;
   const modify = change ? undefined : new RegExp(String.raw`^modify\s+(?:column\s+)?${NAME}\s+`, 'i').exec(body);
   if (change || modify) {
     const m = (change ?? modify)!;

@@ -60,6 +60,41 @@ export function blankComments(text: string): string {
   return parts.join('');
 }
 
+/**
+ * Each `CHECK (condition)` with its condition blanked to `true` (the parentheses and every offset kept). A check
+ * makes no table, key or foreign key, and PostgreSQL writes conditions pgsql-ast-parser's grammar lacks (a
+ * composite type's field, `(amount).amount`). Strings and comments are skipped when the parentheses are matched.
+ */
+export function blankChecks(text: string): string {
+  const m = masked(blankComments(text));
+  const out = text.split('');
+  const re = /\bcheck\s*\(/gi;
+  for (let x = re.exec(m); x; x = re.exec(m)) {
+    const open = x.index + x[0].length - 1;
+    let depth = 0;
+    let close = -1;
+    for (let i = open; i < m.length; i++) {
+      if (m[i] === '(') depth++;
+      else if (m[i] === ')' && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    if (close === -1) continue;
+    // `true` goes on the first four characters of one line inside the parentheses; lines stay where they were.
+    let at = -1;
+    for (let i = open + 1, run = 0; i < close && at === -1; i++) {
+      run = out[i] === '\n' || out[i] === '\r' ? 0 : run + 1;
+      if (run === 4) at = i - 3;
+    }
+    if (at === -1) continue;
+    for (let i = open + 1; i < close; i++) if (out[i] !== '\n' && out[i] !== '\r') out[i] = ' ';
+    out.splice(at, 4, 't', 'r', 'u', 'e');
+    re.lastIndex = close + 1;
+  }
+  return out.join('');
+}
+
 /** The text with string contents masked (`x`), so patterns below never match inside a literal. */
 function masked(text: string): string {
   const chars = text.split('');

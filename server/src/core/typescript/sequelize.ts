@@ -529,7 +529,10 @@ function defineSays(define: SequelizeDefine): string {
 }
 
 function legacySays(legacy: SequelizeLegacy): string {
-  return `Sequelize's \`underscored\`, which names columns and tables only from Sequelize 5 on, while ${legacy.file} admits \`sequelize@${legacy.range}\``;
+  // A range starts with a digit, an operator or `v`; anything else is a source (git, URL, folder, workspace).
+  const source = !/^\s*(?:[\d^~=<>v*x]|npm:)/i.test(legacy.range);
+  const admits = source ? `installs \`sequelize\` from \`${legacy.range}\`, whose version FK Guard cannot tell` : `admits \`sequelize@${legacy.range}\``;
+  return `Sequelize's \`underscored\`, which names columns and tables only from Sequelize 5 on, while ${legacy.file} ${admits}`;
 }
 
 /** A model's `underscored`: its own, else the instances' (`null`: not known), else Sequelize's default. */
