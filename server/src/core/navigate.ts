@@ -178,7 +178,8 @@ export function definitionSites(index: SchemaIndex, facts: FileFacts, text: stri
   for (const t of facts.tables) {
     const name = index.resolveName(file, t.name);
     if (name === undefined) continue;
-    const key = tableKey(name, t.schema);
+    // A Core table that names no schema is keyed by its metadata's (see `SchemaIndex.coreTableIn`).
+    const key = (t.origin === 'core' ? index.coreTableIn(file, name, t.schema)?.key : undefined) ?? tableKey(name, t.schema);
     const inHistory = history || t.origin === 'migration';
     const s = unquoted(text, t.nameSpan);
     out.push({ part: 'table', key, span: s.span, naming: t.name.kind === 'literal' ? 'database' : 'code', history: inHistory });
@@ -234,7 +235,8 @@ type Resolved = ResolvedReference;
 interface FileShare {
   refs: readonly Resolved[];
   order: number;
-  keys: string[];
+  /** The targets the file's references are filed under (changed in place: a 2,000-line file has ~1,500). */
+  keys: Set<string>;
   unreadable: Resolved[];
 }
 
@@ -265,6 +267,11 @@ export class Navigator {
     private readonly files: () => Iterable<string>,
     /** What each reference of a file resolved to, as current as the file's findings. */
     private readonly resolvedOf: (file: string) => readonly Resolved[],
+    /**
+     * The files whose resolutions may have changed since it was last asked, the same files in the same order
+     * otherwise; undefined when any file may have (or files came or went). Without it every file is looked at.
+     */
+    private readonly changedFiles?: () => Iterable<string> | undefined,
   ) {}
 
   /** What is at `offset` in `file`: a reference part, else a definition; undefined for anything else. */
@@ -418,7 +425,10 @@ export class Navigator {
     const s = ref.source;
     let table: string | undefined;
     if (s.className) table = this.index.classTable(file, s.className)?.table?.key ?? s.className;
-    else if (s.table) table = tableKey(this.index.resolveName(file, s.table) ?? '?', s.schema);
+    else if (s.table) {
+      const name = this.index.resolveName(file, s.table) ?? '?';
+      table = this.index.coreTableIn(file, name, s.schema)?.key ?? tableKey(name, s.schema);
+    }
     return s.column ? `${table ?? '?'}.${s.column}` : (table ?? '?');
   }
 
@@ -437,7 +447,7 @@ export class Navigator {
     for (const t of facts.tables) {
       const name = this.index.resolveName(facts.file, t.name);
       if (name === undefined || t.origin === 'migration') continue;
-      const key = tableKey(name, t.schema);
+      const key = this.index.coreTableIn(facts.file, name, t.schema)?.key ?? tableKey(name, t.schema);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({ key, span: t.nameSpan });
@@ -487,6 +497,23 @@ export class Navigator {
   private refresh(): void {
     if (!this.stale) return;
     this.stale = false;
+    // After a keystroke only the edited file's resolutions are new: looking at each of 1,650 files for it cost
+    // ~1 ms of every hover right after an edit.
+    const changed = this.changedFiles?.();
+    if (changed && this.shares.size > 0) {
+      const files = [...changed];
+      if (files.every((f) => this.shares.has(f))) {
+        for (const file of files) {
+          const share = this.shares.get(file)!;
+          const refs = this.resolvedOf(file);
+          if (share.refs !== refs && !this.refile(file, share, refs, share.order)) {
+            this.drop(file, share);
+            this.file(file, refs, share.order);
+          }
+        }
+        return;
+      }
+    }
     const present = new Set<string>();
     let order = 0;
     for (const file of this.files()) {
@@ -556,7 +583,7 @@ export class Navigator {
         }
       }
     }
-    const keys = new Set(share.keys);
+    const keys = share.keys;
     for (const k of touched) {
       this.lists.delete(k);
       const list = lists.get(k);
@@ -571,7 +598,6 @@ export class Navigator {
         keys.delete(k);
       }
     }
-    share.keys = [...keys];
     if ([...removed, ...added].some(unreadable)) {
       share.unreadable = refs.filter(unreadable);
       this.unreadable = undefined;
@@ -585,14 +611,14 @@ export class Navigator {
   }
 
   private file(file: string, refs: readonly Resolved[], order: number): void {
-    const share: FileShare = { refs, order, keys: [], unreadable: [] };
+    const share: FileShare = { refs, order, keys: new Set(), unreadable: [] };
     const add = (k: string, r: Resolved) => {
       let byFile = this.byTarget.get(k);
       if (!byFile) this.byTarget.set(k, (byFile = new Map()));
       let list = byFile.get(file);
       if (!list) {
         byFile.set(file, (list = []));
-        share.keys.push(k);
+        share.keys.add(k);
         this.lists.delete(k);
       }
       list.push(r);

@@ -1,5 +1,5 @@
 import { Edit, type Parser, type Tree } from 'web-tree-sitter';
-import type { ParsedText, SourceDialect } from '../dialect';
+import type { DocumentEdit, ParsedText, SourceDialect } from '../dialect';
 import { emptyFacts, moduleFromPath } from '../facts';
 import type { FileFacts } from '../types';
 import { extractPython } from './extract';
@@ -56,9 +56,11 @@ export function pythonDialect(python: PythonSupport): SourceDialect {
   const scan = (text: string): ScanNode | null => {
     if (!python.scanner) return null;
     if (scanned?.text !== text) {
-      const input = parserInput(text);
-      // A text the parser would be given rewritten, or not at all, is left to the tree-sitter path as it is.
-      scanned = { text, root: input.rewritten || input.problem ? null : (scanPython(text, arena) ?? null) };
+      // A text the parser would be given rewritten, or not at all, is left to the tree-sitter path as it is. The
+      // scanner declines every such text itself, but for a carriage return anywhere (`parserInput` makes a lone one
+      // a line break even in a comment or a string): a text without one needs no pass of `parserInput` here.
+      const input = text.includes('\r') ? parserInput(text) : undefined;
+      scanned = { text, root: input !== undefined && (input.rewritten || input.problem) ? null : (scanPython(text, arena) ?? null) };
     }
     return scanned.root;
   };
@@ -114,19 +116,21 @@ export function pythonDialect(python: PythonSupport): SourceDialect {
           let before = previous.text;
           for (const e of edits) {
             const newEndIndex = e.startIndex + e.newText.length;
-            const after = before.slice(0, e.startIndex) + e.newText + before.slice(e.oldEndIndex);
+            const startPosition = pointAt(before, e.startIndex);
+            // The end positions from the start's and the texts between: counted over the whole new text, they made
+            // it one flat string (a copy of a 2,000-line file a keystroke) only to find its line breaks again.
             old.edit(new Edit({
               startIndex: e.startIndex,
               oldEndIndex: e.oldEndIndex,
               newEndIndex,
-              startPosition: pointAt(before, e.startIndex),
-              oldEndPosition: pointAt(before, e.oldEndIndex),
-              newEndPosition: pointAt(after, newEndIndex),
+              startPosition,
+              oldEndPosition: pointAfter(startPosition, before.slice(e.startIndex, e.oldEndIndex)),
+              newEndPosition: pointAfter(startPosition, e.newText),
             }));
-            before = after;
+            if (!single) before = before.slice(0, e.startIndex) + e.newText + before.slice(e.oldEndIndex);
           }
           // A host that sent edits which do not lead to `text` gets a full parse rather than a wrong tree.
-          if (before !== text) old = undefined;
+          if (single ? !leadsTo(previous.text, single, text) : before !== text) old = undefined;
         }
         // Nor is the parser input taken over from edits that do not lead to `text`.
         const checked = same && old === undefined ? parserInput(text) : input;
@@ -174,6 +178,30 @@ class PythonParse implements ParsedText {
   dispose(): void {
     this.tree.delete();
   }
+}
+
+/**
+ * Whether one edit of `before` gives `text`, asked of its parts: the text after a keystroke is never made again
+ * (comparing it whole made it one flat string, a copy of the file a keystroke).
+ */
+function leadsTo(before: string, e: DocumentEdit, text: string): boolean {
+  return (
+    text.length === before.length - (e.oldEndIndex - e.startIndex) + e.newText.length &&
+    text.startsWith(e.newText, e.startIndex) &&
+    text.startsWith(before.slice(0, e.startIndex)) &&
+    text.endsWith(before.slice(e.oldEndIndex))
+  );
+}
+
+/** Where `text` ends when it starts at `start` (rows counted by `\n`, as `pointAt` counts them). */
+function pointAfter(start: { row: number; column: number }, text: string): { row: number; column: number } {
+  let rows = 0;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    rows++;
+    last = i;
+  }
+  return rows === 0 ? { row: start.row, column: start.column + text.length } : { row: start.row + rows, column: text.length - last - 1 };
 }
 
 function pointAt(text: string, offset: number): { row: number; column: number } {

@@ -51,7 +51,7 @@ export interface ReferenceResults {
  * depend on although it does not reference them. `unchecked` collects the references that could not be
  * checked with certainty, with the reason (see `uncheckedOf`). `resolved` collects what each reference
  * resolved to, for navigation. `results`, when given, keeps each reference's result and may supply one
- * instead of checking the reference again.
+ * instead of checking the reference again; a reused result's place in `resolved` is left undefined.
  */
 export function checkFile(
   facts: FileFacts,
@@ -59,7 +59,7 @@ export function checkFile(
   config: FkGuardConfig,
   suggested: Set<string> = new Set(),
   unchecked: UncheckedReference[] = [],
-  resolved?: Array<{ ref: ReferenceFact; display: string; resolution: Resolution }>,
+  resolved?: Array<{ ref: ReferenceFact; display: string; resolution: Resolution } | undefined>,
   results?: ReferenceResults,
 ): Finding[] {
   // The rules judge by the database the file's package runs on, when the configuration does not name one.
@@ -90,7 +90,8 @@ export function checkFile(
   for (const f of parseErrors(facts, index)) add(f);
   for (let i = 0; i < facts.references.length; i++) {
     const ref = facts.references[i];
-    let result = results?.reuse(ref, i);
+    const reused = results?.reuse(ref, i);
+    let result = reused;
     if (!result) {
       const { display, resolution } = resolveReference(facts, ref, index);
       const own = new Set<string>();
@@ -108,8 +109,9 @@ export function checkFile(
       result = { display, resolution, findings, unchecked: entry, suggested: [...own] };
       results?.keep(ref, result, i);
     }
-    // Navigation reads what each reference resolved to from here: one resolution serves both.
-    resolved?.push({ ref, display: result.display, resolution: result.resolution });
+    // Navigation reads what each reference resolved to from here: one resolution serves both. A result handed
+    // back by `results.reuse` has its entry with the caller already (undefined here).
+    resolved?.push(reused ? undefined : { ref, display: result.display, resolution: result.resolution });
     for (const f of result.findings) say(f);
     if (result.unchecked) unchecked.push(result.unchecked);
     for (const t of result.suggested) suggested.add(t);
