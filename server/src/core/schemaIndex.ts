@@ -625,10 +625,29 @@ export class SchemaIndex {
     const candidates = this.coreByVar.get(variable) ?? [];
     const local = candidates.find((c) => c.file === file);
     if (local) return local.table;
-    const target = this.lookup.importedFile(file, variable);
-    const imported = candidates.find((c) => c.file === target);
-    if (imported) return imported.table;
+    // An imported name is the table its module exports under that name (through re-exports), or none FK Guard
+    // can see (a package outside the workspace, a module that is not there): never another file's variable that
+    // merely has the same name (`import { barns } from "@acme/schema"` beside an unrelated `barns` elsewhere).
+    const imp = this.lookup.importOf(file, variable);
+    if (imp) return this.exportedTable(imp.module, imp.name ?? variable, file, new Set());
     return candidates.length === 1 ? candidates[0].table : undefined;
+  }
+
+  /** The Core table `module` exports as `name`: a variable of one of its files, or re-exported from another module. */
+  private exportedTable(module: string, name: string, from: string, seen: Set<string>): TableDef | undefined {
+    for (const f of this.lookup.moduleFiles(module, from)) {
+      // One file is asked once per name: a barrel may lead to it under several names (`export *` and `export { a as b }`).
+      const key = `${f}\u0000${name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const own = this.coreByVar.get(name)?.find((c) => c.file === f);
+      if (own) return own.table;
+      for (const re of this.files.get(f)?.reexports ?? []) {
+        const found = re.name === undefined ? this.exportedTable(re.module, name, f, seen) : (re.as ?? re.name) === name ? this.exportedTable(re.module, re.name, f, seen) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
   }
 
   /** The value of a constant as `file` sees it (see `NameLookup.resolveConst`). */

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, mappedAnnotation, typeOf } from './columnTypes';
-import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField } from './columns';
+import { columnCall, coreTable, isColumnCall, isSqlAlchemyTable, markKeys, sqlModelField } from './columns';
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { foreignKeyConstraint } from './references';
@@ -184,7 +184,7 @@ function classAssignment(
       sqlModelField(x, right, call, name, annotation?.fact, cls);
       return;
     }
-    if (call.name === 'Table' && !name.startsWith('__')) {
+    if (call.name === 'Table' && isSqlAlchemyTable(call) && !name.startsWith('__')) {
       // `owners = Table("owners", metadata, Column(...))` in a class body that only holds a schema (a class
       // of tables on one metadata, or a project's `dbutil.Table` wrapper): a table like one at module level.
       // Left unread, its foreign keys were never checked and references to it were false "unknown tables".

@@ -3,7 +3,7 @@ import { pythonSyntaxError } from './unreadable';
 import { setsAlembicLocations } from './prefilter';
 import { classDefinition, decoratorsOf } from './classes';
 import { COLUMN_CALLS, typeOf } from './columnTypes';
-import { columnHelper, coreTable } from './columns';
+import { columnHelper, coreTable, isSqlAlchemyTable } from './columns';
 import { functionFact } from './derivations';
 import { METADATA_CALLS, metadataRoot, metadataSchemaSets } from './metadataRoots';
 import { importStatement } from './imports';
@@ -133,7 +133,7 @@ function moduleExpression(x: PythonReader, e: Node): void {
           (x.facts.columnPartials ??= []).push(name);
           return;
         }
-        if (call.name === 'Table') {
+        if (call.name === 'Table' && isSqlAlchemyTable(call)) {
           coreTable(x, right, call, name, 'core');
           return;
         }
@@ -155,7 +155,7 @@ function moduleExpression(x: PythonReader, e: Node): void {
     }
   } else if (e.type === 'call') {
     const call = readCall(e);
-    if (call.name === 'Table') coreTable(x, e, call, undefined, 'core');
+    if (call.name === 'Table' && isSqlAlchemyTable(call)) coreTable(x, e, call, undefined, 'core');
   }
 }
 

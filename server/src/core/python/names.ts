@@ -204,6 +204,8 @@ export class PythonNames {
 
   /** What a name means at module level in `file`. */
   private bindingOf(file: string, name: string, depth: number): Binding | undefined {
+    // Imports that go round (`a` takes `x` from `b`, which takes it from `a`) end here, not in a stack overflow.
+    if (depth > MAX_DEPTH) return { kind: 'unresolved', why: 'import cycle' };
     const facts = this.facts(file);
     if (!facts) return undefined;
     // A name bound in a class body (`class Archive: metadata = MetaData()`) is not the module's.
@@ -226,7 +228,12 @@ export class PythonNames {
     // The last import of a name wins, as in Python.
     const imp = [...facts.imports].reverse().find((i) => i.local === name);
     if (imp) {
-      if (imp.name !== undefined) return this.inModule(imp.module, imp.name, file, depth + 1);
+      if (imp.name !== undefined) {
+        // `from . import beds` in a package's own `__init__.py`: the name is bound by this very import, so Python
+        // imports the submodule `garden.beds`; looking `beds` up in the module again would find the import again.
+        if (this.moduleFile(imp.module, file) === file) return this.submodule(imp.module, imp.name, file);
+        return this.inModule(imp.module, imp.name, file, depth + 1);
+      }
       // `import a.b.c` binds `a`; `import a.b.c as x` binds `x` to `a.b.c`.
       const module = imp.module.startsWith(`${imp.local}.`) ? imp.local : imp.module;
       return this.moduleBinding(module, file);
@@ -247,6 +254,13 @@ export class PythonNames {
   private isWorkspaceModule(module: string): boolean {
     // A namespace package (a folder without `__init__.py`) holds modules but is no file of its own.
     return this.source.moduleFiles(module).length > 0 || this.source.hasPackage(module);
+  }
+
+  /** The submodule `module.name` of the workspace, as `from module import name` binds it. */
+  private submodule(module: string, name: string, from: string): Binding {
+    const sub = `${module}.${name}`;
+    if (this.source.moduleFiles(sub).length > 0 || this.source.hasPackage(sub)) return { kind: 'module', module: sub, from };
+    return { kind: 'unresolved', why: `\`${module}\` does not define \`${name}\`` };
   }
 
   /** `from module import name`: what the module binds, or its submodule `module.name`. */
