@@ -1,5 +1,5 @@
 // The facts proof for TypeScript's fast parser: every TypeScript candidate file under the given folders (default:
-// the fixtures, the bench TypeScript workspaces, the real-world Node apps) is read twice by this build's dialect,
+// bench/ts-candidates.mjs's: the fixtures, the bench TypeScript workspaces, the real-world Node apps) is read twice,
 // once with the compiler parsing every file (FKGUARD_TS_SCANNER=0's path, the reference) and once with the fast
 // parser first, and the two FileFacts are compared as JSON text, byte for byte. A file whose reading throws is
 // compared by its error message. `--dump FILE` also writes the fast path's facts (one `path<TAB>json` line per
@@ -9,12 +9,11 @@
 //
 // Exit status 1 when any file's facts differ. Runs on out/ (npx tsc -b first). bench/ts-tree-equivalence.mjs
 // compares the trees themselves.
-import { existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { openSync, readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repo, scriptFiles } from './ts-candidates.mjs';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { ts } = require('ts-morph');
 const { createTypeScriptDialect } = require(join(repo, 'out/server/src/core/typescript/dialect.js'));
@@ -23,31 +22,8 @@ const args = process.argv.slice(2);
 const dumpAt = args.indexOf('--dump');
 const dump = dumpAt >= 0 ? openSync(args[dumpAt + 1], 'w') : undefined;
 const dirs = args.filter((a, i) => !a.startsWith('--') && (dumpAt < 0 || i !== dumpAt + 1));
-if (dirs.length === 0) {
-  dirs.push(join(repo, 'test/fixtures'), join(repo, '.bench/workspaces/ts1k'), join(repo, '.bench/workspaces/tsapp'), join(repo, '.bench/workspaces/tsknex1'));
-  const rw = '/work/realworld/src';
-  for (const app of ['outline', 'documenso', 'umami', 'hedgedoc', 'standardnotes', 'dokploy', 'karakeep', 'unkey', 'uptime-kuma', 'logto', 'graphile-starter', 'wikijs', 'gladys', 'vendure']) {
-    if (existsSync(join(rw, app))) dirs.push(join(rw, app));
-  }
-}
 
-const files = [];
-const walk = (d) => {
-  let entries;
-  try {
-    entries = readdirSync(d, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    if (e.name === 'node_modules' || e.name === '.git') continue;
-    const p = join(d, e.name);
-    if (e.isDirectory()) walk(p);
-    else if (e.isFile() && /\.[cm]?[jt]s$/.test(p)) files.push(p);
-  }
-};
-for (const d of dirs) walk(d);
-files.sort();
+const files = scriptFiles(dirs);
 
 let loads = 0;
 const reference = createTypeScriptDialect(() => ts, { fastParser: false });

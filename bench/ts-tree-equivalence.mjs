@@ -1,19 +1,18 @@
 // Compares, node by node, the tree fastParse.ts makes with the TypeScript compiler's, on every TypeScript candidate
-// file under the given folders (default: the fixtures, the bench TypeScript workspaces, the real-world Node apps):
-// kinds, positions (pos, start, end), literal and identifier values, the flags the readers read, and the order
-// `forEachChild` visits children in. A file the fast parser declines is counted (with the token it stopped at, to
-// see what to teach it next), never compared: the compiler parses it in FK Guard too.
+// file under the given folders (default: bench/ts-candidates.mjs's, the fixtures, the bench TypeScript workspaces and
+// the real-world Node apps): kinds, positions (pos, start, end), literal and identifier values, the flags the readers
+// read, and the order `forEachChild` visits children in. A file the fast parser declines is counted (with the token
+// it stopped at, to see what to teach it next), never compared: the compiler parses it in FK Guard too.
 //
 //   node bench/ts-tree-equivalence.mjs [--all] [--why N] [DIR...]
 //
 // --all: every .ts/.js file, not only the candidates FK Guard parses. --why N: print the N commonest places it
 // stopped at. Exit status 1 when any tree differs. Runs on out/ (npx tsc -b first).
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repo, scriptFiles } from './ts-candidates.mjs';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { ts } = require('ts-morph');
 const { fastParseReport, forEachFastChild } = require(join(repo, 'out/server/src/core/typescript/fastParse.js'));
@@ -24,32 +23,9 @@ const all = args.includes('--all');
 const whyAt = args.indexOf('--why');
 const why = whyAt >= 0 ? Number(args[whyAt + 1]) : 0;
 const dirs = args.filter((a, i) => !a.startsWith('--') && (whyAt < 0 || i !== whyAt + 1));
-if (dirs.length === 0) {
-  dirs.push(join(repo, 'test/fixtures'), join(repo, '.bench/workspaces/ts1k'), join(repo, '.bench/workspaces/tsapp'), join(repo, '.bench/workspaces/tsknex1'));
-  const rw = '/work/realworld/src';
-  for (const app of ['outline', 'documenso', 'umami', 'hedgedoc', 'standardnotes', 'dokploy', 'karakeep', 'unkey', 'uptime-kuma', 'logto', 'graphile-starter', 'wikijs', 'gladys', 'vendure']) {
-    if (existsSync(join(rw, app))) dirs.push(join(rw, app));
-  }
-}
 
 const dialect = createTypeScriptDialect(() => ts);
-const files = [];
-const walk = (d) => {
-  let entries;
-  try {
-    entries = readdirSync(d, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    if (e.name === 'node_modules' || e.name === '.git') continue;
-    const p = join(d, e.name);
-    if (e.isDirectory()) walk(p);
-    else if (e.isFile() && /\.[cm]?[jt]s$/.test(p)) files.push(p);
-  }
-};
-for (const d of dirs) walk(d);
-files.sort();
+const files = scriptFiles(dirs);
 
 const BLOCK_SCOPED = 7;
 /** What is compared per node besides kind and positions. */

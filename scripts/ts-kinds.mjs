@@ -16,7 +16,7 @@ const out = [
   '// Written by scripts/ts-kinds.mjs: run it after a compiler upgrade.',
   '',
   table('SyntaxKind', ts.SyntaxKind, Object.keys(ts.SyntaxKind).filter((k) => Number.isNaN(Number(k)))),
-  table('NodeFlags', ts.NodeFlags, ['None', 'Let', 'Const', 'Using', 'AwaitUsing', 'BlockScoped', 'OptionalChain', 'JavaScriptFile']),
+  table('NodeFlags', ts.NodeFlags, ['None', 'Let', 'Const', 'Using', 'AwaitUsing', 'BlockScoped', 'Namespace', 'OptionalChain', 'GlobalAugmentation', 'JavaScriptFile']),
   table('ModifierFlags', ts.ModifierFlags, ['None', 'Public', 'Private', 'Protected', 'Readonly', 'Override', 'Export', 'Abstract', 'Ambient', 'Static', 'Accessor', 'Async', 'Default', 'Const', 'In', 'Out', 'Decorator']),
 ].join('\n');
 writeFileSync(join(root, 'server/src/core/typescript/syntaxKinds.ts'), out);

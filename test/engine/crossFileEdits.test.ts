@@ -348,4 +348,28 @@ describe('engine: edits whose reach the provided names do not show', function ()
       assert.deepEqual(incremental, fresh);
     }
   });
+
+  it("a metadata's schema changed, or its assignment at run time added or removed: the tables on it and the keys in them are derived again", async () => {
+    const base = 'greenhouse/base.py';
+    const models = 'greenhouse/models.py';
+    for (const edit of [
+      // The metadata's schema, in a file that defines no table: the classes of another file's base built on it move.
+      (t: Map<string, string>) => ({ file: base, text: t.get(base)!.replace('schema="greenhouse"', 'schema="glasshouse"') }),
+      (t: Map<string, string>) => ({ file: base, text: t.get(base)!.replace('MetaData(schema="greenhouse")', 'MetaData()') }),
+      (t: Map<string, string>) => ({ file: base, text: `${t.get(base)!}\nmetadata_obj.schema = "glasshouse"\n` }),
+      () => ({ file: base }),
+      // The base built on another metadata object, then on none.
+      (t: Map<string, string>) => ({ file: models, text: t.get(models)!.replace('declarative_base(metadata=metadata_obj)', 'declarative_base()') }),
+    ]) {
+      const { before, incremental, fresh } = await afterEdit('119-declarative-metadata-schema', edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+    const db = 'heroes/db.py';
+    for (const edit of [(t: Map<string, string>) => ({ file: db, text: t.get(db)!.replace('SQLModel.metadata.schema = ', 'schema = ') }), () => ({ file: db })]) {
+      const { before, incremental, fresh } = await afterEdit('120-flask-sqlmodel-metadata-schema', edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
 });

@@ -190,6 +190,63 @@ describe('the Python scanner builds the trees and facts tree-sitter does', () =>
     assert.ok(compared > fixtures.length * 0.9 && arena.nodes.length > 100, `${compared} fixtures compared, ${arena.nodes.length} nodes kept`);
   });
 
+  it('declines, without parserInput, every text parserInput would rewrite or refuse (a text without a carriage return)', () => {
+    // The dialect runs `parserInput` before the scanner only for a text with a carriage return (see `scan` in
+    // python/dialect.ts): for any other text the scanner must decline by itself what the parser would not get as it
+    // is, at the same limits (long runs of comment lines, brackets and blocks nested too deep).
+    const comments = (n: number, indent = '', gap = false) => Array.from({ length: n }, (_, i) => `${indent}# c${i}\n${gap && i % 7 === 0 ? '\n' : ''}`).join('');
+    const nestedBlocks = (n: number) => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}if x:\n`).join('') + `${' '.repeat(n)}pass\n`;
+    const cases: Array<[string, string, boolean]> = [
+      ['64 comment lines', `x = 1\n${comments(64)}y = 2\n`, false],
+      ['65 comment lines', `x = 1\n${comments(65)}y = 2\n`, true],
+      ['65 comment lines with blank lines among them', `x = 1\n${comments(65, '', true)}y = 2\n`, true],
+      ['65 comment lines in a class body', `class A(Base):\n    x = 1\n${comments(65, '    ')}    y = 2\n`, true],
+      ['65 comment lines inside brackets', `x = Column(\n${comments(65, '    ')}    Integer,\n)\n`, true],
+      ['65 comment lines at the end', `x = 1\n${comments(65)}`, true],
+      ['64 comment lines and a trailing comment', `x = 1  # t\n${comments(64)}y = 2\n`, false],
+      ['brackets 200 deep', `x = ${'('.repeat(200)}1${')'.repeat(200)}\n`, false],
+      ['brackets 201 deep', `x = ${'('.repeat(201)}1${')'.repeat(201)}\n`, true],
+      ['blocks 100 deep', nestedBlocks(100), false],
+      ['blocks 101 deep', nestedBlocks(101), true],
+      // A quote nested in an f-string's interpolation ends the string early for parserInput (PEP 701 lets Python
+      // 3.12 read it whole): the brackets in the inner string are code to it.
+      ['brackets in a nested quote of an f-string', `x = f"{d["${'('.repeat(201)}"]}"\n`, true],
+    ];
+    for (const [name, text, refused] of cases) {
+      const input = parserInput(text);
+      assert.equal(input.rewritten || input.problem !== undefined, refused, `${name}: parserInput`);
+      if (refused) assert.equal(scanPython(text), undefined, `${name}: the scanner read a text parserInput would not hand the parser as it is`);
+    }
+    // The limits are tight: the scanner reads what parserInput leaves alone.
+    for (const [name, text, refused] of cases) if (!refused && !name.startsWith('blocks')) assert.notEqual(scanPython(text), undefined, name);
+    // And every fixture, and random insertions of comment lines and brackets into them.
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    let refusals = 0;
+    for (const path of fixtures) {
+      const original = readFileSync(path, 'utf8').replace(/\r/g, '');
+      for (let k = 0; k < 3; k++) {
+        let text = original;
+        if (k > 0) {
+          const lines = text.split('\n');
+          const at = Math.floor(random() * lines.length);
+          const indent = /^\s*/.exec(lines[at] ?? '')![0];
+          const insert = k === 1 ? comments(60 + Math.floor(random() * 10), indent).slice(0, -1) : `${indent}x = ${'['.repeat(195 + Math.floor(random() * 10))}1${']'.repeat(195 + Math.floor(random() * 10))}`;
+          lines.splice(at, 0, insert);
+          text = lines.join('\n');
+        }
+        const input = parserInput(text);
+        if (!input.rewritten && !input.problem) continue;
+        refusals++;
+        assert.equal(scanPython(text), undefined, `${rel(REPO, path)} (${k}): the scanner read a text parserInput would not hand the parser as it is`);
+      }
+    }
+    assert.ok(refusals > 20, `only ${refusals} texts parserInput refused or rewrote`);
+  });
+
   it('random edits of the fixtures (half-typed code)', () => {
     const edits = ['x', '_', '"', "'", '(', ')', '[', ']', ':', '\n', '    ', '\t', '#', ' ', '\\\n', 'f"{', '"""', ',', '=', 'ForeignKey("users.id")', ''];
     let seed = 7;

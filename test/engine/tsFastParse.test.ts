@@ -206,13 +206,100 @@ export function move(direction: 1 | -1, by: -0.5 = -0.5): -1 | 0 | 1 { return di
   'coalesce.js': `const a = x ?? y || z, b = x || y ?? z, c = x | y ?? z - w || v;
 const d = x ?? y && z || w, e = x && y ?? z, f = x ?? (y || z);
 `,
+  // Generators: declarations, expressions, methods; \`yield\` with and without a value, \`yield*\`, a line break after
+  // \`yield\`; \`for await\`; \`yield\` and \`await\` back to words inside an arrow function or a nested function.
+  'generators.ts': `export async function* pages(db: Db, size = 100): AsyncGenerator<Row[]> {
+  for await (const batch of db.stream('shelves')) yield batch;
+  let done = yield;
+  yield
+  done;
+  yield* more();
+  const f = () => done;
+  function inner() { return 1; }
+  return (yield size) ?? 0;
+}
+router.subscription(async function* ({ input, signal }) {
+  for await (const e of on(signal)) { if (e) yield { id: input.id, e }; }
+});
+const it = function* named() { yield 1, yield 2; };
+class Rows { *[Symbol.iterator]() { yield* this.rows; } async *each() { for await (const r of this) yield r; } static *of() {} }
+const o = { *gen() { yield; }, async *agen() { yield await x; } };
+`,
+  // Ambient modules and declarations, namespaces, global augmentations.
+  'ambient.ts': `import type { Knex } from 'knex';
+declare module 'knex/types/tables' {
+  interface Tables { [TableShelf]: Knex.CompositeTableType<Shelf>; books: Book }
+}
+declare module 'untyped-plugin';
+declare global {
+  namespace Express { interface Request { shelf?: Shelf } }
+}
+export declare const version: string;
+declare function helper(x: number): string;
+declare class Legacy { constructor(a: string); run(): void; }
+declare let counter: number;
+declare enum Mode { A, B }
+declare abstract class Base {}
+declare type Id = string;
+declare interface Named { name: string }
+namespace Shelves { export const table = 'shelves'; }
+module Books { export const table = 'books'; }
+export namespace Ns { export type T = 1; }
+module.exports = { declare: 1, namespace: 2 };
+declare
+const plain = 1;
+global
+{ }
+`,
+  // Conditional types and \`infer\`, constructor and generic function types, call and construct signatures, named
+  // tuple members, mapped types with \`+\`/\`-\` and \`as\`, type predicates with \`asserts\` and \`this\`, an arrow
+  // function with a return type in a call in a conditional's true branch.
+  'types.ts': `type Unwrap<T> = T extends Promise<infer U> ? U : T extends (infer V)[] ? V : never;
+type Deep<T> = { [K in keyof T]-?: T[K] extends object ? Deep<T[K]> : T[K] };
+type Mutable<T> = { -readonly [P in keyof T]+?: T[P] };
+type Renamed<T> = { [P in keyof T as P extends 'id' ? never : Capitalize<string & P>]: () => T[P] };
+type Ctor<T = object> = new (...args: any[]) => T;
+type Abstract = abstract new () => object;
+export const Relations: <T extends Base>(data: Config<T>) => Decorator = make();
+type Row = [row: Shelf | null, id?: string, ...rest: Book[]];
+type Plain = [string, ...number[]];
+interface Factory { new (name: string): Shelf; <T>(x: T): T; (): void }
+function check(x: unknown): asserts x is string {}
+function ok(x: unknown): asserts x {}
+class Guard { isShelf(): this is Shelf { return true; } assert(): asserts this {} }
+const pick = cond ? rows.filter((r): r is Book => !!r) : [];
+type F = (x: number) => x is 1;
+type Cond = A extends (B extends C ? D : E) ? F : G;
+`,
+  // Names outside ASCII, in the blocks whose identifier characters the compiler and this engine agree on; a
+  // no-break space after a name.
+  'unicode.ts': `export const élèves = pgTable('élèves', { прізвище: text('прізвище'), 名前: text('名前') });
+const café·x = 1,\u00a0naïve = café·x;
+`,
+  // \`import x = require()\` and \`import x = A.B\`.
+  'import-equals.ts': `import session = require('cookie-session');
+import Alias = Shelves.Table;
+`,
+  // Labels and expression initializers in \`for\`.
+  'labels.js': `outer: for (i = 0, j = rows.length; i < j; i += size) {
+  inner: for (const r of rows) { if (r) continue outer; else break inner; }
+}
+for (k in obj) {}
+for (x of xs) {}
+done: { break done; }
+`,
 };
 
 /** Code the fast parser must leave to the compiler: unsupported shapes, or syntax errors. */
 const DECLINED: Record<string, string> = {
   'jsx.js': 'const el = <div>{x}</div>;\n',
-  'generator.ts': 'function* g() { yield 1; }\n',
-  'namespace.ts': 'namespace A { export const x = 1; }\n',
+  // \`yield\` outside a generator: the compiler reads it as a yield, with an error.
+  'yield-outside.ts': 'function g() { yield 1; }\n',
+  'yield-parameter.ts': 'function* g(a = yield) {}\n',
+  'for-await-outside.ts': 'function f() { for await (const x of xs) {} }\n',
+  'namespace-dotted.ts': 'namespace A.B { export const x = 1; }\n',
+  'declare-other.ts': 'declare x;\n',
+  'global-name.ts': 'global x;\n',
   'assertion.js': 'const x = <string>y;\n',
   'const-assertion.ts': 'const x = <const>[1, 2];\n',
   // A word after \`<\` may start a generic arrow function's type parameters: what the compiler does with more than
@@ -220,14 +307,19 @@ const DECLINED: Record<string, string> = {
   'assertion-generic.ts': 'const x = <Array<string>>y;\n',
   'accessor-apart.js': 'const o = { get\n  x() { return 1; } };\n',
   'import-type-attributes.ts': "let a: import('./a', { with: { 'resolution-mode': 'import' } }).A;\n",
-  'mapped-modifiers.ts': 'type M<T> = { -readonly [P in keyof T]-?: T[P] };\n',
-  'mapped-as.ts': 'type M<T> = { [P in keyof T as `get${P}`]: T[P] };\n',
+  'mapped-plus-only.ts': 'type M<T> = { + [P in keyof T]: T[P] };\n',
+  'infer-constraint.ts': 'type X<T> = T extends [infer U extends string] ? U : never;\n',
+  'conditional-in-extends.ts': 'type X<T> = T extends U extends V ? 1 : 2 ? 3 : 4;\n',
+  'optional-tuple.ts': 'type X = [string?];\n',
+  'import-equals-type.ts': "import type x = require('x');\n",
+  // Letters the Unicode versions of the compiler and of this engine may not agree on, or a space the compiler skips.
+  'unicode-recent.ts': 'const \u{1E900}x = 1;\n',
+  'unicode-space.ts': 'const a\u3000= 1;\n',
   'assertion-exponent.ts': 'const x = <number>y ** 2;\n',
   'octal.js': 'const x = 017;\n',
   'broken.ts': 'const = ;\n',
   'unclosed.ts': "import { Entity } from 'typeorm';\n@Entity()\nexport class A {\n  @Column() a: string;\n",
-  'conditional-type.ts': 'type X<T> = T extends string ? 1 : 2;\n',
-  'declare.ts': "declare module 'x' { }\n",
+  'declare-export.ts': "declare export const x = 1;\n",
   // `(x):` after a conditional's `?` may start an arrow function's return type: the compiler weighs both.
   'conditional-paren.ts': 'const t = cond ? (x) : y;\n',
 };

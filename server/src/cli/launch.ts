@@ -11,10 +11,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { cachedDataVersionTag } from 'node:v8';
+import { cachedDataVersionTag, setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { codeCacheDir, CORRUPT, readOwnFile, sealed, verified } from '../host/codeCache';
 import { makeDirectory } from '../host/factsCache';
+
+// A cold scan spends about 40 % of its CPU in V8's optimising compiler, on its background threads (realshaped: 1.1 of
+// 2.5 s), not in the scan's own code. Inlining less per optimised function makes each compile cheaper, while the
+// code it makes runs about as fast: realshaped 2.55 -> 2.40 s CPU (median of 8 runs alternating at load 21-27), 1k
+// 5.34 -> 5.01 s. Set before the code cache's tag is read, so the cache matches the flags it is used with.
+setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 
 const main = join(__dirname, 'cli-main.js');
 

@@ -3,7 +3,7 @@ import type { PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { mapJoinTable } from './typescript/joinTables';
 import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
-import type { ClassFact, FileFacts, NameExpr, TypeFact, UncheckedReason } from './types';
+import type { ClassFact, FileFacts, MetadataRootFact, NameExpr, TypeFact, UncheckedReason } from './types';
 
 /**
  * A class whose table name FK Guard cannot know: a `@declared_attr` `__tablename__` it cannot evaluate, or a
@@ -59,7 +59,15 @@ export interface ClassMappingHost {
   sequelizeDefine(): SequelizeDefine | undefined;
   /** A package.json admitting Sequelize 4 (see `SchemaIndex.sequelizeLegacy`). */
   sequelizeLegacy(): SequelizeLegacy | undefined;
+  /** The metadata objects (by id) some file assigns a `schema` to, with that file (see `FileFacts.metadataSchemaSets`). */
+  metadataSchemaSets(): ReadonlyMap<string, string>;
 }
+
+/**
+ * The schema a metadata object gives its tables that name none (and the unqualified foreign-key strings in them):
+ * `known` with the schema (unset: none), or not known, with why.
+ */
+export type MetadataSchema = { known: true; schema?: string } | { known: false; why: string };
 
 /**
  * Declarative classes to tables: which table a class defines or adds columns to (its own, a parent's by
@@ -241,13 +249,22 @@ export class ClassMapper {
       this.setMapping(file, id, mapping);
       return mapping;
     }
-    const schema = cls.schema ?? this.inheritedSchema(file, cls, new Set());
+    const metadataId = this.classMetadata(file, cls, new Set());
+    const own = cls.schema ?? this.inheritedSchema(file, cls, new Set());
+    const unknownOwn = !own && this.inheritsUnknownSchema(file, cls, new Set());
+    // A class that names no schema takes its metadata's (SQLAlchemy's Table: `schema=None` is `metadata.schema`).
+    const fromMetadata = own || unknownOwn || !metadataId ? undefined : this.metadataSchema(metadataId);
+    const schema = own ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
     def.incomplete = incomplete;
-    if (!schema && this.inheritsUnknownSchema(file, cls, new Set())) def.schemaUnknown = true;
+    if (unknownOwn) def.schemaUnknown = true;
+    if (fromMetadata && !fromMetadata.known) {
+      def.schemaUnknown = true;
+      def.schemaUnknownWhy = fromMetadata.why;
+    }
     def.unresolvedBase = unresolvedBase;
-    def.metadataId = this.classMetadata(file, cls, new Set());
+    def.metadataId = metadataId;
     this.addClassColumns(def, file, cls, new Set());
     const mapping: ClassMapping = namedFromClass ? { table: def, namedFromClass } : { table: def };
     this.setMapping(file, id, mapping);
@@ -439,7 +456,7 @@ export class ClassMapper {
 
   /** `class Base(DeclarativeBase)`: the base itself maps to no table. */
   private isDeclarativeRoot(file: string, cls: ClassFact): boolean {
-    return this.host.facts(file)?.metadataRoots.some((r) => r.name === cls.name && r.span.start === cls.nameSpan.start) ?? false;
+    return this.host.facts(file)?.metadataRoots.some((r) => r.name === cls.name && r.owner === undefined && r.span.start === cls.nameSpan.start) ?? false;
   }
 
   /** Whether a class is mapped at all: it descends from a declarative base (a mixin does not). */
@@ -476,32 +493,93 @@ export class ClassMapper {
     return this.metadataOf(file, name) !== undefined;
   }
 
-  /** The identity of a metadata root (`Base`, `metadata`, `db`) as `file` sees it, or undefined. */
-  metadataOf(file: string, name: string): string | undefined {
+  /**
+   * The identity of a metadata root (`Base`, `metadata`, `db`, `Archive.metadata`) as `file` sees it, or undefined:
+   * the id of the metadata object itself, so a base built on another's metadata (`declarative_base(metadata=md)`)
+   * has the id of `md`. `seen`: the roots followed so far, against a cycle of such links.
+   */
+  metadataOf(file: string, name: string, seen = new Set<string>()): string | undefined {
+    const dot = name.indexOf('.');
+    if (dot > 0) {
+      // `Archive.md`: a metadata object bound in the body of the class `Archive`.
+      const b = this.host.names.resolve(file, name.slice(0, dot));
+      const member = name.slice(dot + 1);
+      const owned = b?.kind === 'class' ? this.host.facts(b.file)?.metadataRoots.find((r) => r.owner === b.cls.name && r.name === member) : undefined;
+      if (b?.kind === 'class' && owned) return this.rootId(b.file, owned, seen);
+    }
     const head = name.replace(/\.(metadata|Model)$/, '');
     const b = this.host.names.resolve(file, head);
     if (!b) return head === 'SQLModel' ? 'sqlmodel' : undefined;
     switch (b.kind) {
       case 'metadata':
-        return b.id;
+        return this.rootId(b.file, b.root, seen);
       case 'external':
         return b.name === 'SQLModel' ? 'sqlmodel' : undefined;
-      case 'class':
-        return this.host.facts(b.file)?.metadataRoots.some((r) => r.name === b.cls.name) ? `${b.file}#${b.cls.name}` : this.classMetadata(b.file, b.cls, new Set());
+      case 'class': {
+        const root = this.host.facts(b.file)?.metadataRoots.find((r) => r.name === b.cls.name && r.owner === undefined);
+        return root ? this.rootId(b.file, root, seen) : this.classMetadata(b.file, b.cls, new Set());
+      }
       default:
         return undefined;
     }
+  }
+
+  /**
+   * The id of the metadata object a root stands for: the object it is built on when it names one FK Guard can
+   * resolve (`declarative_base(metadata=md)`, `registry.generate_base()`), else its own (`file#name`,
+   * `file#Owner.name` for one bound in a class body).
+   */
+  private rootId(file: string, root: MetadataRootFact, seen: Set<string>): string {
+    const id = `${file}#${root.owner !== undefined ? `${root.owner}.` : ''}${root.name}`;
+    if (seen.has(id)) return id;
+    if (root.metadata === undefined && root.modelClass !== undefined) {
+      // Only a declarative base given as `model_class` brings its metadata (see `MetadataRootFact.modelClass`).
+      seen.add(id);
+      const b = this.host.names.resolve(file, root.modelClass);
+      const base = b?.kind === 'metadata' ? b : undefined;
+      if (base) return this.rootId(base.file, base.root, seen);
+      const own = b?.kind === 'class' ? this.host.facts(b.file)?.metadataRoots.find((r) => r.name === b.cls.name && r.owner === undefined) : undefined;
+      return own && b?.kind === 'class' ? this.rootId(b.file, own, seen) : id;
+    }
+    if (root.metadata === undefined) return id;
+    seen.add(id);
+    return this.metadataOf(file, root.metadata, seen) ?? id;
+  }
+
+  /**
+   * The schema the metadata object `id` (from `metadataOf`) gives its tables. Not known when some file assigns
+   * its `schema` at run time, when its `MetaData(schema=...)` is not something FK Guard can read, or when it is
+   * built on a metadata object FK Guard cannot resolve (whose schema it takes).
+   */
+  metadataSchema(id: string): MetadataSchema {
+    const setter = this.host.metadataSchemaSets().get(id);
+    if (setter) return { known: false, why: `its metadata's \`schema\` is assigned while the program runs (in ${setter})` };
+    const cut = id.lastIndexOf('#');
+    if (cut < 0) return { known: true };
+    const file = id.slice(0, cut);
+    const key = id.slice(cut + 1);
+    const root = this.host.facts(file)?.metadataRoots.find((r) => (r.owner !== undefined ? `${r.owner}.${r.name}` : r.name) === key);
+    if (!root) return { known: true };
+    // `rootId` stopped here: the object it is built on is not one FK Guard can see.
+    if (root.metadata !== undefined) return { known: false, why: `its metadata is \`${root.metadata}\` (${file}), which FK Guard cannot resolve, so neither its schema` };
+    if (!root.schema) return { known: true };
+    const schema = this.host.resolveName(file, root.schema);
+    if (schema === undefined) return { known: false, why: `its metadata's schema is \`${nameText(root.schema, 60)}\` (${file}), which FK Guard cannot read` };
+    return { known: true, schema };
   }
 
   classMetadata(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
     const id = this.idOf(file, cls);
     if (seen.has(id)) return undefined;
     seen.add(id);
+    // SQLAlchemy maps a class onto the `metadata` its class has or inherits (`_metadata_for_cls`), nearest first.
+    const owned = this.host.facts(file)?.metadataRoots.find((r) => r.owner === cls.name && r.name === 'metadata');
+    if (owned) return this.rootId(file, owned, new Set());
     for (const b of cls.bases) {
       const found = this.findClass(file, b);
       if (found) {
-        const own = this.host.facts(found.file)?.metadataRoots.find((r) => r.name === found.cls.name);
-        if (own) return `${found.file}#${found.cls.name}`;
+        const own = this.host.facts(found.file)?.metadataRoots.find((r) => r.name === found.cls.name && r.owner === undefined);
+        if (own) return this.rootId(found.file, own, new Set());
         const m = this.classMetadata(found.file, found.cls, seen);
         if (m) return m;
       } else {

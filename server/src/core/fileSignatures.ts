@@ -100,7 +100,12 @@ export function provision(f: FileFacts, reuse = false): Provision {
   }
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
-  for (const r of f.metadataRoots) add(`m:${r.name}`, String(lineOf(r.span.start)));
+  // A root's schema and the object it is built on decide the schema of every table on it.
+  for (const r of f.metadataRoots) {
+    const line = String(lineOf(r.span.start));
+    add(`m:${r.owner ?? r.name}`, r.schema || r.metadata || r.owner || r.modelClass ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass])}` : line);
+  }
+  for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
   return { base: baseOf(f, sig, lineOf), names };
 }
 
@@ -169,7 +174,7 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
     previous.pendingConsts?.length ||
     facts.pendingConsts?.length ||
     previous.lineStarts.length !== facts.lineStarts.length ||
-    !same('imports', 'module', 'reexports', 'packageJson', 'tables', 'alembicConfig', 'migration', 'typeormNaming', 'functions', 'columnHelpers', 'aliases', 'constants', 'typeDecorators', 'metadataRoots') ||
+    !same('imports', 'module', 'reexports', 'packageJson', 'tables', 'alembicConfig', 'migration', 'typeormNaming', 'functions', 'columnHelpers', 'aliases', 'constants', 'typeDecorators', 'metadataRoots', 'metadataSchemaSets') ||
     Boolean(previous.setsAlembicLocations) !== Boolean(facts.setsAlembicLocations) ||
     previous.errors.some((e) => e.group) ||
     facts.errors.some((e) => e.group)
@@ -268,6 +273,13 @@ export function usesOf(f: FileFacts): Uses {
     if (t.name.kind === 'const') defs.add(`k:${t.name.name}`);
     if (t.metadata) defs.add(`m:${t.metadata.split('.')[0]}`);
   }
+  // A metadata object built on another (`declarative_base(metadata=md)`) or named by a constant takes their changes.
+  for (const r of f.metadataRoots) {
+    if (r.metadata) defs.add(`m:${r.metadata.split('.')[0]}`);
+    if (r.modelClass) defs.add(`m:${r.modelClass.split('.')[0]}`);
+    if (r.schema?.kind === 'const') defs.add(`k:${r.schema.name}`);
+    else if (r.schema?.kind === 'template') for (const p of r.schema.parts) if ('const' in p) defs.add(`k:${p.const}`);
+  }
   for (const op of f.migration?.ops ?? []) if (op.op === 'add_column' || op.op === 'alter_column') addType(op.op === 'add_column' ? op.column.type : op.type);
   // A migration's tables depend on every earlier migration.
   if (f.migration) defs.add('migrations');
@@ -284,7 +296,8 @@ export function usesOf(f: FileFacts): Uses {
  * the names of every reference of a 2,000-line model file cost ~0.4 ms a keystroke.
  */
 export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): Uses | undefined {
-  const plain = (f: FileFacts) => !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group);
+  const plain = (f: FileFacts) =>
+    !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined || r.modelClass !== undefined);
   if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.file !== facts.file) return undefined;
   let counts = useCounts.get(before);
   if (!counts || counts.facts !== previous) {

@@ -1,5 +1,5 @@
 import { PythonNames, type Binding } from './python/names';
-import type { ClassFact, FileFacts, NameExpr, TypeFact, TypeFamily } from './types';
+import type { ClassFact, FileFacts, ImportFact, NameExpr, TypeFact, TypeFamily } from './types';
 
 const SCRIPT_ENDINGS = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
 
@@ -236,6 +236,11 @@ export class NameLookup {
       if (hit) return [hit];
     }
     return [];
+  }
+
+  /** The import that binds `local` in `file`, if one does. */
+  importOf(file: string, local: string): ImportFact | undefined {
+    return this.files.get(file)?.imports.find((i) => i.local === local);
   }
 
   importedFile(file: string, local: string): string | undefined {

@@ -178,7 +178,8 @@ export function definitionSites(index: SchemaIndex, facts: FileFacts, text: stri
   for (const t of facts.tables) {
     const name = index.resolveName(file, t.name);
     if (name === undefined) continue;
-    const key = tableKey(name, t.schema);
+    // A Core table that names no schema is keyed by its metadata's (see `SchemaIndex.coreTableIn`).
+    const key = (t.origin === 'core' ? index.coreTableIn(file, name, t.schema)?.key : undefined) ?? tableKey(name, t.schema);
     const inHistory = history || t.origin === 'migration';
     const s = unquoted(text, t.nameSpan);
     out.push({ part: 'table', key, span: s.span, naming: t.name.kind === 'literal' ? 'database' : 'code', history: inHistory });
@@ -424,7 +425,10 @@ export class Navigator {
     const s = ref.source;
     let table: string | undefined;
     if (s.className) table = this.index.classTable(file, s.className)?.table?.key ?? s.className;
-    else if (s.table) table = tableKey(this.index.resolveName(file, s.table) ?? '?', s.schema);
+    else if (s.table) {
+      const name = this.index.resolveName(file, s.table) ?? '?';
+      table = this.index.coreTableIn(file, name, s.schema)?.key ?? tableKey(name, s.schema);
+    }
     return s.column ? `${table ?? '?'}.${s.column}` : (table ?? '?');
   }
 
@@ -443,7 +447,7 @@ export class Navigator {
     for (const t of facts.tables) {
       const name = this.index.resolveName(facts.file, t.name);
       if (name === undefined || t.origin === 'migration') continue;
-      const key = tableKey(name, t.schema);
+      const key = this.index.coreTableIn(facts.file, name, t.schema)?.key ?? tableKey(name, t.schema);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({ key, span: t.nameSpan });

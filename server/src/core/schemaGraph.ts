@@ -30,7 +30,7 @@ export function foreignKeyEdges(index: SchemaIndex, files: Iterable<FileFacts>):
         if (mapping?.table) from = { table: mapping.table.key, column: ref.source.column };
       } else {
         const name = index.resolveName(facts.file, ref.source.table);
-        if (name) from = { table: tableKey(name, ref.source.schema), column: ref.source.column };
+        if (name) from = { table: index.coreTableIn(facts.file, name, ref.source.schema)?.key ?? tableKey(name, ref.source.schema), column: ref.source.column };
       }
       let to: ForeignKeyEdge['to'];
       let state: ForeignKeyEdge['state'] = 'unchecked';

@@ -1,4 +1,4 @@
-import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type NamelessClass } from './classMapping';
+import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type MetadataSchema, type NamelessClass } from './classMapping';
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
 import { changedNames, classDefNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
@@ -97,6 +97,10 @@ export class SchemaIndex {
   private readonly typeormNamingFiles = new Set<string>();
   /** The files that write Sequelize's instance-wide `define` (see `FileFacts.sequelizeDefine`). */
   private readonly sequelizeDefineFiles = new Set<string>();
+  /** The files that assign a metadata object's `schema` (see `FileFacts.metadataSchemaSets`). */
+  private readonly metadataSchemaSetFiles = new Set<string>();
+  /** What those files assign to, by metadata id (see `metadataSchemaSets`); made again whenever the tables are. */
+  private schemaSets: Map<string, string> | undefined;
   /** Each package.json's `sequelize` range (see `FileFacts.sequelizeVersion`). */
   private readonly sequelizeRanges = new Map<string, string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
@@ -130,6 +134,7 @@ export class SchemaIndex {
     typeormNaming: () => this.typeormNaming(),
     sequelizeDefine: () => this.sequelizeDefine(),
     sequelizeLegacy: () => this.sequelizeLegacy(),
+    metadataSchemaSets: () => this.metadataSchemaSets(),
   });
 
   /**
@@ -260,6 +265,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(file);
     else this.sequelizeDefineFiles.delete(file);
+    if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(file);
+    else this.metadataSchemaSetFiles.delete(file);
     if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(file, facts.sequelizeVersion);
     else this.sequelizeRanges.delete(file);
     if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
@@ -380,6 +387,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(facts.file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(facts.file);
     else this.sequelizeDefineFiles.delete(facts.file);
+    if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(facts.file);
+    else this.metadataSchemaSetFiles.delete(facts.file);
     if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(facts.file, facts.sequelizeVersion);
     else this.sequelizeRanges.delete(facts.file);
     // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
@@ -444,6 +453,7 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
+    this.metadataSchemaSetFiles.delete(file);
     this.sequelizeRanges.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
@@ -615,10 +625,29 @@ export class SchemaIndex {
     const candidates = this.coreByVar.get(variable) ?? [];
     const local = candidates.find((c) => c.file === file);
     if (local) return local.table;
-    const target = this.lookup.importedFile(file, variable);
-    const imported = candidates.find((c) => c.file === target);
-    if (imported) return imported.table;
+    // An imported name is the table its module exports under that name (through re-exports), or none FK Guard
+    // can see (a package outside the workspace, a module that is not there): never another file's variable that
+    // merely has the same name (`import { barns } from "@acme/schema"` beside an unrelated `barns` elsewhere).
+    const imp = this.lookup.importOf(file, variable);
+    if (imp) return this.exportedTable(imp.module, imp.name ?? variable, file, new Set());
     return candidates.length === 1 ? candidates[0].table : undefined;
+  }
+
+  /** The Core table `module` exports as `name`: a variable of one of its files, or re-exported from another module. */
+  private exportedTable(module: string, name: string, from: string, seen: Set<string>): TableDef | undefined {
+    for (const f of this.lookup.moduleFiles(module, from)) {
+      // One file is asked once per name: a barrel may lead to it under several names (`export *` and `export { a as b }`).
+      const key = `${f}\u0000${name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const own = this.coreByVar.get(name)?.find((c) => c.file === f);
+      if (own) return own.table;
+      for (const re of this.files.get(f)?.reexports ?? []) {
+        const found = re.name === undefined ? this.exportedTable(re.module, name, f, seen) : (re.as ?? re.name) === name ? this.exportedTable(re.module, re.name, f, seen) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
   }
 
   /** The value of a constant as `file` sees it (see `NameLookup.resolveConst`). */
@@ -798,6 +827,23 @@ export class SchemaIndex {
     return { ...agreed(says), file, text };
   }
 
+  /**
+   * The metadata objects some file assigns a `schema` to while the program runs (`SQLModel.metadata.schema = "x"`),
+   * by id (see `ClassMapper.metadataOf`), with the first such file: which tables take it depends on when that runs.
+   */
+  metadataSchemaSets(): ReadonlyMap<string, string> {
+    if (!this.schemaSets) {
+      this.schemaSets = new Map();
+      for (const file of [...this.metadataSchemaSetFiles].sort()) {
+        for (const written of this.files.get(file)?.metadataSchemaSets ?? []) {
+          const id = this.mapper.metadataOf(file, written);
+          if (id && !this.schemaSets.has(id)) this.schemaSets.set(id, file);
+        }
+      }
+    }
+    return this.schemaSets;
+  }
+
   private firstSequelizeLegacy(): { file: string; range: string } | undefined {
     if (this.sequelizeRanges.size === 0) return undefined;
     for (const file of [...this.sequelizeRanges.keys()].sort()) {
@@ -853,6 +899,7 @@ export class SchemaIndex {
     this.pendingNames.clear();
     this.fullRebuild = false;
     this.unknownSchemaByName = undefined;
+    this.schemaSets = undefined;
     this.unnamedTables = undefined;
     this.classTables = new Map();
     this.mapper.newDerivation();
@@ -1068,15 +1115,41 @@ export class SchemaIndex {
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {
     const name = this.resolveName(f.file, t.name);
     if (!name) return;
-    const def = tableFromFact(t, name, t.schema, 'core', f.file, (type) => this.resolveType(f.file, type));
+    const metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
+    // A table that names no schema is in its metadata's (`MetaData(schema="x")`); `BLANK_SCHEMA` says none.
+    const fromMetadata = t.schema === undefined && !t.blankSchema && metadataId ? this.mapper.metadataSchema(metadataId) : undefined;
+    const schema = t.schema ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
+    const def = tableFromFact(t, name, schema, 'core', f.file, (type) => this.resolveType(f.file, type));
+    if (schema !== t.schema) def.schemaFromMetadata = true;
+    if (fromMetadata && !fromMetadata.known) {
+      def.schemaUnknown = true;
+      def.schemaUnknownWhy = fromMetadata.why;
+      def.schemaFromMetadata = true;
+    }
     if (t.fallback) def.fallback = true;
-    def.metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
+    def.metadataId = metadataId;
     this.addTable(def);
     if (t.variable) {
       let list = this.coreByVar.get(t.variable);
       if (!list) this.coreByVar.set(t.variable, (list = []));
       list.push({ file: f.file, table: def });
     }
+  }
+
+  /**
+   * The Core table of `file` named `name` that writes `schema` (undefined: none): its key holds its metadata's
+   * schema when it writes none (see `addCoreTable`), so it is found by what is written, not by key.
+   */
+  coreTableIn(file: string, name: string, schema: string | undefined): TableDef | undefined {
+    this.ensure();
+    const fits = (d: TableDef) => d.origin === 'core' && d.name === name && (d.schemaFromMetadata ? undefined : d.schema) === schema;
+    return this.defsByFile.get(file)?.find(fits) ?? this.migrationLocal.get(file)?.find(fits);
+  }
+
+  /** The schema the metadata object `id` gives the tables on it that name none (see `ClassMapper.metadataSchema`). */
+  metadataSchema(id: string): MetadataSchema {
+    this.ensure();
+    return this.mapper.metadataSchema(id);
   }
 
   /** The tables a migration file declares for itself under `key` (see `addTable`). */

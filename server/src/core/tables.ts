@@ -50,6 +50,10 @@ export interface TableDef {
   unresolvedBase?: string;
   /** The schema comes from a computed `__table_args__`: the key's schema part is not known. */
   schemaUnknown?: boolean;
+  /** Why `schemaUnknown`, when it is the metadata's schema FK Guard cannot know (see `ClassMapper.metadataSchema`). */
+  schemaUnknownWhy?: string;
+  /** A Core table that names no schema: `schema` is its metadata's (`MetaData(schema="x")`). */
+  schemaFromMetadata?: true;
   /** Why `incomplete`: a class attribute built by a call FK Guard cannot read (`id = pk()`). */
   unresolvedColumn?: string;
   /**

@@ -270,8 +270,14 @@ export interface CoreTableFact {
   schema?: string;
   /** The Python variable the table is assigned to, for `users_table.c.id` references. */
   variable?: string;
-  /** The metadata expression as written (`metadata`, `Base.metadata`, `db.metadata`). */
+  /**
+   * The metadata expression as written (`metadata`, `Base.metadata`, `db.metadata`); `db` for Flask-SQLAlchemy's
+   * `db.Table("t", db.Column(...))`, which takes `db.metadata`; `Archive.metadata` for `metadata` bound in the
+   * body of class `Archive` the table is built in.
+   */
   metadata?: string;
+  /** `schema=BLANK_SCHEMA`: no schema, whatever the metadata's. */
+  blankSchema?: true;
   columns: ColumnFact[];
   /** Composite unique and primary keys, as column lists. */
   keys: string[][];
@@ -421,6 +427,26 @@ export interface ImportFact {
 export interface MetadataRootFact {
   name: string;
   span: Span;
+  /**
+   * `MetaData(schema=...)` (its own call, or the one given as `metadata=`; a class body's `metadata = MetaData(...)`
+   * for a declarative base class): the schema of every table on it that names none, and of the unqualified
+   * foreign-key strings in them. `dynamic` when written but not readable. Unset: no schema.
+   */
+  schema?: NameExpr;
+  /**
+   * The metadata object this one is built on, as written: `declarative_base(metadata=metadata_obj)`,
+   * `SQLAlchemy(metadata=md)`, `mapper_registry.generate_base()`, a declarative class's `metadata = md`.
+   * Its tables are that object's tables.
+   */
+  metadata?: string;
+  /** Bound in the body of this class (`class Archive: metadata = MetaData()`), not at module level. */
+  owner?: string;
+  /**
+   * Flask-SQLAlchemy's `SQLAlchemy(model_class=Base)`: when `Base` is a declarative base (a `DeclarativeBase`
+   * subclass, a `declarative_base()`), `db.Model` is built on it and its metadata is Base's; a plain class there
+   * only adds methods.
+   */
+  modelClass?: string;
 }
 
 export interface ParseError {
@@ -487,6 +513,12 @@ export interface FileFacts {
    */
   setsAlembicLocations?: true;
   metadataRoots: MetadataRootFact[];
+  /**
+   * The objects whose `schema` this file assigns (`SQLModel.metadata.schema = "x"`, anywhere in it), as written
+   * without `.schema`. Those that are metadata objects: when that runs decides which tables take it, so their
+   * schema is not known.
+   */
+  metadataSchemaSets?: string[];
   /**
    * Module-level names bound by an assignment that is recorded nowhere else: the right-hand side as written
    * when it is a dotted name (`Model = db.Model`), the empty string for anything else (`Base = make_base()`).

@@ -1,11 +1,12 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, mappedAnnotation, typeOf } from './columnTypes';
-import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField } from './columns';
+import { columnCall, coreTable, isColumnCall, isSqlAlchemyTable, markKeys, sqlModelField } from './columns';
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { foreignKeyConstraint } from './references';
 import { calleeText, pythonName, readCall, spanOf } from './syntax';
-import type { ClassFact } from '../types';
+import { decoratorMetadata, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
+import type { ClassFact, MetadataRootFact } from '../types';
 
 /**
  * Declarative classes: their bases, `__tablename__`, `__table_args__`, `@declared_attr` members, and the
@@ -74,19 +75,29 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
   };
   // `@as_declarative()` and `@registry.as_declarative_base()` make the class a declarative base too.
   const declarativeDecorator = decorators.some((d) => /(^|\.)as_declarative(_base)?\s*(\(|$)/.test(d));
+  let root: MetadataRootFact | undefined;
   if (declarativeDecorator || bases.some((b) => /(^|\.)(DeclarativeBase|DeclarativeBaseNoMeta)$/.test(b))) {
-    x.facts.metadataRoots.push({ name: cls.name, span: cls.nameSpan });
+    root = { name: cls.name, span: cls.nameSpan };
+    for (const d of decorators) if (/(^|\.)as_declarative(_base)?\s*(\(|$)/.test(d)) decoratorMetadata(root, d);
+    x.facts.metadataRoots.push(root);
   }
   const body = c.childForFieldName('body');
   const isTypeDecorator = bases.some((b) => /(^|\.)(TypeDecorator|UserDefinedType)$/.test(b));
   const isSqlModel = sqlmodelTable || bases.some((b) => /(^|\.)SQLModel$/.test(b) || x.sqlModelClasses.has(b));
   if (isSqlModel) x.sqlModelClasses.add(cls.name);
   const classConstants: Record<string, string> = {};
+  // Names the class body has bound so far: a `Table(..., metadata)` after `metadata = MetaData()` in the same
+  // body takes that one, not the module's (Python looks a class body's names up in the body first).
+  const bound = new Set<string>();
   for (const s of body?.namedChildren ?? []) {
     if (!s) continue;
     if (s.type === 'expression_statement') {
       const e = s.namedChildren[0];
-      if (e?.type === 'assignment') classAssignment(x, cls, e, isSqlModel, classConstants, isTypeDecorator);
+      if (e?.type === 'assignment') {
+        if (!classMetadataAssignment(x, cls, e, root)) classAssignment(x, cls, e, isSqlModel, classConstants, isTypeDecorator, bound);
+        const left = e.childForFieldName('left');
+        if (left?.type === 'identifier') bound.add(left.text);
+      }
     } else if (s.type === 'decorated_definition') {
       classDecoratedMember(x, cls, s);
     }
@@ -103,7 +114,7 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
       if (right && right.type === 'call' && readCall(right).name !== 'Field') continue;
       const annotation = e.childForFieldName('type');
       if (annotation && /(^|\.)(Mapped|ClassVar)\b/.test(annotation.text)) continue;
-      classAssignment(x, shadow, e, true, {}, false);
+      classAssignment(x, shadow, e, true, {}, false, new Set());
     }
     if (shadow.columns.length > 0) cls.maybeFields = shadow.columns;
   }
@@ -128,6 +139,7 @@ function classAssignment(
   isSqlModel: boolean,
   classConstants: Record<string, string>,
   isTypeDecorator: boolean,
+  bound: ReadonlySet<string>,
 ): void {
   const left = e.childForFieldName('left');
   const right = e.childForFieldName('right');
@@ -172,11 +184,13 @@ function classAssignment(
       sqlModelField(x, right, call, name, annotation?.fact, cls);
       return;
     }
-    if (call.name === 'Table' && !name.startsWith('__')) {
+    if (call.name === 'Table' && isSqlAlchemyTable(call) && !name.startsWith('__')) {
       // `owners = Table("owners", metadata, Column(...))` in a class body that only holds a schema (a class
       // of tables on one metadata, or a project's `dbutil.Table` wrapper): a table like one at module level.
       // Left unread, its foreign keys were never checked and references to it were false "unknown tables".
-      coreTable(x, right, call, undefined, 'core');
+      const table = coreTable(x, right, call, undefined, 'core');
+      const head = table?.metadata?.split('.')[0];
+      if (table && head !== undefined && bound.has(head)) table.metadata = `${cls.name}.${table.metadata}`;
       return;
     }
     if (NOT_A_COLUMN.has(call.name) || name.startsWith('__')) return;
@@ -206,6 +220,36 @@ function classAssignment(
       span: spanOf(left),
     });
   }
+}
+
+/**
+ * `metadata = ...` in a class body. SQLAlchemy maps a class onto the `metadata` attribute its class has (or
+ * inherits), else its registry's: a declarative base's `metadata = MetaData(schema="x")` is that base's metadata
+ * object, and any other class's becomes the metadata of the classes built on it and of the `Table`s its body
+ * builds after it. Only a metadata object, or a name that may hold one, is read so: `metadata = {...}` in a
+ * class that has nothing to do with SQLAlchemy stays what it was. Whether the assignment was taken.
+ */
+function classMetadataAssignment(x: PythonReader, cls: ClassFact, e: Node, root: MetadataRootFact | undefined): boolean {
+  const left = e.childForFieldName('left');
+  const right = e.childForFieldName('right');
+  if (left?.type !== 'identifier' || !right) return false;
+  const call = right.type === 'call' ? readCall(right) : undefined;
+  const isMetadata = call !== undefined && METADATA_CALLS.has(call.name);
+  if (root && left.text === 'metadata') {
+    metadataValue(x, root, right);
+    return true;
+  }
+  if (isMetadata) {
+    x.facts.metadataRoots.push(metadataRoot(x, left.text, spanOf(left), right, call, cls.name));
+    return true;
+  }
+  if (left.text === 'metadata' && (right.type === 'identifier' || right.type === 'attribute')) {
+    const owned: MetadataRootFact = { name: 'metadata', span: spanOf(left), owner: cls.name };
+    metadataValue(x, owned, right);
+    x.facts.metadataRoots.push(owned);
+    return true;
+  }
+  return false;
 }
 
 /** `@declared_attr def __tablename__(cls)` and `@declared_attr def tenant_id(cls): return Column(...)`. */

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, NOT_A_TYPE, annotationTypeFact, typeOf } from './columnTypes';
 import type { PythonReader } from './reader';
+import { withColumn } from '../compactFacts';
 import { foreignKeyCall, foreignKeyConstraint, referenceFromExpression } from './references';
 import { type CallInfo, boolValue, readCall, spanOf } from './syntax';
 import type { AnnotationFact, ClassFact, ColumnFact, CoreTableFact, ReferenceFact, ReferenceSource, Span, TypeFact } from '../types';
@@ -81,7 +82,7 @@ export function columnCall(
   if (attr && !nameSpan) column.span = attrSpan(node) ?? column.span;
   into.push(column);
   for (const fk of fkCalls) {
-    const ref = foreignKeyCall(x, readCall(fk), { ...source, column: name }, context);
+    const ref = foreignKeyCall(x, readCall(fk), withColumn(source, name), context);
     if (ref) x.facts.references.push(ref);
   }
   return column;
@@ -156,6 +157,16 @@ export function markKeys(x: PythonReader, owner: { columns: ColumnFact[]; keys: 
   owner.keys.push(names);
 }
 
+/**
+ * Whether a call named `Table` has SQLAlchemy's shape: a name, then a metadata (a name, an attribute or a call, never
+ * a literal). Other libraries have a `Table` too (boto3's `dynamodb.Table("orders")`, rich's `Table("a", "b")`):
+ * read as tables, they made column-less tables, and a reference to one was "has no column" instead of unknown.
+ */
+export function isSqlAlchemyTable(call: CallInfo): boolean {
+  const metadata = call.positional[1] ?? call.keywords.get('metadata');
+  return call.positional.length >= 1 && metadata !== undefined && ['identifier', 'attribute', 'call'].includes(metadata.type);
+}
+
 /** `Table("name", metadata, Column(...), ForeignKeyConstraint(...), schema="x")` and `op.create_table(...)`. */
 export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable: string | undefined, origin: CoreTableFact['origin']): CoreTableFact | undefined {
   const nameNode = call.positional[0] ?? call.keywords.get('name') ?? call.keywords.get('table_name');
@@ -181,6 +192,9 @@ export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable:
   const context = origin === 'core' ? 'core' : 'migration';
   const rest = call.positional.slice(1);
   if (origin === 'core' && rest[0] && rest[0].type !== 'call') table.metadata = rest[0].text;
+  // Flask-SQLAlchemy's `db.Table("t", db.Column(...))` is on `db.metadata`.
+  else if (origin === 'core' && call.qualifier && (!rest[0] || isColumnCall(x, readCall(rest[0]).name))) table.metadata = call.qualifier;
+  if (schemaNode && /(^|\.)BLANK_SCHEMA$/.test(schemaNode.text)) table.blankSchema = true;
   const constraints: CallInfo[] = [];
   for (const p of rest) {
     if (p.type !== 'call') continue;

@@ -56,9 +56,11 @@ export function pythonDialect(python: PythonSupport): SourceDialect {
   const scan = (text: string): ScanNode | null => {
     if (!python.scanner) return null;
     if (scanned?.text !== text) {
-      const input = parserInput(text);
-      // A text the parser would be given rewritten, or not at all, is left to the tree-sitter path as it is.
-      scanned = { text, root: input.rewritten || input.problem ? null : (scanPython(text, arena) ?? null) };
+      // A text the parser would be given rewritten, or not at all, is left to the tree-sitter path as it is. The
+      // scanner declines every such text itself, but for a carriage return anywhere (`parserInput` makes a lone one
+      // a line break even in a comment or a string): a text without one needs no pass of `parserInput` here.
+      const input = text.includes('\r') ? parserInput(text) : undefined;
+      scanned = { text, root: input !== undefined && (input.rewritten || input.problem) ? null : (scanPython(text, arena) ?? null) };
     }
     return scanned.root;
   };

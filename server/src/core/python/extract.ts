@@ -3,8 +3,9 @@ import { pythonSyntaxError } from './unreadable';
 import { setsAlembicLocations } from './prefilter';
 import { classDefinition, decoratorsOf } from './classes';
 import { COLUMN_CALLS, typeOf } from './columnTypes';
-import { columnHelper, coreTable } from './columns';
+import { columnHelper, coreTable, isSqlAlchemyTable } from './columns';
 import { functionFact } from './derivations';
+import { METADATA_CALLS, metadataRoot, metadataSchemaSets } from './metadataRoots';
 import { importStatement } from './imports';
 import { readUpgrade } from './migrationOps';
 import { PythonReader } from './reader';
@@ -20,6 +21,8 @@ export function extractPython(file: string, text: string, tree: Tree): FileFacts
   const x = new PythonReader(file, text);
   readModule(x, tree.rootNode);
   if (setsAlembicLocations(text)) x.facts.setsAlembicLocations = true;
+  const schemaSets = metadataSchemaSets(text, tree);
+  if (schemaSets) x.facts.metadataSchemaSets = schemaSets;
   return x.facts;
 }
 
@@ -130,12 +133,12 @@ function moduleExpression(x: PythonReader, e: Node): void {
           (x.facts.columnPartials ??= []).push(name);
           return;
         }
-        if (call.name === 'Table') {
+        if (call.name === 'Table' && isSqlAlchemyTable(call)) {
           coreTable(x, right, call, name, 'core');
           return;
         }
-        if (['declarative_base', 'MetaData', 'SQLAlchemy', 'generate_base', 'registry'].includes(call.name)) {
-          x.facts.metadataRoots.push({ name, span: spanOf(left) });
+        if (METADATA_CALLS.has(call.name)) {
+          x.facts.metadataRoots.push(metadataRoot(x, name, spanOf(left), right, call));
           return;
         }
         // `PGUUID = postgresql.UUID(as_uuid=True)`: an alias that carries a type.
@@ -152,7 +155,7 @@ function moduleExpression(x: PythonReader, e: Node): void {
     }
   } else if (e.type === 'call') {
     const call = readCall(e);
-    if (call.name === 'Table') coreTable(x, e, call, undefined, 'core');
+    if (call.name === 'Table' && isSqlAlchemyTable(call)) coreTable(x, e, call, undefined, 'core');
   }
 }
 

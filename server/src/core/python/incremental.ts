@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { setsAlembicLocations } from './prefilter';
 import { collectErrorsInto, statement } from './extract';
+import { METADATA_SCHEMA_SET } from './metadataRoots';
 import { PythonReader } from './reader';
 import { computeLineStarts } from '../text';
 import { sameData, shiftSpansInPlace } from '../facts';
@@ -29,6 +30,8 @@ export function extractPythonAfterEdit(
     const { setsAlembicLocations: _previousLocations, ...rest } = previous;
     return { ...rest, errors, lineStarts: movedLineStarts(previous.lineStarts, text, edit) ?? computeLineStarts(text), ...(setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {}) };
   }
+  // An assignment to a metadata object's `schema` may sit in any statement (see `metadataSchemaSets`).
+  if (previous.metadataSchemaSets || METADATA_SCHEMA_SET.test(text)) return undefined;
   // The statement that holds the edit, as a child of the module.
   let top: Node | null = root.descendantForIndex(edit.start, edit.newEnd);
   while (top && top.parent && top.parent.id !== root.id) top = top.parent;

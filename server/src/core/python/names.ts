@@ -1,4 +1,4 @@
-import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact } from '../types';
+import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact, MetadataRootFact } from '../types';
 
 /**
  * What a Python name means in one module, found the way Python finds it: a module-level assignment or
@@ -8,8 +8,11 @@ import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact } from '../t
  */
 export type Binding =
   | { kind: 'class'; file: string; cls: ClassFact }
-  /** A metadata object or declarative base made by a call (`Base = declarative_base()`, `db = SQLAlchemy()`). */
-  | { kind: 'metadata'; id: string }
+  /**
+   * A metadata object or declarative base made by a call (`Base = declarative_base()`, `db = SQLAlchemy()`): `id` is
+   * `file#name`, where `root` is bound (see `ClassMapper.metadataOf` for the object it stands for).
+   */
+  | { kind: 'metadata'; id: string; file: string; root: MetadataRootFact }
   | { kind: 'function'; file: string; name: string; fn: FunctionFact }
   /** A function that returns a column (`def pk(): return Column(Integer, primary_key=True)`). */
   | { kind: 'column-helper'; file: string; column: ColumnFact }
@@ -201,12 +204,15 @@ export class PythonNames {
 
   /** What a name means at module level in `file`. */
   private bindingOf(file: string, name: string, depth: number): Binding | undefined {
+    // Imports that go round (`a` takes `x` from `b`, which takes it from `a`) end here, not in a stack overflow.
+    if (depth > MAX_DEPTH) return { kind: 'unresolved', why: 'import cycle' };
     const facts = this.facts(file);
     if (!facts) return undefined;
-    const root = facts.metadataRoots.find((r) => r.name === name);
+    // A name bound in a class body (`class Archive: metadata = MetaData()`) is not the module's.
+    const root = facts.metadataRoots.find((r) => r.name === name && r.owner === undefined);
     const cls = classNamed(facts.classes, name);
     if (cls) return { kind: 'class', file, cls };
-    if (root) return { kind: 'metadata', id: `${file}#${name}` };
+    if (root) return { kind: 'metadata', id: `${file}#${name}`, file, root };
     const fn = facts.functions?.[name];
     if (fn) return { kind: 'function', file, name, fn };
     const helper = facts.columnHelpers?.[name];
@@ -222,7 +228,12 @@ export class PythonNames {
     // The last import of a name wins, as in Python.
     const imp = [...facts.imports].reverse().find((i) => i.local === name);
     if (imp) {
-      if (imp.name !== undefined) return this.inModule(imp.module, imp.name, file, depth + 1);
+      if (imp.name !== undefined) {
+        // `from . import beds` in a package's own `__init__.py`: the name is bound by this very import, so Python
+        // imports the submodule `garden.beds`; looking `beds` up in the module again would find the import again.
+        if (this.moduleFile(imp.module, file) === file) return this.submodule(imp.module, imp.name, file);
+        return this.inModule(imp.module, imp.name, file, depth + 1);
+      }
       // `import a.b.c` binds `a`; `import a.b.c as x` binds `x` to `a.b.c`.
       const module = imp.module.startsWith(`${imp.local}.`) ? imp.local : imp.module;
       return this.moduleBinding(module, file);
@@ -243,6 +254,13 @@ export class PythonNames {
   private isWorkspaceModule(module: string): boolean {
     // A namespace package (a folder without `__init__.py`) holds modules but is no file of its own.
     return this.source.moduleFiles(module).length > 0 || this.source.hasPackage(module);
+  }
+
+  /** The submodule `module.name` of the workspace, as `from module import name` binds it. */
+  private submodule(module: string, name: string, from: string): Binding {
+    const sub = `${module}.${name}`;
+    if (this.source.moduleFiles(sub).length > 0 || this.source.hasPackage(sub)) return { kind: 'module', module: sub, from };
+    return { kind: 'unresolved', why: `\`${module}\` does not define \`${name}\`` };
   }
 
   /** `from module import name`: what the module binds, or its submodule `module.name`. */

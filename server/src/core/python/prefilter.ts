@@ -6,22 +6,56 @@ import type { ImportFact } from '../types';
  * (`down_revision`): each one, even a merge or an `op.execute`, is a node of the revision graph.
  */
 const CANDIDATE =
-  /down_revision|ForeignKey|__tablename__|Table\(|foreign_key|create_table|create_foreign_key|ForeignKeyConstraint|mapped_column|Column\(|TypeDecorator|declarative_base|DeclarativeBase|SQLModel|add_column|rename_table|drop_table|MetaData\(|db\.Model|SQLAlchemy\(|as_declarative|\bre\.sub\(/;
+  /down_revision|ForeignKey|__tablename__|Table\(|foreign_key|create_table|create_foreign_key|ForeignKeyConstraint|mapped_column|Column\(|TypeDecorator|declarative_base|DeclarativeBase|SQLModel|add_column|rename_table|drop_table|MetaData\(|db\.Model|SQLAlchemy\(|as_declarative|\.generate_base\(|metadata\.schema\s*=|\bre\.sub\(/;
 
 export function isPythonCandidate(text: string): boolean {
   return CANDIDATE.test(text);
 }
 
 const CONSTANT = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[A-Za-z_.[\]]+\s*)?=\s*(?:"([^"\\\n]*)"|'([^'\\\n]*)')\s*(?:#.*)?$/gm;
+/** `CONSTANT` tried at one offset only (a line's start), without the `^`. */
+const CONSTANT_AT = /([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[A-Za-z_.[\]]+\s*)?=\s*(?:"([^"\\\n]*)"|'([^'\\\n]*)')\s*(?:#.*)?$/my;
 
 /**
  * Module-level string constants of a file that is not otherwise parsed (`USERS_TABLE = "users"` in a
  * `constants.py`), so `__tablename__ = USERS_TABLE` elsewhere still resolves. A regex is enough: only
  * top-level, single-line, plain string assignments count.
+ *
+ * It runs on every Python file of a workspace. A search for `CONSTANT` tries its `^` at every character; a match
+ * can start only at a line's start with a name's first character, so `CONSTANT_AT` is tried there alone, and the
+ * next try starts where a match ended, as the search's does: the same matches, in about half the time (the bench's
+ * real-shaped workspace, 1,669 files: 36 -> 14-20 ms of CPU). Lines are found by their `\n`; a text with another
+ * of JavaScript's line breaks (`\r`, U+2028, U+2029), where `^` and `$` also stop, is searched whole.
  */
 export function scanConstants(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(CONSTANT)) out[m[1]] = m[2] ?? m[3];
+  if (text.includes('\r') || text.includes('\u2028') || text.includes('\u2029')) {
+    for (const m of text.matchAll(CONSTANT)) out[m[1]] = m[2] ?? m[3];
+    return out;
+  }
+  const n = text.length;
+  let at = 0;
+  while (at < n) {
+    const c = text.charCodeAt(at);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
+      CONSTANT_AT.lastIndex = at;
+      const m = CONSTANT_AT.exec(text);
+      if (m) {
+        out[m[1]] = m[2] ?? m[3];
+        const end = CONSTANT_AT.lastIndex;
+        // A match ends before a line break or at the end; `\s*` may have taken line breaks before it, so its end
+        // may be a line's start itself.
+        if (end > 0 && text.charCodeAt(end - 1) === 10) {
+          at = end;
+          continue;
+        }
+        at = end;
+      }
+    }
+    const next = text.indexOf('\n', at);
+    if (next < 0) break;
+    at = next + 1;
+  }
   return out;
 }
 

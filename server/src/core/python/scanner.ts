@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { MAX_BRACKET_DEPTH, MAX_COMMENT_RUN, MAX_INDENT_LEVELS, skipString } from './unreadable';
 
 /**
  * The fast path of a cold scan: a hand-written Python tokenizer and parser that builds, for the files it fully
@@ -222,6 +223,8 @@ function mk(kind: TokKind, start: number, end: number, value: string, str?: Stri
 }
 
 interface StringTok {
+  /** The (first) opening quote, after the prefix. */
+  quote: number;
   /** End of the prefix and opening quote(s): `string_start`. */
   openEnd: number;
   /** Start of the closing quote(s): `string_end`. */
@@ -290,10 +293,11 @@ function opAt(text: string, i: number): string {
   }
 }
 
-const OP_BY_CHAR: Array<string | undefined> = [];
+// Every ASCII code has its slot (a read past the end would cost the optimised code its assumptions).
+const OP_BY_CHAR: Array<string | undefined> = new Array<string | undefined>(128).fill(undefined);
 for (const ch of OPS1 + '!') OP_BY_CHAR[ch.charCodeAt(0)] = ch;
 /** `X=` operators with one `X` before the `=` (the ones with longer spellings are decided in `opAt`). */
-const OPS2_BY_FIRST: Array<string | undefined> = [];
+const OPS2_BY_FIRST: Array<string | undefined> = new Array<string | undefined>(128).fill(undefined);
 for (const op of ['+=', '%=', '&=', '|=', '^=', '@=', '==']) OPS2_BY_FIRST[op.charCodeAt(0)] = op;
 
 const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
@@ -306,73 +310,110 @@ interface Tokens {
   comments: Array<{ tok: Tok; before: number }>;
 }
 
-/**
- * The tokens of a Python file, with the newline, indent and dedent tokens tree-sitter's external scanner makes,
- * placed among comments as it places them (they decide which node a comment belongs to; see `placeComments`).
- */
-function tokenize(text: string): Tokens {
+/** What `tokenize` has made of a file so far (see there). */
+class TokenSink {
   // Comments go apart from the tokens the grammar reads, each with the index of the token after it (see `Parser`).
-  const toks: Tok[] = [];
-  const comments: Array<{ tok: Tok; before: number }> = [];
+  readonly toks: Tok[] = [];
+  readonly comments: Array<{ tok: Tok; before: number }> = [];
   /** The end of the last token or comment emitted, and whether there was one. */
-  let lastEnd = 0;
-  let emitted = false;
-  const emit = (t: Tok) => {
-    toks.push(t);
-    lastEnd = t.endIndex;
-    emitted = true;
-  };
-  const emitComment = (t: Tok) => {
-    comments.push({ tok: t, before: toks.length });
-    lastEnd = t.endIndex;
-    emitted = true;
-  };
-  const n = text.length;
-  const indents = [0];
-  let depth = 0;
-  let i = 0;
-  /** Whether a logical line has started (tokens were emitted since the last line break outside brackets). */
-  let inLine = false;
+  lastEnd = 0;
+  emitted = false;
+  /** Comment-only lines since the last line with code on it (`parserInput` blanks a run of more). */
+  commentRun = 0;
+  readonly indents = [0];
   /** Comment lines (own lines) seen since the last logical line, with their indentation. */
-  let pending: Array<{ tok: Tok; indent: number }> = [];
-  const closeLine = (nextIndent: number, atEof: boolean) => {
-    // The logical line before this one ended: a header's `:` opens a block, anything else a newline.
+  pending: Array<{ tok: Tok; indent: number }> = [];
+
+  emit(t: Tok): void {
+    this.toks.push(t);
+    this.lastEnd = t.endIndex;
+    this.emitted = true;
+    this.commentRun = 0;
+  }
+
+  emitComment(t: Tok): void {
+    this.comments.push({ tok: t, before: this.toks.length });
+    this.lastEnd = t.endIndex;
+    this.emitted = true;
+  }
+
+  commentLine(): void {
+    if (++this.commentRun > MAX_COMMENT_RUN) decline('a long run of comment lines');
+  }
+
+  zero(kind: TokKind, at: number): Tok {
+    return mk(kind, at, at, '');
+  }
+
+  /** The logical line before one indented `nextIndent` ended (or the file did: `atEof`). */
+  closeLine(nextIndent: number, atEof: boolean): void {
+    const toks = this.toks;
+    const indents = this.indents;
+    // A header's `:` opens a block, anything else a newline.
     // A `:` that ends a line outside brackets always ends a compound statement's header.
     const last = toks.length > 0 ? toks[toks.length - 1] : undefined;
     if (last && last.kind === 'op' && last.value === ':') {
       if (atEof || nextIndent <= indents[indents.length - 1]) decline('a block that is not indented');
-      emit(zero('indent', lastEnd));
+      this.emit(this.zero('indent', this.lastEnd));
       indents.push(nextIndent);
-      for (const p of pending) emitComment(p.tok);
-      pending = [];
+      if (indents.length - 1 > MAX_INDENT_LEVELS) decline('blocks nested too deep');
+      for (const p of this.pending) this.emitComment(p.tok);
+      this.pending = [];
       return;
     }
-    if (emitted) emit(zero('newline', lastEnd));
-    for (const p of pending) {
+    if (this.emitted) this.emit(this.zero('newline', this.lastEnd));
+    for (const p of this.pending) {
       while (indents[indents.length - 1] > nextIndent && p.indent < indents[indents.length - 1]) {
         indents.pop();
-        emit(zero('dedent', lastEnd));
+        this.emit(this.zero('dedent', this.lastEnd));
       }
-      emitComment(p.tok);
+      this.emitComment(p.tok);
     }
-    pending = [];
+    this.pending = [];
     while (indents[indents.length - 1] > nextIndent) {
       indents.pop();
-      emit(zero('dedent', emitted ? lastEnd : 0));
+      this.emit(this.zero('dedent', this.emitted ? this.lastEnd : 0));
     }
     if (indents[indents.length - 1] !== nextIndent) decline('indentation that matches no open block');
-  };
-  const zero = (kind: TokKind, at: number): Tok => mk(kind, at, at, '');
+  }
+}
+
+/**
+ * The tokens of a Python file, with the newline, indent and dedent tokens tree-sitter's external scanner makes,
+ * placed among comments as it places them (they decide which node a comment belongs to; see `placeComments`).
+ *
+ * It also declines every text that `parserInput` (unreadable.ts) would hand tree-sitter rewritten, or refuse, so
+ * that a text without a carriage return needs no second pass to rule those out (see `scanPython`). It reads the
+ * same code apart from strings and comments as `parserInput` once their strings end at the same offsets, which it
+ * checks for each string (`skipString`), and their lines' indentation the same once both count columns alike, which
+ * it checks for each line: so its brackets, indentation levels and runs of comment lines are those `parserInput`
+ * counts, and it declines where `parserInput` refuses (too deep) or blanks (too many comment lines in a row).
+ */
+function tokenize(text: string): Tokens {
+  // The tokens so far and what placing the next ones needs: a class, not closures made per file, so that the optimised
+  // code of this loop, made for one file's calls, still holds for the next file's (a closure is a new callee each time).
+  const out = new TokenSink();
+  const n = text.length;
+  let depth = 0;
+  let i = 0;
+  /** Whether a logical line has started (tokens were emitted since the last line break outside brackets). */
+  let inLine = false;
 
   while (i < n) {
     if (!inLine && depth === 0) {
       // At the start of a physical line outside brackets: its indentation, as the external scanner counts it.
       let col = 0;
+      // The column as `parserInput` counts it, where a tab moves to the next multiple of 8.
+      let tabStop = 0;
       while (i < n) {
         const c = text.charCodeAt(i);
-        if (c === 32) col++;
-        else if (c === 9) col += 8;
-        else if (c === 12) col = 0;
+        if (c === 32) {
+          col++;
+          tabStop++;
+        } else if (c === 9) {
+          col += 8;
+          tabStop = (Math.floor(tabStop / 8) + 1) * 8;
+        } else if (c === 12) col = tabStop = 0;
         else break;
         i++;
       }
@@ -389,17 +430,19 @@ function tokenize(text: string): Tokens {
       }
       if (c === 35) {
         const end = lineEnd(text, i);
-        pending.push({ tok: mk('comment', i, end, ''), indent: col });
+        out.pending.push({ tok: mk('comment', i, end, ''), indent: col });
+        out.commentLine();
         i = end;
         continue;
       }
-      if (!emitted && pending.length === 0 && col > 0) decline('an indented first line');
-      if (!emitted) {
+      if (col !== tabStop) decline('an indentation with a tab after spaces');
+      if (!out.emitted && out.pending.length === 0 && col > 0) decline('an indented first line');
+      if (!out.emitted) {
         // Comments before the first statement.
-        for (const p of pending) emitComment(p.tok);
-        pending = [];
+        for (const p of out.pending) out.emitComment(p.tok);
+        out.pending = [];
         if (col !== 0) decline('an indented first line');
-      } else closeLine(col, false);
+      } else out.closeLine(col, false);
       inLine = true;
       continue;
     }
@@ -416,7 +459,8 @@ function tokenize(text: string): Tokens {
     }
     if (c === 35) {
       const end = lineEnd(text, i);
-      emitComment(mk('comment', i, end, ''));
+      if (firstOnLine(text, i)) out.commentLine();
+      out.emitComment(mk('comment', i, end, ''));
       i = end;
       continue;
     }
@@ -432,13 +476,14 @@ function tokenize(text: string): Tokens {
       let k = j;
       while (k < n && /[fFtTrRbBuU]/.test(text[k])) k++;
       const q = text.charCodeAt(k);
-      if (q !== 34 && q !== 39) emitComment(mk('comment', i, nl + 1, 'line_continuation'));
+      if (q !== 34 && q !== 39) out.emitComment(mk('comment', i, nl + 1, 'line_continuation'));
       i = nl + 1;
       continue;
     }
     const word = lexStringOrName(text, i, c);
     if (word) {
-      emit(word);
+      if (word.str && skipString(text, word.str.quote) !== word.endIndex) decline('a string parserInput ends elsewhere');
+      out.emit(word);
       i = word.end;
       continue;
     }
@@ -448,25 +493,26 @@ function tokenize(text: string): Tokens {
       if (!m) decline('a number');
       const end = i + m[0].length;
       if (end < n && (isIdPart(text.charCodeAt(end)) || text.charCodeAt(end) === 46 || text.charCodeAt(end) > 127)) decline('a number followed by a name');
-      emit(mk('number', i, end, m[0]));
+      out.emit(mk('number', i, end, m[0]));
       i = end;
       continue;
     }
     if (c > 127) decline('a non-ASCII character outside strings and comments');
     const op = opAt(text, i);
-    if (op === '(' || op === '[' || op === '{') depth++;
-    else if (op === ')' || op === ']' || op === '}') {
+    if (op === '(' || op === '[' || op === '{') {
+      if (++depth > MAX_BRACKET_DEPTH) decline('brackets nested too deep');
+    } else if (op === ')' || op === ']' || op === '}') {
       if (depth === 0) decline('an unbalanced bracket');
       depth--;
     }
-    emit(mk('op', i, i + op.length, op));
+    out.emit(mk('op', i, i + op.length, op));
     i += op.length;
   }
   if (depth !== 0) decline('an unclosed bracket');
-  if (emitted) closeLine(0, true);
-  else for (const p of pending) emitComment(p.tok);
-  emit(mk('eof', n, n, ''));
-  return { toks, comments };
+  if (out.emitted) out.closeLine(0, true);
+  else for (const p of out.pending) out.emitComment(p.tok);
+  out.emit(mk('eof', n, n, ''));
+  return { toks: out.toks, comments: out.comments };
 }
 
 const NUMBER =
@@ -475,6 +521,16 @@ const NUMBER =
 function lineEnd(text: string, i: number): number {
   const j = text.indexOf('\n', i);
   return j < 0 ? text.length : j;
+}
+
+/** Whether only blanks stand before `i` on its line, as `parserInput` tells a comment line. */
+function firstOnLine(text: string, i: number): boolean {
+  for (let j = i - 1; j >= 0; j--) {
+    const c = text.charCodeAt(j);
+    if (c === 10) return true;
+    if (c !== 32 && c !== 9 && c !== 12) return false;
+  }
+  return true;
 }
 
 /** A string literal from its prefix at `start` (the quote at `quote`), with an f-string's interpolations tokenized. */
@@ -520,7 +576,7 @@ function lexString(text: string, start: number, quote: number): Tok {
         else parts = [run];
       }
       const end = i + (triple ? 3 : 1);
-      return mk('string', start, end, '', { openEnd, closeStart: i, format, parts: parts ?? NO_PARTS });
+      return mk('string', start, end, '', { quote, openEnd, closeStart: i, format, parts: parts ?? NO_PARTS });
     }
     if ((c === 10 || c === 13) && !triple) decline('a newline in a one-line string');
     if (format && (c === 123 || c === 125)) {
@@ -636,7 +692,7 @@ const KEYWORDS = new Set([
 ]);
 
 /** Every word the parser tells apart from a plain name: the keywords and the soft keywords it checks for. */
-const WORDS_BY_FIRST: Array<string[] | undefined> = [];
+const WORDS_BY_FIRST: Array<string[] | undefined> = new Array<string[] | undefined>(128).fill(undefined);
 for (const w of [...KEYWORDS, '__future__', 'print', 'exec', 'match', 'type']) (WORDS_BY_FIRST[w.charCodeAt(0)] ??= []).push(w);
 
 /**

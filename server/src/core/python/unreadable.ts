@@ -180,8 +180,11 @@ export function nestingProblem(text: string): ParseError | undefined {
   return parserInput(text).problem;
 }
 
-/** The offset just past the string that opens at `i` (a quote); an unclosed one ends the text or its line. */
-function skipString(text: string, i: number): number {
+/**
+ * The offset just past the string that opens at `i` (a quote); an unclosed one ends the text or its line. The
+ * scanner (scanner.ts) checks its strings against it.
+ */
+export function skipString(text: string, i: number): number {
   const q = text.charCodeAt(i);
   const triple = text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q;
   let j = i + (triple ? 3 : 1);

@@ -1,5 +1,6 @@
 import type { FkGuardConfig } from '../config';
 import { Absence, HistoryPoint } from '../history';
+import type { MetadataSchema } from '../classMapping';
 import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
@@ -66,7 +67,19 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const before = value.lastIndexOf('.', dot - 1);
     const column = value.slice(dot + 1);
     const table = value.slice(before + 1, dot);
-    const schema = before >= 0 ? value.slice(0, before) : undefined;
+    let schema = before >= 0 ? value.slice(0, before) : undefined;
+    if (schema === undefined) {
+      // SQLAlchemy looks an unqualified key up in the schema of the referencing table's metadata.
+      const m = metadataDefault(index, file, ref);
+      if (m && !m.known) {
+        // Whatever schema the metadata has, a table no schema holds under this name is in none of them.
+        const anywhere = index.allTableKeys().some((k) => k === table || k.endsWith(`.${table}`));
+        const missing = anywhere ? undefined : lookup(index, file, ref, undefined, table, column);
+        if (missing?.kind === 'no-table') return { display: value, resolution: missing };
+        return { display: value, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: `\`${value}\` names no schema, so SQLAlchemy looks it up in the schema of this table's metadata, and ${m.why}` } };
+      }
+      schema = m?.schema;
+    }
     return { display: value, resolution: lookup(index, file, ref, schema, table, column) };
   }
   if (ref.form === 'pair') {
@@ -215,6 +228,9 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
+  if (unknownSchema?.schemaUnknownWhy) {
+    return { kind: 'unseen', reason: 'dynamic-name', detail: `the schema of \`${unknownSchema.name}\` (${unknownSchema.className ?? unknownSchema.file}) is not known: ${unknownSchema.schemaUnknownWhy}` };
+  }
   if (unknownSchema) {
     return {
       kind: 'unseen',
@@ -347,7 +363,31 @@ function definitionsFor(index: SchemaIndex, file: string, key: string, point: Hi
 export function sourceMetadata(index: SchemaIndex, file: string, ref: ReferenceFact): string | undefined {
   if (ref.source.className) return index.classTable(file, ref.source.className)?.table?.metadataId;
   const name = index.resolveName(file, ref.source.table);
-  return name ? index.definitions(tableKey(name, ref.source.schema)).find((d) => d.file === file)?.metadataId : undefined;
+  if (!name) return undefined;
+  return (index.coreTableIn(file, name, ref.source.schema) ?? index.definitions(tableKey(name, ref.source.schema)).find((d) => d.file === file))?.metadataId;
+}
+
+/**
+ * The schema an unqualified foreign-key string of this reference's table is looked up in: its metadata's
+ * (SQLAlchemy's ForeignKey: "if schema is None and parenttable.metadata.schema is not None: schema =
+ * parenttable.metadata.schema"). Undefined in a migration (Alembic's operations name their schema) and where the
+ * table's metadata is not known.
+ */
+export function metadataDefault(index: SchemaIndex, file: string, ref: ReferenceFact): MetadataSchema | undefined {
+  if (ref.form !== 'string' || ref.context === 'migration') return undefined;
+  const id = sourceMetadata(index, file, ref);
+  return id ? index.metadataSchema(id) : undefined;
+}
+
+/**
+ * The schema a fix writes for a target in `schema`: none where the reference wrote none and its metadata's
+ * schema is that one (`"jars.id"` stays unqualified on `MetaData(schema="archive")`), else the target's.
+ */
+export function writtenSchema(c: RefCheck, schema: string | undefined): string | undefined {
+  if (schema === undefined || c.ref.form !== 'string' || !c.ref.target || c.ref.target.kind !== 'literal') return schema;
+  if (c.ref.target.value.split('.').length > 2) return schema;
+  const m = metadataDefault(c.index, c.facts.file, c.ref);
+  return m?.known && m.schema === schema ? undefined : schema;
 }
 
 function migrationPoint(ref: ReferenceFact, file: string): { file: string; op: number } | undefined {
@@ -483,6 +523,11 @@ export function fixTarget(c: RefCheck, schema: string | undefined, table: string
     if (c.ref.columnFoldsCase && column !== undefined && column !== c.ref.column && column !== column.toLowerCase()) return undefined;
   }
   const file = c.facts.file;
+  // An unqualified key is looked up in the metadata's schema: a table in no schema cannot be written from there.
+  if (schema === undefined) {
+    const m = metadataDefault(c.index, file, c.ref);
+    if (m && (!m.known || m.schema !== undefined)) return undefined;
+  }
   const key = tableKey(table, schema);
   const metadataId = sourceMetadata(c.index, file, c.ref);
   const defs = decidingDefs(definitionsFor(c.index, file, key, migrationPoint(c.ref, file)), c.ref, metadataId, file);

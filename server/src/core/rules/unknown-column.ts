@@ -1,7 +1,8 @@
 import { renameReferenceEdit } from '../fixes';
 import { isClearWinner, suggestNames } from '../suggest';
 import { Finding, Fix, RelatedLocation } from '../types';
-import { columnLocation, fixTarget, RefCheck, tableLocation, where } from './resolve';
+import { tableKey } from '../tables';
+import { columnLocation, fixTarget, RefCheck, tableLocation, where, writtenSchema } from './resolve';
 import { typeMismatchFor } from './type-mismatch';
 
 /**
@@ -41,15 +42,18 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
     const loc = col ? columnLocation(c.index, def, col) : undefined;
     if (loc) related.push(loc);
     if (i === 0) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}?`;
-    const renamed = renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: s.value });
+    // Written as the reference writes it: unqualified where its metadata's schema is the table's.
+    const schema = writtenSchema(c, def.schema);
+    const renamed = renameReferenceEdit(c.facts, c.ref, { schema, table: def.name, column: s.value });
     if (!renamed) continue;
+    const shown = tableKey(def.name, schema);
     if (s.typeFix) {
       fixes.push({
-        title: `Change to \`${def.key}.${s.value}\` and the column type to \`${s.typeFix.written}\``,
+        title: `Change to \`${shown}.${s.value}\` and the column type to \`${s.typeFix.written}\``,
         isPreferred: i === 0 && clear,
         edits: [renamed, ...s.typeFix.edits],
       });
-    } else fixes.push({ title: `Change to \`${def.key}.${s.value}\``, isPreferred: i === 0 && clear, edits: [renamed] });
+    } else fixes.push({ title: `Change to \`${shown}.${s.value}\``, isPreferred: i === 0 && clear, edits: [renamed] });
   }
   if (related.length === 0) {
     const loc = tableLocation(c.index, def);

@@ -4,7 +4,7 @@ import { rangeOf } from '../text';
 import type { Absence } from '../history';
 import type { IndexedColumn, TableDef } from '../tables';
 import { Finding, Fix, RelatedLocation } from '../types';
-import { fixTarget, RefCheck, tableLocation, where } from './resolve';
+import { fixTarget, RefCheck, tableLocation, where, writtenSchema } from './resolve';
 import { typeMismatchFor } from './type-mismatch';
 
 /**
@@ -45,9 +45,12 @@ export function unknownTable(c: RefCheck): Finding | undefined {
     const loc = tableLocation(c.index, def);
     if (loc) related.push(loc);
     if (i === 0) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}?`;
-    const renamed = renameReferenceEdit(c.facts, c.ref, { schema: def.schema, table: def.name, column: r.column ?? s.target.column.column.name });
+    // Written as the reference writes it: unqualified where its metadata's schema is the table's.
+    const schema = writtenSchema(c, def.schema);
+    const renamed = renameReferenceEdit(c.facts, c.ref, { schema, table: def.name, column: r.column ?? s.target.column.column.name });
     if (!renamed) continue;
-    const target = r.column === undefined ? s.value : `${s.value}.${r.column}`;
+    const shown = schema === def.schema ? s.value : def.name;
+    const target = r.column === undefined ? shown : `${shown}.${r.column}`;
     const preferred = i === 0 && clear;
     // One keystroke fixes both halves of the seed's bug: the table name and the type that goes with it. A
     // rename alone would leave a type the database refuses or that differs, so it is not offered then.

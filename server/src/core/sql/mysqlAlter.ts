@@ -114,9 +114,11 @@ function readClause(clause: string, at: number): MysqlClause | undefined | false
   const body = clause.slice(lead);
   // libSQL's (Turso's) `ALTER COLUMN old TO new type ...`, which drizzle-kit writes for SQLite on Turso, is
   // MySQL's `CHANGE COLUMN old new type ...` in other words; PostgreSQL has no `ALTER COLUMN ... TO`.
-  const change =
-    new RegExp(String.raw`^change\s+(?:column\s+)?${NAME}\s+${NAME}\s+`, 'i').exec(body) ??
-    new RegExp(String.raw`^alter\s+column\s+${NAME}\s+to\s+${NAME}\s+`, 'i').exec(body);
+  const libsql = new RegExp(String.raw`^alter\s+column\s+${NAME}\s+to\s+${NAME}\s+`, 'i').exec(body);
+  // In libSQL the new definition is the whole column, so a `REFERENCES` in it is a foreign key (MySQL ignores one
+  // in `CHANGE`). Not read here: the statement stays unreadable and is reported, rather than losing the key.
+  if (libsql && /\breferences\b/i.test(body)) return false;
+  const change = new RegExp(String.raw`^change\s+(?:column\s+)?${NAME}\s+${NAME}\s+`, 'i').exec(body) ?? libsql;
   const modify = change ? undefined : new RegExp(String.raw`^modify\s+(?:column\s+)?${NAME}\s+`, 'i').exec(body);
   if (change || modify) {
     const m = (change ?? modify)!;

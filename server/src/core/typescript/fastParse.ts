@@ -7,7 +7,7 @@ const K: { readonly [name in keyof typeof SyntaxKind]: number } = SyntaxKind;
  * A hand-written parser for the TypeScript and JavaScript that model files and migrations are written in, making
  * the very tree the compiler makes (the same kinds, properties, positions and literal values), so that the readers
  * read it unchanged, without loading the compiler. It knows a subset of the language: on anything else (JSX, a
- * generator, a namespace, a conditional type, a syntax error, a character outside ASCII in code) it gives up and
+ * dotted namespace name, a conditional type, a syntax error, a character outside ASCII in code) it gives up and
  * `fastParse` returns undefined, and the compiler parses the file. Giving up is always allowed; a tree that differs
  * from the compiler's never is: bench/ts-tree-equivalence.mjs compares the two trees node by node on every fixture,
  * bench workspace and real-world app, and bench/equivalence.mjs the facts.
@@ -139,9 +139,23 @@ const enum C {
   bom = 0xfeff,
 }
 
-const isIdStart = (c: number) => (c >= C.a && c <= C.z) || (c >= C.A && c <= C.Z) || c === C.underscore || c === C.dollar;
-const isIdPart = (c: number) => isIdStart(c) || (c >= C._0 && c <= C._9);
+/** ASCII name characters: 1 where a name may start (letters, `_`, `$`), 2 for digits, 0 elsewhere. */
+const NAME_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) NAME_CHAR[c] = (c >= C.a && c <= C.z) || (c >= C.A && c <= C.Z) || c === C.underscore || c === C.dollar ? 1 : c >= C._0 && c <= C._9 ? 2 : 0;
+const isIdPart = (c: number) => c < 128 && NAME_CHAR[c] !== 0;
 const isDigit = (c: number) => c >= C._0 && c <= C._9;
+
+/**
+ * Letters outside ASCII in names (`élèves`), in the blocks whose identifier characters have been the same for many
+ * Unicode versions, so that this engine's tables and the compiler's agree (checked for every character of these
+ * blocks against the compiler's `isIdentifierStart`/`isIdentifierPart`: 0 disagree): Latin-1 to Cyrillic,
+ * Hiragana, Katakana, the CJK ideographs of Unicode 1.1, Hangul syllables. Anything else is left to the compiler.
+ */
+const UNICODE_ID_START = /\p{ID_Start}/u;
+const UNICODE_ID_PART = /\p{ID_Continue}/u;
+const inStableBlock = (c: number) => (c > 127 && c <= 0x52f) || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30a1 && c <= 0x30fa) || (c >= 0x4e00 && c <= 0x9fa5) || (c >= 0xac00 && c <= 0xd7a3);
+const isUnicodeIdStart = (c: number) => inStableBlock(c) && UNICODE_ID_START.test(String.fromCharCode(c));
+const isUnicodeIdPart = (c: number) => inStableBlock(c) && UNICODE_ID_PART.test(String.fromCharCode(c));
 
 /** Keyword text to its kind (`async` → AsyncKeyword), from the compiler's names. */
 const KEYWORDS = new Map<string, number>();
@@ -153,8 +167,8 @@ for (const [name, kind] of Object.entries(K)) {
 const RESERVED = new Map<string, number>();
 for (const [text, kind] of KEYWORDS) if (kind >= K.FirstReservedWord && kind <= K.LastReservedWord) RESERVED.set(text, kind);
 
-/** Words that give up at the start of a statement or expression: what the parser does not read. */
-const UNREAD_WORDS = new Set(['yield', 'declare', 'namespace', 'module', 'global']);
+/** Words that start a statement the parser reads only in some forms (`declare`, modules, namespaces), or not at all. */
+const UNREAD_WORDS = new Set(['declare', 'namespace', 'module', 'global']);
 
 /** Type keywords that are a keyword type node when no `.` follows (`string`, not `string.x`). */
 const TYPE_KEYWORDS = new Set(['any', 'unknown', 'string', 'number', 'bigint', 'symbol', 'boolean', 'undefined', 'never', 'object']);
@@ -287,6 +301,8 @@ class Parser {
   private prevEnd = 0;
   /** Context: inside an async function, where `await` is always an operator. */
   private inAsync = false;
+  /** Context: inside a generator's body, where `yield` is always an operator. */
+  private inGenerator = false;
   /** Context: `in` is not an operator (a `for` statement's initializer). */
   private disallowIn = false;
   /** Context: a decorator's expression, where `[` does not index. */
@@ -295,6 +311,8 @@ class Parser {
   private inConditionalTrue = 0;
   /** Context: a class's `extends` or `implements`, where `Base<T>` needs no call after it. */
   private inHeritage = false;
+  /** Context: a conditional type's `extends` clause, where another conditional type needs parentheses. */
+  private noConditional = false;
 
   constructor(
     private readonly text: string,
@@ -379,11 +397,15 @@ class Parser {
     const text = this.text;
     const p = this.p;
     const c = text.charCodeAt(p);
-    if (isIdStart(c)) {
+    if (c < 128 ? NAME_CHAR[c] === 1 : isUnicodeIdStart(c)) {
+      // The name's characters, read inline (a call per character is most of a cold scan's cost).
+      const len = this.len;
       let q = p + 1;
-      while (q < this.len && isIdPart(text.charCodeAt(q))) q++;
-      const d = text.charCodeAt(q);
-      if (d === C.backslash || d > 127) throw GIVE_UP;
+      let d = q < len ? text.charCodeAt(q) : 0;
+      while (d < 128 ? NAME_CHAR[d] !== 0 : isUnicodeIdPart(d)) d = ++q < len ? text.charCodeAt(q) : 0;
+      // A character outside ASCII after a name that is not part of it: a space the compiler skips (the next token
+      // reads it) or something this parser leaves to the compiler.
+      if (d === C.backslash) throw GIVE_UP;
       this.p = q;
       this.value = text.slice(p, q);
       // Reserved words are lower-case and 2 to 10 letters long: most identifiers skip the lookup.
@@ -623,6 +645,19 @@ class Parser {
     const text = this.text;
     const s = this.p;
     let p = s;
+    // A plain integer of up to 15 digits (most numbers in model code) is its own value: `+text` gives it back
+    // unchanged, unless it starts with 0 (`0`, `0x1f`, `017` and `0n` take the path below).
+    if (text.charCodeAt(s) !== C._0) {
+      let q = s;
+      let d = text.charCodeAt(q);
+      while (d >= C._0 && d <= C._9) d = text.charCodeAt(++q);
+      if (q > s && q - s <= 15 && d !== C.dot && !(d < 128 && NAME_CHAR[d] !== 0) && d !== C.backslash && !(d > 127)) {
+        this.p = q;
+        this.value = text.slice(s, q);
+        this.tok = K.NumericLiteral;
+        return;
+      }
+    }
     const c1 = text.charCodeAt(p + 1);
     if (text.charCodeAt(p) === C._0 && (c1 === 120 || c1 === 88)) {
       const [digits, q] = this.digits(p + 2, true);
@@ -923,25 +958,46 @@ class Parser {
     else if (!this.canParseSemicolon()) throw GIVE_UP;
   }
 
+  /** Runs `f` and puts the scanner back (the state kept in locals: this runs for a good share of the tokens). */
   private lookAhead<T>(f: () => T): T {
-    const s = this.save();
+    const p = this.p;
+    const tok = this.tok;
+    const value = this.value;
+    const raw = this.raw;
+    const start = this.start;
+    const full = this.full;
+    const nl = this.nl;
+    const prevEnd = this.prevEnd;
     try {
       return f();
     } finally {
-      this.restore(s);
+      this.p = p;
+      this.tok = tok;
+      this.value = value;
+      this.raw = raw;
+      this.start = start;
+      this.full = full;
+      this.nl = nl;
+      this.prevEnd = prevEnd;
     }
   }
 
   /** Runs `f`; on a mismatch puts the scanner back and returns undefined (the compiler's `tryParse`). */
   private tryParse<T>(f: () => T): T | undefined {
     const s = this.save();
-    const ctx = [this.inAsync, this.disallowIn, this.inDecorator] as const;
+    const ctxInAsync = this.inAsync;
+    const ctxDisallowIn = this.disallowIn;
+    const ctxInDecorator = this.inDecorator;
+    const ctxInGenerator = this.inGenerator;
     try {
       return f();
     } catch (e) {
       if (!(e instanceof Mismatch)) throw e;
       this.restore(s);
-      [this.inAsync, this.disallowIn, this.inDecorator] = ctx;
+      this.inAsync = ctxInAsync;
+      this.disallowIn = ctxDisallowIn;
+      this.inDecorator = ctxInDecorator;
+      this.inGenerator = ctxInGenerator;
       return undefined;
     }
   }
@@ -1052,8 +1108,7 @@ class Parser {
       case K.ContinueKeyword: {
         const n = this.node(this.tok === K.BreakKeyword ? K.BreakStatement : K.ContinueStatement);
         this.next();
-        if (!this.canParseSemicolon()) throw GIVE_UP;
-        n.label = undefined;
+        n.label = this.canParseSemicolon() ? undefined : this.bindingIdentifier();
         this.semicolon();
         return this.finish(n);
       }
@@ -1085,11 +1140,19 @@ class Parser {
         this.next();
         return { tok: this.tok, nl: this.nl, value: this.value };
       });
+    if (v === 'yield') {
+      // In a generator `yield` starts an expression; elsewhere the compiler reads it as one too, with an error.
+      if (!this.inGenerator) throw GIVE_UP;
+      return this.expressionStatement();
+    }
     if (UNREAD_WORDS.has(v)) {
-      // `declare const`, `namespace X {`, `module 'x' {`, `global {`: left to the compiler; `module.exports = …` is
-      // an expression.
+      // The compiler's `isStartOfDeclaration` for `declare`, `namespace`, `module` and `global`: `declare const`,
+      // `namespace X {`, `module 'x' {`, `global {` are declarations; `module.exports = …` is an expression. What
+      // this parser does not read of them is left to the compiler.
       const f = following();
-      if (v === 'yield' || (!f.nl && (f.tok === K.Identifier || f.tok === K.StringLiteral || f.tok === K.OpenBraceToken || (f.tok >= K.FirstKeyword && f.tok <= K.LastKeyword)))) throw GIVE_UP;
+      if (this.isAmbientOrModuleStart(v, f)) return this.declarationWithModifiers();
+      if (v === 'global' && (f.tok === K.Identifier || f.tok === K.ExportKeyword)) throw GIVE_UP;
+      if (!f.nl && (f.tok === K.Identifier || f.tok === K.StringLiteral || f.tok === K.OpenBraceToken || (f.tok >= K.FirstKeyword && f.tok <= K.LastKeyword))) throw GIVE_UP;
     }
     switch (v) {
       case 'let': {
@@ -1138,10 +1201,113 @@ class Parser {
     return this.expressionStatement();
   }
 
+  /**
+   * Whether `word` (`declare`, `namespace`, `module`, `global`, the current token) starts a declaration this parser
+   * reads, `f` being the token after it: `declare` before a declaration on its line, `namespace X` or `module X` on
+   * one line, `module 'x'` on one line, `global {`.
+   */
+  private isAmbientOrModuleStart(word: string, f: { tok: number; nl: boolean; value: string }): boolean {
+    switch (word) {
+      case 'namespace':
+        return !f.nl && f.tok === K.Identifier;
+      case 'module':
+        return !f.nl && (f.tok === K.Identifier || f.tok === K.StringLiteral);
+      case 'global':
+        return f.tok === K.OpenBraceToken;
+      case 'declare':
+        return !f.nl && this.lookAhead(() => (this.next(), this.declarationFollows()));
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * After `declare`: a declaration this parser reads starts at the current token (a variable, function, class,
+   * enum, interface, type alias, module, namespace or global augmentation; `abstract class`).
+   */
+  private declarationFollows(): boolean {
+    switch (this.tok) {
+      case K.VarKeyword:
+      case K.ConstKeyword:
+      case K.FunctionKeyword:
+      case K.ClassKeyword:
+      case K.EnumKeyword:
+        return true;
+      case K.Identifier: {
+        const v = this.value;
+        if (v === 'let' || v === 'interface' || v === 'type' || v === 'abstract' || v === 'enum') {
+          const f = this.lookAhead(() => (this.next(), { tok: this.tok, nl: this.nl }));
+          if (v === 'abstract') return !f.nl && f.tok === K.ClassKeyword;
+          return !f.nl && f.tok === K.Identifier;
+        }
+        if (v === 'namespace' || v === 'module' || v === 'global') {
+          const f = this.lookAhead(() => (this.next(), { tok: this.tok, nl: this.nl, value: this.value }));
+          return this.isAmbientOrModuleStart(v, f);
+        }
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * The compiler's `parseModuleDeclaration` (the current token `module`, `namespace` or `global`): `module 'x' {}`
+   * (or without a body), `namespace X {}`, `global {}`. A dotted name (`namespace A.B {}`) is left to the compiler.
+   */
+  private moduleDeclaration(pos: number, start: number, modifiers: FastNode[] | undefined): FastNode {
+    const n = this.nodeAt(K.ModuleDeclaration, pos, start);
+    n.modifiers = modifiers;
+    const word = this.value;
+    if (word === 'global') {
+      n.flags = NodeFlags.GlobalAugmentation;
+      n.name = this.identifierName();
+      if (this.tok !== K.OpenBraceToken) throw GIVE_UP;
+      n.body = this.moduleBlock();
+      return this.finish(n);
+    }
+    this.next();
+    if (word === 'module' && this.tok === K.StringLiteral) {
+      n.name = this.literal();
+      if (this.tok === K.OpenBraceToken) n.body = this.moduleBlock();
+      else {
+        n.body = undefined;
+        this.semicolon();
+      }
+      return this.finish(n);
+    }
+    if (word === 'namespace') n.flags = NodeFlags.Namespace;
+    n.name = this.bindingIdentifier();
+    if (this.tok === K.DotToken) throw GIVE_UP;
+    n.body = this.moduleBlock();
+    return this.finish(n);
+  }
+
+  private moduleBlock(): FastNode {
+    const n = this.node(K.ModuleBlock);
+    this.expect(K.OpenBraceToken);
+    const statements: FastNode[] = [];
+    while (this.tok !== K.CloseBraceToken) {
+      if (this.tok === K.EndOfFileToken) throw GIVE_UP;
+      statements.push(this.statement());
+    }
+    this.next();
+    n.statements = statements;
+    return this.finish(n);
+  }
+
   private expressionStatement(): FastNode {
     const n = this.node(K.ExpressionStatement);
     const e = this.expression();
-    if (e.kind === K.Identifier && this.tok === K.ColonToken) throw GIVE_UP; // a labelled statement
+    if (e.kind === K.Identifier && this.tok === K.ColonToken) {
+      // `rows: for (...)`, a labelled statement (the compiler's `parseExpressionOrLabeledStatement`).
+      if (e.text === 'yield' || e.text === 'await') throw GIVE_UP;
+      const l = this.nodeAt(K.LabeledStatement, n.pos, n._start);
+      this.next();
+      l.label = e;
+      l.statement = this.statement();
+      return this.finish(l);
+    }
     n.expression = e;
     this.semicolon();
     return this.finish(n);
@@ -1210,7 +1376,14 @@ class Parser {
         }
         throw GIVE_UP;
       }
-      if (this.tok === K.Identifier && (this.value === 'declare' || this.value === 'default')) throw GIVE_UP;
+      if (this.tok === K.Identifier && this.value === 'declare') {
+        // `declare` is a modifier only before a declaration on its line (the compiler's `nextTokenCanFollowModifier`
+        // would take more, which this parser leaves to it).
+        if (!this.lookAhead(() => (this.next(), !this.nl && this.declarationFollows()))) throw GIVE_UP;
+        modifiers.push(this.token(K.DeclareKeyword));
+        continue;
+      }
+      if (this.tok === K.Identifier && this.value === 'default') throw GIVE_UP;
       break;
     }
     const mods = modifiers.length > 0 ? modifiers : undefined;
@@ -1233,6 +1406,10 @@ class Parser {
         if (v === 'type' && f.tok === K.Identifier && !f.nl) return this.typeAlias(pos, start, mods);
         if (v === 'interface' && f.tok === K.Identifier && !f.nl) return this.interfaceDeclaration(pos, start, mods);
         if (v === 'enum') return this.enumDeclaration(pos, start, mods);
+        if (v === 'namespace' || v === 'module' || v === 'global') {
+          const g = this.lookAhead(() => (this.next(), { tok: this.tok, nl: this.nl, value: this.value }));
+          if (this.isAmbientOrModuleStart(v, g)) return this.moduleDeclaration(pos, start, mods);
+        }
         throw GIVE_UP;
       }
       default:
@@ -1292,7 +1469,7 @@ class Parser {
   private initializer(): FastNode | undefined {
     if (this.tok !== K.EqualsToken) return undefined;
     this.next();
-    return this.assignment();
+    return this.assignmentInList();
   }
 
   private bindingName(): FastNode {
@@ -1399,25 +1576,36 @@ class Parser {
     const pos = this.full;
     const start = this.start;
     this.next();
-    if (this.isWord('await')) throw GIVE_UP;
+    // `for await (const x of xs)`: in an async function (elsewhere the compiler's checker reports it).
+    let awaitModifier: FastNode | undefined;
+    if (this.isWord('await')) {
+      if (!this.inAsync) throw GIVE_UP;
+      awaitModifier = this.token(K.AwaitKeyword);
+    }
     this.expect(K.OpenParenToken);
     let initializer: FastNode | undefined;
     if (this.tok !== K.SemicolonToken) {
-      if (this.tok === K.VarKeyword || this.tok === K.ConstKeyword || (this.isWord('let') && this.lookAhead(() => (this.next(), this.tok === K.Identifier || this.tok === K.OpenBraceToken || this.tok === K.OpenBracketToken)))) {
-        const outer = this.disallowIn;
-        this.disallowIn = true;
-        try {
+      const outer = this.disallowIn;
+      this.disallowIn = true;
+      try {
+        if (this.tok === K.VarKeyword || this.tok === K.ConstKeyword || (this.isWord('let') && this.lookAhead(() => (this.next(), this.tok === K.Identifier || this.tok === K.OpenBraceToken || this.tok === K.OpenBracketToken)))) {
           initializer = this.declarationList();
-        } finally {
-          this.disallowIn = outer;
+        } else {
+          // An expression (`for (i = 0, j = n; ...)`, the compiler's `disallowInAnd(parseExpression)`); a word that
+          // may start a declaration (`let`, `using`, `await using`) or an `async` arrow is left to the compiler.
+          if (this.isWord('let') || this.isWord('using') || this.isWord('await') || this.isWord('async')) throw GIVE_UP;
+          initializer = this.expression();
         }
-      } else throw GIVE_UP;
+      } finally {
+        this.disallowIn = outer;
+      }
     }
     let n: FastNode;
+    if (awaitModifier && !this.isWord('of')) throw GIVE_UP;
     if (this.isWord('of')) {
       n = this.nodeAt(K.ForOfStatement, pos, start);
       this.next();
-      n.awaitModifier = undefined;
+      n.awaitModifier = awaitModifier;
       n.initializer = initializer;
       n.expression = this.assignmentAllowIn();
     } else if (this.tok === K.InKeyword) {
@@ -1478,6 +1666,9 @@ class Parser {
     const n = this.node(K.ImportDeclaration);
     this.next();
     n.modifiers = undefined;
+    if (this.tok === K.Identifier && this.value !== 'type' && this.value !== 'defer' && this.lookAhead(() => (this.next(), this.tok === K.EqualsToken))) {
+      return this.importEquals(n);
+    }
     if (this.tok === K.StringLiteral) {
       n.importClause = undefined;
       n.moduleSpecifier = this.literal();
@@ -1525,6 +1716,28 @@ class Parser {
       if (!this.nl) throw GIVE_UP;
     }
     n.attributes = undefined;
+    this.semicolon();
+    return this.finish(n);
+  }
+
+  /**
+   * `import x = require('m')` or `import x = A.B` (the compiler's `parseImportEqualsDeclaration`), `n` the node
+   * begun at `import`; a module reference that is not a string is left to the compiler.
+   */
+  private importEquals(n: FastNode): FastNode {
+    n.kind = K.ImportEqualsDeclaration;
+    n.isTypeOnly = false;
+    n.name = this.bindingIdentifier();
+    this.expect(K.EqualsToken);
+    if (this.isWord('require') && this.lookAhead(() => (this.next(), this.tok === K.OpenParenToken))) {
+      const r = this.node(K.ExternalModuleReference);
+      this.next();
+      this.expect(K.OpenParenToken);
+      if (this.tok !== K.StringLiteral) throw GIVE_UP;
+      r.expression = this.literal();
+      this.expect(K.CloseParenToken);
+      n.moduleReference = this.finish(r);
+    } else n.moduleReference = this.entityName(false);
     this.semicolon();
     return this.finish(n);
   }
@@ -1628,45 +1841,58 @@ class Parser {
   private functionDeclaration(pos: number, start: number, modifiers: FastNode[] | undefined): FastNode {
     const n = this.nodeAt(K.FunctionDeclaration, pos, start);
     this.expect(K.FunctionKeyword);
-    if (this.tok === K.AsteriskToken) throw GIVE_UP;
     n.modifiers = modifiers;
-    n.asteriskToken = undefined;
+    n.asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
     const isDefault = modifiers?.some((m) => m.kind === K.DefaultKeyword);
     n.name = this.tok === K.Identifier ? this.bindingIdentifier() : isDefault ? undefined : (() => { throw GIVE_UP; })();
     const isAsync = !!modifiers?.some((m) => m.kind === K.AsyncKeyword);
     this.signature(n, isAsync);
-    n.body = this.functionBody(isAsync, true);
+    n.body = this.functionBody(isAsync, true, n.asteriskToken !== undefined);
     return this.finish(n);
   }
 
   /** Type parameters, parameters and the return type of a function-like `n`. */
   private signature(n: FastNode, isAsync: boolean): void {
     n.typeParameters = this.typeParameters();
-    const outer = this.inAsync;
+    const outerInAsync = this.inAsync;
+    const outerInGenerator = this.inGenerator;
     this.inAsync = isAsync;
+    // A generator's parameters are in its `yield` context to the compiler, where `yield` is an error: not read.
+    this.inGenerator = false;
     try {
       n.parameters = this.parameters();
     } finally {
-      this.inAsync = outer;
+      this.inAsync = outerInAsync;
+      this.inGenerator = outerInGenerator;
     }
     n.type = this.returnType();
   }
 
-  /** A function's body; with `orSemicolon`, an overload's or an abstract method's missing one. */
-  private functionBody(isAsync: boolean, orSemicolon: boolean): FastNode | undefined {
+  /**
+   * A function's body; with `orSemicolon`, an overload's or an abstract method's missing one. A generator's body
+   * (`isGenerator`) is where `yield` is an operator.
+   */
+  private functionBody(isAsync: boolean, orSemicolon: boolean, isGenerator = false): FastNode | undefined {
     if (this.tok !== K.OpenBraceToken) {
       if (!orSemicolon || !this.canParseSemicolon()) throw GIVE_UP;
       this.semicolon();
       return undefined;
     }
-    const outer = [this.inAsync, this.disallowIn, this.inDecorator] as const;
+    const outerInAsync = this.inAsync;
+    const outerDisallowIn = this.disallowIn;
+    const outerInDecorator = this.inDecorator;
+    const outerInGenerator = this.inGenerator;
     this.inAsync = isAsync;
     this.disallowIn = false;
     this.inDecorator = false;
+    this.inGenerator = isGenerator;
     try {
       return this.block();
     } finally {
-      [this.inAsync, this.disallowIn, this.inDecorator] = outer;
+      this.inAsync = outerInAsync;
+      this.disallowIn = outerDisallowIn;
+      this.inDecorator = outerInDecorator;
+      this.inGenerator = outerInGenerator;
     }
   }
 
@@ -1758,12 +1984,11 @@ class Parser {
   private returnType(): FastNode | undefined {
     if (this.tok !== K.ColonToken) return undefined;
     this.next();
-    return this.typeOrPredicate();
+    return this.noConditional ? this.allowConditional(() => this.typeOrPredicate()) : this.typeOrPredicate();
   }
 
-  /** The compiler's `parseTypeOrTypePredicate`: `x is T` (`asserts x` and `this is T` are left to it). */
+  /** The compiler's `parseTypeOrTypePredicate`: `x is T`, else a type (`asserts x` and `this is T` among them). */
   private typeOrPredicate(): FastNode {
-    if (this.isWord('asserts') || (this.tok === K.ThisKeyword && this.lookAhead(() => (this.next(), this.isWord('is') && !this.nl)))) throw GIVE_UP;
     if (this.tok === K.Identifier && this.lookAhead(() => (this.next(), this.isWord('is') && !this.nl))) {
       const n = this.node(K.TypePredicate);
       n.assertsModifier = undefined;
@@ -1873,7 +2098,9 @@ class Parser {
       return this.finish(n);
     }
     if (this.tok === K.OpenBracketToken && this.lookAhead(() => (this.next(), this.tok === K.Identifier && (this.next(), this.tok === K.ColonToken || this.tok === K.CommaToken)))) throw GIVE_UP; // an index signature
-    if (this.tok === K.AsteriskToken || this.tok === K.HashToken) throw GIVE_UP;
+    if (this.tok === K.HashToken) throw GIVE_UP;
+    // `*rows()`, a generator method (the compiler's `parsePropertyOrMethodDeclaration` takes the `*` first).
+    const asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
     if (!this.isLiteralPropertyName() && this.tok !== K.OpenBracketToken) throw GIVE_UP;
     const name = this.propertyName();
     if ((name.kind === K.Identifier && name.text === 'constructor') || (name.kind === K.StringLiteral && name.text === 'constructor')) throw GIVE_UP;
@@ -1881,28 +2108,33 @@ class Parser {
     if (this.tok === K.OpenParenToken || this.tok === K.LessThanToken) {
       const n = this.nodeAt(K.MethodDeclaration, pos, start);
       n.modifiers = mods;
-      n.asteriskToken = undefined;
+      n.asteriskToken = asteriskToken;
       n.name = name;
       n.questionToken = questionToken;
       n.exclamationToken = undefined;
       this.signature(n, isAsync);
-      n.body = this.functionBody(isAsync, true);
+      n.body = this.functionBody(isAsync, true, asteriskToken !== undefined);
       return this.finish(n);
     }
-    if (isAsync) throw GIVE_UP;
+    if (isAsync || asteriskToken) throw GIVE_UP;
     const n = this.nodeAt(K.PropertyDeclaration, pos, start);
     n.modifiers = mods;
     n.name = name;
     n.questionToken = questionToken;
     n.exclamationToken = !questionToken && !this.nl && this.tok === K.ExclamationToken ? this.token() : undefined;
     n.type = this.typeAnnotation();
-    const outer = [this.inAsync, this.disallowIn] as const;
+    const outerInAsync = this.inAsync;
+    const outerDisallowIn = this.disallowIn;
+    const outerInGenerator = this.inGenerator;
     this.inAsync = false;
     this.disallowIn = false;
+    this.inGenerator = false;
     try {
       n.initializer = this.initializer();
     } finally {
-      [this.inAsync, this.disallowIn] = outer;
+      this.inAsync = outerInAsync;
+      this.disallowIn = outerDisallowIn;
+      this.inGenerator = outerInGenerator;
     }
     // The compiler's `parseSemicolonAfterPropertyName`.
     if (this.tok === K.SemicolonToken) this.next();
@@ -1918,13 +2150,15 @@ class Parser {
     if (this.tok === K.OpenBracketToken) {
       const n = this.node(K.ComputedPropertyName);
       this.next();
-      const outer = [this.disallowIn, this.inDecorator] as const;
+      const outerDisallowIn = this.disallowIn;
+      const outerInDecorator = this.inDecorator;
       this.disallowIn = false;
       this.inDecorator = false;
       try {
         n.expression = this.expression();
       } finally {
-        [this.disallowIn, this.inDecorator] = outer;
+        this.disallowIn = outerDisallowIn;
+        this.inDecorator = outerInDecorator;
       }
       this.expect(K.CloseBracketToken);
       return this.finish(n);
@@ -2019,7 +2253,16 @@ class Parser {
   private typeMemberWithoutSeparator(): FastNode {
     const pos = this.full;
     const start = this.start;
-    if (this.tok === K.OpenParenToken || this.tok === K.LessThanToken || this.tok === K.NewKeyword) throw GIVE_UP;
+    if (this.tok === K.OpenParenToken || this.tok === K.LessThanToken || (this.tok === K.NewKeyword && this.lookAhead(() => (this.next(), this.tok === K.OpenParenToken || this.tok === K.LessThanToken)))) {
+      // `(x: T): U` and `new (x: T): U`, call and construct signatures (the compiler's `parseSignatureMember`).
+      const n = this.nodeAt(this.optional(K.NewKeyword) ? K.ConstructSignature : K.CallSignature, pos, start);
+      n.modifiers = undefined;
+      n.typeParameters = this.typeParameters();
+      n.parameters = this.parameters();
+      n.type = this.returnType();
+      return n;
+    }
+    if (this.tok === K.NewKeyword) throw GIVE_UP;
     let modifiers: FastNode[] | undefined;
     if (this.isWord('readonly') && this.modifierFollows()) modifiers = [this.token(K.ReadonlyKeyword)];
     if (this.tok === K.OpenBracketToken) {
@@ -2076,24 +2319,65 @@ class Parser {
     return this.finish(n);
   }
 
-  /** The compiler's `parseType`, for the types model code writes; conditional types give up. */
+  /**
+   * The compiler's `parseType`: a function or constructor type, or a union, or a conditional type `C extends E ? T :
+   * F` (not in a conditional type's own `extends` clause, where `extends` is left to the caller, which gives up).
+   */
   private type(): FastNode {
-    const outer = [this.inDecorator, this.disallowIn] as const;
+    // Types are read outside the decorator and `in` contexts; nearly always there is nothing to set aside.
+    if (!this.inDecorator && !this.disallowIn) return this.typeInContext();
+    const outerInDecorator = this.inDecorator;
+    const outerDisallowIn = this.disallowIn;
     this.inDecorator = false;
     this.disallowIn = false;
     try {
-      if (this.isStartOfFunctionType()) return this.functionType();
-      const t = this.unionType();
-      if (!this.nl && this.tok === K.ExtendsKeyword) throw GIVE_UP;
-      return t;
+      return this.typeInContext();
     } finally {
-      [this.inDecorator, this.disallowIn] = outer;
+      this.inDecorator = outerInDecorator;
+      this.disallowIn = outerDisallowIn;
     }
   }
 
+  private typeInContext(): FastNode {
+    if (this.isStartOfFunctionType()) return this.functionType();
+    const pos = this.full;
+    const start = this.start;
+    const t = this.unionType();
+    if (!this.nl && this.tok === K.ExtendsKeyword) {
+      if (this.noConditional) throw GIVE_UP;
+      const n = this.nodeAt(K.ConditionalType, pos, start);
+      n.checkType = t;
+      this.next();
+      this.noConditional = true;
+      try {
+        n.extendsType = this.type();
+      } finally {
+        this.noConditional = false;
+      }
+      this.expect(K.QuestionToken);
+      n.trueType = this.type();
+      this.expect(K.ColonToken);
+      n.falseType = this.type();
+      return this.finish(n);
+    }
+    return t;
+  }
+
+  /** `f` with conditional types allowed again (the compiler's `allowConditionalTypesAnd`). */
+  private allowConditional<T>(f: () => T): T {
+    const outer = this.noConditional;
+    this.noConditional = false;
+    try {
+      return f();
+    } finally {
+      this.noConditional = outer;
+    }
+  }
+
+  /** The compiler's `isStartOfFunctionTypeOrConstructorType`. */
   private isStartOfFunctionType(): boolean {
-    if (this.tok === K.LessThanToken || this.tok === K.NewKeyword) throw GIVE_UP;
-    if (this.isWord('abstract') && this.lookAhead(() => (this.next(), this.tok === K.NewKeyword))) throw GIVE_UP;
+    if (this.tok === K.LessThanToken || this.tok === K.NewKeyword) return true;
+    if (this.isWord('abstract') && this.lookAhead(() => (this.next(), this.tok === K.NewKeyword))) return true;
     if (this.tok !== K.OpenParenToken) return false;
     // The compiler's `isUnambiguouslyStartOfFunctionType`.
     return this.lookAhead(() => {
@@ -2122,13 +2406,22 @@ class Parser {
     return false;
   }
 
+  /**
+   * The compiler's `parseFunctionOrConstructorType`: `(x: T) => U`, `<T>(x: T) => U`, `new (...args: A) => T`,
+   * `abstract new () => T`.
+   */
   private functionType(): FastNode {
     const n = this.node(K.FunctionType);
     n.modifiers = undefined;
-    n.typeParameters = undefined;
+    if (this.isWord('abstract')) {
+      n.kind = K.ConstructorType;
+      n.modifiers = [this.token(K.AbstractKeyword)];
+    }
+    if (this.optional(K.NewKeyword)) n.kind = K.ConstructorType;
+    n.typeParameters = this.typeParameters();
     n.parameters = this.parameters();
     this.expect(K.EqualsGreaterThanToken);
-    n.type = this.typeOrPredicate();
+    n.type = this.noConditional ? this.allowConditional(() => this.typeOrPredicate()) : this.typeOrPredicate();
     return this.finish(n);
   }
 
@@ -2172,8 +2465,21 @@ class Parser {
       n.type = this.typeOperator();
       return this.finish(n);
     }
-    if (this.isWord('infer')) throw GIVE_UP;
-    return this.postfixType();
+    if (this.isWord('infer')) {
+      // `infer U`; a constraint (`infer U extends string`), which the compiler reads by trying, is left to it.
+      const n = this.node(K.InferType);
+      this.next();
+      const p = this.node(K.TypeParameter);
+      p.modifiers = undefined;
+      p.name = this.bindingIdentifier();
+      if (this.tok === K.ExtendsKeyword) throw GIVE_UP;
+      p.constraint = undefined;
+      p.default = undefined;
+      p.expression = undefined;
+      n.typeParameter = this.finish(p);
+      return this.finish(n);
+    }
+    return this.noConditional ? this.allowConditional(() => this.postfixType()) : this.postfixType();
   }
 
   private postfixType(): FastNode {
@@ -2265,10 +2571,15 @@ class Parser {
       case K.VoidKeyword:
         return this.token();
       case K.ThisKeyword: {
-        const n = this.node(K.ThisType);
+        const n = this.token(K.ThisType);
+        if (!this.isWord('is') || this.nl) return n;
+        // `this is T` (the compiler's `parseThisTypePredicate`).
+        const p = this.nodeAt(K.TypePredicate, n.pos, n._start);
         this.next();
-        if (this.isWord('is') && !this.nl) throw GIVE_UP;
-        return this.finish(n);
+        p.assertsModifier = undefined;
+        p.parameterName = n;
+        p.type = this.type();
+        return this.finish(p);
       }
       case K.ImportKeyword:
         return this.importType(false);
@@ -2301,11 +2612,7 @@ class Parser {
         this.next();
         const elements: FastNode[] = [];
         while (this.tok !== K.CloseBracketToken) {
-          if (this.tok === K.DotDotDotToken) throw GIVE_UP;
-          if ((this.tok === K.Identifier || this.tok >= K.FirstKeyword) && this.lookAhead(() => (this.next(), this.tok === K.ColonToken || this.tok === K.QuestionToken))) throw GIVE_UP;
-          const t = this.type();
-          if (this.tok === K.QuestionToken) throw GIVE_UP;
-          elements.push(t);
+          elements.push(this.tupleElement());
           if (!this.optional(K.CommaToken)) break;
         }
         this.expect(K.CloseBracketToken);
@@ -2322,12 +2629,52 @@ class Parser {
       case K.Identifier: {
         const v = this.value;
         if (TYPE_KEYWORDS.has(v) && !this.lookAhead(() => (this.next(), this.tok === K.DotToken))) return this.token(KEYWORDS.get(v)!);
-        if (v === 'asserts' || v === 'infer' || v === 'unique' || v === 'keyof' || v === 'readonly') throw GIVE_UP;
+        if (v === 'asserts' && this.lookAhead(() => (this.next(), !this.nl && this.isIdentifierOrKeyword()))) {
+          // `asserts x`, `asserts x is T`, `asserts this` (the compiler's `parseAssertsTypePredicate`).
+          const n = this.node(K.TypePredicate);
+          n.assertsModifier = this.token(K.AssertsKeyword);
+          n.parameterName = this.tok === K.ThisKeyword ? this.token(K.ThisType) : this.identifier();
+          n.type = this.isWord('is') ? (this.next(), this.type()) : undefined;
+          return this.finish(n);
+        }
+        if (v === 'infer' || v === 'unique' || v === 'keyof' || v === 'readonly') throw GIVE_UP;
         return this.typeReference();
       }
       default:
         throw GIVE_UP;
     }
+  }
+
+  /** The compiler's `parseTupleElementNameOrTupleElementType`: `T`, `...T`, `name: T`, `name?: T`, `...rest: T[]`. */
+  private tupleElement(): FastNode {
+    const named = this.lookAhead(() => {
+      if (this.tok === K.DotDotDotToken) this.next();
+      if (!this.isIdentifierOrKeyword()) return false;
+      this.next();
+      if (this.tok === K.QuestionToken) this.next();
+      return this.tok === K.ColonToken;
+    });
+    if (!named) return this.tupleElementType();
+    const n = this.node(K.NamedTupleMember);
+    n.dotDotDotToken = this.tok === K.DotDotDotToken ? this.token() : undefined;
+    n.name = this.identifierName();
+    n.questionToken = this.tok === K.QuestionToken ? this.token() : undefined;
+    this.expect(K.ColonToken);
+    n.type = this.tupleElementType();
+    return this.finish(n);
+  }
+
+  /** `...T` (a `RestType`) or a type; `T?` (an `OptionalType`) is left to the compiler. */
+  private tupleElementType(): FastNode {
+    if (this.tok === K.DotDotDotToken) {
+      const n = this.node(K.RestType);
+      this.next();
+      n.type = this.type();
+      return this.finish(n);
+    }
+    const t = this.type();
+    if (this.tok === K.QuestionToken) throw GIVE_UP;
+    return t;
   }
 
   private typeReference(): FastNode {
@@ -2338,14 +2685,18 @@ class Parser {
   }
 
   /**
-   * `{ [K in keyof T]?: U }`, `{ readonly [key in Flag]: number }` (the compiler's `parseMappedType`); the `+` and
-   * `-` modifiers, an `as` clause and members after it are left to the compiler.
+   * `{ [K in keyof T]?: U }`, `{ -readonly [key in Flag]-?: number }`, `{ [P in keyof T as \`get${P}\`]: T[P] }` (the
+   * compiler's `parseMappedType`: a `+` or `-` is the token kept, the `readonly` or `?` after it is not); members
+   * after it are left to the compiler.
    */
   private mappedType(): FastNode {
     const n = this.node(K.MappedType);
     this.next();
-    if (this.tok === K.PlusToken || this.tok === K.MinusToken) throw GIVE_UP;
-    n.readonlyToken = this.isWord('readonly') ? this.token(K.ReadonlyKeyword) : undefined;
+    if (this.tok === K.PlusToken || this.tok === K.MinusToken) {
+      n.readonlyToken = this.token();
+      if (!this.isWord('readonly')) throw GIVE_UP;
+      this.next();
+    } else n.readonlyToken = this.isWord('readonly') ? this.token(K.ReadonlyKeyword) : undefined;
     this.expect(K.OpenBracketToken);
     const p = this.node(K.TypeParameter);
     p.modifiers = undefined;
@@ -2355,11 +2706,12 @@ class Parser {
     p.default = undefined;
     p.expression = undefined;
     n.typeParameter = this.finish(p);
-    if (this.isWord('as')) throw GIVE_UP;
-    n.nameType = undefined;
+    n.nameType = this.isWord('as') ? (this.next(), this.type()) : undefined;
     this.expect(K.CloseBracketToken);
-    if (this.tok === K.PlusToken || this.tok === K.MinusToken) throw GIVE_UP;
-    n.questionToken = this.tok === K.QuestionToken ? this.token() : undefined;
+    if (this.tok === K.PlusToken || this.tok === K.MinusToken) {
+      n.questionToken = this.token();
+      this.expect(K.QuestionToken);
+    } else n.questionToken = this.tok === K.QuestionToken ? this.token() : undefined;
     n.type = this.optional(K.ColonToken) ? this.type() : undefined;
     this.semicolon();
     if (this.tok !== K.CloseBraceToken) throw GIVE_UP;
@@ -2437,9 +2789,26 @@ class Parser {
     const outer = this.disallowIn;
     this.disallowIn = false;
     try {
-      return this.assignment();
+      return this.assignmentInList();
     } finally {
       this.disallowIn = outer;
+    }
+  }
+
+  /**
+   * An assignment expression where the compiler passes `allowReturnTypeInArrowFunction` (an initializer, an
+   * argument, an element, a property's value, a `yield`'s operand, each of a comma list): `(x): T => y` is an arrow
+   * function with a return type even in a conditional's true branch.
+   */
+  private assignmentInList(): FastNode {
+    const outer = this.inConditionalTrue;
+    // Outside a conditional's true branch (nearly always) there is nothing to reset.
+    if (outer === 0) return this.assignment();
+    this.inConditionalTrue = 0;
+    try {
+      return this.assignment();
+    } finally {
+      this.inConditionalTrue = outer;
     }
   }
 
@@ -2450,12 +2819,12 @@ class Parser {
     const outer = this.inDecorator;
     this.inDecorator = false;
     try {
-      let e = this.assignment();
+      let e = this.assignmentInList();
       while (this.tok === K.CommaToken) {
         const b = this.nodeAt(K.BinaryExpression, pos, start);
         b.left = e;
         b.operatorToken = this.token();
-        b.right = this.assignment();
+        b.right = this.assignmentInList();
         e = this.finish(b);
       }
       return e;
@@ -2466,7 +2835,11 @@ class Parser {
 
   /** The compiler's `parseAssignmentExpressionOrHigher`. */
   private assignment(): FastNode {
-    if (this.isWord('yield')) throw GIVE_UP;
+    if (this.isWord('yield')) {
+      // Outside a generator the compiler reads `yield x` as a yield too, with an error: left to it.
+      if (!this.inGenerator) throw GIVE_UP;
+      return this.yieldExpression();
+    }
     const arrow = this.tryArrowFunction();
     if (arrow) return arrow;
     const pos = this.full;
@@ -2485,6 +2858,20 @@ class Parser {
     }
     if (ASSIGNMENT.has(this.tok)) throw GIVE_UP;
     return this.conditionalRest(pos, start, e);
+  }
+
+  /** The compiler's `parseYieldExpression`: `yield`, `yield x`, `yield* xs`; a line break after `yield` ends it. */
+  private yieldExpression(): FastNode {
+    const n = this.node(K.YieldExpression);
+    this.next();
+    if (!this.nl && (this.tok === K.AsteriskToken || this.isStartOfExpression())) {
+      n.asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
+      n.expression = this.assignmentInList();
+    } else {
+      n.asteriskToken = undefined;
+      n.expression = undefined;
+    }
+    return this.finish(n);
   }
 
   private conditionalRest(pos: number, start: number, condition: FastNode): FastNode {
@@ -2623,14 +3010,19 @@ class Parser {
 
   private arrowBody(isAsync: boolean): FastNode {
     if (this.tok === K.OpenBraceToken) return this.functionBody(isAsync, false)!;
-    const outer = [this.inAsync, this.inDecorator] as const;
+    const outerInAsync = this.inAsync;
+    const outerInDecorator = this.inDecorator;
+    const outerInGenerator = this.inGenerator;
     this.inAsync = isAsync;
     this.inDecorator = false;
+    this.inGenerator = false;
     try {
       // A body that is an expression keeps the `in` context of where the arrow function stands.
       return this.assignment();
     } finally {
-      [this.inAsync, this.inDecorator] = outer;
+      this.inAsync = outerInAsync;
+      this.inDecorator = outerInDecorator;
+      this.inGenerator = outerInGenerator;
     }
   }
 
@@ -2850,14 +3242,24 @@ class Parser {
   private typeArgumentsInExpression(): FastNode[] | undefined {
     if (this.js) return undefined;
     const s = this.save();
-    const ctx = [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue] as const;
+    const ctxInAsync = this.inAsync;
+    const ctxDisallowIn = this.disallowIn;
+    const ctxInDecorator = this.inDecorator;
+    const ctxInHeritage = this.inHeritage;
+    const ctxInConditionalTrue = this.inConditionalTrue;
+    const ctxInGenerator = this.inGenerator;
     let args: FastNode[];
     try {
       args = this.typeArgumentList(true);
     } catch (e) {
       if (!(e instanceof GiveUp) && !(e instanceof Mismatch)) throw e;
       this.restore(s);
-      [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue] = ctx;
+      this.inAsync = ctxInAsync;
+      this.disallowIn = ctxDisallowIn;
+      this.inDecorator = ctxInDecorator;
+      this.inHeritage = ctxInHeritage;
+      this.inConditionalTrue = ctxInConditionalTrue;
+      this.inGenerator = ctxInGenerator;
       if (e instanceof Mismatch) return undefined;
       // The compiler may have read a type list here that this parser does not know (`a < -1 > (b)`): only when no
       // `>` follows before the statement ends is it surely a comparison.
@@ -2870,7 +3272,12 @@ class Parser {
       throw GIVE_UP;
     }
     this.restore(s);
-    [this.inAsync, this.disallowIn, this.inDecorator, this.inHeritage, this.inConditionalTrue] = ctx;
+    this.inAsync = ctxInAsync;
+    this.disallowIn = ctxDisallowIn;
+    this.inDecorator = ctxInDecorator;
+    this.inHeritage = ctxInHeritage;
+    this.inConditionalTrue = ctxInConditionalTrue;
+    this.inGenerator = ctxInGenerator;
     return undefined;
   }
 
@@ -2998,7 +3405,9 @@ class Parser {
 
   private argumentList(): FastNode[] {
     this.expect(K.OpenParenToken);
-    const outer = [this.disallowIn, this.inDecorator, this.inHeritage] as const;
+    const outerDisallowIn = this.disallowIn;
+    const outerInDecorator = this.inDecorator;
+    const outerInHeritage = this.inHeritage;
     this.disallowIn = false;
     this.inDecorator = false;
     this.inHeritage = false;
@@ -3008,13 +3417,15 @@ class Parser {
         if (this.tok === K.DotDotDotToken) {
           const s = this.node(K.SpreadElement);
           this.next();
-          s.expression = this.assignment();
+          s.expression = this.assignmentInList();
           args.push(this.finish(s));
-        } else args.push(this.assignment());
+        } else args.push(this.assignmentInList());
         if (!this.optional(K.CommaToken)) break;
       }
     } finally {
-      [this.disallowIn, this.inDecorator, this.inHeritage] = outer;
+      this.disallowIn = outerDisallowIn;
+      this.inDecorator = outerInDecorator;
+      this.inHeritage = outerInHeritage;
     }
     this.expect(K.CloseParenToken);
     return args;
@@ -3069,13 +3480,15 @@ class Parser {
   private parenthesized(): FastNode {
     const n = this.node(K.ParenthesizedExpression);
     this.expect(K.OpenParenToken);
-    const outer = [this.disallowIn, this.inDecorator] as const;
+    const outerDisallowIn = this.disallowIn;
+    const outerInDecorator = this.inDecorator;
     this.disallowIn = false;
     this.inDecorator = false;
     try {
       n.expression = this.expression();
     } finally {
-      [this.disallowIn, this.inDecorator] = outer;
+      this.disallowIn = outerDisallowIn;
+      this.inDecorator = outerInDecorator;
     }
     this.expect(K.CloseParenToken);
     return this.finish(n);
@@ -3093,13 +3506,15 @@ class Parser {
     const spans: FastNode[] = [];
     for (;;) {
       const s = this.node(K.TemplateSpan);
-      const outer = [this.disallowIn, this.inDecorator] as const;
+      const outerDisallowIn = this.disallowIn;
+      const outerInDecorator = this.inDecorator;
       this.disallowIn = false;
       this.inDecorator = false;
       try {
         s.expression = this.expression();
       } finally {
-        [this.disallowIn, this.inDecorator] = outer;
+        this.disallowIn = outerDisallowIn;
+        this.inDecorator = outerInDecorator;
       }
       this.reScanTemplateContinuation();
       const lit = this.node(this.tok);
@@ -3120,7 +3535,8 @@ class Parser {
     const n = this.node(K.ArrayLiteralExpression);
     this.expect(K.OpenBracketToken);
     const multiLine = this.nl;
-    const outer = [this.disallowIn, this.inDecorator] as const;
+    const outerDisallowIn = this.disallowIn;
+    const outerInDecorator = this.inDecorator;
     this.disallowIn = false;
     this.inDecorator = false;
     const elements: FastNode[] = [];
@@ -3132,13 +3548,14 @@ class Parser {
         } else if (this.tok === K.DotDotDotToken) {
           const s = this.node(K.SpreadElement);
           this.next();
-          s.expression = this.assignment();
+          s.expression = this.assignmentInList();
           elements.push(this.finish(s));
-        } else elements.push(this.assignment());
+        } else elements.push(this.assignmentInList());
         if (!this.optional(K.CommaToken)) break;
       }
     } finally {
-      [this.disallowIn, this.inDecorator] = outer;
+      this.disallowIn = outerDisallowIn;
+      this.inDecorator = outerInDecorator;
     }
     this.expect(K.CloseBracketToken);
     n.elements = elements;
@@ -3150,7 +3567,8 @@ class Parser {
     const n = this.node(K.ObjectLiteralExpression);
     this.expect(K.OpenBraceToken);
     const multiLine = this.nl;
-    const outer = [this.disallowIn, this.inDecorator] as const;
+    const outerDisallowIn = this.disallowIn;
+    const outerInDecorator = this.inDecorator;
     this.disallowIn = false;
     this.inDecorator = false;
     const properties: FastNode[] = [];
@@ -3160,7 +3578,8 @@ class Parser {
         if (!this.optional(K.CommaToken)) break;
       }
     } finally {
-      [this.disallowIn, this.inDecorator] = outer;
+      this.disallowIn = outerDisallowIn;
+      this.inDecorator = outerInDecorator;
     }
     this.expect(K.CloseBraceToken);
     n.properties = properties;
@@ -3174,7 +3593,7 @@ class Parser {
     if (this.tok === K.DotDotDotToken) {
       const s = this.node(K.SpreadAssignment);
       this.next();
-      s.expression = this.assignment();
+      s.expression = this.assignmentInList();
       return this.finish(s);
     }
     if (this.tok === K.AtToken) throw GIVE_UP;
@@ -3199,23 +3618,24 @@ class Parser {
         return this.finish(n);
       }
     }
-    if (this.tok === K.AsteriskToken) throw GIVE_UP;
+    // `*rows() {}`, a generator method: only a method may follow the `*`.
+    const asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
     const isId = this.tok === K.Identifier;
     const name = this.propertyName();
     if (this.tok === K.QuestionToken || this.tok === K.ExclamationToken) throw GIVE_UP;
     if (this.tok === K.OpenParenToken || this.tok === K.LessThanToken) {
       const m = this.nodeAt(K.MethodDeclaration, pos, start);
       m.modifiers = modifiers;
-      m.asteriskToken = undefined;
+      m.asteriskToken = asteriskToken;
       m.name = name;
       m.questionToken = undefined;
       m.exclamationToken = undefined;
       const isAsync = !!modifiers;
       this.signature(m, isAsync);
-      m.body = this.functionBody(isAsync, false);
+      m.body = this.functionBody(isAsync, false, asteriskToken !== undefined);
       return this.finish(m);
     }
-    if (modifiers) throw GIVE_UP;
+    if (modifiers || asteriskToken) throw GIVE_UP;
     if (isId && this.tok !== K.ColonToken) {
       if (this.tok === K.EqualsToken) throw GIVE_UP;
       if (RESERVED.has(name.text as string) || name.text === 'await' || name.text === 'yield') throw GIVE_UP;
@@ -3234,20 +3654,19 @@ class Parser {
     p.name = name;
     p.questionToken = undefined;
     p.exclamationToken = undefined;
-    p.initializer = this.assignment();
+    p.initializer = this.assignmentInList();
     return this.finish(p);
   }
 
   private functionExpression(modifiers: FastNode[] | undefined): FastNode {
     const n = modifiers ? new FastNode(K.FunctionExpression, modifiers[0].pos, modifiers[0]._start, 0) : this.node(K.FunctionExpression);
     this.expect(K.FunctionKeyword);
-    if (this.tok === K.AsteriskToken) throw GIVE_UP;
     n.modifiers = modifiers;
-    n.asteriskToken = undefined;
+    n.asteriskToken = this.tok === K.AsteriskToken ? this.token() : undefined;
     const isAsync = !!modifiers;
     n.name = this.tok === K.Identifier ? this.bindingIdentifier() : undefined;
     this.signature(n, isAsync);
-    n.body = this.functionBody(isAsync, false);
+    n.body = this.functionBody(isAsync, false, n.asteriskToken !== undefined);
     return this.finish(n);
   }
 
@@ -3291,6 +3710,15 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.BindingElement]: ['dotDotDotToken', 'propertyName', 'name', 'initializer'],
   [K.IndexSignature]: ['modifiers', 'typeParameters', 'parameters', 'type'],
   [K.FunctionType]: ['modifiers', 'typeParameters', 'parameters', 'type'],
+  [K.ConstructorType]: ['modifiers', 'typeParameters', 'parameters', 'type'],
+  [K.CallSignature]: ['typeParameters', 'parameters', 'type'],
+  [K.ConstructSignature]: ['typeParameters', 'parameters', 'type'],
+  [K.ConditionalType]: ['checkType', 'extendsType', 'trueType', 'falseType'],
+  [K.InferType]: ['typeParameter'],
+  [K.NamedTupleMember]: ['dotDotDotToken', 'name', 'questionToken', 'type'],
+  [K.RestType]: ['type'],
+  [K.ImportEqualsDeclaration]: ['modifiers', 'name', 'moduleReference'],
+  [K.ExternalModuleReference]: ['expression'],
   [K.MethodDeclaration]: ['modifiers', 'asteriskToken', 'name', 'questionToken', 'exclamationToken', 'typeParameters', 'parameters', 'type', 'body'],
   [K.MethodSignature]: ['modifiers', 'name', 'questionToken', 'typeParameters', 'parameters', 'type'],
   [K.Constructor]: ['modifiers', 'name', 'typeParameters', 'parameters', 'type', 'body'],
@@ -3328,6 +3756,7 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.VoidExpression]: ['expression'],
   [K.PrefixUnaryExpression]: ['operand'],
   [K.AwaitExpression]: ['expression'],
+  [K.YieldExpression]: ['asteriskToken', 'expression'],
   [K.PostfixUnaryExpression]: ['operand'],
   [K.BinaryExpression]: ['left', 'operatorToken', 'right'],
   [K.AsExpression]: ['expression', 'type'],
@@ -3348,6 +3777,9 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.ForInStatement]: ['initializer', 'expression', 'statement'],
   [K.ForOfStatement]: ['awaitModifier', 'initializer', 'expression', 'statement'],
   [K.ContinueStatement]: ['label'],
+  [K.LabeledStatement]: ['label', 'statement'],
+  [K.ModuleDeclaration]: ['modifiers', 'name', 'body'],
+  [K.ModuleBlock]: ['statements'],
   [K.BreakStatement]: ['label'],
   [K.ReturnStatement]: ['expression'],
   [K.SwitchStatement]: ['expression', 'caseBlock'],
@@ -3381,14 +3813,19 @@ const CHILDREN: Record<number, readonly string[]> = {
 
 const NO_CHILDREN: readonly string[] = [];
 
-/** The compiler's `forEachChild` on this parser's nodes: `visit` on each child in order, until one returns a value. */
+/**
+ * The compiler's `forEachChild` on this parser's nodes: `visit` on each child in order, until one returns a value.
+ * Indexed loops, not `for…of`: the readers' walks call this for every node, mostly before it is optimised, where an
+ * iterator per call costs more than the visit.
+ */
 export function forEachFastChild<T>(n: FastNode, visit: (child: FastNode) => T | undefined): T | undefined {
-  for (const key of CHILDREN[n.kind] ?? NO_CHILDREN) {
-    const v = n[key] as FastNode | FastNode[] | undefined;
+  const keys = CHILDREN[n.kind] ?? NO_CHILDREN;
+  for (let k = 0; k < keys.length; k++) {
+    const v = n[keys[k]] as FastNode | FastNode[] | undefined;
     if (v === undefined) continue;
     if (Array.isArray(v)) {
-      for (const c of v) {
-        const r = visit(c);
+      for (let i = 0; i < v.length; i++) {
+        const r = visit(v[i]);
         if (r) return r;
       }
     } else {
@@ -3402,8 +3839,10 @@ export function forEachFastChild<T>(n: FastNode, visit: (child: FastNode) => T |
 /** The modifier flags of a node's modifiers (the compiler's `modifiersToFlags`, the keywords this parser reads). */
 export function fastModifierFlags(n: FastNode): number {
   let flags = 0;
-  for (const m of (n.modifiers as FastNode[] | undefined) ?? []) {
-    switch (m.kind) {
+  const modifiers = n.modifiers as FastNode[] | undefined;
+  if (modifiers === undefined) return 0;
+  for (let i = 0; i < modifiers.length; i++) {
+    switch (modifiers[i].kind) {
       case K.ExportKeyword:
         flags |= ModifierFlags.Export;
         break;

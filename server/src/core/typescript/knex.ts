@@ -181,19 +181,23 @@ function tableBuilder(f: TsFile, cb: ts.Node | undefined, tableExpr: NameExpr, s
     : [body];
   const source = (column: string): ReferenceFact['source'] => ({ table: tableExpr, schema, column });
   const columns: ColumnFact[] = table?.columns ?? [];
-  for (const s of statements) {
+  const lit = (n: ts.Node | undefined) => {
+    const c = f.constantName(n);
+    return c && ('value' in c ? c.value : f.pending(c.imported));
+  };
+  const names = (n: ts.Node | undefined): string[] => {
+    const one = lit(n);
+    if (one !== undefined) return [one];
+    return x.elements(n)?.map((e) => lit(e)).filter((v): v is string => v !== undefined) ?? [];
+  };
+  // Indexed loops and no destructuring: a migration is hundreds of these statements, read mostly before the
+  // reader is optimised, where an iterator (or a closure) per statement costs more than reading it.
+  for (let k = 0; k < statements.length; k++) {
+    const s = statements[k];
     const chain = s ? x.chain(s) : undefined;
     if (!chain || chain.receiverText !== param || chain.calls.length === 0) continue;
-    const [head, ...rest] = chain.calls;
-    const lit = (n: ts.Node | undefined) => {
-      const c = f.constantName(n);
-      return c && ('value' in c ? c.value : f.pending(c.imported));
-    };
-    const names = (n: ts.Node | undefined): string[] => {
-      const one = lit(n);
-      if (one !== undefined) return [one];
-      return x.elements(n)?.map((e) => lit(e)).filter((v): v is string => v !== undefined) ?? [];
-    };
+    const head = chain.calls[0];
+    const rest = chain.calls.slice(1);
     switch (head.name) {
       case 'primary': {
         const cols = names(head.args[0]);
@@ -233,7 +237,8 @@ function tableBuilder(f: TsFile, cb: ts.Node | undefined, tableExpr: NameExpr, s
     }
     const column = columnBuilder(f, head);
     if (!column) continue;
-    for (const m of rest) {
+    for (let i = 0; i < rest.length; i++) {
+      const m = rest[i];
       if (m.name === 'primary') column.primaryKey = true;
       else if (m.name === 'unique') column.unique = true;
       else if (m.name === 'notNullable') column.nullable = false;
@@ -412,10 +417,14 @@ function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
   const name = nameLit?.value ?? (primaryKey ? 'id' : undefined);
   if (!name || !type) return undefined;
   const span = { start: head.nameSpan.start, end: head.node.end };
+  // The keys in the order `{ text, name, ...type, … }` gave them (a `SqlType` is `{ family, sqlType }`), written out:
+  // a spread is a slow copy before the reader is optimised, once per column.
   const fact: TypeFact = {
-    text: x.text(head.node).slice(head.nameSpan.start - head.node.getStart(f.tree)),
+    // The builder's text from its name on (`string('email', 120)`), cut from the file's text directly.
+    text: f.tree.text.slice(head.nameSpan.start, head.node.end),
     name: head.name,
-    ...type,
+    family: type.family,
+    sqlType: type.sqlType,
     source: 'explicit',
     span,
     style: head.name === 'specificType' ? undefined : 'knex',

@@ -409,7 +409,9 @@ export const NodeFlags = {
   Using: 4,
   AwaitUsing: 6,
   BlockScoped: 7,
+  Namespace: 32,
   OptionalChain: 64,
+  GlobalAugmentation: 2048,
   JavaScriptFile: 524288,
 } as const;
 

@@ -9,13 +9,21 @@ export interface SqlType {
 const t = (family: TypeFamily, sqlType: string): SqlType => ({ family, sqlType });
 const withLength = (base: string, length: string | undefined) => (length ? `${base}(${length})` : base);
 
+/** Type names as written to their normalised spelling (bounded: a workspace writes a few dozen). */
+const NORMALISED = new Map<string, string>();
+
 /**
  * A SQL type name as TypeORM (`@Column('int')`), Knex's `specificType` and Sequelize migrations write it,
  * with its length or precision when given. Unknown names are kept as they are, in family `other`.
  */
 export function sqlNamedType(name: string, opts: { length?: string; precision?: string; scale?: string } = {}): SqlType {
-  // Runs of blanks are one (`double  precision`), so that no pattern below ever backtracks over a long run.
-  const n = name.trim().toLowerCase().replace(/\s+/g, ' ');
+  // Runs of blanks are one (`double  precision`), so that no pattern below ever backtracks over a long run. The
+  // same few names come back for every column: each is normalised once.
+  let n = NORMALISED.get(name);
+  if (n === undefined) {
+    n = name.trim().toLowerCase().replace(/\s+/g, ' ');
+    if (NORMALISED.size < 1000) NORMALISED.set(name, n);
+  }
   switch (n) {
     case 'int':
     case 'int4':

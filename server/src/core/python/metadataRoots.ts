@@ -1,0 +1,119 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { PythonReader } from './reader';
+import { readCall, type CallInfo } from './syntax';
+import type { MetadataRootFact, Span } from '../types';
+
+/*
+ * Metadata objects and what they say of schemas. SQLAlchemy gives every Table on a `MetaData(schema="x")` that
+ * names no schema of its own the schema `x` (declarative classes on it too), and resolves an unqualified
+ * foreign-key string of such a table in `x` ("if schema is None and parenttable.metadata.schema is not None:
+ * schema = parenttable.metadata.schema"). These readings feed `SchemaIndex.metadataSchema`.
+ */
+
+/** Calls whose value is a metadata object, or an object holding one (a declarative base, a registry, `db`). */
+export const METADATA_CALLS = new Set(['declarative_base', 'MetaData', 'SQLAlchemy', 'generate_base', 'registry']);
+
+/**
+ * `X.schema = ...`, somewhere in a file: `X` may be a metadata object (`SQLModel.metadata`, `metadata_obj`), which
+ * only the index can tell (see `FileFacts.metadataSchemaSets`).
+ */
+export const METADATA_SCHEMA_SET = /\.\s*schema\s*=(?!=)/;
+
+/** The root a call of `METADATA_CALLS` makes, bound to `name` (in the body of class `owner`, when given). */
+export function metadataRoot(x: PythonReader, name: string, span: Span, node: Node, call: CallInfo, owner?: string): MetadataRootFact {
+  const root: MetadataRootFact = { name, span };
+  if (owner) root.owner = owner;
+  if (call.name === 'MetaData') metaDataSchema(x, root, node, call);
+  else if (call.name === 'generate_base') {
+    // `mapper_registry.generate_base()`: a base on the registry's metadata.
+    if (call.qualifier) root.metadata = call.qualifier;
+  } else {
+    const given = call.keywords.get('metadata');
+    if (given) metadataValue(x, root, given);
+    else if (hasSplat(node)) root.schema = { kind: 'dynamic', text: node.text };
+    const model = call.name === 'SQLAlchemy' ? call.keywords.get('model_class') : undefined;
+    if (model && !given && (model.type === 'identifier' || model.type === 'attribute')) root.modelClass = model.text.replace(/\s+/g, '');
+  }
+  return root;
+}
+
+/**
+ * What a declarative decorator says of the base's metadata, read from its text: `@reg.as_declarative_base()` is on
+ * the registry's metadata, `@as_declarative(metadata=md)` on `md`; any other `metadata=` is not read, so the
+ * schema is not known.
+ */
+export function decoratorMetadata(root: MetadataRootFact, decorator: string): void {
+  const registry = /^([\w.]+)\.as_declarative_base\s*\(/.exec(decorator);
+  if (registry) {
+    root.metadata = registry[1];
+    return;
+  }
+  if (!/\bmetadata\s*=/.test(decorator)) return;
+  const named = /\bmetadata\s*=\s*([A-Za-z_][\w.]*)\s*[,)]/.exec(decorator);
+  if (named && named[1] !== 'None') root.metadata = named[1];
+  else if (!named) root.schema = { kind: 'dynamic', text: decorator };
+}
+
+/**
+ * What a `metadata=` argument (or a declarative class's `metadata = ...`) says: another metadata object by name,
+ * a new `MetaData(...)` with its schema, or something FK Guard cannot read, whose schema is then unknown.
+ */
+export function metadataValue(x: PythonReader, root: MetadataRootFact, value: Node): void {
+  if (value.type === 'identifier' || value.type === 'attribute') {
+    root.metadata = value.text.replace(/\s+/g, '');
+    return;
+  }
+  if (value.type === 'none') return;
+  if (value.type === 'call') {
+    const call = readCall(value);
+    if (call.name === 'MetaData') {
+      metaDataSchema(x, root, value, call);
+      return;
+    }
+  }
+  root.schema = { kind: 'dynamic', text: value.text };
+}
+
+/** `MetaData(schema=...)`. */
+function metaDataSchema(x: PythonReader, root: MetadataRootFact, node: Node, call: CallInfo): void {
+  const schema = call.keywords.get('schema');
+  if (schema) {
+    // `schema=None` is SQLAlchemy's default: no schema.
+    if (schema.type !== 'none') root.schema = x.nameExpr(schema, {});
+    return;
+  }
+  if (hasSplat(node)) {
+    root.schema = { kind: 'dynamic', text: node.text };
+    return;
+  }
+  // The first positional argument is `schema` in SQLAlchemy 2.0 and `bind` before it (an engine, or a database
+  // URL). An engine is no schema; a string that is no URL is a schema in one version and not in the other.
+  const first = call.positional[0];
+  if (first && (first.type === 'string' || first.type === 'concatenated_string')) {
+    const lit = x.literal(first);
+    if (!lit || !lit.value.includes('://')) root.schema = { kind: 'dynamic', text: first.text };
+  }
+}
+
+function hasSplat(call: Node): boolean {
+  return call.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat' || a?.type === 'list_splat') ?? false;
+}
+
+/**
+ * The objects whose `schema` the file assigns anywhere (`SQLModel.metadata.schema = "x"` at module level, in a
+ * function, in a class), each as written without `.schema`: the index keeps those that are metadata objects.
+ * Looked for only when the text shows such an assignment.
+ */
+export function metadataSchemaSets(text: string, tree: Tree): string[] | undefined {
+  if (!METADATA_SCHEMA_SET.test(text)) return undefined;
+  const out: string[] = [];
+  for (const a of tree.rootNode.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    if (left?.type !== 'attribute' || left.childForFieldName('attribute')?.text !== 'schema') continue;
+    const object = left.childForFieldName('object');
+    // `self.schema = schema` in a method is an instance's attribute, never a metadata object known by name.
+    const written = object?.type === 'identifier' || object?.type === 'attribute' ? object.text.replace(/\s+/g, '') : undefined;
+    if (written && !/^(self|cls)(\.|$)/.test(written) && !out.includes(written)) out.push(written);
+  }
+  return out.length > 0 ? out : undefined;
+}
