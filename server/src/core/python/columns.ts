@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, NOT_A_TYPE, annotationTypeFact, typeOf } from './columnTypes';
 import type { PythonReader } from './reader';
+import { withColumn } from '../compactFacts';
 import { foreignKeyCall, foreignKeyConstraint, referenceFromExpression } from './references';
 import { type CallInfo, boolValue, readCall, spanOf } from './syntax';
 import type { AnnotationFact, ClassFact, ColumnFact, CoreTableFact, ReferenceFact, ReferenceSource, Span, TypeFact } from '../types';
@@ -81,7 +82,7 @@ export function columnCall(
   if (attr && !nameSpan) column.span = attrSpan(node) ?? column.span;
   into.push(column);
   for (const fk of fkCalls) {
-    const ref = foreignKeyCall(x, readCall(fk), { ...source, column: name }, context);
+    const ref = foreignKeyCall(x, readCall(fk), withColumn(source, name), context);
     if (ref) x.facts.references.push(ref);
   }
   return column;
