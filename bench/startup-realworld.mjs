@@ -107,7 +107,9 @@ const EDITS = [
       const { start, end } = classLines(lines, app.cls);
       const at = lines.slice(start + 1, end).findIndex((l) => COLUMN_LINE.test(l));
       if (at < 0) throw new Error(`no column in ${app.cls}`);
-      lines.splice(start + 2 + at, 0, app.column.replaceAll('{n}', n));
+      // Before that column's line, which starts a statement: after it could fall inside a call spread over several
+      // lines (polar's `mapped_column(`), and the file would no longer be Python.
+      lines.splice(start + 1 + at, 0, app.column.replaceAll('{n}', n));
       return lines.join('\n');
     },
   },

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DEFAULT_CONFIG } from '../../server/src/core/config';
@@ -298,6 +299,25 @@ describe('the facts cache', () => {
       assert.deepEqual(listed, []);
       assert.deepEqual(await scan('fresh'), third);
       assert.deepEqual(listed.sort(), ['.', 'app', 'lib']);
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  it("removes the temporary files of writers that stopped before their rename, never a running one's", async () => {
+    const root = makeTree({ 'app/users.py': USERS });
+    try {
+      await scanWorkspace({ roots: [root], cache: true });
+      const dir = defaultCacheDir(root);
+      // A process that has exited: what a server cut off while its session scan wrote would leave.
+      const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+      const stale = [`.facts-v4.cache.${gone}.0123abcd.tmp`, `.walk-v1.cache.${gone}.89abcdef.tmp`];
+      const running = `.facts-v4.cache.${process.ppid}.00ff00ff.tmp`;
+      for (const name of [...stale, running]) writeFileSync(join(dir, name), 'half a cache');
+      writeFileSync(join(root, 'app', 'orders.py'), ORDERS);
+      await scanWorkspace({ roots: [root], cache: true });
+      for (const name of stale) assert.ok(!existsSync(join(dir, name)), name);
+      assert.ok(existsSync(join(dir, running)));
     } finally {
       removeTree(root);
     }

@@ -238,4 +238,43 @@ describe('language server: the facts cache and conclusions written during a sess
     await a.stop();
     assert.deepEqual(cli(), cli('--no-cache'));
   });
+  it('a file saved just before shutdown is written before the server exits: the restart answers as after the write delay', async () => {
+    // A write delay far longer than the test: only shutdown brings the scan forward; and no bound on shutdown's wait.
+    const a = await LspClient.start({ root: ws, cacheHome, initializationOptions: { cacheWriteDelay: 3_600_000, shutdownFlushMs: 3_600_000 } });
+    clients.push(a);
+    a.open('app/orders.py', disk('app/orders.py'));
+    await a.ready();
+    await a.diagnosticsFor('app/orders.py', (d) => d.length === 1);
+    const version = a.change('app/orders.py', [{ range: { start: { line: 9, character: 46 }, end: { line: 9, character: 46 } }, newText: 's' }]);
+    await a.diagnosticsFor('app/orders.py', (d) => d.length === 0, version);
+    writeFileSync(join(ws, 'app/orders.py'), a.doc('app/orders.py').getText());
+    a.save('app/orders.py');
+    await a.connection.sendRequest('shutdown');
+    // Logged before shutdown answered: the saved file read again, the rest from the cache, the conclusions stored.
+    assert.deepEqual((await scanned(a, 1)).slice(0, 4), ['1', '1', '6', 'stored']);
+    await a.stop();
+    const b = await start();
+    const warm = await openAll(b, ['app/orders.py']);
+    const messages = b.logs.map((l) => l.message);
+    assert.equal(messages.map((m) => EXACT.exec(m)?.[1]).find(Boolean), '1', messages.join('\n'));
+    assert.equal(messages.map((m) => FROM_CACHE.exec(m)?.[1]).find(Boolean), '6', messages.join('\n'));
+    for (const p of warm.get('app/orders.py')!) assert.deepEqual(p.diagnostics, []);
+  });
+
+  it('shutdown waits no longer than its bound: with none, the save is left to the next start-up, which still answers right', async () => {
+    const a = await LspClient.start({ root: ws, cacheHome, initializationOptions: { cacheWriteDelay: 3_600_000, shutdownFlushMs: 0 } });
+    clients.push(a);
+    a.open('app/orders.py', disk('app/orders.py'));
+    await a.ready();
+    await a.diagnosticsFor('app/orders.py', (d) => d.length === 1);
+    writeFileSync(join(ws, 'app/orders.py'), disk('app/orders.py').replace('"user.id"', '"users.id"'));
+    a.save('app/orders.py');
+    await a.connection.sendRequest('shutdown');
+    await a.stop();
+    const b = await start();
+    const warm = await openAll(b, ['app/orders.py']);
+    // Not the exact answer of stored conclusions (the save was not written); what it publishes is the files'.
+    assert.ok(!b.logs.some((l) => EXACT.test(l.message)), b.logs.map((l) => l.message).join('\n'));
+    for (const p of warm.get('app/orders.py')!) assert.deepEqual(p.diagnostics, []);
+  });
 });

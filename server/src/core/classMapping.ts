@@ -531,7 +531,17 @@ export class ClassMapper {
    */
   private rootId(file: string, root: MetadataRootFact, seen: Set<string>): string {
     const id = `${file}#${root.owner !== undefined ? `${root.owner}.` : ''}${root.name}`;
-    if (root.metadata === undefined || seen.has(id)) return id;
+    if (seen.has(id)) return id;
+    if (root.metadata === undefined && root.modelClass !== undefined) {
+      // Only a declarative base given as `model_class` brings its metadata (see `MetadataRootFact.modelClass`).
+      seen.add(id);
+      const b = this.host.names.resolve(file, root.modelClass);
+      const base = b?.kind === 'metadata' ? b : undefined;
+      if (base) return this.rootId(base.file, base.root, seen);
+      const own = b?.kind === 'class' ? this.host.facts(b.file)?.metadataRoots.find((r) => r.name === b.cls.name && r.owner === undefined) : undefined;
+      return own && b?.kind === 'class' ? this.rootId(b.file, own, seen) : id;
+    }
+    if (root.metadata === undefined) return id;
     seen.add(id);
     return this.metadataOf(file, root.metadata, seen) ?? id;
   }

@@ -1,4 +1,4 @@
-import { AnnotationFact, ColumnFact, FileFacts, TypeFact } from './types';
+import { AnnotationFact, ColumnFact, FileFacts, ReferenceSource, TypeFact } from './types';
 
 /*
  * What an engine that is filled once and then only read (the CLI's, see `EngineOptions.oneShot`) can let go of
@@ -159,3 +159,18 @@ const PLAIN_COLUMN_KEYS = new Map([
   ['hasForeignKey', false],
 ]);
 
+
+/**
+ * `{ ...source, column }`: the same properties in the same order (`column` last unless `source` has one), built
+ * so that every such object shares its hidden class with the others of its shape. V8 gives an object made by
+ * spreading another and then adding a property it lacks a hidden class of its own: each column with a foreign
+ * key paid about 260 bytes for it (a map, its descriptors and enum cache) besides the object's 48, on the bench's
+ * 10k workspace 112k reference sources, ~28 MB of the live heap. Properties stored one by one follow V8's shared
+ * transitions instead.
+ */
+export function withColumn(source: ReferenceSource, column: string | undefined): ReferenceSource {
+  const out: Record<string, unknown> = {};
+  for (const key in source) out[key] = source[key as keyof ReferenceSource];
+  out.column = column;
+  return out as ReferenceSource;
+}

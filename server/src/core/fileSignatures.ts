@@ -110,7 +110,7 @@ export function provision(f: FileFacts, reuse = false): Provision {
   // A root's schema and the object it is built on decide the schema of every table on it.
   for (const r of f.metadataRoots) {
     const line = String(lineOf(r.span.start));
-    add(`m:${r.owner ?? r.name}`, r.schema || r.metadata || r.owner ? `${line}:${sig([r.name, r.schema, r.metadata])}` : line);
+    add(`m:${r.owner ?? r.name}`, r.schema || r.metadata || r.owner || r.modelClass ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass])}` : line);
   }
   for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
   return { base: baseOf(f, sig, lineOf), names };
@@ -285,6 +285,7 @@ export function usesOf(f: FileFacts): Uses {
   // A metadata object built on another (`declarative_base(metadata=md)`) or named by a constant takes their changes.
   for (const r of f.metadataRoots) {
     if (r.metadata) defs.add(`m:${r.metadata.split('.')[0]}`);
+    if (r.modelClass) defs.add(`m:${r.modelClass.split('.')[0]}`);
     if (r.schema?.kind === 'const') defs.add(`k:${r.schema.name}`);
     else if (r.schema?.kind === 'template') for (const p of r.schema.parts) if ('const' in p) defs.add(`k:${p.const}`);
   }
@@ -305,7 +306,7 @@ export function usesOf(f: FileFacts): Uses {
  */
 export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): Uses | undefined {
   const plain = (f: FileFacts) =>
-    !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined);
+    !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined || r.modelClass !== undefined);
   if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.reexports !== facts.reexports || previous.file !== facts.file) return undefined;
   let counts = useCounts.get(before);
   if (!counts || counts.facts !== previous) {

@@ -441,6 +441,12 @@ export interface MetadataRootFact {
   metadata?: string;
   /** Bound in the body of this class (`class Archive: metadata = MetaData()`), not at module level. */
   owner?: string;
+  /**
+   * Flask-SQLAlchemy's `SQLAlchemy(model_class=Base)`: when `Base` is a declarative base (a `DeclarativeBase`
+   * subclass, a `declarative_base()`), `db.Model` is built on it and its metadata is Base's; a plain class there
+   * only adds methods.
+   */
+  modelClass?: string;
 }
 
 export interface ParseError {

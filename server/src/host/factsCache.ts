@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { EngineStats } from '../core/engine';
@@ -283,8 +283,41 @@ const openCacheFiles = new FinalizationRegistry<number>((fd) => {
   }
 });
 
+/** The temporary files `writeAtomically` writes: `.NAME.PID.HEX.tmp`. */
+const TEMPORARY_FILE = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temporary files of writers that stopped between writing and renaming: a language server exits while
+ * its session scan writes the cache (server.ts `flushSessions` waits for it only so long). Each may be as large as
+ * the cache itself; those of processes still running are theirs to finish.
+ */
+function sweepTemporaryFiles(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(TEMPORARY_FILE.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // Another user's process: running, and not ours to judge.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Writes `parts` to `file` through a temporary file and a rename, so no reader ever sees half a file. */
 function writeAtomically(dir: string, name: string, parts: readonly Uint8Array[]): boolean {
+  sweepTemporaryFiles(dir);
   const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     makeDirectory(dir);
@@ -630,13 +663,15 @@ export class FactsCache {
   }
 
   private keyOf(config: unknown, files: readonly string[], entries: ReadonlyMap<string, Entry>): string | undefined {
-    const hash = createHash('sha256').update(this.key).update('\0').update(JSON.stringify(config)).update('\0');
+    // The same bytes as one `update` per part, hashed in one call: four native calls per file cost a warm start of
+    // 2,600 files ~20 ms of CPU, and a start-up computes two such keys.
+    const parts = [this.key, JSON.stringify(config)];
     for (const f of [...files].sort()) {
       const e = entries.get(f);
       if (!e) return undefined;
-      hash.update(f).update('\0').update(e.digest ?? '-').update('\0');
+      parts.push(f, e.digest ?? '-');
     }
-    return hash.digest('base64');
+    return createHash('sha256').update(`${parts.join('\0')}\0`).digest('base64');
   }
 
   /** The conclusions an earlier scan stored under `key` (see `conclusionsKey`), checked and signed; else undefined. */

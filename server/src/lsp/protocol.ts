@@ -93,6 +93,8 @@ export interface InitializationOptions {
    * conclusions up to date (default 2,000; tests set 0).
    */
   cacheWriteDelay?: number;
+  /** How long shutdown waits for the session scans it brings forward, ms (default 1500; see `Server.flushSessions`). */
+  shutdownFlushMs?: number;
 }
 
 /** `fkguard/timing` (server → client, only with `timings`): one analysis of an edited document, in ms. */

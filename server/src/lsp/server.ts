@@ -102,6 +102,11 @@ const PUBLISH_SLICE_MS = 4;
 
 /** How long after the last file saved or changed on disk the facts cache is brought up to date (see `scanSession`). */
 const SESSION_WRITE_DELAY_MS = 2000;
+/**
+ * How long shutdown waits for the session scans it brings forward (see `flushSessions`): under the 2 s VS Code's
+ * client gives a server to answer `shutdown` before it kills it.
+ */
+const SHUTDOWN_FLUSH_MS = 1500;
 
 export interface ServerOptions {
   host: ServerHost;
@@ -198,6 +203,8 @@ class FkGuardServer {
     c.onShutdown(
       this.request('shutdown', async () => {
         this.shutDown = true;
+        // Files saved within the write delay before the editor closes reach the cache now (see `flushSessions`).
+        await this.flushSessions();
         this.dispose();
       }),
     );
@@ -785,6 +792,36 @@ class FkGuardServer {
     await run;
     project.sessionScan = undefined;
     if (project.session === session && project.sessionChanged.size > 0) await this.scanSession(project);
+  }
+
+  /**
+   * At shutdown: a session scan due after the write delay (files saved or changed on disk in the last moments) runs
+   * now, and shutdown waits for it and for one already running, `shutdownFlushMs` at most. A scan still running
+   * then is cut off when the process exits; it writes each cache file through a temporary file and a rename, so the
+   * cache keeps its earlier state whole and the next start-up reads the files changed since (conclusionsSince.ts).
+   */
+  private async flushSessions(): Promise<void> {
+    const bound = this.initOptions.shutdownFlushMs ?? SHUTDOWN_FLUSH_MS;
+    // No wait allowed: a scan started now would only be cut off.
+    if (bound <= 0) return;
+    const deadline = performance.now() + bound;
+    for (;;) {
+      for (const p of this.allProjects()) {
+        if (p.sessionTimer === undefined) continue;
+        clearTimeout(p.sessionTimer);
+        p.sessionTimer = undefined;
+        void this.scanSession(p);
+      }
+      // A scan that ends brings the next one itself when changes came meanwhile (see `scanSession`).
+      const running = this.allProjects().flatMap((p) => (p.sessionScan ? [p.sessionScan] : []));
+      const left = deadline - performance.now();
+      if (running.length === 0 || left <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(running), new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+      clearTimeout(timer);
+      // The scan that ended has cleared `sessionScan` only after this turn's continuation may run: let it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   // ---- publishing ----

@@ -5,7 +5,7 @@ import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { foreignKeyConstraint } from './references';
 import { calleeText, pythonName, readCall, spanOf } from './syntax';
-import { METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
+import { decoratorMetadata, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
 import type { ClassFact, MetadataRootFact } from '../types';
 
 /**
@@ -78,6 +78,7 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
   let root: MetadataRootFact | undefined;
   if (declarativeDecorator || bases.some((b) => /(^|\.)(DeclarativeBase|DeclarativeBaseNoMeta)$/.test(b))) {
     root = { name: cls.name, span: cls.nameSpan };
+    for (const d of decorators) if (/(^|\.)as_declarative(_base)?\s*(\(|$)/.test(d)) decoratorMetadata(root, d);
     x.facts.metadataRoots.push(root);
   }
   const body = c.childForFieldName('body');

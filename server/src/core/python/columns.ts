@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, NOT_A_TYPE, annotationTypeFact, typeOf } from './columnTypes';
 import type { PythonReader } from './reader';
+import { withColumn } from '../compactFacts';
 import { foreignKeyCall, foreignKeyConstraint, referenceFromExpression } from './references';
 import { type CallInfo, boolValue, readCall, spanOf } from './syntax';
 import type { AnnotationFact, ClassFact, ColumnFact, CoreTableFact, ReferenceFact, ReferenceSource, Span, TypeFact } from '../types';
@@ -81,7 +82,7 @@ export function columnCall(
   if (attr && !nameSpan) column.span = attrSpan(node) ?? column.span;
   into.push(column);
   for (const fk of fkCalls) {
-    const ref = foreignKeyCall(x, readCall(fk), { ...source, column: name }, context);
+    const ref = foreignKeyCall(x, readCall(fk), withColumn(source, name), context);
     if (ref) x.facts.references.push(ref);
   }
   return column;
@@ -156,14 +157,18 @@ export function markKeys(x: PythonReader, owner: { columns: ColumnFact[]; keys: 
   owner.keys.push(names);
 }
 
+/** Node types of literals: a value that can never be a `MetaData`. */
+const LITERALS = new Set(['string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'none', 'list', 'tuple', 'dictionary', 'set']);
+
 /**
- * Whether a call named `Table` has SQLAlchemy's shape: a name, then a metadata (a name, an attribute or a call, never
- * a literal). Other libraries have a `Table` too (boto3's `dynamodb.Table("orders")`, rich's `Table("a", "b")`):
- * read as tables, they made column-less tables, and a reference to one was "has no column" instead of unknown.
+ * Whether a call named `Table` has SQLAlchemy's shape: a name, then a metadata (any expression but a literal).
+ * Other libraries have a `Table` too (boto3's `dynamodb.Table("orders")`, rich's `Table("a", "b")`): read as
+ * tables, they made column-less tables, and a reference to one was "has no column" instead of unknown.
  */
 export function isSqlAlchemyTable(call: CallInfo): boolean {
   const metadata = call.positional[1] ?? call.keywords.get('metadata');
-  return call.positional.length >= 1 && metadata !== undefined && ['identifier', 'attribute', 'call'].includes(metadata.type);
+  // Any expression may hold the metadata (`METADATAS["main"]`, `meta or default`): only a literal cannot.
+  return call.positional.length >= 1 && metadata !== undefined && !LITERALS.has(metadata.type);
 }
 
 /** `Table("name", metadata, Column(...), ForeignKeyConstraint(...), schema="x")` and `op.create_table(...)`. */

@@ -31,8 +31,27 @@ export function metadataRoot(x: PythonReader, name: string, span: Span, node: No
     const given = call.keywords.get('metadata');
     if (given) metadataValue(x, root, given);
     else if (hasSplat(node)) root.schema = { kind: 'dynamic', text: node.text };
+    const model = call.name === 'SQLAlchemy' ? call.keywords.get('model_class') : undefined;
+    if (model && !given && (model.type === 'identifier' || model.type === 'attribute')) root.modelClass = model.text.replace(/\s+/g, '');
   }
   return root;
+}
+
+/**
+ * What a declarative decorator says of the base's metadata, read from its text: `@reg.as_declarative_base()` is on
+ * the registry's metadata, `@as_declarative(metadata=md)` on `md`; any other `metadata=` is not read, so the
+ * schema is not known.
+ */
+export function decoratorMetadata(root: MetadataRootFact, decorator: string): void {
+  const registry = /^([\w.]+)\.as_declarative_base\s*\(/.exec(decorator);
+  if (registry) {
+    root.metadata = registry[1];
+    return;
+  }
+  if (!/\bmetadata\s*=/.test(decorator)) return;
+  const named = /\bmetadata\s*=\s*([A-Za-z_][\w.]*)\s*[,)]/.exec(decorator);
+  if (named && named[1] !== 'None') root.metadata = named[1];
+  else if (!named) root.schema = { kind: 'dynamic', text: decorator };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonReader } from './reader';
+import { withColumn } from '../compactFacts';
 import { type CallInfo, pythonName, spanOf } from './syntax';
 import type { ConstraintFact, ReferenceFact, ReferenceSource, Span } from '../types';
 
@@ -51,7 +52,7 @@ export function foreignKeyConstraint(x: PythonReader, call: CallInfo, source: Re
     return v.split('.').pop()!;
   });
   remotes.forEach((r, i) => {
-    const ref = referenceFromExpression(x, r, { ...source, column: locals[i] }, context);
+    const ref = referenceFromExpression(x, r, withColumn(source, locals[i]), context);
     if (ref) {
       if (remotes.length > 1) ref.composite = remoteNames;
       refs.push(ref);

@@ -1,5 +1,6 @@
 import type { ts } from 'ts-morph';
 import { ClassFact, ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, Span, TypeFact } from '../types';
+import { withColumn } from '../compactFacts';
 import { TsFile } from './context';
 import { upFunctionNode } from './knex';
 import type { Syntax } from './syntax';
@@ -246,7 +247,7 @@ function attribute(
   const refs = x.props(opts.get('references'));
   if (refs.size > 0) {
     column.hasForeignKey = true;
-    const ref = reference(f, refs, { ...source, column: name }, context);
+    const ref = reference(f, refs, withColumn(source, name), context);
     if (ref) f.facts.references.push(ref);
   }
   return column;
@@ -495,7 +496,7 @@ function migrations(f: TsFile): void {
         const o = x.props(args[1]);
         if (lit(o.get('type'))?.toLowerCase() !== 'foreign key') break;
         const fields = x.elements(o.get('fields'))?.map((e) => lit(e)) ?? [];
-        const ref = reference(f, x.props(o.get('references')), { ...source, column: fields[0] }, 'migration');
+        const ref = reference(f, x.props(o.get('references')), withColumn(source, fields[0]), 'migration');
         if (ref) f.facts.references.push(ref);
         break;
       }
