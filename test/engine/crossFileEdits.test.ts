@@ -589,6 +589,8 @@ describe('engine: edits whose reach the provided names do not show', function ()
       (t: Map<string, string>) => ({ file: base, text: t.get(base)!.replace('MetaData(schema="greenhouse")', 'MetaData()') }),
       (t: Map<string, string>) => ({ file: base, text: `${t.get(base)!}\nmetadata_obj.schema = "glasshouse"\n` }),
       () => ({ file: base }),
+      // The metadata and the base built on it in one file, the classes in another (review8's R8-10).
+      (t: Map<string, string>) => ({ file: 'greenhouse/store/db.py', text: t.get('greenhouse/store/db.py')!.replace('MetaData(schema="store")', 'MetaData()') }),
       // The base built on another metadata object, then on none.
       (t: Map<string, string>) => ({ file: models, text: t.get(models)!.replace('declarative_base(metadata=metadata_obj)', 'declarative_base()') }),
     ]) {

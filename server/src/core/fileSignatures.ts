@@ -108,9 +108,14 @@ export function provision(f: FileFacts, reuse = false): Provision {
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
   // A root's schema and the object it is built on decide the schema of every table on it.
+  // A root built on another of the same file (`metadata = MetaData(...)`, `Base = declarative_base(metadata=metadata)`)
+  // takes its schema: its hash holds every root of the file, so the classes on `Base` follow an edit of `metadata`.
+  const linked = f.metadataRoots.some((r) => r.metadata !== undefined || r.modelClass !== undefined);
+  const roots = linked ? sig(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass])) : '';
   for (const r of f.metadataRoots) {
     const line = String(lineOf(r.span.start));
-    add(`m:${r.owner ?? r.name}`, r.schema || r.metadata || r.owner || r.modelClass ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass])}` : line);
+    const own = r.schema || r.metadata || r.owner || r.modelClass ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass])}` : line;
+    add(`m:${r.owner ?? r.name}`, r.metadata !== undefined || r.modelClass !== undefined ? `${own}:${roots}` : own);
   }
   for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
   return { base: baseOf(f, sig, lineOf), names };
