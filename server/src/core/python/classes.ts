@@ -61,6 +61,13 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
       if (v) bases.push(pythonName(v.text));
     }
   }
+  // `@reg.mapped` / `@reg.mapped_as_dataclass` map the class on the registry's metadata, as a subclass of the
+  // registry's declarative base would be: the registry stands where that base would, so its metadata (and the
+  // schema it gives) is found the way a base's is.
+  for (const d of decorators) {
+    const m = /^([A-Za-z_][\w.]*)\.mapped(?:_as_dataclass)?\s*(?:\(\s*\))?$/.exec(d);
+    if (m && !bases.includes(pythonName(m[1]))) bases.push(pythonName(m[1]));
+  }
   const cls: ClassFact = {
     name: pythonName(nameNode.text),
     bases,
