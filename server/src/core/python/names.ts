@@ -259,8 +259,7 @@ export class PythonNames {
   /** The submodule `module.name` of the workspace, as `from module import name` binds it. */
   private submodule(module: string, name: string, from: string): Binding {
     const sub = `${module}.${name}`;
-    if (this.source.moduleFiles(sub).length > 0 || this.source.hasPackage(sub)) return { kind: 'module', module: sub, from };
-    return { kind: 'unresolved', why: `\`${module}\` does not define \`${name}\`` };
+    return this.isWorkspaceModule(sub) ? { kind: 'module', module: sub, from } : { kind: 'unresolved', why: `\`${module}\` does not define \`${name}\`` };
   }
 
   /** `from module import name`: what the module binds, or its submodule `module.name`. */
@@ -270,10 +269,8 @@ export class PythonNames {
       const b = this.bindingOf(target, name, depth);
       if (b) return b;
     }
-    if (this.source.moduleFiles(`${module}.${name}`).length > 0 || this.source.hasPackage(`${module}.${name}`)) {
-      return { kind: 'module', module: `${module}.${name}`, from };
-    }
-    if (target) return { kind: 'unresolved', why: `\`${module}\` does not define \`${name}\`` };
+    const sub = this.submodule(module, name, from);
+    if (target || sub.kind === 'module') return sub;
     if (this.source.moduleFiles(module).length > 1) return { kind: 'unresolved', why: `\`${module}\` is several files of the workspace` };
     if (this.source.hasPackage(module)) return { kind: 'unresolved', why: `\`${module}\` does not define \`${name}\`` };
     return { kind: 'external', module, name };
