@@ -250,10 +250,13 @@ export class ClassMapper {
       return mapping;
     }
     const metadataId = this.classMetadata(file, cls, new Set());
-    const own = cls.schema ?? this.inheritedSchema(file, cls, new Set());
-    const unknownOwn = !own && this.inheritsUnknownSchema(file, cls, new Set());
-    // A class that names no schema takes its metadata's (SQLAlchemy's Table: `schema=None` is `metadata.schema`).
-    const fromMetadata = own || unknownOwn || !metadataId ? undefined : this.metadataSchema(metadataId);
+    // The `__table_args__` Python finds first (the class's own, else its unmapped bases', in order) decides.
+    const args = this.tableArgs(file, cls, new Set());
+    const own = args?.schema;
+    const unknownOwn = !own && args?.schemaUnknown === true;
+    // A class that names no schema takes its metadata's (SQLAlchemy's Table: `schema=None` is `metadata.schema`),
+    // unless it says `BLANK_SCHEMA`.
+    const fromMetadata = own || unknownOwn || args?.blankSchema || !metadataId ? undefined : this.metadataSchema(metadataId);
     const schema = own ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
@@ -409,17 +412,23 @@ export class ClassMapper {
     });
   }
 
-  private inheritedSchema(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
+  /**
+   * The class whose `__table_args__` (or other ORM's schema) the table takes: the class itself when it says one,
+   * else the first of its unmapped bases that does, depth first in the order written (Python's MRO for the
+   * hierarchies models have). A mapped base's is not used (declarative skips it). Undefined: none says one.
+   */
+  private tableArgs(file: string, cls: ClassFact, seen: Set<string>): ClassFact | undefined {
     const id = this.idOf(file, cls);
     if (seen.has(id)) return undefined;
     seen.add(id);
+    if (cls.ownTableArgs || cls.schema !== undefined || cls.schemaUnknown || cls.blankSchema) return cls;
     for (const b of cls.bases) {
       const f = this.findClass(file, b);
       if (!f) continue;
       const m = this.classMap.get(f.id);
       if (m?.table) continue;
-      const s = f.cls.schema ?? this.inheritedSchema(f.file, f.cls, seen);
-      if (s) return s;
+      const found = this.tableArgs(f.file, f.cls, seen);
+      if (found) return found;
     }
     return undefined;
   }
@@ -434,22 +443,6 @@ export class ClassMapper {
       const r = this.host.names.resolve(file, b);
       if (r?.kind === 'external' && r.name === 'SQLModel') return true;
       if (r?.kind === 'class' && this.descendsFromSqlModel(r.file, r.cls, seen)) return true;
-    }
-    return false;
-  }
-
-  /** Whether a computed `__table_args__` on the class or an unmapped base may set its schema. */
-  private inheritsUnknownSchema(file: string, cls: ClassFact, seen: Set<string>): boolean {
-    const id = this.idOf(file, cls);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    if (cls.schemaUnknown) return true;
-    for (const b of cls.bases) {
-      const f = this.findClass(file, b);
-      if (!f || f.cls.schema) continue;
-      const m = this.classMap.get(f.id);
-      if (m?.table) continue;
-      if (this.inheritsUnknownSchema(f.file, f.cls, seen)) return true;
     }
     return false;
   }

@@ -173,6 +173,14 @@ export interface ClassFact {
   schema?: string;
   /** `__table_args__` is computed (`@declared_attr`, a call, a constant) and no literal schema was found. */
   schemaUnknown?: true;
+  /**
+   * The class sets `__table_args__` itself (any form, `@declared_attr` too). Python finds the attribute on the
+   * first class of the MRO that has it, and declarative never merges two, so this one replaces what a base says:
+   * `(UniqueConstraint("code"),)` under a base with `{"schema": "archive"}` leaves the table without that schema.
+   */
+  ownTableArgs?: true;
+  /** `{"schema": BLANK_SCHEMA}`: no schema, not even the metadata's. */
+  blankSchema?: true;
   columns: ColumnFact[];
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */

@@ -170,6 +170,7 @@ function classAssignment(
     return;
   }
   if (name === '__table_args__' && right) {
+    cls.ownTableArgs = true;
     tableArgs(x, cls, right);
     return;
   }
@@ -273,6 +274,7 @@ function classDecoratedMember(x: PythonReader, cls: ClassFact, s: Node): void {
     return;
   }
   if (nameNode.text === '__table_args__') {
+    cls.ownTableArgs = true;
     declaredTableArgs(x, cls, s);
     return;
   }
@@ -318,6 +320,16 @@ function declaredTableArgs(x: PythonReader, cls: ClassFact, decorated: Node): vo
   cls.schemaUnknown = true;
 }
 
+/** The value of a dictionary's string key, as written. */
+function dictValue(x: PythonReader, d: Node, key: string): Node | undefined {
+  for (const pair of d.namedChildren) {
+    if (pair?.type !== 'pair') continue;
+    const k = pair.childForFieldName('key');
+    if (k && x.literal(k)?.value === key) return pair.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
 /** The items of `__table_args__` whose meaning is read (or known to say nothing of the schema). */
 const TABLE_ARG_FORMS = new Set(['dictionary', 'list_splat', 'identifier', 'call', 'comment', 'string', 'concatenated_string', 'integer', 'true', 'false', 'none']);
 
@@ -343,7 +355,11 @@ function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
     }
     if (item.type === 'dictionary') {
       const schema = x.dictString(item, 'schema');
+      const value = schema === undefined ? dictValue(x, item, 'schema') : undefined;
       if (schema !== undefined) cls.schema = schema;
+      // `None` is SQLAlchemy's default (the metadata's schema); `BLANK_SCHEMA` is no schema even where the metadata has one.
+      else if (value?.type === 'none') continue;
+      else if (value && /(^|\.)BLANK_SCHEMA$/.test(value.text)) cls.blankSchema = true;
       else if (x.dictHasKey(item, 'schema') || item.namedChildren.some((c) => c?.type === 'dictionary_splat')) cls.schemaUnknown = true;
     } else if (item.type === 'list_splat' || item.type === 'identifier') {
       cls.schemaUnknown = true;
