@@ -565,6 +565,8 @@ export class ClassMapper {
     const id = this.idOf(file, cls);
     if (seen.has(id)) return undefined;
     seen.add(id);
+    // `__table__ = Table("t", other_metadata, ...)`: the class's table is on the Table's metadata.
+    if (cls.tableMetadata !== undefined) return this.metadataOf(file, cls.tableMetadata.replace(/\.metadata$/, ''));
     // SQLAlchemy maps a class onto the `metadata` its class has or inherits (`_metadata_for_cls`), nearest first.
     const owned = this.host.facts(file)?.metadataRoots.find((r) => r.owner === cls.name && r.name === 'metadata');
     if (owned) return this.rootId(file, owned, new Set());

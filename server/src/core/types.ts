@@ -181,6 +181,12 @@ export interface ClassFact {
   ownTableArgs?: true;
   /** `{"schema": BLANK_SCHEMA}`: no schema, not even the metadata's. */
   blankSchema?: true;
+  /**
+   * `__table__ = Table("name", <metadata>, Column(...))` in the class body (declarative with an imperative table): the
+   * class maps to that table, on that metadata (its text, as a Core table's `metadata`), with the Table's name, schema
+   * and columns, which are read into this class.
+   */
+  tableMetadata?: string;
   columns: ColumnFact[];
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */

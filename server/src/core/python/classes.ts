@@ -169,6 +169,7 @@ function classAssignment(
     cls.abstract = right?.text === 'True';
     return;
   }
+  if (name === '__table__' && right?.type === 'call' && imperativeTable(x, cls, right, classConstants)) return;
   if (name === '__table_args__' && right) {
     cls.ownTableArgs = true;
     tableArgs(x, cls, right);
@@ -318,6 +319,51 @@ function declaredTableArgs(x: PythonReader, cls: ClassFact, decorated: Node): vo
     }
   }
   cls.schemaUnknown = true;
+}
+
+/**
+ * `__table__ = Table("hoppers", Base.metadata, Column("id", Integer, primary_key=True), schema="farm")`: SQLAlchemy maps
+ * the class to that very table, so its name, schema, columns and keys are the class's, and the schema is the Table's own
+ * (or its metadata's), never a base's `__table_args__`. Flask-SQLAlchemy's `db.Table("t", db.Column(...))` is on
+ * `db.metadata`. A call that is not SQLAlchemy's `Table`: not read (false).
+ */
+function imperativeTable(x: PythonReader, cls: ClassFact, right: Node, classConstants: Record<string, string>): boolean {
+  const call = readCall(right);
+  if (call.name !== 'Table') return false;
+  const rest = call.positional.slice(1);
+  const flask = call.qualifier !== undefined && (!rest[0] || (rest[0].type === 'call' && isColumnCall(x, readCall(rest[0]).name)));
+  if (!flask && !isSqlAlchemyTable(call)) return false;
+  const nameNode = call.positional[0] ?? call.keywords.get('name');
+  if (!nameNode) return false;
+  const metadata = flask ? call.qualifier! : (rest[0] ?? call.keywords.get('metadata'))!;
+  cls.tableMetadata = typeof metadata === 'string' ? metadata : metadata.text;
+  cls.tablename = x.nameExpr(nameNode, classConstants);
+  cls.tablenameSpan = spanOf(nameNode);
+  cls.ownTableArgs = true;
+  const schemaNode = call.keywords.get('schema');
+  if (schemaNode) {
+    const lit = x.literal(schemaNode);
+    if (lit) cls.schema = lit.value;
+    else if (/(^|\.)BLANK_SCHEMA$/.test(schemaNode.text)) cls.blankSchema = true;
+    else if (schemaNode.type !== 'none') cls.schemaUnknown = true;
+  }
+  const source = { className: cls.name };
+  const constraints: ReturnType<typeof readCall>[] = [];
+  for (const p of flask ? rest : rest.slice(1)) {
+    if (p.type !== 'call') continue;
+    const inner = readCall(p);
+    if (isColumnCall(x, inner.name)) columnCall(x, p, inner, undefined, undefined, source, 'model', cls.columns);
+    else constraints.push(inner);
+  }
+  for (const inner of constraints) {
+    if (inner.name === 'ForeignKeyConstraint') {
+      const c = foreignKeyConstraint(x, inner, source, 'model');
+      if (c) cls.constraints.push(c);
+    } else if (inner.name === 'PrimaryKeyConstraint' || inner.name === 'UniqueConstraint') {
+      markKeys(x, cls, inner, inner.name === 'PrimaryKeyConstraint');
+    }
+  }
+  return true;
 }
 
 /** The value of a dictionary's string key, as written. */
