@@ -167,6 +167,7 @@ export class ClassMapper {
     let name: string | undefined;
     let unknownName = false;
     let namedFromClass: 'lower' | 'snake' | undefined;
+    let joined: boolean | undefined = false;
     const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
     // A Sequelize model without `tableName` is named under the instance's `define` too.
     const sequelize = cls.framework === 'sequelize' ? sequelizeModelTable(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
@@ -203,12 +204,25 @@ export class ClassMapper {
     } else if (cls.abstract || cls.framework) {
       // Another ORM's dialect names its entities itself; a class it left unnamed is a base, not a table.
       name = undefined;
-    } else if (parentTable || unknownParent) {
+    } else if ((parentTable || unknownParent) && (joined = this.flaskJoined(file, cls, declaredAttr, unresolvedBase)) === false) {
       // Single-table inheritance: the subclass's columns live in the parent's table.
       const mapping: ClassMapping = parentTable ? { table: parentTable } : { table: undefined, unknownName: true };
       if (parentTable) this.addClassColumns(parentTable, file, cls, new Set());
       this.setMapping(file, id, mapping);
       return mapping;
+    } else if (joined === true) {
+      // Flask-SQLAlchemy's joined-table inheritance: a table of its own, under the name it generates. Not
+      // `namedFromClass`: whether a class gets it depends on its columns, not on its header alone.
+      name = camelToSnake(cls.name);
+    } else if (parentTable || unknownParent) {
+      unknownName = true;
+      nameless = {
+        file,
+        cls,
+        reason: unresolvedBase !== undefined || cls.opaqueDecorators ? 'unresolved-base' : 'unresolved-column',
+        base: unresolvedBase ?? cls.name,
+        detail: `Flask-SQLAlchemy gives \`${cls.name}\` a table of its own (\`${camelToSnake(cls.name)}\`) only if its own columns hold a primary key, and FK Guard cannot see all of them`,
+      };
     } else if (this.isDeclarativeRoot(file, cls)) {
       name = undefined;
     } else if (declaredAttr && this.descendsFromDeclarative(file, cls, new Set())) {
@@ -466,6 +480,40 @@ export class ClassMapper {
       }
     }
     return false;
+  }
+
+  /**
+   * A subclass of a mapped Flask-SQLAlchemy model: the extension names its table (`should_set_tablename`, also when the
+   * parent's `__tablename__` is written), and `__table_cls__` keeps that table only when the columns the class gives
+   * it (its own and its mixins') hold a primary key: joined-table inheritance. Otherwise it is single-table
+   * inheritance. False also for any other class, and when a `@declared_attr` `__tablename__` names it (Flask then
+   * leaves the name to it). Undefined: FK Guard cannot tell (a column helper, a decorator or a base it cannot follow).
+   */
+  private flaskJoined(file: string, cls: ClassFact, declaredAttr: boolean, unresolvedBase: string | undefined): boolean | undefined {
+    if (declaredAttr || !this.isFlaskModel(file, cls, new Set())) return false;
+    const key = this.ownPrimaryKey(file, cls, new Set());
+    if (key) return true;
+    return key === undefined || unresolvedBase !== undefined ? undefined : false;
+  }
+
+  /** Whether the columns a class gives its own table (its own, its unmapped bases') hold a primary key. */
+  private ownPrimaryKey(file: string, cls: ClassFact, seen: Set<string>): boolean | undefined {
+    const id = this.idOf(file, cls);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (cls.columns.some((c) => c.primaryKey)) return true;
+    let unknown = (cls.opaque?.length ?? 0) > 0 || (cls.opaqueDecorators?.length ?? 0) > 0;
+    for (const b of cls.bases) {
+      const f = this.findClass(file, b);
+      if (!f) continue;
+      const m = this.classMap.get(f.id);
+      // A mapped parent's columns are its table's, not this one's.
+      if (m && (m.table || m.unknownName)) continue;
+      const r = this.ownPrimaryKey(f.file, f.cls, seen);
+      if (r) return true;
+      if (r === undefined) unknown = true;
+    }
+    return unknown ? undefined : false;
   }
 
   /** Flask-SQLAlchemy: a class deriving from `db.Model` (directly or through unmapped bases). */
