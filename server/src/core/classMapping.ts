@@ -265,7 +265,7 @@ export class ClassMapper {
     }
     const metadataId = this.classMetadata(file, cls, new Set());
     // The `__table_args__` Python finds first (the class's own, else its unmapped bases', in order) decides.
-    const args = this.tableArgs(file, cls, new Set());
+    const args = this.tableArgs(file, cls);
     const own = args?.schema;
     const unknownOwn = !own && args?.schemaUnknown === true;
     // A class that names no schema takes its metadata's (SQLAlchemy's Table: `schema=None` is `metadata.schema`),
@@ -427,24 +427,49 @@ export class ClassMapper {
   }
 
   /**
-   * The class whose `__table_args__` (or other ORM's schema) the table takes: the class itself when it says one,
-   * else the first of its unmapped bases that does, depth first in the order written (Python's MRO for the
-   * hierarchies models have). A mapped base's is not used (declarative skips it). Undefined: none says one.
+   * The class whose `__table_args__` (or other ORM's schema) the table takes, as declarative finds it: it scans the
+   * class's MRO and takes `cls.__table_args__` (Python's lookup: the first class of the MRO that has one, mapped or
+   * not) if the class itself or an unmapped class of the MRO has one; a mapped base's alone is not used. So a mixin
+   * of a mapped parent still gives its schema to a joined-inheritance subclass. Undefined: none is taken.
    */
-  private tableArgs(file: string, cls: ClassFact, seen: Set<string>): ClassFact | undefined {
-    const id = this.idOf(file, cls);
-    if (seen.has(id)) return undefined;
-    seen.add(id);
-    if (cls.ownTableArgs || cls.schema !== undefined || cls.schemaUnknown || cls.blankSchema) return cls;
-    for (const b of cls.bases) {
-      const f = this.findClass(file, b);
-      if (!f) continue;
+  private tableArgs(file: string, cls: ClassFact): ClassFact | undefined {
+    const has = (c: ClassFact) => c.ownTableArgs === true || c.schema !== undefined || c.schemaUnknown === true || c.blankSchema === true;
+    const order = this.mro(file, cls, new Set());
+    const first = order.find((f) => has(f.cls));
+    if (!first) return undefined;
+    const taken = order.some((f, i) => {
+      if (!has(f.cls)) return false;
+      if (i === 0) return true;
       const m = this.classMap.get(f.id);
-      if (m?.table) continue;
-      const found = this.tableArgs(f.file, f.cls, seen);
-      if (found) return found;
+      return !(m && (m.table || m.unknownName));
+    });
+    return taken ? first.cls : undefined;
+  }
+
+  /**
+   * The classes of the workspace in a class's MRO, itself first: Python's C3 linearisation of the bases FK Guard
+   * finds (a base it does not find ends its line), or depth first where C3 fails (code Python would refuse).
+   */
+  private mro(file: string, cls: ClassFact, visiting: Set<string>): FoundClass[] {
+    const self: FoundClass = { file, cls, id: this.idOf(file, cls) };
+    if (visiting.has(self.id)) return [self];
+    visiting.add(self.id);
+    const bases = cls.bases.map((b) => this.findClass(file, b)).filter((f): f is FoundClass => f !== undefined);
+    const lines = [...bases.map((b) => this.mro(b.file, b.cls, visiting)), bases].map((l) => [...l]);
+    visiting.delete(self.id);
+    const out: FoundClass[] = [self];
+    for (;;) {
+      const left = lines.filter((l) => l.length > 0);
+      if (left.length === 0) return out;
+      const head = left.map((l) => l[0]).find((h) => !left.some((l) => l.slice(1).some((x) => x.id === h.id)));
+      if (!head) {
+        // Not linearisable: depth first, each class once.
+        for (const l of left) for (const x of l) if (!out.some((o) => o.id === x.id)) out.push(x);
+        return out;
+      }
+      out.push(head);
+      for (const l of left) if (l[0].id === head.id) l.shift();
     }
-    return undefined;
   }
 
   /** Whether a Python class descends from SQLModel's `SQLModel` (through classes of the workspace). */
