@@ -107,6 +107,14 @@ export interface ColumnFact {
   name: string;
   /** The Python attribute name, when it differs or matters (class attribute references). */
   attr?: string;
+  /**
+   * `Column("shed_no", Integer, key="number")` (not in a migration): the key the table's `.c` holds it under, when it
+   * differs from the name. SQLAlchemy resolves a `ForeignKey("sheds.number")` string by that key, not by the name
+   * (unless `link_to_name=True`).
+   */
+  key?: string;
+  /** `key=` is given but is not a literal: the column's key is not known. */
+  keyUnknown?: true;
   type?: TypeFact;
   annotation?: AnnotationFact;
   primaryKey: boolean;

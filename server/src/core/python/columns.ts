@@ -81,6 +81,14 @@ export function columnCall(
     hasForeignKey: fkCalls.length > 0 || undefined,
   };
   if (attr && !nameSpan) column.span = attrSpan(node) ?? column.span;
+  // `Column("shed_no", Integer, key="number")`: the table's `.c`, and so a `ForeignKey("sheds.number")` string,
+  // knows the column by its key. (A migration's `sa.Column` makes a database column: only its name counts there.)
+  const keyKw = context === 'migration' ? undefined : call.keywords.get('key');
+  if (keyKw) {
+    const lit = x.literal(keyKw);
+    if (!lit) column.keyUnknown = true;
+    else if (lit.value !== name) column.key = lit.value;
+  }
   into.push(column);
   for (const fk of fkCalls) {
     const ref = foreignKeyCall(x, readCall(fk), withColumn(source, name), context);

@@ -421,6 +421,9 @@ function pgName(name: string, folds: boolean | undefined): string {
 }
 
 function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false, postgres?: { folds: boolean }): Resolution {
+  // A column the reference names (not the primary key it stands for) is found by its key where it has one.
+  const written = column !== undefined && !byAttr;
+  let shadowed: IndexedColumn | undefined;
   if (column === undefined) {
     // The first definition decides which column the key is (history's before the models', see `orderDefs`).
     const first = defs[0];
@@ -435,6 +438,15 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   const fits = (c: IndexedColumn | undefined) => c !== undefined && pgName(c.column.name, c.column.foldsCase) === wanted;
   const byName = (def: TableDef) => {
     const exact = def.columns.get(name);
+    if (written) {
+      // `Column("shed_no", key="number")`: SQLAlchemy finds `sheds.number`, and `sheds.shed_no` only with
+      // `link_to_name=True`, which FK Guard does not read: neither found nor missing.
+      if (exact?.column.key !== undefined) {
+        shadowed = exact;
+        return undefined;
+      }
+      for (const c of def.columns.values()) if (c.column.key === name) return c;
+    }
     if (!postgres || fits(exact)) return exact;
     // Only columns kept under their database name (not TypeORM's `#property` entries, whose names are not known).
     for (const [k, c] of def.columns) if (k === c.column.name && fits(c)) return c;
@@ -458,6 +470,17 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
     };
     const ambiguous = models.length > 1 && new Set(models.map(describe)).size > 1;
     return { kind: 'ok', defs, def: found[0].def, column: found[0].column, ...(ambiguous ? { ambiguous } : {}) };
+  }
+  if (shadowed) {
+    return {
+      kind: 'unseen',
+      reason: 'unresolved-column',
+      detail: `\`${name}\` is the name of a column SQLAlchemy knows by its key \`${shadowed.column.key}\`: this string finds it only with \`link_to_name=True\`, which FK Guard does not read`,
+    };
+  }
+  const keyless = written ? defs.flatMap((d) => [...d.columns.values()]).find((c) => c.column.keyUnknown) : undefined;
+  if (keyless) {
+    return { kind: 'unseen', reason: 'unresolved-column', detail: `the key of \`${keyless.column.name}\` is computed (\`key=\`), and it may be \`${name}\`` };
   }
   // An external table, or one whose columns partly come from code FK Guard cannot see, is trusted.
   const incomplete = defs.find((d) => d.incomplete);

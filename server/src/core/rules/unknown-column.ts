@@ -14,7 +14,9 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
   const r = c.resolution;
   if (r.kind !== 'no-column') return undefined;
   const def = r.defs[0];
-  const names = [...new Set(r.defs.flatMap((d) => [...d.columns.keys(), ...d.attrs.keys()]))];
+  // A column SQLAlchemy knows by a key (`Column("shed_no", key="number")`) is offered under that key.
+  const keyOf = (d: (typeof r.defs)[number]) => [...d.columns.values()].flatMap((col) => (col.column.key !== undefined ? [col.column.key] : []));
+  const names = [...new Set(r.defs.flatMap((d) => [...d.columns.keys(), ...d.attrs.keys(), ...keyOf(d)]))];
   // Only columns a fix could point at are suggested: a proven key whose type agrees with the FK column's
   // or can be made to (the fix then writes the type too).
   const usable = (name: string) => {
@@ -30,15 +32,16 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
   });
   if (suggestions.length === 0) {
     const pk = [...def.columns.values()].filter((col) => col.column.primaryKey);
-    const u = pk.length === 1 ? usable(pk[0].column.name) : undefined;
-    if (u) suggestions = [{ value: pk[0].column.name, score: 10, ...u }];
+    const pkName = pk.length === 1 ? (pk[0].column.key ?? pk[0].column.name) : undefined;
+    const u = pkName !== undefined ? usable(pkName) : undefined;
+    if (u && pkName !== undefined) suggestions = [{ value: pkName, score: 10, ...u }];
   }
   const related: RelatedLocation[] = [];
   const fixes: Fix[] = [];
   const clear = isClearWinner(suggestions);
   let hint = '';
   for (const [i, s] of suggestions.entries()) {
-    const col = def.columns.get(s.value) ?? def.attrs.get(s.value);
+    const col = def.columns.get(s.value) ?? def.attrs.get(s.value) ?? [...def.columns.values()].find((x) => x.column.key === s.value);
     const loc = col ? columnLocation(c.index, def, col) : undefined;
     if (loc) related.push(loc);
     if (i === 0) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}?`;
