@@ -520,6 +520,10 @@ export class ClassMapper {
    */
   private flaskJoined(file: string, cls: ClassFact, declaredAttr: boolean, unresolvedBase: string | undefined): boolean | undefined {
     if (declaredAttr || !this.isFlaskModel(file, cls, new Set())) return false;
+    // Flask-SQLAlchemy looks for `__tablename__` along the MRO: found first on a plain mixin (no model), that name is
+    // used and none generated (a mixin's `__tablename__ = "owls"` names `class Owl(Named, Animal)`'s table).
+    const named = this.mro(file, cls, new Set()).slice(1).find((f) => f.cls.tablename !== undefined);
+    if (named && !this.isFlaskModel(named.file, named.cls, new Set())) return false;
     const key = this.ownPrimaryKey(file, cls, new Set());
     if (key) return true;
     return key === undefined || unresolvedBase !== undefined ? undefined : false;
