@@ -335,10 +335,13 @@ function keyStatement(b: Builder, head: RawChainCall, rest: RawChainCall[]): voi
  */
 function foreignKeys(f: TsFile, calls: RawChainCall[], locals: string[], source: (column: string) => ReferenceFact['source']): number {
   const x = f.syntax;
-  const i = calls.findIndex((c) => c.name === 'references');
-  if (i < 0) return 0;
+  // Indexed loops, no closures: this runs for every column of every migration, and most have no reference.
+  let i = 0;
+  while (i < calls.length && calls[i].name !== 'references') i++;
+  if (i === calls.length) return 0;
   const refArg = calls[i].args[0];
-  const inTable = calls.slice(i + 1).find((c) => c.name === 'inTable');
+  let inTable: RawChainCall | undefined;
+  for (let k = i + 1; k < calls.length && inTable === undefined; k++) if (calls[k].name === 'inTable') inTable = calls[k];
   const tableName = f.constantName(inTable?.args[0]);
   const tableLit = tableName && 'literal' in tableName ? tableName.literal : undefined;
   const remotes: ReadonlyArray<ts.Node | undefined> = x.elements(refArg) ?? [refArg];
@@ -424,7 +427,6 @@ function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
   const written = f.constantName(head.args[0]);
   // A name imported from another file is a pending name the index puts in place.
   const nameLit = written && ('value' in written ? written : { value: f.pending(written.imported), span: written.span });
-  const num = (k: number) => x.numberText(head.args[k]);
   let type: SqlType | undefined;
   let primaryKey = false;
   switch (head.name) {
@@ -453,7 +455,7 @@ function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
       type = sqlNamedType('integer');
       break;
     case 'string':
-      type = sqlNamedType('varchar', { length: num(1) ?? '255' });
+      type = sqlNamedType('varchar', { length: x.numberText(head.args[1]) ?? '255' });
       break;
     case 'text':
     case 'uuid':
@@ -470,7 +472,7 @@ function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
       type = sqlNamedType('real');
       break;
     case 'decimal':
-      type = sqlNamedType('numeric', { precision: num(1) ?? '8', scale: num(2) ?? '2' });
+      type = sqlNamedType('numeric', { precision: x.numberText(head.args[1]) ?? '8', scale: x.numberText(head.args[2]) ?? '2' });
       break;
     case 'datetime':
     case 'timestamp': {

@@ -244,8 +244,9 @@ export class Syntax {
    */
   decoratorName(d: ts.Decorator): string {
     const K = this.K;
-    let e: ts.Expression = this.decoratorCall(d)?.expression ?? d.expression;
-    if (!this.decoratorCall(d)) while (e.kind === K.ParenthesizedExpression) e = (e as ts.ParenthesizedExpression).expression;
+    const call = this.decoratorCall(d);
+    let e: ts.Expression = call?.expression ?? d.expression;
+    if (!call) while (e.kind === K.ParenthesizedExpression) e = (e as ts.ParenthesizedExpression).expression;
     const id: ts.Node = e.kind === K.PropertyAccessExpression ? (e as ts.PropertyAccessExpression).name : e;
     if (id.kind !== K.Identifier) {
       throw new Error(`Expected the decorator expression '${this.text(id)}' to be an identifier. Please deal directly with 'getExpression()' on the decorator to handle more complex scenarios.`);
