@@ -114,7 +114,7 @@ export function provision(f: FileFacts, reuse = false): Provision {
   const roots = linked ? sig(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass])) : '';
   for (const r of f.metadataRoots) {
     const line = String(lineOf(r.span.start));
-    const own = r.schema || r.metadata || r.owner || r.modelClass ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass])}` : line;
+    const own = r.schema || r.metadata || r.owner || r.modelClass || r.flask ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass, r.flask])}` : line;
     add(`m:${r.owner ?? r.name}`, r.metadata !== undefined || r.modelClass !== undefined ? `${own}:${roots}` : own);
   }
   for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
@@ -285,7 +285,14 @@ export function usesOf(f: FileFacts): Uses {
   for (const t of f.tables) {
     for (const col of t.columns) addType(col.type);
     if (t.name.kind === 'const') defs.add(`k:${t.name.name}`);
-    if (t.metadata) defs.add(`m:${t.metadata.split('.')[0]}`);
+    if (t.metadata) {
+      // `meta.metadata` of `from app import meta` is the module's `metadata`; `shared` may come through imports.
+      const parts = t.metadata.split('.');
+      defs.add(`m:${parts[0]}`);
+      defs.add(`m:${parts[parts.length - 1]}`);
+      defs.add(`a:${parts[0]}`);
+      throughImports(f, t.metadata, defs);
+    }
   }
   // A metadata object built on another (`declarative_base(metadata=md)`) or named by a constant takes their changes.
   for (const r of f.metadataRoots) {

@@ -1147,9 +1147,20 @@ export class SchemaIndex {
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {
     const name = this.resolveName(f.file, t.name);
     if (!name) return;
-    const metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
+    const metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata) : undefined;
+    // A metadata FK Guard cannot resolve (from a package, `get_metadata()`) may have a schema as well as not.
+    const unresolved = t.metadata && !metadataId ? this.mapper.unresolvedMetadata(f.file, t.metadata) : undefined;
     // A table that names no schema is in its metadata's (`MetaData(schema="x")`); `BLANK_SCHEMA` says none.
-    const fromMetadata = t.schema === undefined && !t.blankSchema && metadataId ? this.mapper.metadataSchema(metadataId) : undefined;
+    const fromMetadata: MetadataSchema | undefined =
+      t.schema !== undefined || t.blankSchema
+        ? undefined
+        : metadataId
+          ? this.mapper.metadataSchema(metadataId)
+          : unresolved
+            ? { known: false, why: unresolved }
+            : t.madeMetadata?.schema
+              ? this.madeMetadataSchema(f.file, t.madeMetadata.schema)
+              : undefined;
     const schema = t.schema ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
     const def = tableFromFact(t, name, schema, 'core', f.file, (type) => this.resolveType(f.file, type));
     if (schema !== t.schema) def.schemaFromMetadata = true;
@@ -1160,12 +1171,20 @@ export class SchemaIndex {
     }
     if (t.fallback) def.fallback = true;
     def.metadataId = metadataId;
+    if (unresolved) def.metadataUnknownWhy = unresolved;
     this.addTable(def);
     if (t.variable) {
       let list = this.coreByVar.get(t.variable);
       if (!list) this.coreByVar.set(t.variable, (list = []));
       list.push({ file: f.file, table: def });
     }
+  }
+
+  /** The schema of a `MetaData(schema=...)` made in a `Table(...)` call itself. */
+  private madeMetadataSchema(file: string, schema: NameExpr): MetadataSchema {
+    const name = this.resolveName(file, schema);
+    if (name?.includes('://')) return { known: true };
+    return name !== undefined ? { known: true, schema: name } : { known: false, why: `its metadata's schema is \`${nameText(schema, 60)}\` (${file}), which FK Guard cannot read` };
   }
 
   /**
