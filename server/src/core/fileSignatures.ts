@@ -111,14 +111,16 @@ export function provision(f: FileFacts, reuse = false): Provision {
   // A root's schema and the object it is built on decide the schema of every table on it.
   // A root built on another of the same file (`metadata = MetaData(...)`, `Base = declarative_base(metadata=metadata)`)
   // takes its schema: its hash holds every root of the file, so the classes on `Base` follow an edit of `metadata`.
-  const linked = f.metadataRoots.some((r) => r.metadata !== undefined || r.modelClass !== undefined);
-  const roots = linked ? sig(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass])) : '';
+  const linked = f.metadataRoots.some((r) => r.metadata !== undefined || r.modelClass !== undefined || r.rebinds !== undefined);
+  const roots = linked ? sig(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass, r.rebinds])) : '';
   for (const r of f.metadataRoots) {
     const line = String(lineOf(r.span.start));
     const own = r.schema || r.metadata || r.owner || r.modelClass || r.flask ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass, r.flask])}` : line;
-    add(`m:${r.owner ?? r.name}`, r.metadata !== undefined || r.modelClass !== undefined ? `${own}:${roots}` : own);
+    add(`m:${r.owner ?? r.name}`, r.metadata !== undefined || r.modelClass !== undefined || r.rebinds !== undefined ? `${own}:${roots}` : own);
   }
   for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
+  // `SQLAlchemy(model_class=Base, metadata=md)` gives Base's classes md: they follow this file's roots.
+  for (const r of f.metadataRoots) if (r.rebinds !== undefined) add(`m:${r.rebinds.split('.').pop()}`, `rebinds:${roots}`);
   return { base: baseOf(f, sig, lineOf), names };
 }
 
@@ -336,6 +338,7 @@ export function usesOf(f: FileFacts): Uses {
   for (const r of f.metadataRoots) {
     if (r.metadata) defs.add(`m:${r.metadata.split('.')[0]}`);
     if (r.modelClass) defs.add(`m:${r.modelClass.split('.')[0]}`);
+    if (r.rebinds) defs.add(`m:${r.rebinds.split('.')[0]}`);
     if (r.schema?.kind === 'const') defs.add(`k:${r.schema.name}`);
     else if (r.schema?.kind === 'template') for (const p of r.schema.parts) if ('const' in p) defs.add(`k:${p.const}`);
   }
@@ -356,7 +359,7 @@ export function usesOf(f: FileFacts): Uses {
  */
 export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): Uses | undefined {
   const plain = (f: FileFacts) =>
-    !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined || r.modelClass !== undefined);
+    !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined || r.modelClass !== undefined || r.rebinds !== undefined);
   if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.reexports !== facts.reexports || previous.file !== facts.file) return undefined;
   let counts = useCounts.get(before);
   if (!counts || counts.facts !== previous) {
