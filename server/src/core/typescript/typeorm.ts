@@ -229,7 +229,10 @@ function readClass(f: TsFile, cls: ts.ClassDeclaration, joins: ClassFact[]): voi
   const classBases = bases(f, cls);
   // A class that maps nothing itself still matters when it derives from a project class (an intermediate
   // base) or carries decorators FK Guard cannot follow: its entities' columns pass through it.
-  if (!entity && mapped.length === 0 && classBases.length === 0 && opaque.length === 0 && helped.length === 0) return;
+  // A class built on TypeORM's own `BaseEntity` is kept even when it maps nothing (a project's helper that
+  // every entity extends, adding methods only): its entities then know they take no column from it, instead
+  // of leaving their references unchecked because their base is unknown.
+  if (!entity && mapped.length === 0 && classBases.length === 0 && opaque.length === 0 && helped.length === 0 && !extendsTypeormBase(f, cls)) return;
 
   const fact: ClassFact = {
     name: x.text(nameNode),
@@ -290,6 +293,18 @@ function readClass(f: TsFile, cls: ts.ClassDeclaration, joins: ClassFact[]): voi
  * Base classes the index can follow: ones named in the project, not TypeORM's own `BaseEntity`, nor a call
  * (`extends PartialType(User)`, a mixin) whose result FK Guard cannot know.
  */
+function extendsTypeormBase(f: TsFile, cls: ts.ClassDeclaration): boolean {
+  const x = f.syntax;
+  const ext = x.extendsExpression(cls);
+  if (!ext || !(ext.kind === x.K.Identifier || ext.kind === x.K.PropertyAccessExpression)) return false;
+  const text = x.text(ext);
+  const imp = f.importOf(text.split('.')[0]);
+  if (imp?.module !== 'typeorm') return false;
+  // `import { BaseEntity as Base }`, `import * as orm` + `orm.BaseEntity`.
+  const name = text.includes('.') ? text.slice(text.indexOf('.') + 1) : (imp.name ?? text);
+  return name === 'BaseEntity';
+}
+
 function bases(f: TsFile, cls: ts.ClassDeclaration): string[] {
   const x = f.syntax;
   const ext = x.extendsExpression(cls);
