@@ -346,9 +346,10 @@ export class NameLookup {
       for (let i = 0; i < parts.length; i++) {
         const m = parts.slice(i).join('.');
         mine.push(m);
-        let list = this.modules.get(m);
-        if (!list) this.modules.set(m, (list = []));
-        insertSorted(list, f.file, (x) => x);
+        // A new list holds its first element: one made empty and pushed to keeps room for 17.
+        const list = this.modules.get(m);
+        if (!list) this.modules.set(m, [f.file]);
+        else insertSorted(list, f.file, (x) => x);
       }
       this.modulesByFile.set(f.file, mine);
     }
@@ -385,9 +386,10 @@ export class NameLookup {
       const names = new Set<string>();
       for (const cls of f.classes) {
         names.add(cls.name);
-        let list = this.classesByName.get(cls.name);
-        if (!list) this.classesByName.set(cls.name, (list = []));
-        insertSorted(list, { file: f.file, cls }, (x) => x.file);
+        // As in `buildModules`: most names have one class, and a list made empty kept room for 17.
+        const list = this.classesByName.get(cls.name);
+        if (!list) this.classesByName.set(cls.name, [{ file: f.file, cls }]);
+        else insertSorted(list, { file: f.file, cls }, (x) => x.file);
       }
       this.classNamesByFile.set(f.file, [...names]);
       this.classesByFile.set(f.file, f.classes);
