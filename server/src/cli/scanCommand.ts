@@ -15,6 +15,7 @@ import { formatSarif } from './format/sarif';
 import { formatText, formatUnchecked } from './format/text';
 import { CliFailure, CliIo, EXIT_FINDINGS, EXIT_OK } from './io';
 import { prepare, reportSkipped } from './shared';
+import { readReportTexts } from './reportTexts';
 
 export interface ScanCommandOptions {
   paths: string[];
@@ -37,9 +38,19 @@ export interface ScanCommandOptions {
   jobs?: number;
 }
 
-function toReport(io: CliIo, scan: ScanResult, opts: ScanCommandOptions): ScanReport {
-  const texts = new Map(scan.files.map((f) => [f.id, f.text]));
+async function toReport(io: CliIo, scan: ScanResult, opts: ScanCommandOptions): Promise<ScanReport> {
   const { findings, unchecked, stats } = scan.conclusions();
+  // Only the text and GitHub formats quote source text, and only for the files some fix edits.
+  const quotes = opts.format === 'text' || opts.format === 'github';
+  const texts = quotes ? await readReportTexts(scan.files, findings, scan.config.maxFileSize) : undefined;
+  if (texts?.changed.length && !opts.quiet) {
+    const shown = texts.changed.slice(0, 5).map((f) => displayPath({ root: scan.base, cwd: io.cwd }, f));
+    const more = texts.changed.length > shown.length ? ` and ${texts.changed.length - shown.length} more` : '';
+    io.stderr(
+      `fkguard: note: ${plural(texts.changed.length, 'file')} changed since ${texts.changed.length === 1 ? 'it was' : 'they were'} read (${shown.join(', ')}${more}): ` +
+        `their fixes are described by title, not by the text they replace.\n`,
+    );
+  }
   return {
     root: scan.base,
     cwd: io.cwd,
@@ -48,7 +59,7 @@ function toReport(io: CliIo, scan: ScanResult, opts: ScanCommandOptions): ScanRe
     stats: { ...stats, ms: scan.ms },
     version: opts.version,
     docsUrl: opts.docsUrl,
-    textOf: (file) => texts.get(file),
+    textOf: (file) => texts?.textOf(file),
   };
 }
 
@@ -71,8 +82,11 @@ function where(io: CliIo, base: string, f: Finding): string {
 
 export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<number> {
   const { roots, config } = await prepare(io, opts.paths, opts.config, opts.quiet);
-  // Texts are kept when a fix must be checked against them or shown next to its finding.
-  const retainText = opts.fix || opts.format === 'text' || opts.format === 'github';
+  // Texts are kept when a fix must be checked against them. The text and GitHub formats show a fix's replacement
+  // next to its finding: they read the few files that takes again after the scan (see reportTexts.ts), and tell
+  // by the hashes kept here whether a file still holds the text that was analysed.
+  const retainText = opts.fix;
+  const keepHashes = opts.format === 'text' || opts.format === 'github';
   const cache = typeof opts.cache === 'string' ? resolve(io.cwd, opts.cache) : opts.cache;
   if (typeof cache === 'string') {
     // A folder the user named must work; the default one only ever costs speed when it does not.
@@ -91,6 +105,7 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
     roots,
     config,
     retainText,
+    keepHashes,
     cache,
     cacheMode: opts.fix ? 'fresh' : 'read-write',
     followSymlinks,
@@ -118,7 +133,7 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
       { within },
     );
     // The scan after the fixes is the truth about what remains; the engine re-reads every file.
-    scan = await scanWorkspace({ roots, config, retainText, engine: scan.engine, cache, followSymlinks, jobs });
+    scan = await scanWorkspace({ roots, config, retainText, keepHashes, engine: scan.engine, cache, followSymlinks, jobs });
     const after = scan.engine.allFindings();
     // Progress notes go to stderr for machine formats, so stdout stays one valid document.
     const note = opts.format === 'text' ? io.stdout : io.stderr;
@@ -137,7 +152,7 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
     if (!opts.quiet || opts.format === 'text') note(lines.join('\n') + '\n');
   }
 
-  const report = toReport(io, scan, opts);
+  const report = await toReport(io, scan, opts);
   io.stdout(render(report, opts.format, opts.quiet));
   // The list goes to stdout after a text report, to stderr after a machine format (stdout stays one document).
   if (opts.explain === 'unchecked') (opts.format === 'text' ? io.stdout : io.stderr)(formatUnchecked(report));

@@ -61,6 +61,11 @@ export interface ClassMappingHost {
   sequelizeLegacy(): SequelizeLegacy | undefined;
   /** The metadata objects (by id) some file assigns a `schema` to, with that file (see `FileFacts.metadataSchemaSets`). */
   metadataSchemaSets(): ReadonlyMap<string, string>;
+  /**
+   * The declarative bases (by their own root's id) whose metadata Flask-SQLAlchemy replaces with a `db`'s, with that
+   * `db`'s root (see `MetadataRootFact.rebinds`).
+   */
+  metadataRebinds(): ReadonlyMap<string, { file: string; root: MetadataRootFact }>;
 }
 
 /**
@@ -249,11 +254,15 @@ export class ClassMapper {
       this.setMapping(file, id, mapping);
       return mapping;
     }
-    const metadataId = this.classMetadata(file, cls, new Set());
+    let metadataId = this.classMetadata(file, cls, new Set());
+    const bind = metadataId ? this.bindMetadata(file, cls, metadataId) : undefined;
+    // Which MetaData object a bind's model is on depends on the version: its identity is not known.
+    if (bind) metadataId = undefined;
+    const bound = bind?.why;
     const own = cls.schema ?? this.inheritedSchema(file, cls, new Set());
     const unknownOwn = !own && this.inheritsUnknownSchema(file, cls, new Set());
     // A class that names no schema takes its metadata's (SQLAlchemy's Table: `schema=None` is `metadata.schema`).
-    const fromMetadata = own || unknownOwn || !metadataId ? undefined : this.metadataSchema(metadataId);
+    const fromMetadata: MetadataSchema | undefined = own || unknownOwn ? undefined : bound ? { known: false, why: bound } : metadataId ? this.metadataSchema(metadataId) : undefined;
     const schema = own ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
@@ -265,6 +274,7 @@ export class ClassMapper {
     }
     def.unresolvedBase = unresolvedBase;
     def.metadataId = metadataId;
+    if (bound) def.metadataUnknownWhy = bound;
     this.addClassColumns(def, file, cls, new Set());
     const mapping: ClassMapping = namedFromClass ? { table: def, namedFromClass } : { table: def };
     this.setMapping(file, id, mapping);
@@ -508,7 +518,9 @@ export class ClassMapper {
       if (b?.kind === 'class' && owned) return this.rootId(b.file, owned, seen);
     }
     const head = name.replace(/\.(metadata|Model)$/, '');
-    const b = this.host.names.resolve(file, head);
+    let b = this.host.names.resolve(file, head);
+    // `meta.metadata` of `from app import meta`: the module's own `metadata`, not an attribute of one.
+    if (b?.kind === 'module' && head !== name) b = this.host.names.resolve(file, name);
     if (!b) return head === 'SQLModel' ? 'sqlmodel' : undefined;
     switch (b.kind) {
       case 'metadata':
@@ -525,6 +537,14 @@ export class ClassMapper {
   }
 
   /**
+   * Why the schema of the metadata `written` (as a `Table(...)` of `file` names it; `metadataOf` found no root) is not
+   * known: SQLAlchemy gives the table that metadata's schema, which FK Guard cannot see.
+   */
+  unresolvedMetadata(file: string, written: string): string {
+    return `its metadata is \`${nameText({ kind: 'dynamic', text: written }, 60)}\` (${file}), which FK Guard cannot resolve, so neither its schema`;
+  }
+
+  /**
    * The id of the metadata object a root stands for: the object it is built on when it names one FK Guard can
    * resolve (`declarative_base(metadata=md)`, `registry.generate_base()`), else its own (`file#name`,
    * `file#Owner.name` for one bound in a class body).
@@ -532,6 +552,12 @@ export class ClassMapper {
   private rootId(file: string, root: MetadataRootFact, seen: Set<string>): string {
     const id = `${file}#${root.owner !== undefined ? `${root.owner}.` : ''}${root.name}`;
     if (seen.has(id)) return id;
+    // `SQLAlchemy(model_class=Base, metadata=md)` makes `md` Base's metadata, whatever Base was built on.
+    const rebound = root.owner === undefined ? this.host.metadataRebinds().get(id) : undefined;
+    if (rebound) {
+      seen.add(id);
+      return this.rootId(rebound.file, rebound.root, seen);
+    }
     if (root.metadata === undefined && root.modelClass !== undefined) {
       // Only a declarative base given as `model_class` brings its metadata (see `MetadataRootFact.modelClass`).
       seen.add(id);
@@ -565,7 +591,52 @@ export class ClassMapper {
     if (!root.schema) return { known: true };
     const schema = this.host.resolveName(file, root.schema);
     if (schema === undefined) return { known: false, why: `its metadata's schema is \`${nameText(root.schema, 60)}\` (${file}), which FK Guard cannot read` };
+    // `MetaData(DATABASE_URL)`: SQLAlchemy 1.x's `bind`, a database URL, is no schema.
+    if (schema.includes('://')) return { known: true };
     return { known: true, schema };
+  }
+
+  /**
+   * Why the metadata of a Flask-SQLAlchemy model with a `__bind_key__` (its own or inherited) is not known, when that
+   * matters; undefined when it does not. Flask-SQLAlchemy 3 puts such a model on a MetaData of its own per bind key,
+   * made with no schema (`_make_metadata` copies only the naming convention); version 2 keeps it on `db.metadata`.
+   * FK Guard reads no Python dependency file, so which one holds is not known: the model's metadata object is not
+   * known (`{}`), nor its schema (`why`) unless `db`'s metadata has none, where the two versions agree on none.
+   */
+  private bindMetadata(file: string, cls: ClassFact, metadataId: string): { why?: string } | undefined {
+    const bind = this.bindKeyOf(file, cls, new Set());
+    if (!bind || !this.onFlaskModel(file, cls, new Set())) return undefined;
+    const shared = this.metadataSchema(metadataId);
+    if (shared.known && shared.schema === undefined) return {};
+    const schema = shared.known ? `schema \`${shared.schema}\`` : 'schema';
+    const why = `its \`__bind_key__ = "${bind.key}"\` (\`${bind.owner}\`) puts it on a MetaData of its own without \`db\`'s ${schema} in Flask-SQLAlchemy 3, on \`db\`'s in Flask-SQLAlchemy 2, and FK Guard does not know which version this project uses`;
+    return { why };
+  }
+
+  /** The `__bind_key__` a class has or inherits, nearest first, with the class that writes it. */
+  private bindKeyOf(file: string, cls: ClassFact, seen: Set<string>): { key: string; owner: string } | undefined {
+    if (cls.bindKey !== undefined) return { key: cls.bindKey, owner: cls.name };
+    for (const b of cls.bases) {
+      const found = this.findClass(file, b);
+      if (!found || seen.has(found.id)) continue;
+      seen.add(found.id);
+      const key = this.bindKeyOf(found.file, found.cls, seen);
+      if (key) return key;
+    }
+    return undefined;
+  }
+
+  /** Whether a class derives from a Flask-SQLAlchemy `db.Model` (directly or through classes of the workspace). */
+  private onFlaskModel(file: string, cls: ClassFact, seen: Set<string>): boolean {
+    for (const b of cls.bases) {
+      const r = this.host.names.resolve(file, b);
+      if (r?.kind === 'metadata' && r.root.flask) return true;
+      const found = this.findClass(file, b);
+      if (!found || seen.has(found.id)) continue;
+      seen.add(found.id);
+      if (this.onFlaskModel(found.file, found.cls, seen)) return true;
+    }
+    return false;
   }
 
   classMetadata(file: string, cls: ClassFact, seen: Set<string>): string | undefined {

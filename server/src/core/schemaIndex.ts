@@ -11,7 +11,7 @@ import type { Binding } from './python/names';
 import { tableFromFact, TableDef } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
-import { ClassFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact } from './types';
+import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, TypeFact } from './types';
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 
@@ -103,6 +103,10 @@ export class SchemaIndex {
   private readonly metadataSchemaSetFiles = new Set<string>();
   /** What those files assign to, by metadata id (see `metadataSchemaSets`); made again whenever the tables are. */
   private schemaSets: Map<string, string> | undefined;
+  /** The files holding a Flask-SQLAlchemy root that rebinds its `model_class` (see `MetadataRootFact.rebinds`). */
+  private readonly rebindFiles = new Set<string>();
+  /** What those roots rebind, by the base's root id (see `metadataRebinds`); made again whenever the tables are. */
+  private rebinds: Map<string, { file: string; root: MetadataRootFact }> | undefined;
   /** Each package.json's `sequelize` range (see `FileFacts.sequelizeVersion`). */
   private readonly sequelizeRanges = new Map<string, string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
@@ -137,6 +141,7 @@ export class SchemaIndex {
     sequelizeDefine: () => this.sequelizeDefine(),
     sequelizeLegacy: () => this.sequelizeLegacy(),
     metadataSchemaSets: () => this.metadataSchemaSets(),
+    metadataRebinds: () => this.metadataRebinds(),
   });
 
   /**
@@ -269,6 +274,8 @@ export class SchemaIndex {
     else this.sequelizeDefineFiles.delete(file);
     if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(file);
     else this.metadataSchemaSetFiles.delete(file);
+    if (facts.metadataRoots.some((r) => r.rebinds !== undefined)) this.rebindFiles.add(file);
+    else this.rebindFiles.delete(file);
     if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(file, facts.sequelizeVersion);
     else this.sequelizeRanges.delete(file);
     if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
@@ -417,6 +424,8 @@ export class SchemaIndex {
     else this.sequelizeDefineFiles.delete(facts.file);
     if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(facts.file);
     else this.metadataSchemaSetFiles.delete(facts.file);
+    if (facts.metadataRoots.some((r) => r.rebinds !== undefined)) this.rebindFiles.add(facts.file);
+    else this.rebindFiles.delete(facts.file);
     if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(facts.file, facts.sequelizeVersion);
     else this.sequelizeRanges.delete(facts.file);
     // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
@@ -482,6 +491,7 @@ export class SchemaIndex {
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
     this.metadataSchemaSetFiles.delete(file);
+    this.rebindFiles.delete(file);
     this.sequelizeRanges.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
@@ -874,6 +884,29 @@ export class SchemaIndex {
     return this.schemaSets;
   }
 
+  /**
+   * The declarative bases whose metadata a Flask-SQLAlchemy `db` replaces (`SQLAlchemy(model_class=Base, metadata=md)`),
+   * by the id of the base's own root, with the `db`'s root; the first file (in order) wins.
+   */
+  metadataRebinds(): ReadonlyMap<string, { file: string; root: MetadataRootFact }> {
+    if (!this.rebinds) {
+      this.rebinds = new Map();
+      for (const file of [...this.rebindFiles].sort()) {
+        for (const root of this.files.get(file)?.metadataRoots ?? []) {
+          if (root.rebinds === undefined || root.owner !== undefined) continue;
+          const b = this.lookup.names.resolve(file, root.rebinds);
+          const base = b?.kind === 'metadata' ? { file: b.file, root: b.root } : undefined;
+          const own = b?.kind === 'class' ? this.files.get(b.file)?.metadataRoots.find((r) => r.name === b.cls.name && r.owner === undefined) : undefined;
+          const target = base ?? (own && b?.kind === 'class' ? { file: b.file, root: own } : undefined);
+          if (!target || target.root.owner !== undefined) continue;
+          const id = `${target.file}#${target.root.name}`;
+          if (!this.rebinds.has(id)) this.rebinds.set(id, { file, root });
+        }
+      }
+    }
+    return this.rebinds;
+  }
+
   private firstSequelizeLegacy(): { file: string; range: string } | undefined {
     if (this.sequelizeRanges.size === 0) return undefined;
     for (const file of [...this.sequelizeRanges.keys()].sort()) {
@@ -930,6 +963,7 @@ export class SchemaIndex {
     this.fullRebuild = false;
     this.unknownSchemaByName = undefined;
     this.schemaSets = undefined;
+    this.rebinds = undefined;
     this.unnamedTables = undefined;
     this.classTables = new Map();
     this.mapper.newDerivation();
@@ -1147,9 +1181,23 @@ export class SchemaIndex {
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {
     const name = this.resolveName(f.file, t.name);
     if (!name) return;
-    const metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata.replace(/\.metadata$/, '')) : undefined;
+    let metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata) : undefined;
+    // `db.Table(..., bind_key="x")`: on the bind's own MetaData, which has no schema (see `CoreTableFact.bindKey`).
+    const binding = t.bindKey !== undefined && t.metadata ? this.lookup.names.resolve(f.file, t.metadata) : undefined;
+    if (metadataId && binding?.kind === 'metadata' && binding.root.flask) metadataId = `${metadataId}.metadatas["${t.bindKey}"]`;
+    // A metadata FK Guard cannot resolve (from a package, `get_metadata()`) may have a schema as well as not.
+    const unresolved = t.metadata && !metadataId ? this.mapper.unresolvedMetadata(f.file, t.metadata) : undefined;
     // A table that names no schema is in its metadata's (`MetaData(schema="x")`); `BLANK_SCHEMA` says none.
-    const fromMetadata = t.schema === undefined && !t.blankSchema && metadataId ? this.mapper.metadataSchema(metadataId) : undefined;
+    const fromMetadata: MetadataSchema | undefined =
+      t.schema !== undefined || t.blankSchema
+        ? undefined
+        : metadataId
+          ? this.mapper.metadataSchema(metadataId)
+          : unresolved
+            ? { known: false, why: unresolved }
+            : t.madeMetadata?.schema
+              ? this.madeMetadataSchema(f.file, t.madeMetadata.schema)
+              : undefined;
     const schema = t.schema ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
     const def = tableFromFact(t, name, schema, 'core', f.file, (type) => this.resolveType(f.file, type));
     if (schema !== t.schema) def.schemaFromMetadata = true;
@@ -1160,12 +1208,20 @@ export class SchemaIndex {
     }
     if (t.fallback) def.fallback = true;
     def.metadataId = metadataId;
+    if (unresolved) def.metadataUnknownWhy = unresolved;
     this.addTable(def);
     if (t.variable) {
       let list = this.coreByVar.get(t.variable);
       if (!list) this.coreByVar.set(t.variable, (list = []));
       list.push({ file: f.file, table: def });
     }
+  }
+
+  /** The schema of a `MetaData(schema=...)` made in a `Table(...)` call itself. */
+  private madeMetadataSchema(file: string, schema: NameExpr): MetadataSchema {
+    const name = this.resolveName(file, schema);
+    if (name?.includes('://')) return { known: true };
+    return name !== undefined ? { known: true, schema: name } : { known: false, why: `its metadata's schema is \`${nameText(schema, 60)}\` (${file}), which FK Guard cannot read` };
   }
 
   /**

@@ -46,6 +46,11 @@ export interface TableDef {
   unparsed?: boolean;
   /** The metadata object the table belongs to, where the code makes that determinable. */
   metadataId?: string;
+  /**
+   * The table is on a metadata object FK Guard cannot resolve (imported from a package, made by a call): why. Its
+   * unqualified foreign-key strings are looked up in that metadata's schema, which is not known either.
+   */
+  metadataUnknownWhy?: string;
   /** Why `incomplete`: the base class (as written) FK Guard could not resolve. */
   unresolvedBase?: string;
   /** The schema comes from a computed `__table_args__`: the key's schema part is not known. */

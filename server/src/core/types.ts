@@ -165,6 +165,8 @@ export interface ClassFact {
    */
   tablenameDerivation?: Derivation;
   abstract: boolean;
+  /** Flask-SQLAlchemy's `__bind_key__ = "x"`, as written in the class body (`None` is not kept). */
+  bindKey?: string;
   /**
    * Project decorators on the class or its members that FK Guard could not follow (defined in another file,
    * or too indirect): they may add columns, so the class's columns are not all known.
@@ -276,8 +278,15 @@ export interface CoreTableFact {
    * body of class `Archive` the table is built in.
    */
   metadata?: string;
+  /** A `MetaData(...)` made in the call itself (`Table("t", MetaData(schema="x"), ...)`), with its schema. */
+  madeMetadata?: { schema?: NameExpr };
   /** `schema=BLANK_SCHEMA`: no schema, whatever the metadata's. */
   blankSchema?: true;
+  /**
+   * Flask-SQLAlchemy 3's `db.Table("t", ..., bind_key="x")` (version 2's Table takes no such argument): the table is
+   * on that bind's own MetaData, made with no schema.
+   */
+  bindKey?: string;
   columns: ColumnFact[];
   /** Composite unique and primary keys, as column lists. */
   keys: string[][];
@@ -447,6 +456,17 @@ export interface MetadataRootFact {
    * only adds methods.
    */
   modelClass?: string;
+  /**
+   * Flask-SQLAlchemy's `SQLAlchemy(...)`: a model with a `__bind_key__` is on a MetaData of its own in version 3
+   * (without this one's schema), on this one in version 2 (see `ClassMapper.bindMetadata`).
+   */
+  flask?: true;
+  /**
+   * Flask-SQLAlchemy's `SQLAlchemy(model_class=Base, metadata=md)` with `Base` a declarative base: Flask-SQLAlchemy
+   * sets `Base.metadata` to this object's metadata ("Use the passed in default metadata as the model's metadata"),
+   * so the classes on `Base` and the Tables on `Base.metadata` are on it. `Base` as written.
+   */
+  rebinds?: string;
 }
 
 export interface ParseError {

@@ -46,6 +46,11 @@ export interface ScanOptions {
   extensions?: readonly string[];
   /** Keep each analysed file's text in the result, for `--fix` and for showing fixes next to findings. */
   retainText?: boolean;
+  /**
+   * Give every file read its `hash` even without a cache: a report that reads a few texts again once the scan is
+   * over (see cli/reportTexts.ts) tells by it whether a file still holds the text its findings were made from.
+   */
+  keepHashes?: boolean;
   onProgress?: (progress: ScanProgress) => void;
   token?: CancellationToken;
   /** A file system to use instead of the real one (tests make calls fail through it). */
@@ -112,7 +117,7 @@ export interface ScannedFile {
   text?: string;
   /**
    * The hash of the file's bytes (`contentHash`; that of the text too, for a file without a byte-order mark), when
-   * the scan used a cache. For a file taken from the cache by its stamp, the hash its cache entry was made from.
+   * the scan used a cache or `keepHashes`. For a file taken from the cache by its stamp, the hash its cache entry was made from.
    */
   hash?: string;
 }
@@ -363,8 +368,8 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
         }
         const text = read.text;
         // The bytes, not the text: the same answer (the text is made from them) without encoding it again.
-        const hash = cache ? contentHash(read.bytes) : '';
-        if (cache) entry.hash = hash;
+        const hash = cache || options.keepHashes ? contentHash(read.bytes) : '';
+        if (cache || options.keepHashes) entry.hash = hash;
         const cached = readCache && !deferHits ? cache?.get(f.id, hash) : undefined;
         if (deferHits && cache!.has(f.id, hash)) {
           deferred.push(entry);

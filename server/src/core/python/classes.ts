@@ -85,7 +85,17 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
   let root: MetadataRootFact | undefined;
   if (declarativeDecorator || bases.some((b) => /(^|\.)(DeclarativeBase|DeclarativeBaseNoMeta)$/.test(b))) {
     root = { name: cls.name, span: cls.nameSpan };
-    for (const d of decorators) if (/(^|\.)as_declarative(_base)?\s*(\(|$)/.test(d)) decoratorMetadata(root, d);
+    const decorated = c.parent?.type === 'decorated_definition' ? c.parent.namedChildren : [];
+    for (const d of decorated) {
+      if (d?.type !== 'decorator') continue;
+      const text = d.text.replace(/^@/, '').trim();
+      if (!/(^|\.)as_declarative(_base)?\s*(\(|$)/.test(text)) continue;
+      // `@as_declarative(metadata=MetaData(schema="x"))`: the metadata read as a `metadata=` argument anywhere is.
+      const call = d.namedChildren[0];
+      const given = call?.type === 'call' ? readCall(call).keywords.get('metadata') : undefined;
+      if (given) metadataValue(x, root, given);
+      else decoratorMetadata(root, text);
+    }
     x.facts.metadataRoots.push(root);
   }
   const body = c.childForFieldName('body');
@@ -163,6 +173,11 @@ function classAssignment(
   if (name === '__tablename__' && right) {
     cls.tablename = x.nameExpr(right, classConstants);
     cls.tablenameSpan = spanOf(right);
+    return;
+  }
+  if (name === '__bind_key__') {
+    // `None` is the default bind: the class stays on its base's metadata.
+    if (right && right.type !== 'none') cls.bindKey = x.literal(right)?.value ?? right.text;
     return;
   }
   if (name === '__abstract__') {

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, NOT_A_TYPE, annotationTypeFact, typeOf } from './columnTypes';
 import type { PythonReader } from './reader';
 import { withColumn } from '../compactFacts';
+import { metadataRoot } from './metadataRoots';
 import { foreignKeyCall, foreignKeyConstraint, referenceFromExpression } from './references';
 import { type CallInfo, boolValue, readCall, spanOf } from './syntax';
 import type { AnnotationFact, ClassFact, ColumnFact, CoreTableFact, ReferenceFact, ReferenceSource, Span, TypeFact } from '../types';
@@ -195,9 +196,7 @@ export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable:
   const source: ReferenceSource = { table: name, schema };
   const context = origin === 'core' ? 'core' : 'migration';
   const rest = call.positional.slice(1);
-  if (origin === 'core' && rest[0] && rest[0].type !== 'call') table.metadata = rest[0].text;
-  // Flask-SQLAlchemy's `db.Table("t", db.Column(...))` is on `db.metadata`.
-  else if (origin === 'core' && call.qualifier && (!rest[0] || isColumnCall(x, readCall(rest[0]).name))) table.metadata = call.qualifier;
+  if (origin === 'core') tableMetadata(x, table, call, rest[0] ?? call.keywords.get('metadata'));
   if (schemaNode && /(^|\.)BLANK_SCHEMA$/.test(schemaNode.text)) table.blankSchema = true;
   const constraints: CallInfo[] = [];
   for (const p of rest) {
@@ -222,6 +221,28 @@ export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable:
   }
   x.facts.tables.push(table);
   return table;
+}
+
+/**
+ * The metadata a Core `Table(...)` is on: as written (`metadata`, `Base.metadata`, `get_metadata()`: the index
+ * resolves it, or takes its schema as unknown); `db` for Flask-SQLAlchemy's `db.Table("t", db.Column(...))`; a
+ * `MetaData(...)` made in the call itself, with its schema.
+ */
+function tableMetadata(x: PythonReader, table: CoreTableFact, call: CallInfo, given: Node | undefined): void {
+  const inner = given?.type === 'call' ? readCall(given) : undefined;
+  // Flask-SQLAlchemy's `db.Table("t", db.Column(...))` is on `db.metadata`.
+  if (call.qualifier && (!given || (inner && isColumnCall(x, inner.name)))) {
+    table.metadata = call.qualifier;
+    const bind = call.keywords.get('bind_key');
+    if (bind && bind.type !== 'none') table.bindKey = x.literal(bind)?.value ?? bind.text;
+  }
+  else if (inner?.name === 'MetaData' && given) {
+    const made = metadataRoot(x, 'MetaData', spanOf(given), given, inner);
+    table.madeMetadata = made.schema ? { schema: made.schema } : {};
+  } else if (given && !(inner && isColumnCall(x, inner.name))) {
+    // A name as Python reads it (`Base . metadata`); any other expression as written, on one line.
+    table.metadata = given.type === 'identifier' || given.type === 'attribute' ? given.text.replace(/\s+/g, '') : given.text.replace(/\s+/g, ' ');
+  }
 }
 
 /**

@@ -23,6 +23,7 @@ export const METADATA_SCHEMA_SET = /\.\s*schema\s*=(?!=)/;
 export function metadataRoot(x: PythonReader, name: string, span: Span, node: Node, call: CallInfo, owner?: string): MetadataRootFact {
   const root: MetadataRootFact = { name, span };
   if (owner) root.owner = owner;
+  if (call.name === 'SQLAlchemy') root.flask = true;
   if (call.name === 'MetaData') metaDataSchema(x, root, node, call);
   else if (call.name === 'generate_base') {
     // `mapper_registry.generate_base()`: a base on the registry's metadata.
@@ -32,26 +33,22 @@ export function metadataRoot(x: PythonReader, name: string, span: Span, node: No
     if (given) metadataValue(x, root, given);
     else if (hasSplat(node)) root.schema = { kind: 'dynamic', text: node.text };
     const model = call.name === 'SQLAlchemy' ? call.keywords.get('model_class') : undefined;
-    if (model && !given && (model.type === 'identifier' || model.type === 'attribute')) root.modelClass = model.text.replace(/\s+/g, '');
+    if (model && (model.type === 'identifier' || model.type === 'attribute')) {
+      if (given) root.rebinds = model.text.replace(/\s+/g, '');
+      else root.modelClass = model.text.replace(/\s+/g, '');
+    }
   }
   return root;
 }
 
 /**
- * What a declarative decorator says of the base's metadata, read from its text: `@reg.as_declarative_base()` is on
- * the registry's metadata, `@as_declarative(metadata=md)` on `md`; any other `metadata=` is not read, so the
- * schema is not known.
+ * What a declarative decorator without a `metadata=` argument says of the base's metadata, read from its text:
+ * `@reg.as_declarative_base()` is on the registry's metadata (`@as_declarative(metadata=...)` is read as any
+ * `metadata=` argument is, by `metadataValue`).
  */
 export function decoratorMetadata(root: MetadataRootFact, decorator: string): void {
   const registry = /^([\w.]+)\.as_declarative_base\s*\(/.exec(decorator);
-  if (registry) {
-    root.metadata = registry[1];
-    return;
-  }
-  if (!/\bmetadata\s*=/.test(decorator)) return;
-  const named = /\bmetadata\s*=\s*([A-Za-z_][\w.]*)\s*[,)]/.exec(decorator);
-  if (named && named[1] !== 'None') root.metadata = named[1];
-  else if (!named) root.schema = { kind: 'dynamic', text: decorator };
+  if (registry) root.metadata = registry[1];
 }
 
 /**
@@ -86,13 +83,18 @@ function metaDataSchema(x: PythonReader, root: MetadataRootFact, node: Node, cal
     root.schema = { kind: 'dynamic', text: node.text };
     return;
   }
-  // The first positional argument is `schema` in SQLAlchemy 2.0 and `bind` before it (an engine, or a database
-  // URL). An engine is no schema; a string that is no URL is a schema in one version and not in the other.
+  // The first positional argument is `schema` in SQLAlchemy 2.0 and `bind` before it: an engine, or a database URL
+  // (1.x makes an engine of a string, so a string that is no URL fails there, and a program that runs with
+  // `MetaData("archive")` is on 2.0). A URL is no schema; any other string is one; a name may hold an engine.
   const first = call.positional[0];
-  if (first && (first.type === 'string' || first.type === 'concatenated_string')) {
-    const lit = x.literal(first);
-    if (!lit || !lit.value.includes('://')) root.schema = { kind: 'dynamic', text: first.text };
-  }
+  if (!first || first.type === 'none') return;
+  const lit = first.type === 'string' || first.type === 'concatenated_string' ? x.literal(first) : undefined;
+  if (lit) {
+    if (!lit.value.includes('://')) root.schema = { kind: 'literal', value: lit.value };
+  } else if (first.type === 'identifier' || first.type === 'attribute') {
+    // A constant is read by the index (see `ClassMapper.metadataSchema`): a URL there is a bind, not a schema.
+    root.schema = x.nameExpr(first, {});
+  } else root.schema = { kind: 'dynamic', text: first.text };
 }
 
 function hasSplat(call: Node): boolean {

@@ -73,7 +73,12 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
       const m = metadataDefault(index, file, ref);
       if (m && !m.known) {
         // Whatever schema the metadata has, a table no schema holds under this name is in none of them.
-        const anywhere = index.allTableKeys().some((k) => k === table || k.endsWith(`.${table}`));
+        // In any letter case: SQLite and MySQL may take `Labels` for `labels`.
+        const lower = table.toLowerCase();
+        const anywhere = index.allTableKeys().some((k) => {
+          const key = k.toLowerCase();
+          return key === lower || key.endsWith(`.${lower}`);
+        });
         const missing = anywhere ? undefined : lookup(index, file, ref, undefined, table, column);
         if (missing?.kind === 'no-table') return { display: value, resolution: missing };
         return { display: value, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: `\`${value}\` names no schema, so SQLAlchemy looks it up in the schema of this table's metadata, and ${m.why}` } };
@@ -361,10 +366,15 @@ function definitionsFor(index: SchemaIndex, file: string, key: string, point: Hi
 
 /** The metadata the reference's own table belongs to, where the code makes it determinable. */
 export function sourceMetadata(index: SchemaIndex, file: string, ref: ReferenceFact): string | undefined {
-  if (ref.source.className) return index.classTable(file, ref.source.className)?.table?.metadataId;
+  return sourceTable(index, file, ref)?.metadataId;
+}
+
+/** The reference's own table. */
+function sourceTable(index: SchemaIndex, file: string, ref: ReferenceFact): TableDef | undefined {
+  if (ref.source.className) return index.classTable(file, ref.source.className)?.table;
   const name = index.resolveName(file, ref.source.table);
   if (!name) return undefined;
-  return (index.coreTableIn(file, name, ref.source.schema) ?? index.definitions(tableKey(name, ref.source.schema)).find((d) => d.file === file))?.metadataId;
+  return index.coreTableIn(file, name, ref.source.schema) ?? index.definitions(tableKey(name, ref.source.schema)).find((d) => d.file === file);
 }
 
 /**
@@ -375,8 +385,10 @@ export function sourceMetadata(index: SchemaIndex, file: string, ref: ReferenceF
  */
 export function metadataDefault(index: SchemaIndex, file: string, ref: ReferenceFact): MetadataSchema | undefined {
   if (ref.form !== 'string' || ref.context === 'migration') return undefined;
-  const id = sourceMetadata(index, file, ref);
-  return id ? index.metadataSchema(id) : undefined;
+  const source = sourceTable(index, file, ref);
+  if (source?.metadataId) return index.metadataSchema(source.metadataId);
+  // A metadata FK Guard cannot resolve: whatever schema it has is where the key is looked up.
+  return source?.metadataUnknownWhy ? { known: false, why: source.metadataUnknownWhy } : undefined;
 }
 
 /**
