@@ -605,4 +605,42 @@ describe('engine: edits whose reach the provided names do not show', function ()
       assert.deepEqual(incremental, fresh);
     }
   });
+
+  it("a metadata's schema changed where an abstract sub-base is built on its base: the classes on the sub-base in another file are derived again", async () => {
+    // review9's R9-7: the classes built on `Pantry` (abstract, on `Base`, on `larder`'s metadata) kept the old schema.
+    const db = 'kitchen/db.py';
+    const files = new Map([
+      ['kitchen/__init__.py', ''],
+      [db, "from sqlalchemy import MetaData\nfrom sqlalchemy.orm import declarative_base\n\nlarder = MetaData(schema='cellar')\nBase = declarative_base(metadata=larder)\n\n\nclass Pantry(Base):\n    __abstract__ = True\n"],
+      ['kitchen/jars.py', "from sqlalchemy import Column, ForeignKey, Integer\nfrom kitchen.db import Base, Pantry\n\n\nclass Jar(Pantry):\n    __tablename__ = 'jars'\n    id = Column(Integer, primary_key=True)\n    twin_id = Column(Integer, ForeignKey('cellar.jars.id'))\n"],
+    ]);
+    for (const edit of [
+      (t: Map<string, string>) => ({ file: db, text: t.get(db)!.replace("schema='cellar'", "schema='attic'") }),
+      (t: Map<string, string>) => ({ file: db, text: t.get(db)!.replace("MetaData(schema='cellar')", 'MetaData()') }),
+    ]) {
+      const { before, incremental, fresh } = await editFiles(files, edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+
+  it('a star import removed, so that a class\'s base is no longer bound: the files referencing its table are checked again', async () => {
+    // review9's R9-8: `Shelf(Base)` with `Base` from `from kitchen.db import *`; the import commented out, the other
+    // file's references kept the table (and its columns) they had.
+    const shelves = 'kitchen/shelves.py';
+    const files = new Map([
+      ['kitchen/__init__.py', ''],
+      ['kitchen/db.py', "from sqlalchemy import MetaData\nfrom sqlalchemy.orm import declarative_base\n\nlarder = MetaData(schema='cellar')\nBase = declarative_base(metadata=larder)\n"],
+      [shelves, "from sqlalchemy import Column, Integer\nfrom kitchen.db import *\n\n\nclass Shelf(Base):\n    __tablename__ = 'shelves'\n    id = Column(Integer, primary_key=True)\n"],
+      ['kitchen/tins.py', "from sqlalchemy import Column, ForeignKey, Integer\nfrom kitchen.db import Base\n\n\nclass Tin(Base):\n    __tablename__ = 'tins'\n    id = Column(Integer, primary_key=True)\n    shelf_id = Column(Integer, ForeignKey('shelves.nid'))\n    other_shelf_id = Column(Integer, ForeignKey('shelves.id'))\n"],
+    ]);
+    for (const edit of [
+      (t: Map<string, string>) => ({ file: shelves, text: t.get(shelves)!.replace('from kitchen.db import *', '# from kitchen.db import *') }),
+      (t: Map<string, string>) => ({ file: shelves, text: t.get(shelves)!.replace('from kitchen.db import *', 'from kitchen.other import *') }),
+    ]) {
+      const { before, incremental, fresh } = await editFiles(files, edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scanConstants } from '../../server/src/core/python/prefilter';
+import { isPythonCandidate, scanConstants } from '../../server/src/core/python/prefilter';
 import { REPO, listFiles, rel } from './harness';
 
 /**
@@ -57,5 +57,52 @@ describe('module-level string constants read from the text', () => {
       same(text + texts[(i + 1) % texts.length][1], `${name}, joined`);
     }
     assert.ok(found > 20, `only ${found} constants in the fixtures`);
+  });
+});
+
+/**
+ * `isPythonCandidate` searches for its words with every alternative starting at a `_`, `.` or capital letter (see
+ * python/prefilter.ts); it must answer what the plain alternation of the same words answers.
+ */
+const WORDS =
+  /down_revision|ForeignKey|__tablename__|Table\(|foreign_key|create_table|create_foreign_key|ForeignKeyConstraint|mapped_column|Column\(|TypeDecorator|declarative_base|DeclarativeBase|SQLModel|add_column|rename_table|drop_table|MetaData\(|db\.Model|SQLAlchemy\(|as_declarative|\.generate_base\(|metadata\.schema\s*=|\bre\.sub\(/;
+
+describe('the Python candidate test', () => {
+  const words = [
+    'down_revision', 'ForeignKey', '__tablename__', 'Table(', 'foreign_key', 'create_table', 'create_foreign_key',
+    'ForeignKeyConstraint', 'mapped_column', 'Column(', 'TypeDecorator', 'declarative_base', 'DeclarativeBase',
+    'SQLModel', 'add_column', 'rename_table', 'drop_table', 'MetaData(', 'db.Model', 'SQLAlchemy(', 'as_declarative',
+    '.generate_base(', 'metadata.schema =', 'metadata.schema=', 'metadata.schema\n  =', 're.sub(',
+  ];
+  // Each word alone, inside other words, at the start and the end of a text, and each cut by one character or
+  // with a character changed: what the plain alternation says, the candidate test says.
+  const texts: string[] = ['', '_', '.', '__', 'x = 1\n', 'are.sub(x)', '_re.sub(x)', '(re.sub(x)', 're.sub (x)', 'down revision', 'Down_revision'];
+  for (const w of words) {
+    texts.push(w, `x${w}y`, `a.${w}`, `_${w}_`, ` ${w}\n`, w.slice(1), w.slice(0, -1));
+    for (let i = 0; i < w.length; i++) texts.push(w.slice(0, i) + (w[i] === '_' ? '.' : '_') + w.slice(i + 1));
+  }
+  it('answers as the plain alternation of its words, on each word and near misses', () => {
+    let yes = 0;
+    for (const text of texts) {
+      assert.equal(isPythonCandidate(text), WORDS.test(text), JSON.stringify(text));
+      if (WORDS.test(text)) yes++;
+    }
+    assert.ok(yes > words.length * 3, `only ${yes} texts are candidates`);
+  });
+
+  it('answers as the plain alternation of its words, on every Python fixture and on cut copies of them', () => {
+    const fixtures = listFiles(join(REPO, 'test', 'fixtures')).filter((p) => p.endsWith('.py'));
+    let yes = 0;
+    let no = 0;
+    for (const [i, p] of fixtures.entries()) {
+      const text = readFileSync(p, 'utf8');
+      for (const t of [text, text.slice((i * 37) % Math.max(1, text.length)), text.slice(0, (i * 53) % Math.max(1, text.length))]) {
+        const want = WORDS.test(t);
+        assert.equal(isPythonCandidate(t), want, rel(REPO, p));
+        if (want) yes++;
+        else no++;
+      }
+    }
+    assert.ok(yes > 100 && no > 20, `${yes} candidates and ${no} other texts`);
   });
 });

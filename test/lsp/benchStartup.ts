@@ -10,9 +10,10 @@
 // FKGUARD_BENCH_BASE=/path/to/other/dist/server.js runs the same rows with that build too, interleaved, each build
 // with a cache folder of its own (both builds in one run, under the same load). FKGUARD_BENCH_RUNS (default 1)
 // repeats the rows; medians are printed.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STAMP_MARGIN_MS, trustedStamp } from '../../server/src/host/factsCache';
 import { LspClient, serverPath } from './harness';
 
 const FILES = Number(process.env.FKGUARD_BENCH_FILES ?? 2000);
@@ -65,6 +66,24 @@ async function startToDiagnostics(server: string, root: string, cacheHome: strin
   }
 }
 
+/**
+ * Waits until the server would trust the stamps of `files` (see `trustedStamp`): until the last change of the
+ * newest of them is `STAMP_MARGIN_MS` old by the file system's own times, read back from the files (a guessed
+ * fixed wait was too short where the file system's clock runs ahead, and longer than needed elsewhere).
+ */
+async function untilStampsTrusted(files: string[]): Promise<void> {
+  for (;;) {
+    let newest = -Infinity;
+    for (const f of files) {
+      const st = statSync(f);
+      newest = Math.max(newest, st.mtimeMs, st.ctimeMs);
+    }
+    const now = Date.now();
+    if (files.every((f) => trustedStamp(statSync(f), now) !== undefined)) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, newest + STAMP_MARGIN_MS + 1 - now)));
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const ms = (x: number | undefined) => (x === undefined ? '?' : `${x.toFixed(0)}`);
 
@@ -87,10 +106,15 @@ async function main(): Promise<void> {
     mkdirSync(join(root, 'app'), { recursive: true });
     writeFileSync(join(root, 'app', '__init__.py'), '');
     writeFileSync(join(root, 'app', 'base.py'), 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n');
-    for (let i = 0; i < FILES; i++) writeFileSync(join(root, 'app', `m${i}.py`), modelFile(i));
-    // Files written within the last 3 s are read again at every start (their stamps are not trusted yet, see
+    const written: string[] = [];
+    const write = (rel: string, text: string) => {
+      writeFileSync(join(root, rel), text);
+      written.push(join(root, rel));
+    };
+    for (let i = 0; i < FILES; i++) write(`app/m${i}.py`, modelFile(i));
+    // Files changed within the last 3 s are read again at every start (their stamps are not trusted yet, see
     // host/factsCache.ts `STAMP_MARGIN_MS`); a real workspace's files are older than that.
-    await new Promise((resolve) => setTimeout(resolve, 3100));
+    await untilStampsTrusted(written.splice(0));
     // Two files are opened: a typical one (no finding of an unknown table; 94 % of the files here) and one with an
     // unknown table (its "did you mean" may change with any table, so an early answer after changes skips it).
     const file = `app/m${Math.floor(FILES / 2) + 1}.py`;
@@ -103,7 +127,7 @@ async function main(): Promise<void> {
       edition++;
       for (let j = 0; j < k; j++) {
         const i = (Math.floor(FILES / 3) + j * 7) % FILES;
-        if (`app/m${i}.py` !== file && `app/m${i}.py` !== second) writeFileSync(join(root, 'app', `m${i}.py`), modelFile(i, `_v${edition}`));
+        if (`app/m${i}.py` !== file && `app/m${i}.py` !== second) write(`app/m${i}.py`, modelFile(i, `_v${edition}`));
       }
     };
     const changedRows = (process.env.FKGUARD_BENCH_CHANGED ?? '1,20,200').split(',').map(Number).filter((k) => k > 0);
@@ -118,7 +142,7 @@ async function main(): Promise<void> {
         add(`${b.name}\0warm`, await startToDiagnostics(b.server, root, cacheHome, file, second));
         for (const k of changedRows) {
           changeFiles(k);
-          await new Promise((resolve) => setTimeout(resolve, 3100));
+          await untilStampsTrusted(written.splice(0));
           add(`${b.name}\0warm, ${k} file${k === 1 ? '' : 's'} changed since`, await startToDiagnostics(b.server, root, cacheHome, file, second));
         }
       }

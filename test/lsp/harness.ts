@@ -333,21 +333,24 @@ export class LspClient {
   }
 
   async stop(): Promise<void> {
+    let deadline: NodeJS.Timeout | undefined;
     try {
       if (this.proc.exitCode === null) {
         await Promise.race([
           // A test may have sent `shutdown` already; the second one is refused, and `exit` follows anyway.
           // As VS Code's client does, the process gets a moment to exit by itself (and run its exit handlers,
-          // e.g. writing its code cache) before it is killed.
+          // e.g. writing its code cache) before it is killed: the wait ends when it exits, at the latest at a
+          // deadline, whose timer goes with it (left running, each stop kept the test process busy 2 s longer).
           this.connection
             .sendRequest('shutdown')
             .catch(() => undefined)
             .then(() => this.connection.sendNotification('exit'))
             .then(() => new Promise((resolve) => (this.proc.exitCode !== null || this.proc.signalCode !== null ? resolve(undefined) : this.proc.once('exit', resolve)))),
-          new Promise((resolve) => setTimeout(resolve, 2000)),
+          new Promise((resolve) => (deadline = setTimeout(resolve, 2000))),
         ]);
       }
     } finally {
+      clearTimeout(deadline);
       this.connection.dispose();
       if (this.proc.exitCode === null) this.proc.kill();
       if (this.ownsRoot) rmSync(this.root, { recursive: true, force: true });

@@ -61,6 +61,11 @@ export interface ClassMappingHost {
   sequelizeLegacy(): SequelizeLegacy | undefined;
   /** The metadata objects (by id) some file assigns a `schema` to, with that file (see `FileFacts.metadataSchemaSets`). */
   metadataSchemaSets(): ReadonlyMap<string, string>;
+  /**
+   * The declarative bases (by their own root's id) whose metadata Flask-SQLAlchemy replaces with a `db`'s, with that
+   * `db`'s root (see `MetadataRootFact.rebinds`).
+   */
+  metadataRebinds(): ReadonlyMap<string, { file: string; root: MetadataRootFact }>;
 }
 
 /**
@@ -251,8 +256,10 @@ export class ClassMapper {
       return mapping;
     }
     let metadataId = this.classMetadata(file, cls, new Set());
-    const bound = metadataId ? this.bindMetadata(file, cls, metadataId) : undefined;
-    if (bound) metadataId = undefined;
+    const bind = metadataId ? this.bindMetadata(file, cls, metadataId) : undefined;
+    // Which MetaData object a bind's model is on depends on the version: its identity is not known.
+    if (bind) metadataId = undefined;
+    const bound = bind?.why;
     const own = cls.schema ?? this.inheritedSchema(file, cls, new Set());
     const unknownOwn = !own && this.inheritsUnknownSchema(file, cls, new Set());
     // A class that names no schema takes its metadata's (SQLAlchemy's Table: `schema=None` is `metadata.schema`).
@@ -546,6 +553,12 @@ export class ClassMapper {
   private rootId(file: string, root: MetadataRootFact, seen: Set<string>): string {
     const id = `${file}#${root.owner !== undefined ? `${root.owner}.` : ''}${root.name}`;
     if (seen.has(id)) return id;
+    // `SQLAlchemy(model_class=Base, metadata=md)` makes `md` Base's metadata, whatever Base was built on.
+    const rebound = root.owner === undefined ? this.host.metadataRebinds().get(id) : undefined;
+    if (rebound) {
+      seen.add(id);
+      return this.rootId(rebound.file, rebound.root, seen);
+    }
     if (root.metadata === undefined && root.modelClass !== undefined) {
       // Only a declarative base given as `model_class` brings its metadata (see `MetadataRootFact.modelClass`).
       seen.add(id);
@@ -588,16 +601,17 @@ export class ClassMapper {
    * Why the metadata of a Flask-SQLAlchemy model with a `__bind_key__` (its own or inherited) is not known, when that
    * matters; undefined when it does not. Flask-SQLAlchemy 3 puts such a model on a MetaData of its own per bind key,
    * made with no schema (`_make_metadata` copies only the naming convention); version 2 keeps it on `db.metadata`.
-   * FK Guard reads no Python dependency file, so which one holds is not known: where `db`'s metadata has no
-   * schema the two agree on the table's schema (none), and the model keeps `db`'s metadata.
+   * FK Guard reads no Python dependency file, so which one holds is not known: the model's metadata object is not
+   * known (`{}`), nor its schema (`why`) unless `db`'s metadata has none, where the two versions agree on none.
    */
-  private bindMetadata(file: string, cls: ClassFact, metadataId: string): string | undefined {
+  private bindMetadata(file: string, cls: ClassFact, metadataId: string): { why?: string } | undefined {
     const bind = this.bindKeyOf(file, cls, new Set());
     if (!bind || !this.onFlaskModel(file, cls, new Set())) return undefined;
     const shared = this.metadataSchema(metadataId);
-    if (shared.known && shared.schema === undefined) return undefined;
+    if (shared.known && shared.schema === undefined) return {};
     const schema = shared.known ? `schema \`${shared.schema}\`` : 'schema';
-    return `its \`__bind_key__ = "${bind.key}"\` (\`${bind.owner}\`) puts it on a MetaData of its own without \`db\`'s ${schema} in Flask-SQLAlchemy 3, on \`db\`'s in Flask-SQLAlchemy 2, and FK Guard does not know which version this project uses`;
+    const why = `its \`__bind_key__ = "${bind.key}"\` (\`${bind.owner}\`) puts it on a MetaData of its own without \`db\`'s ${schema} in Flask-SQLAlchemy 3, on \`db\`'s in Flask-SQLAlchemy 2, and FK Guard does not know which version this project uses`;
+    return { why };
   }
 
   /** The `__bind_key__` a class has or inherits, nearest first, with the class that writes it. */

@@ -45,8 +45,9 @@ export function provision(f: FileFacts, reuse = false): Provision {
   const names = new Map<string, string>();
   const add = (name: string, h: string) => names.set(name, names.has(name) ? `${names.get(name)}+${h}` : h);
   const classSigs = f.classes.map((c) => objectSig(c, c.tablename?.kind === 'literal' ? undefined : namelessHeader));
+  const onRoots = classesOnRoots(f);
   for (const [i, c] of f.classes.entries()) {
-    const h = classSigs[i].whole;
+    const h = onRoots.has(c) ? `${classSigs[i].whole}:${onRoots.get(c)}` : classSigs[i].whole;
     add(`c:${c.name}`, h);
     if (c.tablename?.kind === 'literal') add(`t:${c.tablename.value}`, h);
   }
@@ -110,15 +111,45 @@ export function provision(f: FileFacts, reuse = false): Provision {
   // A root's schema and the object it is built on decide the schema of every table on it.
   // A root built on another of the same file (`metadata = MetaData(...)`, `Base = declarative_base(metadata=metadata)`)
   // takes its schema: its hash holds every root of the file, so the classes on `Base` follow an edit of `metadata`.
-  const linked = f.metadataRoots.some((r) => r.metadata !== undefined || r.modelClass !== undefined);
-  const roots = linked ? sig(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass])) : '';
+  const linked = f.metadataRoots.some((r) => r.metadata !== undefined || r.modelClass !== undefined || r.rebinds !== undefined);
+  const roots = linked ? sig(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass, r.rebinds])) : '';
   for (const r of f.metadataRoots) {
     const line = String(lineOf(r.span.start));
     const own = r.schema || r.metadata || r.owner || r.modelClass || r.flask ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass, r.flask])}` : line;
-    add(`m:${r.owner ?? r.name}`, r.metadata !== undefined || r.modelClass !== undefined ? `${own}:${roots}` : own);
+    add(`m:${r.owner ?? r.name}`, r.metadata !== undefined || r.modelClass !== undefined || r.rebinds !== undefined ? `${own}:${roots}` : own);
   }
   for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
+  // `SQLAlchemy(model_class=Base, metadata=md)` gives Base's classes md: they follow this file's roots.
+  for (const r of f.metadataRoots) if (r.rebinds !== undefined) add(`m:${r.rebinds.split('.').pop()}`, `rebinds:${roots}`);
   return { base: baseOf(f, sig, lineOf), names };
+}
+
+/**
+ * The classes of `f` built, directly or through other classes of `f`, on one of its metadata roots (`Base` of
+ * `Base = declarative_base(metadata=larder)`), each with a signature of the file's roots: such a class takes the
+ * roots' schema, and so do the classes of other files built on it (an abstract sub-base here, its models there),
+ * which follow its `c:` name only (review9's R9-7). Empty for a file without roots (most model files).
+ */
+function classesOnRoots(f: FileFacts): Map<ClassFact, string> {
+  const out = new Map<ClassFact, string>();
+  if (f.metadataRoots.length === 0 || f.classes.length === 0) return out;
+  const onRoot = new Set<string>();
+  for (const r of f.metadataRoots) {
+    onRoot.add(r.name);
+    if (r.owner) onRoot.add(r.owner);
+  }
+  const roots = JSON.stringify(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass]));
+  const last = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const c of f.classes) {
+      if (out.has(c) || !c.bases.some((b) => onRoot.has(b) || onRoot.has(last(b)))) continue;
+      out.set(c, roots);
+      onRoot.add(c.name);
+      grew = true;
+    }
+  }
+  return out;
 }
 
 /**
@@ -197,6 +228,11 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
   const now = facts.classes;
   if (was.length !== now.length) return undefined;
   const { objectSig } = signer(facts, true);
+  // Which classes are built on the file's metadata roots (see `classesOnRoots`): an edit that changes it for any
+  // class changes that class's names, which only `provision` follows.
+  const wasOn = classesOnRoots(previous);
+  const nowOn = classesOnRoots(facts);
+  if (wasOn.size > 0 || nowOn.size > 0) for (let i = 0; i < now.length; i++) if (wasOn.has(was[i]) !== nowOn.has(now[i])) return undefined;
   const replaced = new Map<string, string>();
   for (let i = 0; i < now.length; i++) {
     const a = was[i];
@@ -205,7 +241,7 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
     if (a.name !== b.name || a.tablename?.kind !== 'literal' || b.tablename?.kind !== 'literal' || a.tablename.value !== b.tablename.value) return undefined;
     const names = [`c:${b.name}`, `t:${b.tablename.value}`];
     if (names.some((n) => replaced.has(n) || before.names.get(n)?.includes('+') !== false)) return undefined;
-    const h = objectSig(b).whole;
+    const h = nowOn.has(b) ? `${objectSig(b).whole}:${nowOn.get(b)}` : objectSig(b).whole;
     for (const n of names) replaced.set(n, h);
   }
   if (replaced.size === 0) return { after: before, changed: [] };
@@ -228,13 +264,17 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
 function baseOf(f: FileFacts, sig: (value: unknown) => string, lineOf: (offset: number) => number): string {
   const lines = f.imports.map((i) => lineOf(i.span.start)).join(',');
   const known = basesByImports.get(f.imports);
-  if (known && known.module === f.module && known.reexports === f.reexports && known.packageJson === f.packageJson && known.lines === lines) return known.base;
-  const base = sig([f.module, f.imports, f.reexports, f.packageJson]);
-  basesByImports.set(f.imports, { module: f.module, reexports: f.reexports, packageJson: f.packageJson, lines, base });
+  if (known && known.module === f.module && known.reexports === f.reexports && known.packageJson === f.packageJson && known.starImports === f.starImports && known.lines === lines) return known.base;
+  // A star import binds names as an import does (`from app.db import *` gives a class its `Base`): R9-8.
+  const base = sig(f.starImports ? [f.module, f.imports, f.reexports, f.packageJson, f.starImports] : [f.module, f.imports, f.reexports, f.packageJson]);
+  basesByImports.set(f.imports, { module: f.module, reexports: f.reexports, packageJson: f.packageJson, starImports: f.starImports, lines, base });
   return base;
 }
 
-const basesByImports = new WeakMap<readonly ImportFact[], { module: string; reexports: FileFacts['reexports']; packageJson: FileFacts['packageJson']; lines: string; base: string }>();
+const basesByImports = new WeakMap<
+  readonly ImportFact[],
+  { module: string; reexports: FileFacts['reexports']; packageJson: FileFacts['packageJson']; starImports: FileFacts['starImports']; lines: string; base: string }
+>();
 
 /** The names whose definitions differ between two provisions of one file (all of them if its imports moved). */
 export function changedNames(before: Provision | undefined, after: Provision): string[] {
@@ -298,6 +338,7 @@ export function usesOf(f: FileFacts): Uses {
   for (const r of f.metadataRoots) {
     if (r.metadata) defs.add(`m:${r.metadata.split('.')[0]}`);
     if (r.modelClass) defs.add(`m:${r.modelClass.split('.')[0]}`);
+    if (r.rebinds) defs.add(`m:${r.rebinds.split('.')[0]}`);
     if (r.schema?.kind === 'const') defs.add(`k:${r.schema.name}`);
     else if (r.schema?.kind === 'template') for (const p of r.schema.parts) if ('const' in p) defs.add(`k:${p.const}`);
   }
@@ -318,7 +359,7 @@ export function usesOf(f: FileFacts): Uses {
  */
 export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): Uses | undefined {
   const plain = (f: FileFacts) =>
-    !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined || r.modelClass !== undefined);
+    !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined || r.modelClass !== undefined || r.rebinds !== undefined);
   if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.reexports !== facts.reexports || previous.file !== facts.file) return undefined;
   let counts = useCounts.get(before);
   if (!counts || counts.facts !== previous) {

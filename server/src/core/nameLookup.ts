@@ -75,20 +75,40 @@ export class NameLookup {
 
   /** A constant `module` exports as `name`: defined in its files, or re-exported from another module. */
   private exportedConst(module: string, name: string, seen: Set<string>, from?: string): string | undefined {
+    const at = this.exportedFrom(module, name, from, (f, n) => this.files.get(f)?.constants[n] !== undefined, seen);
+    return at ? this.files.get(at.file)?.constants[at.name] : undefined;
+  }
+
+  /**
+   * Where `module` (as `from` imports it) defines what it exports as `name`: the first of its files for which
+   * `defines(file, name)` holds, else a module it re-exports from (`export * from`, `export { a as b } from`),
+   * with the name there. A dotted name is a member of what its first part names (`names.TableUser`). Each
+   * (file, name) is asked once, not each file: a barrel may lead to one file under two names (`export *` beside
+   * `export { a as b }` from it), and the second was cut short when the first had marked the file seen.
+   */
+  exportedFrom(
+    module: string,
+    name: string,
+    from: string | undefined,
+    defines: (file: string, name: string) => boolean,
+    seen = new Set<string>(),
+  ): { file: string; name: string } | undefined {
     const dot = name.indexOf('.');
     const head = dot < 0 ? name : name.slice(0, dot);
     const rest = dot < 0 ? '' : name.slice(dot);
     for (const f of this.moduleFiles(module, from)) {
-      if (seen.has(f)) continue;
-      seen.add(f);
-      const facts = this.files.get(f);
-      const v = facts?.constants[name];
-      if (v !== undefined) return v;
-      for (const re of facts?.reexports ?? []) {
-        const found = re.name === undefined
-          ? this.exportedConst(re.module, name, seen, f)
-          : (re.as ?? re.name) === head ? this.exportedConst(re.module, `${re.name}${rest}`, seen, f) : undefined;
-        if (found !== undefined) return found;
+      const key = `${f}\u0000${name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (defines(f, name)) return { file: f, name };
+      for (const re of this.files.get(f)?.reexports ?? []) {
+        const found =
+          re.name === undefined
+            ? this.exportedFrom(re.module, name, f, defines, seen)
+            : (re.as ?? re.name) === head
+              ? this.exportedFrom(re.module, `${re.name}${rest}`, f, defines, seen)
+              : undefined;
+        if (found) return found;
       }
     }
     return undefined;
@@ -241,12 +261,6 @@ export class NameLookup {
   /** The import that binds `local` in `file`, if one does. */
   importOf(file: string, local: string): ImportFact | undefined {
     return this.files.get(file)?.imports.find((i) => i.local === local);
-  }
-
-  importedFile(file: string, local: string): string | undefined {
-    const imp = this.files.get(file)?.imports.find((i) => i.local === local);
-    if (!imp) return undefined;
-    return this.moduleFiles(imp.module, file)[0];
   }
 
   /**

@@ -11,7 +11,7 @@ import type { Binding } from './python/names';
 import { tableFromFact, TableDef, trimColumns } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
-import { ClassFact, CoreTableFact, FileFacts, NameExpr, Span, TypeFact } from './types';
+import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, TypeFact } from './types';
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 
@@ -103,6 +103,10 @@ export class SchemaIndex {
   private readonly metadataSchemaSetFiles = new Set<string>();
   /** What those files assign to, by metadata id (see `metadataSchemaSets`); made again whenever the tables are. */
   private schemaSets: Map<string, string> | undefined;
+  /** The files holding a Flask-SQLAlchemy root that rebinds its `model_class` (see `MetadataRootFact.rebinds`). */
+  private readonly rebindFiles = new Set<string>();
+  /** What those roots rebind, by the base's root id (see `metadataRebinds`); made again whenever the tables are. */
+  private rebinds: Map<string, { file: string; root: MetadataRootFact }> | undefined;
   /** Each package.json's `sequelize` range (see `FileFacts.sequelizeVersion`). */
   private readonly sequelizeRanges = new Map<string, string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
@@ -137,6 +141,7 @@ export class SchemaIndex {
     sequelizeDefine: () => this.sequelizeDefine(),
     sequelizeLegacy: () => this.sequelizeLegacy(),
     metadataSchemaSets: () => this.metadataSchemaSets(),
+    metadataRebinds: () => this.metadataRebinds(),
   });
 
   /**
@@ -269,6 +274,8 @@ export class SchemaIndex {
     else this.sequelizeDefineFiles.delete(file);
     if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(file);
     else this.metadataSchemaSetFiles.delete(file);
+    if (facts.metadataRoots.some((r) => r.rebinds !== undefined)) this.rebindFiles.add(file);
+    else this.rebindFiles.delete(file);
     if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(file, facts.sequelizeVersion);
     else this.sequelizeRanges.delete(file);
     if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
@@ -417,6 +424,8 @@ export class SchemaIndex {
     else this.sequelizeDefineFiles.delete(facts.file);
     if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(facts.file);
     else this.metadataSchemaSetFiles.delete(facts.file);
+    if (facts.metadataRoots.some((r) => r.rebinds !== undefined)) this.rebindFiles.add(facts.file);
+    else this.rebindFiles.delete(facts.file);
     if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(facts.file, facts.sequelizeVersion);
     else this.sequelizeRanges.delete(facts.file);
     // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
@@ -482,6 +491,7 @@ export class SchemaIndex {
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
     this.metadataSchemaSetFiles.delete(file);
+    this.rebindFiles.delete(file);
     this.sequelizeRanges.delete(file);
     this.unresolved.delete(file);
     this.packageJsons.delete(file);
@@ -659,25 +669,14 @@ export class SchemaIndex {
     // can see (a package outside the workspace, a module that is not there): never another file's variable that
     // merely has the same name (`import { barns } from "@acme/schema"` beside an unrelated `barns` elsewhere).
     const imp = this.lookup.importOf(file, variable);
-    if (imp) return this.exportedTable(imp.module, imp.name ?? variable, file, new Set());
+    if (imp) return this.exportedTable(imp.module, imp.name ?? variable, file);
     return candidates.length === 1 ? candidates[0].table : undefined;
   }
 
   /** The Core table `module` exports as `name`: a variable of one of its files, or re-exported from another module. */
-  private exportedTable(module: string, name: string, from: string, seen: Set<string>): TableDef | undefined {
-    for (const f of this.lookup.moduleFiles(module, from)) {
-      // One file is asked once per name: a barrel may lead to it under several names (`export *` and `export { a as b }`).
-      const key = `${f}\u0000${name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const own = this.coreByVar.get(name)?.find((c) => c.file === f);
-      if (own) return own.table;
-      for (const re of this.files.get(f)?.reexports ?? []) {
-        const found = re.name === undefined ? this.exportedTable(re.module, name, f, seen) : (re.as ?? re.name) === name ? this.exportedTable(re.module, re.name, f, seen) : undefined;
-        if (found) return found;
-      }
-    }
-    return undefined;
+  private exportedTable(module: string, name: string, from: string): TableDef | undefined {
+    const at = this.lookup.exportedFrom(module, name, from, (f, n) => this.coreByVar.get(n)?.some((c) => c.file === f) ?? false);
+    return at ? this.coreByVar.get(at.name)?.find((c) => c.file === at.file)?.table : undefined;
   }
 
   /** The value of a constant as `file` sees it (see `NameLookup.resolveConst`). */
@@ -787,25 +786,34 @@ export class SchemaIndex {
    */
   unnamedTableVariable(file: string, variable: string): { file: string; text: string } | undefined {
     this.unnamedTableFor('');
-    const target = this.lookup.importedFile(file, variable);
-    return this.unnamedTables!.find((u) => u.variable === variable && (u.file === file || u.file === target));
+    const unnamed = this.unnamedTables!;
+    const local = unnamed.find((u) => u.variable === variable && u.file === file);
+    if (local) return local;
+    // An imported one is found through re-exports as `tableVariable` finds a named one (a barrel's `export *`).
+    const imp = this.lookup.importOf(file, variable);
+    const at = imp ? this.lookup.exportedFrom(imp.module, imp.name ?? variable, file, (f, n) => unnamed.some((u) => u.file === f && u.variable === n)) : undefined;
+    return at ? unnamed.find((u) => u.file === at.file && u.variable === at.name) : undefined;
   }
 
   namelessCandidate(table: string, metadataId?: string): NamelessClass | undefined {
     this.ensure();
     const flat = table.toLowerCase().replace(/_/g, '');
+    // The first by file and place, not by the map's order: an editor's kept index fills it in the order files
+    // changed, a fresh one in the workspace's, and the candidate is named in the unchecked reason.
+    let best: NamelessClass | undefined;
     for (const list of this.mapper.nameless.values()) {
       for (const n of list) {
+        if (best && (n.file > best.file || (n.file === best.file && n.cls.nameSpan.start >= best.cls.nameSpan.start))) continue;
         const name = n.cls.name.toLowerCase();
         if (n.matches ? !n.matches.some((m) => flat.includes(m)) : !flat.includes(name) && !(name.endsWith('y') && flat.includes(name.slice(0, -1)))) continue;
         if (metadataId && n.reason === 'declared-attr') {
           const m = this.mapper.classMetadata(n.file, n.cls, new Set());
           if (m && m !== metadataId) continue;
         }
-        return n;
+        best = n;
       }
     }
-    return undefined;
+    return best;
   }
 
   /** Whether the `@declared_attr` `__tablename__` of `cls` can be evaluated (its body and the helpers it calls). */
@@ -874,6 +882,29 @@ export class SchemaIndex {
     return this.schemaSets;
   }
 
+  /**
+   * The declarative bases whose metadata a Flask-SQLAlchemy `db` replaces (`SQLAlchemy(model_class=Base, metadata=md)`),
+   * by the id of the base's own root, with the `db`'s root; the first file (in order) wins.
+   */
+  metadataRebinds(): ReadonlyMap<string, { file: string; root: MetadataRootFact }> {
+    if (!this.rebinds) {
+      this.rebinds = new Map();
+      for (const file of [...this.rebindFiles].sort()) {
+        for (const root of this.files.get(file)?.metadataRoots ?? []) {
+          if (root.rebinds === undefined || root.owner !== undefined) continue;
+          const b = this.lookup.names.resolve(file, root.rebinds);
+          const base = b?.kind === 'metadata' ? { file: b.file, root: b.root } : undefined;
+          const own = b?.kind === 'class' ? this.files.get(b.file)?.metadataRoots.find((r) => r.name === b.cls.name && r.owner === undefined) : undefined;
+          const target = base ?? (own && b?.kind === 'class' ? { file: b.file, root: own } : undefined);
+          if (!target || target.root.owner !== undefined) continue;
+          const id = `${target.file}#${target.root.name}`;
+          if (!this.rebinds.has(id)) this.rebinds.set(id, { file, root });
+        }
+      }
+    }
+    return this.rebinds;
+  }
+
   private firstSequelizeLegacy(): { file: string; range: string } | undefined {
     if (this.sequelizeRanges.size === 0) return undefined;
     for (const file of [...this.sequelizeRanges.keys()].sort()) {
@@ -930,6 +961,7 @@ export class SchemaIndex {
     this.fullRebuild = false;
     this.unknownSchemaByName = undefined;
     this.schemaSets = undefined;
+    this.rebinds = undefined;
     this.unnamedTables = undefined;
     this.classTables = new Map();
     this.mapper.newDerivation();
@@ -1152,7 +1184,10 @@ export class SchemaIndex {
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {
     const name = this.resolveName(f.file, t.name);
     if (!name) return;
-    const metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata) : undefined;
+    let metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata) : undefined;
+    // `db.Table(..., bind_key="x")`: on the bind's own MetaData, which has no schema (see `CoreTableFact.bindKey`).
+    const binding = t.bindKey !== undefined && t.metadata ? this.lookup.names.resolve(f.file, t.metadata) : undefined;
+    if (metadataId && binding?.kind === 'metadata' && binding.root.flask) metadataId = `${metadataId}.metadatas["${t.bindKey}"]`;
     // A metadata FK Guard cannot resolve (from a package, `get_metadata()`) may have a schema as well as not.
     const unresolved = t.metadata && !metadataId ? this.mapper.unresolvedMetadata(f.file, t.metadata) : undefined;
     // A table that names no schema is in its metadata's (`MetaData(schema="x")`); `BLANK_SCHEMA` says none.

@@ -3,6 +3,12 @@ import { Position, Range, Span, TextEdit } from './types';
 /** Offsets at which each line starts; `\r\n`, `\n` and `\r` all end a line, as LSP counts them. */
 export function computeLineStarts(text: string): number[] {
   const starts = [0];
+  // Without a carriage return every line ends at a `\n`, which `indexOf` finds far faster than a loop over each
+  // character (the facts of every file that gives any hold its line starts: the whole workspace's text, cold).
+  if (!text.includes('\r')) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 13 /* \r */) {

@@ -282,6 +282,11 @@ export interface CoreTableFact {
   madeMetadata?: { schema?: NameExpr };
   /** `schema=BLANK_SCHEMA`: no schema, whatever the metadata's. */
   blankSchema?: true;
+  /**
+   * Flask-SQLAlchemy 3's `db.Table("t", ..., bind_key="x")` (version 2's Table takes no such argument): the table is
+   * on that bind's own MetaData, made with no schema.
+   */
+  bindKey?: string;
   columns: ColumnFact[];
   /** Composite unique and primary keys, as column lists. */
   keys: string[][];
@@ -456,6 +461,12 @@ export interface MetadataRootFact {
    * (without this one's schema), on this one in version 2 (see `ClassMapper.bindMetadata`).
    */
   flask?: true;
+  /**
+   * Flask-SQLAlchemy's `SQLAlchemy(model_class=Base, metadata=md)` with `Base` a declarative base: Flask-SQLAlchemy
+   * sets `Base.metadata` to this object's metadata ("Use the passed in default metadata as the model's metadata"),
+   * so the classes on `Base` and the Tables on `Base.metadata` are on it. `Base` as written.
+   */
+  rebinds?: string;
 }
 
 export interface ParseError {

@@ -291,7 +291,8 @@ function classDecoratedMember(x: PythonReader, cls: ClassFact, s: Node): void {
     declaredTableArgs(x, cls, s);
     return;
   }
-  const ret = def.descendantsOfType('return_statement')[0];
+  // The function's own `return`, not one of a helper defined inside it (`def updater(ctx): return ...`).
+  const ret = def.descendantsOfType('return_statement').find((r) => ownFunction(r)?.id === def.id);
   const value = ret?.namedChildren[0];
   if (value?.type !== 'call') return;
   const call = readCall(value);
@@ -331,6 +332,12 @@ function declaredTableArgs(x: PythonReader, cls: ClassFact, decorated: Node): vo
     }
   }
   cls.schemaUnknown = true;
+}
+
+/** The function (or lambda) a node is in: the nearest one enclosing it. */
+function ownFunction(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return p;
+  return undefined;
 }
 
 /** The items of `__table_args__` whose meaning is read (or known to say nothing of the schema). */

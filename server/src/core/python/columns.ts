@@ -231,7 +231,11 @@ export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable:
 function tableMetadata(x: PythonReader, table: CoreTableFact, call: CallInfo, given: Node | undefined): void {
   const inner = given?.type === 'call' ? readCall(given) : undefined;
   // Flask-SQLAlchemy's `db.Table("t", db.Column(...))` is on `db.metadata`.
-  if (call.qualifier && (!given || (inner && isColumnCall(x, inner.name)))) table.metadata = call.qualifier;
+  if (call.qualifier && (!given || (inner && isColumnCall(x, inner.name)))) {
+    table.metadata = call.qualifier;
+    const bind = call.keywords.get('bind_key');
+    if (bind && bind.type !== 'none') table.bindKey = x.literal(bind)?.value ?? bind.text;
+  }
   else if (inner?.name === 'MetaData' && given) {
     const made = metadataRoot(x, 'MetaData', spanOf(given), given, inner);
     table.madeMetadata = made.schema ? { schema: made.schema } : {};

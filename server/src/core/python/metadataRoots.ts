@@ -33,7 +33,10 @@ export function metadataRoot(x: PythonReader, name: string, span: Span, node: No
     if (given) metadataValue(x, root, given);
     else if (hasSplat(node)) root.schema = { kind: 'dynamic', text: node.text };
     const model = call.name === 'SQLAlchemy' ? call.keywords.get('model_class') : undefined;
-    if (model && !given && (model.type === 'identifier' || model.type === 'attribute')) root.modelClass = model.text.replace(/\s+/g, '');
+    if (model && (model.type === 'identifier' || model.type === 'attribute')) {
+      if (given) root.rebinds = model.text.replace(/\s+/g, '');
+      else root.modelClass = model.text.replace(/\s+/g, '');
+    }
   }
   return root;
 }

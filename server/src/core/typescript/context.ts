@@ -123,7 +123,9 @@ export class TsFile {
 
   /** The module a local name is imported from (`typeorm`, `src.entities.user`), if it is imported. */
   importOf(local: string): ImportFact | undefined {
-    return this.facts.imports.find((i) => i.local === local);
+    const imports = this.facts.imports;
+    for (let i = 0; i < imports.length; i++) if (imports[i].local === local) return imports[i];
+    return undefined;
   }
 
   /** Whether a local name is imported from a relative path (`./decorators`): the project's own code. */

@@ -167,6 +167,14 @@ for (const [name, kind] of Object.entries(K)) {
 const RESERVED = new Map<string, number>();
 for (const [text, kind] of KEYWORDS) if (kind >= K.FirstReservedWord && kind <= K.LastReservedWord) RESERVED.set(text, kind);
 
+/**
+ * Which (first letter, length) pairs a reserved word has (`f`, 8 for `function`): the scanner looks a name up in
+ * `RESERVED` only for those, so most names (`string`, `references`, `nullable`) are never hashed. Reserved words
+ * are lower-case and 2 to 10 letters long.
+ */
+const RESERVED_SHAPE = new Uint8Array(26 * 11);
+for (const text of RESERVED.keys()) RESERVED_SHAPE[(text.charCodeAt(0) - C.a) * 11 + text.length] = 1;
+
 /** Words that start a statement the parser reads only in some forms (`declare`, modules, namespaces), or not at all. */
 const UNREAD_WORDS = new Set(['declare', 'namespace', 'module', 'global']);
 
@@ -176,7 +184,17 @@ const TYPE_KEYWORDS = new Set(['any', 'unknown', 'string', 'number', 'bigint', '
 /** Modifiers a class member, parameter or declaration may have, as the compiler reads them. */
 const MODIFIERS = new Set(['public', 'private', 'protected', 'static', 'readonly', 'abstract', 'override', 'async', 'export', 'default', 'declare', 'const', 'accessor', 'in', 'out']);
 
-const ASSIGNMENT = new Set([
+/**
+ * A table by kind (1 for each kind listed): the parser asks these for nearly every expression, and an array read
+ * costs less than a `Set` lookup, most of all before the parser is optimised.
+ */
+function kindTable(kinds: readonly number[]): Uint8Array {
+  const table = new Uint8Array(K.Count + 1);
+  for (const k of kinds) table[k] = 1;
+  return table;
+}
+
+const ASSIGNMENT = kindTable([
   K.EqualsToken,
   K.PlusEqualsToken,
   K.MinusEqualsToken,
@@ -246,7 +264,7 @@ function precedence(kind: number): number {
 }
 
 /** Kinds a left-hand side of an assignment may have (the compiler's `isLeftHandSideExpression`, those made here). */
-const LEFT_HAND_SIDE = new Set([
+const LEFT_HAND_SIDE = kindTable([
   K.PropertyAccessExpression,
   K.ElementAccessExpression,
   K.NewExpression,
@@ -408,8 +426,8 @@ class Parser {
       if (d === C.backslash) throw GIVE_UP;
       this.p = q;
       this.value = text.slice(p, q);
-      // Reserved words are lower-case and 2 to 10 letters long: most identifiers skip the lookup.
-      this.tok = c >= C.a && q - p >= 2 && q - p <= 10 ? (RESERVED.get(this.value) ?? K.Identifier) : K.Identifier;
+      const length = q - p;
+      this.tok = c >= C.a && c <= C.z && length <= 10 && RESERVED_SHAPE[(c - C.a) * 11 + length] === 1 ? (RESERVED.get(this.value) ?? K.Identifier) : K.Identifier;
       return;
     }
     if (isDigit(c) || (c === C.dot && isDigit(text.charCodeAt(p + 1)))) {
@@ -417,8 +435,11 @@ class Parser {
       return;
     }
     this.p = p + 1;
-    const n1 = text.charCodeAt(p + 1);
-    const n2 = text.charCodeAt(p + 2);
+    // The two characters after, 0 past the end (no token starts with 0): a read past the end would deoptimise the
+    // scanner at the end of the first file, and it is among the costliest functions to optimise again.
+    const len = this.len;
+    const n1 = p + 1 < len ? text.charCodeAt(p + 1) : 0;
+    const n2 = p + 2 < len ? text.charCodeAt(p + 2) : 0;
     switch (c) {
       case C.lbrace:
         this.tok = K.OpenBraceToken;
@@ -2849,14 +2870,14 @@ class Parser {
       if (this.nl) throw GIVE_UP;
       return this.simpleArrow(pos, start, e, undefined);
     }
-    if (LEFT_HAND_SIDE.has(e.kind) && ASSIGNMENT.has(this.reScanGreater())) {
+    if (LEFT_HAND_SIDE[e.kind] === 1 && ASSIGNMENT[this.reScanGreater()] === 1) {
       const b = this.nodeAt(K.BinaryExpression, pos, start);
       b.left = e;
       b.operatorToken = this.token();
       b.right = this.assignment();
       return this.finish(b);
     }
-    if (ASSIGNMENT.has(this.tok)) throw GIVE_UP;
+    if (ASSIGNMENT[this.tok] === 1) throw GIVE_UP;
     return this.conditionalRest(pos, start, e);
   }
 

@@ -21,11 +21,16 @@ export function readKnex(f: TsFile): void {
   const x = f.syntax;
   const K = x.K;
   const whole = f.tree;
+  const named = schemaCallNames(whole.text);
+  if (named.length === 0) return;
   const scope = upFunctionNode(f) ?? whole;
   const calls: ts.CallExpression[] = [];
   x.walk(scope, (d) => {
     // Without an `up`, a whole file is read, except what undoes it.
     if (scope === whole && isDown(f, d)) return 'skip';
+    // A schema call's method name is written in the text of every node around it: a node whose text holds none
+    // of these names holds no schema call (a migration's column builders are most of its nodes).
+    if (!writtenWithin(named, d.pos, d.end)) return 'skip';
     if (d.kind !== K.CallExpression) return;
     const callee = (d as ts.CallExpression).expression;
     if (callee.kind !== K.PropertyAccessExpression) return;
@@ -42,6 +47,29 @@ export function readKnex(f: TsFile): void {
     schemaCall(f, c, f.facts.migration.ops);
     f.placeOps(nameStart(c));
   }
+}
+
+/**
+ * Where the names of `SCHEMA_CALLS` are written in a file, in order. A word match finds every place a name node
+ * reads as one of them (its text as written is the word, and no name character stands next to it), and maybe more.
+ */
+function schemaCallNames(text: string): number[] {
+  const out: number[] = [];
+  const re = /\b(?:createTable(?:IfNotExists)?|alterTable|table|dropTable(?:IfExists)?|renameTable)\b/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m.index);
+  return out;
+}
+
+/** Whether one of the sorted offsets `at` lies in [pos, end). */
+function writtenWithin(at: readonly number[], pos: number, end: number): boolean {
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at[mid] < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < at.length && at[lo] < end;
 }
 
 function isDown(f: TsFile, d: ts.Node): boolean {
@@ -176,79 +204,128 @@ function tableBuilder(f: TsFile, cb: ts.Node | undefined, tableExpr: NameExpr, s
   const param = first && x.text(first.name);
   if (!param) return;
   const body = (fn as ts.ArrowFunction | ts.FunctionExpression).body;
-  const statements = body.kind === K.Block
-    ? (body as ts.Block).statements.map((s) => (s.kind === K.ExpressionStatement ? (s as ts.ExpressionStatement).expression : undefined))
-    : [body];
-  const source = (column: string): ReferenceFact['source'] => ({ table: tableExpr, schema, column });
-  const columns: ColumnFact[] = table?.columns ?? [];
-  const lit = (n: ts.Node | undefined) => {
-    const c = f.constantName(n);
-    return c && ('value' in c ? c.value : f.pending(c.imported));
+  const b: Builder = {
+    f,
+    param,
+    tableName,
+    schema,
+    table,
+    ops,
+    columns: table?.columns ?? [],
+    source: (column: string): ReferenceFact['source'] => ({ table: tableExpr, schema, column }),
   };
-  const names = (n: ts.Node | undefined): string[] => {
-    const one = lit(n);
-    if (one !== undefined) return [one];
-    return x.elements(n)?.map((e) => lit(e)).filter((v): v is string => v !== undefined) ?? [];
-  };
-  // Indexed loops and no destructuring: a migration is hundreds of these statements, read mostly before the
-  // reader is optimised, where an iterator (or a closure) per statement costs more than reading it.
+  // One statement at a time, in a function of its own: this loop runs hundreds of times a migration, mostly before
+  // it is optimised, and a small loop is cheap to optimise where it runs (the whole reader was one of the costliest
+  // functions the JIT compiled in a cold scan, twice).
+  if (body.kind !== K.Block) {
+    builderStatement(b, body);
+    return;
+  }
+  const statements = (body as ts.Block).statements;
   for (let k = 0; k < statements.length; k++) {
     const s = statements[k];
-    const chain = s ? x.chain(s) : undefined;
-    if (!chain || chain.receiverText !== param || chain.calls.length === 0) continue;
-    const head = chain.calls[0];
-    const rest = chain.calls.slice(1);
-    switch (head.name) {
-      case 'primary': {
-        const cols = names(head.args[0]);
-        for (const c of cols) {
-          const col = columns.find((x) => x.name === c);
-          if (col) col.primaryKey = true;
-        }
-        if (cols.length > 1) table?.keys.push(cols);
-        continue;
+    if (s.kind === K.ExpressionStatement) builderStatement(b, (s as ts.ExpressionStatement).expression);
+  }
+}
+
+/** What the statements of one table builder callback share. */
+interface Builder {
+  f: TsFile;
+  /** The callback's parameter (`t`): only chains on it are read. */
+  param: string;
+  tableName: string;
+  schema: string | undefined;
+  /** The table a `createTable` makes (its columns go there); undefined in `alterTable`, whose statements are `ops`. */
+  table: CoreTableFact | undefined;
+  ops: MigrationOp[] | undefined;
+  columns: ColumnFact[];
+  source: (column: string) => ReferenceFact['source'];
+}
+
+/** A name written as a literal or a constant, or a pending name for an imported constant. */
+function nameOf(f: TsFile, n: ts.Node | undefined): string | undefined {
+  const c = f.constantName(n);
+  return c && ('value' in c ? c.value : f.pending(c.imported));
+}
+
+/** One name or an array of names (`'a'`, `['a', 'b']`). */
+function namesOf(f: TsFile, n: ts.Node | undefined): string[] {
+  const one = nameOf(f, n);
+  if (one !== undefined) return [one];
+  return f.syntax.elements(n)?.map((e) => nameOf(f, e)).filter((v): v is string => v !== undefined) ?? [];
+}
+
+/** One statement of a table builder callback: a column (`t.integer('a')...`), a key, or an alteration. */
+function builderStatement(b: Builder, s: ts.Node): void {
+  const chain = b.f.syntax.chain(s);
+  if (!chain || chain.receiverText !== b.param || chain.calls.length === 0) return;
+  const head = chain.calls[0];
+  const rest = chain.calls.slice(1);
+  switch (head.name) {
+    case 'primary':
+    case 'unique':
+    case 'foreign':
+    case 'dropColumn':
+    case 'dropColumns':
+    case 'renameColumn':
+      keyStatement(b, head, rest);
+      return;
+  }
+  const column = columnBuilder(b.f, head);
+  if (!column) return;
+  for (let i = 0; i < rest.length; i++) {
+    const m = rest[i];
+    if (m.name === 'primary') column.primaryKey = true;
+    else if (m.name === 'unique') column.unique = true;
+    else if (m.name === 'notNullable') column.nullable = false;
+    else if (m.name === 'nullable') column.nullable = true;
+  }
+  const refs = foreignKeys(b.f, rest, [column.name], b.source);
+  if (refs > 0) column.hasForeignKey = true;
+  if (b.table) b.columns.push(column);
+  else if (rest.some((m) => m.name === 'alter')) b.ops?.push({ op: 'alter_column', table: b.tableName, schema: b.schema, column: column.name, type: column.type });
+  else b.ops?.push({ op: 'add_column', table: b.tableName, schema: b.schema, column });
+}
+
+/** `t.primary([...])`, `t.unique(...)`, `t.foreign(...).references(...)`, `t.dropColumn(...)`, `t.renameColumn(a, b)`. */
+function keyStatement(b: Builder, head: RawChainCall, rest: RawChainCall[]): void {
+  const { f, columns, table, ops, tableName, schema } = b;
+  switch (head.name) {
+    case 'primary': {
+      const cols = namesOf(f, head.args[0]);
+      for (const c of cols) {
+        const col = columns.find((x) => x.name === c);
+        if (col) col.primaryKey = true;
       }
-      case 'unique': {
-        const cols = names(head.args[0]);
-        const col = cols.length === 1 ? columns.find((x) => x.name === cols[0]) : undefined;
-        if (col) col.unique = true;
-        else if (cols.length > 1) table?.keys.push(cols);
-        continue;
-      }
-      case 'foreign': {
-        const locals = names(head.args[0]);
-        foreignKeys(f, rest, locals, source);
-        for (const l of locals) {
-          const col = columns.find((x) => x.name === l);
-          if (col) col.hasForeignKey = true;
-        }
-        continue;
-      }
-      case 'dropColumn':
-      case 'dropColumns':
-        for (const a of head.args) for (const c of names(a)) ops?.push({ op: 'drop_column', table: tableName, schema, column: c });
-        continue;
-      case 'renameColumn': {
-        const from = lit(head.args[0]);
-        const to = lit(head.args[1]);
-        if (from && to) ops?.push({ op: 'alter_column', table: tableName, schema, column: from, newName: to });
-        continue;
-      }
+      if (cols.length > 1) table?.keys.push(cols);
+      return;
     }
-    const column = columnBuilder(f, head);
-    if (!column) continue;
-    for (let i = 0; i < rest.length; i++) {
-      const m = rest[i];
-      if (m.name === 'primary') column.primaryKey = true;
-      else if (m.name === 'unique') column.unique = true;
-      else if (m.name === 'notNullable') column.nullable = false;
-      else if (m.name === 'nullable') column.nullable = true;
+    case 'unique': {
+      const cols = namesOf(f, head.args[0]);
+      const col = cols.length === 1 ? columns.find((x) => x.name === cols[0]) : undefined;
+      if (col) col.unique = true;
+      else if (cols.length > 1) table?.keys.push(cols);
+      return;
     }
-    const refs = foreignKeys(f, rest, [column.name], source);
-    if (refs > 0) column.hasForeignKey = true;
-    if (table) columns.push(column);
-    else if (rest.some((m) => m.name === 'alter')) ops?.push({ op: 'alter_column', table: tableName, schema, column: column.name, type: column.type });
-    else ops?.push({ op: 'add_column', table: tableName, schema, column });
+    case 'foreign': {
+      const locals = namesOf(f, head.args[0]);
+      foreignKeys(f, rest, locals, b.source);
+      for (const l of locals) {
+        const col = columns.find((x) => x.name === l);
+        if (col) col.hasForeignKey = true;
+      }
+      return;
+    }
+    case 'dropColumn':
+    case 'dropColumns':
+      for (const a of head.args) for (const c of namesOf(f, a)) ops?.push({ op: 'drop_column', table: tableName, schema, column: c });
+      return;
+    case 'renameColumn': {
+      const from = nameOf(f, head.args[0]);
+      const to = nameOf(f, head.args[1]);
+      if (from && to) ops?.push({ op: 'alter_column', table: tableName, schema, column: from, newName: to });
+      return;
+    }
   }
 }
 
@@ -258,10 +335,13 @@ function tableBuilder(f: TsFile, cb: ts.Node | undefined, tableExpr: NameExpr, s
  */
 function foreignKeys(f: TsFile, calls: RawChainCall[], locals: string[], source: (column: string) => ReferenceFact['source']): number {
   const x = f.syntax;
-  const i = calls.findIndex((c) => c.name === 'references');
-  if (i < 0) return 0;
+  // Indexed loops, no closures: this runs for every column of every migration, and most have no reference.
+  let i = 0;
+  while (i < calls.length && calls[i].name !== 'references') i++;
+  if (i === calls.length) return 0;
   const refArg = calls[i].args[0];
-  const inTable = calls.slice(i + 1).find((c) => c.name === 'inTable');
+  let inTable: RawChainCall | undefined;
+  for (let k = i + 1; k < calls.length && inTable === undefined; k++) if (calls[k].name === 'inTable') inTable = calls[k];
   const tableName = f.constantName(inTable?.args[0]);
   const tableLit = tableName && 'literal' in tableName ? tableName.literal : undefined;
   const remotes: ReadonlyArray<ts.Node | undefined> = x.elements(refArg) ?? [refArg];
@@ -347,7 +427,6 @@ function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
   const written = f.constantName(head.args[0]);
   // A name imported from another file is a pending name the index puts in place.
   const nameLit = written && ('value' in written ? written : { value: f.pending(written.imported), span: written.span });
-  const num = (k: number) => x.numberText(head.args[k]);
   let type: SqlType | undefined;
   let primaryKey = false;
   switch (head.name) {
@@ -376,7 +455,7 @@ function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
       type = sqlNamedType('integer');
       break;
     case 'string':
-      type = sqlNamedType('varchar', { length: num(1) ?? '255' });
+      type = sqlNamedType('varchar', { length: x.numberText(head.args[1]) ?? '255' });
       break;
     case 'text':
     case 'uuid':
@@ -393,7 +472,7 @@ function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
       type = sqlNamedType('real');
       break;
     case 'decimal':
-      type = sqlNamedType('numeric', { precision: num(1) ?? '8', scale: num(2) ?? '2' });
+      type = sqlNamedType('numeric', { precision: x.numberText(head.args[1]) ?? '8', scale: x.numberText(head.args[2]) ?? '2' });
       break;
     case 'datetime':
     case 'timestamp': {

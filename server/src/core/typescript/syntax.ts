@@ -244,8 +244,9 @@ export class Syntax {
    */
   decoratorName(d: ts.Decorator): string {
     const K = this.K;
-    let e: ts.Expression = this.decoratorCall(d)?.expression ?? d.expression;
-    if (!this.decoratorCall(d)) while (e.kind === K.ParenthesizedExpression) e = (e as ts.ParenthesizedExpression).expression;
+    const call = this.decoratorCall(d);
+    let e: ts.Expression = call?.expression ?? d.expression;
+    if (!call) while (e.kind === K.ParenthesizedExpression) e = (e as ts.ParenthesizedExpression).expression;
     const id: ts.Node = e.kind === K.PropertyAccessExpression ? (e as ts.PropertyAccessExpression).name : e;
     if (id.kind !== K.Identifier) {
       throw new Error(`Expected the decorator expression '${this.text(id)}' to be an identifier. Please deal directly with 'getExpression()' on the decorator to handle more complex scenarios.`);
@@ -277,9 +278,17 @@ export class Syntax {
     const node = p.type;
     if (!node) return undefined;
     const parts: readonly ts.TypeNode[] = node.kind === this.K.UnionType ? (node as ts.UnionTypeNode).types : [node];
-    const plain = parts.filter((t) => !['null', 'undefined'].includes(this.text(t)));
-    if (plain.length !== 1) return undefined;
-    return { text: this.text(plain[0]), span: this.span(plain[0]), optional: plain.length !== parts.length || p.questionToken !== undefined };
+    // A loop, not a filter with a closure: this runs for every property of every entity, mostly before it is optimised.
+    let plain: ts.TypeNode | undefined;
+    let count = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const text = this.text(parts[i]);
+      if (text === 'null' || text === 'undefined') continue;
+      plain ??= parts[i];
+      count++;
+    }
+    if (count !== 1 || plain === undefined) return undefined;
+    return { text: this.text(plain), span: this.span(plain), optional: count !== parts.length || p.questionToken !== undefined };
   }
 
   /**
@@ -289,12 +298,6 @@ export class Syntax {
    */
   chain(n: ts.Node): { receiver: ts.Node; receiverText: string; calls: RawChainCall[] } | undefined {
     const K = this.K;
-    const link = (call: ts.CallExpression, nameNode: ts.Node): RawChainCall => ({
-      name: this.text(nameNode),
-      args: call.arguments,
-      node: call,
-      nameSpan: { start: nameNode.getStart(this.sf), end: nameNode.end },
-    });
     const calls: RawChainCall[] = [];
     let cur = this.unwrap(n);
     while (cur && cur.kind === K.CallExpression) {
@@ -302,16 +305,26 @@ export class Syntax {
       const callee = call.expression;
       if (callee.kind !== K.PropertyAccessExpression) {
         if (callee.kind === K.Identifier) {
-          calls.unshift(link(call, callee));
+          calls.unshift(this.chainLink(call, callee));
           return { receiver: callee, receiverText: this.text(callee), calls };
         }
         return undefined;
       }
-      calls.unshift(link(call, (callee as ts.PropertyAccessExpression).name));
+      calls.unshift(this.chainLink(call, (callee as ts.PropertyAccessExpression).name));
       cur = this.unwrap((callee as ts.PropertyAccessExpression).expression);
     }
     if (!cur) return undefined;
     return { receiver: cur, receiverText: this.text(cur), calls };
+  }
+
+  /** One call of a chain (see `chain`): a method, not a closure made for each chain read. */
+  private chainLink(call: ts.CallExpression, nameNode: ts.Node): RawChainCall {
+    return {
+      name: this.text(nameNode),
+      args: call.arguments,
+      node: call,
+      nameSpan: { start: nameNode.getStart(this.sf), end: nameNode.end },
+    };
   }
 
   /**
