@@ -135,9 +135,10 @@ export class ClassMapper {
 
   setMapping(file: string, id: string, mapping: ClassMapping): void {
     if (!this.classMap.has(id)) {
-      let ids = this.classIdsByFile.get(file);
-      if (!ids) this.classIdsByFile.set(file, (ids = []));
-      ids.push(id);
+      // A new list holds its first id: one made empty and pushed to keeps room for 17.
+      const ids = this.classIdsByFile.get(file);
+      if (!ids) this.classIdsByFile.set(file, [id]);
+      else ids.push(id);
     }
     this.classMap.set(id, mapping);
   }

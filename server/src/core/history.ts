@@ -1,5 +1,5 @@
 import type { Dialect } from './config';
-import { addColumn, IndexedColumn, ownAttrs, tableFromFact, TableDef, tableKey } from './tables';
+import { addColumn, ColumnMap, IndexedColumn, ownAttrs, tableFromFact, TableDef, tableKey, trimColumns } from './tables';
 import { AlembicConfigFact, ColumnFact, FileFacts, Finding, MigrationOp, NameExpr, Span, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
@@ -741,6 +741,7 @@ function replayTimeline(
       }
     }
   }
+  for (const lives of history.values()) for (const life of lives) trimColumns(life.def);
   return { state, history, changed };
 }
 
@@ -820,8 +821,8 @@ function alternative(other: TableDef | null, maybe: Maybe): NonNullable<TableDef
  */
 function changedCopy(def: TableDef, change: (def: TableDef) => void): TableDef {
   // The keys list is shared with the version before: a change gives the copy a new list (see `addKey`, `dropKey`).
-  const columns = new Map(def.columns);
-  const next: TableDef = { ...def, columns, attrs: def.attrs === def.columns ? columns : new Map(def.attrs) };
+  const columns = new ColumnMap(def.columns);
+  const next: TableDef = { ...def, columns, attrs: def.attrs === def.columns ? columns : new ColumnMap(def.attrs) };
   change(next);
   if (def.alt) next.alt = { ...def.alt, def: def.alt.def && changedCopy(def.alt.def, change) };
   return next;

@@ -75,20 +75,40 @@ export class NameLookup {
 
   /** A constant `module` exports as `name`: defined in its files, or re-exported from another module. */
   private exportedConst(module: string, name: string, seen: Set<string>, from?: string): string | undefined {
+    const at = this.exportedFrom(module, name, from, (f, n) => this.files.get(f)?.constants[n] !== undefined, seen);
+    return at ? this.files.get(at.file)?.constants[at.name] : undefined;
+  }
+
+  /**
+   * Where `module` (as `from` imports it) defines what it exports as `name`: the first of its files for which
+   * `defines(file, name)` holds, else a module it re-exports from (`export * from`, `export { a as b } from`),
+   * with the name there. A dotted name is a member of what its first part names (`names.TableUser`). Each
+   * (file, name) is asked once, not each file: a barrel may lead to one file under two names (`export *` beside
+   * `export { a as b }` from it), and the second was cut short when the first had marked the file seen.
+   */
+  exportedFrom(
+    module: string,
+    name: string,
+    from: string | undefined,
+    defines: (file: string, name: string) => boolean,
+    seen = new Set<string>(),
+  ): { file: string; name: string } | undefined {
     const dot = name.indexOf('.');
     const head = dot < 0 ? name : name.slice(0, dot);
     const rest = dot < 0 ? '' : name.slice(dot);
     for (const f of this.moduleFiles(module, from)) {
-      if (seen.has(f)) continue;
-      seen.add(f);
-      const facts = this.files.get(f);
-      const v = facts?.constants[name];
-      if (v !== undefined) return v;
-      for (const re of facts?.reexports ?? []) {
-        const found = re.name === undefined
-          ? this.exportedConst(re.module, name, seen, f)
-          : (re.as ?? re.name) === head ? this.exportedConst(re.module, `${re.name}${rest}`, seen, f) : undefined;
-        if (found !== undefined) return found;
+      const key = `${f}\u0000${name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (defines(f, name)) return { file: f, name };
+      for (const re of this.files.get(f)?.reexports ?? []) {
+        const found =
+          re.name === undefined
+            ? this.exportedFrom(re.module, name, f, defines, seen)
+            : (re.as ?? re.name) === head
+              ? this.exportedFrom(re.module, `${re.name}${rest}`, f, defines, seen)
+              : undefined;
+        if (found) return found;
       }
     }
     return undefined;
@@ -243,12 +263,6 @@ export class NameLookup {
     return this.files.get(file)?.imports.find((i) => i.local === local);
   }
 
-  importedFile(file: string, local: string): string | undefined {
-    const imp = this.files.get(file)?.imports.find((i) => i.local === local);
-    if (!imp) return undefined;
-    return this.moduleFiles(imp.module, file)[0];
-  }
-
   /**
    * A class as `file` sees the name. In Python, by Python's scoping (see `python/names.ts`): a name the file
    * does not bind is no class, whatever other files define. Other languages name their entity classes
@@ -346,9 +360,10 @@ export class NameLookup {
       for (let i = 0; i < parts.length; i++) {
         const m = parts.slice(i).join('.');
         mine.push(m);
-        let list = this.modules.get(m);
-        if (!list) this.modules.set(m, (list = []));
-        insertSorted(list, f.file, (x) => x);
+        // A new list holds its first element: one made empty and pushed to keeps room for 17.
+        const list = this.modules.get(m);
+        if (!list) this.modules.set(m, [f.file]);
+        else insertSorted(list, f.file, (x) => x);
       }
       this.modulesByFile.set(f.file, mine);
     }
@@ -385,9 +400,10 @@ export class NameLookup {
       const names = new Set<string>();
       for (const cls of f.classes) {
         names.add(cls.name);
-        let list = this.classesByName.get(cls.name);
-        if (!list) this.classesByName.set(cls.name, (list = []));
-        insertSorted(list, { file: f.file, cls }, (x) => x.file);
+        // As in `buildModules`: most names have one class, and a list made empty kept room for 17.
+        const list = this.classesByName.get(cls.name);
+        if (!list) this.classesByName.set(cls.name, [{ file: f.file, cls }]);
+        else insertSorted(list, { file: f.file, cls }, (x) => x.file);
       }
       this.classNamesByFile.set(f.file, [...names]);
       this.classesByFile.set(f.file, f.classes);

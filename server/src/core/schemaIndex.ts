@@ -8,7 +8,7 @@ import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
 import { Suggestion, TableNames } from './suggest';
 import { rangeOf } from './text';
 import type { Binding } from './python/names';
-import { tableFromFact, TableDef } from './tables';
+import { tableFromFact, TableDef, trimColumns } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
 import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, TypeFact } from './types';
@@ -669,25 +669,14 @@ export class SchemaIndex {
     // can see (a package outside the workspace, a module that is not there): never another file's variable that
     // merely has the same name (`import { barns } from "@acme/schema"` beside an unrelated `barns` elsewhere).
     const imp = this.lookup.importOf(file, variable);
-    if (imp) return this.exportedTable(imp.module, imp.name ?? variable, file, new Set());
+    if (imp) return this.exportedTable(imp.module, imp.name ?? variable, file);
     return candidates.length === 1 ? candidates[0].table : undefined;
   }
 
   /** The Core table `module` exports as `name`: a variable of one of its files, or re-exported from another module. */
-  private exportedTable(module: string, name: string, from: string, seen: Set<string>): TableDef | undefined {
-    for (const f of this.lookup.moduleFiles(module, from)) {
-      // One file is asked once per name: a barrel may lead to it under several names (`export *` and `export { a as b }`).
-      const key = `${f}\u0000${name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const own = this.coreByVar.get(name)?.find((c) => c.file === f);
-      if (own) return own.table;
-      for (const re of this.files.get(f)?.reexports ?? []) {
-        const found = re.name === undefined ? this.exportedTable(re.module, name, f, seen) : (re.as ?? re.name) === name ? this.exportedTable(re.module, re.name, f, seen) : undefined;
-        if (found) return found;
-      }
-    }
-    return undefined;
+  private exportedTable(module: string, name: string, from: string): TableDef | undefined {
+    const at = this.lookup.exportedFrom(module, name, from, (f, n) => this.coreByVar.get(n)?.some((c) => c.file === f) ?? false);
+    return at ? this.coreByVar.get(at.name)?.find((c) => c.file === at.file)?.table : undefined;
   }
 
   /** The value of a constant as `file` sees it (see `NameLookup.resolveConst`). */
@@ -797,25 +786,34 @@ export class SchemaIndex {
    */
   unnamedTableVariable(file: string, variable: string): { file: string; text: string } | undefined {
     this.unnamedTableFor('');
-    const target = this.lookup.importedFile(file, variable);
-    return this.unnamedTables!.find((u) => u.variable === variable && (u.file === file || u.file === target));
+    const unnamed = this.unnamedTables!;
+    const local = unnamed.find((u) => u.variable === variable && u.file === file);
+    if (local) return local;
+    // An imported one is found through re-exports as `tableVariable` finds a named one (a barrel's `export *`).
+    const imp = this.lookup.importOf(file, variable);
+    const at = imp ? this.lookup.exportedFrom(imp.module, imp.name ?? variable, file, (f, n) => unnamed.some((u) => u.file === f && u.variable === n)) : undefined;
+    return at ? unnamed.find((u) => u.file === at.file && u.variable === at.name) : undefined;
   }
 
   namelessCandidate(table: string, metadataId?: string): NamelessClass | undefined {
     this.ensure();
     const flat = table.toLowerCase().replace(/_/g, '');
+    // The first by file and place, not by the map's order: an editor's kept index fills it in the order files
+    // changed, a fresh one in the workspace's, and the candidate is named in the unchecked reason.
+    let best: NamelessClass | undefined;
     for (const list of this.mapper.nameless.values()) {
       for (const n of list) {
+        if (best && (n.file > best.file || (n.file === best.file && n.cls.nameSpan.start >= best.cls.nameSpan.start))) continue;
         const name = n.cls.name.toLowerCase();
         if (n.matches ? !n.matches.some((m) => flat.includes(m)) : !flat.includes(name) && !(name.endsWith('y') && flat.includes(name.slice(0, -1)))) continue;
         if (metadataId && n.reason === 'declared-attr') {
           const m = this.mapper.classMetadata(n.file, n.cls, new Set());
           if (m && m !== metadataId) continue;
         }
-        return n;
+        best = n;
       }
     }
-    return undefined;
+    return best;
   }
 
   /** Whether the `@declared_attr` `__tablename__` of `cls` can be evaluated (its body and the helpers it calls). */
@@ -996,6 +994,8 @@ export class SchemaIndex {
       for (const t of f.tables) if (t.origin === 'core') this.addCoreTable(f, t);
     }
     this.history = MigrationHistory.replay(this.files.values(), this, this.dialect());
+    for (const defs of this.tables.values()) for (const d of defs) trimColumns(d);
+    for (const defs of this.migrationLocal.values()) for (const d of defs) trimColumns(d);
     this.keysCreated = [];
   }
 
@@ -1163,19 +1163,22 @@ export class SchemaIndex {
       local.push(def);
       return;
     }
-    let list = this.tables.get(def.key);
+    // A new list is made holding its first element: one made empty and pushed to keeps room for 17 (most keys
+    // have one definition, most files a few: on 10,000 model files 45,000 such lists held ~6 MB of room).
+    const list = this.tables.get(def.key);
     if (!list) {
-      this.tables.set(def.key, (list = []));
+      this.tables.set(def.key, [def]);
       this.keysCreated.push(def.key);
+    } else {
+      // Definitions of one key stay in (file, position) order however they were derived, so the first one,
+      // which messages name, never depends on the order of edits.
+      let i = list.length;
+      while (i > 0 && (list[i - 1].file > def.file || (list[i - 1].file === def.file && list[i - 1].span.start > def.span.start))) i--;
+      list.splice(i, 0, def);
     }
-    // Definitions of one key stay in (file, position) order however they were derived, so the first one,
-    // which messages name, never depends on the order of edits.
-    let i = list.length;
-    while (i > 0 && (list[i - 1].file > def.file || (list[i - 1].file === def.file && list[i - 1].span.start > def.span.start))) i--;
-    list.splice(i, 0, def);
-    let mine = this.defsByFile.get(def.file);
-    if (!mine) this.defsByFile.set(def.file, (mine = []));
-    mine.push(def);
+    const mine = this.defsByFile.get(def.file);
+    if (!mine) this.defsByFile.set(def.file, [def]);
+    else mine.push(def);
   }
 
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {

@@ -294,7 +294,8 @@ function classDecoratedMember(x: PythonReader, cls: ClassFact, s: Node): void {
     declaredTableArgs(x, cls, s);
     return;
   }
-  const ret = def.descendantsOfType('return_statement')[0];
+  // The function's own `return`, not one of a helper defined inside it (`def updater(ctx): return ...`).
+  const ret = def.descendantsOfType('return_statement').find((r) => ownFunction(r)?.id === def.id);
   const value = ret?.namedChildren[0];
   if (value?.type !== 'call') return;
   const call = readCall(value);
@@ -388,6 +389,12 @@ function dictValue(x: PythonReader, d: Node, key: string): Node | undefined {
     const k = pair.childForFieldName('key');
     if (k && x.literal(k)?.value === key) return pair.childForFieldName('value') ?? undefined;
   }
+  return undefined;
+}
+
+/** The function (or lambda) a node is in: the nearest one enclosing it. */
+function ownFunction(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return p;
   return undefined;
 }
 

@@ -21,7 +21,9 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
   // or can be made to (the fix then writes the type too).
   const usable = (name: string) => {
     const byAttr = c.ref.form === 'attribute';
-    const target = fixTarget(c, def.schema, def.name, name, byAttr) ?? (byAttr ? undefined : fixTarget(c, def.schema, def.name, name, true));
+    // A Python string key names the database column: an attribute name (`_code` for the column `code`) is never it.
+    const byName = byAttr || c.facts.language === 'python' ? undefined : fixTarget(c, def.schema, def.name, name, true);
+    const target = fixTarget(c, def.schema, def.name, name, byAttr) ?? byName;
     if (!target) return undefined;
     const typeFix = typeMismatchFor(c, target.def, target.column);
     return typeFix && typeFix.edits.length === 0 ? undefined : { typeFix };
