@@ -174,6 +174,7 @@ export class ClassMapper {
     let unknownName = false;
     let namedFromClass: 'lower' | 'snake' | undefined;
     let joined: boolean | undefined = false;
+    let inherited: FoundClass | undefined;
     const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
     // A Sequelize model without `tableName` is named under the instance's `define` too.
     const sequelize = cls.framework === 'sequelize' ? sequelizeModelTable(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
@@ -192,8 +193,13 @@ export class ClassMapper {
         base: cls.name,
         detail: `\`${cls.name}\`'s table is named by the project's TypeORM naming (\`${naming.text}\` in ${naming.file}), which FK Guard does not run`,
       };
-    } else if (cls.tablename) {
-      name = this.host.resolveName(file, cls.tablename);
+    } else if (cls.tablename && isPlainMixin(cls)) {
+      // A plain class (no base) with `__tablename__` is a mixin no one maps: the classes built on it take the name.
+      name = undefined;
+    } else if (cls.tablename || (inherited = this.mixinTablename(file, cls))) {
+      const owner = inherited ?? { file, cls };
+      const tablename = owner.cls.tablename!;
+      name = this.host.resolveName(owner.file, tablename);
       if (name === undefined) {
         // `__tablename__ = orders_table()`, `= "a" if LEGACY else "b"`, `= f"{PREFIX}_coupons"`: Python knows the
         // name when it runs; a reference to a table no definition names may mean this one.
@@ -203,8 +209,8 @@ export class ClassMapper {
           cls,
           reason: 'dynamic-name',
           base: cls.name,
-          detail: `its ${cls.framework === 'sequelize' ? 'table name' : cls.framework === 'typeorm' ? "`@Entity` name" : '`__tablename__`'} is computed (\`${nameText(cls.tablename, 60)}\`), which FK Guard does not evaluate`,
-          matches: dynamicNameWords(cls.name, cls.tablename),
+          detail: `its ${cls.framework === 'sequelize' ? 'table name' : cls.framework === 'typeorm' ? "`@Entity` name" : '`__tablename__`'} is computed (\`${nameText(tablename, 60)}\`), which FK Guard does not evaluate`,
+          matches: dynamicNameWords(cls.name, tablename),
         };
       }
     } else if (cls.abstract || cls.framework) {
@@ -520,6 +526,19 @@ export class ClassMapper {
   }
 
   /**
+   * The plain mixin whose `__tablename__` a class without one of its own takes (`class Tractor(Named, Base)` with
+   * `Named.__tablename__ = "tractors"`): declarative takes `cls.__tablename__`, Python's lookup, when an unmapped class
+   * of the MRO has one; here, when the first class of the MRO that has one is a plain mixin.
+   */
+  private mixinTablename(file: string, cls: ClassFact): FoundClass | undefined {
+    if (cls.framework || cls.declaredTablename) return undefined;
+    const first = this.mro(file, cls, new Set())
+      .slice(1)
+      .find((f) => f.cls.tablename !== undefined || f.cls.declaredTablename);
+    return first && first.cls.tablename !== undefined && isPlainMixin(first.cls) ? first : undefined;
+  }
+
+  /**
    * A subclass of a mapped Flask-SQLAlchemy model: the extension names its table (`should_set_tablename`, also when the
    * parent's `__tablename__` is written), and `__table_cls__` keeps that table only when the columns the class gives
    * it (its own and its mixins') hold a primary key: joined-table inheritance. Otherwise it is single-table
@@ -745,6 +764,11 @@ export interface FoundClass {
 
 export function classId(file: string, name: string): string {
   return `${file}#${name}`;
+}
+
+/** A Python class with no base (nor a framework's): nothing maps it; a `__tablename__` on it is a mixin's. */
+function isPlainMixin(cls: ClassFact): boolean {
+  return !cls.framework && !cls.sqlmodelTable && !cls.joinTable && cls.bases.every((b) => b === 'object');
 }
 
 /** Flask-SQLAlchemy's `camel_to_snake_case`: `DynamicChallenge` → `dynamic_challenge`, `HTTPLog` → `http_log`. */
