@@ -452,6 +452,8 @@ export class ClassMapper {
    */
   private tableArgs(file: string, cls: ClassFact): ClassFact | undefined {
     const has = (c: ClassFact) => c.ownTableArgs === true || c.schema !== undefined || c.schemaUnknown === true || c.blankSchema === true;
+    // Its own comes first in its MRO, and it is taken.
+    if (has(cls)) return cls;
     const order = this.mro(file, cls, new Set());
     const first = order.find((f) => has(f.cls));
     if (!first) return undefined;

@@ -371,25 +371,18 @@ function imperativeTable(x: PythonReader, cls: ClassFact, right: Node, classCons
     if (isColumnCall(x, inner.name)) columnCall(x, p, inner, undefined, undefined, source, 'model', cls.columns);
     else constraints.push(inner);
   }
-  for (const inner of constraints) {
-    if (inner.name === 'ForeignKeyConstraint') {
-      const c = foreignKeyConstraint(x, inner, source, 'model');
-      if (c) cls.constraints.push(c);
-    } else if (inner.name === 'PrimaryKeyConstraint' || inner.name === 'UniqueConstraint') {
-      markKeys(x, cls, inner, inner.name === 'PrimaryKeyConstraint');
-    }
-  }
+  for (const inner of constraints) classConstraint(x, cls, inner);
   return true;
 }
 
-/** The value of a dictionary's string key, as written. */
-function dictValue(x: PythonReader, d: Node, key: string): Node | undefined {
-  for (const pair of d.namedChildren) {
-    if (pair?.type !== 'pair') continue;
-    const k = pair.childForFieldName('key');
-    if (k && x.literal(k)?.value === key) return pair.childForFieldName('value') ?? undefined;
+/** A constraint among a class's table arguments: a composite foreign key, or a primary or unique key. */
+function classConstraint(x: PythonReader, cls: ClassFact, call: ReturnType<typeof readCall>): void {
+  if (call.name === 'ForeignKeyConstraint') {
+    const c = foreignKeyConstraint(x, call, { className: cls.name }, 'model');
+    if (c) cls.constraints.push(c);
+  } else if (call.name === 'UniqueConstraint' || call.name === 'PrimaryKeyConstraint') {
+    markKeys(x, cls, call, call.name === 'PrimaryKeyConstraint');
   }
-  return undefined;
 }
 
 /** The function (or lambda) a node is in: the nearest one enclosing it. */
@@ -423,7 +416,7 @@ function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
     }
     if (item.type === 'dictionary') {
       const schema = x.dictString(item, 'schema');
-      const value = schema === undefined ? dictValue(x, item, 'schema') : undefined;
+      const value = schema === undefined ? x.dictValue(item, 'schema') : undefined;
       if (schema !== undefined) cls.schema = schema;
       // `None` is SQLAlchemy's default (the metadata's schema); `BLANK_SCHEMA` is no schema even where the metadata has one.
       else if (value?.type === 'none') continue;
@@ -439,12 +432,7 @@ function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
         const lit = schema ? x.literal(schema) : undefined;
         if (lit) cls.schema = lit.value;
         else if (schema || item.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat' || a?.type === 'list_splat')) cls.schemaUnknown = true;
-      } else if (call.name === 'ForeignKeyConstraint') {
-        const c = foreignKeyConstraint(x, call, { className: cls.name }, 'model');
-        if (c) cls.constraints.push(c);
-      } else if (call.name === 'UniqueConstraint' || call.name === 'PrimaryKeyConstraint') {
-        markKeys(x, cls, call, call.name === 'PrimaryKeyConstraint');
-      }
+      } else classConstraint(x, cls, call);
     }
   }
 }

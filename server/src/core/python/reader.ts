@@ -68,14 +68,20 @@ export class PythonReader {
     return d.namedChildren.some((pair) => pair?.type === 'pair' && this.literal(pair.childForFieldName('key')!)?.value === key);
   }
 
-  dictString(d: Node, key: string): string | undefined {
+  /** The value written for a string key of a dictionary (`{"schema": None}`), as a node. */
+  dictValue(d: Node, key: string): Node | undefined {
     for (const pair of d.namedChildren) {
       if (pair?.type !== 'pair') continue;
       const k = pair.childForFieldName('key');
       const v = pair.childForFieldName('value');
-      if (k && v && this.literal(k)?.value === key) return this.literal(v)?.value;
+      if (k && v && this.literal(k)?.value === key) return v;
     }
     return undefined;
+  }
+
+  dictString(d: Node, key: string): string | undefined {
+    const v = this.dictValue(d, key);
+    return v ? this.literal(v)?.value : undefined;
   }
 
   /** A plain string literal's value and the span of its content (no prefix, no quotes). */

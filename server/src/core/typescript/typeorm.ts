@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { AnnotationFact, ClassFact, ColumnFact, JoinColumnFact, ReferenceFact, Span, TypeFact } from '../types';
+import { AnnotationFact, ClassFact, ColumnFact, ImportFact, JoinColumnFact, ReferenceFact, Span, TypeFact } from '../types';
 import { Literal, TsFile, typeormCamelCase, typeormSnakeCase } from './context';
 import { sqlNamedType, typeormInferred } from './types';
 
@@ -312,29 +312,33 @@ function firstOf(typeorm: Map<string, Applied>, names: Set<string>): string | un
   return undefined;
 }
 
-/**
- * Base classes the index can follow: ones named in the project, not TypeORM's own `BaseEntity`, nor a call
- * (`extends PartialType(User)`, a mixin) whose result FK Guard cannot know.
- */
-function extendsTypeormBase(f: TsFile, cls: ts.ClassDeclaration): boolean {
+/** The `extends` clause a base can be named by (`Base`, `orm.BaseEntity`), and the import its head comes from. */
+function extendsClause(f: TsFile, cls: ts.ClassDeclaration): { text: string; imp: ImportFact | undefined } | undefined {
   const x = f.syntax;
   const ext = x.extendsExpression(cls);
-  if (!ext || !(ext.kind === x.K.Identifier || ext.kind === x.K.PropertyAccessExpression)) return false;
+  if (!ext || !(ext.kind === x.K.Identifier || ext.kind === x.K.PropertyAccessExpression)) return undefined;
   const text = x.text(ext);
-  const imp = f.importOf(text.split('.')[0]);
-  if (imp?.module !== 'typeorm') return false;
+  return { text, imp: f.importOf(text.split('.')[0]) };
+}
+
+/** Whether the class extends TypeORM's own `BaseEntity`. */
+function extendsTypeormBase(f: TsFile, cls: ts.ClassDeclaration): boolean {
+  const ext = extendsClause(f, cls);
+  if (ext?.imp?.module !== 'typeorm') return false;
   // `import { BaseEntity as Base }`, `import * as orm` + `orm.BaseEntity`.
+  const { text, imp } = ext;
   const name = text.includes('.') ? text.slice(text.indexOf('.') + 1) : (imp.name ?? text);
   return name === 'BaseEntity';
 }
 
+/**
+ * Base classes the index can follow: ones named in the project, not TypeORM's own `BaseEntity`, nor a call
+ * (`extends PartialType(User)`, a mixin) whose result FK Guard cannot know.
+ */
 function bases(f: TsFile, cls: ts.ClassDeclaration): string[] {
-  const x = f.syntax;
-  const ext = x.extendsExpression(cls);
-  if (!ext || !(ext.kind === x.K.Identifier || ext.kind === x.K.PropertyAccessExpression)) return [];
-  const text = x.text(ext);
-  if (f.importOf(text.split('.')[0])?.module === 'typeorm') return [];
-  return [text];
+  const ext = extendsClause(f, cls);
+  if (!ext || ext.imp?.module === 'typeorm') return [];
+  return [ext.text];
 }
 
 function readColumn(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorations, cls: ClassFact): void {
