@@ -686,7 +686,12 @@ export type UncheckedReason =
    */
   | 'letter-case'
   /** TypeORM derives the name with a naming strategy of the project's own, which FK Guard does not run. */
-  | 'naming-strategy';
+  | 'naming-strategy'
+  /**
+   * The table is imported from a module that gets the name from two `export *` of different modules: by
+   * ECMAScript's rules it exports neither (importing it is an error; TypeScript reports the conflict).
+   */
+  | 'ambiguous-export';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -704,6 +709,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'unreadable-migration',
   'letter-case',
   'naming-strategy',
+  'ambiguous-export',
 ];
 
 export interface UncheckedReference {
