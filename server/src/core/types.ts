@@ -489,6 +489,12 @@ export interface MetadataRootFact {
    * so the classes on `Base` and the Tables on `Base.metadata` are on it. `Base` as written.
    */
   rebinds?: string;
+  /**
+   * `declarative_base(cls=BaseModel)` (or `registry.generate_base(cls=...)`): the classes the base is made a subclass
+   * of, as written (a tuple gives several; anything else is kept as its text, which resolves to no class). Every model
+   * on the base has them in its MRO: their columns and `__tablename__`/`__table_args__` are its own.
+   */
+  cls?: string[];
 }
 
 export interface ParseError {
