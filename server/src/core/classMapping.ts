@@ -124,6 +124,34 @@ export class ClassMapper {
     return hit ?? undefined;
   }
 
+  /**
+   * The classes of the workspace a class is built on, as `findClass` finds its bases, in order; where a base is a
+   * declarative base made by `declarative_base(cls=BaseModel)`, the classes given as `cls` (found from the base's
+   * file) stand after it: Python makes the base a subclass of them, so they are in the MRO of every class on it.
+   */
+  baseClasses(file: string, cls: ClassFact): FoundClass[] {
+    const out: FoundClass[] = [];
+    for (const b of cls.bases) {
+      const found = this.findClass(file, b);
+      if (found) out.push(found);
+      else for (const c of this.rootClasses(file, b)) out.push(c);
+    }
+    return out;
+  }
+
+  /** The classes `declarative_base(cls=...)` made the base written `b` (in `file`) a subclass of, that FK Guard finds. */
+  private rootClasses(file: string, b: string): FoundClass[] {
+    if (this.host.facts(file)?.language !== 'python') return [];
+    const r = this.host.names.resolve(file, b);
+    if (r?.kind !== 'metadata' || !r.root.cls) return [];
+    const out: FoundClass[] = [];
+    for (const c of r.root.cls) {
+      const found = this.findClass(r.file, c);
+      if (found) out.push(found);
+    }
+    return out;
+  }
+
   /** `classId(file, cls.name)`, the same string each time it is asked for the same class. */
   idOf(file: string, cls: ClassFact): string {
     const known = this.ids.get(cls);
@@ -156,18 +184,17 @@ export class ClassMapper {
     visiting.add(id);
     if (cls.joinTable) return this.mapJoinTable(file, cls, id, visiting);
 
-    const bases = cls.bases.map((b) => ({ text: b, found: this.findClass(file, b) }));
+    const bases = this.baseClasses(file, cls);
     const unresolvedBase = this.unresolvedBase(file, cls, new Set());
     const incomplete = unresolvedBase !== undefined;
     let parentTable: TableDef | undefined;
     let declaredAttr = cls.declaredTablename;
     let unknownParent = false;
     for (const b of bases) {
-      if (!b.found) continue;
-      const m = this.mapClass(b.found.file, b.found.cls, visiting);
+      const m = this.mapClass(b.file, b.cls, visiting);
       if (m.table && !parentTable) parentTable = m.table;
       if (!m.table && m.unknownName) unknownParent = true;
-      if (this.inheritsDeclaredTablename(b.found.file, b.found.cls, new Set())) declaredAttr = true;
+      if (this.inheritsDeclaredTablename(b.file, b.cls, new Set())) declaredAttr = true;
     }
     let nameless: NamelessClass | undefined;
     let name: string | undefined;
@@ -375,9 +402,7 @@ export class ClassMapper {
       }
     }
     for (const k of cls.keys) def.keys.push(k);
-    for (const b of cls.bases) {
-      const found = this.findClass(file, b);
-      if (!found) continue;
+    for (const found of this.baseClasses(file, cls)) {
       const m = this.classMap.get(found.id);
       if (m?.table && m.table !== def) continue;
       this.addClassColumns(def, found.file, found.cls, seen);
@@ -411,7 +436,15 @@ export class ClassMapper {
         if (deeper !== undefined) return deeper;
         continue;
       }
-      if (b?.kind === 'metadata') continue;
+      if (b?.kind === 'metadata') {
+        // `declarative_base(cls=BaseModel)`: BaseModel's own ancestry is the base's.
+        for (const c of b.root.cls ?? []) {
+          const found = this.findClass(b.file, c);
+          const deeper = found ? this.unresolvedBase(found.file, found.cls, seen) : c;
+          if (deeper !== undefined) return deeper;
+        }
+        continue;
+      }
       if (b?.kind === 'external' && KNOWN_EXTERNAL_BASES.test(b.name)) continue;
       if (!b && BUILTIN_BASES.test(text)) continue;
       return text;
@@ -425,9 +458,8 @@ export class ClassMapper {
     if (seen.has(id)) return undefined;
     seen.add(id);
     if (cls.declaredTablename) return { file, cls };
-    for (const b of cls.bases) {
-      const f = this.findClass(file, b);
-      const owner = f ? this.declaredTablenameOwner(f.file, f.cls, seen) : undefined;
+    for (const f of this.baseClasses(file, cls)) {
+      const owner = this.declaredTablenameOwner(f.file, f.cls, seen);
       if (owner) return owner;
     }
     return undefined;
@@ -438,10 +470,7 @@ export class ClassMapper {
     if (seen.has(id)) return false;
     seen.add(id);
     if (cls.declaredTablename) return true;
-    return cls.bases.some((b) => {
-      const f = this.findClass(file, b);
-      return f ? this.inheritsDeclaredTablename(f.file, f.cls, seen) : false;
-    });
+    return this.baseClasses(file, cls).some((f) => this.inheritsDeclaredTablename(f.file, f.cls, seen));
   }
 
   /**
@@ -474,7 +503,7 @@ export class ClassMapper {
     const self: FoundClass = { file, cls, id: this.idOf(file, cls) };
     if (visiting.has(self.id)) return [self];
     visiting.add(self.id);
-    const bases = cls.bases.map((b) => this.findClass(file, b)).filter((f): f is FoundClass => f !== undefined);
+    const bases = this.baseClasses(file, cls);
     const lines = [...bases.map((b) => this.mro(b.file, b.cls, visiting)), bases].map((l) => [...l]);
     visiting.delete(self.id);
     const out: FoundClass[] = [self];
@@ -565,9 +594,7 @@ export class ClassMapper {
     seen.add(id);
     if (cls.columns.some((c) => c.primaryKey)) return true;
     let unknown = (cls.opaque?.length ?? 0) > 0 || (cls.opaqueDecorators?.length ?? 0) > 0;
-    for (const b of cls.bases) {
-      const f = this.findClass(file, b);
-      if (!f) continue;
+    for (const f of this.baseClasses(file, cls)) {
       const m = this.classMap.get(f.id);
       // A mapped parent's columns are its table's, not this one's.
       if (m && (m.table || m.unknownName)) continue;

@@ -500,6 +500,12 @@ export interface MetadataRootFact {
    * so the classes on `Base` and the Tables on `Base.metadata` are on it. `Base` as written.
    */
   rebinds?: string;
+  /**
+   * `declarative_base(cls=BaseModel)` (or `registry.generate_base(cls=...)`): the classes the base is made a subclass
+   * of, as written (a tuple gives several; anything else is kept as its text, which resolves to no class). Every model
+   * on the base has them in its MRO: their columns and `__tablename__`/`__table_args__` are its own.
+   */
+  cls?: string[];
 }
 
 export interface ParseError {
@@ -697,7 +703,12 @@ export type UncheckedReason =
    */
   | 'letter-case'
   /** TypeORM derives the name with a naming strategy of the project's own, which FK Guard does not run. */
-  | 'naming-strategy';
+  | 'naming-strategy'
+  /**
+   * The table is imported from a module that gets the name from two `export *` of different modules: by
+   * ECMAScript's rules it exports neither (importing it is an error; TypeScript reports the conflict).
+   */
+  | 'ambiguous-export';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -715,6 +726,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'unreadable-migration',
   'letter-case',
   'naming-strategy',
+  'ambiguous-export',
 ];
 
 export interface UncheckedReference {

@@ -101,6 +101,10 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const def = index.tableVariable(file, ref.owner);
     const unnamed = def ? undefined : index.unnamedTableVariable(file, ref.owner);
     if (unnamed) return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: `\`${ref.owner}\` is a table made under a name FK Guard cannot read (\`${unnamed.text}\`)` } };
+    if (!def && index.importedTable(file, ref.owner) === 'ambiguous') {
+      const detail = `\`${ref.owner}\` is imported under a name two \`export *\` give from different modules, so no module exports it (TypeScript reports the conflict where they meet)`;
+      return { display, resolution: { kind: 'unseen', reason: 'ambiguous-export', detail } };
+    }
     if (!def) return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail: `\`${ref.owner}\` is not a table FK Guard can see` } };
     return { display, resolution: columnOf([def], ref.attr!, ref.form === 'variable') };
   }
