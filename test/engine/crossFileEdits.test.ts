@@ -643,4 +643,24 @@ describe('engine: edits whose reach the provided names do not show', function ()
       assert.deepEqual(incremental, fresh);
     }
   });
+
+  it("a column of the class a base is made on (`declarative_base(cls=Keyed)`) edited in its own file: the models' files are checked again", async () => {
+    // The mixin, the base and the models are three files: the models name only `Base`, yet take the mixin's columns.
+    const mixins = 'kiln/mixins.py';
+    const files = new Map([
+      ['kiln/__init__.py', ''],
+      [mixins, 'from sqlalchemy import Column, Integer\n\n\nclass Keyed:\n    id = Column(Integer, primary_key=True)\n'],
+      ['kiln/base.py', 'from sqlalchemy.orm import declarative_base\nfrom kiln.mixins import Keyed\n\nBase = declarative_base(cls=Keyed)\n'],
+      ['kiln/models.py', "from sqlalchemy import Column, ForeignKey, Integer\nfrom kiln.base import Base\n\n\nclass Glaze(Base):\n    __tablename__ = 'glazes'\n\n\nclass Pot(Base):\n    __tablename__ = 'pots'\n    glaze_id = Column(Integer, ForeignKey('glazes.id'))\n    kiln_glaze_id = Column(Integer, ForeignKey('glazes.glaze_no'))\n"],
+    ]);
+    for (const edit of [
+      (t: Map<string, string>) => ({ file: mixins, text: t.get(mixins)!.replace('id = Column(', 'glaze_no = Column(') }),
+      (t: Map<string, string>) => ({ file: mixins, text: t.get(mixins)!.replace('primary_key=True', 'unique=False') }),
+      (t: Map<string, string>) => ({ file: 'kiln/base.py', text: t.get('kiln/base.py')!.replace('cls=Keyed', 'cls=object') }),
+    ]) {
+      const { before, incremental, fresh } = await editFiles(files, edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
 });

@@ -146,10 +146,19 @@ export class ClassMapper {
     if (r?.kind !== 'metadata' || !r.root.cls) return [];
     const out: FoundClass[] = [];
     for (const c of r.root.cls) {
-      const found = this.findClass(r.file, c);
+      const found = this.clsOfRoot(r.file, r.root, c);
       if (found) out.push(found);
     }
     return out;
+  }
+
+  /**
+   * A class written as `cls=` of the root made in `file`, as the call sees it: `Base = declarative_base(cls=Base)`
+   * rebinds the name, but inside the call it is still the class defined above.
+   */
+  private clsOfRoot(file: string, root: MetadataRootFact, written: string): FoundClass | undefined {
+    const own = this.host.facts(file)?.classes.filter((k) => k.name === written && k.nameSpan.start < root.span.start).pop();
+    return own ? { file, cls: own, id: this.idOf(file, own) } : this.findClass(file, written);
   }
 
   /** `classId(file, cls.name)`, the same string each time it is asked for the same class. */
@@ -202,6 +211,7 @@ export class ClassMapper {
     let namedFromClass: 'lower' | 'snake' | undefined;
     let joined: boolean | undefined = false;
     let inherited: FoundClass | undefined;
+    let declaredFirst: { file: string; cls: ClassFact } | undefined | false;
     const naming = cls.framework === 'typeorm' ? this.host.typeormNaming() : undefined;
     // A Sequelize model without `tableName` is named under the instance's `define` too.
     const sequelize = cls.framework === 'sequelize' ? sequelizeModelTable(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
@@ -243,6 +253,17 @@ export class ClassMapper {
     } else if (cls.abstract || cls.framework) {
       // Another ORM's dialect names its entities itself; a class it left unnamed is a base, not a table.
       name = undefined;
+    } else if ((parentTable || unknownParent) && declaredAttr && (declaredFirst = this.declaredTablenameFirst(file, cls)) !== false) {
+      // A subclass of a mapped class whose `__tablename__`, found along its MRO, is a `@declared_attr` on an unmapped
+      // class: declarative calls it again for this class, so the class gets a table of its own under that name
+      // (joined inheritance; single-table only where the body returns None for it, `has_inherited_table`).
+      if (declaredFirst) ({ name, unknownName, nameless } = this.declaredAttrName(file, cls, declaredFirst));
+      else {
+        // A mapped parent's plain `__tablename__` comes first: declarative takes that name for this class too and
+        // defines the parent's table a second time, which SQLAlchemy refuses. No table to guess.
+        unknownName = true;
+        nameless = { file, cls, reason: 'declared-attr', base: cls.name, detail: `\`${cls.name}\` inherits a \`@declared_attr\` \`__tablename__\`, but a mapped parent's own \`__tablename__\` comes first in its MRO, so its table is not one FK Guard can name` };
+      }
     } else if ((parentTable || unknownParent) && (joined = this.flaskJoined(file, cls, declaredAttr, unresolvedBase)) === false) {
       // Single-table inheritance: the subclass's columns live in the parent's table.
       const mapping: ClassMapping = parentTable ? { table: parentTable } : { table: undefined, unknownName: true };
@@ -267,15 +288,7 @@ export class ClassMapper {
     } else if (declaredAttr && this.descendsFromDeclarative(file, cls, new Set())) {
       // The body of `__tablename__`, when FK Guard can evaluate it, says what Python computes; the
       // `naming.declared-attr` setting stands in for a body it cannot read.
-      const owner = this.declaredTablenameOwner(file, cls, new Set());
-      const derived = owner?.cls.tablenameDerivation ? this.host.names.evaluate(owner.file, owner.cls.tablenameDerivation, cls.name) : undefined;
-      const convention = this.host.declaredAttrConvention(owner?.cls.name ?? cls.name, owner?.file ?? file);
-      if (derived) name = derived;
-      else if (convention) name = applyConvention(convention, cls.name);
-      else {
-        unknownName = true;
-        nameless = { file, cls, reason: 'declared-attr', base: owner?.cls.name ?? cls.name, baseFile: owner?.file, baseClass: owner?.cls };
-      }
+      ({ name, unknownName, nameless } = this.declaredAttrName(file, cls, this.declaredTablenameOwner(file, cls, new Set())));
     } else if (cls.sqlmodelTable) {
       name = cls.name.toLowerCase();
       namedFromClass = 'lower';
@@ -439,7 +452,7 @@ export class ClassMapper {
       if (b?.kind === 'metadata') {
         // `declarative_base(cls=BaseModel)`: BaseModel's own ancestry is the base's.
         for (const c of b.root.cls ?? []) {
-          const found = this.findClass(b.file, c);
+          const found = this.clsOfRoot(b.file, b.root, c);
           const deeper = found ? this.unresolvedBase(found.file, found.cls, seen) : c;
           if (deeper !== undefined) return deeper;
         }
@@ -450,6 +463,34 @@ export class ClassMapper {
       return text;
     }
     return undefined;
+  }
+
+  /**
+   * The name a `@declared_attr` `__tablename__` of `owner` gives `cls`: the body's value where FK Guard can evaluate
+   * it, else the `naming.declared-attr` setting; otherwise unknown.
+   */
+  private declaredAttrName(file: string, cls: ClassFact, owner: { file: string; cls: ClassFact } | undefined): { name: string | undefined; unknownName: boolean; nameless: NamelessClass | undefined } {
+    const derived = owner?.cls.tablenameDerivation ? this.host.names.evaluate(owner.file, owner.cls.tablenameDerivation, cls.name) : undefined;
+    if (derived) return { name: derived, unknownName: false, nameless: undefined };
+    const convention = this.host.declaredAttrConvention(owner?.cls.name ?? cls.name, owner?.file ?? file);
+    if (convention) return { name: applyConvention(convention, cls.name), unknownName: false, nameless: undefined };
+    return { name: undefined, unknownName: true, nameless: { file, cls, reason: 'declared-attr', base: owner?.cls.name ?? cls.name, baseFile: owner?.file, baseClass: owner?.cls } };
+  }
+
+  /**
+   * For a subclass of a mapped class without a `__tablename__` of its own: the class whose `@declared_attr`
+   * `__tablename__` Python's lookup finds first along the MRO, when no mapped class's plain one comes before it;
+   * undefined when a mapped class's plain `__tablename__` comes first; false when no declared one is found at all.
+   */
+  private declaredTablenameFirst(file: string, cls: ClassFact): { file: string; cls: ClassFact } | undefined | false {
+    if (cls.tablename !== undefined || cls.declaredTablename || cls.framework) return false;
+    for (const f of this.mro(file, cls, new Set()).slice(1)) {
+      if (f.cls.declaredTablename) return f;
+      if (f.cls.tablename === undefined) continue;
+      const m = this.classMap.get(f.id);
+      return m && (m.table || m.unknownName) ? undefined : false;
+    }
+    return false;
   }
 
   /** The nearest class in the ancestry (itself first) that declares `__tablename__` with `@declared_attr`. */

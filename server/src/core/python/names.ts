@@ -211,7 +211,8 @@ export class PythonNames {
     // A name bound in a class body (`class Archive: metadata = MetaData()`) is not the module's.
     const root = facts.metadataRoots.find((r) => r.name === name && r.owner === undefined);
     const cls = classNamed(facts.classes, name);
-    if (cls) return { kind: 'class', file, cls };
+    // `class Base: ...` then `Base = declarative_base(cls=Base)`: the name is the module's last binding of it.
+    if (cls && !(root && root.span.start > cls.nameSpan.start)) return { kind: 'class', file, cls };
     if (root) return { kind: 'metadata', id: `${file}#${name}`, file, root };
     const fn = facts.functions?.[name];
     if (fn) return { kind: 'function', file, name, fn };
