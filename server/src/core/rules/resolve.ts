@@ -306,7 +306,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       reason: 'conditional-history',
       detail:
         `\`${d.key}\` differs depending on whether the migration operation at ${where(undecided.file, index.rangeIn(undecided.file, undecided.span))} ran ` +
-        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide)',
+        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide, or in a schema builder run elsewhere)',
     };
   }
   return columnOf(defs, column, false, caseless, caseless ? undefined : { folds: ref.columnFoldsCase === true });
