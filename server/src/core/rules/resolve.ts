@@ -1,10 +1,11 @@
 import type { FkGuardConfig } from '../config';
+import { classNamed } from '../classPlaces';
 import { Absence, HistoryPoint } from '../history';
 import type { MetadataSchema } from '../classMapping';
 import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
-import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
+import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
 export interface RefCheck {
@@ -130,6 +131,26 @@ function primaryKeyOf(def: TableDef): Resolution {
   if (pk.length === 1 && !def.incomplete) return { kind: 'ok', defs: [def], def, column: pk[0] };
   if (def.incomplete) return incompleteOf(def);
   return { kind: 'unseen', reason: 'unknown-key-type', detail: `\`${def.key}\` has ${pk.length === 0 ? 'no primary key FK Guard can see' : 'a composite primary key'}` };
+}
+
+/**
+ * For an ambiguous resolution: the definition that makes it ambiguous only because FK Guard cannot see its
+ * columns (a `CREATE TABLE` its parser refused, a base or column builder it cannot read), when the definitions
+ * it can read all agree on the column. Such definitions do not disagree as far as anyone can prove: the
+ * reference stays unchecked, for that definition's reason, and no `ambiguous-table` warning claims a conflict.
+ */
+export function unseenDefinition(r: Extract<Resolution, { kind: 'ok' }>): TableDef | undefined {
+  if (!r.ambiguous) return undefined;
+  const name = r.column.column.name;
+  const models = r.defs.filter((d) => d.origin === 'model' || d.origin === 'core');
+  const unseen = models.filter((d) => d.incomplete && !d.columns.has(name));
+  if (unseen.length === 0) return undefined;
+  const describe = (d: TableDef) => {
+    const c = d.columns.get(name);
+    return c ? (c.type?.sqlType || c.column.type?.text || 'untyped') : 'missing';
+  };
+  const seen = new Set(models.filter((d) => !unseen.includes(d)).map(describe));
+  return seen.size <= 1 ? unseen[0] : undefined;
 }
 
 function incompleteOf(def: TableDef): Resolution {
@@ -286,7 +307,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       reason: 'conditional-history',
       detail:
         `\`${d.key}\` differs depending on whether the migration operation at ${where(undecided.file, index.rangeIn(undecided.file, undecided.span))} ran ` +
-        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide)',
+        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide, or in a schema builder run elsewhere)',
     };
   }
   return columnOf(defs, column, false, caseless, caseless ? undefined : { folds: ref.columnFoldsCase === true });
@@ -507,6 +528,9 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       return { reason: r.reason, detail: r.detail };
     case 'ok': {
       if (r.ambiguous) {
+        const unseen = unseenDefinition(r);
+        const open = unseen && incompleteOf(unseen);
+        if (open?.kind === 'unseen') return { reason: open.reason, detail: open.detail };
         return { reason: 'ambiguous-table', detail: `\`${r.def.key}\` has definitions that disagree on \`${r.column.column.name}\`, none in this table's metadata or package` };
       }
       const target = r.column.type;
@@ -587,7 +611,7 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   const file = facts.file;
   const withType = (column: ColumnFact, f: string): SourceColumn => ({ column, file: f, type: index.resolveType(f, column.type) });
   if (ref.source.className) {
-    const cls = classNamed(facts, ref.source.className);
+    const cls = classNamed(facts.classes, ref.source.className);
     const own = cls?.columns.find((c) => c.name === name || c.attr === name);
     if (own) return withType(own, file);
     const mapping = index.classTable(file, ref.source.className);
@@ -610,24 +634,6 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
     if (c && d.origin !== 'external') return { column: c.column, file: c.file, type: c.type };
   }
   return undefined;
-}
-
-/** Each file's classes by name (the first of a name, as `find` gives), built once per list of classes. */
-const classesByName = new WeakMap<readonly ClassFact[], Map<string, ClassFact>>();
-
-/**
- * The first class of `facts` named `name`. Asked for every reference with a source class: a `find` each time
- * made checking a file quadratic in its classes. A list of classes is never changed once read (an edit
- * makes a new list), so the map built for it stays right.
- */
-function classNamed(facts: FileFacts, name: string): ClassFact | undefined {
-  let byName = classesByName.get(facts.classes);
-  if (!byName) {
-    byName = new Map();
-    for (const c of facts.classes) if (!byName.has(c.name)) byName.set(c.name, c);
-    classesByName.set(facts.classes, byName);
-  }
-  return byName.get(name);
 }
 
 /** `src/app/models.py:37` for a message, 1-based like an editor shows it. */
