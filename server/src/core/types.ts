@@ -385,9 +385,10 @@ type MigrationOpKind =
   | { op: 'alter_unknown_table'; column?: string; span?: Span }
   /**
    * The table is changed by code FK Guard does not follow (a Knex `alterTable('t', helper)`, a Kysely `$call`), as
-   * written in `from`: from here on its columns are not all known.
+   * written in `from`: from here on its columns are not all known. `table` unset: a table FK Guard cannot name
+   * (`alterTable(name, ...)` in a loop over objects), so any table's columns may have changed.
    */
-  | { op: 'unknown_columns'; table: string; schema?: string; from: string }
+  | { op: 'unknown_columns'; table?: string; schema?: string; from: string }
   /** `helper_ops.upgrade()`: the operations of that imported module's `upgrade()` run here. */
   | { op: 'run_module'; module: string };
 

@@ -1,10 +1,11 @@
 import type { FkGuardConfig } from '../config';
+import { classNamed } from '../classPlaces';
 import { Absence, HistoryPoint } from '../history';
 import type { MetadataSchema } from '../classMapping';
 import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
-import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
+import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
 export interface RefCheck {
@@ -616,7 +617,7 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   const file = facts.file;
   const withType = (column: ColumnFact, f: string): SourceColumn => ({ column, file: f, type: index.resolveType(f, column.type) });
   if (ref.source.className) {
-    const cls = classNamed(facts, ref.source.className);
+    const cls = classNamed(facts.classes, ref.source.className);
     const own = cls?.columns.find((c) => c.name === name || c.attr === name);
     if (own) return withType(own, file);
     const mapping = index.classTable(file, ref.source.className);
@@ -639,24 +640,6 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
     if (c && d.origin !== 'external') return { column: c.column, file: c.file, type: c.type };
   }
   return undefined;
-}
-
-/** Each file's classes by name (the first of a name, as `find` gives), built once per list of classes. */
-const classesByName = new WeakMap<readonly ClassFact[], Map<string, ClassFact>>();
-
-/**
- * The first class of `facts` named `name`. Asked for every reference with a source class: a `find` each time
- * made checking a file quadratic in its classes. A list of classes is never changed once read (an edit
- * makes a new list), so the map built for it stays right.
- */
-function classNamed(facts: FileFacts, name: string): ClassFact | undefined {
-  let byName = classesByName.get(facts.classes);
-  if (!byName) {
-    byName = new Map();
-    for (const c of facts.classes) if (!byName.has(c.name)) byName.set(c.name, c);
-    classesByName.set(facts.classes, byName);
-  }
-  return byName.get(name);
 }
 
 /** `src/app/models.py:37` for a message, 1-based like an editor shows it. */
