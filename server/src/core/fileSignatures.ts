@@ -124,7 +124,8 @@ export function provision(f: FileFacts, reuse = false): Provision {
   }
   for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
   // `SQLAlchemy(model_class=Base, metadata=md)` gives Base's classes md: they follow this file's roots.
-  for (const r of f.metadataRoots) if (r.rebinds !== undefined) add(`m:${r.rebinds.split('.').pop()}`, `rebinds:${roots}`);
+  // Which of them does depends on where they are made, before or after the call (see `ClassMapper.rebindOrder`): its line counts.
+  for (const r of f.metadataRoots) if (r.rebinds !== undefined) add(`m:${r.rebinds.split('.').pop()}`, `rebinds:${roots}:${lineOf(r.span.start)}`);
   return { base: baseOf(f, sig, lineOf), names };
 }
 

@@ -1199,12 +1199,15 @@ export class SchemaIndex {
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {
     const name = this.resolveName(f.file, t.name);
     if (!name) return;
-    let metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata) : undefined;
+    let metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata, new Set(), { file: f.file, start: t.span.start }) : undefined;
+    // On `Base.metadata` where FK Guard cannot tell whether a Flask `SQLAlchemy(model_class=Base, ...)` replaced it.
+    const order = this.mapper.orderUnknown(metadataId);
+    if (order !== undefined) metadataId = undefined;
     // `db.Table(..., bind_key="x")`: on the bind's own MetaData, which has no schema (see `CoreTableFact.bindKey`).
     const binding = t.bindKey !== undefined && t.metadata ? this.lookup.names.resolve(f.file, t.metadata) : undefined;
     if (metadataId && binding?.kind === 'metadata' && binding.root.flask) metadataId = `${metadataId}.metadatas["${t.bindKey}"]`;
     // A metadata FK Guard cannot resolve (from a package, `get_metadata()`) may have a schema as well as not.
-    const unresolved = t.metadata && !metadataId ? this.mapper.unresolvedMetadata(f.file, t.metadata) : undefined;
+    const unresolved = order ?? (t.metadata && !metadataId ? this.mapper.unresolvedMetadata(f.file, t.metadata) : undefined);
     // A table that names no schema is in its metadata's (`MetaData(schema="x")`); `BLANK_SCHEMA` says none.
     const fromMetadata: MetadataSchema | undefined =
       t.schema !== undefined || t.blankSchema

@@ -435,6 +435,11 @@ export interface ReferenceFact {
   /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
   tableFoldsCase?: true;
   columnFoldsCase?: true;
+  /**
+   * SQLAlchemy's `ForeignKey("t.col", link_to_name=True)`: the column is found by its name in the database, not by
+   * the key the table knows it by (`Column("shed_no", key="number")`).
+   */
+  linkToName?: true;
   /** For `pair` without `column`: the target's primary key is meant (SQL's `REFERENCES users`, no column list). */
   primaryKey?: true;
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
