@@ -1,6 +1,7 @@
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { dropUnreadSpans, trimLists } from './compactFacts';
 import { classDefNames, referenceNames } from './fileSignatures';
+import { classPlace } from './classPlaces';
 import type { DocumentEdit, ParsedText, SourceDialect } from './dialect';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
@@ -274,23 +275,19 @@ export class Engine {
     if (!/[\r\n]/.test(after.slice(end))) return undefined;
     const facts = this.facts.get(file);
     if (!facts) return undefined;
-    const byName = new Map<string, ClassFact>();
-    for (const c of facts.classes) if (!byName.has(c.name)) byName.set(c.name, c);
+    const classes = facts.classes;
     const last = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
-    // What each class's definition builds on, as names (as the index's `usesOf` has them).
-    const built = new Map<ClassFact, string[]>();
-    const builtOn = (c: ClassFact): string[] => {
-      let names = built.get(c);
-      if (!names) built.set(c, (names = classDefNames(c, facts)));
-      return names;
-    };
+    // What each class's definition builds on, as names (as the index's `usesOf` has them; kept per class).
+    const builtOn = (c: ClassFact): string[] => classDefNames(c, facts);
     const tableOf = (c: ClassFact) => this.index.ownClassTable(file, c)?.table?.name;
-    // The classes of this file built on a changed name change with it, and so do their tables.
+    // The classes of this file built on a changed name change with it, and so do their tables. A class's `c:`
+    // name is made only for a class built on a changed name (most are not): made for each of ~180 classes on
+    // every keystroke, those strings were a tenth of what `reusableAfter` allocated.
     const changes = new Set(changed);
     for (let grew = true; grew; ) {
       grew = false;
-      for (const c of facts.classes) {
-        if (changes.has(`c:${c.name}`) || !builtOn(c).some((n) => changes.has(n))) continue;
+      for (const c of classes) {
+        if (!someIn(builtOn(c), changes) || changes.has(`c:${c.name}`)) continue;
         changes.add(`c:${c.name}`);
         const t = tableOf(c);
         if (t !== undefined) changes.add(`t:${t}`);
@@ -298,7 +295,8 @@ export class Engine {
         grew = true;
       }
     }
-    const anyTable = [...changes].some((n) => n.startsWith('t:'));
+    let anyTable = false;
+    for (const n of changes) if (n.startsWith('t:')) anyTable = true;
     const hit = (n: string) => changes.has(n) || (n === 't:*' && anyTable);
     // The changed tables and classes by their names: asked of every class, without making `t:`/`c:` strings.
     const changedTables = new Set<string>();
@@ -308,32 +306,31 @@ export class Engine {
       else if (n.startsWith('c:')) changedClasses.add(n.slice(2));
     }
     const tableHit = (t: string) => changedTables.has(t) || (t === '*' && anyTable);
-    // Each class's answer once it is known; null while it is being found (a class met again on the way, through
-    // bases that build on each other, counts as hit). A class left is always answered: the walk needs no set of
-    // its own (one per class of a 2,000-line file, every keystroke).
-    const classDepends = new Map<string, boolean | null>();
+    // Each class's answer once it is known, by the class's place (see `classPlace`): UNKNOWN, FINDING while it
+    // is being found (a class met again on the way, through bases that build on each other, counts as hit),
+    // HIT or HOLDS. A class left is always answered: the walk needs no set of its own.
+    const classDepends = new Uint8Array(classes.length);
     const classHit = (name: string): boolean => {
-      const known = classDepends.get(name);
-      if (known !== undefined) return known ?? true;
-      classDepends.set(name, null);
-      const c = byName.get(name);
+      const i = classPlace(classes, name);
+      // A name no class of the file has: only a change of that class's own name concerns it.
+      if (i === undefined) return changedClasses.has(name);
+      const known = classDepends[i];
+      if (known !== UNKNOWN) return known !== HOLDS;
+      classDepends[i] = FINDING;
+      const c = classes[i];
       let out = changedClasses.has(name);
-      if (!out && c) {
+      if (!out) {
         // With no table among the changes, the class's table (looked up through the index) cannot be hit.
         const t = anyTable ? tableOf(c) : undefined;
-        out = (t !== undefined && tableHit(t)) || builtOn(c).some(hit) || c.bases.some((b) => byName.has(last(b)) && classHit(last(b)));
+        out = (t !== undefined && tableHit(t)) || builtOn(c).some(hit) || c.bases.some((b) => classPlace(classes, last(b)) !== undefined && classHit(last(b)));
       }
-      classDepends.set(name, out);
+      classDepends[i] = out ? HIT : HOLDS;
       return out;
     };
     const holds = (ref: ReferenceFact): boolean => {
       if (referenceNames(ref).some(hit)) return false;
       const source = ref.source;
-      if (source.className) {
-        // Most references of a file share a few classes: their answer is looked up before a walk is set up.
-        const known = classDepends.get(source.className);
-        return !(known ?? classHit(source.className));
-      }
+      if (source.className) return !classHit(source.className);
       if (source.table) {
         const t = this.index.resolveName(file, source.table);
         return t !== undefined && !hit(`t:${t}`) && !(source.table.kind !== 'literal' && anyTable);
@@ -560,12 +557,15 @@ export class Engine {
     const suggested = new Set<string>();
     const unchecked: UncheckedReference[] = [];
     const keep = this.keepResolutions;
-    const resolved: Array<Omit<ResolvedReference, 'file'> | undefined> | undefined = keep ? [] : undefined;
     const reusable = this.reusable.get(file);
     this.reusable.delete(file);
     const checked = facts ? this.index.checkedFacts(facts) : undefined;
+    // Lists by place in the file's references, made to size (grown by ~920 pushes, they were a tenth of what a
+    // keystroke in a 2,000-line model file allocated).
+    const size = checked ? checked.references.length : 0;
+    const resolved: Array<Omit<ResolvedReference, 'file'> | undefined> | undefined = keep ? new Array(size) : undefined;
     const before = reusable && checked ? this.referenceResults.get(file) : undefined;
-    const kept: KeptResults | undefined = keep && checked ? { at: 0, refs: checked.references, results: [], resolved: [] } : undefined;
+    const kept: KeptResults | undefined = keep && checked ? { at: 0, refs: checked.references, results: new Array(size), resolved: [] } : undefined;
     // Where each reference was in the list the kept results were made for (see `KeptResults`).
     const was = before && checked ? keptIndexes(before.refs, checked.references) : undefined;
     // Where each reused result was in `before` (-1: checked again).
@@ -777,6 +777,18 @@ function classesReadAgain(before: readonly ClassFact[], after: readonly ClassFac
   return after.filter((c) => !kept.has(c)).map((c) => c.name);
 }
 
+/** `reusableAfter`'s answers per class: not yet known, being found, hit by the edit, holding. */
+const UNKNOWN = 0;
+const FINDING = 1;
+const HIT = 2;
+const HOLDS = 3;
+
+/** Whether one of `names` is in `set` (a loop: asked for every class of a file, a closure each time allocated). */
+function someIn(names: readonly string[], set: ReadonlySet<string>): boolean {
+  for (let i = 0; i < names.length; i++) if (set.has(names[i])) return true;
+  return false;
+}
+
 /**
  * What a file's last check gave each of its references, by place in its list of references (`refs`): the
  * result, and the object navigation was given for it. Kept by place rather than in a map keyed by reference:
@@ -824,6 +836,14 @@ class FindingsCache extends Map<string, Finding[]> {
   private readonly unknownTable = new Map<string, { order: number; offered: readonly string[]; relatedFiles: readonly string[] }>();
   private readonly offeredTo = new Map<string, Set<string>>();
   private readonly relatedInto = new Map<string, Set<string>>();
+  /**
+   * For each file of `unknownTable` whose findings were dropped (`forget`): the entry it had, whose tables and
+   * files stay in `offeredTo` and `relatedInto` until the file's findings are cached again (`set` then changes
+   * only what differs) or the engine lets them go. Typing in a model file drops and caches its findings on every
+   * keystroke: taking its ~100 offered tables out of those maps and putting them back made a set for each one.
+   * `suggestionUsers` reads only files with an entry in `unknownTable`.
+   */
+  private readonly retired = new Map<string, { offered: readonly string[]; relatedFiles: readonly string[] }>();
   private order = 0;
   /**
    * The files whose findings (and so their resolutions) were cached or dropped since navigation last asked
@@ -848,13 +868,18 @@ class FindingsCache extends Map<string, Finding[]> {
     // Findings are cached only for a file that had none cached: the two orders stay the same.
     this.forget(file);
     this.changed?.add(file);
+    const was = this.retired.get(file);
+    this.retired.delete(file);
     if (findings.some((f) => f.rule === 'unknown-table')) {
       this.withUnknownTable.add(file);
       const relatedFiles = [...new Set(findings.flatMap((f) => (f.rule === 'unknown-table' ? f.related.map((r) => r.file) : [])))];
       const entry = { order: this.order++, offered: [...offered], relatedFiles };
       this.unknownTable.set(file, entry);
-      for (const t of entry.offered) addTo(this.offeredTo, t, file);
-      for (const f of relatedFiles) addTo(this.relatedInto, f, file);
+      moveEntries(this.offeredTo, file, was?.offered ?? [], entry.offered);
+      moveEntries(this.relatedInto, file, was?.relatedFiles ?? [], relatedFiles);
+    } else if (was) {
+      moveEntries(this.offeredTo, file, was.offered, []);
+      moveEntries(this.relatedInto, file, was.relatedFiles, []);
     }
     if (findings.some((f) => f.related.some((r) => r.file !== file) || f.fixes.some((x) => x.edits.some((e) => e.file !== file)))) this.pointingElsewhere.add(file);
     return super.set(file, findings);
@@ -871,6 +896,7 @@ class FindingsCache extends Map<string, Finding[]> {
     this.withUnknownTable.clear();
     this.pointingElsewhere.clear();
     this.unknownTable.clear();
+    this.retired.clear();
     this.offeredTo.clear();
     this.relatedInto.clear();
     super.clear();
@@ -881,8 +907,9 @@ class FindingsCache extends Map<string, Finding[]> {
    * have a related location in `changed`.
    */
   suggestionUsers(tables: ReadonlySet<string>, changed: string): string[] {
-    const found = new Set(this.relatedInto.get(changed));
-    for (const t of tables) for (const f of this.offeredTo.get(t) ?? []) found.add(f);
+    const found = new Set<string>();
+    for (const f of this.relatedInto.get(changed) ?? []) if (this.unknownTable.has(f)) found.add(f);
+    for (const t of tables) for (const f of this.offeredTo.get(t) ?? []) if (this.unknownTable.has(f)) found.add(f);
     if (found.size < 2) return [...found];
     return [...found].sort((a, b) => this.unknownTable.get(a)!.order - this.unknownTable.get(b)!.order);
   }
@@ -893,8 +920,7 @@ class FindingsCache extends Map<string, Finding[]> {
     const entry = this.unknownTable.get(file);
     if (!entry) return;
     this.unknownTable.delete(file);
-    for (const t of entry.offered) removeFrom(this.offeredTo, t, file);
-    for (const f of entry.relatedFiles) removeFrom(this.relatedInto, f, file);
+    this.retired.set(file, entry);
   }
 }
 
@@ -902,6 +928,18 @@ function addTo(map: Map<string, Set<string>>, key: string, value: string): void 
   const set = map.get(key);
   if (set) set.add(value);
   else map.set(key, new Set([value]));
+}
+
+/**
+ * Makes `file` a member of `map`'s sets for the keys of `now` instead of those of `was` (a file's tables or
+ * files, before and after): nothing is touched when the two lists are the same, as they mostly are.
+ */
+function moveEntries(map: Map<string, Set<string>>, file: string, was: readonly string[], now: readonly string[]): void {
+  let same = was.length === now.length;
+  for (let i = 0; i < now.length && same; i++) same = was[i] === now[i];
+  if (same) return;
+  for (const key of was) if (!now.includes(key)) removeFrom(map, key, file);
+  for (const key of now) if (!was.includes(key)) addTo(map, key, file);
 }
 
 function removeFrom(map: Map<string, Set<string>>, key: string, value: string): void {

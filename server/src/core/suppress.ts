@@ -107,10 +107,7 @@ export function applySuppressions(facts: FileFacts, findings: Finding[], config:
     if (!rules.includes(f.rule)) rules.push(f.rule);
     rulesByLine.set(f.range.start.line, rules);
   }
-  for (let i = 0; i < kept.length; i++) {
-    const ignore = ignoreLineFix(facts, kept[i], rulesByLine.get(kept[i].range.start.line)!);
-    if (ignore) kept[i] = { ...kept[i], fixes: [...kept[i].fixes, ignore] };
-  }
+  for (let i = 0; i < kept.length; i++) kept[i] = withIgnoreLineFix(facts, kept[i], rulesByLine.get(kept[i].range.start.line)!);
   const severity = config.rules['unused-suppression'];
   if (severity === 'off') return kept;
   comments.forEach((c, i) => {
@@ -134,6 +131,38 @@ export function applySuppressions(facts: FileFacts, findings: Finding[], config:
     });
   });
   return kept;
+}
+
+/**
+ * `f` with its "Ignore this line" fix, if it has one. A finding object the rules gave before (an editor's engine
+ * keeps each reference's result while an edit elsewhere cannot change it) gets the finding made for it then,
+ * when everything the fix is made of is as it was: the file and its language, the rules reported on the line,
+ * the end of the line (its line and character) and no marker on it. Typing in a 2,000-line model file made every
+ * finding and its fix again on each keystroke.
+ */
+function withIgnoreLineFix(facts: FileFacts, f: Finding, lineRules: string[]): Finding {
+  const line = f.range.start.line;
+  const plain = !facts.suppressions?.noComment && !(facts.suppressions?.comments.length ?? 0);
+  const end = plain ? lineEndOffset(facts, line) : undefined;
+  const character = end === undefined ? -1 : end - facts.lineStarts[line];
+  const known = plain ? withIgnoreFix.get(f) : undefined;
+  if (known && known.file === facts.file && known.language === facts.language && known.character === character && sameList(known.rules, lineRules)) return known.finding;
+  const ignore = ignoreLineFix(facts, f, lineRules);
+  const finding = ignore ? { ...f, fixes: [...f.fixes, ignore] } : f;
+  if (plain && end !== undefined) withIgnoreFix.set(f, { file: facts.file, language: facts.language, character, rules: lineRules, finding });
+  return finding;
+}
+
+/**
+ * See `withIgnoreLineFix`: what each finding was given, and from what. Only for files without markers and
+ * backslash continuations (most files), where the fix depends on nothing else.
+ */
+const withIgnoreFix = new WeakMap<Finding, { file: string; language: SourceLanguage; character: number; rules: readonly string[]; finding: Finding }>();
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact, MetadataRootFact } from '../types';
+import { modelNamed } from '../classPlaces';
 
 /**
  * What a Python name means in one module, found the way Python finds it: a module-level assignment or
@@ -36,25 +37,6 @@ const MAX_DEPTH = 24;
 /** One answer's key in `PythonNames.readFiles` and `readers` (file ids hold no NUL). */
 function answerKey(file: string, dotted: string): string {
   return `${file}\u0000${dotted}`;
-}
-
-/**
- * Each list of classes by name: the first class of each name that no other dialect framework claims. A list
- * of classes is never changed once read (an edit makes a new list), so the map made for it stays right.
- * Finding each class of a 2,000-line model file in its list, once per class, cost a scan of ~290 classes
- * per name on every keystroke.
- */
-const classesByName = new WeakMap<readonly ClassFact[], { length: number; byName: Map<string, ClassFact> }>();
-
-function classNamed(classes: readonly ClassFact[], name: string): ClassFact | undefined {
-  let known = classesByName.get(classes);
-  // An extractor fills its list by pushing: a list asked about while it grew is read again.
-  if (!known || known.length !== classes.length) {
-    known = { length: classes.length, byName: new Map() };
-    for (const c of classes) if (!c.framework && !known.byName.has(c.name)) known.byName.set(c.name, c);
-    classesByName.set(classes, known);
-  }
-  return known.byName.get(name);
 }
 
 export class PythonNames {
@@ -210,7 +192,7 @@ export class PythonNames {
     if (!facts) return undefined;
     // A name bound in a class body (`class Archive: metadata = MetaData()`) is not the module's.
     const root = facts.metadataRoots.find((r) => r.name === name && r.owner === undefined);
-    const cls = classNamed(facts.classes, name);
+    const cls = modelNamed(facts.classes, name);
     if (cls) return { kind: 'class', file, cls };
     if (root) return { kind: 'metadata', id: `${file}#${name}`, file, root };
     const fn = facts.functions?.[name];
@@ -238,7 +220,10 @@ export class PythonNames {
       const module = imp.module.startsWith(`${imp.local}.`) ? imp.local : imp.module;
       return this.moduleBinding(module, file);
     }
-    for (const m of facts.starImports ?? []) {
+    // Each star import binds every name its module has, over what an earlier one bound: the last that has the name wins.
+    const stars = facts.starImports ?? [];
+    for (let i = stars.length - 1; i >= 0; i--) {
+      const m = stars[i];
       const target = this.moduleFile(m, file);
       if (!target) continue;
       const b = this.bindingOf(target, name, depth + 1);

@@ -1,10 +1,11 @@
 import type { FkGuardConfig } from '../config';
+import { classNamed } from '../classPlaces';
 import { Absence, HistoryPoint } from '../history';
 import type { MetadataSchema } from '../classMapping';
 import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
-import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
+import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
 export interface RefCheck {
@@ -101,6 +102,10 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const def = index.tableVariable(file, ref.owner);
     const unnamed = def ? undefined : index.unnamedTableVariable(file, ref.owner);
     if (unnamed) return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: `\`${ref.owner}\` is a table made under a name FK Guard cannot read (\`${unnamed.text}\`)` } };
+    if (!def && index.importedTable(file, ref.owner) === 'ambiguous') {
+      const detail = `\`${ref.owner}\` is imported under a name two \`export *\` give from different modules, so no module exports it (TypeScript reports the conflict where they meet)`;
+      return { display, resolution: { kind: 'unseen', reason: 'ambiguous-export', detail } };
+    }
     if (!def) return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail: `\`${ref.owner}\` is not a table FK Guard can see` } };
     return { display, resolution: columnOf([def], ref.attr!, ref.form === 'variable') };
   }
@@ -130,6 +135,26 @@ function primaryKeyOf(def: TableDef): Resolution {
   if (pk.length === 1 && !def.incomplete) return { kind: 'ok', defs: [def], def, column: pk[0] };
   if (def.incomplete) return incompleteOf(def);
   return { kind: 'unseen', reason: 'unknown-key-type', detail: `\`${def.key}\` has ${pk.length === 0 ? 'no primary key FK Guard can see' : 'a composite primary key'}` };
+}
+
+/**
+ * For an ambiguous resolution: the definition that makes it ambiguous only because FK Guard cannot see its
+ * columns (a `CREATE TABLE` its parser refused, a base or column builder it cannot read), when the definitions
+ * it can read all agree on the column. Such definitions do not disagree as far as anyone can prove: the
+ * reference stays unchecked, for that definition's reason, and no `ambiguous-table` warning claims a conflict.
+ */
+export function unseenDefinition(r: Extract<Resolution, { kind: 'ok' }>): TableDef | undefined {
+  if (!r.ambiguous) return undefined;
+  const name = r.column.column.name;
+  const models = r.defs.filter((d) => d.origin === 'model' || d.origin === 'core');
+  const unseen = models.filter((d) => d.incomplete && !d.columns.has(name));
+  if (unseen.length === 0) return undefined;
+  const describe = (d: TableDef) => {
+    const c = d.columns.get(name);
+    return c ? (c.type?.sqlType || c.column.type?.text || 'untyped') : 'missing';
+  };
+  const seen = new Set(models.filter((d) => !unseen.includes(d)).map(describe));
+  return seen.size <= 1 ? unseen[0] : undefined;
 }
 
 function incompleteOf(def: TableDef): Resolution {
@@ -286,10 +311,10 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       reason: 'conditional-history',
       detail:
         `\`${d.key}\` differs depending on whether the migration operation at ${where(undecided.file, index.rangeIn(undecided.file, undecided.span))} ran ` +
-        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide)',
+        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide, or in a schema builder run elsewhere)',
     };
   }
-  return columnOf(defs, column, false, caseless, caseless ? undefined : { folds: ref.columnFoldsCase === true });
+  return columnOf(defs, column, false, caseless, caseless ? undefined : { folds: ref.columnFoldsCase === true }, ref.linkToName);
 }
 
 /**
@@ -420,9 +445,10 @@ function pgName(name: string, folds: boolean | undefined): string {
   return folds ? name.toLowerCase() : name;
 }
 
-function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false, postgres?: { folds: boolean }): Resolution {
-  // A column the reference names (not the primary key it stands for) is found by its key where it has one.
-  const written = column !== undefined && !byAttr;
+function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false, postgres?: { folds: boolean }, linkToName = false): Resolution {
+  // A column the reference names (not the primary key it stands for) is found by its key where it has one, and by
+  // its name with `link_to_name=True`.
+  const written = column !== undefined && !byAttr && !linkToName;
   let shadowed: IndexedColumn | undefined;
   if (column === undefined) {
     // The first definition decides which column the key is (history's before the models', see `orderDefs`).
@@ -440,7 +466,8 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
     const exact = def.columns.get(name);
     if (written) {
       // `Column("shed_no", key="number")`: SQLAlchemy finds `sheds.number`, and `sheds.shed_no` only with
-      // `link_to_name=True`, which FK Guard does not read: neither found nor missing.
+      // `link_to_name=True`, which this reference does not say: neither found nor missing (a flag FK Guard cannot
+      // read may say it).
       if (exact?.column.key !== undefined) {
         shadowed = exact;
         return undefined;
@@ -468,14 +495,17 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
       const c = get(d);
       return c ? (c.type?.sqlType || c.column.type?.text || 'untyped') : d.incomplete ? 'unknown' : 'missing';
     };
-    const ambiguous = models.length > 1 && new Set(models.map(describe)).size > 1;
+    // In a migration, history at that point decides where it holds the column: the database is what the revisions
+    // made, whatever the models (or a revision's own throwaway Tables) say.
+    const decided = defs[0]?.origin === 'migration' && get(defs[0]) !== undefined;
+    const ambiguous = !decided && models.length > 1 && new Set(models.map(describe)).size > 1;
     return { kind: 'ok', defs, def: found[0].def, column: found[0].column, ...(ambiguous ? { ambiguous } : {}) };
   }
   if (shadowed) {
     return {
       kind: 'unseen',
       reason: 'unresolved-column',
-      detail: `\`${name}\` is the name of a column SQLAlchemy knows by its key \`${shadowed.column.key}\`: this string finds it only with \`link_to_name=True\`, which FK Guard does not read`,
+      detail: `\`${name}\` is the name of a column SQLAlchemy knows by its key \`${shadowed.column.key}\`: this string finds it only with \`link_to_name=True\`, which this ForeignKey does not say (or says by a value FK Guard cannot read)`,
     };
   }
   const keyless = written ? defs.flatMap((d) => [...d.columns.values()]).find((c) => c.column.keyUnknown) : undefined;
@@ -507,6 +537,9 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       return { reason: r.reason, detail: r.detail };
     case 'ok': {
       if (r.ambiguous) {
+        const unseen = unseenDefinition(r);
+        const open = unseen && incompleteOf(unseen);
+        if (open?.kind === 'unseen') return { reason: open.reason, detail: open.detail };
         return { reason: 'ambiguous-table', detail: `\`${r.def.key}\` has definitions that disagree on \`${r.column.column.name}\`, none in this table's metadata or package` };
       }
       const target = r.column.type;
@@ -567,7 +600,7 @@ export function fixTarget(c: RefCheck, schema: string | undefined, table: string
   const metadataId = sourceMetadata(c.index, file, c.ref);
   const defs = decidingDefs(definitionsFor(c.index, file, key, migrationPoint(c.ref, file)), c.ref, metadataId, file);
   if (defs.some((d) => d.schemaUnknown)) return undefined;
-  const r = columnOf(defs, column, byAttr);
+  const r = columnOf(defs, column, byAttr, false, undefined, c.ref.linkToName);
   if (r.kind !== 'ok' || r.ambiguous || !targetPassesRules(c, r.def, r.column)) return undefined;
   return { def: r.def, column: r.column };
 }
@@ -587,7 +620,7 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   const file = facts.file;
   const withType = (column: ColumnFact, f: string): SourceColumn => ({ column, file: f, type: index.resolveType(f, column.type) });
   if (ref.source.className) {
-    const cls = classNamed(facts, ref.source.className);
+    const cls = classNamed(facts.classes, ref.source.className);
     const own = cls?.columns.find((c) => c.name === name || c.attr === name);
     if (own) return withType(own, file);
     const mapping = index.classTable(file, ref.source.className);
@@ -610,24 +643,6 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
     if (c && d.origin !== 'external') return { column: c.column, file: c.file, type: c.type };
   }
   return undefined;
-}
-
-/** Each file's classes by name (the first of a name, as `find` gives), built once per list of classes. */
-const classesByName = new WeakMap<readonly ClassFact[], Map<string, ClassFact>>();
-
-/**
- * The first class of `facts` named `name`. Asked for every reference with a source class: a `find` each time
- * made checking a file quadratic in its classes. A list of classes is never changed once read (an edit
- * makes a new list), so the map built for it stays right.
- */
-function classNamed(facts: FileFacts, name: string): ClassFact | undefined {
-  let byName = classesByName.get(facts.classes);
-  if (!byName) {
-    byName = new Map();
-    for (const c of facts.classes) if (!byName.has(c.name)) byName.set(c.name, c);
-    classesByName.set(facts.classes, byName);
-  }
-  return byName.get(name);
 }
 
 /** `src/app/models.py:37` for a message, 1-based like an editor shows it. */
