@@ -425,6 +425,23 @@ class TokenSink {
  * it checks for each line: so its brackets, indentation levels and runs of comment lines are those `parserInput`
  * counts, and it declines where `parserInput` refuses (too deep) or blanks (too many comment lines in a row).
  */
+/**
+ * The indentation of the next line that holds anything but blanks, from `i` (the start of a line), counted as the
+ * external scanner counts it (a tab is 8 columns); Infinity when none follows.
+ */
+function lineIndent(text: string, i: number): number {
+  let col = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) col++;
+    else if (c === 9) col += 8;
+    else if (c === 12) col = 0;
+    else if (c === 10 || c === 13) col = 0;
+    else return col;
+  }
+  return Infinity;
+}
+
 function tokenize(text: string): Tokens {
   // The tokens so far and what placing the next ones needs: a class, not closures made per file, so that the optimised
   // code of this loop, made for one file's calls, still holds for the next file's (a closure is a new callee each time).
@@ -491,6 +508,10 @@ function tokenize(text: string): Tokens {
       if (c === 13 && text.charCodeAt(i + 1) !== 10) decline('a lone carriage return');
       i += c === 13 ? 2 : 1;
       if (depth === 0) inLine = false;
+      // Inside brackets, a line indented less than its block (`primary_key=` then `True)` at column 0 in a class
+      // body): tree-sitter's external scanner may take it for a dedent and read a syntax error where Python reads
+      // none (after an operator or `=`, not after a comma). The scanner would then lose that error: declined.
+      else if (lineIndent(text, i) < out.indents[out.indents.length - 1]) decline('a line inside brackets indented less than its block');
       continue;
     }
     if (c === 35) {
