@@ -207,7 +207,9 @@ function signer(f: FileFacts, reuse: boolean) {
  * - the classes that differ have the names and literal table names of the ones they replace, one for one,
  *   each such name provided by that class alone (no `+` joins it with another definition's hash): the names
  *   and their order stay, only these names' hashes are made again.
- * Undefined otherwise; the caller then signs the whole file.
+ * Undefined otherwise; the caller then signs the whole file. The answer is `before` itself, its hashes changed
+ * in place: the names and their order stay, and copying the ~360 names of a 2,000-line model file on every
+ * keystroke was a tenth of what the index allocated for it (the caller replaces `before` with it).
  */
 export function provisionAfter(previous: FileFacts, before: Provision, facts: FileFacts): { after: Provision; changed: string[] } | undefined {
   const same = <K extends keyof FileFacts>(...keys: K[]) => keys.every((k) => previous[k] === facts[k]);
@@ -245,14 +247,14 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
     for (const n of names) replaced.set(n, h);
   }
   if (replaced.size === 0) return { after: before, changed: [] };
-  const names = new Map<string, string>();
   const changed: string[] = [];
-  for (const [n, h] of before.names) {
+  // In the order of `before`'s names, as a copy listed them.
+  before.names.forEach((h, n) => {
     const r = replaced.get(n);
     if (r !== undefined && r !== h) changed.push(n);
-    names.set(n, r ?? h);
-  }
-  return { after: { base: before.base, names }, changed };
+  });
+  for (const [n, r] of replaced) before.names.set(n, r);
+  return { after: before, changed };
 }
 
 /**
