@@ -600,6 +600,21 @@ function replayTimeline(
           touch(keyOf(op.table, op.schema), pos, [op.column]);
           revise(keyOf(op.table, op.schema), pos, (def) => dropColumn(def, columnOf(def.key, op.column)), maybe);
           break;
+        case 'unknown_columns': {
+          // Changed by code FK Guard does not follow: the columns it saw stand, others may exist too.
+          const key = keyOf(op.table, op.schema);
+          touch(key, pos);
+          revise(
+            key,
+            pos,
+            (def) => {
+              def.incomplete = true;
+              def.unresolvedBase ??= op.from;
+            },
+            maybe,
+          );
+          break;
+        }
         case 'drop_table': {
           const key = keyOf(op.table, op.schema);
           touch(key, pos);

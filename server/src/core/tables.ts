@@ -285,6 +285,10 @@ export function tableFromFact(
     def.incomplete = true;
     def.unresolvedColumn = t.unreadColumn;
   }
+  if (t.columnsFrom) {
+    def.incomplete = true;
+    def.unresolvedBase = t.columnsFrom;
+  }
   if (t.foldsCase) def.foldsCase = true;
   if (t.unparsed) def.incomplete = def.unparsed = true;
   return def;

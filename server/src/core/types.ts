@@ -327,6 +327,12 @@ export interface CoreTableFact {
    */
   unreadColumn?: string;
   /**
+   * The columns come from code FK Guard does not follow, as written (a Knex table builder passed by name,
+   * `createTable('rooms', withLabel)`; a Kysely `$call(helper)`): which columns the table has is not known, so a
+   * reference to one FK Guard did not see is unchecked, not unknown.
+   */
+  columnsFrom?: string;
+  /**
    * Built only as a fallback (`except ImportError:`, `if "t" not in metadata.tables:`): the same table as
    * the one defined elsewhere, not a second definition.
    */
@@ -377,6 +383,11 @@ type MigrationOpKind =
    * when the column is not named either) is unknown.
    */
   | { op: 'alter_unknown_table'; column?: string; span?: Span }
+  /**
+   * The table is changed by code FK Guard does not follow (a Knex `alterTable('t', helper)`, a Kysely `$call`), as
+   * written in `from`: from here on its columns are not all known.
+   */
+  | { op: 'unknown_columns'; table: string; schema?: string; from: string }
   /** `helper_ops.upgrade()`: the operations of that imported module's `upgrade()` run here. */
   | { op: 'run_module'; module: string };
 

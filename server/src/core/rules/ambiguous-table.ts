@@ -1,5 +1,5 @@
 import { Finding, RelatedLocation } from '../types';
-import { RefCheck, tableLocation } from './resolve';
+import { RefCheck, tableLocation, unseenDefinition } from './resolve';
 
 /**
  * `ambiguous-table`: two definitions of the referenced table (two models, or a model and a Core table)
@@ -12,12 +12,14 @@ import { RefCheck, tableLocation } from './resolve';
 export function ambiguousTable(c: RefCheck): Finding | undefined {
   const r = c.resolution;
   if (r.kind !== 'ok' || !r.ambiguous) return undefined;
+  // A definition whose columns FK Guard cannot see proves no disagreement (see `unseenDefinition`).
+  if (unseenDefinition(r)) return undefined;
   const defs = r.defs.filter((d) => d.origin === 'model' || d.origin === 'core');
   if (defs.length < 2) return undefined;
   const name = r.column.column.name;
   const describe = (d: (typeof defs)[number]) => {
     const col = d.columns.get(name);
-    return col ? (col.type?.sqlType || col.column.type?.text || 'untyped') : 'missing';
+    return col ? (col.type?.sqlType || col.column.type?.text || 'untyped') : d.incomplete ? 'not known' : 'missing';
   };
   const seen = new Set(defs.map(describe));
   if (seen.size < 2) return undefined;

@@ -133,6 +133,26 @@ function primaryKeyOf(def: TableDef): Resolution {
   return { kind: 'unseen', reason: 'unknown-key-type', detail: `\`${def.key}\` has ${pk.length === 0 ? 'no primary key FK Guard can see' : 'a composite primary key'}` };
 }
 
+/**
+ * For an ambiguous resolution: the definition that makes it ambiguous only because FK Guard cannot see its
+ * columns (a `CREATE TABLE` its parser refused, a base or column builder it cannot read), when the definitions
+ * it can read all agree on the column. Such definitions do not disagree as far as anyone can prove: the
+ * reference stays unchecked, for that definition's reason, and no `ambiguous-table` warning claims a conflict.
+ */
+export function unseenDefinition(r: Extract<Resolution, { kind: 'ok' }>): TableDef | undefined {
+  if (!r.ambiguous) return undefined;
+  const name = r.column.column.name;
+  const models = r.defs.filter((d) => d.origin === 'model' || d.origin === 'core');
+  const unseen = models.filter((d) => d.incomplete && !d.columns.has(name));
+  if (unseen.length === 0) return undefined;
+  const describe = (d: TableDef) => {
+    const c = d.columns.get(name);
+    return c ? (c.type?.sqlType || c.column.type?.text || 'untyped') : 'missing';
+  };
+  const seen = new Set(models.filter((d) => !unseen.includes(d)).map(describe));
+  return seen.size <= 1 ? unseen[0] : undefined;
+}
+
 function incompleteOf(def: TableDef): Resolution {
   if (def.origin === 'external') return { kind: 'unseen', reason: 'external-table', detail: `\`${def.key}\` is listed in \`external-tables\` without this column` };
   if (def.unparsed) return { kind: 'unseen', reason: 'unreadable-definition', detail: `\`${def.key}\` is made by a \`CREATE TABLE\` FK Guard cannot read (a parse error, or SQL built from a value it cannot resolve), so its columns are not known` };
@@ -287,7 +307,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       reason: 'conditional-history',
       detail:
         `\`${d.key}\` differs depending on whether the migration operation at ${where(undecided.file, index.rangeIn(undecided.file, undecided.span))} ran ` +
-        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide)',
+        '(it sits in an `if`, a `try` or a loop FK Guard cannot decide, or in a schema builder run elsewhere)',
     };
   }
   return columnOf(defs, column, false, caseless, caseless ? undefined : { folds: ref.columnFoldsCase === true });
@@ -508,6 +528,9 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       return { reason: r.reason, detail: r.detail };
     case 'ok': {
       if (r.ambiguous) {
+        const unseen = unseenDefinition(r);
+        const open = unseen && incompleteOf(unseen);
+        if (open?.kind === 'unseen') return { reason: open.reason, detail: open.detail };
         return { reason: 'ambiguous-table', detail: `\`${r.def.key}\` has definitions that disagree on \`${r.column.column.name}\`, none in this table's metadata or package` };
       }
       const target = r.column.type;

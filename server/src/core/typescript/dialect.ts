@@ -8,6 +8,7 @@ import { readDrizzle } from './drizzle';
 import { scanTsConstants } from './constantsScan';
 import { readEmbeddedSql } from './embeddedSql';
 import { readKnex } from './knex';
+import { readKysely } from './kysely';
 import { readSequelize } from './sequelize';
 import { mayNameTargets, namesDatabase, readTargets } from './targets';
 import { readTypeorm } from './typeorm';
@@ -21,7 +22,9 @@ export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', 
  */
 export function isTypeScriptCandidate(text: string): boolean {
   return /(?:from\s*|require\s*\(\s*)['"](?:typeorm|sequelize|sequelize-typescript|@sequelize\/core|drizzle-orm(?:\/[\w-]+)?|knex)['"]/.test(text)
-    || /\b(?:createTable|queryInterface|sequelize\.define)\b/.test(text)
+    // A migration that only alters, renames or drops tables (`knex.schema.renameTable('beds', 'cots')`) changes what
+    // later migrations may reference, so it is read too.
+    || /\b(?:createTable|alterTable|renameTable|dropTable|queryInterface|sequelize\.define)\b/.test(text)
     // Sequelize associations declared apart from their models (`Parcel.belongsTo(Sender, { foreignKey: { field } })`
     // in an associations file that imports only the models): a column rename edits their `field` (rename.ts). Only
     // a `foreignKey` object with a `field`, which is Sequelize's own, so other code (a client-side ORM) is not read.
@@ -54,7 +57,7 @@ export function isMinified(file: string, text: string): boolean {
 
 const MAX_LINE = 20_000;
 
-const TARGET_WORDS = /\b(?:DataSource|createConnections?|forRoot|knex|Knex|client|dialect|Sequelize)\b|drizzle-orm\/\w+-core/;
+const TARGET_WORDS = /\b(?:DataSource|createConnections?|forRoot|knex|Knex|client|dialect|Sequelize)\b|drizzle-orm\/\w+-core|Dialect\b/;
 
 /**
  * Runs, in this order, each reader that may find something in the file. Written out rather than a table of
@@ -64,6 +67,7 @@ function readAll(f: TsFile, file: string, text: string): void {
   if (MENTIONS_TYPEORM.test(text)) readTypeorm(f);
   if (MENTIONS_DRIZZLE.test(text)) readDrizzle(f);
   if (MENTIONS_KNEX.test(text)) readKnex(f);
+  if (MENTIONS_KYSELY.test(text)) readKysely(f);
   if (MENTIONS_SEQUELIZE.test(text)) readSequelize(f);
   // Last: its statements take their place among the operations the readers above found.
   if (MENTIONS_SQL.test(text)) readEmbeddedSql(f);
@@ -72,6 +76,7 @@ function readAll(f: TsFile, file: string, text: string): void {
 
 const MENTIONS_TYPEORM = /typeorm/;
 const MENTIONS_DRIZZLE = /drizzle-orm/;
+const MENTIONS_KYSELY = /\b(?:createTable|alterTable|dropTable|createIndex|dropIndex)\b/;
 const MENTIONS_KNEX = /\bknex\b|createTable|alterTable|\.table\(|dropTable|renameTable/i;
 // sequelize-cli's parameters may have any names (`up: async (q, S) => q.createTable('t', { ... })`): a table
 // built from an object of attributes, not Knex's callback, says Sequelize too.

@@ -1,6 +1,7 @@
 import type { ts } from 'ts-morph';
 import { ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, TypeFact } from '../types';
 import { TsFile } from './context';
+import { isKyselyStatement } from './kysely';
 import { RawChainCall } from './syntax';
 import { sqlNamedType, SqlType } from './types';
 
@@ -32,6 +33,8 @@ export function readKnex(f: TsFile): void {
     // of these names holds no schema call (a migration's column builders are most of its nodes).
     if (!writtenWithin(named, d.pos, d.end)) return 'skip';
     if (d.kind !== K.CallExpression) return;
+    // Kysely's statements (`db.schema.createTable('t').addColumn(...)`) are `kysely.ts`'s.
+    if (isKyselyStatement(f, d as ts.CallExpression)) return 'skip';
     const callee = (d as ts.CallExpression).expression;
     if (callee.kind !== K.PropertyAccessExpression) return;
     const pa = callee as ts.PropertyAccessExpression;
@@ -61,7 +64,7 @@ function schemaCallNames(text: string): number[] {
 }
 
 /** Whether one of the sorted offsets `at` lies in [pos, end). */
-function writtenWithin(at: readonly number[], pos: number, end: number): boolean {
+export function writtenWithin(at: readonly number[], pos: number, end: number): boolean {
   let lo = 0;
   let hi = at.length;
   while (lo < hi) {
@@ -72,7 +75,7 @@ function writtenWithin(at: readonly number[], pos: number, end: number): boolean
   return lo < at.length && at[lo] < end;
 }
 
-function isDown(f: TsFile, d: ts.Node): boolean {
+export function isDown(f: TsFile, d: ts.Node): boolean {
   const x = f.syntax;
   const K = x.K;
   switch (d.kind) {
@@ -122,7 +125,7 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
   const callee = call.expression as ts.PropertyAccessExpression;
   const method = x.text(callee.name);
   const args = call.arguments;
-  const schema = withSchema(f, callee.expression);
+  const schema = schemaOfReceiver(f, callee.expression);
   if (!args[0]) return;
   const read = f.constantName(args[0]);
   if (!read && (method === 'createTable' || method === 'createTableIfNotExists')) {
@@ -152,14 +155,14 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
         nameSpan: written.span,
         origin: 'migration',
       };
-      tableBuilder(f, args[1], tableExpr, schema, table, undefined);
+      tableBuilder(f, args[1], tableExpr, schema, table, undefined, call);
       f.facts.tables.push(table);
       ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1, ...(method === 'createTableIfNotExists' ? { ifNotExists: true as const } : {}) });
       break;
     }
     case 'alterTable':
     case 'table':
-      tableBuilder(f, args[1], tableExpr, schema, undefined, ops);
+      tableBuilder(f, args[1], tableExpr, schema, undefined, ops, call);
       break;
     case 'dropTable':
     case 'dropTableIfExists':
@@ -175,7 +178,7 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
 }
 
 /** `knex.schema.withSchema('auth').createTable(...)`: the schema of the calls that follow. */
-function withSchema(f: TsFile, receiver: ts.Node): string | undefined {
+export function schemaOfReceiver(f: TsFile, receiver: ts.Node): string | undefined {
   const x = f.syntax;
   const K = x.K;
   let cur: ts.Node | undefined = receiver;
@@ -194,12 +197,21 @@ function withSchema(f: TsFile, receiver: ts.Node): string | undefined {
  * The callback `(t) => { t.increments(); t.integer('user_id').references('id').inTable('users'); ... }`.
  * In `createTable` columns go into `table`; in `alterTable` each becomes an operation.
  */
-function tableBuilder(f: TsFile, cb: ts.Node | undefined, tableExpr: NameExpr, schema: string | undefined, table: CoreTableFact | undefined, ops: MigrationOp[] | undefined): void {
+function tableBuilder(f: TsFile, cb: ts.Node | undefined, tableExpr: NameExpr, schema: string | undefined, table: CoreTableFact | undefined, ops: MigrationOp[] | undefined, call: ts.CallExpression): void {
   const tableName = tableExpr.kind === 'literal' ? tableExpr.value : tableExpr.kind === 'const' ? f.pending(tableExpr.name) : '';
   const x = f.syntax;
   const K = x.K;
   const fn = x.unwrap(cb);
-  if (!fn || !(fn.kind === K.ArrowFunction || fn.kind === K.FunctionExpression)) return;
+  if (!fn || !(fn.kind === K.ArrowFunction || fn.kind === K.FunctionExpression)) {
+    // A builder passed by name (`createTable('rooms', withLabel)`) or made by a call: the columns it adds, drops or
+    // renames are not known, so a reference to a column FK Guard did not see is unchecked rather than unknown.
+    // No builder at all (`createTable('rooms')`, the table made elsewhere in code FK Guard does not follow): the
+    // call itself is what is written.
+    const from = x.text(fn ?? call).replace(/\s+/g, ' ');
+    if (table) table.columnsFrom = from;
+    else ops?.push({ op: 'unknown_columns', table: tableName, schema, from });
+    return;
+  }
   const first = (fn as ts.ArrowFunction | ts.FunctionExpression).parameters[0];
   const param = first && x.text(first.name);
   if (!param) return;

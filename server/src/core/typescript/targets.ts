@@ -39,6 +39,22 @@ const DRIZZLE: Record<string, Dialect> = {
   'drizzle-orm/sqlite-core': 'sqlite',
 };
 
+/** Kysely's dialect classes (its own and the common community ones), by the database they speak to. */
+const KYSELY_DIALECTS: Record<string, Dialect> = {
+  PostgresDialect: 'postgresql',
+  PostgresJSDialect: 'postgresql',
+  NeonDialect: 'postgresql',
+  MysqlDialect: 'mysql',
+  PlanetScaleDialect: 'mysql',
+  SqliteDialect: 'sqlite',
+  LibsqlDialect: 'sqlite',
+  D1Dialect: 'sqlite',
+  BunSqliteDialect: 'sqlite',
+};
+
+/** A Kysely dialect class made in the file (`new PostgresDialect(...)`). */
+const NEW_KYSELY_DIALECT = /\bnew\s+(?:Postgres|PostgresJS|Neon|Mysql|PlanetScale|Sqlite|Libsql|D1|BunSqlite)Dialect\b/;
+
 /** Calls whose options object names the driver: `new DataSource({ type })`, `knex({ client })`. */
 const CONNECTORS = new Set(['DataSource', 'createConnection', 'createConnections', 'forRoot', 'knex', 'Knex']);
 /** Types of a variable holding such options: `const options: DataSourceOptions = { type: 'mysql' }`. */
@@ -50,10 +66,10 @@ export function isKnexfile(file: string): boolean {
 
 /**
  * A file that imports no ORM but names the project's database: a knexfile, a sequelize-cli or drizzle-kit
- * config (`dialect: 'sqlite'`).
+ * config (`dialect: 'sqlite'`), a Kysely instance's dialect (`new PostgresDialect(...)`).
  */
 export function namesDatabase(file: string, text: string): boolean {
-  return isKnexfile(file) || NAMES_DIALECT.test(text);
+  return isKnexfile(file) || NAMES_DIALECT.test(text) || NEW_KYSELY_DIALECT.test(text);
 }
 
 /**
@@ -71,7 +87,7 @@ export function mayNameTargets(file: string, text: string): boolean {
  * reads), a `Sequelize` call, a call of a connector (`knex` and `Knex` only as calls: the name, then trivia, then
  * `(`, `<` or `?.`), a variable of an options type, a Drizzle dialect module, or a backslash.
  */
-const MAY_NAME_TARGETS = /dialect|Sequelize|DataSource|createConnection|forRoot|Options|Config|drizzle-orm\/|\\|[kK]nex\s*(?:[(<]|\?\.|\/[*/])/;
+const MAY_NAME_TARGETS = /dialect|Dialect|Sequelize|DataSource|createConnection|forRoot|Options|Config|drizzle-orm\/|\\|[kK]nex\s*(?:[(<]|\?\.|\/[*/])/;
 
 /**
  * The databases this file says the project runs on, recorded in `FileFacts.targets` for the index to
@@ -139,6 +155,8 @@ export function readTargets(f: TsFile): void {
           if (scheme && DIALECT_NAMES[scheme]) found.add(DIALECT_NAMES[scheme]);
         }
       }
+      // Kysely's dialect classes: `new Kysely({ dialect: new PostgresDialect({ pool }) })`.
+      if (d.kind === K.NewExpression && KYSELY_DIALECTS[name]) found.add(KYSELY_DIALECTS[name]);
       if (!CONNECTORS.has(name)) return;
       options(arg, 'type');
       options(arg, 'client');

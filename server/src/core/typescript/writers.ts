@@ -189,6 +189,30 @@ const knexWriter: TypeWriter = (facts, _column, type, target) => {
   return { edits: [edit(facts, type.span, written)], written };
 };
 
+/** The data type names Kysely's `addColumn` takes as strings (its `ColumnDataType`); anything else needs `sql`. */
+const KYSELY_TYPES = new Set([
+  'varchar', 'char', 'text', 'integer', 'int2', 'int4', 'int8', 'smallint', 'bigint', 'boolean', 'real', 'double precision',
+  'float4', 'float8', 'decimal', 'numeric', 'binary', 'bytea', 'date', 'datetime', 'time', 'timetz', 'timestamp',
+  'timestamptz', 'serial', 'bigserial', 'uuid', 'json', 'jsonb', 'blob', 'varbinary',
+]);
+
+/**
+ * Kysely: `addColumn('owner_id', 'integer')` → `'uuid'` (the string's content). Only a name Kysely's types accept is
+ * written (`numeric(10, 2)` with its space, as its type requires); for others there is no fix.
+ */
+const kyselyWriter: TypeWriter = (facts, _column, type, target) => {
+  if (!type.span) return undefined;
+  const m = /^([a-z ]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(target.sqlType);
+  if (!m || !KYSELY_TYPES.has(m[1])) return undefined;
+  const [, base, n, scale] = m;
+  let written: string;
+  if (n === undefined) written = base;
+  else if (scale !== undefined && (base === 'numeric' || base === 'decimal')) written = `${base}(${n}, ${scale})`;
+  else if (scale === undefined && ['varchar', 'char', 'binary', 'varbinary', 'time', 'timetz', 'timestamp', 'timestamptz', 'datetime'].includes(base)) written = `${base}(${n})`;
+  else return undefined;
+  return { edits: [edit(facts, type.span, written)], written: `'${written}'` };
+};
+
 /** Sequelize's `DataTypes` member for a PostgreSQL type. */
 function sequelizeType(target: TargetType): string | undefined {
   const m = /^([a-z ]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(target.sqlType);
@@ -241,6 +265,7 @@ export const TYPESCRIPT_WRITERS: Record<string, TypeWriter> = {
   'drizzle-mysql': drizzleWriter('mysql'),
   'drizzle-sqlite': drizzleWriter('sqlite'),
   knex: knexWriter,
+  kysely: kyselyWriter,
   sequelize: sequelizeWriter,
   'sequelize-string': sequelizeStringWriter,
 };

@@ -1,0 +1,522 @@
+import type { ts } from 'ts-morph';
+import { ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, Span, TypeFact } from '../types';
+import { TsFile } from './context';
+import { isDown, schemaOfReceiver, upFunctionNode, writtenWithin } from './knex';
+import { RawChainCall } from './syntax';
+import { sqlNamedType } from './types';
+
+/**
+ * Kysely's schema builder in migrations: `db.schema.createTable('pets').addColumn('owner_id', 'integer', (col) =>
+ * col.references('people.id')).execute()`, `alterTable(...)` with `addColumn`, `dropColumn`, `renameColumn`,
+ * `alterColumn(c, (col) => col.setDataType(...))`, `modifyColumn`, `renameTo`, the constraints
+ * (`addForeignKeyConstraint`, `addUniqueConstraint`, `addPrimaryKeyConstraint`, `dropConstraint`), `dropTable`,
+ * and unique indexes (`createIndex(...).on(t).column(c).unique()`, `dropIndex(...).on(t)`). Each chain is read as
+ * one statement, inside `up` (Kysely's `Migrator` runs the migrations by name, which is the files' order).
+ *
+ * Kysely's `withSchema('s')` puts every unqualified table of the query in `s`, the tables a column references
+ * included (its `WithSchemaPlugin`, since 0.21.3); `'s.t'` names a schema in the string.
+ *
+ * A chain is Kysely's when the call after the schema method is one of Kysely's builder methods: Knex's schema
+ * builder has none of them (its tables are built in a callback), so the two readers never read the same call.
+ */
+export function readKysely(f: TsFile): void {
+  const x = f.syntax;
+  const K = x.K;
+  const whole = f.tree;
+  const named = rootNames(whole.text);
+  if (named.length === 0) return;
+  const scope = upFunctionNode(f) ?? whole;
+  const chains: KyselyChain[] = [];
+  x.walk(scope, (d) => {
+    if (scope === whole && isDown(f, d)) return 'skip';
+    if (!writtenWithin(named, d.pos, d.end)) return 'skip';
+    if (d.kind !== K.CallExpression) return;
+    const chain = kyselyChain(f, d as ts.CallExpression);
+    if (!chain) return;
+    chains.push(chain);
+    // The chain's arguments hold column builders, never another schema statement.
+    return 'skip';
+  });
+  if (chains.length === 0) return;
+  f.facts.migration ??= { ops: [] };
+  const ops = f.facts.migration.ops;
+  for (const c of chains) {
+    readChain(f, c, ops);
+    f.placeOps(c.calls[c.root].nameSpan.start);
+  }
+}
+
+/** The schema methods a Kysely statement starts with. */
+const ROOTS = new Set(['createTable', 'alterTable', 'dropTable', 'createIndex', 'dropIndex']);
+
+/**
+ * Methods of Kysely's schema builders that may follow the statement's first call (`createTable('t').addColumn`,
+ * `dropTable('t').ifExists()`, `.execute()`); Knex's schema builder has none of them.
+ */
+const KYSELY_NEXT = new Set([
+  'addColumn', 'addForeignKeyConstraint', 'addPrimaryKeyConstraint', 'addUniqueConstraint', 'addCheckConstraint',
+  'addIndex', 'execute', 'compile', 'ifNotExists', 'ifExists', 'temporary', 'onCommit', 'as', 'modifyFront',
+  'modifyEnd', 'dropColumn', 'renameColumn', 'alterColumn', 'modifyColumn', 'renameTo', 'setSchema', 'dropConstraint',
+  'renameConstraint', 'dropIndex', 'cascade', 'on', 'column', 'columns', 'unique', 'using', 'where', 'expression',
+  'nullsNotDistinct', '$call',
+]);
+
+function rootNames(text: string): number[] {
+  const out: number[] = [];
+  const re = /\b(?:createTable|alterTable|dropTable|createIndex|dropIndex)\b/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m.index);
+  return out;
+}
+
+interface KyselyChain {
+  /** The calls from the schema builder on, in the order they run. */
+  calls: RawChainCall[];
+  /** Which of them is the statement's first (`createTable`, ...): only `withSchema` comes before it. */
+  root: number;
+  schema: string | undefined;
+  /** The whole statement. */
+  node: ts.CallExpression;
+}
+
+/** `call` as a Kysely schema statement (its outermost call), else undefined. */
+function kyselyChain(f: TsFile, call: ts.CallExpression): KyselyChain | undefined {
+  const x = f.syntax;
+  const chain = x.chain(call);
+  if (!chain || !/(?:^|\.)schema$/.test(chain.receiverText)) return undefined;
+  const calls = chain.calls;
+  let root = 0;
+  while (root < calls.length && calls[root].name === 'withSchema') root++;
+  if (root >= calls.length - 1 || !ROOTS.has(calls[root].name) || !KYSELY_NEXT.has(calls[root + 1].name)) return undefined;
+  let schema: string | undefined;
+  for (let i = 0; i < root; i++) schema = x.literal(calls[i].args[0])?.value ?? schema;
+  schema ??= schemaOfReceiver(f, chain.receiver);
+  return { calls, root, schema, node: call };
+}
+
+/** Whether `call` is a Kysely schema statement or a part of one (Knex's reader leaves these alone). */
+export function isKyselyStatement(f: TsFile, call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  if (callee.kind !== f.syntax.K.PropertyAccessExpression) return false;
+  return KYSELY_NEXT.has(f.syntax.text((callee as ts.PropertyAccessExpression).name)) && kyselyChain(f, call) !== undefined;
+}
+
+/** A table's name as Kysely reads it: `'s.t'` is table `t` in schema `s`; without one, the statement's schema. */
+interface TableName {
+  expr: NameExpr;
+  /** The name, or a pending name for an imported constant. */
+  value: string;
+  schema: string | undefined;
+  /** Where the table's own name is written (inside the string when a schema comes first). */
+  span: Span;
+}
+
+function tableName(f: TsFile, n: ts.Node | undefined, schema: string | undefined): TableName | undefined {
+  const c = f.constantName(n);
+  if (!c) return undefined;
+  if (!('value' in c)) {
+    const value = f.pending(c.imported);
+    return { expr: { kind: 'const', name: c.imported }, value, schema, span: c.span };
+  }
+  const dot = c.value.indexOf('.');
+  if (dot < 0) return { expr: { kind: 'literal', value: c.value }, value: c.value, schema, span: c.span };
+  const table = c.value.slice(dot + 1);
+  const span = c.literal ? { start: c.literal.contentSpan.start + dot + 1, end: c.literal.contentSpan.end } : c.span;
+  return { expr: { kind: 'literal', value: table }, value: table, schema: c.value.slice(0, dot), span };
+}
+
+/** A column name (a literal or a constant), or a pending name for an imported constant. */
+function nameOf(f: TsFile, n: ts.Node | undefined): string | undefined {
+  const c = f.constantName(n);
+  return c && ('value' in c ? c.value : f.pending(c.imported));
+}
+
+/** An array of column names (`['a', 'b']`); undefined when one of them cannot be read. */
+function namesOf(f: TsFile, n: ts.Node | undefined): string[] | undefined {
+  const items = f.syntax.elements(n);
+  if (!items) return undefined;
+  const out: string[] = [];
+  for (const e of items) {
+    const v = nameOf(f, e);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+function readChain(f: TsFile, c: KyselyChain, ops: MigrationOp[]): void {
+  const x = f.syntax;
+  const head = c.calls[c.root];
+  const rest = c.calls.slice(c.root + 1);
+  const position = ops.length;
+  const firstRef = f.facts.references.length;
+  switch (head.name) {
+    case 'createTable': {
+      const name = tableName(f, head.args[0], c.schema);
+      if (!name) {
+        // A table made under a name FK Guard cannot read: it exists, so a reference to a name it may be is
+        // unchecked (`SchemaIndex.unnamedTableFor`).
+        if (head.args[0]) {
+          f.facts.tables.push({ name: f.dynamicName(head.args[0]), schema: c.schema, columns: [], keys: [], span: x.span(c.node), nameSpan: x.span(head.args[0]), origin: 'migration' });
+          ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1 });
+        }
+        return;
+      }
+      createTable(f, c, name, rest, ops);
+      break;
+    }
+    case 'alterTable': {
+      const name = tableName(f, head.args[0], c.schema);
+      if (name) alterTable(f, name, rest, ops);
+      break;
+    }
+    case 'dropTable': {
+      const name = tableName(f, head.args[0], c.schema);
+      if (name) ops.push({ op: 'drop_table', table: name.value, schema: name.schema });
+      break;
+    }
+    case 'createIndex':
+      createIndex(f, c, rest, ops);
+      break;
+    case 'dropIndex': {
+      const index = nameOf(f, head.args[0]);
+      const on = rest.find((m) => m.name === 'on');
+      const table = on && tableName(f, on.args[0], c.schema);
+      // Without `.on(table)` (PostgreSQL's form) the index's table is not written: nothing FK Guard can drop.
+      if (index !== undefined && table) ops.push({ op: 'drop_key', table: table.value, schema: table.schema, name: index, kind: 'index', span: x.span(c.node) });
+      break;
+    }
+  }
+  if (c.calls[c.calls.length - 1].name !== 'execute') {
+    // Not run where it is built (kept in a variable, returned, compiled to SQL): more may be added to it before it
+    // runs, if it runs at all. Its table's columns are not all known, and what it does may not happen.
+    const conditional = x.span(c.node);
+    for (let i = position; i < ops.length; i++) ops[i] = { ...ops[i], conditional };
+    const made = ops.slice(position).find((o) => o.op === 'create_table');
+    if (made?.op === 'create_table') f.facts.tables[made.tableIndex].columnsFrom ??= x.text(head.node).replace(/\s+/g, ' ');
+    const altered = head.name === 'alterTable' ? tableName(f, head.args[0], c.schema) : undefined;
+    if (altered) ops.push({ op: 'unknown_columns', table: altered.value, schema: altered.schema, from: x.text(head.node).replace(/\s+/g, ' '), conditional });
+  }
+  for (const r of f.facts.references.slice(firstRef)) r.migrationOp = position;
+}
+
+function createTable(f: TsFile, c: KyselyChain, name: TableName, rest: RawChainCall[], ops: MigrationOp[]): void {
+  const x = f.syntax;
+  const table: CoreTableFact = { name: name.expr, schema: name.schema, columns: [], keys: [], span: x.span(c.node), nameSpan: name.span, origin: 'migration' };
+  const source = (column: string): ReferenceFact['source'] => ({ table: name.expr, schema: name.schema, column });
+  let ifNotExists = false;
+  const keyNames: Record<string, string[]> = {};
+  for (const m of rest) {
+    if (m.name === 'execute' || m.name === 'compile') break;
+    switch (m.name) {
+      case 'addColumn': {
+        const column = addColumn(f, m, source, c.schema);
+        if (column) table.columns.push(column);
+        else table.unreadColumn ??= columnText(f, m.args[0]);
+        break;
+      }
+      case 'ifNotExists':
+        ifNotExists = true;
+        break;
+      case 'addPrimaryKeyConstraint':
+      case 'addUniqueConstraint': {
+        const cols = namesOf(f, m.args[1]);
+        if (!cols) break;
+        const primary = m.name === 'addPrimaryKeyConstraint';
+        for (const col of table.columns) {
+          if (!cols.includes(col.name)) continue;
+          if (primary) col.primaryKey = true;
+          else if (cols.length === 1) col.unique = true;
+        }
+        if (cols.length > 1) table.keys.push(cols);
+        const keyName = x.literal(m.args[0])?.value;
+        if (keyName !== undefined) keyNames[keyName] = cols;
+        break;
+      }
+      case 'addForeignKeyConstraint': {
+        const locals = namesOf(f, m.args[1]) ?? [];
+        if (foreignKeyConstraint(f, m, c.schema, locals, source) > 0) {
+          for (const col of table.columns) if (locals.includes(col.name)) col.hasForeignKey = true;
+        }
+        break;
+      }
+      case 'as':
+        // `create table ... as select ...`: the columns are the query's.
+        table.columnsFrom ??= `as(${x.text(m.args[0] ?? m.node).replace(/\s+/g, ' ')})`;
+        break;
+      case '$call':
+        table.columnsFrom ??= `$call(${x.text(m.args[0] ?? m.node).replace(/\s+/g, ' ')})`;
+        break;
+      default:
+        // temporary, onCommit, addCheckConstraint, addIndex (a plain index), modifyFront/End: no column, no key.
+        break;
+    }
+  }
+  if (Object.keys(keyNames).length > 0) table.keyNames = keyNames;
+  f.facts.tables.push(table);
+  ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1, ...(ifNotExists ? { ifNotExists: true as const } : {}) });
+}
+
+function alterTable(f: TsFile, name: TableName, rest: RawChainCall[], ops: MigrationOp[]): void {
+  const x = f.syntax;
+  const table = name.value;
+  const schema = name.schema;
+  const source = (column: string): ReferenceFact['source'] => ({ table: name.expr, schema, column });
+  for (const m of rest) {
+    if (m.name === 'execute' || m.name === 'compile') break;
+    switch (m.name) {
+      case 'addColumn': {
+        const column = addColumn(f, m, source, schema);
+        if (column) ops.push({ op: 'add_column', table, schema, column });
+        else ops.push({ op: 'unknown_columns', table, schema, from: `addColumn(${columnText(f, m.args[0])})` });
+        break;
+      }
+      case 'dropColumn': {
+        const column = nameOf(f, m.args[0]);
+        if (column !== undefined) ops.push({ op: 'drop_column', table, schema, column });
+        else ops.push({ op: 'unknown_columns', table, schema, from: `dropColumn(${columnText(f, m.args[0])})` });
+        break;
+      }
+      case 'renameColumn': {
+        const from = nameOf(f, m.args[0]);
+        const to = nameOf(f, m.args[1]);
+        if (from !== undefined && to !== undefined) ops.push({ op: 'alter_column', table, schema, column: from, newName: to });
+        else ops.push({ op: 'unknown_columns', table, schema, from: `renameColumn(${x.text(m.node).replace(/\s+/g, ' ')})` });
+        break;
+      }
+      case 'alterColumn': {
+        const column = nameOf(f, m.args[0]);
+        const retyped = setDataType(f, m.args[1]);
+        if (column !== undefined && retyped) ops.push({ op: 'alter_column', table, schema, column, type: retyped.type, span: retyped.span });
+        else if (column !== undefined && retyped === null) ops.push({ op: 'alter_unknown_table', column, span: x.span(m.node) });
+        break;
+      }
+      case 'modifyColumn': {
+        // MySQL's `MODIFY COLUMN`: the column's whole definition again.
+        const column = nameOf(f, m.args[0]);
+        const type = dataType(f, m.args[1]);
+        if (column !== undefined && type?.span) ops.push({ op: 'alter_column', table, schema, column, type, span: type.span });
+        else if (column !== undefined) ops.push({ op: 'alter_unknown_table', column, span: x.span(m.node) });
+        break;
+      }
+      case 'renameTo': {
+        const to = nameOf(f, m.args[0]);
+        if (to !== undefined) ops.push({ op: 'rename_table', from: table, to, schema });
+        break;
+      }
+      case 'setSchema':
+        // The table moves to another schema: where it stands afterwards is a name FK Guard does not follow, so
+        // from here on it is treated as dropped under its old name (a reference to the old name is then wrong, as
+        // it is in the database) and unknown under the new one.
+        ops.push({ op: 'drop_table', table, schema });
+        break;
+      case 'addUniqueConstraint':
+      case 'addPrimaryKeyConstraint': {
+        const cols = namesOf(f, m.args[1]);
+        const keyName = x.literal(m.args[0])?.value;
+        if (cols) ops.push({ op: 'add_key', table, schema, columns: cols, ...(m.name === 'addPrimaryKeyConstraint' ? { primary: true as const } : {}), ...(keyName !== undefined ? { name: keyName } : {}) });
+        break;
+      }
+      case 'addForeignKeyConstraint':
+        foreignKeyConstraint(f, m, schema, namesOf(f, m.args[1]) ?? [], source);
+        break;
+      case 'dropConstraint':
+        ops.push({ op: 'drop_key', table, schema, name: x.literal(m.args[0])?.value, span: x.span(m.node) });
+        break;
+      case 'dropIndex':
+        ops.push({ op: 'drop_key', table, schema, name: x.literal(m.args[0])?.value, kind: 'index', span: x.span(m.node) });
+        break;
+      case 'addIndex': {
+        // MySQL's `ALTER TABLE ... ADD UNIQUE INDEX`: a key when `.unique()` follows.
+        const at = rest.indexOf(m);
+        const tail = rest.slice(at + 1);
+        if (tail.some((t) => t.name === 'unique')) indexKey(f, nameOf(f, m.args[0]), table, schema, tail, ops);
+        break;
+      }
+      case '$call':
+        ops.push({ op: 'unknown_columns', table, schema, from: `$call(${x.text(m.args[0] ?? m.node).replace(/\s+/g, ' ')})` });
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** `createIndex('name').on('t').column('c').unique()`: a unique index on columns is a key a foreign key may target. */
+function createIndex(f: TsFile, c: KyselyChain, rest: RawChainCall[], ops: MigrationOp[]): void {
+  if (!rest.some((m) => m.name === 'unique')) return;
+  const on = rest.find((m) => m.name === 'on');
+  const table = on && tableName(f, on.args[0], c.schema);
+  if (!table) return;
+  indexKey(f, nameOf(f, c.calls[c.root].args[0]), table.value, table.schema, rest, ops);
+}
+
+/**
+ * The key a unique index makes: its columns (`column('c')`, `columns(['a', 'b'])`). A partial index (`where`) or
+ * one on an expression is no key a foreign key may target.
+ */
+function indexKey(f: TsFile, name: string | undefined, table: string, schema: string | undefined, calls: RawChainCall[], ops: MigrationOp[]): void {
+  const columns: string[] = [];
+  for (const m of calls) {
+    if (m.name === 'where' || m.name === 'expression') return;
+    if (m.name === 'column') {
+      const c = nameOf(f, m.args[0]);
+      if (c === undefined) return;
+      columns.push(c);
+    } else if (m.name === 'columns') {
+      const cs = namesOf(f, m.args[0]);
+      if (!cs) return;
+      columns.push(...cs);
+    }
+  }
+  if (columns.length > 0) ops.push({ op: 'add_key', table, schema, columns, ...(name !== undefined ? { name } : {}) });
+}
+
+function columnText(f: TsFile, n: ts.Node | undefined): string {
+  return n ? f.syntax.text(n).replace(/\s+/g, ' ') : '';
+}
+
+/**
+ * `addColumn('owner_id', 'integer', (col) => col.notNull().references('people.id'))`: the column, with its
+ * reference when the callback makes one. Undefined when the name cannot be read.
+ */
+function addColumn(f: TsFile, m: RawChainCall, source: (column: string) => ReferenceFact['source'], schema: string | undefined): ColumnFact | undefined {
+  const written = f.constantName(m.args[0]);
+  if (!written) return undefined;
+  const name = 'value' in written ? written.value : f.pending(written.imported);
+  const column: ColumnFact = { name, type: dataType(f, m.args[1]), primaryKey: false, unique: false, span: written.span };
+  // A callback FK Guard cannot read may make the column a key or a reference: neither is assumed.
+  const calls = builderCalls(f, m.args[2]) ?? [];
+  for (const b of calls) {
+    if (b.name === 'primaryKey') column.primaryKey = true;
+    else if (b.name === 'unique') column.unique = true;
+    else if (b.name === 'notNull') column.nullable = false;
+    else if (b.name === 'references') {
+      if (columnReference(f, b, schema, source(name))) column.hasForeignKey = true;
+    }
+  }
+  return column;
+}
+
+/** The calls a column builder callback makes on its parameter: `(col) => col.notNull().references('t.id')`. */
+function builderCalls(f: TsFile, cb: ts.Node | undefined): RawChainCall[] | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  const fn = x.unwrap(cb);
+  if (!fn) return [];
+  // A callback passed by name or made by a call: what it does is not known.
+  if (!(fn.kind === K.ArrowFunction || fn.kind === K.FunctionExpression)) return undefined;
+  const func = fn as ts.ArrowFunction | ts.FunctionExpression;
+  const param = func.parameters[0] && x.text(func.parameters[0].name);
+  if (!param) return [];
+  let body: ts.Node | undefined = func.body;
+  if (body.kind === K.Block) {
+    // `(col) => { return col.primaryKey(); }`
+    const ret = (body as ts.Block).statements.find((s) => s.kind === K.ReturnStatement) as ts.ReturnStatement | undefined;
+    body = ret?.expression;
+  }
+  const chain = body && x.chain(body);
+  if (chain && chain.receiverText === param) return chain.calls;
+  return body && body.kind !== K.Identifier ? undefined : [];
+}
+
+/**
+ * `col.references('people.id')` (or `'s.people.id'`): Kysely parses the string as `table.column` or
+ * `schema.table.column`; under `withSchema('s')` an unqualified table is in `s`. Returns whether one was added.
+ */
+function columnReference(f: TsFile, b: RawChainCall, schema: string | undefined, source: ReferenceFact['source']): boolean {
+  const written = f.constantName(b.args[0]);
+  if (!written) return false;
+  if (!('value' in written) || !written.literal) {
+    // A `table.column` held by a constant: read by its value, never edited in place.
+    f.facts.references.push({
+      form: 'string',
+      target: 'value' in written ? { kind: 'literal', value: written.value } : { kind: 'const', name: written.imported },
+      span: written.span,
+      source,
+      context: 'migration',
+    });
+    return true;
+  }
+  const lit = written.literal;
+  const parts = lit.value.split('.');
+  if (schema !== undefined && parts.length === 2) {
+    // The statement's schema is the table's: the pair is read with it, the string's spans kept for fixes.
+    const dot = lit.value.indexOf('.');
+    f.facts.references.push({
+      form: 'pair',
+      table: { kind: 'literal', value: parts[0] },
+      tableSchema: schema,
+      tableSpan: { start: lit.contentSpan.start, end: lit.contentSpan.start + dot },
+      column: parts[1],
+      columnSpan: { start: lit.contentSpan.start + dot + 1, end: lit.contentSpan.end },
+      span: lit.span,
+      source,
+      context: 'migration',
+    });
+    return true;
+  }
+  f.facts.references.push({ form: 'string', target: { kind: 'literal', value: lit.value }, span: lit.span, contentSpan: lit.contentSpan, source, context: 'migration' });
+  return true;
+}
+
+/**
+ * `addForeignKeyConstraint('fk', ['a', 'b'], 'people', ['x', 'y'])`: one reference per local column, as pairs.
+ * Returns how many were added.
+ */
+function foreignKeyConstraint(f: TsFile, m: RawChainCall, schema: string | undefined, locals: string[], source: (column: string) => ReferenceFact['source']): number {
+  const x = f.syntax;
+  const targetArg = m.args[2];
+  const target = tableName(f, targetArg, schema);
+  const remotes = x.elements(m.args[3]);
+  if (!remotes || locals.length === 0) return 0;
+  const names = remotes.map((r) => nameOf(f, r));
+  let added = 0;
+  remotes.forEach((r, k) => {
+    const local = locals[k] ?? locals[0];
+    const column = names[k];
+    const lit = x.literal(r);
+    // Only names written as literals are edited in place by a fix.
+    const tableLit = target && x.literal(x.unwrap(targetArg)) ? target : undefined;
+    f.facts.references.push({
+      form: 'pair',
+      table: target?.expr ?? { kind: 'dynamic', text: targetArg ? x.text(targetArg) : '' },
+      tableSchema: target?.schema,
+      ...(tableLit ? { tableSpan: tableLit.span } : {}),
+      column,
+      ...(lit && tableLit ? { columnSpan: lit.contentSpan } : {}),
+      span: targetArg ? x.span(targetArg) : x.span(m.node),
+      source: source(local),
+      composite: remotes.length > 1 ? names.map((n) => n ?? '') : undefined,
+      context: 'migration',
+    });
+    added++;
+  });
+  return added;
+}
+
+/**
+ * A column's data type: a name Kysely knows (`'integer'`, `'varchar(255)'`, `'numeric(8, 2)'`) read as SQL;
+ * `sql\`...\`` or a name FK Guard does not know is an unknown type (no type verdict on it).
+ */
+function dataType(f: TsFile, n: ts.Node | undefined): TypeFact | undefined {
+  const lit = f.syntax.literal(f.syntax.unwrap(n));
+  if (!lit) return undefined;
+  const named = sqlNamedType(lit.value);
+  if (named.family === 'other') return undefined;
+  return { text: lit.value, name: lit.value, family: named.family, sqlType: named.sqlType, source: 'explicit', span: lit.contentSpan, style: 'kysely' };
+}
+
+/**
+ * `(col) => col.setDataType('text')`: the new type and where it is written; null when the callback sets a type
+ * FK Guard cannot read; undefined when it changes no type (`setDefault`, `setNotNull`, ...).
+ */
+function setDataType(f: TsFile, cb: ts.Node | undefined): { type: TypeFact; span: Span } | null | undefined {
+  const calls = builderCalls(f, cb);
+  if (!calls) return null;
+  for (const b of calls) {
+    if (b.name !== 'setDataType') continue;
+    const type = dataType(f, b.args[0]);
+    return type && type.span ? { type, span: type.span } : null;
+  }
+  return undefined;
+}
