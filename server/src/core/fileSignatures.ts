@@ -563,6 +563,10 @@ function throughImports(f: FileFacts, dotted: string, into: Set<string>): void {
     into.add(`i:${module}.*`);
   };
   if (parts.length >= 3) through(parts[parts.length - 2], last);
+  // A name none of the file's imports binds may come from a module it star-imports, which may have it from one it
+  // star-imports in turn: what that module binds the name to (`i:pantry.db`, or through its star imports,
+  // `i:pantry.*`) changes with that module's imports alone (review10's R10-5).
+  for (const m of f.starImports ?? []) through(lastPart(m), head);
   for (const i of f.imports) {
     if (i.local !== head) continue;
     if (i.name !== undefined) through(lastPart(i.module), i.name);
