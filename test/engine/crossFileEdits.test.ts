@@ -644,7 +644,7 @@ describe('engine: edits whose reach the provided names do not show', function ()
     }
   });
 
-  it("a star import one module further stops binding a class's base: the files referencing its table are checked again", async () => {
+  it("a star import one or two modules further stops binding a class's base: the files referencing its table are checked again", async () => {
     // review10's R10-5: `Shelf(db.Model)` in a module whose `from kitchen.pantry import *` finds `db` in pantry.py,
     // which has it from `from kitchen.db import *`; pantry.py changed so that it no longer binds `db`, the other
     // file's reference kept the table (and its columns) it had, where a fresh read cannot resolve the base.
@@ -661,6 +661,20 @@ describe('engine: edits whose reach the provided names do not show', function ()
       () => ({ file: pantry }),
     ]) {
       const { before, incremental, fresh } = await editFiles(files, edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+    // One module further still: pantry.py has `db` from mid.py's star import, mid.py from its own import (a star
+    // import, or `db` by name), and mid.py stops binding it.
+    const mid = 'kitchen/mid.py';
+    for (const [midText, edit] of [
+      ['from sqlalchemy import Column, ForeignKey, Integer\n\nfrom kitchen.db import *\n', (t: Map<string, string>) => ({ file: mid, text: t.get(mid)!.replace('from kitchen.db import *', '# from kitchen.db import *') })],
+      ['from sqlalchemy import Column, ForeignKey, Integer\n\nfrom kitchen.db import db\n', (t: Map<string, string>) => ({ file: mid, text: t.get(mid)!.replace('import db', 'import SQLAlchemy') })],
+    ] as const) {
+      const chain = new Map(files);
+      chain.set(pantry, 'from sqlalchemy import Column, ForeignKey, Integer\n\nfrom kitchen.mid import *\n');
+      chain.set(mid, midText);
+      const { before, incremental, fresh } = await editFiles(chain, edit);
       assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
       assert.deepEqual(incremental, fresh);
     }

@@ -121,7 +121,11 @@ export function provision(f: FileFacts, reuse = false): Provision {
   for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
   // `SQLAlchemy(model_class=Base, metadata=md)` gives Base's classes md: they follow this file's roots.
   for (const r of f.metadataRoots) if (r.rebinds !== undefined) add(`m:${r.rebinds.split('.').pop()}`, `rebinds:${roots}`);
-  return { base: baseOf(f, sig, lineOf), names };
+  const base = baseOf(f, sig, lineOf);
+  // What a module binds through its imports, for the modules that star-import it (`s:`, see `usesOf`): they bind
+  // the same names, and so do the modules that star-import them in turn.
+  if (f.language === 'python' && (f.imports.length > 0 || f.starImports?.length)) add(`s:${lastPart(f.module)}`, base);
+  return { base, names };
 }
 
 /**
@@ -324,6 +328,7 @@ export function usesOf(f: FileFacts): Uses {
   };
   for (const c of f.classes) for (const n of classDefNames(c, f)) defs.add(n);
   for (const n of reexportedNames(f)) defs.add(n);
+  for (const n of starImportNames(f)) defs.add(n);
   for (const t of f.tables) {
     for (const col of t.columns) addType(col.type);
     if (t.name.kind === 'const') defs.add(`k:${t.name.name}`);
@@ -362,7 +367,7 @@ export function usesOf(f: FileFacts): Uses {
 export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): Uses | undefined {
   const plain = (f: FileFacts) =>
     !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined || r.modelClass !== undefined || r.rebinds !== undefined);
-  if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.reexports !== facts.reexports || previous.file !== facts.file) return undefined;
+  if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.starImports !== facts.starImports || previous.reexports !== facts.reexports || previous.file !== facts.file) return undefined;
   let counts = useCounts.get(before);
   if (!counts || counts.facts !== previous) {
     // The first edit of the file counts its names once; the counts then follow from one edit to the next.
@@ -371,6 +376,7 @@ export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): 
     for (const c of previous.classes) for (const n of classDefNames(c, previous)) bump(counts.defs, n, 1);
     // The imports are the same list in both facts: what they use stays counted.
     for (const n of reexportedNames(previous)) bump(counts.defs, n, 1);
+    for (const n of starImportNames(previous)) bump(counts.defs, n, 1);
     if (!sameKeys(counts.refs, before.refs) || !sameKeys(counts.defs, before.defs)) return undefined;
   }
   // The counts move on to the new facts (`before` is done with: the caller replaces it with the answer).
@@ -573,6 +579,17 @@ function throughImports(f: FileFacts, dotted: string, into: Set<string>): void {
     // The module the last part is looked up in: the one imported (`import app.models as m`, `from app import models`).
     if (parts.length === 2) through(i.name ?? lastPart(i.module), last);
   }
+}
+
+/**
+ * What a Python file's star imports bind depends on (`from kitchen.pantry import *`): what each module imported so
+ * binds through its own imports (`s:pantry`, see `provision`). A class whose base the file has from the star import
+ * follows that module's `i:` names (see `throughImports`); this carries a change one module further on, to the
+ * modules star-importing this one.
+ */
+function starImportNames(f: FileFacts): string[] {
+  if (f.language !== 'python' || !f.starImports?.length) return [];
+  return f.starImports.map((m) => `s:${lastPart(m)}`);
 }
 
 /** `reexportedNames` per list of imports (never changed once read: an edit makes a new list). */
