@@ -1,4 +1,4 @@
-// The TypeScript oracle: invented Drizzle workspaces whose tables reach the file that references them through
+// The TypeScript oracle: invented Drizzle and TypeORM workspaces whose tables reach the file that references them through
 // barrels (`export *`, `export { x } from`, `export { x as y } from`, `export * as ns`, `import` then `export`,
 // `export { default as x }`, local declarations beside `export *`, cycles between barrels), imported by name, under
 // an alias, as a namespace (`ns.x.col`, `ns.inner.x.col`) or as a default. The TypeScript checker itself (through
@@ -16,10 +16,15 @@ export interface TypescriptOptions {
   /** Where to write the workspaces (kept only to reproduce a case by hand). */
   work: string;
   seeds: readonly number[];
+  /** Workspaces per seed and flavour (Drizzle, TypeORM). */
   count: number;
 }
 
-const DRIZZLE = 'import { integer, pgTable, serial } from "drizzle-orm/pg-core";\n';
+type Flavour = 'drizzle' | 'typeorm';
+const HEADER: Record<Flavour, string> = {
+  drizzle: 'import { integer, pgTable, serial } from "drizzle-orm/pg-core";\n',
+  typeorm: 'import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";\n',
+};
 const TABLE_FILES = ['a', 'b', 'c', 'd'];
 const BARRELS = ['p', 'q', 'r'];
 const VARS = ['barns', 'hens', 'coops'];
@@ -43,16 +48,27 @@ interface Generated {
   refs: Array<{ line: number; expr: string; col: string }>;
 }
 
-/** A table's text: its SQL name says where it is declared, and one column is unique to it. */
-function table(file: string, v: string, exported: string): { text: string; cols: string[] } {
+/**
+ * A table's text: its SQL name says where it is declared, and one column is unique to it. Drizzle: a `pgTable` call
+ * (`export const v = ` or `export default ` before it); TypeORM: an entity class named `v` (`Dflt<File>` as a default).
+ */
+function table(flavour: Flavour, file: string, v: string, asDefault: boolean): { text: string; cols: string[] } {
   const own = `${file}${v[0].toUpperCase()}${v.slice(1)}`;
+  if (flavour === 'typeorm') {
+    const name = asDefault ? `Dflt${file.toUpperCase()}` : v;
+    return {
+      text: `@Entity("${v}_${file}")\nexport ${asDefault ? 'default ' : ''}class ${name} { @PrimaryGeneratedColumn() id: number; @Column({ unique: true }) ${own}: number; }`,
+      cols: ['id', own],
+    };
+  }
   return {
-    text: `${exported}pgTable("${v}_${file}", { id: serial("id").primaryKey(), ${own}: integer("${file}_${v}").unique() })`,
+    text: `${asDefault ? 'export default ' : `export const ${v} = `}pgTable("${v}_${file}", { id: serial("id").primaryKey(), ${own}: integer("${file}_${v}").unique() });`,
     cols: ['id', own],
   };
 }
 
-function generate(random: () => number): Generated {
+function generate(random: () => number, flavour: Flavour): Generated {
+  const HEAD = HEADER[flavour];
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const files = new Map<string, string>();
   const allCols = new Set<string>(['id']);
@@ -61,22 +77,22 @@ function generate(random: () => number): Generated {
   const exported = new Map<string, string[]>();
   const exports = (m: string, name: string) => exported.set(m, [...(exported.get(m) ?? []), name]);
   for (const f of TABLE_FILES) {
-    let text = DRIZZLE;
+    let text = HEAD;
     for (const v of VARS) {
       if (random() < 0.45) {
         exports(`t/${f}`, v);
-        const t = table(f, v, `export const ${v} = `);
-        text += t.text + ';\n';
+        const t = table(flavour, f, v, false);
+        text += t.text + '\n';
         t.cols.forEach((c) => allCols.add(c));
       }
     }
     const dflt = random();
     if (dflt < 0.2) {
-      const t = table(f, 'dflt', 'export default ');
-      text += t.text + ';\n';
+      const t = table(flavour, f, 'dflt', true);
+      text += t.text + '\n';
       t.cols.forEach((c) => allCols.add(c));
-    } else if (dflt < 0.3 && text.includes('export const ')) {
-      text += `export default ${text.match(/export const (\w+)/)![1]};\n`;
+    } else if (dflt < 0.3 && /export (const|class) /.test(text)) {
+      text += `export default ${text.match(/export (?:const|class) (\w+)/)![1]};\n`;
     }
     files.set(`src/t/${f}.ts`, text);
     modules.push(`t/${f}`);
@@ -106,14 +122,14 @@ function generate(random: () => number): Generated {
       else if (form === 6) lines.push(`import * as ${b}${++local} from "${m}";`, `export { ${b}${local} as ${space} };`);
       else if (form === 7) lines.push(`export { default as ${v} } from "${m}";`), exports(me, v);
       else {
-        const t = table(b, v, `export const ${v} = `);
-        lines.push(t.text + ';');
+        const t = table(flavour, b, v, false);
+        lines.push(t.text);
         exports(me, v);
         t.cols.forEach((c) => allCols.add(c));
       }
     }
     const text = lines.join('\n') + '\n';
-    files.set(`src/i/${b}.ts`, text.includes('pgTable(') ? DRIZZLE + text : text);
+    files.set(`src/i/${b}.ts`, /pgTable\(|@Entity\(/.test(text) ? HEAD + text : text);
   }
   const imports: string[] = [];
   const refs: Generated['refs'] = [];
@@ -145,51 +161,66 @@ function generate(random: () => number): Generated {
     const own = cols.filter((c) => c.endsWith(v[0].toUpperCase() + v.slice(1)));
     const col = random() < 0.7 && own.length ? pick(own) : pick(cols);
     refs.push({ line: 0, expr, col });
-    body.push(`  r${k}: integer("r${k}").references(() => ${expr}.${col}),`);
+    body.push(
+      flavour === 'drizzle'
+        ? `  r${k}: integer("r${k}").references(() => ${expr}.${col}),`
+        : `  @ManyToOne(() => ${expr}) @JoinColumn({ name: "r${k}", referencedColumnName: "${col}" }) r${k}: unknown;`,
+    );
   }
-  const head = DRIZZLE + imports.join('\n') + '\n\nexport const pens = pgTable("pens", {\n  id: serial("id").primaryKey(),\n';
+  const head =
+    HEAD +
+    imports.join('\n') +
+    (flavour === 'drizzle' ? '\n\nexport const pens = pgTable("pens", {\n  id: serial("id").primaryKey(),\n' : '\n\n@Entity("pens")\nexport class Pen {\n  @PrimaryGeneratedColumn() id: number;\n');
   const first = head.split('\n').length - 1;
   refs.forEach((r, i) => (r.line = first + i));
-  files.set('src/use.ts', head + body.join('\n') + '\n});\n');
+  files.set('src/use.ts', head + body.join('\n') + (flavour === 'drizzle' ? '\n});\n' : '\n}\n'));
   return { files, refs };
 }
 
-/** The table TypeScript binds `expr` to: its SQL name and its object's keys, or undefined when nothing is bound. */
-function truth(project: Project, useFile: string, line: number): { table: string; cols: string[] } | undefined {
+/**
+ * The table TypeScript binds a reference's table expression to: its SQL name and its columns (the object's keys, or
+ * the class's properties), or undefined when the name is bound to no table declaration.
+ */
+function truth(project: Project, useFile: string, line: number, flavour: Flavour): { table: string; cols: string[] } | undefined {
   const source = project.getSourceFileOrThrow(useFile);
-  const call = source
-    .getDescendantsOfKind(SyntaxKind.ArrowFunction)
-    .find((f) => f.getStartLineNumber() - 1 === line);
-  const access = call?.getBody();
-  if (!access || !Node.isPropertyAccessExpression(access)) throw new Error(`no reference on line ${line + 1}`);
-  const target = access.getExpression();
-  const nameNode = Node.isPropertyAccessExpression(target) ? target.getNameNode() : target;
-  let symbol = nameNode.getSymbol();
-  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-  const decl = symbol?.getDeclarations()[0];
-  let init: Node | undefined;
-  if (decl && Node.isVariableDeclaration(decl)) init = decl.getInitializer();
-  else if (decl && Node.isExportAssignment(decl)) init = decl.getExpression();
-  if (init && Node.isIdentifier(init)) {
-    // `export default barns;`: the default is the variable.
-    let s = init.getSymbol();
-    if (s?.isAlias()) s = s.getAliasedSymbol();
-    const d = s?.getDeclarations()[0];
-    init = d && Node.isVariableDeclaration(d) ? d.getInitializer() : undefined;
+  const arrow = source.getDescendantsOfKind(SyntaxKind.ArrowFunction).find((f) => f.getStartLineNumber() - 1 === line);
+  const body = arrow?.getBody();
+  // Drizzle's arrow returns `table.col`; TypeORM's returns the entity class.
+  const target = flavour === 'drizzle' ? (body && Node.isPropertyAccessExpression(body) ? body.getExpression() : undefined) : body;
+  if (!target) throw new Error(`no reference on line ${line + 1}`);
+  let decl = declarationOf(Node.isPropertyAccessExpression(target) ? target.getNameNode() : target);
+  // `export default barns;`: the default is the declaration the identifier names.
+  if (decl && Node.isExportAssignment(decl)) {
+    const e = decl.getExpression();
+    decl = Node.isIdentifier(e) ? declarationOf(e) : e;
   }
+  if (flavour === 'typeorm') {
+    const entity = decl && Node.isClassDeclaration(decl) ? decl.getDecorator('Entity')?.getArguments()[0] : undefined;
+    if (!entity || !Node.isStringLiteral(entity)) return undefined;
+    return { table: entity.getLiteralValue(), cols: decl!.asKindOrThrow(SyntaxKind.ClassDeclaration).getProperties().map((p) => p.getName()) };
+  }
+  const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : decl;
   if (!init || !Node.isCallExpression(init) || init.getExpression().getText() !== 'pgTable') return undefined;
   const [name, shape] = init.getArguments();
   if (!Node.isStringLiteral(name) || !Node.isObjectLiteralExpression(shape)) return undefined;
   return { table: name.getLiteralValue(), cols: shape.getProperties().map((p) => (Node.isPropertyAssignment(p) ? p.getName() : '')) };
 }
 
+/** The declaration a name is bound to, through every import and re-export. */
+function declarationOf(name: Node): Node | undefined {
+  let symbol = name.getSymbol();
+  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+  return symbol?.getDeclarations()[0];
+}
+
 export async function typescriptOracle(opts: TypescriptOptions, tally: Tally): Promise<void> {
   const config = parseConfig(undefined, 'oracle').config;
   for (const seed of opts.seeds) {
-    const random = rng(seed);
+    for (const flavour of ['drizzle', 'typeorm'] as const) {
+    const random = rng(flavour === 'drizzle' ? seed : seed + 1000);
     for (let i = 0; i < opts.count; i++) {
-      const ws = `s${seed}/w${String(i).padStart(3, '0')}`;
-      const { files, refs } = generate(random);
+      const ws = `s${seed}/${flavour}${String(i).padStart(3, '0')}`;
+      const { files, refs } = generate(random, flavour);
       const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { noLib: true, noEmit: true } });
       for (const [f, text] of files) project.createSourceFile(`/ws/${f}`, text);
       if (opts.work) {
@@ -208,7 +239,7 @@ export async function typescriptOracle(opts: TypescriptOptions, tally: Tally): P
           const at = `src/use.ts:${r.line + 1}`;
           const said = `${r.expr}.${r.col}`;
           tally.count('ts-references');
-          const t = truth(project, '/ws/src/use.ts', r.line);
+          const t = truth(project, '/ws/src/use.ts', r.line, flavour);
           const ours = resolved.find((x) => x.ref.span && x.file === 'src/use.ts' && lineOf(files.get('src/use.ts')!, x.ref.span.start) === r.line);
           if (!ours) {
             tally.add(new Case('typescript', ws, 'lost-reference', at, `${said}: FK Guard read no reference here`));
@@ -237,6 +268,7 @@ export async function typescriptOracle(opts: TypescriptOptions, tally: Tally): P
       } finally {
         engine.dispose();
       }
+    }
     }
   }
 }

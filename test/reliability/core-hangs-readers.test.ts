@@ -36,6 +36,22 @@ describe('reliability: inputs that hung the TypeScript, Prisma and SQL readers (
     engine.dispose();
   });
 
+  it('a query after a run of blanks in a Knex raw template is skipped at once, and DDL after one is read', async () => {
+    // Before the fix the DDL test split the blanks into runs in every possible way: 2^n steps for n blanks (one
+    // real migration helper with a 40-blank indent took five minutes).
+    const indent = `\n${' '.repeat(64)}`;
+    const engine = await createEngine();
+    engine.updateFile(
+      'migrations/003_reports.js',
+      `exports.up = async (knex) => {\n  await knex.raw(\`${indent}WITH totals AS (SELECT 1 AS n) SELECT n FROM totals\`);\n` +
+        `  await knex.raw(\`${indent}CREATE TABLE reports (id int PRIMARY KEY, parent_id int REFERENCES reports (id))\`);\n};\n`,
+    );
+    const facts = engine.getFacts('migrations/003_reports.js')!;
+    assert.deepEqual(facts.tables.map((t) => t.name), [{ kind: 'literal', value: 'reports' }]);
+    assert.equal(facts.references.length, 1);
+    engine.dispose();
+  });
+
   it('a 100,000-letter model name is pluralised as Sequelize does, and a SQL USING clause after 100,000 spaces is blanked', () => {
     const long = `Shelf${'a'.repeat(100000)}`;
     assert.equal(pluralize(long), `${long}s`);

@@ -124,6 +124,34 @@ export class ClassMapper {
     return hit ?? undefined;
   }
 
+  /**
+   * The classes of the workspace a class is built on, as `findClass` finds its bases, in order; where a base is a
+   * declarative base made by `declarative_base(cls=BaseModel)`, the classes given as `cls` (found from the base's
+   * file) stand after it: Python makes the base a subclass of them, so they are in the MRO of every class on it.
+   */
+  baseClasses(file: string, cls: ClassFact): FoundClass[] {
+    const out: FoundClass[] = [];
+    for (const b of cls.bases) {
+      const found = this.findClass(file, b);
+      if (found) out.push(found);
+      else for (const c of this.rootClasses(file, b)) out.push(c);
+    }
+    return out;
+  }
+
+  /** The classes `declarative_base(cls=...)` made the base written `b` (in `file`) a subclass of, that FK Guard finds. */
+  private rootClasses(file: string, b: string): FoundClass[] {
+    if (this.host.facts(file)?.language !== 'python') return [];
+    const r = this.host.names.resolve(file, b);
+    if (r?.kind !== 'metadata' || !r.root.cls) return [];
+    const out: FoundClass[] = [];
+    for (const c of r.root.cls) {
+      const found = this.findClass(r.file, c);
+      if (found) out.push(found);
+    }
+    return out;
+  }
+
   /** `classId(file, cls.name)`, the same string each time it is asked for the same class. */
   idOf(file: string, cls: ClassFact): string {
     const known = this.ids.get(cls);
@@ -156,18 +184,17 @@ export class ClassMapper {
     visiting.add(id);
     if (cls.joinTable) return this.mapJoinTable(file, cls, id, visiting);
 
-    const bases = cls.bases.map((b) => ({ text: b, found: this.findClass(file, b) }));
+    const bases = this.baseClasses(file, cls);
     const unresolvedBase = this.unresolvedBase(file, cls, new Set());
     const incomplete = unresolvedBase !== undefined;
     let parentTable: TableDef | undefined;
     let declaredAttr = cls.declaredTablename;
     let unknownParent = false;
     for (const b of bases) {
-      if (!b.found) continue;
-      const m = this.mapClass(b.found.file, b.found.cls, visiting);
+      const m = this.mapClass(b.file, b.cls, visiting);
       if (m.table && !parentTable) parentTable = m.table;
       if (!m.table && m.unknownName) unknownParent = true;
-      if (this.inheritsDeclaredTablename(b.found.file, b.found.cls, new Set())) declaredAttr = true;
+      if (this.inheritsDeclaredTablename(b.file, b.cls, new Set())) declaredAttr = true;
     }
     let nameless: NamelessClass | undefined;
     let name: string | undefined;
@@ -275,8 +302,10 @@ export class ClassMapper {
       this.setMapping(file, id, mapping);
       return mapping;
     }
-    let metadataId = this.classMetadata(file, cls, new Set());
-    const bind = metadataId ? this.bindMetadata(file, cls, metadataId) : undefined;
+    let metadataId = this.classMetadata(file, cls, new Set(), { file, start: cls.nameSpan.start });
+    // Made where FK Guard cannot tell whether a Flask `SQLAlchemy(model_class=...)` has replaced its base's metadata.
+    const order = this.orderUnknown(metadataId);
+    const bind = metadataId && order === undefined ? this.bindMetadata(file, cls, metadataId) : order !== undefined ? { why: order } : undefined;
     // Which MetaData object a bind's model is on depends on the version: its identity is not known.
     if (bind) metadataId = undefined;
     const bound = bind?.why;
@@ -375,9 +404,7 @@ export class ClassMapper {
       }
     }
     for (const k of cls.keys) def.keys.push(k);
-    for (const b of cls.bases) {
-      const found = this.findClass(file, b);
-      if (!found) continue;
+    for (const found of this.baseClasses(file, cls)) {
       const m = this.classMap.get(found.id);
       if (m?.table && m.table !== def) continue;
       this.addClassColumns(def, found.file, found.cls, seen);
@@ -411,7 +438,15 @@ export class ClassMapper {
         if (deeper !== undefined) return deeper;
         continue;
       }
-      if (b?.kind === 'metadata') continue;
+      if (b?.kind === 'metadata') {
+        // `declarative_base(cls=BaseModel)`: BaseModel's own ancestry is the base's.
+        for (const c of b.root.cls ?? []) {
+          const found = this.findClass(b.file, c);
+          const deeper = found ? this.unresolvedBase(found.file, found.cls, seen) : c;
+          if (deeper !== undefined) return deeper;
+        }
+        continue;
+      }
       if (b?.kind === 'external' && KNOWN_EXTERNAL_BASES.test(b.name)) continue;
       if (!b && BUILTIN_BASES.test(text)) continue;
       return text;
@@ -425,9 +460,8 @@ export class ClassMapper {
     if (seen.has(id)) return undefined;
     seen.add(id);
     if (cls.declaredTablename) return { file, cls };
-    for (const b of cls.bases) {
-      const f = this.findClass(file, b);
-      const owner = f ? this.declaredTablenameOwner(f.file, f.cls, seen) : undefined;
+    for (const f of this.baseClasses(file, cls)) {
+      const owner = this.declaredTablenameOwner(f.file, f.cls, seen);
       if (owner) return owner;
     }
     return undefined;
@@ -438,10 +472,7 @@ export class ClassMapper {
     if (seen.has(id)) return false;
     seen.add(id);
     if (cls.declaredTablename) return true;
-    return cls.bases.some((b) => {
-      const f = this.findClass(file, b);
-      return f ? this.inheritsDeclaredTablename(f.file, f.cls, seen) : false;
-    });
+    return this.baseClasses(file, cls).some((f) => this.inheritsDeclaredTablename(f.file, f.cls, seen));
   }
 
   /**
@@ -474,7 +505,7 @@ export class ClassMapper {
     const self: FoundClass = { file, cls, id: this.idOf(file, cls) };
     if (visiting.has(self.id)) return [self];
     visiting.add(self.id);
-    const bases = cls.bases.map((b) => this.findClass(file, b)).filter((f): f is FoundClass => f !== undefined);
+    const bases = this.baseClasses(file, cls);
     const lines = [...bases.map((b) => this.mro(b.file, b.cls, visiting)), bases].map((l) => [...l]);
     visiting.delete(self.id);
     const out: FoundClass[] = [self];
@@ -565,9 +596,7 @@ export class ClassMapper {
     seen.add(id);
     if (cls.columns.some((c) => c.primaryKey)) return true;
     let unknown = (cls.opaque?.length ?? 0) > 0 || (cls.opaqueDecorators?.length ?? 0) > 0;
-    for (const b of cls.bases) {
-      const f = this.findClass(file, b);
-      if (!f) continue;
+    for (const f of this.baseClasses(file, cls)) {
       const m = this.classMap.get(f.id);
       // A mapped parent's columns are its table's, not this one's.
       if (m && (m.table || m.unknownName)) continue;
@@ -601,14 +630,14 @@ export class ClassMapper {
    * the id of the metadata object itself, so a base built on another's metadata (`declarative_base(metadata=md)`)
    * has the id of `md`. `seen`: the roots followed so far, against a cycle of such links.
    */
-  metadataOf(file: string, name: string, seen = new Set<string>()): string | undefined {
+  metadataOf(file: string, name: string, seen = new Set<string>(), at?: Place): string | undefined {
     const dot = name.indexOf('.');
     if (dot > 0) {
       // `Archive.md`: a metadata object bound in the body of the class `Archive`.
       const b = this.host.names.resolve(file, name.slice(0, dot));
       const member = name.slice(dot + 1);
       const owned = b?.kind === 'class' ? this.host.facts(b.file)?.metadataRoots.find((r) => r.owner === b.cls.name && r.name === member) : undefined;
-      if (b?.kind === 'class' && owned) return this.rootId(b.file, owned, seen);
+      if (b?.kind === 'class' && owned) return this.rootId(b.file, owned, seen, at);
     }
     const head = name.replace(/\.(metadata|Model)$/, '');
     let b = this.host.names.resolve(file, head);
@@ -617,12 +646,12 @@ export class ClassMapper {
     if (!b) return head === 'SQLModel' ? 'sqlmodel' : undefined;
     switch (b.kind) {
       case 'metadata':
-        return this.rootId(b.file, b.root, seen);
+        return this.rootId(b.file, b.root, seen, at);
       case 'external':
         return b.name === 'SQLModel' ? 'sqlmodel' : undefined;
       case 'class': {
         const root = this.host.facts(b.file)?.metadataRoots.find((r) => r.name === b.cls.name && r.owner === undefined);
-        return root ? this.rootId(b.file, root, seen) : this.classMetadata(b.file, b.cls, new Set());
+        return root ? this.rootId(b.file, root, seen, at) : this.classMetadata(b.file, b.cls, new Set(), at);
       }
       default:
         return undefined;
@@ -642,15 +671,18 @@ export class ClassMapper {
    * resolve (`declarative_base(metadata=md)`, `registry.generate_base()`), else its own (`file#name`,
    * `file#Owner.name` for one bound in a class body).
    */
-  private rootId(file: string, root: MetadataRootFact, seen: Set<string>): string {
+  private rootId(file: string, root: MetadataRootFact, seen: Set<string>, at?: Place): string {
     const id = `${file}#${root.owner !== undefined ? `${root.owner}.` : ''}${root.name}`;
     if (seen.has(id)) return id;
-    // `SQLAlchemy(model_class=Base, metadata=md)` makes `md` Base's metadata, whatever Base was built on.
+    // `SQLAlchemy(model_class=Base, metadata=md)` makes `md` Base's metadata, whatever Base was built on: for what
+    // reads `Base.metadata` after the call. A class or Table made before it keeps Base's first metadata.
     const rebound = root.owner === undefined ? this.host.metadataRebinds().get(id) : undefined;
-    if (rebound) {
+    const order = rebound && at ? this.rebindOrder(at, rebound, root) : 'after';
+    if (rebound && order === 'after') {
       seen.add(id);
       return this.rootId(rebound.file, rebound.root, seen);
     }
+    if (rebound && order !== 'before') return `${ORDER_UNKNOWN}${order}`;
     if (root.metadata === undefined && root.modelClass !== undefined) {
       // Only a declarative base given as `model_class` brings its metadata (see `MetadataRootFact.modelClass`).
       seen.add(id);
@@ -666,11 +698,37 @@ export class ClassMapper {
   }
 
   /**
+   * Whether what stands at `at` reads `Base.metadata` before or after `SQLAlchemy(model_class=Base, metadata=md)`
+   * (`rebound`) replaces it: in the same module, by place; in another, after when that module imports the object the
+   * call makes (`from app import db`) before it, since the import fails until the call has bound it. Otherwise the
+   * order is not known (which module Python runs first, an import cycle), and the answer is why.
+   */
+  private rebindOrder(at: Place, rebound: { file: string; root: MetadataRootFact }, base: MetadataRootFact): 'before' | 'after' | string {
+    if (at.file === rebound.file) return at.start < rebound.root.span.start ? 'before' : 'after';
+    for (const i of this.host.facts(at.file)?.imports ?? []) {
+      if (i.name === undefined || i.span.start > at.start) continue;
+      const b = this.host.names.resolve(at.file, i.local);
+      if (b?.kind === 'metadata' && b.file === rebound.file && b.root === rebound.root) return 'after';
+    }
+    return `\`${rebound.root.name} = SQLAlchemy(model_class=${base.name}, metadata=...)\` (${rebound.file}) gives \`${base.name}\` another metadata only for what is made after it, and FK Guard cannot tell whether this (${at.file}) is made before or after it`;
+  }
+
+  /**
+   * A metadata id `rootId` made when the metadata depends on an order FK Guard cannot tell (see `rebindOrder`): the
+   * object is not known, nor its schema (`why`). Undefined for any other id.
+   */
+  orderUnknown(id: string | undefined): string | undefined {
+    return id?.startsWith(ORDER_UNKNOWN) ? id.slice(ORDER_UNKNOWN.length) : undefined;
+  }
+
+  /**
    * The schema the metadata object `id` (from `metadataOf`) gives its tables. Not known when some file assigns
    * its `schema` at run time, when its `MetaData(schema=...)` is not something FK Guard can read, or when it is
    * built on a metadata object FK Guard cannot resolve (whose schema it takes).
    */
   metadataSchema(id: string): MetadataSchema {
+    const order = this.orderUnknown(id);
+    if (order !== undefined) return { known: false, why: order };
     const setter = this.host.metadataSchemaSets().get(id);
     if (setter) return { known: false, why: `its metadata's \`schema\` is assigned while the program runs (in ${setter})` };
     const cut = id.lastIndexOf('#');
@@ -732,12 +790,16 @@ export class ClassMapper {
     return false;
   }
 
-  classMetadata(file: string, cls: ClassFact, seen: Set<string>): string | undefined {
+  /**
+   * The metadata object a class is mapped onto. `at`: where the class being mapped is made (itself, or the subclass
+   * whose ancestry this walks), for a metadata a Flask `SQLAlchemy(model_class=...)` replaces (see `rebindOrder`).
+   */
+  classMetadata(file: string, cls: ClassFact, seen: Set<string>, at?: Place): string | undefined {
     const id = this.idOf(file, cls);
     if (seen.has(id)) return undefined;
     seen.add(id);
     // `__table__ = Table("t", other_metadata, ...)`: the class's table is on the Table's metadata.
-    if (cls.tableMetadata !== undefined) return this.metadataOf(file, cls.tableMetadata.replace(/\.metadata$/, ''));
+    if (cls.tableMetadata !== undefined) return this.metadataOf(file, cls.tableMetadata.replace(/\.metadata$/, ''), new Set(), at);
     // SQLAlchemy maps a class onto the `metadata` its class has or inherits (`_metadata_for_cls`), nearest first.
     const owned = this.host.facts(file)?.metadataRoots.find((r) => r.owner === cls.name && r.name === 'metadata');
     if (owned) return this.rootId(file, owned, new Set());
@@ -745,17 +807,26 @@ export class ClassMapper {
       const found = this.findClass(file, b);
       if (found) {
         const own = this.host.facts(found.file)?.metadataRoots.find((r) => r.name === found.cls.name && r.owner === undefined);
-        if (own) return this.rootId(found.file, own, new Set());
-        const m = this.classMetadata(found.file, found.cls, seen);
+        if (own) return this.rootId(found.file, own, new Set(), at);
+        const m = this.classMetadata(found.file, found.cls, seen, at);
         if (m) return m;
       } else {
-        const m = this.metadataOf(file, b);
+        const m = this.metadataOf(file, b, new Set(), at);
         if (m) return m;
       }
     }
     return undefined;
   }
 }
+
+/** Where something is made: a file and an offset in it. */
+export interface Place {
+  file: string;
+  start: number;
+}
+
+/** The start of a metadata id that says the metadata depends on an order FK Guard cannot tell (see `rootId`). */
+const ORDER_UNKNOWN = '\u0000order\u0000';
 
 /** A class found by name, with its id in `classMap`. */
 export interface FoundClass {

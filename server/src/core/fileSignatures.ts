@@ -105,6 +105,7 @@ export function provision(f: FileFacts, reuse = false): Provision {
     if (r.name === undefined || r.as === undefined || r.as === r.name) continue;
     add(`k:${r.as}`, `${r.module}:${r.name}`);
     add(`c:${r.as}`, `${r.module}:${r.name}`);
+    add(`v:${r.as}`, `${r.module}:${r.name}`);
   }
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
@@ -115,12 +116,16 @@ export function provision(f: FileFacts, reuse = false): Provision {
   const roots = linked ? sig(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass, r.rebinds])) : '';
   for (const r of f.metadataRoots) {
     const line = String(lineOf(r.span.start));
-    const own = r.schema || r.metadata || r.owner || r.modelClass || r.flask ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass, r.flask])}` : line;
+    let own = r.schema || r.metadata || r.owner || r.modelClass || r.flask ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass, r.flask])}` : line;
+    // `declarative_base(cls=BaseModel)`: every class on the base takes BaseModel's columns and attributes. A class of
+    // this file given there is part of the base (one of another file feeds the tables as any mixin does).
+    if (r.cls) own = `${own}:${sig([r.cls, ...r.cls.map((n) => f.classes.find((c) => c.name === n)).map((c) => (c ? objectSig(c).whole : ''))])}`;
     add(`m:${r.owner ?? r.name}`, r.metadata !== undefined || r.modelClass !== undefined || r.rebinds !== undefined ? `${own}:${roots}` : own);
   }
   for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
   // `SQLAlchemy(model_class=Base, metadata=md)` gives Base's classes md: they follow this file's roots.
-  for (const r of f.metadataRoots) if (r.rebinds !== undefined) add(`m:${r.rebinds.split('.').pop()}`, `rebinds:${roots}`);
+  // Which of them does depends on where they are made, before or after the call (see `ClassMapper.rebindOrder`): its line counts.
+  for (const r of f.metadataRoots) if (r.rebinds !== undefined) add(`m:${r.rebinds.split('.').pop()}`, `rebinds:${roots}:${lineOf(r.span.start)}`);
   const base = baseOf(f, sig, lineOf);
   // What a module binds through its imports, for the modules that star-import it (`s:`, see `usesOf`): they bind
   // the same names, and so do the modules that star-import them in turn.
@@ -484,12 +489,32 @@ const importedOwnerUses = new WeakMap<ReferenceFact, { imports: readonly ImportF
  */
 function namesUsedBy(r: ReferenceFact, f: FileFacts): readonly string[] {
   const names = referenceNames(r);
-  if (r.owner === undefined || f.language !== 'python') return names;
+  if (r.owner === undefined) return names;
+  if (f.language !== 'python') return r.form === 'variable' ? importedVariableUses(r, f, names) : names;
   const known = importedOwnerUses.get(r);
   if (known && known.imports === f.imports) return known.names;
   const through = new Set<string>();
   throughImports(f, r.owner, through);
   const all = through.size === 0 ? names : [...names, ...through];
+  importedOwnerUses.set(r, { imports: f.imports, names: all });
+  return all;
+}
+
+/**
+ * A TypeScript reference through a table variable (Drizzle's `() => barns.id`) names the variable as the file
+ * imports it: `import { trees as groveTrees }`, or a member of a namespace (`schema.trees`, `orchard.trees`), is
+ * the variable `trees` of the module it comes from, whose changes (`v:trees`) must reach this file too.
+ */
+function importedVariableUses(r: ReferenceFact, f: FileFacts, names: readonly string[]): readonly string[] {
+  const owner = r.owner!;
+  const dot = owner.indexOf('.');
+  const head = dot < 0 ? owner : owner.slice(0, dot);
+  const imp = f.imports.find((i) => i.local === head);
+  if (!imp) return names;
+  const known = importedOwnerUses.get(r);
+  if (known && known.imports === f.imports) return known.names;
+  const extra = dot < 0 ? (imp.name !== undefined ? [`v:${imp.name}`] : []) : [`v:${owner.slice(owner.lastIndexOf('.') + 1)}`, ...(imp.name !== undefined ? [`v:${imp.name}`] : [])];
+  const all = [...names, ...extra.filter((n) => !names.includes(n))];
   importedOwnerUses.set(r, { imports: f.imports, names: all });
   return all;
 }
@@ -634,6 +659,7 @@ function renamedReexports(reexports: NonNullable<FileFacts['reexports']>): strin
       if (r.name === undefined || r.as === undefined || r.as === r.name) continue;
       out.add(`k:${r.name}`);
       out.add(`c:${r.name}`);
+      out.add(`v:${r.name}`);
     }
     names = [...out];
     renamedByReexports.set(reexports, names);

@@ -601,18 +601,22 @@ function replayTimeline(
           revise(keyOf(op.table, op.schema), pos, (def) => dropColumn(def, columnOf(def.key, op.column)), maybe);
           break;
         case 'unknown_columns': {
-          // Changed by code FK Guard does not follow: the columns it saw stand, others may exist too.
-          const key = keyOf(op.table, op.schema);
-          touch(key, pos);
-          revise(
-            key,
-            pos,
-            (def) => {
-              def.incomplete = true;
-              def.unresolvedBase ??= op.from;
-            },
-            maybe,
-          );
+          // Changed by code FK Guard does not follow: the columns it saw stand, others may exist too. A table it
+          // cannot name may be any table of the state.
+          const table = op.table;
+          const keys = table === undefined ? [...state.keys()] : [keyOf(table, op.schema)];
+          for (const key of keys) {
+            touch(key, pos);
+            revise(
+              key,
+              pos,
+              (def) => {
+                def.incomplete = true;
+                def.unresolvedBase ??= op.from;
+              },
+              maybe,
+            );
+          }
           break;
         }
         case 'drop_table': {

@@ -76,15 +76,20 @@ export class NameLookup {
   /** A constant `module` exports as `name`: defined in its files, or re-exported from another module. */
   private exportedConst(module: string, name: string, seen: Set<string>, from?: string): string | undefined {
     const at = this.exportedFrom(module, name, from, (f, n) => this.files.get(f)?.constants[n] !== undefined, seen);
-    return at ? this.files.get(at.file)?.constants[at.name] : undefined;
+    return at && at !== 'ambiguous' ? this.files.get(at.file)?.constants[at.name] : undefined;
   }
 
   /**
-   * Where `module` (as `from` imports it) defines what it exports as `name`: the first of its files for which
-   * `defines(file, name)` holds, else a module it re-exports from (`export * from`, `export { a as b } from`),
-   * with the name there. A dotted name is a member of what its first part names (`names.TableUser`). Each
-   * (file, name) is asked once, not each file: a barrel may lead to one file under two names (`export *` beside
-   * `export { a as b }` from it), and the second was cut short when the first had marked the file seen.
+   * Where `module` (as `from` imports it) defines what it exports as `name`, by ECMAScript's ResolveExport:
+   * the module's own export of that name (a definition, for which `defines(file, name)` holds, or a local
+   * `export { a as name }`), else an explicit `export { a as name } from` or `export * as name from`, which
+   * leads on under the name there; only then its `export *`s. A name two `export *` provide from different
+   * origins is `'ambiguous'`: the module exports neither (importing it is an error, and TypeScript reports the
+   * conflict), so no table is taken for it. A dotted name is a member of what its first part names
+   * (`names.TableUser`, `ns.barns` of `export * as ns`). Undefined when the module exports no such name FK
+   * Guard can see, or only one it cannot read (a local export that is not a definition FK Guard knows).
+   * Each (file, name) is asked once, as the specification's resolve set does: a barrel may lead to one file
+   * under two names (`export *` beside `export { a as b }` from it), and a cycle of `export *` ends.
    */
   exportedFrom(
     module: string,
@@ -92,26 +97,53 @@ export class NameLookup {
     from: string | undefined,
     defines: (file: string, name: string) => boolean,
     seen = new Set<string>(),
-  ): { file: string; name: string } | undefined {
+  ): { file: string; name: string } | 'ambiguous' | undefined {
+    for (const f of this.moduleFiles(module, from)) {
+      const found = this.resolveExport(f, name, defines, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private resolveExport(
+    f: string,
+    name: string,
+    defines: (file: string, name: string) => boolean,
+    seen: Set<string>,
+  ): { file: string; name: string } | 'ambiguous' | undefined {
+    const key = `${f}\u0000${name}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    if (defines(f, name)) return { file: f, name };
     const dot = name.indexOf('.');
     const head = dot < 0 ? name : name.slice(0, dot);
     const rest = dot < 0 ? '' : name.slice(dot);
-    for (const f of this.moduleFiles(module, from)) {
-      const key = `${f}\u0000${name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (defines(f, name)) return { file: f, name };
-      for (const re of this.files.get(f)?.reexports ?? []) {
-        const found =
-          re.name === undefined
-            ? this.exportedFrom(re.module, name, f, defines, seen)
-            : (re.as ?? re.name) === head
-              ? this.exportedFrom(re.module, `${re.name}${rest}`, f, defines, seen)
-              : undefined;
-        if (found) return found;
+    const reexports = this.files.get(f)?.reexports ?? [];
+    // The module's own exports and its explicit re-exports win over every `export *`.
+    for (const re of reexports) {
+      if (re.name === undefined || (re.as ?? re.name) !== head) continue;
+      if (re.module === '') {
+        // A local export (`export { barns as pens }`, or in a barrel with `export *`, any exported declaration):
+        // the definition it names, or none FK Guard can see; never what an `export *` would have provided.
+        const local = `${re.name}${rest}`;
+        return defines(f, local) ? { file: f, name: local } : undefined;
       }
+      // `export * as ns from './a'`: the namespace object; `ns.barns` is `./a`'s export `barns`.
+      if (re.name === '*') return rest ? this.exportedFrom(re.module, rest.slice(1), f, defines, seen) : undefined;
+      return this.exportedFrom(re.module, `${re.name}${rest}`, f, defines, seen);
     }
-    return undefined;
+    // `export *` never provides `default`.
+    if (head === 'default') return undefined;
+    let star: { file: string; name: string } | undefined;
+    for (const re of reexports) {
+      if (re.name !== undefined) continue;
+      const found = this.exportedFrom(re.module, name, f, defines, seen);
+      if (found === 'ambiguous') return found;
+      if (!found) continue;
+      if (!star) star = found;
+      else if (star.file !== found.file || star.name !== found.name) return 'ambiguous';
+    }
+    return star;
   }
 
   resolveName(file: string, expr: NameExpr | undefined): string | undefined {

@@ -668,15 +668,31 @@ export class SchemaIndex {
     // An imported name is the table its module exports under that name (through re-exports), or none FK Guard
     // can see (a package outside the workspace, a module that is not there): never another file's variable that
     // merely has the same name (`import { barns } from "@acme/schema"` beside an unrelated `barns` elsewhere).
-    const imp = this.lookup.importOf(file, variable);
-    if (imp) return this.exportedTable(imp.module, imp.name ?? variable, file);
+    const at = this.importedTable(file, variable);
+    if (at !== null) return at && at !== 'ambiguous' ? this.coreByVar.get(at.name)?.find((c) => c.file === at.file)?.table : undefined;
     return candidates.length === 1 ? candidates[0].table : undefined;
   }
 
-  /** The Core table `module` exports as `name`: a variable of one of its files, or re-exported from another module. */
-  private exportedTable(module: string, name: string, from: string): TableDef | undefined {
-    const at = this.lookup.exportedFrom(module, name, from, (f, n) => this.coreByVar.get(n)?.some((c) => c.file === f) ?? false);
-    return at ? this.coreByVar.get(at.name)?.find((c) => c.file === at.file)?.table : undefined;
+  /**
+   * Where the table an imported name (or a member of an imported namespace: `schema.barns` of `import * as
+   * schema`) is defined, through re-exports (see `NameLookup.exportedFrom`): `'ambiguous'` when two `export *`
+   * provide it from different origins, undefined when the module exports no table FK Guard can see under it,
+   * null when `file` imports no such name.
+   */
+  importedTable(
+    file: string,
+    variable: string,
+    defines: (file: string, name: string) => boolean = (f, n) => this.coreByVar.get(n)?.some((c) => c.file === f) ?? false,
+  ): { file: string; name: string } | 'ambiguous' | undefined | null {
+    this.ensure();
+    const dot = variable.indexOf('.');
+    const head = dot < 0 ? variable : variable.slice(0, dot);
+    const imp = this.lookup.importOf(file, head);
+    if (!imp) return null;
+    // `import * as schema` binds the module itself: `schema.barns` is its export `barns`.
+    const name = imp.name === undefined ? variable.slice(dot + 1) : `${imp.name}${dot < 0 ? '' : variable.slice(dot)}`;
+    if (dot < 0 && imp.name === undefined) return undefined;
+    return this.lookup.exportedFrom(imp.module, name, file, defines);
   }
 
   /** The value of a constant as `file` sees it (see `NameLookup.resolveConst`). */
@@ -790,9 +806,8 @@ export class SchemaIndex {
     const local = unnamed.find((u) => u.variable === variable && u.file === file);
     if (local) return local;
     // An imported one is found through re-exports as `tableVariable` finds a named one (a barrel's `export *`).
-    const imp = this.lookup.importOf(file, variable);
-    const at = imp ? this.lookup.exportedFrom(imp.module, imp.name ?? variable, file, (f, n) => unnamed.some((u) => u.file === f && u.variable === n)) : undefined;
-    return at ? unnamed.find((u) => u.file === at.file && u.variable === at.name) : undefined;
+    const at = this.importedTable(file, variable, (f, n) => unnamed.some((u) => u.file === f && u.variable === n));
+    return at && at !== 'ambiguous' ? unnamed.find((u) => u.file === at.file && u.variable === at.name) : undefined;
   }
 
   namelessCandidate(table: string, metadataId?: string): NamelessClass | undefined {
@@ -1187,12 +1202,15 @@ export class SchemaIndex {
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {
     const name = this.resolveName(f.file, t.name);
     if (!name) return;
-    let metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata) : undefined;
+    let metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata, new Set(), { file: f.file, start: t.span.start }) : undefined;
+    // On `Base.metadata` where FK Guard cannot tell whether a Flask `SQLAlchemy(model_class=Base, ...)` replaced it.
+    const order = this.mapper.orderUnknown(metadataId);
+    if (order !== undefined) metadataId = undefined;
     // `db.Table(..., bind_key="x")`: on the bind's own MetaData, which has no schema (see `CoreTableFact.bindKey`).
     const binding = t.bindKey !== undefined && t.metadata ? this.lookup.names.resolve(f.file, t.metadata) : undefined;
     if (metadataId && binding?.kind === 'metadata' && binding.root.flask) metadataId = `${metadataId}.metadatas["${t.bindKey}"]`;
     // A metadata FK Guard cannot resolve (from a package, `get_metadata()`) may have a schema as well as not.
-    const unresolved = t.metadata && !metadataId ? this.mapper.unresolvedMetadata(f.file, t.metadata) : undefined;
+    const unresolved = order ?? (t.metadata && !metadataId ? this.mapper.unresolvedMetadata(f.file, t.metadata) : undefined);
     // A table that names no schema is in its metadata's (`MetaData(schema="x")`); `BLANK_SCHEMA` says none.
     const fromMetadata: MetadataSchema | undefined =
       t.schema !== undefined || t.blankSchema

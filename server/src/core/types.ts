@@ -385,9 +385,10 @@ type MigrationOpKind =
   | { op: 'alter_unknown_table'; column?: string; span?: Span }
   /**
    * The table is changed by code FK Guard does not follow (a Knex `alterTable('t', helper)`, a Kysely `$call`), as
-   * written in `from`: from here on its columns are not all known.
+   * written in `from`: from here on its columns are not all known. `table` unset: a table FK Guard cannot name
+   * (`alterTable(name, ...)` in a loop over objects), so any table's columns may have changed.
    */
-  | { op: 'unknown_columns'; table: string; schema?: string; from: string }
+  | { op: 'unknown_columns'; table?: string; schema?: string; from: string }
   /** `helper_ops.upgrade()`: the operations of that imported module's `upgrade()` run here. */
   | { op: 'run_module'; module: string };
 
@@ -434,6 +435,11 @@ export interface ReferenceFact {
   /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
   tableFoldsCase?: true;
   columnFoldsCase?: true;
+  /**
+   * SQLAlchemy's `ForeignKey("t.col", link_to_name=True)`: the column is found by its name in the database, not by
+   * the key the table knows it by (`Column("shed_no", key="number")`).
+   */
+  linkToName?: true;
   /** For `pair` without `column`: the target's primary key is meant (SQL's `REFERENCES users`, no column list). */
   primaryKey?: true;
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
@@ -500,6 +506,12 @@ export interface MetadataRootFact {
    * so the classes on `Base` and the Tables on `Base.metadata` are on it. `Base` as written.
    */
   rebinds?: string;
+  /**
+   * `declarative_base(cls=BaseModel)` (or `registry.generate_base(cls=...)`): the classes the base is made a subclass
+   * of, as written (a tuple gives several; anything else is kept as its text, which resolves to no class). Every model
+   * on the base has them in its MRO: their columns and `__tablename__`/`__table_args__` are its own.
+   */
+  cls?: string[];
 }
 
 export interface ParseError {
@@ -697,7 +709,12 @@ export type UncheckedReason =
    */
   | 'letter-case'
   /** TypeORM derives the name with a naming strategy of the project's own, which FK Guard does not run. */
-  | 'naming-strategy';
+  | 'naming-strategy'
+  /**
+   * The table is imported from a module that gets the name from two `export *` of different modules: by
+   * ECMAScript's rules it exports neither (importing it is an error; TypeScript reports the conflict).
+   */
+  | 'ambiguous-export';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -715,6 +732,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'unreadable-migration',
   'letter-case',
   'naming-strategy',
+  'ambiguous-export',
 ];
 
 export interface UncheckedReference {

@@ -53,6 +53,8 @@ class Workspace:
         self.files = {}  # module -> [(line FK Guard scans, line the oracle imports)]
         self.fks = []
         self.fk_count = 0
+        # Tables written while the bases are (see bases()): targets for keys, with no keys of their own.
+        self.early = []
 
     def emit(self, module, scanned, oracle=None):
         self.files.setdefault(module, []).append((scanned, scanned if oracle is None else oracle))
@@ -156,6 +158,14 @@ def bases(w, mds):
         elif kind == "flask_model_class":
             w.emit(m, f"MB{i} = declarative_base(metadata={mv})")
             extra = r.choice(["", f", metadata={r.choice(mds)[0]}"])
+            if extra:
+                # A class made on the model class before SQLAlchemy(model_class=, metadata=) rebinds its metadata
+                # keeps the first one (R9-12).
+                w.emit(m, f"class Early{i}(MB{i}):")
+                w.emit(m, f"    __tablename__ = 'early{i}'")
+                w.emit(m, "    id = Column(Integer, primary_key=True)")
+                w.early.append(dict(name=f"early{i}", cls=f"Early{i}", kind="early", mod="early", targ=None, tschema=None,
+                                    auto=False))
             w.emit(m, f"db{i} = SQLAlchemy(model_class=MB{i}{extra})")
             # A model class that is already declarative keeps its own table-name rules: Flask names none.
             out.append(dict(hdr=f"db{i}.Model", dec=None,
@@ -180,7 +190,7 @@ def bases(w, mds):
 def plan_tables(w, base_list):
     """Three to eight tables on random bases, then subclasses (single-table or joined) of some of the classes."""
     r = w.r
-    tables = []
+    tables = list(w.early)
     used = set()
     for _ in range(r.randint(3, 8)):
         word = r.choice(WORDS)

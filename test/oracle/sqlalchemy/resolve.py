@@ -23,6 +23,13 @@ from sqlalchemy import MetaData
 MODULES = ["app.meta", "app.base", "app.models_a", "app.models_b"]
 
 
+def has_column(table, col, link_to_name):
+    """A key's column is found by its key, or by its name with link_to_name=True (ForeignKey._link_to_col_by_colstring)."""
+    if table is None:
+        return False
+    return any(c.name == col for c in table.c) if link_to_name else col in table.c
+
+
 def resolve(ws):
     warnings.simplefilter("ignore")
     sys.path.insert(0, os.path.join(ws, "oracle"))
@@ -50,8 +57,8 @@ def resolve(ws):
             target = tables.get(key)
             own = t.metadata.tables.get(key)
             out["fks"].append({"table": t.name, "schema": t.schema, "col": fk.parent.name, "spec": fk._colspec,
-                               "key": key, "resolved": bool(target is not None and col in target.c),
-                               "strict": bool(own is not None and col in own.c)})
+                               "key": key, "resolved": has_column(target, col, fk.link_to_name),
+                               "strict": has_column(own, col, fk.link_to_name)})
     out["fks"].sort(key=lambda f: f["col"])
     with open(os.path.join(ws, "oracle.json"), "w") as f:
         json.dump(out, f)

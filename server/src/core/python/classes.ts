@@ -4,7 +4,7 @@ import { columnCall, coreTable, isColumnCall, isSqlAlchemyTable, markKeys, sqlMo
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { foreignKeyConstraint } from './references';
-import { calleeText, pythonName, readCall, spanOf } from './syntax';
+import { calleeText, NO_NODES, pythonName, readCall, spanOf } from './syntax';
 import { decoratorMetadata, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
 import type { ClassFact, MetadataRootFact } from '../types';
 
@@ -47,7 +47,7 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
   const bases: string[] = [];
   let sqlmodelTable = false;
   const supers = c.childForFieldName('superclasses');
-  for (const a of supers?.namedChildren ?? []) {
+  for (const a of supers?.namedChildren ?? NO_NODES) {
     if (!a) continue;
     if (a.type === 'keyword_argument') {
       const k = a.childForFieldName('name')?.text;
@@ -106,7 +106,7 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
   // Names the class body has bound so far: a `Table(..., metadata)` after `metadata = MetaData()` in the same
   // body takes that one, not the module's (Python looks a class body's names up in the body first).
   const bound = new Set<string>();
-  for (const s of body?.namedChildren ?? []) {
+  for (const s of body?.namedChildren ?? NO_NODES) {
     if (!s) continue;
     if (s.type === 'expression_statement') {
       const e = s.namedChildren[0];
@@ -124,7 +124,7 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     // a SQLModel class: its annotated fields are read as SQLModel would, and kept apart until the index
     // knows whether the class descends from SQLModel (its `Field(foreign_key=...)` references count now).
     const shadow: ClassFact = { ...cls, columns: [], constraints: [], keys: [], opaque: undefined };
-    for (const s of body?.namedChildren ?? []) {
+    for (const s of body?.namedChildren ?? NO_NODES) {
       const e = s?.type === 'expression_statement' ? s.namedChildren[0] : undefined;
       if (e?.type !== 'assignment' || !e.childForFieldName('type')) continue;
       const right = e.childForFieldName('right');
@@ -313,7 +313,7 @@ function classDecoratedMember(x: PythonReader, cls: ClassFact, s: Node): void {
 function declaredTableArgs(x: PythonReader, cls: ClassFact, decorated: Node): void {
   const body = decorated.parent;
   const places: Node[] = [decorated];
-  for (const m of body?.namedChildren ?? []) {
+  for (const m of body?.namedChildren ?? NO_NODES) {
     const def = m?.type === 'decorated_definition' ? m.childForFieldName('definition') : m;
     if (m && m !== decorated && def?.type === 'function_definition' && /table_args/.test(def.childForFieldName('name')?.text ?? '')) places.push(m);
   }

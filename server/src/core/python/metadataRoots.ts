@@ -24,6 +24,10 @@ export function metadataRoot(x: PythonReader, name: string, span: Span, node: No
   const root: MetadataRootFact = { name, span };
   if (owner) root.owner = owner;
   if (call.name === 'SQLAlchemy') root.flask = true;
+  // `declarative_base(cls=BaseModel)`: the base is made as a subclass of that class (a tuple: of those classes), so
+  // every model on it takes its columns and class attributes.
+  const cls = call.name === 'declarative_base' || call.name === 'generate_base' ? call.keywords.get('cls') : undefined;
+  if (cls) root.cls = (cls.type === 'tuple' ? cls.namedChildren.filter((c) => c !== null) : [cls]).map((c) => c.text.replace(/\s+/g, ''));
   if (call.name === 'MetaData') metaDataSchema(x, root, node, call);
   else if (call.name === 'generate_base') {
     // `mapper_registry.generate_base()`: a base on the registry's metadata.

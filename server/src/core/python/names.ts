@@ -220,7 +220,10 @@ export class PythonNames {
       const module = imp.module.startsWith(`${imp.local}.`) ? imp.local : imp.module;
       return this.moduleBinding(module, file);
     }
-    for (const m of facts.starImports ?? []) {
+    // Each star import binds every name its module has, over what an earlier one bound: the last that has the name wins.
+    const stars = facts.starImports ?? [];
+    for (let i = stars.length - 1; i >= 0; i--) {
+      const m = stars[i];
       const target = this.moduleFile(m, file);
       if (!target) continue;
       const b = this.bindingOf(target, name, depth + 1);

@@ -95,9 +95,11 @@ export class PythonReader {
     const start = n.children.find((c) => c?.type === 'string_start');
     const end = n.children.find((c) => c?.type === 'string_end');
     if (!start || !end) return undefined;
-    if (/f/i.test(start.text) || n.children.some((c) => c?.type === 'interpolation')) return undefined;
+    // The prefix and quotes, read once: `text` makes a new string at each call (a call into WebAssembly for a tree-sitter node).
+    const open = start.text;
+    if (/f/i.test(open) || n.children.some((c) => c?.type === 'interpolation')) return undefined;
     const raw = this.text.slice(start.endIndex, end.startIndex);
-    const value = /r/i.test(start.text) ? raw : unescapePython(raw);
+    const value = /r/i.test(open) ? raw : unescapePython(raw);
     if (value === undefined) return undefined;
     return { value, contentSpan: { start: start.endIndex, end: end.startIndex } };
   }

@@ -10,7 +10,10 @@ import type { ConstraintFact, ReferenceFact, ReferenceSource, Span } from '../ty
 export function foreignKeyCall(x: PythonReader, call: CallInfo, source: ReferenceSource, context: ReferenceFact['context']): ReferenceFact | undefined {
   const target = call.positional[0] ?? call.keywords.get('column');
   if (!target) return undefined;
-  return referenceFromExpression(x, target, source, context);
+  const ref = referenceFromExpression(x, target, source, context);
+  // A string then names the column by its name, not its key (any other value than `True` keeps the key).
+  if (ref?.form === 'string' && call.keywords.get('link_to_name')?.type === 'true') ref.linkToName = true;
+  return ref;
 }
 
 export function referenceFromExpression(x: PythonReader, target: Node, source: ReferenceSource, context: ReferenceFact['context']): ReferenceFact | undefined {

@@ -137,8 +137,23 @@ export class ScanNode {
     return this.source.slice(this.startIndex, this.endIndex);
   }
 
+  /**
+   * The named children, made once per node. Every list here is a list of objects (see `objectList`): a reader's loop
+   * over them (`for (const a of supers?.namedChildren ?? NO_NODES)`) is optimised for that kind and would be thrown
+   * away at the first list of another kind (`filter` starts its result as a list of small integers, and one that
+   * stays empty keeps that kind). When every child is named, the list is the children's own list.
+   */
   get namedChildren(): ScanNode[] {
-    return (this.named ??= this.children.filter((c) => c.isNamed));
+    const named = this.named;
+    if (named !== undefined) return named;
+    const children = this.children;
+    let count = 0;
+    for (let i = 0; i < children.length; i++) if (children[i].isNamed) count++;
+    if (count === children.length) return (this.named = children);
+    if (count === 0) return (this.named = NO_CHILDREN);
+    const list: ScanNode[] = objectList();
+    for (let i = 0; i < children.length; i++) if (children[i].isNamed) list.push(children[i]);
+    return (this.named = list);
   }
 
   get childCount(): number {
@@ -191,7 +206,7 @@ export class ScanNode {
 
   descendantsOfType(types: string | string[]): ScanNode[] {
     const want = Array.isArray(types) ? types : [types];
-    const out: ScanNode[] = [];
+    const out: ScanNode[] = objectList();
     const visit = (n: ScanNode) => {
       for (const c of n.children) {
         if (want.includes(c.type)) out.push(c);
@@ -357,6 +372,11 @@ class TokenSink {
     if (++this.commentRun > MAX_COMMENT_RUN) decline('a long run of comment lines');
   }
 
+  /** Empties `pending`; most lines have no comment line before them, and their list is kept (not made anew per line). */
+  clearPending(): void {
+    if (this.pending.length > 0) this.pending = objectList();
+  }
+
   zero(kind: TokKind, at: number): Tok {
     return mk(kind, at, at, '');
   }
@@ -374,7 +394,7 @@ class TokenSink {
       indents.push(nextIndent);
       if (indents.length - 1 > MAX_INDENT_LEVELS) decline('blocks nested too deep');
       for (const p of this.pending) this.emitComment(p.tok);
-      this.pending = objectList();
+      this.clearPending();
       return;
     }
     if (this.emitted) this.emit(this.zero('newline', this.lastEnd));
@@ -385,7 +405,7 @@ class TokenSink {
       }
       this.emitComment(p.tok);
     }
-    this.pending = objectList();
+    this.clearPending();
     while (indents[indents.length - 1] > nextIndent) {
       indents.pop();
       this.emit(this.zero('dedent', this.emitted ? this.lastEnd : 0));
@@ -456,7 +476,7 @@ function tokenize(text: string): Tokens {
       if (!out.emitted) {
         // Comments before the first statement.
         for (const p of out.pending) out.emitComment(p.tok);
-        out.pending = objectList();
+        out.clearPending();
         if (col !== 0) decline('an indented first line');
       } else out.closeLine(col, false);
       inLine = true;
@@ -551,17 +571,22 @@ function firstOnLine(text: string, i: number): boolean {
 
 /** A string literal from its prefix at `start` (the quote at `quote`), with an f-string's interpolations tokenized. */
 function lexString(text: string, start: number, quote: number): Tok {
-  const prefix = text.slice(start, quote);
-  const format = /[fFtT]/.test(prefix);
-  const raw = /[rR]/.test(prefix);
+  // Most strings have no prefix: they are told apart without a slice and two runs of a regex.
+  const prefix = quote > start ? text.slice(start, quote) : '';
+  const format = quote > start && /[fFtT]/.test(prefix);
+  const raw = quote > start && /[rR]/.test(prefix);
   const q = text.charCodeAt(quote);
-  const triple = text.charCodeAt(quote + 1) === q && text.charCodeAt(quote + 2) === q;
+  // Both characters are compared for every string (no `&&` between the comparisons): a comparison first made after
+  // V8 optimised this function, at the first empty or triple-quoted string, threw the optimised code away.
+  const n = text.length;
+  const second = quote + 1 < n && text.charCodeAt(quote + 1) === q;
+  const third = quote + 2 < n && text.charCodeAt(quote + 2) === q;
+  const triple = second && third;
   const openEnd = quote + (triple ? 3 : 1);
   // Made at the first part: most strings have one run of content and no interpolation.
   let parts: StringTok['parts'] | undefined;
   let i = openEnd;
   let contentStart = i;
-  const n = text.length;
   // Whether the current run of content has a character besides a raw string's backslash pairs: tree-sitter's
   // scanner makes a run of only those part of the string's end (`r'\\'`), which is declined.
   let runHasContent = false;
@@ -592,7 +617,8 @@ function lexString(text: string, start: number, quote: number): Tok {
         else parts = [run];
       }
       const end = i + (triple ? 3 : 1);
-      return mk('string', start, end, '', { quote, openEnd, closeStart: i, format, parts: parts ?? NO_PARTS });
+      // `firstNode` and `lastNode` are set by the parser: made here, they have their place in the object itself.
+      return mk('string', start, end, '', { quote, openEnd, closeStart: i, format, parts: parts ?? NO_PARTS, firstNode: undefined, lastNode: undefined });
     }
     if ((c === 10 || c === 13) && !triple) decline('a newline in a one-line string');
     if (format && (c === 123 || c === 125)) {
@@ -619,7 +645,7 @@ function lexString(text: string, start: number, quote: number): Tok {
 }
 
 /** The parts of every string without content or interpolations (`""`): never changed. */
-const NO_PARTS: StringTok['parts'] = [];
+const NO_PARTS: StringTok['parts'] = objectList();
 
 /** `{expression!r:spec}` inside an f-string, from its `{` at `open`. */
 /**
@@ -763,6 +789,14 @@ type Child = ScanNode | [string, ScanNode] | undefined;
 class Parser {
   private p = 0;
   private readonly toks: Tok[];
+  /**
+   * The parts of the argument lists being read (a list's arguments may hold calls of their own): each list's parts
+   * are put here, above those of the lists around it, and copied out at its end into a list of their exact size. A
+   * list made by `push` grows to 17 slots at its second part, and an argument list, alive with its tree, was the
+   * largest thing the parser made (17 MB of the 183 MB a pass over the bench's real-shaped candidates allocates).
+   */
+  private readonly pending: Child[] = objectList();
+  private top = 0;
   /** Comments, kept apart from the tokens the grammar reads; `before` is the index of the token after each. */
   readonly comments: Array<{ tok: Tok; before: number }>;
 
@@ -1674,23 +1708,39 @@ class Parser {
   }
 
   private argumentListFrom(open: ScanNode, first: ScanNode | undefined): ScanNode {
-    const parts: Child[] = [open];
+    const base = this.top;
+    this.put(open);
     if (first) {
-      parts.push(first);
-      if (this.isOp(',')) parts.push(this.take());
+      this.put(first);
+      if (this.isOp(',')) this.put(this.take());
       else {
-        parts.push(this.expectOp(')'));
-        return this.node('argument_list', parts);
+        this.put(this.expectOp(')'));
+        return this.node('argument_list', this.putSince(base));
       }
     }
     for (;;) {
       if (this.isOp(')')) break;
-      parts.push(this.argument());
+      this.put(this.argument());
       if (!this.isOp(',')) break;
-      parts.push(this.take());
+      this.put(this.take());
     }
-    parts.push(this.expectOp(')'));
-    return this.node('argument_list', parts);
+    this.put(this.expectOp(')'));
+    return this.node('argument_list', this.putSince(base));
+  }
+
+  /** Puts a part of the list being read on `pending`. */
+  private put(part: Child): void {
+    const pending = this.pending;
+    if (this.top < pending.length) pending[this.top] = part;
+    else pending.push(part);
+    this.top++;
+  }
+
+  /** The parts put since `base`, as a list of their own, taken off `pending`. */
+  private putSince(base: number): Child[] {
+    const parts = this.pending.slice(base, this.top);
+    this.top = base;
+    return parts;
   }
 
   private argument(): ScanNode {

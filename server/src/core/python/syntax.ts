@@ -47,7 +47,17 @@ class Call implements CallInfo {
   }
 }
 
-const NO_ARGUMENTS: readonly Node[] = [];
+/**
+ * An empty list of nodes for `node?.namedChildren ?? NO_NODES`. It is made as a list of objects, the kind every
+ * node list has: `[]` starts as a list of small integers, and a loop V8 optimised for one kind of list is thrown
+ * away when it meets the other (classDefinition's loop over a class's bases was compiled twice for a class with no
+ * bases, `--trace-deopt`: "wrong map").
+ */
+export const NO_NODES: readonly Node[] = (() => {
+  const list: Node[] = [undefined as unknown as Node];
+  list.pop();
+  return list;
+})();
 
 export function readCall(n: Node): CallInfo {
   const f = n.childForFieldName('function');
@@ -56,13 +66,21 @@ export function readCall(n: Node): CallInfo {
   const dot = callee.lastIndexOf('.');
   const name = dot < 0 ? callee : callee.slice(dot + 1);
   const qualifier = dot < 0 ? undefined : callee.slice(0, dot);
+  const args = n.childForFieldName('arguments')?.namedChildren ?? NO_NODES;
+  // Most calls pass positional arguments only: then the argument list is the positional list (no reader changes it).
+  let all = true;
+  for (const a of args) if (!isPositional(a)) all = false;
+  if (all) return new Call(name, qualifier, args as Node[], args);
   const positional: Node[] = [];
-  const args = n.childForFieldName('arguments')?.namedChildren ?? NO_ARGUMENTS;
-  for (const a of args) {
-    if (!a || a.type === 'comment' || a.type === 'keyword_argument') continue;
-    if (a.type !== 'list_splat' && a.type !== 'dictionary_splat') positional.push(a);
-  }
+  for (const a of args) if (isPositional(a)) positional.push(a!);
   return new Call(name, qualifier, positional, args);
+}
+
+/** Whether an argument is a positional one (not a keyword argument, a splat or a comment). */
+function isPositional(a: Node | null): boolean {
+  if (!a) return false;
+  const t = a.type;
+  return t !== 'comment' && t !== 'keyword_argument' && t !== 'list_splat' && t !== 'dictionary_splat';
 }
 
 export function spanOf(n: Node): Span {

@@ -102,6 +102,10 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const def = index.tableVariable(file, ref.owner);
     const unnamed = def ? undefined : index.unnamedTableVariable(file, ref.owner);
     if (unnamed) return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: `\`${ref.owner}\` is a table made under a name FK Guard cannot read (\`${unnamed.text}\`)` } };
+    if (!def && index.importedTable(file, ref.owner) === 'ambiguous') {
+      const detail = `\`${ref.owner}\` is imported under a name two \`export *\` give from different modules, so no module exports it (TypeScript reports the conflict where they meet)`;
+      return { display, resolution: { kind: 'unseen', reason: 'ambiguous-export', detail } };
+    }
     if (!def) return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail: `\`${ref.owner}\` is not a table FK Guard can see` } };
     return { display, resolution: columnOf([def], ref.attr!, ref.form === 'variable') };
   }
@@ -310,7 +314,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
         '(it sits in an `if`, a `try` or a loop FK Guard cannot decide, or in a schema builder run elsewhere)',
     };
   }
-  return columnOf(defs, column, false, caseless, caseless ? undefined : { folds: ref.columnFoldsCase === true });
+  return columnOf(defs, column, false, caseless, caseless ? undefined : { folds: ref.columnFoldsCase === true }, ref.linkToName);
 }
 
 /**
@@ -441,9 +445,10 @@ function pgName(name: string, folds: boolean | undefined): string {
   return folds ? name.toLowerCase() : name;
 }
 
-function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false, postgres?: { folds: boolean }): Resolution {
-  // A column the reference names (not the primary key it stands for) is found by its key where it has one.
-  const written = column !== undefined && !byAttr;
+function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false, postgres?: { folds: boolean }, linkToName = false): Resolution {
+  // A column the reference names (not the primary key it stands for) is found by its key where it has one, and by
+  // its name with `link_to_name=True`.
+  const written = column !== undefined && !byAttr && !linkToName;
   let shadowed: IndexedColumn | undefined;
   if (column === undefined) {
     // The first definition decides which column the key is (history's before the models', see `orderDefs`).
@@ -461,7 +466,8 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
     const exact = def.columns.get(name);
     if (written) {
       // `Column("shed_no", key="number")`: SQLAlchemy finds `sheds.number`, and `sheds.shed_no` only with
-      // `link_to_name=True`, which FK Guard does not read: neither found nor missing.
+      // `link_to_name=True`, which this reference does not say: neither found nor missing (a flag FK Guard cannot
+      // read may say it).
       if (exact?.column.key !== undefined) {
         shadowed = exact;
         return undefined;
@@ -496,7 +502,7 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
     return {
       kind: 'unseen',
       reason: 'unresolved-column',
-      detail: `\`${name}\` is the name of a column SQLAlchemy knows by its key \`${shadowed.column.key}\`: this string finds it only with \`link_to_name=True\`, which FK Guard does not read`,
+      detail: `\`${name}\` is the name of a column SQLAlchemy knows by its key \`${shadowed.column.key}\`: this string finds it only with \`link_to_name=True\`, which this ForeignKey does not say (or says by a value FK Guard cannot read)`,
     };
   }
   const keyless = written ? defs.flatMap((d) => [...d.columns.values()]).find((c) => c.column.keyUnknown) : undefined;
@@ -591,7 +597,7 @@ export function fixTarget(c: RefCheck, schema: string | undefined, table: string
   const metadataId = sourceMetadata(c.index, file, c.ref);
   const defs = decidingDefs(definitionsFor(c.index, file, key, migrationPoint(c.ref, file)), c.ref, metadataId, file);
   if (defs.some((d) => d.schemaUnknown)) return undefined;
-  const r = columnOf(defs, column, byAttr);
+  const r = columnOf(defs, column, byAttr, false, undefined, c.ref.linkToName);
   if (r.kind !== 'ok' || r.ambiguous || !targetPassesRules(c, r.def, r.column)) return undefined;
   return { def: r.def, column: r.column };
 }

@@ -34,7 +34,8 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
   });
   if (suggestions.length === 0) {
     const pk = [...def.columns.values()].filter((col) => col.column.primaryKey);
-    const pkName = pk.length === 1 ? (pk[0].column.key ?? pk[0].column.name) : undefined;
+    // With `link_to_name=True` the string names the column, not its key.
+    const pkName = pk.length === 1 ? (c.ref.linkToName ? pk[0].column.name : (pk[0].column.key ?? pk[0].column.name)) : undefined;
     const u = pkName !== undefined ? usable(pkName) : undefined;
     if (u && pkName !== undefined) suggestions = [{ value: pkName, score: 10, ...u }];
   }

@@ -26,6 +26,39 @@ export function scanTsConstants(file: string, text: string): FileFacts | undefin
   }
   const starRe = /^[ \t]*export\s*\*\s*from\s*['"]([^'"\n]+)['"]/gm;
   for (const m of code.matchAll(starRe)) reexports.push({ module: resolveSpecifier(file, m[1]) });
+  const star = reexports.length > 0;
+  // `export * as schema from './schema'`: the namespace, kept under the name `*` (see `NameLookup.exportedFrom`).
+  const nsRe = /^[ \t]*export\s*\*\s*as\s+([A-Za-z_$][\w$]*)\s+from\s*['"]([^'"\n]+)['"]/gm;
+  for (const m of code.matchAll(nsRe)) reexports.push({ module: resolveSpecifier(file, m[2]), name: '*', as: m[1] });
+  // `import { barns } from './a'; export { barns }` re-exports as `export { barns } from './a'` does. A name of
+  // the file's own in such a list, or a declaration it exports, matters only beside an `export *`, whose names
+  // it shadows: only then is it kept (module '').
+  const imported = new Map<string, { module: string; name: string }>();
+  const importRe = /^[ \t]*import\s+(?!type\b)(?:([A-Za-z_$][\w$]*)\s*,?\s*)?(?:\{([^{}]*)\}|\*\s*as\s+([A-Za-z_$][\w$]*))?\s*from\s*['"]([^'"\n]+)['"]/gm;
+  for (const m of code.matchAll(importRe)) {
+    const module = resolveSpecifier(file, m[4]);
+    if (m[1]) imported.set(m[1], { module, name: 'default' });
+    if (m[3]) imported.set(m[3], { module, name: '*' });
+    for (const part of m[2]?.split(',') ?? []) {
+      const names = /^\s*([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?\s*$/.exec(part);
+      if (names) imported.set(names[2] ?? names[1], { module, name: names[1] });
+    }
+  }
+  const localListRe = /^[ \t]*export\s*\{([^{}]*)\}\s*(?:;|$)/gm;
+  for (const m of code.matchAll(localListRe)) {
+    for (const part of m[1].split(',')) {
+      const names = /^\s*([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?\s*$/.exec(part);
+      if (!names) continue;
+      const imp = imported.get(names[1]);
+      const exported = names[2] ?? names[1];
+      if (imp) reexports.push({ module: imp.module, name: imp.name, ...(exported !== imp.name ? { as: exported } : {}) });
+      else if (star) reexports.push({ module: '', name: names[1], ...(exported !== names[1] ? { as: exported } : {}) });
+    }
+  }
+  if (star) {
+    const declRe = /^[ \t]*export\s+(?:declare\s+)?(?:async\s+)?(?:abstract\s+)?(?:const\s+enum|const|let|var|function\s*\*?|class|enum)\s+([A-Za-z_$][\w$]*)/gm;
+    for (const m of code.matchAll(declRe)) reexports.push({ module: '', name: m[1] });
+  }
   const namedRe = /^[ \t]*export\s*(?:type\s*)?\{([^{}]*)\}\s*from\s*['"]([^'"\n]+)['"]/gm;
   for (const m of code.matchAll(namedRe)) {
     const module = resolveSpecifier(file, m[2]);

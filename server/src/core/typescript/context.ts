@@ -2,7 +2,7 @@ import type { ts } from 'ts-morph';
 import { emptyFacts } from '../facts';
 import { pendingName } from '../pendingNames';
 import { FileFacts, ImportFact, NameExpr, Span } from '../types';
-import { Literal, Syntax, TreeBackend } from './syntax';
+import { Literal, ModifierFlags, Syntax, TreeBackend } from './syntax';
 
 export type { Literal, TsApi } from './syntax';
 
@@ -171,22 +171,55 @@ export class TsFile {
       }
       if (spec.startsWith('.')) for (const i of this.facts.imports.slice(before)) this.relativeLocals.add(i.local);
     }
-    // Re-exports (`export * from './user'`, `export { TableUser } from './user'`): a barrel file leads on.
+    // Re-exports (`export * from './user'`, `export { TableUser } from './user'`, `export * as schema from
+    // './schema'`, kept as the name `*`): a barrel file leads on. A local `export { a as b }` is kept with the
+    // module '' (the name it gives a definition of this file), or, for an imported `a`, as the re-export it is.
+    let star = false;
     for (const st of statements) {
       if (st.kind !== K.ExportDeclaration) continue;
       const d = st as ts.ExportDeclaration;
       const spec = specifierValue(x, d.moduleSpecifier);
-      if (spec === undefined) continue;
+      const clause = d.exportClause;
+      if (spec === undefined) {
+        if (clause?.kind !== K.NamedExports || d.isTypeOnly) continue;
+        const list = (this.facts.reexports ??= []);
+        for (const e of clause.elements) {
+          if (e.isTypeOnly) continue;
+          const local = specifierName(x, e);
+          const exported = e.propertyName ? exportedName(x, e) : local;
+          const imp = this.importOf(local);
+          const name = imp ? (imp.name ?? '*') : local;
+          list.push({ module: imp ? imp.module : '', name, ...(exported !== name ? { as: exported } : {}) });
+        }
+        continue;
+      }
       const module = this.resolveSpecifier(spec);
       const list = (this.facts.reexports ??= []);
-      const clause = d.exportClause;
       if (clause?.kind !== K.NamedExports) {
-        if (clause?.kind !== K.NamespaceExport) list.push({ module });
+        if (clause?.kind === K.NamespaceExport) list.push({ module, name: '*', as: x.text((clause as ts.NamespaceExport).name) });
+        else {
+          list.push({ module });
+          star = true;
+        }
         continue;
       }
       for (const e of clause.elements) {
         const as = e.propertyName ? x.text(e.name) : undefined;
         list.push({ module, name: specifierName(x, e), ...(as ? { as } : {}) });
+      }
+    }
+    // In a barrel with `export *`, a declaration of its own it exports shadows what an `export *` provides under
+    // that name, whether or not FK Guard reads it as a table: it is kept as a local export, so such a name is
+    // never taken from the `export *`.
+    if (star) {
+      const list = this.facts.reexports!;
+      for (const st of statements) {
+        if (!(x.tree.modifierFlags(st) & ModifierFlags.Export) || x.tree.modifierFlags(st) & ModifierFlags.Default) continue;
+        const names =
+          st.kind === K.VariableStatement
+            ? (st as ts.VariableStatement).declarationList.declarations.map((d) => (d.name.kind === K.Identifier ? x.text(d.name) : undefined))
+            : [x.name(st)];
+        for (const n of names) if (n !== undefined && !list.some((r) => r.module === '' && r.name === n && r.as === undefined)) list.push({ module: '', name: n });
       }
     }
     // CommonJS: `const { User } = require('./user')`, `const User = require('./user')`.
@@ -233,6 +266,11 @@ function specifierValue(x: Syntax, n: ts.Expression | undefined): string | undef
 function specifierName(x: Syntax, s: ts.ImportSpecifier | ts.ExportSpecifier): string {
   const n = s.propertyName ?? s.name;
   return n.kind === x.K.StringLiteral ? (n as ts.StringLiteral).text : x.text(n);
+}
+
+/** The name an export specifier exports under (`b` of `export { a as b }`). */
+function exportedName(x: Syntax, s: ts.ExportSpecifier): string {
+  return s.name.kind === x.K.StringLiteral ? (s.name as ts.StringLiteral).text : x.text(s.name);
 }
 
 /**

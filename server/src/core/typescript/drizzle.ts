@@ -1,6 +1,7 @@
 import type { ts } from 'ts-morph';
 import { ColumnFact, CoreTableFact, ReferenceFact, TypeFact } from '../types';
 import { TsFile } from './context';
+import type { Syntax } from './syntax';
 import { sqlNamedType, SqlType } from './types';
 
 type Flavour = 'pg' | 'mysql' | 'sqlite';
@@ -99,11 +100,12 @@ function readTable(f: TsFile, args: readonly ts.Node[], variable: string, flavou
         else if (m.name === 'notNull') column.nullable = false;
         else if (m.name === 'references') {
           const target = x.arrowResult(m.args[0]);
-          if (target && target.kind === K.PropertyAccessExpression && (target as ts.PropertyAccessExpression).expression.kind === K.Identifier) {
+          const owner = target && target.kind === K.PropertyAccessExpression ? tableOwner(x, (target as ts.PropertyAccessExpression).expression) : undefined;
+          if (target && owner) {
             column.hasForeignKey = true;
             f.facts.references.push({
               form: 'variable',
-              owner: x.text((target as ts.PropertyAccessExpression).expression),
+              owner,
               attr: x.text((target as ts.PropertyAccessExpression).name),
               span: x.span(target),
               source: source(column.name),
@@ -146,12 +148,13 @@ function readTable(f: TsFile, args: readonly ts.Node[], variable: string, flavou
         : undefined;
       remotes.forEach((fc, i) => {
         const e = propertyOf(fc);
-        if (!e || e.expression.kind !== K.Identifier) return;
+        const owner = e ? tableOwner(x, e.expression) : undefined;
+        if (!e || !owner) return;
         const local = locals[i] ? byAttr(locals[i]) : undefined;
         if (local) local.hasForeignKey = true;
         f.facts.references.push({
           form: 'variable',
-          owner: x.text(e.expression),
+          owner,
           attr: x.text(e.name),
           span: x.span(e),
           source: local ? source(local.name) : { table: table.name, schema },
@@ -216,4 +219,17 @@ function builderType(f: TsFile, call: ts.CallExpression, builder: string, option
     span: x.span(call),
     style: `drizzle-${flavour}`,
   };
+}
+
+/**
+ * The table a foreign key's target names: a variable (`barns` of `barns.id`), or a member of a namespace
+ * (`schema.barns` of `import * as schema` or `export * as schema`), written as a dotted name the index resolves
+ * through the imports and re-exports. Anything else (a call, an element access) names no table FK Guard reads.
+ */
+function tableOwner(x: Syntax, e: ts.Node): string | undefined {
+  if (e.kind === x.K.Identifier) return x.text(e);
+  if (e.kind !== x.K.PropertyAccessExpression) return undefined;
+  const p = e as ts.PropertyAccessExpression;
+  const head = tableOwner(x, p.expression);
+  return head === undefined ? undefined : `${head}.${x.text(p.name)}`;
 }

@@ -136,7 +136,12 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
     return;
   }
   const written = read;
-  if (!written) return;
+  if (!written) {
+    // A table altered under a name FK Guard cannot read (`alterTable(name, ...)` in a loop over objects): the
+    // columns it adds may belong to any table, so from here on no table's columns are all known.
+    if (method === 'alterTable' || method === 'table') ops.push({ op: 'unknown_columns', from: `${method}(${x.text(args[0]).replace(/\s+/g, ' ')})` });
+    return;
+  }
   // A name imported from another file is known to the index only: a new table's name is a constant the
   // index resolves, an operation's a pending name it puts in place (see `pendingNames.ts`).
   const name = 'value' in written ? written : { value: f.pending(written.imported) };
