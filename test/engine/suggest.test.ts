@@ -1,7 +1,7 @@
-// "Did you mean" among many tables goes through an index (`TableNames`: exact variants, trigram postings per
-// name length, a shared-trigram count) that only rules keys out. These tests hold it to the plain ranking that
-// scores every key (`rankTableKeys`): any key the index dropped wrongly, or a count that lost one, shows up as a
-// different answer.
+// "Did you mean" among many tables goes through an index (`TableNames`: exact variants, and a tree of names
+// searched within the edit limit) that only rules keys out. These tests hold it to the plain ranking that scores
+// every key (`rankTableKeys`): any key the index dropped wrongly, or a branch of the tree left too early, shows up
+// as a different answer.
 import assert from 'node:assert/strict';
 import { rankTableKeys, TableNames } from '../../server/src/core/suggest';
 
@@ -57,6 +57,19 @@ describe('"did you mean" through the table-name index', () => {
     }
     // The comparison means something only if most written names have suggestions.
     assert.ok(suggested > 1000, `only ${suggested} of 1500 names had a suggestion`);
+  });
+
+  it('answers what scoring every key answers for every short name over three characters', () => {
+    // Every name of up to four of `a`, `b`, `_` is a key, and every one of up to five is written: names that are
+    // each other's beginnings, the empty name, swapped neighbours and the shortest edit limits, all of them.
+    const names = (max: number): string[] => {
+      const out = [''];
+      for (let i = 0; i < out.length; i++) if (out[i].length < max) for (const c of ['a', 'b', '_']) out.push(out[i] + c);
+      return out;
+    };
+    const keys = names(4);
+    const index = new TableNames(keys);
+    for (const written of names(5)) assert.deepEqual(index.suggest(undefined, written), rankTableKeys(keys, undefined, written), written);
   });
 
   it('finds the one close name among 2,000 with a shared prefix, as scoring every key does', () => {

@@ -90,6 +90,29 @@ describe('parsing on worker threads', () => {
     }
   });
 
+  it('a one-shot scan with helper threads beside the main one concludes and keeps what one without them does', async () => {
+    // 300 files: the helpers start once 128 are read (see `HELPER_AFTER_FILES`), and then take files while their
+    // backlog is short, so both threads make facts for the rest.
+    const files = workspace(300);
+    const root = makeTree(files);
+    try {
+      const alone = await scanWorkspace({ roots: [root], oneShot: true, jobs: 1 });
+      const helped = await scanWorkspace({ roots: [root], oneShot: true, helperFromBytes: 0 });
+      assert.equal(alone.threadFiles, 0);
+      assert.ok(helped.threadFiles > 0, 'a helper thread made facts');
+      assert.ok(helped.threadFiles < 300 - 128, 'the main thread made facts beside it');
+      assert.deepEqual(
+        helped.files.map((f) => f.id),
+        alone.files.map((f) => f.id),
+      );
+      for (const f of alone.files) assert.equal(JSON.stringify(helped.engine.getFacts(f.id)), JSON.stringify(alone.engine.getFacts(f.id)), f.id);
+      assert.deepEqual(helped.conclusions(), alone.conclusions());
+      assert.equal(alone.engine.allFindings().filter((f) => f.rule === 'unknown-table').length, 60);
+    } finally {
+      removeTree(root);
+    }
+  });
+
   it('refuses work after it is closed', async () => {
     const pool = FactsPool.create(2)!;
     await pool.close();

@@ -204,74 +204,38 @@ export function rankTableKeys(keys: readonly string[], schema: string | undefine
 }
 
 /**
- * Table keys (`name` or `schema.name`) prepared for "did you mean": exact maps for case, plural and
- * separator variants, and a trigram index so that a workspace of tens of thousands of tables is not
- * scanned in full for every unknown name. A name within k edits of the written one shares all but at most
- * 4k of its trigrams (see `candidates`); its postings are kept per name length, so only names of a length
- * `nameScore` can accept are ever looked at.
+ * Table keys (`name` or `schema.name`) prepared for "did you mean": exact maps for case, plural and separator
+ * variants, and the distinct lower-case names in a tree (`NameTree`) searched for the names within the edit limit,
+ * so that a workspace of tens of thousands of tables is not scanned in full for every unknown name.
+ *
+ * The tree replaced counting shared trigrams per name. A name's near misses are mostly its family (`billing_tasks_…`:
+ * thousands of names on 50,000 model files) and differ from it only at the end, where no trigram filter tells them
+ * apart before each has been counted: ranking grew with the square of the workspace. Family members share one path
+ * in the tree, so their common beginning is compared once, and a branch is left as soon as it is out of reach. On
+ * the 10k bench's keys and unknown names (45,129 keys, 1,128 names) ranking took 454-457 -> 204-211 ms, on the 50k
+ * bench's (224,855 keys, 5,598 names) 7,942 -> 1,455 ms, with identical answers (digests of every answer).
  */
 export class TableNames {
   private readonly entries: TableEntry[] = [];
   private readonly exact = new Map<string, number[]>();
-  private readonly byLength = new Map<number, number[]>();
-  /**
-   * Trigram postings per name length: length → trigram (see `gramKey`) → ids, each id once. A trigram is a number
-   * where its characters allow: 45,000 keys made 1.1 million slices to hash, a fifth of a 10,000-file scan's
-   * findings.
-   */
-  private readonly grams = new Map<number, Map<GramKey, number[]>>();
+  /** Ids by lower-case name: what a name the tree finds stands for. */
+  private readonly byLower = new Map<string, number[]>();
+  private readonly tree: NameTree;
   /** Answers already given: files are re-checked on every keystroke, their unknown names rarely change. */
   private readonly answers = new Map<string, Suggestion[]>();
-  /** Shared-trigram counts per id while one name is ranked (zero between rankings), and the ids counted. */
-  private counts: Int32Array | undefined;
-  private readonly touched: number[] = [];
   /** Per id, the ranking that last took it as a candidate (see `candidates`), so that none is taken twice. */
   private taken: Int32Array | undefined;
   private ranking = 0;
-  /**
-   * Per id, `BUCKETS` character counts of its lower-case name (see `bucketOf`; 255 means 255 or more), and that
-   * name's length: enough to rule out most names that share trigrams but not characters (see `sharesEnough`)
-   * without reading the entries, whose strings lie all over the heap.
-   */
-  private readonly histograms: Uint8Array;
-  private readonly lowerLengths: Int32Array;
 
   constructor(keys: readonly string[]) {
-    this.histograms = new Uint8Array(keys.length * BUCKETS);
-    this.lowerLengths = new Int32Array(keys.length);
-    // Ids follow the keys sorted by length, then by name, so that names alike have ids close together. The names
-    // that share a written name's trigrams are mostly a family of its own length and prefix (`inventory_accounts_…`:
-    // thousands of them on 50,000 model files), and ranking reads their counts and histograms by id: in key order
-    // those reads were scattered over the arrays (225,000 keys: 14 MB of histograms), in this order they are mostly
-    // next to each other. On the 50k bench's keys ranking took half the time. The order changes no answer, since
-    // `best` sorts by score and then by key, and keys are distinct.
-    for (const key of [...keys].sort(byLengthThenName)) {
+    for (const key of keys) {
       const e = tableEntry(key);
       const id = this.entries.push(e) - 1;
-      this.lowerLengths[id] = e.lower.length;
-      const row = id * BUCKETS;
-      for (let i = 0; i < e.lower.length; i++) {
-        const at = row + bucketOf(e.lower.charCodeAt(i));
-        if (this.histograms[at] < 255) this.histograms[at]++;
-      }
       push(this.exact, e.lower, id);
+      push(this.byLower, e.lower, id);
       if (e.bare !== e.lower) push(this.exact, e.bare, id);
-      push(this.byLength, e.lower.length, id);
-      // `nameScore` measures reach by the name as written, which lowering may lengthen (`İ`).
-      let byGram = this.grams.get(e.name.length);
-      if (!byGram) this.grams.set(e.name.length, (byGram = new Map()));
-      const padded = `\u0001${e.lower}\u0002`;
-      for (let i = 0; i + 3 <= padded.length; i++) {
-        const g = gramKey(padded, i);
-        const list = byGram.get(g);
-        // Ids are noted in increasing order: a name's repeated trigram finds its own id last.
-        if (!list) byGram.set(g, [id]);
-        else if (list[list.length - 1] !== id) list.push(id);
-      }
     }
-    // A list grown by `push` keeps room for half as many ids again, and 16 more: exact copies took a tenth of the
-    // room on the bench's 1k workspace (2 MB of postings before).
-    for (const byGram of this.grams.values()) for (const [g, ids] of byGram) if (ids.length > 1) byGram.set(g, ids.slice());
+    this.tree = new NameTree([...this.byLower.keys()]);
   }
 
   /** The best keys for a written `schema?.table`; the same table in another schema ranks as a plural does. */
@@ -296,9 +260,9 @@ export class TableNames {
   }
 
   /**
-   * Every key `nameScore` may accept, and some it will not, each once: the exact variants (case, plural,
-   * separators), and names of a length within reach that share enough trigrams. Keys outside reach score only
-   * when their name is the written one, which the exact variants hold.
+   * Every key `loweredScore` may accept, and some it will not, each once: the exact variants (case, plural,
+   * separators), and the names within the edit limit of the longest name in reach. Any other key scores only when
+   * its name is the written one, which the exact variants hold.
    */
   private candidates(w: Written): number[] {
     const out: number[] = [];
@@ -310,117 +274,163 @@ export class TableNames {
       out.push(id);
     };
     for (const form of [w.lower, w.bare, ...w.plurals, ...w.barePlurals]) for (const id of this.exact.get(form) ?? []) take(id);
-    // Any other name scores only within the edit limit, which `sharesEnough` may already rule out.
-    const shares = writtenBuckets(w.lower);
-    const takeIfClose = (id: number) => {
-      if (taken[id] !== ranking && this.sharesEnough(shares, w.lower.length, id)) take(id);
-    };
-    const padded = `\u0001${w.lower}\u0002`;
-    const grams: GramKey[] = [];
-    for (let i = 0; i + 3 <= padded.length; i++) {
-      const g = gramKey(padded, i);
-      if (!grams.includes(g)) grams.push(g);
-    }
-    // One edit changes at most three trigrams, an adjacent transposition four; a name within `limit` edits
-    // therefore shares all but `4 × limit` of the written name's distinct trigrams (the q-gram lemma).
-    const mustShare = grams.length - 4 * limitFor(w.lower.length + MAX_EDITS);
-    if (mustShare <= 0) {
-      // A short name: every name of a length within reach is a candidate.
-      for (let len = w.lower.length - MAX_EDITS; len <= w.lower.length + MAX_EDITS; len++) for (const id of this.byLength.get(len) ?? []) takeIfClose(id);
-      return out;
-    }
-    // Count the shared trigrams of every name within reach that has any, in a typed array rather than a map
-    // (45,000 tables: the map's updates were 20 s of a 10,000-file scan), so that only names that share
-    // enough are compared: 300 unknown names against 2,000 similar ones cost no edit distance each.
-    const counts = (this.counts ??= new Int32Array(this.entries.length));
-    const touched = this.touched;
-    const written = w.lower.length;
-    // Each trigram's postings within reach, with how many ids they hold.
-    const postings = grams.map(() => ({ lists: [] as number[][], size: 0 }));
-    for (let len = Math.max(0, written - REACH); len <= written + REACH; len++) {
-      const byGram = this.grams.get(len);
-      if (!byGram) continue;
-      for (let i = 0; i < grams.length; i++) {
-        const ids = byGram.get(grams[i]);
-        if (!ids) continue;
-        postings[i].lists.push(ids);
-        postings[i].size += ids.length;
-      }
-    }
-    // The commonest trigrams are left uncounted (the prefix filter): a name that shares `mustShare` of all shares
-    // `mustShare - skipped` of the others. Their postings were most of the counting (`inventory_` in 4,500 names),
-    // and the names the lower bar lets through more are mostly ruled out by `sharesEnough`.
-    const skipped = Math.floor(((mustShare - 1) * 3) / 4);
-    postings.sort((a, b) => b.size - a.size);
-    for (let i = skipped; i < postings.length; i++) {
-      for (const ids of postings[i].lists) for (const id of ids) if (counts[id]++ === 0) touched.push(id);
-    }
-    for (const id of touched) {
-      if (counts[id] >= mustShare - skipped) takeIfClose(id);
-      counts[id] = 0;
-    }
-    touched.length = 0;
+    // A name scored by its distance is within `limitFor` of the longer of the two names, and at most `MAX_EDITS`
+    // longer than the written one (else the length alone is over the limit): this limit covers them all.
+    this.tree.within(w.lower, limitFor(w.lower.length + MAX_EDITS), (name) => {
+      for (const id of this.byLower.get(name)!) take(id);
+    });
     return out;
-  }
-
-  /**
-   * False only when the name of `id` cannot be within the edit limit of the written one by `loweredScore`'s
-   * character count (`commonCharacters`): the counts per bucket bound the characters in common from above. A name
-   * that shares most trigrams but not enough characters (`inventory_accounts_12345` for
-   * `inventory_account_98612`: hundreds of them per unknown name on 10,000 model files) is dropped here.
-   */
-  private sharesEnough(written: { buckets: number[]; counts: Int32Array }, writtenLength: number, id: number): boolean {
-    const row = id * BUCKETS;
-    let atMost = 0;
-    for (const b of written.buckets) {
-      const mine = written.counts[b];
-      const theirs = this.histograms[row + b];
-      atMost += theirs === 255 || theirs > mine ? mine : theirs;
-    }
-    const longer = Math.max(writtenLength, this.lowerLengths[id]);
-    return longer - atMost <= limitFor(longer);
   }
 }
 
 /**
- * Character buckets for `TableNames.sharesEnough`: each of `commonCharacters`' slots (a character, past ASCII all
- * one) falls in one bucket, so the characters in common per bucket bound those it counts.
+ * Names in a radix tree, searched with the recurrence `editDistance` uses (optimal string alignment, within a band
+ * of `k` cells either side of the diagonal), so that the names within `k` edits of a written one are found by
+ * walking only the branches that stay within reach: names that begin alike share the rows of their beginning.
+ * (Names stored reversed were tried, for families that differ at the end: every branch of the last three or four
+ * characters is within reach of any name, and ranking took thirty times longer on the 10k bench's keys.)
  */
-const BUCKETS = 64;
+class NameTree {
+  /** The names, sorted; a node reads the characters of the edge that leads to it from one of them (`rep`). */
+  private readonly names: string[];
+  /** Per node: the length of the beginning it stands for, a name it reads it from, the name ending there or -1. */
+  private readonly depth: number[] = [];
+  private readonly rep: number[] = [];
+  private readonly term: number[] = [];
+  private readonly firstChild: number[] = [];
+  private readonly lastChild: number[] = [];
+  private readonly nextSibling: number[] = [];
+  private readonly prevSibling: number[] = [];
+  /** Rows of the search, one per depth (each `2k + 3` cells), grown as needed. */
+  private rows = new Int32Array(0);
 
-function bucketOf(code: number): number {
-  const slot = Math.min(code, 127);
-  if (slot >= 97 && slot <= 122) return slot - 97;
-  if (slot >= 48 && slot <= 57) return slot - 22;
-  if (slot === 95) return 36;
-  if (slot === 45) return 37;
-  return 38 + (slot % 26);
-}
-
-/** The written name's count per bucket, and the buckets it uses. */
-function writtenBuckets(lower: string): { buckets: number[]; counts: Int32Array } {
-  const counts = new Int32Array(BUCKETS);
-  const buckets: number[] = [];
-  for (let i = 0; i < lower.length; i++) {
-    const b = bucketOf(lower.charCodeAt(i));
-    if (counts[b]++ === 0) buckets.push(b);
+  constructor(distinct: readonly string[]) {
+    const names = [...distinct];
+    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.names = names;
+    const root = this.node(0, 0);
+    const stack = [root];
+    for (let i = 0; i < names.length; i++) {
+      const s = names[i];
+      const l = i === 0 ? 0 : commonPrefix(names[i - 1], s);
+      let last = -1;
+      while (this.depth[stack[stack.length - 1]] > l) last = stack.pop()!;
+      const top = stack[stack.length - 1];
+      if (last !== -1 && this.depth[top] < l) {
+        // The edge from `top` to `last` passes depth `l`: a node there takes `last`'s place.
+        const m = this.node(l, this.rep[last]);
+        this.replaceChild(top, last, m);
+        this.addChild(m, last);
+        stack.push(m);
+      }
+      const parent = stack[stack.length - 1];
+      if (this.depth[parent] === s.length) this.term[parent] = i;
+      else {
+        const leaf = this.node(s.length, i);
+        this.term[leaf] = i;
+        this.addChild(parent, leaf);
+        stack.push(leaf);
+      }
+    }
   }
-  return { buckets, counts };
+
+  private node(depth: number, rep: number): number {
+    const n = this.depth.push(depth) - 1;
+    this.rep.push(rep);
+    this.term.push(-1);
+    this.firstChild.push(-1);
+    this.lastChild.push(-1);
+    this.nextSibling.push(-1);
+    this.prevSibling.push(-1);
+    return n;
+  }
+
+  private addChild(parent: number, child: number): void {
+    const last = this.lastChild[parent];
+    if (last === -1) this.firstChild[parent] = child;
+    else {
+      this.nextSibling[last] = child;
+      this.prevSibling[child] = last;
+    }
+    this.lastChild[parent] = child;
+  }
+
+  private replaceChild(parent: number, old: number, by: number): void {
+    const prev = this.prevSibling[old];
+    const next = this.nextSibling[old];
+    if (prev === -1) this.firstChild[parent] = by;
+    else this.nextSibling[prev] = by;
+    if (next === -1) this.lastChild[parent] = by;
+    else this.prevSibling[next] = by;
+    this.prevSibling[by] = prev;
+    this.nextSibling[by] = next;
+    this.prevSibling[old] = -1;
+    this.nextSibling[old] = -1;
+  }
+
+  /** Each name within `k` edits of `lower` (by `editDistance`), passed to `found`. */
+  within(lower: string, k: number, found: (name: string) => void): void {
+    const q = lower;
+    const m = q.length;
+    const width = 2 * k + 3;
+    const over = k + 1;
+    // Cell `j` of the row at depth `d` is at d * width + (j - d + k + 1); the band is j in [d - k, d + k], and the
+    // cells either side of it hold `over`.
+    const maxDepth = m + k;
+    if (this.rows.length < (maxDepth + 1) * width) this.rows = new Int32Array((maxDepth + 1) * width);
+    const rows = this.rows;
+    for (let c = 0; c < width; c++) {
+      const j = c - k - 1;
+      rows[c] = j >= 0 && j <= m && j <= k ? j : over;
+    }
+    const names = this.names;
+    const visit = (node: number, from: number): void => {
+      const to = Math.min(this.depth[node], maxDepth + 1);
+      const s = names[this.rep[node]];
+      for (let d = from + 1; d <= to; d++) {
+        if (d > maxDepth) return;
+        const ch = s.charCodeAt(d - 1);
+        const prevCh = d > 1 ? s.charCodeAt(d - 2) : -1;
+        const row = d * width;
+        const up = (d - 1) * width;
+        const up2 = (d - 2) * width;
+        let rowMin = over;
+        rows[row] = over;
+        for (let c = 1; c < width - 1; c++) {
+          const j = c - k - 1 + d;
+          let v = over;
+          if (j >= 0 && j <= m) {
+            if (j === 0) v = d;
+            else {
+              // Above (d - 1, j) is cell c + 1 of the row above; left (d, j - 1) is c - 1; diagonal (d - 1, j - 1) is c.
+              const qj = q.charCodeAt(j - 1);
+              v = Math.min(rows[up + c + 1] + 1, rows[row + c - 1] + 1, rows[up + c] + (ch === qj ? 0 : 1));
+              if (d > 1 && j > 1 && ch === q.charCodeAt(j - 2) && prevCh === qj) v = Math.min(v, rows[up2 + c] + 1);
+            }
+            if (v > over) v = over;
+          }
+          rows[row + c] = v;
+          if (v < rowMin) rowMin = v;
+        }
+        rows[row + width - 1] = over;
+        if (rowMin > k) return;
+      }
+      const t = this.term[node];
+      if (t !== -1) {
+        const len = names[t].length;
+        if (len <= maxDepth && Math.abs(len - m) <= k && rows[len * width + (m - len + k + 1)] <= k) found(names[t]);
+      }
+      for (let c = this.firstChild[node]; c !== -1; c = this.nextSibling[c]) visit(c, this.depth[node]);
+    };
+    visit(0, 0);
+  }
 }
 
-/** A trigram: its three characters in one number when each is below 1024, else the characters themselves. */
-type GramKey = number | string;
-
-function gramKey(padded: string, i: number): GramKey {
-  const a = padded.charCodeAt(i);
-  const b = padded.charCodeAt(i + 1);
-  const c = padded.charCodeAt(i + 2);
-  // 30 bits: a small integer, which a map hashes without allocating.
-  return a < 1024 && b < 1024 && c < 1024 ? (a << 20) | (b << 10) | c : padded.slice(i, i + 3);
-}
-
-function byLengthThenName(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
 }
 
 function push<K>(map: Map<K, number[]>, key: K, id: number): void {

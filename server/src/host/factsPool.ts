@@ -75,10 +75,13 @@ export class FactsPool {
     return w;
   }
 
-  /** A pool, or undefined when workers cannot be started here (then the caller parses inline). */
-  static create(size = Math.min(availableParallelism(), 4)): FactsPool | undefined {
+  /**
+   * A pool, or undefined when workers cannot be started here (then the caller parses inline). A pool of one thread
+   * only with `helper`: it works beside the main thread, which parses too (see scan.ts), instead of for it.
+   */
+  static create(size = Math.min(availableParallelism(), 4), helper = false): FactsPool | undefined {
     const script = workerScript();
-    if (!script || size < 2) return undefined;
+    if (!script || size < (helper ? 1 : 2)) return undefined;
     try {
       return new FactsPool(script, size);
     } catch {
@@ -96,6 +99,11 @@ export class FactsPool {
     this.queues[i].push({ id, file, text });
     if (this.queues[i].length >= BATCH) this.flush(i);
     return promise;
+  }
+
+  /** Requests not answered yet: sent to a thread or queued for one. */
+  backlog(): number {
+    return this.pending.size;
   }
 
   /** Sends what is queued; call when no more requests are coming for a while. */
