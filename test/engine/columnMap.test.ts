@@ -1,8 +1,11 @@
 // A table's columns are held in a `ColumnMap` (a list of names and columns side by side) instead of a `Map`: every
 // reader treats it as a map, so it must answer exactly as one would, in the same order, also while a loop over it
-// sets or deletes entries, and on both sides of the size from which it keeps an index of its names.
+// sets or deletes entries, and on both sides of the size from which it keeps an index of its names. A column of the
+// map's own file whose type is its fact's is kept as its bare fact and read back as an equal new object: the answers
+// are compared by value (`sameColumn`), and the maps are tried both for a file (entries kept bare) and for none
+// (every entry kept as it was set).
 import * as assert from 'node:assert/strict';
-import { ColumnMap, IndexedColumn } from '../../server/src/core/tables';
+import { ColumnMap, IndexedColumn, sameColumn } from '../../server/src/core/tables';
 
 function column(name: string): IndexedColumn {
   return { column: { name, primaryKey: false, unique: false, span: { start: 0, end: 0 } }, file: 'kiln.py', type: undefined } as unknown as IndexedColumn;
@@ -13,17 +16,18 @@ function assertSame(m: ColumnMap, ref: Map<string, IndexedColumn>, names: readon
   assert.equal(m.size, ref.size, why);
   assert.deepEqual([...m.keys()], [...ref.keys()], why);
   assert.deepEqual([...m.values()], [...ref.values()], why);
+  for (const [k, c] of m) assert.ok(sameColumn(c, ref.get(k)!), `${why}: same column ${k}`);
   assert.deepEqual([...m], [...ref], why);
   assert.deepEqual([...m.entries()], [...ref.entries()], why);
   const seen: string[] = [];
   m.forEach((c, k, self) => {
     assert.equal(self, m);
-    assert.equal(c, ref.get(k));
+    assert.deepEqual(c, ref.get(k));
     seen.push(k);
   });
   assert.deepEqual(seen, [...ref.keys()], why);
   for (const n of names) {
-    assert.equal(m.get(n), ref.get(n), `${why}: get ${n}`);
+    assert.deepEqual(m.get(n), ref.get(n), `${why}: get ${n}`);
     assert.equal(m.has(n), ref.has(n), `${why}: has ${n}`);
   }
 }
@@ -40,12 +44,12 @@ function random(seed: number): () => number {
 }
 
 describe('ColumnMap answers as a Map would', () => {
-  for (const seed of [1, 2, 3, 4, 5, 6]) {
-    it(`random sets, deletes and copies, across the indexed size (seed ${seed})`, () => {
+  for (const [seed, file] of [1, 2, 3, 4, 5, 6].flatMap((seed) => [[seed, undefined], [seed, 'kiln.py']] as const)) {
+    it(`random sets, deletes and copies, across the indexed size (seed ${seed}, ${file ?? 'no file'})`, () => {
       const next = random(seed);
       // Up to 90 names, so tables cross the size from which names are indexed, both ways.
       const names = Array.from({ length: 90 }, (_, i) => `col_${i}`);
-      let m = new ColumnMap();
+      let m = new ColumnMap(file);
       let ref = new Map<string, IndexedColumn>();
       for (let step = 0; step < 600; step++) {
         const name = names[Math.floor(next() * (step < 300 ? names.length : 40))];
@@ -71,9 +75,9 @@ describe('ColumnMap answers as a Map would', () => {
     });
   }
 
-  for (const size of [5, 40]) {
-    it(`a loop may replace the entries it reaches and delete the one it is at (${size} columns)`, () => {
-      const m = new ColumnMap();
+  for (const [size, file] of [5, 40].flatMap((size) => [[size, undefined], [size, 'kiln.py']] as const)) {
+    it(`a loop may replace the entries it reaches and delete the one it is at (${size} columns, ${file ?? 'no file'})`, () => {
+      const m = new ColumnMap(file);
       const ref = new Map<string, IndexedColumn>();
       for (let i = 0; i < size; i++) {
         const c = column(`c${i}`);
@@ -102,4 +106,39 @@ describe('ColumnMap answers as a Map would', () => {
       assertSame(m, ref, [...replaced.keys()], 'a deletion after the loop');
     });
   }
+});
+
+describe('ColumnMap keeps a column bare only where nothing is lost', () => {
+  const fact = (name: string) => ({ name, primaryKey: false, unique: false, span: { start: 3, end: 9 }, type: { text: 'Integer', name: 'Integer', family: 'integer', sqlType: 'INTEGER', source: 'sqlalchemy' } }) as unknown as IndexedColumn['column'];
+
+  it('a column of its own file with its fact\'s type reads back equal, also from a copy', () => {
+    const m = new ColumnMap('kiln.py');
+    const c = fact('kiln_id');
+    const set: IndexedColumn = { column: c, file: 'kiln.py', type: c.type };
+    m.set('kiln_id', set);
+    // Kept as the bare fact: no `IndexedColumn` is held for it.
+    assert.equal(m.slots[1], c);
+    for (const read of [m.get('kiln_id')!, new ColumnMap(m).get('kiln_id')!, [...m.values()][0]]) {
+      assert.deepEqual(read, set);
+      assert.equal(read.column, c);
+      assert.equal(read.type, c.type);
+      assert.ok(sameColumn(read, set));
+    }
+  });
+
+  it('a column of another file, with a resolved type of its own, or made unreadable, is kept as it was set', () => {
+    const m = new ColumnMap('kiln.py');
+    const c = fact('glaze');
+    const cases: IndexedColumn[] = [
+      { column: c, file: 'mixins.py', type: c.type },
+      { column: c, file: 'kiln.py', type: { ...c.type!, family: 'string', sqlType: 'VARCHAR' } },
+      { column: c, file: 'kiln.py', type: undefined },
+      { column: c, file: 'kiln.py', type: c.type, unreadable: { file: 'versions/0002.py' } },
+    ];
+    for (const [i, set] of cases.entries()) {
+      m.set(`c${i}`, set);
+      assert.equal(m.get(`c${i}`), set, `case ${i}`);
+      for (const [j, other] of cases.entries()) assert.equal(sameColumn(set, other), i === j, `cases ${i} and ${j}`);
+    }
+  });
 });

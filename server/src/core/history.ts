@@ -1,5 +1,5 @@
 import type { Dialect } from './config';
-import { addColumn, ColumnMap, IndexedColumn, ownAttrs, tableFromFact, TableDef, tableKey, trimColumns } from './tables';
+import { addColumn, ColumnMap, IndexedColumn, ownAttrs, sameColumn, tableFromFact, TableDef, tableKey, trimColumns } from './tables';
 import { AlembicConfigFact, ColumnFact, FileFacts, Finding, MigrationOp, NameExpr, Span, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
@@ -699,7 +699,7 @@ function replayTimeline(
                 if (!col?.type) continue;
                 const unknown: IndexedColumn = { column: { ...col.column, type: undefined }, file: col.file, type: undefined, unreadable: { file: m.file, span: op.span } };
                 next.columns.set(n, unknown);
-                for (const [attr, c] of next.attrs) if (c === col) next.attrs.set(attr, unknown);
+                for (const [attr, c] of next.attrs) if (sameColumn(c, col)) next.attrs.set(attr, unknown);
               }
             });
           }
@@ -805,7 +805,7 @@ function dropKey(def: TableDef, columns: readonly string[], primary: boolean, na
     if (!c) return;
     const updated: IndexedColumn = { ...c, column: { ...c.column, ...change } };
     def.columns.set(col, updated);
-    for (const [attr, x] of def.attrs) if (x === c) def.attrs.set(attr, updated);
+    for (const [attr, x] of def.attrs) if (sameColumn(x, c)) def.attrs.set(attr, updated);
   };
   if (primary) for (const col of columns) set(col, { primaryKey: false });
   else if (columns.length === 1) set(columns[0], { unique: false });
@@ -857,7 +857,7 @@ function addKey(def: TableDef, columns: string[], primary: boolean): void {
     if (!c) return;
     const updated: IndexedColumn = { ...c, column: { ...c.column, ...change } };
     def.columns.set(name, updated);
-    for (const [attr, x] of def.attrs) if (x === c) def.attrs.set(attr, updated);
+    for (const [attr, x] of def.attrs) if (sameColumn(x, c)) def.attrs.set(attr, updated);
   };
   if (primary) for (const c of [...def.columns.values()]) if (c.column.primaryKey && !columns.includes(c.column.name)) set(c.column.name, { primaryKey: false });
   if (columns.length === 1) set(columns[0], primary ? { primaryKey: true } : { unique: true });
@@ -906,7 +906,7 @@ function dropColumn(def: TableDef, name: string): void {
   const col = def.columns.get(name);
   if (!col) return;
   def.columns.delete(name);
-  for (const [attr, c] of def.attrs) if (c === col) def.attrs.delete(attr);
+  for (const [attr, c] of def.attrs) if (sameColumn(c, col)) def.attrs.delete(attr);
 }
 
 /**

@@ -30,6 +30,8 @@ export class SchemaIndex {
    * once the tables are derived, when the load is over.
    */
   private interned: Map<string, string> | undefined;
+  /** On a one-shot index, the spans of the facts a cold load took so far, one object of each value (see `internStrings`). */
+  private sharedSpans: Map<number, Span> | undefined;
   private readonly uses = new Map<string, Uses>();
   /**
    * On a one-shot index: the files `loadFacts` took whose uses are not in `uses`, `refUsers` and `defUsers` yet,
@@ -411,7 +413,7 @@ export class SchemaIndex {
    * 10,000-file scan the tracking cost seconds, and its answer (which files to re-check) was never used.
    */
   loadFacts(facts: FileFacts): void {
-    internStrings(facts, (this.interned ??= new Map()));
+    internStrings(facts, (this.interned ??= new Map()), this.options.oneShot ? (this.sharedSpans ??= new Map()) : undefined);
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.judges = undefined;
@@ -963,6 +965,7 @@ export class SchemaIndex {
     // Cleared first: deriving the tables calls back into the lookups below, which must not rebuild again.
     this.dirty = false;
     this.interned = undefined;
+    this.sharedSpans = undefined;
     const changed = this.fullRebuild ? undefined : new Set(this.pendingFiles);
     this.lookup.buildModules(changed);
     // A constant's new value renames columns of migrations: the history is replayed again, and the files

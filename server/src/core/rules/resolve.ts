@@ -495,7 +495,10 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
       const c = get(d);
       return c ? (c.type?.sqlType || c.column.type?.text || 'untyped') : d.incomplete ? 'unknown' : 'missing';
     };
-    const ambiguous = models.length > 1 && new Set(models.map(describe)).size > 1;
+    // In a migration, history at that point decides where it holds the column: the database is what the revisions
+    // made, whatever the models (or a revision's own throwaway Tables) say.
+    const decided = defs[0]?.origin === 'migration' && get(defs[0]) !== undefined;
+    const ambiguous = !decided && models.length > 1 && new Set(models.map(describe)).size > 1;
     return { kind: 'ok', defs, def: found[0].def, column: found[0].column, ...(ambiguous ? { ambiguous } : {}) };
   }
   if (shadowed) {
