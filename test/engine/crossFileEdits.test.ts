@@ -644,6 +644,42 @@ describe('engine: edits whose reach the provided names do not show', function ()
     }
   });
 
+  it("a star import one or two modules further stops binding a class's base: the files referencing its table are checked again", async () => {
+    // review10's R10-5: `Shelf(db.Model)` in a module whose `from kitchen.pantry import *` finds `db` in pantry.py,
+    // which has it from `from kitchen.db import *`; pantry.py changed so that it no longer binds `db`, the other
+    // file's reference kept the table (and its columns) it had, where a fresh read cannot resolve the base.
+    const pantry = 'kitchen/pantry.py';
+    const files = new Map([
+      ['kitchen/db.py', 'from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n'],
+      [pantry, 'from sqlalchemy import Column, ForeignKey, Integer\n\nfrom kitchen.db import *\n'],
+      ['kitchen/shelves.py', 'from sqlalchemy import Column, Integer\nfrom kitchen.pantry import *\n\n\nclass Shelf(db.Model):\n    id = Column(Integer, primary_key=True)\n'],
+      ['kitchen/tins.py', "from sqlalchemy import Column, ForeignKey, Integer\nfrom kitchen.db import db\n\n\nclass Tin(db.Model):\n    id = Column(Integer, primary_key=True)\n    shelf_id = Column(Integer, ForeignKey('shelf.nid'))\n"],
+    ]);
+    for (const edit of [
+      (t: Map<string, string>) => ({ file: pantry, text: t.get(pantry)!.replace('from kitchen.db import *', 'from kitchen.db import SQLAlchemy') }),
+      (t: Map<string, string>) => ({ file: pantry, text: t.get(pantry)!.replace('from kitchen.db import *', '# from kitchen.db import *') }),
+      () => ({ file: pantry }),
+    ]) {
+      const { before, incremental, fresh } = await editFiles(files, edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+    // One module further still: pantry.py has `db` from mid.py's star import, mid.py from its own import (a star
+    // import, or `db` by name), and mid.py stops binding it.
+    const mid = 'kitchen/mid.py';
+    for (const [midText, edit] of [
+      ['from sqlalchemy import Column, ForeignKey, Integer\n\nfrom kitchen.db import *\n', (t: Map<string, string>) => ({ file: mid, text: t.get(mid)!.replace('from kitchen.db import *', '# from kitchen.db import *') })],
+      ['from sqlalchemy import Column, ForeignKey, Integer\n\nfrom kitchen.db import db\n', (t: Map<string, string>) => ({ file: mid, text: t.get(mid)!.replace('import db', 'import SQLAlchemy') })],
+    ] as const) {
+      const chain = new Map(files);
+      chain.set(pantry, 'from sqlalchemy import Column, ForeignKey, Integer\n\nfrom kitchen.mid import *\n');
+      chain.set(mid, midText);
+      const { before, incremental, fresh } = await editFiles(chain, edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+
   it("a column of the class a base is made on (`declarative_base(cls=Keyed)`) edited in its own file: the models' files are checked again", async () => {
     // The mixin, the base and the models are three files: the models name only `Base`, yet take the mixin's columns.
     const mixins = 'kiln/mixins.py';

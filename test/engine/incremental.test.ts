@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/core/engine';
 import { createEngine } from '../../server/src/host/python';
+import { withSuppressions } from '../../server/src/core/suppress';
 
 const USERS = `from sqlalchemy import Column, Integer, String
 from app.db import Base
@@ -195,6 +196,36 @@ class Grant(Base):
     assert.equal(e.findings('app/grants.py')[0]?.range.start.character, fresh.findings('app/grants.py')[0]?.range.start.character);
     e.dispose();
     fresh.dispose();
+  });
+
+  it('a suppression marker, a CRLF and a backslash typed into an open document are read as a fresh engine reads them', async () => {
+    // Suppressions of an open document follow its edits without reading the whole text again when the lines an
+    // edit touched have no marker, CRLF or backslash (see `withSuppressions`): each keystroke that starts one, in
+    // a file that had none, is compared with a fresh read of the same text.
+    const base = ORDERS.replace('users.id', 'userz.id');
+    const lineEnd = (needle: string) => base.indexOf('\n', base.indexOf(needle));
+    for (const [at, typed] of [
+      [lineEnd('userz.id'), '  # fkguard: ignore[unknown-table]'],
+      [lineEnd('primary_key=True'), '  # a\r'],
+      [lineEnd('__tablename__'), '  # a \\'],
+    ] as const) {
+      const e = await workspace();
+      let text = base;
+      e.updateFile('app/orders.py', text, { keepTree: true });
+      for (const [i, ch] of [...typed].entries()) {
+        const start = at + i;
+        text = text.slice(0, start) + ch + text.slice(start);
+        e.updateFile('app/orders.py', text, { keepTree: true, edits: [{ startIndex: start, oldEndIndex: start, newText: ch }] });
+        const facts = e.getFacts('app/orders.py')!;
+        assert.deepEqual(facts.suppressions, withSuppressions({ ...facts }, text).suppressions, `after typing ${JSON.stringify(typed.slice(0, i + 1))}`);
+      }
+      const fresh = await workspace();
+      fresh.updateFile('app/orders.py', text);
+      assert.deepEqual(e.findings('app/orders.py'), fresh.findings('app/orders.py'));
+      assert.deepEqual(rules(e, 'app/orders.py'), typed.includes('fkguard') ? [] : ['unknown-table@8']);
+      e.dispose();
+      fresh.dispose();
+    }
   });
 
   it('two engines in one process do not share state', async () => {

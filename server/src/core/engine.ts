@@ -209,7 +209,8 @@ export class Engine {
       else parsed.dispose();
     }
     const changesBefore = this.indexChanges;
-    facts = withSuppressions(facts, text);
+    // After the class-level shortcut, the previous facts are those of the kept text: the suppressions follow the edit.
+    facts = withSuppressions(facts, text, movedInPlace && opts.edits?.length === 1 ? previous?.suppressions : undefined, opts.edits?.[0]);
     if (movedInPlace && previous && keptText !== undefined && opts.edits?.length === 1 && this.movedAlongOnly(previous, facts, keptText, text, opts.edits[0])) {
       // Nothing any file's findings are made of changed: the index reads this file's positions through the
       // new facts, and every cached finding stands (the file's own included, which the caller publishes again).

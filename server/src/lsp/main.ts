@@ -111,9 +111,15 @@ function ruleDocs(): (rule: string) => string | undefined {
     if (pkg.homepage) return (rule) => `${pkg.homepage!.split('#')[0]}#rule-${rule}`;
     break;
   }
+  // Asked for every diagnostic of every publish (a keystroke in a 2,000-line model file asked the file system ~20
+  // times): the pages ship with the extension and do not come or go while it runs, so each rule's is looked up once.
+  const pages = new Map<string, string | undefined>();
   return (rule) => {
+    if (pages.has(rule)) return pages.get(rule);
     const page = join(__dirname, 'rules', `${rule}.md`);
-    return existsSync(page) ? pathToFileURL(page).href : undefined;
+    const href = existsSync(page) ? pathToFileURL(page).href : undefined;
+    pages.set(rule, href);
+    return href;
   };
 }
 

@@ -36,6 +36,12 @@ export class Project {
   sessionScan: Promise<void> | undefined;
   /** URIs as the client spelled them, which may differ in encoding from Node's `pathToFileURL`. */
   private readonly clientUris = new Map<string, string>();
+  /**
+   * The URI made for each file that has no client spelling: asked for every related location and fix edit of
+   * every diagnostic published (~150 a keystroke in a 2,000-line model file), and `pathToFileURL` resolves and
+   * encodes the whole path each time.
+   */
+  private readonly madeUris = new Map<string, string>();
 
   constructor(
     readonly uri: string,
@@ -57,7 +63,11 @@ export class Project {
   }
 
   uriOf(id: string): string {
-    return this.clientUris.get(id) ?? pathToUri(this.pathOf(id));
+    const known = this.clientUris.get(id) ?? this.madeUris.get(id);
+    if (known !== undefined) return known;
+    const uri = pathToUri(this.pathOf(id));
+    this.madeUris.set(id, uri);
+    return uri;
   }
 }
 
