@@ -52,6 +52,23 @@ describe('reliability: inputs that hung the TypeScript, Prisma and SQL readers (
     engine.dispose();
   });
 
+  it('a comment banner of hyphens before a query or DDL in a Knex raw template is read at once', async () => {
+    // review10's R10-7: each `--` comment could end anywhere in a run of hyphens, so the DDL test split the banner
+    // into comments in every possible way before it failed (42 hyphens: a minute; 64: the scan never ended).
+    const banner = `-- ${'-'.repeat(64)}`;
+    const engine = await createEngine();
+    engine.updateFile(
+      'migrations/004_audits.js',
+      `exports.up = async (knex) => {\n  await knex.raw(\`\n${banner}\n-- audit trail\n${banner}\nSELECT 1\`);\n` +
+        `  await knex.raw(\`\n${banner}\nCREATE TABLE audits (id int PRIMARY KEY, parent_id int REFERENCES audits (id))\`);\n` +
+        `  await knex.raw(\`${' '.repeat(64)}\n${banner}\`);\n};\n`,
+    );
+    const facts = engine.getFacts('migrations/004_audits.js')!;
+    assert.deepEqual(facts.tables.map((t) => t.name), [{ kind: 'literal', value: 'audits' }]);
+    assert.equal(facts.references.length, 1);
+    engine.dispose();
+  });
+
   it('a 100,000-letter model name is pluralised as Sequelize does, and a SQL USING clause after 100,000 spaces is blanked', () => {
     const long = `Shelf${'a'.repeat(100000)}`;
     assert.equal(pluralize(long), `${long}s`);

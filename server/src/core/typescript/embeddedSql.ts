@@ -20,9 +20,11 @@ const SQL_TAGS = new Set(['sql', 'SQL', '$executeRaw', '$queryRaw']);
 /**
  * Only text that starts as DDL (a table or a foreign key) is worth the SQL parser's time. One blank at a time
  * (`\s`, not `\s+`, under the `*`): a run of blanks then a query (`` `\n<40 spaces>WITH ...` ``) could otherwise be
- * split into runs in 2^40 ways before the test fails, which took minutes on one real file.
+ * split into runs in 2^40 ways before the test fails, which took minutes on one real file. A `--` comment runs to
+ * its line's end (`(?:\n|$)`) for the same reason: a banner of hyphens (`-- ------`) could otherwise be split into
+ * comments in every possible way (review10's R10-7: 42 hyphens took a minute, 64 never ended).
  */
-const DDL = /^(?:\s|--[^\n]*|\/\*[\s\S]*?\*\/)*(?:create|alter|drop)\s+(?:(?:global\s+|local\s+)?(?:temporary\s+|temp\s+|unlogged\s+)?table|unique\s+index)\b/i;
+const DDL = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:create|alter|drop)\s+(?:(?:global\s+|local\s+)?(?:temporary\s+|temp\s+|unlogged\s+)?table|unique\s+index)\b/i;
 
 /** The longest literal read as SQL: a migration's statements, not a bundled grammar or a dump. */
 const MAX_LITERAL = 256 * 1024;
@@ -498,4 +500,4 @@ function merge(f: TsFile, read: FileFacts, cooked: Cooked, at: number, migration
 }
 
 /** `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] [schema.]name` at a statement's start (after blanks and comments). */
-const CREATE_TABLE_AT_START = new RegExp(`^(?:\\s+|--[^\\n]*|\\/\\*[\\s\\S]*?\\*\\/)*${CREATE_TABLE_HEAD}`, 'i');
+const CREATE_TABLE_AT_START = new RegExp(`^(?:\\s|--[^\\n]*(?:\\n|$)|\\/\\*[\\s\\S]*?\\*\\/)*${CREATE_TABLE_HEAD}`, 'i');
