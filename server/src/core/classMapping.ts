@@ -751,6 +751,15 @@ export class ClassMapper {
       const b = this.host.names.resolve(at.file, i.local);
       if (b?.kind === 'metadata' && b.file === rebound.file && b.root === rebound.root) return 'after';
     }
+    // A star import of that module (`from app.base import *`) binds it too once the module has run, which it has
+    // unless that module imports this one (a cycle: then it may be half run, and the star import binds what is there).
+    const here = this.host.facts(at.file);
+    const there = this.host.facts(rebound.file);
+    if (here?.starImports?.length && there) {
+      const b = this.host.names.resolve(at.file, rebound.root.name);
+      const cycle = there.imports.some((i) => i.module === here.module || `${i.module}.${i.name}` === here.module) || (there.starImports ?? []).includes(here.module);
+      if (b?.kind === 'metadata' && b.file === rebound.file && b.root === rebound.root && !cycle) return 'after';
+    }
     return `\`${rebound.root.name} = SQLAlchemy(model_class=${base.name}, metadata=...)\` (${rebound.file}) gives \`${base.name}\` another metadata only for what is made after it, and FK Guard cannot tell whether this (${at.file}) is made before or after it`;
   }
 
