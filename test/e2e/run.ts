@@ -400,17 +400,15 @@ async function browserSchemaAndDiagram(editor: Editor, scratch: string): Promise
     await frame.locator('#toolbar button:has-text("Export SVG")').first().click();
     // The dialog fills in its starting folder itself, more than once while it lists the folder, and completes what
     // is typed a key at a time: typing the path raced with it (the path was appended to the folder it had just put
-    // there, or replaced by it). So the path is set only once the dialog has listed its folder (it shows the
-    // folder's entries and puts the folder in the input in one step, and after that changes the input only when
-    // something is typed), the whole path at once, again if it did not hold; Enter is pressed only then.
+    // there, or replaced by it). So the whole path is set at once, again until it has held for a moment, and Enter
+    // is pressed only then.
     const input = page.locator('.quick-input-widget input').first();
-    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
-    await until('the save dialog listing its starting folder', async () => (await input.inputValue()).endsWith('/') && (await rows.count()) > 0, 20000);
     await until(
       'the save dialog holding the path typed',
       async () => {
         if ((await input.inputValue()) !== exported) await input.fill(exported);
+        await new Promise((r) => setTimeout(r, 500));
         return (await input.inputValue()) === exported;
       },
       20000,
