@@ -260,7 +260,7 @@ interface Builder {
 }
 
 /** A name written as a literal or a constant, or a pending name for an imported constant. */
-function nameOf(f: TsFile, n: ts.Node | undefined): string | undefined {
+export function nameOf(f: TsFile, n: ts.Node | undefined): string | undefined {
   const c = f.constantName(n);
   return c && ('value' in c ? c.value : f.pending(c.imported));
 }

@@ -1,7 +1,7 @@
 import type { ts } from 'ts-morph';
 import { ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, Span, TypeFact } from '../types';
 import { TsFile } from './context';
-import { isDown, schemaOfReceiver, upFunctionNode, writtenWithin } from './knex';
+import { isDown, nameOf, schemaOfReceiver, upFunctionNode, writtenWithin } from './knex';
 import { RawChainCall } from './syntax';
 import { sqlNamedType } from './types';
 
@@ -124,12 +124,6 @@ function tableName(f: TsFile, n: ts.Node | undefined, schema: string | undefined
   return { expr: { kind: 'literal', value: table }, value: table, schema: c.value.slice(0, dot), span };
 }
 
-/** A column name (a literal or a constant), or a pending name for an imported constant. */
-function nameOf(f: TsFile, n: ts.Node | undefined): string | undefined {
-  const c = f.constantName(n);
-  return c && ('value' in c ? c.value : f.pending(c.imported));
-}
-
 /** An array of column names (`['a', 'b']`); undefined when one of them cannot be read. */
 function namesOf(f: TsFile, n: ts.Node | undefined): string[] | undefined {
   const items = f.syntax.elements(n);
@@ -192,9 +186,9 @@ function readChain(f: TsFile, c: KyselyChain, ops: MigrationOp[]): void {
     const conditional = x.span(c.node);
     for (let i = position; i < ops.length; i++) ops[i] = { ...ops[i], conditional };
     const made = ops.slice(position).find((o) => o.op === 'create_table');
-    if (made?.op === 'create_table') f.facts.tables[made.tableIndex].columnsFrom ??= x.text(head.node).replace(/\s+/g, ' ');
+    if (made?.op === 'create_table') f.facts.tables[made.tableIndex].columnsFrom ??= columnText(f, head.node);
     const altered = head.name === 'alterTable' ? tableName(f, head.args[0], c.schema) : undefined;
-    if (altered) ops.push({ op: 'unknown_columns', table: altered.value, schema: altered.schema, from: x.text(head.node).replace(/\s+/g, ' '), conditional });
+    if (altered) ops.push({ op: 'unknown_columns', table: altered.value, schema: altered.schema, from: columnText(f, head.node), conditional });
   }
   for (const r of f.facts.references.slice(firstRef)) r.migrationOp = position;
 }
@@ -241,10 +235,10 @@ function createTable(f: TsFile, c: KyselyChain, name: TableName, rest: RawChainC
       }
       case 'as':
         // `create table ... as select ...`: the columns are the query's.
-        table.columnsFrom ??= `as(${x.text(m.args[0] ?? m.node).replace(/\s+/g, ' ')})`;
+        table.columnsFrom ??= `as(${columnText(f, m.args[0] ?? m.node)})`;
         break;
       case '$call':
-        table.columnsFrom ??= `$call(${x.text(m.args[0] ?? m.node).replace(/\s+/g, ' ')})`;
+        table.columnsFrom ??= `$call(${columnText(f, m.args[0] ?? m.node)})`;
         break;
       default:
         // temporary, onCommit, addCheckConstraint, addIndex (a plain index), modifyFront/End: no column, no key.
@@ -280,7 +274,7 @@ function alterTable(f: TsFile, name: TableName, rest: RawChainCall[], ops: Migra
         const from = nameOf(f, m.args[0]);
         const to = nameOf(f, m.args[1]);
         if (from !== undefined && to !== undefined) ops.push({ op: 'alter_column', table, schema, column: from, newName: to });
-        else ops.push({ op: 'unknown_columns', table, schema, from: `renameColumn(${x.text(m.node).replace(/\s+/g, ' ')})` });
+        else ops.push({ op: 'unknown_columns', table, schema, from: `renameColumn(${columnText(f, m.node)})` });
         break;
       }
       case 'alterColumn': {
@@ -333,7 +327,7 @@ function alterTable(f: TsFile, name: TableName, rest: RawChainCall[], ops: Migra
         break;
       }
       case '$call':
-        ops.push({ op: 'unknown_columns', table, schema, from: `$call(${x.text(m.args[0] ?? m.node).replace(/\s+/g, ' ')})` });
+        ops.push({ op: 'unknown_columns', table, schema, from: `$call(${columnText(f, m.args[0] ?? m.node)})` });
         break;
       default:
         break;
