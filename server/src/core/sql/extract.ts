@@ -111,6 +111,11 @@ function downSections(text: string): Array<[number, number]> {
 }
 
 /** `public` is PostgreSQL's default schema: `public.users` is the `users` every other source names. */
+/** A name as written in messages: `depots`, `archive.depots`. */
+function qualified(q: QName): string {
+  return q.schema ? `${q.schema}.${q.name}` : q.name;
+}
+
 function schemaOf(q: QName): string | undefined {
   return q.schema && q.schema !== 'public' ? q.schema : undefined;
 }
@@ -474,6 +479,13 @@ class SqlExtractor {
       for (const c of col.constraints ?? []) if (c.type === 'reference') this.reference(source, col.name, c, 0, undefined);
     }
     for (const c of st.constraints ?? []) this.tableConstraint(source, table.columns, table.keys, c);
+    // `(LIKE depots INCLUDING ALL)` and `INHERITS (depots)` copy another table's columns, which FK Guard does not
+    // follow: the table has columns it cannot see, so none is proven missing.
+    const copied = [
+      ...st.columns.flatMap((c) => (c.kind === 'like table' ? [`LIKE ${qualified(c.like)}`] : [])),
+      ...(st.inherits?.length ? [`INHERITS (${st.inherits.map(qualified).join(', ')})`] : []),
+    ];
+    if (copied.length > 0) table.unreadColumn = copied.join(', ');
     this.facts.tables.push(table);
     if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1, ...(st.ifNotExists ? { ifNotExists: true as const } : {}) });
   }
@@ -512,9 +524,11 @@ class SqlExtractor {
           break;
         case 'rename':
           if (this.migration) this.ops.push({ op: 'rename_table', from: name, to: ch.to.name, schema });
+          else if (own) this.renameOwnTable(own, ch.to.name);
           break;
         case 'rename column':
           if (this.migration) this.ops.push({ op: 'alter_column', table: name, schema, column: ch.column.name, newName: ch.to.name, span: this.nameSpan(ch.to) });
+          else if (own) this.renameOwnColumn(own, ch.column.name, ch.to.name);
           break;
         case 'alter column':
           if (this.migration && ch.alter.type === 'set type') {
@@ -536,6 +550,37 @@ class SqlExtractor {
           break;
       }
     }
+  }
+
+  /**
+   * `ALTER TABLE depots RENAME TO stores` in a file that is not a migration, on a table this file made: the file's
+   * statements run in order, so the table is `stores` from here on, and the foreign keys made before (to it, or from
+   * it) follow it, as PostgreSQL keeps a key on the table, not on its name.
+   */
+  private renameOwnTable(own: CoreTableFact, to: string): void {
+    if (own.name.kind !== 'literal') return;
+    const from = own.name.value;
+    for (const r of this.facts.references) {
+      if (r.table?.kind === 'literal' && r.table.value === from && r.tableSchema === own.schema) r.table = { kind: 'literal', value: to };
+      if (r.source.table?.kind === 'literal' && r.source.table.value === from && r.source.schema === own.schema) r.source = { ...r.source, table: { kind: 'literal', value: to } };
+    }
+    own.name = { kind: 'literal', value: to };
+  }
+
+  /** `ALTER TABLE depots RENAME COLUMN tag TO code` on a table of this file (see `renameOwnTable`). */
+  private renameOwnColumn(own: CoreTableFact, from: string, to: string): void {
+    const col = own.columns.find((c) => c.name === from);
+    if (!col || own.name.kind !== 'literal') return;
+    const table = own.name.value;
+    const rename = (n: string) => (n === from ? to : n);
+    for (const r of this.facts.references) {
+      const toOwn = r.table?.kind === 'literal' && r.table.value === table && r.tableSchema === own.schema;
+      if (toOwn && r.column === from) r.column = to;
+      if (toOwn && r.composite) r.composite = r.composite.map(rename);
+      if (r.source.table?.kind === 'literal' && r.source.table.value === table && r.source.schema === own.schema && r.source.column === from) r.source = { ...r.source, column: to };
+    }
+    own.keys = own.keys.map((k) => k.map(rename));
+    col.name = to;
   }
 
   /** What MySQL's clauses of `readMysqlStatement` do, as operations of history (or to this file's own table). */
