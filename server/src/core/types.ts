@@ -147,7 +147,8 @@ export type NameExpr =
   | { kind: 'literal'; value: string }
   | { kind: 'const'; name: string }
   | { kind: 'template'; parts: Array<{ literal: string } | { const: string }> }
-  | { kind: 'dynamic'; text: string };
+  /** `why`: what makes it unknown, when a reader can say better than "computed at run time". */
+  | { kind: 'dynamic'; text: string; why?: string };
 
 /** How a table's name was decided for a class without a literal `__tablename__`. */
 export type TableNaming = 'explicit' | 'flask' | 'sqlmodel' | 'declared-attr' | 'none';

@@ -539,7 +539,7 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
   const r = c.resolution;
   switch (r.kind) {
     case 'dynamic':
-      return { reason: 'dynamic-name', detail: 'the target is computed at run time' };
+      return { reason: 'dynamic-name', detail: (c.ref.table?.kind === 'dynamic' && c.ref.table.why) || 'the target is computed at run time' };
     case 'unresolved':
       return { reason: 'dynamic-name', detail: r.missing ? `\`${r.missing}\` is not a constant FK Guard can read` : 'the target is computed at run time' };
     case 'unseen':

@@ -12,7 +12,7 @@ import type {
   TableReference,
 } from 'pgsql-ast-parser';
 import { emptyFacts } from '../facts';
-import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, Span, TypeFact } from '../types';
+import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, NameExpr, Span, TypeFact } from '../types';
 import { blankChecks, blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN } from './normalize';
 import { MysqlStatement, readMysqlStatement } from './mysqlAlter';
 import { splitStatements, SqlStatement } from './split';
@@ -110,12 +110,35 @@ function downSections(text: string): Array<[number, number]> {
   return out;
 }
 
-/** `public` is PostgreSQL's default schema: `public.users` is the `users` every other source names. */
 /** A name as written in messages: `depots`, `archive.depots`. */
 function qualified(q: QName): string {
   return q.schema ? `${q.schema}.${q.name}` : q.name;
 }
 
+/** `public` as no schema, as `schemaOf` keeps it. */
+function publicAsNone(schema: string | undefined): string | undefined {
+  return schema === 'public' ? undefined : schema;
+}
+
+/**
+ * `SET search_path TO app, public` (or `= ...`, `SET SESSION`/`SET LOCAL`): the schemas in order, unquoted names folded
+ * to lower case, `"$user"` and `pg_catalog` left out; `'default'` for `TO DEFAULT`; undefined for any other statement.
+ */
+export function searchPathOf(text: string): string[] | 'default' | undefined {
+  const m = /^\s*set\s+(?:session\s+|local\s+)?search_path\s*(?:to|=)\s*([^;]*?)\s*;?\s*$/i.exec(blankComments(text));
+  if (!m) return undefined;
+  if (/^default$/i.test(m[1])) return 'default';
+  const out: string[] = [];
+  for (const part of m[1].split(',')) {
+    const p = part.trim();
+    const name = /^["']/.test(p) ? p.slice(1, -1) : p.toLowerCase();
+    if (name === '' || name === '$user' || name === 'pg_catalog') continue;
+    out.push(name);
+  }
+  return out.length > 0 ? out : 'default';
+}
+
+/** `public` is PostgreSQL's default schema: `public.users` is the `users` every other source names. */
 function schemaOf(q: QName): string | undefined {
   return q.schema && q.schema !== 'public' ? q.schema : undefined;
 }
@@ -127,6 +150,11 @@ class SqlExtractor {
   /** Where the statement being read starts, since the parser's locations are relative to it. */
   private base = 0;
   private inserted: Array<{ at: number; length: number }> = [];
+  /**
+   * The schemas of the last `SET search_path TO app, public` of this file, in order (PostgreSQL's `"$user"` and
+   * `pg_catalog` left out); undefined before one (or after `SET search_path TO DEFAULT`): `public` alone then.
+   */
+  private searchPath: string[] | undefined;
 
   constructor(file: string, private readonly text: string, migration: boolean) {
     this.facts = emptyFacts(file, text, 'sql');
@@ -139,6 +167,11 @@ class SqlExtractor {
     const inner = doBlockStatements(s.text, s.start);
     if (inner) {
       for (const i of inner) this.statement(i);
+      return;
+    }
+    const path = searchPathOf(s.text);
+    if (path !== undefined) {
+      this.searchPath = path === 'default' ? undefined : path;
       return;
     }
     const parsed = this.parse(s);
@@ -395,6 +428,19 @@ class SqlExtractor {
     };
   }
 
+  /**
+   * A referenced table as the reference names it: `REFERENCES orgs` after `SET search_path TO app, public` is
+   * `app.orgs` if app has one, else `public.orgs`; where the file does not show which, the target is not known.
+   */
+  private target(q: QName): { table: NameExpr; tableSchema?: string } {
+    const schema = this.existingSchema(q);
+    if (schema === null) {
+      const path = this.searchPath!.join(', ');
+      return { table: { kind: 'dynamic', text: q.name, why: `\`${q.name}\` names no schema and the search path is \`${path}\`: it is the first of those schemas that has the table, and this file does not make it in any` } };
+    }
+    return { table: { kind: 'literal', value: q.name }, tableSchema: schema };
+  }
+
   private reference(
     source: { table: string; schema?: string },
     local: Name | undefined,
@@ -411,8 +457,7 @@ class SqlExtractor {
       if (ref.foreignColumns.length !== 1 || composite) return;
       this.facts.references.push({
         form: 'pair',
-        table: { kind: 'literal', value: ref.foreignTable.name },
-        tableSchema: schemaOf(ref.foreignTable),
+        ...this.target(ref.foreignTable),
         tableSpan,
         ...(this.folds(ref.foreignTable) ? { tableFoldsCase: true as const } : {}),
         primaryKey: true,
@@ -427,8 +472,7 @@ class SqlExtractor {
     const end = close !== -1 && /^\s*$/.test(this.text.slice(lastColumn.end, close)) ? close + 1 : lastColumn.end;
     this.facts.references.push({
       form: 'pair',
-      table: { kind: 'literal', value: ref.foreignTable.name },
-      tableSchema: schemaOf(ref.foreignTable),
+      ...this.target(ref.foreignTable),
       tableSpan,
       column: remote.name,
       columnSpan: this.nameSpan(remote),
@@ -461,7 +505,8 @@ class SqlExtractor {
 
   private createTable(st: CreateTableStatement): void {
     const name = st.name.name;
-    const schema = schemaOf(st.name);
+    // An unqualified `CREATE TABLE` makes the table in the first schema of the search path.
+    const schema = st.name.schema || !this.searchPath ? schemaOf(st.name) : publicAsNone(this.searchPath[0]);
     const table: CoreTableFact = {
       name: { kind: 'literal', value: name },
       schema,
@@ -490,15 +535,30 @@ class SqlExtractor {
     if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1, ...(st.ifNotExists ? { ifNotExists: true as const } : {}) });
   }
 
+  /**
+   * The schema an existing table named `q` is in: its own, else the first schema of the search path holding a table
+   * of that name made in this file, else (a search path of one schema) that schema. `null` when the search path has
+   * several schemas and the table is made elsewhere: which of them holds it is not known here.
+   */
+  private existingSchema(q: QName): string | undefined | null {
+    if (q.schema || !this.searchPath) return schemaOf(q);
+    for (const c of this.searchPath) {
+      const schema = publicAsNone(c);
+      if (this.facts.tables.some((t) => t.name.kind === 'literal' && t.name.value === q.name && t.schema === schema)) return schema;
+    }
+    return this.searchPath.length === 1 ? publicAsNone(this.searchPath[0]) : null;
+  }
+
   /** The table of this file a statement names, if it creates one. */
   private ownTable(q: QName): CoreTableFact | undefined {
-    const schema = schemaOf(q);
+    const schema = this.existingSchema(q);
+    if (schema === null) return undefined;
     return this.facts.tables.find((t) => t.name.kind === 'literal' && t.name.value === q.name && t.schema === schema);
   }
 
   private alterTable(st: AlterTableStatement): void {
     const name = st.table.name;
-    const schema = schemaOf(st.table);
+    const schema = this.existingSchema(st.table) ?? schemaOf(st.table);
     const own = this.ownTable(st.table);
     const source = { table: name, schema };
     for (const ch of st.changes) {
