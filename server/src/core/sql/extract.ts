@@ -122,7 +122,7 @@ function publicAsNone(schema: string | undefined): string | undefined {
 
 /**
  * `SET search_path TO app, public` (or `= ...`, `SET SESSION`/`SET LOCAL`): the schemas in order, unquoted names folded
- * to lower case, `"$user"` and `pg_catalog` left out; `'default'` for `TO DEFAULT`; undefined for any other statement.
+ * to lower case, `"$user"`, `pg_catalog` and `pg_temp` left out; `'default'` for `TO DEFAULT`; undefined for any other statement.
  */
 export function searchPathOf(text: string): string[] | 'default' | undefined {
   const m = /^\s*set\s+(?:session\s+|local\s+)?search_path\s*(?:to|=)\s*([^;]*?)\s*;?\s*$/i.exec(blankComments(text));
@@ -132,7 +132,7 @@ export function searchPathOf(text: string): string[] | 'default' | undefined {
   for (const part of m[1].split(',')) {
     const p = part.trim();
     const name = /^["']/.test(p) ? p.slice(1, -1) : p.toLowerCase();
-    if (name === '' || name === '$user' || name === 'pg_catalog') continue;
+    if (name === '' || name === '$user' || name === 'pg_catalog' || name === 'pg_temp') continue;
     out.push(name);
   }
   return out.length > 0 ? out : 'default';
