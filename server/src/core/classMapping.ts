@@ -371,7 +371,7 @@ export class ClassMapper {
   }
 
   /** Own columns first, then those of unmapped bases (mixins, abstract classes), nearest first. */
-  private addClassColumns(def: TableDef, file: string, cls: ClassFact, seen: Set<string>): void {
+  private addClassColumns(def: TableDef, file: string, cls: ClassFact, seen: Set<string>, typeMapped = this.typeMapped(file, cls, new Set())): void {
     const id = this.idOf(file, cls);
     if (seen.has(id)) return;
     seen.add(id);
@@ -402,6 +402,11 @@ export class ClassMapper {
         continue;
       }
       const named = c.derivedName && sequelize && 'underscore' in sequelize ? { ...c, name: sequelizeColumnName(c.attr ?? c.name, true) } : c;
+      if (typeMapped && c.type?.source === 'annotation') {
+        // The base's `type_annotation_map` decides this column's type, not FK Guard's reading of `Mapped[...]`.
+        addColumn(def, { ...named, type: undefined, typeFromMap: true }, file, undefined);
+        continue;
+      }
       addColumn(def, named, file, this.host.resolveType(file, c.type));
     }
     if (cls.maybeFields && this.descendsFromSqlModel(file, cls, new Set())) {
@@ -420,8 +425,41 @@ export class ClassMapper {
     for (const found of this.baseClasses(file, cls)) {
       const m = this.classMap.get(found.id);
       if (m?.table && m.table !== def) continue;
-      this.addClassColumns(def, found.file, found.cls, seen);
+      this.addClassColumns(def, found.file, found.cls, seen, typeMapped);
     }
+  }
+
+  /**
+   * Whether SQLAlchemy types the class's `Mapped[...]` columns through a `type_annotation_map` (on a class of its MRO,
+   * on the `declarative_base(...)`/`registry(...)` it is built on, or on Flask-SQLAlchemy's `model_class`). FK Guard
+   * does not read the map, so such a column's type is unknown rather than what the annotation alone would give
+   * (`Mapped[uuid.UUID]` is `VARCHAR(36)` under `{uuid.UUID: String(36)}`).
+   */
+  private typeMapped(file: string, cls: ClassFact, visiting: Set<string>): boolean {
+    if (cls.typeAnnotationMap) return true;
+    const id = this.idOf(file, cls);
+    if (visiting.has(id)) return false;
+    visiting.add(id);
+    for (const b of cls.bases) {
+      const found = this.findClass(file, b);
+      if (found) {
+        if (this.typeMapped(found.file, found.cls, visiting)) return true;
+        continue;
+      }
+      if (this.host.facts(file)?.language !== 'python') continue;
+      let r = this.host.names.resolve(file, b);
+      for (let hops = 0; r?.kind === 'metadata' && hops < 8; hops++) {
+        const root = r.root;
+        if (root.typeAnnotationMap) return true;
+        for (const c of [...(root.cls ?? []), ...(root.modelClass ? [root.modelClass] : [])]) {
+          const k = this.clsOfRoot(r.file, root, c);
+          if (k && this.typeMapped(k.file, k.cls, visiting)) return true;
+        }
+        // `reg.generate_base()`: the registry it is made from holds the map.
+        r = root.metadata ? this.host.names.resolve(r.file, root.metadata) : undefined;
+      }
+    }
+    return false;
   }
 
   /**

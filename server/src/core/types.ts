@@ -115,6 +115,11 @@ export interface ColumnFact {
   key?: string;
   /** `key=` is given but is not a literal: the column's key is not known. */
   keyUnknown?: true;
+  /**
+   * Set by the index, never by a reader: the column's `Mapped[...]` annotation is typed through its base's
+   * `type_annotation_map`, which FK Guard does not read, so its type is unknown (see `ClassMapper.typeMapped`).
+   */
+  typeFromMap?: true;
   type?: TypeFact;
   annotation?: AnnotationFact;
   primaryKey: boolean;
@@ -167,6 +172,12 @@ export interface ClassFact {
   tablenameSpan?: Span;
   /** `@declared_attr def __tablename__` on this class: a project convention, derived from its body if readable. */
   declaredTablename: boolean;
+  /**
+   * The class body sets SQLAlchemy 2.0's `type_annotation_map` (or a `registry` FK Guard cannot see has none): on
+   * every class built on it, a `Mapped[...]` annotation alone does not say the column's type (see
+   * `ClassMapper.typeMapped`).
+   */
+  typeAnnotationMap?: true;
   /**
    * What the `@declared_attr` `__tablename__` body computes from the class name, when FK Guard could read
    * it (`cls.__name__.lower() + "s"`, a regex snake_case, a helper function); absent when it could not.
@@ -495,6 +506,11 @@ export interface MetadataRootFact {
    * only adds methods.
    */
   modelClass?: string;
+  /**
+   * `declarative_base(type_annotation_map=...)`, `registry(type_annotation_map=...)` (or a `**` argument that may hold
+   * one): the classes built on it take their types from `Mapped[...]` through that map, which FK Guard does not read.
+   */
+  typeAnnotationMap?: true;
   /**
    * Flask-SQLAlchemy's `SQLAlchemy(...)`: a model with a `__bind_key__` is on a MetaData of its own in version 3
    * (without this one's schema), on this one in version 2 (see `ClassMapper.bindMetadata`).

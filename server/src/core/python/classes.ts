@@ -5,7 +5,7 @@ import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { foreignKeyConstraint } from './references';
 import { calleeText, NO_NODES, pythonName, readCall, spanOf } from './syntax';
-import { decoratorMetadata, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
+import { decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
 import type { ClassFact, MetadataRootFact } from '../types';
 
 /**
@@ -111,6 +111,7 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     if (s.type === 'expression_statement') {
       const e = s.namedChildren[0];
       if (e?.type === 'assignment') {
+        if (setsTypeAnnotationMap(e)) cls.typeAnnotationMap = true;
         if (!classMetadataAssignment(x, cls, e, root)) classAssignment(x, cls, e, isSqlModel, classConstants, isTypeDecorator, bound);
         const left = e.childForFieldName('left');
         if (left?.type === 'identifier') bound.add(left.text);
@@ -253,6 +254,22 @@ function classAssignment(
  * builds after it. Only a metadata object, or a name that may hold one, is read so: `metadata = {...}` in a
  * class that has nothing to do with SQLAlchemy stays what it was. Whether the assignment was taken.
  */
+/**
+ * `type_annotation_map = {...}` in a declarative base's body, or `registry = ...` unless it is a `registry(...)` call
+ * that visibly gives none: SQLAlchemy then types a `Mapped[uuid.UUID]` column by the map (`String(36)`, say), so the
+ * annotation alone no longer says the type.
+ */
+function setsTypeAnnotationMap(e: Node): boolean {
+  const left = e.childForFieldName('left');
+  if (left?.type !== 'identifier') return false;
+  if (left.text === 'type_annotation_map') return true;
+  if (left.text !== 'registry') return false;
+  const right = e.childForFieldName('right');
+  if (right?.type !== 'call') return true;
+  const call = readCall(right);
+  return call.keywords.has('type_annotation_map') || hasSplat(right);
+}
+
 function classMetadataAssignment(x: PythonReader, cls: ClassFact, e: Node, root: MetadataRootFact | undefined): boolean {
   const left = e.childForFieldName('left');
   const right = e.childForFieldName('right');

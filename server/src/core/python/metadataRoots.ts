@@ -28,6 +28,7 @@ export function metadataRoot(x: PythonReader, name: string, span: Span, node: No
   // every model on it takes its columns and class attributes.
   const cls = call.name === 'declarative_base' || call.name === 'generate_base' ? call.keywords.get('cls') : undefined;
   if (cls) root.cls = (cls.type === 'tuple' ? cls.namedChildren.filter((c) => c !== null) : [cls]).map((c) => c.text.replace(/\s+/g, ''));
+  if (call.keywords.has('type_annotation_map') || (call.name !== 'MetaData' && call.name !== 'SQLAlchemy' && hasSplat(node))) root.typeAnnotationMap = true;
   if (call.name === 'MetaData') metaDataSchema(x, root, node, call);
   else if (call.name === 'generate_base') {
     // `mapper_registry.generate_base()`: a base on the registry's metadata.
@@ -101,7 +102,7 @@ function metaDataSchema(x: PythonReader, root: MetadataRootFact, node: Node, cal
   } else root.schema = { kind: 'dynamic', text: first.text };
 }
 
-function hasSplat(call: Node): boolean {
+export function hasSplat(call: Node): boolean {
   return call.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat' || a?.type === 'list_splat') ?? false;
 }
 

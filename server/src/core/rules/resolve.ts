@@ -555,6 +555,12 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         };
       }
       const written = r.column.column.type?.text ?? r.column.column.annotation?.text;
+      if (r.column.column.typeFromMap) {
+        return {
+          reason: 'unknown-key-type',
+          detail: `\`${r.def.key}.${r.column.column.name}\` is \`Mapped[${written}]\` on a base with a \`type_annotation_map\`, which decides its type and which FK Guard does not read, so types are not compared`,
+        };
+      }
       return {
         reason: 'unknown-key-type',
         detail: `the type of \`${r.def.key}.${r.column.column.name}\`${written ? ` (\`${written}\`)` : ''} is not known, so types are not compared`,
