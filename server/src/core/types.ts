@@ -175,9 +175,9 @@ export interface ClassFact {
   /**
    * The class body sets SQLAlchemy 2.0's `type_annotation_map` (or a `registry` FK Guard cannot see has none): on
    * every class built on it, a `Mapped[...]` annotation alone does not say the column's type (see
-   * `ClassMapper.typeMapped`).
+   * `ClassMapper.typeMapped`): the map's keys as written (`uuid.UUID`, `str`), or `true` when FK Guard cannot read them.
    */
-  typeAnnotationMap?: true;
+  typeAnnotationMap?: true | string[];
   /**
    * What the `@declared_attr` `__tablename__` body computes from the class name, when FK Guard could read
    * it (`cls.__name__.lower() + "s"`, a regex snake_case, a helper function); absent when it could not.
@@ -508,9 +508,10 @@ export interface MetadataRootFact {
   modelClass?: string;
   /**
    * `declarative_base(type_annotation_map=...)`, `registry(type_annotation_map=...)` (or a `**` argument that may hold
-   * one): the classes built on it take their types from `Mapped[...]` through that map, which FK Guard does not read.
+   * one): the classes built on it take their types from `Mapped[...]` through that map. Its keys as written, or `true`
+   * when FK Guard cannot read them.
    */
-  typeAnnotationMap?: true;
+  typeAnnotationMap?: true | string[];
   /**
    * Flask-SQLAlchemy's `SQLAlchemy(...)`: a model with a `__bind_key__` is on a MetaData of its own in version 3
    * (without this one's schema), on this one in version 2 (see `ClassMapper.bindMetadata`).

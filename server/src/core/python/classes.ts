@@ -5,7 +5,7 @@ import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { foreignKeyConstraint } from './references';
 import { calleeText, NO_NODES, pythonName, readCall, spanOf } from './syntax';
-import { decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
+import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
 import type { ClassFact, MetadataRootFact } from '../types';
 
 /**
@@ -111,7 +111,8 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     if (s.type === 'expression_statement') {
       const e = s.namedChildren[0];
       if (e?.type === 'assignment') {
-        if (setsTypeAnnotationMap(e)) cls.typeAnnotationMap = true;
+        const typeMap = typeAnnotationMapOf(e);
+        if (typeMap) cls.typeAnnotationMap = typeMap;
         if (!classMetadataAssignment(x, cls, e, root)) classAssignment(x, cls, e, isSqlModel, classConstants, isTypeDecorator, bound);
         const left = e.childForFieldName('left');
         if (left?.type === 'identifier') bound.add(left.text);
@@ -259,15 +260,16 @@ function classAssignment(
  * that visibly gives none: SQLAlchemy then types a `Mapped[uuid.UUID]` column by the map (`String(36)`, say), so the
  * annotation alone no longer says the type.
  */
-function setsTypeAnnotationMap(e: Node): boolean {
+function typeAnnotationMapOf(e: Node): true | string[] | undefined {
   const left = e.childForFieldName('left');
-  if (left?.type !== 'identifier') return false;
-  if (left.text === 'type_annotation_map') return true;
-  if (left.text !== 'registry') return false;
   const right = e.childForFieldName('right');
-  if (right?.type !== 'call') return true;
-  const call = readCall(right);
-  return call.keywords.has('type_annotation_map') || hasSplat(right);
+  if (left?.type !== 'identifier' || !right) return undefined;
+  if (left.text === 'type_annotation_map') return annotationMapKeys(right);
+  if (left.text !== 'registry') return undefined;
+  if (right.type !== 'call') return true;
+  const map = readCall(right).keywords.get('type_annotation_map');
+  if (map) return annotationMapKeys(map);
+  return hasSplat(right) ? true : undefined;
 }
 
 function classMetadataAssignment(x: PythonReader, cls: ClassFact, e: Node, root: MetadataRootFact | undefined): boolean {
