@@ -148,6 +148,15 @@ export interface ColumnFact {
  * A string that may come from a constant: a literal, a module constant, or an f-string whose parts are
  * literals and constants. The index resolves constants across files through imports.
  */
+/** See `FileFacts.maybeTables`. */
+export interface MaybeTableFact {
+  /** The table's name as written: a literal when FK Guard reads one (`"breeds"`), else the expression. */
+  name: NameExpr;
+  /** What makes it, in a few words (`Table(name, ...) in make_lookup()`), for the reason a reference is unchecked. */
+  maker: string;
+  span: Span;
+}
+
 export type NameExpr =
   | { kind: 'literal'; value: string }
   | { kind: 'const'; name: string }
@@ -633,6 +642,14 @@ export interface FileFacts {
   columnPartials?: string[];
   /** Module-level functions that return a column (`def pk(): return Column(Integer, primary_key=True)`). */
   columnHelpers?: Record<string, ColumnFact>;
+  /**
+   * Tables this file may make that FK Guard does not index, because whether or under which name they are made
+   * depends on running the code: a `Table(...)` in a function or a loop (on a metadata that is not a fresh
+   * `MetaData()` of its own), a `__tablename__` set in a branch of a class body, a second class of one name in one
+   * module (`try:`/`except ImportError:` alternatives), a class made by `type(...)`. No name such a table may have
+   * is proven unknown (see `SchemaIndex.unnamedTableFor`).
+   */
+  maybeTables?: MaybeTableFact[];
   /** Type aliases and TypeDecorators defined here: name → the family their `impl` gives. */
   typeDecorators: Record<string, { family: TypeFamily; sqlType: string }>;
   errors: ParseError[];

@@ -3,6 +3,7 @@ import { COLUMN_CALLS, mappedAnnotation, typeOf } from './columnTypes';
 import { columnCall, coreTable, isColumnCall, isSqlAlchemyTable, markKeys, sqlModelField } from './columns';
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
+import { branchTablenames } from './maybeTables';
 import { foreignKeyConstraint } from './references';
 import { calleeText, NO_NODES, pythonName, readCall, spanOf } from './syntax';
 import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
@@ -119,6 +120,8 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
       }
     } else if (s.type === 'decorated_definition') {
       classDecoratedMember(x, cls, s);
+    } else if (s.type === 'if_statement' || s.type === 'try_statement' || s.type === 'for_statement' || s.type === 'while_statement' || s.type === 'match_statement') {
+      branchTablenames(x, cls.name, s);
     }
   }
   if (!isSqlModel && !isTypeDecorator && bases.length > 0) {
@@ -249,13 +252,6 @@ function classAssignment(
 }
 
 /**
- * `metadata = ...` in a class body. SQLAlchemy maps a class onto the `metadata` attribute its class has (or
- * inherits), else its registry's: a declarative base's `metadata = MetaData(schema="x")` is that base's metadata
- * object, and any other class's becomes the metadata of the classes built on it and of the `Table`s its body
- * builds after it. Only a metadata object, or a name that may hold one, is read so: `metadata = {...}` in a
- * class that has nothing to do with SQLAlchemy stays what it was. Whether the assignment was taken.
- */
-/**
  * `type_annotation_map = {...}` in a declarative base's body, or `registry = ...` unless it is a `registry(...)` call
  * that visibly gives none: SQLAlchemy then types a `Mapped[uuid.UUID]` column by the map (`String(36)`, say), so the
  * annotation alone no longer says the type.
@@ -272,6 +268,13 @@ function typeAnnotationMapOf(e: Node): true | string[] | undefined {
   return hasSplat(right) ? true : undefined;
 }
 
+/**
+ * `metadata = ...` in a class body. SQLAlchemy maps a class onto the `metadata` attribute its class has (or
+ * inherits), else its registry's: a declarative base's `metadata = MetaData(schema="x")` is that base's metadata
+ * object, and any other class's becomes the metadata of the classes built on it and of the `Table`s its body
+ * builds after it. Only a metadata object, or a name that may hold one, is read so: `metadata = {...}` in a
+ * class that has nothing to do with SQLAlchemy stays what it was. Whether the assignment was taken.
+ */
 function classMetadataAssignment(x: PythonReader, cls: ClassFact, e: Node, root: MetadataRootFact | undefined): boolean {
   const left = e.childForFieldName('left');
   const right = e.childForFieldName('right');
