@@ -35,6 +35,40 @@ export interface NamelessClass {
  */
 export type ClassMapping = { table: TableDef; namedFromClass?: 'lower' | 'snake' } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
 
+/**
+ * The classes in the MRO of each Python type FK Guard reads from a `Mapped[...]` annotation (see `annotationType`), by
+ * its last name: SQLAlchemy looks each of them up in the `type_annotation_map`, in this order, before its defaults.
+ */
+const ANNOTATION_MRO: Record<string, string[]> = {
+  int: ['int'],
+  str: ['str'],
+  UUID: ['UUID'],
+  float: ['float'],
+  Decimal: ['Decimal'],
+  bool: ['bool', 'int'],
+  datetime: ['datetime', 'date'],
+  date: ['date'],
+  time: ['time'],
+  timedelta: ['timedelta'],
+  bytes: ['bytes'],
+};
+
+/**
+ * Whether a `type_annotation_map` (its keys as written, or `true` when unread) may type the annotation `written`: a
+ * key naming a class of its MRO, or `object` (a generic key, `dict[str, Any]` or `Annotated[str, 50]`, is looked up
+ * only for annotations written that way, which FK Guard does not type; its head is compared all the same).
+ */
+function mapTypes(map: true | string[], written: string): boolean {
+  if (map === true) return true;
+  const mro = ANNOTATION_MRO[written.slice(written.lastIndexOf('.') + 1)];
+  if (!mro) return true;
+  return map.some((key) => {
+    const head = key.split('[')[0];
+    const last = head.slice(head.lastIndexOf('.') + 1);
+    return last === 'object' || mro.includes(last);
+  });
+}
+
 /** Bases from outside the workspace that add no columns: SQLAlchemy's own, typing's, the standard library's. */
 const KNOWN_EXTERNAL_BASES = /^(DeclarativeBase|DeclarativeBaseNoMeta|SQLModel|AsyncAttrs|MappedAsDataclass|Generic|Protocol|ABC|Enum|IntEnum|StrEnum|TypeDecorator|UserDefinedType|NamedTuple|TypedDict|object)$/;
 /** Builtins a class may derive from without importing them. */
@@ -371,7 +405,7 @@ export class ClassMapper {
   }
 
   /** Own columns first, then those of unmapped bases (mixins, abstract classes), nearest first. */
-  private addClassColumns(def: TableDef, file: string, cls: ClassFact, seen: Set<string>): void {
+  private addClassColumns(def: TableDef, file: string, cls: ClassFact, seen: Set<string>, typeMapped = this.typeMapped(file, cls, new Set(), [])): void {
     const id = this.idOf(file, cls);
     if (seen.has(id)) return;
     seen.add(id);
@@ -402,6 +436,11 @@ export class ClassMapper {
         continue;
       }
       const named = c.derivedName && sequelize && 'underscore' in sequelize ? { ...c, name: sequelizeColumnName(c.attr ?? c.name, true) } : c;
+      if (typeMapped && c.type?.source === 'annotation' && mapTypes(typeMapped, c.type.text)) {
+        // The base's `type_annotation_map` decides this column's type, not FK Guard's reading of `Mapped[...]`.
+        addColumn(def, { ...named, type: undefined, typeFromMap: true }, file, undefined);
+        continue;
+      }
       addColumn(def, named, file, this.host.resolveType(file, c.type));
     }
     if (cls.maybeFields && this.descendsFromSqlModel(file, cls, new Set())) {
@@ -420,8 +459,46 @@ export class ClassMapper {
     for (const found of this.baseClasses(file, cls)) {
       const m = this.classMap.get(found.id);
       if (m?.table && m.table !== def) continue;
-      this.addClassColumns(def, found.file, found.cls, seen);
+      this.addClassColumns(def, found.file, found.cls, seen, typeMapped);
     }
+  }
+
+  /**
+   * Whether SQLAlchemy types the class's `Mapped[...]` columns through a `type_annotation_map` (on a class of its MRO,
+   * on the `declarative_base(...)`/`registry(...)` it is built on, or on Flask-SQLAlchemy's `model_class`). FK Guard
+   * does not read the map, so such a column's type is unknown rather than what the annotation alone would give
+   * (`Mapped[uuid.UUID]` is `VARCHAR(36)` under `{uuid.UUID: String(36)}`).
+   */
+  private typeMapped(file: string, cls: ClassFact, visiting: Set<string>, keys: string[]): true | string[] | undefined {
+    const add = (map: true | string[] | undefined): boolean => {
+      if (map === true) return true;
+      if (map) keys.push(...map);
+      return false;
+    };
+    if (add(cls.typeAnnotationMap)) return true;
+    const id = this.idOf(file, cls);
+    if (visiting.has(id)) return keys.length > 0 ? keys : undefined;
+    visiting.add(id);
+    for (const b of cls.bases) {
+      const found = this.findClass(file, b);
+      if (found) {
+        if (this.typeMapped(found.file, found.cls, visiting, keys) === true) return true;
+        continue;
+      }
+      if (this.host.facts(file)?.language !== 'python') continue;
+      let r = this.host.names.resolve(file, b);
+      for (let hops = 0; r?.kind === 'metadata' && hops < 8; hops++) {
+        const root = r.root;
+        if (add(root.typeAnnotationMap)) return true;
+        for (const c of [...(root.cls ?? []), ...(root.modelClass ? [root.modelClass] : [])]) {
+          const k = this.clsOfRoot(r.file, root, c);
+          if (k && this.typeMapped(k.file, k.cls, visiting, keys) === true) return true;
+        }
+        // `reg.generate_base()`: the registry it is made from holds the map.
+        r = root.metadata ? this.host.names.resolve(r.file, root.metadata) : undefined;
+      }
+    }
+    return keys.length > 0 ? keys : undefined;
   }
 
   /**

@@ -59,6 +59,8 @@ export function provision(f: FileFacts, reuse = false): Provision {
     else add('t:?', h);
     if (t.variable) add(`v:${t.variable}`, h);
   }
+  // A table the file may make (a helper's, a branch's) keeps references to its name unchecked.
+  for (const m of f.maybeTables ?? []) add(m.name.kind === 'literal' ? `t:${m.name.value}` : 't:?', sig([m.name, m.maker, lineOf(m.span.start)]));
   // Where Alembic's revisions live decides which files are history at all.
   if (f.alembicConfig) add('migrations', sig(f.alembicConfig));
   if (f.setsAlembicLocations) add('migrations', 'locations set in code');
@@ -113,10 +115,10 @@ export function provision(f: FileFacts, reuse = false): Provision {
   // A root built on another of the same file (`metadata = MetaData(...)`, `Base = declarative_base(metadata=metadata)`)
   // takes its schema: its hash holds every root of the file, so the classes on `Base` follow an edit of `metadata`.
   const linked = f.metadataRoots.some((r) => r.metadata !== undefined || r.modelClass !== undefined || r.rebinds !== undefined);
-  const roots = linked ? sig(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass, r.rebinds])) : '';
+  const roots = linked ? sig(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass, r.rebinds, r.typeAnnotationMap])) : '';
   for (const r of f.metadataRoots) {
     const line = String(lineOf(r.span.start));
-    let own = r.schema || r.metadata || r.owner || r.modelClass || r.flask ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass, r.flask])}` : line;
+    let own = r.schema || r.metadata || r.owner || r.modelClass || r.flask || r.typeAnnotationMap ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass, r.flask, r.typeAnnotationMap])}` : line;
     // `declarative_base(cls=BaseModel)`: every class on the base takes BaseModel's columns and attributes. A class of
     // this file given there is part of the base (one of another file feeds the tables as any mixin does).
     if (r.cls) own = `${own}:${sig([r.cls, ...r.cls.map((n) => f.classes.find((c) => c.name === n)).map((c) => (c ? objectSig(c).whole : ''))])}`;
@@ -147,7 +149,7 @@ function classesOnRoots(f: FileFacts): Map<ClassFact, string> {
     onRoot.add(r.name);
     if (r.owner) onRoot.add(r.owner);
   }
-  const roots = JSON.stringify(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass]));
+  const roots = JSON.stringify(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass, r.typeAnnotationMap]));
   const last = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
   for (let grew = true; grew; ) {
     grew = false;

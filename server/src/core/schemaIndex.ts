@@ -86,7 +86,7 @@ export class SchemaIndex {
   /** `caseVariants`' index, with the `allTableKeys` list it was built from. */
   private keysByLowerCase: { keys: string[]; byLower: Map<string, string[]> } | undefined;
   /** Tables made under a name FK Guard cannot read, with the words of the name as written (see `unnamedTableFor`). */
-  private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string }> | undefined;
+  private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string; maybe?: { name?: string; maker: string; line: number } }> | undefined;
   /** `classTable` answers since the tables were last derived, by file and class name. */
   private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
@@ -787,7 +787,7 @@ export class SchemaIndex {
    * `dynamicNameWords`), or any name at all when the name as written has no word of its own (`TABLE`,
    * `tableName`). Nothing is proven about a name no definition has while such a table exists.
    */
-  unnamedTableFor(table: string): { file: string; text: string } | undefined {
+  unnamedTableFor(table: string): { file: string; text: string; maybe?: { name?: string; maker: string; line: number } } | undefined {
     this.ensure();
     if (!this.unnamedTables) {
       this.unnamedTables = [];
@@ -796,11 +796,22 @@ export class SchemaIndex {
           if (t.name.kind === 'literal' || this.resolveName(f.file, t.name) !== undefined) continue;
           this.unnamedTables.push({ file: f.file, text: nameText(t.name, 60), words: dynamicNameWords(undefined, t.name), variable: t.variable });
         }
+        for (const m of f.maybeTables ?? []) {
+          const name = m.name.kind === 'literal' ? m.name.value : this.resolveName(f.file, m.name);
+          const line = rangeOf(f.lineStarts, m.span).start.line + 1;
+          if (name !== undefined) this.unnamedTables.push({ file: f.file, text: name, words: [], maybe: { name, maker: m.maker, line } });
+          else this.unnamedTables.push({ file: f.file, text: nameText(m.name, 60), words: dynamicNameWords(undefined, m.name), maybe: { maker: m.maker, line } });
+        }
       }
     }
+    const bare = table.slice(table.lastIndexOf('.') + 1);
     const flat = table.toLowerCase().replace(/_/g, '');
+    // A table a file may make under a name it writes (`make_lookup("breeds")`'s helper, a branch's `__tablename__`)
+    // is that name's only.
+    const named = this.unnamedTables.find((u) => u.maybe?.name !== undefined && (u.maybe.name === table || u.maybe.name === bare));
+    if (named) return named;
     // A name written with no word of its own (`createTable(TABLE)`, `pgTable(tableName)`) may be any table's.
-    return this.unnamedTables.find((u) => u.words.length === 0 || u.words.some((w) => flat.includes(w)));
+    return this.unnamedTables.find((u) => u.maybe?.name === undefined && (u.words.length === 0 || u.words.some((w) => flat.includes(w))));
   }
 
   /**

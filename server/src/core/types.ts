@@ -115,6 +115,11 @@ export interface ColumnFact {
   key?: string;
   /** `key=` is given but is not a literal: the column's key is not known. */
   keyUnknown?: true;
+  /**
+   * Set by the index, never by a reader: the column's `Mapped[...]` annotation is typed through its base's
+   * `type_annotation_map`, which FK Guard does not read, so its type is unknown (see `ClassMapper.typeMapped`).
+   */
+  typeFromMap?: true;
   type?: TypeFact;
   annotation?: AnnotationFact;
   primaryKey: boolean;
@@ -143,6 +148,15 @@ export interface ColumnFact {
  * A string that may come from a constant: a literal, a module constant, or an f-string whose parts are
  * literals and constants. The index resolves constants across files through imports.
  */
+/** See `FileFacts.maybeTables`. */
+export interface MaybeTableFact {
+  /** The table's name as written: a literal when FK Guard reads one (`"breeds"`), else the expression. */
+  name: NameExpr;
+  /** What makes it, in a few words (`Table(name, ...) in make_lookup()`), for the reason a reference is unchecked. */
+  maker: string;
+  span: Span;
+}
+
 export type NameExpr =
   | { kind: 'literal'; value: string }
   | { kind: 'const'; name: string }
@@ -168,6 +182,12 @@ export interface ClassFact {
   tablenameSpan?: Span;
   /** `@declared_attr def __tablename__` on this class: a project convention, derived from its body if readable. */
   declaredTablename: boolean;
+  /**
+   * The class body sets SQLAlchemy 2.0's `type_annotation_map` (or a `registry` FK Guard cannot see has none): on
+   * every class built on it, a `Mapped[...]` annotation alone does not say the column's type (see
+   * `ClassMapper.typeMapped`): the map's keys as written (`uuid.UUID`, `str`), or `true` when FK Guard cannot read them.
+   */
+  typeAnnotationMap?: true | string[];
   /**
    * What the `@declared_attr` `__tablename__` body computes from the class name, when FK Guard could read
    * it (`cls.__name__.lower() + "s"`, a regex snake_case, a helper function); absent when it could not.
@@ -498,6 +518,12 @@ export interface MetadataRootFact {
    */
   modelClass?: string;
   /**
+   * `declarative_base(type_annotation_map=...)`, `registry(type_annotation_map=...)` (or a `**` argument that may hold
+   * one): the classes built on it take their types from `Mapped[...]` through that map. Its keys as written, or `true`
+   * when FK Guard cannot read them.
+   */
+  typeAnnotationMap?: true | string[];
+  /**
    * Flask-SQLAlchemy's `SQLAlchemy(...)`: a model with a `__bind_key__` is on a MetaData of its own in version 3
    * (without this one's schema), on this one in version 2 (see `ClassMapper.bindMetadata`).
    */
@@ -618,6 +644,14 @@ export interface FileFacts {
   columnPartials?: string[];
   /** Module-level functions that return a column (`def pk(): return Column(Integer, primary_key=True)`). */
   columnHelpers?: Record<string, ColumnFact>;
+  /**
+   * Tables this file may make that FK Guard does not index, because whether or under which name they are made
+   * depends on running the code: a `Table(...)` in a function or a loop (on a metadata that is not a fresh
+   * `MetaData()` of its own), a `__tablename__` set in a branch of a class body, a second class of one name in one
+   * module (`try:`/`except ImportError:` alternatives), a class made by `type(...)`. No name such a table may have
+   * is proven unknown (see `SchemaIndex.unnamedTableFor`).
+   */
+  maybeTables?: MaybeTableFact[];
   /** Type aliases and TypeDecorators defined here: name → the family their `impl` gives. */
   typeDecorators: Record<string, { family: TypeFamily; sqlType: string }>;
   errors: ParseError[];

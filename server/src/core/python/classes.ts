@@ -3,9 +3,10 @@ import { COLUMN_CALLS, mappedAnnotation, typeOf } from './columnTypes';
 import { columnCall, coreTable, isColumnCall, isSqlAlchemyTable, markKeys, sqlModelField } from './columns';
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
+import { branchTablenames } from './maybeTables';
 import { foreignKeyConstraint } from './references';
 import { calleeText, NO_NODES, pythonName, readCall, spanOf } from './syntax';
-import { decoratorMetadata, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
+import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
 import type { ClassFact, MetadataRootFact } from '../types';
 
 /**
@@ -111,12 +112,16 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     if (s.type === 'expression_statement') {
       const e = s.namedChildren[0];
       if (e?.type === 'assignment') {
+        const typeMap = typeAnnotationMapOf(e);
+        if (typeMap) cls.typeAnnotationMap = typeMap;
         if (!classMetadataAssignment(x, cls, e, root)) classAssignment(x, cls, e, isSqlModel, classConstants, isTypeDecorator, bound);
         const left = e.childForFieldName('left');
         if (left?.type === 'identifier') bound.add(left.text);
       }
     } else if (s.type === 'decorated_definition') {
       classDecoratedMember(x, cls, s);
+    } else if (s.type === 'if_statement' || s.type === 'try_statement' || s.type === 'for_statement' || s.type === 'while_statement' || s.type === 'match_statement') {
+      branchTablenames(x, cls.name, s);
     }
   }
   if (!isSqlModel && !isTypeDecorator && bases.length > 0) {
@@ -244,6 +249,23 @@ function classAssignment(
       span: spanOf(left),
     });
   }
+}
+
+/**
+ * `type_annotation_map = {...}` in a declarative base's body, or `registry = ...` unless it is a `registry(...)` call
+ * that visibly gives none: SQLAlchemy then types a `Mapped[uuid.UUID]` column by the map (`String(36)`, say), so the
+ * annotation alone no longer says the type.
+ */
+function typeAnnotationMapOf(e: Node): true | string[] | undefined {
+  const left = e.childForFieldName('left');
+  const right = e.childForFieldName('right');
+  if (left?.type !== 'identifier' || !right) return undefined;
+  if (left.text === 'type_annotation_map') return annotationMapKeys(right);
+  if (left.text !== 'registry') return undefined;
+  if (right.type !== 'call') return true;
+  const map = readCall(right).keywords.get('type_annotation_map');
+  if (map) return annotationMapKeys(map);
+  return hasSplat(right) ? true : undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import { columnHelper, coreTable, isSqlAlchemyTable } from './columns';
 import { functionFact } from './derivations';
 import { METADATA_CALLS, metadataRoot, metadataSchemaSets } from './metadataRoots';
 import { importStatement } from './imports';
+import { duplicateClasses, tablesInCode, typeCallClass } from './maybeTables';
 import { readUpgrade } from './migrationOps';
 import { PythonReader } from './reader';
 import { readCall, spanOf, splitDotted } from './syntax';
@@ -29,6 +30,7 @@ export function extractPython(file: string, text: string, tree: Tree): FileFacts
 function readModule(x: PythonReader, root: Node): void {
   collectErrors(x, root);
   block(x, root.namedChildren);
+  duplicateClasses(x);
   readUpgrade(x);
 }
 
@@ -73,6 +75,11 @@ export function statement(x: PythonReader, s: Node): void {
     }
     case 'function_definition':
       functionDefinition(x, s);
+      break;
+    case 'for_statement':
+    case 'while_statement':
+      // `for kind in KINDS: Table(f"{kind}_log", metadata, ...)`: tables FK Guard does not unroll.
+      tablesInCode(x, s, 'in a loop');
       break;
     case 'try_statement':
     case 'with_statement':
@@ -128,6 +135,7 @@ function moduleExpression(x: PythonReader, e: Node): void {
       if (right.type === 'tuple' || right.type === 'list') x.moduleSequences.set(name, right);
       if (right.type === 'call') {
         const call = readCall(right);
+        if (call.name === 'type') typeCallClass(x, right);
         if (call.name === 'partial' && call.positional[0] && COLUMN_CALLS.has(splitDotted(call.positional[0].text).name)) {
           // `NotNull = functools.partial(Column, nullable=False)`: calls of `NotNull` build columns.
           (x.facts.columnPartials ??= []).push(name);
@@ -162,6 +170,7 @@ function moduleExpression(x: PythonReader, e: Node): void {
 function functionDefinition(x: PythonReader, def: Node): void {
   const name = def.childForFieldName('name')?.text;
   if (name) x.moduleFunctions.set(name, def);
+  tablesInCode(x, def, `in \`${name ?? 'a function'}()\``);
   if (name && name !== 'upgrade' && name !== 'downgrade') {
     const fn = functionFact(x, def);
     if (fn) (x.facts.functions ??= {})[name] = fn;

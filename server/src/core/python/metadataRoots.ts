@@ -28,6 +28,9 @@ export function metadataRoot(x: PythonReader, name: string, span: Span, node: No
   // every model on it takes its columns and class attributes.
   const cls = call.name === 'declarative_base' || call.name === 'generate_base' ? call.keywords.get('cls') : undefined;
   if (cls) root.cls = (cls.type === 'tuple' ? cls.namedChildren.filter((c) => c !== null) : [cls]).map((c) => c.text.replace(/\s+/g, ''));
+  const typeMap = call.keywords.get('type_annotation_map');
+  if (typeMap) root.typeAnnotationMap = annotationMapKeys(typeMap);
+  else if (call.name !== 'MetaData' && call.name !== 'SQLAlchemy' && hasSplat(node)) root.typeAnnotationMap = true;
   if (call.name === 'MetaData') metaDataSchema(x, root, node, call);
   else if (call.name === 'generate_base') {
     // `mapper_registry.generate_base()`: a base on the registry's metadata.
@@ -101,7 +104,23 @@ function metaDataSchema(x: PythonReader, root: MetadataRootFact, node: Node, cal
   } else root.schema = { kind: 'dynamic', text: first.text };
 }
 
-function hasSplat(call: Node): boolean {
+/**
+ * The keys of a `type_annotation_map` as written (`uuid.UUID`, `str`, `dict[str, Any]`, whitespace dropped), or `true`
+ * when the map is not a dictionary FK Guard can read whole (a name, a call, a `**` inside).
+ */
+export function annotationMapKeys(map: Node): true | string[] {
+  if (map.type !== 'dictionary') return true;
+  const keys: string[] = [];
+  for (const item of map.namedChildren) {
+    if (!item || item.type === 'comment') continue;
+    const key = item.type === 'pair' ? item.childForFieldName('key') : null;
+    if (!key) return true;
+    keys.push(key.text.replace(/\s+/g, ''));
+  }
+  return keys;
+}
+
+export function hasSplat(call: Node): boolean {
   return call.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat' || a?.type === 'list_splat') ?? false;
 }
 

@@ -279,6 +279,9 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   }
   // A table made under a name FK Guard cannot read may be this one, in history as in the models.
   const unnamed = defs.length === 0 ? index.unnamedTableFor(table) : undefined;
+  if (unnamed?.maybe) {
+    return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table made by ${unnamed.maybe.maker} (${unnamed.file}:${unnamed.maybe.line}), which FK Guard does not run` };
+  }
   if (unnamed) {
     return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table ${unnamed.file} makes under a name FK Guard cannot read (\`${unnamed.text}\`)` };
   }
@@ -564,6 +567,12 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         };
       }
       const written = r.column.column.type?.text ?? r.column.column.annotation?.text;
+      if (r.column.column.typeFromMap) {
+        return {
+          reason: 'unknown-key-type',
+          detail: `\`${r.def.key}.${r.column.column.name}\` is \`Mapped[${written}]\` on a base with a \`type_annotation_map\`, which decides its type and which FK Guard does not read, so types are not compared`,
+        };
+      }
       return {
         reason: 'unknown-key-type',
         detail: `the type of \`${r.def.key}.${r.column.column.name}\`${written ? ` (\`${written}\`)` : ''} is not known, so types are not compared`,

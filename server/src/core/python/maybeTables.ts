@@ -1,0 +1,93 @@
+import type { Node } from 'web-tree-sitter';
+import { isSqlAlchemyTable } from './columns';
+import type { PythonReader } from './reader';
+import { readCall, spanOf } from './syntax';
+import type { NameExpr } from '../types';
+
+/**
+ * Tables a file may make that FK Guard does not index (see `FileFacts.maybeTables`): FK Guard never runs the code, so
+ * whether a helper is called, which way a branch goes or what a loop yields is not known, and no name such a table
+ * may have can be proven unknown. Each is kept with its name as written (a literal where there is one).
+ */
+
+const TABLE_CALL = /\bTable\s*\(/;
+
+/** `Table(...)` calls in a function's body or a module-level loop: made only when, and as often as, the code runs. */
+export function tablesInCode(x: PythonReader, scope: Node, maker: string): void {
+  if (!TABLE_CALL.test(scope.text)) return;
+  for (const c of scope.descendantsOfType('call')) {
+    const call = readCall(c);
+    if (call.name !== 'Table' || !isSqlAlchemyTable(call)) continue;
+    const nameNode = call.positional[0] ?? call.keywords.get('name');
+    const metadata = call.positional[1] ?? call.keywords.get('metadata');
+    if (!nameNode || !metadata || freshMetadata(metadata, scope)) continue;
+    add(x, x.nameExpr(nameNode, {}), `\`${short(`Table(${nameNode.text}, ...)`)}\` ${maker}`, c);
+  }
+}
+
+/**
+ * A `MetaData()` made for this table alone (inline, or bound in the same function): a key of a mapped class, which
+ * SQLAlchemy resolves on its own table's metadata, can never find a table there.
+ */
+function freshMetadata(metadata: Node, scope: Node): boolean {
+  if (metadata.type === 'call') return readCall(metadata).name === 'MetaData';
+  if (metadata.type !== 'identifier' || scope.type !== 'function_definition') return false;
+  const name = metadata.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|\\n)\\s*${name}\\s*=\\s*(\\w+\\.)*MetaData\\s*\\(`).test(scope.text);
+}
+
+/** `__tablename__ = ...` under an `if`/`try`/`for`/`with` of a class body: the class's name depends on the branch. */
+export function branchTablenames(x: PythonReader, className: string, s: Node): boolean {
+  let found = false;
+  for (const a of s.descendantsOfType('assignment')) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type !== 'identifier' || left.text !== '__tablename__' || !right || insideFunction(a, s)) continue;
+    add(x, x.nameExpr(right, {}), `\`${className}.__tablename__\`, set in a branch of the class body`, a);
+    found = true;
+  }
+  return found;
+}
+
+function insideFunction(n: Node, stop: Node): boolean {
+  for (let p = n.parent; p && p.id !== stop.id; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return true;
+  return false;
+}
+
+/**
+ * Classes of one name defined twice in a module (`try:` one, `except ImportError:` another; or one after the other):
+ * which is mapped depends on which statement runs, and SQLAlchemy maps both when both run. Every literal
+ * `__tablename__` they have may be a table.
+ */
+export function duplicateClasses(x: PythonReader): void {
+  const seen = new Map<string, number>();
+  for (const c of x.facts.classes) seen.set(c.name, (seen.get(c.name) ?? 0) + 1);
+  for (const c of x.facts.classes) {
+    if ((seen.get(c.name) ?? 0) < 2 || !c.tablename) continue;
+    add(x, c.tablename, `\`class ${c.name}\`, one of ${seen.get(c.name)} classes of that name in this module`, undefined, c.nameSpan);
+  }
+}
+
+/** `Field = type("Field", (Base,), {"__tablename__": "fields", ...})`: a class made at run time. */
+export function typeCallClass(x: PythonReader, e: Node): void {
+  const call = readCall(e);
+  if (call.name !== 'type' || call.positional.length !== 3) return;
+  const [, bases, body] = call.positional;
+  if (bases.type !== 'tuple' || bases.namedChildren.length === 0 || body.type !== 'dictionary') return;
+  for (const item of body.namedChildren) {
+    const key = item?.type === 'pair' ? item.childForFieldName('key') : null;
+    const value = item?.childForFieldName('value');
+    if (!key || !value || x.literal(key)?.value !== '__tablename__') continue;
+    add(x, x.nameExpr(value, {}), `\`${short(e.text)}\`, a class made by \`type(...)\``, e);
+  }
+}
+
+function add(x: PythonReader, name: NameExpr, maker: string, node: Node | undefined, span = node ? spanOf(node) : undefined): void {
+  if (!span) return;
+  (x.facts.maybeTables ??= []).push({ name, maker, span });
+}
+
+function short(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+}
