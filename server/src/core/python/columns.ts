@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, NOT_A_TYPE, annotationTypeFact, typeOf } from './columnTypes';
+import { reflectedTables } from './maybeTables';
 import type { PythonReader } from './reader';
 import { withColumn } from '../compactFacts';
 import { metadataRoot } from './metadataRoots';
@@ -201,6 +202,13 @@ export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable:
     origin,
   };
   if (x.fallback && origin === 'core') table.fallback = true;
+  // `Table("legacy_farms", metadata, autoload_with=engine)`: SQLAlchemy reflects the columns from the database, which
+  // FK Guard never reads; the ones written only add to or override them.
+  const autoload = call.keywords.get('autoload_with') ?? (call.keywords.get('autoload')?.text === 'True' ? call.keywords.get('autoload') : undefined);
+  if (autoload && origin === 'core') {
+    table.unreadColumn = `${autoload === call.keywords.get('autoload') ? 'autoload' : 'autoload_with'}=${autoload.text}`;
+    if (call.keywords.get('resolve_fks')?.text !== 'False') reflectedTables(x, node, table.unreadColumn);
+  }
   const source: ReferenceSource = { table: name, schema };
   const context = origin === 'core' ? 'core' : 'migration';
   const rest = call.positional.slice(1);

@@ -82,6 +82,14 @@ export function typeCallClass(x: PythonReader, e: Node): void {
   }
 }
 
+/**
+ * `Table("legacy", metadata, autoload_with=engine)`: reflecting a table reflects the tables its foreign keys reference
+ * as well, into the same metadata, under names only the database knows.
+ */
+export function reflectedTables(x: PythonReader, call: Node, option: string): void {
+  add(x, { kind: 'dynamic', text: '' }, `\`${short(call.text)}\`, which reflects the tables its keys reference (\`${option}\`)`, call);
+}
+
 function add(x: PythonReader, name: NameExpr, maker: string, node: Node | undefined, span = node ? spanOf(node) : undefined): void {
   if (!span) return;
   (x.facts.maybeTables ??= []).push({ name, maker, span });

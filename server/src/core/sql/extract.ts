@@ -174,6 +174,7 @@ class SqlExtractor {
       this.searchPath = path === 'default' ? undefined : path;
       return;
     }
+    if (this.setSchema(s)) return;
     const parsed = this.parse(s);
     if (!parsed) return;
     const position = this.ops.length;
@@ -613,6 +614,34 @@ class SqlExtractor {
   }
 
   /**
+   * `ALTER TABLE things SET SCHEMA audit`, which the parser does not read: PostgreSQL moves the table, its columns and
+   * keys, under the same name. In a migration, a step of history (as Kysely's `setSchema`); elsewhere, on a table this
+   * file made, the table is `audit.things` from here on (see `renameOwnTable`). Whether the statement was one.
+   */
+  private setSchema(s: SqlStatement): boolean {
+    const m = SET_SCHEMA.exec(blankComments(s.text));
+    if (!m) return false;
+    const unquote = (n: string) => (/^["`[]/.test(n) ? n.slice(1, -1).replace(/""/g, '"') : n.toLowerCase());
+    const fromSchema = publicAsNone(m[1] ? unquote(m[1].replace(/\s*\.\s*$/, '')) : undefined);
+    const table = unquote(m[2]);
+    const toSchema = publicAsNone(unquote(m[3]));
+    const schema = m[1] ? fromSchema : this.existingSchema({ name: table });
+    if (this.migration) {
+      if (schema === null) return false;
+      this.ops.push({ op: 'rename_table', from: table, to: table, schema, toSchema });
+      return true;
+    }
+    const own = schema === null ? undefined : this.facts.tables.find((t) => t.name.kind === 'literal' && t.name.value === table && t.schema === schema);
+    if (!own) return true;
+    for (const r of this.facts.references) {
+      if (r.table?.kind === 'literal' && r.table.value === table && r.tableSchema === schema) r.tableSchema = toSchema;
+      if (r.source.table?.kind === 'literal' && r.source.table.value === table && r.source.schema === schema) r.source = { ...r.source, schema: toSchema };
+    }
+    own.schema = toSchema;
+    return true;
+  }
+
+  /**
    * `ALTER TABLE depots RENAME TO stores` in a file that is not a migration, on a table this file made: the file's
    * statements run in order, so the table is `stores` from here on, and the foreign keys made before (to it, or from
    * it) follow it, as PostgreSQL keeps a key on the table, not on its name.
@@ -726,3 +755,5 @@ const SQL_NAME = '(?:"(?:[^"]|"")+"|`[^`]+`|\\[[^\\]]+\\]|[A-Za-z_][\\w$]*)';
  */
 export const CREATE_TABLE_HEAD = `create\\s+(?:(?:global|local)\\s+)?(?:temp(?:orary)?\\s+|unlogged\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})`;
 const UNPARSED_CREATE_TABLE = new RegExp(`^\\s*${CREATE_TABLE_HEAD}`, 'i');
+/** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET SCHEMA s2` (the whole statement). */
+const SET_SCHEMA = new RegExp(`^\\s*alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+set\\s+schema\\s+(${SQL_NAME})\\s*;?\\s*$`, 'i');
