@@ -60,7 +60,7 @@ export function provision(f: FileFacts, reuse = false): Provision {
     if (t.variable) add(`v:${t.variable}`, h);
   }
   // A table the file may make (a helper's, a branch's) keeps references to its name unchecked.
-  for (const m of f.maybeTables ?? []) add(m.name.kind === 'literal' ? `t:${m.name.value}` : 't:?', sig([m.name, m.maker, lineOf(m.span.start)]));
+  for (const m of f.maybeTables ?? []) add(m.name.kind === 'literal' ? `t:${m.name.value}` : 't:?', sig([m.name, m.maker]));
   // Where Alembic's revisions live decides which files are history at all.
   if (f.alembicConfig) add('migrations', sig(f.alembicConfig));
   if (f.setsAlembicLocations) add('migrations', 'locations set in code');

@@ -86,7 +86,7 @@ export class SchemaIndex {
   /** `caseVariants`' index, with the `allTableKeys` list it was built from. */
   private keysByLowerCase: { keys: string[]; byLower: Map<string, string[]> } | undefined;
   /** Tables made under a name FK Guard cannot read, with the words of the name as written (see `unnamedTableFor`). */
-  private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string; maybe?: { name?: string; maker: string; line: number } }> | undefined;
+  private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string; maybe?: { name?: string; maker: string } }> | undefined;
   /** `classTable` answers since the tables were last derived, by file and class name. */
   private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
@@ -787,7 +787,7 @@ export class SchemaIndex {
    * `dynamicNameWords`), or any name at all when the name as written has no word of its own (`TABLE`,
    * `tableName`). Nothing is proven about a name no definition has while such a table exists.
    */
-  unnamedTableFor(table: string): { file: string; text: string; maybe?: { name?: string; maker: string; line: number } } | undefined {
+  unnamedTableFor(table: string): { file: string; text: string; maybe?: { name?: string; maker: string } } | undefined {
     this.ensure();
     if (!this.unnamedTables) {
       this.unnamedTables = [];
@@ -798,9 +798,8 @@ export class SchemaIndex {
         }
         for (const m of f.maybeTables ?? []) {
           const name = m.name.kind === 'literal' ? m.name.value : this.resolveName(f.file, m.name);
-          const line = rangeOf(f.lineStarts, m.span).start.line + 1;
-          if (name !== undefined) this.unnamedTables.push({ file: f.file, text: name, words: [], maybe: { name, maker: m.maker, line } });
-          else this.unnamedTables.push({ file: f.file, text: nameText(m.name, 60), words: dynamicNameWords(undefined, m.name), maybe: { maker: m.maker, line } });
+          if (name !== undefined) this.unnamedTables.push({ file: f.file, text: name, words: [], maybe: { name, maker: m.maker } });
+          else this.unnamedTables.push({ file: f.file, text: nameText(m.name, 60), words: dynamicNameWords(undefined, m.name), maybe: { maker: m.maker } });
         }
       }
     }

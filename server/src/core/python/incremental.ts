@@ -32,6 +32,9 @@ export function extractPythonAfterEdit(
   }
   // An assignment to a metadata object's `schema` may sit in any statement (see `metadataSchemaSets`).
   if (previous.metadataSchemaSets || METADATA_SCHEMA_SET.test(text)) return undefined;
+  // Tables the module may make (`maybeTables`) are read from the whole module: a class's branches, and classes of
+  // one name, which an edit of one class can add or take away.
+  if (previous.maybeTables) return undefined;
   // The statement that holds the edit, as a child of the module.
   let top: Node | null = root.descendantForIndex(edit.start, edit.newEnd);
   while (top && top.parent && top.parent.id !== root.id) top = top.parent;
@@ -70,7 +73,9 @@ export function extractPythonAfterEdit(
   if (x.facts.classes.length !== 1 || Object.keys(x.facts.typeDecorators).length !== Object.keys(previous.typeDecorators).length) return undefined;
   // Later classes of the module read the edited one as a SQLModel class or not: that must not change.
   if (x.facts.classes[0].name !== previous.classes[classIndex].name || x.isSqlModelClass(x.facts.classes[0]) !== wasSqlModel) return undefined;
-  if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration) return undefined;
+  if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration || x.facts.maybeTables) return undefined;
+  // A class of the same name elsewhere in the module makes both classes' tables maybe-tables (`duplicateClasses`).
+  if (previous.classes.some((c, i) => i !== classIndex && c.name === x.facts.classes[0].name)) return undefined;
   // The previous facts are done with once this returns: moving their spans in place (rather than copying)
   // also keeps the index's references to them pointing at the right text.
   shiftSpansInPlace(previous, edit.oldEnd, delta);

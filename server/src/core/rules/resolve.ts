@@ -280,7 +280,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   // A table made under a name FK Guard cannot read may be this one, in history as in the models.
   const unnamed = defs.length === 0 ? index.unnamedTableFor(table) : undefined;
   if (unnamed?.maybe) {
-    return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table made by ${unnamed.maybe.maker} (${unnamed.file}:${unnamed.maybe.line}), which FK Guard does not run` };
+    return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table made by ${unnamed.maybe.maker} in ${unnamed.file}, which FK Guard does not run` };
   }
   if (unnamed) {
     return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table ${unnamed.file} makes under a name FK Guard cannot read (\`${unnamed.text}\`)` };
