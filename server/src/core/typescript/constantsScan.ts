@@ -12,7 +12,9 @@ import { resolveSpecifier } from './context';
  * (a computed value, a numeric enum) is simply not a constant here.
  */
 export function scanTsConstants(file: string, text: string): FileFacts | undefined {
-  if (!hasExportLine(text) || !MAY_EXPORT_CONSTANTS.test(text)) return undefined;
+  // Not a search for lines that start with `export` in the text as written: a comment may come first on the line
+  // (`/* shared */ export const TableUser = 'user'`), and the patterns below see blanks there (R11-19).
+  if (!MAY_EXPORT_CONSTANTS.test(text)) return undefined;
   const constants: Record<string, string> = {};
   const reexports: NonNullable<FileFacts['reexports']> = [];
   const code = blankComments(text);
@@ -97,14 +99,6 @@ function isLineTerminator(c: number): boolean {
   return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
 }
 
-/** Whether a line of `text` starts with `export` as a word, after blanks: `/^[ \t]*export\b/m.test(text)`. */
-function hasExportLine(text: string): boolean {
-  for (let at = text.indexOf('export'); at >= 0; at = text.indexOf('export', at + 6)) {
-    if (lineStartBefore(text, at) >= 0 && !isWordChar(text.charCodeAt(at + 6))) return true;
-  }
-  return false;
-}
-
 /** The start of each line of `text` whose first word, after blanks, begins with `word`, in order. */
 function lineStarts(text: string, word: string): number[] {
   const starts: number[] = [];
@@ -120,11 +114,6 @@ function lineStartBefore(text: string, at: number): number {
   let i = at;
   while (i > 0 && (text.charCodeAt(i - 1) === 0x20 || text.charCodeAt(i - 1) === 0x09)) i--;
   return i === 0 || isLineTerminator(text.charCodeAt(i - 1)) ? i : -1;
-}
-
-/** `\w`: a letter, a digit or an underscore (ASCII). */
-function isWordChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 }
 
 /**
