@@ -718,7 +718,7 @@ export class SchemaIndex {
   }
 
   /** Why an imported class name of a TypeScript file is no class (see `NameLookup.importedClassProblem`). */
-  importedClassProblem(file: string, dotted: string): 'ambiguous' | 'unexported' | undefined {
+  importedClassProblem(file: string, dotted: string): 'ambiguous' | 'unexported' | 'local-object' | undefined {
     return this.lookup.importedClassProblem(file, dotted);
   }
 

@@ -118,6 +118,10 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
       const detail = `\`${ref.owner}\` is imported under a name two \`export *\` give from different modules, so no module exports it (TypeScript reports the conflict where they meet)`;
       return { display, resolution: { kind: 'unseen', reason: 'ambiguous-export', detail } };
     }
+    if (problem === 'local-object') {
+      const detail = `\`${ref.owner}\` is a member of \`${ref.owner.split('.')[0]}\`, which no import binds (an object or a namespace of this module): FK Guard does not read what it holds`;
+      return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail } };
+    }
     const detail = problem === 'unexported' ? `\`${ref.owner}\` is not a class its module exports, as far as FK Guard can see` : `\`${ref.owner}\` is not a class of this workspace`;
     return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail } };
   }
