@@ -5,7 +5,7 @@ import type { MetadataSchema } from '../classMapping';
 import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
-import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
+import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
 export interface RefCheck {
@@ -642,14 +642,20 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   }
   const tableName = index.resolveName(file, ref.source.table);
   if (!tableName) return undefined;
-  for (const t of facts.tables) {
-    if (index.resolveName(file, t.name) !== tableName || (t.schema ?? '') !== (ref.source.schema ?? '')) continue;
+  // A migration may make a table of one name twice (made, renamed away, made again): the reference's own table is
+  // the one whose statement holds it, and the column it adds is the last one added before it.
+  const holds = (span: Span) => span.start <= ref.span.start && ref.span.end <= span.end;
+  const tables = facts.tables.filter((t) => index.resolveName(file, t.name) === tableName && (t.schema ?? '') === (ref.source.schema ?? ''));
+  for (const t of [...tables.filter((t) => holds(t.span)), ...tables.filter((t) => !holds(t.span))]) {
     const c = t.columns.find((col) => col.name === name);
     if (c) return withType(c, file);
   }
+  let added: ColumnFact | undefined;
   for (const op of facts.migration?.ops ?? []) {
-    if (op.op === 'add_column' && op.table === tableName && op.column.name === name) return withType(op.column, file);
+    if (op.op !== 'add_column' || op.table !== tableName || op.column.name !== name) continue;
+    if (!added || op.column.span.start <= ref.span.start) added = op.column;
   }
+  if (added) return withType(added, file);
   const defs = orderDefs(index.definitions(tableKey(tableName, ref.source.schema), migrationPoint(ref, file)), ref);
   for (const d of defs) {
     const c = d.columns.get(name);

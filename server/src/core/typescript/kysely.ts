@@ -363,7 +363,7 @@ function readChain(f: TsFile, c: KyselyChain, ops: MigrationOp[]): void {
     }
     case 'alterTable': {
       const name = tableName(f, head.args[0], c.schema);
-      if (name) alterTable(f, name, rest, ops);
+      if (name) alterTable(f, name, c.schema, rest, ops);
       break;
     }
     case 'dropTable': {
@@ -453,7 +453,12 @@ function createTable(f: TsFile, c: KyselyChain, name: TableName, rest: RawChainC
   ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1, ...(ifNotExists ? { ifNotExists: true as const } : {}) });
 }
 
-function alterTable(f: TsFile, name: TableName, rest: RawChainCall[], ops: MigrationOp[]): void {
+/**
+ * `statementSchema` is the statement's (`withSchema('s')`): the schema of the tables its columns reference without
+ * one. A schema written in the table's own name (`alterTable('s.t')`) is that table's only: Kysely leaves the
+ * referenced tables unqualified then.
+ */
+function alterTable(f: TsFile, name: TableName, statementSchema: string | undefined, rest: RawChainCall[], ops: MigrationOp[]): void {
   const x = f.syntax;
   const table = name.value;
   const schema = name.schema;
@@ -462,7 +467,7 @@ function alterTable(f: TsFile, name: TableName, rest: RawChainCall[], ops: Migra
     if (m.name === 'execute' || m.name === 'compile') break;
     switch (m.name) {
       case 'addColumn': {
-        const column = addColumn(f, m, source, schema);
+        const column = addColumn(f, m, source, statementSchema);
         if (column) ops.push({ op: 'add_column', table, schema, column });
         else ops.push({ op: 'unknown_columns', table, schema, from: `addColumn(${columnText(f, m.args[0])})` });
         break;
@@ -517,7 +522,7 @@ function alterTable(f: TsFile, name: TableName, rest: RawChainCall[], ops: Migra
         break;
       }
       case 'addForeignKeyConstraint':
-        foreignKeyConstraint(f, m, schema, namesOf(f, m.args[1]) ?? [], source);
+        foreignKeyConstraint(f, m, statementSchema, namesOf(f, m.args[1]) ?? [], source);
         break;
       case 'dropConstraint':
         ops.push({ op: 'drop_key', table, schema, name: x.literal(m.args[0])?.value, span: x.span(m.node) });
