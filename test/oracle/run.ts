@@ -5,12 +5,14 @@
 //   preferred fix applied and judged again.
 // - typescript (typescript.ts): invented barrels, re-exports and namespace imports, every imported table name
 //   resolved by the TypeScript checker.
+// - kysely (kysely.ts): invented Kysely migrations, every statement compiled to SQL by the real Kysely and run in
+//   order by a real PostgreSQL (PGlite); every foreign key it creates or refuses against FK Guard's finding.
 //
 // The seeds and sizes are fixed, so a run always judges the same inputs and a case always has the same name. A case
 // is a disagreement; allowed.json lists the known, open ones (with their finding number and why), and the run fails
 // on any other case and on a listed case that no longer occurs.
 //
-// node out/test/oracle/run.js [--only sqlalchemy|typescript] [--seeds 11,12] [--count N] [--keep DIR] [--python PATH]
+// node out/test/oracle/run.js [--only sqlalchemy|typescript|kysely] [--seeds 11,12] [--count N] [--keep DIR] [--python PATH]
 //   [--verbose (every allow-listed case too)]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,10 +20,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Allowed, judge, readAllowed, Tally } from './cases';
 import { sqlalchemyOracle } from './sqlalchemy';
+import { kyselyOracle } from './kysely';
 import { typescriptOracle } from './typescript';
 
 /** The judged set: what allowed.json is written against. */
-const DEFAULTS = { sqlalchemySeeds: [101, 102], sqlalchemyCount: 150, typescriptSeeds: [201], typescriptCount: 200 };
+const DEFAULTS = { sqlalchemySeeds: [101, 102], sqlalchemyCount: 150, typescriptSeeds: [201], typescriptCount: 200, kyselySeeds: [301], kyselyCount: 200 };
 const ALLOWED = join(__dirname, '..', '..', '..', 'test', 'oracle', 'allowed.json');
 
 function arg(name: string): string | undefined {
@@ -57,7 +60,7 @@ function python(): string {
 
 async function main(): Promise<number> {
   const only = arg('--only');
-  const oracles = only ? [only] : ['sqlalchemy', 'typescript'];
+  const oracles = only ? [only] : ['sqlalchemy', 'typescript', 'kysely'];
   const seedsArg = arg('--seeds')?.split(',').map(Number);
   const countArg = arg('--count') ? Number(arg('--count')) : undefined;
   const judged = seedsArg === undefined && countArg === undefined;
@@ -75,6 +78,9 @@ async function main(): Promise<number> {
     }
     if (oracles.includes('typescript')) {
       await typescriptOracle({ work: keep ? join(work, 'typescript') : '', seeds: seedsArg ?? DEFAULTS.typescriptSeeds, count: countArg ?? DEFAULTS.typescriptCount }, tally);
+    }
+    if (oracles.includes('kysely')) {
+      await kyselyOracle({ work: keep ? join(work, 'kysely') : '', seeds: seedsArg ?? DEFAULTS.kyselySeeds, count: countArg ?? DEFAULTS.kyselyCount }, tally);
     }
   } finally {
     if (!keep) rmSync(work, { recursive: true, force: true });

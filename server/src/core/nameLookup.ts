@@ -360,12 +360,15 @@ export class NameLookup {
   /**
    * Why a TypeScript file's imported class name is no class (see `importedClass`): `'ambiguous'` when two
    * `export *` give it from different modules, `'unexported'` when the module (of this workspace) exports no
-   * class FK Guard can see under it; undefined when it is a class, or not a name of that kind.
+   * class FK Guard can see under it, `'local-object'` for a member of a name no import binds (an object, a
+   * `namespace`); undefined when it is a class, or not a name of that kind.
    */
-  importedClassProblem(file: string, dotted: string): 'ambiguous' | 'unexported' | undefined {
+  importedClassProblem(file: string, dotted: string): 'ambiguous' | 'unexported' | 'local-object' | undefined {
     this.ensure();
     const facts = this.files.get(file);
     if (facts?.language !== 'typescript') return undefined;
+    const dot = dotted.indexOf('.');
+    if (dot > 0 && !facts.imports.some((i) => i.local === dotted.slice(0, dot))) return 'local-object';
     const at = this.classExport(facts, dotted);
     return at === 'ambiguous' ? at : at === undefined ? 'unexported' : undefined;
   }

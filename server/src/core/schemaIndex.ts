@@ -14,6 +14,7 @@ import { resolvePending } from './pendingNames';
 import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, TypeFact } from './types';
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
+import { drizzleDialectOf } from './typescript/targets';
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -221,6 +222,11 @@ export class SchemaIndex {
     // A migration in a folder named for one database (`migrations/sqlite/`) runs on that database.
     const named = databaseFolderOf(file);
     if (named) return named;
+    // A Drizzle schema builds its tables from one database's module (`drizzle-orm/mysql-core`): drizzle-kit writes
+    // them for that database alone, whatever else its package runs on (homarr keeps a MySQL, a PostgreSQL and a
+    // SQLite schema of the same tables side by side, and a foreign key in the MySQL one is MySQL's to refuse).
+    const drizzle = drizzleDialectOf(this.files.get(file));
+    if (drizzle) return drizzle;
     if (this.targets.size === 0) return this.dialect();
     const judges = (this.judges ??= this.judgesNow());
     const cut = file.lastIndexOf('/');
@@ -722,7 +728,7 @@ export class SchemaIndex {
   }
 
   /** Why an imported class name of a TypeScript file is no class (see `NameLookup.importedClassProblem`). */
-  importedClassProblem(file: string, dotted: string): 'ambiguous' | 'unexported' | undefined {
+  importedClassProblem(file: string, dotted: string): 'ambiguous' | 'unexported' | 'local-object' | undefined {
     return this.lookup.importedClassProblem(file, dotted);
   }
 

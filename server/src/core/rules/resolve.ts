@@ -5,7 +5,7 @@ import type { MetadataSchema } from '../classMapping';
 import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
-import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, TypeFact, UncheckedReason } from '../types';
+import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
 export interface RefCheck {
@@ -117,6 +117,10 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     if (problem === 'ambiguous') {
       const detail = `\`${ref.owner}\` is imported under a name two \`export *\` give from different modules, so no module exports it (TypeScript reports the conflict where they meet)`;
       return { display, resolution: { kind: 'unseen', reason: 'ambiguous-export', detail } };
+    }
+    if (problem === 'local-object') {
+      const detail = `\`${ref.owner}\` is a member of \`${ref.owner.split('.')[0]}\`, which no import binds (an object or a namespace of this module): FK Guard does not read what it holds`;
+      return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail } };
     }
     const detail = problem === 'unexported' ? `\`${ref.owner}\` is not a class its module exports, as far as FK Guard can see` : `\`${ref.owner}\` is not a class of this workspace`;
     return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail } };
@@ -647,14 +651,20 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   }
   const tableName = index.resolveName(file, ref.source.table);
   if (!tableName) return undefined;
-  for (const t of facts.tables) {
-    if (index.resolveName(file, t.name) !== tableName || (t.schema ?? '') !== (ref.source.schema ?? '')) continue;
+  // A migration may make a table of one name twice (made, renamed away, made again): the reference's own table is
+  // the one whose statement holds it, and the column it adds is the last one added before it.
+  const holds = (span: Span) => span.start <= ref.span.start && ref.span.end <= span.end;
+  const tables = facts.tables.filter((t) => index.resolveName(file, t.name) === tableName && (t.schema ?? '') === (ref.source.schema ?? ''));
+  for (const t of [...tables.filter((t) => holds(t.span)), ...tables.filter((t) => !holds(t.span))]) {
     const c = t.columns.find((col) => col.name === name);
     if (c) return withType(c, file);
   }
+  let added: ColumnFact | undefined;
   for (const op of facts.migration?.ops ?? []) {
-    if (op.op === 'add_column' && op.table === tableName && op.column.name === name) return withType(op.column, file);
+    if (op.op !== 'add_column' || op.table !== tableName || op.column.name !== name) continue;
+    if (!added || op.column.span.start <= ref.span.start) added = op.column;
   }
+  if (added) return withType(added, file);
   const defs = orderDefs(index.definitions(tableKey(tableName, ref.source.schema), migrationPoint(ref, file)), ref);
   for (const d of defs) {
     const c = d.columns.get(name);

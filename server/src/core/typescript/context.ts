@@ -151,6 +151,16 @@ export class TsFile {
     const K = x.K;
     const statements = this.tree.statements;
     for (const st of statements) {
+      // `import Legacy = require('./legacy')`: the module object, as `import * as Legacy` binds it.
+      if (st.kind === K.ImportEqualsDeclaration) {
+        const d = st as ts.ImportEqualsDeclaration;
+        const ref = d.moduleReference;
+        const spec = ref.kind === K.ExternalModuleReference ? x.literal((ref as ts.ExternalModuleReference).expression)?.value : undefined;
+        if (spec === undefined || d.isTypeOnly) continue;
+        this.facts.imports.push({ local: x.text(d.name), module: this.resolveSpecifier(spec), span: x.span(d.name), statementSpan: x.span(d) });
+        if (spec.startsWith('.')) this.relativeLocals.add(x.text(d.name));
+        continue;
+      }
       if (st.kind !== K.ImportDeclaration) continue;
       const d = st as ts.ImportDeclaration;
       const spec = specifierValue(x, d.moduleSpecifier)!;

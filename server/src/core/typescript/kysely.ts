@@ -25,25 +25,220 @@ export function readKysely(f: TsFile): void {
   const whole = f.tree;
   const named = rootNames(whole.text);
   if (named.length === 0) return;
-  const scope = upFunctionNode(f) ?? whole;
+  const up = upFunctionNode(f);
+  const scope = up ?? whole;
   const chains: KyselyChain[] = [];
-  x.walk(scope, (d) => {
+  const flows = variableFlows(f, scope);
+  // A function of this module that `up` calls (`await createBarnTable(db)`) runs its statements there.
+  const helpers = up ? moduleFunctions(f) : new Map<string, ts.Node>();
+  const entered = new Set<ts.Node>();
+  const visit = (d: ts.Node): 'skip' | undefined => {
     if (scope === whole && isDown(f, d)) return 'skip';
-    if (!writtenWithin(named, d.pos, d.end)) return 'skip';
-    if (d.kind !== K.CallExpression) return;
-    const chain = kyselyChain(f, d as ts.CallExpression);
-    if (!chain) return;
+    const flow = flows.get(d);
+    if (flow) {
+      if (flow !== 'skip') chains.push(flow);
+      return 'skip';
+    }
+    if (d.kind !== K.CallExpression) return writtenWithin(named, d.pos, d.end) || helpers.size > 0 ? undefined : 'skip';
+    const call = d as ts.CallExpression;
+    const helper = call.expression.kind === K.Identifier ? helpers.get(x.text(call.expression)) : undefined;
+    if (helper && !entered.has(helper)) {
+      entered.add(helper);
+      x.walk(helper, visit);
+      entered.delete(helper);
+      return undefined;
+    }
+    if (!writtenWithin(named, d.pos, d.end)) return helpers.size > 0 ? undefined : 'skip';
+    const chain = kyselyChain(f, call);
+    if (!chain) return undefined;
     chains.push(chain);
     // The chain's arguments hold column builders, never another schema statement.
     return 'skip';
-  });
+  };
+  x.walk(scope, visit);
   if (chains.length === 0) return;
   f.facts.migration ??= { ops: [] };
   const ops = f.facts.migration.ops;
   for (const c of chains) {
     readChain(f, c, ops);
+    if (c.incomplete) notAllKnown(f, c, ops);
     f.placeOps(c.calls[c.root].nameSpan.start);
   }
+}
+
+/**
+ * The functions declared at the top of the module (`async function createBarnTable(db) { ... }`, `const
+ * createBarnTable = async (db) => { ... }`), by name: their bodies, which run where `up` calls them.
+ */
+function moduleFunctions(f: TsFile): Map<string, ts.Node> {
+  const x = f.syntax;
+  const K = x.K;
+  const out = new Map<string, ts.Node>();
+  for (const st of f.tree.statements) {
+    if (st.kind === K.FunctionDeclaration) {
+      const fn = st as ts.FunctionDeclaration;
+      if (fn.name && fn.body && x.text(fn.name) !== 'up' && x.text(fn.name) !== 'down') out.set(x.text(fn.name), fn.body);
+    } else if (st.kind === K.VariableStatement) {
+      for (const d of (st as ts.VariableStatement).declarationList.declarations) {
+        const init = x.unwrap(d.initializer);
+        if (d.name.kind !== K.Identifier || !init || (init.kind !== K.ArrowFunction && init.kind !== K.FunctionExpression)) continue;
+        const name = x.text(d.name);
+        if (name !== 'up' && name !== 'down') out.set(name, (init as ts.ArrowFunction | ts.FunctionExpression).body);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Kysely's builders are immutable values: a statement may be built in a variable step by step and run later
+ * (`let b = db.schema.createTable('pets'); b = b.addColumn(...); await b.execute()`). Where the flow is straight
+ * (the declaration, then in the same block only `b = b.<calls>` and one `b.<calls>.execute()`), the statement is
+ * every call in order, read where it runs; `b = b.<calls>` inside an `if` or a loop adds columns FK Guard does not
+ * read, so the table's columns are not all known. Any other use of the variable (passed on, returned, run in a
+ * branch) leaves what runs unknown: the statement is read as built so far and not run (see `readChain`). The map
+ * gives, by statement, the chain read there, or `skip` for a statement that is part of a flow read elsewhere.
+ */
+function variableFlows(f: TsFile, scope: ts.Node): Map<ts.Node, (KyselyChain & { incomplete?: boolean }) | 'skip'> {
+  const x = f.syntax;
+  const K = x.K;
+  const out = new Map<ts.Node, (KyselyChain & { incomplete?: boolean }) | 'skip'>();
+  const lists: Array<readonly ts.Statement[]> = [];
+  if ('statements' in scope) lists.push((scope as ts.Block).statements);
+  x.walk(scope, (d) => {
+    if (d.kind === K.Block || d.kind === K.ModuleBlock || d.kind === K.CaseClause || d.kind === K.DefaultClause) lists.push((d as ts.Block).statements);
+    return undefined;
+  });
+  for (const statements of lists) {
+    statements.forEach((st, i) => {
+      if (st.kind !== K.VariableStatement) return;
+      const decls = (st as ts.VariableStatement).declarationList.declarations;
+      if (decls.length !== 1 || decls[0].name.kind !== K.Identifier || !decls[0].initializer) return;
+      const v = x.text(decls[0].name);
+      const start = builtChain(f, decls[0].initializer);
+      if (!start) return;
+      const flow: KyselyChain & { incomplete?: boolean } = { ...start, calls: [...start.calls] };
+      let ran: ts.Node | undefined;
+      const parts: ts.Node[] = [];
+      for (const next of statements.slice(i + 1)) {
+        if (!mentions(f, next, v)) continue;
+        const step = continued(f, next, v);
+        if (step?.assigned) {
+          flow.calls.push(...step.calls);
+          parts.push(next);
+          continue;
+        }
+        if (step?.runs) {
+          flow.calls.push(...step.calls);
+          ran = next;
+          break;
+        }
+        if (onlyReassigned(f, next, v)) {
+          flow.incomplete = true;
+          continue;
+        }
+        break;
+      }
+      // A statement kept in a variable and never continued is read as it always was (see `readKysely`).
+      if (!ran && parts.length === 0 && !flow.incomplete) return;
+      if (!ran) {
+        // Not run where FK Guard can follow it: read as built up to here, at the declaration (see `readChain`).
+        out.set(st, flow);
+        for (const p of parts) out.set(p, 'skip');
+        return;
+      }
+      out.set(st, 'skip');
+      for (const p of parts) out.set(p, 'skip');
+      out.set(ran, flow);
+    });
+  }
+  return out;
+}
+
+/** A schema statement being built, not yet run (`db.schema.createTable('pets')`, with more calls or none). */
+function builtChain(f: TsFile, n: ts.Node): KyselyChain | undefined {
+  const x = f.syntax;
+  const chain = x.chain(n);
+  if (!chain || !/(?:^|\.)schema$/.test(chain.receiverText)) return undefined;
+  const calls = chain.calls;
+  let root = 0;
+  while (root < calls.length && calls[root].name === 'withSchema') root++;
+  if (root >= calls.length || !ROOTS.has(calls[root].name)) return undefined;
+  // Knex's `createTable(name, builder)` takes its columns in a callback; Kysely's statements take one argument.
+  if (root === calls.length - 1 && calls[root].args.length !== 1) return undefined;
+  if (calls.slice(root + 1).some((c) => !KYSELY_NEXT.has(c.name) || c.name === 'execute' || c.name === 'compile')) return undefined;
+  let schema: string | undefined;
+  for (let i = 0; i < root; i++) schema = x.literal(calls[i].args[0])?.value ?? schema;
+  schema ??= schemaOfReceiver(f, chain.receiver);
+  return { calls, root, schema, node: calls[calls.length - 1].node };
+}
+
+/**
+ * A statement that continues the flow of `v`: `v = v.<calls>;` (`assigned`), or `await v.<calls>.execute();` /
+ * `return v.execute();` (`runs`), with the calls it adds.
+ */
+function continued(f: TsFile, st: ts.Node, v: string): { calls: RawChainCall[]; assigned?: true; runs?: true } | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  let e: ts.Node | undefined = st.kind === K.ExpressionStatement ? (st as ts.ExpressionStatement).expression : st.kind === K.ReturnStatement ? (st as ts.ReturnStatement).expression : undefined;
+  if (e?.kind === K.AwaitExpression) e = (e as ts.AwaitExpression).expression;
+  e = x.unwrap(e);
+  if (!e) return undefined;
+  if (e.kind === K.BinaryExpression) {
+    const b = e as ts.BinaryExpression;
+    if (b.operatorToken.kind !== K.EqualsToken || b.left.kind !== K.Identifier || x.text(b.left) !== v) return undefined;
+    const chain = x.chain(b.right);
+    if (!chain || chain.receiverText !== v || chain.calls.some((c) => !KYSELY_NEXT.has(c.name) || c.name === 'execute' || c.name === 'compile')) return undefined;
+    return { calls: chain.calls, assigned: true };
+  }
+  const chain = x.chain(e);
+  if (!chain || chain.receiverText !== v || chain.calls[chain.calls.length - 1].name !== 'execute') return undefined;
+  if (chain.calls.some((c) => !KYSELY_NEXT.has(c.name))) return undefined;
+  return { calls: chain.calls, runs: true };
+}
+
+/** Whether every use of `v` in `st` is a `v = v.<calls>` that runs nothing (inside an `if`, a loop, ...). */
+function onlyReassigned(f: TsFile, st: ts.Node, v: string): boolean {
+  const x = f.syntax;
+  const K = x.K;
+  let ok = true;
+  x.walk(st, (d) => {
+    if (d.kind === K.ExpressionStatement && continued(f, d, v)?.assigned) return 'skip';
+    if (d.kind === K.Identifier && x.text(d) === v) {
+      ok = false;
+      return 'stop';
+    }
+    return undefined;
+  });
+  return ok;
+}
+
+/** Whether the name `v` is written in `st` (any identifier of that text: a property of that name counts too). */
+function mentions(f: TsFile, st: ts.Node, v: string): boolean {
+  const x = f.syntax;
+  if (!x.text(st).includes(v)) return false;
+  let found = false;
+  x.walk(st, (d) => {
+    if (d.kind === x.K.Identifier && x.text(d) === v) {
+      found = true;
+      return 'stop';
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/**
+ * A statement built in a variable that also gets columns FK Guard does not read (`b = b.addColumn(...)` in an
+ * `if`): its table's columns are not all known.
+ */
+function notAllKnown(f: TsFile, c: KyselyChain, ops: MigrationOp[]): void {
+  const head = c.calls[c.root];
+  const from = `${columnText(f, head.node)} (more columns added in a branch)`;
+  const made = [...ops].reverse().find((o) => o.op === 'create_table');
+  if (head.name === 'createTable' && made?.op === 'create_table') f.facts.tables[made.tableIndex].columnsFrom ??= from;
+  const altered = head.name === 'alterTable' ? tableName(f, head.args[0], c.schema) : undefined;
+  if (altered) ops.push({ op: 'unknown_columns', table: altered.value, schema: altered.schema, from });
 }
 
 /** The schema methods a Kysely statement starts with. */
@@ -76,6 +271,8 @@ interface KyselyChain {
   schema: string | undefined;
   /** The whole statement. */
   node: ts.CallExpression;
+  /** Built in a variable that also gets columns FK Guard does not read (see `variableFlows`). */
+  incomplete?: boolean;
 }
 
 /** `call` as a Kysely schema statement (its outermost call), else undefined. */
@@ -93,11 +290,17 @@ function kyselyChain(f: TsFile, call: ts.CallExpression): KyselyChain | undefine
   return { calls, root, schema, node: call };
 }
 
-/** Whether `call` is a Kysely schema statement or a part of one (Knex's reader leaves these alone). */
+/**
+ * Whether `call` is a Kysely schema statement or a part of one (Knex's reader leaves these alone): a chain Kysely's
+ * methods follow, or, in a module that imports Kysely and not Knex, a statement begun alone to be built on in a
+ * variable (`let b = db.schema.createTable('pets')`, see `variableFlows`).
+ */
 export function isKyselyStatement(f: TsFile, call: ts.CallExpression): boolean {
   const callee = call.expression;
   if (callee.kind !== f.syntax.K.PropertyAccessExpression) return false;
-  return KYSELY_NEXT.has(f.syntax.text((callee as ts.PropertyAccessExpression).name)) && kyselyChain(f, call) !== undefined;
+  const name = f.syntax.text((callee as ts.PropertyAccessExpression).name);
+  if (KYSELY_NEXT.has(name)) return kyselyChain(f, call) !== undefined;
+  return ROOTS.has(name) && call.arguments.length === 1 && f.importsFrom('kysely') && !f.importsFrom('knex') && builtChain(f, call) !== undefined;
 }
 
 /** A table's name as Kysely reads it: `'s.t'` is table `t` in schema `s`; without one, the statement's schema. */
@@ -160,7 +363,7 @@ function readChain(f: TsFile, c: KyselyChain, ops: MigrationOp[]): void {
     }
     case 'alterTable': {
       const name = tableName(f, head.args[0], c.schema);
-      if (name) alterTable(f, name, rest, ops);
+      if (name) alterTable(f, name, c.schema, rest, ops);
       break;
     }
     case 'dropTable': {
@@ -250,7 +453,12 @@ function createTable(f: TsFile, c: KyselyChain, name: TableName, rest: RawChainC
   ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1, ...(ifNotExists ? { ifNotExists: true as const } : {}) });
 }
 
-function alterTable(f: TsFile, name: TableName, rest: RawChainCall[], ops: MigrationOp[]): void {
+/**
+ * `statementSchema` is the statement's (`withSchema('s')`): the schema of the tables its columns reference without
+ * one. A schema written in the table's own name (`alterTable('s.t')`) is that table's only: Kysely leaves the
+ * referenced tables unqualified then.
+ */
+function alterTable(f: TsFile, name: TableName, statementSchema: string | undefined, rest: RawChainCall[], ops: MigrationOp[]): void {
   const x = f.syntax;
   const table = name.value;
   const schema = name.schema;
@@ -259,7 +467,7 @@ function alterTable(f: TsFile, name: TableName, rest: RawChainCall[], ops: Migra
     if (m.name === 'execute' || m.name === 'compile') break;
     switch (m.name) {
       case 'addColumn': {
-        const column = addColumn(f, m, source, schema);
+        const column = addColumn(f, m, source, statementSchema);
         if (column) ops.push({ op: 'add_column', table, schema, column });
         else ops.push({ op: 'unknown_columns', table, schema, from: `addColumn(${columnText(f, m.args[0])})` });
         break;
@@ -314,7 +522,7 @@ function alterTable(f: TsFile, name: TableName, rest: RawChainCall[], ops: Migra
         break;
       }
       case 'addForeignKeyConstraint':
-        foreignKeyConstraint(f, m, schema, namesOf(f, m.args[1]) ?? [], source);
+        foreignKeyConstraint(f, m, statementSchema, namesOf(f, m.args[1]) ?? [], source);
         break;
       case 'dropConstraint':
         ops.push({ op: 'drop_key', table, schema, name: x.literal(m.args[0])?.value, span: x.span(m.node) });

@@ -39,6 +39,18 @@ const DRIZZLE: Record<string, Dialect> = {
   'drizzle-orm/sqlite-core': 'sqlite',
 };
 
+/** The database a Drizzle schema file builds its tables for: the one dialect module it imports, if just one. */
+export function drizzleDialectOf(facts: { imports: ReadonlyArray<{ module: string }> } | undefined): Dialect | undefined {
+  let found: Dialect | undefined;
+  for (const i of facts?.imports ?? []) {
+    const d = DRIZZLE[i.module];
+    if (d === undefined) continue;
+    if (found !== undefined && found !== d) return undefined;
+    found = d;
+  }
+  return found;
+}
+
 /** Kysely's dialect classes (its own and the common community ones), by the database they speak to. */
 const KYSELY_DIALECTS: Record<string, Dialect> = {
   PostgresDialect: 'postgresql',
