@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
-import { withColumn } from '../../server/src/core/compactFacts';
+import { dropUnreadSpans, withColumn } from '../../server/src/core/compactFacts';
+import { emptyFacts } from '../../server/src/core/facts';
 import { parseConfig } from '../../server/src/core/config';
-import type { ReferenceSource } from '../../server/src/core/types';
+import type { AnnotationFact, ColumnFact, FileFacts, ReferenceSource, TypeFact } from '../../server/src/core/types';
 import { createLazyEngine } from '../../server/src/host/python';
 
 /**
@@ -56,5 +57,67 @@ describe('compact facts: reference sources', () => {
     const apart = sources.filter((s) => !same(s, sources[0]));
     assert.equal(apart.length, 0, `${apart.length} of ${sources.length} sources have a hidden class of their own`);
     engine.dispose();
+  });
+});
+
+describe('compact facts: types and annotations no reference reads', () => {
+  const span = (start: number) => ({ start, end: start + 3 });
+  const column = (name: string, type: TypeFact, annotation?: AnnotationFact): ColumnFact => ({
+    name,
+    type,
+    ...(annotation ? { annotation } : {}),
+    primaryKey: false,
+    unique: false,
+    span: span(0),
+  });
+  const facts = (file: string, columns: ColumnFact[]): FileFacts => {
+    const f = emptyFacts(file, '', 'python');
+    f.tables.push({ name: { kind: 'literal', value: file }, columns, keys: [], span: span(0), nameSpan: span(0), origin: 'core' });
+    return f;
+  };
+  const integer = (start: number, more: Partial<TypeFact> = {}): TypeFact => ({ text: 'Integer', name: 'Integer', family: 'integer', sqlType: 'integer', span: span(start), source: 'explicit', ...more });
+
+  // Columns whose types differ only by their spans share one span-less copy; a type that differs in any other field,
+  // or in which optional fields it holds, keeps a copy of its own with its own values.
+  it('equal types share one copy without spans, different ones never do', () => {
+    const variants: Array<Partial<TypeFact>> = [
+      {},
+      { source: 'annotation' },
+      { qualifier: 'sa' },
+      { qualifier: undefined },
+      { style: undefined },
+      { approximate: true },
+      { approximate: undefined },
+      { sqlType: 'bigint' },
+      { name: 'BigInteger' },
+      { family: 'text' as TypeFact['family'] },
+    ];
+    const files = [0, 1].map((n) =>
+      facts(
+        `t${n}`,
+        variants.map((v, i) => column(`c${i}`, integer(10 * i + n, v), { text: 'int', span: span(100 + n), optional: i % 2 === 0 })),
+      ),
+    );
+    dropUnreadSpans(files);
+    const [a, b] = files.map((f) => f.tables[0].columns);
+    for (let i = 0; i < variants.length; i++) {
+      assert.equal(a[i].type, b[i].type, `variant ${i}: one copy for both files`);
+      const { span: _span, ...rest } = integer(0, variants[i]);
+      assert.deepEqual(Object.keys(a[i].type!), Object.keys(rest), `variant ${i}: the fields of the fact, in its order, but the span`);
+      assert.deepEqual(a[i].type, rest);
+      for (let j = 0; j < i; j++) assert.notEqual(a[i].type, a[j].type, `variants ${j} and ${i} differ`);
+    }
+    assert.equal(a[0].annotation, b[0].annotation);
+    assert.deepEqual(a[0].annotation, { text: 'int', optional: true });
+    assert.deepEqual(a[1].annotation, { text: 'int', optional: false });
+    assert.notEqual(a[0].annotation, a[1].annotation);
+    assert.equal(a[1].annotation, b[1].annotation);
+  });
+
+  it('a type with a field it does not know keeps its own object, spans and all', () => {
+    const odd = { ...integer(5), extra: 1 } as TypeFact;
+    const f = facts('t', [column('c', odd)]);
+    dropUnreadSpans([f]);
+    assert.equal(f.tables[0].columns[0].type, odd);
   });
 });
