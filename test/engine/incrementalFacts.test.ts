@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { shiftSpansInPlace } from '../../server/src/core/facts';
+import { shiftSpansInPlace, spanEndsWithin } from '../../server/src/core/facts';
 import { createEngine } from '../../server/src/host/python';
 import { FIXTURES, listFiles, rel, rng } from './harness';
 
@@ -140,5 +140,52 @@ describe('shiftSpansInPlace', () => {
     shiftSpansInPlace(facts, 0, 5);
     assert.deepEqual(column.span, { start: 60, end: 70 });
     assert.deepEqual(facts.classes[0].span, { start: 55, end: 80 });
+  });
+
+  /**
+   * `spanEndsWithin` passes over an element by the bounds the last shift that walked it left (its last span end,
+   * its first span start): after any sequence of shifts, its answer must be the one a look at every span gives.
+   * Elements of one span and of several, spans two elements share, edits before, inside and after them, growing
+   * and shrinking; a pseudo-random sequence with a fixed seed, so a failure repeats.
+   */
+  it('spanEndsWithin answers as a look at every span does, after shifts that walk some elements and pass others', () => {
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let round = 0; round < 40; round++) {
+      const shared = span(200 + rand(50), 300 + rand(50));
+      const spans: Array<{ start: number; end: number }> = [shared];
+      const element = (at: number) => {
+        const own = [span(at, at + 5 + rand(20)), span(at + 2, at + 3 + rand(4))];
+        spans.push(...own);
+        return { span: own[0], nameSpan: own[1] };
+      };
+      const around = span(150, 400);
+      spans.push(around);
+      // A column helper both a class and a module-level object hold; and a statement two imports hold, which starts
+      // before either import's own span.
+      const column = { span: span(160, 170 + rand(100)) };
+      spans.push(column.span);
+      const classes = [element(10), element(120), { span: around, columns: [column] }, element(500)];
+      const imports = [imp('a', span(210, 212), shared), imp('b', span(220, 222), shared)];
+      spans.push(imports[0].span, imports[1].span);
+      const facts = { classes, imports, columnHelpers: { c: column } } as unknown as Parameters<typeof spanEndsWithin>[0];
+      for (let step = 0; step < 12; step++) {
+        const from = rand(600);
+        // A deletion takes characters before `from`; as in an editor's facts, no span starts or ends among them (the
+        // facts that did are read again, not moved).
+        let delta = rand(2) === 0 ? 1 + rand(5) : -rand(Math.min(5, from) + 1);
+        if (spans.some((sp) => (sp.start >= from + delta && sp.start < from) || (sp.end >= from + delta && sp.end < from))) delta = -delta;
+        shiftSpansInPlace(facts, from, delta);
+        for (let ask = 0; ask < 8; ask++) {
+          const a = rand(650);
+          const b = a + rand(40);
+          const expected = spans.some((sp) => (sp.start >= a && sp.start <= b) || (sp.end >= a && sp.end <= b));
+          assert.equal(spanEndsWithin(facts, a, b), expected, `round ${round}, step ${step}: ${a}..${b}`);
+        }
+      }
+    }
   });
 });

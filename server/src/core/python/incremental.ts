@@ -4,7 +4,7 @@ import { collectErrorsInto, statement } from './extract';
 import { METADATA_SCHEMA_SET } from './metadataRoots';
 import { PythonReader } from './reader';
 import { computeLineStarts } from '../text';
-import { sameData, shiftSpansInPlace } from '../facts';
+import { sameData, shiftSpansInPlace, splicedList } from '../facts';
 import type { FileFacts, ParseError, Span } from '../types';
 
 /**
@@ -92,10 +92,8 @@ export function extractPythonAfterEdit(
   let classes = shifted.classes;
   let references = shifted.references;
   if (!same) {
-    classes = [...shifted.classes];
-    classes.splice(classIndex, 1, x.facts.classes[0]);
-    references = [...shifted.references];
-    references.splice(firstRef < 0 ? references.length : firstRef, refIndexes.length, ...x.facts.references);
+    classes = splicedList(shifted.classes, classIndex, 1, x.facts.classes);
+    references = splicedList(shifted.references, firstRef < 0 ? shifted.references.length : firstRef, refIndexes.length, x.facts.references);
   }
   const errors: ParseError[] = [];
   collectErrorsInto(root, errors);
