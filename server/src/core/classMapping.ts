@@ -377,6 +377,8 @@ export class ClassMapper {
     seen.add(id);
     // Columns added by decorators FK Guard cannot follow are unknown: none is reported missing.
     if (cls.opaqueDecorators) def.incomplete = true;
+    // A class whose code holds a syntax error: the parser may have lost some of its columns.
+    if (cls.unparsed) def.incomplete = def.unparsed = true;
     const typeorm = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
     // Sequelize names a column without a `field` by the model's `underscored`, else the instance's `define`.
     const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;

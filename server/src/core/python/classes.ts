@@ -109,6 +109,8 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     span: spanOf(c),
     nameSpan: spanOf(nameNode),
   };
+  // A syntax error in the class (a half-typed `Column(`) may have swallowed the columns after it.
+  if (c.hasError) cls.unparsed = true;
   // `@as_declarative()` and `@registry.as_declarative_base()` make the class a declarative base too.
   const declarativeDecorator = decorators.some((d) => /(^|\.)as_declarative(_base)?\s*(\(|$)/.test(d));
   let root: MetadataRootFact | undefined;

@@ -201,6 +201,8 @@ export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable:
     origin,
   };
   if (x.fallback && origin === 'core') table.fallback = true;
+  // A half-typed argument list (`Column("size", Integer,, )`, `sa.Column(`): the parser may have lost columns.
+  if (node.hasError) table.unparsed = true;
   const source: ReferenceSource = { table: name, schema };
   const context = origin === 'core' ? 'core' : 'migration';
   const rest = call.positional.slice(1);

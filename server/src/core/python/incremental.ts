@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { setsAlembicLocations } from './prefilter';
-import { collectErrorsInto, statement } from './extract';
+import { collectErrorsInto, losesTables, statement } from './extract';
 import { METADATA_SCHEMA_SET } from './metadataRoots';
 import { PythonReader } from './reader';
 import { computeLineStarts } from '../text';
@@ -32,6 +32,8 @@ export function extractPythonAfterEdit(
   }
   // An assignment to a metadata object's `schema` may sit in any statement (see `metadataSchemaSets`).
   if (previous.metadataSchemaSets || METADATA_SCHEMA_SET.test(text)) return undefined;
+  // Tables salvaged from code that did not parse, before or after the edit: the whole file's errors decide them.
+  if (previous.tables.some((t) => t.unparsed) || losesTables(root)) return undefined;
   // The statement that holds the edit, as a child of the module.
   let top: Node | null = root.descendantForIndex(edit.start, edit.newEnd);
   while (top && top.parent && top.parent.id !== root.id) top = top.parent;
