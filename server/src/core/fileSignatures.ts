@@ -490,7 +490,7 @@ const importedOwnerUses = new WeakMap<ReferenceFact, { imports: readonly ImportF
 function namesUsedBy(r: ReferenceFact, f: FileFacts): readonly string[] {
   const names = referenceNames(r);
   if (r.owner === undefined) return names;
-  if (f.language !== 'python') return r.form === 'variable' ? importedVariableUses(r, f, names) : names;
+  if (f.language !== 'python') return r.form === 'variable' || r.form === 'attribute' ? importedVariableUses(r, f, names) : names;
   const known = importedOwnerUses.get(r);
   if (known && known.imports === f.imports) return known.names;
   const through = new Set<string>();
@@ -503,7 +503,8 @@ function namesUsedBy(r: ReferenceFact, f: FileFacts): readonly string[] {
 /**
  * A TypeScript reference through a table variable (Drizzle's `() => barns.id`) names the variable as the file
  * imports it: `import { trees as groveTrees }`, or a member of a namespace (`schema.trees`, `orchard.trees`), is
- * the variable `trees` of the module it comes from, whose changes (`v:trees`) must reach this file too.
+ * the variable `trees` of the module it comes from, whose changes (`v:trees`) must reach this file too. So is a
+ * TypeORM relation's class (`() => Grove`, `() => ns.Grove` of `import { Tree as Grove }`): `c:Tree`.
  */
 function importedVariableUses(r: ReferenceFact, f: FileFacts, names: readonly string[]): readonly string[] {
   const owner = r.owner!;
@@ -513,7 +514,8 @@ function importedVariableUses(r: ReferenceFact, f: FileFacts, names: readonly st
   if (!imp) return names;
   const known = importedOwnerUses.get(r);
   if (known && known.imports === f.imports) return known.names;
-  const extra = dot < 0 ? (imp.name !== undefined ? [`v:${imp.name}`] : []) : [`v:${owner.slice(owner.lastIndexOf('.') + 1)}`, ...(imp.name !== undefined ? [`v:${imp.name}`] : [])];
+  const kind = r.form === 'variable' ? 'v' : 'c';
+  const extra = dot < 0 ? (imp.name !== undefined ? [`${kind}:${imp.name}`] : []) : [`${kind}:${owner.slice(owner.lastIndexOf('.') + 1)}`, ...(imp.name !== undefined ? [`${kind}:${imp.name}`] : [])];
   const all = [...names, ...extra.filter((n) => !names.includes(n))];
   importedOwnerUses.set(r, { imports: f.imports, names: all });
   return all;

@@ -633,14 +633,16 @@ function replayTimeline(
         }
         case 'rename_table': {
           const def = state.get(keyOf(op.from, op.schema));
+          // A table moved to another schema (`SET SCHEMA`) is renamed as to its key: `public` is no schema here either.
+          const toSchema = op.toSchema === undefined ? op.schema : op.toSchema === 'public' ? undefined : op.toSchema;
           touch(def?.key ?? keyOf(op.from, op.schema), pos);
-          touch(tableKey(op.to, op.schema), pos);
+          touch(tableKey(op.to, toSchema), pos);
           if (def && maybe) {
             // Renamed or not: both names stand, each with the other outcome as its alternative.
             const lineage = lineageOf(def.key);
-            const before = state.get(tableKey(op.to, op.schema)) ?? null;
+            const before = state.get(tableKey(op.to, toSchema)) ?? null;
             keepMaybe(def.key, pos, maybe, null);
-            const renamed: TableDef = { ...changedCopy(def, () => undefined), name: op.to, key: tableKey(op.to, op.schema), alt: alternative(before, maybe) };
+            const renamed: TableDef = { ...changedCopy(def, () => undefined), name: op.to, schema: toSchema, key: tableKey(op.to, toSchema), alt: alternative(before, maybe) };
             end(renamed.key, pos);
             state.set(renamed.key, renamed);
             begin(renamed, pos, lineage);
@@ -649,8 +651,8 @@ function replayTimeline(
             state.delete(def.key);
             end(def.key, pos);
             const ended = history.get(def.key);
-            if (ended) ended[ended.length - 1].renamedTo = { name: op.to, schema: op.schema };
-            const renamed: TableDef = { ...def, name: op.to, key: tableKey(op.to, op.schema) };
+            if (ended) ended[ended.length - 1].renamedTo = { name: op.to, schema: toSchema };
+            const renamed: TableDef = { ...def, name: op.to, schema: toSchema, key: tableKey(op.to, toSchema) };
             end(renamed.key, pos);
             state.set(renamed.key, renamed);
             begin(renamed, pos, lineage);

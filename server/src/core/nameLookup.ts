@@ -316,11 +316,15 @@ export class NameLookup {
 
   private lookupClass(file: string, dotted: string): { file: string; cls: ClassFact } | undefined {
     const name = dotted.split('.').pop()!;
+    const facts = this.files.get(file);
+    if (facts?.language === 'typescript') {
+      const imported = this.importedClass(facts, dotted);
+      if (imported !== null) return imported;
+    }
     const candidates = this.classesByName.get(name);
     if (!candidates || candidates.length === 0) return undefined;
     const local = candidates.find((c) => c.file === file);
     if (local && !dotted.includes('.')) return local;
-    const facts = this.files.get(file);
     const head = dotted.split('.')[0];
     const imp = facts?.imports.find((i) => i.local === (dotted.includes('.') ? head : name));
     if (imp) {
@@ -333,6 +337,53 @@ export class NameLookup {
       if (hit) return hit;
     }
     return local ?? candidates[0];
+  }
+
+  /**
+   * A class as a TypeScript file's import binds the name, as the TypeScript checker resolves it: `Barn` of
+   * `import { Barn }` or `import { Barn as Shed }`, and a member of a namespace (`ns.Barn`, `ns.inner.Barn` of
+   * `import * as ns`, `export * as inner`, `import { inner as ns }`), followed through every re-export (see
+   * `exportedFrom`) to the file that declares the class. Undefined when the module, a file of this workspace,
+   * exports no class under that name FK Guard can see (none, or two from `export *`s): never another file's
+   * class that merely has the last name. Null where the name alone is looked up as before: a name no import
+   * binds, one imported from a module outside the workspace (a package FK Guard does not resolve), and a
+   * default import of a module whose default FK Guard does not read (`export default User;`). A dotted name
+   * whose first part no import binds is a member of a local object, which FK Guard does not read (undefined).
+   */
+  private importedClass(facts: FileFacts, dotted: string): { file: string; cls: ClassFact } | undefined | null {
+    const at = this.classExport(facts, dotted);
+    if (at === null) return null;
+    if (!at || at === 'ambiguous') return undefined;
+    return this.classesByName.get(at.name)?.find((c) => c.file === at.file);
+  }
+
+  /**
+   * Why a TypeScript file's imported class name is no class (see `importedClass`): `'ambiguous'` when two
+   * `export *` give it from different modules, `'unexported'` when the module (of this workspace) exports no
+   * class FK Guard can see under it; undefined when it is a class, or not a name of that kind.
+   */
+  importedClassProblem(file: string, dotted: string): 'ambiguous' | 'unexported' | undefined {
+    this.ensure();
+    const facts = this.files.get(file);
+    if (facts?.language !== 'typescript') return undefined;
+    const at = this.classExport(facts, dotted);
+    return at === 'ambiguous' ? at : at === undefined ? 'unexported' : undefined;
+  }
+
+  private classExport(facts: FileFacts, dotted: string): { file: string; name: string } | 'ambiguous' | undefined | null {
+    const dot = dotted.indexOf('.');
+    const head = dot < 0 ? dotted : dotted.slice(0, dot);
+    const imp = dot < 0 && facts.classes.some((c) => c.name === dotted) ? undefined : facts.imports.find((i) => i.local === head);
+    if (!imp) return dot < 0 ? null : undefined;
+    if (this.moduleFiles(imp.module, facts.file).length === 0) return null;
+    // `import * as ns` binds the module object: `ns.Barn` is its export `Barn`, `ns` itself no class.
+    const name = imp.name === undefined ? (dot < 0 ? undefined : dotted.slice(dot + 1)) : `${imp.name}${dot < 0 ? '' : dotted.slice(dot)}`;
+    if (name === undefined) return undefined;
+    const defines = (f: string, n: string) => !n.includes('.') && (this.files.get(f)?.classes.some((c) => c.name === n) ?? false);
+    const at = this.exportedFrom(imp.module, name, facts.file, defines);
+    // A module's `export default User;` or `export default class User` is not among the exports FK Guard reads
+    // (only `export { User as default }` is): a default import is looked up by its name, as before.
+    return at === undefined && imp.name === 'default' ? null : at;
   }
 
   /** What a Python name means in `file`. */

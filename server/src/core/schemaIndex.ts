@@ -717,6 +717,11 @@ export class SchemaIndex {
     return this.lookup.moduleFiles(module);
   }
 
+  /** Why an imported class name of a TypeScript file is no class (see `NameLookup.importedClassProblem`). */
+  importedClassProblem(file: string, dotted: string): 'ambiguous' | 'unexported' | undefined {
+    return this.lookup.importedClassProblem(file, dotted);
+  }
+
   /** A class as `file` sees the name (see `NameLookup.findClass`). */
   findClass(file: string, dotted: string): { file: string; cls: ClassFact } | undefined {
     return this.lookup.findClass(file, dotted);

@@ -382,7 +382,8 @@ type MigrationOpKind =
    */
   | { op: 'drop_key'; table: string; schema?: string; name?: string; kind?: string; span: Span }
   | { op: 'drop_table'; table: string; schema?: string }
-  | { op: 'rename_table'; from: string; to: string; schema?: string }
+  /** `toSchema`: the table moves to that schema (PostgreSQL's `ALTER TABLE ... SET SCHEMA`); else it stays in `schema`. */
+  | { op: 'rename_table'; from: string; to: string; schema?: string; toSchema?: string }
   /** `span`: where the new name or type is written, which later references name as the column's definition. */
   | { op: 'alter_column'; table: string; schema?: string; column: string; type?: TypeFact; newName?: string; span?: Span }
   /**

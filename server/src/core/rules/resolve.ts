@@ -111,7 +111,16 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
   }
   const mapping = index.classTable(file, ref.owner);
   if (!mapping && ref.ownerSpan) return { display: ref.owner, resolution: { kind: 'no-class', owner: ref.owner } };
-  if (!mapping) return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail: `\`${ref.owner}\` is not a class of this workspace` } };
+  if (!mapping) {
+    // An imported TypeScript name the module does not export as a class: TypeScript binds it to no entity.
+    const problem = index.importedClassProblem(file, ref.owner);
+    if (problem === 'ambiguous') {
+      const detail = `\`${ref.owner}\` is imported under a name two \`export *\` give from different modules, so no module exports it (TypeScript reports the conflict where they meet)`;
+      return { display, resolution: { kind: 'unseen', reason: 'ambiguous-export', detail } };
+    }
+    const detail = problem === 'unexported' ? `\`${ref.owner}\` is not a class its module exports, as far as FK Guard can see` : `\`${ref.owner}\` is not a class of this workspace`;
+    return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail } };
+  }
   if (!mapping.table) {
     const n = mapping.nameless;
     const detail = !n

@@ -131,7 +131,9 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
       : absence.atEnd && !absence.renamedTo
         ? `\`${written}\` is dropped by a later migration (it was created at ${loc ? where(loc.file, loc.range) : 'an earlier migration'}): once the migrations have run it does not exist, and SQLite refuses to write rows this foreign key needs (no such table)`
         : absence.renamedTo
-        ? `\`${written}\` was renamed to \`${absence.renamedTo.name}\` earlier in migration history: at this point it does not exist under its old name`
+        ? absence.renamedTo.name === absence.def.name && absence.renamedTo.schema !== absence.def.schema
+          ? `\`${written}\` was moved to schema \`${absence.renamedTo.schema ?? 'public'}\` earlier in migration history: at this point it does not exist in its old schema`
+          : `\`${written}\` was renamed to \`${absence.renamedTo.name}\` earlier in migration history: at this point it does not exist under its old name`
         : `\`${written}\` was dropped earlier in migration history (it was created at ${loc ? where(loc.file, loc.range) : 'an earlier migration'}): at this point it does not exist`;
   const fixes: Fix[] = [];
   const r = c.resolution;

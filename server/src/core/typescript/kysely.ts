@@ -297,12 +297,15 @@ function alterTable(f: TsFile, name: TableName, rest: RawChainCall[], ops: Migra
         if (to !== undefined) ops.push({ op: 'rename_table', from: table, to, schema });
         break;
       }
-      case 'setSchema':
-        // The table moves to another schema: where it stands afterwards is a name FK Guard does not follow, so
-        // from here on it is treated as dropped under its old name (a reference to the old name is then wrong, as
-        // it is in the database) and unknown under the new one.
-        ops.push({ op: 'drop_table', table, schema });
+      case 'setSchema': {
+        // PostgreSQL's `ALTER TABLE t SET SCHEMA s`: the table, its columns and keys move to `s`, under the same
+        // name. A schema FK Guard cannot read may be any (the one it is in, too): the table may have moved or
+        // not, so references to either side are not judged by it.
+        const to = nameOf(f, m.args[0]);
+        if (to !== undefined) ops.push({ op: 'rename_table', from: table, to: table, schema, toSchema: to });
+        else ops.push({ op: 'drop_table', table, schema, conditional: x.span(m.node) });
         break;
+      }
       case 'addUniqueConstraint':
       case 'addPrimaryKeyConstraint': {
         const cols = namesOf(f, m.args[1]);
