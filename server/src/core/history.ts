@@ -294,7 +294,9 @@ export class MigrationHistory {
       const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : unorderedFolder(timeline, ordered);
       if (graph) ancestry.set(timeline, graph);
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
-      const sqlite = dialect === 'sqlite' || (timeline.startsWith('folder:') && /sqlite/i.test(timeline));
+      // A folder named for one database (`migrations/mysql/`) runs on that database alone.
+      const named = timeline.startsWith('folder:') ? databaseFolderOf(`${timeline.slice('folder:'.length)}/`) : undefined;
+      const sqlite = named ? named === 'sqlite' : dialect === 'sqlite' || (timeline.startsWith('folder:') && /sqlite/i.test(timeline));
       for (const [order, m] of ordered.entries()) placeOf.set(m.file, { timeline, order, sqlite });
       // A helper module takes the place of the first step that runs it.
       for (const [order, m] of ordered.entries()) {
@@ -329,8 +331,33 @@ export function migrationRoot(file: string): string {
   const parts = file.split('/');
   const base = parts.pop()!;
   if (STEP_FILE.test(base) && parts.length > 0) parts.pop();
-  for (let i = parts.length - 1; i >= 0; i--) if (ROOT_WORD.test(parts[i].replace(/([a-z])([A-Z])/g, '$1_$2'))) return parts.slice(0, i + 1).join('/');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    if (!ROOT_WORD.test(parts[i].replace(/([a-z])([A-Z])/g, '$1_$2'))) continue;
+    // A folder named for one database right inside it (`migrations/sqlite/`, `migrations/mysql/`: Diesel's and
+    // drizzle-kit's layout for an app that runs on several) holds that database's own history, not a part of
+    // one history with its siblings: each database runs only its own folder.
+    const end = i + 1 < parts.length && DATABASE_FOLDER.test(parts[i + 1]) ? i + 2 : i + 1;
+    return parts.slice(0, end).join('/');
+  }
   return parts.join('/');
+}
+
+/** A folder named for one database, as a migrations folder's subfolders are in apps that support several. */
+const DATABASE_FOLDER = /^(sqlite3?|mysql|mariadb|postgres|postgresql|pg)$/i;
+
+/**
+ * The database a migration file's folder is named for (`migrations/mysql/…`, see `migrationRoot`): that
+ * folder's history runs on it alone, whatever else the project's files target. Undefined for any other file.
+ */
+export function databaseFolderOf(file: string): Dialect | undefined {
+  const parts = file.split('/');
+  parts.pop();
+  for (let i = parts.length - 1; i > 0; i--) {
+    if (!DATABASE_FOLDER.test(parts[i]) || !ROOT_WORD.test(parts[i - 1].replace(/([a-z])([A-Z])/g, '$1_$2'))) continue;
+    const name = parts[i].toLowerCase();
+    return name.startsWith('sqlite') ? 'sqlite' : name === 'mysql' || name === 'mariadb' ? 'mysql' : 'postgresql';
+  }
+  return undefined;
 }
 
 /** The file a one-migration folder holds (Prisma's `migration.sql`, Diesel's `up.sql`/`down.sql`). */
@@ -471,8 +498,10 @@ function ancestryOf(ordered: FileFacts[], parentsOfFile: Map<FileFacts, FileFact
  */
 function unorderedFolder(timeline: string, ordered: FileFacts[]): Ancestry | undefined {
   if (!timeline.startsWith('folder:') || ordered.length < 2) return undefined;
-  const folder = timeline.slice('folder:'.length);
-  const last = folder.slice(folder.lastIndexOf('/') + 1);
+  // A database's own folder inside a migrations folder (see `migrationRoot`) is ordered as that folder is.
+  const segments = timeline.slice('folder:'.length).split('/');
+  let last = segments.pop()!;
+  if (DATABASE_FOLDER.test(last) && segments.length > 0) last = segments.pop()!;
   if (ROOT_WORD.test(last.replace(/([a-z])([A-Z])/g, '$1_$2'))) return undefined;
   if (ordered.every((m) => /^(V?\d)/i.test(m.file.slice(m.file.lastIndexOf('/') + 1)))) return undefined;
   const words = (ordered.length + 31) >>> 5;

@@ -2,7 +2,7 @@ import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, ty
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
 import { changedNames, classDefNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
-import { HistoryPoint, MigrationHistory } from './history';
+import { databaseFolderOf, HistoryPoint, MigrationHistory } from './history';
 import { NameLookup } from './nameLookup';
 import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
 import { Suggestion, TableNames } from './suggest';
@@ -217,7 +217,11 @@ export class SchemaIndex {
    * Python service beside it runs on, so that service is judged by the configuration's dialect.
    */
   dialectOf(file: string): Dialect {
-    if (this.config.dialectExplicit || this.targets.size === 0) return this.dialect();
+    if (this.config.dialectExplicit) return this.dialect();
+    // A migration in a folder named for one database (`migrations/sqlite/`) runs on that database.
+    const named = databaseFolderOf(file);
+    if (named) return named;
+    if (this.targets.size === 0) return this.dialect();
     const judges = (this.judges ??= this.judgesNow());
     const cut = file.lastIndexOf('/');
     const folder = cut < 0 ? '' : file.slice(0, cut + 1);
