@@ -505,6 +505,11 @@ export interface MetadataRootFact {
    */
   modelClass?: string;
   /**
+   * Bound in a branch of an `if` or an `except` at module level: it may not have run, and then the name keeps what an
+   * earlier binding of it gave (see `ClassMapper.rootAt`).
+   */
+  conditional?: true;
+  /**
    * Flask-SQLAlchemy's `SQLAlchemy(...)`: a model with a `__bind_key__` is on a MetaData of its own in version 3
    * (without this one's schema), on this one in version 2 (see `ClassMapper.bindMetadata`).
    */

@@ -128,25 +128,34 @@ export function statement(x: PythonReader, s: Node): void {
       // `if "contacts" not in metadata.tables:` builds a table only when no other code did.
       const condition = s.childForFieldName('condition');
       const guard = condition !== null && /\bnot\s+in\s+[\w.]*\btables\b/.test(condition.text);
+      x.branches++;
       for (const c of s.namedChildren) {
         if (!c || c.type === 'comment' || c.id === condition?.id) continue;
         withFallback(x, guard && c.type === 'block', () => statement(x, c));
       }
+      x.branches--;
       break;
     }
     case 'except_clause': {
       // `try: from .generated import contacts` / `except ImportError: contacts = Table(...)`.
       const caught = s.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
       const guard = caught !== undefined && caught !== null && /\b(ImportError|ModuleNotFoundError)\b/.test(caught.text);
+      x.branches++;
       for (const c of s.namedChildren) if (c && c.type !== 'comment') withFallback(x, guard, () => statement(x, c));
+      x.branches--;
       break;
     }
     case 'function_definition':
       functionDefinition(x, s);
       break;
+    case 'else_clause':
+      // A `try`'s `else` runs only when nothing was raised (an `if`'s counts as the `if`).
+      x.branches++;
+      for (const c of s.namedChildren) if (c && c.type !== 'comment') statement(x, c);
+      x.branches--;
+      break;
     case 'try_statement':
     case 'with_statement':
-    case 'else_clause':
     case 'elif_clause':
     case 'finally_clause':
     case 'block':
@@ -208,7 +217,9 @@ function moduleExpression(x: PythonReader, e: Node): void {
           return;
         }
         if (METADATA_CALLS.has(call.name)) {
-          x.facts.metadataRoots.push(metadataRoot(x, name, spanOf(left), right, call));
+          const root = metadataRoot(x, name, spanOf(left), right, call);
+          if (x.branches > 0) root.conditional = true;
+          x.facts.metadataRoots.push(root);
           return;
         }
         // `PGUUID = postgresql.UUID(as_uuid=True)`: an alias that carries a type.
