@@ -1,6 +1,7 @@
 import type { NamingConvention } from './config';
 import type { PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
+import { positionAt } from './text';
 import { mapJoinTable } from './typescript/joinTables';
 import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
 import type { ClassFact, FileFacts, MetadataRootFact, NameExpr, TypeFact, UncheckedReason } from './types';
@@ -411,6 +412,8 @@ export class ClassMapper {
     seen.add(id);
     // Columns added by decorators FK Guard cannot follow are unknown: none is reported missing.
     if (cls.opaqueDecorators) def.incomplete = true;
+    // A class whose code holds a syntax error: the parser may have lost some of its columns.
+    if (cls.unparsed) def.incomplete = def.unparsed = true;
     const typeorm = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
     // Sequelize names a column without a `field` by the model's `underscored`, else the instance's `define`.
     const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
@@ -748,7 +751,7 @@ export class ClassMapper {
    * the id of the metadata object itself, so a base built on another's metadata (`declarative_base(metadata=md)`)
    * has the id of `md`. `seen`: the roots followed so far, against a cycle of such links.
    */
-  metadataOf(file: string, name: string, seen = new Set<string>(), at?: Place): string | undefined {
+  metadataOf(file: string, name: string, seen = new Set<string>(), at?: Place, use?: number): string | undefined {
     const dot = name.indexOf('.');
     if (dot > 0) {
       // `Archive.md`: a metadata object bound in the body of the class `Archive`.
@@ -763,8 +766,10 @@ export class ClassMapper {
     if (b?.kind === 'module' && head !== name) b = this.host.names.resolve(file, name);
     if (!b) return head === 'SQLModel' ? 'sqlmodel' : undefined;
     switch (b.kind) {
-      case 'metadata':
-        return this.rootId(b.file, b.root, seen, at);
+      case 'metadata': {
+        const root = this.rootAt(file, b, use);
+        return typeof root === 'string' ? `${ORDER_UNKNOWN}${root}` : this.rootId(b.file, root, seen, at);
+      }
       case 'external':
         return b.name === 'SQLModel' ? 'sqlmodel' : undefined;
       case 'class': {
@@ -790,11 +795,15 @@ export class ClassMapper {
    * `file#Owner.name` for one bound in a class body).
    */
   private rootId(file: string, root: MetadataRootFact, seen: Set<string>, at?: Place): string {
-    const id = `${file}#${root.owner !== undefined ? `${root.owner}.` : ''}${root.name}`;
+    const named = `${file}#${root.owner !== undefined ? `${root.owner}.` : ''}${root.name}`;
+    // A name bound again at module level (`Base = declarative_base()` twice) makes another object each time: the
+    // second binding's id is `file#Base@2`, and so on (the first keeps the plain id).
+    const k = root.owner === undefined ? bindingNumber(this.host.facts(file)?.metadataRoots ?? [], root) : 1;
+    const id = k > 1 ? `${named}@${k}` : named;
     if (seen.has(id)) return id;
     // `SQLAlchemy(model_class=Base, metadata=md)` makes `md` Base's metadata, whatever Base was built on: for what
     // reads `Base.metadata` after the call. A class or Table made before it keeps Base's first metadata.
-    const rebound = root.owner === undefined ? this.host.metadataRebinds().get(id) : undefined;
+    const rebound = root.owner === undefined ? this.host.metadataRebinds().get(named) : undefined;
     const order = rebound && at ? this.rebindOrder(at, rebound, root) : 'after';
     if (rebound && order === 'after') {
       seen.add(id);
@@ -812,7 +821,27 @@ export class ClassMapper {
     }
     if (root.metadata === undefined) return id;
     seen.add(id);
-    return this.metadataOf(file, root.metadata, seen) ?? id;
+    return this.metadataOf(file, root.metadata, seen, undefined, root.span.start) ?? id;
+  }
+
+  /**
+   * Which binding of a module-level metadata name (`b`, as the module binds it last) a use in `file` at offset `use`
+   * sees. Python runs a module top down: a use in the module that binds the name more than once (`Base =
+   * declarative_base()` ... `Base = declarative_base(metadata=...)`) sees the binding made last before it; another
+   * module, or a use whose place is not given, sees the last. A binding in a branch (`if`, `except`) may not have run,
+   * and then an earlier one is seen: which, FK Guard cannot tell, and the answer is why.
+   */
+  private rootAt(file: string, b: { file: string; root: MetadataRootFact }, use: number | undefined): MetadataRootFact | string {
+    const roots = this.host.facts(b.file)?.metadataRoots ?? [];
+    if (b.root.owner !== undefined || bindingNumber(roots, b.root) < 2) return b.root;
+    const same = roots.filter((r) => r.name === b.root.name && r.owner === undefined);
+    let i = same.length - 1;
+    if (use !== undefined && file === b.file) {
+      while (i > 0 && same[i].span.start > use) i--;
+    }
+    if (!same[i].conditional || i === 0) return same[i];
+    const line = (r: MetadataRootFact) => positionAt(this.host.facts(b.file)!.lineStarts, r.span.start).line + 1;
+    return `\`${b.root.name}\` is bound again in a branch (${b.file}:${line(same[i])}) that may not run, so FK Guard cannot tell whether it is that object or the one bound before (${b.file}:${line(same[i - 1])})`;
   }
 
   /**
@@ -856,13 +885,15 @@ export class ClassMapper {
   metadataSchema(id: string): MetadataSchema {
     const order = this.orderUnknown(id);
     if (order !== undefined) return { known: false, why: order };
-    const setter = this.host.metadataSchemaSets().get(id);
+    const setter = this.host.metadataSchemaSets().get(id) ?? this.host.metadataSchemaSets().get(id.replace(/@\d+$/, ''));
     if (setter) return { known: false, why: `its metadata's \`schema\` is assigned while the program runs (in ${setter})` };
     const cut = id.lastIndexOf('#');
     if (cut < 0) return { known: true };
     const file = id.slice(0, cut);
-    const key = id.slice(cut + 1);
-    const root = this.host.facts(file)?.metadataRoots.find((r) => (r.owner !== undefined ? `${r.owner}.${r.name}` : r.name) === key);
+    const bound = /^(.*)@(\d+)$/.exec(id.slice(cut + 1));
+    const key = bound ? bound[1] : id.slice(cut + 1);
+    const roots = this.host.facts(file)?.metadataRoots.filter((r) => (r.owner !== undefined ? `${r.owner}.${r.name}` : r.name) === key);
+    const root = roots?.[bound ? Number(bound[2]) - 1 : 0];
     if (!root) return { known: true };
     // `rootId` stopped here: the object it is built on is not one FK Guard can see.
     if (root.metadata !== undefined) return { known: false, why: `its metadata is \`${root.metadata}\` (${file}), which FK Guard cannot resolve, so neither its schema` };
@@ -938,12 +969,27 @@ export class ClassMapper {
         const m = this.classMetadata(found.file, found.cls, seen, at);
         if (m) return m;
       } else {
-        const m = this.metadataOf(file, b, new Set(), at);
+        // Read where the class statement names it: a base bound again later in the module is another object.
+        const m = this.metadataOf(file, b, new Set(), at, cls.span.start);
         if (m) return m;
       }
     }
     return undefined;
   }
+}
+
+/**
+ * Which binding of its name a module-level metadata root is, counting from 1 (`Base = declarative_base()` twice: the
+ * second is 2); 0 for a root not among `roots`.
+ */
+function bindingNumber(roots: readonly MetadataRootFact[], root: MetadataRootFact): number {
+  let n = 0;
+  for (const r of roots) {
+    if (r.name !== root.name || r.owner !== undefined) continue;
+    n++;
+    if (r === root) return n;
+  }
+  return 0;
 }
 
 /** Where something is made: a file and an offset in it. */

@@ -118,7 +118,7 @@ export function provision(f: FileFacts, reuse = false): Provision {
   const roots = linked ? sig(f.metadataRoots.map((r) => [r.name, r.owner, r.schema, r.metadata, r.modelClass, r.rebinds, r.typeAnnotationMap])) : '';
   for (const r of f.metadataRoots) {
     const line = String(lineOf(r.span.start));
-    let own = r.schema || r.metadata || r.owner || r.modelClass || r.flask || r.typeAnnotationMap ? `${line}:${sig([r.name, r.schema, r.metadata, r.modelClass, r.flask, r.typeAnnotationMap])}` : line;
+    let own = r.schema || r.metadata || r.owner || r.modelClass || r.flask || r.conditional || r.typeAnnotationMap ? `${line}:${sig(r.conditional ? [r.name, r.schema, r.metadata, r.modelClass, r.flask, true, r.typeAnnotationMap] : [r.name, r.schema, r.metadata, r.modelClass, r.flask, r.typeAnnotationMap])}` : line;
     // `declarative_base(cls=BaseModel)`: every class on the base takes BaseModel's columns and attributes. A class of
     // this file given there is part of the base (one of another file feeds the tables as any mixin does).
     if (r.cls) own = `${own}:${sig([r.cls, ...r.cls.map((n) => f.classes.find((c) => c.name === n)).map((c) => (c ? objectSig(c).whole : ''))])}`;

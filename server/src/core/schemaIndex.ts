@@ -1230,7 +1230,7 @@ export class SchemaIndex {
   private addCoreTable(f: FileFacts, t: CoreTableFact): void {
     const name = this.resolveName(f.file, t.name);
     if (!name) return;
-    let metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata, new Set(), { file: f.file, start: t.span.start }) : undefined;
+    let metadataId = t.metadata ? this.mapper.metadataOf(f.file, t.metadata, new Set(), { file: f.file, start: t.span.start }, t.span.start) : undefined;
     // On `Base.metadata` where FK Guard cannot tell whether a Flask `SQLAlchemy(model_class=Base, ...)` replaced it.
     const order = this.mapper.orderUnknown(metadataId);
     if (order !== undefined) metadataId = undefined;

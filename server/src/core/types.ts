@@ -201,6 +201,11 @@ export interface ClassFact {
    * or too indirect): they may add columns, so the class's columns are not all known.
    */
   opaqueDecorators?: string[];
+  /**
+   * The class's code holds a syntax error (a half-typed `Column(`): what follows it may be columns the parser could not
+   * read, so the table's columns are not all known and a reference to one FK Guard did not see is unchecked.
+   */
+  unparsed?: true;
   schema?: string;
   /** `__table_args__` is computed (`@declared_attr`, a call, a constant) and no literal schema was found. */
   schemaUnknown?: true;
@@ -340,7 +345,10 @@ export interface CoreTableFact {
   origin: 'core' | 'migration';
   /** SQL DDL wrote the name unquoted: PostgreSQL folds it to lower case (`Members` is `members`). */
   foldsCase?: true;
-  /** Made by a `CREATE TABLE` the SQL parser refused (a parse-error): the table exists, its columns are not known. */
+  /**
+   * Made by a `CREATE TABLE` the SQL parser refused (a parse-error), or by a Python `Table(...)` / `op.create_table(...)`
+   * whose code holds a syntax error: the table exists, its columns are not (all) known.
+   */
   unparsed?: true;
   /**
    * A column FK Guard could not name (a constant no file of the workspace defines), as written: the
@@ -523,6 +531,11 @@ export interface MetadataRootFact {
    * when FK Guard cannot read them.
    */
   typeAnnotationMap?: true | string[];
+  /**
+   * Bound in a branch of an `if` or an `except` at module level: it may not have run, and then the name keeps what an
+   * earlier binding of it gave (see `ClassMapper.rootAt`).
+   */
+  conditional?: true;
   /**
    * Flask-SQLAlchemy's `SQLAlchemy(...)`: a model with a `__bind_key__` is on a MetaData of its own in version 3
    * (without this one's schema), on this one in version 2 (see `ClassMapper.bindMetadata`).

@@ -48,8 +48,11 @@ def flask_table_name(name):
 
 
 class Workspace:
-    def __init__(self, r):
+    def __init__(self, r, shapes):
         self.r = r
+        # Draws for the shapes added after the first (review10's R10-1 and R10-3): their own stream, so that adding
+        # them left every other choice, and the workspaces the allow-list was written against, as they were.
+        self.shapes = shapes
         self.files = {}  # module -> [(line FK Guard scans, line the oracle imports)]
         self.fks = []
         self.fk_count = 0
@@ -106,10 +109,27 @@ def bases(w, mds):
     r = w.r
     out = []
     m = "base"
+    shapes = w.shapes
     for i in range(r.randint(1, 4)):
         kind = r.choice(BASE_KINDS)
         mv = r.choice(mds)[0]
         b = f"Base{i}"
+        if kind.startswith("declarative_base") and shapes.random() < 0.4:
+            # R10-3: the name is bound to another base first, and a class is made on that one: Python runs the module
+            # top down, so that class keeps the first base (its metadata and schema) while later ones take the next.
+            w.emit(m, f"{b} = declarative_base(metadata=MetaData(schema={shapes.choice(SCHEMAS)!r}))")
+            w.emit(m, f"class Before{i}({b}):")
+            w.emit(m, f"    __tablename__ = 'before{i}'")
+            w.emit(m, "    id = Column(Integer, primary_key=True)")
+            w.early.append(dict(name=f"before{i}", cls=f"Before{i}", kind="early", mod="early", targ=None, tschema=None,
+                                auto=False))
+        if kind == "reg_mapped" and shapes.random() < 0.5:
+            # R10-1: a registry made in the decorator itself, for each class it maps: on a named MetaData, or on a new
+            # one of its own (then no other class or Table shares it).
+            r.choice([f"reg{i}.metadata", mv])  # The draw the named registry's Core tables take, kept in step.
+            inline = shapes.choice([mv, f"MetaData(schema={shapes.choice(SCHEMAS)!r})"])
+            out.append(dict(hdr=None, dec=f"@registry(metadata={inline}).mapped", md=mv, db=None))
+            continue
         if kind == "declarative_base":
             w.emit(m, f"{b} = declarative_base(metadata={mv})")
             out.append(dict(hdr=b, dec=None, md=f"{b}.metadata", db=None))
@@ -377,8 +397,8 @@ def emit_table(w, m, t, cols):
         w.emit(m, ")")
 
 
-def generate(r, wsdir):
-    w = Workspace(r)
+def generate(r, shapes, wsdir):
+    w = Workspace(r, shapes)
     mds = metadatas(w)
     emit_tables(w, plan_tables(w, bases(w, mds)))
     w.write(wsdir)
@@ -388,7 +408,7 @@ def main():
     out, seed, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     r = random.Random(seed)
     for i in range(n):
-        generate(r, os.path.join(out, f"w{i:03d}"))
+        generate(r, random.Random(seed * 1000003 + i), os.path.join(out, f"w{i:03d}"))
 
 
 if __name__ == "__main__":

@@ -42,6 +42,24 @@ export function decoratorsOf(s: Node): string[] {
     .map((d) => d.text.replace(/^@/, '').trim());
 }
 
+/**
+ * The registry a `@reg.mapped` / `@reg.mapped_as_dataclass` / `@reg.mapped_as_dataclass(...)` decorator maps its
+ * class with: a name, or a `registry(...)` call made right there.
+ */
+function mappingRegistry(d: Node): Node | undefined {
+  let e = d.namedChildren.find((c) => c?.type !== 'comment') ?? undefined;
+  // `mapped_as_dataclass(init=False)` takes dataclass options; `mapped` takes the class only.
+  if (e?.type === 'call' && e.childForFieldName('function')?.type === 'attribute') {
+    const f = e.childForFieldName('function')!;
+    if (f.childForFieldName('attribute')?.text !== 'mapped_as_dataclass') return undefined;
+    e = f;
+  }
+  if (e?.type !== 'attribute' || !/^mapped(_as_dataclass)?$/.test(e.childForFieldName('attribute')?.text ?? '')) return undefined;
+  const o = e.childForFieldName('object');
+  if (o?.type === 'identifier' || o?.type === 'attribute') return o;
+  return o?.type === 'call' && readCall(o).name === 'registry' ? o : undefined;
+}
+
 export function classDefinition(x: PythonReader, c: Node, decorators: string[] = []): void {
   const nameNode = c.childForFieldName('name');
   if (!nameNode) return;
@@ -65,9 +83,20 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
   // `@reg.mapped` / `@reg.mapped_as_dataclass` map the class on the registry's metadata, as a subclass of the
   // registry's declarative base would be: the registry stands where that base would, so its metadata (and the
   // schema it gives) is found the way a base's is.
-  for (const d of decorators) {
-    const m = /^([A-Za-z_][\w.]*)\.mapped(?:_as_dataclass)?\s*(?:\(\s*\))?$/.exec(d);
-    if (m && !bases.includes(pythonName(m[1]))) bases.push(pythonName(m[1]));
+  const decorated = c.parent?.type === 'decorated_definition' ? c.parent.namedChildren : NO_NODES;
+  for (const d of decorated) {
+    if (d?.type !== 'decorator') continue;
+    const registry = mappingRegistry(d);
+    if (!registry) continue;
+    if (registry.type === 'call') {
+      // `@registry(metadata=m).mapped`: a registry made for this class alone, on `m` (or on a new MetaData of its
+      // own without one). It is bound to no name, so it gets one no Python name can equal, after the class (not
+      // its line, which an edit above would move), without a dot (which a name lookup would split): the class is
+      // on it as on any registry bound to a name.
+      const root = metadataRoot(x, `registry() of ${pythonName(nameNode.text)}`, spanOf(registry), registry, readCall(registry));
+      x.facts.metadataRoots.push(root);
+      bases.push(root.name);
+    } else if (!bases.includes(pythonName(registry.text.replace(/\s+/g, '')))) bases.push(pythonName(registry.text.replace(/\s+/g, '')));
   }
   const cls: ClassFact = {
     name: pythonName(nameNode.text),
@@ -81,6 +110,8 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     span: spanOf(c),
     nameSpan: spanOf(nameNode),
   };
+  // A syntax error in the class (a half-typed `Column(`) may have swallowed the columns after it.
+  if (c.hasError) cls.unparsed = true;
   // `@as_declarative()` and `@registry.as_declarative_base()` make the class a declarative base too.
   const declarativeDecorator = decorators.some((d) => /(^|\.)as_declarative(_base)?\s*(\(|$)/.test(d));
   let root: MetadataRootFact | undefined;
@@ -94,8 +125,13 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
       // `@as_declarative(metadata=MetaData(schema="x"))`: the metadata read as a `metadata=` argument anywhere is.
       const call = d.namedChildren[0];
       const given = call?.type === 'call' ? readCall(call).keywords.get('metadata') : undefined;
+      // `@registry(metadata=m).as_declarative_base()`: the base is on the metadata of the registry made there.
+      const made = call?.type === 'call' ? call.childForFieldName('function')?.childForFieldName('object') : undefined;
       if (given) metadataValue(x, root, given);
-      else decoratorMetadata(root, text);
+      else if (made?.type === 'call' && readCall(made).name === 'registry') {
+        const m = readCall(made).keywords.get('metadata');
+        if (m) metadataValue(x, root, m);
+      } else decoratorMetadata(root, text);
     }
     x.facts.metadataRoots.push(root);
   }

@@ -209,6 +209,8 @@ export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable:
     table.unreadColumn = `${autoload === call.keywords.get('autoload') ? 'autoload' : 'autoload_with'}=${autoload.text}`;
     if (call.keywords.get('resolve_fks')?.text !== 'False') reflectedTables(x, node, table.unreadColumn);
   }
+  // A half-typed argument list (`Column("size", Integer,, )`, `sa.Column(`): the parser may have lost columns.
+  if (node.hasError) table.unparsed = true;
   const source: ReferenceSource = { table: name, schema };
   const context = origin === 'core' ? 'core' : 'migration';
   const rest = call.positional.slice(1);

@@ -11,7 +11,7 @@ import { duplicateClasses, tablesInCode, typeCallClass } from './maybeTables';
 import { readUpgrade } from './migrationOps';
 import { PythonReader } from './reader';
 import { readCall, spanOf, splitDotted } from './syntax';
-import type { FileFacts, ParseError } from '../types';
+import type { CoreTableFact, FileFacts, ParseError } from '../types';
 
 /**
  * Reads the facts of one Python file from its syntax tree: imports, constants, declarative classes, Core
@@ -32,6 +32,76 @@ function readModule(x: PythonReader, root: Node): void {
   block(x, root.namedChildren);
   duplicateClasses(x);
   readUpgrade(x);
+  if (root.hasError) salvageLostTables(x, root);
+}
+
+/**
+ * The metadata of a table salvaged from code that did not parse, as written: no name, so FK Guard resolves it to
+ * nothing, and the table's schema is not known (it may have been on a `MetaData(schema=...)` or given one).
+ */
+const LOST_METADATA = 'code with a syntax error';
+
+/** In the text of code that did not parse: a `__tablename__ = "x"`, a `Table("x"` (with its metadata written after). */
+const LOST_TABLE = /\b__tablename__\s*=\s*(['"])([^'"\\\n]+)\1|\bTable\s*\((?:\s*#[^\n]*)*\s*(['"])([^'"\\\n]+)\3/g;
+/** In the text of a migration's `upgrade()` that did not parse: `op.create_table("x"`. */
+const LOST_CREATE_TABLE = /\bcreate_table\s*\((?:\s*#[^\n]*)*\s*(['"])([^'"\\\n]+)\1/g;
+
+/**
+ * Tables whose definitions a syntax error swallowed: tree-sitter makes one error node of a half-typed `Column(` and
+ * everything after it up to where it recovers, often the rest of the module, so the classes and `Table(...)`s there
+ * are no facts. Each name still written there as a literal (`__tablename__ = "pens"`, `Table("pens", ...)`, in a
+ * migration's `upgrade()` `op.create_table("pens", ...)`) is kept as a table whose columns (and, for a model, schema
+ * and metadata) are not known: a reference to it is unchecked while the code is broken, not a false unknown table
+ * (with a fix that renames it to another). A migration's salvaged table is made after the operations FK Guard read.
+ */
+function salvageLostTables(x: PythonReader, root: Node): void {
+  const migration = x.facts.migration;
+  const within = migration ? x.upgradeDef : root;
+  if (!within?.hasError) return;
+  const known = new Set(x.facts.tables.map((t) => (t.name.kind === 'literal' ? t.name.value : '')));
+  for (const c of x.facts.classes) if (c.tablename?.kind === 'literal') known.add(c.tablename.value);
+  forEachLostTable(within, migration ? LOST_CREATE_TABLE : LOST_TABLE, (name, at, error) => {
+    if (known.has(name)) return;
+    known.add(name);
+    const table: CoreTableFact = {
+      name: { kind: 'literal', value: name },
+      columns: [],
+      keys: [],
+      span: spanOf(error),
+      nameSpan: { start: at, end: at + name.length },
+      origin: migration ? 'migration' : 'core',
+      unparsed: true,
+    };
+    if (!migration) table.metadata = LOST_METADATA;
+    x.facts.tables.push(table);
+    migration?.ops.push({ op: 'create_table', tableIndex: x.facts.tables.length - 1 });
+  });
+}
+
+/** Each table name `pattern` finds in code under `root` that did not parse, with its offset and error node. */
+function forEachLostTable(root: Node, pattern: RegExp, found: (name: string, at: number, error: Node) => void): void {
+  const visit = (n: Node) => {
+    if (n.type === 'ERROR') {
+      pattern.lastIndex = 0;
+      const text = n.text;
+      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+        const name = m[2] ?? m[4];
+        found(name, n.startIndex + m.index + m[0].lastIndexOf(name), n);
+      }
+      return;
+    }
+    if (!n.hasError) return;
+    for (const c of n.children) if (c) visit(c);
+  };
+  if (root.hasError) visit(root);
+}
+
+/** Whether a tree holds a table name in code that did not parse, which only a whole read salvages. */
+export function losesTables(root: Node): boolean {
+  let any = false;
+  forEachLostTable(root, LOST_TABLE, () => (any = true));
+  forEachLostTable(root, LOST_CREATE_TABLE, () => (any = true));
+  return any;
 }
 
 function block(x: PythonReader, statements: (Node | null)[]): void {
@@ -60,17 +130,21 @@ export function statement(x: PythonReader, s: Node): void {
       // `if "contacts" not in metadata.tables:` builds a table only when no other code did.
       const condition = s.childForFieldName('condition');
       const guard = condition !== null && /\bnot\s+in\s+[\w.]*\btables\b/.test(condition.text);
+      x.branches++;
       for (const c of s.namedChildren) {
         if (!c || c.type === 'comment' || c.id === condition?.id) continue;
         withFallback(x, guard && c.type === 'block', () => statement(x, c));
       }
+      x.branches--;
       break;
     }
     case 'except_clause': {
       // `try: from .generated import contacts` / `except ImportError: contacts = Table(...)`.
       const caught = s.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
       const guard = caught !== undefined && caught !== null && /\b(ImportError|ModuleNotFoundError)\b/.test(caught.text);
+      x.branches++;
       for (const c of s.namedChildren) if (c && c.type !== 'comment') withFallback(x, guard, () => statement(x, c));
+      x.branches--;
       break;
     }
     case 'function_definition':
@@ -81,9 +155,14 @@ export function statement(x: PythonReader, s: Node): void {
       // `for kind in KINDS: Table(f"{kind}_log", metadata, ...)`: tables FK Guard does not unroll.
       tablesInCode(x, s, 'in a loop');
       break;
+    case 'else_clause':
+      // A `try`'s `else` runs only when nothing was raised (an `if`'s counts as the `if`).
+      x.branches++;
+      for (const c of s.namedChildren) if (c && c.type !== 'comment') statement(x, c);
+      x.branches--;
+      break;
     case 'try_statement':
     case 'with_statement':
-    case 'else_clause':
     case 'elif_clause':
     case 'finally_clause':
     case 'block':
@@ -146,7 +225,9 @@ function moduleExpression(x: PythonReader, e: Node): void {
           return;
         }
         if (METADATA_CALLS.has(call.name)) {
-          x.facts.metadataRoots.push(metadataRoot(x, name, spanOf(left), right, call));
+          const root = metadataRoot(x, name, spanOf(left), right, call);
+          if (x.branches > 0) root.conditional = true;
+          x.facts.metadataRoots.push(root);
           return;
         }
         // `PGUUID = postgresql.UUID(as_uuid=True)`: an alias that carries a type.

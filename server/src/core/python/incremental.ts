@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { setsAlembicLocations } from './prefilter';
-import { collectErrorsInto, statement } from './extract';
+import { collectErrorsInto, losesTables, statement } from './extract';
 import { METADATA_SCHEMA_SET } from './metadataRoots';
 import { PythonReader } from './reader';
 import { computeLineStarts } from '../text';
@@ -35,6 +35,8 @@ export function extractPythonAfterEdit(
   // Tables the module may make (`maybeTables`) are read from the whole module: a class's branches, and classes of
   // one name, which an edit of one class can add or take away.
   if (previous.maybeTables) return undefined;
+  // Tables salvaged from code that did not parse, before or after the edit: the whole file's errors decide them.
+  if (previous.tables.some((t) => t.unparsed) || losesTables(root)) return undefined;
   // The statement that holds the edit, as a child of the module.
   let top: Node | null = root.descendantForIndex(edit.start, edit.newEnd);
   while (top && top.parent && top.parent.id !== root.id) top = top.parent;

@@ -34,6 +34,12 @@ export interface NameSource {
 
 const MAX_DEPTH = 24;
 
+/** The last module-level metadata root bound to `name`, if any. */
+function lastRoot(roots: readonly MetadataRootFact[], name: string): MetadataRootFact | undefined {
+  for (let i = roots.length - 1; i >= 0; i--) if (roots[i].name === name && roots[i].owner === undefined) return roots[i];
+  return undefined;
+}
+
 /** One answer's key in `PythonNames.readFiles` and `readers` (file ids hold no NUL). */
 function answerKey(file: string, dotted: string): string {
   return `${file}\u0000${dotted}`;
@@ -190,8 +196,10 @@ export class PythonNames {
     if (depth > MAX_DEPTH) return { kind: 'unresolved', why: 'import cycle' };
     const facts = this.facts(file);
     if (!facts) return undefined;
-    // A name bound in a class body (`class Archive: metadata = MetaData()`) is not the module's.
-    const root = facts.metadataRoots.find((r) => r.name === name && r.owner === undefined);
+    // A name bound in a class body (`class Archive: metadata = MetaData()`) is not the module's. Bound more than once
+    // (`Base = declarative_base()` ... `Base = declarative_base(metadata=...)`), the module's name is its last binding
+    // once the module has run, as another module imports it (`ClassMapper.rootAt` reads a use inside the module).
+    const root = lastRoot(facts.metadataRoots, name);
     const cls = modelNamed(facts.classes, name);
     // `class Base: ...` then `Base = declarative_base(cls=Base)`: the name is the module's last binding of it.
     if (cls && !(root && root.span.start > cls.nameSpan.start)) return { kind: 'class', file, cls };

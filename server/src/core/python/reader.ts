@@ -17,6 +17,8 @@ export class PythonReader {
    * `if "t" not in metadata.tables:`): tables built there are fallbacks, not second definitions.
    */
   fallback = false;
+  /** How many module-level branches (`if`, `elif`, `else`, `except`) the statement being read sits in. */
+  branches = 0;
   /** `upgrade()`, read once the whole module is: the helpers and constants it uses may be defined after it. */
   upgradeDef: Node | undefined;
   /** Module-level functions by name, which `upgrade()` may call to run operations (see `migrationBlock`). */

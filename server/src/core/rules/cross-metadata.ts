@@ -18,7 +18,13 @@ export function crossMetadata(c: RefCheck): Finding | undefined {
   if (!source || source === target) return undefined;
   // Another definition of the target in the reference's own metadata makes the reference fine.
   if (r.defs.some((d) => d.metadataId === source)) return undefined;
-  const label = (id: string) => (id === 'sqlmodel' ? '`SQLModel.metadata`' : `\`${id.split('#')[1]}\` (${id.split('#')[0]})`);
+  const label = (id: string) => {
+    if (id === 'sqlmodel') return '`SQLModel.metadata`';
+    // `file#Base@2`: the second object a module bound to `Base` (see `ClassMapper.rootId`).
+    const [file, key] = id.split('#');
+    const again = /^(.*)@(\d+)$/.exec(key);
+    return again ? `\`${again[1]}\` as bound the ${ordinal(Number(again[2]))} time (${file})` : `\`${key}\` (${file})`;
+  };
   const loc = tableLocation(c.index, r.def);
   return {
     rule: 'cross-metadata',
@@ -30,4 +36,8 @@ export function crossMetadata(c: RefCheck): Finding | undefined {
     related: loc ? [loc] : [],
     fixes: [],
   };
+}
+
+function ordinal(n: number): string {
+  return n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
 }

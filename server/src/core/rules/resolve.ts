@@ -172,7 +172,12 @@ export function unseenDefinition(r: Extract<Resolution, { kind: 'ok' }>): TableD
 
 function incompleteOf(def: TableDef): Resolution {
   if (def.origin === 'external') return { kind: 'unseen', reason: 'external-table', detail: `\`${def.key}\` is listed in \`external-tables\` without this column` };
-  if (def.unparsed) return { kind: 'unseen', reason: 'unreadable-definition', detail: `\`${def.key}\` is made by a \`CREATE TABLE\` FK Guard cannot read (a parse error, or SQL built from a value it cannot resolve), so its columns are not known` };
+  if (def.unparsed) {
+    const detail = /\.pyi?$/.test(def.file)
+      ? `\`${def.key}\` is defined by Python code that holds a syntax error, so FK Guard does not know all its columns`
+      : `\`${def.key}\` is made by a \`CREATE TABLE\` FK Guard cannot read (a parse error, or SQL built from a value it cannot resolve), so its columns are not known`;
+    return { kind: 'unseen', reason: 'unreadable-definition', detail };
+  }
   if (def.unresolvedBase === undefined && def.unresolvedColumn !== undefined) {
     return { kind: 'unseen', reason: 'unresolved-column', detail: `\`${def.key}\` has \`${def.unresolvedColumn}\`, a column FK Guard cannot read` };
   }
