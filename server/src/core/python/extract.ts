@@ -30,7 +30,7 @@ export function extractPython(file: string, text: string, tree: Tree): FileFacts
 function readModule(x: PythonReader, root: Node): void {
   collectErrors(x, root);
   block(x, root.namedChildren);
-  duplicateClasses(x);
+  duplicateClasses(x.facts);
   readUpgrade(x);
   if (root.hasError) salvageLostTables(x, root);
 }

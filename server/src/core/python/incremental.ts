@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { setsAlembicLocations } from './prefilter';
 import { collectErrorsInto, losesTables, statement } from './extract';
+import { maybeTablesAfterEdit } from './maybeTables';
 import { METADATA_SCHEMA_SET } from './metadataRoots';
 import { PythonReader } from './reader';
 import { computeLineStarts } from '../text';
@@ -32,9 +33,6 @@ export function extractPythonAfterEdit(
   }
   // An assignment to a metadata object's `schema` may sit in any statement (see `metadataSchemaSets`).
   if (previous.metadataSchemaSets || METADATA_SCHEMA_SET.test(text)) return undefined;
-  // Tables the module may make (`maybeTables`) are read from the whole module: a class's branches, and classes of
-  // one name, which an edit of one class can add or take away.
-  if (previous.maybeTables) return undefined;
   // Tables salvaged from code that did not parse, before or after the edit: the whole file's errors decide them.
   if (previous.tables.some((t) => t.unparsed) || losesTables(root)) return undefined;
   // The statement that holds the edit, as a child of the module.
@@ -75,9 +73,7 @@ export function extractPythonAfterEdit(
   if (x.facts.classes.length !== 1 || Object.keys(x.facts.typeDecorators).length !== Object.keys(previous.typeDecorators).length) return undefined;
   // Later classes of the module read the edited one as a SQLModel class or not: that must not change.
   if (x.facts.classes[0].name !== previous.classes[classIndex].name || x.isSqlModelClass(x.facts.classes[0]) !== wasSqlModel) return undefined;
-  if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration || x.facts.maybeTables) return undefined;
-  // A class of the same name elsewhere in the module makes both classes' tables maybe-tables (`duplicateClasses`).
-  if (previous.classes.some((c, i) => i !== classIndex && c.name === x.facts.classes[0].name)) return undefined;
+  if (x.facts.metadataRoots.length > 0 || x.facts.tables.length > 0 || x.facts.migration) return undefined;
   // The previous facts are done with once this returns: moving their spans in place (rather than copying)
   // also keeps the index's references to them pointing at the right text.
   shiftSpansInPlace(previous, edit.oldEnd, delta);
@@ -86,25 +82,36 @@ export function extractPythonAfterEdit(
   // its previous objects and the previous lists stay, so whatever was derived from them or remembered for them
   // stands, and the engine can tell that no fact changed (see `Engine.updateFile`). Not when a line break came
   // or went: what is remembered per object counts its lines from its first (see `provision`).
+  // The class's own maybe-tables (its branches' `__tablename__`s) are no part of the class fact: they count too.
+  const classSpan = x.facts.classes[0].span;
+  const ownNames = new Set(shifted.classes.map((c) => c.nameSpan));
+  const ownMaybe = (shifted.maybeTables ?? []).filter((m) => !ownNames.has(m.span) && m.span.start >= classSpan.start && m.span.end <= classSpan.end);
   const same =
     movedStarts !== undefined &&
+    sameData(ownMaybe, x.facts.maybeTables ?? []) &&
     sameData(x.facts.classes[0], shifted.classes[classIndex]) &&
     x.facts.references.length === refIndexes.length &&
     x.facts.references.every((r, k) => sameData(r, shifted.references[refIndexes[k]]));
   let classes = shifted.classes;
   let references = shifted.references;
+  let maybeTables = shifted.maybeTables;
   if (!same) {
     classes = splicedList(shifted.classes, classIndex, 1, x.facts.classes);
     references = splicedList(shifted.references, firstRef < 0 ? shifted.references.length : firstRef, refIndexes.length, x.facts.references);
+    // Tables the module may make (a class's branches, classes of one name) follow the class read again.
+    if (shifted.maybeTables || x.facts.maybeTables || classes.length !== new Set(classes.map((c) => c.name)).size) {
+      maybeTables = maybeTablesAfterEdit(shifted, x.facts.classes[0], x.facts.maybeTables, classes);
+    }
   }
   const errors: ParseError[] = [];
   collectErrorsInto(root, errors);
   // The edit may have written or removed a location assignment inside the class: read that again too.
-  const { setsAlembicLocations: _previousLocations, ...rest } = shifted;
+  const { setsAlembicLocations: _previousLocations, maybeTables: _previousMaybe, ...rest } = shifted;
   return {
     ...rest,
     classes,
     references,
+    ...(maybeTables ? { maybeTables } : {}),
     errors,
     lineStarts: x.facts.lineStarts,
     ...(setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {}),

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { isSqlAlchemyTable } from './columns';
 import type { PythonReader } from './reader';
 import { readCall, spanOf } from './syntax';
-import type { NameExpr } from '../types';
+import type { FileFacts, MaybeTableFact, NameExpr, Span } from '../types';
 
 /**
  * Tables a file may make that FK Guard does not index (see `FileFacts.maybeTables`): FK Guard never runs the code, so
@@ -59,13 +59,35 @@ function insideFunction(n: Node, stop: Node): boolean {
  * which is mapped depends on which statement runs, and SQLAlchemy maps both when both run. Every literal
  * `__tablename__` they have may be a table.
  */
-export function duplicateClasses(x: PythonReader): void {
+export function duplicateClasses(facts: Pick<FileFacts, 'classes' | 'maybeTables'>): void {
   const seen = new Map<string, number>();
-  for (const c of x.facts.classes) seen.set(c.name, (seen.get(c.name) ?? 0) + 1);
-  for (const c of x.facts.classes) {
+  for (const c of facts.classes) seen.set(c.name, (seen.get(c.name) ?? 0) + 1);
+  for (const c of facts.classes) {
     if ((seen.get(c.name) ?? 0) < 2 || !c.tablename) continue;
-    add(x, c.tablename, `\`class ${c.name}\`, one of ${seen.get(c.name)} classes of that name in this module`, undefined, c.nameSpan);
+    // The entry's span is the class's own name span (the same object): `maybeTablesAfterEdit` knows it by that.
+    (facts.maybeTables ??= []).push({ name: c.tablename, maker: `\`class ${c.name}\`, one of ${seen.get(c.name)} classes of that name in this module`, span: c.nameSpan });
   }
+}
+
+/**
+ * A module's maybe-tables after one class was read again (see `extractPythonAfterEdit`): the entries outside that
+ * class stay (moved along already), the class's own branch entries are its new reading's, and the duplicate-class
+ * entries are made again from the new list of classes, in the order a whole read makes them all.
+ */
+export function maybeTablesAfterEdit(
+  previous: Pick<FileFacts, 'classes' | 'maybeTables'>,
+  edited: { span: Span },
+  fresh: MaybeTableFact[] | undefined,
+  classes: FileFacts['classes'],
+): MaybeTableFact[] | undefined {
+  const duplicateSpans = new Set<Span>(previous.classes.map((c) => c.nameSpan));
+  const inside = (m: MaybeTableFact) => m.span.start >= edited.span.start && m.span.end <= edited.span.end;
+  const kept = (previous.maybeTables ?? []).filter((m) => !duplicateSpans.has(m.span) && !inside(m));
+  const facts: Pick<FileFacts, 'classes' | 'maybeTables'> = { classes, maybeTables: undefined };
+  const statements = [...kept, ...(fresh ?? [])].sort((a, b) => a.span.start - b.span.start);
+  if (statements.length > 0) facts.maybeTables = statements;
+  duplicateClasses(facts);
+  return facts.maybeTables;
 }
 
 /** `Field = type("Field", (Base,), {"__tablename__": "fields", ...})`: a class made at run time. */
