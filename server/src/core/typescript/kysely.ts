@@ -119,7 +119,6 @@ function variableFlows(f: TsFile, scope: ts.Node): Map<ts.Node, (KyselyChain & {
       if (!start) return;
       const flow: KyselyChain & { incomplete?: boolean } = { ...start, calls: [...start.calls] };
       let ran: ts.Node | undefined;
-      let escapes = false;
       const parts: ts.Node[] = [];
       for (const next of statements.slice(i + 1)) {
         if (!mentions(f, next, v)) continue;
@@ -138,12 +137,10 @@ function variableFlows(f: TsFile, scope: ts.Node): Map<ts.Node, (KyselyChain & {
           flow.incomplete = true;
           continue;
         }
-        escapes = true;
         break;
       }
-      // A statement kept in a variable and never used again is read as it always was (see `readKysely`). One used
-      // in a way FK Guard does not follow (`const withId = b.addColumn(...)`, passed on) may run with more columns.
-      if (!ran && parts.length === 0 && !flow.incomplete && !escapes) return;
+      // A statement kept in a variable and never continued is read as it always was (see `readKysely`).
+      if (!ran && parts.length === 0 && !flow.incomplete) return;
       if (!ran) {
         // Not run where FK Guard can follow it: read as built up to here, at the declaration (see `readChain`).
         out.set(st, flow);
