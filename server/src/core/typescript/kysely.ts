@@ -93,10 +93,11 @@ function moduleFunctions(f: TsFile): Map<string, ts.Node> {
 /**
  * Kysely's builders are immutable values: a statement may be built in a variable step by step and run later
  * (`let b = db.schema.createTable('pets'); b = b.addColumn(...); await b.execute()`). Where the flow is straight
- * (the declaration, then in the same block only `b = b.<calls>` and one `b.<calls>.execute()`), the statement is
- * every call in order, read where it runs; `b = b.<calls>` inside an `if` or a loop adds columns FK Guard does not
- * read, so the table's columns are not all known. Any other use of the variable (passed on, returned, run in a
- * branch) leaves what runs unknown: the statement is read as built so far and not run (see `readChain`). The map
+ * (the declaration, then in the same block only `b = b.<calls>`, `const w = b.<calls>` (going on in `w`) and one
+ * `b.<calls>.execute()`), the statement is every call in order, read where it runs; `b = b.<calls>` inside an `if`
+ * or a loop adds columns FK Guard does not read, so the table's columns are not all known. Any other use of the
+ * variable (passed on, returned, run in a branch), or none, leaves what runs unknown: the statement is read as built
+ * so far and not run (see `readChain`), so its table may exist, with columns FK Guard does not all know. The map
  * gives, by statement, the chain read there, or `skip` for a statement that is part of a flow read elsewhere.
  */
 function variableFlows(f: TsFile, scope: ts.Node): Map<ts.Node, (KyselyChain & { incomplete?: boolean }) | 'skip'> {
@@ -114,7 +115,7 @@ function variableFlows(f: TsFile, scope: ts.Node): Map<ts.Node, (KyselyChain & {
       if (st.kind !== K.VariableStatement) return;
       const decls = (st as ts.VariableStatement).declarationList.declarations;
       if (decls.length !== 1 || decls[0].name.kind !== K.Identifier || !decls[0].initializer) return;
-      const v = x.text(decls[0].name);
+      let v = x.text(decls[0].name);
       const start = builtChain(f, decls[0].initializer);
       if (!start) return;
       const flow: KyselyChain & { incomplete?: boolean } = { ...start, calls: [...start.calls] };
@@ -126,6 +127,7 @@ function variableFlows(f: TsFile, scope: ts.Node): Map<ts.Node, (KyselyChain & {
         if (step?.assigned) {
           flow.calls.push(...step.calls);
           parts.push(next);
+          if (step.to !== undefined) v = step.to;
           continue;
         }
         if (step?.runs) {
@@ -139,8 +141,6 @@ function variableFlows(f: TsFile, scope: ts.Node): Map<ts.Node, (KyselyChain & {
         }
         break;
       }
-      // A statement kept in a variable and never continued is read as it always was (see `readKysely`).
-      if (!ran && parts.length === 0 && !flow.incomplete) return;
       if (!ran) {
         // Not run where FK Guard can follow it: read as built up to here, at the declaration (see `readChain`).
         out.set(st, flow);
@@ -174,12 +174,20 @@ function builtChain(f: TsFile, n: ts.Node): KyselyChain | undefined {
 }
 
 /**
- * A statement that continues the flow of `v`: `v = v.<calls>;` (`assigned`), or `await v.<calls>.execute();` /
- * `return v.execute();` (`runs`), with the calls it adds.
+ * A statement that continues the flow of `v`: `v = v.<calls>;` or `const w = v.<calls>;` (`assigned`, going on in
+ * `to`), or `await v.<calls>.execute();` / `return v.execute();` (`runs`), with the calls it adds.
  */
-function continued(f: TsFile, st: ts.Node, v: string): { calls: RawChainCall[]; assigned?: true; runs?: true } | undefined {
+function continued(f: TsFile, st: ts.Node, v: string): { calls: RawChainCall[]; assigned?: true; to?: string; runs?: true } | undefined {
   const x = f.syntax;
   const K = x.K;
+  // `const w = v.addColumn(...)`: the statement goes on in `w` (a builder is a value: `v` keeps what it held).
+  if (st.kind === K.VariableStatement) {
+    const decls = (st as ts.VariableStatement).declarationList.declarations;
+    if (decls.length !== 1 || decls[0].name.kind !== K.Identifier || !decls[0].initializer) return undefined;
+    const chain = x.chain(decls[0].initializer);
+    if (!chain || chain.receiverText !== v || chain.calls.some((c) => !KYSELY_NEXT.has(c.name) || c.name === 'execute' || c.name === 'compile')) return undefined;
+    return { calls: chain.calls, assigned: true, to: x.text(decls[0].name) };
+  }
   let e: ts.Node | undefined = st.kind === K.ExpressionStatement ? (st as ts.ExpressionStatement).expression : st.kind === K.ReturnStatement ? (st as ts.ReturnStatement).expression : undefined;
   if (e?.kind === K.AwaitExpression) e = (e as ts.AwaitExpression).expression;
   e = x.unwrap(e);
