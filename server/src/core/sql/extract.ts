@@ -151,8 +151,8 @@ class SqlExtractor {
   private base = 0;
   private inserted: Array<{ at: number; length: number }> = [];
   /**
-   * The schemas of the last `SET search_path TO app, public` of this file, in order (PostgreSQL's `"$user"` and
-   * `pg_catalog` left out); undefined before one (or after `SET search_path TO DEFAULT`): `public` alone then.
+   * The schemas of the last `SET search_path TO app, public` of this file, in order (PostgreSQL's `"$user"`,
+   * `pg_catalog` and `pg_temp` left out); undefined before one (or after `SET search_path TO DEFAULT`): `public` alone then.
    */
   private searchPath: string[] | undefined;
 
@@ -585,7 +585,7 @@ class SqlExtractor {
           break;
         case 'rename':
           if (this.migration) this.ops.push({ op: 'rename_table', from: name, to: ch.to.name, schema });
-          else if (own) this.renameOwnTable(own, ch.to.name);
+          else if (own) this.moveOwnTable(own, ch.to.name, own.schema);
           break;
         case 'rename column':
           if (this.migration) this.ops.push({ op: 'alter_column', table: name, schema, column: ch.column.name, newName: ch.to.name, span: this.nameSpan(ch.to) });
@@ -616,47 +616,46 @@ class SqlExtractor {
   /**
    * `ALTER TABLE things SET SCHEMA audit`, which the parser does not read: PostgreSQL moves the table, its columns and
    * keys, under the same name. In a migration, a step of history (as Kysely's `setSchema`); elsewhere, on a table this
-   * file made, the table is `audit.things` from here on (see `renameOwnTable`). Whether the statement was one.
+   * file made, the table is `audit.things` from here on (see `moveOwnTable`). Whether the statement was one.
    */
   private setSchema(s: SqlStatement): boolean {
     const m = SET_SCHEMA.exec(blankComments(s.text));
     if (!m) return false;
     const unquote = (n: string) => (/^["`[]/.test(n) ? n.slice(1, -1).replace(/""/g, '"') : n.toLowerCase());
-    const fromSchema = publicAsNone(m[1] ? unquote(m[1].replace(/\s*\.\s*$/, '')) : undefined);
-    const table = unquote(m[2]);
+    const q: QName = { name: unquote(m[2]), ...(m[1] ? { schema: unquote(m[1].replace(/\s*\.\s*$/, '')) } : {}) };
     const toSchema = publicAsNone(unquote(m[3]));
-    const schema = m[1] ? fromSchema : this.existingSchema({ name: table });
     if (this.migration) {
+      const schema = this.existingSchema(q);
       if (schema === null) return false;
-      this.ops.push({ op: 'rename_table', from: table, to: table, schema, toSchema });
+      this.ops.push({ op: 'rename_table', from: q.name, to: q.name, schema, toSchema });
       return true;
     }
-    const own = schema === null ? undefined : this.facts.tables.find((t) => t.name.kind === 'literal' && t.name.value === table && t.schema === schema);
-    if (!own) return true;
-    for (const r of this.facts.references) {
-      if (r.table?.kind === 'literal' && r.table.value === table && r.tableSchema === schema) r.tableSchema = toSchema;
-      if (r.source.table?.kind === 'literal' && r.source.table.value === table && r.source.schema === schema) r.source = { ...r.source, schema: toSchema };
-    }
-    own.schema = toSchema;
+    const own = this.ownTable(q);
+    if (own) this.moveOwnTable(own, q.name, toSchema);
     return true;
   }
 
   /**
-   * `ALTER TABLE depots RENAME TO stores` in a file that is not a migration, on a table this file made: the file's
-   * statements run in order, so the table is `stores` from here on, and the foreign keys made before (to it, or from
-   * it) follow it, as PostgreSQL keeps a key on the table, not on its name.
+   * `ALTER TABLE depots RENAME TO stores` (or `SET SCHEMA`) in a file that is not a migration, on a table this file
+   * made: the file's statements run in order, so the table is `stores` from here on, and the foreign keys made before
+   * (to it, or from it) follow it, as PostgreSQL keeps a key on the table, not on its name.
    */
-  private renameOwnTable(own: CoreTableFact, to: string): void {
+  private moveOwnTable(own: CoreTableFact, to: string, toSchema: string | undefined): void {
     if (own.name.kind !== 'literal') return;
     const from = own.name.value;
+    const name: NameExpr = { kind: 'literal', value: to };
     for (const r of this.facts.references) {
-      if (r.table?.kind === 'literal' && r.table.value === from && r.tableSchema === own.schema) r.table = { kind: 'literal', value: to };
-      if (r.source.table?.kind === 'literal' && r.source.table.value === from && r.source.schema === own.schema) r.source = { ...r.source, table: { kind: 'literal', value: to } };
+      if (r.table?.kind === 'literal' && r.table.value === from && r.tableSchema === own.schema) {
+        r.table = name;
+        r.tableSchema = toSchema;
+      }
+      if (r.source.table?.kind === 'literal' && r.source.table.value === from && r.source.schema === own.schema) r.source = { ...r.source, table: name, schema: toSchema };
     }
-    own.name = { kind: 'literal', value: to };
+    own.name = name;
+    own.schema = toSchema;
   }
 
-  /** `ALTER TABLE depots RENAME COLUMN tag TO code` on a table of this file (see `renameOwnTable`). */
+  /** `ALTER TABLE depots RENAME COLUMN tag TO code` on a table of this file (see `moveOwnTable`). */
   private renameOwnColumn(own: CoreTableFact, from: string, to: string): void {
     const col = own.columns.find((c) => c.name === from);
     if (!col || own.name.kind !== 'literal') return;
