@@ -1,11 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, mappedAnnotation, typeOf } from './columnTypes';
-import { columnCall, coreTable, isColumnCall, isSqlAlchemyTable, markKeys, sqlModelField } from './columns';
+import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField } from './columns';
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { branchTablenames } from './maybeTables';
 import { foreignKeyConstraint } from './references';
-import { calleeText, NO_NODES, pythonName, readCall, spanOf } from './syntax';
+import { calleeText, isSqlAlchemyTable, NO_NODES, pythonName, readCall, spanOf } from './syntax';
 import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
 import type { ClassFact, MetadataRootFact } from '../types';
 

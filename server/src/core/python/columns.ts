@@ -167,20 +167,6 @@ export function markKeys(x: PythonReader, owner: { columns: ColumnFact[]; keys: 
   owner.keys.push(names);
 }
 
-/** Node types of literals: a value that can never be a `MetaData`. */
-const LITERALS = new Set(['string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'none', 'list', 'tuple', 'dictionary', 'set']);
-
-/**
- * Whether a call named `Table` has SQLAlchemy's shape: a name, then a metadata (any expression but a literal).
- * Other libraries have a `Table` too (boto3's `dynamodb.Table("orders")`, rich's `Table("a", "b")`): read as
- * tables, they made column-less tables, and a reference to one was "has no column" instead of unknown.
- */
-export function isSqlAlchemyTable(call: CallInfo): boolean {
-  const metadata = call.positional[1] ?? call.keywords.get('metadata');
-  // Any expression may hold the metadata (`METADATAS["main"]`, `meta or default`): only a literal cannot.
-  return call.positional.length >= 1 && metadata !== undefined && !LITERALS.has(metadata.type);
-}
-
 /** `Table("name", metadata, Column(...), ForeignKeyConstraint(...), schema="x")` and `op.create_table(...)`. */
 export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable: string | undefined, origin: CoreTableFact['origin']): CoreTableFact | undefined {
   const nameNode = call.positional[0] ?? call.keywords.get('name') ?? call.keywords.get('table_name');

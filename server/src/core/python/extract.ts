@@ -3,14 +3,14 @@ import { pythonSyntaxError } from './unreadable';
 import { setsAlembicLocations } from './prefilter';
 import { classDefinition, decoratorsOf } from './classes';
 import { COLUMN_CALLS, typeOf } from './columnTypes';
-import { columnHelper, coreTable, isSqlAlchemyTable } from './columns';
+import { columnHelper, coreTable } from './columns';
 import { functionFact } from './derivations';
 import { METADATA_CALLS, metadataRoot, metadataSchemaSets } from './metadataRoots';
 import { importStatement } from './imports';
 import { duplicateClasses, tablesInCode, typeCallClass } from './maybeTables';
 import { readUpgrade } from './migrationOps';
 import { PythonReader } from './reader';
-import { readCall, spanOf, splitDotted } from './syntax';
+import { isSqlAlchemyTable, readCall, spanOf, splitDotted } from './syntax';
 import type { CoreTableFact, FileFacts, ParseError } from '../types';
 
 /**

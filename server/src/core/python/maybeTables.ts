@@ -1,7 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { isSqlAlchemyTable } from './columns';
 import type { PythonReader } from './reader';
-import { readCall, spanOf } from './syntax';
+import { isSqlAlchemyTable, readCall, spanOf } from './syntax';
 import type { FileFacts, MaybeTableFact, NameExpr, Span } from '../types';
 
 /**

@@ -109,3 +109,17 @@ export function pythonName(text: string): string {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return text.normalize('NFKC');
   return text;
 }
+
+/** Node types of literals: a value that can never be a `MetaData`. */
+const LITERALS = new Set(['string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'none', 'list', 'tuple', 'dictionary', 'set']);
+
+/**
+ * Whether a call named `Table` has SQLAlchemy's shape: a name, then a metadata (any expression but a literal).
+ * Other libraries have a `Table` too (boto3's `dynamodb.Table("orders")`, rich's `Table("a", "b")`): read as
+ * tables, they made column-less tables, and a reference to one was "has no column" instead of unknown.
+ */
+export function isSqlAlchemyTable(call: CallInfo): boolean {
+  const metadata = call.positional[1] ?? call.keywords.get('metadata');
+  // Any expression may hold the metadata (`METADATAS["main"]`, `meta or default`): only a literal cannot.
+  return call.positional.length >= 1 && metadata !== undefined && !LITERALS.has(metadata.type);
+}
