@@ -34,12 +34,12 @@ const entries = [
   // dist/cli.js runs dist/cli-main.js (the CLI) through a V8 code cache (see server/src/cli/launch.ts).
   // web-tree-sitter's `import()` of Node's own modules becomes a `require` (see `requireNodeImports`): the launcher
   // compiles this bundle with `vm.Script`, where Node 20 refuses a dynamic import.
-  { in: 'server/src/cli/main.ts', out: 'cli-main.js', external: ['ts-morph'], plugins: [requireNodeImports] },
+  { in: 'server/src/cli/main.ts', out: 'cli-main.js', external: ['ts-morph', 'pg'], plugins: [requireNodeImports] },
   { in: 'server/src/cli/launch.ts', out: 'cli.js' },
   { in: 'server/src/host/factsWorker.ts', out: 'facts-worker.js', external: ['ts-morph'] },
   // dist/server.js loads dist/server-main.js (the language server) through a V8 code cache (server/src/lsp/launch.ts),
   // compiled with `vm.Script` as the CLI's is: hence `requireNodeImports` here too.
-  { in: 'server/src/lsp/main.ts', out: 'server-main.js', external: ['ts-morph'], plugins: [requireNodeImports] },
+  { in: 'server/src/lsp/main.ts', out: 'server-main.js', external: ['ts-morph', 'pg'], plugins: [requireNodeImports] },
   { in: 'server/src/lsp/launch.ts', out: 'server.js' },
   { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
   // The diagram's script runs in a webview (a browser): one self-contained file with dagre inside, no network.
@@ -48,6 +48,11 @@ const entries = [
 // The compiler alone, the very one ts-morph carries (the readers work on its tree, and no longer need ts-morph's
 // wrappers): the same parser as before, without ts-morph's own code to load.
 entries.push({ in: createRequire(require.resolve('ts-morph')).resolve('@ts-morph/common/dist/typescript.js'), out: 'typescript.js', minify: true, sourcemap: false });
+
+// The PostgreSQL client, for `pull-schema` only (server/src/host/database.ts loads it when a pull runs): a bundle of
+// its own so no scan reads it. `pg-native` (the libpq binding) and `pg-cloudflare` (Workers sockets) are optional
+// paths of `pg` that Node never takes here.
+entries.push({ in: require.resolve('pg'), out: 'pg.js', external: ['pg-native', 'pg-cloudflare'], sourcemap: false });
 
 // One key for the code that makes a file's facts, the same in every bundle: the CLI and the language server then
 // share the facts cache (host/factsCache.ts), and any change to these sources or to a parser's version empties it.
