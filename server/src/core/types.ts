@@ -609,7 +609,7 @@ export interface FileFacts {
    * `dependsOn`: Alembic's `depends_on`, revisions that must run before this one without being its parent
    * (neutron's contract branch depends on expand revisions): in history they order like `downRevision`.
    */
-  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; ops: MigrationOp[] };
+  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; ops: MigrationOp[] };
   /** An Alembic configuration file: the folders of the revisions Alembic runs. */
   alembicConfig?: AlembicConfigFact;
   /**
