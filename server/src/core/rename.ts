@@ -266,8 +266,9 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
         history.push({ file: r.file, span: r.span, display: r.display });
         continue;
       }
-      // A class or variable that owns the table (`User.id`, `users.id` in Drizzle) keeps its name.
-      if (target.column === undefined && r.naming === 'code') continue;
+      // A class or variable that owns the table (`User.id`, `users.id` in Drizzle) keeps its name. A reference FK
+      // Guard could not place (`ForeignKey(f"{BARNS}.id")`) is no such owner: it goes by its constant below.
+      if (target.column === undefined && r.located && r.naming === 'code') continue;
       if (!r.located) {
         // A name taken from a constant (`ForeignKey(f"{USERS}.id")`, `.inTable(USERS)`) follows the constant.
         const name = constantOfPart(index, r.file, r.ref, target.column === undefined ? 'table' : 'column');
