@@ -61,13 +61,33 @@ function bindArguments(call: CallInfo, params: readonly string[] | undefined): M
  */
 export function readUpgrade(x: PythonReader): void {
   const body = x.upgradeDef?.childForFieldName('body');
-  if (body) {
+  const engines = x.upgradeDef ? multidbUpgrades(x, x.upgradeDef) : [];
+  if (body && engines.length > 0) {
+    // Alembic's multidb template: `upgrade(engine_name)` runs `upgrade_<engine>()`, each on its own database.
+    // FK Guard keeps one history per folder, so each engine's operations are read as ones that may not have run
+    // on the database a key is made in: their keys are counted (checked where no engine's tables matter, else
+    // unchecked), and no table of one engine is taken to exist in another's database.
+    for (const fn of engines) {
+      const fnBody = fn.childForFieldName('body');
+      if (fnBody) maybe(x, fn, () => migrationBlock(x, fnBody, new Map()));
+    }
+  } else if (body) {
     migrationBlock(x, body, new Map());
     // Alembic leaves a `use_alter=True` foreign key out of CREATE TABLE and adds it after every table of
     // the revision is made (SQLAlchemy's own rule for `use_alter`): checked against the revision's end.
     const last = (x.facts.migration?.ops.length ?? 0) - 1;
     for (const r of x.deferred) if (last >= 0) r.migrationOp = Math.max(r.migrationOp ?? 0, last);
   }
+}
+
+/**
+ * The `upgrade_<engine>()` functions of a multidb revision: `upgrade` takes a parameter (the engine's name) and the
+ * module defines functions named `upgrade_` + something, in module order. Empty for an ordinary revision.
+ */
+function multidbUpgrades(x: PythonReader, upgrade: Node): Node[] {
+  const params = upgrade.childForFieldName('parameters')?.namedChildren.filter((p) => p && p.type !== 'comment') ?? [];
+  if (params.length === 0) return [];
+  return [...x.moduleFunctions].filter(([name]) => /^upgrade_\w+$/.test(name)).map(([, def]) => def);
 }
 
 /** Alembic operations inside `upgrade()`, including `with op.batch_alter_table("t") as batch_op:`. */
