@@ -26,7 +26,9 @@ function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<
 
 // A database with the shapes a pull must get right: two schemas, a quoted mixed-case name and a key word as a
 // name, a composite primary key, a UNIQUE constraint, a unique index (a valid FK target) and a partial one (not),
-// a dropped column, a partitioned table, a view (no FK can target it), an enum column and a table with no column.
+// a dropped column, a partitioned table, a view (no FK can target it), an enum column, a table with no column, a
+// DEFERRABLE unique constraint (no FK may target it), a unique index with INCLUDE columns (not key columns) and an
+// UNLOGGED table.
 const DATABASE = `
 CREATE SCHEMA billing;
 CREATE TYPE public.mood AS ENUM ('ok', 'sad');
@@ -40,6 +42,9 @@ CREATE TABLE billing.events (id bigint NOT NULL, at date NOT NULL, PRIMARY KEY (
 CREATE TABLE billing.events_2026 PARTITION OF billing.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 CREATE VIEW public.active_users AS SELECT id FROM public.users;
 CREATE TABLE public.empty_one ();
+CREATE TABLE billing.ledgers (id integer PRIMARY KEY, code text NOT NULL, note text, CONSTRAINT ledgers_code_key UNIQUE (code) DEFERRABLE);
+CREATE UNIQUE INDEX ledgers_code_note ON billing.ledgers (note) INCLUDE (code);
+CREATE UNLOGGED TABLE public.scratch (id integer PRIMARY KEY);
 `;
 
 const EXPECTED_TABLES = `
@@ -56,6 +61,15 @@ CREATE TABLE billing.invoices (
     CONSTRAINT invoices_pkey PRIMARY KEY (shop_id, number)
 );
 
+CREATE TABLE billing.ledgers (
+    id integer NOT NULL,
+    code text NOT NULL,
+    note text,
+    CONSTRAINT ledgers_pkey PRIMARY KEY (id)
+);
+-- UNIQUE ledgers_code_key (code) is DEFERRABLE, which no foreign key may reference: left out.
+CREATE UNIQUE INDEX ledgers_code_note ON billing.ledgers (note);
+
 CREATE TABLE public."Accounts" (
     code character(8) NOT NULL,
     "order" integer
@@ -63,6 +77,12 @@ CREATE TABLE public."Accounts" (
 CREATE UNIQUE INDEX accounts_code_idx ON public."Accounts" (code);
 
 -- public.empty_one has no column.
+
+CREATE TABLE public.scratch (
+    id integer NOT NULL,
+    CONSTRAINT scratch_pkey PRIMARY KEY (id)
+);
+-- public.scratch is UNLOGGED: a foreign key from a permanent table may not reference it.
 
 CREATE TABLE public.users (
     id uuid NOT NULL,
@@ -93,7 +113,7 @@ describe('fkguard pull-schema (a real PostgreSQL over the wire)', function () {
   it('writes every table with its columns, primary and unique keys; no view, no partition, no dropped column', async () => {
     const r = await cli(['pull-schema', '--database-url', pg.url], dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^127\.0\.0\.1:\d+\/postgres \(PostgreSQL [\d.]+\): 5 tables written to fkguard-schema\.sql\n$/);
+    assert.match(r.stderr, /^127\.0\.0\.1:\d+\/postgres \(PostgreSQL [\d.]+\): 7 tables written to fkguard-schema\.sql\n$/);
     const text = readFileSync(join(dir, 'fkguard-schema.sql'), 'utf8');
     const [header, ...rest] = text.split('\n\n');
     assert.match(header, /^-- The schema of the database 127\.0\.0\.1:\d+\/postgres \(PostgreSQL [\d.]+\), read by `fkguard pull-schema`\./);
@@ -111,9 +131,12 @@ describe('fkguard pull-schema (a real PostgreSQL over the wire)', function () {
       await copy.db.exec(first.stdout);
       const second = await cli(['pull-schema', '--database-url', copy.url, '--out', '-'], dir);
       assert.equal(second.code, 0, second.stderr);
-      const body = (t: string) => t.slice(t.indexOf('\n\n'));
-      // All but the table with no column, which the file only names (nothing can point at it).
-      assert.equal(body(second.stdout), body(first.stdout).replace('\n\n-- public.empty_one has no column.', ''));
+      // Every statement comes back; the comments do not: what the file only names (a table with no column, a
+      // DEFERRABLE key, UNLOGGED) was left out of its statements on purpose.
+      const statements = (t: string) => t.split('\n').filter((l) => !l.startsWith('--')).join('\n').replace(/\n{3,}/g, '\n\n').trim();
+      assert.equal(statements(second.stdout), statements(first.stdout));
+      assert.match(first.stdout, /-- public\.scratch is UNLOGGED/);
+      assert.doesNotMatch(second.stdout, /UNLOGGED|DEFERRABLE/);
     } finally {
       await copy.close();
     }
@@ -122,7 +145,7 @@ describe('fkguard pull-schema (a real PostgreSQL over the wire)', function () {
   it('reads only the schemas asked for, and says which exist when one does not', async () => {
     const r = await cli(['pull-schema', '--database-url', pg.url, '--schema', 'billing', '-o', '-'], dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual([...r.stdout.matchAll(/^CREATE TABLE (\S+)/gm)].map((m) => m[1]), ['billing.events', 'billing.invoices']);
+    assert.deepEqual([...r.stdout.matchAll(/^CREATE TABLE (\S+)/gm)].map((m) => m[1]), ['billing.events', 'billing.invoices', 'billing.ledgers']);
     const bad = await cli(['pull-schema', '--database-url', pg.url, '--schema', 'nope'], dir);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^fkguard: 127\.0\.0\.1:\d+\/postgres has no schema "nope" \(it has billing, public\)\n$/);
@@ -170,7 +193,7 @@ describe('fkguard pull-schema (a real PostgreSQL over the wire)', function () {
     writeFileSync(
       join(dir, 'models.py'),
       [
-        'from sqlalchemy import Column, ForeignKey, Integer, String',
+        'from sqlalchemy import Column, ForeignKey, Integer, String, Text',
         'from sqlalchemy.orm import declarative_base',
         '',
         'Base = declarative_base()',
@@ -183,6 +206,8 @@ describe('fkguard pull-schema (a real PostgreSQL over the wire)', function () {
         '    email = Column(String(255), ForeignKey("users.email"))',
         '    account = Column(String(8), ForeignKey("Accounts.code"))',
         '    shop_id = Column(Integer, ForeignKey("shops.id"))',
+        '    ledger_code = Column(Text, ForeignKey("billing.ledgers.code"))',
+        '    ledger_note = Column(Text, ForeignKey("billing.ledgers.note"))',
         '',
       ].join('\n'),
     );
@@ -192,7 +217,8 @@ describe('fkguard pull-schema (a real PostgreSQL over the wire)', function () {
     // users.id is uuid in the database: an Integer key is refused; the email key matches the database's unique key;
     // the Accounts key is accepted, but varchar against the database's char(8) is worth a warning; shops exists
     // nowhere. Nothing is said about the pulled file itself.
-    assert.deepEqual(found, ['models.py:10 error type-mismatch', 'models.py:12 warning type-mismatch', 'models.py:13 error unknown-table']);
+    // billing.ledgers.code has only a DEFERRABLE unique key (the file leaves it out): no target; note's unique index is.
+    assert.deepEqual(found, ['models.py:10 error type-mismatch', 'models.py:12 warning type-mismatch', 'models.py:13 error unknown-table', 'models.py:14 error not-unique-target']);
     assert.match(report.findings.find((f) => f.rule === 'type-mismatch')!.message, /uuid/);
     // And PostgreSQL agrees: the keys FK Guard passes are created, the ones it reports are refused.
     const judge = new PGlite();
@@ -201,8 +227,12 @@ describe('fkguard pull-schema (a real PostgreSQL over the wire)', function () {
       await judge.exec('CREATE TABLE orders (id integer PRIMARY KEY, email varchar(255) REFERENCES users (email), account varchar(8) REFERENCES "Accounts" (code))');
       await assert.rejects(judge.exec('CREATE TABLE o2 (user_id integer REFERENCES users (id))'), /cannot be implemented/);
       await assert.rejects(judge.exec('CREATE TABLE o3 (shop_id integer REFERENCES shops (id))'), /does not exist/);
+      await judge.exec('CREATE TABLE o4 (ledger_note text REFERENCES billing.ledgers (note))');
     } finally {
       await judge.close();
     }
+    // The real database, where the DEFERRABLE key exists, refuses the key FK Guard reports (the judge above is the
+    // pulled file, where it does not).
+    await assert.rejects(pg.db.exec('CREATE TABLE public.o5 (ledger_code text REFERENCES billing.ledgers (code))'), /deferrable unique constraint/);
   });
 });

@@ -56,13 +56,13 @@ export function describeDatabaseUrl(url: string): string {
   return `${host}${parsed.port ? `:${parsed.port}` : ''}/${db}`.replace(/[\r\n]/g, ' ');
 }
 
-interface ColumnRow { schema: string; table: string; column: string; type: string; not_null: boolean }
-interface KeyRow { schema: string; table: string; name: string; kind: 'p' | 'u' | 'i'; columns: string[] }
+interface ColumnRow { schema: string; table: string; column: string; type: string; not_null: boolean; unlogged: boolean }
+interface KeyRow { schema: string; table: string; name: string; kind: 'p' | 'u' | 'i'; columns: string[]; deferrable: boolean }
 
 /** Tables (ordinary and partitioned roots; not views, not partitions) and their columns, names quoted as SQL needs. */
 const COLUMNS = `
   SELECT quote_ident(n.nspname) AS schema, quote_ident(c.relname) AS table, quote_ident(a.attname) AS column,
-         format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
+         format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, c.relpersistence = 'u' AS unlogged
     FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -70,12 +70,13 @@ const COLUMNS = `
    ORDER BY n.nspname, c.relname, a.attnum`;
 
 /**
- * Primary keys and UNIQUE constraints, then unique indexes that back no constraint and have neither a predicate nor
- * an expression: exactly what PostgreSQL accepts as the target of a foreign key.
+ * Primary keys and UNIQUE constraints (a DEFERRABLE one marked: no foreign key may target it), then unique indexes
+ * that back no constraint and have neither a predicate nor an expression: what PostgreSQL accepts as the target of a
+ * foreign key. An index's key columns are the first `indnkeyatts` of `indkey`; the rest are its INCLUDE columns.
  */
 const KEYS = `
   SELECT quote_ident(n.nspname) AS schema, quote_ident(c.relname) AS table, quote_ident(con.conname) AS name,
-         con.contype::text AS kind,
+         con.contype::text AS kind, con.condeferrable AS deferrable,
          ARRAY(SELECT quote_ident(a.attname) FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
                  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns
     FROM pg_catalog.pg_constraint con
@@ -83,9 +84,10 @@ const KEYS = `
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE con.contype IN ('p', 'u') AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1)
   UNION ALL
-  SELECT quote_ident(n.nspname), quote_ident(c.relname), quote_ident(ic.relname), 'i',
+  SELECT quote_ident(n.nspname), quote_ident(c.relname), quote_ident(ic.relname), 'i', false,
          ARRAY(SELECT quote_ident(a.attname) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-                 JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord)
+                 JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                WHERE k.ord <= i.indnkeyatts ORDER BY k.ord)
     FROM pg_catalog.pg_index i
     JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
@@ -150,12 +152,15 @@ function tablesOf(columns: ColumnRow[], keys: KeyRow[]): DatabaseTable[] {
   };
   for (const r of columns) {
     const t = tableOf(r.schema, r.table);
+    if (r.unlogged) t.unlogged = true;
     if (r.column !== null) t.columns.push({ name: r.column, type: r.type, notNull: r.not_null });
   }
   for (const k of keys) {
     const t = tables.get(`${k.schema}.${k.table}`);
     if (!t) continue;
-    if (k.kind === 'p') t.primaryKey = { name: k.name, columns: k.columns };
+    // PostgreSQL refuses a key to a deferrable primary key or unique constraint: it is no target, and the file says so.
+    if (k.deferrable) (t.notes ??= []).push(`${k.kind === 'p' ? 'PRIMARY KEY' : 'UNIQUE'} ${k.name} (${k.columns.join(', ')}) is DEFERRABLE, which no foreign key may reference: left out.`);
+    else if (k.kind === 'p') t.primaryKey = { name: k.name, columns: k.columns };
     else t.uniques.push({ name: k.name, columns: k.columns, index: k.kind === 'i' });
   }
   return [...tables.values()];

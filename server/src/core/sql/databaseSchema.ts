@@ -19,6 +19,10 @@ export interface DatabaseTable {
   primaryKey?: { name: string; columns: string[] };
   /** UNIQUE constraints, then unique indexes without a predicate or an expression (both can be a key's target). */
   uniques: Array<{ name: string; columns: string[]; index: boolean }>;
+  /** UNLOGGED: a permanent table's foreign key may not reference it. */
+  unlogged?: true;
+  /** What the pull left out of the table and why, written as comments under it. */
+  notes?: string[];
 }
 
 export interface DatabaseColumn {
@@ -62,7 +66,11 @@ export function databaseSchemaSql(db: DatabaseSchema, pulledAt?: string): string
     const body: string[] = t.columns.map((c) => `    ${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
     if (t.primaryKey) body.push(`    CONSTRAINT ${t.primaryKey.name} PRIMARY KEY (${t.primaryKey.columns.join(', ')})`);
     for (const u of t.uniques.filter((u) => !u.index)) body.push(`    CONSTRAINT ${u.name} UNIQUE (${u.columns.join(', ')})`);
+    // UNLOGGED is said in a comment: FK Guard's SQL reader takes `CREATE UNLOGGED TABLE` for no table at all, which
+    // would make every key to it an unknown table (a false error where the key is from another unlogged table).
     lines.push('', `CREATE TABLE ${qualified} (`, body.join(',\n'), ');');
+    if (t.unlogged) lines.push(`-- ${qualified} is UNLOGGED: a foreign key from a permanent table may not reference it.`);
+    for (const note of t.notes ?? []) lines.push(`-- ${note}`);
     for (const u of t.uniques.filter((u) => u.index)) {
       lines.push(`CREATE UNIQUE INDEX ${u.name} ON ${qualified} (${u.columns.join(', ')});`);
     }
