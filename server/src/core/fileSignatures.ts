@@ -41,7 +41,7 @@ const relativeSigs = new WeakMap<object, { whole: string; header?: string }>();
  */
 export function provision(f: FileFacts, reuse = false): Provision {
   const { lineOf, sig, objectSig } = signer(f, reuse);
-  const namelessHeader = (c: ClassFact) => [c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract, c.joinTable, c.tablename];
+  const namelessHeader = (c: ClassFact) => [c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract, c.joinTable, c.tablename, c.initSubclassTablename];
   const names = new Map<string, string>();
   const add = (name: string, h: string) => names.set(name, names.has(name) ? `${names.get(name)}+${h}` : h);
   const classSigs = f.classes.map((c) => objectSig(c, c.tablename?.kind === 'literal' ? undefined : namelessHeader));
