@@ -402,14 +402,10 @@ export class ClassMapper {
     const args = this.tableArgs(file, cls);
     const own = args?.schema;
     const unknownOwn = !own && args?.schemaUnknown === true;
-    // A class whose metadata FK Guard cannot find because a base it cannot resolve stands where it would be (`class
-    // Barn(Other)`, `Other` bound by code FK Guard cannot follow) may be on a `MetaData(schema=...)`: its schema is not known.
-    const lost: MetadataSchema | undefined =
-      metadataId === undefined && unresolvedBase !== undefined && this.host.facts(file)?.language === 'python' ? { known: false, why: `it derives from \`${unresolvedBase}\`, which FK Guard cannot resolve, so neither its metadata nor the schema that gives it` } : undefined;
     // A class that names no schema takes its metadata's (SQLAlchemy's Table: `schema=None` is `metadata.schema`),
     // unless it says `BLANK_SCHEMA`.
     const fromMetadata: MetadataSchema | undefined =
-      own || unknownOwn || args?.blankSchema ? undefined : bound ? { known: false, why: bound } : metadataId ? this.metadataSchema(metadataId) : lost;
+      own || unknownOwn || args?.blankSchema ? undefined : bound ? { known: false, why: bound } : metadataId ? this.metadataSchema(metadataId) : undefined;
     const schema = own ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
@@ -420,6 +416,12 @@ export class ClassMapper {
       def.schemaUnknownWhy = fromMetadata.why;
     }
     def.unresolvedBase = unresolvedBase;
+    // A class whose metadata FK Guard cannot find because a base it cannot resolve stands where it would be (`class
+    // Barn(Other)`, `Other` bound by code FK Guard cannot follow) may be on a `MetaData(schema=...)`: keyed without a
+    // schema, it may still be the table a schema-qualified name means.
+    if (metadataId === undefined && unresolvedBase !== undefined && !own && !unknownOwn && !args?.blankSchema && !bound && this.host.facts(file)?.language === 'python') {
+      def.schemaLost = `it derives from \`${unresolvedBase}\`, which FK Guard cannot resolve, so neither its metadata nor the schema that gives it`;
+    }
     def.metadataId = metadataId;
     if (bound) def.metadataUnknownWhy = bound;
     this.addClassColumns(def, file, cls, new Set());

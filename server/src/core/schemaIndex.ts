@@ -1338,14 +1338,17 @@ export class SchemaIndex {
     return this.migrationLocal.get(file)?.filter((d) => d.key === key) ?? [];
   }
 
-  /** A table named `name` (in any schema) whose schema comes from a computed `__table_args__`. */
+  /**
+   * A table named `name` (in any schema) whose schema comes from a computed `__table_args__` or a metadata FK Guard
+   * cannot see (`TableDef.schemaLost`).
+   */
   unknownSchemaTable(name: string): TableDef | undefined {
     this.ensure();
     if (!this.unknownSchemaByName) {
       // Asked for every reference to a table no definition has: one pass over the tables per derivation.
       this.unknownSchemaByName = new Map();
       for (const defs of this.tables.values()) {
-        for (const d of defs) if (d.schemaUnknown && !this.unknownSchemaByName.has(d.name)) this.unknownSchemaByName.set(d.name, d);
+        for (const d of defs) if ((d.schemaUnknown || d.schemaLost !== undefined) && !this.unknownSchemaByName.has(d.name)) this.unknownSchemaByName.set(d.name, d);
       }
     }
     return this.unknownSchemaByName.get(name);

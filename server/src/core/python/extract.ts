@@ -200,8 +200,9 @@ function alias(x: PythonReader, name: string, right: Node | undefined, assignmen
 }
 
 /**
- * Keeps `FileFacts.rebinds` only when the module binds some name more than once (a class, a metadata root, an
- * assignment of another name): only then does the order of its bindings decide what a name means.
+ * Keeps `FileFacts.rebinds` only when the order of the module's bindings decides what a name means: some name is bound
+ * more than once (a class, a metadata root, an assignment of another name), or an assignment's value is a name the
+ * module binds itself (`OldBarn = Barn` before `Barn = Silo`, where `Barn` was imported).
  */
 function keepRebinds(facts: FileFacts): void {
   if (!facts.rebinds) return;
@@ -215,6 +216,7 @@ function keepRebinds(facts: FileFacts): void {
   for (const c of facts.classes) again = twice(c.name) || again;
   for (const r of facts.metadataRoots) if (r.owner === undefined) again = twice(r.name) || again;
   for (const r of facts.rebinds) again = twice(r.name) || again;
+  if (!again) again = facts.rebinds.some((r) => r.to !== '' && seen.has(r.to.split('.')[0]));
   if (!again) delete facts.rebinds;
 }
 

@@ -278,8 +278,9 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
-  if (unknownSchema?.schemaUnknownWhy) {
-    return { kind: 'unseen', reason: 'dynamic-name', detail: `the schema of \`${unknownSchema.name}\` (${unknownSchema.className ?? unknownSchema.file}) is not known: ${unknownSchema.schemaUnknownWhy}` };
+  const why = unknownSchema?.schemaUnknownWhy ?? unknownSchema?.schemaLost;
+  if (why !== undefined) {
+    return { kind: 'unseen', reason: 'dynamic-name', detail: `the schema of \`${unknownSchema!.name}\` (${unknownSchema!.className ?? unknownSchema!.file}) is not known: ${why}` };
   }
   if (unknownSchema) {
     return {
