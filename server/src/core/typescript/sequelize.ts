@@ -5,6 +5,7 @@ import { TsFile } from './context';
 import { upFunctionNode } from './knex';
 import type { Syntax } from './syntax';
 import { sqlNamedType, SqlType } from './types';
+import { pluralize, underscore } from './inflection';
 
 /**
  * Sequelize: `User.init({...}, { tableName })` on a `class User extends Model`, `sequelize.define('user',
@@ -53,43 +54,6 @@ function declarationOrStatement(x: Syntax, n: ts.Node): ts.Node | undefined {
   ]);
   for (let a = n.parent; a; a = a.parent) if (a.kind === K.VariableDeclaration || statements.has(a.kind)) return a;
   return undefined;
-}
-
-/** inflection's `pluralize` for the words table names are made of (Sequelize pluralises model names with it). */
-export function pluralize(word: string): string {
-  const irregular: Record<string, string> = { person: 'people', man: 'men', woman: 'women', child: 'children', mouse: 'mice', goose: 'geese', tooth: 'teeth', foot: 'feet' };
-  const uncountable = new Set(['equipment', 'information', 'rice', 'money', 'species', 'series', 'fish', 'sheep', 'moose', 'deer', 'news', 'data']);
-  // The last word: a capital or the first letter after a non-letter, then lower-case letters, found from the
-  // end (a lazy `^(.*?)` before it rescanned the rest of a long name at every position).
-  let cut = word.length;
-  while (cut > 0 && /[a-z]/.test(word[cut - 1])) cut--;
-  if (cut > 0 && /[A-Za-z]/.test(word[cut - 1])) cut--;
-  const [head, last] = cut < word.length && /[A-Za-z]/.test(word[cut]) ? [word.slice(0, cut), word.slice(cut)] : ['', word];
-  const lower = last.toLowerCase();
-  if (uncountable.has(lower)) return word;
-  const keepCase = (s: string) => (last[0] === last[0].toUpperCase() ? s[0].toUpperCase() + s.slice(1) : s);
-  if (irregular[lower]) return head + keepCase(irregular[lower]);
-  const rules: Array<[RegExp, string]> = [
-    [/(quiz)$/i, '$1zes'],
-    [/(matr|vert|ind)(ix|ex)$/i, '$1ices'],
-    [/(x|ch|ss|sh)$/i, '$1es'],
-    [/([^aeiouy]|qu)y$/i, '$1ies'],
-    [/(?:([^f])fe|([lr])f)$/i, '$1$2ves'],
-    [/sis$/i, 'ses'],
-    [/([ti])um$/i, '$1a'],
-    [/(alias|status)$/i, '$1es'],
-    [/(bu)s$/i, '$1ses'],
-    [/(octop|vir)us$/i, '$1i'],
-    [/s$/i, 's'],
-  ];
-  for (const [re, rep] of rules) if (re.test(word)) return word.replace(re, rep);
-  return `${word}s`;
-}
-
-/** inflection's `underscore`: `UserProfiles` → `user_profiles`. */
-function underscore(word: string): string {
-  // One capital at a time (`([A-Z]+)` rescanned a long run of capitals from each of its letters).
-  return word.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z][a-z\d])/g, '$1_').replace(/-/g, '_').toLowerCase();
 }
 
 /**
