@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { ClassFact, ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, Span, TypeFact } from '../types';
+import { ClassFact, ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, SequelizeNaming, Span, TypeFact } from '../types';
 import { withColumn } from '../compactFacts';
 import { TsFile } from './context';
 import { upFunctionNode } from './knex';
@@ -20,6 +20,7 @@ export function readSequelize(f: TsFile): void {
   if (f.importsFrom('drizzle-orm', 'typeorm')) return;
   const classes = new Map(x.topClasses().map((c) => [x.name(c) ?? '', c]));
   if (f.importsFrom('sequelize-typescript')) for (const cls of classes.values()) decoratedModel(f, cls);
+  const made = instancesMade(f);
   x.walk(f.tree, (node) => {
     if (node.kind !== K.CallExpression) return;
     const d = node as ts.CallExpression;
@@ -30,16 +31,55 @@ export function readSequelize(f: TsFile): void {
     if (method === 'init' && callee.expression.kind === K.Identifier && classes.has(x.text(callee.expression))) {
       const cls = classes.get(x.text(callee.expression))!;
       const nameNode = cls.name;
-      if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], args[1], undefined);
-    } else if (method === 'define' && /sequelize/i.test(x.text(callee.expression))) {
+      // `User.init(attributes, { sequelize: db })`: the instance's `define` names the model, when this file makes it.
+      const instance = x.props(x.unwrap(args[1])).get('sequelize');
+      const naming = instance && instance.kind === K.Identifier ? made.get(x.text(instance)) : undefined;
+      if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], args[1], undefined, naming);
+    } else if (method === 'define' && (/sequelize/i.test(x.text(callee.expression)) || made.has(x.text(callee.expression)))) {
       const modelName = x.literal(args[0]);
       x.withParents();
       const decl = declarationOrStatement(x, d);
       const variable = decl && decl.kind === K.VariableDeclaration ? x.text((decl as ts.VariableDeclaration).name) : modelName?.value;
-      if (modelName && variable) modelFrom(f, variable, modelName.span, x.span(d), args[1], args[2], modelName.value);
+      const naming = made.get(x.text(callee.expression));
+      if (modelName && variable) modelFrom(f, variable, modelName.span, x.span(d), args[1], args[2], modelName.value, naming);
     }
   });
   migrations(f);
+}
+
+/**
+ * The Sequelize instances this file makes, by the variable each is bound to (`const db = new Sequelize(...)`,
+ * whatever its name), with what its options say of its models' naming (`define`): undefined where FK Guard cannot
+ * see them (a config passed in, a `define` it cannot read whole, a variable bound twice), so the project's
+ * combined `define` decides as before. A model `db.define(...)` makes takes its instance's naming, as Sequelize does.
+ */
+function instancesMade(f: TsFile): Map<string, SequelizeNaming | undefined> {
+  const x = f.syntax;
+  const K = x.K;
+  const made = new Map<string, SequelizeNaming | undefined>();
+  if (!f.importsFrom('sequelize', 'sequelize-typescript')) return made;
+  const bound = new Set<string>();
+  x.walk(f.tree, (node) => {
+    if (node.kind !== K.VariableDeclaration) return;
+    const decl = node as ts.VariableDeclaration;
+    if (decl.name.kind !== K.Identifier) return;
+    const name = x.text(decl.name);
+    const init = x.unwrap(decl.initializer);
+    const twice = bound.has(name);
+    bound.add(name);
+    if (twice) {
+      if (made.has(name)) made.set(name, undefined);
+      return;
+    }
+    if (!init || init.kind !== K.NewExpression) return;
+    const call = init as ts.NewExpression;
+    const callee = call.expression;
+    const className = callee.kind === K.PropertyAccessExpression ? x.text((callee as ts.PropertyAccessExpression).name) : x.text(callee);
+    if (className !== 'Sequelize') return;
+    const say = instanceSay(f, call.arguments ?? [], []);
+    made.set(name, say === 'config' || say.freezeTableName === null || say.underscored === null ? undefined : say);
+  });
+  return made;
 }
 
 /** The nearest variable declaration or statement around a node (ts-morph's `isStatement` kinds). */
@@ -67,11 +107,16 @@ function namingOption(f: TsFile, options: Map<string, ts.Node>, key: string): bo
 }
 
 /** The model's own naming options (see `ClassFact.sequelizeOptions`). */
-function modelOptions(f: TsFile, modelName: string, optionsNode: ts.Node | undefined): NonNullable<ClassFact['sequelizeOptions']> {
+function modelOptions(f: TsFile, modelName: string, optionsNode: ts.Node | undefined, instance?: SequelizeNaming): NonNullable<ClassFact['sequelizeOptions']> {
   const options = f.syntax.props(optionsNode);
   const out: NonNullable<ClassFact['sequelizeOptions']> = { model: f.syntax.literal(options.get('modelName'))?.value ?? modelName };
-  const freeze = namingOption(f, options, 'freezeTableName');
-  const underscored = namingOption(f, options, 'underscored');
+  // An option the model does not write is its instance's (`define`), when FK Guard knows the instance.
+  const own = (key: 'freezeTableName' | 'underscored') => {
+    const written = namingOption(f, options, key);
+    return written !== undefined ? written : (instance?.[key] ?? undefined);
+  };
+  const freeze = own('freezeTableName');
+  const underscored = own('underscored');
   if (freeze !== undefined) out.freezeTableName = freeze;
   if (underscored !== undefined) out.underscored = underscored;
   return out;
@@ -89,7 +134,7 @@ export function sequelizeColumnName(attr: string, underscored: boolean): string 
   return underscored ? underscore(attr) : attr;
 }
 
-function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefined): { name: NameExpr; span?: Span; derived?: true } {
+function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefined, instance?: SequelizeNaming): { name: NameExpr; span?: Span; derived?: true } {
   const x = f.syntax;
   const options = x.props(optionsNode);
   const unread = unreadOptions(f, optionsNode);
@@ -102,7 +147,7 @@ function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefi
     if ('imported' in written) return { name: { kind: 'const', name: written.imported } };
     return { name: { kind: 'literal', value: written.value }, span: written.literal?.span };
   }
-  const own = modelOptions(f, modelName, optionsNode);
+  const own = modelOptions(f, modelName, optionsNode, instance);
   // A `modelName` or naming option FK Guard cannot read leaves the derived name unknown too.
   const modelNameNode = options.get('modelName');
   if ((modelNameNode && !x.literal(modelNameNode)) || own.freezeTableName === null || (own.freezeTableName !== true && own.underscored === null)) {
@@ -110,6 +155,46 @@ function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefi
   }
   // The defaults (no `define` of the project's own); the index derives the name again under one (see `sequelizeOptions`).
   return { name: { kind: 'literal', value: sequelizeTableName(own.model, own.freezeTableName === true, own.underscored === true) }, derived: true };
+}
+
+/**
+ * What `new Sequelize(...)` says of its models' naming: its options object's (the one object literal among the
+ * arguments: `(url, options)`, `(db, user, password, options)`, `(options)`), Sequelize's defaults when it takes
+ * none (`(url)`, `(db, user, password)`), or `config` when the options are a value FK Guard cannot see
+ * (`new Sequelize(db, user, password, config)`, sequelize-cli's models/index.js).
+ */
+export function instanceSay(f: TsFile, args: readonly ts.Node[], texts: string[]): SequelizeNaming | 'config' {
+  const x = f.syntax;
+  const K = x.K;
+  const object = args.map((a) => x.unwrap(a)).find((a) => a?.kind === K.ObjectLiteralExpression);
+  if (object) return optionsSay(f, object, texts);
+  const last = x.unwrap(args[args.length - 1]);
+  const plain = (a: ts.Node | undefined) =>
+    !a ||
+    x.literal(a) !== undefined ||
+    a.kind === K.TemplateExpression ||
+    a.kind === K.NullKeyword ||
+    (a.kind === K.Identifier && x.text(a) === 'undefined') ||
+    /^process\.env\b/.test(x.text(a));
+  if (args.length === 3 || plain(last)) return { freezeTableName: false, underscored: false };
+  return 'config';
+}
+
+/** What an options object (an instance's, a config's) says through its `define`: the defaults without one. */
+export function optionsSay(f: TsFile, options: ts.Node, texts: string[]): SequelizeNaming {
+  const x = f.syntax;
+  const unknown: SequelizeNaming = { freezeTableName: null, underscored: null };
+  if (!wholeObject(f, options)) return unknown;
+  const define = x.props(options).get('define');
+  if (!define) return { freezeTableName: false, underscored: false };
+  texts.push(`define: ${x.text(define).replace(/\s+/g, ' ')}`);
+  const o = x.unwrap(define);
+  if (!o || !wholeObject(f, o)) return unknown;
+  const value = (key: string): boolean | null => {
+    const v = x.props(o).get(key);
+    return v ? (x.bool(v) ?? null) : false;
+  };
+  return { freezeTableName: value('freezeTableName'), underscored: value('underscored') };
 }
 
 /** The options as written when FK Guard cannot read them whole: not an object literal, or one with a spread or a computed key. */
@@ -124,14 +209,26 @@ export function wholeObject(f: TsFile, n: ts.Node): boolean {
   return n.kind === K.ObjectLiteralExpression && (n as ts.ObjectLiteralExpression).properties.every((p) => p.kind !== K.SpreadAssignment && p.name?.kind !== K.ComputedPropertyName);
 }
 
-/** A model from `X.init(attributes, options)` or `sequelize.define(name, attributes, options)`. */
-function modelFrom(f: TsFile, className: string, nameSpan: Span, span: Span, attributes: ts.Node | undefined, optionsNode: ts.Node | undefined, modelName: string | undefined): void {
+/**
+ * A model from `X.init(attributes, options)` or `sequelize.define(name, attributes, options)`; `instance` is what
+ * its instance's `define` says, when this file makes the instance (see `instancesMade`).
+ */
+function modelFrom(
+  f: TsFile,
+  className: string,
+  nameSpan: Span,
+  span: Span,
+  attributes: ts.Node | undefined,
+  optionsNode: ts.Node | undefined,
+  modelName: string | undefined,
+  instance: SequelizeNaming | undefined,
+): void {
   const x = f.syntax;
   const options = x.props(optionsNode);
-  const table = tableNameOf(f, modelName ?? className, optionsNode);
-  const underscored = namingOption(f, options, 'underscored');
+  const table = tableNameOf(f, modelName ?? className, optionsNode, instance);
   const cls = newModel(className, table, x.literal(options.get('schema'))?.value, span, nameSpan);
-  cls.sequelizeOptions = modelOptions(f, modelName ?? className, optionsNode);
+  cls.sequelizeOptions = modelOptions(f, modelName ?? className, optionsNode, instance);
+  const underscored = cls.sequelizeOptions.underscored;
   if (attributes && attributes.kind === x.K.ObjectLiteralExpression) {
     for (const p of (attributes as ts.ObjectLiteralExpression).properties) {
       if (p.kind !== x.K.PropertyAssignment) continue;
