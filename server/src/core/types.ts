@@ -472,6 +472,12 @@ export interface ReferenceFact {
   linkToName?: true;
   /** For `pair` without `column`: the target's primary key is meant (SQL's `REFERENCES users`, no column list). */
   primaryKey?: true;
+  /**
+   * The ORM gives the foreign key's own column the referenced column's type when it makes the schema, whatever the
+   * declaration says (TypeORM's join column of a `@ManyToOne`/`@OneToOne`): a type difference is then between the
+   * declaration and the database, never a key the database refuses.
+   */
+  typeFromTarget?: 'typeorm';
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
   span: Span;
   /** The span of the string's content, without quotes and prefix, when it is a plain literal. */
