@@ -936,6 +936,7 @@ function runModule(m: FileFacts, module: string, resolver: HistoryResolver, byFi
 function dropColumn(def: TableDef, name: string): void {
   const col = def.columns.get(name);
   if (!col) return;
+  if (col.column.primaryKey) def.primaryKeyDropped = true;
   def.columns.delete(name);
   for (const [attr, c] of def.attrs) if (sameColumn(c, col)) def.attrs.delete(attr);
 }

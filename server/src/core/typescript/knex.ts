@@ -310,18 +310,28 @@ function keyStatement(b: Builder, head: RawChainCall, rest: RawChainCall[]): voi
   switch (head.name) {
     case 'primary': {
       const cols = namesOf(f, head.args[0]);
+      // In `alterTable`, a key made after the table: its columns are a key from here on (a new primary key
+      // replaces the old one).
+      if (!table) {
+        if (cols.length > 0) ops?.push({ op: 'add_key', table: tableName, schema, columns: cols, primary: true });
+        return;
+      }
       for (const c of cols) {
         const col = columns.find((x) => x.name === c);
         if (col) col.primaryKey = true;
       }
-      if (cols.length > 1) table?.keys.push(cols);
+      if (cols.length > 1) table.keys.push(cols);
       return;
     }
     case 'unique': {
       const cols = namesOf(f, head.args[0]);
+      if (!table) {
+        if (cols.length > 0) ops?.push({ op: 'add_key', table: tableName, schema, columns: cols });
+        return;
+      }
       const col = cols.length === 1 ? columns.find((x) => x.name === cols[0]) : undefined;
       if (col) col.unique = true;
-      else if (cols.length > 1) table?.keys.push(cols);
+      else if (cols.length > 1) table.keys.push(cols);
       return;
     }
     case 'foreign': {
