@@ -553,18 +553,46 @@ function migrations(f: TsFile): void {
         break;
       }
       case 'addConstraint': {
-        // `addConstraint('posts', { fields: ['user_id'], type: 'foreign key', references: { table, field } })`.
+        // `addConstraint('posts', { fields: ['user_id'], type: 'foreign key', references: { table, field } })`;
+        // `{ fields: ['code'], type: 'unique' }` (or `'primary key'`) makes a key a foreign key may target.
         const o = x.props(args[1]);
-        if (lit(o.get('type'))?.toLowerCase() !== 'foreign key') break;
-        const fields = x.elements(o.get('fields'))?.map((e) => lit(e)) ?? [];
+        const type = lit(o.get('type'))?.toLowerCase();
+        const fields = x.elements(o.get('fields'))?.map((e) => indexField(f, e)) ?? [];
+        if (type === 'unique' || type === 'primary key') {
+          const name = lit(o.get('name'));
+          if (fields.length > 0 && fields.every((c) => c !== undefined)) ops.push({ op: 'add_key', table, schema, columns: fields as string[], ...(type === 'primary key' ? { primary: true as const } : {}), ...(name ? { name } : {}) });
+          break;
+        }
+        if (type !== 'foreign key') break;
         const ref = reference(f, x.props(o.get('references')), withColumn(source, fields[0]), 'migration');
         if (ref) f.facts.references.push(ref);
+        break;
+      }
+      case 'addIndex': {
+        // `addIndex('farms', ['code'], { unique: true, name })`, or `addIndex('farms', { fields: ['code'], unique: true })`.
+        const first = x.unwrap(args[1]);
+        const o = first && first.kind === K.ObjectLiteralExpression ? x.props(first) : x.props(x.unwrap(args[2]));
+        if (x.bool(o.get('unique')) !== true) break;
+        const list = first && first.kind === K.ObjectLiteralExpression ? o.get('fields') : first;
+        const fields = x.elements(list)?.map((e) => indexField(f, e)) ?? [];
+        const name = lit(o.get('name'));
+        if (fields.length > 0 && fields.every((c) => c !== undefined)) ops.push({ op: 'add_key', table, schema, columns: fields as string[], ...(name ? { name } : {}) });
         break;
       }
     }
     for (const r of f.facts.references.slice(firstRef)) r.migrationOp = position;
     f.placeOps(c.getStart(f.tree));
   }
+}
+
+/** A column of an index or constraint: `'code'`, or `{ name: 'code' }` / `{ attribute: 'code' }` (with an order, a length). */
+function indexField(f: TsFile, n: ts.Node): string | undefined {
+  const x = f.syntax;
+  const e = x.unwrap(n);
+  const plain = x.literal(e)?.value;
+  if (plain !== undefined) return plain;
+  const o = x.props(e);
+  return x.literal(o.get('name') ?? o.get('attribute'))?.value;
 }
 
 /**
