@@ -362,6 +362,11 @@ export interface CoreTableFact {
    */
   columnsFrom?: string;
   /**
+   * Made like another table (Knex's `createTableLike('copy', 'source')`, PostgreSQL's `LIKE source INCLUDING ALL`):
+   * its columns and keys are the source's as history holds it there, then its own. `text` is the call as written.
+   */
+  likeTable?: { name: string; schema?: string; text: string };
+  /**
    * Built only as a fallback (`except ImportError:`, `if "t" not in metadata.tables:`): the same table as
    * the one defined elsewhere, not a second definition.
    */

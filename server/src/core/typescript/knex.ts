@@ -5,7 +5,7 @@ import { isKyselyStatement } from './kysely';
 import { RawChainCall } from './syntax';
 import { sqlNamedType, SqlType } from './types';
 
-const SCHEMA_CALLS = new Set(['createTable', 'createTableIfNotExists', 'alterTable', 'table', 'dropTable', 'dropTableIfExists', 'renameTable']);
+const SCHEMA_CALLS = new Set(['createTable', 'createTableIfNotExists', 'createTableLike', 'alterTable', 'table', 'dropTable', 'dropTableIfExists', 'renameTable']);
 
 /**
  * Knex migrations: `knex.schema.createTable('users', (t) => { ... })`, `alterTable`/`table`, `dropTable`,
@@ -58,7 +58,7 @@ export function readKnex(f: TsFile): void {
  */
 function schemaCallNames(text: string): number[] {
   const out: number[] = [];
-  const re = /\b(?:createTable(?:IfNotExists)?|alterTable|table|dropTable(?:IfExists)?|renameTable)\b/g;
+  const re = /\b(?:createTable(?:IfNotExists|Like)?|alterTable|table|dropTable(?:IfExists)?|renameTable)\b/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m.index);
   return out;
 }
@@ -128,7 +128,7 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
   const schema = schemaOfReceiver(f, callee.expression);
   if (!args[0]) return;
   const read = f.constantName(args[0]);
-  if (!read && (method === 'createTable' || method === 'createTableIfNotExists')) {
+  if (!read && (method === 'createTable' || method === 'createTableIfNotExists' || method === 'createTableLike')) {
     // A table made under a name FK Guard cannot read: it exists, so a reference to a name it may be is
     // unchecked (`SchemaIndex.unnamedTableFor`); its columns belong to no table FK Guard can name.
     f.facts.tables.push({ name: f.dynamicName(args[0]), schema, columns: [], keys: [], span: x.span(call), nameSpan: x.span(args[0]), origin: 'migration' });
@@ -163,6 +163,19 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
       tableBuilder(f, args[1], tableExpr, schema, table, undefined, call);
       f.facts.tables.push(table);
       ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1, ...(method === 'createTableIfNotExists' ? { ifNotExists: true as const } : {}) });
+      break;
+    }
+    case 'createTableLike': {
+      // `createTableLike('copy', 'source', (t) => { ... })`: PostgreSQL's `create table "copy" (like "source" including
+      // all)`, the source's columns and keys, then the builder's columns.
+      const table: CoreTableFact = { name: tableExpr, schema, columns: [], keys: [], span: x.span(call), nameSpan: written.span, origin: 'migration' };
+      const like = nameOf(f, args[1]);
+      const likeText = x.text(call).replace(/\s+/g, ' ');
+      if (like === undefined) table.columnsFrom = likeText;
+      else table.likeTable = { name: like, schema, text: likeText };
+      if (args[2]) tableBuilder(f, args[2], tableExpr, schema, table, undefined, call);
+      f.facts.tables.push(table);
+      ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1 });
       break;
     }
     case 'alterTable':
@@ -605,7 +618,10 @@ function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
     default:
       return undefined;
   }
-  const name = nameLit?.value ?? (primaryKey ? 'id' : undefined);
+  // `increments('id', { primaryKey: false })` makes no primary key; `uuid('id', { primaryKey: true })` makes one (Knex 3).
+  const primaryOption = head.args.length > 1 ? x.bool(x.props(x.unwrap(head.args[head.args.length - 1])).get('primaryKey')) : undefined;
+  if (primaryOption !== undefined) primaryKey = primaryOption;
+  const name = nameLit?.value ?? (head.name === 'increments' || head.name === 'bigIncrements' || head.name === 'bigincrements' ? 'id' : undefined);
   if (!name || !type) return undefined;
   const span = { start: head.nameSpan.start, end: head.node.end };
   // The keys in the order `{ text, name, ...type, … }` gave them (a `SqlType` is `{ family, sqlType }`), written out:
