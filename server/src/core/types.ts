@@ -367,6 +367,11 @@ export interface CoreTableFact {
    */
   columnsFrom?: string;
   /**
+   * Made like another table (Knex's `createTableLike('copy', 'source')`, PostgreSQL's `LIKE source INCLUDING ALL`):
+   * its columns and keys are the source's as history holds it there, then its own. `text` is the call as written.
+   */
+  likeTable?: { name: string; schema?: string; text: string };
+  /**
    * Built only as a fallback (`except ImportError:`, `if "t" not in metadata.tables:`): the same table as
    * the one defined elsewhere, not a second definition.
    */
@@ -477,6 +482,12 @@ export interface ReferenceFact {
   linkToName?: true;
   /** For `pair` without `column`: the target's primary key is meant (SQL's `REFERENCES users`, no column list). */
   primaryKey?: true;
+  /**
+   * The ORM gives the foreign key's own column the referenced column's type when it makes the schema, whatever the
+   * declaration says (TypeORM's join column of a `@ManyToOne`/`@OneToOne`): a type difference is then between the
+   * declaration and the database, never a key the database refuses.
+   */
+  typeFromTarget?: 'typeorm';
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
   span: Span;
   /** The span of the string's content, without quotes and prefix, when it is a plain literal. */

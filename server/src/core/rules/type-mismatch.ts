@@ -55,8 +55,11 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   const here = written(cmp.source.column.type ?? cmp.source.type, cmp.source.column.annotation?.text);
   const there = written(cmp.target.column.type ?? cmp.target.type, cmp.target.column.annotation?.text);
   const sqlPair = `${cmp.source.type.sqlType || cmp.source.type.family} vs ${cmp.target.type.sqlType || cmp.target.type.family}`;
-  const consequence =
-    cmp.verdict === 'refused'
+  // TypeORM makes a relation's join column with the referenced column's type: the declaration is what differs.
+  const overridden = c.ref.typeFromTarget === 'typeorm';
+  const consequence = overridden
+    ? `TypeORM makes the join column \`${cmp.target.type.sqlType || cmp.target.type.family}\` (the type of the column it references), not the declared type (${sqlPair})`
+    : cmp.verdict === 'refused'
       ? `${db} refuses this foreign key (${sqlPair})`
       : `${db} accepts the key, but the types differ (${sqlPair})`;
   const srcFacts = c.index.facts(cmp.source.file) ?? c.facts;
@@ -68,7 +71,7 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   const loc = columnLocation(c.index, r.def, r.column);
   return {
     rule: 'type-mismatch',
-    severity: cmp.verdict === 'refused' ? 'error' : 'warning',
+    severity: cmp.verdict === 'refused' && !overridden ? 'error' : 'warning',
     message: `\`${here}\` here, but \`${r.def.key}.${r.column.column.name}\` is \`${there}\`: ${consequence}`,
     file: c.facts.file,
     range,
