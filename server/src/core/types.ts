@@ -484,6 +484,12 @@ export interface ReferenceFact {
    * as that operation leaves it (a `CREATE TABLE` may reference itself).
    */
   migrationOp?: number;
+  /**
+   * In a SQL migration: MySQL's `foreign_key_checks` where the reference is made, as the file's own `SET
+   * FOREIGN_KEY_CHECKS = 0/1` statements before it leave them. Unset where the file does not say (the tool running
+   * it may have turned them off, as mysqldump's output and many migration runners do).
+   */
+  keyChecks?: 'on' | 'off';
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';
 }

@@ -295,6 +295,9 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table ${unnamed.file} makes under a name FK Guard cannot read (\`${unnamed.text}\`)` };
   }
   const absence = point && history && defs.length === 0 ? history.absence(key, point) : undefined;
+  // With foreign key checks off (`SET FOREIGN_KEY_CHECKS = 0` before it in the file), MySQL makes a key to a table that
+  // does not exist yet without looking for it; the table it names is found when it is made, and judged as made then.
+  if (absence?.kind === 'later' && ref.keyChecks === 'off' && index.dialectOf(file) === 'mysql') return columnOf([absence.def], column, false, caseless, undefined, ref.linkToName);
   if (absence) return { kind: 'no-table', schema, table, column, absence };
   if (defs.length === 0) {
     // A class whose table name FK Guard cannot know may define this table: nothing is proven.

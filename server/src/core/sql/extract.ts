@@ -138,6 +138,34 @@ export function searchPathOf(text: string): string[] | 'default' | undefined {
   return out.length > 0 ? out : 'default';
 }
 
+/**
+ * What a MySQL `SET` statement does to the session's `foreign_key_checks`: `SET FOREIGN_KEY_CHECKS = 0`, `SET
+ * @@session.foreign_key_checks = ON`, mysqldump's `/*!40014 SET FOREIGN_KEY_CHECKS=0 *\/` (MySQL and MariaDB run the
+ * text of a `/*!` comment). 'unknown' for a value FK Guard does not read (`@OLD_FOREIGN_KEY_CHECKS`, `DEFAULT`) and for
+ * an assignment that may be global (`SET GLOBAL ...` leaves the session's value as it was, which the file does not
+ * say; the modifier holds for the assignments after it); undefined for a statement that does not set them.
+ */
+export function keyChecksOf(text: string): 'on' | 'off' | 'unknown' | undefined {
+  if (!/foreign_key_checks/i.test(text)) return undefined;
+  // The executable comments' text, then every other comment blanked.
+  const plain = blankComments(text.replace(/\/\*M?!\d*([\s\S]*?)\*\//g, ' $1 '));
+  const m = /^\s*set\s+([\s\S]*?)\s*;?\s*$/i.exec(plain);
+  if (!m) return undefined;
+  let result: 'on' | 'off' | 'unknown' | undefined;
+  let globalScope = false;
+  for (const part of m[1].split(',')) {
+    const a = /^\s*(?:(global|session|local|persist|persist_only)\s+)?(?:@@(?:(global|session|local|persist|persist_only)\s*\.\s*)?)?([A-Za-z_][\w$]*)\s*:?=\s*([\s\S]*?)\s*$/i.exec(part);
+    if (!a) continue;
+    const scope = (a[1] ?? a[2])?.toLowerCase();
+    if (a[1]) globalScope = !/^(session|local)$/i.test(a[1]);
+    if (a[3].toLowerCase() !== 'foreign_key_checks') continue;
+    const global = scope ? !/^(session|local)$/.test(scope) : globalScope;
+    const value = a[4].replace(/^'(.*)'$/, '$1').toLowerCase();
+    result = global ? 'unknown' : /^(1|on|true)$/.test(value) ? 'on' : /^(0|off|false)$/.test(value) ? 'off' : 'unknown';
+  }
+  return result;
+}
+
 /** `public` is PostgreSQL's default schema: `public.users` is the `users` every other source names. */
 function schemaOf(q: QName): string | undefined {
   return q.schema && q.schema !== 'public' ? q.schema : undefined;
@@ -155,6 +183,8 @@ class SqlExtractor {
    * `pg_catalog` and `pg_temp` left out); undefined before one (or after `SET search_path TO DEFAULT`): `public` alone then.
    */
   private searchPath: string[] | undefined;
+  /** MySQL's `foreign_key_checks` as this file's `SET` statements so far leave them; undefined where it does not say. */
+  private keyChecks: 'on' | 'off' | undefined;
 
   constructor(file: string, private readonly text: string, migration: boolean) {
     this.facts = emptyFacts(file, text, 'sql');
@@ -167,6 +197,11 @@ class SqlExtractor {
     const inner = doBlockStatements(s.text, s.start);
     if (inner) {
       for (const i of inner) this.statement(i);
+      return;
+    }
+    const checks = keyChecksOf(s.text);
+    if (checks !== undefined) {
+      this.keyChecks = checks === 'unknown' ? undefined : checks;
       return;
     }
     const path = searchPathOf(s.text);
@@ -199,7 +234,10 @@ class SqlExtractor {
     }
     if (!this.migration) return;
     if (this.facts.references.length > firstRef && this.ops.length === position) this.ops.push({ op: 'foreign_key' });
-    for (const r of this.facts.references.slice(firstRef)) r.migrationOp = position;
+    for (const r of this.facts.references.slice(firstRef)) {
+      r.migrationOp = position;
+      if (this.keyChecks) r.keyChecks = this.keyChecks;
+    }
   }
 
   /**
