@@ -769,7 +769,13 @@ export type UncheckedReason =
    * The table is imported from a module that gets the name from two `export *` of different modules: by
    * ECMAScript's rules it exports neither (importing it is an error; TypeScript reports the conflict).
    */
-  | 'ambiguous-export';
+  | 'ambiguous-export'
+  /**
+   * The FK column's type or the key's is one FK Guard does not compare with the other (PostgreSQL's `inet`, `money`,
+   * `bit`, `oid`, arrays, an enum or a domain against another type; a SQLAlchemy `Enum`, whose database type it does
+   * not know): whether the database takes the key is not known.
+   */
+  | 'uncompared-type';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -788,6 +794,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'letter-case',
   'naming-strategy',
   'ambiguous-export',
+  'uncompared-type',
 ];
 
 export interface UncheckedReference {

@@ -567,9 +567,13 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         return { reason: 'ambiguous-table', detail: `\`${r.def.key}\` has definitions that disagree on \`${r.column.column.name}\`, none in this table's metadata or package` };
       }
       const target = r.column.type;
-      if (target && target.family !== 'other') return undefined;
       const source = sourceColumn(c.facts, c.ref, c.index);
-      if (!source?.type || source.type.family === 'other') return undefined;
+      // A FK column with no type of its own takes the key's (SQLAlchemy's `Column(ForeignKey(...))`): nothing to compare.
+      if (!source?.type) return undefined;
+      const uncompared = target ? uncomparedTypes(source.type, target) : undefined;
+      if (uncompared) return { reason: 'uncompared-type', detail: `\`${source.type.text}\` here and \`${target!.text}\` at \`${r.def.key}.${r.column.column.name}\`: ${uncompared}, so whether the database takes the key is not known` };
+      if (target && target.family !== 'other') return undefined;
+      if (target && source.type.family === 'other') return undefined;
       const lost = r.column.unreadable;
       if (lost) {
         const at = lost.span ? where(lost.file, c.index.rangeIn(lost.file, lost.span)) : lost.file;
@@ -593,6 +597,24 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
     default:
       return undefined;
   }
+}
+
+/**
+ * Why FK Guard does not compare these two types (see `typeMismatchFor`), or undefined when it does. It compares what
+ * its type families hold, and one type with itself (`inet` and `inet`, an enum `mood` of SQL with itself); not an enum,
+ * a domain, `inet`, `money`, `bit`, `oid` or an array with another type, whose rules PostgreSQL decides by operator
+ * families FK Guard does not model (`cidr` and `inet` are one, `integer` to `oid` passes and `oid` to `integer` does
+ * not, a domain is its base type), nor a SQLAlchemy `Enum`, whose database type it does not know. A Prisma relation is
+ * judged by Prisma's rule on the two scalar types (see `prismaRefuses`).
+ */
+function uncomparedTypes(source: TypeFact, target: TypeFact): string | undefined {
+  if (source.style === 'prisma' && target.style === 'prisma' && source.name !== 'Unsupported' && target.name !== 'Unsupported') return undefined;
+  // A key of a type FK Guard does not know at all is `unknown-key-type` (see `uncheckedOf`).
+  if (target.family === 'other' && target.sqlType === '') return undefined;
+  if (source.family === 'enum') return 'FK Guard does not know which database type an enum column is';
+  if (source.family !== 'other' && target.family !== 'other') return undefined;
+  if (source.sqlType !== '' && source.sqlType === target.sqlType) return undefined;
+  return source.family === 'other' && source.sqlType === '' ? "FK Guard does not know the FK column's type" : 'FK Guard does not compare these types';
 }
 
 /**
