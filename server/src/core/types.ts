@@ -462,6 +462,12 @@ export interface ReferenceFact {
   tableSpan?: Span;
   column?: string;
   columnSpan?: Span;
+  /**
+   * For `pair` from SQL after `SET search_path TO app, public`, a table named with no schema that the file does not
+   * make in any of them: the schemas PostgreSQL looks it up in, in order (`public` as written); the first of them
+   * that holds the table is meant, and none holding it is an unknown table.
+   */
+  searchPath?: string[];
   /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
   tableFoldsCase?: true;
   columnFoldsCase?: true;

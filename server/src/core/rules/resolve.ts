@@ -94,6 +94,7 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const written = ref.table?.kind === 'const' ? ref.table.name : ref.table?.kind === 'dynamic' ? ref.table.text : '?';
     const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}${ref.primaryKey && ref.column === undefined ? '' : `.${ref.column ?? '?'}`}`;
     if (table === undefined || (ref.column === undefined && !ref.primaryKey)) return { display, resolution: { kind: 'dynamic' } };
+    if (ref.searchPath && ref.tableSchema === undefined) return { display, resolution: onSearchPath(index, file, ref, ref.searchPath, table) };
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
   const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : ref.attr ? `${ref.owner}.${ref.attr}` : `${ref.owner}`;
@@ -140,6 +141,24 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
   }
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
   return { display, resolution: columnOf([mapping.table], ref.attr, true) };
+}
+
+/**
+ * A table SQL names with no schema after `SET search_path TO app, public`: PostgreSQL takes the first schema of the
+ * path that holds a table of that name (as it folds or keeps the name's case), and refuses the key when none does. Each
+ * schema is looked up in turn; when none holds the table, the answer is the lookup in `public` where the path has it
+ * (else its first schema), so an unknown table is reported under the name as written.
+ */
+function onSearchPath(index: SchemaIndex, file: string, ref: ReferenceFact, path: string[], table: string): Resolution {
+  const missing: Array<Extract<Resolution, { kind: 'no-table' }>> = [];
+  for (const s of path) {
+    const schema = s === 'public' ? undefined : s;
+    const r = lookup(index, file, ref, schema, table, ref.column);
+    if (r.kind !== 'no-table') return r;
+    missing.push(r);
+  }
+  // In a migration, a table one of the schemas makes only later (or dropped before) says more than a plain absence.
+  return missing.find((r) => r.absence) ?? missing.find((r) => r.schema === undefined) ?? missing[0] ?? { kind: 'dynamic' };
 }
 
 /** `@ManyToOne(() => User)` with no referenced column names the primary key; a composite one is not judged. */

@@ -302,6 +302,14 @@ class SqlExtractor {
     }
     this.inserted = [];
     const lead = leadOf(s.text);
+    // `CREATE TABLE farms_sel AS SELECT id, code FROM farms` makes a table, with the columns of a query FK Guard does
+    // not read (and no key): a reference to it is unchecked, not to a table that does not exist.
+    const query = TABLE_AS_QUERY.exec(plain.slice(lead));
+    if (query) {
+      const text = plain.slice(lead + query[0].length - 2).replace(/\s+/g, ' ').trim();
+      this.unparsedTable(s, plain, lead, text.length > 60 ? `${text.slice(0, 59)}…` : text);
+      return undefined;
+    }
     // A statement that cannot make, change or drop a table, a key or a foreign key (a `GRANT`, a function, an
     // `INSERT`, a `PRAGMA`, a plain index) costs nothing unread: it is skipped without a word.
     if (!isSchemaStatement(s.text)) return undefined;
@@ -321,9 +329,10 @@ class SqlExtractor {
   /**
    * The table a `CREATE TABLE` the parser refused makes (an `EXCLUDE USING gist`, a name the parser's lexer
    * trips on): it exists once the statement runs, with columns FK Guard does not know, so a reference to it
-   * is unchecked rather than an unknown table.
+   * is unchecked rather than an unknown table. `query`: the table is made from a query (`AS SELECT ...`, as
+   * written), whose columns FK Guard does not read.
    */
-  private unparsedTable(s: SqlStatement, plain: string, lead: number): void {
+  private unparsedTable(s: SqlStatement, plain: string, lead: number, query?: string): void {
     const m = UNPARSED_CREATE_TABLE.exec(plain);
     if (!m) return;
     const unquote = (n: string) => (/^["`[]/.test(n) ? n.slice(1, -1).replace(/""/g, '"') : n);
@@ -338,7 +347,7 @@ class SqlExtractor {
       span: { start: s.start + lead, end: s.start + s.text.length },
       nameSpan: { start: s.start + nameAt + (quoted ? 1 : 0), end: s.start + m[0].length - (quoted ? 1 : 0) },
       origin: this.migration ? 'migration' : 'core',
-      unparsed: true,
+      ...(query !== undefined ? { columnsFrom: query } : { unparsed: true as const }),
       ...(quoted ? {} : { foldsCase: true as const }),
     });
     if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1, ...(m[0].match(/\bif\s+not\s+exists\b/i) ? { ifNotExists: true as const } : {}) });
@@ -469,14 +478,12 @@ class SqlExtractor {
 
   /**
    * A referenced table as the reference names it: `REFERENCES orgs` after `SET search_path TO app, public` is
-   * `app.orgs` if app has one, else `public.orgs`; where the file does not show which, the target is not known.
+   * `app.orgs` if app has one, else `public.orgs`; where the file does not show which, the index looks in each of
+   * them in order (see `ReferenceFact.searchPath`).
    */
-  private target(q: QName): { table: NameExpr; tableSchema?: string } {
+  private target(q: QName): { table: NameExpr; tableSchema?: string; searchPath?: string[] } {
     const schema = this.existingSchema(q);
-    if (schema === null) {
-      const path = this.searchPath!.join(', ');
-      return { table: { kind: 'dynamic', text: q.name, why: `\`${q.name}\` names no schema and the search path is \`${path}\`: it is the first of those schemas that has the table, and this file does not make it in any` } };
-    }
+    if (schema === null) return { table: { kind: 'literal', value: q.name }, searchPath: [...this.searchPath!] };
     return { table: { kind: 'literal', value: q.name }, tableSchema: schema };
   }
 
