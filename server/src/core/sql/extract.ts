@@ -13,7 +13,7 @@ import type {
 } from 'pgsql-ast-parser';
 import { emptyFacts } from '../facts';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, NameExpr, Span, TypeFact } from '../types';
-import { blankChecks, blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN } from './normalize';
+import { blankChecks, blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN, unquoteName } from './normalize';
 import { MysqlStatement, readMysqlStatement } from './mysqlAlter';
 import { splitStatements, SqlStatement } from './split';
 import { sqlTypeOf } from './types';
@@ -131,7 +131,7 @@ export function searchPathOf(text: string): string[] | 'default' | undefined {
   const out: string[] = [];
   for (const part of m[1].split(',')) {
     const p = part.trim();
-    const name = /^["']/.test(p) ? p.slice(1, -1) : p.toLowerCase();
+    const name = unquoteName(p, true);
     if (name === '' || name === '$user' || name === 'pg_catalog' || name === 'pg_temp') continue;
     out.push(name);
   }
@@ -335,12 +335,11 @@ class SqlExtractor {
   private unparsedTable(s: SqlStatement, plain: string, lead: number, query?: string): void {
     const m = UNPARSED_CREATE_TABLE.exec(plain);
     if (!m) return;
-    const unquote = (n: string) => (/^["`[]/.test(n) ? n.slice(1, -1).replace(/""/g, '"') : n);
     const nameAt = m[0].length - m[2].length;
     const quoted = /^["`[]/.test(m[2]);
-    const schema = m[1] ? unquote(m[1].replace(/\s*\.\s*$/, '')) : undefined;
+    const schema = m[1] ? unquoteName(m[1].replace(/\s*\.\s*$/, ''), false) : undefined;
     this.facts.tables.push({
-      name: { kind: 'literal', value: unquote(m[2]) },
+      name: { kind: 'literal', value: unquoteName(m[2], false) },
       ...(schema !== undefined && schema !== 'public' ? { schema } : {}),
       columns: [],
       keys: [],
@@ -666,9 +665,8 @@ class SqlExtractor {
   private setSchema(s: SqlStatement): boolean {
     const m = SET_SCHEMA.exec(blankComments(s.text));
     if (!m) return false;
-    const unquote = (n: string) => (/^["`[]/.test(n) ? n.slice(1, -1).replace(/""/g, '"') : n.toLowerCase());
-    const q: QName = { name: unquote(m[2]), ...(m[1] ? { schema: unquote(m[1].replace(/\s*\.\s*$/, '')) } : {}) };
-    const toSchema = publicAsNone(unquote(m[3]));
+    const q: QName = { name: unquoteName(m[2], true), ...(m[1] ? { schema: unquoteName(m[1].replace(/\s*\.\s*$/, ''), true) } : {}) };
+    const toSchema = publicAsNone(unquoteName(m[3], true));
     if (this.migration) {
       const schema = this.existingSchema(q);
       if (schema === null) return false;
