@@ -128,7 +128,13 @@ export interface ColumnFact {
   /** Where the column's name is written. */
   span: Span;
   /** Set for columns that carry a foreign key in their own definition. */
-  hasForeignKey?: boolean;
+hasForeignKey?: boolean;
+  /**
+   * SQLAlchemy: a `Numeric` or `Float` primary key with no default, server default, sequence, identity or foreign key,
+   * autoincrement not turned off. Where it is the table's only primary key column, SQLAlchemy makes it the table's
+   * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52).
+   */
+  serialIfSolePrimaryKey?: true;
   /** SQL DDL wrote the name unquoted: PostgreSQL folds it to lower case (`Id` is `id`). */
   foldsCase?: true;
   /**

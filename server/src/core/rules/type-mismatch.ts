@@ -16,6 +16,8 @@ export interface TypeComparison {
   written?: string;
   /** `prisma`: Prisma's own validator refuses the relation, before any database sees it (see `prismaRefuses`). */
   judge?: 'prisma';
+  /** The key is a lone `Numeric`/`Float` primary key SQLAlchemy makes `SERIAL` on PostgreSQL (see `serialKey`). */
+  serial?: true;
 }
 
 /**
@@ -23,8 +25,10 @@ export interface TypeComparison {
  * `String(36)` → `String(255)` is a difference. Either known only from an annotation (`Mapped[int]`): by
  * family, since the width is not written. A FK column with no type takes the target's and never differs.
  */
-export function typeMismatchFor(c: RefCheck, _def: TableDef, target: IndexedColumn): TypeComparison | undefined {
+export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn): TypeComparison | undefined {
   const source = sourceColumn(c.facts, c.ref, c.index);
+  const serial = serialKey(c, def, key);
+  const target = serial ?? key;
   if (!source?.type || !target.type) return undefined;
   const prisma = prismaRefuses(source.type, target.type);
   if (!prisma && (source.type.family === 'other' || target.type.family === 'other' || source.type.family === 'enum')) return undefined;
@@ -41,7 +45,28 @@ export function typeMismatchFor(c: RefCheck, _def: TableDef, target: IndexedColu
   // since, where other references to and from it were checked against the old type. No fix is safe to offer.
   const rewritesHistory = c.ref.context === 'migration' && source.file !== c.facts.file;
   const { edits, written } = rewritesHistory ? { edits: [], written: undefined } : typeFixEdits(c.index, sourceFacts, source.column, source.type, target);
-  return { verdict, source: { ...source, type: source.type }, target: { ...target, type: target.type }, edits, written, ...(prisma ? { judge: 'prisma' as const } : {}) };
+  return {
+    verdict,
+    source: { ...source, type: source.type },
+    target: { ...target, type: target.type },
+    edits,
+    written,
+    ...(prisma ? { judge: 'prisma' as const } : {}),
+    ...(serial ? { serial: true as const } : {}),
+  };
+}
+
+/**
+ * On PostgreSQL, the key as the database has it when SQLAlchemy makes a lone `Numeric` or `Float` primary key its
+ * autoincrement column (see `ColumnFact.serialIfSolePrimaryKey`): `SERIAL`, an integer, whatever the model writes.
+ * Undefined for any other key. Its type reads as SQLAlchemy's `Integer`, so a fix writes that.
+ */
+function serialKey(c: RefCheck, def: TableDef, key: IndexedColumn): IndexedColumn | undefined {
+  if (c.config.dialect !== 'postgresql' || !key.column.serialIfSolePrimaryKey || !key.type) return undefined;
+  let keys = 0;
+  for (const col of def.columns.values()) if (col.column.primaryKey) keys++;
+  if (keys !== 1) return undefined;
+  return { ...key, type: { text: 'Integer', name: 'Integer', family: 'integer', sqlType: 'integer', source: 'annotation' } };
 }
 
 /**
@@ -74,6 +99,7 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   const db = DIALECT_NAMES[c.config.dialect];
   const here = written(cmp.source.column.type ?? cmp.source.type, cmp.source.column.annotation?.text);
   const there = written(cmp.target.column.type ?? cmp.target.type, cmp.target.column.annotation?.text);
+  const serial = cmp.serial ? ', which SQLAlchemy makes `SERIAL` (a lone Numeric primary key is autoincrement), an integer on PostgreSQL' : '';
   const sqlPair = `${cmp.source.type.sqlType || cmp.source.type.family} vs ${cmp.target.type.sqlType || cmp.target.type.family}`;
   const consequence =
     cmp.judge === 'prisma'
@@ -91,7 +117,7 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   return {
     rule: 'type-mismatch',
     severity: cmp.verdict === 'refused' ? 'error' : 'warning',
-    message: `\`${here}\` here, but \`${r.def.key}.${r.column.column.name}\` is \`${there}\`: ${consequence}`,
+    message: `\`${here}\` here, but \`${r.def.key}.${r.column.column.name}\` is \`${there}\`${serial}: ${consequence}`,
     file: c.facts.file,
     range,
     reference: c.display,
