@@ -128,7 +128,13 @@ export interface ColumnFact {
   /** Where the column's name is written. */
   span: Span;
   /** Set for columns that carry a foreign key in their own definition. */
-  hasForeignKey?: boolean;
+hasForeignKey?: boolean;
+  /**
+   * SQLAlchemy: a `Numeric` or `Float` primary key with no default, server default, sequence, identity or foreign key,
+   * autoincrement not turned off. Where it is the table's only primary key column, SQLAlchemy makes it the table's
+   * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52).
+   */
+  serialIfSolePrimaryKey?: true;
   /** SQL DDL wrote the name unquoted: PostgreSQL folds it to lower case (`Id` is `id`). */
   foldsCase?: true;
   /**
@@ -472,6 +478,12 @@ export interface ReferenceFact {
   tableSpan?: Span;
   column?: string;
   columnSpan?: Span;
+  /**
+   * For `pair` from SQL after `SET search_path TO app, public`, a table named with no schema that the file does not
+   * make in any of them: the schemas PostgreSQL looks it up in, in order (`public` as written); the first of them
+   * that holds the table is meant, and none holding it is an unknown table.
+   */
+  searchPath?: string[];
   /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
   tableFoldsCase?: true;
   columnFoldsCase?: true;
@@ -500,6 +512,12 @@ export interface ReferenceFact {
    * as that operation leaves it (a `CREATE TABLE` may reference itself).
    */
   migrationOp?: number;
+  /**
+   * In a SQL migration: MySQL's `foreign_key_checks` where the reference is made, as the file's own `SET
+   * FOREIGN_KEY_CHECKS = 0/1` statements before it leave them. Unset where the file does not say (the tool running
+   * it may have turned them off, as mysqldump's output and many migration runners do).
+   */
+  keyChecks?: 'on' | 'off';
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';
 }
@@ -797,7 +815,13 @@ export type UncheckedReason =
    * The table is imported from a module that gets the name from two `export *` of different modules: by
    * ECMAScript's rules it exports neither (importing it is an error; TypeScript reports the conflict).
    */
-  | 'ambiguous-export';
+  | 'ambiguous-export'
+  /**
+   * The FK column's type or the key's is one FK Guard does not compare with the other (PostgreSQL's `inet`, `money`,
+   * `bit`, `oid`, arrays, an enum or a domain against another type; a SQLAlchemy `Enum`, whose database type it does
+   * not know): whether the database takes the key is not known.
+   */
+  | 'uncompared-type';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -816,6 +840,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'letter-case',
   'naming-strategy',
   'ambiguous-export',
+  'uncompared-type',
 ];
 
 export interface UncheckedReference {
