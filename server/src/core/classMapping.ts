@@ -174,15 +174,26 @@ export class ClassMapper {
     return out;
   }
 
-  /** The classes `declarative_base(cls=...)` made the base written `b` (in `file`) a subclass of, that FK Guard finds. */
-  private rootClasses(file: string, b: string): FoundClass[] {
+  /**
+   * The classes `declarative_base(cls=...)` made the base written `b` (in `file`) a subclass of, that FK Guard finds;
+   * for Flask-SQLAlchemy's `db.Model`, also the `model_class` it is built on (see `flaskModelClass`).
+   */
+  private rootClasses(file: string, b: string, depth = 0): FoundClass[] {
     if (this.host.facts(file)?.language !== 'python') return [];
     const r = this.host.names.resolve(file, b);
-    if (r?.kind !== 'metadata' || !r.root.cls) return [];
+    if (r?.kind !== 'metadata') return [];
     const out: FoundClass[] = [];
-    for (const c of r.root.cls) {
+    for (const c of r.root.cls ?? []) {
       const found = this.clsOfRoot(r.file, r.root, c);
       if (found) out.push(found);
+    }
+    const model = flaskModelClass(r.root);
+    if (model !== undefined && depth < 8) {
+      // A class is db.Model's base (a plain one: `declarative_base(cls=Model)`) or db.Model itself (a declarative
+      // base class); a `Base = declarative_base(cls=...)` brings the classes it is built on.
+      const found = this.clsOfRoot(r.file, r.root, model);
+      if (found) out.push(found);
+      else out.push(...this.rootClasses(r.file, model, depth + 1));
     }
     return out;
   }
@@ -493,7 +504,7 @@ export class ClassMapper {
       for (let hops = 0; r?.kind === 'metadata' && hops < 8; hops++) {
         const root = r.root;
         if (add(root.typeAnnotationMap)) return true;
-        for (const c of [...(root.cls ?? []), ...(root.modelClass ? [root.modelClass] : [])]) {
+        for (const c of [...(root.cls ?? []), ...(root.modelClass ? [root.modelClass] : []), ...(root.rebinds ? [root.rebinds] : [])]) {
           const k = this.clsOfRoot(r.file, root, c);
           if (k && this.typeMapped(k.file, k.cls, visiting, keys) === true) return true;
         }
@@ -532,12 +543,16 @@ export class ClassMapper {
         continue;
       }
       if (b?.kind === 'metadata') {
-        // `declarative_base(cls=BaseModel)`: BaseModel's own ancestry is the base's.
+        // `declarative_base(cls=BaseModel)`: BaseModel's own ancestry is the base's (Flask's `model_class` too).
         for (const c of b.root.cls ?? []) {
           const found = this.clsOfRoot(b.file, b.root, c);
           const deeper = found ? this.unresolvedBase(found.file, found.cls, seen) : c;
           if (deeper !== undefined) return deeper;
         }
+        const model = flaskModelClass(b.root);
+        const found = model !== undefined ? this.clsOfRoot(b.file, b.root, model) : undefined;
+        const deeper = found ? this.unresolvedBase(found.file, found.cls, seen) : undefined;
+        if (deeper !== undefined) return deeper;
         continue;
       }
       if (b?.kind === 'external' && KNOWN_EXTERNAL_BASES.test(b.name)) continue;
@@ -1010,6 +1025,15 @@ export interface FoundClass {
 
 export function classId(file: string, name: string): string {
   return `${file}#${name}`;
+}
+
+/**
+ * The class a Flask-SQLAlchemy `SQLAlchemy(model_class=Model)` builds `db.Model` on, as written: a plain class is made
+ * `declarative_base(cls=Model)`'s base, so its columns, `__tablename__` and `__table_args__` are every model's (its
+ * schema wins over `db`'s `MetaData(schema=...)` for the tables, as declarative reads `__table_args__` first).
+ */
+function flaskModelClass(root: MetadataRootFact): string | undefined {
+  return root.flask ? (root.modelClass ?? root.rebinds) : undefined;
 }
 
 /** A Python class with no base (nor a framework's): nothing maps it; a `__tablename__` on it is a mixin's. */
