@@ -1,4 +1,5 @@
 import type { NamingConvention } from './config';
+import type { FlaskNaming } from './python/flaskVersion';
 import type { PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { positionAt } from './text';
@@ -34,7 +35,14 @@ export interface NamelessClass {
  * `namedFromClass`: the table's name is made from the class name alone (SQLModel lowers it, Flask-SQLAlchemy turns
  * it into snake case), so a class with the same header under another name maps the same way (conclusionsSince.ts).
  */
-export type ClassMapping = { table: TableDef; namedFromClass?: 'lower' | 'snake' } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+export type ClassMapping = { table: TableDef; namedFromClass?: NamedFromClass } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+
+/**
+ * How a table's name is made from its class's name alone: `lower` (SQLModel), `snake` (Flask-SQLAlchemy 3), `snake-2`
+ * (Flask-SQLAlchemy before 3), `snake-either` (Flask-SQLAlchemy of a version not known, for a class name both rules
+ * turn into one table name: another class name may not).
+ */
+export type NamedFromClass = 'lower' | 'snake' | 'snake-2' | 'snake-either';
 
 /**
  * The classes in the MRO of each Python type FK Guard reads from a `Mapped[...]` annotation (see `annotationType`), by
@@ -101,6 +109,8 @@ export interface ClassMappingHost {
    * `db`'s root (see `MetadataRootFact.rebinds`).
    */
   metadataRebinds(): ReadonlyMap<string, { file: string; root: MetadataRootFact }>;
+  /** The Flask-SQLAlchemy naming of the project `file` belongs to (see `python/flaskVersion.ts`). */
+  flaskNaming(file: string): FlaskNaming;
 }
 
 /**
@@ -254,7 +264,7 @@ export class ClassMapper {
     let nameless: NamelessClass | undefined;
     let name: string | undefined;
     let unknownName = false;
-    let namedFromClass: 'lower' | 'snake' | undefined;
+    let namedFromClass: NamedFromClass | undefined;
     let joined: boolean | undefined = false;
     let inherited: FoundClass | undefined;
     let declaredFirst: { file: string; cls: ClassFact } | undefined | false;
@@ -319,15 +329,18 @@ export class ClassMapper {
     } else if (joined === true) {
       // Flask-SQLAlchemy's joined-table inheritance: a table of its own, under the name it generates. Not
       // `namedFromClass`: whether a class gets it depends on its columns, not on its header alone.
-      name = camelToSnake(cls.name);
+      const flask = this.flaskTableName(file, cls);
+      if ('name' in flask) name = flask.name;
+      else ({ unknownName, nameless } = { unknownName: true, nameless: flask.nameless });
     } else if (parentTable || unknownParent) {
       unknownName = true;
+      const flask = this.flaskTableName(file, cls);
       nameless = {
         file,
         cls,
         reason: unresolvedBase !== undefined || cls.opaqueDecorators ? 'unresolved-base' : 'unresolved-column',
         base: unresolvedBase ?? cls.name,
-        detail: `Flask-SQLAlchemy gives \`${cls.name}\` a table of its own (\`${camelToSnake(cls.name)}\`) only if its own columns hold a primary key, and FK Guard cannot see all of them`,
+        detail: `Flask-SQLAlchemy gives \`${cls.name}\` a table of its own (\`${'name' in flask ? flask.name : flask.names.join('` or `')}\`) only if its own columns hold a primary key, and FK Guard cannot see all of them`,
       };
     } else if (this.isDeclarativeRoot(file, cls)) {
       name = undefined;
@@ -339,8 +352,11 @@ export class ClassMapper {
       name = cls.name.toLowerCase();
       namedFromClass = 'lower';
     } else if (this.isFlaskModel(file, cls, new Set())) {
-      name = camelToSnake(cls.name);
-      namedFromClass = 'snake';
+      const flask = this.flaskTableName(file, cls);
+      if ('name' in flask) {
+        name = flask.name;
+        namedFromClass = flask.naming;
+      } else ({ unknownName, nameless } = { unknownName: true, nameless: flask.nameless });
     } else if (unresolvedBase !== undefined && !cls.framework) {
       // A base FK Guard cannot see may name the table (its own `__tablename__` rule) or map nothing.
       nameless = { file, cls, reason: 'unresolved-base', base: unresolvedBase };
@@ -725,6 +741,29 @@ export class ClassMapper {
     return key === undefined || unresolvedBase !== undefined ? undefined : false;
   }
 
+  /**
+   * The table name Flask-SQLAlchemy generates for a model, by the rule of the version its project installs (see
+   * `FlaskNaming`). Where the version is not known and the two rules disagree (`GoatABC`: `goatABC` before 3.0,
+   * `goat_abc` from 3.0), the name is not known: a class FK Guard cannot name, with both names in the reason.
+   */
+  private flaskTableName(file: string, cls: ClassFact): { name: string; naming: 'snake' | 'snake-2' | 'snake-either' } | { names: string[]; nameless: NamelessClass } {
+    const now = camelToSnake(cls.name);
+    const before = camelToSnakeBefore3(cls.name);
+    const naming = this.host.flaskNaming(file);
+    if ('major' in naming) return naming.major === 2 ? { name: before, naming: 'snake-2' } : { name: now, naming: 'snake' };
+    if (now === before) return { name: now, naming: 'snake-either' };
+    return {
+      names: [before, now],
+      nameless: {
+        file,
+        cls,
+        reason: 'naming-strategy',
+        base: cls.name,
+        detail: `Flask-SQLAlchemy names \`${cls.name}\`'s table \`${before}\` before version 3.0 and \`${now}\` from 3.0 on, and FK Guard cannot tell which this project installs: ${naming.unknown}`,
+      },
+    };
+  }
+
   /** Whether the columns a class gives its own table (its own, its unmapped bases') hold a primary key. */
   private ownPrimaryKey(file: string, cls: ClassFact, seen: Set<string>): boolean | undefined {
     const id = this.idOf(file, cls);
@@ -1041,7 +1080,16 @@ function isPlainMixin(cls: ClassFact): boolean {
   return !cls.framework && !cls.sqlmodelTable && !cls.joinTable && cls.bases.every((b) => b === 'object');
 }
 
-/** Flask-SQLAlchemy's `camel_to_snake_case`: `DynamicChallenge` → `dynamic_challenge`, `HTTPLog` → `http_log`. */
+/**
+ * Flask-SQLAlchemy's `camel_to_snake_case` before 3.0 (0.x to 2.5.1): a capital run followed by a lower-case letter or
+ * a digit is split before its last capital, and one at the end is kept as it is (`UserAPI` → `userAPI`, `HTML5Doc` →
+ * `htm_l5_doc`, `HTTPLog` → `http_log`).
+ */
+export function camelToSnakeBefore3(name: string): string {
+  return name.replace(/([A-Z]+)(?=[a-z0-9])/g, (word) => (word.length > 1 ? `_${word.slice(0, -1)}_${word.slice(-1)}` : `_${word}`).toLowerCase()).replace(/^_+/, '');
+}
+
+/** Flask-SQLAlchemy's `camel_to_snake_case` (3.0 on): `DynamicChallenge` → `dynamic_challenge`, `HTTPLog` → `http_log`. */
 export function camelToSnake(name: string): string {
   return name
     .replace(/((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))/g, '_$1')
