@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { camelToSnake, camelToSnakeBefore3 } from '../../server/src/core/classMapping';
+import { matchesEnding } from '../../server/src/core/dialect';
 import { admits, poetrySpec, pythonDependenciesDialect, readDependencies } from '../../server/src/core/python/dependencies';
 import { PythonProjects } from '../../server/src/core/python/flaskVersion';
 
@@ -35,11 +36,12 @@ describe('Python dependency files', () => {
     assert.deepEqual(fsa('setup.cfg', '[options]\ninstall_requires =\n    Flask\n    Flask-SQLAlchemy>=2.2,<3\npython_requires = >=3.7\n'), ['>=2.2,<3']);
   });
 
-  it('takes requirements files by their names only', () => {
+  it('takes requirements files by their names only, and the walk no other text file', () => {
     const taken = ['requirements.txt', 'a/requirements-dev.txt', 'test-requirements.txt', 'requirements/base.txt', 'requirements.in', 'constraints.txt', 'uv.lock', 'Pipfile'];
-    const left = ['notes.txt', 'docs/robots.txt', 'MANIFEST.in', 'data/words.txt'];
-    for (const f of taken) assert.ok(pythonDependenciesDialect.isCandidate(f, ''), f);
-    for (const f of left) assert.ok(!pythonDependenciesDialect.isCandidate(f, ''), f);
+    const left = ['notes.txt', 'docs/robots.txt', 'MANIFEST.in', 'data/words.txt', 'requirements/notes.md'];
+    const walked = (f: string) => pythonDependenciesDialect.extensions.some((e) => matchesEnding(f, e));
+    for (const f of taken) assert.ok(walked(f) && pythonDependenciesDialect.isCandidate(f, ''), f);
+    for (const f of left) assert.ok(!walked(f), f);
   });
 
   it('tells which side of 3.0 a specifier set admits', () => {

@@ -29,9 +29,9 @@ const OTHER_NAMES = /(?:^|\/)(?:pyproject\.toml|poetry\.lock|uv\.lock|Pipfile|Pi
 
 export const pythonDependenciesDialect: SourceDialect = {
   language: 'config',
-  // Name endings (see `alembicConfig.ts`): `.txt` and `.in` reach every text file, and `isCandidate` keeps only
-  // requirements files by their names. pyproject.toml comes through `withPythonDependencies` (Alembic reads it too).
-  extensions: ['.txt', '.in', 'poetry.lock', 'uv.lock', 'Pipfile', 'Pipfile.lock', 'setup.cfg'],
+  // Endings and patterns (see `SourceDialect.extensions`): requirements files by their names, never every `.txt`
+  // file. pyproject.toml comes through `withPythonDependencies` (Alembic reads it too).
+  extensions: ['*requirements*.txt', '*requirements*.in', 'requirements/*.txt', 'requirements/*.in', 'constraints*.txt', 'poetry.lock', 'uv.lock', 'Pipfile', 'Pipfile.lock', 'setup.cfg'],
   isCandidate: (file) => REQUIREMENTS_NAME.test(file) || OTHER_NAMES.test(file),
   extract: (file, text) => {
     const facts = emptyFacts(file, text, 'config');
