@@ -1,6 +1,6 @@
 import type { NamingConvention } from './config';
 import type { FlaskNaming } from './python/flaskVersion';
-import type { PythonNames } from './python/names';
+import type { Binding, PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { positionAt } from './text';
 import { mapJoinTable } from './typescript/joinTables';
@@ -25,6 +25,11 @@ export interface NamelessClass {
    * Unset, the class's own name (see `SchemaIndex.namelessCandidate`).
    */
   matches?: string[];
+  /**
+   * The class's table may have any name at all, whatever words its class name holds: an `__init_subclass__` sets it,
+   * or (set by `SchemaIndex.namelessCandidate` on the copy it returns) a `@declared_attr` body FK Guard cannot evaluate.
+   */
+  anyName?: true;
   /** Where the unreadable `__tablename__` is, for the one note that explains it. */
   baseFile?: string;
   baseClass?: ClassFact;
@@ -177,9 +182,9 @@ export class ClassMapper {
   baseClasses(file: string, cls: ClassFact): FoundClass[] {
     const out: FoundClass[] = [];
     for (const b of cls.bases) {
-      const found = this.findClass(file, b);
+      const found = this.findBase(file, cls, b);
       if (found) out.push(found);
-      else for (const c of this.rootClasses(file, b)) out.push(c);
+      else for (const c of this.rootClasses(file, cls, b)) out.push(c);
     }
     return out;
   }
@@ -188,9 +193,12 @@ export class ClassMapper {
    * The classes `declarative_base(cls=...)` made the base written `b` (in `file`) a subclass of, that FK Guard finds;
    * for Flask-SQLAlchemy's `db.Model`, also the `model_class` it is built on (see `flaskModelClass`).
    */
-  private rootClasses(file: string, b: string, depth = 0): FoundClass[] {
+  private rootClasses(file: string, cls: ClassFact, b: string): FoundClass[] {
     if (this.host.facts(file)?.language !== 'python') return [];
-    const r = this.host.names.resolve(file, b);
+    return this.classesOfRoot(this.resolveBase(file, cls, b), 0);
+  }
+
+  private classesOfRoot(r: Binding | undefined, depth: number): FoundClass[] {
     if (r?.kind !== 'metadata') return [];
     const out: FoundClass[] = [];
     for (const c of r.root.cls ?? []) {
@@ -203,7 +211,7 @@ export class ClassMapper {
       // base class); a `Base = declarative_base(cls=...)` brings the classes it is built on.
       const found = this.clsOfRoot(r.file, r.root, model);
       if (found) out.push(found);
-      else out.push(...this.rootClasses(r.file, model, depth + 1));
+      else out.push(...this.classesOfRoot(this.host.names.resolve(r.file, model), depth + 1));
     }
     return out;
   }
@@ -215,6 +223,30 @@ export class ClassMapper {
   private clsOfRoot(file: string, root: MetadataRootFact, written: string): FoundClass | undefined {
     const own = this.host.facts(file)?.classes.filter((k) => k.name === written && k.nameSpan.start < root.span.start).pop();
     return own ? { file, cls: own, id: this.idOf(file, own) } : this.findClass(file, written);
+  }
+
+  /**
+   * A base of `cls` (written `b`) as its class statement sees it: where the module binds that name more than once
+   * (`Barn = Silo` after `class Barn`), what the name means where the class is made (see `PythonNames.resolveAt`).
+   */
+  private findBase(file: string, cls: ClassFact, b: string): FoundClass | undefined {
+    if (!this.reboundHere(file, b)) return this.findClass(file, b);
+    const r = this.host.names.resolveAt(file, b, cls.span.start);
+    return r?.kind === 'class' ? { file: r.file, cls: r.cls, id: this.idOf(r.file, r.cls) } : undefined;
+  }
+
+  /** What a base of `cls` (written `b`) means where its class statement is made (see `findBase`). */
+  private resolveBase(file: string, cls: ClassFact, b: string): Binding | undefined {
+    return this.reboundHere(file, b) ? this.host.names.resolveAt(file, b, cls.span.start) : this.host.names.resolve(file, b);
+  }
+
+  /** Whether `file`, a Python module, binds the first name of `dotted` again by assignment (`FileFacts.rebinds`). */
+  private reboundHere(file: string, dotted: string): boolean {
+    const rebinds = this.host.facts(file)?.rebinds;
+    if (!rebinds) return false;
+    const dot = dotted.indexOf('.');
+    const head = dot < 0 ? dotted : dotted.slice(0, dot);
+    return rebinds.some((r) => r.name === head);
   }
 
   /** `classId(file, cls.name)`, the same string each time it is asked for the same class. */
@@ -309,6 +341,18 @@ export class ClassMapper {
     } else if (cls.abstract || cls.framework) {
       // Another ORM's dialect names its entities itself; a class it left unnamed is a base, not a table.
       name = undefined;
+    } else if (!parentTable && !unknownParent && (inherited = this.initSubclassOwner(file, cls)) && this.descendsFromDeclarative(file, cls, new Set())) {
+      // `Named.__init_subclass__` sets `cls.__tablename__` for each subclass as Python makes it: a name FK Guard does
+      // not compute, and which may be any (`"n_" + cls.__name__.lower()`, a lookup table).
+      unknownName = true;
+      nameless = {
+        file,
+        cls,
+        reason: 'dynamic-name',
+        base: inherited.cls.name,
+        detail: `its \`__tablename__\` is set by \`${inherited.cls.name}.__init_subclass__\` (${inherited.file}), which FK Guard does not run`,
+        anyName: true,
+      };
     } else if ((parentTable || unknownParent) && declaredAttr && (declaredFirst = this.declaredTablenameFirst(file, cls)) !== false) {
       // A subclass of a mapped class whose `__tablename__`, found along its MRO, is a `@declared_attr` on an unmapped
       // class: declarative calls it again for this class, so the class gets a table of its own under that name
@@ -402,6 +446,12 @@ export class ClassMapper {
       def.schemaUnknownWhy = fromMetadata.why;
     }
     def.unresolvedBase = unresolvedBase;
+    // A class whose metadata FK Guard cannot find because a base it cannot resolve stands where it would be (`class
+    // Barn(Other)`, `Other` bound by code FK Guard cannot follow) may be on a `MetaData(schema=...)`: keyed without a
+    // schema, it may still be the table a schema-qualified name means.
+    if (metadataId === undefined && unresolvedBase !== undefined && !own && !unknownOwn && !args?.blankSchema && !bound && this.host.facts(file)?.language === 'python') {
+      def.schemaLost = `it derives from \`${unresolvedBase}\`, which FK Guard cannot resolve, so neither its metadata nor the schema that gives it`;
+    }
     def.metadataId = metadataId;
     if (bound) def.metadataUnknownWhy = bound;
     this.addClassColumns(def, file, cls, new Set());
@@ -510,13 +560,13 @@ export class ClassMapper {
     if (visiting.has(id)) return keys.length > 0 ? keys : undefined;
     visiting.add(id);
     for (const b of cls.bases) {
-      const found = this.findClass(file, b);
+      const found = this.findBase(file, cls, b);
       if (found) {
         if (this.typeMapped(found.file, found.cls, visiting, keys) === true) return true;
         continue;
       }
       if (this.host.facts(file)?.language !== 'python') continue;
-      let r = this.host.names.resolve(file, b);
+      let r = this.resolveBase(file, cls, b);
       for (let hops = 0; r?.kind === 'metadata' && hops < 8; hops++) {
         const root = r.root;
         if (add(root.typeAnnotationMap)) return true;
@@ -552,7 +602,7 @@ export class ClassMapper {
       return undefined;
     }
     for (const text of cls.bases) {
-      const b = this.host.names.resolve(file, text);
+      const b = this.resolveBase(file, cls, text);
       if (b?.kind === 'class') {
         const deeper = this.unresolvedBase(b.file, b.cls, seen);
         if (deeper !== undefined) return deeper;
@@ -682,7 +732,7 @@ export class ClassMapper {
     seen.add(id);
     if (cls.sqlmodelTable) return true;
     for (const b of cls.bases) {
-      const r = this.host.names.resolve(file, b);
+      const r = this.resolveBase(file, cls, b);
       if (r?.kind === 'external' && r.name === 'SQLModel') return true;
       if (r?.kind === 'class' && this.descendsFromSqlModel(r.file, r.cls, seen)) return true;
     }
@@ -700,7 +750,7 @@ export class ClassMapper {
     if (seen.has(id)) return false;
     seen.add(id);
     for (const b of cls.bases) {
-      const f = this.findClass(file, b);
+      const f = this.findBase(file, cls, b);
       if (f) {
         if (this.isDeclarativeRoot(f.file, f.cls) || this.descendsFromDeclarative(f.file, f.cls, seen)) return true;
       } else if (this.isMetadataRoot(file, b) || /(^|\.)(Base|Model|DeclarativeBase|SQLModel)$/.test(b)) {
@@ -708,6 +758,14 @@ export class ClassMapper {
       }
     }
     return false;
+  }
+
+  /** The nearest class above `cls` in its MRO whose `__init_subclass__` sets `__tablename__` (see `ClassFact.initSubclassTablename`). */
+  private initSubclassOwner(file: string, cls: ClassFact): FoundClass | undefined {
+    if (cls.declaredTablename || this.host.facts(file)?.language !== 'python') return undefined;
+    return this.mro(file, cls, new Set())
+      .slice(1)
+      .find((f) => f.cls.initSubclassTablename);
   }
 
   /**
@@ -789,8 +847,8 @@ export class ClassMapper {
     seen.add(id);
     for (const b of cls.bases) {
       // `db.Model` of `db = SQLAlchemy()`: a metadata object's model class, which names tables itself.
-      if (/(^|\.)Model$/.test(b) && b !== 'SQLModel' && this.host.names.resolve(file, b)?.kind === 'metadata') return true;
-      const f = this.findClass(file, b);
+      if (/(^|\.)Model$/.test(b) && b !== 'SQLModel' && this.resolveBase(file, cls, b)?.kind === 'metadata') return true;
+      const f = this.findBase(file, cls, b);
       if (f && this.isFlaskModel(f.file, f.cls, seen)) return true;
     }
     return false;
@@ -815,7 +873,8 @@ export class ClassMapper {
       if (b?.kind === 'class' && owned) return this.rootId(b.file, owned, seen, at);
     }
     const head = name.replace(/\.(metadata|Model)$/, '');
-    let b = this.host.names.resolve(file, head);
+    // A use in the module that binds the name again by assignment (`Base = OtherBase`) sees what it means there.
+    let b = use !== undefined && this.reboundHere(file, head) ? this.host.names.resolveAt(file, head, use) : this.host.names.resolve(file, head);
     // `meta.metadata` of `from app import meta`: the module's own `metadata`, not an attribute of one.
     if (b?.kind === 'module' && head !== name) b = this.host.names.resolve(file, name);
     if (!b) return head === 'SQLModel' ? 'sqlmodel' : undefined;
@@ -826,6 +885,9 @@ export class ClassMapper {
       }
       case 'external':
         return b.name === 'SQLModel' ? 'sqlmodel' : undefined;
+      case 'unresolved':
+        // Bound in a branch after another binding: which object it is depends on whether the branch ran.
+        return b.order ? `${ORDER_UNKNOWN}${b.why}` : undefined;
       case 'class': {
         const root = this.host.facts(b.file)?.metadataRoots.find((r) => r.name === b.cls.name && r.owner === undefined);
         return root ? this.rootId(b.file, root, seen, at) : this.classMetadata(b.file, b.cls, new Set(), at);
@@ -888,6 +950,8 @@ export class ClassMapper {
   private rootAt(file: string, b: { file: string; root: MetadataRootFact }, use: number | undefined): MetadataRootFact | string {
     const roots = this.host.facts(b.file)?.metadataRoots ?? [];
     if (b.root.owner !== undefined || bindingNumber(roots, b.root) < 2) return b.root;
+    // A name the module also binds by assignment was read in order already (see `PythonNames.bindingAt`).
+    if (this.reboundHere(b.file, b.root.name)) return b.root;
     const same = roots.filter((r) => r.name === b.root.name && r.owner === undefined);
     let i = same.length - 1;
     if (use !== undefined && file === b.file) {
@@ -980,7 +1044,7 @@ export class ClassMapper {
   private bindKeyOf(file: string, cls: ClassFact, seen: Set<string>): { key: string; owner: string } | undefined {
     if (cls.bindKey !== undefined) return { key: cls.bindKey, owner: cls.name };
     for (const b of cls.bases) {
-      const found = this.findClass(file, b);
+      const found = this.findBase(file, cls, b);
       if (!found || seen.has(found.id)) continue;
       seen.add(found.id);
       const key = this.bindKeyOf(found.file, found.cls, seen);
@@ -992,9 +1056,9 @@ export class ClassMapper {
   /** Whether a class derives from a Flask-SQLAlchemy `db.Model` (directly or through classes of the workspace). */
   private onFlaskModel(file: string, cls: ClassFact, seen: Set<string>): boolean {
     for (const b of cls.bases) {
-      const r = this.host.names.resolve(file, b);
+      const r = this.resolveBase(file, cls, b);
       if (r?.kind === 'metadata' && r.root.flask) return true;
-      const found = this.findClass(file, b);
+      const found = this.findBase(file, cls, b);
       if (!found || seen.has(found.id)) continue;
       seen.add(found.id);
       if (this.onFlaskModel(found.file, found.cls, seen)) return true;
@@ -1016,7 +1080,7 @@ export class ClassMapper {
     const owned = this.host.facts(file)?.metadataRoots.find((r) => r.owner === cls.name && r.name === 'metadata');
     if (owned) return this.rootId(file, owned, new Set());
     for (const b of cls.bases) {
-      const found = this.findClass(file, b);
+      const found = this.findBase(file, cls, b);
       if (found) {
         const own = this.host.facts(found.file)?.metadataRoots.find((r) => r.name === found.cls.name && r.owner === undefined);
         if (own) return this.rootId(found.file, own, new Set(), at);

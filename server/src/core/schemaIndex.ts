@@ -674,9 +674,23 @@ export class SchemaIndex {
     return this.tableNames.suggest(schema, table);
   }
 
-  /** The table a declarative class maps to, resolved from `file`'s point of view. */
-  classTable(file: string, className: string): ClassMapping | undefined {
+  /**
+   * The table a declarative class maps to, resolved from `file`'s point of view; `at`: where in `file` the name is
+   * used, which matters in a Python module that binds the name again (`Barn = Silo`, see `PythonNames.resolveAt`).
+   */
+  classTable(file: string, className: string, at?: number): ClassMapping | undefined {
     this.ensure();
+    if (at !== undefined && this.files.get(file)?.rebinds) {
+      const dot = className.indexOf('.');
+      const head = dot < 0 ? className : className.slice(0, dot);
+      if (this.lookup.names.rebound(file, head)) {
+        // Inside its own class statement a class's references are its own (the name is bound once the body has run).
+        const own = dot < 0 ? this.files.get(file)?.classes.find((c) => c.name === className && c.span.start <= at && at < c.span.end) : undefined;
+        if (own) return this.ownClassTable(file, own);
+        const b = this.lookup.binding(file, className, at);
+        return b?.kind === 'class' ? this.mapper.classMap.get(this.mapper.idOf(b.file, b.cls)) : undefined;
+      }
+    }
     // Asked several times for every reference of a class (its metadata, its columns): answered once per derivation.
     let byName = this.classTables.get(file);
     if (!byName) this.classTables.set(file, (byName = new Map()));
@@ -685,6 +699,18 @@ export class SchemaIndex {
     const mapping = found ? this.mapper.classMap.get(found.id) : undefined;
     byName.set(className, mapping);
     return mapping;
+  }
+
+  /**
+   * Why FK Guard cannot tell what a name means where `file` uses it (offset `at`), when the Python module binds it
+   * again by assignment (`Barn = make_barn()`, a rebinding in a branch); undefined otherwise.
+   */
+  reboundWhy(file: string, dotted: string, at: number): string | undefined {
+    if (!this.files.get(file)?.rebinds) return undefined;
+    const dot = dotted.indexOf('.');
+    if (!this.lookup.names.rebound(file, dot < 0 ? dotted : dotted.slice(0, dot))) return undefined;
+    const b = this.lookup.binding(file, dotted, at);
+    return b?.kind === 'unresolved' ? b.why : undefined;
   }
 
   /** The Core table a variable holds (`users_table`), from `file`'s point of view. */
@@ -768,9 +794,9 @@ export class SchemaIndex {
     return this.mapper.classMap.get(id.id);
   }
 
-  /** What a Python name means in `file`. */
-  binding(file: string, dotted: string): Binding | undefined {
-    return this.lookup.binding(file, dotted);
+  /** What a Python name means in `file` (at offset `at` of it, when given: see `PythonNames.resolveAt`). */
+  binding(file: string, dotted: string, at?: number): Binding | undefined {
+    return this.lookup.binding(file, dotted, at);
   }
 
   /** The classes one dialect read (`prisma` models), with their files: what an unknown model name may mean. */
@@ -871,7 +897,21 @@ export class SchemaIndex {
         best = n;
       }
     }
-    return best;
+    if (best) return best;
+    // A `@declared_attr` `__tablename__` FK Guard cannot evaluate may give a class any name at all (an irregular plural,
+    // `Person` -> `people`): no name on that base's metadata is proven unknown while such a class is there.
+    for (const list of this.mapper.nameless.values()) {
+      for (const n of list) {
+        if (!n.anyName && (n.reason !== 'declared-attr' || n.detail !== undefined)) continue;
+        if (best && (n.file > best.file || (n.file === best.file && n.cls.nameSpan.start >= best.cls.nameSpan.start))) continue;
+        if (metadataId) {
+          const m = this.mapper.classMetadata(n.file, n.cls, new Set());
+          if (m && m !== metadataId) continue;
+        }
+        best = n;
+      }
+    }
+    return best && !best.anyName ? { ...best, anyName: true } : best;
   }
 
   /** Whether the `@declared_attr` `__tablename__` of `cls` can be evaluated (its body and the helpers it calls). */
@@ -1314,14 +1354,17 @@ export class SchemaIndex {
     return this.migrationLocal.get(file)?.filter((d) => d.key === key) ?? [];
   }
 
-  /** A table named `name` (in any schema) whose schema comes from a computed `__table_args__`. */
+  /**
+   * A table named `name` (in any schema) whose schema comes from a computed `__table_args__` or a metadata FK Guard
+   * cannot see (`TableDef.schemaLost`).
+   */
   unknownSchemaTable(name: string): TableDef | undefined {
     this.ensure();
     if (!this.unknownSchemaByName) {
       // Asked for every reference to a table no definition has: one pass over the tables per derivation.
       this.unknownSchemaByName = new Map();
       for (const defs of this.tables.values()) {
-        for (const d of defs) if (d.schemaUnknown && !this.unknownSchemaByName.has(d.name)) this.unknownSchemaByName.set(d.name, d);
+        for (const d of defs) if ((d.schemaUnknown || d.schemaLost !== undefined) && !this.unknownSchemaByName.has(d.name)) this.unknownSchemaByName.set(d.name, d);
       }
     }
     return this.unknownSchemaByName.get(name);

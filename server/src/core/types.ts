@@ -183,6 +183,11 @@ export interface ClassFact {
   /** `@declared_attr def __tablename__` on this class: a project convention, derived from its body if readable. */
   declaredTablename: boolean;
   /**
+   * The class defines `__init_subclass__` and its body mentions `__tablename__` (`cls.__tablename__ = ...`): Python runs
+   * it for every subclass made after, which may name the subclass's table in code FK Guard does not run.
+   */
+  initSubclassTablename?: true;
+  /**
    * The class body sets SQLAlchemy 2.0's `type_annotation_map` (or a `registry` FK Guard cannot see has none): on
    * every class built on it, a `Mapped[...]` annotation alone does not say the column's type (see
    * `ClassMapper.typeMapped`): the map's keys as written (`uuid.UUID`, `str`), or `true` when FK Guard cannot read them.
@@ -555,6 +560,17 @@ export interface MetadataRootFact {
   cls?: string[];
 }
 
+/** See `FileFacts.rebinds`. */
+export interface RebindFact {
+  name: string;
+  /** The name assigned, as written (`OtherBase`, `models.Silo`); empty for a value FK Guard cannot follow. */
+  to: string;
+  /** The whole assignment: its value is read where it starts, and the name is bound from there on. */
+  span: Span;
+  /** Made in a branch of an `if` or an `except` at module level, which may not run. */
+  conditional?: true;
+}
+
 export interface ParseError {
   message: string;
   span: Span;
@@ -644,6 +660,13 @@ export interface FileFacts {
    * An assignment shadows every import and every other file's class of that name.
    */
   aliases?: Record<string, string>;
+  /**
+   * Module-level assignments of a name to another name (`Base = OtherBase`, `Barn = Silo`) or to a value FK Guard cannot
+   * follow (`to` empty), in source order with their places. Kept only when the module binds some name more than once
+   * (classes, metadata roots and these assignments): Python then gives a name, at each use, what was bound last before
+   * it, and an assignment's value what its names meant there (see `PythonNames.resolveAt`).
+   */
+  rebinds?: RebindFact[];
   /** Modules imported with `from m import *`. */
   starImports?: string[];
   /**

@@ -11,7 +11,7 @@ import type { MetadataRootFact, Span } from '../types';
  */
 
 /** Calls whose value is a metadata object, or an object holding one (a declarative base, a registry, `db`). */
-export const METADATA_CALLS = new Set(['declarative_base', 'MetaData', 'SQLAlchemy', 'generate_base', 'registry']);
+export const METADATA_CALLS = new Set(['declarative_base', 'automap_base', 'MetaData', 'SQLAlchemy', 'generate_base', 'registry']);
 
 /**
  * `X.schema = ...`, somewhere in a file: `X` may be a metadata object (`SQLModel.metadata`, `metadata_obj`), which
@@ -26,7 +26,7 @@ export function metadataRoot(x: PythonReader, name: string, span: Span, node: No
   if (call.name === 'SQLAlchemy') root.flask = true;
   // `declarative_base(cls=BaseModel)`: the base is made as a subclass of that class (a tuple: of those classes), so
   // every model on it takes its columns and class attributes.
-  const cls = call.name === 'declarative_base' || call.name === 'generate_base' ? call.keywords.get('cls') : undefined;
+  const cls = call.name === 'declarative_base' || call.name === 'automap_base' || call.name === 'generate_base' ? call.keywords.get('cls') : undefined;
   if (cls) root.cls = (cls.type === 'tuple' ? cls.namedChildren.filter((c) => c !== null) : [cls]).map((c) => c.text.replace(/\s+/g, ''));
   const typeMap = call.keywords.get('type_annotation_map');
   if (typeMap) root.typeAnnotationMap = annotationMapKeys(typeMap);
