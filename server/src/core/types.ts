@@ -620,6 +620,19 @@ export interface ParseError {
   group?: string;
 }
 
+/**
+ * What one Python dependency file requires of Flask-SQLAlchemy and SQLAlchemy (by their PEP 503 names,
+ * `flask-sqlalchemy`, `sqlalchemy`): PEP 440 specifiers as written (`==2.5.1`, `>=2.5,<3`; Poetry's `^2.5` as
+ * `>=2.5.0,<3`; '' for any version), or null for a source whose version FK Guard cannot tell (a URL, a git checkout).
+ */
+export interface PythonDependenciesFact {
+  requires: { name: string; spec: string | null }[];
+  /** A requirements file's `-r`/`-c` includes, workspace-relative: their requirements hold for it too. */
+  includes?: string[];
+  /** A lock file (poetry.lock, uv.lock, Pipfile.lock): the exact versions installed, which win over ranges. */
+  lock?: true;
+}
+
 /** `config`: a tool's configuration that says where migrations live (`alembic.ini`). */
 export type SourceLanguage = 'python' | 'typescript' | 'prisma' | 'sql' | 'config';
 
@@ -751,6 +764,11 @@ export interface FileFacts {
   sequelizeDefine?: { instances?: SequelizeNaming; configs?: SequelizeNaming; fromConfig?: true; text: string };
   /** A package.json's `sequelize` dependency range as written (Sequelize 4 names columns and tables otherwise). */
   sequelizeVersion?: string;
+  /**
+   * A Python dependency file (requirements*.txt, pyproject.toml, a lock, Pipfile, setup.cfg): what it requires of the
+   * packages whose version changes FK Guard's reading (see `python/dependencies.ts`).
+   */
+  pythonDependencies?: PythonDependenciesFact;
 }
 
 /** What Sequelize model options say of how tables and columns are named (see `FileFacts.sequelizeDefine`). */

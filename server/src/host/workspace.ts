@@ -1,6 +1,7 @@
 // Walking a workspace and reading its source files: the one place where FK Guard touches the file system to
 // find files. The CLI and the language server both use it, so an editor and CI see the same set of files.
 
+import { matchesEnding } from '../core/dialect';
 import { PYTHON_EXTENSIONS } from '../core/python/dialect';
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -206,7 +207,7 @@ export function isWalkedPath(
   id: string,
   opts: { extensions?: readonly string[]; include?: readonly string[]; exclude?: readonly string[] },
 ): boolean {
-  if (!hasExtension(id.slice(id.lastIndexOf('/') + 1), opts.extensions ?? PYTHON_EXTENSIONS)) return false;
+  if (!hasExtension(id.slice(id.lastIndexOf('/') + 1), opts.extensions ?? PYTHON_EXTENSIONS, id)) return false;
   const parts = id.split('/');
   if (parts.slice(0, -1).some(isSkippedDirName)) return false;
   if (opts.exclude?.length) {
@@ -422,7 +423,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
       const rel = relOf(name);
       let real = realPrefix + name;
       if (isLink) {
-        const listed = hasExtension(name, extensions) || !path.extname(name);
+        const listed = hasExtension(name, extensions, rel) || !path.extname(name);
         if (!followSymlinks) {
           if (listed) skipped.push({ file: rel, reason: 'symlink not followed (following symlinks is off)' });
           return false;
@@ -460,7 +461,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
         return true;
       }
       if (isFile) {
-        if (!hasExtension(name, extensions)) return false;
+        if (!hasExtension(name, extensions, rel)) return false;
         if (useGitignore && isGitIgnored(layers, rel, false)) return false;
         if (isExcluded(rel, false)) return false;
         if (include && !include(rel)) return false;
@@ -563,8 +564,11 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
  * matched by a file of exactly that name too: the walk once required every name to be longer than its ending,
  * so a bare `tsconfig.base.json` was never read and `fkguard scan` missed what its `paths` resolve.
  */
-function hasExtension(name: string, extensions: readonly string[]): boolean {
-  for (const ext of extensions) if (name.endsWith(ext) && (name.length > ext.length || ext[0] !== '.')) return true;
+function hasExtension(name: string, extensions: readonly string[], id: string): boolean {
+  for (const ext of extensions) {
+    // A pattern (`requirements/*.txt`) is matched against the file's path (see `SourceDialect.extensions`).
+    if (ext.includes('*') ? matchesEnding(id, ext) : name.endsWith(ext) && (name.length > ext.length || ext[0] !== '.')) return true;
+  }
   return false;
 }
 
