@@ -609,6 +609,7 @@ function replayTimeline(
           if (!t || !name) break;
           const def = tableFromFact(t, name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, (type) => resolver.resolveType(m.file, type));
           if (t.keyNames) def.keyNames = new Map(Object.entries(t.keyNames));
+          if (t.likeTable) madeLike(def, state.get(keyOf(t.likeTable.name, t.likeTable.schema === 'public' ? undefined : t.likeTable.schema)), t.likeTable.text);
           const standing = state.get(def.key);
           // The database keeps the table it has. Only a table made in the same folder is surely the one this
           // database has: sibling folders (`migrations/mysql/`, `migrations/sqlite/`) are often alternative
@@ -941,9 +942,31 @@ function runModule(m: FileFacts, module: string, resolver: HistoryResolver, byFi
 }
 
 /** Removes a column by its database name, and the attribute that pointed at it. */
+/**
+ * A table made like another (`LIKE source INCLUDING ALL`): the source's columns and keys (primary key, unique
+ * constraints and indexes) come first, then its own. A source history does not hold leaves its columns unknown.
+ */
+function madeLike(def: TableDef, source: TableDef | undefined, text: string): void {
+  if (!source) {
+    def.incomplete = true;
+    def.unresolvedBase ??= text;
+    return;
+  }
+  const own = [...def.columns.values()];
+  def.columns = def.attrs = new ColumnMap(def.file);
+  for (const c of source.columns.values()) addColumn(def, c.column, c.file, c.type);
+  for (const c of own) addColumn(def, c.column, c.file, c.type);
+  def.keys = [...source.keys, ...def.keys];
+  if (source.incomplete) {
+    def.incomplete = true;
+    def.unresolvedBase ??= source.unresolvedBase ?? source.unresolvedColumn ?? text;
+  }
+}
+
 function dropColumn(def: TableDef, name: string): void {
   const col = def.columns.get(name);
   if (!col) return;
+  if (col.column.primaryKey) def.primaryKeyDropped = true;
   def.columns.delete(name);
   for (const [attr, c] of def.attrs) if (sameColumn(c, col)) def.attrs.delete(attr);
 }

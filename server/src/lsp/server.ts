@@ -295,7 +295,9 @@ class FkGuardServer {
           // what they configure). The walk takes a file whose name ends with one of `extensions` (`.py`, but also
           // `ackage.json` for any `package.json`, `config.json` for a `tsconfig.json`), so the glob is `*` then
           // the ending as it is: `*.{…}` would miss a bare `package.json`, `tsconfig.json` or `pyproject.toml`.
-          { globPattern: `**/*{${this.options.host.extensions.join(',')}}` },
+          // A pattern ending (`requirements/*.txt`, see `SourceDialect.extensions`) gets a watcher of its own.
+          { globPattern: `**/*{${this.options.host.extensions.filter((e) => !e.includes('*')).join(',')}}` },
+          ...this.options.host.extensions.filter((e) => e.includes('*')).map((e) => ({ globPattern: `**/${e}` })),
           { globPattern: '**/{pyproject.toml,fkguard.toml,.fkguard.json}' },
         ],
       });

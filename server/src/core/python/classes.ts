@@ -175,6 +175,9 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
       }
     } else if (s.type === 'decorated_definition') {
       classDecoratedMember(x, cls, s);
+      initSubclass(cls, s.childForFieldName('definition'));
+    } else if (s.type === 'function_definition') {
+      initSubclass(cls, s);
     } else if (s.type === 'if_statement' || s.type === 'try_statement' || s.type === 'for_statement' || s.type === 'while_statement' || s.type === 'match_statement') {
       branchTablenames(x, cls.name, s);
     }
@@ -382,6 +385,13 @@ function classMetadataAssignment(x: PythonReader, cls: ClassFact, e: Node, root:
     return true;
   }
   return false;
+}
+
+/** `def __init_subclass__(cls, **kw): cls.__tablename__ = ...`: see `ClassFact.initSubclassTablename`. */
+function initSubclass(cls: ClassFact, def: Node | null): void {
+  if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === '__init_subclass__' && def.text.includes('__tablename__')) {
+    cls.initSubclassTablename = true;
+  }
 }
 
 /** `@declared_attr def __tablename__(cls)` and `@declared_attr def tenant_id(cls): return Column(...)`. */

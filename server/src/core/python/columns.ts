@@ -82,6 +82,11 @@ export function columnCall(
     hasForeignKey: fkCalls.length > 0 || undefined,
   };
   if (attr && !nameSpan) column.span = attrSpan(node) ?? column.span;
+  const ownDefault = call.keywords.has('default') || call.keywords.has('server_default') || call.keywords.has('insert_default');
+  const sequence = call.positional.some((p) => p.type === 'call' && /^(?:Sequence|Identity|Computed)$/.test(readCall(p).name));
+  if (column.primaryKey && (type?.family === 'numeric' || type?.family === 'float') && fkCalls.length === 0 && !ownDefault && !sequence && call.keywords.get('autoincrement')?.text !== 'False') {
+    column.serialIfSolePrimaryKey = true;
+  }
   // `Column("shed_no", Integer, key="number")`: the table's `.c`, and so a `ForeignKey("sheds.number")` string,
   // knows the column by its key. (A migration's `sa.Column` makes a database column: only its name counts there.)
   const keyKw = context === 'migration' ? undefined : call.keywords.get('key');
