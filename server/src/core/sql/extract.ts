@@ -666,11 +666,14 @@ class SqlExtractor {
     const m = SET_SCHEMA.exec(blankComments(s.text));
     if (!m) return false;
     const q: QName = { name: unquoteName(m[2], true), ...(m[1] ? { schema: unquoteName(m[1].replace(/\s*\.\s*$/, ''), true) } : {}) };
-    const toSchema = publicAsNone(unquoteName(m[3], true));
+    const written = unquoteName(m[3], true);
+    const toSchema = publicAsNone(written);
     if (this.migration) {
       const schema = this.existingSchema(q);
       if (schema === null) return false;
-      this.ops.push({ op: 'rename_table', from: q.name, to: q.name, schema, toSchema });
+      // History's `toSchema`: undefined keeps the table's schema, `public` is no schema (as Kysely's setSchema gives
+      // it). A move into `public` must say so, or `SET SCHEMA public` would leave the table where it was.
+      this.ops.push({ op: 'rename_table', from: q.name, to: q.name, schema, toSchema: written });
       return true;
     }
     const own = this.ownTable(q);
