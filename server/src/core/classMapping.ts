@@ -1,4 +1,5 @@
 import type { NamingConvention } from './config';
+import type { FlaskNaming } from './python/flaskVersion';
 import type { Binding, PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { positionAt } from './text';
@@ -39,7 +40,14 @@ export interface NamelessClass {
  * `namedFromClass`: the table's name is made from the class name alone (SQLModel lowers it, Flask-SQLAlchemy turns
  * it into snake case), so a class with the same header under another name maps the same way (conclusionsSince.ts).
  */
-export type ClassMapping = { table: TableDef; namedFromClass?: 'lower' | 'snake' } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+export type ClassMapping = { table: TableDef; namedFromClass?: NamedFromClass } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+
+/**
+ * How a table's name is made from its class's name alone: `lower` (SQLModel), `snake` (Flask-SQLAlchemy 3), `snake-2`
+ * (Flask-SQLAlchemy before 3), `snake-either` (Flask-SQLAlchemy of a version not known, for a class name both rules
+ * turn into one table name: another class name may not).
+ */
+export type NamedFromClass = 'lower' | 'snake' | 'snake-2' | 'snake-either';
 
 /**
  * The classes in the MRO of each Python type FK Guard reads from a `Mapped[...]` annotation (see `annotationType`), by
@@ -106,6 +114,8 @@ export interface ClassMappingHost {
    * `db`'s root (see `MetadataRootFact.rebinds`).
    */
   metadataRebinds(): ReadonlyMap<string, { file: string; root: MetadataRootFact }>;
+  /** The Flask-SQLAlchemy naming of the project `file` belongs to (see `python/flaskVersion.ts`). */
+  flaskNaming(file: string): FlaskNaming;
 }
 
 /**
@@ -179,15 +189,29 @@ export class ClassMapper {
     return out;
   }
 
-  /** The classes `declarative_base(cls=...)` made the base written `b` (in `file`) a subclass of, that FK Guard finds. */
+  /**
+   * The classes `declarative_base(cls=...)` made the base written `b` (in `file`) a subclass of, that FK Guard finds;
+   * for Flask-SQLAlchemy's `db.Model`, also the `model_class` it is built on (see `flaskModelClass`).
+   */
   private rootClasses(file: string, cls: ClassFact, b: string): FoundClass[] {
     if (this.host.facts(file)?.language !== 'python') return [];
-    const r = this.resolveBase(file, cls, b);
-    if (r?.kind !== 'metadata' || !r.root.cls) return [];
+    return this.classesOfRoot(this.resolveBase(file, cls, b), 0);
+  }
+
+  private classesOfRoot(r: Binding | undefined, depth: number): FoundClass[] {
+    if (r?.kind !== 'metadata') return [];
     const out: FoundClass[] = [];
-    for (const c of r.root.cls) {
+    for (const c of r.root.cls ?? []) {
       const found = this.clsOfRoot(r.file, r.root, c);
       if (found) out.push(found);
+    }
+    const model = flaskModelClass(r.root);
+    if (model !== undefined && depth < 8) {
+      // A class is db.Model's base (a plain one: `declarative_base(cls=Model)`) or db.Model itself (a declarative
+      // base class); a `Base = declarative_base(cls=...)` brings the classes it is built on.
+      const found = this.clsOfRoot(r.file, r.root, model);
+      if (found) out.push(found);
+      else out.push(...this.classesOfRoot(this.host.names.resolve(r.file, model), depth + 1));
     }
     return out;
   }
@@ -272,7 +296,7 @@ export class ClassMapper {
     let nameless: NamelessClass | undefined;
     let name: string | undefined;
     let unknownName = false;
-    let namedFromClass: 'lower' | 'snake' | undefined;
+    let namedFromClass: NamedFromClass | undefined;
     let joined: boolean | undefined = false;
     let inherited: FoundClass | undefined;
     let declaredFirst: { file: string; cls: ClassFact } | undefined | false;
@@ -349,15 +373,18 @@ export class ClassMapper {
     } else if (joined === true) {
       // Flask-SQLAlchemy's joined-table inheritance: a table of its own, under the name it generates. Not
       // `namedFromClass`: whether a class gets it depends on its columns, not on its header alone.
-      name = camelToSnake(cls.name);
+      const flask = this.flaskTableName(file, cls);
+      if ('name' in flask) name = flask.name;
+      else ({ unknownName, nameless } = { unknownName: true, nameless: flask.nameless });
     } else if (parentTable || unknownParent) {
       unknownName = true;
+      const flask = this.flaskTableName(file, cls);
       nameless = {
         file,
         cls,
         reason: unresolvedBase !== undefined || cls.opaqueDecorators ? 'unresolved-base' : 'unresolved-column',
         base: unresolvedBase ?? cls.name,
-        detail: `Flask-SQLAlchemy gives \`${cls.name}\` a table of its own (\`${camelToSnake(cls.name)}\`) only if its own columns hold a primary key, and FK Guard cannot see all of them`,
+        detail: `Flask-SQLAlchemy gives \`${cls.name}\` a table of its own (\`${'name' in flask ? flask.name : flask.names.join('` or `')}\`) only if its own columns hold a primary key, and FK Guard cannot see all of them`,
       };
     } else if (this.isDeclarativeRoot(file, cls)) {
       name = undefined;
@@ -369,8 +396,11 @@ export class ClassMapper {
       name = cls.name.toLowerCase();
       namedFromClass = 'lower';
     } else if (this.isFlaskModel(file, cls, new Set())) {
-      name = camelToSnake(cls.name);
-      namedFromClass = 'snake';
+      const flask = this.flaskTableName(file, cls);
+      if ('name' in flask) {
+        name = flask.name;
+        namedFromClass = flask.naming;
+      } else ({ unknownName, nameless } = { unknownName: true, nameless: flask.nameless });
     } else if (unresolvedBase !== undefined && !cls.framework) {
       // A base FK Guard cannot see may name the table (its own `__tablename__` rule) or map nothing.
       nameless = { file, cls, reason: 'unresolved-base', base: unresolvedBase };
@@ -502,7 +532,8 @@ export class ClassMapper {
         addColumn(def, { ...b.column, name: o.attr, span: o.span }, file, this.host.resolveType(b.file, b.column.type));
       } else if (!def.columns.has(o.attr)) {
         def.incomplete = true;
-        def.unresolvedColumn ??= `${o.attr} = ${o.callee}(...)`;
+        // A Prisma field of a type another file declares (see prisma/extract.ts) is written `tier Tier`.
+        def.unresolvedColumn ??= cls.framework === 'prisma' ? `${o.attr} ${o.callee}` : `${o.attr} = ${o.callee}(...)`;
       }
     }
     for (const k of cls.keys) def.keys.push(k);
@@ -540,7 +571,7 @@ export class ClassMapper {
       for (let hops = 0; r?.kind === 'metadata' && hops < 8; hops++) {
         const root = r.root;
         if (add(root.typeAnnotationMap)) return true;
-        for (const c of [...(root.cls ?? []), ...(root.modelClass ? [root.modelClass] : [])]) {
+        for (const c of [...(root.cls ?? []), ...(root.modelClass ? [root.modelClass] : []), ...(root.rebinds ? [root.rebinds] : [])]) {
           const k = this.clsOfRoot(r.file, root, c);
           if (k && this.typeMapped(k.file, k.cls, visiting, keys) === true) return true;
         }
@@ -579,12 +610,16 @@ export class ClassMapper {
         continue;
       }
       if (b?.kind === 'metadata') {
-        // `declarative_base(cls=BaseModel)`: BaseModel's own ancestry is the base's.
+        // `declarative_base(cls=BaseModel)`: BaseModel's own ancestry is the base's (Flask's `model_class` too).
         for (const c of b.root.cls ?? []) {
           const found = this.clsOfRoot(b.file, b.root, c);
           const deeper = found ? this.unresolvedBase(found.file, found.cls, seen) : c;
           if (deeper !== undefined) return deeper;
         }
+        const model = flaskModelClass(b.root);
+        const found = model !== undefined ? this.clsOfRoot(b.file, b.root, model) : undefined;
+        const deeper = found ? this.unresolvedBase(found.file, found.cls, seen) : undefined;
+        if (deeper !== undefined) return deeper;
         continue;
       }
       if (b?.kind === 'external' && KNOWN_EXTERNAL_BASES.test(b.name)) continue;
@@ -763,6 +798,29 @@ export class ClassMapper {
     const key = this.ownPrimaryKey(file, cls, new Set());
     if (key) return true;
     return key === undefined || unresolvedBase !== undefined ? undefined : false;
+  }
+
+  /**
+   * The table name Flask-SQLAlchemy generates for a model, by the rule of the version its project installs (see
+   * `FlaskNaming`). Where the version is not known and the two rules disagree (`GoatABC`: `goatABC` before 3.0,
+   * `goat_abc` from 3.0), the name is not known: a class FK Guard cannot name, with both names in the reason.
+   */
+  private flaskTableName(file: string, cls: ClassFact): { name: string; naming: 'snake' | 'snake-2' | 'snake-either' } | { names: string[]; nameless: NamelessClass } {
+    const now = camelToSnake(cls.name);
+    const before = camelToSnakeBefore3(cls.name);
+    const naming = this.host.flaskNaming(file);
+    if ('major' in naming) return naming.major === 2 ? { name: before, naming: 'snake-2' } : { name: now, naming: 'snake' };
+    if (now === before) return { name: now, naming: 'snake-either' };
+    return {
+      names: [before, now],
+      nameless: {
+        file,
+        cls,
+        reason: 'naming-strategy',
+        base: cls.name,
+        detail: `Flask-SQLAlchemy names \`${cls.name}\`'s table \`${before}\` before version 3.0 and \`${now}\` from 3.0 on, and FK Guard cannot tell which this project installs: ${naming.unknown}`,
+      },
+    };
   }
 
   /** Whether the columns a class gives its own table (its own, its unmapped bases') hold a primary key. */
@@ -1073,12 +1131,30 @@ export function classId(file: string, name: string): string {
   return `${file}#${name}`;
 }
 
+/**
+ * The class a Flask-SQLAlchemy `SQLAlchemy(model_class=Model)` builds `db.Model` on, as written: a plain class is made
+ * `declarative_base(cls=Model)`'s base, so its columns, `__tablename__` and `__table_args__` are every model's (its
+ * schema wins over `db`'s `MetaData(schema=...)` for the tables, as declarative reads `__table_args__` first).
+ */
+function flaskModelClass(root: MetadataRootFact): string | undefined {
+  return root.flask ? (root.modelClass ?? root.rebinds) : undefined;
+}
+
 /** A Python class with no base (nor a framework's): nothing maps it; a `__tablename__` on it is a mixin's. */
 function isPlainMixin(cls: ClassFact): boolean {
   return !cls.framework && !cls.sqlmodelTable && !cls.joinTable && cls.bases.every((b) => b === 'object');
 }
 
-/** Flask-SQLAlchemy's `camel_to_snake_case`: `DynamicChallenge` → `dynamic_challenge`, `HTTPLog` → `http_log`. */
+/**
+ * Flask-SQLAlchemy's `camel_to_snake_case` before 3.0 (0.x to 2.5.1): a capital run followed by a lower-case letter or
+ * a digit is split before its last capital, and one at the end is kept as it is (`UserAPI` → `userAPI`, `HTML5Doc` →
+ * `htm_l5_doc`, `HTTPLog` → `http_log`).
+ */
+export function camelToSnakeBefore3(name: string): string {
+  return name.replace(/([A-Z]+)(?=[a-z0-9])/g, (word) => (word.length > 1 ? `_${word.slice(0, -1)}_${word.slice(-1)}` : `_${word}`).toLowerCase()).replace(/^_+/, '');
+}
+
+/** Flask-SQLAlchemy's `camel_to_snake_case` (3.0 on): `DynamicChallenge` → `dynamic_challenge`, `HTTPLog` → `http_log`. */
 export function camelToSnake(name: string): string {
   return name
     .replace(/((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))/g, '_$1')

@@ -131,8 +131,10 @@ export function provision(f: FileFacts, reuse = false): Provision {
     const line = String(lineOf(r.span.start));
     let own = r.schema || r.metadata || r.owner || r.modelClass || r.flask || r.conditional || r.typeAnnotationMap ? `${line}:${sig(r.conditional ? [r.name, r.schema, r.metadata, r.modelClass, r.flask, true, r.typeAnnotationMap] : [r.name, r.schema, r.metadata, r.modelClass, r.flask, r.typeAnnotationMap])}` : line;
     // `declarative_base(cls=BaseModel)`: every class on the base takes BaseModel's columns and attributes. A class of
-    // this file given there is part of the base (one of another file feeds the tables as any mixin does).
-    if (r.cls) own = `${own}:${sig([r.cls, ...r.cls.map((n) => f.classes.find((c) => c.name === n)).map((c) => (c ? objectSig(c).whole : ''))])}`;
+    // this file given there is part of the base (one of another file feeds the tables as any mixin does). So is a
+    // Flask `SQLAlchemy(model_class=Model)`'s class.
+    const on = r.flask && (r.modelClass ?? r.rebinds) !== undefined ? [...(r.cls ?? []), (r.modelClass ?? r.rebinds)!] : r.cls;
+    if (on) own = `${own}:${sig([on, ...on.map((n) => f.classes.find((c) => c.name === n)).map((c) => (c ? objectSig(c).whole : ''))])}`;
     add(`m:${r.owner ?? r.name}`, r.metadata !== undefined || r.modelClass !== undefined || r.rebinds !== undefined ? `${own}:${roots}` : own);
   }
   for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');

@@ -15,6 +15,7 @@ import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, 
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 import { drizzleDialectOf } from './typescript/targets';
+import { PythonProjects } from './python/flaskVersion';
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -70,6 +71,8 @@ export class SchemaIndex {
    */
   lastChange: Set<string> | undefined;
   private tableNames: TableNames | undefined;
+  /** The table keys changed since `tableNames` last answered: it follows them first (see `TableNames.follow`). */
+  private tableNamesStale = false;
   private dirty = true;
   /** What changed since the tables were last derived: a few files are re-derived, not the workspace. */
   private fullRebuild = true;
@@ -110,6 +113,8 @@ export class SchemaIndex {
   private readonly rebindFiles = new Set<string>();
   /** What those roots rebind, by the base's root id (see `metadataRebinds`); made again whenever the tables are. */
   private rebinds: Map<string, { file: string; root: MetadataRootFact }> | undefined;
+  /** The Python projects' dependency files, for the Flask-SQLAlchemy version each project installs. */
+  private readonly pythonProjects = new PythonProjects();
   /** Each package.json's `sequelize` range (see `FileFacts.sequelizeVersion`). */
   private readonly sequelizeRanges = new Map<string, string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
@@ -145,6 +150,7 @@ export class SchemaIndex {
     sequelizeLegacy: () => this.sequelizeLegacy(),
     metadataSchemaSets: () => this.metadataSchemaSets(),
     metadataRebinds: () => this.metadataRebinds(),
+    flaskNaming: (file: string) => this.pythonProjects.naming(file),
   });
 
   /**
@@ -186,7 +192,10 @@ export class SchemaIndex {
       !sameSequelizeDefine(previous, facts) ||
       !samePackageJson(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
-    if (this.judgeSignature() === judge && !resolution) return users;
+    // A dependency file's Flask-SQLAlchemy version names the models of its project: every table is derived again.
+    const versions = this.pythonProjects.set(facts.file, facts.pythonDependencies);
+    if (versions) this.deriveAll(facts.file);
+    if (this.judgeSignature() === judge && !resolution && !versions) return users;
     this.lastChange = undefined;
     return this.everyFileBut(facts.file);
   }
@@ -440,6 +449,7 @@ export class SchemaIndex {
     else this.rebindFiles.delete(facts.file);
     if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(facts.file, facts.sequelizeVersion);
     else this.sequelizeRanges.delete(facts.file);
+    this.pythonProjects.set(facts.file, facts.pythonDependencies);
     // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
     if (facts.pendingConsts?.length) this.unresolved.set(facts.file, { facts });
     else this.unresolved.delete(facts.file);
@@ -465,6 +475,12 @@ export class SchemaIndex {
     return this.provided.get(file);
   }
 
+  /** Every table is derived again at the next query (a change that names them all: a dependency file's versions). */
+  private deriveAll(file: string): void {
+    this.markChanged(file, []);
+    this.fullRebuild = true;
+  }
+
   /**
    * `inPlace`: the file's facts are its previous objects moved in place but for the classes the change names
    * (see `Engine.updateFile`), which lets deriving again take only those classes (see `changedClassesOnly`).
@@ -486,8 +502,10 @@ export class SchemaIndex {
     const gone = this.files.get(file);
     const resolution =
       gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
+    const versions = this.pythonProjects.set(file, undefined);
     const users = this.removeFileOnly(file);
-    if (resolution) {
+    if (versions) this.deriveAll(file);
+    if (resolution || versions) {
       this.lastChange = undefined;
       return this.everyFileBut(file);
     }
@@ -654,7 +672,8 @@ export class SchemaIndex {
   /** "Did you mean" for a table name no definition has, ranked among every table key. */
   suggestTables(schema: string | undefined, table: string): Suggestion[] {
     this.ensure();
-    this.tableNames ??= new TableNames(this.allTableKeys());
+    if (!this.tableNames || (this.tableNamesStale && !this.tableNames.follow(this.allTableKeys()))) this.tableNames = new TableNames(this.allTableKeys());
+    this.tableNamesStale = false;
     return this.tableNames.suggest(schema, table);
   }
 
@@ -1058,14 +1077,14 @@ export class SchemaIndex {
         this.tableKeysCache = undefined;
         this.schemaKeys = undefined;
         this.tableCountCache = undefined;
-        this.tableNames = undefined;
+        this.tableNamesStale = true;
       }
       return;
     }
     this.tableKeysCache = undefined;
     this.schemaKeys = undefined;
     this.tableCountCache = undefined;
-    this.tableNames = undefined;
+    this.tableNamesStale = true;
     this.fedTables = undefined;
     this.tables = new Map();
     this.defsByFile = new Map();

@@ -43,9 +43,31 @@ export function metadataRoot(x: PythonReader, name: string, span: Span, node: No
     if (model && (model.type === 'identifier' || model.type === 'attribute')) {
       if (given) root.rebinds = model.text.replace(/\s+/g, '');
       else root.modelClass = model.text.replace(/\s+/g, '');
-    }
+    } else if (model) modelClassMade(x, root, model, given !== undefined);
   }
   return root;
+}
+
+/**
+ * `SQLAlchemy(model_class=declarative_base(...))`: a base made in the call is `db.Model` itself, so `db`'s metadata
+ * is that base's (its schema too) unless `metadata=` is given, which Flask-SQLAlchemy sets as the base's metadata;
+ * its `cls=` classes are in every model's MRO either way. A `model_class` made by anything else (a factory function)
+ * may be a declarative base on a metadata FK Guard cannot see, or a class with columns and `__table_args__` of its
+ * own: the models' bases are then not all known, nor (without `metadata=`) their metadata's schema.
+ */
+function modelClassMade(x: PythonReader, root: MetadataRootFact, model: Node, metadataGiven: boolean): void {
+  const call = model.type === 'call' ? readCall(model) : undefined;
+  if (call && (call.name === 'declarative_base' || call.name === 'generate_base')) {
+    const base = metadataRoot(x, root.name, root.span, model, call);
+    if (base.cls) root.cls = base.cls;
+    if (base.typeAnnotationMap && !root.typeAnnotationMap) root.typeAnnotationMap = base.typeAnnotationMap;
+    if (metadataGiven) return;
+    if (base.metadata !== undefined) root.metadata = base.metadata;
+    if (base.schema) root.schema = base.schema;
+    return;
+  }
+  root.cls = [model.text.replace(/\s+/g, '')];
+  if (!metadataGiven) root.schema = { kind: 'dynamic', text: model.text };
 }
 
 /**
