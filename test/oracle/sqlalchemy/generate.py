@@ -186,7 +186,15 @@ def bases(w, mds):
             w.emit(m, f"{b} = declarative_base(metadata={mv})")
             out.append(dict(hdr=b, dec=None, md=f"{b}.metadata", db=None))
         elif kind == "declarative_base_inline":
-            w.emit(m, f"{b} = declarative_base(metadata=MetaData(schema={r.choice(SCHEMAS)!r}))")
+            made = f"declarative_base(metadata=MetaData(schema={r.choice(SCHEMAS)!r}))"
+            if shapes.random() < 0.35:
+                # R11-4: bound by a tuple assignment beside another base, in either place.
+                if shapes.random() < 0.5:
+                    w.emit(m, f"{b}, Pair{i} = {made}, declarative_base()")
+                else:
+                    w.emit(m, f"Pair{i}, {b} = (declarative_base(), {made})")
+            else:
+                w.emit(m, f"{b} = {made}")
             out.append(dict(hdr=b, dec=None, md=f"{b}.metadata", db=None))
         elif kind == "declarative_base_fresh":
             w.emit(m, f"{b} = declarative_base()")
@@ -242,6 +250,16 @@ def bases(w, mds):
             # A model class that is already declarative keeps its own table-name rules: Flask names none.
             out.append(dict(hdr=f"db{i}.Model", dec=None,
                             md=r.choice([f"db{i}.metadata", f"MB{i}.metadata", "dbTable"]), db=f"db{i}", flask=False))
+        if kind.startswith("declarative_base") and shapes.random() < 0.3:
+            # R11-1: the name is bound again, to another base object: a class made before keeps the first one, the
+            # classes and Core tables after (`Base0.metadata`) are on the other.
+            w.emit(m, f"class Mid{i}({b}):")
+            w.emit(m, f"    __tablename__ = 'mid{i}'")
+            w.emit(m, "    id = Column(Integer, primary_key=True)")
+            w.early.append(dict(name=f"mid{i}", cls=f"Mid{i}", kind="early", mod="early", targ=None, tschema=None,
+                                auto=False))
+            w.emit(m, f"Alt{i} = declarative_base(metadata=MetaData(schema={shapes.choice(SCHEMAS)!r}))")
+            w.emit(m, f"{b} = Alt{i}")
         if out[-1]["hdr"] and r.random() < 0.25:
             sub = f"Abs{i}"
             w.emit(m, f"class {sub}({out[-1]['hdr']}):")
@@ -313,9 +331,10 @@ def plan_tables(w, base_list):
     return tables
 
 
-def foreign_keys(w, tables):
-    """Zero to three (column, FK string) pairs aimed at random tables, in any of SPEC_FORMS."""
-    r = w.r
+def foreign_keys(w, tables, r=None):
+    """Zero to three (column, FK string) pairs aimed at random tables, in any of SPEC_FORMS (drawn from `r`, by default
+    the workspace's main stream)."""
+    r = r or w.r
     out = []
     for _ in range(r.randint(0, 3)):
         target = r.choice(tables)
@@ -362,6 +381,28 @@ def emit_tables(w, tables):
         for t in [t for t in tables if t["mod"] == module]:
             emit_table(w, module, t, foreign_keys(w, tables))
             w.emit(module, "")
+    rebound_classes(w, tables)
+
+
+def rebound_classes(w, tables):
+    """R11-21: in models_b, a class name rebound to another class (`Old = Barn`, `Barn = Silo`); a joined subclass made
+    on each name after it is Silo's and Barn's: its table, metadata and the schema its string keys resolve in follow."""
+    shapes = w.shapes
+    seen = [t for t in tables if t["kind"] == "class" and t["base"]["hdr"] and not t["base"]["dec"] and t["mod"] != "early"]
+    if len(seen) < 2 or shapes.random() >= 0.4:
+        return
+    a, b = shapes.sample(seen, 2)
+    m = "models_b"
+    w.emit(m, f"Old{a['cls']} = {a['cls']}")
+    w.emit(m, f"{a['cls']} = {b['cls']}")
+    for sub, name in ((f"Re{a['cls']}", a["cls"]), (f"Ro{a['cls']}", f"Old{a['cls']}")):
+        w.emit(m, f"class {sub}({name}):")
+        w.emit(m, f"    __tablename__ = {sub.lower() + 's'!r}")
+        w.emit(m, f"    id = Column(Integer, ForeignKey({name}.id), primary_key=True)")
+        w.emit(m, f"    __mapper_args__ = {{'inherit_condition': id == {name}.id}}")
+        for c, spec in foreign_keys(w, tables, shapes):
+            fk_line(w, m, sub.lower() + "s", c, spec, f"    {c} = Column(Integer, ForeignKey({spec!r}))")
+        w.emit(m, "")
 
 
 def schema_expr(tschema):

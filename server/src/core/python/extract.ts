@@ -3,15 +3,15 @@ import { pythonSyntaxError } from './unreadable';
 import { setsAlembicLocations } from './prefilter';
 import { classDefinition, decoratorsOf } from './classes';
 import { COLUMN_CALLS, typeOf } from './columnTypes';
-import { columnHelper, coreTable } from './columns';
+import { columnCall, columnHelper, coreTable, isColumnCall } from './columns';
 import { functionFact } from './derivations';
-import { METADATA_CALLS, metadataRoot, metadataSchemaSets } from './metadataRoots';
+import { METADATA_CALLS, metadataRoot, metadataSchemaSets, metadataValue } from './metadataRoots';
 import { importStatement } from './imports';
 import { duplicateClasses, reflections, tablesInCode, typeCallClass } from './maybeTables';
 import { readUpgrade } from './migrationOps';
 import { PythonReader } from './reader';
-import { isSqlAlchemyTable, readCall, spanOf, splitDotted } from './syntax';
-import type { CoreTableFact, FileFacts, ParseError, RebindFact } from '../types';
+import { type CallInfo, isSqlAlchemyTable, readCall, spanOf, splitDotted } from './syntax';
+import type { CoreTableFact, FileFacts, MetadataRootFact, ParseError, RebindFact } from '../types';
 
 /**
  * Reads the facts of one Python file from its syntax tree: imports, constants, declarative classes, Core
@@ -235,6 +235,7 @@ function moduleExpression(x: PythonReader, e: Node): void {
   } else if (e.type === 'call') {
     const call = readCall(e);
     if (call.name === 'Table' && isSqlAlchemyTable(call)) coreTable(x, e, call, undefined, 'core');
+    else if (call.name === 'append_column') appendedColumn(x, e, call);
   }
 }
 
@@ -259,6 +260,10 @@ function moduleAssignment(x: PythonReader, e: Node, left: Node, right: Node): vo
   }
   if (left.type === 'list_splat_pattern' || left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
     for (const n of boundNames(left)) alias(x, n.text, undefined, e);
+    return;
+  }
+  if (left.type === 'attribute') {
+    attributeAssignment(x, left, right);
     return;
   }
   {
@@ -312,6 +317,68 @@ function moduleAssignment(x: PythonReader, e: Node, left: Node, right: Node): vo
       alias(x, name, right, e);
     }
   }
+}
+
+/**
+ * `Base.metadata = MetaData(schema="hay")` at module level, `Base` a declarative base this module makes by a call: the
+ * classes made after it are on the new MetaData (declarative reads `cls.metadata` as it maps each class), those made
+ * before keep the old one. Read as another binding of `Base` (see `ClassMapper.rootAt`), which keeps what the base
+ * was made with (its `cls=`, its type map). Flask-SQLAlchemy's `db.metadata` is not so read.
+ */
+function attributeAssignment(x: PythonReader, left: Node, right: Node): void {
+  const object = left.childForFieldName('object');
+  const attr = left.childForFieldName('attribute')?.text;
+  if (object?.type === 'identifier' && attr !== undefined && right.type === 'call') {
+    const call = readCall(right);
+    if (isColumnCall(x, call.name)) {
+      addedColumn(x, object.text, right, call, attr);
+      return;
+    }
+  }
+  if (attr !== 'metadata' || object?.type !== 'identifier') return;
+  const name = object.text;
+  const before = x.facts.metadataRoots.filter((r) => r.name === name && r.owner === undefined).pop();
+  // A base that is a class (`class Base(DeclarativeBase)`) has more than a metadata: left as it is.
+  if (!before || before.flask || x.facts.classes.some((c) => c.name === name && c.nameSpan.start === before.span.start)) return;
+  const root: MetadataRootFact = { name, span: spanOf(left) };
+  if (before.cls) root.cls = before.cls;
+  if (before.typeAnnotationMap) root.typeAnnotationMap = before.typeAnnotationMap;
+  metadataValue(x, root, right);
+  if (x.branches > 0) root.conditional = true;
+  x.facts.metadataRoots.push(root);
+}
+
+/**
+ * A column added to a table after its definition, at module level: `Barn.code = Column(...)` (declarative adds it to
+ * Barn's table), `Barn.__table__.append_column(Column(...))`, `barns.append_column(Column(...))`. Read into the class
+ * or Core table this module defines under that name, the last one made before it (see `COLUMNS_ADDED_LATER`).
+ */
+function addedColumn(x: PythonReader, owner: string, node: Node, call: CallInfo, attr: string | undefined): void {
+  const at = node.startIndex;
+  const cls = x.facts.classes.filter((c) => c.name === owner && c.span.end <= at).pop();
+  if (cls) {
+    columnCall(x, node, call, attr, undefined, { className: cls.name }, 'model', cls.columns);
+    return;
+  }
+  const table = attr === undefined ? x.facts.tables.filter((t) => t.variable === owner && t.origin === 'core' && t.span.end <= at).pop() : undefined;
+  if (table) columnCall(x, node, call, undefined, undefined, { table: table.name, schema: table.schema }, 'core', table.columns);
+}
+
+/** `X.append_column(Column(...))` or `X.__table__.append_column(Column(...))` at module level (see `addedColumn`). */
+function appendedColumn(x: PythonReader, e: Node, call: CallInfo): void {
+  const column = call.positional[0] ?? call.keywords.get('column');
+  const inner = column?.type === 'call' ? readCall(column) : undefined;
+  if (!column || !inner || !isColumnCall(x, inner.name) || call.qualifier === undefined) return;
+  const owner = call.qualifier.replace(/\s+/g, '');
+  const m = /^(\w+)(\.__table__)?$/.exec(owner);
+  if (!m) return;
+  if (m[2]) {
+    const at = e.startIndex;
+    const cls = x.facts.classes.filter((c) => c.name === m[1] && c.span.end <= at).pop();
+    if (cls) columnCall(x, column, inner, undefined, undefined, { className: cls.name }, 'model', cls.columns);
+    return;
+  }
+  addedColumn(x, m[1], column, inner, undefined);
 }
 
 function functionDefinition(x: PythonReader, def: Node): void {

@@ -35,6 +35,9 @@ export function extractPythonAfterEdit(
   if (previous.metadataSchemaSets || METADATA_SCHEMA_SET.test(text)) return undefined;
   // So may a reflection of a whole database (see `reflections`), whose entries a whole read orders among the rest.
   if (REFLECTS.test(text)) return undefined;
+  // A class given a column after its definition (`Barn.code = Column(...)`, see `addedColumn`): read again alone, the
+  // class would lose it.
+  if (previous.classes.some((c) => c.columns.some((col) => col.span.start >= c.span.end))) return undefined;
   // Tables salvaged from code that did not parse, before or after the edit: the whole file's errors decide them.
   if (previous.tables.some((t) => t.unparsed) || losesTables(root)) return undefined;
   // The statement that holds the edit, as a child of the module.
