@@ -439,6 +439,7 @@ export class ClassMapper {
     const schema = own ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
+    if (args?.extendsExisting || args?.schemaUnknown) def.extendsExisting = true;
     def.incomplete = incomplete;
     if (unknownOwn) def.schemaUnknown = true;
     if (fromMetadata && !fromMetadata.known) {
