@@ -534,7 +534,8 @@ export class ClassMapper {
         addColumn(def, { ...b.column, name: o.attr, span: o.span }, file, this.host.resolveType(b.file, b.column.type));
       } else if (!def.columns.has(o.attr)) {
         def.incomplete = true;
-        def.unresolvedColumn ??= `${o.attr} = ${o.callee}(...)`;
+        // A Prisma field of a type another file declares (see prisma/extract.ts) is written `tier Tier`.
+        def.unresolvedColumn ??= cls.framework === 'prisma' ? `${o.attr} ${o.callee}` : `${o.attr} = ${o.callee}(...)`;
       }
     }
     for (const k of cls.keys) def.keys.push(k);

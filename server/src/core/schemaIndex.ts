@@ -71,6 +71,8 @@ export class SchemaIndex {
    */
   lastChange: Set<string> | undefined;
   private tableNames: TableNames | undefined;
+  /** The table keys changed since `tableNames` last answered: it follows them first (see `TableNames.follow`). */
+  private tableNamesStale = false;
   private dirty = true;
   /** What changed since the tables were last derived: a few files are re-derived, not the workspace. */
   private fullRebuild = true;
@@ -680,7 +682,8 @@ export class SchemaIndex {
   /** "Did you mean" for a table name no definition has, ranked among every table key. */
   suggestTables(schema: string | undefined, table: string): Suggestion[] {
     this.ensure();
-    this.tableNames ??= new TableNames(this.allTableKeys());
+    if (!this.tableNames || (this.tableNamesStale && !this.tableNames.follow(this.allTableKeys()))) this.tableNames = new TableNames(this.allTableKeys());
+    this.tableNamesStale = false;
     return this.tableNames.suggest(schema, table);
   }
 
@@ -1138,14 +1141,14 @@ export class SchemaIndex {
         this.tableKeysCache = undefined;
         this.schemaKeys = undefined;
         this.tableCountCache = undefined;
-        this.tableNames = undefined;
+        this.tableNamesStale = true;
       }
       return;
     }
     this.tableKeysCache = undefined;
     this.schemaKeys = undefined;
     this.tableCountCache = undefined;
-    this.tableNames = undefined;
+    this.tableNamesStale = true;
     this.fedTables = undefined;
     this.tables = new Map();
     this.defsByFile = new Map();

@@ -88,6 +88,11 @@ export interface TableDef {
   alt?: { def: TableDef | null; file: string; span: Span; why?: 'unknown-constraint'; name?: string };
   /** Some column came from another file than the table's (a mixin, single-table inheritance): see `addColumn`. */
   columnsFromOtherFiles?: true;
+  /**
+   * A migration FK Guard read dropped a primary-key column of the table: a table with no primary key is then one
+   * whose lack of it is known, not one whose keys are partly unseen (see `rules/not-unique-target.ts`).
+   */
+  primaryKeyDropped?: true;
 }
 
 /**

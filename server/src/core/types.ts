@@ -128,7 +128,13 @@ export interface ColumnFact {
   /** Where the column's name is written. */
   span: Span;
   /** Set for columns that carry a foreign key in their own definition. */
-  hasForeignKey?: boolean;
+hasForeignKey?: boolean;
+  /**
+   * SQLAlchemy: a `Numeric` or `Float` primary key with no default, server default, sequence, identity or foreign key,
+   * autoincrement not turned off. Where it is the table's only primary key column, SQLAlchemy makes it the table's
+   * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52).
+   */
+  serialIfSolePrimaryKey?: true;
   /** SQL DDL wrote the name unquoted: PostgreSQL folds it to lower case (`Id` is `id`). */
   foldsCase?: true;
   /**
@@ -372,6 +378,11 @@ export interface CoreTableFact {
    */
   columnsFrom?: string;
   /**
+   * Made like another table (Knex's `createTableLike('copy', 'source')`, PostgreSQL's `LIKE source INCLUDING ALL`):
+   * its columns and keys are the source's as history holds it there, then its own. `text` is the call as written.
+   */
+  likeTable?: { name: string; schema?: string; text: string };
+  /**
    * Built only as a fallback (`except ImportError:`, `if "t" not in metadata.tables:`): the same table as
    * the one defined elsewhere, not a second definition.
    */
@@ -472,6 +483,12 @@ export interface ReferenceFact {
   tableSpan?: Span;
   column?: string;
   columnSpan?: Span;
+  /**
+   * For `pair` from SQL after `SET search_path TO app, public`, a table named with no schema that the file does not
+   * make in any of them: the schemas PostgreSQL looks it up in, in order (`public` as written); the first of them
+   * that holds the table is meant, and none holding it is an unknown table.
+   */
+  searchPath?: string[];
   /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
   tableFoldsCase?: true;
   columnFoldsCase?: true;
@@ -482,6 +499,12 @@ export interface ReferenceFact {
   linkToName?: true;
   /** For `pair` without `column`: the target's primary key is meant (SQL's `REFERENCES users`, no column list). */
   primaryKey?: true;
+  /**
+   * The ORM gives the foreign key's own column the referenced column's type when it makes the schema, whatever the
+   * declaration says (TypeORM's join column of a `@ManyToOne`/`@OneToOne`): a type difference is then between the
+   * declaration and the database, never a key the database refuses.
+   */
+  typeFromTarget?: 'typeorm';
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
   span: Span;
   /** The span of the string's content, without quotes and prefix, when it is a plain literal. */
@@ -494,6 +517,12 @@ export interface ReferenceFact {
    * as that operation leaves it (a `CREATE TABLE` may reference itself).
    */
   migrationOp?: number;
+  /**
+   * In a SQL migration: MySQL's `foreign_key_checks` where the reference is made, as the file's own `SET
+   * FOREIGN_KEY_CHECKS = 0/1` statements before it leave them. Unset where the file does not say (the tool running
+   * it may have turned them off, as mysqldump's output and many migration runners do).
+   */
+  keyChecks?: 'on' | 'off';
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';
 }
@@ -648,7 +677,7 @@ export interface FileFacts {
    * `dependsOn`: Alembic's `depends_on`, revisions that must run before this one without being its parent
    * (neutron's contract branch depends on expand revisions): in history they order like `downRevision`.
    */
-  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; ops: MigrationOp[] };
+  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; ops: MigrationOp[] };
   /** An Alembic configuration file: the folders of the revisions Alembic runs. */
   alembicConfig?: AlembicConfigFact;
   /**
@@ -814,7 +843,13 @@ export type UncheckedReason =
    * The table is imported from a module that gets the name from two `export *` of different modules: by
    * ECMAScript's rules it exports neither (importing it is an error; TypeScript reports the conflict).
    */
-  | 'ambiguous-export';
+  | 'ambiguous-export'
+  /**
+   * The FK column's type or the key's is one FK Guard does not compare with the other (PostgreSQL's `inet`, `money`,
+   * `bit`, `oid`, arrays, an enum or a domain against another type; a SQLAlchemy `Enum`, whose database type it does
+   * not know): whether the database takes the key is not known.
+   */
+  | 'uncompared-type';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -833,6 +868,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'letter-case',
   'naming-strategy',
   'ambiguous-export',
+  'uncompared-type',
 ];
 
 export interface UncheckedReference {

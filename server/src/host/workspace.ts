@@ -5,7 +5,7 @@ import { matchesEnding } from '../core/dialect';
 import { PYTHON_EXTENSIONS } from '../core/python/dialect';
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { Dirent, lstatSync, readdirSync, readFileSync, realpathSync, Stats, statSync } from 'node:fs';
+import { closeSync, constants, Dirent, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -657,6 +657,7 @@ const BINARY_SNIFF_BYTES = 8 * 1024;
  * what editors show.
  */
 export async function readSourceFile(absPath: string, maxBytes: number, fs: WalkFs = realFs, stat?: Stats): Promise<ReadResult> {
+  if (fs === realFs && stat === undefined) return readRealFile(absPath, maxBytes);
   let size: number;
   try {
     // A caller that has just stat-ed the file passes what it saw, which saves a second call.
@@ -675,6 +676,11 @@ export async function readSourceFile(absPath: string, maxBytes: number, fs: Walk
   }
   // The file may have grown between stat and read.
   if (bytes.length > maxBytes) return { skipped: `larger than ${formatBytes(maxBytes)}; raise maxFileSize to analyse it` };
+  return decodeSource(bytes);
+}
+
+/** The text of a source file's bytes, or why it is no text FK Guard reads (see `readSourceFile`). */
+function decodeSource(bytes: Buffer): ReadResult {
   const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
   if (sniff.includes(0)) return { skipped: 'binary file (contains NUL bytes)' };
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
@@ -683,6 +689,64 @@ export async function readSourceFile(absPath: string, maxBytes: number, fs: Walk
   if (!isUtf8(bytes)) return { skipped: 'not valid UTF-8' };
   const text = bytes.toString('utf8', bom ? 3 : 0);
   return { text, bom, bytes };
+}
+
+/**
+ * Opening flags for `readRealFile`: where the platform has it, `O_NONBLOCK`, so that a FIFO met by a race (the walk
+ * lists regular files only) is opened without waiting for a writer, then refused by its `fstat`, as a `stat` first
+ * refused it. A regular file reads the same either way.
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * `readSourceFile` on the real file system, with the checks it makes from one `fstat` of the opened file instead of
+ * a `stat` of the path before `readFileSync` (which opens it and `fstat`s it again): on a cold scan this was one
+ * system call, one path lookup and one `Stats` object less per file (logto's 4,000 files: stat ~4 % of the scan).
+ * The bytes are read as `readFileSync` reads them: the size `fstat` gives, or to the end for a file that says 0.
+ */
+function readRealFile(absPath: string, maxBytes: number): ReadResult {
+  let fd: number;
+  try {
+    fd = openSync(absPath, READ_FLAGS);
+  } catch (err) {
+    return { skipped: `not read: ${describeFsError(err, 'read')}` };
+  }
+  let bytes: Buffer;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { skipped: 'not a regular file' };
+    if (st.size > maxBytes) return { skipped: `larger than ${formatBytes(maxBytes)} (${formatBytes(st.size)}); raise maxFileSize to analyse it` };
+    bytes = readOpenFile(fd, st.size, maxBytes);
+  } catch (err) {
+    return { skipped: `not read: ${describeFsError(err, 'read')}` };
+  } finally {
+    closeSync(fd);
+  }
+  // A file that says it holds 0 bytes is read to its end: it may have grown past the limit.
+  if (bytes.length > maxBytes) return { skipped: `larger than ${formatBytes(maxBytes)}; raise maxFileSize to analyse it` };
+  return decodeSource(bytes);
+}
+
+/** The bytes of an open file of `size` bytes (the file may have shrunk since); with size 0, up to its end (or past `maxBytes`). */
+function readOpenFile(fd: number, size: number, maxBytes: number): Buffer {
+  if (size > 0) {
+    // As `readFileSync` allocates it (a small file shares a pool).
+    const buffer = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let n = -1; n !== 0 && at < size; at += n) n = readSync(fd, buffer, at, size - at, null);
+    return at < size ? buffer.subarray(0, at) : buffer;
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafeSlow(64 * 1024);
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > maxBytes) break;
+  }
+  return Buffer.concat(chunks, total);
 }
 
 export function formatBytes(n: number): string {

@@ -275,12 +275,14 @@ function moduleAssignment(x: PythonReader, e: Node, left: Node, right: Node): vo
         if (name === 'revision') x.migration().revision = lit.value;
         if (name === 'down_revision') x.migration().downRevision = [lit.value];
         if (name === 'depends_on') x.migration().dependsOn = [lit.value];
+        if (name === 'branch_labels') x.migration().branchLabels = [lit.value];
         return;
       }
-      if ((name === 'down_revision' || name === 'depends_on') && (right.type === 'tuple' || right.type === 'list')) {
+      if ((name === 'down_revision' || name === 'depends_on' || name === 'branch_labels') && (right.type === 'tuple' || right.type === 'list')) {
         const ids = right.namedChildren.map((c) => (c ? x.literal(c)?.value : undefined)).filter((v): v is string => v !== undefined);
         if (name === 'down_revision') x.migration().downRevision = ids;
-        else x.migration().dependsOn = ids;
+        else if (name === 'depends_on') x.migration().dependsOn = ids;
+        else x.migration().branchLabels = ids;
         return;
       }
       if (right.type === 'tuple' || right.type === 'list') x.moduleSequences.set(name, right);

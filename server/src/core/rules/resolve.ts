@@ -94,6 +94,7 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const written = ref.table?.kind === 'const' ? ref.table.name : ref.table?.kind === 'dynamic' ? ref.table.text : '?';
     const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}${ref.primaryKey && ref.column === undefined ? '' : `.${ref.column ?? '?'}`}`;
     if (table === undefined || (ref.column === undefined && !ref.primaryKey)) return { display, resolution: { kind: 'dynamic' } };
+    if (ref.searchPath && ref.tableSchema === undefined) return { display, resolution: onSearchPath(index, file, ref, ref.searchPath, table) };
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
   const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : ref.attr ? `${ref.owner}.${ref.attr}` : `${ref.owner}`;
@@ -142,6 +143,24 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
   }
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
   return { display, resolution: columnOf([mapping.table], ref.attr, true) };
+}
+
+/**
+ * A table SQL names with no schema after `SET search_path TO app, public`: PostgreSQL takes the first schema of the
+ * path that holds a table of that name (as it folds or keeps the name's case), and refuses the key when none does. Each
+ * schema is looked up in turn; when none holds the table, the answer is the lookup in `public` where the path has it
+ * (else its first schema), so an unknown table is reported under the name as written.
+ */
+function onSearchPath(index: SchemaIndex, file: string, ref: ReferenceFact, path: string[], table: string): Resolution {
+  const missing: Array<Extract<Resolution, { kind: 'no-table' }>> = [];
+  for (const s of path) {
+    const schema = s === 'public' ? undefined : s;
+    const r = lookup(index, file, ref, schema, table, ref.column);
+    if (r.kind !== 'no-table') return r;
+    missing.push(r);
+  }
+  // In a migration, a table one of the schemas makes only later (or dropped before) says more than a plain absence.
+  return missing.find((r) => r.absence) ?? missing.find((r) => r.schema === undefined) ?? missing[0] ?? { kind: 'dynamic' };
 }
 
 /** `@ManyToOne(() => User)` with no referenced column names the primary key; a composite one is not judged. */
@@ -298,6 +317,9 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table ${unnamed.file} makes under a name FK Guard cannot read (\`${unnamed.text}\`)` };
   }
   const absence = point && history && defs.length === 0 ? history.absence(key, point) : undefined;
+  // With foreign key checks off (`SET FOREIGN_KEY_CHECKS = 0` before it in the file), MySQL makes a key to a table that
+  // does not exist yet without looking for it; the table it names is found when it is made, and judged as made then.
+  if (absence?.kind === 'later' && ref.keyChecks === 'off' && index.dialectOf(file) === 'mysql') return columnOf([absence.def], column, false, caseless, undefined, ref.linkToName);
   if (absence) return { kind: 'no-table', schema, table, column, absence };
   if (defs.length === 0) {
     // A class whose table name FK Guard cannot know may define this table: nothing is proven.
@@ -572,9 +594,13 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         return { reason: 'ambiguous-table', detail: `\`${r.def.key}\` has definitions that disagree on \`${r.column.column.name}\`, none in this table's metadata or package` };
       }
       const target = r.column.type;
-      if (target && target.family !== 'other') return undefined;
       const source = sourceColumn(c.facts, c.ref, c.index);
-      if (!source?.type || source.type.family === 'other') return undefined;
+      // A FK column with no type of its own takes the key's (SQLAlchemy's `Column(ForeignKey(...))`): nothing to compare.
+      if (!source?.type) return undefined;
+      const uncompared = target ? uncomparedTypes(source.type, target) : undefined;
+      if (uncompared) return { reason: 'uncompared-type', detail: `\`${source.type.text}\` here and \`${target!.text}\` at \`${r.def.key}.${r.column.column.name}\`: ${uncompared}, so whether the database takes the key is not known` };
+      if (target && target.family !== 'other') return undefined;
+      if (target && source.type.family === 'other') return undefined;
       const lost = r.column.unreadable;
       if (lost) {
         const at = lost.span ? where(lost.file, c.index.rangeIn(lost.file, lost.span)) : lost.file;
@@ -598,6 +624,24 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
     default:
       return undefined;
   }
+}
+
+/**
+ * Why FK Guard does not compare these two types (see `typeMismatchFor`), or undefined when it does. It compares what
+ * its type families hold, and one type with itself (`inet` and `inet`, an enum `mood` of SQL with itself); not an enum,
+ * a domain, `inet`, `money`, `bit`, `oid` or an array with another type, whose rules PostgreSQL decides by operator
+ * families FK Guard does not model (`cidr` and `inet` are one, `integer` to `oid` passes and `oid` to `integer` does
+ * not, a domain is its base type), nor a SQLAlchemy `Enum`, whose database type it does not know. A Prisma relation is
+ * judged by Prisma's rule on the two scalar types (see `prismaRefuses`).
+ */
+function uncomparedTypes(source: TypeFact, target: TypeFact): string | undefined {
+  if (source.style === 'prisma' && target.style === 'prisma' && source.name !== 'Unsupported' && target.name !== 'Unsupported') return undefined;
+  // A key of a type FK Guard does not know at all is `unknown-key-type` (see `uncheckedOf`).
+  if (target.family === 'other' && target.sqlType === '') return undefined;
+  if (source.family === 'enum') return 'FK Guard does not know which database type an enum column is';
+  if (source.family !== 'other' && target.family !== 'other') return undefined;
+  if (source.sqlType !== '' && source.sqlType === target.sqlType) return undefined;
+  return source.family === 'other' && source.sqlType === '' ? "FK Guard does not know the FK column's type" : 'FK Guard does not compare these types';
 }
 
 /**

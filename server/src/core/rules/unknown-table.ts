@@ -118,16 +118,22 @@ function unknownModel(c: RefCheck, owner: string): Finding | undefined {
  * A migration names a table its history makes only later, or dropped before: the name is right, the
  * moment is wrong. The database refuses the constraint (PostgreSQL and MySQL check the table when the
  * foreign key is made). No rename is offered: the reference has to move, or the table be made first.
+ *
+ * MySQL (and MariaDB) make a key to a table that does not exist yet when foreign key checks are off, as mysqldump's
+ * files and many migration runners set them (vaultwarden's runs every migration so): a table made later is an error
+ * only where the file itself turned the checks on before the key (`SET FOREIGN_KEY_CHECKS = 1`), else a warning.
  */
 function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Finding {
   const loc = tableLocation(c.index, absence.def);
   const at = loc ? ` (${where(loc.file, loc.range)})` : '';
   const db = c.config.dialect === 'mysql' ? 'MySQL' : 'PostgreSQL';
+  const unproven = c.config.dialect === 'mysql' && absence.kind === 'later' && c.ref.keyChecks !== 'on';
+  const checks = c.config.dialect !== 'mysql' ? '' : unproven ? ' unless foreign key checks are off (`SET FOREIGN_KEY_CHECKS = 0`, as mysqldump\'s files and many migration runners set them), and this file does not turn them on before it' : ' (this file turns foreign key checks on before it)';
   const message =
     absence.kind === 'later'
       ? absence.sameFile
-        ? `\`${written}\` is created later in this migration${at}: ${db} refuses a foreign key to a table that does not exist yet; create \`${written}\` first`
-        : `\`${written}\` is created by a later migration${at}: at this point of history it does not exist, and ${db} refuses the foreign key`
+        ? `\`${written}\` is created later in this migration${at}: ${db} refuses a foreign key to a table that does not exist yet${checks}; create \`${written}\` first`
+        : `\`${written}\` is created by a later migration${at}: at this point of history it does not exist, and ${db} refuses the foreign key${checks}`
       : absence.atEnd && !absence.renamedTo
         ? `\`${written}\` is dropped by a later migration (it was created at ${loc ? where(loc.file, loc.range) : 'an earlier migration'}): once the migrations have run it does not exist, and SQLite refuses to write rows this foreign key needs (no such table)`
         : absence.renamedTo
@@ -149,7 +155,7 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
   }
   return {
     rule: 'unknown-table',
-    severity: 'error',
+    severity: unproven ? 'warning' : 'error',
     message,
     file: c.facts.file,
     range: c.range,
