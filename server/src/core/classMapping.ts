@@ -425,8 +425,9 @@ export class ClassMapper {
     // Made where FK Guard cannot tell whether a Flask `SQLAlchemy(model_class=...)` has replaced its base's metadata.
     const order = this.orderUnknown(metadataId);
     const bind = metadataId && order === undefined ? this.bindMetadata(file, cls, metadataId) : order !== undefined ? { why: order } : undefined;
-    // Which MetaData object a bind's model is on depends on the version: its identity is not known.
-    if (bind) metadataId = undefined;
+    // A bind's model is on a MetaData of its own (Flask-SQLAlchemy 3), or, where the version is not known, on one whose
+    // identity is not known.
+    if (bind) metadataId = bind.id;
     const bound = bind?.why;
     // The `__table_args__` declarative takes (see `tableArgs`) decides the schema.
     const args = this.tableArgs(file, cls);
@@ -439,6 +440,7 @@ export class ClassMapper {
     const schema = own ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
+    if (args?.extendsExisting || args?.schemaUnknown) def.extendsExisting = true;
     def.incomplete = incomplete;
     if (unknownOwn) def.schemaUnknown = true;
     if (fromMetadata && !fromMetadata.known) {
@@ -1025,19 +1027,21 @@ export class ClassMapper {
   }
 
   /**
-   * Why the metadata of a Flask-SQLAlchemy model with a `__bind_key__` (its own or inherited) is not known, when that
-   * matters; undefined when it does not. Flask-SQLAlchemy 3 puts such a model on a MetaData of its own per bind key,
-   * made with no schema (`_make_metadata` copies only the naming convention); version 2 keeps it on `db.metadata`.
-   * FK Guard reads no Python dependency file, so which one holds is not known: the model's metadata object is not
-   * known (`{}`), nor its schema (`why`) unless `db`'s metadata has none, where the two versions agree on none.
+   * The metadata of a Flask-SQLAlchemy model with a `__bind_key__` (its own or inherited), when it is not `db`'s;
+   * undefined when it is. Flask-SQLAlchemy 3 puts such a model on a MetaData of its own per bind key (`id`), made with
+   * no schema (`_make_metadata` copies only the naming convention); version 2 keeps it on `db.metadata`. Where the
+   * project's version is not known (see `FlaskNaming`), the model's metadata object is not known (`{}`), nor its schema
+   * (`why`) unless `db`'s metadata has none, where the two versions agree on none.
    */
-  private bindMetadata(file: string, cls: ClassFact, metadataId: string): { why?: string } | undefined {
+  private bindMetadata(file: string, cls: ClassFact, metadataId: string): { id?: string; why?: string } | undefined {
     const bind = this.bindKeyOf(file, cls, new Set());
     if (!bind || !this.onFlaskModel(file, cls, new Set())) return undefined;
+    const naming = this.host.flaskNaming(file);
+    if ('major' in naming) return naming.major === 2 ? undefined : { id: `${metadataId}.metadatas["${bind.key}"]` };
     const shared = this.metadataSchema(metadataId);
     if (shared.known && shared.schema === undefined) return {};
     const schema = shared.known ? `schema \`${shared.schema}\`` : 'schema';
-    const why = `its \`__bind_key__ = "${bind.key}"\` (\`${bind.owner}\`) puts it on a MetaData of its own without \`db\`'s ${schema} in Flask-SQLAlchemy 3, on \`db\`'s in Flask-SQLAlchemy 2, and FK Guard does not know which version this project uses`;
+    const why = `its \`__bind_key__ = "${bind.key}"\` (\`${bind.owner}\`) puts it on a MetaData of its own without \`db\`'s ${schema} in Flask-SQLAlchemy 3, on \`db\`'s in Flask-SQLAlchemy 2, and FK Guard cannot tell which this project installs: ${naming.unknown}`;
     return { why };
   }
 

@@ -113,6 +113,13 @@ export class SchemaIndex {
   private readonly rebindFiles = new Set<string>();
   /** What those roots rebind, by the base's root id (see `metadataRebinds`); made again whenever the tables are. */
   private rebinds: Map<string, { file: string; root: MetadataRootFact }> | undefined;
+  /** `surelyImported` answers of this derivation, by file. */
+  private imported = new Map<string, ReadonlySet<string>>();
+  /**
+   * The files whose findings were decided by what they import (see `importedDefinition`), kept across derivations: a
+   * change of any Python file's imports (or a file coming or going) may change them, which no name they use says.
+   */
+  private readonly decidedByImports = new Set<string>();
   /** The Python projects' dependency files, for the Flask-SQLAlchemy version each project installs. */
   private readonly pythonProjects = new PythonProjects();
   /** Each package.json's `sequelize` range (see `FileFacts.sequelizeVersion`). */
@@ -195,7 +202,8 @@ export class SchemaIndex {
     // A dependency file's Flask-SQLAlchemy version names the models of its project: every table is derived again.
     const versions = this.pythonProjects.set(facts.file, facts.pythonDependencies);
     if (versions) this.deriveAll(facts.file);
-    if (this.judgeSignature() === judge && !resolution && !versions) return users;
+    const imports = this.decidedByImports.size > 0 && facts.language === 'python' && !sameImports(previous, facts);
+    if (this.judgeSignature() === judge && !resolution && !versions && !imports) return users;
     this.lastChange = undefined;
     return this.everyFileBut(facts.file);
   }
@@ -503,9 +511,11 @@ export class SchemaIndex {
     const resolution =
       gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
     const versions = this.pythonProjects.set(file, undefined);
+    const imports = this.decidedByImports.size > 0 && gone?.language === 'python';
+    this.decidedByImports.delete(file);
     const users = this.removeFileOnly(file);
     if (versions) this.deriveAll(file);
-    if (resolution || versions) {
+    if (resolution || versions || imports) {
       this.lastChange = undefined;
       return this.everyFileBut(file);
     }
@@ -987,6 +997,59 @@ export class SchemaIndex {
    * The declarative bases whose metadata a Flask-SQLAlchemy `db` replaces (`SQLAlchemy(model_class=Base, metadata=md)`),
    * by the id of the base's own root, with the `db`'s root; the first file (in order) wins.
    */
+  /**
+   * Of several definitions of one table name on one metadata object, the one that has surely run once `file` has been
+   * imported, when exactly one of them has: SQLAlchemy refuses a second definition of a name on a MetaData ("Table 'x'
+   * is already defined for this MetaData instance"), so in any program where the referencing code has run, that
+   * definition is the table and no other can be. Two services sharing `SQLModel.metadata` in one repository, each
+   * importing only its own models, are told apart so. Undefined when it proves nothing: none or several have surely
+   * run, one is not a mapped class, or one may add to or keep an existing table (`extend_existing`, `keep_existing`,
+   * table arguments FK Guard cannot read).
+   */
+  importedDefinition(defs: readonly TableDef[], file: string): TableDef | undefined {
+    if (defs.some((d) => d.origin !== 'model' || d.extendsExisting)) return undefined;
+    const ran = this.surelyImported(file);
+    const run = defs.filter((d) => ran.has(d.file));
+    return run.length === 1 ? run[0] : undefined;
+  }
+
+  /**
+   * The Python files of the workspace that have surely run once `file` has been imported: itself, the `__init__.py` of
+   * its package and of the packages above it (a module of a package is imported as one), and, through each module-level
+   * import not in a branch nor a `try` that names one file of the workspace, that module (with its packages'
+   * `__init__.py`) and what it imports so, in turn. A module FK Guard holds no facts for ends its line.
+   */
+  surelyImported(file: string): ReadonlySet<string> {
+    this.ensure();
+    const known = this.imported.get(file);
+    if (known) return known;
+    this.decidedByImports.add(file);
+    const out = new Set<string>();
+    const visit = (f: string) => {
+      if (out.has(f) || !this.files.has(f)) return;
+      out.add(f);
+      // The packages a module is imported as a member of: their `__init__.py` run first.
+      for (let dir = f.slice(0, Math.max(0, f.lastIndexOf('/'))); dir !== ''; dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/')))) {
+        const init = `${dir}/__init__.py`;
+        if (!this.files.has(init)) break;
+        visit(init);
+      }
+      const facts = this.files.get(f)!;
+      if (facts.language !== 'python') return;
+      for (const i of facts.imports) {
+        if (i.conditional) continue;
+        // `from pkg import name`: `pkg`, and the submodule `pkg.name` when that is one.
+        for (const module of i.name !== undefined ? [i.module, `${i.module}.${i.name}`] : [i.module]) {
+          const found = this.lookup.moduleFiles(module);
+          if (found.length === 1) visit(found[0]);
+        }
+      }
+    };
+    visit(file);
+    this.imported.set(file, out);
+    return out;
+  }
+
   metadataRebinds(): ReadonlyMap<string, { file: string; root: MetadataRootFact }> {
     if (!this.rebinds) {
       this.rebinds = new Map();
@@ -1064,6 +1127,7 @@ export class SchemaIndex {
     this.unknownSchemaByName = undefined;
     this.schemaSets = undefined;
     this.rebinds = undefined;
+    this.imported = new Map();
     this.unnamedTables = undefined;
     this.classTables = new Map();
     this.mapper.newDerivation();
@@ -1403,6 +1467,12 @@ function sameReexports(a: FileFacts | undefined, b: FileFacts): boolean {
   const x = a?.reexports ?? [];
   const y = b.reexports ?? [];
   return x.length === y.length && x.every((r, i) => r.module === y[i].module && r.name === y[i].name && r.as === y[i].as);
+}
+
+/** Whether two versions of a Python file import the same modules, as surely (see `SchemaIndex.surelyImported`). */
+function sameImports(a: FileFacts | undefined, b: FileFacts): boolean {
+  if (!a || a.module !== b.module || a.imports.length !== b.imports.length) return false;
+  return a.imports.every((i, k) => i.module === b.imports[k].module && i.name === b.imports[k].name && i.conditional === b.imports[k].conditional);
 }
 
 /** Whether two versions of a file say the same as a workspace package's `package.json` (name, entry points). */

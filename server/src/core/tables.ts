@@ -51,6 +51,11 @@ export interface TableDef {
    * unqualified foreign-key strings are looked up in that metadata's schema, which is not known either.
    */
   metadataUnknownWhy?: string;
+  /**
+   * A mapped class's table whose arguments may add to or keep an existing table of its name (`extend_existing`,
+   * `keep_existing`, arguments FK Guard cannot read), so SQLAlchemy does not refuse a second definition of it.
+   */
+  extendsExisting?: true;
   /** Why `incomplete`: the base class (as written) FK Guard could not resolve. */
   unresolvedBase?: string;
   /** The schema comes from a computed `__table_args__`: the key's schema part is not known. */

@@ -226,6 +226,11 @@ export interface ClassFact {
    * `(UniqueConstraint("code"),)` under a base with `{"schema": "archive"}` leaves the table without that schema.
    */
   ownTableArgs?: true;
+  /**
+   * Its table arguments say `extend_existing` or `keep_existing` (or the `Table(...)` of `__table__` does): a second
+   * definition of the table's name on its metadata then adds to or keeps the first instead of being refused.
+   */
+  extendsExisting?: true;
   /** `{"schema": BLANK_SCHEMA}`: no schema, not even the metadata's. */
   blankSchema?: true;
   /**
@@ -533,6 +538,11 @@ export interface ImportFact {
   statementSpan: Span;
   /** Whether the statement is a `from x import (a, b)` with parentheses. */
   parenthesized?: boolean;
+  /**
+   * A module-level import in a branch (`if`, `else`, `except`) or a `try`: it may not run when the module does (see
+   * `SchemaIndex.surelyImported`).
+   */
+  conditional?: true;
 }
 
 /** A base whose metadata object is separate (`Base = declarative_base()`, `class Base(DeclarativeBase)`). */

@@ -281,6 +281,7 @@ function classAssignment(
   if (name === '__table__' && right?.type === 'call' && imperativeTable(x, cls, right, classConstants)) return;
   if (name === '__table_args__' && right) {
     cls.ownTableArgs = true;
+    if (EXISTING.test(right.text)) cls.extendsExisting = true;
     tableArgs(x, cls, right);
     return;
   }
@@ -409,6 +410,7 @@ function classDecoratedMember(x: PythonReader, cls: ClassFact, s: Node): void {
   }
   if (nameNode.text === '__table_args__') {
     cls.ownTableArgs = true;
+    if (EXISTING.test(def.text)) cls.extendsExisting = true;
     declaredTableArgs(x, cls, s);
     return;
   }
@@ -474,6 +476,7 @@ function imperativeTable(x: PythonReader, cls: ClassFact, right: Node, classCons
   cls.tablename = x.nameExpr(nameNode, classConstants);
   cls.tablenameSpan = spanOf(nameNode);
   cls.ownTableArgs = true;
+  if (EXISTING.test(right.text)) cls.extendsExisting = true;
   const schemaNode = call.keywords.get('schema');
   if (schemaNode) {
     const lit = x.literal(schemaNode);
@@ -492,6 +495,9 @@ function imperativeTable(x: PythonReader, cls: ClassFact, right: Node, classCons
   for (const inner of constraints) classConstraint(x, cls, inner);
   return true;
 }
+
+/** Table arguments that let a second definition of a table's name on one metadata stand (see `ClassFact.extendsExisting`). */
+const EXISTING = /\b(?:extend|keep)_existing\b|\*\*/;
 
 /** A constraint among a class's table arguments: a composite foreign key, or a primary or unique key. */
 function classConstraint(x: PythonReader, cls: ClassFact, call: ReturnType<typeof readCall>): void {

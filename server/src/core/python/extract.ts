@@ -164,6 +164,11 @@ export function statement(x: PythonReader, s: Node): void {
       x.branches--;
       break;
     case 'try_statement':
+      // What a `try` imports may fail half way and be caught: such an import is not sure to have run.
+      x.tries++;
+      for (const c of s.namedChildren) if (c && c.type !== 'comment') statement(x, c);
+      x.tries--;
+      break;
     case 'with_statement':
     case 'elif_clause':
     case 'finally_clause':

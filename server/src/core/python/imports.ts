@@ -6,6 +6,13 @@ import type { ImportFact } from '../types';
 /** Python's imports as facts: what each local name of a module is bound to by `import` and `from ... import`. */
 
 export function importStatement(x: PythonReader, s: Node): void {
+  const from = x.facts.imports.length;
+  importBindings(x, s);
+  // Under an `if` (`TYPE_CHECKING` too), an `except` or a `try`: the import may not run when the module does.
+  if (x.branches > 0 || x.tries > 0) for (let i = from; i < x.facts.imports.length; i++) x.facts.imports[i].conditional = true;
+}
+
+function importBindings(x: PythonReader, s: Node): void {
   const statementSpan = spanOf(s);
   const parenthesized = s.type === 'import_from_statement' && s.children.some((c) => c?.type === '(');
   if (s.type === 'import_statement') {

@@ -19,6 +19,8 @@ export class PythonReader {
   fallback = false;
   /** How many module-level branches (`if`, `elif`, `else`, `except`) the statement being read sits in. */
   branches = 0;
+  /** How many module-level `try` statements the statement being read sits in (see `ImportFact.conditional`). */
+  tries = 0;
   /** `upgrade()`, read once the whole module is: the helpers and constants it uses may be defined after it. */
   upgradeDef: Node | undefined;
   /** Module-level functions by name, which `upgrade()` may call to run operations (see `migrationBlock`). */

@@ -293,7 +293,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
           : 'a revision that is neither an ancestor nor a descendant of this one, so Alembic may run it before or after'),
     };
   }
-  const defs = decidingDefs(definitionsFor(index, file, key, point), ref, metadataId, file);
+  const defs = decidingDefs(index, definitionsFor(index, file, key, point), ref, metadataId, file);
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
@@ -400,17 +400,20 @@ function sameForReference(a: TableDef, b: TableDef, columns: readonly string[]):
 /**
  * The definitions that decide for a reference, none chosen by path order. In a migration: the state of
  * history at that point, then the models. Elsewhere SQLAlchemy resolves a string key within the
- * referencing table's own metadata, so the definitions there decide alone; without one, the definitions
- * in the reference's own package (the longest shared folder) do; else every definition counts, and when
- * they disagree the reference is ambiguous. A fallback definition never competes with a real one.
+ * referencing table's own metadata, so the definitions there decide alone (several there: the one the referencing
+ * module has surely imported, see `SchemaIndex.importedDefinition`); without one, the definitions in the reference's
+ * own package (the longest shared folder) do; else every definition counts, and when they disagree the reference is
+ * ambiguous. A fallback definition never competes with a real one.
  */
-function decidingDefs(all: TableDef[], ref: ReferenceFact, metadataId: string | undefined, file: string): TableDef[] {
+function decidingDefs(index: SchemaIndex, all: TableDef[], ref: ReferenceFact, metadataId: string | undefined, file: string): TableDef[] {
   // Most tables have no fallback definition: then they all count, in the list as it is.
   const real = all.some((d) => d.fallback) ? all.filter((d) => !d.fallback) : all;
   const defs = real.length > 0 ? real : all;
   if (ref.context === 'migration') return orderDefs(defs, ref);
   if (metadataId) {
     const own = defs.filter((d) => d.metadataId === metadataId);
+    const imported = own.length > 1 ? index.importedDefinition(own, file) : undefined;
+    if (imported) return [imported];
     if (own.length > 0) return own;
   }
   const nonExternal = defs.filter((d) => d.origin !== 'external');
@@ -674,7 +677,7 @@ export function fixTarget(c: RefCheck, schema: string | undefined, table: string
   }
   const key = tableKey(table, schema);
   const metadataId = sourceMetadata(c.index, file, c.ref);
-  const defs = decidingDefs(definitionsFor(c.index, file, key, migrationPoint(c.ref, file)), c.ref, metadataId, file);
+  const defs = decidingDefs(c.index, definitionsFor(c.index, file, key, migrationPoint(c.ref, file)), c.ref, metadataId, file);
   if (defs.some((d) => d.schemaUnknown)) return undefined;
   const r = columnOf(defs, column, byAttr, false, undefined, c.ref.linkToName);
   if (r.kind !== 'ok' || r.ambiguous || !targetPassesRules(c, r.def, r.column)) return undefined;
