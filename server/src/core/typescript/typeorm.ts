@@ -1,6 +1,7 @@
 import type { ts } from 'ts-morph';
 import { AnnotationFact, ClassFact, ColumnFact, ImportFact, JoinColumnFact, ReferenceFact, Span, TypeFact } from '../types';
 import { Literal, TsFile, typeormCamelCase, typeormSnakeCase } from './context';
+import { readTypeormMigration } from './typeormMigrations';
 import { sqlNamedType, typeormInferred } from './types';
 
 const COLUMN_DECORATORS = new Set([
@@ -29,6 +30,8 @@ export function readTypeorm(f: TsFile): void {
   // After the entities, so that the file's classes keep their order.
   f.facts.classes.push(...joins);
   readHelpers(f);
+  // Migrations written with the query runner's Table API (`queryRunner.createTable(new Table({...}))`).
+  if (f.facts.imports.some((i) => i.module === 'typeorm' && (i.name === 'MigrationInterface' || i.name === 'QueryRunner' || i.name === 'Table'))) readTypeormMigration(f);
 }
 
 /**
