@@ -21,6 +21,8 @@ export function readSequelize(f: TsFile): void {
   const classes = new Map(x.topClasses().map((c) => [x.name(c) ?? '', c]));
   if (f.importsFrom('sequelize-typescript')) for (const cls of classes.values()) decoratedModel(f, cls);
   const made = instancesMade(f);
+  // `A.belongsTo(B, options)` is Sequelize's only in a file that uses Sequelize (other ORMs have a `belongsTo` too).
+  const associations = f.importsFrom('sequelize', '@sequelize/core');
   x.walk(f.tree, (node) => {
     if (node.kind !== K.CallExpression) return;
     const d = node as ts.CallExpression;
@@ -35,6 +37,8 @@ export function readSequelize(f: TsFile): void {
       const instance = x.props(x.unwrap(args[1])).get('sequelize');
       const naming = instance && instance.kind === K.Identifier ? made.get(x.text(instance)) : undefined;
       if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], args[1], undefined, naming);
+    } else if (method === 'belongsTo' && associations) {
+      association(f, callee.expression, args);
     } else if (method === 'define' && (/sequelize/i.test(x.text(callee.expression)) || made.has(x.text(callee.expression)))) {
       const modelName = x.literal(args[0]);
       x.withParents();
@@ -45,6 +49,42 @@ export function readSequelize(f: TsFile): void {
     }
   });
   migrations(f);
+}
+
+/**
+ * `Address.belongsTo(User, { foreignKey: { name: 'UserId' }, targetKey })`: Sequelize adds the attribute to the source
+ * model and, unless `constraints: false`, a foreign key to the target's `targetKey` (its primary key by default), which
+ * `sync()` creates. The key's column is the `foreignKey` as written (its `field`, else its name); Sequelize's default
+ * name (the target's singular name and key, camel-cased) is left unnamed, so its type is not compared. Options FK
+ * Guard cannot read whole may say `constraints: false`: no key is read from them.
+ */
+function association(f: TsFile, sourceNode: ts.Node, args: readonly ts.Node[]): void {
+  const x = f.syntax;
+  const K = x.K;
+  const target = x.unwrap(args[0]);
+  const options = x.unwrap(args[1]);
+  const isName = (n: ts.Node | undefined) => !!n && (n.kind === K.Identifier || n.kind === K.PropertyAccessExpression);
+  if (!isName(sourceNode) || !isName(target) || x.text(sourceNode) === 'this') return;
+  if (options && !wholeObject(f, options)) return;
+  const o = x.props(options);
+  const constraints = o.get('constraints');
+  if (constraints && x.bool(constraints) !== true) return;
+  const fk = x.unwrap(o.get('foreignKey'));
+  const fkProps = fk && fk.kind === K.ObjectLiteralExpression ? x.props(fk) : undefined;
+  if (fk && fk.kind === K.ObjectLiteralExpression && !wholeObject(f, fk)) return;
+  const attr = fkProps ? x.literal(fkProps.get('name') ?? fkProps.get('fieldName'))?.value : x.literal(fk)?.value;
+  const column = fkProps ? (x.literal(fkProps.get('field'))?.value ?? attr) : attr;
+  const targetKey = o.get('targetKey');
+  const key = targetKey ? x.literal(targetKey) : undefined;
+  if (targetKey && !key) return;
+  f.facts.references.push({
+    form: 'attribute',
+    owner: x.text(target!),
+    attr: key?.value,
+    span: key?.contentSpan ?? x.span(target!),
+    source: { className: x.text(sourceNode), ...(column !== undefined ? { column } : {}) },
+    context: 'model',
+  });
 }
 
 /**
