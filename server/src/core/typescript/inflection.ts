@@ -30,8 +30,8 @@
  * (`Utils.pluralize`, `Utils.underscoredIf` in sequelize/lib/utils.js). Ported verbatim, rule for rule and in the
  * same order, so a model's table is the very name Sequelize gives it (`Criterion` → `Criteria`, `Goose` → `geese`,
  * `Fish` → `Fishes`, `UserEquipment` → `UserEquipments`: the rules look at the whole name, its end and, for a few
- * words, its start). test/engine/inflection.test.ts compares both functions with the package's answers over thousands of
- * names (test/engine/data/inflection-1.13.4.json, recorded by test/engine/data/record-inflection.cjs).
+ * words, its start). test/engine/inflection.test.ts compares both functions with the package's answers over
+ * thousands of names (test/engine/data/inflection-1.13.4.json, recorded by test/engine/data/record-inflection.cjs).
  */
 
 /** Words inflection leaves as they are (its `uncountable_words`, compared with the whole name in lower case). */
