@@ -1,7 +1,8 @@
 import type { ts } from 'ts-morph';
+import { pendingConst } from '../pendingNames';
 import { ColumnFact, CoreTableFact, MigrationOp, ReferenceFact, TypeFact } from '../types';
 import { Literal, TsFile } from './context';
-import { upFunctionNode } from './knex';
+import { nameOf, upFunctionNode } from './knex';
 import { sqlNamedType } from './types';
 
 /** The query runner's Table API methods this reader follows. */
@@ -65,11 +66,12 @@ export function readTypeormMigration(f: TsFile): void {
 function tableOf(f: TsFile, n: ts.Node | undefined): { table: string; schema?: string } | undefined {
   const x = f.syntax;
   const e = x.unwrap(n);
-  const lit = x.literal(e);
-  if (lit) return splitName(lit.value);
+  // A literal, or a constant of this file or another (`queryRunner.addColumn(TABLE, ...)`).
+  const written = nameOf(f, e);
+  if (written !== undefined) return splitName(written);
   const o = constructed(f, e, 'Table');
   if (!o) return undefined;
-  const name = x.literal(o.get('name'))?.value;
+  const name = nameOf(f, o.get('name'));
   if (name === undefined) return undefined;
   const schema = o.has('schema') ? x.literal(o.get('schema'))?.value : undefined;
   if (o.has('schema') && schema === undefined) return undefined;
@@ -286,8 +288,10 @@ function createTable(f: TsFile, c: ts.CallExpression, ops: MigrationOp[]): void 
     ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1, ...ifNotExists });
     return;
   }
+  // A name imported from another file is a constant the index resolves (see `pendingNames.ts`).
+  const imported = pendingConst(on.table);
   const table: CoreTableFact = {
-    name: { kind: 'literal', value: on.table },
+    name: imported !== undefined ? { kind: 'const', name: imported } : { kind: 'literal', value: on.table },
     schema: on.schema,
     columns: [],
     keys: [],
