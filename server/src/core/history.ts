@@ -366,18 +366,25 @@ const STEP_FILE = /^(migration|up|down)\.sql$/i;
 const ROOT_WORD = /(^|[^a-z])(migrations?|migrate|alterations|versions)([^a-z]|$)/i;
 
 /**
- * Each revision's parents: the files its `down_revision` (and `depends_on`) ids name. One id in several files (two Alembic
+ * Each revision's parents: the files its `down_revision` (and `depends_on`: ids or branch labels) name. One id in several files (two Alembic
  * environments in one tree, each with its own copy of a revision) names the copy nearest the child, the one
  * sharing the longest folder path with it, so the environments stay apart.
  */
 function parentsOf(members: FileFacts[]): Map<FileFacts, FileFacts[]> {
   const byRevision = new Map<string, FileFacts[]>();
+  // `depends_on` may also name a branch label (Alembic looks it up in the map that holds both): the revision
+  // that declares the label.
+  const byLabel = new Map<string, FileFacts[]>();
+  const add = (map: Map<string, FileFacts[]>, id: string, m: FileFacts) => {
+    const list = map.get(id);
+    if (list) list.push(m);
+    else map.set(id, [m]);
+  };
   for (const m of [...members].sort((a, b) => naturalCompare(a.file, b.file))) {
     const id = m.migration?.revision;
     if (!id) continue;
-    const list = byRevision.get(id);
-    if (list) list.push(m);
-    else byRevision.set(id, [m]);
+    add(byRevision, id, m);
+    for (const label of m.migration?.branchLabels ?? []) add(byLabel, label, m);
   }
   const shared = (a: string, b: string) => {
     const x = a.split('/');
@@ -390,8 +397,9 @@ function parentsOf(members: FileFacts[]): Map<FileFacts, FileFacts[]> {
   for (const m of members) {
     const parents: FileFacts[] = [];
     // `depends_on` orders like a parent: Alembic runs those revisions first.
-    for (const id of [...(m.migration?.downRevision ?? []), ...(m.migration?.dependsOn ?? [])]) {
-      const copies = byRevision.get(id);
+    const downs = m.migration?.downRevision ?? [];
+    for (const [i, id] of [...downs, ...(m.migration?.dependsOn ?? [])].entries()) {
+      const copies = byRevision.get(id) ?? (i >= downs.length ? byLabel.get(id) : undefined);
       if (!copies) continue;
       let best = copies[0];
       for (const c of copies) if (shared(c.file, m.file) > shared(best.file, m.file)) best = c;

@@ -57,6 +57,11 @@ export interface TableDef {
   schemaUnknown?: boolean;
   /** Why `schemaUnknown`, when it is the metadata's schema FK Guard cannot know (see `ClassMapper.metadataSchema`). */
   schemaUnknownWhy?: string;
+  /**
+   * Why the table, keyed without a schema, may have one all the same (its metadata is lost behind a base FK Guard
+   * cannot resolve): a schema-qualified name no table has may be this one (see `SchemaIndex.unknownSchemaTable`).
+   */
+  schemaLost?: string;
   /** A Core table that names no schema: `schema` is its metadata's (`MetaData(schema="x")`). */
   schemaFromMetadata?: true;
   /** Why `incomplete`: a class attribute built by a call FK Guard cannot read (`id = pk()`). */
