@@ -505,6 +505,16 @@ export interface ReferenceFact {
    * declaration and the database, never a key the database refuses.
    */
   typeFromTarget?: 'typeorm';
+  /**
+   * For `attribute` with `attr`: the ORM finds the referenced column by its property name only, never by its name
+   * in the database (TypeORM's `referencedColumnName`, which it matches against `propertyName`).
+   */
+  byProperty?: true;
+  /**
+   * For `attribute`: `owner` is a variable of the file that holds something FK Guard does not follow (`const User =
+   * makeEntity()`), never the class of that name elsewhere; why, for the unchecked count.
+   */
+  ownerUnread?: string;
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
   span: Span;
   /** The span of the string's content, without quotes and prefix, when it is a plain literal. */

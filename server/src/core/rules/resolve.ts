@@ -110,6 +110,7 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     if (!def) return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail: `\`${ref.owner}\` is not a table FK Guard can see` } };
     return { display, resolution: columnOf([def], ref.attr!, ref.form === 'variable') };
   }
+  if (ref.ownerUnread) return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: ref.ownerUnread } };
   const mapping = index.classTable(file, ref.owner, ref.span.start);
   if (!mapping && ref.ownerSpan) return { display: ref.owner, resolution: { kind: 'no-class', owner: ref.owner } };
   if (!mapping) {
@@ -142,7 +143,7 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     return { display, resolution: { kind: 'unseen', reason: n?.reason ?? 'dynamic-name', detail } };
   }
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
-  return { display, resolution: columnOf([mapping.table], ref.attr, true) };
+  return { display, resolution: columnOf([mapping.table], ref.attr, true, false, undefined, false, ref.byProperty === true) };
 }
 
 /**
@@ -496,7 +497,7 @@ function pgName(name: string, folds: boolean | undefined): string {
   return folds ? name.toLowerCase() : name;
 }
 
-function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false, postgres?: { folds: boolean }, linkToName = false): Resolution {
+function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean, caseless = false, postgres?: { folds: boolean }, linkToName = false, propertyOnly = false): Resolution {
   // A column the reference names (not the primary key it stands for) is found by its key where it has one, and by
   // its name with `link_to_name=True`.
   const written = column !== undefined && !byAttr && !linkToName;
@@ -532,7 +533,7 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   };
   const get = (def: TableDef) =>
     (byAttr ? def.attrs.get(name) : undefined) ??
-    byName(def) ??
+    (propertyOnly ? undefined : byName(def)) ??
     (caseless ? [...def.columns.values()].find((c) => c.column.name.toLowerCase() === name.toLowerCase()) : undefined);
   const found: Array<{ def: TableDef; column: IndexedColumn }> = [];
   for (const def of defs) {
@@ -679,7 +680,7 @@ export function fixTarget(c: RefCheck, schema: string | undefined, table: string
   const metadataId = sourceMetadata(c.index, file, c.ref);
   const defs = decidingDefs(c.index, definitionsFor(c.index, file, key, migrationPoint(c.ref, file)), c.ref, metadataId, file);
   if (defs.some((d) => d.schemaUnknown)) return undefined;
-  const r = columnOf(defs, column, byAttr, false, undefined, c.ref.linkToName);
+  const r = columnOf(defs, column, byAttr, false, undefined, c.ref.linkToName, byAttr && c.ref.byProperty === true);
   if (r.kind !== 'ok' || r.ambiguous || !targetPassesRules(c, r.def, r.column)) return undefined;
   return { def: r.def, column: r.column };
 }

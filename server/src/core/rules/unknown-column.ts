@@ -28,7 +28,11 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
     const typeFix = typeMismatchFor(c, target.def, target.column);
     return typeFix && typeFix.edits.length === 0 ? undefined : { typeFix };
   };
-  let suggestions = suggestNames(r.column, names).flatMap((s) => {
+  // TypeORM's `referencedColumnName` names a property: a database name that is no property's is not found, and the
+  // property whose column it is comes first.
+  const named = c.ref.byProperty ? [...def.attrs].find(([, col]) => col.column.name === r.column && col.column.attr !== undefined && col.column.attr !== r.column) : undefined;
+  const namedUse = named ? usable(named[0]) : undefined;
+  let suggestions = named && namedUse ? [{ value: named[0], score: 100, ...namedUse }] : suggestNames(r.column, names).flatMap((s) => {
     const u = usable(s.value);
     return u ? [{ ...s, ...u }] : [];
   });
@@ -74,10 +78,13 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
     const loc = tableLocation(c.index, def);
     if (loc) related.push(loc);
   }
+  const what = named
+    ? `\`${c.ref.owner}\` (\`${def.key}\`) has no property \`${r.column}\`: it is the column of \`${named[0]}\`, and TypeORM's \`referencedColumnName\` names a property`
+    : `\`${def.key}\` has no column \`${r.column}\``;
   return {
     rule: 'unknown-column',
     severity: 'error',
-    message: `\`${def.key}\` has no column \`${r.column}\`${hint}`,
+    message: `${what}${hint}`,
     file: c.facts.file,
     range: c.range,
     reference: c.display,

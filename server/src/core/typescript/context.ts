@@ -218,6 +218,23 @@ export class TsFile {
         list.push({ module, name: specifierName(x, e), ...(as ? { as } : {}) });
       }
     }
+    // `export default User;` and `export default class User {}`: the module's default export is that name, so a
+    // default import (`import Member from './user'`) binds the class, as `export { User as default }` does. A
+    // default export of anything else (a call, an anonymous class) is not read: such an import keeps the lookup by
+    // name (see `NameLookup.classExport`).
+    for (const st of statements) {
+      let local: string | undefined;
+      if (st.kind === K.ExportAssignment && !(st as ts.ExportAssignment).isExportEquals) {
+        const e = x.unwrap((st as ts.ExportAssignment).expression);
+        if (e && e.kind === K.Identifier) local = x.text(e);
+      } else if (st.kind === K.ClassDeclaration && x.tree.modifierFlags(st) & ModifierFlags.Export && x.tree.modifierFlags(st) & ModifierFlags.Default) {
+        local = x.name(st);
+      }
+      if (local === undefined) continue;
+      const imp = this.importOf(local);
+      const name = imp ? (imp.name ?? '*') : local;
+      (this.facts.reexports ??= []).push({ module: imp ? imp.module : '', name, as: 'default' });
+    }
     // In a barrel with `export *`, a declaration of its own it exports shadows what an `export *` provides under
     // that name, whether or not FK Guard reads it as a table: it is kept as a local export, so such a name is
     // never taken from the `export *`.

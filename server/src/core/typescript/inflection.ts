@@ -1,12 +1,37 @@
+/*!
+ * The rules below are a port of the `inflection` package, version 1.13.4 (https://github.com/dreamerslab/node.inflection),
+ * distributed under this licence:
+ *
+ * MIT License
+ *
+ * Copyright (c) 2021 dreamerslab
+ *
+ * Permission is hereby granted, free of charge, to any person obtaining a copy
+ * of this software and associated documentation files (the "Software"), to deal
+ * in the Software without restriction, including without limitation the rights
+ * to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+ * copies of the Software, and to permit persons to whom the Software is
+ * furnished to do so, subject to the following conditions:
+ *
+ * The above copyright notice and this permission notice shall be included in all
+ * copies or substantial portions of the Software.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+ * IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+ * FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+ * AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+ * LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+ * OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+ * SOFTWARE.
+ */
+
 /**
  * The `inflection` package's `pluralize` and `underscore`, version 1.13.4: the one Sequelize 6 names tables with
  * (`Utils.pluralize`, `Utils.underscoredIf` in sequelize/lib/utils.js). Ported verbatim, rule for rule and in the
  * same order, so a model's table is the very name Sequelize gives it (`Criterion` → `Criteria`, `Goose` → `geese`,
  * `Fish` → `Fishes`, `UserEquipment` → `UserEquipments`: the rules look at the whole name, its end and, for a few
- * words, its start). test/inflection.test.ts compares both functions with the package's answers over thousands of
- * names (test/data/inflection-1.13.4.json, recorded by test/data/record-inflection.cjs).
- *
- * inflection is MIT-licensed: Copyright (c) 2021 dreamerslab.
+ * words, its start). test/engine/inflection.test.ts compares both functions with the package's answers over
+ * thousands of names (test/engine/data/inflection-1.13.4.json, recorded by test/engine/data/record-inflection.cjs).
  */
 
 /** Words inflection leaves as they are (its `uncountable_words`, compared with the whole name in lower case). */

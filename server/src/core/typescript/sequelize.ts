@@ -21,6 +21,8 @@ export function readSequelize(f: TsFile): void {
   const classes = new Map(x.topClasses().map((c) => [x.name(c) ?? '', c]));
   if (f.importsFrom('sequelize-typescript')) for (const cls of classes.values()) decoratedModel(f, cls);
   const made = instancesMade(f);
+  // `A.belongsTo(B, options)` is Sequelize's only in a file that uses Sequelize (other ORMs have a `belongsTo` too).
+  const associations = f.importsFrom('sequelize', '@sequelize/core');
   x.walk(f.tree, (node) => {
     if (node.kind !== K.CallExpression) return;
     const d = node as ts.CallExpression;
@@ -35,6 +37,8 @@ export function readSequelize(f: TsFile): void {
       const instance = x.props(x.unwrap(args[1])).get('sequelize');
       const naming = instance && instance.kind === K.Identifier ? made.get(x.text(instance)) : undefined;
       if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], args[1], undefined, naming);
+    } else if (ASSOCIATIONS.has(method) && associations) {
+      association(f, method, callee.expression, args);
     } else if (method === 'define' && (/sequelize/i.test(x.text(callee.expression)) || made.has(x.text(callee.expression)))) {
       const modelName = x.literal(args[0]);
       x.withParents();
@@ -45,6 +49,63 @@ export function readSequelize(f: TsFile): void {
     }
   });
   migrations(f);
+}
+
+const ASSOCIATIONS = new Set(['belongsTo', 'hasOne', 'hasMany', 'belongsToMany']);
+
+/**
+ * Sequelize's associations, which add a foreign key that `sync()` creates unless `constraints: false`:
+ * - `Address.belongsTo(User, { foreignKey, targetKey })`: on the source model, to the target's `targetKey` (its
+ *   primary key by default);
+ * - `User.hasOne(Address, { foreignKey, sourceKey })`, `hasMany`: on the target model, to the source's `sourceKey`;
+ * - `Basket.belongsToMany(Product, { through: BasketItem, foreignKey })`: on the `through` model, to the source's
+ *   `sourceKey`. Its other key (`otherKey`, to the target) is the paired association's own key when both sides
+ *   declare one, so only this side's key is read: each key of the join table once.
+ * The key's column is the `foreignKey` as written (its `field`, else its name); Sequelize's default name (from the
+ * model names, camel-cased) is left unnamed, so its type is not compared (nor a through model's, which Sequelize
+ * types as the key it references). Options FK Guard cannot read whole may say
+ * `constraints: false`: no key is read from them.
+ */
+function association(f: TsFile, method: string, sourceNode: ts.Node, args: readonly ts.Node[]): void {
+  const x = f.syntax;
+  const K = x.K;
+  const target = x.unwrap(args[0]);
+  const options = x.unwrap(args[1]);
+  const isName = (n: ts.Node | undefined) => !!n && (n.kind === K.Identifier || n.kind === K.PropertyAccessExpression);
+  if (!isName(sourceNode) || !isName(target) || x.text(sourceNode) === 'this') return;
+  if (options && !wholeObject(f, options)) return;
+  const o = x.props(options);
+  const constraints = o.get('constraints');
+  if (constraints && x.bool(constraints) !== true) return;
+  const fk = x.unwrap(o.get('foreignKey'));
+  const fkProps = fk && fk.kind === K.ObjectLiteralExpression ? x.props(fk) : undefined;
+  if (fk && fk.kind === K.ObjectLiteralExpression && !wholeObject(f, fk)) return;
+  const attr = fkProps ? x.literal(fkProps.get('name') ?? fkProps.get('fieldName'))?.value : x.literal(fk)?.value;
+  const column = fkProps ? (x.literal(fkProps.get('field'))?.value ?? attr) : attr;
+  // Where the key lives and what it references.
+  let holder: ts.Node;
+  let referenced: ts.Node;
+  let keyOption: string;
+  if (method === 'belongsTo') [holder, referenced, keyOption] = [sourceNode, target!, 'targetKey'];
+  else if (method === 'belongsToMany') {
+    const through = x.unwrap(o.get('through'));
+    // A join table named by a string is a model Sequelize makes itself: not read here.
+    if (!isName(through)) return;
+    [holder, referenced, keyOption] = [through!, sourceNode, 'sourceKey'];
+  } else [holder, referenced, keyOption] = [target!, sourceNode, 'sourceKey'];
+  const keyNode = o.get(keyOption);
+  const key = keyNode ? x.literal(keyNode) : undefined;
+  if (keyNode && !key) return;
+  f.facts.references.push({
+    form: 'attribute',
+    owner: x.text(referenced),
+    attr: key?.value,
+    span: key?.contentSpan ?? x.span(method === 'belongsTo' ? target! : sourceNode),
+    // `belongsToMany` gives the through model's key the referenced key's type, whatever that model declares
+    // (`Object.assign(through.rawAttributes[foreignKey], { type: sourceKeyType })`): no type to compare there.
+    source: { className: x.text(holder), ...(column !== undefined && method !== 'belongsToMany' ? { column } : {}) },
+    context: 'model',
+  });
 }
 
 /**

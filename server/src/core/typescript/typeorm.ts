@@ -1,6 +1,7 @@
 import type { ts } from 'ts-morph';
 import { AnnotationFact, ClassFact, ColumnFact, ImportFact, JoinColumnFact, ReferenceFact, Span, TypeFact } from '../types';
 import { Literal, TsFile, typeormCamelCase, typeormSnakeCase } from './context';
+import { readTypeormMigration } from './typeormMigrations';
 import { sqlNamedType, typeormInferred } from './types';
 
 const COLUMN_DECORATORS = new Set([
@@ -29,6 +30,8 @@ export function readTypeorm(f: TsFile): void {
   // After the entities, so that the file's classes keep their order.
   f.facts.classes.push(...joins);
   readHelpers(f);
+  // Migrations written with the query runner's Table API (`queryRunner.createTable(new Table({...}))`).
+  if (f.facts.imports.some((i) => i.module === 'typeorm' && (i.name === 'MigrationInterface' || i.name === 'QueryRunner' || i.name === 'Table'))) readTypeormMigration(f);
 }
 
 /**
@@ -473,7 +476,7 @@ function readRelation(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorat
     // foreign keys are checked for what can be wrong (a side's referenced column missing or not a key).
     // A side whose columns are not named references that entity's primary key.
     // On a base class, too: each entity built on it gets a join table of its own (see `mapJoinTable`).
-    const join = joinTableClass(f, cls, relation, target.owner, jt.args[0], p.name);
+    const join = target.unread ? undefined : joinTableClass(f, cls, relation, target.owner, jt.args[0], p.name);
     if (join) joinTables.push(join);
     const at = x.span(p.name);
     const opts = x.props(x.unwrap(jt.args[0]));
@@ -488,7 +491,8 @@ function readRelation(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorat
       const each = named.length > 0 ? named : [undefined];
       each.forEach((r, i) => {
         const source = join ? { className: join.name, column: `${prefix}.${i}` } : {};
-        f.facts.references.push({ ...attributeRef(owner, r, r?.contentSpan ?? ownerSpan, source), ...(composite ? { composite } : {}) });
+        const unread = owner === target.owner && target.unread ? { ownerUnread: target.unread } : {};
+        f.facts.references.push({ ...attributeRef(owner, r, r?.contentSpan ?? ownerSpan, source), ...(composite ? { composite } : {}), ...unread });
       });
     };
     side('joinColumn', 'joinColumns', cls.name, at, 'joinColumn');
@@ -522,20 +526,45 @@ function readRelation(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorat
     }
     // TypeORM types the join column as the column it references (RelationJoinColumnBuilder: "types of relational
     // column and join column must be equal we override user defined column type"), a declared `@Column` too.
-    f.facts.references.push({ ...attributeRef(target.owner, refLit, refLit?.contentSpan ?? target.span, { className: cls.name, column }), typeFromTarget: 'typeorm' });
+    f.facts.references.push({
+      ...attributeRef(target.owner, refLit, refLit?.contentSpan ?? target.span, { className: cls.name, column }),
+      typeFromTarget: 'typeorm',
+      ...(target.unread ? { ownerUnread: target.unread } : {}),
+    });
   }
 }
 
 function attributeRef(owner: string, attr: Literal | undefined, span: Span, source: { className?: string; column?: string }): ReferenceFact {
-  return { form: 'attribute', owner, attr: attr?.value, span, source, context: 'model' };
+  // TypeORM finds `referencedColumnName` among the target's properties (`column.propertyName === ...`), and throws
+  // "Referenced column ... was not found" for a database name that is no property's.
+  return { form: 'attribute', owner, attr: attr?.value, ...(attr ? { byProperty: true as const } : {}), span, source, context: 'model' };
 }
 
-/** `() => User`, `(type) => User`, `'User'`: the class the relation points at. */
-function relationTarget(f: TsFile, arg: ts.Node | undefined): { owner: string; span: Span } | undefined {
+/**
+ * `() => User`, `(type) => User`, `'User'`: the class the relation points at. A name bound by a `const` of this
+ * module to another name (`const User = LegacyUser`) is that name, as the TypeScript checker binds it; one bound to
+ * anything else (a call, a `let`) is a value FK Guard does not follow: `unread` says so.
+ */
+function relationTarget(f: TsFile, arg: ts.Node | undefined): { owner: string; span: Span; unread?: string } | undefined {
   const x = f.syntax;
+  const K = x.K;
   const lit = x.literal(arg);
   if (lit) return { owner: lit.value, span: lit.contentSpan };
   const result = x.arrowResult(arg);
-  if (result && (result.kind === x.K.Identifier || result.kind === x.K.PropertyAccessExpression)) return { owner: x.text(result), span: x.span(result) };
-  return undefined;
+  if (!result || (result.kind !== K.Identifier && result.kind !== K.PropertyAccessExpression)) return undefined;
+  const span = x.span(result);
+  let owner = x.text(result);
+  for (let depth = 0; depth < 8 && result.kind === K.Identifier; depth++) {
+    if (f.importOf(owner) || f.facts.classes.some((c) => c.name === owner) || x.topClasses().some((c) => x.name(c) === owner)) break;
+    const found = x.topVariable(owner);
+    if (!found) break;
+    const init = x.unwrap(found.decl.initializer);
+    if (found.decl.name.kind !== K.Identifier || !found.isConst || !init || (init.kind !== K.Identifier && init.kind !== K.PropertyAccessExpression)) {
+      const written = found.decl.initializer ? ` = ${x.text(found.decl.initializer).replace(/\s+/g, ' ').slice(0, 80)}` : '';
+      return { owner, span, unread: `\`${owner}\` is a variable of this module (\`${owner}${written}\`), which FK Guard does not follow` };
+    }
+    owner = x.text(init);
+    if (init.kind !== K.Identifier) break;
+  }
+  return { owner, span };
 }
