@@ -826,10 +826,10 @@ const SCHEMA_STATEMENT =
 
 /**
  * An `ALTER TABLE` whose action touches no column, key or foreign key: row level security, triggers, rules,
- * the owner, storage parameters, the tablespace, replica identity, clustering.
+ * the owner, storage parameters, the tablespace, replica identity, clustering, validating a `NOT VALID` constraint.
  */
 const ALTER_WITHOUT_SCHEMA =
-  /^alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))?\s+(?:(?:enable|disable|force|no\s+force)\s+(?:(?:always|replica)\s+)?(?:row\s+level\s+security|trigger|rule)|owner\s+to|replica\s+identity|set\s+(?:tablespace|logged|unlogged|with|without|access\s+method)\b|set\s*\(|reset\s*\(|cluster\s+on\b)/i;
+  /^alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))?\s+(?:(?:enable|disable|force|no\s+force)\s+(?:(?:always|replica)\s+)?(?:row\s+level\s+security|trigger|rule)|owner\s+to|replica\s+identity|set\s+(?:tablespace|logged|unlogged|with|without|access\s+method)\b|set\s*\(|reset\s*\(|cluster\s+on\b|validate\s+constraint\b)/i;
 
 /** `CREATE TABLE t AS SELECT ...`: a table made from a query has no keys and no foreign keys. */
 const TABLE_AS_QUERY = /^create\s+(?:(?:global|local)\s+)?(?:temp(?:orary)?\s+|unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:"[^"]*"|`[^`]*`|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|`[^`]*`|[\w$]+))?\s+as\b/i;
