@@ -110,9 +110,11 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     if (!def) return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail: `\`${ref.owner}\` is not a table FK Guard can see` } };
     return { display, resolution: columnOf([def], ref.attr!, ref.form === 'variable') };
   }
-  const mapping = index.classTable(file, ref.owner);
+  const mapping = index.classTable(file, ref.owner, ref.span.start);
   if (!mapping && ref.ownerSpan) return { display: ref.owner, resolution: { kind: 'no-class', owner: ref.owner } };
   if (!mapping) {
+    const rebound = index.reboundWhy(file, ref.owner, ref.span.start);
+    if (rebound) return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: rebound } };
     // An imported TypeScript name the module does not export as a class: TypeScript binds it to no entity.
     const problem = index.importedClassProblem(file, ref.owner);
     if (problem === 'ambiguous') {
@@ -295,8 +297,9 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
-  if (unknownSchema?.schemaUnknownWhy) {
-    return { kind: 'unseen', reason: 'dynamic-name', detail: `the schema of \`${unknownSchema.name}\` (${unknownSchema.className ?? unknownSchema.file}) is not known: ${unknownSchema.schemaUnknownWhy}` };
+  const why = unknownSchema?.schemaUnknownWhy ?? unknownSchema?.schemaLost;
+  if (why !== undefined) {
+    return { kind: 'unseen', reason: 'dynamic-name', detail: `the schema of \`${unknownSchema!.name}\` (${unknownSchema!.className ?? unknownSchema!.file}) is not known: ${why}` };
   }
   if (unknownSchema) {
     return {
@@ -323,7 +326,9 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     // In a migration too: tables a declared_attr base names exist once the models create them.
     const n = index.namelessCandidate(table, ref.context === 'migration' ? undefined : metadataId);
     if (n) {
-      const detail = n.detail
+      const detail = n.anyName && n.detail === undefined
+        ? `\`${table}\` may be the table of a class named by \`${n.base}.__tablename__\` (such as \`${n.cls.name}\`, ${n.file}), which FK Guard cannot evaluate: it may give any name`
+        : n.detail
         ? `\`${table}\` may be the ${n.cls.joinTable ? `join table of \`${n.cls.joinTable.owner}.${n.cls.joinTable.relation}\`` : `table of \`${n.cls.name}\``}: ${n.detail}`
         : n.reason === 'declared-attr'
           ? `\`${table}\` may be the table of \`${n.cls.name}\`, named by \`${n.base}.__tablename__\`, which FK Guard cannot evaluate`
@@ -439,7 +444,7 @@ export function sourceMetadata(index: SchemaIndex, file: string, ref: ReferenceF
 
 /** The reference's own table. */
 function sourceTable(index: SchemaIndex, file: string, ref: ReferenceFact): TableDef | undefined {
-  if (ref.source.className) return index.classTable(file, ref.source.className)?.table;
+  if (ref.source.className) return index.classTable(file, ref.source.className, ref.span.start)?.table;
   const name = index.resolveName(file, ref.source.table);
   if (!name) return undefined;
   return index.coreTableIn(file, name, ref.source.schema) ?? index.definitions(tableKey(name, ref.source.schema)).find((d) => d.file === file);
@@ -694,7 +699,7 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
     const cls = classNamed(facts.classes, ref.source.className);
     const own = cls?.columns.find((c) => c.name === name || c.attr === name);
     if (own) return withType(own, file);
-    const mapping = index.classTable(file, ref.source.className);
+    const mapping = index.classTable(file, ref.source.className, ref.span.start);
     const inherited = mapping?.table?.columns.get(name) ?? mapping?.table?.attrs.get(name);
     return inherited ? { column: inherited.column, file: inherited.file, type: inherited.type } : undefined;
   }

@@ -120,8 +120,11 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   const there = written(cmp.target.column.type ?? cmp.target.type, cmp.target.column.annotation?.text);
   const serial = cmp.serial ? ', which SQLAlchemy makes `SERIAL` (a lone Numeric primary key is autoincrement), an integer on PostgreSQL' : '';
   const sqlPair = `${cmp.source.type.sqlType || cmp.source.type.family} vs ${cmp.target.type.sqlType || cmp.target.type.family}`;
-  const consequence =
-    cmp.judge === 'prisma'
+  // TypeORM makes a relation's join column with the referenced column's type: the declaration is what differs.
+  const overridden = c.ref.typeFromTarget === 'typeorm';
+  const consequence = overridden
+    ? `TypeORM makes the join column \`${cmp.target.type.sqlType || cmp.target.type.family}\` (the type of the column it references), not the declared type (${sqlPair})`
+    : cmp.judge === 'prisma'
       ? `Prisma refuses a relation between fields of different types (${cmp.source.type.name} vs ${cmp.target.type.name}): \`prisma validate\`, \`migrate\` and \`generate\` fail on this schema`
       : cmp.verdict === 'refused'
       ? `${db} refuses this foreign key (${sqlPair})`
@@ -135,7 +138,7 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   const loc = columnLocation(c.index, r.def, r.column);
   return {
     rule: 'type-mismatch',
-    severity: cmp.verdict === 'refused' ? 'error' : 'warning',
+    severity: cmp.verdict === 'refused' && !overridden ? 'error' : 'warning',
     message: `\`${here}\` here, but \`${r.def.key}.${r.column.column.name}\` is \`${there}\`${serial}: ${consequence}`,
     file: c.facts.file,
     range,

@@ -4,7 +4,7 @@ import { rangeOf } from '../text';
 import type { Absence } from '../history';
 import type { IndexedColumn, TableDef } from '../tables';
 import { Finding, Fix, RelatedLocation } from '../types';
-import { fixTarget, RefCheck, tableLocation, where, writtenSchema } from './resolve';
+import { fixTarget, metadataDefault, RefCheck, sourceMetadata, tableLocation, where, writtenSchema } from './resolve';
 import { typeMismatchFor } from './type-mismatch';
 
 /**
@@ -174,7 +174,12 @@ function publicSchemaInModel(c: RefCheck, written: string, plain: TableDef, colu
   const loc = tableLocation(c.index, plain);
   const col = keyColumn(plain, column);
   const renamed = col ? renameReferenceEdit(c.facts, c.ref, { schema: undefined, table: plain.name, column: col.column.name }) : undefined;
-  const safe = renamed && col && !typeMismatchFor(c, plain, col);
+  // The key without a schema is looked up in the schema of the referencing table's metadata, and in its metadata only:
+  // dropped, `public` finds `members` only from a table on a metadata without a schema, the one `members` is on.
+  const own = metadataDefault(c.index, c.facts.file, c.ref);
+  const source = sourceMetadata(c.index, c.facts.file, c.ref);
+  const found = !own || (own.known && own.schema === undefined && (!source || !plain.metadataId || source === plain.metadataId));
+  const safe = renamed && col && found && !typeMismatchFor(c, plain, col);
   return {
     rule: 'unknown-table',
     severity: 'error',
