@@ -241,6 +241,32 @@ function uuidAsText(dialect: Dialect, a: string, b: string): boolean {
   return (a === 'uuid' && text.test(b)) || (b === 'uuid' && text.test(a));
 }
 
+/**
+ * A type SQL DDL wrote, as MySQL (and MariaDB) read it where that differs from the PostgreSQL spelling FK Guard keeps
+ * in `sqlType`: `SERIAL` is `BIGINT UNSIGNED`, `BOOL`/`BOOLEAN` are `TINYINT(1)`, `REAL` is `DOUBLE` (unless the server
+ * runs with `REAL_AS_FLOAT`), `FLOAT` is single precision up to `FLOAT(24)`, `TINYINT` and `MEDIUMINT` are integers of
+ * their own sizes, and `UNSIGNED` (or `ZEROFILL`) makes another integer type: MySQL and MariaDB want a foreign key's
+ * integers of one size and one sign, a display width such as `TINYINT(1)` being no part of it. Used only where both
+ * sides are SQL DDL judged by MySQL: the other readers spell MySQL's types PostgreSQL's way.
+ */
+export function mysqlReading(type: { name: string; text: string; family: TypeFamily; sqlType: string; unsigned?: true }): string {
+  const name = type.name.toLowerCase();
+  let base = type.sqlType;
+  // The sign of a decimal is no part of it here: MariaDB 10.11 takes `DECIMAL(10,2) UNSIGNED` to `DECIMAL(10,2)`.
+  let unsigned = type.unsigned === true && type.family === 'integer';
+  if (name === 'serial') {
+    base = 'bigint';
+    unsigned = true;
+  } else if (name === 'bool' || name === 'boolean' || name === 'tinyint') base = 'tinyint';
+  else if (name === 'mediumint') base = 'mediumint';
+  else if (name === 'real') base = 'double precision';
+  else if (name === 'float') {
+    const p = /\(\s*(\d+)/.exec(type.text);
+    base = p && Number(p[1]) > 24 ? 'double precision' : 'real';
+  }
+  return unsigned ? `${base} unsigned` : base;
+}
+
 /** Family-level comparison, for types known only from annotations (`Mapped[int]`), whose width is not written. */
 export function compareFamilies(dialect: Dialect, fk: TypeFamily, target: TypeFamily): Verdict {
   if (fk === target) return 'same';

@@ -82,6 +82,8 @@ export interface TypeFact {
   nativeSpan?: Span;
   /** An argument (a width, a precision) is not a literal FK Guard can read: only the family is known. */
   approximate?: true;
+  /** SQL DDL: the type is followed by MySQL's `UNSIGNED` (see `mysqlReading`). */
+  unsigned?: true;
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
   source: 'explicit' | 'annotation' | 'field';
   /**
@@ -135,6 +137,11 @@ hasForeignKey?: boolean;
    * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52).
    */
   serialIfSolePrimaryKey?: true;
+  /**
+   * SQL: the column is unique (or the primary key) only through a `DEFERRABLE` constraint, which PostgreSQL refuses as
+   * a foreign key's target ("cannot use a deferrable unique constraint for referenced table").
+   */
+  deferrableKey?: true;
   /** SQL DDL wrote the name unquoted: PostgreSQL folds it to lower case (`Id` is `id`). */
   foldsCase?: true;
   /**

@@ -29,6 +29,18 @@ export function notUniqueTarget(c: RefCheck): Finding | undefined {
     if (composite.length > 1 && composite.every((n) => def.columns.get(n)?.column.unique)) return undefined;
     // A composite key whose parts are not all known is left alone: the constraint may be declared elsewhere.
     if (!composite.every((n) => def.columns.has(n))) return undefined;
+  } else if (col.deferrableKey && !col.unique && !keys.includes(col.name) && c.config.dialect === 'postgresql') {
+    const loc = columnLocation(c.index, def, r.column);
+    return {
+      rule: 'not-unique-target',
+      severity: 'error',
+      message: `\`${col.name}\` of \`${def.key}\` is ${col.primaryKey ? 'the primary key' : 'unique'} only through a DEFERRABLE constraint; PostgreSQL refuses it as a foreign key's target`,
+      file: c.facts.file,
+      range: c.range,
+      reference: c.display,
+      related: loc ? [loc] : [],
+      fixes: [],
+    };
   } else {
     if (col.unique || (col.primaryKey && pk.length === 1) || keys.includes(col.name)) return undefined;
     // No primary key at all means the table is not fully known (a reflected or partial definition), unless a

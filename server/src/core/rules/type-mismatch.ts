@@ -1,7 +1,7 @@
 import { typeFixEdits } from '../fixes';
 import type { IndexedColumn, TableDef } from '../tables';
 import { rangeOf } from '../text';
-import { compareFamilies, compareTypes, Verdict } from '../typeFamilies';
+import { compareFamilies, compareTypes, mysqlReading, Verdict } from '../typeFamilies';
 import { Finding, TextEdit, TypeFact } from '../types';
 import { columnLocation, RefCheck, sourceColumn, SourceColumn, targetPassesRules } from './resolve';
 
@@ -26,10 +26,13 @@ export interface TypeComparison {
  * family, since the width is not written. A FK column with no type takes the target's and never differs.
  */
 export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn): TypeComparison | undefined {
-  const source = sourceColumn(c.facts, c.ref, c.index);
+  const found = sourceColumn(c.facts, c.ref, c.index);
   const serial = serialKey(c, def, key);
-  const target = serial ?? key;
-  if (!source?.type || !target.type) return undefined;
+  const keyed = serial ?? key;
+  if (!found?.type || !keyed.type) return undefined;
+  const mysql = mysqlSql(c, found.type, keyed.type);
+  const source = mysql ? { ...found, type: { ...found.type, sqlType: mysql.source } } : { ...found, type: found.type };
+  const target = mysql ? { ...keyed, type: { ...keyed.type, sqlType: mysql.target } } : { ...keyed, type: keyed.type };
   const prisma = prismaRefuses(source.type, target.type);
   if (!prisma && (source.type.family === 'other' || target.type.family === 'other' || source.type.family === 'enum')) return undefined;
   // A width FK Guard cannot read (`String(length=sizes.UUID_LEN)`) leaves only the families to compare.
@@ -44,16 +47,32 @@ export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn):
   // A migration's FK column defined by an earlier migration: retyping it there rewrites every point of history
   // since, where other references to and from it were checked against the old type. No fix is safe to offer.
   const rewritesHistory = c.ref.context === 'migration' && source.file !== c.facts.file;
-  const { edits, written } = rewritesHistory ? { edits: [], written: undefined } : typeFixEdits(c.index, sourceFacts, source.column, source.type, target);
+  // MySQL's readings: the fix writes the type's words and keeps the column's own `UNSIGNED`, which it cannot remove.
+  const fixTarget = mysql ? (mysql.fix === undefined ? undefined : { ...target, type: { ...target.type, sqlType: mysql.fix } }) : target;
+  const { edits, written } = rewritesHistory || !fixTarget ? { edits: [], written: undefined } : typeFixEdits(c.index, sourceFacts, found.column, found.type, fixTarget);
   return {
     verdict,
-    source: { ...source, type: source.type },
-    target: { ...target, type: target.type },
+    source,
+    target,
     edits,
     written,
     ...(prisma ? { judge: 'prisma' as const } : {}),
     ...(serial ? { serial: true as const } : {}),
   };
+}
+
+/**
+ * Two types SQL DDL wrote, judged by MySQL: each as MySQL reads it (see `mysqlReading`: `SERIAL`, `BOOLEAN`, `REAL`,
+ * `UNSIGNED`), and the spelling a fix writes over the FK column's type words (none when the column is `UNSIGNED` and
+ * the key is not: the fix cannot take the word away). Undefined for any other pair.
+ */
+function mysqlSql(c: RefCheck, source: TypeFact, target: TypeFact): { source: string; target: string; fix?: string } | undefined {
+  if (c.config.dialect !== 'mysql' || source.style !== 'sql' || target.style !== 'sql') return undefined;
+  const mine = mysqlReading(source);
+  const theirs = mysqlReading(target);
+  const unsigned = (t: string) => t.endsWith(' unsigned');
+  const fix = !unsigned(mine) ? theirs : unsigned(theirs) ? theirs.slice(0, -' unsigned'.length) : undefined;
+  return { source: mine, target: theirs, fix };
 }
 
 /**
@@ -135,7 +154,7 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
 
 /** A type as the code writes it: `Integer`, `Mapped[int]`, or a SQLModel field's `Optional[int]` inner type. */
 function written(type: TypeFact, annotation: string | undefined): string {
-  if (type.source === 'explicit') return type.text;
+  if (type.source === 'explicit') return type.unsigned ? `${type.text} UNSIGNED` : type.text;
   if (type.source === 'field') return annotation ?? type.text;
   return `Mapped[${annotation ?? type.text}]`;
 }

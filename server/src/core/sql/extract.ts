@@ -13,7 +13,7 @@ import type {
 } from 'pgsql-ast-parser';
 import { emptyFacts } from '../facts';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, NameExpr, Span, TypeFact } from '../types';
-import { blankChecks, blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN, unquoteName } from './normalize';
+import { blankChecks, blankComments, blankIndexOptions, deferrableKeys, doBlockStatements, foreignDialect, RESERVED_STANDIN, unquoteName } from './normalize';
 import { MysqlStatement, readMysqlStatement } from './mysqlAlter';
 import { splitStatements, SqlStatement } from './split';
 import { sqlTypeOf } from './types';
@@ -183,6 +183,8 @@ class SqlExtractor {
    * `pg_catalog` and `pg_temp` left out); undefined before one (or after `SET search_path TO DEFAULT`): `public` alone then.
    */
   private searchPath: string[] | undefined;
+  /** The column lists of the statement's `DEFERRABLE` unique and primary keys (see `deferrableKeys`), unquoted, in lower case. */
+  private deferrable: string[][] = [];
   /** MySQL's `foreign_key_checks` as this file's `SET` statements so far leave them; undefined where it does not say. */
   private keyChecks: 'on' | 'off' | undefined;
 
@@ -209,9 +211,10 @@ class SqlExtractor {
       this.searchPath = path === 'default' ? undefined : path;
       return;
     }
-    if (this.setSchema(s)) return;
+    if (this.setSchema(s) || this.renameTables(s)) return;
     const parsed = this.parse(s);
     if (!parsed) return;
+    this.deferrable = /deferrable/i.test(s.text) ? deferrableKeys(s.text).map((k) => k.map((n) => unquoteName(n, false).toLowerCase())) : [];
     const position = this.ops.length;
     const firstRef = this.facts.references.length;
     for (const st of parsed) {
@@ -285,8 +288,9 @@ class SqlExtractor {
     const parsed = attempt(sources);
     if (parsed) return parsed;
     // A `CHECK (...)` the parser cannot read (`(amount).amount`, a composite type's field) says nothing of tables,
-    // keys or foreign keys: read again with each check's condition blanked to `true`.
-    const unchecked = sources.map(blankChecks);
+    // keys or foreign keys: read again with each check's condition blanked to `true`, and with the index options the
+    // parser lacks blanked too (see `blankIndexOptions`).
+    const unchecked = sources.map((t) => blankIndexOptions(blankChecks(t)));
     if (unchecked.some((t, k) => t !== sources[k])) {
       const again = attempt(unchecked, sources);
       if (again) return again;
@@ -448,6 +452,9 @@ class SqlExtractor {
     let start = nameEnd;
     while (start < this.span(dt._location).end && /\s/.test(this.text[start])) start++;
     const { end } = this.typeSpan(dt, start);
+    // MySQL's `INT UNSIGNED` (the reader blanks the word before parsing): a type of its own there. `ZEROFILL` makes
+    // the column unsigned too.
+    const unsigned = family === 'integer' && /^(?:\s+(?:signed|unsigned|zerofill)\b)*?\s+(?:unsigned|zerofill)\b/i.test(this.text.slice(end, end + 40));
     return {
       text: this.text.slice(start, end),
       name: basic?.name ?? typeName(dt),
@@ -456,6 +463,7 @@ class SqlExtractor {
       span: { start, end },
       source: 'explicit',
       style: 'sql',
+      ...(unsigned ? { unsigned: true as const } : {}),
     };
   }
 
@@ -540,6 +548,15 @@ class SqlExtractor {
       }
     } else if (c.type === 'primary key' || c.type === 'unique') {
       const names = c.columns.map((x) => x.name);
+      if (this.isDeferrable(names)) {
+        // Not a key a foreign key may target; the primary key is still the primary key.
+        for (const col of columns) {
+          if (!names.includes(col.name)) continue;
+          if (c.type === 'primary key') col.primaryKey = true;
+          if (names.length === 1) col.deferrableKey = true;
+        }
+        return;
+      }
       if (c.type === 'primary key') for (const col of columns) if (names.includes(col.name)) col.primaryKey = true;
       if (names.length === 1 && c.type === 'unique') {
         const col = columns.find((x) => x.name === names[0]);
@@ -549,6 +566,8 @@ class SqlExtractor {
   }
 
   private createTable(st: CreateTableStatement): void {
+    // `CREATE TABLE IF NOT EXISTS t` after this file made `t`: PostgreSQL skips the statement, keys and all.
+    if (!this.migration && st.ifNotExists && this.ownTable(st.name)) return;
     const name = st.name.name;
     // An unqualified `CREATE TABLE` makes the table in the first schema of the search path.
     const schema = st.name.schema || !this.searchPath ? schemaOf(st.name) : publicAsNone(this.searchPath[0]);
@@ -618,7 +637,7 @@ class SqlExtractor {
         case 'add constraint': {
           const c = ch.constraint;
           // A key added to an earlier migration's table is a step of history: a target from here on.
-          if (this.migration && !own && (c.type === 'primary key' || c.type === 'unique')) {
+          if (this.migration && !own && (c.type === 'primary key' || c.type === 'unique') && !this.isDeferrable(c.columns.map((x) => x.name))) {
             this.ops.push({ op: 'add_key', table: name, schema, columns: c.columns.map((x) => x.name), primary: c.type === 'primary key' || undefined });
           }
           this.tableConstraint(source, own?.columns ?? [], own?.keys ?? [], c);
@@ -678,6 +697,31 @@ class SqlExtractor {
     }
     const own = this.ownTable(q);
     if (own) this.moveOwnTable(own, q.name, toSchema);
+    return true;
+  }
+
+  /**
+   * MySQL's `RENAME TABLE plots TO fields[, a TO b, ...]`, which the parser does not read: each pair renames in turn
+   * (so `a TO t, b TO a, t TO b` swaps two tables), a table named with its database (`farm.plots TO archive.plots`)
+   * moving there. In a migration, steps of history; elsewhere, on this file's own tables (see `moveOwnTable`). Names
+   * keep the case they are written in, as MySQL's do. Whether the statement was one.
+   */
+  private renameTables(s: SqlStatement): boolean {
+    const m = RENAME_TABLES.exec(blankComments(s.text));
+    if (!m) return false;
+    const dotted = (n: string | undefined) => (n ? publicAsNone(unquoteName(n.replace(/\s*\.\s*$/, ''), false)) : undefined);
+    for (const p of m[1].matchAll(RENAME_PAIR)) {
+      const from = unquoteName(p[2], false);
+      const to = unquoteName(p[4], false);
+      const schema = dotted(p[1]);
+      const toSchema = p[3] ? dotted(p[3]) : schema;
+      if (this.migration) {
+        this.ops.push({ op: 'rename_table', from, to, schema, ...(toSchema !== schema ? { toSchema } : {}) });
+        continue;
+      }
+      const own = this.facts.tables.find((t) => t.name.kind === 'literal' && t.name.value === from && t.schema === schema);
+      if (own) this.moveOwnTable(own, to, toSchema);
+    }
     return true;
   }
 
@@ -747,6 +791,13 @@ class SqlExtractor {
     }
   }
 
+  /** Whether a key of these columns is one of the statement's `DEFERRABLE` ones. */
+  private isDeferrable(names: string[]): boolean {
+    if (this.deferrable.length === 0) return false;
+    const wanted = names.map((n) => n.toLowerCase()).sort().join(',');
+    return this.deferrable.some((k) => [...k].sort().join(',') === wanted);
+  }
+
   /** `CREATE UNIQUE INDEX ... ON users (email)` makes `email` a key a foreign key may target. */
   private createIndex(st: CreateIndexStatement): void {
     if (!st.unique || st.where) return;
@@ -778,10 +829,10 @@ const SCHEMA_STATEMENT =
 
 /**
  * An `ALTER TABLE` whose action touches no column, key or foreign key: row level security, triggers, rules,
- * the owner, storage parameters, the tablespace, replica identity, clustering.
+ * the owner, storage parameters, the tablespace, replica identity, clustering, validating a `NOT VALID` constraint.
  */
 const ALTER_WITHOUT_SCHEMA =
-  /^alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))?\s+(?:(?:enable|disable|force|no\s+force)\s+(?:(?:always|replica)\s+)?(?:row\s+level\s+security|trigger|rule)|owner\s+to|replica\s+identity|set\s+(?:tablespace|logged|unlogged|with|without|access\s+method)\b|set\s*\(|reset\s*\(|cluster\s+on\b)/i;
+  /^alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))?\s+(?:(?:enable|disable|force|no\s+force)\s+(?:(?:always|replica)\s+)?(?:row\s+level\s+security|trigger|rule)|owner\s+to|replica\s+identity|set\s+(?:tablespace|logged|unlogged|with|without|access\s+method)\b|set\s*\(|reset\s*\(|cluster\s+on\b|validate\s+constraint\b)/i;
 
 /** `CREATE TABLE t AS SELECT ...`: a table made from a query has no keys and no foreign keys. */
 const TABLE_AS_QUERY = /^create\s+(?:(?:global|local)\s+)?(?:temp(?:orary)?\s+|unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:"[^"]*"|`[^`]*`|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|`[^`]*`|[\w$]+))?\s+as\b/i;
@@ -800,5 +851,10 @@ const SQL_NAME = '(?:"(?:[^"]|"")+"|`[^`]+`|\\[[^\\]]+\\]|[A-Za-z_][\\w$]*)';
  */
 export const CREATE_TABLE_HEAD = `create\\s+(?:(?:global|local)\\s+)?(?:temp(?:orary)?\\s+|unlogged\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})`;
 const UNPARSED_CREATE_TABLE = new RegExp(`^\\s*${CREATE_TABLE_HEAD}`, 'i');
+const RENAME_ONE = `(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+to\\s+(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})`;
+/** MySQL's `RENAME TABLE[S] [IF EXISTS] a TO b[, c TO d ...] [WAIT n | NOWAIT]` (the whole statement); group 1 is the list. */
+const RENAME_TABLES = new RegExp(`^\\s*rename\\s+tables?\\s+(?:if\\s+exists\\s+)?((?:${RENAME_ONE})(?:\\s*,\\s*${RENAME_ONE})*)(?:\\s+(?:wait\\s+\\d+|nowait))?\\s*;?\\s*$`, 'i');
+/** One pair of `RENAME TABLE`: group 1 the schema (database) with its dot, 2 the name, 3 and 4 the new ones. */
+const RENAME_PAIR = new RegExp(RENAME_ONE, 'gi');
 /** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET SCHEMA s2` (the whole statement). */
 const SET_SCHEMA = new RegExp(`^\\s*alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+set\\s+schema\\s+(${SQL_NAME})\\s*;?\\s*$`, 'i');

@@ -222,6 +222,50 @@ export function foreignDialect(text: string): string {
 }
 
 /**
+ * PostgreSQL's index and constraint options that say nothing of which columns are a key, blanked (every offset kept)
+ * for a statement the parser refused with them (pg_dump writes them): `INCLUDE (...)`, storage parameters `WITH (...)`,
+ * `NULLS [NOT] DISTINCT`, `CONCURRENTLY`, the `ONLY` of `ON ONLY t` (a partitioned table's index), `USING INDEX
+ * TABLESPACE t`, a constraint's `NOT VALID`. Strings and comments are left alone.
+ */
+export function blankIndexOptions(text: string): string {
+  const m = masked(blankComments(text));
+  const out = text.split('');
+  const blank = (start: number, end: number) => {
+    for (let i = start; i < end; i++) if (out[i] !== '\n' && out[i] !== '\r') out[i] = ' ';
+  };
+  const each = (re: RegExp, fn: (x: RegExpExecArray) => void) => {
+    for (let x = re.exec(m); x; x = re.exec(m)) fn(x);
+  };
+  const whole = (x: RegExpExecArray) => blank(x.index, x.index + x[0].length);
+  each(/\binclude\s*\([^()]*\)/gi, whole);
+  each(/\bwith\s*\((?:[^()]|\([^()]*\))*\)/gi, whole);
+  each(/\bnulls\s+(?:not\s+)?distinct\b/gi, whole);
+  each(/\bconcurrently\b/gi, whole);
+  // pg_dump's `ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID`: the key is made, only the rows already there go unchecked.
+  each(/\bnot\s+valid\b/gi, whole);
+  each(/\busing\s+index\s+tablespace\s+(?:"[^"]*"|\w+)/gi, whole);
+  each(/\bon\s+only\b/gi, (x) => blank(x.index + x[0].length - 4, x.index + x[0].length));
+  return out.join('');
+}
+
+/**
+ * The column lists of the `UNIQUE (...)` and `PRIMARY KEY (...)` constraints of a statement that are `DEFERRABLE`
+ * (not `NOT DEFERRABLE`), as written (quotes and case kept): PostgreSQL refuses such a key as a foreign key's target
+ * ("cannot use a deferrable unique constraint for referenced table").
+ */
+export function deferrableKeys(text: string): string[][] {
+  const m = masked(blankComments(text));
+  const out: string[][] = [];
+  const re = /\b(?:unique|primary\s+key)\s*(?:nulls\s+(?:not\s+)?distinct\s*)?\(([^()]*)\)((?:\s*(?:include\s*\([^()]*\)|with\s*\((?:[^()]|\([^()]*\))*\)|using\s+index\s+tablespace\s+(?:"[^"]*"|\w+)))*)\s*(not\s+)?deferrable\b/gi;
+  for (let x = re.exec(m); x; x = re.exec(m)) {
+    if (x[3]) continue;
+    const start = x.index + x[0].indexOf('(') + 1;
+    out.push(text.slice(start, start + x[1].length).split(',').map((c) => c.trim()).filter((c) => c !== ''));
+  }
+  return out;
+}
+
+/**
  * A SQL name without its quotes: `"Users"` is `Users` (a doubled `""` inside is one quote), and so are `` `Users` ``,
  * `[Users]` and a setting's `'Users'` (`SET search_path TO 'app'`). An unquoted name is folded to lower case when `fold`
  * (as PostgreSQL does; a reader that keeps the case as written decides later, see `CoreTableFact.foldsCase`).
