@@ -28,7 +28,7 @@ function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<
 // name, a composite primary key, a UNIQUE constraint, a unique index (a valid FK target) and a partial one (not),
 // a dropped column, a partitioned table, a view (no FK can target it), an enum column, a table with no column, a
 // DEFERRABLE unique constraint (no FK may target it), a unique index with INCLUDE columns (not key columns) and an
-// UNLOGGED table.
+// UNLOGGED table; a unique index another table's foreign key references (R12-29: it is still a target).
 const DATABASE = `
 CREATE SCHEMA billing;
 CREATE TYPE public.mood AS ENUM ('ok', 'sad');
@@ -36,6 +36,7 @@ CREATE TABLE public.users (id uuid PRIMARY KEY, email varchar(255) NOT NULL UNIQ
 ALTER TABLE public.users DROP COLUMN legacy;
 CREATE TABLE public."Accounts" (code char(8) NOT NULL, "order" integer);
 CREATE UNIQUE INDEX accounts_code_idx ON public."Accounts" (code);
+CREATE TABLE public.account_notes (account_code char(8) REFERENCES public."Accounts" (code));
 CREATE UNIQUE INDEX accounts_order_partial ON public."Accounts" ("order") WHERE "order" > 0;
 CREATE TABLE billing.invoices (shop_id bigint, number integer, total numeric(10,2), PRIMARY KEY (shop_id, number));
 CREATE TABLE billing.events (id bigint NOT NULL, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
@@ -76,6 +77,10 @@ CREATE TABLE public."Accounts" (
 );
 CREATE UNIQUE INDEX accounts_code_idx ON public."Accounts" (code);
 
+CREATE TABLE public.account_notes (
+    account_code character(8)
+);
+
 -- public.empty_one has no column.
 
 CREATE TABLE public.scratch (
@@ -113,7 +118,7 @@ describe('fkguard pull-schema (a real PostgreSQL over the wire)', function () {
   it('writes every table with its columns, primary and unique keys; no view, no partition, no dropped column', async () => {
     const r = await cli(['pull-schema', '--database-url', pg.url], dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^127\.0\.0\.1:\d+\/postgres \(PostgreSQL [\d.]+\): 7 tables written to fkguard-schema\.sql\n$/);
+    assert.match(r.stderr, /^127\.0\.0\.1:\d+\/postgres \(PostgreSQL [\d.]+\): 8 tables written to fkguard-schema\.sql\n$/);
     const text = readFileSync(join(dir, 'fkguard-schema.sql'), 'utf8');
     const [header, ...rest] = text.split('\n\n');
     assert.match(header, /^-- The schema of the database 127\.0\.0\.1:\d+\/postgres \(PostgreSQL [\d.]+\), read by `fkguard pull-schema`\./);

@@ -93,7 +93,10 @@ const KEYS = `
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL AND i.indexprs IS NULL
-     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = i.indexrelid)
+     -- An index that backs a primary key, UNIQUE or exclusion constraint is read as that constraint. (A foreign key
+     -- that references the index names it in conindid too: that does not make it the foreign key's own.)
+     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+                      WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
      AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1)
    ORDER BY 1, 2, 3`;
 
