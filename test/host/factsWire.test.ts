@@ -40,19 +40,20 @@ async function workerFacts(): Promise<FileFacts[]> {
  * `facts` sent through the wire by one worker (its strings numbered across the batches) and decoded; facts the encoder
  * declines are made again and sent plain, as the worker does.
  */
-function throughWire(batches: FileFacts[][], tables: InternTables): { facts: FileFacts[]; encoded: boolean[] } {
-  const encoder = new WireEncoder(tables.spans !== undefined);
+function throughWire(batches: FileFacts[][], tables: InternTables, keep?: number): { facts: FileFacts[]; encoded: boolean[] } {
+  const encoder = new WireEncoder(tables.spans !== undefined, keep);
   const decoder = new WireDecoder();
   const facts: FileFacts[] = [];
   const encoded: boolean[] = [];
   for (const batch of batches) {
+    encoder.startBatch();
     const answers = batch.map((f) => {
       const again = JSON.stringify(f);
       return encoder.encode(f) ? { wire: true, facts: f } : { wire: false, facts: JSON.parse(again) as FileFacts };
     });
-    const text = JSON.stringify({ strings: encoder.takeFresh(), answers });
-    const got = JSON.parse(text) as { strings: string[]; answers: Array<{ wire: boolean; facts: FileFacts }> };
-    decoder.addStrings(got.strings, tables);
+    const text = JSON.stringify({ ...encoder.takeBatch(), answers });
+    const got = JSON.parse(text) as { strings: string[]; restart?: true; answers: Array<{ wire: boolean; facts: FileFacts }> };
+    decoder.addStrings(got, tables);
     for (const a of got.answers) {
       if (a.wire) decoder.decode(a.facts, tables);
       else internStrings(a.facts, tables.strings, tables.spans);
@@ -94,6 +95,9 @@ describe('facts on the wire from a worker thread', () => {
       const wired = throughWire(made.map((f) => [JSON.parse(JSON.stringify(f)) as FileFacts]), wireTables);
       assert.deepEqual(wired.encoded, [true, true]);
       for (let i = 0; i < made.length; i++) assert.equal(JSON.stringify(wired.facts[i]), JSON.stringify(plain[i]), `file ${i}, spans ${spans}`);
+      // A worker that keeps few numbers numbers afresh from its second batch on: the facts are the same.
+      const restarted = throughWire(made.map((f) => [JSON.parse(JSON.stringify(f)) as FileFacts]), { strings: new Map(), ...(spans ? { spans: new Map<number, Span>() } : {}) }, 2);
+      for (let i = 0; i < made.length; i++) assert.equal(JSON.stringify(restarted.facts[i]), JSON.stringify(plain[i]), `restarted: file ${i}, spans ${spans}`);
       assert.deepEqual([...wireTables.strings.keys()].sort(), [...plainTables.strings.keys()].sort());
       assert.deepEqual([...(wireTables.spans?.keys() ?? [])].sort(), [...(plainTables.spans?.keys() ?? [])].sort());
       // Every string is the table's copy, and with `spans` every plain span is the table's object: equal ones are one.

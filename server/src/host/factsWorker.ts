@@ -33,6 +33,7 @@ if (port) {
   port.on('message', (batch: FactsRequest[]) => {
     queue = queue.then(async () => {
       const out: FactsResponse[] = [];
+      encoder?.startBatch();
       for (const r of batch) {
         try {
           if (!loaded && dialect.isCandidate(r.file, r.text) && dialect.needsParser!(r.file, r.text)) {
@@ -52,7 +53,7 @@ if (port) {
         }
       }
       // As JSON text, not by structured clone: see `FactsAnswers`.
-      const answers: FactsAnswers = JSON.stringify(encoder ? { strings: encoder.takeFresh(), answers: out } : { answers: out });
+      const answers: FactsAnswers = JSON.stringify(encoder ? { ...encoder.takeBatch(), answers: out } : { answers: out });
       port.postMessage(answers);
     });
   });
