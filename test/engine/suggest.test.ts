@@ -79,4 +79,48 @@ describe('"did you mean" through the table-name index', () => {
       assert.deepEqual(index.suggest(undefined, written), rankTableKeys(keys, undefined, written), written);
     }
   });
+
+  it('answers what scoring every key answers after the keys change, a few at a time and then many', () => {
+    // A `__tablename__` typed changes one key per keystroke: the index follows the new set (`follow`) and must
+    // answer as one built for it would, for names it answered before the change and after it.
+    const next = random(23);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+    const stems = ['order', 'orders', 'order_item', 'order_items', 'ordr', 'customer', 'customers', 'Customer', 'invoice', 'inv0ice'];
+    const name = () => `${next() < 0.2 ? 'billing.' : ''}${pick(stems)}${next() < 0.5 ? `_${Math.floor(next() * 8)}` : ''}`;
+    let keys = [...new Set(Array.from({ length: 300 }, name))];
+    const written = Array.from({ length: 40 }, () => {
+      const n = name();
+      return { schema: n.startsWith('billing.') ? 'billing' : next() < 0.2 ? 'billing' : undefined, table: n.slice(n.indexOf('.') + 1) + pick(['', 's', 'x', '']) };
+    });
+    let index = new TableNames(keys);
+    let followed = 0;
+    let rebuilt = 0;
+    let changedAnswers = 0;
+    const previous = new Map<string, string>();
+    for (let step = 0; step < 120; step++) {
+      // Mostly one key renamed (typed into, or back); every 30th step a hundred keys change at once.
+      const many = step % 30 === 29;
+      const set = new Set(keys);
+      for (let k = many ? 100 : 1 + Math.floor(next() * 3); k > 0; k--) {
+        if (next() < 0.5 && set.size > 10) set.delete(pick([...set]));
+        else set.add(name() + pick(['', 'x', '_new']));
+      }
+      keys = [...set];
+      if (index.follow(keys)) followed++;
+      else {
+        index = new TableNames(keys);
+        rebuilt++;
+      }
+      for (const w of written) {
+        const expected = rankTableKeys(keys, w.schema, w.table);
+        assert.deepEqual(index.suggest(w.schema, w.table), expected, `step ${step}: ${w.schema ?? ''}.${w.table}`);
+        assert.deepEqual(index.suggest(w.schema, w.table), expected, `step ${step}: ${w.schema ?? ''}.${w.table} (again)`);
+        const id = `${w.schema ?? ''}.${w.table}`;
+        if (previous.has(id) && previous.get(id) !== JSON.stringify(expected)) changedAnswers++;
+        previous.set(id, JSON.stringify(expected));
+      }
+    }
+    // Both ways were taken, and the changes moved answers (else the comparison proves little).
+    assert.ok(followed > 100 && rebuilt >= 2 && changedAnswers > 100, `followed ${followed}, rebuilt ${rebuilt}, answers changed ${changedAnswers}`);
+  });
 });
