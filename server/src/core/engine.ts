@@ -11,7 +11,7 @@ import { emptyFacts, sameData, shiftSpansInPlace, spanEndsWithin } from './facts
 import { checkFile, ReferenceResult } from './rules';
 import { positionAt } from './text';
 import { Navigator, ResolvedReference } from './navigate';
-import { ClassFact, FileFacts, Finding, ReferenceFact, UncheckedReason, UncheckedReference } from './types';
+import { ClassFact, FileFacts, Finding, ReferenceFact, Span, UncheckedReason, UncheckedReference } from './types';
 
 export interface EngineStats {
   files: number;
@@ -479,9 +479,10 @@ export class Engine {
   /**
    * `acceptFacts` for a scan filling an engine that holds nothing yet (the CLI's): the index takes the facts
    * without tracking what changed (see `SchemaIndex.loadFacts`), since every file's findings are computed
-   * afterwards anyway. A file the engine already holds goes through `acceptFacts`.
+   * afterwards anyway. A file the engine already holds goes through `acceptFacts`. `interned`: the facts' strings
+   * (and spans) are already the copies `internTables` holds.
    */
-  loadFacts(file: string, facts: FileFacts | undefined): void {
+  loadFacts(file: string, facts: FileFacts | undefined, interned = false): void {
     if (!facts || this.facts.has(file) || this.trees.has(file) || this.lastGood.has(file)) {
       this.acceptFacts(file, facts);
       return;
@@ -493,8 +494,16 @@ export class Engine {
     if (this.oneShot) trimLists(facts);
     this.findingsCache.filesChanged();
     this.facts.set(file, facts);
-    this.index.loadFacts(facts);
+    this.index.loadFacts(facts, interned);
     this.findingsCache.clear();
+  }
+
+  /**
+   * Where `loadFacts` keeps one copy of each string of the facts it takes (and, on a one-shot engine, of each span):
+   * facts made on a worker thread are interned in these as they arrive (see host/factsWire.ts).
+   */
+  internTables(): { strings: Map<string, string>; spans?: Map<number, Span> } {
+    return this.index.internTables();
   }
 
   /**

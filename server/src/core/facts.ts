@@ -314,20 +314,11 @@ export function forEachSpan(value: unknown, visit: (span: Span) => void, seen: S
  * file to file (the imports at the top, columns at like places of like classes).
  */
 export function internStrings(facts: FileFacts, table: Map<string, string>, spans?: Map<number, Span>): void {
-  const intern = (s: string): string => {
-    let kept = table.get(s);
-    if (kept === undefined) {
-      // A flat copy, so that a slice of the file's text does not keep the text (see above).
-      kept = ` ${s}`.slice(1);
-      table.set(kept, kept);
-    }
-    return kept;
-  };
   const walk = (o: Record<string, unknown> | unknown[]): void => {
     if (Array.isArray(o)) {
       for (let i = 0; i < o.length; i++) {
         const v = o[i];
-        if (typeof v === 'string') o[i] = intern(v);
+        if (typeof v === 'string') o[i] = internString(v, table);
         else if (v !== null && typeof v === 'object') {
           const shared = spans === undefined ? undefined : sharedSpan(v as Record<string, unknown>, spans);
           if (shared !== undefined) o[i] = shared;
@@ -338,7 +329,7 @@ export function internStrings(facts: FileFacts, table: Map<string, string>, span
     }
     for (const k in o) {
       const v = o[k];
-      if (typeof v === 'string') o[k] = intern(v);
+      if (typeof v === 'string') o[k] = internString(v, table);
       else if (v !== null && typeof v === 'object' && k !== 'lineStarts') {
         const shared = spans === undefined ? undefined : sharedSpan(v as Record<string, unknown>, spans);
         if (shared !== undefined) o[k] = shared;
@@ -349,23 +340,44 @@ export function internStrings(facts: FileFacts, table: Map<string, string>, span
   walk(facts as unknown as Record<string, unknown>);
 }
 
+/** The copy of `s` that `table` holds (see `internStrings`), added now when it holds none. */
+export function internString(s: string, table: Map<string, string>): string {
+  let kept = table.get(s);
+  if (kept === undefined) {
+    // A flat copy, so that a slice of the file's text does not keep the text (see `internStrings`).
+    kept = ` ${s}`.slice(1);
+    table.set(kept, kept);
+  }
+  return kept;
+}
+
 /**
  * The object `spans` holds for the span `o` is equal to (`o` itself, kept, when it holds none yet); undefined when `o`
  * is not a plain span (an object of exactly a numeric `start` and `end`) or lies too far into its file to share.
  */
-function sharedSpan(o: Record<string, unknown>, spans: Map<number, Span>): Span | undefined {
+export function sharedSpan(o: Record<string, unknown>, spans: Map<number, Span>): Span | undefined {
+  const key = spanKey(o);
+  if (key === undefined) return undefined;
+  if (key < 0) return o as unknown as Span;
+  const kept = spans.get(key);
+  if (kept !== undefined) return kept;
+  spans.set(key, o as unknown as Span);
+  return o as unknown as Span;
+}
+
+/**
+ * The key `sharedSpan` shares the span `o` under, a small integer (V8 keeps it without a box of its own): a start below
+ * 2^20 and a length below 2^11. -1 for a plain span that lies too far into its file (or is not whole numbers), which
+ * is kept as it is; undefined when `o` is not a plain span (an object of exactly a numeric `start` and `end`).
+ */
+export function spanKey(o: Record<string, unknown>): number | undefined {
   const start = o.start;
   const end = o.end;
   if (typeof start !== 'number' || typeof end !== 'number') return undefined;
   let n = 0;
   for (const _ in o) n++;
   if (n !== 2) return undefined;
-  // The key is a small integer (V8 keeps it without a box of its own): a start below 2^20, a length below 2^11.
   const length = end - start;
-  if (!(start >= 0 && start < 1 << 20 && length >= 0 && length < 1 << 11) || !Number.isInteger(start) || !Number.isInteger(end)) return o as unknown as Span;
-  const key = start * 2048 + length;
-  const kept = spans.get(key);
-  if (kept !== undefined) return kept;
-  spans.set(key, o as unknown as Span);
-  return o as unknown as Span;
+  if (!(start >= 0 && start < 1 << 20 && length >= 0 && length < 1 << 11) || !Number.isInteger(start) || !Number.isInteger(end)) return -1;
+  return start * 2048 + length;
 }

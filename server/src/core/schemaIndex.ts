@@ -438,9 +438,10 @@ export class SchemaIndex {
    * tables are derived again whole at the next query, so nothing is tracked per change, and the file's
    * provision (what a later `setFacts` compares against) is computed only if one is ever asked for. On a
    * 10,000-file scan the tracking cost seconds, and its answer (which files to re-check) was never used.
+   * `interned`: the facts' strings and spans are already the copies `internTables` holds.
    */
-  loadFacts(facts: FileFacts): void {
-    internStrings(facts, (this.interned ??= new Map()), this.options.oneShot ? (this.sharedSpans ??= new Map()) : undefined);
+  loadFacts(facts: FileFacts, interned = false): void {
+    if (!interned) internStrings(facts, (this.interned ??= new Map()), this.options.oneShot ? (this.sharedSpans ??= new Map()) : undefined);
     if (facts.targets?.length) this.targets.set(facts.file, facts.targets);
     else this.targets.delete(facts.file);
     this.judges = undefined;
@@ -472,6 +473,15 @@ export class SchemaIndex {
     this.changedTables = new Set();
     this.tableKeysChanged = true;
     this.markChanged(facts.file, ['migrations']);
+  }
+
+  /**
+   * The tables `loadFacts` keeps one copy of each string (and, on a one-shot index, span) of the facts in, for
+   * facts interned elsewhere before they are loaded (see `loadFacts`'s `interned`).
+   */
+  internTables(): { strings: Map<string, string>; spans?: Map<number, Span> } {
+    const strings = (this.interned ??= new Map());
+    return this.options.oneShot ? { strings, spans: (this.sharedSpans ??= new Map()) } : { strings };
   }
 
   /** A file's provision, computed now if its facts came through `loadFacts`. */

@@ -1,11 +1,13 @@
 // A worker thread that turns file texts into facts: the parsing half of a scan, run on another core.
-// Facts are plain data; they cross back to the main thread as JSON text (see `FactsPool`).
-import { parentPort } from 'node:worker_threads';
+// Facts are plain data; they cross back to the main thread as JSON text (see `FactsPool`), with their strings as
+// numbers when the main thread asks for it (see factsWire.ts).
+import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeSource } from '../core/engine';
 import { type PythonSupport, pythonDialect } from '../core/python/dialect';
 import { sqlDialect } from '../core/sql/dialect';
 import { loadPython, scannerOn } from './python';
-import type { FactsAnswers, FactsRequest, FactsResponse } from './factsPool';
+import type { FactsAnswers, FactsRequest, FactsResponse, WorkerOptions } from './factsPool';
+import { WireEncoder } from './factsWire';
 
 const port = parentPort;
 if (port) {
@@ -25,10 +27,13 @@ if (port) {
   };
   const dialect = pythonDialect(support);
   const dialects = [dialect, sqlDialect];
+  const wire = (workerData as WorkerOptions | undefined)?.wire;
+  const encoder = wire ? new WireEncoder(wire.spans) : undefined;
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (batch: FactsRequest[]) => {
     queue = queue.then(async () => {
       const out: FactsResponse[] = [];
+      encoder?.startBatch();
       for (const r of batch) {
         try {
           if (!loaded && dialect.isCandidate(r.file, r.text) && dialect.needsParser!(r.file, r.text)) {
@@ -39,13 +44,16 @@ if (port) {
               continue;
             }
           }
-          out.push({ id: r.id, facts: analyzeSource(dialects, r.file, r.text) });
+          const facts = analyzeSource(dialects, r.file, r.text);
+          if (facts !== undefined && encoder?.encode(facts)) out.push({ id: r.id, facts, wire: true });
+          // Facts the encoder declined (see `WireEncoder.encode`) are made again, as plain data.
+          else out.push({ id: r.id, facts: encoder && facts !== undefined ? analyzeSource(dialects, r.file, r.text) : facts });
         } catch (e) {
           out.push({ id: r.id, error: e instanceof Error ? e.message : String(e) });
         }
       }
       // As JSON text, not by structured clone: see `FactsAnswers`.
-      const answers: FactsAnswers = JSON.stringify(out);
+      const answers: FactsAnswers = JSON.stringify(encoder ? { ...encoder.takeBatch(), answers: out } : { answers: out });
       port.postMessage(answers);
     });
   });

@@ -346,7 +346,11 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     return true;
   };
   // A one-shot or bulk engine is filled cold (see `Engine.loadFacts`); any other is updated file by file.
-  const accept = (id: string, facts: FileFacts | undefined) => (cold ? target.loadFacts(id, facts) : target.acceptFacts(id, facts));
+  // `interned`: facts from a pool made with the engine's tables (see `internTables` below).
+  const accept = (id: string, facts: FileFacts | undefined, interned = false) => (cold ? target.loadFacts(id, facts, interned) : target.acceptFacts(id, facts));
+  // A cold engine's worker threads send facts with their strings as numbers and hand them over interned in its
+  // tables (see host/factsWire.ts): the main thread then neither parses each string anew nor looks it up.
+  const internTables = cold ? () => target.internTables() : undefined;
   const update = (id: string, text: string) => (cold ? target.loadFile(id, text) : target.updateFile(id, text));
   const parseHere = async (entry: ScannedFile, text: string, hash: string) => {
     // SQL's parser loads itself on first use. For Python, a cold fill reads a file whole, where Python's scanner may
@@ -365,7 +369,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       p.analyze(entry.id, text).then(
         (facts) => {
           threadFiles++;
-          accept(entry.id, facts);
+          accept(entry.id, facts, internTables !== undefined);
           retain(entry, text, hash);
         },
         // A worker that fails on one file must not lose it: parse it here instead.
@@ -443,7 +447,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
           retain(entry, text, hash);
           if (!helperTried && done >= HELPER_AFTER_FILES && inlineBytes >= Math.min(HELPER_AFTER_BYTES, helperFrom) && (inlineBytes / done) * (total - done) >= helperFrom) {
             helperTried = true;
-            helper = FactsPool.create(Math.min(availableParallelism(), 4) - 1, true);
+            helper = FactsPool.create(Math.min(availableParallelism(), 4) - 1, true, internTables);
             if (helper) {
               // Files the scanner declined so far are parsed there too: this thread then never loads the parser.
               const queued = waiting;
@@ -461,7 +465,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
           if (!poolTried && waitingBytes >= PARALLEL_FROM_BYTES) {
             poolTried = true;
             // `jobs` 1: this thread parses everything, holding one text at a time besides the engine's facts.
-            pool = jobs === 1 ? undefined : FactsPool.create(jobs);
+            pool = jobs === 1 ? undefined : FactsPool.create(jobs, false, internTables);
             if (pool) {
               const queued = waiting;
               waiting = [];
