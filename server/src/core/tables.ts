@@ -233,6 +233,31 @@ export class ColumnMap implements ReadonlyMap<string, IndexedColumn> {
     return false;
   }
 
+  /**
+   * The facts of the entries `test` holds for, in order: `[...values()].filter((c) => test(c.column))` as facts,
+   * without an object made for each entry. A keystroke's re-checked references ask it of their target tables (the
+   * primary key's columns) dozens of times.
+   */
+  factsWhere(test: (column: ColumnFact) => unknown): ColumnFact[] {
+    const out: ColumnFact[] = [];
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i += 2) {
+      if (slots[i] === HOLE) continue;
+      const fact = factOf(slots[i + 1] as ColumnFact | IndexedColumn);
+      if (test(fact)) out.push(fact);
+    }
+    return out;
+  }
+
+  /** The first entry whose fact `test` holds for, as `[...values()].find((c) => test(c.column))` gives it, or undefined. */
+  findByFact(test: (column: ColumnFact) => unknown): IndexedColumn | undefined {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i += 2) {
+      if (slots[i] !== HOLE && test(factOf(slots[i + 1] as ColumnFact | IndexedColumn))) return this.column(i + 1);
+    }
+    return undefined;
+  }
+
   /** Gives the list exactly the room it uses, once the table is built: pushing kept up to 1.5 times as many slots. */
   trim(): void {
     if (this.looping > 0) return;
@@ -248,6 +273,11 @@ export class ColumnMap implements ReadonlyMap<string, IndexedColumn> {
   [Symbol.iterator](): IterableIterator<[string, IndexedColumn]> {
     return this.entries();
   }
+}
+
+/** The fact of what `ColumnMap.slots` keeps for a column: the bare fact itself, or an `IndexedColumn`'s (which has no name). */
+function factOf(kept: ColumnFact | IndexedColumn): ColumnFact {
+  return typeof (kept as ColumnFact).name === 'string' ? (kept as ColumnFact) : (kept as IndexedColumn).column;
 }
 
 const ENTRIES = 0;
