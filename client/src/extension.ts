@@ -20,6 +20,9 @@ import {
   SchemaGraphResult,
   StatusNotificationMethod,
   StatusParams,
+  PullSchemaMethod,
+  type PullSchemaParams,
+  type PullSchemaResult,
 } from '../../server/src/lsp/protocol';
 import { DiagramPanel } from './diagram';
 import { SchemaTreeProvider } from './schemaView';
@@ -191,6 +194,48 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
       }
     }),
     vscode.commands.registerCommand('fkguard.showOutput', () => output.show(true)),
+    // Reads a live PostgreSQL database's tables into a SQL file of the workspace (as `fkguard pull-schema` does),
+    // which the server then reads like any schema file. The URL is asked for when the setting does not give it, and
+    // is never written anywhere; the file names host, port and database only.
+    vscode.commands.registerCommand('fkguard.pullDatabaseSchema', async (folderUri?: vscode.Uri) => {
+      const folder = folderUri ? vscode.workspace.getWorkspaceFolder(folderUri) : await pickFolder();
+      if (!folder) return undefined;
+      const settings = vscode.workspace.getConfiguration('fkguard.database', folder.uri);
+      const url =
+        settings.get<string>('url') ||
+        (await vscode.window.showInputBox({
+          title: 'FK Guard: Pull Schema from Database',
+          prompt: 'The PostgreSQL database to read (its tables only, in a read-only transaction). Keep the password out: PGPASSWORD and ~/.pgpass are read.',
+          placeHolder: 'postgresql://user@localhost:5432/app',
+          ignoreFocusOut: true,
+        }));
+      if (!url) return undefined;
+      const params: PullSchemaParams = { url, schemas: settings.get<string[]>('schemas') ?? [] };
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'FK Guard: reading the database…' },
+        () => requireClient().sendRequest<PullSchemaResult>(PullSchemaMethod, params),
+      );
+      const target = vscode.Uri.joinPath(folder.uri, settings.get<string>('schemaFile') || 'fkguard-schema.sql');
+      const shown = vscode.workspace.asRelativePath(target);
+      let before: string | undefined;
+      try {
+        before = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+      } catch {
+        before = undefined;
+      }
+      const what = `${result.where} (${result.server}): ${plural(result.tables, 'table')}`;
+      if (before === result.text) {
+        output.info(`FK Guard: ${what}, no change to ${shown}.`);
+        void vscode.window.showInformationMessage(`FK Guard: ${what}, no change to ${shown}.`);
+        return result;
+      }
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.text));
+      output.info(`FK Guard: ${what} written to ${shown}.`);
+      void vscode.window.showInformationMessage(`FK Guard: ${what} written to ${shown}.`, 'Open').then((choice) => {
+        if (choice) void vscode.window.showTextDocument(target);
+      });
+      return result;
+    }),
   );
 
   // A rule's page (dist/rules/<rule>.md, the link on every diagnostic) reads better rendered: when it opens as
@@ -221,6 +266,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<FkGuar
 
 export async function deactivate(): Promise<void> {
   // The client registered in `context.subscriptions` is disposed by VS Code, which stops the server.
+}
+
+/** The workspace folder a command is for: the only one, or the one the user picks. */
+async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length <= 1) return folders[0];
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'The folder to write the database schema file into' });
 }
 
 function plural(n: number, word: string): string {

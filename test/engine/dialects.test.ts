@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { extractPrisma } from '../../server/src/core/prisma/extract';
-import { extractSql } from '../../server/src/core/sql/extract';
+import { extractSql, keyChecksOf } from '../../server/src/core/sql/extract';
 import { splitStatements } from '../../server/src/core/sql/split';
 import { isTypeScriptCandidate } from '../../server/src/core/typescript/dialect';
 
@@ -51,6 +51,30 @@ describe('SQL files', () => {
     const cols = extractSql('t.sql', text).tables[0].columns;
     assert.deepEqual(cols.map((c) => c.type?.sqlType), ['varchar(20)', 'timestamptz', 'numeric(10,2)', 'integer', 'bigint']);
     assert.deepEqual(cols.map((c) => c.type?.text), ['character varying(20)', 'timestamp with time zone', 'numeric(10, 2)', 'int4', 'bigserial']);
+  });
+
+  it("reads MySQL's foreign key checks from the SET statements that change them in the session", () => {
+    // As MariaDB 10.11 answers `SELECT @@session.foreign_key_checks` after each.
+    const cases: Array<[string, string | undefined]> = [
+      ['SET FOREIGN_KEY_CHECKS = 0', 'off'],
+      ["SET foreign_key_checks='ON'", 'on'],
+      ['SET @@local.foreign_key_checks := FALSE', 'off'],
+      ['SET SESSION foreign_key_checks = true', 'on'],
+      ['/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */', 'off'],
+      ['/*M!100000 SET FOREIGN_KEY_CHECKS=1 */', 'on'],
+      ['/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */', 'unknown'],
+      ['SET foreign_key_checks = DEFAULT', 'unknown'],
+      // `GLOBAL` holds for the assignments after it: the session keeps its value, which the file does not say.
+      ['SET GLOBAL max_connections = 151, foreign_key_checks = 0', 'unknown'],
+      ['SET GLOBAL max_connections = 151, SESSION foreign_key_checks = 0', 'off'],
+      ['SET @@global.foreign_key_checks = 0', 'unknown'],
+      ['SET @OLD_FOREIGN_KEY_CHECKS = 1', undefined],
+      ['/* SET FOREIGN_KEY_CHECKS = 0 */ SELECT 1', undefined],
+      ['SET unique_checks = 0', undefined],
+    ];
+    for (const [text, want] of cases) assert.equal(keyChecksOf(text), want, text);
+    // mysqldump's executable comment is a statement of its own, not a comment to skip.
+    assert.deepEqual(splitStatements('/*!40014 SET FOREIGN_KEY_CHECKS=0 */;\n/* a note */;\nCREATE TABLE a (id int);').length, 2);
   });
 
   it('treats numbered files and migrations folders as history', () => {

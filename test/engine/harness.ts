@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { FkGuardConfig, DEFAULT_CONFIG } from '../../server/src/core/config';
+import { matchesEnding } from '../../server/src/core/dialect';
 import { Engine } from '../../server/src/core/engine';
 import { Finding } from '../../server/src/core/types';
 import { createEngine } from '../../server/src/host/python';
@@ -30,7 +31,7 @@ export async function loadWorkspace(root: string, config: FkGuardConfig = DEFAUL
   const texts = new Map<string, string>();
   const extensions = engine.extensions();
   for (const p of listFiles(root)) {
-    if (!extensions.some((e) => p.endsWith(e)) || p.endsWith('.d.ts')) continue;
+    if (!extensions.some((e) => matchesEnding(p, e)) || p.endsWith('.d.ts')) continue;
     const file = rel(root, p);
     const text = readFileSync(p, 'utf8');
     texts.set(file, text);

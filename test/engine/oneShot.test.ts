@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../server/src/core/config';
+import { matchesEnding } from '../../server/src/core/dialect';
 import { Engine } from '../../server/src/core/engine';
 import { createEngine, createLazyEngine } from '../../server/src/host/python';
 import { FIXTURES, listFiles, rel } from './harness';
@@ -35,7 +36,7 @@ describe('a one-shot engine concludes what an editor engine does', () => {
       await oneShot.loadParser();
       const extensions = editor.extensions();
       for (const p of listFiles(ws)) {
-        if (!extensions.some((e) => p.endsWith(e)) || p.endsWith('.d.ts')) continue;
+        if (!extensions.some((e) => matchesEnding(p, e)) || p.endsWith('.d.ts')) continue;
         const file = rel(ws, p);
         const text = readFileSync(p, 'utf8');
         editor.updateFile(file, text);

@@ -65,7 +65,7 @@ describe('module-level string constants read from the text', () => {
  * python/prefilter.ts); it must answer what the plain alternation of the same words answers.
  */
 const WORDS =
-  /down_revision|ForeignKey|__tablename__|Table\(|foreign_key|create_table|create_foreign_key|ForeignKeyConstraint|mapped_column|Column\(|TypeDecorator|declarative_base|DeclarativeBase|SQLModel|add_column|rename_table|drop_table|MetaData\(|db\.Model|SQLAlchemy\(|as_declarative|\.generate_base\(|metadata\.schema\s*=|\bre\.sub\(/;
+  /down_revision|ForeignKey|__tablename__|Table\(|foreign_key|create_table|create_foreign_key|ForeignKeyConstraint|mapped_column|Column\(|TypeDecorator|declarative_base|DeclarativeBase|SQLModel|add_column|rename_table|drop_table|MetaData\(|db\.Model|SQLAlchemy\(|as_declarative|\.generate_base\(|metadata\.schema\s*=|\bre\.sub\(|automap_base|\.reflect\b/;
 
 describe('the Python candidate test', () => {
   const words = [
@@ -73,6 +73,7 @@ describe('the Python candidate test', () => {
     'ForeignKeyConstraint', 'mapped_column', 'Column(', 'TypeDecorator', 'declarative_base', 'DeclarativeBase',
     'SQLModel', 'add_column', 'rename_table', 'drop_table', 'MetaData(', 'db.Model', 'SQLAlchemy(', 'as_declarative',
     '.generate_base(', 'metadata.schema =', 'metadata.schema=', 'metadata.schema\n  =', 're.sub(',
+    'automap_base', '.reflect', '.reflect(', '.reflection',
   ];
   // Each word alone, inside other words, at the start and the end of a text, and each cut by one character or
   // with a character changed: what the plain alternation says, the candidate test says.

@@ -163,16 +163,18 @@ describe('exported string constants and re-exports read without the compiler', (
  * hold them (typescript/dialect.ts); it must answer what it answers with the words' search alone.
  */
 describe('the TypeScript candidate test', () => {
-  const WORDS = /\b(?:createTable|alterTable|renameTable|dropTable|queryInterface|sequelize\.define)\b/;
+  const WORDS = /\b(?:createTable(?:Like)?|alterTable|renameTable|dropTable|queryInterface|sequelize\.define)\b/;
   const plain = (text: string): boolean =>
     /(?:from\s*|require\s*\(\s*)['"](?:typeorm|sequelize|sequelize-typescript|@sequelize\/core|drizzle-orm(?:\/[\w-]+)?|knex)['"]/.test(text) ||
     WORDS.test(text) ||
+    /\bschema\s*\.\s*(?:withSchema\s*\([^()]{0,200}\)\s*\.\s*)?table\s*\(/.test(text) ||
     (/\bforeignKey\s*:\s*\{[^{}]*\bfield\s*:/.test(text) && /\.\s*(?:belongsTo|hasOne|hasMany)\s*\(/.test(text)) ||
     /[`'"]\s*(?:(?:--[^\n]*\n|\/\*[\s\S]{0,200}?\*\/)\s*)*(?:(?:create|alter)\s+table|create\s+unique\s+index)\b/i.test(text);
 
   it('answers as the search for its words alone, on each word and near misses', () => {
-    const words = ['createTable', 'alterTable', 'renameTable', 'dropTable', 'queryInterface', 'sequelize.define'];
-    const texts: string[] = ['', 'Table', '.define', 'queryinterface', 'sequelize define', 'db.define(x)'];
+    const words = ['createTable', 'createTableLike', 'alterTable', 'renameTable', 'dropTable', 'queryInterface', 'sequelize.define'];
+    // Knex's `schema.table(` (alterTable's other name), with or without a `withSchema`, and near misses.
+    const texts: string[] = ['', 'Table', '.define', 'queryinterface', 'sequelize define', 'db.define(x)', 'knex.schema.table(', 'knex.schema .table (', "knex.schema.withSchema('a').table(", 'knex.schema.tables(', 'schema.table', 'myschema.table(', 'schema.withSchema(f(x)).table('];
     for (const w of words) {
       texts.push(w, `x${w}`, `${w}y`, `a.${w}(`, ` ${w}\n`, w.slice(1), w.slice(0, -1), w.toLowerCase());
       for (let i = 0; i < w.length; i++) texts.push(w.slice(0, i) + (w[i] === 'x' ? 'y' : 'x') + w.slice(i + 1));

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, Stats, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commonBase, FolderRecord, isWalkedPath, readSourceFile, realFs, walkWorkspace, WalkFs, WalkMemory } from '../../server/src/host/workspace';
@@ -370,6 +371,18 @@ describe('readSourceFile', () => {
     assert.deepEqual(await readSourceFile(root, 1e6), { skipped: 'not a regular file' });
     const r = await readSourceFile(join(root, 'missing.py'), 1e6);
     assert.ok('skipped' in r && /^not read/.test(r.skipped));
+  });
+
+  it('reads an empty file', async () => {
+    writeFileSync(join(root, 'empty.py'), '');
+    assert.deepEqual(textOf(await readSourceFile(join(root, 'empty.py'), 1e6)), { text: '', bom: false });
+  });
+
+  it('skips a named pipe without waiting for a writer', async function () {
+    if (process.platform === 'win32') this.skip();
+    const fifo = join(root, 'pipe.py');
+    execFileSync('mkfifo', [fifo]);
+    assert.deepEqual(await readSourceFile(fifo, 1e6), { skipped: 'not a regular file' });
   });
 
   it('skips an unreadable file (through a file system that refuses it; root ignores chmod)', async () => {

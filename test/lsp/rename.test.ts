@@ -63,6 +63,23 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     assert.equal(note(edit)?.needsConfirmation, true);
   });
 
+  it('renames the constant a reference spells the table with, where the table itself is written as a literal', async () => {
+    // R12-21: the literal `__tablename__` and the literal key were renamed, the constant of the f-string was not,
+    // and the key it spells pointed at a table that no longer existed.
+    const BARN = 'app/barn.py';
+    const p = at(BARN, '"stables.id"', 2);
+    const edit = await rename(BARN, p, 'paddocks');
+    const files = apply(edit);
+    assert.deepEqual([...files.keys()], [BARN]);
+    const barn = files.get(BARN)!;
+    assert.match(barn, /^STABLES = "paddocks"$/m);
+    assert.match(barn, /__tablename__ = "paddocks"\n/);
+    assert.match(barn, /ForeignKey\("paddocks\.id"\)/);
+    assert.match(barn, /ForeignKey\(f"\{STABLES\}\.id"\)/);
+    assert.doesNotMatch(barn, /stables/);
+    assert.match(note(edit)?.description ?? '', /the constant `STABLES` \(app\/barn\.py:5\) is edited: every use of it follows/);
+  });
+
   it('renames a Core Table named by an imported constant where the constant is defined', async () => {
     const files = apply(await rename('app/audit.py', at('app/audit.py', '"audit_logs.id"', 2), 'journal'));
     assert.deepEqual([...files.keys()].sort(), ['app/audit.py', 'app/names.py']);

@@ -55,6 +55,13 @@ describe('language server: file watchers', function () {
       'packages/db/tsconfig.base.json',
       'config/config.json',
       'db/sequelize.config.json',
+      'requirements.txt',
+      'services/api/requirements-dev.txt',
+      'requirements/base.txt',
+      'poetry.lock',
+      'services/api/uv.lock',
+      'Pipfile',
+      'setup.cfg',
       'fkguard.toml',
       '.fkguard.json',
     ];

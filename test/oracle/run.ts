@@ -32,8 +32,13 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** A Python that imports SQLAlchemy 1.4 and Flask-SQLAlchemy 3.0, or a failure that says how to get one. */
+/**
+ * A Python that imports SQLAlchemy 1.4 and Flask-SQLAlchemy 3.0 (or the major `FKGUARD_ORACLE_FLASK_SQLALCHEMY` names,
+ * which the generator writes the workspaces for: 2.5.1 is judged locally from a checkout on PYTHONPATH), or a failure
+ * that says how to get one.
+ */
 function python(): string {
+  const flaskMajor = `${(process.env.FKGUARD_ORACLE_FLASK_SQLALCHEMY ?? '3.0.3').split('.')[0]}.`;
   const candidates = [arg('--python'), process.env.FKGUARD_ORACLE_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
   const tried: string[] = [];
   for (const p of candidates) {
@@ -44,7 +49,7 @@ function python(): string {
         stdio: ['ignore', 'pipe', 'ignore'],
       }).trim();
       const [sa, flask] = v.split(' ');
-      if (sa.startsWith('1.4.') && flask.startsWith('3.0.')) {
+      if (sa.startsWith('1.4.') && flask.startsWith(flaskMajor === '3.' ? '3.0.' : flaskMajor)) {
         console.log(`oracle: ${p}: SQLAlchemy ${sa}, Flask-SQLAlchemy ${flask}`);
         return p;
       }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { prismaDialect } from '../../server/src/core/prisma/dialect';
 import { foreignDialect } from '../../server/src/core/sql/normalize';
-import { pluralize } from '../../server/src/core/typescript/sequelize';
+import { pluralize } from '../../server/src/core/typescript/inflection';
 import { sqlNamedType } from '../../server/src/core/typescript/types';
 import { createEngine } from '../../server/src/host/python';
 

@@ -7,7 +7,7 @@ export type ScanFormat = 'text' | 'json' | 'sarif' | 'github';
 export type IndexFormat = 'text' | 'json';
 
 export type Command =
-  | { kind: 'help'; topic?: 'scan' | 'index' }
+  | { kind: 'help'; topic?: Topic }
   | { kind: 'version' }
   | {
       kind: 'scan';
@@ -26,12 +26,15 @@ export type Command =
       /** `--jobs N`: at most N threads parse (1: this thread only, least memory); overrides the config's `jobs`. */
       jobs?: number;
     }
-  | { kind: 'index'; path: string; format: IndexFormat; config?: string; quiet: boolean };
+  | { kind: 'index'; path: string; format: IndexFormat; config?: string; quiet: boolean }
+  | { kind: 'pull-schema'; databaseUrl?: string; out: string; schemas?: string[]; quiet: boolean };
+
+type Topic = 'scan' | 'index' | 'pull-schema';
 
 export class UsageError extends Error {
   constructor(
     message: string,
-    readonly topic?: 'scan' | 'index',
+    readonly topic?: Topic,
   ) {
     super(message);
   }
@@ -45,6 +48,7 @@ unknown tables, unknown columns, type mismatches.
 Commands:
   scan [PATH...]     Check the model, migration and schema files under PATH (default: the current folder)
   index [PATH]       Print the schema FK Guard built: tables, columns, types, where defined
+  pull-schema        Read a PostgreSQL database's tables into a SQL file the scan then reads
 
 Options:
   -h, --help         Show help (also: fkguard <command> --help)
@@ -97,10 +101,29 @@ Options:
   -h, --help           Show this help
 `;
 
+export const PULL_SCHEMA_USAGE = `Usage: fkguard pull-schema [options]
+
+Reads the tables of a live PostgreSQL database (names, column types, primary and unique keys; no data) and
+writes them as CREATE TABLE statements to a SQL file, which scans then read like any schema dump: keys in the
+code are checked against the database's real tables and types. Commit the file, and pull again after migrations
+change the database. FK Guard connects only when this command runs, in a read-only transaction.
+
+Options:
+      --database-url URL  postgresql://user@host:port/database (else $FKGUARD_DATABASE_URL). Keep the password
+                          out of the URL: $PGPASSWORD and ~/.pgpass are read as psql reads them
+  -o, --out FILE          Where to write (default: fkguard-schema.sql; - for standard output). Left as it is
+                          when nothing changed
+      --schema NAME       Read only this schema (repeat for more; default: all but PostgreSQL's own)
+  -q, --quiet             No summary line
+  -h, --help              Show this help
+
+Exit codes: 0 written (or unchanged), 2 bad usage or the database could not be read.
+`;
+
 const SCAN_FORMATS: readonly ScanFormat[] = ['text', 'json', 'sarif', 'github'];
 const INDEX_FORMATS: readonly IndexFormat[] = ['text', 'json'];
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, topic?: 'scan' | 'index') {
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, topic?: Topic) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
@@ -114,7 +137,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError('No command given.');
   if (first === '-h' || first === '--help' || first === 'help') {
-    const topic = rest[0] === 'scan' || rest[0] === 'index' ? rest[0] : undefined;
+    const topic = rest[0] === 'scan' || rest[0] === 'index' || rest[0] === 'pull-schema' ? rest[0] : undefined;
     return { kind: 'help', topic };
   }
   if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
@@ -192,6 +215,31 @@ export function parseCommandLine(argv: readonly string[]): Command {
       quiet: values.quiet === true,
     };
   }
+  if (first === 'pull-schema') {
+    const { values, positionals } = parse(
+      rest,
+      {
+        'database-url': { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        schema: { type: 'string', multiple: true },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      'pull-schema',
+    );
+    if (values.help) return { kind: 'help', topic: 'pull-schema' };
+    if (positionals.length > 0) throw new UsageError(`pull-schema takes no PATH ('${positionals[0]}'); use --out FILE.`, 'pull-schema');
+    if (values.out === '') throw new UsageError('--out needs a file name (or - for standard output).', 'pull-schema');
+    const schemas = values.schema?.map((s) => s.trim());
+    if (schemas?.some((s) => s === '')) throw new UsageError('--schema needs a schema name.', 'pull-schema');
+    return {
+      kind: 'pull-schema',
+      ...(typeof values['database-url'] === 'string' ? { databaseUrl: values['database-url'] } : {}),
+      out: values.out ?? 'fkguard-schema.sql',
+      ...(schemas?.length ? { schemas } : {}),
+      quiet: values.quiet === true,
+    };
+  }
   if (first.startsWith('-')) throw new UsageError(`Unknown option '${first}'.`);
-  throw new UsageError(`Unknown command '${first}' (use scan or index).`);
+  throw new UsageError(`Unknown command '${first}' (use scan, index or pull-schema).`);
 }

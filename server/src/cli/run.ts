@@ -2,9 +2,10 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { INDEX_USAGE, parseCommandLine, SCAN_USAGE, USAGE, UsageError } from './args';
+import { INDEX_USAGE, parseCommandLine, PULL_SCHEMA_USAGE, SCAN_USAGE, USAGE, UsageError } from './args';
 import { indexCommand } from './indexCommand';
 import { CliFailure, CliIo, EXIT_FAILURE, EXIT_OK } from './io';
+import { pullSchemaCommand } from './pullSchemaCommand';
 import { scanCommand } from './scanCommand';
 
 export interface PackageInfo {
@@ -33,7 +34,8 @@ export function packageInfo(): PackageInfo {
 }
 
 export async function run(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = {}): Promise<number> {
-  const usageFor = (topic?: 'scan' | 'index') => (topic === 'scan' ? SCAN_USAGE : topic === 'index' ? INDEX_USAGE : USAGE);
+  const usageFor = (topic?: 'scan' | 'index' | 'pull-schema') =>
+    topic === 'scan' ? SCAN_USAGE : topic === 'index' ? INDEX_USAGE : topic === 'pull-schema' ? PULL_SCHEMA_USAGE : USAGE;
   try {
     const command = parseCommandLine(argv);
     switch (command.kind) {
@@ -47,6 +49,11 @@ export async function run(argv: readonly string[], io: CliIo, env: NodeJS.Proces
         return await scanCommand(io, { ...command, ...packageInfo() });
       case 'index':
         return await indexCommand(io, command);
+      case 'pull-schema': {
+        const databaseUrl = command.databaseUrl ?? env.FKGUARD_DATABASE_URL;
+        if (!databaseUrl) throw new UsageError('Give the database with --database-url URL or $FKGUARD_DATABASE_URL.', 'pull-schema');
+        return await pullSchemaCommand(io, { ...command, databaseUrl });
+      }
     }
   } catch (err) {
     if (err instanceof UsageError) {

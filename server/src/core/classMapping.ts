@@ -1,5 +1,6 @@
 import type { NamingConvention } from './config';
-import type { PythonNames } from './python/names';
+import type { FlaskNaming } from './python/flaskVersion';
+import type { Binding, PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { positionAt } from './text';
 import { mapJoinTable } from './typescript/joinTables';
@@ -24,6 +25,11 @@ export interface NamelessClass {
    * Unset, the class's own name (see `SchemaIndex.namelessCandidate`).
    */
   matches?: string[];
+  /**
+   * The class's table may have any name at all, whatever words its class name holds: an `__init_subclass__` sets it,
+   * or (set by `SchemaIndex.namelessCandidate` on the copy it returns) a `@declared_attr` body FK Guard cannot evaluate.
+   */
+  anyName?: true;
   /** Where the unreadable `__tablename__` is, for the one note that explains it. */
   baseFile?: string;
   baseClass?: ClassFact;
@@ -34,7 +40,14 @@ export interface NamelessClass {
  * `namedFromClass`: the table's name is made from the class name alone (SQLModel lowers it, Flask-SQLAlchemy turns
  * it into snake case), so a class with the same header under another name maps the same way (conclusionsSince.ts).
  */
-export type ClassMapping = { table: TableDef; namedFromClass?: 'lower' | 'snake' } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+export type ClassMapping = { table: TableDef; namedFromClass?: NamedFromClass } | { table: undefined; unknownName: boolean; nameless?: NamelessClass };
+
+/**
+ * How a table's name is made from its class's name alone: `lower` (SQLModel), `snake` (Flask-SQLAlchemy 3), `snake-2`
+ * (Flask-SQLAlchemy before 3), `snake-either` (Flask-SQLAlchemy of a version not known, for a class name both rules
+ * turn into one table name: another class name may not).
+ */
+export type NamedFromClass = 'lower' | 'snake' | 'snake-2' | 'snake-either';
 
 /**
  * The classes in the MRO of each Python type FK Guard reads from a `Mapped[...]` annotation (see `annotationType`), by
@@ -101,6 +114,8 @@ export interface ClassMappingHost {
    * `db`'s root (see `MetadataRootFact.rebinds`).
    */
   metadataRebinds(): ReadonlyMap<string, { file: string; root: MetadataRootFact }>;
+  /** The Flask-SQLAlchemy naming of the project `file` belongs to (see `python/flaskVersion.ts`). */
+  flaskNaming(file: string): FlaskNaming;
 }
 
 /**
@@ -167,22 +182,36 @@ export class ClassMapper {
   baseClasses(file: string, cls: ClassFact): FoundClass[] {
     const out: FoundClass[] = [];
     for (const b of cls.bases) {
-      const found = this.findClass(file, b);
+      const found = this.findBase(file, cls, b);
       if (found) out.push(found);
-      else for (const c of this.rootClasses(file, b)) out.push(c);
+      else for (const c of this.rootClasses(file, cls, b)) out.push(c);
     }
     return out;
   }
 
-  /** The classes `declarative_base(cls=...)` made the base written `b` (in `file`) a subclass of, that FK Guard finds. */
-  private rootClasses(file: string, b: string): FoundClass[] {
+  /**
+   * The classes `declarative_base(cls=...)` made the base written `b` (in `file`) a subclass of, that FK Guard finds;
+   * for Flask-SQLAlchemy's `db.Model`, also the `model_class` it is built on (see `flaskModelClass`).
+   */
+  private rootClasses(file: string, cls: ClassFact, b: string): FoundClass[] {
     if (this.host.facts(file)?.language !== 'python') return [];
-    const r = this.host.names.resolve(file, b);
-    if (r?.kind !== 'metadata' || !r.root.cls) return [];
+    return this.classesOfRoot(this.resolveBase(file, cls, b), 0);
+  }
+
+  private classesOfRoot(r: Binding | undefined, depth: number): FoundClass[] {
+    if (r?.kind !== 'metadata') return [];
     const out: FoundClass[] = [];
-    for (const c of r.root.cls) {
+    for (const c of r.root.cls ?? []) {
       const found = this.clsOfRoot(r.file, r.root, c);
       if (found) out.push(found);
+    }
+    const model = flaskModelClass(r.root);
+    if (model !== undefined && depth < 8) {
+      // A class is db.Model's base (a plain one: `declarative_base(cls=Model)`) or db.Model itself (a declarative
+      // base class); a `Base = declarative_base(cls=...)` brings the classes it is built on.
+      const found = this.clsOfRoot(r.file, r.root, model);
+      if (found) out.push(found);
+      else out.push(...this.classesOfRoot(this.host.names.resolve(r.file, model), depth + 1));
     }
     return out;
   }
@@ -194,6 +223,30 @@ export class ClassMapper {
   private clsOfRoot(file: string, root: MetadataRootFact, written: string): FoundClass | undefined {
     const own = this.host.facts(file)?.classes.filter((k) => k.name === written && k.nameSpan.start < root.span.start).pop();
     return own ? { file, cls: own, id: this.idOf(file, own) } : this.findClass(file, written);
+  }
+
+  /**
+   * A base of `cls` (written `b`) as its class statement sees it: where the module binds that name more than once
+   * (`Barn = Silo` after `class Barn`), what the name means where the class is made (see `PythonNames.resolveAt`).
+   */
+  private findBase(file: string, cls: ClassFact, b: string): FoundClass | undefined {
+    if (!this.reboundHere(file, b)) return this.findClass(file, b);
+    const r = this.host.names.resolveAt(file, b, cls.span.start);
+    return r?.kind === 'class' ? { file: r.file, cls: r.cls, id: this.idOf(r.file, r.cls) } : undefined;
+  }
+
+  /** What a base of `cls` (written `b`) means where its class statement is made (see `findBase`). */
+  private resolveBase(file: string, cls: ClassFact, b: string): Binding | undefined {
+    return this.reboundHere(file, b) ? this.host.names.resolveAt(file, b, cls.span.start) : this.host.names.resolve(file, b);
+  }
+
+  /** Whether `file`, a Python module, binds the first name of `dotted` again by assignment (`FileFacts.rebinds`). */
+  private reboundHere(file: string, dotted: string): boolean {
+    const rebinds = this.host.facts(file)?.rebinds;
+    if (!rebinds) return false;
+    const dot = dotted.indexOf('.');
+    const head = dot < 0 ? dotted : dotted.slice(0, dot);
+    return rebinds.some((r) => r.name === head);
   }
 
   /** `classId(file, cls.name)`, the same string each time it is asked for the same class. */
@@ -243,7 +296,7 @@ export class ClassMapper {
     let nameless: NamelessClass | undefined;
     let name: string | undefined;
     let unknownName = false;
-    let namedFromClass: 'lower' | 'snake' | undefined;
+    let namedFromClass: NamedFromClass | undefined;
     let joined: boolean | undefined = false;
     let inherited: FoundClass | undefined;
     let declaredFirst: { file: string; cls: ClassFact } | undefined | false;
@@ -288,6 +341,18 @@ export class ClassMapper {
     } else if (cls.abstract || cls.framework) {
       // Another ORM's dialect names its entities itself; a class it left unnamed is a base, not a table.
       name = undefined;
+    } else if (!parentTable && !unknownParent && (inherited = this.initSubclassOwner(file, cls)) && this.descendsFromDeclarative(file, cls, new Set())) {
+      // `Named.__init_subclass__` sets `cls.__tablename__` for each subclass as Python makes it: a name FK Guard does
+      // not compute, and which may be any (`"n_" + cls.__name__.lower()`, a lookup table).
+      unknownName = true;
+      nameless = {
+        file,
+        cls,
+        reason: 'dynamic-name',
+        base: inherited.cls.name,
+        detail: `its \`__tablename__\` is set by \`${inherited.cls.name}.__init_subclass__\` (${inherited.file}), which FK Guard does not run`,
+        anyName: true,
+      };
     } else if ((parentTable || unknownParent) && declaredAttr && (declaredFirst = this.declaredTablenameFirst(file, cls)) !== false) {
       // A subclass of a mapped class whose `__tablename__`, found along its MRO, is a `@declared_attr` on an unmapped
       // class: declarative calls it again for this class, so the class gets a table of its own under that name
@@ -308,15 +373,18 @@ export class ClassMapper {
     } else if (joined === true) {
       // Flask-SQLAlchemy's joined-table inheritance: a table of its own, under the name it generates. Not
       // `namedFromClass`: whether a class gets it depends on its columns, not on its header alone.
-      name = camelToSnake(cls.name);
+      const flask = this.flaskTableName(file, cls);
+      if ('name' in flask) name = flask.name;
+      else ({ unknownName, nameless } = { unknownName: true, nameless: flask.nameless });
     } else if (parentTable || unknownParent) {
       unknownName = true;
+      const flask = this.flaskTableName(file, cls);
       nameless = {
         file,
         cls,
         reason: unresolvedBase !== undefined || cls.opaqueDecorators ? 'unresolved-base' : 'unresolved-column',
         base: unresolvedBase ?? cls.name,
-        detail: `Flask-SQLAlchemy gives \`${cls.name}\` a table of its own (\`${camelToSnake(cls.name)}\`) only if its own columns hold a primary key, and FK Guard cannot see all of them`,
+        detail: `Flask-SQLAlchemy gives \`${cls.name}\` a table of its own (\`${'name' in flask ? flask.name : flask.names.join('` or `')}\`) only if its own columns hold a primary key, and FK Guard cannot see all of them`,
       };
     } else if (this.isDeclarativeRoot(file, cls)) {
       name = undefined;
@@ -328,8 +396,11 @@ export class ClassMapper {
       name = cls.name.toLowerCase();
       namedFromClass = 'lower';
     } else if (this.isFlaskModel(file, cls, new Set())) {
-      name = camelToSnake(cls.name);
-      namedFromClass = 'snake';
+      const flask = this.flaskTableName(file, cls);
+      if ('name' in flask) {
+        name = flask.name;
+        namedFromClass = flask.naming;
+      } else ({ unknownName, nameless } = { unknownName: true, nameless: flask.nameless });
     } else if (unresolvedBase !== undefined && !cls.framework) {
       // A base FK Guard cannot see may name the table (its own `__tablename__` rule) or map nothing.
       nameless = { file, cls, reason: 'unresolved-base', base: unresolvedBase };
@@ -375,6 +446,12 @@ export class ClassMapper {
       def.schemaUnknownWhy = fromMetadata.why;
     }
     def.unresolvedBase = unresolvedBase;
+    // A class whose metadata FK Guard cannot find because a base it cannot resolve stands where it would be (`class
+    // Barn(Other)`, `Other` bound by code FK Guard cannot follow) may be on a `MetaData(schema=...)`: keyed without a
+    // schema, it may still be the table a schema-qualified name means.
+    if (metadataId === undefined && unresolvedBase !== undefined && !own && !unknownOwn && !args?.blankSchema && !bound && this.host.facts(file)?.language === 'python') {
+      def.schemaLost = `it derives from \`${unresolvedBase}\`, which FK Guard cannot resolve, so neither its metadata nor the schema that gives it`;
+    }
     def.metadataId = metadataId;
     if (bound) def.metadataUnknownWhy = bound;
     this.addClassColumns(def, file, cls, new Set());
@@ -455,7 +532,8 @@ export class ClassMapper {
         addColumn(def, { ...b.column, name: o.attr, span: o.span }, file, this.host.resolveType(b.file, b.column.type));
       } else if (!def.columns.has(o.attr)) {
         def.incomplete = true;
-        def.unresolvedColumn ??= `${o.attr} = ${o.callee}(...)`;
+        // A Prisma field of a type another file declares (see prisma/extract.ts) is written `tier Tier`.
+        def.unresolvedColumn ??= cls.framework === 'prisma' ? `${o.attr} ${o.callee}` : `${o.attr} = ${o.callee}(...)`;
       }
     }
     for (const k of cls.keys) def.keys.push(k);
@@ -483,17 +561,17 @@ export class ClassMapper {
     if (visiting.has(id)) return keys.length > 0 ? keys : undefined;
     visiting.add(id);
     for (const b of cls.bases) {
-      const found = this.findClass(file, b);
+      const found = this.findBase(file, cls, b);
       if (found) {
         if (this.typeMapped(found.file, found.cls, visiting, keys) === true) return true;
         continue;
       }
       if (this.host.facts(file)?.language !== 'python') continue;
-      let r = this.host.names.resolve(file, b);
+      let r = this.resolveBase(file, cls, b);
       for (let hops = 0; r?.kind === 'metadata' && hops < 8; hops++) {
         const root = r.root;
         if (add(root.typeAnnotationMap)) return true;
-        for (const c of [...(root.cls ?? []), ...(root.modelClass ? [root.modelClass] : [])]) {
+        for (const c of [...(root.cls ?? []), ...(root.modelClass ? [root.modelClass] : []), ...(root.rebinds ? [root.rebinds] : [])]) {
           const k = this.clsOfRoot(r.file, root, c);
           if (k && this.typeMapped(k.file, k.cls, visiting, keys) === true) return true;
         }
@@ -525,19 +603,23 @@ export class ClassMapper {
       return undefined;
     }
     for (const text of cls.bases) {
-      const b = this.host.names.resolve(file, text);
+      const b = this.resolveBase(file, cls, text);
       if (b?.kind === 'class') {
         const deeper = this.unresolvedBase(b.file, b.cls, seen);
         if (deeper !== undefined) return deeper;
         continue;
       }
       if (b?.kind === 'metadata') {
-        // `declarative_base(cls=BaseModel)`: BaseModel's own ancestry is the base's.
+        // `declarative_base(cls=BaseModel)`: BaseModel's own ancestry is the base's (Flask's `model_class` too).
         for (const c of b.root.cls ?? []) {
           const found = this.clsOfRoot(b.file, b.root, c);
           const deeper = found ? this.unresolvedBase(found.file, found.cls, seen) : c;
           if (deeper !== undefined) return deeper;
         }
+        const model = flaskModelClass(b.root);
+        const found = model !== undefined ? this.clsOfRoot(b.file, b.root, model) : undefined;
+        const deeper = found ? this.unresolvedBase(found.file, found.cls, seen) : undefined;
+        if (deeper !== undefined) return deeper;
         continue;
       }
       if (b?.kind === 'external' && KNOWN_EXTERNAL_BASES.test(b.name)) continue;
@@ -651,7 +733,7 @@ export class ClassMapper {
     seen.add(id);
     if (cls.sqlmodelTable) return true;
     for (const b of cls.bases) {
-      const r = this.host.names.resolve(file, b);
+      const r = this.resolveBase(file, cls, b);
       if (r?.kind === 'external' && r.name === 'SQLModel') return true;
       if (r?.kind === 'class' && this.descendsFromSqlModel(r.file, r.cls, seen)) return true;
     }
@@ -669,7 +751,7 @@ export class ClassMapper {
     if (seen.has(id)) return false;
     seen.add(id);
     for (const b of cls.bases) {
-      const f = this.findClass(file, b);
+      const f = this.findBase(file, cls, b);
       if (f) {
         if (this.isDeclarativeRoot(f.file, f.cls) || this.descendsFromDeclarative(f.file, f.cls, seen)) return true;
       } else if (this.isMetadataRoot(file, b) || /(^|\.)(Base|Model|DeclarativeBase|SQLModel)$/.test(b)) {
@@ -677,6 +759,14 @@ export class ClassMapper {
       }
     }
     return false;
+  }
+
+  /** The nearest class above `cls` in its MRO whose `__init_subclass__` sets `__tablename__` (see `ClassFact.initSubclassTablename`). */
+  private initSubclassOwner(file: string, cls: ClassFact): FoundClass | undefined {
+    if (cls.declaredTablename || this.host.facts(file)?.language !== 'python') return undefined;
+    return this.mro(file, cls, new Set())
+      .slice(1)
+      .find((f) => f.cls.initSubclassTablename);
   }
 
   /**
@@ -710,6 +800,29 @@ export class ClassMapper {
     return key === undefined || unresolvedBase !== undefined ? undefined : false;
   }
 
+  /**
+   * The table name Flask-SQLAlchemy generates for a model, by the rule of the version its project installs (see
+   * `FlaskNaming`). Where the version is not known and the two rules disagree (`GoatABC`: `goatABC` before 3.0,
+   * `goat_abc` from 3.0), the name is not known: a class FK Guard cannot name, with both names in the reason.
+   */
+  private flaskTableName(file: string, cls: ClassFact): { name: string; naming: 'snake' | 'snake-2' | 'snake-either' } | { names: string[]; nameless: NamelessClass } {
+    const now = camelToSnake(cls.name);
+    const before = camelToSnakeBefore3(cls.name);
+    const naming = this.host.flaskNaming(file);
+    if ('major' in naming) return naming.major === 2 ? { name: before, naming: 'snake-2' } : { name: now, naming: 'snake' };
+    if (now === before) return { name: now, naming: 'snake-either' };
+    return {
+      names: [before, now],
+      nameless: {
+        file,
+        cls,
+        reason: 'naming-strategy',
+        base: cls.name,
+        detail: `Flask-SQLAlchemy names \`${cls.name}\`'s table \`${before}\` before version 3.0 and \`${now}\` from 3.0 on, and FK Guard cannot tell which this project installs: ${naming.unknown}`,
+      },
+    };
+  }
+
   /** Whether the columns a class gives its own table (its own, its unmapped bases') hold a primary key. */
   private ownPrimaryKey(file: string, cls: ClassFact, seen: Set<string>): boolean | undefined {
     const id = this.idOf(file, cls);
@@ -735,8 +848,8 @@ export class ClassMapper {
     seen.add(id);
     for (const b of cls.bases) {
       // `db.Model` of `db = SQLAlchemy()`: a metadata object's model class, which names tables itself.
-      if (/(^|\.)Model$/.test(b) && b !== 'SQLModel' && this.host.names.resolve(file, b)?.kind === 'metadata') return true;
-      const f = this.findClass(file, b);
+      if (/(^|\.)Model$/.test(b) && b !== 'SQLModel' && this.resolveBase(file, cls, b)?.kind === 'metadata') return true;
+      const f = this.findBase(file, cls, b);
       if (f && this.isFlaskModel(f.file, f.cls, seen)) return true;
     }
     return false;
@@ -761,7 +874,8 @@ export class ClassMapper {
       if (b?.kind === 'class' && owned) return this.rootId(b.file, owned, seen, at);
     }
     const head = name.replace(/\.(metadata|Model)$/, '');
-    let b = this.host.names.resolve(file, head);
+    // A use in the module that binds the name again by assignment (`Base = OtherBase`) sees what it means there.
+    let b = use !== undefined && this.reboundHere(file, head) ? this.host.names.resolveAt(file, head, use) : this.host.names.resolve(file, head);
     // `meta.metadata` of `from app import meta`: the module's own `metadata`, not an attribute of one.
     if (b?.kind === 'module' && head !== name) b = this.host.names.resolve(file, name);
     if (!b) return head === 'SQLModel' ? 'sqlmodel' : undefined;
@@ -772,6 +886,9 @@ export class ClassMapper {
       }
       case 'external':
         return b.name === 'SQLModel' ? 'sqlmodel' : undefined;
+      case 'unresolved':
+        // Bound in a branch after another binding: which object it is depends on whether the branch ran.
+        return b.order ? `${ORDER_UNKNOWN}${b.why}` : undefined;
       case 'class': {
         const root = this.host.facts(b.file)?.metadataRoots.find((r) => r.name === b.cls.name && r.owner === undefined);
         return root ? this.rootId(b.file, root, seen, at) : this.classMetadata(b.file, b.cls, new Set(), at);
@@ -834,6 +951,8 @@ export class ClassMapper {
   private rootAt(file: string, b: { file: string; root: MetadataRootFact }, use: number | undefined): MetadataRootFact | string {
     const roots = this.host.facts(b.file)?.metadataRoots ?? [];
     if (b.root.owner !== undefined || bindingNumber(roots, b.root) < 2) return b.root;
+    // A name the module also binds by assignment was read in order already (see `PythonNames.bindingAt`).
+    if (this.reboundHere(b.file, b.root.name)) return b.root;
     const same = roots.filter((r) => r.name === b.root.name && r.owner === undefined);
     let i = same.length - 1;
     if (use !== undefined && file === b.file) {
@@ -926,7 +1045,7 @@ export class ClassMapper {
   private bindKeyOf(file: string, cls: ClassFact, seen: Set<string>): { key: string; owner: string } | undefined {
     if (cls.bindKey !== undefined) return { key: cls.bindKey, owner: cls.name };
     for (const b of cls.bases) {
-      const found = this.findClass(file, b);
+      const found = this.findBase(file, cls, b);
       if (!found || seen.has(found.id)) continue;
       seen.add(found.id);
       const key = this.bindKeyOf(found.file, found.cls, seen);
@@ -938,9 +1057,9 @@ export class ClassMapper {
   /** Whether a class derives from a Flask-SQLAlchemy `db.Model` (directly or through classes of the workspace). */
   private onFlaskModel(file: string, cls: ClassFact, seen: Set<string>): boolean {
     for (const b of cls.bases) {
-      const r = this.host.names.resolve(file, b);
+      const r = this.resolveBase(file, cls, b);
       if (r?.kind === 'metadata' && r.root.flask) return true;
-      const found = this.findClass(file, b);
+      const found = this.findBase(file, cls, b);
       if (!found || seen.has(found.id)) continue;
       seen.add(found.id);
       if (this.onFlaskModel(found.file, found.cls, seen)) return true;
@@ -962,7 +1081,7 @@ export class ClassMapper {
     const owned = this.host.facts(file)?.metadataRoots.find((r) => r.owner === cls.name && r.name === 'metadata');
     if (owned) return this.rootId(file, owned, new Set());
     for (const b of cls.bases) {
-      const found = this.findClass(file, b);
+      const found = this.findBase(file, cls, b);
       if (found) {
         const own = this.host.facts(found.file)?.metadataRoots.find((r) => r.name === found.cls.name && r.owner === undefined);
         if (own) return this.rootId(found.file, own, new Set(), at);
@@ -1012,12 +1131,30 @@ export function classId(file: string, name: string): string {
   return `${file}#${name}`;
 }
 
+/**
+ * The class a Flask-SQLAlchemy `SQLAlchemy(model_class=Model)` builds `db.Model` on, as written: a plain class is made
+ * `declarative_base(cls=Model)`'s base, so its columns, `__tablename__` and `__table_args__` are every model's (its
+ * schema wins over `db`'s `MetaData(schema=...)` for the tables, as declarative reads `__table_args__` first).
+ */
+function flaskModelClass(root: MetadataRootFact): string | undefined {
+  return root.flask ? (root.modelClass ?? root.rebinds) : undefined;
+}
+
 /** A Python class with no base (nor a framework's): nothing maps it; a `__tablename__` on it is a mixin's. */
 function isPlainMixin(cls: ClassFact): boolean {
   return !cls.framework && !cls.sqlmodelTable && !cls.joinTable && cls.bases.every((b) => b === 'object');
 }
 
-/** Flask-SQLAlchemy's `camel_to_snake_case`: `DynamicChallenge` → `dynamic_challenge`, `HTTPLog` → `http_log`. */
+/**
+ * Flask-SQLAlchemy's `camel_to_snake_case` before 3.0 (0.x to 2.5.1): a capital run followed by a lower-case letter or
+ * a digit is split before its last capital, and one at the end is kept as it is (`UserAPI` → `userAPI`, `HTML5Doc` →
+ * `htm_l5_doc`, `HTTPLog` → `http_log`).
+ */
+export function camelToSnakeBefore3(name: string): string {
+  return name.replace(/([A-Z]+)(?=[a-z0-9])/g, (word) => (word.length > 1 ? `_${word.slice(0, -1)}_${word.slice(-1)}` : `_${word}`).toLowerCase()).replace(/^_+/, '');
+}
+
+/** Flask-SQLAlchemy's `camel_to_snake_case` (3.0 on): `DynamicChallenge` → `dynamic_challenge`, `HTTPLog` → `http_log`. */
 export function camelToSnake(name: string): string {
   return name
     .replace(/((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))/g, '_$1')

@@ -7,7 +7,11 @@ import type { FileFacts, SourceLanguage } from './types';
  */
 export interface SourceDialect {
   language: SourceLanguage;
-  /** File name endings it reads (`.py`, `.ts`, `.prisma`). */
+  /**
+   * File name endings it reads (`.py`, `.ts`, `.prisma`). An ending with `*` is a pattern over the end of the path,
+   * `*` standing for any run of characters within one name (`*requirements*.txt`, `requirements/*.txt`; see
+   * `matchesEnding`): a reader of a few files of a common type does not make the walk take every such file.
+   */
   extensions: readonly string[];
   /** A cheap test on the text: only files that can define or reference a table are extracted. */
   isCandidate(file: string, text: string): boolean;
@@ -40,6 +44,19 @@ export interface SourceDialect {
    */
   needsParser?(file: string, text: string): boolean;
 }
+
+/** Whether a path (`/`-separated) ends with `ending`, a plain ending or a pattern (see `SourceDialect.extensions`). */
+export function matchesEnding(path: string, ending: string): boolean {
+  if (!ending.includes('*')) return path.endsWith(ending);
+  let pattern = ENDING_PATTERNS.get(ending);
+  if (!pattern) {
+    pattern = new RegExp(`(?:^|/)${ending.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+    ENDING_PATTERNS.set(ending, pattern);
+  }
+  return pattern.test(path);
+}
+
+const ENDING_PATTERNS = new Map<string, RegExp>();
 
 /** An edit to a document, for incremental re-parsing of open documents. */
 export interface DocumentEdit {

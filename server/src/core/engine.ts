@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { dropUnreadSpans, trimLists } from './compactFacts';
 import { classDefNames, referenceNames } from './fileSignatures';
 import { classPlaces } from './classPlaces';
-import type { DocumentEdit, ParsedText, SourceDialect } from './dialect';
+import { matchesEnding, type DocumentEdit, type ParsedText, type SourceDialect } from './dialect';
 import { SchemaIndex } from './schemaIndex';
 import { SchemaSnapshot } from './schemaSnapshot';
 import { ForeignKeyEdge, foreignKeyEdges } from './schemaGraph';
@@ -978,7 +978,7 @@ export function uncheckedSummary(u: EngineStats['unchecked']): string {
 
 function dialectFor(dialects: readonly SourceDialect[], file: string): SourceDialect | undefined {
   if (file.endsWith('.d.ts')) return undefined;
-  return dialects.find((d) => d.extensions.some((e) => file.endsWith(e)));
+  return dialects.find((d) => d.extensions.some((e) => matchesEnding(file, e)));
 }
 
 /**

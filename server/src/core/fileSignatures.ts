@@ -41,7 +41,7 @@ const relativeSigs = new WeakMap<object, { whole: string; header?: string }>();
  */
 export function provision(f: FileFacts, reuse = false): Provision {
   const { lineOf, sig, objectSig } = signer(f, reuse);
-  const namelessHeader = (c: ClassFact) => [c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract, c.joinTable, c.tablename];
+  const namelessHeader = (c: ClassFact) => [c.name, c.bases, c.declaredTablename, c.tablenameDerivation, c.abstract, c.joinTable, c.tablename, c.initSubclassTablename];
   const names = new Map<string, string>();
   const add = (name: string, h: string) => names.set(name, names.has(name) ? `${names.get(name)}+${h}` : h);
   const classSigs = f.classes.map((c) => objectSig(c, c.tablename?.kind === 'literal' ? undefined : namelessHeader));
@@ -93,6 +93,17 @@ export function provision(f: FileFacts, reuse = false): Provision {
   for (const [k, v] of Object.entries(f.functions ?? {})) add(`f:${k}`, sig(v));
   for (const [k, v] of Object.entries(f.columnHelpers ?? {})) add(`f:${k}`, sig(v));
   for (const [k, v] of Object.entries(f.aliases ?? {})) add(`a:${k}`, v);
+  // A name bound again in order (`Base = OtherBase` after `Base = declarative_base()`, `Barn = Silo` after `class
+  // Barn`): what another module imports is the last binding, which the lines of every binding of the name decide.
+  // A reference `Barn.id` elsewhere uses `c:Barn`: after `Barn = Silo` that is Silo's table, whose changes follow.
+  for (const r of f.rebinds ?? []) {
+    const h = `${r.to}@${lineOf(r.span.start)}${r.conditional ? '?' : ''}`;
+    add(`a:${r.name}`, h);
+    const head = r.to.split('.')[0];
+    const target = f.classes.findIndex((c) => c.name === head);
+    add(`c:${r.name}`, target >= 0 ? `${h}:${classSigs[target].whole}` : h);
+    for (const c of f.classes) if (c.name === r.name) add(`a:${r.name}`, `class@${lineOf(c.span.end)}`);
+  }
   // What a Python module's imports bind, other modules may import from it (a package's `__init__.py` re-exporting
   // a class under another name): what such a name means changes with the import alone, which no definition of
   // this file says.
@@ -120,8 +131,10 @@ export function provision(f: FileFacts, reuse = false): Provision {
     const line = String(lineOf(r.span.start));
     let own = r.schema || r.metadata || r.owner || r.modelClass || r.flask || r.conditional || r.typeAnnotationMap ? `${line}:${sig(r.conditional ? [r.name, r.schema, r.metadata, r.modelClass, r.flask, true, r.typeAnnotationMap] : [r.name, r.schema, r.metadata, r.modelClass, r.flask, r.typeAnnotationMap])}` : line;
     // `declarative_base(cls=BaseModel)`: every class on the base takes BaseModel's columns and attributes. A class of
-    // this file given there is part of the base (one of another file feeds the tables as any mixin does).
-    if (r.cls) own = `${own}:${sig([r.cls, ...r.cls.map((n) => f.classes.find((c) => c.name === n)).map((c) => (c ? objectSig(c).whole : ''))])}`;
+    // this file given there is part of the base (one of another file feeds the tables as any mixin does). So is a
+    // Flask `SQLAlchemy(model_class=Model)`'s class.
+    const on = r.flask && (r.modelClass ?? r.rebinds) !== undefined ? [...(r.cls ?? []), (r.modelClass ?? r.rebinds)!] : r.cls;
+    if (on) own = `${own}:${sig([on, ...on.map((n) => f.classes.find((c) => c.name === n)).map((c) => (c ? objectSig(c).whole : ''))])}`;
     add(`m:${r.owner ?? r.name}`, r.metadata !== undefined || r.modelClass !== undefined || r.rebinds !== undefined ? `${own}:${roots}` : own);
   }
   for (const m of f.metadataSchemaSets ?? []) add(`m:${m.split('.')[0]}`, 'schema=');
@@ -230,7 +243,7 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
     previous.pendingConsts?.length ||
     facts.pendingConsts?.length ||
     previous.lineStarts.length !== facts.lineStarts.length ||
-    !same('imports', 'module', 'reexports', 'packageJson', 'tables', 'alembicConfig', 'migration', 'typeormNaming', 'functions', 'columnHelpers', 'aliases', 'constants', 'typeDecorators', 'metadataRoots', 'metadataSchemaSets') ||
+    !same('imports', 'module', 'reexports', 'packageJson', 'tables', 'alembicConfig', 'migration', 'typeormNaming', 'functions', 'columnHelpers', 'aliases', 'rebinds', 'constants', 'typeDecorators', 'metadataRoots', 'metadataSchemaSets') ||
     Boolean(previous.setsAlembicLocations) !== Boolean(facts.setsAlembicLocations) ||
     previous.errors.some((e) => e.group) ||
     facts.errors.some((e) => e.group)

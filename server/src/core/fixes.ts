@@ -112,7 +112,7 @@ export function bindName(
     return { expr: `${prefix}.${origin.name}`, edits: [] };
   }
   let local = origin.name;
-  if (boundNames(facts).has(local)) local = `${origin.module.includes('postgresql') ? 'PG' : 'Sa'}${origin.name}`;
+  if (boundNames(facts).has(local)) local = `${origin.module.includes('postgresql') ? 'PG' : origin.module.startsWith('sqlalchemy') ? 'Sa' : 'Py'}${origin.name}`;
   const alias = local === origin.name ? origin.name : `${origin.name} as ${local}`;
   return { expr: local, edits: [importEdit(facts, origin.module, alias)] };
 }
@@ -120,7 +120,8 @@ export function bindName(
 /** Adds `name` to an existing `from module import ...` or a new import line after the last top-level import. */
 export function importEdit(facts: FileFacts, module: string, alias: string): TextEdit {
   const topLevel = facts.imports.filter((i) => isLineStart(facts, i.statementSpan.start));
-  const sameFrom = topLevel.filter((i) => i.name !== undefined && sameModule(i.module, module) && i.module === module);
+  // `import x` (alias = module) is a statement of its own: never a name added to a `from x import ...`.
+  const sameFrom = module === alias ? [] : topLevel.filter((i) => i.name !== undefined && sameModule(i.module, module) && i.module === module);
   if (sameFrom.length > 0) {
     const last = sameFrom.reduce((a, b) => (b.span.end > a.span.end ? b : a));
     return edit(facts, { start: last.span.end, end: last.span.end }, `, ${alias}`);
@@ -195,11 +196,22 @@ export function typeFixEdits(
   if (source.annotation?.span && annotationFamily !== undefined && annotationFamily !== targetType.family) {
     const py = pythonTypeFor(targetType.family);
     if (py) {
-      edits.push(edit(facts, source.annotation.span, py.text));
-      if (py.importModule && !facts.imports.some((i) => !i.name && i.module === py.importModule && i.local === py.importModule)) {
-        edits.push(importEdit(facts, py.importModule, py.importModule));
+      // `decimal.Decimal` is named as the file can: `Decimal` where it has `from decimal import Decimal`,
+      // `decimal.Decimal` where it has `import decimal`, else a new `from decimal import Decimal`. Never `import
+      // datetime` beside a `from datetime import datetime`, which would rebind the class's name to the module.
+      let text = py.text;
+      if (py.importModule) {
+        const bound = bindName(facts, { module: py.importModule, name: py.text.slice(py.importModule.length + 1) });
+        if (bound.edits.length > 0 && !boundNames(facts).has(py.importModule)) {
+          // Nothing of the module in the file yet, and its name is free: `import uuid` and `uuid.UUID`.
+          edits.push(importEdit(facts, py.importModule, py.importModule));
+        } else {
+          text = bound.expr;
+          edits.push(...bound.edits);
+        }
       }
-      written ??= sourceType?.source === 'field' ? py.text : `Mapped[${py.text}]`;
+      edits.push(edit(facts, source.annotation.span, text));
+      written ??= sourceType?.source === 'field' ? text : `Mapped[${text}]`;
     }
   }
   return { edits, written };

@@ -366,18 +366,25 @@ const STEP_FILE = /^(migration|up|down)\.sql$/i;
 const ROOT_WORD = /(^|[^a-z])(migrations?|migrate|alterations|versions)([^a-z]|$)/i;
 
 /**
- * Each revision's parents: the files its `down_revision` (and `depends_on`) ids name. One id in several files (two Alembic
+ * Each revision's parents: the files its `down_revision` (and `depends_on`: ids or branch labels) name. One id in several files (two Alembic
  * environments in one tree, each with its own copy of a revision) names the copy nearest the child, the one
  * sharing the longest folder path with it, so the environments stay apart.
  */
 function parentsOf(members: FileFacts[]): Map<FileFacts, FileFacts[]> {
   const byRevision = new Map<string, FileFacts[]>();
+  // `depends_on` may also name a branch label (Alembic looks it up in the map that holds both): the revision
+  // that declares the label.
+  const byLabel = new Map<string, FileFacts[]>();
+  const add = (map: Map<string, FileFacts[]>, id: string, m: FileFacts) => {
+    const list = map.get(id);
+    if (list) list.push(m);
+    else map.set(id, [m]);
+  };
   for (const m of [...members].sort((a, b) => naturalCompare(a.file, b.file))) {
     const id = m.migration?.revision;
     if (!id) continue;
-    const list = byRevision.get(id);
-    if (list) list.push(m);
-    else byRevision.set(id, [m]);
+    add(byRevision, id, m);
+    for (const label of m.migration?.branchLabels ?? []) add(byLabel, label, m);
   }
   const shared = (a: string, b: string) => {
     const x = a.split('/');
@@ -390,8 +397,9 @@ function parentsOf(members: FileFacts[]): Map<FileFacts, FileFacts[]> {
   for (const m of members) {
     const parents: FileFacts[] = [];
     // `depends_on` orders like a parent: Alembic runs those revisions first.
-    for (const id of [...(m.migration?.downRevision ?? []), ...(m.migration?.dependsOn ?? [])]) {
-      const copies = byRevision.get(id);
+    const downs = m.migration?.downRevision ?? [];
+    for (const [i, id] of [...downs, ...(m.migration?.dependsOn ?? [])].entries()) {
+      const copies = byRevision.get(id) ?? (i >= downs.length ? byLabel.get(id) : undefined);
       if (!copies) continue;
       let best = copies[0];
       for (const c of copies) if (shared(c.file, m.file) > shared(best.file, m.file)) best = c;
@@ -601,6 +609,7 @@ function replayTimeline(
           if (!t || !name) break;
           const def = tableFromFact(t, name, t.schema === 'public' ? undefined : t.schema, 'migration', m.file, (type) => resolver.resolveType(m.file, type));
           if (t.keyNames) def.keyNames = new Map(Object.entries(t.keyNames));
+          if (t.likeTable) madeLike(def, state.get(keyOf(t.likeTable.name, t.likeTable.schema === 'public' ? undefined : t.likeTable.schema)), t.likeTable.text);
           const standing = state.get(def.key);
           // The database keeps the table it has. Only a table made in the same folder is surely the one this
           // database has: sibling folders (`migrations/mysql/`, `migrations/sqlite/`) are often alternative
@@ -933,9 +942,31 @@ function runModule(m: FileFacts, module: string, resolver: HistoryResolver, byFi
 }
 
 /** Removes a column by its database name, and the attribute that pointed at it. */
+/**
+ * A table made like another (`LIKE source INCLUDING ALL`): the source's columns and keys (primary key, unique
+ * constraints and indexes) come first, then its own. A source history does not hold leaves its columns unknown.
+ */
+function madeLike(def: TableDef, source: TableDef | undefined, text: string): void {
+  if (!source) {
+    def.incomplete = true;
+    def.unresolvedBase ??= text;
+    return;
+  }
+  const own = [...def.columns.values()];
+  def.columns = def.attrs = new ColumnMap(def.file);
+  for (const c of source.columns.values()) addColumn(def, c.column, c.file, c.type);
+  for (const c of own) addColumn(def, c.column, c.file, c.type);
+  def.keys = [...source.keys, ...def.keys];
+  if (source.incomplete) {
+    def.incomplete = true;
+    def.unresolvedBase ??= source.unresolvedBase ?? source.unresolvedColumn ?? text;
+  }
+}
+
 function dropColumn(def: TableDef, name: string): void {
   const col = def.columns.get(name);
   if (!col) return;
+  if (col.column.primaryKey) def.primaryKeyDropped = true;
   def.columns.delete(name);
   for (const [attr, c] of def.attrs) if (sameColumn(c, col)) def.attrs.delete(attr);
 }

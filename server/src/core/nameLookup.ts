@@ -390,9 +390,9 @@ export class NameLookup {
   }
 
   /** What a Python name means in `file`. */
-  binding(file: string, dotted: string): Binding | undefined {
+  binding(file: string, dotted: string, at?: number): Binding | undefined {
     this.ensure();
-    return this.names.resolve(file, dotted);
+    return this.names.resolveAt(file, dotted, at);
   }
 
   /** The classes one dialect read (`prisma` models), with their files: what an unknown model name may mean. */

@@ -163,7 +163,7 @@ export function definitionSites(index: SchemaIndex, facts: FileFacts, text: stri
     }
   };
   for (const cls of facts.classes) {
-    const mapping = index.classTable(file, cls.name);
+    const mapping = index.classTable(file, cls.name, cls.span.start);
     const def = mapping?.table;
     if (!def) continue;
     if (cls.tablenameSpan) {
@@ -302,7 +302,7 @@ export class Navigator {
     for (const cls of facts.classes) {
       if (!contains(cls.span, offset)) continue;
       const column = cls.columns.find((c) => !c.implicit && contains(siteNaming(text, c.span, c).span, offset));
-      if (!column || this.index.classTable(facts.file, cls.name)?.table) continue;
+      if (!column || this.index.classTable(facts.file, cls.name, cls.span.start)?.table) continue;
       const key = this.sortedTableKeys().find((k) => this.index.definitions(k).some((d) => d.origin !== 'migration' && d.columns.get(column.name)?.column === column));
       if (key === undefined) return undefined;
       const s = siteNaming(text, column.span, column);
@@ -438,7 +438,7 @@ export class Navigator {
     const out: Array<{ key: string; span: Span }> = [];
     const seen = new Set<string>();
     for (const cls of facts.classes) {
-      const def = this.index.classTable(facts.file, cls.name)?.table;
+      const def = this.index.classTable(facts.file, cls.name, cls.span.start)?.table;
       if (!def || seen.has(def.key)) continue;
       seen.add(def.key);
       out.push({ key: def.key, span: cls.nameSpan });

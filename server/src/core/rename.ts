@@ -266,11 +266,13 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
         history.push({ file: r.file, span: r.span, display: r.display });
         continue;
       }
-      // A class or variable that owns the table (`User.id`, `users.id` in Drizzle) keeps its name.
-      if (target.column === undefined && r.naming === 'code') continue;
+      // A name taken from a constant (`ForeignKey(f"{BARNS}.id")`, `.inTable(USERS)`) follows the constant, even
+      // where the table itself is written as a literal (so no edit of the constant was planned for it).
+      const constant = r.located ? undefined : constantOfPart(index, r.file, r.ref, target.column === undefined ? 'table' : 'column');
+      // A class or variable that owns the table (`User.id`, `users.id` in Drizzle, TypeORM's `() => Team`) keeps its name.
+      if (target.column === undefined && r.naming === 'code' && constant === undefined) continue;
       if (!r.located) {
-        // A name taken from a constant (`ForeignKey(f"{USERS}.id")`, `.inTable(USERS)`) follows the constant.
-        const name = constantOfPart(index, r.file, r.ref, target.column === undefined ? 'table' : 'column');
+        const name = constant;
         const problem = name ? viaConstant(r.file, name) : `the reference at ${where(r.file, r.ref.span)} (\`${r.display}\`) is not written as a name FK Guard can edit`;
         if (problem) return { error: `FK Guard cannot rename this completely: ${problem}.` };
         continue;

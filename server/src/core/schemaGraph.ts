@@ -26,7 +26,7 @@ export function foreignKeyEdges(index: SchemaIndex, files: Iterable<FileFacts>):
       const { display, resolution } = resolveReference(facts, ref, index);
       let from: ForeignKeyEdge['from'];
       if (ref.source.className) {
-        const mapping = index.classTable(facts.file, ref.source.className);
+        const mapping = index.classTable(facts.file, ref.source.className, ref.span.start);
         if (mapping?.table) from = { table: mapping.table.key, column: ref.source.column };
       } else {
         const name = index.resolveName(facts.file, ref.source.table);

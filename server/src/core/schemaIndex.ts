@@ -15,6 +15,7 @@ import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, 
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 import { drizzleDialectOf } from './typescript/targets';
+import { PythonProjects } from './python/flaskVersion';
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -112,6 +113,8 @@ export class SchemaIndex {
   private readonly rebindFiles = new Set<string>();
   /** What those roots rebind, by the base's root id (see `metadataRebinds`); made again whenever the tables are. */
   private rebinds: Map<string, { file: string; root: MetadataRootFact }> | undefined;
+  /** The Python projects' dependency files, for the Flask-SQLAlchemy version each project installs. */
+  private readonly pythonProjects = new PythonProjects();
   /** Each package.json's `sequelize` range (see `FileFacts.sequelizeVersion`). */
   private readonly sequelizeRanges = new Map<string, string>();
   /** The files that say which databases the project targets (few: data sources, knexfiles, schemas). */
@@ -147,6 +150,7 @@ export class SchemaIndex {
     sequelizeLegacy: () => this.sequelizeLegacy(),
     metadataSchemaSets: () => this.metadataSchemaSets(),
     metadataRebinds: () => this.metadataRebinds(),
+    flaskNaming: (file: string) => this.pythonProjects.naming(file),
   });
 
   /**
@@ -188,7 +192,10 @@ export class SchemaIndex {
       !sameSequelizeDefine(previous, facts) ||
       !samePackageJson(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
-    if (this.judgeSignature() === judge && !resolution) return users;
+    // A dependency file's Flask-SQLAlchemy version names the models of its project: every table is derived again.
+    const versions = this.pythonProjects.set(facts.file, facts.pythonDependencies);
+    if (versions) this.deriveAll(facts.file);
+    if (this.judgeSignature() === judge && !resolution && !versions) return users;
     this.lastChange = undefined;
     return this.everyFileBut(facts.file);
   }
@@ -440,6 +447,7 @@ export class SchemaIndex {
     else this.rebindFiles.delete(facts.file);
     if (facts.sequelizeVersion !== undefined) this.sequelizeRanges.set(facts.file, facts.sequelizeVersion);
     else this.sequelizeRanges.delete(facts.file);
+    this.pythonProjects.set(facts.file, facts.pythonDependencies);
     // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
     if (facts.pendingConsts?.length) this.unresolved.set(facts.file, { facts });
     else this.unresolved.delete(facts.file);
@@ -465,6 +473,12 @@ export class SchemaIndex {
     return this.provided.get(file);
   }
 
+  /** Every table is derived again at the next query (a change that names them all: a dependency file's versions). */
+  private deriveAll(file: string): void {
+    this.markChanged(file, []);
+    this.fullRebuild = true;
+  }
+
   /**
    * `inPlace`: the file's facts are its previous objects moved in place but for the classes the change names
    * (see `Engine.updateFile`), which lets deriving again take only those classes (see `changedClassesOnly`).
@@ -486,8 +500,10 @@ export class SchemaIndex {
     const gone = this.files.get(file);
     const resolution =
       gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
+    const versions = this.pythonProjects.set(file, undefined);
     const users = this.removeFileOnly(file);
-    if (resolution) {
+    if (versions) this.deriveAll(file);
+    if (resolution || versions) {
       this.lastChange = undefined;
       return this.everyFileBut(file);
     }
@@ -659,9 +675,23 @@ export class SchemaIndex {
     return this.tableNames.suggest(schema, table);
   }
 
-  /** The table a declarative class maps to, resolved from `file`'s point of view. */
-  classTable(file: string, className: string): ClassMapping | undefined {
+  /**
+   * The table a declarative class maps to, resolved from `file`'s point of view; `at`: where in `file` the name is
+   * used, which matters in a Python module that binds the name again (`Barn = Silo`, see `PythonNames.resolveAt`).
+   */
+  classTable(file: string, className: string, at?: number): ClassMapping | undefined {
     this.ensure();
+    if (at !== undefined && this.files.get(file)?.rebinds) {
+      const dot = className.indexOf('.');
+      const head = dot < 0 ? className : className.slice(0, dot);
+      if (this.lookup.names.rebound(file, head)) {
+        // Inside its own class statement a class's references are its own (the name is bound once the body has run).
+        const own = dot < 0 ? this.files.get(file)?.classes.find((c) => c.name === className && c.span.start <= at && at < c.span.end) : undefined;
+        if (own) return this.ownClassTable(file, own);
+        const b = this.lookup.binding(file, className, at);
+        return b?.kind === 'class' ? this.mapper.classMap.get(this.mapper.idOf(b.file, b.cls)) : undefined;
+      }
+    }
     // Asked several times for every reference of a class (its metadata, its columns): answered once per derivation.
     let byName = this.classTables.get(file);
     if (!byName) this.classTables.set(file, (byName = new Map()));
@@ -670,6 +700,18 @@ export class SchemaIndex {
     const mapping = found ? this.mapper.classMap.get(found.id) : undefined;
     byName.set(className, mapping);
     return mapping;
+  }
+
+  /**
+   * Why FK Guard cannot tell what a name means where `file` uses it (offset `at`), when the Python module binds it
+   * again by assignment (`Barn = make_barn()`, a rebinding in a branch); undefined otherwise.
+   */
+  reboundWhy(file: string, dotted: string, at: number): string | undefined {
+    if (!this.files.get(file)?.rebinds) return undefined;
+    const dot = dotted.indexOf('.');
+    if (!this.lookup.names.rebound(file, dot < 0 ? dotted : dotted.slice(0, dot))) return undefined;
+    const b = this.lookup.binding(file, dotted, at);
+    return b?.kind === 'unresolved' ? b.why : undefined;
   }
 
   /** The Core table a variable holds (`users_table`), from `file`'s point of view. */
@@ -753,9 +795,9 @@ export class SchemaIndex {
     return this.mapper.classMap.get(id.id);
   }
 
-  /** What a Python name means in `file`. */
-  binding(file: string, dotted: string): Binding | undefined {
-    return this.lookup.binding(file, dotted);
+  /** What a Python name means in `file` (at offset `at` of it, when given: see `PythonNames.resolveAt`). */
+  binding(file: string, dotted: string, at?: number): Binding | undefined {
+    return this.lookup.binding(file, dotted, at);
   }
 
   /** The classes one dialect read (`prisma` models), with their files: what an unknown model name may mean. */
@@ -856,7 +898,21 @@ export class SchemaIndex {
         best = n;
       }
     }
-    return best;
+    if (best) return best;
+    // A `@declared_attr` `__tablename__` FK Guard cannot evaluate may give a class any name at all (an irregular plural,
+    // `Person` -> `people`): no name on that base's metadata is proven unknown while such a class is there.
+    for (const list of this.mapper.nameless.values()) {
+      for (const n of list) {
+        if (!n.anyName && (n.reason !== 'declared-attr' || n.detail !== undefined)) continue;
+        if (best && (n.file > best.file || (n.file === best.file && n.cls.nameSpan.start >= best.cls.nameSpan.start))) continue;
+        if (metadataId) {
+          const m = this.mapper.classMetadata(n.file, n.cls, new Set());
+          if (m && m !== metadataId) continue;
+        }
+        best = n;
+      }
+    }
+    return best && !best.anyName ? { ...best, anyName: true } : best;
   }
 
   /** Whether the `@declared_attr` `__tablename__` of `cls` can be evaluated (its body and the helpers it calls). */
@@ -1299,14 +1355,17 @@ export class SchemaIndex {
     return this.migrationLocal.get(file)?.filter((d) => d.key === key) ?? [];
   }
 
-  /** A table named `name` (in any schema) whose schema comes from a computed `__table_args__`. */
+  /**
+   * A table named `name` (in any schema) whose schema comes from a computed `__table_args__` or a metadata FK Guard
+   * cannot see (`TableDef.schemaLost`).
+   */
   unknownSchemaTable(name: string): TableDef | undefined {
     this.ensure();
     if (!this.unknownSchemaByName) {
       // Asked for every reference to a table no definition has: one pass over the tables per derivation.
       this.unknownSchemaByName = new Map();
       for (const defs of this.tables.values()) {
-        for (const d of defs) if (d.schemaUnknown && !this.unknownSchemaByName.has(d.name)) this.unknownSchemaByName.set(d.name, d);
+        for (const d of defs) if ((d.schemaUnknown || d.schemaLost !== undefined) && !this.unknownSchemaByName.has(d.name)) this.unknownSchemaByName.set(d.name, d);
       }
     }
     return this.unknownSchemaByName.get(name);

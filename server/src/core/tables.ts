@@ -57,6 +57,11 @@ export interface TableDef {
   schemaUnknown?: boolean;
   /** Why `schemaUnknown`, when it is the metadata's schema FK Guard cannot know (see `ClassMapper.metadataSchema`). */
   schemaUnknownWhy?: string;
+  /**
+   * Why the table, keyed without a schema, may have one all the same (its metadata is lost behind a base FK Guard
+   * cannot resolve): a schema-qualified name no table has may be this one (see `SchemaIndex.unknownSchemaTable`).
+   */
+  schemaLost?: string;
   /** A Core table that names no schema: `schema` is its metadata's (`MetaData(schema="x")`). */
   schemaFromMetadata?: true;
   /** Why `incomplete`: a class attribute built by a call FK Guard cannot read (`id = pk()`). */
@@ -78,6 +83,11 @@ export interface TableDef {
   alt?: { def: TableDef | null; file: string; span: Span; why?: 'unknown-constraint'; name?: string };
   /** Some column came from another file than the table's (a mixin, single-table inheritance): see `addColumn`. */
   columnsFromOtherFiles?: true;
+  /**
+   * A migration FK Guard read dropped a primary-key column of the table: a table with no primary key is then one
+   * whose lack of it is known, not one whose keys are partly unseen (see `rules/not-unique-target.ts`).
+   */
+  primaryKeyDropped?: true;
 }
 
 /**

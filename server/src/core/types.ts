@@ -128,7 +128,13 @@ export interface ColumnFact {
   /** Where the column's name is written. */
   span: Span;
   /** Set for columns that carry a foreign key in their own definition. */
-  hasForeignKey?: boolean;
+hasForeignKey?: boolean;
+  /**
+   * SQLAlchemy: a `Numeric` or `Float` primary key with no default, server default, sequence, identity or foreign key,
+   * autoincrement not turned off. Where it is the table's only primary key column, SQLAlchemy makes it the table's
+   * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52).
+   */
+  serialIfSolePrimaryKey?: true;
   /** SQL DDL wrote the name unquoted: PostgreSQL folds it to lower case (`Id` is `id`). */
   foldsCase?: true;
   /**
@@ -182,6 +188,11 @@ export interface ClassFact {
   tablenameSpan?: Span;
   /** `@declared_attr def __tablename__` on this class: a project convention, derived from its body if readable. */
   declaredTablename: boolean;
+  /**
+   * The class defines `__init_subclass__` and its body mentions `__tablename__` (`cls.__tablename__ = ...`): Python runs
+   * it for every subclass made after, which may name the subclass's table in code FK Guard does not run.
+   */
+  initSubclassTablename?: true;
   /**
    * The class body sets SQLAlchemy 2.0's `type_annotation_map` (or a `registry` FK Guard cannot see has none): on
    * every class built on it, a `Mapped[...]` annotation alone does not say the column's type (see
@@ -362,6 +373,11 @@ export interface CoreTableFact {
    */
   columnsFrom?: string;
   /**
+   * Made like another table (Knex's `createTableLike('copy', 'source')`, PostgreSQL's `LIKE source INCLUDING ALL`):
+   * its columns and keys are the source's as history holds it there, then its own. `text` is the call as written.
+   */
+  likeTable?: { name: string; schema?: string; text: string };
+  /**
    * Built only as a fallback (`except ImportError:`, `if "t" not in metadata.tables:`): the same table as
    * the one defined elsewhere, not a second definition.
    */
@@ -462,6 +478,12 @@ export interface ReferenceFact {
   tableSpan?: Span;
   column?: string;
   columnSpan?: Span;
+  /**
+   * For `pair` from SQL after `SET search_path TO app, public`, a table named with no schema that the file does not
+   * make in any of them: the schemas PostgreSQL looks it up in, in order (`public` as written); the first of them
+   * that holds the table is meant, and none holding it is an unknown table.
+   */
+  searchPath?: string[];
   /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
   tableFoldsCase?: true;
   columnFoldsCase?: true;
@@ -472,6 +494,12 @@ export interface ReferenceFact {
   linkToName?: true;
   /** For `pair` without `column`: the target's primary key is meant (SQL's `REFERENCES users`, no column list). */
   primaryKey?: true;
+  /**
+   * The ORM gives the foreign key's own column the referenced column's type when it makes the schema, whatever the
+   * declaration says (TypeORM's join column of a `@ManyToOne`/`@OneToOne`): a type difference is then between the
+   * declaration and the database, never a key the database refuses.
+   */
+  typeFromTarget?: 'typeorm';
   /** The whole reference expression (the string literal with its quotes, or the attribute expression). */
   span: Span;
   /** The span of the string's content, without quotes and prefix, when it is a plain literal. */
@@ -484,6 +512,12 @@ export interface ReferenceFact {
    * as that operation leaves it (a `CREATE TABLE` may reference itself).
    */
   migrationOp?: number;
+  /**
+   * In a SQL migration: MySQL's `foreign_key_checks` where the reference is made, as the file's own `SET
+   * FOREIGN_KEY_CHECKS = 0/1` statements before it leave them. Unset where the file does not say (the tool running
+   * it may have turned them off, as mysqldump's output and many migration runners do).
+   */
+  keyChecks?: 'on' | 'off';
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';
 }
@@ -555,6 +589,17 @@ export interface MetadataRootFact {
   cls?: string[];
 }
 
+/** See `FileFacts.rebinds`. */
+export interface RebindFact {
+  name: string;
+  /** The name assigned, as written (`OtherBase`, `models.Silo`); empty for a value FK Guard cannot follow. */
+  to: string;
+  /** The whole assignment: its value is read where it starts, and the name is bound from there on. */
+  span: Span;
+  /** Made in a branch of an `if` or an `except` at module level, which may not run. */
+  conditional?: true;
+}
+
 export interface ParseError {
   message: string;
   span: Span;
@@ -573,6 +618,19 @@ export interface ParseError {
    * many files they cover: seventy skipped migrations make one line, not seventy.
    */
   group?: string;
+}
+
+/**
+ * What one Python dependency file requires of Flask-SQLAlchemy and SQLAlchemy (by their PEP 503 names,
+ * `flask-sqlalchemy`, `sqlalchemy`): PEP 440 specifiers as written (`==2.5.1`, `>=2.5,<3`; Poetry's `^2.5` as
+ * `>=2.5.0,<3`; '' for any version), or null for a source whose version FK Guard cannot tell (a URL, a git checkout).
+ */
+export interface PythonDependenciesFact {
+  requires: { name: string; spec: string | null }[];
+  /** A requirements file's `-r`/`-c` includes, workspace-relative: their requirements hold for it too. */
+  includes?: string[];
+  /** A lock file (poetry.lock, uv.lock, Pipfile.lock): the exact versions installed, which win over ranges. */
+  lock?: true;
 }
 
 /** `config`: a tool's configuration that says where migrations live (`alembic.ini`). */
@@ -609,7 +667,7 @@ export interface FileFacts {
    * `dependsOn`: Alembic's `depends_on`, revisions that must run before this one without being its parent
    * (neutron's contract branch depends on expand revisions): in history they order like `downRevision`.
    */
-  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; ops: MigrationOp[] };
+  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; ops: MigrationOp[] };
   /** An Alembic configuration file: the folders of the revisions Alembic runs. */
   alembicConfig?: AlembicConfigFact;
   /**
@@ -631,6 +689,13 @@ export interface FileFacts {
    * An assignment shadows every import and every other file's class of that name.
    */
   aliases?: Record<string, string>;
+  /**
+   * Module-level assignments of a name to another name (`Base = OtherBase`, `Barn = Silo`) or to a value FK Guard cannot
+   * follow (`to` empty), in source order with their places. Kept only when the module binds some name more than once
+   * (classes, metadata roots and these assignments): Python then gives a name, at each use, what was bound last before
+   * it, and an assignment's value what its names meant there (see `PythonNames.resolveAt`).
+   */
+  rebinds?: RebindFact[];
   /** Modules imported with `from m import *`. */
   starImports?: string[];
   /**
@@ -699,6 +764,11 @@ export interface FileFacts {
   sequelizeDefine?: { instances?: SequelizeNaming; configs?: SequelizeNaming; fromConfig?: true; text: string };
   /** A package.json's `sequelize` dependency range as written (Sequelize 4 names columns and tables otherwise). */
   sequelizeVersion?: string;
+  /**
+   * A Python dependency file (requirements*.txt, pyproject.toml, a lock, Pipfile, setup.cfg): what it requires of the
+   * packages whose version changes FK Guard's reading (see `python/dependencies.ts`).
+   */
+  pythonDependencies?: PythonDependenciesFact;
 }
 
 /** What Sequelize model options say of how tables and columns are named (see `FileFacts.sequelizeDefine`). */
@@ -763,7 +833,13 @@ export type UncheckedReason =
    * The table is imported from a module that gets the name from two `export *` of different modules: by
    * ECMAScript's rules it exports neither (importing it is an error; TypeScript reports the conflict).
    */
-  | 'ambiguous-export';
+  | 'ambiguous-export'
+  /**
+   * The FK column's type or the key's is one FK Guard does not compare with the other (PostgreSQL's `inet`, `money`,
+   * `bit`, `oid`, arrays, an enum or a domain against another type; a SQLAlchemy `Enum`, whose database type it does
+   * not know): whether the database takes the key is not known.
+   */
+  | 'uncompared-type';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -782,6 +858,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'letter-case',
   'naming-strategy',
   'ambiguous-export',
+  'uncompared-type',
 ];
 
 export interface UncheckedReference {

@@ -11,7 +11,7 @@
 // that changes what every file means (a dialect, a tsconfig, a package, migration history).
 
 import { changedNames, provision, sameProvision, usesOf } from '../core/fileSignatures';
-import { camelToSnake } from '../core/classMapping';
+import { camelToSnake, camelToSnakeBefore3, type NamedFromClass } from '../core/classMapping';
 import type { ClassFact, FileFacts, Finding, Span } from '../core/types';
 import type { Conclusions, FactsCache } from './factsCache';
 
@@ -38,9 +38,9 @@ export interface Dependencies {
   fedFrom?: Record<string, string[]>;
   /**
    * By file and class name, how the table of a class without a table name is named: from the class name alone
-   * ('lower': SQLModel, 'snake': Flask-SQLAlchemy; see `ClassMapping.namedFromClass`), or not known ('unknown').
+   * ('lower': SQLModel, 'snake…': Flask-SQLAlchemy; see `NamedFromClass`), or not known ('unknown').
    */
-  classNaming?: Record<string, Record<string, 'lower' | 'snake' | 'unknown'>>;
+  classNaming?: Record<string, Record<string, NamedFromClass | 'unknown'>>;
   /**
    * Some file of the workspace may be the module `sqlmodel` (a file or folder of that name): `SQLModel` imported from
    * it may then be a class of the workspace rather than the package's (see `namedFromClasses`).
@@ -50,7 +50,7 @@ export interface Dependencies {
 
 /** What `dependenciesOf` reads of a derived index (`SchemaIndex` has it). */
 export interface DerivedTables {
-  classTable(file: string, className: string): { table?: { name: string }; namedFromClass?: 'lower' | 'snake'; unknownName?: boolean } | undefined;
+  classTable(file: string, className: string): { table?: { name: string }; namedFromClass?: NamedFromClass; unknownName?: boolean } | undefined;
   allTableKeys(): string[];
   definitions(key: string): ReadonlyArray<{ name: string; file: string; columnsFromOtherFiles?: true; columns: ReadonlyMap<string, { file: string }> }>;
 }
@@ -59,7 +59,7 @@ export interface DerivedTables {
 export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTables): Dependencies {
   const defUsers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   const classTables: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
-  const classNaming: Record<string, Record<string, 'lower' | 'snake' | 'unknown'>> = Object.create(null) as Record<string, Record<string, 'lower' | 'snake' | 'unknown'>>;
+  const classNaming: Record<string, Record<string, NamedFromClass | 'unknown'>> = Object.create(null) as Record<string, Record<string, NamedFromClass | 'unknown'>>;
   let typeormNaming = false;
   let sqlmodelModule = false;
   for (const f of facts) {
@@ -76,7 +76,7 @@ export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTabl
       const table = mapping?.table?.name;
       if (table !== undefined) (classTables[f.file] ??= Object.create(null) as Record<string, string>)[c.name] = table;
       const how = mapping?.namedFromClass ?? (mapping?.unknownName ? 'unknown' : undefined);
-      if (how) (classNaming[f.file] ??= Object.create(null) as Record<string, 'lower' | 'snake' | 'unknown'>)[c.name] = how;
+      if (how) (classNaming[f.file] ??= Object.create(null) as Record<string, NamedFromClass | 'unknown'>)[c.name] = how;
     }
   }
   const out: Dependencies = { defUsers };
@@ -212,7 +212,7 @@ interface Derived {
   byFile: Record<string, Record<string, string>>;
   byClassName: Map<string, string[]>;
   fedFrom: Record<string, string[]>;
-  naming?: Record<string, Record<string, 'lower' | 'snake' | 'unknown'>>;
+  naming?: Record<string, Record<string, NamedFromClass | 'unknown'>>;
   sqlmodelModule: boolean;
 }
 
@@ -271,7 +271,7 @@ function namedFromClasses(before: FileFacts, after: FileFacts, file: string, der
   const now = new Set(after.classes.map(whole));
   // The classes of the file that came, went or changed: a class built on one of them may map another way now.
   const differ = new Set([...before.classes.filter((k) => !now.has(whole(k))), ...after.classes.filter((k) => !unchanged.has(whole(k)))].map((k) => k.name));
-  const named = (way: string | undefined): way is 'lower' | 'snake' => way === 'lower' || way === 'snake';
+  const named = (way: string | undefined): way is NamedFromClass => way === 'lower' || way === 'snake' || way === 'snake-2' || way === 'snake-either';
   /**
    * `SQLModel` as written in the file is the package's class: imported from `sqlmodel` and bound by nothing else in
    * the file, and no file of the workspace may be that module. It is then no class of the workspace: it gives a class
@@ -316,7 +316,9 @@ function namedFromClasses(before: FileFacts, after: FileFacts, file: string, der
     const renamed = sibling ? undefined : went.find((w) => named(how[w.name]) && tables[w.name] !== undefined && header(w) === header(c));
     const way = sibling ? how[sibling.name] : renamed ? how[renamed.name] : sqlmodelByBases(c) ? 'lower' : undefined;
     if (!named(way)) return undefined;
-    out.push(way === 'lower' ? c.name.toLowerCase() : camelToSnake(c.name));
+    // Flask-SQLAlchemy of a version not known names this class only where its two rules agree.
+    if (way === 'snake-either' && camelToSnake(c.name) !== camelToSnakeBefore3(c.name)) return undefined;
+    out.push(way === 'lower' ? c.name.toLowerCase() : way === 'snake-2' ? camelToSnakeBefore3(c.name) : camelToSnake(c.name));
   }
   return out;
 }
@@ -363,6 +365,7 @@ function changesEverything(f: FileFacts): boolean {
     f.typeormNaming !== undefined ||
     f.sequelizeDefine !== undefined ||
     f.sequelizeVersion !== undefined ||
+    f.pythonDependencies !== undefined ||
     (f.pendingConsts?.length ?? 0) > 0 ||
     f.migration !== undefined ||
     f.alembicConfig !== undefined ||

@@ -8,6 +8,7 @@ import { createTypeScriptDialect } from '../core/typescript/dialect';
 import { prismaDialect } from '../core/prisma/dialect';
 import { sqlDialect } from '../core/sql/dialect';
 import { alembicConfigDialect } from '../core/migrations/alembicConfig';
+import { pythonDependenciesDialect, withPythonDependencies } from '../core/python/dependencies';
 import { packageJsonDialect } from '../core/packageJson';
 import { sequelizeConfigDialect } from '../core/migrations/sequelizeConfig';
 import { tsconfigDialect } from '../core/typescript/tsconfig';
@@ -18,7 +19,7 @@ import { tsconfigDialect } from '../core/typescript/tsconfig';
  * so a workspace without such files never pays for it.
  */
 export function sourceDialects(): SourceDialect[] {
-  return [createTypeScriptDialect(loadTypeScript, { fastParser: tsFastParserOn() }), prismaDialect, sqlDialect, alembicConfigDialect, packageJsonDialect, tsconfigDialect, sequelizeConfigDialect];
+  return [createTypeScriptDialect(loadTypeScript, { fastParser: tsFastParserOn() }), prismaDialect, sqlDialect, withPythonDependencies(alembicConfigDialect), pythonDependenciesDialect, packageJsonDialect, tsconfigDialect, sequelizeConfigDialect];
 }
 
 /**

@@ -1,10 +1,11 @@
 // Walking a workspace and reading its source files: the one place where FK Guard touches the file system to
 // find files. The CLI and the language server both use it, so an editor and CI see the same set of files.
 
+import { matchesEnding } from '../core/dialect';
 import { PYTHON_EXTENSIONS } from '../core/python/dialect';
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { Dirent, lstatSync, readdirSync, readFileSync, realpathSync, Stats, statSync } from 'node:fs';
+import { closeSync, constants, Dirent, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -206,7 +207,7 @@ export function isWalkedPath(
   id: string,
   opts: { extensions?: readonly string[]; include?: readonly string[]; exclude?: readonly string[] },
 ): boolean {
-  if (!hasExtension(id.slice(id.lastIndexOf('/') + 1), opts.extensions ?? PYTHON_EXTENSIONS)) return false;
+  if (!hasExtension(id.slice(id.lastIndexOf('/') + 1), opts.extensions ?? PYTHON_EXTENSIONS, id)) return false;
   const parts = id.split('/');
   if (parts.slice(0, -1).some(isSkippedDirName)) return false;
   if (opts.exclude?.length) {
@@ -422,7 +423,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
       const rel = relOf(name);
       let real = realPrefix + name;
       if (isLink) {
-        const listed = hasExtension(name, extensions) || !path.extname(name);
+        const listed = hasExtension(name, extensions, rel) || !path.extname(name);
         if (!followSymlinks) {
           if (listed) skipped.push({ file: rel, reason: 'symlink not followed (following symlinks is off)' });
           return false;
@@ -460,7 +461,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
         return true;
       }
       if (isFile) {
-        if (!hasExtension(name, extensions)) return false;
+        if (!hasExtension(name, extensions, rel)) return false;
         if (useGitignore && isGitIgnored(layers, rel, false)) return false;
         if (isExcluded(rel, false)) return false;
         if (include && !include(rel)) return false;
@@ -563,8 +564,11 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
  * matched by a file of exactly that name too: the walk once required every name to be longer than its ending,
  * so a bare `tsconfig.base.json` was never read and `fkguard scan` missed what its `paths` resolve.
  */
-function hasExtension(name: string, extensions: readonly string[]): boolean {
-  for (const ext of extensions) if (name.endsWith(ext) && (name.length > ext.length || ext[0] !== '.')) return true;
+function hasExtension(name: string, extensions: readonly string[], id: string): boolean {
+  for (const ext of extensions) {
+    // A pattern (`requirements/*.txt`) is matched against the file's path (see `SourceDialect.extensions`).
+    if (ext.includes('*') ? matchesEnding(id, ext) : name.endsWith(ext) && (name.length > ext.length || ext[0] !== '.')) return true;
+  }
   return false;
 }
 
@@ -653,6 +657,7 @@ const BINARY_SNIFF_BYTES = 8 * 1024;
  * what editors show.
  */
 export async function readSourceFile(absPath: string, maxBytes: number, fs: WalkFs = realFs, stat?: Stats): Promise<ReadResult> {
+  if (fs === realFs && stat === undefined) return readRealFile(absPath, maxBytes);
   let size: number;
   try {
     // A caller that has just stat-ed the file passes what it saw, which saves a second call.
@@ -671,6 +676,11 @@ export async function readSourceFile(absPath: string, maxBytes: number, fs: Walk
   }
   // The file may have grown between stat and read.
   if (bytes.length > maxBytes) return { skipped: `larger than ${formatBytes(maxBytes)}; raise maxFileSize to analyse it` };
+  return decodeSource(bytes);
+}
+
+/** The text of a source file's bytes, or why it is no text FK Guard reads (see `readSourceFile`). */
+function decodeSource(bytes: Buffer): ReadResult {
   const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
   if (sniff.includes(0)) return { skipped: 'binary file (contains NUL bytes)' };
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
@@ -679,6 +689,64 @@ export async function readSourceFile(absPath: string, maxBytes: number, fs: Walk
   if (!isUtf8(bytes)) return { skipped: 'not valid UTF-8' };
   const text = bytes.toString('utf8', bom ? 3 : 0);
   return { text, bom, bytes };
+}
+
+/**
+ * Opening flags for `readRealFile`: where the platform has it, `O_NONBLOCK`, so that a FIFO met by a race (the walk
+ * lists regular files only) is opened without waiting for a writer, then refused by its `fstat`, as a `stat` first
+ * refused it. A regular file reads the same either way.
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * `readSourceFile` on the real file system, with the checks it makes from one `fstat` of the opened file instead of
+ * a `stat` of the path before `readFileSync` (which opens it and `fstat`s it again): on a cold scan this was one
+ * system call, one path lookup and one `Stats` object less per file (logto's 4,000 files: stat ~4 % of the scan).
+ * The bytes are read as `readFileSync` reads them: the size `fstat` gives, or to the end for a file that says 0.
+ */
+function readRealFile(absPath: string, maxBytes: number): ReadResult {
+  let fd: number;
+  try {
+    fd = openSync(absPath, READ_FLAGS);
+  } catch (err) {
+    return { skipped: `not read: ${describeFsError(err, 'read')}` };
+  }
+  let bytes: Buffer;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { skipped: 'not a regular file' };
+    if (st.size > maxBytes) return { skipped: `larger than ${formatBytes(maxBytes)} (${formatBytes(st.size)}); raise maxFileSize to analyse it` };
+    bytes = readOpenFile(fd, st.size, maxBytes);
+  } catch (err) {
+    return { skipped: `not read: ${describeFsError(err, 'read')}` };
+  } finally {
+    closeSync(fd);
+  }
+  // A file that says it holds 0 bytes is read to its end: it may have grown past the limit.
+  if (bytes.length > maxBytes) return { skipped: `larger than ${formatBytes(maxBytes)}; raise maxFileSize to analyse it` };
+  return decodeSource(bytes);
+}
+
+/** The bytes of an open file of `size` bytes (the file may have shrunk since); with size 0, up to its end (or past `maxBytes`). */
+function readOpenFile(fd: number, size: number, maxBytes: number): Buffer {
+  if (size > 0) {
+    // As `readFileSync` allocates it (a small file shares a pool).
+    const buffer = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let n = -1; n !== 0 && at < size; at += n) n = readSync(fd, buffer, at, size - at, null);
+    return at < size ? buffer.subarray(0, at) : buffer;
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafeSlow(64 * 1024);
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > maxBytes) break;
+  }
+  return Buffer.concat(chunks, total);
 }
 
 export function formatBytes(n: number): string {

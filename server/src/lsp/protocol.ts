@@ -18,6 +18,28 @@ export interface ScanWorkspaceResult {
   ms: number;
 }
 
+/**
+ * `fkguard/pullSchema`: reads a live PostgreSQL database's tables (as `fkguard pull-schema` does) and answers with
+ * the SQL file's text; the client writes it where the user wants it. A failure is a ResponseError whose message
+ * says why in one sentence.
+ */
+export const PullSchemaMethod = 'fkguard/pullSchema';
+
+export interface PullSchemaParams {
+  /** postgresql://user@host:port/database */
+  url: string;
+  /** Only these schemas; default: all but PostgreSQL's own. */
+  schemas?: string[];
+}
+
+export interface PullSchemaResult {
+  text: string;
+  tables: number;
+  /** host:port/database, without user or password. */
+  where: string;
+  server: string;
+}
+
 /** `fkguard/schemaIndex`: the schema index of every folder, with file ids turned into URIs. */
 export const SchemaIndexMethod = 'fkguard/schemaIndex';
 

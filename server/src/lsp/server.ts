@@ -36,6 +36,8 @@ import type { Finding, Severity } from '../core/types';
 import { DiagnosticContext, toDiagnostic } from './diagnostics';
 import { OpenDocument } from './documents';
 import { guardNotification, guardRequest, Logger } from './guard';
+import { databaseSchemaSql } from '../core/sql/databaseSchema';
+import { DatabaseError, pullDatabaseSchema } from '../host/database';
 import { codeActions, FixAllKind } from './handlers/codeAction';
 import * as navigation from './handlers/navigation';
 import type { ServerHost, SessionStore, StoredAnswer } from './host';
@@ -48,6 +50,9 @@ import {
   ScanWorkspaceMethod,
   ScanWorkspaceResult,
   SchemaGraphMethod,
+  PullSchemaMethod,
+  type PullSchemaParams,
+  type PullSchemaResult,
   SchemaGraphResult,
   SchemaIndexMethod,
   SchemaIndexResult,
@@ -200,6 +205,7 @@ class FkGuardServer {
     c.onRequest(ScanWorkspaceMethod, this.request('scanWorkspace', (...args: unknown[]) => this.scanWorkspace(args.find(CancellationToken.is))));
     c.onRequest(SchemaIndexMethod, this.request('schemaIndex', () => this.schemaIndex()));
     c.onRequest(SchemaGraphMethod, this.request('schemaGraph', () => this.schemaGraph()));
+    c.onRequest(PullSchemaMethod, this.request('pullSchema', (p: PullSchemaParams) => this.pullSchema(p)));
     c.onShutdown(
       this.request('shutdown', async () => {
         this.shutDown = true;
@@ -208,6 +214,19 @@ class FkGuardServer {
         this.dispose();
       }),
     );
+  }
+
+  /** `fkguard/pullSchema`: the database's tables as the SQL file `fkguard pull-schema` writes (host/database.ts). */
+  private async pullSchema(p: PullSchemaParams | undefined): Promise<PullSchemaResult> {
+    if (typeof p?.url !== 'string' || p.url === '') throw new ResponseError(ErrorCodes.InvalidParams, 'FK Guard: give the database URL (postgresql://user@host:port/database).');
+    const schemas = Array.isArray(p.schemas) ? p.schemas.filter((s): s is string => typeof s === 'string' && s !== '') : undefined;
+    try {
+      const db = await pullDatabaseSchema(p.url, { schemas });
+      return { text: databaseSchemaSql(db), tables: db.tables.length, where: db.where, server: db.server };
+    } catch (err) {
+      if (err instanceof DatabaseError) throw new ResponseError(ErrorCodes.InvalidRequest, `FK Guard: ${err.message}`);
+      throw err;
+    }
   }
 
   dispose(): void {
@@ -276,7 +295,9 @@ class FkGuardServer {
           // what they configure). The walk takes a file whose name ends with one of `extensions` (`.py`, but also
           // `ackage.json` for any `package.json`, `config.json` for a `tsconfig.json`), so the glob is `*` then
           // the ending as it is: `*.{…}` would miss a bare `package.json`, `tsconfig.json` or `pyproject.toml`.
-          { globPattern: `**/*{${this.options.host.extensions.join(',')}}` },
+          // A pattern ending (`requirements/*.txt`, see `SourceDialect.extensions`) gets a watcher of its own.
+          { globPattern: `**/*{${this.options.host.extensions.filter((e) => !e.includes('*')).join(',')}}` },
+          ...this.options.host.extensions.filter((e) => e.includes('*')).map((e) => ({ globPattern: `**/${e}` })),
           { globPattern: '**/{pyproject.toml,fkguard.toml,.fkguard.json}' },
         ],
       });

@@ -12,7 +12,10 @@ and BLANK_SCHEMA, Flask's generated table names. Its foreign keys are right, sch
 wrong schema, misspelled, in the wrong case, on a missing column or a bare table name.
 
 A workspace holds:
-- ws/app/*.py, what FK Guard scans;
+- ws/app/*.py, what FK Guard scans, and a dependency file of one of the forms FK Guard reads (requirements.txt, an
+  included requirements/base.txt, pyproject.toml of PEP 621 or Poetry, a lock, Pipfile, setup.cfg) pinning the
+  Flask-SQLAlchemy the oracle judges with, whose major decides Flask's generated table names (`GoatABC`: `goat_abc`
+  from 3.0, `goatABC` before);
 - oracle/app/*.py, the same model in the SQLAlchemy 1.4 spelling the Debian package imports (2.0's DeclarativeBase
   and Mapped/mapped_column are written as their 1.4 equivalents, line for line, so line numbers agree);
 - fks.json, every ForeignKey the generator wrote: file, line (1-based), the table it is on, its column, the string.
@@ -41,10 +44,52 @@ def class_name(word, r):
                      word.capitalize() + "2Tag"])
 
 
+# The Flask-SQLAlchemy the oracle judges with: Debian's python3-flask-sqlalchemy (3.0.3) in CI. With
+# FKGUARD_ORACLE_FLASK_SQLALCHEMY=2.5.1 and a checkout of that tag on PYTHONPATH (no PyPI in CI, and Debian has no 2.x),
+# the workspaces pin 2.5.1 and are named by its rule (resolve.py refuses a Flask-SQLAlchemy of another major).
+FLASK_SQLALCHEMY = os.environ.get("FKGUARD_ORACLE_FLASK_SQLALCHEMY", "3.0.3")
+FLASK_MAJOR = int(FLASK_SQLALCHEMY.split(".")[0])
+
+
 def flask_table_name(name):
-    """Flask-SQLAlchemy 3.0's generated table name for a class name (its camel_to_snake_case)."""
+    """The generated table name for a class name (camel_to_snake_case of the Flask-SQLAlchemy judged with)."""
+    if FLASK_MAJOR < 3:
+        def join(m):
+            word = m.group()
+            return ("_%s_%s" % (word[:-1], word[-1])).lower() if len(word) > 1 else "_" + word.lower()
+        return re.sub(r"([A-Z]+)(?=[a-z0-9])", join, name).lstrip("_")
     name = re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name)
     return name.lower().lstrip("_")
+
+
+def dependency_files(shapes):
+    """A dependency file (and what it includes) pinning FLASK_SQLALCHEMY's major, as {path under ws/: text}."""
+    v = FLASK_SQLALCHEMY
+    major, minor = FLASK_MAJOR, v.split(".")[1]
+    spec = shapes.choice([f"=={v}", f"~={major}.{minor}", f">={major}.{minor},<{major + 1}", f"=={major}.*"])
+    poetry = shapes.choice([f"^{major}.{minor}", v, f"~{major}.{minor}", f">={major},<{major + 1}"])
+    lock = (f'version = 1\n\n[[package]]\nname = "flask"\nversion = "2.2.5"\n\n'
+            f'[[package]]\nname = "flask-sqlalchemy"\nversion = "{v}"\nsource = {{ registry = "https://pypi.org/simple" }}\n')
+    form = shapes.choice(["requirements", "included", "pep621", "poetry", "uv", "pipfile", "pipfile_lock", "setup_cfg"])
+    if form == "requirements":
+        return {"requirements.txt": f"Flask==2.2.5\nFlask-SQLAlchemy{spec}  # the naming the oracle judges\n"}
+    if form == "included":
+        return {"requirements.txt": "-r requirements/base.txt\ngunicorn\n",
+                "requirements/base.txt": f"flask_sqlalchemy {spec}\nSQLAlchemy>=1.4,<2\n"}
+    if form == "pep621":
+        return {"pyproject.toml": f'[project]\nname = "farm"\ndependencies = [\n  "Flask>=2",\n  "Flask-SQLAlchemy{spec}",\n]\n'}
+    if form == "poetry":
+        return {"pyproject.toml": f'[tool.poetry]\nname = "farm"\n\n[tool.poetry.dependencies]\npython = "^3.9"\n'
+                                  f'flask-sqlalchemy = {{ version = "{poetry}" }}\n'}
+    if form == "uv":
+        # A range that admits both majors: the lock beside it says which one is installed.
+        return {"pyproject.toml": '[project]\nname = "farm"\ndependencies = ["flask-sqlalchemy>=2.5"]\n', "uv.lock": lock}
+    if form == "pipfile":
+        return {"Pipfile": f'[packages]\nflask = "*"\nflask-sqlalchemy = "{spec}"\n'}
+    if form == "pipfile_lock":
+        return {"Pipfile": '[packages]\nflask-sqlalchemy = "*"\n',
+                "Pipfile.lock": json.dumps({"default": {"flask-sqlalchemy": {"version": f"=={v}"}}, "develop": {}})}
+    return {"setup.cfg": f"[metadata]\nname = farm\n\n[options]\ninstall_requires =\n    Flask\n    Flask-SQLAlchemy{spec}\n"}
 
 
 class Workspace:
@@ -58,6 +103,8 @@ class Workspace:
         self.fk_count = 0
         # Tables written while the bases are (see bases()): targets for keys, with no keys of their own.
         self.early = []
+        # Files beside the model that only FK Guard reads (ws/...): the project's dependency files.
+        self.extra = {}
 
     def emit(self, module, scanned, oracle=None):
         self.files.setdefault(module, []).append((scanned, scanned if oracle is None else oracle))
@@ -78,6 +125,11 @@ class Workspace:
                 lines = [pair[idx] for pair in self.files.get(module, [])]
                 with open(os.path.join(d, module + ".py"), "w") as f:
                     f.write("\n".join(lines) + "\n")
+        for rel, text in self.extra.items():
+            path = os.path.join(wsdir, "ws", rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(text)
         with open(os.path.join(wsdir, "fks.json"), "w") as f:
             json.dump(self.fks, f, indent=1)
 
@@ -401,6 +453,8 @@ def generate(r, shapes, wsdir):
     w = Workspace(r, shapes)
     mds = metadatas(w)
     emit_tables(w, plan_tables(w, bases(w, mds)))
+    # Drawn last, from the shapes' stream: every other choice stays what it was.
+    w.extra = dependency_files(shapes)
     w.write(wsdir)
 
 

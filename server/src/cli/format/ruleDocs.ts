@@ -24,6 +24,7 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'declared-attr': "the table's name or schema comes from a @declared_attr FK Guard cannot evaluate (see the naming.declared-attr setting)",
   'unresolved-base': 'the table takes columns from a base class FK Guard cannot resolve',
   'unknown-key-type': "the referenced column's type is not known, so the types are not compared",
+  'uncompared-type': "the FK column's type and the key's are types FK Guard does not compare (an enum, a domain, inet, money, bit, oid, an array against another type)",
   'outside-history': 'the reference is in a migration folder Alembic does not run',
   'unresolved-column': 'a class attribute is built by a call FK Guard cannot read, which may make the referenced column',
   'outside-workspace': 'the class or table variable is defined outside the workspace',

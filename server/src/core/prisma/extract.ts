@@ -17,7 +17,7 @@ export function extractPrisma(file: string, text: string): FileFacts {
   const models = blocks.filter((b) => b.keyword === 'model');
   const byName = new Map(models.map((m) => [m.name, m]));
   for (const model of models) {
-    facts.classes.push(modelClass(model, text, enums));
+    facts.classes.push(modelClass(model, text, enums, byName));
     facts.references.push(...relations(model, byName, enums));
   }
   // `datasource db { provider = "sqlite" }`: the database the project runs on (see `FileFacts.targets`).
@@ -67,6 +67,21 @@ function isColumn(field: PrismaField, enums: ReadonlySet<string>): boolean {
   return field.modifier !== '[]' ? isPrismaScalar(field.type) || enums.has(field.type) : false;
 }
 
+/**
+ * A field whose type this file does not declare (neither a scalar, nor an enum or a model of this file): in a schema
+ * split over files (`prisma/schema/*.prisma`), an enum or a model of another file. `column` when an attribute only a
+ * scalar field takes says it is one (`@map`, `@unique`, `@id`, `@default`, `@db.*`: an enum's column), `unknown`
+ * when nothing does (`tier Tier`, or a relation's back side `owner Owner?`), undefined for any other field.
+ */
+function foreignType(field: PrismaField, enums: ReadonlySet<string>, models: ReadonlyMap<string, PrismaBlock>): 'column' | 'unknown' | undefined {
+  if (field.modifier === '[]' || isPrismaScalar(field.type) || enums.has(field.type) || models.has(field.type)) return undefined;
+  if (field.attributes.some((a) => a.name === 'relation')) return undefined;
+  return field.attributes.some((a) => SCALAR_ONLY.has(a.name) || a.name.startsWith('db.')) ? 'column' : 'unknown';
+}
+
+/** The field attributes Prisma allows on a scalar (or enum) field and refuses on a relation field. */
+const SCALAR_ONLY = new Set(['map', 'unique', 'id', 'default', 'updatedAt']);
+
 function fieldType(field: PrismaField, text: string, enums: ReadonlySet<string>): TypeFact {
   const native = field.attributes.find((a) => a.name.startsWith('db.'));
   const args = native?.args.map((a) => (a.value.kind === 'number' || a.value.kind === 'ident' ? (a.value.kind === 'number' ? a.value.text : a.value.text) : '')) ?? [];
@@ -92,7 +107,7 @@ function withBlanksBefore(text: string, span: Span): Span {
   return { start, end: span.end };
 }
 
-function modelClass(model: PrismaBlock, text: string, enums: ReadonlySet<string>): ClassFact {
+function modelClass(model: PrismaBlock, text: string, enums: ReadonlySet<string>, models: ReadonlyMap<string, PrismaBlock>): ClassFact {
   const map = stringArg(model.attributes.find((a) => a.name === 'map'));
   // `public` is PostgreSQL's default schema: such a model is the `users` every other source names.
   const schemaArg = stringArg(model.attributes.find((a) => a.name === 'schema'));
@@ -100,12 +115,17 @@ function modelClass(model: PrismaBlock, text: string, enums: ReadonlySet<string>
   const fieldsByName = new Map(model.fields.map((f) => [f.name, f]));
   const dbNames = (list: Array<{ text: string }>) => list.map((i) => (fieldsByName.has(i.text) ? columnName(fieldsByName.get(i.text)!) : i.text));
   const columns: ColumnFact[] = [];
+  const opaque: NonNullable<ClassFact['opaque']> = [];
   for (const field of model.fields) {
-    if (!isColumn(field, enums)) continue;
+    const foreign = foreignType(field, enums, models);
+    // A field that may be a column of an enum another file declares: the model's columns are not all known.
+    if (foreign === 'unknown') opaque.push({ attr: columnName(field), callee: field.type, span: field.nameSpan });
+    if (!isColumn(field, enums) && foreign !== 'column') continue;
     columns.push({
       name: columnName(field),
       attr: field.name,
-      type: fieldType(field, text, enums),
+      // Such a column is of an enum another file declares: Prisma's only other kind of field type.
+      type: fieldType(field, text, foreign === 'column' ? new Set([...enums, field.type]) : enums),
       primaryKey: attr(field, 'id') !== undefined,
       unique: attr(field, 'unique') !== undefined,
       nullable: field.modifier === '?',
@@ -139,6 +159,7 @@ function modelClass(model: PrismaBlock, text: string, enums: ReadonlySet<string>
     keys,
     span: model.span,
     nameSpan: model.nameSpan,
+    ...(opaque.length > 0 ? { opaque } : {}),
   };
 }
 

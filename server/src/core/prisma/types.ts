@@ -92,6 +92,8 @@ export function prismaSqlType(scalar: string, native: { name: string; args: stri
  * scalar's default is the type). Undefined for a type Prisma cannot express this way.
  */
 export function prismaTypeFor(target: TargetType): { scalar: string; native?: string } | undefined {
+  // A Prisma enum is its own type, named as the schema names it (a relation's target is always a model's field).
+  if (target.family === 'enum') return /^[A-Za-z_]\w*$/.test(target.sqlType) ? { scalar: target.sqlType } : undefined;
   const m = /^([a-z ]+)(?:\((\d+)(?:,\s*(\d+))?\))?$/.exec(target.sqlType);
   if (!m) return undefined;
   const [, base, n, s] = m;

@@ -7,7 +7,7 @@ import { branchTablenames } from './maybeTables';
 import { foreignKeyConstraint } from './references';
 import { calleeText, isSqlAlchemyTable, NO_NODES, pythonName, readCall, spanOf } from './syntax';
 import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
-import type { ClassFact, MetadataRootFact } from '../types';
+import type { ClassFact, MetadataRootFact, NameExpr } from '../types';
 
 /**
  * Declarative classes: their bases, `__tablename__`, `__table_args__`, `@declared_attr` members, and the
@@ -65,13 +65,24 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
   if (!nameNode) return;
   const bases: string[] = [];
   let sqlmodelTable = false;
+  // `table=FLAG` that FK Guard cannot read as True or False: the class may be a table (see the end).
+  let tableFlag: Node | undefined;
+  let sqlRegistry: Node | undefined;
   const supers = c.childForFieldName('superclasses');
   for (const a of supers?.namedChildren ?? NO_NODES) {
     if (!a) continue;
     if (a.type === 'keyword_argument') {
       const k = a.childForFieldName('name')?.text;
-      const v = a.childForFieldName('value')?.text;
-      if (k === 'table' && v === 'True') sqlmodelTable = true;
+      const value = a.childForFieldName('value');
+      if (k === 'table' && value) {
+        // SQLModel's metaclass takes `table=` as a value, however it is written: `True`, or a module constant.
+        const flag = value.type === 'true' ? true : value.type === 'false' || value.type === 'none' ? false : moduleBoolean(c, value);
+        if (flag === true) sqlmodelTable = true;
+        else if (flag === undefined) tableFlag = a;
+      }
+      // `class ArenaModel(SQLModel, registry=arena_reg)`: SQLModel maps the class and its subclasses on that
+      // registry, so its metadata (and the schema it gives) is theirs, as a `@arena_reg.mapped` decorator's would be.
+      if (k === 'registry' && value) sqlRegistry = value;
     } else if (a.type === 'identifier' || a.type === 'attribute') {
       bases.push(pythonName(a.text));
     } else if (a.type === 'subscript' || a.type === 'generic_type') {
@@ -97,6 +108,14 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
       x.facts.metadataRoots.push(root);
       bases.push(root.name);
     } else if (!bases.includes(pythonName(registry.text.replace(/\s+/g, '')))) bases.push(pythonName(registry.text.replace(/\s+/g, '')));
+  }
+  if (sqlRegistry?.type === 'call' && readCall(sqlRegistry).name === 'registry') {
+    const root = metadataRoot(x, `registry() of ${pythonName(nameNode.text)}`, spanOf(sqlRegistry), sqlRegistry, readCall(sqlRegistry));
+    x.facts.metadataRoots.push(root);
+    bases.unshift(root.name);
+  } else if (sqlRegistry?.type === 'identifier' || sqlRegistry?.type === 'attribute') {
+    const name = pythonName(sqlRegistry.text.replace(/\s+/g, ''));
+    if (!bases.includes(name)) bases.unshift(name);
   }
   const cls: ClassFact = {
     name: pythonName(nameNode.text),
@@ -156,6 +175,9 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
       }
     } else if (s.type === 'decorated_definition') {
       classDecoratedMember(x, cls, s);
+      initSubclass(cls, s.childForFieldName('definition'));
+    } else if (s.type === 'function_definition') {
+      initSubclass(cls, s);
     } else if (s.type === 'if_statement' || s.type === 'try_statement' || s.type === 'for_statement' || s.type === 'while_statement' || s.type === 'match_statement') {
       branchTablenames(x, cls.name, s);
     }
@@ -187,7 +209,38 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     else if (impl) x.facts.typeDecorators[cls.name] = impl;
     return;
   }
+  if (tableFlag && isSqlModel) {
+    // Whether it is a table is decided when the module runs: the name it would have (its literal `__tablename__`,
+    // else SQLModel's default, the class name lowered) may be a table. The entry's span is inside the class, so the
+    // typing shortcut re-reads it with the class.
+    const name: NameExpr = cls.tablename ?? { kind: 'literal', value: cls.name.toLowerCase() };
+    (x.facts.maybeTables ??= []).push({ name, maker: `\`class ${cls.name}(..., ${tableFlag.text.replace(/\s+/g, ' ')})\`, a table only if that is true when the module runs`, span: spanOf(tableFlag) });
+  }
   x.facts.classes.push(cls);
+}
+
+/**
+ * The value of `flag` (a name) when the module binds it to `True` or `False` before `cls`, once, at its top level:
+ * `TABLE = True` above `class Squad(SQLModel, table=TABLE)`. Anything else (bound in a branch, to another value,
+ * imported, or not at all) is undefined: not known.
+ */
+function moduleBoolean(cls: Node, flag: Node): boolean | undefined {
+  if (flag.type !== 'identifier') return undefined;
+  let statement: Node = cls.parent?.type === 'decorated_definition' ? cls.parent : cls;
+  // Only a class at the module's top level: in a function or a class body the name may be bound there instead.
+  if (statement.parent?.type !== 'module') return undefined;
+  let value: boolean | undefined;
+  for (const s of statement.parent.namedChildren) {
+    if (!s || s.startIndex >= statement.startIndex) break;
+    if (!s.text.includes(flag.text)) continue;
+    const e = s.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+    const left = e?.type === 'assignment' ? e.childForFieldName('left') : undefined;
+    const right = e?.childForFieldName('right');
+    if (left?.type === 'identifier' && left.text === flag.text && (right?.type === 'true' || right?.type === 'false')) value = right.type === 'true';
+    // Any other statement naming it may bind it (an import, a branch, a loop, a tuple): not known from here on.
+    else if (s.type !== 'class_definition' && s.type !== 'decorated_definition' && s.type !== 'function_definition' && new RegExp(`(^|[^\\w.])${flag.text}(?![\\w])`).test(s.text)) value = undefined;
+  }
+  return value;
 }
 
 function classAssignment(
@@ -332,6 +385,13 @@ function classMetadataAssignment(x: PythonReader, cls: ClassFact, e: Node, root:
     return true;
   }
   return false;
+}
+
+/** `def __init_subclass__(cls, **kw): cls.__tablename__ = ...`: see `ClassFact.initSubclassTablename`. */
+function initSubclass(cls: ClassFact, def: Node | null): void {
+  if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === '__init_subclass__' && def.text.includes('__tablename__')) {
+    cls.initSubclassTablename = true;
+  }
 }
 
 /** `@declared_attr def __tablename__(cls)` and `@declared_attr def tenant_id(cls): return Column(...)`. */

@@ -3,7 +3,7 @@ import { COLUMN_CALLS, NOT_A_TYPE, annotationTypeFact, typeOf } from './columnTy
 import { reflectedTables } from './maybeTables';
 import type { PythonReader } from './reader';
 import { withColumn } from '../compactFacts';
-import { metadataRoot } from './metadataRoots';
+import { hasSplat, metadataRoot } from './metadataRoots';
 import { foreignKeyCall, foreignKeyConstraint, referenceFromExpression } from './references';
 import { type CallInfo, boolValue, readCall, spanOf } from './syntax';
 import type { AnnotationFact, ClassFact, ColumnFact, CoreTableFact, ReferenceFact, ReferenceSource, Span, TypeFact } from '../types';
@@ -82,6 +82,11 @@ export function columnCall(
     hasForeignKey: fkCalls.length > 0 || undefined,
   };
   if (attr && !nameSpan) column.span = attrSpan(node) ?? column.span;
+  const ownDefault = call.keywords.has('default') || call.keywords.has('server_default') || call.keywords.has('insert_default');
+  const sequence = call.positional.some((p) => p.type === 'call' && /^(?:Sequence|Identity|Computed)$/.test(readCall(p).name));
+  if (column.primaryKey && (type?.family === 'numeric' || type?.family === 'float') && fkCalls.length === 0 && !ownDefault && !sequence && call.keywords.get('autoincrement')?.text !== 'False') {
+    column.serialIfSolePrimaryKey = true;
+  }
   // `Column("shed_no", Integer, key="number")`: the table's `.c`, and so a `ForeignKey("sheds.number")` string,
   // knows the column by its key. (A migration's `sa.Column` makes a database column: only its name counts there.)
   const keyKw = context === 'migration' ? undefined : call.keywords.get('key');
@@ -127,14 +132,34 @@ export function sqlModelField(x: PythonReader, node: Node, call: CallInfo, attr:
     }
   }
   const fk = call.keywords.get('foreign_key');
+  // `sa_column_kwargs={...}` goes to SQLAlchemy's `Column(**kwargs)` over what the field says: `name` renames the
+  // column (the attribute keeps its name), `unique`/`primary_key`/`nullable` win over the field's.
+  const extra = columnKwargs(x, call.keywords.get('sa_column_kwargs'));
+  const flag = (key: string) => (extra?.has(key) ? extra.get(key) : call.keywords.get(key));
+  const span = attrSpan(node) ?? spanOf(node);
+  if (extra === null) {
+    // Not a dict FK Guard can read: the column may have another name, so the table's columns are not all known.
+    (cls.opaque ??= []).push({ attr, callee: 'Field(sa_column_kwargs=...)', span });
+  } else if (extra?.has('name') && extra.get('name') === undefined) {
+    (cls.opaque ??= []).push({ attr, callee: 'Field(sa_column_kwargs={"name": ...})', span });
+  }
+  const renamed = extra?.get('name') ? x.literal(extra.get('name')!)?.value : undefined;
+  if (extra === null || (extra?.has('name') && renamed === undefined)) {
+    if (fk) {
+      const ref = referenceFromExpression(x, fk, { className: cls.name, column: attr }, 'model');
+      if (ref) x.facts.references.push(ref);
+    }
+    return;
+  }
   const column: ColumnFact = {
-    name: attr,
+    name: renamed ?? attr,
+    ...(renamed !== undefined && renamed !== attr ? { attr } : {}),
     type,
     annotation,
-    primaryKey: call.keywords.get('primary_key')?.text === 'True',
-    unique: call.keywords.get('unique')?.text === 'True',
-    nullable: boolValue(call.keywords.get('nullable')),
-    span: attrSpan(node) ?? spanOf(node),
+    primaryKey: flag('primary_key')?.text === 'True',
+    unique: flag('unique')?.text === 'True',
+    nullable: boolValue(flag('nullable')),
+    span,
     hasForeignKey: fk ? true : undefined,
   };
   cls.columns.push(column);
@@ -142,6 +167,35 @@ export function sqlModelField(x: PythonReader, node: Node, call: CallInfo, attr:
     const ref = referenceFromExpression(x, fk, { className: cls.name, column: attr }, 'model');
     if (ref) x.facts.references.push(ref);
   }
+}
+
+/**
+ * A `dict` literal of keyword arguments (`{"name": "code", "unique": True}`, or `dict(name="code")`): its entries by
+ * key, the value `undefined` where FK Guard cannot read it as a literal. `null` when it is not such a literal (a
+ * variable, a `**spread`, a key that is not a string); `undefined` when there is none.
+ */
+function columnKwargs(x: PythonReader, node: Node | undefined): Map<string, Node | undefined> | null | undefined {
+  if (!node) return undefined;
+  const out = new Map<string, Node | undefined>();
+  const literalValue = (v: Node | null | undefined) => (v && (v.type === 'true' || v.type === 'false' || v.type === 'none' || x.literal(v) !== undefined) ? v : undefined);
+  if (node.type === 'dictionary') {
+    for (const item of node.namedChildren) {
+      if (!item || item.type === 'comment') continue;
+      if (item.type !== 'pair') return null;
+      const key = item.childForFieldName('key');
+      const k = key ? x.literal(key)?.value : undefined;
+      if (k === undefined) return null;
+      out.set(k, literalValue(item.childForFieldName('value')));
+    }
+    return out;
+  }
+  if (node.type === 'call' && node.childForFieldName('function')?.text === 'dict') {
+    const c = readCall(node);
+    if (c.positional.length > 0 || hasSplat(node)) return null;
+    for (const [k, v] of c.keywords) out.set(k, literalValue(v));
+    return out;
+  }
+  return null;
 }
 
 /**

@@ -7,11 +7,11 @@ import { columnHelper, coreTable } from './columns';
 import { functionFact } from './derivations';
 import { METADATA_CALLS, metadataRoot, metadataSchemaSets } from './metadataRoots';
 import { importStatement } from './imports';
-import { duplicateClasses, tablesInCode, typeCallClass } from './maybeTables';
+import { duplicateClasses, reflections, tablesInCode, typeCallClass } from './maybeTables';
 import { readUpgrade } from './migrationOps';
 import { PythonReader } from './reader';
 import { isSqlAlchemyTable, readCall, spanOf, splitDotted } from './syntax';
-import type { CoreTableFact, FileFacts, ParseError } from '../types';
+import type { CoreTableFact, FileFacts, ParseError, RebindFact } from '../types';
 
 /**
  * Reads the facts of one Python file from its syntax tree: imports, constants, declarative classes, Core
@@ -31,6 +31,8 @@ function readModule(x: PythonReader, root: Node): void {
   collectErrors(x, root);
   block(x, root.namedChildren);
   duplicateClasses(x.facts);
+  reflections(x, root);
+  keepRebinds(x.facts);
   readUpgrade(x);
   if (root.hasError) salvageLostTables(x, root);
 }
@@ -184,17 +186,82 @@ function withFallback(x: PythonReader, on: boolean, f: () => void): void {
   }
 }
 
-/** Records a module-level name bound by an assignment that no other fact records. */
-function alias(x: PythonReader, name: string, right: Node): void {
+/**
+ * Records a module-level name bound by an assignment that no other fact records (`right` undefined: a value FK Guard
+ * cannot follow), with the assignment's place for `FileFacts.rebinds`.
+ */
+function alias(x: PythonReader, name: string, right: Node | undefined, assignment: Node): void {
   x.facts.aliases ??= {};
-  x.facts.aliases[name] = right.type === 'identifier' || right.type === 'attribute' ? right.text.replace(/\s+/g, '') : '';
+  const to = right && (right.type === 'identifier' || right.type === 'attribute') ? right.text.replace(/\s+/g, '') : '';
+  x.facts.aliases[name] = to;
+  const rebind: RebindFact = { name, to, span: spanOf(assignment) };
+  if (x.branches > 0) rebind.conditional = true;
+  (x.facts.rebinds ??= []).push(rebind);
+}
+
+/**
+ * Keeps `FileFacts.rebinds` only when the order of the module's bindings decides what a name means: some name is bound
+ * more than once (a class, a metadata root, an assignment of another name), or an assignment's value is a name the
+ * module binds itself (`OldBarn = Barn` before `Barn = Silo`, where `Barn` was imported).
+ */
+function keepRebinds(facts: FileFacts): void {
+  if (!facts.rebinds) return;
+  const seen = new Set<string>();
+  const twice = (name: string) => {
+    if (seen.has(name)) return true;
+    seen.add(name);
+    return false;
+  };
+  let again = false;
+  for (const c of facts.classes) again = twice(c.name) || again;
+  for (const r of facts.metadataRoots) if (r.owner === undefined) again = twice(r.name) || again;
+  for (const r of facts.rebinds) again = twice(r.name) || again;
+  if (!again) again = facts.rebinds.some((r) => r.to !== '' && seen.has(r.to.split('.')[0]));
+  if (!again) delete facts.rebinds;
+}
+
+/** The parts of a tuple or list written on either side of an assignment; undefined when one is starred. */
+function tupleItems(n: Node): Node[] | undefined {
+  if (!['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple', 'list'].includes(n.type)) return undefined;
+  const items = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  return items.some((c) => c.type === 'list_splat_pattern' || c.type === 'list_splat') ? undefined : items;
 }
 
 function moduleExpression(x: PythonReader, e: Node): void {
   if (e.type === 'assignment') {
     const left = e.childForFieldName('left');
     const right = e.childForFieldName('right');
-    if (!left || !right) return;
+    if (left && right) moduleAssignment(x, e, left, right);
+  } else if (e.type === 'call') {
+    const call = readCall(e);
+    if (call.name === 'Table' && isSqlAlchemyTable(call)) coreTable(x, e, call, undefined, 'core');
+  }
+}
+
+/** Each name a target binds (`a`, `a, (b, *c)`), none for an attribute or an item (`a.b`, `a[0]`). */
+function boundNames(target: Node): Node[] {
+  if (target.type === 'identifier') return [target];
+  if (target.type === 'list_splat_pattern') return target.namedChildren.filter((c): c is Node => c?.type === 'identifier');
+  const items = ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(target.type) ? target.namedChildren : [];
+  return items.flatMap((c) => (c ? boundNames(c) : []));
+}
+
+/** `left = right` at module level, alone or as one pair of a tuple assignment (`e`). */
+function moduleAssignment(x: PythonReader, e: Node, left: Node, right: Node): void {
+  const targets = left.type === 'identifier' ? undefined : tupleItems(left);
+  if (targets) {
+    // `Base, Archive = declarative_base(), declarative_base(metadata=...)`: Python pairs the two sides when the value
+    // is a tuple of as many parts; any other value (`Base, Archive = make_bases()`) binds names FK Guard cannot follow.
+    const values = tupleItems(right);
+    if (values && values.length === targets.length && values.length > 0) targets.forEach((t, i) => moduleAssignment(x, e, t, values[i]));
+    else for (const n of boundNames(left)) alias(x, n.text, undefined, e);
+    return;
+  }
+  if (left.type === 'list_splat_pattern' || left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
+    for (const n of boundNames(left)) alias(x, n.text, undefined, e);
+    return;
+  }
+  {
     if (left.type === 'identifier') {
       const name = left.text;
       const lit = x.literal(right);
@@ -203,12 +270,14 @@ function moduleExpression(x: PythonReader, e: Node): void {
         if (name === 'revision') x.migration().revision = lit.value;
         if (name === 'down_revision') x.migration().downRevision = [lit.value];
         if (name === 'depends_on') x.migration().dependsOn = [lit.value];
+        if (name === 'branch_labels') x.migration().branchLabels = [lit.value];
         return;
       }
-      if ((name === 'down_revision' || name === 'depends_on') && (right.type === 'tuple' || right.type === 'list')) {
+      if ((name === 'down_revision' || name === 'depends_on' || name === 'branch_labels') && (right.type === 'tuple' || right.type === 'list')) {
         const ids = right.namedChildren.map((c) => (c ? x.literal(c)?.value : undefined)).filter((v): v is string => v !== undefined);
         if (name === 'down_revision') x.migration().downRevision = ids;
-        else x.migration().dependsOn = ids;
+        else if (name === 'depends_on') x.migration().dependsOn = ids;
+        else x.migration().branchLabels = ids;
         return;
       }
       if (right.type === 'tuple' || right.type === 'list') x.moduleSequences.set(name, right);
@@ -233,18 +302,15 @@ function moduleExpression(x: PythonReader, e: Node): void {
         // `PGUUID = postgresql.UUID(as_uuid=True)`: an alias that carries a type.
         const t = typeOf(x, right);
         if (t && t.family !== 'other') x.facts.typeDecorators[name] = { family: t.family, sqlType: t.sqlType };
-        alias(x, name, right);
+        alias(x, name, right, e);
         return;
       }
       if (right.type === 'identifier' || right.type === 'attribute') {
         const t = typeOf(x, right);
         if (t && t.family !== 'other') x.facts.typeDecorators[name] = { family: t.family, sqlType: t.sqlType };
       }
-      alias(x, name, right);
+      alias(x, name, right, e);
     }
-  } else if (e.type === 'call') {
-    const call = readCall(e);
-    if (call.name === 'Table' && isSqlAlchemyTable(call)) coreTable(x, e, call, undefined, 'core');
   }
 }
 

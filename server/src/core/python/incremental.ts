@@ -1,7 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { setsAlembicLocations } from './prefilter';
 import { collectErrorsInto, losesTables, statement } from './extract';
-import { maybeTablesAfterEdit } from './maybeTables';
+import { maybeTablesAfterEdit, REFLECTS } from './maybeTables';
 import { METADATA_SCHEMA_SET } from './metadataRoots';
 import { PythonReader } from './reader';
 import { computeLineStarts } from '../text';
@@ -33,6 +33,8 @@ export function extractPythonAfterEdit(
   }
   // An assignment to a metadata object's `schema` may sit in any statement (see `metadataSchemaSets`).
   if (previous.metadataSchemaSets || METADATA_SCHEMA_SET.test(text)) return undefined;
+  // So may a reflection of a whole database (see `reflections`), whose entries a whole read orders among the rest.
+  if (REFLECTS.test(text)) return undefined;
   // Tables salvaged from code that did not parse, before or after the edit: the whole file's errors decide them.
   if (previous.tables.some((t) => t.unparsed) || losesTables(root)) return undefined;
   // The statement that holds the edit, as a child of the module.

@@ -111,6 +111,32 @@ export function reflectedTables(x: PythonReader, call: Node, option: string): vo
   add(x, { kind: 'dynamic', text: '' }, `\`${short(call.text)}\`, which reflects the tables its keys reference (\`${option}\`)`, call);
 }
 
+/** What may reflect a whole database into a metadata: `.reflect` (called or passed on), automap's `.prepare(...)`. */
+export const REFLECTS = /\.\s*(reflect\b|prepare\s*\()/;
+
+/**
+ * `Base.metadata.reflect(bind=engine)`, `conn.run_sync(metadata.reflect)`, automap's `Base.prepare(autoload_with=engine)`
+ * (or a `DeferredReflection` base's `prepare(engine)`), anywhere in the file: every table of the database joins the
+ * metadata, under names only the database knows. Looked for only when the text shows such a call.
+ */
+export function reflections(x: PythonReader, root: Node): void {
+  if (!REFLECTS.test(x.text)) return;
+  const automap = /\b(automap_base|DeferredReflection)\b/.test(x.text);
+  for (const a of root.descendantsOfType('attribute')) {
+    const object = a?.childForFieldName('object');
+    const member = a?.childForFieldName('attribute')?.text;
+    if (!a || !object || (object.type !== 'identifier' && object.type !== 'attribute')) continue;
+    const call = a.parent?.type === 'call' && a.parent.childForFieldName('function')?.id === a.id ? a.parent : undefined;
+    if (member === 'reflect') {
+      add(x, { kind: 'dynamic', text: '' }, `\`${short((call ?? a).text)}\` (a reflection of the whole database)`, call ?? a);
+    } else if (member === 'prepare' && call) {
+      const args = readCall(call);
+      const reflects = args.keywords.has('autoload_with') || args.keywords.get('reflect')?.type === 'true' || (automap && (args.positional.length > 0 || args.keywords.has('engine')));
+      if (reflects) add(x, { kind: 'dynamic', text: '' }, `\`${short(call.text)}\` (a reflection of the whole database)`, call);
+    }
+  }
+}
+
 function add(x: PythonReader, name: NameExpr, maker: string, node: Node | undefined, span = node ? spanOf(node) : undefined): void {
   if (!span) return;
   (x.facts.maybeTables ??= []).push({ name, maker, span });

@@ -11,7 +11,7 @@ import type { MetadataRootFact, Span } from '../types';
  */
 
 /** Calls whose value is a metadata object, or an object holding one (a declarative base, a registry, `db`). */
-export const METADATA_CALLS = new Set(['declarative_base', 'MetaData', 'SQLAlchemy', 'generate_base', 'registry']);
+export const METADATA_CALLS = new Set(['declarative_base', 'automap_base', 'MetaData', 'SQLAlchemy', 'generate_base', 'registry']);
 
 /**
  * `X.schema = ...`, somewhere in a file: `X` may be a metadata object (`SQLModel.metadata`, `metadata_obj`), which
@@ -26,7 +26,7 @@ export function metadataRoot(x: PythonReader, name: string, span: Span, node: No
   if (call.name === 'SQLAlchemy') root.flask = true;
   // `declarative_base(cls=BaseModel)`: the base is made as a subclass of that class (a tuple: of those classes), so
   // every model on it takes its columns and class attributes.
-  const cls = call.name === 'declarative_base' || call.name === 'generate_base' ? call.keywords.get('cls') : undefined;
+  const cls = call.name === 'declarative_base' || call.name === 'automap_base' || call.name === 'generate_base' ? call.keywords.get('cls') : undefined;
   if (cls) root.cls = (cls.type === 'tuple' ? cls.namedChildren.filter((c) => c !== null) : [cls]).map((c) => c.text.replace(/\s+/g, ''));
   const typeMap = call.keywords.get('type_annotation_map');
   if (typeMap) root.typeAnnotationMap = annotationMapKeys(typeMap);
@@ -43,9 +43,31 @@ export function metadataRoot(x: PythonReader, name: string, span: Span, node: No
     if (model && (model.type === 'identifier' || model.type === 'attribute')) {
       if (given) root.rebinds = model.text.replace(/\s+/g, '');
       else root.modelClass = model.text.replace(/\s+/g, '');
-    }
+    } else if (model) modelClassMade(x, root, model, given !== undefined);
   }
   return root;
+}
+
+/**
+ * `SQLAlchemy(model_class=declarative_base(...))`: a base made in the call is `db.Model` itself, so `db`'s metadata
+ * is that base's (its schema too) unless `metadata=` is given, which Flask-SQLAlchemy sets as the base's metadata;
+ * its `cls=` classes are in every model's MRO either way. A `model_class` made by anything else (a factory function)
+ * may be a declarative base on a metadata FK Guard cannot see, or a class with columns and `__table_args__` of its
+ * own: the models' bases are then not all known, nor (without `metadata=`) their metadata's schema.
+ */
+function modelClassMade(x: PythonReader, root: MetadataRootFact, model: Node, metadataGiven: boolean): void {
+  const call = model.type === 'call' ? readCall(model) : undefined;
+  if (call && (call.name === 'declarative_base' || call.name === 'generate_base')) {
+    const base = metadataRoot(x, root.name, root.span, model, call);
+    if (base.cls) root.cls = base.cls;
+    if (base.typeAnnotationMap && !root.typeAnnotationMap) root.typeAnnotationMap = base.typeAnnotationMap;
+    if (metadataGiven) return;
+    if (base.metadata !== undefined) root.metadata = base.metadata;
+    if (base.schema) root.schema = base.schema;
+    return;
+  }
+  root.cls = [model.text.replace(/\s+/g, '')];
+  if (!metadataGiven) root.schema = { kind: 'dynamic', text: model.text };
 }
 
 /**

@@ -28,7 +28,13 @@ const OP_SIGNATURES: Record<string, readonly string[]> = {
   drop_index: ['index_name', 'table_name'],
 };
 
-/** The same inside `batch_alter_table`, where the table is the batch's. */
+/** The table a `with op.batch_alter_table(t, schema=s) as batch_op:` block alters, for the ops of `batch_op`. */
+interface BatchTable {
+  table: string;
+  schema?: string;
+}
+
+/** The same inside `batch_alter_table`, where the table (and its schema) is the batch's. */
 const BATCH_SIGNATURES: Record<string, readonly string[]> = {
   add_column: ['column'],
   drop_column: ['column_name'],
@@ -55,7 +61,17 @@ function bindArguments(call: CallInfo, params: readonly string[] | undefined): M
  */
 export function readUpgrade(x: PythonReader): void {
   const body = x.upgradeDef?.childForFieldName('body');
-  if (body) {
+  const engines = x.upgradeDef ? multidbUpgrades(x, x.upgradeDef) : [];
+  if (body && engines.length > 0) {
+    // Alembic's multidb template: `upgrade(engine_name)` runs `upgrade_<engine>()`, each on its own database.
+    // FK Guard keeps one history per folder, so each engine's operations are read as ones that may not have run
+    // on the database a key is made in: their keys are counted (checked where no engine's tables matter, else
+    // unchecked), and no table of one engine is taken to exist in another's database.
+    for (const fn of engines) {
+      const fnBody = fn.childForFieldName('body');
+      if (fnBody) maybe(x, fn, () => migrationBlock(x, fnBody, new Map()));
+    }
+  } else if (body) {
     migrationBlock(x, body, new Map());
     // Alembic leaves a `use_alter=True` foreign key out of CREATE TABLE and adds it after every table of
     // the revision is made (SQLAlchemy's own rule for `use_alter`): checked against the revision's end.
@@ -64,12 +80,23 @@ export function readUpgrade(x: PythonReader): void {
   }
 }
 
+/**
+ * The `upgrade_<engine>()` functions of a multidb revision: `upgrade` takes a parameter (the engine's name) and the
+ * module defines functions named `upgrade_` + something, in module order. Empty for an ordinary revision.
+ */
+function multidbUpgrades(x: PythonReader, upgrade: Node): Node[] {
+  const params = upgrade.childForFieldName('parameters')?.namedChildren.filter((p) => p && p.type !== 'comment') ?? [];
+  if (params.length === 0) return [];
+  return [...x.moduleFunctions].filter(([name]) => /^upgrade_\w+$/.test(name)).map(([, def]) => def);
+}
+
 /** Alembic operations inside `upgrade()`, including `with op.batch_alter_table("t") as batch_op:`. */
-function migrationBlock(x: PythonReader, block: Node, batches: Map<string, string>): void {
+function migrationBlock(x: PythonReader, block: Node, batches: Map<string, BatchTable>): void {
   for (const s of block.namedChildren) {
     if (!s) continue;
     if (s.type === 'with_statement') {
       const inner = new Map(batches);
+      let unsure = false;
       for (const item of s.descendantsOfType('with_item')) {
         if (!item) continue;
         const value = item.childForFieldName('value');
@@ -77,12 +104,22 @@ function migrationBlock(x: PythonReader, block: Node, batches: Map<string, strin
         const alias = value?.type === 'as_pattern' ? value.descendantsOfType('identifier').pop() : undefined;
         if (call?.type === 'call' && alias) {
           const c = readCall(call);
-          const t = c.positional[0] ? opName(x, c.positional[0]) : undefined;
-          if (c.name === 'batch_alter_table' && t) inner.set(alias.text, t);
+          // `batch_alter_table(table_name, schema=None, ...)`: the schema by keyword or second by position.
+          const args = bindArguments(c, ['table_name', 'schema']);
+          const tableArg = args.get('table_name');
+          const schemaArg = args.get('schema');
+          const t = tableArg ? opName(x, tableArg) : undefined;
+          const schema = schemaArg && schemaArg.text !== 'None' ? opName(x, schemaArg) : undefined;
+          if (c.name === 'batch_alter_table' && t) {
+            inner.set(alias.text, { table: t, ...(schema !== undefined ? { schema } : {}) });
+            // A schema FK Guard cannot read: the ops may not be on the table it names, as in an `if`.
+            if (schemaArg && schemaArg.text !== 'None' && schema === undefined) unsure = true;
+          }
         }
       }
       const body = s.childForFieldName('body');
-      if (body) migrationBlock(x, body, inner);
+      if (body && unsure) maybe(x, s, () => migrationBlock(x, body, inner));
+      else if (body) migrationBlock(x, body, inner);
       continue;
     }
     if (s.type === 'for_statement') {
@@ -121,7 +158,7 @@ function migrationBlock(x: PythonReader, block: Node, batches: Map<string, strin
  * element is not a literal FK Guard can read, the body is read once with the loop's names bound to
  * nothing, so an operation naming its table by them is known only to change some table (see `migrationOp`).
  */
-function forLoop(x: PythonReader, s: Node, batches: Map<string, string>): void {
+function forLoop(x: PythonReader, s: Node, batches: Map<string, BatchTable>): void {
   const left = s.childForFieldName('left');
   const right = s.childForFieldName('right');
   const body = s.childForFieldName('body');
@@ -173,7 +210,7 @@ function maybe(x: PythonReader, statement: Node, read: () => void): void {
  * operations run there, in call order, with its parameters bound to the call's string arguments (and
  * literal defaults). Followed a few calls deep, never into itself.
  */
-function followedHelper(x: PythonReader, node: Node, batches: Map<string, string>): boolean {
+function followedHelper(x: PythonReader, node: Node, batches: Map<string, BatchTable>): boolean {
   const f = node.childForFieldName('function');
   const def = f?.type === 'identifier' ? x.moduleFunctions.get(f.text) : undefined;
   const params = def?.childForFieldName('parameters');
@@ -236,7 +273,7 @@ function constraintName(x: PythonReader, n: Node | undefined): string | undefine
   return n ? opName(x, n) : undefined;
 }
 
-function migrationCall(x: PythonReader, node: Node, batches: Map<string, string>): void {
+function migrationCall(x: PythonReader, node: Node, batches: Map<string, BatchTable>): void {
   const call = readCall(node);
   const batchTable = call.qualifier ? batches.get(call.qualifier) : undefined;
   if (call.qualifier !== 'op' && batchTable === undefined) return;
@@ -303,8 +340,9 @@ function executedSql(x: PythonReader, call: CallInfo, ops: MigrationOp[]): void 
   for (const op of read.migration?.ops ?? []) ops.push(op.op === 'create_table' ? { ...op, tableIndex: op.tableIndex + tableBase } : op);
 }
 
-function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchTable: string | undefined, ops: MigrationOp[]): void {
-  const batch = batchTable !== undefined;
+function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchOf: BatchTable | undefined, ops: MigrationOp[]): void {
+  const batch = batchOf !== undefined;
+  const batchTable = batchOf?.table;
   // Alembic's signatures: every argument may be given by position or by keyword. Inside
   // `with op.batch_alter_table(t) as batch_op:` the table argument is left out.
   const args = bindArguments(call, batch ? BATCH_SIGNATURES[call.name] : OP_SIGNATURES[call.name]);
@@ -316,7 +354,8 @@ function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchTable: st
     const out = items.map((c) => name(c));
     return out.every((x): x is string => x !== undefined) ? out : undefined;
   };
-  const schema = name(args.get('schema'));
+  // Inside a batch the table and its schema are the batch's (batch operations take neither).
+  const schema = batch ? batchOf.schema : name(args.get('schema'));
   const table = batchTable ?? name(args.get('table_name'));
   switch (call.name) {
     case 'create_table': {

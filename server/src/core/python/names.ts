@@ -1,5 +1,6 @@
 import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact, MetadataRootFact } from '../types';
 import { modelNamed } from '../classPlaces';
+import { positionAt } from '../text';
 
 /**
  * What a Python name means in one module, found the way Python finds it: a module-level assignment or
@@ -21,8 +22,11 @@ export type Binding =
   | { kind: 'module'; module: string; from: string }
   /** A name from a module outside the workspace (`sqlalchemy.orm.DeclarativeBase`). */
   | { kind: 'external'; module: string; name: string }
-  /** Bound, but to something FK Guard cannot follow (`Base = make_base()`, a module that does not define it). */
-  | { kind: 'unresolved'; why: string };
+  /**
+   * Bound, but to something FK Guard cannot follow (`Base = make_base()`, a module that does not define it). `order`:
+   * bound in a branch that may not run, so which of two bindings holds is not known (see `PythonNames.bindingAt`).
+   */
+  | { kind: 'unresolved'; why: string; order?: true };
 
 /** What the resolver needs of the index: each file's facts, and the files a module path may be. */
 export interface NameSource {
@@ -190,12 +194,78 @@ export class PythonNames {
     }
   }
 
+  /**
+   * What `dotted` means at the offset `at` of `file`, in that module's own code run top down: where the module binds
+   * its first name more than once (see `FileFacts.rebinds`), the binding made last before `at`; otherwise what
+   * `resolve` says (the module's last binding, which `ClassMapper.rootAt` reads in order for a metadata root).
+   */
+  resolveAt(file: string, dotted: string, at: number | undefined, depth = 0): Binding | undefined {
+    if (at === undefined || depth > MAX_DEPTH) return this.resolve(file, dotted, depth);
+    const dot = dotted.indexOf('.');
+    const head = dot < 0 ? dotted : dotted.slice(0, dot);
+    if (!this.rebound(file, head)) return this.resolve(file, dotted, depth);
+    let b = this.bindingAt(file, head, at, depth);
+    if (dot < 0) return b;
+    for (const p of dotted.slice(dot + 1).split('.')) {
+      if (!b) return undefined;
+      b = this.member(b, p, depth);
+    }
+    return b;
+  }
+
+  /** Whether `file` binds `name` by an assignment kept in `FileFacts.rebinds`, so that where it is used matters. */
+  rebound(file: string, name: string): boolean {
+    return this.facts(file)?.rebinds?.some((r) => r.name === name) ?? false;
+  }
+
+  /**
+   * What `name` means at offset `at` of `file` (`Infinity`: once the module has run, as another module imports it),
+   * for a name the module rebinds: its class statements, metadata roots and assignments in order, the last made
+   * before `at` winning; before any of them, what the module's imports bind. A binding in a branch (`if`, `except`)
+   * that may not have run, after another, leaves the name not known (`order`: the answer depends on which ran).
+   */
+  private bindingAt(file: string, name: string, at: number, depth: number): Binding | undefined {
+    const facts = this.facts(file);
+    if (!facts) return undefined;
+    type Event = { start: number; line: number; binding: () => Binding | undefined; conditional?: true };
+    const events: Event[] = [];
+    const line = (offset: number) => positionAt(facts.lineStarts, offset).line + 1;
+    // A class statement binds its name once its body has run.
+    for (const cls of facts.classes) if (cls.name === name) events.push({ start: cls.span.end, line: line(cls.nameSpan.start), binding: () => ({ kind: 'class', file, cls }) });
+    for (const root of facts.metadataRoots) {
+      if (root.name !== name || root.owner !== undefined) continue;
+      events.push({ start: root.span.start, line: line(root.span.start), binding: () => ({ kind: 'metadata', id: `${file}#${name}`, file, root }), conditional: root.conditional });
+    }
+    for (const r of facts.rebinds ?? []) {
+      if (r.name !== name) continue;
+      const binding = (): Binding | undefined => {
+        if (r.to === '') return { kind: 'unresolved', why: `\`${name}\` is assigned a value FK Guard cannot follow (${file}:${line(r.span.start)})` };
+        // The value is what its names meant where the assignment is made (`OldBarn = Barn` before `Barn = Silo`).
+        return this.resolveAt(file, r.to, r.span.start, depth + 1) ?? { kind: 'unresolved', why: `\`${r.to}\` is not bound` };
+      };
+      events.push({ start: r.span.start, line: line(r.span.start), binding, conditional: r.conditional });
+    }
+    events.sort((a, b) => a.start - b.start);
+    let i = events.length - 1;
+    while (i >= 0 && events[i].start >= at) i--;
+    if (i < 0) return this.importedBinding(facts, file, name, depth);
+    const e = events[i];
+    const before = i > 0 ? events[i - 1] : undefined;
+    if (e.conditional && (before || this.importedBinding(facts, file, name, depth))) {
+      const was = before ? `the one bound before (${file}:${before.line})` : 'the one its imports bind';
+      return { kind: 'unresolved', why: `\`${name}\` is bound again in a branch (${file}:${e.line}) that may not run, so FK Guard cannot tell whether it is that object or ${was}`, order: true };
+    }
+    return e.binding();
+  }
+
   /** What a name means at module level in `file`. */
   private bindingOf(file: string, name: string, depth: number): Binding | undefined {
     // Imports that go round (`a` takes `x` from `b`, which takes it from `a`) end here, not in a stack overflow.
     if (depth > MAX_DEPTH) return { kind: 'unresolved', why: 'import cycle' };
     const facts = this.facts(file);
     if (!facts) return undefined;
+    // A name the module binds again by assignment (`Base = OtherBase`, `Barn = Silo`) is its last binding, in order.
+    if (facts.rebinds?.some((r) => r.name === name)) return this.bindingAt(file, name, Infinity, depth);
     // A name bound in a class body (`class Archive: metadata = MetaData()`) is not the module's. Bound more than once
     // (`Base = declarative_base()` ... `Base = declarative_base(metadata=...)`), the module's name is its last binding
     // once the module has run, as another module imports it (`ClassMapper.rootAt` reads a use inside the module).
@@ -216,6 +286,11 @@ export class PythonNames {
     if (facts.tables.some((t) => t.variable === name) || facts.constants[name] !== undefined) {
       return { kind: 'unresolved', why: `\`${name}\` is not a class` };
     }
+    return this.importedBinding(facts, file, name, depth);
+  }
+
+  /** What a name means in `file` by its imports alone (the last import of it, else its star imports). */
+  private importedBinding(facts: FileFacts, file: string, name: string, depth: number): Binding | undefined {
     // The last import of a name wins, as in Python.
     const imp = [...facts.imports].reverse().find((i) => i.local === name);
     if (imp) {

@@ -8,7 +8,8 @@ import type { ImportFact } from '../types';
  * The words: down_revision, ForeignKey, __tablename__, `Table(`, foreign_key, create_table, create_foreign_key,
  * ForeignKeyConstraint, mapped_column, `Column(`, TypeDecorator, declarative_base, DeclarativeBase, SQLModel,
  * add_column, rename_table, drop_table, `MetaData(`, db.Model, `SQLAlchemy(`, as_declarative, `.generate_base(`,
- * `metadata.schema =` and `re.sub(` (a whole `re`). The test runs on every Python file of a workspace, most of which
+ * `metadata.schema =`, `re.sub(` (a whole `re`), automap_base and `.reflect` (a whole word: a database reflected into
+ * a metadata, see `maybeTables.reflections`). The test runs on every Python file of a workspace, most of which
  * are no candidate, so the search goes through the whole text, trying the alternatives at each character that can
  * start one; small letters are most of the characters of code. So every alternative here starts with `_`, `.` or
  * a capital letter: a word that starts with a small letter is found at its `_` or `.`, and the letters before are
@@ -18,7 +19,7 @@ import type { ImportFact } from '../types';
  * workspace (1,669 files, 25 MB) it took 136 ms against 212-280 ms, about what the floor's shorter regex takes.
  */
 const CANDIDATE =
-  /_(?:(?<=down_)revision|(?<=foreign_)key|(?<=(?:create|rename|drop)_)table|(?<=(?:mapped|add)_)column|(?<=declarative_)base|(?<=as_)declarative|_tablename__)|ForeignKey|Table\(|Column\(|TypeDecorator|DeclarativeBase|SQLModel|MetaData\(|SQLAlchemy\(|\.(?:(?<=db\.)Model|generate_base\(|(?<=metadata\.)schema\s*=|(?<=\bre\.)sub\()/;
+  /_(?:(?<=down_)revision|(?<=foreign_)key|(?<=(?:create|rename|drop)_)table|(?<=(?:mapped|add)_)column|(?<=(?:declarative|automap)_)base|(?<=as_)declarative|_tablename__)|ForeignKey|Table\(|Column\(|TypeDecorator|DeclarativeBase|SQLModel|MetaData\(|SQLAlchemy\(|\.(?:(?<=db\.)Model|generate_base\(|reflect\b|(?<=metadata\.)schema\s*=|(?<=\bre\.)sub\()/;
 
 export function isPythonCandidate(text: string): boolean {
   return CANDIDATE.test(text);

@@ -31,8 +31,9 @@ export function notUniqueTarget(c: RefCheck): Finding | undefined {
     if (!composite.every((n) => def.columns.has(n))) return undefined;
   } else {
     if (col.unique || (col.primaryKey && pk.length === 1) || keys.includes(col.name)) return undefined;
-    // No primary key at all means the table is not fully known (a reflected or partial definition).
-    if (pk.length === 0) return undefined;
+    // No primary key at all means the table is not fully known (a reflected or partial definition), unless a
+    // migration FK Guard read dropped it (O11-1): then the table is known to have none.
+    if (pk.length === 0 && !def.primaryKeyDropped) return undefined;
   }
   // A composite constraint is one reference per column pair: it is reported once, on its first pair.
   if (composite && composite[0] !== col.name) return undefined;

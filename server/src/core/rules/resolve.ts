@@ -94,6 +94,7 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const written = ref.table?.kind === 'const' ? ref.table.name : ref.table?.kind === 'dynamic' ? ref.table.text : '?';
     const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}${ref.primaryKey && ref.column === undefined ? '' : `.${ref.column ?? '?'}`}`;
     if (table === undefined || (ref.column === undefined && !ref.primaryKey)) return { display, resolution: { kind: 'dynamic' } };
+    if (ref.searchPath && ref.tableSchema === undefined) return { display, resolution: onSearchPath(index, file, ref, ref.searchPath, table) };
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
   const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : ref.attr ? `${ref.owner}.${ref.attr}` : `${ref.owner}`;
@@ -109,9 +110,11 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     if (!def) return { display, resolution: { kind: 'unseen', reason: 'outside-workspace', detail: `\`${ref.owner}\` is not a table FK Guard can see` } };
     return { display, resolution: columnOf([def], ref.attr!, ref.form === 'variable') };
   }
-  const mapping = index.classTable(file, ref.owner);
+  const mapping = index.classTable(file, ref.owner, ref.span.start);
   if (!mapping && ref.ownerSpan) return { display: ref.owner, resolution: { kind: 'no-class', owner: ref.owner } };
   if (!mapping) {
+    const rebound = index.reboundWhy(file, ref.owner, ref.span.start);
+    if (rebound) return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: rebound } };
     // An imported TypeScript name the module does not export as a class: TypeScript binds it to no entity.
     const problem = index.importedClassProblem(file, ref.owner);
     if (problem === 'ambiguous') {
@@ -140,6 +143,24 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
   }
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
   return { display, resolution: columnOf([mapping.table], ref.attr, true) };
+}
+
+/**
+ * A table SQL names with no schema after `SET search_path TO app, public`: PostgreSQL takes the first schema of the
+ * path that holds a table of that name (as it folds or keeps the name's case), and refuses the key when none does. Each
+ * schema is looked up in turn; when none holds the table, the answer is the lookup in `public` where the path has it
+ * (else its first schema), so an unknown table is reported under the name as written.
+ */
+function onSearchPath(index: SchemaIndex, file: string, ref: ReferenceFact, path: string[], table: string): Resolution {
+  const missing: Array<Extract<Resolution, { kind: 'no-table' }>> = [];
+  for (const s of path) {
+    const schema = s === 'public' ? undefined : s;
+    const r = lookup(index, file, ref, schema, table, ref.column);
+    if (r.kind !== 'no-table') return r;
+    missing.push(r);
+  }
+  // In a migration, a table one of the schemas makes only later (or dropped before) says more than a plain absence.
+  return missing.find((r) => r.absence) ?? missing.find((r) => r.schema === undefined) ?? missing[0] ?? { kind: 'dynamic' };
 }
 
 /** `@ManyToOne(() => User)` with no referenced column names the primary key; a composite one is not judged. */
@@ -276,8 +297,9 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
-  if (unknownSchema?.schemaUnknownWhy) {
-    return { kind: 'unseen', reason: 'dynamic-name', detail: `the schema of \`${unknownSchema.name}\` (${unknownSchema.className ?? unknownSchema.file}) is not known: ${unknownSchema.schemaUnknownWhy}` };
+  const why = unknownSchema?.schemaUnknownWhy ?? unknownSchema?.schemaLost;
+  if (why !== undefined) {
+    return { kind: 'unseen', reason: 'dynamic-name', detail: `the schema of \`${unknownSchema!.name}\` (${unknownSchema!.className ?? unknownSchema!.file}) is not known: ${why}` };
   }
   if (unknownSchema) {
     return {
@@ -295,13 +317,18 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table ${unnamed.file} makes under a name FK Guard cannot read (\`${unnamed.text}\`)` };
   }
   const absence = point && history && defs.length === 0 ? history.absence(key, point) : undefined;
+  // With foreign key checks off (`SET FOREIGN_KEY_CHECKS = 0` before it in the file), MySQL makes a key to a table that
+  // does not exist yet without looking for it; the table it names is found when it is made, and judged as made then.
+  if (absence?.kind === 'later' && ref.keyChecks === 'off' && index.dialectOf(file) === 'mysql') return columnOf([absence.def], column, false, caseless, undefined, ref.linkToName);
   if (absence) return { kind: 'no-table', schema, table, column, absence };
   if (defs.length === 0) {
     // A class whose table name FK Guard cannot know may define this table: nothing is proven.
     // In a migration too: tables a declared_attr base names exist once the models create them.
     const n = index.namelessCandidate(table, ref.context === 'migration' ? undefined : metadataId);
     if (n) {
-      const detail = n.detail
+      const detail = n.anyName && n.detail === undefined
+        ? `\`${table}\` may be the table of a class named by \`${n.base}.__tablename__\` (such as \`${n.cls.name}\`, ${n.file}), which FK Guard cannot evaluate: it may give any name`
+        : n.detail
         ? `\`${table}\` may be the ${n.cls.joinTable ? `join table of \`${n.cls.joinTable.owner}.${n.cls.joinTable.relation}\`` : `table of \`${n.cls.name}\``}: ${n.detail}`
         : n.reason === 'declared-attr'
           ? `\`${table}\` may be the table of \`${n.cls.name}\`, named by \`${n.base}.__tablename__\`, which FK Guard cannot evaluate`
@@ -417,7 +444,7 @@ export function sourceMetadata(index: SchemaIndex, file: string, ref: ReferenceF
 
 /** The reference's own table. */
 function sourceTable(index: SchemaIndex, file: string, ref: ReferenceFact): TableDef | undefined {
-  if (ref.source.className) return index.classTable(file, ref.source.className)?.table;
+  if (ref.source.className) return index.classTable(file, ref.source.className, ref.span.start)?.table;
   const name = index.resolveName(file, ref.source.table);
   if (!name) return undefined;
   return index.coreTableIn(file, name, ref.source.schema) ?? index.definitions(tableKey(name, ref.source.schema)).find((d) => d.file === file);
@@ -566,9 +593,13 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         return { reason: 'ambiguous-table', detail: `\`${r.def.key}\` has definitions that disagree on \`${r.column.column.name}\`, none in this table's metadata or package` };
       }
       const target = r.column.type;
-      if (target && target.family !== 'other') return undefined;
       const source = sourceColumn(c.facts, c.ref, c.index);
-      if (!source?.type || source.type.family === 'other') return undefined;
+      // A FK column with no type of its own takes the key's (SQLAlchemy's `Column(ForeignKey(...))`): nothing to compare.
+      if (!source?.type) return undefined;
+      const uncompared = target ? uncomparedTypes(source.type, target) : undefined;
+      if (uncompared) return { reason: 'uncompared-type', detail: `\`${source.type.text}\` here and \`${target!.text}\` at \`${r.def.key}.${r.column.column.name}\`: ${uncompared}, so whether the database takes the key is not known` };
+      if (target && target.family !== 'other') return undefined;
+      if (target && source.type.family === 'other') return undefined;
       const lost = r.column.unreadable;
       if (lost) {
         const at = lost.span ? where(lost.file, c.index.rangeIn(lost.file, lost.span)) : lost.file;
@@ -592,6 +623,24 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
     default:
       return undefined;
   }
+}
+
+/**
+ * Why FK Guard does not compare these two types (see `typeMismatchFor`), or undefined when it does. It compares what
+ * its type families hold, and one type with itself (`inet` and `inet`, an enum `mood` of SQL with itself); not an enum,
+ * a domain, `inet`, `money`, `bit`, `oid` or an array with another type, whose rules PostgreSQL decides by operator
+ * families FK Guard does not model (`cidr` and `inet` are one, `integer` to `oid` passes and `oid` to `integer` does
+ * not, a domain is its base type), nor a SQLAlchemy `Enum`, whose database type it does not know. A Prisma relation is
+ * judged by Prisma's rule on the two scalar types (see `prismaRefuses`).
+ */
+function uncomparedTypes(source: TypeFact, target: TypeFact): string | undefined {
+  if (source.style === 'prisma' && target.style === 'prisma' && source.name !== 'Unsupported' && target.name !== 'Unsupported') return undefined;
+  // A key of a type FK Guard does not know at all is `unknown-key-type` (see `uncheckedOf`).
+  if (target.family === 'other' && target.sqlType === '') return undefined;
+  if (source.family === 'enum') return 'FK Guard does not know which database type an enum column is';
+  if (source.family !== 'other' && target.family !== 'other') return undefined;
+  if (source.sqlType !== '' && source.sqlType === target.sqlType) return undefined;
+  return source.family === 'other' && source.sqlType === '' ? "FK Guard does not know the FK column's type" : 'FK Guard does not compare these types';
 }
 
 /**
@@ -652,7 +701,7 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
     const cls = classNamed(facts.classes, ref.source.className);
     const own = cls?.columns.find((c) => c.name === name || c.attr === name);
     if (own) return withType(own, file);
-    const mapping = index.classTable(file, ref.source.className);
+    const mapping = index.classTable(file, ref.source.className, ref.span.start);
     const inherited = mapping?.table?.columns.get(name) ?? mapping?.table?.attrs.get(name);
     return inherited ? { column: inherited.column, file: inherited.file, type: inherited.type } : undefined;
   }

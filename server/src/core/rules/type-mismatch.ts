@@ -14,6 +14,10 @@ export interface TypeComparison {
   target: IndexedColumn & { type: TypeFact };
   edits: TextEdit[];
   written?: string;
+  /** `prisma`: Prisma's own validator refuses the relation, before any database sees it (see `prismaRefuses`). */
+  judge?: 'prisma';
+  /** The key is a lone `Numeric`/`Float` primary key SQLAlchemy makes `SERIAL` on PostgreSQL (see `serialKey`). */
+  serial?: true;
 }
 
 /**
@@ -21,28 +25,69 @@ export interface TypeComparison {
  * `String(36)` → `String(255)` is a difference. Either known only from an annotation (`Mapped[int]`): by
  * family, since the width is not written. A FK column with no type takes the target's and never differs.
  */
-export function typeMismatchFor(c: RefCheck, _def: TableDef, target: IndexedColumn): TypeComparison | undefined {
+export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn): TypeComparison | undefined {
   const source = sourceColumn(c.facts, c.ref, c.index);
+  const serial = serialKey(c, def, key);
+  const target = serial ?? key;
   if (!source?.type || !target.type) return undefined;
-  if (source.type.family === 'other' || target.type.family === 'other' || source.type.family === 'enum') return undefined;
+  const prisma = prismaRefuses(source.type, target.type);
+  if (!prisma && (source.type.family === 'other' || target.type.family === 'other' || source.type.family === 'enum')) return undefined;
   // A width FK Guard cannot read (`String(length=sizes.UUID_LEN)`) leaves only the families to compare.
   const bothExplicit = source.type.source === 'explicit' && target.type.source === 'explicit' && !source.type.approximate && !target.type.approximate;
-  const verdict = bothExplicit
-    ? compareTypes(c.config.dialect, source.type.sqlType, target.type.sqlType)
-    : compareFamilies(c.config.dialect, source.type.family, target.type.family);
+  const verdict = prisma
+    ? 'refused'
+    : bothExplicit
+      ? compareTypes(c.config.dialect, source.type.sqlType, target.type.sqlType)
+      : compareFamilies(c.config.dialect, source.type.family, target.type.family);
   if (verdict === 'same') return undefined;
   const sourceFacts = c.index.facts(source.file) ?? c.facts;
   // A migration's FK column defined by an earlier migration: retyping it there rewrites every point of history
   // since, where other references to and from it were checked against the old type. No fix is safe to offer.
   const rewritesHistory = c.ref.context === 'migration' && source.file !== c.facts.file;
   const { edits, written } = rewritesHistory ? { edits: [], written: undefined } : typeFixEdits(c.index, sourceFacts, source.column, source.type, target);
-  return { verdict, source: { ...source, type: source.type }, target: { ...target, type: target.type }, edits, written };
+  return {
+    verdict,
+    source: { ...source, type: source.type },
+    target: { ...target, type: target.type },
+    edits,
+    written,
+    ...(prisma ? { judge: 'prisma' as const } : {}),
+    ...(serial ? { serial: true as const } : {}),
+  };
+}
+
+/**
+ * On PostgreSQL, the key as the database has it when SQLAlchemy makes a lone `Numeric` or `Float` primary key its
+ * autoincrement column (see `ColumnFact.serialIfSolePrimaryKey`): `SERIAL`, an integer, whatever the model writes.
+ * Undefined for any other key. Its type reads as SQLAlchemy's `Integer`, so a fix writes that.
+ */
+function serialKey(c: RefCheck, def: TableDef, key: IndexedColumn): IndexedColumn | undefined {
+  if (c.config.dialect !== 'postgresql' || !key.column.serialIfSolePrimaryKey || !key.type) return undefined;
+  let keys = 0;
+  for (const col of def.columns.values()) if (col.column.primaryKey) keys++;
+  if (keys !== 1) return undefined;
+  return { ...key, type: { text: 'Integer', name: 'Integer', family: 'integer', sqlType: 'integer', source: 'annotation' } };
+}
+
+/**
+ * Whether Prisma's schema validator refuses a relation between fields of these types: it does unless both are of one
+ * scalar type (`Int` and `Int`, `String` and `String @db.Uuid`: a native type aside) or of one enum. `prisma validate`,
+ * `migrate` and `generate` then fail (P1012, "The type of the field ... is not matching the type of the referenced
+ * field"), whatever the database would say; as @prisma/prisma-schema-wasm 8.1 answers for every pair of scalars,
+ * enums and common native types on PostgreSQL, MySQL and SQLite. A type Prisma does not support (`Unsupported(...)`)
+ * is not judged here.
+ */
+function prismaRefuses(source: TypeFact, target: TypeFact): boolean {
+  if (source.style !== 'prisma' || target.style !== 'prisma') return false;
+  if (source.name === 'Unsupported' || target.name === 'Unsupported') return false;
+  return source.name !== target.name;
 }
 
 /**
  * `type-mismatch`: the FK column's type differs from the referenced column's (`Integer` pointing at a
  * `UUID` key, `String(255)` at a `uuid`). Where the database refuses the constraint it is an error; where
- * it accepts it but the types differ (`Integer` → `BigInteger`, `String(36)` → `String(255)`), a warning.
+ * it accepts it but the types differ (`Integer` → `BigInteger`, `String(36)` → `String(255)`), a warning. A Prisma
+ * relation between fields of two scalar types is an error whatever the database says: Prisma refuses the schema.
  * The fix writes the referenced column's type as its own file writes it, importing what is needed.
  */
 export function typeMismatch(c: RefCheck): Finding | undefined {
@@ -54,9 +99,15 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   const db = DIALECT_NAMES[c.config.dialect];
   const here = written(cmp.source.column.type ?? cmp.source.type, cmp.source.column.annotation?.text);
   const there = written(cmp.target.column.type ?? cmp.target.type, cmp.target.column.annotation?.text);
+  const serial = cmp.serial ? ', which SQLAlchemy makes `SERIAL` (a lone Numeric primary key is autoincrement), an integer on PostgreSQL' : '';
   const sqlPair = `${cmp.source.type.sqlType || cmp.source.type.family} vs ${cmp.target.type.sqlType || cmp.target.type.family}`;
-  const consequence =
-    cmp.verdict === 'refused'
+  // TypeORM makes a relation's join column with the referenced column's type: the declaration is what differs.
+  const overridden = c.ref.typeFromTarget === 'typeorm';
+  const consequence = overridden
+    ? `TypeORM makes the join column \`${cmp.target.type.sqlType || cmp.target.type.family}\` (the type of the column it references), not the declared type (${sqlPair})`
+    : cmp.judge === 'prisma'
+      ? `Prisma refuses a relation between fields of different types (${cmp.source.type.name} vs ${cmp.target.type.name}): \`prisma validate\`, \`migrate\` and \`generate\` fail on this schema`
+      : cmp.verdict === 'refused'
       ? `${db} refuses this foreign key (${sqlPair})`
       : `${db} accepts the key, but the types differ (${sqlPair})`;
   const srcFacts = c.index.facts(cmp.source.file) ?? c.facts;
@@ -68,8 +119,8 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   const loc = columnLocation(c.index, r.def, r.column);
   return {
     rule: 'type-mismatch',
-    severity: cmp.verdict === 'refused' ? 'error' : 'warning',
-    message: `\`${here}\` here, but \`${r.def.key}.${r.column.column.name}\` is \`${there}\`: ${consequence}`,
+    severity: cmp.verdict === 'refused' && !overridden ? 'error' : 'warning',
+    message: `\`${here}\` here, but \`${r.def.key}.${r.column.column.name}\` is \`${there}\`${serial}: ${consequence}`,
     file: c.facts.file,
     range,
     reference: c.display,

@@ -32,6 +32,14 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
     const u = usable(s.value);
     return u ? [{ ...s, ...u }] : [];
   });
+  // A string key that names an attribute (`"squad.code"` where `code` is the attribute of the column `squad_code`):
+  // the column it stands for comes first, whatever the spelling distance.
+  const attr = c.ref.form === 'attribute' ? undefined : def.attrs.get(r.column);
+  const attrColumn = attr && attr.column.name !== r.column ? attr.column.name : undefined;
+  if (attrColumn !== undefined) {
+    const u = usable(attrColumn);
+    if (u) suggestions = [{ value: attrColumn, score: -1, ...u }, ...suggestions.filter((s) => s.value !== attrColumn)];
+  }
   if (suggestions.length === 0) {
     const pk = [...def.columns.values()].filter((col) => col.column.primaryKey);
     // With `link_to_name=True` the string names the column, not its key.
@@ -47,7 +55,8 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
     const col = def.columns.get(s.value) ?? def.attrs.get(s.value) ?? [...def.columns.values()].find((x) => x.column.key === s.value);
     const loc = col ? columnLocation(c.index, def, col) : undefined;
     if (loc) related.push(loc);
-    if (i === 0) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}?`;
+    if (i === 0 && s.value === attrColumn) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}, the column of the attribute \`${r.column}\`?`;
+    else if (i === 0) hint = `; did you mean \`${s.value}\`${loc ? ` (${where(loc.file, loc.range)})` : ''}?`;
     // Written as the reference writes it: unqualified where its metadata's schema is the table's.
     const schema = writtenSchema(c, def.schema);
     const renamed = renameReferenceEdit(c.facts, c.ref, { schema, table: def.name, column: s.value });

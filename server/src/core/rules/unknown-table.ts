@@ -4,7 +4,7 @@ import { rangeOf } from '../text';
 import type { Absence } from '../history';
 import type { IndexedColumn, TableDef } from '../tables';
 import { Finding, Fix, RelatedLocation } from '../types';
-import { fixTarget, RefCheck, tableLocation, where, writtenSchema } from './resolve';
+import { fixTarget, metadataDefault, RefCheck, sourceMetadata, tableLocation, where, writtenSchema } from './resolve';
 import { typeMismatchFor } from './type-mismatch';
 
 /**
@@ -118,16 +118,22 @@ function unknownModel(c: RefCheck, owner: string): Finding | undefined {
  * A migration names a table its history makes only later, or dropped before: the name is right, the
  * moment is wrong. The database refuses the constraint (PostgreSQL and MySQL check the table when the
  * foreign key is made). No rename is offered: the reference has to move, or the table be made first.
+ *
+ * MySQL (and MariaDB) make a key to a table that does not exist yet when foreign key checks are off, as mysqldump's
+ * files and many migration runners set them (vaultwarden's runs every migration so): a table made later is an error
+ * only where the file itself turned the checks on before the key (`SET FOREIGN_KEY_CHECKS = 1`), else a warning.
  */
 function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Finding {
   const loc = tableLocation(c.index, absence.def);
   const at = loc ? ` (${where(loc.file, loc.range)})` : '';
   const db = c.config.dialect === 'mysql' ? 'MySQL' : 'PostgreSQL';
+  const unproven = c.config.dialect === 'mysql' && absence.kind === 'later' && c.ref.keyChecks !== 'on';
+  const checks = c.config.dialect !== 'mysql' ? '' : unproven ? ' unless foreign key checks are off (`SET FOREIGN_KEY_CHECKS = 0`, as mysqldump\'s files and many migration runners set them), and this file does not turn them on before it' : ' (this file turns foreign key checks on before it)';
   const message =
     absence.kind === 'later'
       ? absence.sameFile
-        ? `\`${written}\` is created later in this migration${at}: ${db} refuses a foreign key to a table that does not exist yet; create \`${written}\` first`
-        : `\`${written}\` is created by a later migration${at}: at this point of history it does not exist, and ${db} refuses the foreign key`
+        ? `\`${written}\` is created later in this migration${at}: ${db} refuses a foreign key to a table that does not exist yet${checks}; create \`${written}\` first`
+        : `\`${written}\` is created by a later migration${at}: at this point of history it does not exist, and ${db} refuses the foreign key${checks}`
       : absence.atEnd && !absence.renamedTo
         ? `\`${written}\` is dropped by a later migration (it was created at ${loc ? where(loc.file, loc.range) : 'an earlier migration'}): once the migrations have run it does not exist, and SQLite refuses to write rows this foreign key needs (no such table)`
         : absence.renamedTo
@@ -149,7 +155,7 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
   }
   return {
     rule: 'unknown-table',
-    severity: 'error',
+    severity: unproven ? 'warning' : 'error',
     message,
     file: c.facts.file,
     range: c.range,
@@ -168,7 +174,12 @@ function publicSchemaInModel(c: RefCheck, written: string, plain: TableDef, colu
   const loc = tableLocation(c.index, plain);
   const col = keyColumn(plain, column);
   const renamed = col ? renameReferenceEdit(c.facts, c.ref, { schema: undefined, table: plain.name, column: col.column.name }) : undefined;
-  const safe = renamed && col && !typeMismatchFor(c, plain, col);
+  // The key without a schema is looked up in the schema of the referencing table's metadata, and in its metadata only:
+  // dropped, `public` finds `members` only from a table on a metadata without a schema, the one `members` is on.
+  const own = metadataDefault(c.index, c.facts.file, c.ref);
+  const source = sourceMetadata(c.index, c.facts.file, c.ref);
+  const found = !own || (own.known && own.schema === undefined && (!source || !plain.metadataId || source === plain.metadataId));
+  const safe = renamed && col && found && !typeMismatchFor(c, plain, col);
   return {
     rule: 'unknown-table',
     severity: 'error',

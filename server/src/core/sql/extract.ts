@@ -13,7 +13,7 @@ import type {
 } from 'pgsql-ast-parser';
 import { emptyFacts } from '../facts';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, NameExpr, Span, TypeFact } from '../types';
-import { blankChecks, blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN } from './normalize';
+import { blankChecks, blankComments, doBlockStatements, foreignDialect, RESERVED_STANDIN, unquoteName } from './normalize';
 import { MysqlStatement, readMysqlStatement } from './mysqlAlter';
 import { splitStatements, SqlStatement } from './split';
 import { sqlTypeOf } from './types';
@@ -131,11 +131,39 @@ export function searchPathOf(text: string): string[] | 'default' | undefined {
   const out: string[] = [];
   for (const part of m[1].split(',')) {
     const p = part.trim();
-    const name = /^["']/.test(p) ? p.slice(1, -1) : p.toLowerCase();
+    const name = unquoteName(p, true);
     if (name === '' || name === '$user' || name === 'pg_catalog' || name === 'pg_temp') continue;
     out.push(name);
   }
   return out.length > 0 ? out : 'default';
+}
+
+/**
+ * What a MySQL `SET` statement does to the session's `foreign_key_checks`: `SET FOREIGN_KEY_CHECKS = 0`, `SET
+ * @@session.foreign_key_checks = ON`, mysqldump's `/*!40014 SET FOREIGN_KEY_CHECKS=0 *\/` (MySQL and MariaDB run the
+ * text of a `/*!` comment). 'unknown' for a value FK Guard does not read (`@OLD_FOREIGN_KEY_CHECKS`, `DEFAULT`) and for
+ * an assignment that may be global (`SET GLOBAL ...` leaves the session's value as it was, which the file does not
+ * say; the modifier holds for the assignments after it); undefined for a statement that does not set them.
+ */
+export function keyChecksOf(text: string): 'on' | 'off' | 'unknown' | undefined {
+  if (!/foreign_key_checks/i.test(text)) return undefined;
+  // The executable comments' text, then every other comment blanked.
+  const plain = blankComments(text.replace(/\/\*M?!\d*([\s\S]*?)\*\//g, ' $1 '));
+  const m = /^\s*set\s+([\s\S]*?)\s*;?\s*$/i.exec(plain);
+  if (!m) return undefined;
+  let result: 'on' | 'off' | 'unknown' | undefined;
+  let globalScope = false;
+  for (const part of m[1].split(',')) {
+    const a = /^\s*(?:(global|session|local|persist|persist_only)\s+)?(?:@@(?:(global|session|local|persist|persist_only)\s*\.\s*)?)?([A-Za-z_][\w$]*)\s*:?=\s*([\s\S]*?)\s*$/i.exec(part);
+    if (!a) continue;
+    const scope = (a[1] ?? a[2])?.toLowerCase();
+    if (a[1]) globalScope = !/^(session|local)$/i.test(a[1]);
+    if (a[3].toLowerCase() !== 'foreign_key_checks') continue;
+    const global = scope ? !/^(session|local)$/.test(scope) : globalScope;
+    const value = a[4].replace(/^'(.*)'$/, '$1').toLowerCase();
+    result = global ? 'unknown' : /^(1|on|true)$/.test(value) ? 'on' : /^(0|off|false)$/.test(value) ? 'off' : 'unknown';
+  }
+  return result;
 }
 
 /** `public` is PostgreSQL's default schema: `public.users` is the `users` every other source names. */
@@ -155,6 +183,8 @@ class SqlExtractor {
    * `pg_catalog` and `pg_temp` left out); undefined before one (or after `SET search_path TO DEFAULT`): `public` alone then.
    */
   private searchPath: string[] | undefined;
+  /** MySQL's `foreign_key_checks` as this file's `SET` statements so far leave them; undefined where it does not say. */
+  private keyChecks: 'on' | 'off' | undefined;
 
   constructor(file: string, private readonly text: string, migration: boolean) {
     this.facts = emptyFacts(file, text, 'sql');
@@ -167,6 +197,11 @@ class SqlExtractor {
     const inner = doBlockStatements(s.text, s.start);
     if (inner) {
       for (const i of inner) this.statement(i);
+      return;
+    }
+    const checks = keyChecksOf(s.text);
+    if (checks !== undefined) {
+      this.keyChecks = checks === 'unknown' ? undefined : checks;
       return;
     }
     const path = searchPathOf(s.text);
@@ -199,7 +234,10 @@ class SqlExtractor {
     }
     if (!this.migration) return;
     if (this.facts.references.length > firstRef && this.ops.length === position) this.ops.push({ op: 'foreign_key' });
-    for (const r of this.facts.references.slice(firstRef)) r.migrationOp = position;
+    for (const r of this.facts.references.slice(firstRef)) {
+      r.migrationOp = position;
+      if (this.keyChecks) r.keyChecks = this.keyChecks;
+    }
   }
 
   /**
@@ -264,6 +302,14 @@ class SqlExtractor {
     }
     this.inserted = [];
     const lead = leadOf(s.text);
+    // `CREATE TABLE farms_sel AS SELECT id, code FROM farms` makes a table, with the columns of a query FK Guard does
+    // not read (and no key): a reference to it is unchecked, not to a table that does not exist.
+    const query = TABLE_AS_QUERY.exec(plain.slice(lead));
+    if (query) {
+      const text = plain.slice(lead + query[0].length - 2).replace(/\s+/g, ' ').trim();
+      this.unparsedTable(s, plain, lead, text.length > 60 ? `${text.slice(0, 59)}…` : text);
+      return undefined;
+    }
     // A statement that cannot make, change or drop a table, a key or a foreign key (a `GRANT`, a function, an
     // `INSERT`, a `PRAGMA`, a plain index) costs nothing unread: it is skipped without a word.
     if (!isSchemaStatement(s.text)) return undefined;
@@ -283,24 +329,24 @@ class SqlExtractor {
   /**
    * The table a `CREATE TABLE` the parser refused makes (an `EXCLUDE USING gist`, a name the parser's lexer
    * trips on): it exists once the statement runs, with columns FK Guard does not know, so a reference to it
-   * is unchecked rather than an unknown table.
+   * is unchecked rather than an unknown table. `query`: the table is made from a query (`AS SELECT ...`, as
+   * written), whose columns FK Guard does not read.
    */
-  private unparsedTable(s: SqlStatement, plain: string, lead: number): void {
+  private unparsedTable(s: SqlStatement, plain: string, lead: number, query?: string): void {
     const m = UNPARSED_CREATE_TABLE.exec(plain);
     if (!m) return;
-    const unquote = (n: string) => (/^["`[]/.test(n) ? n.slice(1, -1).replace(/""/g, '"') : n);
     const nameAt = m[0].length - m[2].length;
     const quoted = /^["`[]/.test(m[2]);
-    const schema = m[1] ? unquote(m[1].replace(/\s*\.\s*$/, '')) : undefined;
+    const schema = m[1] ? unquoteName(m[1].replace(/\s*\.\s*$/, ''), false) : undefined;
     this.facts.tables.push({
-      name: { kind: 'literal', value: unquote(m[2]) },
+      name: { kind: 'literal', value: unquoteName(m[2], false) },
       ...(schema !== undefined && schema !== 'public' ? { schema } : {}),
       columns: [],
       keys: [],
       span: { start: s.start + lead, end: s.start + s.text.length },
       nameSpan: { start: s.start + nameAt + (quoted ? 1 : 0), end: s.start + m[0].length - (quoted ? 1 : 0) },
       origin: this.migration ? 'migration' : 'core',
-      unparsed: true,
+      ...(query !== undefined ? { columnsFrom: query } : { unparsed: true as const }),
       ...(quoted ? {} : { foldsCase: true as const }),
     });
     if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1, ...(m[0].match(/\bif\s+not\s+exists\b/i) ? { ifNotExists: true as const } : {}) });
@@ -431,14 +477,12 @@ class SqlExtractor {
 
   /**
    * A referenced table as the reference names it: `REFERENCES orgs` after `SET search_path TO app, public` is
-   * `app.orgs` if app has one, else `public.orgs`; where the file does not show which, the target is not known.
+   * `app.orgs` if app has one, else `public.orgs`; where the file does not show which, the index looks in each of
+   * them in order (see `ReferenceFact.searchPath`).
    */
-  private target(q: QName): { table: NameExpr; tableSchema?: string } {
+  private target(q: QName): { table: NameExpr; tableSchema?: string; searchPath?: string[] } {
     const schema = this.existingSchema(q);
-    if (schema === null) {
-      const path = this.searchPath!.join(', ');
-      return { table: { kind: 'dynamic', text: q.name, why: `\`${q.name}\` names no schema and the search path is \`${path}\`: it is the first of those schemas that has the table, and this file does not make it in any` } };
-    }
+    if (schema === null) return { table: { kind: 'literal', value: q.name }, searchPath: [...this.searchPath!] };
     return { table: { kind: 'literal', value: q.name }, tableSchema: schema };
   }
 
@@ -621,9 +665,8 @@ class SqlExtractor {
   private setSchema(s: SqlStatement): boolean {
     const m = SET_SCHEMA.exec(blankComments(s.text));
     if (!m) return false;
-    const unquote = (n: string) => (/^["`[]/.test(n) ? n.slice(1, -1).replace(/""/g, '"') : n.toLowerCase());
-    const q: QName = { name: unquote(m[2]), ...(m[1] ? { schema: unquote(m[1].replace(/\s*\.\s*$/, '')) } : {}) };
-    const toSchema = publicAsNone(unquote(m[3]));
+    const q: QName = { name: unquoteName(m[2], true), ...(m[1] ? { schema: unquoteName(m[1].replace(/\s*\.\s*$/, ''), true) } : {}) };
+    const toSchema = publicAsNone(unquoteName(m[3], true));
     if (this.migration) {
       const schema = this.existingSchema(q);
       if (schema === null) return false;

@@ -221,6 +221,18 @@ export function foreignDialect(text: string): string {
   return out.join('');
 }
 
+/**
+ * A SQL name without its quotes: `"Users"` is `Users` (a doubled `""` inside is one quote), and so are `` `Users` ``,
+ * `[Users]` and a setting's `'Users'` (`SET search_path TO 'app'`). An unquoted name is folded to lower case when `fold`
+ * (as PostgreSQL does; a reader that keeps the case as written decides later, see `CoreTableFact.foldsCase`).
+ */
+export function unquoteName(written: string, fold: boolean): string {
+  const open = written[0];
+  if (open === '"' || open === "'") return written.slice(1, -1).split(open + open).join(open);
+  if (open === '`' || open === '[') return written.slice(1, -1);
+  return fold ? written.toLowerCase() : written;
+}
+
 /** What an unquoted `user` reads as in SQLite and MySQL DDL: a name of four letters PostgreSQL's grammar takes. */
 export const RESERVED_STANDIN = 'uzer';
 

@@ -34,7 +34,8 @@ export interface SqlStatement {
  * Splits a SQL file into statements at the semicolons outside quotes, dollar quotes and comments, so one
  * statement the parser cannot read costs only itself. Quoting that never closes runs to the end of the file
  * (that statement is then unreadable, and reported as such). A psql meta-command (`\connect db`) ends at
- * the end of its line and is left out. Statements holding only blanks and comments are left out.
+ * the end of its line and is left out. Statements holding only blanks and comments are left out (but for MySQL's
+ * executable comments, `/*!...*\/`).
  */
 export function splitStatements(text: string): SqlStatement[] {
   const out: SqlStatement[] = [];
@@ -51,6 +52,8 @@ export function splitStatements(text: string): SqlStatement[] {
     const c = text[i];
     const comment = commentEnd(text, i);
     if (comment !== -1) {
+      // MySQL and MariaDB run the text of a `/*!` (`/*M!`) comment (mysqldump's `/*!40014 SET FOREIGN_KEY_CHECKS=0 */;`).
+      if (text[i + 1] === '*' && (text[i + 2] === '!' || (text[i + 2] === 'M' && text[i + 3] === '!'))) meaningful = true;
       i = comment;
     } else if (c === "'" || c === '"' || c === '`') {
       meaningful = true;

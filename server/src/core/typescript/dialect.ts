@@ -25,7 +25,9 @@ export function isTypeScriptCandidate(text: string): boolean {
     // A migration that only alters, renames or drops tables (`knex.schema.renameTable('beds', 'cots')`) changes what
     // later migrations may reference, so it is read too.
     // (Each of these words holds `Table`, `queryInterface` or `.define`, which are found far sooner than the words.)
-    || ((text.includes('Table') || text.includes('queryInterface') || text.includes('.define')) && /\b(?:createTable|alterTable|renameTable|dropTable|queryInterface|sequelize\.define)\b/.test(text))
+    || ((text.includes('Table') || text.includes('queryInterface') || text.includes('.define')) && /\b(?:createTable(?:Like)?|alterTable|renameTable|dropTable|queryInterface|sequelize\.define)\b/.test(text))
+    // Knex's `knex.schema.table('t', cb)` (alterTable's other name) in a migration that makes no table itself.
+    || (text.includes('schema') && /\bschema\s*\.\s*(?:withSchema\s*\([^()]{0,200}\)\s*\.\s*)?table\s*\(/.test(text))
     // Sequelize associations declared apart from their models (`Parcel.belongsTo(Sender, { foreignKey: { field } })`
     // in an associations file that imports only the models): a column rename edits their `field` (rename.ts). Only
     // a `foreignKey` object with a `field`, which is Sequelize's own, so other code (a client-side ORM) is not read.

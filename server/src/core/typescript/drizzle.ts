@@ -119,6 +119,12 @@ function readTable(f: TsFile, args: readonly ts.Node[], variable: string, flavou
   }
   // The third argument: `(t) => [foreignKey({...}), primaryKey({...}), unique().on(t.a)]` (or an object).
   const extras = x.arrowResult(args[2]);
+  // Its parameter is the table being defined (Drizzle passes the table's columns): `foreignColumns: [t.id]` is
+  // a key to this very table, whatever a module variable of the same name holds (it is shadowed here).
+  const fn = x.unwrap(args[2]);
+  const first = fn && (fn.kind === K.ArrowFunction || fn.kind === K.FunctionExpression) ? (fn as ts.ArrowFunction | ts.FunctionExpression).parameters[0] : undefined;
+  const self = first && first.name.kind === K.Identifier ? x.text(first.name) : undefined;
+  const ownerOf = (n: ts.Node): string | undefined => (self !== undefined && n.kind === K.Identifier && x.text(n) === self ? variable : tableOwner(x, n));
   const propertyOf = (n: ts.Node | undefined): ts.PropertyAccessExpression | undefined => {
     const e = x.unwrap(n);
     return e && e.kind === K.PropertyAccessExpression ? (e as ts.PropertyAccessExpression) : undefined;
@@ -148,7 +154,7 @@ function readTable(f: TsFile, args: readonly ts.Node[], variable: string, flavou
         : undefined;
       remotes.forEach((fc, i) => {
         const e = propertyOf(fc);
-        const owner = e ? tableOwner(x, e.expression) : undefined;
+        const owner = e ? ownerOf(e.expression) : undefined;
         if (!e || !owner) return;
         const local = locals[i] ? byAttr(locals[i]) : undefined;
         if (local) local.hasForeignKey = true;

@@ -5,7 +5,7 @@ import { isKyselyStatement } from './kysely';
 import { RawChainCall } from './syntax';
 import { sqlNamedType, SqlType } from './types';
 
-const SCHEMA_CALLS = new Set(['createTable', 'createTableIfNotExists', 'alterTable', 'table', 'dropTable', 'dropTableIfExists', 'renameTable']);
+const SCHEMA_CALLS = new Set(['createTable', 'createTableIfNotExists', 'createTableLike', 'alterTable', 'table', 'dropTable', 'dropTableIfExists', 'renameTable']);
 
 /**
  * Knex migrations: `knex.schema.createTable('users', (t) => { ... })`, `alterTable`/`table`, `dropTable`,
@@ -58,7 +58,7 @@ export function readKnex(f: TsFile): void {
  */
 function schemaCallNames(text: string): number[] {
   const out: number[] = [];
-  const re = /\b(?:createTable(?:IfNotExists)?|alterTable|table|dropTable(?:IfExists)?|renameTable)\b/g;
+  const re = /\b(?:createTable(?:IfNotExists|Like)?|alterTable|table|dropTable(?:IfExists)?|renameTable)\b/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m.index);
   return out;
 }
@@ -128,7 +128,7 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
   const schema = schemaOfReceiver(f, callee.expression);
   if (!args[0]) return;
   const read = f.constantName(args[0]);
-  if (!read && (method === 'createTable' || method === 'createTableIfNotExists')) {
+  if (!read && (method === 'createTable' || method === 'createTableIfNotExists' || method === 'createTableLike')) {
     // A table made under a name FK Guard cannot read: it exists, so a reference to a name it may be is
     // unchecked (`SchemaIndex.unnamedTableFor`); its columns belong to no table FK Guard can name.
     f.facts.tables.push({ name: f.dynamicName(args[0]), schema, columns: [], keys: [], span: x.span(call), nameSpan: x.span(args[0]), origin: 'migration' });
@@ -163,6 +163,19 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
       tableBuilder(f, args[1], tableExpr, schema, table, undefined, call);
       f.facts.tables.push(table);
       ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1, ...(method === 'createTableIfNotExists' ? { ifNotExists: true as const } : {}) });
+      break;
+    }
+    case 'createTableLike': {
+      // `createTableLike('copy', 'source', (t) => { ... })`: PostgreSQL's `create table "copy" (like "source" including
+      // all)`, the source's columns and keys, then the builder's columns.
+      const table: CoreTableFact = { name: tableExpr, schema, columns: [], keys: [], span: x.span(call), nameSpan: written.span, origin: 'migration' };
+      const like = nameOf(f, args[1]);
+      const likeText = x.text(call).replace(/\s+/g, ' ');
+      if (like === undefined) table.columnsFrom = likeText;
+      else table.likeTable = { name: like, schema, text: likeText };
+      if (args[2]) tableBuilder(f, args[2], tableExpr, schema, table, undefined, call);
+      f.facts.tables.push(table);
+      ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1 });
       break;
     }
     case 'alterTable':
@@ -310,18 +323,28 @@ function keyStatement(b: Builder, head: RawChainCall, rest: RawChainCall[]): voi
   switch (head.name) {
     case 'primary': {
       const cols = namesOf(f, head.args[0]);
+      // In `alterTable`, a key made after the table: its columns are a key from here on (a new primary key
+      // replaces the old one).
+      if (!table) {
+        if (cols.length > 0) ops?.push({ op: 'add_key', table: tableName, schema, columns: cols, primary: true });
+        return;
+      }
       for (const c of cols) {
         const col = columns.find((x) => x.name === c);
         if (col) col.primaryKey = true;
       }
-      if (cols.length > 1) table?.keys.push(cols);
+      if (cols.length > 1) table.keys.push(cols);
       return;
     }
     case 'unique': {
       const cols = namesOf(f, head.args[0]);
+      if (!table) {
+        if (cols.length > 0) ops?.push({ op: 'add_key', table: tableName, schema, columns: cols });
+        return;
+      }
       const col = cols.length === 1 ? columns.find((x) => x.name === cols[0]) : undefined;
       if (col) col.unique = true;
-      else if (cols.length > 1) table?.keys.push(cols);
+      else if (cols.length > 1) table.keys.push(cols);
       return;
     }
     case 'foreign': {
@@ -396,14 +419,15 @@ function foreignKeys(f: TsFile, calls: RawChainCall[], locals: string[], source:
     }
     if (!col) {
       // `.references(USERS_ID)`: a `table.column` held by a constant, read by its value (never edited in place).
-      if (!written) return;
-      f.facts.references.push({
-        form: 'string',
-        target: 'value' in written ? { kind: 'literal', value: written.value } : { kind: 'const', name: written.imported },
-        span: written.span,
-        source: source(local),
-        context: 'migration',
-      });
+      // `.references(\`${T}.${C}\`)`, `T + '.id'`, `[T, C].join('.')`: the string is put together from the
+      // constants it is made of; one FK Guard cannot read leaves the reference unchecked (`dynamic-name`).
+      const target: NameExpr | undefined = written ? ('value' in written ? { kind: 'literal', value: written.value } : { kind: 'const', name: written.imported }) : r && joinedName(f, r);
+      if (!target || !r) return;
+      const span = written?.span ?? x.span(r);
+      if (target.kind === 'literal' && knexTableColumn(target.value)) {
+        const [table, column] = knexTableColumn(target.value)!;
+        f.facts.references.push({ form: 'pair', table: { kind: 'literal', value: table }, column, span, source: source(local), context: 'migration' });
+      } else f.facts.references.push({ form: 'string', target, span, source: source(local), context: 'migration' });
       added++;
       return;
     }
@@ -423,6 +447,11 @@ function foreignKeys(f: TsFile, calls: RawChainCall[], locals: string[], source:
         composite: remotes.length > 1 ? remotes.map((r) => x.literal(r)?.value ?? '') : undefined,
         context: 'migration',
       });
+    } else if (knexTableColumn(col.value)) {
+      // `.references('audit.logs.id')`: Knex takes the first two parts, the table `audit` and its column `logs`
+      // (\`references "audit" ("logs")\`), not a schema. No fix edits such a string: what it meant is not known.
+      const [table, column] = knexTableColumn(col.value)!;
+      f.facts.references.push({ form: 'pair', table: { kind: 'literal', value: table }, column, span: col.span, source: source(local), context: 'migration' });
     } else {
       f.facts.references.push({
         form: 'string',
@@ -436,6 +465,85 @@ function foreignKeys(f: TsFile, calls: RawChainCall[], locals: string[], source:
     added++;
   });
   return added;
+}
+
+/**
+ * What Knex makes of a `references('a.b.c')` with more than one dot: it splits the string at every dot and takes
+ * the first part as the table and the second as its column (knex/lib/schema/tablebuilder.js, `references`), so
+ * `audit.logs.id` is the column `logs` of a table `audit`. Undefined for `table.column` (read as written) and
+ * for a string with an empty part.
+ */
+function knexTableColumn(value: string): [string, string] | undefined {
+  const pieces = value.split('.');
+  if (pieces.length < 3 || pieces[0] === '' || pieces[1] === '') return undefined;
+  return [pieces[0], pieces[1]];
+}
+
+/**
+ * A string put together from literals and constants: a template (\`${T}.${C}\`), a concatenation (`T + '.id'`)
+ * or `[T, C].join('.')`. Its value when every part is a literal or a constant of this file; a template of
+ * parts when some are constants of other files (the index puts their values in); a dynamic name, as written,
+ * when a part is anything else (`process.env.X`, a call).
+ */
+function joinedName(f: TsFile, n: ts.Node): NameExpr {
+  const parts = joinedParts(f, n);
+  if (!parts) return { kind: 'dynamic', text: f.syntax.text(n).replace(/\s+/g, ' ') };
+  if (parts.every((p) => 'literal' in p)) return { kind: 'literal', value: parts.map((p) => (p as { literal: string }).literal).join('') };
+  return { kind: 'template', parts };
+}
+
+type Part = { literal: string } | { const: string };
+
+function joinedParts(f: TsFile, n: ts.Node | undefined): Part[] | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  const e = x.unwrap(n);
+  if (!e) return undefined;
+  const named = f.constantName(e);
+  if (named) return ['value' in named ? { literal: named.value } : { const: named.imported }];
+  if (e.kind === K.TemplateExpression) {
+    const t = e as ts.TemplateExpression;
+    // The raw text between the delimiters; an escape in it is not decoded, so such a template is not read.
+    const raw = (node: ts.Node, end: number) => {
+      const text = x.text(node).slice(1, end);
+      return text.includes('\\') ? undefined : text;
+    };
+    const head = raw(t.head, -2);
+    if (head === undefined) return undefined;
+    const out: Part[] = [{ literal: head }];
+    for (const span of t.templateSpans) {
+      const inner = joinedParts(f, span.expression);
+      const after = raw(span.literal, span.literal.kind === K.TemplateTail ? -1 : -2);
+      if (!inner || after === undefined) return undefined;
+      out.push(...inner, { literal: after });
+    }
+    return out;
+  }
+  if (e.kind === K.BinaryExpression && (e as ts.BinaryExpression).operatorToken.kind === K.PlusToken) {
+    const left = joinedParts(f, (e as ts.BinaryExpression).left);
+    const right = left && joinedParts(f, (e as ts.BinaryExpression).right);
+    return left && right ? [...left, ...right] : undefined;
+  }
+  if (e.kind === K.CallExpression) {
+    // `[T, C].join('.')` (`join()` joins with a comma).
+    const c = e as ts.CallExpression;
+    const callee = c.expression;
+    if (callee.kind !== K.PropertyAccessExpression || x.text((callee as ts.PropertyAccessExpression).name) !== 'join') return undefined;
+    const items = x.unwrap((callee as ts.PropertyAccessExpression).expression);
+    if (!items || items.kind !== K.ArrayLiteralExpression || c.arguments.length > 1) return undefined;
+    const sep = c.arguments.length === 0 ? ',' : x.literal(c.arguments[0])?.value;
+    if (sep === undefined) return undefined;
+    const out: Part[] = [];
+    const elements = (items as ts.ArrayLiteralExpression).elements;
+    for (let k = 0; k < elements.length; k++) {
+      const inner = joinedParts(f, elements[k]);
+      if (!inner) return undefined;
+      if (k > 0) out.push({ literal: sep });
+      out.push(...inner);
+    }
+    return out;
+  }
+  return undefined;
 }
 
 /** `t.increments()`, `t.integer('user_id')`, `t.string('email', 120)`, `t.specificType('ip', 'inet')`. */
@@ -510,7 +618,10 @@ function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
     default:
       return undefined;
   }
-  const name = nameLit?.value ?? (primaryKey ? 'id' : undefined);
+  // `increments('id', { primaryKey: false })` makes no primary key; `uuid('id', { primaryKey: true })` makes one (Knex 3).
+  const primaryOption = head.args.length > 1 ? x.bool(x.props(x.unwrap(head.args[head.args.length - 1])).get('primaryKey')) : undefined;
+  if (primaryOption !== undefined) primaryKey = primaryOption;
+  const name = nameLit?.value ?? (head.name === 'increments' || head.name === 'bigIncrements' || head.name === 'bigincrements' ? 'id' : undefined);
   if (!name || !type) return undefined;
   const span = { start: head.nameSpan.start, end: head.node.end };
   // The keys in the order `{ text, name, ...type, … }` gave them (a `SqlType` is `{ family, sqlType }`), written out:

@@ -1,10 +1,11 @@
 import type { ts } from 'ts-morph';
-import { ClassFact, ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, Span, TypeFact } from '../types';
+import { ClassFact, ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, SequelizeNaming, Span, TypeFact } from '../types';
 import { withColumn } from '../compactFacts';
 import { TsFile } from './context';
 import { upFunctionNode } from './knex';
 import type { Syntax } from './syntax';
 import { sqlNamedType, SqlType } from './types';
+import { pluralize, underscore } from './inflection';
 
 /**
  * Sequelize: `User.init({...}, { tableName })` on a `class User extends Model`, `sequelize.define('user',
@@ -19,6 +20,7 @@ export function readSequelize(f: TsFile): void {
   if (f.importsFrom('drizzle-orm', 'typeorm')) return;
   const classes = new Map(x.topClasses().map((c) => [x.name(c) ?? '', c]));
   if (f.importsFrom('sequelize-typescript')) for (const cls of classes.values()) decoratedModel(f, cls);
+  const made = instancesMade(f);
   x.walk(f.tree, (node) => {
     if (node.kind !== K.CallExpression) return;
     const d = node as ts.CallExpression;
@@ -29,16 +31,55 @@ export function readSequelize(f: TsFile): void {
     if (method === 'init' && callee.expression.kind === K.Identifier && classes.has(x.text(callee.expression))) {
       const cls = classes.get(x.text(callee.expression))!;
       const nameNode = cls.name;
-      if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], args[1], undefined);
-    } else if (method === 'define' && /sequelize/i.test(x.text(callee.expression))) {
+      // `User.init(attributes, { sequelize: db })`: the instance's `define` names the model, when this file makes it.
+      const instance = x.props(x.unwrap(args[1])).get('sequelize');
+      const naming = instance && instance.kind === K.Identifier ? made.get(x.text(instance)) : undefined;
+      if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], args[1], undefined, naming);
+    } else if (method === 'define' && (/sequelize/i.test(x.text(callee.expression)) || made.has(x.text(callee.expression)))) {
       const modelName = x.literal(args[0]);
       x.withParents();
       const decl = declarationOrStatement(x, d);
       const variable = decl && decl.kind === K.VariableDeclaration ? x.text((decl as ts.VariableDeclaration).name) : modelName?.value;
-      if (modelName && variable) modelFrom(f, variable, modelName.span, x.span(d), args[1], args[2], modelName.value);
+      const naming = made.get(x.text(callee.expression));
+      if (modelName && variable) modelFrom(f, variable, modelName.span, x.span(d), args[1], args[2], modelName.value, naming);
     }
   });
   migrations(f);
+}
+
+/**
+ * The Sequelize instances this file makes, by the variable each is bound to (`const db = new Sequelize(...)`,
+ * whatever its name), with what its options say of its models' naming (`define`): undefined where FK Guard cannot
+ * see them (a config passed in, a `define` it cannot read whole, a variable bound twice), so the project's
+ * combined `define` decides as before. A model `db.define(...)` makes takes its instance's naming, as Sequelize does.
+ */
+function instancesMade(f: TsFile): Map<string, SequelizeNaming | undefined> {
+  const x = f.syntax;
+  const K = x.K;
+  const made = new Map<string, SequelizeNaming | undefined>();
+  if (!f.importsFrom('sequelize', 'sequelize-typescript')) return made;
+  const bound = new Set<string>();
+  x.walk(f.tree, (node) => {
+    if (node.kind !== K.VariableDeclaration) return;
+    const decl = node as ts.VariableDeclaration;
+    if (decl.name.kind !== K.Identifier) return;
+    const name = x.text(decl.name);
+    const init = x.unwrap(decl.initializer);
+    const twice = bound.has(name);
+    bound.add(name);
+    if (twice) {
+      if (made.has(name)) made.set(name, undefined);
+      return;
+    }
+    if (!init || init.kind !== K.NewExpression) return;
+    const call = init as ts.NewExpression;
+    const callee = call.expression;
+    const className = callee.kind === K.PropertyAccessExpression ? x.text((callee as ts.PropertyAccessExpression).name) : x.text(callee);
+    if (className !== 'Sequelize') return;
+    const say = instanceSay(f, call.arguments ?? [], []);
+    made.set(name, say === 'config' || say.freezeTableName === null || say.underscored === null ? undefined : say);
+  });
+  return made;
 }
 
 /** The nearest variable declaration or statement around a node (ts-morph's `isStatement` kinds). */
@@ -55,43 +96,6 @@ function declarationOrStatement(x: Syntax, n: ts.Node): ts.Node | undefined {
   return undefined;
 }
 
-/** inflection's `pluralize` for the words table names are made of (Sequelize pluralises model names with it). */
-export function pluralize(word: string): string {
-  const irregular: Record<string, string> = { person: 'people', man: 'men', woman: 'women', child: 'children', mouse: 'mice', goose: 'geese', tooth: 'teeth', foot: 'feet' };
-  const uncountable = new Set(['equipment', 'information', 'rice', 'money', 'species', 'series', 'fish', 'sheep', 'moose', 'deer', 'news', 'data']);
-  // The last word: a capital or the first letter after a non-letter, then lower-case letters, found from the
-  // end (a lazy `^(.*?)` before it rescanned the rest of a long name at every position).
-  let cut = word.length;
-  while (cut > 0 && /[a-z]/.test(word[cut - 1])) cut--;
-  if (cut > 0 && /[A-Za-z]/.test(word[cut - 1])) cut--;
-  const [head, last] = cut < word.length && /[A-Za-z]/.test(word[cut]) ? [word.slice(0, cut), word.slice(cut)] : ['', word];
-  const lower = last.toLowerCase();
-  if (uncountable.has(lower)) return word;
-  const keepCase = (s: string) => (last[0] === last[0].toUpperCase() ? s[0].toUpperCase() + s.slice(1) : s);
-  if (irregular[lower]) return head + keepCase(irregular[lower]);
-  const rules: Array<[RegExp, string]> = [
-    [/(quiz)$/i, '$1zes'],
-    [/(matr|vert|ind)(ix|ex)$/i, '$1ices'],
-    [/(x|ch|ss|sh)$/i, '$1es'],
-    [/([^aeiouy]|qu)y$/i, '$1ies'],
-    [/(?:([^f])fe|([lr])f)$/i, '$1$2ves'],
-    [/sis$/i, 'ses'],
-    [/([ti])um$/i, '$1a'],
-    [/(alias|status)$/i, '$1es'],
-    [/(bu)s$/i, '$1ses'],
-    [/(octop|vir)us$/i, '$1i'],
-    [/s$/i, 's'],
-  ];
-  for (const [re, rep] of rules) if (re.test(word)) return word.replace(re, rep);
-  return `${word}s`;
-}
-
-/** inflection's `underscore`: `UserProfiles` → `user_profiles`. */
-function underscore(word: string): string {
-  // One capital at a time (`([A-Z]+)` rescanned a long run of capitals from each of its letters).
-  return word.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z][a-z\d])/g, '$1_').replace(/-/g, '_').toLowerCase();
-}
-
 /**
  * A naming option as the model writes it: its literal value, `null` when written as something FK Guard cannot
  * read (a variable, a condition), `undefined` when not written (the instance's `define` decides).
@@ -103,11 +107,16 @@ function namingOption(f: TsFile, options: Map<string, ts.Node>, key: string): bo
 }
 
 /** The model's own naming options (see `ClassFact.sequelizeOptions`). */
-function modelOptions(f: TsFile, modelName: string, optionsNode: ts.Node | undefined): NonNullable<ClassFact['sequelizeOptions']> {
+function modelOptions(f: TsFile, modelName: string, optionsNode: ts.Node | undefined, instance?: SequelizeNaming): NonNullable<ClassFact['sequelizeOptions']> {
   const options = f.syntax.props(optionsNode);
   const out: NonNullable<ClassFact['sequelizeOptions']> = { model: f.syntax.literal(options.get('modelName'))?.value ?? modelName };
-  const freeze = namingOption(f, options, 'freezeTableName');
-  const underscored = namingOption(f, options, 'underscored');
+  // An option the model does not write is its instance's (`define`), when FK Guard knows the instance.
+  const own = (key: 'freezeTableName' | 'underscored') => {
+    const written = namingOption(f, options, key);
+    return written !== undefined ? written : (instance?.[key] ?? undefined);
+  };
+  const freeze = own('freezeTableName');
+  const underscored = own('underscored');
   if (freeze !== undefined) out.freezeTableName = freeze;
   if (underscored !== undefined) out.underscored = underscored;
   return out;
@@ -125,7 +134,7 @@ export function sequelizeColumnName(attr: string, underscored: boolean): string 
   return underscored ? underscore(attr) : attr;
 }
 
-function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefined): { name: NameExpr; span?: Span; derived?: true } {
+function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefined, instance?: SequelizeNaming): { name: NameExpr; span?: Span; derived?: true } {
   const x = f.syntax;
   const options = x.props(optionsNode);
   const unread = unreadOptions(f, optionsNode);
@@ -138,7 +147,7 @@ function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefi
     if ('imported' in written) return { name: { kind: 'const', name: written.imported } };
     return { name: { kind: 'literal', value: written.value }, span: written.literal?.span };
   }
-  const own = modelOptions(f, modelName, optionsNode);
+  const own = modelOptions(f, modelName, optionsNode, instance);
   // A `modelName` or naming option FK Guard cannot read leaves the derived name unknown too.
   const modelNameNode = options.get('modelName');
   if ((modelNameNode && !x.literal(modelNameNode)) || own.freezeTableName === null || (own.freezeTableName !== true && own.underscored === null)) {
@@ -146,6 +155,46 @@ function tableNameOf(f: TsFile, modelName: string, optionsNode: ts.Node | undefi
   }
   // The defaults (no `define` of the project's own); the index derives the name again under one (see `sequelizeOptions`).
   return { name: { kind: 'literal', value: sequelizeTableName(own.model, own.freezeTableName === true, own.underscored === true) }, derived: true };
+}
+
+/**
+ * What `new Sequelize(...)` says of its models' naming: its options object's (the one object literal among the
+ * arguments: `(url, options)`, `(db, user, password, options)`, `(options)`), Sequelize's defaults when it takes
+ * none (`(url)`, `(db, user, password)`), or `config` when the options are a value FK Guard cannot see
+ * (`new Sequelize(db, user, password, config)`, sequelize-cli's models/index.js).
+ */
+export function instanceSay(f: TsFile, args: readonly ts.Node[], texts: string[]): SequelizeNaming | 'config' {
+  const x = f.syntax;
+  const K = x.K;
+  const object = args.map((a) => x.unwrap(a)).find((a) => a?.kind === K.ObjectLiteralExpression);
+  if (object) return optionsSay(f, object, texts);
+  const last = x.unwrap(args[args.length - 1]);
+  const plain = (a: ts.Node | undefined) =>
+    !a ||
+    x.literal(a) !== undefined ||
+    a.kind === K.TemplateExpression ||
+    a.kind === K.NullKeyword ||
+    (a.kind === K.Identifier && x.text(a) === 'undefined') ||
+    /^process\.env\b/.test(x.text(a));
+  if (args.length === 3 || plain(last)) return { freezeTableName: false, underscored: false };
+  return 'config';
+}
+
+/** What an options object (an instance's, a config's) says through its `define`: the defaults without one. */
+export function optionsSay(f: TsFile, options: ts.Node, texts: string[]): SequelizeNaming {
+  const x = f.syntax;
+  const unknown: SequelizeNaming = { freezeTableName: null, underscored: null };
+  if (!wholeObject(f, options)) return unknown;
+  const define = x.props(options).get('define');
+  if (!define) return { freezeTableName: false, underscored: false };
+  texts.push(`define: ${x.text(define).replace(/\s+/g, ' ')}`);
+  const o = x.unwrap(define);
+  if (!o || !wholeObject(f, o)) return unknown;
+  const value = (key: string): boolean | null => {
+    const v = x.props(o).get(key);
+    return v ? (x.bool(v) ?? null) : false;
+  };
+  return { freezeTableName: value('freezeTableName'), underscored: value('underscored') };
 }
 
 /** The options as written when FK Guard cannot read them whole: not an object literal, or one with a spread or a computed key. */
@@ -160,14 +209,26 @@ export function wholeObject(f: TsFile, n: ts.Node): boolean {
   return n.kind === K.ObjectLiteralExpression && (n as ts.ObjectLiteralExpression).properties.every((p) => p.kind !== K.SpreadAssignment && p.name?.kind !== K.ComputedPropertyName);
 }
 
-/** A model from `X.init(attributes, options)` or `sequelize.define(name, attributes, options)`. */
-function modelFrom(f: TsFile, className: string, nameSpan: Span, span: Span, attributes: ts.Node | undefined, optionsNode: ts.Node | undefined, modelName: string | undefined): void {
+/**
+ * A model from `X.init(attributes, options)` or `sequelize.define(name, attributes, options)`; `instance` is what
+ * its instance's `define` says, when this file makes the instance (see `instancesMade`).
+ */
+function modelFrom(
+  f: TsFile,
+  className: string,
+  nameSpan: Span,
+  span: Span,
+  attributes: ts.Node | undefined,
+  optionsNode: ts.Node | undefined,
+  modelName: string | undefined,
+  instance: SequelizeNaming | undefined,
+): void {
   const x = f.syntax;
   const options = x.props(optionsNode);
-  const table = tableNameOf(f, modelName ?? className, optionsNode);
-  const underscored = namingOption(f, options, 'underscored');
+  const table = tableNameOf(f, modelName ?? className, optionsNode, instance);
   const cls = newModel(className, table, x.literal(options.get('schema'))?.value, span, nameSpan);
-  cls.sequelizeOptions = modelOptions(f, modelName ?? className, optionsNode);
+  cls.sequelizeOptions = modelOptions(f, modelName ?? className, optionsNode, instance);
+  const underscored = cls.sequelizeOptions.underscored;
   if (attributes && attributes.kind === x.K.ObjectLiteralExpression) {
     for (const p of (attributes as ts.ObjectLiteralExpression).properties) {
       if (p.kind !== x.K.PropertyAssignment) continue;
@@ -492,18 +553,46 @@ function migrations(f: TsFile): void {
         break;
       }
       case 'addConstraint': {
-        // `addConstraint('posts', { fields: ['user_id'], type: 'foreign key', references: { table, field } })`.
+        // `addConstraint('posts', { fields: ['user_id'], type: 'foreign key', references: { table, field } })`;
+        // `{ fields: ['code'], type: 'unique' }` (or `'primary key'`) makes a key a foreign key may target.
         const o = x.props(args[1]);
-        if (lit(o.get('type'))?.toLowerCase() !== 'foreign key') break;
-        const fields = x.elements(o.get('fields'))?.map((e) => lit(e)) ?? [];
+        const type = lit(o.get('type'))?.toLowerCase();
+        const fields = x.elements(o.get('fields'))?.map((e) => indexField(f, e)) ?? [];
+        if (type === 'unique' || type === 'primary key') {
+          const name = lit(o.get('name'));
+          if (fields.length > 0 && fields.every((c) => c !== undefined)) ops.push({ op: 'add_key', table, schema, columns: fields as string[], ...(type === 'primary key' ? { primary: true as const } : {}), ...(name ? { name } : {}) });
+          break;
+        }
+        if (type !== 'foreign key') break;
         const ref = reference(f, x.props(o.get('references')), withColumn(source, fields[0]), 'migration');
         if (ref) f.facts.references.push(ref);
+        break;
+      }
+      case 'addIndex': {
+        // `addIndex('farms', ['code'], { unique: true, name })`, or `addIndex('farms', { fields: ['code'], unique: true })`.
+        const first = x.unwrap(args[1]);
+        const o = first && first.kind === K.ObjectLiteralExpression ? x.props(first) : x.props(x.unwrap(args[2]));
+        if (x.bool(o.get('unique')) !== true) break;
+        const list = first && first.kind === K.ObjectLiteralExpression ? o.get('fields') : first;
+        const fields = x.elements(list)?.map((e) => indexField(f, e)) ?? [];
+        const name = lit(o.get('name'));
+        if (fields.length > 0 && fields.every((c) => c !== undefined)) ops.push({ op: 'add_key', table, schema, columns: fields as string[], ...(name ? { name } : {}) });
         break;
       }
     }
     for (const r of f.facts.references.slice(firstRef)) r.migrationOp = position;
     f.placeOps(c.getStart(f.tree));
   }
+}
+
+/** A column of an index or constraint: `'code'`, or `{ name: 'code' }` / `{ attribute: 'code' }` (with an order, a length). */
+function indexField(f: TsFile, n: ts.Node): string | undefined {
+  const x = f.syntax;
+  const e = x.unwrap(n);
+  const plain = x.literal(e)?.value;
+  if (plain !== undefined) return plain;
+  const o = x.props(e);
+  return x.literal(o.get('name') ?? o.get('attribute'))?.value;
 }
 
 /**

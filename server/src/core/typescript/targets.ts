@@ -3,7 +3,7 @@ import type { Dialect } from '../config';
 import { agreed, DIALECT_NAMES } from '../migrations/sequelizeConfig';
 import type { SequelizeNaming } from '../types';
 import { TsFile } from './context';
-import { wholeObject } from './sequelize';
+import { instanceSay, optionsSay } from './sequelize';
 
 /** TypeORM's driver `type`s and Knex's `client`s, by the database they speak to. */
 const DRIVERS: Record<string, Dialect> = {
@@ -191,46 +191,6 @@ export function readTargets(f: TsFile): void {
 }
 
 type Say = SequelizeNaming;
-
-/**
- * What `new Sequelize(...)` says of its models' naming: its options object's (the one object literal among the
- * arguments: `(url, options)`, `(db, user, password, options)`, `(options)`), Sequelize's defaults when it takes
- * none (`(url)`, `(db, user, password)`), or `config` when the options are a value FK Guard cannot see
- * (`new Sequelize(db, user, password, config)`, sequelize-cli's models/index.js).
- */
-function instanceSay(f: TsFile, args: readonly ts.Node[], texts: string[]): Say | 'config' {
-  const x = f.syntax;
-  const K = x.K;
-  const object = args.map((a) => x.unwrap(a)).find((a) => a?.kind === K.ObjectLiteralExpression);
-  if (object) return optionsSay(f, object, texts);
-  const last = x.unwrap(args[args.length - 1]);
-  const plain = (a: ts.Node | undefined) =>
-    !a ||
-    x.literal(a) !== undefined ||
-    a.kind === K.TemplateExpression ||
-    a.kind === K.NullKeyword ||
-    (a.kind === K.Identifier && x.text(a) === 'undefined') ||
-    /^process\.env\b/.test(x.text(a));
-  if (args.length === 3 || plain(last)) return { freezeTableName: false, underscored: false };
-  return 'config';
-}
-
-/** What an options object (an instance's, a config's) says through its `define`: the defaults without one. */
-function optionsSay(f: TsFile, options: ts.Node, texts: string[]): Say {
-  const x = f.syntax;
-  const unknown: Say = { freezeTableName: null, underscored: null };
-  if (!wholeObject(f, options)) return unknown;
-  const define = x.props(options).get('define');
-  if (!define) return { freezeTableName: false, underscored: false };
-  texts.push(`define: ${x.text(define).replace(/\s+/g, ' ')}`);
-  const o = x.unwrap(define);
-  if (!o || !wholeObject(f, o)) return unknown;
-  const value = (key: string): boolean | null => {
-    const v = x.props(o).get(key);
-    return v ? (x.bool(v) ?? null) : false;
-  };
-  return { freezeTableName: value('freezeTableName'), underscored: value('underscored') };
-}
 
 /** The string values an expression can have when it is a literal or a choice between literals. */
 function literals(f: TsFile, n: ts.Node | undefined): string[] {

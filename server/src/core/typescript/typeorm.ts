@@ -520,7 +520,9 @@ function readRelation(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorat
         ...(nameLit ? {} : { derivedName: true as const }),
       });
     }
-    f.facts.references.push(attributeRef(target.owner, refLit, refLit?.contentSpan ?? target.span, { className: cls.name, column }));
+    // TypeORM types the join column as the column it references (RelationJoinColumnBuilder: "types of relational
+    // column and join column must be equal we override user defined column type"), a declared `@Column` too.
+    f.facts.references.push({ ...attributeRef(target.owner, refLit, refLit?.contentSpan ?? target.span, { className: cls.name, column }), typeFromTarget: 'typeorm' });
   }
 }
 
