@@ -18,7 +18,7 @@ export function notUniqueTarget(c: RefCheck): Finding | undefined {
   const r = c.resolution;
   if (r.kind !== 'ok' || r.ambiguous || r.def.origin === 'external' || r.def.incomplete) return undefined;
   const def = r.def;
-  const pk = [...def.columns.values()].filter((x) => x.column.primaryKey).map((x) => x.column.name);
+  const pk = def.columns.factsWhere((x) => x.primaryKey).map((x) => x.name);
   const keys = [...def.keys.map((k) => [...k].sort().join(',')), [...pk].sort().join(',')];
   const col = r.column.column;
   // A Drizzle composite names the target's properties (`labels.ownerId`); the key is made of their columns.

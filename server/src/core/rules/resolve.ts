@@ -505,9 +505,9 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   if (column === undefined) {
     // The first definition decides which column the key is (history's before the models', see `orderDefs`).
     const first = defs[0];
-    const pk = first ? [...first.columns.values()].filter((c) => c.column.primaryKey) : [];
+    const pk = first ? first.columns.factsWhere((c) => c.primaryKey) : [];
     if (pk.length !== 1) return first ? primaryKeyOf(first) : { kind: 'unseen', reason: 'unknown-key-type', detail: 'no table to find a primary key in' };
-    column = pk[0].column.name;
+    column = pk[0].name;
   }
   const name = column;
   // A database whose column names ignore letter case finds `ID` as `id` when no column is spelt `ID`.
@@ -524,7 +524,8 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
         shadowed = exact;
         return undefined;
       }
-      for (const c of def.columns.values()) if (c.column.key === name) return c;
+      const keyed = def.columns.findByFact((c) => c.key === name);
+      if (keyed) return keyed;
     }
     if (!postgres || fits(exact)) return exact;
     // Only columns kept under their database name (not TypeORM's `#property` entries, whose names are not known).
@@ -560,7 +561,8 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
       detail: `\`${name}\` is the name of a column SQLAlchemy knows by its key \`${shadowed.column.key}\`: this string finds it only with \`link_to_name=True\`, which this ForeignKey does not say (or says by a value FK Guard cannot read)`,
     };
   }
-  const keyless = written ? defs.flatMap((d) => [...d.columns.values()]).find((c) => c.column.keyUnknown) : undefined;
+  let keyless: IndexedColumn | undefined;
+  if (written) for (let i = 0; i < defs.length && !keyless; i++) keyless = defs[i].columns.findByFact((c) => c.keyUnknown);
   if (keyless) {
     return { kind: 'unseen', reason: 'unresolved-column', detail: `the key of \`${keyless.column.name}\` is computed (\`key=\`), and it may be \`${name}\`` };
   }
@@ -650,7 +652,7 @@ function uncomparedTypes(source: TypeFact, target: TypeFact): string | undefined
  * one-column unique constraint. A composite reference needs exactly one of the table's composite keys.
  */
 export function isProvenKey(def: TableDef, col: IndexedColumn, composite?: readonly string[]): boolean {
-  const pk = [...def.columns.values()].filter((x) => x.column.primaryKey).map((x) => x.column.name);
+  const pk = def.columns.factsWhere((x) => x.primaryKey).map((x) => x.name);
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
   if (composite && composite.length > 1) return same(pk, composite) || def.keys.some((k) => same(k, composite));
   return col.column.unique || (col.column.primaryKey && pk.length === 1) || def.keys.some((k) => k.length === 1 && k[0] === col.column.name);
