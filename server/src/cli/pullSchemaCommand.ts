@@ -3,8 +3,7 @@
 
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { databaseSchemaSql } from '../core/sql/databaseSchema';
-import { DatabaseError, pullDatabaseSchema } from '../host/database';
+import { DatabaseError, pullSchemaFile, type PulledSchema } from '../host/database';
 import { CliFailure, CliIo, EXIT_OK } from './io';
 
 export interface PullSchemaOptions {
@@ -16,20 +15,15 @@ export interface PullSchemaOptions {
 }
 
 export async function pullSchemaCommand(io: CliIo, opts: PullSchemaOptions): Promise<number> {
-  let text: string;
-  let tables: number;
-  let where: string;
-  let server: string;
+  let pulled: PulledSchema;
   try {
-    const db = await pullDatabaseSchema(opts.databaseUrl, { schemas: opts.schemas });
-    text = databaseSchemaSql(db);
-    tables = db.tables.length;
-    where = db.where;
-    server = db.server;
+    pulled = await pullSchemaFile(opts.databaseUrl, { schemas: opts.schemas });
   } catch (err) {
     if (err instanceof DatabaseError) throw new CliFailure(err.message);
     throw err;
   }
+  const { text, tables } = pulled;
+  const what = `${pulled.where} (${pulled.server}): ${tables} ${tables === 1 ? 'table' : 'tables'}`;
   if (opts.out === '-') {
     io.stdout(text);
     return EXIT_OK;
@@ -43,7 +37,7 @@ export async function pullSchemaCommand(io: CliIo, opts: PullSchemaOptions): Pro
     before = undefined;
   }
   if (before === text) {
-    if (!opts.quiet) io.stderr(`${where} (${server}): ${tables} ${tables === 1 ? 'table' : 'tables'}, no change to ${shown}\n`);
+    if (!opts.quiet) io.stderr(`${what}, no change to ${shown}\n`);
     return EXIT_OK;
   }
   // Written beside the target and renamed over it: a failure half-way leaves the old file whole.
@@ -58,6 +52,6 @@ export async function pullSchemaCommand(io: CliIo, opts: PullSchemaOptions): Pro
   } finally {
     if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
   }
-  if (!opts.quiet) io.stderr(`${where} (${server}): ${tables} ${tables === 1 ? 'table' : 'tables'} written to ${shown}\n`);
+  if (!opts.quiet) io.stderr(`${what} written to ${shown}\n`);
   return EXIT_OK;
 }

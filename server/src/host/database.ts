@@ -7,7 +7,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatabaseSchema, DatabaseTable } from '../core/sql/databaseSchema';
+import { databaseSchemaSql, type DatabaseSchema, type DatabaseTable } from '../core/sql/databaseSchema';
 
 /** Why a pull failed, in one sentence the user can act on (the CLI prints it, exit 2; the editor shows it). */
 export class DatabaseError extends Error {}
@@ -143,6 +143,21 @@ export async function pullDatabaseSchema(url: string, options: PullOptions = {})
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** What both faces write and say of a pull: the SQL file's text, and how many tables were read where. */
+export interface PulledSchema {
+  text: string;
+  tables: number;
+  /** host:port/database, without user or password. */
+  where: string;
+  server: string;
+}
+
+/** A pull as the CLI and the language server give it: the database's tables, written as the SQL file. */
+export async function pullSchemaFile(url: string, options: PullOptions = {}): Promise<PulledSchema> {
+  const db = await pullDatabaseSchema(url, options);
+  return { text: databaseSchemaSql(db), tables: db.tables.length, where: db.where, server: db.server };
 }
 
 function tablesOf(columns: ColumnRow[], keys: KeyRow[]): DatabaseTable[] {

@@ -32,10 +32,10 @@ export interface PullSchemaParams {
   schemas?: string[];
 }
 
+/** The SQL file's text, the number of tables, where they were read (host:port/database) and the server's version. */
 export interface PullSchemaResult {
   text: string;
   tables: number;
-  /** host:port/database, without user or password. */
   where: string;
   server: string;
 }

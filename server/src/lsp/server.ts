@@ -36,8 +36,7 @@ import type { Finding, Severity } from '../core/types';
 import { DiagnosticContext, toDiagnostic } from './diagnostics';
 import { OpenDocument } from './documents';
 import { guardNotification, guardRequest, Logger } from './guard';
-import { databaseSchemaSql } from '../core/sql/databaseSchema';
-import { DatabaseError, pullDatabaseSchema } from '../host/database';
+import { DatabaseError, pullSchemaFile } from '../host/database';
 import { codeActions, FixAllKind } from './handlers/codeAction';
 import * as navigation from './handlers/navigation';
 import type { ServerHost, SessionStore, StoredAnswer } from './host';
@@ -221,8 +220,7 @@ class FkGuardServer {
     if (typeof p?.url !== 'string' || p.url === '') throw new ResponseError(ErrorCodes.InvalidParams, 'FK Guard: give the database URL (postgresql://user@host:port/database).');
     const schemas = Array.isArray(p.schemas) ? p.schemas.filter((s): s is string => typeof s === 'string' && s !== '') : undefined;
     try {
-      const db = await pullDatabaseSchema(p.url, { schemas });
-      return { text: databaseSchemaSql(db), tables: db.tables.length, where: db.where, server: db.server };
+      return await pullSchemaFile(p.url, { schemas });
     } catch (err) {
       if (err instanceof DatabaseError) throw new ResponseError(ErrorCodes.InvalidRequest, `FK Guard: ${err.message}`);
       throw err;

@@ -99,24 +99,12 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     if (d?.type !== 'decorator') continue;
     const registry = mappingRegistry(d);
     if (!registry) continue;
-    if (registry.type === 'call') {
-      // `@registry(metadata=m).mapped`: a registry made for this class alone, on `m` (or on a new MetaData of its
-      // own without one). It is bound to no name, so it gets one no Python name can equal, after the class (not
-      // its line, which an edit above would move), without a dot (which a name lookup would split): the class is
-      // on it as on any registry bound to a name.
-      const root = metadataRoot(x, `registry() of ${pythonName(nameNode.text)}`, spanOf(registry), registry, readCall(registry));
-      x.facts.metadataRoots.push(root);
-      bases.push(root.name);
-    } else if (!bases.includes(pythonName(registry.text.replace(/\s+/g, '')))) bases.push(pythonName(registry.text.replace(/\s+/g, '')));
+    const base = registryBase(x, pythonName(nameNode.text), registry);
+    if (base !== undefined && (registry.type === 'call' || !bases.includes(base))) bases.push(base);
   }
-  if (sqlRegistry?.type === 'call' && readCall(sqlRegistry).name === 'registry') {
-    const root = metadataRoot(x, `registry() of ${pythonName(nameNode.text)}`, spanOf(sqlRegistry), sqlRegistry, readCall(sqlRegistry));
-    x.facts.metadataRoots.push(root);
-    bases.unshift(root.name);
-  } else if (sqlRegistry?.type === 'identifier' || sqlRegistry?.type === 'attribute') {
-    const name = pythonName(sqlRegistry.text.replace(/\s+/g, ''));
-    if (!bases.includes(name)) bases.unshift(name);
-  }
+  // SQLModel's `registry=` stands first: its metadata is the class's whatever the other bases are.
+  const registryFirst = sqlRegistry ? registryBase(x, pythonName(nameNode.text), sqlRegistry) : undefined;
+  if (registryFirst !== undefined && (sqlRegistry?.type === 'call' || !bases.includes(registryFirst))) bases.unshift(registryFirst);
   const cls: ClassFact = {
     name: pythonName(nameNode.text),
     bases,
@@ -217,6 +205,24 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     (x.facts.maybeTables ??= []).push({ name, maker: `\`class ${cls.name}(..., ${tableFlag.text.replace(/\s+/g, ' ')})\`, a table only if that is true when the module runs`, span: spanOf(tableFlag) });
   }
   x.facts.classes.push(cls);
+}
+
+/**
+ * The base name a registry stands for in a class's bases, so its metadata (and the schema it gives) is found the way a
+ * base's is: a registry bound to a name is that name; `registry(metadata=m)` made for this class alone (by
+ * `@registry(...).mapped` or SQLModel's `registry=registry(...)`) is a metadata root of its own, named so no Python name
+ * can equal it, after the class (not its line, which an edit above would move), without a dot (which a name lookup
+ * would split). Undefined for anything else.
+ */
+function registryBase(x: PythonReader, className: string, registry: Node): string | undefined {
+  if (registry.type === 'call') {
+    const call = readCall(registry);
+    if (call.name !== 'registry') return undefined;
+    const root = metadataRoot(x, `registry() of ${className}`, spanOf(registry), registry, call);
+    x.facts.metadataRoots.push(root);
+    return root.name;
+  }
+  return registry.type === 'identifier' || registry.type === 'attribute' ? pythonName(registry.text.replace(/\s+/g, '')) : undefined;
 }
 
 /**
