@@ -15,7 +15,7 @@ import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, 
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 import { drizzleDialectOf } from './typescript/targets';
-import { PythonProjects } from './python/flaskVersion';
+import { PythonProjects, type SqlalchemyMajor } from './python/flaskVersion';
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -638,6 +638,11 @@ export class SchemaIndex {
 
   referenceCount(file: string): number {
     return this.files.get(file)?.references.length ?? 0;
+  }
+
+  /** The SQLAlchemy major the project of a Python file installs, as its dependency files say (see `PythonProjects`). */
+  sqlalchemyMajor(file: string): SqlalchemyMajor {
+    return this.pythonProjects.sqlalchemyMajor(file);
   }
 
   facts(file: string): FileFacts | undefined {
