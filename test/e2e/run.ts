@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startE2eDatabase, type E2eDatabase } from './database';
 
 const repo = join(__dirname, '..', '..', '..');
 const tools = join(repo, 'test', 'e2e', 'node_modules');
@@ -89,7 +90,7 @@ function vsixPath(): string {
 }
 
 /** `restricted`: workspace trust on and the folder not trusted, so the window opens in Restricted Mode. */
-async function startEditor(scratch: string, trust: 'off' | 'restricted' = 'off'): Promise<Editor> {
+async function startEditor(scratch: string, trust: 'off' | 'restricted' = 'off', database?: E2eDatabase): Promise<Editor> {
   const home = join(scratch, 'home');
   const userData = join(scratch, 'user-data');
   const extensions = join(scratch, 'extensions');
@@ -108,6 +109,13 @@ async function startEditor(scratch: string, trust: 'off' | 'restricted' = 'off')
       'security.workspace.trust.banner': 'never',
     }),
   );
+  // The database *FK Guard: Pull Schema from Database* reads (a real PostgreSQL, see database.ts). The setting's scope
+  // is `machine-overridable`, and code-server's extension host is a remote one: such a setting is read from the
+  // remote machine's settings (VS Code ignores it in User settings there), as a user of code-server or Remote-SSH sets it.
+  if (database) {
+    mkdirSync(join(userData, 'Machine'), { recursive: true });
+    writeFileSync(join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'fkguard.database.url': database.url }));
+  }
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share') };
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
   execFileSync(codeServer, [...common, '--install-extension', vsixPath()], { env, stdio: 'pipe' });
@@ -568,6 +576,7 @@ async function main(): Promise<void> {
   if (!existsSync(codeServer)) throw new Error('code-server is not installed: run bash test/e2e/install.sh');
   let failures = 0;
   let passed = 0;
+  const database = await startE2eDatabase();
   for (const [name, test, trust] of [
     ['in-host suite (vscode API)', inHostSuite, 'off'],
     ['browser quick fix (Ctrl+. Enter, Ctrl+S)', browserQuickFix, 'off'],
@@ -578,7 +587,7 @@ async function main(): Promise<void> {
     if (process.env.FKGUARD_E2E_ONLY && !name.includes(process.env.FKGUARD_E2E_ONLY)) continue;
     const scratch = mkdtempSync(join(tmpdir(), 'fkguard-e2e-'));
     const started = Date.now();
-    const editor = await startEditor(scratch, trust);
+    const editor = await startEditor(scratch, trust, database);
     try {
       const code = await test(editor, scratch);
       if (typeof code === 'number' && code !== 0) throw new Error(`mocha exit code ${code}`);
@@ -592,6 +601,7 @@ async function main(): Promise<void> {
       rmSync(scratch, { recursive: true, force: true });
     }
   }
+  await database.close();
   console.log(`${passed} passed, ${failures} failed`);
   process.exitCode = failures > 0 ? 1 : 0;
 }
