@@ -278,6 +278,14 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     const found = variants.length === 1 ? index.definitions(variants[0])[0] : undefined;
     if (found) ({ name: table, schema } = found);
   }
+  // The database names `public.ledgers` and `ledgers` alike (public is its default schema), and so do SQL, migrations
+  // and the ORMs that name tables as the database does: a table an ORM keys with an explicit `public` schema
+  // (`schema: 'public'`, `{"schema": "public"}`) is the one they name either way (R13-10). Only SQLAlchemy's
+  // metadata, in model code, keys the two apart (`ForeignKey("ledgers.id")` does not find it).
+  if (schema === undefined && (ref.context === 'migration' || index.facts(file)?.language !== 'python')) {
+    const inPublic = tableKey(table, 'public');
+    if (definitionsFor(index, file, tableKey(table, undefined), point).length === 0 && definitionsFor(index, file, inPublic, point).length > 0) schema = 'public';
+  }
   const metadataId = sourceMetadata(index, file, ref);
   const key = tableKey(table, schema);
   // A revision on a parallel branch that changes the table (or the referenced columns) may run before or
