@@ -16,9 +16,12 @@ export function extractPrisma(file: string, text: string): FileFacts {
   const enums = new Set(blocks.filter((b) => b.keyword === 'enum').map((b) => b.name));
   const models = blocks.filter((b) => b.keyword === 'model');
   const byName = new Map(models.map((m) => [m.name, m]));
+  // `view` blocks (the `views` preview feature): Prisma Migrate makes no foreign key for a relation to or from a
+  // view (it does not manage views, and a database key cannot reference one), so such a relation is no key to check.
+  const views = new Set(blocks.filter((b) => b.keyword === 'view').map((b) => b.name));
   for (const model of models) {
     facts.classes.push(modelClass(model, text, enums, byName));
-    facts.references.push(...relations(model, byName, enums));
+    facts.references.push(...relations(model, byName, enums, views));
   }
   // `datasource db { provider = "sqlite" }`: the database the project runs on (see `FileFacts.targets`).
   const targets = new Set<'postgresql' | 'mysql' | 'sqlite'>();
@@ -170,11 +173,11 @@ function modelClass(model: PrismaBlock, text: string, enums: ReadonlySet<string>
  * `references`. The first pair also holds where the model name is written, so an unknown model is reported
  * once (and renamed there); the range of each reference is the referenced field's name.
  */
-function relations(model: PrismaBlock, byName: Map<string, PrismaBlock>, enums: ReadonlySet<string>): ReferenceFact[] {
+function relations(model: PrismaBlock, byName: Map<string, PrismaBlock>, enums: ReadonlySet<string>, views: ReadonlySet<string>): ReferenceFact[] {
   const out: ReferenceFact[] = [];
   const fieldsByName = new Map(model.fields.map((f) => [f.name, f]));
   for (const field of model.fields) {
-    if (isPrismaScalar(field.type) || enums.has(field.type)) continue;
+    if (isPrismaScalar(field.type) || enums.has(field.type) || (views.has(field.type) && !byName.has(field.type))) continue;
     const relation = attr(field, 'relation');
     const local = listArg(relation, 'fields');
     const remote = listArg(relation, 'references');
