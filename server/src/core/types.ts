@@ -168,6 +168,11 @@ export interface MaybeTableFact {
   /** What makes it, in a few words (`Table(name, ...) in make_lookup()`), for the reason a reference is unchecked. */
   maker: string;
   span: Span;
+  /**
+   * A class statement in code that did not parse (a syntax error before it swallowed it): its table's name, which
+   * SQLAlchemy, Flask-SQLAlchemy or SQLModel make from the class, is not known while the file does not parse.
+   */
+  unparsed?: true;
 }
 
 export type NameExpr =

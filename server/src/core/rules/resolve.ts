@@ -311,6 +311,13 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   }
   // A table made under a name FK Guard cannot read may be this one, in history as in the models.
   const unnamed = defs.length === 0 ? index.unnamedTableFor(table) : undefined;
+  if (unnamed?.maybe?.unparsed) {
+    return {
+      kind: 'unseen',
+      reason: 'unreadable-definition',
+      detail: `\`${table}\` may be the table of ${unnamed.maybe.maker} in ${unnamed.file}, which a syntax error swallowed: a file that does not parse may define it`,
+    };
+  }
   if (unnamed?.maybe) {
     return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table made by ${unnamed.maybe.maker} in ${unnamed.file}, which FK Guard does not run` };
   }
