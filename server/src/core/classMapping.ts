@@ -493,6 +493,11 @@ export class ClassMapper {
     if (cls.opaqueDecorators) def.incomplete = true;
     // A class whose code holds a syntax error: the parser may have lost some of its columns.
     if (cls.unparsed) def.incomplete = def.unparsed = true;
+    // A table reflected from the database has the database's columns besides the declared ones.
+    if (cls.reflected) {
+      def.incomplete = true;
+      def.unresolvedColumn ??= cls.reflected;
+    }
     const typeorm = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
     // Sequelize names a column without a `field` by the model's `underscored`, else the instance's `define`.
     const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;

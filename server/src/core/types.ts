@@ -243,6 +243,12 @@ export interface ClassFact {
    * definition of the table's name on its metadata then adds to or keeps the first instead of being refused.
    */
   extendsExisting?: true;
+  /**
+   * Its table is reflected from the database (`__table_args__ = {"autoload_with": engine}`, `__table__ = Table(...,
+   * autoload_with=engine)`), as written (`autoload_with=engine`): SQLAlchemy adds the database's columns, which FK Guard
+   * never reads, to those the class declares, so no column is proven missing.
+   */
+  reflected?: string;
   /** `{"schema": BLANK_SCHEMA}`: no schema, not even the metadata's. */
   blankSchema?: true;
   /**

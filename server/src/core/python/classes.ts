@@ -3,7 +3,7 @@ import { COLUMN_CALLS, mappedAnnotation, typeOf } from './columnTypes';
 import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField } from './columns';
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
-import { branchTablenames } from './maybeTables';
+import { branchTablenames, reflectedTables } from './maybeTables';
 import { foreignKeyConstraint } from './references';
 import { calleeText, isSqlAlchemyTable, NO_NODES, pythonName, readCall, spanOf } from './syntax';
 import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
@@ -483,6 +483,7 @@ function imperativeTable(x: PythonReader, cls: ClassFact, right: Node, classCons
   cls.tablenameSpan = spanOf(nameNode);
   cls.ownTableArgs = true;
   if (EXISTING.test(right.text)) cls.extendsExisting = true;
+  reflection(x, cls, right, (key) => call.keywords.get(key));
   const schemaNode = call.keywords.get('schema');
   if (schemaNode) {
     const lit = x.literal(schemaNode);
@@ -500,6 +501,19 @@ function imperativeTable(x: PythonReader, cls: ClassFact, right: Node, classCons
   }
   for (const inner of constraints) classConstraint(x, cls, inner);
   return true;
+}
+
+/**
+ * `autoload_with=engine` (or `autoload=True`) among a class's table arguments, or in the `Table(...)` of its `__table__`:
+ * the table is reflected from the database (see `ClassFact.reflected`), and so are the tables its keys reference unless
+ * `resolve_fks=False` says otherwise (see `reflectedTables`). `option` reads one argument by name.
+ */
+function reflection(x: PythonReader, cls: ClassFact, node: Node, option: (key: string) => Node | undefined): void {
+  const withEngine = option('autoload_with');
+  const autoload = withEngine ?? (option('autoload')?.type === 'true' ? option('autoload') : undefined);
+  if (!autoload) return;
+  cls.reflected = `${autoload === withEngine ? 'autoload_with' : 'autoload'}=${autoload.text}`;
+  if (option('resolve_fks')?.type !== 'false') reflectedTables(x, node, cls.reflected);
 }
 
 /** Table arguments that let a second definition of a table's name on one metadata stand (see `ClassFact.extendsExisting`). */
@@ -525,7 +539,8 @@ function ownFunction(n: Node): Node | undefined {
 const TABLE_ARG_FORMS = new Set(['dictionary', 'list_splat', 'identifier', 'call', 'comment', 'string', 'concatenated_string', 'integer', 'true', 'false', 'none']);
 
 function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
-  if (right.type === 'identifier' || right.type === 'attribute' || right.type === 'call') {
+  const dictCall = right.type === 'call' && readCall(right).name === 'dict' && !readCall(right).qualifier;
+  if (right.type === 'identifier' || right.type === 'attribute' || (right.type === 'call' && !dictCall)) {
     // `__table_args__ = COMMON_ARGS` or `= table_args(schema="x")`: computed, so the schema is known only if written.
     const schema = right.type === 'call' ? readCall(right).keywords.get('schema') : undefined;
     const lit = schema ? x.literal(schema) : undefined;
@@ -545,6 +560,7 @@ function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
       continue;
     }
     if (item.type === 'dictionary') {
+      reflection(x, cls, item, (key) => x.dictValue(item, key));
       const schema = x.dictString(item, 'schema');
       const value = schema === undefined ? x.dictValue(item, 'schema') : undefined;
       if (schema !== undefined) cls.schema = schema;
@@ -557,6 +573,7 @@ function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
     } else if (item.type === 'call') {
       const call = readCall(item);
       if (call.name === 'dict' && !call.qualifier) {
+        reflection(x, cls, item, (key) => call.keywords.get(key));
         // `dict(schema="x")` is the dictionary `{"schema": "x"}`.
         const schema = call.keywords.get('schema');
         const lit = schema ? x.literal(schema) : undefined;
