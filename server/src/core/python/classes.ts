@@ -4,6 +4,7 @@ import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField } from './
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { branchTablenames, reflectedTables } from './maybeTables';
+import { aliasTypeFact } from './annotatedAliases';
 import { foreignKeyConstraint } from './references';
 import { calleeText, isSqlAlchemyTable, NO_NODES, pythonName, readCall, spanOf } from './syntax';
 import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
@@ -338,7 +339,7 @@ function classAssignment(
     cls.columns.push({
       name,
       annotation: annotation.fact,
-      type: annotation.type,
+      type: annotation.type ?? (isSqlModel ? undefined : aliasTypeFact(x, annotation.fact, false)),
       primaryKey: false,
       unique: false,
       nullable: annotation.fact.optional ? true : undefined,

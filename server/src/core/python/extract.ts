@@ -1,5 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { pythonSyntaxError } from './unreadable';
+import { annotatedAlias } from './annotatedAliases';
 import { setsAlembicLocations } from './prefilter';
 import { classDefinition, decoratorsOf } from './classes';
 import { COLUMN_CALLS, typeOf } from './columnTypes';
@@ -334,6 +335,7 @@ function moduleAssignment(x: PythonReader, e: Node, left: Node, right: Node): vo
         else x.migration().branchLabels = ids;
         return;
       }
+      if (right.type === 'subscript' && annotatedAlias(x, name, right)) return;
       if (right.type === 'tuple' || right.type === 'list') x.moduleSequences.set(name, right);
       if (right.type === 'call') {
         const call = readCall(right);
