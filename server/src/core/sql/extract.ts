@@ -16,6 +16,7 @@ import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, NameExpr, Span, Type
 import { blankChecks, blankComments, blankIndexOptions, deferrableKeys, doBlockStatements, foreignDialect, RESERVED_STANDIN, unquoteName } from './normalize';
 import { MysqlStatement, readMysqlStatement } from './mysqlAlter';
 import { splitStatements, SqlStatement } from './split';
+import { readDdl } from './ddlReader';
 import { sqlTypeOf } from './types';
 
 declare const require: (id: string) => unknown;
@@ -50,8 +51,8 @@ export function isSqlMigration(file: string): boolean {
  * adds columns, keys and foreign keys; in a migration they are operations of history instead. `migration` is
  * decided by the path unless the caller knows better (SQL embedded in a TypeScript migration's `up`).
  */
-export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file)): FileFacts {
-  const x = new SqlExtractor(file, text, migration);
+export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file), reading: SqlReading = 'fast'): FileFacts {
+  const x = new SqlExtractor(file, text, migration, reading);
   if (isClickHouse(file, text)) {
     // ClickHouse has no foreign keys, and its DDL is not PostgreSQL's: nothing to read, said once.
     const all = splitStatements(text);
@@ -72,6 +73,13 @@ export function extractSql(file: string, text: string, migration: boolean = isSq
   }
   return x.facts;
 }
+
+/**
+ * How statements are read: `fast` through the hand-written reader first (`readDdl`), with the statements whose result
+ * nothing reads skipped before any parser (`UNREAD_STATEMENT`); `parser` through pgsql-ast-parser alone, as before
+ * the reader, kept so tests can prove both give the same facts.
+ */
+export type SqlReading = 'fast' | 'parser';
 
 /** Whether a statement can make, change or drop a table, a key or a foreign key (see `SCHEMA_STATEMENT`). */
 export function isSchemaStatement(text: string): boolean {
@@ -188,7 +196,12 @@ class SqlExtractor {
   /** MySQL's `foreign_key_checks` as this file's `SET` statements so far leave them; undefined where it does not say. */
   private keyChecks: 'on' | 'off' | undefined;
 
-  constructor(file: string, private readonly text: string, migration: boolean) {
+  constructor(
+    file: string,
+    private readonly text: string,
+    migration: boolean,
+    private readonly reading: SqlReading,
+  ) {
     this.facts = emptyFacts(file, text, 'sql');
     this.migration = migration;
     if (this.migration) this.facts.migration = { ops: this.ops };
@@ -259,6 +272,10 @@ class SqlExtractor {
     // Skipping it before the parser gives the same facts without its cost (an `INSERT` of a data migration can
     // take longer to parse than all the DDL of the file).
     if (!DDL_LEAD.test(plain) && !DDL_LEAD.test(foreign) && !isSchemaStatement(s.text)) return undefined;
+    // A function, view, trigger, sequence, type, extension or plain index: parsed, it is a statement `statement` does not
+    // read; refused, it was skipped without a word (it is no `isSchemaStatement`). Either way nothing came of it.
+    if (this.reading === 'fast' && UNREAD_STATEMENT.test(plain) && UNREAD_STATEMENT.test(foreign) && !isSchemaStatement(s.text)) return undefined;
+    const read = (text: string): Statement[] => (this.reading === 'fast' ? readDdl(text) : undefined) ?? parse(text, { locationTracking: true });
     let first: unknown;
     // `sources[i]` is the text `texts[i]` was made from (itself, or before its checks were blanked): it says
     // whether the names are restored to their case as written.
@@ -268,7 +285,7 @@ class SqlExtractor {
         const source = sources[k];
         this.inserted = [];
         try {
-          return this.restoreCase(parse(text, { locationTracking: true }), source !== plain || source === foreign);
+          return this.restoreCase(read(text), source !== plain || source === foreign);
         } catch (e) {
           first ??= e;
         }
@@ -276,7 +293,7 @@ class SqlExtractor {
         if (patched) {
           try {
             this.inserted = patched.inserted;
-            return this.restoreCase(parse(patched.text, { locationTracking: true }), source !== plain || source === foreign);
+            return this.restoreCase(read(patched.text), source !== plain || source === foreign);
           } catch {
             // Reported below with the parser's first message.
           }
@@ -826,6 +843,14 @@ class SqlExtractor {
  */
 const SCHEMA_STATEMENT =
   /^(?:create\s+(?:or\s+replace\s+)?(?:(?:global|local)\s+)?(?:temp(?:orary)?\s+|unlogged\s+)?table|alter\s+table|create\s+unique\s+(?:clustered\s+|nonclustered\s+)?index|drop\s+table|rename\s+table)\b/i;
+
+/**
+ * The first words of a statement whose parsed form `statement` never reads: functions, procedures, triggers, views,
+ * sequences, types, domains, extensions, plain indexes, operators, casts, and changes to or drops of them (not of an index: MySQL's `DROP
+ * INDEX i ON t` drops a key). Not `CREATE SCHEMA`, which may hold tables.
+ */
+const UNREAD_STATEMENT =
+  /^\s*(?:create\s+(?:or\s+replace\s+)?(?:function|procedure|trigger|constraint\s+trigger|view|materialized\s+view|recursive\s+view|sequence|type|domain|extension|index|aggregate|operator|cast|policy|rule)\b|(?:alter|drop)\s+(?:function|procedure|trigger|view|materialized\s+view|sequence|type|domain|extension|aggregate|policy|rule)\b)/i;
 
 /**
  * An `ALTER TABLE` whose action touches no column, key or foreign key: row level security, triggers, rules,
