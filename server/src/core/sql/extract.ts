@@ -469,9 +469,7 @@ class SqlExtractor {
     let start = nameEnd;
     while (start < this.span(dt._location).end && /\s/.test(this.text[start])) start++;
     const { end } = this.typeSpan(dt, start);
-    // MySQL's `INT UNSIGNED` (the reader blanks the word before parsing): a type of its own there. `ZEROFILL` makes
-    // the column unsigned too.
-    const unsigned = family === 'integer' && /^(?:\s+(?:signed|unsigned|zerofill)\b)*?\s+(?:unsigned|zerofill)\b/i.test(this.text.slice(end, end + 40));
+    const unsigned = family === 'integer' && this.unsignedAt(end);
     return {
       text: this.text.slice(start, end),
       name: basic?.name ?? typeName(dt),
@@ -482,6 +480,14 @@ class SqlExtractor {
       style: 'sql',
       ...(unsigned ? { unsigned: true as const } : {}),
     };
+  }
+
+  /**
+   * Whether MySQL's `UNSIGNED` (or `ZEROFILL`, which makes the column unsigned too) follows an integer type ending at
+   * `end` in the file: a type of its own there. `foreignDialect` blanks the word before parsing, so it is read here.
+   */
+  private unsignedAt(end: number): boolean {
+    return /^(?:\s+(?:signed|unsigned|zerofill)\b)*?\s+(?:unsigned|zerofill)\b/i.test(this.text.slice(end, end + 40));
   }
 
   private column(col: CreateColumnDef): ColumnFact {
@@ -718,16 +724,19 @@ class SqlExtractor {
   }
 
   /**
-   * MySQL's `RENAME TABLE plots TO fields[, a TO b, ...]`, which the parser does not read: each pair renames in turn
-   * (so `a TO t, b TO a, t TO b` swaps two tables), a table named with its database (`farm.plots TO archive.plots`)
-   * moving there. In a migration, steps of history; elsewhere, on this file's own tables (see `moveOwnTable`). Names
+   * MySQL's `RENAME TABLE plots TO fields[, a TO b, ...]`, and its `ALTER TABLE plots RENAME [AS] fields`, which the
+   * parser does not read: each pair renames in turn (so `a TO t, b TO a, t TO b` swaps two tables), a table named with
+   * its database (`farm.plots TO archive.plots`) moving there. In a migration, steps of history; elsewhere, on this file's own tables (see `moveOwnTable`). Names
    * keep the case they are written in, as MySQL's do. Whether the statement was one.
    */
   private renameTables(s: SqlStatement): boolean {
-    const m = RENAME_TABLES.exec(blankComments(s.text));
-    if (!m) return false;
+    const plain = blankComments(s.text);
+    const m = RENAME_TABLES.exec(plain);
+    // MySQL's `ALTER TABLE plots RENAME fields` and `... RENAME AS fields` (`RENAME TO` is the parser's): one pair.
+    const alter = m ? undefined : ALTER_RENAME.exec(plain);
+    if (!m && !alter) return false;
     const dotted = (n: string | undefined) => (n ? publicAsNone(unquoteName(n.replace(/\s*\.\s*$/, ''), false)) : undefined);
-    for (const p of m[1].matchAll(RENAME_PAIR)) {
+    for (const p of m ? m[1].matchAll(RENAME_PAIR) : [alter!]) {
       const from = unquoteName(p[2], false);
       const to = unquoteName(p[4], false);
       const schema = dotted(p[1]);
@@ -786,7 +795,17 @@ class SqlExtractor {
     for (const c of st.clauses) {
       if (c.kind === 'change') {
         const t = sqlTypeOf(c.type.name, c.type.config, false);
-        const type: TypeFact = { text: this.text.slice(this.base + c.type.start, this.base + c.type.end), name: c.type.name, family: t.family, sqlType: t.sqlType, source: 'explicit', style: 'sql' };
+        // `MODIFY code BIGINT UNSIGNED` widens the column to an unsigned type, as a `CREATE TABLE` would make it.
+        const unsigned = t.family === 'integer' && this.unsignedAt(this.base + c.type.end);
+        const type: TypeFact = {
+          text: this.text.slice(this.base + c.type.start, this.base + c.type.end),
+          name: c.type.name,
+          family: t.family,
+          sqlType: t.sqlType,
+          source: 'explicit',
+          style: 'sql',
+          ...(unsigned ? { unsigned: true as const } : {}),
+        };
         if (this.migration) {
           this.ops.push({ op: 'alter_column', table, schema, column: c.column, type, ...(c.newName ? { newName: c.newName } : {}), span: at(c.nameAt) });
         } else {
@@ -879,6 +898,14 @@ const UNPARSED_CREATE_TABLE = new RegExp(`^\\s*${CREATE_TABLE_HEAD}`, 'i');
 const RENAME_ONE = `(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+to\\s+(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})`;
 /** MySQL's `RENAME TABLE[S] [IF EXISTS] a TO b[, c TO d ...] [WAIT n | NOWAIT]` (the whole statement); group 1 is the list. */
 const RENAME_TABLES = new RegExp(`^\\s*rename\\s+tables?\\s+(?:if\\s+exists\\s+)?((?:${RENAME_ONE})(?:\\s*,\\s*${RENAME_ONE})*)(?:\\s+(?:wait\\s+\\d+|nowait))?\\s*;?\\s*$`, 'i');
+/**
+ * MySQL's `ALTER TABLE [IGNORE] [db.]t RENAME [AS] [db.]t2` (the whole statement), groups as `RENAME_PAIR`'s. Not
+ * `RENAME TO` (the parser reads it), nor `RENAME COLUMN|INDEX|KEY|CONSTRAINT ... TO ...`, nor PostgreSQL's `RENAME a TO b`.
+ */
+const ALTER_RENAME = new RegExp(
+  `^\\s*alter\\s+table\\s+(?:ignore\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+rename\\s+(?:as\\s+)?(?!(?:to|as|column|index|key|constraint)\\b)(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s*;?\\s*$`,
+  'i',
+);
 /** One pair of `RENAME TABLE`: group 1 the schema (database) with its dot, 2 the name, 3 and 4 the new ones. */
 const RENAME_PAIR = new RegExp(RENAME_ONE, 'gi');
 /** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET SCHEMA s2` (the whole statement). */
