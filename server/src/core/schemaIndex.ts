@@ -11,7 +11,7 @@ import type { Binding } from './python/names';
 import { tableFromFact, TableDef, trimColumns } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
-import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, TypeFact } from './types';
+import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, TypeFact, TypeormSourceFact } from './types';
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 import { drizzleDialectOf } from './typescript/targets';
@@ -105,6 +105,8 @@ export class SchemaIndex {
   private readonly typeormNamingFiles = new Set<string>();
   /** The files that write Sequelize's instance-wide `define` (see `FileFacts.sequelizeDefine`). */
   private readonly sequelizeDefineFiles = new Set<string>();
+  /** The files that write a TypeORM data source's options (see `FileFacts.typeormSources`). */
+  private readonly typeormSourceFiles = new Set<string>();
   /** The files that assign a metadata object's `schema` (see `FileFacts.metadataSchemaSets`). */
   private readonly metadataSchemaSetFiles = new Set<string>();
   /** What those files assign to, by metadata id (see `metadataSchemaSets`); made again whenever the tables are. */
@@ -154,6 +156,8 @@ export class SchemaIndex {
     declaredAttrConvention: (className, file) => declaredAttrConvention(this.config, className, file),
     typeormNaming: () => this.typeormNaming(),
     sequelizeDefine: () => this.sequelizeDefine(),
+    typeormSources: () => this.typeormSources(),
+    dialectOf: (file: string) => this.dialectOf(file),
     sequelizeLegacy: () => this.sequelizeLegacy(),
     metadataSchemaSets: () => this.metadataSchemaSets(),
     metadataRebinds: () => this.metadataRebinds(),
@@ -197,6 +201,7 @@ export class SchemaIndex {
       previous?.tsconfig !== undefined ||
       !sameReexports(previous, facts) ||
       !sameSequelizeDefine(previous, facts) ||
+      !sameTypeormSources(previous, facts) ||
       !samePackageJson(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
     // A dependency file's Flask-SQLAlchemy version names the models of its project: every table is derived again.
@@ -301,6 +306,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(file);
     else this.sequelizeDefineFiles.delete(file);
+    if (facts.typeormSources) this.typeormSourceFiles.add(file);
+    else this.typeormSourceFiles.delete(file);
     if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(file);
     else this.metadataSchemaSetFiles.delete(file);
     if (facts.metadataRoots.some((r) => r.rebinds !== undefined)) this.rebindFiles.add(file);
@@ -450,6 +457,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(facts.file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(facts.file);
     else this.sequelizeDefineFiles.delete(facts.file);
+    if (facts.typeormSources) this.typeormSourceFiles.add(facts.file);
+    else this.typeormSourceFiles.delete(facts.file);
     if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(facts.file);
     else this.metadataSchemaSetFiles.delete(facts.file);
     if (facts.metadataRoots.some((r) => r.rebinds !== undefined)) this.rebindFiles.add(facts.file);
@@ -517,7 +526,7 @@ export class SchemaIndex {
     this.sequelizeNaming = undefined;
     const gone = this.files.get(file);
     const resolution =
-      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
+      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.typeormSources !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
     const versions = this.pythonProjects.set(file, undefined);
     const imports = this.decidedByImports.size > 0 && gone?.language === 'python';
     this.decidedByImports.delete(file);
@@ -538,6 +547,7 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
+    this.typeormSourceFiles.delete(file);
     this.metadataSchemaSetFiles.delete(file);
     this.rebindFiles.delete(file);
     this.sequelizeRanges.delete(file);
@@ -952,6 +962,12 @@ export class SchemaIndex {
     return text ? { file, text } : undefined;
   }
 
+  /** Every TypeORM data source of the workspace, in path order (see `FileFacts.typeormSources`). */
+  typeormSources(): Array<{ file: string; source: TypeormSourceFact }> {
+    if (this.typeormSourceFiles.size === 0) return [];
+    return [...this.typeormSourceFiles].sort().flatMap((file) => (this.files.get(file)?.typeormSources ?? []).map((source) => ({ file, source })));
+  }
+
   /**
    * The project's Sequelize model naming, every instance's combined (see `FileFacts.sequelizeDefine`): the
    * instances' own options, and, for an instance built from a config FK Guard cannot see, what the configs say
@@ -977,7 +993,7 @@ export class SchemaIndex {
     const instances = facts.flatMap((d) => (d.instances ? [d.instances] : []));
     const configs = facts.flatMap((d) => (d.configs ? [d.configs] : []));
     const fromConfig = facts.some((d) => d.fromConfig);
-    const says = fromConfig ? [...instances, ...(configs.length > 0 ? configs : [{ freezeTableName: false, underscored: false }])] : instances.length > 0 ? instances : configs;
+    const says = fromConfig ? [...instances, ...(configs.length > 0 ? configs : [{ freezeTableName: false, underscored: false, schema: '' }])] : instances.length > 0 ? instances : configs;
     if (says.length === 0) return undefined;
     const text = facts.find((d) => d.text.startsWith('define'))?.text ?? facts[0].text;
     const file = files[facts.findIndex((d) => d.text === text)] ?? files[0];
@@ -1488,6 +1504,11 @@ function samePackageJson(a: FileFacts | undefined, b: FileFacts): boolean {
   const x = a?.packageJson;
   const y = b.packageJson;
   return x === y || (!!x && !!y && x.name === y.name && x.entries.length === y.entries.length && x.entries.every((e, i) => e === y.entries[i]));
+}
+
+/** Whether two versions of a file say the same of TypeORM's data sources. */
+function sameTypeormSources(a: FileFacts | undefined, b: FileFacts): boolean {
+  return JSON.stringify(a?.typeormSources ?? null) === JSON.stringify(b.typeormSources ?? null);
 }
 
 /** Whether two versions of a file say the same of Sequelize's instance-wide `define`. */

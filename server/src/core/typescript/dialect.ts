@@ -12,6 +12,7 @@ import { readKysely } from './kysely';
 import { readSequelize } from './sequelize';
 import { mayNameTargets, namesDatabase, readTargets } from './targets';
 import { readTypeorm } from './typeorm';
+import { readTypeormSources } from './typeormSources';
 
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
@@ -68,6 +69,7 @@ const TARGET_WORDS = /\b(?:DataSource|createConnections?|forRoot|knex|Knex|clien
  */
 function readAll(f: TsFile, file: string, text: string): void {
   if (MENTIONS_TYPEORM.test(text)) readTypeorm(f);
+  if (MENTIONS_TYPEORM.test(text) && NAMES_TYPEORM_SOURCE.test(text)) readTypeormSources(f);
   if (MENTIONS_DRIZZLE.test(text)) readDrizzle(f);
   if (MENTIONS_KNEX.test(text)) readKnex(f);
   if (MENTIONS_KYSELY.test(text)) readKysely(f);
@@ -78,6 +80,8 @@ function readAll(f: TsFile, file: string, text: string): void {
 }
 
 const MENTIONS_TYPEORM = /typeorm/;
+/** A TypeORM data source's options may be written here (see `typeormSources.ts`). */
+const NAMES_TYPEORM_SOURCE = /\bDataSource\b|createConnections?\b|\bforRoot(?:Async)?\b|(?:Connection|TypeOrmModule)Options\b/;
 const MENTIONS_DRIZZLE = /drizzle-orm/;
 const MENTIONS_KYSELY = /\b(?:createTable|alterTable|dropTable|createIndex|dropIndex)\b/;
 const MENTIONS_KNEX = /\bknex\b|createTable|alterTable|\.table\(|dropTable|renameTable/i;
