@@ -95,6 +95,15 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}${ref.primaryKey && ref.column === undefined ? '' : `.${ref.column ?? '?'}`}`;
     if (table === undefined || (ref.column === undefined && !ref.primaryKey)) return { display, resolution: { kind: 'dynamic' } };
     if (ref.searchPath && ref.tableSchema === undefined) return { display, resolution: onSearchPath(index, file, ref, ref.searchPath, table) };
+    if (ref.schemaOfSource && ref.tableSchema === undefined && ref.source.className) {
+      // Sequelize qualifies the name with the schema of the model that holds the key.
+      const own = index.classTable(file, ref.source.className, ref.span.start)?.table;
+      if (own?.schemaUnknown) {
+        const why = own.schemaUnknownWhy ?? `it comes from options FK Guard cannot read`;
+        return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: `Sequelize looks \`${table}\` up in the schema of \`${own.key}\`, which is not known: ${why}` } };
+      }
+      if (own?.schema) return { display, resolution: lookup(index, file, ref, own.schema, table, ref.column) };
+    }
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
   const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : ref.attr ? `${ref.owner}.${ref.attr}` : `${ref.owner}`;
