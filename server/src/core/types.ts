@@ -791,6 +791,12 @@ export interface FileFacts {
    */
   typeormSources?: TypeormSourceFact[];
   /**
+   * What this file says of Drizzle's `casing` (see `typescript/drizzle.ts`, `readDrizzleCasing`): one entry per
+   * `drizzle(...)` call and per drizzle-kit config. A builder given no name (`externalId: varchar()`) is the column
+   * `external_id` under `snake_case`, in the queries drizzle-orm writes and the tables drizzle-kit makes.
+   */
+  drizzleCasing?: DrizzleCasingFact[];
+  /**
    * Sequelize's instance-wide model options here, for the options that name tables and columns (`define: {
    * freezeTableName, underscored }`): what the instances made here say (`new Sequelize(url, { define })`; one without
    * `define` keeps Sequelize's defaults, false), what sequelize-cli configs here say (`{ dialect, define }` per
@@ -822,6 +828,14 @@ export interface TypeormSourceFact {
    */
   entities: string[] | 'any';
   /** What FK Guard read the schema from, for messages (`schema: process.env.DB_SCHEMA`, the options' text). */
+  text: string;
+}
+
+/** One `drizzle(client, { casing })` call or drizzle-kit config (`defineConfig({ casing })`). */
+export interface DrizzleCasingFact {
+  /** `snake_case`, `camelCase`, `''` when it sets none, `null` when FK Guard cannot read it. */
+  casing: 'snake_case' | 'camelCase' | '' | null;
+  /** As written, for messages (`casing: 'snake_case'`, `drizzle(pool, config)`). */
   text: string;
 }
 

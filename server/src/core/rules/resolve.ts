@@ -578,7 +578,7 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   // An external table, or one whose columns partly come from code FK Guard cannot see, is trusted.
   const incomplete = defs.find((d) => d.incomplete);
   if (incomplete) return incompleteOf(incomplete);
-  const named = defs.find((d) => d.namingStrategy !== undefined);
+  const named = defs.find((d) => d.namingStrategy !== undefined && (d.namingCandidates === undefined || d.namingCandidates.has(name)));
   if (named) {
     return { kind: 'unseen', reason: 'naming-strategy', detail: `\`${named.key}\` names columns by ${named.namingStrategy}` };
   }
