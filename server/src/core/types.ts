@@ -312,7 +312,7 @@ export interface ClassFact {
    * instance's `define` decides; `null`: written as something FK Guard cannot read). The index derives the
    * table's and columns' names from them and the project's `define` (see `FileFacts.sequelizeDefine`).
    */
-  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null };
+  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null; schema?: string | null; schemaFromInstance?: true };
   span: Span;
   nameSpan: Span;
 }
@@ -533,6 +533,11 @@ export interface ReferenceFact {
    * that holds the table is meant, and none holding it is an unknown table.
    */
   searchPath?: string[];
+  /**
+   * For `pair` from a Sequelize model's `references: { model: 'farms' }`: a table named with no schema is in the
+   * schema of the referencing model's own table (Sequelize's `attributesToSQL` qualifies it with `options.table.schema`).
+   */
+  schemaOfSource?: true;
   /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
   tableFoldsCase?: true;
   columnFoldsCase?: true;
@@ -820,6 +825,17 @@ export interface FileFacts {
    */
   typeormNaming?: string;
   /**
+   * The TypeORM data sources whose options this file writes (`new DataSource({ ... })`, `createConnection`,
+   * `TypeOrmModule.forRoot`, a variable of an options type): what decides the schema of the entities each governs.
+   */
+  typeormSources?: TypeormSourceFact[];
+  /**
+   * What this file says of Drizzle's `casing` (see `typescript/drizzle.ts`, `readDrizzleCasing`): one entry per
+   * `drizzle(...)` call and per drizzle-kit config. A builder given no name (`externalId: varchar()`) is the column
+   * `external_id` under `snake_case`, in the queries drizzle-orm writes and the tables drizzle-kit makes.
+   */
+  drizzleCasing?: DrizzleCasingFact[];
+  /**
    * Sequelize's instance-wide model options here, for the options that name tables and columns (`define: {
    * freezeTableName, underscored }`): what the instances made here say (`new Sequelize(url, { define })`; one without
    * `define` keeps Sequelize's defaults, false), what sequelize-cli configs here say (`{ dialect, define }` per
@@ -837,10 +853,37 @@ export interface FileFacts {
   pythonDependencies?: PythonDependenciesFact;
 }
 
+/**
+ * One TypeORM data source's options, as far as they decide where its entities' tables are (see
+ * `typescript/typeormSources.ts`). TypeORM puts an entity that names no schema of its own into the data source's
+ * `schema` (EntityMetadata.build), on the drivers that have schemas (PostgreSQL, CockroachDB, SQL Server, SAP).
+ */
+export interface TypeormSourceFact {
+  /** The schema it gives its entities: a name, `''` for none (not written, `public`, a driver without schemas), `null` when FK Guard cannot read it. */
+  schema: string | null;
+  /**
+   * Its entities as written (`entities: [User, Post]`): names the index binds as this file sees them; `any` when
+   * FK Guard cannot list them (globs, a variable, a spread, `autoLoadEntities`, options it cannot read).
+   */
+  entities: string[] | 'any';
+  /** What FK Guard read the schema from, for messages (`schema: process.env.DB_SCHEMA`, the options' text). */
+  text: string;
+}
+
+/** One `drizzle(client, { casing })` call or drizzle-kit config (`defineConfig({ casing })`). */
+export interface DrizzleCasingFact {
+  /** `snake_case`, `camelCase`, `''` when it sets none, `null` when FK Guard cannot read it. */
+  casing: 'snake_case' | 'camelCase' | '' | null;
+  /** As written, for messages (`casing: 'snake_case'`, `drizzle(pool, config)`). */
+  text: string;
+}
+
 /** What Sequelize model options say of how tables and columns are named (see `FileFacts.sequelizeDefine`). */
 export interface SequelizeNaming {
   freezeTableName: boolean | null;
   underscored: boolean | null;
+  /** `define: { schema }`: the schema of its models that name none (`''`: none). */
+  schema: string | null;
 }
 
 /**

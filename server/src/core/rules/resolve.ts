@@ -95,6 +95,15 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}${ref.primaryKey && ref.column === undefined ? '' : `.${ref.column ?? '?'}`}`;
     if (table === undefined || (ref.column === undefined && !ref.primaryKey)) return { display, resolution: { kind: 'dynamic' } };
     if (ref.searchPath && ref.tableSchema === undefined) return { display, resolution: onSearchPath(index, file, ref, ref.searchPath, table) };
+    if (ref.schemaOfSource && ref.tableSchema === undefined && ref.source.className) {
+      // Sequelize qualifies the name with the schema of the model that holds the key.
+      const own = index.classTable(file, ref.source.className, ref.span.start)?.table;
+      if (own?.schemaUnknown) {
+        const why = own.schemaUnknownWhy ?? `it comes from options FK Guard cannot read`;
+        return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: `Sequelize looks \`${table}\` up in the schema of \`${own.key}\`, which is not known: ${why}` } };
+      }
+      if (own?.schema) return { display, resolution: lookup(index, file, ref, own.schema, table, ref.column) };
+    }
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
   const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : ref.attr ? `${ref.owner}.${ref.attr}` : `${ref.owner}`;
@@ -584,7 +593,7 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   // An external table, or one whose columns partly come from code FK Guard cannot see, is trusted.
   const incomplete = defs.find((d) => d.incomplete);
   if (incomplete) return incompleteOf(incomplete);
-  const named = defs.find((d) => d.namingStrategy !== undefined);
+  const named = defs.find((d) => d.namingStrategy !== undefined && (d.namingCandidates === undefined || d.namingCandidates.has(name)));
   if (named) {
     return { kind: 'unseen', reason: 'naming-strategy', detail: `\`${named.key}\` names columns by ${named.namingStrategy}` };
   }
