@@ -1,7 +1,7 @@
 import type { FkGuardConfig } from '../config';
 import type { TableDef } from '../tables';
 import { Finding } from '../types';
-import { columnLocation, RefCheck } from './resolve';
+import { columnLocation, keyMaybeFromAlias, RefCheck } from './resolve';
 
 const REFUSAL: Record<FkGuardConfig['dialect'], string> = {
   postgresql: 'the database refuses a foreign key to it',
@@ -57,6 +57,8 @@ export function notUniqueTarget(c: RefCheck): Finding | undefined {
     };
   } else {
     if (col.unique || (col.primaryKey && pk.length === 1) || keys.includes(col.name)) return undefined;
+    // `Mapped[X]` with an X FK Guard cannot read may be an alias that makes the column a key.
+    if (keyMaybeFromAlias(r.column)) return undefined;
     // No primary key at all means the table is not fully known (a reflected or partial definition), unless a
     // migration FK Guard read dropped it (O11-1), or the table is written whole where FK Guard read every statement
     // (see `wholeWithoutPrimaryKey`): then the table is known to have none.
