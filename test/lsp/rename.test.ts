@@ -275,6 +275,13 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     assert.match(apply(await rename(stalls, at(stalls, 'id integer', 1), 'stall_id')).get(stalls)!, /^CREATE TABLE stalls \(\n {2}stall_id integer PRIMARY KEY,/);
   });
 
+  it("refuses before the rename box opens a table TypeORM's join table is named after, when references name that join table", async () => {
+    // R13-24: TypeORM would rename orchards_saplings_saplings ("orchardsId") with `orchards`; sql/plantings.sql names it.
+    const orchard = 'src/orchard.ts';
+    await assert.rejects(prepare(orchard, at(orchard, "'orchards'", 1)), /`orchards_saplings_saplings` \(the join table of `Orchard#saplings`, src\/orchard\.ts\) is named by the ORM after `orchards`, and 2 references name it/);
+    await assert.rejects(prepare(orchard, at(orchard, "'saplings'", 1)), /named by the ORM after `saplings`/);
+  });
+
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {
     await assert.rejects(prepare(CLUB, at(CLUB, '"tag.id"', 2)), /the table name `tag` at app\/club\.py:\d+ is not written out: the `@declared_attr __tablename__` of `Conventional` derives it from the class name `Tag`/);
     await assert.rejects(prepare(SQL, at(SQL, '"Reader"', 2)), /the table name `Reader` at prisma\/schema\.prisma:\d+ is not written out: it is the name of the Prisma model `Reader` \(no `@@map`\)/);

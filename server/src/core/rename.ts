@@ -133,11 +133,31 @@ export function renameFiles(nav: Navigator, index: SchemaIndex, target: Target, 
  * file involved (the facts' spans point into it); every edit is checked against it, so a stale span never
  * writes into the wrong place.
  */
+/**
+ * Why renaming the table `key` is refused when a table the ORM names after it (TypeORM's join table, see
+ * `TableDef.namedAfter`) is named by references: the ORM would rename that table (or its columns) with the entity,
+ * and those references would be left naming the old one (R13-24). Undefined when there is none.
+ */
+function namedAfterTarget(nav: Navigator, key: string): string | undefined {
+  for (const other of nav.sortedTableKeys()) {
+    if (other === key) continue;
+    const def = nav.currentDefinitions(other).find((d) => d.namedAfter?.includes(key));
+    if (!def) continue;
+    // References to the table (every pair of a composite key is one), else to its columns alone.
+    const count = nav.referenceCount({ key: other }) || [...def.columns.values()].reduce((n, c) => n + nav.referenceCount({ key: other, column: c.column.name }), 0);
+    if (count === 0) continue;
+    return `FK Guard cannot rename this completely: \`${other}\` (${def.className ? `the join table of \`${def.className}\`, ` : ''}${def.file}) is named by the ORM after \`${key}\`, and ${count} ${count === 1 ? 'reference names' : 'references name'} it; the ORM would rename it with the table. Give its @JoinTable a \`name\` and its join columns names, or rename those references by hand together with it.`;
+  }
+  return undefined;
+}
+
 export function planRename(nav: Navigator, index: SchemaIndex, target: Target, oldName: string, newName: string, textOf: TextOf): RenamePlan | { error: string } {
   if (newName.trim() === '') return { error: 'FK Guard cannot rename to this: the new name is empty.' };
   const refused = historyOnly(nav, target.key);
   if (refused) return { error: refused };
   const defs = nav.currentDefinitions(target.key);
+  const derived = target.column === undefined ? namedAfterTarget(nav, target.key) : undefined;
+  if (derived) return { error: derived };
   const constants: RenamePlan['constants'] = [];
   const alsoTables = target.column === undefined ? [] : sharingTables(index, nav, target);
   const clash = newName === oldName ? undefined : existing(index, nav, target, [target.key, ...alsoTables], newName);

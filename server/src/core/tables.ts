@@ -98,6 +98,11 @@ export interface TableDef {
    * whose lack of it is known, not one whose keys are partly unseen (see `rules/not-unique-target.ts`).
    */
   primaryKeyDropped?: true;
+  /**
+   * A table an ORM names after other tables (TypeORM's join table of `@JoinTable()` without a `name`, or with columns
+   * named after a side's table): the keys of those tables. Renaming one of them renames this table or its columns too.
+   */
+  namedAfter?: string[];
 }
 
 /**

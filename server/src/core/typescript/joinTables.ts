@@ -96,6 +96,12 @@ export function mapJoinTable(host: JoinTableHost, file: string, cls: ClassFact):
   }
   const def = newTable(name, cls.schema ?? ownerTable.schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
   def.className = cls.name;
+  // Named after the two entities' tables where `@JoinTable` does not say the names.
+  const after = new Set<string>();
+  if (cls.tablename?.kind !== 'literal') after.add(ownerTable.key).add(targetTable.key);
+  if (ownNames.some((n) => !n)) after.add(ownerTable.key);
+  if (inverseNames.some((n) => !n)) after.add(targetTable.key);
+  if (after.size > 0) def.namedAfter = [...after];
   // TypeORM makes the join table in its owner's schema (JunctionEntityMetadataBuilder), which may not be known.
   if (cls.schema === undefined && ownerTable.schemaUnknown) {
     def.schemaUnknown = true;
