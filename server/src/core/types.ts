@@ -108,6 +108,8 @@ export interface TypeFact {
 export interface AnnotatedAliasFact {
   /** The family and spelling of the Python type inside (`str`, `uuid.UUID`) by SQLAlchemy's default map, when FK Guard knows it. */
   inner?: { family: TypeFamily; sqlType: string };
+  /** That Python type as written (`str`, `uuid.UUID`), for a `type_annotation_map` that may map it. */
+  innerText: string;
   /** The type its `mapped_column(...)` gives (`String(36)`), read where the alias is defined. */
   type?: TypeFact;
   primaryKey?: true;
@@ -274,6 +276,8 @@ export interface ClassFact {
    * never reads, to those the class declares, so no column is proven missing.
    */
   reflected?: string;
+  /** SQLModel's `table=` is given a value FK Guard cannot read (`table=IS_TABLE`): the class may or may not be a table. */
+  tableFlagUnknown?: true;
   /** `{"schema": BLANK_SCHEMA}`: no schema, not even the metadata's. */
   blankSchema?: true;
   /**

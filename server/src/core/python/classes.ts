@@ -199,6 +199,7 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     return;
   }
   if (tableFlag && isSqlModel) {
+    cls.tableFlagUnknown = true;
     // Whether it is a table is decided when the module runs: the name it would have (its literal `__tablename__`,
     // else SQLModel's default, the class name lowered) may be a table. The entry's span is inside the class, so the
     // typing shortcut re-reads it with the class.
