@@ -153,6 +153,8 @@ export class ClassMapper {
    * tables). The answers hold as long as the files do: `newDerivation` forgets them whenever the index derives.
    */
   private found = new Map<string, Map<string, FoundClass | null>>();
+  /** The ids of the classes some Python class of the workspace is built on, made once a derivation when first asked. */
+  private subclassed: Set<string> | undefined;
   /** Each class's id, made once: a string whose hash is kept, where a new one was hashed on every lookup. */
   private readonly ids = new WeakMap<ClassFact, { file: string; name: string; id: string }>();
 
@@ -169,6 +171,27 @@ export class ClassMapper {
   /** Forgets the class lookups of the last derivation: files changed since, and names may mean other classes. */
   newDerivation(): void {
     this.found = new Map();
+    this.subclassed = undefined;
+  }
+
+  /**
+   * Whether a class is a SQLModel data model (see `sqlModelData`) that no class of the workspace is built on: SQLModel
+   * makes no column and no key from its fields (`class HeroRead(HeroBase)`), while a data model a table class inherits
+   * (`HeroBase` of `class Hero(HeroBase, table=True)`) gives that table its keys. A data model other classes are built
+   * on is left as it was (checked), whether or not a table class is among them further down: which classes are built
+   * on a class is what the index follows (`u:` names, see `provision`), not what is built on those.
+   */
+  sqlModelKeyless(file: string, cls: ClassFact, files: Iterable<FileFacts>): boolean {
+    if (!this.sqlModelData(file, cls)) return false;
+    if (!this.subclassed) {
+      const subclassed = new Set<string>();
+      for (const f of files) {
+        if (f.language !== 'python') continue;
+        for (const k of f.classes) for (const b of this.baseClasses(f.file, k)) subclassed.add(b.id);
+      }
+      this.subclassed = subclassed;
+    }
+    return !this.subclassed.has(this.idOf(file, cls));
   }
 
   /** `host.findClass(file, dotted)`, with the found class's id (see `found`). */

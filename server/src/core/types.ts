@@ -908,7 +908,12 @@ export type UncheckedReason =
    * `bit`, `oid`, arrays, an enum or a domain against another type; a SQLAlchemy `Enum`, whose database type it does
    * not know): whether the database takes the key is not known.
    */
-  | 'uncompared-type';
+  | 'uncompared-type'
+  /**
+   * The reference is in a SQLModel model without `table=True` (a data model: `HeroRead`, `HeroUpdate`) that no class
+   * is built on: SQLModel makes no column and no foreign key from it.
+   */
+  | 'no-table-class';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -928,6 +933,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'naming-strategy',
   'ambiguous-export',
   'uncompared-type',
+  'no-table-class',
 ];
 
 export interface UncheckedReference {

@@ -52,6 +52,20 @@ export interface SourceColumn {
 }
 
 export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): { display: string; resolution: Resolution } {
+  const found = resolveTarget(facts, ref, index);
+  // A key written in a SQLModel data model no class is built on is never made (`HeroRead`'s `Field(foreign_key=...)`).
+  const className = ref.source.className;
+  if (className !== undefined && facts.language === 'python' && ref.context === 'model' && found.resolution.kind !== 'dynamic') {
+    const cls = classNamed(facts.classes, className);
+    if (cls && !cls.sqlmodelTable && !index.ownClassTable(facts.file, cls)?.table && index.sqlModelKeyless(facts.file, cls)) {
+      const detail = `\`${className}\` is a SQLModel model without \`table=True\` that no class is built on, so SQLModel makes no column and no key from it`;
+      return { display: found.display, resolution: { kind: 'unseen', reason: 'no-table-class', detail } };
+    }
+  }
+  return found;
+}
+
+function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): { display: string; resolution: Resolution } {
   const file = facts.file;
   if (ref.form === 'string') {
     const display = ref.target?.kind === 'literal' ? ref.target.value : ref.target?.kind === 'dynamic' ? ref.target.text : displayExpr(ref);
