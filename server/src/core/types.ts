@@ -134,6 +134,11 @@ export interface AnnotationFact {
 export interface ColumnFact {
   /** The database name of the column. */
   name: string;
+  /**
+   * `unique=` or `primary_key=` is given a value FK Guard cannot read (`unique=settings.UNIQUE`, `unique=bool(x)`): the
+   * column may be a key, so no key to it is reported as not unique.
+   */
+  maybeKey?: true;
   /** The Python attribute name, when it differs or matters (class attribute references). */
   attr?: string;
   /**
@@ -726,6 +731,8 @@ export interface FileFacts {
   /** The Python module path guessed from the file path, for resolving imports. */
   module: string;
   constants: Record<string, string>;
+  /** Module-level names bound to `True` or `False` once (`UNIQUE = True`), for flags such as `unique=UNIQUE`. */
+  booleans?: Record<string, boolean>;
   imports: ImportFact[];
   classes: ClassFact[];
   tables: CoreTableFact[];

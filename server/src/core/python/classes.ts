@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, mappedAnnotation, typeOf } from './columnTypes';
-import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField } from './columns';
+import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField, uniqueIndexColumns } from './columns';
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { branchTablenames, reflectedTables } from './maybeTables';
@@ -528,6 +528,8 @@ function classConstraint(x: PythonReader, cls: ClassFact, call: ReturnType<typeo
     if (c) cls.constraints.push(c);
   } else if (call.name === 'UniqueConstraint' || call.name === 'PrimaryKeyConstraint') {
     markKeys(x, cls, call, call.name === 'PrimaryKeyConstraint');
+  } else if (uniqueIndexColumns(x, call)) {
+    markKeys(x, cls, { name: call.name, positional: call.positional.slice(1), keywords: call.keywords }, false);
   }
 }
 

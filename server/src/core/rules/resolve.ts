@@ -618,6 +618,12 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         return { reason: 'ambiguous-table', detail: `\`${r.def.key}\` has definitions that disagree on \`${r.column.column.name}\`, none in this table's metadata or package` };
       }
       const target = r.column.type;
+      if (r.column.column.maybeKey && !isProvenKey(r.def, r.column, c.ref.composite)) {
+        return {
+          reason: 'unresolved-column',
+          detail: `\`${r.def.key}.${r.column.column.name}\` says \`unique=\` or \`primary_key=\` with a value FK Guard cannot read, so whether it is a key is not known`,
+        };
+      }
       if (keyMaybeFromAlias(r.column) && !isProvenKey(r.def, r.column, c.ref.composite)) {
         return {
           reason: 'unknown-key-type',
@@ -680,11 +686,12 @@ function uncomparedTypes(source: TypeFact, target: TypeFact): string | undefined
 }
 
 /**
- * A `Mapped[X]` column whose X FK Guard cannot read (see `TypeFact.alias`): an `Annotated` alias there may make it a
- * primary key or unique, and gives its type.
+ * A column that may be a key FK Guard cannot see: its `unique=`/`primary_key=` is a value FK Guard cannot read
+ * (`ColumnFact.maybeKey`), or it is a `Mapped[X]` whose X FK Guard cannot read (see `TypeFact.alias`), where an
+ * `Annotated` alias may make it a primary key or unique, and gives its type.
  */
 export function keyMaybeFromAlias(col: IndexedColumn): boolean {
-  return col.type?.alias !== undefined && col.type.family === 'other' && col.type.sqlType === '';
+  return col.column.maybeKey === true || (col.type?.alias !== undefined && col.type.family === 'other' && col.type.sqlType === '');
 }
 
 /**
