@@ -4,8 +4,8 @@ import type { Binding, PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { positionAt } from './text';
 import { mapJoinTable } from './typescript/joinTables';
-import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
-import type { ClassFact, ColumnFact, FileFacts, MetadataRootFact, NameExpr, TypeFact, UncheckedReason } from './types';
+import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelSchema, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
+import type { ClassFact, ColumnFact, FileFacts, MetadataRootFact, NameExpr, TypeFact, TypeormSourceFact, UncheckedReason } from './types';
 
 /**
  * A class whose table name FK Guard cannot know: a `@declared_attr` `__tablename__` it cannot evaluate, or a
@@ -113,8 +113,12 @@ export interface ClassMappingHost {
   declaredAttrConvention(className: string, file: string): NamingConvention | undefined;
   /** The project's own TypeORM naming (see `JoinTableHost.typeormNaming`). */
   typeormNaming(): { file: string; text: string } | undefined;
+  /** Every TypeORM data source of the workspace (see `SchemaIndex.typeormSources`). */
+  typeormSources(): ReadonlyArray<{ file: string; source: TypeormSourceFact }>;
   /** The project's Sequelize `define` (see `SchemaIndex.sequelizeDefine`). */
   sequelizeDefine(): SequelizeDefine | undefined;
+  /** The database that judges `file` (see `SchemaIndex.dialectOf`). */
+  dialectOf(file: string): string;
   /** A package.json admitting Sequelize 4 (see `SchemaIndex.sequelizeLegacy`). */
   sequelizeLegacy(): SequelizeLegacy | undefined;
   /** The metadata objects (by id) some file assigns a `schema` to, with that file (see `FileFacts.metadataSchemaSets`). */
@@ -155,6 +159,11 @@ export class ClassMapper {
   private found = new Map<string, Map<string, FoundClass | null>>();
   /** The ids of the classes some Python class of the workspace is built on, made once a derivation when first asked. */
   private subclassed: Set<string> | undefined;
+  /**
+   * The TypeORM data sources that list each entity by name (`entities: [User]`), by the entity's class id and the
+   * sources' places in `host.typeormSources()`: made once per derivation, as `found` is.
+   */
+  private typeormListed?: Map<string, number[]>;
   /** Each class's id, made once: a string whose hash is kept, where a new one was hashed on every lookup. */
   private readonly ids = new WeakMap<ClassFact, { file: string; name: string; id: string }>();
 
@@ -172,6 +181,7 @@ export class ClassMapper {
   newDerivation(): void {
     this.found = new Map();
     this.subclassed = undefined;
+    this.typeormListed = undefined;
   }
 
   /**
@@ -487,7 +497,17 @@ export class ClassMapper {
     // A class that names no schema takes its metadata's (SQLAlchemy's Table: `schema=None` is `metadata.schema`),
     // unless it says `BLANK_SCHEMA`.
     const fromMetadata: MetadataSchema | undefined =
-      own || unknownOwn || args?.blankSchema ? undefined : bound ? { known: false, why: bound } : metadataId ? this.metadataSchema(metadataId) : undefined;
+      own || unknownOwn || args?.blankSchema
+        ? undefined
+        : bound
+          ? { known: false, why: bound }
+          : cls.framework === 'typeorm'
+            ? this.typeormSchema(file, cls)
+            : cls.framework === 'sequelize'
+              ? sequelizeModelSchema(cls, this.host.sequelizeDefine(), this.host.dialectOf(file) === 'postgresql')
+              : metadataId
+              ? this.metadataSchema(metadataId)
+              : undefined;
     const schema = own ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
@@ -512,6 +532,40 @@ export class ClassMapper {
     this.setMapping(file, id, mapping);
     this.host.addTable(def);
     return mapping;
+  }
+
+  /**
+   * The schema TypeORM gives an entity that names none: its data source's `schema` (EntityMetadata.build). The data
+   * sources that may govern the entity are those that list it by name and those whose entities FK Guard cannot list
+   * (globs, a variable); where they agree, their schema, and where they do not (or one's cannot be read), none FK
+   * Guard can name. An entity no data source of the workspace may govern keeps no schema, as before.
+   */
+  private typeormSchema(file: string, cls: ClassFact): MetadataSchema | undefined {
+    const sources = this.host.typeormSources();
+    if (sources.length === 0) return undefined;
+    if (!this.typeormListed) {
+      const listed = new Map<string, number[]>();
+      sources.forEach((s, i) => {
+        if (s.source.entities === 'any') return;
+        for (const name of s.source.entities) {
+          const found = this.findClass(s.file, name);
+          if (!found) continue;
+          let list = listed.get(found.id);
+          if (!list) listed.set(found.id, (list = []));
+          if (!list.includes(i)) list.push(i);
+        }
+      });
+      this.typeormListed = listed;
+    }
+    const named = this.typeormListed.get(this.idOf(file, cls));
+    const mine = sources.filter((s, i) => s.source.entities === 'any' || named?.includes(i));
+    if (mine.length === 0) return undefined;
+    const first = mine[0].source.schema;
+    if (first !== null && mine.every((s) => s.source.schema === first)) return first ? { known: true, schema: first } : { known: true };
+    const unread = mine.find((s) => s.source.schema === null);
+    if (unread) return { known: false, why: `its TypeORM data source's schema (\`${unread.source.text}\` in ${unread.file}) is not one FK Guard can read` };
+    const says = [...new Set(mine.map((s) => `${s.source.schema ? `\`${s.source.schema}\`` : 'none'} (${s.file})`))];
+    return { known: false, why: `the TypeORM data sources that may hold it give it different schemas: ${says.join(', ')}` };
   }
 
   /** A TypeORM join table: its table once both entities are mapped (see `typescript/joinTables.ts`). */

@@ -321,7 +321,7 @@ export interface ClassFact {
    * instance's `define` decides; `null`: written as something FK Guard cannot read). The index derives the
    * table's and columns' names from them and the project's `define` (see `FileFacts.sequelizeDefine`).
    */
-  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null };
+  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null; schema?: string | null; schemaFromInstance?: true };
   span: Span;
   nameSpan: Span;
 }
@@ -466,9 +466,10 @@ type MigrationOpKind =
   /**
    * A unique constraint or index, or a primary key, made after the table (`op.create_unique_constraint`,
    * `op.create_index(..., unique=True)`, `op.create_primary_key`, `ALTER TABLE … ADD UNIQUE`): its columns
-   * are a key a foreign key may target from here on. A new primary key replaces the old one.
+   * are a key a foreign key may target from here on. A new primary key replaces the old one. `plain`: a non-unique
+   * index made under `name` (no columns kept): no key, only the name, so that dropping it drops no key.
    */
-  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string }
+  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string; plain?: true }
   /**
    * `op.drop_constraint(name, table, type_=...)`, `op.drop_index(name, table_name=...)`: the key of that name
    * stops being one. `name` is unset when it is not a literal FK Guard can read; `kind` is `type_` as written
@@ -541,6 +542,11 @@ export interface ReferenceFact {
    * that holds the table is meant, and none holding it is an unknown table.
    */
   searchPath?: string[];
+  /**
+   * For `pair` from a Sequelize model's `references: { model: 'farms' }`: a table named with no schema is in the
+   * schema of the referencing model's own table (Sequelize's `attributesToSQL` qualifies it with `options.table.schema`).
+   */
+  schemaOfSource?: true;
   /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
   tableFoldsCase?: true;
   columnFoldsCase?: true;
@@ -830,6 +836,17 @@ export interface FileFacts {
    */
   typeormNaming?: string;
   /**
+   * The TypeORM data sources whose options this file writes (`new DataSource({ ... })`, `createConnection`,
+   * `TypeOrmModule.forRoot`, a variable of an options type): what decides the schema of the entities each governs.
+   */
+  typeormSources?: TypeormSourceFact[];
+  /**
+   * What this file says of Drizzle's `casing` (see `typescript/drizzle.ts`, `readDrizzleCasing`): one entry per
+   * `drizzle(...)` call and per drizzle-kit config. A builder given no name (`externalId: varchar()`) is the column
+   * `external_id` under `snake_case`, in the queries drizzle-orm writes and the tables drizzle-kit makes.
+   */
+  drizzleCasing?: DrizzleCasingFact[];
+  /**
    * Sequelize's instance-wide model options here, for the options that name tables and columns (`define: {
    * freezeTableName, underscored }`): what the instances made here say (`new Sequelize(url, { define })`; one without
    * `define` keeps Sequelize's defaults, false), what sequelize-cli configs here say (`{ dialect, define }` per
@@ -847,10 +864,37 @@ export interface FileFacts {
   pythonDependencies?: PythonDependenciesFact;
 }
 
+/**
+ * One TypeORM data source's options, as far as they decide where its entities' tables are (see
+ * `typescript/typeormSources.ts`). TypeORM puts an entity that names no schema of its own into the data source's
+ * `schema` (EntityMetadata.build), on the drivers that have schemas (PostgreSQL, CockroachDB, SQL Server, SAP).
+ */
+export interface TypeormSourceFact {
+  /** The schema it gives its entities: a name, `''` for none (not written, `public`, a driver without schemas), `null` when FK Guard cannot read it. */
+  schema: string | null;
+  /**
+   * Its entities as written (`entities: [User, Post]`): names the index binds as this file sees them; `any` when
+   * FK Guard cannot list them (globs, a variable, a spread, `autoLoadEntities`, options it cannot read).
+   */
+  entities: string[] | 'any';
+  /** What FK Guard read the schema from, for messages (`schema: process.env.DB_SCHEMA`, the options' text). */
+  text: string;
+}
+
+/** One `drizzle(client, { casing })` call or drizzle-kit config (`defineConfig({ casing })`). */
+export interface DrizzleCasingFact {
+  /** `snake_case`, `camelCase`, `''` when it sets none, `null` when FK Guard cannot read it. */
+  casing: 'snake_case' | 'camelCase' | '' | null;
+  /** As written, for messages (`casing: 'snake_case'`, `drizzle(pool, config)`). */
+  text: string;
+}
+
 /** What Sequelize model options say of how tables and columns are named (see `FileFacts.sequelizeDefine`). */
 export interface SequelizeNaming {
   freezeTableName: boolean | null;
   underscored: boolean | null;
+  /** `define: { schema }`: the schema of its models that name none (`''`: none). */
+  schema: string | null;
 }
 
 /**

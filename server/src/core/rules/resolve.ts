@@ -109,6 +109,15 @@ function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex)
     const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}${ref.primaryKey && ref.column === undefined ? '' : `.${ref.column ?? '?'}`}`;
     if (table === undefined || (ref.column === undefined && !ref.primaryKey)) return { display, resolution: { kind: 'dynamic' } };
     if (ref.searchPath && ref.tableSchema === undefined) return { display, resolution: onSearchPath(index, file, ref, ref.searchPath, table) };
+    if (ref.schemaOfSource && ref.tableSchema === undefined && ref.source.className) {
+      // Sequelize qualifies the name with the schema of the model that holds the key.
+      const own = index.classTable(file, ref.source.className, ref.span.start)?.table;
+      if (own?.schemaUnknown) {
+        const why = own.schemaUnknownWhy ?? `it comes from options FK Guard cannot read`;
+        return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: `Sequelize looks \`${table}\` up in the schema of \`${own.key}\`, which is not known: ${why}` } };
+      }
+      if (own?.schema) return { display, resolution: lookup(index, file, ref, own.schema, table, ref.column) };
+    }
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
   const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : ref.attr ? `${ref.owner}.${ref.attr}` : `${ref.owner}`;
@@ -291,6 +300,14 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     }
     const found = variants.length === 1 ? index.definitions(variants[0])[0] : undefined;
     if (found) ({ name: table, schema } = found);
+  }
+  // The database names `public.ledgers` and `ledgers` alike (public is its default schema), and so do SQL, migrations
+  // and the ORMs that name tables as the database does: a table an ORM keys with an explicit `public` schema
+  // (`schema: 'public'`, `{"schema": "public"}`) is the one they name either way (R13-10). Only SQLAlchemy's
+  // metadata, in model code, keys the two apart (`ForeignKey("ledgers.id")` does not find it).
+  if (schema === undefined && (ref.context === 'migration' || index.facts(file)?.language !== 'python')) {
+    const inPublic = tableKey(table, 'public');
+    if (definitionsFor(index, file, tableKey(table, undefined), point).length === 0 && definitionsFor(index, file, inPublic, point).length > 0) schema = 'public';
   }
   const metadataId = sourceMetadata(index, file, ref);
   const key = tableKey(table, schema);
@@ -590,7 +607,7 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   // An external table, or one whose columns partly come from code FK Guard cannot see, is trusted.
   const incomplete = defs.find((d) => d.incomplete);
   if (incomplete) return incompleteOf(incomplete);
-  const named = defs.find((d) => d.namingStrategy !== undefined);
+  const named = defs.find((d) => d.namingStrategy !== undefined && (d.namingCandidates === undefined || d.namingCandidates.has(name)));
   if (named) {
     return { kind: 'unseen', reason: 'naming-strategy', detail: `\`${named.key}\` names columns by ${named.namingStrategy}` };
   }
