@@ -83,6 +83,16 @@ function mapTypes(map: true | string[], written: string): boolean {
   });
 }
 
+/**
+ * Whether a `type_annotation_map` may type a `Mapped[alias]` column whose `Annotated` alias gives no type: SQLAlchemy
+ * looks the alias up first (a key written as its name), then the Python type inside it.
+ */
+function mapsAlias(map: true | string[], alias: string, inner: string): boolean {
+  if (map === true) return true;
+  const last = alias.slice(alias.lastIndexOf('.') + 1);
+  return map.some((key) => key === alias || key.slice(key.lastIndexOf('.') + 1) === last) || mapTypes(map, inner);
+}
+
 /** Bases from outside the workspace that add no columns: SQLAlchemy's own, typing's, the standard library's. */
 const KNOWN_EXTERNAL_BASES = /^(DeclarativeBase|DeclarativeBaseNoMeta|SQLModel|AsyncAttrs|MappedAsDataclass|Generic|Protocol|ABC|Enum|IntEnum|StrEnum|TypeDecorator|UserDefinedType|NamedTuple|TypedDict|object)$/;
 /** Builtins a class may derive from without importing them. */
@@ -147,6 +157,8 @@ export class ClassMapper {
    * tables). The answers hold as long as the files do: `newDerivation` forgets them whenever the index derives.
    */
   private found = new Map<string, Map<string, FoundClass | null>>();
+  /** The ids of the classes some Python class of the workspace is built on, made once a derivation when first asked. */
+  private subclassed: Set<string> | undefined;
   /**
    * The TypeORM data sources that list each entity by name (`entities: [User]`), by the entity's class id and the
    * sources' places in `host.typeormSources()`: made once per derivation, as `found` is.
@@ -168,7 +180,28 @@ export class ClassMapper {
   /** Forgets the class lookups of the last derivation: files changed since, and names may mean other classes. */
   newDerivation(): void {
     this.found = new Map();
+    this.subclassed = undefined;
     this.typeormListed = undefined;
+  }
+
+  /**
+   * Whether a class is a SQLModel data model (see `sqlModelData`) that no class of the workspace is built on: SQLModel
+   * makes no column and no key from its fields (`class HeroRead(HeroBase)`), while a data model a table class inherits
+   * (`HeroBase` of `class Hero(HeroBase, table=True)`) gives that table its keys. A data model other classes are built
+   * on is left as it was (checked), whether or not a table class is among them further down: which classes are built
+   * on a class is what the index follows (`u:` names, see `provision`), not what is built on those.
+   */
+  sqlModelKeyless(file: string, cls: ClassFact, files: Iterable<FileFacts>): boolean {
+    if (!this.sqlModelData(file, cls)) return false;
+    if (!this.subclassed) {
+      const subclassed = new Set<string>();
+      for (const f of files) {
+        if (f.language !== 'python') continue;
+        for (const k of f.classes) for (const b of this.baseClasses(f.file, k)) subclassed.add(b.id);
+      }
+      this.subclassed = subclassed;
+    }
+    return !this.subclassed.has(this.idOf(file, cls));
   }
 
   /** `host.findClass(file, dotted)`, with the found class's id (see `found`). */
@@ -328,6 +361,10 @@ export class ClassMapper {
         base: cls.name,
         detail: `\`${cls.name}\`'s table is named by the project's TypeORM naming (\`${naming.text}\` in ${naming.file}), which FK Guard does not run`,
       };
+    } else if (this.sqlModelData(file, cls)) {
+      // A SQLModel class without `table=True` is a data model: SQLModel maps no table for it, whatever `__tablename__`
+      // it says (a table class built on it inherits that name), nor for a subclass of a table class.
+      name = undefined;
     } else if (cls.tablename && isPlainMixin(cls)) {
       // A plain class (no base) with `__tablename__` is a mixin no one maps: the classes built on it take the name.
       name = undefined;
@@ -402,6 +439,20 @@ export class ClassMapper {
       // The body of `__tablename__`, when FK Guard can evaluate it, says what Python computes; the
       // `naming.declared-attr` setting stands in for a body it cannot read.
       ({ name, unknownName, nameless } = this.declaredAttrName(file, cls, this.declaredTablenameOwner(file, cls, new Set())));
+    } else if (cls.sqlmodelTable && (inherited = this.sqlModelTablename(file, cls))) {
+      // `__tablename__` is a class attribute: a data model's that the class inherits names its table.
+      name = this.host.resolveName(inherited.file, inherited.cls.tablename!);
+      if (name === undefined) {
+        unknownName = true;
+        nameless = {
+          file,
+          cls,
+          reason: 'dynamic-name',
+          base: cls.name,
+          detail: `its \`__tablename__\`, inherited from \`${inherited.cls.name}\`, is computed (\`${nameText(inherited.cls.tablename!, 60)}\`), which FK Guard does not evaluate`,
+          matches: dynamicNameWords(cls.name, inherited.cls.tablename!),
+        };
+      }
     } else if (cls.sqlmodelTable) {
       name = cls.name.toLowerCase();
       namedFromClass = 'lower';
@@ -579,8 +630,9 @@ export class ClassMapper {
       const derived = c.derivedName && sequelize && 'underscore' in sequelize ? { ...c, name: sequelizeColumnName(c.attr ?? c.name, true) } : c;
       const alias = c.type?.alias ? this.aliasOf(file, c) : undefined;
       const named = alias?.column ?? derived;
-      // An `Annotated` alias whose `mapped_column(...)` gives a type decides the type before any map is looked at.
-      if (typeMapped && c.type?.source === 'annotation' && !alias?.typed && mapTypes(typeMapped, c.type.text)) {
+      // An `Annotated` alias whose `mapped_column(...)` gives a type decides the type before any map is looked at; one
+      // that gives none is looked up in the map itself, then its Python type inside.
+      if (typeMapped && c.type?.source === 'annotation' && !alias?.typed && (alias ? mapsAlias(typeMapped, c.type.text, alias.innerText) : mapTypes(typeMapped, c.type.text))) {
         // The base's `type_annotation_map` decides this column's type, not FK Guard's reading of `Mapped[...]`.
         addColumn(def, { ...named, type: undefined, typeFromMap: true }, file, undefined);
         continue;
@@ -612,12 +664,12 @@ export class ClassMapper {
    * A `Mapped[X]` column with what the `Annotated` alias X's `mapped_column(...)` adds to it (`primary_key`, `unique`), as
    * SQLAlchemy 2.0 merges the two, and whether that gives a type; undefined when X is no alias FK Guard reads.
    */
-  private aliasOf(file: string, c: ColumnFact): { column: ColumnFact; typed: boolean } | undefined {
+  private aliasOf(file: string, c: ColumnFact): { column: ColumnFact; typed: boolean; innerText: string } | undefined {
     const b = this.host.names.resolve(file, c.type!.text);
     if (b?.kind !== 'annotated-alias') return undefined;
     const primaryKey = c.primaryKey || b.alias.primaryKey === true;
     const unique = c.unique || b.alias.unique === true;
-    return { column: primaryKey === c.primaryKey && unique === c.unique ? c : { ...c, primaryKey, unique }, typed: b.alias.type !== undefined };
+    return { column: primaryKey === c.primaryKey && unique === c.unique ? c : { ...c, primaryKey, unique }, typed: b.alias.type !== undefined, innerText: b.alias.innerText };
   }
 
   /**
@@ -800,6 +852,24 @@ export class ClassMapper {
       out.push(head);
       for (const l of left) if (l[0].id === head.id) l.shift();
     }
+  }
+
+  /**
+   * A SQLModel class that SQLModel maps to no table: one without `table=True` (or a `table=` FK Guard cannot read),
+   * built on `SQLModel`; a subclass of a table class without `table=True` too (SQLModel maps a class only once).
+   */
+  private sqlModelData(file: string, cls: ClassFact): boolean {
+    if (cls.sqlmodelTable || cls.tableFlagUnknown || cls.framework || this.host.facts(file)?.language !== 'python') return false;
+    return this.descendsFromSqlModel(file, cls, new Set());
+  }
+
+  /** The first SQLModel data model along a table class's MRO that says `__tablename__` (see `sqlModelData`). */
+  private sqlModelTablename(file: string, cls: ClassFact): FoundClass | undefined {
+    if (cls.tablename !== undefined) return undefined;
+    const first = this.mro(file, cls, new Set())
+      .slice(1)
+      .find((f) => f.cls.tablename !== undefined || f.cls.declaredTablename);
+    return first && first.cls.tablename !== undefined && this.sqlModelData(first.file, first.cls) ? first : undefined;
   }
 
   /** Whether a Python class descends from SQLModel's `SQLModel` (through classes of the workspace). */

@@ -49,6 +49,8 @@ export function provision(f: FileFacts, reuse = false): Provision {
   for (const [i, c] of f.classes.entries()) {
     const h = onRoots.has(c) ? `${classSigs[i].whole}:${onRoots.get(c)}` : classSigs[i].whole;
     add(`c:${c.name}`, h);
+    // Each base is told which classes are built on it (see `ClassMapper.sqlModelKeyless`).
+    if (f.language === 'python') for (const b of c.bases) add(`u:${b.slice(b.lastIndexOf('.') + 1)}`, subclassSig(c));
     if (c.tablename?.kind === 'literal') add(`t:${c.tablename.value}`, h);
   }
   for (const t of f.tables) {
@@ -267,6 +269,8 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
     const b = now[i];
     if (a === b) continue;
     if (a.name !== b.name || a.tablename?.kind !== 'literal' || b.tablename?.kind !== 'literal' || a.tablename.value !== b.tablename.value) return undefined;
+    // What the class tells its bases (`u:`) is made again by a whole provision only.
+    if (subclassSig(a) !== subclassSig(b)) return undefined;
     const names = [`c:${b.name}`, `t:${b.tablename.value}`];
     if (names.some((n) => replaced.has(n) || before.names.get(n)?.includes('+') !== false)) return undefined;
     const h = nowOn.has(b) ? `${objectSig(b).whole}:${nowOn.get(b)}` : objectSig(b).whole;
@@ -281,6 +285,11 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
   });
   for (const [n, r] of replaced) before.names.set(n, r);
   return { after: before, changed };
+}
+
+/** What a class tells each of its bases (`u:` names): that it is built on them. */
+function subclassSig(c: ClassFact): string {
+  return `${c.name}(${c.bases.join(',')})`;
 }
 
 /**
@@ -480,6 +489,8 @@ function namesOfReference(r: ReferenceFact): readonly string[] {
     else if (e.kind === 'template') for (const p of e.parts) if ('const' in p) uses.push(`k:${p.const}`);
   };
   if (r.form === 'string' || r.form === 'pair') uses.push('t:?');
+  // A reference in a SQLModel data model is made only if a table class is built on its class (`u:`, see `provision`).
+  if (r.source.className !== undefined && r.context === 'model') uses.push(`u:${r.source.className}`);
   addExpr(r.target);
   if (r.table) {
     if (r.table.kind === 'literal') uses.push(`t:${r.table.value}`);

@@ -830,6 +830,12 @@ export class SchemaIndex {
    * so the answer is that class's mapping. Asked for every class of a 2,000-line model file after each
    * keystroke (which kept results still hold), where resolving each name again cost ~1.5 ms.
    */
+  /** Whether a class of `file` is a SQLModel data model no table class is built on (see `ClassMapper.sqlModelKeyless`). */
+  sqlModelKeyless(file: string, cls: ClassFact): boolean {
+    this.ensure();
+    return this.mapper.sqlModelKeyless(file, cls, this.files.values());
+  }
+
   ownClassTable(file: string, cls: ClassFact): ClassMapping | undefined {
     if (this.files.get(file)?.language !== 'python' || cls.framework) return this.classTable(file, cls.name);
     this.ensure();

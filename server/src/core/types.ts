@@ -108,6 +108,8 @@ export interface TypeFact {
 export interface AnnotatedAliasFact {
   /** The family and spelling of the Python type inside (`str`, `uuid.UUID`) by SQLAlchemy's default map, when FK Guard knows it. */
   inner?: { family: TypeFamily; sqlType: string };
+  /** That Python type as written (`str`, `uuid.UUID`), for a `type_annotation_map` that may map it. */
+  innerText: string;
   /** The type its `mapped_column(...)` gives (`String(36)`), read where the alias is defined. */
   type?: TypeFact;
   primaryKey?: true;
@@ -132,6 +134,11 @@ export interface AnnotationFact {
 export interface ColumnFact {
   /** The database name of the column. */
   name: string;
+  /**
+   * `unique=` or `primary_key=` is given a value FK Guard cannot read (`unique=settings.UNIQUE`, `unique=bool(x)`): the
+   * column may be a key, so no key to it is reported as not unique.
+   */
+  maybeKey?: true;
   /** The Python attribute name, when it differs or matters (class attribute references). */
   attr?: string;
   /**
@@ -274,6 +281,8 @@ export interface ClassFact {
    * never reads, to those the class declares, so no column is proven missing.
    */
   reflected?: string;
+  /** SQLModel's `table=` is given a value FK Guard cannot read (`table=IS_TABLE`): the class may or may not be a table. */
+  tableFlagUnknown?: true;
   /** `{"schema": BLANK_SCHEMA}`: no schema, not even the metadata's. */
   blankSchema?: true;
   /**
@@ -728,6 +737,8 @@ export interface FileFacts {
   /** The Python module path guessed from the file path, for resolving imports. */
   module: string;
   constants: Record<string, string>;
+  /** Module-level names bound to `True` or `False` once (`UNIQUE = True`), for flags such as `unique=UNIQUE`. */
+  booleans?: Record<string, boolean>;
   imports: ImportFact[];
   classes: ClassFact[];
   tables: CoreTableFact[];
@@ -948,7 +959,12 @@ export type UncheckedReason =
    * `bit`, `oid`, arrays, an enum or a domain against another type; a SQLAlchemy `Enum`, whose database type it does
    * not know): whether the database takes the key is not known.
    */
-  | 'uncompared-type';
+  | 'uncompared-type'
+  /**
+   * The reference is in a SQLModel model without `table=True` (a data model: `HeroRead`, `HeroUpdate`) that no class
+   * is built on: SQLModel makes no column and no foreign key from it.
+   */
+  | 'no-table-class';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -968,6 +984,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'naming-strategy',
   'ambiguous-export',
   'uncompared-type',
+  'no-table-class',
 ];
 
 export interface UncheckedReference {

@@ -21,8 +21,9 @@ export function annotatedAlias(x: PythonReader, name: string, right: Node): bool
   if (!value || !ANNOTATED.test(value.text)) return false;
   const parts = right.childrenForFieldName('subscript').filter((n): n is Node => n !== null && n.type !== 'comment');
   if (parts.length < 2) return false;
-  const alias: AnnotatedAliasFact = {};
-  const inner = annotationTypeFact(x, { text: unwrapOptional(parts[0]).text, optional: false });
+  const innerText = unwrapOptional(parts[0]).text.replace(/\s+/g, '');
+  const alias: AnnotatedAliasFact = { innerText };
+  const inner = annotationTypeFact(x, { text: innerText, optional: false });
   if (inner) alias.inner = { family: inner.family, sqlType: inner.sqlType };
   // SQLAlchemy takes the first `mapped_column(...)` among the metadata.
   const column = parts.slice(1).find((p) => p.type === 'call' && readCall(p).name === 'mapped_column');
@@ -76,7 +77,9 @@ function withoutSpan(t: TypeFact | undefined): TypeFact | undefined {
  * it may be an `Annotated` alias, resolved by the index where the name is bound; unknown until then.
  */
 export function aliasTypeFact(x: PythonReader, a: AnnotationFact, foreignKey: boolean): TypeFact | undefined {
-  if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(a.text) || annotationTypeFact(x, a)) return undefined;
-  const { name, qualifier } = splitDotted(a.text);
-  return { text: a.text, name, ...(qualifier ? { qualifier } : {}), family: 'other', sqlType: '', source: 'annotation', alias: foreignKey ? 'key' : 'plain' };
+  // `Mapped["str36"]`: SQLAlchemy evaluates the string in the module (a forward reference).
+  const text = /^(['"])[\w.]+\1$/.test(a.text) ? a.text.slice(1, -1) : a.text;
+  if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(text) || annotationTypeFact(x, { ...a, text })) return undefined;
+  const { name, qualifier } = splitDotted(text);
+  return { text, name, ...(qualifier ? { qualifier } : {}), family: 'other', sqlType: '', source: 'annotation', alias: foreignKey ? 'key' : 'plain' };
 }

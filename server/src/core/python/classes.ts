@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, mappedAnnotation, typeOf } from './columnTypes';
-import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField } from './columns';
+import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField, uniqueIndexColumns } from './columns';
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { branchTablenames, reflectedTables } from './maybeTables';
@@ -199,6 +199,7 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     return;
   }
   if (tableFlag && isSqlModel) {
+    cls.tableFlagUnknown = true;
     // Whether it is a table is decided when the module runs: the name it would have (its literal `__tablename__`,
     // else SQLModel's default, the class name lowered) may be a table. The entry's span is inside the class, so the
     // typing shortcut re-reads it with the class.
@@ -527,6 +528,8 @@ function classConstraint(x: PythonReader, cls: ClassFact, call: ReturnType<typeo
     if (c) cls.constraints.push(c);
   } else if (call.name === 'UniqueConstraint' || call.name === 'PrimaryKeyConstraint') {
     markKeys(x, cls, call, call.name === 'PrimaryKeyConstraint');
+  } else if (uniqueIndexColumns(x, call)) {
+    markKeys(x, cls, { name: call.name, positional: call.positional.slice(1), keywords: call.keywords }, false);
   }
 }
 

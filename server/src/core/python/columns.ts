@@ -78,12 +78,13 @@ export function columnCall(
     attr: attr && attr !== name ? attr : undefined,
     type,
     annotation,
-    primaryKey: call.keywords.get('primary_key')?.text === 'True',
-    unique: call.keywords.get('unique')?.text === 'True',
+    primaryKey: x.flag(call.keywords.get('primary_key')) === true,
+    unique: x.flag(call.keywords.get('unique')) === true,
     nullable: boolValue(call.keywords.get('nullable')),
     span: nameSpan ?? spanOf(node),
     hasForeignKey: fkCalls.length > 0 || undefined,
   };
+  if (x.flag(call.keywords.get('primary_key')) === undefined || x.flag(call.keywords.get('unique')) === undefined) column.maybeKey = true;
   if (attr && !nameSpan) column.span = attrSpan(node) ?? column.span;
   const ownDefault = call.keywords.has('default') || call.keywords.has('server_default') || call.keywords.has('insert_default');
   const sequence = call.positional.some((p) => p.type === 'call' && /^(?:Sequence|Identity|Computed)$/.test(readCall(p).name));
@@ -159,12 +160,13 @@ export function sqlModelField(x: PythonReader, node: Node, call: CallInfo, attr:
     ...(renamed !== undefined && renamed !== attr ? { attr } : {}),
     type,
     annotation,
-    primaryKey: flag('primary_key')?.text === 'True',
-    unique: flag('unique')?.text === 'True',
+    primaryKey: x.flag(flag('primary_key')) === true,
+    unique: x.flag(flag('unique')) === true,
     nullable: boolValue(flag('nullable')),
     span,
     hasForeignKey: fk ? true : undefined,
   };
+  if (x.flag(flag('primary_key')) === undefined || x.flag(flag('unique')) === undefined) column.maybeKey = true;
   cls.columns.push(column);
   if (fk) {
     const ref = referenceFromExpression(x, fk, { className: cls.name, column: attr }, 'model');
@@ -199,6 +201,39 @@ function columnKwargs(x: PythonReader, node: Node | undefined): Map<string, Node
     return out;
   }
   return null;
+}
+
+/**
+ * `Index("ix_farms_code", "code", unique=True)`: a unique index on plain columns is a key a foreign key may target, as a
+ * unique constraint is. Not a partial one (`postgresql_where=`, `sqlite_where=`), nor one on an expression
+ * (`text("lower(code)")`), nor one whose `unique=` FK Guard cannot read. The columns as written, or undefined.
+ */
+export function uniqueIndexColumns(x: PythonReader, call: CallInfo): string[] | undefined {
+  if (call.name !== 'Index' || x.flag(call.keywords.get('unique')) !== true) return undefined;
+  if ([...call.keywords.keys()].some((k) => k.endsWith('_where'))) return undefined;
+  const columns: string[] = [];
+  for (const p of call.positional.slice(1)) {
+    const name = x.literal(p)?.value;
+    if (name === undefined) return undefined;
+    columns.push(name);
+  }
+  return columns.length > 0 ? columns : undefined;
+}
+
+/**
+ * A module-level `Index("ix", Farm.e, unique=True)` / `Index("ix", farms.c.e, unique=True)`: the class or table variable
+ * and column of each part, read as `uniqueIndexColumns` reads a unique index; undefined for anything else.
+ */
+export function uniqueIndexOn(x: PythonReader, call: CallInfo): Array<{ owner: string; column: string; table: boolean }> | undefined {
+  if (call.name !== 'Index' || x.flag(call.keywords.get('unique')) !== true) return undefined;
+  if ([...call.keywords.keys()].some((k) => k.endsWith('_where'))) return undefined;
+  const parts: Array<{ owner: string; column: string; table: boolean }> = [];
+  for (const p of call.positional.slice(1)) {
+    const m = p.type === 'attribute' ? /^([A-Za-z_]\w*)\.(?:(c)\.)?([A-Za-z_]\w*)$/.exec(p.text) : null;
+    if (!m) return undefined;
+    parts.push({ owner: m[1], column: m[3], table: m[2] === 'c' });
+  }
+  return parts.length > 0 ? parts : undefined;
 }
 
 /**
@@ -267,6 +302,8 @@ export function coreTable(x: PythonReader, node: Node, call: CallInfo, variable:
     else constraints.push(inner);
   }
   for (const inner of constraints) {
+    const indexed = uniqueIndexColumns(x, inner);
+    if (indexed) markKeys(x, table, { name: inner.name, positional: inner.positional.slice(1), keywords: inner.keywords }, false);
     if (inner.name === 'ForeignKeyConstraint') foreignKeyConstraint(x, inner, source, context);
     else if (inner.name === 'PrimaryKeyConstraint' || inner.name === 'UniqueConstraint') {
       markKeys(x, table, inner, inner.name === 'PrimaryKeyConstraint');

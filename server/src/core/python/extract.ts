@@ -4,7 +4,7 @@ import { annotatedAlias } from './annotatedAliases';
 import { setsAlembicLocations } from './prefilter';
 import { classDefinition, decoratorsOf } from './classes';
 import { COLUMN_CALLS, typeOf } from './columnTypes';
-import { columnCall, columnHelper, coreTable, isColumnCall } from './columns';
+import { columnCall, columnHelper, coreTable, isColumnCall, uniqueIndexOn } from './columns';
 import { functionFact } from './derivations';
 import { METADATA_CALLS, metadataRoot, metadataSchemaSets, metadataValue } from './metadataRoots';
 import { importStatement } from './imports';
@@ -12,7 +12,7 @@ import { duplicateClasses, reflections, tablesInCode, typeCallClass } from './ma
 import { readUpgrade } from './migrationOps';
 import { PythonReader } from './reader';
 import { type CallInfo, isSqlAlchemyTable, readCall, spanOf, splitDotted } from './syntax';
-import type { CoreTableFact, FileFacts, MetadataRootFact, ParseError, RebindFact } from '../types';
+import type { ColumnFact, CoreTableFact, FileFacts, MetadataRootFact, ParseError, RebindFact } from '../types';
 
 /**
  * Reads the facts of one Python file from its syntax tree: imports, constants, declarative classes, Core
@@ -30,12 +30,58 @@ export function extractPython(file: string, text: string, tree: Tree): FileFacts
 
 function readModule(x: PythonReader, root: Node): void {
   collectErrors(x, root);
+  moduleBooleans(x, root);
   block(x, root.namedChildren);
   duplicateClasses(x.facts);
   reflections(x, root);
   keepRebinds(x.facts);
   readUpgrade(x);
   if (root.hasError) salvageLostTables(x, root);
+}
+
+/**
+ * `Index("ix_farms_e", Farm.e, unique=True)` (or `farms.c.e`) at module level: a unique index on columns of a class or
+ * a Core table this module defined before, which becomes a key of that table (see `uniqueIndexColumns`). Typing inside
+ * the class then reads the whole file (see `extractPythonAfterEdit`).
+ */
+function moduleIndex(x: PythonReader, call: CallInfo): void {
+  const parts = uniqueIndexOn(x, call);
+  if (!parts) return;
+  let owner: { columns: ColumnFact[]; keys: string[][] } | undefined;
+  const names: string[] = [];
+  for (const p of parts) {
+    const cls = p.table ? undefined : x.facts.classes.find((c) => c.name === p.owner);
+    const table = p.table ? x.facts.tables.find((t) => t.variable === p.owner) : undefined;
+    const found = cls ?? table;
+    if (!found || (owner && owner !== found)) return;
+    owner = found;
+    const col = found.columns.find((c) => (p.table ? c.name === p.column : (c.attr ?? c.name) === p.column));
+    if (!col) return;
+    names.push(col.name);
+  }
+  if (!owner) return;
+  if (names.length === 1) {
+    const col = owner.columns.find((c) => c.name === names[0])!;
+    col.unique = true;
+  } else owner.keys.push(names);
+}
+
+/**
+ * Names the module binds once, at its top level, to `True` or `False` (`UNIQUE = True`): what `unique=UNIQUE` says
+ * (see `PythonReader.flag`). A name bound more than once there is not known anywhere in the module.
+ */
+function moduleBooleans(x: PythonReader, root: Node): void {
+  const seen = new Map<string, boolean | undefined>();
+  for (const s of root.namedChildren) {
+    const e = s?.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+    if (e?.type !== 'assignment') continue;
+    const left = e.childForFieldName('left');
+    const right = e.childForFieldName('right');
+    if (left?.type !== 'identifier') continue;
+    const value = right?.type === 'true' ? true : right?.type === 'false' ? false : undefined;
+    seen.set(left.text, seen.has(left.text) ? undefined : value);
+  }
+  for (const [name, value] of seen) if (value !== undefined) (x.facts.booleans ??= {})[name] = value;
 }
 
 /**
@@ -286,6 +332,7 @@ function moduleExpression(x: PythonReader, e: Node): void {
     const call = readCall(e);
     if (call.name === 'Table' && isSqlAlchemyTable(call)) coreTable(x, e, call, undefined, 'core');
     else if (call.name === 'append_column') appendedColumn(x, e, call);
+    else if (call.name === 'Index') moduleIndex(x, call);
   }
 }
 
@@ -349,6 +396,7 @@ function moduleAssignment(x: PythonReader, e: Node, left: Node, right: Node): vo
           coreTable(x, right, call, name, 'core');
           return;
         }
+        if (call.name === 'Index') moduleIndex(x, call);
         if (METADATA_CALLS.has(call.name)) {
           const root = metadataRoot(x, name, spanOf(left), right, call);
           if (x.branches > 0) root.conditional = true;

@@ -8,6 +8,9 @@ import { computeLineStarts } from '../text';
 import { sameData, shiftSpansInPlace, splicedList } from '../facts';
 import type { FileFacts, ParseError, Span } from '../types';
 
+/** An `Index(` call starting a line at module level (`Index(...)`, `sa.Index(...)`, `ix = Index(...)`). */
+const MODULE_INDEX = /^(?:\w+\s*=\s*)?(?:\w+\.)*Index\s*\(/m;
+
 /**
  * Facts after one edit, computed from the previous facts when the edit stays inside one top-level model
  * class: that class is read again, every other fact only moves by the edit's length. This keeps typing in a
@@ -38,6 +41,8 @@ export function extractPythonAfterEdit(
   // A class given a column after its definition (`Barn.code = Column(...)`, see `addedColumn`): read again alone, the
   // class would lose it.
   if (previous.classes.some((c) => c.columns.some((col) => col.span.start >= c.span.end))) return undefined;
+  // A module-level `Index(..., unique=True)` makes a key of a class's column from outside the class (see `moduleIndex`).
+  if (MODULE_INDEX.test(text)) return undefined;
   // Tables salvaged from code that did not parse, before or after the edit: the whole file's errors decide them.
   if (previous.tables.some((t) => t.unparsed) || previous.maybeTables?.some((m) => m.unparsed) || losesTables(root)) return undefined;
   // The statement that holds the edit, as a child of the module.
@@ -72,6 +77,7 @@ export function extractPythonAfterEdit(
   x.facts.imports = previous.imports;
   x.facts.constants = previous.constants;
   x.facts.typeDecorators = { ...previous.typeDecorators };
+  if (previous.booleans) x.facts.booleans = previous.booleans;
   x.facts.columnPartials = previous.columnPartials;
   // Which classes of the module are SQLModel classes is decided in source order, as a full read does.
   for (const c of previous.classes.slice(0, classIndex)) x.noteSqlModelClass(c);

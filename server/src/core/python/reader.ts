@@ -25,6 +25,31 @@ export class PythonReader {
   upgradeDef: Node | undefined;
   /** Module-level functions by name, which `upgrade()` may call to run operations (see `migrationBlock`). */
   readonly moduleFunctions = new Map<string, Node>();
+  /**
+   * A flag argument as Python evaluates it (`unique=True`, `=(True)`, `=1`, `=UNIQUE` after a module-level `UNIQUE =
+   * True`): true or false, undefined when FK Guard cannot read it. An absent one is false.
+   */
+  flag(n: Node | undefined): boolean | undefined {
+    if (!n) return false;
+    switch (n.type) {
+      case 'true':
+        return true;
+      case 'false':
+      case 'none':
+        return false;
+      case 'integer':
+        return /^0+$|^0[xob]0+$/i.test(n.text.replace(/_/g, '')) ? false : true;
+      case 'parenthesized_expression': {
+        const inner = n.namedChildren.filter((c) => c?.type !== 'comment');
+        return inner.length === 1 && inner[0] ? this.flag(inner[0]) : undefined;
+      }
+      case 'identifier':
+        return this.facts.booleans?.[n.text];
+      default:
+        return undefined;
+    }
+  }
+
   /** Module-level lists and tuples by name, for `for table in TABLES:` around operations. */
   readonly moduleSequences = new Map<string, Node>();
   /**

@@ -52,6 +52,20 @@ export interface SourceColumn {
 }
 
 export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): { display: string; resolution: Resolution } {
+  const found = resolveTarget(facts, ref, index);
+  // A key written in a SQLModel data model no class is built on is never made (`HeroRead`'s `Field(foreign_key=...)`).
+  const className = ref.source.className;
+  if (className !== undefined && facts.language === 'python' && ref.context === 'model' && found.resolution.kind !== 'dynamic') {
+    const cls = classNamed(facts.classes, className);
+    if (cls && !cls.sqlmodelTable && !index.ownClassTable(facts.file, cls)?.table && index.sqlModelKeyless(facts.file, cls)) {
+      const detail = `\`${className}\` is a SQLModel model without \`table=True\` that no class is built on, so SQLModel makes no column and no key from it`;
+      return { display: found.display, resolution: { kind: 'unseen', reason: 'no-table-class', detail } };
+    }
+  }
+  return found;
+}
+
+function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): { display: string; resolution: Resolution } {
   const file = facts.file;
   if (ref.form === 'string') {
     const display = ref.target?.kind === 'literal' ? ref.target.value : ref.target?.kind === 'dynamic' ? ref.target.text : displayExpr(ref);
@@ -621,6 +635,12 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         return { reason: 'ambiguous-table', detail: `\`${r.def.key}\` has definitions that disagree on \`${r.column.column.name}\`, none in this table's metadata or package` };
       }
       const target = r.column.type;
+      if (r.column.column.maybeKey && !isProvenKey(r.def, r.column, c.ref.composite)) {
+        return {
+          reason: 'unresolved-column',
+          detail: `\`${r.def.key}.${r.column.column.name}\` says \`unique=\` or \`primary_key=\` with a value FK Guard cannot read, so whether it is a key is not known`,
+        };
+      }
       if (keyMaybeFromAlias(r.column) && !isProvenKey(r.def, r.column, c.ref.composite)) {
         return {
           reason: 'unknown-key-type',
@@ -683,11 +703,12 @@ function uncomparedTypes(source: TypeFact, target: TypeFact): string | undefined
 }
 
 /**
- * A `Mapped[X]` column whose X FK Guard cannot read (see `TypeFact.alias`): an `Annotated` alias there may make it a
- * primary key or unique, and gives its type.
+ * A column that may be a key FK Guard cannot see: its `unique=`/`primary_key=` is a value FK Guard cannot read
+ * (`ColumnFact.maybeKey`), or it is a `Mapped[X]` whose X FK Guard cannot read (see `TypeFact.alias`), where an
+ * `Annotated` alias may make it a primary key or unique, and gives its type.
  */
 export function keyMaybeFromAlias(col: IndexedColumn): boolean {
-  return col.type?.alias !== undefined && col.type.family === 'other' && col.type.sqlType === '';
+  return col.column.maybeKey === true || (col.type?.alias !== undefined && col.type.family === 'other' && col.type.sqlType === '');
 }
 
 /**
