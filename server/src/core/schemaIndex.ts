@@ -17,6 +17,15 @@ import type { SequelizeDefine } from './typescript/sequelize';
 import { drizzleDialectOf } from './typescript/targets';
 import { PythonProjects } from './python/flaskVersion';
 
+/** Table keys by their lower-case spelling (see `SchemaIndex.caseVariants`). */
+interface CaseGroups {
+  /** The `allTableKeys` list the groups are in the order of. */
+  keys: string[];
+  byLower: Map<string, string[]>;
+  /** The keys derivations removed from the tables or put in since the groups were made or brought to `keys`. */
+  touched: Set<string>;
+}
+
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
  * the derived tables are rebuilt lazily, and only when what the file provides (tables, columns, classes,
@@ -48,6 +57,8 @@ export class SchemaIndex {
   private tableKeysCache: string[] | undefined;
   /** The keys of `tables` with a schema (`billing.invoices`), while the keys stay the same (see `classesOfTables`). */
   private schemaKeys: string[] | undefined;
+  /** How many keys of `tables` have a schema: none in most workspaces, where `schemaKeys` is then made without a walk. */
+  private schemaKeyCount = 0;
   /**
    * The tables holding a column from another file than their own (`TableDef.columnsFromOtherFiles`), as last
    * derived; undefined when they are to be found again. A table gains such a column only while the class that
@@ -87,8 +98,11 @@ export class SchemaIndex {
   private history = MigrationHistory.empty();
   /** Tables whose schema comes from a computed `__table_args__`, by name: the first of each, in table order. */
   private unknownSchemaByName: Map<string, TableDef> | undefined;
-  /** `caseVariants`' index, with the `allTableKeys` list it was built from. */
-  private keysByLowerCase: { keys: string[]; byLower: Map<string, string[]> } | undefined;
+  /**
+   * `caseVariants`' index, with the `allTableKeys` list it was built from, and the keys derivations have removed
+   * from `tables` or put in since (see `ensure`): only their groups can differ from the index of a new list.
+   */
+  private keysByLowerCase: CaseGroups | undefined;
   /** Tables made under a name FK Guard cannot read, with the words of the name as written (see `unnamedTableFor`). */
   private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string; maybe?: { name?: string; maker: string } }> | undefined;
   /** `classTable` answers since the tables were last derived, by file and class name. */
@@ -363,7 +377,7 @@ export class SchemaIndex {
       if (!n.startsWith('t:')) continue;
       const name = n.slice(2);
       for (const d of this.tables.get(name) ?? []) if (d.className) out.push(`c:${d.className}`);
-      for (const key of (this.schemaKeys ??= [...this.tables.keys()].filter((k) => k.includes('.')))) {
+      for (const key of (this.schemaKeys ??= this.schemaKeyCount === 0 ? [] : [...this.tables.keys()].filter((k) => k.includes('.')))) {
         if (key.endsWith(`.${name}`)) for (const d of this.tables.get(key) ?? []) if (d.className) out.push(`c:${d.className}`);
       }
     }
@@ -666,15 +680,23 @@ export class SchemaIndex {
 
   allTableKeys(): string[] {
     this.ensure();
-    this.tableKeysCache ??= [...new Set([...this.tables.keys(), ...this.history.tables.keys(), ...this.externals.keys()])];
+    // Without migration history or external tables, the keys of `tables` are the list (a Map's keys are distinct).
+    this.tableKeysCache ??=
+      this.history.tables.size === 0 && this.externals.size === 0
+        ? [...this.tables.keys()]
+        : [...new Set([...this.tables.keys(), ...this.history.tables.keys(), ...this.externals.keys()])];
     return this.tableKeysCache;
   }
 
   /** Every table key spelt as `key` but for letter case (`key` too, when it is one), in `allTableKeys` order. */
   caseVariants(key: string): readonly string[] {
     const keys = this.allTableKeys();
-    // Derived from the key list it was built from: a new list (after any change of keys) builds it again.
-    if (this.keysByLowerCase?.keys !== keys) {
+    // Derived from the key list it was built from: a new list (after a change of keys) updates the groups of the keys
+    // derived again since, a derivation of everything builds it again. Lower-casing the ~4,500 keys of the keystroke
+    // bench on each table name typed was a tenth of the keystroke.
+    const known = this.keysByLowerCase;
+    if (known && known.keys !== keys) this.regroupCaseVariants(known, keys);
+    else if (!known) {
       const byLower = new Map<string, string[]>();
       for (const k of keys) {
         const lower = k.toLowerCase();
@@ -682,9 +704,41 @@ export class SchemaIndex {
         if (list) list.push(k);
         else byLower.set(lower, [k]);
       }
-      this.keysByLowerCase = { keys, byLower };
+      this.keysByLowerCase = { keys, byLower, touched: new Set() };
     }
-    return this.keysByLowerCase.byLower.get(key.toLowerCase()) ?? [];
+    return this.keysByLowerCase!.byLower.get(key.toLowerCase()) ?? [];
+  }
+
+  /**
+   * Brings `caseVariants`' groups to the key list `keys`: a key no derivation touched since is in the list as it
+   * was, and keeps its place relative to the other such keys (only removing a key from `tables` and putting one in,
+   * which goes to the end, move keys), so only the groups of touched keys are made again, in the list's order.
+   */
+  private regroupCaseVariants(known: CaseGroups, keys: string[]): void {
+    const byLower = known.byLower;
+    const members = new Map<string, Set<string>>();
+    for (const k of known.touched) {
+      const lower = k.toLowerCase();
+      let group = members.get(lower);
+      if (!group) members.set(lower, (group = new Set(byLower.get(lower))));
+      group.add(k);
+    }
+    let places: Map<string, number> | undefined;
+    for (const [lower, group] of members) {
+      const list = [...group].filter((k) => this.tables.has(k) || this.history.tables.has(k) || this.externals.has(k));
+      if (list.length > 1) {
+        if (!places) {
+          places = new Map();
+          for (let i = 0; i < keys.length; i++) places.set(keys[i], i);
+        }
+        const at = places;
+        list.sort((a, b) => at.get(a)! - at.get(b)!);
+      }
+      if (list.length > 0) byLower.set(lower, list);
+      else byLower.delete(lower);
+    }
+    known.touched.clear();
+    known.keys = keys;
   }
 
   /** "Did you mean" for a table name no definition has, ranked among every table key. */
@@ -1143,6 +1197,11 @@ export class SchemaIndex {
       this.keysCreated = [];
       if (!classes) this.fedTables = undefined;
       const removed = classes ? this.rederiveClasses([...affected][0], classes) : this.rederive(affected);
+      if (this.keysByLowerCase) {
+        const touched = this.keysByLowerCase.touched;
+        for (const k of removed) touched.add(k);
+        for (const k of this.keysCreated) touched.add(k);
+      }
       // The suggestion index depends on the set of keys only; most edits keep it.
       const gone = new Set(removed);
       if (removed.some((k) => !this.tables.has(k)) || this.keysCreated.some((k) => !gone.has(k))) {
@@ -1155,6 +1214,8 @@ export class SchemaIndex {
     }
     this.tableKeysCache = undefined;
     this.schemaKeys = undefined;
+    this.schemaKeyCount = 0;
+    this.keysByLowerCase = undefined;
     this.tableCountCache = undefined;
     this.tableNamesStale = true;
     this.fedTables = undefined;
@@ -1272,6 +1333,7 @@ export class SchemaIndex {
         if (kept.length > 0) this.tables.set(def.key, kept);
         else {
           this.tables.delete(def.key);
+          if (def.key.includes('.')) this.schemaKeyCount--;
           removed.push(def.key);
         }
       }
@@ -1306,6 +1368,7 @@ export class SchemaIndex {
         if (kept.length > 0) this.tables.set(d.key, kept);
         else {
           this.tables.delete(d.key);
+          if (d.key.includes('.')) this.schemaKeyCount--;
           removed.push(d.key);
         }
       }
@@ -1345,6 +1408,7 @@ export class SchemaIndex {
     const list = this.tables.get(def.key);
     if (!list) {
       this.tables.set(def.key, [def]);
+      if (def.key.includes('.')) this.schemaKeyCount++;
       this.keysCreated.push(def.key);
     } else {
       // Definitions of one key stay in (file, position) order however they were derived, so the first one,
