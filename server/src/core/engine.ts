@@ -261,21 +261,41 @@ export class Engine {
    * - the edit added or removed no line break and is not on the last line, so every position outside the
    *   edited line (its range, its related locations, its fixes' edits, an edit at the end of the file) is
    *   where it was;
-   * - no table name appeared or went ("did you mean" may change), and migration history did not change;
+   * - migration history did not change;
    * - nothing it depends on changed: what it names (`referenceNames`), its own class, that class's table and
    *   bases (followed within the file), and, for the names the edit changed, the classes of this file built
-   *   on them, whose tables the index follows only across files.
+   *   on them, whose tables the index follows only across files;
+   * - when table keys appeared or went (a table name typed), none of them is a table it names in any letter case
+   *   (what SQLite, MySQL and PostgreSQL's folding read, see `caseVariants`), or in any schema, and none is among
+   *   the tables "did you mean" ranked for it, before or now (see `suggestionsHold`).
    * Undefined when no reference may keep its result. The test "incremental index equals a fresh one, typing
    * into open documents" and the keystroke property test compare every finding with a fresh engine.
    */
   private reusableAfter(file: string, before: string, after: string, edit: DocumentEdit): Reusable | undefined {
     const changed = this.index.lastChange;
-    if (!changed || this.index.tableKeysChanged || changed.has('migrations')) return undefined;
+    if (!changed || changed.has('migrations')) return undefined;
     if (/[\r\n]/.test(edit.newText) || /[\r\n]/.test(before.slice(edit.startIndex, edit.oldEndIndex))) return undefined;
     const end = edit.startIndex + edit.newText.length;
     if (!/[\r\n]/.test(after.slice(end))) return undefined;
     const facts = this.facts.get(file);
     if (!facts) return undefined;
+    // The keys that came or went, in lower case, each also without its schema (`billing.invoices` → `invoices`): a
+    // reference reads every key its table name is in any letter case and any schema. Typing a table name re-checked
+    // every reference of a 2,000-line model file (71 of the keystroke bench's ~100 resolutions a keystroke).
+    let keysLower: Set<string> | undefined;
+    if (this.index.tableKeysChanged) {
+      const touched = this.index.tableKeysTouched();
+      if (!touched) return undefined;
+      keysLower = new Set();
+      for (const list of [touched.removed, touched.created]) {
+        for (const k of list) {
+          const lower = k.toLowerCase();
+          keysLower.add(lower);
+          for (let dot = lower.indexOf('.'); dot >= 0; dot = lower.indexOf('.', dot + 1)) keysLower.add(lower.slice(dot + 1));
+        }
+      }
+    }
+    const keyHit = (table: string) => keysLower !== undefined && keysLower.has(table.toLowerCase());
     const classes = facts.classes;
     const last = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
     // What each class's definition builds on, as names (as the index's `usesOf` has them; kept per class).
@@ -298,7 +318,7 @@ export class Engine {
     }
     let anyTable = false;
     for (const n of changes) if (n.startsWith('t:')) anyTable = true;
-    const hit = (n: string) => changes.has(n) || (n === 't:*' && anyTable);
+    const hit = (n: string) => changes.has(n) || (n === 't:*' && anyTable) || (keysLower !== undefined && n.startsWith('t:') && keyHit(n.slice(2)));
     // The changed tables and classes by their names: asked of every class, without making `t:`/`c:` strings.
     const changedTables = new Set<string>();
     const changedClasses = new Set<string>();
@@ -306,7 +326,7 @@ export class Engine {
       if (n.startsWith('t:')) changedTables.add(n.slice(2));
       else if (n.startsWith('c:')) changedClasses.add(n.slice(2));
     }
-    const tableHit = (t: string) => changedTables.has(t) || (t === '*' && anyTable);
+    const tableHit = (t: string) => changedTables.has(t) || (t === '*' && anyTable) || keyHit(t);
     // Each class's answer once it is known, by the class's place (see `classPlace`): UNKNOWN, FINDING while it
     // is being found (a class met again on the way, through bases that build on each other, counts as hit),
     // HIT or HOLDS. A class left is always answered: the walk needs no set of its own.
@@ -360,7 +380,12 @@ export class Engine {
         if (onEditedLine(f.file, f.range) || f.related.some((x) => onEditedLine(x.file, x.range))) return false;
         if (f.fixes.some((x) => x.edits.some((e) => onEditedLine(e.file, e.range)))) return false;
       }
+      // With keys come or gone, the ranking is the one the result was made with when no key that went was ranked
+      // then (`suggested` names each) and no key that came is ranked now: the best three of the keys both sets
+      // hold are the best three of either.
+      if (keysLower) for (const name of r.suggested) if (keyHit(name)) return false;
       for (const s of this.index.suggestTables(res.schema, res.table)) {
+        if (keysLower && keyHit(s.value)) return false;
         let holds = keyHolds.get(s.value);
         if (holds === undefined) {
           const def = this.index.definitions(s.value)[0];

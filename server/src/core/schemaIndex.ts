@@ -109,6 +109,11 @@ export class SchemaIndex {
   private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
   private keysCreated: string[] = [];
+  /**
+   * The table keys the last derivation removed from the tables or put in (`removed`, `created`), or undefined when
+   * it derived everything: no other key's definitions list came or went (see `tableKeysTouched`).
+   */
+  private lastKeysTouched: { removed: readonly string[]; created: readonly string[] } | undefined;
   /** Tables declared by classes and Core `Table`s inside migration files, by file (see `addTable`). */
   private migrationLocal = new Map<string, TableDef[]>();
   private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
@@ -688,6 +693,16 @@ export class SchemaIndex {
     return this.tableKeysCache;
   }
 
+  /**
+   * The table keys whose definitions list the derivation of the pending changes removed or made (a table renamed:
+   * its old key and its new one), after deriving them; undefined when that derivation derived everything. Every
+   * other key is in `allTableKeys` as it was (what its definitions hold may have changed: the changed names say so).
+   */
+  tableKeysTouched(): { removed: readonly string[]; created: readonly string[] } | undefined {
+    this.ensure();
+    return this.lastKeysTouched;
+  }
+
   /** Every table key spelt as `key` but for letter case (`key` too, when it is one), in `allTableKeys` order. */
   caseVariants(key: string): readonly string[] {
     const keys = this.allTableKeys();
@@ -1197,6 +1212,7 @@ export class SchemaIndex {
       this.keysCreated = [];
       if (!classes) this.fedTables = undefined;
       const removed = classes ? this.rederiveClasses([...affected][0], classes) : this.rederive(affected);
+      this.lastKeysTouched = { removed, created: this.keysCreated };
       if (this.keysByLowerCase) {
         const touched = this.keysByLowerCase.touched;
         for (const k of removed) touched.add(k);
@@ -1216,6 +1232,7 @@ export class SchemaIndex {
     this.schemaKeys = undefined;
     this.schemaKeyCount = 0;
     this.keysByLowerCase = undefined;
+    this.lastKeysTouched = undefined;
     this.tableCountCache = undefined;
     this.tableNamesStale = true;
     this.fedTables = undefined;
