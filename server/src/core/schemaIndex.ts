@@ -84,6 +84,11 @@ export class SchemaIndex {
   private tableNames: TableNames | undefined;
   /** The table keys changed since `tableNames` last answered: it follows them first (see `TableNames.follow`). */
   private tableNamesStale = false;
+  /**
+   * The keys derivations removed from the tables or put in since `tableNames` last answered; undefined after a
+   * derivation of everything. Every other key is in the key set or not as it was then (see `followKeys`).
+   */
+  private tableNamesTouched: Set<string> | undefined;
   private dirty = true;
   /** What changed since the tables were last derived: a few files are re-derived, not the workspace. */
   private fullRebuild = true;
@@ -759,9 +764,18 @@ export class SchemaIndex {
   /** "Did you mean" for a table name no definition has, ranked among every table key. */
   suggestTables(schema: string | undefined, table: string): Suggestion[] {
     this.ensure();
-    if (!this.tableNames || (this.tableNamesStale && !this.tableNames.follow(this.allTableKeys()))) this.tableNames = new TableNames(this.allTableKeys());
+    if (!this.tableNames || (this.tableNamesStale && !this.followKeys(this.tableNames))) this.tableNames = new TableNames(this.allTableKeys());
     this.tableNamesStale = false;
+    if (this.tableNamesTouched) this.tableNamesTouched.clear();
+    else this.tableNamesTouched = new Set();
     return this.tableNames.suggest(schema, table);
+  }
+
+  /** Brings `tableNames` to the current key set, from the keys touched since it last answered when they are known. */
+  private followKeys(names: TableNames): boolean {
+    const touched = this.tableNamesTouched;
+    if (!touched) return names.follow(this.allTableKeys());
+    return names.followChanges(touched, (k) => this.tables.has(k) || this.history.tables.has(k) || this.externals.has(k));
   }
 
   /**
@@ -1213,6 +1227,10 @@ export class SchemaIndex {
       if (!classes) this.fedTables = undefined;
       const removed = classes ? this.rederiveClasses([...affected][0], classes) : this.rederive(affected);
       this.lastKeysTouched = { removed, created: this.keysCreated };
+      if (this.tableNamesTouched) {
+        for (const k of removed) this.tableNamesTouched.add(k);
+        for (const k of this.keysCreated) this.tableNamesTouched.add(k);
+      }
       if (this.keysByLowerCase) {
         const touched = this.keysByLowerCase.touched;
         for (const k of removed) touched.add(k);
@@ -1233,6 +1251,7 @@ export class SchemaIndex {
     this.schemaKeyCount = 0;
     this.keysByLowerCase = undefined;
     this.lastKeysTouched = undefined;
+    this.tableNamesTouched = undefined;
     this.tableCountCache = undefined;
     this.tableNamesStale = true;
     this.fedTables = undefined;
