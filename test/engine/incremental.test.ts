@@ -283,6 +283,42 @@ class Key(Base):
     e.dispose();
   });
 
+  it('a table name typed: another file with an unknown table is checked again when, and only when, "did you mean" answers it otherwise', async () => {
+    // Every keystroke takes a table key away and puts another in. `app/orders.py` names `widgit`, which no file
+    // defines: it is checked again once the name typed in `app/shop.py` ranks for it, or stops ranking.
+    const orders = ORDERS.replace('"users.id"', '"widgit.id"');
+    let shop = `from sqlalchemy import Column, Integer
+from app.db import Base
+
+
+class Shelf(Base):
+    __tablename__ = "w"
+    id = Column(Integer, primary_key=True)
+`;
+    const e = await workspace();
+    e.updateFile('app/orders.py', orders);
+    e.updateFile('app/shop.py', shop, { keepTree: true });
+    assert.deepEqual(rules(e, 'app/orders.py'), ['unknown-table@8']);
+    let rechecked = 0;
+    let kept = 0;
+    const start = shop.indexOf('"w"') + 2;
+    for (const [i, ch] of [...'idgetsxyz'].entries()) {
+      const at = start + i;
+      shop = shop.slice(0, at) + ch + shop.slice(at);
+      const affected = e.updateFile('app/shop.py', shop, { keepTree: true, edits: [{ startIndex: at, oldEndIndex: at, newText: ch }] });
+      if (affected.includes('app/orders.py')) rechecked++;
+      else kept++;
+      const fresh = await workspace();
+      fresh.updateFile('app/orders.py', orders);
+      fresh.updateFile('app/shop.py', shop);
+      assert.deepEqual(e.findings('app/orders.py'), fresh.findings('app/orders.py'), `after ${JSON.stringify(shop.match(/"[a-z_]*"/)![0])}`);
+      fresh.dispose();
+    }
+    // `widgit` is offered the name being typed for a few keystrokes, and not before nor after: both ways were taken.
+    assert.ok(rechecked > 0 && kept > 0, `checked again ${rechecked}, kept ${kept}`);
+    e.dispose();
+  });
+
   it('two engines in one process do not share state', async () => {
     const a = await workspace();
     const b = await createEngine();
