@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/core/engine';
 import { createEngine } from '../../server/src/host/python';
 import { withSuppressions } from '../../server/src/core/suppress';
+import { DEFAULT_CONFIG, type FkGuardConfig } from '../../server/src/core/config';
 
 const USERS = `from sqlalchemy import Column, Integer, String
 from app.db import Base
@@ -226,6 +227,96 @@ class Grant(Base):
       e.dispose();
       fresh.dispose();
     }
+  });
+
+  it('table names typed over one character at a time: every finding of the file is what a fresh engine finds', async () => {
+    // Each keystroke takes a table key away and puts another in. The references of the file that keep their
+    // result are those no such key concerns: `lockers.id` resolves to `Lockers` in another letter case (SQLite
+    // folds it), `widgit.id` is offered `widgets` ("did you mean"), and both change as the names are typed over,
+    // while nothing they name (`t:lockers`, `t:widgit`) is a name the edit changed.
+    let text = `from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Locker(Base):
+    __tablename__ = "Lockers"
+    id = Column(Integer, primary_key=True)
+
+
+class Widget(Base):
+    __tablename__ = "widgets"
+    id = Column(Integer, primary_key=True)
+
+
+class Key(Base):
+    __tablename__ = "keys"
+    id = Column(Integer, primary_key=True)
+    locker_id = Column(Integer, ForeignKey("lockers.id"))
+    widget_id = Column(Integer, ForeignKey("widgit.id"))
+`;
+    const file = 'app/models.py';
+    const sqlite: FkGuardConfig = { ...DEFAULT_CONFIG, dialect: 'sqlite', dialectExplicit: true };
+    const e = await createEngine(sqlite);
+    e.updateFile(file, text, { keepTree: true });
+    assert.deepEqual(
+      e.findings(file).map((f) => f.message),
+      ['`widgit` is not a table; did you mean `widgets` (app/models.py:13)?'],
+    );
+    const compare = async (step: string) => {
+      const fresh = await createEngine(sqlite);
+      fresh.updateFile(file, text);
+      assert.deepEqual(e.findings(file), fresh.findings(file), step);
+      fresh.dispose();
+    };
+    const type = async (startIndex: number, oldEndIndex: number, newText: string) => {
+      text = text.slice(0, startIndex) + newText + text.slice(oldEndIndex);
+      e.updateFile(file, text, { keepTree: true, edits: [{ startIndex, oldEndIndex, newText }] });
+      await compare(`after ${JSON.stringify(text.match(/__tablename__ = "[^"]*"/g))}`);
+    };
+    for (const [name, typed] of [['Lockers', 'lockerz'], ['widgets', 'gadget']] as const) {
+      const start = text.indexOf(`"${name}"`) + 1;
+      for (let n = name.length; n > 0; n--) await type(start + n - 1, start + n, '');
+      for (const [i, ch] of [...typed].entries()) await type(start + i, start + i, ch);
+    }
+    e.dispose();
+  });
+
+  it('a table name typed: another file with an unknown table is checked again when, and only when, "did you mean" answers it otherwise', async () => {
+    // Every keystroke takes a table key away and puts another in. `app/orders.py` names `widgit`, which no file
+    // defines: it is checked again once the name typed in `app/shop.py` ranks for it, or stops ranking.
+    const orders = ORDERS.replace('"users.id"', '"widgit.id"');
+    let shop = `from sqlalchemy import Column, Integer
+from app.db import Base
+
+
+class Shelf(Base):
+    __tablename__ = "w"
+    id = Column(Integer, primary_key=True)
+`;
+    const e = await workspace();
+    e.updateFile('app/orders.py', orders);
+    e.updateFile('app/shop.py', shop, { keepTree: true });
+    assert.deepEqual(rules(e, 'app/orders.py'), ['unknown-table@8']);
+    let rechecked = 0;
+    let kept = 0;
+    const start = shop.indexOf('"w"') + 2;
+    for (const [i, ch] of [...'idgetsxyz'].entries()) {
+      const at = start + i;
+      shop = shop.slice(0, at) + ch + shop.slice(at);
+      const affected = e.updateFile('app/shop.py', shop, { keepTree: true, edits: [{ startIndex: at, oldEndIndex: at, newText: ch }] });
+      if (affected.includes('app/orders.py')) rechecked++;
+      else kept++;
+      const fresh = await workspace();
+      fresh.updateFile('app/orders.py', orders);
+      fresh.updateFile('app/shop.py', shop);
+      assert.deepEqual(e.findings('app/orders.py'), fresh.findings('app/orders.py'), `after ${JSON.stringify(shop.match(/"[a-z_]*"/)![0])}`);
+      fresh.dispose();
+    }
+    // `widgit` is offered the name being typed for a few keystrokes, and not before nor after: both ways were taken.
+    assert.ok(rechecked > 0 && kept > 0, `checked again ${rechecked}, kept ${kept}`);
+    e.dispose();
   });
 
   it('two engines in one process do not share state', async () => {

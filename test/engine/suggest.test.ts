@@ -80,9 +80,10 @@ describe('"did you mean" through the table-name index', () => {
     }
   });
 
-  it('answers what scoring every key answers after the keys change, a few at a time and then many', () => {
-    // A `__tablename__` typed changes one key per keystroke: the index follows the new set (`follow`) and must
-    // answer as one built for it would, for names it answered before the change and after it.
+  for (const how of ['follow', 'followChanges'] as const) it(`answers what scoring every key answers after the keys change, a few at a time and then many (${how})`, () => {
+    // A `__tablename__` typed changes one key per keystroke: the index follows the new set (`follow`, or
+    // `followChanges` told the keys that came, went, or were put back) and must answer as one built for it
+    // would, for names it answered before the change and after it.
     const next = random(23);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
     const stems = ['order', 'orders', 'order_item', 'order_items', 'ordr', 'customer', 'customers', 'Customer', 'invoice', 'inv0ice'];
@@ -101,12 +102,22 @@ describe('"did you mean" through the table-name index', () => {
       // Mostly one key renamed (typed into, or back); every 30th step a hundred keys change at once.
       const many = step % 30 === 29;
       const set = new Set(keys);
+      // The keys a derivation touched: those it removed or made, and some it made again as they were.
+      const touched = new Set<string>();
       for (let k = many ? 100 : 1 + Math.floor(next() * 3); k > 0; k--) {
-        if (next() < 0.5 && set.size > 10) set.delete(pick([...set]));
-        else set.add(name() + pick(['', 'x', '_new']));
+        if (next() < 0.5 && set.size > 10) {
+          const gone = pick([...set]);
+          set.delete(gone);
+          touched.add(gone);
+        } else {
+          const made = name() + pick(['', 'x', '_new']);
+          set.add(made);
+          touched.add(made);
+        }
+        if (next() < 0.3) touched.add(pick([...set]));
       }
       keys = [...set];
-      if (index.follow(keys)) followed++;
+      if (how === 'follow' ? index.follow(keys) : index.followChanges(touched, (k) => set.has(k))) followed++;
       else {
         index = new TableNames(keys);
         rebuilt++;

@@ -11,6 +11,7 @@ import { emptyFacts, sameData, shiftSpansInPlace, spanEndsWithin } from './facts
 import { checkFile, ReferenceResult } from './rules';
 import { positionAt } from './text';
 import { Navigator, ResolvedReference } from './navigate';
+import type { Suggestion } from './suggest';
 import { ClassFact, FileFacts, Finding, ReferenceFact, Span, UncheckedReason, UncheckedReference } from './types';
 
 export interface EngineStats {
@@ -261,21 +262,41 @@ export class Engine {
    * - the edit added or removed no line break and is not on the last line, so every position outside the
    *   edited line (its range, its related locations, its fixes' edits, an edit at the end of the file) is
    *   where it was;
-   * - no table name appeared or went ("did you mean" may change), and migration history did not change;
+   * - migration history did not change;
    * - nothing it depends on changed: what it names (`referenceNames`), its own class, that class's table and
    *   bases (followed within the file), and, for the names the edit changed, the classes of this file built
-   *   on them, whose tables the index follows only across files.
+   *   on them, whose tables the index follows only across files;
+   * - when table keys appeared or went (a table name typed), none of them is a table it names in any letter case
+   *   (what SQLite, MySQL and PostgreSQL's folding read, see `caseVariants`), or in any schema, and none is among
+   *   the tables "did you mean" ranked for it, before or now (see `suggestionsHold`).
    * Undefined when no reference may keep its result. The test "incremental index equals a fresh one, typing
    * into open documents" and the keystroke property test compare every finding with a fresh engine.
    */
   private reusableAfter(file: string, before: string, after: string, edit: DocumentEdit): Reusable | undefined {
     const changed = this.index.lastChange;
-    if (!changed || this.index.tableKeysChanged || changed.has('migrations')) return undefined;
+    if (!changed || changed.has('migrations')) return undefined;
     if (/[\r\n]/.test(edit.newText) || /[\r\n]/.test(before.slice(edit.startIndex, edit.oldEndIndex))) return undefined;
     const end = edit.startIndex + edit.newText.length;
     if (!/[\r\n]/.test(after.slice(end))) return undefined;
     const facts = this.facts.get(file);
     if (!facts) return undefined;
+    // The keys that came or went, in lower case, each also without its schema (`billing.invoices` → `invoices`): a
+    // reference reads every key its table name is in any letter case and any schema. Typing a table name re-checked
+    // every reference of a 2,000-line model file (71 of the keystroke bench's ~100 resolutions a keystroke).
+    let keysLower: Set<string> | undefined;
+    if (this.index.tableKeysChanged) {
+      const touched = this.index.tableKeysTouched();
+      if (!touched) return undefined;
+      keysLower = new Set();
+      for (const list of [touched.removed, touched.created]) {
+        for (const k of list) {
+          const lower = k.toLowerCase();
+          keysLower.add(lower);
+          for (let dot = lower.indexOf('.'); dot >= 0; dot = lower.indexOf('.', dot + 1)) keysLower.add(lower.slice(dot + 1));
+        }
+      }
+    }
+    const keyHit = (table: string) => keysLower !== undefined && keysLower.has(table.toLowerCase());
     const classes = facts.classes;
     const last = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
     // What each class's definition builds on, as names (as the index's `usesOf` has them; kept per class).
@@ -298,7 +319,7 @@ export class Engine {
     }
     let anyTable = false;
     for (const n of changes) if (n.startsWith('t:')) anyTable = true;
-    const hit = (n: string) => changes.has(n) || (n === 't:*' && anyTable);
+    const hit = (n: string) => changes.has(n) || (n === 't:*' && anyTable) || (keysLower !== undefined && n.startsWith('t:') && keyHit(n.slice(2)));
     // The changed tables and classes by their names: asked of every class, without making `t:`/`c:` strings.
     const changedTables = new Set<string>();
     const changedClasses = new Set<string>();
@@ -306,7 +327,7 @@ export class Engine {
       if (n.startsWith('t:')) changedTables.add(n.slice(2));
       else if (n.startsWith('c:')) changedClasses.add(n.slice(2));
     }
-    const tableHit = (t: string) => changedTables.has(t) || (t === '*' && anyTable);
+    const tableHit = (t: string) => changedTables.has(t) || (t === '*' && anyTable) || keyHit(t);
     // Each class's answer once it is known, by the class's place (see `classPlace`): UNKNOWN, FINDING while it
     // is being found (a class met again on the way, through bases that build on each other, counts as hit),
     // HIT or HOLDS. A class left is always answered: the walk needs no set of its own.
@@ -360,7 +381,12 @@ export class Engine {
         if (onEditedLine(f.file, f.range) || f.related.some((x) => onEditedLine(x.file, x.range))) return false;
         if (f.fixes.some((x) => x.edits.some((e) => onEditedLine(e.file, e.range)))) return false;
       }
+      // With keys come or gone, the ranking is the one the result was made with when no key that went was ranked
+      // then (`suggested` names each) and no key that came is ranked now: the best three of the keys both sets
+      // hold are the best three of either.
+      if (keysLower) for (const name of r.suggested) if (keyHit(name)) return false;
       for (const s of this.index.suggestTables(res.schema, res.table)) {
+        if (keysLower && keyHit(s.value)) return false;
         let holds = keyHolds.get(s.value);
         if (holds === undefined) {
           const def = this.index.definitions(s.value)[0];
@@ -609,7 +635,7 @@ export class Engine {
           },
         )
       : [];
-    this.findingsCache.set(file, computed, suggested);
+    this.findingsCache.set(file, computed, suggested, kept && this.rankingsAsked(kept.results));
     if (resolved) {
       // A kept result keeps the object made for it (the same reference, display and resolution).
       const refs = resolved.map((r, i) => {
@@ -626,6 +652,20 @@ export class Engine {
     }
     this.uncheckedCache.set(file, unchecked);
     return computed;
+  }
+
+  /**
+   * The "did you mean" answers the rules read for the file's references to a table no definition has: what a change
+   * of the table keys is compared with (see `withSuggestionUsers`). The index answers from the ranking it made for
+   * the rules a moment before.
+   */
+  private rankingsAsked(results: readonly ReferenceResult[]): RankingAsked[] {
+    const out: RankingAsked[] = [];
+    for (const r of results) {
+      const res = r?.resolution;
+      if (res?.kind === 'no-table') out.push({ schema: res.schema, table: res.table, answer: this.index.suggestTables(res.schema, res.table) });
+    }
+    return out;
   }
 
   /**
@@ -733,18 +773,35 @@ export class Engine {
   }
 
   /**
-   * Files with an unknown table whose findings may change although they reference nothing that changed:
-   * all of them when a table name appeared or went (new suggestions), else those that were offered a
-   * changed table, or whose suggestions point into the changed file.
+   * Files with an unknown table whose findings may change although they reference nothing that changed: those
+   * that were offered a changed table, or whose suggestions point into the changed file; and when a table name
+   * appeared or went, those for whose unknown tables "did you mean" now ranks other keys (all of them when a file's
+   * answers are not known). Typing a table name re-checked every file with an unknown table on each keystroke
+   * (8 of the 9 files the incremental bench's tablename keystroke re-checked; 330 files on bench:lsp's workspace),
+   * whose suggestions a name being typed rarely changes.
    */
   private withSuggestionUsers(affected: string[], changed: string): string[] {
     const out = new Set(affected);
     if (this.index.tableKeysChanged) {
-      for (const file of this.findingsCache.withUnknownTable) out.add(file);
+      const offered = new Set(this.findingsCache.suggestionUsers(this.index.changedTables, changed));
+      for (const file of this.findingsCache.withUnknownTable) if (offered.has(file) || this.rankingsMoved(file)) out.add(file);
       return [...out];
     }
     for (const file of this.findingsCache.suggestionUsers(this.index.changedTables, changed)) out.add(file);
     return [...out];
+  }
+
+  /** Whether "did you mean" answers any of `file`'s unknown tables otherwise than when its findings were cached. */
+  private rankingsMoved(file: string): boolean {
+    const asked = this.findingsCache.rankingsAsked(file);
+    if (!asked) return true;
+    for (const a of asked) {
+      const now = this.index.suggestTables(a.schema, a.table);
+      if (now === a.answer) continue;
+      if (now.length !== a.answer.length) return true;
+      for (let i = 0; i < now.length; i++) if (now[i].value !== a.answer[i].value) return true;
+    }
+    return false;
   }
 
   private removeFacts(file: string): string[] {
@@ -849,8 +906,17 @@ function keptIndexes(before: readonly ReferenceFact[], after: readonly Reference
  * `withSuggestionUsers` looks at on every change: going through every file's findings for them cost ~0.4 ms a
  * keystroke on 1,650 files).
  */
+/** A "did you mean" answer a file's findings read: for the written `schema?.table`, the keys ranked (see `suggestTables`). */
+interface RankingAsked {
+  schema: string | undefined;
+  table: string;
+  answer: readonly Suggestion[];
+}
+
 class FindingsCache extends Map<string, Finding[]> {
   readonly withUnknownTable = new Set<string>();
+  /** For each file of `withUnknownTable` whose findings were kept with their results: the answers they read. */
+  private readonly asked = new Map<string, readonly RankingAsked[]>();
   /** The files whose findings have a related location or a fix's edit in another file (see `pointingAtEditedLine`). */
   readonly pointingElsewhere = new Set<string>();
   /**
@@ -891,7 +957,7 @@ class FindingsCache extends Map<string, Finding[]> {
     this.changed = undefined;
   }
 
-  override set(file: string, findings: Finding[], offered: ReadonlySet<string> = new Set()): this {
+  override set(file: string, findings: Finding[], offered: ReadonlySet<string> = new Set(), asked?: readonly RankingAsked[]): this {
     // Findings are cached only for a file that had none cached: the two orders stay the same.
     this.forget(file);
     this.changed?.add(file);
@@ -899,6 +965,7 @@ class FindingsCache extends Map<string, Finding[]> {
     this.retired.delete(file);
     if (findings.some((f) => f.rule === 'unknown-table')) {
       this.withUnknownTable.add(file);
+      if (asked) this.asked.set(file, asked);
       const relatedFiles = [...new Set(findings.flatMap((f) => (f.rule === 'unknown-table' ? f.related.map((r) => r.file) : [])))];
       const entry = { order: this.order++, offered: [...offered], relatedFiles };
       this.unknownTable.set(file, entry);
@@ -921,6 +988,7 @@ class FindingsCache extends Map<string, Finding[]> {
   override clear(): void {
     this.changed = undefined;
     this.withUnknownTable.clear();
+    this.asked.clear();
     this.pointingElsewhere.clear();
     this.unknownTable.clear();
     this.retired.clear();
@@ -941,8 +1009,14 @@ class FindingsCache extends Map<string, Finding[]> {
     return [...found].sort((a, b) => this.unknownTable.get(a)!.order - this.unknownTable.get(b)!.order);
   }
 
+  /** The "did you mean" answers `file`'s findings were made with, when they were kept (see `Engine.rankingsAsked`). */
+  rankingsAsked(file: string): readonly RankingAsked[] | undefined {
+    return this.asked.get(file);
+  }
+
   private forget(file: string): void {
     this.withUnknownTable.delete(file);
+    this.asked.delete(file);
     this.pointingElsewhere.delete(file);
     const entry = this.unknownTable.get(file);
     if (!entry) return;

@@ -18,6 +18,15 @@ import { drizzleDialectOf } from './typescript/targets';
 import { drizzleCased } from './typescript/drizzle';
 import { PythonProjects, type SqlalchemyMajor } from './python/flaskVersion';
 
+/** Table keys by their lower-case spelling (see `SchemaIndex.caseVariants`). */
+interface CaseGroups {
+  /** The `allTableKeys` list the groups are in the order of. */
+  keys: string[];
+  byLower: Map<string, string[]>;
+  /** The keys derivations removed from the tables or put in since the groups were made or brought to `keys`. */
+  touched: Set<string>;
+}
+
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
  * the derived tables are rebuilt lazily, and only when what the file provides (tables, columns, classes,
@@ -49,6 +58,8 @@ export class SchemaIndex {
   private tableKeysCache: string[] | undefined;
   /** The keys of `tables` with a schema (`billing.invoices`), while the keys stay the same (see `classesOfTables`). */
   private schemaKeys: string[] | undefined;
+  /** How many keys of `tables` have a schema: none in most workspaces, where `schemaKeys` is then made without a walk. */
+  private schemaKeyCount = 0;
   /**
    * The tables holding a column from another file than their own (`TableDef.columnsFromOtherFiles`), as last
    * derived; undefined when they are to be found again. A table gains such a column only while the class that
@@ -74,6 +85,11 @@ export class SchemaIndex {
   private tableNames: TableNames | undefined;
   /** The table keys changed since `tableNames` last answered: it follows them first (see `TableNames.follow`). */
   private tableNamesStale = false;
+  /**
+   * The keys derivations removed from the tables or put in since `tableNames` last answered; undefined after a
+   * derivation of everything. Every other key is in the key set or not as it was then (see `followKeys`).
+   */
+  private tableNamesTouched: Set<string> | undefined;
   private dirty = true;
   /** What changed since the tables were last derived: a few files are re-derived, not the workspace. */
   private fullRebuild = true;
@@ -88,14 +104,22 @@ export class SchemaIndex {
   private history = MigrationHistory.empty();
   /** Tables whose schema comes from a computed `__table_args__`, by name: the first of each, in table order. */
   private unknownSchemaByName: Map<string, TableDef> | undefined;
-  /** `caseVariants`' index, with the `allTableKeys` list it was built from. */
-  private keysByLowerCase: { keys: string[]; byLower: Map<string, string[]> } | undefined;
+  /**
+   * `caseVariants`' index, with the `allTableKeys` list it was built from, and the keys derivations have removed
+   * from `tables` or put in since (see `ensure`): only their groups can differ from the index of a new list.
+   */
+  private keysByLowerCase: CaseGroups | undefined;
   /** Tables made under a name FK Guard cannot read, with the words of the name as written (see `unnamedTableFor`). */
   private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string; maybe?: { name?: string; maker: string; unparsed?: true } }> | undefined;
   /** `classTable` answers since the tables were last derived, by file and class name. */
   private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
   private keysCreated: string[] = [];
+  /**
+   * The table keys the last derivation removed from the tables or put in (`removed`, `created`), or undefined when
+   * it derived everything: no other key's definitions list came or went (see `tableKeysTouched`).
+   */
+  private lastKeysTouched: { removed: readonly string[]; created: readonly string[] } | undefined;
   /** Tables declared by classes and Core `Table`s inside migration files, by file (see `addTable`). */
   private migrationLocal = new Map<string, TableDef[]>();
   private coreByVar = new Map<string, Array<{ file: string; table: TableDef }>>();
@@ -376,7 +400,7 @@ export class SchemaIndex {
       if (!n.startsWith('t:')) continue;
       const name = n.slice(2);
       for (const d of this.tables.get(name) ?? []) if (d.className) out.push(`c:${d.className}`);
-      for (const key of (this.schemaKeys ??= [...this.tables.keys()].filter((k) => k.includes('.')))) {
+      for (const key of (this.schemaKeys ??= this.schemaKeyCount === 0 ? [] : [...this.tables.keys()].filter((k) => k.includes('.')))) {
         if (key.endsWith(`.${name}`)) for (const d of this.tables.get(key) ?? []) if (d.className) out.push(`c:${d.className}`);
       }
     }
@@ -690,15 +714,33 @@ export class SchemaIndex {
 
   allTableKeys(): string[] {
     this.ensure();
-    this.tableKeysCache ??= [...new Set([...this.tables.keys(), ...this.history.tables.keys(), ...this.externals.keys()])];
+    // Without migration history or external tables, the keys of `tables` are the list (a Map's keys are distinct).
+    this.tableKeysCache ??=
+      this.history.tables.size === 0 && this.externals.size === 0
+        ? [...this.tables.keys()]
+        : [...new Set([...this.tables.keys(), ...this.history.tables.keys(), ...this.externals.keys()])];
     return this.tableKeysCache;
+  }
+
+  /**
+   * The table keys whose definitions list the derivation of the pending changes removed or made (a table renamed:
+   * its old key and its new one), after deriving them; undefined when that derivation derived everything. Every
+   * other key is in `allTableKeys` as it was (what its definitions hold may have changed: the changed names say so).
+   */
+  tableKeysTouched(): { removed: readonly string[]; created: readonly string[] } | undefined {
+    this.ensure();
+    return this.lastKeysTouched;
   }
 
   /** Every table key spelt as `key` but for letter case (`key` too, when it is one), in `allTableKeys` order. */
   caseVariants(key: string): readonly string[] {
     const keys = this.allTableKeys();
-    // Derived from the key list it was built from: a new list (after any change of keys) builds it again.
-    if (this.keysByLowerCase?.keys !== keys) {
+    // Derived from the key list it was built from: a new list (after a change of keys) updates the groups of the keys
+    // derived again since, a derivation of everything builds it again. Lower-casing the ~4,500 keys of the keystroke
+    // bench on each table name typed was a tenth of the keystroke.
+    const known = this.keysByLowerCase;
+    if (known && known.keys !== keys) this.regroupCaseVariants(known, keys);
+    else if (!known) {
       const byLower = new Map<string, string[]>();
       for (const k of keys) {
         const lower = k.toLowerCase();
@@ -706,17 +748,58 @@ export class SchemaIndex {
         if (list) list.push(k);
         else byLower.set(lower, [k]);
       }
-      this.keysByLowerCase = { keys, byLower };
+      this.keysByLowerCase = { keys, byLower, touched: new Set() };
     }
-    return this.keysByLowerCase.byLower.get(key.toLowerCase()) ?? [];
+    return this.keysByLowerCase!.byLower.get(key.toLowerCase()) ?? [];
+  }
+
+  /**
+   * Brings `caseVariants`' groups to the key list `keys`: a key no derivation touched since is in the list as it
+   * was, and keeps its place relative to the other such keys (only removing a key from `tables` and putting one in,
+   * which goes to the end, move keys), so only the groups of touched keys are made again, in the list's order.
+   */
+  private regroupCaseVariants(known: CaseGroups, keys: string[]): void {
+    const byLower = known.byLower;
+    const members = new Map<string, Set<string>>();
+    for (const k of known.touched) {
+      const lower = k.toLowerCase();
+      let group = members.get(lower);
+      if (!group) members.set(lower, (group = new Set(byLower.get(lower))));
+      group.add(k);
+    }
+    let places: Map<string, number> | undefined;
+    for (const [lower, group] of members) {
+      const list = [...group].filter((k) => this.tables.has(k) || this.history.tables.has(k) || this.externals.has(k));
+      if (list.length > 1) {
+        if (!places) {
+          places = new Map();
+          for (let i = 0; i < keys.length; i++) places.set(keys[i], i);
+        }
+        const at = places;
+        list.sort((a, b) => at.get(a)! - at.get(b)!);
+      }
+      if (list.length > 0) byLower.set(lower, list);
+      else byLower.delete(lower);
+    }
+    known.touched.clear();
+    known.keys = keys;
   }
 
   /** "Did you mean" for a table name no definition has, ranked among every table key. */
   suggestTables(schema: string | undefined, table: string): Suggestion[] {
     this.ensure();
-    if (!this.tableNames || (this.tableNamesStale && !this.tableNames.follow(this.allTableKeys()))) this.tableNames = new TableNames(this.allTableKeys());
+    if (!this.tableNames || (this.tableNamesStale && !this.followKeys(this.tableNames))) this.tableNames = new TableNames(this.allTableKeys());
     this.tableNamesStale = false;
+    if (this.tableNamesTouched) this.tableNamesTouched.clear();
+    else this.tableNamesTouched = new Set();
     return this.tableNames.suggest(schema, table);
+  }
+
+  /** Brings `tableNames` to the current key set, from the keys touched since it last answered when they are known. */
+  private followKeys(names: TableNames): boolean {
+    const touched = this.tableNamesTouched;
+    if (!touched) return names.follow(this.allTableKeys());
+    return names.followChanges(touched, (k) => this.tables.has(k) || this.history.tables.has(k) || this.externals.has(k));
   }
 
   /**
@@ -1193,6 +1276,16 @@ export class SchemaIndex {
       this.keysCreated = [];
       if (!classes) this.fedTables = undefined;
       const removed = classes ? this.rederiveClasses([...affected][0], classes) : this.rederive(affected);
+      this.lastKeysTouched = { removed, created: this.keysCreated };
+      if (this.tableNamesTouched) {
+        for (const k of removed) this.tableNamesTouched.add(k);
+        for (const k of this.keysCreated) this.tableNamesTouched.add(k);
+      }
+      if (this.keysByLowerCase) {
+        const touched = this.keysByLowerCase.touched;
+        for (const k of removed) touched.add(k);
+        for (const k of this.keysCreated) touched.add(k);
+      }
       // The suggestion index depends on the set of keys only; most edits keep it.
       const gone = new Set(removed);
       if (removed.some((k) => !this.tables.has(k)) || this.keysCreated.some((k) => !gone.has(k))) {
@@ -1205,6 +1298,10 @@ export class SchemaIndex {
     }
     this.tableKeysCache = undefined;
     this.schemaKeys = undefined;
+    this.schemaKeyCount = 0;
+    this.keysByLowerCase = undefined;
+    this.lastKeysTouched = undefined;
+    this.tableNamesTouched = undefined;
     this.tableCountCache = undefined;
     this.tableNamesStale = true;
     this.fedTables = undefined;
@@ -1322,6 +1419,7 @@ export class SchemaIndex {
         if (kept.length > 0) this.tables.set(def.key, kept);
         else {
           this.tables.delete(def.key);
+          if (def.key.includes('.')) this.schemaKeyCount--;
           removed.push(def.key);
         }
       }
@@ -1356,6 +1454,7 @@ export class SchemaIndex {
         if (kept.length > 0) this.tables.set(d.key, kept);
         else {
           this.tables.delete(d.key);
+          if (d.key.includes('.')) this.schemaKeyCount--;
           removed.push(d.key);
         }
       }
@@ -1395,6 +1494,7 @@ export class SchemaIndex {
     const list = this.tables.get(def.key);
     if (!list) {
       this.tables.set(def.key, [def]);
+      if (def.key.includes('.')) this.schemaKeyCount++;
       this.keysCreated.push(def.key);
     } else {
       // Definitions of one key stay in (file, position) order however they were derived, so the first one,

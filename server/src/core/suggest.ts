@@ -297,6 +297,31 @@ export class TableNames {
     return true;
   }
 
+  /**
+   * `follow` for a key set that differs from the one the index last answered for (built or followed) only in the
+   * `touched` keys, each of which the set holds when `holds` says so: the same answers, without a pass over every
+   * key (a tenth of a table name keystroke once the references stopped being checked again).
+   */
+  followChanges(touched: Iterable<string>, holds: (key: string) => boolean): boolean {
+    const added = new Map<string, TableEntry>();
+    for (const e of this.added) added.set(e.key, e);
+    const removed = new Set(this.removed);
+    for (const key of touched) {
+      const now = holds(key);
+      if (this.built.has(key)) {
+        if (now) removed.delete(key);
+        else removed.add(key);
+      } else if (!now) added.delete(key);
+      else if (!added.has(key)) added.set(key, tableEntry(key));
+    }
+    if (added.size > FOLLOW_LIMIT || removed.size + added.size > FOLLOW_LIMIT) return false;
+    // `best` orders by score, then key: the order of the added keys decides nothing.
+    this.added = [...added.values()];
+    this.removed = removed;
+    this.answers = new Map();
+    return true;
+  }
+
   /** The best keys for a written `schema?.table`; the same table in another schema ranks as a plural does. */
   suggest(schema: string | undefined, table: string): Suggestion[] {
     const key = `${schema ?? ''}\u0000${table}`;
