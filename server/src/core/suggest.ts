@@ -306,9 +306,10 @@ export class TableNames {
     const added = new Map<string, TableEntry>();
     for (const e of this.added) added.set(e.key, e);
     const removed = new Set(this.removed);
+    const built = (this.built ??= new Set(this.keys));
     for (const key of touched) {
       const now = holds(key);
-      if (this.built.has(key)) {
+      if (built.has(key)) {
         if (now) removed.delete(key);
         else removed.add(key);
       } else if (!now) added.delete(key);
