@@ -180,6 +180,17 @@ function tableEntry(key: string): TableEntry {
   return { key, schema: i < 0 ? undefined : key.slice(0, i), name, lower, bare };
 }
 
+/**
+ * A key's `lower` and `bare` (see `TableEntry`), as `TableNames` keeps them in its maps: `bare` in one piece (what
+ * `replace` makes is a string of many, each a string of its own, which a map's key keeps for as long as the map).
+ */
+function lowerForms(key: string): { lower: string; bare: string } {
+  const i = key.lastIndexOf('.');
+  const lower = (i < 0 ? key : key.slice(i + 1)).toLowerCase();
+  const bare = lower.includes('_') || lower.includes('-') ? lower.split(/[_-]/).join('') : lower;
+  return { lower, bare };
+}
+
 /** A key's suggestion for a written `schema?.table`, if it is one; the same table in another schema ranks as a plural does. */
 function entryScore(w: Written, schema: string | undefined, e: TableEntry): Suggestion | undefined {
   const s = loweredScore(w, e.name, e.lower, e.bare);
@@ -216,15 +227,25 @@ export function rankTableKeys(keys: readonly string[], schema: string | undefine
  * bench's (224,855 keys, 5,598 names) 7,942 -> 1,455 ms, with identical answers (digests of every answer).
  */
 export class TableNames {
-  private readonly entries: TableEntry[] = [];
-  private readonly exact = new Map<string, number[]>();
-  /** Ids by lower-case name: what a name the tree finds stands for. */
-  private readonly byLower = new Map<string, number[]>();
-  private readonly tree: NameTree;
-  /** The keys the index was built from (`entries`' keys), to tell a later key set's difference (see `follow`). */
-  private readonly built: ReadonlySet<string>;
   /**
-   * Per written name, every key of `entries` it scores against, best first: answers for any later key set are
+   * The keys the index was built from, by id (a copy of the list it was given). A key's `TableEntry` is made again
+   * for each name it is a candidate for, rather than kept for every key: on the bench's 10,000 model files (45,130
+   * keys, 1,128 unknown names) the entries and their separator-free names (strings of several pieces each) held
+   * ~14 MB for the whole scan, and a name is a candidate for few rankings.
+   */
+  private readonly keys: readonly string[];
+  /** Ids by lower-case name, and by that name without separators: an id alone, or the ids of keys that share it. */
+  private readonly exact = new Map<string, Ids>();
+  /** Ids by lower-case name: what a name the tree finds stands for (see `exact`). */
+  private readonly byLower = new Map<string, Ids>();
+  private readonly tree: NameTree;
+  /**
+   * The keys the index was built from, to tell a later key set's difference (see `follow`); made on the first
+   * `follow`, which only an index that is kept up to date asks (a set of 45,000 keys took ~4.6 MB).
+   */
+  private built: ReadonlySet<string> | undefined;
+  /**
+   * Per written name, every key of `keys` it scores against, best first: answers for any later key set are
    * made from these (see `follow`). Files are re-checked on every keystroke, their unknown names rarely change.
    */
   private readonly scored = new Map<string, Suggestion[]>();
@@ -238,15 +259,14 @@ export class TableNames {
   private ranking = 0;
 
   constructor(keys: readonly string[]) {
-    for (const key of keys) {
-      const e = tableEntry(key);
-      const id = this.entries.push(e) - 1;
-      push(this.exact, e.lower, id);
-      push(this.byLower, e.lower, id);
-      if (e.bare !== e.lower) push(this.exact, e.bare, id);
+    this.keys = keys.slice();
+    for (let id = 0; id < this.keys.length; id++) {
+      const { lower, bare } = lowerForms(this.keys[id]);
+      addId(this.exact, lower, id);
+      addId(this.byLower, lower, id);
+      if (bare !== lower) addId(this.exact, bare, id);
     }
     this.tree = new NameTree([...this.byLower.keys()]);
-    this.built = new Set(keys);
   }
 
   /**
@@ -260,15 +280,16 @@ export class TableNames {
   follow(keys: readonly string[]): boolean {
     const added: TableEntry[] = [];
     let kept = 0;
+    const built = (this.built ??= new Set(this.keys));
     for (const key of keys) {
-      if (this.built.has(key)) kept++;
+      if (built.has(key)) kept++;
       else if (added.push(tableEntry(key)) > FOLLOW_LIMIT) return false;
     }
-    if (this.built.size - kept + added.length > FOLLOW_LIMIT) return false;
+    if (built.size - kept + added.length > FOLLOW_LIMIT) return false;
     const removed = new Set<string>();
-    if (kept < this.built.size) {
+    if (kept < built.size) {
       const now = new Set(keys);
-      for (const key of this.built) if (!now.has(key)) removed.add(key);
+      for (const key of built) if (!now.has(key)) removed.add(key);
     }
     this.added = added;
     this.removed = removed;
@@ -285,9 +306,10 @@ export class TableNames {
     const added = new Map<string, TableEntry>();
     for (const e of this.added) added.set(e.key, e);
     const removed = new Set(this.removed);
+    const built = (this.built ??= new Set(this.keys));
     for (const key of touched) {
       const now = holds(key);
-      if (this.built.has(key)) {
+      if (built.has(key)) {
         if (now) removed.delete(key);
         else removed.add(key);
       } else if (!now) added.delete(key);
@@ -334,7 +356,7 @@ export class TableNames {
     const w = prepare(table);
     const out: Suggestion[] = [];
     for (const id of this.candidates(w)) {
-      const s = entryScore(w, schema, this.entries[id]);
+      const s = entryScore(w, schema, tableEntry(this.keys[id]));
       if (s) out.push(s);
     }
     // Of the built keys, `follow` leaves out at most FOLLOW_LIMIT: the best three others are among the first ones.
@@ -348,19 +370,21 @@ export class TableNames {
    */
   private candidates(w: Written): number[] {
     const out: number[] = [];
-    const taken = (this.taken ??= new Int32Array(this.entries.length));
+    const taken = (this.taken ??= new Int32Array(this.keys.length));
     const ranking = ++this.ranking;
     const take = (id: number) => {
       if (taken[id] === ranking) return;
       taken[id] = ranking;
       out.push(id);
     };
-    for (const form of [w.lower, w.bare, ...w.plurals, ...w.barePlurals]) for (const id of this.exact.get(form) ?? []) take(id);
+    const takeIds = (ids: Ids | undefined) => {
+      if (typeof ids === 'number') take(ids);
+      else if (ids !== undefined) for (const id of ids) take(id);
+    };
+    for (const form of [w.lower, w.bare, ...w.plurals, ...w.barePlurals]) takeIds(this.exact.get(form));
     // A name scored by its distance is within `limitFor` of the longer of the two names, and at most `MAX_EDITS`
     // longer than the written one (else the length alone is over the limit): this limit covers them all.
-    this.tree.within(w.lower, limitFor(w.lower.length + MAX_EDITS), (name) => {
-      for (const id of this.byLower.get(name)!) take(id);
-    });
+    this.tree.within(w.lower, limitFor(w.lower.length + MAX_EDITS), (name) => takeIds(this.byLower.get(name)));
     return out;
   }
 }
@@ -375,14 +399,16 @@ export class TableNames {
 class NameTree {
   /** The names, sorted; a node reads the characters of the edge that leads to it from one of them (`rep`). */
   private readonly names: string[];
-  /** Per node: the length of the beginning it stands for, a name it reads it from, the name ending there or -1. */
-  private readonly depth: number[] = [];
-  private readonly rep: number[] = [];
-  private readonly term: number[] = [];
-  private readonly firstChild: number[] = [];
-  private readonly lastChild: number[] = [];
-  private readonly nextSibling: number[] = [];
-  private readonly prevSibling: number[] = [];
+  /**
+   * Per node: the length of the beginning it stands for, a name it reads it from, the name ending there or -1, its
+   * first child and next sibling (-1: none). Lists while the tree is built, typed arrays once it is (4 bytes a number
+   * where a list took 8 and room to grow; the links back, which only building uses, are let go of then).
+   */
+  private readonly depth: Int32Array;
+  private readonly rep: Int32Array;
+  private readonly term: Int32Array;
+  private readonly firstChild: Int32Array;
+  private readonly nextSibling: Int32Array;
   /** Rows of the search, one per depth (each `2k + 3` cells), grown as needed. */
   private rows = new Int32Array(0);
 
@@ -390,64 +416,41 @@ class NameTree {
     const names = [...distinct];
     names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     this.names = names;
-    const root = this.node(0, 0);
+    const b = new TreeBuilder();
+    this.build(b);
+    this.depth = Int32Array.from(b.depth);
+    this.rep = Int32Array.from(b.rep);
+    this.term = Int32Array.from(b.term);
+    this.firstChild = Int32Array.from(b.firstChild);
+    this.nextSibling = Int32Array.from(b.nextSibling);
+  }
+
+  private build(b: TreeBuilder): void {
+    const names = this.names;
+    const root = b.node(0, 0);
     const stack = [root];
     for (let i = 0; i < names.length; i++) {
       const s = names[i];
       const l = i === 0 ? 0 : commonPrefix(names[i - 1], s);
       let last = -1;
-      while (this.depth[stack[stack.length - 1]] > l) last = stack.pop()!;
+      while (b.depth[stack[stack.length - 1]] > l) last = stack.pop()!;
       const top = stack[stack.length - 1];
-      if (last !== -1 && this.depth[top] < l) {
+      if (last !== -1 && b.depth[top] < l) {
         // The edge from `top` to `last` passes depth `l`: a node there takes `last`'s place.
-        const m = this.node(l, this.rep[last]);
-        this.replaceChild(top, last, m);
-        this.addChild(m, last);
+        const m = b.node(l, b.rep[last]);
+        b.replaceChild(top, last, m);
+        b.addChild(m, last);
         stack.push(m);
       }
       const parent = stack[stack.length - 1];
-      if (this.depth[parent] === s.length) this.term[parent] = i;
+      if (b.depth[parent] === s.length) b.term[parent] = i;
       else {
-        const leaf = this.node(s.length, i);
-        this.term[leaf] = i;
-        this.addChild(parent, leaf);
+        const leaf = b.node(s.length, i);
+        b.term[leaf] = i;
+        b.addChild(parent, leaf);
         stack.push(leaf);
       }
     }
-  }
-
-  private node(depth: number, rep: number): number {
-    const n = this.depth.push(depth) - 1;
-    this.rep.push(rep);
-    this.term.push(-1);
-    this.firstChild.push(-1);
-    this.lastChild.push(-1);
-    this.nextSibling.push(-1);
-    this.prevSibling.push(-1);
-    return n;
-  }
-
-  private addChild(parent: number, child: number): void {
-    const last = this.lastChild[parent];
-    if (last === -1) this.firstChild[parent] = child;
-    else {
-      this.nextSibling[last] = child;
-      this.prevSibling[child] = last;
-    }
-    this.lastChild[parent] = child;
-  }
-
-  private replaceChild(parent: number, old: number, by: number): void {
-    const prev = this.prevSibling[old];
-    const next = this.nextSibling[old];
-    if (prev === -1) this.firstChild[parent] = by;
-    else this.nextSibling[prev] = by;
-    if (next === -1) this.lastChild[parent] = by;
-    else this.prevSibling[next] = by;
-    this.prevSibling[by] = prev;
-    this.nextSibling[by] = next;
-    this.prevSibling[old] = -1;
-    this.nextSibling[old] = -1;
   }
 
   /** Each name within `k` edits of `lower` (by `editDistance`), passed to `found`. */
@@ -508,6 +511,51 @@ class NameTree {
   }
 }
 
+/** `NameTree`'s nodes while it is built (see its fields). */
+class TreeBuilder {
+  readonly depth: number[] = [];
+  readonly rep: number[] = [];
+  readonly term: number[] = [];
+  readonly firstChild: number[] = [];
+  readonly lastChild: number[] = [];
+  readonly nextSibling: number[] = [];
+  readonly prevSibling: number[] = [];
+
+  node(depth: number, rep: number): number {
+    const n = this.depth.push(depth) - 1;
+    this.rep.push(rep);
+    this.term.push(-1);
+    this.firstChild.push(-1);
+    this.lastChild.push(-1);
+    this.nextSibling.push(-1);
+    this.prevSibling.push(-1);
+    return n;
+  }
+
+  addChild(parent: number, child: number): void {
+    const last = this.lastChild[parent];
+    if (last === -1) this.firstChild[parent] = child;
+    else {
+      this.nextSibling[last] = child;
+      this.prevSibling[child] = last;
+    }
+    this.lastChild[parent] = child;
+  }
+
+  replaceChild(parent: number, old: number, by: number): void {
+    const prev = this.prevSibling[old];
+    const next = this.nextSibling[old];
+    if (prev === -1) this.firstChild[parent] = by;
+    else this.nextSibling[prev] = by;
+    if (next === -1) this.lastChild[parent] = by;
+    else this.prevSibling[next] = by;
+    this.prevSibling[by] = prev;
+    this.nextSibling[by] = next;
+    this.prevSibling[old] = -1;
+    this.nextSibling[old] = -1;
+  }
+}
+
 function commonPrefix(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   let i = 0;
@@ -515,10 +563,18 @@ function commonPrefix(a: string, b: string): number {
   return i;
 }
 
-function push<K>(map: Map<K, number[]>, key: K, id: number): void {
-  const list = map.get(key);
-  if (list) list.push(id);
-  else map.set(key, [id]);
+/**
+ * The ids of the keys that share one name: the id alone when there is one (nearly every name), a list from the
+ * second on. A list of one id took ~56 bytes besides the map's entry, for each of ~135,000 names on the bench's
+ * 10,000 model files.
+ */
+type Ids = number | number[];
+
+function addId(map: Map<string, Ids>, key: string, id: number): void {
+  const known = map.get(key);
+  if (known === undefined) map.set(key, id);
+  else if (typeof known === 'number') map.set(key, [known, id]);
+  else known.push(id);
 }
 
 /** The three best, by score then name; a plain comparison, since `localeCompare` is slow on long lists. */
