@@ -539,7 +539,10 @@ function tokenize(text: string): Tokens {
     }
     const word = lexStringOrName(text, i, c);
     if (word) {
-      if (word.str && skipString(text, word.str.quote) !== word.endIndex) decline('a string parserInput ends elsewhere');
+      // `parserInput` reads a string without a prefix the way `lexString` does (a backslash and the character after
+      // it, up to the quotes that close it; a line break in a one-line string is declined there): it ends at the same
+      // offset. A prefixed one may not (a raw string's backslashes, an f-string's quotes inside an interpolation).
+      if (word.str && word.str.quote > word.startIndex && skipString(text, word.str.quote) !== word.endIndex) decline('a string parserInput ends elsewhere');
       out.emit(word);
       i = word.end;
       continue;
@@ -966,7 +969,8 @@ class Parser {
   /** One statement, its nodes appended to `into` (simple statements bring their `;` and newline tokens). */
   private statement(into: Child[]): void {
     const t = this.tok;
-    if (t.kind === 'name') {
+    // A plain name's value is '' (see `wordAt`): no statement keyword.
+    if (t.kind === 'name' && t.value !== '') {
       switch (t.value) {
         case 'if':
           into.push(this.ifStatement());
@@ -1063,7 +1067,7 @@ class Parser {
 
   private simpleStatement(): ScanNode {
     const t = this.tok;
-    if (t.kind === 'name') {
+    if (t.kind === 'name' && t.value !== '') {
       switch (t.value) {
         case 'import':
           return this.importStatement();
@@ -1504,8 +1508,9 @@ class Parser {
     if (e.type === 'subscript' && e.childForFieldName('value')!.type === 'identifier') {
       const value = e.children[0];
       const items: Child[] = [];
-      for (const [i, c] of e.children.entries()) {
-        if (i === 0) continue;
+      const children = e.children;
+      for (let i = 1; i < children.length; i++) {
+        const c = children[i];
         if (c.field === 'subscript') {
           if (c.type === 'slice') decline('a slice in a type');
           items.push(this.asType(c));
@@ -1841,6 +1846,13 @@ class Parser {
     const t = this.tok;
     switch (t.kind) {
       case 'name':
+        // A plain name (its value is '', see `wordAt`) is no keyword: an identifier, as `identifier()` makes it.
+        if (t.value === '') {
+          t.type = 'identifier';
+          t.isNamed = true;
+          this.mark();
+          return t;
+        }
         switch (t.value) {
           case 'True':
             return this.leaf('true');
