@@ -1,7 +1,8 @@
 // `fkguard scan`: scan, optionally fix, print in the chosen format, and say by the exit code whether errors
 // remain.
 
-import { realpath, stat } from 'node:fs/promises';
+// `promises` is read where it is used, by --fix: Node loads fs/promises on that first read (see cli/shared.ts).
+import { promises as fsp } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Finding } from '../core/types';
 import { planFixes, writeFixes } from '../host/applyFixes';
@@ -123,7 +124,7 @@ export async function scanCommand(io: CliIo, opts: ScanCommandOptions): Promise<
     const plan = planFixes(before, { fixMigrations: opts.fixMigrations });
     const files = new Map(scan.files.map((f) => [f.id, f]));
     // Nothing is written outside the folders (or next to the files) named on the command line.
-    const within = await Promise.all(roots.map(async (r) => realpath((await stat(r)).isFile() ? dirname(r) : r)));
+    const within = await Promise.all(roots.map(async (r) => fsp.realpath((await fsp.stat(r)).isFile() ? dirname(r) : r)));
     const result = await writeFixes(
       plan,
       (id) => {

@@ -1,6 +1,6 @@
 // Steps both commands take before scanning: check the paths, find the base folder, load the configuration.
 
-import { promises as fs } from 'node:fs';
+import { opendirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { FkGuardConfig } from '../core/config';
 import { loadConfig } from '../host/configFile';
@@ -19,10 +19,12 @@ export async function prepare(io: CliIo, paths: readonly string[], configFile: s
   const roots = paths.map((p) => path.resolve(io.cwd, p));
   for (let i = 0; i < roots.length; i++) {
     try {
-      const st = await fs.stat(roots[i]);
+      // Synchronous, as the configuration file is read (see host/configFile.ts): the first asynchronous call loaded
+      // Node's fs/promises and started libuv's threads, and a CLI waits for nothing else meanwhile.
+      const st = statSync(roots[i]);
       if (!st.isDirectory() && !st.isFile()) throw new CliFailure(`${paths[i]}: not a file or folder.`);
       // A folder that cannot be listed would otherwise surface later as a failure to read its config file.
-      if (st.isDirectory()) await (await fs.opendir(roots[i])).close();
+      if (st.isDirectory()) opendirSync(roots[i]).closeSync();
     } catch (err) {
       if (err instanceof CliFailure) throw err;
       throw new CliFailure(`cannot read ${paths[i]}: ${describeRootError(err)}.`);
