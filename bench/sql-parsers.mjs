@@ -1,3 +1,8 @@
+// `--differential`: instead, the proof that FK Guard's hand-written DDL reader (core/sql/ddlReader.ts) reads as
+// pgsql-ast-parser does, on the corpus: every statement text of every SQL file of every application (as the extractor
+// gives it to a parser), `--mutations N` mutations of each statement the reader accepts (default 4), and each file's
+// facts read with the reader and with the parser alone. Prints each difference; exit code 1 if there is one.
+//
 // Compares SQL parsers on the schema statements of the real applications' SQL files (bench/realworld):
 // pgsql-ast-parser (what FK Guard uses), the real PostgreSQL parser compiled to WASM (libpg-query), each on the
 // statement as written and after FK Guard's rewrites (comments blanked, SQLite/MySQL DDL respelt), and FK Guard's
@@ -29,6 +34,7 @@ const libpg = libpgPath ? require(libpgPath) : undefined;
 if (libpg) await libpg.loadModule();
 
 const root = process.env.FKGUARD_REALWORLD ?? '/work/realworld';
+
 const repos = JSON.parse(readFileSync(join(here, 'bench/realworld/repos-node.json'), 'utf8')).map((r) => r.name);
 const SKIP = new Set(['node_modules', '.git', 'dist', 'build']);
 function* sqlFiles(dir) {
@@ -39,6 +45,8 @@ function* sqlFiles(dir) {
     else if (e.name.endsWith('.sql') && statSync(p).size < 2_000_000) yield p;
   }
 }
+
+if (process.argv.includes('--differential')) process.exit(differential());
 
 // The schema statements of every SQL file, ClickHouse files left out (no foreign keys there).
 const statements = [];
@@ -94,7 +102,15 @@ const parsers = [
       ]
     : []),
   [
-    "FK Guard's reader (rewrites, then placeholders)",
+    "FK Guard's reader, parser alone (rewrites, then placeholders)",
+    (t) => {
+      const f = extractSql('x.sql', t, false, 'parser');
+      if (f.errors.length > 0) throw new Error(f.errors[0].message);
+      return f.references.length;
+    },
+  ],
+  [
+    "FK Guard's reader (hand-written reader first, then as above)",
     (t) => {
       const f = extractSql('x.sql', t, false);
       if (f.errors.length > 0) throw new Error(f.errors[0].message);
@@ -126,4 +142,47 @@ for (const [name, parse] of parsers) {
   }
   const pct = ((100 * ok) / statements.length).toFixed(1);
   console.log(`| ${name} | ${ok} (${pct} %) | ${fks} | ${(bytes / 1e6 / best).toFixed(2)} (${best.toFixed(2)} s) |`);
+}
+
+/** See `--differential` at the top. */
+function differential() {
+  const d = require(join(here, 'out/test/engine/ddlDifferential.js'));
+  const { isSqlMigration } = require(join(out, 'extract.js'));
+  const count = Number(arg('--mutations') ?? 4);
+  const seen = new Set();
+  let files = 0;
+  let texts = 0;
+  let accepted = 0;
+  let mutants = 0;
+  let mutantsAccepted = 0;
+  let differ = 0;
+  const report = (what, x) => {
+    differ++;
+    if (differ <= 20) console.log(`DIFFERS (${what}): ${x.text.replace(/\s+/g, ' ').slice(0, 300)}\n  reader: ${x.reader.slice(0, 400)}\n  parser: ${x.parser.slice(0, 400)}`);
+  };
+  for (const f of sqlFiles(join(root, 'src'))) {
+    const text = readFileSync(f, 'utf8');
+    files++;
+    for (const t of d.fileTexts(text)) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      texts++;
+      const r = d.compareOne(t);
+      if (r.difference) report('statement', r.difference);
+      if (!r.accepted) continue;
+      accepted++;
+      for (const m of d.mutations(t, count, texts)) {
+        mutants++;
+        const x = d.compareOne(m);
+        if (x.accepted) mutantsAccepted++;
+        if (x.difference) report('mutation', x.difference);
+      }
+    }
+    const migration = isSqlMigration(f);
+    const fast = JSON.stringify(extractSql(f, text, migration));
+    const slow = JSON.stringify(extractSql(f, text, migration, 'parser'));
+    if (fast !== slow) report('file facts', { text: relative(root, f), reader: fast, parser: slow });
+  }
+  console.log(`${files} SQL files, ${texts} statement texts: the reader read ${accepted}; ${mutants} mutations of those, the reader read ${mutantsAccepted}; ${differ} differ`);
+  return differ === 0 ? 0 : 1;
 }

@@ -5,7 +5,7 @@ import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { positionAt } from './text';
 import { mapJoinTable } from './typescript/joinTables';
 import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelSchema, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
-import type { ClassFact, FileFacts, MetadataRootFact, NameExpr, TypeFact, TypeormSourceFact, UncheckedReason } from './types';
+import type { ClassFact, ColumnFact, FileFacts, MetadataRootFact, NameExpr, TypeFact, TypeormSourceFact, UncheckedReason } from './types';
 
 /**
  * A class whose table name FK Guard cannot know: a `@declared_attr` `__tablename__` it cannot evaluate, or a
@@ -547,6 +547,11 @@ export class ClassMapper {
     if (cls.opaqueDecorators) def.incomplete = true;
     // A class whose code holds a syntax error: the parser may have lost some of its columns.
     if (cls.unparsed) def.incomplete = def.unparsed = true;
+    // A table reflected from the database has the database's columns besides the declared ones.
+    if (cls.reflected) {
+      def.incomplete = true;
+      def.unresolvedColumn ??= cls.reflected;
+    }
     const typeorm = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
     // Sequelize names a column without a `field` by the model's `underscored`, else the instance's `define`.
     const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
@@ -571,8 +576,11 @@ export class ClassMapper {
         }
         continue;
       }
-      const named = c.derivedName && sequelize && 'underscore' in sequelize ? { ...c, name: sequelizeColumnName(c.attr ?? c.name, true) } : c;
-      if (typeMapped && c.type?.source === 'annotation' && mapTypes(typeMapped, c.type.text)) {
+      const derived = c.derivedName && sequelize && 'underscore' in sequelize ? { ...c, name: sequelizeColumnName(c.attr ?? c.name, true) } : c;
+      const alias = c.type?.alias ? this.aliasOf(file, c) : undefined;
+      const named = alias?.column ?? derived;
+      // An `Annotated` alias whose `mapped_column(...)` gives a type decides the type before any map is looked at.
+      if (typeMapped && c.type?.source === 'annotation' && !alias?.typed && mapTypes(typeMapped, c.type.text)) {
         // The base's `type_annotation_map` decides this column's type, not FK Guard's reading of `Mapped[...]`.
         addColumn(def, { ...named, type: undefined, typeFromMap: true }, file, undefined);
         continue;
@@ -598,6 +606,18 @@ export class ClassMapper {
       if (m?.table && m.table !== def) continue;
       this.addClassColumns(def, found.file, found.cls, seen, typeMapped);
     }
+  }
+
+  /**
+   * A `Mapped[X]` column with what the `Annotated` alias X's `mapped_column(...)` adds to it (`primary_key`, `unique`), as
+   * SQLAlchemy 2.0 merges the two, and whether that gives a type; undefined when X is no alias FK Guard reads.
+   */
+  private aliasOf(file: string, c: ColumnFact): { column: ColumnFact; typed: boolean } | undefined {
+    const b = this.host.names.resolve(file, c.type!.text);
+    if (b?.kind !== 'annotated-alias') return undefined;
+    const primaryKey = c.primaryKey || b.alias.primaryKey === true;
+    const unique = c.unique || b.alias.unique === true;
+    return { column: primaryKey === c.primaryKey && unique === c.unique ? c : { ...c, primaryKey, unique }, typed: b.alias.type !== undefined };
   }
 
   /**

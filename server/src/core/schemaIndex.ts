@@ -16,7 +16,7 @@ import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 import { drizzleDialectOf } from './typescript/targets';
 import { drizzleCased } from './typescript/drizzle';
-import { PythonProjects } from './python/flaskVersion';
+import { PythonProjects, type SqlalchemyMajor } from './python/flaskVersion';
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -91,7 +91,7 @@ export class SchemaIndex {
   /** `caseVariants`' index, with the `allTableKeys` list it was built from. */
   private keysByLowerCase: { keys: string[]; byLower: Map<string, string[]> } | undefined;
   /** Tables made under a name FK Guard cannot read, with the words of the name as written (see `unnamedTableFor`). */
-  private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string; maybe?: { name?: string; maker: string } }> | undefined;
+  private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string; maybe?: { name?: string; maker: string; unparsed?: true } }> | undefined;
   /** `classTable` answers since the tables were last derived, by file and class name. */
   private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
@@ -668,6 +668,11 @@ export class SchemaIndex {
     return this.files.get(file)?.references.length ?? 0;
   }
 
+  /** The SQLAlchemy major the project of a Python file installs, as its dependency files say (see `PythonProjects`). */
+  sqlalchemyMajor(file: string): SqlalchemyMajor {
+    return this.pythonProjects.sqlalchemyMajor(file);
+  }
+
   facts(file: string): FileFacts | undefined {
     return this.files.get(file);
   }
@@ -884,7 +889,7 @@ export class SchemaIndex {
    * `dynamicNameWords`), or any name at all when the name as written has no word of its own (`TABLE`,
    * `tableName`). Nothing is proven about a name no definition has while such a table exists.
    */
-  unnamedTableFor(table: string): { file: string; text: string; maybe?: { name?: string; maker: string } } | undefined {
+  unnamedTableFor(table: string): { file: string; text: string; maybe?: { name?: string; maker: string; unparsed?: true } } | undefined {
     this.ensure();
     if (!this.unnamedTables) {
       this.unnamedTables = [];
@@ -896,6 +901,8 @@ export class SchemaIndex {
         for (const m of f.maybeTables ?? []) {
           const name = m.name.kind === 'literal' ? m.name.value : this.resolveName(f.file, m.name);
           if (name !== undefined) this.unnamedTables.push({ file: f.file, text: name, words: [], maybe: { name, maker: m.maker } });
+          // A class lost in a syntax error is known by its name (`Category`: `categories` too, as a nameless class is).
+          else if (m.unparsed) this.unnamedTables.push({ file: f.file, text: nameText(m.name, 60), words: dynamicNameWords(nameText(m.name), m.name), maybe: { maker: m.maker, unparsed: true } });
           else this.unnamedTables.push({ file: f.file, text: nameText(m.name, 60), words: dynamicNameWords(undefined, m.name), maybe: { maker: m.maker } });
         }
       }

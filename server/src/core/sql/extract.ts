@@ -16,6 +16,7 @@ import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, NameExpr, Span, Type
 import { blankChecks, blankComments, blankIndexOptions, deferrableKeys, doBlockStatements, foreignDialect, RESERVED_STANDIN, unquoteName } from './normalize';
 import { MysqlStatement, readMysqlStatement } from './mysqlAlter';
 import { splitStatements, SqlStatement } from './split';
+import { readDdl } from './ddlReader';
 import { sqlTypeOf } from './types';
 
 declare const require: (id: string) => unknown;
@@ -50,8 +51,8 @@ export function isSqlMigration(file: string): boolean {
  * adds columns, keys and foreign keys; in a migration they are operations of history instead. `migration` is
  * decided by the path unless the caller knows better (SQL embedded in a TypeScript migration's `up`).
  */
-export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file)): FileFacts {
-  const x = new SqlExtractor(file, text, migration);
+export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file), reading: SqlReading = 'fast'): FileFacts {
+  const x = new SqlExtractor(file, text, migration, reading);
   if (isClickHouse(file, text)) {
     // ClickHouse has no foreign keys, and its DDL is not PostgreSQL's: nothing to read, said once.
     const all = splitStatements(text);
@@ -72,6 +73,13 @@ export function extractSql(file: string, text: string, migration: boolean = isSq
   }
   return x.facts;
 }
+
+/**
+ * How statements are read: `fast` through the hand-written reader first (`readDdl`), with the statements whose result
+ * nothing reads skipped before any parser (`UNREAD_STATEMENT`); `parser` through pgsql-ast-parser alone, as before
+ * the reader, kept so tests can prove both give the same facts.
+ */
+export type SqlReading = 'fast' | 'parser';
 
 /** Whether a statement can make, change or drop a table, a key or a foreign key (see `SCHEMA_STATEMENT`). */
 export function isSchemaStatement(text: string): boolean {
@@ -188,7 +196,12 @@ class SqlExtractor {
   /** MySQL's `foreign_key_checks` as this file's `SET` statements so far leave them; undefined where it does not say. */
   private keyChecks: 'on' | 'off' | undefined;
 
-  constructor(file: string, private readonly text: string, migration: boolean) {
+  constructor(
+    file: string,
+    private readonly text: string,
+    migration: boolean,
+    private readonly reading: SqlReading,
+  ) {
     this.facts = emptyFacts(file, text, 'sql');
     this.migration = migration;
     if (this.migration) this.facts.migration = { ops: this.ops };
@@ -259,6 +272,10 @@ class SqlExtractor {
     // Skipping it before the parser gives the same facts without its cost (an `INSERT` of a data migration can
     // take longer to parse than all the DDL of the file).
     if (!DDL_LEAD.test(plain) && !DDL_LEAD.test(foreign) && !isSchemaStatement(s.text)) return undefined;
+    // A function, view, trigger, sequence, type, extension or plain index: parsed, it is a statement `statement` does not
+    // read; refused, it was skipped without a word (it is no `isSchemaStatement`). Either way nothing came of it.
+    if (this.reading === 'fast' && UNREAD_STATEMENT.test(plain) && UNREAD_STATEMENT.test(foreign) && !isSchemaStatement(s.text)) return undefined;
+    const read = (text: string): Statement[] => (this.reading === 'fast' ? readDdl(text) : undefined) ?? parse(text, { locationTracking: true });
     let first: unknown;
     // `sources[i]` is the text `texts[i]` was made from (itself, or before its checks were blanked): it says
     // whether the names are restored to their case as written.
@@ -268,7 +285,7 @@ class SqlExtractor {
         const source = sources[k];
         this.inserted = [];
         try {
-          return this.restoreCase(parse(text, { locationTracking: true }), source !== plain || source === foreign);
+          return this.restoreCase(read(text), source !== plain || source === foreign);
         } catch (e) {
           first ??= e;
         }
@@ -276,7 +293,7 @@ class SqlExtractor {
         if (patched) {
           try {
             this.inserted = patched.inserted;
-            return this.restoreCase(parse(patched.text, { locationTracking: true }), source !== plain || source === foreign);
+            return this.restoreCase(read(patched.text), source !== plain || source === foreign);
           } catch {
             // Reported below with the parser's first message.
           }
@@ -452,9 +469,7 @@ class SqlExtractor {
     let start = nameEnd;
     while (start < this.span(dt._location).end && /\s/.test(this.text[start])) start++;
     const { end } = this.typeSpan(dt, start);
-    // MySQL's `INT UNSIGNED` (the reader blanks the word before parsing): a type of its own there. `ZEROFILL` makes
-    // the column unsigned too.
-    const unsigned = family === 'integer' && /^(?:\s+(?:signed|unsigned|zerofill)\b)*?\s+(?:unsigned|zerofill)\b/i.test(this.text.slice(end, end + 40));
+    const unsigned = family === 'integer' && this.unsignedAt(end);
     return {
       text: this.text.slice(start, end),
       name: basic?.name ?? typeName(dt),
@@ -465,6 +480,14 @@ class SqlExtractor {
       style: 'sql',
       ...(unsigned ? { unsigned: true as const } : {}),
     };
+  }
+
+  /**
+   * Whether MySQL's `UNSIGNED` (or `ZEROFILL`, which makes the column unsigned too) follows an integer type ending at
+   * `end` in the file: a type of its own there. `foreignDialect` blanks the word before parsing, so it is read here.
+   */
+  private unsignedAt(end: number): boolean {
+    return /^(?:\s+(?:signed|unsigned|zerofill)\b)*?\s+(?:unsigned|zerofill)\b/i.test(this.text.slice(end, end + 40));
   }
 
   private column(col: CreateColumnDef): ColumnFact {
@@ -701,16 +724,19 @@ class SqlExtractor {
   }
 
   /**
-   * MySQL's `RENAME TABLE plots TO fields[, a TO b, ...]`, which the parser does not read: each pair renames in turn
-   * (so `a TO t, b TO a, t TO b` swaps two tables), a table named with its database (`farm.plots TO archive.plots`)
-   * moving there. In a migration, steps of history; elsewhere, on this file's own tables (see `moveOwnTable`). Names
+   * MySQL's `RENAME TABLE plots TO fields[, a TO b, ...]`, and its `ALTER TABLE plots RENAME [AS] fields`, which the
+   * parser does not read: each pair renames in turn (so `a TO t, b TO a, t TO b` swaps two tables), a table named with
+   * its database (`farm.plots TO archive.plots`) moving there. In a migration, steps of history; elsewhere, on this file's own tables (see `moveOwnTable`). Names
    * keep the case they are written in, as MySQL's do. Whether the statement was one.
    */
   private renameTables(s: SqlStatement): boolean {
-    const m = RENAME_TABLES.exec(blankComments(s.text));
-    if (!m) return false;
+    const plain = blankComments(s.text);
+    const m = RENAME_TABLES.exec(plain);
+    // MySQL's `ALTER TABLE plots RENAME fields` and `... RENAME AS fields` (`RENAME TO` is the parser's): one pair.
+    const alter = m ? undefined : ALTER_RENAME.exec(plain);
+    if (!m && !alter) return false;
     const dotted = (n: string | undefined) => (n ? publicAsNone(unquoteName(n.replace(/\s*\.\s*$/, ''), false)) : undefined);
-    for (const p of m[1].matchAll(RENAME_PAIR)) {
+    for (const p of m ? m[1].matchAll(RENAME_PAIR) : [alter!]) {
       const from = unquoteName(p[2], false);
       const to = unquoteName(p[4], false);
       const schema = dotted(p[1]);
@@ -769,7 +795,17 @@ class SqlExtractor {
     for (const c of st.clauses) {
       if (c.kind === 'change') {
         const t = sqlTypeOf(c.type.name, c.type.config, false);
-        const type: TypeFact = { text: this.text.slice(this.base + c.type.start, this.base + c.type.end), name: c.type.name, family: t.family, sqlType: t.sqlType, source: 'explicit', style: 'sql' };
+        // `MODIFY code BIGINT UNSIGNED` widens the column to an unsigned type, as a `CREATE TABLE` would make it.
+        const unsigned = t.family === 'integer' && this.unsignedAt(this.base + c.type.end);
+        const type: TypeFact = {
+          text: this.text.slice(this.base + c.type.start, this.base + c.type.end),
+          name: c.type.name,
+          family: t.family,
+          sqlType: t.sqlType,
+          source: 'explicit',
+          style: 'sql',
+          ...(unsigned ? { unsigned: true as const } : {}),
+        };
         if (this.migration) {
           this.ops.push({ op: 'alter_column', table, schema, column: c.column, type, ...(c.newName ? { newName: c.newName } : {}), span: at(c.nameAt) });
         } else {
@@ -828,6 +864,14 @@ const SCHEMA_STATEMENT =
   /^(?:create\s+(?:or\s+replace\s+)?(?:(?:global|local)\s+)?(?:temp(?:orary)?\s+|unlogged\s+)?table|alter\s+table|create\s+unique\s+(?:clustered\s+|nonclustered\s+)?index|drop\s+table|rename\s+table)\b/i;
 
 /**
+ * The first words of a statement whose parsed form `statement` never reads: functions, procedures, triggers, views,
+ * sequences, types, domains, extensions, plain indexes, operators, casts, and changes to or drops of them (not of an index: MySQL's `DROP
+ * INDEX i ON t` drops a key). Not `CREATE SCHEMA`, which may hold tables.
+ */
+const UNREAD_STATEMENT =
+  /^\s*(?:create\s+(?:or\s+replace\s+)?(?:function|procedure|trigger|constraint\s+trigger|view|materialized\s+view|recursive\s+view|sequence|type|domain|extension|index|aggregate|operator|cast|policy|rule)\b|(?:alter|drop)\s+(?:function|procedure|trigger|view|materialized\s+view|sequence|type|domain|extension|aggregate|policy|rule)\b)/i;
+
+/**
  * An `ALTER TABLE` whose action touches no column, key or foreign key: row level security, triggers, rules,
  * the owner, storage parameters, the tablespace, replica identity, clustering, validating a `NOT VALID` constraint.
  */
@@ -854,6 +898,14 @@ const UNPARSED_CREATE_TABLE = new RegExp(`^\\s*${CREATE_TABLE_HEAD}`, 'i');
 const RENAME_ONE = `(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+to\\s+(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})`;
 /** MySQL's `RENAME TABLE[S] [IF EXISTS] a TO b[, c TO d ...] [WAIT n | NOWAIT]` (the whole statement); group 1 is the list. */
 const RENAME_TABLES = new RegExp(`^\\s*rename\\s+tables?\\s+(?:if\\s+exists\\s+)?((?:${RENAME_ONE})(?:\\s*,\\s*${RENAME_ONE})*)(?:\\s+(?:wait\\s+\\d+|nowait))?\\s*;?\\s*$`, 'i');
+/**
+ * MySQL's `ALTER TABLE [IGNORE] [db.]t RENAME [AS] [db.]t2` (the whole statement), groups as `RENAME_PAIR`'s. Not
+ * `RENAME TO` (the parser reads it), nor `RENAME COLUMN|INDEX|KEY|CONSTRAINT ... TO ...`, nor PostgreSQL's `RENAME a TO b`.
+ */
+const ALTER_RENAME = new RegExp(
+  `^\\s*alter\\s+table\\s+(?:ignore\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+rename\\s+(?:as\\s+)?(?!(?:to|as|column|index|key|constraint)\\b)(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s*;?\\s*$`,
+  'i',
+);
 /** One pair of `RENAME TABLE`: group 1 the schema (database) with its dot, 2 the name, 3 and 4 the new ones. */
 const RENAME_PAIR = new RegExp(RENAME_ONE, 'gi');
 /** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET SCHEMA s2` (the whole statement). */
