@@ -247,7 +247,7 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
     previous.pendingConsts?.length ||
     facts.pendingConsts?.length ||
     previous.lineStarts.length !== facts.lineStarts.length ||
-    !same('imports', 'module', 'reexports', 'packageJson', 'tables', 'alembicConfig', 'migration', 'typeormNaming', 'typeormSources', 'drizzleCasing', 'functions', 'columnHelpers', 'aliases', 'rebinds', 'constants', 'typeDecorators', 'annotatedAliases', 'metadataRoots', 'metadataSchemaSets') ||
+    !same('imports', 'module', 'reexports', 'packageJson', 'tables', 'alembicConfig', 'migration', 'typeormNaming', 'typeormSources', 'drizzleCasing', 'knexSearchPath', 'knexMigration', 'functions', 'columnHelpers', 'aliases', 'rebinds', 'constants', 'typeDecorators', 'annotatedAliases', 'metadataRoots', 'metadataSchemaSets') ||
     Boolean(previous.setsAlembicLocations) !== Boolean(facts.setsAlembicLocations) ||
     previous.errors.some((e) => e.group) ||
     facts.errors.some((e) => e.group)

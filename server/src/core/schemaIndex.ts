@@ -11,7 +11,7 @@ import type { Binding } from './python/names';
 import { ownAttrs, tableFromFact, TableDef, trimColumns } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
-import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, TypeFact, TypeormSourceFact } from './types';
+import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, MigrationOp, NameExpr, Span, TypeFact, TypeormSourceFact } from './types';
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 import { drizzleDialectOf } from './typescript/targets';
@@ -134,6 +134,8 @@ export class SchemaIndex {
   private readonly typeormSourceFiles = new Set<string>();
   /** The files that say what Drizzle's `casing` is (see `FileFacts.drizzleCasing`). */
   private readonly drizzleCasingFiles = new Set<string>();
+  /** The files that write a Knex configuration's `searchPath` (see `FileFacts.knexSearchPath`). */
+  private readonly knexConfigFiles = new Set<string>();
   /** The files that assign a metadata object's `schema` (see `FileFacts.metadataSchemaSets`). */
   private readonly metadataSchemaSetFiles = new Set<string>();
   /** What those files assign to, by metadata id (see `metadataSchemaSets`); made again whenever the tables are. */
@@ -230,6 +232,8 @@ export class SchemaIndex {
       !sameSequelizeDefine(previous, facts) ||
       !sameTypeormSources(previous, facts) ||
       JSON.stringify(previous?.drizzleCasing ?? null) !== JSON.stringify(facts.drizzleCasing ?? null) ||
+      JSON.stringify(previous?.knexSearchPath ?? null) !== JSON.stringify(facts.knexSearchPath ?? null) ||
+      previous?.knexMigration !== facts.knexMigration ||
       !samePackageJson(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
     // A dependency file's Flask-SQLAlchemy version names the models of its project: every table is derived again.
@@ -338,6 +342,8 @@ export class SchemaIndex {
     else this.typeormSourceFiles.delete(file);
     if (facts.drizzleCasing) this.drizzleCasingFiles.add(file);
     else this.drizzleCasingFiles.delete(file);
+    if (facts.knexSearchPath) this.knexConfigFiles.add(file);
+    else this.knexConfigFiles.delete(file);
     if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(file);
     else this.metadataSchemaSetFiles.delete(file);
     if (facts.metadataRoots.some((r) => r.rebinds !== undefined)) this.rebindFiles.add(file);
@@ -491,6 +497,8 @@ export class SchemaIndex {
     else this.typeormSourceFiles.delete(facts.file);
     if (facts.drizzleCasing) this.drizzleCasingFiles.add(facts.file);
     else this.drizzleCasingFiles.delete(facts.file);
+    if (facts.knexSearchPath) this.knexConfigFiles.add(facts.file);
+    else this.knexConfigFiles.delete(facts.file);
     if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(facts.file);
     else this.metadataSchemaSetFiles.delete(facts.file);
     if (facts.metadataRoots.some((r) => r.rebinds !== undefined)) this.rebindFiles.add(facts.file);
@@ -558,7 +566,7 @@ export class SchemaIndex {
     this.sequelizeNaming = undefined;
     const gone = this.files.get(file);
     const resolution =
-      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.typeormSources !== undefined || gone?.drizzleCasing !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
+      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.typeormSources !== undefined || gone?.drizzleCasing !== undefined || gone?.knexSearchPath !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
     const versions = this.pythonProjects.set(file, undefined);
     const imports = this.decidedByImports.size > 0 && gone?.language === 'python';
     this.decidedByImports.delete(file);
@@ -581,6 +589,7 @@ export class SchemaIndex {
     this.sequelizeDefineFiles.delete(file);
     this.typeormSourceFiles.delete(file);
     this.drizzleCasingFiles.delete(file);
+    this.knexConfigFiles.delete(file);
     this.metadataSchemaSetFiles.delete(file);
     this.rebindFiles.delete(file);
     this.sequelizeRanges.delete(file);
@@ -1085,6 +1094,30 @@ export class SchemaIndex {
     return { unknown: why };
   }
 
+  /**
+   * The `search_path` Knex sets on the connections that run the workspace's Knex migrations: the one every Knex
+   * configuration says (undefined where none sets one, or only `public`), or why it is not known (they differ, or one
+   * cannot be read).
+   */
+  knexSearchPath(): { path: string[] } | { unknown: string } | undefined {
+    if (this.knexConfigFiles.size === 0) return undefined;
+    const says = [...this.knexConfigFiles].sort().flatMap((file) => (this.files.get(file)?.knexSearchPath ?? []).map((c) => ({ file, ...c })));
+    if (says.length === 0) return undefined;
+    const key = (p: string[] | null) => (p === null ? null : JSON.stringify(p));
+    const first = key(says[0].path);
+    if (first !== null && says.every((c) => key(c.path) === first)) {
+      const path = says[0].path!;
+      return path.length === 0 || (path.length === 1 && path[0] === 'public') ? undefined : { path };
+    }
+    const odd = says.find((c) => c.path === null) ?? says.find((c) => key(c.path) !== first)!;
+    const other = says.find((c) => c !== odd && key(c.path) !== key(odd.path));
+    return {
+      unknown: odd.path === null
+        ? `Knex's \`searchPath\`, which ${odd.file} sets by a value FK Guard cannot read (${odd.text})`
+        : `Knex's \`searchPath\`, which the project's configurations do not set one way (${odd.text} in ${odd.file}, ${other?.text ?? says[0].text} in ${other?.file ?? says[0].file})`,
+    };
+  }
+
   /** Every TypeORM data source of the workspace, in path order (see `FileFacts.typeormSources`). */
   typeormSources(): Array<{ file: string; source: TypeormSourceFact }> {
     if (this.typeormSourceFiles.size === 0) return [];
@@ -1320,7 +1353,9 @@ export class SchemaIndex {
       for (const cls of f.classes) this.mapper.mapClass(f.file, cls, new Set());
       for (const t of f.tables) if (t.origin === 'core') this.addCoreTable(f, t);
     }
-    this.history = MigrationHistory.replay(this.files.values(), this, this.dialect());
+    const searchPath = this.knexSearchPath();
+    const files = searchPath && 'path' in searchPath ? [...this.files.values()].map((f) => (f.knexMigration ? onKnexSearchPath(f, searchPath.path) : f)) : this.files.values();
+    this.history = MigrationHistory.replay(files, this, this.dialect());
     for (const defs of this.tables.values()) for (const d of defs) trimColumns(d);
     for (const defs of this.migrationLocal.values()) for (const d of defs) trimColumns(d);
     this.keysCreated = [];
@@ -1661,6 +1696,19 @@ function samePackageJson(a: FileFacts | undefined, b: FileFacts): boolean {
   const x = a?.packageJson;
   const y = b.packageJson;
   return x === y || (!!x && !!y && x.name === y.name && x.entries.length === y.entries.length && x.entries.every((e, i) => e === y.entries[i]));
+}
+
+/**
+ * A Knex migration's facts as its connection runs them, under Knex's `searchPath`: a table it makes or changes with no
+ * schema is in the path's first schema (where PostgreSQL makes an unqualified table; `public` is none). Its references
+ * find their tables through the whole path (see `resolveReference`).
+ */
+function onKnexSearchPath(f: FileFacts, path: string[]): FileFacts {
+  const first = path[0] === 'public' ? undefined : path[0];
+  if (first === undefined) return f;
+  const tables = f.tables.map((t) => (t.onSearchPath && t.schema === undefined ? { ...t, schema: first } : t));
+  const ops = f.migration!.ops.map((op): MigrationOp => (op.onSearchPath && (op as { schema?: string }).schema === undefined ? ({ ...op, schema: first } as MigrationOp) : op));
+  return { ...f, tables, migration: { ...f.migration!, ops } };
 }
 
 /**

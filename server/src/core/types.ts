@@ -386,6 +386,8 @@ export interface ConstraintFact {
 export interface CoreTableFact {
   name: NameExpr;
   schema?: string;
+  /** Made by a Knex builder with no schema: in the first schema of the connection's `search_path` (see `FileFacts.knexSearchPath`). */
+  onSearchPath?: true;
   /** The Python variable the table is assigned to, for `users_table.c.id` references. */
   variable?: string;
   /**
@@ -447,7 +449,11 @@ export interface CoreTableFact {
  * the span of that statement, so history keeps both outcomes and a verdict that depends on which one
  * happened is not given (see `TableDef.alt`).
  */
-export type MigrationOp = MigrationOpKind & { conditional?: Span };
+/**
+ * `onSearchPath`: a Knex builder's operation on a table it names with no schema, which the connection's `search_path`
+ * decides (see `FileFacts.knexSearchPath`).
+ */
+export type MigrationOp = MigrationOpKind & { conditional?: Span; onSearchPath?: true };
 
 type MigrationOpKind =
   /**
@@ -547,6 +553,8 @@ export interface ReferenceFact {
    * schema of the referencing model's own table (Sequelize's `attributesToSQL` qualifies it with `options.table.schema`).
    */
   schemaOfSource?: true;
+  /** From a Knex builder (`.references('users.id')`, `.inTable('users')`): a table named with no schema is found on the connection's `search_path`. */
+  onSearchPath?: true;
   /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
   tableFoldsCase?: true;
   columnFoldsCase?: true;
@@ -841,6 +849,13 @@ export interface FileFacts {
    */
   typeormSources?: TypeormSourceFact[];
   /**
+   * The Knex configurations written here (a knexfile's, `knex({ ... })`'s): what each says of PostgreSQL's
+   * `search_path`, which Knex sets on every connection it opens (`searchPath`), so on every migration it runs.
+   */
+  knexSearchPath?: KnexSearchPathFact[];
+  /** This file is a Knex migration (`knex.schema.createTable(...)`): it runs on a connection with the project's `searchPath` (see `onSearchPath`). */
+  knexMigration?: true;
+  /**
    * What this file says of Drizzle's `casing` (see `typescript/drizzle.ts`, `readDrizzleCasing`): one entry per
    * `drizzle(...)` call and per drizzle-kit config. A builder given no name (`externalId: varchar()`) is the column
    * `external_id` under `snake_case`, in the queries drizzle-orm writes and the tables drizzle-kit makes.
@@ -878,6 +893,14 @@ export interface TypeormSourceFact {
    */
   entities: string[] | 'any';
   /** What FK Guard read the schema from, for messages (`schema: process.env.DB_SCHEMA`, the options' text). */
+  text: string;
+}
+
+/** One Knex configuration's `searchPath`. */
+export interface KnexSearchPathFact {
+  /** The schemas in order (`[]`: none set, or a client without schemas), `null` when FK Guard cannot read it. */
+  path: string[] | null;
+  /** As written, for messages. */
   text: string;
 }
 

@@ -369,6 +369,7 @@ function changesEverything(f: FileFacts): boolean {
     f.typeormNaming !== undefined ||
     f.typeormSources !== undefined ||
     f.drizzleCasing !== undefined ||
+    f.knexSearchPath !== undefined ||
     f.sequelizeDefine !== undefined ||
     f.sequelizeVersion !== undefined ||
     f.pythonDependencies !== undefined ||

@@ -68,7 +68,7 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
 function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): { display: string; resolution: Resolution } {
   const file = facts.file;
   if (ref.form === 'string') {
-    const display = ref.target?.kind === 'literal' ? ref.target.value : ref.target?.kind === 'dynamic' ? ref.target.text : displayExpr(ref);
+    const display = ref.target?.kind === 'literal' ? ref.target.value : ref.target?.kind === 'dynamic' ? ref.target.text : displayExpr(ref, facts.language === 'python');
     if (!ref.target || ref.target.kind === 'dynamic') return { display, resolution: { kind: 'dynamic' } };
     const value = index.resolveName(file, ref.target);
     if (value === undefined) {
@@ -100,6 +100,10 @@ function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex)
       }
       schema = m?.schema;
     }
+    if (schema === undefined && ref.onSearchPath) {
+      const knex = knexPath(index, file, ref, table, column);
+      if (knex) return { display: value, resolution: knex };
+    }
     return { display: value, resolution: lookup(index, file, ref, schema, table, column) };
   }
   if (ref.form === 'pair') {
@@ -109,6 +113,10 @@ function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex)
     const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}${ref.primaryKey && ref.column === undefined ? '' : `.${ref.column ?? '?'}`}`;
     if (table === undefined || (ref.column === undefined && !ref.primaryKey)) return { display, resolution: { kind: 'dynamic' } };
     if (ref.searchPath && ref.tableSchema === undefined) return { display, resolution: onSearchPath(index, file, ref, ref.searchPath, table) };
+    if (ref.onSearchPath && ref.tableSchema === undefined) {
+      const knex = knexPath(index, file, ref, table);
+      if (knex) return { display, resolution: knex };
+    }
     if (ref.schemaOfSource && ref.tableSchema === undefined && ref.source.className) {
       // Sequelize qualifies the name with the schema of the model that holds the key.
       const own = index.classTable(file, ref.source.className, ref.span.start)?.table;
@@ -175,16 +183,29 @@ function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex)
  * schema is looked up in turn; when none holds the table, the answer is the lookup in `public` where the path has it
  * (else its first schema), so an unknown table is reported under the name as written.
  */
-function onSearchPath(index: SchemaIndex, file: string, ref: ReferenceFact, path: string[], table: string): Resolution {
+function onSearchPath(index: SchemaIndex, file: string, ref: ReferenceFact, path: string[], table: string, column = ref.column): Resolution {
   const missing: Array<Extract<Resolution, { kind: 'no-table' }>> = [];
   for (const s of path) {
     const schema = s === 'public' ? undefined : s;
-    const r = lookup(index, file, ref, schema, table, ref.column);
+    const r = lookup(index, file, ref, schema, table, column);
     if (r.kind !== 'no-table') return r;
     missing.push(r);
   }
   // In a migration, a table one of the schemas makes only later (or dropped before) says more than a plain absence.
   return missing.find((r) => r.absence) ?? missing.find((r) => r.schema === undefined) ?? missing[0] ?? { kind: 'dynamic' };
+}
+
+/**
+ * A Knex builder's table named with no schema, under the project's Knex `searchPath` (see `SchemaIndex.knexSearchPath`):
+ * looked up through the path; undefined where no configuration sets one, or where the path is not known.
+ */
+function knexPath(index: SchemaIndex, file: string, ref: ReferenceFact, table: string, column = ref.column): Resolution | undefined {
+  const path = index.knexSearchPath();
+  if (!path) return undefined;
+  // A path FK Guard cannot read puts the tables Knex makes with no schema in the same schema its references look in
+  // first: between them, the names resolve as they do with none (the tables SQL makes in a named schema aside).
+  if ('unknown' in path) return undefined;
+  return onSearchPath(index, file, ref, path.path, table, column);
 }
 
 /** `@ManyToOne(() => User)` with no referenced column names the primary key; a composite one is not judged. */
@@ -235,8 +256,10 @@ function incompleteOf(def: TableDef): Resolution {
   };
 }
 
-function displayExpr(ref: ReferenceFact): string {
+/** A computed target as the language writes it: Python's f-string, JavaScript's template literal (without its backticks). */
+function displayExpr(ref: ReferenceFact, python: boolean): string {
   if (ref.target?.kind === 'const') return ref.target.name;
+  if (ref.target?.kind === 'template' && !python) return ref.target.parts.map((p) => ('literal' in p ? p.literal : `\${${p.const}}`)).join('');
   if (ref.target?.kind === 'template') return `f"${ref.target.parts.map((p) => ('literal' in p ? p.literal : `{${p.const}}`)).join('')}"`;
   return '';
 }

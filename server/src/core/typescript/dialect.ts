@@ -7,10 +7,10 @@ import { compilerBackend, FAST_BACKEND, TreeBackend } from './syntax';
 import { readDrizzle, readDrizzleCasing } from './drizzle';
 import { scanTsConstants } from './constantsScan';
 import { readEmbeddedSql } from './embeddedSql';
-import { readKnex } from './knex';
+import { readKnex, readKnexSearchPath } from './knex';
 import { readKysely } from './kysely';
 import { readSequelize } from './sequelize';
-import { mayNameTargets, namesDatabase, readTargets } from './targets';
+import { isKnexfile, mayNameTargets, namesDatabase, readTargets } from './targets';
 import { readTypeorm } from './typeorm';
 import { readTypeormSources } from './typeormSources';
 
@@ -73,6 +73,7 @@ function readAll(f: TsFile, file: string, text: string): void {
   if (MENTIONS_DRIZZLE.test(text)) readDrizzle(f);
   if (NAMES_DRIZZLE_CASING.test(text)) readDrizzleCasing(f);
   if (MENTIONS_KNEX.test(text)) readKnex(f);
+  if (isKnexfile(file) || (text.includes('searchPath') && /['"]knex['"]/.test(text))) readKnexSearchPath(f, isKnexfile(file));
   if (MENTIONS_KYSELY.test(text)) readKysely(f);
   if (MENTIONS_SEQUELIZE.test(text)) readSequelize(f);
   // Last: its statements take their place among the operations the readers above found.

@@ -137,11 +137,19 @@ function readTable(f: TsFile, args: readonly ts.Node[], variable: string, flavou
     return e ? table.columns.find((c) => c.attr === x.text(e.name)) : undefined;
   };
   const list = (n: ts.Node | undefined): readonly ts.Node[] => x.elements(n) ?? [];
+  // `uniqueIndex('x').on(t.a).where(sql`...`)`: a partial index, which PostgreSQL takes for no key a foreign key may use.
+  const partial = new Set<ts.Node>();
   if (extras) x.walk(extras, (node) => {
     if (node.kind !== K.CallExpression) return;
     const d = node as ts.CallExpression;
     const callee = d.expression;
     const name = callee.kind === K.Identifier ? x.text(callee) : callee.kind === K.PropertyAccessExpression ? x.text((callee as ts.PropertyAccessExpression).name) : '';
+    if (name === 'where' && callee.kind === K.PropertyAccessExpression) {
+      const on = x.unwrap((callee as ts.PropertyAccessExpression).expression);
+      if (on) partial.add(on);
+      return;
+    }
+    if (partial.has(node)) return;
     const fn = callee.kind === K.Identifier ? (importedName(f, name) ?? name) : name;
     if (fn === 'foreignKey') {
       const opts = x.props(d.arguments[0]);

@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceFact, TypeFact } from '../types';
+import { ColumnFact, CoreTableFact, KnexSearchPathFact, MigrationOp, NameExpr, ReferenceFact, TypeFact } from '../types';
 import { TsFile } from './context';
 import { isKyselyStatement } from './kysely';
 import { RawChainCall } from './syntax';
@@ -46,6 +46,7 @@ export function readKnex(f: TsFile): void {
   const nameStart = (c: ts.CallExpression) => (c.expression as ts.PropertyAccessExpression).name.getStart(whole);
   calls.sort((a, b) => nameStart(a) - nameStart(b));
   f.facts.migration ??= { ops: [] };
+  f.facts.knexMigration = true;
   for (const c of calls) {
     schemaCall(f, c, f.facts.migration.ops);
     f.placeOps(nameStart(c));
@@ -131,7 +132,7 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
   if (!read && (method === 'createTable' || method === 'createTableIfNotExists' || method === 'createTableLike')) {
     // A table made under a name FK Guard cannot read: it exists, so a reference to a name it may be is
     // unchecked (`SchemaIndex.unnamedTableFor`); its columns belong to no table FK Guard can name.
-    f.facts.tables.push({ name: f.dynamicName(args[0]), schema, columns: [], keys: [], span: x.span(call), nameSpan: x.span(args[0]), origin: 'migration' });
+    f.facts.tables.push({ name: f.dynamicName(args[0]), schema, columns: [], keys: [], span: x.span(call), nameSpan: x.span(args[0]), origin: 'migration', ...(schema === undefined ? { onSearchPath: true as const } : {}) });
     ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1 });
     return;
   }
@@ -148,6 +149,7 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
   const tableExpr: NameExpr = 'value' in written ? { kind: 'literal', value: written.value } : { kind: 'const', name: written.imported };
   const position = ops.length;
   const firstRef = f.facts.references.length;
+  const firstTable = f.facts.tables.length;
   switch (method) {
     case 'createTable':
     case 'createTableIfNotExists': {
@@ -192,7 +194,14 @@ function schemaCall(f: TsFile, call: ts.CallExpression, ops: MigrationOp[]): voi
       break;
     }
   }
-  for (const r of f.facts.references.slice(firstRef)) r.migrationOp = position;
+  for (const r of f.facts.references.slice(firstRef)) {
+    r.migrationOp = position;
+    // Knex writes a referenced table as named (`references "users"`, `withSchema` or not): the search path finds it.
+    if (!(r.form === 'pair' && r.tableSchema !== undefined)) r.onSearchPath = true;
+  }
+  // What this call makes or changes with no schema is where the connection's search path puts it.
+  for (const t of f.facts.tables.slice(firstTable)) if (t.schema === undefined) t.onSearchPath = true;
+  for (const op of ops.slice(position)) if (op.op !== 'create_table' && op.op !== 'foreign_key' && op.op !== 'run_module' && op.op !== 'alter_unknown_table' && op.schema === undefined) op.onSearchPath = true;
 }
 
 /** `knex.schema.withSchema('auth').createTable(...)`: the schema of the calls that follow. */
@@ -637,4 +646,58 @@ function columnBuilder(f: TsFile, head: RawChainCall): ColumnFact | undefined {
     style: head.name === 'specificType' ? undefined : 'knex',
   };
   return { name, type: fact, primaryKey, unique: false, span: nameLit?.span ?? x.span(head.node) };
+}
+
+/** Knex's PostgreSQL clients, the ones that set `searchPath` on their connections (client/pg and those built on it). */
+const PG_CLIENTS = new Set(['pg', 'postgres', 'postgresql', 'pgnative', 'cockroachdb', 'redshift', 'pg-native']);
+
+/**
+ * The Knex configurations a file writes, into `FileFacts.knexSearchPath`: in a knexfile, each object with a `client`
+ * (one per environment); elsewhere, the options of `knex({ ... })`. `searchPath: 'app'` or `['app', 'public']` is the
+ * path (a string is one schema: Knex does not split it), one not written none, and anything FK Guard cannot read
+ * (a variable, an environment value) not known. A client that is not PostgreSQL's ignores it.
+ */
+export function readKnexSearchPath(f: TsFile, knexfile: boolean): void {
+  const x = f.syntax;
+  const K = x.K;
+  const out: KnexSearchPathFact[] = [];
+  const seen = new Set<ts.Node>();
+  const config = (n: ts.Node | undefined): void => {
+    const o = x.unwrap(n);
+    if (!o || o.kind !== K.ObjectLiteralExpression || seen.has(o)) return;
+    seen.add(o);
+    const props = x.props(o);
+    const client = x.literal(x.unwrap(props.get('client')))?.value;
+    if (client !== undefined && !PG_CLIENTS.has(client)) {
+      out.push({ path: [], text: `client: '${client}'` });
+      return;
+    }
+    const spread = (o as ts.ObjectLiteralExpression).properties.some((p) => p.kind === K.SpreadAssignment);
+    const v = x.unwrap(props.get('searchPath'));
+    if (!v) {
+      out.push(spread ? { path: null, text: oneLine(x.text(o)) } : { path: [], text: 'no `searchPath`' });
+      return;
+    }
+    const text = `\`searchPath: ${oneLine(x.text(v))}\``;
+    const one = x.literal(v)?.value;
+    const list = x.elements(v)?.map((e) => x.literal(x.unwrap(e))?.value);
+    if (one !== undefined) out.push({ path: one === '' ? [] : [one], text });
+    else if (list && list.every((e): e is string => e !== undefined)) out.push({ path: list, text });
+    else out.push({ path: null, text });
+  };
+  x.walk(f.tree, (node) => {
+    if (knexfile && node.kind === K.ObjectLiteralExpression && x.props(node).has('client')) config(node);
+    else if (node.kind === K.CallExpression) {
+      const call = node as ts.CallExpression;
+      if (call.expression.kind !== K.Identifier) return;
+      const imp = f.importOf(x.text(call.expression));
+      if (imp?.module === 'knex') config(call.arguments[0]);
+    }
+  });
+  if (out.length > 0) f.facts.knexSearchPath = out;
+}
+
+function oneLine(text: string): string {
+  const t = text.replace(/\s+/g, ' ');
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
 }

@@ -19,6 +19,10 @@ export function readSequelize(f: TsFile): void {
   const K = x.K;
   if (f.importsFrom('drizzle-orm', 'typeorm')) return;
   const classes = new Map(x.topClasses().map((c) => [x.name(c) ?? '', c]));
+  // sequelize-cli's model template makes its class inside the function the module exports (`module.exports =
+  // (sequelize, DataTypes) => { class User extends Model {} User.init(...); return User; }`): a class on `Model` made
+  // once anywhere in the file is read as well.
+  for (const [name, cls] of nestedModelClasses(f)) if (!classes.has(name)) classes.set(name, cls);
   if (f.importsFrom('sequelize-typescript')) for (const cls of classes.values()) decoratedModel(f, cls);
   const made = instancesMade(f);
   // `A.belongsTo(B, options)` is Sequelize's only in a file that uses Sequelize (other ORMs have a `belongsTo` too).
@@ -52,6 +56,26 @@ export function readSequelize(f: TsFile): void {
 }
 
 const ASSOCIATIONS = new Set(['belongsTo', 'hasOne', 'hasMany', 'belongsToMany']);
+
+/** Classes declared below the top level that extend `Model` (or `Sequelize.Model`), each name declared once in the file. */
+function nestedModelClasses(f: TsFile): Map<string, ts.ClassDeclaration> {
+  const x = f.syntax;
+  const K = x.K;
+  const out = new Map<string, ts.ClassDeclaration>();
+  const twice = new Set<string>();
+  const top = new Set<ts.Node>(x.topClasses());
+  x.walk(f.tree, (n) => {
+    if (n.kind !== K.ClassDeclaration || top.has(n)) return;
+    const cls = n as ts.ClassDeclaration;
+    const name = x.name(cls);
+    const base = x.extendsExpression(cls);
+    if (!name || !base || !/^(?:\w+\.)?Model$/.test(x.text(base))) return;
+    if (out.has(name)) twice.add(name);
+    out.set(name, cls);
+  });
+  for (const n of twice) out.delete(n);
+  return out;
+}
 
 /**
  * Sequelize's associations, which add a foreign key that `sync()` creates unless `constraints: false`:
@@ -308,16 +332,51 @@ function modelFrom(
   cls.sequelizeOptions = modelOptions(f, modelName ?? className, optionsNode, instance);
   const underscored = cls.sequelizeOptions.underscored;
   if (attributes && attributes.kind === x.K.ObjectLiteralExpression) {
+    const named = new Map<string, ColumnFact[]>();
     for (const p of (attributes as ts.ObjectLiteralExpression).properties) {
       if (p.kind !== x.K.PropertyAssignment) continue;
       const attr = x.propertyName(p.name);
       const value = p.initializer;
       const column = attribute(f, attr, x.span(p.name), value, { className }, 'model', underscored);
-      if (column) cls.columns.push(column);
+      if (!column) continue;
+      cls.columns.push(column);
+      const v = x.unwrap(value);
+      const unique = v && v.kind === x.K.ObjectLiteralExpression ? x.literal(x.props(v).get('unique'))?.value : undefined;
+      if (unique !== undefined) named.set(unique, [...(named.get(unique) ?? []), column]);
     }
+    // `unique: 'farm_ab'` on several attributes is one composite constraint, UNIQUE (a, b): no column of it is unique alone.
+    for (const group of named.values()) {
+      if (group.length < 2) continue;
+      for (const c of group) c.unique = false;
+      cls.keys.push(group.map((c) => c.name));
+    }
+    modelIndexes(f, options.get('indexes'), cls);
   }
   finishModel(cls);
   f.facts.classes.push(cls);
+}
+
+/**
+ * A model's `indexes: [{ unique: true, fields: ['c'] }]`: each unique index over columns (not partial: no `where`) is a
+ * key Sequelize's `sync()` makes (`CREATE UNIQUE INDEX`). Fields name attributes or columns; one FK Guard cannot read
+ * leaves that index unread.
+ */
+function modelIndexes(f: TsFile, indexes: ts.Node | undefined, cls: ClassFact): void {
+  const x = f.syntax;
+  for (const item of x.elements(x.unwrap(indexes)) ?? []) {
+    const o = x.unwrap(item);
+    if (!o || o.kind !== x.K.ObjectLiteralExpression || !wholeObject(f, o)) continue;
+    const props = x.props(o);
+    if (x.bool(props.get('unique')) !== true || props.has('where')) continue;
+    const fields = (x.elements(x.unwrap(props.get('fields'))) ?? []).map((e) => {
+      const u = x.unwrap(e);
+      const name = x.literal(u)?.value ?? (u && u.kind === x.K.ObjectLiteralExpression ? x.literal(x.props(u).get('name') ?? x.props(u).get('attribute'))?.value : undefined);
+      return name === undefined ? undefined : cls.columns.find((c) => c.attr === name || c.name === name);
+    });
+    if (fields.length === 0 || fields.some((c) => !c)) continue;
+    if (fields.length === 1) fields[0]!.unique = true;
+    else cls.keys.push(fields.map((c) => c!.name));
+  }
 }
 
 function newModel(name: string, table: { name: NameExpr; span?: Span; derived?: true }, schema: string | undefined, span: Span, nameSpan: Span): ClassFact {
