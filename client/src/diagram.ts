@@ -59,6 +59,18 @@ export class DiagramPanel {
     void this.panel.webview.postMessage({ type: 'data', data: this.lastData });
   }
 
+  /**
+   * Where Export SVG proposes to save: beside the workspace's files, named after the file the diagram is of
+   * (`orders-diagram.svg` for orders.py; `schema-diagram.svg` for the whole schema).
+   */
+  private exportUri(): vscode.Uri | undefined {
+    const focus = this.focus ? vscode.Uri.parse(this.focus) : undefined;
+    const folder = (focus && vscode.workspace.getWorkspaceFolder(focus)) ?? vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return undefined;
+    const base = focus?.path.split('/').pop()?.replace(/\.[^.]*$/, '') || 'schema';
+    return vscode.Uri.joinPath(folder.uri, `${base}-diagram.svg`);
+  }
+
   private async receive(m: DiagramMessage): Promise<void> {
     if (m.type === 'ready' && this.lastData) void this.panel.webview.postMessage({ type: 'data', data: this.lastData });
     else if (m.type === 'svg') this.lastSvg = m.svg;
@@ -73,7 +85,12 @@ export class DiagramPanel {
       const graph = await this.load();
       if (graph) this.update(graph, this.focus, this.depth + 1);
     } else if (m.type === 'export') {
-      const target = await vscode.window.showSaveDialog({ filters: { 'SVG image': ['svg'] }, saveLabel: 'Export diagram', title: 'FK Guard: Export the diagram as SVG' });
+      const target = await vscode.window.showSaveDialog({
+        defaultUri: this.exportUri(),
+        filters: { 'SVG image': ['svg'] },
+        saveLabel: 'Export diagram',
+        title: 'FK Guard: Export the diagram as SVG',
+      });
       if (!target) return;
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(m.svg));
       void vscode.window.showInformationMessage(`FK Guard: diagram saved to ${vscode.workspace.asRelativePath(target)}.`);

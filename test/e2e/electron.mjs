@@ -11,6 +11,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { runTests } from '@vscode/test-electron';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,9 +20,18 @@ const workspace = join(scratch, 'workspace');
 const userData = join(scratch, 'user-data');
 cpSync(join(repo, 'test', 'fixtures', 'lsp', 'basic'), workspace, { recursive: true });
 mkdirSync(join(userData, 'User'), { recursive: true });
+// The database the suite's pull test reads (a real PostgreSQL; see database.ts, built into out/ by `tsc -b`).
+const { startE2eDatabase } = createRequire(import.meta.url)(join(repo, 'out', 'test', 'e2e', 'database.js'));
+const database = await startE2eDatabase();
 writeFileSync(
   join(userData, 'User', 'settings.json'),
-  JSON.stringify({ 'workbench.startupEditor': 'none', 'update.mode': 'none', 'extensions.autoUpdate': false, 'security.workspace.trust.enabled': false }),
+  JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'update.mode': 'none',
+    'extensions.autoUpdate': false,
+    'security.workspace.trust.enabled': false,
+    'fkguard.database.url': database.url,
+  }),
 );
 
 try {
@@ -44,5 +54,6 @@ try {
   console.error(`FAIL in-host suite in VS Code (test-electron): ${err instanceof Error ? err.message : err}`);
   process.exitCode = 1;
 } finally {
+  await database.close();
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startE2eDatabase, type E2eDatabase } from './database';
 
 const repo = join(__dirname, '..', '..', '..');
 const tools = join(repo, 'test', 'e2e', 'node_modules');
@@ -89,7 +90,7 @@ function vsixPath(): string {
 }
 
 /** `restricted`: workspace trust on and the folder not trusted, so the window opens in Restricted Mode. */
-async function startEditor(scratch: string, trust: 'off' | 'restricted' = 'off'): Promise<Editor> {
+async function startEditor(scratch: string, trust: 'off' | 'restricted' = 'off', database?: E2eDatabase): Promise<Editor> {
   const home = join(scratch, 'home');
   const userData = join(scratch, 'user-data');
   const extensions = join(scratch, 'extensions');
@@ -108,6 +109,13 @@ async function startEditor(scratch: string, trust: 'off' | 'restricted' = 'off')
       'security.workspace.trust.banner': 'never',
     }),
   );
+  // The database *FK Guard: Pull Schema from Database* reads (a real PostgreSQL, see database.ts). The setting's scope
+  // is `machine-overridable`, and code-server's extension host is a remote one: such a setting is read from the
+  // remote machine's settings (VS Code ignores it in User settings there), as a user of code-server or Remote-SSH sets it.
+  if (database) {
+    mkdirSync(join(userData, 'Machine'), { recursive: true });
+    writeFileSync(join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'fkguard.database.url': database.url }));
+  }
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share') };
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
   execFileSync(codeServer, [...common, '--install-extension', vsixPath()], { env, stdio: 'pipe' });
@@ -395,24 +403,14 @@ async function browserSchemaAndDiagram(editor: Editor, scratch: string): Promise
     await until('the cursor on the user_id column (line 10)', async () => /^Ln 10,/.test(await selection()), 20000);
     console.log(`  diagram: a click on orders, then on user_id, moved the cursor there (${await selection()})`);
 
-    // Export SVG: the save dialog (VS Code's own, in the browser) takes a path; the file is the drawing.
+    // Export SVG: the save dialog (VS Code's own, in the browser) proposes a path beside the workspace's files, named
+    // after the file the diagram is of; Enter takes it, as a person accepting the proposal would. (Typing a path
+    // raced with the dialog, which fills in its folder itself while it lists it.) The file is the drawing.
     const exported = join(editor.workspace, 'orders-diagram.svg');
     await frame.locator('#toolbar button:has-text("Export SVG")').first().click();
-    // The dialog fills in its starting folder itself, more than once while it lists the folder, and completes what
-    // is typed a key at a time: typing the path raced with it (the path was appended to the folder it had just put
-    // there, or replaced by it). So the whole path is set at once, again until it has held for a moment, and Enter
-    // is pressed only then.
     const input = page.locator('.quick-input-widget input').first();
     await page.waitForSelector('.quick-input-widget input', { timeout: 20000 });
-    await until(
-      'the save dialog holding the path typed',
-      async () => {
-        if ((await input.inputValue()) !== exported) await input.fill(exported);
-        await new Promise((r) => setTimeout(r, 500));
-        return (await input.inputValue()) === exported;
-      },
-      20000,
-    );
+    await until('the save dialog proposing orders-diagram.svg in the workspace', async () => (await input.inputValue()) === exported, 20000);
     await page.keyboard.press('Enter');
     const svg = await until('the exported SVG on disk', () => existsSync(exported) && readFileSync(exported, 'utf8'), 20000);
     if (!/<svg[\s\S]*orders[\s\S]*user \(missing\)/.test(svg) || /var\(--/.test(svg)) throw new Error(`exported SVG: ${svg.slice(0, 300)}`);
@@ -568,6 +566,7 @@ async function main(): Promise<void> {
   if (!existsSync(codeServer)) throw new Error('code-server is not installed: run bash test/e2e/install.sh');
   let failures = 0;
   let passed = 0;
+  const database = await startE2eDatabase();
   for (const [name, test, trust] of [
     ['in-host suite (vscode API)', inHostSuite, 'off'],
     ['browser quick fix (Ctrl+. Enter, Ctrl+S)', browserQuickFix, 'off'],
@@ -578,7 +577,7 @@ async function main(): Promise<void> {
     if (process.env.FKGUARD_E2E_ONLY && !name.includes(process.env.FKGUARD_E2E_ONLY)) continue;
     const scratch = mkdtempSync(join(tmpdir(), 'fkguard-e2e-'));
     const started = Date.now();
-    const editor = await startEditor(scratch, trust);
+    const editor = await startEditor(scratch, trust, database);
     try {
       const code = await test(editor, scratch);
       if (typeof code === 'number' && code !== 0) throw new Error(`mocha exit code ${code}`);
@@ -592,6 +591,7 @@ async function main(): Promise<void> {
       rmSync(scratch, { recursive: true, force: true });
     }
   }
+  await database.close();
   console.log(`${passed} passed, ${failures} failed`);
   process.exitCode = failures > 0 ? 1 : 0;
 }

@@ -19,6 +19,25 @@ describe('SQL files', () => {
     assert.deepEqual(parts, ['INSERT INTO ', 'CREATE FUNCT', 'CREATE TABLE']);
   });
 
+  it("leaves out the data rows of psql's COPY ... FROM stdin, up to the line \\. (R13-12)", () => {
+    const text = [
+      '/* seed */ copy public.a (id, note) FROM STDIN;',
+      '1\tsemi; colon',
+      "2\tquote ' and -- dashes",
+      '\\.',
+      'CREATE TABLE b (id int);',
+      'COPY c FROM stdin;',
+      '3\tlast; rows run to the end of the file',
+    ].join('\r\n');
+    const parts = splitStatements(text).map((s) => s.text.trim());
+    assert.deepEqual(parts, ['/* seed */ copy public.a (id, note) FROM STDIN', 'CREATE TABLE b (id int)', 'COPY c FROM stdin']);
+    // Not COPY FROM a file, nor the word in a string: their statements end at their semicolons as any other.
+    assert.deepEqual(
+      splitStatements("COPY a FROM '/tmp/a.csv';\nINSERT INTO t VALUES ('copy x from stdin');\nCREATE TABLE d (id int);").map((s) => s.text.trim().slice(0, 12)),
+      ['COPY a FROM ', 'INSERT INTO ', 'CREATE TABLE'],
+    );
+  });
+
   it('skips a statement the parser cannot read, and reads the rest of the file', () => {
     const text = [
       'CREATE TABLE users (id uuid PRIMARY KEY);',

@@ -4,8 +4,8 @@ import type { Binding, PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { positionAt } from './text';
 import { mapJoinTable } from './typescript/joinTables';
-import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
-import type { ClassFact, FileFacts, MetadataRootFact, NameExpr, TypeFact, UncheckedReason } from './types';
+import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelSchema, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
+import type { ClassFact, ColumnFact, FileFacts, MetadataRootFact, NameExpr, TypeFact, TypeormSourceFact, UncheckedReason } from './types';
 
 /**
  * A class whose table name FK Guard cannot know: a `@declared_attr` `__tablename__` it cannot evaluate, or a
@@ -103,8 +103,12 @@ export interface ClassMappingHost {
   declaredAttrConvention(className: string, file: string): NamingConvention | undefined;
   /** The project's own TypeORM naming (see `JoinTableHost.typeormNaming`). */
   typeormNaming(): { file: string; text: string } | undefined;
+  /** Every TypeORM data source of the workspace (see `SchemaIndex.typeormSources`). */
+  typeormSources(): ReadonlyArray<{ file: string; source: TypeormSourceFact }>;
   /** The project's Sequelize `define` (see `SchemaIndex.sequelizeDefine`). */
   sequelizeDefine(): SequelizeDefine | undefined;
+  /** The database that judges `file` (see `SchemaIndex.dialectOf`). */
+  dialectOf(file: string): string;
   /** A package.json admitting Sequelize 4 (see `SchemaIndex.sequelizeLegacy`). */
   sequelizeLegacy(): SequelizeLegacy | undefined;
   /** The metadata objects (by id) some file assigns a `schema` to, with that file (see `FileFacts.metadataSchemaSets`). */
@@ -143,6 +147,11 @@ export class ClassMapper {
    * tables). The answers hold as long as the files do: `newDerivation` forgets them whenever the index derives.
    */
   private found = new Map<string, Map<string, FoundClass | null>>();
+  /**
+   * The TypeORM data sources that list each entity by name (`entities: [User]`), by the entity's class id and the
+   * sources' places in `host.typeormSources()`: made once per derivation, as `found` is.
+   */
+  private typeormListed?: Map<string, number[]>;
   /** Each class's id, made once: a string whose hash is kept, where a new one was hashed on every lookup. */
   private readonly ids = new WeakMap<ClassFact, { file: string; name: string; id: string }>();
 
@@ -159,6 +168,7 @@ export class ClassMapper {
   /** Forgets the class lookups of the last derivation: files changed since, and names may mean other classes. */
   newDerivation(): void {
     this.found = new Map();
+    this.typeormListed = undefined;
   }
 
   /** `host.findClass(file, dotted)`, with the found class's id (see `found`). */
@@ -436,7 +446,17 @@ export class ClassMapper {
     // A class that names no schema takes its metadata's (SQLAlchemy's Table: `schema=None` is `metadata.schema`),
     // unless it says `BLANK_SCHEMA`.
     const fromMetadata: MetadataSchema | undefined =
-      own || unknownOwn || args?.blankSchema ? undefined : bound ? { known: false, why: bound } : metadataId ? this.metadataSchema(metadataId) : undefined;
+      own || unknownOwn || args?.blankSchema
+        ? undefined
+        : bound
+          ? { known: false, why: bound }
+          : cls.framework === 'typeorm'
+            ? this.typeormSchema(file, cls)
+            : cls.framework === 'sequelize'
+              ? sequelizeModelSchema(cls, this.host.sequelizeDefine(), this.host.dialectOf(file) === 'postgresql')
+              : metadataId
+              ? this.metadataSchema(metadataId)
+              : undefined;
     const schema = own ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
     const def = newTable(name, schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
     def.className = cls.name;
@@ -461,6 +481,40 @@ export class ClassMapper {
     this.setMapping(file, id, mapping);
     this.host.addTable(def);
     return mapping;
+  }
+
+  /**
+   * The schema TypeORM gives an entity that names none: its data source's `schema` (EntityMetadata.build). The data
+   * sources that may govern the entity are those that list it by name and those whose entities FK Guard cannot list
+   * (globs, a variable); where they agree, their schema, and where they do not (or one's cannot be read), none FK
+   * Guard can name. An entity no data source of the workspace may govern keeps no schema, as before.
+   */
+  private typeormSchema(file: string, cls: ClassFact): MetadataSchema | undefined {
+    const sources = this.host.typeormSources();
+    if (sources.length === 0) return undefined;
+    if (!this.typeormListed) {
+      const listed = new Map<string, number[]>();
+      sources.forEach((s, i) => {
+        if (s.source.entities === 'any') return;
+        for (const name of s.source.entities) {
+          const found = this.findClass(s.file, name);
+          if (!found) continue;
+          let list = listed.get(found.id);
+          if (!list) listed.set(found.id, (list = []));
+          if (!list.includes(i)) list.push(i);
+        }
+      });
+      this.typeormListed = listed;
+    }
+    const named = this.typeormListed.get(this.idOf(file, cls));
+    const mine = sources.filter((s, i) => s.source.entities === 'any' || named?.includes(i));
+    if (mine.length === 0) return undefined;
+    const first = mine[0].source.schema;
+    if (first !== null && mine.every((s) => s.source.schema === first)) return first ? { known: true, schema: first } : { known: true };
+    const unread = mine.find((s) => s.source.schema === null);
+    if (unread) return { known: false, why: `its TypeORM data source's schema (\`${unread.source.text}\` in ${unread.file}) is not one FK Guard can read` };
+    const says = [...new Set(mine.map((s) => `${s.source.schema ? `\`${s.source.schema}\`` : 'none'} (${s.file})`))];
+    return { known: false, why: `the TypeORM data sources that may hold it give it different schemas: ${says.join(', ')}` };
   }
 
   /** A TypeORM join table: its table once both entities are mapped (see `typescript/joinTables.ts`). */
@@ -493,6 +547,11 @@ export class ClassMapper {
     if (cls.opaqueDecorators) def.incomplete = true;
     // A class whose code holds a syntax error: the parser may have lost some of its columns.
     if (cls.unparsed) def.incomplete = def.unparsed = true;
+    // A table reflected from the database has the database's columns besides the declared ones.
+    if (cls.reflected) {
+      def.incomplete = true;
+      def.unresolvedColumn ??= cls.reflected;
+    }
     const typeorm = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
     // Sequelize names a column without a `field` by the model's `underscored`, else the instance's `define`.
     const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
@@ -517,8 +576,11 @@ export class ClassMapper {
         }
         continue;
       }
-      const named = c.derivedName && sequelize && 'underscore' in sequelize ? { ...c, name: sequelizeColumnName(c.attr ?? c.name, true) } : c;
-      if (typeMapped && c.type?.source === 'annotation' && mapTypes(typeMapped, c.type.text)) {
+      const derived = c.derivedName && sequelize && 'underscore' in sequelize ? { ...c, name: sequelizeColumnName(c.attr ?? c.name, true) } : c;
+      const alias = c.type?.alias ? this.aliasOf(file, c) : undefined;
+      const named = alias?.column ?? derived;
+      // An `Annotated` alias whose `mapped_column(...)` gives a type decides the type before any map is looked at.
+      if (typeMapped && c.type?.source === 'annotation' && !alias?.typed && mapTypes(typeMapped, c.type.text)) {
         // The base's `type_annotation_map` decides this column's type, not FK Guard's reading of `Mapped[...]`.
         addColumn(def, { ...named, type: undefined, typeFromMap: true }, file, undefined);
         continue;
@@ -544,6 +606,18 @@ export class ClassMapper {
       if (m?.table && m.table !== def) continue;
       this.addClassColumns(def, found.file, found.cls, seen, typeMapped);
     }
+  }
+
+  /**
+   * A `Mapped[X]` column with what the `Annotated` alias X's `mapped_column(...)` adds to it (`primary_key`, `unique`), as
+   * SQLAlchemy 2.0 merges the two, and whether that gives a type; undefined when X is no alias FK Guard reads.
+   */
+  private aliasOf(file: string, c: ColumnFact): { column: ColumnFact; typed: boolean } | undefined {
+    const b = this.host.names.resolve(file, c.type!.text);
+    if (b?.kind !== 'annotated-alias') return undefined;
+    const primaryKey = c.primaryKey || b.alias.primaryKey === true;
+    const unique = c.unique || b.alias.unique === true;
+    return { column: primaryKey === c.primaryKey && unique === c.unique ? c : { ...c, primaryKey, unique }, typed: b.alias.type !== undefined };
   }
 
   /**

@@ -122,6 +122,8 @@ export function provision(f: FileFacts, reuse = false): Provision {
   }
   for (const [k, v] of Object.entries(f.constants)) add(`k:${k}`, v);
   for (const [k, v] of Object.entries(f.typeDecorators)) add(`y:${k}`, `${v.family}:${v.sqlType}`);
+  // An `Annotated` alias types (and may make keys of) the `Mapped[...]` columns named after it, in any module.
+  for (const [k, v] of Object.entries(f.annotatedAliases ?? {})) add(`y:${k}`, sig(v));
   // A root's schema and the object it is built on decide the schema of every table on it.
   // A root built on another of the same file (`metadata = MetaData(...)`, `Base = declarative_base(metadata=metadata)`)
   // takes its schema: its hash holds every root of the file, so the classes on `Base` follow an edit of `metadata`.
@@ -243,7 +245,7 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
     previous.pendingConsts?.length ||
     facts.pendingConsts?.length ||
     previous.lineStarts.length !== facts.lineStarts.length ||
-    !same('imports', 'module', 'reexports', 'packageJson', 'tables', 'alembicConfig', 'migration', 'typeormNaming', 'functions', 'columnHelpers', 'aliases', 'rebinds', 'constants', 'typeDecorators', 'metadataRoots', 'metadataSchemaSets') ||
+    !same('imports', 'module', 'reexports', 'packageJson', 'tables', 'alembicConfig', 'migration', 'typeormNaming', 'typeormSources', 'drizzleCasing', 'functions', 'columnHelpers', 'aliases', 'rebinds', 'constants', 'typeDecorators', 'annotatedAliases', 'metadataRoots', 'metadataSchemaSets') ||
     Boolean(previous.setsAlembicLocations) !== Boolean(facts.setsAlembicLocations) ||
     previous.errors.some((e) => e.group) ||
     facts.errors.some((e) => e.group)

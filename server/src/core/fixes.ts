@@ -23,6 +23,24 @@ const CANONICAL: Partial<Record<TypeFamily, string>> = {
   binary: 'LargeBinary',
 };
 
+/** Names only SQLAlchemy 2.0 has, by module: a module importing one runs on 2.0 (`Mapped` exists in 1.4 too). */
+const SA2_ONLY: Record<string, ReadonlySet<string>> = {
+  sqlalchemy: new Set(['Uuid', 'UUID', 'Double']),
+  'sqlalchemy.orm': new Set(['mapped_column', 'DeclarativeBase', 'DeclarativeBaseNoMeta', 'MappedAsDataclass']),
+};
+
+/**
+ * Where a uuid column type comes from for `facts`: SQLAlchemy's generic `Uuid` exists only from 2.0 on, so it is
+ * written only where the project installs 2.0 (its dependency files say so) or, when they say nothing, the module
+ * already uses 2.0; elsewhere the PostgreSQL `UUID`, which every SQLAlchemy has (a uuid key is PostgreSQL's), so
+ * the fix never breaks the module's imports.
+ */
+function uuidOrigin(index: SchemaIndex, facts: FileFacts): { module: string; name: string } {
+  const major = index.sqlalchemyMajor(facts.file);
+  const modern = 'major' in major ? major.major === 2 : facts.imports.some((i) => i.name !== undefined && SA2_ONLY[i.module]?.has(i.name));
+  return modern ? { module: 'sqlalchemy', name: 'Uuid' } : { module: 'sqlalchemy.dialects.postgresql', name: 'UUID' };
+}
+
 function edit(facts: FileFacts, span: Span, newText: string): TextEdit {
   return { file: facts.file, range: rangeOf(facts.lineStarts, span), newText };
 }
@@ -172,7 +190,7 @@ export function typeFixEdits(
       const spelled = sqlalchemyTypeFor({ family: targetType.family, sqlType: targetType.sqlType });
       const m = spelled ? /^(\w+)(.*)$/.exec(spelled) : null;
       if (!m) return { edits };
-      const bound = bindName(facts, { module: 'sqlalchemy', name: m[1] }, sourceType.qualifier);
+      const bound = bindName(facts, m[1] === 'Uuid' ? uuidOrigin(index, facts) : { module: 'sqlalchemy', name: m[1] }, sourceType.qualifier);
       expr = `${bound.expr}${m[2]}`;
       importEdits = bound.edits;
     } else if (targetType.source === 'explicit') {
@@ -185,7 +203,7 @@ export function typeFixEdits(
     } else {
       const canonical = CANONICAL[targetType.family];
       if (!canonical) return { edits };
-      const bound = bindName(facts, { module: 'sqlalchemy', name: canonical }, sourceType.qualifier);
+      const bound = bindName(facts, canonical === 'Uuid' ? uuidOrigin(index, facts) : { module: 'sqlalchemy', name: canonical }, sourceType.qualifier);
       expr = bound.expr;
       importEdits = bound.edits;
     }

@@ -754,8 +754,20 @@ function replayTimeline(
             key,
             pos,
             (def) => {
-              addKey(def, columns, op.primary === true);
-              if (op.name) def.keyNames = new Map(def.keyNames).set(op.name, columns);
+              if (op.plain) {
+                if (op.name) def.keyNames = new Map(def.keyNames).set(op.name, []);
+              } else if (!op.primary && isKey(def, columns)) {
+                // A second unique constraint or index on columns already a key (autogenerate's way from
+                // `unique=True, index=True` to a constraint: the constraint is made, then the index dropped).
+                // Each is remembered by name, so dropping one of them leaves the columns a key.
+                const names = new Map(def.keyNames);
+                if (!isPrimary(def, columns) && ![...names.values()].some((k) => sameColumns(k, columns))) names.set(defaultKeyName(def, columns, names), columns);
+                names.set(op.name ?? defaultKeyName(def, columns, names), columns);
+                def.keyNames = names;
+              } else {
+                addKey(def, columns, op.primary === true);
+                if (op.name) def.keyNames = new Map(def.keyNames).set(op.name, columns);
+              }
             },
             maybe,
           );
@@ -847,14 +859,42 @@ function dropKey(def: TableDef, columns: readonly string[], primary: boolean, na
     def.columns.set(col, updated);
     for (const [attr, x] of def.attrs) if (sameColumn(x, c)) def.attrs.set(attr, updated);
   };
-  if (primary) for (const col of columns) set(col, { primaryKey: false });
-  else if (columns.length === 1) set(columns[0], { unique: false });
-  const same = (k: readonly string[]) => k.length === columns.length && k.every((x) => columns.includes(x));
-  def.keys = def.keys.filter((k) => !same(k));
   if (name !== undefined && def.keyNames?.has(name)) {
     def.keyNames = new Map(def.keyNames);
     def.keyNames.delete(name);
   }
+  // Another unique constraint or index on the same columns stays, and keeps them a key.
+  if (!primary && def.keyNames && [...def.keyNames.values()].some((k) => sameColumns(k, columns))) return;
+  if (primary) for (const col of columns) set(col, { primaryKey: false });
+  else if (columns.length === 1) set(columns[0], { unique: false });
+  def.keys = def.keys.filter((k) => !sameColumns(k, columns));
+}
+
+/** Whether two lists name the same columns (a key's columns in any order). */
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** The columns form the primary key of `def`. */
+function isPrimary(def: TableDef, columns: readonly string[]): boolean {
+  const pk = [...def.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
+  return pk.length > 0 && sameColumns(pk, columns);
+}
+
+/** The columns are a key of `def` already: the primary key, a unique column, or a composite key. */
+function isKey(def: TableDef, columns: readonly string[]): boolean {
+  if (columns.length === 0) return false;
+  if (isPrimary(def, columns)) return true;
+  if (columns.length === 1) return def.columns.get(columns[0])?.column.unique === true;
+  return def.keys.some((k) => sameColumns(k, columns));
+}
+
+/** PostgreSQL's name for an unnamed unique constraint (`t_a_b_key`, then `t_a_b_key1`, ...), free in `names`. */
+function defaultKeyName(def: TableDef, columns: readonly string[], names: ReadonlyMap<string, unknown>): string {
+  const base = `${def.name}_${columns.join('_')}_key`;
+  let name = base;
+  for (let i = 1; names.has(name); i++) name = `${base}${i}`;
+  return name;
 }
 
 /** Where an operation that may not have run is written. */

@@ -176,6 +176,7 @@ export class NameLookup {
    */
   resolveType(file: string, type: TypeFact | undefined): TypeFact | undefined {
     if (!type) return undefined;
+    if (type.alias) return this.aliasType(file, type);
     if (type.family !== 'other' || type.sqlType !== '') return type;
     const facts = this.files.get(file);
     const imp = type.qualifier ? undefined : facts?.imports.find((i) => i.local === type.name);
@@ -202,6 +203,26 @@ export class NameLookup {
       }
     }
     return found && count === 1 ? { ...type, family: found.family, sqlType: found.sqlType } : undefined;
+  }
+
+  /**
+   * The type of a `Mapped[X]` column whose X may be an `Annotated` alias (see `TypeFact.alias`), as SQLAlchemy 2.0 merges
+   * it: the type of the alias's `mapped_column(...)`; else, with a foreign key, the referenced column's (undefined here:
+   * it never mismatches); else the type the Python type inside maps to. X bound to a class of the workspace is no alias:
+   * with a foreign key the column takes the key's type. Anything else (a name from outside the workspace, one FK Guard
+   * cannot follow, a type it does not know) leaves the type unknown: `type` itself, which still says `alias`.
+   */
+  private aliasType(file: string, type: TypeFact): TypeFact | undefined {
+    const b = this.binding(file, type.text);
+    if (b?.kind === 'class') return type.alias === 'key' ? undefined : type;
+    if (b?.kind !== 'annotated-alias' || b.alias.opaque) return type;
+    const { alias: _alias, ...named } = type;
+    if (b.alias.type) {
+      const t = this.resolveType(b.file, b.alias.type);
+      return t ? { ...named, family: t.family, sqlType: t.sqlType, ...(t.approximate ? { approximate: true as const } : {}) } : type;
+    }
+    if (type.alias === 'key' || b.alias.foreignKey) return undefined;
+    return b.alias.inner ? { ...named, family: b.alias.inner.family, sqlType: b.alias.inner.sqlType } : type;
   }
 
   /**

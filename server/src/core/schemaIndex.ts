@@ -8,14 +8,15 @@ import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
 import { Suggestion, TableNames } from './suggest';
 import { rangeOf } from './text';
 import type { Binding } from './python/names';
-import { tableFromFact, TableDef, trimColumns } from './tables';
+import { ownAttrs, tableFromFact, TableDef, trimColumns } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
-import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, TypeFact } from './types';
+import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, NameExpr, Span, TypeFact, TypeormSourceFact } from './types';
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 import { drizzleDialectOf } from './typescript/targets';
-import { PythonProjects } from './python/flaskVersion';
+import { drizzleCased } from './typescript/drizzle';
+import { PythonProjects, type SqlalchemyMajor } from './python/flaskVersion';
 
 /**
  * The workspace schema, derived from every file's facts. Setting one file's facts replaces only its share;
@@ -90,7 +91,7 @@ export class SchemaIndex {
   /** `caseVariants`' index, with the `allTableKeys` list it was built from. */
   private keysByLowerCase: { keys: string[]; byLower: Map<string, string[]> } | undefined;
   /** Tables made under a name FK Guard cannot read, with the words of the name as written (see `unnamedTableFor`). */
-  private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string; maybe?: { name?: string; maker: string } }> | undefined;
+  private unnamedTables: Array<{ file: string; text: string; words: string[]; variable?: string; maybe?: { name?: string; maker: string; unparsed?: true } }> | undefined;
   /** `classTable` answers since the tables were last derived, by file and class name. */
   private classTables = new Map<string, Map<string, ClassMapping | undefined>>();
   /** The table keys deriving created (some may be ones it removed a moment before): see `ensure`. */
@@ -105,6 +106,10 @@ export class SchemaIndex {
   private readonly typeormNamingFiles = new Set<string>();
   /** The files that write Sequelize's instance-wide `define` (see `FileFacts.sequelizeDefine`). */
   private readonly sequelizeDefineFiles = new Set<string>();
+  /** The files that write a TypeORM data source's options (see `FileFacts.typeormSources`). */
+  private readonly typeormSourceFiles = new Set<string>();
+  /** The files that say what Drizzle's `casing` is (see `FileFacts.drizzleCasing`). */
+  private readonly drizzleCasingFiles = new Set<string>();
   /** The files that assign a metadata object's `schema` (see `FileFacts.metadataSchemaSets`). */
   private readonly metadataSchemaSetFiles = new Set<string>();
   /** What those files assign to, by metadata id (see `metadataSchemaSets`); made again whenever the tables are. */
@@ -154,6 +159,8 @@ export class SchemaIndex {
     declaredAttrConvention: (className, file) => declaredAttrConvention(this.config, className, file),
     typeormNaming: () => this.typeormNaming(),
     sequelizeDefine: () => this.sequelizeDefine(),
+    typeormSources: () => this.typeormSources(),
+    dialectOf: (file: string) => this.dialectOf(file),
     sequelizeLegacy: () => this.sequelizeLegacy(),
     metadataSchemaSets: () => this.metadataSchemaSets(),
     metadataRebinds: () => this.metadataRebinds(),
@@ -197,6 +204,8 @@ export class SchemaIndex {
       previous?.tsconfig !== undefined ||
       !sameReexports(previous, facts) ||
       !sameSequelizeDefine(previous, facts) ||
+      !sameTypeormSources(previous, facts) ||
+      JSON.stringify(previous?.drizzleCasing ?? null) !== JSON.stringify(facts.drizzleCasing ?? null) ||
       !samePackageJson(previous, facts);
     const users = this.setFactsOnly(facts, movedInPlace, readAgain);
     // A dependency file's Flask-SQLAlchemy version names the models of its project: every table is derived again.
@@ -301,6 +310,10 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(file);
     else this.sequelizeDefineFiles.delete(file);
+    if (facts.typeormSources) this.typeormSourceFiles.add(file);
+    else this.typeormSourceFiles.delete(file);
+    if (facts.drizzleCasing) this.drizzleCasingFiles.add(file);
+    else this.drizzleCasingFiles.delete(file);
     if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(file);
     else this.metadataSchemaSetFiles.delete(file);
     if (facts.metadataRoots.some((r) => r.rebinds !== undefined)) this.rebindFiles.add(file);
@@ -450,6 +463,10 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(facts.file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(facts.file);
     else this.sequelizeDefineFiles.delete(facts.file);
+    if (facts.typeormSources) this.typeormSourceFiles.add(facts.file);
+    else this.typeormSourceFiles.delete(facts.file);
+    if (facts.drizzleCasing) this.drizzleCasingFiles.add(facts.file);
+    else this.drizzleCasingFiles.delete(facts.file);
     if (facts.metadataSchemaSets) this.metadataSchemaSetFiles.add(facts.file);
     else this.metadataSchemaSetFiles.delete(facts.file);
     if (facts.metadataRoots.some((r) => r.rebinds !== undefined)) this.rebindFiles.add(facts.file);
@@ -517,7 +534,7 @@ export class SchemaIndex {
     this.sequelizeNaming = undefined;
     const gone = this.files.get(file);
     const resolution =
-      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
+      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.typeormSources !== undefined || gone?.drizzleCasing !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
     const versions = this.pythonProjects.set(file, undefined);
     const imports = this.decidedByImports.size > 0 && gone?.language === 'python';
     this.decidedByImports.delete(file);
@@ -538,6 +555,8 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
+    this.typeormSourceFiles.delete(file);
+    this.drizzleCasingFiles.delete(file);
     this.metadataSchemaSetFiles.delete(file);
     this.rebindFiles.delete(file);
     this.sequelizeRanges.delete(file);
@@ -638,6 +657,11 @@ export class SchemaIndex {
 
   referenceCount(file: string): number {
     return this.files.get(file)?.references.length ?? 0;
+  }
+
+  /** The SQLAlchemy major the project of a Python file installs, as its dependency files say (see `PythonProjects`). */
+  sqlalchemyMajor(file: string): SqlalchemyMajor {
+    return this.pythonProjects.sqlalchemyMajor(file);
   }
 
   facts(file: string): FileFacts | undefined {
@@ -856,7 +880,7 @@ export class SchemaIndex {
    * `dynamicNameWords`), or any name at all when the name as written has no word of its own (`TABLE`,
    * `tableName`). Nothing is proven about a name no definition has while such a table exists.
    */
-  unnamedTableFor(table: string): { file: string; text: string; maybe?: { name?: string; maker: string } } | undefined {
+  unnamedTableFor(table: string): { file: string; text: string; maybe?: { name?: string; maker: string; unparsed?: true } } | undefined {
     this.ensure();
     if (!this.unnamedTables) {
       this.unnamedTables = [];
@@ -868,6 +892,8 @@ export class SchemaIndex {
         for (const m of f.maybeTables ?? []) {
           const name = m.name.kind === 'literal' ? m.name.value : this.resolveName(f.file, m.name);
           if (name !== undefined) this.unnamedTables.push({ file: f.file, text: name, words: [], maybe: { name, maker: m.maker } });
+          // A class lost in a syntax error is known by its name (`Category`: `categories` too, as a nameless class is).
+          else if (m.unparsed) this.unnamedTables.push({ file: f.file, text: nameText(m.name, 60), words: dynamicNameWords(nameText(m.name), m.name), maybe: { maker: m.maker, unparsed: true } });
           else this.unnamedTables.push({ file: f.file, text: nameText(m.name, 60), words: dynamicNameWords(undefined, m.name), maybe: { maker: m.maker } });
         }
       }
@@ -953,6 +979,30 @@ export class SchemaIndex {
   }
 
   /**
+   * The workspace's Drizzle `casing`, where every `drizzle(...)` call and drizzle-kit config says the same one (none
+   * said: undefined); where they differ, or one cannot be read, the names of unnamed builders are not known.
+   */
+  drizzleCasing(): { casing: 'snake_case' | 'camelCase' } | { unknown: string } | undefined {
+    if (this.drizzleCasingFiles.size === 0) return undefined;
+    const says = [...this.drizzleCasingFiles].sort().flatMap((file) => (this.files.get(file)?.drizzleCasing ?? []).map((c) => ({ file, ...c })));
+    if (says.length === 0) return undefined;
+    const first = says[0].casing;
+    if (first !== null && says.every((c) => c.casing === first)) return first ? { casing: first } : undefined;
+    const odd = says.find((c) => c.casing === null) ?? says.find((c) => c.casing !== first)!;
+    const other = says.find((c) => c !== odd && c.casing !== odd.casing);
+    const why = odd.casing === null
+      ? `Drizzle's \`casing\`, which ${odd.file} sets by a value FK Guard cannot read (${odd.text})`
+      : `Drizzle's \`casing\`, which the project does not set one way (${odd.text} in ${odd.file}, ${other?.text ?? first} in ${other?.file ?? says[0].file})`;
+    return { unknown: why };
+  }
+
+  /** Every TypeORM data source of the workspace, in path order (see `FileFacts.typeormSources`). */
+  typeormSources(): Array<{ file: string; source: TypeormSourceFact }> {
+    if (this.typeormSourceFiles.size === 0) return [];
+    return [...this.typeormSourceFiles].sort().flatMap((file) => (this.files.get(file)?.typeormSources ?? []).map((source) => ({ file, source })));
+  }
+
+  /**
    * The project's Sequelize model naming, every instance's combined (see `FileFacts.sequelizeDefine`): the
    * instances' own options, and, for an instance built from a config FK Guard cannot see, what the configs say
    * (Sequelize's defaults when there is none). With no instance seen, the configs'.
@@ -977,7 +1027,7 @@ export class SchemaIndex {
     const instances = facts.flatMap((d) => (d.instances ? [d.instances] : []));
     const configs = facts.flatMap((d) => (d.configs ? [d.configs] : []));
     const fromConfig = facts.some((d) => d.fromConfig);
-    const says = fromConfig ? [...instances, ...(configs.length > 0 ? configs : [{ freezeTableName: false, underscored: false }])] : instances.length > 0 ? instances : configs;
+    const says = fromConfig ? [...instances, ...(configs.length > 0 ? configs : [{ freezeTableName: false, underscored: false, schema: '' }])] : instances.length > 0 ? instances : configs;
     if (says.length === 0) return undefined;
     const text = facts.find((d) => d.text.startsWith('define'))?.text ?? facts[0].text;
     const file = files[facts.findIndex((d) => d.text === text)] ?? files[0];
@@ -1382,7 +1432,24 @@ export class SchemaIndex {
               ? this.madeMetadataSchema(f.file, t.madeMetadata.schema)
               : undefined;
     const schema = t.schema ?? (fromMetadata?.known ? fromMetadata.schema : undefined);
-    const def = tableFromFact(t, name, schema, 'core', f.file, (type) => this.resolveType(f.file, type));
+    // A Drizzle builder given no name is named by the project's `casing`.
+    const casing = t.columns.some((c) => c.derivedName) ? this.drizzleCasing() : undefined;
+    const def = tableFromFact(casing ? casedTable(t, casing) : t, name, schema, 'core', f.file, (type) => this.resolveType(f.file, type));
+    if (casing && 'unknown' in casing) {
+      // Found by its property only, as a TypeORM column under a naming strategy (see `ClassMapper.addClassColumns`).
+      def.namingStrategy = casing.unknown;
+      def.namingCandidates = new Set();
+      for (const c of t.columns) {
+        if (!c.derivedName) continue;
+        const attr = c.attr ?? c.name;
+        for (const n of [attr, drizzleCased(attr, 'snake_case'), drizzleCased(attr, 'camelCase')]) def.namingCandidates.add(n);
+        if (def.attrs.has(attr)) continue;
+        const indexed = { column: c, file: f.file, type: this.resolveType(f.file, c.type) };
+        const attrs = ownAttrs(def);
+        def.columns.set(`#${c.attr ?? c.name}`, indexed);
+        attrs.set(c.attr ?? c.name, indexed);
+      }
+    }
     if (schema !== t.schema) def.schemaFromMetadata = true;
     if (fromMetadata && !fromMetadata.known) {
       def.schemaUnknown = true;
@@ -1488,6 +1555,29 @@ function samePackageJson(a: FileFacts | undefined, b: FileFacts): boolean {
   const x = a?.packageJson;
   const y = b.packageJson;
   return x === y || (!!x && !!y && x.name === y.name && x.entries.length === y.entries.length && x.entries.every((e, i) => e === y.entries[i]));
+}
+
+/**
+ * A Drizzle table's fact with the names `casing` gives its unnamed builders (`externalId` is `external_id` under
+ * `snake_case`); under a casing not known, without those columns (the caller adds them by property) and keys.
+ */
+function casedTable(t: CoreTableFact, casing: { casing: 'snake_case' | 'camelCase' } | { unknown: string }): CoreTableFact {
+  const renamed = new Map<string, string>();
+  const columns: CoreTableFact['columns'] = [];
+  for (const c of t.columns) {
+    if (!c.derivedName) columns.push(c);
+    else if ('casing' in casing) {
+      const name = drizzleCased(c.attr ?? c.name, casing.casing);
+      renamed.set(c.name, name);
+      columns.push({ ...c, name });
+    } else renamed.set(c.name, `#${c.attr ?? c.name}`);
+  }
+  return { ...t, columns, keys: t.keys.map((k) => k.map((n) => renamed.get(n) ?? n)) };
+}
+
+/** Whether two versions of a file say the same of TypeORM's data sources. */
+function sameTypeormSources(a: FileFacts | undefined, b: FileFacts): boolean {
+  return JSON.stringify(a?.typeormSources ?? null) === JSON.stringify(b.typeormSources ?? null);
 }
 
 /** Whether two versions of a file say the same of Sequelize's instance-wide `define`. */

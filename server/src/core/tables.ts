@@ -78,6 +78,11 @@ export interface TableDef {
    * them and where, for messages ("… names columns by <this>").
    */
   namingStrategy?: string;
+  /**
+   * With `namingStrategy`, when the names it may give are few: every name a column of this table may have (Drizzle's
+   * unnamed builders under each `casing`). A name outside them is no column whatever the naming.
+   */
+  namingCandidates?: Set<string>;
   /** A Core table built only where the main definition is missing (see `CoreTableFact.fallback`). */
   fallback?: boolean;
   /**

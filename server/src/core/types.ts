@@ -87,10 +87,35 @@ export interface TypeFact {
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
   source: 'explicit' | 'annotation' | 'field';
   /**
+   * `Mapped[str36]`, a name whose type the annotation alone does not say: it may be an `Annotated` alias (see
+   * `AnnotatedAliasFact`), which the index looks up where the name is bound (`NameLookup.resolveType`). `key`: the
+   * column has a foreign key, so with no type from the alias it takes the referenced column's; `plain`: it does not.
+   * Until resolved the type is unknown (`other`, no spelling).
+   */
+  alias?: 'key' | 'plain';
+  /**
    * For languages other than Python: how the type is written, naming the type writer that can rewrite it
    * (`typeorm`, `drizzle`, `knex`, `sequelize`, `prisma`, `sql`); see `typeWriters.ts`.
    */
   style?: string;
+}
+
+/**
+ * `str36 = Annotated[str, mapped_column(String(36))]`: a `Mapped[str36]` column is merged with the alias's `mapped_column`
+ * (SQLAlchemy 2.0's `MappedColumn._init_column_for_annotation`): its type when the column gives none, `primary_key`,
+ * `unique`; with neither a type nor a foreign key, the type the Python type inside maps to.
+ */
+export interface AnnotatedAliasFact {
+  /** The family and spelling of the Python type inside (`str`, `uuid.UUID`) by SQLAlchemy's default map, when FK Guard knows it. */
+  inner?: { family: TypeFamily; sqlType: string };
+  /** The type its `mapped_column(...)` gives (`String(36)`), read where the alias is defined. */
+  type?: TypeFact;
+  primaryKey?: true;
+  unique?: true;
+  /** Its `mapped_column(...)` holds a `ForeignKey`: the column then takes the referenced column's type when it has none. */
+  foreignKey?: true;
+  /** Its `mapped_column(...)` holds what FK Guard cannot read (`**kwargs`): the column's type and keys are not known. */
+  opaque?: true;
 }
 
 /** The `X` of a `Mapped[X]` (or a SQLModel field annotation), with its span, so a fix can rewrite it. */
@@ -168,6 +193,11 @@ export interface MaybeTableFact {
   /** What makes it, in a few words (`Table(name, ...) in make_lookup()`), for the reason a reference is unchecked. */
   maker: string;
   span: Span;
+  /**
+   * A class statement in code that did not parse (a syntax error before it swallowed it): its table's name, which
+   * SQLAlchemy, Flask-SQLAlchemy or SQLModel make from the class, is not known while the file does not parse.
+   */
+  unparsed?: true;
 }
 
 export type NameExpr =
@@ -238,6 +268,12 @@ export interface ClassFact {
    * definition of the table's name on its metadata then adds to or keeps the first instead of being refused.
    */
   extendsExisting?: true;
+  /**
+   * Its table is reflected from the database (`__table_args__ = {"autoload_with": engine}`, `__table__ = Table(...,
+   * autoload_with=engine)`), as written (`autoload_with=engine`): SQLAlchemy adds the database's columns, which FK Guard
+   * never reads, to those the class declares, so no column is proven missing.
+   */
+  reflected?: string;
   /** `{"schema": BLANK_SCHEMA}`: no schema, not even the metadata's. */
   blankSchema?: true;
   /**
@@ -276,7 +312,7 @@ export interface ClassFact {
    * instance's `define` decides; `null`: written as something FK Guard cannot read). The index derives the
    * table's and columns' names from them and the project's `define` (see `FileFacts.sequelizeDefine`).
    */
-  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null };
+  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null; schema?: string | null; schemaFromInstance?: true };
   span: Span;
   nameSpan: Span;
 }
@@ -421,9 +457,10 @@ type MigrationOpKind =
   /**
    * A unique constraint or index, or a primary key, made after the table (`op.create_unique_constraint`,
    * `op.create_index(..., unique=True)`, `op.create_primary_key`, `ALTER TABLE … ADD UNIQUE`): its columns
-   * are a key a foreign key may target from here on. A new primary key replaces the old one.
+   * are a key a foreign key may target from here on. A new primary key replaces the old one. `plain`: a non-unique
+   * index made under `name` (no columns kept): no key, only the name, so that dropping it drops no key.
    */
-  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string }
+  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string; plain?: true }
   /**
    * `op.drop_constraint(name, table, type_=...)`, `op.drop_index(name, table_name=...)`: the key of that name
    * stops being one. `name` is unset when it is not a literal FK Guard can read; `kind` is `type_` as written
@@ -496,6 +533,11 @@ export interface ReferenceFact {
    * that holds the table is meant, and none holding it is an unknown table.
    */
   searchPath?: string[];
+  /**
+   * For `pair` from a Sequelize model's `references: { model: 'farms' }`: a table named with no schema is in the
+   * schema of the referencing model's own table (Sequelize's `attributesToSQL` qualifies it with `options.table.schema`).
+   */
+  schemaOfSource?: true;
   /** For `pair` from SQL: the table's (column's) name is written unquoted, which PostgreSQL folds to lower case. */
   tableFoldsCase?: true;
   columnFoldsCase?: true;
@@ -749,6 +791,8 @@ export interface FileFacts {
   columnPartials?: string[];
   /** Module-level functions that return a column (`def pk(): return Column(Integer, primary_key=True)`). */
   columnHelpers?: Record<string, ColumnFact>;
+  /** SQLAlchemy 2.0's `Annotated` type aliases defined here (`str36 = Annotated[str, mapped_column(String(36))]`), by name. */
+  annotatedAliases?: Record<string, AnnotatedAliasFact>;
   /**
    * Tables this file may make that FK Guard does not index, because whether or under which name they are made
    * depends on running the code: a `Table(...)` in a function or a loop (on a metadata that is not a fresh
@@ -781,6 +825,17 @@ export interface FileFacts {
    */
   typeormNaming?: string;
   /**
+   * The TypeORM data sources whose options this file writes (`new DataSource({ ... })`, `createConnection`,
+   * `TypeOrmModule.forRoot`, a variable of an options type): what decides the schema of the entities each governs.
+   */
+  typeormSources?: TypeormSourceFact[];
+  /**
+   * What this file says of Drizzle's `casing` (see `typescript/drizzle.ts`, `readDrizzleCasing`): one entry per
+   * `drizzle(...)` call and per drizzle-kit config. A builder given no name (`externalId: varchar()`) is the column
+   * `external_id` under `snake_case`, in the queries drizzle-orm writes and the tables drizzle-kit makes.
+   */
+  drizzleCasing?: DrizzleCasingFact[];
+  /**
    * Sequelize's instance-wide model options here, for the options that name tables and columns (`define: {
    * freezeTableName, underscored }`): what the instances made here say (`new Sequelize(url, { define })`; one without
    * `define` keeps Sequelize's defaults, false), what sequelize-cli configs here say (`{ dialect, define }` per
@@ -798,10 +853,37 @@ export interface FileFacts {
   pythonDependencies?: PythonDependenciesFact;
 }
 
+/**
+ * One TypeORM data source's options, as far as they decide where its entities' tables are (see
+ * `typescript/typeormSources.ts`). TypeORM puts an entity that names no schema of its own into the data source's
+ * `schema` (EntityMetadata.build), on the drivers that have schemas (PostgreSQL, CockroachDB, SQL Server, SAP).
+ */
+export interface TypeormSourceFact {
+  /** The schema it gives its entities: a name, `''` for none (not written, `public`, a driver without schemas), `null` when FK Guard cannot read it. */
+  schema: string | null;
+  /**
+   * Its entities as written (`entities: [User, Post]`): names the index binds as this file sees them; `any` when
+   * FK Guard cannot list them (globs, a variable, a spread, `autoLoadEntities`, options it cannot read).
+   */
+  entities: string[] | 'any';
+  /** What FK Guard read the schema from, for messages (`schema: process.env.DB_SCHEMA`, the options' text). */
+  text: string;
+}
+
+/** One `drizzle(client, { casing })` call or drizzle-kit config (`defineConfig({ casing })`). */
+export interface DrizzleCasingFact {
+  /** `snake_case`, `camelCase`, `''` when it sets none, `null` when FK Guard cannot read it. */
+  casing: 'snake_case' | 'camelCase' | '' | null;
+  /** As written, for messages (`casing: 'snake_case'`, `drizzle(pool, config)`). */
+  text: string;
+}
+
 /** What Sequelize model options say of how tables and columns are named (see `FileFacts.sequelizeDefine`). */
 export interface SequelizeNaming {
   freezeTableName: boolean | null;
   underscored: boolean | null;
+  /** `define: { schema }`: the schema of its models that name none (`''`: none). */
+  schema: string | null;
 }
 
 /**

@@ -7,7 +7,6 @@ import Module from 'node:module';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { cachedDataVersionTag } from 'node:v8';
 import { Script } from 'node:vm';
-import { threadId } from 'node:worker_threads';
 import { makeDirectory, userCacheRoot } from './factsCache';
 
 /** The parts of Node's CommonJS loader this file takes part in; stable since Node 0.x, used as v8-compile-cache does. */
@@ -182,6 +181,9 @@ const STALE_TMP_MS = 10 * 60 * 1000;
  * would otherwise stay forever.
  */
 function writeCache(cacheDir: string, filename: string, cacheFile: string, data: Buffer): boolean {
+  // worker_threads is loaded here, not with the bundle (see FactsPool.start), which loads it only to write a cache.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { threadId } = require('node:worker_threads') as typeof import('node:worker_threads');
   const tmp = `${cacheFile}.${process.pid}-${threadId}.tmp`;
   try {
     makeDirectory(cacheDir);

@@ -66,6 +66,10 @@ export function dependenciesOf(facts: Iterable<FileFacts>, derived?: DerivedTabl
     if (/(^|[/.])sqlmodel([/.]|$)/.test(f.file) || /(^|\.)sqlmodel(\.|$)/.test(f.module)) sqlmodelModule = true;
     // Sequelize's instance-wide `define` names models' tables apart from their files the same way.
     if (f.typeormNaming !== undefined || f.sequelizeDefine !== undefined || f.sequelizeVersion !== undefined) typeormNaming = true;
+    // So does a TypeORM data source's `schema` (or one FK Guard cannot read): the schema of every entity it may hold.
+    if (f.typeormSources?.some((s) => s.schema !== '')) typeormNaming = true;
+    // And Drizzle's `casing`, the names of every builder given none.
+    if (f.drizzleCasing?.some((c) => c.casing !== '')) typeormNaming = true;
     for (const n of usesOf(f).defs) {
       const list = (defUsers[n] ??= []);
       if (list.length < 2) list.push(f.file);
@@ -363,6 +367,8 @@ function changesEverything(f: FileFacts): boolean {
     f.tsconfig !== undefined ||
     f.packageJson !== undefined ||
     f.typeormNaming !== undefined ||
+    f.typeormSources !== undefined ||
+    f.drizzleCasing !== undefined ||
     f.sequelizeDefine !== undefined ||
     f.sequelizeVersion !== undefined ||
     f.pythonDependencies !== undefined ||

@@ -450,7 +450,12 @@ export class FactsCache {
     const factsBytes = bodyBytes - indexBytes;
     this.factsFile = { fd, at: factsAt, length: factsBytes };
     let short = false;
-    for (const [id, e] of Object.entries(index as Record<string, unknown>)) {
+    // Written for the interpreter, which runs it once per scan, on every file (a warm scan of 1,000 files spent
+    // 5-6 ms here): no destructuring of the entry (the iterator protocol) and no spreads of optional fields
+    // (an object clone each), which made this loop four times slower.
+    const record = index as Record<string, unknown>;
+    for (const id in record) {
+      const e = record[id];
       const valid =
         Array.isArray(e) &&
         e.length === 7 &&
@@ -471,9 +476,16 @@ export class FactsCache {
         if (Array.isArray(e) && Number.isInteger(e[2]) && Number.isInteger(e[3]) && e[2] + e[3] > factsBytes) short = true;
         continue;
       }
-      const [hash, digest, start, length, stamp, skip, bom] = e as IndexEntry;
-      const note: FileNote = { ...(stamp !== null ? { stamp } : {}), ...(skip !== null ? { skip } : {}), bom: bom === 1 };
-      entries.set(id, { hash, digest, json: digest === null ? EMPTY : undefined, span: [start, length], note, ...(digest === null ? { facts: null } : {}) });
+      const entry = e as IndexEntry;
+      const hash = entry[0];
+      const digest = entry[1];
+      const stamp = entry[4];
+      const skip = entry[5];
+      const bom = entry[6] === 1;
+      // The same objects, fields in the same order, as the spreads made (`{ stamp?, skip?, bom }`).
+      const note: FileNote = stamp !== null ? (skip !== null ? { stamp, skip, bom } : { stamp, bom }) : skip !== null ? { skip, bom } : { bom };
+      const span: [number, number] = [entry[2], entry[3]];
+      entries.set(id, digest === null ? { hash, digest, json: EMPTY, span, note, facts: null } : { hash, digest, json: undefined, span, note });
     }
     this.opened = new Map(entries);
     // The index authenticated, but facts it points to are missing: the rest of the file is used.

@@ -86,6 +86,7 @@ const fileFacts = shape({
   migration: optional(migration),
   metadataRoots: arrayOf(shape({ name: isString, span })),
   typeDecorators: recordOf(shape({ family: isString, sqlType: isString })),
+  annotatedAliases: optional(recordOf(isObject)),
   errors: arrayOf(shape({ message: isString, span })),
   lineStarts: arrayOf(isNumber),
 });

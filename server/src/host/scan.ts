@@ -232,13 +232,21 @@ const HELPER_BACKLOG = 48;
  */
 const MAX_IN_FLIGHT = 64;
 
+/** Milliseconds since `started` (a `process.hrtime()`). */
+function elapsedMs(started: [number, number]): number {
+  const [s, ns] = process.hrtime(started);
+  return s * 1000 + ns / 1e6;
+}
+
 /**
  * Walks the roots, reads every candidate file and hands it to the engine. Never throws for what it finds on
  * disk (see `walkWorkspace` and `readSourceFile`); a root that does not exist is reported in `skipped`.
  * On an engine that already holds files, files that are gone from the workspace are removed from it.
  */
 export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
-  const started = performance.now();
+  // `process.hrtime`, not `performance.now()`: the first read of the global `performance` loads Node's perf_hooks
+  // (about 1 ms of a 120 ms warm CLI scan, which uses it for nothing else).
+  const started = process.hrtime();
   const fs = options.fs ?? realFs;
   const roots = options.roots.map((r) => path.resolve(r));
   const base = await scanBase(roots, fs);
@@ -560,7 +568,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     skipped,
     configErrors,
     ...(configFile ? { configFile } : {}),
-    ms: Math.round(performance.now() - started),
+    ms: Math.round(elapsedMs(started)),
     cancelled,
     cachedFiles: cache?.hits ?? 0,
     threadFiles,

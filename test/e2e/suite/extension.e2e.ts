@@ -20,6 +20,8 @@ function fileUri(rel: string): vscode.Uri {
 }
 
 const fkDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'fkguard');
+/** A diagnostic's rule (FK Guard's codes carry a link to the rule's page, so `code` is an object). */
+const ruleOf = (d: vscode.Diagnostic) => String(typeof d.code === 'object' ? d.code.value : d.code);
 
 /** What the extension's `activate` returns (client/src/extension.ts), as far as these tests use it. */
 interface Api {
@@ -121,7 +123,7 @@ describe('FK Guard in VS Code', () => {
     const uri = fileUri('app/orders.py');
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
-    const diagnostic = await until('an unknown-table diagnostic', () => fkDiagnostics(uri).find((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'unknown-table'));
+    const diagnostic = await until('an unknown-table diagnostic', () => fkDiagnostics(uri).find((d) => ruleOf(d) === 'unknown-table'));
     const actions = await until('the quick fix', async () => {
       const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
       return all?.filter((a) => a.isPreferred && a.edit).length ? all : undefined;
@@ -131,7 +133,7 @@ describe('FK Guard in VS Code', () => {
     assert.ok(await vscode.workspace.applyEdit(fix.edit!));
     assert.ok(await doc.save());
     assert.match(readFileSync(uri.fsPath, 'utf8'), /ForeignKey\("users\.id"\)/);
-    await until('the diagnostic to go', () => fkDiagnostics(uri).every((d) => !String(typeof d.code === 'object' ? d.code.value : d.code).includes('unknown-table')));
+    await until('the diagnostic to go', () => fkDiagnostics(uri).every((d) => !ruleOf(d).includes('unknown-table')));
   });
 
   it('fixes all problems on save with editor.codeActionsOnSave', async () => {
@@ -153,5 +155,52 @@ describe('FK Guard in VS Code', () => {
   it('runs Scan Workspace', async () => {
     const scan = await vscode.commands.executeCommand<{ tables: number; references: number }>('fkguard.scanWorkspace', { quiet: true });
     assert.ok(scan.tables >= 4, `tables: ${scan.tables}`);
+  });
+});
+
+describe('FK Guard: Pull Schema from Database', () => {
+  // The runner (run.ts, electron.mjs) starts a real PostgreSQL holding `ledger_accounts (id uuid ...)`, a table no
+  // model file defines, and sets `fkguard.database.url` to it (../database.ts).
+  const model = () => fileUri('app/postings.py');
+  const schemaFile = () => fileUri('fkguard-schema.sql');
+  after(async () => {
+    for (const uri of [model(), schemaFile()]) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+  });
+
+  it("reads the database's tables into fkguard-schema.sql, and a model's key is then checked against them", async () => {
+    const folder = vscode.workspace.workspaceFolders![0];
+    assert.match(vscode.workspace.getConfiguration('fkguard.database', folder.uri).get<string>('url') ?? '', /^postgresql:\/\//, 'the runner set fkguard.database.url');
+    // A model whose key names a table only the database has: unknown until the schema is pulled.
+    await vscode.workspace.fs.writeFile(
+      model(),
+      new TextEncoder().encode(
+        'from sqlalchemy import Column, ForeignKey, Integer\n\nfrom app.base import Base\n\n\n' +
+          'class Posting(Base):\n    __tablename__ = "postings"\n\n    id = Column(Integer, primary_key=True)\n' +
+          '    account_id = Column(Integer, ForeignKey("ledger_accounts.id"))\n',
+      ),
+    );
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(model()));
+    await until('unknown-table on ledger_accounts before the pull', () => fkDiagnostics(model()).find((d) => ruleOf(d) === 'unknown-table'));
+
+    const result = await vscode.commands.executeCommand<{ tables: number; where: string; server: string }>('fkguard.pullDatabaseSchema', folder.uri);
+    assert.equal(result.tables, 2, JSON.stringify(result));
+    assert.match(result.server, /PostgreSQL/);
+    const sql = new TextDecoder().decode(await vscode.workspace.fs.readFile(schemaFile()));
+    assert.match(sql, /CREATE TABLE public\.ledger_accounts \(/);
+    assert.doesNotMatch(sql, /postgres@/, 'no user name in the file');
+
+    // Now the table is known, and its key is a uuid: the Integer column is the error, with the type fix.
+    const mismatch = await until('type-mismatch against the pulled uuid key', () =>
+      fkDiagnostics(model()).find((d) => ruleOf(d) === 'type-mismatch'),
+    );
+    assert.match(mismatch.message, /uuid/i);
+    assert.ok(!fkDiagnostics(model()).some((d) => ruleOf(d) === 'unknown-table'));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', model(), mismatch.range, vscode.CodeActionKind.QuickFix.value);
+    assert.ok(actions.some((a) => a.isPreferred && /uuid/i.test(a.title)), JSON.stringify(actions.map((a) => a.title)));
+
+    // Pulled again from an unchanged database: same bytes, the file is left alone.
+    const again = await vscode.commands.executeCommand<{ tables: number }>('fkguard.pullDatabaseSchema', folder.uri);
+    assert.equal(again.tables, 2);
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(schemaFile())), sql);
   });
 });

@@ -36,7 +36,7 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'conditional-history': 'a migration operation that changes the table or column sits in an if, a try or a loop FK Guard cannot decide (or in a schema builder run elsewhere), and the verdict depends on whether it ran',
   'letter-case': "on MySQL, the table is named in another letter case than its definition: the same table only where lower_case_table_names is 1 or 2",
   superseded: 'a later SQLite migration drops or rebuilds the table, and SQLite checks a foreign key only when rows are written',
-  'naming-strategy': "TypeORM names the table or column (an @Entity() without a name, a column without one, a join table) with the project's own namingStrategy (or an entityPrefix), which FK Guard does not run; or Sequelize's instance-wide define options, which differ between instances or cannot be read",
+  'naming-strategy': "TypeORM names the table or column (an @Entity() without a name, a column without one, a join table) with the project's own namingStrategy (or an entityPrefix), which FK Guard does not run; or Sequelize's instance-wide define options, which differ between instances or cannot be read; or Drizzle's casing, which the project does not set one way",
   'ambiguous-export': 'the table is imported from a module that gets its name from two `export *` of different modules, so it exports neither (an import of it is an error; TypeScript reports the conflict)',
 };
 

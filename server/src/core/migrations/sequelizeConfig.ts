@@ -60,7 +60,12 @@ export function extractSequelizeConfig(file: string, text: string): FileFacts {
         return v === undefined ? false : typeof v === 'boolean' ? v : null;
       };
       if (define !== undefined) defineText ??= `define: ${JSON.stringify(define)}`;
-      says.push({ freezeTableName: option('freezeTableName'), underscored: option('underscored') });
+      const schema = define === undefined ? '' : !define || typeof define !== 'object' ? null : (define as Record<string, unknown>).schema;
+      says.push({
+        freezeTableName: option('freezeTableName'),
+        underscored: option('underscored'),
+        schema: schema === undefined || schema === null || schema === '' || schema === 'public' ? '' : typeof schema === 'string' ? schema : null,
+      });
     }
     for (const [k, v] of Object.entries(node)) {
       if (k === 'dialect' && typeof v === 'string' && DIALECT_NAMES[v]) found.add(DIALECT_NAMES[v]);
@@ -76,5 +81,6 @@ export function extractSequelizeConfig(file: string, text: string): FileFacts {
 /** Each option's value when every one says the same, else `null`. */
 export function agreed(says: readonly SequelizeNaming[]): SequelizeNaming {
   const one = (key: keyof SequelizeNaming) => (says.every((s) => s[key] === says[0][key]) ? says[0][key] : null);
-  return { freezeTableName: one('freezeTableName'), underscored: one('underscored') };
+  const schema = says.every((s) => s.schema === says[0].schema) ? says[0].schema : null;
+  return { freezeTableName: one('freezeTableName') as boolean | null, underscored: one('underscored') as boolean | null, schema };
 }

@@ -132,15 +132,17 @@ function modelClass(model: PrismaBlock, text: string, enums: ReadonlySet<string>
       span: field.nameSpan,
     });
   }
-  // `@@id([a, b])` and `@@unique([a, b])`; a one-field `@@unique([email])` makes that column unique.
+  // `@@id([a, b])` and `@@unique([a, b])`; a one-field `@@unique([email])` makes that column unique. Every field of
+  // `@@id` is part of the primary key, as a SQL composite key's columns are: a relation to one of them alone does
+  // not refer to a unique criterion (Prisma's validator refuses it, and so would the database).
   const keys: string[][] = [];
   for (const a of model.attributes) {
     if (a.name !== 'id' && a.name !== 'unique') continue;
     const names = dbNames(listArg(a, 'fields'));
     if (names.length === 0) continue;
     keys.push(names);
-    if (names.length === 1) {
-      const c = columns.find((x) => x.name === names[0]);
+    for (const name of a.name === 'id' ? names : names.length === 1 ? names : []) {
+      const c = columns.find((x) => x.name === name);
       if (c) c[a.name === 'id' ? 'primaryKey' : 'unique'] = true;
     }
   }

@@ -3,7 +3,8 @@ import { COLUMN_CALLS, mappedAnnotation, typeOf } from './columnTypes';
 import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField } from './columns';
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
-import { branchTablenames } from './maybeTables';
+import { branchTablenames, reflectedTables } from './maybeTables';
+import { aliasTypeFact } from './annotatedAliases';
 import { foreignKeyConstraint } from './references';
 import { calleeText, isSqlAlchemyTable, NO_NODES, pythonName, readCall, spanOf } from './syntax';
 import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
@@ -338,7 +339,7 @@ function classAssignment(
     cls.columns.push({
       name,
       annotation: annotation.fact,
-      type: annotation.type,
+      type: annotation.type ?? (isSqlModel ? undefined : aliasTypeFact(x, annotation.fact, false)),
       primaryKey: false,
       unique: false,
       nullable: annotation.fact.optional ? true : undefined,
@@ -483,6 +484,7 @@ function imperativeTable(x: PythonReader, cls: ClassFact, right: Node, classCons
   cls.tablenameSpan = spanOf(nameNode);
   cls.ownTableArgs = true;
   if (EXISTING.test(right.text)) cls.extendsExisting = true;
+  reflection(x, cls, right, (key) => call.keywords.get(key));
   const schemaNode = call.keywords.get('schema');
   if (schemaNode) {
     const lit = x.literal(schemaNode);
@@ -500,6 +502,19 @@ function imperativeTable(x: PythonReader, cls: ClassFact, right: Node, classCons
   }
   for (const inner of constraints) classConstraint(x, cls, inner);
   return true;
+}
+
+/**
+ * `autoload_with=engine` (or `autoload=True`) among a class's table arguments, or in the `Table(...)` of its `__table__`:
+ * the table is reflected from the database (see `ClassFact.reflected`), and so are the tables its keys reference unless
+ * `resolve_fks=False` says otherwise (see `reflectedTables`). `option` reads one argument by name.
+ */
+function reflection(x: PythonReader, cls: ClassFact, node: Node, option: (key: string) => Node | undefined): void {
+  const withEngine = option('autoload_with');
+  const autoload = withEngine ?? (option('autoload')?.type === 'true' ? option('autoload') : undefined);
+  if (!autoload) return;
+  cls.reflected = `${autoload === withEngine ? 'autoload_with' : 'autoload'}=${autoload.text}`;
+  if (option('resolve_fks')?.type !== 'false') reflectedTables(x, node, cls.reflected);
 }
 
 /** Table arguments that let a second definition of a table's name on one metadata stand (see `ClassFact.extendsExisting`). */
@@ -525,7 +540,8 @@ function ownFunction(n: Node): Node | undefined {
 const TABLE_ARG_FORMS = new Set(['dictionary', 'list_splat', 'identifier', 'call', 'comment', 'string', 'concatenated_string', 'integer', 'true', 'false', 'none']);
 
 function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
-  if (right.type === 'identifier' || right.type === 'attribute' || right.type === 'call') {
+  const dictCall = right.type === 'call' && readCall(right).name === 'dict' && !readCall(right).qualifier;
+  if (right.type === 'identifier' || right.type === 'attribute' || (right.type === 'call' && !dictCall)) {
     // `__table_args__ = COMMON_ARGS` or `= table_args(schema="x")`: computed, so the schema is known only if written.
     const schema = right.type === 'call' ? readCall(right).keywords.get('schema') : undefined;
     const lit = schema ? x.literal(schema) : undefined;
@@ -545,6 +561,7 @@ function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
       continue;
     }
     if (item.type === 'dictionary') {
+      reflection(x, cls, item, (key) => x.dictValue(item, key));
       const schema = x.dictString(item, 'schema');
       const value = schema === undefined ? x.dictValue(item, 'schema') : undefined;
       if (schema !== undefined) cls.schema = schema;
@@ -557,6 +574,7 @@ function tableArgs(x: PythonReader, cls: ClassFact, right: Node): void {
     } else if (item.type === 'call') {
       const call = readCall(item);
       if (call.name === 'dict' && !call.qualifier) {
+        reflection(x, cls, item, (key) => call.keywords.get(key));
         // `dict(schema="x")` is the dictionary `{"schema": "x"}`.
         const schema = call.keywords.get('schema');
         const lit = schema ? x.literal(schema) : undefined;

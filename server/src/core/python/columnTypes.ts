@@ -108,6 +108,17 @@ export function typeOf(x: PythonReader, n: Node): TypeFact | undefined {
   if (n.type === 'call') {
     const f = n.childForFieldName('function');
     if (!f) return undefined;
+    // `BigInteger().with_variant(Integer(), "sqlite")`: the receiver on every database but the variant's, so only its
+    // family is taken (the variant's database may be the one in use).
+    const receiver = f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'with_variant' ? f.childForFieldName('object') : null;
+    if (receiver) {
+      const t = typeOf(x, receiver);
+      const variant = readCall(n).positional[0];
+      const v = variant ? typeOf(x, variant) : undefined;
+      // A variant of another family makes the type depend on the database, which the reader does not know.
+      if (!t || !v || v.family !== t.family) return t ? { ...t, text: n.text, span: spanOf(n), family: 'other', sqlType: '' } : undefined;
+      return { ...t, text: n.text, span: spanOf(n), approximate: true };
+    }
     fn = f;
     const call = readCall(n);
     args = call.positional.map((p) => p.text);
@@ -129,7 +140,9 @@ export function typeOf(x: PythonReader, n: Node): TypeFact | undefined {
     const imp = importOf(x, name);
     if (imp?.name) canonical = imp.name;
   }
-  const known = knownType(canonical, args, kwargs);
+  // SQLModel's `GUID` is `UUID` on PostgreSQL and `CHAR(32)` elsewhere, as SQLAlchemy's `Uuid` is. Only SQLModel's: a
+  // project's own `GUID` (SQLAlchemy's recipe of that name) is a TypeDecorator read where it is defined.
+  const known = canonical === 'GUID' && fromSqlModel(x, qualifier, name) ? knownType('Uuid') : knownType(canonical, args, kwargs);
   const local = !qualifier ? x.facts.typeDecorators[name] : undefined;
   const resolved = local ?? known;
   return {
@@ -142,4 +155,12 @@ export function typeOf(x: PythonReader, n: Node): TypeFact | undefined {
     source: 'explicit',
     ...(approximate ? { approximate: true as const } : {}),
   };
+}
+
+/** Whether a type name as written (`sqlmodel.sql.sqltypes.GUID`, `sqltypes.GUID`, `GUID`) comes from the `sqlmodel` package. */
+function fromSqlModel(x: PythonReader, qualifier: string | undefined, name: string): boolean {
+  const head = qualifier === undefined ? name : qualifier.split('.')[0];
+  const imp = importOf(x, head);
+  const module = imp ? (imp.name !== undefined ? `${imp.module}.${imp.name}` : imp.module) : head;
+  return /^sqlmodel(\.|$)/.test(module);
 }

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, NOT_A_TYPE, annotationTypeFact, typeOf } from './columnTypes';
 import { reflectedTables } from './maybeTables';
+import { aliasTypeFact } from './annotatedAliases';
 import type { PythonReader } from './reader';
 import { withColumn } from '../compactFacts';
 import { hasSplat, metadataRoot } from './metadataRoots';
@@ -69,6 +70,8 @@ export function columnCall(
     const at = annotationTypeFact(x, annotation);
     if (at) type = at;
   }
+  // `Mapped[str36]`: an `Annotated` alias may give the type, even to a column with a foreign key.
+  if (!type && annotation && call.name === 'mapped_column') type = aliasTypeFact(x, annotation, fkCalls.length > 0);
   if (!name) return undefined;
   const column: ColumnFact = {
     name,

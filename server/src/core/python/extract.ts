@@ -1,5 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { pythonSyntaxError } from './unreadable';
+import { annotatedAlias } from './annotatedAliases';
 import { setsAlembicLocations } from './prefilter';
 import { classDefinition, decoratorsOf } from './classes';
 import { COLUMN_CALLS, typeOf } from './columnTypes';
@@ -45,6 +46,10 @@ const LOST_METADATA = 'code with a syntax error';
 
 /** In the text of code that did not parse: a `__tablename__ = "x"`, a `Table("x"` (with its metadata written after). */
 const LOST_TABLE = /\b__tablename__\s*=\s*(['"])([^'"\\\n]+)\1|\bTable\s*\((?:\s*#[^\n]*)*\s*(['"])([^'"\\\n]+)\3/g;
+/** In the text of code that did not parse: a class statement with bases (`class HiveBox(db.Model):`), at a line's start. */
+const LOST_CLASS = /^[ \t]*class[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(/gm;
+/** A literal `__tablename__` (see `LOST_TABLE`): a lost class that says its name is salvaged as that table. */
+const LOST_TABLENAME = /\b__tablename__\s*=\s*(['"])([^'"\\\n]+)\1/;
 /** In the text of a migration's `upgrade()` that did not parse: `op.create_table("x"`. */
 const LOST_CREATE_TABLE = /\bcreate_table\s*\((?:\s*#[^\n]*)*\s*(['"])([^'"\\\n]+)\1/g;
 
@@ -78,18 +83,54 @@ function salvageLostTables(x: PythonReader, root: Node): void {
     x.facts.tables.push(table);
     migration?.ops.push({ op: 'create_table', tableIndex: x.facts.tables.length - 1 });
   });
+  if (!migration) salvageLostClasses(x, root);
+}
+
+/**
+ * Classes whose statements a syntax error swallowed and that do not say their table's name (no literal
+ * `__tablename__` between their `class` line and the next): Flask-SQLAlchemy names `HiveBox`'s table `hive_box`,
+ * SQLModel `hivebox`, a base's `declared_attr` anything it computes from the class. While the file does not parse,
+ * a reference to a table no file defines whose name holds the class's is not known either way (see
+ * `SchemaIndex.unnamedTableFor`): kept as a table the file may make, under the class's name as a word.
+ */
+function salvageLostClasses(x: PythonReader, root: Node): void {
+  const read = new Set(x.facts.classes.map((c) => c.name));
+  forEachLostCode(root, (error) => {
+    const text = error.text;
+    const heads: Array<{ name: string; at: number; end: number }> = [];
+    LOST_CLASS.lastIndex = 0;
+    for (let m = LOST_CLASS.exec(text); m; m = LOST_CLASS.exec(text)) heads.push({ name: m[1], at: m.index + m[0].indexOf(m[1]), end: m.index + m[0].length });
+    for (const [i, h] of heads.entries()) {
+      if (read.has(h.name) || LOST_TABLENAME.test(text.slice(h.end, heads[i + 1]?.at ?? text.length))) continue;
+      read.add(h.name);
+      const start = error.startIndex + h.at;
+      (x.facts.maybeTables ??= []).push({
+        name: { kind: 'dynamic', text: h.name },
+        maker: `\`class ${h.name}\``,
+        span: { start, end: start + h.name.length },
+        unparsed: true,
+      });
+    }
+  });
 }
 
 /** Each table name `pattern` finds in code under `root` that did not parse, with its offset and error node. */
 function forEachLostTable(root: Node, pattern: RegExp, found: (name: string, at: number, error: Node) => void): void {
+  forEachLostCode(root, (n) => {
+    pattern.lastIndex = 0;
+    const text = n.text;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      const name = m[2] ?? m[4];
+      found(name, n.startIndex + m.index + m[0].lastIndexOf(name), n);
+    }
+  });
+}
+
+/** Each outermost error node under `root`: code that did not parse. */
+function forEachLostCode(root: Node, found: (error: Node) => void): void {
   const visit = (n: Node) => {
     if (n.type === 'ERROR') {
-      pattern.lastIndex = 0;
-      const text = n.text;
-      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-        const name = m[2] ?? m[4];
-        found(name, n.startIndex + m.index + m[0].lastIndexOf(name), n);
-      }
+      found(n);
       return;
     }
     if (!n.hasError) return;
@@ -98,11 +139,15 @@ function forEachLostTable(root: Node, pattern: RegExp, found: (name: string, at:
   if (root.hasError) visit(root);
 }
 
-/** Whether a tree holds a table name in code that did not parse, which only a whole read salvages. */
+/** Whether a tree holds a table name or a class in code that did not parse, which only a whole read salvages. */
 export function losesTables(root: Node): boolean {
   let any = false;
   forEachLostTable(root, LOST_TABLE, () => (any = true));
   forEachLostTable(root, LOST_CREATE_TABLE, () => (any = true));
+  forEachLostCode(root, (n) => {
+    LOST_CLASS.lastIndex = 0;
+    if (LOST_CLASS.test(n.text)) any = true;
+  });
   return any;
 }
 
@@ -290,6 +335,7 @@ function moduleAssignment(x: PythonReader, e: Node, left: Node, right: Node): vo
         else x.migration().branchLabels = ids;
         return;
       }
+      if (right.type === 'subscript' && annotatedAlias(x, name, right)) return;
       if (right.type === 'tuple' || right.type === 'list') x.moduleSequences.set(name, right);
       if (right.type === 'call') {
         const call = readCall(right);

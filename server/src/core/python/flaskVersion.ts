@@ -9,6 +9,15 @@ import { admits } from './dependencies';
 export type FlaskNaming = { major: 2 | 3 } | { unknown: string };
 
 /**
+ * Which SQLAlchemy a model file's project installs, as far as the names a fix may import go: before 2.0 (`major: 1`:
+ * no `sqlalchemy.Uuid`, `Double`, `mapped_column`) or from 2.0 on (`major: 2`), or not known, with why.
+ */
+export type SqlalchemyMajor = { major: 1 | 2 } | { unknown: string };
+
+/** A package's side of a version split in a project: some version before it (`below`), from it on, or not known. */
+type Side = { below: boolean } | { unknown: string };
+
+/**
  * The workspace's Python projects, each a folder holding dependency files (a `requirements/` folder's files belong
  * to the folder above it), and the Flask-SQLAlchemy version each one's files admit. A model file belongs to the
  * nearest project above it. The files of a project may be alternatives (prod and dev requirements, a pyproject and
@@ -20,7 +29,8 @@ export type FlaskNaming = { major: 2 | 3 } | { unknown: string };
 export class PythonProjects {
   private readonly files = new Map<string, PythonDependenciesFact>();
   private byFolder: Map<string, string[]> | undefined;
-  private namings = new Map<string, FlaskNaming>();
+  /** By package and project folder (`package\0folder`), the side of its version split the project's files admit. */
+  private sides = new Map<string, Side>();
 
   /** Takes a file's dependency facts (undefined: it has none, or is gone). True when that changes anything. */
   set(file: string, deps: PythonDependenciesFact | undefined): boolean {
@@ -30,12 +40,24 @@ export class PythonProjects {
     if (deps) this.files.set(file, deps);
     else this.files.delete(file);
     this.byFolder = undefined;
-    this.namings = new Map();
+    this.sides = new Map();
     return true;
   }
 
-  /** The naming of the project `file` (a model file) belongs to. */
+  /** The Flask-SQLAlchemy naming of the project `file` (a model file) belongs to. */
   naming(file: string): FlaskNaming {
+    const side = this.side(file, 'flask-sqlalchemy', [3]);
+    return 'unknown' in side ? side : { major: side.below ? 2 : 3 };
+  }
+
+  /** The SQLAlchemy major of the project `file` (a model file) belongs to. */
+  sqlalchemyMajor(file: string): SqlalchemyMajor {
+    const side = this.side(file, 'sqlalchemy', [2]);
+    return 'unknown' in side ? side : { major: side.below ? 1 : 2 };
+  }
+
+  /** Which side of `at` the versions of `pkg` that the project of `file` admits fall on. */
+  private side(file: string, pkg: string, at: number[]): Side {
     if (this.files.size === 0) return { unknown: 'no dependency file of this workspace (requirements*.txt, pyproject.toml, a lock, Pipfile, setup.cfg) names it' };
     const folders = (this.byFolder ??= this.projectFolders());
     let dir = file;
@@ -44,8 +66,9 @@ export class PythonProjects {
       dir = cut < 0 ? '' : dir.slice(0, cut);
       const files = folders.get(dir);
       if (!files) continue;
-      let known = this.namings.get(dir);
-      if (!known) this.namings.set(dir, (known = this.projectNaming(dir, files)));
+      const key = `${pkg}\0${dir}`;
+      let known = this.sides.get(key);
+      if (!known) this.sides.set(key, (known = this.projectSide(dir, files, pkg, at)));
       return known;
     }
     return { unknown: `no dependency file FK Guard reads (requirements*.txt, pyproject.toml, a lock, Pipfile, setup.cfg) is in ${file}'s folder or above it` };
@@ -64,7 +87,7 @@ export class PythonProjects {
     return out;
   }
 
-  private projectNaming(dir: string, files: string[]): FlaskNaming {
+  private projectSide(dir: string, files: string[], pkg: string, at: number[]): Side {
     const where = dir === '' ? 'the workspace folder' : `${dir}/`;
     const named: { file: string; specs: (string | null)[] }[] = [];
     const unread: string[] = [];
@@ -72,7 +95,7 @@ export class PythonProjects {
       // pip-tools: `requirements.in` is compiled into `requirements.txt`, whose pins are what is installed.
       if (file.endsWith('.in') && files.includes(`${file.slice(0, -3)}.txt`)) continue;
       const specs: (string | null)[] = [];
-      this.collect(file, specs, unread, new Set());
+      this.collect(file, pkg, specs, unread, new Set());
       if (specs.length > 0) named.push({ file, specs });
     }
     const locks = named.filter((n) => this.files.get(n.file)?.lock);
@@ -88,7 +111,7 @@ export class PythonProjects {
       let b = true;
       let f = true;
       for (const spec of n.specs as string[]) {
-        const a = admits(spec, [3]);
+        const a = admits(spec, at);
         if (!a) return { unknown: `FK Guard cannot read the version \`${spec}\` that ${n.file} asks for` };
         b &&= a.below;
         f &&= a.from;
@@ -99,11 +122,11 @@ export class PythonProjects {
       from ||= f;
     }
     if (below && from) return { unknown: `the dependency files of the project in ${where} disagree (${deciding.map((n) => `${n.file}: \`${n.specs.join(',') || 'any'}\``).join('; ')})` };
-    return { major: below ? 2 : 3 };
+    return { below };
   }
 
-  /** A file's Flask-SQLAlchemy specifiers with those of the files it includes, and the includes FK Guard has not read. */
-  private collect(file: string, specs: (string | null)[], unread: string[], seen: Set<string>): void {
+  /** A file's specifiers of `pkg` with those of the files it includes, and the includes FK Guard has not read. */
+  private collect(file: string, pkg: string, specs: (string | null)[], unread: string[], seen: Set<string>): void {
     if (seen.has(file)) return;
     seen.add(file);
     const deps = this.files.get(file);
@@ -111,7 +134,7 @@ export class PythonProjects {
       unread.push(file);
       return;
     }
-    for (const r of deps.requires) if (r.name === 'flask-sqlalchemy') specs.push(r.spec);
-    for (const i of deps.includes ?? []) this.collect(i, specs, unread, seen);
+    for (const r of deps.requires) if (r.name === pkg) specs.push(r.spec);
+    for (const i of deps.includes ?? []) this.collect(i, pkg, specs, unread, seen);
   }
 }

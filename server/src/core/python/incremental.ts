@@ -39,7 +39,7 @@ export function extractPythonAfterEdit(
   // class would lose it.
   if (previous.classes.some((c) => c.columns.some((col) => col.span.start >= c.span.end))) return undefined;
   // Tables salvaged from code that did not parse, before or after the edit: the whole file's errors decide them.
-  if (previous.tables.some((t) => t.unparsed) || losesTables(root)) return undefined;
+  if (previous.tables.some((t) => t.unparsed) || previous.maybeTables?.some((m) => m.unparsed) || losesTables(root)) return undefined;
   // The statement that holds the edit, as a child of the module.
   let top: Node | null = root.descendantForIndex(edit.start, edit.newEnd);
   while (top && top.parent && top.parent.id !== root.id) top = top.parent;

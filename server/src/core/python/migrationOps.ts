@@ -407,10 +407,15 @@ function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchOf: Batch
     case 'create_index': {
       // A unique index or constraint, or a primary key, makes its columns a target from here on.
       const columns = names(args.get('columns'));
-      const unique = call.name !== 'create_index' || args.get('unique')?.text === 'True';
+      const uniqueArg = args.get('unique')?.text;
+      const unique = call.name !== 'create_index' || uniqueArg === 'True';
+      const keyName = constraintName(x, args.get(call.name === 'create_index' ? 'index_name' : 'constraint_name'));
       if (table && columns && columns.length > 0 && unique && !args.get('postgresql_where') && !args.get('sqlite_where')) {
-        const keyName = constraintName(x, args.get(call.name === 'create_index' ? 'index_name' : 'constraint_name'));
         ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined, ...(keyName ? { name: keyName } : {}) });
+      } else if (table && keyName && call.name === 'create_index' && (uniqueArg === undefined || uniqueArg === 'False')) {
+        // A plain index, by name: dropping it later takes no key away, even where its name is the one SQLAlchemy
+        // gives a unique indexed column (`ix_<table>_<column>`) and the column is unique by a constraint.
+        ops.push({ op: 'add_key', table, schema, columns: [], name: keyName, plain: true });
       }
       break;
     }

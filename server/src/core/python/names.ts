@@ -1,4 +1,4 @@
-import { ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact, MetadataRootFact } from '../types';
+import { AnnotatedAliasFact, ClassFact, ColumnFact, Derivation, FileFacts, FunctionFact, MetadataRootFact } from '../types';
 import { modelNamed } from '../classPlaces';
 import { positionAt } from '../text';
 
@@ -18,6 +18,8 @@ export type Binding =
   | { kind: 'function'; file: string; name: string; fn: FunctionFact }
   /** A function that returns a column (`def pk(): return Column(Integer, primary_key=True)`). */
   | { kind: 'column-helper'; file: string; column: ColumnFact }
+  /** An `Annotated` type alias (`str36 = Annotated[str, mapped_column(String(36))]`). */
+  | { kind: 'annotated-alias'; file: string; alias: AnnotatedAliasFact }
   /** A module of the workspace (`import app.models as m`, `from app import models`). */
   | { kind: 'module'; module: string; from: string }
   /** A name from a module outside the workspace (`sqlalchemy.orm.DeclarativeBase`). */
@@ -278,6 +280,8 @@ export class PythonNames {
     if (fn) return { kind: 'function', file, name, fn };
     const helper = facts.columnHelpers?.[name];
     if (helper) return { kind: 'column-helper', file, column: helper };
+    const annotated = facts.annotatedAliases?.[name];
+    if (annotated) return { kind: 'annotated-alias', file, alias: annotated };
     const alias = facts.aliases?.[name];
     if (alias !== undefined) {
       if (alias === '' || alias === name) return { kind: 'unresolved', why: `\`${name}\` is assigned a value FK Guard cannot follow` };

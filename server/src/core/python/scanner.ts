@@ -804,6 +804,11 @@ const PAIR_FIELDS = ['key', undefined, 'value'];
 
 const AUGMENTED = new Set(['+=', '-=', '*=', '/=', '@=', '//=', '%=', '**=', '>>=', '<<=', '&=', '^=', '|=']);
 const COMPARISON = new Set(['<', '<=', '==', '!=', '>=', '>', '<>']);
+/**
+ * Operators that never continue an expression that stands before them (`:=`, `==` and the augmented assignments are
+ * tokens of their own): see `Parser.expression`.
+ */
+const ENDS_EXPRESSION = new Set([',', ')', ']', '}', ':', '=', ';']);
 
 type Child = ScanNode | [string, ScanNode] | undefined;
 
@@ -889,31 +894,38 @@ class Parser {
    * which spares making a pair per field.
    */
   private node(type: string, parts: Child[], fields?: ReadonlyArray<string | undefined>): ScanNode {
-    let hidden: ScanNode[] | undefined;
+    // Made first, without children, so that one pass over the parts sets each child's field, parent and place.
+    const node = newNode(type, true, 0, 0);
     let k = 0;
     const n = parts.length;
     for (let i = 0; i < n; i++) {
       const c = parts[i];
       if (!c) continue;
+      let child: ScanNode;
       if (Array.isArray(c)) {
-        c[1].field = c[0];
-        parts[k++] = c[1];
+        child = c[1];
+        child.field = c[0];
       } else if (c.hidden) {
         // A hidden token is no child, but it has its place among them, where comments may attach.
         c.slot = k;
-        (hidden ??= []).push(c);
+        c.parent = node;
+        continue;
       } else {
         // A node built into another one first (`asType` rebuilds annotations) keeps no field from there.
-        c.field = fields === undefined ? undefined : fields[i];
-        parts[k++] = c;
+        child = c;
+        child.field = fields === undefined ? undefined : fields[i];
       }
+      child.parent = node;
+      child.slot = k;
+      parts[k++] = child;
     }
     if (k < n) parts.length = k;
     const children = parts as ScanNode[];
-    const start = k > 0 ? children[0].startIndex : 0;
-    const end = k > 0 ? children[k - 1].endIndex : 0;
-    const node = newNode(type, true, start, end, children);
-    if (hidden) for (const h of hidden) h.parent = node;
+    node.children = children;
+    if (k > 0) {
+      node.startIndex = children[0].startIndex;
+      node.endIndex = children[k - 1].endIndex;
+    }
     return node;
   }
 
@@ -1542,9 +1554,22 @@ class Parser {
 
   /** `expression`: a lambda, a conditional expression or anything below. */
   expression(allowStarred = false): ScanNode {
-    if (this.isKw('lambda')) return this.lambda();
-    if (allowStarred && this.isOp('*')) decline('a starred expression');
-    const e = this.disjunction();
+    // Most expressions are one primary (a name, a call, an attribute, a literal) before a `,`, `)`, `=` or the line's
+    // end (`nullable=False`, `Column(Integer, ...)`): each level from `disjunction` down to `power` would only look at
+    // the next token and pass the primary up. A name, number or string (but `lambda`, `not` and `await`) starts a
+    // primary at every level alike, so it is read first; the levels are gone through only when an operator follows,
+    // each handed the primary as its first operand (`first`), and they build the same nodes.
+    const t = this.tok;
+    let first: ScanNode | undefined;
+    if (t.kind === 'name' ? t.value !== 'lambda' && t.value !== 'not' && t.value !== 'await' : t.kind === 'number' || t.kind === 'string') {
+      first = this.primary();
+      const next = this.tok;
+      if (next.kind === 'newline' || (next.kind === 'op' && ENDS_EXPRESSION.has(next.value))) return first;
+    } else {
+      if (this.isKw('lambda')) return this.lambda();
+      if (allowStarred && this.isOp('*')) decline('a starred expression');
+    }
+    const e = this.disjunction(first);
     if (this.isOp(':=')) {
       if (e.type !== 'identifier') decline('a walrus after something else than a name');
       const op = this.take();
@@ -1571,8 +1596,9 @@ class Parser {
     return this.node('lambda', parts);
   }
 
-  private disjunction(): ScanNode {
-    let left = this.conjunction();
+  /** `first`: the primary the expression starts with, already read (see `expression`). */
+  private disjunction(first?: ScanNode): ScanNode {
+    let left = this.conjunction(first);
     while (this.isKw('or')) {
       const op = this.take();
       left = this.node('boolean_operator', [left, op, this.conjunction()], BINARY_FIELDS);
@@ -1580,8 +1606,8 @@ class Parser {
     return left;
   }
 
-  private conjunction(): ScanNode {
-    let left = this.inversion();
+  private conjunction(first?: ScanNode): ScanNode {
+    let left = this.inversion(first);
     while (this.isKw('and')) {
       const op = this.take();
       left = this.node('boolean_operator', [left, op, this.inversion()], BINARY_FIELDS);
@@ -1589,16 +1615,16 @@ class Parser {
     return left;
   }
 
-  private inversion(): ScanNode {
-    if (this.isKw('not')) {
+  private inversion(first?: ScanNode): ScanNode {
+    if (first === undefined && this.isKw('not')) {
       const kw = this.take();
       return this.node('not_operator', [kw, ['argument', this.inversion()]]);
     }
-    return this.comparison();
+    return this.comparison(first);
   }
 
-  private comparison(): ScanNode {
-    const first = this.bitOr();
+  private comparison(primary?: ScanNode): ScanNode {
+    const first = this.bitOr(primary);
     // Most expressions compare nothing: their list is made at the first operator.
     let parts: Child[] | undefined;
     for (;;) {
@@ -1625,8 +1651,8 @@ class Parser {
    * The binary operators from `|` down to `*`, by precedence climbing: one loop instead of a function per level.
    * All are left-associative, so the tree is the one a function per level builds.
    */
-  private binaryFrom(min: number): ScanNode {
-    let left = this.factor();
+  private binaryFrom(min: number, first?: ScanNode): ScanNode {
+    let left = first === undefined ? this.factor() : this.power(first);
     for (;;) {
       const t = this.tok;
       if (t.kind !== 'op') return left;
@@ -1638,8 +1664,8 @@ class Parser {
     }
   }
 
-  private bitOr(): ScanNode {
-    return this.binaryFrom(1);
+  private bitOr(first?: ScanNode): ScanNode {
+    return this.binaryFrom(1, first);
   }
 
   private factor = (): ScanNode => {
@@ -1650,9 +1676,10 @@ class Parser {
     return this.power();
   };
 
-  private power(): ScanNode {
+  private power(first?: ScanNode): ScanNode {
     let base: ScanNode;
-    if (this.isKw('await')) {
+    if (first !== undefined) base = first;
+    else if (this.isKw('await')) {
       const kw = this.take();
       base = this.node('await', [kw, this.primary()]);
       if (this.isOp('**')) decline('await with a power');
@@ -1667,12 +1694,15 @@ class Parser {
   private primary(): ScanNode {
     let e = this.atom();
     for (;;) {
-      if (this.isOp('.')) {
+      const t = this.tok;
+      if (t.kind !== 'op') return e;
+      const v = t.value;
+      if (v === '.') {
         const dot = this.take();
         e = this.node('attribute', [e, dot, this.identifier()], ATTRIBUTE_FIELDS);
-      } else if (this.isOp('(')) {
+      } else if (v === '(') {
         e = this.node('call', [e, this.callArguments()], CALL_FIELDS);
-      } else if (this.isOp('[')) {
+      } else if (v === '[') {
         e = this.subscript(e);
       } else return e;
     }
@@ -1765,16 +1795,17 @@ class Parser {
   }
 
   private argument(): ScanNode {
-    if (this.isOp('*')) {
-      const star = this.take();
-      return this.node('list_splat', [star, this.expression()]);
-    }
-    if (this.isOp('**')) {
-      const star = this.take();
-      return this.node('dictionary_splat', [star, this.expression()]);
-    }
-    if (this.tok.kind === 'name' && this.isOp('=', this.peek())) {
-      const t = this.tok;
+    const t = this.tok;
+    if (t.kind === 'op') {
+      if (t.value === '*') {
+        const star = this.take();
+        return this.node('list_splat', [star, this.expression()]);
+      }
+      if (t.value === '**') {
+        const star = this.take();
+        return this.node('dictionary_splat', [star, this.expression()]);
+      }
+    } else if (t.kind === 'name' && this.isOp('=', this.peek())) {
       if (KEYWORDS.has(t.value)) decline('a keyword as an argument name');
       const name = this.identifier();
       const eq = this.take();

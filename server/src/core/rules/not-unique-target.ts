@@ -1,6 +1,7 @@
 import type { FkGuardConfig } from '../config';
+import type { TableDef } from '../tables';
 import { Finding } from '../types';
-import { columnLocation, RefCheck } from './resolve';
+import { columnLocation, keyMaybeFromAlias, RefCheck } from './resolve';
 
 const REFUSAL: Record<FkGuardConfig['dialect'], string> = {
   postgresql: 'the database refuses a foreign key to it',
@@ -14,6 +15,19 @@ const REFUSAL: Record<FkGuardConfig['dialect'], string> = {
  * constraint matching given keys for referenced table"); MySQL accepts an indexed column, so it warns there;
  * SQLite takes the constraint and refuses the rows it covers ("foreign key mismatch").
  */
+/**
+ * A table with no primary key that FK Guard knows whole (R13-7): a Prisma model, or a `CREATE TABLE` of a SQL schema
+ * file (a dump, a pulled database) whose every statement FK Guard read. Prisma's `VerificationToken` (two unique
+ * indexes, no primary key) is such a table: a key to one column of its composite unique index is refused, and so is
+ * any key to a table with no unique key at all. A table from migrations stays unjudged.
+ */
+function wholeWithoutPrimaryKey(c: RefCheck, def: TableDef): boolean {
+  if (def.incomplete || def.unparsed) return false;
+  const facts = c.index.facts(def.file);
+  if (!facts || facts.errors.length > 0) return false;
+  return facts.language === 'prisma' || (facts.language === 'sql' && def.origin === 'core');
+}
+
 export function notUniqueTarget(c: RefCheck): Finding | undefined {
   const r = c.resolution;
   if (r.kind !== 'ok' || r.ambiguous || r.def.origin === 'external' || r.def.incomplete) return undefined;
@@ -43,9 +57,12 @@ export function notUniqueTarget(c: RefCheck): Finding | undefined {
     };
   } else {
     if (col.unique || (col.primaryKey && pk.length === 1) || keys.includes(col.name)) return undefined;
+    // `Mapped[X]` with an X FK Guard cannot read may be an alias that makes the column a key.
+    if (keyMaybeFromAlias(r.column)) return undefined;
     // No primary key at all means the table is not fully known (a reflected or partial definition), unless a
-    // migration FK Guard read dropped it (O11-1): then the table is known to have none.
-    if (pk.length === 0 && !def.primaryKeyDropped) return undefined;
+    // migration FK Guard read dropped it (O11-1), or the table is written whole where FK Guard read every statement
+    // (see `wholeWithoutPrimaryKey`): then the table is known to have none.
+    if (pk.length === 0 && !def.primaryKeyDropped && !wholeWithoutPrimaryKey(c, def)) return undefined;
   }
   // A composite constraint is one reference per column pair: it is reported once, on its first pair.
   if (composite && composite[0] !== col.name) return undefined;

@@ -95,6 +95,15 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
     const display = `${ref.tableSchema ? `${ref.tableSchema}.` : ''}${table ?? written}${ref.primaryKey && ref.column === undefined ? '' : `.${ref.column ?? '?'}`}`;
     if (table === undefined || (ref.column === undefined && !ref.primaryKey)) return { display, resolution: { kind: 'dynamic' } };
     if (ref.searchPath && ref.tableSchema === undefined) return { display, resolution: onSearchPath(index, file, ref, ref.searchPath, table) };
+    if (ref.schemaOfSource && ref.tableSchema === undefined && ref.source.className) {
+      // Sequelize qualifies the name with the schema of the model that holds the key.
+      const own = index.classTable(file, ref.source.className, ref.span.start)?.table;
+      if (own?.schemaUnknown) {
+        const why = own.schemaUnknownWhy ?? `it comes from options FK Guard cannot read`;
+        return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail: `Sequelize looks \`${table}\` up in the schema of \`${own.key}\`, which is not known: ${why}` } };
+      }
+      if (own?.schema) return { display, resolution: lookup(index, file, ref, own.schema, table, ref.column) };
+    }
     return { display, resolution: lookup(index, file, ref, ref.tableSchema, table, ref.column) };
   }
   const display = ref.form === 'table-c' ? `${ref.owner}.c.${ref.attr}` : ref.attr ? `${ref.owner}.${ref.attr}` : `${ref.owner}`;
@@ -278,6 +287,14 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     const found = variants.length === 1 ? index.definitions(variants[0])[0] : undefined;
     if (found) ({ name: table, schema } = found);
   }
+  // The database names `public.ledgers` and `ledgers` alike (public is its default schema), and so do SQL, migrations
+  // and the ORMs that name tables as the database does: a table an ORM keys with an explicit `public` schema
+  // (`schema: 'public'`, `{"schema": "public"}`) is the one they name either way (R13-10). Only SQLAlchemy's
+  // metadata, in model code, keys the two apart (`ForeignKey("ledgers.id")` does not find it).
+  if (schema === undefined && (ref.context === 'migration' || index.facts(file)?.language !== 'python')) {
+    const inPublic = tableKey(table, 'public');
+    if (definitionsFor(index, file, tableKey(table, undefined), point).length === 0 && definitionsFor(index, file, inPublic, point).length > 0) schema = 'public';
+  }
   const metadataId = sourceMetadata(index, file, ref);
   const key = tableKey(table, schema);
   // A revision on a parallel branch that changes the table (or the referenced columns) may run before or
@@ -311,6 +328,13 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   }
   // A table made under a name FK Guard cannot read may be this one, in history as in the models.
   const unnamed = defs.length === 0 ? index.unnamedTableFor(table) : undefined;
+  if (unnamed?.maybe?.unparsed) {
+    return {
+      kind: 'unseen',
+      reason: 'unreadable-definition',
+      detail: `\`${table}\` may be the table of ${unnamed.maybe.maker} in ${unnamed.file}, which a syntax error swallowed: a file that does not parse may define it`,
+    };
+  }
   if (unnamed?.maybe) {
     return { kind: 'unseen', reason: 'dynamic-name', detail: `\`${table}\` may be the table made by ${unnamed.maybe.maker} in ${unnamed.file}, which FK Guard does not run` };
   }
@@ -569,7 +593,7 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
   // An external table, or one whose columns partly come from code FK Guard cannot see, is trusted.
   const incomplete = defs.find((d) => d.incomplete);
   if (incomplete) return incompleteOf(incomplete);
-  const named = defs.find((d) => d.namingStrategy !== undefined);
+  const named = defs.find((d) => d.namingStrategy !== undefined && (d.namingCandidates === undefined || d.namingCandidates.has(name)));
   if (named) {
     return { kind: 'unseen', reason: 'naming-strategy', detail: `\`${named.key}\` names columns by ${named.namingStrategy}` };
   }
@@ -597,9 +621,20 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         return { reason: 'ambiguous-table', detail: `\`${r.def.key}\` has definitions that disagree on \`${r.column.column.name}\`, none in this table's metadata or package` };
       }
       const target = r.column.type;
+      if (keyMaybeFromAlias(r.column) && !isProvenKey(r.def, r.column, c.ref.composite)) {
+        return {
+          reason: 'unknown-key-type',
+          detail: `\`${r.def.key}.${r.column.column.name}\` is \`Mapped[${target!.text}]\`, a name FK Guard cannot read: an \`Annotated\` alias may make it a key and give its type`,
+        };
+      }
       const source = sourceColumn(c.facts, c.ref, c.index);
       // A FK column with no type of its own takes the key's (SQLAlchemy's `Column(ForeignKey(...))`): nothing to compare.
-      if (!source?.type) return undefined;
+      // One whose type is written but not known (a Python type from a package outside the workspace) is not compared.
+      if (!source?.type) {
+        const written = source?.column.type;
+        if (written?.source !== 'explicit' || (c.index.facts(source!.file) ?? c.facts).language !== 'python') return undefined;
+        return { reason: 'uncompared-type', detail: `FK Guard does not know the type \`${written.text}\` here, so whether the database takes the key is not known` };
+      }
       const uncompared = target ? uncomparedTypes(source.type, target) : undefined;
       if (uncompared) return { reason: 'uncompared-type', detail: `\`${source.type.text}\` here and \`${target!.text}\` at \`${r.def.key}.${r.column.column.name}\`: ${uncompared}, so whether the database takes the key is not known` };
       if (target && target.family !== 'other') return undefined;
@@ -645,6 +680,14 @@ function uncomparedTypes(source: TypeFact, target: TypeFact): string | undefined
   if (source.family !== 'other' && target.family !== 'other') return undefined;
   if (source.sqlType !== '' && source.sqlType === target.sqlType) return undefined;
   return source.family === 'other' && source.sqlType === '' ? "FK Guard does not know the FK column's type" : 'FK Guard does not compare these types';
+}
+
+/**
+ * A `Mapped[X]` column whose X FK Guard cannot read (see `TypeFact.alias`): an `Annotated` alias there may make it a
+ * primary key or unique, and gives its type.
+ */
+export function keyMaybeFromAlias(col: IndexedColumn): boolean {
+  return col.type?.alias !== undefined && col.type.family === 'other' && col.type.sqlType === '';
 }
 
 /**

@@ -25,6 +25,9 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
     const byName = byAttr || c.facts.language === 'python' ? undefined : fixTarget(c, def.schema, def.name, name, true);
     const target = fixTarget(c, def.schema, def.name, name, byAttr) ?? byName;
     if (!target) return undefined;
+    // A column the project's naming names (a TypeORM naming strategy, a Drizzle casing not known) has no database
+    // name FK Guard knows: a fix that writes one would be a guess.
+    if (!byAttr && target.def.namingStrategy !== undefined && target.column.column.derivedName) return undefined;
     const typeFix = typeMismatchFor(c, target.def, target.column);
     return typeFix && typeFix.edits.length === 0 ? undefined : { typeFix };
   };

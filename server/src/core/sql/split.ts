@@ -35,8 +35,11 @@ export interface SqlStatement {
  * statement the parser cannot read costs only itself. Quoting that never closes runs to the end of the file
  * (that statement is then unreadable, and reported as such). A psql meta-command (`\connect db`) ends at
  * the end of its line and is left out. Statements holding only blanks and comments are left out (but for MySQL's
- * executable comments, `/*!...*\/`).
+ * executable comments, `/*!...*\/`). The data rows after a `COPY ... FROM stdin;` (up to the line `\.`) are left out.
  */
+/** A `COPY ... FROM stdin` statement (PostgreSQL, as psql and pg_dump write it): its data follows it in the file. */
+const COPY_FROM_STDIN = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*copy\b[\s\S]*\bfrom\s+stdin\b/i;
+
 export function splitStatements(text: string): SqlStatement[] {
   const out: SqlStatement[] = [];
   const n = text.length;
@@ -76,8 +79,16 @@ export function splitStatements(text: string): SqlStatement[] {
         i = close === -1 ? n : close + tag[0].length;
       } else i++;
     } else if (c === ';') {
+      const copy = meaningful && COPY_FROM_STDIN.test(text.slice(start, i));
       flush(i, i + 1);
       i++;
+      if (copy) {
+        // psql's `COPY ... FROM stdin;` is followed by its data, one row a line, up to a line `\.` (or the end):
+        // rows, not statements (a pg_dump with data). The next statement starts after that line.
+        const end = /^\\\.\r?$/m.exec(text.slice(i));
+        i = end ? i + end.index + end[0].length : n;
+        start = i;
+      }
     } else if (c === '\\' && !meaningful) {
       // A psql meta-command ends at the end of its line.
       while (i < n && text[i] !== '\n') i++;

@@ -4,7 +4,7 @@ import { FileFacts } from '../types';
 import { TsApi, TsFile } from './context';
 import { fastParse } from './fastParse';
 import { compilerBackend, FAST_BACKEND, TreeBackend } from './syntax';
-import { readDrizzle } from './drizzle';
+import { readDrizzle, readDrizzleCasing } from './drizzle';
 import { scanTsConstants } from './constantsScan';
 import { readEmbeddedSql } from './embeddedSql';
 import { readKnex } from './knex';
@@ -12,6 +12,7 @@ import { readKysely } from './kysely';
 import { readSequelize } from './sequelize';
 import { mayNameTargets, namesDatabase, readTargets } from './targets';
 import { readTypeorm } from './typeorm';
+import { readTypeormSources } from './typeormSources';
 
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
@@ -68,7 +69,9 @@ const TARGET_WORDS = /\b(?:DataSource|createConnections?|forRoot|knex|Knex|clien
  */
 function readAll(f: TsFile, file: string, text: string): void {
   if (MENTIONS_TYPEORM.test(text)) readTypeorm(f);
+  if (MENTIONS_TYPEORM.test(text) && NAMES_TYPEORM_SOURCE.test(text)) readTypeormSources(f);
   if (MENTIONS_DRIZZLE.test(text)) readDrizzle(f);
+  if (NAMES_DRIZZLE_CASING.test(text)) readDrizzleCasing(f);
   if (MENTIONS_KNEX.test(text)) readKnex(f);
   if (MENTIONS_KYSELY.test(text)) readKysely(f);
   if (MENTIONS_SEQUELIZE.test(text)) readSequelize(f);
@@ -78,7 +81,11 @@ function readAll(f: TsFile, file: string, text: string): void {
 }
 
 const MENTIONS_TYPEORM = /typeorm/;
+/** A TypeORM data source's options may be written here (see `typeormSources.ts`). */
+const NAMES_TYPEORM_SOURCE = /\bDataSource\b|createConnections?\b|\bforRoot(?:Async)?\b|(?:Connection|TypeOrmModule)Options\b/;
 const MENTIONS_DRIZZLE = /drizzle-orm/;
+/** A `drizzle(...)` call of a drizzle-orm driver, or a drizzle-kit config (see `readDrizzleCasing`). */
+const NAMES_DRIZZLE_CASING = /drizzle-orm\/|drizzle-kit/;
 const MENTIONS_KYSELY = /\b(?:createTable|alterTable|dropTable|createIndex|dropIndex)\b/;
 const MENTIONS_KNEX = /\bknex\b|createTable|alterTable|\.table\(|dropTable|renameTable/i;
 // sequelize-cli's parameters may have any names (`up: async (q, S) => q.createTable('t', { ... })`): a table

@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { ColumnFact, CoreTableFact, ReferenceFact, TypeFact } from '../types';
+import { ColumnFact, CoreTableFact, DrizzleCasingFact, ReferenceFact, TypeFact } from '../types';
 import { TsFile } from './context';
 import type { Syntax } from './syntax';
 import { sqlNamedType, SqlType } from './types';
@@ -86,13 +86,16 @@ function readTable(f: TsFile, args: readonly ts.Node[], variable: string, flavou
       const builder = chain.calls[0];
       const nameArg = x.literal(builder.args[0]);
       const options = x.props(nameArg ? builder.args[1] : builder.args[0]);
+      // No name, or `''` (drizzle-orm's `keyAsName`): the property names the column, under the project's `casing`.
+      const named = nameArg !== undefined && nameArg.value !== '';
       const column: ColumnFact = {
-        name: nameArg?.value ?? attr,
+        name: named ? nameArg.value : attr,
         attr,
         type: builderType(f, builder.node, builder.name, options, flavour),
         primaryKey: false,
         unique: false,
         span: nameArg?.span ?? x.span(p.name),
+        ...(named ? {} : { derivedName: true as const }),
       };
       for (const m of chain.calls.slice(1)) {
         if (m.name === 'primaryKey') column.primaryKey = true;
@@ -238,4 +241,68 @@ function tableOwner(x: Syntax, e: ts.Node): string | undefined {
   const p = e as ts.PropertyAccessExpression;
   const head = tableOwner(x, p.expression);
   return head === undefined ? undefined : `${head}.${x.text(p.name)}`;
+}
+
+/**
+ * What the file says of Drizzle's `casing`, into `FileFacts.drizzleCasing`: each `drizzle(...)` call of a drizzle-orm
+ * driver (`drizzle(client, { casing })`, `drizzle(url, config)`, `drizzle({ client, casing })`: none written is none),
+ * and a drizzle-kit config (`defineConfig({ casing })`, a drizzle.config file's `export default { ... }`).
+ */
+export function readDrizzleCasing(f: TsFile): void {
+  const x = f.syntax;
+  const K = x.K;
+  const out: DrizzleCasingFact[] = [];
+  const say = (options: ts.Node | undefined, call: ts.Node, config: boolean): void => {
+    const o = x.unwrap(options);
+    if (!o) {
+      out.push({ casing: '', text: config ? 'a drizzle-kit config without `casing`' : 'a `drizzle(...)` without `casing`' });
+      return;
+    }
+    const whole = o.kind === K.ObjectLiteralExpression && (o as ts.ObjectLiteralExpression).properties.every((p) => p.kind !== K.SpreadAssignment && p.name?.kind !== K.ComputedPropertyName);
+    const v = whole ? x.props(o).get('casing') : undefined;
+    if (!whole) {
+      out.push({ casing: null, text: `\`${oneLine(x.text(call))}\`` });
+      return;
+    }
+    if (!v) {
+      out.push({ casing: '', text: config ? 'a drizzle-kit config without `casing`' : 'a `drizzle(...)` without `casing`' });
+      return;
+    }
+    const value = x.literal(x.unwrap(v))?.value;
+    out.push({ casing: value === 'snake_case' || value === 'camelCase' ? value : null, text: `\`casing: ${oneLine(x.text(v))}\`` });
+  };
+  const kit = f.importsFrom('drizzle-kit') || /(?:^|\/)drizzle\.config\.[cm]?[jt]s$/.test(f.facts.file);
+  x.walk(f.tree, (node) => {
+    if (node.kind === K.CallExpression) {
+      const call = node as ts.CallExpression;
+      if (call.expression.kind !== K.Identifier) return;
+      const imp = f.importOf(x.text(call.expression));
+      const name = imp ? (imp.name ?? x.text(call.expression)) : undefined;
+      if (imp && name === 'drizzle' && imp.module.startsWith('drizzle-orm/')) {
+        const first = x.unwrap(call.arguments[0]);
+        // `drizzle({ client, connection, casing })`: the config first (drizzle-orm's `isConfig`).
+        const configFirst = first?.kind === K.ObjectLiteralExpression && ['client', 'connection', 'casing', 'schema', 'logger'].some((k) => x.props(first).has(k));
+        say(configFirst ? first : call.arguments[1], call, false);
+      } else if (imp && name === 'defineConfig' && imp.module === 'drizzle-kit') say(call.arguments[0], call, true);
+    } else if (kit && node.kind === K.ExportAssignment && !f.importsFrom('drizzle-orm')) {
+      const e = x.unwrap((node as ts.ExportAssignment).expression);
+      if (e?.kind === K.ObjectLiteralExpression) say(e, node, true);
+    }
+  });
+  if (out.length > 0) f.facts.drizzleCasing = out;
+}
+
+function oneLine(text: string): string {
+  const t = text.replace(/\s+/g, ' ');
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+}
+
+/**
+ * drizzle-orm's `casing` rules (casing.js, 0.33 and later), for a column whose builder was given no name: the
+ * property's words (digits and lower case runs, upper case runs, capitalised words), joined.
+ */
+export function drizzleCased(property: string, casing: 'snake_case' | 'camelCase'): string {
+  const words = property.replace(/['\u2019]/g, '').match(/[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+/g) ?? [];
+  if (casing === 'snake_case') return words.map((w) => w.toLowerCase()).join('_');
+  return words.reduce((acc, w, i) => acc + (i === 0 ? w.toLowerCase() : `${w[0].toUpperCase()}${w.slice(1)}`), '');
 }

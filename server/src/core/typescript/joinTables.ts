@@ -96,6 +96,11 @@ export function mapJoinTable(host: JoinTableHost, file: string, cls: ClassFact):
   }
   const def = newTable(name, cls.schema ?? ownerTable.schema, 'model', file, cls.tablenameSpan ?? cls.nameSpan);
   def.className = cls.name;
+  // TypeORM makes the join table in its owner's schema (JunctionEntityMetadataBuilder), which may not be known.
+  if (cls.schema === undefined && ownerTable.schemaUnknown) {
+    def.schemaUnknown = true;
+    def.schemaUnknownWhy = ownerTable.schemaUnknownWhy;
+  }
   for (const col of columns) {
     const type = col.c.type ? { ...col.c.type } : undefined;
     // The type is TypeORM's to write, from the referenced column: nothing in the source to rewrite.

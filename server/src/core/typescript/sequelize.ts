@@ -180,6 +180,10 @@ function modelOptions(f: TsFile, modelName: string, optionsNode: ts.Node | undef
   const underscored = own('underscored');
   if (freeze !== undefined) out.freezeTableName = freeze;
   if (underscored !== undefined) out.underscored = underscored;
+  // The model's own `schema` (a literal one is `ClassFact.schema`), else its instance's `define`.
+  const schema = options.has('schema') ? schemaOption(f, options.get('schema')) : instance?.schema;
+  if (schema !== undefined) out.schema = schema;
+  if (schema !== undefined && !options.has('schema')) out.schemaFromInstance = true;
   return out;
 }
 
@@ -237,17 +241,17 @@ export function instanceSay(f: TsFile, args: readonly ts.Node[], texts: string[]
     a.kind === K.NullKeyword ||
     (a.kind === K.Identifier && x.text(a) === 'undefined') ||
     /^process\.env\b/.test(x.text(a));
-  if (args.length === 3 || plain(last)) return { freezeTableName: false, underscored: false };
+  if (args.length === 3 || plain(last)) return { freezeTableName: false, underscored: false, schema: '' };
   return 'config';
 }
 
 /** What an options object (an instance's, a config's) says through its `define`: the defaults without one. */
 export function optionsSay(f: TsFile, options: ts.Node, texts: string[]): SequelizeNaming {
   const x = f.syntax;
-  const unknown: SequelizeNaming = { freezeTableName: null, underscored: null };
+  const unknown: SequelizeNaming = { freezeTableName: null, underscored: null, schema: null };
   if (!wholeObject(f, options)) return unknown;
   const define = x.props(options).get('define');
-  if (!define) return { freezeTableName: false, underscored: false };
+  if (!define) return { freezeTableName: false, underscored: false, schema: '' };
   texts.push(`define: ${x.text(define).replace(/\s+/g, ' ')}`);
   const o = x.unwrap(define);
   if (!o || !wholeObject(f, o)) return unknown;
@@ -255,7 +259,20 @@ export function optionsSay(f: TsFile, options: ts.Node, texts: string[]): Sequel
     const v = x.props(o).get(key);
     return v ? (x.bool(v) ?? null) : false;
   };
-  return { freezeTableName: value('freezeTableName'), underscored: value('underscored') };
+  return { freezeTableName: value('freezeTableName'), underscored: value('underscored'), schema: schemaOption(f, x.props(o).get('schema')) };
+}
+
+/**
+ * A `schema` option as written: the schema (`''` for none: not written, `public`, `undefined`), `null` when FK
+ * Guard cannot read it (`process.env.DB_SCHEMA`).
+ */
+function schemaOption(f: TsFile, n: ts.Node | undefined): string | null {
+  const x = f.syntax;
+  const e = x.unwrap(n);
+  if (!e || e.kind === x.K.NullKeyword || (e.kind === x.K.Identifier && x.text(e) === 'undefined')) return '';
+  const value = x.literal(e)?.value;
+  if (value === undefined) return null;
+  return value === 'public' ? '' : value;
 }
 
 /** The options as written when FK Guard cannot read them whole: not an object literal, or one with a spread or a computed key. */
@@ -400,6 +417,7 @@ function reference(f: TsFile, refs: Map<string, ts.Node>, source: ReferenceFact[
       span: tableLit.span,
       source,
       context,
+      ...(schema === undefined && context === 'model' && source.className !== undefined ? { schemaOfSource: true as const } : {}),
     };
   }
   if (model.kind === x.K.Identifier || model.kind === x.K.PropertyAccessExpression) {
@@ -664,6 +682,7 @@ function indexField(f: TsFile, n: ts.Node): string | undefined {
 export interface SequelizeDefine {
   freezeTableName: boolean | null;
   underscored: boolean | null;
+  schema: string | null;
   file: string;
   text: string;
 }
@@ -704,6 +723,27 @@ export function sequelizeModelTable(cls: ClassFact, define: SequelizeDefine | un
   if (legacy && freeze !== true && underscored !== false) return { unknown: `\`${cls.name}\`'s table is named by ${legacySays(legacy)}` };
   if (!define) return undefined;
   return { name: sequelizeTableName(own.model, freeze === true, underscored === true) };
+}
+
+/**
+ * The schema of a Sequelize model's table where the model names none of its own that FK Guard reads as a literal
+ * (`ClassFact.schema`): its own option's or its instance's (`define: { schema }`), else the project's `define`.
+ * Sequelize qualifies the table with it (`getTableName()` is `{ tableName, schema }`) on the databases that have
+ * schemas; elsewhere (MySQL, SQLite) it writes one name, `app.Farms`, which FK Guard does not model.
+ */
+export function sequelizeModelSchema(cls: ClassFact, define: SequelizeDefine | undefined, postgres: boolean): { known: true; schema?: string } | { known: false; why: string } | undefined {
+  const own = cls.sequelizeOptions;
+  if (!own || cls.abstract) return undefined;
+  const schema = own.schema !== undefined ? own.schema : define ? define.schema : '';
+  if (schema === '') return undefined;
+  if (schema === null) {
+    const why = own.schema === null
+      ? own.schemaFromInstance ? `its instance's \`define: { schema }\`, which FK Guard cannot read` : `its model's \`schema\` option, which FK Guard cannot read`
+      : `Sequelize's \`define\` options (\`${define!.text}\` in ${define!.file}), which do not say one schema for every model (they differ between instances, or FK Guard cannot read them)`;
+    return { known: false, why: `it is named by ${why}` };
+  }
+  if (!postgres) return { known: false, why: `Sequelize writes it as one name, \`${schema}.<table>\`, on a database without schemas` };
+  return { known: true, schema };
 }
 
 /**

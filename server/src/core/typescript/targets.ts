@@ -72,6 +72,9 @@ const CONNECTORS = new Set(['DataSource', 'createConnection', 'createConnections
 /** Types of a variable holding such options: `const options: DataSourceOptions = { type: 'mysql' }`. */
 const OPTION_TYPES = /^(?:DataSourceOptions|ConnectionOptions|TypeOrmModuleOptions|Knex\.Config|Config)$/;
 
+/** drizzle-kit's config file, whose `casing` names the columns of the tables it makes (see `readDrizzleCasing`). */
+const DRIZZLE_KIT_CONFIG = /(?:^|\/)drizzle\.config\.[cm]?[jt]s$/;
+
 export function isKnexfile(file: string): boolean {
   return /(^|\/)knexfile\.[cm]?[jt]s$/.test(file);
 }
@@ -81,7 +84,7 @@ export function isKnexfile(file: string): boolean {
  * config (`dialect: 'sqlite'`), a Kysely instance's dialect (`new PostgresDialect(...)`).
  */
 export function namesDatabase(file: string, text: string): boolean {
-  return isKnexfile(file) || NAMES_DIALECT.test(text) || NEW_KYSELY_DIALECT.test(text);
+  return isKnexfile(file) || NAMES_DIALECT.test(text) || NEW_KYSELY_DIALECT.test(text) || (DRIZZLE_KIT_CONFIG.test(file) && text.includes('casing'));
 }
 
 /**
