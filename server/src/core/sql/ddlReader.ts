@@ -25,7 +25,7 @@ const RESERVED = new Set(
 
 /** A token as the parser's lexer makes it: `word` (a name, or a keyword the grammar matches by its text), `kw` (reserved), ... */
 interface Token {
-  kind: 'word' | 'kw' | 'quoted' | 'string' | 'int' | 'float' | '(' | ')' | ',' | '.' | '::' | '[' | ']';
+  kind: 'word' | 'kw' | 'quoted' | 'string' | 'int' | 'float' | '(' | ')' | ',' | '.' | '::' | '[' | ']' | 'op';
   /** A word's or keyword's text in lower case; a quoted name's text between its quotes, as written. */
   value: string;
   start: number;
@@ -39,11 +39,12 @@ interface Loc {
 
 /**
  * The tokens of `text` by the rules of pgsql-ast-parser's lexer (tried in its order), or undefined at anything this
- * reader does not read: comments, operators other than `::`, `$` quoting, `E'...'` strings, `;`.
+ * reader does not read: comments, `$` quoting and parameters, `E'...'` strings, `;`. Operators are single characters
+ * here (`op`): the reader never reads one, only finds the end of a check's condition past them.
  */
 function tokenize(text: string): Token[] | undefined {
   const out: Token[] = [];
-  const re = /([eE](?!')[A-Za-z0-9_]*|[a-df-zA-DF-Z_][A-Za-z0-9_]*)|"((?:[^"*]|"")+)"|'((?:[^']|'')*)'|(\s+)|(-?\d+(?![.\d]))|(-?(?:\d*\.\d+|\d+\.\d*))|([(),[\]])|(\.(?!\d))|(::)/y;
+  const re = /([eE](?!')[A-Za-z0-9_]*|[a-df-zA-DF-Z_][A-Za-z0-9_]*)|"((?:[^"*]|"")+)"|'((?:[^']|'')*)'|(\s+)|(-?\d+(?![.\d]))|(-?(?:\d*\.\d+|\d+\.\d*))|([(),[\]])|(\.(?!\d))|(::)|((?!--|\/\*)[<>=!+\-*/%^|&#~?@:])/y;
   let i = 0;
   while (i < text.length) {
     re.lastIndex = i;
@@ -61,7 +62,9 @@ function tokenize(text: string): Token[] | undefined {
     else if (m[6] !== undefined) out.push({ kind: 'float', value: m[6], start, end: i });
     else if (m[7] !== undefined) out.push({ kind: m[7] as Token['kind'], value: m[7], start, end: i });
     else if (m[8] !== undefined) out.push({ kind: '.', value: '.', start, end: i });
-    else out.push({ kind: '::', value: '::', start, end: i });
+    else if (m[9] !== undefined) out.push({ kind: '::', value: '::', start, end: i });
+    // An operator's character: only a check's condition, which the parser reads (see `Reader.check`), may hold one.
+    else out.push({ kind: 'op', value: m[10], start, end: i });
   }
   return out;
 }
@@ -75,7 +78,11 @@ const span = (a: Loc, b: Loc): Loc => ({ start: a.start, end: b.end });
 class Reader {
   private i = 0;
 
-  constructor(private readonly t: Token[]) {}
+  constructor(
+    private readonly text: string,
+    private readonly t: Token[],
+    private readonly parseCheck: CheckParser | undefined,
+  ) {}
 
   private peek(k = 0): Token | undefined {
     return this.t[this.i + k];
@@ -272,6 +279,39 @@ class Reader {
     return span(x, this.punct(')'));
   }
 
+  /**
+   * `CHECK (condition)`. The condition is the parser's to read: the text from `(` to its `)`, everything else blanked
+   * (so its locations are the statement's), read by the grammar's `expr_paren`, the rule a check's condition is read
+   * by inside a statement. Inside its parentheses nothing outside bears on it: where it has two readings there, the
+   * statement has too, and both are refused. Declined without a `parseCheck`, or where the parser refuses.
+   */
+  private check(): Record<string, unknown> & { _location: Loc } {
+    const c = this.take('check');
+    const open = this.i;
+    if (this.peek()?.kind !== '(' || !this.parseCheck) this.fail();
+    let depth = 0;
+    let close = -1;
+    for (let k = open; k < this.t.length && close === -1; k++) {
+      if (this.t[k].kind === '(') depth++;
+      else if (this.t[k].kind === ')' && --depth === 0) close = k;
+    }
+    if (close === -1) this.fail();
+    const from = this.t[open].start;
+    const to = this.t[close].end;
+    let expr: unknown;
+    try {
+      expr = this.parseCheck(' '.repeat(from) + this.text.slice(from, to));
+    } catch {
+      this.fail();
+    }
+    // The rule gives `[condition]`.
+    while (Array.isArray(expr) && expr.length === 1) expr = expr[0];
+    if (!expr || typeof expr !== 'object' || Array.isArray(expr)) this.fail();
+    this.i = close + 1;
+    const end = (expr as { _location?: Loc })._location ?? c;
+    return { type: 'check', expr, _location: span(c, end) };
+  }
+
   /** `REFERENCES t (cols) [ON DELETE|UPDATE action] [MATCH ...]`: the grammar's `createtable_references`. */
   private references(): Record<string, unknown> & { _location: Loc } {
     const first = this.take('references');
@@ -340,6 +380,7 @@ class Reader {
       return { type: 'default', _location: span(x, this.defaultExpr()) };
     }
     if (this.is('references')) return { type: 'reference', ...this.references() };
+    if (this.is('check')) return this.check();
     this.fail();
   }
 
@@ -387,6 +428,7 @@ class Reader {
       const refs = this.references();
       return { type: 'foreign key', localColumns, ...refs, _location: span(x, refs._location) };
     }
+    if (this.is('check')) return this.check();
     this.fail();
   }
 
@@ -541,11 +583,14 @@ class Reader {
     if (!x) this.fail();
     if (this.is('add')) {
       this.next();
-      if (this.is('constraint') || this.is('unique') || this.is('foreign') || (this.is('primary') && this.is('key', 1))) {
+      if (this.is('constraint') || this.is('unique') || this.is('foreign') || this.is('check') || (this.is('primary') && this.is('key', 1))) {
         const constraint = this.tableConstraint();
         return { type: 'add constraint', constraint, _location: span(x, constraint._location) };
       }
-      if (this.is('check')) this.fail();
+      if (this.is('check')) {
+        const constraint = this.tableConstraint();
+        return { type: 'add constraint', constraint, _location: span(x, constraint._location) };
+      }
       // A column named `column` or `if` (`ADD COLUMN column int`, `ADD COLUMN if int`) is declined: no guessing here
       // which word is which.
       if (this.is('column') && (this.is('column', 1) || (this.is('if', 1) && !(this.is('not', 2) && this.is('exists', 3))))) this.fail();
@@ -557,6 +602,30 @@ class Reader {
       // character varying(3)`); where that reading holds too, the parser finds two and refuses: declined.
       if (keyword && !ifNotExists && this.alsoColumn(keyword)) this.fail();
       return { type: 'add column', ...(ifNotExists ? { ifNotExists: true } : {}), column, _location: span(x, column._location) };
+    }
+    if (this.is('drop') && this.is('constraint', 1)) {
+      this.next();
+      this.next();
+      const ifExists = this.ifExists();
+      const constraint = this.ident();
+      if (/^(?:if|restrict|cascade)$/.test(constraint.name)) this.fail();
+      let end: Loc = constraint._location;
+      let behaviour: string | undefined;
+      if (this.is('cascade') || this.is('restrict')) {
+        const b = this.next();
+        behaviour = b.value;
+        end = b;
+      }
+      return { type: 'drop constraint', ...(ifExists ? { ifExists: true } : {}), constraint, ...(behaviour ? { behaviour } : {}), _location: span(x, end) };
+    }
+    if (this.is('alter')) {
+      this.next();
+      this.accept('column');
+      const column = this.ident();
+      // A column named as a word of what follows (`ALTER COLUMN type TYPE int`): declined, no guessing.
+      if (/^(?:column|set|drop|type|add)$/.test(column.name)) this.fail();
+      const alter = this.alterColumn();
+      return { type: 'alter column', column, alter, _location: span(x, alter._location) };
     }
     if (this.is('drop') && !this.is('constraint', 1)) {
       this.next();
@@ -578,6 +647,33 @@ class Reader {
     this.fail();
   }
 
+  /** `SET NOT NULL`, `DROP NOT NULL`, `DROP DEFAULT`, `SET DEFAULT e`, `[SET DATA] TYPE t` of `ALTER [COLUMN] c`. */
+  private alterColumn(): Record<string, unknown> & { _location: Loc } {
+    const x = this.peek();
+    if (!x) this.fail();
+    if ((this.is('set') || this.is('drop')) && this.is('not', 1) && this.is('null', 2)) {
+      this.next();
+      this.next();
+      return { type: `${x.value} not null`, _location: span(x, this.next()) };
+    }
+    if (this.is('drop') && this.is('default', 1)) {
+      this.next();
+      return { type: 'drop default', _location: span(x, this.next()) };
+    }
+    if (this.is('set') && this.is('default', 1)) {
+      this.next();
+      this.next();
+      return { type: 'set default', _location: span(x, this.defaultExpr()) };
+    }
+    if (this.is('set') && this.is('data', 1)) {
+      this.next();
+      this.next();
+    }
+    this.take('type');
+    const dataType = this.dataType();
+    return { type: 'set type', dataType, _location: span(x, dataType._location) };
+  }
+
   /** `DROP TABLE [IF EXISTS] a, b [CASCADE|RESTRICT]`. */
   private drop(): Record<string, unknown> {
     this.take('drop');
@@ -595,16 +691,48 @@ class Reader {
 }
 
 /**
+ * pgsql-ast-parser's reading of a check's condition: `text` (the condition in parentheses, at its place in the
+ * statement, all else blanked) read from the grammar's rule `expr_paren`, with locations. Throws where it refuses.
+ */
+export type CheckParser = (text: string) => unknown;
+
+/**
  * The statements pgsql-ast-parser would read `text` as (with locations), for the DDL this reader knows; undefined
  * for anything else, which the caller gives to the parser itself.
  */
-export function readDdl(text: string): Statement[] | undefined {
+export function readDdl(text: string, parseCheck?: CheckParser): Statement[] | undefined {
   const tokens = tokenize(text);
   if (!tokens || tokens.length === 0) return undefined;
   try {
-    return [new Reader(tokens).statement() as unknown as Statement];
+    return [new Reader(text, tokens, parseCheck).statement() as unknown as Statement];
   } catch (e) {
     if (e instanceof Decline) return undefined;
     throw e;
   }
+}
+
+/**
+ * Whether pgsql-ast-parser is sure to refuse `text` because a `REFERENCES t` in it names no column (PostgreSQL's
+ * shorthand for the primary key, which its grammar lacks): the extractor then reads the statement with placeholders
+ * inserted (`withPlaceholders`) without asking the parser first. Sure, because the grammar takes the reserved word
+ * `references` only in `REFERENCES table_ref (columns)` and as a name's part after a dot; so a `references` not after
+ * a dot, whose table name (either reading of `a.b`) is not followed by `(`, leaves it no reading. False where this
+ * reader does not know the tokens (the parser's lexer might read them otherwise).
+ */
+export function bareReferenceRefused(text: string): boolean {
+  const t = tokenize(text);
+  if (!t) return false;
+  const name = (x: Token | undefined) => x !== undefined && (x.kind === 'word' || x.kind === 'quoted' || (x.kind === 'kw' && /^(?:primary|unique|precision)$/.test(x.value)));
+  for (let i = 0; i < t.length; i++) {
+    if (t[i].kind !== 'kw' || t[i].value !== 'references' || t[i - 1]?.kind === '.') continue;
+    const j = i + 1;
+    if (t[j]?.kind === 'kw' && t[j].value === 'current_schema') {
+      if (t[j + 1]?.kind !== '(') return true;
+      continue;
+    }
+    if (!name(t[j])) return true;
+    const dotted = t[j + 1]?.kind === '.' && t[j + 2] !== undefined && (name(t[j + 2]) || t[j + 2].kind === 'kw');
+    if (t[j + 1]?.kind !== '(' && !(dotted && t[j + 3]?.kind === '(')) return true;
+  }
+  return false;
 }

@@ -16,7 +16,7 @@ import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, NameExpr, Span, Type
 import { blankChecks, blankComments, blankIndexOptions, deferrableKeys, doBlockStatements, foreignDialect, RESERVED_STANDIN, unquoteName } from './normalize';
 import { MysqlStatement, readMysqlStatement } from './mysqlAlter';
 import { splitStatements, SqlStatement } from './split';
-import { readDdl } from './ddlReader';
+import { bareReferenceRefused, readDdl } from './ddlReader';
 import { sqlTypeOf } from './types';
 
 declare const require: (id: string) => unknown;
@@ -29,6 +29,12 @@ let pgsql: typeof import('pgsql-ast-parser') | undefined;
 function parse(text: string, options: { locationTracking: boolean }): Statement[] {
   pgsql ??= require('pgsql-ast-parser') as typeof import('pgsql-ast-parser');
   return pgsql.parse(text, options);
+}
+
+/** A check's condition read by the parser, for the hand-written reader (see `CheckParser`). */
+function parseCheck(text: string): unknown {
+  pgsql ??= require('pgsql-ast-parser') as typeof import('pgsql-ast-parser');
+  return pgsql.parse(text, { entry: 'expr_paren', locationTracking: true });
 }
 
 /** The first word of every statement the extractor reads (`CREATE`, `ALTER`, `DROP`), after blanks. */
@@ -275,7 +281,7 @@ class SqlExtractor {
     // A function, view, trigger, sequence, type, extension or plain index: parsed, it is a statement `statement` does not
     // read; refused, it was skipped without a word (it is no `isSchemaStatement`). Either way nothing came of it.
     if (this.reading === 'fast' && UNREAD_STATEMENT.test(plain) && UNREAD_STATEMENT.test(foreign) && !isSchemaStatement(s.text)) return undefined;
-    const read = (text: string): Statement[] => (this.reading === 'fast' ? readDdl(text) : undefined) ?? parse(text, { locationTracking: true });
+    const read = (text: string): Statement[] => (this.reading === 'fast' ? readDdl(text, parseCheck) : undefined) ?? parse(text, { locationTracking: true });
     let first: unknown;
     // `sources[i]` is the text `texts[i]` was made from (itself, or before its checks were blanked): it says
     // whether the names are restored to their case as written.
@@ -284,12 +290,22 @@ class SqlExtractor {
         const text = texts[k];
         const source = sources[k];
         this.inserted = [];
+        // `REFERENCES users` with no column, which the parser is sure to refuse (see `bareReferenceRefused`): straight
+        // to the text with placeholders, when the reader reads that; the parser would refuse, then read the same.
+        if (this.reading === 'fast' && bareReferenceRefused(text)) {
+          const patched = withPlaceholders(text);
+          const tree = patched && readDdl(patched.text, parseCheck);
+          if (tree) {
+            this.inserted = patched.inserted;
+            return this.restoreCase(tree, source !== plain || source === foreign);
+          }
+        }
         try {
           return this.restoreCase(read(text), source !== plain || source === foreign);
         } catch (e) {
           first ??= e;
         }
-        const patched = this.withPlaceholders(text);
+        const patched = withPlaceholders(text);
         if (patched) {
           try {
             this.inserted = patched.inserted;
@@ -398,19 +414,7 @@ class SqlExtractor {
     return parsed;
   }
 
-  private withPlaceholders(text: string): { text: string; inserted: Array<{ at: number; length: number }> } | undefined {
-    const re = /\breferences\s+((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)(?![\w$"])(?!\s*[.(])/gi;
-    const inserted: Array<{ at: number; length: number }> = [];
-    let out = '';
-    let last = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const at = m.index + m[0].length;
-      out += `${text.slice(last, at)}${PLACEHOLDER}`;
-      inserted.push({ at, length: PLACEHOLDER.length });
-      last = at;
-    }
-    return inserted.length > 0 ? { text: out + text.slice(last), inserted } : undefined;
-  }
+
 
   /** A parser offset (in the possibly patched statement) as an offset in the file. */
   private off(o: number): number {
@@ -883,6 +887,24 @@ const TABLE_AS_QUERY = /^create\s+(?:(?:global|local)\s+)?(?:temp(?:orary)?\s+|u
 
 const PLACEHOLDER_NAME = 'fkguard_primary_key';
 const PLACEHOLDER = `(${PLACEHOLDER_NAME})`;
+
+/**
+ * `text` with `(fkguard_primary_key)` inserted after each `REFERENCES t` that names no column (see `SqlExtractor.parse`),
+ * and where each insertion is; undefined when there is none.
+ */
+export function withPlaceholders(text: string): { text: string; inserted: Array<{ at: number; length: number }> } | undefined {
+  const re = /\breferences\s+((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)(?![\w$"])(?!\s*[.(])/gi;
+  const inserted: Array<{ at: number; length: number }> = [];
+  let out = '';
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = m.index + m[0].length;
+    out += `${text.slice(last, at)}${PLACEHOLDER}`;
+    inserted.push({ at, length: PLACEHOLDER.length });
+    last = at;
+  }
+  return inserted.length > 0 ? { text: out + text.slice(last), inserted } : undefined;
+}
 
 function typeName(dt: DataTypeDef): string {
   return dt.kind === 'array' ? `${typeName(dt.arrayOf)}[]` : dt.name;

@@ -138,8 +138,9 @@ function readClause(clause: string, at: number): MysqlClause | undefined | false
   if (/^drop\s+primary\s+key\s*$/i.test(body)) return { kind: 'drop-primary', at: { start: at + lead, end: at + clause.trimEnd().length } };
   if (new RegExp(String.raw`^drop\s+foreign\s+key\s+${NAME}\s*$`, 'i').test(body)) return { kind: 'none' };
   if (new RegExp(String.raw`^rename\s+(?:index|key)\s+${NAME}\s+to\s+${NAME}\s*$`, 'i').test(body)) return { kind: 'none' };
-  // `ADD UNIQUE INDEX name (a, b)`, `ADD UNIQUE KEY (a)`: a key from here on. A plain or full-text index is none.
-  const unique = new RegExp(String.raw`^add\s+(?:constraint\s+(?:${NAME}\s+)?)?unique\s+(?:index|key)\s*(?:${NAME}\s*)?\(([^()]*)\)\s*$`, 'i').exec(body);
+  // `ADD UNIQUE INDEX name (a, b)`, `ADD UNIQUE KEY (a)`, `ADD UNIQUE name (a)` (what Laravel writes): a key from here
+  // on. `ADD UNIQUE (a)` is the parser's. A plain or full-text index is none.
+  const unique = new RegExp(String.raw`^add\s+(?:constraint\s+(?:${NAME}\s+)?)?unique\s+(?:(?:index|key)\b\s*|(?=["A-Za-z_]))(?:${NAME}\s*)?\(([^()]*)\)\s*$`, 'i').exec(body);
   if (unique) {
     const columns = unique[5].split(',').map((c) => c.trim().replace(/^"|"$/g, '').replace(/\s*\(\d+\)$/, ''));
     if (columns.some((c) => !/^[\w$]+$/.test(c))) return false;
