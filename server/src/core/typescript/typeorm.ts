@@ -502,6 +502,10 @@ function readRelation(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorat
   const jc = decos.get('JoinColumn');
   // A `@OneToOne` without `@JoinColumn` is the inverse side: the key lives in the other table.
   if (kind === 'OneToOne' && !jc) return;
+  // `{ createForeignKeyConstraints: false }` (TypeORM's switch for relations that must not be keys): the join column
+  // is made, the foreign key is not (R13-23). A value FK Guard cannot read may be either: no key is judged then too.
+  const options = decos.get(kind)!.args.slice(1).map((a) => x.props(x.unwrap(a))).find((o) => o.has('createForeignKeyConstraints'));
+  const makesKey = !options || x.bool(options.get('createForeignKeyConstraints')) === true;
   const arg = jc?.args[0];
   const joins: ReadonlyArray<ts.Node | undefined> = x.elements(arg) ?? [arg];
   for (const j of joins) {
@@ -524,6 +528,7 @@ function readRelation(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorat
         ...(nameLit ? {} : { derivedName: true as const }),
       });
     }
+    if (!makesKey) continue;
     // TypeORM types the join column as the column it references (RelationJoinColumnBuilder: "types of relational
     // column and join column must be equal we override user defined column type"), a declared `@Column` too.
     f.facts.references.push({
