@@ -748,7 +748,8 @@ function replayTimeline(
           // A new primary key also takes the key away from the columns of the old one.
           const key = keyOf(op.table, op.schema);
           const columns = op.columns.map((c) => columnOf(key, c));
-          const before = op.primary ? [...(state.get(key)?.columns.values() ?? [])].filter((c) => c.column.primaryKey).map((c) => c.column.name) : [];
+          const current = state.get(key);
+          const before = op.primary && current ? primaryKeyOf(current) : [];
           touch(key, pos, [...columns, ...before]);
           revise(
             key,
@@ -821,12 +822,11 @@ function replayTimeline(
  * or PostgreSQL's default names (`t_pkey`, `t_col_key`, `t_a_b_key`). Undefined when FK Guard cannot tell.
  */
 function keyNamed(def: TableDef, name: string | undefined, kind: string | undefined): { columns: string[]; primary: boolean } | undefined {
-  const pk = [...def.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
-  const isPk = (cols: readonly string[]) => pk.length > 0 && cols.length === pk.length && cols.every((c) => pk.includes(c));
+  const pk = primaryKeyOf(def);
   if (kind === 'primary') return pk.length > 0 ? { columns: pk, primary: true } : undefined;
   if (name === undefined) return undefined;
   const named = def.keyNames?.get(name);
-  if (named) return { columns: named, primary: isPk(named) };
+  if (named) return { columns: named, primary: isPrimary(def, named) };
   if (kind !== 'index' && name === `${def.name}_pkey` && pk.length > 0) return { columns: pk, primary: true };
   for (const k of candidateKeys(def, 'unique')) {
     if (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : name === `${def.name}_${k.columns.join('_')}_key`) return k;
@@ -842,11 +842,11 @@ const UNIQUE_NAME = /^uq[_-]|_(key|uniq|unique)$/i;
 
 /** The keys of `def` a constraint drop of this kind could remove: unique columns and composite keys, and the primary key unless `unique`. */
 function candidateKeys(def: TableDef, kind: string | undefined): Array<{ columns: string[]; primary: boolean }> {
-  const pk = [...def.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
+  const pk = primaryKeyOf(def);
   const out: Array<{ columns: string[]; primary: boolean }> = [];
   if (kind !== 'unique' && kind !== 'index' && pk.length > 0) out.push({ columns: pk, primary: true });
   for (const c of def.columns.values()) if (c.column.unique) out.push({ columns: [c.column.name], primary: false });
-  for (const k of def.keys) if (!(k.length === pk.length && k.every((x) => pk.includes(x)))) out.push({ columns: k, primary: false });
+  for (const k of def.keys) if (!sameColumns(k, pk)) out.push({ columns: k, primary: false });
   return out;
 }
 
@@ -875,9 +875,14 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
 }
 
+/** The primary key's columns of `def` (none when it has no primary key). */
+function primaryKeyOf(def: TableDef): string[] {
+  return [...def.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
+}
+
 /** The columns form the primary key of `def`. */
 function isPrimary(def: TableDef, columns: readonly string[]): boolean {
-  const pk = [...def.columns.values()].filter((c) => c.column.primaryKey).map((c) => c.column.name);
+  const pk = primaryKeyOf(def);
   return pk.length > 0 && sameColumns(pk, columns);
 }
 
