@@ -376,14 +376,7 @@ export class ClassMapper {
         // `__tablename__ = orders_table()`, `= "a" if LEGACY else "b"`, `= f"{PREFIX}_coupons"`: Python knows the
         // name when it runs; a reference to a table no definition names may mean this one.
         unknownName = true;
-        nameless = {
-          file,
-          cls,
-          reason: 'dynamic-name',
-          base: cls.name,
-          detail: `its ${cls.framework === 'sequelize' ? 'table name' : cls.framework === 'typeorm' ? "`@Entity` name" : '`__tablename__`'} is computed (\`${nameText(tablename, 60)}\`), which FK Guard does not evaluate`,
-          matches: dynamicNameWords(cls.name, tablename),
-        };
+        nameless = computedName(file, cls, tablename, cls.framework === 'sequelize' ? 'table name' : cls.framework === 'typeorm' ? '`@Entity` name' : '`__tablename__`');
       }
     } else if (cls.abstract || cls.framework) {
       // Another ORM's dialect names its entities itself; a class it left unnamed is a base, not a table.
@@ -444,14 +437,7 @@ export class ClassMapper {
       name = this.host.resolveName(inherited.file, inherited.cls.tablename!);
       if (name === undefined) {
         unknownName = true;
-        nameless = {
-          file,
-          cls,
-          reason: 'dynamic-name',
-          base: cls.name,
-          detail: `its \`__tablename__\`, inherited from \`${inherited.cls.name}\`, is computed (\`${nameText(inherited.cls.tablename!, 60)}\`), which FK Guard does not evaluate`,
-          matches: dynamicNameWords(cls.name, inherited.cls.tablename!),
-        };
+        nameless = computedName(file, cls, inherited.cls.tablename!, `\`__tablename__\`, inherited from \`${inherited.cls.name}\`,`);
       }
     } else if (cls.sqlmodelTable) {
       name = cls.name.toLowerCase();
@@ -1326,6 +1312,18 @@ function applyConvention(convention: NamingConvention, className: string): strin
 }
 
 /** How a table name expression reads in a message; a computed one cut to `max` characters. */
+/** A class whose table name (`what`, as the message calls it) is computed by code FK Guard does not evaluate. */
+function computedName(file: string, cls: ClassFact, tablename: NameExpr, what: string): NamelessClass {
+  return {
+    file,
+    cls,
+    reason: 'dynamic-name',
+    base: cls.name,
+    detail: `its ${what} is computed (\`${nameText(tablename, 60)}\`), which FK Guard does not evaluate`,
+    matches: dynamicNameWords(cls.name, tablename),
+  };
+}
+
 export function nameText(expr: NameExpr, max = Infinity): string {
   switch (expr.kind) {
     case 'literal':
