@@ -405,9 +405,17 @@ export class Navigator {
     return r && r.file === file ? r.resolution : undefined;
   }
 
-  /** How many references point at a table; cheap once the reverse map is built. */
+  /** How many foreign keys point at a table (a composite key once), or references at a column; cheap once the reverse map is built. */
   referenceCount(target: Target): number {
-    return this.targetList(reverseKey(target)).length;
+    const list = this.targetList(reverseKey(target));
+    if (target.column !== undefined) return list.length;
+    // A composite key is one reference per column pair, but one foreign key: counted at its first referenced column.
+    let n = 0;
+    for (const r of list) {
+      const composite = r.ref.composite;
+      if (!composite || composite.length < 2 || r.resolution.kind !== 'ok' || r.resolution.column.column.name === composite[0]) n++;
+    }
+    return n;
   }
 
   /** References FK Guard cannot resolve (computed names): a rename cannot know whether they name the target. */

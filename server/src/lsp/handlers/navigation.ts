@@ -291,7 +291,8 @@ export function codeLenses(ctx: NavigationContext): CodeLens[] {
   for (const t of nav.tablesDefinedIn(facts)) {
     const refs = nav.referencesTo({ key: t.key });
     const range = rangeIn(ctx, ctx.file, t.span);
-    const title = refs.length === 0 ? 'referenced by no foreign keys' : `referenced by ${plural(refs.length, 'foreign key')}`;
+    const keys = refs.length === 0 ? 0 : nav.referenceCount({ key: t.key });
+    const title = keys === 0 ? 'referenced by no foreign keys' : `referenced by ${plural(keys, 'foreign key')}`;
     const locations = refs.map((r) => location(ctx, r.file, r.span));
     out.push({ range, command: { title, command: refs.length === 0 ? '' : ShowReferencesCommand, arguments: refs.length === 0 ? undefined : [ctx.uriOf(ctx.file), range.start, locations] } });
   }
