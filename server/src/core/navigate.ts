@@ -405,8 +405,16 @@ export class Navigator {
     return r && r.file === file ? r.resolution : undefined;
   }
 
-  /** How many foreign keys point at a table (a composite key once), or references at a column; cheap once the reverse map is built. */
+  /** How many references point at a table; cheap once the reverse map is built. */
   referenceCount(target: Target): number {
+    return this.targetList(reverseKey(target)).length;
+  }
+
+  /**
+   * How many foreign keys point at a table: a composite key is one reference per column pair (see `referenceCount`),
+   * counted once, at its first referenced column. At a column, its references.
+   */
+  foreignKeyCount(target: Target): number {
     const list = this.targetList(reverseKey(target));
     if (target.column !== undefined) return list.length;
     // A composite key is one reference per column pair, but one foreign key: counted at its first referenced column.
