@@ -166,7 +166,8 @@ hasForeignKey?: boolean;
   /**
    * SQLAlchemy: a `Numeric` or `Float` primary key with no default, server default, sequence, identity or foreign key,
    * autoincrement not turned off. Where it is the table's only primary key column, SQLAlchemy makes it the table's
-   * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52).
+   * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52). Also set
+   * on a type the index resolves later (a TypeDecorator imported from another module): the rule looks at it resolved.
    */
   serialIfSolePrimaryKey?: true;
   /**
