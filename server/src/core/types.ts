@@ -166,7 +166,8 @@ hasForeignKey?: boolean;
   /**
    * SQLAlchemy: a `Numeric` or `Float` primary key with no default, server default, sequence, identity or foreign key,
    * autoincrement not turned off. Where it is the table's only primary key column, SQLAlchemy makes it the table's
-   * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52).
+   * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52). Also set
+   * on a type the index resolves later (a TypeDecorator imported from another module): the rule looks at it resolved.
    */
   serialIfSolePrimaryKey?: true;
   /**
@@ -474,8 +475,10 @@ type MigrationOpKind =
    * `op.create_index(..., unique=True)`, `op.create_primary_key`, `ALTER TABLE … ADD UNIQUE`): its columns
    * are a key a foreign key may target from here on. A new primary key replaces the old one. `plain`: a non-unique
    * index made under `name` (no columns kept): no key, only the name, so that dropping it drops no key.
+   * `maybeUnique`: an index whose `unique=` FK Guard cannot evaluate (`unique=settings.STRICT`), at that span: the
+   * columns may or may not be a key from here on, and a verdict that depends on which is not given.
    */
-  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string; plain?: true }
+  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string; plain?: true; maybeUnique?: Span }
   /**
    * `op.drop_constraint(name, table, type_=...)`, `op.drop_index(name, table_name=...)`: the key of that name
    * stops being one. `name` is unset when it is not a literal FK Guard can read; `kind` is `type_` as written

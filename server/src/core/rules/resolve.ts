@@ -416,6 +416,14 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
         detail: `the constraint dropped at ${at}${undecided.name ? ` (\`${undecided.name}\`)` : ''} is not one FK Guard can identify, and it may be the key of \`${d.key}\` this reference needs`,
       };
     }
+    if (undecided.why === 'unknown-unique') {
+      const at = where(undecided.file, index.rangeIn(undecided.file, undecided.span));
+      return {
+        kind: 'unseen',
+        reason: 'unreadable-migration',
+        detail: `the index made at ${at} is unique only if its \`unique=\` value is true, which FK Guard cannot evaluate, and this reference needs that key of \`${d.key}\``,
+      };
+    }
     return {
       kind: 'unseen',
       reason: 'conditional-history',

@@ -82,6 +82,8 @@ function mysqlSql(c: RefCheck, source: TypeFact, target: TypeFact): { source: st
  */
 function serialKey(c: RefCheck, def: TableDef, key: IndexedColumn): IndexedColumn | undefined {
   if (c.config.dialect !== 'postgresql' || !key.column.serialIfSolePrimaryKey || !key.type) return undefined;
+  // The flag is also set on a type the reader could not resolve: only a Numeric or Float one, as resolved, is made SERIAL.
+  if (key.type.family !== 'numeric' && key.type.family !== 'float') return undefined;
   let keys = 0;
   for (const col of def.columns.values()) if (col.column.primaryKey) keys++;
   if (keys !== 1) return undefined;
