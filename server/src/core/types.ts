@@ -473,15 +473,22 @@ type MigrationOpKind =
    * A unique constraint or index, or a primary key, made after the table (`op.create_unique_constraint`,
    * `op.create_index(..., unique=True)`, `op.create_primary_key`, `ALTER TABLE … ADD UNIQUE`): its columns
    * are a key a foreign key may target from here on. A new primary key replaces the old one. `plain`: a non-unique
-   * index made under `name` (no columns kept): no key, only the name, so that dropping it drops no key.
+   * index made under `name` (no columns kept): no key, only the name, so that dropping it drops no key. `index`: made
+   * by PostgreSQL's `CREATE UNIQUE INDEX ON t (a, b)` with no name, which PostgreSQL names `t_a_b_idx`.
    */
-  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string; plain?: true }
+  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string; plain?: true; index?: true }
   /**
    * `op.drop_constraint(name, table, type_=...)`, `op.drop_index(name, table_name=...)`: the key of that name
    * stops being one. `name` is unset when it is not a literal FK Guard can read; `kind` is `type_` as written
-   * (`index` for `drop_index`), unset when not given.
+   * (`index` for `drop_index`), unset when not given. `mysql`: written in MySQL's own syntax (`ALTER TABLE t DROP
+   * INDEX name`, `DROP INDEX name ON t`), so MySQL's names apply (an unnamed unique index is named after its first column).
    */
-  | { op: 'drop_key'; table: string; schema?: string; name?: string; kind?: string; span: Span }
+  | { op: 'drop_key'; table: string; schema?: string; name?: string; kind?: string; span: Span; mysql?: true }
+  /**
+   * PostgreSQL's `DROP INDEX [schema.]name`, which does not name the table: the unique index of that name a step
+   * before made (`CREATE UNIQUE INDEX`) stops being a key. An index no step made unique under that name drops no key.
+   */
+  | { op: 'drop_index'; name: string; schema?: string; span: Span }
   | { op: 'drop_table'; table: string; schema?: string }
   /** `toSchema`: the table moves to that schema (PostgreSQL's `ALTER TABLE ... SET SCHEMA`); else it stays in `schema`. */
   | { op: 'rename_table'; from: string; to: string; schema?: string; toSchema?: string }
