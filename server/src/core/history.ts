@@ -780,6 +780,18 @@ function replayTimeline(
           );
           break;
         }
+        case 'set_persistence':
+          touch(keyOf(op.table, op.schema), pos);
+          revise(
+            keyOf(op.table, op.schema),
+            pos,
+            (def) => {
+              if (op.persistence) def.persistence = op.persistence;
+              else delete def.persistence;
+            },
+            maybe,
+          );
+          break;
         case 'drop_index': {
           // PostgreSQL's index names are unique in a schema: the table is the one that holds a key of that name there.
           // None: a plain index, or one FK Guard did not see made (see `drop_key`'s `index`).

@@ -21,11 +21,15 @@ export interface Span {
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/** How PostgreSQL keeps a table that is not permanent: without write-ahead log (`UNLOGGED`), or for one session (`TEMPORARY`). */
+export type Persistence = 'unlogged' | 'temporary';
+
 export type RuleId =
   | 'unknown-table'
   | 'unknown-column'
   | 'type-mismatch'
   | 'not-unique-target'
+  | 'persistence-mismatch'
   | 'ambiguous-table'
   | 'cross-metadata'
   | 'unresolved-reference'
@@ -37,6 +41,7 @@ export const ALL_RULES: readonly RuleId[] = [
   'unknown-column',
   'type-mismatch',
   'not-unique-target',
+  'persistence-mismatch',
   'ambiguous-table',
   'cross-metadata',
   'unresolved-reference',
@@ -410,6 +415,8 @@ export interface CoreTableFact {
   keys: string[][];
   /** Keys given a literal `name=` (`UniqueConstraint("a", "b", name="uq_x")`): name → columns. */
   keyNames?: Record<string, string[]>;
+  /** PostgreSQL's `CREATE UNLOGGED TABLE` or `CREATE TEMP TABLE` (see `TableDef.persistence`); unset: permanent, or not said. */
+  persistence?: Persistence;
   span: Span;
   nameSpan: Span;
   origin: 'core' | 'migration';
@@ -490,6 +497,8 @@ type MigrationOpKind =
    */
   | { op: 'drop_index'; name: string; schema?: string; span: Span }
   | { op: 'drop_table'; table: string; schema?: string }
+  /** PostgreSQL's `ALTER TABLE t SET UNLOGGED` (`persistence` `unlogged`) or `SET LOGGED` (unset: permanent from here on). */
+  | { op: 'set_persistence'; table: string; schema?: string; persistence?: 'unlogged'; span: Span }
   /** `toSchema`: the table moves to that schema (PostgreSQL's `ALTER TABLE ... SET SCHEMA`); else it stays in `schema`. */
   | { op: 'rename_table'; from: string; to: string; schema?: string; toSchema?: string }
   /** `span`: where the new name or type is written, which later references name as the column's definition. */

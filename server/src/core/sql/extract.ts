@@ -233,7 +233,7 @@ class SqlExtractor {
       this.searchPath = path === 'default' ? undefined : path;
       return;
     }
-    if (this.setSchema(s) || this.renameTables(s)) return;
+    if (this.setSchema(s) || this.renameTables(s) || this.setPersistence(s)) return;
     const parsed = this.parse(s);
     if (!parsed) return;
     this.deferrable = /deferrable/i.test(s.text) ? deferrableKeys(s.text).map((k) => k.map((n) => unquoteName(n, false).toLowerCase())) : [];
@@ -391,6 +391,7 @@ class SqlExtractor {
       nameSpan: { start: s.start + nameAt + (quoted ? 1 : 0), end: s.start + m[0].length - (quoted ? 1 : 0) },
       origin: this.migration ? 'migration' : 'core',
       ...(query !== undefined ? { columnsFrom: query } : { unparsed: true as const }),
+      ...persistenceOf(m[0]),
       ...(quoted ? {} : { foldsCase: true as const }),
     });
     if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1, ...(m[0].match(/\bif\s+not\s+exists\b/i) ? { ifNotExists: true as const } : {}) });
@@ -614,6 +615,7 @@ class SqlExtractor {
       nameSpan: this.nameSpan(st.name),
       origin: this.migration ? 'migration' : 'core',
       ...(this.folds(st.name) ? { foldsCase: true as const } : {}),
+      ...(st.temporary ? { persistence: 'temporary' as const } : st.unlogged ? { persistence: 'unlogged' as const } : {}),
     };
     const source = { table: name, schema };
     for (const col of st.columns) {
@@ -759,6 +761,31 @@ class SqlExtractor {
     }
     const own = this.ownTable(q);
     if (own) this.moveOwnTable(own, q.name, toSchema);
+    return true;
+  }
+
+  /**
+   * PostgreSQL's `ALTER TABLE [IF EXISTS] [ONLY] t SET LOGGED|UNLOGGED`, which the parser does not read: the table is
+   * permanent or unlogged from here on. In a migration, a step of history; elsewhere, on a table this file made. Whether
+   * the statement was one.
+   */
+  private setPersistence(s: SqlStatement): boolean {
+    const m = SET_PERSISTENCE.exec(blankComments(s.text));
+    if (!m) return false;
+    const q: QName = { name: unquoteName(m[2], true), ...(m[1] ? { schema: unquoteName(m[1].replace(/\s*\.\s*$/, ''), true) } : {}) };
+    const unlogged = m[3].toLowerCase() === 'unlogged';
+    const schema = this.existingSchema(q);
+    if (schema === null) return true;
+    if (this.migration) {
+      const span = { start: s.start + leadOf(s.text), end: s.start + s.text.replace(/[\s;]+$/, '').length };
+      this.ops.push({ op: 'set_persistence', table: q.name, schema, ...(unlogged ? { persistence: 'unlogged' as const } : {}), span });
+      return true;
+    }
+    const own = this.ownTable(q);
+    if (own && own.persistence !== 'temporary') {
+      if (unlogged) own.persistence = 'unlogged';
+      else delete own.persistence;
+    }
     return true;
   }
 
@@ -960,6 +987,12 @@ export function withPlaceholders(text: string): { text: string; inserted: Array<
   return inserted.length > 0 ? { text: out + text.slice(last), inserted } : undefined;
 }
 
+/** `TEMP`/`TEMPORARY` or `UNLOGGED` in the head of a `CREATE TABLE` (see `CREATE_TABLE_HEAD`), as a table fact's `persistence`. */
+function persistenceOf(head: string): { persistence?: 'temporary' | 'unlogged' } {
+  const m = /^\s*create\s+(?:(?:global|local)\s+)?(temp|temporary|unlogged)\b/i.exec(head);
+  return !m ? {} : m[1].toLowerCase() === 'unlogged' ? { persistence: 'unlogged' } : { persistence: 'temporary' };
+}
+
 function typeName(dt: DataTypeDef): string {
   return dt.kind === 'array' ? `${typeName(dt.arrayOf)}[]` : dt.name;
 }
@@ -984,5 +1017,7 @@ const ALTER_RENAME = new RegExp(
 );
 /** One pair of `RENAME TABLE`: group 1 the schema (database) with its dot, 2 the name, 3 and 4 the new ones. */
 const RENAME_PAIR = new RegExp(RENAME_ONE, 'gi');
+/** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET LOGGED|UNLOGGED` (the whole statement); group 3 is the word. */
+const SET_PERSISTENCE = new RegExp(`^\\s*alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+set\\s+(logged|unlogged)\\s*;?\\s*$`, 'i');
 /** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET SCHEMA s2` (the whole statement). */
 const SET_SCHEMA = new RegExp(`^\\s*alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+set\\s+schema\\s+(${SQL_NAME})\\s*;?\\s*$`, 'i');
