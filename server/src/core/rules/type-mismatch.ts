@@ -37,9 +37,11 @@ export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn):
   if (!prisma && (source.type.family === 'other' || target.type.family === 'other' || source.type.family === 'enum')) return undefined;
   // A width FK Guard cannot read (`String(length=sizes.UUID_LEN)`) leaves only the families to compare.
   const bothExplicit = source.type.source === 'explicit' && target.type.source === 'explicit' && !source.type.approximate && !target.type.approximate;
+  // citext is a string type of its own to a foreign key: against any other, the spellings decide, width or not.
+  const citext = (source.type.sqlType === 'citext') !== (target.type.sqlType === 'citext') && source.type.sqlType !== '' && target.type.sqlType !== '';
   const verdict = prisma
     ? 'refused'
-    : bothExplicit
+    : bothExplicit || citext
       ? compareTypes(c.config.dialect, source.type.sqlType, target.type.sqlType)
       : compareFamilies(c.config.dialect, source.type.family, target.type.family);
   if (verdict === 'same') return undefined;
