@@ -82,7 +82,7 @@ export interface TypeFact {
   nativeSpan?: Span;
   /** An argument (a width, a precision) is not a literal FK Guard can read: only the family is known. */
   approximate?: true;
-  /** SQL DDL: the type is followed by MySQL's `UNSIGNED` (see `mysqlReading`). */
+  /** SQL DDL: the type is followed by MySQL's `UNSIGNED` (see `mysqlReading`); Drizzle mysql-core: `{ unsigned: true }`. */
   unsigned?: true;
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
   source: 'explicit' | 'annotation' | 'field';
