@@ -81,8 +81,11 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
     const loc = tableLocation(c.index, def);
     if (loc) related.push(loc);
   }
+  const prisma = c.facts.language === 'prisma';
   const what = named
-    ? `\`${c.ref.owner}\` (\`${def.key}\`) has no property \`${r.column}\`: it is the column of \`${named[0]}\`, and TypeORM's \`referencedColumnName\` names a property`
+    ? prisma
+      ? `\`${c.ref.owner}\` (\`${def.key}\`) has no field \`${r.column}\`: it is the column of \`${named[0]}\` (\`@map\`), and \`references\` names fields`
+      : `\`${c.ref.owner}\` (\`${def.key}\`) has no property \`${r.column}\`: it is the column of \`${named[0]}\`, and TypeORM's \`referencedColumnName\` names a property`
     : `\`${def.key}\` has no column \`${r.column}\``;
   return {
     rule: 'unknown-column',
