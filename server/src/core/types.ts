@@ -187,6 +187,17 @@ hasForeignKey?: boolean;
    * instance-wide `define: { underscored }` changes (see `ClassFact.sequelizeOptions`).
    */
   derivedName?: true;
+  /**
+   * TypeORM: a join column a `@ManyToOne`/`@OneToOne` adds, and the target class it points at (as the file names it).
+   * TypeORM types it as the column it references (`joinReferenced`, else the target's primary key), and where the
+   * relation names neither the column nor `referencedColumnName` (`derivedName`, no `joinReferenced`), names it
+   * `camelCase(relation + '_' + property)` for each primary-key property of the target, one column each: `ownerCode`
+   * when the target's key is `code`. The index derives both (see `ClassMapper.typeormJoinColumns`); `name` is the
+   * `<relation>Id` that stands for the names in the file's facts.
+   */
+  joinTarget?: string;
+  /** With `joinTarget`: the property of the target that `referencedColumnName` names. */
+  joinReferenced?: string;
 }
 
 /**

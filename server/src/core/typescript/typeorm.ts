@@ -629,27 +629,39 @@ function readRelation(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorat
     const opts = x.props(j);
     const nameLit = x.literal(opts.get('name'));
     const refLit = x.literal(opts.get('referencedColumnName'));
-    // TypeORM's default join column: camelCase(relation + '_' + referenced column); the key is `id` here.
+    // TypeORM's default join column is `joinColumnName(relation, referenced property)`: camelCase(relation + '_' +
+    // property). With no `referencedColumnName` that is each primary-key property of the target, which may be in another
+    // file: the index names the column (`ColumnFact.joinTarget`, R13-25); `<relation>Id` stands for it here.
+    const pkDependent = !nameLit && !refLit;
     const column = nameLit?.value ?? typeormCamelCase(`${relation}_${refLit?.value ?? 'id'}`);
     const existing = cls.columns.find((c) => c.name === column || c.attr === column);
     if (existing) existing.hasForeignKey = true;
-    else {
-      // The column TypeORM adds for the relation, so other sources can reference it.
-      cls.columns.push({
+    // A column TypeORM adds for the relation, so other sources can reference it. Its property is the relation's
+    // (TypeORM's `propertyName`): `referencedColumnName: 'user'` elsewhere finds it (R13-21).
+    if (!existing || pkDependent) {
+      const added: ColumnFact = {
         name: column,
-        attr: column,
+        attr: relation,
         primaryKey: false,
         unique: kind === 'OneToOne',
         span: nameLit?.span ?? x.span(p.name),
         hasForeignKey: true,
-        ...(nameLit ? {} : { derivedName: true as const }),
-      });
+      };
+      if (!nameLit) added.derivedName = true;
+      // The index names it (when it follows the target's primary key) and types it as the column it references.
+      if (!target.unread) {
+        added.joinTarget = target.owner;
+        if (refLit) added.joinReferenced = refLit.value;
+      }
+      cls.columns.push(added);
     }
+    // The reference's own column: by its name where the name is known here, else by the relation's property.
+    const sourceName = pkDependent && !existing ? relation : column;
     if (!makesKey) continue;
     // TypeORM types the join column as the column it references (RelationJoinColumnBuilder: "types of relational
     // column and join column must be equal we override user defined column type"), a declared `@Column` too.
     f.facts.references.push({
-      ...attributeRef(target.owner, refLit, refLit?.contentSpan ?? target.span, { className: cls.name, column }),
+      ...attributeRef(target.owner, refLit, refLit?.contentSpan ?? target.span, { className: cls.name, column: sourceName }),
       typeFromTarget: 'typeorm',
       ...(composite ? { composite } : {}),
       ...(target.unread ? { ownerUnread: target.unread } : {}),
