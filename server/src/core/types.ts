@@ -87,7 +87,7 @@ export interface TypeFact {
   nativeSpan?: Span;
   /** An argument (a width, a precision) is not a literal FK Guard can read: only the family is known. */
   approximate?: true;
-  /** SQL DDL: the type is followed by MySQL's `UNSIGNED` (see `mysqlReading`). */
+  /** SQL DDL: the type is followed by MySQL's `UNSIGNED` (see `mysqlReading`); Drizzle mysql-core: `{ unsigned: true }`. */
   unsigned?: true;
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
   source: 'explicit' | 'annotation' | 'field';
@@ -193,6 +193,17 @@ hasForeignKey?: boolean;
    * instance-wide `define: { underscored }` changes (see `ClassFact.sequelizeOptions`).
    */
   derivedName?: true;
+  /**
+   * TypeORM: a join column a `@ManyToOne`/`@OneToOne` adds, and the target class it points at (as the file names it).
+   * TypeORM types it as the column it references (`joinReferenced`, else the target's primary key), and where the
+   * relation names neither the column nor `referencedColumnName` (`derivedName`, no `joinReferenced`), names it
+   * `camelCase(relation + '_' + property)` for each primary-key property of the target, one column each: `ownerCode`
+   * when the target's key is `code`. The index derives both (see `ClassMapper.typeormJoinColumns`); `name` is the
+   * `<relation>Id` that stands for the names in the file's facts.
+   */
+  joinTarget?: string;
+  /** With `joinTarget`: the property of the target that `referencedColumnName` names. */
+  joinReferenced?: string;
 }
 
 /**

@@ -669,7 +669,10 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       if (r.column.column.maybeKey && !isProvenKey(r.def, r.column, c.ref.composite)) {
         return {
           reason: 'unresolved-column',
-          detail: `\`${r.def.key}.${r.column.column.name}\` says \`unique=\` or \`primary_key=\` with a value FK Guard cannot read, so whether it is a key is not known`,
+          detail:
+            c.index.facts(r.column.file)?.language === 'python'
+              ? `\`${r.def.key}.${r.column.column.name}\` says \`unique=\` or \`primary_key=\` with a value FK Guard cannot read, so whether it is a key is not known`
+              : `\`${r.def.key}.${r.column.column.name}\` is made unique or a key by a value FK Guard cannot read (an option, an index), so whether it is a key is not known`,
         };
       }
       if (keyMaybeFromAlias(r.column) && !isProvenKey(r.def, r.column, c.ref.composite)) {

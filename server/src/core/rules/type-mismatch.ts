@@ -69,11 +69,14 @@ export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn):
  * the key is not: the fix cannot take the word away). Undefined for any other pair.
  */
 function mysqlSql(c: RefCheck, source: TypeFact, target: TypeFact): { source: string; target: string; fix?: string } | undefined {
-  if (c.config.dialect !== 'mysql' || source.style !== 'sql' || target.style !== 'sql') return undefined;
+  // Drizzle's mysql-core builders write MySQL's own types (`boolean` is `TINYINT(1)`, `serial` is `BIGINT UNSIGNED`, R13-26).
+  const mysqlTyped = (t: TypeFact) => t.style === 'sql' || t.style === 'drizzle-mysql';
+  if (c.config.dialect !== 'mysql' || !mysqlTyped(source) || !mysqlTyped(target)) return undefined;
   const mine = mysqlReading(source);
   const theirs = mysqlReading(target);
   const unsigned = (t: string) => t.endsWith(' unsigned');
-  const fix = !unsigned(mine) ? theirs : unsigned(theirs) ? theirs.slice(0, -' unsigned'.length) : undefined;
+  // A Drizzle builder is written again whole, its `unsigned` option with it.
+  const fix = source.style === 'drizzle-mysql' || !unsigned(mine) ? theirs : unsigned(theirs) ? theirs.slice(0, -' unsigned'.length) : undefined;
   return { source: mine, target: theirs, fix };
 }
 
@@ -158,7 +161,8 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
 
 /** A type as the code writes it: `Integer`, `Mapped[int]`, or a SQLModel field's `Optional[int]` inner type. */
 function written(type: TypeFact, annotation: string | undefined): string {
-  if (type.source === 'explicit') return type.unsigned ? `${type.text} UNSIGNED` : type.text;
+  // A Drizzle builder's text says `unsigned: true` itself.
+  if (type.source === 'explicit') return type.unsigned && type.style === 'sql' ? `${type.text} UNSIGNED` : type.text;
   if (type.source === 'field') return annotation ?? type.text;
   return `Mapped[${annotation ?? type.text}]`;
 }
