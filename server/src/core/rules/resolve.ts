@@ -19,6 +19,12 @@ export interface RefCheck {
   resolution: Resolution;
   /** Names of the tables suggested for this file's unknown tables (see `checkFile`). */
   suggested?: Set<string>;
+  /**
+   * What the check read from other files' references to this reference's own table (a type fix must not break the
+   * keys to the column it retypes, see `keysBrokenByRetype`): `t:<table in lower case>` and `c:<class>` for a key's
+   * referenced and referencing tables, `*` for anything. An editor checks the reference again when one changes.
+   */
+  watched?: string[];
 }
 
 export type Resolution =
