@@ -591,8 +591,10 @@ function computeClassDefNames(c: ClassFact, f: FileFacts): string[] {
   const defs = new Set<string>();
   // A TypeORM join table is made from both entities' tables (the owner's and the target's keys), and named by
   // the project's naming if it has one.
-  const classes = c.joinTable ? [...c.bases, c.joinTable.owner, c.joinTable.target] : c.bases;
+  const classes = c.joinTable ? [...c.bases, c.joinTable.owner, c.joinTable.target] : c.bases.slice();
   if (c.joinTable) defs.add('n:typeorm');
+  // A TypeORM join column named after its target's primary key (`ColumnFact.joinTarget`): the target's class.
+  for (const col of c.columns) if (col.joinTarget !== undefined && !classes.includes(col.joinTarget)) classes.push(col.joinTarget);
   for (const b of classes) {
     const dot = b.indexOf('.');
     const head = dot < 0 ? b : b.slice(0, dot);

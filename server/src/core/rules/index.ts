@@ -5,6 +5,7 @@ import { FileFacts, Finding, ReferenceFact, UncheckedReference } from '../types'
 import { ambiguousTable } from './ambiguous-table';
 import { crossMetadata } from './cross-metadata';
 import { notUniqueTarget } from './not-unique-target';
+import { persistenceMismatch } from './persistence-mismatch';
 import { declaredAttrNotes } from './declared-attr-note';
 import { parseErrors } from './parse-error';
 import { applySuppressions, externalTableFix } from '../suppress';
@@ -19,6 +20,7 @@ const RULES: Array<(c: RefCheck) => Finding | undefined> = [
   unknownColumn,
   typeMismatch,
   notUniqueTarget,
+  persistenceMismatch,
   ambiguousTable,
   crossMetadata,
   unresolvedReference,

@@ -37,9 +37,11 @@ export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn):
   if (!prisma && (source.type.family === 'other' || target.type.family === 'other' || source.type.family === 'enum')) return undefined;
   // A width FK Guard cannot read (`String(length=sizes.UUID_LEN)`) leaves only the families to compare.
   const bothExplicit = source.type.source === 'explicit' && target.type.source === 'explicit' && !source.type.approximate && !target.type.approximate;
+  // citext is a string type of its own to a foreign key: against any other, the spellings decide, width or not.
+  const citext = (source.type.sqlType === 'citext') !== (target.type.sqlType === 'citext') && source.type.sqlType !== '' && target.type.sqlType !== '';
   const verdict = prisma
     ? 'refused'
-    : bothExplicit
+    : bothExplicit || citext
       ? compareTypes(c.config.dialect, source.type.sqlType, target.type.sqlType)
       : compareFamilies(c.config.dialect, source.type.family, target.type.family);
   if (verdict === 'same') return undefined;
@@ -67,11 +69,14 @@ export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn):
  * the key is not: the fix cannot take the word away). Undefined for any other pair.
  */
 function mysqlSql(c: RefCheck, source: TypeFact, target: TypeFact): { source: string; target: string; fix?: string } | undefined {
-  if (c.config.dialect !== 'mysql' || source.style !== 'sql' || target.style !== 'sql') return undefined;
+  // Drizzle's mysql-core builders write MySQL's own types (`boolean` is `TINYINT(1)`, `serial` is `BIGINT UNSIGNED`, R13-26).
+  const mysqlTyped = (t: TypeFact) => t.style === 'sql' || t.style === 'drizzle-mysql';
+  if (c.config.dialect !== 'mysql' || !mysqlTyped(source) || !mysqlTyped(target)) return undefined;
   const mine = mysqlReading(source);
   const theirs = mysqlReading(target);
   const unsigned = (t: string) => t.endsWith(' unsigned');
-  const fix = !unsigned(mine) ? theirs : unsigned(theirs) ? theirs.slice(0, -' unsigned'.length) : undefined;
+  // A Drizzle builder is written again whole, its `unsigned` option with it.
+  const fix = source.style === 'drizzle-mysql' || !unsigned(mine) ? theirs : unsigned(theirs) ? theirs.slice(0, -' unsigned'.length) : undefined;
   return { source: mine, target: theirs, fix };
 }
 
@@ -82,6 +87,8 @@ function mysqlSql(c: RefCheck, source: TypeFact, target: TypeFact): { source: st
  */
 function serialKey(c: RefCheck, def: TableDef, key: IndexedColumn): IndexedColumn | undefined {
   if (c.config.dialect !== 'postgresql' || !key.column.serialIfSolePrimaryKey || !key.type) return undefined;
+  // The flag is also set on a type the reader could not resolve: only a Numeric or Float one, as resolved, is made SERIAL.
+  if (key.type.family !== 'numeric' && key.type.family !== 'float') return undefined;
   let keys = 0;
   for (const col of def.columns.values()) if (col.column.primaryKey) keys++;
   if (keys !== 1) return undefined;
@@ -228,7 +235,8 @@ function mayName(ref: ReferenceFact, names: ReadonlySet<string>): boolean {
 
 /** A type as the code writes it: `Integer`, `Mapped[int]`, or a SQLModel field's `Optional[int]` inner type. */
 function written(type: TypeFact, annotation: string | undefined): string {
-  if (type.source === 'explicit') return type.unsigned ? `${type.text} UNSIGNED` : type.text;
+  // A Drizzle builder's text says `unsigned: true` itself.
+  if (type.source === 'explicit') return type.unsigned && type.style === 'sql' ? `${type.text} UNSIGNED` : type.text;
   if (type.source === 'field') return annotation ?? type.text;
   return `Mapped[${annotation ?? type.text}]`;
 }
