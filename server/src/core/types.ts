@@ -1017,7 +1017,12 @@ export type UncheckedReason =
    * The reference is in a SQLModel model without `table=True` (a data model: `HeroRead`, `HeroUpdate`) that no class
    * is built on: SQLModel makes no column and no foreign key from it.
    */
-  | 'no-table-class';
+  | 'no-table-class'
+  /**
+   * The referenced column is no key FK Guard can see, and neither is any primary key of the table, which FK Guard does
+   * not know whole (migrations make it, or it is a partial definition): whether the column is unique is not known.
+   */
+  | 'unseen-keys';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -1038,6 +1043,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'ambiguous-export',
   'uncompared-type',
   'no-table-class',
+  'unseen-keys',
 ];
 
 export interface UncheckedReference {

@@ -1,5 +1,5 @@
 import type { FkGuardConfig } from '../config';
-import type { TableDef } from '../tables';
+import type { IndexedColumn, TableDef } from '../tables';
 import { Finding } from '../types';
 import { columnLocation, keyMaybeFromAlias, RefCheck } from './resolve';
 
@@ -26,6 +26,21 @@ function wholeWithoutPrimaryKey(c: RefCheck, def: TableDef): boolean {
   const facts = c.index.facts(def.file);
   if (!facts || facts.errors.length > 0) return false;
   return facts.language === 'prisma' || (facts.language === 'sql' && def.origin === 'core');
+}
+
+/**
+ * Whether the referenced column is not proven a key only because the table shows no primary key and FK Guard does
+ * not know it whole (a table migrations make, a reflected or partial definition): `not-unique-target` is then not
+ * said, and the reference is counted unchecked rather than checked (R14-13).
+ */
+export function keysNotSeen(c: RefCheck, def: TableDef, column: IndexedColumn): boolean {
+  if (def.origin === 'external' || def.incomplete || c.ref.composite) return false;
+  const col = column.column;
+  if (col.unique || col.primaryKey || col.deferrableKey) return false;
+  if (def.keys.some((k) => k.length === 1 && k[0] === col.name)) return false;
+  if (keyMaybeFromAlias(column)) return false;
+  if (def.columns.factsWhere((x) => x.primaryKey).length > 0) return false;
+  return !def.primaryKeyDropped && !wholeWithoutPrimaryKey(c, def);
 }
 
 export function notUniqueTarget(c: RefCheck): Finding | undefined {

@@ -6,6 +6,7 @@ import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
 import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
+import { keysNotSeen } from './not-unique-target';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
 export interface RefCheck {
@@ -685,6 +686,13 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         return {
           reason: 'unknown-key-type',
           detail: `\`${r.def.key}.${r.column.column.name}\` is \`Mapped[${target!.text}]\`, a name FK Guard cannot read: an \`Annotated\` alias may make it a key and give its type`,
+        };
+      }
+      if (keysNotSeen(c, r.def, r.column)) {
+        const made = r.def.origin === 'migration' ? 'migrations make it without one' : 'FK Guard does not see the whole table';
+        return {
+          reason: 'unseen-keys',
+          detail: `\`${r.def.key}\` has no primary key FK Guard can see and ${made}, so whether \`${r.column.column.name}\` is unique (which the database requires of a key's target) is not known`,
         };
       }
       const source = sourceColumn(c.facts, c.ref, c.index);
