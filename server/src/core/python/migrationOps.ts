@@ -316,15 +316,19 @@ function deferUseAlter(x: PythonReader, node: Node, refs: ReferenceFact[]): void
  * as in a SQL migration. Spans map back into the literal (to the whole literal when escapes make the
  * text differ from its spelling). SQL the reader cannot parse changes nothing it knows of.
  */
+/** SQL that may change tables or keys: a table made, altered or dropped, a unique index made, an index dropped. */
+const SCHEMA_SQL = /\b(?:create|alter|drop)\s+(?:(?:temporary|temp|unlogged)\s+)?table\b|\bcreate\s+unique\s+index\b|\bdrop\s+index\b/i;
+
 function executedSql(x: PythonReader, call: CallInfo, ops: MigrationOp[]): void {
   let arg: Node | undefined = call.positional[0] ?? call.keywords.get('sqltext');
   if (arg?.type === 'call') {
+    // `sa.text("...")`, `sa.DDL("...")` (a `DDLElement` `op.execute` runs as it is).
     const inner = readCall(arg);
-    arg = inner.name === 'text' ? (inner.positional[0] ?? inner.keywords.get('text')) : undefined;
+    arg = inner.name === 'text' ? (inner.positional[0] ?? inner.keywords.get('text')) : inner.name === 'DDL' ? (inner.positional[0] ?? inner.keywords.get('statement')) : undefined;
   }
   if (arg?.type !== 'string' && arg?.type !== 'concatenated_string') return;
   const lit = x.literal(arg);
-  if (!lit || !/\b(?:create|alter|drop)\s+(?:(?:temporary|temp|unlogged)\s+)?table\b/i.test(lit.value)) return;
+  if (!lit || !SCHEMA_SQL.test(lit.value)) return;
   const read = extractSql(x.facts.file, lit.value, true);
   const spelled = arg.type === 'string' && x.text.slice(lit.contentSpan.start, lit.contentSpan.end) === lit.value;
   const whole = spanOf(arg);
