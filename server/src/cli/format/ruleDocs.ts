@@ -8,6 +8,7 @@ export const RULE_SUMMARIES: Readonly<Record<RuleId, string>> = {
   'unknown-column': 'A foreign key names a column that its table does not have.',
   'type-mismatch': "A foreign-key column's type differs from the type of the column it references.",
   'not-unique-target': 'A foreign key references a column that is neither a primary key nor unique.',
+  'persistence-mismatch': 'A foreign key joins tables PostgreSQL keeps differently (a permanent table to an UNLOGGED or TEMPORARY one).',
   'ambiguous-table': 'Two definitions of the referenced table disagree about the referenced column.',
   'cross-metadata': 'A foreign key crosses separate declarative bases or MetaData objects, so SQLAlchemy cannot resolve it.',
   'unresolved-reference': 'A foreign key target is built at run time, so FK Guard cannot check it.',

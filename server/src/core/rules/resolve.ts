@@ -19,6 +19,12 @@ export interface RefCheck {
   resolution: Resolution;
   /** Names of the tables suggested for this file's unknown tables (see `checkFile`). */
   suggested?: Set<string>;
+  /**
+   * What the check read from other files' references to this reference's own table (a type fix must not break the
+   * keys to the column it retypes, see `keysBrokenByRetype`): `t:<table in lower case>` and `c:<class>` for a key's
+   * referenced and referencing tables, `*` for anything. An editor checks the reference again when one changes.
+   */
+  watched?: string[];
 }
 
 export type Resolution =
@@ -669,7 +675,10 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       if (r.column.column.maybeKey && !isProvenKey(r.def, r.column, c.ref.composite)) {
         return {
           reason: 'unresolved-column',
-          detail: `\`${r.def.key}.${r.column.column.name}\` says \`unique=\` or \`primary_key=\` with a value FK Guard cannot read, so whether it is a key is not known`,
+          detail:
+            c.index.facts(r.column.file)?.language === 'python'
+              ? `\`${r.def.key}.${r.column.column.name}\` says \`unique=\` or \`primary_key=\` with a value FK Guard cannot read, so whether it is a key is not known`
+              : `\`${r.def.key}.${r.column.column.name}\` is made unique or a key by a value FK Guard cannot read (an option, an index), so whether it is a key is not known`,
         };
       }
       if (keyMaybeFromAlias(r.column) && !isProvenKey(r.def, r.column, c.ref.composite)) {
