@@ -265,8 +265,12 @@ export function typeFixEdits(
       expr = bound.expr;
       importEdits = bound.edits;
     }
-    edits.push(edit(facts, sourceType.span, expr), ...importEdits);
-    written = expr;
+    // The key's type written as this column already writes it (`timestamp(0)` read back as `DateTime`): rewriting it
+    // would change nothing, so no such edit is a fix.
+    if (expr !== sourceType.text) {
+      edits.push(edit(facts, sourceType.span, expr), ...importEdits);
+      written = expr;
+    }
   }
   const annotationFamily = source.annotation ? annotationType(source.annotation.text)?.family : undefined;
   if (source.annotation?.span && annotationFamily !== undefined && annotationFamily !== targetType.family) {

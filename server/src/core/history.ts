@@ -27,7 +27,12 @@ export type Absence =
    * is the end of a SQLite history (see `MigrationHistory.sqliteJudgement`), so the table was dropped after
    * the reference was written, and is missing when rows are.
    */
-  | { kind: 'gone'; def: TableDef; renamedTo?: { name: string; schema?: string }; atEnd?: boolean };
+  | { kind: 'gone'; def: TableDef; renamedTo?: { name: string; schema?: string }; atEnd?: boolean }
+  /**
+   * Alembic's multidb template: the point's revision runs on the database `engine`, and only the operations of
+   * another database's (`other`) make the table: it never exists in this one.
+   */
+  | { kind: 'other-database'; def: TableDef; engine: string; other: string };
 
 /**
  * How a reference made inside a SQLite migration is judged. SQLite checks a foreign key's parent table and
@@ -70,6 +75,8 @@ interface Place {
   order: number;
   sqlite: boolean;
   step?: number;
+  /** In Alembic's multidb template, the database whose `upgrade_<engine>()` operations this timeline replays. */
+  engine?: string;
 }
 
 /**
@@ -123,10 +130,23 @@ export class MigrationHistory {
     private readonly changes: Map<string, Map<string, Change[]>> = new Map(),
     /** The ancestry of each Alembic timeline that branches. */
     private readonly ancestry: Map<string, Ancestry> = new Map(),
+    /** For a revision of Alembic's multidb template: the database each of its operations runs on, by index. */
+    private readonly engines: Map<string, Array<string | undefined>> = new Map(),
+    /** The timelines of one multidb configuration, each a database's, by the timeline of each of them. */
+    private readonly siblings: Map<string, Array<{ timeline: string; engine: string }>> = new Map(),
   ) {}
 
   static empty(): MigrationHistory {
     return new MigrationHistory(new Map(), new Map(), new Map(), new Map());
+  }
+
+  /**
+   * The place of a point: its file's, or in a revision of Alembic's multidb template the one of the database the
+   * point's operation runs on (see `MigrationOp.engine`): each has its own timeline.
+   */
+  private placeAt(at: { file: string; op: number }): Place | undefined {
+    const engine = this.engines.get(at.file)?.[at.op];
+    return (engine !== undefined ? this.placeOf.get(engineKey(at.file, engine)) : undefined) ?? this.placeOf.get(at.file);
   }
 
   /**
@@ -135,7 +155,7 @@ export class MigrationHistory {
    * sees of the table depends on an order FK Guard cannot know. Undefined when the order is certain.
    */
   unordered(key: string, at: HistoryPoint, columns?: readonly string[]): { file: string; column?: string; folder?: true } | undefined {
-    const place = this.placeOf.get(at.file);
+    const place = this.placeAt(at);
     const ancestry = place && this.ancestry.get(place.timeline);
     const changes = ancestry && this.changes.get(place.timeline)?.get(key);
     if (!place || !ancestry || !changes) return undefined;
@@ -153,8 +173,9 @@ export class MigrationHistory {
   definition(key: string, at?: HistoryPoint): TableDef | undefined {
     const found = at ? this.locate(key, at) : undefined;
     // A table the timeline of `at` never creates nor drops, made elsewhere (a Knex `createTables()` helper run
-    // before the migrations, another folder), is part of the state that timeline starts from.
-    if (!found) return this.tables.get(key);
+    // before the migrations, another folder), is part of the state that timeline starts from; not one that only
+    // another database of the same multidb configuration makes.
+    if (!found) return at && this.otherDatabase(key, at) ? undefined : this.tables.get(key);
     const life = found.lives[found.index - 1];
     return life && found.pos < life.to ? life.def : undefined;
   }
@@ -162,7 +183,7 @@ export class MigrationHistory {
   /** For a table that does not exist at `at`: whether its timeline makes it only later, or dropped it before. */
   absence(key: string, at: HistoryPoint): Absence | undefined {
     const found = this.locate(key, at);
-    if (!found) return undefined;
+    if (!found) return this.otherDatabase(key, at);
     const before = found.lives[found.index - 1];
     if (before && found.pos < before.to) return undefined;
     const after = found.lives[found.index];
@@ -181,7 +202,7 @@ export class MigrationHistory {
    * undefined when `at`'s timeline does not run on SQLite (the reference is judged at its own point).
    */
   sqliteJudgement(at: HistoryPoint, source: string, target: string): SqliteJudgement | undefined {
-    const place = this.placeOf.get(at.file);
+    const place = this.placeAt(at);
     if (!place?.sqlite) return undefined;
     const lasting = this.lastingLineages.get(place.timeline);
     const standing = (key: string) => {
@@ -214,7 +235,7 @@ export class MigrationHistory {
 
   /** The position of a point in its timeline (see `MIGRATION_STRIDE`). */
   private position(at: HistoryPoint): number {
-    const place = this.placeOf.get(at.file);
+    const place = this.placeAt(at);
     return (place?.order ?? 0) * MIGRATION_STRIDE + (place?.step ?? at.op);
   }
 
@@ -223,9 +244,23 @@ export class MigrationHistory {
     return this.outside.get(file);
   }
 
+  /**
+   * For a point on one database of Alembic's multidb template: the table `key` when this database's operations never
+   * make it and another database's do (its last version there).
+   */
+  private otherDatabase(key: string, at: HistoryPoint): Absence | undefined {
+    const place = this.placeAt(at);
+    if (place?.engine === undefined || this.lives.get(place.timeline)?.has(key)) return undefined;
+    for (const other of this.siblings.get(place.timeline) ?? []) {
+      const lives = this.lives.get(other.timeline)?.get(key);
+      if (lives && lives.length > 0) return { kind: 'other-database', def: lives[lives.length - 1].def, engine: place.engine, other: other.engine };
+    }
+    return undefined;
+  }
+
   /** The versions of `key` in the timeline of `at`, and the index of the first one begun after `at`. */
   private locate(key: string, at: HistoryPoint): { lives: Life[]; index: number; pos: number } | undefined {
-    const place = this.placeOf.get(at.file);
+    const place = this.placeAt(at);
     if (!place) return undefined;
     const lives = this.lives.get(place.timeline)?.get(key);
     if (!lives) return undefined;
@@ -289,7 +324,30 @@ export class MigrationHistory {
       timelines.delete(timeline);
       for (const part of parts) timelines.set(`${timeline}#${part[0].file}`, part);
     }
+    // Alembic's multidb template (`upgrade_engine1()`, `upgrade_engine2()` in every revision): one history per
+    // database, each replaying its own operations (and any a revision runs on every database).
+    const engines = new Map<string, Array<string | undefined>>();
+    const siblings = new Map<string, Array<{ timeline: string; engine: string }>>();
+    const engineOf = new Map<string, string>();
+    for (const [timeline, members] of [...timelines]) {
+      if (!timeline.startsWith('alembic:')) continue;
+      const names = new Set<string>();
+      for (const m of members) {
+        const tags = m.migration!.ops.map((op) => op.engine);
+        if (tags.some((e) => e !== undefined)) engines.set(m.file, tags);
+        for (const e of tags) if (e !== undefined) names.add(e);
+      }
+      if (names.size === 0) continue;
+      timelines.delete(timeline);
+      const group = [...names].sort(naturalCompare).map((engine) => ({ timeline: `${timeline}\u0000${engine}`, engine }));
+      for (const g of group) {
+        timelines.set(g.timeline, members);
+        engineOf.set(g.timeline, g.engine);
+        siblings.set(g.timeline, group.filter((o) => o !== g));
+      }
+    }
     for (const [timeline, members] of [...timelines].sort((a, b) => naturalCompare(a[0], b[0]))) {
+      const engine = engineOf.get(timeline);
       const parents = parentsOf(members);
       const ordered = revisionOrder(members, parents);
       const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : unorderedFolder(timeline, ordered);
@@ -298,7 +356,14 @@ export class MigrationHistory {
       // A folder named for one database (`migrations/mysql/`) runs on that database alone.
       const named = timeline.startsWith('folder:') ? databaseFolderOf(`${timeline.slice('folder:'.length)}/`) : undefined;
       const sqlite = named ? named === 'sqlite' : dialect === 'sqlite' || (timeline.startsWith('folder:') && /sqlite/i.test(timeline));
-      for (const [order, m] of ordered.entries()) placeOf.set(m.file, { timeline, order, sqlite });
+      for (const [order, m] of ordered.entries()) {
+        if (engine === undefined) placeOf.set(m.file, { timeline, order, sqlite });
+        else {
+          placeOf.set(engineKey(m.file, engine), { timeline, order, sqlite, engine });
+          // An operation no database function holds (a revision of another shape): the first database's place.
+          if (!placeOf.has(m.file)) placeOf.set(m.file, { timeline, order, sqlite, engine });
+        }
+      }
       // A helper module takes the place of the first step that runs it.
       for (const [order, m] of ordered.entries()) {
         for (const [step, op] of m.migration!.ops.entries()) {
@@ -306,14 +371,19 @@ export class MigrationHistory {
         }
       }
       const mysql = named ? named === 'mysql' : dialect === 'mysql';
-      const { state, history, changed } = replayTimeline(ordered, resolver, byFile, sqlite, mysql);
+      const { state, history, changed } = replayTimeline(ordered, resolver, byFile, sqlite, mysql, engine);
       lives.set(timeline, history);
       changes.set(timeline, changed);
       lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
       for (const [k, d] of state) tables.set(k, d);
     }
-    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry);
+    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings);
   }
+}
+
+/** The key of a revision file's place on one database of Alembic's multidb template. */
+function engineKey(file: string, engine: string): string {
+  return `${file}\u0000${engine}`;
 }
 
 /** Whether Alembic, configured so, runs the revision in `file`. */
@@ -537,6 +607,7 @@ function replayTimeline(
   byFile: Map<string, FileFacts>,
   sqlite = false,
   mysql = false,
+  engine?: string,
 ): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]> } {
   const state = new Map<string, TableDef>();
   /** The key of a table an operation names: on SQLite, whose names ignore letter case, the standing table's. */
@@ -602,6 +673,8 @@ function replayTimeline(
   };
   for (const [order, revision] of ordered.entries()) {
     for (const [i, step] of revision.migration!.ops.entries()) for (const { m, op: raw, maybe } of withModules(revision, step, resolver, byFile, 0)) {
+      // Another database's operation (Alembic's multidb template) does not run on this one.
+      if (step.engine !== undefined && step.engine !== engine) continue;
       const pos = order * MIGRATION_STRIDE + i;
       // `public` is PostgreSQL's default schema: `public.members` and `members` are one table to the database.
       const op = 'schema' in raw && raw.schema === 'public' ? { ...raw, schema: undefined } : raw;

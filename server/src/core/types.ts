@@ -472,7 +472,11 @@ export interface CoreTableFact {
  * `onSearchPath`: a Knex builder's operation on a table it names with no schema, which the connection's `search_path`
  * decides (see `FileFacts.knexSearchPath`).
  */
-export type MigrationOp = MigrationOpKind & { conditional?: Span; onSearchPath?: true };
+/**
+ * `engine`: in Alembic's multidb template, the database the operation runs on (it sits in `upgrade_<engine>()`): each
+ * database has a history of its own (see `MigrationHistory`).
+ */
+export type MigrationOp = MigrationOpKind & { conditional?: Span; onSearchPath?: true; engine?: string };
 
 type MigrationOpKind =
   /**

@@ -2,8 +2,9 @@ import type { Node } from 'web-tree-sitter';
 import { annotationTypeFact, NOT_A_TYPE, typeOf } from './columnTypes';
 import type { PythonReader } from './reader';
 import { hasSplat } from './metadataRoots';
+import { foreignKeyCall } from './references';
 import { readCall, splitDotted } from './syntax';
-import type { AnnotatedAliasFact, AnnotationFact, TypeFact } from '../types';
+import type { AnnotatedAliasFact, AnnotationFact, ReferenceFact, ReferenceSource, TypeFact } from '../types';
 
 /**
  * SQLAlchemy 2.0's reusable column types: `str36 = Annotated[str, mapped_column(String(36))]` at module level (also
@@ -16,10 +17,41 @@ const ANNOTATED = /(^|\.)Annotated$/;
 
 /** Reads `right` as an `Annotated[...]` alias bound to `name`; false when it is none. */
 export function annotatedAlias(x: PythonReader, name: string, right: Node): boolean {
+  x.aliasForeignKeys.delete(name);
   if (right.type !== 'subscript') return false;
   const value = right.childForFieldName('value');
   if (!value || !ANNOTATED.test(value.text)) return false;
   const parts = right.childrenForFieldName('subscript').filter((n): n is Node => n !== null && n.type !== 'comment');
+  return annotatedParts(x, name, parts);
+}
+
+/**
+ * Python 3.12's `type X = Annotated[int, mapped_column(...)]` (PEP 695) at module level. SQLAlchemy 2.0 reads the
+ * alias's value and merges its `mapped_column(...)` as for `X = Annotated[...]` (`MappedColumn.declarative_scan`);
+ * one whose value is another such alias (`type Y = X`) it does not merge, and fails to map the class unless a
+ * `type_annotation_map` names it: FK Guard then knows nothing of `Y` (any `Mapped[Y]` column's type is unknown).
+ * A generic alias (`type Opt[T] = ...`) is not read.
+ */
+export function typeAliasStatement(x: PythonReader, s: Node): { name: string; read: boolean } | undefined {
+  const left = s.childForFieldName('left');
+  const right = s.childForFieldName('right');
+  const name = left?.type === 'type' && left.namedChildren.length === 1 && left.namedChildren[0]?.type === 'identifier' ? left.namedChildren[0].text : undefined;
+  if (!name) return undefined;
+  x.aliasForeignKeys.delete(name);
+  const value = right?.type === 'type' ? right.namedChildren[0] : right;
+  if (value?.type === 'generic_type') {
+    const head = value.namedChildren[0];
+    const params = value.namedChildren.find((c) => c?.type === 'type_parameter');
+    if (head && params && ANNOTATED.test(head.text)) {
+      const parts = params.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment').map((n) => (n.type === 'type' && n.namedChildren[0] ? n.namedChildren[0] : n));
+      return { name, read: annotatedParts(x, name, parts) };
+    }
+  } else if (value?.type === 'subscript') return { name, read: annotatedAlias(x, name, value) };
+  return { name, read: false };
+}
+
+/** `Annotated[parts...]` bound to `name`: its Python type, then the metadata SQLAlchemy merges. */
+function annotatedParts(x: PythonReader, name: string, parts: Node[]): boolean {
   if (parts.length < 2) return false;
   const innerText = unwrapOptional(parts[0]).text.replace(/\s+/g, '');
   const alias: AnnotatedAliasFact = { innerText };
@@ -35,6 +67,9 @@ export function annotatedAlias(x: PythonReader, name: string, right: Node): bool
         const c = readCall(p);
         if (c.name === 'ForeignKey') {
           alias.foreignKey = true;
+          const keys = x.aliasForeignKeys.get(name);
+          if (keys) keys.push(p);
+          else x.aliasForeignKeys.set(name, [p]);
           continue;
         }
         if (NOT_A_TYPE.has(c.name)) continue;
@@ -56,6 +91,13 @@ function unwrapOptional(n: Node): Node {
     const arg = n.childForFieldName('subscript');
     return arg ? unwrapOptional(arg) : n;
   }
+  // The same in a `type` statement, where the parser reads a subscript as a generic type.
+  if (n.type === 'generic_type' && /(^|\.)Optional$/.test(n.namedChildren[0]?.text ?? '')) {
+    const arg = n.namedChildren.find((c) => c?.type === 'type_parameter')?.namedChildren[0];
+    const inner = arg?.type === 'type' ? arg.namedChildren[0] : arg;
+    return inner ? unwrapOptional(inner) : n;
+  }
+  if (n.type === 'type' && n.namedChildren.length === 1 && n.namedChildren[0]) return unwrapOptional(n.namedChildren[0]);
   if (n.type === 'binary_operator') {
     const l = n.childForFieldName('left');
     const r = n.childForFieldName('right');
@@ -82,4 +124,26 @@ export function aliasTypeFact(x: PythonReader, a: AnnotationFact, foreignKey: bo
   if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(text) || annotationTypeFact(x, { ...a, text })) return undefined;
   const { name, qualifier } = splitDotted(text);
   return { text, name, ...(qualifier ? { qualifier } : {}), family: 'other', sqlType: '', source: 'annotation', alias: foreignKey ? 'key' : 'plain' };
+}
+
+/**
+ * The keys a `Mapped[X]` column takes from an `Annotated` alias X of this module that holds `ForeignKey(...)`s:
+ * SQLAlchemy 2.0 copies each of them onto the column (`Column._merge`), so each is a foreign key of the column's own
+ * table, made where X is used. The reference sits on the `X` of the annotation: its text is the alias's, shared
+ * by every column that uses it, so no fix rewrites it (and a rename that must change it is refused). Only a string
+ * target is taken: an attribute one (`ForeignKey(Farm.id)`) is read from text at its own place. An alias imported
+ * from another module is not followed here: its keys are not counted.
+ */
+export function aliasForeignKeys(x: PythonReader, annotation: AnnotationFact | undefined, source: ReferenceSource): ReferenceFact[] {
+  if (!annotation?.span) return [];
+  const text = /^(['"])[\w.]+\1$/.test(annotation.text) ? annotation.text.slice(1, -1) : annotation.text;
+  const out: ReferenceFact[] = [];
+  for (const fk of x.aliasForeignKeys.get(text) ?? []) {
+    const ref = foreignKeyCall(x, readCall(fk), source, 'model');
+    if (!ref || ref.form !== 'string') continue;
+    ref.span = { ...annotation.span };
+    delete ref.contentSpan;
+    out.push(ref);
+  }
+  return out;
 }

@@ -4,11 +4,12 @@ import { columnCall, coreTable, isColumnCall, markKeys, sqlModelField, uniqueInd
 import { functionFact, substitute } from './derivations';
 import type { PythonReader } from './reader';
 import { branchTablenames, reflectedTables } from './maybeTables';
-import { aliasTypeFact } from './annotatedAliases';
+import { aliasForeignKeys, aliasTypeFact } from './annotatedAliases';
 import { foreignKeyConstraint } from './references';
+import { withColumn } from '../compactFacts';
 import { calleeText, isSqlAlchemyTable, NO_NODES, pythonName, readCall, spanOf } from './syntax';
 import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
-import type { ClassFact, MetadataRootFact, NameExpr } from '../types';
+import type { ClassFact, ColumnFact, MetadataRootFact, NameExpr } from '../types';
 
 /**
  * Declarative classes: their bases, `__tablename__`, `__table_args__`, `@declared_attr` members, and the
@@ -337,7 +338,7 @@ function classAssignment(
   // `name: Mapped[str]` with no value declares a column (SQLAlchemy 2.0); so does `name: str` in SQLModel,
   // and `name: str | None = None` there is a column with a default.
   if (annotation?.isColumn && (!right || (isSqlModel && right.type !== 'call'))) {
-    cls.columns.push({
+    const column: ColumnFact = {
       name,
       annotation: annotation.fact,
       type: annotation.type ?? (isSqlModel ? undefined : aliasTypeFact(x, annotation.fact, false)),
@@ -345,7 +346,12 @@ function classAssignment(
       unique: false,
       nullable: annotation.fact.optional ? true : undefined,
       span: spanOf(left),
-    });
+    };
+    cls.columns.push(column);
+    // `farm_id: Mapped[fk_farm]`: the keys of an `Annotated` alias of this module are the column's too.
+    const keys = isSqlModel ? [] : aliasForeignKeys(x, annotation.fact, withColumn({ className: cls.name }, name));
+    if (keys.length > 0) column.hasForeignKey = true;
+    x.facts.references.push(...keys);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { COLUMN_CALLS, NOT_A_TYPE, annotationTypeFact, typeOf } from './columnTypes';
 import { reflectedTables } from './maybeTables';
-import { aliasTypeFact } from './annotatedAliases';
+import { aliasForeignKeys, aliasTypeFact } from './annotatedAliases';
 import type { PythonReader } from './reader';
 import { withColumn } from '../compactFacts';
 import { hasSplat, metadataRoot } from './metadataRoots';
@@ -106,6 +106,12 @@ export function columnCall(
   for (const fk of fkCalls) {
     const ref = foreignKeyCall(x, readCall(fk), withColumn(source, name), context);
     if (ref) x.facts.references.push(ref);
+  }
+  // `farm_id: Mapped[fk_farm] = mapped_column()`: the keys of an `Annotated` alias of this module are the column's too.
+  if (call.name === 'mapped_column' && context === 'model') {
+    const keys = aliasForeignKeys(x, annotation, withColumn(source, name));
+    if (keys.length > 0) column.hasForeignKey = true;
+    x.facts.references.push(...keys);
   }
   return column;
 }

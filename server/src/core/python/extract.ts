@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { pythonSyntaxError } from './unreadable';
-import { annotatedAlias } from './annotatedAliases';
+import { annotatedAlias, typeAliasStatement } from './annotatedAliases';
 import { setsAlembicLocations } from './prefilter';
 import { classDefinition, decoratorsOf } from './classes';
 import { COLUMN_CALLS, typeOf } from './columnTypes';
@@ -213,6 +213,12 @@ export function statement(x: PythonReader, s: Node): void {
     case 'class_definition':
       classDefinition(x, s);
       break;
+    case 'type_alias_statement': {
+      // Any value but an `Annotated` alias: a name FK Guard does not follow, so a `Mapped[...]` of it is untyped.
+      const bound = typeAliasStatement(x, s);
+      if (bound && !bound.read) alias(x, bound.name, undefined, s);
+      break;
+    }
     case 'decorated_definition': {
       const def = s.childForFieldName('definition');
       if (def?.type === 'class_definition') classDefinition(x, def, decoratorsOf(s));
@@ -366,6 +372,8 @@ function moduleAssignment(x: PythonReader, e: Node, left: Node, right: Node): vo
   {
     if (left.type === 'identifier') {
       const name = left.text;
+      // Bound again: no longer the alias whose keys a `Mapped[name]` column takes.
+      x.aliasForeignKeys.delete(name);
       const lit = x.literal(right);
       if (lit !== undefined) {
         x.facts.constants[name] = lit.value;

@@ -8,6 +8,8 @@ import type { ImportFact } from '../types';
 export function importStatement(x: PythonReader, s: Node): void {
   const from = x.facts.imports.length;
   importBindings(x, s);
+  // A name imported over an `Annotated` alias of this module is that alias no more.
+  for (let i = from; i < x.facts.imports.length; i++) x.aliasForeignKeys.delete(x.facts.imports[i].local);
   // Under an `if` (`TYPE_CHECKING` too), an `except` or a `try`: the import may not run when the module does.
   if (x.branches > 0 || x.tries > 0) for (let i = from; i < x.facts.imports.length; i++) x.facts.imports[i].conditional = true;
 }

@@ -43,6 +43,9 @@ export function extractPythonAfterEdit(
   if (previous.classes.some((c) => c.columns.some((col) => col.span.start >= c.span.end))) return undefined;
   // A module-level `Index(..., unique=True)` makes a key of a class's column from outside the class (see `moduleIndex`).
   if (MODULE_INDEX.test(text)) return undefined;
+  // So does an `Annotated` alias holding a `ForeignKey`: a `Mapped[alias]` column takes its keys (see `aliasForeignKeys`),
+  // which a class read alone does not see.
+  if (previous.annotatedAliases && Object.values(previous.annotatedAliases).some((a) => a.foreignKey)) return undefined;
   // Tables salvaged from code that did not parse, before or after the edit: the whole file's errors decide them.
   if (previous.tables.some((t) => t.unparsed) || previous.maybeTables?.some((m) => m.unparsed) || losesTables(root)) return undefined;
   // The statement that holds the edit, as a child of the module.

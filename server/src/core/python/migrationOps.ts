@@ -63,13 +63,21 @@ export function readUpgrade(x: PythonReader): void {
   const body = x.upgradeDef?.childForFieldName('body');
   const engines = x.upgradeDef ? multidbUpgrades(x, x.upgradeDef) : [];
   if (body && engines.length > 0) {
-    // Alembic's multidb template: `upgrade(engine_name)` runs `upgrade_<engine>()`, each on its own database.
-    // FK Guard keeps one history per folder, so each engine's operations are read as ones that may not have run
-    // on the database a key is made in: their keys are counted (checked where no engine's tables matter, else
-    // unchecked), and no table of one engine is taken to exist in another's database.
+    // Alembic's multidb template: `upgrade(engine_name)` runs `upgrade_<engine>()`, each on its own database. Each
+    // operation says which (`MigrationOp.engine`): history replays every database's on its own, so a table one
+    // database makes never exists in another's, and a key resolves within its own database's history.
     for (const fn of engines) {
       const fnBody = fn.childForFieldName('body');
-      if (fnBody) maybe(x, fn, () => migrationBlock(x, fnBody, new Map()));
+      const engine = fn.childForFieldName('name')?.text.slice('upgrade_'.length);
+      if (!fnBody || !engine) continue;
+      const ops = x.migration().ops;
+      const first = ops.length;
+      const deferred = x.deferred.length;
+      migrationBlock(x, fnBody, new Map());
+      for (const op of ops.slice(first)) op.engine = engine;
+      // `use_alter=True`: added once every table of this database's part of the revision is made.
+      const last = ops.length - 1;
+      for (const r of x.deferred.slice(deferred)) if (last >= first) r.migrationOp = Math.max(r.migrationOp ?? 0, last);
     }
   } else if (body) {
     migrationBlock(x, body, new Map());
@@ -308,15 +316,19 @@ function deferUseAlter(x: PythonReader, node: Node, refs: ReferenceFact[]): void
  * as in a SQL migration. Spans map back into the literal (to the whole literal when escapes make the
  * text differ from its spelling). SQL the reader cannot parse changes nothing it knows of.
  */
+/** SQL that may change tables or keys: a table made, altered or dropped, a unique index made, an index dropped. */
+const SCHEMA_SQL = /\b(?:create|alter|drop)\s+(?:(?:temporary|temp|unlogged)\s+)?table\b|\bcreate\s+unique\s+index\b|\bdrop\s+index\b/i;
+
 function executedSql(x: PythonReader, call: CallInfo, ops: MigrationOp[]): void {
   let arg: Node | undefined = call.positional[0] ?? call.keywords.get('sqltext');
   if (arg?.type === 'call') {
+    // `sa.text("...")`, `sa.DDL("...")` (a `DDLElement` `op.execute` runs as it is).
     const inner = readCall(arg);
-    arg = inner.name === 'text' ? (inner.positional[0] ?? inner.keywords.get('text')) : undefined;
+    arg = inner.name === 'text' ? (inner.positional[0] ?? inner.keywords.get('text')) : inner.name === 'DDL' ? (inner.positional[0] ?? inner.keywords.get('statement')) : undefined;
   }
   if (arg?.type !== 'string' && arg?.type !== 'concatenated_string') return;
   const lit = x.literal(arg);
-  if (!lit || !/\b(?:create|alter|drop)\s+(?:(?:temporary|temp|unlogged)\s+)?table\b/i.test(lit.value)) return;
+  if (!lit || !SCHEMA_SQL.test(lit.value)) return;
   const read = extractSql(x.facts.file, lit.value, true);
   const spelled = arg.type === 'string' && x.text.slice(lit.contentSpan.start, lit.contentSpan.end) === lit.value;
   const whole = spanOf(arg);

@@ -68,6 +68,11 @@ export class PythonReader {
   readonly deferred: ReferenceFact[] = [];
   /** Classes of this module known to be SQLModel classes, so their subclasses here are too. */
   readonly sqlModelClasses = new Set<string>();
+  /**
+   * The `ForeignKey(...)` calls inside this module's `Annotated` aliases, by the alias's name as it stands now: a
+   * `Mapped[X]` column of a class below takes each of them as a key of its own (see `aliasForeignKeys`).
+   */
+  readonly aliasForeignKeys = new Map<string, Node[]>();
 
   /** `lineStarts`: the text's, when the caller has them already. */
   constructor(

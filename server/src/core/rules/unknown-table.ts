@@ -130,7 +130,9 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
   const unproven = c.config.dialect === 'mysql' && absence.kind === 'later' && c.ref.keyChecks !== 'on';
   const checks = c.config.dialect !== 'mysql' ? '' : unproven ? ' unless foreign key checks are off (`SET FOREIGN_KEY_CHECKS = 0`, as mysqldump\'s files and many migration runners set them), and this file does not turn them on before it' : ' (this file turns foreign key checks on before it)';
   const message =
-    absence.kind === 'later'
+    absence.kind === 'other-database'
+      ? `\`${written}\` is created only by \`upgrade_${absence.other}()\`${at}, on the \`${absence.other}\` database of Alembic's multidb template: this operation runs in \`upgrade_${absence.engine}()\`, on the \`${absence.engine}\` database, where it does not exist, and ${db} refuses the foreign key`
+      : absence.kind === 'later'
       ? absence.sameFile
         ? `\`${written}\` is created later in this migration${at}: ${db} refuses a foreign key to a table that does not exist yet${checks}; create \`${written}\` first`
         : `\`${written}\` is created by a later migration${at}: at this point of history it does not exist, and ${db} refuses the foreign key${checks}`
@@ -160,7 +162,7 @@ function absentAtThisPoint(c: RefCheck, written: string, absence: Absence): Find
     file: c.facts.file,
     range: c.range,
     reference: c.display,
-    related: loc ? [{ ...loc, message: absence.kind === 'later' ? `\`${written}\` is created here` : `\`${written}\` was created here` }] : [],
+    related: loc ? [{ ...loc, message: absence.kind === 'later' || absence.kind === 'other-database' ? `\`${written}\` is created here` : `\`${written}\` was created here` }] : [],
     fixes,
   };
 }
