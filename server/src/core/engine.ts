@@ -1,5 +1,5 @@
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
-import { dropUnreadSpans, trimLists } from './compactFacts';
+import { dropUnreadSpans, trimLists, trimParsedLists } from './compactFacts';
 import { classDefNames, referenceNames } from './fileSignatures';
 import { classPlaces } from './classPlaces';
 import { matchesEnding, type DocumentEdit, type ParsedText, type SourceDialect } from './dialect';
@@ -508,9 +508,9 @@ export class Engine {
    * `acceptFacts` for a scan filling an engine that holds nothing yet (the CLI's): the index takes the facts
    * without tracking what changed (see `SchemaIndex.loadFacts`), since every file's findings are computed
    * afterwards anyway. A file the engine already holds goes through `acceptFacts`. `interned`: the facts' strings
-   * (and spans) are already the copies `internTables` holds.
+   * (and spans) are already the copies `internTables` holds. `parsed`: `JSON.parse` made the facts (see `trimParsedLists`).
    */
-  loadFacts(file: string, facts: FileFacts | undefined, interned = false): void {
+  loadFacts(file: string, facts: FileFacts | undefined, interned = false, parsed = false): void {
     if (!facts || this.facts.has(file) || this.trees.has(file) || this.lastGood.has(file)) {
       this.acceptFacts(file, facts);
       return;
@@ -519,7 +519,7 @@ export class Engine {
     if (facts.constantsOnly) this.parsed.delete(file);
     else this.parsed.add(file);
     // Fresh facts nothing else holds yet: their lists can be given exactly the room they use (see `trimLists`).
-    if (this.oneShot) trimLists(facts);
+    if (this.oneShot) (parsed ? trimParsedLists : trimLists)(facts);
     this.findingsCache.filesChanged();
     this.facts.set(file, facts);
     this.index.loadFacts(facts, interned);

@@ -354,8 +354,10 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     return true;
   };
   // A one-shot or bulk engine is filled cold (see `Engine.loadFacts`); any other is updated file by file.
-  // `interned`: facts from a pool made with the engine's tables (see `internTables` below).
-  const accept = (id: string, facts: FileFacts | undefined, interned = false) => (cold ? target.loadFacts(id, facts, interned) : target.acceptFacts(id, facts));
+  // `interned`: facts from a pool made with the engine's tables (see `internTables` below); `parsed`: facts a thread sent
+  // as JSON text (see `FactsAnswers`).
+  const accept = (id: string, facts: FileFacts | undefined, interned = false, parsed = false) =>
+    cold ? target.loadFacts(id, facts, interned, parsed) : target.acceptFacts(id, facts);
   // A cold engine's worker threads send facts with their strings as numbers and hand them over interned in its
   // tables (see host/factsWire.ts): the main thread then neither parses each string anew nor looks it up.
   const internTables = cold ? () => target.internTables() : undefined;
@@ -377,7 +379,7 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       p.analyze(entry.id, text).then(
         (facts) => {
           threadFiles++;
-          accept(entry.id, facts, internTables !== undefined);
+          accept(entry.id, facts, internTables !== undefined, true);
           retain(entry, text, hash);
         },
         // A worker that fails on one file must not lose it: parse it here instead.
