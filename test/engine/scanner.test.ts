@@ -148,6 +148,9 @@ const TRICKY: Array<[string, string]> = [
   ['only comments', '# a\n# b\n'],
   ['no final newline', 'class A(Base):\n    __tablename__ = "a"'],
   ['leading blank lines', '\n\n\nx = 1\n'],
+  // A backslash ending a line before the first statement is whitespace to tree-sitter too: the module starts after it.
+  ['a line continuation before the first statement', '\\\n\n"""doc"""\nx = 1\n'],
+  ['a line continuation with CRLF before the first statement', '  \\\r\nx = 1\r\n'],
 ];
 
 describe('the Python scanner builds the trees and facts tree-sitter does', () => {

@@ -989,10 +989,19 @@ class Parser {
       this.statement(children);
     }
     const root = this.node('module', children);
-    // The root starts at the first token or comment: leading whitespace is no part of it.
-    const first = /[^ \t\n\r\f]/.exec(this.text);
-    if (!first && this.text.length > 0) decline('a file of whitespace');
-    root.startIndex = first ? first.index : 0;
+    // The root starts at the first token or comment: leading whitespace is no part of it, nor is a line continuation
+    // (a backslash ending a line), which tree-sitter reads as whitespace too.
+    const text = this.text;
+    let first = 0;
+    for (;;) {
+      const c = text.charCodeAt(first);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) first++;
+      else if (c === 92 && text.charCodeAt(first + 1) === 10) first += 2;
+      else if (c === 92 && text.charCodeAt(first + 1) === 13) first += text.charCodeAt(first + 2) === 10 ? 3 : 2;
+      else break;
+    }
+    if (first >= text.length && text.length > 0) decline('a file of whitespace');
+    root.startIndex = first >= text.length ? 0 : first;
     root.endIndex = this.text.length;
     return root;
   }
