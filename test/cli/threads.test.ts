@@ -103,4 +103,68 @@ describe('fkguard scan: parser threads', () => {
     assert.ok(reference.wasm > 0, 'tree-sitter reads the files again: the cache the scanner filled does not answer it');
     assert.deepEqual(reference.report, threads.report);
   });
+
+  it('reads Python 3.10-3.12 syntax (match, type aliases, type parameters) with its scanner, never loading the parser', () => {
+    // A file the scanner declines costs the whole parser's load (wasm) for one file: these shapes are common in
+    // today's applications (a match in a model's method, a type alias of a key, a generic repository class).
+    const modern = mkdtempSync(join(tmpdir(), 'fkguard-cli-threads-modern-'));
+    try {
+      mkdirSync(join(modern, 'app'));
+      writeFileSync(
+        join(modern, 'app', 'models.py'),
+        [
+          'from sqlalchemy import Column, ForeignKey, Integer, String',
+          'from sqlalchemy.orm import declarative_base',
+          'Base = declarative_base()',
+          'type OwnerKey = int',
+          '',
+          'class Owner(Base):',
+          '    __tablename__ = "owners"',
+          '    id = Column(Integer, primary_key=True)',
+          '    kind = Column(String(10))',
+          '',
+          '    def label[T: str](self, default: T) -> str | T:',
+          '        match self.kind, default:',
+          '            case ("person" | "team") as k, _ if k:',
+          '                return f"{k=}"',
+          '            case {"name": str() as name}, *_:',
+          '                return name',
+          '            case _:',
+          '                return default',
+          '',
+          'class Pet(Base):',
+          '    __tablename__ = "pets"',
+          '    id = Column(Integer, primary_key=True)',
+          '    owner_id = Column(Integer, ForeignKey("owner.id"))',
+          '',
+          'class Repository[M: Base, *Ts]:',
+          '    def get(self, session, key):',
+          '        with (session.begin() as tx, lock(key)):',
+          '            return tx.get(M, key)',
+          '',
+        ].join('\n'),
+      );
+      const run = (env: Record<string, string>) => {
+        const events = join(scratch, `runtime-${runs++}.jsonl`);
+        const r = runCli(['scan', '.', '--format', 'json', '--no-cache'], modern, {
+          NODE_OPTIONS: `--require ${join(repoRoot, 'bench', 'runtime-watch.cjs')}`,
+          FKGUARD_BENCH_RUNTIME_FILE: events,
+          ...env,
+        });
+        assert.equal(r.code, 1, show(r));
+        const report = JSON.parse(r.stdout) as { stats: { ms?: number }; findings: Array<{ rule: string }> };
+        delete report.stats.ms;
+        const seen = existsSync(events) ? readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string }) : [];
+        return { report, wasm: seen.filter((e) => e.event === 'wasm').length };
+      };
+      const scanned = run({});
+      assert.equal(scanned.wasm, 0, 'the scanner reads the whole file');
+      assert.deepEqual(scanned.report.findings.map((f) => f.rule), ['unknown-table']);
+      const reference = run({ FKGUARD_PYTHON_SCANNER: '0' });
+      assert.ok(reference.wasm > 0);
+      assert.deepEqual(scanned.report, reference.report);
+    } finally {
+      rmSync(modern, { recursive: true, force: true });
+    }
+  });
 });
