@@ -20,6 +20,7 @@ const PG_TYPES = [
   'varchar(255)',
   'char(36)',
   'text',
+  'citext',
   'uuid',
   'boolean',
   'date',
@@ -80,7 +81,10 @@ describe('type compatibility agrees with PostgreSQL (pglite)', function () {
   let verdicts: Map<string, PgVerdict>;
 
   before(async () => {
-    db = new PGlite();
+    // citext is an extension's type (PGlite ships it): made before the matrix asks about it.
+    const { citext } = await import('@electric-sql/pglite/contrib/citext');
+    db = new PGlite({ extensions: { citext } });
+    await db.exec('CREATE EXTENSION citext');
     verdicts = await askPostgres(db, PG_TYPES);
   });
 
@@ -95,6 +99,9 @@ describe('type compatibility agrees with PostgreSQL (pglite)', function () {
     assert.equal(verdicts.get(pairKey('text', 'varchar(255)'))?.created, true);
     const refused = verdicts.get(pairKey('varchar(255)', 'uuid'));
     assert.ok(refused && !refused.created && /cannot be implemented/.test(refused.error), JSON.stringify(refused));
+    // citext casts to text, not the other way (R14-1): a key from text to citext is refused.
+    assert.equal(verdicts.get(pairKey('citext', 'varchar(255)'))?.created, true);
+    assert.equal(verdicts.get(pairKey('text', 'citext'))?.created, false);
     const json = verdicts.get(pairKey('json', 'json'));
     assert.ok(json && !json.created && /^key: /.test(json.error), JSON.stringify(json));
   });
@@ -159,7 +166,7 @@ describe('SQLAlchemy type names map into the tested PostgreSQL spellings', () =>
     ['CHAR', ['36'], {}, 'char(36)'],
     ['Text', [], {}, 'text'],
     ['UnicodeText', [], {}, 'text'],
-    ['CITEXT', [], {}, 'text'],
+    ['CITEXT', [], {}, 'citext'],
     ['UUID', [], { as_uuid: 'True' }, 'uuid'],
     ['Uuid', [], {}, 'uuid'],
     ['UUIDType', [], {}, 'uuid'],

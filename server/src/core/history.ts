@@ -1,5 +1,6 @@
 import type { Dialect } from './config';
 import { addColumn, ColumnMap, IndexedColumn, ownAttrs, sameColumn, tableFromFact, TableDef, tableKey, trimColumns } from './tables';
+import { pgDefaultName, pgStoredName } from './sql/names';
 import { AlembicConfigFact, ColumnFact, FileFacts, Finding, MigrationOp, NameExpr, Span, TypeFact } from './types';
 
 /** What the replay needs from the schema index: the names and types a migration file spells indirectly. */
@@ -304,7 +305,8 @@ export class MigrationHistory {
           for (const h of helperModules(m, op, resolver, byFile, 0)) if (!placeOf.has(h.file)) placeOf.set(h.file, { timeline, order, sqlite, step });
         }
       }
-      const { state, history, changed } = replayTimeline(ordered, resolver, byFile, sqlite);
+      const mysql = named ? named === 'mysql' : dialect === 'mysql';
+      const { state, history, changed } = replayTimeline(ordered, resolver, byFile, sqlite, mysql);
       lives.set(timeline, history);
       changes.set(timeline, changed);
       lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
@@ -534,6 +536,7 @@ function replayTimeline(
   resolver: HistoryResolver,
   byFile: Map<string, FileFacts>,
   sqlite = false,
+  mysql = false,
 ): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]> } {
   const state = new Map<string, TableDef>();
   /** The key of a table an operation names: on SQLite, whose names ignore letter case, the standing table's. */
@@ -747,6 +750,8 @@ function replayTimeline(
         case 'add_key': {
           // A new primary key also takes the key away from the columns of the old one.
           const key = keyOf(op.table, op.schema);
+          // An index that may or may not be unique is an operation that may or may not have made a key.
+          const unsure: Maybe | undefined = maybe ?? (op.maybeUnique ? { file: m.file, span: op.maybeUnique, why: 'unknown-unique' } : undefined);
           const columns = op.columns.map((c) => columnOf(key, c));
           const current = state.get(key);
           const before = op.primary && current ? primaryKeyOf(current) : [];
@@ -755,59 +760,51 @@ function replayTimeline(
             key,
             pos,
             (def) => {
+              // PostgreSQL's name for `CREATE UNIQUE INDEX ON t (a)`, as it stands when the index is made.
+              const name = op.name ?? (op.index ? pgDefaultName(def.name, columns, 'idx', (n) => def.keyNames?.has(n) === true) : undefined);
               if (op.plain) {
-                if (op.name) def.keyNames = new Map(def.keyNames).set(op.name, []);
+                // A name already taken is not this index's (MySQL gives an unnamed one the next free name).
+                if (op.name && !def.keyNames?.has(op.name)) def.keyNames = new Map(def.keyNames).set(op.name, []);
               } else if (!op.primary && isKey(def, columns)) {
                 // A second unique constraint or index on columns already a key (autogenerate's way from
                 // `unique=True, index=True` to a constraint: the constraint is made, then the index dropped).
                 // Each is remembered by name, so dropping one of them leaves the columns a key.
                 const names = new Map(def.keyNames);
                 if (!isPrimary(def, columns) && ![...names.values()].some((k) => sameColumns(k, columns))) names.set(defaultKeyName(def, columns, names), columns);
-                names.set(op.name ?? defaultKeyName(def, columns, names), columns);
+                names.set(name ?? defaultKeyName(def, columns, names), columns);
                 def.keyNames = names;
               } else {
                 addKey(def, columns, op.primary === true);
-                if (op.name) def.keyNames = new Map(def.keyNames).set(op.name, columns);
+                if (name) def.keyNames = new Map(def.keyNames).set(name, columns);
               }
+            },
+            unsure,
+          );
+          break;
+        }
+        case 'set_persistence':
+          touch(keyOf(op.table, op.schema), pos);
+          revise(
+            keyOf(op.table, op.schema),
+            pos,
+            (def) => {
+              if (op.persistence) def.persistence = op.persistence;
+              else delete def.persistence;
             },
             maybe,
           );
           break;
-        }
-        case 'drop_key': {
-          // Foreign keys and checks are not keys a reference targets (by `type_`, or by a name that says so:
-          // `fk_...`, PostgreSQL's `..._fkey`, `ck_...`); anything else may be.
-          if (op.kind === 'foreignkey' || op.kind === 'check' || (!op.kind && op.name && NOT_A_KEY_NAME.test(op.name))) break;
-          const key = keyOf(op.table, op.schema);
-          const current = state.get(key);
-          if (!current) break;
-          // A name that says unique (`uq_...`, `..._key`) is not the primary key's.
-          const kind = op.kind ?? (op.name && UNIQUE_NAME.test(op.name) ? 'unique' : undefined);
-          const dropped = keyNamed(current, op.name, kind);
-          // An index FK Guard did not see made unique (by name, or SQLAlchemy's `ix_<table>_<column>` for a
-          // unique indexed column) is taken for a plain index: most are, and a plain one is no key.
-          if (!dropped && op.kind === 'index') break;
-          touch(key, pos, dropped?.columns);
-          if (dropped) {
-            revise(key, pos, (def) => dropKey(def, dropped.columns, dropped.primary, op.name), maybe);
-            break;
-          }
-          // Which key went is not known: the table stands as it was, and each of its keys dropped is an
-          // outcome too, so a reference that needs one of them gets no verdict; one that needs none keeps it.
-          const next = changedCopy(current, () => undefined);
-          let tail: TableDef['alt'] = current.alt;
-          for (const k of [...candidateKeys(current, kind)].reverse()) {
-            const without = changedCopy(current, (def) => dropKey(def, k.columns, k.primary));
-            without.alt = tail;
-            tail = { def: without, file: m.file, span: op.span, why: 'unknown-constraint', name: op.name };
-          }
-          next.alt = tail;
-          const lineage = lineageOf(key);
-          end(key, pos);
-          state.set(key, next);
-          begin(next, pos, lineage);
+        case 'drop_index': {
+          // PostgreSQL's index names are unique in a schema: the table is the one that holds a key of that name there.
+          // None: a plain index, or one FK Guard did not see made (see `drop_key`'s `index`).
+          const owners = [...state.values()].filter((d) => d.schema === op.schema && recordedName(d, op.name, false) !== undefined);
+          if (owners.length !== 1) break;
+          dropNamedKey({ op: 'drop_key', table: owners[0].name, schema: owners[0].schema, name: op.name, kind: 'index', span: op.span }, m, pos, maybe);
           break;
         }
+        case 'drop_key':
+          dropNamedKey(op, m, pos, maybe);
+          break;
         default:
           break;
       }
@@ -815,30 +812,126 @@ function replayTimeline(
   }
   for (const lives of history.values()) for (const life of lives) trimColumns(life.def);
   return { state, history, changed };
+
+  /** `drop_key`: the key of that name stops being one; where FK Guard cannot tell which key that is, every outcome stands. */
+  function dropNamedKey(op: Extract<MigrationOp, { op: 'drop_key' }>, m: FileFacts, pos: number, maybe: Maybe | undefined): void {
+    // Foreign keys and checks are not keys a reference targets (by `type_`, or by a name that says so:
+    // `fk_...`, PostgreSQL's `..._fkey`, `ck_...`); anything else may be.
+    if (op.kind === 'foreignkey' || op.kind === 'check') return;
+    const key = keyOf(op.table, op.schema);
+    const current = state.get(key);
+    if (!current) return;
+    const recorded = op.name === undefined ? undefined : recordedName(current, op.name, mysql || op.mysql === true);
+    if (!recorded && !op.kind && op.name && NOT_A_KEY_NAME.test(op.name)) return;
+    // A name that says unique (`uq_...`, `..._key`) is not the primary key's.
+    const kind = op.kind ?? (op.name && UNIQUE_NAME.test(op.name) ? 'unique' : undefined);
+    const found = recorded ?? keyNamed(current, op.name, kind, otherNames(current), mysql || op.mysql === true);
+    const dropped = found === 'unknown' ? undefined : found;
+    // An index FK Guard did not see made unique (by name, or SQLAlchemy's `ix_<table>_<column>` for a
+    // unique indexed column) is taken for a plain index: most are, and a plain one is no key.
+    if (!found && op.kind === 'index') return;
+    touch(key, pos, dropped?.columns);
+    if (dropped) {
+      revise(key, pos, (def) => dropKey(def, dropped.columns, dropped.primary, dropped.name ?? op.name), maybe);
+      return;
+    }
+    // Which key went is not known: the table stands as it was, and each of its keys dropped is an
+    // outcome too, so a reference that needs one of them gets no verdict; one that needs none keeps it.
+    const next = changedCopy(current, () => undefined);
+    let tail: TableDef['alt'] = current.alt;
+    for (const k of [...candidateKeys(current, kind)].reverse()) {
+      const without = changedCopy(current, (def) => dropKey(def, k.columns, k.primary));
+      without.alt = tail;
+      tail = { def: without, file: m.file, span: op.span, why: 'unknown-constraint', name: op.name };
+    }
+    next.alt = tail;
+    const lineage = lineageOf(key);
+    end(key, pos);
+    state.set(key, next);
+    begin(next, pos, lineage);
+  }
+
+  /**
+   * The names PostgreSQL may have given the other tables' keys of `def`'s schema: every name they recorded, and the
+   * default name of each of their keys. A default name of `def` that one of them may hold is not proven to be `def`'s.
+   */
+  function otherNames(def: TableDef): Set<string> {
+    const out = new Set<string>();
+    for (const d of state.values()) {
+      if (d === def || d.schema !== def.schema) continue;
+      for (const n of d.keyNames?.keys() ?? []) out.add(n);
+      const pk = primaryKeyOf(d);
+      if (pk.length > 0) out.add(pgDefaultName(d.name, undefined, 'pkey', () => false) ?? '');
+      for (const k of candidateKeys(d, 'unique')) {
+        out.add(pgDefaultName(d.name, k.columns, 'key', () => false) ?? '');
+        out.add(pgDefaultName(d.name, k.columns, 'idx', () => false) ?? '');
+      }
+    }
+    return out;
+  }
+}
+
+/** A key dropped by name: its columns, whether it is the primary key, and the name it was recorded under. */
+interface NamedKey {
+  columns: string[];
+  primary: boolean;
+  name?: string;
 }
 
 /**
- * The key `name` drops from `def`: one it recorded under that name, the primary key for `type_="primary"`
- * or PostgreSQL's default names (`t_pkey`, `t_col_key`, `t_a_b_key`). Undefined when FK Guard cannot tell.
+ * The key `def` recorded under `name`: for MySQL (`caseless`), whose index names ignore letter case, in any case; for
+ * PostgreSQL, as it keeps names (cut to 63 bytes, see `pgStoredName`).
  */
-function keyNamed(def: TableDef, name: string | undefined, kind: string | undefined): { columns: string[]; primary: boolean } | undefined {
+function recordedName(def: TableDef, name: string, caseless: boolean): NamedKey | undefined {
+  let columns = def.keyNames?.get(name);
+  let as = name;
+  if (!columns && def.keyNames) {
+    const same = caseless ? (n: string) => n.toLowerCase() : pgStoredName;
+    const wanted = same(name);
+    for (const [n, c] of def.keyNames) {
+      if (same(n) !== wanted) continue;
+      columns = c;
+      as = n;
+      break;
+    }
+  }
+  return columns ? { columns, primary: columns.length > 0 && isPrimary(def, columns), name: as } : undefined;
+}
+
+/**
+ * The key `name` drops from `def`, which recorded no key of that name: the primary key for `type_="primary"`,
+ * else the key whose default name it is. PostgreSQL's: `t_pkey`, `t_a_b_key` (cut to 63 bytes as PostgreSQL
+ * cuts them), SQLAlchemy's `ix_<table>_<column>` for an index; MySQL's (`mysql`): `PRIMARY`, and an unnamed unique
+ * index's first column. `unknown` when the name is a default name FK Guard cannot prove to be that key's: two keys
+ * of `def` would have it, a table of `others` (the names the rest of the schema may hold, see `otherNames`) may hold
+ * it (PostgreSQL then gives the later key `..._key1`), MySQL's `_2` suffix, or a column holding a foreign key
+ * (MySQL may have named an index for the foreign key after it first). Undefined when it is no default name.
+ */
+function keyNamed(def: TableDef, name: string | undefined, kind: string | undefined, others: ReadonlySet<string>, mysql: boolean): NamedKey | 'unknown' | undefined {
   const pk = primaryKeyOf(def);
   if (kind === 'primary') return pk.length > 0 ? { columns: pk, primary: true } : undefined;
   if (name === undefined) return undefined;
-  const named = def.keyNames?.get(name);
-  if (named) return { columns: named, primary: isPrimary(def, named) };
-  if (kind !== 'index' && name === `${def.name}_pkey` && pk.length > 0) return { columns: pk, primary: true };
-  for (const k of candidateKeys(def, 'unique')) {
-    if (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : name === `${def.name}_${k.columns.join('_')}_key`) return k;
+  const unique = candidateKeys(def, 'unique');
+  if (mysql) {
+    const lower = name.toLowerCase();
+    if (lower === 'primary') return pk.length > 0 ? { columns: pk, primary: true } : undefined;
+    const exact = unique.filter((k) => k.columns[0].toLowerCase() === lower);
+    const suffixed = unique.some((k) => lower.startsWith(`${k.columns[0].toLowerCase()}_`) && /^\d+$/.test(lower.slice(k.columns[0].length + 1)));
+    if (exact.length === 1 && !suffixed && !def.columns.get(exact[0].columns[0])?.column.hasForeignKey) return exact[0];
+    return exact.length > 0 || suffixed ? 'unknown' : undefined;
   }
-  return undefined;
+  const never = () => false;
+  if (kind !== 'index' && pk.length > 0 && name === pgDefaultName(def.name, undefined, 'pkey', never)) return others.has(name) ? 'unknown' : { columns: pk, primary: true };
+  const matches = unique.filter((k) => (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : name === pgDefaultName(def.name, k.columns, 'key', never)));
+  if (matches.length === 1 && (kind === 'index' || !others.has(name))) return matches[0];
+  return matches.length > 0 ? 'unknown' : undefined;
 }
 
 /** Constraint names that say foreign key or check (`fk_a_b`, `a_b_fkey`, `ck_x`, `x_check`), dropped without a `type_`. */
 const NOT_A_KEY_NAME = /^(fk|ck)[_-]|_(fkey|fk|check)$/i;
 
 /** Constraint names that say unique (`uq_a_b`, PostgreSQL's `a_b_key`), so not the primary key. */
-const UNIQUE_NAME = /^uq[_-]|_(key|uniq|unique)$/i;
+const UNIQUE_NAME = /^uq[_-]|_(key\d*|uniq|unique)$/i;
 
 /** The keys of `def` a constraint drop of this kind could remove: unique columns and composite keys, and the primary key unless `unique`. */
 function candidateKeys(def: TableDef, kind: string | undefined): Array<{ columns: string[]; primary: boolean }> {
@@ -865,8 +958,11 @@ function dropKey(def: TableDef, columns: readonly string[], primary: boolean, na
   }
   // Another unique constraint or index on the same columns stays, and keeps them a key.
   if (!primary && def.keyNames && [...def.keyNames.values()].some((k) => sameColumns(k, columns))) return;
-  if (primary) for (const col of columns) set(col, { primaryKey: false });
-  else if (columns.length === 1) set(columns[0], { unique: false });
+  if (primary) {
+    for (const col of columns) set(col, { primaryKey: false });
+    // The table is then known to have no primary key, as when a migration drops the key's column (see `dropColumn`).
+    if (columns.length > 0) def.primaryKeyDropped = true;
+  } else if (columns.length === 1) set(columns[0], { unique: false });
   def.keys = def.keys.filter((k) => !sameColumns(k, columns));
 }
 
@@ -906,6 +1002,8 @@ function defaultKeyName(def: TableDef, columns: readonly string[], names: Readon
 interface Maybe {
   file: string;
   span: Span;
+  /** `unknown-unique`: not a statement that may not run, but an index whose `unique=` FK Guard cannot evaluate. */
+  why?: 'unknown-unique';
 }
 
 /** How many operations that may not have run one table version remembers before it gives up on the rest. */

@@ -1,4 +1,4 @@
-import { ColumnFact, CoreTableFact, Span, TypeFact } from './types';
+import { ColumnFact, CoreTableFact, Persistence, Span, TypeFact } from './types';
 
 /*
  * The table definitions the schema index derives and the migration history replays: one module both build
@@ -38,6 +38,11 @@ export interface TableDef {
   keys: string[][];
   /** Keys created under a name FK Guard read (constraint or unique index name → columns). */
   keyNames?: Map<string, string[]>;
+  /**
+   * Made `UNLOGGED` or `TEMPORARY` by PostgreSQL DDL (and as `ALTER TABLE ... SET LOGGED|UNLOGGED` leaves it in a
+   * history); unset: permanent, or not said (see `rules/persistence-mismatch.ts`).
+   */
+  persistence?: Persistence;
   /** Columns may come from bases FK Guard cannot see: an unknown column is not reported then. */
   incomplete: boolean;
   /** Made by SQL DDL that wrote the name unquoted: PostgreSQL's name for it is in lower case. */
@@ -90,7 +95,7 @@ export interface TableDef {
    * a loop it cannot unroll) not run: `def` null when the table would not exist. Its own `alt` goes one such
    * operation further back. A verdict that differs between them is not given (see `rules/resolve.ts`).
    */
-  alt?: { def: TableDef | null; file: string; span: Span; why?: 'unknown-constraint'; name?: string };
+  alt?: { def: TableDef | null; file: string; span: Span; why?: 'unknown-constraint' | 'unknown-unique'; name?: string };
   /** Some column came from another file than the table's (a mixin, single-table inheritance): see `addColumn`. */
   columnsFromOtherFiles?: true;
   /**
@@ -406,6 +411,7 @@ export function tableFromFact(
   }
   if (t.foldsCase) def.foldsCase = true;
   if (t.unparsed) def.incomplete = def.unparsed = true;
+  if (t.persistence) def.persistence = t.persistence;
   return def;
 }
 

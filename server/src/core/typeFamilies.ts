@@ -51,7 +51,7 @@ const KNOWN: Record<string, KnownType> = {
   Text: { family: 'string', sql: fixed('text') },
   UnicodeText: { family: 'string', sql: fixed('text') },
   TEXT: { family: 'string', sql: fixed('text') },
-  CITEXT: { family: 'string', sql: fixed('text') },
+  CITEXT: { family: 'string', sql: fixed('citext') },
   AutoString: { family: 'string', sql: len('varchar') },
   UUID: { family: 'uuid', sql: fixed('uuid') },
   Uuid: { family: 'uuid', sql: fixed('uuid') },
@@ -191,7 +191,9 @@ const PG_ACCEPTS: Record<string, PgClass[]> = {
   int: ['int'],
   numeric: ['int', 'numeric'],
   float: ['int', 'numeric', 'float'],
-  string: ['string'],
+  // citext casts to text where the key is text, but no text type casts to citext (`character varying and citext`).
+  string: ['string', 'citext'],
+  citext: ['citext'],
   datetime: ['datetime'],
   time: ['time'],
   interval: ['time', 'interval'],
@@ -214,6 +216,8 @@ export function compareTypes(dialect: Dialect, fk: string, target: string): Verd
   switch (dialect) {
     case 'postgresql': {
       if (PG_NO_EQUALITY.has(pgClass(target))) return 'refused';
+      // citext casts to text, which a varchar key compares with, but not to char(n).
+      if (f === 'citext' && target.startsWith('char')) return 'refused';
       const accepts = PG_ACCEPTS[t] ?? [t];
       return accepts.includes(f) ? 'accepted' : 'refused';
     }

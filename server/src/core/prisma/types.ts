@@ -34,7 +34,7 @@ function nativeSqlType(native: string, args: string[]): SqlType | undefined {
     case 'Text':
       return { family: 'string', sqlType: 'text' };
     case 'Citext':
-      return { family: 'string', sqlType: 'text' };
+      return { family: 'string', sqlType: 'citext' };
     case 'VarChar':
       return { family: 'string', sqlType: withLength('varchar') };
     case 'Char':

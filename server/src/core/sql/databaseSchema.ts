@@ -66,10 +66,8 @@ export function databaseSchemaSql(db: DatabaseSchema, pulledAt?: string): string
     const body: string[] = t.columns.map((c) => `    ${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
     if (t.primaryKey) body.push(`    CONSTRAINT ${t.primaryKey.name} PRIMARY KEY (${t.primaryKey.columns.join(', ')})`);
     for (const u of t.uniques.filter((u) => !u.index)) body.push(`    CONSTRAINT ${u.name} UNIQUE (${u.columns.join(', ')})`);
-    // UNLOGGED is said in a comment: FK Guard's SQL reader takes `CREATE UNLOGGED TABLE` for no table at all, which
-    // would make every key to it an unknown table (a false error where the key is from another unlogged table).
-    lines.push('', `CREATE TABLE ${qualified} (`, body.join(',\n'), ');');
-    if (t.unlogged) lines.push(`-- ${qualified} is UNLOGGED: a foreign key from a permanent table may not reference it.`);
+    // UNLOGGED as the database has it: a permanent table's foreign key to it is refused (`persistence-mismatch`).
+    lines.push('', `CREATE ${t.unlogged ? 'UNLOGGED ' : ''}TABLE ${qualified} (`, body.join(',\n'), ');');
     for (const note of t.notes ?? []) lines.push(`-- ${note}`);
     for (const u of t.uniques.filter((u) => u.index)) {
       lines.push(`CREATE UNIQUE INDEX ${u.name} ON ${qualified} (${u.columns.join(', ')});`);

@@ -14,7 +14,8 @@ import type {
 import { emptyFacts } from '../facts';
 import { ColumnFact, CoreTableFact, FileFacts, MigrationOp, NameExpr, Span, TypeFact } from '../types';
 import { blankChecks, blankComments, blankIndexOptions, deferrableKeys, doBlockStatements, foreignDialect, RESERVED_STANDIN, unquoteName } from './normalize';
-import { MysqlStatement, readMysqlStatement } from './mysqlAlter';
+import { MysqlStatement, mysqlIndexNames, readMysqlStatement } from './mysqlAlter';
+import { pgDefaultName } from './names';
 import { splitStatements, SqlStatement } from './split';
 import { bareReferenceRefused, readDdl } from './ddlReader';
 import { sqlTypeOf } from './types';
@@ -201,6 +202,8 @@ class SqlExtractor {
   private deferrable: string[][] = [];
   /** MySQL's `foreign_key_checks` as this file's `SET` statements so far leave them; undefined where it does not say. */
   private keyChecks: 'on' | 'off' | undefined;
+  /** The text of the statement being read, comments blanked. */
+  private plain = '';
 
   constructor(
     file: string,
@@ -230,7 +233,7 @@ class SqlExtractor {
       this.searchPath = path === 'default' ? undefined : path;
       return;
     }
-    if (this.setSchema(s) || this.renameTables(s)) return;
+    if (this.setSchema(s) || this.renameTables(s) || this.setPersistence(s)) return;
     const parsed = this.parse(s);
     if (!parsed) return;
     this.deferrable = /deferrable/i.test(s.text) ? deferrableKeys(s.text).map((k) => k.map((n) => unquoteName(n, false).toLowerCase())) : [];
@@ -249,6 +252,9 @@ class SqlExtractor {
           break;
         case 'drop table':
           this.dropTable(st);
+          break;
+        case 'drop index':
+          this.dropIndex(st);
           break;
         default:
           break;
@@ -272,6 +278,7 @@ class SqlExtractor {
     // Comments go first (PostgreSQL ignores them; the parser's lexer trips on quotes and accents in them).
     // A statement PostgreSQL's grammar refuses is read again as SQLite or MySQL DDL, then with placeholders.
     const plain = blankComments(s.text);
+    this.plain = plain;
     const foreign = foreignDialect(plain);
     // Only a `CREATE`, `ALTER` or `DROP` can parse to a statement `statement` reads; anything else parsed to
     // nothing used, or failed and was skipped without a word unless `isSchemaStatement` (the test below) holds.
@@ -384,6 +391,7 @@ class SqlExtractor {
       nameSpan: { start: s.start + nameAt + (quoted ? 1 : 0), end: s.start + m[0].length - (quoted ? 1 : 0) },
       origin: this.migration ? 'migration' : 'core',
       ...(query !== undefined ? { columnsFrom: query } : { unparsed: true as const }),
+      ...persistenceOf(m[0]),
       ...(quoted ? {} : { foldsCase: true as const }),
     });
     if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1, ...(m[0].match(/\bif\s+not\s+exists\b/i) ? { ifNotExists: true as const } : {}) });
@@ -607,6 +615,7 @@ class SqlExtractor {
       nameSpan: this.nameSpan(st.name),
       origin: this.migration ? 'migration' : 'core',
       ...(this.folds(st.name) ? { foldsCase: true as const } : {}),
+      ...(st.temporary ? { persistence: 'temporary' as const } : st.unlogged ? { persistence: 'unlogged' as const } : {}),
     };
     const source = { table: name, schema };
     for (const col of st.columns) {
@@ -622,8 +631,28 @@ class SqlExtractor {
       ...(st.inherits?.length ? [`INHERITS (${st.inherits.map(qualified).join(', ')})`] : []),
     ];
     if (copied.length > 0) table.unreadColumn = copied.join(', ');
+    const names = this.keyNamesOf(st);
+    if (names.size > 0) table.keyNames = Object.fromEntries(names);
     this.facts.tables.push(table);
     if (this.migration) this.ops.push({ op: 'create_table', tableIndex: this.facts.tables.length - 1, ...(st.ifNotExists ? { ifNotExists: true as const } : {}) });
+  }
+
+  /**
+   * The names of a new table's constraints as written (`CONSTRAINT uq_farms_code UNIQUE (code)`): a key's columns, and
+   * `[]` for a foreign key or a check, which is no key (so dropping it drops none); for MySQL DDL, also the names MySQL
+   * gives its indexes (see `mysqlIndexNames`). PostgreSQL's names for unnamed keys are left to history, which knows
+   * what else the schema holds (see `keyNamed` there).
+   */
+  private keyNamesOf(st: CreateTableStatement): Map<string, string[]> {
+    const names = new Map<string, string[]>();
+    const put = (n: Name | undefined, type: string, columns: string[]) => {
+      if (!n || names.has(n.name)) return;
+      names.set(n.name, (type === 'unique' || type === 'primary key') && !this.isDeferrable(columns) ? columns : []);
+    };
+    for (const col of st.columns) if (col.kind === 'column') for (const c of col.constraints ?? []) put(c.constraintName, c.type, [col.name.name]);
+    for (const c of st.constraints ?? []) put(c.constraintName, c.type, c.type === 'unique' || c.type === 'primary key' ? c.columns.map((x) => x.name) : []);
+    for (const [n, columns] of mysqlIndexNames(this.plain) ?? []) if (!names.has(n)) names.set(n, columns);
+    return names;
   }
 
   /**
@@ -663,13 +692,21 @@ class SqlExtractor {
         }
         case 'add constraint': {
           const c = ch.constraint;
-          // A key added to an earlier migration's table is a step of history: a target from here on.
-          if (this.migration && !own && (c.type === 'primary key' || c.type === 'unique') && !this.isDeferrable(c.columns.map((x) => x.name))) {
-            this.ops.push({ op: 'add_key', table: name, schema, columns: c.columns.map((x) => x.name), primary: c.type === 'primary key' || undefined });
-          }
+          const named = c.constraintName?.name;
+          const key = (c.type === 'primary key' || c.type === 'unique') && !this.isDeferrable(c.columns.map((x) => x.name));
+          // A key added to an earlier migration's table is a step of history: a target from here on. A constraint that is
+          // no key keeps its name, so that dropping it later is known to drop no key.
+          if (this.migration && !own && key) {
+            this.ops.push({ op: 'add_key', table: name, schema, columns: c.columns.map((x) => x.name), primary: c.type === 'primary key' || undefined, ...(named !== undefined ? { name: named } : {}) });
+          } else if (this.migration && !own && named !== undefined) this.ops.push({ op: 'add_key', table: name, schema, columns: [], name: named, plain: true });
+          if (own && named !== undefined) own.keyNames = { ...own.keyNames, [named]: key ? c.columns.map((x) => x.name) : [] };
           this.tableConstraint(source, own?.columns ?? [], own?.keys ?? [], c);
           break;
         }
+        case 'drop constraint':
+          // Which constraint the name is, and whether it is a key, history tells (see `keyNamed` there).
+          if (this.migration) this.ops.push({ op: 'drop_key', table: name, schema, name: ch.constraint.name, span: this.nameSpan(ch.constraint) });
+          break;
         case 'drop column':
           if (this.migration) this.ops.push({ op: 'drop_column', table: name, schema, column: ch.column.name });
           break;
@@ -724,6 +761,31 @@ class SqlExtractor {
     }
     const own = this.ownTable(q);
     if (own) this.moveOwnTable(own, q.name, toSchema);
+    return true;
+  }
+
+  /**
+   * PostgreSQL's `ALTER TABLE [IF EXISTS] [ONLY] t SET LOGGED|UNLOGGED`, which the parser does not read: the table is
+   * permanent or unlogged from here on. In a migration, a step of history; elsewhere, on a table this file made. Whether
+   * the statement was one.
+   */
+  private setPersistence(s: SqlStatement): boolean {
+    const m = SET_PERSISTENCE.exec(blankComments(s.text));
+    if (!m) return false;
+    const q: QName = { name: unquoteName(m[2], true), ...(m[1] ? { schema: unquoteName(m[1].replace(/\s*\.\s*$/, ''), true) } : {}) };
+    const unlogged = m[3].toLowerCase() === 'unlogged';
+    const schema = this.existingSchema(q);
+    if (schema === null) return true;
+    if (this.migration) {
+      const span = { start: s.start + leadOf(s.text), end: s.start + s.text.replace(/[\s;]+$/, '').length };
+      this.ops.push({ op: 'set_persistence', table: q.name, schema, ...(unlogged ? { persistence: 'unlogged' as const } : {}), span });
+      return true;
+    }
+    const own = this.ownTable(q);
+    if (own && own.persistence !== 'temporary') {
+      if (unlogged) own.persistence = 'unlogged';
+      else delete own.persistence;
+    }
     return true;
   }
 
@@ -820,7 +882,7 @@ class SqlExtractor {
           }
         }
       } else if (c.kind === 'drop-index' || c.kind === 'drop-primary') {
-        if (this.migration) this.ops.push({ op: 'drop_key', table, schema, ...(c.kind === 'drop-index' ? { name: c.name, kind: 'index' } : { kind: 'primary' }), span: at(c.at) });
+        if (this.migration) this.ops.push({ op: 'drop_key', table, schema, ...(c.kind === 'drop-index' ? { name: c.name, kind: 'index' } : { kind: 'primary' }), span: at(c.at), mysql: true });
       } else if (c.kind === 'add-unique') {
         if (this.migration && !own) this.ops.push({ op: 'add_key', table, schema, columns: c.columns, ...(c.name ? { name: c.name } : {}) });
         else if (own && c.columns.length === 1) {
@@ -844,14 +906,33 @@ class SqlExtractor {
     const own = this.ownTable(st.table);
     const names = st.expressions.map((e) => (e.expression.type === 'ref' ? e.expression.name : undefined));
     if (names.length === 0 || names.some((n) => n === undefined)) return;
+    const indexName = st.indexName?.name;
     if (!own) {
-      if (this.migration) this.ops.push({ op: 'add_key', table: st.table.name, schema: schemaOf(st.table), columns: names as string[] });
+      if (this.migration) this.ops.push({ op: 'add_key', table: st.table.name, schema: schemaOf(st.table), columns: names as string[], ...(indexName !== undefined ? { name: indexName } : { index: true as const }) });
       return;
     }
+    // Named as PostgreSQL names it, so a later migration's `DROP INDEX` finds it.
+    const taken = (n: string) => own.keyNames?.[n] !== undefined;
+    const named = indexName ?? (own.name.kind === 'literal' ? pgDefaultName(own.name.value, names as string[], 'idx', taken) : undefined);
+    if (named !== undefined && !taken(named)) own.keyNames = { ...own.keyNames, [named]: names as string[] };
     if (names.length === 1) {
       const col = own.columns.find((c) => c.name === names[0]);
       if (col) col.unique = true;
     } else own.keys.push(names as string[]);
+  }
+
+  /**
+   * PostgreSQL's `DROP INDEX [CONCURRENTLY] [IF EXISTS] [s.]name, ...`: in a migration, each index's key (if it was
+   * one) goes; history finds its table (see `drop_index`). An unqualified name after a `SET search_path` of several
+   * schemas may be in any of them: not followed.
+   */
+  private dropIndex(st: DropStatement): void {
+    if (!this.migration) return;
+    for (const n of st.names) {
+      const schema = n.schema ? schemaOf(n) : this.searchPath ? (this.searchPath.length === 1 ? publicAsNone(this.searchPath[0]) : null) : undefined;
+      if (schema === null) continue;
+      this.ops.push({ op: 'drop_index', name: n.name, schema, span: this.nameSpan(n) });
+    }
   }
 
   private dropTable(st: DropStatement): void {
@@ -906,6 +987,12 @@ export function withPlaceholders(text: string): { text: string; inserted: Array<
   return inserted.length > 0 ? { text: out + text.slice(last), inserted } : undefined;
 }
 
+/** `TEMP`/`TEMPORARY` or `UNLOGGED` in the head of a `CREATE TABLE` (see `CREATE_TABLE_HEAD`), as a table fact's `persistence`. */
+function persistenceOf(head: string): { persistence?: 'temporary' | 'unlogged' } {
+  const m = /^\s*create\s+(?:(?:global|local)\s+)?(temp|temporary|unlogged)\b/i.exec(head);
+  return !m ? {} : m[1].toLowerCase() === 'unlogged' ? { persistence: 'unlogged' } : { persistence: 'temporary' };
+}
+
 function typeName(dt: DataTypeDef): string {
   return dt.kind === 'array' ? `${typeName(dt.arrayOf)}[]` : dt.name;
 }
@@ -930,5 +1017,7 @@ const ALTER_RENAME = new RegExp(
 );
 /** One pair of `RENAME TABLE`: group 1 the schema (database) with its dot, 2 the name, 3 and 4 the new ones. */
 const RENAME_PAIR = new RegExp(RENAME_ONE, 'gi');
+/** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET LOGGED|UNLOGGED` (the whole statement); group 3 is the word. */
+const SET_PERSISTENCE = new RegExp(`^\\s*alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+set\\s+(logged|unlogged)\\s*;?\\s*$`, 'i');
 /** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET SCHEMA s2` (the whole statement). */
 const SET_SCHEMA = new RegExp(`^\\s*alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+set\\s+schema\\s+(${SQL_NAME})\\s*;?\\s*$`, 'i');

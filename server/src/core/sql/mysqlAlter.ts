@@ -1,3 +1,5 @@
+import { masked } from './normalize';
+
 /**
  * MySQL's schema statements PostgreSQL's grammar has no form for: `DROP INDEX name ON table`, and the
  * `ALTER TABLE` clauses `CHANGE [COLUMN] old new type ...`, `MODIFY [COLUMN] col type ...`, `DROP INDEX|KEY
@@ -178,4 +180,92 @@ function readType(body: string, from: number, at: number): MysqlType | undefined
   if (words.length === 0) return undefined;
   const start = from + /^\s*/.exec(body.slice(from))![0].length;
   return { name: words.join(' '), ...(config && config.length > 0 ? { config } : {}), start: at + start, end: at + end };
+}
+
+/** A name as MySQL writes it: in backticks, double quotes (as `foreignDialect` leaves them) or bare. */
+const ITEM_NAME = String.raw`(?:\x60((?:[^\x60]|\x60\x60)*)\x60|"((?:[^"]|"")*)"|([A-Za-z_][\w$]*))`;
+
+/**
+ * The names MySQL gives the indexes a `CREATE TABLE` makes, as written in `text` (comments blanked): name → columns
+ * for a unique key, name → `[]` for a plain index (`KEY`, `INDEX`, `FULLTEXT`, `SPATIAL`), the primary key left out.
+ * An index written with no name is named after its first column, with `_2`, `_3`, ... when that name is taken, in the
+ * order the definitions are written (MariaDB 10.11: `KEY (tag), UNIQUE (tag)` makes `tag` and `tag_2`). Undefined for
+ * a statement with no sign of MySQL (backticks, `ENGINE=`, `AUTO_INCREMENT`, a `KEY`/`INDEX` item), whose indexes
+ * PostgreSQL names instead, and for one FK Guard cannot split into items. A name an unnamed index would take from a
+ * column that also holds a foreign key is left out: MySQL may have made an index for the key under that name first.
+ */
+export function mysqlIndexNames(text: string): Map<string, string[]> | undefined {
+  const m = masked(text);
+  if (!/^\s*create\s+(?:temporary\s+)?table\b/i.test(m) || !/`|\bengine\s*=|\bauto_increment\b|[,(]\s*(?:(?:unique|fulltext|spatial)\s+)?(?:key|index)\b/i.test(m)) return undefined;
+  const open = m.indexOf('(');
+  if (open === -1) return undefined;
+  const items: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  let close = -1;
+  for (let i = open; i < m.length && close === -1; i++) {
+    if (m[i] === '(') depth++;
+    else if (m[i] === ')' && --depth === 0) close = i;
+    else if (m[i] === ',' && depth === 1) {
+      items.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (close === -1) return undefined;
+  items.push(text.slice(start, close));
+  const unquote = (x: RegExpExecArray, at: number) => (x[at] !== undefined ? x[at].replace(/``/g, '`') : x[at + 1] !== undefined ? x[at + 1].replace(/""/g, '"') : x[at + 2]);
+  const columnsOf = (list: string): string[] | undefined => {
+    const out: string[] = [];
+    for (const part of list.split(',')) {
+      const c = new RegExp(String.raw`^\s*${ITEM_NAME}\s*(?:\(\s*\d+\s*\))?\s*(?:asc|desc)?\s*$`, 'i').exec(part);
+      if (!c) return undefined;
+      out.push(unquote(c, 1)!);
+    }
+    return out;
+  };
+  const made: Array<{ name?: string; columns: string[]; unique: boolean }> = [];
+  const keyed = new Set<string>();
+  const itemHead = new RegExp(
+    String.raw`^\s*(?:constraint\s+(?:${ITEM_NAME}\s+)?)?(primary\s+key|unique(?:\s+(?:key|index))?|(?:fulltext|spatial)(?:\s+(?:key|index))?|key|index|foreign\s+key|check)\b\s*(?:${ITEM_NAME}\s*)?(?:using\s+\w+\s*)?\(([^()]*(?:\([^()]*\)[^()]*)*)\)`,
+    'i',
+  );
+  for (const item of items) {
+    const x = itemHead.exec(item);
+    if (x) {
+      const kind = x[4].toLowerCase();
+      if (kind === 'check') continue;
+      const columns = columnsOf(x[8]);
+      if (!columns) return undefined;
+      if (kind.startsWith('foreign')) {
+        keyed.add(columns[0].toLowerCase());
+        continue;
+      }
+      if (kind.startsWith('primary')) continue;
+      // `CONSTRAINT c UNIQUE KEY k (...)` is named `k`; `CONSTRAINT c UNIQUE (...)` is named `c`.
+      const name = unquote(x, 5) ?? unquote(x, 1);
+      made.push({ name, columns, unique: kind.startsWith('unique') });
+      continue;
+    }
+    // A column: `code VARCHAR(40) NOT NULL UNIQUE [KEY]` makes an unnamed unique index on it, `... REFERENCES` a key.
+    const col = new RegExp(String.raw`^\s*${ITEM_NAME}\s`, 'i').exec(item);
+    if (!col) return undefined;
+    const rest = masked(item).slice(col[0].length);
+    if (/\breferences\b/i.test(rest)) keyed.add(unquote(col, 1)!.toLowerCase());
+    if (/\bunique\b/i.test(rest)) made.push({ columns: [unquote(col, 1)!], unique: true });
+  }
+  const names = new Map<string, string[]>();
+  const taken = new Set<string>(['primary']);
+  for (const k of made) {
+    let name = k.name;
+    if (name === undefined) {
+      const first = k.columns[0];
+      name = first;
+      for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${first}_${i}`;
+      taken.add(name.toLowerCase());
+      if (keyed.has(first.toLowerCase())) continue;
+    }
+    taken.add(name.toLowerCase());
+    names.set(name, k.unique ? k.columns : []);
+  }
+  return names;
 }

@@ -96,7 +96,7 @@ export function blankChecks(text: string): string {
 }
 
 /** The text with string contents masked (`x`), so patterns below never match inside a literal. */
-function masked(text: string): string {
+export function masked(text: string): string {
   const chars = text.split('');
   scan(
     text,

@@ -52,8 +52,10 @@ export function sqlTypeOf(name: string, config: number[] | undefined, isArray: b
     case 'tinytext':
     case 'mediumtext':
     case 'longtext':
-    case 'citext':
       return { family: 'string', sqlType: 'text' };
+    // Case-insensitive text (the citext extension): a type of its own to a foreign key (see `PG_ACCEPTS`).
+    case 'citext':
+      return { family: 'string', sqlType: 'citext' };
     case 'uuid':
       return { family: 'uuid', sqlType: 'uuid' };
     case 'boolean':

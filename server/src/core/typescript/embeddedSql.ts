@@ -455,6 +455,10 @@ function forgetHoles(read: FileFacts, c: Cooked): void {
     const o = op as Record<string, unknown>;
     const names = [o.table, o.schema, o.column, o.newName, o.from, o.to, ...(op.op === 'add_column' ? [op.column.name] : []), ...(op.op === 'add_key' ? op.columns : [])];
     if (names.some((n) => typeof n === 'string' && has(n))) return;
+    // A constraint or index named through a hole is one FK Guard cannot name: dropping it may drop any key of its table
+    // (an index's table is not even known then).
+    if (op.op === 'drop_index' && has(op.name)) return;
+    if ((op.op === 'drop_key' || op.op === 'add_key') && has(op.name)) delete op.name;
     moved.set(i, kept.length);
     kept.push(op);
   });

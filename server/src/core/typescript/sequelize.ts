@@ -495,7 +495,7 @@ const DATA_TYPES: Record<string, (args: string[]) => SqlType> = {
   STRING: (a) => sqlNamedType('varchar', { length: a[0] ?? '255' }),
   CHAR: (a) => sqlNamedType('char', { length: a[0] ?? '255' }),
   TEXT: () => sqlNamedType('text'),
-  CITEXT: () => sqlNamedType('text'),
+  CITEXT: () => sqlNamedType('citext'),
   BOOLEAN: () => sqlNamedType('boolean'),
   // Sequelize's DATE is `timestamp with time zone` on PostgreSQL; DATEONLY is a date.
   DATE: () => sqlNamedType('timestamptz'),
