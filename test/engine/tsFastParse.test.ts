@@ -294,6 +294,14 @@ const key = (a: string, b: string): \`\${string}:\${number}\` => \`\${a}:\${b}\`
 type Prefixed<T, P extends string> = { [K in keyof T as \`\${P}\${Extract<K, string>}\`]: T[K] };
 type Id = \`id-\${'a' | 'b'}-\${\`x\${number}\`}\\n\`;
 `,
+  // A \`(\` then a binding pattern in a type: a parenthesized type when no \`:\`, \`,\`, \`?\`, \`=\` or \`) =>\`
+  // follows the pattern, else a function type.
+  'pattern-types.ts': `function drop(p: { id: number } & ({ version: number } | { force: true })): void {}
+type F = ({ a, b: [c, , ...d] }: Shelf) => void;
+type G = ([first, ...rest]) => number;
+type H = ({ 'quoted': q, 1: one }?) => void;
+let u: ([x]) | ({ y: string });
+`,
   // \`import.meta\` (a meta-property) in a statement, a call and a condition.
   'import-meta.mjs': `import.meta.dirname;
 const here = fileURLToPath(import.meta.url), dir = dirname(import.meta . filename);

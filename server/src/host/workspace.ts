@@ -7,10 +7,11 @@ import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, constants, Dirent, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
-import ignore, { Ignore } from 'ignore';
+import ignore from 'ignore';
 import picomatch from 'picomatch';
 import { trustedStamp } from './factsCache';
 import { describeFsError } from './fsErrors';
+import { fastIgnore, IgnoreTester } from './ignoreMatch';
 
 /** The extensions of files the Python engine reads. Other languages add their own list. */
 export { PYTHON_EXTENSIONS } from '../core/python/dialect';
@@ -223,7 +224,7 @@ export function isWalkedPath(
 /** One folder's `.gitignore`, with the folder it applies to (relative to the base, '' for the base itself). */
 interface IgnoreLayer {
   dir: string;
-  ig: Ignore;
+  ig: IgnoreTester;
 }
 
 /**
@@ -231,13 +232,13 @@ interface IgnoreLayer {
  * memory never tests a path against them.
  */
 class LazyIgnoreLayer implements IgnoreLayer {
-  private compiled: Ignore | undefined;
+  private compiled: IgnoreTester | undefined;
   constructor(
     readonly dir: string,
     private readonly text: string,
   ) {}
-  get ig(): Ignore {
-    return (this.compiled ??= ignore().add(this.text));
+  get ig(): IgnoreTester {
+    return (this.compiled ??= fastIgnore(ignore().add(this.text)));
   }
 }
 
@@ -611,17 +612,17 @@ async function ancestorIgnoreLayers(fs: WalkFs, root: string, base: string): Pro
     // `generated/`, but no longer the root itself.
     const rootFromHere = path.relative(d, root).split(path.sep).join('/');
     if (rootFromHere !== '' && ignore().add(text).ignores(`${rootFromHere}/`)) {
-      layers.push({ dir: root === base ? '' : toFileId(base, root), ig: ignore().add(text) });
+      layers.push({ dir: root === base ? '' : toFileId(base, root), ig: fastIgnore(ignore().add(text)) });
       made.push(['root', layers[layers.length - 1].dir, text]);
       continue;
     }
     if (inner) {
-      layers.push({ dir: d === base ? '' : toFileId(base, d), ig: ignore().add(text) });
+      layers.push({ dir: d === base ? '' : toFileId(base, d), ig: fastIgnore(ignore().add(text)) });
       made.push(['inner', layers[layers.length - 1].dir, text]);
     } else {
       // An ancestor's rules are relative to the ancestor: test `prefix/rel` for each base-relative `rel`.
       const prefix = path.relative(d, base).split(path.sep).join('/');
-      layers.push({ dir: '', ig: prefixed(ignore().add(text), prefix) });
+      layers.push({ dir: '', ig: prefixed(fastIgnore(ignore().add(text)), prefix) });
       made.push(['above', prefix, text]);
     }
   }
@@ -629,11 +630,9 @@ async function ancestorIgnoreLayers(fs: WalkFs, root: string, base: string): Pro
 }
 
 /** Wraps an ignore set so that it tests `prefix/rel` for each base-relative `rel`. */
-function prefixed(ig: Ignore, prefix: string): Ignore {
+function prefixed(ig: IgnoreTester, prefix: string): IgnoreTester {
   if (prefix === '') return ig;
-  const wrapped = Object.create(ig) as Ignore;
-  wrapped.test = (p: string) => ig.test(`${prefix}/${p}`);
-  return wrapped;
+  return { test: (p: string) => ig.test(`${prefix}/${p}`) };
 }
 
 async function exists(fs: WalkFs, p: string): Promise<boolean> {

@@ -2427,8 +2427,17 @@ class Parser {
       return true;
     }
     if (this.tok === K.OpenBracketToken || this.tok === K.OpenBraceToken) {
-      // A binding pattern: the compiler parses it and asks whether it had errors; left to it.
-      throw GIVE_UP;
+      // A binding pattern: the compiler parses one and asks whether it had errors (`({ a: number } | B)` is none,
+      // then no `:` or `)` follows: a parenthesized type). Read here only where no expression is in it (no default
+      // value, no computed name), which parses the same in any context; anything else is left to the compiler.
+      let pattern: FastNode;
+      try {
+        pattern = this.tok === K.OpenBraceToken ? this.objectBindingPattern() : this.arrayBindingPattern();
+      } catch {
+        throw GIVE_UP;
+      }
+      if (!plainPattern(pattern)) throw GIVE_UP;
+      return true;
     }
     return false;
   }
@@ -3887,6 +3896,16 @@ const CHILDREN: Record<number, readonly string[]> = {
 };
 
 const NO_CHILDREN: readonly string[] = [];
+
+/** A binding pattern with no default value and no computed property name in it, at any depth. */
+function plainPattern(n: FastNode): boolean {
+  if (n.kind === K.ObjectBindingPattern || n.kind === K.ArrayBindingPattern) return (n.elements as FastNode[]).every(plainPattern);
+  if (n.kind === K.BindingElement) {
+    if (n.initializer !== undefined || (n.propertyName as FastNode | undefined)?.kind === K.ComputedPropertyName) return false;
+    return plainPattern(n.name as FastNode);
+  }
+  return n.kind === K.Identifier || n.kind === K.OmittedExpression;
+}
 
 /**
  * The compiler's `forEachChild` on this parser's nodes: `visit` on each child in order, until one returns a value.
