@@ -332,7 +332,7 @@ export interface ClassFact {
    * instance's `define` decides; `null`: written as something FK Guard cannot read). The index derives the
    * table's and columns' names from them and the project's `define` (see `FileFacts.sequelizeDefine`).
    */
-  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null; schema?: string | null; schemaFromInstance?: true };
+  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null; schema?: string | null; schemaFromInstance?: true; singular?: string | null };
   span: Span;
   nameSpan: Span;
 }
@@ -521,6 +521,13 @@ export interface ReferenceSource {
   schema?: string;
   /** The column name in the database. */
   column?: string;
+  /**
+   * Sequelize: an association that names no `foreignKey`. Sequelize names the key's attribute on the holder
+   * (`className`) from the referenced model (`owner`): `camelize(prefix + '_' + its primary-key attribute)`, the
+   * prefix being `as` or the model's singular name (see `sequelizeDefaultKey` in rules/resolve.ts). `as`: undefined
+   * when not written, null when FK Guard cannot read it.
+   */
+  sequelizeDefault?: { method: 'belongsTo' | 'hasOne' | 'hasMany'; as?: string | null };
 }
 
 export interface ReferenceFact {

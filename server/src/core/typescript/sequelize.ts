@@ -86,8 +86,8 @@ function nestedModelClasses(f: TsFile): Map<string, ts.ClassDeclaration> {
  *   `sourceKey`. Its other key (`otherKey`, to the target) is the paired association's own key when both sides
  *   declare one, so only this side's key is read: each key of the join table once.
  * The key's column is the `foreignKey` as written (its `field`, else its name); Sequelize's default name (from the
- * model names, camel-cased) is left unnamed, so its type is not compared (nor a through model's, which Sequelize
- * types as the key it references). Options FK Guard cannot read whole may say
+ * model names, camel-cased) is worked out by the checker (`ReferenceSource.sequelizeDefault`); a through model's
+ * key is not compared (Sequelize types it as the key it references). Options FK Guard cannot read whole may say
  * `constraints: false`: no key is read from them.
  */
 function association(f: TsFile, method: string, sourceNode: ts.Node, args: readonly ts.Node[]): void {
@@ -120,6 +120,10 @@ function association(f: TsFile, method: string, sourceNode: ts.Node, args: reado
   const keyNode = o.get(keyOption);
   const key = keyNode ? x.literal(keyNode) : undefined;
   if (keyNode && !key) return;
+  // No `foreignKey`: Sequelize names the key from the referenced model (R14-6), which the checker works out.
+  const asNode = o.get('as');
+  const as = asNode === undefined ? undefined : (x.literal(x.unwrap(asNode))?.value ?? null);
+  const sequelizeDefault = fk === undefined && method !== 'belongsToMany' ? { method: method as 'belongsTo' | 'hasOne' | 'hasMany', ...(as !== undefined ? { as } : {}) } : undefined;
   f.facts.references.push({
     form: 'attribute',
     owner: x.text(referenced),
@@ -127,7 +131,7 @@ function association(f: TsFile, method: string, sourceNode: ts.Node, args: reado
     span: key?.contentSpan ?? x.span(method === 'belongsTo' ? target! : sourceNode),
     // `belongsToMany` gives the through model's key the referenced key's type, whatever that model declares
     // (`Object.assign(through.rawAttributes[foreignKey], { type: sourceKeyType })`): no type to compare there.
-    source: { className: x.text(holder), ...(column !== undefined && method !== 'belongsToMany' ? { column } : {}) },
+    source: { className: x.text(holder), ...(column !== undefined && method !== 'belongsToMany' ? { column } : {}), ...(sequelizeDefault ? { sequelizeDefault } : {}) },
     context: 'model',
   });
 }
@@ -208,6 +212,8 @@ function modelOptions(f: TsFile, modelName: string, optionsNode: ts.Node | undef
   const schema = options.has('schema') ? schemaOption(f, options.get('schema')) : instance?.schema;
   if (schema !== undefined) out.schema = schema;
   if (schema !== undefined && !options.has('schema')) out.schemaFromInstance = true;
+  // `name: { singular }` replaces `Utils.singularize(modelName)`, which names the model's associations' keys.
+  if (options.has('name')) out.singular = f.syntax.literal(f.syntax.props(f.syntax.unwrap(options.get('name'))).get('singular'))?.value ?? null;
   return out;
 }
 
