@@ -292,6 +292,12 @@ export interface ClassFact {
    * never reads, to those the class declares, so no column is proven missing.
    */
   reflected?: string;
+  /**
+   * Sequelize: associations of this file add key attributes to the model that FK Guard cannot name here (no
+   * `foreignKey`: Sequelize derives the name from another model), as written (`Keeper.hasMany(Frame)'s key`): the model's
+   * columns are not all known.
+   */
+  associationColumns?: string;
   /** SQLModel's `table=` is given a value FK Guard cannot read (`table=IS_TABLE`): the class may or may not be a table. */
   tableFlagUnknown?: true;
   /** `{"schema": BLANK_SCHEMA}`: no schema, not even the metadata's. */
