@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pluralize, underscore } from '../../server/src/core/typescript/inflection';
+import { pluralize, singularize, underscore } from '../../server/src/core/typescript/inflection';
 import { REPO } from './harness';
 
 describe('engine: inflection 1.13.4 (Sequelize table names)', () => {
-  const recorded = JSON.parse(readFileSync(join(REPO, 'test', 'engine', 'data', 'inflection-1.13.4.json'), 'utf8')) as { package: string; rows: Array<[string, string, string]> };
+  const recorded = JSON.parse(readFileSync(join(REPO, 'test', 'engine', 'data', 'inflection-1.13.4.json'), 'utf8')) as { package: string; rows: Array<[string, string, string, string]> };
 
   it('was recorded from inflection 1.13.4, over thousands of names', () => {
     assert.equal(recorded.package, 'inflection@1.13.4');
@@ -21,6 +21,12 @@ describe('engine: inflection 1.13.4 (Sequelize table names)', () => {
 
   it('underscore gives the package answer for every recorded name', () => {
     const wrong = recorded.rows.filter(([name, , snake]) => underscore(name) !== snake).map(([name, , snake]) => `${name}: ${underscore(name)}, package ${snake}`);
+    assert.deepEqual(wrong, []);
+  });
+
+  // R14-6: Sequelize names a model's `options.name.singular`, and so its associations' default keys, with it.
+  it('singularize gives the package answer for every recorded name', () => {
+    const wrong = recorded.rows.filter(([name, , , single]) => singularize(name) !== single).map(([name, , , single]) => `${name}: ${singularize(name)}, package ${single}`);
     assert.deepEqual(wrong, []);
   });
 

@@ -595,6 +595,11 @@ export class ClassMapper {
       def.incomplete = true;
       def.unresolvedColumn ??= cls.reflected;
     }
+    // Sequelize associations add key attributes FK Guard cannot name: a column the table lacks may be one (R14-5).
+    if (cls.associationColumns) {
+      def.incomplete = true;
+      def.unresolvedColumn ??= cls.associationColumns;
+    }
     const typeorm = cls.framework === 'typeorm' && cls.columns.some((c) => c.derivedName) ? this.host.typeormNaming() : undefined;
     // Sequelize names a column without a `field` by the model's `underscored`, else the instance's `define`.
     const sequelize = cls.framework === 'sequelize' && cls.columns.some((c) => c.derivedName) ? sequelizeColumnNaming(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;

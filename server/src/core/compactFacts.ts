@@ -29,16 +29,21 @@ import { AnnotationFact, ColumnFact, FileFacts, ReferenceSource, TypeFact } from
 export function dropUnreadSpans(files: Iterable<FileFacts>): void {
   const all = [...files];
   const sources = new Set<string>();
+  // A Sequelize association's default key is named by the checker (`sequelizeDefaultKey`): its holder's columns keep theirs.
+  const holders = new Set<string>();
   for (const f of all) {
     if (f.pendingConsts?.length) return;
-    for (const r of f.references) if (r.source.column !== undefined) sources.add(r.source.column);
+    for (const r of f.references) {
+      if (r.source.column !== undefined) sources.add(r.source.column);
+      else if (r.source.sequelizeDefault && r.source.className !== undefined) holders.add(r.source.className.split('.').pop()!);
+    }
   }
   // Database names of columns some property of which is a source: every column of that name keeps its spans.
   const protectedNames = new Set(sources);
   const eachColumn = (visit: (c: ColumnFact) => void) => {
     for (const f of all) {
       if (f.migration) continue;
-      for (const cls of f.classes) for (const c of cls.columns) visit(c);
+      for (const cls of f.classes) if (!holders.has(cls.name)) for (const c of cls.columns) visit(c);
       for (const t of f.tables) for (const c of t.columns) visit(c);
     }
   };

@@ -509,6 +509,8 @@ function namesOfReference(r: ReferenceFact): readonly string[] {
   if (r.form === 'string' || r.form === 'pair') uses.push('t:?');
   // A reference in a SQLModel data model is made only if a table class is built on its class (`u:`, see `provision`).
   if (r.source.className !== undefined && r.context === 'model') uses.push(`u:${r.source.className}`);
+  // A Sequelize association's default key is looked up among the holder's attributes, which may be another file's.
+  if (r.source.sequelizeDefault && r.source.className !== undefined) uses.push(`c:${r.source.className.split('.').pop()}`);
   addExpr(r.target);
   if (r.table) {
     if (r.table.kind === 'literal') uses.push(`t:${r.table.value}`);

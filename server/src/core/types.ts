@@ -298,6 +298,12 @@ export interface ClassFact {
    * never reads, to those the class declares, so no column is proven missing.
    */
   reflected?: string;
+  /**
+   * Sequelize: associations of this file add key attributes to the model that FK Guard cannot name here (no
+   * `foreignKey`: Sequelize derives the name from another model), as written (`Keeper.hasMany(Frame)'s key`): the model's
+   * columns are not all known.
+   */
+  associationColumns?: string;
   /** SQLModel's `table=` is given a value FK Guard cannot read (`table=IS_TABLE`): the class may or may not be a table. */
   tableFlagUnknown?: true;
   /** `{"schema": BLANK_SCHEMA}`: no schema, not even the metadata's. */
@@ -338,7 +344,7 @@ export interface ClassFact {
    * instance's `define` decides; `null`: written as something FK Guard cannot read). The index derives the
    * table's and columns' names from them and the project's `define` (see `FileFacts.sequelizeDefine`).
    */
-  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null; schema?: string | null; schemaFromInstance?: true };
+  sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null; schema?: string | null; schemaFromInstance?: true; singular?: string | null };
   span: Span;
   nameSpan: Span;
 }
@@ -544,6 +550,13 @@ export interface ReferenceSource {
   schema?: string;
   /** The column name in the database. */
   column?: string;
+  /**
+   * Sequelize: an association that names no `foreignKey`. Sequelize names the key's attribute on the holder
+   * (`className`) from the referenced model (`owner`): `camelize(prefix + '_' + its primary-key attribute)`, the
+   * prefix being `as` or the model's singular name (see `sequelizeDefaultKey` in rules/resolve.ts). `as`: undefined
+   * when not written, null when FK Guard cannot read it.
+   */
+  sequelizeDefault?: { method: 'belongsTo' | 'hasOne' | 'hasMany'; as?: string | null };
 }
 
 export interface ReferenceFact {

@@ -1,4 +1,4 @@
-// Records what the real `inflection` package answers for `pluralize` and `underscore` over a large list of names,
+// Records what the real `inflection` package answers for `pluralize`, `underscore` and `singularize` over a large list of names,
 // into inflection-1.13.4.json beside this script. test/engine/inflection.test.ts compares FK Guard's port
 // (server/src/core/typescript/inflection.ts) with it, so the test needs no copy of the package.
 //
@@ -45,6 +45,6 @@ for (const w of [...own, ...stems]) {
 const dom = readFileSync(join(dirname(require.resolve('typescript')), 'lib.dom.d.ts'), 'utf8');
 for (const m of dom.matchAll(/^interface ([A-Za-z][A-Za-z0-9]*)\b/gm)) words.add(m[1]);
 for (const w of ['Foo::BarBaz', 'Api::UserRole', 'A::B::C', '_Leading', '__Two', 'trailing_', 'already_snake', 'MixedCase_snake', 'X', 'x', 'Ü', 'Café', 'Route66', '42', '']) words.add(w);
-const rows = [...words].sort().map((w) => [w, inflection.pluralize(w), inflection.underscore(w)]);
+const rows = [...words].sort().map((w) => [w, inflection.pluralize(w), inflection.underscore(w), inflection.singularize(w)]);
 writeFileSync(join(__dirname, 'inflection-1.13.4.json'), `${JSON.stringify({ package: `inflection@${pkg.version}`, rows }, null, 0).replace(/\],\[/g, '],\n[')}\n`);
 console.log(`${rows.length} names`);

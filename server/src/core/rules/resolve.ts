@@ -5,6 +5,7 @@ import type { MetadataSchema } from '../classMapping';
 import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
+import { singularize } from '../typescript/inflection';
 import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
 import { keysNotSeen } from './not-unique-target';
 
@@ -695,6 +696,10 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
           detail: `\`${r.def.key}\` has no primary key FK Guard can see and ${made}, so whether \`${r.column.column.name}\` is unique (which the database requires of a key's target) is not known`,
         };
       }
+      // A Sequelize association's key named by Sequelize, where FK Guard cannot work out the name (R14-6).
+      if (c.ref.source.sequelizeDefault && c.ref.source.column === undefined && sequelizeDefaultKey(c.index, c.facts.file, c.ref) === undefined) {
+        return { reason: 'uncompared-type', detail: `Sequelize names this association's key column after \`${c.ref.owner}\` (its singular name or \`as\`, and its primary key), which FK Guard cannot work out here, so the key's type is not compared` };
+      }
       const source = sourceColumn(c.facts, c.ref, c.index);
       // A FK column with no type of its own takes the key's (SQLAlchemy's `Column(ForeignKey(...))`): nothing to compare.
       // One whose type is written but not known (a Python type from a package outside the workspace) is not compared.
@@ -809,7 +814,7 @@ export function targetPassesRules(c: RefCheck, def: TableDef, column: IndexedCol
 
 /** Finds the FK column a reference belongs to, in the file or through the index. */
 export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): SourceColumn | undefined {
-  const name = ref.source.column;
+  const name = ref.source.column ?? (ref.source.sequelizeDefault ? sequelizeDefaultKey(index, facts.file, ref) : undefined);
   if (!name) return undefined;
   const file = facts.file;
   const withType = (column: ColumnFact, f: string): SourceColumn => ({ column, file: f, type: index.resolveType(f, column.type) });
@@ -843,6 +848,38 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
     if (c && d.origin !== 'external') return { column: c.column, file: c.file, type: c.type };
   }
   return undefined;
+}
+
+/**
+ * The attribute Sequelize 6 gives an association's key when no `foreignKey` is written (`ReferenceSource.
+ * sequelizeDefault`), from the referenced model (`ref.owner`), as `Utils.camelize(prefix + '_' + its
+ * primaryKeyAttribute)` (lib/associations):
+ * - `belongsTo`: the prefix is `as`, else the target's `options.name.singular` (`Post.belongsTo(User, { as: 'author' })`
+ *   → `authorId`, `Note.belongsTo(User)` → `UserId`, a key `sku` → `ShopSku`);
+ * - `hasOne`: `Utils.singularize(as ?? source.name)`;
+ * - `hasMany`: the source's `options.name.singular` (`as` plays no part).
+ * `options.name.singular` is `name: { singular }` where the model says it, else `Utils.singularize(modelName)`. The
+ * prefix ignores `targetKey`/`sourceKey`: the primary key names it whatever the key references. Undefined where FK
+ * Guard cannot tell: an `as` it cannot read, a model it does not read whole, no single primary key.
+ */
+export function sequelizeDefaultKey(index: SchemaIndex, file: string, ref: ReferenceFact): string | undefined {
+  const d = ref.source.sequelizeDefault;
+  if (!d || ref.owner === undefined || d.as === null) return undefined;
+  const found = index.findClass(file, ref.owner);
+  const options = found?.cls.sequelizeOptions;
+  const table = index.classTable(file, ref.owner, ref.span.start)?.table;
+  if (!options || !table || table.incomplete || options.singular === null) return undefined;
+  const pk = table.columns.factsWhere((c) => c.primaryKey);
+  if (pk.length !== 1) return undefined;
+  const key = pk[0].attr ?? pk[0].name;
+  const singular = options.singular ?? singularize(options.model);
+  const prefix = d.method === 'belongsTo' ? (d.as ?? singular) : d.method === 'hasOne' ? singularize(d.as ?? options.model) : singular;
+  return sequelizeCamelize(`${prefix}_${key}`);
+}
+
+/** Sequelize's `Utils.camelize`: `author_id` → `authorId`, `User_id` → `UserId` (the first letter kept as it is). */
+function sequelizeCamelize(str: string): string {
+  return str.trim().replace(/[-_\s]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
 }
 
 /** `src/app/models.py:37` for a message, 1-based like an editor shows it. */

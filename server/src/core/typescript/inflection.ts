@@ -72,6 +72,7 @@ const plural = {
   hives: re('(hi|ti)ves$'),
   curves: re('(curve)s$'),
   lrves: re('([lr])ves$'),
+  aves: re('([a])ves$'),
   foves: re('([^fo])ves$'),
   movies: re('(m)ovies$'),
   aeiouyies: re('([^aeiouy]|qu)ies$'),
@@ -87,6 +88,7 @@ const plural = {
   summonses: re('^(summons|bonus)es$'),
   oxen: re('^(ox)en'),
   matrices: re('(matr)ices$'),
+  vertices: re('(vert|ind)ices$'),
   feet: re('^feet$'),
   teeth: re('^teeth$'),
   geese: re('^geese$'),
@@ -94,6 +96,8 @@ const plural = {
   whereases: re('^(whereas)es$'),
   criteria: re('^(criteri)a$'),
   genera: re('^genera$'),
+  ss: re('ss$'),
+  s: re('s$'),
 };
 const singular = {
   man: re('^(m|wom)an$'),
@@ -196,6 +200,84 @@ const PLURAL_RULES: ReadonlyArray<readonly [RegExp, string?]> = [
 export function pluralize(str: string): string {
   if (UNCOUNTABLE.has(str.toLowerCase())) return str;
   for (const [rule, replacement] of PLURAL_RULES) {
+    if (str.match(rule)) return replacement === undefined ? str : str.replace(rule, replacement);
+  }
+  return str;
+}
+
+/** inflection's `singular_rules`: the first that matches decides; one without a replacement leaves the word (already singular). */
+const SINGULAR_RULES: ReadonlyArray<readonly [RegExp, string?]> = [
+  [singular.man],
+  [singular.person],
+  [singular.child],
+  [singular.drive],
+  [singular.ox],
+  [singular.axis],
+  [singular.octopus],
+  [singular.alias],
+  [singular.summons],
+  [singular.bus],
+  [singular.buffalo],
+  [singular.tium],
+  [singular.sis],
+  [singular.ffe],
+  [singular.hive],
+  [singular.aeiouyy],
+  [singular.x],
+  [singular.matrix],
+  [singular.mouse],
+  [singular.foot],
+  [singular.tooth],
+  [singular.goose],
+  [singular.quiz],
+  [singular.whereas],
+  [singular.criterion],
+  [singular.genus],
+  [plural.men, '$1an'],
+  [plural.people, '$1rson'],
+  [plural.children, '$1'],
+  [plural.databases, '$1'],
+  [plural.drives, '$1'],
+  [plural.genera, 'genus'],
+  [plural.criteria, '$1on'],
+  [plural.tia, '$1um'],
+  [plural.analyses, '$1$2sis'],
+  [plural.hives, '$1ve'],
+  [plural.curves, '$1'],
+  [plural.lrves, '$1f'],
+  [plural.aves, '$1ve'],
+  [plural.foves, '$1fe'],
+  [plural.movies, '$1ovie'],
+  [plural.aeiouyies, '$1y'],
+  [plural.series, '$1eries'],
+  [plural.xes, '$1'],
+  [plural.mice, '$1ouse'],
+  [plural.buses, '$1'],
+  [plural.oes, '$1'],
+  [plural.shoes, '$1'],
+  [plural.crises, '$1is'],
+  [plural.octopuses, '$1us'],
+  [plural.aliases, '$1'],
+  [plural.summonses, '$1'],
+  [plural.oxen, '$1'],
+  [plural.matrices, '$1ix'],
+  [plural.vertices, '$1ex'],
+  [plural.feet, 'foot'],
+  [plural.teeth, 'tooth'],
+  [plural.geese, 'goose'],
+  [plural.quizzes, '$1'],
+  [plural.whereases, '$1'],
+  [plural.ss, 'ss'],
+  [plural.s, ''],
+];
+
+/**
+ * inflection's `singularize(str)` (its `_apply_rules` with `singular_rules` and `uncountable_words`): Sequelize's
+ * `Utils.singularize`, which names a model's `options.name.singular` and the default keys of its associations.
+ */
+export function singularize(str: string): string {
+  if (UNCOUNTABLE.has(str.toLowerCase())) return str;
+  for (const [rule, replacement] of SINGULAR_RULES) {
     if (str.match(rule)) return replacement === undefined ? str : str.replace(rule, replacement);
   }
   return str;

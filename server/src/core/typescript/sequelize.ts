@@ -3,7 +3,7 @@ import { ClassFact, ColumnFact, CoreTableFact, MigrationOp, NameExpr, ReferenceF
 import { withColumn } from '../compactFacts';
 import { TsFile } from './context';
 import { upFunctionNode } from './knex';
-import type { Syntax } from './syntax';
+import type { Literal, Syntax } from './syntax';
 import { sqlNamedType, SqlType } from './types';
 import { pluralize, underscore } from './inflection';
 
@@ -27,6 +27,7 @@ export function readSequelize(f: TsFile): void {
   const made = instancesMade(f);
   // `A.belongsTo(B, options)` is Sequelize's only in a file that uses Sequelize (other ORMs have a `belongsTo` too).
   const associations = f.importsFrom('sequelize', '@sequelize/core');
+  const added: AddedKey[] = [];
   x.walk(f.tree, (node) => {
     if (node.kind !== K.CallExpression) return;
     const d = node as ts.CallExpression;
@@ -42,7 +43,7 @@ export function readSequelize(f: TsFile): void {
       const naming = instance && instance.kind === K.Identifier ? made.get(x.text(instance)) : undefined;
       if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], args[1], undefined, naming);
     } else if (ASSOCIATIONS.has(method) && associations) {
-      association(f, method, callee.expression, args);
+      association(f, method, callee.expression, args, added);
     } else if (method === 'define' && (/sequelize/i.test(x.text(callee.expression)) || made.has(x.text(callee.expression)))) {
       const modelName = x.literal(args[0]);
       x.withParents();
@@ -52,6 +53,7 @@ export function readSequelize(f: TsFile): void {
       if (modelName && variable) modelFrom(f, variable, modelName.span, x.span(d), args[1], args[2], modelName.value, naming);
     }
   });
+  addAssociationKeys(f, added);
   migrations(f);
 }
 
@@ -86,11 +88,58 @@ function nestedModelClasses(f: TsFile): Map<string, ts.ClassDeclaration> {
  *   `sourceKey`. Its other key (`otherKey`, to the target) is the paired association's own key when both sides
  *   declare one, so only this side's key is read: each key of the join table once.
  * The key's column is the `foreignKey` as written (its `field`, else its name); Sequelize's default name (from the
- * model names, camel-cased) is left unnamed, so its type is not compared (nor a through model's, which Sequelize
- * types as the key it references). Options FK Guard cannot read whole may say
+ * model names, camel-cased) is worked out by the checker (`ReferenceSource.sequelizeDefault`); a through model's
+ * key is not compared (Sequelize types it as the key it references). Options FK Guard cannot read whole may say
  * `constraints: false`: no key is read from them.
  */
-function association(f: TsFile, method: string, sourceNode: ts.Node, args: readonly ts.Node[]): void {
+/**
+ * `belongsToMany(Target, { through: 'user_groups' })`: Sequelize defines a model for the string with `tableName` that
+ * string (BelongsToMany's constructor), holding the two keys it names after the models: the table exists, its
+ * columns are not worked out here. Once per file for a name both sides give.
+ */
+function throughTable(f: TsFile, name: Literal, text: string): void {
+  if (f.facts.tables.some((t) => t.origin === 'core' && t.name.kind === 'literal' && t.name.value === name.value && t.unreadColumn !== undefined)) return;
+  f.facts.tables.push({
+    name: { kind: 'literal', value: name.value },
+    columns: [],
+    keys: [],
+    span: name.span,
+    nameSpan: name.contentSpan,
+    origin: 'core',
+    unreadColumn: `${text}'s keys`,
+  });
+}
+
+/** A key attribute an association adds to a model (see `addAssociationKeys`): named, or named by Sequelize (`column` unset). */
+interface AddedKey {
+  holder: string;
+  column?: ColumnFact;
+  /** The association as written, for the reason a model's columns are not all known. */
+  text: string;
+}
+
+/**
+ * The key attributes associations add to the models of this file (R14-5): Sequelize's `_injectAttributes` merges
+ * `{ [foreignKey]: { type: the key's, ...foreignKey options } }` into the holder's attributes, an attribute it
+ * declares keeping what it says. A named key the model does not declare becomes a column (its `field`, else the
+ * name under the model's `underscored`; `unique: true` as written); a key Sequelize names makes the model's columns
+ * not all known. A holder in another file is not changed (its facts are that file's).
+ */
+function addAssociationKeys(f: TsFile, added: AddedKey[]): void {
+  for (const a of added) {
+    const cls = f.facts.classes.find((c) => c.name === a.holder && c.framework === 'sequelize');
+    if (!cls) continue;
+    if (!a.column) {
+      cls.associationColumns ??= `${a.text}'s key`;
+      continue;
+    }
+    const attr = a.column.attr ?? a.column.name;
+    if (cls.columns.some((c) => (c.attr ?? c.name) === attr)) continue;
+    cls.columns.push(a.column);
+  }
+}
+
+function association(f: TsFile, method: string, sourceNode: ts.Node, args: readonly ts.Node[], added: AddedKey[]): void {
   const x = f.syntax;
   const K = x.K;
   const target = x.unwrap(args[0]);
@@ -99,13 +148,12 @@ function association(f: TsFile, method: string, sourceNode: ts.Node, args: reado
   if (!isName(sourceNode) || !isName(target) || x.text(sourceNode) === 'this') return;
   if (options && !wholeObject(f, options)) return;
   const o = x.props(options);
-  const constraints = o.get('constraints');
-  if (constraints && x.bool(constraints) !== true) return;
   const fk = x.unwrap(o.get('foreignKey'));
   const fkProps = fk && fk.kind === K.ObjectLiteralExpression ? x.props(fk) : undefined;
   if (fk && fk.kind === K.ObjectLiteralExpression && !wholeObject(f, fk)) return;
   const attr = fkProps ? x.literal(fkProps.get('name') ?? fkProps.get('fieldName'))?.value : x.literal(fk)?.value;
   const column = fkProps ? (x.literal(fkProps.get('field'))?.value ?? attr) : attr;
+  const text = `${x.text(sourceNode)}.${method}(${x.text(target!)})`;
   // Where the key lives and what it references.
   let holder: ts.Node;
   let referenced: ts.Node;
@@ -113,13 +161,39 @@ function association(f: TsFile, method: string, sourceNode: ts.Node, args: reado
   if (method === 'belongsTo') [holder, referenced, keyOption] = [sourceNode, target!, 'targetKey'];
   else if (method === 'belongsToMany') {
     const through = x.unwrap(o.get('through'));
-    // A join table named by a string is a model Sequelize makes itself: not read here.
+    const throughName = x.literal(through);
+    // A join table named by a string is a model Sequelize makes itself (`tableName` the string), with the two keys
+    // it names: a table whose columns FK Guard does not work out (R14-5).
+    if (throughName) throughTable(f, throughName, text);
     if (!isName(through)) return;
     [holder, referenced, keyOption] = [through!, sourceNode, 'sourceKey'];
   } else [holder, referenced, keyOption] = [target!, sourceNode, 'sourceKey'];
+  // The key attribute is added whether or not it is made a constraint.
+  if (method !== 'belongsToMany') {
+    if (fk === undefined) added.push({ holder: x.text(holder), text });
+    else if (attr !== undefined) {
+      const field = fkProps ? x.literal(fkProps.get('field'))?.value : undefined;
+      const keyColumn: ColumnFact = {
+        name: field ?? attr,
+        attr,
+        primaryKey: false,
+        unique: fkProps !== undefined && x.bool(fkProps.get('unique')) === true,
+        span: (fkProps ? x.literal(fkProps.get('name') ?? fkProps.get('fieldName')) : x.literal(fk))?.contentSpan ?? x.span(fk!),
+        hasForeignKey: true,
+      };
+      if (field === undefined) keyColumn.derivedName = true;
+      added.push({ holder: x.text(holder), column: keyColumn, text });
+    }
+  }
+  const constraints = o.get('constraints');
+  if (constraints && x.bool(constraints) !== true) return;
   const keyNode = o.get(keyOption);
   const key = keyNode ? x.literal(keyNode) : undefined;
   if (keyNode && !key) return;
+  // No `foreignKey`: Sequelize names the key from the referenced model (R14-6), which the checker works out.
+  const asNode = o.get('as');
+  const as = asNode === undefined ? undefined : (x.literal(x.unwrap(asNode))?.value ?? null);
+  const sequelizeDefault = fk === undefined && method !== 'belongsToMany' ? { method: method as 'belongsTo' | 'hasOne' | 'hasMany', ...(as !== undefined ? { as } : {}) } : undefined;
   f.facts.references.push({
     form: 'attribute',
     owner: x.text(referenced),
@@ -127,7 +201,7 @@ function association(f: TsFile, method: string, sourceNode: ts.Node, args: reado
     span: key?.contentSpan ?? x.span(method === 'belongsTo' ? target! : sourceNode),
     // `belongsToMany` gives the through model's key the referenced key's type, whatever that model declares
     // (`Object.assign(through.rawAttributes[foreignKey], { type: sourceKeyType })`): no type to compare there.
-    source: { className: x.text(holder), ...(column !== undefined && method !== 'belongsToMany' ? { column } : {}) },
+    source: { className: x.text(holder), ...(column !== undefined && method !== 'belongsToMany' ? { column } : {}), ...(sequelizeDefault ? { sequelizeDefault } : {}) },
     context: 'model',
   });
 }
@@ -208,6 +282,8 @@ function modelOptions(f: TsFile, modelName: string, optionsNode: ts.Node | undef
   const schema = options.has('schema') ? schemaOption(f, options.get('schema')) : instance?.schema;
   if (schema !== undefined) out.schema = schema;
   if (schema !== undefined && !options.has('schema')) out.schemaFromInstance = true;
+  // `name: { singular }` replaces `Utils.singularize(modelName)`, which names the model's associations' keys.
+  if (options.has('name')) out.singular = f.syntax.literal(f.syntax.props(f.syntax.unwrap(options.get('name'))).get('singular'))?.value ?? null;
   return out;
 }
 
