@@ -1003,7 +1003,12 @@ export type UncheckedReason =
    * The reference is in a SQLModel model without `table=True` (a data model: `HeroRead`, `HeroUpdate`) that no class
    * is built on: SQLModel makes no column and no foreign key from it.
    */
-  | 'no-table-class';
+  | 'no-table-class'
+  /**
+   * MySQL 8 refuses the key and MariaDB accepts it (MariaDB's InnoDB compares how the two types are stored: DECIMAL of
+   * another precision, DATETIME to DECIMAL), and FK Guard does not know which of the two servers runs the project.
+   */
+  | 'server-dependent';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -1024,6 +1029,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'ambiguous-export',
   'uncompared-type',
   'no-table-class',
+  'server-dependent',
 ];
 
 export interface UncheckedReference {
