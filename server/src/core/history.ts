@@ -803,6 +803,31 @@ function replayTimeline(
         case 'drop_key':
           dropNamedKey(op, m, pos, maybe);
           break;
+        case 'rename_key': {
+          // The table named, or (an index) the one holding a key of that name in the schema.
+          const owners =
+            op.table !== undefined
+              ? [state.get(keyOf(op.table, op.schema))].filter((d): d is TableDef => d !== undefined)
+              : [...state.values()].filter((d) => d.schema === op.schema && recordedName(d, op.name, false) !== undefined);
+          if (owners.length !== 1) break;
+          const def = owners[0];
+          const found = recordedName(def, op.name, mysql) ?? keyNamed(def, op.name, UNIQUE_NAME.test(op.name) ? 'unique' : undefined, otherNames(def), mysql);
+          // A name FK Guard cannot tie to one key stays unknown under its new name too (a drop of it is then unknown).
+          if (!found || found === 'unknown') break;
+          touch(def.key, pos);
+          revise(
+            def.key,
+            pos,
+            (next) => {
+              const names = new Map(next.keyNames);
+              if (found.name !== undefined) names.delete(found.name);
+              names.set(op.to, found.columns);
+              next.keyNames = names;
+            },
+            maybe,
+          );
+          break;
+        }
         default:
           break;
       }

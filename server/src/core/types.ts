@@ -496,6 +496,11 @@ type MigrationOpKind =
    * before made (`CREATE UNIQUE INDEX`) stops being a key. An index no step made unique under that name drops no key.
    */
   | { op: 'drop_index'; name: string; schema?: string; span: Span }
+  /**
+   * PostgreSQL's `ALTER TABLE t RENAME CONSTRAINT a TO b` and `ALTER INDEX [s.]a RENAME TO b` (no table: history finds
+   * the one holding a key named `a`, as for `drop_index`): the key keeps its columns under the new name.
+   */
+  | { op: 'rename_key'; table?: string; schema?: string; name: string; to: string }
   | { op: 'drop_table'; table: string; schema?: string }
   /** PostgreSQL's `ALTER TABLE t SET UNLOGGED` (`persistence` `unlogged`) or `SET LOGGED` (unset: permanent from here on). */
   | { op: 'set_persistence'; table: string; schema?: string; persistence?: 'unlogged'; span: Span }
