@@ -769,8 +769,10 @@ function replayTimeline(
                 // Each is remembered by name, so dropping one of them leaves the columns a key.
                 const names = new Map(def.keyNames);
                 if (!isPrimary(def, columns) && ![...names.values()].some((k) => sameColumns(k, columns))) names.set(defaultKeyName(def, columns, names), columns);
-                names.set(name ?? defaultKeyName(def, columns, names), columns);
+                const added = name ?? defaultKeyName(def, columns, names);
+                names.set(added, columns);
                 def.keyNames = names;
+                if (isPrimary(def, columns)) def.uniqueOnPrimary = new Set(def.uniqueOnPrimary).add(added);
               } else {
                 addKey(def, columns, op.primary === true);
                 if (name) def.keyNames = new Map(def.keyNames).set(name, columns);
@@ -823,6 +825,11 @@ function replayTimeline(
               if (found.name !== undefined) names.delete(found.name);
               names.set(op.to, found.columns);
               next.keyNames = names;
+              if (found.name !== undefined && next.uniqueOnPrimary?.has(found.name)) {
+                const onPrimary = new Set(next.uniqueOnPrimary);
+                onPrimary.delete(found.name);
+                next.uniqueOnPrimary = onPrimary.add(op.to);
+              }
             },
             maybe,
           );
@@ -918,7 +925,7 @@ function recordedName(def: TableDef, name: string, caseless: boolean): NamedKey 
       break;
     }
   }
-  return columns ? { columns, primary: columns.length > 0 && isPrimary(def, columns), name: as } : undefined;
+  return columns ? { columns, primary: columns.length > 0 && isPrimary(def, columns) && !def.uniqueOnPrimary?.has(as), name: as } : undefined;
 }
 
 /**
@@ -978,6 +985,11 @@ function dropKey(def: TableDef, columns: readonly string[], primary: boolean, na
   if (name !== undefined && def.keyNames?.has(name)) {
     def.keyNames = new Map(def.keyNames);
     def.keyNames.delete(name);
+  }
+  if (name !== undefined && def.uniqueOnPrimary?.has(name)) {
+    const rest = new Set(def.uniqueOnPrimary);
+    rest.delete(name);
+    def.uniqueOnPrimary = rest;
   }
   // Another unique constraint or index on the same columns stays, and keeps them a key.
   if (!primary && def.keyNames && [...def.keyNames.values()].some((k) => sameColumns(k, columns))) return;
