@@ -683,7 +683,7 @@ function replayTimeline(
             const lineage = lineageOf(def.key);
             const before = state.get(tableKey(op.to, toSchema)) ?? null;
             keepMaybe(def.key, pos, maybe, null);
-            const renamed: TableDef = { ...changedCopy(def, () => undefined), name: op.to, schema: toSchema, key: tableKey(op.to, toSchema), alt: alternative(before, maybe) };
+            const renamed: TableDef = { ...changedCopy(def, () => undefined), ...renamedFrom(def, op.to, toSchema), alt: alternative(before, maybe) };
             end(renamed.key, pos);
             state.set(renamed.key, renamed);
             begin(renamed, pos, lineage);
@@ -693,7 +693,7 @@ function replayTimeline(
             end(def.key, pos);
             const ended = history.get(def.key);
             if (ended) ended[ended.length - 1].renamedTo = { name: op.to, schema: toSchema };
-            const renamed: TableDef = { ...def, name: op.to, schema: toSchema, key: tableKey(op.to, toSchema) };
+            const renamed: TableDef = { ...def, ...renamedFrom(def, op.to, toSchema) };
             end(renamed.key, pos);
             state.set(renamed.key, renamed);
             begin(renamed, pos, lineage);
@@ -891,14 +891,22 @@ function replayTimeline(
       if (d === def || d.schema !== def.schema) continue;
       for (const n of d.keyNames?.keys() ?? []) out.add(n);
       const pk = primaryKeyOf(d);
-      if (pk.length > 0) out.add(pgDefaultName(d.name, undefined, 'pkey', () => false) ?? '');
-      for (const k of candidateKeys(d, 'unique')) {
-        out.add(pgDefaultName(d.name, k.columns, 'key', () => false) ?? '');
-        out.add(pgDefaultName(d.name, k.columns, 'idx', () => false) ?? '');
+      for (const name of [d.name, ...(d.formerNames ?? [])]) {
+        if (pk.length > 0) out.add(pgDefaultName(name, undefined, 'pkey', () => false) ?? '');
+        for (const k of candidateKeys(d, 'unique')) {
+          out.add(pgDefaultName(name, k.columns, 'key', () => false) ?? '');
+          out.add(pgDefaultName(name, k.columns, 'idx', () => false) ?? '');
+        }
       }
     }
     return out;
   }
+}
+
+/** The name, schema and key of `def` renamed to `to` (in `schema`), with the name it leaves among its former names. */
+function renamedFrom(def: TableDef, to: string, schema: string | undefined): Pick<TableDef, 'name' | 'schema' | 'key' | 'formerNames'> {
+  const formerNames = to === def.name ? def.formerNames : [...(def.formerNames ?? []), def.name];
+  return { name: to, schema, key: tableKey(to, schema), ...(formerNames ? { formerNames } : {}) };
 }
 
 /** A key dropped by name: its columns, whether it is the primary key, and the name it was recorded under. */
@@ -951,8 +959,10 @@ function keyNamed(def: TableDef, name: string | undefined, kind: string | undefi
     return exact.length > 0 || suffixed ? 'unknown' : undefined;
   }
   const never = () => false;
-  if (kind !== 'index' && pk.length > 0 && name === pgDefaultName(def.name, undefined, 'pkey', never)) return others.has(name) ? 'unknown' : { columns: pk, primary: true };
-  const matches = unique.filter((k) => (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : name === pgDefaultName(def.name, k.columns, 'key', never)));
+  // A renamed table's keys keep the names they were made under (PostgreSQL does not rename them).
+  const names = [def.name, ...(def.formerNames ?? [])];
+  if (kind !== 'index' && pk.length > 0 && names.some((n) => name === pgDefaultName(n, undefined, 'pkey', never))) return others.has(name) ? 'unknown' : { columns: pk, primary: true };
+  const matches = unique.filter((k) => (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : names.some((n) => name === pgDefaultName(n, k.columns, 'key', never))));
   if (matches.length === 1 && (kind === 'index' || !others.has(name))) return matches[0];
   return matches.length > 0 ? 'unknown' : undefined;
 }
