@@ -724,6 +724,8 @@ function replayTimeline(
               dropColumn(def, column);
               def.columns.set(fact.name, updated);
               def.attrs.set(attr, updated);
+              // The table's composite keys and named keys follow the column to its new name (R14-12).
+              if (fact.name !== column) renameKeyColumn(def, column, fact.name);
             },
             maybe,
           );
@@ -1009,6 +1011,13 @@ function dropKey(def: TableDef, columns: readonly string[], primary: boolean, na
     if (columns.length > 0) def.primaryKeyDropped = true;
   } else if (columns.length === 1) set(columns[0], { unique: false });
   def.keys = def.keys.filter((k) => !sameColumns(k, columns));
+}
+
+/** A column renamed from `from` to `to` in every composite key and named key of `def` (each list copied, never changed in place). */
+function renameKeyColumn(def: TableDef, from: string, to: string): void {
+  const rename = (k: string[]) => (k.includes(from) ? k.map((c) => (c === from ? to : c)) : k);
+  if (def.keys.some((k) => k.includes(from))) def.keys = def.keys.map(rename);
+  if (def.keyNames && [...def.keyNames.values()].some((k) => k.includes(from))) def.keyNames = new Map([...def.keyNames].map(([n, k]) => [n, rename(k)]));
 }
 
 /** Whether two lists name the same columns (a key's columns in any order). */

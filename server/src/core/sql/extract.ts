@@ -861,6 +861,7 @@ class SqlExtractor {
       if (r.source.table?.kind === 'literal' && r.source.table.value === table && r.source.schema === own.schema && r.source.column === from) r.source = { ...r.source, column: to };
     }
     own.keys = own.keys.map((k) => k.map(rename));
+    if (own.keyNames) own.keyNames = Object.fromEntries(Object.entries(own.keyNames).map(([n, k]) => [n, k.map(rename)]));
     col.name = to;
   }
 
