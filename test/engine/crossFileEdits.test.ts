@@ -699,4 +699,40 @@ describe('engine: edits whose reach the provided names do not show', function ()
       assert.deepEqual(incremental, fresh);
     }
   });
+  // R13-20: a type fix is offered only if it breaks no key to the column it retypes, which may be in any file. An
+  // edit of another file (a key to that column added, retyped, gone; the referencing column's type changed by a
+  // mixin) changes whether the fix is offered, and the finding's message says why not.
+  it('a key to a column a type fix would retype, edited in another file: the fix is offered again or withdrawn', async () => {
+    const stalls = 'app/stalls.py';
+    const animals = 'app/animals.py';
+    for (const edit of [
+      (t: Map<string, string>) => ({ file: stalls, text: t.get(stalls)!.replace('farm_tag = Column(String(6)', 'farm_tag = Column(BigInteger') .replace('Integer, String', 'BigInteger, Integer, String') }),
+      (t: Map<string, string>) => ({ file: stalls, text: t.get(stalls)!.replace('"farms.tag"', '"farms.id"') }),
+      () => ({ file: stalls }),
+      (t: Map<string, string>) => ({ file: stalls, text: `${t.get(stalls)!}    farm_owner = Column(String(36), ForeignKey("farms.owner_id"))\n` }),
+      (t: Map<string, string>) => ({ file: animals, text: t.get(animals)!.replace('id = Column(Integer, ForeignKey("dogs.id")', 'id = Column(UUID(as_uuid=True), ForeignKey("dogs.id")') }),
+    ]) {
+      const { before, incremental, fresh } = await afterEdit('288-type-fix-keeps-keys-to-the-retyped-column', edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
+
+  it("a key to a column a type fix would retype, its column typed by a TypeDecorator of a third file: the fix follows the type", async () => {
+    const types = 'yard/types.py';
+    const files = new Map([
+      ['yard/__init__.py', ''],
+      [types, 'from sqlalchemy import String\nfrom sqlalchemy.types import TypeDecorator\n\n\nclass TagCode(TypeDecorator):\n    impl = String(6)\n'],
+      ['yard/models.py', "from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n\n\nclass Tag(Base):\n    __tablename__ = 'tags'\n    id = Column(BigInteger, primary_key=True)\n\n\nclass Farm(Base):\n    __tablename__ = 'farms'\n    id = Column(Integer, primary_key=True)\n    tag = Column(String(6), ForeignKey('tags.id'), unique=True)\n"],
+      ['yard/stalls.py', "from sqlalchemy import Column, ForeignKey, Integer\nfrom yard.models import Base\nfrom yard.types import TagCode\n\n\nclass Stall(Base):\n    __tablename__ = 'stalls'\n    id = Column(Integer, primary_key=True)\n    farm_tag = Column(TagCode, ForeignKey('farms.tag'))\n"],
+    ]);
+    for (const edit of [
+      (t: Map<string, string>) => ({ file: types, text: t.get(types)!.replace('impl = String(6)', 'impl = BigInteger').replace('import String', 'import BigInteger') }),
+      (t: Map<string, string>) => ({ file: types, text: t.get(types)!.replace('class TagCode', 'class OtherCode') }),
+    ]) {
+      const { before, incremental, fresh } = await editFiles(files, edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
 });

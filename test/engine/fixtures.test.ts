@@ -167,6 +167,9 @@ describe('engine fixtures', () => {
         const { engine, texts } = await loadWorkspace(ws, parseConfig(configRaw, 'config.json').config);
         const withFixes = [...texts.keys()].filter((f) => engine.findings(f).some((x) => x.fixes.some(applied)));
         const before = new Map(withFixes.map((f) => [f, engine.findings(f)]));
+        // Every file's findings before any fix: a fix must not break a key elsewhere (a column it retypes that
+        // another file's key references, R13-20).
+        const everywhere = new Map([...texts.keys()].map((f) => [f, engine.findings(f)]));
         engine.dispose();
         for (const file of withFixes) {
           const { text } = await fixAll(ws, configRaw, file);
@@ -193,6 +196,14 @@ describe('engine fixtures', () => {
           const unfixable = count(before.get(file)!.filter((x) => !x.fixes.some(applied)));
           for (const [rule, n] of count(check.findings(file))) {
             assert.ok(n <= (unfixable.get(rule) ?? 0), `${file}: ${n} ${rule} after fixing, ${unfixable.get(rule) ?? 0} without a fix before`);
+          }
+          // Nor do the other files gain a finding (per rule) from this file's fixes.
+          for (const other of texts.keys()) {
+            if (other === file) continue;
+            const had = count(everywhere.get(other)!);
+            for (const [rule, n] of count(check.findings(other))) {
+              assert.ok(n <= (had.get(rule) ?? 0), `${other}: ${n} ${rule} after fixing ${file}, ${had.get(rule) ?? 0} before`);
+            }
           }
           check.dispose();
         }

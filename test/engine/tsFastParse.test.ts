@@ -280,6 +280,25 @@ const café·x = 1,\u00a0naïve = café·x;
   'import-equals.ts': `import session = require('cookie-session');
 import Alias = Shelves.Table;
 `,
+  // Names that are the compiler's range markers of keywords (\`FirstKeyword\`, \`LastKeyword\`), not keywords;
+  // type-only re-exports of a whole module.
+  'marker-names.ts': `const first = rows[0], last = rows[rows.length - 1];
+let firstcontextual = first, lastcontextual = last;
+function first2(first: number) { return { first, last: first }; }
+export type * from './shelf';
+export type * as shelves from "./shelves";
+`,
+  // Template literal types: in a type argument, a return type, a mapped type's \`as\`, nested, with a union.
+  'template-types.ts': `export const shelves = mysqlTable('shelves', { code: text().$type<\`\${string}.\${string}\`>().notNull() });
+const key = (a: string, b: string): \`\${string}:\${number}\` => \`\${a}:\${b}\` as const;
+type Prefixed<T, P extends string> = { [K in keyof T as \`\${P}\${Extract<K, string>}\`]: T[K] };
+type Id = \`id-\${'a' | 'b'}-\${\`x\${number}\`}\\n\`;
+`,
+  // \`import.meta\` (a meta-property) in a statement, a call and a condition.
+  'import-meta.mjs': `import.meta.dirname;
+const here = fileURLToPath(import.meta.url), dir = dirname(import.meta . filename);
+if (import.meta.main) await run(import.meta?.env, import.meta['url']);
+`,
   // Labels and expression initializers in \`for\`.
   'labels.js': `outer: for (i = 0, j = rows.length; i < j; i += size) {
   inner: for (const r of rows) { if (r) continue outer; else break inner; }

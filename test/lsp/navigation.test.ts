@@ -8,6 +8,7 @@ import {
   CompletionItem,
   CompletionList,
   Hover,
+  MarkupContent,
   Location,
   Position,
   Range,
@@ -474,6 +475,18 @@ describe('navigation', function () {
     assert.deepEqual(await lensesOf(prisma), [`${line(prisma, 'model Author')} referenced by 2 foreign keys`, `${line(prisma, 'model Book')} referenced by 1 foreign key`, `${line(prisma, 'model Review')} referenced by no foreign keys`]);
     const typeorm = 'src/typeorm/entities.ts';
     assert.deepEqual(await lensesOf(typeorm), [`${line(typeorm, 'export class Team')} referenced by 1 foreign key`, `${line(typeorm, 'export class Member')} referenced by no foreign keys`]);
+  });
+
+  it('counts a composite foreign key once, in the code lens and the hover, while listing each of its columns', async () => {
+    // R14-10: `FOREIGN KEY (r, c) REFERENCES consignments (region, code)` is one foreign key (PostgreSQL's `\\d
+    // consignments` lists one), made of two references FK Guard checks column by column.
+    const sql = 'sql/consignments.sql';
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: client.uri(sql) } })) as CodeLens[];
+    const lens = lenses.find((l) => l.range.start.line === at(sql, 'TABLE consignments').line)!;
+    assert.equal(lens.command?.title, 'referenced by 2 foreign keys');
+    assert.equal((lens.command!.arguments as [string, Position, Location[]])[2].length, 3);
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: client.uri(sql) }, position: at(sql, 'consignments (', 1) })) as Hover;
+    assert.match((hover.contents as MarkupContent).value, /\*\*table `consignments`\*\* · referenced by 2 foreign keys/);
   });
 
   it('shows no code lens when `fkguard.codeLens.enabled` is off', async () => {

@@ -282,6 +282,25 @@ describe('rename: constants, mixins, Prisma @map, and names derived from classes
     await assert.rejects(prepare(orchard, at(orchard, "'saplings'", 1)), /named by the ORM after `saplings`/);
   });
 
+  it("renames a table in SQLAlchemy's `secondary=` strings, and refuses one a relationship's string expression names", async () => {
+    // R14-8: SQLAlchemy evaluates these strings against the metadata's tables when the mappers configure; a name
+    // left behind fails there ("expression 'shepherd_flocks' failed to locate a name").
+    const flock = 'app/flock.py';
+    const after = apply(await rename(flock, at(flock, '"shepherd_flocks",', 1), 'flock_keepers')).get(flock)!;
+    assert.equal((after.match(/flock_keepers/g) ?? []).length, 3, after);
+    assert.match(after, /secondary="flock_keepers", back_populates="shepherds"/);
+    assert.match(after, /secondary='flock_keepers',/);
+    assert.match(after, /# relationship\("Flock", secondary="shepherd_flocks"\) in a comment is not code\./);
+    // `shepherds.c.badge` in a primaryjoin string: the table and that column are refused, saying where.
+    await assert.rejects(
+      prepare(flock, at(flock, '"shepherds.id"', 2)),
+      /`shepherds` is also named at app\/flock\.py:20 \(`logs = relationship\("Log", primaryjoin="shepherds\.c\.badge == Log\.shepherd_badge", viewonly=True\)`\), in a relationship's `primaryjoin` string/,
+    );
+    await assert.rejects(prepare(flock, at(flock, 'badge = Column', 1)), /`badge` is also named at app\/flock\.py:20 .* in a relationship's `primaryjoin` string/);
+    // A column the strings do not name as `table.c.column` is renamed (`Shepherd.id` is the class's attribute).
+    assert.match(apply(await rename(flock, at(flock, '"flocks.id"', 8), 'flock_no')).get(flock)!, /id = Column\("flock_no", Integer, primary_key=True\)/);
+  });
+
   it('refuses before the rename box opens a table name derived from a class name, saying how it is derived', async () => {
     await assert.rejects(prepare(CLUB, at(CLUB, '"tag.id"', 2)), /the table name `tag` at app\/club\.py:\d+ is not written out: the `@declared_attr __tablename__` of `Conventional` derives it from the class name `Tag`/);
     await assert.rejects(prepare(SQL, at(SQL, '"Reader"', 2)), /the table name `Reader` at prisma\/schema\.prisma:\d+ is not written out: it is the name of the Prisma model `Reader` \(no `@@map`\)/);

@@ -29,6 +29,15 @@ setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 // 1.08 s), real 3.42 -> 2.92 s, 1k 3.75 -> 3.66 s (medians of 3-4 runs alternating, load 25-31); 600,000 made the
 // main thread slower than it saved on real and 1k. The language server, which runs on, keeps V8's default.
 setFlagsFromString('--interrupt-budget=300000');
+// tree-sitter (WebAssembly) loads only for a Python file the scanner declines. V8 first compiles its functions with
+// Liftoff, its baseline compiler, then re-compiles the busy ones with TurboFan; two of them are very large (the
+// grammar's lexer and the parser's main loop, 10 and 27 KB of wasm), and TurboFan takes 0.1-0.5 s of CPU and about
+// 25 MB on them, more than a one-shot scan ever wins back. Liftoff only: a workspace with one declined file 0.224 ->
+// 0.123 s CPU and 88 -> 60 MB peak (12 pairs alternating, load 21); polar (14 declined files) 1.50 -> 1.37 s, 146 ->
+// 132 MB (8 pairs, load 18). Only when tree-sitter reads every file (FKGUARD_PYTHON_SCANNER=0, realshaped: 3.4 MB)
+// does the slower code cost more than the compile: 3.76 -> 4.18 s. The language server, which runs on and parses
+// the same files again at each edit, keeps V8's tiering.
+setFlagsFromString('--liftoff-only');
 
 const main = join(__dirname, 'cli-main.js');
 

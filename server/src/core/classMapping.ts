@@ -3,6 +3,7 @@ import type { FlaskNaming } from './python/flaskVersion';
 import type { Binding, PythonNames } from './python/names';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { positionAt } from './text';
+import { typeormCamelCase } from './typescript/context';
 import { mapJoinTable } from './typescript/joinTables';
 import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelSchema, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
 import type { ClassFact, ColumnFact, FileFacts, MetadataRootFact, NameExpr, TypeFact, TypeormSourceFact, UncheckedReason } from './types';
@@ -613,6 +614,23 @@ export class ClassMapper {
         }
         continue;
       }
+      if (c.joinTarget !== undefined) {
+        const made = this.typeormJoinColumns(file, c, 0);
+        if (typeof made === 'string') {
+          // Its name is not known: found by its property only, and a name the table lacks may be its.
+          def.namingStrategy ??= made;
+          const attr = c.attr ?? c.name;
+          if (!def.attrs.has(attr)) {
+            const indexed = { column: c, file, type: this.host.resolveType(file, c.type) };
+            const attrs = ownAttrs(def);
+            def.columns.set(`#${attr}`, indexed);
+            attrs.set(attr, indexed);
+          }
+          continue;
+        }
+        for (const m of made) addColumn(def, m.name === c.name ? c : { ...c, name: m.name }, file, m.type ?? this.host.resolveType(file, c.type));
+        continue;
+      }
       const derived = c.derivedName && sequelize && 'underscore' in sequelize ? { ...c, name: sequelizeColumnName(c.attr ?? c.name, true) } : c;
       const alias = c.type?.alias ? this.aliasOf(file, c) : undefined;
       const named = alias?.column ?? derived;
@@ -644,6 +662,74 @@ export class ClassMapper {
       if (m?.table && m.table !== def) continue;
       this.addClassColumns(def, found.file, found.cls, seen, typeMapped);
     }
+  }
+
+  /**
+   * The columns TypeORM makes for a relation's join column `c` (see `ColumnFact.joinTarget`), each with the type of the
+   * column it references (`RelationJoinColumnBuilder`: "types of relational column and join column must be equal"):
+   * - referenced: `joinReferenced`, the target's property of that name, else each primary-key column of the target, its
+   *   bases' included (`inverseEntityMetadata.primaryColumns`);
+   * - named: as written, else `DefaultNamingStrategy.joinColumnName(relation, property)`, camelCase(relation + '_' +
+   *   property), one per referenced column (`ownerCode` when the target's key is `code`, R13-25).
+   * Read from the classes' facts, not their tables: a relation to its own class, or two entities that point at each
+   * other, are being mapped. A type FK Guard cannot find is left unknown; a string says why the names are not known.
+   */
+  private typeormJoinColumns(file: string, c: ColumnFact, depth: number): Array<{ name: string; type: TypeFact | undefined }> | string {
+    const relation = c.attr ?? c.name;
+    const target = c.joinTarget!;
+    const derived = c.derivedName === true && c.joinReferenced === undefined;
+    const unknown = (why: string) => (derived ? `TypeORM's default for the join column of \`${relation}\` (after the primary key of \`${target}\`, ${why})` : [{ name: c.name, type: undefined }]);
+    const found = this.findClass(file, target);
+    if (!found) return unknown('which is not an entity FK Guard finds');
+    const typeOf = (f: string, col: ColumnFact): TypeFact | undefined => {
+      if (col.joinTarget === undefined) return this.host.resolveType(f, col.type);
+      // A relation's join column (`referencedColumnName: 'owner'`) is typed as the column it references in turn.
+      if (depth >= 4) return undefined;
+      const inner = this.typeormJoinColumns(f, col, depth + 1);
+      return typeof inner === 'string' || inner.length !== 1 ? undefined : inner[0].type;
+    };
+    const keys: Array<{ property: string; type: TypeFact | undefined }> = [];
+    const seen = new Set<string>();
+    const wanted = c.joinReferenced;
+    let named: { type: TypeFact | undefined } | undefined;
+    const collect = (f: string, cls: ClassFact): string | undefined => {
+      const id = this.idOf(f, cls);
+      if (seen.has(id)) return undefined;
+      seen.add(id);
+      for (const col of cls.columns) {
+        const property = col.attr ?? col.name;
+        if (wanted !== undefined && property === wanted && !named) named = { type: typeOf(f, col) };
+        if (wanted !== undefined) continue;
+        if (col.maybeKey && !col.primaryKey) return 'which FK Guard cannot read whole';
+        if (col.primaryKey && !keys.some((k) => k.property === property)) keys.push({ property, type: typeOf(f, col) });
+      }
+      for (const o of cls.opaque ?? []) {
+        const b = this.host.names.resolve(f, o.callee);
+        if (b?.kind !== 'column-helper') {
+          if (wanted === undefined) return 'whose columns FK Guard cannot all see';
+          continue;
+        }
+        const type = this.host.resolveType(b.file, b.column.type);
+        if (wanted !== undefined && o.attr === wanted && !named) named = { type };
+        if (wanted !== undefined) continue;
+        if (b.column.maybeKey && !b.column.primaryKey) return 'which FK Guard cannot read whole';
+        if (b.column.primaryKey && !keys.some((k) => k.property === o.attr)) keys.push({ property: o.attr, type });
+      }
+      if (wanted === undefined && (cls.opaqueDecorators || cls.unparsed)) return 'whose columns FK Guard cannot all see';
+      const bases = this.baseClasses(f, cls);
+      if (wanted === undefined && bases.length < cls.bases.length) return 'whose base classes FK Guard cannot all find';
+      for (const b of bases) {
+        const why = collect(b.file, b.cls);
+        if (why !== undefined) return why;
+      }
+      return undefined;
+    };
+    const why = collect(found.file, found.cls);
+    if (wanted !== undefined) return [{ name: c.name, type: named?.type }];
+    if (why !== undefined) return unknown(why);
+    if (keys.length === 0) return unknown('which FK Guard does not see');
+    if (!derived) return [{ name: c.name, type: keys.length === 1 ? keys[0].type : undefined }];
+    return keys.map((k) => ({ name: typeormCamelCase(`${relation}_${k.property}`), type: k.type }));
   }
 
   /**

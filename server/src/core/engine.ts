@@ -62,6 +62,8 @@ export class Engine {
   private readonly referenceResults = new Map<string, KeptResults>();
   /** Per file whose last update allows it: which references' kept results still hold (see `reusableAfter`). */
   private readonly reusable = new Map<string, Reusable>();
+  /** Per file whose last findings read other files' references: the names they read (see `RefCheck.watched`). */
+  private readonly watching = new Map<string, Set<string>>();
   /** Grows with every change to the index, so kept results made before another change are not reused. */
   private indexChanges = 0;
   private index: SchemaIndex;
@@ -555,8 +557,10 @@ export class Engine {
     if (facts.constantsOnly) this.parsed.delete(facts.file);
     else this.parsed.add(facts.file);
     if (!this.facts.has(facts.file)) this.findingsCache.filesChanged();
+    const previous = this.facts.get(facts.file);
     this.facts.set(facts.file, facts);
     const affected = this.withSuggestionUsers(this.index.setFacts(facts, movedInPlace, readAgain), facts.file);
+    for (const f of this.watchersOf(facts.file, previous, facts)) if (!affected.includes(f)) affected.push(f);
     for (const f of affected) this.findingsCache.delete(f);
     this.findingsCache.delete(facts.file);
     const changed = [...new Set([facts.file, ...affected])];
@@ -607,6 +611,7 @@ export class Engine {
     const was = before && checked ? keptIndexes(before.refs, checked.references) : undefined;
     // Where each reused result was in `before` (-1: checked again).
     const reusedFrom = before && checked ? new Int32Array(checked.references.length).fill(-1) : undefined;
+    const watched = new Set<string>();
     const computed = checked
       ? checkFile(
           checked,
@@ -620,7 +625,8 @@ export class Engine {
               const j = was ? was(i) : -1;
               if (j < 0 || before!.refs[j] !== ref) return undefined;
               const r = before!.results[j];
-              if (!r) return undefined;
+              // A result that read other files' references (see `RefCheck.watched`) is made again.
+              if (!r || r.watched) return undefined;
               // The same reference object as at place j: the names it uses are the ones kept for that place.
               const names = before!.names?.[j] ?? referenceNames(ref);
               if (!reusable!(ref, r, names)) return undefined;
@@ -633,8 +639,11 @@ export class Engine {
               kept.results[i] = r;
             },
           },
+          watched,
         )
       : [];
+    if (watched.size > 0) this.watching.set(file, watched);
+    else this.watching.delete(file);
     this.findingsCache.set(file, computed, suggested, kept && this.rankingsAsked(kept.results));
     if (resolved) {
       // A kept result keeps the object made for it (the same reference, display and resolution).
@@ -809,14 +818,41 @@ export class Engine {
     this.reusable.clear();
     this.referenceResults.delete(file);
     this.parsed.delete(file);
-    if (!this.facts.has(file)) return [file];
+    const previous = this.facts.get(file);
+    if (!previous) return [file];
     this.facts.delete(file);
+    this.watching.delete(file);
     this.findingsCache.filesChanged();
     this.findingsCache.delete(file);
     const affected = this.withSuggestionUsers(this.index.removeFile(file), file);
+    for (const f of this.watchersOf(file, previous, undefined)) if (!affected.includes(f)) affected.push(f);
     for (const f of affected) this.findingsCache.delete(f);
     this.navigator?.forget();
     return [...new Set([file, ...affected])];
+  }
+
+  /**
+   * The files other than `file` whose findings read other files' references (see `RefCheck.watched`) and that this
+   * change of `file` may concern: its references to a watched table (added, gone, or changed in their target or
+   * their column's type), or a watched name among the names the index found changed (a table defined again, a
+   * referencing column's type changed by a mixin or an alias). Their findings are made again.
+   */
+  private watchersOf(file: string, before: FileFacts | undefined, after: FileFacts | undefined): string[] {
+    if (this.watching.size === 0 || (this.watching.size === 1 && this.watching.has(file))) return [];
+    const keys = new Set<string>();
+    const was = before ? referenceKeys(before) : new Map<string, string>();
+    const now = after ? referenceKeys(after) : new Map<string, string>();
+    for (const [k, v] of was) if (now.get(k) !== v) keys.add(k);
+    for (const k of now.keys()) if (!was.has(k)) keys.add(k);
+    const names = this.index.lastChange;
+    const out: string[] = [];
+    for (const [f, watched] of this.watching) {
+      if (f === file) continue;
+      let hit = names === undefined || keys.has('*') || watched.has('*');
+      if (!hit) for (const w of watched) if (keys.has(w) || names!.has(w)) { hit = true; break; }
+      if (hit) out.push(f);
+    }
+    return out;
   }
 
   private dropTree(file: string): void {
@@ -1051,6 +1087,43 @@ function removeFrom(map: Map<string, Set<string>>, key: string, value: string): 
 }
 
 /** `12 unchecked (why: declared-attr 9, dynamic-name 3)`: reasons by count, then by name. */
+const keysOfReferences = new WeakMap<FileFacts, Map<string, string>>();
+
+/**
+ * A file's references by the table they name (`t:<table in lower case>`, `c:<class>` for `User.id`, `*` for a name
+ * FK Guard reads elsewhere or a variable), each with what a key to that table is made of there: the target as
+ * written and the referencing column with its type as the file writes it. What `Engine.watchersOf` compares.
+ */
+function referenceKeys(facts: FileFacts): Map<string, string> {
+  const known = keysOfReferences.get(facts);
+  if (known) return known;
+  const out = new Map<string, string>();
+  const typeOf = (ref: ReferenceFact): string => {
+    const name = ref.source.column;
+    const cls = ref.source.className !== undefined ? facts.classes.find((c) => c.name === ref.source.className) : undefined;
+    const col = cls
+      ? cls.columns.find((c) => c.name === name || c.attr === name)
+      : facts.tables.find((t) => t.name.kind === 'literal' && ref.source.table?.kind === 'literal' && t.name.value === ref.source.table.value)?.columns.find((c) => c.name === name);
+    return col ? `${col.type?.text ?? ''}:${col.annotation?.text ?? ''}` : '?';
+  };
+  for (const ref of facts.references) {
+    const literal = ref.form === 'string' ? ref.target : ref.form === 'pair' ? ref.table : undefined;
+    let key: string;
+    if (literal?.kind === 'literal') {
+      const parts = literal.value.split('.');
+      key = `t:${(ref.form === 'string' && parts.length >= 2 ? parts[parts.length - 2] : literal.value).toLowerCase()}`;
+    } else if (ref.form === 'attribute' && ref.owner) key = `c:${ref.owner.slice(ref.owner.lastIndexOf('.') + 1)}`;
+    else key = '*';
+    const target = ref.target?.kind === 'literal' ? ref.target.value : `${ref.owner ?? ''}.${ref.attr ?? ''}.${ref.column ?? ''}`;
+    const source = `${ref.source.className ?? ''}|${ref.source.table?.kind === 'literal' ? ref.source.table.value : '?'}|${ref.source.column ?? ''}`;
+    const entry = `${target}|${source}|${typeOf(ref)}`;
+    const had = out.get(key);
+    out.set(key, had === undefined ? entry : `${had};${entry}`);
+  }
+  keysOfReferences.set(facts, out);
+  return out;
+}
+
 export function uncheckedSummary(u: EngineStats['unchecked']): string {
   const reasons = Object.entries(u.byReason)
     .filter(([, n]) => (n ?? 0) > 0)

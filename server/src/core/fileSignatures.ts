@@ -465,6 +465,24 @@ function noteGroupNames(f: FileFacts): string[] {
 const referenceUses = new WeakMap<ReferenceFact, string[]>();
 
 /** The names one reference uses: the tables it names, the constants that name them, its owner class or variable. */
+/**
+ * The one table a reference names as written, the way an index of references by table keys it: `t:<table in lower
+ * case>` for a string or a table and column given as literals, `c:<class>` for `User.id`, `v:<variable>` for a
+ * variable holding a table, `*` for a name read from constants or not read at all.
+ */
+export function referenceKey(r: ReferenceFact): string {
+  const literal = r.form === 'string' ? r.target : r.form === 'pair' ? r.table : undefined;
+  if (literal?.kind === 'literal') {
+    const v = literal.value;
+    if (r.form === 'pair') return `t:${v.toLowerCase()}`;
+    const last = v.lastIndexOf('.');
+    return `t:${(last < 0 ? v : v.slice(v.lastIndexOf('.', last - 1) + 1, last)).toLowerCase()}`;
+  }
+  if (r.form === 'attribute' && r.owner) return `c:${r.owner.slice(r.owner.lastIndexOf('.') + 1)}`;
+  if ((r.form === 'variable' || r.form === 'table-c') && r.owner) return `v:${r.owner}`;
+  return '*';
+}
+
 export function referenceNames(r: ReferenceFact): readonly string[] {
   // The lookup alone, in a function without closures: V8 makes a function's closure context on entry, so a
   // function that looked up and also made the names allocated a context on every call (~36 KiB a keystroke,
@@ -573,8 +591,10 @@ function computeClassDefNames(c: ClassFact, f: FileFacts): string[] {
   const defs = new Set<string>();
   // A TypeORM join table is made from both entities' tables (the owner's and the target's keys), and named by
   // the project's naming if it has one.
-  const classes = c.joinTable ? [...c.bases, c.joinTable.owner, c.joinTable.target] : c.bases;
+  const classes = c.joinTable ? [...c.bases, c.joinTable.owner, c.joinTable.target] : c.bases.slice();
   if (c.joinTable) defs.add('n:typeorm');
+  // A TypeORM join column named after its target's primary key (`ColumnFact.joinTarget`): the target's class.
+  for (const col of c.columns) if (col.joinTarget !== undefined && !classes.includes(col.joinTarget)) classes.push(col.joinTarget);
   for (const b of classes) {
     const dot = b.indexOf('.');
     const head = dot < 0 ? b : b.slice(0, dot);

@@ -93,6 +93,57 @@ function typeOrigin(facts: FileFacts | undefined, type: TypeFact): { module: str
   return { module: 'sqlalchemy', name: type.name };
 }
 
+/** Python's words that are no names to bind (the constants and operators a type's arguments may hold). */
+const PYTHON_WORDS = new Set(['True', 'False', 'None', 'and', 'or', 'not', 'in', 'is', 'if', 'else', 'lambda']);
+
+/**
+ * The names a type's argument text uses (`Kind` in `(Kind, name="kind_enum")`, `sa` in `(sa.Integer)`), without
+ * strings, keyword-argument names, attributes after a dot and Python's own words.
+ */
+export function argumentNames(args: string): string[] {
+  const code = args.replace(/[rRbBuUfF]{0,2}("""[\s\S]*?"""|'''[\s\S]*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')/g, '""');
+  const out = new Set<string>();
+  for (const m of code.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+    const before = code.slice(0, m.index).trimEnd();
+    if (before.endsWith('.') || /[0-9]$/.test(before)) continue;
+    if (/^\s*=(?!=)/.test(code.slice(m.index + m[0].length))) continue;
+    if (!PYTHON_WORDS.has(m[0])) out.add(m[0]);
+  }
+  return [...out];
+}
+
+/**
+ * Import edits that make every name `args` uses (see `argumentNames`) mean in `facts` what it means in `target`,
+ * the file whose type is copied: the name already bound the same way, or a new import of it under the same name.
+ * Undefined when some name cannot be bound so (FK Guard does not know what it is in `target`, or `facts` binds it to
+ * something else): copying the text would then break the module or change the type.
+ */
+function bindArgumentNames(facts: FileFacts, target: FileFacts, args: string, pending: readonly TextEdit[]): TextEdit[] | undefined {
+  if (facts.file === target.file) return [];
+  const edits: TextEdit[] = [];
+  for (const name of argumentNames(args)) {
+    const imp = target.imports.find((i) => i.local === name);
+    if (imp && imp.name === undefined) {
+      // `import sqlalchemy as sa` there: the same module under the same name here, or nothing written.
+      if (!facts.imports.some((i) => i.local === name && i.name === undefined && i.module === imp.module)) return undefined;
+      continue;
+    }
+    const local = target.classes.some((c) => c.name === name) || name in target.constants || name in target.typeDecorators;
+    const origin = imp?.name !== undefined ? { module: imp.module, name: imp.name } : local ? { module: target.module, name } : undefined;
+    if (!origin) return undefined;
+    const bound = bindName(facts, origin);
+    if (bound.expr !== name) return undefined;
+    // Two names from one module: the second joins the import line the first one writes.
+    for (const e of bound.edits) {
+      const line = `\nfrom ${origin.module} import `;
+      const joined = [...pending, ...edits].find((p) => p.newText.startsWith(line) && p.range.start.line === e.range.start.line && p.range.start.character === e.range.start.character);
+      if (joined && e.newText.startsWith(line)) joined.newText += `, ${e.newText.slice(line.length)}`;
+      else edits.push(e);
+    }
+  }
+  return edits;
+}
+
 function sameModule(a: string, b: string): boolean {
   return a === b || (SA_GENERIC.has(a) && SA_GENERIC.has(b));
 }
@@ -178,6 +229,9 @@ export function typeFixEdits(
     const out = writer && sourceType ? writer(facts, source, sourceType, { family: targetType.family, sqlType: targetType.sqlType }) : undefined;
     return out ?? { edits };
   }
+  // FK Guard does not compare a SQLAlchemy `Enum` with another type, itself included (see `uncomparedTypes` in
+  // rules/resolve.ts): a column given the key's enum type would be a reference it cannot check, so none is written.
+  if (targetType.family === 'enum') return { edits };
   let written: string | undefined;
   const targetFacts = target.file ? index.facts(target.file) : undefined;
   if (sourceType?.source === 'explicit' && sourceType.span) {
@@ -198,8 +252,12 @@ export function typeFixEdits(
       const callee = targetType.qualifier ? `${targetType.qualifier}.${targetType.name}` : targetType.name;
       const args = targetType.text.startsWith(callee) ? targetType.text.slice(callee.length) : '';
       const bound = bindName(facts, origin, sourceType.qualifier);
+      // The arguments are copied as written: every name they use (`Enum(Kind, name="kind")`, `String(CODE_LENGTH)`)
+      // must mean the same in this file, imported where it is not bound yet; where it cannot, no fix is written.
+      const argEdits = targetFacts ? bindArgumentNames(facts, targetFacts, args, bound.edits) : undefined;
+      if (!argEdits) return { edits };
       expr = `${bound.expr}${args}`;
-      importEdits = bound.edits;
+      importEdits = [...bound.edits, ...argEdits];
     } else {
       const canonical = CANONICAL[targetType.family];
       if (!canonical) return { edits };

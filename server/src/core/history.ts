@@ -752,6 +752,8 @@ function replayTimeline(
         case 'add_key': {
           // A new primary key also takes the key away from the columns of the old one.
           const key = keyOf(op.table, op.schema);
+          // An index that may or may not be unique is an operation that may or may not have made a key.
+          const unsure: Maybe | undefined = maybe ?? (op.maybeUnique ? { file: m.file, span: op.maybeUnique, why: 'unknown-unique' } : undefined);
           const columns = op.columns.map((c) => columnOf(key, c));
           const current = state.get(key);
           const before = op.primary && current ? primaryKeyOf(current) : [];
@@ -780,7 +782,7 @@ function replayTimeline(
                 if (name) def.keyNames = new Map(def.keyNames).set(name, columns);
               }
             },
-            maybe,
+            unsure,
           );
           break;
         }
@@ -1056,6 +1058,8 @@ function defaultKeyName(def: TableDef, columns: readonly string[], names: Readon
 interface Maybe {
   file: string;
   span: Span;
+  /** `unknown-unique`: not a statement that may not run, but an index whose `unique=` FK Guard cannot evaluate. */
+  why?: 'unknown-unique';
 }
 
 /** How many operations that may not have run one table version remembers before it gives up on the rest. */

@@ -410,6 +410,22 @@ export class Navigator {
     return this.targetList(reverseKey(target)).length;
   }
 
+  /**
+   * How many foreign keys point at a table: a composite key is one reference per column pair (see `referenceCount`),
+   * counted once, at its first referenced column. At a column, its references.
+   */
+  foreignKeyCount(target: Target): number {
+    const list = this.targetList(reverseKey(target));
+    if (target.column !== undefined) return list.length;
+    // A composite key is one reference per column pair, but one foreign key: counted at its first referenced column.
+    let n = 0;
+    for (const r of list) {
+      const composite = r.ref.composite;
+      if (!composite || composite.length < 2 || r.resolution.kind !== 'ok' || r.resolution.column.column.name === composite[0]) n++;
+    }
+    return n;
+  }
+
   /** References FK Guard cannot resolve (computed names): a rename cannot know whether they name the target. */
   unresolvedReferences(): Array<{ file: string; ref: ReferenceFact; display: string }> {
     this.refresh();

@@ -4,6 +4,7 @@ import { rangeOf } from './text';
 import { SchemaIndex } from './schemaIndex';
 import type { TableDef } from './tables';
 import { ClassFact, FileFacts, NameExpr, ReferenceFact, Span } from './types';
+import { relationshipStrings } from './python/relationshipStrings';
 
 /*
  * Renaming a table or a column across every language FK Guard reads. A rename changes a database name: it
@@ -312,6 +313,9 @@ export function planRename(nav: Navigator, index: SchemaIndex, target: Target, o
   // a grant, an INSERT) would name a table or column that no longer exists: refused, saying where.
   const otherUse = sqlOtherUse(index, nav, target, [target.key, ...alsoTables], oldName, textOf, edits);
   if (otherUse) return { error: `FK Guard cannot rename this completely: ${otherUse}.` };
+  // So would SQLAlchemy's relationship strings, which it evaluates against the metadata's tables.
+  const relationshipUse = relationshipStringUse(index, nav, target, [target.key, ...alsoTables], oldName, textOf, edit);
+  if (relationshipUse) return { error: `FK Guard cannot rename this completely: ${relationshipUse}.` };
 
   // The new name must keep every edited file parsing, with the meaning it had: checked per edit, by what it edits.
   if (newName !== oldName) {
@@ -635,6 +639,49 @@ function sqlOtherUse(index: SchemaIndex, nav: Navigator, target: Target, keys: s
       if (at === undefined) continue;
       const span = { start: at, end: at + oldName.length };
       return `\`${oldName}\` is also named at ${file}:${line(index.facts(file), span) + 1} (\`${lineAround(text, span)}\`), in a statement FK Guard does not rewrite (a view, a trigger, a grant, data); rename it there by hand together with the ${target.column === undefined ? 'table' : 'column'}, or remove it first`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Where SQLAlchemy's `relationship()` strings in the Python files FK Guard reads (not history) name the old name
+ * (R14-8): `secondary="user_groups"` (or `"schema.user_groups"` for a table of that schema), the table alone, is
+ * renamed with it through `edit`; a string expression that names the table (`primaryjoin="users.c.email == ..."`),
+ * or for a column `table.c.column`, is refused, saying where: FK Guard does not rewrite expressions. SQLAlchemy
+ * evaluates these strings when the mappers configure, against the metadata's tables, so a name left behind fails
+ * there ("expression 'user_groups' failed to locate a name"). Undefined when there is none left.
+ */
+function relationshipStringUse(
+  index: SchemaIndex,
+  nav: Navigator,
+  target: Target,
+  keys: string[],
+  oldName: string,
+  textOf: TextOf,
+  edit: (file: string, span: Span, kind: EditKind) => string | undefined,
+): string | undefined {
+  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const tables = keys.map((k) => k.slice(k.lastIndexOf('.') + 1));
+  const named =
+    target.column === undefined
+      ? new RegExp(`(?<![\\w.])${escape(oldName)}(?!\\w)`)
+      : new RegExp(`(?<![\\w.])(?:${tables.map(escape).join('|')})\\s*\\.\\s*c\\s*\\.\\s*${escape(oldName)}(?!\\w)`);
+  for (const file of nav.fileIds()) {
+    const facts = index.facts(file);
+    if (facts?.language !== 'python' || isHistoryFile(facts)) continue;
+    const text = textOf(file);
+    if (text === undefined || !text.includes(oldName)) continue;
+    for (const s of relationshipStrings(text)) {
+      if (!s.text.includes(oldName)) continue;
+      if (target.column === undefined && s.keyword === 'secondary' && s.alone && !s.computed && s.text === target.key) {
+        const at = s.content.start + s.text.length - oldName.length;
+        const problem = edit(file, { start: at, end: at + oldName.length }, 'string');
+        if (problem) return problem;
+        continue;
+      }
+      if (!named.test(s.text) && !(s.computed && target.column === undefined)) continue;
+      return `\`${oldName}\` is also named at ${file}:${line(facts, s.content) + 1} (\`${lineAround(text, s.content)}\`), in a relationship's \`${s.keyword}\` string, which SQLAlchemy evaluates against the tables when the mappers configure; FK Guard does not rewrite such expressions: rename it there by hand together with the ${target.column === undefined ? 'table' : 'column'}`;
     }
   }
   return undefined;

@@ -1,7 +1,7 @@
 import { ClassMapper, classId, dynamicNameWords, nameText, type ClassMapping, type MetadataSchema, type NamelessClass } from './classMapping';
 import { declaredAttrConvention, Dialect, FkGuardConfig, judgingDialect } from './config';
 import { addExternalTable } from './externalTables';
-import { changedNames, classDefNames, Provision, provision, provisionAfter, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
+import { changedNames, classDefNames, Provision, provision, provisionAfter, referenceKey, sameProvision, Uses, usesAfter, usesOf } from './fileSignatures';
 import { databaseFolderOf, HistoryPoint, MigrationHistory } from './history';
 import { NameLookup } from './nameLookup';
 import { SchemaSnapshot, snapshotOf } from './schemaSnapshot';
@@ -11,7 +11,7 @@ import type { Binding } from './python/names';
 import { ownAttrs, tableFromFact, TableDef, trimColumns } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
-import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, MigrationOp, NameExpr, Span, TypeFact, TypeormSourceFact } from './types';
+import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, MigrationOp, NameExpr, ReferenceFact, Span, TypeFact, TypeormSourceFact } from './types';
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
 import { drizzleDialectOf } from './typescript/targets';
@@ -52,6 +52,8 @@ export class SchemaIndex {
    * ~1 s.
    */
   private usesLater: Map<string, FileFacts> | undefined;
+  /** While `usesLater` waits: every reference by the table it names (see `referencesNaming`). */
+  private referencedBy: Map<string, Array<string | ReferenceFact>> | undefined;
   /** name → files whose findings use it (references) and files whose definitions use it (bases, types). */
   private readonly refUsers = new Map<string, Set<string>>();
   private readonly defUsers = new Map<string, Set<string>>();
@@ -515,6 +517,7 @@ export class SchemaIndex {
     this.sequelizeNaming = undefined;
     this.provided.delete(facts.file);
     this.unprovisioned.add(facts.file);
+    this.referencedBy = undefined;
     if (this.options.oneShot && !this.uses.has(facts.file)) (this.usesLater ??= new Map()).set(facts.file, facts);
     else this.setUses(facts.file, usesOf(facts));
     this.changedTables = new Set();
@@ -625,6 +628,7 @@ export class SchemaIndex {
     const later = this.usesLater;
     if (!later) return;
     this.usesLater = undefined;
+    this.referencedBy = undefined;
     for (const [file, facts] of later) this.setUses(file, usesOf(facts));
   }
 
@@ -945,6 +949,55 @@ export class SchemaIndex {
   /** The classes one dialect read (`prisma` models), with their files: what an unknown model name may mean. */
   classesOf(framework: string): Array<{ file: string; cls: ClassFact }> {
     return this.lookup.classesOf(framework);
+  }
+
+  /**
+   * The references that may name the table `name` of `file` (a class `className`'s, or one a variable of `file`
+   * holds), with their files: by the name in any letter case, by a name read from constants, through the class, or
+   * through the variable. More than do: the caller resolves each to know.
+   */
+  referencesNaming(file: string, name: string, className?: string): Array<{ file: string; ref: ReferenceFact }> {
+    const keys = [`t:${name.toLowerCase()}`, '*'];
+    if (className !== undefined) keys.push(`c:${className.slice(className.lastIndexOf('.') + 1)}`);
+    for (const t of this.files.get(file)?.tables ?? []) if (t.variable !== undefined && t.name.kind === 'literal' && t.name.value === name) keys.push(`v:${t.variable}`);
+    const out: Array<{ file: string; ref: ReferenceFact }> = [];
+    if (this.usesLater) {
+      // A one-shot index enters whole uses only when a change needs them (see `usesLater`): a scan asks this of a
+      // few references, and pays for one key per reference, once.
+      const byKey = (this.referencedBy ??= this.referencesByKey());
+      for (const k of keys) {
+        const list = byKey.get(k);
+        if (list) for (let i = 0; i < list.length; i += 2) out.push({ file: list[i] as string, ref: list[i + 1] as ReferenceFact });
+      }
+      return out;
+    }
+    this.settleUses();
+    const names = [`t:${name}`, `t:${name.toLowerCase()}`, 't:*', ...keys.filter((k) => k !== '*' && !k.startsWith('t:'))];
+    const files = new Set<string>();
+    for (const n of names) for (const f of this.refUsers.get(n) ?? []) files.add(f);
+    for (const f of files) {
+      const facts = this.files.get(f);
+      if (facts) for (const ref of facts.references) out.push({ file: f, ref });
+    }
+    return out;
+  }
+
+  /**
+   * Each reference of every file under the one key `referencesNaming` looks it up by (see `referenceKey`), as file
+   * and reference side by side in one list per key (no object per reference: a 1k-file scan has ~30k of them).
+   */
+  private referencesByKey(): Map<string, Array<string | ReferenceFact>> {
+    const out = new Map<string, Array<string | ReferenceFact>>();
+    for (const [file, facts] of this.files) {
+      const refs = facts.references;
+      for (let i = 0; i < refs.length; i++) {
+        const k = referenceKey(refs[i]);
+        const list = out.get(k);
+        if (list) list.push(file, refs[i]);
+        else out.set(k, [file, refs[i]]);
+      }
+    }
+    return out;
   }
 
   /**

@@ -102,7 +102,7 @@ export interface TableDef {
    * a loop it cannot unroll) not run: `def` null when the table would not exist. Its own `alt` goes one such
    * operation further back. A verdict that differs between them is not given (see `rules/resolve.ts`).
    */
-  alt?: { def: TableDef | null; file: string; span: Span; why?: 'unknown-constraint'; name?: string };
+  alt?: { def: TableDef | null; file: string; span: Span; why?: 'unknown-constraint' | 'unknown-unique'; name?: string };
   /** Some column came from another file than the table's (a mixin, single-table inheritance): see `addColumn`. */
   columnsFromOtherFiles?: true;
   /**

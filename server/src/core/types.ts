@@ -87,7 +87,7 @@ export interface TypeFact {
   nativeSpan?: Span;
   /** An argument (a width, a precision) is not a literal FK Guard can read: only the family is known. */
   approximate?: true;
-  /** SQL DDL: the type is followed by MySQL's `UNSIGNED` (see `mysqlReading`). */
+  /** SQL DDL: the type is followed by MySQL's `UNSIGNED` (see `mysqlReading`); Drizzle mysql-core: `{ unsigned: true }`. */
   unsigned?: true;
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
   source: 'explicit' | 'annotation' | 'field';
@@ -171,7 +171,8 @@ hasForeignKey?: boolean;
   /**
    * SQLAlchemy: a `Numeric` or `Float` primary key with no default, server default, sequence, identity or foreign key,
    * autoincrement not turned off. Where it is the table's only primary key column, SQLAlchemy makes it the table's
-   * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52).
+   * autoincrement column, which its PostgreSQL DDL writes `SERIAL`: an integer (SQLAlchemy 1.4.46 and 2.0.52). Also set
+   * on a type the index resolves later (a TypeDecorator imported from another module): the rule looks at it resolved.
    */
   serialIfSolePrimaryKey?: true;
   /**
@@ -192,6 +193,17 @@ hasForeignKey?: boolean;
    * instance-wide `define: { underscored }` changes (see `ClassFact.sequelizeOptions`).
    */
   derivedName?: true;
+  /**
+   * TypeORM: a join column a `@ManyToOne`/`@OneToOne` adds, and the target class it points at (as the file names it).
+   * TypeORM types it as the column it references (`joinReferenced`, else the target's primary key), and where the
+   * relation names neither the column nor `referencedColumnName` (`derivedName`, no `joinReferenced`), names it
+   * `camelCase(relation + '_' + property)` for each primary-key property of the target, one column each: `ownerCode`
+   * when the target's key is `code`. The index derives both (see `ClassMapper.typeormJoinColumns`); `name` is the
+   * `<relation>Id` that stands for the names in the file's facts.
+   */
+  joinTarget?: string;
+  /** With `joinTarget`: the property of the target that `referencedColumnName` names. */
+  joinReferenced?: string;
 }
 
 /**
@@ -482,8 +494,10 @@ type MigrationOpKind =
    * are a key a foreign key may target from here on. A new primary key replaces the old one. `plain`: a non-unique
    * index made under `name` (no columns kept): no key, only the name, so that dropping it drops no key. `index`: made
    * by PostgreSQL's `CREATE UNIQUE INDEX ON t (a, b)` with no name, which PostgreSQL names `t_a_b_idx`.
+   * `maybeUnique`: an index whose `unique=` FK Guard cannot evaluate (`unique=settings.STRICT`), at that span: the
+   * columns may or may not be a key from here on, and a verdict that depends on which is not given.
    */
-  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string; plain?: true; index?: true }
+  | { op: 'add_key'; table: string; schema?: string; columns: string[]; primary?: true; name?: string; plain?: true; index?: true; maybeUnique?: Span }
   /**
    * `op.drop_constraint(name, table, type_=...)`, `op.drop_index(name, table_name=...)`: the key of that name
    * stops being one. `name` is unset when it is not a literal FK Guard can read; `kind` is `type_` as written

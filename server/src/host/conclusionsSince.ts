@@ -384,7 +384,8 @@ function changesEverything(f: FileFacts): boolean {
  * Whether the findings `stored` for `file`, whose facts are `facts` (unchanged since; undefined when it defines
  * nothing FK Guard reads), are still its findings after
  * the changes that `touched` sums up: the file uses none of the touched names, no finding of it points into a
- * changed file, and if a table changed, it has no unknown table (whose suggestions may change).
+ * changed file, if a table changed, it has no unknown table (whose suggestions may change), and it has no type
+ * mismatch (whose fix depends on the keys of every file to the column it retypes).
  */
 export function stillHolds(file: string, facts: FileFacts | undefined, stored: readonly Finding[], touched: Touched): boolean {
   if (touched.files.has(file)) return false;
@@ -395,6 +396,9 @@ export function stillHolds(file: string, facts: FileFacts | undefined, stored: r
   }
   for (const f of stored) {
     if (touched.tables && f.rule === 'unknown-table') return false;
+    // A type fix is offered only if it breaks no key to the column it retypes, wherever that key is (see
+    // `keysBrokenByRetype`): what the changed files' references say, which their provisions do not.
+    if (f.rule === 'type-mismatch' && touched.files.size > 0) return false;
     if (f.related.some((r) => touched.files.has(r.file))) return false;
     if (f.fixes.some((x) => x.edits.some((e) => touched.files.has(e.file)))) return false;
     for (const changed of touched.files) if (f.message.includes(changed)) return false;

@@ -35,7 +35,7 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'ambiguous-table': "definitions of the table disagree and none is in the reference's own metadata or package",
   'unordered-history': 'a revision on a parallel branch of the Alembic graph, or another file of a folder of schema helpers whose order the code decides, changes the table or column, so it may run before or after this one',
   'unreadable-definition': 'the table is made by a CREATE TABLE FK Guard cannot read (its parse-error warning, or SQL built from a value it cannot resolve), so its columns are not known',
-  'unreadable-migration': 'a migration operation FK Guard cannot fully read (a loop or helper over computed table names) may have changed the column, whose type is then unknown',
+  'unreadable-migration': 'a migration operation FK Guard cannot fully read (a loop or helper over computed table names, a constraint dropped by a name it cannot identify, an index whose `unique=` it cannot evaluate) may have changed the column or its key, which is then unknown',
   'conditional-history': 'a migration operation that changes the table or column sits in an if, a try or a loop FK Guard cannot decide (or in a schema builder run elsewhere), and the verdict depends on whether it ran',
   'letter-case': "on MySQL, the table is named in another letter case than its definition: the same table only where lower_case_table_names is 1 or 2",
   superseded: 'a later SQLite migration drops or rebuilds the table, and SQLite checks a foreign key only when rows are written',

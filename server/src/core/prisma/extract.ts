@@ -192,6 +192,8 @@ function relations(model: PrismaBlock, byName: Map<string, PrismaBlock>, enums: 
         form: 'attribute',
         owner: field.type,
         attr: r.text,
+        // Prisma finds `references` by field name only, never by a field's `@map` column name (R14-7).
+        byProperty: true,
         ownerSpan: i === 0 ? field.typeSpan : undefined,
         span: r.span,
         source: { className: model.name, column: localField ? columnName(localField) : l?.text },

@@ -88,7 +88,10 @@ export function columnCall(
   if (attr && !nameSpan) column.span = attrSpan(node) ?? column.span;
   const ownDefault = call.keywords.has('default') || call.keywords.has('server_default') || call.keywords.has('insert_default');
   const sequence = call.positional.some((p) => p.type === 'call' && /^(?:Sequence|Identity|Computed)$/.test(readCall(p).name));
-  if (column.primaryKey && (type?.family === 'numeric' || type?.family === 'float') && fkCalls.length === 0 && !ownDefault && !sequence && call.keywords.get('autoincrement')?.text !== 'False') {
+  // A type the index resolves later (a TypeDecorator or an `Annotated` alias of another module) may be a Numeric one
+  // too: the rule then looks at the type as resolved (see `serialKey` in rules/type-mismatch.ts).
+  const numericOrLater = type?.family === 'numeric' || type?.family === 'float' || (type?.family === 'other' && type.sqlType === '');
+  if (column.primaryKey && numericOrLater && fkCalls.length === 0 && !ownDefault && !sequence && call.keywords.get('autoincrement')?.text !== 'False') {
     column.serialIfSolePrimaryKey = true;
   }
   // `Column("shed_no", Integer, key="number")`: the table's `.c`, and so a `ForeignKey("sheds.number")` string,

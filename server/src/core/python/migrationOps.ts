@@ -407,12 +407,15 @@ function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchOf: Batch
     case 'create_index': {
       // A unique index or constraint, or a primary key, makes its columns a target from here on.
       const columns = names(args.get('columns'));
-      const uniqueArg = args.get('unique')?.text;
-      const unique = call.name !== 'create_index' || uniqueArg === 'True';
+      // `unique=` as Python evaluates it (`unique=UNIQUE` after `UNIQUE = True` in the revision, `unique=1`): a value
+      // FK Guard cannot read (`unique=settings.STRICT`) may make the index unique or not.
+      const uniqueNode = args.get('unique');
+      const unique = call.name !== 'create_index' ? true : x.flag(uniqueNode);
       const keyName = constraintName(x, args.get(call.name === 'create_index' ? 'index_name' : 'constraint_name'));
-      if (table && columns && columns.length > 0 && unique && !args.get('postgresql_where') && !args.get('sqlite_where')) {
-        ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined, ...(keyName ? { name: keyName } : {}) });
-      } else if (table && keyName && call.name === 'create_index' && (uniqueArg === undefined || uniqueArg === 'False')) {
+      if (table && columns && columns.length > 0 && unique !== false && !args.get('postgresql_where') && !args.get('sqlite_where')) {
+        const maybeUnique = unique === undefined && uniqueNode ? { maybeUnique: spanOf(uniqueNode) } : {};
+        ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined, ...(keyName ? { name: keyName } : {}), ...maybeUnique });
+      } else if (table && keyName && call.name === 'create_index' && unique === false) {
         // A plain index, by name: dropping it later takes no key away, even where its name is the one SQLAlchemy
         // gives a unique indexed column (`ix_<table>_<column>`) and the column is unique by a constraint.
         ops.push({ op: 'add_key', table, schema, columns: [], name: keyName, plain: true });

@@ -10,10 +10,10 @@ import { MAX_BRACKET_DEPTH, MAX_COMMENT_RUN, MAX_INDENT_LEVELS, skipString } fro
  *
  * It declines (returns undefined) a file it does not understand completely: any syntax error, and every shape
  * it does not model or models less surely than tree-sitter resolves it (line continuations, non-ASCII outside
- * strings and comments, `match`, `print >>`, walrus, type parameters, complex annotations, nested format
- * specifiers, ...). A declined file goes to tree-sitter, which stays the reference: test/engine/scanner.test.ts
- * parses every fixture and a corpus of tricky shapes both ways and compares the trees node by node and the facts
- * field by field, and a difference is fixed by declining the shape.
+ * strings and comments, `print >>`, walrus, complex annotations, type parameter defaults, ...). A declined file
+ * goes to tree-sitter, which stays the reference: test/engine/scanner.test.ts parses every fixture and a corpus
+ * of tricky shapes both ways and compares the trees node by node and the facts field by field, and a difference
+ * is fixed by declining the shape.
  */
 
 export class Decline extends Error {}
@@ -277,8 +277,12 @@ interface Interp {
   start: number;
   end: number;
   tokens: Tok[];
+  /** The `=` of a self-documenting interpolation (`{x=}`), if any. */
+  equals?: number;
   conversion?: [number, number];
   spec?: [number, number];
+  /** The replacement fields nested in the specifier (`{x:>{width}}`), if any. */
+  nested?: Interp[];
 }
 
 const OPS1 = '+-*/%@&|^~<>()[]{},:;.=';
@@ -611,8 +615,10 @@ function lexString(text: string, start: number, quote: number): Tok {
   let parts: StringTok['parts'] | undefined;
   let i = openEnd;
   let contentStart = i;
-  // Whether the current run of content has a character besides a raw string's backslash pairs: tree-sitter's
-  // scanner makes a run of only those part of the string's end (`r'\\'`), which is declined.
+  // Whether the content since `segmentStart` (the start of tree-sitter's current content token: the start of the run,
+  // or the end of an escaped brace in it) has a character besides a raw string's backslash pairs: tree-sitter's
+  // scanner makes a last token of only those part of the string's end (`r'\\'`; see the closing quote below).
+  let segmentStart = i;
   let runHasContent = false;
   for (;;) {
     if (i >= n) decline('an unterminated string');
@@ -634,32 +640,43 @@ function lexString(text: string, start: number, quote: number): Tok {
       continue;
     }
     if (c === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) {
-      if (i > contentStart) {
-        if (raw && !runHasContent) decline('a raw string run of backslashes only');
-        const run: Content = { content: true, start: contentStart, end: i };
+      // A raw string's last token made of backslash pairs only (`r'\\'`, `rf'}}\\'`) is no content to tree-sitter's
+      // scanner: it is part of the string's end.
+      const closeStart = raw && !runHasContent ? segmentStart : i;
+      if (closeStart > contentStart) {
+        const run: Content = { content: true, start: contentStart, end: closeStart };
         if (parts) parts.push(run);
         else parts = [run];
       }
       const end = i + (triple ? 3 : 1);
       // `firstNode` and `lastNode` are set by the parser: made here, they have their place in the object itself.
-      return mk('string', start, end, '', { quote, openEnd, closeStart: i, format, parts: parts ?? NO_PARTS, firstNode: undefined, lastNode: undefined });
+      return mk('string', start, end, '', { quote, openEnd, closeStart, format, parts: parts ?? NO_PARTS, firstNode: undefined, lastNode: undefined });
     }
     if ((c === 10 || c === 13) && !triple) decline('a newline in a one-line string');
     if (format && (c === 123 || c === 125)) {
       if (text.charCodeAt(i + 1) === c) {
+        // An escaped brace (`{{`) is a token of its own to tree-sitter's scanner, inside the content: the next token
+        // starts after it.
         i += 2;
+        segmentStart = i;
+        runHasContent = false;
         continue;
       }
       if (c === 125) decline('a lone } in an f-string');
       parts ??= [];
-      if (i > contentStart) {
-        if (raw && !runHasContent) decline('a raw string run of backslashes only');
-        parts.push({ content: true, start: contentStart, end: i });
-      }
+      // A run of backslash pairs only is content here, before an interpolation.
+      if (i > contentStart) parts.push({ content: true, start: contentStart, end: i });
       const interp = lexInterpolation(text, i);
       parts.push(interp);
       i = interp.end;
-      contentStart = i;
+      contentStart = segmentStart = i;
+      runHasContent = false;
+      continue;
+    }
+    if (c === q) {
+      // A quote in a triple-quoted string that does not end it ends tree-sitter's content token.
+      i++;
+      segmentStart = i;
       runHasContent = false;
       continue;
     }
@@ -688,7 +705,7 @@ function lexStringOrName(text: string, i: number, c: number): Tok | undefined {
   return mk('name', i, j, wordAt(text, i, j));
 }
 
-function lexInterpolation(text: string, open: number): Interp {
+function lexInterpolation(text: string, open: number, inSpec = false): Interp {
   const tokens: Tok[] = [];
   let depth = 0;
   let i = open + 1;
@@ -726,7 +743,12 @@ function lexInterpolation(text: string, open: number): Interp {
   }
   if (tokens.length === 0) decline('an empty interpolation');
   const interp: Interp = { start: open, end: 0, tokens };
-  if (text.charCodeAt(i) === 61) decline('a self-documenting interpolation');
+  // `{x=}` (self-documenting, Python 3.8): the `=` is an anonymous token of the interpolation; blanks may follow it.
+  if (text.charCodeAt(i) === 61) {
+    interp.equals = i;
+    i++;
+    while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  }
   if (text.charCodeAt(i) === 33) {
     if (!/[a-z]/.test(text[i + 1] ?? '')) decline('a conversion');
     interp.conversion = [i, i + 2];
@@ -734,14 +756,23 @@ function lexInterpolation(text: string, open: number): Interp {
   }
   if (text.charCodeAt(i) === 58) {
     const s = i;
+    let nested: Interp[] | undefined;
     while (i < n && text.charCodeAt(i) !== 125) {
       const c = text.charCodeAt(i);
+      if (c === 123 && !inSpec) {
+        // `{x:>{width}}`: a replacement field nested in the specifier (a `format_expression`), one level deep.
+        const inner = lexInterpolation(text, i, true);
+        (nested ??= []).push(inner);
+        i = inner.end;
+        continue;
+      }
       if (c === 123 || c === 10 || c === 13 || c === 34 || c === 39 || c === 92) decline('a format specifier FK Guard does not model');
       i++;
     }
     // An empty specifier (`{x:}`) is lexed differently; it is rare enough to leave to tree-sitter.
     if (i === s + 1) decline('an empty format specifier');
     interp.spec = [s, i];
+    if (nested) interp.nested = nested;
   }
   if (text.charCodeAt(i) !== 125) decline('an unclosed interpolation');
   interp.end = i + 1;
@@ -958,10 +989,19 @@ class Parser {
       this.statement(children);
     }
     const root = this.node('module', children);
-    // The root starts at the first token or comment: leading whitespace is no part of it.
-    const first = /[^ \t\n\r\f]/.exec(this.text);
-    if (!first && this.text.length > 0) decline('a file of whitespace');
-    root.startIndex = first ? first.index : 0;
+    // The root starts at the first token or comment: leading whitespace is no part of it, nor is a line continuation
+    // (a backslash ending a line), which tree-sitter reads as whitespace too.
+    const text = this.text;
+    let first = 0;
+    for (;;) {
+      const c = text.charCodeAt(first);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) first++;
+      else if (c === 92 && text.charCodeAt(first + 1) === 10) first += 2;
+      else if (c === 92 && text.charCodeAt(first + 1) === 13) first += text.charCodeAt(first + 2) === 10 ? 3 : 2;
+      else break;
+    }
+    if (first >= text.length && text.length > 0) decline('a file of whitespace');
+    root.startIndex = first >= text.length ? 0 : first;
     root.endIndex = this.text.length;
     return root;
   }
@@ -1004,9 +1044,14 @@ class Parser {
         case 'match':
         case 'type':
         case 'print':
-        case 'exec':
-          this.softKeywordStatement();
+        case 'exec': {
+          const statement = this.softKeywordStatement();
+          if (statement !== undefined) {
+            into.push(statement);
+            return;
+          }
           break;
+        }
         default:
           break;
       }
@@ -1018,8 +1063,12 @@ class Parser {
     this.simpleStatements(into);
   }
 
-  /** `match`, `type`, `print` and `exec` start statements of their own in this grammar: only plain uses are read. */
-  private softKeywordStatement(): void {
+  /**
+   * `match`, `type`, `print` and `exec` start statements of their own in this grammar. A match statement is read here
+   * (returned; a type alias is a simple statement, see `simpleStatement`); a plain use of the word as a name
+   * (`match = 1`, `print(x)`) returns undefined and is read as any statement; the rest is declined.
+   */
+  private softKeywordStatement(): ScanNode | undefined {
     const next = this.peek();
     const word = this.tok.value;
     if (word === 'print' || word === 'exec') {
@@ -1038,17 +1087,233 @@ class Parser {
       let after = k + 1;
         const a = this.toks[after];
       if (!a || !(a.kind === 'newline' || a.kind === 'eof' || a.kind === 'dedent')) decline(`${word} statement`);
-      return;
+      return undefined;
     }
-    // `type X = ...` is a type alias; `match x:` a match statement (a header: its line opens a block).
-    if (word === 'type' && next.kind === 'name') decline('a type alias');
+    // `match x:` is a match statement: its line opens a block (no other statement that starts with a name does).
     if (word === 'match') {
       for (let k = this.p; k < this.toks.length; k++) {
         const x = this.toks[k];
-        if (x.kind === 'indent') decline('a match statement');
+        if (x.kind === 'indent') return this.matchStatement();
         if (x.kind === 'newline' || x.kind === 'eof') break;
       }
     }
+    return undefined;
+  }
+
+  /** `type X = T` and `type X[T] = ...` (Python 3.12): both sides are types (see `asType`). */
+  private typeAlias(): ScanNode {
+    const kw = this.take();
+    const left = this.type();
+    const t = left.children[0];
+    // The left side is a name, or a name with type parameters (a `generic_type`).
+    if (t.type !== 'identifier' && t.type !== 'generic_type') decline('a type alias of something else than a name');
+    const eq = this.expectOp('=');
+    return this.node('type_alias_statement', [kw, ['left', left], eq, ['right', this.type()]]);
+  }
+
+  /** The type parameters of a def or a class (Python 3.12): `[T, U: int, *Ts, **P]`. */
+  private typeParameters(): ScanNode {
+    const parts: Child[] = [this.take()];
+    for (;;) {
+      const t = this.tok;
+      let item: ScanNode;
+      if (t.kind === 'op' && (t.value === '*' || t.value === '**')) {
+        const star = this.take();
+        item = this.node('splat_type', [star, this.identifier()]);
+      } else {
+        const name = this.identifier();
+        if (this.isOp(':')) {
+          const colon = this.take();
+          item = this.node('constrained_type', [this.node('type', [name]), colon, this.type()]);
+        } else item = name;
+      }
+      // A default (`T = int`, Python 3.13) is left to tree-sitter.
+      if (this.isOp('=')) decline('a type parameter default');
+      parts.push(this.node('type', [item]));
+      if (!this.isOp(',')) break;
+      parts.push(this.take());
+      if (this.isOp(']')) break;
+    }
+    parts.push(this.expectOp(']'));
+    return this.node('type_parameter', parts);
+  }
+
+  // --- match statements (Python 3.10)
+
+  /** `match subject, ...:` and its block of `case` clauses. */
+  private matchStatement(): ScanNode {
+    const parts: Child[] = [this.take(), ['subject', this.expression()]];
+    while (this.isOp(',')) {
+      parts.push(this.take());
+      if (this.isOp(':')) break;
+      parts.push(['subject', this.expression()]);
+    }
+    parts.push(this.expectOp(':'));
+    if (this.tok.kind !== 'indent') decline('a match statement without a block');
+    // Unlike other blocks, this one holds its indent: it starts where the indent is (after the header's comment).
+    const indent = this.take();
+    const body: Child[] = [indent];
+    for (let t = this.tok; t.kind !== 'dedent'; t = this.tok) {
+      if (!(t.kind === 'name' && t.value === '' && t.endIndex - t.startIndex === 4 && this.text.startsWith('case', t.startIndex))) decline('a match block with something else than a case');
+      body.push(['alternative', this.caseClause()]);
+    }
+    body.push(this.take());
+    const block = this.node('block', body);
+    block.startIndex = indent.startIndex;
+    parts.push(['body', block]);
+    return this.node('match_statement', parts);
+  }
+
+  private caseClause(): ScanNode {
+    const kw = this.take();
+    kw.type = 'case';
+    const parts: Child[] = [kw, this.casePattern()];
+    while (this.isOp(',')) {
+      parts.push(this.take());
+      if (this.isOp(':') || this.isKw('if')) break;
+      parts.push(this.casePattern());
+    }
+    if (this.isKw('if')) {
+      const ifKw = this.take();
+      if (this.isKw('lambda')) decline('a lambda in a guard');
+      parts.push(['guard', this.node('if_clause', [ifKw, this.disjunction()])]);
+    }
+    this.suite(parts, 'consequence');
+    return this.node('case_clause', parts);
+  }
+
+  /** A `case_pattern`: a simple pattern or a union of them, or either `as` a name. */
+  private casePattern(): ScanNode {
+    const inner = this.unionPattern();
+    if (!this.isKw('as')) return this.node('case_pattern', inner);
+    const as = this.take();
+    const node = this.node('as_pattern', [this.node('case_pattern', inner), as, this.identifier()]);
+    if (this.isKw('as')) decline('a chained as pattern');
+    return this.node('case_pattern', [node]);
+  }
+
+  /** Simple patterns joined by `|` (one `union_pattern`, flat), or one simple pattern's parts. */
+  private unionPattern(): Child[] {
+    const first = this.simplePattern();
+    if (!this.isOp('|')) return first;
+    const parts: Child[] = first;
+    while (this.isOp('|')) {
+      parts.push(this.take());
+      for (const p of this.simplePattern()) parts.push(p);
+    }
+    return [this.node('union_pattern', parts)];
+  }
+
+  /** A simple pattern, as the nodes it puts in its parent (a negative number is two: `-` and the number). */
+  private simplePattern(): Child[] {
+    const t = this.tok;
+    if (t.kind === 'op') {
+      switch (t.value) {
+        case '(':
+          return [this.sequencePattern('tuple_pattern', ')')];
+        case '[':
+          return [this.sequencePattern('list_pattern', ']')];
+        case '{':
+          return [this.dictPattern()];
+        case '*':
+          return [this.splatPattern()];
+        case '-':
+          return this.numberPattern();
+        default:
+          return decline(`unexpected op ${t.value} in a pattern`);
+      }
+    }
+    if (t.kind === 'number') return this.numberPattern();
+    if (t.kind === 'string') return [this.strings()];
+    if (t.kind !== 'name') return decline('unexpected token in a pattern');
+    if (t.value === 'True') return [this.leaf('true')];
+    if (t.value === 'False') return [this.leaf('false')];
+    if (t.value === 'None') return [this.leaf('none')];
+    // Any other word (a keyword, or `match`, `type`, `print` as a name) is left to tree-sitter.
+    if (t.value !== '') decline('a keyword in a pattern');
+    if (this.isWildcard(t)) {
+      const next = this.peek();
+      if (next.kind === 'op' && (next.value === '.' || next.value === '(')) decline('_ as a name in a pattern');
+      this.mark();
+      t.type = '_';
+      return [t];
+    }
+    const parts: Child[] = [this.identifier()];
+    while (this.isOp('.')) parts.push(this.take(), this.identifier());
+    const name = this.node('dotted_name', parts);
+    if (!this.isOp('(')) return [name];
+    const args: Child[] = [name, this.take()];
+    while (!this.isOp(')')) {
+      const a = this.tok;
+      if (a.kind === 'name' && this.isOp('=', this.peek())) {
+        const key = this.identifier();
+        const eq = this.take();
+        const value = this.unionPattern();
+        args.push(this.node('case_pattern', [this.node('keyword_pattern', [key, eq, ...value])]));
+      } else args.push(this.casePattern());
+      if (!this.isOp(',')) break;
+      args.push(this.take());
+    }
+    args.push(this.expectOp(')'));
+    return [this.node('class_pattern', args)];
+  }
+
+  private isWildcard(t: Tok): boolean {
+    return t.endIndex - t.startIndex === 1 && this.text.charCodeAt(t.startIndex) === 95;
+  }
+
+  /** `(...)` or `[...]`: case patterns, comma-separated, a trailing comma allowed. */
+  private sequencePattern(type: string, close: string): ScanNode {
+    const parts: Child[] = [this.take()];
+    while (!this.isOp(close)) {
+      parts.push(this.casePattern());
+      if (!this.isOp(',')) break;
+      parts.push(this.take());
+    }
+    parts.push(this.expectOp(close));
+    return this.node(type, parts);
+  }
+
+  /** `*name` or `*_` (`**rest` only in a mapping pattern). */
+  private splatPattern(): ScanNode {
+    const star = this.take();
+    const t = this.tok;
+    if (t.kind === 'name' && t.value === '' && this.isWildcard(t)) {
+      this.mark();
+      t.type = '_';
+      return this.node('splat_pattern', [star, t]);
+    }
+    return this.node('splat_pattern', [star, this.identifier()]);
+  }
+
+  private dictPattern(): ScanNode {
+    const parts: Child[] = [this.take()];
+    while (!this.isOp('}')) {
+      if (this.isOp('**')) parts.push(this.splatPattern());
+      else {
+        const key = this.simplePattern();
+        // A key of two nodes (`-1`) would put both in the field; left to tree-sitter.
+        if (key.length !== 1) decline('a negative number as a mapping key');
+        parts.push(['key', key[0] as ScanNode], this.expectOp(':'), ['value', this.casePattern()]);
+      }
+      if (!this.isOp(',')) break;
+      parts.push(this.take());
+    }
+    parts.push(this.expectOp('}'));
+    return this.node('dict_pattern', parts);
+  }
+
+  /** `1`, `-1`, `1.5`, or a complex number `1+2j`, `-1-2j`. */
+  private numberPattern(): Child[] {
+    const parts: Child[] = [];
+    if (this.isOp('-')) parts.push(this.take());
+    if (this.tok.kind !== 'number') decline('expected a number in a pattern');
+    parts.push(this.atom());
+    if ((this.isOp('+') || this.isOp('-')) && this.peek().kind === 'number') {
+      parts.push(this.take(), this.atom());
+      return [this.node('complex_pattern', parts)];
+    }
+    return parts;
   }
 
   private simpleStatements(into: Child[]): void {
@@ -1099,6 +1364,14 @@ class Parser {
           const parts: Child[] = [this.take(), this.identifier()];
           while (this.isOp(',')) parts.push(this.take(), this.identifier());
           return this.node(STATEMENT_TYPE[t.value], parts);
+        }
+        case 'type': {
+          // `type X = ...` is a type alias: `type` before a plain name. Before a keyword (`type is None`, `type in x`)
+          // it is a name in an expression, which this grammar may read either way: declined.
+          const next = this.peek();
+          if (next.kind !== 'name') break;
+          if (next.value !== '') decline('type before a keyword');
+          return this.typeAlias();
         }
         case 'assert': {
           const parts: Child[] = [this.take(), this.expression()];
@@ -1255,14 +1528,23 @@ class Parser {
       return this.node('future_import_statement', parts);
     }
     let module: ScanNode;
-    if (this.isOp('.')) {
+    if (this.isOp('.') || this.isOp('...')) {
       const dots: Child[] = [];
-      while (this.isOp('.')) dots.push(this.take());
-      if (this.isOp('...')) decline('an ellipsis in a relative import');
+      for (;;) {
+        if (this.isOp('.')) dots.push(this.take());
+        else if (this.isOp('...')) {
+          // `from ...a import b`: the tokenizer's `...` is three dots to the grammar, a node each (the token is the
+          // first, so that every token read is in the tree).
+          const first = this.take();
+          const at = first.startIndex;
+          first.type = '.';
+          first.endIndex = at + 1;
+          dots.push(first, newNode('.', false, at + 1, at + 2), newNode('.', false, at + 2, at + 3));
+        } else break;
+      }
       const prefix = this.node('import_prefix', dots);
       module = this.node('relative_import', [prefix, this.isKw('import') ? undefined : this.dottedName()]);
     } else {
-      if (this.isOp('...')) decline('an ellipsis in a relative import');
       module = this.dottedName();
     }
     const parts: Child[] = [from, ['module_name', module], this.expectKw('import')];
@@ -1333,15 +1615,27 @@ class Parser {
 
   /** A `for` target: a pattern or a `pattern_list`. */
   private targets(): ScanNode {
-    const first = toPattern(this.bitOr());
-    if (!this.isOp(',')) return first;
+    const first = this.target();
+    if (!this.isOp(',')) {
+      if (first.type === 'list_splat_pattern') decline('a lone starred target');
+      return first;
+    }
     const parts: Child[] = [first];
     while (this.isOp(',')) {
       parts.push(this.take());
       if (this.isKw('in')) break;
-      parts.push(toPattern(this.bitOr()));
+      parts.push(this.target());
     }
     return this.node('pattern_list', parts);
+  }
+
+  /** One target of a `for`: a pattern, or `*name` (`for a, *rest in x`). */
+  private target(): ScanNode {
+    if (!this.isOp('*')) return toPattern(this.bitOr());
+    const star = this.take();
+    const e = this.bitOr();
+    if (e.type !== 'identifier' && e.type !== 'attribute' && e.type !== 'subscript') decline('a starred target');
+    return this.node('list_splat_pattern', [star, e]);
   }
 
   private whileStatement(): ScanNode {
@@ -1385,9 +1679,38 @@ class Parser {
 
   private withStatement(asyncKw: ScanNode | undefined): ScanNode {
     const kw = this.take();
-    if (this.isOp('(')) decline('a parenthesized with');
+    if (this.isOp('(')) return this.parenthesizedWith(asyncKw, kw);
     const items: Child[] = [this.withItem()];
     while (this.isOp(',')) items.push(this.take(), this.withItem());
+    const parts: Child[] = [asyncKw, kw, this.node('with_clause', items)];
+    this.suite(parts, 'body');
+    return this.node('with_statement', parts);
+  }
+
+  /**
+   * `with (a as b, c):` (Python 3.9): the brackets are the clause's when two items or more are in them and `:` follows
+   * the closing one. One item in brackets (`with (a):`, `with (a as b):`, `with (a,):`), or brackets that something
+   * else follows (`with (a) as b:`), this grammar reads as an expression in each its own way: declined.
+   */
+  private parenthesizedWith(asyncKw: ScanNode | undefined, kw: ScanNode): ScanNode {
+    let depth = 0;
+    let k = this.p;
+    for (; k < this.toks.length; k++) {
+      const x = this.toks[k];
+      if (x.kind === 'op' && (x.value === '(' || x.value === '[' || x.value === '{')) depth++;
+      else if (x.kind === 'op' && (x.value === ')' || x.value === ']' || x.value === '}') && --depth === 0) break;
+    }
+    if (!this.isOp(':', this.toks[k + 1] ?? this.tok)) decline('a parenthesized with');
+    const items: Child[] = [this.take(), this.withItem()];
+    let count = 1;
+    while (this.isOp(',')) {
+      items.push(this.take());
+      if (this.isOp(')')) break;
+      items.push(this.withItem());
+      count++;
+    }
+    if (count < 2) decline('one item in a parenthesized with');
+    items.push(this.expectOp(')'));
     const parts: Child[] = [asyncKw, kw, this.node('with_clause', items)];
     this.suite(parts, 'body');
     return this.node('with_statement', parts);
@@ -1427,7 +1750,7 @@ class Parser {
 
   private classDefinition(): ScanNode {
     const parts: Child[] = [this.take(), ['name', this.identifier()]];
-    if (this.isOp('[')) decline('type parameters');
+    if (this.isOp('[')) parts.push(['type_parameters', this.typeParameters()]);
     if (this.isOp('(')) parts.push(['superclasses', this.argumentList()]);
     this.suite(parts, 'body');
     return this.node('class_definition', parts);
@@ -1435,7 +1758,7 @@ class Parser {
 
   private functionDefinition(asyncKw: ScanNode | undefined): ScanNode {
     const parts: Child[] = [asyncKw, this.take(), ['name', this.identifier()]];
-    if (this.isOp('[')) decline('type parameters');
+    if (this.isOp('[')) parts.push(['type_parameters', this.typeParameters()]);
     parts.push(['parameters', this.parameters()]);
     if (this.isOp('->')) parts.push(this.take(), ['return_type', this.type()]);
     this.suite(parts, 'body');
@@ -1539,7 +1862,8 @@ class Parser {
       let k = 1;
       for (; k < operands.length && isGeneric(operands[k]); k++) union = wrap(this.node('union_type', [union, ops[k - 1], this.asType(operands[k])]));
       if (k === operands.length) return union;
-      for (const o of operands.slice(k)) if (!['identifier', 'attribute', 'string', 'none'].includes(o.type)) decline('a union FK Guard does not model');
+      // The rest stays plain expressions, subscripts too (`A[int] | None | type[B]`: `None | type[B]` is a binary operator).
+      for (const o of operands.slice(k)) if (!['identifier', 'attribute', 'string', 'none', 'subscript'].includes(o.type)) decline('a union FK Guard does not model');
       let rest = operands[k];
       for (let j = k + 1; j < operands.length; j++) rest = this.node('binary_operator', [['left', rest], ['operator', ops[j - 1]], ['right', operands[j]]]);
       return wrap(this.node('union_type', [union, ops[k - 1], wrap(rest)]));
@@ -1717,7 +2041,11 @@ class Parser {
     const parts: Child[] = [['value', value], this.take()];
     for (;;) {
       if (this.isOp(']')) break;
-      parts.push(['subscript', this.sliceOrExpression()]);
+      if (this.isOp('*')) {
+        // `A[b, *c]` (Python 3.11): a splat among the subscripts.
+        const star = this.take();
+        parts.push(['subscript', this.node('list_splat', [star, this.expression()])]);
+      } else parts.push(['subscript', this.sliceOrExpression()]);
       if (!this.isOp(',')) break;
       parts.push(this.take());
     }
@@ -1932,16 +2260,24 @@ class Parser {
     return this.node('string', parts);
   }
 
-  private interpolation(ip: Interp): ScanNode {
+  private interpolation(ip: Interp, type = 'interpolation'): ScanNode {
     const open = newNode('{', false, ip.start, ip.start + 1);
     const inner = new Parser(this.text, { toks: [...ip.tokens, mk('eof', ip.end, ip.end, '')], comments: [] });
     const e = inner.expression();
     if (inner.tok.kind !== 'eof') decline('an interpolation FK Guard does not model');
     const parts: Child[] = [open, ['expression', e]];
+    if (ip.equals !== undefined) parts.push(newNode('=', false, ip.equals, ip.equals + 1));
     if (ip.conversion) parts.push(['type_conversion', newNode('type_conversion', true, ip.conversion[0], ip.conversion[1])]);
-    if (ip.spec) parts.push(['format_specifier', newNode('format_specifier', true, ip.spec[0], ip.spec[1])]);
+    if (ip.spec) {
+      // Its `:` and its nested fields are its children (the text between them is hidden).
+      const spec: Child[] = [newNode(':', false, ip.spec[0], ip.spec[0] + 1)];
+      if (ip.nested) for (const inner of ip.nested) spec.push(this.interpolation(inner, 'format_expression'));
+      const node = this.node('format_specifier', spec);
+      node.endIndex = ip.spec[1];
+      parts.push(['format_specifier', node]);
+    }
     parts.push(newNode('}', false, ip.end - 1, ip.end));
-    return this.node('interpolation', parts);
+    return this.node(type, parts);
   }
 
   /** `(`: a tuple, a parenthesized expression, or a generator expression. */

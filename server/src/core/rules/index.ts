@@ -36,6 +36,8 @@ export interface ReferenceResult {
   findings: Finding[];
   unchecked?: UncheckedReference;
   suggested: string[];
+  /** What the check read from other files' references (see `RefCheck.watched`): such a result is never reused. */
+  watched?: string[];
 }
 
 /**
@@ -55,6 +57,7 @@ export interface ReferenceResults {
  * resolved to, for navigation. `results`, when given, keeps each reference's result and may supply one
  * instead of checking the reference again; a reused result's place in `resolved` is left undefined. `resolved`
  * is filled by place: the entry of the reference at place `i` of the file's list goes to `resolved[i]`.
+ * `watched` collects what the checks read from other files' references (see `RefCheck.watched`).
  */
 export function checkFile(
   facts: FileFacts,
@@ -64,6 +67,7 @@ export function checkFile(
   unchecked: UncheckedReference[] = [],
   resolved?: Array<{ ref: ReferenceFact; display: string; resolution: Resolution } | undefined>,
   results?: ReferenceResults,
+  watched?: Set<string>,
 ): Finding[] {
   // The rules judge by the database the file's package runs on, when the configuration does not name one.
   const dialect = index.dialectOf(facts.file);
@@ -109,7 +113,7 @@ export function checkFile(
       }
       const u = uncheckedOf(check);
       const entry = u ? { file: facts.file, range: check.range, reference: display || undefined, reason: u.reason, detail: u.detail } : undefined;
-      result = { display, resolution, findings, unchecked: entry, suggested: [...own] };
+      result = { display, resolution, findings, unchecked: entry, suggested: [...own], watched: check.watched };
       results?.keep(ref, result, i);
     }
     // Navigation reads what each reference resolved to from here: one resolution serves both. A result handed
@@ -120,6 +124,7 @@ export function checkFile(
     const findings = result.findings;
     for (let k = 0; k < findings.length; k++) say(findings[k]);
     if (result.unchecked) unchecked.push(result.unchecked);
+    if (result.watched && watched) for (const w of result.watched) watched.add(w);
     const offered = result.suggested;
     for (let k = 0; k < offered.length; k++) suggested.add(offered[k]);
   }

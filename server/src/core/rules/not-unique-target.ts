@@ -35,8 +35,9 @@ export function notUniqueTarget(c: RefCheck): Finding | undefined {
   const pk = def.columns.factsWhere((x) => x.primaryKey).map((x) => x.name);
   const keys = [...def.keys.map((k) => [...k].sort().join(',')), [...pk].sort().join(',')];
   const col = r.column.column;
-  // A Drizzle composite names the target's properties (`labels.ownerId`); the key is made of their columns.
-  const composite = c.ref.composite?.map((n) => (c.ref.form === 'variable' ? def.attrs.get(n)?.column.name : undefined) ?? n);
+  // A Drizzle composite names the target's properties (`labels.ownerId`), as TypeORM's join columns do
+  // (`referencedColumnName`); the key is made of their columns.
+  const composite = c.ref.composite?.map((n) => (c.ref.form === 'variable' || c.ref.byProperty ? def.attrs.get(n)?.column.name : undefined) ?? n);
   if (composite) {
     const wanted = [...composite].sort().join(',');
     if (keys.includes(wanted)) return undefined;

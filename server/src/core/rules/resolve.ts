@@ -20,6 +20,12 @@ export interface RefCheck {
   resolution: Resolution;
   /** Names of the tables suggested for this file's unknown tables (see `checkFile`). */
   suggested?: Set<string>;
+  /**
+   * What the check read from other files' references to this reference's own table (a type fix must not break the
+   * keys to the column it retypes, see `keysBrokenByRetype`): `t:<table in lower case>` and `c:<class>` for a key's
+   * referenced and referencing tables, `*` for anything. An editor checks the reference again when one changes.
+   */
+  watched?: string[];
 }
 
 export type Resolution =
@@ -417,6 +423,14 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
         detail: `the constraint dropped at ${at}${undecided.name ? ` (\`${undecided.name}\`)` : ''} is not one FK Guard can identify, and it may be the key of \`${d.key}\` this reference needs`,
       };
     }
+    if (undecided.why === 'unknown-unique') {
+      const at = where(undecided.file, index.rangeIn(undecided.file, undecided.span));
+      return {
+        kind: 'unseen',
+        reason: 'unreadable-migration',
+        detail: `the index made at ${at} is unique only if its \`unique=\` value is true, which FK Guard cannot evaluate, and this reference needs that key of \`${d.key}\``,
+      };
+    }
     return {
       kind: 'unseen',
       reason: 'conditional-history',
@@ -662,7 +676,10 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       if (r.column.column.maybeKey && !isProvenKey(r.def, r.column, c.ref.composite)) {
         return {
           reason: 'unresolved-column',
-          detail: `\`${r.def.key}.${r.column.column.name}\` says \`unique=\` or \`primary_key=\` with a value FK Guard cannot read, so whether it is a key is not known`,
+          detail:
+            c.index.facts(r.column.file)?.language === 'python'
+              ? `\`${r.def.key}.${r.column.column.name}\` says \`unique=\` or \`primary_key=\` with a value FK Guard cannot read, so whether it is a key is not known`
+              : `\`${r.def.key}.${r.column.column.name}\` is made unique or a key by a value FK Guard cannot read (an option, an index), so whether it is a key is not known`,
         };
       }
       if (keyMaybeFromAlias(r.column) && !isProvenKey(r.def, r.column, c.ref.composite)) {

@@ -2,8 +2,8 @@ import { typeFixEdits } from '../fixes';
 import type { IndexedColumn, TableDef } from '../tables';
 import { rangeOf } from '../text';
 import { compareFamilies, compareTypes, mysqlReading, mysqlServerDependent, Verdict } from '../typeFamilies';
-import { Finding, TextEdit, TypeFact } from '../types';
-import { columnLocation, RefCheck, sourceColumn, SourceColumn, targetPassesRules } from './resolve';
+import { Finding, ReferenceFact, TextEdit, TypeFact } from '../types';
+import { columnLocation, RefCheck, rangeOfRef, resolveReference, sourceColumn, SourceColumn, targetPassesRules } from './resolve';
 
 const DIALECT_NAMES = { postgresql: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite' } as const;
 
@@ -71,11 +71,14 @@ export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn):
  * the key is not: the fix cannot take the word away). Undefined for any other pair.
  */
 function mysqlSql(c: RefCheck, source: TypeFact, target: TypeFact): { source: string; target: string; fix?: string } | undefined {
-  if (c.config.dialect !== 'mysql' || source.style !== 'sql' || target.style !== 'sql') return undefined;
+  // Drizzle's mysql-core builders write MySQL's own types (`boolean` is `TINYINT(1)`, `serial` is `BIGINT UNSIGNED`, R13-26).
+  const mysqlTyped = (t: TypeFact) => t.style === 'sql' || t.style === 'drizzle-mysql';
+  if (c.config.dialect !== 'mysql' || !mysqlTyped(source) || !mysqlTyped(target)) return undefined;
   const mine = mysqlReading(source);
   const theirs = mysqlReading(target);
   const unsigned = (t: string) => t.endsWith(' unsigned');
-  const fix = !unsigned(mine) ? theirs : unsigned(theirs) ? theirs.slice(0, -' unsigned'.length) : undefined;
+  // A Drizzle builder is written again whole, its `unsigned` option with it.
+  const fix = source.style === 'drizzle-mysql' || !unsigned(mine) ? theirs : unsigned(theirs) ? theirs.slice(0, -' unsigned'.length) : undefined;
   return { source: mine, target: theirs, fix };
 }
 
@@ -86,6 +89,8 @@ function mysqlSql(c: RefCheck, source: TypeFact, target: TypeFact): { source: st
  */
 function serialKey(c: RefCheck, def: TableDef, key: IndexedColumn): IndexedColumn | undefined {
   if (c.config.dialect !== 'postgresql' || !key.column.serialIfSolePrimaryKey || !key.type) return undefined;
+  // The flag is also set on a type the reader could not resolve: only a Numeric or Float one, as resolved, is made SERIAL.
+  if (key.type.family !== 'numeric' && key.type.family !== 'float') return undefined;
   let keys = 0;
   for (const col of def.columns.values()) if (col.column.primaryKey) keys++;
   if (keys !== 1) return undefined;
@@ -140,25 +145,100 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   const at = typeSpan && typeSpan.end > typeSpan.start ? typeSpan : typeSpan ? cmp.source.column.annotation?.span : undefined;
   const range = cmp.source.file === c.facts.file && at ? rangeOf(srcFacts.lineStarts, at) : c.range;
   const loc = columnLocation(c.index, r.def, r.column);
+  const passes = cmp.edits.length > 0 && targetPassesRules(c, r.def, r.column);
+  // A fix that retypes a column other keys reference would break those that pass today: it is not offered then.
+  const retype = passes ? keysBrokenByRetype(c, cmp) : undefined;
+  const broken = retype?.broken ?? [];
+  const blocked =
+    retype && broken.length > 0
+      ? `; no fix offered: ${broken.map((b) => `\`${b}\``).join(', ')} ${broken.length === 1 ? 'is a key' : 'are keys'} to \`${retype.column}\` that changing its type to \`${cmp.written}\` would break`
+      : '';
   return {
     rule: 'type-mismatch',
     severity: cmp.verdict === 'refused' && !overridden ? 'error' : 'warning',
-    message: `\`${here}\` here, but \`${r.def.key}.${r.column.column.name}\` is \`${there}\`${serial}: ${consequence}`,
+    message: `\`${here}\` here, but \`${r.def.key}.${r.column.column.name}\` is \`${there}\`${serial}: ${consequence}${blocked}`,
     file: c.facts.file,
     range,
     reference: c.display,
     related: loc ? [loc] : [],
     // The fix takes the key's real type, and only where the reference would then pass every rule.
     fixes:
-      cmp.edits.length > 0 && targetPassesRules(c, r.def, r.column)
+      passes && broken.length === 0
         ? [{ title: `Change the column type to \`${cmp.written}\` (as \`${r.def.key}.${r.column.column.name}\`)`, isPreferred: true, edits: cmp.edits }]
         : [],
   };
 }
 
+/**
+ * The other keys to the FK column a type fix retypes that the fix would break (R13-20: `farms.country` retyped from
+ * `String(10)` to `Integer` for its own key to `countries.id`, while `barns.farm_country String(10)` references
+ * `farms.country`). Each reference anywhere that resolves to that very column is compared, as `typeMismatchFor`
+ * compares, with the column as it is and as the fix leaves it (the type of the key the fix copies): one that passes
+ * now and would not, or that the database accepts now and would refuse, is broken. Shown as the database names it.
+ * What was looked at is named in `c.watched`, so that an editor checks this reference again when any of it changes.
+ */
+function keysBrokenByRetype(c: RefCheck, cmp: TypeComparison): { column: string; broken: string[] } {
+  const index = c.index;
+  const src = cmp.source;
+  const className = c.ref.source.className;
+  const table = className !== undefined ? index.classTable(c.facts.file, className, c.ref.span.start)?.table?.name : index.resolveName(c.facts.file, c.ref.source.table);
+  const watched = (c.watched ??= []);
+  if (table === undefined) {
+    // The table is not known by name: any change of any reference may concern it.
+    watched.push('*');
+    return { column: src.column.name, broken: [] };
+  }
+  watched.push(`t:${table}`, `t:${table.toLowerCase()}`);
+  if (className !== undefined) watched.push(`c:${className.slice(className.lastIndexOf('.') + 1)}`);
+  const out: string[] = [];
+  const names = new Set([src.column.name, src.column.attr, src.column.key].filter((n): n is string => n !== undefined).map((n) => n.toLowerCase()));
+  for (const { file, ref } of index.referencesNaming(src.file, table, className)) {
+    if (ref === c.ref || !mayName(ref, names)) continue;
+    const read = index.facts(file);
+    if (!read) continue;
+    const facts = index.checkedFacts(read);
+    const { display, resolution } = resolveReference(facts, ref, index);
+    if (resolution.kind !== 'ok' || resolution.column.column !== src.column) continue;
+    const other: RefCheck = { facts, ref, index, config: c.config, display, range: rangeOfRef(facts, ref), resolution };
+    // The referencing table: a change of its columns (its own file, a mixin, a type alias) changes the answer.
+    const own = ref.source.className;
+    const from = own !== undefined ? index.classTable(file, own, ref.span.start)?.table?.name : index.resolveName(file, ref.source.table);
+    if (from !== undefined) watched.push(`t:${from}`, `t:${from.toLowerCase()}`);
+    else watched.push('*');
+    if (own !== undefined) watched.push(`c:${own.slice(own.lastIndexOf('.') + 1)}`);
+    const now = typeMismatchFor(other, resolution.def, resolution.column);
+    const retyped: IndexedColumn = {
+      ...resolution.column,
+      column: { ...resolution.column.column, serialIfSolePrimaryKey: undefined },
+      type: { ...cmp.target.type, style: src.type.style },
+    };
+    const then = typeMismatchFor(other, resolution.def, retyped);
+    if (!then || (now && (now.verdict === then.verdict || now.verdict === 'refused'))) continue;
+    const name = ref.source.column;
+    out.push(from !== undefined && name !== undefined ? `${from}.${name}` : display);
+  }
+  return { column: `${table}.${src.column.name}`, broken: [...new Set(out)] };
+}
+
+/**
+ * Whether a reference may name a column of one of `names` (lower case) by what it writes: a column named as a literal
+ * names that column only (any letter case, which some databases fold); one named otherwise, or not at all (a primary
+ * key meant), may name any.
+ */
+function mayName(ref: ReferenceFact, names: ReadonlySet<string>): boolean {
+  if (ref.form === 'string') {
+    if (ref.target?.kind !== 'literal') return true;
+    const v = ref.target.value;
+    return names.has(v.slice(v.lastIndexOf('.') + 1).toLowerCase());
+  }
+  if (ref.form === 'pair') return ref.column === undefined || names.has(ref.column.toLowerCase());
+  return ref.attr === undefined || names.has(ref.attr.toLowerCase());
+}
+
 /** A type as the code writes it: `Integer`, `Mapped[int]`, or a SQLModel field's `Optional[int]` inner type. */
 function written(type: TypeFact, annotation: string | undefined): string {
-  if (type.source === 'explicit') return type.unsigned ? `${type.text} UNSIGNED` : type.text;
+  // A Drizzle builder's text says `unsigned: true` itself.
+  if (type.source === 'explicit') return type.unsigned && type.style === 'sql' ? `${type.text} UNSIGNED` : type.text;
   if (type.source === 'field') return annotation ?? type.text;
   return `Mapped[${annotation ?? type.text}]`;
 }

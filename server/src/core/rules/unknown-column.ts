@@ -22,7 +22,8 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
   const usable = (name: string) => {
     const byAttr = c.ref.form === 'attribute';
     // A Python string key names the database column: an attribute name (`_code` for the column `code`) is never it.
-    const byName = byAttr || c.facts.language === 'python' ? undefined : fixTarget(c, def.schema, def.name, name, true);
+    // Nor is one in SQL (a TypeORM relation's property, `owner`, for its join column `ownerCode`).
+    const byName = byAttr || c.facts.language === 'python' || c.facts.language === 'sql' ? undefined : fixTarget(c, def.schema, def.name, name, true);
     const target = fixTarget(c, def.schema, def.name, name, byAttr) ?? byName;
     if (!target) return undefined;
     // A column the project's naming names (a TypeORM naming strategy, a Drizzle casing not known) has no database
@@ -81,8 +82,11 @@ export function unknownColumn(c: RefCheck): Finding | undefined {
     const loc = tableLocation(c.index, def);
     if (loc) related.push(loc);
   }
+  const prisma = c.facts.language === 'prisma';
   const what = named
-    ? `\`${c.ref.owner}\` (\`${def.key}\`) has no property \`${r.column}\`: it is the column of \`${named[0]}\`, and TypeORM's \`referencedColumnName\` names a property`
+    ? prisma
+      ? `\`${c.ref.owner}\` (\`${def.key}\`) has no field \`${r.column}\`: it is the column of \`${named[0]}\` (\`@map\`), and \`references\` names fields`
+      : `\`${c.ref.owner}\` (\`${def.key}\`) has no property \`${r.column}\`: it is the column of \`${named[0]}\`, and TypeORM's \`referencedColumnName\` names a property`
     : `\`${def.key}\` has no column \`${r.column}\``;
   return {
     rule: 'unknown-column',

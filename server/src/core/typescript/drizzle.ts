@@ -227,7 +227,7 @@ function builderType(f: TsFile, call: ts.CallExpression, builder: string, option
     default:
       t = sqlNamedType(imported, { length, precision, scale });
   }
-  return {
+  const type: TypeFact = {
     text: x.text(call),
     name: builder,
     qualifier,
@@ -236,6 +236,9 @@ function builderType(f: TsFile, call: ts.CallExpression, builder: string, option
     span: x.span(call),
     style: `drizzle-${flavour}`,
   };
+  // mysql-core's integer builders take `{ unsigned: true }` (`int unsigned`): MySQL wants a key's sign to match (R13-26).
+  if (flavour === 'mysql' && x.bool(options.get('unsigned')) === true) type.unsigned = true;
+  return type;
 }
 
 /**

@@ -157,10 +157,14 @@ const inStableBlock = (c: number) => (c > 127 && c <= 0x52f) || (c >= 0x3041 && 
 const isUnicodeIdStart = (c: number) => inStableBlock(c) && UNICODE_ID_START.test(String.fromCharCode(c));
 const isUnicodeIdPart = (c: number) => inStableBlock(c) && UNICODE_ID_PART.test(String.fromCharCode(c));
 
-/** Keyword text to its kind (`async` → AsyncKeyword), from the compiler's names. */
+/**
+ * Keyword text to its kind (`async` → AsyncKeyword), from the compiler's names. The range markers among them
+ * (`FirstKeyword`, `LastContextualKeyword`) name no keyword: read as one, `FirstKeyword` made the name `first` the
+ * reserved word `break`, and every file with a `const first` went to the compiler.
+ */
 const KEYWORDS = new Map<string, number>();
 for (const [name, kind] of Object.entries(K)) {
-  if (name.endsWith('Keyword') && kind >= K.FirstKeyword && kind <= K.LastKeyword) KEYWORDS.set(name.slice(0, -7).toLowerCase(), kind);
+  if (name.endsWith('Keyword') && !/^(?:First|Last)[A-Z]/.test(name) && kind >= K.FirstKeyword && kind <= K.LastKeyword) KEYWORDS.set(name.slice(0, -7).toLowerCase(), kind);
 }
 
 /** The words the compiler's scanner never gives as identifiers (its `FirstReservedWord`..`LastReservedWord`). */
@@ -1345,7 +1349,9 @@ class Parser {
         continue;
       }
       if (this.tok === K.ExportKeyword) {
-        const typeOnly = this.lookAhead(() => (this.next(), this.isWord('type') && (this.next(), this.tok === K.OpenBraceToken)));
+        // `export type { A }`, `export type * from './a'` (`export` then is no modifier: the compiler's
+        // `canFollowExportModifier`).
+        const typeOnly = this.lookAhead(() => (this.next(), this.isWord('type') && (this.next(), this.tok === K.OpenBraceToken || this.tok === K.AsteriskToken)));
         if (typeOnly) {
           if (modifiers.length > 0) throw GIVE_UP;
           return this.exportDeclaration(pos, start);
@@ -2568,6 +2574,8 @@ class Parser {
 
   private nonArrayType(): FastNode {
     switch (this.tok) {
+      case K.TemplateHead:
+        return this.templateLiteralType();
       case K.StringLiteral:
       case K.NumericLiteral:
       case K.NoSubstitutionTemplateLiteral:
@@ -3171,8 +3179,20 @@ class Parser {
     let e: FastNode;
     if (this.tok === K.ImportKeyword) {
       const next = this.lookAhead(() => (this.next(), this.tok));
-      if (next !== K.OpenParenToken) throw GIVE_UP;
-      e = this.token(K.ImportKeyword);
+      if (next === K.DotToken) {
+        // `import.meta` (a meta-property; the compiler also notes on the source file that it may hold one, a flag no
+        // reader reads). `import.defer(...)` is left to the compiler.
+        e = this.node(K.MetaProperty);
+        this.next();
+        this.next();
+        if (this.value !== 'meta' || this.tok !== K.Identifier) throw GIVE_UP;
+        e.keywordToken = K.ImportKeyword;
+        e.name = this.identifierName();
+        this.finish(e);
+      } else {
+        if (next !== K.OpenParenToken) throw GIVE_UP;
+        e = this.token(K.ImportKeyword);
+      }
     } else if (this.tok === K.SuperKeyword) {
       e = this.token(K.SuperKeyword);
       if (this.tok !== K.OpenParenToken && this.tok !== K.DotToken && this.tok !== K.OpenBracketToken) throw GIVE_UP;
@@ -3515,6 +3535,37 @@ class Parser {
     return this.finish(n);
   }
 
+  /**
+   * A template literal type (`${string}.${string}`), as the compiler's `parseTemplateType`: its head, then spans of a
+   * type and the literal after it, each span starting where its type's trivia starts.
+   */
+  private templateLiteralType(): FastNode {
+    const n = this.node(K.TemplateLiteralType);
+    const head = this.node(K.TemplateHead);
+    head.text = this.value;
+    head.rawText = this.raw;
+    head.templateFlags = 0;
+    this.next();
+    n.head = this.finish(head);
+    const spans: FastNode[] = [];
+    for (;;) {
+      const s = this.node(K.TemplateLiteralTypeSpan);
+      s.type = this.type();
+      this.reScanTemplateContinuation();
+      const lit = this.node(this.tok);
+      lit.text = this.value;
+      lit.rawText = this.raw;
+      lit.templateFlags = 0;
+      const isTail = this.tok === K.TemplateTail;
+      this.next();
+      s.literal = this.finish(lit);
+      spans.push(this.finish(s));
+      if (isTail) break;
+    }
+    n.templateSpans = spans;
+    return this.finish(n);
+  }
+
   private templateExpression(tagged: boolean): FastNode {
     void tagged;
     const n = this.node(K.TemplateExpression);
@@ -3762,6 +3813,7 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.IndexedAccessType]: ['objectType', 'indexType'],
   [K.LiteralType]: ['literal'],
   [K.NamespaceExport]: ['name'],
+  [K.MetaProperty]: ['name'],
   [K.ObjectBindingPattern]: ['elements'],
   [K.ArrayBindingPattern]: ['elements'],
   [K.ArrayLiteralExpression]: ['elements'],
@@ -3827,6 +3879,8 @@ const CHILDREN: Record<number, readonly string[]> = {
   [K.ExportAssignment]: ['modifiers', 'expression'],
   [K.TemplateExpression]: ['head', 'templateSpans'],
   [K.TemplateSpan]: ['expression', 'literal'],
+  [K.TemplateLiteralType]: ['head', 'templateSpans'],
+  [K.TemplateLiteralTypeSpan]: ['type', 'literal'],
   [K.ComputedPropertyName]: ['expression'],
   [K.HeritageClause]: ['types'],
   [K.ExpressionWithTypeArguments]: ['expression', 'typeArguments'],

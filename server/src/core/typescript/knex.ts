@@ -1,5 +1,6 @@
 import type { ts } from 'ts-morph';
 import { ColumnFact, CoreTableFact, KnexSearchPathFact, MigrationOp, NameExpr, ReferenceFact, TypeFact } from '../types';
+import { constValue, ConstValue } from './constValue';
 import { TsFile } from './context';
 import { isKyselyStatement } from './kysely';
 import { RawChainCall } from './syntax';
@@ -303,6 +304,7 @@ function builderStatement(b: Builder, s: ts.Node): void {
   switch (head.name) {
     case 'primary':
     case 'unique':
+    case 'index':
     case 'foreign':
     case 'dropColumn':
     case 'dropColumns':
@@ -315,7 +317,12 @@ function builderStatement(b: Builder, s: ts.Node): void {
   for (let i = 0; i < rest.length; i++) {
     const m = rest[i];
     if (m.name === 'primary') column.primaryKey = true;
-    else if (m.name === 'unique') column.unique = true;
+    else if (m.name === 'unique' || m.name === 'index') {
+      // `.unique(nameOrOptions)`, `.index(name, options)`: Knex calls the table's with the column first.
+      const kind = m.name === 'unique' ? uniqueKind(b.f, m.args[0]) : indexKind(b.f, m.args[1]);
+      if (kind === 'key') column.unique = true;
+      else if (kind === 'maybe') column.maybeKey = true;
+    }
     else if (m.name === 'notNullable') column.nullable = false;
     else if (m.name === 'nullable') column.nullable = true;
   }
@@ -326,7 +333,45 @@ function builderStatement(b: Builder, s: ts.Node): void {
   else b.ops?.push({ op: 'add_column', table: b.tableName, schema: b.schema, column });
 }
 
-/** `t.primary([...])`, `t.unique(...)`, `t.foreign(...).references(...)`, `t.dropColumn(...)`, `t.renameColumn(a, b)`. */
+/**
+ * What `t.unique(columns, nameOrOptions)` makes a key of. Knex's PostgreSQL and SQLite compilers make a partial
+ * `CREATE UNIQUE INDEX ... WHERE` for `{ predicate }` (PostgreSQL refuses a foreign key to it): no key (R13-18).
+ * `useConstraint: false` is a unique index, a key all the same. Options FK Guard cannot see whole (a spread) may hold a
+ * predicate.
+ */
+function uniqueKind(f: TsFile, options: ts.Node | undefined): 'key' | 'none' | 'maybe' {
+  const x = f.syntax;
+  const o = x.unwrap(options);
+  if (!o || o.kind !== x.K.ObjectLiteralExpression) return 'key';
+  const props = x.props(o);
+  if (props.has('predicate')) return 'none';
+  if ((o as ts.ObjectLiteralExpression).properties.some((p) => p.kind === x.K.SpreadAssignment)) return 'maybe';
+  return 'key';
+}
+
+/**
+ * What `t.index(columns, name, options)` makes a key of: `{ indexType: 'UNIQUE' }` is `CREATE UNIQUE INDEX` on
+ * PostgreSQL and `ADD UNIQUE INDEX` on MySQL (R13-18), partial with a `predicate`. A string `'UNIQUE'` as the options
+ * is MySQL's index type (PostgreSQL reads it as a storage type, `USING UNIQUE`, and fails): a possible key. An index
+ * type FK Guard cannot read may be `UNIQUE`.
+ */
+function indexKind(f: TsFile, options: ts.Node | undefined): 'key' | 'none' | 'maybe' {
+  const x = f.syntax;
+  const o = x.unwrap(options);
+  if (!o) return 'none';
+  const isUnique = (v: ConstValue) => (v === undefined ? undefined : typeof v.value === 'string' && v.value.toLowerCase() === 'unique');
+  if (o.kind !== x.K.ObjectLiteralExpression) {
+    const v = constValue(x, o);
+    return isUnique(v) === false ? 'none' : 'maybe';
+  }
+  const props = x.props(o);
+  const spread = (o as ts.ObjectLiteralExpression).properties.some((p) => p.kind === x.K.SpreadAssignment);
+  const unique = spread && !props.has('indexType') ? undefined : isUnique(constValue(x, props.get('indexType')));
+  if (unique === false || props.has('predicate')) return 'none';
+  return unique === true && !spread ? 'key' : 'maybe';
+}
+
+/** `t.primary([...])`, `t.unique(...)`, `t.index(...)`, `t.foreign(...).references(...)`, `t.dropColumn(...)`, `t.renameColumn(a, b)`. */
 function keyStatement(b: Builder, head: RawChainCall, rest: RawChainCall[]): void {
   const { f, columns, table, ops, tableName, schema } = b;
   switch (head.name) {
@@ -345,8 +390,19 @@ function keyStatement(b: Builder, head: RawChainCall, rest: RawChainCall[]): voi
       if (cols.length > 1) table.keys.push(cols);
       return;
     }
-    case 'unique': {
+    case 'unique':
+    case 'index': {
       const cols = namesOf(f, head.args[0]);
+      const kind = head.name === 'unique' ? uniqueKind(f, head.args[1]) : indexKind(f, head.args[2]);
+      if (kind === 'none') return;
+      if (kind === 'maybe') {
+        // A key FK Guard cannot tell from a plain index: its columns may be a key, never reported not unique.
+        for (const c of cols) {
+          const col = table ? columns.find((x) => x.name === c) : undefined;
+          if (col && !col.unique && !col.primaryKey) col.maybeKey = true;
+        }
+        return;
+      }
       if (!table) {
         if (cols.length > 0) ops?.push({ op: 'add_key', table: tableName, schema, columns: cols });
         return;

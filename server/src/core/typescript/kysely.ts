@@ -28,7 +28,7 @@ export function readKysely(f: TsFile): void {
   const up = upFunctionNode(f);
   const scope = up ?? whole;
   const chains: KyselyChain[] = [];
-  const flows = variableFlows(f, scope);
+  const flows = variableFlows(f, scope, named);
   // A function of this module that `up` calls (`await createBarnTable(db)`) runs its statements there.
   const helpers = up ? moduleFunctions(f) : new Map<string, ts.Node>();
   const entered = new Set<ts.Node>();
@@ -99,14 +99,19 @@ function moduleFunctions(f: TsFile): Map<string, ts.Node> {
  * variable (passed on, returned, run in a branch), or none, leaves what runs unknown: the statement is read as built
  * so far and not run (see `readChain`), so its table may exist, with columns FK Guard does not all know. The map
  * gives, by statement, the chain read there, or `skip` for a statement that is part of a flow read elsewhere.
+ *
+ * A flow starts at a declaration whose initializer calls one of `ROOTS`, whose name is then written in it: only the
+ * blocks and declarations where `named` (see `rootNames`) finds one are looked at (in a Knex migration, which Kysely's
+ * reader reads too, that is one block of a whole file of column builders).
  */
-function variableFlows(f: TsFile, scope: ts.Node): Map<ts.Node, (KyselyChain & { incomplete?: boolean }) | 'skip'> {
+function variableFlows(f: TsFile, scope: ts.Node, named: readonly number[]): Map<ts.Node, (KyselyChain & { incomplete?: boolean }) | 'skip'> {
   const x = f.syntax;
   const K = x.K;
   const out = new Map<ts.Node, (KyselyChain & { incomplete?: boolean }) | 'skip'>();
   const lists: Array<readonly ts.Statement[]> = [];
   if ('statements' in scope) lists.push((scope as ts.Block).statements);
   x.walk(scope, (d) => {
+    if (!writtenWithin(named, d.pos, d.end)) return 'skip';
     if (d.kind === K.Block || d.kind === K.ModuleBlock || d.kind === K.CaseClause || d.kind === K.DefaultClause) lists.push((d as ts.Block).statements);
     return undefined;
   });
@@ -115,6 +120,7 @@ function variableFlows(f: TsFile, scope: ts.Node): Map<ts.Node, (KyselyChain & {
       if (st.kind !== K.VariableStatement) return;
       const decls = (st as ts.VariableStatement).declarationList.declarations;
       if (decls.length !== 1 || decls[0].name.kind !== K.Identifier || !decls[0].initializer) return;
+      if (!writtenWithin(named, decls[0].initializer.pos, decls[0].initializer.end)) return;
       let v = x.text(decls[0].name);
       const start = builtChain(f, decls[0].initializer);
       if (!start) return;

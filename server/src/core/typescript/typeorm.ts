@@ -1,5 +1,6 @@
 import type { ts } from 'ts-morph';
 import { AnnotationFact, ClassFact, ColumnFact, ImportFact, JoinColumnFact, ReferenceFact, Span, TypeFact } from '../types';
+import { constValue, truthy } from './constValue';
 import { Literal, TsFile, typeormCamelCase, typeormSnakeCase } from './context';
 import { readTypeormMigration } from './typeormMigrations';
 import { sqlNamedType, typeormInferred } from './types';
@@ -118,7 +119,9 @@ function readHelpers(f: TsFile): void {
     const options = x.props(firstLit ? applied.args[1] : applied.args[0]);
     if (options.has('name')) continue;
     const column = columnOf(f, kind, applied, firstLit, options, undefined);
-    (f.facts.columnHelpers ??= {})[name] = { name: '', type: column.type, primaryKey: column.primaryKey, unique: column.unique, nullable: column.nullable, span: { start: 0, end: 0 } };
+    const helper: ColumnFact = { name: '', type: column.type, primaryKey: column.primaryKey, unique: column.unique, nullable: column.nullable, span: { start: 0, end: 0 } };
+    if (column.maybeKey) helper.maybeKey = true;
+    (f.facts.columnHelpers ??= {})[name] = helper;
   }
 }
 
@@ -300,7 +303,100 @@ function readClass(f: TsFile, cls: ts.ClassDeclaration, joins: ClassFact[]): voi
     if (one) one.unique = true;
     else if (names.length > 0) fact.keys.push(names.map((n) => fact.columns.find((c) => c.attr === n)?.name ?? n));
   }
+  readIndexes(f, cls, props, fact);
   f.facts.classes.push(fact);
+}
+
+/** Whether a decorator is TypeORM's `name` (imported from `typeorm`, or not imported at all). */
+function isTypeorm(f: TsFile, d: ts.Decorator, name: string): boolean {
+  const written = f.syntax.decoratorName(d);
+  const imp = f.importOf(written);
+  return (imp ? imp.module === 'typeorm' && (imp.name ?? written) : written) === name;
+}
+
+/**
+ * `@Index(...)` with `{ unique: true }` on the class (`@Index('name', ['a', 'b'], { unique: true })`, `@Index(['a'],
+ * { unique: true })`, `@Index((e) => [e.a], ...)`) or on a property (`@Index({ unique: true })`): TypeORM makes a
+ * `CREATE UNIQUE INDEX`, which a foreign key may target (R13-22). TypeORM takes any truthy `unique` (`Index`: `options
+ * && options.unique ? true : false`). Not a key: a partial index (`where`), nor one TypeORM leaves alone
+ * (`synchronize: false`: the database has it only if a migration FK Guard may not see made it, so its columns are
+ * possible keys). The columns are named by property; a relation's property stands for its join columns.
+ */
+function readIndexes(f: TsFile, cls: ts.ClassDeclaration, props: ReadonlyArray<{ p: ts.PropertyDeclaration }>, fact: ClassFact): void {
+  const x = f.syntax;
+  const K = x.K;
+  const apply = (d: ts.Decorator, onProperty: string | undefined) => {
+    const args = x.decoratorCall(d)?.arguments ?? [];
+    // `(name?, fields?, options?)` on the class, `(name?, options?)` on a property, as `Index` normalises them.
+    const rest = x.literal(args[0]) ? args.slice(1) : args;
+    const first = x.unwrap(rest[0]);
+    const optionsNode = first && first.kind === K.ObjectLiteralExpression ? first : x.unwrap(rest[1]);
+    const fieldsNode = first && first.kind !== K.ObjectLiteralExpression ? first : undefined;
+    if (optionsNode === undefined) return;
+    const options = x.props(optionsNode);
+    const open = optionsNode.kind !== K.ObjectLiteralExpression || (optionsNode as ts.ObjectLiteralExpression).properties.some((p) => p.kind === K.SpreadAssignment);
+    const option = (key: string) => (open && !options.has(key) ? undefined : constValue(x, options.get(key)));
+    const unique = truthy(option('unique'));
+    if (unique === false) return;
+    // A partial index is no key whatever its condition says.
+    if (options.has('where')) return;
+    const names = onProperty !== undefined ? [onProperty] : indexFields(f, fieldsNode);
+    const sync = option('synchronize');
+    const maybe = unique === undefined || sync === undefined || sync.value === false;
+    const columns = names?.map((n) => fact.columns.filter((c) => c.attr === n));
+    if (!columns || columns.some((c) => c.length === 0)) {
+      // Columns FK Guard cannot name (a computed list, a property of a base class) may each be a key.
+      if (maybe || !names) for (const c of fact.columns) if (!c.primaryKey && !c.unique) c.maybeKey = true;
+      if (!maybe && names && names.length > 0) fact.keys.push(names.map((n) => fact.columns.find((c) => c.attr === n)?.name ?? n));
+      return;
+    }
+    const all = columns.flat();
+    if (maybe) for (const c of all) c.maybeKey = true;
+    else if (all.length === 1) all[0].unique = true;
+    else fact.keys.push(all.map((c) => c.name));
+  };
+  for (const d of x.decorators(cls)) if (isTypeorm(f, d, 'Index')) apply(d, undefined);
+  for (const { p } of props) for (const d of x.decorators(p)) if (isTypeorm(f, d, 'Index')) apply(d, x.text(p.name));
+}
+
+/**
+ * The properties a class-level `@Index` names: `['a', 'b']`, or `(e) => [e.a, e.b]` / `(e) => ({ a: 1 })` as TypeORM
+ * calls it with the entity's property map. Undefined for a list FK Guard cannot read.
+ */
+function indexFields(f: TsFile, n: ts.Node | undefined): string[] | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  if (!n) return undefined;
+  const list = x.elements(n);
+  if (list) {
+    const names = list.map((e) => x.literal(e)?.value.trim());
+    return names.every((v): v is string => v !== undefined) ? names : undefined;
+  }
+  if (n.kind !== K.ArrowFunction && n.kind !== K.FunctionExpression) return undefined;
+  const fn = n as ts.ArrowFunction;
+  const param = fn.parameters[0];
+  const result = x.unwrap(x.arrowResult(n));
+  if (!param || param.name.kind !== K.Identifier || !result) return undefined;
+  const p = x.text(param.name);
+  const items = x.elements(result);
+  if (items) {
+    const names = items.map((e) => {
+      const u = x.unwrap(e);
+      if (!u || u.kind !== K.PropertyAccessExpression) return undefined;
+      const pa = u as ts.PropertyAccessExpression;
+      return pa.expression.kind === K.Identifier && x.text(pa.expression) === p ? x.text(pa.name) : undefined;
+    });
+    return names.every((v): v is string => v !== undefined) ? names : undefined;
+  }
+  if (result.kind === K.ObjectLiteralExpression) {
+    const out: string[] = [];
+    for (const prop of (result as ts.ObjectLiteralExpression).properties) {
+      if (prop.kind !== K.PropertyAssignment) return undefined;
+      out.push(x.propertyName(prop.name));
+    }
+    return out;
+  }
+  return undefined;
 }
 
 /** Whether a member's TypeORM decorators make a column or a relation. */
@@ -356,7 +452,7 @@ function readColumn(f: TsFile, p: ts.PropertyDeclaration, decorations: Decoratio
   const options = x.props(firstLit ? args[1] : args[0]);
   const nameLit = x.literal(options.get('name'));
   const annotation = x.annotation(p);
-  const { type, primaryKey, unique, nullable } = columnOf(f, kind, d, firstLit, options, annotation);
+  const { type, primaryKey, unique, nullable, maybeKey } = columnOf(f, kind, d, firstLit, options, annotation);
   const column: ColumnFact = {
     name: nameLit?.value ?? attr,
     attr,
@@ -369,6 +465,7 @@ function readColumn(f: TsFile, p: ts.PropertyDeclaration, decorations: Decoratio
   // Set after, in the same place among the keys, rather than spread in: a spread is a slow copy before the
   // reader is optimised, once per column.
   if (!nameLit) column.derivedName = true;
+  if (maybeKey) column.maybeKey = true;
   if (annotation) column.annotation = annotation;
   cls.columns.push(column);
 }
@@ -381,7 +478,7 @@ function columnOf(
   firstLit: Literal | undefined,
   options: Map<string, ts.Node>,
   annotation: AnnotationFact | undefined,
-): Pick<ColumnFact, 'type' | 'primaryKey' | 'unique' | 'nullable'> {
+): Pick<ColumnFact, 'type' | 'primaryKey' | 'unique' | 'nullable' | 'maybeKey'> {
   const x = f.syntax;
   let type: TypeFact | undefined;
   if (kind === 'PrimaryGeneratedColumn') {
@@ -405,12 +502,28 @@ function columnOf(
       delete type.style;
     }
   }
-  return {
+  // TypeORM takes any truthy `primary` (`ColumnMetadata`: `if (options.primary) this.isPrimary = ...`), but makes a
+  // UNIQUE for `unique` only when it is `true` itself (`Column`: `if (options.unique === true)`). A module constant is
+  // read (`const UNIQUE = true`); a value FK Guard cannot read leaves the column a possible key (R13-13).
+  // Options FK Guard cannot see whole (`@Column(OPTIONS)`, `{ ...base }`) may say either.
+  const given = x.unwrap(firstLit ? d.args[1] : d.args[0]);
+  const open =
+    given !== undefined &&
+    (given.kind === x.K.ObjectLiteralExpression
+      ? (given as ts.ObjectLiteralExpression).properties.some((p) => p.kind === x.K.SpreadAssignment)
+      : given.kind !== x.K.ArrowFunction && given.kind !== x.K.FunctionExpression && x.literal(given) === undefined);
+  const option = (key: string) => (open && !options.has(key) ? undefined : constValue(x, options.get(key)));
+  const declaredPrimary = kind === 'PrimaryColumn' || kind === 'PrimaryGeneratedColumn';
+  const primary = declaredPrimary ? true : truthy(option('primary'));
+  const uniqueValue = option('unique');
+  const out: Pick<ColumnFact, 'type' | 'primaryKey' | 'unique' | 'nullable' | 'maybeKey'> = {
     type,
-    primaryKey: kind === 'PrimaryColumn' || kind === 'PrimaryGeneratedColumn' || x.bool(options.get('primary')) === true,
-    unique: x.bool(options.get('unique')) === true,
+    primaryKey: primary === true,
+    unique: uniqueValue?.value === true,
     nullable: x.bool(options.get('nullable')),
   };
+  if (primary === undefined || (uniqueValue === undefined && !declaredPrimary)) out.maybeKey = true;
+  return out;
 }
 
 /**
@@ -508,32 +621,49 @@ function readRelation(f: TsFile, p: ts.PropertyDeclaration, decorations: Decorat
   const makesKey = !options || x.bool(options.get('createForeignKeyConstraints')) === true;
   const arg = jc?.args[0];
   const joins: ReadonlyArray<ts.Node | undefined> = x.elements(arg) ?? [arg];
+  // Several join columns make one foreign key to the columns they name together (`ForeignKeyMetadata` with every
+  // referenced column): a composite key, which a composite unique of the target takes.
+  const referenced = joins.map((j) => x.literal(x.props(j).get('referencedColumnName'))?.value);
+  const composite = joins.length > 1 && referenced.every((r) => r !== undefined) ? (referenced as string[]) : undefined;
   for (const j of joins) {
     const opts = x.props(j);
     const nameLit = x.literal(opts.get('name'));
     const refLit = x.literal(opts.get('referencedColumnName'));
-    // TypeORM's default join column: camelCase(relation + '_' + referenced column); the key is `id` here.
+    // TypeORM's default join column is `joinColumnName(relation, referenced property)`: camelCase(relation + '_' +
+    // property). With no `referencedColumnName` that is each primary-key property of the target, which may be in another
+    // file: the index names the column (`ColumnFact.joinTarget`, R13-25); `<relation>Id` stands for it here.
+    const pkDependent = !nameLit && !refLit;
     const column = nameLit?.value ?? typeormCamelCase(`${relation}_${refLit?.value ?? 'id'}`);
     const existing = cls.columns.find((c) => c.name === column || c.attr === column);
     if (existing) existing.hasForeignKey = true;
-    else {
-      // The column TypeORM adds for the relation, so other sources can reference it.
-      cls.columns.push({
+    // A column TypeORM adds for the relation, so other sources can reference it. Its property is the relation's
+    // (TypeORM's `propertyName`): `referencedColumnName: 'user'` elsewhere finds it (R13-21).
+    if (!existing || pkDependent) {
+      const added: ColumnFact = {
         name: column,
-        attr: column,
+        attr: relation,
         primaryKey: false,
         unique: kind === 'OneToOne',
         span: nameLit?.span ?? x.span(p.name),
         hasForeignKey: true,
-        ...(nameLit ? {} : { derivedName: true as const }),
-      });
+      };
+      if (!nameLit) added.derivedName = true;
+      // The index names it (when it follows the target's primary key) and types it as the column it references.
+      if (!target.unread) {
+        added.joinTarget = target.owner;
+        if (refLit) added.joinReferenced = refLit.value;
+      }
+      cls.columns.push(added);
     }
+    // The reference's own column: by its name where the name is known here, else by the relation's property.
+    const sourceName = pkDependent && !existing ? relation : column;
     if (!makesKey) continue;
     // TypeORM types the join column as the column it references (RelationJoinColumnBuilder: "types of relational
     // column and join column must be equal we override user defined column type"), a declared `@Column` too.
     f.facts.references.push({
-      ...attributeRef(target.owner, refLit, refLit?.contentSpan ?? target.span, { className: cls.name, column }),
+      ...attributeRef(target.owner, refLit, refLit?.contentSpan ?? target.span, { className: cls.name, column: sourceName }),
       typeFromTarget: 'typeorm',
+      ...(composite ? { composite } : {}),
       ...(target.unread ? { ownerUnread: target.unread } : {}),
     });
   }

@@ -62,7 +62,17 @@ function drizzleBuilder(flavour: string, target: TargetType): { builder: string;
     return undefined;
   }
   const mysql = flavour === 'mysql';
+  if (mysql && target.sqlType.endsWith(' unsigned')) {
+    // MySQL's readings (see `mysqlReading`): an unsigned integer is the builder with `{ unsigned: true }`.
+    const plain = drizzleBuilder(flavour, { ...target, sqlType: target.sqlType.slice(0, -' unsigned'.length) });
+    if (!plain || target.family !== 'integer') return undefined;
+    const inner = plain.options ? plain.options.slice(1, -1).trim() : '';
+    return { builder: plain.builder, options: `{ ${inner ? `${inner}, ` : ''}unsigned: true }` };
+  }
   switch (base) {
+    case 'tinyint':
+    case 'mediumint':
+      return mysql ? { builder: base } : undefined;
     case 'integer':
       return { builder: mysql ? 'int' : 'integer' };
     case 'smallint':
@@ -88,7 +98,8 @@ function drizzleBuilder(flavour: string, target: TargetType): { builder: string;
     case 'numeric':
       return { builder: 'numeric', options: n ? `{ precision: ${n}${scale ? `, scale: ${scale}` : ''} }` : undefined };
     case 'real':
-      return { builder: 'real' };
+      // MySQL's REAL is DOUBLE: single precision is FLOAT there (see `mysqlReading`).
+      return { builder: mysql ? 'float' : 'real' };
     case 'double precision':
       return { builder: mysql ? 'double' : 'doublePrecision' };
     default:

@@ -90,7 +90,7 @@ export function hover(ctx: NavigationContext, position: Position): Hover | null 
   const inHistory = symbol.kind === 'reference' && symbol.ref.context === 'migration';
   const lines: string[] = [];
   if (target.column === undefined) {
-    const refs = nav.referenceCount(target);
+    const refs = nav.foreignKeyCount(target);
     lines.push(`**table ${code(target.key)}**${inHistory ? ' (at this point of migration history)' : ''} · referenced by ${plural(refs, 'foreign key')}`, '');
     const columns = new Map<string, ReturnType<typeof nav.columnsOf>[number]>();
     for (const d of deciding) for (const c of d.columns.values()) if (!columns.has(c.column.name)) columns.set(c.column.name, c);
@@ -291,7 +291,8 @@ export function codeLenses(ctx: NavigationContext): CodeLens[] {
   for (const t of nav.tablesDefinedIn(facts)) {
     const refs = nav.referencesTo({ key: t.key });
     const range = rangeIn(ctx, ctx.file, t.span);
-    const title = refs.length === 0 ? 'referenced by no foreign keys' : `referenced by ${plural(refs.length, 'foreign key')}`;
+    const keys = refs.length === 0 ? 0 : nav.foreignKeyCount({ key: t.key });
+    const title = keys === 0 ? 'referenced by no foreign keys' : `referenced by ${plural(keys, 'foreign key')}`;
     const locations = refs.map((r) => location(ctx, r.file, r.span));
     out.push({ range, command: { title, command: refs.length === 0 ? '' : ShowReferencesCommand, arguments: refs.length === 0 ? undefined : [ctx.uriOf(ctx.file), range.start, locations] } });
   }
