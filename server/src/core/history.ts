@@ -756,7 +756,7 @@ function replayTimeline(
             const lineage = lineageOf(def.key);
             const before = state.get(tableKey(op.to, toSchema)) ?? null;
             keepMaybe(def.key, pos, maybe, null);
-            const renamed: TableDef = { ...changedCopy(def, () => undefined), name: op.to, schema: toSchema, key: tableKey(op.to, toSchema), alt: alternative(before, maybe) };
+            const renamed: TableDef = { ...changedCopy(def, () => undefined), ...renamedFrom(def, op.to, toSchema), alt: alternative(before, maybe) };
             end(renamed.key, pos);
             state.set(renamed.key, renamed);
             begin(renamed, pos, lineage);
@@ -766,7 +766,7 @@ function replayTimeline(
             end(def.key, pos);
             const ended = history.get(def.key);
             if (ended) ended[ended.length - 1].renamedTo = { name: op.to, schema: toSchema };
-            const renamed: TableDef = { ...def, name: op.to, schema: toSchema, key: tableKey(op.to, toSchema) };
+            const renamed: TableDef = { ...def, ...renamedFrom(def, op.to, toSchema) };
             end(renamed.key, pos);
             state.set(renamed.key, renamed);
             begin(renamed, pos, lineage);
@@ -797,6 +797,8 @@ function replayTimeline(
               dropColumn(def, column);
               def.columns.set(fact.name, updated);
               def.attrs.set(attr, updated);
+              // The table's composite keys and named keys follow the column to its new name (R14-12).
+              if (fact.name !== column) renameKeyColumn(def, column, fact.name);
             },
             maybe,
           );
@@ -844,8 +846,10 @@ function replayTimeline(
                 // Each is remembered by name, so dropping one of them leaves the columns a key.
                 const names = new Map(def.keyNames);
                 if (!isPrimary(def, columns) && ![...names.values()].some((k) => sameColumns(k, columns))) names.set(defaultKeyName(def, columns, names), columns);
-                names.set(name ?? defaultKeyName(def, columns, names), columns);
+                const added = name ?? defaultKeyName(def, columns, names);
+                names.set(added, columns);
                 def.keyNames = names;
+                if (isPrimary(def, columns)) def.uniqueOnPrimary = new Set(def.uniqueOnPrimary).add(added);
               } else {
                 addKey(def, columns, op.primary === true);
                 if (name) def.keyNames = new Map(def.keyNames).set(name, columns);
@@ -878,6 +882,36 @@ function replayTimeline(
         case 'drop_key':
           dropNamedKey(op, m, pos, maybe);
           break;
+        case 'rename_key': {
+          // The table named, or (an index) the one holding a key of that name in the schema.
+          const owners =
+            op.table !== undefined
+              ? [state.get(keyOf(op.table, op.schema))].filter((d): d is TableDef => d !== undefined)
+              : [...state.values()].filter((d) => d.schema === op.schema && recordedName(d, op.name, false) !== undefined);
+          if (owners.length !== 1) break;
+          const def = owners[0];
+          const found = recordedName(def, op.name, mysql) ?? keyNamed(def, op.name, UNIQUE_NAME.test(op.name) ? 'unique' : undefined, otherNames(def), mysql);
+          // A name FK Guard cannot tie to one key stays unknown under its new name too (a drop of it is then unknown).
+          if (!found || found === 'unknown') break;
+          touch(def.key, pos);
+          revise(
+            def.key,
+            pos,
+            (next) => {
+              const names = new Map(next.keyNames);
+              if (found.name !== undefined) names.delete(found.name);
+              names.set(op.to, found.columns);
+              next.keyNames = names;
+              if (found.name !== undefined && next.uniqueOnPrimary?.has(found.name)) {
+                const onPrimary = new Set(next.uniqueOnPrimary);
+                onPrimary.delete(found.name);
+                next.uniqueOnPrimary = onPrimary.add(op.to);
+              }
+            },
+            maybe,
+          );
+          break;
+        }
         default:
           break;
       }
@@ -934,14 +968,22 @@ function replayTimeline(
       if (d === def || d.schema !== def.schema) continue;
       for (const n of d.keyNames?.keys() ?? []) out.add(n);
       const pk = primaryKeyOf(d);
-      if (pk.length > 0) out.add(pgDefaultName(d.name, undefined, 'pkey', () => false) ?? '');
-      for (const k of candidateKeys(d, 'unique')) {
-        out.add(pgDefaultName(d.name, k.columns, 'key', () => false) ?? '');
-        out.add(pgDefaultName(d.name, k.columns, 'idx', () => false) ?? '');
+      for (const name of [d.name, ...(d.formerNames ?? [])]) {
+        if (pk.length > 0) out.add(pgDefaultName(name, undefined, 'pkey', () => false) ?? '');
+        for (const k of candidateKeys(d, 'unique')) {
+          out.add(pgDefaultName(name, k.columns, 'key', () => false) ?? '');
+          out.add(pgDefaultName(name, k.columns, 'idx', () => false) ?? '');
+        }
       }
     }
     return out;
   }
+}
+
+/** The name, schema and key of `def` renamed to `to` (in `schema`), with the name it leaves among its former names. */
+function renamedFrom(def: TableDef, to: string, schema: string | undefined): Pick<TableDef, 'name' | 'schema' | 'key' | 'formerNames'> {
+  const formerNames = to === def.name ? def.formerNames : [...(def.formerNames ?? []), def.name];
+  return { name: to, schema, key: tableKey(to, schema), ...(formerNames ? { formerNames } : {}) };
 }
 
 /** A key dropped by name: its columns, whether it is the primary key, and the name it was recorded under. */
@@ -968,7 +1010,7 @@ function recordedName(def: TableDef, name: string, caseless: boolean): NamedKey 
       break;
     }
   }
-  return columns ? { columns, primary: columns.length > 0 && isPrimary(def, columns), name: as } : undefined;
+  return columns ? { columns, primary: columns.length > 0 && isPrimary(def, columns) && !def.uniqueOnPrimary?.has(as), name: as } : undefined;
 }
 
 /**
@@ -994,8 +1036,10 @@ function keyNamed(def: TableDef, name: string | undefined, kind: string | undefi
     return exact.length > 0 || suffixed ? 'unknown' : undefined;
   }
   const never = () => false;
-  if (kind !== 'index' && pk.length > 0 && name === pgDefaultName(def.name, undefined, 'pkey', never)) return others.has(name) ? 'unknown' : { columns: pk, primary: true };
-  const matches = unique.filter((k) => (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : name === pgDefaultName(def.name, k.columns, 'key', never)));
+  // A renamed table's keys keep the names they were made under (PostgreSQL does not rename them).
+  const names = [def.name, ...(def.formerNames ?? [])];
+  if (kind !== 'index' && pk.length > 0 && names.some((n) => name === pgDefaultName(n, undefined, 'pkey', never))) return others.has(name) ? 'unknown' : { columns: pk, primary: true };
+  const matches = unique.filter((k) => (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : names.some((n) => name === pgDefaultName(n, k.columns, 'key', never))));
   if (matches.length === 1 && (kind === 'index' || !others.has(name))) return matches[0];
   return matches.length > 0 ? 'unknown' : undefined;
 }
@@ -1029,6 +1073,11 @@ function dropKey(def: TableDef, columns: readonly string[], primary: boolean, na
     def.keyNames = new Map(def.keyNames);
     def.keyNames.delete(name);
   }
+  if (name !== undefined && def.uniqueOnPrimary?.has(name)) {
+    const rest = new Set(def.uniqueOnPrimary);
+    rest.delete(name);
+    def.uniqueOnPrimary = rest;
+  }
   // Another unique constraint or index on the same columns stays, and keeps them a key.
   if (!primary && def.keyNames && [...def.keyNames.values()].some((k) => sameColumns(k, columns))) return;
   if (primary) {
@@ -1037,6 +1086,13 @@ function dropKey(def: TableDef, columns: readonly string[], primary: boolean, na
     if (columns.length > 0) def.primaryKeyDropped = true;
   } else if (columns.length === 1) set(columns[0], { unique: false });
   def.keys = def.keys.filter((k) => !sameColumns(k, columns));
+}
+
+/** A column renamed from `from` to `to` in every composite key and named key of `def` (each list copied, never changed in place). */
+function renameKeyColumn(def: TableDef, from: string, to: string): void {
+  const rename = (k: string[]) => (k.includes(from) ? k.map((c) => (c === from ? to : c)) : k);
+  if (def.keys.some((k) => k.includes(from))) def.keys = def.keys.map(rename);
+  if (def.keyNames && [...def.keyNames.values()].some((k) => k.includes(from))) def.keyNames = new Map([...def.keyNames].map(([n, k]) => [n, rename(k)]));
 }
 
 /** Whether two lists name the same columns (a key's columns in any order). */

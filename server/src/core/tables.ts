@@ -39,6 +39,13 @@ export interface TableDef {
   /** Keys created under a name FK Guard read (constraint or unique index name → columns). */
   keyNames?: Map<string, string[]>;
   /**
+   * Names in `keyNames` of unique constraints or indexes a migration made on the primary key's own columns: dropping
+   * one of them leaves the primary key (MariaDB 10.11: `ADD CONSTRAINT u UNIQUE (id)`, `DROP INDEX u`, `id` still its key).
+   */
+  uniqueOnPrimary?: ReadonlySet<string>;
+  /** The names a migration renamed the table from, oldest first: PostgreSQL's default key names keep the name they were made under. */
+  formerNames?: readonly string[];
+  /**
    * Made `UNLOGGED` or `TEMPORARY` by PostgreSQL DDL (and as `ALTER TABLE ... SET LOGGED|UNLOGGED` leaves it in a
    * history); unset: permanent, or not said (see `rules/persistence-mismatch.ts`).
    */

@@ -1,5 +1,5 @@
 import type { Dialect } from './config';
-import { TypeFamily } from './types';
+import { TypeFact, TypeFamily } from './types';
 
 /**
  * What FK Guard knows of a SQLAlchemy (or SQL) type name: its family and a PostgreSQL spelling. The spelling
@@ -269,6 +269,55 @@ export function mysqlReading(type: { name: string; text: string; family: TypeFam
     base = p && Number(p[1]) > 24 ? 'double precision' : 'real';
   }
   return unsigned ? `${base} unsigned` : base;
+}
+
+/**
+ * How MariaDB's InnoDB stores a type (MySQL's spelling, as `mysqlReading` gives it, or PostgreSQL's), as far as its
+ * foreign key check tells types apart (`cmp_cols_are_equal`): integers by size and sign (`DATE` is a 3-byte signed one,
+ * `YEAR` a 1-byte unsigned one), and every fixed-length binary form alike (`DECIMAL` of any precision, `DATETIME`,
+ * `TIMESTAMP` and `TIME` of any fraction). Undefined for a type this does not place. Measured on MariaDB 10.11.
+ */
+function mariadbStorage(type: string): string | undefined {
+  const unsigned = type.endsWith(' unsigned');
+  const base = (unsigned ? type.slice(0, -' unsigned'.length) : type).replace(/\(.*\)$/, '');
+  const sign = unsigned ? 'u' : 's';
+  switch (base) {
+    case 'tinyint':
+      return `int1${sign}`;
+    case 'smallint':
+      return `int2${sign}`;
+    case 'mediumint':
+      return `int3${sign}`;
+    case 'integer':
+      return `int4${sign}`;
+    case 'bigint':
+      return `int8${sign}`;
+    case 'date':
+      return 'int3s';
+    case 'year':
+      return 'int1u';
+    case 'numeric':
+    case 'timestamp':
+    case 'time':
+      return 'fixed-binary';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A key MySQL 8 refuses and MariaDB accepts (R12-12): MySQL wants the same type (integers and decimals of one size and
+ * sign), MariaDB only the same storage (see `mariadbStorage`): `DECIMAL(12,2)` to `DECIMAL(10,2)`, `DATETIME` to
+ * `DECIMAL(10,2)`, `DATE` to `MEDIUMINT`. Which one the project runs on is not known, so neither verdict is proven.
+ */
+export function mysqlServerDependent(source: TypeFact, target: TypeFact): boolean {
+  if (source.style === 'prisma' && target.style === 'prisma') return false;
+  const sql = source.style === 'sql' && target.style === 'sql';
+  const a = sql ? mysqlReading(source) : source.sqlType;
+  const b = sql ? mysqlReading(target) : target.sqlType;
+  if (!a || !b || compareTypes('mysql', a, b) !== 'refused') return false;
+  const x = mariadbStorage(a);
+  return x !== undefined && x === mariadbStorage(b);
 }
 
 /** Family-level comparison, for types known only from annotations (`Mapped[int]`), whose width is not written. */

@@ -520,6 +520,11 @@ type MigrationOpKind =
    * before made (`CREATE UNIQUE INDEX`) stops being a key. An index no step made unique under that name drops no key.
    */
   | { op: 'drop_index'; name: string; schema?: string; span: Span }
+  /**
+   * PostgreSQL's `ALTER TABLE t RENAME CONSTRAINT a TO b` and `ALTER INDEX [s.]a RENAME TO b` (no table: history finds
+   * the one holding a key named `a`, as for `drop_index`): the key keeps its columns under the new name.
+   */
+  | { op: 'rename_key'; table?: string; schema?: string; name: string; to: string }
   | { op: 'drop_table'; table: string; schema?: string }
   /** PostgreSQL's `ALTER TABLE t SET UNLOGGED` (`persistence` `unlogged`) or `SET LOGGED` (unset: permanent from here on). */
   | { op: 'set_persistence'; table: string; schema?: string; persistence?: 'unlogged'; span: Span }
@@ -1039,7 +1044,12 @@ export type UncheckedReason =
    * The referenced column is no key FK Guard can see, and neither is any primary key of the table, which FK Guard does
    * not know whole (migrations make it, or it is a partial definition): whether the column is unique is not known.
    */
-  | 'unseen-keys';
+  | 'unseen-keys'
+  /**
+   * MySQL 8 refuses the key and MariaDB accepts it (MariaDB's InnoDB compares how the two types are stored: DECIMAL of
+   * another precision, DATETIME to DECIMAL), and FK Guard does not know which of the two servers runs the project.
+   */
+  | 'server-dependent';
 
 export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'dynamic-name',
@@ -1061,6 +1071,7 @@ export const UNCHECKED_REASONS: readonly UncheckedReason[] = [
   'uncompared-type',
   'no-table-class',
   'unseen-keys',
+  'server-dependent',
 ];
 
 export interface UncheckedReference {

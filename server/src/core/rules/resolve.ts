@@ -6,6 +6,7 @@ import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
 import { singularize } from '../typescript/inflection';
+import { mysqlServerDependent } from '../typeFamilies';
 import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
 import { keysNotSeen } from './not-unique-target';
 
@@ -710,6 +711,12 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       }
       const uncompared = target ? uncomparedTypes(source.type, target) : undefined;
       if (uncompared) return { reason: 'uncompared-type', detail: `\`${source.type.text}\` here and \`${target!.text}\` at \`${r.def.key}.${r.column.column.name}\`: ${uncompared}, so whether the database takes the key is not known` };
+      if (c.config.dialect === 'mysql' && target && mysqlServerDependent(source.type, target)) {
+        return {
+          reason: 'server-dependent',
+          detail: `\`${source.type.text}\` here and \`${target.text}\` at \`${r.def.key}.${r.column.column.name}\`: MySQL 8 refuses this foreign key, MariaDB accepts it (it compares how the two types are stored), and which of them runs the project FK Guard does not know`,
+        };
+      }
       if (target && target.family !== 'other') return undefined;
       if (target && source.type.family === 'other') return undefined;
       const lost = r.column.unreadable;

@@ -1,7 +1,7 @@
 import { typeFixEdits } from '../fixes';
 import type { IndexedColumn, TableDef } from '../tables';
 import { rangeOf } from '../text';
-import { compareFamilies, compareTypes, mysqlReading, Verdict } from '../typeFamilies';
+import { compareFamilies, compareTypes, mysqlReading, mysqlServerDependent, Verdict } from '../typeFamilies';
 import { Finding, ReferenceFact, TextEdit, TypeFact } from '../types';
 import { columnLocation, RefCheck, rangeOfRef, resolveReference, sourceColumn, SourceColumn, targetPassesRules } from './resolve';
 
@@ -45,6 +45,8 @@ export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn):
       ? compareTypes(c.config.dialect, source.type.sqlType, target.type.sqlType)
       : compareFamilies(c.config.dialect, source.type.family, target.type.family);
   if (verdict === 'same') return undefined;
+  // MySQL 8 refuses the key and MariaDB accepts it: not proven either way (counted unchecked, see `uncheckedOf`).
+  if (verdict === 'refused' && !prisma && c.config.dialect === 'mysql' && mysqlServerDependent(found.type, keyed.type)) return undefined;
   const sourceFacts = c.index.facts(source.file) ?? c.facts;
   // A migration's FK column defined by an earlier migration: retyping it there rewrites every point of history
   // since, where other references to and from it were checked against the old type. No fix is safe to offer.

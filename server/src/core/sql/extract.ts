@@ -1,4 +1,5 @@
 import type {
+  AlterIndexStatement,
   AlterTableStatement,
   CreateColumnDef,
   CreateIndexStatement,
@@ -255,6 +256,9 @@ class SqlExtractor {
           break;
         case 'drop index':
           this.dropIndex(st);
+          break;
+        case 'alter index':
+          this.alterIndex(st);
           break;
         default:
           break;
@@ -703,6 +707,13 @@ class SqlExtractor {
           this.tableConstraint(source, own?.columns ?? [], own?.keys ?? [], c);
           break;
         }
+        case 'rename constraint':
+          if (this.migration) this.ops.push({ op: 'rename_key', table: name, schema, name: ch.constraint.name, to: ch.to.name });
+          else if (own?.keyNames?.[ch.constraint.name] !== undefined) {
+            const { [ch.constraint.name]: columns, ...rest } = own.keyNames;
+            own.keyNames = { ...rest, [ch.to.name]: columns };
+          }
+          break;
         case 'drop constraint':
           // Which constraint the name is, and whether it is a key, history tells (see `keyNamed` there).
           if (this.migration) this.ops.push({ op: 'drop_key', table: name, schema, name: ch.constraint.name, span: this.nameSpan(ch.constraint) });
@@ -850,6 +861,7 @@ class SqlExtractor {
       if (r.source.table?.kind === 'literal' && r.source.table.value === table && r.source.schema === own.schema && r.source.column === from) r.source = { ...r.source, column: to };
     }
     own.keys = own.keys.map((k) => k.map(rename));
+    if (own.keyNames) own.keyNames = Object.fromEntries(Object.entries(own.keyNames).map(([n, k]) => [n, k.map(rename)]));
     col.name = to;
   }
 
@@ -933,6 +945,14 @@ class SqlExtractor {
       if (schema === null) continue;
       this.ops.push({ op: 'drop_index', name: n.name, schema, span: this.nameSpan(n) });
     }
+  }
+
+  /** `ALTER INDEX [IF EXISTS] [s.]a RENAME TO b` in a migration: the key of that index, if it is one, is named `b` from here on. */
+  private alterIndex(st: AlterIndexStatement): void {
+    if (!this.migration || st.change.type !== 'rename') return;
+    const schema = st.index.schema ? schemaOf(st.index) : this.searchPath ? (this.searchPath.length === 1 ? publicAsNone(this.searchPath[0]) : null) : undefined;
+    if (schema === null) return;
+    this.ops.push({ op: 'rename_key', schema, name: st.index.name, to: st.change.to.name });
   }
 
   private dropTable(st: DropStatement): void {
