@@ -612,30 +612,15 @@ export class ClassMapper {
       // An ORM's implicit key on a base yields to a primary key the subclass declares.
       if (c.implicit && [...def.columns.values()].some((x) => x.column.primaryKey)) continue;
       if (c.derivedName && naming) {
-        // The project's naming strategy names this column: it is found by its property, never by a name (its key
-        // in `columns` is one no SQL writes), and it still counts among the table's keys.
-        def.namingStrategy ??= naming;
-        const attr = c.attr ?? c.name;
-        if (!def.attrs.has(attr)) {
-          const indexed = { column: c, file, type: this.host.resolveType(file, c.type) };
-          const attrs = ownAttrs(def);
-          def.columns.set(`#${attr}`, indexed);
-          attrs.set(attr, indexed);
-        }
+        // The project's naming strategy names this column.
+        this.byPropertyOnly(def, c, file, naming);
         continue;
       }
       if (c.joinTarget !== undefined) {
         const made = this.typeormJoinColumns(file, c, 0);
         if (typeof made === 'string') {
-          // Its name is not known: found by its property only, and a name the table lacks may be its.
-          def.namingStrategy ??= made;
-          const attr = c.attr ?? c.name;
-          if (!def.attrs.has(attr)) {
-            const indexed = { column: c, file, type: this.host.resolveType(file, c.type) };
-            const attrs = ownAttrs(def);
-            def.columns.set(`#${attr}`, indexed);
-            attrs.set(attr, indexed);
-          }
+          // The join column's name is not known (the target's key cannot be seen).
+          this.byPropertyOnly(def, c, file, made);
           continue;
         }
         for (const m of made) addColumn(def, m.name === c.name ? c : { ...c, name: m.name }, file, m.type ?? this.host.resolveType(file, c.type));
@@ -684,6 +669,21 @@ export class ClassMapper {
    * Read from the classes' facts, not their tables: a relation to its own class, or two entities that point at each
    * other, are being mapped. A type FK Guard cannot find is left unknown; a string says why the names are not known.
    */
+  /**
+   * A column whose name FK Guard does not know (`why`: a naming strategy of the project's, a join column whose target
+   * key it cannot see): found by its property, never by a name (its key in `columns` is one no SQL writes), and it
+   * still counts among the table's keys; a name the table lacks may be its.
+   */
+  private byPropertyOnly(def: TableDef, c: ColumnFact, file: string, why: string): void {
+    def.namingStrategy ??= why;
+    const attr = c.attr ?? c.name;
+    if (def.attrs.has(attr)) return;
+    const indexed = { column: c, file, type: this.host.resolveType(file, c.type) };
+    const attrs = ownAttrs(def);
+    def.columns.set(`#${attr}`, indexed);
+    attrs.set(attr, indexed);
+  }
+
   private typeormJoinColumns(file: string, c: ColumnFact, depth: number): Array<{ name: string; type: TypeFact | undefined }> | string {
     const relation = c.attr ?? c.name;
     const target = c.joinTarget!;
