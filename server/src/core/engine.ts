@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG, FkGuardConfig } from './config';
 import { dropUnreadSpans, trimLists, trimParsedLists } from './compactFacts';
-import { classDefNames, referenceNames } from './fileSignatures';
+import { classDefNames, referenceKey, referenceNames } from './fileSignatures';
 import { classPlaces } from './classPlaces';
 import { matchesEnding, type DocumentEdit, type ParsedText, type SourceDialect } from './dialect';
 import { SchemaIndex } from './schemaIndex';
@@ -1107,13 +1107,9 @@ function referenceKeys(facts: FileFacts): Map<string, string> {
     return col ? `${col.type?.text ?? ''}:${col.annotation?.text ?? ''}` : '?';
   };
   for (const ref of facts.references) {
-    const literal = ref.form === 'string' ? ref.target : ref.form === 'pair' ? ref.table : undefined;
-    let key: string;
-    if (literal?.kind === 'literal') {
-      const parts = literal.value.split('.');
-      key = `t:${(ref.form === 'string' && parts.length >= 2 ? parts[parts.length - 2] : literal.value).toLowerCase()}`;
-    } else if (ref.form === 'attribute' && ref.owner) key = `c:${ref.owner.slice(ref.owner.lastIndexOf('.') + 1)}`;
-    else key = '*';
+    // A watched check names tables and classes only (see `keysBrokenByRetype`): a variable's reference concerns any.
+    const named = referenceKey(ref);
+    const key = named.startsWith('v:') ? '*' : named;
     const target = ref.target?.kind === 'literal' ? ref.target.value : `${ref.owner ?? ''}.${ref.attr ?? ''}.${ref.column ?? ''}`;
     const source = `${ref.source.className ?? ''}|${ref.source.table?.kind === 'literal' ? ref.source.table.value : '?'}|${ref.source.column ?? ''}`;
     const entry = `${target}|${source}|${typeOf(ref)}`;
