@@ -97,8 +97,11 @@ interface Change {
 interface Ancestry {
   bits: Uint32Array[];
   files: string[];
-  /** `folder`: files of a folder whose order nothing says (see `unorderedFolder`), not branches of a revision graph. */
-  kind?: 'folder';
+  /**
+   * `folder`: files of a folder whose order nothing says (see `unorderedFolder`), not branches of a revision graph.
+   * `names`: files of a migrations folder whose order the tools that run it do not agree on (see `disputedOrder`).
+   */
+  kind?: 'folder' | 'names';
 }
 
 /** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
@@ -134,7 +137,23 @@ export class MigrationHistory {
     private readonly engines: Map<string, Array<string | undefined>> = new Map(),
     /** The timelines of one multidb configuration, each a database's, by the timeline of each of them. */
     private readonly siblings: Map<string, Array<{ timeline: string; engine: string }>> = new Map(),
+    /** By timeline, the tables it changes without ever having them (see `changedUnseen`): the first such change. */
+    private readonly blinds: Map<string, Map<string, { pos: number; file: string }>> = new Map(),
   ) {}
+
+  /**
+   * The migration that, in the timeline of `at` and before it, changes `key` while that timeline never has the table:
+   * another folder makes it (TypeORM runs the migrations of two folders as one list, `src/migrations/` and
+   * `src/enterprise/migrations/`), or code before the migrations does. The timeline cannot replay the change on a table
+   * it does not have, and the table as the other folder leaves it misses the change: what the table is at `at` is not
+   * known. Undefined when the timeline makes the table itself, or changes it only after `at`.
+   */
+  changedUnseen(key: string, at: HistoryPoint): string | undefined {
+    const place = this.placeAt(at);
+    const found = place && this.blinds.get(place.timeline)?.get(key);
+    if (!found || this.lives.get(place.timeline)?.has(key)) return undefined;
+    return found.pos <= this.position(at) ? found.file : undefined;
+  }
 
   static empty(): MigrationHistory {
     return new MigrationHistory(new Map(), new Map(), new Map(), new Map());
@@ -154,17 +173,32 @@ export class MigrationHistory {
    * descendant of the revision at `at`: Alembic may run it before or after that one, so what the reference
    * sees of the table depends on an order FK Guard cannot know. Undefined when the order is certain.
    */
-  unordered(key: string, at: HistoryPoint, columns?: readonly string[]): { file: string; column?: string; folder?: true } | undefined {
+  unordered(key: string, at: HistoryPoint, columns?: readonly string[]): { file: string; column?: string; folder?: true; names?: true; before?: string } | undefined {
     const place = this.placeAt(at);
     const ancestry = place && this.ancestry.get(place.timeline);
     const changes = ancestry && this.changes.get(place.timeline)?.get(key);
     if (!place || !ancestry || !changes) return undefined;
     const has = (i: number, j: number) => (ancestry.bits[i][j >>> 5] & (1 << (j & 31))) !== 0;
+    const kind = ancestry.kind === 'folder' ? { folder: true as const } : ancestry.kind === 'names' ? { names: true as const } : {};
+    const earlier: Array<{ order: number; column?: string }> = [];
     for (const c of changes) {
       const order = Math.floor(c.pos / MIGRATION_STRIDE);
-      if (order === place.order || has(place.order, order) || has(order, place.order)) continue;
       if (c.columns && columns && !c.columns.some((x) => columns.includes(x))) continue;
-      return { file: ancestry.files[order], column: c.columns?.find((x) => columns?.includes(x)), ...(ancestry.kind === 'folder' ? { folder: true as const } : {}) };
+      const column = c.columns?.find((x) => columns?.includes(x));
+      if (has(place.order, order)) earlier.push({ order, column });
+      if (order === place.order || has(place.order, order) || has(order, place.order)) continue;
+      return { file: ancestry.files[order], column, ...kind };
+    }
+    // Files of a folder the tools order differently: two earlier changes to the table whose order they do not agree
+    // on leave it as either made it (a column added, then retyped, or the other way round).
+    if (ancestry.kind === 'names') {
+      for (const a of earlier) {
+        for (const b of earlier) {
+          if (a.order !== b.order && !has(a.order, b.order) && !has(b.order, a.order)) {
+            return { file: ancestry.files[b.order], column: b.column ?? a.column, before: ancestry.files[a.order], ...kind };
+          }
+        }
+      }
     }
     return undefined;
   }
@@ -304,7 +338,10 @@ export class MigrationHistory {
           continue;
         }
         timeline = `alembic:${owner.file}`;
-      } else timeline = isRevision ? 'alembic:' : `folder:${migrationRoot(f.file)}`;
+      } else if (isRevision) timeline = 'alembic:';
+      // A test beside the migrations (`migrations.test.ts` making the tables it tests with) is no step of the app's
+      // history: it is a history of its own, whose tables are not the app's.
+      else timeline = TEST_FILE.test(f.file) ? `test:${f.file}` : `folder:${migrationRoot(f.file)}`;
       let list = timelines.get(timeline);
       if (!list) timelines.set(timeline, (list = []));
       list.push(f);
@@ -315,6 +352,7 @@ export class MigrationHistory {
     const lasting = new Map<string, Map<number, TableDef>>();
     const changes = new Map<string, Map<string, Change[]>>();
     const ancestry = new Map<string, Ancestry>();
+    const blinds = new Map<string, Map<string, { pos: number; file: string }>>();
     // Revision graphs with nothing in common (a PostgreSQL tree and a SQLite tree in one folder of
     // revisions) are separate histories, not parallel branches of one: each is replayed on its own.
     for (const [timeline, members] of [...timelines]) {
@@ -350,7 +388,7 @@ export class MigrationHistory {
       const engine = engineOf.get(timeline);
       const parents = parentsOf(members);
       const ordered = revisionOrder(members, parents);
-      const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : unorderedFolder(timeline, ordered);
+      const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : (unorderedFolder(timeline, ordered) ?? disputedOrder(timeline, ordered));
       if (graph) ancestry.set(timeline, graph);
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
       // A folder named for one database (`migrations/mysql/`) runs on that database alone.
@@ -371,13 +409,14 @@ export class MigrationHistory {
         }
       }
       const mysql = named ? named === 'mysql' : dialect === 'mysql';
-      const { state, history, changed } = replayTimeline(ordered, resolver, byFile, sqlite, mysql, engine);
+      const { state, history, changed, blind } = replayTimeline(ordered, resolver, byFile, sqlite, mysql, engine);
+      if (blind.size > 0) blinds.set(timeline, blind);
       lives.set(timeline, history);
       changes.set(timeline, changed);
       lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
-      for (const [k, d] of state) tables.set(k, d);
+      if (!timeline.startsWith('test:')) for (const [k, d] of state) tables.set(k, d);
     }
-    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings);
+    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings, blinds);
   }
 }
 
@@ -413,6 +452,9 @@ export function migrationRoot(file: string): string {
   }
   return parts.join('/');
 }
+
+/** A test file (vitest, jest, mocha, node:test names), or a file of a tests folder, of JavaScript or TypeScript. */
+const TEST_FILE = /(?:^|\/)(?:__tests__|__mocks__)\/|\.(?:test|spec)\.[cm]?[jt]sx?$/;
 
 /** A folder named for one database, as a migrations folder's subfolders are in apps that support several. */
 const DATABASE_FOLDER = /^(sqlite3?|mysql|mariadb|postgres|postgresql|pg)$/i;
@@ -589,6 +631,58 @@ function unorderedFolder(timeline: string, ordered: FileFacts[]): Ancestry | und
 }
 
 /**
+ * The files of a migrations folder whose order depends on the tool that runs it: each tool sorts the files by name, but
+ * not the same way. sequelize-cli (umzug) and Knex compare names as text (`20170116163901-…` before `201704100000-…`);
+ * Flyway, golang-migrate and FK Guard's own replay compare the numbers in them (`201704100000` is the smaller); a tool
+ * reading subfolders orders by path (`migrations/2022…` before `migrations/archives/2016…`) or by file name (the
+ * other way round), and sequelize-cli does not read them at all. A file is surely before another only when every
+ * such order says so: the ancestry says which (`unordered` then keeps every verdict the order decides unchecked).
+ * Undefined where all the orders agree, as in nearly every folder (timestamps of one length, zero-padded numbers, no
+ * subfolder), and for Flyway's and golang-migrate's names (`V2__…`, `2_….up.sql`), which those tools order by number.
+ */
+function disputedOrder(timeline: string, ordered: FileFacts[]): Ancestry | undefined {
+  if (!timeline.startsWith('folder:') || ordered.length < 2) return undefined;
+  // Files named with their run time (logto's `<version>-<seconds>-<name>`) are replayed by that number, as the tool runs them.
+  if (ordered.every((m) => timestampOf(m.file) !== undefined)) return undefined;
+  const root = timeline.slice('folder:'.length);
+  const paths = ordered.map((m) => m.file);
+  // A step's name: the file's, or a step folder's (Prisma's `<stamp>_name/migration.sql`).
+  const steps = paths.map((p) => {
+    const parts = p.split('/');
+    const base = parts.pop()!;
+    return STEP_FILE.test(base) && parts.length > 0 ? parts.pop()! : base;
+  });
+  if (steps.every((n) => NUMBERED_BY_TOOL.test(n))) return undefined;
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const ranks = (keys: string[], compare: (a: string, b: string) => number): number[] => {
+    const byKey = keys.map((_, i) => i).sort((i, j) => compare(keys[i], keys[j]));
+    const rank = new Array<number>(keys.length);
+    let r = 0;
+    for (const [n, i] of byKey.entries()) {
+      if (n > 0 && compare(keys[byKey[n - 1]], keys[i]) !== 0) r = n;
+      rank[i] = r;
+    }
+    return rank;
+  };
+  // Files right in the folder and in subfolders of it: the step names' orders matter only when some file is deeper.
+  const nested = paths.some((p) => p.lastIndexOf('/') > root.length);
+  const orders = [ranks(paths, text)];
+  if (nested) orders.push(ranks(steps, naturalCompare), ranks(steps, text));
+  // `ordered` is the replay's order (by path, numbers as numbers): rank i for its i-th file.
+  if (orders.every((rank) => rank.every((r, i) => r === i))) return undefined;
+  const words = (ordered.length + 31) >>> 5;
+  const bits = ordered.map((_, i) => {
+    const own = new Uint32Array(words);
+    for (let j = 0; j < i; j++) if (orders.every((rank) => rank[j] < rank[i])) own[j >>> 5] |= 1 << (j & 31);
+    return own;
+  });
+  return { bits, files: paths, kind: 'names' };
+}
+
+/** Names the tools that run them order by number: Flyway's `V1__x.sql` / `V1.2__x.sql`, golang-migrate's `1_x.up.sql`. */
+const NUMBERED_BY_TOOL = /^(?:[VU]\d+(?:[._]\d+)*__.*|\d+_.*\.(?:up|down)\.sql)$/;
+
+/**
  * The time a migration named `<version>-<unix seconds>-<name>` says it runs at (`1.0.0_rc.0-1674032095.3-vaults.ts`,
  * `next-1785393731-tenants.ts`): a tool that names files so (logto's alteration CLI) runs them by that number,
  * a fraction allowed, not by the name (where `1.0.0-` sorts before `1.0.0_rc.0-`); `1.0.0_beta.10-1-x.ts` runs at 1.
@@ -608,7 +702,7 @@ function replayTimeline(
   sqlite = false,
   mysql = false,
   engine?: string,
-): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]> } {
+): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]>; blind: Map<string, { pos: number; file: string }> } {
   const state = new Map<string, TableDef>();
   /** The key of a table an operation names: on SQLite, whose names ignore letter case, the standing table's. */
   const keyOf = (table: string, schema?: string) => {
@@ -625,6 +719,12 @@ function replayTimeline(
   };
   const history = new Map<string, Life[]>();
   const changed = new Map<string, Change[]>();
+  /** Tables an operation changes while this timeline does not have them: the first such operation (`changedUnseen`). */
+  const blind = new Map<string, { pos: number; file: string }>();
+  let opFile = '';
+  const unseen = (key: string, pos: number) => {
+    if (!blind.has(key)) blind.set(key, { pos, file: opFile });
+  };
   const touch = (key: string, pos: number, columns?: string[]) => {
     let list = changed.get(key);
     if (!list) changed.set(key, (list = []));
@@ -652,7 +752,10 @@ function replayTimeline(
    */
   const revise = (key: string, pos: number, change: (def: TableDef) => void, maybe?: Maybe) => {
     const current = state.get(key);
-    if (!current) return;
+    if (!current) {
+      unseen(key, pos);
+      return;
+    }
     const next = changedCopy(current, change);
     // An operation that may not have run keeps the table as it was as the other outcome.
     if (maybe) next.alt = alternative(current, maybe);
@@ -676,6 +779,7 @@ function replayTimeline(
       // Another database's operation (Alembic's multidb template) does not run on this one.
       if (step.engine !== undefined && step.engine !== engine) continue;
       const pos = order * MIGRATION_STRIDE + i;
+      opFile = revision.file;
       // `public` is PostgreSQL's default schema: `public.members` and `members` are one table to the database.
       const op = 'schema' in raw && raw.schema === 'public' ? { ...raw, schema: undefined } : raw;
       switch (op.op) {
@@ -736,6 +840,7 @@ function replayTimeline(
         case 'drop_table': {
           const key = keyOf(op.table, op.schema);
           touch(key, pos);
+          if (!state.has(key)) unseen(key, pos);
           // Dropped or not: the table stays, with "absent" as the other outcome.
           if (maybe) {
             keepMaybe(key, pos, maybe, null);
@@ -751,6 +856,10 @@ function replayTimeline(
           const toSchema = op.toSchema === undefined ? op.schema : op.toSchema === 'public' ? undefined : op.toSchema;
           touch(def?.key ?? keyOf(op.from, op.schema), pos);
           touch(tableKey(op.to, toSchema), pos);
+          if (!def) {
+            unseen(keyOf(op.from, op.schema), pos);
+            unseen(tableKey(op.to, toSchema), pos);
+          }
           if (def && maybe) {
             // Renamed or not: both names stand, each with the other outcome as its alternative.
             const lineage = lineageOf(def.key);
@@ -778,6 +887,7 @@ function replayTimeline(
           const column = columnOf(key, op.column);
           touch(key, pos, op.newName ? [column, op.newName] : [column]);
           const col = state.get(key)?.columns.get(column);
+          if (!state.has(key)) unseen(key, pos);
           if (!col) break;
           const type = resolver.resolveType(m.file, op.type);
           // The column as this operation leaves it: its new type as written here (messages show the type
@@ -918,7 +1028,7 @@ function replayTimeline(
     }
   }
   for (const lives of history.values()) for (const life of lives) trimColumns(life.def);
-  return { state, history, changed };
+  return { state, history, changed, blind };
 
   /** `drop_key`: the key of that name stops being one; where FK Guard cannot tell which key that is, every outcome stands. */
   function dropNamedKey(op: Extract<MigrationOp, { op: 'drop_key' }>, m: FileFacts, pos: number, maybe: Maybe | undefined): void {

@@ -999,7 +999,10 @@ export type UncheckedReason =
   | 'ambiguous-table'
   /**
    * A revision on a parallel branch of the Alembic graph (neither ancestor nor descendant of the reference's
-   * revision) changes the table or the referenced column, so which comes first is not known.
+   * revision), a file of a folder whose order the code decides, or a file the tools that run its migrations folder
+   * order differently (names as text or by number, by path or by file name) changes the table or the referenced
+   * column, so which comes first is not known. Also: a migration changes a table its folder never makes (another
+   * folder or code makes it), so the table is not known as it stands there.
    */
   | 'unordered-history'
   /**

@@ -350,11 +350,27 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     return {
       kind: 'unseen',
       reason: 'unordered-history',
-      detail:
-        `${parallel.column ? `\`${key}.${parallel.column}\` is changed` : `\`${key}\` is created, dropped or renamed`} by ${parallel.file}, ` +
-        (parallel.folder
+      detail: parallel.before
+        ? `${parallel.column ? `\`${key}.${parallel.column}\` is changed` : `\`${key}\` is changed`} by ${parallel.before} and by ${parallel.file}, ` +
+          'files of one migrations folder that the tools that run it order differently (their names sorted as text or by their numbers, by path or by file name), so what this reference sees depends on the tool'
+        : `${parallel.column ? `\`${key}.${parallel.column}\` is changed` : `\`${key}\` is created, dropped or renamed`} by ${parallel.file}, ` +
+        (parallel.names
+          ? 'a file of the same migrations folder that the tools that run it order differently against this one (their names sorted as text or by their numbers, by path or by file name), so it may run before or after this one'
+          : parallel.folder
           ? 'another file of a folder whose files run in an order the code decides (the folder does not say migrations, nor do the names say an order), so it may run before or after this one'
           : 'a revision that is neither an ancestor nor a descendant of this one, so Alembic may run it before or after'),
+    };
+  }
+  // A table this migrations folder changes but never makes (another folder makes it, run with this one as one list): the
+  // folder's replay could not apply the change, so neither the key's table nor its own is known as it is here.
+  const sourceName = point && history && ref.source.table ? index.resolveName(file, ref.source.table) : undefined;
+  for (const [which, k] of [['referenced', key], ['own', sourceName !== undefined ? tableKey(sourceName, ref.source.schema === 'public' ? undefined : ref.source.schema) : undefined]] as const) {
+    const by = k !== undefined && point && history ? history.changedUnseen(k, point) : undefined;
+    if (by === undefined) continue;
+    return {
+      kind: 'unseen',
+      reason: 'unordered-history',
+      detail: `the key's ${which} table \`${k}\` is changed by ${by}, a migration of a folder that never makes it: another folder (or code) makes it, and FK Guard does not know when that runs, so the table is not known as it stands here`,
     };
   }
   const defs = decidingDefs(index, definitionsFor(index, file, key, point), ref, metadataId, file);
@@ -839,16 +855,34 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   // the one whose statement holds it, and the column it adds is the last one added before it.
   const holds = (span: Span) => span.start <= ref.span.start && ref.span.end <= span.end;
   const tables = facts.tables.filter((t) => index.resolveName(file, t.name) === tableName && (t.schema ?? '') === (ref.source.schema ?? ''));
+  const ops = facts.migration?.ops ?? [];
+  // The same file may change the column it made before the key is made (`ADD COLUMN x varchar`, `ALTER COLUMN x SET
+  // DATA TYPE uuid`, `ADD CONSTRAINT … FOREIGN KEY (x)`): the key sees the column as those steps leave it.
+  const changedBefore = (column: ColumnFact, made: number): SourceColumn | undefined => {
+    let c = column;
+    const until = made < 0 ? -1 : (ref.migrationOp ?? ops.length);
+    for (let i = made + 1; i < until; i++) {
+      const op = ops[i];
+      if (op.op !== 'alter_column' || op.table !== tableName || op.column !== c.name) continue;
+      if (op.newName !== undefined && op.newName !== c.name) return undefined;
+      if (op.type !== undefined) c = { ...c, type: op.type, ...(op.span ? { span: op.span } : {}) };
+    }
+    return withType(c, file);
+  };
   for (const t of [...tables.filter((t) => holds(t.span)), ...tables.filter((t) => !holds(t.span))]) {
     const c = t.columns.find((col) => col.name === name);
-    if (c) return withType(c, file);
+    if (c) return changedBefore(c, ops.findIndex((op) => op.op === 'create_table' && facts.tables[op.tableIndex] === t));
   }
   let added: ColumnFact | undefined;
-  for (const op of facts.migration?.ops ?? []) {
+  let addedAt = -1;
+  for (const [i, op] of ops.entries()) {
     if (op.op !== 'add_column' || op.table !== tableName || op.column.name !== name) continue;
-    if (!added || op.column.span.start <= ref.span.start) added = op.column;
+    if (!added || op.column.span.start <= ref.span.start) {
+      added = op.column;
+      addedAt = i;
+    }
   }
-  if (added) return withType(added, file);
+  if (added) return changedBefore(added, addedAt);
   const defs = orderDefs(index.definitions(tableKey(tableName, ref.source.schema), migrationPoint(ref, file)), ref);
   for (const d of defs) {
     const c = d.columns.get(name);
