@@ -1148,7 +1148,18 @@ function keyNamed(def: TableDef, name: string | undefined, kind: string | undefi
   const never = () => false;
   // A renamed table's keys keep the names they were made under (PostgreSQL does not rename them).
   const names = [def.name, ...(def.formerNames ?? [])];
-  if (kind !== 'index' && pk.length > 0 && names.some((n) => name === pgDefaultName(n, undefined, 'pkey', never))) return others.has(name) ? 'unknown' : { columns: pk, primary: true };
+  if (kind !== 'index' && pk.length > 0 && names.some((n) => name === pgDefaultName(n, undefined, 'pkey', never))) {
+    // A primary key with a name of its own (`CONSTRAINT farms_pk PRIMARY KEY`, or renamed by `RENAME CONSTRAINT`) does
+    // not answer to the default name: `DROP CONSTRAINT IF EXISTS farms_pkey` then drops nothing (R15-13). Which key a
+    // recorded name on the same columns is (the primary key's, or a unique constraint's) is not always known: unknown.
+    if (def.keyNames && [...def.keyNames].some(([n, columns]) => columns.length > 0 && sameColumns(columns, pk) && !def.uniqueOnPrimary?.has(n))) return 'unknown';
+    // The key was named after the table's name when it was made: the first name, unless it was made after a rename,
+    // which FK Guard does not know. The default name of a later name is then no proof (`estates_pkey` after
+    // `farms RENAME TO estates` names no key when the key came with `farms`).
+    const first = def.formerNames?.[0];
+    if (first !== undefined && name !== pgDefaultName(first, undefined, 'pkey', never)) return 'unknown';
+    return others.has(name) ? 'unknown' : { columns: pk, primary: true };
+  }
   const matches = unique.filter((k) => (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : names.some((n) => name === pgDefaultName(n, k.columns, 'key', never))));
   if (matches.length === 1 && (kind === 'index' || !others.has(name))) return matches[0];
   return matches.length > 0 ? 'unknown' : undefined;
