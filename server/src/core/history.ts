@@ -104,6 +104,13 @@ interface Ancestry {
   kind?: 'folder' | 'names';
 }
 
+/** A change to a table its timeline does not have (see `MigrationHistory.changedUnseen`); `columns` unset: the whole table. */
+interface BlindChange {
+  pos: number;
+  file: string;
+  columns?: string[];
+}
+
 /** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
 const MIGRATION_STRIDE = 1_000_000;
 
@@ -138,7 +145,7 @@ export class MigrationHistory {
     /** The timelines of one multidb configuration, each a database's, by the timeline of each of them. */
     private readonly siblings: Map<string, Array<{ timeline: string; engine: string }>> = new Map(),
     /** By timeline, the tables it changes without ever having them (see `changedUnseen`): the first such change. */
-    private readonly blinds: Map<string, Map<string, { pos: number; file: string }>> = new Map(),
+    private readonly blinds: Map<string, Map<string, BlindChange[]>> = new Map(),
   ) {}
 
   /**
@@ -148,11 +155,13 @@ export class MigrationHistory {
    * it does not have, and the table as the other folder leaves it misses the change: what the table is at `at` is not
    * known. Undefined when the timeline makes the table itself, or changes it only after `at`.
    */
-  changedUnseen(key: string, at: HistoryPoint): string | undefined {
+  changedUnseen(key: string, at: HistoryPoint, columns?: readonly string[]): string | undefined {
     const place = this.placeAt(at);
     const found = place && this.blinds.get(place.timeline)?.get(key);
     if (!found || this.lives.get(place.timeline)?.has(key)) return undefined;
-    return found.pos <= this.position(at) ? found.file : undefined;
+    const pos = this.position(at);
+    // Only a change to the table as a whole, or to one of `columns`, leaves what the reference needs unknown.
+    return found.find((c) => c.pos <= pos && (!c.columns || !columns || c.columns.some((x) => columns.includes(x))))?.file;
   }
 
   static empty(): MigrationHistory {
@@ -352,7 +361,7 @@ export class MigrationHistory {
     const lasting = new Map<string, Map<number, TableDef>>();
     const changes = new Map<string, Map<string, Change[]>>();
     const ancestry = new Map<string, Ancestry>();
-    const blinds = new Map<string, Map<string, { pos: number; file: string }>>();
+    const blinds = new Map<string, Map<string, BlindChange[]>>();
     // Revision graphs with nothing in common (a PostgreSQL tree and a SQLite tree in one folder of
     // revisions) are separate histories, not parallel branches of one: each is replayed on its own.
     for (const [timeline, members] of [...timelines]) {
@@ -667,7 +676,9 @@ function disputedOrder(timeline: string, ordered: FileFacts[]): Ancestry | undef
   // Files right in the folder and in subfolders of it: the step names' orders matter only when some file is deeper.
   const nested = paths.some((p) => p.lastIndexOf('/') > root.length);
   const orders = [ranks(paths, text)];
-  if (nested) orders.push(ranks(steps, naturalCompare), ranks(steps, text));
+  // One step's own files (Diesel's `up.sql` and `down.sql`) share its name: they keep their order by path.
+  const byStep = (compare: (a: string, b: string) => number) => ranks(paths.map((_, i) => String(i)), (a, b) => compare(steps[+a], steps[+b]) || +a - +b);
+  if (nested) orders.push(byStep(naturalCompare), byStep(text));
   // `ordered` is the replay's order (by path, numbers as numbers): rank i for its i-th file.
   if (orders.every((rank) => rank.every((r, i) => r === i))) return undefined;
   const words = (ordered.length + 31) >>> 5;
@@ -702,7 +713,7 @@ function replayTimeline(
   sqlite = false,
   mysql = false,
   engine?: string,
-): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]>; blind: Map<string, { pos: number; file: string }> } {
+): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]>; blind: Map<string, BlindChange[]> } {
   const state = new Map<string, TableDef>();
   /** The key of a table an operation names: on SQLite, whose names ignore letter case, the standing table's. */
   const keyOf = (table: string, schema?: string) => {
@@ -719,16 +730,20 @@ function replayTimeline(
   };
   const history = new Map<string, Life[]>();
   const changed = new Map<string, Change[]>();
-  /** Tables an operation changes while this timeline does not have them: the first such operation (`changedUnseen`). */
-  const blind = new Map<string, { pos: number; file: string }>();
+  /** Tables an operation changes while this timeline does not have them, with the columns it changes (`changedUnseen`). */
+  const blind = new Map<string, BlindChange[]>();
   let opFile = '';
-  const unseen = (key: string, pos: number) => {
-    if (!blind.has(key)) blind.set(key, { pos, file: opFile });
-  };
   const touch = (key: string, pos: number, columns?: string[]) => {
     let list = changed.get(key);
     if (!list) changed.set(key, (list = []));
     list.push({ pos, columns });
+    // A change to a table this timeline does not have (yet): it cannot be replayed (see `changedUnseen`). A table the
+    // timeline makes, now or later, has versions, and `changedUnseen` does not ask about it.
+    if (!state.has(key)) {
+      let seen = blind.get(key);
+      if (!seen) blind.set(key, (seen = []));
+      seen.push({ pos, file: opFile, columns });
+    }
   };
   let lineages = 0;
   /** The lineage of the version of `key` that stands now (see `Life.lineage`). */
@@ -752,10 +767,7 @@ function replayTimeline(
    */
   const revise = (key: string, pos: number, change: (def: TableDef) => void, maybe?: Maybe) => {
     const current = state.get(key);
-    if (!current) {
-      unseen(key, pos);
-      return;
-    }
+    if (!current) return;
     const next = changedCopy(current, change);
     // An operation that may not have run keeps the table as it was as the other outcome.
     if (maybe) next.alt = alternative(current, maybe);
@@ -840,7 +852,6 @@ function replayTimeline(
         case 'drop_table': {
           const key = keyOf(op.table, op.schema);
           touch(key, pos);
-          if (!state.has(key)) unseen(key, pos);
           // Dropped or not: the table stays, with "absent" as the other outcome.
           if (maybe) {
             keepMaybe(key, pos, maybe, null);
@@ -856,10 +867,6 @@ function replayTimeline(
           const toSchema = op.toSchema === undefined ? op.schema : op.toSchema === 'public' ? undefined : op.toSchema;
           touch(def?.key ?? keyOf(op.from, op.schema), pos);
           touch(tableKey(op.to, toSchema), pos);
-          if (!def) {
-            unseen(keyOf(op.from, op.schema), pos);
-            unseen(tableKey(op.to, toSchema), pos);
-          }
           if (def && maybe) {
             // Renamed or not: both names stand, each with the other outcome as its alternative.
             const lineage = lineageOf(def.key);
@@ -887,7 +894,6 @@ function replayTimeline(
           const column = columnOf(key, op.column);
           touch(key, pos, op.newName ? [column, op.newName] : [column]);
           const col = state.get(key)?.columns.get(column);
-          if (!state.has(key)) unseen(key, pos);
           if (!col) break;
           const type = resolver.resolveType(m.file, op.type);
           // The column as this operation leaves it: its new type as written here (messages show the type

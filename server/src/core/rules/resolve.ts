@@ -363,9 +363,20 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   }
   // A table this migrations folder changes but never makes (another folder makes it, run with this one as one list): the
   // folder's replay could not apply the change, so neither the key's table nor its own is known as it is here.
-  const sourceName = point && history && ref.source.table ? index.resolveName(file, ref.source.table) : undefined;
-  for (const [which, k] of [['referenced', key], ['own', sourceName !== undefined ? tableKey(sourceName, ref.source.schema === 'public' ? undefined : ref.source.schema) : undefined]] as const) {
-    const by = k !== undefined && point && history ? history.changedUnseen(k, point) : undefined;
+  // The key's own column counts only when this file does not make it (a column it adds or creates is read from here).
+  const sourceName = point && history && ref.source.table && ref.source.column ? index.resolveName(file, ref.source.table) : undefined;
+  const ownFacts = sourceName !== undefined ? index.facts(file) : undefined;
+  const ownMadeHere =
+    ownFacts !== undefined &&
+    (ownFacts.tables.some((t) => index.resolveName(file, t.name) === sourceName && t.columns.some((c) => c.name === ref.source.column)) ||
+      (ownFacts.migration?.ops ?? []).some((op) => op.op === 'add_column' && op.table === sourceName && op.column.name === ref.source.column));
+  const referencedColumns = ref.composite && ref.composite.length > 1 ? ref.composite : column !== undefined ? [column] : undefined;
+  const checks = [
+    ['referenced', key, referencedColumns],
+    ['own', sourceName !== undefined && !ownMadeHere ? tableKey(sourceName, ref.source.schema === 'public' ? undefined : ref.source.schema) : undefined, [ref.source.column!]],
+  ] as const;
+  for (const [which, k, columns] of checks) {
+    const by = k !== undefined && point && history ? history.changedUnseen(k, point, columns) : undefined;
     if (by === undefined) continue;
     return {
       kind: 'unseen',
