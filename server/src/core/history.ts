@@ -540,7 +540,9 @@ function parentsOf(members: FileFacts[]): Map<FileFacts, FileFacts[]> {
 function revisionOrder(members: FileFacts[], parents: Map<FileFacts, FileFacts[]>): FileFacts[] {
   const ordered: FileFacts[] = [];
   const state = new Map<string, 'open' | 'done'>();
-  const stamps = members.map((m) => timestampOf(m.file));
+  // The tool's own order where every file has one: TypeORM's class-name timestamps, else logto's file-name times.
+  const runs = members.map((m) => m.migration?.runOrder);
+  const stamps = runs.every((t) => t !== undefined) ? runs : members.map((m) => timestampOf(m.file));
   const stamped = stamps.every((t) => t !== undefined) ? new Map(members.map((m, i) => [m.file, stamps[i]!])) : undefined;
   const order = (a: FileFacts, b: FileFacts) => (stamped ? stamped.get(a.file)! - stamped.get(b.file)! : 0) || naturalCompare(a.file, b.file);
   for (const root of [...members].sort(order)) {
@@ -651,8 +653,9 @@ function unorderedFolder(timeline: string, ordered: FileFacts[]): Ancestry | und
  */
 function disputedOrder(timeline: string, ordered: FileFacts[]): Ancestry | undefined {
   if (!timeline.startsWith('folder:') || ordered.length < 2) return undefined;
-  // Files named with their run time (logto's `<version>-<seconds>-<name>`) are replayed by that number, as the tool runs them.
-  if (ordered.every((m) => timestampOf(m.file) !== undefined)) return undefined;
+  // Files named with their run time (logto's `<version>-<seconds>-<name>`), and TypeORM classes named with theirs, are
+  // replayed by that number, as the tool runs them.
+  if (ordered.every((m) => timestampOf(m.file) !== undefined) || ordered.every((m) => m.migration?.runOrder !== undefined)) return undefined;
   const root = timeline.slice('folder:'.length);
   const paths = ordered.map((m) => m.file);
   // A step's name: the file's, or a step folder's (Prisma's `<stamp>_name/migration.sql`).

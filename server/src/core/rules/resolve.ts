@@ -381,7 +381,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     return {
       kind: 'unseen',
       reason: 'unordered-history',
-      detail: `the key's ${which} table \`${k}\` is changed by ${by}, a migration of a folder that never makes it: another folder (or code) makes it, and FK Guard does not know when that runs, so the table is not known as it stands here`,
+      detail: `the key's ${which} table \`${k}\` is changed by ${by}, a migration whose history never makes the table (the models, code, or another migrations folder make it, at a time FK Guard does not know), so the table is not known as it stands here`,
     };
   }
   const defs = decidingDefs(index, definitionsFor(index, file, key, point), ref, metadataId, file);
@@ -729,6 +729,8 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         return { reason: 'uncompared-type', detail: `Sequelize names this association's key column after \`${c.ref.owner}\` (its singular name or \`as\`, and its primary key), which FK Guard cannot work out here, so the key's type is not compared` };
       }
       const source = sourceColumn(c.facts, c.ref, c.index);
+      const unread = source ? undefined : ownColumnUnread(c);
+      if (unread) return { reason: 'unreadable-migration', detail: unread };
       // A FK column with no type of its own takes the key's (SQLAlchemy's `Column(ForeignKey(...))`): nothing to compare.
       // One whose type is written but not known (a Python type from a package outside the workspace) is not compared.
       if (!source?.type) {
@@ -895,11 +897,29 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   }
   if (added) return changedBefore(added, addedAt);
   const defs = orderDefs(index.definitions(tableKey(tableName, ref.source.schema), migrationPoint(ref, file)), ref);
+  // A migration's key sees its table as history has it at that point: where migrations make the table, the column
+  // of another definition (the entity's, the model's) is not the one the database has there (R15-19).
+  const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   for (const d of defs) {
+    if (fromHistory && d.origin !== 'migration') continue;
     const c = d.columns.get(name);
     if (c && d.origin !== 'external') return { column: c.column, file: c.file, type: c.type };
   }
   return undefined;
+}
+
+/**
+ * A migration's key whose own column no migration step FK Guard read makes before it, on a table migrations make (a
+ * helper method of the migration class adds it, code FK Guard does not follow): the column's type there is not known.
+ */
+function ownColumnUnread(c: RefCheck): string | undefined {
+  const { ref, facts, index } = c;
+  if (ref.context !== 'migration' || ref.source.className || !ref.source.column || !ref.source.table) return undefined;
+  const name = index.resolveName(facts.file, ref.source.table);
+  if (!name) return undefined;
+  const defs = index.definitions(tableKey(name, ref.source.schema), migrationPoint(ref, facts.file));
+  if (!defs.some((d) => d.origin === 'migration')) return undefined;
+  return `\`${name}.${ref.source.column}\` is made by no migration step FK Guard read before this key (a helper method, or code it does not follow, may add it), so its type here is not known`;
 }
 
 /**
