@@ -146,7 +146,30 @@ export class MigrationHistory {
     private readonly siblings: Map<string, Array<{ timeline: string; engine: string }>> = new Map(),
     /** By timeline, the tables it changes without ever having them (see `changedUnseen`): the first such change. */
     private readonly blinds: Map<string, Map<string, BlindChange[]>> = new Map(),
+    /** By timeline, its files in replay order (a change's file is `files[floor(pos / MIGRATION_STRIDE)]`). */
+    private readonly filesOf: Map<string, string[]> = new Map(),
   ) {}
+
+  /**
+   * A migration of ANOTHER timeline that changes `key` (the whole table, or one of `columns`) after making it, where the
+   * timeline of `at` never makes the table: the reference sees that table as the other folder leaves it in the end,
+   * though the change may run after it (R15-18: a unique constraint added later). Undefined when the other timeline
+   * makes the table once and leaves those columns alone.
+   */
+  changedElsewhere(key: string, at: HistoryPoint, columns?: readonly string[]): string | undefined {
+    const place = this.placeAt(at);
+    if (!place || this.lives.get(place.timeline)?.has(key)) return undefined;
+    for (const [timeline, byKey] of this.changes) {
+      if (timeline === place.timeline || timeline.startsWith('test:')) continue;
+      const lives = this.lives.get(timeline)?.get(key);
+      const list = byKey.get(key);
+      if (!lives || !list || list.length < 2) continue;
+      const made = lives[0].from;
+      const later = list.find((c) => c.pos > made && (!c.columns || !columns || c.columns.some((x) => columns.includes(x))));
+      if (later) return this.filesOf.get(timeline)?.[Math.floor(later.pos / MIGRATION_STRIDE)];
+    }
+    return undefined;
+  }
 
   /**
    * The migration that, in the timeline of `at` and before it, changes `key` while that timeline never has the table:
@@ -362,6 +385,7 @@ export class MigrationHistory {
     const changes = new Map<string, Map<string, Change[]>>();
     const ancestry = new Map<string, Ancestry>();
     const blinds = new Map<string, Map<string, BlindChange[]>>();
+    const filesOf = new Map<string, string[]>();
     // Revision graphs with nothing in common (a PostgreSQL tree and a SQLite tree in one folder of
     // revisions) are separate histories, not parallel branches of one: each is replayed on its own.
     for (const [timeline, members] of [...timelines]) {
@@ -420,12 +444,13 @@ export class MigrationHistory {
       const mysql = named ? named === 'mysql' : dialect === 'mysql';
       const { state, history, changed, blind } = replayTimeline(ordered, resolver, byFile, sqlite, mysql, engine);
       if (blind.size > 0) blinds.set(timeline, blind);
+      filesOf.set(timeline, ordered.map((m) => m.file));
       lives.set(timeline, history);
       changes.set(timeline, changed);
       lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
       if (!timeline.startsWith('test:')) for (const [k, d] of state) tables.set(k, d);
     }
-    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings, blinds);
+    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings, blinds, filesOf);
   }
 }
 

@@ -375,6 +375,15 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     ['referenced', key, referencedColumns],
     ['own', sourceName !== undefined && !ownMadeHere ? tableKey(sourceName, ref.source.schema === 'public' ? undefined : ref.source.schema) : undefined, [ref.source.column!]],
   ] as const;
+  // A table another migrations folder makes and changes later: which of its versions this key meets is not known.
+  const elsewhere = point && history ? history.changedElsewhere(key, point, referencedColumns) : undefined;
+  if (elsewhere !== undefined) {
+    return {
+      kind: 'unseen',
+      reason: 'unordered-history',
+      detail: `\`${key}\` is made by another migrations folder, whose ${elsewhere} changes it${referencedColumns ? ` (\`${referencedColumns.join('`, `')}\`)` : ''} at a point FK Guard cannot place against this one, so the table this key meets is not known`,
+    };
+  }
   for (const [which, k, columns] of checks) {
     const by = k !== undefined && point && history ? history.changedUnseen(k, point, columns) : undefined;
     if (by === undefined) continue;
