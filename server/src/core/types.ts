@@ -806,8 +806,10 @@ export interface FileFacts {
   /**
    * `dependsOn`: Alembic's `depends_on`, revisions that must run before this one without being its parent
    * (neutron's contract branch depends on expand revisions): in history they order like `downRevision`.
+   * `runOrder`: the number the tool that runs the migration orders it by, where that is not its file name: TypeORM's
+   * migration class name ends with it (`AddPosts1700000000002`, the last 13 digits), and TypeORM sorts by it alone.
    */
-  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; ops: MigrationOp[] };
+  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; runOrder?: number; ops: MigrationOp[] };
   /** An Alembic configuration file: the folders of the revisions Alembic runs. */
   alembicConfig?: AlembicConfigFact;
   /**
@@ -999,7 +1001,10 @@ export type UncheckedReason =
   | 'ambiguous-table'
   /**
    * A revision on a parallel branch of the Alembic graph (neither ancestor nor descendant of the reference's
-   * revision) changes the table or the referenced column, so which comes first is not known.
+   * revision), a file of a folder whose order the code decides, or a file the tools that run its migrations folder
+   * order differently (names as text or by number, by path or by file name) changes the table or the referenced
+   * column, so which comes first is not known. Also: a migration changes a table its folder never makes (another
+   * folder or code makes it), so the table is not known as it stands there.
    */
   | 'unordered-history'
   /**
