@@ -562,6 +562,12 @@ export interface ReferenceSource {
    * when not written, null when FK Guard cannot read it.
    */
   sequelizeDefault?: { method: 'belongsTo' | 'hasOne' | 'hasMany'; as?: string | null };
+  /**
+   * Prisma: this pair's entry of `@relation(fields: [...])` names no field of the model (`fields: [hive_tag]`, often
+   * the `@map` column of `hiveTag`): Prisma finds `fields` by field name only and its validator refuses the schema
+   * (see rules/unknown-field.ts). `column` is then unset: no column of the model is the key's.
+   */
+  unknownField?: { name: string; span: Span };
 }
 
 export interface ReferenceFact {
