@@ -144,6 +144,18 @@ export interface ColumnFact {
    * column may be a key, so no key to it is reported as not unique.
    */
   maybeKey?: true;
+  /**
+   * Sequelize: the attribute writes a `unique` that is not true: `false`, or a value FK Guard cannot read (`unread`).
+   * An association's `foreignKey: { unique: true }` does not override it (Sequelize merges only what the attribute
+   * leaves unset), where it makes an attribute that writes none unique.
+   */
+  ownUnique?: 'false' | 'unread';
+  /**
+   * Sequelize: a key attribute an association adds to a model that does not declare it, which Sequelize types as the
+   * key it references: the referenced model as the association writes it and its `targetKey`/`sourceKey` (unset: its
+   * primary key). The index types the column so (see `ClassMapper.associationKeyType`).
+   */
+  keyOf?: { model: string; key?: string };
   /** The Python attribute name, when it differs or matters (class attribute references). */
   attr?: string;
   /**
@@ -931,6 +943,13 @@ export interface FileFacts {
   /** A package.json's `sequelize` dependency range as written (Sequelize 4 names columns and tables otherwise). */
   sequelizeVersion?: string;
   /**
+   * Sequelize associations here that add a key attribute to a model this file does not define (`Post.hasMany(models.
+   * Comment, { foreignKey: 'postRef' })` in a sequelize-cli model's `static associate(models)`, or a relations file):
+   * the model's name as the association writes it, last part only (`Comment`), and what the key adds there (see
+   * `SequelizeAssociationKey`). The index adds them to the Sequelize class of that name (see `ClassMapper`).
+   */
+  sequelizeForeignKeys?: SequelizeAssociationKey[];
+  /**
    * A Python dependency file (requirements*.txt, pyproject.toml, a lock, Pipfile, setup.cfg): what it requires of the
    * packages whose version changes FK Guard's reading (see `python/dependencies.ts`).
    */
@@ -967,6 +986,18 @@ export interface DrizzleCasingFact {
   /** `snake_case`, `camelCase`, `''` when it sets none, `null` when FK Guard cannot read it. */
   casing: 'snake_case' | 'camelCase' | '' | null;
   /** As written, for messages (`casing: 'snake_case'`, `drizzle(pool, config)`). */
+  text: string;
+}
+
+/**
+ * A key attribute a Sequelize association adds to its holder model (`_injectAttributes` merges `{ [foreignKey]: { type:
+ * the key's, ...foreignKey options } }` into the model's attributes, an attribute the model declares keeping what it
+ * says): `column` for a key the association names (`foreignKey: 'postRef'`, `{ name, field, unique }`), unset for one
+ * Sequelize names after the models; `text` the association as written.
+ */
+export interface SequelizeAssociationKey {
+  holder: string;
+  column?: ColumnFact;
   text: string;
 }
 

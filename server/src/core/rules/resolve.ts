@@ -702,6 +702,13 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         return { reason: 'uncompared-type', detail: `Sequelize names this association's key column after \`${c.ref.owner}\` (its singular name or \`as\`, and its primary key), which FK Guard cannot work out here, so the key's type is not compared` };
       }
       const source = sourceColumn(c.facts, c.ref, c.index);
+      // A Sequelize association's key on a model FK Guard cannot find from here (`models.Cover` of a sequelize-cli
+      // `static associate(models)`, a member of an object it does not read): its type is the one that model declares, if
+      // it declares the attribute, which is not known.
+      const holder = c.ref.source.className;
+      if (!source && holder !== undefined && c.facts.language === 'typescript' && !classNamed(c.facts.classes, holder) && !c.index.classTable(c.facts.file, holder)?.table) {
+        return { reason: 'uncompared-type', detail: `the key's column is on \`${holder}\`, a model FK Guard does not find from here, so its type is not compared` };
+      }
       // A FK column with no type of its own takes the key's (SQLAlchemy's `Column(ForeignKey(...))`): nothing to compare.
       // One whose type is written but not known (a Python type from a package outside the workspace) is not compared.
       if (!source?.type) {

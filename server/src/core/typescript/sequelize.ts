@@ -123,19 +123,26 @@ interface AddedKey {
  * `{ [foreignKey]: { type: the key's, ...foreignKey options } }` into the holder's attributes, an attribute it
  * declares keeping what it says. A named key the model does not declare becomes a column (its `field`, else the
  * name under the model's `underscored`; `unique: true` as written); a key Sequelize names makes the model's columns
- * not all known. A holder in another file is not changed (its facts are that file's).
+ * not all known. A declared attribute takes the association's `unique: true` unless it writes a `unique` of its own
+ * (`Utils.mergeDefaults` keeps what the attribute sets; one FK Guard cannot read may be a key, see `ColumnFact.ownUnique`).
+ * A holder this file does not define (`models.Comment` in `static associate(models)`) is another file's model: the
+ * key is kept in `FileFacts.sequelizeForeignKeys` for the index to add there.
  */
 function addAssociationKeys(f: TsFile, added: AddedKey[]): void {
   for (const a of added) {
     const cls = f.facts.classes.find((c) => c.name === a.holder && c.framework === 'sequelize');
-    if (!cls) continue;
+    if (!cls) {
+      (f.facts.sequelizeForeignKeys ??= []).push({ holder: a.holder.slice(a.holder.lastIndexOf('.') + 1), ...(a.column ? { column: a.column } : {}), text: a.text });
+      continue;
+    }
     if (!a.column) {
       cls.associationColumns ??= `${a.text}'s key`;
       continue;
     }
     const attr = a.column.attr ?? a.column.name;
-    if (cls.columns.some((c) => (c.attr ?? c.name) === attr)) continue;
-    cls.columns.push(a.column);
+    const declared = cls.columns.find((c) => (c.attr ?? c.name) === attr);
+    if (!declared) cls.columns.push(a.column);
+    else if (a.column.unique && !declared.unique && declared.ownUnique !== 'false') declared[declared.ownUnique === 'unread' ? 'maybeKey' : 'unique'] = true;
   }
 }
 
@@ -168,6 +175,8 @@ function association(f: TsFile, method: string, sourceNode: ts.Node, args: reado
     if (!isName(through)) return;
     [holder, referenced, keyOption] = [through!, sourceNode, 'sourceKey'];
   } else [holder, referenced, keyOption] = [target!, sourceNode, 'sourceKey'];
+  const keyNode = o.get(keyOption);
+  const key = keyNode ? x.literal(keyNode) : undefined;
   // The key attribute is added whether or not it is made a constraint.
   if (method !== 'belongsToMany') {
     if (fk === undefined) added.push({ holder: x.text(holder), text });
@@ -182,13 +191,13 @@ function association(f: TsFile, method: string, sourceNode: ts.Node, args: reado
         hasForeignKey: true,
       };
       if (field === undefined) keyColumn.derivedName = true;
+      // Sequelize types the key as the key it references (`type: this.target.rawAttributes[this.targetKey].type`).
+      if (!keyNode || key) keyColumn.keyOf = { model: x.text(referenced), ...(key ? { key: key.value } : {}) };
       added.push({ holder: x.text(holder), column: keyColumn, text });
     }
   }
   const constraints = o.get('constraints');
   if (constraints && x.bool(constraints) !== true) return;
-  const keyNode = o.get(keyOption);
-  const key = keyNode ? x.literal(keyNode) : undefined;
   if (keyNode && !key) return;
   // No `foreignKey`: Sequelize names the key from the referenced model (R14-6), which the checker works out.
   const asNode = o.get('as');
@@ -518,6 +527,8 @@ function attribute(
     nullable: x.bool(opts.get('allowNull')),
     span: field?.span ?? attrSpan,
   };
+  const unique = opts.get('unique');
+  if (unique && !column.unique) column.ownUnique = x.bool(unique) === false ? 'false' : 'unread';
   const refs = x.props(opts.get('references'));
   if (refs.size > 0) {
     column.hasForeignKey = true;
