@@ -669,6 +669,11 @@ export interface ReferenceFact {
    * it may have turned them off, as mysqldump's output and many migration runners do).
    */
   keyChecks?: 'on' | 'off';
+  /**
+   * From SQL: a column's own `REFERENCES t (c)` (`farm_id INT REFERENCES farms (id)`), not a `FOREIGN KEY` clause. MySQL
+   * 8.4 and earlier parse it and make no key; MariaDB and MySQL 9 make one (see `resolveReference`).
+   */
+  inline?: true;
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';
 }
@@ -1084,7 +1089,8 @@ export type UncheckedReason =
   | 'unseen-keys'
   /**
    * MySQL 8 refuses the key and MariaDB accepts it (MariaDB's InnoDB compares how the two types are stored: DECIMAL of
-   * another precision, DATETIME to DECIMAL), and FK Guard does not know which of the two servers runs the project.
+   * another precision, DATETIME to DECIMAL), or the key is a column's inline `REFERENCES`, which MySQL 8.4 and earlier
+   * ignore and MariaDB and MySQL 9 make; FK Guard does not know which of the servers runs the project.
    */
   | 'server-dependent';
 

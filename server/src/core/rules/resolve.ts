@@ -62,6 +62,12 @@ export interface SourceColumn {
 
 export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): { display: string; resolution: Resolution } {
   const found = resolveTarget(facts, ref, index);
+  // A column's inline `REFERENCES` on MySQL: MySQL 8.4 and earlier ignore it (no key, whatever it names: "MySQL parses
+  // but ignores inline REFERENCES specifications"), MariaDB and MySQL 9 make the key. Neither verdict is proven (R12-27).
+  if (ref.inline && found.resolution.kind !== 'dynamic' && index.dialectOf(facts.file) === 'mysql') {
+    const detail = "a column's inline `REFERENCES` makes no key on MySQL 8.4 and earlier (MySQL parses and ignores it) and a key on MariaDB and MySQL 9, and which of them runs the project FK Guard does not know; a `FOREIGN KEY (...) REFERENCES` clause makes one on all of them";
+    return { display: found.display, resolution: { kind: 'unseen', reason: 'server-dependent', detail } };
+  }
   // A key written in a SQLModel data model no class is built on is never made (`HeroRead`'s `Field(foreign_key=...)`).
   const className = ref.source.className;
   if (className !== undefined && facts.language === 'python' && ref.context === 'model' && found.resolution.kind !== 'dynamic') {
