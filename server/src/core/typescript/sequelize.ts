@@ -699,6 +699,62 @@ function decoratedModel(f: TsFile, cls: ts.ClassDeclaration): void {
   f.facts.classes.push(model);
 }
 
+/**
+ * The attributes a migration's `createTable('T', attributes)` gives: an object literal's members, those of an object a
+ * name of the file holds (`const postAttributes = { ... }` in `up` or at the top level, declared once and never
+ * changed after), spread ones (`{ ...updateAttributes, ...more }`) alike. What FK Guard cannot read that way (a call, a
+ * parameter, an import, a computed member, an object changed after it is made) leaves the table's columns not all
+ * known (`columnsFrom`), never a table without them (R15-4).
+ */
+function attributeMembers(f: TsFile, n: ts.Node | undefined, fact: CoreTableFact, depth: number): ts.PropertyAssignment[] {
+  const x = f.syntax;
+  const K = x.K;
+  const e = x.unwrap(n);
+  if (!e) return [];
+  const open = (at: ts.Node): ts.PropertyAssignment[] => {
+    fact.columnsFrom ??= x.text(at).replace(/\s+/g, ' ');
+    return [];
+  };
+  if (e.kind === K.Identifier) {
+    const init = depth < 4 ? onlyObjectNamed(f, x.text(e)) : undefined;
+    return init ? attributeMembers(f, init, fact, depth + 1) : open(e);
+  }
+  if (e.kind !== K.ObjectLiteralExpression) return open(e);
+  const out: ts.PropertyAssignment[] = [];
+  for (const p of (e as ts.ObjectLiteralExpression).properties) {
+    if (p.kind === K.PropertyAssignment && p.name.kind !== K.ComputedPropertyName) out.push(p as ts.PropertyAssignment);
+    else if (p.kind === K.SpreadAssignment) out.push(...attributeMembers(f, (p as ts.SpreadAssignment).expression, fact, depth + 1));
+    else open(p);
+  }
+  return out;
+}
+
+/**
+ * The object literal a name of the file holds, where that is all it can hold: one declaration of the name in the file
+ * (`const` or `let`, at any depth), initialised with an object literal, and no assignment to it or into it anywhere
+ * (`name = ...`, `name.x = ...`, `name[k] = ...`, `Object.assign(name, ...)`, `delete name.x`). Undefined otherwise.
+ */
+function onlyObjectNamed(f: TsFile, name: string): ts.Node | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  const decls: ts.VariableDeclaration[] = [];
+  let changed = false;
+  const writes = (t: ts.Node) => {
+    let cur: ts.Node = x.unwrap(t) ?? t;
+    while (cur.kind === K.PropertyAccessExpression || cur.kind === K.ElementAccessExpression) cur = (cur as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+    return cur.kind === K.Identifier && x.text(cur) === name;
+  };
+  x.walk(f.tree, (d) => {
+    if (d.kind === K.VariableDeclaration && (d as ts.VariableDeclaration).name.kind === K.Identifier && x.text((d as ts.VariableDeclaration).name) === name) decls.push(d as ts.VariableDeclaration);
+    else if (d.kind === K.BinaryExpression && /^[-+*/%&|^]?=$|^(\*\*|<<|>>>?|&&|\|\||\?\?)=$/.test(x.text((d as ts.BinaryExpression).operatorToken)) && writes((d as ts.BinaryExpression).left)) changed = true;
+    else if (d.kind === K.DeleteExpression && writes((d as ts.DeleteExpression).expression)) changed = true;
+    else if (d.kind === K.CallExpression && /^Object\.(assign|defineProperty|defineProperties)$/.test(x.text((d as ts.CallExpression).expression)) && (d as ts.CallExpression).arguments[0] && writes((d as ts.CallExpression).arguments[0])) changed = true;
+  });
+  if (changed || decls.length !== 1) return undefined;
+  const init = x.unwrap(decls[0].initializer);
+  return init && init.kind === K.ObjectLiteralExpression ? init : undefined;
+}
+
 /** sequelize-cli migrations: the calls on `up`'s first parameter (`queryInterface`), in order. */
 function migrations(f: TsFile): void {
   const x = f.syntax;
@@ -734,13 +790,9 @@ function migrations(f: TsFile): void {
     switch (x.text(callee.name)) {
       case 'createTable': {
         const fact: CoreTableFact = { name: { kind: 'literal', value: table }, schema, columns: [], keys: [], span: x.span(c), nameSpan: tableLit.span, origin: 'migration' };
-        const attrs = x.unwrap(args[1]);
-        if (attrs && attrs.kind === K.ObjectLiteralExpression) {
-          for (const p of (attrs as ts.ObjectLiteralExpression).properties) {
-            if (p.kind !== K.PropertyAssignment) continue;
-            const column = attribute(f, x.propertyName(p.name), x.span(p.name), p.initializer, source, 'migration', false);
-            if (column) fact.columns.push(column);
-          }
+        for (const p of attributeMembers(f, args[1], fact, 0)) {
+          const column = attribute(f, x.propertyName(p.name), x.span(p.name), p.initializer, source, 'migration', false);
+          if (column) fact.columns.push(column);
         }
         f.facts.tables.push(fact);
         ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1 });
