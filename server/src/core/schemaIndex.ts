@@ -14,6 +14,7 @@ import { resolvePending } from './pendingNames';
 import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, MigrationOp, NameExpr, ReferenceFact, Span, TypeFact, TypeormSourceFact } from './types';
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
+import type { SequelizeKeys } from './classMapping';
 import { drizzleDialectOf } from './typescript/targets';
 import { drizzleCased } from './typescript/drizzle';
 import { PythonProjects, type SqlalchemyMajor } from './python/flaskVersion';
@@ -132,6 +133,8 @@ export class SchemaIndex {
   private readonly typeormNamingFiles = new Set<string>();
   /** The files that write Sequelize's instance-wide `define` (see `FileFacts.sequelizeDefine`). */
   private readonly sequelizeDefineFiles = new Set<string>();
+  /** The files whose Sequelize associations add keys to another file's model (see `FileFacts.sequelizeForeignKeys`). */
+  private readonly sequelizeKeyFiles = new Set<string>();
   /** The files that write a TypeORM data source's options (see `FileFacts.typeormSources`). */
   private readonly typeormSourceFiles = new Set<string>();
   /** The files that say what Drizzle's `casing` is (see `FileFacts.drizzleCasing`). */
@@ -166,7 +169,7 @@ export class SchemaIndex {
    * when first asked, and dropped with `judges` wherever a file's facts change: the class mapper asks for it
    * twice for every Sequelize class it derives, and combining sorts the files and merges their options.
    */
-  private sequelizeNaming?: { define: SequelizeDefine | undefined; legacy: { file: string; range: string } | undefined };
+  private sequelizeNaming?: { define: SequelizeDefine | undefined; legacy: { file: string; range: string } | undefined; keys?: SequelizeKeys };
   /**
    * Files whose facts name things by other files' constants (see `pendingNames.ts`): their facts as read, and
    * what the constants resolved to last. `files` holds the resolved copy, made again whenever the tables are.
@@ -190,6 +193,7 @@ export class SchemaIndex {
     typeormSources: () => this.typeormSources(),
     dialectOf: (file: string) => this.dialectOf(file),
     sequelizeLegacy: () => this.sequelizeLegacy(),
+    sequelizeKeys: () => this.sequelizeKeys(),
     metadataSchemaSets: () => this.metadataSchemaSets(),
     metadataRebinds: () => this.metadataRebinds(),
     flaskNaming: (file: string) => this.pythonProjects.naming(file),
@@ -340,6 +344,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(file);
     else this.sequelizeDefineFiles.delete(file);
+    if (facts.sequelizeForeignKeys) this.sequelizeKeyFiles.add(file);
+    else this.sequelizeKeyFiles.delete(file);
     if (facts.typeormSources) this.typeormSourceFiles.add(file);
     else this.typeormSourceFiles.delete(file);
     if (facts.drizzleCasing) this.drizzleCasingFiles.add(file);
@@ -495,6 +501,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(facts.file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(facts.file);
     else this.sequelizeDefineFiles.delete(facts.file);
+    if (facts.sequelizeForeignKeys) this.sequelizeKeyFiles.add(facts.file);
+    else this.sequelizeKeyFiles.delete(facts.file);
     if (facts.typeormSources) this.typeormSourceFiles.add(facts.file);
     else this.typeormSourceFiles.delete(facts.file);
     if (facts.drizzleCasing) this.drizzleCasingFiles.add(facts.file);
@@ -569,7 +577,7 @@ export class SchemaIndex {
     this.sequelizeNaming = undefined;
     const gone = this.files.get(file);
     const resolution =
-      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.typeormSources !== undefined || gone?.drizzleCasing !== undefined || gone?.knexSearchPath !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
+      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeForeignKeys !== undefined || gone?.typeormSources !== undefined || gone?.drizzleCasing !== undefined || gone?.knexSearchPath !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
     const versions = this.pythonProjects.set(file, undefined);
     const imports = this.decidedByImports.size > 0 && gone?.language === 'python';
     this.decidedByImports.delete(file);
@@ -590,6 +598,7 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
+    this.sequelizeKeyFiles.delete(file);
     this.typeormSourceFiles.delete(file);
     this.drizzleCasingFiles.delete(file);
     this.knexConfigFiles.delete(file);
@@ -1191,6 +1200,34 @@ export class SchemaIndex {
     return (this.sequelizeNaming ??= this.sequelizeNamingNow()).legacy;
   }
 
+  /**
+   * The keys Sequelize associations add to models other files define (see `FileFacts.sequelizeForeignKeys`), by the
+   * model's name, with the file of each association; `alone`: whether one Sequelize class of the workspace has that
+   * name (else the key cannot be placed, and every model of the name has columns not all known).
+   */
+  sequelizeKeys(): SequelizeKeys {
+    const naming = (this.sequelizeNaming ??= this.sequelizeNamingNow());
+    return (naming.keys ??= this.combinedSequelizeKeys());
+  }
+
+  private combinedSequelizeKeys(): SequelizeKeys {
+    const out: SequelizeKeys = new Map();
+    if (this.sequelizeKeyFiles.size === 0) return out;
+    for (const file of [...this.sequelizeKeyFiles].sort()) {
+      for (const key of this.files.get(file)?.sequelizeForeignKeys ?? []) {
+        let entry = out.get(key.holder);
+        if (!entry) out.set(key.holder, (entry = { alone: false, keys: [] }));
+        entry.keys.push({ file, key });
+      }
+    }
+    const count = new Map<string, number>();
+    for (const facts of this.files.values()) {
+      for (const c of facts.classes) if (c.framework === 'sequelize' && out.has(c.name)) count.set(c.name, (count.get(c.name) ?? 0) + 1);
+    }
+    for (const [name, entry] of out) entry.alone = count.get(name) === 1;
+    return out;
+  }
+
   private sequelizeNamingNow(): NonNullable<SchemaIndex['sequelizeNaming']> {
     return { define: this.combinedSequelizeDefine(), legacy: this.firstSequelizeLegacy() };
   }
@@ -1787,9 +1824,16 @@ function sameTypeormSources(a: FileFacts | undefined, b: FileFacts): boolean {
   return JSON.stringify(a?.typeormSources ?? null) === JSON.stringify(b.typeormSources ?? null);
 }
 
-/** Whether two versions of a file say the same of Sequelize's instance-wide `define`. */
+/**
+ * Whether two versions of a file say the same of Sequelize's instance-wide `define`, and of the keys its associations
+ * add to other files' models (the models of any file may take them: everything is derived again when they change).
+ */
 function sameSequelizeDefine(a: FileFacts | undefined, b: FileFacts): boolean {
-  return JSON.stringify(a?.sequelizeDefine ?? null) === JSON.stringify(b.sequelizeDefine ?? null) && a?.sequelizeVersion === b.sequelizeVersion;
+  return (
+    JSON.stringify(a?.sequelizeDefine ?? null) === JSON.stringify(b.sequelizeDefine ?? null) &&
+    a?.sequelizeVersion === b.sequelizeVersion &&
+    JSON.stringify(a?.sequelizeForeignKeys ?? null) === JSON.stringify(b.sequelizeForeignKeys ?? null)
+  );
 }
 
 /**

@@ -62,6 +62,12 @@ export interface SourceColumn {
 
 export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): { display: string; resolution: Resolution } {
   const found = resolveTarget(facts, ref, index);
+  // A column's inline `REFERENCES` on MySQL: MySQL 8.4 and earlier ignore it (no key, whatever it names: "MySQL parses
+  // but ignores inline REFERENCES specifications"), MariaDB and MySQL 9 make the key. Neither verdict is proven (R12-27).
+  if (ref.inline && found.resolution.kind !== 'dynamic' && index.dialectOf(facts.file) === 'mysql') {
+    const detail = "a column's inline `REFERENCES` makes no key on MySQL 8.4 and earlier (MySQL parses and ignores it) and a key on MariaDB and MySQL 9, and which of them runs the project FK Guard does not know; a `FOREIGN KEY (...) REFERENCES` clause makes one on all of them";
+    return { display: found.display, resolution: { kind: 'unseen', reason: 'server-dependent', detail } };
+  }
   // A key written in a SQLModel data model no class is built on is never made (`HeroRead`'s `Field(foreign_key=...)`).
   const className = ref.source.className;
   if (className !== undefined && facts.language === 'python' && ref.context === 'model' && found.resolution.kind !== 'dynamic') {
@@ -740,6 +746,13 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       const source = sourceColumn(c.facts, c.ref, c.index);
       const unread = source ? undefined : ownColumnUnread(c);
       if (unread) return { reason: 'unreadable-migration', detail: unread };
+      // A Sequelize association's key on a model FK Guard cannot find from here (`models.Cover` of a sequelize-cli
+      // `static associate(models)`, a member of an object it does not read): its type is the one that model declares, if
+      // it declares the attribute, which is not known.
+      const holder = c.ref.source.className;
+      if (!source && holder !== undefined && c.facts.language === 'typescript' && !classNamed(c.facts.classes, holder) && !c.index.classTable(c.facts.file, holder)?.table) {
+        return { reason: 'uncompared-type', detail: `the key's column is on \`${holder}\`, a model FK Guard does not find from here, so its type is not compared` };
+      }
       // A FK column with no type of its own takes the key's (SQLAlchemy's `Column(ForeignKey(...))`): nothing to compare.
       // One whose type is written but not known (a Python type from a package outside the workspace) is not compared.
       if (!source?.type) {
