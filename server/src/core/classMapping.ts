@@ -1,6 +1,7 @@
 import type { NamingConvention } from './config';
 import type { FlaskNaming } from './python/flaskVersion';
 import type { Binding, PythonNames } from './python/names';
+import { classNamed } from './classPlaces';
 import { addColumn, newTable, ownAttrs, TableDef } from './tables';
 import { positionAt } from './text';
 import { typeormCamelCase } from './typescript/context';
@@ -298,8 +299,19 @@ export class ClassMapper {
     return rebinds.some((r) => r.name === head);
   }
 
-  /** `classId(file, cls.name)`, the same string each time it is asked for the same class. */
+  /**
+   * `classId(file, cls.name)`, the same string each time it is asked for the same class. A second class of one name in
+   * a Python module (`if`/`else` or `try`/`except ImportError` alternatives, R14-15) is mapped too, under an id of its
+   * own (`Token@2`): its table is another definition of the table name, and the index judges references to columns
+   * the definitions disagree on as it does for any two definitions (`ambiguous-table`). By its name, the first is found.
+   */
   idOf(file: string, cls: ClassFact): string {
+    const classes = this.host.facts(file)?.classes;
+    const first = classes ? classNamed(classes, cls.name) : undefined;
+    if (first !== undefined && first !== cls && classes!.includes(cls)) {
+      const n = classes!.filter((c) => c.name === cls.name).indexOf(cls) + 1;
+      return classId(file, `${cls.name}@${n}`);
+    }
     const known = this.ids.get(cls);
     if (known && known.file === file && known.name === cls.name) return known.id;
     const id = classId(file, cls.name);

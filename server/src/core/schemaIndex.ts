@@ -957,7 +957,9 @@ export class SchemaIndex {
     // The same id string each time (its hash kept with it): made again, each lookup hashed a new string.
     let id = ownClassIds.get(cls);
     if (id?.file !== file || id.name !== cls.name) ownClassIds.set(cls, (id = { file, name: cls.name, id: classId(file, cls.name) }));
-    return this.mapper.classMap.get(id.id);
+    // A second class of its name in the module has an id of its own (see `ClassMapper.idOf`).
+    const mine = this.mapper.idOf(file, cls);
+    return this.mapper.classMap.get(mine === id.id ? id.id : mine);
   }
 
   /** What a Python name means in `file` (at offset `at` of it, when given: see `PythonNames.resolveAt`). */
@@ -1576,6 +1578,8 @@ export class SchemaIndex {
       else return undefined;
     }
     const owned = new Set<string>();
+    // A file that had two classes of one name mapped them under ids of their own (see `ClassMapper.idOf`).
+    if (this.mapper.classIdsByFile.get(file)?.some((id) => id.slice(file.length + 1).includes('@'))) return undefined;
     for (const name of classes) {
       const now = facts.classes.filter((c) => c.name === name);
       if (now.length > 1) return undefined;

@@ -7,7 +7,7 @@ import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
 import { singularize } from '../typescript/inflection';
 import { mysqlServerDependent } from '../typeFamilies';
-import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
+import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
 import { keysNotSeen } from './not-unique-target';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
@@ -819,6 +819,17 @@ export function targetPassesRules(c: RefCheck, def: TableDef, column: IndexedCol
   return !crosses;
 }
 
+/**
+ * The class `name` of `classes` whose body holds `span`: a module may define a class twice (`if`/`else`, `try`/`except
+ * ImportError` alternatives, R14-15), and a key of each is judged with that definition's own columns (either may be
+ * the one that runs). The first of that name when none holds it (an alias key's reference lies in its class too).
+ */
+function classHolding(classes: readonly ClassFact[], name: string, span: Span): ClassFact | undefined {
+  const first = classNamed(classes, name);
+  if (!first || (first.span.start <= span.start && span.end <= first.span.end)) return first;
+  return classes.find((c) => c.name === name && c.span.start <= span.start && span.end <= c.span.end) ?? first;
+}
+
 /** Finds the FK column a reference belongs to, in the file or through the index. */
 export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): SourceColumn | undefined {
   const name = ref.source.column ?? (ref.source.sequelizeDefault ? sequelizeDefaultKey(index, facts.file, ref) : undefined);
@@ -826,7 +837,7 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   const file = facts.file;
   const withType = (column: ColumnFact, f: string): SourceColumn => ({ column, file: f, type: index.resolveType(f, column.type) });
   if (ref.source.className) {
-    const cls = classNamed(facts.classes, ref.source.className);
+    const cls = classHolding(facts.classes, ref.source.className, ref.span);
     const own = cls?.columns.find((c) => c.name === name || c.attr === name);
     if (own) return withType(own, file);
     const mapping = index.classTable(file, ref.source.className, ref.span.start);
