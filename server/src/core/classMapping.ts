@@ -663,6 +663,11 @@ export class ClassMapper {
         def.unresolvedColumn ??= cls.framework === 'prisma' ? `${o.attr} ${o.callee}` : `${o.attr} = ${o.callee}(...)`;
       }
     }
+    for (const a of cls.otherAttrs ?? []) {
+      // The class's own binding hides a base's (Python's MRO): the first class that binds it is kept.
+      const other = (def.otherAttrs ??= new Map());
+      if (!other.has(a)) other.set(a, { className: cls.name, file });
+    }
     for (const k of cls.keys) def.keys.push(k);
     for (const found of this.baseClasses(file, cls)) {
       const m = this.classMap.get(found.id);

@@ -329,6 +329,12 @@ export interface ClassFact {
    */
   tableMetadata?: string;
   columns: ColumnFact[];
+  /**
+   * Python: names the class body binds to what is no column (a method, a `@declared_attr` or `@property` that returns
+   * no `Column`, a string constant): `ForeignKey(Vault.key_path)` with such a `key_path` takes whatever it evaluates
+   * to, which FK Guard does not compute (R15-8). Unset when there is none.
+   */
+  otherAttrs?: string[];
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */
   keys: string[][];

@@ -183,7 +183,15 @@ function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex)
     return { display, resolution: { kind: 'unseen', reason: n?.reason ?? 'dynamic-name', detail } };
   }
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
-  return { display, resolution: columnOf([mapping.table], ref.attr, true, false, undefined, false, ref.byProperty === true) };
+  const found = columnOf([mapping.table], ref.attr, true, false, undefined, false, ref.byProperty === true);
+  // `ForeignKey(Vault.key_path)` where `key_path` is a method, `@declared_attr` or constant of the class or a base: it
+  // is whatever that evaluates to (a `"vaults.id"` string, say), not a column the table lacks (R15-8).
+  const other = found.kind === 'no-column' ? mapping.table.otherAttrs?.get(ref.attr) : undefined;
+  if (other) {
+    const detail = `\`${ref.attr}\` is no column of \`${ref.owner}\`: \`${other.className}\` (${other.file}) binds it to a method or value FK Guard does not evaluate`;
+    return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail } };
+  }
+  return { display, resolution: found };
 }
 
 /**
