@@ -177,7 +177,7 @@ export class SchemaIndex {
    * as read, and the keys each such `X` was found to hold last. `files` holds the facts with those keys' references
    * added (see `resolveAliasKeys`), made again whenever `ensure` runs.
    */
-  private readonly aliasPending = new Map<string, { facts: FileFacts; found?: Array<AnnotatedAliasFact['keys']>; uses?: string[] }>();
+  private readonly aliasPending = new Map<string, { facts: FileFacts; signature?: string; uses?: string[] }>();
   /** `package.json` files of the workspace by file: a package name imported by another file leads to them. */
   private readonly packageJsons = new Map<string, { name: string; entries: string[] }>();
   /** Modules, classes, constants and types by name (see nameLookup.ts). */
@@ -1074,18 +1074,28 @@ export class SchemaIndex {
     for (const [file, entry] of this.aliasPending) {
       const pending = entry.facts.pendingAliasKeys ?? [];
       const uses = new Set<string>();
-      const found = pending.map((p) => {
-        const b = this.lookup.names.resolve(file, p.name);
+      const keysOf = (b: Binding | undefined): AnnotatedAliasFact['keys'] => {
         if (b?.kind !== 'annotated-alias' || b.file === file) return undefined;
         // The alias as its own module names it (`fk_farm`, imported `as farm_ref` or re-exported by a package):
         // a change of it there reaches this file through that name.
         const aliases = this.files.get(b.file)?.annotatedAliases ?? {};
         for (const name in aliases) if (aliases[name] === b.alias) uses.add(`y:${name}`);
         return b.alias.keys;
+      };
+      const found = pending.map((p): AnnotatedAliasFact['keys'] => {
+        // What the name means where the class body runs (an import rebound later in the module does not count).
+        const b = this.lookup.names.resolveAt(file, p.name, p.span.start);
+        const assigned = entry.facts.attributeAssignments?.includes(p.name);
+        if (!assigned && b?.kind !== 'unresolved') return keysOf(b);
+        // Bound to what FK Guard does not follow (`t.bad = t.good` in this module, an import in a `try` with another
+        // binding in its `except`): if what the imports bind holds keys, the column may have them, unchecked.
+        const alternative = keysOf(this.lookup.names.resolve(file, p.name)) ?? this.importedAliasKeys(entry.facts, p.name, keysOf);
+        return alternative?.map(() => ({ target: { kind: 'dynamic', text: p.name } }));
       });
       const named = [...uses];
-      if (entry.found && entry.found.length === found.length && entry.found.every((k, i) => k === found[i]) && entry.uses?.join() === named.join()) continue;
-      entry.found = found;
+      const signature = JSON.stringify([found, named]);
+      if (entry.signature === signature) continue;
+      entry.signature = signature;
       entry.uses = named;
       const before = this.files.get(file);
       let facts = entry.facts;
@@ -1114,6 +1124,23 @@ export class SchemaIndex {
       if (this.usesLater?.has(file)) this.usesLater.set(file, facts);
       else this.setUses(file, this.usesOfFile(file, facts));
     }
+  }
+
+  /** The keys of the alias a module-level import of `facts` binds `dotted` to, where the module imported defines it. */
+  private importedAliasKeys(facts: FileFacts, dotted: string, keysOf: (b: Binding | undefined) => AnnotatedAliasFact['keys']): AnnotatedAliasFact['keys'] {
+    const dot = dotted.indexOf('.');
+    const head = dot < 0 ? dotted : dotted.slice(0, dot);
+    const rest = dot < 0 ? '' : dotted.slice(dot);
+    for (const imp of facts.imports) {
+      if (imp.local !== head) continue;
+      const name = imp.name !== undefined ? `${imp.name}${rest}` : rest.slice(1);
+      if (!name) continue;
+      for (const f of this.lookup.moduleFiles(imp.module)) {
+        const keys = keysOf(this.lookup.names.resolve(f, name));
+        if (keys?.length) return keys;
+      }
+    }
+    return undefined;
   }
 
   /** What a file's facts use (`usesOf`), with the names of the imported aliases the index found for it. */

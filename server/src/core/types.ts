@@ -878,6 +878,11 @@ export interface FileFacts {
    */
   pendingAliasKeys?: PendingAliasKey[];
   /**
+   * Python: attributes the module assigns at module level (`t.bad = t.good`, `Barn.code = Column(...)`), as written:
+   * `Mapped[t.bad]` after it is not what `t`'s module binds (R15-9).
+   */
+  attributeAssignments?: string[];
+  /**
    * A `tsconfig.json`: what it says of module resolution, as workspace paths (see `typescript/tsconfig.ts`):
    * the config it extends, `baseUrl`, and `paths` (pattern → targets).
    */
