@@ -7,7 +7,7 @@ import { branchTablenames, reflectedTables } from './maybeTables';
 import { aliasForeignKeys, aliasTypeFact } from './annotatedAliases';
 import { foreignKeyConstraint } from './references';
 import { withColumn } from '../compactFacts';
-import { calleeText, isSqlAlchemyTable, NO_NODES, pythonName, readCall, spanOf } from './syntax';
+import { type CallInfo, calleeText, isSqlAlchemyTable, NO_NODES, pythonName, readCall, spanOf } from './syntax';
 import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
 import type { ClassFact, ColumnFact, MetadataRootFact, NameExpr } from '../types';
 
@@ -159,10 +159,14 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     if (s.type === 'expression_statement') {
       const e = s.namedChildren[0];
       if (e?.type === 'assignment') {
-        const typeMap = typeAnnotationMapOf(e);
-        if (typeMap) cls.typeAnnotationMap = typeMap;
-        if (!classMetadataAssignment(x, cls, e, root)) classAssignment(x, cls, e, isSqlModel, classConstants, isTypeDecorator, bound);
+        // The sides of the assignment and its call, read once for the three readers below (a class body is mostly
+        // `name = Column(...)`: each read the call again).
         const left = e.childForFieldName('left');
+        const right = e.childForFieldName('right');
+        const call = right?.type === 'call' ? readCall(right) : undefined;
+        const typeMap = typeAnnotationMapOf(left, right, call);
+        if (typeMap) cls.typeAnnotationMap = typeMap;
+        if (!classMetadataAssignment(x, cls, left, right, call, root)) classAssignment(x, cls, e, isSqlModel, classConstants, isTypeDecorator, bound, call);
         if (left?.type === 'identifier') bound.add(left.text);
       }
     } else if (s.type === 'decorated_definition') {
@@ -271,6 +275,7 @@ function classAssignment(
   classConstants: Record<string, string>,
   isTypeDecorator: boolean,
   bound: ReadonlySet<string>,
+  rightCall?: CallInfo,
 ): void {
   const left = e.childForFieldName('left');
   const right = e.childForFieldName('right');
@@ -314,7 +319,7 @@ function classAssignment(
   }
   const annotation = type ? mappedAnnotation(x, type, isSqlModel) : undefined;
   if (right?.type === 'call') {
-    const call = readCall(right);
+    const call = rightCall ?? readCall(right);
     if (isColumnCall(x, call.name)) {
       columnCall(x, right, call, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
       return;
@@ -371,14 +376,13 @@ function classAssignment(
  * that visibly gives none: SQLAlchemy then types a `Mapped[uuid.UUID]` column by the map (`String(36)`, say), so the
  * annotation alone no longer says the type.
  */
-function typeAnnotationMapOf(e: Node): true | string[] | undefined {
-  const left = e.childForFieldName('left');
-  const right = e.childForFieldName('right');
+function typeAnnotationMapOf(left: Node | null, right: Node | null, call: CallInfo | undefined): true | string[] | undefined {
   if (left?.type !== 'identifier' || !right) return undefined;
-  if (left.text === 'type_annotation_map') return annotationMapKeys(right);
-  if (left.text !== 'registry') return undefined;
-  if (right.type !== 'call') return true;
-  const map = readCall(right).keywords.get('type_annotation_map');
+  const name = left.text;
+  if (name === 'type_annotation_map') return annotationMapKeys(right);
+  if (name !== 'registry') return undefined;
+  if (!call) return true;
+  const map = call.keywords.get('type_annotation_map');
   if (map) return annotationMapKeys(map);
   return hasSplat(right) ? true : undefined;
 }
@@ -390,11 +394,15 @@ function typeAnnotationMapOf(e: Node): true | string[] | undefined {
  * builds after it. Only a metadata object, or a name that may hold one, is read so: `metadata = {...}` in a
  * class that has nothing to do with SQLAlchemy stays what it was. Whether the assignment was taken.
  */
-function classMetadataAssignment(x: PythonReader, cls: ClassFact, e: Node, root: MetadataRootFact | undefined): boolean {
-  const left = e.childForFieldName('left');
-  const right = e.childForFieldName('right');
+function classMetadataAssignment(
+  x: PythonReader,
+  cls: ClassFact,
+  left: Node | null,
+  right: Node | null,
+  call: CallInfo | undefined,
+  root: MetadataRootFact | undefined,
+): boolean {
   if (left?.type !== 'identifier' || !right) return false;
-  const call = right.type === 'call' ? readCall(right) : undefined;
   const isMetadata = call !== undefined && METADATA_CALLS.has(call.name);
   if (root && left.text === 'metadata') {
     metadataValue(x, root, right);
