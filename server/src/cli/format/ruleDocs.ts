@@ -29,7 +29,7 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'outside-history': 'the reference is in a migration folder Alembic does not run',
   'no-table-class': 'the reference is in a SQLModel model without table=True that no class is built on, so it makes no key',
   'unseen-keys': 'the table shows no primary key and FK Guard does not know it whole (migrations make it, or a partial definition), so whether the referenced column is unique is not known',
-  'server-dependent': 'MySQL 8 refuses the key and MariaDB accepts it, and FK Guard does not know which of the two runs the project',
+  'server-dependent': 'MySQL 8 and MariaDB judge the key differently (MySQL 8 refuses types MariaDB accepts; MySQL 8.4 and earlier make no key of a column\'s inline REFERENCES), and FK Guard does not know which of them runs the project',
   'unresolved-column': 'a class attribute is built by a call FK Guard cannot read, which may make the referenced column',
   'outside-workspace': 'the class or table variable is defined outside the workspace',
   'external-table': 'the table is listed in external-tables without this column',

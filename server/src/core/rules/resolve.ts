@@ -7,7 +7,7 @@ import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
 import { singularize } from '../typescript/inflection';
 import { mysqlServerDependent } from '../typeFamilies';
-import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
+import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
 import { keysNotSeen } from './not-unique-target';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
@@ -62,6 +62,12 @@ export interface SourceColumn {
 
 export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): { display: string; resolution: Resolution } {
   const found = resolveTarget(facts, ref, index);
+  // A column's inline `REFERENCES` on MySQL: MySQL 8.4 and earlier ignore it (no key, whatever it names: "MySQL parses
+  // but ignores inline REFERENCES specifications"), MariaDB and MySQL 9 make the key. Neither verdict is proven (R12-27).
+  if (ref.inline && found.resolution.kind !== 'dynamic' && index.dialectOf(facts.file) === 'mysql') {
+    const detail = "a column's inline `REFERENCES` makes no key on MySQL 8.4 and earlier (MySQL parses and ignores it) and a key on MariaDB and MySQL 9, and which of them runs the project FK Guard does not know; a `FOREIGN KEY (...) REFERENCES` clause makes one on all of them";
+    return { display: found.display, resolution: { kind: 'unseen', reason: 'server-dependent', detail } };
+  }
   // A key written in a SQLModel data model no class is built on is never made (`HeroRead`'s `Field(foreign_key=...)`).
   const className = ref.source.className;
   if (className !== undefined && facts.language === 'python' && ref.context === 'model' && found.resolution.kind !== 'dynamic') {
@@ -183,7 +189,15 @@ function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex)
     return { display, resolution: { kind: 'unseen', reason: n?.reason ?? 'dynamic-name', detail } };
   }
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
-  return { display, resolution: columnOf([mapping.table], ref.attr, true, false, undefined, false, ref.byProperty === true) };
+  const found = columnOf([mapping.table], ref.attr, true, false, undefined, false, ref.byProperty === true);
+  // `ForeignKey(Vault.key_path)` where `key_path` is a method, `@declared_attr` or constant of the class or a base: it
+  // is whatever that evaluates to (a `"vaults.id"` string, say), not a column the table lacks (R15-8).
+  const other = found.kind === 'no-column' ? mapping.table.otherAttrs?.get(ref.attr) : undefined;
+  if (other) {
+    const detail = `\`${ref.attr}\` is no column of \`${ref.owner}\`: \`${other.className}\` (${other.file}) binds it to a method or value FK Guard does not evaluate`;
+    return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail } };
+  }
+  return { display, resolution: found };
 }
 
 /**
@@ -749,6 +763,13 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       const source = sourceColumn(c.facts, c.ref, c.index);
       const unread = source ? undefined : ownColumnUnread(c);
       if (unread) return { reason: 'unreadable-migration', detail: unread };
+      // A Sequelize association's key on a model FK Guard cannot find from here (`models.Cover` of a sequelize-cli
+      // `static associate(models)`, a member of an object it does not read): its type is the one that model declares, if
+      // it declares the attribute, which is not known.
+      const holder = c.ref.source.className;
+      if (!source && holder !== undefined && c.facts.language === 'typescript' && !classNamed(c.facts.classes, holder) && !c.index.classTable(c.facts.file, holder)?.table) {
+        return { reason: 'uncompared-type', detail: `the key's column is on \`${holder}\`, a model FK Guard does not find from here, so its type is not compared` };
+      }
       // A FK column with no type of its own takes the key's (SQLAlchemy's `Column(ForeignKey(...))`): nothing to compare.
       // One whose type is written but not known (a Python type from a package outside the workspace) is not compared.
       if (!source?.type) {
@@ -866,6 +887,17 @@ export function targetPassesRules(c: RefCheck, def: TableDef, column: IndexedCol
   return !crosses;
 }
 
+/**
+ * The class `name` of `classes` whose body holds `span`: a module may define a class twice (`if`/`else`, `try`/`except
+ * ImportError` alternatives, R14-15), and a key of each is judged with that definition's own columns (either may be
+ * the one that runs). The first of that name when none holds it (an alias key's reference lies in its class too).
+ */
+function classHolding(classes: readonly ClassFact[], name: string, span: Span): ClassFact | undefined {
+  const first = classNamed(classes, name);
+  if (!first || (first.span.start <= span.start && span.end <= first.span.end)) return first;
+  return classes.find((c) => c.name === name && c.span.start <= span.start && span.end <= c.span.end) ?? first;
+}
+
 /** Finds the FK column a reference belongs to, in the file or through the index. */
 export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): SourceColumn | undefined {
   const name = ref.source.column ?? (ref.source.sequelizeDefault ? sequelizeDefaultKey(index, facts.file, ref) : undefined);
@@ -873,7 +905,7 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   const file = facts.file;
   const withType = (column: ColumnFact, f: string): SourceColumn => ({ column, file: f, type: index.resolveType(f, column.type) });
   if (ref.source.className) {
-    const cls = classNamed(facts.classes, ref.source.className);
+    const cls = classHolding(facts.classes, ref.source.className, ref.span);
     const own = cls?.columns.find((c) => c.name === name || c.attr === name);
     if (own) return withType(own, file);
     const mapping = index.classTable(file, ref.source.className, ref.span.start);
