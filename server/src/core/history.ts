@@ -469,7 +469,9 @@ export class MigrationHistory {
     const contested = new Map<string, Map<string, { pos: number; file: string }>>();
     for (const [timeline, made] of madeIfAbsent) {
       for (const [key, at] of made) {
-        const other = [...lives].some(([t, byKey]) => t !== timeline && !t.startsWith('test:') && byKey.has(key));
+        // Folders named for different databases (`migrations/sqlite/` beside `migrations/postgres/`, `migrations-sqlite`)
+        // are alternative histories, one per database: they never run into each other.
+        const other = [...lives].some(([t, byKey]) => t !== timeline && !t.startsWith('test:') && byKey.has(key) && databaseOfTimeline(t) === databaseOfTimeline(timeline));
         if (!other) continue;
         let own = contested.get(timeline);
         if (!own) contested.set(timeline, (own = new Map()));
@@ -478,6 +480,13 @@ export class MigrationHistory {
     }
     return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings, blinds, filesOf, contested);
   }
+}
+
+/** The database a folder timeline's name is for (`…/migrations/mysql`, `migrations-sqlite`), if any. */
+function databaseOfTimeline(timeline: string): Dialect | undefined {
+  if (!timeline.startsWith('folder:')) return undefined;
+  const root = timeline.slice('folder:'.length);
+  return databaseFolderOf(`${root}/x`) ?? (/sqlite/i.test(root) ? 'sqlite' : undefined);
 }
 
 /** The key of a revision file's place on one database of Alembic's multidb template. */
