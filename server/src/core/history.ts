@@ -148,7 +148,19 @@ export class MigrationHistory {
     private readonly blinds: Map<string, Map<string, BlindChange[]>> = new Map(),
     /** By timeline, its files in replay order (a change's file is `files[floor(pos / MIGRATION_STRIDE)]`). */
     private readonly filesOf: Map<string, string[]> = new Map(),
+    /** By timeline, tables it makes with `IF NOT EXISTS` that another timeline makes too (see `madeEitherWay`). */
+    private readonly contested: Map<string, Map<string, { pos: number; file: string }>> = new Map(),
   ) {}
+
+  /**
+   * The migration of the timeline of `at` that, before `at`, makes `key` with `CREATE TABLE IF NOT EXISTS` while another
+   * migrations folder makes a table of that name too: the database holds whichever ran first, so the table is not known.
+   */
+  madeEitherWay(key: string, at: HistoryPoint): string | undefined {
+    const place = this.placeAt(at);
+    const found = place && this.contested.get(place.timeline)?.get(key);
+    return found && found.pos <= this.position(at) ? found.file : undefined;
+  }
 
   /**
    * A migration of ANOTHER timeline that changes `key` (the whole table, or one of `columns`) after making it, where the
@@ -386,6 +398,7 @@ export class MigrationHistory {
     const ancestry = new Map<string, Ancestry>();
     const blinds = new Map<string, Map<string, BlindChange[]>>();
     const filesOf = new Map<string, string[]>();
+    const madeIfAbsent = new Map<string, Map<string, { pos: number; file: string }>>();
     // Revision graphs with nothing in common (a PostgreSQL tree and a SQLite tree in one folder of
     // revisions) are separate histories, not parallel branches of one: each is replayed on its own.
     for (const [timeline, members] of [...timelines]) {
@@ -442,7 +455,8 @@ export class MigrationHistory {
         }
       }
       const mysql = named ? named === 'mysql' : dialect === 'mysql';
-      const { state, history, changed, blind } = replayTimeline(ordered, resolver, byFile, sqlite, mysql, engine);
+      const { state, history, changed, blind, ifAbsent } = replayTimeline(ordered, resolver, byFile, sqlite, mysql, engine);
+      if (ifAbsent.size > 0) madeIfAbsent.set(timeline, ifAbsent);
       if (blind.size > 0) blinds.set(timeline, blind);
       filesOf.set(timeline, ordered.map((m) => m.file));
       lives.set(timeline, history);
@@ -450,8 +464,29 @@ export class MigrationHistory {
       lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
       if (!timeline.startsWith('test:')) for (const [k, d] of state) tables.set(k, d);
     }
-    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings, blinds, filesOf);
+    // A table a timeline makes with `IF NOT EXISTS` that another timeline (not a test's) makes too: which folder's
+    // statement made it is the one that ran first, which FK Guard does not know (R15-21).
+    const contested = new Map<string, Map<string, { pos: number; file: string }>>();
+    for (const [timeline, made] of madeIfAbsent) {
+      for (const [key, at] of made) {
+        // Folders named for different databases (`migrations/sqlite/` beside `migrations/postgres/`, `migrations-sqlite`)
+        // are alternative histories, one per database: they never run into each other.
+        const other = [...lives].some(([t, byKey]) => t !== timeline && !t.startsWith('test:') && byKey.has(key) && databaseOfTimeline(t) === databaseOfTimeline(timeline));
+        if (!other) continue;
+        let own = contested.get(timeline);
+        if (!own) contested.set(timeline, (own = new Map()));
+        own.set(key, at);
+      }
+    }
+    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings, blinds, filesOf, contested);
   }
+}
+
+/** The database a folder timeline's name is for (`…/migrations/mysql`, `migrations-sqlite`), if any. */
+function databaseOfTimeline(timeline: string): Dialect | undefined {
+  if (!timeline.startsWith('folder:')) return undefined;
+  const root = timeline.slice('folder:'.length);
+  return databaseFolderOf(`${root}/x`) ?? (/sqlite/i.test(root) ? 'sqlite' : undefined);
 }
 
 /** The key of a revision file's place on one database of Alembic's multidb template. */
@@ -741,7 +776,7 @@ function replayTimeline(
   sqlite = false,
   mysql = false,
   engine?: string,
-): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]>; blind: Map<string, BlindChange[]> } {
+): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]>; blind: Map<string, BlindChange[]>; ifAbsent: Map<string, { pos: number; file: string }> } {
   const state = new Map<string, TableDef>();
   /** The key of a table an operation names: on SQLite, whose names ignore letter case, the standing table's. */
   const keyOf = (table: string, schema?: string) => {
@@ -760,6 +795,8 @@ function replayTimeline(
   const changed = new Map<string, Change[]>();
   /** Tables an operation changes while this timeline does not have them, with the columns it changes (`changedUnseen`). */
   const blind = new Map<string, BlindChange[]>();
+  /** Tables this timeline makes with `IF NOT EXISTS` while it has none of that name: the first such statement. */
+  const ifAbsent = new Map<string, { pos: number; file: string }>();
   let opFile = '';
   const touch = (key: string, pos: number, columns?: string[]) => {
     let list = changed.get(key);
@@ -844,6 +881,8 @@ function replayTimeline(
             break;
           }
           if (maybe) def.alt = alternative(state.get(def.key) ?? null, maybe);
+          // Made only if no table of that name stands: where another folder makes it too, the first to run wins.
+          if (op.ifNotExists && !standing && !ifAbsent.has(def.key)) ifAbsent.set(def.key, { pos, file: m.file });
           touch(def.key, pos);
           end(def.key, pos);
           state.set(def.key, def);
@@ -1062,7 +1101,7 @@ function replayTimeline(
     }
   }
   for (const lives of history.values()) for (const life of lives) trimColumns(life.def);
-  return { state, history, changed, blind };
+  return { state, history, changed, blind, ifAbsent };
 
   /** `drop_key`: the key of that name stops being one; where FK Guard cannot tell which key that is, every outcome stands. */
   function dropNamedKey(op: Extract<MigrationOp, { op: 'drop_key' }>, m: FileFacts, pos: number, maybe: Maybe | undefined): void {

@@ -398,6 +398,15 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       detail: `\`${key}\` is made by another migrations folder, whose ${elsewhere} changes it${referencedColumns ? ` (\`${referencedColumns.join('`, `')}\`)` : ''} at a point FK Guard cannot place against this one, so the table this key meets is not known`,
     };
   }
+  for (const [which, k] of [['referenced', key], ['own', sourceName !== undefined ? tableKey(sourceName, ref.source.schema === 'public' ? undefined : ref.source.schema) : undefined]] as const) {
+    const by = k !== undefined && point && history ? history.madeEitherWay(k, point) : undefined;
+    if (by === undefined) continue;
+    return {
+      kind: 'unseen',
+      reason: 'unordered-history',
+      detail: `the key's ${which} table \`${k}\` is made with CREATE TABLE IF NOT EXISTS by ${by} and by another migrations folder too: the database keeps whichever ran first, which FK Guard does not know`,
+    };
+  }
   for (const [which, k, columns] of checks) {
     const by = k !== undefined && point && history ? history.changedUnseen(k, point, columns) : undefined;
     if (by === undefined) continue;
@@ -925,7 +934,15 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   };
   for (const t of [...tables.filter((t) => holds(t.span)), ...tables.filter((t) => !holds(t.span))]) {
     const c = t.columns.find((col) => col.name === name);
-    if (c) return changedBefore(c, ops.findIndex((op) => op.op === 'create_table' && facts.tables[op.tableIndex] === t));
+    const made = ops.findIndex((op) => op.op === 'create_table' && facts.tables[op.tableIndex] === t);
+    // `CREATE TABLE IF NOT EXISTS` of a table history already holds (made by an earlier file) changes nothing: the
+    // key's column is the standing table's (R15-21).
+    const madeOp = made >= 0 ? ops[made] : undefined;
+    if (madeOp?.op === 'create_table' && madeOp.ifNotExists && ref.context === 'migration') {
+      const standing = index.definitions(tableKey(tableName, ref.source.schema), migrationPoint(ref, file)).find((d) => d.origin === 'migration');
+      if (standing && standing.file !== file) continue;
+    }
+    if (c) return changedBefore(c, made);
   }
   let added: ColumnFact | undefined;
   let addedAt = -1;

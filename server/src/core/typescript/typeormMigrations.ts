@@ -77,10 +77,14 @@ export function readTypeormRunOrder(f: TsFile): void {
     if (st.kind !== K.ClassDeclaration) continue;
     const cls = st as ts.ClassDeclaration;
     if (!cls.name || !cls.members.some((m) => m.kind === K.MethodDeclaration && x.name(m) === 'up')) continue;
-    const m = /(\d{13})$/.exec(x.text(cls.name));
-    if (m) stamps.push(Number(m[1]));
+    // TypeORM names a migration `migration.name || constructor.name`: a `name` property set to a string wins.
+    const named = cls.members.find((m) => m.kind === K.PropertyDeclaration && x.name(m) === 'name') as ts.PropertyDeclaration | undefined;
+    const written = named ? x.literal(named.initializer)?.value : x.text(cls.name);
+    const m = typeof written === 'string' ? /(\d{13})$/.exec(written) : null;
+    // A name FK Guard cannot read leaves the file's place unknown: no order is recorded for it.
+    stamps.push(m ? Number(m[1]) : NaN);
   }
-  if (stamps.length === 1) f.facts.migration.runOrder = stamps[0];
+  if (stamps.length === 1 && !Number.isNaN(stamps[0])) f.facts.migration.runOrder = stamps[0];
 }
 
 /** A table as the Table API takes it: `'users'`, `'app.users'`, or a `new Table({ name, schema })`. */
