@@ -254,6 +254,7 @@ export class SchemaIndex {
    */
   takeMovedFacts(facts: FileFacts): void {
     this.files.set(facts.file, facts);
+    this.lookup.filesChanged();
     this.sequelizeNaming = undefined;
   }
 
@@ -335,6 +336,7 @@ export class SchemaIndex {
     const quick = movedInPlace && signedBefore && before && previous ? provisionAfter(previous, before, facts) : undefined;
     const after = quick?.after ?? provision(facts, movedInPlace);
     this.files.set(file, facts);
+    this.lookup.filesChanged();
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(file);
     else this.typeormNamingFiles.delete(file);
@@ -490,6 +492,7 @@ export class SchemaIndex {
     this.judges = undefined;
     this.sequelizeNaming = undefined;
     this.files.set(facts.file, facts);
+    this.lookup.filesChanged();
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
     else this.typeormNamingFiles.delete(facts.file);
@@ -587,6 +590,7 @@ export class SchemaIndex {
     const before = this.provisionOf(file);
     const gone = this.files.get(file);
     this.files.delete(file);
+    this.lookup.filesChanged();
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
@@ -1019,6 +1023,7 @@ export class SchemaIndex {
       if (values === entry.values) continue;
       entry.values = values;
       this.files.set(file, facts);
+      this.lookup.filesChanged();
       this.sequelizeNaming = undefined;
       changed = true;
     }
