@@ -274,6 +274,7 @@ export class SchemaIndex {
     }
     if (pending) pending.facts = facts;
     this.files.set(facts.file, facts);
+    this.lookup.filesChanged();
     this.sequelizeNaming = undefined;
   }
 
@@ -355,6 +356,7 @@ export class SchemaIndex {
     const quick = movedInPlace && signedBefore && before && previous ? provisionAfter(previous, before, facts) : undefined;
     const after = quick?.after ?? provision(facts, movedInPlace);
     this.files.set(file, facts);
+    this.lookup.filesChanged();
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(file);
     else this.typeormNamingFiles.delete(file);
@@ -513,6 +515,7 @@ export class SchemaIndex {
     this.judges = undefined;
     this.sequelizeNaming = undefined;
     this.files.set(facts.file, facts);
+    this.lookup.filesChanged();
     this.noteGroups = undefined;
     if (facts.typeormNaming) this.typeormNamingFiles.add(facts.file);
     else this.typeormNamingFiles.delete(facts.file);
@@ -613,6 +616,7 @@ export class SchemaIndex {
     const before = this.provisionOf(file);
     const gone = this.files.get(file);
     this.files.delete(file);
+    this.lookup.filesChanged();
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
@@ -1054,6 +1058,7 @@ export class SchemaIndex {
       if (values === entry.values) continue;
       entry.values = values;
       this.files.set(file, facts);
+      this.lookup.filesChanged();
       this.sequelizeNaming = undefined;
       changed = true;
     }

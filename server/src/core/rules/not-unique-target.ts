@@ -1,6 +1,6 @@
 import type { FkGuardConfig } from '../config';
 import type { IndexedColumn, TableDef } from '../tables';
-import { Finding } from '../types';
+import { ColumnFact, Finding } from '../types';
 import { columnLocation, keyMaybeFromAlias, RefCheck } from './resolve';
 
 const REFUSAL: Record<FkGuardConfig['dialect'], string> = {
@@ -43,13 +43,17 @@ export function keysNotSeen(c: RefCheck, def: TableDef, column: IndexedColumn): 
   return !def.primaryKeyDropped && !wholeWithoutPrimaryKey(c, def);
 }
 
+const isPrimaryKey = (column: ColumnFact) => column.primaryKey;
+
 export function notUniqueTarget(c: RefCheck): Finding | undefined {
   const r = c.resolution;
   if (r.kind !== 'ok' || r.ambiguous || r.def.origin === 'external' || r.def.incomplete) return undefined;
   const def = r.def;
-  const pk = def.columns.factsWhere((x) => x.primaryKey).map((x) => x.name);
-  const keys = [...def.keys.map((k) => [...k].sort().join(',')), [...pk].sort().join(',')];
   const col = r.column.column;
+  // Most references name a unique column, or the one column of a table's primary key: nothing else is looked at then.
+  if (!c.ref.composite && (col.unique || (col.primaryKey && !col.deferrableKey && def.columns.factsWhere(isPrimaryKey).length === 1))) return undefined;
+  const pk = def.columns.factsWhere(isPrimaryKey).map((x) => x.name);
+  const keys = [...def.keys.map((k) => [...k].sort().join(',')), [...pk].sort().join(',')];
   // A Drizzle composite names the target's properties (`labels.ownerId`), as TypeORM's join columns do
   // (`referencedColumnName`); the key is made of their columns.
   const composite = c.ref.composite?.map((n) => (c.ref.form === 'variable' || c.ref.byProperty ? def.attrs.get(n)?.column.name : undefined) ?? n);

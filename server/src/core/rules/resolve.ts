@@ -28,6 +28,8 @@ export interface RefCheck {
    * referenced and referencing tables, `*` for anything. An editor checks the reference again when one changes.
    */
   watched?: string[];
+  /** The reference's FK column, once `checkSource` found it (null: it has none FK Guard can find). */
+  source?: SourceColumn | null;
 }
 
 export type Resolution =
@@ -673,23 +675,28 @@ function columnOf(defs: TableDef[], column: string | undefined, byAttr: boolean,
     (byAttr ? def.attrs.get(name) : undefined) ??
     (propertyOnly ? undefined : byName(def)) ??
     (caseless ? [...def.columns.values()].find((c) => c.column.name.toLowerCase() === name.toLowerCase()) : undefined);
-  const found: Array<{ def: TableDef; column: IndexedColumn }> = [];
-  for (const def of defs) {
-    const c = get(def);
-    if (c) found.push({ def, column: c });
+  // The first definition that holds the column (a reference is checked against ~one: no list is made of them).
+  let foundDef: TableDef | undefined;
+  let foundColumn: IndexedColumn | undefined;
+  for (let i = 0; i < defs.length && !foundColumn; i++) {
+    foundColumn = get(defs[i]);
+    if (foundColumn) foundDef = defs[i];
   }
-  if (found.length > 0) {
+  if (foundDef && foundColumn) {
     // Definitions that lack the column, or type it differently, leave the truth open (see `decidingDefs`).
-    const models = defs.filter((d) => d.origin === 'model' || d.origin === 'core');
+    let modelCount = 0;
+    for (const d of defs) if (d.origin === 'model' || d.origin === 'core') modelCount++;
     const describe = (d: TableDef) => {
       const c = get(d);
       return c ? (c.type?.sqlType || c.column.type?.text || 'untyped') : d.incomplete ? 'unknown' : 'missing';
     };
     // In a migration, history at that point decides where it holds the column: the database is what the revisions
     // made, whatever the models (or a revision's own throwaway Tables) say.
-    const decided = defs[0]?.origin === 'migration' && get(defs[0]) !== undefined;
-    const ambiguous = !decided && models.length > 1 && new Set(models.map(describe)).size > 1;
-    return { kind: 'ok', defs, def: found[0].def, column: found[0].column, ...(ambiguous ? { ambiguous } : {}) };
+    const ambiguous =
+      modelCount > 1 &&
+      !(defs[0]?.origin === 'migration' && get(defs[0]) !== undefined) &&
+      new Set(defs.filter((d) => d.origin === 'model' || d.origin === 'core').map(describe)).size > 1;
+    return ambiguous ? { kind: 'ok', defs, def: foundDef, column: foundColumn, ambiguous } : { kind: 'ok', defs, def: foundDef, column: foundColumn };
   }
   if (shadowed) {
     return {
@@ -760,7 +767,7 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
       if (c.ref.source.sequelizeDefault && c.ref.source.column === undefined && sequelizeDefaultKey(c.index, c.facts.file, c.ref) === undefined) {
         return { reason: 'uncompared-type', detail: `Sequelize names this association's key column after \`${c.ref.owner}\` (its singular name or \`as\`, and its primary key), which FK Guard cannot work out here, so the key's type is not compared` };
       }
-      const source = sourceColumn(c.facts, c.ref, c.index);
+      const source = checkSource(c);
       const unread = source ? undefined : ownColumnUnread(c);
       if (unread) return { reason: 'unreadable-migration', detail: unread };
       // A Sequelize association's key on a model FK Guard cannot find from here (`models.Cover` of a sequelize-cli
@@ -885,6 +892,12 @@ export function targetPassesRules(c: RefCheck, def: TableDef, column: IndexedCol
   const metadataId = sourceMetadata(c.index, c.facts.file, c.ref);
   const crosses = c.ref.form === 'string' && c.ref.context !== 'migration' && metadataId && def.metadataId && def.metadataId !== metadataId;
   return !crosses;
+}
+
+/** `sourceColumn` of the check's reference, found once for the check: its type rule and `uncheckedOf` both ask. */
+export function checkSource(c: RefCheck): SourceColumn | undefined {
+  if (c.source === undefined) c.source = sourceColumn(c.facts, c.ref, c.index) ?? null;
+  return c.source ?? undefined;
 }
 
 /**

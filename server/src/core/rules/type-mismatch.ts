@@ -3,7 +3,7 @@ import type { IndexedColumn, TableDef } from '../tables';
 import { rangeOf } from '../text';
 import { compareFamilies, compareTypes, mysqlReading, mysqlServerDependent, Verdict } from '../typeFamilies';
 import { Finding, ReferenceFact, TextEdit, TypeFact } from '../types';
-import { columnLocation, RefCheck, rangeOfRef, resolveReference, sourceColumn, SourceColumn, targetPassesRules } from './resolve';
+import { columnLocation, RefCheck, rangeOfRef, resolveReference, checkSource, SourceColumn, targetPassesRules } from './resolve';
 
 const DIALECT_NAMES = { postgresql: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite' } as const;
 
@@ -28,7 +28,7 @@ export interface TypeComparison {
  * family, since the width is not written. A FK column with no type takes the target's and never differs.
  */
 export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn): TypeComparison | undefined {
-  const found = sourceColumn(c.facts, c.ref, c.index);
+  const found = checkSource(c);
   const serial = serialKey(c, def, key);
   const keyed = serial ?? key;
   if (!found?.type || !keyed.type) return undefined;
