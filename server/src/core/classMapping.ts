@@ -1,6 +1,7 @@
 import type { NamingConvention } from './config';
 import type { FlaskNaming } from './python/flaskVersion';
 import type { Binding, PythonNames } from './python/names';
+import { classNamed } from './classPlaces';
 import { addColumn, IndexedColumn, newTable, ownAttrs, sameColumn, TableDef } from './tables';
 import { positionAt } from './text';
 import { typeormCamelCase } from './typescript/context';
@@ -306,8 +307,19 @@ export class ClassMapper {
     return rebinds.some((r) => r.name === head);
   }
 
-  /** `classId(file, cls.name)`, the same string each time it is asked for the same class. */
+  /**
+   * `classId(file, cls.name)`, the same string each time it is asked for the same class. A second class of one name in
+   * a Python module (`if`/`else` or `try`/`except ImportError` alternatives, R14-15) is mapped too, under an id of its
+   * own (`Token@2`): its table is another definition of the table name, and the index judges references to columns
+   * the definitions disagree on as it does for any two definitions (`ambiguous-table`). By its name, the first is found.
+   */
   idOf(file: string, cls: ClassFact): string {
+    const classes = this.host.facts(file)?.classes;
+    const first = classes ? classNamed(classes, cls.name) : undefined;
+    if (first !== undefined && first !== cls && classes!.includes(cls)) {
+      const n = classes!.filter((c) => c.name === cls.name).indexOf(cls) + 1;
+      return classId(file, `${cls.name}@${n}`);
+    }
     const known = this.ids.get(cls);
     if (known && known.file === file && known.name === cls.name) return known.id;
     const id = classId(file, cls.name);
@@ -662,6 +674,11 @@ export class ClassMapper {
         // A Prisma field of a type another file declares (see prisma/extract.ts) is written `tier Tier`.
         def.unresolvedColumn ??= cls.framework === 'prisma' ? `${o.attr} ${o.callee}` : `${o.attr} = ${o.callee}(...)`;
       }
+    }
+    for (const a of cls.otherAttrs ?? []) {
+      // The class's own binding hides a base's (Python's MRO): the first class that binds it is kept.
+      const other = (def.otherAttrs ??= new Map());
+      if (!other.has(a)) other.set(a, { className: cls.name, file });
     }
     for (const k of cls.keys) def.keys.push(k);
     for (const found of this.baseClasses(file, cls)) {

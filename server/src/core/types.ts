@@ -121,8 +121,22 @@ export interface AnnotatedAliasFact {
   unique?: true;
   /** Its `mapped_column(...)` holds a `ForeignKey`: the column then takes the referenced column's type when it has none. */
   foreignKey?: true;
+  /**
+   * The targets of those `ForeignKey`s, for the `Mapped[X]` columns of other modules that import the alias (see
+   * `FileFacts.pendingAliasKeys`): a string as Python makes it in this module (the constants it names are this
+   * module's), else `dynamic`. `linkToName`: `ForeignKey(..., link_to_name=True)`.
+   */
+  keys?: Array<{ target: NameExpr; linkToName?: true }>;
   /** Its `mapped_column(...)` holds what FK Guard cannot read (`**kwargs`): the column's type and keys are not known. */
   opaque?: true;
+}
+
+/** A `Mapped[X]` column whose `X` may be an imported `Annotated` alias with keys (see `FileFacts.pendingAliasKeys`). */
+export interface PendingAliasKey {
+  /** `X` as written, without quotes: `farm_ref`, `types.farm_ref`. */
+  name: string;
+  span: Span;
+  source: ReferenceSource;
 }
 
 /** The `X` of a `Mapped[X]` (or a SQLModel field annotation), with its span, so a fix can rewrite it. */
@@ -327,6 +341,12 @@ export interface ClassFact {
    */
   tableMetadata?: string;
   columns: ColumnFact[];
+  /**
+   * Python: names the class body binds to what is no column (a method, a `@declared_attr` or `@property` that returns
+   * no `Column`, a string constant): `ForeignKey(Vault.key_path)` with such a `key_path` takes whatever it evaluates
+   * to, which FK Guard does not compute (R15-8). Unset when there is none.
+   */
+  otherAttrs?: string[];
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */
   keys: string[][];
@@ -829,8 +849,10 @@ export interface FileFacts {
   /**
    * `dependsOn`: Alembic's `depends_on`, revisions that must run before this one without being its parent
    * (neutron's contract branch depends on expand revisions): in history they order like `downRevision`.
+   * `runOrder`: the number the tool that runs the migration orders it by, where that is not its file name: TypeORM's
+   * migration class name ends with it (`AddPosts1700000000002`, the last 13 digits), and TypeORM sorts by it alone.
    */
-  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; ops: MigrationOp[] };
+  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; runOrder?: number; ops: MigrationOp[] };
   /** An Alembic configuration file: the folders of the revisions Alembic runs. */
   alembicConfig?: AlembicConfigFact;
   /**
@@ -872,6 +894,19 @@ export interface FileFacts {
    * place (see `pendingNames.ts`), or leaves what it names unread when no file defines it.
    */
   pendingConsts?: string[];
+  /**
+   * `Mapped[X]` columns of model classes whose `X` a module-level import binds (`from .types import farm_ref`,
+   * `Mapped[types.farm_ref]`): if `X` is an `Annotated` alias holding `ForeignKey`s, SQLAlchemy 2.0 copies each onto
+   * the column, a key of this file's table made where `X` is used. Whether it is one only the module that defines
+   * it says: the index follows the import the way Python does and adds one reference per key at `span` (the `X` of
+   * the annotation), or none (see `SchemaIndex.resolveAliasKeys`).
+   */
+  pendingAliasKeys?: PendingAliasKey[];
+  /**
+   * Python: attributes the module assigns at module level (`t.bad = t.good`, `Barn.code = Column(...)`), as written:
+   * `Mapped[t.bad]` after it is not what `t`'s module binds (R15-9).
+   */
+  attributeAssignments?: string[];
   /**
    * A `tsconfig.json`: what it says of module resolution, as workspace paths (see `typescript/tsconfig.ts`):
    * the config it extends, `baseUrl`, and `paths` (pattern → targets).
@@ -1041,7 +1076,10 @@ export type UncheckedReason =
   | 'ambiguous-table'
   /**
    * A revision on a parallel branch of the Alembic graph (neither ancestor nor descendant of the reference's
-   * revision) changes the table or the referenced column, so which comes first is not known.
+   * revision), a file of a folder whose order the code decides, or a file the tools that run its migrations folder
+   * order differently (names as text or by number, by path or by file name) changes the table or the referenced
+   * column, so which comes first is not known. Also: a migration changes a table its folder never makes (another
+   * folder or code makes it), so the table is not known as it stands there.
    */
   | 'unordered-history'
   /**

@@ -34,7 +34,7 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'outside-workspace': 'the class or table variable is defined outside the workspace',
   'external-table': 'the table is listed in external-tables without this column',
   'ambiguous-table': "definitions of the table disagree and none is in the reference's own metadata or package",
-  'unordered-history': 'a revision on a parallel branch of the Alembic graph, or another file of a folder of schema helpers whose order the code decides, changes the table or column, so it may run before or after this one',
+  'unordered-history': 'a revision on a parallel branch of the Alembic graph, another file of a folder of schema helpers whose order the code decides, or a migration the tools that run the folder order differently (names as text or by number, by path or by file name), changes the table or column, so it may run before or after this one; or a migration changes a table its folder never makes, so the table is not known as it stands',
   'unreadable-definition': 'the table is made by a CREATE TABLE FK Guard cannot read (its parse-error warning, or SQL built from a value it cannot resolve), so its columns are not known',
   'unreadable-migration': 'a migration operation FK Guard cannot fully read (a loop or helper over computed table names, a constraint dropped by a name it cannot identify, an index whose `unique=` it cannot evaluate) may have changed the column or its key, which is then unknown',
   'conditional-history': 'a migration operation that changes the table or column sits in an if, a try or a loop FK Guard cannot decide (or in a schema builder run elsewhere), and the verdict depends on whether it ran',
