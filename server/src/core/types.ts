@@ -596,10 +596,10 @@ export interface ReferenceSource {
   sequelizeDefault?: { method: 'belongsTo' | 'hasOne' | 'hasMany'; as?: string | null };
   /**
    * Prisma: this pair's entry of `@relation(fields: [...])` names no field of the model (`fields: [hive_tag]`, often
-   * the `@map` column of `hiveTag`): Prisma finds `fields` by field name only and its validator refuses the schema
+   * the `@map` column of `hiveTag`), or a relation field (`relation`): Prisma finds `fields` by scalar field name only and its validator refuses the schema
    * (see rules/unknown-field.ts). `column` is then unset: no column of the model is the key's.
    */
-  unknownField?: { name: string; span: Span };
+  unknownField?: { name: string; span: Span; relation?: true };
 }
 
 export interface ReferenceFact {

@@ -191,8 +191,10 @@ function relations(model: PrismaBlock, byName: Map<string, PrismaBlock>, enums: 
     for (const [i, r] of remote.entries()) {
       const l = local[i];
       const localField = l ? fieldsByName.get(l.text) : undefined;
-      // `fields` names the model's own fields, never a field's `@map` column: Prisma refuses any other name (R14-7).
-      const unknownField = l && !localField && whole ? { name: l.text, span: l.span } : undefined;
+      // `fields` names the model's own scalar fields, never a field's `@map` column (R14-7) nor a relation field (a
+      // field whose type is a model, R15-11): Prisma refuses any other name.
+      const relationField = localField !== undefined && (byName.has(localField.type) || views.has(localField.type));
+      const unknownField = l && (!localField || relationField) && whole ? { name: l.text, span: l.span, ...(relationField ? { relation: true as const } : {}) } : undefined;
       out.push({
         form: 'attribute',
         owner: field.type,

@@ -17,6 +17,18 @@ export function unknownField(c: RefCheck): Finding | undefined {
   const unknown = c.ref.source.unknownField;
   if (!unknown || c.facts.language !== 'prisma' || c.ref.source.className === undefined) return undefined;
   const model = c.ref.source.className;
+  if (unknown.relation) {
+    return {
+      rule: 'unknown-column',
+      severity: 'error',
+      message: `\`${model}.${unknown.name}\` is a relation field, and \`fields\` takes the model's scalar fields only: Prisma refuses the schema`,
+      file: c.facts.file,
+      range: rangeOf(c.facts.lineStarts, unknown.span),
+      reference: c.display,
+      related: [],
+      fixes: [],
+    };
+  }
   const fields = (classNamed(c.facts.classes, model)?.columns ?? []).filter((col): col is ColumnFact & { attr: string } => col.attr !== undefined);
   const mapped = fields.find((col) => col.name === unknown.name && col.attr !== unknown.name);
   const candidates = mapped ? [{ value: mapped.attr, score: 0 }] : suggestNames(unknown.name, fields.map((f) => f.attr));

@@ -10,9 +10,10 @@ import { ModifierFlags, type Syntax } from './syntax';
 /**
  * Methods that run their first argument as SQL: TypeORM's `queryRunner.query`, Sequelize's
  * `queryInterface.sequelize.query`, Knex's `knex.raw` / `knex.schema.raw`, node-postgres and mysql2's
- * `query` / `execute`, better-sqlite3's `exec`, postgres.js's `unsafe`, Prisma's `$executeRawUnsafe`.
+ * `query` / `execute`, better-sqlite3's `exec`, postgres.js's `unsafe`, Prisma's `$executeRawUnsafe`, db-migrate's
+ * `db.runSql`.
  */
-const RUNNERS = new Set(['query', 'raw', 'execute', 'exec', 'unsafe', '$executeRawUnsafe', '$queryRawUnsafe']);
+const RUNNERS = new Set(['query', 'raw', 'execute', 'exec', 'unsafe', '$executeRawUnsafe', '$queryRawUnsafe', 'runSql']);
 
 /** Template tags whose text is SQL: slonik, postgres.js, `@vercel/postgres`, Drizzle's `sql`, Prisma's raw tags. */
 const SQL_TAGS = new Set(['sql', 'SQL', '$executeRaw', '$queryRaw']);
@@ -85,30 +86,45 @@ export function readEmbeddedSql(f: TsFile): void {
   const K = x.K;
   // Hooks are found beside `up`, and a substitution's value before it, by going up the tree.
   const whole = x.withParents();
-  const steps = forwardSteps(f);
+  const { steps, member } = forwardSteps(f);
   const migration = !!f.facts.migration || steps.length > 0;
   const scopes = steps.length > 0 ? steps : [whole];
-  const literals: ts.Node[] = [];
+  // Each literal with where its statements run: where it is written, or, inside a helper method a step calls, where
+  // that call is (see below).
+  const literals: Array<{ node: ts.Node; at?: number }> = [];
   const full = whole.text;
-  for (const scope of scopes) x.walk(scope, (d) => {
+  const following = new Set<ts.Node>();
+  const visit = (scope: ts.Node, at: number | undefined): void => x.walk(scope, (d) => {
     // Without an `up`, a whole file is read, except what undoes it.
     if (scope === whole && isBackward(f, d)) return 'skip';
     if (d.kind === K.TaggedTemplateExpression) {
       const tag = x.text((d as ts.TaggedTemplateExpression).tag).split('.').pop() ?? '';
-      if (SQL_TAGS.has(tag)) literals.push((d as ts.TaggedTemplateExpression).template);
+      if (SQL_TAGS.has(tag)) literals.push({ node: (d as ts.TaggedTemplateExpression).template, at });
     } else if (d.kind === K.CallExpression) {
       const callee = (d as ts.CallExpression).expression;
       const arg = (d as ts.CallExpression).arguments[0];
-      if (callee.kind === K.PropertyAccessExpression && RUNNERS.has(x.text((callee as ts.PropertyAccessExpression).name)) && arg && isLiteral(f, arg)) literals.push(arg);
+      if (callee.kind === K.PropertyAccessExpression && RUNNERS.has(x.text((callee as ts.PropertyAccessExpression).name)) && arg && isLiteral(f, arg)) literals.push({ node: arg, at });
+      // `await this.addColumns(queryRunner)` in a step: a method of the migration's own class (or object) runs its
+      // statements there, in the order of the calls (R15-19: flowise's `this.modifyTable(queryRunner)`).
+      if (steps.length > 0 && callee.kind === K.PropertyAccessExpression && (callee as ts.PropertyAccessExpression).expression.kind === K.ThisKeyword) {
+        const m = member(x.text((callee as ts.PropertyAccessExpression).name));
+        const body = m && (m.kind === K.MethodDeclaration || m.kind === K.ArrowFunction || m.kind === K.FunctionExpression) ? (m as ts.FunctionLikeDeclaration).body : undefined;
+        if (m && body && !following.has(m) && following.size < 8 && !steps.includes(m)) {
+          following.add(m);
+          visit(body, at ?? d.getStart(whole));
+          following.delete(m);
+        }
+      }
     } else if (isLiteral(f, d) && /\/\*\s*sql\s*\*\/\s*$/i.test(full.slice(d.pos, d.getStart(whole)))) {
       // The trivia right before the literal ends with `/* sql */` (a comment on the literal's own line is not
       // one of its "leading comments" for the compiler, so the text is read).
-      literals.push(d);
+      literals.push({ node: d, at });
     }
   });
+  for (const scope of scopes) visit(scope, undefined);
   // In the order the steps run (`beforeUp` before `up`), each step's literals in the order written.
   const seen = new Set<ts.Node>();
-  for (const lit of literals) {
+  for (const { node: lit, at } of literals) {
     if (seen.has(lit)) continue;
     seen.add(lit);
     // A literal is SQL only when it starts (after blanks and comments) with DDL; one too large for a schema
@@ -121,7 +137,7 @@ export function readEmbeddedSql(f: TsFile): void {
     const read = extractSql(f.facts.file, text, migration);
     if (cooked.holes.length > 0) forgetHoles(read, cooked);
     for (const st of unread) countUnread(read, st, cooked, migration);
-    merge(f, read, cooked, start, migration);
+    merge(f, read, cooked, at ?? start, migration);
   }
 }
 
@@ -142,11 +158,12 @@ function isBackward(f: TsFile, d: ts.Node): boolean {
 /**
  * The functions that move a migration forward, in the order they run: `up`, and the `beforeUp` / `afterUp`
  * some runners call around it (logto's alteration scripts create indexes `concurrently` in `beforeUp`,
- * outside the transaction of `up`).
+ * outside the transaction of `up`); and `member`, the method or function property of that name beside `up` (a
+ * helper the steps call as `this.name(...)`).
  */
-function forwardSteps(f: TsFile): ts.Node[] {
+function forwardSteps(f: TsFile): { steps: ts.Node[]; member: (name: string) => ts.Node | undefined } {
   const up = upFunctionNode(f);
-  if (!up) return [];
+  if (!up) return { steps: [], member: () => undefined };
   const x = f.syntax;
   const K = x.K;
   const isHolder = (n: ts.Node) => n.kind === K.ObjectLiteralExpression || n.kind === K.ClassDeclaration || n.kind === K.ClassExpression;
@@ -161,7 +178,14 @@ function forwardSteps(f: TsFile): ts.Node[] {
     const member = holder.kind === K.ObjectLiteralExpression ? objectProperty(x, holder as ts.ObjectLiteralExpression, name) : classMember(x, holder as ts.ClassLikeDeclaration, name);
     return member && member.kind === K.PropertyAssignment ? (member as ts.PropertyAssignment).initializer : member;
   };
-  return [hook('beforeUp'), up, hook('afterUp')].filter((n): n is ts.Node => !!n);
+  // A helper `up` calls (`this.addColumns(queryRunner)`) is a member of the class or object `up` itself belongs to.
+  const own = up.parent && isHolder(up.parent) ? up.parent : holder && isHolder(holder) ? holder : undefined;
+  const member = (name: string): ts.Node | undefined => {
+    if (!own) return undefined;
+    const m = own.kind === K.ObjectLiteralExpression ? objectProperty(x, own as ts.ObjectLiteralExpression, name) : classMember(x, own as ts.ClassLikeDeclaration, name);
+    return m && (m.kind === K.PropertyAssignment || m.kind === K.PropertyDeclaration) ? (m as ts.PropertyAssignment).initializer : m;
+  };
+  return { steps: [hook('beforeUp'), up, hook('afterUp')].filter((n): n is ts.Node => !!n), member };
 }
 
 /** An object literal's first property of this name as written (ts-morph's `getProperty(name)`). */
