@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { runBundle } from '../../server/src/host/bundleCache';
-import type { FactsRequest } from '../../server/src/host/factsPool';
+import type { FactsAnswers, FactsRequest } from '../../server/src/host/factsPool';
 import { REPO } from '../engine/harness';
 import { makeTree, removeTree } from './tmp';
 
@@ -122,7 +122,8 @@ describe("the parser threads' code cache (dist/facts-worker.js)", () => {
     const worker = withCacheDir(cacheDir, () => new Worker(join(REPO, 'dist', 'facts-worker.js'), { workerData: {} }));
     try {
       return await new Promise<string>((resolve, reject) => {
-        worker.once('message', resolve);
+        // Without the wire (workerData {}), the answers are all in the JSON text.
+        worker.once('message', (m: FactsAnswers) => resolve(m.head));
         worker.once('error', reject);
         worker.postMessage(batch);
       });
