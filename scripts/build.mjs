@@ -59,7 +59,10 @@ const entries = [
   // compiles this bundle with `vm.Script`, where Node 20 refuses a dynamic import.
   { in: 'server/src/cli/main.ts', out: 'cli-main.js', external: ['ts-morph', 'pg'], plugins: [requireNodeImports, fastKeywordTest] },
   { in: 'server/src/cli/launch.ts', out: 'cli.js' },
-  { in: 'server/src/host/factsWorker.ts', out: 'facts-worker.js', external: ['ts-morph'], plugins: [fastKeywordTest] },
+  // dist/facts-worker.js (the script a parser thread starts) runs dist/facts-worker-main.js through a V8 code cache
+  // (server/src/host/factsWorkerLaunch.ts), compiled with `vm.Script` as the CLI's is: hence `requireNodeImports`.
+  { in: 'server/src/host/factsWorker.ts', out: 'facts-worker-main.js', external: ['ts-morph'], plugins: [requireNodeImports, fastKeywordTest] },
+  { in: 'server/src/host/factsWorkerLaunch.ts', out: 'facts-worker.js' },
   // dist/server.js loads dist/server-main.js (the language server) through a V8 code cache (server/src/lsp/launch.ts),
   // compiled with `vm.Script` as the CLI's is: hence `requireNodeImports` here too.
   { in: 'server/src/lsp/main.ts', out: 'server-main.js', external: ['ts-morph', 'pg'], plugins: [requireNodeImports, fastKeywordTest] },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { REPO } from '../engine/harness';
 
 describe('the Node bundles the build ships', () => {
-  for (const bundle of ['cli-main.js', 'cli.js', 'server-main.js', 'server.js', 'facts-worker.js']) {
+  for (const bundle of ['cli-main.js', 'cli.js', 'server-main.js', 'server.js', 'facts-worker.js', 'facts-worker-main.js']) {
     it(`${bundle} is plain ASCII`, () => {
       const bytes = readFileSync(join(REPO, 'dist', bundle));
       const at = bytes.findIndex((b) => b > 127);

@@ -13,7 +13,7 @@ import { REPO, listFiles } from './harness';
 const collator = new Intl.Collator(undefined, { sensitivity: 'accent' });
 const SLOW = (a: string, b: string) => collator.compare(a, b) === 0;
 
-const BUNDLES = ['cli-main.js', 'facts-worker.js', 'server-main.js'];
+const BUNDLES = ['cli-main.js', 'facts-worker-main.js', 'server-main.js'];
 
 /** The line of a bundle that defines the comparison. */
 function definition(bundle: string): string {

@@ -1,21 +1,11 @@
-// The `fkguard` executable's first step, bundled to dist/cli.js: it runs the CLI's bundle (dist/cli-main.js)
-// with a V8 code cache. Node 20 compiles the 1.2 MB bundle afresh in every process (it has no
-// `module.enableCompileCache`), which costs a warm scan a tenth of its time; the code V8 compiled in the first run
-// is kept in the user's cache folder and handed back to V8 in the next ones. V8 checks that the data fits its own
-// version and flags and rejects it otherwise; the file is named by a hash of the bundle's text, so a rebuilt CLI
-// never meets the code of another build. Any failure here only costs the compilation it would have saved.
-// The folder, the off switch and the file's framing (a SHA-256 of V8's data before it: a release V8 does not check
-// the bytes of a cache it accepts) are those of host/codeCache.ts, which loads the TypeScript compiler the same way.
+// The `fkguard` executable's first step, bundled to dist/cli.js: it sets the V8 flags of a one-shot scan, then runs the
+// CLI's bundle (dist/cli-main.js) with a V8 code cache (see host/bundleCache.ts). Node 20 compiles the 1.8 MB bundle
+// afresh in every process (it has no `module.enableCompileCache`), which costs a warm scan a tenth of its time; the
+// code V8 compiled in the first run is kept in the user's cache folder and handed back to V8 in the next ones.
 
-import { isAscii } from 'node:buffer';
-import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire, wrap } from 'node:module';
-import { basename, dirname, join } from 'node:path';
-import { cachedDataVersionTag, setFlagsFromString } from 'node:v8';
-import { Script } from 'node:vm';
-import { codeCacheDir, CORRUPT, readOwnFile, sealed, verified } from '../host/codeCache';
-import { makeDirectory } from '../host/factsCache';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runBundle } from '../host/bundleCache';
 
 // A cold scan spends about 40 % of its CPU in V8's optimising compiler, on its background threads (realshaped: 1.1 of
 // 2.5 s), not in the scan's own code. Inlining less per optimised function makes each compile cheaper, while the
@@ -39,63 +29,7 @@ setFlagsFromString('--interrupt-budget=300000');
 // the same files again at each edit, keeps V8's tiering.
 setFlagsFromString('--liftoff-only');
 
-const main = join(__dirname, 'cli-main.js');
-
-/** The code cache file for this bundle (its bytes), under this Node (V8) version; undefined when switched off. */
-function cacheFile(source: Uint8Array): string | undefined {
-  const dir = codeCacheDir();
-  if (!dir) return undefined;
-  // V8's tag for its version and the flags it checks: flags from NODE_OPTIONS and Electron's own V8 get a file of
-  // their own instead of rejecting and rewriting another's on every start.
-  const hash = createHash('sha256').update(`${cachedDataVersionTag()}\0`).update(source).digest('hex').slice(0, 32);
-  // One file per command: the code a run leaves behind is the code its command needed (`--version` compiles
-  // next to nothing a scan needs).
-  const command = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-  return join(dir, `cli-${command}-${process.version}-${hash}.v8`);
-}
-
-/** Caches of one command kept: each new build or Node leaves the last one's behind. */
-const KEEP = 2;
-
-function save(file: string, data: Buffer): void {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    makeDirectory(dirname(file));
-    writeFileSync(tmp, sealed(data), { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, file);
-  } catch {
-    rmSync(tmp, { force: true });
-    return;
-  }
-  try {
-    const mine = basename(file).replace(/-v\d.*$/, '-');
-    const old = readdirSync(dirname(file))
-      .filter((name) => name.startsWith(mine) && name.endsWith('.v8'))
-      .map((name) => ({ path: join(dirname(file), name), at: statSync(join(dirname(file), name)).mtimeMs }))
-      .sort((x, y) => y.at - x.at)
-      .slice(KEEP);
-    for (const o of old) unlinkSync(o.path);
-  } catch {
-    // Clean-up is best effort (another process may have removed a file first).
-  }
-}
-
-// The bundle is read as bytes and hashed as bytes (the SHA-256 of the text's UTF-8 encoding, so the same file name as
-// before, without encoding 1.8 MB of text again), and decoded as Latin-1 when it is plain ASCII, which the build
-// makes it (scripts/build.mjs, `asciiOnly`): V8 then keeps a one-byte string, where one character above 127 made
-// the whole text two-byte. Reading and hashing took 10 ms of a 120 ms warm scan; this way about 3 ms.
-const bytes = readFileSync(main);
-const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-const file = cacheFile(bytes);
-const stored = file ? readOwnFile(file) : undefined;
-const checked = stored && verified(stored);
-const cachedData = checked === CORRUPT ? undefined : checked;
-// The bundle holds no `import()` (the build makes them `require` calls): Node 20 runs none in a script compiled here.
-const script = new Script(wrap(source), { filename: main, cachedData });
-if (file && (!cachedData || script.cachedDataRejected)) {
-  // (A damaged file, whose digest does not match, is compiled afresh and rewritten too.)
-  // At exit the cache also holds every function the run compiled lazily, which is most of the saving.
-  process.once('exit', () => save(file, script.createCachedData()));
-}
-const cjsModule = { exports: {}, filename: main, id: main, loaded: false, children: [], paths: [] };
-(script.runInThisContext() as (...args: unknown[]) => void)(cjsModule.exports, createRequire(main), cjsModule, main, dirname(main));
+// One cache per command: the code a run leaves behind is the code its command needed (`--version` compiles next to
+// nothing a scan needs). It is written at exit, so it also holds every function the run compiled lazily.
+const command = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+runBundle(join(__dirname, 'cli-main.js'), `cli-${command}`, (write) => process.once('exit', write));

@@ -18,6 +18,12 @@ import { createServer } from './server';
 
 const extensions = sourceExtensions();
 
+/**
+ * The script a session scan's thread starts: the server's launcher beside this bundle (dist/server.js), which runs it
+ * from the server's code cache (see lsp/launch.ts), or this very file where there is none (the tests' compiled source).
+ */
+const sessionScript = (): string => (existsSync(join(__dirname, 'server.js')) && existsSync(join(__dirname, 'server-main.js')) ? join(__dirname, 'server.js') : __filename);
+
 const host: ServerHost = {
   async loadConfig(root) {
     const loaded = await loadConfig(root);
@@ -71,7 +77,7 @@ const host: ServerHost = {
       },
       finish: () => result.writeCache(),
       ...(result.cacheAt && !result.cancelled
-        ? { session: { scan: () => sessionScanInWorker(__filename, { root, config, cacheDir: result.cacheAt!.dir, followSymlinks: links.followSymlinks }) } }
+        ? { session: { scan: () => sessionScanInWorker(sessionScript(), { root, config, cacheDir: result.cacheAt!.dir, followSymlinks: links.followSymlinks }) } }
         : {}),
     };
   },
