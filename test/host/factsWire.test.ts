@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { emptyFacts, internStrings } from '../../server/src/core/facts';
 import type { FileFacts, Span } from '../../server/src/core/types';
-import { type InternTables, WireDecoder, WireEncoder } from '../../server/src/host/factsWire';
+import { type InternTables, type WireBatch, WireDecoder, WireEncoder } from '../../server/src/host/factsWire';
 import { createEngine } from '../../server/src/host/python';
 
 const MODELS = [
@@ -37,8 +37,8 @@ async function workerFacts(): Promise<FileFacts[]> {
 }
 
 /**
- * `facts` sent through the wire by one worker (its strings numbered across the batches) and decoded; facts the encoder
- * declines are made again and sent plain, as the worker does.
+ * `facts` sent through the wire by one worker (its strings and shapes numbered across the batches) and decoded; facts
+ * the encoder declines are sent plain, as the worker does.
  */
 function throughWire(batches: FileFacts[][], tables: InternTables, keep?: number): { facts: FileFacts[]; encoded: boolean[] } {
   const encoder = new WireEncoder(tables.spans !== undefined, keep);
@@ -49,16 +49,20 @@ function throughWire(batches: FileFacts[][], tables: InternTables, keep?: number
     encoder.startBatch();
     const answers = batch.map((f) => {
       const again = JSON.stringify(f);
-      return encoder.encode(f) ? { wire: true, facts: f } : { wire: false, facts: JSON.parse(again) as FileFacts };
+      const at = encoder.encode(f);
+      return at >= 0 ? { at } : { facts: JSON.parse(again) as FileFacts };
     });
-    const text = JSON.stringify({ ...encoder.takeBatch(), answers });
-    const got = JSON.parse(text) as { strings: string[]; restart?: true; answers: Array<{ wire: boolean; facts: FileFacts }> };
-    decoder.addStrings(got, tables);
+    // As the worker posts it: the numbers apart, the rest as JSON text.
+    const { ints, ...rest } = encoder.takeBatch();
+    const got = JSON.parse(JSON.stringify({ ...rest, answers })) as Omit<WireBatch, 'ints'> & { answers: Array<{ at: number } | { facts: FileFacts }> };
+    decoder.addBatch({ ...got, ints: ints.slice() }, tables);
     for (const a of got.answers) {
-      if (a.wire) decoder.decode(a.facts, tables);
-      else internStrings(a.facts, tables.strings, tables.spans);
-      facts.push(a.facts);
-      encoded.push(a.wire);
+      if ('at' in a) facts.push(decoder.decode(a.at, tables));
+      else {
+        internStrings(a.facts, tables.strings, tables.spans);
+        facts.push(a.facts);
+      }
+      encoded.push('at' in a);
     }
   }
   return { facts, encoded };
@@ -116,17 +120,34 @@ describe('facts on the wire from a worker thread', () => {
     }
   });
 
-  it('declines facts with a number that could be taken for a string or a span: they go as plain JSON', async () => {
+  it('writes the numbers, lists and absent properties JSON writes, and sends facts it cannot write as plain JSON', async () => {
     const [facts] = await workerFacts();
-    for (const odd of [-1, 2.5]) {
-      const f = JSON.parse(JSON.stringify(facts)) as FileFacts;
-      f.suppressions = { comments: [], lines: odd } as unknown as FileFacts['suppressions'];
-      const before = JSON.stringify(f);
-      assert.equal(new WireEncoder(true).encode(JSON.parse(before) as FileFacts), false);
-      const tables: InternTables = { strings: new Map(), spans: new Map() };
-      const wired = throughWire([[f]], tables);
-      assert.deepEqual(wired.encoded, [false]);
-      assert.equal(JSON.stringify(wired.facts[0]), JSON.stringify(throughJson([JSON.parse(before) as FileFacts], { strings: new Map(), spans: new Map() })[0]));
+    const odd = JSON.parse(JSON.stringify(facts)) as FileFacts & Record<string, unknown>;
+    // Numbers of every kind (a negative one, a fraction, past int32, not finite, -0), values a list writes as null,
+    // properties JSON leaves out, a list of int32s beside one that only starts so, and a name that is a number.
+    odd.extra = {
+      numbers: [-1, 2.5, 2 ** 40, -(2 ** 31), 2 ** 31, Number.NaN, Number.POSITIVE_INFINITY, -0, 0],
+      holes: [undefined, () => 1, null, true, false, ''],
+      unset: undefined,
+      fn: () => 1,
+      ints: [1, 2, 3],
+      almost: [1, 2, 2.5],
+      empty: [],
+      nested: [[[]], [{}], { '1': 'one', a: 'a', '0': 'zero' }],
+    };
+    const tables: InternTables = { strings: new Map(), spans: new Map() };
+    const wired = throughWire([[odd]], tables);
+    assert.deepEqual(wired.encoded, [true]);
+    assert.equal(JSON.stringify(wired.facts[0]), JSON.stringify(throughJson([JSON.parse(JSON.stringify(odd)) as FileFacts], { strings: new Map(), spans: new Map() })[0]));
+    const extra = (wired.facts[0] as unknown as Record<string, Record<string, unknown>>).extra;
+    assert.ok(!('unset' in extra) && !('fn' in extra));
+    assert.ok(Object.is((extra.numbers as number[])[7], 0));
+    // A property named `__proto__` (an object literal would set the prototype) and a typed array go as plain JSON.
+    for (const bad of [JSON.parse('{"__proto__": "x"}') as unknown, new Int32Array(2)]) {
+      const f = JSON.parse(JSON.stringify(facts)) as FileFacts & Record<string, unknown>;
+      f.extra = bad;
+      assert.equal(new WireEncoder(true).encode(f), -1);
+      assert.deepEqual(throughWire([[f]], { strings: new Map(), spans: new Map() }).encoded, [false]);
     }
   });
 

@@ -1,6 +1,6 @@
 // A worker thread that turns file texts into facts: the parsing half of a scan, run on another core.
-// Facts are plain data; they cross back to the main thread as JSON text (see `FactsPool`), with their strings as
-// numbers when the main thread asks for it (see factsWire.ts).
+// Facts are plain data; they cross back to the main thread as JSON text (see `FactsPool`), or as numbers when the
+// main thread asks for it (see factsWire.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeSource } from '../core/engine';
 import { type PythonSupport, pythonDialect } from '../core/python/dialect';
@@ -45,16 +45,23 @@ if (port) {
             }
           }
           const facts = analyzeSource(dialects, r.file, r.text);
-          if (facts !== undefined && encoder?.encode(facts)) out.push({ id: r.id, facts, wire: true });
-          // Facts the encoder declined (see `WireEncoder.encode`) are made again, as plain data.
-          else out.push({ id: r.id, facts: encoder && facts !== undefined ? analyzeSource(dialects, r.file, r.text) : facts });
+          const at = facts !== undefined && encoder ? encoder.encode(facts) : -1;
+          if (at >= 0) out.push({ id: r.id, at });
+          // Facts the encoder declined (see `WireEncoder.encode`) are sent as plain data.
+          else out.push({ id: r.id, facts });
         } catch (e) {
           out.push({ id: r.id, error: e instanceof Error ? e.message : String(e) });
         }
       }
-      // As JSON text, not by structured clone: see `FactsAnswers`.
-      const answers: FactsAnswers = JSON.stringify(encoder ? { ...encoder.takeBatch(), answers: out } : { answers: out });
-      port.postMessage(answers);
+      // As JSON text and numbers, not by structured clone: see `FactsAnswers`.
+      if (encoder) {
+        const { ints, ...rest } = encoder.takeBatch();
+        const answers: FactsAnswers = { head: JSON.stringify({ ...rest, answers: out }), ints };
+        port.postMessage(answers, [ints.buffer]);
+      } else {
+        const answers: FactsAnswers = { head: JSON.stringify({ answers: out }) };
+        port.postMessage(answers);
+      }
     });
   });
 }

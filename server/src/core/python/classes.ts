@@ -152,6 +152,8 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
   // Names the class body has bound so far: a `Table(..., metadata)` after `metadata = MetaData()` in the same
   // body takes that one, not the module's (Python looks a class body's names up in the body first).
   const bound = new Set<string>();
+  // Methods and `@declared_attr`s that make no column (see `ClassFact.otherAttrs`).
+  const otherNames: string[] = [];
   for (const s of body?.namedChildren ?? NO_NODES) {
     if (!s) continue;
     if (s.type === 'expression_statement') {
@@ -168,13 +170,22 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
         if (left?.type === 'identifier') bound.add(left.text);
       }
     } else if (s.type === 'decorated_definition') {
+      const columns = cls.columns.length;
       classDecoratedMember(x, cls, s);
       initSubclass(cls, s.childForFieldName('definition'));
+      const name = s.childForFieldName('definition')?.childForFieldName('name')?.text;
+      if (name !== undefined && cls.columns.length === columns) otherNames.push(name);
     } else if (s.type === 'function_definition') {
       initSubclass(cls, s);
+      const name = s.childForFieldName('name')?.text;
+      if (name !== undefined) otherNames.push(name);
     } else if (s.type === 'if_statement' || s.type === 'try_statement' || s.type === 'for_statement' || s.type === 'while_statement' || s.type === 'match_statement') {
       branchTablenames(x, cls.name, s);
     }
+  }
+  for (const name of [...otherNames, ...Object.keys(classConstants)]) {
+    if (name.startsWith('__') || cls.columns.some((c) => (c.attr ?? c.name) === name) || cls.otherAttrs?.includes(name)) continue;
+    (cls.otherAttrs ??= []).push(name);
   }
   if (!isSqlModel && !isTypeDecorator && bases.length > 0) {
     // A class built on a project base (`class BookLinks(Base)` with `class Base(SQLModel)` elsewhere) may be
