@@ -11,7 +11,7 @@ import { importStatement } from './imports';
 import { duplicateClasses, reflections, tablesInCode, typeCallClass } from './maybeTables';
 import { readUpgrade } from './migrationOps';
 import { PythonReader } from './reader';
-import { type CallInfo, isSqlAlchemyTable, readCall, spanOf, splitDotted } from './syntax';
+import { type CallInfo, isSqlAlchemyTable, readCall, readingCalls, spanOf, splitDotted } from './syntax';
 import type { ColumnFact, CoreTableFact, FileFacts, MetadataRootFact, ParseError, RebindFact } from '../types';
 
 /**
@@ -20,12 +20,14 @@ import type { ColumnFact, CoreTableFact, FileFacts, MetadataRootFact, ParseError
  * code: what tree-sitter could not parse is reported in `errors`, and what it could parse still yields facts.
  */
 export function extractPython(file: string, text: string, tree: Tree): FileFacts {
-  const x = new PythonReader(file, text);
-  readModule(x, tree.rootNode);
-  if (setsAlembicLocations(text)) x.facts.setsAlembicLocations = true;
-  const schemaSets = metadataSchemaSets(text, tree);
-  if (schemaSets) x.facts.metadataSchemaSets = schemaSets;
-  return x.facts;
+  return readingCalls(() => {
+    const x = new PythonReader(file, text);
+    readModule(x, tree.rootNode);
+    if (setsAlembicLocations(text)) x.facts.setsAlembicLocations = true;
+    const schemaSets = metadataSchemaSets(text, tree);
+    if (schemaSets) x.facts.metadataSchemaSets = schemaSets;
+    return x.facts;
+  });
 }
 
 function readModule(x: PythonReader, root: Node): void {

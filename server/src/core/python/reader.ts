@@ -126,18 +126,30 @@ export class PythonReader {
       return { value: parts.map((p) => p!.value).join(''), contentSpan: spanOf(n) };
     }
     if (n.type !== 'string') return undefined;
-    const start = n.children.find((c) => c?.type === 'string_start');
-    const end = n.children.find((c) => c?.type === 'string_end');
+    // One pass over the parts (`children` is a new list at each call for a tree-sitter node): the first start, the
+    // first end, and whether anything is interpolated.
+    let start: Node | undefined;
+    let end: Node | undefined;
+    let interpolated = false;
+    const children = n.children;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i];
+      if (!c) continue;
+      const t = c.type;
+      if (t === 'string_start') start ??= c;
+      else if (t === 'string_end') end ??= c;
+      else if (t === 'interpolation') interpolated = true;
+    }
     if (!start || !end) return undefined;
     // The prefix and quotes, read once: `text` makes a new string at each call (a call into WebAssembly for a tree-sitter node).
     const open = start.text;
-    if (/f/i.test(open) || n.children.some((c) => c?.type === 'interpolation')) return undefined;
+    if (interpolated || prefixHas(open, 0x66)) return undefined;
     // The content ends where the closing quote does: tree-sitter's `string_end` of a raw string may take backslashes
     // before the quote with it (`r"\\"`: an empty content and an end `\\"`), which are content to Python (R14-14).
     const contentEnd = n.endIndex - closingQuote(open).length;
     if (contentEnd < start.endIndex) return undefined;
     const raw = this.text.slice(start.endIndex, contentEnd);
-    const value = /r/i.test(open) ? raw : unescapePython(raw);
+    const value = prefixHas(open, 0x72) ? raw : unescapePython(raw);
     if (value === undefined) return undefined;
     return { value, contentSpan: { start: start.endIndex, end: contentEnd } };
   }
@@ -199,6 +211,12 @@ export class PythonReader {
     }
     return { kind: 'dynamic', text: n.text };
   }
+}
+
+/** Whether a string's opening (`rb"`, `F'`) holds the lowercase letter `lower` (a char code) in either case. */
+function prefixHas(open: string, lower: number): boolean {
+  for (let i = 0; i < open.length; i++) if ((open.charCodeAt(i) | 0x20) === lower) return true;
+  return false;
 }
 
 /** The quote(s) that close a string opened by `open` (its prefix and opening quotes, `rb'''`). */
