@@ -10,10 +10,9 @@ import { ModifierFlags, type Syntax } from './syntax';
 /**
  * Methods that run their first argument as SQL: TypeORM's `queryRunner.query`, Sequelize's
  * `queryInterface.sequelize.query`, Knex's `knex.raw` / `knex.schema.raw`, node-postgres and mysql2's
- * `query` / `execute`, better-sqlite3's `exec`, postgres.js's `unsafe`, Prisma's `$executeRawUnsafe`, db-migrate's
- * `db.runSql`.
+ * `query` / `execute`, better-sqlite3's `exec`, postgres.js's `unsafe`, Prisma's `$executeRawUnsafe`.
  */
-const RUNNERS = new Set(['query', 'raw', 'execute', 'exec', 'unsafe', '$executeRawUnsafe', '$queryRawUnsafe', 'runSql']);
+const RUNNERS = new Set(['query', 'raw', 'execute', 'exec', 'unsafe', '$executeRawUnsafe', '$queryRawUnsafe']);
 
 /** Template tags whose text is SQL: slonik, postgres.js, `@vercel/postgres`, Drizzle's `sql`, Prisma's raw tags. */
 const SQL_TAGS = new Set(['sql', 'SQL', '$executeRaw', '$queryRaw']);
