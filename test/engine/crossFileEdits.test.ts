@@ -760,4 +760,24 @@ describe('engine: edits whose reach the provided names do not show', function ()
       assert.deepEqual(incremental, fresh);
     }
   });
+
+  it('a SQLModel table class two data models down, edited in its own file: the key of the first data model is checked again', async () => {
+    const tables = 'camp/tables.py';
+    const forms = 'camp/forms.py';
+    const files = new Map([
+      ['camp/__init__.py', ''],
+      ['camp/base.py', 'from typing import Optional\n\nfrom sqlmodel import Field, SQLModel\n\n\nclass TentBase(SQLModel):\n    pole_id: Optional[int] = Field(default=None, foreign_key="polez.id")\n'],
+      [forms, 'from sqlmodel import SQLModel\n\nfrom camp.base import TentBase\n\n\nclass TentForm(TentBase):\n    note: str = ""\n\n\nclass TentQuery(SQLModel):\n    page: int = 1\n'],
+      [tables, 'from typing import Optional\n\nfrom sqlmodel import Field, SQLModel\n\nfrom camp.forms import TentForm\n\n\nclass Tent(TentForm, table=True):\n    id: Optional[int] = Field(default=None, primary_key=True)\n'],
+    ]);
+    for (const edit of [
+      () => ({ file: tables }),
+      (t: Map<string, string>) => ({ file: tables, text: t.get(tables)!.replace('TentForm, table=True', 'TentForm') }),
+      (t: Map<string, string>) => ({ file: forms, text: t.get(forms)!.replace('class TentForm(TentBase)', 'class TentForm') }),
+    ]) {
+      const { before, incremental, fresh } = await editFiles(files, edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
 });

@@ -167,7 +167,10 @@ export class ClassMapper {
    * tables). The answers hold as long as the files do: `newDerivation` forgets them whenever the index derives.
    */
   private found = new Map<string, Map<string, FoundClass | null>>();
-  /** The ids of the classes some Python class of the workspace is built on, made once a derivation when first asked. */
+  /**
+   * The ids of the classes a Python class that is no SQLModel data model (a table class) is built on, directly or
+   * through other classes, made once a derivation when first asked.
+   */
   private subclassed: Set<string> | undefined;
   /**
    * The TypeORM data sources that list each entity by name (`entities: [User]`), by the entity's class id and the
@@ -202,17 +205,32 @@ export class ClassMapper {
   /**
    * Whether a class is a SQLModel data model (see `sqlModelData`) that no class of the workspace is built on: SQLModel
    * makes no column and no key from its fields (`class HeroRead(HeroBase)`), while a data model a table class inherits
-   * (`HeroBase` of `class Hero(HeroBase, table=True)`) gives that table its keys. A data model other classes are built
-   * on is left as it was (checked), whether or not a table class is among them further down: which classes are built
-   * on a class is what the index follows (`u:` names, see `provision`), not what is built on those.
+   * (`HeroBase` of `class Hero(HeroBase, table=True)`) gives that table its keys, also through other data models
+   * (`class Quest(QuestDraft, table=True)` with `class QuestDraft(QuestBase)`); one only data models are built on gives
+   * none (`MemberCreate` of `class MemberCreateForm(MemberCreate)`). The index follows which classes are built on a
+   * class by `u:` names (see `provision`), and, each class using its own, through the classes built on those.
    */
   sqlModelKeyless(file: string, cls: ClassFact, files: Iterable<FileFacts>): boolean {
     if (!this.sqlModelData(file, cls)) return false;
     if (!this.subclassed) {
-      const subclassed = new Set<string>();
+      // Each class's bases, and the classes that are no data model: what they are built on, however far up, gives
+      // a table its columns (a data model built on only by other data models gives none, R13-9).
+      const bases = new Map<string, FoundClass[]>();
+      const queue: FoundClass[] = [];
       for (const f of files) {
         if (f.language !== 'python') continue;
-        for (const k of f.classes) for (const b of this.baseClasses(f.file, k)) subclassed.add(b.id);
+        for (const k of f.classes) {
+          const found = this.baseClasses(f.file, k);
+          bases.set(this.idOf(f.file, k), found);
+          if (!this.sqlModelData(f.file, k)) queue.push(...found);
+        }
+      }
+      const subclassed = new Set<string>();
+      while (queue.length > 0) {
+        const b = queue.pop()!;
+        if (subclassed.has(b.id)) continue;
+        subclassed.add(b.id);
+        queue.push(...(bases.get(b.id) ?? []));
       }
       this.subclassed = subclassed;
     }

@@ -287,9 +287,12 @@ export function provisionAfter(previous: FileFacts, before: Provision, facts: Fi
   return { after: before, changed };
 }
 
-/** What a class tells each of its bases (`u:` names): that it is built on them. */
+/**
+ * What a class tells each of its bases (`u:` names): that it is built on them, and whether it is a SQLModel table (a
+ * data model's keys are made only if a table class is built on it, however far down: see `ClassMapper.sqlModelKeyless`).
+ */
 function subclassSig(c: ClassFact): string {
-  return `${c.name}(${c.bases.join(',')})`;
+  return `${c.name}(${c.bases.join(',')})${c.sqlmodelTable ? ' table' : c.tableFlagUnknown ? ' table?' : ''}`;
 }
 
 /**
@@ -607,6 +610,9 @@ function computeClassDefNames(c: ClassFact, f: FileFacts): string[] {
   if (c.joinTable) defs.add('n:typeorm');
   // A TypeORM join column named after its target's primary key (`ColumnFact.joinTarget`): the target's class.
   for (const col of c.columns) if (col.joinTarget !== undefined && !classes.includes(col.joinTarget)) classes.push(col.joinTarget);
+  // What is built on a Python class, however far down, decides whether a SQLModel data model's keys are made (see
+  // `ClassMapper.sqlModelKeyless`): the class hears of its subclasses' changes (`u:`), and passes them up to its bases.
+  if (f.language === 'python' && c.bases.length > 0) defs.add(`u:${c.name}`);
   for (const b of classes) {
     const dot = b.indexOf('.');
     const head = dot < 0 ? b : b.slice(0, dot);

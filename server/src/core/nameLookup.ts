@@ -243,7 +243,7 @@ export class NameLookup {
    * with a foreign key the column takes the key's type. Anything else (a name from outside the workspace, one FK Guard
    * cannot follow, a type it does not know) leaves the type unknown: `type` itself, which still says `alias`.
    */
-  private aliasType(file: string, type: TypeFact): TypeFact | undefined {
+  private aliasType(file: string, type: TypeFact, depth = 0): TypeFact | undefined {
     const b = this.binding(file, type.text);
     if (b?.kind === 'class') return type.alias === 'key' ? undefined : type;
     if (b?.kind !== 'annotated-alias' || b.alias.opaque) return type;
@@ -253,7 +253,14 @@ export class NameLookup {
       return t ? { ...named, family: t.family, sqlType: t.sqlType, ...(t.approximate ? { approximate: true as const } : {}) } : type;
     }
     if (type.alias === 'key' || b.alias.foreignKey) return undefined;
-    return b.alias.inner ? { ...named, family: b.alias.inner.family, sqlType: b.alias.inner.sqlType } : type;
+    if (b.alias.inner) return { ...named, family: b.alias.inner.family, sqlType: b.alias.inner.sqlType };
+    // Built on another alias (`Annotated[farm_ref, mapped_column(nullable=True)]`): flattened, the inner alias's
+    // `mapped_column(...)` comes first, and SQLAlchemy takes its type, or with its key the referenced column's (R15-10).
+    if (depth < 8 && !b.alias.innerOptional && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(b.alias.innerText) && this.binding(b.file, b.alias.innerText)?.kind === 'annotated-alias') {
+      const inner = this.aliasType(b.file, { ...type, text: b.alias.innerText }, depth + 1);
+      return inner === undefined || inner.alias === undefined ? (inner && { ...inner, text: type.text, name: type.name }) : type;
+    }
+    return type;
   }
 
   /**

@@ -1088,13 +1088,18 @@ export class SchemaIndex {
     for (const [file, entry] of this.aliasPending) {
       const pending = entry.facts.pendingAliasKeys ?? [];
       const uses = new Set<string>();
-      const keysOf = (b: Binding | undefined): AnnotatedAliasFact['keys'] => {
-        if (b?.kind !== 'annotated-alias' || b.file === file) return undefined;
+      const keysOf = (b: Binding | undefined, depth = 0): AnnotatedAliasFact['keys'] => {
+        if (b?.kind !== 'annotated-alias') return undefined;
         // The alias as its own module names it (`fk_farm`, imported `as farm_ref` or re-exported by a package):
         // a change of it there reaches this file through that name.
         const aliases = this.files.get(b.file)?.annotatedAliases ?? {};
         for (const name in aliases) if (aliases[name] === b.alias) uses.add(`y:${name}`);
-        return b.alias.keys;
+        // An alias of this module with keys of its own: the reader made their references.
+        if (b.alias.keys?.length) return b.file === file && depth === 0 ? undefined : b.alias.keys;
+        // None of its own: built on another alias (`Annotated[farm_ref, mapped_column(nullable=True)]`), whose
+        // `mapped_column(...)` comes first once Python flattens the two, so SQLAlchemy takes its keys (R15-10).
+        if (depth > 8 || b.alias.innerOptional || !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(b.alias.innerText)) return undefined;
+        return keysOf(this.lookup.names.resolve(b.file, b.alias.innerText), depth + 1);
       };
       const found = pending.map((p): AnnotatedAliasFact['keys'] => {
         // What the name means where the class body runs (an import rebound later in the module does not count).

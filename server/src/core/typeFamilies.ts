@@ -21,8 +21,11 @@ const numeric = (args: string[], kw: Record<string, string>) => {
   if (p && /^\d+$/.test(p)) return s && /^\d+$/.test(s) ? `numeric(${p},${s})` : `numeric(${p})`;
   return 'numeric';
 };
+/** A precision written as a literal (`postgresql.TIMESTAMP(precision=3)`): `(3)`, else nothing (PostgreSQL's default, 6). */
+const precision = (kw: Record<string, string>) => (kw.precision && /^\d+$/.test(kw.precision) ? `(${kw.precision})` : '');
 const timestamp = (args: string[], kw: Record<string, string>) =>
-  (kw.timezone ?? args[0]) === 'True' ? 'timestamptz' : 'timestamp';
+  `${(kw.timezone ?? args[0]) === 'True' ? 'timestamptz' : 'timestamp'}${precision(kw)}`;
+const time = (_args: string[], kw: Record<string, string>) => `time${precision(kw)}`;
 
 /** SQLAlchemy generic, uppercase SQL, dialect-specific and common third-party type names. */
 const KNOWN: Record<string, KnownType> = {
@@ -64,7 +67,7 @@ const KNOWN: Record<string, KnownType> = {
   DATETIME: { family: 'datetime', sql: timestamp },
   TIMESTAMP: { family: 'datetime', sql: timestamp },
   Time: { family: 'time', sql: fixed('time') },
-  TIME: { family: 'time', sql: fixed('time') },
+  TIME: { family: 'time', sql: time },
   Interval: { family: 'interval', sql: fixed('interval') },
   INTERVAL: { family: 'interval', sql: fixed('interval') },
   LargeBinary: { family: 'binary', sql: fixed('bytea') },
@@ -199,6 +202,11 @@ const PG_ACCEPTS: Record<string, PgClass[]> = {
   interval: ['time', 'interval'],
 };
 
+/** A PostgreSQL date/time spelling with its default precision written out (`timestamptz(6)`) as the bare name. */
+function defaultPrecision(sqlType: string): string {
+  return sqlType.replace(/^(timestamp|timestamptz|time)\(6\)$/, '$1');
+}
+
 /** PostgreSQL types that have no btree equality at all, so they cannot be keys. */
 const PG_NO_EQUALITY = new Set(['json']);
 
@@ -211,6 +219,8 @@ export type Verdict = 'same' | 'accepted' | 'refused';
  */
 export function compareTypes(dialect: Dialect, fk: string, target: string): Verdict {
   if (fk === target && !(dialect === 'postgresql' && PG_NO_EQUALITY.has(fk))) return 'same';
+  // `timestamp(6)` is `timestamp`: 6 is PostgreSQL's default (and greatest) precision for date/time types (R14-9).
+  if (dialect === 'postgresql' && fk !== target && defaultPrecision(fk) === defaultPrecision(target)) return 'same';
   const f = pgClass(fk);
   const t = pgClass(target);
   switch (dialect) {

@@ -115,6 +115,8 @@ export interface AnnotatedAliasFact {
   inner?: { family: TypeFamily; sqlType: string };
   /** That Python type as written (`str`, `uuid.UUID`), for a `type_annotation_map` that may map it. */
   innerText: string;
+  /** The Python type inside is written in `Optional[...]` (or `X | None`): an alias there is not merged with this one. */
+  innerOptional?: true;
   /** The type its `mapped_column(...)` gives (`String(36)`), read where the alias is defined. */
   type?: TypeFact;
   primaryKey?: true;

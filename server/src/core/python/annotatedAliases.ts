@@ -55,6 +55,9 @@ function annotatedParts(x: PythonReader, name: string, parts: Node[]): boolean {
   if (parts.length < 2) return false;
   const innerText = unwrapOptional(parts[0]).text.replace(/\s+/g, '');
   const alias: AnnotatedAliasFact = { innerText };
+  // `Annotated[Optional[farm_ref], ...]`: an alias inside `Optional` is not flattened into this one (SQLAlchemy 2.0.52
+  // then finds no type and fails to map the class), unlike `Annotated[farm_ref, ...]`.
+  if (innerText !== parts[0].text.replace(/\s+/g, '')) alias.innerOptional = true;
   const inner = annotationTypeFact(x, { text: innerText, optional: false });
   if (inner) alias.inner = { family: inner.family, sqlType: inner.sqlType };
   // SQLAlchemy takes the first `mapped_column(...)` among the metadata.
@@ -179,7 +182,17 @@ export function aliasForeignKeys(x: PythonReader, annotation: AnnotationFact | u
  * be no alias. Not for an alias of this module, nor for a Python type FK Guard knows (`int`, `uuid.UUID`).
  */
 function importedAlias(x: PythonReader, text: string, span: Span, source: ReferenceSource): void {
-  if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(text) || x.facts.annotatedAliases?.[text] !== undefined) return;
+  if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(text)) return;
+  const own = x.facts.annotatedAliases?.[text];
+  if (own) {
+    // An alias of this module without keys of its own, built on another (`nullable_ref = Annotated[farm_ref,
+    // mapped_column(nullable=True)]`): Python flattens the two, and SQLAlchemy takes the first `mapped_column(...)`,
+    // the inner alias's, with its keys (R15-10). The index follows the inner name.
+    if (!own.innerOptional && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(own.innerText) && !annotationTypeFact(x, { text: own.innerText, optional: false })) {
+      (x.facts.pendingAliasKeys ??= []).push({ name: text, span: { ...span }, source });
+    }
+    return;
+  }
   const head = text.split('.')[0];
   if (annotationTypeFact(x, { text, optional: false })) return;
   if (!x.facts.imports.some((i) => i.local === head) && !x.facts.starImports?.length) return;

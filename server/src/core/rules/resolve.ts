@@ -75,7 +75,7 @@ export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: Sc
   if (className !== undefined && facts.language === 'python' && ref.context === 'model' && found.resolution.kind !== 'dynamic') {
     const cls = classNamed(facts.classes, className);
     if (cls && !cls.sqlmodelTable && !index.ownClassTable(facts.file, cls)?.table && index.sqlModelKeyless(facts.file, cls)) {
-      const detail = `\`${className}\` is a SQLModel model without \`table=True\` that no class is built on, so SQLModel makes no column and no key from it`;
+      const detail = `\`${className}\` is a SQLModel model without \`table=True\` that no table class is built on (directly or through other models), so SQLModel makes no column and no key from it`;
       return { display: found.display, resolution: { kind: 'unseen', reason: 'no-table-class', detail } };
     }
   }

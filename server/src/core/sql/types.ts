@@ -67,12 +67,13 @@ export function sqlTypeOf(name: string, config: number[] | undefined, isArray: b
     case 'datetime':
     case 'timestamp without time zone':
       return { family: 'datetime', sqlType: withLength('timestamp') };
+    // The precision counts as it does for `timestamp` (R14-9: `timestamptz(3)` was read as `timestamptz`).
     case 'timestamptz':
     case 'timestamp with time zone':
-      return { family: 'datetime', sqlType: 'timestamptz' };
+      return { family: 'datetime', sqlType: withLength('timestamptz') };
     case 'time':
     case 'time without time zone':
-      return { family: 'time', sqlType: 'time' };
+      return { family: 'time', sqlType: withLength('time') };
     case 'interval':
       return { family: 'interval', sqlType: 'interval' };
     case 'bytea':
