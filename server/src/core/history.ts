@@ -744,7 +744,21 @@ function disputedOrder(timeline: string, ordered: FileFacts[]): Ancestry | undef
   if (!timeline.startsWith('folder:') || ordered.length < 2) return undefined;
   // Files named with their run time (logto's `<version>-<seconds>-<name>`), and TypeORM classes named with theirs, are
   // replayed by that number, as the tool runs them.
-  if (ordered.every((m) => timestampOf(m.file) !== undefined) || ordered.every((m) => m.migration?.runOrder !== undefined)) return undefined;
+  if (ordered.every((m) => timestampOf(m.file) !== undefined)) return undefined;
+  if (ordered.every((m) => m.migration?.runOrder !== undefined)) {
+    // TypeORM's order, known, except around a file of several migration classes whose numbers enclose another file's:
+    // its statements are read as one step, and the other file runs somewhere among them (R15-20).
+    const spans = ordered.map((m) => [m.migration!.runOrder!, m.migration!.runOrderEnd ?? m.migration!.runOrder!] as const);
+    const inside = (i: number, j: number) => spans[i][0] < spans[j][0] && spans[j][0] < spans[i][1];
+    if (!ordered.some((_, i) => spans[i][1] > spans[i][0] && ordered.some((__, j) => j !== i && inside(i, j)))) return undefined;
+    const words = (ordered.length + 31) >>> 5;
+    const bits = ordered.map((_, i) => {
+      const own = new Uint32Array(words);
+      for (let j = 0; j < i; j++) if (!inside(i, j) && !inside(j, i)) own[j >>> 5] |= 1 << (j & 31);
+      return own;
+    });
+    return { bits, files: ordered.map((m) => m.file), kind: 'names' };
+  }
   const root = timeline.slice('folder:'.length);
   const paths = ordered.map((m) => m.file);
   // A step's name: the file's, or a step folder's (Prisma's `<stamp>_name/migration.sql`).

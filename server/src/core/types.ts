@@ -854,7 +854,7 @@ export interface FileFacts {
    * `runOrder`: the number the tool that runs the migration orders it by, where that is not its file name: TypeORM's
    * migration class name ends with it (`AddPosts1700000000002`, the last 13 digits), and TypeORM sorts by it alone.
    */
-  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; runOrder?: number; ops: MigrationOp[] };
+  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; runOrder?: number; runOrderEnd?: number; ops: MigrationOp[] };
   /** An Alembic configuration file: the folders of the revisions Alembic runs. */
   alembicConfig?: AlembicConfigFact;
   /**

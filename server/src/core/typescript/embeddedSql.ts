@@ -4,7 +4,7 @@ import { CREATE_TABLE_HEAD, extractSql } from '../sql/extract';
 import { splitStatements } from '../sql/split';
 import { FileFacts, MigrationOp, NameExpr, Span } from '../types';
 import { TsFile } from './context';
-import { upFunctionNode } from './knex';
+import { classUpMethods, upFunctionNode } from './knex';
 import { ModifierFlags, type Syntax } from './syntax';
 
 /**
@@ -161,6 +161,21 @@ function isBackward(f: TsFile, d: ts.Node): boolean {
  * helper the steps call as `this.name(...)`).
  */
 function forwardSteps(f: TsFile): { steps: ts.Node[]; member: (name: string) => ts.Node | undefined } {
+  // A file of several migration classes (TypeORM runs each, R15-20): every class's `up`, in the order written; a
+  // helper is the member of the first class that has it.
+  const several = classUpMethods(f);
+  if (several.length > 0) {
+    const x = f.syntax;
+    const K = x.K;
+    const member = (name: string): ts.Node | undefined => {
+      for (const up of several) {
+        const m = classMember(x, up.parent as ts.ClassLikeDeclaration, name);
+        if (m) return m.kind === K.PropertyDeclaration ? (m as ts.PropertyDeclaration).initializer : m;
+      }
+      return undefined;
+    };
+    return { steps: several, member };
+  }
   const up = upFunctionNode(f);
   if (!up) return { steps: [], member: () => undefined };
   const x = f.syntax;

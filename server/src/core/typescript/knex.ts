@@ -97,6 +97,22 @@ export function isDown(f: TsFile, d: ts.Node): boolean {
  * The body of `up`, however the migration exports it (Knex and sequelize-cli alike): the first `up` in the file
  * that has a body or a value.
  */
+/**
+ * The `up` methods of a file's top-level classes, when more than one class has one: TypeORM loads every migration class
+ * a file exports and runs each (R15-20). Empty for a file of one migration (see `upFunctionNode`).
+ */
+export function classUpMethods(f: TsFile): ts.MethodDeclaration[] {
+  const x = f.syntax;
+  const K = x.K;
+  const ups: ts.MethodDeclaration[] = [];
+  for (const st of f.tree.statements) {
+    if (st.kind !== K.ClassDeclaration) continue;
+    const up = (st as ts.ClassDeclaration).members.find((m) => m.kind === K.MethodDeclaration && x.name(m) === 'up');
+    if (up) ups.push(up as ts.MethodDeclaration);
+  }
+  return ups.length > 1 ? ups : [];
+}
+
 export function upFunctionNode(f: TsFile): ts.Node | undefined {
   const x = f.syntax;
   const K = x.K;

@@ -2,7 +2,7 @@ import type { ts } from 'ts-morph';
 import { pendingConst } from '../pendingNames';
 import { ColumnFact, CoreTableFact, MigrationOp, ReferenceFact, TypeFact } from '../types';
 import { Literal, TsFile } from './context';
-import { nameOf, upFunctionNode } from './knex';
+import { classUpMethods, nameOf, upFunctionNode } from './knex';
 import { sqlNamedType } from './types';
 
 /** The query runner's Table API methods this reader follows. */
@@ -37,19 +37,23 @@ const TABLE_API = new Set([
 export function readTypeormMigration(f: TsFile): void {
   const x = f.syntax;
   const K = x.K;
-  const up = upFunctionNode(f);
-  const fn = up && (up.kind === K.MethodDeclaration || up.kind === K.FunctionDeclaration || up.kind === K.ArrowFunction || up.kind === K.FunctionExpression) ? (up as ts.FunctionLikeDeclaration) : undefined;
-  const first = fn?.parameters[0];
-  const runner = first && first.name.kind === K.Identifier ? x.text(first.name) : undefined;
-  if (!fn || !runner) return;
+  // Every migration class of the file, in the order written (TypeORM runs each: R15-20), else the file's one `up`.
+  const several = classUpMethods(f);
+  const ups = several.length > 0 ? several : [upFunctionNode(f)];
   const calls: ts.CallExpression[] = [];
-  x.walk(fn, (d) => {
-    if (d.kind !== K.CallExpression) return;
-    const callee = (d as ts.CallExpression).expression;
-    if (callee.kind !== K.PropertyAccessExpression) return;
-    const pa = callee as ts.PropertyAccessExpression;
-    if (x.text(pa.expression) === runner && TABLE_API.has(x.text(pa.name))) calls.push(d as ts.CallExpression);
-  });
+  for (const up of ups) {
+    const fn = up && (up.kind === K.MethodDeclaration || up.kind === K.FunctionDeclaration || up.kind === K.ArrowFunction || up.kind === K.FunctionExpression) ? (up as ts.FunctionLikeDeclaration) : undefined;
+    const first = fn?.parameters[0];
+    const runner = first && first.name.kind === K.Identifier ? x.text(first.name) : undefined;
+    if (!fn || !runner) continue;
+    x.walk(fn, (d) => {
+      if (d.kind !== K.CallExpression) return;
+      const callee = (d as ts.CallExpression).expression;
+      if (callee.kind !== K.PropertyAccessExpression) return;
+      const pa = callee as ts.PropertyAccessExpression;
+      if (x.text(pa.expression) === runner && TABLE_API.has(x.text(pa.name))) calls.push(d as ts.CallExpression);
+    });
+  }
   if (calls.length === 0) return;
   f.facts.migration ??= { ops: [] };
   const ops = f.facts.migration.ops;
@@ -84,7 +88,12 @@ export function readTypeormRunOrder(f: TsFile): void {
     // A name FK Guard cannot read leaves the file's place unknown: no order is recorded for it.
     stamps.push(m ? Number(m[1]) : NaN);
   }
-  if (stamps.length === 1 && !Number.isNaN(stamps[0])) f.facts.migration.runOrder = stamps[0];
+  if (stamps.length === 0 || stamps.some((n) => Number.isNaN(n))) return;
+  // Several classes (R15-20): TypeORM runs each at its own number; the file's steps are read in the order written, so
+  // its place is its first class's, and `runOrderEnd` its last's: a file of another migration between the two makes
+  // the order of this file against that one unknown (see history's `disputedOrder`).
+  f.facts.migration.runOrder = Math.min(...stamps);
+  if (stamps.length > 1) f.facts.migration.runOrderEnd = Math.max(...stamps);
 }
 
 /** A table as the Table API takes it: `'users'`, `'app.users'`, or a `new Table({ name, schema })`. */
