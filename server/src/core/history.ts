@@ -751,13 +751,7 @@ function disputedOrder(timeline: string, ordered: FileFacts[]): Ancestry | undef
     const spans = ordered.map((m) => [m.migration!.runOrder!, m.migration!.runOrderEnd ?? m.migration!.runOrder!] as const);
     const inside = (i: number, j: number) => spans[i][0] < spans[j][0] && spans[j][0] < spans[i][1];
     if (!ordered.some((_, i) => spans[i][1] > spans[i][0] && ordered.some((__, j) => j !== i && inside(i, j)))) return undefined;
-    const words = (ordered.length + 31) >>> 5;
-    const bits = ordered.map((_, i) => {
-      const own = new Uint32Array(words);
-      for (let j = 0; j < i; j++) if (!inside(i, j) && !inside(j, i)) own[j >>> 5] |= 1 << (j & 31);
-      return own;
-    });
-    return { bits, files: ordered.map((m) => m.file), kind: 'names' };
+    return namesAncestry(ordered, (j, i) => !inside(i, j) && !inside(j, i));
   }
   const root = timeline.slice('folder:'.length);
   const paths = ordered.map((m) => m.file);
@@ -787,13 +781,18 @@ function disputedOrder(timeline: string, ordered: FileFacts[]): Ancestry | undef
   if (nested) orders.push(byStep(naturalCompare), byStep(text));
   // `ordered` is the replay's order (by path, numbers as numbers): rank i for its i-th file.
   if (orders.every((rank) => rank.every((r, i) => r === i))) return undefined;
+  return namesAncestry(ordered, (j, i) => orders.every((rank) => rank[j] < rank[i]));
+}
+
+/** The `names` ancestry of `ordered`: file `j` is surely before file `i` (j < i in replay order) where `before(j, i)`. */
+function namesAncestry(ordered: FileFacts[], before: (j: number, i: number) => boolean): Ancestry {
   const words = (ordered.length + 31) >>> 5;
   const bits = ordered.map((_, i) => {
     const own = new Uint32Array(words);
-    for (let j = 0; j < i; j++) if (orders.every((rank) => rank[j] < rank[i])) own[j >>> 5] |= 1 << (j & 31);
+    for (let j = 0; j < i; j++) if (before(j, i)) own[j >>> 5] |= 1 << (j & 31);
     return own;
   });
-  return { bits, files: paths, kind: 'names' };
+  return { bits, files: ordered.map((m) => m.file), kind: 'names' };
 }
 
 /** Names the tools that run them order by number: Flyway's `V1__x.sql` / `V1.2__x.sql`, golang-migrate's `1_x.up.sql`. */

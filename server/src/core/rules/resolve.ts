@@ -386,10 +386,11 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     ownFacts !== undefined &&
     (ownFacts.tables.some((t) => index.resolveName(file, t.name) === sourceName && t.columns.some((c) => c.name === ref.source.column)) ||
       (ownFacts.migration?.ops ?? []).some((op) => op.op === 'add_column' && op.table === sourceName && op.column.name === ref.source.column));
+  const ownKey = sourceName !== undefined ? tableKey(sourceName, ref.source.schema === 'public' ? undefined : ref.source.schema) : undefined;
   const referencedColumns = ref.composite && ref.composite.length > 1 ? ref.composite : column !== undefined ? [column] : undefined;
   const checks = [
     ['referenced', key, referencedColumns],
-    ['own', sourceName !== undefined && !ownMadeHere ? tableKey(sourceName, ref.source.schema === 'public' ? undefined : ref.source.schema) : undefined, [ref.source.column!]],
+    ['own', ownMadeHere ? undefined : ownKey, [ref.source.column!]],
   ] as const;
   // A table another migrations folder makes and changes later: which of its versions this key meets is not known.
   const elsewhere = point && history ? history.changedElsewhere(key, point, referencedColumns) : undefined;
@@ -400,7 +401,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       detail: `\`${key}\` is made by another migrations folder, whose ${elsewhere} changes it${referencedColumns ? ` (\`${referencedColumns.join('`, `')}\`)` : ''} at a point FK Guard cannot place against this one, so the table this key meets is not known`,
     };
   }
-  for (const [which, k] of [['referenced', key], ['own', sourceName !== undefined ? tableKey(sourceName, ref.source.schema === 'public' ? undefined : ref.source.schema) : undefined]] as const) {
+  for (const [which, k] of [['referenced', key], ['own', ownKey]] as const) {
     const by = k !== undefined && point && history ? history.madeEitherWay(k, point) : undefined;
     if (by === undefined) continue;
     return {
