@@ -59,6 +59,8 @@ export class SchemaIndex {
   private readonly refUsers = new Map<string, Set<string>>();
   private readonly defUsers = new Map<string, Set<string>>();
   private tableKeysCache: string[] | undefined;
+  /** `tableSchemas`, with the `allTableKeys` list it was made from. */
+  private schemasOfKeys: { keys: string[]; set: Set<string> } | undefined;
   /** The keys of `tables` with a schema (`billing.invoices`), while the keys stay the same (see `classesOfTables`). */
   private schemaKeys: string[] | undefined;
   /** How many keys of `tables` have a schema: none in most workspaces, where `schemaKeys` is then made without a walk. */
@@ -769,6 +771,23 @@ export class SchemaIndex {
         ? [...this.tables.keys()]
         : [...new Set([...this.tables.keys(), ...this.history.tables.keys(), ...this.externals.keys()])];
     return this.tableKeysCache;
+  }
+
+  /**
+   * The schemas some table of the workspace is in (its models, its history, `external-tables`), by the name as the
+   * keys hold it; kept as long as `allTableKeys`' list is.
+   */
+  tableSchemas(): ReadonlySet<string> {
+    const keys = this.allTableKeys();
+    if (this.schemasOfKeys?.keys !== keys) {
+      const set = new Set<string>();
+      for (const k of keys) {
+        const dot = k.indexOf('.');
+        if (dot > 0) set.add(k.slice(0, dot));
+      }
+      this.schemasOfKeys = { keys, set };
+    }
+    return this.schemasOfKeys.set;
   }
 
   /**
