@@ -216,4 +216,45 @@ describe('reliability: suppressions and their quick fixes (issue 7)', function (
       engine.dispose();
     }
   });
+
+  // R16-17: the type fix of a key in SQL run by Alembic's op.execute writes SQL's type, not SQLAlchemy's
+  // (`sa.varchar(12)` is a schema `sa` to PostgreSQL), and none where the string's text is not the SQL as read.
+  it('inside SQL written in a Python string, the type fix writes the SQL type, and none over an escaped string', async () => {
+    const lines = [
+      'from alembic import op',
+      'import sqlalchemy as sa',
+      '',
+      'revision = "0001"',
+      'down_revision = None',
+      '',
+      '',
+      'def upgrade():',
+      '    op.execute("""',
+      '        CREATE TABLE owners (id varchar(12) PRIMARY KEY);',
+      '        CREATE TABLE boats (',
+      '            id serial PRIMARY KEY,',
+      '            owner_id varchar(21) NOT NULL REFERENCES owners (id)',
+      '        );',
+      '    """)',
+      '',
+    ];
+    const file = 'alembic/versions/0001_boats.py';
+    for (const escaped of [false, true]) {
+      const text = (escaped ? lines.map((l) => l.replace('PRIMARY KEY);', "PRIMARY KEY); -- it\\'s")) : lines).join('\n');
+      const engine = await createEngine();
+      engine.updateFile(file, text);
+      const mismatch = engine.findings(file).find((f) => f.rule === 'type-mismatch');
+      assert.ok(mismatch, `escaped ${escaped}: ${JSON.stringify(engine.findings(file).map((f) => f.rule))}`);
+      const typeFix = mismatch.fixes.find((f) => f.title.startsWith('Change the column type'));
+      if (escaped) assert.equal(typeFix, undefined, JSON.stringify(typeFix));
+      else {
+        assert.ok(typeFix);
+        const fixed = applyEdits(text, typeFix.edits);
+        assert.equal(fixed, text.replace('owner_id varchar(21) NOT NULL', 'owner_id varchar(12) NOT NULL'));
+        engine.updateFile(file, fixed);
+        assert.deepEqual(engine.findings(file).map((f) => f.rule), []);
+      }
+      engine.dispose();
+    }
+  });
 });
