@@ -133,4 +133,128 @@ describe('reliability: suppressions and their quick fixes (issue 7)', function (
       await client.stop();
     }
   });
+
+  // R16-15: a finding on a line of SQL written in a string (a TypeORM migration's queryRunner.query template, an
+  // Alembic op.execute triple-quoted string): the file's own comment sign there is text of the SQL, and PostgreSQL
+  // refuses the statement (`syntax error at or near "//"`). The marker is SQL's, and it is honoured.
+  it('inside SQL written in a string, "Ignore this line" writes SQL\'s comment and it silences the finding', async () => {
+    const cases: Array<{ file: string; text: string; find: string; marker: string }> = [
+      {
+        file: 'src/migrations/1700000000000-Kennels.ts',
+        text: [
+          "import { MigrationInterface, QueryRunner } from 'typeorm';",
+          '',
+          'export class Kennels1700000000000 implements MigrationInterface {',
+          '  async up(queryRunner: QueryRunner): Promise<void> {',
+          '    await queryRunner.query(`',
+          '      create table kennels (',
+          '        id varchar(16) not null primary key',
+          '      );',
+          '      create table dogs (',
+          '        id serial primary key,',
+          '        kennel_id integer not null',
+          '          references kennels (id)',
+          '      );',
+          '    `);',
+          '  }',
+          '',
+          '  async down(): Promise<void> {}',
+          '}',
+          '',
+        ].join('\n'),
+        find: '        kennel_id integer not null',
+        marker: '        kennel_id integer not null  -- fkguard: ignore[type-mismatch]',
+      },
+      {
+        file: 'alembic/versions/0001_kennels.py',
+        text: [
+          '"""kennels"""',
+          'from alembic import op',
+          '',
+          'revision = "0001"',
+          'down_revision = None',
+          '',
+          '',
+          'def upgrade():',
+          '    op.execute("""',
+          '        CREATE TABLE kennels (id varchar(16) PRIMARY KEY);',
+          '        CREATE TABLE dogs (',
+          '            id serial PRIMARY KEY,',
+          '            kennel_id integer NOT NULL REFERENCES kennels (id)',
+          '        );',
+          '    """)',
+          '    op.execute("CREATE TABLE pups (id serial PRIMARY KEY, kennel_id integer REFERENCES kennels (id))")',
+          '',
+        ].join('\n'),
+        find: '            kennel_id integer NOT NULL REFERENCES kennels (id)',
+        marker: '            kennel_id integer NOT NULL REFERENCES kennels (id)  -- fkguard: ignore[type-mismatch]',
+      },
+    ];
+    for (const c of cases) {
+      const engine = await createEngine();
+      await engine.loadParser();
+      engine.updateFile(c.file, c.text);
+      const findings = engine.findings(c.file);
+      const line = c.text.split('\n').indexOf(c.find);
+      const mismatch = findings.find((f) => f.rule === 'type-mismatch' && f.range.start.line <= line && line <= f.range.end.line);
+      assert.ok(mismatch, `${c.file}: ${JSON.stringify(findings.map((f) => [f.rule, f.range.start.line]))}`);
+      const fix = mismatch.fixes.find((f) => f.title === 'Ignore `type-mismatch` on this line')!;
+      const fixed = applyEdits(c.text, fix.edits);
+      assert.equal(fixed, c.text.replace(c.find, c.marker));
+      engine.updateFile(c.file, fixed);
+      const after = engine.findings(c.file);
+      // Silenced, and the SQL still reads: no parse error, and the one-line string's key is still there.
+      assert.ok(!after.some((f) => f.rule === 'parse-error' || (f.rule === 'type-mismatch' && f.range.start.line === line)), JSON.stringify(after.map((f) => [f.rule, f.range.start.line])));
+      if (c.file.endsWith('.py')) {
+        // The one-line string ends on its own line: the marker there is Python's, after the call.
+        const pups = after.find((f) => f.rule === 'type-mismatch')!;
+        const oneLine = applyEdits(fixed, pups.fixes.find((f) => f.title.startsWith('Ignore'))!.edits);
+        assert.match(oneLine, /REFERENCES kennels \(id\)\)"\)  # fkguard: ignore\[type-mismatch\]\n/);
+        engine.updateFile(c.file, oneLine);
+        assert.deepEqual(engine.findings(c.file).map((f) => f.rule), []);
+      }
+      engine.dispose();
+    }
+  });
+
+  // R16-17: the type fix of a key in SQL run by Alembic's op.execute writes SQL's type, not SQLAlchemy's
+  // (`sa.varchar(12)` is a schema `sa` to PostgreSQL), and none where the string's text is not the SQL as read.
+  it('inside SQL written in a Python string, the type fix writes the SQL type, and none over an escaped string', async () => {
+    const lines = [
+      'from alembic import op',
+      'import sqlalchemy as sa',
+      '',
+      'revision = "0001"',
+      'down_revision = None',
+      '',
+      '',
+      'def upgrade():',
+      '    op.execute("""',
+      '        CREATE TABLE owners (id varchar(12) PRIMARY KEY);',
+      '        CREATE TABLE boats (',
+      '            id serial PRIMARY KEY,',
+      '            owner_id varchar(21) NOT NULL REFERENCES owners (id)',
+      '        );',
+      '    """)',
+      '',
+    ];
+    const file = 'alembic/versions/0001_boats.py';
+    for (const escaped of [false, true]) {
+      const text = (escaped ? lines.map((l) => l.replace('PRIMARY KEY);', "PRIMARY KEY); -- it\\'s")) : lines).join('\n');
+      const engine = await createEngine();
+      engine.updateFile(file, text);
+      const mismatch = engine.findings(file).find((f) => f.rule === 'type-mismatch');
+      assert.ok(mismatch, `escaped ${escaped}: ${JSON.stringify(engine.findings(file).map((f) => f.rule))}`);
+      const typeFix = mismatch.fixes.find((f) => f.title.startsWith('Change the column type'));
+      if (escaped) assert.equal(typeFix, undefined, JSON.stringify(typeFix));
+      else {
+        assert.ok(typeFix);
+        const fixed = applyEdits(text, typeFix.edits);
+        assert.equal(fixed, text.replace('owner_id varchar(21) NOT NULL', 'owner_id varchar(12) NOT NULL'));
+        engine.updateFile(file, fixed);
+        assert.deepEqual(engine.findings(file).map((f) => f.rule), []);
+      }
+      engine.dispose();
+    }
+  });
 });

@@ -223,7 +223,9 @@ export function typeFixEdits(
   const targetType = target.type;
   // A key whose width FK Guard cannot read has no real type to copy: no type is guessed.
   if (!targetType || targetType.approximate) return { edits };
-  if (facts.language !== 'python') {
+  // A column of SQL written in a Python string (`op.execute("""CREATE TABLE …""")`) is SQL: SQL's writer spells its
+  // type (`varchar(12)`, not `sa.varchar(12)`, which PostgreSQL reads as a schema: R16-17).
+  if (facts.language !== 'python' || sourceType?.style === 'sql') {
     // Another language's column: its dialect's writer knows the idiom.
     const writer = sourceType?.style ? TYPE_WRITERS[sourceType.style] : undefined;
     const out = writer && sourceType ? writer(facts, source, sourceType, { family: targetType.family, sqlType: targetType.sqlType }) : undefined;

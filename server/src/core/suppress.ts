@@ -7,14 +7,18 @@ import type { DocumentEdit } from './dialect';
 import { ALL_RULES, FileFacts, FileSuppressions, Finding, Fix, Range, SourceLanguage, Span, SuppressionComment, TextEdit } from './types';
 import { computeLineStarts, positionAt, rangeOf } from './text';
 
-/** How each language writes the marker: its comment sign and the spelling that follows. */
+/**
+ * How each language writes the marker: its comment sign and the spelling that follows. Python and TypeScript files
+ * also take SQL's (`-- fkguard: ignore`) on a line of SQL written in one of their strings (see `ReferenceFact.sqlString`),
+ * where their own comment would be text of the SQL (R16-15).
+ */
 const SYNTAX: Record<SourceLanguage, { marker: RegExp; write: (rules?: string[]) => string }> = {
-  python: { marker: /#[ \t]*fkguard:[ \t]*ignore\b(\[[^\]\r\n]*\])?/g, write: (r) => `# fkguard: ignore${r ? `[${r.join(', ')}]` : ''}` },
+  python: { marker: /(?:#|--)[ \t]*fkguard:[ \t]*ignore\b(\[[^\]\r\n]*\])?/g, write: (r) => `# fkguard: ignore${r ? `[${r.join(', ')}]` : ''}` },
   sql: { marker: /--[ \t]*fkguard:[ \t]*ignore\b(\[[^\]\r\n]*\])?/g, write: (r) => `-- fkguard: ignore${r ? `[${r.join(', ')}]` : ''}` },
   prisma: { marker: /\/\/[ \t]*fkguard:[ \t]*ignore\b(\[[^\]\r\n]*\])?/g, write: (r) => `// fkguard: ignore${r ? `[${r.join(', ')}]` : ''}` },
   // alembic.ini and the like: `#` comments, as in Python.
   config: { marker: /#[ \t]*fkguard:[ \t]*ignore\b(\[[^\]\r\n]*\])?/g, write: (r) => `# fkguard: ignore${r ? `[${r.join(', ')}]` : ''}` },
-  typescript: { marker: /\/\/[ \t]*fkguard-ignore\b(\[[^\]\r\n]*\])?/g, write: (r) => `// fkguard-ignore${r ? `[${r.join(', ')}]` : ''}` },
+  typescript: { marker: /(?:\/\/[ \t]*fkguard-ignore|--[ \t]*fkguard:[ \t]*ignore)\b(\[[^\]\r\n]*\])?/g, write: (r) => `// fkguard-ignore${r ? `[${r.join(', ')}]` : ''}` },
 };
 
 /**
@@ -167,11 +171,12 @@ function withIgnoreLineFix(facts: FileFacts, f: Finding, lineRules: string[]): F
   const plain = !facts.suppressions?.noComment && !(facts.suppressions?.comments.length ?? 0);
   const end = plain ? lineEndOffset(facts, line) : undefined;
   const character = end === undefined ? -1 : end - facts.lineStarts[line];
+  const inSql = end !== undefined && endsInSqlString(facts, end);
   const known = plain ? withIgnoreFix.get(f) : undefined;
-  if (known && known.file === facts.file && known.language === facts.language && known.character === character && sameList(known.rules, lineRules)) return known.finding;
+  if (known && known.file === facts.file && known.language === facts.language && known.character === character && known.inSql === inSql && sameList(known.rules, lineRules)) return known.finding;
   const ignore = ignoreLineFix(facts, f, lineRules);
   const finding = ignore ? { ...f, fixes: [...f.fixes, ignore] } : f;
-  if (plain && end !== undefined) withIgnoreFix.set(f, { file: facts.file, language: facts.language, character, rules: lineRules, finding });
+  if (plain && end !== undefined) withIgnoreFix.set(f, { file: facts.file, language: facts.language, character, inSql, rules: lineRules, finding });
   return finding;
 }
 
@@ -179,7 +184,7 @@ function withIgnoreLineFix(facts: FileFacts, f: Finding, lineRules: string[]): F
  * See `withIgnoreLineFix`: what each finding was given, and from what. Only for files without markers and
  * backslash continuations (most files), where the fix depends on nothing else.
  */
-const withIgnoreFix = new WeakMap<Finding, { file: string; language: SourceLanguage; character: number; rules: readonly string[]; finding: Finding }>();
+const withIgnoreFix = new WeakMap<Finding, { file: string; language: SourceLanguage; character: number; inSql: boolean; rules: readonly string[]; finding: Finding }>();
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -209,8 +214,22 @@ function ignoreLineFix(facts: FileFacts, f: Finding, lineRules: string[]): Fix |
   const end = lineEndOffset(facts, line);
   if (end === undefined) return undefined;
   const at: Range = rangeOf(facts.lineStarts, { start: end, end });
-  const marker = SYNTAX[facts.language].write(rules);
+  const marker = SYNTAX[endsInSqlString(facts, end) ? 'sql' : facts.language].write(rules);
   return { title, isPreferred: false, edits: [{ file: facts.file, range: at, newText: `  ${marker}` }] };
+}
+
+/**
+ * Whether the line break at `end` lies inside a string of SQL the file's references were read from: a comment
+ * written there is part of the SQL, so it must be SQL's (`-- fkguard: ignore`); `# …` or `// …` would break the
+ * statement (PostgreSQL: syntax error at or near "//").
+ */
+function endsInSqlString(facts: FileFacts, end: number): boolean {
+  if (facts.language !== 'python' && facts.language !== 'typescript') return false;
+  for (const r of facts.references) {
+    const s = r.sqlString;
+    if (s !== undefined && s.start < end && end < s.end) return true;
+  }
+  return false;
 }
 
 /**

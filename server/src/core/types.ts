@@ -696,6 +696,12 @@ export interface ReferenceFact {
    * 8.4 and earlier parse it and make no key; MariaDB and MySQL 9 make one (see `resolveReference`).
    */
   inline?: true;
+  /**
+   * A reference read from SQL written in a string of a Python or TypeScript file (`op.execute("""…""")`,
+   * `queryRunner.query(\`…\`)`, slonik's sql\`…\`): the string's span, quotes included. A line that ends inside it
+   * ends in SQL text, where "Ignore this line" writes SQL's comment, not the file's (R16-15).
+   */
+  sqlString?: Span;
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';
 }

@@ -348,6 +348,8 @@ function executedSql(x: PythonReader, call: CallInfo, ops: MigrationOp[]): void 
   x.facts.tables.push(...read.tables);
   for (const r of read.references) {
     r.migrationOp = opBase + (r.migrationOp ?? 0);
+    // The string the SQL is written in (see `ReferenceFact.sqlString`); one span for all its references.
+    r.sqlString = whole;
     x.facts.references.push(r);
   }
   for (const op of read.migration?.ops ?? []) ops.push(op.op === 'create_table' ? { ...op, tableIndex: op.tableIndex + tableBase } : op);

@@ -3,7 +3,7 @@ import type { IndexedColumn, TableDef } from '../tables';
 import { rangeOf } from '../text';
 import { compareFamilies, compareTypes, mysqlReading, mysqlServerDependent, Verdict } from '../typeFamilies';
 import { Finding, ReferenceFact, TextEdit, TypeFact } from '../types';
-import { columnLocation, RefCheck, rangeOfRef, resolveReference, checkSource, SourceColumn, targetPassesRules } from './resolve';
+import { columnLocation, RefCheck, rangeOfRef, resolveReference, checkSource, SourceColumn, sourceColumn, targetPassesRules } from './resolve';
 
 const DIALECT_NAMES = { postgresql: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite' } as const;
 
@@ -27,8 +27,10 @@ export interface TypeComparison {
  * `String(36)` → `String(255)` is a difference. Either known only from an annotation (`Mapped[int]`): by
  * family, since the width is not written. A FK column with no type takes the target's and never differs.
  */
-export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn): TypeComparison | undefined {
-  const found = checkSource(c);
+export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn, sourceType?: TypeFact): TypeComparison | undefined {
+  // `sourceType`: the FK column as a fix elsewhere would leave it (see `keysBrokenByRetype`).
+  const checked = checkSource(c);
+  const found = checked && sourceType ? { ...checked, type: sourceType } : checked;
   const serial = serialKey(c, def, key);
   const keyed = serial ?? key;
   if (!found?.type || !keyed.type) return undefined;
@@ -160,10 +162,13 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
   // A fix that retypes a column other keys reference would break those that pass today: it is not offered then.
   const retype = passes ? keysBrokenByRetype(c, cmp) : undefined;
   const broken = retype?.broken ?? [];
+  const brokenFrom = retype?.from ?? [];
   const blocked =
     retype && broken.length > 0
       ? `; no fix offered: ${broken.map((b) => `\`${b}\``).join(', ')} ${broken.length === 1 ? 'is a key' : 'are keys'} to \`${retype.column}\` that changing its type to \`${cmp.written}\` would break`
-      : '';
+      : retype && brokenFrom.length > 0
+        ? `; no fix offered: changing \`${retype.column}\` to \`${cmp.written}\` would break its ${brokenFrom.length === 1 ? 'key' : 'keys'} to ${brokenFrom.map((b) => `\`${b}\``).join(', ')}`
+        : '';
   return {
     rule: 'type-mismatch',
     severity: cmp.verdict === 'refused' && !overridden ? 'error' : 'warning',
@@ -174,7 +179,7 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
     related: loc ? [loc] : [],
     // The fix takes the key's real type, and only where the reference would then pass every rule.
     fixes:
-      passes && broken.length === 0
+      passes && broken.length === 0 && brokenFrom.length === 0
         ? [{ title: `Change the column type to \`${cmp.written}\` (as \`${r.def.key}.${r.column.column.name}\`)`, isPreferred: true, edits: cmp.edits }]
         : [],
   };
@@ -188,7 +193,7 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
  * now and would not, or that the database accepts now and would refuse, is broken. Shown as the database names it.
  * What was looked at is named in `c.watched`, so that an editor checks this reference again when any of it changes.
  */
-function keysBrokenByRetype(c: RefCheck, cmp: TypeComparison): { column: string; broken: string[] } {
+function keysBrokenByRetype(c: RefCheck, cmp: TypeComparison): { column: string; broken: string[]; from: string[] } {
   const index = c.index;
   const src = cmp.source;
   const className = c.ref.source.className;
@@ -197,7 +202,7 @@ function keysBrokenByRetype(c: RefCheck, cmp: TypeComparison): { column: string;
   if (table === undefined) {
     // The table is not known by name: any change of any reference may concern it.
     watched.push('*');
-    return { column: src.column.name, broken: [] };
+    return { column: src.column.name, broken: [], from: [] };
   }
   watched.push(`t:${table}`, `t:${table.toLowerCase()}`);
   if (className !== undefined) watched.push(`c:${className.slice(className.lastIndexOf('.') + 1)}`);
@@ -228,7 +233,31 @@ function keysBrokenByRetype(c: RefCheck, cmp: TypeComparison): { column: string;
     const name = ref.source.column;
     out.push(from !== undefined && name !== undefined ? `${from}.${name}` : display);
   }
-  return { column: `${table}.${src.column.name}`, broken: [...new Set(out)] };
+  // The other keys FROM the column (a later migration's composite key, a second ForeignKey on it): retyped, the
+  // column may no longer match what they point at (R16-16: member_roles.user_id to uuid for users.id, while
+  // (team_id, user_id) keys members' varchar(36) columns).
+  // A key from it is made where its table is changed (`t:` of the table, watched above); what it points at is watched
+  // below.
+  const retypedSource: TypeFact = { ...cmp.target.type, style: src.type.style };
+  const from: string[] = [];
+  for (const { file, ref } of index.referencesFrom(table, src.column.name)) {
+    if (ref === c.ref) continue;
+    const read = index.facts(file);
+    if (!read) continue;
+    const facts = index.checkedFacts(read);
+    const { display, resolution } = resolveReference(facts, ref, index);
+    if (resolution.kind !== 'ok') continue;
+    watched.push(`t:${resolution.def.name}`, `t:${resolution.def.name.toLowerCase()}`);
+    const other: RefCheck = { facts, ref, index, config: c.config, display, range: rangeOfRef(facts, ref), resolution };
+    // Only a key whose FK column is this very one (another table's column of the same name is not).
+    const theirs = sourceColumn(facts, ref, index);
+    if (theirs && theirs.column !== src.column && theirs.column.name !== src.column.name) continue;
+    const now = typeMismatchFor(other, resolution.def, resolution.column);
+    const then = typeMismatchFor(other, resolution.def, resolution.column, retypedSource);
+    if (!then || (now && (now.verdict === then.verdict || now.verdict === 'refused'))) continue;
+    from.push(display);
+  }
+  return { column: `${table}.${src.column.name}`, broken: [...new Set(out)], from: [...new Set(from)] };
 }
 
 /**

@@ -137,6 +137,8 @@ export function readEmbeddedSql(f: TsFile): void {
     if (cooked.holes.length > 0) forgetHoles(read, cooked);
     for (const st of unread) countUnread(read, st, cooked, migration);
     merge(f, read, cooked, at ?? start, migration);
+    const literal = { start, end: lit.end };
+    for (const r of read.references) r.sqlString = literal;
   }
 }
 
