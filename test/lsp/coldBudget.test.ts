@@ -1,25 +1,42 @@
-// The language server's first index under the CLI's V8 interrupt budget (server/src/lsp/coldBudget.ts): raised once
-// the bundle is loaded, V8's own back when the start's indexes are in (or before the code cache is written), and V8's
-// tag for code caches the same as at the start once it is back. These run in the test process itself, whose V8
+// The language server's first index under the CLI's V8 interrupt budget and inlining limit (lsp/coldBudget.ts): set
+// once the bundle is loaded, V8's own back when the start's indexes are in (or before the code cache is written), and
+// V8's tag for code caches the same as at the start once they are back. These run in the test process itself, whose V8
 // flags they change for a moment and set back.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedDataVersionTag } from 'node:v8';
-import { budgetRaised, defaultBudget, raiseColdBudget, restoreBudget, startIndexed, whenRestored } from '../../server/src/lsp/coldBudget';
+import { cachedDataVersionTag, setFlagsFromString } from 'node:v8';
+import { budgetRaised, coldFlags, raiseColdBudget, restoreBudget, startIndexed, whenRestored } from '../../server/src/lsp/coldBudget';
 import { LspClient } from './harness';
 
 const V8 = process.versions.v8;
-const known = defaultBudget(V8) !== undefined;
+const known = coldFlags(V8) !== undefined;
 
-describe('the language server: V8 interrupt budget of the first index', () => {
+describe('the language server: V8 flags of the first index', () => {
   afterEach(() => restoreBudget());
 
-  it('knows V8 11.3 (Node 20), and no other V8', () => {
-    assert.equal(defaultBudget('11.3.244.8-node.38'), 67_584);
-    assert.equal(defaultBudget('12.4.254.21-node.33'), undefined);
-    assert.equal(defaultBudget('13.2.152.41-electron.0'), undefined);
+  it("knows V8 11.3's defaults (Node 20), and no other V8's", () => {
+    assert.deepEqual(
+      coldFlags('11.3.244.8-node.38')?.map((f) => [f.name, f.normal]),
+      [
+        ['interrupt-budget', 67_584],
+        ['max-inlined-bytecode-size-cumulative', 920],
+      ],
+    );
+    assert.equal(coldFlags('12.4.254.21-node.33'), undefined);
+    assert.equal(coldFlags('13.2.152.41-electron.0'), undefined);
+  });
+
+  it("knows the defaults of the V8 it runs on, where it knows them (the tag is the start's with each set to it)", function () {
+    const flags = coldFlags(V8);
+    if (!flags) this.skip();
+    const tag = cachedDataVersionTag();
+    // A flag at its default value is not in V8's tag: set to what is believed V8's own, the tag does not move.
+    for (const f of flags) {
+      setFlagsFromString(`--${f.name}=${f.normal}`);
+      assert.equal(cachedDataVersionTag(), tag, f.name);
+    }
   });
 
   it('raises the budget once, and sets V8 back to its start flags when the start is indexed', function () {
@@ -63,6 +80,7 @@ describe('the language server: V8 interrupt budget of the first index', () => {
     assert.equal(raiseColdBudget({ FKGUARD_COLD_BUDGET: 'off' }, V8, []), false);
     assert.equal(raiseColdBudget({}, V8, ['--interrupt-budget=100000']), false);
     assert.equal(raiseColdBudget({ NODE_OPTIONS: '--max-old-space-size=4096 --interrupt_budget=100000' }, V8, []), false);
+    assert.equal(raiseColdBudget({}, V8, ['--max-inlined-bytecode-size-cumulative=500']), false);
     assert.equal(raiseColdBudget({}, '13.2.152.41-electron.0', []), false);
     assert.ok(!budgetRaised());
     assert.equal(cachedDataVersionTag(), tag);
@@ -72,7 +90,7 @@ describe('the language server: V8 interrupt budget of the first index', () => {
   });
 });
 
-describe('the language server: its first index under the raised budget, over stdio', function () {
+describe('the language server: its first index under its own V8 flags, over stdio', function () {
   let scratch: string;
   let client: LspClient | undefined;
   const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, FKGUARD_TEST_BUDGET_PROBE: process.env.FKGUARD_TEST_BUDGET_PROBE };

@@ -12,7 +12,7 @@ import { raiseColdBudget, restoreBudget, whenRestored } from './coldBudget';
 
 /**
  * When a missing cache is written: a while after the start (the start-up's functions are compiled by then, and go
- * into the cache with the load's) and not before the first index is in (it runs with a budget of its own, see
+ * into the cache with the load's) and not before the first index is in (it runs with V8 flags of its own, see
  * lsp/coldBudget.ts), or at exit if that comes first. The timer does not keep the process alive.
  */
 function afterStartUp(write: () => void): void {
@@ -36,6 +36,6 @@ function never(): void {}
 
 requireWithCodeCache(join(__dirname, 'server-main.js'), codeCacheDir(), undefined, isMainThread ? afterStartUp : never);
 // After the load, whose code cache is checked under V8's own flags: the server's first index runs with the CLI's
-// interrupt budget (see lsp/coldBudget.ts). Not in a session scan's thread: V8's flags are the whole process's, and
-// the server's edits go on meanwhile.
+// interrupt budget and inlining limit (see lsp/coldBudget.ts). Not in a session scan's thread: V8's flags are the
+// whole process's, and the server's edits go on meanwhile.
 if (isMainThread) raiseColdBudget();

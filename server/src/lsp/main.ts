@@ -91,7 +91,7 @@ const host: ServerHost = {
     const read = await readSourceFile(path, config.maxFileSize);
     return 'text' in read ? read.text : undefined;
   },
-  // The launcher (lsp/launch.ts) set V8's interrupt budget for the start's index: V8's own is back for the edits.
+  // The launcher (lsp/launch.ts) set V8's flags for the start's index: V8's own are back for the edits.
   startIndexed,
 };
 
