@@ -52,6 +52,18 @@ let reached = 0;
 export class ScanArena {
   readonly nodes: ScanNode[] = [];
   used = 0;
+  /** The text of the tree scanned last, which its nodes read (see `ScanSource`). */
+  readonly source = new ScanSource('');
+}
+
+/**
+ * The text a tree's nodes read their `text` from, one holder per tree: an arena's for the trees scanned into it, which
+ * it points to the next file's text. A node of an arena is old (it outlives many young-generation collections), and
+ * each write of a young object into an old one is recorded for the collector; the file's text is young. Kept on every
+ * node, it was one such write per node; kept on the arena's holder, one per file.
+ */
+export class ScanSource {
+  constructor(public text: string) {}
 }
 
 /**
@@ -62,7 +74,8 @@ const MAX_ARENA_NODES = 64 * 1024;
 
 /** The arena of the scan running now, if its caller gave one (see `scanPython`), and the text it reads. */
 let arena: ScanArena | undefined;
-let source = '';
+const NO_SOURCE = new ScanSource('');
+let source = NO_SOURCE;
 
 /**
  * A leaf node (or an inner node whose children are set after). Every node of a scan given an arena is made the same
@@ -119,10 +132,10 @@ export class ScanNode {
   /** For a leaf, its own span; for an inner node, its children's (a trailing comment may widen it). */
   startIndex = 0;
   endIndex = 0;
-  source = '';
+  source = NO_SOURCE;
 
   /** Makes this node (a new one, or one of a `ScanArena` taken again) the leaf described, with no parent yet. */
-  init(type: string, isNamed: boolean, startIndex: number, endIndex: number, source: string): this {
+  init(type: string, isNamed: boolean, startIndex: number, endIndex: number, source: ScanSource): this {
     this.parent = null;
     this.children = NO_CHILDREN;
     this.field = undefined;
@@ -148,7 +161,7 @@ export class ScanNode {
   }
 
   get text(): string {
-    return this.source.slice(this.startIndex, this.endIndex);
+    return this.source.text.slice(this.startIndex, this.endIndex);
   }
 
   /**
@@ -344,6 +357,16 @@ for (const [pair, text, longer] of [
 
 const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
+/**
+ * What each character is to a name or a string's prefix, by its code (every code has its slot): 1 a letter, digit or
+ * `_` (a name goes on), 2 one of a string prefix's letters (`fFtTrRbBuU`, names go on over them too), 4 `f`/`t` (a
+ * format string), 8 `r` (a raw one). One load per character of a name instead of three comparisons of ranges.
+ */
+const CHAR_CLASS = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) if (isIdPart(c)) CHAR_CLASS[c] = 1;
+for (const ch of 'fFtTrRbBuU') CHAR_CLASS[ch.charCodeAt(0)] |= 2;
+for (const ch of 'fFtT') CHAR_CLASS[ch.charCodeAt(0)] |= 4;
+for (const ch of 'rR') CHAR_CLASS[ch.charCodeAt(0)] |= 8;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**
@@ -629,10 +652,11 @@ function firstOnLine(text: string, i: number): boolean {
 
 /** A string literal from its prefix at `start` (the quote at `quote`), with an f-string's interpolations tokenized. */
 function lexString(text: string, start: number, quote: number): Tok {
-  // Most strings have no prefix: they are told apart without a slice and two runs of a regex.
-  const prefix = quote > start ? text.slice(start, quote) : '';
-  const format = quote > start && /[fFtT]/.test(prefix);
-  const raw = quote > start && /[rR]/.test(prefix);
+  // A prefix's letters are read off `CHAR_CLASS` (most strings have none): no slice, no regex.
+  let flags = 0;
+  for (let k = start; k < quote; k++) flags |= CHAR_CLASS[text.charCodeAt(k)];
+  const format = (flags & 4) !== 0;
+  const raw = (flags & 8) !== 0;
   const q = text.charCodeAt(quote);
   // Both characters are compared for every string (no `&&` between the comparisons): a comparison first made after
   // V8 optimised this function, at the first empty or triple-quoted string, threw the optimised code away.
@@ -726,16 +750,27 @@ const ONE_RUN: StringTok['parts'] = objectList();
  * for anything else. The same in code and inside an f-string's interpolation.
  */
 function lexStringOrName(text: string, i: number, c: number): Tok | undefined {
-  if (c === 34 || c === 39) return lexString(text, i, i);
-  if (!isIdStart(c)) return undefined;
-  const n = text.length;
-  let j = i + 1;
-  while (j < n && isIdPart(text.charCodeAt(j))) j++;
-  const q = text.charCodeAt(j);
-  if ((q === 34 || q === 39) && /^[fFtTrRbBuU]+$/.test(text.slice(i, j))) return lexString(text, i, j);
-  if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-  const word = wordAt(text, i, j);
-  return mk('name', word, i, j, word);
+  // One call of `lexString` for strings with a prefix and without: a second, first met at the first prefixed string
+  // of a scan, threw the optimised code away (`--trace-deopt`).
+  let j = i;
+  if (c !== 34 && c !== 39) {
+    if (!isIdStart(c)) return undefined;
+    const n = text.length;
+    for (j = i + 1; j < n && (CHAR_CLASS[text.charCodeAt(j)] & 1) !== 0; j++);
+    const q = j < n ? text.charCodeAt(j) : 0;
+    // Before a quote, a name made of a string prefix's letters only is that prefix (`rb"..."`).
+    let prefix = 0;
+    if (q === 34 || q === 39) {
+      prefix = 2;
+      for (let k = i; k < j; k++) prefix &= CHAR_CLASS[text.charCodeAt(k)];
+    }
+    if (prefix === 0) {
+      if (q > 127) decline('a non-ASCII name');
+      const word = wordAt(text, i, j);
+      return mk('name', word, i, j, word);
+    }
+  }
+  return lexString(text, i, j);
 }
 
 function lexInterpolation(text: string, open: number, inSpec = false): Interp {
@@ -821,17 +856,22 @@ const KEYWORDS = new Set([
   'return', 'try', 'while', 'with', 'yield',
 ]);
 
-/** Every word the parser tells apart from a plain name: the keywords and the soft keywords it checks for. */
-const WORDS_BY_FIRST: Array<string[] | undefined> = new Array<string[] | undefined>(128).fill(undefined);
-for (const w of [...KEYWORDS, '__future__', 'print', 'exec', 'match', 'type']) (WORDS_BY_FIRST[w.charCodeAt(0)] ??= []).push(w);
+/**
+ * Every word the parser tells apart from a plain name (the keywords and the soft keywords it checks for), by its first
+ * character and its length (`c * 16 + length`): most names start like no word of their length.
+ */
+const WORDS_BY_START: Array<string[] | undefined> = new Array<string[] | undefined>(128 * 16).fill(undefined);
+for (const w of [...KEYWORDS, '__future__', 'print', 'exec', 'match', 'type']) (WORDS_BY_START[(w.charCodeAt(0) << 4) | w.length] ??= []).push(w);
 
 /**
  * A name token's value: the word, when it is one of those above (a constant string), else '' (a plain name, which
  * becomes an identifier node and is read through its span). No string is made per name.
  */
 function wordAt(text: string, i: number, j: number): string {
-  const words = WORDS_BY_FIRST[text.charCodeAt(i)];
-  if (words) for (const w of words) if (w.length === j - i && text.startsWith(w, i)) return w;
+  const length = j - i;
+  if (length > 15) return '';
+  const words = WORDS_BY_START[(text.charCodeAt(i) << 4) | length];
+  if (words !== undefined) for (const w of words) if (text.startsWith(w, i)) return w;
   return '';
 }
 
@@ -2533,9 +2573,12 @@ function finish(root: ScanNode, parser: Parser): void {
  * when it declines (see the file comment), and the caller parses with tree-sitter.
  */
 export function scanPython(text: string, into?: ScanArena): ScanNode | undefined {
-  if (into) into.used = 0;
+  if (into) {
+    into.used = 0;
+    into.source.text = text;
+    source = into.source;
+  } else source = new ScanSource(text);
   arena = into;
-  source = text;
   try {
     const parser = new Parser(text, tokenize(text));
     const root = parser.module();
@@ -2548,14 +2591,14 @@ export function scanPython(text: string, into?: ScanArena): ScanNode | undefined
     // A very large file's further nodes are not kept (its tree holds them until it is let go).
     if (into && into.nodes.length > MAX_ARENA_NODES) into.nodes.length = MAX_ARENA_NODES;
     arena = undefined;
-    source = '';
+    source = NO_SOURCE;
   }
 }
 
 /** Why the scanner declines `text`, for tests and measurements; undefined when it reads it. */
 export function scanDeclineReason(text: string): string | undefined {
   reached = 0;
-  source = text;
+  source = new ScanSource(text);
   try {
     const parser = new Parser(text, tokenize(text));
     const root = parser.module();
@@ -2565,6 +2608,6 @@ export function scanDeclineReason(text: string): string | undefined {
     if (e instanceof Decline) return `${e.message} (near offset ${reached})`;
     return `crash: ${e instanceof Error ? e.stack : String(e)}`;
   } finally {
-    source = '';
+    source = NO_SOURCE;
   }
 }
