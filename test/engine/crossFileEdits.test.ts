@@ -735,4 +735,29 @@ describe('engine: edits whose reach the provided names do not show', function ()
       assert.deepEqual(incremental, fresh);
     }
   });
+
+  it('an imported `Annotated` alias holding keys, edited where it is defined or re-exported: the columns using it are checked again', async () => {
+    const types = 'orchard/types.py';
+    const init = 'orchard/__init__.py';
+    const models = 'orchard/models.py';
+    for (const edit of [
+      // The key moved to a unique column: the not-unique-target in two files goes.
+      (t: Map<string, string>) => ({ file: types, text: t.get(types)!.replace('ForeignKey("orchards.name")', 'ForeignKey("orchards.id")') }),
+      // The alias loses its key: the references it gave go.
+      (t: Map<string, string>) => ({ file: types, text: t.get(types)!.replace('mapped_column(String(8), ForeignKey("rows.id"))', 'mapped_column(String(8))') }),
+      // A key added to an alias that had none.
+      (t: Map<string, string>) => ({ file: types, text: t.get(types)!.replace('mapped_column(String(30))', 'mapped_column(String(30), ForeignKey("rowz.id"))') }),
+      // The constant the key's f-string names.
+      (t: Map<string, string>) => ({ file: types, text: t.get(types)!.replace('ROW_TABLE = "rows"', 'ROW_TABLE = "roes"') }),
+      // The package re-exports another alias under the name the models import.
+      (t: Map<string, string>) => ({ file: init, text: t.get(init)!.replace('fk_orchard as', 'fk_orchard_typo as') }),
+      () => ({ file: types }),
+      // The module that uses them: a column typed by another imported alias.
+      (t: Map<string, string>) => ({ file: models, text: t.get(models)!.replace('orchard_id: Mapped[orchard_ref]', 'orchard_id: Mapped[fk_orchard_name]') }),
+    ]) {
+      const { before, incremental, fresh } = await afterEdit('333-keys-inside-imported-annotated-aliases', edit);
+      assert.notDeepEqual(fresh, before, `the edit must change some finding: ${edit.toString()}`);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
 });

@@ -1,12 +1,13 @@
 import type { NamingConvention } from './config';
 import type { FlaskNaming } from './python/flaskVersion';
 import type { Binding, PythonNames } from './python/names';
-import { addColumn, newTable, ownAttrs, TableDef } from './tables';
+import { classNamed } from './classPlaces';
+import { addColumn, IndexedColumn, newTable, ownAttrs, sameColumn, TableDef } from './tables';
 import { positionAt } from './text';
 import { typeormCamelCase } from './typescript/context';
 import { mapJoinTable } from './typescript/joinTables';
 import { sequelizeColumnName, SequelizeDefine, SequelizeLegacy, sequelizeModelSchema, sequelizeModelTable, sequelizeColumnNaming } from './typescript/sequelize';
-import type { ClassFact, ColumnFact, FileFacts, MetadataRootFact, NameExpr, TypeFact, TypeormSourceFact, UncheckedReason } from './types';
+import type { ClassFact, ColumnFact, FileFacts, MetadataRootFact, NameExpr, SequelizeAssociationKey, TypeFact, TypeormSourceFact, UncheckedReason } from './types';
 
 /**
  * A class whose table name FK Guard cannot know: a `@declared_attr` `__tablename__` it cannot evaluate, or a
@@ -122,6 +123,8 @@ export interface ClassMappingHost {
   dialectOf(file: string): string;
   /** A package.json admitting Sequelize 4 (see `SchemaIndex.sequelizeLegacy`). */
   sequelizeLegacy(): SequelizeLegacy | undefined;
+  /** The keys associations of other files add to Sequelize models (see `SchemaIndex.sequelizeKeys`). */
+  sequelizeKeys(): SequelizeKeys;
   /** The metadata objects (by id) some file assigns a `schema` to, with that file (see `FileFacts.metadataSchemaSets`). */
   metadataSchemaSets(): ReadonlyMap<string, string>;
   /**
@@ -132,6 +135,12 @@ export interface ClassMappingHost {
   /** The Flask-SQLAlchemy naming of the project `file` belongs to (see `python/flaskVersion.ts`). */
   flaskNaming(file: string): FlaskNaming;
 }
+
+/**
+ * The keys Sequelize associations add to models other files define, by the model's name (see `SchemaIndex.
+ * sequelizeKeys`): `alone` when one Sequelize class of the workspace has that name.
+ */
+export type SequelizeKeys = Map<string, { alone: boolean; keys: Array<{ file: string; key: SequelizeAssociationKey }> }>;
 
 /**
  * The schema a metadata object gives its tables that name none (and the unqualified foreign-key strings in them):
@@ -298,8 +307,19 @@ export class ClassMapper {
     return rebinds.some((r) => r.name === head);
   }
 
-  /** `classId(file, cls.name)`, the same string each time it is asked for the same class. */
+  /**
+   * `classId(file, cls.name)`, the same string each time it is asked for the same class. A second class of one name in
+   * a Python module (`if`/`else` or `try`/`except ImportError` alternatives, R14-15) is mapped too, under an id of its
+   * own (`Token@2`): its table is another definition of the table name, and the index judges references to columns
+   * the definitions disagree on as it does for any two definitions (`ambiguous-table`). By its name, the first is found.
+   */
   idOf(file: string, cls: ClassFact): string {
+    const classes = this.host.facts(file)?.classes;
+    const first = classes ? classNamed(classes, cls.name) : undefined;
+    if (first !== undefined && first !== cls && classes!.includes(cls)) {
+      const n = classes!.filter((c) => c.name === cls.name).indexOf(cls) + 1;
+      return classId(file, `${cls.name}@${n}`);
+    }
     const known = this.ids.get(cls);
     if (known && known.file === file && known.name === cls.name) return known.id;
     const id = classId(file, cls.name);
@@ -636,7 +656,11 @@ export class ClassMapper {
         addColumn(def, { ...named, type: undefined, typeFromMap: true }, file, undefined);
         continue;
       }
-      addColumn(def, named, file, this.host.resolveType(file, c.type));
+      addColumn(def, named, file, c.keyOf && !c.type ? this.associationKeyType(file, c.keyOf) : this.host.resolveType(file, c.type));
+    }
+    if (cls.framework === 'sequelize') {
+      const added = this.host.sequelizeKeys().get(cls.name);
+      if (added) this.addSequelizeKeys(def, cls, added);
     }
     if (cls.maybeFields && this.descendsFromSqlModel(file, cls, new Set())) {
       for (const c of cls.maybeFields) addColumn(def, c, file, this.host.resolveType(file, c.type));
@@ -651,12 +675,72 @@ export class ClassMapper {
         def.unresolvedColumn ??= cls.framework === 'prisma' ? `${o.attr} ${o.callee}` : `${o.attr} = ${o.callee}(...)`;
       }
     }
+    for (const a of cls.otherAttrs ?? []) {
+      // The class's own binding hides a base's (Python's MRO): the first class that binds it is kept.
+      const other = (def.otherAttrs ??= new Map());
+      if (!other.has(a)) other.set(a, { className: cls.name, file });
+    }
     for (const k of cls.keys) def.keys.push(k);
     for (const found of this.baseClasses(file, cls)) {
       const m = this.classMap.get(found.id);
       if (m?.table && m.table !== def) continue;
       this.addClassColumns(def, found.file, found.cls, seen, typeMapped);
     }
+  }
+
+  /**
+   * The key attributes associations of other files add to a Sequelize model (R14-5's rest, see `addAssociationKeys` in
+   * typescript/sequelize.ts for the same file's): a named key the model does not declare is a column, named as its own
+   * are (`field`, else the attribute under the model's `underscored`); a declared one that the association makes
+   * `unique` is unique unless it writes a `unique` of its own (see `ColumnFact.ownUnique`); a key Sequelize names, or one for a model whose
+   * name several classes have, leaves the model's columns not all known. Its type is the referenced key's, which
+   * FK Guard does not look up: unknown.
+   */
+  private addSequelizeKeys(def: TableDef, cls: ClassFact, added: NonNullable<ReturnType<SequelizeKeys['get']>>): void {
+    for (const { file, key } of added.keys) {
+      const c = key.column;
+      if (!c || !added.alone) {
+        def.incomplete = true;
+        def.unresolvedColumn ??= `${key.text}'s key`;
+        continue;
+      }
+      const attr = c.attr ?? c.name;
+      const declared = def.attrs.get(attr);
+      if (declared) {
+        const own = declared.column.ownUnique;
+        if (c.unique && !declared.column.unique && own !== 'false' && !(own === 'unread' && declared.column.maybeKey)) {
+          const widened: IndexedColumn = { ...declared, column: { ...declared.column, ...(own === 'unread' ? { maybeKey: true as const } : { unique: true }) } };
+          const names = [...def.columns].flatMap(([k, v]) => (sameColumn(v, declared) ? [k] : []));
+          const attrs = def.attrs === def.columns ? [] : [...def.attrs].flatMap(([k, v]) => (sameColumn(v, declared) ? [k] : []));
+          for (const k of names) def.columns.set(k, widened);
+          for (const k of attrs) def.attrs.set(k, widened);
+        }
+        continue;
+      }
+      const naming = c.derivedName ? sequelizeColumnNaming(cls, this.host.sequelizeDefine(), this.host.sequelizeLegacy()) : undefined;
+      if (naming && 'unknown' in naming) {
+        this.byPropertyOnly(def, c, file, naming.unknown);
+        continue;
+      }
+      addColumn(def, naming ? { ...c, name: sequelizeColumnName(attr, true) } : c, file, c.keyOf ? this.associationKeyType(file, c.keyOf) : undefined);
+    }
+  }
+
+  /**
+   * The type Sequelize gives an association's key attribute (see `ColumnFact.keyOf`): the referenced model's attribute
+   * `key`, else its one primary-key attribute (the implicit `id` only where it builds on no model of the workspace, whose
+   * key it would take), as `file` names the model. Without its spans: no fix rewrites the key's own declaration there.
+   * Undefined where FK Guard cannot tell.
+   */
+  private associationKeyType(file: string, keyOf: NonNullable<ColumnFact['keyOf']>): TypeFact | undefined {
+    const found = this.findClass(file, keyOf.model);
+    if (!found || found.cls.framework !== 'sequelize' || this.baseClasses(found.file, found.cls).length > 0) return undefined;
+    const keys = found.cls.columns.filter((c) => (keyOf.key !== undefined ? (c.attr ?? c.name) === keyOf.key : c.primaryKey));
+    if (keys.length !== 1 || keys[0].keyOf) return undefined;
+    const type = this.host.resolveType(found.file, keys[0].type);
+    if (!type) return undefined;
+    const { span: _span, nativeSpan: _native, ...rest } = type;
+    return rest;
   }
 
   /**

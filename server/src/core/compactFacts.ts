@@ -33,6 +33,8 @@ export function dropUnreadSpans(files: Iterable<FileFacts>): void {
   const holders = new Set<string>();
   for (const f of all) {
     if (f.pendingConsts?.length) return;
+    // The columns of imported aliases' keys, which the index adds as references (see `FileFacts.pendingAliasKeys`).
+    for (const p of f.pendingAliasKeys ?? []) if (p.source.column !== undefined) sources.add(p.source.column);
     for (const r of f.references) {
       if (r.source.column !== undefined) sources.add(r.source.column);
       else if (r.source.sequelizeDefault && r.source.className !== undefined) holders.add(r.source.className.split('.').pop()!);

@@ -353,6 +353,16 @@ export function usesOf(f: FileFacts): Uses {
     defs.add(`k:${c}`);
   }
   for (const r of f.references) for (const n of namesUsedBy(r, f)) uses.add(n);
+  // A `Mapped[X]` column whose imported `X` may hold keys (see `FileFacts.pendingAliasKeys`): the references the
+  // index adds for them change with what `X` is bound to, and so do the file's tables.
+  for (const p of f.pendingAliasKeys ?? []) {
+    const named = new Set<string>([`y:${p.name.slice(p.name.lastIndexOf('.') + 1)}`]);
+    throughImports(f, p.name, named);
+    for (const n of named) {
+      uses.add(n);
+      defs.add(n);
+    }
+  }
   for (const g of noteGroupNames(f)) uses.add(g);
   const addType = (t: TypeFact | undefined) => {
     if (t && t.family === 'other') defs.add(`y:${t.name}`);
@@ -397,7 +407,7 @@ export function usesOf(f: FileFacts): Uses {
  */
 export function usesAfter(previous: FileFacts, before: Uses, facts: FileFacts): Uses | undefined {
   const plain = (f: FileFacts) =>
-    !f.pendingConsts?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined || r.modelClass !== undefined || r.rebinds !== undefined);
+    !f.pendingConsts?.length && !f.pendingAliasKeys?.length && f.tables.length === 0 && !f.migration && !f.errors.some((e) => e.group) && !f.metadataRoots.some((r) => r.metadata !== undefined || r.schema !== undefined || r.modelClass !== undefined || r.rebinds !== undefined);
   if (!plain(previous) || !plain(facts) || previous.imports !== facts.imports || previous.starImports !== facts.starImports || previous.reexports !== facts.reexports || previous.file !== facts.file) return undefined;
   let counts = useCounts.get(before);
   if (!counts || counts.facts !== previous) {

@@ -97,8 +97,18 @@ interface Change {
 interface Ancestry {
   bits: Uint32Array[];
   files: string[];
-  /** `folder`: files of a folder whose order nothing says (see `unorderedFolder`), not branches of a revision graph. */
-  kind?: 'folder';
+  /**
+   * `folder`: files of a folder whose order nothing says (see `unorderedFolder`), not branches of a revision graph.
+   * `names`: files of a migrations folder whose order the tools that run it do not agree on (see `disputedOrder`).
+   */
+  kind?: 'folder' | 'names';
+}
+
+/** A change to a table its timeline does not have (see `MigrationHistory.changedUnseen`); `columns` unset: the whole table. */
+interface BlindChange {
+  pos: number;
+  file: string;
+  columns?: string[];
 }
 
 /** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
@@ -134,7 +144,48 @@ export class MigrationHistory {
     private readonly engines: Map<string, Array<string | undefined>> = new Map(),
     /** The timelines of one multidb configuration, each a database's, by the timeline of each of them. */
     private readonly siblings: Map<string, Array<{ timeline: string; engine: string }>> = new Map(),
+    /** By timeline, the tables it changes without ever having them (see `changedUnseen`): the first such change. */
+    private readonly blinds: Map<string, Map<string, BlindChange[]>> = new Map(),
+    /** By timeline, its files in replay order (a change's file is `files[floor(pos / MIGRATION_STRIDE)]`). */
+    private readonly filesOf: Map<string, string[]> = new Map(),
   ) {}
+
+  /**
+   * A migration of ANOTHER timeline that changes `key` (the whole table, or one of `columns`) after making it, where the
+   * timeline of `at` never makes the table: the reference sees that table as the other folder leaves it in the end,
+   * though the change may run after it (R15-18: a unique constraint added later). Undefined when the other timeline
+   * makes the table once and leaves those columns alone.
+   */
+  changedElsewhere(key: string, at: HistoryPoint, columns?: readonly string[]): string | undefined {
+    const place = this.placeAt(at);
+    if (!place || this.lives.get(place.timeline)?.has(key)) return undefined;
+    for (const [timeline, byKey] of this.changes) {
+      if (timeline === place.timeline || timeline.startsWith('test:')) continue;
+      const lives = this.lives.get(timeline)?.get(key);
+      const list = byKey.get(key);
+      if (!lives || !list || list.length < 2) continue;
+      const made = lives[0].from;
+      const later = list.find((c) => c.pos > made && (!c.columns || !columns || c.columns.some((x) => columns.includes(x))));
+      if (later) return this.filesOf.get(timeline)?.[Math.floor(later.pos / MIGRATION_STRIDE)];
+    }
+    return undefined;
+  }
+
+  /**
+   * The migration that, in the timeline of `at` and before it, changes `key` while that timeline never has the table:
+   * another folder makes it (TypeORM runs the migrations of two folders as one list, `src/migrations/` and
+   * `src/enterprise/migrations/`), or code before the migrations does. The timeline cannot replay the change on a table
+   * it does not have, and the table as the other folder leaves it misses the change: what the table is at `at` is not
+   * known. Undefined when the timeline makes the table itself, or changes it only after `at`.
+   */
+  changedUnseen(key: string, at: HistoryPoint, columns?: readonly string[]): string | undefined {
+    const place = this.placeAt(at);
+    const found = place && this.blinds.get(place.timeline)?.get(key);
+    if (!found || this.lives.get(place.timeline)?.has(key)) return undefined;
+    const pos = this.position(at);
+    // Only a change to the table as a whole, or to one of `columns`, leaves what the reference needs unknown.
+    return found.find((c) => c.pos <= pos && (!c.columns || !columns || c.columns.some((x) => columns.includes(x))))?.file;
+  }
 
   static empty(): MigrationHistory {
     return new MigrationHistory(new Map(), new Map(), new Map(), new Map());
@@ -154,17 +205,32 @@ export class MigrationHistory {
    * descendant of the revision at `at`: Alembic may run it before or after that one, so what the reference
    * sees of the table depends on an order FK Guard cannot know. Undefined when the order is certain.
    */
-  unordered(key: string, at: HistoryPoint, columns?: readonly string[]): { file: string; column?: string; folder?: true } | undefined {
+  unordered(key: string, at: HistoryPoint, columns?: readonly string[]): { file: string; column?: string; folder?: true; names?: true; before?: string } | undefined {
     const place = this.placeAt(at);
     const ancestry = place && this.ancestry.get(place.timeline);
     const changes = ancestry && this.changes.get(place.timeline)?.get(key);
     if (!place || !ancestry || !changes) return undefined;
     const has = (i: number, j: number) => (ancestry.bits[i][j >>> 5] & (1 << (j & 31))) !== 0;
+    const kind = ancestry.kind === 'folder' ? { folder: true as const } : ancestry.kind === 'names' ? { names: true as const } : {};
+    const earlier: Array<{ order: number; column?: string }> = [];
     for (const c of changes) {
       const order = Math.floor(c.pos / MIGRATION_STRIDE);
-      if (order === place.order || has(place.order, order) || has(order, place.order)) continue;
       if (c.columns && columns && !c.columns.some((x) => columns.includes(x))) continue;
-      return { file: ancestry.files[order], column: c.columns?.find((x) => columns?.includes(x)), ...(ancestry.kind === 'folder' ? { folder: true as const } : {}) };
+      const column = c.columns?.find((x) => columns?.includes(x));
+      if (has(place.order, order)) earlier.push({ order, column });
+      if (order === place.order || has(place.order, order) || has(order, place.order)) continue;
+      return { file: ancestry.files[order], column, ...kind };
+    }
+    // Files of a folder the tools order differently: two earlier changes to the table whose order they do not agree
+    // on leave it as either made it (a column added, then retyped, or the other way round).
+    if (ancestry.kind === 'names') {
+      for (const a of earlier) {
+        for (const b of earlier) {
+          if (a.order !== b.order && !has(a.order, b.order) && !has(b.order, a.order)) {
+            return { file: ancestry.files[b.order], column: b.column ?? a.column, before: ancestry.files[a.order], ...kind };
+          }
+        }
+      }
     }
     return undefined;
   }
@@ -304,7 +370,10 @@ export class MigrationHistory {
           continue;
         }
         timeline = `alembic:${owner.file}`;
-      } else timeline = isRevision ? 'alembic:' : `folder:${migrationRoot(f.file)}`;
+      } else if (isRevision) timeline = 'alembic:';
+      // A test beside the migrations (`migrations.test.ts` making the tables it tests with) is no step of the app's
+      // history: it is a history of its own, whose tables are not the app's.
+      else timeline = TEST_FILE.test(f.file) ? `test:${f.file}` : `folder:${migrationRoot(f.file)}`;
       let list = timelines.get(timeline);
       if (!list) timelines.set(timeline, (list = []));
       list.push(f);
@@ -315,6 +384,8 @@ export class MigrationHistory {
     const lasting = new Map<string, Map<number, TableDef>>();
     const changes = new Map<string, Map<string, Change[]>>();
     const ancestry = new Map<string, Ancestry>();
+    const blinds = new Map<string, Map<string, BlindChange[]>>();
+    const filesOf = new Map<string, string[]>();
     // Revision graphs with nothing in common (a PostgreSQL tree and a SQLite tree in one folder of
     // revisions) are separate histories, not parallel branches of one: each is replayed on its own.
     for (const [timeline, members] of [...timelines]) {
@@ -350,7 +421,7 @@ export class MigrationHistory {
       const engine = engineOf.get(timeline);
       const parents = parentsOf(members);
       const ordered = revisionOrder(members, parents);
-      const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : unorderedFolder(timeline, ordered);
+      const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : (unorderedFolder(timeline, ordered) ?? disputedOrder(timeline, ordered));
       if (graph) ancestry.set(timeline, graph);
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
       // A folder named for one database (`migrations/mysql/`) runs on that database alone.
@@ -371,13 +442,15 @@ export class MigrationHistory {
         }
       }
       const mysql = named ? named === 'mysql' : dialect === 'mysql';
-      const { state, history, changed } = replayTimeline(ordered, resolver, byFile, sqlite, mysql, engine);
+      const { state, history, changed, blind } = replayTimeline(ordered, resolver, byFile, sqlite, mysql, engine);
+      if (blind.size > 0) blinds.set(timeline, blind);
+      filesOf.set(timeline, ordered.map((m) => m.file));
       lives.set(timeline, history);
       changes.set(timeline, changed);
       lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
-      for (const [k, d] of state) tables.set(k, d);
+      if (!timeline.startsWith('test:')) for (const [k, d] of state) tables.set(k, d);
     }
-    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings);
+    return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings, blinds, filesOf);
   }
 }
 
@@ -413,6 +486,9 @@ export function migrationRoot(file: string): string {
   }
   return parts.join('/');
 }
+
+/** A test file (vitest, jest, mocha, node:test names), or a file of a tests folder, of JavaScript or TypeScript. */
+const TEST_FILE = /(?:^|\/)(?:__tests__|__mocks__)\/|\.(?:test|spec)\.[cm]?[jt]sx?$/;
 
 /** A folder named for one database, as a migrations folder's subfolders are in apps that support several. */
 const DATABASE_FOLDER = /^(sqlite3?|mysql|mariadb|postgres|postgresql|pg)$/i;
@@ -489,7 +565,9 @@ function parentsOf(members: FileFacts[]): Map<FileFacts, FileFacts[]> {
 function revisionOrder(members: FileFacts[], parents: Map<FileFacts, FileFacts[]>): FileFacts[] {
   const ordered: FileFacts[] = [];
   const state = new Map<string, 'open' | 'done'>();
-  const stamps = members.map((m) => timestampOf(m.file));
+  // The tool's own order where every file has one: TypeORM's class-name timestamps, else logto's file-name times.
+  const runs = members.map((m) => m.migration?.runOrder);
+  const stamps = runs.every((t) => t !== undefined) ? runs : members.map((m) => timestampOf(m.file));
   const stamped = stamps.every((t) => t !== undefined) ? new Map(members.map((m, i) => [m.file, stamps[i]!])) : undefined;
   const order = (a: FileFacts, b: FileFacts) => (stamped ? stamped.get(a.file)! - stamped.get(b.file)! : 0) || naturalCompare(a.file, b.file);
   for (const root of [...members].sort(order)) {
@@ -589,6 +667,61 @@ function unorderedFolder(timeline: string, ordered: FileFacts[]): Ancestry | und
 }
 
 /**
+ * The files of a migrations folder whose order depends on the tool that runs it: each tool sorts the files by name, but
+ * not the same way. sequelize-cli (umzug) and Knex compare names as text (`20170116163901-…` before `201704100000-…`);
+ * Flyway, golang-migrate and FK Guard's own replay compare the numbers in them (`201704100000` is the smaller); a tool
+ * reading subfolders orders by path (`migrations/2022…` before `migrations/archives/2016…`) or by file name (the
+ * other way round), and sequelize-cli does not read them at all. A file is surely before another only when every
+ * such order says so: the ancestry says which (`unordered` then keeps every verdict the order decides unchecked).
+ * Undefined where all the orders agree, as in nearly every folder (timestamps of one length, zero-padded numbers, no
+ * subfolder), and for Flyway's and golang-migrate's names (`V2__…`, `2_….up.sql`), which those tools order by number.
+ */
+function disputedOrder(timeline: string, ordered: FileFacts[]): Ancestry | undefined {
+  if (!timeline.startsWith('folder:') || ordered.length < 2) return undefined;
+  // Files named with their run time (logto's `<version>-<seconds>-<name>`), and TypeORM classes named with theirs, are
+  // replayed by that number, as the tool runs them.
+  if (ordered.every((m) => timestampOf(m.file) !== undefined) || ordered.every((m) => m.migration?.runOrder !== undefined)) return undefined;
+  const root = timeline.slice('folder:'.length);
+  const paths = ordered.map((m) => m.file);
+  // A step's name: the file's, or a step folder's (Prisma's `<stamp>_name/migration.sql`).
+  const steps = paths.map((p) => {
+    const parts = p.split('/');
+    const base = parts.pop()!;
+    return STEP_FILE.test(base) && parts.length > 0 ? parts.pop()! : base;
+  });
+  if (steps.every((n) => NUMBERED_BY_TOOL.test(n))) return undefined;
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const ranks = (keys: string[], compare: (a: string, b: string) => number): number[] => {
+    const byKey = keys.map((_, i) => i).sort((i, j) => compare(keys[i], keys[j]));
+    const rank = new Array<number>(keys.length);
+    let r = 0;
+    for (const [n, i] of byKey.entries()) {
+      if (n > 0 && compare(keys[byKey[n - 1]], keys[i]) !== 0) r = n;
+      rank[i] = r;
+    }
+    return rank;
+  };
+  // Files right in the folder and in subfolders of it: the step names' orders matter only when some file is deeper.
+  const nested = paths.some((p) => p.lastIndexOf('/') > root.length);
+  const orders = [ranks(paths, text)];
+  // One step's own files (Diesel's `up.sql` and `down.sql`) share its name: they keep their order by path.
+  const byStep = (compare: (a: string, b: string) => number) => ranks(paths.map((_, i) => String(i)), (a, b) => compare(steps[+a], steps[+b]) || +a - +b);
+  if (nested) orders.push(byStep(naturalCompare), byStep(text));
+  // `ordered` is the replay's order (by path, numbers as numbers): rank i for its i-th file.
+  if (orders.every((rank) => rank.every((r, i) => r === i))) return undefined;
+  const words = (ordered.length + 31) >>> 5;
+  const bits = ordered.map((_, i) => {
+    const own = new Uint32Array(words);
+    for (let j = 0; j < i; j++) if (orders.every((rank) => rank[j] < rank[i])) own[j >>> 5] |= 1 << (j & 31);
+    return own;
+  });
+  return { bits, files: paths, kind: 'names' };
+}
+
+/** Names the tools that run them order by number: Flyway's `V1__x.sql` / `V1.2__x.sql`, golang-migrate's `1_x.up.sql`. */
+const NUMBERED_BY_TOOL = /^(?:[VU]\d+(?:[._]\d+)*__.*|\d+_.*\.(?:up|down)\.sql)$/;
+
+/**
  * The time a migration named `<version>-<unix seconds>-<name>` says it runs at (`1.0.0_rc.0-1674032095.3-vaults.ts`,
  * `next-1785393731-tenants.ts`): a tool that names files so (logto's alteration CLI) runs them by that number,
  * a fraction allowed, not by the name (where `1.0.0-` sorts before `1.0.0_rc.0-`); `1.0.0_beta.10-1-x.ts` runs at 1.
@@ -608,7 +741,7 @@ function replayTimeline(
   sqlite = false,
   mysql = false,
   engine?: string,
-): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]> } {
+): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]>; blind: Map<string, BlindChange[]> } {
   const state = new Map<string, TableDef>();
   /** The key of a table an operation names: on SQLite, whose names ignore letter case, the standing table's. */
   const keyOf = (table: string, schema?: string) => {
@@ -625,10 +758,20 @@ function replayTimeline(
   };
   const history = new Map<string, Life[]>();
   const changed = new Map<string, Change[]>();
+  /** Tables an operation changes while this timeline does not have them, with the columns it changes (`changedUnseen`). */
+  const blind = new Map<string, BlindChange[]>();
+  let opFile = '';
   const touch = (key: string, pos: number, columns?: string[]) => {
     let list = changed.get(key);
     if (!list) changed.set(key, (list = []));
     list.push({ pos, columns });
+    // A change to a table this timeline does not have (yet): it cannot be replayed (see `changedUnseen`). A table the
+    // timeline makes, now or later, has versions, and `changedUnseen` does not ask about it.
+    if (!state.has(key)) {
+      let seen = blind.get(key);
+      if (!seen) blind.set(key, (seen = []));
+      seen.push({ pos, file: opFile, columns });
+    }
   };
   let lineages = 0;
   /** The lineage of the version of `key` that stands now (see `Life.lineage`). */
@@ -676,6 +819,7 @@ function replayTimeline(
       // Another database's operation (Alembic's multidb template) does not run on this one.
       if (step.engine !== undefined && step.engine !== engine) continue;
       const pos = order * MIGRATION_STRIDE + i;
+      opFile = revision.file;
       // `public` is PostgreSQL's default schema: `public.members` and `members` are one table to the database.
       const op = 'schema' in raw && raw.schema === 'public' ? { ...raw, schema: undefined } : raw;
       switch (op.op) {
@@ -918,7 +1062,7 @@ function replayTimeline(
     }
   }
   for (const lives of history.values()) for (const life of lives) trimColumns(life.def);
-  return { state, history, changed };
+  return { state, history, changed, blind };
 
   /** `drop_key`: the key of that name stops being one; where FK Guard cannot tell which key that is, every outcome stands. */
   function dropNamedKey(op: Extract<MigrationOp, { op: 'drop_key' }>, m: FileFacts, pos: number, maybe: Maybe | undefined): void {
@@ -1038,7 +1182,18 @@ function keyNamed(def: TableDef, name: string | undefined, kind: string | undefi
   const never = () => false;
   // A renamed table's keys keep the names they were made under (PostgreSQL does not rename them).
   const names = [def.name, ...(def.formerNames ?? [])];
-  if (kind !== 'index' && pk.length > 0 && names.some((n) => name === pgDefaultName(n, undefined, 'pkey', never))) return others.has(name) ? 'unknown' : { columns: pk, primary: true };
+  if (kind !== 'index' && pk.length > 0 && names.some((n) => name === pgDefaultName(n, undefined, 'pkey', never))) {
+    // A primary key with a name of its own (`CONSTRAINT farms_pk PRIMARY KEY`, or renamed by `RENAME CONSTRAINT`) does
+    // not answer to the default name: `DROP CONSTRAINT IF EXISTS farms_pkey` then drops nothing (R15-13). Which key a
+    // recorded name on the same columns is (the primary key's, or a unique constraint's) is not always known: unknown.
+    if (def.keyNames && [...def.keyNames].some(([n, columns]) => columns.length > 0 && sameColumns(columns, pk) && !def.uniqueOnPrimary?.has(n))) return 'unknown';
+    // The key was named after the table's name when it was made: the first name, unless it was made after a rename,
+    // which FK Guard does not know. The default name of a later name is then no proof (`estates_pkey` after
+    // `farms RENAME TO estates` names no key when the key came with `farms`).
+    const first = def.formerNames?.[0];
+    if (first !== undefined && name !== pgDefaultName(first, undefined, 'pkey', never)) return 'unknown';
+    return others.has(name) ? 'unknown' : { columns: pk, primary: true };
+  }
   const matches = unique.filter((k) => (kind === 'index' ? name === `ix_${def.name}_${k.columns.join('_')}` : names.some((n) => name === pgDefaultName(n, k.columns, 'key', never))));
   if (matches.length === 1 && (kind === 'index' || !others.has(name))) return matches[0];
   return matches.length > 0 ? 'unknown' : undefined;

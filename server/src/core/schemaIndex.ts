@@ -11,9 +11,10 @@ import type { Binding } from './python/names';
 import { ownAttrs, tableFromFact, TableDef, trimColumns } from './tables';
 import { internStrings } from './facts';
 import { resolvePending } from './pendingNames';
-import { ClassFact, CoreTableFact, FileFacts, MetadataRootFact, MigrationOp, NameExpr, ReferenceFact, Span, TypeFact, TypeormSourceFact } from './types';
+import { AnnotatedAliasFact, ClassFact, CoreTableFact, FileFacts, MetadataRootFact, MigrationOp, NameExpr, ReferenceFact, Span, TypeFact, TypeormSourceFact } from './types';
 import { agreed } from './migrations/sequelizeConfig';
 import type { SequelizeDefine } from './typescript/sequelize';
+import type { SequelizeKeys } from './classMapping';
 import { drizzleDialectOf } from './typescript/targets';
 import { drizzleCased } from './typescript/drizzle';
 import { PythonProjects, type SqlalchemyMajor } from './python/flaskVersion';
@@ -132,6 +133,8 @@ export class SchemaIndex {
   private readonly typeormNamingFiles = new Set<string>();
   /** The files that write Sequelize's instance-wide `define` (see `FileFacts.sequelizeDefine`). */
   private readonly sequelizeDefineFiles = new Set<string>();
+  /** The files whose Sequelize associations add keys to another file's model (see `FileFacts.sequelizeForeignKeys`). */
+  private readonly sequelizeKeyFiles = new Set<string>();
   /** The files that write a TypeORM data source's options (see `FileFacts.typeormSources`). */
   private readonly typeormSourceFiles = new Set<string>();
   /** The files that say what Drizzle's `casing` is (see `FileFacts.drizzleCasing`). */
@@ -166,12 +169,18 @@ export class SchemaIndex {
    * when first asked, and dropped with `judges` wherever a file's facts change: the class mapper asks for it
    * twice for every Sequelize class it derives, and combining sorts the files and merges their options.
    */
-  private sequelizeNaming?: { define: SequelizeDefine | undefined; legacy: { file: string; range: string } | undefined };
+  private sequelizeNaming?: { define: SequelizeDefine | undefined; legacy: { file: string; range: string } | undefined; keys?: SequelizeKeys };
   /**
    * Files whose facts name things by other files' constants (see `pendingNames.ts`): their facts as read, and
    * what the constants resolved to last. `files` holds the resolved copy, made again whenever the tables are.
    */
   private readonly unresolved = new Map<string, { facts: FileFacts; values?: string }>();
+  /**
+   * Python files with `Mapped[X]` columns whose `X` an import binds (see `FileFacts.pendingAliasKeys`): their facts
+   * as read, and the keys each such `X` was found to hold last. `files` holds the facts with those keys' references
+   * added (see `resolveAliasKeys`), made again whenever `ensure` runs.
+   */
+  private readonly aliasPending = new Map<string, { facts: FileFacts; signature?: string; uses?: string[] }>();
   /** `package.json` files of the workspace by file: a package name imported by another file leads to them. */
   private readonly packageJsons = new Map<string, { name: string; entries: string[] }>();
   /** Modules, classes, constants and types by name (see nameLookup.ts). */
@@ -190,6 +199,7 @@ export class SchemaIndex {
     typeormSources: () => this.typeormSources(),
     dialectOf: (file: string) => this.dialectOf(file),
     sequelizeLegacy: () => this.sequelizeLegacy(),
+    sequelizeKeys: () => this.sequelizeKeys(),
     metadataSchemaSets: () => this.metadataSchemaSets(),
     metadataRebinds: () => this.metadataRebinds(),
     flaskNaming: (file: string) => this.pythonProjects.naming(file),
@@ -253,6 +263,16 @@ export class SchemaIndex {
    * with the new facts' line starts from now on.
    */
   takeMovedFacts(facts: FileFacts): void {
+    const pending = this.aliasPending.get(facts.file);
+    const held = this.files.get(facts.file);
+    if (pending && held && held !== pending.facts && held.references !== facts.references) {
+      // The references added for imported aliases share their spans with the pending entries, which moved too.
+      pending.facts = facts;
+      this.files.set(facts.file, { ...facts, references: held.references });
+      this.sequelizeNaming = undefined;
+      return;
+    }
+    if (pending) pending.facts = facts;
     this.files.set(facts.file, facts);
     this.sequelizeNaming = undefined;
   }
@@ -340,6 +360,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(file);
     else this.sequelizeDefineFiles.delete(file);
+    if (facts.sequelizeForeignKeys) this.sequelizeKeyFiles.add(file);
+    else this.sequelizeKeyFiles.delete(file);
     if (facts.typeormSources) this.typeormSourceFiles.add(file);
     else this.typeormSourceFiles.delete(file);
     if (facts.drizzleCasing) this.drizzleCasingFiles.add(file);
@@ -354,6 +376,7 @@ export class SchemaIndex {
     else this.sequelizeRanges.delete(file);
     if (facts.pendingConsts?.length) this.unresolved.set(file, { facts });
     else this.unresolved.delete(file);
+    this.noteAliasPending(facts);
     if (facts.packageJson) this.packageJsons.set(file, facts.packageJson);
     else this.packageJsons.delete(file);
     this.judges = undefined;
@@ -495,6 +518,8 @@ export class SchemaIndex {
     else this.typeormNamingFiles.delete(facts.file);
     if (facts.sequelizeDefine) this.sequelizeDefineFiles.add(facts.file);
     else this.sequelizeDefineFiles.delete(facts.file);
+    if (facts.sequelizeForeignKeys) this.sequelizeKeyFiles.add(facts.file);
+    else this.sequelizeKeyFiles.delete(facts.file);
     if (facts.typeormSources) this.typeormSourceFiles.add(facts.file);
     else this.typeormSourceFiles.delete(facts.file);
     if (facts.drizzleCasing) this.drizzleCasingFiles.add(facts.file);
@@ -511,6 +536,7 @@ export class SchemaIndex {
     // As `setFactsOnly` keeps them: names waiting for other files' constants, and the workspace's packages.
     if (facts.pendingConsts?.length) this.unresolved.set(facts.file, { facts });
     else this.unresolved.delete(facts.file);
+    this.noteAliasPending(facts);
     if (facts.packageJson) this.packageJsons.set(facts.file, facts.packageJson);
     else this.packageJsons.delete(facts.file);
     this.judges = undefined;
@@ -569,7 +595,7 @@ export class SchemaIndex {
     this.sequelizeNaming = undefined;
     const gone = this.files.get(file);
     const resolution =
-      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.typeormSources !== undefined || gone?.drizzleCasing !== undefined || gone?.knexSearchPath !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
+      gone?.tsconfig !== undefined || !!gone?.reexports?.length || gone?.sequelizeDefine !== undefined || gone?.sequelizeForeignKeys !== undefined || gone?.typeormSources !== undefined || gone?.drizzleCasing !== undefined || gone?.knexSearchPath !== undefined || gone?.sequelizeVersion !== undefined || gone?.packageJson !== undefined;
     const versions = this.pythonProjects.set(file, undefined);
     const imports = this.decidedByImports.size > 0 && gone?.language === 'python';
     this.decidedByImports.delete(file);
@@ -590,6 +616,7 @@ export class SchemaIndex {
     this.noteGroups = undefined;
     this.typeormNamingFiles.delete(file);
     this.sequelizeDefineFiles.delete(file);
+    this.sequelizeKeyFiles.delete(file);
     this.typeormSourceFiles.delete(file);
     this.drizzleCasingFiles.delete(file);
     this.knexConfigFiles.delete(file);
@@ -597,6 +624,7 @@ export class SchemaIndex {
     this.rebindFiles.delete(file);
     this.sequelizeRanges.delete(file);
     this.unresolved.delete(file);
+    this.aliasPending.delete(file);
     this.packageJsons.delete(file);
     this.judges = undefined;
     this.sequelizeNaming = undefined;
@@ -629,7 +657,7 @@ export class SchemaIndex {
     if (!later) return;
     this.usesLater = undefined;
     this.referencedBy = undefined;
-    for (const [file, facts] of later) this.setUses(file, usesOf(facts));
+    for (const [file, facts] of later) this.setUses(file, this.usesOfFile(file, facts));
   }
 
   private setUses(file: string, uses: Uses): void {
@@ -936,8 +964,9 @@ export class SchemaIndex {
     if (this.files.get(file)?.language !== 'python' || cls.framework) return this.classTable(file, cls.name);
     this.ensure();
     // The same id string each time (its hash kept with it): made again, each lookup hashed a new string. The mapper
-    // keeps one per class already; a second table of them here held another object and string per class (~90,000
-    // of each on the bench's 10k workspace).
+    // keeps one per class already (a second class of its name in the module has an id of its own, see
+    // `ClassMapper.idOf`); a second table of them here held another object and string per class (~90,000 of each on
+    // the bench's 10k workspace).
     return this.mapper.classMap.get(this.mapper.idOf(file, cls));
   }
 
@@ -1005,6 +1034,11 @@ export class SchemaIndex {
    * copy with the values in place.
    */
   checkedFacts(facts: FileFacts): FileFacts {
+    if (facts.pendingAliasKeys?.length) {
+      this.ensure();
+      const current = this.files.get(facts.file);
+      return current && this.aliasPending.get(facts.file)?.facts === facts ? current : facts;
+    }
     if (!facts.pendingConsts?.length) return facts;
     this.ensure();
     const current = this.files.get(facts.file);
@@ -1023,6 +1057,109 @@ export class SchemaIndex {
       changed = true;
     }
     return changed;
+  }
+
+  /** Keeps `facts` among the files whose imported aliases the index follows (see `aliasPending`). */
+  private noteAliasPending(facts: FileFacts): void {
+    if (!facts.pendingAliasKeys?.length) {
+      this.aliasPending.delete(facts.file);
+      return;
+    }
+    this.aliasPending.set(facts.file, { facts });
+    // The references are added at the next `ensure`, which a change that moved facts in place need not ask for.
+    this.dirty = true;
+  }
+
+  /**
+   * Adds to each file of `aliasPending` one reference per `ForeignKey` of each imported `Annotated` alias its
+   * `Mapped[X]` columns use, as SQLAlchemy 2.0 copies them onto the column: `X` followed the way Python binds it
+   * (imports, a package's re-exports, star imports; see `python/names.ts`). A name bound to anything else (a class,
+   * an alias without keys, a module outside the workspace, something FK Guard cannot follow) makes no reference:
+   * nothing says there is a key. Only the tables and classes stay as read, so nothing derived changes; the file's
+   * uses take the names its new references use.
+   */
+  private resolveAliasKeys(): void {
+    for (const [file, entry] of this.aliasPending) {
+      const pending = entry.facts.pendingAliasKeys ?? [];
+      const uses = new Set<string>();
+      const keysOf = (b: Binding | undefined): AnnotatedAliasFact['keys'] => {
+        if (b?.kind !== 'annotated-alias' || b.file === file) return undefined;
+        // The alias as its own module names it (`fk_farm`, imported `as farm_ref` or re-exported by a package):
+        // a change of it there reaches this file through that name.
+        const aliases = this.files.get(b.file)?.annotatedAliases ?? {};
+        for (const name in aliases) if (aliases[name] === b.alias) uses.add(`y:${name}`);
+        return b.alias.keys;
+      };
+      const found = pending.map((p): AnnotatedAliasFact['keys'] => {
+        // What the name means where the class body runs (an import rebound later in the module does not count).
+        const b = this.lookup.names.resolveAt(file, p.name, p.span.start);
+        const assigned = entry.facts.attributeAssignments?.includes(p.name);
+        if (!assigned && b?.kind !== 'unresolved') return keysOf(b);
+        // Bound to what FK Guard does not follow (`t.bad = t.good` in this module, an import in a `try` with another
+        // binding in its `except`): if what the imports bind holds keys, the column may have them, unchecked.
+        const alternative = keysOf(this.lookup.names.resolve(file, p.name)) ?? this.importedAliasKeys(entry.facts, p.name, keysOf);
+        return alternative?.map(() => ({ target: { kind: 'dynamic', text: p.name } }));
+      });
+      const named = [...uses];
+      const signature = JSON.stringify([found, named]);
+      if (entry.signature === signature) continue;
+      entry.signature = signature;
+      entry.uses = named;
+      const before = this.files.get(file);
+      let facts = entry.facts;
+      if (found.some((k) => k?.length)) {
+        const added: ReferenceFact[] = [];
+        pending.forEach((p, i) => {
+          for (const k of found[i] ?? []) {
+            // The span is the pending entry's own object: moved in place with the facts (see `takeMovedFacts`).
+            const ref: ReferenceFact = { form: 'string', target: k.target, span: p.span, source: p.source, context: 'model' };
+            if (k.linkToName) ref.linkToName = true;
+            added.push(ref);
+          }
+        });
+        const references = entry.facts.references.slice();
+        for (const r of added) {
+          let at = references.length;
+          while (at > 0 && references[at - 1].span.start > r.span.start) at--;
+          references.splice(at, 0, r);
+        }
+        facts = { ...entry.facts, references };
+      }
+      if (before !== facts) {
+        this.files.set(file, facts);
+        this.referencedBy = undefined;
+      }
+      if (this.usesLater?.has(file)) this.usesLater.set(file, facts);
+      else this.setUses(file, this.usesOfFile(file, facts));
+    }
+  }
+
+  /** The keys of the alias a module-level import of `facts` binds `dotted` to, where the module imported defines it. */
+  private importedAliasKeys(facts: FileFacts, dotted: string, keysOf: (b: Binding | undefined) => AnnotatedAliasFact['keys']): AnnotatedAliasFact['keys'] {
+    const dot = dotted.indexOf('.');
+    const head = dot < 0 ? dotted : dotted.slice(0, dot);
+    const rest = dot < 0 ? '' : dotted.slice(dot);
+    for (const imp of facts.imports) {
+      if (imp.local !== head) continue;
+      const name = imp.name !== undefined ? `${imp.name}${rest}` : rest.slice(1);
+      if (!name) continue;
+      for (const f of this.lookup.moduleFiles(imp.module)) {
+        const keys = keysOf(this.lookup.names.resolve(f, name));
+        if (keys?.length) return keys;
+      }
+    }
+    return undefined;
+  }
+
+  /** What a file's facts use (`usesOf`), with the names of the imported aliases the index found for it. */
+  private usesOfFile(file: string, facts: FileFacts): Uses {
+    const uses = usesOf(facts);
+    const extra = facts.pendingAliasKeys?.length ? this.aliasPending.get(file)?.uses : undefined;
+    for (const n of extra ?? []) {
+      uses.refs.add(n);
+      uses.defs.add(n);
+    }
+    return uses;
   }
 
   /**
@@ -1191,6 +1328,34 @@ export class SchemaIndex {
     return (this.sequelizeNaming ??= this.sequelizeNamingNow()).legacy;
   }
 
+  /**
+   * The keys Sequelize associations add to models other files define (see `FileFacts.sequelizeForeignKeys`), by the
+   * model's name, with the file of each association; `alone`: whether one Sequelize class of the workspace has that
+   * name (else the key cannot be placed, and every model of the name has columns not all known).
+   */
+  sequelizeKeys(): SequelizeKeys {
+    const naming = (this.sequelizeNaming ??= this.sequelizeNamingNow());
+    return (naming.keys ??= this.combinedSequelizeKeys());
+  }
+
+  private combinedSequelizeKeys(): SequelizeKeys {
+    const out: SequelizeKeys = new Map();
+    if (this.sequelizeKeyFiles.size === 0) return out;
+    for (const file of [...this.sequelizeKeyFiles].sort()) {
+      for (const key of this.files.get(file)?.sequelizeForeignKeys ?? []) {
+        let entry = out.get(key.holder);
+        if (!entry) out.set(key.holder, (entry = { alone: false, keys: [] }));
+        entry.keys.push({ file, key });
+      }
+    }
+    const count = new Map<string, number>();
+    for (const facts of this.files.values()) {
+      for (const c of facts.classes) if (c.framework === 'sequelize' && out.has(c.name)) count.set(c.name, (count.get(c.name) ?? 0) + 1);
+    }
+    for (const [name, entry] of out) entry.alone = count.get(name) === 1;
+    return out;
+  }
+
   private sequelizeNamingNow(): NonNullable<SchemaIndex['sequelizeNaming']> {
     return { define: this.combinedSequelizeDefine(), legacy: this.firstSequelizeLegacy() };
   }
@@ -1352,6 +1517,8 @@ export class SchemaIndex {
     // whose facts took the value hold new objects, so every class is looked up again.
     if (this.resolveUnresolved()) this.fullRebuild = true;
     this.lookup.buildClasses(this.fullRebuild ? undefined : changed);
+    // After the names answers that read a changed file are forgotten.
+    this.resolveAliasKeys();
     const affected = this.fullRebuild ? undefined : this.affectedDefinitions();
     const classes = affected?.size === 1 && this.pendingInPlace ? this.changedClassesOnly([...affected][0]) : undefined;
     this.pendingFiles.clear();
@@ -1474,6 +1641,8 @@ export class SchemaIndex {
       else return undefined;
     }
     const owned = new Set<string>();
+    // A file that had two classes of one name mapped them under ids of their own (see `ClassMapper.idOf`).
+    if (this.mapper.classIdsByFile.get(file)?.some((id) => id.slice(file.length + 1).includes('@'))) return undefined;
     for (const name of classes) {
       const now = facts.classes.filter((c) => c.name === name);
       if (now.length > 1) return undefined;
@@ -1784,9 +1953,16 @@ function sameTypeormSources(a: FileFacts | undefined, b: FileFacts): boolean {
   return JSON.stringify(a?.typeormSources ?? null) === JSON.stringify(b.typeormSources ?? null);
 }
 
-/** Whether two versions of a file say the same of Sequelize's instance-wide `define`. */
+/**
+ * Whether two versions of a file say the same of Sequelize's instance-wide `define`, and of the keys its associations
+ * add to other files' models (the models of any file may take them: everything is derived again when they change).
+ */
 function sameSequelizeDefine(a: FileFacts | undefined, b: FileFacts): boolean {
-  return JSON.stringify(a?.sequelizeDefine ?? null) === JSON.stringify(b.sequelizeDefine ?? null) && a?.sequelizeVersion === b.sequelizeVersion;
+  return (
+    JSON.stringify(a?.sequelizeDefine ?? null) === JSON.stringify(b.sequelizeDefine ?? null) &&
+    a?.sequelizeVersion === b.sequelizeVersion &&
+    JSON.stringify(a?.sequelizeForeignKeys ?? null) === JSON.stringify(b.sequelizeForeignKeys ?? null)
+  );
 }
 
 /**

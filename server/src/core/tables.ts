@@ -84,6 +84,11 @@ export interface TableDef {
   /** Why `incomplete`: a class attribute built by a call FK Guard cannot read (`id = pk()`). */
   unresolvedColumn?: string;
   /**
+   * Attributes the class or a class it is built on binds to what is no column (see `ClassFact.otherAttrs`), with the
+   * class and file that bind them: `ForeignKey(Model.attr)` naming one is not a missing column.
+   */
+  otherAttrs?: Map<string, { className: string; file: string }>;
+  /**
    * TypeORM names some columns by the project's own naming strategy (as written in the data source), Sequelize
    * by an `underscored` option FK Guard cannot read, so their database names are not known: they are found by
    * property only (in `columns` under `#property`), and a name the table lacks may be one of theirs. What names

@@ -121,8 +121,22 @@ export interface AnnotatedAliasFact {
   unique?: true;
   /** Its `mapped_column(...)` holds a `ForeignKey`: the column then takes the referenced column's type when it has none. */
   foreignKey?: true;
+  /**
+   * The targets of those `ForeignKey`s, for the `Mapped[X]` columns of other modules that import the alias (see
+   * `FileFacts.pendingAliasKeys`): a string as Python makes it in this module (the constants it names are this
+   * module's), else `dynamic`. `linkToName`: `ForeignKey(..., link_to_name=True)`.
+   */
+  keys?: Array<{ target: NameExpr; linkToName?: true }>;
   /** Its `mapped_column(...)` holds what FK Guard cannot read (`**kwargs`): the column's type and keys are not known. */
   opaque?: true;
+}
+
+/** A `Mapped[X]` column whose `X` may be an imported `Annotated` alias with keys (see `FileFacts.pendingAliasKeys`). */
+export interface PendingAliasKey {
+  /** `X` as written, without quotes: `farm_ref`, `types.farm_ref`. */
+  name: string;
+  span: Span;
+  source: ReferenceSource;
 }
 
 /** The `X` of a `Mapped[X]` (or a SQLModel field annotation), with its span, so a fix can rewrite it. */
@@ -144,6 +158,18 @@ export interface ColumnFact {
    * column may be a key, so no key to it is reported as not unique.
    */
   maybeKey?: true;
+  /**
+   * Sequelize: the attribute writes a `unique` that is not true: `false`, or a value FK Guard cannot read (`unread`).
+   * An association's `foreignKey: { unique: true }` does not override it (Sequelize merges only what the attribute
+   * leaves unset), where it makes an attribute that writes none unique.
+   */
+  ownUnique?: 'false' | 'unread';
+  /**
+   * Sequelize: a key attribute an association adds to a model that does not declare it, which Sequelize types as the
+   * key it references: the referenced model as the association writes it and its `targetKey`/`sourceKey` (unset: its
+   * primary key). The index types the column so (see `ClassMapper.associationKeyType`).
+   */
+  keyOf?: { model: string; key?: string };
   /** The Python attribute name, when it differs or matters (class attribute references). */
   attr?: string;
   /**
@@ -315,6 +341,12 @@ export interface ClassFact {
    */
   tableMetadata?: string;
   columns: ColumnFact[];
+  /**
+   * Python: names the class body binds to what is no column (a method, a `@declared_attr` or `@property` that returns
+   * no `Column`, a string constant): `ForeignKey(Vault.key_path)` with such a `key_path` takes whatever it evaluates
+   * to, which FK Guard does not compute (R15-8). Unset when there is none.
+   */
+  otherAttrs?: string[];
   constraints: ConstraintFact[];
   /** Composite unique and primary keys declared in `__table_args__`, as column lists. */
   keys: string[][];
@@ -562,6 +594,12 @@ export interface ReferenceSource {
    * when not written, null when FK Guard cannot read it.
    */
   sequelizeDefault?: { method: 'belongsTo' | 'hasOne' | 'hasMany'; as?: string | null };
+  /**
+   * Prisma: this pair's entry of `@relation(fields: [...])` names no field of the model (`fields: [hive_tag]`, often
+   * the `@map` column of `hiveTag`): Prisma finds `fields` by field name only and its validator refuses the schema
+   * (see rules/unknown-field.ts). `column` is then unset: no column of the model is the key's.
+   */
+  unknownField?: { name: string; span: Span };
 }
 
 export interface ReferenceFact {
@@ -651,6 +689,11 @@ export interface ReferenceFact {
    * it may have turned them off, as mysqldump's output and many migration runners do).
    */
   keyChecks?: 'on' | 'off';
+  /**
+   * From SQL: a column's own `REFERENCES t (c)` (`farm_id INT REFERENCES farms (id)`), not a `FOREIGN KEY` clause. MySQL
+   * 8.4 and earlier parse it and make no key; MariaDB and MySQL 9 make one (see `resolveReference`).
+   */
+  inline?: true;
   /** Where the reference sits: a model class, Core table, or migration. */
   context: 'model' | 'core' | 'migration';
 }
@@ -806,8 +849,10 @@ export interface FileFacts {
   /**
    * `dependsOn`: Alembic's `depends_on`, revisions that must run before this one without being its parent
    * (neutron's contract branch depends on expand revisions): in history they order like `downRevision`.
+   * `runOrder`: the number the tool that runs the migration orders it by, where that is not its file name: TypeORM's
+   * migration class name ends with it (`AddPosts1700000000002`, the last 13 digits), and TypeORM sorts by it alone.
    */
-  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; ops: MigrationOp[] };
+  migration?: { revision?: string; downRevision?: string[]; dependsOn?: string[]; branchLabels?: string[]; runOrder?: number; ops: MigrationOp[] };
   /** An Alembic configuration file: the folders of the revisions Alembic runs. */
   alembicConfig?: AlembicConfigFact;
   /**
@@ -849,6 +894,19 @@ export interface FileFacts {
    * place (see `pendingNames.ts`), or leaves what it names unread when no file defines it.
    */
   pendingConsts?: string[];
+  /**
+   * `Mapped[X]` columns of model classes whose `X` a module-level import binds (`from .types import farm_ref`,
+   * `Mapped[types.farm_ref]`): if `X` is an `Annotated` alias holding `ForeignKey`s, SQLAlchemy 2.0 copies each onto
+   * the column, a key of this file's table made where `X` is used. Whether it is one only the module that defines
+   * it says: the index follows the import the way Python does and adds one reference per key at `span` (the `X` of
+   * the annotation), or none (see `SchemaIndex.resolveAliasKeys`).
+   */
+  pendingAliasKeys?: PendingAliasKey[];
+  /**
+   * Python: attributes the module assigns at module level (`t.bad = t.good`, `Barn.code = Column(...)`), as written:
+   * `Mapped[t.bad]` after it is not what `t`'s module binds (R15-9).
+   */
+  attributeAssignments?: string[];
   /**
    * A `tsconfig.json`: what it says of module resolution, as workspace paths (see `typescript/tsconfig.ts`):
    * the config it extends, `baseUrl`, and `paths` (pattern → targets).
@@ -925,6 +983,13 @@ export interface FileFacts {
   /** A package.json's `sequelize` dependency range as written (Sequelize 4 names columns and tables otherwise). */
   sequelizeVersion?: string;
   /**
+   * Sequelize associations here that add a key attribute to a model this file does not define (`Post.hasMany(models.
+   * Comment, { foreignKey: 'postRef' })` in a sequelize-cli model's `static associate(models)`, or a relations file):
+   * the model's name as the association writes it, last part only (`Comment`), and what the key adds there (see
+   * `SequelizeAssociationKey`). The index adds them to the Sequelize class of that name (see `ClassMapper`).
+   */
+  sequelizeForeignKeys?: SequelizeAssociationKey[];
+  /**
    * A Python dependency file (requirements*.txt, pyproject.toml, a lock, Pipfile, setup.cfg): what it requires of the
    * packages whose version changes FK Guard's reading (see `python/dependencies.ts`).
    */
@@ -964,6 +1029,18 @@ export interface DrizzleCasingFact {
   text: string;
 }
 
+/**
+ * A key attribute a Sequelize association adds to its holder model (`_injectAttributes` merges `{ [foreignKey]: { type:
+ * the key's, ...foreignKey options } }` into the model's attributes, an attribute the model declares keeping what it
+ * says): `column` for a key the association names (`foreignKey: 'postRef'`, `{ name, field, unique }`), unset for one
+ * Sequelize names after the models; `text` the association as written.
+ */
+export interface SequelizeAssociationKey {
+  holder: string;
+  column?: ColumnFact;
+  text: string;
+}
+
 /** What Sequelize model options say of how tables and columns are named (see `FileFacts.sequelizeDefine`). */
 export interface SequelizeNaming {
   freezeTableName: boolean | null;
@@ -999,7 +1076,10 @@ export type UncheckedReason =
   | 'ambiguous-table'
   /**
    * A revision on a parallel branch of the Alembic graph (neither ancestor nor descendant of the reference's
-   * revision) changes the table or the referenced column, so which comes first is not known.
+   * revision), a file of a folder whose order the code decides, or a file the tools that run its migrations folder
+   * order differently (names as text or by number, by path or by file name) changes the table or the referenced
+   * column, so which comes first is not known. Also: a migration changes a table its folder never makes (another
+   * folder or code makes it), so the table is not known as it stands there.
    */
   | 'unordered-history'
   /**
@@ -1047,7 +1127,8 @@ export type UncheckedReason =
   | 'unseen-keys'
   /**
    * MySQL 8 refuses the key and MariaDB accepts it (MariaDB's InnoDB compares how the two types are stored: DECIMAL of
-   * another precision, DATETIME to DECIMAL), and FK Guard does not know which of the two servers runs the project.
+   * another precision, DATETIME to DECIMAL), or the key is a column's inline `REFERENCES`, which MySQL 8.4 and earlier
+   * ignore and MariaDB and MySQL 9 make; FK Guard does not know which of the servers runs the project.
    */
   | 'server-dependent';
 

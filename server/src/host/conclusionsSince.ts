@@ -372,6 +372,7 @@ function changesEverything(f: FileFacts): boolean {
     f.knexSearchPath !== undefined ||
     f.sequelizeDefine !== undefined ||
     f.sequelizeVersion !== undefined ||
+    f.sequelizeForeignKeys !== undefined ||
     f.pythonDependencies !== undefined ||
     (f.pendingConsts?.length ?? 0) > 0 ||
     f.migration !== undefined ||

@@ -72,7 +72,7 @@ const classFact = shape({
 });
 const table = shape({ name: nameExpr, columns: arrayOf(column), keys, span, nameSpan: span, origin: isString });
 const importFact = shape({ local: isString, module: isString, span, statementSpan: span });
-const migration = shape({ ops: arrayOf(shape({ op: isString })), downRevision: optional(arrayOf(isString)), dependsOn: optional(arrayOf(isString)), branchLabels: optional(arrayOf(isString)) });
+const migration = shape({ ops: arrayOf(shape({ op: isString })), downRevision: optional(arrayOf(isString)), dependsOn: optional(arrayOf(isString)), branchLabels: optional(arrayOf(isString)), runOrder: optional(isNumber) });
 
 const fileFacts = shape({
   file: isString,

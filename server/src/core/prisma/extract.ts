@@ -7,7 +7,8 @@ import { isPrismaScalar, prismaSqlType } from './types';
  * The facts of a Prisma schema file. Each model is a class (framework `prisma`) mapped to its `@@map` name or
  * its own name, with a column per scalar field (`@map` gives the database name, the field name is the
  * attribute references use). Each `@relation(fields: [...], references: [...])` gives one reference per
- * pair: the model named by the field's type and the referenced field, checked like any foreign key.
+ * pair: the model named by the field's type and the referenced field, checked like any foreign key; both lists
+ * name fields, never `@map` columns.
  */
 export function extractPrisma(file: string, text: string): FileFacts {
   const facts = emptyFacts(file, text, 'prisma');
@@ -21,7 +22,9 @@ export function extractPrisma(file: string, text: string): FileFacts {
   const views = new Set(blocks.filter((b) => b.keyword === 'view').map((b) => b.name));
   for (const model of models) {
     facts.classes.push(modelClass(model, text, enums, byName));
-    facts.references.push(...relations(model, byName, enums, views));
+    // A model with a line FK Guard could not read may hold a field it did not see: its `fields` are not judged.
+    const whole = !errors.some((e) => e.span.start >= model.span.start && e.span.start < model.span.end);
+    facts.references.push(...relations(model, byName, enums, views, whole));
   }
   // `datasource db { provider = "sqlite" }`: the database the project runs on (see `FileFacts.targets`).
   const targets = new Set<'postgresql' | 'mysql' | 'sqlite'>();
@@ -173,7 +176,7 @@ function modelClass(model: PrismaBlock, text: string, enums: ReadonlySet<string>
  * `references`. The first pair also holds where the model name is written, so an unknown model is reported
  * once (and renamed there); the range of each reference is the referenced field's name.
  */
-function relations(model: PrismaBlock, byName: Map<string, PrismaBlock>, enums: ReadonlySet<string>, views: ReadonlySet<string>): ReferenceFact[] {
+function relations(model: PrismaBlock, byName: Map<string, PrismaBlock>, enums: ReadonlySet<string>, views: ReadonlySet<string>, whole: boolean): ReferenceFact[] {
   const out: ReferenceFact[] = [];
   const fieldsByName = new Map(model.fields.map((f) => [f.name, f]));
   for (const field of model.fields) {
@@ -188,6 +191,8 @@ function relations(model: PrismaBlock, byName: Map<string, PrismaBlock>, enums: 
     for (const [i, r] of remote.entries()) {
       const l = local[i];
       const localField = l ? fieldsByName.get(l.text) : undefined;
+      // `fields` names the model's own fields, never a field's `@map` column: Prisma refuses any other name (R14-7).
+      const unknownField = l && !localField && whole ? { name: l.text, span: l.span } : undefined;
       out.push({
         form: 'attribute',
         owner: field.type,
@@ -196,7 +201,7 @@ function relations(model: PrismaBlock, byName: Map<string, PrismaBlock>, enums: 
         byProperty: true,
         ownerSpan: i === 0 ? field.typeSpan : undefined,
         span: r.span,
-        source: { className: model.name, column: localField ? columnName(localField) : l?.text },
+        source: unknownField ? { className: model.name, unknownField } : { className: model.name, column: localField ? columnName(localField) : l?.text },
         composite,
         context: 'model',
       });

@@ -3,8 +3,8 @@ import { annotationTypeFact, NOT_A_TYPE, typeOf } from './columnTypes';
 import type { PythonReader } from './reader';
 import { hasSplat } from './metadataRoots';
 import { foreignKeyCall } from './references';
-import { readCall, splitDotted } from './syntax';
-import type { AnnotatedAliasFact, AnnotationFact, ReferenceFact, ReferenceSource, TypeFact } from '../types';
+import { readCall, splitDotted, type CallInfo } from './syntax';
+import type { AnnotatedAliasFact, AnnotationFact, NameExpr, ReferenceFact, ReferenceSource, Span, TypeFact } from '../types';
 
 /**
  * SQLAlchemy 2.0's reusable column types: `str36 = Annotated[str, mapped_column(String(36))]` at module level (also
@@ -70,6 +70,7 @@ function annotatedParts(x: PythonReader, name: string, parts: Node[]): boolean {
           const keys = x.aliasForeignKeys.get(name);
           if (keys) keys.push(p);
           else x.aliasForeignKeys.set(name, [p]);
+          (alias.keys ??= []).push(exportedKey(x, c));
           continue;
         }
         if (NOT_A_TYPE.has(c.name)) continue;
@@ -83,6 +84,26 @@ function annotatedParts(x: PythonReader, name: string, parts: Node[]): boolean {
   }
   (x.facts.annotatedAliases ??= {})[name] = alias;
   return true;
+}
+
+/**
+ * A `ForeignKey(...)` of an alias as another module that imports the alias takes it: its target as Python makes the
+ * string here, when the call is evaluated (a constant of this module read so far is put in place: the module that
+ * uses the alias binds its own names, not these); anything else (a constant of another module, an attribute
+ * `Farm.id`, a call) is `dynamic`, a key FK Guard cannot check.
+ */
+function exportedKey(x: PythonReader, call: CallInfo): { target: NameExpr; linkToName?: true } {
+  const ref = foreignKeyCall(x, call, {}, 'model');
+  let target: NameExpr = { kind: 'dynamic', text: (call.positional[0] ?? call.keywords.get('column'))?.text ?? '' };
+  if (ref?.form === 'string' && ref.target) {
+    const t = ref.target;
+    if (t.kind === 'literal') target = t;
+    else if (t.kind === 'const' && x.facts.constants[t.name] !== undefined) target = { kind: 'literal', value: x.facts.constants[t.name] };
+    else if (t.kind === 'template' && t.parts.every((p) => 'literal' in p || x.facts.constants[p.const] !== undefined)) {
+      target = { kind: 'literal', value: t.parts.map((p) => ('literal' in p ? p.literal : x.facts.constants[p.const])).join('') };
+    } else if (t.kind === 'dynamic') target = t;
+  }
+  return ref?.linkToName ? { target, linkToName: true } : { target };
 }
 
 /** `Optional[X]`, `X | None`, `None | X`: X. */
@@ -138,7 +159,9 @@ export function aliasForeignKeys(x: PythonReader, annotation: AnnotationFact | u
   if (!annotation?.span) return [];
   const text = /^(['"])[\w.]+\1$/.test(annotation.text) ? annotation.text.slice(1, -1) : annotation.text;
   const out: ReferenceFact[] = [];
-  for (const fk of x.aliasForeignKeys.get(text) ?? []) {
+  const own = x.aliasForeignKeys.get(text);
+  if (!own) importedAlias(x, text, annotation.span, source);
+  for (const fk of own ?? []) {
     const ref = foreignKeyCall(x, readCall(fk), source, 'model');
     if (!ref || ref.form !== 'string') continue;
     ref.span = { ...annotation.span };
@@ -146,4 +169,19 @@ export function aliasForeignKeys(x: PythonReader, annotation: AnnotationFact | u
     out.push(ref);
   }
   return out;
+}
+
+/**
+ * `Mapped[X]` where a module-level import binds `X` (`from .types import farm_ref`, `import app.types as t` for
+ * `t.farm_ref`, a star import): X may be an `Annotated` alias of another module holding `ForeignKey`s, which only
+ * that module says. Noted in `pendingAliasKeys` for the index, which follows the import (see
+ * `SchemaIndex.resolveAliasKeys`), which also finds a name bound here after all (a class after a star import) to
+ * be no alias. Not for an alias of this module, nor for a Python type FK Guard knows (`int`, `uuid.UUID`).
+ */
+function importedAlias(x: PythonReader, text: string, span: Span, source: ReferenceSource): void {
+  if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(text) || x.facts.annotatedAliases?.[text] !== undefined) return;
+  const head = text.split('.')[0];
+  if (annotationTypeFact(x, { text, optional: false })) return;
+  if (!x.facts.imports.some((i) => i.local === head) && !x.facts.starImports?.length) return;
+  (x.facts.pendingAliasKeys ??= []).push({ name: text, span: { ...span }, source });
 }

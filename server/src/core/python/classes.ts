@@ -7,7 +7,7 @@ import { branchTablenames, reflectedTables } from './maybeTables';
 import { aliasForeignKeys, aliasTypeFact } from './annotatedAliases';
 import { foreignKeyConstraint } from './references';
 import { withColumn } from '../compactFacts';
-import { calleeText, isSqlAlchemyTable, NO_NODES, pythonName, readCall, spanOf } from './syntax';
+import { type CallInfo, calleeText, isSqlAlchemyTable, NO_NODES, pythonName, readCall, spanOf } from './syntax';
 import { annotationMapKeys, decoratorMetadata, hasSplat, METADATA_CALLS, metadataRoot, metadataValue } from './metadataRoots';
 import type { ClassFact, ColumnFact, MetadataRootFact, NameExpr } from '../types';
 
@@ -152,25 +152,40 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
   // Names the class body has bound so far: a `Table(..., metadata)` after `metadata = MetaData()` in the same
   // body takes that one, not the module's (Python looks a class body's names up in the body first).
   const bound = new Set<string>();
+  // Methods and `@declared_attr`s that make no column (see `ClassFact.otherAttrs`).
+  const otherNames: string[] = [];
   for (const s of body?.namedChildren ?? NO_NODES) {
     if (!s) continue;
     if (s.type === 'expression_statement') {
       const e = s.namedChildren[0];
       if (e?.type === 'assignment') {
-        const typeMap = typeAnnotationMapOf(e);
-        if (typeMap) cls.typeAnnotationMap = typeMap;
-        if (!classMetadataAssignment(x, cls, e, root)) classAssignment(x, cls, e, isSqlModel, classConstants, isTypeDecorator, bound);
+        // The sides of the assignment and its call, read once for the three readers below (a class body is mostly
+        // `name = Column(...)`: each read the call again).
         const left = e.childForFieldName('left');
+        const right = e.childForFieldName('right');
+        const call = right?.type === 'call' ? readCall(right) : undefined;
+        const typeMap = typeAnnotationMapOf(left, right, call);
+        if (typeMap) cls.typeAnnotationMap = typeMap;
+        if (!classMetadataAssignment(x, cls, left, right, call, root)) classAssignment(x, cls, e, isSqlModel, classConstants, isTypeDecorator, bound, call);
         if (left?.type === 'identifier') bound.add(left.text);
       }
     } else if (s.type === 'decorated_definition') {
+      const columns = cls.columns.length;
       classDecoratedMember(x, cls, s);
       initSubclass(cls, s.childForFieldName('definition'));
+      const name = s.childForFieldName('definition')?.childForFieldName('name')?.text;
+      if (name !== undefined && cls.columns.length === columns) otherNames.push(name);
     } else if (s.type === 'function_definition') {
       initSubclass(cls, s);
+      const name = s.childForFieldName('name')?.text;
+      if (name !== undefined) otherNames.push(name);
     } else if (s.type === 'if_statement' || s.type === 'try_statement' || s.type === 'for_statement' || s.type === 'while_statement' || s.type === 'match_statement') {
       branchTablenames(x, cls.name, s);
     }
+  }
+  for (const name of [...otherNames, ...Object.keys(classConstants)]) {
+    if (name.startsWith('__') || cls.columns.some((c) => (c.attr ?? c.name) === name) || cls.otherAttrs?.includes(name)) continue;
+    (cls.otherAttrs ??= []).push(name);
   }
   if (!isSqlModel && !isTypeDecorator && bases.length > 0) {
     // A class built on a project base (`class BookLinks(Base)` with `class Base(SQLModel)` elsewhere) may be
@@ -260,6 +275,7 @@ function classAssignment(
   classConstants: Record<string, string>,
   isTypeDecorator: boolean,
   bound: ReadonlySet<string>,
+  rightCall?: CallInfo,
 ): void {
   const left = e.childForFieldName('left');
   const right = e.childForFieldName('right');
@@ -303,7 +319,7 @@ function classAssignment(
   }
   const annotation = type ? mappedAnnotation(x, type, isSqlModel) : undefined;
   if (right?.type === 'call') {
-    const call = readCall(right);
+    const call = rightCall ?? readCall(right);
     if (isColumnCall(x, call.name)) {
       columnCall(x, right, call, name, annotation?.fact, { className: cls.name }, 'model', cls.columns);
       return;
@@ -360,14 +376,13 @@ function classAssignment(
  * that visibly gives none: SQLAlchemy then types a `Mapped[uuid.UUID]` column by the map (`String(36)`, say), so the
  * annotation alone no longer says the type.
  */
-function typeAnnotationMapOf(e: Node): true | string[] | undefined {
-  const left = e.childForFieldName('left');
-  const right = e.childForFieldName('right');
+function typeAnnotationMapOf(left: Node | null, right: Node | null, call: CallInfo | undefined): true | string[] | undefined {
   if (left?.type !== 'identifier' || !right) return undefined;
-  if (left.text === 'type_annotation_map') return annotationMapKeys(right);
-  if (left.text !== 'registry') return undefined;
-  if (right.type !== 'call') return true;
-  const map = readCall(right).keywords.get('type_annotation_map');
+  const name = left.text;
+  if (name === 'type_annotation_map') return annotationMapKeys(right);
+  if (name !== 'registry') return undefined;
+  if (!call) return true;
+  const map = call.keywords.get('type_annotation_map');
   if (map) return annotationMapKeys(map);
   return hasSplat(right) ? true : undefined;
 }
@@ -379,11 +394,15 @@ function typeAnnotationMapOf(e: Node): true | string[] | undefined {
  * builds after it. Only a metadata object, or a name that may hold one, is read so: `metadata = {...}` in a
  * class that has nothing to do with SQLAlchemy stays what it was. Whether the assignment was taken.
  */
-function classMetadataAssignment(x: PythonReader, cls: ClassFact, e: Node, root: MetadataRootFact | undefined): boolean {
-  const left = e.childForFieldName('left');
-  const right = e.childForFieldName('right');
+function classMetadataAssignment(
+  x: PythonReader,
+  cls: ClassFact,
+  left: Node | null,
+  right: Node | null,
+  call: CallInfo | undefined,
+  root: MetadataRootFact | undefined,
+): boolean {
   if (left?.type !== 'identifier' || !right) return false;
-  const call = right.type === 'call' ? readCall(right) : undefined;
   const isMetadata = call !== undefined && METADATA_CALLS.has(call.name);
   if (root && left.text === 'metadata') {
     metadataValue(x, root, right);

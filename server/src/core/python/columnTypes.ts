@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { annotationType, knownType } from '../typeFamilies';
 import { importOf } from './imports';
 import type { PythonReader } from './reader';
-import { readCall, spanOf, splitDotted } from './syntax';
+import { type CallInfo, readCall, spanOf, splitDotted } from './syntax';
 import type { AnnotationFact, TypeFact } from '../types';
 
 /** Column types: a type expression (`sa.String(255)`, `UUID(as_uuid=True)`) or a `Mapped[...]`/SQLModel annotation. */
@@ -99,7 +99,18 @@ export function annotationTypeFact(x: PythonReader, a: AnnotationFact): TypeFact
   return { text: a.text, name: a.text, family: t.family, sqlType: t.sqlType, source: 'annotation' };
 }
 
-/** A type expression: `Integer`, `sa.String(255)`, `UUID(as_uuid=True)`, `PGUUID`, `GUID()`. */
+/** Node types of an argument that is a literal value (a width FK Guard reads, see `approximateArguments`). */
+const LITERAL_ARGUMENTS = new Set(['integer', 'float', 'string', 'true', 'false', 'none', 'unary_operator']);
+/** Keywords of a type call that give a width (see `approximateArguments`). */
+const SIZE_KEYWORDS = new Set(['length', 'precision', 'scale', 'timezone']);
+/** A name that reads as a constant (`UUID_LEN`, `sizes.UUID_LEN`, `settings.x`), not a type passed as an argument. */
+const CONSTANT_ARGUMENT = /^[a-z_][a-z0-9_]*(\.[A-Z_][A-Z0-9_]*)?$|^[A-Z_][A-Z0-9_]*$|\.[A-Z_][A-Z0-9_]*$/;
+
+/**
+ * A type expression: `Integer`, `sa.String(255)`, `UUID(as_uuid=True)`, `PGUUID`, `GUID()`. It runs for every column's
+ * type; what only some calls need (`with_variant`, arguments FK Guard cannot read) is in functions of its own, so that
+ * the optimising compiler compiles this small one alone (it was among the dearest compiles of a cold scan).
+ */
 export function typeOf(x: PythonReader, n: Node): TypeFact | undefined {
   let fn = n;
   let args: string[] = [];
@@ -111,25 +122,14 @@ export function typeOf(x: PythonReader, n: Node): TypeFact | undefined {
     // `BigInteger().with_variant(Integer(), "sqlite")`: the receiver on every database but the variant's, so only its
     // family is taken (the variant's database may be the one in use).
     const receiver = f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'with_variant' ? f.childForFieldName('object') : null;
-    if (receiver) {
-      const t = typeOf(x, receiver);
-      const variant = readCall(n).positional[0];
-      const v = variant ? typeOf(x, variant) : undefined;
-      // A variant of another family makes the type depend on the database, which the reader does not know.
-      if (!t || !v || v.family !== t.family) return t ? { ...t, text: n.text, span: spanOf(n), family: 'other', sqlType: '' } : undefined;
-      return { ...t, text: n.text, span: spanOf(n), approximate: true };
-    }
+    if (receiver) return variantType(x, n, receiver);
     fn = f;
     const call = readCall(n);
-    args = call.positional.map((p) => p.text);
-    for (const [k, v] of call.keywords) kwargs[k] = v.text;
-    // `String(length=sizes.UUID_LEN)`: an argument FK Guard cannot read leaves the width unknown. A type
-    // passed as an argument (`ARRAY(Integer)`) is read by name and is not a width.
-    const literal = (v: Node) => ['integer', 'float', 'string', 'true', 'false', 'none', 'unary_operator'].includes(v.type);
-    const sizeLike = (k: string) => ['length', 'precision', 'scale', 'timezone'].includes(k);
-    approximate = call.positional.some((p) => p.type !== 'identifier' && p.type !== 'attribute' && !literal(p) && p.type !== 'call') ||
-      call.positional.some((p) => (p.type === 'identifier' || p.type === 'attribute') && /^[a-z_][a-z0-9_]*(\.[A-Z_][A-Z0-9_]*)?$|^[A-Z_][A-Z0-9_]*$|\.[A-Z_][A-Z0-9_]*$/.test(p.text)) ||
-      [...call.keywords].some(([k, v]) => sizeLike(k) && !literal(v));
+    const positional = call.positional;
+    if (positional.length > 0) args = positional.map((p) => p.text);
+    const keywords = call.keywords;
+    if (keywords.size > 0) for (const [k, v] of keywords) kwargs[k] = v.text;
+    if (positional.length > 0 || keywords.size > 0) approximate = approximateArguments(call);
   }
   if (fn.type !== 'identifier' && fn.type !== 'attribute') return undefined;
   const { name, qualifier } = splitDotted(fn.text);
@@ -145,7 +145,7 @@ export function typeOf(x: PythonReader, n: Node): TypeFact | undefined {
   const known = canonical === 'GUID' && fromSqlModel(x, qualifier, name) ? knownType('Uuid') : knownType(canonical, args, kwargs);
   const local = !qualifier ? x.facts.typeDecorators[name] : undefined;
   const resolved = local ?? known;
-  return {
+  const type: TypeFact = {
     text: n.text,
     name,
     qualifier,
@@ -153,8 +153,34 @@ export function typeOf(x: PythonReader, n: Node): TypeFact | undefined {
     sqlType: resolved ? resolved.sqlType : '',
     span: spanOf(n),
     source: 'explicit',
-    ...(approximate ? { approximate: true as const } : {}),
   };
+  if (approximate) type.approximate = true;
+  return type;
+}
+
+/** `BigInteger().with_variant(Integer(), "sqlite")` (see `typeOf`). */
+function variantType(x: PythonReader, n: Node, receiver: Node): TypeFact | undefined {
+  const t = typeOf(x, receiver);
+  const variant = readCall(n).positional[0];
+  const v = variant ? typeOf(x, variant) : undefined;
+  // A variant of another family makes the type depend on the database, which the reader does not know.
+  if (!t || !v || v.family !== t.family) return t ? { ...t, text: n.text, span: spanOf(n), family: 'other', sqlType: '' } : undefined;
+  return { ...t, text: n.text, span: spanOf(n), approximate: true };
+}
+
+/**
+ * `String(length=sizes.UUID_LEN)`: an argument FK Guard cannot read leaves the width unknown. A type passed as an
+ * argument (`ARRAY(Integer)`) is read by name and is not a width.
+ */
+function approximateArguments(call: CallInfo): boolean {
+  for (const p of call.positional) {
+    if (p.type !== 'identifier' && p.type !== 'attribute' && !LITERAL_ARGUMENTS.has(p.type) && p.type !== 'call') return true;
+  }
+  for (const p of call.positional) {
+    if ((p.type === 'identifier' || p.type === 'attribute') && CONSTANT_ARGUMENT.test(p.text)) return true;
+  }
+  for (const [k, v] of call.keywords) if (SIZE_KEYWORDS.has(k) && !LITERAL_ARGUMENTS.has(v.type)) return true;
+  return false;
 }
 
 /** Whether a type name as written (`sqlmodel.sql.sqltypes.GUID`, `sqltypes.GUID`, `GUID`) comes from the `sqlmodel` package. */

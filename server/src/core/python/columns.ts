@@ -21,7 +21,9 @@ export function isColumnCall(x: PythonReader, name: string): boolean {
 
 /**
  * `Column("name", Type, ForeignKey(...), primary_key=True)` and `mapped_column(...)`. Pushes the column
- * and any foreign-key references; returns the column.
+ * and any foreign-key references; returns the column. It runs for every column of a workspace: what only some columns
+ * need (a type not written as an argument, a serial key, a `key=`, an alias's keys) is in functions of its own, so
+ * that the optimising compiler compiles a smaller function (this one was the dearest compile of a cold scan).
  */
 export function columnCall(
   x: PythonReader,
@@ -37,7 +39,9 @@ export function columnCall(
   let nameSpan: Span | undefined;
   let type: TypeFact | undefined;
   const fkCalls: Node[] = [];
-  for (const [i, p] of call.positional.entries()) {
+  const positional = call.positional;
+  for (let i = 0; i < positional.length; i++) {
+    const p = positional[i];
     const lit = i === 0 ? x.literal(p) : undefined;
     if (lit !== undefined) {
       name = lit.value;
@@ -54,7 +58,8 @@ export function columnCall(
     }
     if (!type && (p.type === 'call' || p.type === 'identifier' || p.type === 'attribute')) type = typeOf(x, p);
   }
-  const kwName = call.keywords.get('name');
+  const keywords = call.keywords;
+  const kwName = keywords.get('name');
   if (kwName) {
     const lit = x.literal(kwName);
     if (lit) {
@@ -62,58 +67,80 @@ export function columnCall(
       nameSpan = spanOf(kwName);
     }
   }
-  const typeKw = call.keywords.get('type_');
-  if (typeKw && !type) type = typeOf(x, typeKw);
-  // A column with a foreign key and no type of its own takes the referenced column's type (SQLAlchemy copies
-  // it when the table is created, whatever `Mapped[...]` says): it can never mismatch, so it has no type here.
-  if (!type && annotation && fkCalls.length === 0) {
-    const at = annotationTypeFact(x, annotation);
-    if (at) type = at;
-  }
-  // `Mapped[str36]`: an `Annotated` alias may give the type, even to a column with a foreign key.
-  if (!type && annotation && call.name === 'mapped_column') type = aliasTypeFact(x, annotation, fkCalls.length > 0);
+  if (!type) type = typeNotPositional(x, call, annotation, fkCalls.length > 0);
   if (!name) return undefined;
+  const primaryKey = x.flag(keywords.get('primary_key'));
+  const unique = x.flag(keywords.get('unique'));
   const column: ColumnFact = {
     name,
     attr: attr && attr !== name ? attr : undefined,
     type,
     annotation,
-    primaryKey: x.flag(call.keywords.get('primary_key')) === true,
-    unique: x.flag(call.keywords.get('unique')) === true,
-    nullable: boolValue(call.keywords.get('nullable')),
+    primaryKey: primaryKey === true,
+    unique: unique === true,
+    nullable: boolValue(keywords.get('nullable')),
     span: nameSpan ?? spanOf(node),
     hasForeignKey: fkCalls.length > 0 || undefined,
   };
-  if (x.flag(call.keywords.get('primary_key')) === undefined || x.flag(call.keywords.get('unique')) === undefined) column.maybeKey = true;
+  if (primaryKey === undefined || unique === undefined) column.maybeKey = true;
   if (attr && !nameSpan) column.span = attrSpan(node) ?? column.span;
-  const ownDefault = call.keywords.has('default') || call.keywords.has('server_default') || call.keywords.has('insert_default');
-  const sequence = call.positional.some((p) => p.type === 'call' && /^(?:Sequence|Identity|Computed)$/.test(readCall(p).name));
-  // A type the index resolves later (a TypeDecorator or an `Annotated` alias of another module) may be a Numeric one
-  // too: the rule then looks at the type as resolved (see `serialKey` in rules/type-mismatch.ts).
-  const numericOrLater = type?.family === 'numeric' || type?.family === 'float' || (type?.family === 'other' && type.sqlType === '');
-  if (column.primaryKey && numericOrLater && fkCalls.length === 0 && !ownDefault && !sequence && call.keywords.get('autoincrement')?.text !== 'False') {
-    column.serialIfSolePrimaryKey = true;
-  }
+  if (column.primaryKey && fkCalls.length === 0 && serialIfSolePrimaryKey(call, type)) column.serialIfSolePrimaryKey = true;
   // `Column("shed_no", Integer, key="number")`: the table's `.c`, and so a `ForeignKey("sheds.number")` string,
   // knows the column by its key. (A migration's `sa.Column` makes a database column: only its name counts there.)
-  const keyKw = context === 'migration' ? undefined : call.keywords.get('key');
-  if (keyKw) {
-    const lit = x.literal(keyKw);
-    if (!lit) column.keyUnknown = true;
-    else if (lit.value !== name) column.key = lit.value;
-  }
+  const keyKw = context === 'migration' ? undefined : keywords.get('key');
+  if (keyKw) columnKey(x, column, keyKw, name);
   into.push(column);
-  for (const fk of fkCalls) {
-    const ref = foreignKeyCall(x, readCall(fk), withColumn(source, name), context);
+  for (let i = 0; i < fkCalls.length; i++) {
+    const ref = foreignKeyCall(x, readCall(fkCalls[i]), withColumn(source, name), context);
     if (ref) x.facts.references.push(ref);
   }
   // `farm_id: Mapped[fk_farm] = mapped_column()`: the keys of an `Annotated` alias of this module are the column's too.
-  if (call.name === 'mapped_column' && context === 'model') {
-    const keys = aliasForeignKeys(x, annotation, withColumn(source, name));
-    if (keys.length > 0) column.hasForeignKey = true;
-    x.facts.references.push(...keys);
-  }
+  if (call.name === 'mapped_column' && context === 'model') aliasKeys(x, column, annotation, withColumn(source, name));
   return column;
+}
+
+/** A column's type when no positional argument gives it: `type_=`, its `Mapped[...]` annotation, an `Annotated` alias. */
+function typeNotPositional(x: PythonReader, call: CallInfo, annotation: AnnotationFact | undefined, hasForeignKey: boolean): TypeFact | undefined {
+  let type: TypeFact | undefined;
+  const typeKw = call.keywords.get('type_');
+  if (typeKw) type = typeOf(x, typeKw);
+  // A column with a foreign key and no type of its own takes the referenced column's type (SQLAlchemy copies
+  // it when the table is created, whatever `Mapped[...]` says): it can never mismatch, so it has no type here.
+  if (!type && annotation && !hasForeignKey) {
+    const at = annotationTypeFact(x, annotation);
+    if (at) type = at;
+  }
+  // `Mapped[str36]`: an `Annotated` alias may give the type, even to a column with a foreign key.
+  if (!type && annotation && call.name === 'mapped_column') type = aliasTypeFact(x, annotation, hasForeignKey);
+  return type;
+}
+
+/**
+ * Whether a primary key column without a foreign key is one the database numbers itself when it is its table's only
+ * key: a Numeric type or one the index resolves later (a TypeDecorator or an `Annotated` alias of another module,
+ * which may be a Numeric one too: the rule then looks at the type as resolved, see `serialKey` in
+ * rules/type-mismatch.ts), no default, no sequence, and `autoincrement` not `False`.
+ */
+function serialIfSolePrimaryKey(call: CallInfo, type: TypeFact | undefined): boolean {
+  const numericOrLater = type?.family === 'numeric' || type?.family === 'float' || (type?.family === 'other' && type.sqlType === '');
+  if (!numericOrLater) return false;
+  const ownDefault = call.keywords.has('default') || call.keywords.has('server_default') || call.keywords.has('insert_default');
+  const sequence = call.positional.some((p) => p.type === 'call' && /^(?:Sequence|Identity|Computed)$/.test(readCall(p).name));
+  return !ownDefault && !sequence && call.keywords.get('autoincrement')?.text !== 'False';
+}
+
+/** `Column(..., key="number")` (see `columnCall`). */
+function columnKey(x: PythonReader, column: ColumnFact, keyKw: Node, name: string): void {
+  const lit = x.literal(keyKw);
+  if (!lit) column.keyUnknown = true;
+  else if (lit.value !== name) column.key = lit.value;
+}
+
+/** The keys of an `Annotated` alias a `mapped_column()` of a model takes (see `aliasForeignKeys`). */
+function aliasKeys(x: PythonReader, column: ColumnFact, annotation: AnnotationFact | undefined, source: ReferenceSource): void {
+  const keys = aliasForeignKeys(x, annotation, source);
+  if (keys.length > 0) column.hasForeignKey = true;
+  x.facts.references.push(...keys);
 }
 
 /** The span of the attribute name a column is assigned to (`tenant_id = Column(...)`). */

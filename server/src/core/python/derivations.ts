@@ -74,18 +74,21 @@ function derivation(x: PythonReader, n: Node, env: Map<string, Derivation>): Der
       if (n.type === 'concatenated_string') return undefined;
       const start = n.children.find((c) => c?.type === 'string_start')?.text ?? '';
       if (!/f/i.test(start) || /r/i.test(start)) return undefined;
+      // The text between interpolations as Python makes it (`{{` is `{`, escapes decoded), `{x=}` refused.
+      const pieces = x.fStringPieces(n);
+      if (!pieces) return undefined;
       const parts: Derivation[] = [];
-      for (const c of n.children) {
-        if (!c) continue;
-        if (c.type === 'string_content') parts.push({ k: 'lit', v: c.text });
-        else if (c.type === 'escape_sequence') return undefined;
-        else if (c.type === 'interpolation') {
-          const e = c.childForFieldName('expression') ?? c.namedChildren[0];
-          if (c.namedChildren.some((x) => x && (x.type === 'format_specifier' || x.type === 'type_conversion'))) return undefined;
-          const d = e ? derivation(x, e, env) : undefined;
-          if (!d) return undefined;
-          parts.push(d);
+      for (const p of pieces) {
+        if ('literal' in p) {
+          parts.push({ k: 'lit', v: p.literal });
+          continue;
         }
+        const c = p.interpolation;
+        const e = c.childForFieldName('expression') ?? c.namedChildren[0];
+        if (c.namedChildren.some((x) => x && (x.type === 'format_specifier' || x.type === 'type_conversion'))) return undefined;
+        const d = e ? derivation(x, e, env) : undefined;
+        if (!d) return undefined;
+        parts.push(d);
       }
       return { k: 'concat', parts };
     }

@@ -366,6 +366,8 @@ function moduleAssignment(x: PythonReader, e: Node, left: Node, right: Node): vo
     return;
   }
   if (left.type === 'attribute') {
+    const target = left.text.replace(/\s+/g, '');
+    if (!x.facts.attributeAssignments?.includes(target)) (x.facts.attributeAssignments ??= []).push(target);
     attributeAssignment(x, left, right);
     return;
   }

@@ -82,6 +82,9 @@ export function extractPythonAfterEdit(
   x.facts.typeDecorators = { ...previous.typeDecorators };
   if (previous.booleans) x.facts.booleans = previous.booleans;
   x.facts.columnPartials = previous.columnPartials;
+  // Which `Mapped[X]` names are this module's own aliases rather than imported ones (see `pendingAliasKeys`).
+  if (previous.annotatedAliases) x.facts.annotatedAliases = previous.annotatedAliases;
+  if (previous.starImports) x.facts.starImports = previous.starImports;
   // Which classes of the module are SQLModel classes is decided in source order, as a full read does.
   for (const c of previous.classes.slice(0, classIndex)) x.noteSqlModelClass(c);
   const wasSqlModel = x.isSqlModelClass(previous.classes[classIndex]);
@@ -111,10 +114,23 @@ export function extractPythonAfterEdit(
     sameData(x.facts.classes[0], shifted.classes[classIndex]) &&
     x.facts.references.length === refIndexes.length &&
     x.facts.references.every((r, k) => sameData(r, shifted.references[refIndexes[k]]));
+  // The class's `Mapped[X]` columns whose imported X the index follows (see `FileFacts.pendingAliasKeys`).
+  const pendingBefore = shifted.pendingAliasKeys ?? [];
+  const pendingNow = x.facts.pendingAliasKeys ?? [];
+  const inClass = (p: { span: Span }) => p.span.start >= classSpan.start && p.span.end <= classSpan.end;
+  const ownPending = pendingBefore.filter(inClass);
+  const samePending = sameData(ownPending, pendingNow);
   let classes = shifted.classes;
   let references = shifted.references;
   let maybeTables = shifted.maybeTables;
-  if (!same) {
+  let pendingAliasKeys = shifted.pendingAliasKeys;
+  if (!samePending) {
+    const kept = pendingBefore.filter((p) => !inClass(p));
+    const at = kept.findIndex((p) => p.span.start >= classSpan.start);
+    const list = [...kept.slice(0, at < 0 ? kept.length : at), ...pendingNow, ...kept.slice(at < 0 ? kept.length : at)];
+    pendingAliasKeys = list.length > 0 ? list : undefined;
+  }
+  if (!same || !samePending) {
     classes = splicedList(shifted.classes, classIndex, 1, x.facts.classes);
     references = splicedList(shifted.references, firstRef < 0 ? shifted.references.length : firstRef, refIndexes.length, x.facts.references);
     // Tables the module may make (a class's branches, classes of one name) follow the class read again.
@@ -125,12 +141,13 @@ export function extractPythonAfterEdit(
   const errors: ParseError[] = [];
   collectErrorsInto(root, errors);
   // The edit may have written or removed a location assignment inside the class: read that again too.
-  const { setsAlembicLocations: _previousLocations, maybeTables: _previousMaybe, ...rest } = shifted;
+  const { setsAlembicLocations: _previousLocations, maybeTables: _previousMaybe, pendingAliasKeys: _previousPending, ...rest } = shifted;
   return {
     ...rest,
     classes,
     references,
     ...(maybeTables ? { maybeTables } : {}),
+    ...(pendingAliasKeys ? { pendingAliasKeys } : {}),
     errors,
     lineStarts: x.facts.lineStarts,
     ...(setsAlembicLocations(text) ? { setsAlembicLocations: true as const } : {}),

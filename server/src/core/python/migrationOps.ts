@@ -291,11 +291,12 @@ function migrationCall(x: PythonReader, node: Node, batches: Map<string, BatchTa
   try {
     migrationOp(x, node, call, batchTable, ops);
   } finally {
-    if (x.facts.references.length > firstRef && ops.length === position) ops.push({ op: 'foreign_key' });
-    if (x.conditional) for (const op of ops.slice(position)) op.conditional = x.conditional;
+    const refs = x.facts.references;
+    if (refs.length > firstRef && ops.length === position) ops.push({ op: 'foreign_key' });
+    if (x.conditional) for (let i = position; i < ops.length; i++) ops[i].conditional = x.conditional;
     // References of SQL run by `op.execute` already have their own statement's place.
-    for (const r of x.facts.references.slice(firstRef)) r.migrationOp ??= position;
-    if (call.name === 'create_table') deferUseAlter(x, node, x.facts.references.slice(firstRef));
+    for (let i = firstRef; i < refs.length; i++) refs[i].migrationOp ??= position;
+    if (call.name === 'create_table' && refs.length > firstRef) deferUseAlter(x, node, refs.slice(firstRef));
   }
 }
 
@@ -352,129 +353,173 @@ function executedSql(x: PythonReader, call: CallInfo, ops: MigrationOp[]): void 
   for (const op of read.migration?.ops ?? []) ops.push(op.op === 'create_table' ? { ...op, tableIndex: op.tableIndex + tableBase } : op);
 }
 
+/**
+ * What one Alembic operation's reading is given (see `migrationOp`): its call, its arguments by parameter name, and the
+ * table (and schema) it is on, the batch's inside `batch_alter_table`.
+ */
+interface OpCall {
+  x: PythonReader;
+  node: Node;
+  call: CallInfo;
+  args: Map<string, Node>;
+  batch: boolean;
+  table: string | undefined;
+  schema: string | undefined;
+  ops: MigrationOp[];
+}
+
+/**
+ * One Alembic operation (`op.add_column(...)`, `batch_op.create_index(...)`): each kind is read by a function of its
+ * own, so that the optimising compiler compiles only the kinds a workspace runs often, each alone (one function of
+ * every kind was among the dearest compiles of a cold scan, `--trace-opt`).
+ */
 function migrationOp(x: PythonReader, node: Node, call: CallInfo, batchOf: BatchTable | undefined, ops: MigrationOp[]): void {
   const batch = batchOf !== undefined;
-  const batchTable = batchOf?.table;
   // Alembic's signatures: every argument may be given by position or by keyword. Inside
   // `with op.batch_alter_table(t) as batch_op:` the table argument is left out.
   const args = bindArguments(call, batch ? BATCH_SIGNATURES[call.name] : OP_SIGNATURES[call.name]);
-  // A name is a string literal, a name bound in `upgrade()` (a loop's, a helper's), or a module constant.
-  const name = (n: Node | undefined) => (n ? opName(x, n) : undefined);
-  const names = (n: Node | undefined) => {
-    if (!n) return undefined;
-    const items = n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n];
-    const out = items.map((c) => name(c));
-    return out.every((x): x is string => x !== undefined) ? out : undefined;
-  };
   // Inside a batch the table and its schema are the batch's (batch operations take neither).
-  const schema = batch ? batchOf.schema : name(args.get('schema'));
-  const table = batchTable ?? name(args.get('table_name'));
+  const schema = batch ? batchOf.schema : argName(x, args.get('schema'));
+  const table = batchOf?.table ?? argName(x, args.get('table_name'));
+  const o: OpCall = { x, node, call, args, batch, table, schema, ops };
   switch (call.name) {
-    case 'create_table': {
-      const t = coreTable(x, node, call, undefined, 'migration');
-      if (t) ops.push({ op: 'create_table', tableIndex: x.facts.tables.length - 1, ...(call.keywords.get('if_not_exists')?.text === 'True' ? { ifNotExists: true as const } : {}) });
+    case 'create_table':
+      createTableOp(o);
       break;
-    }
-    case 'add_column': {
-      const colNode = args.get('column');
-      if (!table || colNode?.type !== 'call') break;
-      const inner = readCall(colNode);
-      if (!COLUMN_CALLS.has(inner.name)) break;
-      const cols: ColumnFact[] = [];
-      const col = columnCall(x, colNode, inner, undefined, undefined, { table: { kind: 'literal', value: table }, schema }, 'migration', cols);
-      if (col) ops.push({ op: 'add_column', table, schema, column: col });
+    case 'add_column':
+      addColumnOp(o);
       break;
-    }
     case 'drop_column': {
-      const column = name(args.get('column_name'));
+      const column = argName(x, args.get('column_name'));
       if (table && column) ops.push({ op: 'drop_column', table, schema, column });
       break;
     }
-    case 'drop_table': {
+    case 'drop_table':
       if (table) ops.push({ op: 'drop_table', table, schema });
       break;
-    }
     case 'rename_table': {
-      const from = name(args.get('old_table_name'));
-      const to = name(args.get('new_table_name'));
+      const from = argName(x, args.get('old_table_name'));
+      const to = argName(x, args.get('new_table_name'));
       if (from && to) ops.push({ op: 'rename_table', from, to, schema });
       break;
     }
-    case 'alter_column': {
-      const columnNode = args.get('column_name');
-      const column = name(columnNode);
-      const typeNode = args.get('type_');
-      const newName = name(args.get('new_column_name'));
-      const span = columnNode && (typeNode || newName) ? spanOf(columnNode) : undefined;
-      if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? typeOf(x, typeNode) : undefined, newName, span });
-      // A table FK Guard cannot name (a loop over something it cannot read): some table's column changed type.
-      else if (!table && typeNode) ops.push({ op: 'alter_unknown_table', column, span: spanOf(node) });
+    case 'alter_column':
+      alterColumnOp(o);
       break;
-    }
     case 'execute':
-      if (!batchTable) executedSql(x, call, ops);
+      if (!batchOf?.table) executedSql(x, call, ops);
       break;
     case 'create_unique_constraint':
     case 'create_primary_key':
-    case 'create_index': {
-      // A unique index or constraint, or a primary key, makes its columns a target from here on.
-      const columns = names(args.get('columns'));
-      // `unique=` as Python evaluates it (`unique=UNIQUE` after `UNIQUE = True` in the revision, `unique=1`): a value
-      // FK Guard cannot read (`unique=settings.STRICT`) may make the index unique or not.
-      const uniqueNode = args.get('unique');
-      const unique = call.name !== 'create_index' ? true : x.flag(uniqueNode);
-      const keyName = constraintName(x, args.get(call.name === 'create_index' ? 'index_name' : 'constraint_name'));
-      if (table && columns && columns.length > 0 && unique !== false && !args.get('postgresql_where') && !args.get('sqlite_where')) {
-        const maybeUnique = unique === undefined && uniqueNode ? { maybeUnique: spanOf(uniqueNode) } : {};
-        ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined, ...(keyName ? { name: keyName } : {}), ...maybeUnique });
-      } else if (table && keyName && call.name === 'create_index' && unique === false) {
-        // A plain index, by name: dropping it later takes no key away, even where its name is the one SQLAlchemy
-        // gives a unique indexed column (`ix_<table>_<column>`) and the column is unique by a constraint.
-        ops.push({ op: 'add_key', table, schema, columns: [], name: keyName, plain: true });
-      }
+    case 'create_index':
+      addKeyOp(o);
       break;
-    }
     case 'drop_constraint':
-    case 'drop_index': {
-      const nameNode = args.get(call.name === 'drop_index' ? 'index_name' : 'constraint_name');
-      const keyName = constraintName(x, nameNode);
-      const kind = call.name === 'drop_index' ? 'index' : name(args.get('type_'));
-      if (table) ops.push({ op: 'drop_key', table, schema, ...(keyName ? { name: keyName } : {}), ...(kind ? { kind } : {}), span: spanOf(node) });
+    case 'drop_index':
+      dropKeyOp(o);
       break;
-    }
-    case 'create_foreign_key': {
-      const refNode = args.get('referent_table');
-      const localNode = args.get('local_cols');
-      const remoteNode = args.get('remote_cols');
-      const sourceTable = table ?? name(args.get('source_table'));
-      if (!refNode || !localNode || !remoteNode || !sourceTable) break;
-      const refName = name(refNode);
-      const refLit = x.literal(refNode);
-      const listOf = (n: Node) => (n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n]);
-      const locals = listOf(localNode);
-      const remotes = listOf(remoteNode);
-      const sourceSchema = name(args.get('source_schema')) ?? (batch ? schema : undefined);
-      const referentSchema = name(args.get('referent_schema'));
-      const remoteNames = remotes.map((r) => name(r) ?? r.text);
-      remotes.forEach((r, i) => {
-        const col = x.literal(r);
-        const local = locals[i] ? name(locals[i]) : undefined;
-        x.facts.references.push({
-          composite: remotes.length > 1 ? remoteNames : undefined,
-          form: 'pair',
-          table: refName !== undefined ? { kind: 'literal', value: refName } : x.nameExpr(refNode, {}),
-          tableSchema: referentSchema,
-          tableSpan: refLit?.contentSpan ?? spanOf(refNode),
-          column: col?.value ?? name(r),
-          columnSpan: col?.contentSpan ?? spanOf(r),
-          span: spanOf(refNode),
-          source: { table: { kind: 'literal', value: sourceTable }, schema: sourceSchema, column: local },
-          context: 'migration',
-        });
-      });
+    case 'create_foreign_key':
+      createForeignKeyOp(o);
       break;
-    }
     default:
       break;
   }
+}
+
+/** A name an operation is given as an argument: a string literal, a name bound in `upgrade()` (a loop's, a helper's), or a module constant. */
+function argName(x: PythonReader, n: Node | undefined): string | undefined {
+  return n ? opName(x, n) : undefined;
+}
+
+/** A list of names (`["a", "b"]`, or one name alone), undefined when one of them is not read (see `argName`). */
+function argNames(x: PythonReader, n: Node | undefined): string[] | undefined {
+  if (!n) return undefined;
+  const items = n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n];
+  const out = items.map((c) => argName(x, c));
+  return out.every((x): x is string => x !== undefined) ? out : undefined;
+}
+
+function createTableOp({ x, node, call, ops }: OpCall): void {
+  const t = coreTable(x, node, call, undefined, 'migration');
+  if (t) ops.push({ op: 'create_table', tableIndex: x.facts.tables.length - 1, ...(call.keywords.get('if_not_exists')?.text === 'True' ? { ifNotExists: true as const } : {}) });
+}
+
+function addColumnOp({ x, args, table, schema, ops }: OpCall): void {
+  const colNode = args.get('column');
+  if (!table || colNode?.type !== 'call') return;
+  const inner = readCall(colNode);
+  if (!COLUMN_CALLS.has(inner.name)) return;
+  const cols: ColumnFact[] = [];
+  const col = columnCall(x, colNode, inner, undefined, undefined, { table: { kind: 'literal', value: table }, schema }, 'migration', cols);
+  if (col) ops.push({ op: 'add_column', table, schema, column: col });
+}
+
+function alterColumnOp({ x, node, args, table, schema, ops }: OpCall): void {
+  const columnNode = args.get('column_name');
+  const column = argName(x, columnNode);
+  const typeNode = args.get('type_');
+  const newName = argName(x, args.get('new_column_name'));
+  const span = columnNode && (typeNode || newName) ? spanOf(columnNode) : undefined;
+  if (table && column) ops.push({ op: 'alter_column', table, schema, column, type: typeNode ? typeOf(x, typeNode) : undefined, newName, span });
+  // A table FK Guard cannot name (a loop over something it cannot read): some table's column changed type.
+  else if (!table && typeNode) ops.push({ op: 'alter_unknown_table', column, span: spanOf(node) });
+}
+
+/** `create_unique_constraint`, `create_primary_key`, `create_index`. */
+function addKeyOp({ x, call, args, table, schema, ops }: OpCall): void {
+  // A unique index or constraint, or a primary key, makes its columns a target from here on.
+  const columns = argNames(x, args.get('columns'));
+  // `unique=` as Python evaluates it (`unique=UNIQUE` after `UNIQUE = True` in the revision, `unique=1`): a value
+  // FK Guard cannot read (`unique=settings.STRICT`) may make the index unique or not.
+  const uniqueNode = args.get('unique');
+  const unique = call.name !== 'create_index' ? true : x.flag(uniqueNode);
+  const keyName = constraintName(x, args.get(call.name === 'create_index' ? 'index_name' : 'constraint_name'));
+  if (table && columns && columns.length > 0 && unique !== false && !args.get('postgresql_where') && !args.get('sqlite_where')) {
+    const maybeUnique = unique === undefined && uniqueNode ? { maybeUnique: spanOf(uniqueNode) } : {};
+    ops.push({ op: 'add_key', table, schema, columns, primary: call.name === 'create_primary_key' || undefined, ...(keyName ? { name: keyName } : {}), ...maybeUnique });
+  } else if (table && keyName && call.name === 'create_index' && unique === false) {
+    // A plain index, by name: dropping it later takes no key away, even where its name is the one SQLAlchemy
+    // gives a unique indexed column (`ix_<table>_<column>`) and the column is unique by a constraint.
+    ops.push({ op: 'add_key', table, schema, columns: [], name: keyName, plain: true });
+  }
+}
+
+/** `drop_constraint`, `drop_index`. */
+function dropKeyOp({ x, node, call, args, table, schema, ops }: OpCall): void {
+  const nameNode = args.get(call.name === 'drop_index' ? 'index_name' : 'constraint_name');
+  const keyName = constraintName(x, nameNode);
+  const kind = call.name === 'drop_index' ? 'index' : argName(x, args.get('type_'));
+  if (table) ops.push({ op: 'drop_key', table, schema, ...(keyName ? { name: keyName } : {}), ...(kind ? { kind } : {}), span: spanOf(node) });
+}
+
+function createForeignKeyOp({ x, args, batch, table, schema }: OpCall): void {
+  const refNode = args.get('referent_table');
+  const localNode = args.get('local_cols');
+  const remoteNode = args.get('remote_cols');
+  const sourceTable = table ?? argName(x, args.get('source_table'));
+  if (!refNode || !localNode || !remoteNode || !sourceTable) return;
+  const refName = argName(x, refNode);
+  const refLit = x.literal(refNode);
+  const listOf = (n: Node) => (n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [n]);
+  const locals = listOf(localNode);
+  const remotes = listOf(remoteNode);
+  const sourceSchema = argName(x, args.get('source_schema')) ?? (batch ? schema : undefined);
+  const referentSchema = argName(x, args.get('referent_schema'));
+  const remoteNames = remotes.map((r) => argName(x, r) ?? r.text);
+  remotes.forEach((r, i) => {
+    const col = x.literal(r);
+    const local = locals[i] ? argName(x, locals[i]) : undefined;
+    x.facts.references.push({
+      composite: remotes.length > 1 ? remoteNames : undefined,
+      form: 'pair',
+      table: refName !== undefined ? { kind: 'literal', value: refName } : x.nameExpr(refNode, {}),
+      tableSchema: referentSchema,
+      tableSpan: refLit?.contentSpan ?? spanOf(refNode),
+      column: col?.value ?? argName(x, r),
+      columnSpan: col?.contentSpan ?? spanOf(r),
+      span: spanOf(refNode),
+      source: { table: { kind: 'literal', value: sourceTable }, schema: sourceSchema, column: local },
+      context: 'migration',
+    });
+  });
 }

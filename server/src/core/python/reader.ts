@@ -132,10 +132,45 @@ export class PythonReader {
     // The prefix and quotes, read once: `text` makes a new string at each call (a call into WebAssembly for a tree-sitter node).
     const open = start.text;
     if (/f/i.test(open) || n.children.some((c) => c?.type === 'interpolation')) return undefined;
-    const raw = this.text.slice(start.endIndex, end.startIndex);
+    // The content ends where the closing quote does: tree-sitter's `string_end` of a raw string may take backslashes
+    // before the quote with it (`r"\\"`: an empty content and an end `\\"`), which are content to Python (R14-14).
+    const contentEnd = n.endIndex - closingQuote(open).length;
+    if (contentEnd < start.endIndex) return undefined;
+    const raw = this.text.slice(start.endIndex, contentEnd);
     const value = /r/i.test(open) ? raw : unescapePython(raw);
     if (value === undefined) return undefined;
-    return { value, contentSpan: { start: start.endIndex, end: end.startIndex } };
+    return { value, contentSpan: { start: start.endIndex, end: contentEnd } };
+  }
+
+  /**
+   * An f-string (`n`, a `string` with interpolations) as its pieces: the text between interpolations as Python makes it
+   * (`{{` and `}}` are one brace, escapes decoded unless the string is raw), read from the source between them, since
+   * tree-sitter's nodes do not always cover it (a raw string's end may take its last backslashes, see `literal`); and
+   * each interpolation. Undefined when a piece cannot be decoded (`\N{...}`), or an interpolation is self-documenting
+   * (`{TABLE=}` writes `TABLE='farms'`, the expression's text and its repr, not the value: R14-14).
+   */
+  fStringPieces(n: Node): Array<{ literal: string } | { interpolation: Node }> | undefined {
+    const start = n.children.find((c) => c?.type === 'string_start');
+    if (!start) return undefined;
+    const open = start.text;
+    const rawString = /r/i.test(open);
+    const out: Array<{ literal: string } | { interpolation: Node }> = [];
+    const literalPart = (from: number, to: number): boolean => {
+      if (to <= from) return true;
+      const text = this.text.slice(from, to).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+      const value = rawString ? text : unescapePython(text);
+      if (value === undefined) return false;
+      out.push({ literal: value });
+      return true;
+    };
+    let at = start.endIndex;
+    for (const c of n.children) {
+      if (c?.type !== 'interpolation') continue;
+      if (!literalPart(at, c.startIndex) || c.children.some((x) => x?.type === '=')) return undefined;
+      out.push({ interpolation: c });
+      at = c.endIndex;
+    }
+    return literalPart(at, n.endIndex - closingQuote(open).length) ? out : undefined;
   }
 
   /** A name that may come from a constant or an f-string of constants. */
@@ -147,21 +182,28 @@ export class PythonReader {
       return { kind: 'const', name: n.text };
     }
     if (n.type === 'string' && n.children.some((c) => c?.type === 'interpolation')) {
+      const pieces = this.fStringPieces(n);
+      if (!pieces) return { kind: 'dynamic', text: n.text };
       const parts: Array<{ literal: string } | { const: string }> = [];
-      for (const c of n.children) {
-        if (!c) continue;
-        if (c.type === 'string_content' || c.type === 'escape_sequence') parts.push({ literal: c.text });
-        else if (c.type === 'interpolation') {
-          const e = c.childForFieldName('expression') ?? c.namedChildren[0];
-          const hasFormat = c.namedChildren.some((x) => x && (x.type === 'format_specifier' || x.type === 'type_conversion'));
-          if (e?.type === 'identifier' && !hasFormat) parts.push({ const: e.text });
-          else return { kind: 'dynamic', text: n.text };
+      for (const p of pieces) {
+        if ('literal' in p) {
+          parts.push(p);
+          continue;
         }
+        const e = p.interpolation.childForFieldName('expression') ?? p.interpolation.namedChildren[0];
+        const hasFormat = p.interpolation.namedChildren.some((x) => x && (x.type === 'format_specifier' || x.type === 'type_conversion'));
+        if (e?.type === 'identifier' && !hasFormat) parts.push({ const: e.text });
+        else return { kind: 'dynamic', text: n.text };
       }
       return { kind: 'template', parts };
     }
     return { kind: 'dynamic', text: n.text };
   }
+}
+
+/** The quote(s) that close a string opened by `open` (its prefix and opening quotes, `rb'''`). */
+function closingQuote(open: string): string {
+  return open.replace(/^[A-Za-z]*/, '');
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonReader } from './reader';
 import { withColumn } from '../compactFacts';
-import { type CallInfo, pythonName, spanOf } from './syntax';
+import { type CallInfo, pythonName, spanOf, withoutBlanks } from './syntax';
 import type { ConstraintFact, ReferenceFact, ReferenceSource, Span } from '../types';
 
 /** Foreign-key references: `ForeignKey(...)` and `ForeignKeyConstraint(...)` targets, in each form they are written. */
@@ -24,7 +24,7 @@ export function referenceFromExpression(x: PythonReader, target: Node, source: R
     return { form: 'string', target: expr, span, contentSpan: lit?.contentSpan, source, context };
   }
   if (target.type === 'attribute') {
-    const written = target.text.replace(/\s+/g, '');
+    const written = withoutBlanks(target.text);
     const parts = pythonName(written).split('.');
     const ref = attributeReference(parts, target.text, span, source, context);
     // An edit replaces the attribute as written, whose length only the written text knows.

@@ -64,14 +64,32 @@ const MAX_ARENA_NODES = 64 * 1024;
 let arena: ScanArena | undefined;
 let source = '';
 
-function newNode(type: string, isNamed: boolean, start: number, end: number, children: ScanNode[] = NO_CHILDREN): ScanNode {
+/**
+ * A leaf node (or an inner node whose children are set after). Every node of a scan given an arena is made the same
+ * way, `nodes[used++]`, the arena growing by one when full: made new the first file and taken again afterwards along
+ * two paths, the optimised code of each caller (`mk`, `Parser.node`, ...) was made for the first and thrown away at
+ * the second file ("insufficient type feedback", `--trace-deopt`), and compiled again. A file's nodes beyond
+ * `MAX_ARENA_NODES` are given back when its scan ends (`scanPython`).
+ */
+function newNode(type: string, isNamed: boolean, start: number, end: number): ScanNode {
   const a = arena;
-  if (a === undefined) return new ScanNode().init(type, isNamed, start, end, source, children);
-  if (a.used < a.nodes.length) return a.nodes[a.used++].init(type, isNamed, start, end, source, children);
-  const node = new ScanNode().init(type, isNamed, start, end, source, children);
-  if (a.nodes.length < MAX_ARENA_NODES) {
-    a.nodes.push(node);
-    a.used++;
+  if (a === undefined) return new ScanNode().init(type, isNamed, start, end, source);
+  const nodes = a.nodes;
+  if (a.used === nodes.length) nodes.push(new ScanNode());
+  return nodes[a.used++].init(type, isNamed, start, end, source);
+}
+
+/**
+ * A node over `children`, which become its own list. Apart from `newNode`, whose callers (tokens, `Parser.node`) set
+ * children themselves: a loop over them there, met only by the few nodes made this way, cost the optimised code of
+ * every caller its assumptions the first time it ran.
+ */
+function nodeOver(type: string, isNamed: boolean, start: number, end: number, children: ScanNode[]): ScanNode {
+  const node = newNode(type, isNamed, start, end);
+  node.children = children;
+  for (let i = 0; i < children.length; i++) {
+    children[i].parent = node;
+    children[i].slot = i;
   }
   return node;
 }
@@ -103,10 +121,10 @@ export class ScanNode {
   endIndex = 0;
   source = '';
 
-  /** Makes this node (a new one, or one of a `ScanArena` taken again) the node described, with no parent yet. */
-  init(type: string, isNamed: boolean, startIndex: number, endIndex: number, source: string, children: ScanNode[]): this {
+  /** Makes this node (a new one, or one of a `ScanArena` taken again) the leaf described, with no parent yet. */
+  init(type: string, isNamed: boolean, startIndex: number, endIndex: number, source: string): this {
     this.parent = null;
-    this.children = children;
+    this.children = NO_CHILDREN;
     this.field = undefined;
     this.named = undefined;
     this.kind = undefined;
@@ -118,10 +136,6 @@ export class ScanNode {
     this.startIndex = startIndex;
     this.endIndex = endIndex;
     this.source = source;
-    for (let i = 0; i < children.length; i++) {
-      children[i].parent = this;
-      children[i].slot = i;
-    }
     return this;
   }
 
@@ -231,19 +245,13 @@ type TokKind = 'name' | 'number' | 'string' | 'op' | 'comment' | 'newline' | 'in
 /** A token is the leaf node it becomes (most nodes are tokens: one object for both spares the collector). */
 type Tok = ScanNode;
 
-/** The node type of a token of each kind that has one type (names and operators are typed by their text). */
-const TOKEN_TYPE: Partial<Record<TokKind, string>> = {
-  newline: '_newline',
-  indent: '_indent',
-  dedent: '_dedent',
-  eof: '_eof',
-  string: 'string',
-};
-
-function mk(kind: TokKind, start: number, end: number, value: string, str?: StringTok): Tok {
-  const comment = kind === 'comment';
-  const type = comment ? value || 'comment' : (TOKEN_TYPE[kind] ?? value);
-  const t = newNode(type, comment, start, end);
+/**
+ * A token of `kind` whose node type is `type` (names, numbers and operators are typed by their text; an identifier,
+ * an integer, ... is typed by the parser). The type is given by each caller, a constant there: found by the kind in a
+ * table, it was the line of the tokenizer's loop that took most time (`--cpu-prof`).
+ */
+function mk(kind: TokKind, type: string, start: number, end: number, value: string, str?: StringTok): Tok {
+  const t = newNode(type, kind === 'comment', start, end);
   t.kind = kind;
   t.value = value;
   t.str = str;
@@ -258,7 +266,10 @@ interface StringTok {
   /** Start of the closing quote(s): `string_end`. */
   closeStart: number;
   format: boolean;
-  /** Runs of content and interpolations, in order; the same empty list for a string with neither. */
+  /**
+   * Runs of content and interpolations, in order; the same empty list for a string with neither, and `ONE_RUN` for
+   * one run of content from `openEnd` to `closeStart` (most strings: no run or list is made for them).
+   */
   parts: Array<Content | Interp>;
   /** The first and last nodes made of the string (its quotes), for comment placement. */
   firstNode?: ScanNode;
@@ -287,68 +298,75 @@ interface Interp {
 
 const OPS1 = '+-*/%@&|^~<>()[]{},:;.=';
 
-/** The operator at `i`, the longest that matches (a constant string: nothing is allocated). */
+/**
+ * The operator at `i`, the longest that matches (a constant string: nothing is allocated). Read off tables, the same
+ * loads for every operator: a branch per first character, first met after V8 optimised the tokenizer (the first `-`
+ * or `<` of a scan), threw the optimised code away ("insufficient type feedback", `--trace-deopt`).
+ */
 function opAt(text: string, i: number): string {
   const c = text.charCodeAt(i);
   const one = OP_BY_CHAR[c];
   if (one === undefined) decline(`the character ${JSON.stringify(text[i])}`);
   // A read past the end (an operator at the end of the text) would give NaN, and throw away the optimised code of
-  // the tokenizer, which counts on reads within the text; 0 is no character an operator continues with either.
+  // the tokenizer, which counts on reads within the text; 0 is no character an operator continues with either (nor
+  // is a character past ASCII, which keeps the tables' index within their row).
   const n = text.length;
   const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
   const e = i + 2 < n ? text.charCodeAt(i + 2) : 0;
-  if (d === 61 /* = */) {
-    const two = OPS2_BY_FIRST[c];
-    if (two) return two;
-  }
-  switch (c) {
-    case 42: // *
-      if (d === 42) return e === 61 ? '**=' : '**';
-      return d === 61 ? '*=' : '*';
-    case 47: // /
-      if (d === 47) return e === 61 ? '//=' : '//';
-      return d === 61 ? '/=' : '/';
-    case 62: // >
-      if (d === 62) return e === 61 ? '>>=' : '>>';
-      return d === 61 ? '>=' : '>';
-    case 60: // <
-      if (d === 60) return e === 61 ? '<<=' : '<<';
-      if (d === 62) return '<>';
-      return d === 61 ? '<=' : '<';
-    case 46: // .
-      return d === 46 && e === 46 ? '...' : '.';
-    case 45: // -
-      return d === 62 ? '->' : d === 61 ? '-=' : '-';
-    case 58: // :
-      return d === 61 ? ':=' : ':';
-    case 33: // !
-      return d === 61 ? '!=' : decline('a lone !');
-    default:
-      return one;
-  }
+  const k = OP2[(c << 7) | (d < 128 ? d : 0)];
+  if (k === 0) return c === 33 ? decline('a lone !') : one;
+  return e === OP2_THIRD[k] ? OP3[k] : OP2_TEXT[k];
 }
 
 // Every ASCII code has its slot (a read past the end would cost the optimised code its assumptions).
 const OP_BY_CHAR: Array<string | undefined> = new Array<string | undefined>(128).fill(undefined);
 for (const ch of OPS1 + '!') OP_BY_CHAR[ch.charCodeAt(0)] = ch;
-/** `X=` operators with one `X` before the `=` (the ones with longer spellings are decided in `opAt`). */
-const OPS2_BY_FIRST: Array<string | undefined> = new Array<string | undefined>(128).fill(undefined);
-for (const op of ['+=', '%=', '&=', '|=', '^=', '@=', '==']) OPS2_BY_FIRST[op.charCodeAt(0)] = op;
+/**
+ * The operators of two characters and more, by their first two: `OP2[c * 128 + d]` is the number of the pair (0 for
+ * none), and the pair's operator is `OP2_TEXT`'s, or `OP3`'s when the next character is `OP2_THIRD`'s (`**=`, `...`;
+ * `..` alone is `.`, and -1 is no character).
+ */
+const OP2 = new Uint8Array(128 * 128);
+const OP2_TEXT: string[] = [''];
+const OP2_THIRD: number[] = [-1];
+const OP3: string[] = [''];
+for (const [pair, text, longer] of [
+  ['**', '**', '**='], ['//', '//', '//='], ['>>', '>>', '>>='], ['<<', '<<', '<<='], ['..', '.', '...'],
+  ['<>', '<>', ''], ['->', '->', ''], [':=', ':=', ''], ['!=', '!=', ''], ['==', '==', ''], ['<=', '<=', ''], ['>=', '>=', ''],
+  ['+=', '+=', ''], ['-=', '-=', ''], ['*=', '*=', ''], ['/=', '/=', ''], ['%=', '%=', ''], ['&=', '&=', ''], ['|=', '|=', ''],
+  ['^=', '^=', ''], ['@=', '@=', ''],
+]) {
+  OP2[(pair.charCodeAt(0) << 7) | pair.charCodeAt(1)] = OP2_TEXT.length;
+  OP2_TEXT.push(text);
+  OP2_THIRD.push(longer ? longer.charCodeAt(2) : -1);
+  OP3.push(longer);
+}
 
 const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
-/** A file's tokens, in order, and its comments apart (see `Parser`). */
+/**
+ * A file's tokens, in order (the first `count` of `toks`), and its comments apart (see `Parser`).
+ */
 interface Tokens {
   toks: Tok[];
+  count: number;
   comments: Array<{ tok: Tok; before: number }>;
 }
+
+/**
+ * The list every file's tokens are put in, taken again for the next file's (only its first `count` are that file's).
+ * Made anew per file and grown by `push`, the token lists were the largest garbage of a scan (a fifth of the 225 MB a
+ * pass over the bench's real candidates allocated, `HeapProfiler` sampling with collected objects).
+ */
+const TOKENS: Tok[] = objectList();
 
 /** What `tokenize` has made of a file so far (see there). */
 class TokenSink {
   // Comments go apart from the tokens the grammar reads, each with the index of the token after it (see `Parser`).
-  readonly toks: Tok[] = objectList();
+  readonly toks: Tok[] = TOKENS;
+  count = 0;
   readonly comments: Array<{ tok: Tok; before: number }> = objectList();
   /** The end of the last token or comment emitted, and whether there was one. */
   lastEnd = 0;
@@ -360,14 +378,14 @@ class TokenSink {
   pending: Array<{ tok: Tok; indent: number }> = objectList();
 
   emit(t: Tok): void {
-    this.toks.push(t);
+    this.toks[this.count++] = t;
     this.lastEnd = t.endIndex;
     this.emitted = true;
     this.commentRun = 0;
   }
 
   emitComment(t: Tok): void {
-    this.comments.push({ tok: t, before: this.toks.length });
+    this.comments.push({ tok: t, before: this.count });
     this.lastEnd = t.endIndex;
     this.emitted = true;
   }
@@ -382,7 +400,7 @@ class TokenSink {
   }
 
   zero(kind: TokKind, at: number): Tok {
-    return mk(kind, at, at, '');
+    return mk(kind, kind === 'newline' ? '_newline' : kind === 'indent' ? '_indent' : '_dedent', at, at, '');
   }
 
   /** The logical line before one indented `nextIndent` ended (or the file did: `atEof`). */
@@ -391,7 +409,7 @@ class TokenSink {
     const indents = this.indents;
     // A header's `:` opens a block, anything else a newline.
     // A `:` that ends a line outside brackets always ends a compound statement's header.
-    const last = toks.length > 0 ? toks[toks.length - 1] : undefined;
+    const last = this.count > 0 ? toks[this.count - 1] : undefined;
     if (last && last.kind === 'op' && last.value === ':') {
       if (atEof || nextIndent <= indents[indents.length - 1]) decline('a block that is not indented');
       this.emit(this.zero('indent', this.lastEnd));
@@ -487,7 +505,7 @@ function tokenize(text: string): Tokens {
       }
       if (c === 35) {
         const end = lineEnd(text, i);
-        out.pending.push({ tok: mk('comment', i, end, ''), indent: col });
+        out.pending.push({ tok: mk('comment', 'comment', i, end, ''), indent: col });
         out.commentLine();
         i = end;
         continue;
@@ -521,7 +539,7 @@ function tokenize(text: string): Tokens {
     if (c === 35) {
       const end = lineEnd(text, i);
       if (firstOnLine(text, i)) out.commentLine();
-      out.emitComment(mk('comment', i, end, ''));
+      out.emitComment(mk('comment', 'comment', i, end, ''));
       i = end;
       continue;
     }
@@ -537,7 +555,7 @@ function tokenize(text: string): Tokens {
       let k = j;
       while (k < n && /[fFtTrRbBuU]/.test(text[k])) k++;
       const q = text.charCodeAt(k);
-      if (q !== 34 && q !== 39) out.emitComment(mk('comment', i, nl + 1, 'line_continuation'));
+      if (q !== 34 && q !== 39) out.emitComment(mk('comment', 'line_continuation', i, nl + 1, 'line_continuation'));
       i = nl + 1;
       continue;
     }
@@ -551,13 +569,25 @@ function tokenize(text: string): Tokens {
       i = word.end;
       continue;
     }
+    if (isDigit(c)) {
+      // Most numbers are a run of digits followed by no letter, `_` or `.`: what NUMBER matches there, read without it.
+      let end = i + 1;
+      while (end < n && isDigit(text.charCodeAt(end))) end++;
+      const d = end < n ? text.charCodeAt(end) : 0;
+      if (!isIdPart(d) && d !== 46 && d <= 127) {
+        const digits = text.slice(i, end);
+        out.emit(mk('number', digits, i, end, digits));
+        i = end;
+        continue;
+      }
+    }
     if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
       if (!m) decline('a number');
       const end = i + m[0].length;
       if (end < n && (isIdPart(text.charCodeAt(end)) || text.charCodeAt(end) === 46 || text.charCodeAt(end) > 127)) decline('a number followed by a name');
-      out.emit(mk('number', i, end, m[0]));
+      out.emit(mk('number', m[0], i, end, m[0]));
       i = end;
       continue;
     }
@@ -569,14 +599,14 @@ function tokenize(text: string): Tokens {
       if (depth === 0) decline('an unbalanced bracket');
       depth--;
     }
-    out.emit(mk('op', i, i + op.length, op));
+    out.emit(mk('op', op, i, i + op.length, op));
     i += op.length;
   }
   if (depth !== 0) decline('an unclosed bracket');
   if (out.emitted) out.closeLine(0, true);
   else for (const p of out.pending) out.emitComment(p.tok);
-  out.emit(mk('eof', n, n, ''));
-  return { toks: out.toks, comments: out.comments };
+  out.emit(mk('eof', '_eof', n, n, ''));
+  return { toks: out.toks, count: out.count, comments: out.comments };
 }
 
 const NUMBER =
@@ -644,13 +674,13 @@ function lexString(text: string, start: number, quote: number): Tok {
       // scanner: it is part of the string's end.
       const closeStart = raw && !runHasContent ? segmentStart : i;
       if (closeStart > contentStart) {
-        const run: Content = { content: true, start: contentStart, end: closeStart };
-        if (parts) parts.push(run);
-        else parts = [run];
+        // Without a part before it, the run starts at `openEnd`.
+        if (parts) parts.push({ content: true, start: contentStart, end: closeStart });
+        else parts = ONE_RUN;
       }
       const end = i + (triple ? 3 : 1);
       // `firstNode` and `lastNode` are set by the parser: made here, they have their place in the object itself.
-      return mk('string', start, end, '', { quote, openEnd, closeStart, format, parts: parts ?? NO_PARTS, firstNode: undefined, lastNode: undefined });
+      return mk('string', 'string', start, end, '', { quote, openEnd, closeStart, format, parts: parts ?? NO_PARTS, firstNode: undefined, lastNode: undefined });
     }
     if ((c === 10 || c === 13) && !triple) decline('a newline in a one-line string');
     if (format && (c === 123 || c === 125)) {
@@ -687,6 +717,8 @@ function lexString(text: string, start: number, quote: number): Tok {
 
 /** The parts of every string without content or interpolations (`""`): never changed. */
 const NO_PARTS: StringTok['parts'] = objectList();
+/** The parts of every string that is one run of content (see `StringTok.parts`): never read as a list. */
+const ONE_RUN: StringTok['parts'] = objectList();
 
 /** `{expression!r:spec}` inside an f-string, from its `{` at `open`. */
 /**
@@ -702,7 +734,8 @@ function lexStringOrName(text: string, i: number, c: number): Tok | undefined {
   const q = text.charCodeAt(j);
   if ((q === 34 || q === 39) && /^[fFtTrRbBuU]+$/.test(text.slice(i, j))) return lexString(text, i, j);
   if (j < n && text.charCodeAt(j) > 127) decline('a non-ASCII name');
-  return mk('name', i, j, wordAt(text, i, j));
+  const word = wordAt(text, i, j);
+  return mk('name', word, i, j, word);
 }
 
 function lexInterpolation(text: string, open: number, inSpec = false): Interp {
@@ -729,7 +762,7 @@ function lexInterpolation(text: string, open: number, inSpec = false): Interp {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
       if (!m) decline('a number');
-      tokens.push(mk('number', i, i + m[0].length, m[0]));
+      tokens.push(mk('number', m[0], i, i + m[0].length, m[0]));
       i += m[0].length;
       continue;
     }
@@ -738,7 +771,7 @@ function lexInterpolation(text: string, open: number, inSpec = false): Interp {
     if (op === ':=') decline('a walrus in an interpolation');
     if (op === '(' || op === '[' || op === '{') depth++;
     else if (op === ')' || op === ']' || op === '}') depth--;
-    tokens.push(mk('op', i, i + op.length, op));
+    tokens.push(mk('op', op, i, i + op.length, op));
     i += op.length;
   }
   if (tokens.length === 0) decline('an empty interpolation');
@@ -849,6 +882,8 @@ type Child = ScanNode | [string, ScanNode] | undefined;
 class Parser {
   private p = 0;
   private readonly toks: Tok[];
+  /** How many of `toks` are this text's (see `TOKENS`). */
+  private readonly count: number;
   /**
    * The parts of the argument lists being read (a list's arguments may hold calls of their own): each list's parts
    * are put here, above those of the lists around it, and copied out at its end into a list of their exact size. A
@@ -865,6 +900,7 @@ class Parser {
     tokens: Tokens,
   ) {
     this.toks = tokens.toks;
+    this.count = tokens.count;
     this.comments = tokens.comments;
   }
 
@@ -875,23 +911,28 @@ class Parser {
 
   /** The first and last node made of the token at `k` (a string token makes several), for comment placement. */
   firstOf(k: number): ScanNode | undefined {
-    const t = this.toks[k];
+    const t = this.at(k);
     return t?.kind === 'eof' ? undefined : (t?.str?.firstNode ?? t);
   }
 
   lastOf(k: number): ScanNode | undefined {
-    const t = this.toks[k];
+    const t = this.at(k);
     return t?.str?.lastNode ?? t;
   }
 
   // --- token helpers
+
+  /** The token at `k`, if the text has one there. */
+  private at(k: number): Tok | undefined {
+    return k < this.count ? this.toks[k] : undefined;
+  }
 
   private get tok(): Tok {
     return this.toks[this.p];
   }
 
   private peek(k = 1): Tok {
-    return this.toks[Math.min(this.p + k, this.toks.length - 1)];
+    return this.toks[Math.min(this.p + k, this.count - 1)];
   }
 
   private isOp(v: string, t: Tok = this.tok): boolean {
@@ -1076,7 +1117,7 @@ class Parser {
       if (!this.isOp('(', next)) decline(`${word} statement`);
       let depth = 0;
       let k = this.p + 1;
-      for (; k < this.toks.length; k++) {
+      for (; k < this.count; k++) {
         const x = this.toks[k];
         if (x.kind === 'op' && (x.value === '(' || x.value === '[' || x.value === '{')) depth++;
         else if (x.kind === 'op' && (x.value === ')' || x.value === ']' || x.value === '}')) {
@@ -1085,13 +1126,13 @@ class Parser {
         }
       }
       let after = k + 1;
-        const a = this.toks[after];
+        const a = this.at(after);
       if (!a || !(a.kind === 'newline' || a.kind === 'eof' || a.kind === 'dedent')) decline(`${word} statement`);
       return undefined;
     }
     // `match x:` is a match statement: its line opens a block (no other statement that starts with a name does).
     if (word === 'match') {
-      for (let k = this.p; k < this.toks.length; k++) {
+      for (let k = this.p; k < this.count; k++) {
         const x = this.toks[k];
         if (x.kind === 'indent') return this.matchStatement();
         if (x.kind === 'newline' || x.kind === 'eof') break;
@@ -1550,7 +1591,7 @@ class Parser {
     const parts: Child[] = [from, ['module_name', module], this.expectKw('import')];
     if (this.isOp('*')) {
       const star = this.take();
-      parts.push(newNode('wildcard_import', true, star.startIndex, star.endIndex, [star]));
+      parts.push(nodeOver('wildcard_import', true, star.startIndex, star.endIndex, [star]));
       return this.node('import_from_statement', parts);
     }
     if (this.isOp('(')) {
@@ -1695,12 +1736,12 @@ class Parser {
   private parenthesizedWith(asyncKw: ScanNode | undefined, kw: ScanNode): ScanNode {
     let depth = 0;
     let k = this.p;
-    for (; k < this.toks.length; k++) {
+    for (; k < this.count; k++) {
       const x = this.toks[k];
       if (x.kind === 'op' && (x.value === '(' || x.value === '[' || x.value === '{')) depth++;
       else if (x.kind === 'op' && (x.value === ')' || x.value === ']' || x.value === '}') && --depth === 0) break;
     }
-    if (!this.isOp(':', this.toks[k + 1] ?? this.tok)) decline('a parenthesized with');
+    if (!this.isOp(':', this.at(k + 1) ?? this.tok)) decline('a parenthesized with');
     const items: Child[] = [this.take(), this.withItem()];
     let count = 1;
     while (this.isOp(',')) {
@@ -1786,7 +1827,7 @@ class Parser {
       const star = this.take();
       if (star.type === '*' && (this.isOp(',') || this.isOp(')') || this.isOp(':'))) {
         if (this.isOp(':') && typed) decline('a typed keyword separator');
-        return newNode('keyword_separator', true, star.startIndex, star.endIndex, [star]);
+        return nodeOver('keyword_separator', true, star.startIndex, star.endIndex, [star]);
       }
       const name = this.identifier();
       const pattern = this.node(star.type === '*' ? 'list_splat_pattern' : 'dictionary_splat_pattern', [star, name]);
@@ -1798,7 +1839,7 @@ class Parser {
     }
     if (this.isOp('/')) {
       const slash = this.take();
-      return newNode('positional_separator', true, slash.startIndex, slash.endIndex, [slash]);
+      return nodeOver('positional_separator', true, slash.startIndex, slash.endIndex, [slash]);
     }
     const name = this.identifier();
     if (this.isOp(':') && typed) {
@@ -1828,6 +1869,7 @@ class Parser {
 
   private asType(e: ScanNode): ScanNode {
     const wrap = (inner: ScanNode) => this.node('type', [inner]);
+    if (e.type === 'identifier') return wrap(e);
     if (e.type === 'subscript' && e.childForFieldName('value')!.type === 'identifier') {
       const value = e.children[0];
       const items: Child[] = [];
@@ -1973,7 +2015,7 @@ class Parser {
   private pair(type: string): ScanNode {
     const a = this.take();
     const b = this.take();
-    return newNode(type, false, a.startIndex, b.endIndex, [a, b]);
+    return nodeOver(type, false, a.startIndex, b.endIndex, [a, b]);
   }
 
   /**
@@ -2237,12 +2279,11 @@ class Parser {
     // Most strings are one run of content or none: their lists are made to size (a list grown by `push` takes 17 slots).
     let parts: ScanNode[];
     let end: ScanNode;
-    const only = s.parts.length === 1 ? s.parts[0] : undefined;
-    if (s.parts.length === 0) {
+    if (s.parts === NO_PARTS) {
       end = newNode('string_end', true, s.closeStart, t.end);
       parts = [start, end];
-    } else if (only?.content) {
-      const content = newNode('string_content', true, only.start, only.end);
+    } else if (s.parts === ONE_RUN) {
+      const content = newNode('string_content', true, s.openEnd, s.closeStart);
       end = newNode('string_end', true, s.closeStart, t.end);
       parts = [start, content, end];
     } else {
@@ -2262,7 +2303,8 @@ class Parser {
 
   private interpolation(ip: Interp, type = 'interpolation'): ScanNode {
     const open = newNode('{', false, ip.start, ip.start + 1);
-    const inner = new Parser(this.text, { toks: [...ip.tokens, mk('eof', ip.end, ip.end, '')], comments: [] });
+    const toks = [...ip.tokens, mk('eof', '_eof', ip.end, ip.end, '')];
+    const inner = new Parser(this.text, { toks, count: toks.length, comments: [] });
     const e = inner.expression();
     if (inner.tok.kind !== 'eof') decline('an interpolation FK Guard does not model');
     const parts: Child[] = [open, ['expression', e]];
@@ -2425,7 +2467,7 @@ function toPattern(e: ScanNode): ScanNode {
       });
       if (e.type === 'list_splat' && !['identifier', 'attribute', 'subscript'].includes(children[1]?.type)) decline('a starred target');
       // The children keep their fields (a pattern's are those of the expression it was read as).
-      return newNode(PATTERN_TYPE[e.type], true, e.startIndex, e.endIndex, children);
+      return nodeOver(PATTERN_TYPE[e.type], true, e.startIndex, e.endIndex, children);
     }
     default:
       return decline(`a ${e.type} as a target`);
@@ -2503,6 +2545,8 @@ export function scanPython(text: string, into?: ScanArena): ScanNode | undefined
     if (e instanceof Decline) return undefined;
     throw e;
   } finally {
+    // A very large file's further nodes are not kept (its tree holds them until it is let go).
+    if (into && into.nodes.length > MAX_ARENA_NODES) into.nodes.length = MAX_ARENA_NODES;
     arena = undefined;
     source = '';
   }

@@ -59,10 +59,22 @@ export const NO_NODES: readonly Node[] = (() => {
   return list;
 })();
 
+/**
+ * `text` without its whitespace (what `text.replace(/\s+/g, '')` gives). Most dotted names hold none: a text of printable
+ * ASCII only is returned as it is, without running the regex (readCall asks this of every call's callee).
+ */
+export function withoutBlanks(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return text.replace(/\s+/g, '');
+  }
+  return text;
+}
+
 export function readCall(n: Node): CallInfo {
   const f = n.childForFieldName('function');
   // A name holds no blank; an attribute may (`sa .Column`, or a line break after the dot).
-  const callee = !f ? '' : f.type === 'identifier' ? f.text : f.text.replace(/\s+/g, '');
+  const callee = !f ? '' : f.type === 'identifier' ? f.text : withoutBlanks(f.text);
   const dot = callee.lastIndexOf('.');
   const name = dot < 0 ? callee : callee.slice(dot + 1);
   const qualifier = dot < 0 ? undefined : callee.slice(0, dot);
@@ -96,7 +108,7 @@ export function boolValue(n: Node | undefined): boolean | undefined {
 
 export function calleeText(call: Node): string | undefined {
   const f = call.childForFieldName('function');
-  return f && (f.type === 'identifier' || f.type === 'attribute') ? f.text.replace(/\s+/g, '') : undefined;
+  return f && (f.type === 'identifier' || f.type === 'attribute') ? withoutBlanks(f.text) : undefined;
 }
 
 /**

@@ -12,12 +12,14 @@ import { applySuppressions, externalTableFix } from '../suppress';
 import { RefCheck, rangeOfRef, Resolution, resolveReference, uncheckedOf } from './resolve';
 import { typeMismatch } from './type-mismatch';
 import { unknownColumn } from './unknown-column';
+import { unknownField } from './unknown-field';
 import { unknownTable } from './unknown-table';
 import { unresolvedReference } from './unresolved-reference';
 
 const RULES: Array<(c: RefCheck) => Finding | undefined> = [
   unknownTable,
   unknownColumn,
+  unknownField,
   typeMismatch,
   notUniqueTarget,
   persistenceMismatch,

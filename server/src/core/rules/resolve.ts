@@ -7,7 +7,7 @@ import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
 import { singularize } from '../typescript/inflection';
 import { mysqlServerDependent } from '../typeFamilies';
-import { ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
+import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
 import { keysNotSeen } from './not-unique-target';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
@@ -62,6 +62,12 @@ export interface SourceColumn {
 
 export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): { display: string; resolution: Resolution } {
   const found = resolveTarget(facts, ref, index);
+  // A column's inline `REFERENCES` on MySQL: MySQL 8.4 and earlier ignore it (no key, whatever it names: "MySQL parses
+  // but ignores inline REFERENCES specifications"), MariaDB and MySQL 9 make the key. Neither verdict is proven (R12-27).
+  if (ref.inline && found.resolution.kind !== 'dynamic' && index.dialectOf(facts.file) === 'mysql') {
+    const detail = "a column's inline `REFERENCES` makes no key on MySQL 8.4 and earlier (MySQL parses and ignores it) and a key on MariaDB and MySQL 9, and which of them runs the project FK Guard does not know; a `FOREIGN KEY (...) REFERENCES` clause makes one on all of them";
+    return { display: found.display, resolution: { kind: 'unseen', reason: 'server-dependent', detail } };
+  }
   // A key written in a SQLModel data model no class is built on is never made (`HeroRead`'s `Field(foreign_key=...)`).
   const className = ref.source.className;
   if (className !== undefined && facts.language === 'python' && ref.context === 'model' && found.resolution.kind !== 'dynamic') {
@@ -183,7 +189,15 @@ function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex)
     return { display, resolution: { kind: 'unseen', reason: n?.reason ?? 'dynamic-name', detail } };
   }
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
-  return { display, resolution: columnOf([mapping.table], ref.attr, true, false, undefined, false, ref.byProperty === true) };
+  const found = columnOf([mapping.table], ref.attr, true, false, undefined, false, ref.byProperty === true);
+  // `ForeignKey(Vault.key_path)` where `key_path` is a method, `@declared_attr` or constant of the class or a base: it
+  // is whatever that evaluates to (a `"vaults.id"` string, say), not a column the table lacks (R15-8).
+  const other = found.kind === 'no-column' ? mapping.table.otherAttrs?.get(ref.attr) : undefined;
+  if (other) {
+    const detail = `\`${ref.attr}\` is no column of \`${ref.owner}\`: \`${other.className}\` (${other.file}) binds it to a method or value FK Guard does not evaluate`;
+    return { display, resolution: { kind: 'unseen', reason: 'dynamic-name', detail } };
+  }
+  return { display, resolution: found };
 }
 
 /**
@@ -350,11 +364,47 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     return {
       kind: 'unseen',
       reason: 'unordered-history',
-      detail:
-        `${parallel.column ? `\`${key}.${parallel.column}\` is changed` : `\`${key}\` is created, dropped or renamed`} by ${parallel.file}, ` +
-        (parallel.folder
+      detail: parallel.before
+        ? `${parallel.column ? `\`${key}.${parallel.column}\` is changed` : `\`${key}\` is changed`} by ${parallel.before} and by ${parallel.file}, ` +
+          'files of one migrations folder that the tools that run it order differently (their names sorted as text or by their numbers, by path or by file name), so what this reference sees depends on the tool'
+        : `${parallel.column ? `\`${key}.${parallel.column}\` is changed` : `\`${key}\` is created, dropped or renamed`} by ${parallel.file}, ` +
+        (parallel.names
+          ? 'a file of the same migrations folder that the tools that run it order differently against this one (their names sorted as text or by their numbers, by path or by file name), so it may run before or after this one'
+          : parallel.folder
           ? 'another file of a folder whose files run in an order the code decides (the folder does not say migrations, nor do the names say an order), so it may run before or after this one'
           : 'a revision that is neither an ancestor nor a descendant of this one, so Alembic may run it before or after'),
+    };
+  }
+  // A table this migrations folder changes but never makes (another folder makes it, run with this one as one list): the
+  // folder's replay could not apply the change, so neither the key's table nor its own is known as it is here.
+  // The key's own column counts only when this file does not make it (a column it adds or creates is read from here).
+  const sourceName = point && history && ref.source.table && ref.source.column ? index.resolveName(file, ref.source.table) : undefined;
+  const ownFacts = sourceName !== undefined ? index.facts(file) : undefined;
+  const ownMadeHere =
+    ownFacts !== undefined &&
+    (ownFacts.tables.some((t) => index.resolveName(file, t.name) === sourceName && t.columns.some((c) => c.name === ref.source.column)) ||
+      (ownFacts.migration?.ops ?? []).some((op) => op.op === 'add_column' && op.table === sourceName && op.column.name === ref.source.column));
+  const referencedColumns = ref.composite && ref.composite.length > 1 ? ref.composite : column !== undefined ? [column] : undefined;
+  const checks = [
+    ['referenced', key, referencedColumns],
+    ['own', sourceName !== undefined && !ownMadeHere ? tableKey(sourceName, ref.source.schema === 'public' ? undefined : ref.source.schema) : undefined, [ref.source.column!]],
+  ] as const;
+  // A table another migrations folder makes and changes later: which of its versions this key meets is not known.
+  const elsewhere = point && history ? history.changedElsewhere(key, point, referencedColumns) : undefined;
+  if (elsewhere !== undefined) {
+    return {
+      kind: 'unseen',
+      reason: 'unordered-history',
+      detail: `\`${key}\` is made by another migrations folder, whose ${elsewhere} changes it${referencedColumns ? ` (\`${referencedColumns.join('`, `')}\`)` : ''} at a point FK Guard cannot place against this one, so the table this key meets is not known`,
+    };
+  }
+  for (const [which, k, columns] of checks) {
+    const by = k !== undefined && point && history ? history.changedUnseen(k, point, columns) : undefined;
+    if (by === undefined) continue;
+    return {
+      kind: 'unseen',
+      reason: 'unordered-history',
+      detail: `the key's ${which} table \`${k}\` is changed by ${by}, a migration whose history never makes the table (the models, code, or another migrations folder make it, at a time FK Guard does not know), so the table is not known as it stands here`,
     };
   }
   const defs = decidingDefs(index, definitionsFor(index, file, key, point), ref, metadataId, file);
@@ -702,6 +752,15 @@ export function uncheckedOf(c: RefCheck): { reason: UncheckedReason; detail: str
         return { reason: 'uncompared-type', detail: `Sequelize names this association's key column after \`${c.ref.owner}\` (its singular name or \`as\`, and its primary key), which FK Guard cannot work out here, so the key's type is not compared` };
       }
       const source = sourceColumn(c.facts, c.ref, c.index);
+      const unread = source ? undefined : ownColumnUnread(c);
+      if (unread) return { reason: 'unreadable-migration', detail: unread };
+      // A Sequelize association's key on a model FK Guard cannot find from here (`models.Cover` of a sequelize-cli
+      // `static associate(models)`, a member of an object it does not read): its type is the one that model declares, if
+      // it declares the attribute, which is not known.
+      const holder = c.ref.source.className;
+      if (!source && holder !== undefined && c.facts.language === 'typescript' && !classNamed(c.facts.classes, holder) && !c.index.classTable(c.facts.file, holder)?.table) {
+        return { reason: 'uncompared-type', detail: `the key's column is on \`${holder}\`, a model FK Guard does not find from here, so its type is not compared` };
+      }
       // A FK column with no type of its own takes the key's (SQLAlchemy's `Column(ForeignKey(...))`): nothing to compare.
       // One whose type is written but not known (a Python type from a package outside the workspace) is not compared.
       if (!source?.type) {
@@ -819,6 +878,17 @@ export function targetPassesRules(c: RefCheck, def: TableDef, column: IndexedCol
   return !crosses;
 }
 
+/**
+ * The class `name` of `classes` whose body holds `span`: a module may define a class twice (`if`/`else`, `try`/`except
+ * ImportError` alternatives, R14-15), and a key of each is judged with that definition's own columns (either may be
+ * the one that runs). The first of that name when none holds it (an alias key's reference lies in its class too).
+ */
+function classHolding(classes: readonly ClassFact[], name: string, span: Span): ClassFact | undefined {
+  const first = classNamed(classes, name);
+  if (!first || (first.span.start <= span.start && span.end <= first.span.end)) return first;
+  return classes.find((c) => c.name === name && c.span.start <= span.start && span.end <= c.span.end) ?? first;
+}
+
 /** Finds the FK column a reference belongs to, in the file or through the index. */
 export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): SourceColumn | undefined {
   const name = ref.source.column ?? (ref.source.sequelizeDefault ? sequelizeDefaultKey(index, facts.file, ref) : undefined);
@@ -826,7 +896,7 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   const file = facts.file;
   const withType = (column: ColumnFact, f: string): SourceColumn => ({ column, file: f, type: index.resolveType(f, column.type) });
   if (ref.source.className) {
-    const cls = classNamed(facts.classes, ref.source.className);
+    const cls = classHolding(facts.classes, ref.source.className, ref.span);
     const own = cls?.columns.find((c) => c.name === name || c.attr === name);
     if (own) return withType(own, file);
     const mapping = index.classTable(file, ref.source.className, ref.span.start);
@@ -839,22 +909,58 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   // the one whose statement holds it, and the column it adds is the last one added before it.
   const holds = (span: Span) => span.start <= ref.span.start && ref.span.end <= span.end;
   const tables = facts.tables.filter((t) => index.resolveName(file, t.name) === tableName && (t.schema ?? '') === (ref.source.schema ?? ''));
+  const ops = facts.migration?.ops ?? [];
+  // The same file may change the column it made before the key is made (`ADD COLUMN x varchar`, `ALTER COLUMN x SET
+  // DATA TYPE uuid`, `ADD CONSTRAINT … FOREIGN KEY (x)`): the key sees the column as those steps leave it.
+  const changedBefore = (column: ColumnFact, made: number): SourceColumn | undefined => {
+    let c = column;
+    const until = made < 0 ? -1 : (ref.migrationOp ?? ops.length);
+    for (let i = made + 1; i < until; i++) {
+      const op = ops[i];
+      if (op.op !== 'alter_column' || op.table !== tableName || op.column !== c.name) continue;
+      if (op.newName !== undefined && op.newName !== c.name) return undefined;
+      if (op.type !== undefined) c = { ...c, type: op.type, ...(op.span ? { span: op.span } : {}) };
+    }
+    return withType(c, file);
+  };
   for (const t of [...tables.filter((t) => holds(t.span)), ...tables.filter((t) => !holds(t.span))]) {
     const c = t.columns.find((col) => col.name === name);
-    if (c) return withType(c, file);
+    if (c) return changedBefore(c, ops.findIndex((op) => op.op === 'create_table' && facts.tables[op.tableIndex] === t));
   }
   let added: ColumnFact | undefined;
-  for (const op of facts.migration?.ops ?? []) {
+  let addedAt = -1;
+  for (const [i, op] of ops.entries()) {
     if (op.op !== 'add_column' || op.table !== tableName || op.column.name !== name) continue;
-    if (!added || op.column.span.start <= ref.span.start) added = op.column;
+    if (!added || op.column.span.start <= ref.span.start) {
+      added = op.column;
+      addedAt = i;
+    }
   }
-  if (added) return withType(added, file);
+  if (added) return changedBefore(added, addedAt);
   const defs = orderDefs(index.definitions(tableKey(tableName, ref.source.schema), migrationPoint(ref, file)), ref);
+  // A migration's key sees its table as history has it at that point: where migrations make the table, the column
+  // of another definition (the entity's, the model's) is not the one the database has there (R15-19).
+  const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   for (const d of defs) {
+    if (fromHistory && d.origin !== 'migration') continue;
     const c = d.columns.get(name);
     if (c && d.origin !== 'external') return { column: c.column, file: c.file, type: c.type };
   }
   return undefined;
+}
+
+/**
+ * A migration's key whose own column no migration step FK Guard read makes before it, on a table migrations make (a
+ * helper method of the migration class adds it, code FK Guard does not follow): the column's type there is not known.
+ */
+function ownColumnUnread(c: RefCheck): string | undefined {
+  const { ref, facts, index } = c;
+  if (ref.context !== 'migration' || ref.source.className || !ref.source.column || !ref.source.table) return undefined;
+  const name = index.resolveName(facts.file, ref.source.table);
+  if (!name) return undefined;
+  const defs = index.definitions(tableKey(name, ref.source.schema), migrationPoint(ref, facts.file));
+  if (!defs.some((d) => d.origin === 'migration')) return undefined;
+  return `\`${name}.${ref.source.column}\` is made by no migration step FK Guard read before this key (a helper method, or code it does not follow, may add it), so its type here is not known`;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface TypeComparison {
   judge?: 'prisma';
   /** The key is a lone `Numeric`/`Float` primary key SQLAlchemy makes `SERIAL` on PostgreSQL (see `serialKey`). */
   serial?: true;
+  /** MySQL refuses it because one side is a TEXT or BLOB column (see `mysqlBlob`). */
+  blob?: true;
 }
 
 /**
@@ -39,7 +41,10 @@ export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn):
   const bothExplicit = source.type.source === 'explicit' && target.type.source === 'explicit' && !source.type.approximate && !target.type.approximate;
   // citext is a string type of its own to a foreign key: against any other, the spellings decide, width or not.
   const citext = (source.type.sqlType === 'citext') !== (target.type.sqlType === 'citext') && source.type.sqlType !== '' && target.type.sqlType !== '';
-  const verdict = prisma
+  // MySQL and MariaDB take no TEXT or BLOB column into a foreign key (InnoDB indexes neither without a prefix length), on
+  // either side: where MySQL's own DDL says so, the key is refused whatever the other type (R15-7).
+  const blob = mysql !== undefined && (mysqlBlob(found.type) || mysqlBlob(keyed.type));
+  const verdict = prisma || blob
     ? 'refused'
     : bothExplicit || citext
       ? compareTypes(c.config.dialect, source.type.sqlType, target.type.sqlType)
@@ -62,7 +67,13 @@ export function typeMismatchFor(c: RefCheck, def: TableDef, key: IndexedColumn):
     written,
     ...(prisma ? { judge: 'prisma' as const } : {}),
     ...(serial ? { serial: true as const } : {}),
+    ...(blob ? { blob: true as const } : {}),
   };
+}
+
+/** A TEXT or BLOB type as MySQL's DDL (or a Drizzle mysql-core builder) writes it: `TEXT`, `MEDIUMTEXT`, `LONGBLOB`, ... */
+function mysqlBlob(type: TypeFact): boolean {
+  return /^(?:tiny|medium|long)?(?:text|blob)$/i.test(type.name);
 }
 
 /**
@@ -136,7 +147,7 @@ export function typeMismatch(c: RefCheck): Finding | undefined {
     : cmp.judge === 'prisma'
       ? `Prisma refuses a relation between fields of different types (${cmp.source.type.name} vs ${cmp.target.type.name}): \`prisma validate\`, \`migrate\` and \`generate\` fail on this schema`
       : cmp.verdict === 'refused'
-      ? `${db} refuses this foreign key (${sqlPair})`
+      ? `${db} refuses this foreign key (${sqlPair})${cmp.blob ? ': InnoDB takes no TEXT or BLOB column into a foreign key' : ''}`
       : `${db} accepts the key, but the types differ (${sqlPair})`;
   const srcFacts = c.index.facts(cmp.source.file) ?? c.facts;
   // An inferred type (TypeORM's `@Column()` on `userId: number`) has an empty span, where a type would be

@@ -539,6 +539,7 @@ class SqlExtractor {
     ref: TableReference & { _location?: NodeLocation },
     index: number,
     composite: string[] | undefined,
+    inline?: true,
   ): void {
     const remote = ref.foreignColumns[index];
     if (!remote || !local) return;
@@ -555,6 +556,7 @@ class SqlExtractor {
         primaryKey: true,
         span: this.span(ref.foreignTable._location),
         source: { table: { kind: 'literal', value: source.table }, schema: source.schema, column: local.name },
+        ...(inline ? { inline } : {}),
         context: this.migration ? 'migration' : 'core',
       });
       return;
@@ -573,6 +575,7 @@ class SqlExtractor {
       span: { start: this.span(ref.foreignTable._location).start, end },
       source: { table: { kind: 'literal', value: source.table }, schema: source.schema, column: local.name },
       composite,
+      ...(inline ? { inline } : {}),
       context: this.migration ? 'migration' : 'core',
     });
   }
@@ -625,7 +628,7 @@ class SqlExtractor {
     for (const col of st.columns) {
       if (col.kind !== 'column') continue;
       table.columns.push(this.column(col));
-      for (const c of col.constraints ?? []) if (c.type === 'reference') this.reference(source, col.name, c, 0, undefined);
+      for (const c of col.constraints ?? []) if (c.type === 'reference') this.reference(source, col.name, c, 0, undefined, true);
     }
     for (const c of st.constraints ?? []) this.tableConstraint(source, table.columns, table.keys, c);
     // `(LIKE depots INCLUDING ALL)` and `INHERITS (depots)` copy another table's columns, which FK Guard does not
@@ -691,7 +694,7 @@ class SqlExtractor {
           const col = this.column(ch.column);
           if (this.migration) this.ops.push({ op: 'add_column', table: name, schema, column: col });
           else own?.columns.push(col);
-          for (const c of ch.column.constraints ?? []) if (c.type === 'reference') this.reference(source, ch.column.name, c, 0, undefined);
+          for (const c of ch.column.constraints ?? []) if (c.type === 'reference') this.reference(source, ch.column.name, c, 0, undefined, true);
           break;
         }
         case 'add constraint': {

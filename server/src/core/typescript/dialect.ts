@@ -7,6 +7,7 @@ import { compilerBackend, FAST_BACKEND, TreeBackend } from './syntax';
 import { readDrizzle, readDrizzleCasing } from './drizzle';
 import { scanTsConstants } from './constantsScan';
 import { readEmbeddedSql } from './embeddedSql';
+import { readTypeormRunOrder } from './typeormMigrations';
 import { readKnex, readKnexSearchPath } from './knex';
 import { readKysely } from './kysely';
 import { readSequelize } from './sequelize';
@@ -78,6 +79,7 @@ function readAll(f: TsFile, file: string, text: string): void {
   if (MENTIONS_SEQUELIZE.test(text)) readSequelize(f);
   // Last: its statements take their place among the operations the readers above found.
   if (MENTIONS_SQL.test(text)) readEmbeddedSql(f);
+  if (f.facts.migration && MENTIONS_TYPEORM.test(text)) readTypeormRunOrder(f);
   if (TARGET_WORDS.test(text) && mayNameTargets(file, text)) readTargets(f);
 }
 

@@ -77,9 +77,16 @@ function readTable(f: TsFile, args: readonly ts.Node[], variable: string, flavou
     origin: 'core',
   };
   const source = (column: string): ReferenceFact['source'] => ({ table: table.name, schema, column });
+  // Columns FK Guard does not read: a spread (`...idColumn`, `...createPrimaryKeyField()`), a computed or shorthand
+  // member, or columns given by a name (`pgTable('t', columns)`). The table has columns it cannot see, so none is
+  // proven missing and its keys may be among them (R15-5).
+  if (args[1] && (!columnsNode || columnsNode.kind !== K.ObjectLiteralExpression)) table.columnsFrom = oneLine(x.text(args[1]));
   if (columnsNode && columnsNode.kind === K.ObjectLiteralExpression) {
     for (const p of (columnsNode as ts.ObjectLiteralExpression).properties) {
-      if (p.kind !== K.PropertyAssignment) continue;
+      if (p.kind !== K.PropertyAssignment || p.name.kind === K.ComputedPropertyName) {
+        table.columnsFrom ??= oneLine(x.text(p));
+        continue;
+      }
       const chain = x.chain(p.initializer);
       if (!chain || chain.calls.length === 0) continue;
       const attr = x.propertyName(p.name);

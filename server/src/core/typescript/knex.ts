@@ -253,6 +253,7 @@ function tableBuilder(f: TsFile, cb: ts.Node | undefined, tableExpr: NameExpr, s
     ops,
     columns: table?.columns ?? [],
     source: (column: string): ReferenceFact['source'] => ({ table: tableExpr, schema, column }),
+    knexTable: tableExpr.kind === 'literal' ? tableExpr.value : undefined,
   };
   // One statement at a time, in a function of its own: this loop runs hundreds of times a migration, mostly before
   // it is optimised, and a small loop is cheap to optimise where it runs (the whole reader was one of the costliest
@@ -280,6 +281,8 @@ interface Builder {
   ops: MigrationOp[] | undefined;
   columns: ColumnFact[];
   source: (column: string) => ReferenceFact['source'];
+  /** The table's name as Knex names its keys and indexes after it (`tableNameRaw`), when FK Guard reads it. */
+  knexTable: string | undefined;
 }
 
 /** A name written as a literal or a constant, or a pending name for an imported constant. */
@@ -309,6 +312,11 @@ function builderStatement(b: Builder, s: ts.Node): void {
     case 'dropColumn':
     case 'dropColumns':
     case 'renameColumn':
+    case 'dropUnique':
+    case 'dropUniqueIfExists':
+    case 'dropPrimary':
+    case 'dropPrimaryIfExists':
+    case 'dropIndex':
       keyStatement(b, head, rest);
       return;
   }
@@ -322,6 +330,7 @@ function builderStatement(b: Builder, s: ts.Node): void {
       const kind = m.name === 'unique' ? uniqueKind(b.f, m.args[0]) : indexKind(b.f, m.args[1]);
       if (kind === 'key') column.unique = true;
       else if (kind === 'maybe') column.maybeKey = true;
+      if (kind === 'key' && b.table) nameKey(b.table, knexKeyName(b, m.args[0], [column.name], m.name), [column.name]);
     }
     else if (m.name === 'notNullable') column.nullable = false;
     else if (m.name === 'nullable') column.nullable = true;
@@ -379,8 +388,10 @@ function keyStatement(b: Builder, head: RawChainCall, rest: RawChainCall[]): voi
       const cols = namesOf(f, head.args[0]);
       // In `alterTable`, a key made after the table: its columns are a key from here on (a new primary key
       // replaces the old one).
+      // Knex names it `<table>_pkey`, PostgreSQL's own default name, unless a `constraintName` is written.
+      const name = head.args[1] ? knexKeyName(b, head.args[1], cols, 'pkey', 'constraintName') : undefined;
       if (!table) {
-        if (cols.length > 0) ops?.push({ op: 'add_key', table: tableName, schema, columns: cols, primary: true });
+        if (cols.length > 0) ops?.push({ op: 'add_key', table: tableName, schema, columns: cols, primary: true, ...(name !== undefined ? { name } : {}) });
         return;
       }
       for (const c of cols) {
@@ -388,6 +399,7 @@ function keyStatement(b: Builder, head: RawChainCall, rest: RawChainCall[]): voi
         if (col) col.primaryKey = true;
       }
       if (cols.length > 1) table.keys.push(cols);
+      if (cols.length > 0) nameKey(table, name, cols);
       return;
     }
     case 'unique':
@@ -403,13 +415,16 @@ function keyStatement(b: Builder, head: RawChainCall, rest: RawChainCall[]): voi
         }
         return;
       }
+      // The name Knex gives it, which a later `dropUnique`/`dropIndex` (or SQL) drops it by.
+      const name = cols.length > 0 ? knexKeyName(b, head.args[1], cols, head.name) : undefined;
       if (!table) {
-        if (cols.length > 0) ops?.push({ op: 'add_key', table: tableName, schema, columns: cols });
+        if (cols.length > 0) ops?.push({ op: 'add_key', table: tableName, schema, columns: cols, ...(name !== undefined ? { name } : {}) });
         return;
       }
       const col = cols.length === 1 ? columns.find((x) => x.name === cols[0]) : undefined;
       if (col) col.unique = true;
       else if (cols.length > 1) table.keys.push(cols);
+      if (col || cols.length > 1) nameKey(table, name, cols);
       return;
     }
     case 'foreign': {
@@ -431,7 +446,52 @@ function keyStatement(b: Builder, head: RawChainCall, rest: RawChainCall[]): voi
       if (from && to) ops?.push({ op: 'alter_column', table: tableName, schema, column: from, newName: to });
       return;
     }
+    case 'dropUnique':
+    case 'dropUniqueIfExists':
+    case 'dropIndex': {
+      // `dropUnique(columns, name)`: the constraint of that name, else of the name Knex gave `unique(columns)`; an
+      // index dropped (`dropIndex`) that history did not see made unique drops no key.
+      const kind = head.name === 'dropIndex' ? 'index' : 'unique';
+      const cols = namesOf(f, head.args[0]);
+      const name = head.args[1] || cols.length > 0 ? knexKeyName(b, head.args[1], cols, kind) : undefined;
+      ops?.push({ op: 'drop_key', table: tableName, schema, kind, ...(name !== undefined ? { name } : {}), span: f.syntax.span(head.node) });
+      return;
+    }
+    case 'dropPrimary':
+    case 'dropPrimaryIfExists':
+      ops?.push({ op: 'drop_key', table: tableName, schema, kind: 'primary', span: f.syntax.span(head.node) });
+      return;
   }
+}
+
+/**
+ * The name Knex gives a key or index it makes or drops (`TableCompiler._indexCommand`, Knex 3): the one written (a
+ * string, or the options' `indexName` / `constraintName`), else `<table>_<columns>_<unique|index>` in lower case (the
+ * table name's dots and dashes made underscores), or `<table>_pkey` for the primary key. PostgreSQL keeps it cut to 63
+ * bytes, as history compares names. Undefined where FK Guard cannot read it (a name from a variable, spread options,
+ * a table whose name it does not read).
+ */
+function knexKeyName(b: Builder, option: ts.Node | undefined, columns: readonly string[], type: 'unique' | 'index' | 'pkey', prop: 'indexName' | 'constraintName' = 'indexName'): string | undefined {
+  const x = b.f.syntax;
+  const o = x.unwrap(option);
+  // `index(columns, undefined, options)`: no name written.
+  let written: ts.Node | undefined = o && (x.text(o) === 'undefined' || x.text(o) === 'null') ? undefined : o;
+  if (o && o.kind === x.K.ObjectLiteralExpression) {
+    if ((o as ts.ObjectLiteralExpression).properties.some((p) => p.kind === x.K.SpreadAssignment)) return undefined;
+    written = x.props(o).get(prop);
+  }
+  if (written) {
+    const c = b.f.constantName(written);
+    return c && 'value' in c ? c.value : undefined;
+  }
+  if (b.knexTable === undefined) return undefined;
+  if (type === 'pkey') return `${b.knexTable}_pkey`;
+  return `${b.knexTable.replace(/\.|-/g, '_')}_${columns.join('_')}_${type}`.toLowerCase();
+}
+
+/** Records the name a key of a table `createTable` makes goes by (see `CoreTableFact.keyNames`). */
+function nameKey(table: CoreTableFact, name: string | undefined, columns: string[]): void {
+  if (name !== undefined) table.keyNames = { ...table.keyNames, [name]: columns };
 }
 
 /**

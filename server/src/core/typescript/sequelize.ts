@@ -123,19 +123,26 @@ interface AddedKey {
  * `{ [foreignKey]: { type: the key's, ...foreignKey options } }` into the holder's attributes, an attribute it
  * declares keeping what it says. A named key the model does not declare becomes a column (its `field`, else the
  * name under the model's `underscored`; `unique: true` as written); a key Sequelize names makes the model's columns
- * not all known. A holder in another file is not changed (its facts are that file's).
+ * not all known. A declared attribute takes the association's `unique: true` unless it writes a `unique` of its own
+ * (`Utils.mergeDefaults` keeps what the attribute sets; one FK Guard cannot read may be a key, see `ColumnFact.ownUnique`).
+ * A holder this file does not define (`models.Comment` in `static associate(models)`) is another file's model: the
+ * key is kept in `FileFacts.sequelizeForeignKeys` for the index to add there.
  */
 function addAssociationKeys(f: TsFile, added: AddedKey[]): void {
   for (const a of added) {
     const cls = f.facts.classes.find((c) => c.name === a.holder && c.framework === 'sequelize');
-    if (!cls) continue;
+    if (!cls) {
+      (f.facts.sequelizeForeignKeys ??= []).push({ holder: a.holder.slice(a.holder.lastIndexOf('.') + 1), ...(a.column ? { column: a.column } : {}), text: a.text });
+      continue;
+    }
     if (!a.column) {
       cls.associationColumns ??= `${a.text}'s key`;
       continue;
     }
     const attr = a.column.attr ?? a.column.name;
-    if (cls.columns.some((c) => (c.attr ?? c.name) === attr)) continue;
-    cls.columns.push(a.column);
+    const declared = cls.columns.find((c) => (c.attr ?? c.name) === attr);
+    if (!declared) cls.columns.push(a.column);
+    else if (a.column.unique && !declared.unique && declared.ownUnique !== 'false') declared[declared.ownUnique === 'unread' ? 'maybeKey' : 'unique'] = true;
   }
 }
 
@@ -168,6 +175,8 @@ function association(f: TsFile, method: string, sourceNode: ts.Node, args: reado
     if (!isName(through)) return;
     [holder, referenced, keyOption] = [through!, sourceNode, 'sourceKey'];
   } else [holder, referenced, keyOption] = [target!, sourceNode, 'sourceKey'];
+  const keyNode = o.get(keyOption);
+  const key = keyNode ? x.literal(keyNode) : undefined;
   // The key attribute is added whether or not it is made a constraint.
   if (method !== 'belongsToMany') {
     if (fk === undefined) added.push({ holder: x.text(holder), text });
@@ -182,13 +191,13 @@ function association(f: TsFile, method: string, sourceNode: ts.Node, args: reado
         hasForeignKey: true,
       };
       if (field === undefined) keyColumn.derivedName = true;
+      // Sequelize types the key as the key it references (`type: this.target.rawAttributes[this.targetKey].type`).
+      if (!keyNode || key) keyColumn.keyOf = { model: x.text(referenced), ...(key ? { key: key.value } : {}) };
       added.push({ holder: x.text(holder), column: keyColumn, text });
     }
   }
   const constraints = o.get('constraints');
   if (constraints && x.bool(constraints) !== true) return;
-  const keyNode = o.get(keyOption);
-  const key = keyNode ? x.literal(keyNode) : undefined;
   if (keyNode && !key) return;
   // No `foreignKey`: Sequelize names the key from the referenced model (R14-6), which the checker works out.
   const asNode = o.get('as');
@@ -518,6 +527,8 @@ function attribute(
     nullable: x.bool(opts.get('allowNull')),
     span: field?.span ?? attrSpan,
   };
+  const unique = opts.get('unique');
+  if (unique && !column.unique) column.ownUnique = x.bool(unique) === false ? 'false' : 'unread';
   const refs = x.props(opts.get('references'));
   if (refs.size > 0) {
     column.hasForeignKey = true;
@@ -688,6 +699,62 @@ function decoratedModel(f: TsFile, cls: ts.ClassDeclaration): void {
   f.facts.classes.push(model);
 }
 
+/**
+ * The attributes a migration's `createTable('T', attributes)` gives: an object literal's members, those of an object a
+ * name of the file holds (`const postAttributes = { ... }` in `up` or at the top level, declared once and never
+ * changed after), spread ones (`{ ...updateAttributes, ...more }`) alike. What FK Guard cannot read that way (a call, a
+ * parameter, an import, a computed member, an object changed after it is made) leaves the table's columns not all
+ * known (`columnsFrom`), never a table without them (R15-4).
+ */
+function attributeMembers(f: TsFile, n: ts.Node | undefined, fact: CoreTableFact, depth: number): ts.PropertyAssignment[] {
+  const x = f.syntax;
+  const K = x.K;
+  const e = x.unwrap(n);
+  if (!e) return [];
+  const open = (at: ts.Node): ts.PropertyAssignment[] => {
+    fact.columnsFrom ??= x.text(at).replace(/\s+/g, ' ');
+    return [];
+  };
+  if (e.kind === K.Identifier) {
+    const init = depth < 4 ? onlyObjectNamed(f, x.text(e)) : undefined;
+    return init ? attributeMembers(f, init, fact, depth + 1) : open(e);
+  }
+  if (e.kind !== K.ObjectLiteralExpression) return open(e);
+  const out: ts.PropertyAssignment[] = [];
+  for (const p of (e as ts.ObjectLiteralExpression).properties) {
+    if (p.kind === K.PropertyAssignment && p.name.kind !== K.ComputedPropertyName) out.push(p as ts.PropertyAssignment);
+    else if (p.kind === K.SpreadAssignment) out.push(...attributeMembers(f, (p as ts.SpreadAssignment).expression, fact, depth + 1));
+    else open(p);
+  }
+  return out;
+}
+
+/**
+ * The object literal a name of the file holds, where that is all it can hold: one declaration of the name in the file
+ * (`const` or `let`, at any depth), initialised with an object literal, and no assignment to it or into it anywhere
+ * (`name = ...`, `name.x = ...`, `name[k] = ...`, `Object.assign(name, ...)`, `delete name.x`). Undefined otherwise.
+ */
+function onlyObjectNamed(f: TsFile, name: string): ts.Node | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  const decls: ts.VariableDeclaration[] = [];
+  let changed = false;
+  const writes = (t: ts.Node) => {
+    let cur: ts.Node = x.unwrap(t) ?? t;
+    while (cur.kind === K.PropertyAccessExpression || cur.kind === K.ElementAccessExpression) cur = (cur as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+    return cur.kind === K.Identifier && x.text(cur) === name;
+  };
+  x.walk(f.tree, (d) => {
+    if (d.kind === K.VariableDeclaration && (d as ts.VariableDeclaration).name.kind === K.Identifier && x.text((d as ts.VariableDeclaration).name) === name) decls.push(d as ts.VariableDeclaration);
+    else if (d.kind === K.BinaryExpression && /^[-+*/%&|^]?=$|^(\*\*|<<|>>>?|&&|\|\||\?\?)=$/.test(x.text((d as ts.BinaryExpression).operatorToken)) && writes((d as ts.BinaryExpression).left)) changed = true;
+    else if (d.kind === K.DeleteExpression && writes((d as ts.DeleteExpression).expression)) changed = true;
+    else if (d.kind === K.CallExpression && /^Object\.(assign|defineProperty|defineProperties)$/.test(x.text((d as ts.CallExpression).expression)) && (d as ts.CallExpression).arguments[0] && writes((d as ts.CallExpression).arguments[0])) changed = true;
+  });
+  if (changed || decls.length !== 1) return undefined;
+  const init = x.unwrap(decls[0].initializer);
+  return init && init.kind === K.ObjectLiteralExpression ? init : undefined;
+}
+
 /** sequelize-cli migrations: the calls on `up`'s first parameter (`queryInterface`), in order. */
 function migrations(f: TsFile): void {
   const x = f.syntax;
@@ -723,13 +790,9 @@ function migrations(f: TsFile): void {
     switch (x.text(callee.name)) {
       case 'createTable': {
         const fact: CoreTableFact = { name: { kind: 'literal', value: table }, schema, columns: [], keys: [], span: x.span(c), nameSpan: tableLit.span, origin: 'migration' };
-        const attrs = x.unwrap(args[1]);
-        if (attrs && attrs.kind === K.ObjectLiteralExpression) {
-          for (const p of (attrs as ts.ObjectLiteralExpression).properties) {
-            if (p.kind !== K.PropertyAssignment) continue;
-            const column = attribute(f, x.propertyName(p.name), x.span(p.name), p.initializer, source, 'migration', false);
-            if (column) fact.columns.push(column);
-          }
+        for (const p of attributeMembers(f, args[1], fact, 0)) {
+          const column = attribute(f, x.propertyName(p.name), x.span(p.name), p.initializer, source, 'migration', false);
+          if (column) fact.columns.push(column);
         }
         f.facts.tables.push(fact);
         ops.push({ op: 'create_table', tableIndex: f.facts.tables.length - 1 });

@@ -62,6 +62,27 @@ export function readTypeormMigration(f: TsFile): void {
   }
 }
 
+/**
+ * The order TypeORM runs this migration in: the number its class name ends with. TypeORM's MigrationExecutor takes the
+ * last 13 characters of the class name as the timestamp (and refuses a class without one) and sorts every migration of
+ * the data source by it; the file's name plays no part (`AddPosts.ts` holding `AddPosts1700000000002`). Set only for
+ * the one class of the file with an `up(queryRunner)` that imports TypeORM's migration types.
+ */
+export function readTypeormRunOrder(f: TsFile): void {
+  const x = f.syntax;
+  const K = x.K;
+  if (!f.facts.migration || !f.facts.imports.some((i) => i.module === 'typeorm' && (i.name === 'MigrationInterface' || i.name === 'QueryRunner'))) return;
+  const stamps: number[] = [];
+  for (const st of f.tree.statements) {
+    if (st.kind !== K.ClassDeclaration) continue;
+    const cls = st as ts.ClassDeclaration;
+    if (!cls.name || !cls.members.some((m) => m.kind === K.MethodDeclaration && x.name(m) === 'up')) continue;
+    const m = /(\d{13})$/.exec(x.text(cls.name));
+    if (m) stamps.push(Number(m[1]));
+  }
+  if (stamps.length === 1) f.facts.migration.runOrder = stamps[0];
+}
+
 /** A table as the Table API takes it: `'users'`, `'app.users'`, or a `new Table({ name, schema })`. */
 function tableOf(f: TsFile, n: ts.Node | undefined): { table: string; schema?: string } | undefined {
   const x = f.syntax;
