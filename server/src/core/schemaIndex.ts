@@ -1001,12 +1001,11 @@ export class SchemaIndex {
   ownClassTable(file: string, cls: ClassFact): ClassMapping | undefined {
     if (this.files.get(file)?.language !== 'python' || cls.framework) return this.classTable(file, cls.name);
     this.ensure();
-    // The same id string each time (its hash kept with it): made again, each lookup hashed a new string.
-    let id = ownClassIds.get(cls);
-    if (id?.file !== file || id.name !== cls.name) ownClassIds.set(cls, (id = { file, name: cls.name, id: classId(file, cls.name) }));
-    // A second class of its name in the module has an id of its own (see `ClassMapper.idOf`).
-    const mine = this.mapper.idOf(file, cls);
-    return this.mapper.classMap.get(mine === id.id ? id.id : mine);
+    // The same id string each time (its hash kept with it): made again, each lookup hashed a new string. The mapper
+    // keeps one per class already (a second class of its name in the module has an id of its own, see
+    // `ClassMapper.idOf`); a second table of them here held another object and string per class (~90,000 of each on
+    // the bench's 10k workspace).
+    return this.mapper.classMap.get(this.mapper.idOf(file, cls));
   }
 
   /** What a Python name means in `file` (at offset `at` of it, when given: see `PythonNames.resolveAt`). */
@@ -1970,9 +1969,6 @@ export class SchemaIndex {
     return f ? rangeOf(f.lineStarts, span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   }
 }
-
-/** `classId` of a class object, as `ownClassTable` last made it. */
-const ownClassIds = new WeakMap<ClassFact, { file: string; name: string; id: string }>();
 
 function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
   if (a.size !== b.size) return false;
