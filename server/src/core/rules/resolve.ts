@@ -410,8 +410,14 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       detail: `the key's ${which} table \`${k}\` is made with CREATE TABLE IF NOT EXISTS by ${by} and by another migrations folder too: the database keeps whichever ran first, which FK Guard does not know`,
     };
   }
+  // A key dropped from the table a reference targets leaves its primary key, when the drop was of a unique key (so the
+  // reference's columns are the primary key of every definition FK Guard has of it).
+  const primary = () => {
+    const defs = definitionsFor(index, file, key, point);
+    return referencedColumns !== undefined && defs.length > 0 && defs.every((d) => !d.incomplete && samePrimaryKey(d, referencedColumns));
+  };
   for (const [which, k, columns] of checks) {
-    const by = k !== undefined && point && history ? history.changedUnseen(k, point, columns) : undefined;
+    const by = k !== undefined && point && history ? history.changedUnseen(k, point, columns, which === 'own' ? { own: true } : { primary }) : undefined;
     if (by === undefined) continue;
     return {
       kind: 'unseen',
@@ -579,6 +585,12 @@ function definitionsFor(index: SchemaIndex, file: string, key: string, point: Hi
   const local = index.localDefinitions(file, key);
   const defs = index.definitions(key, point);
   return local.length === 0 ? defs : [...local, ...defs];
+}
+
+/** Whether `columns` are the primary key of `def`, all of it. */
+function samePrimaryKey(def: TableDef, columns: readonly string[]): boolean {
+  const pk = def.columns.factsWhere((c) => c.primaryKey).map((c) => c.name);
+  return pk.length === columns.length && pk.every((c) => columns.includes(c));
 }
 
 /** The metadata the reference's own table belongs to, where the code makes it determinable. */
