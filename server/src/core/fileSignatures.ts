@@ -368,7 +368,7 @@ export function usesOf(f: FileFacts): Uses {
   }
   for (const g of noteGroupNames(f)) uses.add(g);
   const addType = (t: TypeFact | undefined) => {
-    if (t && t.family === 'other') defs.add(`y:${t.name}`);
+    if (t && (t.family === 'other' || t.imported)) defs.add(`y:${t.name}`);
   };
   for (const c of f.classes) for (const n of classDefNames(c, f)) defs.add(n);
   for (const n of reexportedNames(f)) defs.add(n);
@@ -633,7 +633,7 @@ function computeClassDefNames(c: ClassFact, f: FileFacts): string[] {
     throughImports(f, fn, defs);
   }
   for (const col of c.columns) {
-    if (col.type && col.type.family === 'other') {
+    if (col.type && (col.type.family === 'other' || col.type.imported)) {
       defs.add(`y:${col.type.name}`);
       throughImports(f, col.type.name, defs);
     }
