@@ -7,7 +7,7 @@ import { IndexedColumn, TableDef, tableKey } from '../tables';
 import { rangeOf } from '../text';
 import { singularize } from '../typescript/inflection';
 import { mysqlServerDependent } from '../typeFamilies';
-import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
+import { ClassFact, ColumnFact, CoreTableFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
 import { keysNotSeen } from './not-unique-target';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
@@ -980,6 +980,9 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
     }
   }
   if (added) return changedBefore(added, addedAt);
+  // A table this migration makes from a list FK Guard cannot read may be the key's own (R16-6): its column is not known
+  // here, and another definition's (the model's) may not be the one the migration makes.
+  if (ref.context === 'migration' && unreadTableBefore(facts, ref, index)) return undefined;
   const defs = orderDefs(index.definitions(tableKey(tableName, ref.source.schema), migrationPoint(ref, file)), ref);
   // A migration's key sees its table as history has it at that point: where migrations make the table, the column
   // of another definition (the entity's, the model's) is not the one the database has there (R15-19).
@@ -992,6 +995,11 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   return undefined;
 }
 
+/** A table the reference's migration makes before it from a list FK Guard cannot read (`op.create_table(*args)`, R16-6). */
+function unreadTableBefore(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): CoreTableFact | undefined {
+  return facts.tables.find((t) => t.origin === 'migration' && t.unreadColumn !== undefined && t.span.end <= ref.span.start && index.resolveName(facts.file, t.name) === undefined);
+}
+
 /**
  * A migration's key whose own column no migration step FK Guard read makes before it, on a table migrations make (a
  * helper method of the migration class adds it, code FK Guard does not follow): the column's type there is not known.
@@ -1001,6 +1009,8 @@ function ownColumnUnread(c: RefCheck): string | undefined {
   if (ref.context !== 'migration' || ref.source.className || !ref.source.column || !ref.source.table) return undefined;
   const name = index.resolveName(facts.file, ref.source.table);
   if (!name) return undefined;
+  const unread = unreadTableBefore(facts, ref, index);
+  if (unread) return `\`${name}\` may be the table this migration makes from \`${unread.unreadColumn}\`, whose columns FK Guard cannot read, so the type of \`${ref.source.column}\` here is not known`;
   const defs = index.definitions(tableKey(name, ref.source.schema), migrationPoint(ref, facts.file));
   if (!defs.some((d) => d.origin === 'migration')) return undefined;
   return `\`${name}.${ref.source.column}\` is made by no migration step FK Guard read before this key (a helper method, or code it does not follow, may add it), so its type here is not known`;
