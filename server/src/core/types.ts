@@ -385,6 +385,11 @@ export interface ClassFact {
    * table's and columns' names from them and the project's `define` (see `FileFacts.sequelizeDefine`).
    */
   sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null; schema?: string | null; schemaFromInstance?: true; singular?: string | null };
+  /**
+   * Python: defined under an `if`/`else` or a `try`/`except` of the module, so it may not run (R15-15: a table made only
+   * by one of two definitions of a class may not exist).
+   */
+  conditional?: true;
   span: Span;
   nameSpan: Span;
 }

@@ -190,6 +190,8 @@ function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex)
         : `\`${ref.owner}\` derives from \`${n.base}\`, which FK Guard cannot resolve`;
     return { display, resolution: { kind: 'unseen', reason: n?.reason ?? 'dynamic-name', detail } };
   }
+  const twice = alternativesDisagree(index, file, ref);
+  if (twice) return { display, resolution: { kind: 'unseen', reason: 'ambiguous-table', detail: twice } };
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
   const found = columnOf([mapping.table], ref.attr, true, false, undefined, false, ref.byProperty === true);
   // `ForeignKey(Vault.key_path)` where `key_path` is a method, `@declared_attr` or constant of the class or a base: it
@@ -426,6 +428,8 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     };
   }
   const defs = decidingDefs(index, definitionsFor(index, file, key, point), ref, metadataId, file);
+  const alternative = onlyOfAlternatives(index, defs);
+  if (alternative) return { kind: 'unseen', reason: 'ambiguous-table', detail: alternative };
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
@@ -585,6 +589,68 @@ function definitionsFor(index: SchemaIndex, file: string, key: string, point: Hi
   const local = index.localDefinitions(file, key);
   const defs = index.definitions(key, point);
   return local.length === 0 ? defs : [...local, ...defs];
+}
+
+/**
+ * The names of the classes a Python module defines more than once (`if`/`else`, `try`/`except ImportError`
+ * alternatives, R14-15), made once per file's facts: which of them runs is not known.
+ */
+const definedTwice = new WeakMap<FileFacts, Set<string>>();
+
+function twiceDefined(facts: FileFacts | undefined): Set<string> | undefined {
+  if (!facts || facts.language !== 'python') return undefined;
+  let names = definedTwice.get(facts);
+  if (!names) {
+    const seen = new Set<string>();
+    names = new Set();
+    for (const c of facts.classes) {
+      if (seen.has(c.name)) names.add(c.name);
+      seen.add(c.name);
+    }
+    definedTwice.set(facts, names);
+  }
+  return names.size > 0 ? names : undefined;
+}
+
+/**
+ * `ForeignKey(Crate.id)` where the module that binds `Crate` defines it more than once (R15-15): the key is proven only
+ * where every definition maps to the same table and gives the column alike (its type, whether it is a key). Else the
+ * reason it is not checked: which definition Python runs is not known.
+ */
+function alternativesDisagree(index: SchemaIndex, file: string, ref: ReferenceFact): string | undefined {
+  const found = index.findClass(file, ref.owner!);
+  const facts = found && twiceDefined(index.facts(found.file))?.has(found.cls.name) ? index.facts(found.file) : undefined;
+  if (!found || !facts) return undefined;
+  const tables = facts.classes.filter((c) => c.name === found.cls.name).map((c) => index.ownClassTable(found.file, c)?.table);
+  const first = tables[0];
+  const columnIn = (t: TableDef) => (ref.attr ? t.attrs.get(ref.attr) ?? t.columns.get(ref.attr) : [...t.columns.values()].find((c) => c.column.primaryKey));
+  const agree = (t: TableDef | undefined) => {
+    if (!t || !first || t.key !== first.key || t.incomplete !== first.incomplete) return false;
+    const a = columnIn(first);
+    const b = columnIn(t);
+    return a !== undefined && b !== undefined && a.column.name === b.column.name && a.type?.sqlType === b.type?.sqlType && a.type?.family === b.type?.family && !!a.column.primaryKey === !!b.column.primaryKey && !!a.column.unique === !!b.column.unique;
+  };
+  if (tables.every(agree)) return undefined;
+  return `\`${found.cls.name}\` is defined ${tables.length} times in ${found.file} (under \`if\`/\`else\` or \`try\`/\`except\`, or one after another), and the definitions disagree on ${ref.attr ? `\`${ref.attr}\`` : 'its primary key'} or its table: which one the name stands for here is not known`;
+}
+
+/**
+ * A table whose only definitions are classes of a module that defines that class more than once, and only definitions
+ * under an `if`/`else` or `try`/`except` make it, not all of them (R15-15: `ForeignKey("crates.id")` where only the `if`
+ * branch's `Crate` is `crates`): the table exists only if that branch runs. Undefined where another definition makes it
+ * anyway.
+ */
+function onlyOfAlternatives(index: SchemaIndex, defs: readonly TableDef[]): string | undefined {
+  if (defs.length === 0 || defs.some((d) => d.origin !== 'model' || d.className === undefined || !twiceDefined(index.facts(d.file))?.has(d.className))) return undefined;
+  for (const d of defs) {
+    const facts = index.facts(d.file)!;
+    const classes = facts.classes.filter((c) => c.name === d.className);
+    const makers = classes.filter((c) => index.ownClassTable(d.file, c)?.table?.key === d.key);
+    // Classes of one name defined one after the other all run (SQLAlchemy maps each, and warns): each table exists.
+    if (makers.length === classes.length || makers.some((c) => !c.conditional)) continue;
+    return `\`${d.key}\` is the table of one of the ${classes.length} definitions of \`${d.className}\` in ${d.file} (alternatives under \`if\`/\`else\` or \`try\`/\`except\`), and not of the others: whether it exists depends on which one Python runs`;
+  }
+  return undefined;
 }
 
 /** Whether `columns` are the primary key of `def`, all of it. */
