@@ -525,6 +525,9 @@ function namesOfReference(r: ReferenceFact): readonly string[] {
   // A Sequelize association's default key is looked up among the holder's attributes, which may be another file's.
   if (r.source.sequelizeDefault && r.source.className !== undefined) uses.push(`c:${r.source.className.split('.').pop()}`);
   addExpr(r.target);
+  // A migration's key whose own column is another definition's (a table the models make, which no revision makes) is
+  // typed by that definition: it changes with the table.
+  if (r.context === 'migration' && r.source.className === undefined) addExpr(r.source.table);
   if (r.table) {
     if (r.table.kind === 'literal') uses.push(`t:${r.table.value}`);
     else addExpr(r.table);

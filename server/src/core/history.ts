@@ -125,6 +125,11 @@ export interface UnseenUse {
   own?: true;
   /** Whether the columns the reference needs are the primary key of the table (asked only when a drop of a unique key may matter). */
   primary?: () => boolean;
+  /**
+   * Whether the table is made anywhere FK Guard sees (asked only for a change to a table the operation does not name): a
+   * change cannot make a table nothing makes.
+   */
+  exists?: () => boolean;
 }
 
 /** Which tables of a timeline change what a key needs while the timeline does not have them: every one (`*`). */
@@ -222,7 +227,10 @@ export class MigrationHistory {
       c.pos <= pos &&
       (!c.columns || !columns || c.columns.some((x) => columns.includes(x))) &&
       !(c.keyOnly && (use.own || (c.keepsPrimary && use.primary && (primary ??= use.primary()))));
-    return (blind.get(key)?.find(hit) ?? blind.get(ANY_TABLE)?.find(hit))?.file;
+    const named = blind.get(key)?.find(hit);
+    if (named) return named.file;
+    const any = blind.get(ANY_TABLE)?.find(hit);
+    return any && use.exists?.() !== false ? any.file : undefined;
   }
 
   static empty(): MigrationHistory {

@@ -419,7 +419,8 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     return referencedColumns !== undefined && defs.length > 0 && defs.every((d) => !d.incomplete && samePrimaryKey(d, referencedColumns));
   };
   for (const [which, k, columns] of checks) {
-    const by = k !== undefined && point && history ? history.changedUnseen(k, point, columns, which === 'own' ? { own: true } : { primary }) : undefined;
+    const exists = () => k !== undefined && definitionsFor(index, file, k, point).length > 0;
+    const by = k !== undefined && point && history ? history.changedUnseen(k, point, columns, which === 'own' ? { own: true, exists } : { primary, exists }) : undefined;
     if (by === undefined) continue;
     return {
       kind: 'unseen',
