@@ -368,7 +368,7 @@ export function usesOf(f: FileFacts): Uses {
   }
   for (const g of noteGroupNames(f)) uses.add(g);
   const addType = (t: TypeFact | undefined) => {
-    if (t && t.family === 'other') defs.add(`y:${t.name}`);
+    if (t && (t.family === 'other' || t.imported)) defs.add(`y:${t.name}`);
   };
   for (const c of f.classes) for (const n of classDefNames(c, f)) defs.add(n);
   for (const n of reexportedNames(f)) defs.add(n);
@@ -525,6 +525,9 @@ function namesOfReference(r: ReferenceFact): readonly string[] {
   // A Sequelize association's default key is looked up among the holder's attributes, which may be another file's.
   if (r.source.sequelizeDefault && r.source.className !== undefined) uses.push(`c:${r.source.className.split('.').pop()}`);
   addExpr(r.target);
+  // A migration's key whose own column is another definition's (a table the models make, which no revision makes) is
+  // typed by that definition: it changes with the table.
+  if (r.context === 'migration' && r.source.className === undefined) addExpr(r.source.table);
   if (r.table) {
     if (r.table.kind === 'literal') uses.push(`t:${r.table.value}`);
     else addExpr(r.table);
@@ -633,7 +636,7 @@ function computeClassDefNames(c: ClassFact, f: FileFacts): string[] {
     throughImports(f, fn, defs);
   }
   for (const col of c.columns) {
-    if (col.type && col.type.family === 'other') {
+    if (col.type && (col.type.family === 'other' || col.type.imported)) {
       defs.add(`y:${col.type.name}`);
       throughImports(f, col.type.name, defs);
     }

@@ -109,7 +109,31 @@ interface BlindChange {
   pos: number;
   file: string;
   columns?: string[];
+  /**
+   * A key dropped by name (`drop_key`) from a table the timeline does not have: which columns stop being a key is known
+   * only from the other folders that make the table (see `placeBlindDrops`); until then the whole table.
+   */
+  drop?: { name?: string; kind?: string; mysql: boolean };
+  /** A drop of a key: it changes which columns are keys, not the columns (a key's own column is as it was). */
+  keyOnly?: true;
+  /** A drop of a unique constraint or index (by `type_`, or a name that says so): the primary key stays. */
+  keepsPrimary?: true;
 }
+
+/** What a reference asks `changedUnseen` about: its own column (`own`), or a key whose columns may be the primary key. */
+export interface UnseenUse {
+  own?: true;
+  /** Whether the columns the reference needs are the primary key of the table (asked only when a drop of a unique key may matter). */
+  primary?: () => boolean;
+  /**
+   * Whether the table is made anywhere FK Guard sees (asked only for a change to a table the operation does not name): a
+   * change cannot make a table nothing makes.
+   */
+  exists?: () => boolean;
+}
+
+/** Which tables of a timeline change what a key needs while the timeline does not have them: every one (`*`). */
+const ANY_TABLE = '*';
 
 /** Positions in migration history: a file's place in its timeline times this, plus the operation's index. */
 const MIGRATION_STRIDE = 1_000_000;
@@ -190,13 +214,23 @@ export class MigrationHistory {
    * it does not have, and the table as the other folder leaves it misses the change: what the table is at `at` is not
    * known. Undefined when the timeline makes the table itself, or changes it only after `at`.
    */
-  changedUnseen(key: string, at: HistoryPoint, columns?: readonly string[]): string | undefined {
+  changedUnseen(key: string, at: HistoryPoint, columns?: readonly string[], use: UnseenUse = {}): string | undefined {
     const place = this.placeAt(at);
-    const found = place && this.blinds.get(place.timeline)?.get(key);
-    if (!found || this.lives.get(place.timeline)?.has(key)) return undefined;
+    const blind = place && this.blinds.get(place.timeline);
+    if (!blind || this.lives.get(place.timeline)?.has(key)) return undefined;
     const pos = this.position(at);
-    // Only a change to the table as a whole, or to one of `columns`, leaves what the reference needs unknown.
-    return found.find((c) => c.pos <= pos && (!c.columns || !columns || c.columns.some((x) => columns.includes(x))))?.file;
+    // Only a change to the table as a whole, or to one of `columns`, leaves what the reference needs unknown. A change
+    // to a table the operation does not name (`ANY_TABLE`) may be to this one. A key dropped changes neither the key's
+    // own column nor the primary key, when what was dropped was a unique constraint or index.
+    let primary: boolean | undefined;
+    const hit = (c: BlindChange) =>
+      c.pos <= pos &&
+      (!c.columns || !columns || c.columns.some((x) => columns.includes(x))) &&
+      !(c.keyOnly && (use.own || (c.keepsPrimary && use.primary && (primary ??= use.primary()))));
+    const named = blind.get(key)?.find(hit);
+    if (named) return named.file;
+    const any = blind.get(ANY_TABLE)?.find(hit);
+    return any && use.exists?.() !== false ? any.file : undefined;
   }
 
   static empty(): MigrationHistory {
@@ -487,6 +521,7 @@ export class MigrationHistory {
       lasting.set(timeline, new Map([...history.values()].flatMap((list) => list.filter((l) => l.to === Infinity).map((l) => [l.lineage, l.def] as const))));
       if (!timeline.startsWith('test:')) for (const [k, d] of state) tables.set(k, d);
     }
+    placeBlindDrops(blinds, lives);
     // A table a timeline makes with `IF NOT EXISTS` that another timeline (not a test's) makes too: which folder's
     // statement made it is the one that ran first, which FK Guard does not know (R15-21).
     const contested = new Map<string, Map<string, { pos: number; file: string }>>();
@@ -503,6 +538,67 @@ export class MigrationHistory {
     }
     return new MigrationHistory(tables, lives, placeOf, outside, lasting, changes, ancestry, engines, siblings, blinds, filesOf, contested);
   }
+}
+
+/**
+ * The keys that drops (`drop_key`) of each timeline take from tables it does not have (R15-22: a second TypeORM folder
+ * drops the unique constraint of a table the first folder makes, then keys to it), placed with what the other timelines
+ * that may run on the same database make of the table, in every version of it (which one the drop meets is not known):
+ * the columns of the key of that name. The whole table where a version may hold the name under a key FK Guard cannot
+ * tell, where a constraint's name is no key of any version (code FK Guard does not see made it), or where no other
+ * timeline makes the table; no change where an index's name is no key of any version (a plain index, as on a table the
+ * timeline has). PostgreSQL's `DROP INDEX name`, which names no table, needs nothing here: an index another folder makes
+ * comes with a statement after the table, a change `changedElsewhere` finds.
+ */
+function placeBlindDrops(blinds: Map<string, Map<string, BlindChange[]>>, lives: Map<string, Map<string, Life[]>>): void {
+  const othersOf = (timeline: string) =>
+    [...lives].filter(([t]) => t !== timeline && !t.startsWith('test:') && databaseOfTimeline(t) === databaseOfTimeline(timeline)).map(([, byKey]) => byKey);
+  for (const [timeline, blind] of blinds) {
+    let others: Array<Map<string, Life[]>> | undefined;
+    for (const [key, list] of blind) {
+      if (!list.some((c) => c.drop)) continue;
+      others ??= othersOf(timeline);
+      const placed: BlindChange[] = [];
+      for (const c of list) {
+        if (!c.drop) placed.push(c);
+        else {
+          const columns = droppedColumns(c.drop, key, others);
+          if (columns !== null) placed.push({ pos: c.pos, file: c.file, ...(columns ? { columns } : {}), ...dropScope(c.drop) });
+        }
+      }
+      blind.set(key, placed);
+    }
+  }
+}
+
+/**
+ * The columns a key dropped by name from `key` (a table of other timelines) may be, by what those timelines make of the
+ * table: undefined for the whole table (not known), null for none (a plain index).
+ */
+function droppedColumns(drop: NonNullable<BlindChange['drop']>, key: string, others: Array<Map<string, Life[]>>): string[] | undefined | null {
+  const columns = new Set<string>();
+  let seen = false;
+  for (const byKey of others) {
+    const versions = byKey.get(key);
+    if (!versions) continue;
+    let names: Set<string> | undefined;
+    const holds = (name: string, def: TableDef) => (names ??= namesOfOthers([...byKey.values()].flatMap((v) => v.map((l) => l.def)), def)).has(name);
+    for (const { def } of versions) {
+      seen = true;
+      const found = (drop.name !== undefined ? recordedName(def, drop.name, drop.mysql) : undefined) ?? keyNamed(def, drop.name, drop.kind, (n) => holds(n, def), drop.mysql);
+      if (found === 'unknown') return undefined;
+      if (found) for (const col of found.columns) columns.add(col);
+      else if (drop.kind !== 'index') return undefined;
+    }
+  }
+  if (!seen) return undefined;
+  return columns.size > 0 ? [...columns] : null;
+}
+
+/** What a drop of a key leaves alone (see `BlindChange.keyOnly`, `keepsPrimary`). */
+function dropScope(drop: NonNullable<BlindChange['drop']>): Pick<BlindChange, 'keyOnly' | 'keepsPrimary'> {
+  const unique = drop.kind === 'unique' || drop.kind === 'index' || (drop.kind === undefined && drop.name !== undefined && UNIQUE_NAME.test(drop.name));
+  return unique ? { keyOnly: true, keepsPrimary: true } : { keyOnly: true };
 }
 
 /** The database a folder timeline's name is for (`…/migrations/mysql`, `migrations-sqlite`), if any. */
@@ -839,7 +935,13 @@ function replayTimeline(
   sqlite = false,
   mysql = false,
   engine?: string,
-): { state: Map<string, TableDef>; history: Map<string, Life[]>; changed: Map<string, Change[]>; blind: Map<string, BlindChange[]>; ifAbsent: Map<string, { pos: number; file: string }> } {
+): {
+  state: Map<string, TableDef>;
+  history: Map<string, Life[]>;
+  changed: Map<string, Change[]>;
+  blind: Map<string, BlindChange[]>;
+  ifAbsent: Map<string, { pos: number; file: string }>;
+} {
   const state = new Map<string, TableDef>();
   /** The key of a table an operation names: on SQLite, whose names ignore letter case, the standing table's. */
   const keyOf = (table: string, schema?: string) => {
@@ -861,17 +963,18 @@ function replayTimeline(
   /** Tables this timeline makes with `IF NOT EXISTS` while it has none of that name: the first such statement. */
   const ifAbsent = new Map<string, { pos: number; file: string }>();
   let opFile = '';
-  const touch = (key: string, pos: number, columns?: string[]) => {
+  const touch = (key: string, pos: number, columns?: string[], drop?: BlindChange['drop']) => {
     let list = changed.get(key);
     if (!list) changed.set(key, (list = []));
     list.push({ pos, columns });
     // A change to a table this timeline does not have (yet): it cannot be replayed (see `changedUnseen`). A table the
     // timeline makes, now or later, has versions, and `changedUnseen` does not ask about it.
-    if (!state.has(key)) {
-      let seen = blind.get(key);
-      if (!seen) blind.set(key, (seen = []));
-      seen.push({ pos, file: opFile, columns });
-    }
+    if (!state.has(key)) blindChange(key, { pos, file: opFile, columns, ...(drop ? { drop, ...dropScope(drop) } : {}) });
+  };
+  const blindChange = (key: string, change: BlindChange) => {
+    let seen = blind.get(key);
+    if (!seen) blind.set(key, (seen = []));
+    seen.push(change);
   };
   let lineages = 0;
   /** The lineage of the version of `key` that stands now (see `Life.lineage`). */
@@ -974,6 +1077,8 @@ function replayTimeline(
           // cannot name may be any table of the state.
           const table = op.table;
           const keys = table === undefined ? [...state.keys()] : [keyOf(table, op.schema)];
+          // Nor does it say the table is one of this timeline's: a table another folder makes may be changed too.
+          if (table === undefined) blindChange(ANY_TABLE, { pos, file: opFile });
           for (const key of keys) {
             touch(key, pos);
             revise(
@@ -1067,7 +1172,9 @@ function replayTimeline(
         }
         case 'alter_unknown_table':
           // Which table changed is not known: every column the operation could have changed loses its type
-          // (no type verdict on it from here), rather than keeping one that may be wrong.
+          // (no type verdict on it from here), rather than keeping one that may be wrong. A table this timeline does
+          // not have may be the one changed too.
+          blindChange(ANY_TABLE, { pos, file: opFile, ...(op.column !== undefined ? { columns: [op.column] } : {}) });
           for (const [key, def] of [...state]) {
             const names = op.column !== undefined ? [op.column] : [...def.columns.keys()];
             if (!names.some((n) => def.columns.get(n)?.type)) continue;
@@ -1188,7 +1295,13 @@ function replayTimeline(
     if (op.kind === 'foreignkey' || op.kind === 'check') return;
     const key = keyOf(op.table, op.schema);
     const current = state.get(key);
-    if (!current) return;
+    if (!current) {
+      // A table this timeline does not have (another folder makes it): the drop cannot be replayed, and the key it
+      // takes away may be one a reference needs. Which key that is, the folders that make the table say.
+      if (!op.kind && op.name && NOT_A_KEY_NAME.test(op.name)) return;
+      touch(key, pos, undefined, { ...(op.name !== undefined ? { name: op.name } : {}), ...(op.kind !== undefined ? { kind: op.kind } : {}), mysql: mysql || op.mysql === true });
+      return;
+    }
     const recorded = op.name === undefined ? undefined : recordedName(current, op.name, mysql || op.mysql === true);
     if (!recorded && !op.kind && op.name && NOT_A_KEY_NAME.test(op.name)) return;
     // A name that says unique (`uq_...`, `..._key`) is not the primary key's.
@@ -1233,21 +1346,29 @@ function replayTimeline(
   }
 
   function otherNames(def: TableDef): Set<string> {
-    const out = new Set<string>();
-    for (const d of state.values()) {
-      if (d === def || d.schema !== def.schema) continue;
-      for (const n of d.keyNames?.keys() ?? []) out.add(n);
-      const pk = primaryKeyOf(d);
-      for (const name of [d.name, ...(d.formerNames ?? [])]) {
-        if (pk.length > 0) out.add(pgDefaultName(name, undefined, 'pkey', () => false) ?? '');
-        for (const k of candidateKeys(d, 'unique')) {
-          out.add(pgDefaultName(name, k.columns, 'key', () => false) ?? '');
-          out.add(pgDefaultName(name, k.columns, 'idx', () => false) ?? '');
-        }
+    return namesOfOthers(state.values(), def);
+  }
+}
+
+/**
+ * The names PostgreSQL may have given the keys of the tables of `tables` in `def`'s schema other than `def`: every name
+ * they recorded, and the default name of each of their keys.
+ */
+function namesOfOthers(tables: Iterable<TableDef>, def: TableDef): Set<string> {
+  const out = new Set<string>();
+  for (const d of tables) {
+    if (d === def || d.key === def.key || d.schema !== def.schema) continue;
+    for (const n of d.keyNames?.keys() ?? []) out.add(n);
+    const pk = primaryKeyOf(d);
+    for (const name of [d.name, ...(d.formerNames ?? [])]) {
+      if (pk.length > 0) out.add(pgDefaultName(name, undefined, 'pkey', () => false) ?? '');
+      for (const k of candidateKeys(d, 'unique')) {
+        out.add(pgDefaultName(name, k.columns, 'key', () => false) ?? '');
+        out.add(pgDefaultName(name, k.columns, 'idx', () => false) ?? '');
       }
     }
-    return out;
   }
+  return out;
 }
 
 /** The name, schema and key of `def` renamed to `to` (in `schema`), with the name it leaves among its former names. */
@@ -1325,8 +1446,8 @@ function keyNamed(def: TableDef, name: string | undefined, kind: string | undefi
   return matches.length > 0 ? 'unknown' : undefined;
 }
 
-/** Constraint names that say foreign key or check (`fk_a_b`, `a_b_fkey`, `ck_x`, `x_check`), dropped without a `type_`. */
-const NOT_A_KEY_NAME = /^(fk|ck)[_-]|_(fkey|fk|check)$/i;
+/** Constraint names that say foreign key or check (`fk_a_b`, `a_b_fkey`, `ck_x`, `chk_x`, `check_x`, `x_check`), dropped without a `type_`. */
+const NOT_A_KEY_NAME = /^(fk|ck|chk|check)[_-]|_(fkey|fk|check|chk)$/i;
 
 /** Constraint names that say unique (`uq_a_b`, PostgreSQL's `a_b_key`), so not the primary key. */
 const UNIQUE_NAME = /^uq[_-]|_(key\d*|uniq|unique)$/i;

@@ -179,6 +179,7 @@ export class NameLookup {
   resolveType(file: string, type: TypeFact | undefined): TypeFact | undefined {
     if (!type) return undefined;
     if (type.alias) return this.aliasType(file, type);
+    if (type.imported) return this.importedType(file, type);
     if (type.family !== 'other' || type.sqlType !== '') return type;
     const facts = this.files.get(file);
     const imp = type.qualifier ? undefined : facts?.imports.find((i) => i.local === type.name);
@@ -211,6 +212,26 @@ export class NameLookup {
       }
     }
     return found && count === 1 ? { ...type, family: found.family, sqlType: found.sqlType } : undefined;
+  }
+
+  /**
+   * A type whose name an import binds from a module other than SQLAlchemy's (see `TypeFact.imported`): a module of the
+   * workspace that defines the name (`UUID = LargeBinary(length=16)`, a TypeDecorator) gives its type; one that takes it
+   * from a library (a re-export), or a module outside the workspace, leaves the library's type, as SQLAlchemy names it;
+   * anything else FK Guard cannot follow leaves the type unknown (R16-1: read as SQLAlchemy's `UUID`, a false error),
+   * also a module of a workspace package FK Guard did not read (its words say no model code).
+   */
+  private importedType(file: string, type: TypeFact): TypeFact | undefined {
+    const imp = this.files.get(file)?.imports.find((i) => i.local === type.name);
+    if (!imp?.name) return type;
+    const files = this.moduleFiles(imp.module);
+    if (files.length === 0) return this.packagePaths().has(imp.module.split('.')[0]) ? undefined : type;
+    for (const f of files) {
+      const d = this.files.get(f)?.typeDecorators[imp.name];
+      if (d) return { ...type, family: d.family, sqlType: d.sqlType };
+    }
+    const b = this.binding(file, type.name);
+    return b?.kind === 'external' && /^(sqlalchemy|sqlmodel)(\.|$)/.test(b.module) ? type : undefined;
   }
 
   /**

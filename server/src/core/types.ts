@@ -89,6 +89,12 @@ export interface TypeFact {
   approximate?: true;
   /** SQL DDL: the type is followed by MySQL's `UNSIGNED` (see `mysqlReading`); Drizzle mysql-core: `{ unsigned: true }`. */
   unsigned?: true;
+  /**
+   * Python: the name is bound by an import from a module other than SQLAlchemy's or SQLModel's (`from app.types import
+   * UUID`): `family` and `sqlType` are what the name means in SQLAlchemy, which holds only where that module takes it
+   * from a library; the index looks the name up where it is bound (`NameLookup.resolveType`, R16-1).
+   */
+  imported?: true;
   /** `explicit`: a type argument; `annotation`: from `Mapped[...]`; `field`: from a SQLModel field annotation. */
   source: 'explicit' | 'annotation' | 'field';
   /**
@@ -379,6 +385,11 @@ export interface ClassFact {
    * table's and columns' names from them and the project's `define` (see `FileFacts.sequelizeDefine`).
    */
   sequelizeOptions?: { model: string; freezeTableName?: boolean | null; underscored?: boolean | null; schema?: string | null; schemaFromInstance?: true; singular?: string | null };
+  /**
+   * Python: defined under an `if`/`else` or a `try`/`except` of the module, so it may not run (R15-15: a table made only
+   * by one of two definitions of a class may not exist).
+   */
+  conditional?: true;
   span: Span;
   nameSpan: Span;
 }

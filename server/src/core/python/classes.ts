@@ -222,6 +222,8 @@ export function classDefinition(x: PythonReader, c: Node, decorators: string[] =
     const name: NameExpr = cls.tablename ?? { kind: 'literal', value: cls.name.toLowerCase() };
     (x.facts.maybeTables ??= []).push({ name, maker: `\`class ${cls.name}(..., ${tableFlag.text.replace(/\s+/g, ' ')})\`, a table only if that is true when the module runs`, span: spanOf(tableFlag) });
   }
+  // Under an `if`/`else` or a `try`/`except` of the module: it may not run (see `ClassFact.conditional`).
+  if (x.branches > 0 || x.tries > 0) cls.conditional = true;
   x.facts.classes.push(cls);
 }
 

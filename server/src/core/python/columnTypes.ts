@@ -136,9 +136,13 @@ export function typeOf(x: PythonReader, n: Node): TypeFact | undefined {
   if (NOT_A_TYPE.has(name) || COLUMN_CALLS.has(name)) return undefined;
   // An imported alias (`UUID as PGUUID`) means the original name.
   let canonical = name;
+  let imported = false;
   if (!qualifier) {
     const imp = importOf(x, name);
     if (imp?.name) canonical = imp.name;
+    // A name another module binds (`UUID = LargeBinary(16)` in app/types.py) is that module's, whatever SQLAlchemy
+    // calls a type of that name: the index looks it up there.
+    if (imp && !LIBRARY_MODULE.test(imp.module)) imported = true;
   }
   // SQLModel's `GUID` is `UUID` on PostgreSQL and `CHAR(32)` elsewhere, as SQLAlchemy's `Uuid` is. Only SQLModel's: a
   // project's own `GUID` (SQLAlchemy's recipe of that name) is a TypeDecorator read where it is defined.
@@ -155,8 +159,12 @@ export function typeOf(x: PythonReader, n: Node): TypeFact | undefined {
     source: 'explicit',
   };
   if (approximate) type.approximate = true;
+  if (imported && !local && resolved) type.imported = true;
   return type;
 }
+
+/** Modules whose type names are SQLAlchemy's own: SQLAlchemy and its dialects, SQLModel (which re-exports them). */
+const LIBRARY_MODULE = /^(sqlalchemy|sqlmodel)(\.|$)/;
 
 /** `BigInteger().with_variant(Integer(), "sqlite")` (see `typeOf`). */
 function variantType(x: PythonReader, n: Node, receiver: Node): TypeFact | undefined {

@@ -442,8 +442,83 @@ function argNames(x: PythonReader, n: Node | undefined): string[] | undefined {
 }
 
 function createTableOp({ x, node, call, ops }: OpCall): void {
-  const t = coreTable(x, node, call, undefined, 'migration');
+  const spread = spreadCall(node, call);
+  // A list FK Guard cannot read: a table is made, under a name (and with columns) it does not know.
+  if (spread === null) {
+    const text = node.childForFieldName('arguments')?.text ?? node.text;
+    x.facts.tables.push({ name: { kind: 'dynamic', text, why: 'the table is made from a list FK Guard cannot read' }, columns: [], keys: [], span: spanOf(node), nameSpan: spanOf(node), origin: 'migration', unreadColumn: text });
+    ops.push({ op: 'create_table', tableIndex: x.facts.tables.length - 1 });
+    return;
+  }
+  const t = coreTable(x, node, spread?.call ?? call, undefined, 'migration');
+  // Columns from a splat FK Guard cannot read (`*timestamps()` after the written ones): the table has more than it sees.
+  if (t && spread?.unread !== undefined) t.unreadColumn ??= spread.unread;
   if (t) ops.push({ op: 'create_table', tableIndex: x.facts.tables.length - 1, ...(call.keywords.get('if_not_exists')?.text === 'True' ? { ifNotExists: true as const } : {}) });
+}
+
+/**
+ * `op.create_table(*crate_args)` where `crate_args` is a list (or tuple) written in the same function before the call
+ * (R16-6: autogenerate's output, edited to add a constraint on some databases): the call as if the list's elements were
+ * written in it. Only a name bound once, by that literal, and used otherwise only by
+ * `crate_args.append(ForeignKeyConstraint(...))` (a key added on the databases a branch names: not read, as a key FK
+ * Guard does not judge). Another splat after the table's name (`*timestamps()`, a helper's columns) is left out, and
+ * named in `unread`: the table has columns FK Guard cannot see. Undefined for a call without `*`; null for one whose
+ * table name comes from a splat FK Guard cannot read.
+ */
+function spreadCall(node: Node, call: CallInfo): { call: CallInfo; unread?: string } | null | undefined {
+  const list = node.childForFieldName('arguments');
+  const items = list?.namedChildren ?? [];
+  if (!items.some((a) => a?.type === 'list_splat')) return undefined;
+  let scope: Node | null = node.parent;
+  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+  const positional: Node[] = [];
+  let unread: string | undefined;
+  for (const a of items) {
+    if (!a || a.type === 'comment' || a.type === 'keyword_argument') continue;
+    if (a.type === 'dictionary_splat') return null;
+    if (a.type !== 'list_splat') {
+      positional.push(a);
+      continue;
+    }
+    const literal = splatList(a, node, scope);
+    if (literal === null) {
+      // The table's name must be read; columns after it may be left unread.
+      if (positional.length === 0) return null;
+      unread ??= a.text;
+      continue;
+    }
+    for (const c of literal) positional.push(c);
+  }
+  return { call: { name: call.name, qualifier: call.qualifier, positional, keywords: call.keywords }, ...(unread !== undefined ? { unread } : {}) };
+}
+
+/** The elements of the list a splat of `spreadCall` spreads, or null where FK Guard cannot read it. */
+function splatList(a: Node, node: Node, scope: Node | null): Node[] | null {
+  const name = a.namedChildren[0];
+  if (!scope || name?.type !== 'identifier') return null;
+  let literal: Node | undefined;
+  for (const use of scope.descendantsOfType('identifier')) {
+    if (!use || use.text !== name.text || use.id === name.id) continue;
+    const parent = use.parent;
+    if (parent?.type === 'assignment' && parent.childForFieldName('left')?.id === use.id) {
+      const right = parent.childForFieldName('right');
+      if (literal || (right?.type !== 'list' && right?.type !== 'tuple') || parent.endIndex > node.startIndex) return null;
+      literal = right;
+      continue;
+    }
+    const appended = parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id && parent.childForFieldName('attribute')?.text === 'append' ? parent.parent : null;
+    const added = appended?.type === 'call' ? readCall(appended).positional : [];
+    if (added.length === 1 && added[0].type === 'call' && readCall(added[0]).name === 'ForeignKeyConstraint') continue;
+    return null;
+  }
+  if (!literal) return null;
+  const out: Node[] = [];
+  for (const c of literal.namedChildren) {
+    if (!c || c.type === 'comment') continue;
+    if (c.type === 'list_splat' || c.type === 'dictionary_splat') return null;
+    out.push(c);
+  }
+  return out;
 }
 
 function addColumnOp({ x, args, table, schema, ops }: OpCall): void {

@@ -8,7 +8,7 @@ import { editDistance } from '../suggest';
 import { rangeOf } from '../text';
 import { singularize } from '../typescript/inflection';
 import { mysqlServerDependent } from '../typeFamilies';
-import { ClassFact, ColumnFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
+import { ClassFact, ColumnFact, CoreTableFact, FileFacts, Range, ReferenceFact, RelatedLocation, Span, TypeFact, UncheckedReason } from '../types';
 import { keysNotSeen } from './not-unique-target';
 
 /** What a rule sees of one reference: where it is, what it names, and what the index found for it. */
@@ -210,6 +210,8 @@ function resolveTarget(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex)
         : `\`${ref.owner}\` derives from \`${n.base}\`, which FK Guard cannot resolve`;
     return { display, resolution: { kind: 'unseen', reason: n?.reason ?? 'dynamic-name', detail } };
   }
+  const twice = alternativesDisagree(index, file, ref);
+  if (twice) return { display, resolution: { kind: 'unseen', reason: 'ambiguous-table', detail: twice } };
   if (!ref.attr) return { display, resolution: primaryKeyOf(mapping.table) };
   const found = columnOf([mapping.table], ref.attr, true, false, undefined, false, ref.byProperty === true);
   // `ForeignKey(Vault.key_path)` where `key_path` is a method, `@declared_attr` or constant of the class or a base: it
@@ -430,8 +432,15 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
       detail: `the key's ${which} table \`${k}\` is made with CREATE TABLE IF NOT EXISTS by ${by} and by another migrations folder too: the database keeps whichever ran first, which FK Guard does not know`,
     };
   }
+  // A key dropped from the table a reference targets leaves its primary key, when the drop was of a unique key (so the
+  // reference's columns are the primary key of every definition FK Guard has of it).
+  const primary = () => {
+    const defs = definitionsFor(index, file, key, point);
+    return referencedColumns !== undefined && defs.length > 0 && defs.every((d) => !d.incomplete && samePrimaryKey(d, referencedColumns));
+  };
   for (const [which, k, columns] of checks) {
-    const by = k !== undefined && point && history ? history.changedUnseen(k, point, columns) : undefined;
+    const exists = () => k !== undefined && definitionsFor(index, file, k, point).length > 0;
+    const by = k !== undefined && point && history ? history.changedUnseen(k, point, columns, which === 'own' ? { own: true, exists } : { primary, exists }) : undefined;
     if (by === undefined) continue;
     return {
       kind: 'unseen',
@@ -440,6 +449,8 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
     };
   }
   const defs = decidingDefs(index, definitionsFor(index, file, key, point), ref, metadataId, file);
+  const alternative = onlyOfAlternatives(index, defs);
+  if (alternative) return { kind: 'unseen', reason: 'ambiguous-table', detail: alternative };
   // A table whose schema comes from a computed `__table_args__` may or may not be this one.
   const fromHistory = ref.context === 'migration' && defs.some((d) => d.origin === 'migration');
   const unknownSchema = fromHistory ? undefined : (defs.find((d) => d.schemaUnknown) ?? (defs.length === 0 ? index.unknownSchemaTable(table) : undefined));
@@ -608,6 +619,74 @@ function definitionsFor(index: SchemaIndex, file: string, key: string, point: Hi
   const local = index.localDefinitions(file, key);
   const defs = index.definitions(key, point);
   return local.length === 0 ? defs : [...local, ...defs];
+}
+
+/**
+ * The names of the classes a Python module defines more than once (`if`/`else`, `try`/`except ImportError`
+ * alternatives, R14-15), made once per file's facts: which of them runs is not known.
+ */
+const definedTwice = new WeakMap<FileFacts, Set<string>>();
+
+function twiceDefined(facts: FileFacts | undefined): Set<string> | undefined {
+  if (!facts || facts.language !== 'python') return undefined;
+  let names = definedTwice.get(facts);
+  if (!names) {
+    const seen = new Set<string>();
+    names = new Set();
+    for (const c of facts.classes) {
+      if (seen.has(c.name)) names.add(c.name);
+      seen.add(c.name);
+    }
+    definedTwice.set(facts, names);
+  }
+  return names.size > 0 ? names : undefined;
+}
+
+/**
+ * `ForeignKey(Crate.id)` where the module that binds `Crate` defines it more than once (R15-15): the key is proven only
+ * where every definition maps to the same table and gives the column alike (its type, whether it is a key). Else the
+ * reason it is not checked: which definition Python runs is not known.
+ */
+function alternativesDisagree(index: SchemaIndex, file: string, ref: ReferenceFact): string | undefined {
+  const found = index.findClass(file, ref.owner!);
+  const facts = found && twiceDefined(index.facts(found.file))?.has(found.cls.name) ? index.facts(found.file) : undefined;
+  if (!found || !facts) return undefined;
+  const tables = facts.classes.filter((c) => c.name === found.cls.name).map((c) => index.ownClassTable(found.file, c)?.table);
+  const first = tables[0];
+  const columnIn = (t: TableDef) => (ref.attr ? t.attrs.get(ref.attr) ?? t.columns.get(ref.attr) : [...t.columns.values()].find((c) => c.column.primaryKey));
+  const agree = (t: TableDef | undefined) => {
+    if (!t || !first || t.key !== first.key || t.incomplete !== first.incomplete) return false;
+    const a = columnIn(first);
+    const b = columnIn(t);
+    return a !== undefined && b !== undefined && a.column.name === b.column.name && a.type?.sqlType === b.type?.sqlType && a.type?.family === b.type?.family && !!a.column.primaryKey === !!b.column.primaryKey && !!a.column.unique === !!b.column.unique;
+  };
+  if (tables.every(agree)) return undefined;
+  return `\`${found.cls.name}\` is defined ${tables.length} times in ${found.file} (under \`if\`/\`else\` or \`try\`/\`except\`, or one after another), and the definitions disagree on ${ref.attr ? `\`${ref.attr}\`` : 'its primary key'} or its table: which one the name stands for here is not known`;
+}
+
+/**
+ * A table whose only definitions are classes of a module that defines that class more than once, and only definitions
+ * under an `if`/`else` or `try`/`except` make it, not all of them (R15-15: `ForeignKey("crates.id")` where only the `if`
+ * branch's `Crate` is `crates`): the table exists only if that branch runs. Undefined where another definition makes it
+ * anyway.
+ */
+function onlyOfAlternatives(index: SchemaIndex, defs: readonly TableDef[]): string | undefined {
+  if (defs.length === 0 || defs.some((d) => d.origin !== 'model' || d.className === undefined || !twiceDefined(index.facts(d.file))?.has(d.className))) return undefined;
+  for (const d of defs) {
+    const facts = index.facts(d.file)!;
+    const classes = facts.classes.filter((c) => c.name === d.className);
+    const makers = classes.filter((c) => index.ownClassTable(d.file, c)?.table?.key === d.key);
+    // Classes of one name defined one after the other all run (SQLAlchemy maps each, and warns): each table exists.
+    if (makers.length === classes.length || makers.some((c) => !c.conditional)) continue;
+    return `\`${d.key}\` is the table of one of the ${classes.length} definitions of \`${d.className}\` in ${d.file} (alternatives under \`if\`/\`else\` or \`try\`/\`except\`), and not of the others: whether it exists depends on which one Python runs`;
+  }
+  return undefined;
+}
+
+/** Whether `columns` are the primary key of `def`, all of it. */
+function samePrimaryKey(def: TableDef, columns: readonly string[]): boolean {
+  const pk = def.columns.factsWhere((c) => c.primaryKey).map((c) => c.name);
+  return pk.length === columns.length && pk.every((c) => columns.includes(c));
 }
 
 /** The metadata the reference's own table belongs to, where the code makes it determinable. */
@@ -1000,6 +1079,9 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
     }
   }
   if (added) return changedBefore(added, addedAt);
+  // A table this migration makes from a list FK Guard cannot read may be the key's own (R16-6): its column is not known
+  // here, and another definition's (the model's) may not be the one the migration makes.
+  if (ref.context === 'migration' && unreadTableBefore(facts, ref, index)) return undefined;
   const defs = orderDefs(index.definitions(tableKey(tableName, ref.source.schema), migrationPoint(ref, file)), ref);
   // A migration's key sees its table as history has it at that point: where migrations make the table, the column
   // of another definition (the entity's, the model's) is not the one the database has there (R15-19).
@@ -1012,6 +1094,11 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   return undefined;
 }
 
+/** A table the reference's migration makes before it from a list FK Guard cannot read (`op.create_table(*args)`, R16-6). */
+function unreadTableBefore(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): CoreTableFact | undefined {
+  return facts.tables.find((t) => t.origin === 'migration' && t.unreadColumn !== undefined && t.span.end <= ref.span.start && index.resolveName(facts.file, t.name) === undefined);
+}
+
 /**
  * A migration's key whose own column no migration step FK Guard read makes before it, on a table migrations make (a
  * helper method of the migration class adds it, code FK Guard does not follow): the column's type there is not known.
@@ -1021,6 +1108,8 @@ function ownColumnUnread(c: RefCheck): string | undefined {
   if (ref.context !== 'migration' || ref.source.className || !ref.source.column || !ref.source.table) return undefined;
   const name = index.resolveName(facts.file, ref.source.table);
   if (!name) return undefined;
+  const unread = unreadTableBefore(facts, ref, index);
+  if (unread) return `\`${name}\` may be the table this migration makes from \`${unread.unreadColumn}\`, whose columns FK Guard cannot read, so the type of \`${ref.source.column}\` here is not known`;
   const defs = index.definitions(tableKey(name, ref.source.schema), migrationPoint(ref, facts.file));
   if (!defs.some((d) => d.origin === 'migration')) return undefined;
   return `\`${name}.${ref.source.column}\` is made by no migration step FK Guard read before this key (a helper method, or code it does not follow, may add it), so its type here is not known`;
