@@ -14,7 +14,7 @@ import { pluralize, underscore } from './inflection';
  * is its `tableName`, else its model name pluralised (`underscored` makes it snake_case); attribute types
  * are `DataTypes.X`; `references: { model, key }` names a table (a string) or a model (a class).
  */
-export function readSequelize(f: TsFile): void {
+export function readSequelize(f: TsFile, dbMigrate = false): void {
   const x = f.syntax;
   const K = x.K;
   if (f.importsFrom('drizzle-orm', 'typeorm')) return;
@@ -54,7 +54,8 @@ export function readSequelize(f: TsFile): void {
     }
   });
   addAssociationKeys(f, added);
-  migrations(f);
+  // A db-migrate migration's calls are read by dbMigrate.ts.
+  if (!dbMigrate) migrations(f);
 }
 
 const ASSOCIATIONS = new Set(['belongsTo', 'hasOne', 'hasMany', 'belongsToMany']);
