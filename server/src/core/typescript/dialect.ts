@@ -35,6 +35,8 @@ export function isTypeScriptCandidate(text: string): boolean {
     // in an associations file that imports only the models): a column rename edits their `field` (rename.ts). Only
     // a `foreignKey` object with a `field`, which is Sequelize's own, so other code (a client-side ORM) is not read.
     || (/\bforeignKey\s*:\s*\{[^{}]*\bfield\s*:/.test(text) && /\.\s*(?:belongsTo|hasOne|hasMany)\s*\(/.test(text))
+    // A relations module given the models (`module.exports = ({ Farm, Barn }) => { Barn.hasMany(Farm, ...) }`, R15-14).
+    || (/\.\s*(?:belongsTo|hasOne|hasMany|belongsToMany)\s*\(/.test(text) && /\bmodule\.exports\s*=|\bexport\s+default\b/.test(text))
     || EMBEDDED_DDL.test(text)
     // A db-migrate migration that changes a table through its schema API alone (`db.addColumn('t', 'c', {...}, cb)`,
     // `db.addForeignKey(...)`): `exports.up` and such a call.
@@ -103,7 +105,7 @@ const MENTIONS_KYSELY = /\b(?:createTable|alterTable|dropTable|createIndex|dropI
 const MENTIONS_KNEX = /\bknex\b|createTable|alterTable|\.table\(|dropTable|renameTable/i;
 // sequelize-cli's parameters may have any names (`up: async (q, S) => q.createTable('t', { ... })`): a table
 // built from an object of attributes, not Knex's callback, says Sequelize too.
-const MENTIONS_SEQUELIZE = /sequelize|queryInterface|\.(?:createTable|addColumn|changeColumn)\(\s*['"`][^'"`\n]{0,200}['"`]\s*,\s*\{/i;
+const MENTIONS_SEQUELIZE = /sequelize|queryInterface|\.(?:belongsTo|hasOne|hasMany|belongsToMany)\s*\(|\.(?:createTable|addColumn|changeColumn)\(\s*['"`][^'"`\n]{0,200}['"`]\s*,\s*\{/i;
 /** A call of db-migrate's schema API (see `dbMigrate.ts`). */
 const MENTIONS_DB_MIGRATE = /\.\s*(?:runSql|createTable|addColumn|addForeignKey|removeForeignKey|addIndex|removeIndex|removeColumn|renameColumn|changeColumn|renameTable|dropTable)\b/;
 const MENTIONS_SQL = /\b(?:create|alter|drop)\s+table\b|\bcreate\s+unique\s+index\b/i;
