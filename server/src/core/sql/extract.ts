@@ -73,11 +73,11 @@ export function extractSql(file: string, text: string, migration: boolean = isSq
     });
     return x.facts;
   }
-  const down = downSections(text);
-  for (const s of splitStatements(text)) {
-    // A statement is in the part its first word is in (the comments before it may hold the marker).
-    const first = s.start + leadOf(s.text);
-    if (!down.some(([from, to]) => first >= from && first < to)) x.statement(s);
+  // A file written in up and down parts: the tool cuts it at each marker line and runs the up parts as they are, so a
+  // statement ends at the next marker, `;` or not (R16-2: dbmate's last up statement written without one).
+  for (const [from, to] of upSections(text)) {
+    const part = from === 0 && to === text.length ? text : text.slice(from, to);
+    for (const s of splitStatements(part)) x.statement(from === 0 ? s : { ...s, start: s.start + from });
   }
   return x.facts;
 }
@@ -114,15 +114,17 @@ export function isClickHouse(file: string, text: string): boolean {
 const SECTION = /^[ \t]*--[ \t]*(?:\+goose[ \t]+|\+migrate[ \t]+|migrate:)?(up|down)\b[ \t]*$/gim;
 
 /**
- * The down parts of a file written in up and down parts (from a down marker to the next up marker or the
- * end): the tool runs only the up part, so the rest is no step of history and defines nothing. A file with
- * no up marker has no parts; a `-- down` comment alone may be any remark.
+ * The parts of a file the tool runs, as [from, to) ranges: the whole text, or, in a file written in up and down parts,
+ * the text before the first marker and each part an up marker opens, up to the next marker of either kind. A down
+ * part (from a down marker to the next marker or the end) is no step of history and defines nothing. A file with no
+ * up marker has no parts; a `-- down` comment alone may be any remark.
  */
-function downSections(text: string): Array<[number, number]> {
+function upSections(text: string): Array<[number, number]> {
   const marks = [...text.matchAll(SECTION)].map((m) => ({ at: m.index!, down: m[1].toLowerCase() === 'down' }));
-  if (!marks.some((m) => !m.down)) return [];
+  if (!marks.some((m) => !m.down)) return [[0, text.length]];
   const out: Array<[number, number]> = [];
-  for (const [i, m] of marks.entries()) if (m.down) out.push([m.at, marks.slice(i + 1).find((n) => !n.down)?.at ?? text.length]);
+  if (marks[0].at > 0) out.push([0, marks[0].at]);
+  for (const [i, m] of marks.entries()) if (!m.down) out.push([m.at, marks[i + 1]?.at ?? text.length]);
   return out;
 }
 
