@@ -236,7 +236,7 @@ class SqlExtractor {
       this.searchPath = path === 'default' ? undefined : path;
       return;
     }
-    if (this.setSchema(s) || this.renameTables(s) || this.setPersistence(s)) return;
+    if (this.setSchema(s) || this.renameTables(s) || this.setPersistence(s) || this.constraintUsingIndex(s)) return;
     const parsed = this.parse(s);
     if (!parsed) return;
     this.deferrable = /deferrable/i.test(s.text) ? deferrableKeys(s.text).map((k) => k.map((n) => unquoteName(n, false).toLowerCase())) : [];
@@ -806,6 +806,29 @@ class SqlExtractor {
   }
 
   /**
+   * PostgreSQL's `ALTER TABLE t ADD [CONSTRAINT c] {UNIQUE | PRIMARY KEY} USING INDEX i` (which the parser does not
+   * read, R16-4): the unique index `i` becomes the constraint, and PostgreSQL renames it to `c` (a later `DROP INDEX
+   * IF EXISTS i` then drops nothing). In a migration: the key of `i` is named `c` from here on; a primary key over the
+   * index's columns when this file made the index. Whether the statement was one.
+   */
+  private constraintUsingIndex(s: SqlStatement): boolean {
+    const m = USING_INDEX.exec(blankComments(s.text));
+    if (!m) return false;
+    const q: QName = { name: unquoteName(m[2], true), ...(m[1] ? { schema: unquoteName(m[1].replace(/\s*\.\s*$/, ''), true) } : {}) };
+    const schema = this.existingSchema(q);
+    if (!this.migration || schema === null) return true;
+    const constraint = m[3] !== undefined ? unquoteName(m[3], true) : undefined;
+    const index = unquoteName(m[5], true);
+    const name = constraint ?? index;
+    if (constraint !== undefined && constraint !== index) this.ops.push({ op: 'rename_key', table: q.name, schema, name: index, to: constraint });
+    if (/^primary/i.test(m[4])) {
+      const made = this.ops.find((o): o is Extract<MigrationOp, { op: 'add_key' }> => o.op === 'add_key' && o.name === index && o.table === q.name && o.schema === schema && !o.plain);
+      if (made) this.ops.push({ op: 'add_key', table: q.name, schema, columns: made.columns, primary: true, name });
+    }
+    return true;
+  }
+
+  /**
    * MySQL's `RENAME TABLE plots TO fields[, a TO b, ...]`, and its `ALTER TABLE plots RENAME [AS] fields`, which the
    * parser does not read: each pair renames in turn (so `a TO t, b TO a, t TO b` swaps two tables), a table named with
    * its database (`farm.plots TO archive.plots`) moving there. In a migration, steps of history; elsewhere, on this file's own tables (see `moveOwnTable`). Names
@@ -1042,6 +1065,14 @@ const ALTER_RENAME = new RegExp(
 );
 /** One pair of `RENAME TABLE`: group 1 the schema (database) with its dot, 2 the name, 3 and 4 the new ones. */
 const RENAME_PAIR = new RegExp(RENAME_ONE, 'gi');
+/**
+ * `ALTER TABLE [IF EXISTS] [ONLY] [s.]t ADD [CONSTRAINT c] UNIQUE|PRIMARY KEY USING INDEX i [[NOT] DEFERRABLE] [INITIALLY
+ * DEFERRED|IMMEDIATE]` (the whole statement): groups schema, table, constraint, kind, index.
+ */
+const USING_INDEX = new RegExp(
+  `^\\s*alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+add\\s+(?:constraint\\s+(${SQL_NAME})\\s+)?(unique|primary\\s+key)\\s+using\\s+index\\s+(${SQL_NAME})(?:\\s+(?:not\\s+)?deferrable)?(?:\\s+initially\\s+(?:deferred|immediate))?\\s*;?\\s*$`,
+  'i',
+);
 /** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET LOGGED|UNLOGGED` (the whole statement); group 3 is the word. */
 const SET_PERSISTENCE = new RegExp(`^\\s*alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+set\\s+(logged|unlogged)\\s*;?\\s*$`, 'i');
 /** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET SCHEMA s2` (the whole statement). */
