@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { ColumnFact, CoreTableFact, ReferenceFact, TypeFact } from '../types';
+import { ColumnFact, CoreTableFact, ReferenceFact, Span, TypeFact } from '../types';
 import { TsFile } from './context';
 import { upFunctionNode } from './knex';
 import { sqlNamedType } from './types';
@@ -33,6 +33,9 @@ export function readDbMigrate(f: TsFile): boolean {
   const K = x.K;
   f.facts.migration ??= { ops: [] };
   const ops = f.facts.migration.ops;
+  // A call `up` may or may not make (in a branch, a loop, a `try`): which calls run is not known, so none is sure (R16-8).
+  f.conditionalOps = found.branch;
+  const firstOp = ops.length;
   for (const c of found.calls) {
     const at = c.node.getStart(f.tree);
     const position = ops.length;
@@ -189,6 +192,7 @@ export function readDbMigrate(f: TsFile): boolean {
     for (const r of f.facts.references.slice(firstRef)) r.migrationOp = position;
     f.placeOps(at);
   }
+  if (found.branch) for (const op of ops.slice(firstOp)) op.conditional ??= found.branch;
   return true;
 }
 
@@ -218,7 +222,7 @@ interface DbMigrateCall {
  * method to `db` (`db.createTable.bind(db, ...)`), or hands a call on `db` `up`'s callback parameter (sequelize-cli's
  * `up` gets `Sequelize` there, never called back). Undefined otherwise.
  */
-function dbMigrateCalls(f: TsFile): { calls: DbMigrateCall[]; db: string } | undefined {
+function dbMigrateCalls(f: TsFile): { calls: DbMigrateCall[]; db: string; branch?: Span } | undefined {
   const x = f.syntax;
   const K = x.K;
   const up = upFunctionNode(f);
@@ -290,7 +294,30 @@ function dbMigrateCalls(f: TsFile): { calls: DbMigrateCall[]; db: string } | und
     calls.push({ node: (call && call.kind === K.CallExpression ? call : d) as ts.CallExpression, method: '', args: [], escape: true });
   });
   calls.sort((a, b) => a.node.getStart(f.tree) - b.node.getStart(f.tree));
-  return { calls, db };
+  let branch: Span | undefined;
+  for (const c of calls) {
+    branch = branchAround(f, c.node, fn.body);
+    if (branch) break;
+  }
+  return { calls, db, ...(branch ? { branch } : {}) };
+}
+
+/**
+ * The nearest construct between a call and `up`'s body that may skip it or run it more than once: an `if` or `switch`
+ * branch, a loop, a `try` / `catch`, the right side of `&&` / `||` / `??`, a branch of `?:`.
+ */
+function branchAround(f: TsFile, node: ts.Node, body: ts.Node): Span | undefined {
+  const x = f.syntax;
+  const K = x.K;
+  const loops = new Set([K.ForStatement, K.ForOfStatement, K.ForInStatement, K.WhileStatement, K.DoStatement, K.TryStatement, K.CatchClause, K.CaseClause, K.DefaultClause]);
+  let child: ts.Node = node;
+  for (let p = node.parent; p && p !== body; child = p, p = p.parent) {
+    if (loops.has(p.kind)) return x.span(p);
+    if (p.kind === K.IfStatement && child !== (p as ts.IfStatement).expression) return x.span(p);
+    if (p.kind === K.ConditionalExpression && child !== (p as ts.ConditionalExpression).condition) return x.span(p);
+    if (p.kind === K.BinaryExpression && child === (p as ts.BinaryExpression).right && /^(?:&&|\|\||\?\?)$/.test(x.text((p as ts.BinaryExpression).operatorToken))) return x.span(p);
+  }
+  return undefined;
 }
 
 /** An object literal's members as db-migrate's `for (name in specs)` sees them; anything else leaves the columns open. */

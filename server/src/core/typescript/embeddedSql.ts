@@ -541,6 +541,7 @@ function merge(f: TsFile, read: FileFacts, cooked: Cooked, at: number, migration
   f.facts.migration ??= { ops: [] };
   const ops = f.facts.migration.ops;
   const added: MigrationOp[] = read.migration.ops.map((op) => (op.op === 'create_table' ? { ...op, tableIndex: op.tableIndex + tableBase } : op));
+  if (f.conditionalOps) for (const op of added) op.conditional ??= f.conditionalOps;
   // The place of the new operations among the old: after every operation written before the literal (a
   // reader that recorded no places counts as written first).
   f.placeOps(-1);
