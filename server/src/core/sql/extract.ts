@@ -47,9 +47,17 @@ const DDL_LEAD = /^\s*(?:create|alter|drop)\b/i;
  * or named like a versioned migration (`V2__posts.sql`, `0002_posts.sql`): its statements are a step of
  * history, replayed in path order with the other migrations. Any other SQL file defines tables as they are.
  */
-export function isSqlMigration(file: string): boolean {
+export function isSqlMigration(file: string, text?: string): boolean {
   const base = file.split('/').pop() ?? file;
-  return /(^|\/)(migrations?|migrate)\//i.test(file) || /^(V\d+(_\d+)*__|\d+[_.-])/.test(base);
+  return /(^|\/)(migrations?|migrate)\//i.test(file) || /^(V\d+(_\d+)*__|\d+[_.-])/.test(base) || isDrizzleKitMigration(file, text);
+}
+
+/**
+ * A migration drizzle-kit wrote, whatever its name (`migrations: { prefix: 'none' }` writes `<tag>.sql`, no number): a
+ * `.sql` file right in drizzle-kit's default `drizzle/` folder, or one holding its `--> statement-breakpoint` marks.
+ */
+function isDrizzleKitMigration(file: string, text: string | undefined): boolean {
+  return /(?:^|\/)drizzle\/[^/]+\.sql$/.test(file) || (text !== undefined && text.includes('--> statement-breakpoint'));
 }
 
 /**
@@ -59,7 +67,7 @@ export function isSqlMigration(file: string): boolean {
  * adds columns, keys and foreign keys; in a migration they are operations of history instead. `migration` is
  * decided by the path unless the caller knows better (SQL embedded in a TypeScript migration's `up`).
  */
-export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file), reading: SqlReading = 'fast'): FileFacts {
+export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file, text), reading: SqlReading = 'fast'): FileFacts {
   const x = new SqlExtractor(file, text, migration, reading);
   if (isClickHouse(file, text)) {
     // ClickHouse has no foreign keys, and its DDL is not PostgreSQL's: nothing to read, said once.
