@@ -387,8 +387,14 @@ export class MigrationHistory {
     const outside = new Map<string, string>();
     // drizzle-kit's journals, by the folder whose `<tag>.sql` files they list (the folder above `meta/`): drizzle's
     // migrator runs those files and no other (R16-9), in the journal's order (R15-17, see `journalOrder`).
+    // A journal naming a file the folder does not have is not what runs the folder (drizzle's migrator would stop there:
+    // midday's lists one `0000_*` tag the folder lacks, and its files run some other way): it says nothing.
     const journals = new Map<string, { file: string; tags: string[] }>();
-    for (const f of all) if (f.drizzleJournal) journals.set(f.file.slice(0, Math.max(0, f.file.length - '/meta/_journal.json'.length)), { file: f.file, tags: f.drizzleJournal });
+    for (const f of all) {
+      if (!f.drizzleJournal) continue;
+      const dir = f.file.slice(0, Math.max(0, f.file.length - '/meta/_journal.json'.length));
+      if (f.drizzleJournal.every((tag) => byFile.get(dir === '' ? `${tag}.sql` : `${dir}/${tag}.sql`)?.migration)) journals.set(dir, { file: f.file, tags: f.drizzleJournal });
+    }
     // A module whose `upgrade()` a revision runs is part of that revision, not a history of its own: replayed
     // alone, it would leave its tables as they were before every later revision changed them.
     const helpers = new Set<string>();

@@ -6,7 +6,8 @@ import { FileFacts } from '../types';
  * drizzle-kit's `meta/_journal.json` beside its SQL migrations: drizzle-orm's migrator runs the journal's entries in the
  * order listed (`readMigrationFiles` walks `entries`, reading `<tag>.sql` of the folder that holds `meta/`), whatever
  * the files are named (`migrations: { prefix: 'none' }` names them without a number). The tags, in that order, are the
- * folder's history order (see `MigrationHistory.replay`); a journal FK Guard cannot read says nothing.
+ * folder's history order, and a `.sql` file it does not list is no step of it (see `MigrationHistory.replay`); a
+ * journal FK Guard cannot read, or one naming a file the folder does not have, says nothing.
  */
 export const drizzleJournalDialect: SourceDialect = {
   language: 'config',
