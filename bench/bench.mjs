@@ -381,10 +381,10 @@ if (inc) {
     // CPU time of the process during each edit (GC threads included), beside the wall time, which on a shared
     // machine includes waiting for a core.
     const cpu = (v) => (v.cpu ? `${fmt(v.cpu.p50)} / ${fmt(v.cpu.p95)}` : '');
-    const irows = [['edit', 'n', 'p50', 'p95', 'max', 'CPU p50 / p95', 'files re-checked (max)']];
-    for (const [k, v] of Object.entries(inc.edits.byKind)) irows.push([k, String(v.n), fmt(v.p50), fmt(v.p95), fmt(v.max), cpu(v), String(v.affectedMax)]);
-    irows.push(['all edits', String(inc.edits.n), fmt(inc.edits.p50), fmt(inc.edits.p95), fmt(inc.edits.max), cpu(inc.edits), '']);
-    irows.push(['full re-parse', String(inc.fullReparse.n), fmt(inc.fullReparse.p50), fmt(inc.fullReparse.p95), fmt(inc.fullReparse.max), '', '']);
+    const irows = [['edit', 'n', 'p50', 'p95', 'max', 'CPU p50 / p95', 'files re-checked (max)', 'files derived (max)']];
+    for (const [k, v] of Object.entries(inc.edits.byKind)) irows.push([k, String(v.n), fmt(v.p50), fmt(v.p95), fmt(v.max), cpu(v), String(v.affectedMax), String(v.derivedMax ?? '')]);
+    irows.push(['all edits', String(inc.edits.n), fmt(inc.edits.p50), fmt(inc.edits.p95), fmt(inc.edits.max), cpu(inc.edits), '', '']);
+    irows.push(['full re-parse', String(inc.fullReparse.n), fmt(inc.fullReparse.p50), fmt(inc.fullReparse.p95), fmt(inc.fullReparse.max), '', '', '']);
     const w = irows[0].map((_, i) => Math.max(...irows.map((r) => r[i].length)));
     for (const [i, r] of irows.entries()) {
       console.log(r.map((c, j) => c.padEnd(w[j])).join('  '));

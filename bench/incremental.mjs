@@ -76,6 +76,7 @@ async function main() {
   /** One edit as the editor sends it, timed until the findings of every affected file are computed. */
   const apply = (startIndex, oldEndIndex, newText) => {
     const next = text.slice(0, startIndex) + newText + text.slice(oldEndIndex);
+    const derivations = engine.navigation().index.lastDerivation()?.count;
     const cpu = process.cpuUsage();
     const t = performance.now();
     const affected = engine.updateFile(bigFile, next, { keepTree: true, edits: [{ startIndex, oldEndIndex, newText }] });
@@ -84,8 +85,11 @@ async function main() {
     const ms = performance.now() - t;
     const used = process.cpuUsage(cpu);
     text = next;
+    // How many files the index derived again for it (`all`: every file), read after the timing.
+    const derivation = engine.navigation().index.lastDerivation();
+    const derivedFiles = derivation && derivation.count !== derivations ? derivation.files : 0;
     // CPU time beside the wall time: on a shared machine the wall time includes waiting for a core.
-    return { ms, cpuMs: (used.user + used.system) / 1000, affected: affected.length, findings };
+    return { ms, cpuMs: (used.user + used.system) / 1000, affected: affected.length, derived: derivedFiles === 'all' ? Infinity : derivedFiles, findings };
   };
 
   // Four kinds of one-character edit, each applied and then undone, at varying places in the file:
@@ -105,6 +109,7 @@ async function main() {
     const ms = [];
     const cpu = [];
     let affectedMax = 0;
+    let derivedMax = 0;
     for (let i = 0; i < PAIRS; i++) {
       // Positions were taken from the original text; every pair restores it, so they stay valid.
       const pos = k.at[(i * 7) % k.at.length];
@@ -116,17 +121,19 @@ async function main() {
         ms.push(a.ms, b.ms);
         cpu.push(a.cpuMs, b.cpuMs);
         affectedMax = Math.max(affectedMax, a.affected, b.affected);
+        derivedMax = Math.max(derivedMax, a.derived, b.derived);
       } else {
         const a = apply(pos, pos, k.make());
         const b = apply(pos, pos + 1, '');
         ms.push(a.ms, b.ms);
         cpu.push(a.cpuMs, b.cpuMs);
         affectedMax = Math.max(affectedMax, a.affected, b.affected);
+        derivedMax = Math.max(derivedMax, a.derived, b.derived);
       }
     }
     times.push(...ms);
     cpuTimes.push(...cpu);
-    results[kind] = { ...stats(ms), cpu: stats(cpu), affectedMax };
+    results[kind] = { ...stats(ms), cpu: stats(cpu), affectedMax, derivedMax: derivedMax === Infinity ? 'all' : derivedMax };
   }
 
   // For comparison: the same file parsed from scratch (no old tree), as a file saved on disk is.

@@ -366,8 +366,9 @@ export class MigrationHistory {
     const rank = new Map(
       all
         .filter((f) => f.migration)
-        .sort((a, b) => naturalCompare(a.file, b.file))
-        .map((f, i) => [f, i]),
+        .map((f) => ({ f, key: runPath(f.file) }))
+        .sort((a, b) => naturalCompare(a.key, b.key))
+        .map(({ f }, i) => [f, i]),
     );
     const byPath = (a: FileFacts, b: FileFacts) => rank.get(a)! - rank.get(b)!;
     // The same members (a timeline of one connected part, each database's of a multidb template) have the same parents.
@@ -773,7 +774,7 @@ function unorderedFolder(timeline: string, ordered: FileFacts[]): Ancestry | und
   let last = segments.pop()!;
   if (DATABASE_FOLDER.test(last) && segments.length > 0) last = segments.pop()!;
   if (ROOT_WORD.test(last.replace(/([a-z])([A-Z])/g, '$1_$2'))) return undefined;
-  if (ordered.every((m) => /^(V?\d)/i.test(m.file.slice(m.file.lastIndexOf('/') + 1)))) return undefined;
+  if (ordered.every((m) => /^(?:V?\d|R__)/i.test(m.file.slice(m.file.lastIndexOf('/') + 1)))) return undefined;
   const words = (ordered.length + 31) >>> 5;
   return { bits: ordered.map(() => new Uint32Array(words)), files: ordered.map((m) => m.file), kind: 'folder' };
 }
@@ -843,8 +844,22 @@ function namesAncestry(ordered: FileFacts[], before: (j: number, i: number) => b
   return { bits, files: ordered.map((m) => m.file), kind: 'names' };
 }
 
-/** Names the tools that run them order by number: Flyway's `V1__x.sql` / `V1.2__x.sql`, golang-migrate's `1_x.up.sql`. */
-const NUMBERED_BY_TOOL = /^(?:[VU]\d+(?:[._]\d+)*__.*|\d+_.*\.(?:up|down)\.sql)$/;
+/**
+ * Names the tools that run them order by number: Flyway's `V1__x.sql` / `V1.2__x.sql`, golang-migrate's `1_x.up.sql`;
+ * and Flyway's repeatable migrations (`R__x.sql`), which it runs after every versioned one (see `runPath`).
+ */
+const NUMBERED_BY_TOOL = /^(?:[VU]\d+(?:[._]\d+)*__.*|R__.*|\d+_.*\.(?:up|down)\.sql)$/;
+
+/**
+ * A migration's path as its folder's files are run: Flyway applies repeatable migrations (`R__view.sql`) after every
+ * versioned one (`V13__x.sql`), whatever their names ("within a single migration run, repeatable migrations are
+ * always applied last"), and repeatable ones among themselves by description, as their names sort. Such a name is
+ * put after every other name of its folder (a code unit above all others); any other path is itself.
+ */
+function runPath(file: string): string {
+  const slash = file.lastIndexOf('/');
+  return file.startsWith('R__', slash + 1) ? `${file.slice(0, slash + 1)}\uffff${file.slice(slash + 1)}` : file;
+}
 
 /**
  * The time a migration named `<version>-<unix seconds>-<name>` says it runs at (`1.0.0_rc.0-1674032095.3-vaults.ts`,

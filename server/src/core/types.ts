@@ -1075,7 +1075,10 @@ export type UncheckedReason =
   | 'outside-history'
   /** A class attribute is built by a call FK Guard cannot read, which may make the referenced column. */
   | 'unresolved-column'
-  /** The class or table variable is defined outside the workspace (an installed package). */
+  /**
+   * The class or table variable is defined outside the workspace (an installed package), or the table is in a schema
+   * no file of the workspace puts a table in (Supabase's `auth.users`: the database's own or a platform's).
+   */
   | 'outside-workspace'
   /** The table is listed in `external-tables`: its columns are not known. */
   | 'external-table'

@@ -31,7 +31,7 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'unseen-keys': 'the table shows no primary key and FK Guard does not know it whole (migrations make it, or a partial definition), so whether the referenced column is unique is not known',
   'server-dependent': 'MySQL 8 and MariaDB judge the key differently (MySQL 8 refuses types MariaDB accepts; MySQL 8.4 and earlier make no key of a column\'s inline REFERENCES), and FK Guard does not know which of them runs the project',
   'unresolved-column': 'a class attribute is built by a call FK Guard cannot read, which may make the referenced column',
-  'outside-workspace': 'the class or table variable is defined outside the workspace',
+  'outside-workspace': 'the class or table variable is defined outside the workspace, or the table is in a schema no file of the workspace puts a table in (Supabase\'s `auth.users`: the database\'s own, a platform\'s or another service\'s; list it in `external-tables` to check the key)',
   'external-table': 'the table is listed in external-tables without this column',
   'ambiguous-table': "definitions of the table disagree and none is in the reference's own metadata or package",
   'unordered-history': 'a revision on a parallel branch of the Alembic graph, another file of a folder of schema helpers whose order the code decides, or a migration the tools that run the folder order differently (names as text or by number, by path or by file name), changes the table or column, so it may run before or after this one; or a migration changes a table its folder never makes, so the table is not known as it stands',

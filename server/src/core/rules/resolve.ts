@@ -4,6 +4,7 @@ import { Absence, HistoryPoint } from '../history';
 import type { MetadataSchema } from '../classMapping';
 import { SchemaIndex } from '../schemaIndex';
 import { IndexedColumn, TableDef, tableKey } from '../tables';
+import { editDistance } from '../suggest';
 import { rangeOf } from '../text';
 import { singularize } from '../typescript/inflection';
 import { mysqlServerDependent } from '../typeFamilies';
@@ -60,6 +61,25 @@ export interface SourceColumn {
   column: ColumnFact;
   file: string;
   type?: TypeFact;
+}
+
+/** The schemas a database has whatever a workspace makes: PostgreSQL's, SQL Server's, SQLite's. */
+const DEFAULT_SCHEMAS = ['public', 'dbo', 'main'];
+
+/**
+ * Whether `schema` is one no file of the workspace puts a table in, and no misspelling of one it does (or of a
+ * default schema): a table there is made outside the workspace (Supabase's `auth.users`, an extension's schema,
+ * another service's), so a database may well have it. A name one or two edits from a known schema stays an error
+ * (`pubic.users`). R16-7.
+ */
+function outsideSchema(index: SchemaIndex, schema: string): boolean {
+  const known = index.tableSchemas();
+  if (known.has(schema)) return false;
+  const lower = schema.toLowerCase();
+  const close = (s: string) => editDistance(lower, s.toLowerCase(), 2) <= Math.min(2, Math.floor(Math.max(lower.length, s.length) / 3));
+  for (const s of DEFAULT_SCHEMAS) if (s === lower || close(s)) return false;
+  for (const s of known) if (s.toLowerCase() === lower || close(s)) return false;
+  return true;
 }
 
 export function resolveReference(facts: FileFacts, ref: ReferenceFact, index: SchemaIndex): { display: string; resolution: Resolution } {
@@ -467,6 +487,15 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
           ? `\`${table}\` may be the table of \`${n.cls.name}\`, named by \`${n.base}.__tablename__\`, which FK Guard cannot evaluate`
           : `\`${table}\` may be the table of \`${n.cls.name}\`, whose base \`${n.base}\` FK Guard cannot resolve`;
       return { kind: 'unseen', reason: n.reason, detail };
+    }
+    // Where the database looks the name up (a migration, a SQL schema file), not an ORM's own metadata: SQLAlchemy
+    // raises `NoReferencedTableError` for a table its MetaData lacks, whatever the schema.
+    if (schema !== undefined && (ref.context === 'migration' || index.facts(file)?.language === 'sql') && outsideSchema(index, schema)) {
+      return {
+        kind: 'unseen',
+        reason: 'outside-workspace',
+        detail: `no file of the workspace makes a table in schema \`${schema}\` (the database's own, a platform's such as Supabase's \`auth\`, or another service's): list \`${schema}.${table}\` in \`external-tables\` to check this key`,
+      };
     }
     return { kind: 'no-table', schema, table, column };
   }

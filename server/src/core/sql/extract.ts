@@ -47,6 +47,24 @@ const DDL_LEAD = /^\s*(?:create|alter|drop)\b/i;
  * or named like a versioned migration (`V2__posts.sql`, `0002_posts.sql`): its statements are a step of
  * history, replayed in path order with the other migrations. Any other SQL file defines tables as they are.
  */
+/**
+ * A file a migration tool runs only to roll back, never on the way up: golang-migrate's and sqlx's `1_x.down.sql`,
+ * Postgrator's `001.undo.x.sql`, Flyway's undo `U2__x.sql`, Diesel's `down.sql`
+ * beside its `up.sql`, Sqitch's `revert/` folder. Replaying it with the rest dropped what its `up` made (a
+ * Postgrator `undo` sorts right after its `do`: every later key to the table became a false unknown-table, R16-12),
+ * so it is no candidate: its statements are neither history nor schema.
+ */
+export function isRollbackMigration(file: string): boolean {
+  const slash = file.lastIndexOf('/');
+  const base = file.slice(slash + 1);
+  if (!/\.sql$/i.test(base)) return false;
+  // `.down.sql` after the name (`1_x.down.sql`), Diesel's `down.sql`, Postgrator's `<n>.undo.`. Not `_down.sql`:
+  // `20240101_count_down.sql` is a migration of its own (R16-13), whose tables later keys point at.
+  if (/(?:^|\.)down\.sql$/i.test(base) || /^\d+\.undo\./i.test(base)) return true;
+  if (/^U\d+(?:[._]\d+)*__/.test(base)) return true;
+  return /(?:^|\/)revert\//.test(file.slice(0, slash + 1));
+}
+
 export function isSqlMigration(file: string, text?: string): boolean {
   const base = file.split('/').pop() ?? file;
   return /(^|\/)(migrations?|migrate)\//i.test(file) || /^(V\d+(_\d+)*__|\d+[_.-])/.test(base) || isDrizzleKitMigration(file, text);
