@@ -17,8 +17,13 @@ import { Script } from 'node:vm';
 import { codeCacheDir, CORRUPT, readOwnFile, sealed, verified } from './codeCache';
 import { makeDirectory } from './factsCache';
 
-/** Caches of one name kept: each new build or Node leaves the last one's behind. */
-const KEEP = 2;
+/**
+ * Caches of one name kept: each new build or Node leaves the last one's behind. Three, because one build's parser
+ * threads run under three sets of V8 flags, each with a cache of its own (named by V8's tag): the CLI's, the language
+ * server's during its first index (lsp/coldBudget.ts) and the server's after it. With two, they took turns evicting
+ * each other's.
+ */
+const KEEP = 3;
 
 /**
  * The code cache file for a bundle (its bytes) under this Node (V8) version and flags, named `<name>-<node>-<hash>.v8`;

@@ -90,4 +90,9 @@ export interface ServerHost {
    * `links.root` would not follow (links are off, or it leads out of the folder).
    */
   readFile(path: string, config: FkGuardConfig, links: LinkPolicy): Promise<string | undefined>;
+  /**
+   * Called once, when the indexes the server's start began are over (their diagnostics published, or failed, or
+   * overtaken by a newer index), also when there was none: the process may stop tuning itself for the start.
+   */
+  startIndexed?(): void;
 }

@@ -8,19 +8,23 @@
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { codeCacheDir, requireWithCodeCache } from '../host/codeCache';
+import { raiseColdBudget, restoreBudget, whenRestored } from './coldBudget';
 
 /**
  * When a missing cache is written: a while after the start (the start-up's functions are compiled by then, and go
- * into the cache with the load's), or at exit if that comes first. The timer does not keep the process alive.
+ * into the cache with the load's) and not before the first index is in (it runs with a budget of its own, see
+ * lsp/coldBudget.ts), or at exit if that comes first. The timer does not keep the process alive.
  */
 function afterStartUp(write: () => void): void {
   let done = false;
   const once = () => {
     if (done) return;
     done = true;
+    // The cache is written under the flags it was loaded with, also at an exit in the middle of the first index.
+    restoreBudget();
     write();
   };
-  setTimeout(once, 20_000).unref();
+  setTimeout(() => whenRestored(once), 20_000).unref();
   process.once('exit', once);
 }
 
@@ -31,3 +35,7 @@ function afterStartUp(write: () => void): void {
 function never(): void {}
 
 requireWithCodeCache(join(__dirname, 'server-main.js'), codeCacheDir(), undefined, isMainThread ? afterStartUp : never);
+// After the load, whose code cache is checked under V8's own flags: the server's first index runs with the CLI's
+// interrupt budget (see lsp/coldBudget.ts). Not in a session scan's thread: V8's flags are the whole process's, and
+// the server's edits go on meanwhile.
+if (isMainThread) raiseColdBudget();

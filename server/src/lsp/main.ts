@@ -13,6 +13,7 @@ import { runSessionScanIfWorker, sessionScanInWorker } from '../host/sessionCach
 import { sourceExtensions } from '../host/dialects';
 import { isWalkedPath, readableThroughLinks, readSourceFile, yieldToEventLoop } from '../host/workspace';
 import type { Finding } from '../core/types';
+import { startIndexed } from './coldBudget';
 import type { ServerHost } from './host';
 import { createServer } from './server';
 
@@ -90,6 +91,8 @@ const host: ServerHost = {
     const read = await readSourceFile(path, config.maxFileSize);
     return 'text' in read ? read.text : undefined;
   },
+  // The launcher (lsp/launch.ts) set V8's interrupt budget for the start's index: V8's own is back for the edits.
+  startIndexed,
 };
 
 /**

@@ -305,7 +305,11 @@ class FkGuardServer {
         guardNotification(this.log, 'didChangeWorkspaceFolders', (e: WorkspaceFoldersChangeEvent) => this.foldersChanged(e)),
       );
     }
-    await this.reindexAll('start');
+    try {
+      await this.reindexAll('start');
+    } finally {
+      this.options.host.startIndexed?.();
+    }
     // With no folder on disk there was no index to end: the client still needs to hear that all is ready.
     this.sendStatus();
   }
