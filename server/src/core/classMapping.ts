@@ -177,6 +177,13 @@ export class ClassMapper {
    * sources' places in `host.typeormSources()`: made once per derivation, as `found` is.
    */
   private typeormListed?: Map<string, number[]>;
+  /**
+   * `baseClasses` and `mro` answers of this derivation, by class: mapping a class asks for its bases and its MRO a
+   * dozen times (its name, schema, metadata, table args, each inherited question), and each ancestor's again. They
+   * hold as `found` does, on which they are built: `newDerivation` forgets them with it.
+   */
+  private basesOf = new WeakMap<ClassFact, { file: string; bases: readonly FoundClass[] }>();
+  private mroOf = new WeakMap<ClassFact, { file: string; order: readonly FoundClass[] }>();
   /** Each class's id, made once: a string whose hash is kept, where a new one was hashed on every lookup. */
   private readonly ids = new WeakMap<ClassFact, { file: string; name: string; id: string }>();
   /**
@@ -198,6 +205,8 @@ export class ClassMapper {
   /** Forgets the class lookups of the last derivation: files changed since, and names may mean other classes. */
   newDerivation(): void {
     this.found = new Map();
+    this.basesOf = new WeakMap();
+    this.mroOf = new WeakMap();
     this.subclassed = undefined;
     this.typeormListed = undefined;
   }
@@ -215,7 +224,7 @@ export class ClassMapper {
     if (!this.subclassed) {
       // Each class's bases, and the classes that are no data model: what they are built on, however far up, gives
       // a table its columns (a data model built on only by other data models gives none, R13-9).
-      const bases = new Map<string, FoundClass[]>();
+      const bases = new Map<string, readonly FoundClass[]>();
       const queue: FoundClass[] = [];
       for (const f of files) {
         if (f.language !== 'python') continue;
@@ -255,13 +264,16 @@ export class ClassMapper {
    * declarative base made by `declarative_base(cls=BaseModel)`, the classes given as `cls` (found from the base's
    * file) stand after it: Python makes the base a subclass of them, so they are in the MRO of every class on it.
    */
-  baseClasses(file: string, cls: ClassFact): FoundClass[] {
+  baseClasses(file: string, cls: ClassFact): readonly FoundClass[] {
+    const known = this.basesOf.get(cls);
+    if (known !== undefined && known.file === file) return known.bases;
     const out: FoundClass[] = [];
     for (const b of cls.bases) {
       const found = this.findBase(file, cls, b);
       if (found) out.push(found);
       else for (const c of this.rootClasses(file, cls, b)) out.push(c);
     }
+    this.basesOf.set(cls, { file, bases: out });
     return out;
   }
 
@@ -1016,7 +1028,20 @@ export class ClassMapper {
    * The classes of the workspace in a class's MRO, itself first: Python's C3 linearisation of the bases FK Guard
    * finds (a base it does not find ends its line), or depth first where C3 fails (code Python would refuse).
    */
-  private mro(file: string, cls: ClassFact, visiting: Set<string>): FoundClass[] {
+  private mro(file: string, cls: ClassFact, visiting: Set<string>): readonly FoundClass[] {
+    // A class's own MRO (asked with nothing being visited) is the same all the derivation long (see `mroOf`); one
+    // asked for a base while its subclass is visited may be cut short by a cycle, and is not kept.
+    const top = visiting.size === 0;
+    if (top) {
+      const known = this.mroOf.get(cls);
+      if (known !== undefined && known.file === file) return known.order;
+    }
+    const order = this.linearised(file, cls, visiting);
+    if (top) this.mroOf.set(cls, { file, order });
+    return order;
+  }
+
+  private linearised(file: string, cls: ClassFact, visiting: Set<string>): FoundClass[] {
     const self: FoundClass = { file, cls, id: this.idOf(file, cls) };
     if (visiting.has(self.id)) return [self];
     visiting.add(self.id);

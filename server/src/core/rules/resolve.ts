@@ -989,7 +989,10 @@ export function sourceColumn(facts: FileFacts, ref: ReferenceFact, index: Schema
   }
   let added: ColumnFact | undefined;
   let addedAt = -1;
-  for (const [i, op] of ops.entries()) {
+  // By index: each reference of a migration walks all the file's operations, and a loop over `entries()` allocated a
+  // pair and a step result per operation (on the bench, a tenth of what the findings phase allocated).
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
     if (op.op !== 'add_column' || op.table !== tableName || op.column.name !== name) continue;
     if (!added || op.column.span.start <= ref.span.start) {
       added = op.column;
