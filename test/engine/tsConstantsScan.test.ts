@@ -169,7 +169,11 @@ describe('the TypeScript candidate test', () => {
     WORDS.test(text) ||
     /\bschema\s*\.\s*(?:withSchema\s*\([^()]{0,200}\)\s*\.\s*)?table\s*\(/.test(text) ||
     (/\bforeignKey\s*:\s*\{[^{}]*\bfield\s*:/.test(text) && /\.\s*(?:belongsTo|hasOne|hasMany)\s*\(/.test(text)) ||
-    /[`'"]\s*(?:(?:--[^\n]*\n|\/\*[\s\S]{0,200}?\*\/)\s*)*(?:(?:create|alter)\s+table|create\s+unique\s+index)\b/i.test(text);
+    /[`'"]\s*(?:(?:--[^\n]*\n|\/\*[\s\S]{0,200}?\*\/)\s*)*(?:(?:create|alter)\s+table|create\s+unique\s+index)\b/i.test(text) ||
+    // A relations module given the models (R15-14), a db-migrate migration (its schema API, its `db.runSql` script).
+    (/\.\s*(?:belongsTo|hasOne|hasMany|belongsToMany)\s*\(/.test(text) && /\bmodule\.exports\s*=|\bexport\s+default\b/.test(text)) ||
+    (text.includes('exports.up') && /\.\s*(?:addColumn|addForeignKey|removeForeignKey|addIndex|removeIndex|removeColumn|renameColumn|changeColumn)\s*(?:\.\s*bind\s*)?\(/.test(text)) ||
+    (text.includes('runSql') && /\b(?:create|alter|drop)\s+table\b|\bcreate\s+unique\s+index\b/i.test(text));
 
   it('answers as the search for its words alone, on each word and near misses', () => {
     const words = ['createTable', 'createTableLike', 'alterTable', 'renameTable', 'dropTable', 'queryInterface', 'sequelize.define'];

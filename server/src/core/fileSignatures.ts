@@ -66,6 +66,8 @@ export function provision(f: FileFacts, reuse = false): Provision {
   // Where Alembic's revisions live decides which files are history at all.
   if (f.alembicConfig) add('migrations', sig(f.alembicConfig));
   if (f.setsAlembicLocations) add('migrations', 'locations set in code');
+  // A drizzle-kit journal is the order of its folder's history.
+  if (f.drizzleJournal) add('migrations', sig(f.drizzleJournal));
   if (f.migration) {
     // A migration is one step of a history: any change to it may change every table it touches.
     const h = sig([f.migration, f.tables.filter((t) => t.origin === 'migration')]);

@@ -145,8 +145,9 @@ const MIGRATION_STRIDE = 1_000_000;
  *
  * Migrations fall into timelines, each replayed on its own: the Alembic revisions of one configuration (a
  * graph of `revision`/`down_revision`, in topological order), and every other migrations folder (SQL, Knex,
- * sequelize-cli), in natural path order. A revision file outside every folder Alembic's configuration names
- * is outside history: it is never replayed, and its references are not checked.
+ * sequelize-cli), in natural path order, or a drizzle-kit journal's. A revision file outside every folder Alembic's
+ * configuration names, and a `.sql` file beside a drizzle-kit journal that does not list it, is outside history: it is
+ * never replayed, and its references are not checked.
  */
 export class MigrationHistory {
   private constructor(
@@ -351,7 +352,10 @@ export class MigrationHistory {
     return (place?.order ?? 0) * MIGRATION_STRIDE + (place?.step ?? at.op);
   }
 
-  /** The Alembic configuration that leaves `file` out of history, when it is a revision Alembic never runs. */
+  /**
+   * Why `file` is out of history, when it is a migration its tool never runs: a revision in no folder the Alembic
+   * configuration names, a `.sql` file drizzle-kit's journal does not list.
+   */
   outsideHistory(file: string): string | undefined {
     return this.outside.get(file);
   }
@@ -416,6 +420,16 @@ export class MigrationHistory {
     const configs = sure ? found : [];
     const timelines = new Map<string, FileFacts[]>();
     const outside = new Map<string, string>();
+    // drizzle-kit's journals, by the folder whose `<tag>.sql` files they list (the folder above `meta/`): drizzle's
+    // migrator runs those files and no other (R16-9), in the journal's order (R15-17, see `journalOrder`).
+    // A journal naming a file the folder does not have is not what runs the folder (drizzle's migrator would stop there:
+    // midday's lists one `0000_*` tag the folder lacks, and its files run some other way): it says nothing.
+    const journals = new Map<string, { file: string; tags: string[] }>();
+    for (const f of all) {
+      if (!f.drizzleJournal) continue;
+      const dir = f.file.slice(0, Math.max(0, f.file.length - '/meta/_journal.json'.length));
+      if (f.drizzleJournal.every((tag) => byFile.get(dir === '' ? `${tag}.sql` : `${dir}/${tag}.sql`)?.migration)) journals.set(dir, { file: f.file, tags: f.drizzleJournal });
+    }
     // A module whose `upgrade()` a revision runs is part of that revision, not a history of its own: replayed
     // alone, it would leave its tables as they were before every later revision changed them.
     const helpers = new Set<string>();
@@ -432,11 +446,15 @@ export class MigrationHistory {
       if (isRevision && configs.length > 0) {
         const owner = configs.find((c) => runsRevision(c.alembicConfig!, f.file));
         if (!owner) {
-          outside.set(f.file, configs[0].file);
+          outside.set(f.file, `this revision is in no folder that \`${configs[0].file}\` lets Alembic run, so it is not part of migration history`);
           continue;
         }
         timeline = `alembic:${owner.file}`;
       } else if (isRevision) timeline = 'alembic:';
+      else if (journals.size > 0 && notInJournal(f.file, journals)) {
+        outside.set(f.file, `drizzle-kit's journal \`${notInJournal(f.file, journals)}\` does not list this file, so drizzle's migrator never runs it: it is not part of migration history`);
+        continue;
+      }
       // A test beside the migrations (`migrations.test.ts` making the tables it tests with) is no step of the app's
       // history: it is a history of its own, whose tables are not the app's.
       else timeline = TEST_FILE.test(f.file) ? `test:${f.file}` : `folder:${migrationRoot(f.file)}`;
@@ -487,8 +505,10 @@ export class MigrationHistory {
     for (const [timeline, members] of [...timelines].sort((a, b) => naturalCompare(a[0], b[0]))) {
       const engine = engineOf.get(timeline);
       const parents = parentsOfMembers(members);
-      const ordered = revisionOrder(members, parents, byPath);
-      const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : (unorderedFolder(timeline, ordered) ?? disputedOrder(timeline, ordered));
+      const journal = journals.size > 0 && timeline.startsWith('folder:') ? journalOrder(members, journals) : undefined;
+      const ordered = revisionOrder(members, parents, byPath, journal);
+      // The journal's order is the one drizzle runs: no other order is in question.
+      const graph = timeline.startsWith('alembic:') ? ancestryOf(ordered, parents) : journal ? undefined : (unorderedFolder(timeline, ordered) ?? disputedOrder(timeline, ordered));
       if (graph) ancestry.set(timeline, graph);
       // A folder named for SQLite (`migrations-sqlite`, the twin of a PostgreSQL one) runs on SQLite.
       // A folder named for one database (`migrations/mysql/`) runs on that database alone.
@@ -729,11 +749,12 @@ function parentsOf(members: FileFacts[], byPath: (a: FileFacts, b: FileFacts) =>
  * Revision order: parents (`down_revision`, a tuple for a merge) before children, else natural path order.
  * A depth-first walk with an explicit stack, so a history of thousands of revisions cannot overflow.
  */
-function revisionOrder(members: FileFacts[], parents: Map<FileFacts, FileFacts[]>, byPath: (a: FileFacts, b: FileFacts) => number): FileFacts[] {
+function revisionOrder(members: FileFacts[], parents: Map<FileFacts, FileFacts[]>, byPath: (a: FileFacts, b: FileFacts) => number, journal?: Map<FileFacts, number>): FileFacts[] {
   const ordered: FileFacts[] = [];
   const state = new Map<string, 'open' | 'done'>();
-  // The tool's own order where every file has one: TypeORM's class-name timestamps, else logto's file-name times.
-  const runs = members.map((m) => m.migration?.runOrder);
+  // The tool's own order where every file has one: drizzle-kit's journal, TypeORM's class-name timestamps, else logto's
+  // file-name times.
+  const runs = members.map((m) => (journal ? journal.get(m) : m.migration?.runOrder));
   const stamps = runs.every((t) => t !== undefined) ? runs : members.map((m) => timestampOf(m.file));
   const stamped = stamps.every((t) => t !== undefined) ? new Map(members.map((m, i) => [m.file, stamps[i]!])) : undefined;
   const order = (a: FileFacts, b: FileFacts) => (stamped ? stamped.get(a.file)! - stamped.get(b.file)! : 0) || byPath(a, b);
@@ -759,6 +780,33 @@ function revisionOrder(members: FileFacts[], parents: Map<FileFacts, FileFacts[]
     }
   }
   return ordered;
+}
+
+/**
+ * The order drizzle-orm's migrator runs a folder's files in: their places in the journal of the folder each is in
+ * (`<folder>/<tag>.sql`, listed in `<folder>/meta/_journal.json`). Undefined unless every file of the timeline is a
+ * `.sql` file its folder's journal lists (a file the journal does not list is not run by drizzle; what runs it then,
+ * and when, is not known): the order by name stands then.
+ */
+function journalOrder(members: FileFacts[], journals: Map<string, { tags: string[] }>): Map<FileFacts, number> | undefined {
+  const out = new Map<FileFacts, number>();
+  for (const m of members) {
+    const slash = m.file.lastIndexOf('/');
+    const tags = journals.get(slash < 0 ? '' : m.file.slice(0, slash))?.tags;
+    if (!tags || !m.file.endsWith('.sql')) return undefined;
+    const at = tags.indexOf(m.file.slice(slash + 1, -'.sql'.length));
+    if (at < 0) return undefined;
+    out.set(m, at);
+  }
+  return out;
+}
+
+/** The journal of a `.sql` file's folder, when it does not list the file (drizzle's migrator never runs it). */
+function notInJournal(file: string, journals: Map<string, { file: string; tags: string[] }>): string | undefined {
+  if (!file.endsWith('.sql')) return undefined;
+  const slash = file.lastIndexOf('/');
+  const journal = journals.get(slash < 0 ? '' : file.slice(0, slash));
+  return journal && !journal.tags.includes(file.slice(slash + 1, -'.sql'.length)) ? journal.file : undefined;
 }
 
 /**

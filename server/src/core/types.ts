@@ -931,6 +931,11 @@ export interface FileFacts {
    * the config it extends, `baseUrl`, and `paths` (pattern → targets).
    */
   tsconfig?: { extends?: string; baseUrl?: string; paths?: Record<string, string[]> };
+  /**
+   * A drizzle-kit `meta/_journal.json`: its entries' tags in the order listed, which is the order drizzle-orm's migrator
+   * runs `<tag>.sql` of the folder above `meta/` (see `migrations/drizzleJournal.ts`).
+   */
+  drizzleJournal?: string[];
   /** A `package.json`: the package's name and the files its entry points may be (see `packageJson.ts`). */
   packageJson?: { name: string; entries: string[] };
   /** Module-level functions FK Guard can evaluate (table-name helpers). */

@@ -377,6 +377,7 @@ function changesEverything(f: FileFacts): boolean {
     (f.pendingConsts?.length ?? 0) > 0 ||
     f.migration !== undefined ||
     f.alembicConfig !== undefined ||
+    f.drizzleJournal !== undefined ||
     f.setsAlembicLocations === true ||
     // An `Annotated` alias with keys, or built on another name, gives keys to the `Mapped[...]` columns of the modules
     // that import it, under any name (a package's re-export, an alias of it elsewhere): which, only the index knows.

@@ -11,6 +11,7 @@ import { alembicConfigDialect } from '../core/migrations/alembicConfig';
 import { pythonDependenciesDialect, withPythonDependencies } from '../core/python/dependencies';
 import { packageJsonDialect } from '../core/packageJson';
 import { sequelizeConfigDialect } from '../core/migrations/sequelizeConfig';
+import { drizzleJournalDialect } from '../core/migrations/drizzleJournal';
 import { tsconfigDialect } from '../core/typescript/tsconfig';
 
 /**
@@ -19,7 +20,7 @@ import { tsconfigDialect } from '../core/typescript/tsconfig';
  * so a workspace without such files never pays for it.
  */
 export function sourceDialects(): SourceDialect[] {
-  return [createTypeScriptDialect(loadTypeScript, { fastParser: tsFastParserOn() }), prismaDialect, sqlDialect, withPythonDependencies(alembicConfigDialect), pythonDependenciesDialect, packageJsonDialect, tsconfigDialect, sequelizeConfigDialect];
+  return [createTypeScriptDialect(loadTypeScript, { fastParser: tsFastParserOn() }), prismaDialect, sqlDialect, withPythonDependencies(alembicConfigDialect), pythonDependenciesDialect, packageJsonDialect, tsconfigDialect, sequelizeConfigDialect, drizzleJournalDialect];
 }
 
 /**

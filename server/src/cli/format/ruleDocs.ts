@@ -26,7 +26,7 @@ export const UNCHECKED_SUMMARIES: Readonly<Record<UncheckedReason, string>> = {
   'unresolved-base': 'the table takes columns from a base class FK Guard cannot resolve',
   'unknown-key-type': "the referenced column's type is not known, so the types are not compared",
   'uncompared-type': "the FK column's type and the key's are types FK Guard does not compare (an enum, a domain, inet, money, bit, oid, an array against another type)",
-  'outside-history': 'the reference is in a migration folder Alembic does not run',
+  'outside-history': 'the reference is in a migration its tool never runs (a folder Alembic does not run, a file drizzle-kit\'s journal does not list)',
   'no-table-class': 'the reference is in a SQLModel model without table=True that no table class is built on (directly or through other models), so it makes no key',
   'unseen-keys': 'the table shows no primary key and FK Guard does not know it whole (migrations make it, or a partial definition), so whether the referenced column is unique is not known',
   'server-dependent': 'MySQL 8 and MariaDB judge the key differently (MySQL 8 refuses types MariaDB accepts; MySQL 8.4 and earlier make no key of a column\'s inline REFERENCES), and FK Guard does not know which of them runs the project',

@@ -326,7 +326,7 @@ function lookup(index: SchemaIndex, file: string, ref: ReferenceFact, schema: st
   const history = point ? index.migrationHistory() : undefined;
   const outside = history?.outsideHistory(file);
   if (outside) {
-    return { kind: 'unseen', reason: 'outside-history', detail: `this revision is in no folder that \`${outside}\` lets Alembic run, so it is not part of migration history` };
+    return { kind: 'unseen', reason: 'outside-history', detail: outside };
   }
   // SQLite checks a foreign key only when rows are written: against the state the migrations end in.
   const source = point && history ? index.resolveName(file, ref.source.table) : undefined;

@@ -65,9 +65,17 @@ export function isRollbackMigration(file: string): boolean {
   return /(?:^|\/)revert\//.test(file.slice(0, slash + 1));
 }
 
-export function isSqlMigration(file: string): boolean {
+export function isSqlMigration(file: string, text?: string): boolean {
   const base = file.split('/').pop() ?? file;
-  return /(^|\/)(migrations?|migrate)\//i.test(file) || /^(V\d+(_\d+)*__|\d+[_.-])/.test(base);
+  return /(^|\/)(migrations?|migrate)\//i.test(file) || /^(V\d+(_\d+)*__|\d+[_.-])/.test(base) || isDrizzleKitMigration(file, text);
+}
+
+/**
+ * A migration drizzle-kit wrote, whatever its name (`migrations: { prefix: 'none' }` writes `<tag>.sql`, no number): a
+ * `.sql` file right in drizzle-kit's default `drizzle/` folder, or one holding its `--> statement-breakpoint` marks.
+ */
+function isDrizzleKitMigration(file: string, text: string | undefined): boolean {
+  return /(?:^|\/)drizzle\/[^/]+\.sql$/.test(file) || (text !== undefined && text.includes('--> statement-breakpoint'));
 }
 
 /**
@@ -77,7 +85,7 @@ export function isSqlMigration(file: string): boolean {
  * adds columns, keys and foreign keys; in a migration they are operations of history instead. `migration` is
  * decided by the path unless the caller knows better (SQL embedded in a TypeScript migration's `up`).
  */
-export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file), reading: SqlReading = 'fast'): FileFacts {
+export function extractSql(file: string, text: string, migration: boolean = isSqlMigration(file, text), reading: SqlReading = 'fast'): FileFacts {
   const x = new SqlExtractor(file, text, migration, reading);
   if (isClickHouse(file, text)) {
     // ClickHouse has no foreign keys, and its DDL is not PostgreSQL's: nothing to read, said once.
@@ -91,11 +99,11 @@ export function extractSql(file: string, text: string, migration: boolean = isSq
     });
     return x.facts;
   }
-  const down = downSections(text);
-  for (const s of splitStatements(text)) {
-    // A statement is in the part its first word is in (the comments before it may hold the marker).
-    const first = s.start + leadOf(s.text);
-    if (!down.some(([from, to]) => first >= from && first < to)) x.statement(s);
+  // A file written in up and down parts: the tool cuts it at each marker line and runs the up parts as they are, so a
+  // statement ends at the next marker, `;` or not (R16-2: dbmate's last up statement written without one).
+  for (const [from, to] of upSections(text)) {
+    const part = from === 0 && to === text.length ? text : text.slice(from, to);
+    for (const s of splitStatements(part)) x.statement(from === 0 ? s : { ...s, start: s.start + from });
   }
   return x.facts;
 }
@@ -132,15 +140,17 @@ export function isClickHouse(file: string, text: string): boolean {
 const SECTION = /^[ \t]*--[ \t]*(?:\+goose[ \t]+|\+migrate[ \t]+|migrate:)?(up|down)\b[ \t]*$/gim;
 
 /**
- * The down parts of a file written in up and down parts (from a down marker to the next up marker or the
- * end): the tool runs only the up part, so the rest is no step of history and defines nothing. A file with
- * no up marker has no parts; a `-- down` comment alone may be any remark.
+ * The parts of a file the tool runs, as [from, to) ranges: the whole text, or, in a file written in up and down parts,
+ * the text before the first marker and each part an up marker opens, up to the next marker of either kind. A down
+ * part (from a down marker to the next marker or the end) is no step of history and defines nothing. A file with no
+ * up marker has no parts; a `-- down` comment alone may be any remark.
  */
-function downSections(text: string): Array<[number, number]> {
+function upSections(text: string): Array<[number, number]> {
   const marks = [...text.matchAll(SECTION)].map((m) => ({ at: m.index!, down: m[1].toLowerCase() === 'down' }));
-  if (!marks.some((m) => !m.down)) return [];
+  if (!marks.some((m) => !m.down)) return [[0, text.length]];
   const out: Array<[number, number]> = [];
-  for (const [i, m] of marks.entries()) if (m.down) out.push([m.at, marks.slice(i + 1).find((n) => !n.down)?.at ?? text.length]);
+  if (marks[0].at > 0) out.push([0, marks[0].at]);
+  for (const [i, m] of marks.entries()) if (!m.down) out.push([m.at, marks[i + 1]?.at ?? text.length]);
   return out;
 }
 
@@ -252,7 +262,7 @@ class SqlExtractor {
       this.searchPath = path === 'default' ? undefined : path;
       return;
     }
-    if (this.setSchema(s) || this.renameTables(s) || this.setPersistence(s)) return;
+    if (this.setSchema(s) || this.renameTables(s) || this.setPersistence(s) || this.constraintUsingIndex(s)) return;
     const parsed = this.parse(s);
     if (!parsed) return;
     this.deferrable = /deferrable/i.test(s.text) ? deferrableKeys(s.text).map((k) => k.map((n) => unquoteName(n, false).toLowerCase())) : [];
@@ -822,6 +832,29 @@ class SqlExtractor {
   }
 
   /**
+   * PostgreSQL's `ALTER TABLE t ADD [CONSTRAINT c] {UNIQUE | PRIMARY KEY} USING INDEX i` (which the parser does not
+   * read, R16-4): the unique index `i` becomes the constraint, and PostgreSQL renames it to `c` (a later `DROP INDEX
+   * IF EXISTS i` then drops nothing). In a migration: the key of `i` is named `c` from here on; a primary key over the
+   * index's columns when this file made the index. Whether the statement was one.
+   */
+  private constraintUsingIndex(s: SqlStatement): boolean {
+    const m = USING_INDEX.exec(blankComments(s.text));
+    if (!m) return false;
+    const q: QName = { name: unquoteName(m[2], true), ...(m[1] ? { schema: unquoteName(m[1].replace(/\s*\.\s*$/, ''), true) } : {}) };
+    const schema = this.existingSchema(q);
+    if (!this.migration || schema === null) return true;
+    const constraint = m[3] !== undefined ? unquoteName(m[3], true) : undefined;
+    const index = unquoteName(m[5], true);
+    const name = constraint ?? index;
+    if (constraint !== undefined && constraint !== index) this.ops.push({ op: 'rename_key', table: q.name, schema, name: index, to: constraint });
+    if (/^primary/i.test(m[4])) {
+      const made = this.ops.find((o): o is Extract<MigrationOp, { op: 'add_key' }> => o.op === 'add_key' && o.name === index && o.table === q.name && o.schema === schema && !o.plain);
+      if (made) this.ops.push({ op: 'add_key', table: q.name, schema, columns: made.columns, primary: true, name });
+    }
+    return true;
+  }
+
+  /**
    * MySQL's `RENAME TABLE plots TO fields[, a TO b, ...]`, and its `ALTER TABLE plots RENAME [AS] fields`, which the
    * parser does not read: each pair renames in turn (so `a TO t, b TO a, t TO b` swaps two tables), a table named with
    * its database (`farm.plots TO archive.plots`) moving there. In a migration, steps of history; elsewhere, on this file's own tables (see `moveOwnTable`). Names
@@ -1058,6 +1091,14 @@ const ALTER_RENAME = new RegExp(
 );
 /** One pair of `RENAME TABLE`: group 1 the schema (database) with its dot, 2 the name, 3 and 4 the new ones. */
 const RENAME_PAIR = new RegExp(RENAME_ONE, 'gi');
+/**
+ * `ALTER TABLE [IF EXISTS] [ONLY] [s.]t ADD [CONSTRAINT c] UNIQUE|PRIMARY KEY USING INDEX i [[NOT] DEFERRABLE] [INITIALLY
+ * DEFERRED|IMMEDIATE]` (the whole statement): groups schema, table, constraint, kind, index.
+ */
+const USING_INDEX = new RegExp(
+  `^\\s*alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+add\\s+(?:constraint\\s+(${SQL_NAME})\\s+)?(unique|primary\\s+key)\\s+using\\s+index\\s+(${SQL_NAME})(?:\\s+(?:not\\s+)?deferrable)?(?:\\s+initially\\s+(?:deferred|immediate))?\\s*;?\\s*$`,
+  'i',
+);
 /** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET LOGGED|UNLOGGED` (the whole statement); group 3 is the word. */
 const SET_PERSISTENCE = new RegExp(`^\\s*alter\\s+table\\s+(?:if\\s+exists\\s+)?(?:only\\s+)?(${SQL_NAME}\\s*\\.\\s*)?(${SQL_NAME})\\s+set\\s+(logged|unlogged)\\s*;?\\s*$`, 'i');
 /** `ALTER TABLE [IF EXISTS] [ONLY] [s.]t SET SCHEMA s2` (the whole statement). */

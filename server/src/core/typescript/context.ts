@@ -21,6 +21,11 @@ export class TsFile {
    * operations read later (SQL in a `knex.raw` among schema builder calls) take their place by position.
    */
   readonly opStarts: number[] = [];
+  /**
+   * Where a migration's operations may or may not run (a db-migrate `up` that makes a table in one branch of an `if`):
+   * every operation of the file is then conditional (`MigrationOp.conditional`), those embeddedSql.ts adds too.
+   */
+  conditionalOps?: Span;
 
   constructor(
     backend: TreeBackend,

@@ -6,6 +6,7 @@ import { fastParse } from './fastParse';
 import { compilerBackend, FAST_BACKEND, TreeBackend } from './syntax';
 import { readDrizzle, readDrizzleCasing } from './drizzle';
 import { scanTsConstants } from './constantsScan';
+import { readDbMigrate } from './dbMigrate';
 import { readEmbeddedSql } from './embeddedSql';
 import { readTypeormRunOrder } from './typeormMigrations';
 import { readKnex, readKnexSearchPath } from './knex';
@@ -34,8 +35,17 @@ export function isTypeScriptCandidate(text: string): boolean {
     // in an associations file that imports only the models): a column rename edits their `field` (rename.ts). Only
     // a `foreignKey` object with a `field`, which is Sequelize's own, so other code (a client-side ORM) is not read.
     || (/\bforeignKey\s*:\s*\{[^{}]*\bfield\s*:/.test(text) && /\.\s*(?:belongsTo|hasOne|hasMany)\s*\(/.test(text))
-    || EMBEDDED_DDL.test(text);
+    // A relations module given the models (`module.exports = ({ Farm, Barn }) => { Barn.hasMany(Farm, ...) }`, R15-14).
+    || (/\.\s*(?:belongsTo|hasOne|hasMany|belongsToMany)\s*\(/.test(text) && /\bmodule\.exports\s*=|\bexport\s+default\b/.test(text))
+    || EMBEDDED_DDL.test(text)
+    // A db-migrate migration that changes a table through its schema API alone (`db.addColumn('t', 'c', {...}, cb)`,
+    // `db.addForeignKey(...)`): `exports.up` and such a call.
+    || (text.includes('exports.up') && DB_MIGRATE_SCHEMA_CALL.test(text))
+    // db-migrate's `db.runSql(script)`, whose DDL may follow a `CREATE FUNCTION` or an `INSERT` (see `embeddedSql.ts`).
+    || (text.includes('runSql') && MENTIONS_SQL.test(text));
 }
+
+const DB_MIGRATE_SCHEMA_CALL = /\.\s*(?:addColumn|addForeignKey|removeForeignKey|addIndex|removeIndex|removeColumn|renameColumn|changeColumn)\s*(?:\.\s*bind\s*)?\(/;
 
 /**
  * SQL DDL in a string (`queryRunner.query('CREATE TABLE …')`, a `sql` template): a quote or backtick, then
@@ -76,7 +86,9 @@ function readAll(f: TsFile, file: string, text: string): void {
   if (MENTIONS_KNEX.test(text)) readKnex(f);
   if (isKnexfile(file) || (text.includes('searchPath') && /['"]knex['"]/.test(text))) readKnexSearchPath(f, isKnexfile(file));
   if (MENTIONS_KYSELY.test(text)) readKysely(f);
-  if (MENTIONS_SEQUELIZE.test(text)) readSequelize(f);
+  // A db-migrate migration's `db.createTable('t', {...})` is db-migrate's, not sequelize-cli's.
+  const dbMigrate = MENTIONS_DB_MIGRATE.test(text) && readDbMigrate(f);
+  if (MENTIONS_SEQUELIZE.test(text)) readSequelize(f, dbMigrate);
   // Last: its statements take their place among the operations the readers above found.
   if (MENTIONS_SQL.test(text)) readEmbeddedSql(f);
   if (f.facts.migration && MENTIONS_TYPEORM.test(text)) readTypeormRunOrder(f);
@@ -93,7 +105,9 @@ const MENTIONS_KYSELY = /\b(?:createTable|alterTable|dropTable|createIndex|dropI
 const MENTIONS_KNEX = /\bknex\b|createTable|alterTable|\.table\(|dropTable|renameTable/i;
 // sequelize-cli's parameters may have any names (`up: async (q, S) => q.createTable('t', { ... })`): a table
 // built from an object of attributes, not Knex's callback, says Sequelize too.
-const MENTIONS_SEQUELIZE = /sequelize|queryInterface|\.(?:createTable|addColumn|changeColumn)\(\s*['"`][^'"`\n]{0,200}['"`]\s*,\s*\{/i;
+const MENTIONS_SEQUELIZE = /sequelize|queryInterface|\.(?:belongsTo|hasOne|hasMany|belongsToMany)\s*\(|\.(?:createTable|addColumn|changeColumn)\(\s*['"`][^'"`\n]{0,200}['"`]\s*,\s*\{/i;
+/** A call of db-migrate's schema API (see `dbMigrate.ts`). */
+const MENTIONS_DB_MIGRATE = /\.\s*(?:runSql|createTable|addColumn|addForeignKey|removeForeignKey|addIndex|removeIndex|removeColumn|renameColumn|changeColumn|renameTable|dropTable)\b/;
 const MENTIONS_SQL = /\b(?:create|alter|drop)\s+table\b|\bcreate\s+unique\s+index\b/i;
 
 /**

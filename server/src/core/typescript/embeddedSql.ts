@@ -10,9 +10,10 @@ import { ModifierFlags, type Syntax } from './syntax';
 /**
  * Methods that run their first argument as SQL: TypeORM's `queryRunner.query`, Sequelize's
  * `queryInterface.sequelize.query`, Knex's `knex.raw` / `knex.schema.raw`, node-postgres and mysql2's
- * `query` / `execute`, better-sqlite3's `exec`, postgres.js's `unsafe`, Prisma's `$executeRawUnsafe`.
+ * `query` / `execute`, better-sqlite3's `exec`, postgres.js's `unsafe`, Prisma's `$executeRawUnsafe`, db-migrate's
+ * `db.runSql` (also bound: `db.runSql.bind(db, sql)`, its SQL the second argument).
  */
-const RUNNERS = new Set(['query', 'raw', 'execute', 'exec', 'unsafe', '$executeRawUnsafe', '$queryRawUnsafe']);
+const RUNNERS = new Set(['query', 'raw', 'execute', 'exec', 'unsafe', '$executeRawUnsafe', '$queryRawUnsafe', 'runSql']);
 
 /** Template tags whose text is SQL: slonik, postgres.js, `@vercel/postgres`, Drizzle's `sql`, Prisma's raw tags. */
 const SQL_TAGS = new Set(['sql', 'SQL', '$executeRaw', '$queryRaw']);
@@ -25,6 +26,9 @@ const SQL_TAGS = new Set(['sql', 'SQL', '$executeRaw', '$queryRaw']);
  * comments in every possible way (review10's R10-7: 42 hyphens took a minute, 64 never ended).
  */
 const DDL = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:create|alter|drop)\s+(?:(?:global\s+|local\s+)?(?:temporary\s+|temp\s+|unlogged\s+)?table|unique\s+index)\b/i;
+
+/** DDL starting anywhere in the text (see `readEmbeddedSql`'s `anywhere`). */
+const DDL_ANYWHERE = /\b(?:create|alter|drop)\s+(?:(?:global\s+|local\s+)?(?:temporary\s+|temp\s+|unlogged\s+)?table|unique\s+index)\b/i;
 
 /** The longest literal read as SQL: a migration's statements, not a bundled grammar or a dump. */
 const MAX_LITERAL = 256 * 1024;
@@ -90,7 +94,9 @@ export function readEmbeddedSql(f: TsFile): void {
   const scopes = steps.length > 0 ? steps : [whole];
   // Each literal with where its statements run: where it is written, or, inside a helper method a step calls, where
   // that call is (see below).
-  const literals: Array<{ node: ts.Node; at?: number }> = [];
+  // `anywhere`: db-migrate's `db.runSql`, whose SQL is a migration's whole script: its DDL is read wherever it starts
+  // (after a `CREATE FUNCTION`, an `INSERT`), or the tables it makes would be missing from history (R15-23).
+  const literals: Array<{ node: ts.Node; at?: number; anywhere?: true }> = [];
   const full = whole.text;
   const following = new Set<ts.Node>();
   const visit = (scope: ts.Node, at: number | undefined): void => x.walk(scope, (d) => {
@@ -102,7 +108,13 @@ export function readEmbeddedSql(f: TsFile): void {
     } else if (d.kind === K.CallExpression) {
       const callee = (d as ts.CallExpression).expression;
       const arg = (d as ts.CallExpression).arguments[0];
-      if (callee.kind === K.PropertyAccessExpression && RUNNERS.has(x.text((callee as ts.PropertyAccessExpression).name)) && arg && isLiteral(f, arg)) literals.push({ node: arg, at });
+      const method = callee.kind === K.PropertyAccessExpression ? x.text((callee as ts.PropertyAccessExpression).name) : '';
+      if (RUNNERS.has(method) && arg && isLiteral(f, arg)) literals.push({ node: arg, at, ...(method === 'runSql' ? { anywhere: true } : {}) });
+      else if (method === 'bind') {
+        const bound = (callee as ts.PropertyAccessExpression).expression;
+        const sqlArg = (d as ts.CallExpression).arguments[1];
+        if (bound.kind === K.PropertyAccessExpression && x.text((bound as ts.PropertyAccessExpression).name) === 'runSql' && sqlArg && isLiteral(f, sqlArg)) literals.push({ node: sqlArg, at, anywhere: true });
+      }
       // `await this.addColumns(queryRunner)` in a step: a method of the migration's own class (or object) runs its
       // statements there, in the order of the calls (R15-19: flowise's `this.modifyTable(queryRunner)`).
       if (steps.length > 0 && callee.kind === K.PropertyAccessExpression && (callee as ts.PropertyAccessExpression).expression.kind === K.ThisKeyword) {
@@ -123,7 +135,7 @@ export function readEmbeddedSql(f: TsFile): void {
   for (const scope of scopes) visit(scope, undefined);
   // In the order the steps run (`beforeUp` before `up`), each step's literals in the order written.
   const seen = new Set<ts.Node>();
-  for (const { node: lit, at } of literals) {
+  for (const { node: lit, at, anywhere } of literals) {
     if (seen.has(lit)) continue;
     seen.add(lit);
     // A literal is SQL only when it starts (after blanks and comments) with DDL; one too large for a schema
@@ -131,7 +143,7 @@ export function readEmbeddedSql(f: TsFile): void {
     const start = lit.getStart(whole);
     if (lit.end - start > MAX_LITERAL) continue;
     const cooked = cook(f, lit);
-    if (!cooked || !DDL.test(cooked.text)) continue;
+    if (!cooked || !(DDL.test(cooked.text) || (anywhere && DDL_ANYWHERE.test(cooked.text)))) continue;
     const { text, unread } = withoutHoles(cooked);
     const read = extractSql(f.facts.file, text, migration);
     if (cooked.holes.length > 0) forgetHoles(read, cooked);
@@ -531,6 +543,7 @@ function merge(f: TsFile, read: FileFacts, cooked: Cooked, at: number, migration
   f.facts.migration ??= { ops: [] };
   const ops = f.facts.migration.ops;
   const added: MigrationOp[] = read.migration.ops.map((op) => (op.op === 'create_table' ? { ...op, tableIndex: op.tableIndex + tableBase } : op));
+  if (f.conditionalOps) for (const op of added) op.conditional ??= f.conditionalOps;
   // The place of the new operations among the old: after every operation written before the literal (a
   // reader that recorded no places counts as written first).
   f.placeOps(-1);

@@ -14,7 +14,7 @@ import { pluralize, underscore } from './inflection';
  * is its `tableName`, else its model name pluralised (`underscored` makes it snake_case); attribute types
  * are `DataTypes.X`; `references: { model, key }` names a table (a string) or a model (a class).
  */
-export function readSequelize(f: TsFile): void {
+export function readSequelize(f: TsFile, dbMigrate = false): void {
   const x = f.syntax;
   const K = x.K;
   if (f.importsFrom('drizzle-orm', 'typeorm')) return;
@@ -27,6 +27,9 @@ export function readSequelize(f: TsFile): void {
   const made = instancesMade(f);
   // `A.belongsTo(B, options)` is Sequelize's only in a file that uses Sequelize (other ORMs have a `belongsTo` too).
   const associations = f.importsFrom('sequelize', '@sequelize/core');
+  // Or in a relations module given the models (`module.exports = ({ Farm, Barn }) => { Barn.hasMany(Farm, ...) }`,
+  // `(db) => db.Barn.hasMany(db.Farm)`): both models come from a parameter (R15-14).
+  const params = associations ? undefined : parameterModels(f);
   const added: AddedKey[] = [];
   x.walk(f.tree, (node) => {
     if (node.kind !== K.CallExpression) return;
@@ -44,6 +47,8 @@ export function readSequelize(f: TsFile): void {
       if (nameNode) modelFrom(f, x.text(nameNode), x.span(nameNode), x.span(cls), args[0], args[1], undefined, naming);
     } else if (ASSOCIATIONS.has(method) && associations) {
       association(f, method, callee.expression, args, added);
+    } else if (ASSOCIATIONS.has(method) && params && params.size > 0 && fromParameter(f, callee.expression, params) && fromParameter(f, args[0], params)) {
+      association(f, method, callee.expression, args, added, true);
     } else if (method === 'define' && (/sequelize/i.test(x.text(callee.expression)) || made.has(x.text(callee.expression)))) {
       const modelName = x.literal(args[0]);
       x.withParents();
@@ -54,7 +59,8 @@ export function readSequelize(f: TsFile): void {
     }
   });
   addAssociationKeys(f, added);
-  migrations(f);
+  // A db-migrate migration's calls are read by dbMigrate.ts.
+  if (!dbMigrate) migrations(f);
 }
 
 const ASSOCIATIONS = new Set(['belongsTo', 'hasOne', 'hasMany', 'belongsToMany']);
@@ -146,7 +152,38 @@ function addAssociationKeys(f: TsFile, added: AddedKey[]): void {
   }
 }
 
-function association(f: TsFile, method: string, sourceNode: ts.Node, args: readonly ts.Node[], added: AddedKey[]): void {
+/**
+ * The names a function of this file gets its models under: the shorthand members of a destructured parameter
+ * (`({ Farm, Barn }) => ...`: `Farm`, `Barn`) and plain parameters (`(db) => ...`: `db`, whose members are models).
+ */
+function parameterModels(f: TsFile): Set<string> {
+  const x = f.syntax;
+  const K = x.K;
+  const out = new Set<string>();
+  x.walk(f.tree, (n) => {
+    if (n.kind !== K.Parameter) return;
+    const name = (n as ts.ParameterDeclaration).name;
+    if (name.kind === K.Identifier) out.add(x.text(name));
+    else if (name.kind === K.ObjectBindingPattern) {
+      for (const e of (name as ts.ObjectBindingPattern).elements) if (!e.propertyName && !e.dotDotDotToken && e.name.kind === K.Identifier) out.add(x.text(e.name));
+    }
+  });
+  return out;
+}
+
+/** `Farm` (a destructured parameter's member) or `db.Farm` (a member of a parameter). */
+function fromParameter(f: TsFile, n: ts.Node | undefined, params: Set<string>): boolean {
+  const x = f.syntax;
+  const K = x.K;
+  const e = x.unwrap(n);
+  if (!e) return false;
+  if (e.kind === K.Identifier) return params.has(x.text(e));
+  if (e.kind !== K.PropertyAccessExpression) return false;
+  const root = (e as ts.PropertyAccessExpression).expression;
+  return root.kind === K.Identifier && params.has(x.text(root));
+}
+
+function association(f: TsFile, method: string, sourceNode: ts.Node, args: readonly ts.Node[], added: AddedKey[], parameter = false): void {
   const x = f.syntax;
   const K = x.K;
   const target = x.unwrap(args[0]);
@@ -211,6 +248,8 @@ function association(f: TsFile, method: string, sourceNode: ts.Node, args: reado
     // `belongsToMany` gives the through model's key the referenced key's type, whatever that model declares
     // (`Object.assign(through.rawAttributes[foreignKey], { type: sourceKeyType })`): no type to compare there.
     source: { className: x.text(holder), ...(column !== undefined && method !== 'belongsToMany' ? { column } : {}), ...(sequelizeDefault ? { sequelizeDefault } : {}) },
+    // A model a parameter holds is whatever the caller passes, which FK Guard does not follow (R15-14).
+    ...(parameter ? { ownerUnread: `\`${x.text(referenced)}\` and \`${x.text(holder)}\` are models this module's function is given as a parameter: which models they are is up to its caller, which FK Guard does not follow` } : {}),
     context: 'model',
   });
 }
