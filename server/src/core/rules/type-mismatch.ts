@@ -249,9 +249,10 @@ function keysBrokenByRetype(c: RefCheck, cmp: TypeComparison): { column: string;
     if (resolution.kind !== 'ok') continue;
     watched.push(`t:${resolution.def.name}`, `t:${resolution.def.name.toLowerCase()}`);
     const other: RefCheck = { facts, ref, index, config: c.config, display, range: rangeOfRef(facts, ref), resolution };
-    // Only a key whose FK column is this very one (another table's column of the same name is not).
+    // Only a key whose FK column is this very one: not a column of the same name in another definition of the table
+    // (a schema written once per database, fixture 217).
     const theirs = sourceColumn(facts, ref, index);
-    if (theirs && theirs.column !== src.column && theirs.column.name !== src.column.name) continue;
+    if (!theirs || theirs.column !== src.column) continue;
     const now = typeMismatchFor(other, resolution.def, resolution.column);
     const then = typeMismatchFor(other, resolution.def, resolution.column, retypedSource);
     if (!then || (now && (now.verdict === then.verdict || now.verdict === 'refused'))) continue;
