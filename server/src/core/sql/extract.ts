@@ -136,16 +136,25 @@ export function isClickHouse(file: string, text: string): boolean {
   return (file.endsWith('.sql') && /(^|\/)clickhouse\//i.test(file)) || /\bengine\s*=?\s*(?:replicated|shared)?\w*mergetree\b|\bon\s+cluster\b/i.test(text);
 }
 
-/** A line that opens a migration file's up or down part: `-- Up` (node `sqlite`), `-- +goose Down`, `-- migrate:up` (dbmate), `-- +migrate Down`. */
-const SECTION = /^[ \t]*--[ \t]*(?:\+goose[ \t]+|\+migrate[ \t]+|migrate:)?(up|down)\b[ \t]*$/gim;
+/**
+ * A line that opens a migration file's up or down part: `-- Up` (node `sqlite`), `-- +goose Down`, `-- migrate:up` (dbmate),
+ * `-- +migrate Down` (sql-migrate), `-- ==== UP ====` (shmig).
+ */
+const SECTION = /^[ \t]*--[ \t]*(?:\+goose[ \t]+|\+migrate[ \t]+|migrate:|={2,}[ \t]*)?(up|down)\b[ \t]*(?:={2,}[ \t]*)?$/gim;
+
+/** tern's line between a migration's up SQL (above) and its down SQL (below): tern runs only what is above it. */
+const TERN_SPLIT = /^[ \t]*-{4}[ \t]*create above \/ drop below[ \t]*-{4}[ \t]*$/im;
 
 /**
- * The parts of a file the tool runs, as [from, to) ranges: the whole text, or, in a file written in up and down parts,
+ * The parts of a file the tool runs, as [from, to) ranges: the whole text, or what is above tern's split line (R16-14),
+ * or, in a file written in up and down parts,
  * the text before the first marker and each part an up marker opens, up to the next marker of either kind. A down
  * part (from a down marker to the next marker or the end) is no step of history and defines nothing. A file with no
  * up marker has no parts; a `-- down` comment alone may be any remark.
  */
 function upSections(text: string): Array<[number, number]> {
+  const tern = TERN_SPLIT.exec(text);
+  if (tern) return [[0, tern.index]];
   const marks = [...text.matchAll(SECTION)].map((m) => ({ at: m.index!, down: m[1].toLowerCase() === 'down' }));
   if (!marks.some((m) => !m.down)) return [[0, text.length]];
   const out: Array<[number, number]> = [];
