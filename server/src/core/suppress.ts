@@ -133,7 +133,8 @@ export function applySuppressions(facts: FileFacts, findings: Finding[], config:
     if (!rules.includes(f.rule)) rules.push(f.rule);
     rulesByLine.set(f.range.start.line, rules);
   }
-  for (let i = 0; i < kept.length; i++) kept[i] = withIgnoreLineFix(facts, kept[i], rulesByLine.get(kept[i].range.start.line)!);
+  const strings = sqlStringsOf(facts);
+  for (let i = 0; i < kept.length; i++) kept[i] = withIgnoreLineFix(facts, kept[i], rulesByLine.get(kept[i].range.start.line)!, strings);
   const severity = config.rules['unused-suppression'];
   if (severity === 'off') return kept;
   comments.forEach((c, i) => {
@@ -166,15 +167,15 @@ export function applySuppressions(facts: FileFacts, findings: Finding[], config:
  * the end of the line (its line and character) and no marker on it. Typing in a 2,000-line model file made every
  * finding and its fix again on each keystroke.
  */
-function withIgnoreLineFix(facts: FileFacts, f: Finding, lineRules: string[]): Finding {
+function withIgnoreLineFix(facts: FileFacts, f: Finding, lineRules: string[], strings: readonly Span[]): Finding {
   const line = f.range.start.line;
   const plain = !facts.suppressions?.noComment && !(facts.suppressions?.comments.length ?? 0);
   const end = plain ? lineEndOffset(facts, line) : undefined;
   const character = end === undefined ? -1 : end - facts.lineStarts[line];
-  const inSql = end !== undefined && endsInSqlString(facts, end);
+  const inSql = end !== undefined && endsInSqlString(strings, end);
   const known = plain ? withIgnoreFix.get(f) : undefined;
   if (known && known.file === facts.file && known.language === facts.language && known.character === character && known.inSql === inSql && sameList(known.rules, lineRules)) return known.finding;
-  const ignore = ignoreLineFix(facts, f, lineRules);
+  const ignore = ignoreLineFix(facts, f, lineRules, strings);
   const finding = ignore ? { ...f, fixes: [...f.fixes, ignore] } : f;
   if (plain && end !== undefined) withIgnoreFix.set(f, { file: facts.file, language: facts.language, character, inSql, rules: lineRules, finding });
   return finding;
@@ -197,7 +198,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * own text and before its break (whatever break it is). A line that has a marker with a list gets the rule
  * added to the list. Not offered after a backslash continuation, where a comment is a syntax error.
  */
-function ignoreLineFix(facts: FileFacts, f: Finding, lineRules: string[]): Fix | undefined {
+function ignoreLineFix(facts: FileFacts, f: Finding, lineRules: string[], strings: readonly Span[]): Fix | undefined {
   // A parse error is fixed in the code (its line may end inside an unclosed string, where a comment is not one).
   if (f.rule === 'unused-suppression' || f.rule === 'parse-error') return undefined;
   const line = f.range.start.line;
@@ -214,21 +215,28 @@ function ignoreLineFix(facts: FileFacts, f: Finding, lineRules: string[]): Fix |
   const end = lineEndOffset(facts, line);
   if (end === undefined) return undefined;
   const at: Range = rangeOf(facts.lineStarts, { start: end, end });
-  const marker = SYNTAX[endsInSqlString(facts, end) ? 'sql' : facts.language].write(rules);
+  const marker = SYNTAX[endsInSqlString(strings, end) ? 'sql' : facts.language].write(rules);
   return { title, isPreferred: false, edits: [{ file: facts.file, range: at, newText: `  ${marker}` }] };
 }
 
 /**
- * Whether the line break at `end` lies inside a string of SQL the file's references were read from: a comment
- * written there is part of the SQL, so it must be SQL's (`-- fkguard: ignore`); `# …` or `// …` would break the
- * statement (PostgreSQL: syntax error at or near "//").
+ * The strings of SQL a Python or TypeScript file's references were read from (see `ReferenceFact.sqlString`), found
+ * once for all of a file's findings; none in most files.
  */
-function endsInSqlString(facts: FileFacts, end: number): boolean {
-  if (facts.language !== 'python' && facts.language !== 'typescript') return false;
-  for (const r of facts.references) {
-    const s = r.sqlString;
-    if (s !== undefined && s.start < end && end < s.end) return true;
-  }
+function sqlStringsOf(facts: FileFacts): Span[] {
+  if (facts.language !== 'python' && facts.language !== 'typescript') return [];
+  const out: Span[] = [];
+  for (const r of facts.references) if (r.sqlString !== undefined && !out.includes(r.sqlString)) out.push(r.sqlString);
+  return out;
+}
+
+/**
+ * Whether the line break at `end` lies inside one of a file's strings of SQL: a comment written there is part of the
+ * SQL, so it must be SQL's (`-- fkguard: ignore`); `# …` or `// …` would break the statement (PostgreSQL: syntax
+ * error at or near "//").
+ */
+function endsInSqlString(strings: readonly Span[], end: number): boolean {
+  for (const s of strings) if (s.start < end && end < s.end) return true;
   return false;
 }
 

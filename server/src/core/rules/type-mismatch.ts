@@ -206,16 +206,25 @@ function keysBrokenByRetype(c: RefCheck, cmp: TypeComparison): { column: string;
   }
   watched.push(`t:${table}`, `t:${table.toLowerCase()}`);
   if (className !== undefined) watched.push(`c:${className.slice(className.lastIndexOf('.') + 1)}`);
+  // What the fix leaves the column as, the type of the key it copies.
+  const retypedSource: TypeFact = { ...cmp.target.type, style: src.type.style };
+  /** Another reference, resolved and ready for the rules, or undefined where it does not resolve. */
+  const checkOf = (file: string, ref: ReferenceFact): RefCheck | undefined => {
+    const read = index.facts(file);
+    if (!read) return undefined;
+    const facts = index.checkedFacts(read);
+    const { display, resolution } = resolveReference(facts, ref, index);
+    return resolution.kind === 'ok' ? { facts, ref, index, config: c.config, display, range: rangeOfRef(facts, ref), resolution } : undefined;
+  };
+  /** A key that passes now and would not, or that the database accepts now and would refuse. */
+  const breaks = (now: TypeComparison | undefined, then: TypeComparison | undefined) => then !== undefined && (!now || (now.verdict !== then.verdict && now.verdict !== 'refused'));
   const out: string[] = [];
   const names = new Set([src.column.name, src.column.attr, src.column.key].filter((n): n is string => n !== undefined).map((n) => n.toLowerCase()));
   for (const { file, ref } of index.referencesNaming(src.file, table, className)) {
     if (ref === c.ref || !mayName(ref, names)) continue;
-    const read = index.facts(file);
-    if (!read) continue;
-    const facts = index.checkedFacts(read);
-    const { display, resolution } = resolveReference(facts, ref, index);
-    if (resolution.kind !== 'ok' || resolution.column.column !== src.column) continue;
-    const other: RefCheck = { facts, ref, index, config: c.config, display, range: rangeOfRef(facts, ref), resolution };
+    const other = checkOf(file, ref);
+    if (other?.resolution.kind !== 'ok' || other.resolution.column.column !== src.column) continue;
+    const resolution = other.resolution;
     // The referencing table: a change of its columns (its own file, a mixin, a type alias) changes the answer.
     const own = ref.source.className;
     const from = own !== undefined ? index.classTable(file, own, ref.span.start)?.table?.name : index.resolveName(file, ref.source.table);
@@ -226,37 +235,27 @@ function keysBrokenByRetype(c: RefCheck, cmp: TypeComparison): { column: string;
     const retyped: IndexedColumn = {
       ...resolution.column,
       column: { ...resolution.column.column, serialIfSolePrimaryKey: undefined },
-      type: { ...cmp.target.type, style: src.type.style },
+      type: retypedSource,
     };
-    const then = typeMismatchFor(other, resolution.def, retyped);
-    if (!then || (now && (now.verdict === then.verdict || now.verdict === 'refused'))) continue;
+    if (!breaks(now, typeMismatchFor(other, resolution.def, retyped))) continue;
     const name = ref.source.column;
-    out.push(from !== undefined && name !== undefined ? `${from}.${name}` : display);
+    out.push(from !== undefined && name !== undefined ? `${from}.${name}` : other.display);
   }
   // The other keys FROM the column (a later migration's composite key, a second ForeignKey on it): retyped, the
   // column may no longer match what they point at (R16-16: member_roles.user_id to uuid for users.id, while
-  // (team_id, user_id) keys members' varchar(36) columns).
-  // A key from it is made where its table is changed (`t:` of the table, watched above); what it points at is watched
-  // below.
-  const retypedSource: TypeFact = { ...cmp.target.type, style: src.type.style };
+  // (team_id, user_id) keys members' varchar(36) columns). A key from it is made where its table is changed (`t:` of
+  // the table, watched above); what it points at is watched below.
   const from: string[] = [];
   for (const { file, ref } of index.referencesFrom(table, src.column.name)) {
     if (ref === c.ref) continue;
-    const read = index.facts(file);
-    if (!read) continue;
-    const facts = index.checkedFacts(read);
-    const { display, resolution } = resolveReference(facts, ref, index);
-    if (resolution.kind !== 'ok') continue;
-    watched.push(`t:${resolution.def.name}`, `t:${resolution.def.name.toLowerCase()}`);
-    const other: RefCheck = { facts, ref, index, config: c.config, display, range: rangeOfRef(facts, ref), resolution };
+    const other = checkOf(file, ref);
+    if (other?.resolution.kind !== 'ok') continue;
+    const { def, column } = other.resolution;
+    watched.push(`t:${def.name}`, `t:${def.name.toLowerCase()}`);
     // Only a key whose FK column is this very one: not a column of the same name in another definition of the table
     // (a schema written once per database, fixture 217).
-    const theirs = sourceColumn(facts, ref, index);
-    if (!theirs || theirs.column !== src.column) continue;
-    const now = typeMismatchFor(other, resolution.def, resolution.column);
-    const then = typeMismatchFor(other, resolution.def, resolution.column, retypedSource);
-    if (!then || (now && (now.verdict === then.verdict || now.verdict === 'refused'))) continue;
-    from.push(display);
+    if (sourceColumn(other.facts, ref, index)?.column !== src.column) continue;
+    if (breaks(typeMismatchFor(other, def, column), typeMismatchFor(other, def, column, retypedSource))) from.push(other.display);
   }
   return { column: `${table}.${src.column.name}`, broken: [...new Set(out)], from: [...new Set(from)] };
 }
